@@ -1,0 +1,58 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { KansokuError } from '../errors.ts';
+import { configSchema, type Config } from './schema.ts';
+
+/** The package's own folder: the embedded default config and the demo live there. */
+export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const embeddedConfigPath = resolve(packageRoot, 'fixtures/demo/kansoku.yaml');
+
+export interface LoadedConfig {
+  config: Config;
+  /** The file it came from; `embedded` marks the built-in demo default. */
+  path: string;
+  embedded: boolean;
+}
+
+/**
+ * Reads and validates a config. Input paths (sources, counter files) resolve against the config
+ * file's folder, so a config can travel with its data; working state (store, outbox) resolves
+ * against the working directory, so the embedded default writes `./outbox/` where it is run.
+ */
+export function loadConfig(path?: string, cwd = process.cwd()): LoadedConfig {
+  const local = resolve(cwd, 'kansoku.yaml');
+  const file = path ? resolve(cwd, path) : existsSync(local) ? local : embeddedConfigPath;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new KansokuError('CONFIG_UNREADABLE', 'config', `${file}: ${(err as Error).message}`, { cause: err });
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text) ?? {};
+  } catch (err) {
+    throw new KansokuError('CONFIG_INVALID', 'config', `${file}: not valid YAML: ${(err as Error).message}`);
+  }
+  const config = validateConfig(raw, file);
+  const base = dirname(file);
+  for (const s of config.sources) s.path = resolve(base, s.path);
+  config.counters.files = config.counters.files.map((f) => resolve(base, f));
+  config.store.sqlite = resolve(cwd, config.store.sqlite);
+  config.draft.outbox = resolve(cwd, config.draft.outbox);
+  return { config, path: file, embedded: file === embeddedConfigPath };
+}
+
+/** Validates a parsed config and names every problem at once, each with its key. */
+export function validateConfig(raw: unknown, file = '<config>'): Config {
+  const result = configSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => {
+    const key = i.path.join('.') || '(top level)';
+    if (i.code === 'unrecognized_keys') return `${key}: unknown key ${i.keys.map((k) => `"${k}"`).join(', ')}`;
+    return `${key}: ${i.message}`;
+  });
+  throw new KansokuError('CONFIG_INVALID', 'config', `${file}\n  ${problems.join('\n  ')}`);
+}

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import ipaddr from 'ipaddr.js';
+
+const tlp = z.enum(['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED']);
+
+const prefix = z.string().refine(
+  (s) => {
+    try {
+      ipaddr.parseCIDR(s);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not an address prefix such as 198.51.100.0/24 or 2001:db8::/32' },
+);
+
+const timeZone = z.string().refine(
+  (s) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: s });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not an IANA time zone such as UTC or Asia/Tokyo' },
+);
+
+const source = z.strictObject({
+  type: z.enum(['maildir', 'mbox', 'eml']),
+  path: z.string().min(1),
+});
+
+export const configSchema = z.strictObject({
+  /** Who the drafts come from and how they are signed. */
+  identity: z
+    .strictObject({
+      from: z.string().min(3).default('kansoku <kansoku@example.net>'),
+      signatureJa: z.string().default('Example ISP セキュリティ運用チーム'),
+      signatureEn: z.string().default('Example ISP security operations'),
+    })
+    .prefault({}),
+  operator: z
+    .strictObject({
+      /** Our own address space: never shown in clear in a draft. */
+      networks: z.array(prefix).default([]),
+      /** How our own counters may be shared; a draft carries the strictest label of its sources. */
+      tlp: tlp.default('GREEN'),
+    })
+    .prefault({}),
+  /** The lists we read. A post whose List-Id is unknown gets defaultTlp of the first list. */
+  lists: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1),
+        listId: z.string().min(1),
+        address: z.string().min(3),
+        /** Lists of this kind share under TLP:AMBER unless a post says otherwise. */
+        defaultTlp: tlp.default('AMBER'),
+      }),
+    )
+    .default([]),
+  sources: z.array(source).default([]),
+  counters: z
+    .strictObject({
+      /** Sensor logs imported before each run; a file already imported (same content) is skipped. */
+      files: z.array(z.string().min(1)).default([]),
+      /** Zone of log timestamps that carry none (syslog lines do not). */
+      timezone: timeZone.default('UTC'),
+    })
+    .prefault({}),
+  correlate: z
+    .strictObject({
+      /** The daily-overview seed's window: a 48-hour moving average. */
+      baselineHours: z.number().int().min(6).max(24 * 28).default(48),
+      /** 1.645 sigma leaves 90% of normal hours inside the band (daily-overview seed). */
+      sigma: z.number().positive().default(1.645),
+      /** How far back from the report's time the latest sensor hour may lie. */
+      recentHours: z.number().int().min(1).max(72).default(6),
+      /** How far back an onset is looked for: reports speak of "the past few days". */
+      lookbackHours: z.number().int().min(24).max(24 * 28).default(24 * 7),
+      /** Fewer events than this in an hour is never called elevated (one stray packet is not a trend). */
+      minEvents: z.number().int().min(1).default(5),
+      /** Also required for "elevated": current / mean at least this. */
+      minRatio: z.number().min(1).default(2),
+      /** A baseline with fewer hours of data than this gives no-data rather than a guess. */
+      minBaselineHours: z.number().int().min(1).default(24),
+    })
+    .prefault({}),
+  draft: z
+    .strictObject({
+      outbox: z.string().default('./outbox'),
+      /** Time zone of the Japanese part; the English part gives UTC first. */
+      localTimezone: timeZone.default('Asia/Tokyo'),
+      /** Log lines quoted from a report in a draft, at most. */
+      maxQuotedLines: z.number().int().min(0).max(50).default(4),
+    })
+    .prefault({}),
+  store: z
+    .strictObject({
+      sqlite: z.string().default('./kansoku.sqlite'),
+    })
+    .prefault({}),
+  limits: z
+    .strictObject({
+      /** Larger messages are skipped with a log line: nothing a member pastes is this large. */
+      maxMessageBytes: z.number().int().positive().default(10 * 1024 * 1024),
+      /** Text beyond this is not scanned for claims (a pasted 50 MB log is not a post). */
+      maxScanChars: z.number().int().positive().default(512 * 1024),
+      /** Longer lines are never handed to a log parser. */
+      maxLineChars: z.number().int().positive().default(4096),
+    })
+    .prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema>;

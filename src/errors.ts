@@ -1,0 +1,27 @@
+/** Every error kansoku raises on purpose carries a code from this table and the stage it came from. */
+export const ErrorCodes = {
+  CONFIG_INVALID: 'config is not valid',
+  CONFIG_UNREADABLE: 'config file cannot be read',
+  SOURCE_UNREADABLE: 'mail source cannot be read',
+  MESSAGE_UNPARSABLE: 'message cannot be parsed',
+  MESSAGE_TOO_LARGE: 'message is larger than the configured cap',
+  INPUT_UNREADABLE: 'input file cannot be read',
+  DRAFT_NOT_FOUND: 'no such draft',
+  DRAFT_STATE: 'draft is not in a state that allows this',
+  DRAFT_TLP_RED: 'TLP:RED material is never sent to a list',
+  STORE_SCHEMA: 'store schema is newer than this version of kansoku',
+} as const;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+export type Stage = 'config' | 'mail' | 'extract' | 'counters' | 'correlate' | 'draft' | 'review' | 'store' | 'cli';
+
+export class KansokuError extends Error {
+  readonly code: ErrorCode;
+  readonly stage: Stage;
+  constructor(code: ErrorCode, stage: Stage, detail?: string, options?: { cause?: unknown }) {
+    super(detail ? `${ErrorCodes[code]}: ${detail}` : ErrorCodes[code], options);
+    this.name = 'KansokuError';
+    this.code = code;
+    this.stage = stage;
+  }
+}

@@ -1,0 +1,75 @@
+import type { CountKind, CountMention } from '../model.ts';
+
+const NUM = String.raw`(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k|K|M|thousand|million|万|千)?`;
+const APPROX_EN = String.raw`(about|approximately|approx\.?|around|roughly|nearly|almost|over|more than|some|~|≈)?\s*`;
+const ADJ = String.raw`(?:(?:unique|distinct|individual|different|separate|new|total)\s+)?`;
+const NOUN_EN: Array<[CountKind, string]> = [
+  ['targets', String.raw`(?:target(?:ed)?\s+(?:hosts|ips|addresses)|targets|destinations|destination\s+(?:ips|addresses|hosts)|victims)`],
+  ['sources', String.raw`(?:source\s+(?:ips|ip\s+addresses|addresses|hosts)|sources|hosts|ips|ip\s+addresses|addresses|attackers|scanners|bots|infected\s+hosts)`],
+  ['packets', String.raw`(?:packets|probes|events|attempts|connections|flows|hits)`],
+];
+const RATE = String.raw`(\s*(?:/|per\s+|an?\s+|a\s+)(hour|hr|h|day|d)\b)?`;
+
+const NOUN_JA: Array<[CountKind, string]> = [
+  ['targets', '(?:ターゲット|宛先(?:アドレス|ホスト)?|標的)'],
+  ['sources', '(?:送信元(?:アドレス|IP(?:アドレス)?|ホスト)?|発信元(?:アドレス|IP(?:アドレス)?)?|ホスト|IPアドレス|ソースアドレス)'],
+  ['packets', '(?:パケット|イベント|アクセス)'],
+];
+const VAGUE_EN = /\b(hundreds|thousands|tens of thousands|hundreds of thousands|millions)\b/i;
+const VAGUE_JA = /(数十|数百|数千|数万|数十万)/;
+
+function value(num: string, mult: string | undefined): number {
+  const n = Number(num.replace(/,/g, ''));
+  const m = (mult ?? '').toLowerCase();
+  const f = m === 'k' || m === 'thousand' || m === '千' ? 1e3 : m === 'm' || m === 'million' ? 1e6 : m === '万' ? 1e4 : 1;
+  return Math.round(n * f);
+}
+
+function per(unit: string | undefined): 'hour' | 'day' | null {
+  if (!unit) return null;
+  return /^h/i.test(unit) ? 'hour' : 'day';
+}
+
+/**
+ * Counts of sources, targets and packets that a post states. Numbers are read as written
+ * ("68,725", "2k", "約1,200", "3.4万"); words such as "thousands" or 「数千」 are kept as text with
+ * no value, never turned into a number.
+ */
+export function extractCounts(prose: string): CountMention[] {
+  const out: CountMention[] = [];
+  const seen = new Set<string>();
+  const push = (c: CountMention, at: number) => {
+    const key = `${c.kind}@${at}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push(c);
+  };
+  for (const [kind, noun] of NOUN_EN) {
+    const re = new RegExp(String.raw`(?<![\w.,/:-])${APPROX_EN}${NUM}\s+${ADJ}${noun}\b${RATE}`, 'gi');
+    for (const m of prose.matchAll(re)) {
+      push({ kind, value: value(m[2]!, m[3]), approx: !!m[1] || !!m[3], per: per(m[5]), text: m[0].trim() }, m.index! + m[0].length);
+    }
+    const vague = new RegExp(String.raw`\b(?:${VAGUE_EN.source})\s+of\s+${ADJ}${noun}\b|\bnumber\s+of\s+${noun}\b[^.!?\n]{0,40}?\b(?:${VAGUE_EN.source})\b`, 'gi');
+    for (const m of prose.matchAll(vague)) push({ kind, value: null, approx: true, per: null, text: m[0].trim() }, m.index! + m[0].length);
+  }
+  for (const [kind, noun] of NOUN_JA) {
+    const after = new RegExp(String.raw`(約|およそ|概ね|最大|推定)?\s*(?<![\d,./]|ポート|番)${NUM}\s*(?:件|個|台|もの|以上の|超の|の)?\s*(?:個別|ユニーク|異なる|別々の)?(?:の)?${noun}`, 'g');
+    for (const m of prose.matchAll(after)) {
+      push({ kind, value: value(m[2]!, m[3]), approx: !!m[1] || !!m[3], per: null, text: m[0].trim() }, m.index!);
+    }
+    const before = new RegExp(String.raw`${noun}(?:の)?(?:数|ユニーク数)(?:は|が|：|:)?\s*(約|およそ|概ね|最大)?\s*${NUM}`, 'g');
+    for (const m of prose.matchAll(before)) {
+      push({ kind, value: value(m[2]!, m[3]), approx: !!m[1] || !!m[3], per: null, text: m[0].trim() }, m.index!);
+    }
+    const vague = new RegExp(String.raw`${noun}[^。\n]{0,16}?${VAGUE_JA.source}|${VAGUE_JA.source}(?:件|個|台)?(?:の)?${noun}`, 'g');
+    for (const m of prose.matchAll(vague)) push({ kind, value: null, approx: true, per: null, text: m[0].trim() }, m.index!);
+  }
+  return out;
+}
+
+/** The first stated number of each kind: what the contract's `counts` carries. */
+export function countTotals(mentions: CountMention[]): Partial<Record<CountKind, number>> {
+  const out: Partial<Record<CountKind, number>> = {};
+  for (const m of mentions) if (m.value !== null && out[m.kind] === undefined) out[m.kind] = m.value;
+  return out;
+}

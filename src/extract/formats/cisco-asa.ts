@@ -1,0 +1,47 @@
+import { event, flagsFromWords, port, protoOf, SYSLOG_TS, syslogWall, toIso, type LogFormat } from './common.ts';
+
+const TAG = /%(ASA|PIX|FWSM)-\d-\d{6}:/;
+/** `IFACE:ADDR/PORT` (106010, 106014, 106023) with the interface optional (106001, 106006, 106015). */
+const ADDR = String.raw`(?:[\w.-]+:)?([0-9A-Za-z.:]+?)(?:/(\d{1,5}))?`;
+const SRC_DST = new RegExp(String.raw`\bsrc\s+${ADDR}\s+dst\s+${ADDR}(?=[\s(]|$)`);
+const FROM_TO = new RegExp(String.raw`\bfrom\s+${ADDR}\s+to\s+${ADDR}(?=[\s(,]|$)`);
+/** 106100: `inside/172.29.2.101(1039) -> outside/192.168.2.10(53)`. */
+const ARROW = /[\w.-]+\/([0-9A-Za-z.:]+)\((\d{1,5})\)\s*->\s*[\w.-]+\/([0-9A-Za-z.:]+)\((\d{1,5})\)/;
+
+/** Cisco ASA / PIX / FWSM deny and access-list messages (106001, 106006, 106010, 106014, 106015, 106023, 106100, 710003...). */
+export const ciscoAsa: LogFormat = {
+  id: 'cisco-asa',
+  description: 'Cisco ASA / PIX / FWSM access denials',
+  sniff: (t) => t.includes('%ASA-') || t.includes('%PIX-') || t.includes('%FWSM-'),
+  parse(text, time) {
+    const tag = TAG.exec(text);
+    if (!tag) return null;
+    const msg = text.slice(tag.index + tag[0].length);
+    const m = SRC_DST.exec(msg) ?? FROM_TO.exec(msg);
+    let src: string, dst: string, spt: string | undefined, dpt: string | undefined;
+    if (m) [src, spt, dst, dpt] = [m[1]!, m[2], m[3]!, m[4]];
+    else {
+      const a = ARROW.exec(msg);
+      if (!a) return null;
+      [src, spt, dst, dpt] = [a[1]!, a[2], a[3]!, a[4]];
+    }
+    const proto = protoOf(/\b(tcp|udp|icmp)\b/i.exec(msg)?.[1]);
+    const head = text.slice(0, tag.index);
+    const sys = SYSLOG_TS.exec(head);
+    const wall = sys ? syslogWall(sys) : null;
+    const flagsText = /\bflags\s+((?:(?:SYN|ACK|FIN|RST|PSH|URG|ECE|CWR)\s*)+)/i.exec(msg)?.[1]?.trim() ?? null;
+    const action = /\b(Deny|Denied|denied|deny|permitted|Permitted|discarded|Dropping)\b/.exec(msg)?.[1] ?? null;
+    return event('cisco-asa', text, {
+      ts: wall ? toIso(wall, time) : null,
+      tsText: sys?.[0] ?? null,
+      src,
+      spt: proto === 'icmp' ? null : port(spt),
+      dst,
+      dpt: proto === 'icmp' ? null : port(dpt),
+      proto,
+      flags: flagsText === null ? null : flagsFromWords(flagsText),
+      flagsText,
+      action,
+    });
+  },
+};

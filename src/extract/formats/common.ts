@@ -1,0 +1,158 @@
+import { DateTime } from 'luxon';
+import type { LogEvent, Proto } from '../../model.ts';
+
+/** What a parser needs to place a timestamp that lacks a year or a zone. */
+export interface TimeContext {
+  /** A time near the records: the post's Date, or the log file's time. Years are inferred from it. */
+  reference: Date;
+  /** IANA zone of timestamps that carry none. */
+  zone: string;
+}
+
+/**
+ * A log format: one module in formats/, one line in the registry. `sniff` is a cheap test run on
+ * every candidate; `parse` returns null for text it cannot read and never throws.
+ */
+export interface LogFormat {
+  id: string;
+  description: string;
+  sniff(text: string): boolean;
+  parse(text: string, time: TimeContext): LogEvent | null;
+}
+
+const MONTHS: Record<string, number> = {
+  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12,
+};
+
+export interface WallTime {
+  year: number | null;
+  month: number | null;
+  day: number | null;
+  hour: number;
+  minute: number;
+  second: number;
+  fraction: string;
+  /** Offset written in the timestamp itself ("Z", "+09:00"), if any. */
+  offset: string | null;
+}
+
+/**
+ * Places a wall-clock time on the UTC axis. A timestamp without a year gets the year that puts it
+ * closest before the reference (syslog lines from late December read in January belong to the
+ * year before); one without a date gets the reference's date.
+ */
+export function toIso(w: WallTime, time: TimeContext): string | null {
+  const zone = w.offset ? (w.offset === 'Z' ? 'UTC' : `UTC${w.offset}`) : time.zone;
+  const ref = DateTime.fromJSDate(time.reference, { zone });
+  const ms = w.fraction ? Math.round(Number(`0.${w.fraction}`) * 1000) % 1000 : 0;
+  const build = (year: number) =>
+    DateTime.fromObject(
+      { year, month: w.month ?? ref.month, day: w.day ?? ref.day, hour: w.hour, minute: w.minute, second: w.second, millisecond: ms },
+      { zone },
+    );
+  let dt = build(w.year ?? ref.year);
+  if (w.year === null && dt.isValid && dt > ref.plus({ days: 2 })) dt = build(ref.year - 1);
+  if (!dt.isValid) return null;
+  return dt.toUTC().toISO({ suppressMilliseconds: true });
+}
+
+/** "Mar 15 20:57:02", "Jan  8 03:37:09", "Apr 15 2013 09:36:50", with optional fraction. */
+export const SYSLOG_TS = /([A-Z][a-z]{2})\s+(\d{1,2})\s+(?:(\d{4})\s+)?(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?/;
+/** "2025-10-18 20:00:21.848827", "2024-05-01T10:00:00+09:00". */
+export const ISO_TS = /(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?/;
+
+export function syslogWall(m: RegExpExecArray): WallTime | null {
+  const month = MONTHS[m[1]!.toLowerCase()];
+  if (!month) return null;
+  return {
+    year: m[3] ? Number(m[3]) : null,
+    month,
+    day: Number(m[2]),
+    hour: Number(m[4]),
+    minute: Number(m[5]),
+    second: Number(m[6]),
+    fraction: m[7] ?? '',
+    offset: null,
+  };
+}
+
+export function isoWall(m: RegExpExecArray): WallTime {
+  const off = m[8] ? (m[8] === 'Z' ? 'Z' : m[8].replace(/^([+-]\d{2})(\d{2})$/, '$1:$2')) : null;
+  return {
+    year: Number(m[1]),
+    month: Number(m[2]),
+    day: Number(m[3]),
+    hour: Number(m[4]),
+    minute: Number(m[5]),
+    second: Number(m[6]),
+    fraction: m[7] ?? '',
+    offset: off,
+  };
+}
+
+/** Finds a syslog or ISO timestamp at the start of `text` (after an optional `<PRI>`). */
+export function leadingTimestamp(text: string, time: TimeContext): { ts: string | null; tsText: string; end: number } | null {
+  const pri = /^\s*(?:<\d{1,3}>)?\s*/.exec(text)![0].length;
+  const rest = text.slice(pri);
+  const iso = ISO_TS.exec(rest);
+  if (iso && iso.index === 0) return { ts: toIso(isoWall(iso), time), tsText: iso[0], end: pri + iso[0].length };
+  const sys = SYSLOG_TS.exec(rest);
+  if (sys && sys.index === 0) {
+    const w = syslogWall(sys);
+    if (w) return { ts: toIso(w, time), tsText: sys[0], end: pri + sys[0].length };
+  }
+  return null;
+}
+
+export function protoOf(name: string | undefined | null): Proto | null {
+  if (!name) return null;
+  switch (name.toLowerCase()) {
+    case 'tcp':
+    case '6':
+      return 'tcp';
+    case 'udp':
+    case '17':
+      return 'udp';
+    case 'icmp':
+    case '1':
+    case 'icmpv6':
+    case 'ipv6-icmp':
+    case '58':
+      return 'icmp';
+    default:
+      return null;
+  }
+}
+
+const FLAG_ORDER = 'FSRPAUEC';
+const FLAG_WORDS: Record<string, string> = { FIN: 'F', SYN: 'S', RST: 'R', PSH: 'P', ACK: 'A', URG: 'U', ECE: 'E', CWR: 'C' };
+/** tcpdump letters: "." is ACK, "W" is CWR. */
+const FLAG_LETTERS: Record<string, string> = { F: 'F', S: 'S', R: 'R', P: 'P', A: 'A', '.': 'A', U: 'U', E: 'E', W: 'C', C: 'C' };
+
+function ordered(set: Set<string>): string {
+  return [...FLAG_ORDER].filter((c) => set.has(c)).join('');
+}
+
+/** "SYN", "CWR ECE SYN", "URG PSH FIN" -> "S", "SEC"... in F S R P A U E C order. */
+export function flagsFromWords(words: string): string {
+  const set = new Set<string>();
+  for (const w of words.toUpperCase().split(/[\s,|+]+/)) if (FLAG_WORDS[w]) set.add(FLAG_WORDS[w]);
+  return ordered(set);
+}
+
+/** "-S------", "F---A---", "S.", "R.", "." -> letters in F S R P A U E C order. */
+export function flagsFromLetters(letters: string): string {
+  const set = new Set<string>();
+  for (const c of letters.toUpperCase()) if (FLAG_LETTERS[c]) set.add(FLAG_LETTERS[c]);
+  return ordered(set);
+}
+
+export function port(s: string | undefined | null): number | null {
+  if (s === undefined || s === null || s === '') return null;
+  const n = Number(s);
+  return Number.isInteger(n) && n >= 0 && n <= 65535 ? n : null;
+}
+
+export function event(format: string, raw: string, fields: Omit<LogEvent, 'format' | 'raw'>): LogEvent {
+  return { format, ...fields, raw };
+}

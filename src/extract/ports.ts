@@ -1,0 +1,120 @@
+import type { LogEvent, PortClaim, Proto } from '../model.ts';
+
+interface Hit {
+  port: number;
+  proto: Proto | null;
+  span: string;
+}
+
+const P = String.raw`(tcp|udp)`;
+/** A port number that is not part of an address, a time, a version or a bigger number. */
+const N = String.raw`(\d{1,5})(?![\d.,:]\d|\d|番台)`;
+const BOTH = String.raw`(?:tcp\s*/\s*udp|udp\s*/\s*tcp|tcp\s*(?:and|or|&|・)\s*udp|udp\s*(?:and|or|&|・)\s*tcp)`;
+const PORT_WORD = String.raw`(?:ports?|ポート(?:番号)?)`;
+const NUM_LIST = String.raw`(\d{1,5}(?:\s*(?:,|、|and|or|&|および|及び|と)\s*\d{1,5})*)(?![\d.,:]\d|\d|番台)`;
+
+/** Patterns over prose; each names the protocol it implies or takes it from a group. */
+const PATTERNS: Array<{ re: RegExp; read: (m: RegExpExecArray) => Array<[string, Proto | null]> }> = [
+  // "TCP/UDP port 137", "TCP/UDPポート137", "tcp and udp 53" -> one entry per protocol
+  {
+    re: new RegExp(String.raw`\b${BOTH}\s*${PORT_WORD}?\s*[:：#]?\s*${NUM_LIST}`, 'gi'),
+    read: (m) => listOf(m[1]!).flatMap((n) => [[n, 'tcp'], [n, 'udp']] as Array<[string, Proto]>),
+  },
+  // "tcp/5000", "UDP/6585番ポート", "TCP:443", "tcp port 445", "UDPポート53"
+  {
+    re: new RegExp(String.raw`\b${P}(?:\s*[/:]\s*|\s*${PORT_WORD}\s*[:：#]?\s*)${N}`, 'gi'),
+    read: (m) => [[m[2]!, proto(m[1]!)]],
+  },
+  // "5000/tcp", "123/udp(NTP)", "8080tcp", "port 5060 UDP", "port 5060/udp", "ポート5060/UDP"
+  {
+    re: new RegExp(String.raw`(?:\b${PORT_WORD}\s*)?(?<![\d.])(\d{1,5})(?:\s*/\s*|番?/|)${P}\b`, 'gi'),
+    read: (m) => [[m[1]!, proto(m[2]!)]],
+  },
+  {
+    re: new RegExp(String.raw`\b${PORT_WORD}\s*${N}\s*[(（]?\s*${P}\b`, 'gi'),
+    read: (m) => [[m[1]!, proto(m[2]!)]],
+  },
+  // "port 5000", "ports 139 and 445", "ポート137", "destination port 23"
+  {
+    re: new RegExp(String.raw`${PORT_WORD}\s*(?:number\s*)?[:：#]?\s*${NUM_LIST}`, 'gi'),
+    read: (m) => listOf(m[1]!).map((n) => [n, null] as [string, null]),
+  },
+  // "137番ポート", "445番"
+  {
+    re: new RegExp(String.raw`(?<![\d.,/])(\d{1,5})\s*番(?!台)(?:ポート)?`, 'g'),
+    read: (m) => [[m[1]!, null]],
+  },
+];
+
+/** A port named right after "source port" is the scanner's, not the one the report is about. */
+const SOURCE_PORT_BEFORE = /(?:(?:source|src|ソース|送信元|発信元)\s*(?:port|ポート)|ephemeral|エフェメラル)[\s\S]{0,10}$/i;
+
+function proto(s: string): Proto {
+  return s.toLowerCase() as Proto;
+}
+
+function listOf(s: string): string[] {
+  return s.split(/\s*(?:,|、|and|or|&|および|及び|と)\s*/i).filter(Boolean);
+}
+
+function prosePorts(text: string): Hit[] {
+  const hits: Hit[] = [];
+  for (const { re, read } of PATTERNS) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const before = text.slice(Math.max(0, m.index - 14), m.index);
+      const span = m[0];
+      if (SOURCE_PORT_BEFORE.test(before + span.replace(/\d[\s\S]*$/, ''))) continue;
+      for (const [n, p] of read(m)) {
+        const port = Number(n);
+        if (Number.isInteger(port) && port >= 0 && port <= 65535 && n.length <= 5) hits.push({ port, proto: p, span });
+      }
+    }
+  }
+  return hits;
+}
+
+/** Log lines name the port a report is about when several lines agree or only a few ports appear. */
+function logPorts(events: LogEvent[]): Hit[] {
+  const byKey = new Map<string, { port: number; proto: Proto; n: number; raw: string }>();
+  for (const e of events) {
+    if (e.dpt === null || !e.proto || e.proto === 'icmp') continue;
+    // A SYN-ACK or a reply from a well-known port is the answer, not the probe.
+    if (e.flags && e.flags.includes('S') && e.flags.includes('A')) continue;
+    const k = `${e.proto}/${e.dpt}`;
+    const cur = byKey.get(k);
+    if (cur) cur.n++;
+    else byKey.set(k, { port: e.dpt, proto: e.proto, n: 1, raw: e.raw });
+  }
+  const few = byKey.size <= 3;
+  return [...byKey.values()].filter((v) => few || v.n >= 2).map((v) => ({ port: v.port, proto: v.proto, span: v.raw.split('\n')[0]! }));
+}
+
+/**
+ * The (port, protocol) pairs a post is about, from its prose, subject and log lines. A port named
+ * without a protocol is dropped when the same port is also named with one.
+ */
+export function extractPorts(prose: string, events: LogEvent[]): PortClaim[] {
+  const claims = new Map<string, PortClaim>();
+  const add = (h: Hit, from: 'prose' | 'log') => {
+    const k = `${h.proto ?? '-'}/${h.port}`;
+    const c = claims.get(k) ?? { port: h.port, proto: h.proto, from: [], spans: [] };
+    if (!c.from.includes(from)) c.from.push(from);
+    if (c.spans.length < 3 && !c.spans.includes(h.span)) c.spans.push(h.span);
+    claims.set(k, c);
+  };
+  for (const h of prosePorts(prose)) add(h, 'prose');
+  const log = logPorts(events);
+  const logPortNumbers = new Set(log.map((h) => h.port));
+  for (const h of log) add(h, 'log');
+  // A bare "port 5000" and a "tcp/5000" or a log line on 5000 are one claim.
+  for (const [k, c] of claims) {
+    if (c.proto !== null) continue;
+    const typed = [...claims.values()].filter((o) => o.port === c.port && o.proto !== null);
+    if (typed.length) {
+      for (const t of typed) for (const f of c.from) if (!t.from.includes(f)) t.from.push(f);
+      claims.delete(k);
+    } else if (logPortNumbers.has(c.port)) claims.delete(k);
+  }
+  return [...claims.values()].sort((a, b) => a.port - b.port || (a.proto ?? '').localeCompare(b.proto ?? ''));
+}

@@ -1,0 +1,45 @@
+/** What a post says about the scan itself, in English and Japanese. */
+
+const SCAN_TYPES: Array<[string, RegExp]> = [
+  ['syn-scan', /\bSYN[\s-]*(?:scan|probe|sweep)s?\b|SYN\s*スキャン/i],
+  ['syn-flood', /\bSYN[\s-]*flood|SYN\s*Flood|SYNフラッド/i],
+  ['udp-scan', /\bUDP[\s-]*(?:scan|probe|sweep)s?\b|UDP\s*スキャン/i],
+  ['reflection', /\breflect(?:ion|ed)\b|\bamplification\b|\bbackscatter\b|リフレクション|反射|バックスキャッタ|増幅/i],
+  ['brute-force', /\bbrute[\s-]*forc(?:e|ing)\b|ブルートフォース|総当たり/i],
+  ['null-scan', /\bNULL[\s-]*scan\b/i],
+  ['xmas-scan', /\bX-?mas[\s-]*(?:tree\s*)?scan\b/i],
+  ['fin-scan', /\bFIN[\s-]*scan\b/i],
+];
+
+const ONE_PER_24 =
+  /\b(?:one|a single|single|only one|1)\s+(?:target|ip|address|host|destination)(?:\s+ip)?(?:\s+address)?\s+(?:per|in each|in every|for each|of each)\s+\/24\b|\/24\s*(?:ごと|毎|あたり)に?\s*(?:1|一)(?:つ|個|台)?の?(?:アドレス|IP|ホスト|宛先)/i;
+const SEQUENTIAL = /\bsequential(?:ly)?\b|\bincremental(?:ly)?\b|順番に|連続した/i;
+
+const QUESTION =
+  /\b(?:are|is)\s+(?:other|others|anyone|anybody|other folks|other people)\b[^?\n]{0,60}\?|\banyone\s+else\b[^?\n]{0,60}\?|\b(?:does|do)\s+anyone\b[^?\n]{0,80}\?|観測されていますでしょうか|観測されていますか|いかがでしょうか|見えていますか|ご存知の方/i;
+
+export function scanTypes(prose: string): string[] {
+  return SCAN_TYPES.filter(([, re]) => re.test(prose)).map(([id]) => id);
+}
+
+export function targeting(prose: string): string[] {
+  const out: string[] = [];
+  if (ONE_PER_24.test(prose)) out.push('one-target-per-/24');
+  if (SEQUENTIAL.test(prose)) out.push('sequential');
+  return out;
+}
+
+/** The post asks the list whether others see the same. */
+export function asksList(prose: string): boolean {
+  return QUESTION.test(prose);
+}
+
+/** Languages the post is written in, by script: kana or kanji means Japanese, Latin words English. */
+export function languages(prose: string): Array<'ja' | 'en'> {
+  const out: Array<'ja' | 'en'> = [];
+  const ja = (prose.match(/[\u3040-\u30ff\u4e00-\u9fff]/g) ?? []).length;
+  const en = (prose.match(/\b[A-Za-z]{3,}\b/g) ?? []).length;
+  if (ja >= 4) out.push('ja');
+  if (en >= 6 || (ja < 4 && en >= 1)) out.push('en');
+  return out;
+}

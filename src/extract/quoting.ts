@@ -1,0 +1,55 @@
+/** One line of a post with its quote depth removed. */
+export interface BodyLine {
+  text: string;
+  depth: number;
+}
+
+const QUOTE = /^[ \t]{0,3}((?:>[ \t]?)+)/;
+
+/**
+ * Removes `> `, `>> ` and `> > ` quoting and remembers how deep each line was quoted, so that a
+ * change of depth still separates two blocks.
+ */
+export function unquote(text: string): BodyLine[] {
+  return text.split(/\r?\n|\r/).map((line) => {
+    const m = QUOTE.exec(line);
+    if (!m) return { text: line.replace(/\s+$/, ''), depth: 0 };
+    const depth = (m[1]!.match(/>/g) ?? []).length;
+    return { text: line.slice(m[0].length).replace(/\s+$/, ''), depth };
+  });
+}
+
+/** Consecutive non-blank lines at one quote depth: where a wrapped record can continue. */
+export function blocks(lines: BodyLine[]): string[][] {
+  const out: string[][] = [];
+  let cur: string[] = [];
+  let depth = -1;
+  for (const l of lines) {
+    const blank = l.text.trim() === '';
+    if (blank || l.depth !== depth) {
+      if (cur.length) out.push(cur);
+      cur = [];
+      depth = l.depth;
+    }
+    if (!blank) cur.push(l.text);
+  }
+  if (cur.length) out.push(cur);
+  return out;
+}
+
+const CJK = /[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]/;
+
+/**
+ * Joins the lines of a block of prose as a reader would: a mailer's wrap inside Japanese text
+ * adds no space, inside English text it stands for one.
+ */
+export function joinProse(lines: string[]): string {
+  let out = '';
+  for (const raw of lines) {
+    const l = raw.trim();
+    if (!out) out = l;
+    else if (CJK.test(out.at(-1)!) && CJK.test(l[0] ?? '')) out += l;
+    else out += ` ${l}`;
+  }
+  return out;
+}

@@ -1,0 +1,62 @@
+import type { Post, Report } from '../model.ts';
+import { countTotals, extractCounts } from './counts.ts';
+import type { TimeContext } from './formats/registry.ts';
+import { findLogRecords } from './loglines.ts';
+import { extractPorts } from './ports.ts';
+import { asksList, languages, scanTypes, targeting } from './prose.ts';
+import { blocks, joinProse, unquote } from './quoting.ts';
+import { findTlp } from './tlp.ts';
+
+export interface ExtractOptions {
+  /** Zone for log timestamps that carry none. */
+  zone: string;
+  maxScanChars: number;
+  maxLineChars: number;
+}
+
+/**
+ * Reads what a post claims: ports with protocols, log lines, counts, scan type, TLP. Quoting is
+ * removed and wrapped records joined first; the body, the subject and text attachments are read.
+ */
+export function extractReport(post: Post, opts: ExtractOptions): Report {
+  const reference = post.date ? new Date(post.date) : new Date();
+  const time: TimeContext = { reference, zone: opts.zone };
+  const texts = [post.text, ...post.attachments.map((a) => a.text)].map((t) => t.slice(0, opts.maxScanChars));
+
+  const events = [];
+  const prose: string[] = [post.subject];
+  for (const t of texts) {
+    const bl = blocks(unquote(cutFooter(t)));
+    const found = findLogRecords(bl, time, opts.maxLineChars);
+    events.push(...found.events);
+    for (const b of bl) {
+      const rest = b.filter((l) => !found.used.has(l) && l.length <= opts.maxLineChars);
+      if (rest.length) prose.push(joinProse(rest));
+    }
+  }
+  const text = prose.join('\n');
+  const countMentions = extractCounts(text);
+  return {
+    messageId: post.messageId,
+    subject: post.subject,
+    date: post.date,
+    languages: languages(text),
+    tlp: findTlp(post.subject, ...texts),
+    ports: extractPorts(text, events),
+    logLines: events,
+    counts: countTotals(countMentions),
+    countMentions,
+    scanTypes: scanTypes(text),
+    targeting: targeting(text),
+    question: asksList(text),
+  };
+}
+
+/**
+ * Drops what follows Mailman's attachment scrubber line ("-------------- next part --------------"):
+ * the list footer lives there, often in a charset the archive broke.
+ */
+function cutFooter(text: string): string {
+  const m = /^-{5,}\s*next part\s*-{5,}\s*$/im.exec(text);
+  return m ? text.slice(0, m.index) : text;
+}

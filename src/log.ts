@@ -1,0 +1,18 @@
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+/**
+ * Structured logs go to stderr, one JSON event per line, so that stdout stays clean for
+ * `--json` output and summaries. KANSOKU_LOG_LEVEL overrides the level (e.g. `debug`, `silent`).
+ */
+export function createLogger(level = process.env.KANSOKU_LOG_LEVEL ?? 'info'): Logger {
+  return pino(
+    {
+      level,
+      base: { app: 'kansoku' },
+      redact: { paths: ['password', '*.password', 'auth.pass', '*.auth.pass'], censor: '[redacted]' },
+    },
+    pino.destination(2),
+  );
+}

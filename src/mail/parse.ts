@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+import Encoding from 'encoding-japanese';
+import iconv from 'iconv-lite';
+import { convert as htmlToText } from 'html-to-text';
+import { simpleParser, type Attachment, type ParsedMail } from 'mailparser';
+import { KansokuError } from '../errors.ts';
+import type { Post, TextAttachment } from '../model.ts';
+
+/** Attachments read as text: what members attach when they share logs. */
+const TEXT_ATTACHMENT = /\.(txt|log|csv|tsv)$/i;
+const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
+
+/**
+ * mailparser's HTML and link conversions cost 3-4x the parse itself (house-style.md) and are not
+ * needed: HTML-only mail is converted below, once, and only when it has no text part.
+ */
+const PARSER_OPTIONS = {
+  skipHtmlToText: true,
+  skipTextToHtml: true,
+  skipTextLinks: true,
+  skipImageLinks: true,
+} as const;
+
+/** Parses one raw message into a Post. Throws a KansokuError when the bytes are not a message at all. */
+export async function parsePost(raw: Buffer): Promise<Post> {
+  let m: ParsedMail;
+  try {
+    m = await simpleParser(raw, PARSER_OPTIONS);
+  } catch (err) {
+    throw new KansokuError('MESSAGE_UNPARSABLE', 'mail', (err as Error).message, { cause: err });
+  }
+  const headers = headerMap(m);
+  const id = m.messageId?.trim();
+  const messageId = id && /^<[^<>\s]+>$/.test(id) ? id : id ? `<${id.replace(/[<>\s]/g, '')}>` : null;
+  return {
+    messageId: messageId ?? `<sha256-${createHash('sha256').update(raw).digest('hex').slice(0, 32)}@kansoku.invalid>`,
+    messageIdSynthetic: messageId === null,
+    inReplyTo: firstMessageId(m.inReplyTo),
+    references: messageIds(m.references),
+    listId: listId(headers['list-id']),
+    from: firstAddress(m),
+    date: m.date && !Number.isNaN(m.date.getTime()) ? m.date.toISOString() : null,
+    subject: fixJapanese(m.subject ?? ''),
+    text: bodyText(m),
+    attachments: textAttachments(m.attachments),
+    auto: {
+      autoSubmitted: headers['auto-submitted']?.toLowerCase().split(';')[0]!.trim() ?? null,
+      precedence: headers['precedence']?.toLowerCase().trim() ?? null,
+      returnPathEmpty: headers['return-path'] !== undefined && /^<\s*>$/.test(headers['return-path'].trim()),
+      isBounce: isBounce(m, headers),
+    },
+    headers,
+  };
+}
+
+/** The first occurrence of each header, unfolded, as text; mailparser keeps the raw lines. */
+function headerMap(m: ParsedMail): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const h of m.headerLines ?? []) {
+    const key = h.key.toLowerCase();
+    if (key in out) continue;
+    const colon = h.line.indexOf(':');
+    out[key] = h.line.slice(colon + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+  }
+  return out;
+}
+
+function messageIds(v: string | string[] | undefined): string[] {
+  const all = ([] as string[]).concat(v ?? []).join(' ');
+  return [...all.matchAll(/<[^<>\s]+>/g)].map((x) => x[0]);
+}
+
+function firstMessageId(v: string | undefined): string | null {
+  return messageIds(v)[0] ?? null;
+}
+
+/** RFC 2919: the identifier is the part in angle brackets, or the whole value when there is none. */
+function listId(v: string | undefined): string | null {
+  if (!v) return null;
+  const m = /<([^<>]+)>/.exec(v);
+  return (m ? m[1]! : v).trim().toLowerCase() || null;
+}
+
+function firstAddress(m: ParsedMail): Post['from'] {
+  const from = Array.isArray(m.from) ? m.from[0] : m.from;
+  const a = from?.value[0];
+  if (!a) return null;
+  return { address: (a.address ?? '').toLowerCase(), name: fixJapanese(a.name ?? '') };
+}
+
+function bodyText(m: ParsedMail): string {
+  if (m.text && m.text.trim()) return fixJapanese(m.text);
+  if (typeof m.html === 'string' && m.html.trim()) {
+    return htmlToText(m.html, { wordwrap: false, selectors: [{ selector: 'img', format: 'skip' }] });
+  }
+  return '';
+}
+
+/**
+ * ISO-2022-JP that carries no charset label reaches us with its escape sequences intact
+ * (mailparser decodes it as ASCII); decode it here so that Japanese posts from old mailers read.
+ */
+export function fixJapanese(s: string): string {
+  if (!s.includes('\x1b$')) return s;
+  const codes = Array.from(s, (c) => c.charCodeAt(0) & 0xff);
+  return Encoding.convert(codes, { to: 'UNICODE', from: 'JIS', type: 'string' });
+}
+
+function isBounce(m: ParsedMail, headers: Record<string, string>): boolean {
+  const ct = headers['content-type']?.toLowerCase() ?? '';
+  if (ct.includes('multipart/report') && /report-type\s*=\s*"?(delivery-status|disposition-notification)/.test(ct)) return true;
+  const from = firstAddress(m)?.address ?? '';
+  return /^(mailer-daemon|postmaster)@/i.test(from);
+}
+
+function textAttachments(list: Attachment[]): TextAttachment[] {
+  const out: TextAttachment[] = [];
+  for (const a of list) {
+    const name = a.filename ?? '';
+    const isText = TEXT_ATTACHMENT.test(name) || /^text\/(plain|csv|tab-separated-values)$/i.test(a.contentType);
+    if (!isText || a.size > MAX_ATTACHMENT_BYTES || a.related) continue;
+    const ct = a.headers.get('content-type') as { params?: Record<string, string> } | undefined;
+    out.push({ filename: name || '(unnamed)', contentType: a.contentType, text: decodeBytes(a.content, ct?.params?.charset) });
+  }
+  return out;
+}
+
+/** Decodes attachment bytes by their label, or by sniffing when the label is missing or unknown. */
+export function decodeBytes(buf: Buffer, charset?: string): string {
+  const cs = charset?.toLowerCase().trim();
+  if (cs && /^(iso-2022-jp|euc-jp|shift_jis|sjis|cp932|windows-31j)$/.test(cs)) {
+    return Encoding.convert(buf, { to: 'UNICODE', from: cs.startsWith('iso') ? 'JIS' : cs === 'euc-jp' ? 'EUCJP' : 'SJIS', type: 'string' });
+  }
+  if (cs && cs !== 'us-ascii' && cs !== 'utf-8' && iconv.encodingExists(cs)) return iconv.decode(buf, cs);
+  const detected = Encoding.detect(buf);
+  if (detected === 'JIS' || detected === 'EUCJP' || detected === 'SJIS') {
+    return Encoding.convert(buf, { to: 'UNICODE', from: detected, type: 'string' });
+  }
+  return buf.toString('utf8');
+}

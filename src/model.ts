@@ -1,0 +1,133 @@
+/**
+ * The plain values that flow through the pipeline (see DESIGN.md, "The data, as it flows").
+ * Stages exchange these and nothing else; only src/store/ turns them into rows.
+ */
+
+export type Proto = 'tcp' | 'udp' | 'icmp';
+
+/** TLP labels, TLP 2.0 names; TLP 1.0 WHITE is read as CLEAR. */
+export type Tlp = 'CLEAR' | 'GREEN' | 'AMBER' | 'AMBER+STRICT' | 'RED';
+
+export interface TextAttachment {
+  filename: string;
+  contentType: string;
+  text: string;
+}
+
+/** One list message, decoded. */
+export interface Post {
+  /** Message-ID with angle brackets; synthesised from a content hash when the message has none. */
+  messageId: string;
+  messageIdSynthetic: boolean;
+  inReplyTo: string | null;
+  references: string[];
+  listId: string | null;
+  from: { address: string; name: string } | null;
+  date: string | null;
+  subject: string;
+  text: string;
+  attachments: TextAttachment[];
+  /** Header facts that decide whether the message is automatic mail (RFC 3834). */
+  auto: { autoSubmitted: string | null; precedence: string | null; returnPathEmpty: boolean; isBounce: boolean };
+  headers: Record<string, string>;
+}
+
+/** One firewall or sensor record, as any format parser returns it. */
+export interface LogEvent {
+  format: string;
+  /** ISO 8601 UTC when the record's time could be placed; null when the line carries none. */
+  ts: string | null;
+  /** The timestamp as written in the line. */
+  tsText: string | null;
+  src: string | null;
+  spt: number | null;
+  dst: string | null;
+  dpt: number | null;
+  proto: Proto | null;
+  /** TCP flags in one notation, letters in the order F S R P A U E C ("-S------" -> "S", "SYN ACK" -> "SA"). */
+  flags: string | null;
+  /** TCP flags exactly as the format writes them. */
+  flagsText: string | null;
+  action: string | null;
+  raw: string;
+}
+
+export interface PortClaim {
+  port: number;
+  proto: Proto | null;
+  from: Array<'prose' | 'log' | 'subject'>;
+  /** Text the claim was read from, for a reviewer to check. */
+  spans: string[];
+}
+
+export type CountKind = 'sources' | 'targets' | 'packets';
+
+export interface CountMention {
+  kind: CountKind;
+  /** null when the text gives no number ("thousands", "数千"). */
+  value: number | null;
+  approx: boolean;
+  per: 'hour' | 'day' | null;
+  text: string;
+}
+
+/** What a post claims. Field names of the JSON form are a contract (DESIGN.md). */
+export interface Report {
+  messageId: string;
+  subject: string;
+  date: string | null;
+  languages: Array<'ja' | 'en'>;
+  tlp: Tlp | null;
+  ports: PortClaim[];
+  logLines: LogEvent[];
+  counts: Partial<Record<CountKind, number>>;
+  countMentions: CountMention[];
+  scanTypes: string[];
+  targeting: string[];
+  question: boolean;
+}
+
+export type Verdict = 'elevated' | 'normal' | 'not-seen' | 'no-data';
+
+export interface Baseline {
+  mean: number;
+  sd: number;
+  upper: number;
+  lower: number;
+  hours: number;
+}
+
+export interface Finding {
+  port: number;
+  proto: Proto | null;
+  verdict: Verdict;
+  at: string;
+  /** Events in the latest hour with sensor data at or before `at`. */
+  current: number | null;
+  currentHour: string | null;
+  currentSources: number | null;
+  baseline: Baseline | null;
+  ratio: number | null;
+  onset: string | null;
+  peak: { hour: string; events: number } | null;
+  sourcesSeenLocally: string[];
+  /** Hours of sensor data in the window that was looked at; gaps are not zeros. */
+  coverage: { hoursWithData: number; hoursInWindow: number };
+}
+
+export type DraftKind = 'reply' | 'advisory';
+export type DraftStatus = 'draft' | 'approved' | 'rejected' | 'sent';
+
+export interface DraftMessage {
+  kind: DraftKind;
+  messageId: string;
+  from: string;
+  to: string;
+  subject: string;
+  inReplyTo: string | null;
+  references: string[];
+  tlp: Tlp;
+  /** The whole body: the Japanese part first, then the English part, as list members write. */
+  text: string;
+  sourceMessageId: string;
+}

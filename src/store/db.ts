@@ -1,0 +1,108 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { KansokuError } from '../errors.ts';
+
+export type Db = Database.Database;
+
+/**
+ * Schema migrations, in order; `PRAGMA user_version` records how many have run. A migration is
+ * never edited once released: a change is a new entry.
+ */
+const migrations: string[] = [
+  `
+  CREATE TABLE messages (
+    message_id   TEXT PRIMARY KEY,
+    origin       TEXT NOT NULL,
+    subject      TEXT,
+    from_addr    TEXT,
+    list_id      TEXT,
+    sent_at      TEXT,
+    status       TEXT NOT NULL CHECK (status IN ('processed', 'skipped', 'quarantined')),
+    reason       TEXT,
+    report_json  TEXT,
+    findings_json TEXT,
+    processed_at TEXT NOT NULL
+  );
+  CREATE TABLE drafts (
+    id                INTEGER PRIMARY KEY,
+    message_id        TEXT NOT NULL UNIQUE,
+    source_message_id TEXT NOT NULL,
+    kind              TEXT NOT NULL,
+    subject           TEXT NOT NULL,
+    to_addr           TEXT NOT NULL,
+    tlp               TEXT NOT NULL,
+    status            TEXT NOT NULL CHECK (status IN ('draft', 'approved', 'rejected', 'sent')),
+    text              TEXT NOT NULL,
+    eml               BLOB NOT NULL,
+    eml_path          TEXT,
+    created_at        TEXT NOT NULL,
+    updated_at        TEXT NOT NULL,
+    UNIQUE (source_message_id, kind)
+  );
+  CREATE TABLE draft_audit (
+    id        INTEGER PRIMARY KEY,
+    draft_id  INTEGER NOT NULL REFERENCES drafts(id),
+    action    TEXT NOT NULL,
+    actor     TEXT NOT NULL,
+    at        TEXT NOT NULL,
+    note      TEXT
+  );
+  CREATE TABLE counter_hours (
+    hour   INTEGER NOT NULL,
+    proto  TEXT NOT NULL,
+    port   INTEGER NOT NULL,
+    events INTEGER NOT NULL,
+    syn_only INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (hour, proto, port)
+  ) WITHOUT ROWID;
+  CREATE TABLE counter_sources (
+    proto TEXT NOT NULL,
+    port  INTEGER NOT NULL,
+    hour  INTEGER NOT NULL,
+    addr  TEXT NOT NULL,
+    PRIMARY KEY (proto, port, hour, addr)
+  ) WITHOUT ROWID;
+  CREATE INDEX counter_sources_addr ON counter_sources (addr, hour);
+  CREATE TABLE counter_targets (
+    proto TEXT NOT NULL,
+    port  INTEGER NOT NULL,
+    hour  INTEGER NOT NULL,
+    addr  TEXT NOT NULL,
+    PRIMARY KEY (proto, port, hour, addr)
+  ) WITHOUT ROWID;
+  CREATE TABLE sensor_hours (
+    hour   INTEGER PRIMARY KEY,
+    events INTEGER NOT NULL
+  );
+  CREATE TABLE imports (
+    sha256      TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    lines       INTEGER NOT NULL,
+    parsed      INTEGER NOT NULL,
+    imported_at TEXT NOT NULL
+  );
+  `,
+];
+
+/** Opens (and creates or migrates) the embedded SQLite store. */
+export function openDb(path: string): Db {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > migrations.length) {
+    db.close();
+    throw new KansokuError('STORE_SCHEMA', 'store', `${path} has schema ${version}, this kansoku knows ${migrations.length}`);
+  }
+  for (let v = version; v < migrations.length; v++) {
+    db.transaction(() => {
+      db.exec(migrations[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+  return db;
+}

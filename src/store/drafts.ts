@@ -1,0 +1,106 @@
+import type { DraftKind, DraftStatus, Tlp } from '../model.ts';
+import { KansokuError } from '../errors.ts';
+import type { Db } from './db.ts';
+
+export interface StoredDraft {
+  id: number;
+  messageId: string;
+  sourceMessageId: string;
+  kind: DraftKind;
+  subject: string;
+  to: string;
+  tlp: Tlp;
+  status: DraftStatus;
+  text: string;
+  eml: Buffer;
+  emlPath: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AuditEntry {
+  action: string;
+  actor: string;
+  at: string;
+  note: string | null;
+}
+
+export interface NewDraft {
+  messageId: string;
+  sourceMessageId: string;
+  kind: DraftKind;
+  subject: string;
+  to: string;
+  tlp: Tlp;
+  text: string;
+  eml: Buffer;
+  emlPath: string | null;
+}
+
+/** Which status changes a reviewer may make. Sending (approved -> sent) belongs to the sender. */
+const transitions: Record<string, DraftStatus[]> = {
+  approve: ['draft'],
+  reject: ['draft', 'approved'],
+};
+
+const columns = `id, message_id AS messageId, source_message_id AS sourceMessageId, kind, subject, to_addr AS "to", tlp, status,
+  text, eml, eml_path AS emlPath, created_at AS createdAt, updated_at AS updatedAt`;
+
+export class DraftStore {
+  constructor(private readonly db: Db) {}
+
+  hasFor(sourceMessageId: string, kind: DraftKind): boolean {
+    return this.db.prepare('SELECT 1 FROM drafts WHERE source_message_id = ? AND kind = ?').get(sourceMessageId, kind) !== undefined;
+  }
+
+  add(d: NewDraft, actor: string): number {
+    const now = new Date().toISOString();
+    const id = Number(
+      this.db
+        .prepare(
+          `INSERT INTO drafts (message_id, source_message_id, kind, subject, to_addr, tlp, status, text, eml, eml_path, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?)`,
+        )
+        .run(d.messageId, d.sourceMessageId, d.kind, d.subject, d.to, d.tlp, d.text, d.eml, d.emlPath, now, now).lastInsertRowid,
+    );
+    this.audit(id, 'create', actor, now, null);
+    return id;
+  }
+
+  get(id: number): StoredDraft {
+    const row = this.db.prepare(`SELECT ${columns} FROM drafts WHERE id = ?`).get(id) as StoredDraft | undefined;
+    if (!row) throw new KansokuError('DRAFT_NOT_FOUND', 'review', `#${id}`);
+    return row;
+  }
+
+  list(status?: DraftStatus): StoredDraft[] {
+    return (
+      status
+        ? this.db.prepare(`SELECT ${columns} FROM drafts WHERE status = ? ORDER BY id`).all(status)
+        : this.db.prepare(`SELECT ${columns} FROM drafts ORDER BY id`).all()
+    ) as StoredDraft[];
+  }
+
+  history(id: number): AuditEntry[] {
+    return this.db.prepare('SELECT action, actor, at, note FROM draft_audit WHERE draft_id = ? ORDER BY id').all(id) as AuditEntry[];
+  }
+
+  /** Approves or rejects a draft and records who did it and when, in one transaction. */
+  decide(id: number, action: 'approve' | 'reject', actor: string, note: string | null): StoredDraft {
+    return this.db.transaction(() => {
+      const d = this.get(id);
+      if (!transitions[action]!.includes(d.status))
+        throw new KansokuError('DRAFT_STATE', 'review', `#${id} is ${d.status}; ${action} needs ${transitions[action]!.join(' or ')}`);
+      if (action === 'approve' && d.tlp === 'RED') throw new KansokuError('DRAFT_TLP_RED', 'review', `#${id}`);
+      const now = new Date().toISOString();
+      const status: DraftStatus = action === 'approve' ? 'approved' : 'rejected';
+      this.db.prepare('UPDATE drafts SET status = ?, updated_at = ? WHERE id = ?').run(status, now, id);
+      this.audit(id, action, actor, now, note);
+      return { ...d, status, updatedAt: now };
+    })();
+  }
+
+  private audit(id: number, action: string, actor: string, at: string, note: string | null): void {
+    this.db.prepare('INSERT INTO draft_audit (draft_id, action, actor, at, note) VALUES (?, ?, ?, ?, ?)').run(id, action, actor, at, note);
+  }
+}

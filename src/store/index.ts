@@ -1,0 +1,33 @@
+import { openDb, type Db } from './db.ts';
+import { CounterStore } from './counters.ts';
+import { DraftStore } from './drafts.ts';
+import { MessageStore } from './messages.ts';
+
+export type { CounterReader, HourBucket, HourlyBatch, HourPoint } from './counters.ts';
+export type { StoredDraft, AuditEntry, NewDraft } from './drafts.ts';
+export type { MessageRecord, MessageStatus } from './messages.ts';
+
+/** The embedded store: one SQLite file, one object per kind of record. */
+export class Store {
+  readonly counters: CounterStore;
+  readonly messages: MessageStore;
+  readonly drafts: DraftStore;
+  private constructor(private readonly db: Db) {
+    this.counters = new CounterStore(db);
+    this.messages = new MessageStore(db);
+    this.drafts = new DraftStore(db);
+  }
+
+  static open(path: string): Store {
+    return new Store(openDb(path));
+  }
+
+  /** Runs `fn` in one transaction: what a message produced is stored whole or not at all. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

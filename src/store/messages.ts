@@ -1,0 +1,65 @@
+import type { Finding, Report } from '../model.ts';
+import type { Db } from './db.ts';
+
+export type MessageStatus = 'processed' | 'skipped' | 'quarantined';
+
+export interface MessageRecord {
+  messageId: string;
+  origin: string;
+  subject: string | null;
+  fromAddr: string | null;
+  listId: string | null;
+  sentAt: string | null;
+  status: MessageStatus;
+  /** Why the message was skipped or quarantined, or what was decided about it. */
+  reason: string | null;
+  report: Report | null;
+  findings: Finding[] | null;
+}
+
+export class MessageStore {
+  constructor(private readonly db: Db) {}
+
+  has(messageId: string): boolean {
+    return this.db.prepare('SELECT 1 FROM messages WHERE message_id = ?').get(messageId) !== undefined;
+  }
+
+  add(r: MessageRecord): void {
+    this.db
+      .prepare(
+        `INSERT INTO messages (message_id, origin, subject, from_addr, list_id, sent_at, status, reason, report_json, findings_json, processed_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        r.messageId,
+        r.origin,
+        r.subject,
+        r.fromAddr,
+        r.listId,
+        r.sentAt,
+        r.status,
+        r.reason,
+        r.report ? JSON.stringify(r.report) : null,
+        r.findings ? JSON.stringify(r.findings) : null,
+        new Date().toISOString(),
+      );
+  }
+
+  /** The stored Report of an earlier post, for threading and for "one draft per thread and port". */
+  report(messageId: string): Report | null {
+    const row = this.db.prepare('SELECT report_json FROM messages WHERE message_id = ?').get(messageId) as
+      | { report_json: string | null }
+      | undefined;
+    return row?.report_json ? (JSON.parse(row.report_json) as Report) : null;
+  }
+
+  counts(): Record<MessageStatus, number> {
+    const out: Record<MessageStatus, number> = { processed: 0, skipped: 0, quarantined: 0 };
+    for (const r of this.db.prepare('SELECT status, COUNT(*) AS n FROM messages GROUP BY status').all() as Array<{
+      status: MessageStatus;
+      n: number;
+    }>)
+      out[r.status] = r.n;
+    return out;
+  }
+}

@@ -1,0 +1,11 @@
+declare module 'mbox-reader' {
+  import type { Readable } from 'node:stream';
+  export interface MboxMessage {
+    returnPath: string;
+    time: Date | false;
+    content: Buffer;
+    flags: string[];
+    labels: string[];
+  }
+  export function mboxReader(input: Readable, options?: { gz?: boolean }): AsyncGenerator<MboxMessage>;
+}
