@@ -37,8 +37,9 @@ export const configSchema = z.strictObject({
   identity: z
     .strictObject({
       from: z.string().min(3).default('kansoku <kansoku@example.net>'),
-      signatureJa: z.string().default('Example ISP セキュリティ運用チーム'),
-      signatureEn: z.string().default('Example ISP security operations'),
+      /** How the drafts name us: 「〇〇です。」 and the signature. */
+      nameJa: z.string().min(1).default('Example ISP セキュリティ運用チーム'),
+      nameEn: z.string().min(1).default('Example ISP security operations'),
     })
     .prefault({}),
   operator: z

@@ -36,13 +36,13 @@ function per(unit: string | undefined): 'hour' | 'day' | null {
  * no value, never turned into a number.
  */
 export function extractCounts(prose: string): CountMention[] {
-  const out: CountMention[] = [];
+  const found: Array<[number, CountMention]> = [];
   const seen = new Set<string>();
   const push = (c: CountMention, at: number) => {
     const key = `${c.kind}@${at}`;
     if (seen.has(key)) return;
     seen.add(key);
-    out.push(c);
+    found.push([at, c]);
   };
   for (const [kind, noun] of NOUN_EN) {
     const re = new RegExp(String.raw`(?<![\w.,/:-])${APPROX_EN}${NUM}\s+${ADJ}${noun}\b${RATE}`, 'gi');
@@ -64,12 +64,17 @@ export function extractCounts(prose: string): CountMention[] {
     const vague = new RegExp(String.raw`${noun}[^。\n]{0,16}?${VAGUE_JA.source}|${VAGUE_JA.source}(?:件|個|台)?(?:の)?${noun}`, 'g');
     for (const m of prose.matchAll(vague)) push({ kind, value: null, approx: true, per: null, text: m[0].trim() }, m.index!);
   }
-  return out;
+  return found.sort((a, b) => a[0] - b[0]).map(([, c]) => c);
 }
 
-/** The first stated number of each kind: what the contract's `counts` carries. */
+/**
+ * The first stated number of each kind, a total before a rate ("3,400 sources" before
+ * "2k sources/hour"): what the contract's `counts` carries.
+ */
 export function countTotals(mentions: CountMention[]): Partial<Record<CountKind, number>> {
   const out: Partial<Record<CountKind, number>> = {};
-  for (const m of mentions) if (m.value !== null && out[m.kind] === undefined) out[m.kind] = m.value;
+  for (const m of [...mentions.filter((x) => x.per === null), ...mentions.filter((x) => x.per !== null)]) {
+    if (m.value !== null && out[m.kind] === undefined) out[m.kind] = m.value;
+  }
   return out;
 }

@@ -21,6 +21,11 @@ const PARSER_OPTIONS = {
   skipImageLinks: true,
 } as const;
 
+/** The key of a message that has no Message-ID (or cannot be parsed): a hash of its bytes. */
+export function syntheticMessageId(raw: Buffer): string {
+  return `<sha256-${createHash('sha256').update(raw).digest('hex').slice(0, 32)}@kansoku.invalid>`;
+}
+
 /** Parses one raw message into a Post. Throws a KansokuError when the bytes are not a message at all. */
 export async function parsePost(raw: Buffer): Promise<Post> {
   let m: ParsedMail;
@@ -33,7 +38,7 @@ export async function parsePost(raw: Buffer): Promise<Post> {
   const id = m.messageId?.trim();
   const messageId = id && /^<[^<>\s]+>$/.test(id) ? id : id ? `<${id.replace(/[<>\s]/g, '')}>` : null;
   return {
-    messageId: messageId ?? `<sha256-${createHash('sha256').update(raw).digest('hex').slice(0, 32)}@kansoku.invalid>`,
+    messageId: messageId ?? syntheticMessageId(raw),
     messageIdSynthetic: messageId === null,
     inReplyTo: firstMessageId(m.inReplyTo),
     references: messageIds(m.references),

@@ -1,0 +1,243 @@
+import { userInfo } from 'node:os';
+import { resolve } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { loadConfig, type LoadedConfig } from '../config/load.ts';
+import { importFile, importStream, type ImportOutcome } from '../counters/import.ts';
+import { correlate, reportTime } from '../correlate/correlate.ts';
+import { KansokuError } from '../errors.ts';
+import { extractReport } from '../extract/report.ts';
+import { createLogger, type Logger } from '../log.ts';
+import { parsePost } from '../mail/parse.ts';
+import { detectSourceType, openSource, type MessageSource } from '../mail/sources.ts';
+import type { DraftStatus, Report } from '../model.ts';
+import { processSources, type RunSummary } from '../pipeline/process.ts';
+import { Store } from '../store/index.ts';
+import { printDraft, printDrafts, printFindings, printImport, printReport, printSummary } from './print.ts';
+
+interface GlobalOptions {
+  config?: string;
+  db?: string;
+}
+
+interface Context {
+  loaded: LoadedConfig;
+  log: Logger;
+  out: (s: string) => void;
+}
+
+function context(cmd: Command, out: (s: string) => void): Context {
+  const g = cmd.optsWithGlobals<GlobalOptions>();
+  const loaded = loadConfig(g.config);
+  if (g.db) loaded.config.store.sqlite = resolve(g.db);
+  return { loaded, log: createLogger(), out };
+}
+
+function withStore<T>(ctx: Context, fn: (store: Store) => Promise<T> | T): Promise<T> {
+  const store = Store.open(ctx.loaded.config.store.sqlite);
+  return Promise.resolve()
+    .then(() => fn(store))
+    .finally(() => store.close());
+}
+
+function actor(by?: string): string {
+  if (by) return by;
+  try {
+    return process.env.KANSOKU_ACTOR ?? userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function firstPost(file: string) {
+  const src = openSource(detectSourceType(file), file);
+  for await (const m of src.messages()) return parsePost(m.raw);
+  throw new KansokuError('INPUT_UNREADABLE', 'mail', `${file}: no message in it`);
+}
+
+async function reportOf(ctx: Context, file: string): Promise<Report> {
+  const c = ctx.loaded.config;
+  return extractReport(await firstPost(file), {
+    zone: c.counters.timezone,
+    maxScanChars: c.limits.maxScanChars,
+    maxLineChars: c.limits.maxLineChars,
+  });
+}
+
+async function importCounters(ctx: Context, store: Store, files: string[]): Promise<ImportOutcome[]> {
+  const c = ctx.loaded.config;
+  const opts = { zone: c.counters.timezone, maxLineChars: c.limits.maxLineChars };
+  const out: ImportOutcome[] = [];
+  for (const f of files) {
+    out.push(f === '-' ? await importStream(store, 'stdin', process.stdin, opts, ctx.log) : await importFile(store, f, opts, ctx.log));
+  }
+  return out;
+}
+
+export function buildProgram(out: (s: string) => void = (s) => process.stdout.write(s)): Command {
+  const program = new Command('kansoku')
+    .description('Reads sensor reports on a security trust list, checks them against your own counters, and drafts bilingual (JA/EN) replies for review.')
+    .option('--config <file>', 'config file (default: ./kansoku.yaml if present, else the embedded demo)')
+    .option('--db <file>', 'SQLite store to use instead of the configured one')
+    .showHelpAfterError()
+    .exitOverride();
+  const print = (s: string) => out(s.endsWith('\n') ? s : `${s}\n`);
+
+  program
+    .command('run')
+    .description('import the configured sensor logs, then process every new message of the configured sources (or of PATHs) once')
+    .argument('[paths...]', 'Maildir folders, mbox files or .eml files to process instead of the configured sources ("-" for stdin)')
+    .option('--json', 'print the summary as JSON')
+    .action(async (paths: string[], opts: { json?: boolean }, cmd: Command) => {
+      const ctx = context(cmd, print);
+      const c = ctx.loaded.config;
+      await withStore(ctx, async (store) => {
+        const imports = await importCounters(ctx, store, c.counters.files);
+        const sources: MessageSource[] = paths.length
+          ? paths.map((p) => openSource(detectSourceType(p), p))
+          : c.sources.map((s) => openSource(s.type, s.path));
+        const summary: RunSummary = await processSources(sources, { config: c, store, log: ctx.log, actor: 'kansoku' });
+        if (opts.json) print(JSON.stringify({ imports, ...summary }, null, 2));
+        else printSummary(print, summary, imports, ctx.loaded, c.draft.outbox);
+      });
+    });
+
+  program
+    .command('extract')
+    .description('print what one message claims: ports, log lines, counts, TLP')
+    .argument('<file>', '.eml file, mbox (first message) or "-" for stdin')
+    .option('--json', 'print the Report as JSON (the stable contract)')
+    .action(async (file: string, opts: { json?: boolean }, cmd: Command) => {
+      const ctx = context(cmd, print);
+      const report = await reportOf(ctx, file);
+      if (opts.json) print(JSON.stringify(report, null, 2));
+      else printReport(print, report);
+    });
+
+  program
+    .command('correlate')
+    .description("check one message's claims against the stored counters")
+    .argument('<file>', '.eml file, mbox (first message) or "-" for stdin')
+    .option('--json', 'print the Findings as JSON (the stable contract)')
+    .option('--at <time>', 'judge at this ISO time instead of the message Date')
+    .action(async (file: string, opts: { json?: boolean; at?: string }, cmd: Command) => {
+      const ctx = context(cmd, print);
+      if (opts.at && Number.isNaN(Date.parse(opts.at))) throw new KansokuError('INPUT_UNREADABLE', 'cli', `--at ${opts.at}: not an ISO time`);
+      const report = await reportOf(ctx, file);
+      await withStore(ctx, (store) => {
+        const findings = correlate(report, store.counters, reportTime(report, opts.at), ctx.loaded.config.correlate);
+        if (opts.json) print(JSON.stringify({ messageId: report.messageId, at: reportTime(report, opts.at).toISOString(), findings }, null, 2));
+        else printFindings(print, report, findings);
+      });
+    });
+
+  const counters = program.command('counters').description('the local hourly counters');
+  counters
+    .command('import')
+    .description('parse sensor / firewall logs and add them to the hourly counters (stdin when no FILE is given)')
+    .argument('[files...]', 'log files; "-" for stdin')
+    .option('--json', 'print the outcome as JSON')
+    .action(async (files: string[], opts: { json?: boolean }, cmd: Command) => {
+      const ctx = context(cmd, print);
+      await withStore(ctx, async (store) => {
+        const r = await importCounters(ctx, store, files.length ? files : ['-']);
+        if (opts.json) print(JSON.stringify(r, null, 2));
+        else for (const o of r) printImport(print, o);
+      });
+    });
+  counters
+    .command('status')
+    .description('what the counters hold')
+    .option('--json', 'print as JSON')
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const ctx = context(cmd, print);
+      await withStore(ctx, (store) => {
+        const s = store.counters.summary();
+        const v = {
+          ...s,
+          firstHour: s.firstHour === null ? null : new Date(s.firstHour * 3_600_000).toISOString(),
+          lastHour: s.lastHour === null ? null : new Date(s.lastHour * 3_600_000).toISOString(),
+        };
+        print(opts.json ? JSON.stringify(v, null, 2) : `hours with data: ${v.hours} (${v.firstHour ?? '-'} .. ${v.lastHour ?? '-'}), buckets: ${v.buckets}, files imported: ${v.imports}`);
+      });
+    });
+
+  program
+    .command('drafts')
+    .description('list drafts')
+    .addOption(new Option('--status <status>', 'only drafts with this status').choices(['draft', 'approved', 'rejected', 'sent']))
+    .option('--json', 'print as JSON')
+    .action(async (opts: { status?: DraftStatus; json?: boolean }, cmd: Command) => {
+      const ctx = context(cmd, print);
+      await withStore(ctx, (store) => {
+        const list = store.drafts.list(opts.status);
+        if (opts.json) print(JSON.stringify(list.map(({ eml: _eml, text: _text, ...d }) => d), null, 2));
+        else printDrafts(print, list);
+      });
+    });
+
+  program
+    .command('show')
+    .description('print one draft with its history')
+    .argument('<id>', 'draft number')
+    .option('--eml', 'print the raw message as it would be sent')
+    .option('--json', 'print as JSON')
+    .action(async (id: string, opts: { eml?: boolean; json?: boolean }, cmd: Command) => {
+      const ctx = context(cmd, print);
+      await withStore(ctx, (store) => {
+        const d = store.drafts.get(draftId(id));
+        const history = store.drafts.history(d.id);
+        if (opts.eml) print(d.eml.toString('utf8'));
+        else if (opts.json) print(JSON.stringify({ ...d, eml: undefined, history }, null, 2));
+        else printDraft(print, d, history);
+      });
+    });
+
+  for (const action of ['approve', 'reject'] as const) {
+    program
+      .command(action)
+      .description(action === 'approve' ? 'approve a draft for sending (recorded with who and when)' : 'reject a draft (recorded with who and when)')
+      .argument('<id>', 'draft number')
+      .option('--by <name>', 'who decides (default: $KANSOKU_ACTOR or the login name)')
+      .option('--note <text>', 'a note for the audit trail')
+      .action(async (id: string, opts: { by?: string; note?: string }, cmd: Command) => {
+        const ctx = context(cmd, print);
+        await withStore(ctx, (store) => {
+          const d = store.drafts.decide(draftId(id), action, actor(opts.by), opts.note ?? null);
+          print(`draft #${d.id} ${d.status} by ${actor(opts.by)}: ${d.subject}`);
+        });
+      });
+  }
+
+  program
+    .command('check-config')
+    .description('validate the config and print where it came from')
+    .action((_opts: unknown, cmd: Command) => {
+      const ctx = context(cmd, print);
+      print(`config OK: ${ctx.loaded.embedded ? 'embedded demo default' : ctx.loaded.path}`);
+    });
+
+  return program;
+}
+
+function draftId(s: string): number {
+  const n = Number(s.replace(/^#/, ''));
+  if (!Number.isInteger(n) || n <= 0) throw new KansokuError('DRAFT_NOT_FOUND', 'cli', `"${s}" is not a draft number`);
+  return n;
+}
+
+/** Runs the CLI and returns the process exit code. */
+export async function main(argv: string[], out?: (s: string) => void): Promise<number> {
+  const program = buildProgram(out);
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    if (err instanceof KansokuError) {
+      process.stderr.write(`kansoku: ${err.message}\n`);
+      return err.code === 'CONFIG_INVALID' || err.code === 'CONFIG_UNREADABLE' ? 78 : 1;
+    }
+    process.stderr.write(`kansoku: unexpected error: ${(err as Error).stack ?? String(err)}\n`);
+    return 70;
+  }
+}

@@ -1,0 +1,80 @@
+import { relative } from 'node:path';
+import type { LoadedConfig } from '../config/load.ts';
+import type { ImportOutcome } from '../counters/import.ts';
+import type { Finding, Report } from '../model.ts';
+import type { RunSummary } from '../pipeline/process.ts';
+import type { AuditEntry, StoredDraft } from '../store/index.ts';
+
+type Print = (s: string) => void;
+
+function rel(path: string): string {
+  const r = relative(process.cwd(), path);
+  return r.startsWith('..') ? path : r || '.';
+}
+
+export function printImport(print: Print, o: ImportOutcome): void {
+  if (o.status === 'already-imported') {
+    print(`${rel(o.name)}: already imported, skipped`);
+    return;
+  }
+  const formats = Object.entries(o.formats).map(([f, n]) => `${f} ${n}`).join(', ') || 'none';
+  print(`${rel(o.name)}: ${o.parsed} of ${o.lines} lines counted (${formats}), ${o.skipped} unreadable; ${o.from ?? '-'} .. ${o.to ?? '-'}`);
+}
+
+export function printSummary(print: Print, s: RunSummary, imports: ImportOutcome[], loaded: LoadedConfig, outbox: string): void {
+  for (const o of imports) printImport(print, o);
+  const o = s.outcomes;
+  print(
+    `${s.seen} messages: ${o.drafted} drafted, ${o['no-claims']} without port claims, ${o.answered} already answered in thread, ` +
+      `${o['no-data']} without sensor data, ${o.automatic} automatic, ${o.duplicate} already processed, ${o.quarantined} quarantined`,
+  );
+  for (const d of s.drafts) print(`  draft #${d.id}: ${d.subject}${d.path ? `  -> ${rel(d.path)}` : ''}`);
+  if (s.drafts.length) print(`drafts are in ${rel(outbox)}/; review with "kansoku drafts", "kansoku show ID", "kansoku approve ID"`);
+  if (loaded.embedded) print('(embedded demo config; write a kansoku.yaml or pass --config to use your own)');
+}
+
+export function printReport(print: Print, r: Report): void {
+  print(`${r.messageId}  ${r.subject}`);
+  print(`languages: ${r.languages.join(', ') || '-'}   TLP: ${r.tlp ?? '-'}   asks the list: ${r.question ? 'yes' : 'no'}`);
+  print(`ports: ${r.ports.map((p) => `${p.proto ?? '?'}/${p.port} (${p.from.join('+')})`).join(', ') || 'none'}`);
+  const counts = r.countMentions.map((c) => `${c.kind}: ${c.value ?? '?'} ("${c.text}")`);
+  print(`counts: ${counts.join('; ') || 'none'}`);
+  if (r.scanTypes.length || r.targeting.length) print(`pattern: ${[...r.scanTypes, ...r.targeting].join(', ')}`);
+  print(`log lines: ${r.logLines.length}`);
+  for (const l of r.logLines.slice(0, 20)) {
+    print(`  [${l.format}] ${l.ts ?? l.tsText ?? '-'} ${l.src}:${l.spt ?? '-'} -> ${l.dst}:${l.dpt ?? '-'} ${l.proto ?? '?'} ${l.flags ?? ''}`);
+  }
+}
+
+export function printFindings(print: Print, r: Report, findings: Finding[]): void {
+  print(`${r.messageId}  ${r.subject}`);
+  if (!findings.length) print('no ports claimed');
+  for (const f of findings) {
+    const b = f.baseline ? `mean ${f.baseline.mean}, sd ${f.baseline.sd}, upper ${f.baseline.upper}` : 'no baseline';
+    print(
+      `${f.proto ?? '?'}/${f.port}: ${f.verdict.toUpperCase()}  current ${f.current ?? '-'} (${f.currentHour ?? '-'}), ${b}, ratio ${f.ratio ?? '-'}` +
+        `${f.onset ? `, onset ${f.onset}` : ''}${f.sourcesSeenLocally.length ? `, also seen here: ${f.sourcesSeenLocally.join(' ')}` : ''}`,
+    );
+  }
+}
+
+export function printDrafts(print: Print, list: StoredDraft[]): void {
+  if (!list.length) {
+    print('no drafts');
+    return;
+  }
+  for (const d of list) print(`#${d.id}  ${d.status.padEnd(8)}  ${d.tlp.padEnd(12)}  ${d.createdAt.slice(0, 16)}  ${d.subject}`);
+}
+
+export function printDraft(print: Print, d: StoredDraft, history: AuditEntry[]): void {
+  print(`draft #${d.id} (${d.status}, ${d.kind}, TLP:${d.tlp})`);
+  print(`To: ${d.to}`);
+  print(`Subject: ${d.subject}`);
+  print(`Message-ID: ${d.messageId}`);
+  print(`In reply to: ${d.sourceMessageId}`);
+  if (d.emlPath) print(`File: ${rel(d.emlPath)}`);
+  print('');
+  print(d.text);
+  print('history:');
+  for (const h of history) print(`  ${h.at}  ${h.action} by ${h.actor}${h.note ? ` (${h.note})` : ''}`);
+}

@@ -1,0 +1,165 @@
+import ipaddr from 'ipaddr.js';
+import type { Config } from '../config/schema.ts';
+import { HOUR_MS, hourIso } from '../counters/ingest.ts';
+import type { Finding, Proto, Report } from '../model.ts';
+import type { CounterReader } from '../store/index.ts';
+import { movingBand, round, type HourSeries } from './baseline.ts';
+
+export type CorrelateOptions = Config['correlate'];
+
+/** Share of hours after an onset that must stay above the pre-onset band for a run to count. */
+const PERSISTENCE = 0.6;
+/** A run may dip back into the band for this many hours with data and still be one run. */
+const MAX_DIP = 2;
+
+/**
+ * From `onset` to `last`, the series stays above `upper`: most hours with data are above, and it
+ * never falls back for longer than MAX_DIP hours (a lone noisy hour days ago is not an onset),
+ * and its first two hours are both out of the band.
+ */
+function sustained(value: HourSeries, onset: number, last: number, upper: number): boolean {
+  let above = 0;
+  let total = 0;
+  let dip = 0;
+  for (let h = onset; h <= last; h++) {
+    const x = value(h);
+    if (x === undefined) continue;
+    total++;
+    // A run starts with two hours out of the band; one noisy hour just before it is not its start.
+    if (total === 2 && x <= upper) return false;
+    if (x > upper) {
+      above++;
+      dip = 0;
+    } else if (++dip > MAX_DIP) return false;
+  }
+  return total > 0 && above / total >= PERSISTENCE;
+}
+
+/** The time a report is judged at: `--at`, else the post's Date, else now. */
+export function reportTime(report: Report, at?: string): Date {
+  const t = at ?? report.date;
+  const d = t ? new Date(t) : new Date();
+  return Number.isNaN(d.getTime()) ? new Date() : d;
+}
+
+/**
+ * Checks each (proto, port) a report names against our own hourly counters at the report's time.
+ *
+ * The latest hour with sensor data is compared with the 48-hour band before the onset of the
+ * current run: scanning that began days ago has raised its own trailing average, so the band is
+ * taken from before the first hour that broke out and stayed out. Without such an onset the
+ * latest hour is compared with its own trailing band.
+ */
+export function correlate(report: Report, counters: CounterReader, at: Date, opts: CorrelateOptions): Finding[] {
+  const sources = reportedSources(report);
+  const seen = new Set<string>();
+  const out: Finding[] = [];
+  for (const claim of report.ports) {
+    const protos: Proto[] = claim.proto ? [claim.proto] : ['tcp', 'udp'];
+    const candidates = protos.map((p) => judge(p, claim.port, counters, at, opts, sources));
+    // A port named without a protocol is judged on the protocol our sensor actually sees on it.
+    const best = candidates.reduce((a, b) => (activity(b) > activity(a) ? b : a));
+    const key = `${best.proto}/${best.port}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(best);
+  }
+  return out;
+}
+
+/**
+ * Where a run really steps up: the first hour at least halfway from the band's upper bound to the
+ * run's median. Two slightly noisy hours before a jump to ten times the level are not its start.
+ */
+function stepHour(value: HourSeries, onset: number, last: number, upper: number): number {
+  const run: number[] = [];
+  for (let h = onset; h <= last; h++) {
+    const x = value(h);
+    if (x !== undefined) run.push(x);
+  }
+  run.sort((a, b) => a - b);
+  const median = run[Math.floor(run.length / 2)] ?? upper;
+  const halfway = (upper + median) / 2;
+  for (let h = onset; h <= last; h++) {
+    const x = value(h);
+    if (x !== undefined && x >= halfway) return h;
+  }
+  return onset;
+}
+
+function activity(f: Finding): number {
+  return (f.peak?.events ?? 0) + (f.current ?? 0);
+}
+
+/** Real addresses named as sources in the report's log lines (anonymised ones cannot be matched). */
+function reportedSources(report: Report): string[] {
+  const out = new Set<string>();
+  for (const l of report.logLines) if (l.src && ipaddr.isValid(l.src)) out.add(ipaddr.parse(l.src).toString());
+  return [...out].slice(0, 10_000);
+}
+
+function judge(proto: Proto, port: number, counters: CounterReader, at: Date, opts: CorrelateOptions, sources: string[]): Finding {
+  const atHour = Math.floor(at.getTime() / HOUR_MS);
+  const first = atHour - opts.lookbackHours - opts.baselineHours;
+  const covered = new Set(counters.coveredHours(first, atHour));
+  const points = new Map(counters.series(proto, port, first, atHour).map((p) => [p.hour, p]));
+  const value: HourSeries = (h) => (covered.has(h) ? (points.get(h)?.events ?? 0) : undefined);
+  const band = (h: number) => movingBand(value, h, opts.baselineHours, opts.sigma, opts.minBaselineHours);
+
+  let current: number | undefined;
+  let H = atHour;
+  for (; H > atHour - opts.recentHours; H--) {
+    current = value(H);
+    if (current !== undefined) break;
+  }
+  const base: Finding = {
+    port,
+    proto,
+    verdict: 'no-data',
+    at: at.toISOString(),
+    current: null,
+    currentHour: null,
+    currentSources: null,
+    baseline: null,
+    ratio: null,
+    onset: null,
+    peak: null,
+    sourcesSeenLocally: counters.sourcesSeen(proto, port, sources, first, atHour),
+    coverage: { hoursWithData: covered.size, hoursInWindow: atHour - first + 1 },
+  };
+  if (current === undefined) return base;
+
+  let peak: Finding['peak'] = null;
+  for (let h = atHour - opts.lookbackHours; h <= H; h++) {
+    const v = value(h);
+    if (v !== undefined && v > 0 && (!peak || v > peak.events)) peak = { hour: hourIso(h), events: v };
+  }
+  const withCurrent = {
+    ...base,
+    current,
+    currentHour: hourIso(H),
+    currentSources: points.get(H)?.sources ?? 0,
+    peak,
+  };
+  const own = band(H);
+  if (!own) return withCurrent;
+  if (points.size === 0) return { ...withCurrent, verdict: 'not-seen', baseline: own, ratio: null };
+
+  const elevatedAgainst = (b: { mean: number; upper: number }) =>
+    current! > b.upper && current! >= opts.minEvents && (b.mean === 0 || current! / b.mean >= opts.minRatio);
+
+  for (let o = atHour - opts.lookbackHours; o <= H; o++) {
+    const v = value(o);
+    if (v === undefined || v < opts.minEvents) continue;
+    const pre = band(o);
+    if (!pre || v <= pre.upper || !elevatedAgainst(pre)) continue;
+    if (sustained(value, o, H, pre.upper)) {
+      return { ...withCurrent, verdict: 'elevated', baseline: pre, ratio: ratioOf(current, pre.mean), onset: hourIso(stepHour(value, o, H, pre.upper)) };
+    }
+  }
+  return { ...withCurrent, verdict: 'normal', baseline: own, ratio: ratioOf(current, own.mean) };
+}
+
+function ratioOf(current: number, mean: number): number | null {
+  return mean > 0 ? round(current / mean) : null;
+}

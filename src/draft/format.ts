@@ -1,0 +1,55 @@
+import { DateTime } from 'luxon';
+
+/**
+ * Numbers, dates and times as each language's readers write them. Japanese text gives local time
+ * first with UTC in brackets (「09:00 JST（00:00 UTC）」); English gives UTC first.
+ */
+
+export function num(n: number | null | undefined, digits = 0): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '-';
+  return n.toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: digits });
+}
+
+const WEEK_JA = ['月', '火', '水', '木', '金', '土', '日'];
+
+function zoneAbbr(dt: DateTime): string {
+  return dt.zoneName === 'Asia/Tokyo' ? 'JST' : dt.offsetNameShort ?? dt.toFormat('ZZ');
+}
+
+function dt(iso: string, zone: string): DateTime {
+  return DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone);
+}
+
+/** 「2026年11月21日（土）09:00 JST（00:00 UTC）」 */
+export function dateTimeJa(iso: string, zone: string): string {
+  const l = dt(iso, zone);
+  const u = dt(iso, 'utc');
+  return `${l.year}年${l.month}月${l.day}日（${WEEK_JA[l.weekday - 1]}）${l.toFormat('HH:mm')} ${zoneAbbr(l)}（${u.toFormat('HH:mm')} UTC）`;
+}
+
+/** 「11月21日 9時台（JST、00:00 UTC）」: an hourly bucket as the daily overviews name it. */
+export function hourJa(iso: string, zone: string): string {
+  const l = dt(iso, zone);
+  const u = dt(iso, 'utc');
+  return `${l.month}月${l.day}日 ${l.hour}時台（${zoneAbbr(l)}、${u.toFormat('HH:mm')} UTC）`;
+}
+
+/** "Sat 21 Nov 2026 00:00 UTC (09:00 JST)" */
+export function dateTimeEn(iso: string, zone: string): string {
+  const u = dt(iso, 'utc');
+  const l = dt(iso, zone);
+  return `${u.setLocale('en').toFormat('ccc d LLL yyyy HH:mm')} UTC (${l.toFormat('HH:mm')} ${zoneAbbr(l)})`;
+}
+
+/** "21 Nov 00:00-01:00 UTC (09:00 JST)": an hourly bucket. */
+export function hourEn(iso: string, zone: string): string {
+  const u = dt(iso, 'utc');
+  const l = dt(iso, zone);
+  return `${u.setLocale('en').toFormat('d LLL HH:mm')}-${u.plus({ hours: 1 }).toFormat('HH:mm')} UTC (${l.toFormat('HH:mm')} ${zoneAbbr(l)})`;
+}
+
+/** 「約13倍」 / "about 13x": ratios are rounded the way people say them. */
+export function ratioText(r: number | null): string {
+  if (r === null) return '-';
+  return r >= 10 ? num(Math.round(r)) : num(r, 1);
+}

@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import Handlebars from 'handlebars';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import { packageRoot } from '../config/load.ts';
+import type { Config } from '../config/schema.ts';
+import type { DraftMessage, Finding, Post, Report, Tlp } from '../model.ts';
+import { strictest } from '../extract/tlp.ts';
+import { Redactor } from './redact.ts';
+import { portLabel, replyView } from './view.ts';
+
+const templates = new Map<string, Handlebars.TemplateDelegate>();
+
+/** Templates are plain text: nothing is HTML-escaped. */
+function template(name: string): Handlebars.TemplateDelegate {
+  let t = templates.get(name);
+  if (!t) {
+    t = Handlebars.compile(readFileSync(resolve(packageRoot, 'templates', `${name}.hbs`), 'utf8'), { noEscape: true, strict: false });
+    templates.set(name, t);
+  }
+  return t;
+}
+
+/** Lists cut a thread's subject at "Re:" once; one more "Re:" is never added. */
+function replySubject(subject: string): string {
+  const s = subject.trim() || '(no subject)';
+  return /^(re|aw|sv|返信)\s*[:：]/i.test(s) ? s : `Re: ${s}`;
+}
+
+function domainOf(address: string): string {
+  const m = /@([^>\s]+)>?\s*$/.exec(address);
+  return m ? m[1]!.toLowerCase() : 'kansoku.invalid';
+}
+
+/** A draft's Message-ID is stable: the same post always yields the same ID, so a resend is recognisable. */
+export function draftMessageId(sourceMessageId: string, kind: string, from: string): string {
+  const key = createHash('sha256').update(`${kind}\n${sourceMessageId}`).digest('hex').slice(0, 24);
+  return `<kansoku.${kind}.${key}@${domainOf(from)}>`;
+}
+
+export interface ReplyInput {
+  post: Post;
+  report: Report;
+  findings: Finding[];
+  config: Config;
+}
+
+/** Finds the configured list a post came through, by its List-Id. */
+export function listOf(post: Post, config: Config): Config['lists'][number] | null {
+  return config.lists.find((l) => post.listId !== null && l.listId.toLowerCase() === post.listId) ?? null;
+}
+
+/**
+ * Renders the in-thread reply to a report: one body with the Japanese part first and the English
+ * part after, as the list's members write; our own networks replaced in the whole text.
+ */
+export function renderReply({ post, report, findings, config }: ReplyInput): DraftMessage {
+  const list = listOf(post, config);
+  // An unlabelled post takes its list's default; a post from no known list is treated as AMBER.
+  const tlp: Tlp = strictest([report.tlp ?? list?.defaultTlp ?? 'AMBER', config.operator.tlp])!;
+  const view = replyView({
+    post,
+    report,
+    findings,
+    tlp,
+    listName: list?.name ?? null,
+    nameJa: config.identity.nameJa,
+    nameEn: config.identity.nameEn,
+    zone: config.draft.localTimezone,
+    maxQuotedLines: config.draft.maxQuotedLines,
+    baselineHours: config.correlate.baselineHours,
+    sigma: config.correlate.sigma,
+    lookbackHours: config.correlate.lookbackHours,
+  });
+  const redactor = new Redactor(config.operator.networks);
+  const ja = template('reply.ja')(view).trim();
+  const en = template('reply.en')(view).trim();
+  const text = redactor.redact(`${ja}\n\n${'-'.repeat(60)}\n\n${en}\n`).replace(/\n{3,}/g, '\n\n');
+
+  let subject = replySubject(post.subject);
+  const ports = findings.map((f) => portLabel(f.port, f.proto));
+  if (!findings.some((f) => new RegExp(`\\b${f.port}\\b`).test(subject))) subject += ` (${ports.join(', ')})`;
+  if (!/TLP\s*[:\-]/i.test(subject)) subject = `[TLP:${tlp}] ${subject}`;
+
+  const references = [...post.references.filter((r) => r !== post.messageId), post.messageId];
+  return {
+    kind: 'reply',
+    messageId: draftMessageId(post.messageId, 'reply', config.identity.from),
+    from: config.identity.from,
+    to: list?.address ?? post.from?.address ?? '',
+    subject: redactor.redact(subject),
+    inReplyTo: post.messageId,
+    references,
+    tlp,
+    text,
+    sourceMessageId: post.messageId,
+  };
+}
+
+/** Builds the draft as an RFC 5322 message: UTF-8 text, threaded, marked as kansoku's. */
+export async function toEml(d: DraftMessage, date = new Date()): Promise<Buffer> {
+  const mc = new MailComposer({
+    from: d.from,
+    to: d.to,
+    subject: d.subject,
+    text: d.text,
+    messageId: d.messageId,
+    inReplyTo: d.inReplyTo ?? undefined,
+    references: d.references.length ? d.references : undefined,
+    date,
+    headers: {
+      'X-Kansoku-Draft': d.messageId.replace(/[<>]/g, ''),
+      'X-Kansoku-Kind': d.kind,
+      'X-Kansoku-TLP': d.tlp,
+    },
+    textEncoding: 'quoted-printable',
+  });
+  return mc.compile().build();
+}

@@ -1,0 +1,205 @@
+import type { Finding, Post, Proto, Report, Tlp, Verdict } from '../model.ts';
+import { dateTimeEn, dateTimeJa, hourEn, hourJa, num, ratioText } from './format.ts';
+
+/**
+ * What the templates see: facts, already formatted for each language. The sentences live in the
+ * templates, one per language, so that each reads as its own readers write (japanese-style.md).
+ */
+export interface ReplyView {
+  tlp: Tlp;
+  tlpJa: string;
+  tlpEn: string;
+  listName: string | null;
+  nameJa: string;
+  nameEn: string;
+  source: { subject: string; from: string; dateJa: string | null; dateEn: string | null; messageId: string };
+  ports: PortView[];
+  portsLabel: string;
+  anyElevated: boolean;
+  allNoData: boolean;
+  allQuiet: boolean;
+  allNotSeen: boolean;
+  lookbackDays: number;
+  reported: {
+    sourcesJa: string | null;
+    sourcesEn: string | null;
+    targetsJa: string | null;
+    targetsEn: string | null;
+    synScan: boolean;
+    reflection: boolean;
+    bruteForce: boolean;
+    onePer24: boolean;
+    logLines: string[];
+    logLineCount: number;
+  };
+  sourcesSeen: string[];
+  coverageJa: string;
+  coverageEn: string;
+  baselineHours: number;
+  sigma: number;
+}
+
+export interface PortView {
+  label: string;
+  proto: Proto | null;
+  port: number;
+  verdict: Verdict;
+  verdictJa: string;
+  verdictEn: string;
+  elevated: boolean;
+  normal: boolean;
+  notSeen: boolean;
+  noData: boolean;
+  current: string;
+  currentHourJa: string | null;
+  currentHourEn: string | null;
+  currentSources: string;
+  mean: string | null;
+  upper: string | null;
+  ratio: string | null;
+  onsetJa: string | null;
+  onsetEn: string | null;
+  peakJa: string | null;
+  peakEn: string | null;
+  peakEvents: string | null;
+  tcpdump: string;
+  iptables: string;
+}
+
+const VERDICT_JA: Record<Verdict, string> = {
+  elevated: '増加を確認',
+  normal: '平常範囲内',
+  'not-seen': '観測なし',
+  'no-data': 'データ欠損のため判断不可',
+};
+const VERDICT_EN: Record<Verdict, string> = {
+  elevated: 'elevated',
+  normal: 'within the normal range',
+  'not-seen': 'not seen',
+  'no-data': 'no sensor data, cannot tell',
+};
+export const TLP_JA: Record<Tlp, string> = {
+  CLEAR: 'TLP:CLEAR（共有範囲の制限なし）',
+  GREEN: 'TLP:GREEN（共有範囲：コミュニティ内）',
+  AMBER: 'TLP:AMBER（共有範囲：組織内および顧客）',
+  'AMBER+STRICT': 'TLP:AMBER+STRICT（共有範囲：組織内のみ）',
+  RED: 'TLP:RED（共有範囲：受信者のみ）',
+};
+export const TLP_EN: Record<Tlp, string> = {
+  CLEAR: 'TLP:CLEAR (disclosure is not limited)',
+  GREEN: 'TLP:GREEN (share within the community)',
+  AMBER: 'TLP:AMBER (share within your organisation and its clients)',
+  'AMBER+STRICT': 'TLP:AMBER+STRICT (share within your organisation only)',
+  RED: 'TLP:RED (named recipients only)',
+};
+
+export function portLabel(port: number, proto: Proto | null): string {
+  return proto ? `${port}/${proto}` : `port ${port}`;
+}
+
+function portView(f: Finding, zone: string): PortView {
+  const label = portLabel(f.port, f.proto);
+  const p = f.proto ?? 'tcp';
+  return {
+    label,
+    proto: f.proto,
+    port: f.port,
+    verdict: f.verdict,
+    verdictJa: VERDICT_JA[f.verdict],
+    verdictEn: VERDICT_EN[f.verdict],
+    elevated: f.verdict === 'elevated',
+    normal: f.verdict === 'normal',
+    notSeen: f.verdict === 'not-seen',
+    noData: f.verdict === 'no-data',
+    current: num(f.current),
+    currentHourJa: f.currentHour ? hourJa(f.currentHour, zone) : null,
+    currentHourEn: f.currentHour ? hourEn(f.currentHour, zone) : null,
+    currentSources: num(f.currentSources),
+    mean: f.baseline ? num(f.baseline.mean, 1) : null,
+    upper: f.baseline ? num(f.baseline.upper, 1) : null,
+    ratio: f.ratio === null ? null : ratioText(f.ratio),
+    onsetJa: f.onset ? hourJa(f.onset, zone) : null,
+    onsetEn: f.onset ? hourEn(f.onset, zone) : null,
+    peakJa: f.peak ? hourJa(f.peak.hour, zone) : null,
+    peakEn: f.peak ? hourEn(f.peak.hour, zone) : null,
+    peakEvents: f.peak ? num(f.peak.events) : null,
+    tcpdump:
+      p === 'tcp'
+        ? `tcpdump -n 'tcp dst port ${f.port} and tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn'`
+        : p === 'udp'
+          ? `tcpdump -n 'udp dst port ${f.port}'`
+          : `tcpdump -n 'icmp'`,
+    iptables:
+      p === 'icmp'
+        ? `iptables -I INPUT -p icmp -j LOG --log-prefix "kansoku icmp: "`
+        : `iptables -I INPUT -p ${p} --dport ${f.port}${p === 'tcp' ? ' --syn' : ''} -j LOG --log-prefix "kansoku ${p}/${f.port}: "`,
+  };
+}
+
+function countJa(value: number | undefined, approx: boolean, unit: string): string | null {
+  if (value === undefined) return null;
+  return `${approx ? '約' : ''}${num(value)}${unit}`;
+}
+
+export interface ViewInput {
+  post: Post;
+  report: Report;
+  findings: Finding[];
+  tlp: Tlp;
+  listName: string | null;
+  nameJa: string;
+  nameEn: string;
+  zone: string;
+  maxQuotedLines: number;
+  baselineHours: number;
+  sigma: number;
+  lookbackHours: number;
+}
+
+export function replyView(i: ViewInput): ReplyView {
+  const ports = i.findings.map((f) => portView(f, i.zone));
+  const approx = (kind: 'sources' | 'targets') =>
+    i.report.countMentions.find((m) => m.kind === kind && m.value === i.report.counts[kind])?.approx ?? false;
+  const from = i.post.from ? i.post.from.name || i.post.from.address : 'unknown sender';
+  const hoursWithData = Math.max(0, ...i.findings.map((f) => f.coverage.hoursWithData));
+  const hoursInWindow = Math.max(0, ...i.findings.map((f) => f.coverage.hoursInWindow));
+  return {
+    tlp: i.tlp,
+    tlpJa: TLP_JA[i.tlp],
+    tlpEn: TLP_EN[i.tlp],
+    listName: i.listName,
+    nameJa: i.nameJa,
+    nameEn: i.nameEn,
+    source: {
+      subject: i.post.subject,
+      from,
+      dateJa: i.post.date ? dateTimeJa(i.post.date, i.zone) : null,
+      dateEn: i.post.date ? dateTimeEn(i.post.date, i.zone) : null,
+      messageId: i.post.messageId,
+    },
+    ports,
+    portsLabel: ports.map((p) => p.label).join(', '),
+    anyElevated: ports.some((p) => p.elevated),
+    allNoData: ports.every((p) => p.noData),
+    allQuiet: ports.every((p) => p.normal || p.notSeen),
+    allNotSeen: ports.every((p) => p.notSeen),
+    lookbackDays: Math.round(i.lookbackHours / 24),
+    reported: {
+      sourcesJa: countJa(i.report.counts.sources, approx('sources'), 'ホスト'),
+      sourcesEn: i.report.counts.sources === undefined ? null : `${approx('sources') ? 'about ' : ''}${num(i.report.counts.sources)}`,
+      targetsJa: countJa(i.report.counts.targets, approx('targets'), '件'),
+      targetsEn: i.report.counts.targets === undefined ? null : `${approx('targets') ? 'about ' : ''}${num(i.report.counts.targets)}`,
+      synScan: i.report.scanTypes.includes('syn-scan'),
+      reflection: i.report.scanTypes.includes('reflection'),
+      bruteForce: i.report.scanTypes.includes('brute-force'),
+      onePer24: i.report.targeting.includes('one-target-per-/24'),
+      logLines: i.report.logLines.slice(0, i.maxQuotedLines).map((l) => l.raw.replace(/\s*\n\s*/g, ' ')),
+      logLineCount: i.report.logLines.length,
+    },
+    sourcesSeen: [...new Set(i.findings.flatMap((f) => f.sourcesSeenLocally))],
+    coverageJa: `直近${num(hoursInWindow)}時間のうち${num(hoursWithData)}時間分のデータ`,
+    coverageEn: `${num(hoursWithData)} of the last ${num(hoursInWindow)} hours with data`,
+    baselineHours: i.baselineHours,
+    sigma: i.sigma,
+  };
+}
