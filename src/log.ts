@@ -4,9 +4,9 @@ export type { Logger };
 
 /**
  * Structured logs go to stderr, one JSON event per line, so that stdout stays clean for
- * `--json` output and summaries. KANSOKU_LOG_LEVEL overrides the level (e.g. `debug`, `silent`).
+ * `--json` output and summaries.
  */
-export function createLogger(level = process.env.KANSOKU_LOG_LEVEL ?? 'info'): Logger {
+export function createLogger(level: string): Logger {
   return pino(
     {
       level,

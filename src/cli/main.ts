@@ -17,6 +17,7 @@ import { printDraft, printDrafts, printFindings, printImport, printReport, print
 interface GlobalOptions {
   config?: string;
   db?: string;
+  logLevel?: string;
 }
 
 interface Context {
@@ -29,7 +30,7 @@ function context(cmd: Command, out: (s: string) => void): Context {
   const g = cmd.optsWithGlobals<GlobalOptions>();
   const loaded = loadConfig(g.config);
   if (g.db) loaded.config.store.sqlite = resolve(g.db);
-  return { loaded, log: createLogger(), out };
+  return { loaded, log: createLogger(g.logLevel ?? process.env.KANSOKU_LOG_LEVEL ?? 'warn'), out };
 }
 
 function withStore<T>(ctx: Context, fn: (store: Store) => Promise<T> | T): Promise<T> {
@@ -78,6 +79,11 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
     .description('Reads sensor reports on a security trust list, checks them against your own counters, and drafts bilingual (JA/EN) replies for review.')
     .option('--config <file>', 'config file (default: ./kansoku.yaml if present, else the embedded demo)')
     .option('--db <file>', 'SQLite store to use instead of the configured one')
+    .addOption(
+      new Option('--log-level <level>', 'structured log events on stderr from this level (default: $KANSOKU_LOG_LEVEL or warn)').choices([
+        'trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent',
+      ]),
+    )
     .showHelpAfterError()
     .exitOverride();
   const print = (s: string) => out(s.endsWith('\n') ? s : `${s}\n`);

@@ -19,7 +19,7 @@ export interface ReplyView {
   allNoData: boolean;
   allQuiet: boolean;
   allNotSeen: boolean;
-  lookbackDays: number;
+  windowDays: number;
   reported: {
     sourcesJa: string | null;
     sourcesEn: string | null;
@@ -183,7 +183,7 @@ export function replyView(i: ViewInput): ReplyView {
     allNoData: ports.every((p) => p.noData),
     allQuiet: ports.every((p) => p.normal || p.notSeen),
     allNotSeen: ports.every((p) => p.notSeen),
-    lookbackDays: Math.round(i.lookbackHours / 24),
+    windowDays: Math.round((i.lookbackHours + i.baselineHours) / 24),
     reported: {
       sourcesJa: countJa(i.report.counts.sources, approx('sources'), 'ホスト'),
       sourcesEn: i.report.counts.sources === undefined ? null : `${approx('sources') ? 'about ' : ''}${num(i.report.counts.sources)}`,

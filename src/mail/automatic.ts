@@ -16,5 +16,6 @@ export function automaticReason(post: Post, ownAddress: string): string | null {
   }
   // Mailers that predate RFC 3834 mark their vacation replies this way.
   if (post.headers['x-autoreply'] || post.headers['x-autorespond']) return 'automatic (X-Autoreply)';
+  if (/vacation/i.test(post.headers['x-apple-action'] ?? '')) return 'automatic (X-Apple-Action)';
   return null;
 }

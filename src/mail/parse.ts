@@ -112,8 +112,9 @@ export function fixJapanese(s: string): string {
 }
 
 function isBounce(m: ParsedMail, headers: Record<string, string>): boolean {
-  const ct = headers['content-type']?.toLowerCase() ?? '';
-  if (ct.includes('multipart/report') && /report-type\s*=\s*"?(delivery-status|disposition-notification)/.test(ct)) return true;
+  // Delivery reports, read receipts and abuse feedback (RFC 3464, 8098, 5965) are all multipart/report.
+  if ((headers['content-type'] ?? '').toLowerCase().includes('multipart/report')) return true;
+  if (m.attachments.some((a) => /^message\/(delivery-status|feedback-report|disposition-notification)$/i.test(a.contentType))) return true;
   const from = firstAddress(m)?.address ?? '';
   return /^(mailer-daemon|postmaster)@/i.test(from);
 }

@@ -39,7 +39,7 @@ export interface WallTime {
 /**
  * Places a wall-clock time on the UTC axis. A timestamp without a year gets the year that puts it
  * closest before the reference (syslog lines from late December read in January belong to the
- * year before); one without a date gets the reference's date.
+ * year before); one without a date gets the reference's date, or the day before.
  */
 export function toIso(w: WallTime, time: TimeContext): string | null {
   const zone = w.offset ? (w.offset === 'Z' ? 'UTC' : `UTC${w.offset}`) : time.zone;
@@ -51,7 +51,9 @@ export function toIso(w: WallTime, time: TimeContext): string | null {
       { zone },
     );
   let dt = build(w.year ?? ref.year);
-  if (w.year === null && dt.isValid && dt > ref.plus({ days: 2 })) dt = build(ref.year - 1);
+  if (w.year === null && w.month !== null && dt.isValid && dt > ref.plus({ days: 2 })) dt = build(ref.year - 1);
+  // A time of day alone is the latest such time at or before the reference.
+  if (w.day === null && dt.isValid && dt > ref) dt = dt.minus({ days: 1 });
   if (!dt.isValid) return null;
   return dt.toUTC().toISO({ suppressMilliseconds: true });
 }

@@ -28,7 +28,7 @@ export function parsePacket(text: string): Packet | null {
   let flagsText: string | null = null;
   const modern = /^Flags\s+\[([^\]]*)\]/.exec(rest);
   // Old tcpdump (pflog on OpenBSD) writes the flags bare: "S 123:123(0) win", ". ack 1 win".
-  const old = /^([FSRPUEW.]{1,6})\s+(?:\d+:\d+\(\d+\)|ack|win)\b/.exec(rest);
+  const old = /^([FSRPUEW.]{1,6})\s+(?:\d+:\d+\(\d+\)|ack\b|win\b)/.exec(rest);
   if (modern) {
     proto = 'tcp';
     flagsText = modern[1]!;

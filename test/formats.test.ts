@@ -1,0 +1,89 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { formats } from '../src/extract/formats/registry.ts';
+import { findLogRecords } from '../src/extract/loglines.ts';
+import { blocks, unquote } from '../src/extract/quoting.ts';
+import { fixture, shared } from './helpers/paths.ts';
+
+const time = { reference: new Date('2026-11-21T00:00:00Z'), zone: 'UTC' };
+
+interface Case {
+  name: string;
+  text: string;
+  expected: Record<string, unknown> | null;
+}
+
+describe('the format registry', () => {
+  it('has fixture cases for every registered format, and no fixtures for an unregistered one', () => {
+    const dirs = readdirSync(fixture('formats')).sort();
+    expect(dirs).toEqual(formats.map((f) => f.id).sort());
+  });
+
+  it('gives every format a unique id', () => {
+    expect(new Set(formats.map((f) => f.id)).size).toBe(formats.length);
+  });
+});
+
+for (const f of formats) {
+  const cases = JSON.parse(readFileSync(fixture('formats', f.id, 'cases.json'), 'utf8')) as Case[];
+  describe(`${f.id}`, () => {
+    for (const c of cases) {
+      it(c.name, () => {
+        const got = f.sniff(c.text) ? f.parse(c.text, time) : null;
+        if (c.expected === null) {
+          expect(got).toBeNull();
+          return;
+        }
+        expect(got).not.toBeNull();
+        expect(got).toMatchObject({ format: f.id, raw: c.text, ...c.expected });
+      });
+    }
+    it('never throws on garbage', () => {
+      for (const junk of ['', ' ', 'SRC= DST= PROTO=', '%ASA-4-106023:', 'rule 1/(match) > :', '01-01-2000 ', 'x'.repeat(5000), '\u0000\uffff']) {
+        expect(() => f.parse(junk, time)).not.toThrow();
+      }
+    });
+  });
+}
+
+describe('public samples in the shared corpus', () => {
+  const ours: Record<string, string> = {
+    'netfilter-iptables': 'netfilter',
+    'netfilter-iptables-wrapped-quoted': 'netfilter',
+    ufw: 'netfilter',
+    shorewall: 'netfilter',
+    'openbsd-pf-pflog': 'pf',
+    'cisco-asa': 'cisco-asa',
+    'cisco-pix': 'cisco-asa',
+    'ims-sensor-wrapped': 'ims',
+    tcpdump: 'tcpdump',
+  };
+  const corpus = (JSON.parse(readFileSync(shared('corpus', 'logformats.json'), 'utf8')) as Array<{
+    format: string;
+    line: string;
+    expected: { ts: string | null; src: string | null; spt: number | null; dst: string | null; dpt: number | null; proto: string | null; flags: string | null; action: string | null };
+  }>).filter((x) => x.format in ours);
+
+  it('has samples of every format we claim to read', () => {
+    expect(new Set(corpus.map((x) => ours[x.format]))).toEqual(new Set(formats.map((f) => f.id)));
+  });
+
+  for (const x of corpus) {
+    it(`${x.format}: ${x.line.slice(0, 70).replace(/\n/g, '⏎')}`, () => {
+      const { events } = findLogRecords(blocks(unquote(x.line)), time, 4096);
+      expect(events).toHaveLength(1);
+      const e = events[0]!;
+      expect(e.format).toBe(ours[x.format]);
+      expect({
+        ts: e.tsText,
+        src: e.src,
+        spt: e.spt,
+        dst: e.dst,
+        dpt: e.dpt,
+        proto: e.proto?.toUpperCase() ?? null,
+        flags: e.flagsText,
+        action: e.action,
+      }).toEqual(x.expected);
+    });
+  }
+});
