@@ -85,6 +85,8 @@ export interface Report {
   scanTypes: string[];
   targeting: string[];
   question: boolean;
+  /** Source addresses the report names, in its logs and its prose (anonymised ones left out). */
+  sourceAddresses: string[];
 }
 
 export type Verdict = 'elevated' | 'normal' | 'not-seen' | 'no-data';

@@ -1,4 +1,3 @@
-import ipaddr from 'ipaddr.js';
 import type { Config } from '../config/schema.ts';
 import { HOUR_MS, hourIso } from '../counters/ingest.ts';
 import type { Finding, Proto, Report } from '../model.ts';
@@ -51,7 +50,7 @@ export function reportTime(report: Report, at?: string): Date {
  * latest hour is compared with its own trailing band.
  */
 export function correlate(report: Report, counters: CounterReader, at: Date, opts: CorrelateOptions): Finding[] {
-  const sources = reportedSources(report);
+  const sources = report.sourceAddresses;
   const seen = new Set<string>();
   const out: Finding[] = [];
   for (const claim of report.ports) {
@@ -89,13 +88,6 @@ function stepHour(value: HourSeries, onset: number, last: number, upper: number)
 
 function activity(f: Finding): number {
   return (f.peak?.events ?? 0) + (f.current ?? 0);
-}
-
-/** Real addresses named as sources in the report's log lines (anonymised ones cannot be matched). */
-function reportedSources(report: Report): string[] {
-  const out = new Set<string>();
-  for (const l of report.logLines) if (l.src && ipaddr.isValid(l.src)) out.add(ipaddr.parse(l.src).toString());
-  return [...out].slice(0, 10_000);
 }
 
 function judge(proto: Proto, port: number, counters: CounterReader, at: Date, opts: CorrelateOptions, sources: string[]): Finding {

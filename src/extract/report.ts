@@ -1,4 +1,5 @@
-import type { Post, Report } from '../model.ts';
+import ipaddr from 'ipaddr.js';
+import type { LogEvent, Post, Report } from '../model.ts';
 import { countTotals, extractCounts } from './counts.ts';
 import type { TimeContext } from './formats/registry.ts';
 import { findLogRecords } from './loglines.ts';
@@ -23,7 +24,7 @@ export function extractReport(post: Post, opts: ExtractOptions): Report {
   const time: TimeContext = { reference, zone: opts.zone };
   const texts = [post.text, ...post.attachments.map((a) => a.text)].map((t) => t.slice(0, opts.maxScanChars));
 
-  const events = [];
+  const events: LogEvent[] = [];
   const prose: string[] = [post.subject];
   for (const t of texts) {
     const bl = blocks(unquote(cutFooter(t)));
@@ -49,7 +50,21 @@ export function extractReport(post: Post, opts: ExtractOptions): Report {
     scanTypes: scanTypes(text),
     targeting: targeting(text),
     question: asksList(text),
+    sourceAddresses: sourceAddresses(events, text),
   };
+}
+
+const IPV4 = /(?<![\w.])(\d{1,3}(?:\.\d{1,3}){3})(?![\w]|\.\d)/g;
+
+/** Sources of the log lines first, then addresses named in the prose; at most 10,000. */
+function sourceAddresses(events: LogEvent[], prose: string): string[] {
+  const out = new Set<string>();
+  const add = (a: string | null) => {
+    if (a && ipaddr.isValid(a) && out.size < 10_000) out.add(ipaddr.parse(a).toString());
+  };
+  for (const e of events) add(e.src);
+  for (const m of prose.matchAll(IPV4)) if (ipaddr.IPv4.isValidFourPartDecimal(m[1]!)) add(m[1]!);
+  return [...out];
 }
 
 /**

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { configSchema } from '../src/config/schema.ts';
+import { correlate } from '../src/correlate/correlate.ts';
+import { report } from './helpers/post.ts';
+import { sensorLines, storeWith } from './helpers/sensor.ts';
+
+const opts = configSchema.parse({}).correlate;
+const START = '2026-11-10T00:00:00Z';
+/** Hour i after START as ISO. */
+const hour = (i: number) => new Date(Date.parse(START) + i * 3_600_000).toISOString().replace('.000Z', 'Z');
+const noise = (h: number) => [4, 6, 5, 3, 7, 5][h % 6]!;
+
+async function judge(perHour: (h: number) => number, hours: number, at: string, extra: Parameters<typeof sensorLines>[0] extends infer T ? Partial<T> : never = {}) {
+  const store = await storeWith(sensorLines({ start: START, hours, port: 5000, perHour, ...extra }));
+  const r = report('Seeing SYN scans of tcp/5000 from 192.0.2.1 and 203.0.113.99, anyone else?', { date: at });
+  return correlate(r, store.counters, new Date(at), opts);
+}
+
+describe('the moving-average band', () => {
+  it('is the mean and sample deviation of the 48 hours before, with +/-1.645 sigma', async () => {
+    const [f] = await judge((h) => (h % 2 ? 6 : 4), 49, hour(48) );
+    expect(f!.baseline).toMatchObject({ mean: 5, sd: 1, hours: 48 });
+    expect(f!.baseline!.upper).toBeCloseTo(5 + 1.645 * 1.0102, 1);
+    expect(f!.verdict).toBe('normal');
+  });
+});
+
+describe('verdicts', () => {
+  it('calls a jump to twelve times the usual level elevated, from the hour it began', async () => {
+    const [f] = await judge((h) => (h < 110 ? noise(h) : 60), 120, hour(119) + '');
+    expect(f).toMatchObject({ port: 5000, proto: 'tcp', verdict: 'elevated', current: 60, onset: hour(110) });
+    expect(f!.baseline!.mean).toBeCloseTo(5, 0);
+    expect(f!.ratio).toBeGreaterThan(10);
+  });
+
+  it('still calls a surge elevated after it has lasted longer than the 48-hour window', async () => {
+    const [f] = await judge((h) => (h < 100 ? noise(h) : 60), 170, hour(169));
+    expect(f).toMatchObject({ verdict: 'elevated', onset: hour(100) });
+  });
+
+  it('calls ordinary noise normal, and a lone spike days ago does not make it elevated', async () => {
+    const [f] = await judge((h) => (h === 80 ? 90 : noise(h)), 150, hour(149));
+    expect(f!.verdict).toBe('normal');
+    expect(f!.onset).toBeNull();
+    expect(f!.peak).toMatchObject({ events: 90, hour: hour(80) });
+  });
+
+  it('calls a port with no events at all not-seen', async () => {
+    const store = await storeWith(sensorLines({ start: START, hours: 100, port: 22, perHour: noise }));
+    const [f] = correlate(report('tcp/5000 anyone?', { date: hour(99) }), store.counters, new Date(hour(99)), opts);
+    expect(f).toMatchObject({ verdict: 'not-seen', current: 0 });
+  });
+
+  it('says no-data when the sensor was down at the time, rather than zero', async () => {
+    const gaps = Array.from({ length: 12 }, (_, i) => 88 + i);
+    const [f] = await judge(noise, 100, hour(99), { gaps });
+    expect(f).toMatchObject({ verdict: 'no-data', current: null });
+  });
+
+  it('says no-data when there is too little history for a baseline', async () => {
+    const [f] = await judge(() => 50, 10, hour(9));
+    expect(f!.verdict).toBe('no-data');
+  });
+
+  it('leaves gap hours out of the baseline instead of counting them as zero', async () => {
+    const gaps = Array.from({ length: 20 }, (_, i) => 60 + i);
+    const [f] = await judge(() => 5, 100, hour(99), { gaps });
+    expect(f!.baseline).toMatchObject({ mean: 5, sd: 0, hours: 28 });
+  });
+});
+
+describe('source overlap', () => {
+  it('names the reported sources our sensor also saw on that port', async () => {
+    const [f] = await judge((h) => (h < 110 ? noise(h) : 30), 120, hour(119), {
+      src: (h, i) => (h === 115 && i === 0 ? '203.0.113.99' : `198.18.0.${i + 1}`),
+    });
+    expect(f!.sourcesSeenLocally).toEqual(['203.0.113.99']);
+  });
+});
+
+describe('ports named without a protocol', () => {
+  it('are judged on the protocol our sensor sees on them', async () => {
+    const store = await storeWith(sensorLines({ start: START, hours: 100, port: 5060, proto: 'UDP', perHour: noise }));
+    const [f] = correlate(report('port 5060 is busy', { date: hour(99) }), store.counters, new Date(hour(99)), opts);
+    expect(f).toMatchObject({ port: 5060, proto: 'udp', verdict: 'normal' });
+  });
+});

@@ -1,0 +1,124 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { report } from './helpers/post.ts';
+import { shared } from './helpers/paths.ts';
+
+describe('the NSP-SEC-JP seed post', () => {
+  const seed = readFileSync(shared('seeds', '000_4e2f2d01eeb4c171.txt'), 'utf8');
+  const r = report(seed, { subject: '[nsp-sec-jp] Increased TCP/5000 Activity', date: '2005-01-12T06:48:41.000Z' });
+
+  it('joins every two-line IMS record a mailer wrapped into one record', () => {
+    expect(r.logLines).toHaveLength(15);
+    expect(r.logLines.every((l) => l.format === 'ims' && l.dpt === 5000 && l.proto === 'tcp')).toBe(true);
+    expect(r.logLines[0]).toMatchObject({ ts: '2005-01-11T01:42:22Z', src: '220.192.110.239', spt: 4117, dst: 'A.B.C.50', flags: 'S' });
+    expect(r.logLines[8]).toMatchObject({ ts: '2005-01-11T00:10:15Z', src: '80.136.229.69', spt: 4109 });
+  });
+
+  it('claims tcp/5000 from both the prose and the logs', () => {
+    expect(r.ports).toHaveLength(1);
+    expect(r.ports[0]).toMatchObject({ port: 5000, proto: 'tcp' });
+    expect(r.ports[0]!.from.sort()).toEqual(['log', 'prose']);
+  });
+
+  it('reads the scan pattern and the question to the list', () => {
+    expect(r.scanTypes).toContain('syn-scan');
+    expect(r.targeting).toContain('one-target-per-/24');
+    expect(r.question).toBe(true);
+    expect(r.languages).toEqual(['ja', 'en']);
+  });
+
+  it('keeps "in the thousands" and 「数千」 as words, not numbers', () => {
+    expect(r.counts.sources).toBeUndefined();
+    expect(r.countMentions.map((m) => m.text)).toEqual(
+      expect.arrayContaining([expect.stringContaining('thousands'), expect.stringContaining('数千')]),
+    );
+    expect(r.countMentions.every((m) => m.value === null)).toBe(true);
+  });
+});
+
+describe('counts of sources and targets', () => {
+  it('reads the port-137 advisory seed: 68,725 hosts and 284,693 targets', () => {
+    const seed = readFileSync(shared('seeds', '002_609ebbd273f79286.txt'), 'utf8');
+    const r = report(seed);
+    expect(r.counts).toMatchObject({ sources: 68725, targets: 284693 });
+    expect(r.ports.map((p) => `${p.proto}/${p.port}`)).toEqual(['tcp/137', 'udp/137']);
+  });
+
+  const cases: Array<[string, Record<string, number>]> = [
+    ['68,725 unique hosts scanned 284,693 targets', { sources: 68725, targets: 284693 }],
+    ['3,400 distinct sources so far', { sources: 3400 }],
+    ['送信元は約1,200ホストです', { sources: 1200 }],
+    ['送信元アドレス数は約1,200', { sources: 1200 }],
+    ['roughly 2k sources/hour', { sources: 2000 }],
+    ['5000 packets from over 5000 hosts', { packets: 5000, sources: 5000 }],
+  ];
+  for (const [text, want] of cases) {
+    it(`reads ${JSON.stringify(text)}`, () => {
+      expect(report(text).counts).toEqual(want);
+    });
+  }
+
+  it('marks a rate as per hour and an "about" as approximate', () => {
+    const [m] = report('roughly 2k sources/hour').countMentions;
+    expect(m).toMatchObject({ kind: 'sources', value: 2000, approx: true, per: 'hour' });
+  });
+
+  it('prefers a total to a rate for the contract count', () => {
+    expect(report('about 2k sources/hour, 3,400 distinct sources in all').counts.sources).toBe(3400);
+  });
+
+  it('keeps 「数千」 and "thousands of sources" without a number', () => {
+    const r = report('送信元ホストは数千に達しています。thousands of sources hit us.');
+    expect(r.counts).toEqual({});
+    expect(r.countMentions).toHaveLength(2);
+  });
+});
+
+describe('TLP labels', () => {
+  const cases: Array<[string, string, string | null]> = [
+    ['[TLP:AMBER] scanning on 5000/tcp', '', 'AMBER'],
+    ['scanning', 'TLP: RED\nplease do not forward', 'RED'],
+    ['scanning', 'This report is TLP:WHITE.', 'CLEAR'],
+    ['scanning', 'TLP:AMBER+STRICT', 'AMBER+STRICT'],
+    ['[TLP-GREEN] note', 'body says TLP:AMBER too', 'AMBER'],
+    ['no label', 'nothing here about traffic light', null],
+  ];
+  for (const [subject, body, want] of cases) {
+    it(`${JSON.stringify(subject)} / ${JSON.stringify(body)} -> ${want}`, () => {
+      expect(report(body, { subject }).tlp).toBe(want);
+    });
+  }
+});
+
+describe('quoting and wrapping', () => {
+  it('reads a netfilter record that a mailer wrapped over four quoted lines', () => {
+    const text = [
+      '> > Oct 30 17:32:24 fw kernel: IPTables Dropped: IN=eth0 OUT=',
+      '> > MAC=04:01:2b:bd:b0:01:4c:96:14:ff:df:f0:08:00 SRC=192.0.2.116',
+      '> > DST=198.51.100.9 LEN=40 TOS=0x00 PREC=0x00 TTL=244 ID=45212',
+      '> > PROTO=TCP SPT=51266 DPT=5900 WINDOW=1024 RES=0x00 SYN URGP=0',
+      '> ',
+      '> Anyone else?',
+    ].join('\n');
+    const r = report(text);
+    expect(r.logLines).toHaveLength(1);
+    expect(r.logLines[0]).toMatchObject({ src: '192.0.2.116', dpt: 5900, flags: 'S' });
+    expect(r.logLines[0]!.raw.split('\n')).toHaveLength(4);
+  });
+
+  it('does not swallow the prose that follows a record', () => {
+    const text = [
+      '01-11-2005 01:42:22 0005a1f4 192.0.2.9 4117 A.B.C.50 5000 TCP',
+      '-S------ 1296947564 0',
+      'An interesting feature is the targeting.',
+    ].join('\n');
+    const r = report(text);
+    expect(r.logLines).toHaveLength(1);
+    expect(r.logLines[0]!.raw).not.toContain('interesting');
+  });
+
+  it('survives a megabyte line and regex-hostile lines', () => {
+    const r = report(`${'a'.repeat(1_000_000)}\n${'tcp/'.repeat(20000)}\n${'port '.repeat(20000)}1\n${'1,'.repeat(50000)} hosts`);
+    expect(r.logLines).toEqual([]);
+  });
+});
