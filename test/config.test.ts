@@ -1,0 +1,63 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig, validateConfig } from '../src/config/load.ts';
+import { kansoku, scratch } from './helpers/cli.ts';
+
+describe('config', () => {
+  it('has defaults for everything, so an empty file is a valid config', () => {
+    const c = validateConfig({});
+    expect(c.correlate).toMatchObject({ baselineHours: 48, sigma: 1.645 });
+    expect(c.draft.localTimezone).toBe('Asia/Tokyo');
+  });
+
+  it('names every wrong key and what is wrong with it, at once', () => {
+    let message = '';
+    try {
+      validateConfig({ correlate: { sigma: 'wide' }, operator: { networks: ['not-a-prefix'] }, colour: 'blue' });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/correlate\.sigma: .*expected number/);
+    expect(message).toMatch(/operator\.networks\.0: not an address prefix/);
+    expect(message).toMatch(/\(top level\): unknown key "colour"/);
+  });
+
+  it('rejects an unknown time zone', () => {
+    expect(() => validateConfig({ draft: { localTimezone: 'Mars/Olympus' } })).toThrowError(/draft\.localTimezone: not an IANA time zone/);
+  });
+
+  it('resolves input paths against the config file and working state against the working directory', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'k.yaml'), 'sources: [{ type: maildir, path: mail }]\ncounters: { files: [logs/fw.log] }\n');
+    const cwd = scratch();
+    const { config } = loadConfig(join(dir, 'k.yaml'), cwd);
+    expect(config.sources[0]!.path).toBe(join(dir, 'mail'));
+    expect(config.counters.files).toEqual([join(dir, 'logs/fw.log')]);
+    expect(config.store.sqlite).toBe(join(cwd, 'kansoku.sqlite'));
+    expect(config.draft.outbox).toBe(join(cwd, 'outbox'));
+  });
+
+  it('picks up ./kansoku.yaml when no --config is given', () => {
+    const cwd = scratch();
+    writeFileSync(join(cwd, 'kansoku.yaml'), 'identity: { nameEn: "Local" }\n');
+    expect(loadConfig(undefined, cwd)).toMatchObject({ embedded: false, config: { identity: { nameEn: 'Local' } } });
+  });
+
+  it('makes the CLI stop with the key and the problem, before touching anything', () => {
+    const cwd = scratch();
+    writeFileSync(join(cwd, 'bad.yaml'), 'correlate:\n  baselineHours: two days\n');
+    const r = kansoku(['--config', 'bad.yaml', 'run'], cwd);
+    expect(r.code).toBe(78);
+    expect(r.stderr).toContain('correlate.baselineHours');
+    expect(kansoku(['--config', 'bad.yaml', 'check-config'], cwd).code).toBe(78);
+  });
+
+  it('reports YAML that does not parse', () => {
+    const cwd = scratch();
+    writeFileSync(join(cwd, 'broken.yaml'), 'lists: [\n');
+    const r = kansoku(['--config', 'broken.yaml', 'check-config'], cwd);
+    expect(r.code).toBe(78);
+    expect(r.stderr).toContain('not valid YAML');
+  });
+});

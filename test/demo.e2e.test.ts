@@ -1,0 +1,120 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { kansoku, scratch } from './helpers/cli.ts';
+import { fixture } from './helpers/paths.ts';
+
+describe('the embedded demo, as `npm start` runs it', () => {
+  const cwd = scratch();
+  let first: ReturnType<typeof kansoku>;
+  beforeAll(() => {
+    first = kansoku(['run'], cwd);
+  });
+
+  it('imports the sample sensor log and drafts replies for the three reports', () => {
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('9434 of 9434 lines counted');
+    expect(first.stdout).toContain(
+      '6 messages: 3 drafted, 1 without port claims, 1 already answered in thread, 0 without sensor data, 1 automatic, 0 already processed, 0 quarantined',
+    );
+  });
+
+  it('leaves readable .eml drafts in ./outbox/, threaded and naming their port', async () => {
+    const files = readdirSync(join(cwd, 'outbox')).filter((f) => f.endsWith('.eml')).sort();
+    expect(files).toHaveLength(3);
+    const mails = await Promise.all(files.map((f) => simpleParser(readFileSync(join(cwd, 'outbox', f)))));
+    const bySubject = Object.fromEntries(mails.map((m) => [m.inReplyTo, m]));
+    const tcp = bySubject['<20261120101500.sato@abc-net.example>']!;
+    expect(tcp.subject).toBe('[TLP:AMBER] Re: [nsp-sec-jp] tcp/5000 スキャンの急増について');
+    expect(tcp.text).toContain('5000/tcp：増加を確認');
+    expect(tcp.text).toContain('5000/tcp: elevated');
+    expect(tcp.text).toContain('増加開始：11月20日 3時台（JST、18:00 UTC）');
+    expect(tcp.text).toContain('220.192.110.239、80.136.229.69 は当方でも観測しています');
+    const sip = bySubject['<CAF1x2y3z4@mail.transit.example>']!;
+    expect(sip.subject).toBe('[TLP:GREEN] Re: [nsp-sec-jp] SIP scanning uptick (5060/udp)');
+    expect(sip.text).toContain('5060/udp：平常範囲内');
+    const udp = bySubject['<5f3e.suzuki@def-u.example>']!;
+    expect(udp.text).toContain('6585/udp：観測なし');
+    // The pf line quoted from the report named an address in our 203.0.113.0/24.
+    expect(udp.text).not.toContain('203.0.113.');
+    for (const m of mails) expect(m.to && 'text' in m.to ? m.to.text : '').toBe('nsp-sec-jp@example.net');
+  });
+
+  it('processes nothing twice when run again', () => {
+    const again = kansoku(['run'], cwd);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('sensor.log: already imported, skipped');
+    expect(again.stdout).toContain('6 messages: 0 drafted');
+    expect(again.stdout).toContain('6 already processed');
+  });
+
+  it('lists, shows, approves and rejects drafts with an audit trail', () => {
+    const list = JSON.parse(kansoku(['drafts', '--json'], cwd).stdout) as Array<{ id: number; status: string }>;
+    expect(list.map((d) => d.status)).toEqual(['draft', 'draft', 'draft']);
+
+    expect(kansoku(['approve', '1', '--by', 'alice'], cwd)).toMatchObject({ code: 0 });
+    expect(kansoku(['reject', '2', '--note', 'not ours to answer'], cwd)).toMatchObject({ code: 0 });
+    const shown = JSON.parse(kansoku(['show', '1', '--json'], cwd).stdout) as { status: string; history: Array<{ action: string; actor: string }> };
+    expect(shown.status).toBe('approved');
+    expect(shown.history.map((h) => `${h.action}:${h.actor}`)).toEqual(['create:kansoku', 'approve:alice']);
+    const rejected = JSON.parse(kansoku(['show', '2', '--json'], cwd).stdout) as { status: string; history: Array<{ actor: string; note: string | null }> };
+    expect(rejected.status).toBe('rejected');
+    expect(rejected.history[1]).toMatchObject({ actor: 'tester', note: 'not ours to answer' });
+
+    const twice = kansoku(['approve', '2'], cwd);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toContain('#2 is rejected');
+    expect(kansoku(['drafts', '--status', 'approved'], cwd).stdout).toContain('#1  approved');
+    expect(kansoku(['show', '99'], cwd).code).toBe(1);
+  });
+});
+
+describe('extract and correlate', () => {
+  const cwd = scratch();
+  const post = fixture('demo', 'maildir', 'cur', '1763601300.M1P100.demo:2,S');
+
+  it('extract --json prints the Report contract', () => {
+    const r = kansoku(['extract', post, '--json'], cwd);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({
+      messageId: '<20261120101500.sato@abc-net.example>',
+      subject: '[nsp-sec-jp] tcp/5000 スキャンの急増について',
+      languages: ['ja', 'en'],
+      tlp: null,
+      ports: [{ port: 5000, proto: 'tcp', from: ['prose', 'log'] }],
+      counts: { sources: 1200 },
+    });
+    expect(report.logLines).toHaveLength(3);
+    expect(report.logLines[0]).toMatchObject({ format: 'netfilter', ts: '2026-11-20T00:41:07Z', src: '220.192.110.239', spt: 4117, dst: '192.0.2.50', dpt: 5000, proto: 'tcp', flags: 'S' });
+  });
+
+  it('extract reads a message from stdin', () => {
+    const r = kansoku(['extract', '-', '--json'], cwd, readFileSync(post));
+    expect(JSON.parse(r.stdout).messageId).toBe('<20261120101500.sato@abc-net.example>');
+  });
+
+  it('correlate --json prints Findings against the store given with --db, at --at', () => {
+    const db = join(cwd, 'scratch.sqlite');
+    expect(kansoku(['--db', db, 'counters', 'import', fixture('demo', 'sensor.log')], cwd).code).toBe(0);
+    const r = kansoku(['correlate', post, '--json', '--db', db], cwd);
+    expect(r.code).toBe(0);
+    const { findings } = JSON.parse(r.stdout);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ port: 5000, proto: 'tcp', verdict: 'elevated', onset: '2026-11-19T18:00:00Z' });
+    expect(findings[0].baseline.upper).toBeGreaterThan(findings[0].baseline.mean);
+    expect(findings[0].sourcesSeenLocally.sort()).toEqual(['220.192.110.239', '80.136.229.69']);
+    const before = JSON.parse(kansoku(['correlate', post, '--json', '--db', db, '--at', '2026-11-19T12:00:00Z'], cwd).stdout);
+    expect(before.findings[0].verdict).toBe('normal');
+    const beforeSensor = JSON.parse(kansoku(['correlate', post, '--json', '--db', db, '--at', '2026-11-12T12:00:00Z'], cwd).stdout);
+    expect(beforeSensor.findings[0].verdict).toBe('no-data');
+  });
+
+  it('reads counters from stdin', () => {
+    const db = join(cwd, 'stdin.sqlite');
+    const lines = readFileSync(fixture('demo', 'sensor.log'), 'utf8').split('\n').slice(0, 100).join('\n');
+    const r = kansoku(['--db', db, 'counters', 'import', '--json'], cwd, lines);
+    expect(JSON.parse(r.stdout)[0]).toMatchObject({ name: 'stdin', status: 'imported', parsed: 100 });
+  });
+});

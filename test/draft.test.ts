@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import { simpleParser } from 'mailparser';
+import { describe, expect, it } from 'vitest';
+import { validateConfig } from '../src/config/load.ts';
+import { correlate } from '../src/correlate/correlate.ts';
+import { Redactor } from '../src/draft/redact.ts';
+import { renderReply, toEml } from '../src/draft/render.ts';
+import { dateTimeEn, dateTimeJa, hourEn, hourJa } from '../src/draft/format.ts';
+import { extractReport } from '../src/extract/report.ts';
+import { parsePost } from '../src/mail/parse.ts';
+import { fixture } from './helpers/paths.ts';
+import { post } from './helpers/post.ts';
+import { sensorLines, storeWith } from './helpers/sensor.ts';
+
+const config = validateConfig({
+  identity: { from: 'Ops <kansoku@isp.example>', nameJa: 'テストISP運用チーム', nameEn: 'Test ISP ops' },
+  operator: { networks: ['198.51.100.0/24', '2001:db8:1::/48'], tlp: 'GREEN' },
+  lists: [{ name: 'nsp-sec-jp', listId: 'nsp-sec-jp.example.net', address: 'nsp-sec-jp@example.net', defaultTlp: 'AMBER' }],
+});
+
+async function draftFor(text: string, over: Parameters<typeof post>[1] = {}) {
+  const p = post(text, { subject: '[nsp-sec-jp] tcp/5000 scanning', date: '2026-11-20T01:15:00.000Z', ...over });
+  const report = extractReport(p, { zone: 'UTC', maxScanChars: 1e6, maxLineChars: 4096 });
+  const store = await storeWith(
+    sensorLines({ start: '2026-11-15T00:00:00Z', hours: 122, port: 5000, perHour: (h) => (h < 112 ? 3 + (h % 3) : 48), src: (h, i) => (h === 118 && i === 0 ? '203.0.113.5' : `198.51.100.${i + 1}`) }),
+  );
+  const findings = correlate(report, store.counters, new Date(p.date!), config.correlate);
+  return { draft: renderReply({ post: p, report, findings, config }), findings };
+}
+
+describe('times in both languages', () => {
+  it('gives JST first with UTC in the Japanese part, UTC first in the English part', () => {
+    expect(dateTimeJa('2026-11-20T15:30:00Z', 'Asia/Tokyo')).toBe('2026年11月21日（土）00:30 JST（15:30 UTC）');
+    expect(dateTimeEn('2026-11-20T15:30:00Z', 'Asia/Tokyo')).toBe('Fri 20 Nov 2026 15:30 UTC (00:30 JST)');
+    expect(hourJa('2026-11-19T18:00:00Z', 'Asia/Tokyo')).toBe('11月20日 3時台（JST、18:00 UTC）');
+    expect(hourEn('2026-11-19T23:00:00Z', 'Asia/Tokyo')).toBe('19 Nov 23:00-00:00 UTC (08:00 JST)');
+  });
+});
+
+describe('the reply draft', () => {
+  it('is threaded to the post, with one "Re:" and the port in the subject', async () => {
+    const { draft } = await draftFor('Are others seeing tcp/5000?', { messageId: '<p1@example.org>', references: ['<p0@example.org>'] });
+    expect(draft.inReplyTo).toBe('<p1@example.org>');
+    expect(draft.references).toEqual(['<p0@example.org>', '<p1@example.org>']);
+    expect(draft.subject).toBe('[TLP:AMBER] Re: [nsp-sec-jp] tcp/5000 scanning');
+    expect(draft.to).toBe('nsp-sec-jp@example.net');
+    const again = await draftFor('Are others seeing tcp/5000?', { messageId: '<p1@example.org>', subject: 'Re: [nsp-sec-jp] tcp/5000 scanning' });
+    expect(again.draft.subject).toBe('[TLP:AMBER] Re: [nsp-sec-jp] tcp/5000 scanning');
+    expect(again.draft.messageId).toBe(draft.messageId);
+  });
+
+  it('names the port in the subject when the post did not', async () => {
+    const { draft } = await draftFor('we see tcp/5000 too', { subject: 'scanning question' });
+    expect(draft.subject).toContain('(5000/tcp)');
+  });
+
+  it('has the Japanese part first with the advisory sections, then the English part', async () => {
+    const { draft } = await draftFor('Are others seeing tcp/5000?');
+    const t = draft.text;
+    const order = ['【概要】', '【当方での観測】', '【分析】', '【検知方法】', '【情報ソース】', 'Summary', 'What we see', 'Analysis', 'How to detect', 'Sources'];
+    const at = order.map((s) => t.indexOf(s));
+    expect(at.every((x) => x >= 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(t).toContain('当方でも同様の事象を観測しています。');
+    expect(t).toContain('We are seeing this too.');
+    expect(t).toContain('皆様のネットワークでも同様の事象は観測されていますでしょうか。');
+  });
+
+  it('gives the numbers the correlation found, in both parts', async () => {
+    const { draft, findings } = await draftFor('Are others seeing tcp/5000?');
+    expect(findings[0]!.verdict).toBe('elevated');
+    expect(draft.text).toContain(`${findings[0]!.current}件/時`);
+    expect(draft.text).toContain(`${findings[0]!.current} events`);
+    expect(draft.text).toContain('増加開始：11月20日 1時台（JST、16:00 UTC）');
+    expect(draft.text).toContain('rise began: 19 Nov 16:00-17:00 UTC (01:00 JST)');
+  });
+
+  it('never shows our own networks in clear, and replaces them consistently', async () => {
+    const text = [
+      'We saw 198.51.100.50 and 198.51.100.7 probed on tcp/5000, and 2001:db8:1::25 too.',
+      'Nov 20 00:41:07 fw kernel: DROP IN=eth0 OUT= SRC=192.0.2.9 DST=198.51.100.50 LEN=44 PROTO=TCP SPT=4117 DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0',
+    ].join('\n');
+    const { draft } = await draftFor(text);
+    expect(draft.text).not.toMatch(/198\.51\.100\.\d/);
+    expect(draft.text).not.toContain('2001:db8:1:');
+    expect(draft.text).toContain('DST=A.B.C.50');
+    expect(draft.text).toContain('192.0.2.9');
+    const r = new Redactor(['198.51.100.0/24']);
+    expect(r.redact('198.51.100.50 198.51.100.7 198.51.100.50')).toBe('A.B.C.50 A.B.C.7 A.B.C.50');
+  });
+
+  it('carries the strictest TLP of its sources', async () => {
+    expect((await draftFor('TLP:RED tcp/5000')).draft.tlp).toBe('RED');
+    expect((await draftFor('TLP:CLEAR tcp/5000')).draft.tlp).toBe('GREEN');
+    expect((await draftFor('tcp/5000')).draft.tlp).toBe('AMBER');
+    expect((await draftFor('tcp/5000', { listId: null })).draft.tlp).toBe('AMBER');
+  });
+
+  it('is valid MIME that a mail client reads back, Japanese intact', async () => {
+    const { draft } = await draftFor('Are others seeing tcp/5000?', { messageId: '<p9@example.org>' });
+    const parsed = await simpleParser(await toEml(draft, new Date('2026-11-20T02:00:00Z')));
+    expect(parsed.subject).toBe(draft.subject);
+    expect(parsed.messageId).toBe(draft.messageId);
+    expect(parsed.inReplyTo).toBe('<p9@example.org>');
+    expect(parsed.headers.get('x-kansoku-draft')).toBe(draft.messageId.replace(/[<>]/g, ''));
+    expect(parsed.text?.trim()).toBe(draft.text.trim());
+    expect(parsed.text).toContain('【概要】');
+  });
+});
+
+describe('a not-seen port', () => {
+  it('says so plainly instead of calling it normal', async () => {
+    const p = await parsePost(readFileSync(fixture('demo', 'maildir', 'cur', '1763640300.M4P100.demo:2,S')));
+    const report = extractReport(p, { zone: 'UTC', maxScanChars: 1e6, maxLineChars: 4096 });
+    const store = await storeWith(sensorLines({ start: '2026-11-15T00:00:00Z', hours: 140, port: 22, perHour: () => 4 }));
+    const findings = correlate(report, store.counters, new Date(p.date!), config.correlate);
+    expect(findings.map((f) => `${f.proto}/${f.port}:${f.verdict}`)).toEqual(['udp/6585:not-seen']);
+    const d = renderReply({ post: p, report, findings, config });
+    expect(d.text).toContain('6585/udp宛ての通信は観測されていません');
+    expect(d.text).toContain('Nothing to 6585/udp has reached our sensor');
+  });
+});
