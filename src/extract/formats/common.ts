@@ -42,20 +42,49 @@ export interface WallTime {
  * year before); one without a date gets the reference's date, or the day before.
  */
 export function toIso(w: WallTime, time: TimeContext): string | null {
-  const zone = w.offset ? (w.offset === 'Z' ? 'UTC' : `UTC${w.offset}`) : time.zone;
-  const ref = DateTime.fromJSDate(time.reference, { zone });
+  if (w.month !== null && (w.month < 1 || w.month > 12)) return null;
+  if (w.hour > 23 || w.minute > 59 || w.second > 60) return null;
   const ms = w.fraction ? Math.round(Number(`0.${w.fraction}`) * 1000) % 1000 : 0;
+  const fixed = w.offset ?? (time.zone === 'UTC' ? 'Z' : null);
+  // UTC or a written offset needs no zone database: the common case for sensor logs, and many
+  // times faster than luxon.
+  const t = fixed === null ? zonedMillis(w, ms, time) : fixedMillis(w, ms, fixed, time.reference.getTime());
+  if (t === null) return null;
+  return new Date(t).toISOString().replace(ms ? /Z$/ : /\.000Z$/, 'Z');
+}
+
+function offsetMinutes(fixed: string): number {
+  if (fixed === 'Z') return 0;
+  return (fixed.startsWith('-') ? -1 : 1) * (Number(fixed.slice(1, 3)) * 60 + Number(fixed.slice(-2)));
+}
+
+function fixedMillis(w: WallTime, ms: number, fixed: string, reference: number): number | null {
+  const off = offsetMinutes(fixed) * 60_000;
+  const ref = new Date(reference + off);
+  const build = (year: number, month: number, day: number) => {
+    // Date.UTC rolls "Feb 30" over into March; such a timestamp is not a time at all.
+    if (new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day) return null;
+    return Date.UTC(year, month - 1, day, w.hour, w.minute, w.second, ms) - off;
+  };
+  const month = w.month ?? ref.getUTCMonth() + 1;
+  const day = w.day ?? ref.getUTCDate();
+  let t = build(w.year ?? ref.getUTCFullYear(), month, day);
+  if (t !== null && w.year === null && w.month !== null && t > reference + 2 * 86_400_000) t = build(ref.getUTCFullYear() - 1, month, day);
+  if (t !== null && w.day === null && t > reference) t -= 86_400_000;
+  return t;
+}
+
+function zonedMillis(w: WallTime, ms: number, time: TimeContext): number | null {
+  const ref = DateTime.fromJSDate(time.reference, { zone: time.zone });
   const build = (year: number) =>
     DateTime.fromObject(
       { year, month: w.month ?? ref.month, day: w.day ?? ref.day, hour: w.hour, minute: w.minute, second: w.second, millisecond: ms },
-      { zone },
+      { zone: time.zone },
     );
   let dt = build(w.year ?? ref.year);
   if (w.year === null && w.month !== null && dt.isValid && dt > ref.plus({ days: 2 })) dt = build(ref.year - 1);
-  // A time of day alone is the latest such time at or before the reference.
   if (w.day === null && dt.isValid && dt > ref) dt = dt.minus({ days: 1 });
-  if (!dt.isValid) return null;
-  return dt.toUTC().toISO({ suppressMilliseconds: true });
+  return dt.isValid ? dt.toMillis() : null;
 }
 
 /** "Mar 15 20:57:02", "Jan  8 03:37:09", "Apr 15 2013 09:36:50", with optional fraction. */

@@ -1,0 +1,79 @@
+/**
+ * Prints how fast each stage runs on this machine. It asserts nothing: speed is measured here,
+ * not in tests. Run with `npm run bench`.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { validateConfig } from '../src/config/load.ts';
+import { importStream } from '../src/counters/import.ts';
+import { correlate, reportTime } from '../src/correlate/correlate.ts';
+import { renderReply, toEml } from '../src/draft/render.ts';
+import { formats } from '../src/extract/formats/registry.ts';
+import { parseRecord } from '../src/extract/loglines.ts';
+import { extractReport } from '../src/extract/report.ts';
+import { createLogger } from '../src/log.ts';
+import { parsePost } from '../src/mail/parse.ts';
+import { Store } from '../src/store/index.ts';
+
+const root = resolve(import.meta.dirname, '..');
+const demo = (...p: string[]) => resolve(root, 'fixtures', 'demo', ...p);
+const config = validateConfig({ operator: { networks: ['198.51.100.0/24'] } });
+const time = { reference: new Date('2026-11-21T00:00:00Z'), zone: 'UTC' };
+
+function rate(label: string, n: number, ms: number, unit: string): void {
+  console.log(`${label.padEnd(44)} ${Math.round((n / ms) * 1000).toLocaleString('en-US').padStart(12)} ${unit}/s   (${n.toLocaleString('en-US')} in ${ms.toFixed(0)} ms)`);
+}
+
+async function time_<T>(fn: () => Promise<T> | T): Promise<[T, number]> {
+  const t0 = performance.now();
+  const r = await fn();
+  return [r, performance.now() - t0];
+}
+
+const opts = { zone: 'UTC', maxScanChars: 512 * 1024, maxLineChars: 4096 };
+
+// Log line parsing, per format, on each format's own fixture lines repeated.
+for (const f of formats) {
+  const cases = JSON.parse(readFileSync(resolve(root, 'fixtures', 'formats', f.id, 'cases.json'), 'utf8')) as Array<{ text: string }>;
+  const lines = Array.from({ length: 200_000 }, (_, i) => cases[i % cases.length]!.text);
+  const [, ms] = await time_(() => {
+    let hint;
+    for (const l of lines) hint = parseRecord(l, time, hint)?.format ?? hint;
+  });
+  rate(`parse ${f.id} lines (registry, with hint)`, lines.length, ms, 'lines');
+}
+
+// Counters import of the demo sensor log into an in-memory store, repeated to 100k lines.
+{
+  const text = readFileSync(demo('sensor.log'), 'utf8');
+  const copies = 10;
+  const input = Array.from({ length: copies }, (_, i) => text.replaceAll('sensor1', `sensor${i}`)).join('');
+  const store = Store.open(':memory:');
+  const [r, ms] = await time_(() => importStream(store, 'bench', Readable.from([input]), { zone: 'UTC', maxLineChars: 4096 }, createLogger('silent')));
+  rate('counters import (parse + hourly rollup + store)', r.lines, ms, 'lines');
+
+  // Posts: parse + extract, correlate, draft, on the demo maildir.
+  const dir = demo('maildir', 'cur');
+  const raws = readdirSync(dir).map((f) => readFileSync(resolve(dir, f)));
+  const rounds = 200;
+  const [posts, msParse] = await time_(async () => {
+    const out = [];
+    for (let i = 0; i < rounds; i++) for (const raw of raws) out.push(await parsePost(raw));
+    return out;
+  });
+  rate('mail parse (mailparser, skip options)', posts.length, msParse, 'msgs');
+  const [reports, msExtract] = await time_(() => posts.map((p) => extractReport(p, opts)));
+  rate('extract (quoting, records, ports, counts)', reports.length, msExtract, 'msgs');
+  const withPorts = reports.filter((x) => x.ports.length);
+  const [findings, msCorr] = await time_(() => withPorts.map((x) => correlate(x, store.counters, reportTime(x), config.correlate)));
+  rate('correlate (7-day lookback, 48 h band)', findings.length, msCorr, 'reports');
+  const [, msDraft] = await time_(async () => {
+    for (let i = 0; i < withPorts.length; i++) {
+      const p = posts[reports.indexOf(withPorts[i]!)]!;
+      await toEml(renderReply({ post: p, report: withPorts[i]!, findings: findings[i]!, config }));
+    }
+  });
+  rate('draft (render JA+EN, redact, build MIME)', withPorts.length, msDraft, 'drafts');
+  store.close();
+}
