@@ -3,12 +3,22 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, validateConfig } from '../src/config/load.ts';
 import { kansoku, scratch } from './helpers/cli.ts';
+import { root } from './helpers/paths.ts';
 
 describe('config', () => {
   it('has defaults for everything, so an empty file is a valid config', () => {
     const c = validateConfig({});
     expect(c.correlate).toMatchObject({ baselineHours: 48, sigma: 1.645 });
     expect(c.draft.localTimezone).toBe('Asia/Tokyo');
+  });
+
+  it('documents every default in kansoku.example.yaml, and the example is valid', () => {
+    const cwd = scratch();
+    const example = loadConfig(join(root, 'kansoku.example.yaml'), cwd).config;
+    const defaults = validateConfig({});
+    defaults.store.sqlite = join(cwd, defaults.store.sqlite);
+    defaults.draft.outbox = join(cwd, defaults.draft.outbox);
+    expect(example).toEqual(defaults);
   });
 
   it('names every wrong key and what is wrong with it, at once', () => {
