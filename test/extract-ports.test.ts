@@ -17,6 +17,11 @@ describe('ports named in prose', () => {
     ['ports 139 and 445 from the same hosts', ['?/139', '?/445']],
     ['tcp port 445 and udp port 1434', ['tcp/445', 'udp/1434']],
     ['445番ポート（SMB）', ['?/445']],
+    ['SSDP (UDP 1900) reflection', ['udp/1900']],
+    ['TCP 445番ポートへのアクセス', ['tcp/445']],
+    ['telnet (23/tcp) and 2323/tcp', ['tcp/23', 'tcp/2323']],
+    ['port 445/TCP', ['tcp/445']],
+    ['宛先ポート23への探索', ['?/23']],
   ];
   for (const [text, want] of cases) {
     it(`reads ${JSON.stringify(text)} as ${want.join(', ')}`, () => {
@@ -43,6 +48,7 @@ describe('numbers that are not ports', () => {
     'OpenSSH 8.9p1 and nginx/1.25.3',
     'from 203.0.113.50 and 198.51.100.7',
     '5000 packets from over 5000 hosts',
+    'we dropped UDP 5000 packets and TCP 300 sessions',
     'about 2,000 events an hour',
     'the source port is usually 1025 or higher',
     'ソースポートが通常ポート1025と同じかそれより高い',

@@ -197,8 +197,8 @@ export function replyView(i: ViewInput): ReplyView {
       logLineCount: i.report.logLines.length,
     },
     sourcesSeen: [...new Set(i.findings.flatMap((f) => f.sourcesSeenLocally))],
-    coverageJa: `直近${num(hoursInWindow)}時間のうち${num(hoursWithData)}時間分のデータ`,
-    coverageEn: `${num(hoursWithData)} of the last ${num(hoursInWindow)} hours with data`,
+    coverageJa: `過去${num(Math.round(hoursInWindow / 24))}日間（${num(hoursInWindow)}時間）のうち${num(hoursWithData)}時間分のデータ`,
+    coverageEn: `${num(hoursWithData)} of the past ${num(hoursInWindow)} hours (${num(Math.round(hoursInWindow / 24))} days) with data`,
     baselineHours: i.baselineHours,
     sigma: i.sigma,
   };

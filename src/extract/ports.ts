@@ -25,6 +25,11 @@ const PATTERNS: Array<{ re: RegExp; read: (m: RegExpExecArray) => Array<[string,
     re: new RegExp(String.raw`\b${P}(?:\s*[/:]\s*|\s*${PORT_WORD}\s*[:：#]?\s*)${N}`, 'gi'),
     read: (m) => [[m[2]!, proto(m[1]!)]],
   },
+  // "UDP 1900 (SSDP)", "TCP 445番ポート": a protocol then a number, unless the number counts something
+  {
+    re: new RegExp(String.raw`\b${P}\s+${N}(?!\s*(?:packets?|hosts?|sources?|targets?|events?|connections?|flows?|probes?|sessions?|bytes?|件|個|台|パケット|ホスト))`, 'gi'),
+    read: (m) => [[m[2]!, proto(m[1]!)]],
+  },
   // "5000/tcp", "123/udp(NTP)", "8080tcp", "port 5060 UDP", "port 5060/udp", "ポート5060/UDP"
   {
     re: new RegExp(String.raw`(?:\b${PORT_WORD}\s*)?(?<![\d.])(\d{1,5})(?:\s*/\s*|番?/|)${P}\b`, 'gi'),

@@ -2,18 +2,9 @@ import type { DraftKind, DraftStatus, Tlp } from '../model.ts';
 import { KansokuError } from '../errors.ts';
 import type { Db } from './db.ts';
 
-export interface StoredDraft {
+export interface StoredDraft extends NewDraft {
   id: number;
-  messageId: string;
-  sourceMessageId: string;
-  kind: DraftKind;
-  subject: string;
-  to: string;
-  tlp: Tlp;
   status: DraftStatus;
-  text: string;
-  eml: Buffer;
-  emlPath: string | null;
   createdAt: string;
   updatedAt: string;
 }

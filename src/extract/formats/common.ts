@@ -92,33 +92,20 @@ export const SYSLOG_TS = /([A-Z][a-z]{2})\s+(\d{1,2})\s+(?:(\d{4})\s+)?(\d{2}):(
 /** "2025-10-18 20:00:21.848827", "2024-05-01T10:00:00+09:00". */
 export const ISO_TS = /(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?/;
 
+/** Both timestamp patterns keep the time of day in groups 4-7. */
+function clock(m: RegExpExecArray): Pick<WallTime, 'hour' | 'minute' | 'second' | 'fraction'> {
+  return { hour: Number(m[4]), minute: Number(m[5]), second: Number(m[6]), fraction: m[7] ?? '' };
+}
+
 export function syslogWall(m: RegExpExecArray): WallTime | null {
   const month = MONTHS[m[1]!.toLowerCase()];
   if (!month) return null;
-  return {
-    year: m[3] ? Number(m[3]) : null,
-    month,
-    day: Number(m[2]),
-    hour: Number(m[4]),
-    minute: Number(m[5]),
-    second: Number(m[6]),
-    fraction: m[7] ?? '',
-    offset: null,
-  };
+  return { year: m[3] ? Number(m[3]) : null, month, day: Number(m[2]), ...clock(m), offset: null };
 }
 
 export function isoWall(m: RegExpExecArray): WallTime {
-  const off = m[8] ? (m[8] === 'Z' ? 'Z' : m[8].replace(/^([+-]\d{2})(\d{2})$/, '$1:$2')) : null;
-  return {
-    year: Number(m[1]),
-    month: Number(m[2]),
-    day: Number(m[3]),
-    hour: Number(m[4]),
-    minute: Number(m[5]),
-    second: Number(m[6]),
-    fraction: m[7] ?? '',
-    offset: off,
-  };
+  const offset = m[8] ? (m[8] === 'Z' ? 'Z' : m[8].replace(/^([+-]\d{2})(\d{2})$/, '$1:$2')) : null;
+  return { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]), ...clock(m), offset };
 }
 
 /** Finds a syslog or ISO timestamp at the start of `text` (after an optional `<PRI>`). */
