@@ -4,7 +4,6 @@ export const ErrorCodes = {
   CONFIG_UNREADABLE: 'config file cannot be read',
   SOURCE_UNREADABLE: 'mail source cannot be read',
   MESSAGE_UNPARSABLE: 'message cannot be parsed',
-  MESSAGE_TOO_LARGE: 'message is larger than the configured cap',
   INPUT_UNREADABLE: 'input file cannot be read',
   DRAFT_NOT_FOUND: 'no such draft',
   DRAFT_STATE: 'draft is not in a state that allows this',

@@ -55,7 +55,7 @@ export interface LogEvent {
 export interface PortClaim {
   port: number;
   proto: Proto | null;
-  from: Array<'prose' | 'log' | 'subject'>;
+  from: Array<'prose' | 'log'>;
   /** Text the claim was read from, for a reviewer to check. */
   spans: string[];
 }
