@@ -71,3 +71,15 @@ describe('config', () => {
     expect(r.stderr).toContain('not valid YAML');
   });
 });
+
+describe('mail server settings', () => {
+  it('allows plain text only to a server on loopback', () => {
+    expect(() => validateConfig({ imap: { host: 'imap.example.net', security: 'none' } })).toThrowError(/imap\.security: "none" is allowed only for a server on loopback/);
+    expect(validateConfig({ smtp: { host: '127.0.0.1', security: 'none', port: 10025 } }).smtp).toMatchObject({ host: '127.0.0.1', security: 'none' });
+  });
+
+  it('defaults to TLS and takes the password from the environment', () => {
+    const c = validateConfig({ imap: { host: 'imap.example.net', user: 'bot' } });
+    expect(c.imap).toMatchObject({ port: 993, security: 'tls', passwordEnv: 'KANSOKU_IMAP_PASSWORD', folders: ['INBOX'] });
+  });
+});

@@ -98,7 +98,7 @@ describe('the reply draft', () => {
 
   it('is valid MIME that a mail client reads back, Japanese intact', async () => {
     const { draft } = await draftFor('Are others seeing tcp/5000?', { messageId: '<p9@example.org>' });
-    const parsed = await simpleParser(await toEml(draft, new Date('2026-11-20T02:00:00Z')));
+    const parsed = await simpleParser(await toEml(draft, { date: new Date('2026-11-20T02:00:00Z') }));
     expect(parsed.subject).toBe(draft.subject);
     expect(parsed.messageId).toBe(draft.messageId);
     expect(parsed.inReplyTo).toBe('<p9@example.org>');

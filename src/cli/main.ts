@@ -10,9 +10,10 @@ import { createLogger, type Logger } from '../log.ts';
 import { parsePost } from '../mail/parse.ts';
 import { detectSourceType, openSource, type MessageSource } from '../mail/sources.ts';
 import type { DraftStatus, Report } from '../model.ts';
+import { dispatchOnce, imapCatchUp, runDaemon } from '../pipeline/daemon.ts';
 import { processSources, type RunSummary } from '../pipeline/process.ts';
 import { Store } from '../store/index.ts';
-import { printDraft, printDrafts, printFindings, printImport, printReport, printSummary } from './print.ts';
+import { printDispatch, printDraft, printDrafts, printFindings, printImport, printReport, printSummary } from './print.ts';
 
 interface GlobalOptions {
   config?: string;
@@ -92,18 +93,46 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
     .command('run')
     .description('import the configured sensor logs, then process every new message of the configured sources (or of PATHs) once')
     .argument('[paths...]', 'Maildir folders, mbox files or .eml files to process instead of the configured sources ("-" for stdin)')
+    .option('--watch', 'stay up: wait for new mail on IMAP (IDLE), send approved drafts, run periodic jobs; stop with SIGTERM')
     .option('--json', 'print the summary as JSON')
-    .action(async (paths: string[], opts: { json?: boolean }, cmd: Command) => {
+    .action(async (paths: string[], opts: { json?: boolean; watch?: boolean }, cmd: Command) => {
       const ctx = context(cmd, print);
       const c = ctx.loaded.config;
       await withStore(ctx, async (store) => {
+        const pipeline = { config: c, store, log: ctx.log, actor: 'kansoku' };
         const imports = await importCounters(ctx, store, c.counters.files);
         const sources: MessageSource[] = paths.length
           ? paths.map((p) => openSource(detectSourceType(p), p))
           : c.sources.map((s) => openSource(s.type, s.path));
-        const summary: RunSummary = await processSources(sources, { config: c, store, log: ctx.log, actor: 'kansoku' });
-        if (opts.json) print(JSON.stringify({ imports, ...summary }, null, 2));
-        else printSummary(print, summary, imports, ctx.loaded, c.draft.outbox);
+        const summary: RunSummary = await processSources(sources, pipeline);
+        if (opts.watch) {
+          const watched = await runDaemon(pipeline, (folders) => {
+            ctx.log.info({ folders }, 'watching');
+            print(`watching ${folders.length ? folders.join(', ') : 'no IMAP folder'}; stop with SIGTERM`);
+          });
+          printSummary(print, watched, imports, ctx.loaded, c.draft.outbox);
+          return;
+        }
+        if (!paths.length) await imapCatchUp(pipeline, summary);
+        const sent = await dispatchOnce(c, store, ctx.log);
+        if (opts.json) print(JSON.stringify({ imports, ...summary, sent }, null, 2));
+        else {
+          printSummary(print, summary, imports, ctx.loaded, c.draft.outbox);
+          if (sent.sent || sent.found || sent.failed || sent.waiting) printDispatch(print, sent);
+        }
+      });
+    });
+
+  program
+    .command('send')
+    .description('send approved drafts and review requests now (the daemon does this every two seconds)')
+    .option('--json', 'print the outcome as JSON')
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const ctx = context(cmd, print);
+      await withStore(ctx, async (store) => {
+        const r = await dispatchOnce(ctx.loaded.config, store, ctx.log);
+        if (opts.json) print(JSON.stringify(r));
+        else printDispatch(print, r);
       });
     });
 

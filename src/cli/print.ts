@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import type { LoadedConfig } from '../config/load.ts';
 import type { ImportOutcome } from '../counters/import.ts';
 import type { Finding, Report } from '../model.ts';
+import type { DispatchResult } from '../mail/send.ts';
 import type { RunSummary } from '../pipeline/process.ts';
 import type { AuditEntry, StoredDraft } from '../store/index.ts';
 
@@ -24,10 +25,18 @@ export function printImport(print: Print, o: ImportOutcome): void {
 export function printSummary(print: Print, s: RunSummary, imports: ImportOutcome[], loaded: LoadedConfig, outbox: string): void {
   for (const o of imports) printImport(print, o);
   const o = s.outcomes;
-  print(
-    `${s.seen} messages: ${o.drafted} drafted, ${o['no-claims']} without port claims, ${o.answered} already answered in thread, ` +
-      `${o['no-data']} without sensor data, ${o.automatic} automatic, ${o.duplicate} already processed, ${o.quarantined} quarantined`,
-  );
+  const parts = [
+    `${o.drafted} drafted`,
+    `${o['no-claims']} without port claims`,
+    `${o.answered} already answered in thread`,
+    `${o['no-data']} without sensor data`,
+    `${o.automatic} automatic`,
+    ...(o['not-list'] ? [`${o['not-list']} not from a configured list`] : []),
+    ...(o.review ? [`${o.review} review replies`] : []),
+    `${o.duplicate} already processed`,
+    `${o.quarantined} quarantined`,
+  ];
+  print(`${s.seen} messages: ${parts.join(', ')}`);
   for (const d of s.drafts) print(`  draft #${d.id}: ${d.subject}${d.path ? `  -> ${rel(d.path)}` : ''}`);
   if (s.drafts.length) print(`drafts are in ${rel(outbox)}/; review with "kansoku drafts", "kansoku show ID", "kansoku approve ID"`);
   if (loaded.embedded) print('(embedded demo config; write a kansoku.yaml or pass --config to use your own)');
@@ -77,4 +86,8 @@ export function printDraft(print: Print, d: StoredDraft, history: AuditEntry[]):
   print(d.text);
   print('history:');
   for (const h of history) print(`  ${h.at}  ${h.action} by ${h.actor}${h.note ? ` (${h.note})` : ''}`);
+}
+
+export function printDispatch(print: Print, r: DispatchResult): void {
+  print(`outbox: ${r.sent} sent, ${r.found} found already delivered, ${r.failed} failed (will retry), ${r.waiting} waiting`);
 }

@@ -27,6 +27,26 @@ const timeZone = z.string().refine(
   { message: 'not an IANA time zone such as UTC or Asia/Tokyo' },
 );
 
+const security = z.enum(['tls', 'starttls', 'none']);
+/** A password is read from this environment variable when the config gives none. */
+const secretEnv = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { message: 'not an environment variable name' });
+
+const server = {
+  host: z.string().min(1),
+  /** "none" (no TLS at all) is for a server on this machine only. */
+  security: security.default('tls'),
+  user: z.string().min(1).optional(),
+  password: z.string().optional(),
+};
+
+/** Plain text is only for a server on this machine: a password never crosses a network in clear. */
+function loopbackOnlyWithoutTls(v: { host: string; security: string }, ctx: z.RefinementCtx): void {
+  const loopback = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i.test(v.host);
+  if (v.security === 'none' && !loopback) {
+    ctx.addIssue({ code: 'custom', path: ['security'], message: `"none" is allowed only for a server on loopback, not ${v.host}` });
+  }
+}
+
 const source = z.strictObject({
   type: z.enum(['maildir', 'mbox', 'eml']),
   path: z.string().min(1),
@@ -63,6 +83,55 @@ export const configSchema = z.strictObject({
     )
     .default([]),
   sources: z.array(source).default([]),
+  /** The list mailbox, read over IMAP; `kansoku run --watch` waits on it with IDLE. */
+  imap: z
+    .strictObject({
+      ...server,
+      port: z.number().int().min(1).max(65535).default(993),
+      passwordEnv: secretEnv.default('KANSOKU_IMAP_PASSWORD'),
+      folders: z.array(z.string().min(1)).min(1).default(['INBOX']),
+      /** Where copies of what the bot sends are kept, and looked for before a resend. */
+      sentFolder: z.string().min(1).default('Sent'),
+      /** Servers batch IDLE notifications; a short delay before IDLE keeps new mail within about a second. */
+      idleDelayMs: z.number().int().min(0).default(200),
+      /** RFC 9051: re-issue IDLE well before the 29-minute mark. */
+      maxIdleMinutes: z.number().min(1).max(28).default(10),
+      /** Servers without IDLE are polled; every server is also re-checked this often (IDLE can fail silently). */
+      pollSeconds: z.number().int().min(1).default(60),
+      /** A keyword set on each message once processed, or null for none. */
+      flagKeyword: z.string().regex(/^\$?[A-Za-z0-9_-]+$/).nullable().default(null),
+    })
+    .superRefine(loopbackOnlyWithoutTls)
+    .nullable()
+    .default(null),
+  /** Where approved drafts are sent. */
+  smtp: z
+    .strictObject({
+      ...server,
+      port: z.number().int().min(1).max(65535).default(587),
+      passwordEnv: secretEnv.default('KANSOKU_SMTP_PASSWORD'),
+    })
+    .superRefine(loopbackOnlyWithoutTls)
+    .nullable()
+    .default(null),
+  send: z
+    .strictObject({
+      /** Older Japanese lists expect ISO-2022-JP (7-bit) mail; newer ones take UTF-8. */
+      charset: z.enum(['utf-8', 'iso-2022-jp']).default('utf-8'),
+      /** Kinds of draft sent without a person's approval. Off by default: a person approves. */
+      autoSend: z.array(z.enum(['reply', 'advisory'])).default([]),
+      /** After a send whose outcome is unknown, wait this long for the list's echo before looking for it. */
+      echoWaitSeconds: z.number().int().min(0).default(10),
+    })
+    .prefault({}),
+  /** Approval by mail: each new draft is mailed to `address` with a one-time token. */
+  review: z
+    .strictObject({
+      address: z.string().min(3).nullable().default(null),
+      /** Only replies from these addresses can approve or reject. */
+      moderators: z.array(z.string().min(3)).default([]),
+    })
+    .prefault({}),
   counters: z
     .strictObject({
       /** Sensor logs imported before each run; a file already imported (same content) is skipped. */

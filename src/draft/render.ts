@@ -7,6 +7,7 @@ import { packageRoot } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import type { DraftMessage, Finding, Post, Report, Tlp } from '../model.ts';
 import { strictest } from '../extract/tlp.ts';
+import { iso2022jpBody, iso2022jpHeader } from './iso2022jp.ts';
 import { Redactor } from './redact.ts';
 import { portLabel, replyView } from './view.ts';
 
@@ -98,17 +99,21 @@ export function renderReply({ post, report, findings, config }: ReplyInput): Dra
   };
 }
 
-/** Builds the draft as an RFC 5322 message: UTF-8 text, threaded, marked as kansoku's. */
-export async function toEml(d: DraftMessage, date = new Date()): Promise<Buffer> {
+/**
+ * Builds the draft as an RFC 5322 message, threaded and marked as kansoku's: UTF-8, or 7-bit
+ * ISO-2022-JP for the older Japanese lists that expect it.
+ */
+export async function toEml(d: DraftMessage, opts: { charset?: 'utf-8' | 'iso-2022-jp'; date?: Date } = {}): Promise<Buffer> {
+  const jp = opts.charset === 'iso-2022-jp';
   const mc = new MailComposer({
     from: d.from,
     to: d.to,
-    subject: d.subject,
-    text: d.text,
+    subject: jp ? iso2022jpHeader(d.subject) : d.subject,
+    text: jp ? 'x' : d.text,
     messageId: d.messageId,
     inReplyTo: d.inReplyTo ?? undefined,
     references: d.references.length ? d.references : undefined,
-    date,
+    date: opts.date ?? new Date(),
     headers: {
       'X-Kansoku-Draft': d.messageId.replace(/[<>]/g, ''),
       'X-Kansoku-Kind': d.kind,
@@ -116,5 +121,10 @@ export async function toEml(d: DraftMessage, date = new Date()): Promise<Buffer>
     },
     textEncoding: 'quoted-printable',
   });
-  return mc.compile().build();
+  const node = mc.compile();
+  if (!jp) return node.build();
+  // nodemailer would quoted-printable the escape sequences; old lists expect the bytes as 7bit.
+  node.setHeader('Content-Type', 'text/plain; charset=ISO-2022-JP');
+  node.setHeader('Content-Transfer-Encoding', '7bit');
+  return Buffer.from(`${node.buildHeaders()}\r\n\r\n${iso2022jpBody(d.text)}\r\n`, 'latin1');
 }

@@ -2,12 +2,17 @@ import { closeSync, createReadStream, openSync, readdirSync, readFileSync, readS
 import { basename, join } from 'node:path';
 import { mboxReader } from 'mbox-reader';
 import { KansokuError } from '../errors.ts';
+import type { Checkpoint } from '../store/index.ts';
 
 /** One message as a source hands it over: raw bytes and where they came from. */
 export interface RawMessage {
   /** Where the message came from, for logs and quarantine records (e.g. `maildir:/x/cur/171...`). */
   origin: string;
   raw: Buffer;
+  /** The message's size when `raw` holds only its headers (it was too large to fetch). */
+  size?: number;
+  /** For IMAP: where reading stands once this message is done; stored with what it produced. */
+  checkpoint?: Checkpoint;
 }
 
 /**

@@ -10,10 +10,20 @@ import type { Logger } from '../log.ts';
 import { automaticReason } from '../mail/automatic.ts';
 import { parsePost, syntheticMessageId } from '../mail/parse.ts';
 import type { MessageSource, RawMessage } from '../mail/sources.ts';
-import type { Post, Report } from '../model.ts';
-import type { Store } from '../store/index.ts';
+import type { Finding, Post, Report } from '../model.ts';
+import { moderatorDecision, newReviewToken, reviewRequest } from '../review/mail.ts';
+import type { MessageRecord, Store } from '../store/index.ts';
 
-export type Outcome = 'drafted' | 'no-claims' | 'answered' | 'no-data' | 'automatic' | 'duplicate' | 'quarantined';
+export type Outcome =
+  | 'drafted'
+  | 'no-claims'
+  | 'answered'
+  | 'no-data'
+  | 'automatic'
+  | 'not-list'
+  | 'review'
+  | 'duplicate'
+  | 'quarantined';
 
 export interface RunSummary {
   seen: number;
@@ -24,7 +34,17 @@ export interface RunSummary {
 export function emptySummary(): RunSummary {
   return {
     seen: 0,
-    outcomes: { drafted: 0, 'no-claims': 0, answered: 0, 'no-data': 0, automatic: 0, duplicate: 0, quarantined: 0 },
+    outcomes: {
+      drafted: 0,
+      'no-claims': 0,
+      answered: 0,
+      'no-data': 0,
+      automatic: 0,
+      'not-list': 0,
+      review: 0,
+      duplicate: 0,
+      quarantined: 0,
+    },
     drafts: [],
   };
 }
@@ -72,24 +92,36 @@ function emlName(report: Report, messageId: string): string {
 
 /**
  * Takes one message through the pipeline: parse, extract, correlate, draft, store. Whatever
- * happens, the message ends up recorded (processed, skipped or quarantined) and the run goes on.
+ * happens, the message ends up recorded (processed, skipped or quarantined), together with the
+ * source's checkpoint in the same transaction, and the run goes on.
  */
 export async function processMessage(m: RawMessage, p: Pipeline, summary: RunSummary): Promise<Outcome> {
   summary.seen++;
+  const { store, config, log } = p;
+  /** Stores what the message produced and moves the checkpoint past it, all or nothing. */
+  const commit = <T>(fn: () => T): T =>
+    store.transaction(() => {
+      const r = fn();
+      if (m.checkpoint) store.checkpoints.advance(m.checkpoint);
+      return r;
+    });
   const done = (o: Outcome) => {
     summary.outcomes[o]++;
     return o;
   };
   const quarantine = (id: string, reason: string) => {
-    p.log.warn({ origin: m.origin, messageId: id, reason }, 'message quarantined');
-    if (!p.store.messages.has(id)) {
-      p.store.messages.add({ messageId: id, origin: m.origin, subject: null, fromAddr: null, listId: null, sentAt: null, status: 'quarantined', reason, report: null, findings: null });
-    }
+    log.warn({ origin: m.origin, messageId: id, reason }, 'message quarantined');
+    commit(() => {
+      if (!store.messages.has(id)) {
+        store.messages.add({ messageId: id, origin: m.origin, subject: null, fromAddr: null, listId: null, sentAt: null, status: 'quarantined', reason, report: null, findings: null });
+      }
+    });
     return done('quarantined');
   };
 
-  if (m.raw.length > p.config.limits.maxMessageBytes) {
-    return quarantine(syntheticMessageId(m.raw), `larger than limits.maxMessageBytes (${m.raw.length} bytes)`);
+  const size = m.size ?? m.raw.length;
+  if (size > config.limits.maxMessageBytes) {
+    return quarantine(syntheticMessageId(m.raw), `larger than limits.maxMessageBytes (${size} bytes)`);
   }
   let post: Post;
   try {
@@ -97,9 +129,12 @@ export async function processMessage(m: RawMessage, p: Pipeline, summary: RunSum
   } catch (err) {
     return quarantine(syntheticMessageId(m.raw), err instanceof KansokuError ? err.message : String(err));
   }
-  if (p.store.messages.has(post.messageId)) return done('duplicate');
+  if (store.messages.has(post.messageId)) {
+    commit(() => undefined);
+    return done('duplicate');
+  }
 
-  const record = (status: 'processed' | 'skipped', reason: string, report: Report | null, findings: ReturnType<typeof correlate> | null) => ({
+  const record = (status: 'processed' | 'skipped', reason: string, report: Report | null = null, findings: Finding[] | null = null): MessageRecord => ({
     messageId: post.messageId,
     origin: m.origin,
     subject: post.subject,
@@ -111,54 +146,111 @@ export async function processMessage(m: RawMessage, p: Pipeline, summary: RunSum
     report,
     findings,
   });
+  const skip = (outcome: Outcome, reason: string) => {
+    commit(() => store.messages.add(record('skipped', reason)));
+    return done(outcome);
+  };
 
-  const auto = automaticReason(post, ownAddress(p.config));
+  const auto = automaticReason(post, ownAddress(config));
   if (auto) {
-    p.log.info({ messageId: post.messageId, reason: auto }, 'not answering automatic mail');
-    p.store.messages.add(record('skipped', auto, null, null));
-    return done('automatic');
+    log.info({ messageId: post.messageId, reason: auto }, 'not answering automatic mail');
+    return skip('automatic', auto);
+  }
+
+  const decision = moderatorDecision(post, config);
+  if (decision) return applyDecision(decision, post, p, commit, record, done);
+
+  const list = config.lists.find((l) => post.listId !== null && l.listId.toLowerCase() === post.listId);
+  if (!list) {
+    log.info({ messageId: post.messageId, listId: post.listId }, 'not from a configured list; no draft');
+    return skip('not-list', `List-Id ${post.listId ?? '(none)'} is not a configured list`);
   }
 
   let report: Report;
   try {
     report = extractReport(post, {
-      zone: p.config.counters.timezone,
-      maxScanChars: p.config.limits.maxScanChars,
-      maxLineChars: p.config.limits.maxLineChars,
+      zone: config.counters.timezone,
+      maxScanChars: config.limits.maxScanChars,
+      maxLineChars: config.limits.maxLineChars,
     });
   } catch (err) {
     return quarantine(post.messageId, `extract failed: ${(err as Error).message}`);
   }
   if (report.ports.length === 0) {
-    p.store.messages.add(record('processed', 'no port claims', report, null));
+    commit(() => store.messages.add(record('processed', 'no port claims', report)));
     return done('no-claims');
   }
   if (threadAnswered(post, report, p)) {
-    p.store.messages.add(record('processed', 'thread already has our reply for these ports', report, null));
+    commit(() => store.messages.add(record('processed', 'thread already has our reply for these ports', report)));
     return done('answered');
   }
-  const findings = correlate(report, p.store.counters, reportTime(report), p.config.correlate);
+  const findings = correlate(report, store.counters, reportTime(report), config.correlate);
   if (findings.every((f) => f.verdict === 'no-data')) {
-    p.log.info({ messageId: post.messageId, ports: report.ports.map((x) => x.port) }, 'no sensor data for any reported port; no draft');
-    p.store.messages.add(record('processed', 'no sensor data for any reported port', report, findings));
+    log.info({ messageId: post.messageId, ports: report.ports.map((x) => x.port) }, 'no sensor data for any reported port; no draft');
+    commit(() => store.messages.add(record('processed', 'no sensor data for any reported port', report, findings)));
     return done('no-data');
   }
 
-  const draft = renderReply({ post, report, findings, config: p.config });
-  const eml = await toEml(draft);
-  const path = writeAtomically(p.config.draft.outbox, emlName(report, draft.messageId), eml);
-  const id = p.store.transaction(() => {
-    p.store.messages.add(record('processed', 'drafted reply', report, findings));
-    return p.store.drafts.add({ ...draft, eml, emlPath: path }, p.actor);
+  const draft = renderReply({ post, report, findings, config });
+  const eml = await toEml(draft, { charset: config.send.charset });
+  const path = writeAtomically(config.draft.outbox, emlName(report, draft.messageId), eml);
+  const reviewToken = config.review.address ? newReviewToken() : null;
+  const request = reviewToken
+    ? await reviewRequest({ subject: draft.subject, text: draft.text, tlp: draft.tlp, to: draft.to }, reviewToken, config)
+    : null;
+  const autoSend = config.send.autoSend.includes(draft.kind);
+  const id = commit(() => {
+    store.messages.add(record('processed', 'drafted reply', report, findings));
+    const id = store.drafts.add({ ...draft, envelopeFrom: ownAddress(config), eml, emlPath: path, reviewToken: autoSend ? null : reviewToken }, p.actor);
+    if (autoSend && draft.tlp !== 'RED') store.drafts.decide(id, 'approve', 'auto-send', `send.autoSend allows ${draft.kind}`);
+    else if (request) {
+      store.outbox.enqueue({
+        draftId: id,
+        kind: 'review',
+        messageId: request.messageId,
+        envelopeFrom: ownAddress(config),
+        envelopeTo: config.review.address!,
+        raw: request.raw,
+      });
+    }
+    return id;
   });
-  p.log.info({ messageId: post.messageId, draft: id, verdicts: findings.map((f) => `${f.proto}/${f.port}:${f.verdict}`), path }, 'draft written');
+  log.info({ messageId: post.messageId, draft: id, verdicts: findings.map((f) => `${f.proto}/${f.port}:${f.verdict}`), path }, 'draft written');
   summary.drafts.push({ id, subject: draft.subject, path });
   return done('drafted');
 }
 
+function applyDecision(
+  decision: NonNullable<ReturnType<typeof moderatorDecision>>,
+  post: Post,
+  p: Pipeline,
+  commit: <T>(fn: () => T) => T,
+  record: (status: 'processed' | 'skipped', reason: string) => MessageRecord,
+  done: (o: Outcome) => Outcome,
+): Outcome {
+  const draft = p.store.drafts.byReviewToken(decision.token);
+  const ignore = (reason: string) => {
+    p.log.warn({ messageId: post.messageId, from: post.from?.address, reason }, 'review reply ignored');
+    commit(() => p.store.messages.add(record('skipped', `review reply ignored: ${reason}`)));
+    return done('review');
+  };
+  if (decision.kind === 'ignored') return ignore(decision.reason);
+  if (!draft) return ignore('token unknown or already used');
+  try {
+    commit(() => {
+      p.store.drafts.decide(draft.id, decision.action, `mail:${decision.moderator}`, `by reply ${post.messageId}`);
+      p.store.messages.add(record('processed', `review: ${decision.action} draft #${draft.id}`));
+    });
+  } catch (err) {
+    if (err instanceof KansokuError) return ignore(err.message);
+    throw err;
+  }
+  p.log.info({ draft: draft.id, action: decision.action, moderator: decision.moderator }, 'draft decided by mail');
+  return done('review');
+}
+
 /** Runs every message of the given sources through the pipeline once. */
-export async function processSources(sources: MessageSource[], p: Pipeline): Promise<RunSummary> {
-  const summary = emptySummary();
+export async function processSources(sources: MessageSource[], p: Pipeline, summary = emptySummary()): Promise<RunSummary> {
   for (const s of sources) {
     try {
       for await (const m of s.messages()) {

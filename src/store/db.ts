@@ -83,6 +83,36 @@ const migrations: string[] = [
     imported_at TEXT NOT NULL
   );
   `,
+  `
+  CREATE TABLE imap_checkpoints (
+    account      TEXT NOT NULL,
+    mailbox      TEXT NOT NULL,
+    uid_validity TEXT NOT NULL,
+    last_uid     INTEGER NOT NULL,
+    updated_at   TEXT NOT NULL,
+    PRIMARY KEY (account, mailbox)
+  );
+  CREATE TABLE outbox (
+    id              INTEGER PRIMARY KEY,
+    draft_id        INTEGER REFERENCES drafts(id),
+    kind            TEXT NOT NULL CHECK (kind IN ('draft', 'review')),
+    message_id      TEXT NOT NULL UNIQUE,
+    envelope_from   TEXT NOT NULL,
+    envelope_to     TEXT NOT NULL,
+    raw             BLOB NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('pending', 'sent')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    last_attempt_at TEXT,
+    last_error      TEXT,
+    created_at      TEXT NOT NULL,
+    sent_at         TEXT,
+    sent_how        TEXT
+  );
+  CREATE INDEX outbox_pending ON outbox (status) WHERE status = 'pending';
+  ALTER TABLE drafts ADD COLUMN review_token TEXT;
+  ALTER TABLE drafts ADD COLUMN envelope_from TEXT;
+  CREATE UNIQUE INDEX drafts_review_token ON drafts (review_token) WHERE review_token IS NOT NULL;
+  `,
 ];
 
 /** Opens (and creates or migrates) the embedded SQLite store. */

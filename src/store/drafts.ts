@@ -1,6 +1,7 @@
 import type { DraftKind, DraftStatus, Tlp } from '../model.ts';
 import { KansokuError } from '../errors.ts';
 import type { Db } from './db.ts';
+import type { OutboxStore } from './outbox.ts';
 
 export interface StoredDraft extends NewDraft {
   id: number;
@@ -18,6 +19,8 @@ export interface AuditEntry {
 
 export interface NewDraft {
   messageId: string;
+  /** The sender address the SMTP envelope uses. */
+  envelopeFrom: string;
   sourceMessageId: string;
   kind: DraftKind;
   subject: string;
@@ -26,6 +29,8 @@ export interface NewDraft {
   text: string;
   eml: Buffer;
   emlPath: string | null;
+  /** One-time token that lets a moderator approve or reject by mail; null when mail review is off. */
+  reviewToken: string | null;
 }
 
 /** Which status changes a reviewer may make. Sending (approved -> sent) belongs to the sender. */
@@ -34,11 +39,14 @@ const transitions: Record<string, DraftStatus[]> = {
   reject: ['draft', 'approved'],
 };
 
-const columns = `id, message_id AS messageId, source_message_id AS sourceMessageId, kind, subject, to_addr AS "to", tlp, status,
-  text, eml, eml_path AS emlPath, created_at AS createdAt, updated_at AS updatedAt`;
+const columns = `id, message_id AS messageId, envelope_from AS envelopeFrom, source_message_id AS sourceMessageId, kind, subject,
+  to_addr AS "to", tlp, status, text, eml, eml_path AS emlPath, review_token AS reviewToken, created_at AS createdAt, updated_at AS updatedAt`;
 
 export class DraftStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly outbox: OutboxStore,
+  ) {}
 
   hasFor(sourceMessageId: string, kind: DraftKind): boolean {
     return this.db.prepare('SELECT 1 FROM drafts WHERE source_message_id = ? AND kind = ?').get(sourceMessageId, kind) !== undefined;
@@ -49,10 +57,12 @@ export class DraftStore {
     const id = Number(
       this.db
         .prepare(
-          `INSERT INTO drafts (message_id, source_message_id, kind, subject, to_addr, tlp, status, text, eml, eml_path, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?)`,
+          `INSERT INTO drafts (message_id, envelope_from, source_message_id, kind, subject, to_addr, tlp, status, text, eml, eml_path,
+             review_token, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?)`,
         )
-        .run(d.messageId, d.sourceMessageId, d.kind, d.subject, d.to, d.tlp, d.text, d.eml, d.emlPath, now, now).lastInsertRowid,
+        .run(d.messageId, d.envelopeFrom, d.sourceMessageId, d.kind, d.subject, d.to, d.tlp, d.text, d.eml, d.emlPath, d.reviewToken, now, now)
+        .lastInsertRowid,
     );
     this.audit(id, 'create', actor, now, null);
     return id;
@@ -76,7 +86,15 @@ export class DraftStore {
     return this.db.prepare('SELECT action, actor, at, note FROM draft_audit WHERE draft_id = ? ORDER BY id').all(id) as AuditEntry[];
   }
 
-  /** Approves or rejects a draft and records who did it and when, in one transaction. */
+  /** The draft a review token was issued for, while the token is still unused. */
+  byReviewToken(token: string): StoredDraft | null {
+    return (this.db.prepare(`SELECT ${columns} FROM drafts WHERE review_token = ?`).get(token) as StoredDraft | undefined) ?? null;
+  }
+
+  /**
+   * Approves or rejects a draft and records who did it and when. Approval also stores the intent
+   * to send (the outbox row) in the same transaction; the review token is spent either way.
+   */
   decide(id: number, action: 'approve' | 'reject', actor: string, note: string | null): StoredDraft {
     return this.db.transaction(() => {
       const d = this.get(id);
@@ -85,9 +103,14 @@ export class DraftStore {
       if (action === 'approve' && d.tlp === 'RED') throw new KansokuError('DRAFT_TLP_RED', 'review', `#${id}`);
       const now = new Date().toISOString();
       const status: DraftStatus = action === 'approve' ? 'approved' : 'rejected';
-      this.db.prepare('UPDATE drafts SET status = ?, updated_at = ? WHERE id = ?').run(status, now, id);
+      this.db.prepare('UPDATE drafts SET status = ?, review_token = NULL, updated_at = ? WHERE id = ?').run(status, now, id);
       this.audit(id, action, actor, now, note);
-      return { ...d, status, updatedAt: now };
+      if (action === 'approve') {
+        this.outbox.enqueue({ draftId: id, kind: 'draft', messageId: d.messageId, envelopeFrom: d.envelopeFrom, envelopeTo: d.to, raw: d.eml });
+      } else {
+        this.db.prepare(`DELETE FROM outbox WHERE draft_id = ? AND kind = 'draft' AND status = 'pending' AND attempts = 0`).run(id);
+      }
+      return { ...d, status, reviewToken: null, updatedAt: now };
     })();
   }
 

@@ -2,20 +2,28 @@ import { openDb, type Db } from './db.ts';
 import { CounterStore } from './counters.ts';
 import { DraftStore } from './drafts.ts';
 import { MessageStore } from './messages.ts';
+import { CheckpointStore } from './checkpoints.ts';
+import { OutboxStore } from './outbox.ts';
 
 export type { CounterReader, HourBucket, HourlyBatch, HourPoint } from './counters.ts';
 export type { StoredDraft, AuditEntry, NewDraft } from './drafts.ts';
 export type { MessageRecord, MessageStatus } from './messages.ts';
+export type { Checkpoint } from './checkpoints.ts';
+export type { OutboxItem, NewOutboxItem } from './outbox.ts';
 
 /** The embedded store: one SQLite file, one object per kind of record. */
 export class Store {
   readonly counters: CounterStore;
   readonly messages: MessageStore;
   readonly drafts: DraftStore;
+  readonly outbox: OutboxStore;
+  readonly checkpoints: CheckpointStore;
   private constructor(private readonly db: Db) {
     this.counters = new CounterStore(db);
     this.messages = new MessageStore(db);
-    this.drafts = new DraftStore(db);
+    this.outbox = new OutboxStore(db);
+    this.drafts = new DraftStore(db, this.outbox);
+    this.checkpoints = new CheckpointStore(db);
   }
 
   static open(path: string): Store {

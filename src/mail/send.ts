@@ -1,0 +1,128 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Config } from '../config/schema.ts';
+import { KansokuError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { OutboxItem, Store } from '../store/index.ts';
+import { findMessageId, withImap } from './imap.ts';
+
+export type SmtpConfig = NonNullable<Config['smtp']>;
+
+export function smtpTransport(cfg: SmtpConfig): Transporter {
+  const pass = cfg.password ?? process.env[cfg.passwordEnv];
+  if (cfg.user && pass === undefined) {
+    throw new KansokuError('CONFIG_INVALID', 'mail', `smtp.password is not set and $${cfg.passwordEnv} is empty`);
+  }
+  return nodemailer.createTransport({
+    host: cfg.host,
+    port: cfg.port,
+    secure: cfg.security === 'tls',
+    requireTLS: cfg.security === 'starttls',
+    ignoreTLS: cfg.security === 'none',
+    auth: cfg.user ? { user: cfg.user, pass: pass! } : undefined,
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: 60_000,
+  });
+}
+
+export interface DispatchResult {
+  sent: number;
+  found: number;
+  failed: number;
+  waiting: number;
+}
+
+/**
+ * Sends what the outbox holds, each message at most once in effect. The attempt is recorded
+ * before the first byte goes out; a row that was attempted before (the bot may have died between
+ * the server's 250 and the mark) is first looked for in the list mailbox, where the list echoes
+ * our posts, and in the Sent folder, and only sent again, with the same Message-ID, when it is in
+ * neither (RFC 1047's synchronisation gap cannot be closed from the client side).
+ */
+export class Dispatcher {
+  private transport: Transporter | null = null;
+
+  constructor(
+    private readonly config: Config,
+    private readonly store: Store,
+    private readonly log: Logger,
+  ) {}
+
+  async dispatch(): Promise<DispatchResult> {
+    const result: DispatchResult = { sent: 0, found: 0, failed: 0, waiting: 0 };
+    const items = this.store.outbox.pending();
+    if (!items.length) return result;
+    if (!this.config.smtp) {
+      this.log.warn({ pending: items.length }, 'approved mail is waiting, but no smtp server is configured');
+      result.waiting = items.length;
+      return result;
+    }
+    this.transport ??= smtpTransport(this.config.smtp);
+    for (const item of items) {
+      if (item.attempts > 0) {
+        const since = Date.now() - Date.parse(item.lastAttemptAt ?? '1970-01-01T00:00:00Z');
+        if (since < this.config.send.echoWaitSeconds * 1000) {
+          result.waiting++;
+          continue;
+        }
+        let out: boolean;
+        try {
+          out = await this.alreadyOut(item);
+        } catch {
+          result.waiting++;
+          continue;
+        }
+        if (out) {
+          this.store.outbox.sent(item.id, 'found');
+          this.log.info({ messageId: item.messageId }, 'found already delivered after an interrupted send; not sent again');
+          result.found++;
+          continue;
+        }
+      }
+      this.store.outbox.attempt(item.id);
+      try {
+        await this.transport.sendMail({ envelope: { from: item.envelopeFrom, to: [item.envelopeTo] }, raw: item.raw });
+      } catch (err) {
+        this.store.outbox.failed(item.id, (err as Error).message);
+        this.log.warn({ messageId: item.messageId, err: (err as Error).message }, 'send failed; will retry');
+        result.failed++;
+        continue;
+      }
+      await this.keepCopy(item);
+      this.store.outbox.sent(item.id, 'smtp');
+      this.log.info({ messageId: item.messageId, to: item.envelopeTo, kind: item.kind }, 'sent');
+      result.sent++;
+    }
+    return result;
+  }
+
+  private async alreadyOut(item: OutboxItem): Promise<boolean> {
+    const imap = this.config.imap;
+    if (!imap) {
+      this.log.warn({ messageId: item.messageId }, 'no IMAP to check an interrupted send against; sending again with the same Message-ID');
+      return false;
+    }
+    try {
+      return await withImap(imap, (c) => findMessageId(c, [...imap.folders, imap.sentFolder], item.messageId));
+    } catch (err) {
+      // Unknown is not "not sent": try again later rather than risk a duplicate.
+      this.log.warn({ messageId: item.messageId, err: (err as Error).message }, 'could not check whether an interrupted send went out');
+      throw err;
+    }
+  }
+
+  /** A copy in the Sent folder lets a restart find the message even where the list does not echo. */
+  private async keepCopy(item: OutboxItem): Promise<void> {
+    const imap = this.config.imap;
+    if (!imap) return;
+    try {
+      await withImap(imap, (c) => c.append(imap.sentFolder, item.raw, ['\\Seen']));
+    } catch (err) {
+      this.log.warn({ messageId: item.messageId, err: (err as Error).message }, 'could not keep a copy in the Sent folder');
+    }
+  }
+
+  close(): void {
+    this.transport?.close();
+  }
+}

@@ -1,0 +1,121 @@
+import cron from 'node-cron';
+import type { Config } from '../config/schema.ts';
+import type { Logger } from '../log.ts';
+import { MailboxSync, MailboxWatcher, withImap } from '../mail/imap.ts';
+import { Dispatcher, type DispatchResult } from '../mail/send.ts';
+import { syntheticMessageId } from '../mail/parse.ts';
+import type { RawMessage } from '../mail/sources.ts';
+import type { Store } from '../store/index.ts';
+import { emptySummary, processMessage, type Pipeline, type RunSummary } from './process.ts';
+
+/** One message at a time through the pipeline, whichever mailbox it came from. */
+class Serial {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(fn, fn);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+  idle(): Promise<unknown> {
+    return this.tail;
+  }
+}
+
+/** A message that fails this often for reasons of our own is quarantined, so it cannot wedge the mailbox. */
+const MAX_FAILURES = 3;
+
+function handler(p: Pipeline, summary: RunSummary, serial: Serial) {
+  const failures = new Map<string, number>();
+  return (m: RawMessage) =>
+    serial.run(async () => {
+      try {
+        await processMessage(m, p, summary);
+        failures.delete(m.origin);
+      } catch (err) {
+        const n = (failures.get(m.origin) ?? 0) + 1;
+        failures.set(m.origin, n);
+        if (n < MAX_FAILURES) {
+          // Left unrecorded and the checkpoint not moved: the next sync tries the message again.
+          p.log.error({ origin: m.origin, err, failures: n }, 'message failed; will be retried');
+          throw err;
+        }
+        p.log.error({ origin: m.origin, err, failures: n }, 'message keeps failing; quarantined');
+        quarantineFailed(p, m, (err as Error).message);
+        failures.delete(m.origin);
+      }
+    });
+}
+
+function quarantineFailed(p: Pipeline, m: RawMessage, reason: string): void {
+  const id = syntheticMessageId(m.raw);
+  p.store.transaction(() => {
+    if (!p.store.messages.has(id)) {
+      p.store.messages.add({ messageId: id, origin: m.origin, subject: null, fromAddr: null, listId: null, sentAt: null, status: 'quarantined', reason: `failed ${MAX_FAILURES} times: ${reason}`, report: null, findings: null });
+    }
+    if (m.checkpoint) p.store.checkpoints.advance(m.checkpoint);
+  });
+}
+
+function readers(p: Pipeline, summary: RunSummary, serial: Serial): MailboxSync[] {
+  const imap = p.config.imap!;
+  return imap.folders.map((f) => new MailboxSync(imap, f, p.store, handler(p, summary, serial), p.log, p.config.limits.maxMessageBytes));
+}
+
+/** Reads every configured IMAP folder once, from its checkpoint to the end. */
+export async function imapCatchUp(p: Pipeline, summary = emptySummary()): Promise<RunSummary> {
+  if (!p.config.imap) return summary;
+  const serial = new Serial();
+  await withImap(p.config.imap, async (client) => {
+    for (const r of readers(p, summary, serial)) await r.sync(client);
+  });
+  return summary;
+}
+
+export async function dispatchOnce(config: Config, store: Store, log: Logger): Promise<DispatchResult> {
+  const d = new Dispatcher(config, store, log);
+  try {
+    return await d.dispatch();
+  } finally {
+    d.close();
+  }
+}
+
+/**
+ * The long-running bot: IMAP in (IDLE), outbox out, periodic jobs on node-cron. SIGTERM or SIGINT
+ * finishes the message at hand, lets the store commit, logs out of the servers and returns.
+ */
+export async function runDaemon(p: Pipeline, onReady: (folders: string[]) => void): Promise<RunSummary> {
+  const summary = emptySummary();
+  const serial = new Serial();
+  const watchers = p.config.imap ? readers(p, summary, serial).map((r) => new MailboxWatcher(p.config.imap!, r, p.log)) : [];
+  const dispatcher = new Dispatcher(p.config, p.store, p.log);
+  let dispatching: Promise<unknown> = Promise.resolve();
+  const dispatch = () => {
+    dispatching = dispatching.then(() =>
+      dispatcher.dispatch().catch((err: Error) => p.log.error({ err: err.message }, 'dispatch failed')),
+    );
+    return dispatching;
+  };
+  // Approvals made from the CLI or by mail are picked up within two seconds.
+  const outboxJob = cron.schedule('*/2 * * * * *', () => void dispatch(), { noOverlap: true, name: 'outbox' });
+
+  const stopped = new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      p.log.info({ signal }, 'stopping: finishing the message at hand');
+      resolve();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+
+  for (const w of watchers) w.start();
+  onReady(p.config.imap?.folders ?? []);
+  await stopped;
+
+  await outboxJob.stop();
+  await Promise.all(watchers.map((w) => w.stop()));
+  await serial.idle();
+  await dispatching;
+  dispatcher.close();
+  return summary;
+}
