@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/global-setup.ts'],
     // End-to-end tests start the real CLI several times; each start costs about half a second.
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -5,6 +5,10 @@
 #              list@example.test    -> bot   (Postfix adds "List-Id: <list.example.test>", as a list would)
 #              kansoku@example.test -> bot   (the bot's own address: moderators' approvals come here)
 #              review@example.test  -> review
+#            and, so that tests can each have their own list and mailboxes, for any id:
+#              list-ID@example.test    -> bot-ID   (with "List-Id: <list-ID.example.test>")
+#              kansoku-ID@example.test -> bot-ID
+#              USER@example.test       -> USER, for every user in $DIR/dovecot/users
 #
 #   scripts/mail-stack.sh up     install (if missing), configure, start; idempotent
 #   scripts/mail-stack.sh down   stop both servers
@@ -84,10 +88,17 @@ protocol imap {
   mail_max_userip_connections = 200
 }
 CONF
-  printf 'bot:{PLAIN}secret\nreview:{PLAIN}secret\n' > "$D/users"
+  [ -f "$D/users" ] || printf 'bot:{PLAIN}secret\nreview:{PLAIN}secret\n' > "$D/users"
   chown -R mail:mail "$DIR/mail"
   doveconf -c "$D/dovecot.conf" -n >/dev/null
 
+  cat > "$DIR/virtual-regexp" <<'MAP'
+/^list-([a-z0-9]+)@example\.test$/ bot-${1}@example.test
+/^kansoku-([a-z0-9]+)@example\.test$/ bot-${1}@example.test
+MAP
+  cat > "$DIR/list-id-regexp" <<'MAP'
+/^list-([a-z0-9]+)@example\.test$/ PREPEND List-Id: Test list <list-${1}.example.test>
+MAP
   [ -f /etc/postfix/main.cf ] || cp /usr/share/postfix/main.cf.debian /etc/postfix/main.cf
   postconf -e \
     'compatibility_level = 3.6' \
@@ -98,8 +109,8 @@ CONF
     'mynetworks = 127.0.0.0/8' \
     'virtual_mailbox_domains = example.test' \
     'virtual_transport = lmtp:inet:127.0.0.1:10024' \
-    'virtual_alias_maps = inline:{ list@example.test=bot@example.test, kansoku@example.test=bot@example.test, review@example.test=review@example.test }' \
-    'smtpd_recipient_restrictions = check_recipient_access inline:{ { list@example.test = PREPEND List-Id: Test list <list.example.test> } }, permit_mynetworks, reject_unauth_destination' \
+    "virtual_alias_maps = inline:{ list@example.test=bot@example.test, kansoku@example.test=bot@example.test }, regexp:$DIR/virtual-regexp" \
+    "smtpd_recipient_restrictions = check_recipient_access inline:{ { list@example.test = PREPEND List-Id: Test list <list.example.test> } }, check_recipient_access regexp:$DIR/list-id-regexp, permit_mynetworks, reject_unauth_destination" \
     'maillog_file = /dev/stdout' \
     'message_size_limit = 52428800' \
     'smtpd_banner = $myhostname ESMTP'
@@ -117,6 +128,8 @@ start() {
   fi
   if ! port_open 10025; then
     nohup postfix start-fg > "$DIR/postfix.log" 2>&1 &
+  else
+    postfix reload >/dev/null 2>&1 || true
   fi
   wait_port 14143
   wait_port 10024
