@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A loopback-only mail stack for the integration tests, on Debian 12, as root, without systemd:
-#   dovecot  IMAP 127.0.0.1:14143, LMTP 127.0.0.1:10024, users bot and review (password: secret)
+#   dovecot  IMAP 127.0.0.1:14143, LMTP 127.0.0.1:10024, users bot and review (password: secret),
+#            one file per user in $DIR/dovecot/users.d/
 #   postfix  SMTP 127.0.0.1:10025; example.test is virtual:
 #              list@example.test    -> bot   (Postfix adds "List-Id: <list.example.test>", as a list would)
 #              kansoku@example.test -> bot   (the bot's own address: moderators' approvals come here)
@@ -8,7 +9,7 @@
 #            and, so that tests can each have their own list and mailboxes, for any id:
 #              list-ID@example.test    -> bot-ID   (with "List-Id: <list-ID.example.test>")
 #              kansoku-ID@example.test -> bot-ID
-#              USER@example.test       -> USER, for every user in $DIR/dovecot/users
+#              USER@example.test       -> USER, for every user in $DIR/dovecot/users.d/
 #
 #   scripts/mail-stack.sh up     install (if missing), configure, start; idempotent
 #   scripts/mail-stack.sh down   stop both servers
@@ -52,7 +53,7 @@ mail_location = maildir:$DIR/mail/%n/Maildir
 mail_privileged_group = mail
 passdb {
   driver = passwd-file
-  args = scheme=PLAIN username_format=%n $D/users
+  args = scheme=PLAIN username_format=%n $D/users.d/%n
 }
 userdb {
   driver = static
@@ -88,7 +89,9 @@ protocol imap {
   mail_max_userip_connections = 200
 }
 CONF
-  [ -f "$D/users" ] || printf 'bot:{PLAIN}secret\nreview:{PLAIN}secret\n' > "$D/users"
+  # One file per user: tests add users while Dovecot runs, and a new file is always read fresh.
+  mkdir -p "$D/users.d"
+  for u in bot review; do printf '%s:{PLAIN}secret\n' "$u" > "$D/users.d/$u"; done
   chown -R mail:mail "$DIR/mail"
   doveconf -c "$D/dovecot.conf" -n >/dev/null
 

@@ -164,6 +164,7 @@ export class MailboxWatcher {
       client.on('exists', poke);
       client.on('close', poke);
       const poll = setInterval(poke, this.cfg.pollSeconds * 1000);
+      let reason = 'connection closed';
       try {
         await client.connect();
         this.connects++;
@@ -178,13 +179,14 @@ export class MailboxWatcher {
           await sleep(this.cfg.pollSeconds * 1000, this.wakeup);
         }
       } catch (err) {
-        if (!this.stopped) this.log.warn({ folder: this.reader.folder, err: (err as Error).message }, 'IMAP session ended; reconnecting');
+        reason = (err as Error).message;
       } finally {
         clearInterval(poll);
         if (client.usable) await client.logout().catch(() => client.close());
         else client.close();
       }
       if (!this.stopped) {
+        this.log.warn({ folder: this.reader.folder, reason, retryInMs: backoff }, 'IMAP session ended; reconnecting');
         await sleep(backoff + Math.floor(Math.random() * 250), this.wakeup);
         backoff = Math.min(backoff * 2, 60_000);
       }

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
@@ -39,7 +39,7 @@ export function newWorld(): World {
     botAddress: `kansoku-${id}@example.test`,
     reviewAddress: `review-${id}@example.test`,
   };
-  appendFileSync(join(MAILTEST_DIR, 'dovecot', 'users'), `${world.botUser}:{PLAIN}secret\n${world.reviewUser}:{PLAIN}secret\n`);
+  for (const u of [world.botUser, world.reviewUser]) writeFileSync(join(MAILTEST_DIR, 'dovecot', 'users.d', u), `${u}:{PLAIN}secret\n`);
   return world;
 }
 
