@@ -5,9 +5,18 @@ function jis(s: string): string {
   return Encoding.convert(s, { to: 'JIS', from: 'UNICODE', type: 'string' });
 }
 
-function roundTrips(ch: string): boolean {
-  return Encoding.convert(jis(ch), { to: 'UNICODE', from: 'JIS', type: 'string' }) === ch;
+/**
+ * Whether a character is in JIS X 0208 proper: rows 1-8 and 16-84. encoding-japanese also writes
+ * the NEC and IBM extension rows (①, ㈱...), which strict ISO-2022-JP readers do not have.
+ */
+function inJisX0208(ch: string): boolean {
+  const m = /^\x1b\$B([\x21-\x7e])[\x21-\x7e]\x1b\(B$/.exec(jis(ch));
+  if (!m) return false;
+  const row = m[1]!.charCodeAt(0) - 0x20;
+  return (row >= 1 && row <= 8) || (row >= 16 && row <= 84);
 }
+
+const ok = (c: string) => c.charCodeAt(0) < 0x80 || inJisX0208(c);
 
 /**
  * Replaces what JIS X 0208 cannot carry (①, ㈱, ～ variants...) with its compatibility form, so
@@ -16,10 +25,10 @@ function roundTrips(ch: string): boolean {
 export function jisSafe(text: string): string {
   let out = '';
   for (const ch of text) {
-    if (ch.charCodeAt(0) < 0x80 || roundTrips(ch)) out += ch;
+    if (ok(ch)) out += ch;
     else {
       const compat = ch.normalize('NFKC');
-      out += compat !== ch && [...compat].every((c) => c.charCodeAt(0) < 0x80 || roundTrips(c)) ? compat.replace(/^(\d+)$/, '($1)') : '?';
+      out += compat !== ch && [...compat].every(ok) ? compat.replace(/^(\d+)$/, '($1)') : '?';
     }
   }
   return out;

@@ -1,0 +1,103 @@
+import { simpleParser } from 'mailparser';
+import { describe, expect, it } from 'vitest';
+import { validateConfig } from '../src/config/load.ts';
+import { iso2022jpHeader, jisSafe } from '../src/draft/iso2022jp.ts';
+import { toEml } from '../src/draft/render.ts';
+import type { DraftMessage } from '../src/model.ts';
+import { moderatorDecision, newReviewToken } from '../src/review/mail.ts';
+import { Store } from '../src/store/index.ts';
+import { post } from './helpers/post.ts';
+
+const draft: DraftMessage = {
+  kind: 'reply',
+  messageId: '<kansoku.reply.0123456789abcdef01234567@isp.example>',
+  from: 'kansoku <kansoku@isp.example>',
+  to: 'nsp-sec-jp@example.net',
+  subject: '[TLP:AMBER] Re: [nsp-sec-jp] tcp/5000 スキャンの急増について',
+  inReplyTo: '<p1@example.org>',
+  references: ['<p1@example.org>'],
+  tlp: 'AMBER',
+  text: '各位\n\n当方でも同様の事象を観測しています。①番目の観測点では約19倍です。\n\n----\nHi all,\nWe see this too.\n',
+  sourceMessageId: '<p1@example.org>',
+};
+
+describe('ISO-2022-JP for older Japanese lists', () => {
+  it('sends 7-bit ISO-2022-JP that a mail client decodes back to the same Japanese', async () => {
+    const eml = await toEml(draft, { charset: 'iso-2022-jp', date: new Date('2026-11-20T02:00:00Z') });
+    expect([...eml].every((b) => b < 0x80)).toBe(true);
+    const text = eml.toString('latin1');
+    expect(text).toMatch(/^Content-Type: text\/plain; charset=ISO-2022-JP$/m);
+    expect(text).toMatch(/^Content-Transfer-Encoding: 7bit$/m);
+    expect(text).toContain('\x1b$B');
+    const parsed = await simpleParser(eml);
+    expect(parsed.subject).toBe(draft.subject);
+    expect(parsed.text).toContain('当方でも同様の事象を観測しています。(1)番目の観測点では約19倍です。');
+    expect(parsed.text).toContain('We see this too.');
+    expect(parsed.inReplyTo).toBe('<p1@example.org>');
+    expect(parsed.messageId).toBe(draft.messageId);
+  });
+
+  it('replaces what JIS X 0208 cannot carry instead of losing it', () => {
+    expect(jisSafe('①②㈱ＡＢＣ観測')).toBe('(1)(2)(株)ＡＢＣ観測');
+    expect(iso2022jpHeader('plain ascii')).toBe('plain ascii');
+    for (const w of iso2022jpHeader(draft.subject).split(' ')) expect(w.length).toBeLessThanOrEqual(75);
+  });
+
+  it('sends UTF-8 by default', async () => {
+    const eml = (await toEml(draft)).toString('utf8');
+    expect(eml).toMatch(/charset=utf-8/i);
+  });
+});
+
+describe('approval by mail', () => {
+  const config = validateConfig({ review: { address: 'noc@isp.example', moderators: ['alice@isp.example'] } });
+  const token = newReviewToken();
+  const reply = (from: string, text: string, subject = `Re: [kansoku review] ${token} draft`) =>
+    post(text, { from: { address: from, name: '' }, subject, listId: null });
+
+  it('issues tokens that differ each time', () => {
+    expect(newReviewToken()).not.toBe(newReviewToken());
+    expect(token).toMatch(/^KS-[0-9A-Z]{10}$/);
+  });
+
+  it('reads 承認 / approve and 却下 / reject from a moderator', () => {
+    expect(moderatorDecision(reply('alice@isp.example', '承認します'), config)).toMatchObject({ kind: 'decision', action: 'approve', token });
+    expect(moderatorDecision(reply('alice@isp.example', 'Approve.'), config)).toMatchObject({ action: 'approve' });
+    expect(moderatorDecision(reply('alice@isp.example', '却下'), config)).toMatchObject({ action: 'reject' });
+    expect(moderatorDecision(reply('alice@isp.example', 'reject: not ours'), config)).toMatchObject({ action: 'reject' });
+  });
+
+  it('reads only the reply, never the quoted request', () => {
+    const quoted = `ok\n\nOn Sat, kansoku wrote:\n> 「承認」または「却下」と書いてください。\n> approve or reject`;
+    expect(moderatorDecision(reply('alice@isp.example', quoted), config)).toMatchObject({ kind: 'ignored', reason: 'says neither approve nor reject' });
+  });
+
+  it('ignores anyone who is not a moderator, and a reply that says both', () => {
+    expect(moderatorDecision(reply('mallory@evil.example', '承認'), config)).toMatchObject({ kind: 'ignored' });
+    expect(moderatorDecision(reply('alice@isp.example', 'approve? no, reject'), config)).toMatchObject({ kind: 'ignored', reason: 'says both approve and reject' });
+  });
+
+  it('is not a review reply without a token', () => {
+    expect(moderatorDecision(reply('alice@isp.example', '承認', 'Re: something'), config)).toBeNull();
+  });
+
+  it('spends the token: a second reply with it finds no draft', () => {
+    const s = Store.open(':memory:');
+    const id = s.drafts.add(
+      { ...draft, envelopeFrom: 'kansoku@isp.example', eml: Buffer.from('x'), emlPath: null, reviewToken: token },
+      'kansoku',
+    );
+    expect(s.drafts.byReviewToken(token)?.id).toBe(id);
+    s.drafts.decide(id, 'approve', 'mail:alice@isp.example', null);
+    expect(s.drafts.byReviewToken(token)).toBeNull();
+    expect(s.outbox.pending().map((o) => o.messageId)).toEqual([draft.messageId]);
+  });
+
+  it('withdraws the send intent when an approved draft is rejected before it went out', () => {
+    const s = Store.open(':memory:');
+    const id = s.drafts.add({ ...draft, envelopeFrom: 'kansoku@isp.example', eml: Buffer.from('x'), emlPath: null, reviewToken: null }, 'kansoku');
+    s.drafts.decide(id, 'approve', 'alice', null);
+    s.drafts.decide(id, 'reject', 'bob', 'wrong port');
+    expect(s.outbox.pending()).toEqual([]);
+  });
+});
