@@ -101,3 +101,23 @@ describe('approval by mail', () => {
     expect(s.outbox.pending()).toEqual([]);
   });
 });
+
+describe('auto-send', () => {
+  it('approves a kind of draft that send.autoSend allows, and leaves others for a person', async () => {
+    const { processMessage, emptySummary } = await import('../src/pipeline/process.ts');
+    const { sensorLines, storeWith } = await import('./helpers/sensor.ts');
+    const { createLogger } = await import('../src/log.ts');
+    const raw = (n: number) =>
+      Buffer.from(
+        [`From: m@members.example`, 'To: list@example.net', `Subject: tcp/5000 scans ${n}`, 'Date: Fri, 20 Nov 2026 10:15:00 +0900', `Message-ID: <auto-${n}@members.example>`, 'List-Id: <nsp.example.net>', '', 'tcp/5000 up sharply, anyone else?'].join('\r\n'),
+      );
+    const lists = [{ name: 'nsp', listId: 'nsp.example.net', address: 'list@example.net' }];
+    for (const [autoSend, status] of [[['reply'], 'approved'], [[], 'draft']] as const) {
+      const store = await storeWith(sensorLines({ start: '2026-11-15T00:00:00Z', hours: 130, port: 5000, perHour: (h) => (h < 110 ? 3 : 50) }));
+      const config = validateConfig({ lists, send: { autoSend: [...autoSend] }, draft: { outbox: '/tmp/kansoku-test-outbox' } });
+      await processMessage({ origin: 'test', raw: raw(1) }, { config, store, log: createLogger('silent'), actor: 'kansoku' }, emptySummary());
+      expect(store.drafts.list().map((d) => d.status)).toEqual([status]);
+      expect(store.outbox.pending()).toHaveLength(status === 'approved' ? 1 : 0);
+    }
+  });
+});

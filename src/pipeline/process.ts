@@ -196,7 +196,7 @@ export async function processMessage(m: RawMessage, p: Pipeline, summary: RunSum
   const path = writeAtomically(config.draft.outbox, emlName(report, draft.messageId), eml);
   const reviewToken = config.review.address ? newReviewToken() : null;
   const request = reviewToken
-    ? await reviewRequest({ subject: draft.subject, text: draft.text, tlp: draft.tlp, to: draft.to }, reviewToken, config)
+    ? await reviewRequest({ messageId: draft.messageId, subject: draft.subject, text: draft.text, tlp: draft.tlp, to: draft.to }, reviewToken, config)
     : null;
   const autoSend = config.send.autoSend.includes(draft.kind);
   const id = commit(() => {

@@ -19,7 +19,7 @@ function domainOf(address: string): string {
 
 /** The mail that asks the moderators to approve a new draft. */
 export async function reviewRequest(
-  draft: Pick<StoredDraft, 'subject' | 'text' | 'tlp' | 'to'>,
+  draft: Pick<StoredDraft, 'messageId' | 'subject' | 'text' | 'tlp' | 'to'>,
   token: string,
   config: Config,
 ): Promise<{ messageId: string; raw: Buffer }> {
@@ -39,7 +39,8 @@ export async function reviewRequest(
     subject: `[kansoku review] ${token} ${draft.subject}`,
     text,
     messageId,
-    headers: { 'Auto-Submitted': 'auto-generated', 'X-Kansoku-Review': token },
+    // Every message the bot sends carries X-Kansoku-Draft, so that it never answers its own mail.
+    headers: { 'Auto-Submitted': 'auto-generated', 'X-Kansoku-Draft': draft.messageId.replace(/[<>]/g, ''), 'X-Kansoku-Review': token },
     textEncoding: 'quoted-printable',
   })
     .compile()

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -94,5 +94,34 @@ describe('a dropped IMAP connection', () => {
     expect(proxy.cuts).toBeGreaterThanOrEqual(1);
     const drafts = draftsIn(dir);
     expect(new Set(drafts.map((d) => d.sourceMessageId))).toEqual(new Set(posts.map((p) => p.messageId)));
+  });
+});
+
+describe('limits and marks', () => {
+  it('skips a message over the size cap unread, goes on, and flags what it processed', async () => {
+    const w = newWorld();
+    const dir = scratch();
+    const config = writeBotConfig(dir, w, { extra: { limits: { maxMessageBytes: 100_000 } } });
+    // The keyword is an IMAP setting; add it to the generated config.
+    const yaml = readFileSync(config, 'utf8').replace('  pollSeconds: 5', '  pollSeconds: 5\n  flagKeyword: $Kansoku');
+    writeFileSync(config, yaml);
+    const huge = reportPost(w, 1, { 'List-Id': `<${w.listId}>` });
+    const normal = reportPost(w, 2, { 'List-Id': `<${w.listId}>` });
+    const c = imap(w.botUser);
+    await c.connect();
+    await c.append('INBOX', `${huge.raw}\r\n${'x'.repeat(76).concat('\r\n').repeat(3000)}`);
+    await c.append('INBOX', normal.raw);
+
+    const r = kansoku(['--config', config, '--log-level', 'warn', 'run'], dir);
+    expect(r.stdout).toContain('1 drafted');
+    expect(r.stdout).toContain('1 quarantined');
+    expect(r.stderr).toContain('message larger than limits.maxMessageBytes; skipped unread');
+    expect(draftsIn(dir).map((d) => d.sourceMessageId)).toEqual([normal.messageId]);
+
+    const lock = await c.getMailboxLock('INBOX');
+    const flags = (await c.fetchAll('1:*', { uid: true, flags: true }, { uid: true })).map((m) => [...(m.flags ?? [])]);
+    lock.release();
+    await c.logout();
+    expect(flags.every((f) => f.includes('$Kansoku'))).toBe(true);
   });
 });
