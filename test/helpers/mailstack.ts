@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
 import { stringify } from 'yaml';
+import { Store } from '../../src/store/index.ts';
 import { fixture, root } from './paths.ts';
 
 /** The loopback mail stack of scripts/mail-stack.sh. */
@@ -160,5 +161,15 @@ export async function mailbox(user: string, folder = 'INBOX'): Promise<Array<{ u
     }
   } finally {
     await c.logout();
+  }
+}
+
+/** Opens the bot's store the way a second process would, while the bot runs. */
+export function withBotStore<T>(dir: string, fn: (s: Store) => T): T {
+  const s = Store.open(join(dir, 'kansoku.sqlite'));
+  try {
+    return fn(s);
+  } finally {
+    s.close();
   }
 }

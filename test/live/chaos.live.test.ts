@@ -3,23 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { Store } from '../../src/store/index.ts';
-import { mailbox, newWorld, reportPost, sleep, smtpSend, startBot, until, writeBotConfig, type Bot } from '../helpers/mailstack.ts';
+import { mailbox, newWorld, withBotStore, reportPost, sleep, smtpSend, startBot, until, writeBotConfig, type Bot } from '../helpers/mailstack.ts';
 
 const POSTS = 200;
 
-function store<T>(dir: string, fn: (s: Store) => T): T {
-  const s = Store.open(join(dir, 'kansoku.sqlite'));
-  try {
-    return fn(s);
-  } finally {
-    s.close();
-  }
-}
-
 /** Approves every waiting draft, as a moderator at the CLI would (`kansoku approve` runs the same call). */
 function approveAll(dir: string): void {
-  store(dir, (s) => {
+  withBotStore(dir, (s) => {
     for (const d of s.drafts.list('draft')) {
       try {
         s.drafts.decide(d.id, 'approve', 'chaos-moderator', null);
@@ -73,9 +63,9 @@ describe('killed at random while the list is busy', () => {
     await killing;
     await approving;
 
-    await until(() => store(dir, (s) => s.drafts.list().length) === POSTS, 120_000, 'a draft for every post');
+    await until(() => withBotStore(dir, (s) => s.drafts.list().length) === POSTS, 120_000, 'a draft for every post');
     approveAll(dir);
-    await until(() => store(dir, (s) => s.drafts.list().every((d) => d.status === 'sent')), 120_000, 'every approved draft sent');
+    await until(() => withBotStore(dir, (s) => s.drafts.list().every((d) => d.status === 'sent')), 120_000, 'every approved draft sent');
     bot.proc.kill('SIGTERM');
     expect(await bot.exited).toBe(0);
 
@@ -84,10 +74,10 @@ describe('killed at random while the list is busy', () => {
     const retried = db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE attempts > 1 OR sent_how = 'found'").get() as { n: number };
     db.close();
     console.log(`chaos: ${kills} kills, ${retried.n} sends interrupted and recovered`);
-    const drafts = store(dir, (s) => s.drafts.list());
+    const drafts = withBotStore(dir, (s) => s.drafts.list());
     expect(drafts).toHaveLength(POSTS);
     expect(new Set(drafts.map((d) => d.sourceMessageId))).toEqual(new Set(posts.map((p) => p.messageId)));
-    for (const p of posts) expect(store(dir, (s) => s.messages.has(p.messageId))).toBe(true);
+    for (const p of posts) expect(withBotStore(dir, (s) => s.messages.has(p.messageId))).toBe(true);
 
     // What reached the list: each advisory exactly once.
     const advisories = (await mailbox(w.botUser)).filter((m) => /^X-Kansoku-Draft:/m.test(m.raw));

@@ -3,19 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Store } from '../../src/store/index.ts';
 import { kansoku } from '../helpers/cli.ts';
-import { mailbox, newWorld, reportPost, smtpSend, startBot, until, writeBotConfig, type Bot, type World } from '../helpers/mailstack.ts';
-
-/** Reads the bot's store the way a second process would, while the bot runs. */
-function withStore<T>(dir: string, fn: (s: Store) => T): T {
-  const s = Store.open(join(dir, 'kansoku.sqlite'));
-  try {
-    return fn(s);
-  } finally {
-    s.close();
-  }
-}
+import { mailbox, newWorld, withBotStore, reportPost, smtpSend, startBot, until, writeBotConfig, type Bot, type World } from '../helpers/mailstack.ts';
 
 describe('on a real list: Postfix in, IMAP IDLE, SMTP out', () => {
   let w: World;
@@ -38,7 +27,7 @@ describe('on a real list: Postfix in, IMAP IDLE, SMTP out', () => {
   it('turns a post delivered through Postfix into a draft within seconds', async () => {
     const post = reportPost(w, 1);
     await smtpSend(post.raw, 'member1@members.example', w.list);
-    const draft = await until(() => withStore(dir, (s) => s.drafts.list().find((d) => d.sourceMessageId === post.messageId)), 15_000, 'a draft');
+    const draft = await until(() => withBotStore(dir, (s) => s.drafts.list().find((d) => d.sourceMessageId === post.messageId)), 15_000, 'a draft');
     expect(draft.status).toBe('draft');
     expect(draft.to).toBe(w.list);
     expect(draft.subject).toContain('tcp/5000');
@@ -60,12 +49,12 @@ describe('on a real list: Postfix in, IMAP IDLE, SMTP out', () => {
     const reply = (from: string, n: number, word: string) =>
       [`From: ${from}`, `To: ${w.botAddress}`, `Subject: Re: [kansoku review] ${token} draft`, `Message-ID: <review-reply-${w.id}-${n}@example.test>`, 'Date: Sat, 21 Nov 2026 10:00:00 +0900', 'Content-Type: text/plain; charset=UTF-8', '', word, '', '> 「承認」または「却下」と書いてください。'].join('\r\n');
     await smtpSend(reply('mallory@example.test', 1, '承認'), 'mallory@example.test', w.botAddress);
-    await until(() => withStore(dir, (s) => s.messages.has(`<review-reply-${w.id}-1@example.test>`)), 15_000, 'the spoofed reply to be seen');
-    expect(withStore(dir, (s) => s.drafts.list()[0]!.status)).toBe('draft');
+    await until(() => withBotStore(dir, (s) => s.messages.has(`<review-reply-${w.id}-1@example.test>`)), 15_000, 'the spoofed reply to be seen');
+    expect(withBotStore(dir, (s) => s.drafts.list()[0]!.status)).toBe('draft');
 
     await smtpSend(reply('alice@example.test', 2, '承認します。'), 'alice@example.test', w.botAddress);
-    const sent = await until(() => withStore(dir, (s) => (s.drafts.list()[0]!.status === 'sent' ? s.drafts.list()[0] : null)), 20_000, 'the draft to be sent');
-    const history = withStore(dir, (s) => s.drafts.history(sent.id));
+    const sent = await until(() => withBotStore(dir, (s) => (s.drafts.list()[0]!.status === 'sent' ? s.drafts.list()[0] : null)), 20_000, 'the draft to be sent');
+    const history = withBotStore(dir, (s) => s.drafts.history(sent.id));
     expect(history.map((h) => `${h.action}:${h.actor}`)).toEqual(['create:kansoku', 'approve:mail:alice@example.test', 'sent:dispatcher']);
   });
 
@@ -83,9 +72,9 @@ describe('on a real list: Postfix in, IMAP IDLE, SMTP out', () => {
     expect(parsed.subject).toBe('[TLP:AMBER] Re: [test] tcp/5000 scanning, report 1');
     expect(parsed.text).toContain('【概要】');
     // The list echoed our own post back: it is recorded, and answered by nothing.
-    const echo = await until(() => withStore(dir, (s) => s.messages.has(parsed.messageId!)), 15_000, 'the echo to be seen');
+    const echo = await until(() => withBotStore(dir, (s) => s.messages.has(parsed.messageId!)), 15_000, 'the echo to be seen');
     expect(echo).toBe(true);
-    expect(withStore(dir, (s) => s.drafts.list()).length).toBe(1);
+    expect(withBotStore(dir, (s) => s.drafts.list()).length).toBe(1);
   });
 
   it('answers no auto-reply and no bounce that come through the list', async () => {
@@ -116,15 +105,15 @@ describe('on a real list: Postfix in, IMAP IDLE, SMTP out', () => {
     ].join('\r\n');
     await smtpSend(auto, 'away@members.example', w.list);
     await smtpSend(bounce, '', w.list);
-    await until(() => withStore(dir, (s) => s.messages.has(`<ooo-${w.id}@members.example>`) && s.messages.has(`<bounce-${w.id}@members.example>`)), 15_000, 'both to be seen');
-    expect(withStore(dir, (s) => s.drafts.list()).length).toBe(1);
+    await until(() => withBotStore(dir, (s) => s.messages.has(`<ooo-${w.id}@members.example>`) && s.messages.has(`<bounce-${w.id}@members.example>`)), 15_000, 'both to be seen');
+    expect(withBotStore(dir, (s) => s.drafts.list()).length).toBe(1);
   });
 
   it('drafts nothing for mail that did not come through a configured list', async () => {
     const direct = reportPost(w, 2, { To: w.botAddress });
     await smtpSend(direct.raw, 'member2@members.example', w.botAddress);
-    await until(() => withStore(dir, (s) => s.messages.has(direct.messageId)), 15_000, 'the direct mail to be seen');
-    expect(withStore(dir, (s) => s.drafts.list()).length).toBe(1);
+    await until(() => withBotStore(dir, (s) => s.messages.has(direct.messageId)), 15_000, 'the direct mail to be seen');
+    expect(withBotStore(dir, (s) => s.drafts.list()).length).toBe(1);
   });
 
   it('stops cleanly on SIGTERM', async () => {
@@ -136,6 +125,6 @@ describe('on a real list: Postfix in, IMAP IDLE, SMTP out', () => {
     await smtpSend(post.raw, 'member3@members.example', w.list);
     const r = kansoku(['--config', config, 'run'], dir);
     expect(r.code).toBe(0);
-    expect(withStore(dir, (s) => s.drafts.hasFor(post.messageId, 'reply'))).toBe(true);
+    expect(withBotStore(dir, (s) => s.drafts.hasFor(post.messageId, 'reply'))).toBe(true);
   });
 });

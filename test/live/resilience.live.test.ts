@@ -2,19 +2,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Store } from '../../src/store/index.ts';
 import { kansoku } from '../helpers/cli.ts';
-import { IMAP_PORT, imap, newWorld, reportPost, smtpSend, startBot, until, writeBotConfig, type Bot } from '../helpers/mailstack.ts';
+import { IMAP_PORT, imap, newWorld, withBotStore, reportPost, smtpSend, startBot, until, writeBotConfig, type Bot } from '../helpers/mailstack.ts';
 import { CuttingProxy } from '../helpers/proxy.ts';
 
-function draftsIn(dir: string) {
-  const s = Store.open(join(dir, 'kansoku.sqlite'));
-  try {
-    return s.drafts.list();
-  } finally {
-    s.close();
-  }
-}
+const draftsIn = (dir: string) => withBotStore(dir, (s) => s.drafts.list());
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'kansoku-live-'));
 let bot: Bot | null = null;
