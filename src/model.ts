@@ -30,6 +30,8 @@ export interface Post {
   /** Header facts that decide whether the message is automatic mail (RFC 3834). */
   auto: { autoSubmitted: string | null; precedence: string | null; returnPathEmpty: boolean; isBounce: boolean };
   headers: Record<string, string>;
+  /** Every Authentication-Results header, topmost (added last, by our own server) first. */
+  authResults: string[];
 }
 
 /** One firewall or sensor record, as any format parser returns it. */
@@ -117,7 +119,7 @@ export interface Finding {
   coverage: { hoursWithData: number; hoursInWindow: number };
 }
 
-export type DraftKind = 'reply' | 'advisory';
+export type DraftKind = 'reply' | 'advisory' | 'followup' | 'digest';
 export type DraftStatus = 'draft' | 'approved' | 'rejected' | 'sent';
 
 export interface DraftMessage {

@@ -13,7 +13,7 @@ import type { DraftStatus, Report } from '../model.ts';
 import { dispatchOnce, imapCatchUp, runDaemon } from '../pipeline/daemon.ts';
 import { processSources, type RunSummary } from '../pipeline/process.ts';
 import { Store } from '../store/index.ts';
-import { printDispatch, printDraft, printDrafts, printFindings, printImport, printReport, printSummary } from './print.ts';
+import { printDispatch, printDraft, printDrafts, printEvent, printEvents, printFindings, printImport, printReport, printSummary } from './print.ts';
 
 interface GlobalOptions {
   config?: string;
@@ -244,6 +244,35 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
   }
 
   program
+    .command('events')
+    .description('list events (one incident per proto/port and time window) with their tally of sightings')
+    .option('--json', 'print as JSON (the stable contract)')
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const ctx = context(cmd, print);
+      await withStore(ctx, (store) => {
+        const list = store.events.list().map((e) => eventSummary(store, e.id));
+        if (opts.json) print(JSON.stringify(list, null, 2));
+        else printEvents(print, list);
+      });
+    });
+
+  program
+    .command('event')
+    .description('show one event: its posts, our findings and the sightings')
+    .argument('<id>', 'event number')
+    .option('--json', 'print as JSON')
+    .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
+      const ctx = context(cmd, print);
+      await withStore(ctx, (store) => {
+        const n = Number(id.replace(/^#/, ''));
+        if (!Number.isInteger(n) || !store.events.get(n)) throw new KansokuError('INPUT_UNREADABLE', 'cli', `no event ${id}`);
+        const detail = { ...eventSummary(store, n), posts: store.events.posts(n).map((p) => ({ ...p, subject: store.messages.subject(p.messageId) })) };
+        if (opts.json) print(JSON.stringify(detail, null, 2));
+        else printEvent(print, detail);
+      });
+    });
+
+  program
     .command('check-config')
     .description('validate the config and print where it came from')
     .action((_opts: unknown, cmd: Command) => {
@@ -253,6 +282,26 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
 
   return program;
 }
+
+/** An event as `kansoku events --json` prints it (DESIGN.md contract, plus a few fields). */
+export function eventSummary(store: Store, id: number) {
+  const e = store.events.get(id)!;
+  const { byOrg, unverified, ...tally } = store.events.tally(id);
+  return {
+    id: e.id,
+    proto: e.proto,
+    port: e.port,
+    firstSeen: e.firstSeen,
+    lastSeen: e.lastSeen,
+    verdict: e.lastVerdict,
+    tally,
+    byOrg,
+    unverified,
+    sightings: store.events.sightings(id).map((s) => ({ messageId: s.messageId, verdict: s.verdict, org: s.org, counted: s.counted, why: s.why, counts: s.counts, at: s.at })),
+  };
+}
+
+export type EventSummary = ReturnType<typeof eventSummary>;
 
 function draftId(s: string): number {
   const n = Number(s.replace(/^#/, ''));

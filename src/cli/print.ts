@@ -3,6 +3,7 @@ import type { LoadedConfig } from '../config/load.ts';
 import type { ImportOutcome } from '../counters/import.ts';
 import type { Finding, Report } from '../model.ts';
 import type { DispatchResult } from '../mail/send.ts';
+import type { EventSummary } from './main.ts';
 import type { RunSummary } from '../pipeline/process.ts';
 import type { AuditEntry, StoredDraft } from '../store/index.ts';
 
@@ -31,6 +32,7 @@ export function printSummary(print: Print, s: RunSummary, imports: ImportOutcome
     `${o.answered} already answered in thread`,
     `${o['no-data']} without sensor data`,
     `${o.automatic} automatic`,
+    ...(o.sighting ? [`${o.sighting} sightings`] : []),
     ...(o['not-list'] ? [`${o['not-list']} not from a configured list`] : []),
     ...(o.review ? [`${o.review} review replies`] : []),
     `${o.duplicate} already processed`,
@@ -90,4 +92,35 @@ export function printDraft(print: Print, d: StoredDraft, history: AuditEntry[]):
 
 export function printDispatch(print: Print, r: DispatchResult): void {
   print(`outbox: ${r.sent} sent, ${r.found} found already delivered, ${r.failed} failed (will retry), ${r.waiting} waiting`);
+}
+
+export function printEvents(print: Print, list: EventSummary[]): void {
+  if (!list.length) {
+    print('no events');
+    return;
+  }
+  for (const e of list) {
+    const t = e.tally;
+    const u = Object.values(e.unverified).reduce((a, b) => a + b, 0);
+    print(
+      `#${e.id}  ${`${e.port}/${e.proto}`.padEnd(10)} ${e.firstSeen.slice(0, 16)}  ${(e.verdict ?? '-').padEnd(9)} ` +
+        `confirm ${t.confirm}, deny ${t.deny}, question ${t.question}, other ${t.other}${u ? `  (+${u} unverified)` : ''}`,
+    );
+  }
+}
+
+export function printEvent(print: Print, e: EventSummary & { posts: Array<{ messageId: string; role: string; at: string; subject: string | null; finding: unknown }> }): void {
+  print(`event #${e.id}: ${e.port}/${e.proto}, ${e.firstSeen} .. ${e.lastSeen}, our verdict: ${e.verdict ?? '-'}`);
+  print(`tally: confirm ${e.tally.confirm}, deny ${e.tally.deny}, question ${e.tally.question}, other ${e.tally.other}`);
+  for (const [org, v] of Object.entries(e.byOrg)) print(`  ${org}: ${v}`);
+  print('posts:');
+  for (const p of e.posts) {
+    const f = p.finding as { verdict?: string; current?: number } | null;
+    print(`  ${p.at.slice(0, 16)}  ${p.role.padEnd(6)}  ${p.messageId}  ${p.subject ?? ''}${f?.verdict ? `  [ours: ${f.verdict}, ${f.current ?? '-'}/h]` : ''}`);
+  }
+  print('sightings:');
+  if (!e.sightings.length) print('  none');
+  for (const s of e.sightings) {
+    print(`  ${s.at.slice(0, 16)}  ${s.verdict.padEnd(8)}  ${(s.org ?? 'unverified').padEnd(16)}  ${s.counted ? 'counted' : 'not counted'} (${s.why})  ${s.messageId}`);
+  }
 }

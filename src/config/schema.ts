@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import ipaddr from 'ipaddr.js';
+import cron from 'node-cron';
 
 const tlp = z.enum(['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED']);
 
@@ -79,6 +80,8 @@ export const configSchema = z.strictObject({
         address: z.string().min(3),
         /** Lists of this kind share under TLP:AMBER unless a post says otherwise. */
         defaultTlp: tlp.default('AMBER'),
+        /** A list that prefers anonymity gets counts in follow-ups, never organisation names. */
+        anonymous: z.boolean().default(false),
       }),
     )
     .default([]),
@@ -119,9 +122,50 @@ export const configSchema = z.strictObject({
       /** Older Japanese lists expect ISO-2022-JP (7-bit) mail; newer ones take UTF-8. */
       charset: z.enum(['utf-8', 'iso-2022-jp']).default('utf-8'),
       /** Kinds of draft sent without a person's approval. Off by default: a person approves. */
-      autoSend: z.array(z.enum(['reply', 'advisory'])).default([]),
+      autoSend: z.array(z.enum(['reply', 'advisory', 'followup', 'digest'])).default([]),
       /** After a send whose outcome is unknown, wait this long for the list's echo before looking for it. */
       echoWaitSeconds: z.number().int().min(0).default(10),
+    })
+    .prefault({}),
+  /** Member organisations, to credit sightings to: addresses or whole domains (subdomains included). */
+  members: z
+    .array(
+      z.strictObject({
+        org: z.string().min(1),
+        addresses: z.array(z.string().min(3)).default([]),
+        domains: z.array(z.string().min(1)).default([]),
+      }),
+    )
+    .default([]),
+  /** Authentication-Results are believed only from this authserv-id (our own receiving server, RFC 8601). */
+  auth: z
+    .strictObject({
+      trustedServerId: z.string().min(1).nullable().default(null),
+    })
+    .prefault({}),
+  events: z
+    .strictObject({
+      /** Posts about one (proto, port) this close in time are one incident. */
+      windowHours: z.number().int().min(1).default(168),
+    })
+    .prefault({}),
+  sightings: z
+    .strictObject({
+      /** A follow-up is drafted once this many member organisations have confirmed. */
+      followUpAfter: z.number().int().min(1).default(3),
+    })
+    .prefault({}),
+  digest: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** node-cron / cron syntax, read in `timezone`: Monday 09:00 by default. */
+      schedule: z
+        .string()
+        .refine((s) => cron.validate(s), { message: 'not a cron expression' })
+        .default('0 9 * * 1'),
+      timezone: timeZone.default('Asia/Tokyo'),
+      /** Ports drawn as charts, at most. */
+      charts: z.number().int().min(0).max(12).default(4),
     })
     .prefault({}),
   /** Approval by mail: each new draft is mailed to `address` with a one-time token. */

@@ -13,14 +13,14 @@ import { portLabel, replyView } from './view.ts';
 
 const templates = new Map<string, Handlebars.TemplateDelegate>();
 
-/** Templates are plain text: nothing is HTML-escaped. */
-function template(name: string): Handlebars.TemplateDelegate {
+/** Renders templates/NAME.hbs. Templates are plain text: nothing is HTML-escaped. */
+export function renderTemplate(name: string, view: object): string {
   let t = templates.get(name);
   if (!t) {
     t = Handlebars.compile(readFileSync(resolve(packageRoot, 'templates', `${name}.hbs`), 'utf8'), { noEscape: true, strict: false });
     templates.set(name, t);
   }
-  return t;
+  return t(view);
 }
 
 /** Lists cut a thread's subject at "Re:" once; one more "Re:" is never added. */
@@ -75,8 +75,8 @@ export function renderReply({ post, report, findings, config }: ReplyInput): Dra
     lookbackHours: config.correlate.lookbackHours,
   });
   const redactor = new Redactor(config.operator.networks);
-  const ja = template('reply.ja')(view).trim();
-  const en = template('reply.en')(view).trim();
+  const ja = renderTemplate('reply.ja', view).trim();
+  const en = renderTemplate('reply.en', view).trim();
   const text = redactor.redact(`${ja}\n\n${'-'.repeat(60)}\n\n${en}\n`).replace(/\n{3,}/g, '\n\n');
 
   let subject = replySubject(post.subject);

@@ -66,13 +66,13 @@ export interface PortView {
   iptables: string;
 }
 
-const VERDICT_JA: Record<Verdict, string> = {
+export const VERDICT_JA: Record<Verdict, string> = {
   elevated: '増加を確認',
   normal: '平常範囲内',
   'not-seen': '観測なし',
   'no-data': 'データ欠損のため判断不可',
 };
-const VERDICT_EN: Record<Verdict, string> = {
+export const VERDICT_EN: Record<Verdict, string> = {
   elevated: 'elevated',
   normal: 'within the normal range',
   'not-seen': 'not seen',

@@ -55,6 +55,9 @@ export async function parsePost(raw: Buffer): Promise<Post> {
       isBounce: isBounce(m, headers),
     },
     headers,
+    authResults: (m.headerLines ?? [])
+      .filter((h) => h.key.toLowerCase() === 'authentication-results')
+      .map((h) => h.line.slice(h.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim()),
   };
 }
 

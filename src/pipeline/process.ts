@@ -10,9 +10,14 @@ import type { Logger } from '../log.ts';
 import { automaticReason } from '../mail/automatic.ts';
 import { parsePost, syntheticMessageId } from '../mail/parse.ts';
 import type { MessageSource, RawMessage } from '../mail/sources.ts';
-import type { Finding, Post, Report } from '../model.ts';
+import { renderFollowUp, type FollowUpTrigger } from '../draft/followup.ts';
+import { attachToEvents, eventsOfThread, type VerdictChange } from '../events/link.ts';
+import { ownText } from '../mail/reply-text.ts';
+import type { DraftMessage, Finding, Post, Report } from '../model.ts';
 import { moderatorDecision, newReviewToken, reviewRequest } from '../review/mail.ts';
-import type { MessageRecord, Store } from '../store/index.ts';
+import { classifyReply } from '../sightings/classify.ts';
+import { creditReply } from '../sightings/credit.ts';
+import type { EventRow, MessageRecord, SightingRow, Store } from '../store/index.ts';
 
 export type Outcome =
   | 'drafted'
@@ -22,6 +27,7 @@ export type Outcome =
   | 'automatic'
   | 'not-list'
   | 'review'
+  | 'sighting'
   | 'duplicate'
   | 'quarantined';
 
@@ -29,6 +35,7 @@ export interface RunSummary {
   seen: number;
   outcomes: Record<Outcome, number>;
   drafts: Array<{ id: number; subject: string; path: string | null }>;
+  sightings: number;
 }
 
 export function emptySummary(): RunSummary {
@@ -42,10 +49,12 @@ export function emptySummary(): RunSummary {
       automatic: 0,
       'not-list': 0,
       review: 0,
+      sighting: 0,
       duplicate: 0,
       quarantined: 0,
     },
     drafts: [],
+    sightings: 0,
   };
 }
 
@@ -83,9 +92,9 @@ function writeAtomically(dir: string, name: string, data: Buffer): string {
   return path;
 }
 
-function emlName(report: Report, messageId: string): string {
-  const day = (report.date ?? new Date().toISOString()).slice(0, 10).replace(/-/g, '');
-  const ports = report.ports.slice(0, 3).map((x) => `${x.proto ?? 'port'}${x.port}`).join('-') || 'report';
+function emlName(date: string | null, claims: Report['ports'], messageId: string): string {
+  const day = (date ?? new Date().toISOString()).slice(0, 10).replace(/-/g, '');
+  const ports = claims.slice(0, 3).map((x) => `${x.proto ?? 'port'}${x.port}`).join('-') || 'report';
   const key = /\.([0-9a-f]{8})/.exec(messageId)?.[1] ?? 'draft';
   return `${day}-${ports}-${key}.eml`;
 }
@@ -166,58 +175,166 @@ export async function processMessage(m: RawMessage, p: Pipeline, summary: RunSum
     return skip('not-list', `List-Id ${post.listId ?? '(none)'} is not a configured list`);
   }
 
+  const extractOptions = { zone: config.counters.timezone, maxScanChars: config.limits.maxScanChars, maxLineChars: config.limits.maxLineChars };
   let report: Report;
   try {
-    report = extractReport(post, {
-      zone: config.counters.timezone,
-      maxScanChars: config.limits.maxScanChars,
-      maxLineChars: config.limits.maxLineChars,
-    });
+    report = extractReport(post, extractOptions);
   } catch (err) {
     return quarantine(post.messageId, `extract failed: ${(err as Error).message}`);
   }
+
+  // A reply to a report (or to our draft) is a member's word on it: a sighting.
+  const parents = eventsOfThread(post, store, config.events.windowHours);
+  const sightingRows: SightingRow[] = [];
+  if (parents.length) {
+    const own = ownText(post.text);
+    const said = extractReport({ ...post, subject: '', text: own }, extractOptions);
+    const credit = creditReply(post, config);
+    const verdict = classifyReply(own);
+    for (const e of parents) {
+      sightingRows.push({
+        eventId: e.id,
+        messageId: post.messageId,
+        verdict,
+        sender: post.from?.address ?? null,
+        org: credit.org,
+        counted: credit.counted,
+        why: credit.why,
+        counts: Object.keys(said.counts).length ? said.counts : null,
+        logLines: said.logLines.length,
+        at: post.date ?? new Date().toISOString(),
+      });
+    }
+    log.info({ messageId: post.messageId, verdict, org: credit.org, counted: credit.counted, events: parents.map((e) => e.id) }, 'sighting');
+  }
+  const role = parents.length ? 'reply' : 'report';
+  const recordSightings = () => {
+    for (const row of sightingRows) if (store.events.addSighting(row)) summary.sightings++;
+  };
+  const finish = async (outcome: Outcome, changes: VerdictChange[]) => {
+    await followUps(p, [...new Set([...parents.map((e) => e.id)])], changes, summary);
+    return done(outcome === 'no-claims' && sightingRows.length ? 'sighting' : outcome);
+  };
+
   if (report.ports.length === 0) {
-    commit(() => store.messages.add(record('processed', 'no port claims', report)));
-    return done('no-claims');
+    commit(() => {
+      store.messages.add(record('processed', sightingRows.length ? 'sighting' : 'no port claims', report));
+      recordSightings();
+    });
+    return finish('no-claims', []);
   }
   if (threadAnswered(post, report, p)) {
-    commit(() => store.messages.add(record('processed', 'thread already has our reply for these ports', report)));
-    return done('answered');
+    const changes = commit(() => {
+      store.messages.add(record('processed', 'thread already has our reply for these ports', report));
+      recordSightings();
+      return attachToEvents(post, report, null, role, store, config.events.windowHours).changes;
+    });
+    return finish(sightingRows.length ? 'sighting' : 'answered', changes);
   }
   const findings = correlate(report, store.counters, reportTime(report), config.correlate);
   if (findings.every((f) => f.verdict === 'no-data')) {
     log.info({ messageId: post.messageId, ports: report.ports.map((x) => x.port) }, 'no sensor data for any reported port; no draft');
-    commit(() => store.messages.add(record('processed', 'no sensor data for any reported port', report, findings)));
-    return done('no-data');
+    const changes = commit(() => {
+      store.messages.add(record('processed', 'no sensor data for any reported port', report, findings));
+      recordSightings();
+      return attachToEvents(post, report, findings, role, store, config.events.windowHours).changes;
+    });
+    return finish('no-data', changes);
   }
 
   const draft = renderReply({ post, report, findings, config });
-  const eml = await toEml(draft, { charset: config.send.charset });
-  const path = writeAtomically(config.draft.outbox, emlName(report, draft.messageId), eml);
-  const reviewToken = config.review.address ? newReviewToken() : null;
-  const request = reviewToken
-    ? await reviewRequest({ messageId: draft.messageId, subject: draft.subject, text: draft.text, tlp: draft.tlp, to: draft.to }, reviewToken, config)
-    : null;
-  const autoSend = config.send.autoSend.includes(draft.kind);
-  const id = commit(() => {
+  const prepared = await prepareDraft(p, draft, await toEml(draft, { charset: config.send.charset }), emlName(report.date, report.ports, draft.messageId));
+  const [id, changes] = commit(() => {
     store.messages.add(record('processed', 'drafted reply', report, findings));
-    const id = store.drafts.add({ ...draft, envelopeFrom: ownAddress(config), eml, emlPath: path, reviewToken: autoSend ? null : reviewToken }, p.actor);
-    if (autoSend && draft.tlp !== 'RED') store.drafts.decide(id, 'approve', 'auto-send', `send.autoSend allows ${draft.kind}`);
-    else if (request) {
-      store.outbox.enqueue({
-        draftId: id,
-        kind: 'review',
-        messageId: request.messageId,
-        envelopeFrom: ownAddress(config),
-        envelopeTo: config.review.address!,
-        raw: request.raw,
-      });
-    }
-    return id;
+    recordSightings();
+    const linked = attachToEvents(post, report, findings, role, store, config.events.windowHours);
+    const id = insertDraft(p, prepared);
+    for (const e of linked.events) store.events.link(e.id, draft.messageId, 'draft', post.date ?? new Date().toISOString());
+    return [id, linked.changes] as const;
   });
-  log.info({ messageId: post.messageId, draft: id, verdicts: findings.map((f) => `${f.proto}/${f.port}:${f.verdict}`), path }, 'draft written');
-  summary.drafts.push({ id, subject: draft.subject, path });
-  return done('drafted');
+  log.info({ messageId: post.messageId, draft: id, verdicts: findings.map((f) => `${f.proto}/${f.port}:${f.verdict}`), path: prepared.path }, 'draft written');
+  summary.drafts.push({ id, subject: draft.subject, path: prepared.path });
+  return finish('drafted', changes);
+}
+
+export interface PreparedDraft {
+  draft: DraftMessage;
+  eml: Buffer;
+  path: string;
+  reviewToken: string | null;
+  request: { messageId: string; raw: Buffer } | null;
+}
+
+/** Writes the draft's .eml to the outbox folder and builds its review request, before the transaction. */
+export async function prepareDraft(p: Pipeline, draft: DraftMessage, eml: Buffer, fileName: string): Promise<PreparedDraft> {
+  const path = writeAtomically(p.config.draft.outbox, fileName, eml);
+  const autoSend = p.config.send.autoSend.includes(draft.kind) && draft.tlp !== 'RED';
+  const reviewToken = p.config.review.address && !autoSend ? newReviewToken() : null;
+  const request = reviewToken
+    ? await reviewRequest({ messageId: draft.messageId, subject: draft.subject, text: draft.text, tlp: draft.tlp, to: draft.to }, reviewToken, p.config)
+    : null;
+  return { draft, eml, path, reviewToken, request };
+}
+
+/**
+ * Stores a prepared draft, inside the caller's transaction: approved at once when send.autoSend
+ * allows its kind, otherwise with its review request queued for the moderators.
+ */
+export function insertDraft(p: Pipeline, d: PreparedDraft): number {
+  const { store, config } = p;
+  const from = ownAddress(config);
+  const id = store.drafts.add({ ...d.draft, envelopeFrom: from, eml: d.eml, emlPath: d.path, reviewToken: d.reviewToken }, p.actor);
+  if (config.send.autoSend.includes(d.draft.kind) && d.draft.tlp !== 'RED') {
+    store.drafts.decide(id, 'approve', 'auto-send', `send.autoSend allows ${d.draft.kind}`);
+  } else if (d.request) {
+    store.outbox.enqueue({ draftId: id, kind: 'review', messageId: d.request.messageId, envelopeFrom: from, envelopeTo: config.review.address!, raw: d.request.raw });
+  }
+  return id;
+}
+
+/**
+ * Drafts the follow-ups that are due: for an event whose member confirmations reached the
+ * configured number, and for one whose verdict on our own counters changed. Each is made once.
+ */
+export async function followUps(p: Pipeline, eventIds: number[], changes: VerdictChange[], summary: RunSummary): Promise<void> {
+  const { store, config } = p;
+  const due: Array<{ event: EventRow; trigger: FollowUpTrigger; key: string }> = [];
+  for (const id of eventIds) {
+    const event = store.events.get(id);
+    if (event && store.events.tally(id).confirm >= config.sightings.followUpAfter) due.push({ event, trigger: { kind: 'confirmations' }, key: 'confirmations' });
+  }
+  for (const c of changes) due.push({ event: c.event, trigger: { kind: 'verdict', from: c.from, to: c.to }, key: `verdict:${c.to}` });
+  for (const { event, trigger, key } of due) {
+    if (store.events.hasFollowup(event.id, key)) continue;
+    const posts = store.events.posts(event.id);
+    const latest = [...posts].reverse().find((x) => x.finding)?.finding as Finding | undefined;
+    const draft = renderFollowUp({
+      event,
+      trigger,
+      tally: store.events.tally(event.id),
+      sightings: store.events.sightings(event.id),
+      latest: latest ?? null,
+      thread: posts.filter((x) => x.role === 'draft').map((x) => x.messageId),
+      reportTlp: store.messages.report(event.firstMessage)?.tlp ?? null,
+      listId: store.messages.listId(event.firstMessage),
+      config,
+    });
+    if (!draft.to) {
+      p.log.warn({ event: event.id }, 'follow-up due, but the event came through no configured list; not drafted');
+      continue;
+    }
+    const prepared = await prepareDraft(p, draft, await toEml(draft, { charset: config.send.charset }), `followup-event${event.id}-${key.replace(/[^a-z0-9-]/gi, '-')}.eml`);
+    const id = store.transaction(() => {
+      if (!store.events.claimFollowup(event.id, key)) return null;
+      const id = insertDraft(p, prepared);
+      store.events.attachFollowup(event.id, key, id);
+      return id;
+    });
+    if (id !== null) {
+      p.log.info({ event: event.id, trigger: key, draft: id }, 'follow-up drafted');
+      summary.drafts.push({ id, subject: draft.subject, path: prepared.path });
+    }
+  }
 }
 
 function applyDecision(

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Config } from '../config/schema.ts';
 import type { Post } from '../model.ts';
+import { ownText } from '../mail/reply-text.ts';
 import type { StoredDraft } from '../store/index.ts';
 
 /** "KS-" and ten characters of Crockford base32: 50 bits, one per draft, spent on first use. */
@@ -54,17 +55,6 @@ export type ModeratorDecision =
 
 const APPROVE = /\b(approve|approved)\b|承認/i;
 const REJECT = /\b(reject|rejected)\b|却下/i;
-
-/** What the moderator wrote: the reply's own lines, above any quote and its "... wrote:" line. */
-function ownText(text: string): string {
-  const out: string[] = [];
-  for (const line of text.split(/\r?\n/)) {
-    if (/^\s*>/.test(line)) continue;
-    if (/wrote:\s*$|のメール:\s*$|書きました[:：]?\s*$|^-{3,}\s*(Original Message|下書き)/i.test(line)) break;
-    out.push(line);
-  }
-  return out.join('\n');
-}
 
 /**
  * Reads a reply to a review request. Returns null when the message carries no review token; a

@@ -113,6 +113,58 @@ const migrations: string[] = [
   ALTER TABLE drafts ADD COLUMN envelope_from TEXT;
   CREATE UNIQUE INDEX drafts_review_token ON drafts (review_token) WHERE review_token IS NOT NULL;
   `,
+  `
+  CREATE TABLE events (
+    id            INTEGER PRIMARY KEY,
+    proto         TEXT NOT NULL,
+    port          INTEGER NOT NULL,
+    first_seen    TEXT NOT NULL,
+    last_seen     TEXT NOT NULL,
+    first_message TEXT NOT NULL,
+    subject       TEXT,
+    last_verdict  TEXT,
+    created_at    TEXT NOT NULL
+  );
+  CREATE INDEX events_port ON events (proto, port, last_seen);
+  CREATE TABLE event_posts (
+    event_id     INTEGER NOT NULL REFERENCES events(id),
+    message_id   TEXT NOT NULL,
+    role         TEXT NOT NULL CHECK (role IN ('report', 'reply', 'draft')),
+    at           TEXT NOT NULL,
+    finding_json TEXT,
+    PRIMARY KEY (event_id, message_id)
+  );
+  CREATE INDEX event_posts_message ON event_posts (message_id);
+  CREATE TABLE sightings (
+    id          INTEGER PRIMARY KEY,
+    event_id    INTEGER NOT NULL REFERENCES events(id),
+    message_id  TEXT NOT NULL,
+    verdict     TEXT NOT NULL CHECK (verdict IN ('confirm', 'deny', 'question', 'other')),
+    sender      TEXT,
+    org         TEXT,
+    counted     INTEGER NOT NULL,
+    why         TEXT NOT NULL,
+    counts_json TEXT,
+    log_lines   INTEGER NOT NULL DEFAULT 0,
+    at          TEXT NOT NULL,
+    UNIQUE (event_id, message_id)
+  );
+  CREATE TABLE event_followups (
+    event_id INTEGER NOT NULL REFERENCES events(id),
+    trigger  TEXT NOT NULL,
+    draft_id INTEGER REFERENCES drafts(id),
+    at       TEXT NOT NULL,
+    PRIMARY KEY (event_id, trigger)
+  );
+  CREATE TABLE job_runs (
+    job        TEXT NOT NULL,
+    period     TEXT NOT NULL,
+    instance   TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    draft_id   INTEGER,
+    PRIMARY KEY (job, period)
+  );
+  `,
 ];
 
 /** Opens (and creates or migrates) the embedded SQLite store. */

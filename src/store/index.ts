@@ -4,12 +4,14 @@ import { DraftStore } from './drafts.ts';
 import { MessageStore } from './messages.ts';
 import { CheckpointStore } from './checkpoints.ts';
 import { OutboxStore } from './outbox.ts';
+import { EventStore, JobStore } from './events.ts';
 
 export type { CounterReader, HourBucket, HourlyBatch, HourPoint } from './counters.ts';
 export type { StoredDraft, AuditEntry, NewDraft } from './drafts.ts';
 export type { MessageRecord, MessageStatus } from './messages.ts';
 export type { Checkpoint } from './checkpoints.ts';
 export type { OutboxItem, NewOutboxItem } from './outbox.ts';
+export type { EventRow, EventTally, SightingRow, SightingVerdict, Tally } from './events.ts';
 
 /** The embedded store: one SQLite file, one object per kind of record. */
 export class Store {
@@ -18,12 +20,16 @@ export class Store {
   readonly drafts: DraftStore;
   readonly outbox: OutboxStore;
   readonly checkpoints: CheckpointStore;
+  readonly events: EventStore;
+  readonly jobs: JobStore;
   private constructor(private readonly db: Db) {
     this.counters = new CounterStore(db);
     this.messages = new MessageStore(db);
     this.outbox = new OutboxStore(db);
     this.drafts = new DraftStore(db, this.outbox);
     this.checkpoints = new CheckpointStore(db);
+    this.events = new EventStore(db);
+    this.jobs = new JobStore(db);
   }
 
   static open(path: string): Store {

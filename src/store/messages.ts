@@ -53,6 +53,17 @@ export class MessageStore {
     return row?.report_json ? (JSON.parse(row.report_json) as Report) : null;
   }
 
+  subject(messageId: string): string | null {
+    const row = this.db.prepare('SELECT subject FROM messages WHERE message_id = ?').get(messageId) as { subject: string | null } | undefined;
+    return row?.subject ?? null;
+  }
+
+  /** The List-Id a message came through. */
+  listId(messageId: string): string | null {
+    const row = this.db.prepare('SELECT list_id FROM messages WHERE message_id = ?').get(messageId) as { list_id: string | null } | undefined;
+    return row?.list_id ?? null;
+  }
+
   counts(): Record<MessageStatus, number> {
     const out: Record<MessageStatus, number> = { processed: 0, skipped: 0, quarantined: 0 };
     for (const r of this.db.prepare('SELECT status, COUNT(*) AS n FROM messages GROUP BY status').all() as Array<{

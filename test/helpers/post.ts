@@ -15,6 +15,7 @@ export function post(text: string, over: Partial<Post> = {}): Post {
     attachments: [],
     auto: { autoSubmitted: null, precedence: null, returnPathEmpty: false, isBounce: false },
     headers: {},
+    authResults: [],
     ...over,
   };
 }

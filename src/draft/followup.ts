@@ -1,0 +1,94 @@
+import type { Config } from '../config/schema.ts';
+import { strictest } from '../extract/tlp.ts';
+import type { DraftMessage, Finding, Tlp, Verdict } from '../model.ts';
+import type { EventRow, EventTally, SightingRow } from '../store/index.ts';
+import { num, ratioText } from './format.ts';
+import { Redactor } from './redact.ts';
+import { draftMessageId, renderTemplate } from './render.ts';
+import { portLabel, TLP_EN, TLP_JA, VERDICT_EN, VERDICT_JA } from './view.ts';
+
+export type FollowUpTrigger = { kind: 'confirmations' } | { kind: 'verdict'; from: Verdict; to: Verdict };
+
+export interface FollowUpInput {
+  event: EventRow;
+  trigger: FollowUpTrigger;
+  tally: EventTally;
+  sightings: SightingRow[];
+  latest: Finding | null;
+  /** Message-IDs already in the thread (the report, our reply), for References. */
+  thread: string[];
+  reportTlp: Tlp | null;
+  /** The list the event's first post came through. */
+  listId: string | null;
+  config: Config;
+}
+
+const COUNT_JA: Record<string, string> = { sources: '送信元', targets: '宛先', packets: 'イベント' };
+
+/**
+ * A follow-up in the thread of an event: who confirmed (by organisation, or only how many where the
+ * list prefers anonymity), the numbers they gave, and ours.
+ */
+export function renderFollowUp(i: FollowUpInput): DraftMessage {
+  const { config, event } = i;
+  const list = config.lists.find((l) => i.listId !== null && l.listId.toLowerCase() === i.listId) ?? null;
+  const anonymous = list?.anonymous ?? false;
+  const tlp: Tlp = strictest([i.reportTlp ?? list?.defaultTlp ?? 'AMBER', config.operator.tlp])!;
+  const label = portLabel(event.port, event.proto);
+  const orgsWith = (v: string) => Object.entries(i.tally.byOrg).filter(([, x]) => x === v).map(([o]) => o).sort();
+  const numbers = i.sightings
+    .filter((s) => s.counted && s.counts && Object.keys(s.counts).length)
+    .map((s, n) => ({
+      who: anonymous ? `${n + 1}` : s.org!,
+      ja: Object.entries(s.counts!).map(([k, v]) => `${COUNT_JA[k] ?? k} ${num(v)}`).join('、'),
+      en: Object.entries(s.counts!).map(([k, v]) => `${num(v)} ${k}`).join(', '),
+    }));
+  const f = i.latest;
+  const unverified = Object.values(i.tally.unverified).reduce((a, b) => a + b, 0);
+  const view = {
+    listName: list?.name ?? null,
+    nameJa: config.identity.nameJa,
+    nameEn: config.identity.nameEn,
+    label,
+    tlpJa: TLP_JA[tlp],
+    tlpEn: TLP_EN[tlp],
+    anonymous,
+    confirmations: i.trigger.kind === 'confirmations',
+    verdictChange: i.trigger.kind === 'verdict' ? { fromJa: VERDICT_JA[i.trigger.from], toJa: VERDICT_JA[i.trigger.to], fromEn: VERDICT_EN[i.trigger.from], toEn: VERDICT_EN[i.trigger.to] } : null,
+    tally: i.tally,
+    confirmOrgs: anonymous ? '' : orgsWith('confirm').join('、'),
+    confirmOrgsEn: anonymous ? '' : orgsWith('confirm').join(', '),
+    denyOrgs: anonymous ? '' : orgsWith('deny').join('、'),
+    denyOrgsEn: anonymous ? '' : orgsWith('deny').join(', '),
+    unverified,
+    numbers,
+    ours: f
+      ? {
+          verdictJa: VERDICT_JA[f.verdict],
+          verdictEn: VERDICT_EN[f.verdict],
+          current: num(f.current),
+          ratio: f.ratio === null ? null : ratioText(f.ratio),
+        }
+      : null,
+  };
+  const ja = renderTemplate('followup.ja', view).trim();
+  const en = renderTemplate('followup.en', view).trim();
+  const text = new Redactor(config.operator.networks).redact(`${ja}\n\n${'-'.repeat(60)}\n\n${en}\n`).replace(/\n{3,}/g, '\n\n');
+  const base = (event.subject ?? label).replace(/^\s*(re|aw|sv|返信)\s*[:：]\s*/i, '');
+  let subject = `Re: ${base}`;
+  if (!new RegExp(`\\b${event.port}\\b`).test(subject)) subject += ` (${label})`;
+  if (!/TLP\s*[:\-]/i.test(subject)) subject = `[TLP:${tlp}] ${subject}`;
+  const key = i.trigger.kind === 'confirmations' ? `event:${event.id}:confirmations` : `event:${event.id}:verdict:${i.trigger.to}`;
+  return {
+    kind: 'followup',
+    messageId: draftMessageId(key, 'followup', config.identity.from),
+    from: config.identity.from,
+    to: list?.address ?? '',
+    subject,
+    inReplyTo: event.firstMessage,
+    references: [...new Set([event.firstMessage, ...i.thread])],
+    tlp,
+    text,
+    sourceMessageId: key,
+  };
+}

@@ -1,0 +1,67 @@
+import type { Finding, Post, Proto, Report, Verdict } from '../model.ts';
+import type { EventRow, Store } from '../store/index.ts';
+
+export interface VerdictChange {
+  event: EventRow;
+  from: Verdict;
+  to: Verdict;
+}
+
+/** Subject without "Re:", list tags and TLP labels: what a thread's posts share. */
+export function threadSubject(subject: string): string {
+  let s = subject;
+  for (;;) {
+    const t = s.replace(/^\s*(?:(?:re|aw|sv|fwd?|返信|転送)\s*(?:\[\d+\])?\s*[:：]|\[[^\]]{1,40}\])\s*/i, '');
+    if (t === s) break;
+    s = t;
+  }
+  return s.replace(/\s+/g, ' ').trim().toLowerCase();
+}
+
+/**
+ * The events a reply belongs to: those of the messages it names in In-Reply-To and References,
+ * or, when it names none we know, those of an earlier post with the same thread subject.
+ */
+export function eventsOfThread(post: Post, store: Store, windowHours: number): EventRow[] {
+  const refs = [...new Set([...(post.inReplyTo ? [post.inReplyTo] : []), ...post.references])];
+  const byRef = store.events.byMessages(refs);
+  if (byRef.length || !/^\s*(re|aw|sv|返信)\s*[:：]/i.test(post.subject)) return byRef;
+  const subject = threadSubject(post.subject);
+  if (!subject) return [];
+  const at = post.date ?? new Date().toISOString();
+  const from = new Date(Date.parse(at) - windowHours * 3_600_000).toISOString();
+  return store.events.list().filter((e) => e.subject !== null && threadSubject(e.subject) === subject && e.lastSeen >= from);
+}
+
+/**
+ * Attaches a post's port claims to events: one per (proto, port) and time window, so that many
+ * posts about one incident share a record. Returns the events and any change of our verdict.
+ */
+export function attachToEvents(
+  post: Post,
+  report: Report,
+  findings: Finding[] | null,
+  role: 'report' | 'reply',
+  store: Store,
+  windowHours: number,
+): { events: EventRow[]; changes: VerdictChange[] } {
+  const at = post.date ?? new Date().toISOString();
+  const events: EventRow[] = [];
+  const changes: VerdictChange[] = [];
+  const seen = new Set<string>();
+  for (const claim of report.ports) {
+    const finding = findings?.find((f) => f.port === claim.port && (claim.proto === null || f.proto === claim.proto)) ?? null;
+    const proto: Proto = claim.proto ?? finding?.proto ?? 'tcp';
+    const key = `${proto}/${claim.port}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const event = store.events.findOpen(proto, claim.port, at, windowHours) ?? store.events.create(proto, claim.port, at, post.messageId, post.subject);
+    store.events.link(event.id, post.messageId, role, at, finding);
+    if (finding && finding.verdict !== 'no-data') {
+      if (event.lastVerdict && event.lastVerdict !== finding.verdict) changes.push({ event, from: event.lastVerdict, to: finding.verdict });
+      store.events.setVerdict(event.id, finding.verdict);
+    }
+    events.push(event);
+  }
+  return { events, changes };
+}

@@ -1,0 +1,17 @@
+/**
+ * What a reply's author wrote: its own lines, above the quoted message and the "... wrote:" line
+ * that introduces it. Phrases inside the quote are the other side's words and never count.
+ */
+export function ownText(text: string): string {
+  const out: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    if (/^\s*>/.test(line)) continue;
+    if (
+      /wrote:\s*$|のメール:\s*$|書きました[:：]?\s*$|^-{3,}\s*(Original Message|Forwarded message|下書き|元のメッセージ)|^From: .+@/i.test(line)
+    ) {
+      break;
+    }
+    out.push(line);
+  }
+  return out.join('\n').trim();
+}

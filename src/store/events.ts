@@ -1,0 +1,194 @@
+import type { Proto, Verdict } from '../model.ts';
+import type { Db } from './db.ts';
+
+export interface EventRow {
+  id: number;
+  proto: Proto;
+  port: number;
+  firstSeen: string;
+  lastSeen: string;
+  /** The post that opened the event: follow-ups thread under it. */
+  firstMessage: string;
+  subject: string | null;
+  lastVerdict: Verdict | null;
+}
+
+export type SightingVerdict = 'confirm' | 'deny' | 'question' | 'other';
+
+export interface SightingRow {
+  eventId: number;
+  messageId: string;
+  verdict: SightingVerdict;
+  sender: string | null;
+  org: string | null;
+  /** Counted as a member organisation's word: a known member, and no failed DKIM at our trusted server. */
+  counted: boolean;
+  /** Why it was or was not counted. */
+  why: string;
+  counts: Record<string, number> | null;
+  logLines: number;
+  at: string;
+}
+
+export interface Tally {
+  confirm: number;
+  deny: number;
+  question: number;
+  other: number;
+}
+
+export interface EventTally extends Tally {
+  /** Each organisation's latest word. */
+  byOrg: Record<string, SightingVerdict>;
+  /** Replies from unknown senders or that failed authentication, counted apart. */
+  unverified: Tally;
+}
+
+const eventColumns = `id, proto, port, first_seen AS firstSeen, last_seen AS lastSeen, first_message AS firstMessage, subject,
+  last_verdict AS lastVerdict`;
+
+const zero = (): Tally => ({ confirm: 0, deny: 0, question: 0, other: 0 });
+
+export class EventStore {
+  constructor(private readonly db: Db) {}
+
+  /** The event for this (proto, port) that is still open at `at`: active within `windowHours`. */
+  findOpen(proto: Proto, port: number, at: string, windowHours: number): EventRow | null {
+    const t = Date.parse(at);
+    const from = new Date(t - windowHours * 3_600_000).toISOString();
+    const to = new Date(t + windowHours * 3_600_000).toISOString();
+    return (
+      (this.db
+        .prepare(`SELECT ${eventColumns} FROM events WHERE proto = ? AND port = ? AND last_seen >= ? AND first_seen <= ? ORDER BY last_seen DESC LIMIT 1`)
+        .get(proto, port, from, to) as EventRow | undefined) ?? null
+    );
+  }
+
+  create(proto: Proto, port: number, at: string, messageId: string, subject: string | null): EventRow {
+    const id = Number(
+      this.db
+        .prepare('INSERT INTO events (proto, port, first_seen, last_seen, first_message, subject, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(proto, port, at, at, messageId, subject, new Date().toISOString()).lastInsertRowid,
+    );
+    return this.get(id)!;
+  }
+
+  get(id: number): EventRow | null {
+    return (this.db.prepare(`SELECT ${eventColumns} FROM events WHERE id = ?`).get(id) as EventRow | undefined) ?? null;
+  }
+
+  list(): EventRow[] {
+    return this.db.prepare(`SELECT ${eventColumns} FROM events ORDER BY id`).all() as EventRow[];
+  }
+
+  /** Events active in [from, to). */
+  activeBetween(from: string, to: string): EventRow[] {
+    return this.db.prepare(`SELECT ${eventColumns} FROM events WHERE last_seen >= ? AND first_seen < ? ORDER BY first_seen`).all(from, to) as EventRow[];
+  }
+
+  /** Attaches a post (or our draft) to an event and widens the event's time span to it. */
+  link(eventId: number, messageId: string, role: 'report' | 'reply' | 'draft', at: string, finding: unknown = null): void {
+    this.db
+      .prepare('INSERT OR IGNORE INTO event_posts (event_id, message_id, role, at, finding_json) VALUES (?, ?, ?, ?, ?)')
+      .run(eventId, messageId, role, at, finding === null ? null : JSON.stringify(finding));
+    this.db
+      .prepare('UPDATE events SET first_seen = MIN(first_seen, ?), last_seen = MAX(last_seen, ?) WHERE id = ?')
+      .run(at, at, eventId);
+  }
+
+  setVerdict(id: number, verdict: Verdict): void {
+    this.db.prepare('UPDATE events SET last_verdict = ? WHERE id = ?').run(verdict, id);
+  }
+
+  /** Events that any of these messages belongs to. */
+  byMessages(messageIds: string[]): EventRow[] {
+    if (!messageIds.length) return [];
+    const q = this.db.prepare(`SELECT DISTINCT event_id AS id FROM event_posts WHERE message_id = ?`);
+    const ids = new Set<number>();
+    for (const m of messageIds) for (const r of q.all(m) as Array<{ id: number }>) ids.add(r.id);
+    return [...ids].map((id) => this.get(id)!).filter(Boolean);
+  }
+
+  posts(eventId: number): Array<{ messageId: string; role: string; at: string; finding: unknown }> {
+    return (this.db.prepare('SELECT message_id AS messageId, role, at, finding_json AS f FROM event_posts WHERE event_id = ? ORDER BY at').all(eventId) as Array<{
+      messageId: string;
+      role: string;
+      at: string;
+      f: string | null;
+    }>).map(({ f, ...r }) => ({ ...r, finding: f ? JSON.parse(f) : null }));
+  }
+
+  /** Records a sighting once per event and message; false when it was there already. */
+  addSighting(s: SightingRow): boolean {
+    const r = this.db
+      .prepare(
+        `INSERT OR IGNORE INTO sightings (event_id, message_id, verdict, sender, org, counted, why, counts_json, log_lines, at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(s.eventId, s.messageId, s.verdict, s.sender, s.org, s.counted ? 1 : 0, s.why, s.counts ? JSON.stringify(s.counts) : null, s.logLines, s.at);
+    return r.changes > 0;
+  }
+
+  sightings(eventId: number): SightingRow[] {
+    return (this.db
+      .prepare(
+        `SELECT event_id AS eventId, message_id AS messageId, verdict, sender, org, counted, why, counts_json AS c, log_lines AS logLines, at
+         FROM sightings WHERE event_id = ? ORDER BY at, id`,
+      )
+      .all(eventId) as Array<Omit<SightingRow, 'counts' | 'counted'> & { c: string | null; counted: number }>).map(({ c, counted, ...r }) => ({
+      ...r,
+      counted: counted === 1,
+      counts: c ? JSON.parse(c) : null,
+    }));
+  }
+
+  /** Organisations counted once each, by their latest word; everyone else counted apart. */
+  tally(eventId: number): EventTally {
+    const byOrg: Record<string, SightingVerdict> = {};
+    const unverified = zero();
+    for (const s of this.sightings(eventId)) {
+      if (s.counted && s.org) byOrg[s.org] = s.verdict;
+      else unverified[s.verdict]++;
+    }
+    const t = zero();
+    for (const v of Object.values(byOrg)) t[v]++;
+    return { ...t, byOrg, unverified };
+  }
+
+  hasFollowup(eventId: number, trigger: string): boolean {
+    return this.db.prepare('SELECT 1 FROM event_followups WHERE event_id = ? AND trigger = ?').get(eventId, trigger) !== undefined;
+  }
+
+  /** Claims a follow-up for this event and trigger; false when one was made already. */
+  claimFollowup(eventId: number, trigger: string): boolean {
+    return this.db.prepare('INSERT OR IGNORE INTO event_followups (event_id, trigger, at) VALUES (?, ?, ?)').run(eventId, trigger, new Date().toISOString()).changes > 0;
+  }
+
+  attachFollowup(eventId: number, trigger: string, draftId: number): void {
+    this.db.prepare('UPDATE event_followups SET draft_id = ? WHERE event_id = ? AND trigger = ?').run(draftId, eventId, trigger);
+  }
+}
+
+/** Runs of periodic jobs: the row is the claim, so two instances on one store never both run a period. */
+export class JobStore {
+  constructor(private readonly db: Db) {}
+
+  claim(job: string, period: string, instance: string): boolean {
+    return (
+      this.db.prepare('INSERT OR IGNORE INTO job_runs (job, period, instance, started_at) VALUES (?, ?, ?, ?)').run(job, period, instance, new Date().toISOString())
+        .changes > 0
+    );
+  }
+
+  release(job: string, period: string): void {
+    this.db.prepare('DELETE FROM job_runs WHERE job = ? AND period = ?').run(job, period);
+  }
+
+  done(job: string, period: string, draftId: number | null): void {
+    this.db.prepare('UPDATE job_runs SET draft_id = ? WHERE job = ? AND period = ?').run(draftId, job, period);
+  }
+
+  has(job: string, period: string): boolean {
+    return this.db.prepare('SELECT 1 FROM job_runs WHERE job = ? AND period = ?').get(job, period) !== undefined;
+  }
+}
