@@ -71,16 +71,31 @@ export function ownAddress(config: Config): string {
   return (a && 'address' in a ? a.address : config.identity.from).toLowerCase();
 }
 
-/** The thread already has our reply for every port this post names: one answer per thread. */
-function threadAnswered(post: Post, report: Report, p: Pipeline): boolean {
+/**
+ * Our reply already covers every port this post names: the thread it answers has it, or the open
+ * event for the port does. The list gets one answer per incident, not one per post; what changes
+ * later goes out as a follow-up.
+ */
+function alreadyAnswered(post: Post, report: Report, parents: EventRow[], p: Pipeline): boolean {
   const ancestors = [...new Set([...(post.inReplyTo ? [post.inReplyTo] : []), ...post.references])];
-  const ports = new Set(report.ports.map((x) => x.port));
   const covered = new Set<number>();
   for (const id of ancestors) {
     if (!p.store.drafts.hasFor(id, 'reply')) continue;
     for (const x of p.store.messages.report(id)?.ports ?? []) covered.add(x.port);
   }
-  return [...ports].every((x) => covered.has(x));
+  const at = post.date ?? new Date().toISOString();
+  for (const claim of report.ports) {
+    if (covered.has(claim.port)) continue;
+    const events = [
+      ...parents.filter((e) => e.port === claim.port),
+      ...(['tcp', 'udp'] as const)
+        .filter((proto) => claim.proto === null || claim.proto === proto)
+        .map((proto) => p.store.events.findOpen(proto, claim.port, at, p.config.events.windowHours))
+        .filter((e): e is EventRow => e !== null),
+    ];
+    if (events.some((e) => p.store.events.posts(e.id).some((x) => x.role === 'draft'))) covered.add(claim.port);
+  }
+  return report.ports.every((x) => covered.has(x.port));
 }
 
 function writeAtomically(dir: string, name: string, data: Buffer): string {
@@ -223,15 +238,15 @@ export async function processMessage(m: RawMessage, p: Pipeline, summary: RunSum
     });
     return finish('no-claims', []);
   }
-  if (threadAnswered(post, report, p)) {
+  const findings = correlate(report, store.counters, reportTime(report), config.correlate);
+  if (alreadyAnswered(post, report, parents, p)) {
     const changes = commit(() => {
-      store.messages.add(record('processed', 'thread already has our reply for these ports', report));
+      store.messages.add(record('processed', 'already answered: our reply covers these ports', report, findings));
       recordSightings();
-      return attachToEvents(post, report, null, role, store, config.events.windowHours).changes;
+      return attachToEvents(post, report, findings, role, store, config.events.windowHours).changes;
     });
     return finish(sightingRows.length ? 'sighting' : 'answered', changes);
   }
-  const findings = correlate(report, store.counters, reportTime(report), config.correlate);
   if (findings.every((f) => f.verdict === 'no-data')) {
     log.info({ messageId: post.messageId, ports: report.ports.map((x) => x.port) }, 'no sensor data for any reported port; no draft');
     const changes = commit(() => {

@@ -10,6 +10,7 @@ const DENY: RegExp[] = [
   /\bnothing\s+(?:unusual\s+|similar\s+|like that\s+)?(?:here|on our (?:side|end|sensors?|network))\b/i,
   /\bno\s+(?:sign|signs|increase|change|uptick|spike|rise|activity)\b/i,
   /\b(?:quiet|normal|flat|business as usual)\s+(?:here|on our)\b/i,
+  /\b(?:not|none|nothing)\s+(?:here|on our (?:side|end))\b/i,
   /観測されていません|観測していません|観測できていません|観測されませんでした|確認されていません|確認できていません|確認できません|確認されませんでした|見られません|見えていません|見当たりません|届いていません/,
   /(?:増加|変化|増え)(?:は|も)?(?:見られ|観測され|確認され|あり)(?:ません|ていません)/,
   /特に(?:変化|増加|異常)(?:は)?(?:ありません|なし|見られません)|平常(?:どおり|通り|の範囲)/,
@@ -22,7 +23,7 @@ const CONFIRM: RegExp[] = [
   /\b(?:seeing|see|saw|observed?)\s+(?:the\s+)?same\b/i,
   /\b(?:we|i)(?:'re| are| am)\s+seeing\s+(?:it|this|that|them|these|those)\b/i,
   /\b(?:likewise|similar(?:ly)?)\s+(?:here|on our)\b/i,
-  /(?:こちら|当方|弊社|弊方|当社|うち|私ども|我々)(?:で|のほう|側)?(?:でも|も)[^。\n]{0,30}?(?:観測|確認|検知|見えて|見られ|来て|届いて)/,
+  /(?:こちら|当方|弊社|弊方|当社|うち|私ども|我々)(?:で|のほう|側)?(?:でも|も)[^。\n]{0,30}?(?:観測|確認|検知|見えて|見られ|来て|届いて|増えて|増加|急増)/,
   /同様の(?:事象|傾向|通信|スキャン|アクセス|パケット)[^。\n]{0,10}?(?:を|が)(?:観測|確認|検知)/,
   /同じく(?:観測|確認)/,
 ];

@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import { validateConfig } from '../src/config/load.ts';
+import { createLogger } from '../src/log.ts';
+import { emptySummary, processMessage } from '../src/pipeline/process.ts';
+import { classifyReply } from '../src/sightings/classify.ts';
+import { creditReply } from '../src/sightings/credit.ts';
+import { ownText } from '../src/mail/reply-text.ts';
+import type { Store } from '../src/store/index.ts';
+import { post } from './helpers/post.ts';
+import { sensorLines, storeWith } from './helpers/sensor.ts';
+import { scratch } from './helpers/cli.ts';
+
+describe('what a reply says', () => {
+  const cases: Array<[string, string]> = [
+    ['We see this too, about 1,200 sources an hour.', 'confirm'],
+    ['Same here.', 'confirm'],
+    ["We're seeing it as well on our edge.", 'confirm'],
+    ['+1, started around 18:00 UTC for us', 'confirm'],
+    ['こちらでも観測しています。', 'confirm'],
+    ['弊社でも同様の事象を確認しています。', 'confirm'],
+    ['当方でも18時台から増えています。', 'confirm'],
+    ['Not seeing it here.', 'deny'],
+    ["We don't see any increase on 5000/tcp.", 'deny'],
+    ['Nothing unusual on our side.', 'deny'],
+    ['当方では観測されていません。', 'deny'],
+    ['弊社では特に変化はありません。', 'deny'],
+    ['What tool produces the one-per-/24 pattern?', 'question'],
+    ['送信元のリストを共有いただけますでしょうか。', 'question'],
+    ['Thanks for the heads-up.', 'other'],
+    ['', 'other'],
+  ];
+  for (const [text, want] of cases) {
+    it(`${JSON.stringify(text)} is ${want}`, () => expect(classifyReply(text)).toBe(want));
+  }
+
+  it('reads only the new text, never the quoted report', () => {
+    const reply = 'Thanks, noted.\n\nOn Fri, 20 Nov 2026 10:15:00 +0900\nSato <sato@abc-net.example> wrote:\n> We see this too on tcp/5000.\n> こちらでも観測しています。';
+    expect(ownText(reply)).toBe('Thanks, noted.');
+    expect(classifyReply(ownText(reply))).toBe('other');
+    const inline = 'Not here.\n> Same here, we see it too.';
+    expect(classifyReply(ownText(inline))).toBe('deny');
+  });
+});
+
+describe('who said it', () => {
+  const config = validateConfig({
+    members: [
+      { org: 'ISP-J', domains: ['isp-j.example'] },
+      { org: 'Uni', addresses: ['noc@uni.example'] },
+    ],
+    auth: { trustedServerId: 'mx.ours.example' },
+  });
+  const from = (address: string, authResults: string[] = []) => post('same here', { from: { address, name: '' }, authResults });
+
+  it('credits a member by address or by domain, subdomains included', () => {
+    expect(creditReply(from('alice@isp-j.example'), config).org).toBe('ISP-J');
+    expect(creditReply(from('bob@noc.isp-j.example'), config).org).toBe('ISP-J');
+    expect(creditReply(from('noc@uni.example'), config).org).toBe('Uni');
+    expect(creditReply(from('other@uni.example'), config)).toMatchObject({ org: null, counted: false });
+  });
+
+  it('believes DKIM only from our own server, and only the topmost such header', () => {
+    const pass = 'mx.ours.example; dkim=pass header.d=isp-j.example header.s=s1; spf=pass';
+    const fail = 'mx.ours.example; dkim=fail header.d=isp-j.example';
+    expect(creditReply(from('alice@isp-j.example', [pass]), config)).toMatchObject({ org: 'ISP-J', counted: true });
+    expect(creditReply(from('alice@isp-j.example', [fail]), config)).toMatchObject({ org: 'ISP-J', counted: false });
+    // A forger can add headers below ours, or claim another server's word: neither counts.
+    expect(creditReply(from('alice@isp-j.example', [fail, pass]), config).counted).toBe(false);
+    expect(creditReply(from('alice@isp-j.example', ['mx.forger.example; dkim=pass header.d=isp-j.example', fail]), config).counted).toBe(false);
+    // A pass for some other domain says nothing about the From.
+    expect(creditReply(from('alice@isp-j.example', ['mx.ours.example; dkim=pass header.d=evil.example']), config).counted).toBe(false);
+  });
+});
+
+describe('sightings in the pipeline', () => {
+  const config = validateConfig({
+    lists: [{ name: 'nsp', listId: 'nsp.example.net', address: 'nsp@example.net' }],
+    members: ['a', 'b', 'c', 'd'].map((x) => ({ org: `ORG-${x.toUpperCase()}`, domains: [`${x}.example`] })),
+    sightings: { followUpAfter: 3 },
+    draft: { outbox: scratch() },
+  });
+  const log = createLogger('silent');
+  const raw = (h: Record<string, string>, body: string) =>
+    Buffer.from(`${Object.entries({ 'List-Id': '<nsp.example.net>', Date: 'Fri, 20 Nov 2026 11:00:00 +0900', ...h }).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${body}`);
+  const report = raw({ From: 'x@reporter.example', Subject: '[nsp] tcp/5000 scans', 'Message-ID': '<r1@reporter.example>', Date: 'Fri, 20 Nov 2026 10:15:00 +0900' }, 'Sharp rise of tcp/5000 SYN scans. Anyone else?');
+  const reply = (n: number, from: string, body: string, threaded = true) =>
+    raw(
+      {
+        From: from,
+        Subject: 'Re: [nsp] tcp/5000 scans',
+        'Message-ID': `<s${n}@${from.split('@')[1]}>`,
+        ...(threaded ? { 'In-Reply-To': '<r1@reporter.example>', References: '<r1@reporter.example>' } : {}),
+      },
+      `${body}\n\nOn Fri, x wrote:\n> Sharp rise of tcp/5000 SYN scans. Anyone else? We see this too.`,
+    );
+
+  async function run(store: Store, ...messages: Buffer[]) {
+    const summary = emptySummary();
+    for (const m of messages) await processMessage({ origin: 'test', raw: m }, { config, store, log, actor: 'kansoku' }, summary);
+    return summary;
+  }
+
+  it('links replies to the report\'s event, threaded or by subject, and tallies them by organisation', async () => {
+    const store = await storeWith(sensorLines({ start: '2026-11-15T00:00:00Z', hours: 130, port: 5000, perHour: (h) => (h < 110 ? 3 : 50) }));
+    await run(
+      store,
+      report,
+      reply(1, 'alice@a.example', 'We see this too, 3,400 distinct sources.'),
+      reply(2, 'bob@b.example', '当方では観測されていません。', false),
+      reply(3, 'eve@unknown.example', 'Same here!'),
+      reply(4, 'carol@c.example', 'Is this Mirai?'),
+    );
+    const [e] = store.events.list();
+    expect(store.events.list()).toHaveLength(1);
+    const t = store.events.tally(e!.id);
+    expect(t).toMatchObject({ confirm: 1, deny: 1, question: 1, other: 0, byOrg: { 'ORG-A': 'confirm', 'ORG-B': 'deny', 'ORG-C': 'question' } });
+    expect(t.unverified.confirm).toBe(1);
+    const alice = store.events.sightings(e!.id).find((s) => s.org === 'ORG-A')!;
+    expect(alice.counts).toEqual({ sources: 3400 });
+    // No second reply draft for the thread.
+    expect(store.drafts.list().filter((d) => d.kind === 'reply')).toHaveLength(1);
+  });
+
+  it('counts the same reply once, however often it arrives', async () => {
+    const store = await storeWith(sensorLines({ start: '2026-11-15T00:00:00Z', hours: 130, port: 5000, perHour: (h) => (h < 110 ? 3 : 50) }));
+    const r = reply(1, 'alice@a.example', 'Same here.');
+    await run(store, report, r, r, r);
+    expect(store.events.tally(store.events.list()[0]!.id).confirm).toBe(1);
+    expect(store.events.sightings(store.events.list()[0]!.id)).toHaveLength(1);
+  });
+
+  it('drafts one follow-up in the thread once three organisations confirm', async () => {
+    const store = await storeWith(sensorLines({ start: '2026-11-15T00:00:00Z', hours: 130, port: 5000, perHour: (h) => (h < 110 ? 3 : 50) }));
+    await run(store, report, reply(1, 'alice@a.example', 'Same here, 1,200 sources/hour.'), reply(2, 'bob@b.example', 'こちらでも観測しています。'));
+    expect(store.drafts.list().filter((d) => d.kind === 'followup')).toHaveLength(0);
+    await run(store, reply(3, 'carol@c.example', 'We see it too.'), reply(4, 'dave@d.example', '+1'));
+    const followups = store.drafts.list().filter((d) => d.kind === 'followup');
+    expect(followups).toHaveLength(1);
+    const f = followups[0]!;
+    expect(f.subject).toBe('[TLP:AMBER] Re: [nsp] tcp/5000 scans');
+    expect(f.text).toContain('3組織から同様の事象を観測しているとの返信がありました。');
+    expect(f.text).toContain('同様の事象を観測：3組織（ORG-A、ORG-B、ORG-C）');
+    expect(f.text).toContain('ORG-A：送信元 2,000'.replace('2,000', '1,200'));
+    expect(f.text).toContain('3 member organisations have confirmed seeing this.');
+    expect(f.eml.toString('latin1')).toMatch(/^In-Reply-To: <r1@reporter\.example>/m);
+  });
+
+  it('names no organisation in a follow-up to a list that prefers anonymity', async () => {
+    const anon = validateConfig({ ...config, lists: [{ name: 'nsp', listId: 'nsp.example.net', address: 'nsp@example.net', anonymous: true }], sightings: { followUpAfter: 2 } });
+    const store = await storeWith(sensorLines({ start: '2026-11-15T00:00:00Z', hours: 130, port: 5000, perHour: (h) => (h < 110 ? 3 : 50) }));
+    const summary = emptySummary();
+    for (const m of [report, reply(1, 'alice@a.example', 'Same here.'), reply(2, 'bob@b.example', 'Same here.')]) {
+      await processMessage({ origin: 'test', raw: m }, { config: anon, store, log, actor: 'kansoku' }, summary);
+    }
+    const f = store.drafts.list().find((d) => d.kind === 'followup')!;
+    expect(f.text).toContain('同様の事象を観測：2組織');
+    expect(f.text).not.toContain('ORG-A');
+  });
+
+  it('drafts a follow-up when our own counters change verdict on a later report', async () => {
+    const store = await storeWith(sensorLines({ start: '2026-11-15T00:00:00Z', hours: 140, port: 5000, perHour: (h) => (h < 120 ? 3 : 50) }));
+    // First report before the rise (normal), second after it (elevated), same event.
+    const early = raw({ From: 'x@reporter.example', Subject: '[nsp] tcp/5000 probes', 'Message-ID': '<early@reporter.example>', Date: 'Thu, 19 Nov 2026 20:00:00 +0900' }, 'tcp/5000 probes, a few.');
+    const later = raw({ From: 'y@other.example', Subject: '[nsp] tcp/5000 is up now', 'Message-ID': '<later@other.example>', Date: 'Fri, 20 Nov 2026 21:30:00 +0900' }, 'tcp/5000 sharply up now.');
+    await run(store, early, later);
+    expect(store.events.list()).toHaveLength(1);
+    const f = store.drafts.list().filter((d) => d.kind === 'followup');
+    expect(f).toHaveLength(1);
+    expect(f[0]!.text).toContain('「平常範囲内」から「増加を確認」に変わりました');
+  });
+});
