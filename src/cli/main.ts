@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
@@ -11,6 +12,8 @@ import { parsePost } from '../mail/parse.ts';
 import { detectSourceType, openSource, type MessageSource } from '../mail/sources.ts';
 import type { DraftStatus, Report } from '../model.ts';
 import { dispatchOnce, imapCatchUp, runDaemon } from '../pipeline/daemon.ts';
+import { buildDigest, digestDraft } from '../pipeline/digest.ts';
+import { parseWeek, previousWeek, weekOf } from '../digest/week.ts';
 import { processSources, type RunSummary } from '../pipeline/process.ts';
 import { Store } from '../store/index.ts';
 import { printDispatch, printDraft, printDrafts, printEvent, printEvents, printFindings, printImport, printReport, printSummary } from './print.ts';
@@ -269,6 +272,32 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
         const detail = { ...eventSummary(store, n), posts: store.events.posts(n).map((p) => ({ ...p, subject: store.messages.subject(p.messageId) })) };
         if (opts.json) print(JSON.stringify(detail, null, 2));
         else printEvent(print, detail);
+      });
+    });
+
+  program
+    .command('digest')
+    .description('render the weekly digest of any week; it goes to review like any draft (unless send.autoSend allows digests)')
+    .option('--week <week>', 'ISO week such as 2026-W47 (default: the last full week)')
+    .option('--dry-run', 'print the digest and write its charts, but store nothing')
+    .option('--out <dir>', 'with --dry-run: where to write the .eml and the charts', '.')
+    .action(async (opts: { week?: string; dryRun?: boolean; out: string }, cmd: Command) => {
+      const ctx = context(cmd, print);
+      const c = ctx.loaded.config;
+      await withStore(ctx, async (store) => {
+        const p = { config: c, store, log: ctx.log, actor: 'kansoku' };
+        const week = opts.week ? parseWeek(opts.week, c.digest.timezone) : previousWeek(weekOf(new Date(), c.digest.timezone));
+        if (opts.dryRun) {
+          const d = await buildDigest(p, week);
+          mkdirSync(opts.out, { recursive: true });
+          writeFileSync(resolve(opts.out, `digest-${week.id}.eml`), d.eml);
+          for (const ch of d.charts) writeFileSync(resolve(opts.out, `digest-${week.id}-${ch.name}`), ch.png);
+          print(`Subject: ${d.draft.subject}\n\n${d.draft.text}`);
+          print(`(dry run: nothing stored; message and ${d.charts.length} charts written to ${opts.out})`);
+          return;
+        }
+        const r = await digestDraft(p, week);
+        print(r.created ? `digest ${week.id}: draft #${r.id}` : `digest ${week.id}: already drafted as #${r.id}`);
       });
     });
 

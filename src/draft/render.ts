@@ -13,11 +13,12 @@ import { portLabel, replyView } from './view.ts';
 
 const templates = new Map<string, Handlebars.TemplateDelegate>();
 
-/** Renders templates/NAME.hbs. Templates are plain text: nothing is HTML-escaped. */
+/** Renders templates/NAME.hbs. Text templates are not escaped; templates named *.html are. */
 export function renderTemplate(name: string, view: object): string {
   let t = templates.get(name);
   if (!t) {
-    t = Handlebars.compile(readFileSync(resolve(packageRoot, 'templates', `${name}.hbs`), 'utf8'), { noEscape: true, strict: false });
+    const source = readFileSync(resolve(packageRoot, 'templates', `${name}.hbs`), 'utf8');
+    t = Handlebars.compile(source, { noEscape: !name.endsWith('.html'), strict: false });
     templates.set(name, t);
   }
   return t(view);

@@ -6,6 +6,7 @@ import { Dispatcher, type DispatchResult } from '../mail/send.ts';
 import { syntheticMessageId } from '../mail/parse.ts';
 import type { RawMessage } from '../mail/sources.ts';
 import type { Store } from '../store/index.ts';
+import { DigestScheduler } from './digest.ts';
 import { emptySummary, processMessage, type Pipeline, type RunSummary } from './process.ts';
 
 /** One message at a time through the pipeline, whichever mailbox it came from. */
@@ -98,6 +99,11 @@ export async function runDaemon(p: Pipeline, onReady: (folders: string[]) => voi
   };
   // Approvals made from the CLI or by mail are picked up within two seconds.
   const outboxJob = cron.schedule('*/2 * * * * *', () => void dispatch(), { noOverlap: true, name: 'outbox' });
+  const digest = new DigestScheduler(p);
+  const digestTick = () => digest.tick().catch(() => undefined);
+  const digestJob = cron.schedule(p.config.digest.schedule, digestTick, { timezone: p.config.digest.timezone, noOverlap: true, name: 'digest' });
+  // A digest missed while the bot was down is due now.
+  const catchUp = digestTick();
 
   const stopped = new Promise<void>((resolve) => {
     const stop = (signal: string) => {
@@ -113,6 +119,8 @@ export async function runDaemon(p: Pipeline, onReady: (folders: string[]) => voi
   await stopped;
 
   await outboxJob.stop();
+  await digestJob.stop();
+  await catchUp;
   await Promise.all(watchers.map((w) => w.stop()));
   await serial.idle();
   await dispatching;

@@ -104,6 +104,13 @@ export class CounterStore implements CounterReader {
     return addrs.filter((a) => q.get(proto, port, from, to, a) !== undefined);
   }
 
+  /** Events per (proto, port) over the hours [from, to]. */
+  totals(from: number, to: number): Array<{ proto: Proto; port: number; events: number }> {
+    return this.db
+      .prepare('SELECT proto, port, SUM(events) AS events FROM counter_hours WHERE hour BETWEEN ? AND ? GROUP BY proto, port')
+      .all(from, to) as Array<{ proto: Proto; port: number; events: number }>;
+  }
+
   summary(): { hours: number; firstHour: number | null; lastHour: number | null; buckets: number; imports: number } {
     const s = this.db.prepare('SELECT COUNT(*) AS hours, MIN(hour) AS firstHour, MAX(hour) AS lastHour FROM sensor_hours').get() as {
       hours: number;

@@ -173,11 +173,23 @@ export class EventStore {
 export class JobStore {
   constructor(private readonly db: Db) {}
 
-  claim(job: string, period: string, instance: string): boolean {
-    return (
-      this.db.prepare('INSERT OR IGNORE INTO job_runs (job, period, instance, started_at) VALUES (?, ?, ?, ?)').run(job, period, instance, new Date().toISOString())
-        .changes > 0
-    );
+  /**
+   * Claims a period for this instance. A claim that never finished (its instance died mid-run)
+   * may be taken over after `staleMs`.
+   */
+  claim(job: string, period: string, instance: string, staleMs = 3_600_000): boolean {
+    const now = new Date();
+    return this.db.transaction(() => {
+      if (this.db.prepare('INSERT OR IGNORE INTO job_runs (job, period, instance, started_at) VALUES (?, ?, ?, ?)').run(job, period, instance, now.toISOString()).changes > 0) {
+        return true;
+      }
+      const stale = new Date(now.getTime() - staleMs).toISOString();
+      return (
+        this.db
+          .prepare('UPDATE job_runs SET instance = ?, started_at = ? WHERE job = ? AND period = ? AND draft_id IS NULL AND started_at < ?')
+          .run(instance, now.toISOString(), job, period, stale).changes > 0
+      );
+    })();
   }
 
   release(job: string, period: string): void {

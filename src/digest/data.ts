@@ -1,0 +1,124 @@
+import type { Config } from '../config/schema.ts';
+import { movingBand } from '../correlate/baseline.ts';
+import { HOUR_MS, hourIso } from '../counters/ingest.ts';
+import type { Proto, Verdict } from '../model.ts';
+import type { Store } from '../store/index.ts';
+import { previousWeek, type Week } from './week.ts';
+
+export interface DigestEvent {
+  id: number;
+  proto: Proto;
+  port: number;
+  firstSeen: string;
+  peak: { hour: string; events: number } | null;
+  verdict: Verdict | null;
+  confirmations: number;
+  denials: number;
+}
+
+export interface PortChange {
+  proto: Proto;
+  port: number;
+  thisWeek: number;
+  lastWeek: number;
+  /** Events per hour of sensor data: weeks with gaps compare fairly. */
+  thisRate: number;
+  lastRate: number;
+}
+
+export interface ChartPoint {
+  hour: string;
+  events: number | null;
+  mean: number | null;
+  upper: number | null;
+  lower: number | null;
+}
+
+export interface DigestData {
+  week: Week;
+  events: DigestEvent[];
+  changes: PortChange[];
+  /** Runs of hours without any sensor data: [first hour, last hour]. */
+  gaps: Array<{ from: string; to: string; hours: number }>;
+  hoursWithData: number;
+  hoursInWeek: number;
+  charts: Array<{ proto: Proto; port: number; points: ChartPoint[] }>;
+}
+
+/** A port counts as changed only with this many events in the two weeks together... */
+const MIN_VOLUME = 20;
+/** ...and with its hourly rate up or down by half or more. */
+const MIN_CHANGE = Math.log(1.5);
+
+/**
+ * Everything the weekly digest says, read from the store: the week's events, the ports whose
+ * activity moved most against the week before, the sensor's gaps, and hourly series for charts.
+ */
+export function digestData(store: Store, week: Week, config: Config): DigestData {
+  const first = Math.floor(week.start.getTime() / HOUR_MS);
+  const last = Math.floor(week.end.getTime() / HOUR_MS) - 1;
+  const prev = previousWeek(week);
+  const prevFirst = Math.floor(prev.start.getTime() / HOUR_MS);
+
+  const events = store.events.activeBetween(week.start.toISOString(), week.end.toISOString()).map((e) => {
+    let peak: DigestEvent['peak'] = null;
+    for (const p of store.counters.series(e.proto, e.port, first, last)) if (!peak || p.events > peak.events) peak = { hour: hourIso(p.hour), events: p.events };
+    const t = store.events.tally(e.id);
+    return { id: e.id, proto: e.proto, port: e.port, firstSeen: e.firstSeen, peak, verdict: e.lastVerdict, confirmations: t.confirm, denials: t.deny };
+  });
+
+  const now = new Map(store.counters.totals(first, last).map((r) => [`${r.proto}/${r.port}`, r]));
+  const before = new Map(store.counters.totals(prevFirst, first - 1).map((r) => [`${r.proto}/${r.port}`, r]));
+  const hoursNow = Math.max(1, store.counters.coveredHours(first, last).length);
+  const hoursBefore = Math.max(1, store.counters.coveredHours(prevFirst, first - 1).length);
+  // One event on each side keeps a port that was silent last week from an infinite ratio.
+  const change = (c: PortChange) => Math.abs(Math.log((c.thisWeek + 1) / hoursNow / ((c.lastWeek + 1) / hoursBefore)));
+  const changes = [...new Set([...now.keys(), ...before.keys()])]
+    .map((k) => {
+      const [proto, port] = k.split('/') as [Proto, string];
+      const thisWeek = now.get(k)?.events ?? 0;
+      const lastWeek = before.get(k)?.events ?? 0;
+      return { proto, port: Number(port), thisWeek, lastWeek, thisRate: thisWeek / hoursNow, lastRate: lastWeek / hoursBefore };
+    })
+    .filter((c) => c.thisWeek + c.lastWeek >= MIN_VOLUME && change(c) >= MIN_CHANGE)
+    .sort((a, b) => change(b) - change(a) || a.port - b.port)
+    .slice(0, 5);
+
+  const covered = new Set(store.counters.coveredHours(first - config.correlate.baselineHours, last));
+  const gaps: DigestData['gaps'] = [];
+  for (let h = first; h <= last; h++) {
+    if (covered.has(h)) continue;
+    const g = gaps.at(-1);
+    if (g && Date.parse(g.to) === (h - 1) * HOUR_MS) {
+      g.to = hourIso(h);
+      g.hours++;
+    } else gaps.push({ from: hourIso(h), to: hourIso(h), hours: 1 });
+  }
+
+  const chartPorts: Array<{ proto: Proto; port: number }> = [];
+  for (const p of [...events, ...changes]) {
+    if (chartPorts.length >= config.digest.charts) break;
+    if (!chartPorts.some((c) => c.proto === p.proto && c.port === p.port)) chartPorts.push({ proto: p.proto, port: p.port });
+  }
+  const charts = chartPorts.map(({ proto, port }) => {
+    const series = new Map(store.counters.series(proto, port, first - config.correlate.baselineHours, last).map((p) => [p.hour, p.events]));
+    const value = (h: number) => (covered.has(h) ? (series.get(h) ?? 0) : undefined);
+    const points: ChartPoint[] = [];
+    for (let h = first; h <= last; h++) {
+      const band = movingBand(value, h, config.correlate.baselineHours, config.correlate.sigma, config.correlate.minBaselineHours);
+      points.push({ hour: hourIso(h), events: value(h) ?? null, mean: band?.mean ?? null, upper: band?.upper ?? null, lower: band?.lower ?? null });
+    }
+    return { proto, port, points };
+  });
+
+  const hoursInWeek = last - first + 1;
+  return {
+    week,
+    events,
+    changes,
+    gaps,
+    hoursWithData: hoursInWeek - gaps.reduce((a, g) => a + g.hours, 0),
+    hoursInWeek,
+    charts,
+  };
+}

@@ -1,0 +1,137 @@
+import { DateTime } from 'luxon';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import type { Config } from '../config/schema.ts';
+import { num, ratioText } from '../draft/format.ts';
+import { jisSafe } from '../draft/iso2022jp.ts';
+import { Redactor } from '../draft/redact.ts';
+import { draftMessageId, renderTemplate } from '../draft/render.ts';
+import { portLabel, TLP_EN, TLP_JA, VERDICT_EN, VERDICT_JA } from '../draft/view.ts';
+import { strictest } from '../extract/tlp.ts';
+import type { DraftMessage, Tlp } from '../model.ts';
+import { weekChart } from './chart.ts';
+import type { DigestData } from './data.ts';
+
+export interface Digest {
+  draft: DraftMessage;
+  eml: Buffer;
+  charts: Array<{ name: string; png: Buffer }>;
+}
+
+const WEEK_JA = ['月', '火', '水', '木', '金', '土', '日'];
+
+function ja(iso: string, zone: string, withHour = true): string {
+  const d = DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone);
+  return `${d.month}月${d.day}日（${WEEK_JA[d.weekday - 1]}）${withHour ? ` ${d.hour}時台` : ''}`;
+}
+
+function en(iso: string, zone: string): string {
+  const u = DateTime.fromISO(iso, { zone: 'utc' });
+  return `${u.setLocale('en').toFormat('ccc d LLL HH:00')} UTC (${u.setZone(zone).toFormat('HH:00')} ${zone === 'Asia/Tokyo' ? 'JST' : u.setZone(zone).offsetNameShort})`;
+}
+
+function sameDay(a: string, b: string, zone: string): boolean {
+  return DateTime.fromISO(a, { zone: 'utc' }).setZone(zone).hasSame(DateTime.fromISO(b, { zone: 'utc' }).setZone(zone), 'day');
+}
+
+/**
+ * The weekly digest as one message: a plain-text part (Japanese, then English) for members who
+ * read mail as text, and an HTML part with the same text and the week's charts inline.
+ */
+export async function renderDigest(data: DigestData, config: Config, reportTlps: Array<Tlp | null>): Promise<Digest> {
+  const zone = data.week.zone;
+  const list = config.lists[0] ?? null;
+  const tlp: Tlp = strictest([...reportTlps, list?.defaultTlp ?? 'AMBER', config.operator.tlp])!;
+  const start = DateTime.fromJSDate(data.week.start, { zone });
+  const endDay = DateTime.fromJSDate(data.week.end, { zone }).minus({ days: 1 });
+  const [year, week] = data.week.id.split('-W');
+  const view = {
+    listName: list?.name ?? null,
+    nameJa: config.identity.nameJa,
+    nameEn: config.identity.nameEn,
+    tlpJa: TLP_JA[tlp],
+    tlpEn: TLP_EN[tlp],
+    weekJa: `${year}年第${Number(week)}週（${start.month}月${start.day}日〜${endDay.month}月${endDay.day}日）`,
+    weekEn: `${data.week.id}, ${start.setLocale('en').toFormat('d LLL')} to ${endDay.setLocale('en').toFormat('d LLL yyyy')}`,
+    events: data.events.map((e) => ({
+      label: portLabel(e.port, e.proto),
+      firstSeenJa: ja(e.firstSeen, zone),
+      firstSeenEn: en(e.firstSeen, zone),
+      peakJa: e.peak ? ja(e.peak.hour, zone) : null,
+      peakEn: e.peak ? en(e.peak.hour, zone) : null,
+      peakEvents: e.peak ? num(e.peak.events) : null,
+      verdictJa: e.verdict ? VERDICT_JA[e.verdict] : '判定なし',
+      verdictEn: e.verdict ? VERDICT_EN[e.verdict] : 'none',
+      confirmations: e.confirmations,
+      denials: e.denials,
+    })),
+    changes: data.changes.map((c) => ({
+      label: portLabel(c.port, c.proto),
+      thisWeek: num(c.thisWeek),
+      lastWeek: num(c.lastWeek),
+      thisRate: num(c.thisRate, 1),
+      lastRate: num(c.lastRate, 1),
+      ratio: c.lastRate > 0 ? ratioText(c.thisRate / c.lastRate) : null,
+    })),
+    gaps: data.gaps.map((g) => ({
+      fromJa: ja(g.from, zone),
+      toJa: sameDay(g.from, g.to, zone) ? `${DateTime.fromISO(g.to, { zone: 'utc' }).setZone(zone).hour}時台` : ja(g.to, zone),
+      fromEn: en(g.from, zone),
+      toEn: en(g.to, zone),
+      hours: g.hours,
+    })),
+    hoursInWeek: data.hoursInWeek,
+    hoursWithData: data.hoursWithData,
+    charts: data.charts,
+    chartsJa: data.charts.map((c) => portLabel(c.port, c.proto)).join('、'),
+    chartsEn: data.charts.map((c) => portLabel(c.port, c.proto)).join(', '),
+    baselineHours: config.correlate.baselineHours,
+    sigma: config.correlate.sigma,
+  };
+  const redactor = new Redactor(config.operator.networks);
+  const text = redactor
+    .redact(`${renderTemplate('digest.ja', view).trim()}\n\n${'-'.repeat(60)}\n\n${renderTemplate('digest.en', view).trim()}\n`)
+    .replace(/\n{3,}/g, '\n\n');
+  const subject = `[TLP:${tlp}] ${list ? `[${list.name}] ` : ''}週間観測まとめ / Weekly digest ${data.week.id}`;
+  const key = `digest:${data.week.id}`;
+  const messageId = draftMessageId(key, 'digest', config.identity.from);
+
+  const charts = await Promise.all(
+    data.charts.map(async (c) => {
+      const label = portLabel(c.port, c.proto);
+      const { png } = await weekChart(`${label}  ${data.week.id}`, c.points, `events/hour, ${config.correlate.baselineHours} h moving average, +/-${config.correlate.sigma} sigma band`);
+      return { name: `${c.proto}-${c.port}.png`, cid: `chart-${c.proto}-${c.port}-${data.week.id}@kansoku`, png, label };
+    }),
+  );
+  const html = renderTemplate('digest.html', {
+    subject,
+    text,
+    charts: charts.map((c) => ({ cid: c.cid, alt: `${c.label} hourly events`, caption: `${c.label}: 時間別件数 / hourly events (UTC)` })),
+  });
+  const draft: DraftMessage = {
+    kind: 'digest',
+    messageId,
+    from: config.identity.from,
+    to: list?.address ?? '',
+    subject,
+    inReplyTo: null,
+    references: [],
+    tlp,
+    text,
+    sourceMessageId: key,
+  };
+  const jp = config.send.charset === 'iso-2022-jp';
+  const eml = await new MailComposer({
+    from: draft.from,
+    to: draft.to,
+    subject,
+    messageId,
+    // Multipart mail goes out as UTF-8 even for ISO-2022-JP lists; the text survives either way.
+    text: jp ? jisSafe(text) : text,
+    html,
+    attachments: charts.map((c) => ({ filename: c.name, content: c.png, contentType: 'image/png', cid: c.cid })),
+    headers: { 'X-Kansoku-Draft': messageId.replace(/[<>]/g, ''), 'X-Kansoku-Kind': 'digest', 'X-Kansoku-TLP': tlp },
+  })
+    .compile()
+    .build();
+  return { draft, eml, charts: charts.map((c) => ({ name: c.name, png: c.png })) };
+}
