@@ -186,7 +186,7 @@ export class JobStore {
       const stale = new Date(now.getTime() - staleMs).toISOString();
       return (
         this.db
-          .prepare('UPDATE job_runs SET instance = ?, started_at = ? WHERE job = ? AND period = ? AND draft_id IS NULL AND started_at < ?')
+          .prepare('UPDATE job_runs SET instance = ?, started_at = ? WHERE job = ? AND period = ? AND draft_id IS NULL AND started_at <= ?')
           .run(instance, now.toISOString(), job, period, stale).changes > 0
       );
     })();

@@ -100,6 +100,8 @@ export function writeBotConfig(dir: string, w: World, o: BotConfigOptions = {}):
     },
     smtp: { host: '127.0.0.1', port: SMTP_PORT, security: 'none' },
     send: { echoWaitSeconds: 2 },
+    // The weekly digest has tests of its own; here it would add a draft to every count.
+    digest: { enabled: false },
     store: { sqlite: join(dir, 'kansoku.sqlite') },
     draft: { outbox: join(dir, 'outbox') },
     ...o.extra,
