@@ -41,6 +41,17 @@ describe('the embedded demo, as `npm start` runs it', () => {
     for (const m of mails) expect(m.to && 'text' in m.to ? m.to.text : '').toBe('nsp-sec-jp@example.net');
   });
 
+  it("counts the member's confirming reply as a sighting of the 5000/tcp event", () => {
+    const events = JSON.parse(kansoku(['events', '--json'], cwd).stdout);
+    expect(events.map((e: { proto: string; port: number }) => `${e.port}/${e.proto}`)).toEqual(['5000/tcp', '5060/udp', '6585/udp']);
+    expect(events[0]).toMatchObject({
+      firstSeen: '2026-11-20T01:15:00.000Z',
+      tally: { confirm: 1, deny: 0, question: 0, other: 0 },
+      sightings: [{ messageId: '<a1b2c3.tanaka@xyz-tsushin.example>', verdict: 'confirm', org: 'XYZ通信', counted: true }],
+    });
+    expect(kansoku(['event', '1'], cwd).stdout).toContain('XYZ通信: confirm');
+  });
+
   it('processes nothing twice when run again', () => {
     const again = kansoku(['run'], cwd);
     expect(again.code).toBe(0);
