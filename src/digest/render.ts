@@ -4,7 +4,7 @@ import type { Config } from '../config/schema.ts';
 import { num, ratioText } from '../draft/format.ts';
 import { jisSafe } from '../draft/iso2022jp.ts';
 import { Redactor } from '../draft/redact.ts';
-import { draftMessageId, renderTemplate } from '../draft/render.ts';
+import { bilingualText, draftMessageId, renderTemplate } from '../draft/render.ts';
 import { portLabel, TLP_EN, TLP_JA, VERDICT_EN, VERDICT_JA } from '../draft/view.ts';
 import { strictest } from '../extract/tlp.ts';
 import type { DraftMessage, Tlp } from '../model.ts';
@@ -87,10 +87,7 @@ export async function renderDigest(data: DigestData, config: Config, reportTlps:
     baselineHours: config.correlate.baselineHours,
     sigma: config.correlate.sigma,
   };
-  const redactor = new Redactor(config.operator.networks);
-  const text = redactor
-    .redact(`${renderTemplate('digest.ja', view).trim()}\n\n${'-'.repeat(60)}\n\n${renderTemplate('digest.en', view).trim()}\n`)
-    .replace(/\n{3,}/g, '\n\n');
+  const text = bilingualText('digest', view, new Redactor(config.operator.networks));
   const subject = `[TLP:${tlp}] ${list ? `[${list.name}] ` : ''}週間観測まとめ / Weekly digest ${data.week.id}`;
   const key = `digest:${data.week.id}`;
   const messageId = draftMessageId(key, 'digest', config.identity.from);

@@ -4,7 +4,7 @@ import type { DraftMessage, Finding, Tlp, Verdict } from '../model.ts';
 import type { EventRow, EventTally, SightingRow } from '../store/index.ts';
 import { num, ratioText } from './format.ts';
 import { Redactor } from './redact.ts';
-import { draftMessageId, renderTemplate } from './render.ts';
+import { bilingualText, draftMessageId } from './render.ts';
 import { portLabel, TLP_EN, TLP_JA, VERDICT_EN, VERDICT_JA } from './view.ts';
 
 export type FollowUpTrigger = { kind: 'confirmations' } | { kind: 'verdict'; from: Verdict; to: Verdict };
@@ -71,9 +71,7 @@ export function renderFollowUp(i: FollowUpInput): DraftMessage {
         }
       : null,
   };
-  const ja = renderTemplate('followup.ja', view).trim();
-  const en = renderTemplate('followup.en', view).trim();
-  const text = new Redactor(config.operator.networks).redact(`${ja}\n\n${'-'.repeat(60)}\n\n${en}\n`).replace(/\n{3,}/g, '\n\n');
+  const text = bilingualText('followup', view, new Redactor(config.operator.networks));
   const base = (event.subject ?? label).replace(/^\s*(re|aw|sv|返信)\s*[:：]\s*/i, '');
   let subject = `Re: ${base}`;
   if (!new RegExp(`\\b${event.port}\\b`).test(subject)) subject += ` (${label})`;

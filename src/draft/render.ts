@@ -24,6 +24,16 @@ export function renderTemplate(name: string, view: object): string {
   return t(view);
 }
 
+/**
+ * One body from the two templates NAME.ja and NAME.en: the Japanese part first, then the English,
+ * as the list's members write; our own networks replaced in all of it.
+ */
+export function bilingualText(name: string, view: object, redactor: Redactor): string {
+  const ja = renderTemplate(`${name}.ja`, view).trim();
+  const en = renderTemplate(`${name}.en`, view).trim();
+  return redactor.redact(`${ja}\n\n${'-'.repeat(60)}\n\n${en}\n`).replace(/\n{3,}/g, '\n\n');
+}
+
 /** Lists cut a thread's subject at "Re:" once; one more "Re:" is never added. */
 function replySubject(subject: string): string {
   const s = subject.trim() || '(no subject)';
@@ -76,9 +86,7 @@ export function renderReply({ post, report, findings, config }: ReplyInput): Dra
     lookbackHours: config.correlate.lookbackHours,
   });
   const redactor = new Redactor(config.operator.networks);
-  const ja = renderTemplate('reply.ja', view).trim();
-  const en = renderTemplate('reply.en', view).trim();
-  const text = redactor.redact(`${ja}\n\n${'-'.repeat(60)}\n\n${en}\n`).replace(/\n{3,}/g, '\n\n');
+  const text = bilingualText('reply', view, redactor);
 
   let subject = replySubject(post.subject);
   const ports = findings.map((f) => portLabel(f.port, f.proto));
