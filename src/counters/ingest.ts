@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { LogFormat } from '../extract/formats/registry.ts';
-import { parseRecord } from '../extract/loglines.ts';
+import { parseRecord, readHeader, type Headers } from '../extract/loglines.ts';
 import type { LogEvent } from '../model.ts';
 import type { HourBucket, HourlyBatch } from '../store/index.ts';
 
@@ -87,6 +87,7 @@ export async function ingestStream(input: Readable, opts: IngestOptions): Promis
   const time = { reference: opts.reference, zone: opts.zone };
   let hint: LogFormat | undefined;
   let lines = 0;
+  const headers: Headers = new Map();
   for await (const line of rl) {
     lines++;
     if (line.length === 0) continue;
@@ -94,7 +95,8 @@ export async function ingestStream(input: Readable, opts: IngestOptions): Promis
       rollup.skipped++;
       continue;
     }
-    const r = parseRecord(line, time, hint);
+    if ((line.charCodeAt(0) === 35 || hint === undefined || hint.header) && readHeader(line, headers)) continue;
+    const r = parseRecord(line, time, hint, headers);
     if (!r) {
       rollup.skipped++;
       continue;

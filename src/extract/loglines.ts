@@ -4,18 +4,43 @@ import { formats, type LogFormat, type TimeContext } from './formats/registry.ts
 /** A record a mailer wrapped is joined back from at most this many lines. */
 const MAX_RECORD_LINES = 8;
 
+/** Header lines seen so far in one text or file, by format: they shape the lines that follow. */
+export type Headers = Map<string, string[]>;
+
 /** Reads one piece of text with the first format that can; `hint` is tried first (a file keeps one format). */
-export function parseRecord(text: string, time: TimeContext, hint?: LogFormat): { event: LogEvent; format: LogFormat } | null {
+export function parseRecord(text: string, time: TimeContext, hint?: LogFormat, headers?: Headers): { event: LogEvent; format: LogFormat } | null {
   if (hint && hint.sniff(text)) {
-    const e = hint.parse(text, time);
-    if (e) return { event: e, format: hint };
+    const e = hint.parse(text, time, headers?.get(hint.id) ?? null);
+    if (e) return { event: markMasked(e), format: hint };
   }
   for (const f of formats) {
     if (f === hint || !f.sniff(text)) continue;
-    const e = f.parse(text, time);
-    if (e) return { event: e, format: f };
+    const e = f.parse(text, time, headers?.get(f.id) ?? null);
+    if (e) return { event: markMasked(e), format: f };
   }
   return null;
+}
+
+/** A header line of some header-driven format: remembered in `headers`, and not a record itself. */
+export function readHeader(line: string, headers: Headers): boolean {
+  for (const f of formats) {
+    const cols = f.header?.(line);
+    if (cols) {
+      headers.set(f.id, cols);
+      return true;
+    }
+  }
+  return false;
+}
+
+const REAL_ADDRESS = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]*)$/;
+
+/** Flags addresses that are anonymised or defanged, which are kept exactly as written. */
+function markMasked(e: LogEvent): LogEvent {
+  const masked: Array<'src' | 'dst'> = [];
+  if (e.src && !REAL_ADDRESS.test(e.src)) masked.push('src');
+  if (e.dst && !REAL_ADDRESS.test(e.dst)) masked.push('dst');
+  return masked.length ? { ...e, masked } : e;
 }
 
 const STARTS_WITH_TIME =
@@ -46,23 +71,30 @@ function sameRecord(a: LogEvent, b: LogEvent): boolean {
 export function findLogRecords(blocks: string[][], time: TimeContext, maxLineChars: number): { events: LogEvent[]; used: Set<string> } {
   const events: LogEvent[] = [];
   const used = new Set<string>();
+  const headers: Headers = new Map();
+  const parse = (t: string) => parseRecord(t, time, undefined, headers);
   for (const lines of blocks) {
     let i = 0;
     while (i < lines.length) {
       const first = lines[i]!;
+      if (first.length <= maxLineChars && readHeader(first, headers)) {
+        used.add(first);
+        i++;
+        continue;
+      }
       if (first.length > maxLineChars || !startsRecord(first)) {
         i++;
         continue;
       }
       let text = first;
-      let found = parseRecord(text, time);
+      let found = parse(text);
       let end = i;
       while (end + 1 < lines.length && end - i + 1 < MAX_RECORD_LINES) {
         const next = lines[end + 1]!;
         if (next.length > maxLineChars) break;
         if (found) {
           if (!continuation(next) || STARTS_WITH_TIME.test(next)) break;
-          const longer = parseRecord(`${text} ${next}`, time);
+          const longer = parse(`${text} ${next}`);
           if (!longer || !sameRecord(found.event, longer.event)) break;
           text = `${text} ${next}`;
           found = longer;
@@ -71,10 +103,10 @@ export function findLogRecords(blocks: string[][], time: TimeContext, maxLineCha
           // A wrap inside a token ("ID=1071" + "8 PROTO=...") is rarer than one at a space: try both.
           const spaced = `${text} ${next}`;
           const glued = `${text}${next}`;
-          found = parseRecord(spaced, time);
+          found = parse(spaced);
           text = spaced;
           if (!found) {
-            const g = parseRecord(glued, time);
+            const g = parse(glued);
             if (g) [found, text] = [g, glued];
           }
         }

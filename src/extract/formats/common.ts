@@ -11,13 +11,39 @@ export interface TimeContext {
 
 /**
  * A log format: one module in formats/, one line in the registry. `sniff` is a cheap test run on
- * every candidate; `parse` returns null for text it cannot read and never throws.
+ * every candidate; `parse` returns null for text it cannot read and never throws. Header-driven
+ * formats (Zeek #fields, W3C #Fields, CSV) also recognise their header line; `parse` then gets the
+ * columns it declared, or null, in which case the format's documented default order applies.
  */
 export interface LogFormat {
   id: string;
   description: string;
   sniff(text: string): boolean;
-  parse(text: string, time: TimeContext): LogEvent | null;
+  parse(text: string, time: TimeContext, columns?: string[] | null): LogEvent | null;
+  header?(line: string): string[] | null;
+}
+
+/** Unix time in seconds (with a fraction) as ISO 8601 UTC; null when it is not a number. */
+export function epochIso(s: string | undefined): string | null {
+  if (!s || !/^\d{9,11}(\.\d+)?$/.test(s)) return null;
+  return new Date(Math.round(Number(s) * 1000)).toISOString().replace(/\.000Z$/, 'Z');
+}
+
+/** TCP flags as a bitmask (AWS VPC tcp-flags, Zeek, nfdump): FIN 1, SYN 2, RST 4, PSH 8, ACK 16, URG 32. */
+export function flagsFromBitmask(n: number): string {
+  const set = new Set<string>();
+  [['F', 1], ['S', 2], ['R', 4], ['P', 8], ['A', 16], ['U', 32], ['E', 64], ['C', 128]].forEach(([c, b]) => {
+    if (n & (b as number)) set.add(c as string);
+  });
+  return ordered(set);
+}
+
+/** The index of each wanted column, by name. */
+export function columnIndex(columns: string[], ...names: string[]): Array<number | undefined> {
+  return names.map((n) => {
+    const i = columns.indexOf(n);
+    return i < 0 ? undefined : i;
+  });
 }
 
 const MONTHS: Record<string, number> = {

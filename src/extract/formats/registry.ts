@@ -1,15 +1,52 @@
 import type { LogFormat } from './common.ts';
+import { awsVpc } from './aws-vpc.ts';
 import { ciscoAsa } from './cisco-asa.ts';
+import { dshield } from './dshield.ts';
+import { eveJson } from './eve-json.ts';
+import { fastLog } from './fast-log.ts';
+import { fortigate } from './fortigate.ts';
 import { ims } from './ims.ts';
+import { juniperSrx } from './juniper-srx.ts';
 import { netfilter } from './netfilter.ts';
+import { netscreen } from './netscreen.ts';
+import { nfdump } from './nfdump.ts';
+import { paloalto } from './paloalto.ts';
 import { pf } from './pf.ts';
+import { pfsense } from './pfsense.ts';
+import { shadowserver } from './shadowserver.ts';
+import { ipchains, portsentry, scanlogd } from './small-tools.ts';
 import { tcpdump } from './tcpdump.ts';
+import { windowsFirewall } from './windows-firewall.ts';
+import { zeekConn } from './zeek-conn.ts';
 
 /**
  * Every log format kansoku reads. A new format is one module in this folder, its fixture lines
- * in fixtures/formats/<id>/, and one entry here; order matters only where two formats could read
- * the same line (pf lines are also tcpdump lines, so pf comes first).
+ * in fixtures/formats/<id>/, and one entry here. Order matters only where two formats could read
+ * the same line: the more specific first (pf lines are also tcpdump lines; NetScreen and FortiGate
+ * are key=value like others; eve.json before anything that might sniff its text).
  */
-export const formats = [ims, netfilter, ciscoAsa, pf, tcpdump] as const satisfies readonly LogFormat[];
+export const formats = [
+  ims,
+  netfilter,
+  ciscoAsa,
+  pfsense,
+  pf,
+  juniperSrx,
+  netscreen,
+  fortigate,
+  paloalto,
+  eveJson,
+  fastLog,
+  zeekConn,
+  windowsFirewall,
+  nfdump,
+  awsVpc,
+  dshield,
+  shadowserver,
+  ipchains,
+  portsentry,
+  scanlogd,
+  tcpdump,
+] as const satisfies readonly LogFormat[];
 
 export type { LogFormat, TimeContext } from './common.ts';

@@ -1,0 +1,33 @@
+import { event, port, protoOf, toIso, type LogFormat } from './common.ts';
+
+/** FortiGate key=value logs (traffic and UTM): date, time, tz, srcip, srcport, dstip, dstport, proto, action. */
+export const fortigate: LogFormat = {
+  id: 'fortigate',
+  description: 'FortiGate key=value logs',
+  sniff: (t) => t.includes('srcip=') && t.includes('dstip='),
+  parse(text, time) {
+    const kv = (k: string) => new RegExp(`(?:^|[\\s>])${k}=("[^"]*"|\\S+)`).exec(text)?.[1]?.replace(/^"|"$/g, '');
+    const src = kv('srcip');
+    const dst = kv('dstip');
+    if (!src || !dst) return null;
+    const proto = protoOf(kv('proto'));
+    const date = kv('date');
+    const clock = kv('time');
+    const d = date && /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+    const c = clock && /^(\d{2}):(\d{2}):(\d{2})$/.exec(clock);
+    const tz = kv('tz');
+    const offset = tz && /^[+-]\d{4}$/.test(tz) ? `${tz.slice(0, 3)}:${tz.slice(3)}` : null;
+    return event('fortigate', text, {
+      ts: d && c ? toIso({ year: +d[1]!, month: +d[2]!, day: +d[3]!, hour: +c[1]!, minute: +c[2]!, second: +c[3]!, fraction: '', offset }, time) : null,
+      tsText: date && clock ? `${date} ${clock}` : null,
+      src,
+      spt: proto === 'icmp' ? null : port(kv('srcport')),
+      dst,
+      dpt: proto === 'icmp' ? null : port(kv('dstport')),
+      proto,
+      flags: null,
+      flagsText: null,
+      action: kv('action') ?? null,
+    });
+  },
+};

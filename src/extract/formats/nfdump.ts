@@ -1,0 +1,29 @@
+import { event, flagsFromLetters, port, protoOf, toIso, type LogFormat } from './common.ts';
+
+const LINE =
+  /^\s*(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?\s+[\d.]+\s+([A-Za-z0-9]+)\s+(\S+?)[:.](\d{1,5})\s+->\s+(\S+?)[:.](\d{1,5})(?=\s|$)(?:\s+([.UAPRSFCE]{6,8})(?=\s|$))?/;
+
+/** nfdump text output (`-o line`, `-o long`): first seen, duration, proto, src:port -> dst:port, .... */
+export const nfdump: LogFormat = {
+  id: 'nfdump',
+  description: 'nfdump text output',
+  sniff: (t) => t.includes(' -> ') && /^\s*\d{4}-\d{2}-\d{2} /.test(t),
+  parse(text, time) {
+    const m = LINE.exec(text);
+    if (!m) return null;
+    const proto = protoOf(m[8]);
+    const ports = proto === 'tcp' || proto === 'udp';
+    return event('nfdump', text, {
+      ts: toIso({ year: +m[1]!, month: +m[2]!, day: +m[3]!, hour: +m[4]!, minute: +m[5]!, second: +m[6]!, fraction: m[7] ?? '', offset: null }, time),
+      tsText: `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}:${m[6]}${m[7] ? `.${m[7]}` : ''}`,
+      src: m[9]!,
+      spt: ports ? port(m[10]) : null,
+      dst: m[11]!,
+      dpt: ports ? port(m[12]) : null,
+      proto,
+      flags: m[13] ? flagsFromLetters(m[13].replace(/\./g, '')) : null,
+      flagsText: m[13] ?? null,
+      action: null,
+    });
+  },
+};

@@ -1,0 +1,78 @@
+import { event, leadingTimestamp, port, protoOf, toIso, type LogFormat } from './common.ts';
+
+/** PortSentry: `EPOCH - MM/DD/YYYY HH:MM:SS Host: name/addr Port: N TCP Blocked`. */
+export const portsentry: LogFormat = {
+  id: 'portsentry',
+  description: 'PortSentry',
+  sniff: (t) => t.includes('Host:') && t.includes('Port:'),
+  parse(text, time) {
+    const m = /(\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2}):(\d{2}) Host: (?:\S*\/)?(\S+) Port: (\d{1,5}) (TCP|UDP) (\w+)/.exec(text);
+    if (!m) return null;
+    return event('portsentry', text, {
+      ts: toIso({ year: +m[3]!, month: +m[1]!, day: +m[2]!, hour: +m[4]!, minute: +m[5]!, second: +m[6]!, fraction: '', offset: null }, time),
+      tsText: `${m[1]}/${m[2]}/${m[3]} ${m[4]}:${m[5]}:${m[6]}`,
+      src: m[7]!,
+      spt: null,
+      dst: null,
+      dpt: port(m[8]),
+      proto: protoOf(m[9]),
+      flags: null,
+      flagsText: null,
+      action: m[10]!,
+    });
+  },
+};
+
+/** ipchains (Linux 2.2): `Packet log: input REJECT eth0 PROTO=6 src:spt dst:dpt ... SYN (#8)`. */
+export const ipchains: LogFormat = {
+  id: 'ipchains',
+  description: 'Linux ipchains packet log',
+  sniff: (t) => t.includes('Packet log:'),
+  parse(text, time) {
+    const m = /Packet log:\s+\S+\s+(\S+)\s+\S+\s+PROTO=(\d+)\s+(\S+?):(\d{1,5})\s+(\S+?):(\d{1,5})/.exec(text);
+    if (!m) return null;
+    const proto = protoOf(m[2]);
+    const ts = leadingTimestamp(text, time);
+    const syn = proto === 'tcp' && /\sSYN\s/.test(text);
+    return event('ipchains', text, {
+      ts: ts?.ts ?? null,
+      tsText: ts?.tsText ?? null,
+      src: m[3]!,
+      spt: proto === 'icmp' ? null : port(m[4]),
+      dst: m[5]!,
+      dpt: proto === 'icmp' ? null : port(m[6]),
+      proto,
+      flags: proto === 'tcp' ? (syn ? 'S' : '') : null,
+      flagsText: syn ? 'SYN' : null,
+      action: m[1]!,
+    });
+  },
+};
+
+/** scanlogd: a scan summary, `SRC to DST ports 80, 81, ..., FLAGS, TOS 00, TTL 49 @time`. */
+export const scanlogd: LogFormat = {
+  id: 'scanlogd',
+  description: 'scanlogd scan summaries',
+  sniff: (t) => t.includes('scanlogd:'),
+  parse(text, time) {
+    const m = /scanlogd:\s+(\S+?)(?::\d+)?\s+to\s+(\S+?)\s+ports\s+(.+?),\s+([A-Za-z?]{8}),\s+TOS/.exec(text);
+    if (!m) return null;
+    const ts = leadingTimestamp(text, time);
+    const ports = m[3]!.split(/,\s*/).filter((x) => /^\d+$/.test(x));
+    return {
+      ...event('scanlogd', text, {
+        ts: ts?.ts ?? null,
+        tsText: ts?.tsText ?? null,
+        src: m[1]!,
+        spt: null,
+        dst: m[2]!,
+        dpt: ports.length === 1 ? port(ports[0]) : null,
+        proto: null,
+        flags: null,
+        flagsText: m[4]!,
+        action: null,
+      }),
+      dptText: m[3]!,
+    };
+  },
+};

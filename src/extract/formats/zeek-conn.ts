@@ -1,0 +1,47 @@
+import { columnIndex, epochIso, event, port, protoOf, type LogFormat } from './common.ts';
+
+/** conn.log's column order in current Zeek, used when the file's #fields header is not at hand. */
+const DEFAULT =
+  'ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto service duration orig_bytes resp_bytes conn_state local_orig local_resp missed_bytes history orig_pkts orig_ip_bytes resp_pkts resp_ip_bytes tunnel_parents'.split(' ');
+
+/** Zeek (Bro) conn.log, tab-separated, driven by its `#fields` header. `flags` is the history string. */
+export const zeekConn: LogFormat = {
+  id: 'zeek-conn',
+  description: 'Zeek conn.log (TSV)',
+  sniff: (t) => t.includes('\t') && /\tC[0-9A-Za-z]{8,24}\t/.test(t),
+  header: (line) => (/^#fields\t/.test(line) && line.includes('id.orig_h') ? line.split('\t').slice(1) : null),
+  parse(text, _time, columns) {
+    const cols = columns ?? DEFAULT;
+    const f = text.replace(/^\s+|[\r\n]+$/g, '').split('\t');
+    const [ts, oh, op, rh, rp, proto, history] = columnIndex(cols, 'ts', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'proto', 'history');
+    const get = (i: number | undefined) => (i === undefined || f[i] === '-' || f[i] === '(empty)' ? undefined : f[i]);
+    const src = get(oh);
+    const dst = get(rh);
+    if (!src || !dst) return null;
+    const p = protoOf(get(proto));
+    const tsText = get(ts) ?? null;
+    const hist = p === 'tcp' ? (get(history) ?? null) : null;
+    return event('zeek-conn', text, {
+      ts: epochIso(tsText ?? undefined),
+      tsText: tsText && /^\d/.test(tsText) ? tsText : null,
+      src,
+      spt: p === 'icmp' ? null : port(get(op)),
+      dst,
+      dpt: p === 'icmp' ? null : port(get(rp)),
+      proto: p,
+      // Zeek's history: upper case from the originator; S alone is a SYN without an answer.
+      flags: hist === null ? null : historyFlags(hist),
+      flagsText: get(history) ?? null,
+      action: null,
+    });
+  },
+};
+
+function historyFlags(h: string): string {
+  const set = new Set<string>();
+  if (/s/i.test(h)) set.add('S');
+  if (/[ah]/i.test(h)) set.add('A');
+  if (/f/i.test(h)) set.add('F');
+  if (/r/i.test(h)) set.add('R');
+  return ['F', 'S', 'R', 'A'].filter((c) => set.has(c)).join('');
+}
