@@ -25,6 +25,7 @@ describe('what a reply says', () => {
     ['当方では観測されていません。', 'deny'],
     ['弊社では特に変化はありません。', 'deny'],
     ['What tool produces the one-per-/24 pattern?', 'question'],
+    ['Can anyone confirm?', 'question'],
     ['送信元のリストを共有いただけますでしょうか。', 'question'],
     ['Thanks for the heads-up.', 'other'],
     ['', 'other'],

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import Handlebars from 'handlebars';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { packageRoot } from '../config/load.ts';
+import { addressDomain } from '../mail/address.ts';
 import type { Config } from '../config/schema.ts';
 import type { DraftMessage, Finding, Post, Report, Tlp } from '../model.ts';
 import { strictest } from '../extract/tlp.ts';
@@ -40,15 +41,10 @@ function replySubject(subject: string): string {
   return /^(re|aw|sv|返信)\s*[:：]/i.test(s) ? s : `Re: ${s}`;
 }
 
-function domainOf(address: string): string {
-  const m = /@([^>\s]+)>?\s*$/.exec(address);
-  return m ? m[1]!.toLowerCase() : 'kansoku.invalid';
-}
-
 /** A draft's Message-ID is stable: the same post always yields the same ID, so a resend is recognisable. */
 export function draftMessageId(sourceMessageId: string, kind: string, from: string): string {
   const key = createHash('sha256').update(`${kind}\n${sourceMessageId}`).digest('hex').slice(0, 24);
-  return `<kansoku.${kind}.${key}@${domainOf(from)}>`;
+  return `<kansoku.${kind}.${key}@${addressDomain(from)}>`;
 }
 
 export interface ReplyInput {

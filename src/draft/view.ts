@@ -193,7 +193,7 @@ export function replyView(i: ViewInput): ReplyView {
       reflection: i.report.scanTypes.includes('reflection'),
       bruteForce: i.report.scanTypes.includes('brute-force'),
       onePer24: i.report.targeting.includes('one-target-per-/24'),
-      logLines: i.report.logLines.slice(0, i.maxQuotedLines).map((l) => l.raw.replace(/\s*\n\s*/g, ' ')),
+      logLines: i.report.logLines.slice(0, i.maxQuotedLines).map((l) => l.raw.split('\n').map((x) => x.trim()).join(' ')),
       logLineCount: i.report.logLines.length,
     },
     sourcesSeen: [...new Set(i.findings.flatMap((f) => f.sourcesSeenLocally))],

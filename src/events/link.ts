@@ -11,7 +11,7 @@ export interface VerdictChange {
 export function threadSubject(subject: string): string {
   let s = subject;
   for (;;) {
-    const t = s.replace(/^\s*(?:(?:re|aw|sv|fwd?|返信|転送)\s*(?:\[\d+\])?\s*[:：]|\[[^\]]{1,40}\])\s*/i, '');
+    const t = s.trimStart().replace(/^(?:(?:re|aw|sv|fwd?|返信|転送)(?:\s*\[\d+\])?\s*[:：]|\[[^\]]{1,40}\])/i, '');
     if (t === s) break;
     s = t;
   }

@@ -1,14 +1,18 @@
 import type { CountKind, CountMention } from '../model.ts';
 
-const NUM = String.raw`(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k|K|M|thousand|million|万|千)?`;
-const APPROX_EN = String.raw`(about|approximately|approx\.?|around|roughly|nearly|almost|over|more than|some|~|≈)?\s*`;
-const ADJ = String.raw`(?:(?:unique|distinct|individual|different|separate|new|total)\s+)?`;
+/*
+ * Prose reaches these patterns with runs of whitespace collapsed to one space, so the patterns
+ * allow single spaces only: no two unbounded runs that could trade characters (ReDoS).
+ */
+const NUM = String.raw`(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?: ?(k|K|M|thousand|million|万|千)(?![A-Za-z]))?`;
+const APPROX_EN = String.raw`(?:(about|approximately|approx\.?|around|roughly|nearly|almost|over|more than|some|~|≈) ?)?`;
+const ADJ = String.raw`(?:(?:unique|distinct|individual|different|separate|new|total) )?`;
 const NOUN_EN: Array<[CountKind, string]> = [
-  ['targets', String.raw`(?:target(?:ed)?\s+(?:hosts|ips|addresses)|targets|destinations|destination\s+(?:ips|addresses|hosts)|victims)`],
-  ['sources', String.raw`(?:source\s+(?:ips|ip\s+addresses|addresses|hosts)|sources|hosts|ips|ip\s+addresses|addresses|attackers|scanners|bots|infected\s+hosts)`],
+  ['targets', String.raw`(?:target(?:ed)? (?:hosts|ips|addresses)|targets|destinations|destination (?:ips|addresses|hosts)|victims)`],
+  ['sources', String.raw`(?:source (?:ips|ip addresses|addresses|hosts)|sources|hosts|ips|ip addresses|addresses|attackers|scanners|bots|infected hosts)`],
   ['packets', String.raw`(?:packets|probes|events|attempts|connections|flows|hits)`],
 ];
-const RATE = String.raw`(\s*(?:/|per\s+|an?\s+|a\s+)(hour|hr|h|day|d)\b)?`;
+const RATE = String.raw`( ?(?:/|per |an? )(hour|hr|h|day|d)\b)?`;
 
 const NOUN_JA: Array<[CountKind, string]> = [
   ['targets', '(?:ターゲット|宛先(?:アドレス|ホスト)?|標的)'],
@@ -45,24 +49,36 @@ export function extractCounts(prose: string): CountMention[] {
     found.push([at, c]);
   };
   for (const [kind, noun] of NOUN_EN) {
-    const re = new RegExp(String.raw`(?<![\w.,/:-])${APPROX_EN}${NUM}\s+${ADJ}${noun}\b${RATE}`, 'gi');
+    const re = new RegExp(String.raw`(?<![\w.,/:-])${APPROX_EN}${NUM} ${ADJ}${noun}\b${RATE}`, 'gi');
     for (const m of prose.matchAll(re)) {
       push({ kind, value: value(m[2]!, m[3]), approx: !!m[1] || !!m[3], per: per(m[5]), text: m[0].trim() }, m.index! + m[0].length);
     }
-    const vague = new RegExp(String.raw`\b(?:${VAGUE_EN.source})\s+of\s+${ADJ}${noun}\b|\bnumber\s+of\s+${noun}\b[^.!?\n]{0,40}?\b(?:${VAGUE_EN.source})\b`, 'gi');
+    const vague = new RegExp(String.raw`\b(?:${VAGUE_EN.source}) of ${ADJ}${noun}\b`, 'gi');
     for (const m of prose.matchAll(vague)) push({ kind, value: null, approx: true, per: null, text: m[0].trim() }, m.index! + m[0].length);
+    // "the number of hosts ... appears to be in the thousands": the word within the same sentence.
+    for (const m of prose.matchAll(new RegExp(String.raw`\bnumber of ${noun}\b`, 'gi'))) {
+      const tail = prose.slice(m.index! + m[0].length, m.index! + m[0].length + 60).split(/[.!?\n]/)[0]!;
+      const w = VAGUE_EN.exec(tail);
+      if (w) push({ kind, value: null, approx: true, per: null, text: `${m[0]}${tail.slice(0, w.index + w[0].length)}`.trim() }, m.index! + m[0].length);
+    }
   }
   for (const [kind, noun] of NOUN_JA) {
-    const after = new RegExp(String.raw`(約|およそ|概ね|最大|推定)?\s*(?<![\d,./]|ポート|番)${NUM}\s*(?:件|個|台|もの|以上の|超の|の)?\s*(?:個別|ユニーク|異なる|別々の)?(?:の)?${noun}`, 'g');
+    const after = new RegExp(String.raw`(約|およそ|概ね|最大|推定)?(?<![\d,./]|ポート|番)${NUM} ?(?:件|個|台|もの|以上の|超の|の)?(?:個別|ユニーク|異なる|別々の)?(?:の)?${noun}`, 'g');
     for (const m of prose.matchAll(after)) {
       push({ kind, value: value(m[2]!, m[3]), approx: !!m[1] || !!m[3], per: null, text: m[0].trim() }, m.index!);
     }
-    const before = new RegExp(String.raw`${noun}(?:の)?(?:数|ユニーク数)(?:は|が|：|:)?\s*(約|およそ|概ね|最大)?\s*${NUM}`, 'g');
+    const before = new RegExp(String.raw`${noun}(?:の)?(?:数|ユニーク数)(?:は|が|：|:)? ?(約|およそ|概ね|最大)?${NUM}`, 'g');
     for (const m of prose.matchAll(before)) {
       push({ kind, value: value(m[2]!, m[3]), approx: !!m[1] || !!m[3], per: null, text: m[0].trim() }, m.index!);
     }
-    const vague = new RegExp(String.raw`${noun}[^。\n]{0,16}?${VAGUE_JA.source}|${VAGUE_JA.source}(?:件|個|台)?(?:の)?${noun}`, 'g');
+    const vague = new RegExp(String.raw`${VAGUE_JA.source}(?:件|個|台)?(?:の)?${noun}`, 'g');
     for (const m of prose.matchAll(vague)) push({ kind, value: null, approx: true, per: null, text: m[0].trim() }, m.index!);
+    // 「ホストの数は極端に多く数千に達している」: the word shortly after the noun, within the sentence.
+    for (const m of prose.matchAll(new RegExp(noun, 'g'))) {
+      const tail = prose.slice(m.index! + m[0].length, m.index! + m[0].length + 16).split(/[。\n]/)[0]!;
+      const w = VAGUE_JA.exec(tail);
+      if (w) push({ kind, value: null, approx: true, per: null, text: `${m[0]}${tail.slice(0, w.index + w[0].length)}` }, m.index!);
+    }
   }
   return found.sort((a, b) => a[0] - b[0]).map(([, c]) => c);
 }

@@ -1,4 +1,5 @@
 import type { LogEvent } from '../model.ts';
+import { isIpAddress } from './formats/common.ts';
 import { formats, type LogFormat, type TimeContext } from './formats/registry.ts';
 
 /** A record a mailer wrapped is joined back from at most this many lines. */
@@ -33,18 +34,17 @@ export function readHeader(line: string, headers: Headers): boolean {
   return false;
 }
 
-const REAL_ADDRESS = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]*)$/;
 
 /** Flags addresses that are anonymised or defanged, which are kept exactly as written. */
 function markMasked(e: LogEvent): LogEvent {
   const masked: Array<'src' | 'dst'> = [];
-  if (e.src && !REAL_ADDRESS.test(e.src)) masked.push('src');
-  if (e.dst && !REAL_ADDRESS.test(e.dst)) masked.push('dst');
+  if (e.src && !isIpAddress(e.src)) masked.push('src');
+  if (e.dst && !isIpAddress(e.dst)) masked.push('dst');
   return masked.length ? { ...e, masked } : e;
 }
 
 const STARTS_WITH_TIME =
-  /^\s*(?:<\d{1,3}>)?\s*(?:\d+\s+)?(?:[A-Z][a-z]{2}\s+\d{1,2}\s+(?:\d{4}\s+)?\d{2}:\d{2}:\d{2}|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\d{2}-\d{2}-\d{4}\s+\d{2}:\d{2}|\d{2}:\d{2}:\d{2}\.\d+\s)/;
+  /^\s*(?:<\d{1,3}>\s*)?(?:\d+\s+)?(?:[A-Z][a-z]{2}\s+\d{1,2}\s+(?:\d{4}\s+)?\d{2}:\d{2}:\d{2}|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\d{2}-\d{2}-\d{4}\s+\d{2}:\d{2}|\d{2}:\d{2}:\d{2}\.\d+\s)/;
 
 /** A line that begins a record: it starts with a timestamp or a format recognises it. */
 function startsRecord(line: string): boolean {

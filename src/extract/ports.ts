@@ -9,57 +9,62 @@ interface Hit {
 const P = String.raw`(tcp|udp)`;
 /** A port number that is not part of an address, a time, a version or a bigger number. */
 const N = String.raw`(\d{1,5})(?![\d.,:]\d|\d|番台)`;
-const BOTH = String.raw`(?:tcp\s*/\s*udp|udp\s*/\s*tcp|tcp\s*(?:and|or|&|・)\s*udp|udp\s*(?:and|or|&|・)\s*tcp)`;
+const BOTH = String.raw`(?:tcp ?/ ?udp|udp ?/ ?tcp|tcp (?:and|or|&) udp|udp (?:and|or|&) tcp|tcp・udp|udp・tcp)`;
 const PORT_WORD = String.raw`(?:ports?|ポート(?:番号)?)`;
-const NUM_LIST = String.raw`(\d{1,5}(?:\s*(?:,|、|and|or|&|および|及び|と)\s*\d{1,5})*)(?![\d.,:]\d|\d|番台)`;
+/** Between the words of a pattern, at most a little whitespace: unbounded runs invite backtracking. */
+const SEP = String.raw`(?:,|、|and|or|&|および|及び|と)`;
+const NUM_LIST = String.raw`(\d{1,5}(?: ?${SEP} ?\d{1,5})*)(?![\d.,:]\d|\d|番台)`;
 
 /** Patterns over prose; each names the protocol it implies or takes it from a group. */
 const PATTERNS: Array<{ re: RegExp; read: (m: RegExpExecArray) => Array<[string, Proto | null]> }> = [
   // "TCP/UDP port 137", "TCP/UDPポート137", "tcp and udp 53" -> one entry per protocol
   {
-    re: new RegExp(String.raw`\b${BOTH}\s*${PORT_WORD}?\s*[:：#]?\s*${NUM_LIST}`, 'gi'),
+    re: new RegExp(String.raw`\b${BOTH} ?(?:${PORT_WORD} ?)?(?:[:：#] ?)?${NUM_LIST}`, 'gi'),
     read: (m) => listOf(m[1]!).flatMap((n) => [[n, 'tcp'], [n, 'udp']] as Array<[string, Proto]>),
   },
   // "tcp/5000", "UDP/6585番ポート", "TCP:443", "tcp port 445", "UDPポート53"
   {
-    re: new RegExp(String.raw`\b${P}(?:\s*[/:]\s*|\s*${PORT_WORD}\s*[:：#]?\s*)${N}`, 'gi'),
+    re: new RegExp(String.raw`\b${P} ?(?:[/:] ?|${PORT_WORD} ?(?:[:：#] ?)?)${N}`, 'gi'),
     read: (m) => [[m[2]!, proto(m[1]!)]],
   },
   // "UDP 1900 (SSDP)", "TCP 445番ポート": a protocol then a number, unless the number counts something
   {
-    re: new RegExp(String.raw`\b${P}\s+${N}(?!\s*(?:packets?|hosts?|sources?|targets?|events?|connections?|flows?|probes?|sessions?|bytes?|件|個|台|パケット|ホスト))`, 'gi'),
+    re: new RegExp(String.raw`\b${P} ${N}(?! ?(?:packets?|hosts?|sources?|targets?|events?|connections?|flows?|probes?|sessions?|bytes?|件|個|台|パケット|ホスト))`, 'gi'),
     read: (m) => [[m[2]!, proto(m[1]!)]],
   },
   // "5000/tcp", "123/udp(NTP)", "8080tcp", "port 5060 UDP", "port 5060/udp", "ポート5060/UDP"
   {
-    re: new RegExp(String.raw`(?:\b${PORT_WORD}\s*)?(?<![\d.])(\d{1,5})(?:\s*/\s*|番?/|)${P}\b`, 'gi'),
+    re: new RegExp(String.raw`(?<![\d.])(\d{1,5})(?: ?/ ?|番?/|)${P}\b`, 'gi'),
     read: (m) => [[m[1]!, proto(m[2]!)]],
   },
   {
-    re: new RegExp(String.raw`\b${PORT_WORD}\s*${N}\s*[(（]?\s*${P}\b`, 'gi'),
+    re: new RegExp(String.raw`\b${PORT_WORD} ?${N} ?(?:[(（] ?)?${P}\b`, 'gi'),
     read: (m) => [[m[1]!, proto(m[2]!)]],
   },
   // "port 5000", "ports 139 and 445", "ポート137", "destination port 23"
   {
-    re: new RegExp(String.raw`${PORT_WORD}\s*(?:number\s*)?[:：#]?\s*${NUM_LIST}`, 'gi'),
+    re: new RegExp(String.raw`${PORT_WORD} ?(?:number ?)?(?:[:：#] ?)?${NUM_LIST}`, 'gi'),
     read: (m) => listOf(m[1]!).map((n) => [n, null] as [string, null]),
   },
   // "137番ポート", "445番"
   {
-    re: new RegExp(String.raw`(?<![\d.,/])(\d{1,5})\s*番(?!台)(?:ポート)?`, 'g'),
+    re: new RegExp(String.raw`(?<![\d.,/])(\d{1,5}) ?番(?!台)(?:ポート)?`, 'g'),
     read: (m) => [[m[1]!, null]],
   },
 ];
 
 /** A port named right after "source port" is the scanner's, not the one the report is about. */
-const SOURCE_PORT_BEFORE = /(?:(?:source|src|ソース|送信元|発信元)\s*(?:port|ポート)|ephemeral|エフェメラル)[\s\S]{0,10}$/i;
+const SOURCE_PORT_BEFORE = /(?:(?:source|src|ソース|送信元|発信元) ?(?:port|ポート)|ephemeral|エフェメラル)[\s\S]{0,10}$/i;
 
 function proto(s: string): Proto {
   return s.toLowerCase() as Proto;
 }
 
 function listOf(s: string): string[] {
-  return s.split(/\s*(?:,|、|and|or|&|および|及び|と)\s*/i).filter(Boolean);
+  return s
+    .split(/,|、|and|or|&|および|及び|と/i)
+    .map((x) => x.trim())
+    .filter(Boolean);
 }
 
 function prosePorts(text: string): Hit[] {

@@ -13,9 +13,9 @@ const QUOTE = /^[ \t]{0,3}((?:>[ \t]?)+)/;
 export function unquote(text: string): BodyLine[] {
   return text.split(/\r?\n|\r/).map((line) => {
     const m = QUOTE.exec(line);
-    if (!m) return { text: line.replace(/\s+$/, ''), depth: 0 };
+    if (!m) return { text: line.trimEnd(), depth: 0 };
     const depth = (m[1]!.match(/>/g) ?? []).length;
-    return { text: line.slice(m[0].length).replace(/\s+$/, ''), depth };
+    return { text: line.slice(m[0].length).trimEnd(), depth };
   });
 }
 

@@ -1,6 +1,7 @@
 import ipaddr from 'ipaddr.js';
 import type { LogEvent, Post, Report } from '../model.ts';
 import { countTotals, extractCounts } from './counts.ts';
+import { isIpAddress } from './formats/common.ts';
 import type { TimeContext } from './formats/registry.ts';
 import { findLogRecords } from './loglines.ts';
 import { extractPorts } from './ports.ts';
@@ -25,14 +26,15 @@ export function extractReport(post: Post, opts: ExtractOptions): Report {
   const texts = [post.text, ...post.attachments.map((a) => a.text)].map((t) => t.slice(0, opts.maxScanChars));
 
   const events: LogEvent[] = [];
-  const prose: string[] = [post.subject];
+  const prose: string[] = [post.subject.replace(/[ \t\u3000]+/g, ' ')];
   for (const t of texts) {
     const bl = blocks(unquote(cutFooter(t)));
     const found = findLogRecords(bl, time, opts.maxLineChars);
     events.push(...found.events);
     for (const b of bl) {
       const rest = b.filter((l) => !found.used.has(l) && l.length <= opts.maxLineChars);
-      if (rest.length) prose.push(joinProse(rest));
+      // One space for every run of blanks: the claim patterns allow single spaces only (ReDoS).
+      if (rest.length) prose.push(joinProse(rest).replace(/[ \t\u3000]+/g, ' '));
     }
   }
   const text = prose.join('\n');
@@ -60,7 +62,7 @@ const IPV4 = /(?<![\w.])(\d{1,3}(?:\.\d{1,3}){3})(?![\w]|\.\d)/g;
 function sourceAddresses(events: LogEvent[], prose: string): string[] {
   const out = new Set<string>();
   const add = (a: string | null) => {
-    if (a && ipaddr.isValid(a) && out.size < 10_000) out.add(ipaddr.parse(a).toString());
+    if (a && isIpAddress(a) && out.size < 10_000) out.add(ipaddr.parse(a).toString());
   };
   for (const e of events) add(e.src);
   for (const m of prose.matchAll(IPV4)) if (ipaddr.IPv4.isValidFourPartDecimal(m[1]!)) add(m[1]!);

@@ -4,7 +4,7 @@ import type { Tlp } from '../model.ts';
 export const TLP_ORDER: Tlp[] = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'];
 
 /** TLP 1.0 and 2.0 spellings: "TLP:AMBER", "TLP: amber", "[TLP-RED]", "TLP AMBER+STRICT", "TLP:WHITE". */
-const LABEL = /\bTLP\s*(?:[:：\-]|\s)\s*(RED|AMBER\s*\+\s*STRICT|AMBER|GREEN|WHITE|CLEAR)\b/gi;
+const LABEL = /\bTLP(?:\s*[:：-]\s*|\s+)(RED|AMBER(?:\s*\+\s*STRICT)?|GREEN|WHITE|CLEAR)\b/gi;
 
 export function strictest(labels: Array<Tlp | null | undefined>): Tlp | null {
   let best: Tlp | null = null;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Config } from '../config/schema.ts';
 import type { Post } from '../model.ts';
+import { addressDomain } from '../mail/address.ts';
 import { ownText } from '../mail/reply-text.ts';
 import type { StoredDraft } from '../store/index.ts';
 
@@ -14,9 +15,6 @@ export function newReviewToken(): string {
   return `KS-${Array.from(bytes, (b) => ALPHABET[b & 31]).join('')}`;
 }
 
-function domainOf(address: string): string {
-  return /@([^>\s]+)>?\s*$/.exec(address)?.[1]?.toLowerCase() ?? 'kansoku.invalid';
-}
 
 /** The mail that asks the moderators to approve a new draft. */
 export async function reviewRequest(
@@ -24,7 +22,7 @@ export async function reviewRequest(
   token: string,
   config: Config,
 ): Promise<{ messageId: string; raw: Buffer }> {
-  const messageId = `<kansoku.review.${token.toLowerCase()}@${domainOf(config.identity.from)}>`;
+  const messageId = `<kansoku.review.${token.toLowerCase()}@${addressDomain(config.identity.from)}>`;
   const text = [
     `以下の下書きの確認をお願いします（宛先：${draft.to}、TLP:${draft.tlp}）。`,
     'このメールに返信し、本文の最初に「承認」または「却下」と書いてください。',

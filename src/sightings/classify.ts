@@ -17,8 +17,7 @@ const DENY: RegExp[] = [
 ];
 
 const CONFIRM: RegExp[] = [
-  /\bsame here\b|\bme too\b|\bhere too\b|\+1\b|\bcan confirm\b|\bconfirm(?:ed|ing)?\b(?![^.?!\n]*\?)/i,
-  /\b(?:we|i)(?:'re|'ve| are| am| have)?\s+(?:also\s+)?(?:been\s+)?(?:see|seeing|saw|seen|observ\w+|notic\w+|detect\w*|getting|hit|logging)\b[^.?!\n]{0,60}?\b(?:too|as well|also)\b/i,
+  /\bsame here\b|\bme too\b|\bhere too\b|\+1\b|\bcan confirm\b|\bconfirm(?:ed|ing)?\b/i,
   /\b(?:we|i)\s+(?:also|too)\s+(?:see|saw|observe|observed|noticed|detected|have|got)\b/i,
   /\b(?:seeing|see|saw|observed?)\s+(?:the\s+)?same\b/i,
   /\b(?:we|i)(?:'re| are| am)\s+seeing\s+(?:it|this|that|them|these|those)\b/i,
@@ -28,12 +27,30 @@ const CONFIRM: RegExp[] = [
   /同じく(?:観測|確認)/,
 ];
 
-const QUESTION = /[?？]|教えて(?:ください|いただけ)|でしょうか|ご存知|\b(?:how|what|why|which|when|does anyone|do you|is there)\b[^.\n]*$/i;
+/** "We see it on our edge too": a subject and a verb of seeing, then "too" later in the same sentence. */
+const WE_SEE = /\b(?:we|i)(?:'re|'ve| are| am| have)? (?:also )?(?:been )?(?:see|seeing|saw|seen|observ\w+|notic\w+|detect\w*|getting|hit|logging)\b/i;
+const TOO = /\b(?:too|as well|also)\b/i;
+
+const QUESTION = /[?？]|教えて(?:ください|いただけ)|でしょうか|ご存知/;
+const ASKS = /^(?:how|what|why|which|when|where|does anyone|do you|is there|are there|has anyone|can someone)\b/i;
+
+/** Sentences with their blanks collapsed, each no longer than a sentence can sensibly be. */
+function sentences(text: string): Array<{ text: string; asks: boolean }> {
+  return (text.match(/[^.!?。！？\n]+[.!?。！？\n]?/g) ?? [])
+    .map((x) => ({ text: x.replace(/\s+/g, ' ').trim().slice(0, 500), asks: /[?？]$/.test(x.trim()) }))
+    .filter((x) => x.text);
+}
 
 export function classifyReply(text: string): SightingVerdict {
   if (!text.trim()) return 'other';
-  if (DENY.some((r) => r.test(text))) return 'deny';
-  if (CONFIRM.some((r) => r.test(text))) return 'confirm';
-  if (QUESTION.test(text)) return 'question';
+  const parts = sentences(text);
+  if (parts.some((x) => DENY.some((r) => r.test(x.text)))) return 'deny';
+  const weSeeToo = (x: string) => {
+    const m = WE_SEE.exec(x);
+    return m !== null && TOO.test(x.slice(m.index + m[0].length));
+  };
+  // "Can you confirm?" asks; it does not confirm.
+  if (parts.some((x) => !x.asks && (weSeeToo(x.text) || CONFIRM.some((r) => r.test(x.text))))) return 'confirm';
+  if (QUESTION.test(text) || parts.some((x) => ASKS.test(x.text))) return 'question';
   return 'other';
 }

@@ -1,14 +1,11 @@
 import type { Config } from '../config/schema.ts';
+import { addressDomain } from '../mail/address.ts';
 import type { Post } from '../model.ts';
 
 export interface Credit {
   org: string | null;
   counted: boolean;
   why: string;
-}
-
-function domainOf(address: string): string {
-  return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
 }
 
 function under(domain: string, parent: string): boolean {
@@ -20,7 +17,7 @@ function under(domain: string, parent: string): boolean {
 export function memberOrg(address: string, members: Config['members']): string | null {
   const a = address.toLowerCase();
   for (const m of members) if (m.addresses.some((x) => x.toLowerCase() === a)) return m.org;
-  const d = domainOf(a);
+  const d = addressDomain(a);
   for (const m of members) if (m.domains.some((x) => under(d, x))) return m.org;
   return null;
 }
@@ -35,7 +32,7 @@ type DkimVerdict = 'pass' | 'fail' | 'none' | 'no-results';
 export function dkimAtTrustedServer(post: Post, trustedServerId: string): DkimVerdict {
   const header = post.authResults.find((h) => h.split(';')[0]!.trim().split(/\s+/)[0]!.toLowerCase() === trustedServerId.toLowerCase());
   if (!header) return 'no-results';
-  const from = domainOf(post.from?.address ?? '');
+  const from = addressDomain(post.from?.address ?? '');
   let verdict: DkimVerdict = 'none';
   for (const part of header.split(';').slice(1)) {
     const m = /^\s*dkim\s*=\s*([a-z]+)/i.exec(part);

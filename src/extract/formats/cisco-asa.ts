@@ -6,7 +6,7 @@ const ADDR = String.raw`(?:[\w.-]+:)?([0-9A-Za-z.:]+?)(?:/(\d{1,5}))?`;
 const SRC_DST = new RegExp(String.raw`\bsrc\s+${ADDR}\s+dst\s+${ADDR}(?=[\s(]|$)`);
 const FROM_TO = new RegExp(String.raw`\bfrom\s+${ADDR}\s+to\s+${ADDR}(?=[\s(,]|$)`);
 /** 106100: `inside/172.29.2.101(1039) -> outside/192.168.2.10(53)`. */
-const ARROW = /[\w.-]+\/([0-9A-Za-z.:]+)\((\d{1,5})\)\s*->\s*[\w.-]+\/([0-9A-Za-z.:]+)\((\d{1,5})\)/;
+const ARROW = /(?<![\w.-])[\w.-]+\/([0-9A-Za-z.:]+)\((\d{1,5})\)\s*->\s*[\w.-]+\/([0-9A-Za-z.:]+)\((\d{1,5})\)/;
 
 /** Cisco ASA / PIX / FWSM deny and access-list messages (106001, 106006, 106010, 106014, 106015, 106023, 106100, 710003...). */
 export const ciscoAsa: LogFormat = {

@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { DateTime } from 'luxon';
 import type { LogEvent, Proto } from '../../model.ts';
 
@@ -21,6 +22,11 @@ export interface LogFormat {
   sniff(text: string): boolean;
   parse(text: string, time: TimeContext, columns?: string[] | null): LogEvent | null;
   header?(line: string): string[] | null;
+}
+
+/** A real IPv4 (dotted quad) or IPv6 address; anonymised and defanged ones are not. */
+export function isIpAddress(s: string): boolean {
+  return ipaddr.IPv4.isValidFourPartDecimal(s) || ipaddr.IPv6.isValid(s);
 }
 
 /** Unix time in seconds (with a fraction) as ISO 8601 UTC; null when it is not a number. */

@@ -1,6 +1,6 @@
 import { event, ISO_TS, isoWall, leadingTimestamp, port, protoOf, toIso, type LogFormat } from './common.ts';
 
-const KV = /([a-z0-9-]+)="([^"]*)"/g;
+const KV = /(?<![a-z0-9-])([a-z0-9-]+)="([^"]*)"/g;
 
 /**
  * Juniper SRX RT_FLOW session logs, in both forms: RFC 5424 structured data
@@ -37,7 +37,7 @@ export const juniperSrx: LogFormat = {
         action,
       });
     }
-    const m = /\s(\S+?)\/(\d{1,5})->(\S+?)\/(\d{1,5})\s+\S+\s+(\d{1,3})\(/.exec(text);
+    const m = /\s([^\s/]+)\/(\d{1,5})->([^\s/]+)\/(\d{1,5})\s+\S+\s+(\d{1,3})\(/.exec(text);
     if (!m) return null;
     const proto = protoOf(m[5]);
     return event('juniper-srx', text, {

@@ -28,7 +28,7 @@ export const netfilter: LogFormat = {
   description: 'Linux netfilter / iptables LOG lines (also ufw, Shorewall)',
   sniff: (t) => t.includes('SRC=') && t.includes('DST=') && t.includes('PROTO='),
   parse(text, time) {
-    const inAt = text.search(/IN=\S*\s/);
+    const inAt = text.indexOf('IN=');
     const srcAt = text.indexOf('SRC=');
     if (srcAt < 0) return null;
     const quoted = text.indexOf('[', srcAt);

@@ -6,7 +6,7 @@ export const portsentry: LogFormat = {
   description: 'PortSentry',
   sniff: (t) => t.includes('Host:') && t.includes('Port:'),
   parse(text, time) {
-    const m = /(\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2}):(\d{2}) Host: (?:\S*\/)?(\S+) Port: (\d{1,5}) (TCP|UDP) (\w+)/.exec(text);
+    const m = /(\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2}):(\d{2}) Host: (?:[^\s/]*\/)?(\S+) Port: (\d{1,5}) (TCP|UDP) (\w+)/.exec(text);
     if (!m) return null;
     return event('portsentry', text, {
       ts: toIso({ year: +m[3]!, month: +m[1]!, day: +m[2]!, hour: +m[4]!, minute: +m[5]!, second: +m[6]!, fraction: '', offset: null }, time),
@@ -55,8 +55,16 @@ export const scanlogd: LogFormat = {
   description: 'scanlogd scan summaries',
   sniff: (t) => t.includes('scanlogd:'),
   parse(text, time) {
-    const m = /scanlogd:\s+(\S+?)(?::\d+)?\s+to\s+(\S+?)\s+ports\s+(.+?),\s+([A-Za-z?]{8}),\s+TOS/.exec(text);
-    if (!m) return null;
+    // "SRC[:port] to DST ports LIST, FLAGS, TOS xx, TTL yy @time": cut at the fixed words.
+    const body = text.slice(text.indexOf('scanlogd:') + 9).trim();
+    const to = body.indexOf(' to ');
+    const portsAt = body.indexOf(' ports ', to);
+    const tos = body.lastIndexOf(', TOS ');
+    if (to < 0 || portsAt < 0 || tos < 0) return null;
+    const list = body.slice(portsAt + 7, tos);
+    const cut = list.lastIndexOf(', ');
+    if (cut < 0 || !/^[A-Za-z?]{8}$/.test(list.slice(cut + 2))) return null;
+    const m = ['', body.slice(0, to).replace(/:\d+$/, ''), body.slice(to + 4, portsAt), list.slice(0, cut), list.slice(cut + 2)];
     const ts = leadingTimestamp(text, time);
     const ports = m[3]!.split(/,\s*/).filter((x) => /^\d+$/.test(x));
     return {

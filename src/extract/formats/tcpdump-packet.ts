@@ -12,8 +12,8 @@ export interface Packet {
 }
 
 /** IPv4 (also anonymised, "A.B.C.50") or IPv6, then `.port` when the packet has ports. */
-const HOST = String.raw`((?:[0-9A-Za-z]{1,3}\.){3}[0-9A-Za-z]{1,3}|[0-9a-fA-F]*:[0-9a-fA-F:]+)`;
-const ENDPOINTS = new RegExp(String.raw`${HOST}(?:\.(\d{1,5}))?\s+>\s+${HOST}(?:\.(\d{1,5}))?:\s*(.*)$`);
+const HOST = String.raw`((?:[0-9A-Za-z]{1,3}\.){3}[0-9A-Za-z]{1,3}|[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){2,7})`;
+const ENDPOINTS = new RegExp(String.raw`(?<![\w.:])${HOST}(?:\.(\d{1,5}))? > ${HOST}(?:\.(\d{1,5}))?:\s*(.*)`);
 
 /**
  * The packet part of a tcpdump line, as tcpdump and pflog print it:

@@ -14,7 +14,7 @@ export const tcpdump: LogFormat = {
     if (!m) return null;
     const packet = parsePacket(text.slice(m[0].length));
     if (!packet) return null;
-    const tsText = text.slice(m.index, m[0].length).trim().replace(/^\d+\s+/, '').replace(/\s+IP6?$/, '');
+    const tsText = `${m[1] ? `${m[1]} ` : ''}${m[2]}:${m[3]}:${m[4]}${m[5] ? `.${m[5]}` : ''}`;
     const date = m[1] ? ISO_TS.exec(`${m[1]} ${m[2]}:${m[3]}:${m[4]}`) : null;
     const ts = date
       ? toIso({ ...isoWall(date), fraction: m[5] ?? '' }, time)

@@ -12,7 +12,9 @@ export const zeekConn: LogFormat = {
   header: (line) => (/^#fields\t/.test(line) && line.includes('id.orig_h') ? line.split('\t').slice(1) : null),
   parse(text, _time, columns) {
     const cols = columns ?? DEFAULT;
-    const f = text.replace(/^\s+|[\r\n]+$/g, '').split('\t');
+    const f = text.trimStart().split('\t');
+    // A trailing tab is an empty last field, so only line ends are trimmed at the end.
+    f[f.length - 1] = f[f.length - 1]!.trimEnd();
     const [ts, oh, op, rh, rp, proto, history] = columnIndex(cols, 'ts', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'proto', 'history');
     const get = (i: number | undefined) => (i === undefined || f[i] === '-' || f[i] === '(empty)' ? undefined : f[i]);
     const src = get(oh);
