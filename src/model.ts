@@ -64,6 +64,24 @@ export interface PortClaim {
   from: Array<'prose' | 'log'>;
   /** Text the claim was read from, for a reviewer to check. */
   spans: string[];
+  /** The post says traffic to it is rising, or merely mentions it. */
+  trend: 'rising' | 'mentioned';
+  /** 'destination' when the post says so ("destination port 23", 「宛先ポート23」). */
+  role: 'destination' | null;
+}
+
+/** Something a post states, with the text it was read from. */
+export interface Claim {
+  kind: 'country' | 'window' | 'service' | 'scan-type' | 'targeting';
+  value: string;
+  text: string;
+}
+
+export interface PortRange {
+  from: number;
+  to: number;
+  proto: Proto | null;
+  text: string;
 }
 
 export type CountKind = 'sources' | 'targets' | 'packets';
@@ -93,6 +111,16 @@ export interface Report {
   question: boolean;
   /** Source addresses the report names, in its logs and its prose (anonymised ones left out). */
   sourceAddresses: string[];
+  /** Scan types and targeting patterns with the text they were read from. */
+  patterns: Claim[];
+  countries: Claim[];
+  /** The time window the post gives, as written. */
+  window: Claim | null;
+  portRanges: PortRange[];
+  /** Well-known ports of services the post names without a number ("SSH brute force"): implied, kept apart. */
+  impliedPorts: Array<Claim & { port: number; proto: Proto }>;
+  /** Ports the post names as the scanners' source ports ("source port 1025 and up"). */
+  sourcePorts: Array<{ port: number; proto: Proto | null; text: string }>;
 }
 
 export type Verdict = 'elevated' | 'normal' | 'not-seen' | 'no-data';

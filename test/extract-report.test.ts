@@ -122,3 +122,57 @@ describe('quoting and wrapping', () => {
     expect(r.logLines).toEqual([]);
   });
 });
+
+describe('claims besides ports', () => {
+  const r = report(
+    'Since 21:00 JST we see SSH brute force, and UDP 1026-31 probes from China (CN), Russia and 韓国. ' +
+      'Destination port 23 is rising sharply; port 8080 is also open. Source port 1025 and up. 60000番台のポートへの着信も。',
+  );
+
+  it('reads countries by name and by code in a list, in both languages', () => {
+    expect(r.countries.map((c) => c.value).sort()).toEqual(['CN', 'KR', 'RU']);
+    expect(r.countries.find((c) => c.value === 'KR')!.text).toBe('韓国');
+  });
+
+  it('reads the time window as written', () => {
+    expect(r.window?.text).toBe('Since 21:00 JST');
+    expect(report('昨日夕方頃から増えています').window?.text).toBe('昨日夕方頃から');
+    expect(report('over the past few days').window?.text).toBe('over the past few days');
+  });
+
+  it('reads port ranges, the shorthand and the Japanese "番台", and keeps them apart from ports', () => {
+    expect(r.portRanges).toEqual([
+      { from: 1026, to: 1031, proto: 'udp', text: 'UDP 1026-31' },
+      { from: 60000, to: 65535, proto: null, text: '60000番台' },
+    ]);
+    expect(r.ports.map((p) => p.port)).not.toContain(1026);
+  });
+
+  it('gives services named without a port their port, as implied claims only', () => {
+    expect(r.impliedPorts.map((p) => `${p.value}:${p.proto}/${p.port}`)).toEqual(['ssh:tcp/22']);
+    expect(r.ports.map((p) => p.port)).not.toContain(22);
+  });
+
+  it('tells a rising port from one merely mentioned, and a stated destination port', () => {
+    const p23 = r.ports.find((p) => p.port === 23)!;
+    expect(p23).toMatchObject({ trend: 'rising', role: 'destination' });
+    expect(report('Port 8080 is open on that host.').ports[0]).toMatchObject({ port: 8080, trend: 'mentioned', role: null });
+  });
+
+  it('keeps source ports apart from the ports the post is about', () => {
+    expect(r.sourcePorts.map((p) => p.port)).toEqual([1025]);
+    expect(r.ports.map((p) => p.port)).not.toContain(1025);
+  });
+
+  it('keeps anonymised and defanged addresses as written, and flags them', () => {
+    const x = report(
+      [
+        'Nov 20 00:00:01 fw kernel: DROP IN=eth0 OUT= SRC=192.0.2[.]7 DST=x.x.x.50 LEN=40 PROTO=TCP SPT=1 DPT=23 WINDOW=1 RES=0x00 SYN URGP=0',
+        'Nov 20 00:00:02 fw kernel: DROP IN=eth0 OUT= SRC=2001:db8::7 DST=A.B.C.50 LEN=40 PROTO=TCP SPT=2 DPT=23 WINDOW=1 RES=0x00 SYN URGP=0',
+      ].join('\n'),
+    );
+    expect(x.logLines[0]).toMatchObject({ src: '192.0.2[.]7', dst: 'x.x.x.50', masked: ['src', 'dst'] });
+    expect(x.logLines[1]).toMatchObject({ src: '2001:db8::7', dst: 'A.B.C.50', masked: ['dst'] });
+    expect(x.sourceAddresses).toEqual(['2001:db8::7']);
+  });
+});

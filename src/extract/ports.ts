@@ -1,14 +1,17 @@
 import type { LogEvent, PortClaim, Proto } from '../model.ts';
+import { saysRising, sentenceAt } from './claims.ts';
 
 interface Hit {
   port: number;
   proto: Proto | null;
   span: string;
+  rising: boolean;
+  destination: boolean;
 }
 
 const P = String.raw`(tcp|udp)`;
 /** A port number that is not part of an address, a time, a version or a bigger number. */
-const N = String.raw`(\d{1,5})(?![\d.,:]\d|\d|番台)`;
+const N = String.raw`(\d{1,5})(?![\d.,:]\d|\d|番台| ?[-–〜~] ?\d)`;
 const BOTH = String.raw`(?:tcp ?/ ?udp|udp ?/ ?tcp|tcp (?:and|or|&) udp|udp (?:and|or|&) tcp|tcp・udp|udp・tcp)`;
 const PORT_WORD = String.raw`(?:ports?|ポート(?:番号)?)`;
 /** Between the words of a pattern, at most a little whitespace: unbounded runs invite backtracking. */
@@ -67,21 +70,26 @@ function listOf(s: string): string[] {
     .filter(Boolean);
 }
 
-function prosePorts(text: string): Hit[] {
+const DESTINATION_BEFORE = /(?:destination|dst|dest|target(?:ed)?|宛先|ターゲット) ?(?:port|ポート)?[\s\S]{0,6}$/i;
+
+/** Ports named in prose; those named as the scanners' source ports come back apart. */
+function prosePorts(text: string): { hits: Hit[]; source: Hit[] } {
   const hits: Hit[] = [];
+  const source: Hit[] = [];
   for (const { re, read } of PATTERNS) {
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
-      const before = text.slice(Math.max(0, m.index - 14), m.index);
-      const span = m[0];
-      if (SOURCE_PORT_BEFORE.test(before + span.replace(/\d[\s\S]*$/, ''))) continue;
+      const before = text.slice(Math.max(0, m.index - 14), m.index) + m[0].replace(/\d[\s\S]*$/, '');
+      const isSource = SOURCE_PORT_BEFORE.test(before);
+      const sentence = sentenceAt(text, m.index);
       for (const [n, p] of read(m)) {
         const port = Number(n);
-        if (Number.isInteger(port) && port >= 0 && port <= 65535 && n.length <= 5) hits.push({ port, proto: p, span });
+        if (!Number.isInteger(port) || port < 0 || port > 65535 || n.length > 5) continue;
+        (isSource ? source : hits).push({ port, proto: p, span: m[0], rising: saysRising(sentence), destination: DESTINATION_BEFORE.test(before) });
       }
     }
   }
-  return hits;
+  return { hits, source };
 }
 
 /** Log lines name the port a report is about when several lines agree or only a few ports appear. */
@@ -97,23 +105,28 @@ function logPorts(events: LogEvent[]): Hit[] {
     else byKey.set(k, { port: e.dpt, proto: e.proto, n: 1, raw: e.raw });
   }
   const few = byKey.size <= 3;
-  return [...byKey.values()].filter((v) => few || v.n >= 2).map((v) => ({ port: v.port, proto: v.proto, span: v.raw.split('\n')[0]! }));
+  return [...byKey.values()]
+    .filter((v) => few || v.n >= 2)
+    .map((v) => ({ port: v.port, proto: v.proto, span: v.raw.split('\n')[0]!, rising: false, destination: true }));
 }
 
 /**
  * The (port, protocol) pairs a post is about, from its prose, subject and log lines. A port named
  * without a protocol is dropped when the same port is also named with one.
  */
-export function extractPorts(prose: string, events: LogEvent[]): PortClaim[] {
+export function extractPorts(prose: string, events: LogEvent[]): { ports: PortClaim[]; sourcePorts: Array<{ port: number; proto: Proto | null; text: string }> } {
   const claims = new Map<string, PortClaim>();
   const add = (h: Hit, from: 'prose' | 'log') => {
     const k = `${h.proto ?? '-'}/${h.port}`;
-    const c = claims.get(k) ?? { port: h.port, proto: h.proto, from: [], spans: [] };
+    const c: PortClaim = claims.get(k) ?? { port: h.port, proto: h.proto, from: [], spans: [], trend: 'mentioned', role: null };
     if (!c.from.includes(from)) c.from.push(from);
     if (c.spans.length < 3 && !c.spans.includes(h.span)) c.spans.push(h.span);
+    if (h.rising) c.trend = 'rising';
+    if (h.destination) c.role = 'destination';
     claims.set(k, c);
   };
-  for (const h of prosePorts(prose)) add(h, 'prose');
+  const { hits, source } = prosePorts(prose);
+  for (const h of hits) add(h, 'prose');
   const log = logPorts(events);
   const logPortNumbers = new Set(log.map((h) => h.port));
   for (const h of log) add(h, 'log');
@@ -122,9 +135,16 @@ export function extractPorts(prose: string, events: LogEvent[]): PortClaim[] {
     if (c.proto !== null) continue;
     const typed = [...claims.values()].filter((o) => o.port === c.port && o.proto !== null);
     if (typed.length) {
-      for (const t of typed) for (const f of c.from) if (!t.from.includes(f)) t.from.push(f);
+      for (const t of typed) {
+        for (const f of c.from) if (!t.from.includes(f)) t.from.push(f);
+        if (c.trend === 'rising') t.trend = 'rising';
+        t.role ??= c.role;
+      }
       claims.delete(k);
     } else if (logPortNumbers.has(c.port)) claims.delete(k);
   }
-  return [...claims.values()].sort((a, b) => a.port - b.port || (a.proto ?? '').localeCompare(b.proto ?? ''));
+  const ports = [...claims.values()].sort((a, b) => a.port - b.port || (a.proto ?? '').localeCompare(b.proto ?? ''));
+  const named = new Set(ports.map((p) => p.port));
+  const sourcePorts = source.filter((h) => !named.has(h.port)).map((h) => ({ port: h.port, proto: h.proto, text: h.span }));
+  return { ports, sourcePorts };
 }

@@ -1,3 +1,5 @@
+import type { Claim } from '../model.ts';
+
 /** What a post says about the scan itself, in English and Japanese. */
 
 const SCAN_TYPES: Array<[string, RegExp]> = [
@@ -18,14 +20,17 @@ const SEQUENTIAL = /\bsequential(?:ly)?\b|\bincremental(?:ly)?\b|順番に|連�
 const QUESTION =
   /\b(?:are|is)\s+(?:other|others|anyone|anybody|other folks|other people)\b[^?\n]{0,60}\?|\banyone\s+else\b[^?\n]{0,60}\?|\b(?:does|do)\s+anyone\b[^?\n]{0,80}\?|観測されていますでしょうか|観測されていますか|いかがでしょうか|見えていますか|ご存知の方/i;
 
-export function scanTypes(prose: string): string[] {
-  return SCAN_TYPES.filter(([, re]) => re.test(prose)).map(([id]) => id);
-}
-
-export function targeting(prose: string): string[] {
-  const out: string[] = [];
-  if (ONE_PER_24.test(prose)) out.push('one-target-per-/24');
-  if (SEQUENTIAL.test(prose)) out.push('sequential');
+/** Scan types and targeting patterns the post describes, each with the text it was read from. */
+export function patterns(prose: string): Claim[] {
+  const out: Claim[] = [];
+  for (const [id, re] of SCAN_TYPES) {
+    const m = re.exec(prose);
+    if (m) out.push({ kind: 'scan-type', value: id, text: m[0] });
+  }
+  for (const [id, re] of [['one-target-per-/24', ONE_PER_24], ['sequential', SEQUENTIAL]] as const) {
+    const m = re.exec(prose);
+    if (m) out.push({ kind: 'targeting', value: id, text: m[0] });
+  }
   return out;
 }
 

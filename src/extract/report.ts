@@ -5,7 +5,8 @@ import { isIpAddress } from './formats/common.ts';
 import type { TimeContext } from './formats/registry.ts';
 import { findLogRecords } from './loglines.ts';
 import { extractPorts } from './ports.ts';
-import { asksList, languages, scanTypes, targeting } from './prose.ts';
+import { countries, impliedPorts, portRanges, timeWindow } from './claims.ts';
+import { asksList, languages, patterns } from './prose.ts';
 import { blocks, joinProse, unquote } from './quoting.ts';
 import { findTlp } from './tlp.ts';
 
@@ -39,20 +40,28 @@ export function extractReport(post: Post, opts: ExtractOptions): Report {
   }
   const text = prose.join('\n');
   const countMentions = extractCounts(text);
+  const { ports, sourcePorts } = extractPorts(text, events);
+  const found = patterns(text);
   return {
     messageId: post.messageId,
     subject: post.subject,
     date: post.date,
     languages: languages(text),
     tlp: findTlp(post.subject, ...texts),
-    ports: extractPorts(text, events),
+    ports,
     logLines: events,
     counts: countTotals(countMentions),
     countMentions,
-    scanTypes: scanTypes(text),
-    targeting: targeting(text),
+    scanTypes: found.filter((c) => c.kind === 'scan-type').map((c) => c.value),
+    targeting: found.filter((c) => c.kind === 'targeting').map((c) => c.value),
     question: asksList(text),
     sourceAddresses: sourceAddresses(events, text),
+    patterns: found,
+    countries: countries(text),
+    window: timeWindow(text),
+    portRanges: portRanges(text),
+    impliedPorts: impliedPorts(text, new Set(ports.map((p) => p.port))),
+    sourcePorts,
   };
 }
 

@@ -31,7 +31,7 @@ export const netfilter: LogFormat = {
     const inAt = text.indexOf('IN=');
     const srcAt = text.indexOf('SRC=');
     if (srcAt < 0) return null;
-    const quoted = text.indexOf('[', srcAt);
+    const quoted = text.indexOf('[SRC=', srcAt);
     const head = quoted > 0 ? text.slice(0, quoted) : text;
     const src = field(head, 'SRC');
     const dst = field(head, 'DST');

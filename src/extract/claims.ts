@@ -1,0 +1,158 @@
+import type { Claim, PortRange, Proto } from '../model.ts';
+
+/*
+ * What a post says besides its ports: countries, the time window, port ranges and services named
+ * by name. Each claim keeps the text it was read from. Prose reaches here with blanks collapsed
+ * to single spaces, and the patterns allow single spaces only (no backtracking on long input).
+ */
+
+const COUNTRIES: Array<[string, string]> = [
+  ['CN', 'China|Chinese|中国|中華人民共和国'],
+  ['US', 'United States|USA|U\\.S\\.|米国|アメリカ'],
+  ['RU', 'Russia|Russian Federation|ロシア'],
+  ['KR', 'South Korea|Korea|韓国'],
+  ['JP', 'Japan|日本国内'],
+  ['TW', 'Taiwan|台湾'],
+  ['HK', 'Hong Kong|香港'],
+  ['VN', 'Vietnam|Viet Nam|ベトナム'],
+  ['IN', 'India|インド'],
+  ['ID', 'Indonesia|インドネシア'],
+  ['TH', 'Thailand|タイ国'],
+  ['BR', 'Brazil|ブラジル'],
+  ['DE', 'Germany|ドイツ'],
+  ['NL', 'Netherlands|オランダ'],
+  ['FR', 'France|フランス'],
+  ['GB', 'United Kingdom|UK|Britain|イギリス|英国'],
+  ['IT', 'Italy|イタリア'],
+  ['RO', 'Romania|ルーマニア'],
+  ['EE', 'Estonia|エストニア'],
+  ['UA', 'Ukraine|ウクライナ'],
+  ['IR', 'Iran|イラン'],
+  ['TR', 'Turkey|Türkiye|トルコ'],
+  ['MX', 'Mexico|メキシコ'],
+  ['AR', 'Argentina|アルゼンチン'],
+  ['CA', 'Canada|カナダ'],
+  ['AU', 'Australia|オーストラリア'],
+  ['SG', 'Singapore|シンガポール'],
+  ['SE', 'Sweden|スウェーデン'],
+  ['PL', 'Poland|ポーランド'],
+  ['BG', 'Bulgaria|ブルガリア'],
+  ['ES', 'Spain|スペイン'],
+  ['EG', 'Egypt|エジプト'],
+  ['PK', 'Pakistan|パキスタン'],
+  ['BD', 'Bangladesh|バングラデシュ'],
+  ['PH', 'Philippines|フィリピン'],
+  ['MY', 'Malaysia|マレーシア'],
+];
+const CODES = new Set(COUNTRIES.map(([c]) => c));
+const BY_NAME = COUNTRIES.map(([code, names]) => ({ code, re: new RegExp(`(?<![A-Za-z])(?:${names})(?![A-Za-z])`, 'g') }));
+/** Bare ISO codes are too short to trust in running text: only "(CN)", "CN/US/KR" or "CN, US". */
+const CODE_LIST = /(?<![A-Za-z])([A-Z]{2})(?:(?:\/|, ?)([A-Z]{2}))+(?![A-Za-z])|\(([A-Z]{2})\)/g;
+
+export function countries(prose: string): Claim[] {
+  const out = new Map<string, Claim>();
+  for (const { code, re } of BY_NAME) {
+    re.lastIndex = 0;
+    const m = re.exec(prose);
+    if (m) out.set(code, { kind: 'country', value: code, text: m[0] });
+  }
+  for (const m of prose.matchAll(CODE_LIST)) {
+    for (const c of m[0].match(/[A-Z]{2}/g) ?? []) if (CODES.has(c) && !out.has(c)) out.set(c, { kind: 'country', value: c, text: m[0] });
+  }
+  return [...out.values()];
+}
+
+const WINDOW: RegExp[] = [
+  /\bsince (?:about |around )?(?:\d{1,2}:\d{2}|\d{1,2} ?(?:am|pm))(?: ?(?:UTC|GMT|JST|[+-]\d{2}:?\d{2}))?(?: (?:yesterday|today|on \w+))?/i,
+  /\bsince (?:yesterday|today|this morning|last night|last week|monday|tuesday|wednesday|thursday|friday|saturday|sunday|\d{1,2} \w+|\w+ \d{1,2})\b/i,
+  /\b(?:over|in|for|during) the (?:past|last) (?:few|several|\d+|couple of) (?:hours|days|weeks)\b/i,
+  /\b(?:over|in|for|during) the (?:past|last) (?:hour|day|week|24 hours|48 hours)\b/i,
+  /(?:昨日|本日|今日|今朝|昨夜|先週|今週|[0-9０-９]{1,2}日)(?:の)?(?:朝|昼|夕方|夜|午前|午後|未明)?(?:頃|ごろ)?から/,
+  /[0-9]{1,2}時(?:台|頃|ごろ)?(?:（JST）|\(JST\)|（UTC）|\(UTC\)| ?JST| ?UTC)?から/,
+  /ここ数日|ここ[0-9]+日|数日前から|この[0-9]+時間|過去[0-9]+(?:時間|日間)/,
+];
+
+/** The time window a post gives, as written ("since 21:00 JST", "over the past few days", 「昨日夕方頃から」). */
+export function timeWindow(prose: string): Claim | null {
+  for (const re of WINDOW) {
+    const m = re.exec(prose);
+    if (m) return { kind: 'window', value: m[0], text: m[0] };
+  }
+  return null;
+}
+
+const RANGE = /(?:\b(tcp|udp) ?(?:ports? )?|\bports? )(\d{1,5}) ?[-–〜~] ?(\d{1,5})(?! ?[-–〜~]?\d)(?:\/(tcp|udp)\b)?/gi;
+const RANGE_JA = /(?<![\d,])(\d{1,5})番台/g;
+
+/** Port ranges: "UDP 1026-31" (the shorthand keeps the leading digits), "ports 1000-1150", 「60000番台」. */
+export function portRanges(prose: string): PortRange[] {
+  const out: PortRange[] = [];
+  for (const m of prose.matchAll(RANGE)) {
+    const from = Number(m[2]);
+    let toText = m[3]!;
+    if (toText.length < m[2]!.length) toText = m[2]!.slice(0, m[2]!.length - toText.length) + toText;
+    const to = Number(toText);
+    if (from > 65535 || to > 65535 || to <= from) continue;
+    const p = (m[1] ?? m[4])?.toLowerCase() as Proto | undefined;
+    out.push({ from, to, proto: p ?? null, text: m[0].trim() });
+  }
+  for (const m of prose.matchAll(RANGE_JA)) {
+    const base = Number(m[1]);
+    // "60000番台" is the 60000s: everything that shares the leading digit.
+    const step = 10 ** (m[1]!.replace(/^\d/, '').length);
+    if (base > 65535 || step < 10 || base % step !== 0) continue;
+    out.push({ from: base, to: Math.min(65535, base + step - 1), proto: null, text: m[0] });
+  }
+  return out;
+}
+
+const SERVICES: Array<[string, RegExp, Array<[number, Proto]>]> = [
+  ['ssh', /\bSSH\b/, [[22, 'tcp']]],
+  ['telnet', /\btelnet\b|テルネット/i, [[23, 'tcp']]],
+  ['rdp', /\bRDP\b|Remote Desktop|リモートデスクトップ/i, [[3389, 'tcp']]],
+  ['smb', /\bSMB\b|\bCIFS\b/, [[445, 'tcp']]],
+  ['netbios', /\bNetBIOS\b/i, [[137, 'udp'], [138, 'udp'], [139, 'tcp']]],
+  ['sip', /\bSIP\b/, [[5060, 'udp']]],
+  ['ntp', /\bNTP\b/, [[123, 'udp']]],
+  ['snmp', /\bSNMP\b/, [[161, 'udp']]],
+  ['ssdp', /\bSSDP\b|\bUPnP\b/, [[1900, 'udp']]],
+  ['memcached', /\bmemcached\b/i, [[11211, 'udp']]],
+  ['mssql', /\bMS-?SQL\b|SQL Server/i, [[1433, 'tcp']]],
+  ['mysql', /\bMySQL\b/i, [[3306, 'tcp']]],
+  ['vnc', /\bVNC\b/, [[5900, 'tcp']]],
+  ['redis', /\bRedis\b/i, [[6379, 'tcp']]],
+  ['dns', /\bDNS\b/, [[53, 'udp']]],
+  ['ftp', /\bFTP\b/, [[21, 'tcp']]],
+  ['smtp', /\bSMTP\b/, [[25, 'tcp']]],
+];
+
+/**
+ * Services named without a port ("SSH brute force", 「RDPへの探索」): their well-known ports, as
+ * implied claims kept apart from the ports the post names itself.
+ */
+export function impliedPorts(prose: string, explicit: Set<number>): Array<Claim & { port: number; proto: Proto }> {
+  const out: Array<Claim & { port: number; proto: Proto }> = [];
+  for (const [service, re, ports] of SERVICES) {
+    const m = re.exec(prose);
+    if (!m) continue;
+    for (const [port, proto] of ports) if (!explicit.has(port)) out.push({ kind: 'service', value: service, text: m[0], port, proto });
+  }
+  return out;
+}
+
+const RISING =
+  /\b(?:increas\w*|ris(?:e|ing|en)|surg\w*|spik\w*|uptick|jump\w*|grow\w*|sharp|more|elevated|unusual|burst|flood)\b|増加|急増|増え|活発|上昇|急上昇|多数|大量/i;
+
+/** The sentence around position `at`, for judging what a claim in it says. */
+export function sentenceAt(prose: string, at: number): string {
+  let start = at;
+  while (start > 0 && at - start < 300 && !'.。!！?？\n'.includes(prose[start - 1]!)) start--;
+  let end = at;
+  while (end < prose.length && end - at < 300 && !'.。!！?？\n'.includes(prose[end]!)) end++;
+  return prose.slice(start, end);
+}
+
+/** The post says this port's traffic is rising, not just that it exists. */
+export function saysRising(sentence: string): boolean {
+  return RISING.test(sentence);
+}
