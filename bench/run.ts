@@ -44,6 +44,31 @@ for (const f of formats) {
   rate(`parse ${f.id} lines (registry, with hint)`, lines.length, ms, 'lines');
 }
 
+// Extraction on a realistic mix: the demo posts, the seed documents, and posts quoting the public
+// corpus's log lines (two to a post, quoted and wrapped as mailers do).
+{
+  const dir = demo('maildir', 'cur');
+  const parsed = await Promise.all(readdirSync(dir).map((f) => parsePost(readFileSync(resolve(dir, f)))));
+  const seeds = readdirSync(resolve(root, '..', 'shared', 'seeds'))
+    .filter((f) => f.endsWith('.txt'))
+    .map((f) => readFileSync(resolve(root, '..', 'shared', 'seeds', f), 'utf8'));
+  const corpus = JSON.parse(readFileSync(resolve(root, '..', 'shared', 'corpus', 'logformats.json'), 'utf8')) as Array<{ line: string }>;
+  const quoted: string[] = [];
+  for (let i = 0; i < corpus.length; i += 2) {
+    const lines = corpus.slice(i, i + 2).map((c) => c.line.split('\n').map((l) => `> ${l}`).join('\n'));
+    quoted.push(`Folks,\nwe see a rise on these ports, anyone else?\n\n${lines.join('\n>\n')}\n`);
+  }
+  const mix = [...parsed.map((p) => p.text), ...seeds, ...quoted];
+  const rounds = 50;
+  const [lines, ms] = await time_(() => {
+    let n = 0;
+    for (let r = 0; r < rounds; r++) for (const text of mix) n += extractReport({ ...parsed[0]!, text, subject: '' }, opts).logLines.length;
+    return n;
+  });
+  rate(`extract, realistic mix (${mix.length} posts)`, mix.length * rounds, ms, 'posts');
+  rate('extract, realistic mix: log lines found', lines, ms, 'lines');
+}
+
 // Counters import of the demo sensor log into an in-memory store, repeated to 100k lines.
 {
   const text = readFileSync(demo('sensor.log'), 'utf8');

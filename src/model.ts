@@ -32,6 +32,8 @@ export interface Post {
   headers: Record<string, string>;
   /** Every Authentication-Results header, topmost (added last, by our own server) first. */
   authResults: string[];
+  /** What was left unread and why (an archive over its caps, say), for the log. */
+  warnings: string[];
 }
 
 /** One firewall or sensor record, as any format parser returns it. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import Encoding from 'encoding-japanese';
 import iconv from 'iconv-lite';
 import { convert as htmlToText } from 'html-to-text';
+import { Gunzip, unzipSync } from 'fflate';
 import { simpleParser, type Attachment, type ParsedMail } from 'mailparser';
 import { KansokuError } from '../errors.ts';
 import type { Post, TextAttachment } from '../model.ts';
@@ -9,6 +10,8 @@ import type { Post, TextAttachment } from '../model.ts';
 /** Attachments read as text: what members attach when they share logs. */
 const TEXT_ATTACHMENT = /\.(txt|log|csv|tsv)$/i;
 const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
+/** Archives (a Shadowserver-style report) are opened within these caps; beyond them, not at all. */
+export const ARCHIVE_LIMITS = { maxBytes: 20 * 1024 * 1024, maxEntries: 50, maxRatio: 200 };
 
 /**
  * mailparser's HTML and link conversions cost 3-4x the parse itself (house-style.md) and are not
@@ -35,6 +38,7 @@ export async function parsePost(raw: Buffer): Promise<Post> {
     throw new KansokuError('MESSAGE_UNPARSABLE', 'mail', (err as Error).message, { cause: err });
   }
   const headers = headerMap(m);
+  const warnings: string[] = [];
   const id = m.messageId?.trim();
   const messageId = id && /^<[^<>\s]+>$/.test(id) ? id : id ? `<${id.replace(/[<>\s]/g, '')}>` : null;
   return {
@@ -47,7 +51,7 @@ export async function parsePost(raw: Buffer): Promise<Post> {
     date: m.date && !Number.isNaN(m.date.getTime()) ? m.date.toISOString() : null,
     subject: fixJapanese(m.subject ?? ''),
     text: bodyText(m),
-    attachments: textAttachments(m.attachments),
+    attachments: textAttachments(m.attachments, warnings),
     auto: {
       autoSubmitted: headers['auto-submitted']?.toLowerCase().split(';')[0]!.trim() ?? null,
       precedence: headers['precedence']?.toLowerCase().trim() ?? null,
@@ -58,6 +62,7 @@ export async function parsePost(raw: Buffer): Promise<Post> {
     authResults: (m.headerLines ?? [])
       .filter((h) => h.key.toLowerCase() === 'authentication-results')
       .map((h) => h.line.slice(h.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim()),
+    warnings,
   };
 }
 
@@ -122,16 +127,79 @@ function isBounce(m: ParsedMail, headers: Record<string, string>): boolean {
   return /^(mailer-daemon|postmaster)@/i.test(from);
 }
 
-function textAttachments(list: Attachment[]): TextAttachment[] {
+function textAttachments(list: Attachment[], warnings: string[]): TextAttachment[] {
   const out: TextAttachment[] = [];
   for (const a of list) {
+    if (a.related) continue;
     const name = a.filename ?? '';
-    const isText = TEXT_ATTACHMENT.test(name) || /^text\/(plain|csv|tab-separated-values)$/i.test(a.contentType);
-    if (!isText || a.size > MAX_ATTACHMENT_BYTES || a.related) continue;
     const ct = a.headers.get('content-type') as { params?: Record<string, string> } | undefined;
+    if (isGzip(name, a.contentType, a.content) || isZip(name, a.contentType, a.content)) {
+      for (const f of openArchive(name || '(unnamed)', a.content, warnings)) out.push({ filename: f.name, contentType: 'text/plain', text: decodeBytes(f.data) });
+      continue;
+    }
+    const isText = TEXT_ATTACHMENT.test(name) || /^text\/(plain|csv|tab-separated-values)$/i.test(a.contentType);
+    if (!isText) continue;
+    if (a.size > MAX_ATTACHMENT_BYTES) {
+      warnings.push(`attachment ${name}: ${a.size} bytes, over ${MAX_ATTACHMENT_BYTES}; not read`);
+      continue;
+    }
     out.push({ filename: name || '(unnamed)', contentType: a.contentType, text: decodeBytes(a.content, ct?.params?.charset) });
   }
   return out;
+}
+
+function isGzip(name: string, type: string, data: Buffer): boolean {
+  return /\.gz$/i.test(name) || /gzip/i.test(type) || (data[0] === 0x1f && data[1] === 0x8b);
+}
+
+function isZip(name: string, type: string, data: Buffer): boolean {
+  return /\.zip$/i.test(name) || /zip/i.test(type) || data.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1'));
+}
+
+/**
+ * The text files inside a .gz or .zip attachment, within ARCHIVE_LIMITS: total expanded size,
+ * number of entries, expansion ratio. A cap that is hit leaves the rest unread, with a warning.
+ */
+export function openArchive(name: string, data: Buffer, warnings: string[]): Array<{ name: string; data: Buffer }> {
+  const { maxBytes, maxEntries, maxRatio } = ARCHIVE_LIMITS;
+  const cap = Math.min(maxBytes, Math.max(1, data.length) * maxRatio);
+  try {
+    if (data[0] === 0x1f && data[1] === 0x8b) {
+      const chunks: Uint8Array[] = [];
+      let total = 0;
+      let over = false;
+      const g = new Gunzip((chunk) => {
+        total += chunk.length;
+        if (total > cap) over = true;
+        else chunks.push(chunk);
+      });
+      // Fed in slices so that a decompression bomb is noticed after a slice, not after all of it.
+      for (let i = 0; i < data.length && !over; i += 16_384) g.push(data.subarray(i, i + 16_384), i + 16_384 >= data.length);
+      if (over) {
+        warnings.push(`attachment ${name}: expands past ${cap} bytes (ratio or size cap); not read`);
+        return [];
+      }
+      return [{ name: name.replace(/\.gz$/i, ''), data: Buffer.concat(chunks) }];
+    }
+    let entries = 0;
+    let total = 0;
+    const files = unzipSync(data, {
+      filter: (f) => {
+        if (!TEXT_ATTACHMENT.test(f.name)) return false;
+        entries++;
+        total += f.originalSize;
+        if (entries > maxEntries || total > cap || f.originalSize > f.size * maxRatio) {
+          warnings.push(`attachment ${name}: entry ${f.name} over the archive caps (${maxEntries} entries, ${cap} bytes, ratio ${maxRatio}); not read`);
+          return false;
+        }
+        return true;
+      },
+    });
+    return Object.entries(files).map(([n, d]) => ({ name: `${name}/${n}`, data: Buffer.from(d.subarray(0, cap)) }));
+  } catch (err) {
+    warnings.push(`attachment ${name}: not a readable archive (${(err as Error).message})`);
+    return [];
+  }
 }
 
 /** Decodes attachment bytes by their label, or by sniffing when the label is missing or unknown. */

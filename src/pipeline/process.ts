@@ -153,6 +153,7 @@ export async function processMessage(m: RawMessage, p: Pipeline, summary: RunSum
   } catch (err) {
     return quarantine(syntheticMessageId(m.raw), err instanceof KansokuError ? err.message : String(err));
   }
+  for (const w of post.warnings) log.warn({ messageId: post.messageId, origin: m.origin }, w);
   if (store.messages.has(post.messageId)) {
     commit(() => undefined);
     return done('duplicate');

@@ -16,6 +16,7 @@ export function post(text: string, over: Partial<Post> = {}): Post {
     auto: { autoSubmitted: null, precedence: null, returnPathEmpty: false, isBounce: false },
     headers: {},
     authResults: [],
+    warnings: [],
     ...over,
   };
 }
