@@ -2,6 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formats } from '../src/extract/formats/registry.ts';
 import { CORPUS_FORMATS, mismatches, type Sample } from '../scripts/eval.ts';
+import { findLogRecords } from '../src/extract/loglines.ts';
+import { blocks, unquote } from '../src/extract/quoting.ts';
 import { fixture, shared } from './helpers/paths.ts';
 
 const time = { reference: new Date('2026-11-21T00:00:00Z'), zone: 'UTC' };
@@ -79,5 +81,24 @@ describe('timestamps', () => {
     const { ims } = await import('../src/extract/formats/ims.ts');
     const e = ims.parse('02-30-2026 01:00:00 0000abcd 192.0.2.1 1 A.B.C.1 2 TCP -S------ 1 0', time);
     expect(e!.ts).toBeNull();
+  });
+});
+
+describe('header-driven formats', () => {
+  const read = (text: string) => findLogRecords(blocks(unquote(text)), time, 4096).events;
+
+  it('follow a W3C #Fields header that reorders the columns', () => {
+    const [e] = read('#Fields: date time action protocol dst-ip src-ip dst-port src-port size tcpflags\n2026-11-20 09:00:00 DROP TCP 198.51.100.1 192.0.2.1 23 40000 40 S');
+    expect(e).toMatchObject({ format: 'windows-firewall', src: '192.0.2.1', spt: 40000, dst: '198.51.100.1', dpt: 23 });
+  });
+
+  it('follow a VPC custom format header, and the default v2 order without one', () => {
+    const custom = read('version srcaddr dstaddr dstport srcport protocol start action\n5 192.0.2.2 198.51.100.2 22 41000 6 1795165200 REJECT');
+    expect(custom[0]).toMatchObject({ format: 'aws-vpc-flow', src: '192.0.2.2', dpt: 22, spt: 41000, action: 'REJECT' });
+  });
+
+  it('read a Shadowserver legacy darknet row by its second column when there is no header', () => {
+    const [e] = read('"2026-11-20 00:00:17","192.0.2.47",,64496,"JP","TOKYO","TOKYO",,,,8080,,,2');
+    expect(e).toMatchObject({ format: 'shadowserver', src: '192.0.2.47', dst: null, dpt: 8080, proto: null });
   });
 });

@@ -7,7 +7,7 @@ const DEFAULT = 'version account-id interface-id srcaddr dstaddr srcport dstport
 export const awsVpc: LogFormat = {
   id: 'aws-vpc-flow',
   description: 'AWS VPC flow logs',
-  sniff: (t) => / (?:ACCEPT|REJECT) (?:OK|NODATA|SKIPDATA)\b/.test(t) || /\beni-[0-9a-f]+\b/.test(t),
+  sniff: (t) => / (?:ACCEPT|REJECT)\b/.test(t) || /\beni-[0-9a-f]+\b/.test(t),
   header: (line) => (/^version\s/.test(line.trim()) && line.includes('srcaddr') ? line.trim().split(/\s+/) : null),
   parse(text, _time, columns) {
     const cols = columns ?? DEFAULT;
