@@ -22,6 +22,10 @@ describe('ports named in prose', () => {
     ['telnet (23/tcp) and 2323/tcp', ['tcp/23', 'tcp/2323']],
     ['port 445/TCP', ['tcp/445']],
     ['宛先ポート23への探索', ['?/23']],
+    ['probes to tcp ports 8080, 8081 and 8443', ['tcp/8080', 'tcp/8081', 'tcp/8443']],
+    ['Windows系の139/445/tcpが活発です', ['tcp/139', 'tcp/445']],
+    ['本日未明より TCP 445 宛ての探索が増加', ['tcp/445']],
+    ['UDP/11211 (memcached) reflection', ['udp/11211']],
   ];
   for (const [text, want] of cases) {
     it(`reads ${JSON.stringify(text)} as ${want.join(', ')}`, () => {

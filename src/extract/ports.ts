@@ -35,6 +35,16 @@ const PATTERNS: Array<{ re: RegExp; read: (m: RegExpExecArray) => Array<[string,
     re: new RegExp(String.raw`\b${P} ${N}(?! ?(?:packets?|hosts?|sources?|targets?|events?|connections?|flows?|probes?|sessions?|bytes?|件|個|台|パケット|ホスト))`, 'gi'),
     read: (m) => [[m[2]!, proto(m[1]!)]],
   },
+  // "tcp ports 8080, 8081 and 8443": the protocol applies to the whole list
+  {
+    re: new RegExp(String.raw`\b${P} ${PORT_WORD} ?(?:[:：#] ?)?${NUM_LIST}`, 'gi'),
+    read: (m) => listOf(m[2]!).map((n) => [n, proto(m[1]!)] as [string, Proto]),
+  },
+  // "139/445/tcp": several ports sharing one protocol
+  {
+    re: new RegExp(String.raw`(?<![\d./])((?:\d{1,5}/){2,6})${P}\b`, 'gi'),
+    read: (m) => m[1]!.split('/').filter(Boolean).map((n) => [n, proto(m[2]!)] as [string, Proto]),
+  },
   // "5000/tcp", "123/udp(NTP)", "8080tcp", "port 5060 UDP", "port 5060/udp", "ポート5060/UDP"
   {
     re: new RegExp(String.raw`(?<![\d.])(\d{1,5})(?: ?/ ?|番?/|)${P}\b`, 'gi'),
