@@ -75,7 +75,7 @@ for (const f of formats) {
   const copies = 10;
   const input = Array.from({ length: copies }, (_, i) => text.replaceAll('sensor1', `sensor${i}`)).join('');
   const store = Store.open(':memory:');
-  const [r, ms] = await time_(() => importStream(store, 'bench', Readable.from([input]), { zone: 'UTC', maxLineChars: 4096 }, createLogger('silent')));
+  const [r, ms] = await time_(() => importStream(store, 'bench', Readable.from([input]), { zone: 'UTC', maxLineChars: 4096, sensor: 'bench', keepRecent: true }, createLogger('silent')));
   rate('counters import (parse + hourly rollup + store)', r.lines, ms, 'lines');
 
   // Posts: parse + extract, correlate, draft, on the demo maildir.

@@ -53,6 +53,10 @@ export interface LogEvent {
   /** TCP flags exactly as the format writes them. */
   flagsText: string | null;
   action: string | null;
+  /** IP TTL, IP ID and TCP sequence number, where the format logs them: scanner fingerprints. */
+  ttl?: number;
+  ipId?: number;
+  seq?: number;
   /** A scan summary's destination ports as written ("80, 81, 83, ..."), when there is no single port. */
   dptText?: string;
   /** Addresses written anonymised (A.B.C.50, x.x.x.x) or defanged (1.2.3[.]4): kept as written, never fixed. */

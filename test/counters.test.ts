@@ -3,11 +3,18 @@ import { describe, expect, it } from 'vitest';
 import { importStream } from '../src/counters/import.ts';
 import { hourOf } from '../src/counters/ingest.ts';
 import { createLogger } from '../src/log.ts';
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { validateConfig } from '../src/config/load.ts';
+import { pruneCounters } from '../src/counters/retention.ts';
+import { UniqueCounter } from '../src/counters/unique.ts';
 import { Store } from '../src/store/index.ts';
+import { kansoku, scratch } from './helpers/cli.ts';
 import { sensorLines, storeWith } from './helpers/sensor.ts';
 
 const log = createLogger('silent');
-const opts = { zone: 'UTC', maxLineChars: 4096 };
+const opts = { zone: 'UTC', maxLineChars: 4096, sensor: 'test', keepRecent: true };
 
 describe('counters import', () => {
   it('rolls events up per hour and (proto, port), with unique sources and targets', async () => {
@@ -16,8 +23,8 @@ describe('counters import', () => {
     const h0 = hourOf('2026-11-20T00:00:00Z');
     const s = store.counters.series('tcp', 5000, h0, h0 + 1);
     expect(s).toEqual([
-      { hour: h0, events: 10, sources: 4, targets: 10, synOnly: 10 },
-      { hour: h0 + 1, events: 10, sources: 4, targets: 10, synOnly: 10 },
+      { hour: h0, events: 10, sources: 4, targets: 10, nets24: 1, synOnly: 10, countries: {} },
+      { hour: h0 + 1, events: 10, sources: 4, targets: 10, nets24: 1, synOnly: 10, countries: {} },
     ]);
   });
 
@@ -53,5 +60,67 @@ describe('counters import', () => {
     await importStream(store, 'b', Readable.from([b.join('\n')]), opts, log);
     const h0 = hourOf('2026-11-20T00:00:00Z');
     expect(store.counters.series('tcp', 22, h0, h0)[0]).toMatchObject({ events: 6, sources: 4 });
+  });
+});
+
+describe('counters at sensor scale', () => {
+  it('counts distinct values exactly while small and within 3% with a sketch beyond', () => {
+    const u = new UniqueCounter();
+    for (let i = 0; i < 500; i++) u.add(`10.0.${i >> 8}.${i & 255}`);
+    expect(u.count()).toBe(500);
+    expect(u.isExact).toBe(true);
+    for (let i = 0; i < 100_000; i++) u.add(`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
+    expect(u.isExact).toBe(false);
+    expect(Math.abs(u.count() - 100_000) / 100_000).toBeLessThan(0.03);
+    expect(UniqueCounter.deserialize(u.serialize()).count()).toBe(u.count());
+  });
+
+  it('merges sketches: two sensors seeing the same sources count them once', async () => {
+    const store = Store.open(':memory:');
+    const lines = sensorLines({ start: '2026-11-20T00:00:00Z', hours: 1, port: 23, perHour: () => 3000, src: (_h, i) => `192.0.${i >> 8}.${i & 255}`, background: false });
+    await importStream(store, 'a', Readable.from([lines.join('\n')]), { ...opts, sensor: 'east' }, log);
+    await importStream(store, 'b', Readable.from([lines.join('\n') + '\n']), { ...opts, sensor: 'west' }, log);
+    const h0 = hourOf('2026-11-20T00:00:00Z');
+    const [p] = store.counters.series('tcp', 23, h0, h0);
+    expect(p!.events).toBe(6000);
+    expect(Math.abs(p!.sources - 3000) / 3000).toBeLessThan(0.03);
+    expect(store.counters.series('tcp', 23, h0, h0, 'east')[0]!.events).toBe(3000);
+    expect(store.counters.summary().sensors).toEqual(['east', 'west']);
+  });
+
+  it('counts distinct source /24s, the SYN-only share and sources per country', async () => {
+    const store = await storeWith([
+      '2026-11-20T00:00:01Z s kernel: DROP IN=eth0 OUT= SRC=220.192.110.239 DST=198.51.100.1 LEN=40 TTL=240 ID=54321 PROTO=TCP SPT=4117 DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0',
+      '2026-11-20T00:00:02Z s kernel: DROP IN=eth0 OUT= SRC=220.192.110.240 DST=198.51.100.2 LEN=40 TTL=240 ID=54322 PROTO=TCP SPT=4118 DPT=5000 WINDOW=1024 RES=0x00 ACK URGP=0',
+      '2026-11-20T00:00:03Z s kernel: DROP IN=eth0 OUT= SRC=80.136.229.69 DST=198.51.100.3 LEN=40 TTL=112 ID=2231 PROTO=TCP SPT=4109 DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0',
+    ]);
+    const h0 = hourOf('2026-11-20T00:00:00Z');
+    const [p] = store.counters.series('tcp', 5000, h0, h0);
+    expect(p).toMatchObject({ events: 3, sources: 3, nets24: 2, synOnly: 2, countries: { CN: 2, DE: 1 } });
+  });
+
+  it('keeps raw events for looking up a reported source, with its fingerprint, and prunes them', async () => {
+    const store = await storeWith([
+      '2026-11-20T00:00:01Z s kernel: DROP IN=eth0 OUT= SRC=203.0.113.9 DST=198.51.100.1 LEN=40 TTL=240 ID=54321 PROTO=TCP SPT=4117 DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0',
+    ]);
+    const h0 = hourOf('2026-11-20T00:00:00Z');
+    expect(store.counters.sourcesSeen('tcp', 5000, ['203.0.113.9', '203.0.113.10'], h0, h0)).toEqual(['203.0.113.9']);
+    const config = validateConfig({ counters: { recentDays: 1, retentionDays: 30 } });
+    expect(pruneCounters(store, config, new Date('2026-11-21T12:00:00Z'))).toEqual({ rollups: 0, recent: 1 });
+    expect(store.counters.sourcesSeen('tcp', 5000, ['203.0.113.9'], h0, h0)).toEqual([]);
+    expect(pruneCounters(store, config, new Date('2027-01-01T00:00:00Z')).rollups).toBeGreaterThan(0);
+    expect(store.counters.series('tcp', 5000, h0, h0)).toEqual([]);
+  });
+
+  it('reads gzip-compressed logs, and prints the rollups as a table', async () => {
+    const dir = scratch();
+    const file = join(dir, 'fw.log.gz');
+    writeFileSync(file, gzipSync(sensorLines({ start: '2026-11-20T00:00:00Z', hours: 2, port: 5000, perHour: () => 7 }).join('\n')));
+    const db = join(dir, 'k.sqlite');
+    expect(kansoku(['--db', db, 'counters', 'import', '--sensor', 'edge1', file], dir).stdout).toContain('16 of 16 lines counted');
+    const table = kansoku(['--db', db, 'counters', 'stats', '--port', '5000', '--proto', 'tcp'], dir).stdout;
+    expect(table).toContain('2026-11-20 01:00 edge1      5000/tcp          7');
+    const json = JSON.parse(kansoku(['--db', db, 'counters', 'stats', '--json', '--since', '2026-11-20T01:00:00Z'], dir).stdout);
+    expect(json.map((r: { port: number; hour: string }) => `${r.port}@${r.hour}`)).toEqual(['5000@2026-11-20T01:00:00.000Z', '23@2026-11-20T01:00:00.000Z']);
   });
 });

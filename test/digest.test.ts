@@ -24,7 +24,7 @@ const sensorLog = readFileSync(fixture('demo', 'sensor.log'), 'utf8').trim().spl
 async function demoStore(path = ':memory:') {
   const { config } = loadConfig(fixture('demo', 'kansoku.yaml'), scratch());
   const store = Store.open(path);
-  await importStream(store, 'sensor.log', Readable.from([sensorLog.join('\n')]), { zone: 'UTC', maxLineChars: 4096 }, log);
+  await importStream(store, 'sensor.log', Readable.from([sensorLog.join('\n')]), { zone: 'UTC', maxLineChars: 4096, sensor: 'demo', keepRecent: true }, log);
   await processSources([openSource('maildir', fixture('demo', 'maildir'))], { config, store, log, actor: 'kansoku' });
   return { store, config, p: { config, store, log, actor: 'kansoku' } };
 }

@@ -10,13 +10,14 @@ import { extractReport } from '../extract/report.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { parsePost } from '../mail/parse.ts';
 import { detectSourceType, openSource, type MessageSource } from '../mail/sources.ts';
-import type { DraftStatus, Report } from '../model.ts';
+import { pruneCounters } from '../counters/retention.ts';
+import type { DraftStatus, Proto, Report } from '../model.ts';
 import { dispatchOnce, imapCatchUp, runDaemon } from '../pipeline/daemon.ts';
 import { buildDigest, digestDraft } from '../pipeline/digest.ts';
 import { parseWeek, previousWeek, weekOf } from '../digest/week.ts';
 import { processSources, type RunSummary } from '../pipeline/process.ts';
 import { Store } from '../store/index.ts';
-import { printDispatch, printDraft, printDrafts, printEvent, printEvents, printFindings, printImport, printReport, printSummary } from './print.ts';
+import { printDispatch, printDraft, printDrafts, printEvent, printEvents, printFindings, printImport, printReport, printStats, printSummary } from './print.ts';
 
 interface GlobalOptions {
   config?: string;
@@ -68,9 +69,9 @@ async function reportOf(ctx: Context, file: string): Promise<Report> {
   });
 }
 
-async function importCounters(ctx: Context, store: Store, files: string[]): Promise<ImportOutcome[]> {
+async function importCounters(ctx: Context, store: Store, files: string[], sensor?: string): Promise<ImportOutcome[]> {
   const c = ctx.loaded.config;
-  const opts = { zone: c.counters.timezone, maxLineChars: c.limits.maxLineChars };
+  const opts = { zone: c.counters.timezone, maxLineChars: c.limits.maxLineChars, sensor: sensor ?? c.counters.sensor, keepRecent: c.counters.recentDays > 0 };
   const out: ImportOutcome[] = [];
   for (const f of files) {
     out.push(f === '-' ? await importStream(store, 'stdin', process.stdin, opts, ctx.log) : await importFile(store, f, opts, ctx.log));
@@ -172,14 +173,49 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
   counters
     .command('import')
     .description('parse sensor / firewall logs and add them to the hourly counters (stdin when no FILE is given)')
-    .argument('[files...]', 'log files; "-" for stdin')
+    .argument('[files...]', 'log files, plain or .gz; "-" for stdin')
+    .option('--sensor <name>', 'the sensor these logs come from (default: counters.sensor)')
     .option('--json', 'print the outcome as JSON')
-    .action(async (files: string[], opts: { json?: boolean }, cmd: Command) => {
+    .action(async (files: string[], opts: { json?: boolean; sensor?: string }, cmd: Command) => {
       const ctx = context(cmd, print);
       await withStore(ctx, async (store) => {
-        const r = await importCounters(ctx, store, files.length ? files : ['-']);
+        const r = await importCounters(ctx, store, files.length ? files : ['-'], opts.sensor);
         if (opts.json) print(JSON.stringify(r, null, 2));
         else for (const o of r) printImport(print, o);
+      });
+    });
+  counters
+    .command('stats')
+    .description('the hourly rollups as a table: events, distinct sources, targets and /24s, SYN-only share, top countries')
+    .option('--port <port>', 'only this port')
+    .addOption(new Option('--proto <proto>', 'only this protocol').choices(['tcp', 'udp', 'icmp']))
+    .option('--since <time>', 'only hours from this ISO time on')
+    .option('--sensor <name>', 'only this sensor')
+    .option('--limit <n>', 'at most this many rows', '50')
+    .option('--json', 'print as JSON')
+    .action(async (opts: { port?: string; proto?: Proto; since?: string; sensor?: string; limit: string; json?: boolean }, cmd: Command) => {
+      const ctx = context(cmd, print);
+      if (opts.since && Number.isNaN(Date.parse(opts.since))) throw new KansokuError('INPUT_UNREADABLE', 'cli', `--since ${opts.since}: not an ISO time`);
+      await withStore(ctx, (store) => {
+        const rows = store.counters.rows({
+          proto: opts.proto,
+          port: opts.port === undefined ? undefined : Number(opts.port),
+          from: opts.since ? Math.floor(Date.parse(opts.since) / 3_600_000) : undefined,
+          sensor: opts.sensor,
+          limit: Math.max(1, Number(opts.limit) || 50),
+        });
+        if (opts.json) print(JSON.stringify(rows.map((r) => ({ ...r, hour: new Date(r.hour * 3_600_000).toISOString() })), null, 2));
+        else printStats(print, rows);
+      });
+    });
+  counters
+    .command('prune')
+    .description('drop rollups and raw events past their retention (the daemon does this daily)')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const ctx = context(cmd, print);
+      await withStore(ctx, (store) => {
+        const r = pruneCounters(store, ctx.loaded.config, new Date());
+        print(`pruned ${r.rollups} rollup rows and ${r.recent} raw events`);
       });
     });
   counters
@@ -195,7 +231,12 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
           firstHour: s.firstHour === null ? null : new Date(s.firstHour * 3_600_000).toISOString(),
           lastHour: s.lastHour === null ? null : new Date(s.lastHour * 3_600_000).toISOString(),
         };
-        print(opts.json ? JSON.stringify(v, null, 2) : `hours with data: ${v.hours} (${v.firstHour ?? '-'} .. ${v.lastHour ?? '-'}), buckets: ${v.buckets}, files imported: ${v.imports}`);
+        print(
+          opts.json
+            ? JSON.stringify(v, null, 2)
+            : `hours with data: ${v.hours} (${v.firstHour ?? '-'} .. ${v.lastHour ?? '-'}), rollups: ${v.buckets}, sensors: ${v.sensors.join(', ') || '-'}, ` +
+                `raw events kept: ${v.recentEvents}, files imported: ${v.imports}`,
+        );
       });
     });
 

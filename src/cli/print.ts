@@ -5,7 +5,7 @@ import type { Finding, Report } from '../model.ts';
 import type { DispatchResult } from '../mail/send.ts';
 import type { EventSummary } from './main.ts';
 import type { RunSummary } from '../pipeline/process.ts';
-import type { AuditEntry, StoredDraft } from '../store/index.ts';
+import type { AuditEntry, HourPoint, StoredDraft } from '../store/index.ts';
 
 type Print = (s: string) => void;
 
@@ -122,5 +122,25 @@ export function printEvent(print: Print, e: EventSummary & { posts: Array<{ mess
   if (!e.sightings.length) print('  none');
   for (const s of e.sightings) {
     print(`  ${s.at.slice(0, 16)}  ${s.verdict.padEnd(8)}  ${(s.org ?? 'unverified').padEnd(16)}  ${s.counted ? 'counted' : 'not counted'} (${s.why})  ${s.messageId}`);
+  }
+}
+
+export function printStats(print: Print, rows: Array<HourPoint & { sensor: string; proto: string; port: number }>): void {
+  if (!rows.length) {
+    print('no rollups');
+    return;
+  }
+  print(`${'hour (UTC)'.padEnd(17)} ${'sensor'.padEnd(10)} ${'port'.padEnd(10)} ${'events'.padStart(8)} ${'sources'.padStart(8)} ${'targets'.padStart(8)} ${'/24s'.padStart(6)} ${'SYN'.padStart(5)}  countries`);
+  for (const r of rows) {
+    const top = Object.entries(r.countries)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([cc, n]) => `${cc} ${n}`)
+      .join(', ');
+    const syn = r.events ? `${Math.round((r.synOnly / r.events) * 100)}%` : '-';
+    print(
+      `${new Date(r.hour * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')} ${r.sensor.slice(0, 10).padEnd(10)} ${`${r.port}/${r.proto}`.padEnd(10)} ` +
+        `${String(r.events).padStart(8)} ${String(r.sources).padStart(8)} ${String(r.targets).padStart(8)} ${String(r.nets24).padStart(6)} ${syn.padStart(5)}  ${top}`,
+    );
   }
 }

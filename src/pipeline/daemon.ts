@@ -1,4 +1,5 @@
 import cron from 'node-cron';
+import { pruneCounters } from '../counters/retention.ts';
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
 import { MailboxSync, MailboxWatcher, withImap } from '../mail/imap.ts';
@@ -102,6 +103,11 @@ export async function runDaemon(p: Pipeline, onReady: (folders: string[]) => voi
   const digest = new DigestScheduler(p);
   const digestTick = () => digest.tick().catch(() => undefined);
   const digestJob = cron.schedule(p.config.digest.schedule, digestTick, { timezone: p.config.digest.timezone, noOverlap: true, name: 'digest' });
+  // Retention: rollups and raw events past their time go once a day.
+  const pruneJob = cron.schedule('17 3 * * *', () => {
+    const r = pruneCounters(p.store, p.config, new Date());
+    p.log.info(r, 'counters pruned');
+  }, { noOverlap: true, name: 'prune' });
   // A digest missed while the bot was down is due now.
   const catchUp = digestTick();
 
@@ -120,6 +126,7 @@ export async function runDaemon(p: Pipeline, onReady: (folders: string[]) => voi
 
   await outboxJob.stop();
   await digestJob.stop();
+  await pruneJob.stop();
   await catchUp;
   await Promise.all(watchers.map((w) => w.stop()));
   await serial.idle();

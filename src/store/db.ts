@@ -165,6 +165,55 @@ const migrations: string[] = [
     PRIMARY KEY (job, period)
   );
   `,
+  `
+  -- Counters at sensor scale: one row per (hour, sensor, proto, port) with sketches of the
+  -- distinct sources, targets and source /24s, instead of one row per distinct address. Earlier
+  -- exact rows are not converted: the files are imported again (their import records go).
+  DROP TABLE counter_sources;
+  DROP TABLE counter_targets;
+  DROP TABLE counter_hours;
+  DROP TABLE sensor_hours;
+  DELETE FROM imports;
+  CREATE TABLE rollups (
+    hour           INTEGER NOT NULL,
+    sensor         TEXT NOT NULL,
+    proto          TEXT NOT NULL,
+    port           INTEGER NOT NULL,
+    events         INTEGER NOT NULL,
+    syn_only       INTEGER NOT NULL,
+    sources        INTEGER NOT NULL,
+    targets        INTEGER NOT NULL,
+    nets24         INTEGER NOT NULL,
+    sources_sketch BLOB NOT NULL,
+    targets_sketch BLOB NOT NULL,
+    nets24_sketch  BLOB NOT NULL,
+    countries      TEXT NOT NULL,
+    PRIMARY KEY (proto, port, hour, sensor)
+  ) WITHOUT ROWID;
+  CREATE INDEX rollups_hour ON rollups (hour);
+  CREATE TABLE sensor_coverage (
+    hour   INTEGER NOT NULL,
+    sensor TEXT NOT NULL,
+    events INTEGER NOT NULL,
+    PRIMARY KEY (hour, sensor)
+  ) WITHOUT ROWID;
+  CREATE TABLE recent_events (
+    id     INTEGER PRIMARY KEY,
+    ts     INTEGER NOT NULL,
+    sensor TEXT NOT NULL,
+    src    TEXT NOT NULL,
+    spt    INTEGER,
+    dst    TEXT,
+    dpt    INTEGER,
+    proto  TEXT NOT NULL,
+    flags  TEXT,
+    ttl    INTEGER,
+    ip_id  INTEGER,
+    seq    INTEGER
+  );
+  CREATE INDEX recent_events_src ON recent_events (src, ts);
+  CREATE INDEX recent_events_ts ON recent_events (ts);
+  `,
 ];
 
 /** Opens (and creates or migrates) the embedded SQLite store. */

@@ -38,6 +38,6 @@ export function sensorLines(opts: {
 
 export async function storeWith(lines: string[]): Promise<Store> {
   const store = Store.open(':memory:');
-  await importStream(store, 'test', Readable.from([lines.join('\n') + '\n']), { zone: 'UTC', maxLineChars: 4096 }, createLogger('silent'));
+  await importStream(store, 'test', Readable.from([lines.join('\n') + '\n']), { zone: 'UTC', maxLineChars: 4096, sensor: 'test', keepRecent: true }, createLogger('silent'));
   return store;
 }

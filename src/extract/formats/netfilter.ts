@@ -55,7 +55,9 @@ export const netfilter: LogFormat = {
       }
       flagsText = words.join(' ');
     }
-    return event('netfilter', text, {
+    const ttl = Number(field(head, 'TTL'));
+    const ipId = Number(field(head, 'ID'));
+    const e = event('netfilter', text, {
       ts: ts?.ts ?? null,
       tsText: ts?.tsText ?? null,
       src,
@@ -67,5 +69,8 @@ export const netfilter: LogFormat = {
       flagsText,
       action: action(prefixText),
     });
+    if (Number.isInteger(ttl)) e.ttl = ttl;
+    if (Number.isInteger(ipId)) e.ipId = ipId;
+    return e;
   },
 };
