@@ -1,8 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { loadConfig, type LoadedConfig } from '../config/load.ts';
+import { loadConfig, packageRoot, type LoadedConfig } from '../config/load.ts';
 import { importFile, importStream, type ImportOutcome } from '../counters/import.ts';
 import { correlate, reportTime } from '../correlate/correlate.ts';
 import { KansokuError } from '../errors.ts';
@@ -18,6 +18,8 @@ import { parseWeek, previousWeek, weekOf } from '../digest/week.ts';
 import { processSources, type RunSummary } from '../pipeline/process.ts';
 import { Store } from '../store/index.ts';
 import { printDispatch, printDraft, printDrafts, printEvent, printEvents, printFindings, printImport, printReport, printStats, printSummary } from './print.ts';
+
+const VERSION = (JSON.parse(readFileSync(resolve(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
 interface GlobalOptions {
   config?: string;
@@ -88,6 +90,10 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
       new Option('--log-level <level>', 'structured log events on stderr from this level (default: $KANSOKU_LOG_LEVEL or warn)').choices([
         'trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent',
       ]),
+    )
+    .version(
+      `kansoku ${VERSION}\nCountry data: this product includes IP2Location LITE data available from https://lite.ip2location.com (CC BY-SA 4.0).`,
+      '-V, --version',
     )
     .showHelpAfterError()
     .exitOverride();

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { KansokuError } from '../errors.ts';
+import { fileHead } from '../files.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/index.ts';
 import { hourIso, ingestStream, type IngestResult } from './ingest.ts';
@@ -27,13 +28,7 @@ export interface ImportOptions {
 }
 
 function isGzipFile(path: string): boolean {
-  const fd = openSync(path, 'r');
-  const head = Buffer.alloc(2);
-  try {
-    readSync(fd, head, 0, 2, 0);
-  } finally {
-    closeSync(fd);
-  }
+  const head = fileHead(path, 2);
   return head[0] === 0x1f && head[1] === 0x8b;
 }
 

@@ -1,7 +1,8 @@
-import { closeSync, createReadStream, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { mboxReader } from 'mbox-reader';
 import { KansokuError } from '../errors.ts';
+import { fileHead } from '../files.ts';
 import type { Checkpoint } from '../store/index.ts';
 
 /** One message as a source hands it over: raw bytes and where they came from. */
@@ -92,14 +93,7 @@ export function detectSourceType(path: string): SourceType {
     throw new KansokuError('SOURCE_UNREADABLE', 'mail', `${path}: ${(err as Error).message}`, { cause: err });
   }
   if (st.isDirectory()) return 'maildir';
-  const fd = openSync(path, 'r');
-  const head = Buffer.alloc(5);
-  try {
-    readSync(fd, head, 0, 5, 0);
-  } finally {
-    closeSync(fd);
-  }
-  return head.toString('latin1') === 'From ' ? 'mbox' : 'eml';
+  return fileHead(path, 5).toString('latin1') === 'From ' ? 'mbox' : 'eml';
 }
 
 export function openSource(type: SourceType, path: string): MessageSource {

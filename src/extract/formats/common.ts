@@ -44,6 +44,11 @@ export function flagsFromBitmask(n: number): string {
   return ordered(set);
 }
 
+/** The value of `key=value` or `key="value"` in a key=value log line (FortiGate, NetScreen). */
+export function kvField(text: string, key: string): string | undefined {
+  return new RegExp(`(?:^|[\\s>])${key}=("[^"]*"|\\S+)`).exec(text)?.[1]?.replace(/^"|"$/g, '');
+}
+
 /** The index of each wanted column, by name. */
 export function columnIndex(columns: string[], ...names: string[]): Array<number | undefined> {
   return names.map((n) => {

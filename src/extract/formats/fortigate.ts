@@ -1,4 +1,4 @@
-import { event, port, protoOf, toIso, type LogFormat } from './common.ts';
+import { event, kvField, port, protoOf, toIso, type LogFormat } from './common.ts';
 
 /** FortiGate key=value logs (traffic and UTM): date, time, tz, srcip, srcport, dstip, dstport, proto, action. */
 export const fortigate: LogFormat = {
@@ -6,7 +6,7 @@ export const fortigate: LogFormat = {
   description: 'FortiGate key=value logs',
   sniff: (t) => t.includes('srcip=') && t.includes('dstip='),
   parse(text, time) {
-    const kv = (k: string) => new RegExp(`(?:^|[\\s>])${k}=("[^"]*"|\\S+)`).exec(text)?.[1]?.replace(/^"|"$/g, '');
+    const kv = (k: string) => kvField(text, k);
     const src = kv('srcip');
     const dst = kv('dstip');
     if (!src || !dst) return null;

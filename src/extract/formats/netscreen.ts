@@ -1,4 +1,4 @@
-import { event, leadingTimestamp, port, protoOf, type LogFormat } from './common.ts';
+import { event, kvField, leadingTimestamp, port, protoOf, type LogFormat } from './common.ts';
 
 /**
  * Juniper NetScreen / ScreenOS: traffic logs as key=value (`src=... dst=... src_port=...
@@ -28,7 +28,7 @@ export const netscreen: LogFormat = {
         action: name,
       });
     }
-    const kv = (k: string) => new RegExp(`(?:^|\\s)${k}=("[^"]*"|\\S+)`).exec(text)?.[1]?.replace(/^"|"$/g, '');
+    const kv = (k: string) => kvField(text, k);
     const src = kv('src');
     const dst = kv('dst');
     if (!src || !dst) return null;
