@@ -25,8 +25,11 @@ export interface LogFormat {
 }
 
 /** A real IPv4 (dotted quad) or IPv6 address; anonymised and defanged ones are not. */
+const DOTTED_QUAD = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
 export function isIpAddress(s: string): boolean {
-  return ipaddr.IPv4.isValidFourPartDecimal(s) || ipaddr.IPv6.isValid(s);
+  // The common case first: a plain dotted quad needs no address library.
+  return DOTTED_QUAD.test(s) || (s.includes(':') && ipaddr.IPv6.isValid(s));
 }
 
 /** Unix time in seconds (with a fraction) as ISO 8601 UTC; null when it is not a number. */

@@ -2,10 +2,21 @@ import { event, flagsFromWords, leadingTimestamp, port, protoOf, type LogFormat 
 
 const FLAG_WORD = /^(CWR|ECE|URG|ACK|PSH|RST|SYN|FIN)$/;
 
-/** `KEY=value` from the packet's own part of the line (an ICMP error's quoted packet sits in [...]). */
+/**
+ * `KEY=value` from the packet's own part of the line (an ICMP error's quoted packet sits in [...]).
+ * A scan with indexOf: this runs several times per line at sensor rates.
+ */
 function field(head: string, key: string): string | undefined {
-  const m = new RegExp(`(?:^|[\\s\\]:)])${key}=(\\S*)`).exec(head);
-  return m?.[1];
+  const needle = `${key}=`;
+  for (let at = head.indexOf(needle); at >= 0; at = head.indexOf(needle, at + 1)) {
+    const before = at === 0 ? ' ' : head[at - 1]!;
+    if (before !== ' ' && before !== '\t' && before !== ']' && before !== ':' && before !== ')') continue;
+    const start = at + needle.length;
+    let end = start;
+    while (end < head.length && head[end] !== ' ' && head[end] !== '\t') end++;
+    return head.slice(start, end);
+  }
+  return undefined;
 }
 
 /** The log prefix the rule set chose: "[UFW BLOCK]", "Shorewall:net2fw:DROP:", "IPTables Dropped:". */
