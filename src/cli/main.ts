@@ -10,6 +10,7 @@ import { extractReport } from '../extract/report.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { parsePost } from '../mail/parse.ts';
 import { detectSourceType, openSource, type MessageSource } from '../mail/sources.ts';
+import { FileFollower, listenSyslog, LiveIngest } from '../counters/live.ts';
 import { pruneCounters } from '../counters/retention.ts';
 import type { DraftStatus, Proto, Report } from '../model.ts';
 import { dispatchOnce, imapCatchUp, runDaemon } from '../pipeline/daemon.ts';
@@ -72,8 +73,7 @@ async function reportOf(ctx: Context, file: string): Promise<Report> {
 }
 
 async function importCounters(ctx: Context, store: Store, files: string[], sensor?: string): Promise<ImportOutcome[]> {
-  const c = ctx.loaded.config;
-  const opts = { zone: c.counters.timezone, maxLineChars: c.limits.maxLineChars, sensor: sensor ?? c.counters.sensor, keepRecent: c.counters.recentDays > 0 };
+  const opts = liveOptions(ctx, sensor);
   const out: ImportOutcome[] = [];
   for (const f of files) {
     out.push(f === '-' ? await importStream(store, 'stdin', process.stdin, opts, ctx.log) : await importFile(store, f, opts, ctx.log));
@@ -212,6 +212,49 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
         });
         if (opts.json) print(JSON.stringify(rows.map((r) => ({ ...r, hour: new Date(r.hour * 3_600_000).toISOString() })), null, 2));
         else printStats(print, rows);
+      });
+    });
+  counters
+    .command('follow')
+    .description('follow a log file as it grows and is rotated (like tail -F), until SIGTERM')
+    .argument('<file>', 'the log file')
+    .option('--sensor <name>', 'the sensor this log comes from (default: counters.sensor)')
+    .option('--from-start', 'read the file from its beginning, not from its current end')
+    .action(async (file: string, opts: { sensor?: string; fromStart?: boolean }, cmd: Command) => {
+      const ctx = context(cmd, print);
+      await withStore(ctx, async (store) => {
+        const live = new LiveIngest(store, liveOptions(ctx, opts.sensor), ctx.log);
+        const f = new FileFollower(resolve(file), live, ctx.log, opts.fromStart);
+        f.start();
+        print(`following ${file}; stop with SIGTERM`);
+        await untilSignal();
+        f.close();
+        live.close();
+        print(`${live.lines} lines read`);
+      });
+    });
+  counters
+    .command('listen')
+    .description('receive syslog (RFC 3164 / 5424) on UDP and/or TCP into the counters, until SIGTERM')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--udp <port>', 'UDP port')
+    .option('--tcp <port>', 'TCP port')
+    .option('--sensor <name>', 'the sensor name for what arrives (default: counters.sensor)')
+    .action(async (opts: { host: string; udp?: string; tcp?: string; sensor?: string }, cmd: Command) => {
+      const ctx = context(cmd, print);
+      if (opts.udp === undefined && opts.tcp === undefined) throw new KansokuError('INPUT_UNREADABLE', 'cli', 'give --udp PORT, --tcp PORT or both');
+      await withStore(ctx, async (store) => {
+        const live = new LiveIngest(store, liveOptions(ctx, opts.sensor), ctx.log);
+        const l = await listenSyslog(
+          live,
+          { host: opts.host, udpPort: opts.udp === undefined ? undefined : Number(opts.udp), tcpPort: opts.tcp === undefined ? undefined : Number(opts.tcp) },
+          ctx.log,
+        );
+        print(`listening for syslog on ${opts.host}${l.udpPort ? ` udp/${l.udpPort}` : ''}${l.tcpPort ? ` tcp/${l.tcpPort}` : ''}; stop with SIGTERM`);
+        await untilSignal();
+        await l.close();
+        live.close();
+        print(`${live.lines} messages received`);
       });
     });
   counters
@@ -378,6 +421,18 @@ export function eventSummary(store: Store, id: number) {
 }
 
 export type EventSummary = ReturnType<typeof eventSummary>;
+
+function liveOptions(ctx: Context, sensor?: string) {
+  const c = ctx.loaded.config;
+  return { zone: c.counters.timezone, maxLineChars: c.limits.maxLineChars, sensor: sensor ?? c.counters.sensor, keepRecent: c.counters.recentDays > 0 };
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((r) => {
+    process.once('SIGTERM', () => r());
+    process.once('SIGINT', () => r());
+  });
+}
 
 function draftId(s: string): number {
   const n = Number(s.replace(/^#/, ''));
