@@ -125,9 +125,7 @@ const sleep = (ms: number, signal: { wake?: () => void }) =>
 export class MailboxWatcher {
   private stopped = false;
   private wakeup: { wake?: () => void } = {};
-  private client: ImapFlow | null = null;
   private running: Promise<void> | null = null;
-  connects = 0;
 
   constructor(
     private readonly cfg: ImapConfig,
@@ -153,7 +151,6 @@ export class MailboxWatcher {
       const client = new ImapFlow(
         imapOptions(this.cfg, { autoIdleDelay: this.cfg.idleDelayMs, maxIdleTime: this.cfg.maxIdleMinutes * 60_000, missingIdleCommand: 'NOOP' }),
       );
-      this.client = client;
       // imapflow emits 'error' on socket trouble; with no listener that would end the process.
       client.on('error', (err: Error) => this.log.warn({ folder: this.reader.folder, err: err.message }, 'IMAP connection error'));
       let dirty = true;
@@ -167,7 +164,6 @@ export class MailboxWatcher {
       let reason = 'connection closed';
       try {
         await client.connect();
-        this.connects++;
         backoff = 500;
         this.log.info({ folder: this.reader.folder, idle: client.capabilities.has('IDLE') }, 'IMAP connected');
         while (!this.stopped && client.usable) {
