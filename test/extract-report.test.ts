@@ -176,3 +176,17 @@ describe('claims besides ports', () => {
     expect(x.sourceAddresses).toEqual(['2001:db8::7']);
   });
 });
+
+describe('Japanese as it is typed', () => {
+  it('folds full-width letters and digits', () => {
+    const r = report('ＴＣＰ／５０００宛てのスキャンが増加。送信元は約１，２００ホスト。');
+    expect(r.ports.map((p) => `${p.proto}/${p.port}`)).toEqual(['tcp/5000']);
+    expect(r.counts.sources).toBe(1200);
+  });
+
+  it('reads a count stated after its noun, but not a port or a time', () => {
+    expect(report('送信元は約1,200です。').counts).toEqual({ sources: 1200 });
+    expect(report('宛先は23番ポートです。').counts).toEqual({});
+    expect(report('送信元は21時台に急増').counts).toEqual({});
+  });
+});

@@ -67,7 +67,8 @@ export function extractCounts(prose: string): CountMention[] {
     for (const m of prose.matchAll(after)) {
       push({ kind, value: value(m[2]!, m[3]), approx: !!m[1] || !!m[3], per: null, text: m[0].trim() }, m.index!);
     }
-    const before = new RegExp(String.raw`${noun}(?:の)?(?:数|ユニーク数)(?:は|が|：|:)? ?(約|およそ|概ね|最大)?${NUM}`, 'g');
+    // 「送信元の数は約1,200」「送信元は約1,200」; not 「宛先は23番ポート」 or a time.
+    const before = new RegExp(String.raw`${noun}(?:の)?(?:数|ユニーク数)?(?:は|が|：|:) ?(約|およそ|概ね|最大)?${NUM}(?![\d,.]|番|/|ポート|時|日|月|年|%|％|分|秒)`, 'g');
     for (const m of prose.matchAll(before)) {
       push({ kind, value: value(m[2]!, m[3]), approx: !!m[1] || !!m[3], per: null, text: m[0].trim() }, m.index!);
     }

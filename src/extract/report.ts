@@ -18,6 +18,15 @@ export interface ExtractOptions {
 }
 
 /**
+ * Prose as the claim patterns read it: full-width letters and digits folded to ASCII (NFKC:
+ * 「ＴＣＰ／５０００」 is tcp/5000), and one space for every run of blanks, since the patterns allow
+ * single spaces only (no backtracking on long input).
+ */
+function normalizeProse(s: string): string {
+  return s.normalize('NFKC').replace(/[ \t]+/g, ' ');
+}
+
+/**
  * Reads what a post claims: ports with protocols, log lines, counts, scan type, TLP. Quoting is
  * removed and wrapped records joined first; the body, the subject and text attachments are read.
  */
@@ -27,15 +36,14 @@ export function extractReport(post: Post, opts: ExtractOptions): Report {
   const texts = [post.text, ...post.attachments.map((a) => a.text)].map((t) => t.slice(0, opts.maxScanChars));
 
   const events: LogEvent[] = [];
-  const prose: string[] = [post.subject.replace(/[ \t\u3000]+/g, ' ')];
+  const prose: string[] = [normalizeProse(post.subject)];
   for (const t of texts) {
     const bl = blocks(unquote(cutFooter(t)));
     const found = findLogRecords(bl, time, opts.maxLineChars);
     events.push(...found.events);
     for (const b of bl) {
       const rest = b.filter((l) => !found.used.has(l) && l.length <= opts.maxLineChars);
-      // One space for every run of blanks: the claim patterns allow single spaces only (ReDoS).
-      if (rest.length) prose.push(joinProse(rest).replace(/[ \t\u3000]+/g, ' '));
+      if (rest.length) prose.push(normalizeProse(joinProse(rest)));
     }
   }
   const text = prose.join('\n');
