@@ -54,7 +54,9 @@ export interface IngestResult extends HourlyBatch {
  * as a gap, never as zero traffic. ICMP is counted under port 0.
  */
 export class HourlyRollup {
-  private readonly buckets = new Map<string, HourBucket>();
+  private readonly buckets = new Map<number, HourBucket>();
+  /** Scanners hit many targets: one country lookup per source address, not per packet. */
+  private readonly countryCache = new Map<string, string | null>();
   readonly coverage = new Map<string, { hour: number; sensor: string; events: number }>();
   readonly recent: RecentEvent[] = [];
   parsed = 0;
@@ -85,7 +87,8 @@ export class HourlyRollup {
     else this.coverage.set(ck, { hour, sensor: this.sensor, events: 1 });
     const port = e.proto === 'icmp' ? 0 : e.dpt;
     if (port === null) return;
-    const key = `${hour}|${e.proto}|${port}`;
+    // (hour, proto, port) packed into one number: string keys cost more than the parsing (house-style.md).
+    const key = (hour * 4 + (e.proto === 'tcp' ? 0 : e.proto === 'udp' ? 1 : 2)) * 65536 + port;
     let b = this.buckets.get(key);
     if (!b) {
       b = {
@@ -107,7 +110,12 @@ export class HourlyRollup {
     if (e.src) {
       b.sources.add(e.src);
       b.nets24.add(net24(e.src));
-      const cc = countryOf(e.src);
+      let cc = this.countryCache.get(e.src);
+      if (cc === undefined) {
+        if (this.countryCache.size > 200_000) this.countryCache.clear();
+        cc = countryOf(e.src);
+        this.countryCache.set(e.src, cc);
+      }
       if (cc) {
         let u = b.countries.get(cc);
         if (!u) b.countries.set(cc, (u = new UniqueCounter()));
