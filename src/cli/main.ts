@@ -123,7 +123,16 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
           printSummary(print, watched, imports, ctx.loaded, c.draft.outbox);
           return;
         }
-        if (!paths.length) await imapCatchUp(pipeline, summary);
+        if (!paths.length) {
+          try {
+            await imapCatchUp(pipeline, summary);
+          } catch (err) {
+            // The mailbox being out of reach must not keep approved drafts from going out.
+            ctx.log.error({ err: (err as Error).message }, 'IMAP catch-up failed');
+            process.stderr.write(`kansoku: IMAP catch-up failed: ${(err as Error).message}\n`);
+            process.exitCode = 1;
+          }
+        }
         const sent = await dispatchOnce(c, store, ctx.log);
         if (opts.json) print(JSON.stringify({ imports, ...summary, sent }, null, 2));
         else {
@@ -445,7 +454,8 @@ export async function main(argv: string[], out?: (s: string) => void): Promise<n
   const program = buildProgram(out);
   try {
     await program.parseAsync(argv);
-    return 0;
+    // A command that went on after a partial failure (an IMAP catch-up, say) has set the code.
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
     if (err instanceof KansokuError) {
