@@ -3,7 +3,8 @@ import type { Config } from '../config/schema.ts';
 import { KansokuError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { OutboxItem, Store } from '../store/index.ts';
-import { findMessageId, withImap } from './imap.ts';
+import { ImapFlow } from 'imapflow';
+import { findMessageId, imapOptions } from './imap.ts';
 
 export type SmtpConfig = NonNullable<Config['smtp']>;
 
@@ -41,6 +42,8 @@ export interface DispatchResult {
  */
 export class Dispatcher {
   private transport: Transporter | null = null;
+  /** One IMAP session per dispatch round, opened when a lookup or a Sent copy first needs it. */
+  private session: ImapFlow | null = null;
 
   constructor(
     private readonly config: Config,
@@ -58,42 +61,63 @@ export class Dispatcher {
       return result;
     }
     this.transport ??= smtpTransport(this.config.smtp);
-    for (const item of items) {
-      if (item.attempts > 0) {
-        const since = Date.now() - Date.parse(item.lastAttemptAt ?? '1970-01-01T00:00:00Z');
-        if (since < this.config.send.echoWaitSeconds * 1000) {
-          result.waiting++;
-          continue;
-        }
-        let out: boolean;
-        try {
-          out = await this.alreadyOut(item);
-        } catch {
-          result.waiting++;
-          continue;
-        }
-        if (out) {
-          this.store.outbox.sent(item.id, 'found');
-          this.log.info({ messageId: item.messageId }, 'found already delivered after an interrupted send; not sent again');
-          result.found++;
-          continue;
-        }
-      }
-      this.store.outbox.attempt(item.id);
-      try {
-        await this.transport.sendMail({ envelope: { from: item.envelopeFrom, to: [item.envelopeTo] }, raw: item.raw });
-      } catch (err) {
-        this.store.outbox.failed(item.id, (err as Error).message);
-        this.log.warn({ messageId: item.messageId, err: (err as Error).message }, 'send failed; will retry');
-        result.failed++;
-        continue;
-      }
-      await this.keepCopy(item);
-      this.store.outbox.sent(item.id, 'smtp');
-      this.log.info({ messageId: item.messageId, to: item.envelopeTo, kind: item.kind }, 'sent');
-      result.sent++;
+    try {
+      for (const item of items) await this.one(item, result);
+    } finally {
+      await this.endSession();
     }
     return result;
+  }
+
+  private async one(item: OutboxItem, result: DispatchResult): Promise<void> {
+    if (item.attempts > 0) {
+      const since = Date.now() - Date.parse(item.lastAttemptAt ?? '1970-01-01T00:00:00Z');
+      if (since < this.config.send.echoWaitSeconds * 1000) {
+        result.waiting++;
+        return;
+      }
+      let out: boolean;
+      try {
+        out = await this.alreadyOut(item);
+      } catch {
+        result.waiting++;
+        return;
+      }
+      if (out) {
+        this.store.outbox.sent(item.id, 'found');
+        this.log.info({ messageId: item.messageId }, 'found already delivered after an interrupted send; not sent again');
+        result.found++;
+        return;
+      }
+    }
+    this.store.outbox.attempt(item.id);
+    try {
+      await this.transport!.sendMail({ envelope: { from: item.envelopeFrom, to: [item.envelopeTo] }, raw: item.raw });
+    } catch (err) {
+      this.store.outbox.failed(item.id, (err as Error).message);
+      this.log.warn({ messageId: item.messageId, err: (err as Error).message }, 'send failed; will retry');
+      result.failed++;
+      return;
+    }
+    await this.keepCopy(item);
+    this.store.outbox.sent(item.id, 'smtp');
+    this.log.info({ messageId: item.messageId, to: item.envelopeTo, kind: item.kind }, 'sent');
+    result.sent++;
+  }
+
+  private async imap(): Promise<ImapFlow> {
+    if (this.session?.usable) return this.session;
+    const c = new ImapFlow(imapOptions(this.config.imap!, { disableAutoIdle: true }));
+    c.on('error', () => undefined);
+    await c.connect();
+    this.session = c;
+    return c;
+  }
+
+  private async endSession(): Promise<void> {
+    const c = this.session;
+    this.session = null;
+    if (c?.usable) await c.logout().catch(() => c.close());
   }
 
   private async alreadyOut(item: OutboxItem): Promise<boolean> {
@@ -103,7 +127,7 @@ export class Dispatcher {
       return false;
     }
     try {
-      return await withImap(imap, (c) => findMessageId(c, [...imap.folders, imap.sentFolder], item.messageId));
+      return await findMessageId(await this.imap(), [...imap.folders, imap.sentFolder], item.messageId);
     } catch (err) {
       // Unknown is not "not sent": try again later rather than risk a duplicate.
       this.log.warn({ messageId: item.messageId, err: (err as Error).message }, 'could not check whether an interrupted send went out');
@@ -116,7 +140,7 @@ export class Dispatcher {
     const imap = this.config.imap;
     if (!imap) return;
     try {
-      await withImap(imap, (c) => c.append(imap.sentFolder, item.raw, ['\\Seen']));
+      await (await this.imap()).append(imap.sentFolder, item.raw, ['\\Seen']);
     } catch (err) {
       this.log.warn({ messageId: item.messageId, err: (err as Error).message }, 'could not keep a copy in the Sent folder');
     }
