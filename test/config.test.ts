@@ -83,3 +83,12 @@ describe('mail server settings', () => {
     expect(c.imap).toMatchObject({ port: 993, security: 'tls', passwordEnv: 'KANSOKU_IMAP_PASSWORD', folders: ['INBOX'] });
   });
 });
+
+describe('counter files', () => {
+  it('may name the sensor each file comes from', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'k.yaml'), 'counters:\n  files: [a.log, { path: b.log, sensor: edge2 }]\n');
+    expect(loadConfig(join(dir, 'k.yaml'), dir).config.counters.files).toEqual([join(dir, 'a.log'), { path: join(dir, 'b.log'), sensor: 'edge2' }]);
+    expect(() => validateConfig({ counters: { files: [{ path: 'x', sensor: 'bad name!' }] } })).toThrowError(/counters\.files\.0/);
+  });
+});

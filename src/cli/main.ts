@@ -110,7 +110,10 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
       const c = ctx.loaded.config;
       await withStore(ctx, async (store) => {
         const pipeline = { config: c, store, log: ctx.log, actor: 'kansoku' };
-        const imports = await importCounters(ctx, store, c.counters.files);
+        const imports: ImportOutcome[] = [];
+        for (const f of c.counters.files) {
+          imports.push(...(await importCounters(ctx, store, [typeof f === 'string' ? f : f.path], typeof f === 'string' ? undefined : f.sensor)));
+        }
         const sources: MessageSource[] = paths.length
           ? paths.map((p) => openSource(detectSourceType(p), p))
           : c.sources.map((s) => openSource(s.type, s.path));

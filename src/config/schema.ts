@@ -48,6 +48,8 @@ function loopbackOnlyWithoutTls(v: { host: string; security: string }, ctx: z.Re
   }
 }
 
+const sensorName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'letters, digits, "_", "." or "-", at most 64' });
+
 const source = z.strictObject({
   type: z.enum(['maildir', 'mbox', 'eml']),
   path: z.string().min(1),
@@ -179,11 +181,13 @@ export const configSchema = z.strictObject({
   counters: z
     .strictObject({
       /** Sensor logs imported before each run; a file already imported (same content) is skipped. */
-      files: z.array(z.string().min(1)).default([]),
+      files: z
+        .array(z.union([z.string().min(1), z.strictObject({ path: z.string().min(1), sensor: sensorName.optional() })]))
+        .default([]),
       /** Zone of log timestamps that carry none (syslog lines do not). */
       timezone: timeZone.default('UTC'),
       /** The name rollups are kept under; several sensors can feed one store. */
-      sensor: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'letters, digits, "_", "." or "-", at most 64' }).default('default'),
+      sensor: sensorName.default('default'),
       /** Hourly rollups are kept this long: a year and a bit, for year-on-year comparison. */
       retentionDays: z.number().int().min(1).default(400),
       /** Raw events (source, ports, flags, TTL, IP ID, sequence) are kept this long, to look up reported sources. */
