@@ -8,7 +8,6 @@ import { bilingualText, draftMessageId, renderTemplate } from '../draft/render.t
 import { portLabel, TLP_EN, TLP_JA, VERDICT_EN, VERDICT_JA } from '../draft/view.ts';
 import { strictest } from '../extract/tlp.ts';
 import type { DraftMessage, Tlp } from '../model.ts';
-import { weekChart } from './chart.ts';
 import type { DigestData } from './data.ts';
 
 export interface Digest {
@@ -92,6 +91,8 @@ export async function renderDigest(data: DigestData, config: Config, reportTlps:
   const key = `digest:${data.week.id}`;
   const messageId = draftMessageId(key, 'digest', config.identity.from);
 
+  // Vega and resvg are heavy to load; only a digest with charts pays for them, not every command.
+  const { weekChart } = await import('./chart.ts');
   const charts = await Promise.all(
     data.charts.map(async (c) => {
       const label = portLabel(c.port, c.proto);
