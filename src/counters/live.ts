@@ -23,6 +23,8 @@ export class LiveIngest {
   private hint: LogFormat | undefined;
   private readonly headers: Headers = new Map();
   private timer: NodeJS.Timeout | null = null;
+  /** Year inference needs only "about now": renewed at each flush, not built for every line. */
+  private time: { reference: Date; zone: string };
   lines = 0;
 
   constructor(
@@ -32,6 +34,7 @@ export class LiveIngest {
     flushMs = 5000,
   ) {
     this.rollup = new HourlyRollup(opts.sensor, opts.keepRecent);
+    this.time = { reference: new Date(), zone: opts.zone };
     if (flushMs > 0) this.timer = setInterval(() => this.flush(), flushMs);
   }
 
@@ -39,7 +42,7 @@ export class LiveIngest {
     this.lines++;
     if (!text || text.length > this.opts.maxLineChars) return;
     if (readHeader(text, this.headers)) return;
-    const r = parseRecord(text, { reference: new Date(), zone: this.opts.zone }, this.hint, this.headers);
+    const r = parseRecord(text, this.time, this.hint, this.headers);
     if (!r) {
       this.rollup.skipped++;
       return;
@@ -49,6 +52,7 @@ export class LiveIngest {
   }
 
   flush(): void {
+    this.time = { reference: new Date(), zone: this.opts.zone };
     const r = this.rollup;
     if (r.parsed === 0 && r.skipped === 0) return;
     this.rollup = new HourlyRollup(this.opts.sensor, this.opts.keepRecent);

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Config } from '../config/schema.ts';
-import { num, ratioText } from '../draft/format.ts';
+import { num, ratioText, WEEK_JA } from '../draft/format.ts';
 import { jisSafe } from '../draft/iso2022jp.ts';
 import { Redactor } from '../draft/redact.ts';
 import { bilingualText, draftMessageId, renderTemplate } from '../draft/render.ts';
@@ -16,7 +16,6 @@ export interface Digest {
   charts: Array<{ name: string; png: Buffer }>;
 }
 
-const WEEK_JA = ['月', '火', '水', '木', '金', '土', '日'];
 
 function ja(iso: string, zone: string, withHour = true): string {
   const d = DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone);

@@ -4,7 +4,7 @@ import type { DraftMessage, Finding, Tlp, Verdict } from '../model.ts';
 import type { EventRow, EventTally, SightingRow } from '../store/index.ts';
 import { num, ratioText } from './format.ts';
 import { Redactor } from './redact.ts';
-import { bilingualText, draftMessageId } from './render.ts';
+import { bilingualText, draftMessageId, listById } from './render.ts';
 import { portLabel, TLP_EN, TLP_JA, VERDICT_EN, VERDICT_JA } from './view.ts';
 
 export type FollowUpTrigger = { kind: 'confirmations' } | { kind: 'verdict'; from: Verdict; to: Verdict };
@@ -31,7 +31,7 @@ const COUNT_JA: Record<string, string> = { sources: '送信元', targets: '宛�
  */
 export function renderFollowUp(i: FollowUpInput): DraftMessage {
   const { config, event } = i;
-  const list = config.lists.find((l) => i.listId !== null && l.listId.toLowerCase() === i.listId) ?? null;
+  const list = listById(i.listId, config);
   const anonymous = list?.anonymous ?? false;
   const tlp: Tlp = strictest([i.reportTlp ?? list?.defaultTlp ?? 'AMBER', config.operator.tlp])!;
   const label = portLabel(event.port, event.proto);

@@ -10,7 +10,7 @@ export function num(n: number | null | undefined, digits = 0): string {
   return n.toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: digits });
 }
 
-const WEEK_JA = ['月', '火', '水', '木', '金', '土', '日'];
+export const WEEK_JA = ['月', '火', '水', '木', '金', '土', '日'];
 
 function zoneAbbr(dt: DateTime): string {
   return dt.zoneName === 'Asia/Tokyo' ? 'JST' : dt.offsetNameShort ?? dt.toFormat('ZZ');

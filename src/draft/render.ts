@@ -54,9 +54,9 @@ export interface ReplyInput {
   config: Config;
 }
 
-/** Finds the configured list a post came through, by its List-Id. */
-export function listOf(post: Post, config: Config): Config['lists'][number] | null {
-  return config.lists.find((l) => post.listId !== null && l.listId.toLowerCase() === post.listId) ?? null;
+/** Finds the configured list a message came through, by its List-Id. */
+export function listById(listId: string | null, config: Config): Config['lists'][number] | null {
+  return config.lists.find((l) => listId !== null && l.listId.toLowerCase() === listId) ?? null;
 }
 
 /**
@@ -64,7 +64,7 @@ export function listOf(post: Post, config: Config): Config['lists'][number] | nu
  * part after, as the list's members write; our own networks replaced in the whole text.
  */
 export function renderReply({ post, report, findings, config }: ReplyInput): DraftMessage {
-  const list = listOf(post, config);
+  const list = listById(post.listId, config);
   // An unlabelled post takes its list's default; a post from no known list is treated as AMBER.
   const tlp: Tlp = strictest([report.tlp ?? list?.defaultTlp ?? 'AMBER', config.operator.tlp])!;
   const view = replyView({

@@ -51,9 +51,7 @@ function handler(p: Pipeline, summary: RunSummary, serial: Serial) {
 function quarantineFailed(p: Pipeline, m: RawMessage, reason: string): void {
   const id = syntheticMessageId(m.raw);
   p.store.transaction(() => {
-    if (!p.store.messages.has(id)) {
-      p.store.messages.add({ messageId: id, origin: m.origin, subject: null, fromAddr: null, listId: null, sentAt: null, status: 'quarantined', reason: `failed ${MAX_FAILURES} times: ${reason}`, report: null, findings: null });
-    }
+    p.store.messages.quarantine(id, m.origin, `failed ${MAX_FAILURES} times: ${reason}`);
     if (m.checkpoint) p.store.checkpoints.advance(m.checkpoint);
   });
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import addressparser from 'nodemailer/lib/addressparser';
 import type { Config } from '../config/schema.ts';
 import { correlate, reportTime } from '../correlate/correlate.ts';
-import { renderReply, toEml } from '../draft/render.ts';
+import { listById, renderReply, toEml } from '../draft/render.ts';
 import { KansokuError } from '../errors.ts';
 import { extractReport } from '../extract/report.ts';
 import type { Logger } from '../log.ts';
@@ -135,11 +135,7 @@ export async function processMessage(m: RawMessage, p: Pipeline, summary: RunSum
   };
   const quarantine = (id: string, reason: string) => {
     log.warn({ origin: m.origin, messageId: id, reason }, 'message quarantined');
-    commit(() => {
-      if (!store.messages.has(id)) {
-        store.messages.add({ messageId: id, origin: m.origin, subject: null, fromAddr: null, listId: null, sentAt: null, status: 'quarantined', reason, report: null, findings: null });
-      }
-    });
+    commit(() => store.messages.quarantine(id, m.origin, reason));
     return done('quarantined');
   };
 
@@ -185,7 +181,7 @@ export async function processMessage(m: RawMessage, p: Pipeline, summary: RunSum
   const decision = moderatorDecision(post, config);
   if (decision) return applyDecision(decision, post, p, commit, record, done);
 
-  const list = config.lists.find((l) => post.listId !== null && l.listId.toLowerCase() === post.listId);
+  const list = listById(post.listId, config);
   if (!list) {
     log.info({ messageId: post.messageId, listId: post.listId }, 'not from a configured list; no draft');
     return skip('not-list', `List-Id ${post.listId ?? '(none)'} is not a configured list`);

@@ -45,6 +45,12 @@ export class MessageStore {
       );
   }
 
+  /** Records a message that could not be taken through the pipeline, once, with the reason. */
+  quarantine(messageId: string, origin: string, reason: string): void {
+    if (this.has(messageId)) return;
+    this.add({ messageId, origin, subject: null, fromAddr: null, listId: null, sentAt: null, status: 'quarantined', reason, report: null, findings: null });
+  }
+
   /** The stored Report of an earlier post, for threading and for "one draft per thread and port". */
   report(messageId: string): Report | null {
     const row = this.db.prepare('SELECT report_json FROM messages WHERE message_id = ?').get(messageId) as
