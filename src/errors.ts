@@ -9,6 +9,10 @@ export const ErrorCodes = {
   DRAFT_STATE: 'draft is not in a state that allows this',
   DRAFT_TLP_RED: 'TLP:RED material is never sent to a list',
   STORE_SCHEMA: 'store schema is newer than this version of kansoku',
+  STORE_UNREACHABLE: 'store cannot be reached',
+  STORE_PG_DRIVER: 'PostgreSQL driver is not installed',
+  STORE_ASYNC_TX: 'store transaction misused',
+  STORE_LOCK_OUTSIDE_TX: 'store lock taken outside a transaction',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -1,6 +1,7 @@
 import { UniqueCounter } from '../counters/unique.ts';
 import type { Proto } from '../model.ts';
 import type { Db } from './db.ts';
+import { inList, insertRows, type Param } from './sql.ts';
 
 /** One (hour, sensor, proto, port) bucket as the ingest stage rolls it up. Hours are epoch hours (UTC). */
 export interface HourBucket {
@@ -68,19 +69,20 @@ export interface ImportRecord {
   parsed: number;
 }
 
-interface RollupRow {
+interface StoredRollup {
   hour: number;
   sensor: string;
+  proto: Proto;
+  port: number;
   events: number;
   synOnly: number;
-  sources: number;
-  targets: number;
-  nets24: number;
   sourcesSketch: Buffer;
   targetsSketch: Buffer;
   nets24Sketch: Buffer;
   countries: string;
 }
+
+const bucketKey = (b: { sensor: string; hour: number; proto: Proto; port: number }): string => `${b.sensor}\0${b.hour}\0${b.proto}\0${b.port}`;
 
 function serializeCountries(m: Map<string, UniqueCounter>): string {
   return JSON.stringify(Object.fromEntries([...m].map(([cc, u]) => [cc, u.serialize().toString('base64')])));
@@ -97,7 +99,7 @@ export class CounterStore implements CounterReader {
   constructor(private readonly db: Db) {}
 
   hasImport(sha256: string): boolean {
-    return this.db.prepare('SELECT 1 FROM imports WHERE sha256 = ?').get(sha256) !== undefined;
+    return this.db.get('SELECT 1 FROM imports WHERE sha256 = ?', sha256) !== undefined;
   }
 
   /**
@@ -105,60 +107,93 @@ export class CounterStore implements CounterReader {
    * A bucket that exists already is merged with it, sketch with sketch.
    */
   addBatch(batch: HourlyBatch, record: ImportRecord | null): void {
-    const get = this.db.prepare(
-      `SELECT events, syn_only AS synOnly, sources_sketch AS sourcesSketch, targets_sketch AS targetsSketch, nets24_sketch AS nets24Sketch, countries
-       FROM rollups WHERE proto = ? AND port = ? AND hour = ? AND sensor = ?`,
-    );
-    const put = this.db.prepare(
-      `INSERT OR REPLACE INTO rollups (hour, sensor, proto, port, events, syn_only, sources, targets, nets24, sources_sketch, targets_sketch, nets24_sketch, countries)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const cover = this.db.prepare(
-      `INSERT INTO sensor_coverage (hour, sensor, events) VALUES (?, ?, ?)
-       ON CONFLICT (hour, sensor) DO UPDATE SET events = events + excluded.events`,
-    );
-    const recent = this.db.prepare(
-      'INSERT INTO recent_events (ts, sensor, src, spt, dst, dpt, proto, flags, ttl, ip_id, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
     this.db.transaction(() => {
-      for (const b of batch.buckets) {
-        const old = get.get(b.proto, b.port, b.hour, b.sensor) as Omit<RollupRow, 'hour' | 'sensor' | 'sources' | 'targets' | 'nets24'> | undefined;
+      // Two ingesting instances would otherwise both read a bucket and each write back its own merge.
+      this.db.lock('kansoku-rollups');
+      const buckets = [...batch.buckets];
+      const old = this.existing(buckets);
+      const rows: Param[][] = [];
+      for (const b of buckets) {
+        const prev = old.get(bucketKey(b));
         let { events, synOnly } = b;
         const { sources, targets, nets24, countries } = b;
-        if (old) {
-          events += old.events;
-          synOnly += old.synOnly;
-          sources.merge(UniqueCounter.deserialize(old.sourcesSketch));
-          targets.merge(UniqueCounter.deserialize(old.targetsSketch));
-          nets24.merge(UniqueCounter.deserialize(old.nets24Sketch));
-          for (const [cc, u] of parseCountries(old.countries)) {
+        if (prev) {
+          events += prev.events;
+          synOnly += prev.synOnly;
+          sources.merge(UniqueCounter.deserialize(prev.sourcesSketch));
+          targets.merge(UniqueCounter.deserialize(prev.targetsSketch));
+          nets24.merge(UniqueCounter.deserialize(prev.nets24Sketch));
+          for (const [cc, u] of parseCountries(prev.countries)) {
             const mine = countries.get(cc);
             if (mine) mine.merge(u);
             else countries.set(cc, u);
           }
         }
-        put.run(
+        rows.push([
           b.hour, b.sensor, b.proto, b.port, events, synOnly,
           sources.count(), targets.count(), nets24.count(),
           sources.serialize(), targets.serialize(), nets24.serialize(), serializeCountries(countries),
+        ]);
+      }
+      insertRows(
+        this.db,
+        'INSERT INTO rollups (hour, sensor, proto, port, events, syn_only, sources, targets, nets24, sources_sketch, targets_sketch, nets24_sketch, countries)',
+        rows,
+        `ON CONFLICT (proto, port, hour, sensor) DO UPDATE SET events = excluded.events, syn_only = excluded.syn_only, sources = excluded.sources,
+           targets = excluded.targets, nets24 = excluded.nets24, sources_sketch = excluded.sources_sketch, targets_sketch = excluded.targets_sketch,
+           nets24_sketch = excluded.nets24_sketch, countries = excluded.countries`,
+      );
+      insertRows(
+        this.db,
+        'INSERT INTO sensor_coverage (hour, sensor, events)',
+        [...batch.coverage.values()].map((c) => [c.hour, c.sensor, c.events]),
+        'ON CONFLICT (hour, sensor) DO UPDATE SET events = sensor_coverage.events + excluded.events',
+      );
+      insertRows(
+        this.db,
+        'INSERT INTO recent_events (ts, sensor, src, spt, dst, dpt, proto, flags, ttl, ip_id, seq)',
+        batch.recent.map((e) => [e.ts, e.sensor, e.src, e.spt, e.dst, e.dpt, e.proto, e.flags, e.ttl, e.ipId, e.seq]),
+      );
+      if (record) {
+        this.db.run(
+          'INSERT INTO imports (sha256, name, lines, parsed, imported_at) VALUES (?, ?, ?, ?, ?)',
+          record.sha256, record.name, record.lines, record.parsed, new Date().toISOString(),
         );
       }
-      for (const c of batch.coverage.values()) cover.run(c.hour, c.sensor, c.events);
-      for (const e of batch.recent) recent.run(e.ts, e.sensor, e.src, e.spt, e.dst, e.dpt, e.proto, e.flags, e.ttl, e.ipId, e.seq);
-      if (record) {
-        this.db
-          .prepare('INSERT INTO imports (sha256, name, lines, parsed, imported_at) VALUES (?, ?, ?, ?, ?)')
-          .run(record.sha256, record.name, record.lines, record.parsed, new Date().toISOString());
+    });
+  }
+
+  /** The stored rows for these buckets, fetched per (sensor, hour, proto) with the ports in one IN list. */
+  private existing(buckets: HourBucket[]): Map<string, StoredRollup> {
+    const groups = new Map<string, { sensor: string; hour: number; proto: Proto; ports: number[] }>();
+    for (const b of buckets) {
+      const k = `${b.sensor}\0${b.hour}\0${b.proto}`;
+      const g = groups.get(k);
+      if (g) g.ports.push(b.port);
+      else groups.set(k, { sensor: b.sensor, hour: b.hour, proto: b.proto, ports: [b.port] });
+    }
+    const out = new Map<string, StoredRollup>();
+    for (const g of groups.values()) {
+      for (let i = 0; i < g.ports.length; i += 256) {
+        const { marks, params } = inList(g.ports.slice(i, i + 256));
+        const rows = this.db.all<StoredRollup>(
+          `SELECT hour, sensor, proto, port, events, syn_only AS "synOnly", sources_sketch AS "sourcesSketch", targets_sketch AS "targetsSketch",
+             nets24_sketch AS "nets24Sketch", countries
+           FROM rollups WHERE sensor = ? AND hour = ? AND proto = ? AND port IN (${marks})`,
+          g.sensor, g.hour, g.proto, ...params,
+        );
+        for (const r of rows) out.set(bucketKey(r), r);
       }
-    })();
+    }
+    return out;
   }
 
   /** Rows for (proto, port) over [from, to], optionally one sensor; sensors of one hour merged. */
   series(proto: Proto, port: number, from: number, to: number, sensor?: string): HourPoint[] {
     const rows = (
       sensor
-        ? this.db.prepare(`SELECT * FROM rollups WHERE proto = ? AND port = ? AND hour BETWEEN ? AND ? AND sensor = ? ORDER BY hour`).all(proto, port, from, to, sensor)
-        : this.db.prepare(`SELECT * FROM rollups WHERE proto = ? AND port = ? AND hour BETWEEN ? AND ? ORDER BY hour`).all(proto, port, from, to)
+        ? this.db.all(`SELECT * FROM rollups WHERE proto = ? AND port = ? AND hour BETWEEN ? AND ? AND sensor = ? ORDER BY hour`, proto, port, from, to, sensor)
+        : this.db.all(`SELECT * FROM rollups WHERE proto = ? AND port = ? AND hour BETWEEN ? AND ? ORDER BY hour`, proto, port, from, to)
     ) as Array<Record<string, unknown>>;
     const out: HourPoint[] = [];
     for (let i = 0; i < rows.length; ) {
@@ -203,35 +238,32 @@ export class CounterStore implements CounterReader {
   }
 
   coveredHours(from: number, to: number): number[] {
-    return (this.db.prepare('SELECT DISTINCT hour FROM sensor_coverage WHERE hour BETWEEN ? AND ? ORDER BY hour').all(from, to) as Array<{ hour: number }>).map(
+    return (this.db.all('SELECT DISTINCT hour FROM sensor_coverage WHERE hour BETWEEN ? AND ? ORDER BY hour', from, to) as Array<{ hour: number }>).map(
       (r) => r.hour,
     );
   }
 
   sourcesSeen(proto: Proto, port: number, addrs: string[], from: number, to: number): string[] {
     if (addrs.length === 0) return [];
-    const q = this.db.prepare('SELECT 1 FROM recent_events WHERE src = ? AND ts BETWEEN ? AND ? AND proto = ? AND dpt = ? LIMIT 1');
-    return addrs.filter((a) => q.get(a, from * HOUR_MS, (to + 1) * HOUR_MS - 1, proto, port) !== undefined);
+    return addrs.filter(
+      (a) => this.db.get('SELECT 1 FROM recent_events WHERE src = ? AND ts BETWEEN ? AND ? AND proto = ? AND dpt = ? LIMIT 1', a, from * HOUR_MS, (to + 1) * HOUR_MS - 1, proto, port) !== undefined,
+    );
   }
 
   /** Events per (proto, port) over the hours [from, to]. */
   totals(from: number, to: number): Array<{ proto: Proto; port: number; events: number }> {
-    return this.db
-      .prepare('SELECT proto, port, SUM(events) AS events FROM rollups WHERE hour BETWEEN ? AND ? GROUP BY proto, port')
-      .all(from, to) as Array<{ proto: Proto; port: number; events: number }>;
+    return this.db.all('SELECT proto, port, SUM(events) AS events FROM rollups WHERE hour BETWEEN ? AND ? GROUP BY proto, port', from, to) as Array<{ proto: Proto; port: number; events: number }>;
   }
 
   /** Rollups for `counters stats`: per hour, sensor, proto and port, newest first. */
   rows(filter: { proto?: Proto; port?: number; from?: number; sensor?: string; limit: number }): Array<HourPoint & { sensor: string; proto: Proto; port: number }> {
     const where: string[] = [];
-    const args: unknown[] = [];
+    const args: Param[] = [];
     if (filter.proto) (where.push('proto = ?'), args.push(filter.proto));
     if (filter.port !== undefined) (where.push('port = ?'), args.push(filter.port));
     if (filter.from !== undefined) (where.push('hour >= ?'), args.push(filter.from));
     if (filter.sensor) (where.push('sensor = ?'), args.push(filter.sensor));
-    const rows = this.db
-      .prepare(`SELECT * FROM rollups ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY hour DESC, events DESC LIMIT ?`)
-      .all(...args, filter.limit) as Array<Record<string, unknown>>;
+    const rows = this.db.all(`SELECT * FROM rollups ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY hour DESC, events DESC LIMIT ?`, ...args, filter.limit) as Array<Record<string, unknown>>;
     return rows.map((r) => ({ ...this.point([r]), sensor: r.sensor as string, proto: r.proto as Proto, port: r.port as number }));
   }
 
@@ -239,22 +271,22 @@ export class CounterStore implements CounterReader {
   prune(rollupsBeforeHour: number, recentBeforeMs: number): { rollups: number; recent: number } {
     return this.db.transaction(() => ({
       rollups:
-        this.db.prepare('DELETE FROM rollups WHERE hour < ?').run(rollupsBeforeHour).changes +
-        this.db.prepare('DELETE FROM sensor_coverage WHERE hour < ?').run(rollupsBeforeHour).changes,
-      recent: this.db.prepare('DELETE FROM recent_events WHERE ts < ?').run(recentBeforeMs).changes,
-    }))();
+        this.db.run('DELETE FROM rollups WHERE hour < ?', rollupsBeforeHour).changes +
+        this.db.run('DELETE FROM sensor_coverage WHERE hour < ?', rollupsBeforeHour).changes,
+      recent: this.db.run('DELETE FROM recent_events WHERE ts < ?', recentBeforeMs).changes,
+    }));
   }
 
   summary(): { hours: number; firstHour: number | null; lastHour: number | null; buckets: number; imports: number; sensors: string[]; recentEvents: number } {
-    const s = this.db.prepare('SELECT COUNT(DISTINCT hour) AS hours, MIN(hour) AS firstHour, MAX(hour) AS lastHour FROM sensor_coverage').get() as {
+    const s = this.db.get('SELECT COUNT(DISTINCT hour) AS hours, MIN(hour) AS "firstHour", MAX(hour) AS "lastHour" FROM sensor_coverage') as {
       hours: number;
       firstHour: number | null;
       lastHour: number | null;
     };
-    const b = this.db.prepare('SELECT COUNT(*) AS n FROM rollups').get() as { n: number };
-    const i = this.db.prepare('SELECT COUNT(*) AS n FROM imports').get() as { n: number };
-    const r = this.db.prepare('SELECT COUNT(*) AS n FROM recent_events').get() as { n: number };
-    const sensors = (this.db.prepare('SELECT DISTINCT sensor FROM sensor_coverage ORDER BY sensor').all() as Array<{ sensor: string }>).map((x) => x.sensor);
+    const b = this.db.get('SELECT COUNT(*) AS n FROM rollups') as { n: number };
+    const i = this.db.get('SELECT COUNT(*) AS n FROM imports') as { n: number };
+    const r = this.db.get('SELECT COUNT(*) AS n FROM recent_events') as { n: number };
+    const sensors = (this.db.all('SELECT DISTINCT sensor FROM sensor_coverage ORDER BY sensor') as Array<{ sensor: string }>).map((x) => x.sensor);
     return { ...s, buckets: b.n, imports: i.n, sensors, recentEvents: r.n };
   }
 }

@@ -2,11 +2,13 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { KansokuError } from '../errors.ts';
+import { describeLocation, isPostgresUrl, PostgresSql, postgresDdl, SqliteSql, type Sql } from './sql.ts';
 
-export type Db = Database.Database;
+export type Db = Sql;
 
 /**
- * Schema migrations, in order; `PRAGMA user_version` records how many have run. A migration is
+ * Schema migrations, in order; `PRAGMA user_version` (SQLite) or the kansoku_schema table
+ * (PostgreSQL) records how many have run. They are written in SQLite's words; `postgresDdl` maps them. A migration is
  * never edited once released: a change is a new entry.
  */
 const migrations: string[] = [
@@ -216,8 +218,12 @@ const migrations: string[] = [
   `,
 ];
 
+function newerSchema(location: string, version: number): KansokuError {
+  return new KansokuError('STORE_SCHEMA', 'store', `${describeLocation(location)} has schema ${version}, this kansoku knows ${migrations.length}`);
+}
+
 /** Opens (and creates or migrates) the embedded SQLite store. */
-export function openDb(path: string): Db {
+function openSqlite(path: string): Sql {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
@@ -227,7 +233,7 @@ export function openDb(path: string): Db {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > migrations.length) {
     db.close();
-    throw new KansokuError('STORE_SCHEMA', 'store', `${path} has schema ${version}, this kansoku knows ${migrations.length}`);
+    throw newerSchema(path, version);
   }
   for (let v = version; v < migrations.length; v++) {
     db.transaction(() => {
@@ -235,5 +241,36 @@ export function openDb(path: string): Db {
       db.pragma(`user_version = ${v + 1}`);
     })();
   }
-  return db;
+  return new SqliteSql(db);
+}
+
+/**
+ * Opens (and creates or migrates) a PostgreSQL store. Instances that start together wait for one
+ * another on an advisory lock, so each migration runs once.
+ */
+function openPostgres(url: string): Sql {
+  const sql = new PostgresSql(url);
+  try {
+    sql.transaction(() => {
+      sql.lock('kansoku-schema');
+      sql.exec('CREATE TABLE IF NOT EXISTS kansoku_schema (version INTEGER NOT NULL)');
+      const row = sql.get<{ version: number }>('SELECT version FROM kansoku_schema');
+      const version = row?.version ?? 0;
+      if (!row) sql.run('INSERT INTO kansoku_schema (version) VALUES (0)');
+      if (version > migrations.length) throw newerSchema(url, version);
+      for (let v = version; v < migrations.length; v++) {
+        sql.exec(postgresDdl(migrations[v]!));
+        sql.run('UPDATE kansoku_schema SET version = ?', v + 1);
+      }
+    });
+  } catch (err) {
+    sql.close();
+    throw err;
+  }
+  return sql;
+}
+
+/** Opens the store at `location`: a SQLite file (or `:memory:`), or a `postgres://` URL. */
+export function openDb(location: string): Sql {
+  return isPostgresUrl(location) ? openPostgres(location) : openSqlite(location);
 }

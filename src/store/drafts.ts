@@ -39,8 +39,8 @@ const transitions: Record<string, DraftStatus[]> = {
   reject: ['draft', 'approved'],
 };
 
-const columns = `id, message_id AS messageId, envelope_from AS envelopeFrom, source_message_id AS sourceMessageId, kind, subject,
-  to_addr AS "to", tlp, status, text, eml, eml_path AS emlPath, review_token AS reviewToken, created_at AS createdAt, updated_at AS updatedAt`;
+const columns = `id, message_id AS "messageId", envelope_from AS "envelopeFrom", source_message_id AS "sourceMessageId", kind, subject,
+  to_addr AS "to", tlp, status, text, eml, eml_path AS "emlPath", review_token AS "reviewToken", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 export class DraftStore {
   constructor(
@@ -49,27 +49,23 @@ export class DraftStore {
   ) {}
 
   hasFor(sourceMessageId: string, kind: DraftKind): boolean {
-    return this.db.prepare('SELECT 1 FROM drafts WHERE source_message_id = ? AND kind = ?').get(sourceMessageId, kind) !== undefined;
+    return this.db.get('SELECT 1 FROM drafts WHERE source_message_id = ? AND kind = ?', sourceMessageId, kind) !== undefined;
   }
 
   add(d: NewDraft, actor: string): number {
     const now = new Date().toISOString();
-    const id = Number(
-      this.db
-        .prepare(
-          `INSERT INTO drafts (message_id, envelope_from, source_message_id, kind, subject, to_addr, tlp, status, text, eml, eml_path,
+    const { id } = this.db.get<{ id: number }>(
+      `INSERT INTO drafts (message_id, envelope_from, source_message_id, kind, subject, to_addr, tlp, status, text, eml, eml_path,
              review_token, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(d.messageId, d.envelopeFrom, d.sourceMessageId, d.kind, d.subject, d.to, d.tlp, d.text, d.eml, d.emlPath, d.reviewToken, now, now)
-        .lastInsertRowid,
-    );
+           VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?) RETURNING id`,
+      d.messageId, d.envelopeFrom, d.sourceMessageId, d.kind, d.subject, d.to, d.tlp, d.text, d.eml, d.emlPath, d.reviewToken, now, now,
+    )!;
     this.audit(id, 'create', actor, now, null);
     return id;
   }
 
   get(id: number): StoredDraft {
-    const row = this.db.prepare(`SELECT ${columns} FROM drafts WHERE id = ?`).get(id) as StoredDraft | undefined;
+    const row = this.db.get(`SELECT ${columns} FROM drafts WHERE id = ?`, id) as StoredDraft | undefined;
     if (!row) throw new KansokuError('DRAFT_NOT_FOUND', 'review', `#${id}`);
     return row;
   }
@@ -77,18 +73,18 @@ export class DraftStore {
   list(status?: DraftStatus): StoredDraft[] {
     return (
       status
-        ? this.db.prepare(`SELECT ${columns} FROM drafts WHERE status = ? ORDER BY id`).all(status)
-        : this.db.prepare(`SELECT ${columns} FROM drafts ORDER BY id`).all()
+        ? this.db.all(`SELECT ${columns} FROM drafts WHERE status = ? ORDER BY id`, status)
+        : this.db.all(`SELECT ${columns} FROM drafts ORDER BY id`)
     ) as StoredDraft[];
   }
 
   history(id: number): AuditEntry[] {
-    return this.db.prepare('SELECT action, actor, at, note FROM draft_audit WHERE draft_id = ? ORDER BY id').all(id) as AuditEntry[];
+    return this.db.all('SELECT action, actor, at, note FROM draft_audit WHERE draft_id = ? ORDER BY id', id) as AuditEntry[];
   }
 
   /** The draft a review token was issued for, while the token is still unused. */
   byReviewToken(token: string): StoredDraft | null {
-    return (this.db.prepare(`SELECT ${columns} FROM drafts WHERE review_token = ?`).get(token) as StoredDraft | undefined) ?? null;
+    return (this.db.get(`SELECT ${columns} FROM drafts WHERE review_token = ?`, token) as StoredDraft | undefined) ?? null;
   }
 
   /**
@@ -103,18 +99,18 @@ export class DraftStore {
       if (action === 'approve' && d.tlp === 'RED') throw new KansokuError('DRAFT_TLP_RED', 'review', `#${id}`);
       const now = new Date().toISOString();
       const status: DraftStatus = action === 'approve' ? 'approved' : 'rejected';
-      this.db.prepare('UPDATE drafts SET status = ?, review_token = NULL, updated_at = ? WHERE id = ?').run(status, now, id);
+      this.db.run('UPDATE drafts SET status = ?, review_token = NULL, updated_at = ? WHERE id = ?', status, now, id);
       this.audit(id, action, actor, now, note);
       if (action === 'approve') {
         this.outbox.enqueue({ draftId: id, kind: 'draft', messageId: d.messageId, envelopeFrom: d.envelopeFrom, envelopeTo: d.to, raw: d.eml });
       } else {
-        this.db.prepare(`DELETE FROM outbox WHERE draft_id = ? AND kind = 'draft' AND status = 'pending' AND attempts = 0`).run(id);
+        this.db.run(`DELETE FROM outbox WHERE draft_id = ? AND kind = 'draft' AND status = 'pending' AND attempts = 0`, id);
       }
       return { ...d, status, reviewToken: null, updatedAt: now };
-    })();
+    });
   }
 
   private audit(id: number, action: string, actor: string, at: string, note: string | null): void {
-    this.db.prepare('INSERT INTO draft_audit (draft_id, action, actor, at, note) VALUES (?, ?, ?, ?, ?)').run(id, action, actor, at, note);
+    this.db.run('INSERT INTO draft_audit (draft_id, action, actor, at, note) VALUES (?, ?, ?, ?, ?)', id, action, actor, at, note);
   }
 }

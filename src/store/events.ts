@@ -44,8 +44,8 @@ export interface EventTally extends Tally {
   unverified: Tally;
 }
 
-const eventColumns = `id, proto, port, first_seen AS firstSeen, last_seen AS lastSeen, first_message AS firstMessage, subject,
-  last_verdict AS lastVerdict`;
+const eventColumns = `id, proto, port, first_seen AS "firstSeen", last_seen AS "lastSeen", first_message AS "firstMessage", subject,
+  last_verdict AS "lastVerdict"`;
 
 const zero = (): Tally => ({ confirm: 0, deny: 0, question: 0, other: 0 });
 
@@ -58,59 +58,53 @@ export class EventStore {
     const from = new Date(t - windowHours * 3_600_000).toISOString();
     const to = new Date(t + windowHours * 3_600_000).toISOString();
     return (
-      (this.db
-        .prepare(`SELECT ${eventColumns} FROM events WHERE proto = ? AND port = ? AND last_seen >= ? AND first_seen <= ? ORDER BY last_seen DESC LIMIT 1`)
-        .get(proto, port, from, to) as EventRow | undefined) ?? null
+      (this.db.get(`SELECT ${eventColumns} FROM events WHERE proto = ? AND port = ? AND last_seen >= ? AND first_seen <= ? ORDER BY last_seen DESC LIMIT 1`, proto, port, from, to) as EventRow | undefined) ?? null
     );
   }
 
   create(proto: Proto, port: number, at: string, messageId: string, subject: string | null): EventRow {
-    const id = Number(
-      this.db
-        .prepare('INSERT INTO events (proto, port, first_seen, last_seen, first_message, subject, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(proto, port, at, at, messageId, subject, new Date().toISOString()).lastInsertRowid,
-    );
+    const { id } = this.db.get<{ id: number }>(
+      'INSERT INTO events (proto, port, first_seen, last_seen, first_message, subject, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id',
+      proto, port, at, at, messageId, subject, new Date().toISOString(),
+    )!;
     return this.get(id)!;
   }
 
   get(id: number): EventRow | null {
-    return (this.db.prepare(`SELECT ${eventColumns} FROM events WHERE id = ?`).get(id) as EventRow | undefined) ?? null;
+    return (this.db.get(`SELECT ${eventColumns} FROM events WHERE id = ?`, id) as EventRow | undefined) ?? null;
   }
 
   list(): EventRow[] {
-    return this.db.prepare(`SELECT ${eventColumns} FROM events ORDER BY id`).all() as EventRow[];
+    return this.db.all(`SELECT ${eventColumns} FROM events ORDER BY id`) as EventRow[];
   }
 
   /** Events active in [from, to). */
   activeBetween(from: string, to: string): EventRow[] {
-    return this.db.prepare(`SELECT ${eventColumns} FROM events WHERE last_seen >= ? AND first_seen < ? ORDER BY first_seen`).all(from, to) as EventRow[];
+    return this.db.all(`SELECT ${eventColumns} FROM events WHERE last_seen >= ? AND first_seen < ? ORDER BY first_seen`, from, to) as EventRow[];
   }
 
   /** Attaches a post (or our draft) to an event and widens the event's time span to it. */
   link(eventId: number, messageId: string, role: 'report' | 'reply' | 'draft', at: string, finding: unknown = null): void {
-    this.db
-      .prepare('INSERT OR IGNORE INTO event_posts (event_id, message_id, role, at, finding_json) VALUES (?, ?, ?, ?, ?)')
-      .run(eventId, messageId, role, at, finding === null ? null : JSON.stringify(finding));
-    this.db
-      .prepare('UPDATE events SET first_seen = MIN(first_seen, ?), last_seen = MAX(last_seen, ?) WHERE id = ?')
-      .run(at, at, eventId);
+    this.db.run('INSERT INTO event_posts (event_id, message_id, role, at, finding_json) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING', eventId, messageId, role, at, finding === null ? null : JSON.stringify(finding));
+    this.db.run(`UPDATE events SET first_seen = CASE WHEN first_seen <= ? THEN first_seen ELSE ? END,
+        last_seen = CASE WHEN last_seen >= ? THEN last_seen ELSE ? END WHERE id = ?`,
+      at, at, at, at, eventId,);
   }
 
   setVerdict(id: number, verdict: Verdict): void {
-    this.db.prepare('UPDATE events SET last_verdict = ? WHERE id = ?').run(verdict, id);
+    this.db.run('UPDATE events SET last_verdict = ? WHERE id = ?', verdict, id);
   }
 
   /** Events that any of these messages belongs to. */
   byMessages(messageIds: string[]): EventRow[] {
     if (!messageIds.length) return [];
-    const q = this.db.prepare(`SELECT DISTINCT event_id AS id FROM event_posts WHERE message_id = ?`);
     const ids = new Set<number>();
-    for (const m of messageIds) for (const r of q.all(m) as Array<{ id: number }>) ids.add(r.id);
+    for (const m of messageIds) for (const r of this.db.all<{ id: number }>('SELECT DISTINCT event_id AS id FROM event_posts WHERE message_id = ?', m)) ids.add(r.id);
     return [...ids].map((id) => this.get(id)!).filter(Boolean);
   }
 
   posts(eventId: number): Array<{ messageId: string; role: string; at: string; finding: unknown }> {
-    return (this.db.prepare('SELECT message_id AS messageId, role, at, finding_json AS f FROM event_posts WHERE event_id = ? ORDER BY at').all(eventId) as Array<{
+    return (this.db.all('SELECT message_id AS "messageId", role, at, finding_json AS f FROM event_posts WHERE event_id = ? ORDER BY at', eventId) as Array<{
       messageId: string;
       role: string;
       at: string;
@@ -120,22 +114,14 @@ export class EventStore {
 
   /** Records a sighting once per event and message; false when it was there already. */
   addSighting(s: SightingRow): boolean {
-    const r = this.db
-      .prepare(
-        `INSERT OR IGNORE INTO sightings (event_id, message_id, verdict, sender, org, counted, why, counts_json, log_lines, at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(s.eventId, s.messageId, s.verdict, s.sender, s.org, s.counted ? 1 : 0, s.why, s.counts ? JSON.stringify(s.counts) : null, s.logLines, s.at);
+    const r = this.db.run(`INSERT INTO sightings (event_id, message_id, verdict, sender, org, counted, why, counts_json, log_lines, at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, s.eventId, s.messageId, s.verdict, s.sender, s.org, s.counted ? 1 : 0, s.why, s.counts ? JSON.stringify(s.counts) : null, s.logLines, s.at);
     return r.changes > 0;
   }
 
   sightings(eventId: number): SightingRow[] {
-    return (this.db
-      .prepare(
-        `SELECT event_id AS eventId, message_id AS messageId, verdict, sender, org, counted, why, counts_json AS c, log_lines AS logLines, at
-         FROM sightings WHERE event_id = ? ORDER BY at, id`,
-      )
-      .all(eventId) as Array<Omit<SightingRow, 'counts' | 'counted'> & { c: string | null; counted: number }>).map(({ c, counted, ...r }) => ({
+    return (this.db.all(`SELECT event_id AS "eventId", message_id AS "messageId", verdict, sender, org, counted, why, counts_json AS c, log_lines AS "logLines", at
+         FROM sightings WHERE event_id = ? ORDER BY at, id`, eventId) as Array<Omit<SightingRow, 'counts' | 'counted'> & { c: string | null; counted: number }>).map(({ c, counted, ...r }) => ({
       ...r,
       counted: counted === 1,
       counts: c ? JSON.parse(c) : null,
@@ -156,16 +142,16 @@ export class EventStore {
   }
 
   hasFollowup(eventId: number, trigger: string): boolean {
-    return this.db.prepare('SELECT 1 FROM event_followups WHERE event_id = ? AND trigger = ?').get(eventId, trigger) !== undefined;
+    return this.db.get('SELECT 1 FROM event_followups WHERE event_id = ? AND trigger = ?', eventId, trigger) !== undefined;
   }
 
   /** Claims a follow-up for this event and trigger; false when one was made already. */
   claimFollowup(eventId: number, trigger: string): boolean {
-    return this.db.prepare('INSERT OR IGNORE INTO event_followups (event_id, trigger, at) VALUES (?, ?, ?)').run(eventId, trigger, new Date().toISOString()).changes > 0;
+    return this.db.run('INSERT INTO event_followups (event_id, trigger, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', eventId, trigger, new Date().toISOString()).changes > 0;
   }
 
   attachFollowup(eventId: number, trigger: string, draftId: number): void {
-    this.db.prepare('UPDATE event_followups SET draft_id = ? WHERE event_id = ? AND trigger = ?').run(draftId, eventId, trigger);
+    this.db.run('UPDATE event_followups SET draft_id = ? WHERE event_id = ? AND trigger = ?', draftId, eventId, trigger);
   }
 }
 
@@ -180,27 +166,25 @@ export class JobStore {
   claim(job: string, period: string, instance: string, staleMs = 3_600_000): boolean {
     const now = new Date();
     return this.db.transaction(() => {
-      if (this.db.prepare('INSERT OR IGNORE INTO job_runs (job, period, instance, started_at) VALUES (?, ?, ?, ?)').run(job, period, instance, now.toISOString()).changes > 0) {
+      if (this.db.run('INSERT INTO job_runs (job, period, instance, started_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING', job, period, instance, now.toISOString()).changes > 0) {
         return true;
       }
       const stale = new Date(now.getTime() - staleMs).toISOString();
       return (
-        this.db
-          .prepare('UPDATE job_runs SET instance = ?, started_at = ? WHERE job = ? AND period = ? AND draft_id IS NULL AND started_at <= ?')
-          .run(instance, now.toISOString(), job, period, stale).changes > 0
+        this.db.run('UPDATE job_runs SET instance = ?, started_at = ? WHERE job = ? AND period = ? AND draft_id IS NULL AND started_at <= ?', instance, now.toISOString(), job, period, stale).changes > 0
       );
-    })();
+    });
   }
 
   release(job: string, period: string): void {
-    this.db.prepare('DELETE FROM job_runs WHERE job = ? AND period = ?').run(job, period);
+    this.db.run('DELETE FROM job_runs WHERE job = ? AND period = ?', job, period);
   }
 
   done(job: string, period: string, draftId: number | null): void {
-    this.db.prepare('UPDATE job_runs SET draft_id = ? WHERE job = ? AND period = ?').run(draftId, job, period);
+    this.db.run('UPDATE job_runs SET draft_id = ? WHERE job = ? AND period = ?', draftId, job, period);
   }
 
   has(job: string, period: string): boolean {
-    return this.db.prepare('SELECT 1 FROM job_runs WHERE job = ? AND period = ?').get(job, period) !== undefined;
+    return this.db.get('SELECT 1 FROM job_runs WHERE job = ? AND period = ?', job, period) !== undefined;
   }
 }

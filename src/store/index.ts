@@ -13,7 +13,7 @@ export type { Checkpoint } from './checkpoints.ts';
 export type { OutboxItem, NewOutboxItem } from './outbox.ts';
 export type { EventRow, EventTally, SightingRow, SightingVerdict, Tally } from './events.ts';
 
-/** The embedded store: one SQLite file, one object per kind of record. */
+/** The store, SQLite or PostgreSQL, one object per kind of record. */
 export class Store {
   readonly counters: CounterStore;
   readonly messages: MessageStore;
@@ -32,13 +32,26 @@ export class Store {
     this.jobs = new JobStore(db);
   }
 
-  static open(path: string): Store {
-    return new Store(openDb(path));
+  /** Opens the store at `location`: a SQLite file (or `:memory:`), or a `postgres://` URL. */
+  static open(location: string): Store {
+    return new Store(openDb(location));
+  }
+
+  get dialect(): 'sqlite' | 'postgres' {
+    return this.db.dialect;
   }
 
   /** Runs `fn` in one transaction: what a message produced is stored whole or not at all. */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.db.transaction(fn);
+  }
+
+  /**
+   * Within a transaction, holds the named lock until it ends, across every instance on this
+   * store: PostgreSQL deployments run several bots on one database.
+   */
+  lock(name: string): void {
+    this.db.lock(name);
   }
 
   close(): void {

@@ -21,17 +21,12 @@ export class MessageStore {
   constructor(private readonly db: Db) {}
 
   has(messageId: string): boolean {
-    return this.db.prepare('SELECT 1 FROM messages WHERE message_id = ?').get(messageId) !== undefined;
+    return this.db.get('SELECT 1 FROM messages WHERE message_id = ?', messageId) !== undefined;
   }
 
   add(r: MessageRecord): void {
-    this.db
-      .prepare(
-        `INSERT INTO messages (message_id, origin, subject, from_addr, list_id, sent_at, status, reason, report_json, findings_json, processed_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        r.messageId,
+    this.db.run(`INSERT INTO messages (message_id, origin, subject, from_addr, list_id, sent_at, status, reason, report_json, findings_json, processed_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.messageId,
         r.origin,
         r.subject,
         r.fromAddr,
@@ -41,8 +36,7 @@ export class MessageStore {
         r.reason,
         r.report ? JSON.stringify(r.report) : null,
         r.findings ? JSON.stringify(r.findings) : null,
-        new Date().toISOString(),
-      );
+        new Date().toISOString(),);
   }
 
   /** Records a message that could not be taken through the pipeline, once, with the reason. */
@@ -53,26 +47,26 @@ export class MessageStore {
 
   /** The stored Report of an earlier post, for threading and for "one draft per thread and port". */
   report(messageId: string): Report | null {
-    const row = this.db.prepare('SELECT report_json FROM messages WHERE message_id = ?').get(messageId) as
+    const row = this.db.get('SELECT report_json FROM messages WHERE message_id = ?', messageId) as
       | { report_json: string | null }
       | undefined;
     return row?.report_json ? (JSON.parse(row.report_json) as Report) : null;
   }
 
   subject(messageId: string): string | null {
-    const row = this.db.prepare('SELECT subject FROM messages WHERE message_id = ?').get(messageId) as { subject: string | null } | undefined;
+    const row = this.db.get('SELECT subject FROM messages WHERE message_id = ?', messageId) as { subject: string | null } | undefined;
     return row?.subject ?? null;
   }
 
   /** The List-Id a message came through. */
   listId(messageId: string): string | null {
-    const row = this.db.prepare('SELECT list_id FROM messages WHERE message_id = ?').get(messageId) as { list_id: string | null } | undefined;
+    const row = this.db.get('SELECT list_id FROM messages WHERE message_id = ?', messageId) as { list_id: string | null } | undefined;
     return row?.list_id ?? null;
   }
 
   counts(): Record<MessageStatus, number> {
     const out: Record<MessageStatus, number> = { processed: 0, skipped: 0, quarantined: 0 };
-    for (const r of this.db.prepare('SELECT status, COUNT(*) AS n FROM messages GROUP BY status').all() as Array<{
+    for (const r of this.db.all('SELECT status, COUNT(*) AS n FROM messages GROUP BY status') as Array<{
       status: MessageStatus;
       n: number;
     }>)
