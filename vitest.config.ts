@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { pgTestUrl } from './test/global-setup.ts';
 
 export default defineConfig({
   test: {
@@ -10,5 +11,10 @@ export default defineConfig({
     // CI reads the JSON report for its closing "N passed, N failed" line (.ci/run).
     reporters: ['default', 'json'],
     outputFile: { json: '.vitest-report.json' },
+    // The same suite on both stores: the embedded SQLite file and a real PostgreSQL server.
+    projects: [
+      { extends: true, test: { name: 'sqlite' } },
+      { extends: true, test: { name: 'postgres', env: { KANSOKU_TEST_PG: pgTestUrl() } } },
+    ],
   },
 });

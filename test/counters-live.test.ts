@@ -8,6 +8,7 @@ import { hourOf } from '../src/counters/ingest.ts';
 import { createLogger } from '../src/log.ts';
 import { Store } from '../src/store/index.ts';
 import { scratch } from './helpers/cli.ts';
+import { openTestStore } from './helpers/store.ts';
 
 const log = createLogger('silent');
 const opts = { zone: 'UTC', maxLineChars: 4096, sensor: 'live', keepRecent: true };
@@ -21,7 +22,7 @@ describe('following a log file', () => {
     const dir = scratch();
     const file = join(dir, 'fw.log');
     writeFileSync(file, `${line(0)}\n`);
-    const store = Store.open(':memory:');
+    const store = openTestStore();
     const live = new LiveIngest(store, opts, log, 0);
     const f = new FileFollower(file, live, log);
     appendFileSync(file, `${line(1)}\n${line(2)}\n${line(3).slice(0, 30)}`);
@@ -41,7 +42,7 @@ describe('following a log file', () => {
 
 describe('the syslog listener', () => {
   it('takes RFC 3164 over UDP and RFC 5424 over TCP, newline-framed and octet-counted', async () => {
-    const store = Store.open(':memory:');
+    const store = openTestStore();
     const live = new LiveIngest(store, opts, log, 0);
     const l = await listenSyslog(live, { host: '127.0.0.1', udpPort: 0, tcpPort: 0 }, log);
     const udp = createSocket('udp4');

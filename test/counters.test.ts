@@ -9,9 +9,9 @@ import { gzipSync } from 'node:zlib';
 import { validateConfig } from '../src/config/load.ts';
 import { pruneCounters } from '../src/counters/retention.ts';
 import { UniqueCounter } from '../src/counters/unique.ts';
-import { Store } from '../src/store/index.ts';
 import { kansoku, scratch } from './helpers/cli.ts';
 import { sensorLines, storeWith } from './helpers/sensor.ts';
+import { openTestStore, storeAt } from './helpers/store.ts';
 
 const log = createLogger('silent');
 const opts = { zone: 'UTC', maxLineChars: 4096, sensor: 'test', keepRecent: true };
@@ -35,7 +35,7 @@ describe('counters import', () => {
   });
 
   it('does not count the same log twice', async () => {
-    const store = Store.open(':memory:');
+    const store = openTestStore();
     const text = sensorLines({ start: '2026-11-20T00:00:00Z', hours: 1, port: 22, perHour: () => 3 }).join('\n');
     const first = await importStream(store, 'a', Readable.from([text]), opts, log);
     const again = await importStream(store, 'b', Readable.from([text]), opts, log);
@@ -46,14 +46,14 @@ describe('counters import', () => {
   });
 
   it('counts unreadable lines and goes on', async () => {
-    const store = Store.open(':memory:');
+    const store = openTestStore();
     const good = sensorLines({ start: '2026-11-20T00:00:00Z', hours: 1, port: 22, perHour: () => 1, background: false });
     const r = await importStream(store, 'x', Readable.from([['garbage', '\u0000\u0001', 'x'.repeat(10_000), ...good].join('\n')]), opts, log);
     expect(r).toMatchObject({ parsed: 1, skipped: 3 });
   });
 
   it('merges unique sources exactly across two imports of the same hour', async () => {
-    const store = Store.open(':memory:');
+    const store = openTestStore();
     const a = sensorLines({ start: '2026-11-20T00:00:00Z', hours: 1, port: 22, perHour: () => 3, src: (_h, i) => `192.0.2.${i}`, background: false });
     const b = sensorLines({ start: '2026-11-20T00:30:00Z', hours: 1, port: 22, perHour: () => 3, src: (_h, i) => `192.0.2.${i + 1}`, background: false });
     await importStream(store, 'a', Readable.from([a.join('\n')]), opts, log);
@@ -76,7 +76,7 @@ describe('counters at sensor scale', () => {
   });
 
   it('merges sketches: two sensors seeing the same sources count them once', async () => {
-    const store = Store.open(':memory:');
+    const store = openTestStore();
     const lines = sensorLines({ start: '2026-11-20T00:00:00Z', hours: 1, port: 23, perHour: () => 3000, src: (_h, i) => `192.0.${i >> 8}.${i & 255}`, background: false });
     await importStream(store, 'a', Readable.from([lines.join('\n')]), { ...opts, sensor: 'east' }, log);
     await importStream(store, 'b', Readable.from([lines.join('\n') + '\n']), { ...opts, sensor: 'west' }, log);
@@ -116,7 +116,7 @@ describe('counters at sensor scale', () => {
     const dir = scratch();
     const file = join(dir, 'fw.log.gz');
     writeFileSync(file, gzipSync(sensorLines({ start: '2026-11-20T00:00:00Z', hours: 2, port: 5000, perHour: () => 7 }).join('\n')));
-    const db = join(dir, 'k.sqlite');
+    const db = storeAt(dir, 'k');
     expect(kansoku(['--db', db, 'counters', 'import', '--sensor', 'edge1', file], dir).stdout).toContain('16 of 16 lines counted');
     const table = kansoku(['--db', db, 'counters', 'stats', '--port', '5000', '--proto', 'tcp'], dir).stdout;
     expect(table).toContain('2026-11-20 01:00 edge1      5000/tcp          7');

@@ -4,6 +4,7 @@ import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { kansoku, scratch } from './helpers/cli.ts';
 import { fixture } from './helpers/paths.ts';
+import { storeAt } from './helpers/store.ts';
 
 describe('the embedded demo, as `npm start` runs it', () => {
   const cwd = scratch();
@@ -107,7 +108,7 @@ describe('extract and correlate', () => {
   });
 
   it('correlate --json prints Findings against the store given with --db, at --at', () => {
-    const db = join(cwd, 'scratch.sqlite');
+    const db = storeAt(cwd, 'scratch');
     expect(kansoku(['--db', db, 'counters', 'import', fixture('demo', 'sensor.log')], cwd).code).toBe(0);
     const r = kansoku(['correlate', post, '--json', '--db', db], cwd);
     expect(r.code).toBe(0);
@@ -123,7 +124,7 @@ describe('extract and correlate', () => {
   });
 
   it('reads counters from stdin', () => {
-    const db = join(cwd, 'stdin.sqlite');
+    const db = storeAt(cwd, 'stdin');
     const lines = readFileSync(fixture('demo', 'sensor.log'), 'utf8').split('\n').slice(0, 100).join('\n');
     const r = kansoku(['--db', db, 'counters', 'import', '--json'], cwd, lines);
     expect(JSON.parse(r.stdout)[0]).toMatchObject({ name: 'stdin', status: 'imported', parsed: 100 });

@@ -16,14 +16,15 @@ import { processSources } from '../src/pipeline/process.ts';
 import { Store } from '../src/store/index.ts';
 import { kansoku, scratch } from './helpers/cli.ts';
 import { fixture } from './helpers/paths.ts';
+import { openTestStore, storeAt } from './helpers/store.ts';
 
 const log = createLogger('silent');
 const sensorLog = readFileSync(fixture('demo', 'sensor.log'), 'utf8').trim().split('\n');
 
 /** The demo store: the sample sensor log and the sample posts, as `npm start` leaves it. */
-async function demoStore(path = ':memory:') {
+async function demoStore() {
   const { config } = loadConfig(fixture('demo', 'kansoku.yaml'), scratch());
-  const store = Store.open(path);
+  const store = openTestStore();
   await importStream(store, 'sensor.log', Readable.from([sensorLog.join('\n')]), { zone: 'UTC', maxLineChars: 4096, sensor: 'demo', keepRecent: true }, log);
   await processSources([openSource('maildir', fixture('demo', 'maildir'))], { config, store, log, actor: 'kansoku' });
   return { store, config, p: { config, store, log, actor: 'kansoku' } };
@@ -116,7 +117,7 @@ describe('the digest schedule', () => {
   });
 
   it('runs once for a missed Monday, not once per missed week, and never twice', async () => {
-    const store = Store.open(':memory:');
+    const store = openTestStore();
     const p = { config, store, log, actor: 'kansoku' };
     // Down over Mondays 30 Nov and 7 Dec; back on Wednesday 9 Dec.
     const back = new DigestScheduler(p, at('2026-12-09T03:00:00Z'), 'a');
@@ -131,7 +132,7 @@ describe('the digest schedule', () => {
   });
 
   it('is drafted by one of two instances sharing a store', async () => {
-    const path = join(scratch(), 'shared.sqlite');
+    const path = storeAt(scratch(), 'shared');
     const a = Store.open(path);
     const b = Store.open(path);
     const now = at('2026-11-23T00:00:05Z');
@@ -144,7 +145,7 @@ describe('the digest schedule', () => {
   });
 
   it('lets another instance take over a claim whose instance died mid-run', () => {
-    const store = Store.open(':memory:');
+    const store = openTestStore();
     expect(store.jobs.claim('digest', '2026-W47', 'dead')).toBe(true);
     expect(store.jobs.claim('digest', '2026-W47', 'alive')).toBe(false);
     expect(store.jobs.claim('digest', '2026-W47', 'alive', 0)).toBe(true);

@@ -1,6 +1,26 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { PostgresSql } from '../src/store/sql.ts';
 import { mailStackUp } from './helpers/mailstack.ts';
+import { root } from './helpers/paths.ts';
 
-/** The live tests talk to real Dovecot and Postfix on loopback; start them once (idempotent). */
+/**
+ * The live tests talk to real Dovecot and Postfix on loopback, and the PostgreSQL run of the suite
+ * to a real PostgreSQL server; start them once (idempotent). Schemas left by earlier runs go.
+ */
 export default function setup(): void {
   mailStackUp();
+  const r = spawnSync('bash', [join(root, 'scripts', 'pg-stack.sh'), 'up'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`postgresql did not start: ${r.stderr}`);
+  const pg = new PostgresSql(pgTestUrl());
+  try {
+    const old = pg.all<{ name: string }>("SELECT nspname AS name FROM pg_namespace WHERE nspname LIKE 't\\_%'");
+    for (const { name } of old) pg.exec(`DROP SCHEMA ${name} CASCADE`);
+  } finally {
+    pg.close();
+  }
+}
+
+export function pgTestUrl(): string {
+  return process.env.KANSOKU_TEST_PG_URL ?? 'postgres://kansoku:secret@127.0.0.1:15432/kansoku';
 }

@@ -5,8 +5,8 @@ import { iso2022jpHeader, jisSafe } from '../src/draft/iso2022jp.ts';
 import { toEml } from '../src/draft/render.ts';
 import type { DraftMessage } from '../src/model.ts';
 import { moderatorDecision, newReviewToken } from '../src/review/mail.ts';
-import { Store } from '../src/store/index.ts';
 import { post } from './helpers/post.ts';
+import { openTestStore } from './helpers/store.ts';
 
 const draft: DraftMessage = {
   kind: 'reply',
@@ -82,7 +82,7 @@ describe('approval by mail', () => {
   });
 
   it('spends the token: a second reply with it finds no draft', () => {
-    const s = Store.open(':memory:');
+    const s = openTestStore();
     const id = s.drafts.add(
       { ...draft, envelopeFrom: 'kansoku@isp.example', eml: Buffer.from('x'), emlPath: null, reviewToken: token },
       'kansoku',
@@ -94,7 +94,7 @@ describe('approval by mail', () => {
   });
 
   it('withdraws the send intent when an approved draft is rejected before it went out', () => {
-    const s = Store.open(':memory:');
+    const s = openTestStore();
     const id = s.drafts.add({ ...draft, envelopeFrom: 'kansoku@isp.example', eml: Buffer.from('x'), emlPath: null, reviewToken: null }, 'kansoku');
     s.drafts.decide(id, 'approve', 'alice', null);
     s.drafts.decide(id, 'reject', 'bob', 'wrong port');

@@ -17,7 +17,7 @@ import { dispatchOnce, imapCatchUp, runDaemon } from '../pipeline/daemon.ts';
 import { buildDigest, digestDraft } from '../pipeline/digest.ts';
 import { parseWeek, previousWeek, weekOf } from '../digest/week.ts';
 import { processSources, type RunSummary } from '../pipeline/process.ts';
-import { Store } from '../store/index.ts';
+import { isPostgresUrl, Store } from '../store/index.ts';
 import { printDispatch, printDraft, printDrafts, printEvent, printEvents, printFindings, printImport, printReport, printStats, printSummary } from './print.ts';
 
 const VERSION = (JSON.parse(readFileSync(resolve(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -37,12 +37,14 @@ interface Context {
 function context(cmd: Command, out: (s: string) => void): Context {
   const g = cmd.optsWithGlobals<GlobalOptions>();
   const loaded = loadConfig(g.config);
-  if (g.db) loaded.config.store.sqlite = resolve(g.db);
+  const db = g.db ?? process.env.KANSOKU_DB;
+  if (db) loaded.config.store = isPostgresUrl(db) ? { ...loaded.config.store, postgres: db } : { sqlite: resolve(db) };
   return { loaded, log: createLogger(g.logLevel ?? process.env.KANSOKU_LOG_LEVEL ?? 'warn'), out };
 }
 
 function withStore<T>(ctx: Context, fn: (store: Store) => Promise<T> | T): Promise<T> {
-  const store = Store.open(ctx.loaded.config.store.sqlite);
+  const { postgres, sqlite } = ctx.loaded.config.store;
+  const store = Store.open(postgres ?? sqlite);
   return Promise.resolve()
     .then(() => fn(store))
     .finally(() => store.close());
@@ -85,7 +87,7 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
   const program = new Command('kansoku')
     .description('Reads sensor reports on a security trust list, checks them against your own counters, and drafts bilingual (JA/EN) replies for review.')
     .option('--config <file>', 'config file (default: ./kansoku.yaml if present, else the embedded demo)')
-    .option('--db <file>', 'SQLite store to use instead of the configured one')
+    .option('--db <file|url>', 'store to use instead of the configured one: a SQLite file or a postgres:// URL (also KANSOKU_DB)')
     .addOption(
       new Option('--log-level <level>', 'structured log events on stderr from this level (default: $KANSOKU_LOG_LEVEL or warn)').choices([
         'trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent',

@@ -224,6 +224,14 @@ export const configSchema = z.strictObject({
   store: z
     .strictObject({
       sqlite: z.string().default('./kansoku.sqlite'),
+      /**
+       * A PostgreSQL connection string (postgres://user@host:port/db); when set, it is the store
+       * instead of the SQLite file. Keep the password in PGPASSWORD or ~/.pgpass, not here.
+       */
+      postgres: z
+        .string()
+        .regex(/^postgres(ql)?:\/\//i, 'a postgres:// or postgresql:// URL')
+        .optional(),
     })
     .prefault({}),
   limits: z

@@ -62,7 +62,15 @@ export class Dispatcher {
     }
     this.transport ??= smtpTransport(this.config.smtp);
     try {
-      for (const item of items) await this.one(item, result);
+      for (const listed of items) {
+        const item = this.store.outbox.claim(listed.id);
+        if (!item) continue;
+        try {
+          await this.one(item, result);
+        } finally {
+          this.store.outbox.release(item.id);
+        }
+      }
     } finally {
       await this.endSession();
     }
@@ -90,7 +98,10 @@ export class Dispatcher {
         return;
       }
     }
-    this.store.outbox.attempt(item.id);
+    if (!this.store.outbox.attempt(item.id, item.attempts)) {
+      result.waiting++;
+      return;
+    }
     try {
       await this.transport!.sendMail({ envelope: { from: item.envelopeFrom, to: [item.envelopeTo] }, raw: item.raw });
     } catch (err) {

@@ -121,10 +121,35 @@ function emlName(date: string | null, claims: Report['ports'], messageId: string
  */
 export async function processMessage(m: RawMessage, p: Pipeline, summary: RunSummary): Promise<Outcome> {
   summary.seen++;
+  try {
+    return await processOnce(m, p, summary);
+  } catch (err) {
+    if (!(err instanceof StoredMeanwhile)) throw err;
+    p.log.info({ origin: m.origin, messageId: err.messageId }, 'another instance stored this message first');
+    p.store.transaction(() => m.checkpoint && p.store.checkpoints.advance(m.checkpoint));
+    summary.outcomes.duplicate++;
+    return 'duplicate';
+  }
+}
+
+/** Another instance on the same store finished this message while we were working on it. */
+class StoredMeanwhile extends Error {
+  constructor(readonly messageId: string) {
+    super(messageId);
+  }
+}
+
+async function processOnce(m: RawMessage, p: Pipeline, summary: RunSummary): Promise<Outcome> {
   const { store, config, log } = p;
+  /** Set once the message is known to be new: from then on a commit checks it is still new. */
+  let claimed: string | null = null;
   /** Stores what the message produced and moves the checkpoint past it, all or nothing. */
   const commit = <T>(fn: () => T): T =>
     store.transaction(() => {
+      // Instances sharing a store take turns here, and look again under the lock: between our
+      // first look and now, another instance may have stored the same message or opened the event.
+      store.lock('kansoku-pipeline');
+      if (claimed !== null && store.messages.has(claimed)) throw new StoredMeanwhile(claimed);
       const r = fn();
       if (m.checkpoint) store.checkpoints.advance(m.checkpoint);
       return r;
@@ -154,6 +179,7 @@ export async function processMessage(m: RawMessage, p: Pipeline, summary: RunSum
     commit(() => undefined);
     return done('duplicate');
   }
+  claimed = post.messageId;
 
   const record = (status: 'processed' | 'skipped', reason: string, report: Report | null = null, findings: Finding[] | null = null): MessageRecord => ({
     messageId: post.messageId,

@@ -12,6 +12,9 @@ export interface OutboxItem {
   lastAttemptAt: string | null;
 }
 
+const columns = `id, draft_id AS "draftId", kind, message_id AS "messageId", envelope_from AS "envelopeFrom", envelope_to AS "envelopeTo",
+  raw, attempts, last_attempt_at AS "lastAttemptAt"`;
+
 export type NewOutboxItem = Pick<OutboxItem, 'draftId' | 'kind' | 'messageId' | 'envelopeFrom' | 'envelopeTo' | 'raw'>;
 
 /**
@@ -28,13 +31,34 @@ export class OutboxStore {
   }
 
   pending(): OutboxItem[] {
-    return this.db.all(`SELECT id, draft_id AS "draftId", kind, message_id AS "messageId", envelope_from AS "envelopeFrom", envelope_to AS "envelopeTo",
-           raw, attempts, last_attempt_at AS "lastAttemptAt" FROM outbox WHERE status = 'pending' ORDER BY id`,) as OutboxItem[];
+    return this.db.all<OutboxItem>(`SELECT ${columns} FROM outbox WHERE status = 'pending' ORDER BY id`);
   }
 
-  /** Records that a send is about to start; committed before the first byte goes out. */
-  attempt(id: number): void {
-    this.db.run('UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ? WHERE id = ?', new Date().toISOString(), id);
+  /**
+   * Takes a pending row for this instance alone, and returns it as it is now; null when another
+   * instance on the store is handling it or it is no longer pending. Held until `release`, or
+   * until this process's connection ends.
+   */
+  claim(id: number): OutboxItem | null {
+    if (!this.db.hold(`kansoku-outbox:${id}`)) return null;
+    const item = this.db.get<OutboxItem>(`SELECT ${columns} FROM outbox WHERE id = ? AND status = 'pending'`, id);
+    if (!item) this.release(id);
+    return item ?? null;
+  }
+
+  release(id: number): void {
+    this.db.unhold(`kansoku-outbox:${id}`);
+  }
+
+  /**
+   * Records that a send is about to start; committed before the first byte goes out. False when
+   * the row moved on since it was read as having `seen` attempts: someone else is sending it.
+   */
+  attempt(id: number, seen: number): boolean {
+    return (
+      this.db.run("UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ? WHERE id = ? AND attempts = ? AND status = 'pending'", new Date().toISOString(), id, seen)
+        .changes === 1
+    );
   }
 
   failed(id: number, error: string): void {
@@ -54,8 +78,10 @@ export class OutboxStore {
     });
   }
 
-  counts(): { pending: number; sent: number } {
-    const rows = this.db.all('SELECT status, COUNT(*) AS n FROM outbox GROUP BY status') as Array<{ status: string; n: number }>;
-    return { pending: rows.find((r) => r.status === 'pending')?.n ?? 0, sent: rows.find((r) => r.status === 'sent')?.n ?? 0 };
+  /** Rows by status, and how many sends were interrupted and then recovered (tried again or found already out). */
+  counts(): { pending: number; sent: number; recovered: number } {
+    const rows = this.db.all<{ status: string; n: number }>('SELECT status, COUNT(*) AS n FROM outbox GROUP BY status');
+    const recovered = this.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE attempts > 1 OR sent_how = 'found'")!.n;
+    return { pending: rows.find((r) => r.status === 'pending')?.n ?? 0, sent: rows.find((r) => r.status === 'sent')?.n ?? 0, recovered };
   }
 }

@@ -27,6 +27,13 @@ export interface Sql {
    * since it lets one writer at a time into the file.
    */
   lock(name: string): void;
+  /**
+   * Takes the named lock for this connection, outside any transaction, if no other holds it; it
+   * lasts until `unhold` or until the connection ends, so a process that dies lets go of it.
+   * PostgreSQL takes a session advisory lock; SQLite, with one process per file, always succeeds.
+   */
+  hold(name: string): boolean;
+  unhold(name: string): void;
   close(): void;
 }
 
@@ -87,6 +94,12 @@ export class SqliteSql implements Sql {
 
   lock(): void {}
 
+  hold(): boolean {
+    return true;
+  }
+
+  unhold(): void {}
+
   close(): void {
     this.db.close();
   }
@@ -96,7 +109,7 @@ interface PgNativeClient {
   connectSync(params: string): void;
   querySync(text: string, values?: Array<string | null>): Array<Record<string, unknown>>;
   end(cb?: () => void): void;
-  pq: { cmdTuples(): string; finish(): void };
+  pq: { cmdTuples(): string };
 }
 
 interface PgTypes {
@@ -162,6 +175,7 @@ export class PostgresSql implements Sql {
     } catch (err) {
       throw new KansokuError('STORE_UNREACHABLE', 'store', `${describeLocation(url)}: ${(err as Error).message.trim()}`, { cause: err });
     }
+    open.add(this);
     this.client.querySync("SET client_min_messages = 'warning'");
   }
 
@@ -214,10 +228,26 @@ export class PostgresSql implements Sql {
     this.client.querySync('SELECT pg_advisory_xact_lock(hashtext($1))', [name]);
   }
 
+  hold(name: string): boolean {
+    return this.client.querySync('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [name])[0]!.ok === true;
+  }
+
+  unhold(name: string): void {
+    this.client.querySync('SELECT pg_advisory_unlock(hashtext($1))', [name]);
+  }
+
   close(): void {
-    this.client.pq.finish();
+    if (!open.delete(this)) return;
+    this.client.end();
+    // libpq's addon closes its libuv poll handle asynchronously, inside the connection object:
+    // that object must outlive the close, or libuv touches freed memory and aborts the process.
+    const client = this.client;
+    setTimeout(() => client, 100).unref();
   }
 }
+
+/** Open connections stay reachable until closed, for the same reason: never collected mid-handle. */
+const open = new Set<PostgresSql>();
 
 /**
  * Inserts `rows` with multi-row statements, `chunk` rows at a time: one round trip per chunk

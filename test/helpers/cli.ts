@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root } from './paths.ts';
+import { storeAt, testPg } from './store.ts';
 
 export interface CliResult {
   code: number;
@@ -16,7 +17,8 @@ export function kansoku(args: string[], cwd: string, input?: string | Buffer): C
     cwd,
     input,
     encoding: 'utf8',
-    env: { ...process.env, KANSOKU_LOG_LEVEL: 'warn', KANSOKU_ACTOR: 'tester' },
+    // On the PostgreSQL run, a command without --db gets the store of its working directory there.
+    env: { ...process.env, KANSOKU_LOG_LEVEL: 'warn', KANSOKU_ACTOR: 'tester', ...(testPg && !args.includes('--db') ? { KANSOKU_DB: storeAt(cwd) } : {}) },
     timeout: 60_000,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };

@@ -7,6 +7,7 @@ import nodemailer from 'nodemailer';
 import { stringify } from 'yaml';
 import { Store } from '../../src/store/index.ts';
 import { fixture, root } from './paths.ts';
+import { storeAt, storeConfig } from './store.ts';
 
 /** The loopback mail stack of scripts/mail-stack.sh. */
 export const MAILTEST_DIR = process.env.KANSOKU_MAILTEST_DIR ?? '/tmp/kansoku-mailtest';
@@ -102,7 +103,7 @@ export function writeBotConfig(dir: string, w: World, o: BotConfigOptions = {}):
     send: { echoWaitSeconds: 2 },
     // The weekly digest has tests of its own; here it would add a draft to every count.
     digest: { enabled: false },
-    store: { sqlite: join(dir, 'kansoku.sqlite') },
+    store: storeConfig(dir),
     draft: { outbox: join(dir, 'outbox') },
     ...o.extra,
   };
@@ -168,7 +169,7 @@ export async function mailbox(user: string, folder = 'INBOX'): Promise<Array<{ u
 
 /** Opens the bot's store the way a second process would, while the bot runs. */
 export function withBotStore<T>(dir: string, fn: (s: Store) => T): T {
-  const s = Store.open(join(dir, 'kansoku.sqlite'));
+  const s = Store.open(storeAt(dir));
   try {
     return fn(s);
   } finally {

@@ -1,0 +1,75 @@
+import { createReadStream } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.ts';
+import { importStream } from '../../src/counters/import.ts';
+import { createLogger } from '../../src/log.ts';
+import { Dispatcher } from '../../src/mail/send.ts';
+import { openSource } from '../../src/mail/sources.ts';
+import { processSources } from '../../src/pipeline/process.ts';
+import { Store } from '../../src/store/index.ts';
+import { scratch } from '../helpers/cli.ts';
+import { mailbox, newWorld, sleep, until, writeBotConfig } from '../helpers/mailstack.ts';
+import { fixture } from '../helpers/paths.ts';
+import { storeAt } from '../helpers/store.ts';
+
+const log = createLogger('silent');
+
+/** Two bot instances, each with its own connection to one store (one schema on PostgreSQL). */
+function twoInstances(dir: string): [Store, Store] {
+  const at = storeAt(dir);
+  return [Store.open(at), Store.open(at)];
+}
+
+describe('several instances on one store', () => {
+  it('take each message once: one draft per post, the other instance sees it as done', async () => {
+    const dir = scratch();
+    const { config } = loadConfig(fixture('demo', 'kansoku.yaml'), dir);
+    const [a, b] = twoInstances(dir);
+    await importStream(a, 'sensor.log', createReadStream(fixture('demo', 'sensor.log')), { zone: 'UTC', maxLineChars: 4096, sensor: 'demo', keepRecent: true }, log);
+    const run = (store: Store, actor: string) => processSources([openSource('maildir', fixture('demo', 'maildir'))], { config, store, log, actor });
+    const [ra, rb] = await Promise.all([run(a, 'instance-a'), run(b, 'instance-b')]);
+
+    expect(ra.drafts.length + rb.drafts.length).toBe(3);
+    expect(a.drafts.list()).toHaveLength(3);
+    expect(new Set(a.drafts.list().map((d) => d.sourceMessageId)).size).toBe(3);
+    // Every message was done by exactly one of the two; the other found it done.
+    expect(ra.outcomes.duplicate + rb.outcomes.duplicate).toBe(6);
+    expect(ra.outcomes.quarantined + rb.outcomes.quarantined).toBe(0);
+    expect(a.messages.counts()).toEqual({ processed: 5, skipped: 1, quarantined: 0 });
+    expect(a.events.list()).toHaveLength(3);
+    a.close();
+    b.close();
+  });
+
+  it('send an interrupted draft once, though both recover it at the same moment', async () => {
+    const w = newWorld();
+    const dir = scratch();
+    const { config } = loadConfig(writeBotConfig(dir, w), dir);
+    const [a, b] = twoInstances(dir);
+    const messageId = `<shared-${w.id}@kansoku.example.test>`;
+    const eml = Buffer.from(
+      [`From: ${config.identity.from}`, `To: ${w.list}`, `Subject: [TLP:GREEN] shared store`, `Message-ID: ${messageId}`, 'X-Kansoku-Draft: 1', 'Content-Type: text/plain; charset=UTF-8', '', 'once', ''].join('\r\n'),
+    );
+    const id = a.drafts.add(
+      { messageId, envelopeFrom: w.botAddress, sourceMessageId: `<src-${w.id}@example.test>`, kind: 'reply', subject: 'shared store', to: w.list, tlp: 'GREEN', text: 'once', eml, emlPath: null, reviewToken: null },
+      'tester',
+    );
+    a.drafts.decide(id, 'approve', 'tester', null);
+    // The hard case: an instance died mid-send, and both survivors find the row at once, both look
+    // for it on the list (not there), and both would send it again.
+    expect(a.outbox.attempt(a.outbox.pending()[0]!.id, 0)).toBe(true);
+    await sleep(config.send.echoWaitSeconds * 1000 + 100);
+
+    const [ra, rb] = await Promise.all([new Dispatcher(config, a, log).dispatch(), new Dispatcher(config, b, log).dispatch()]);
+    expect(ra.sent + rb.sent).toBe(1);
+    await until(async () => (await mailbox(w.botUser)).some((m) => m.raw.includes(messageId)), 15_000, 'the advisory on the list');
+    await sleep(1_500);
+    expect((await mailbox(w.botUser)).filter((m) => m.raw.includes(messageId))).toHaveLength(1);
+    expect(b.drafts.get(id).status).toBe('sent');
+    // Later rounds of either instance find nothing left to send.
+    const again = await Promise.all([new Dispatcher(config, a, log).dispatch(), new Dispatcher(config, b, log).dispatch()]);
+    expect(again.map((r) => r.sent)).toEqual([0, 0]);
+    a.close();
+    b.close();
+  });
+});
