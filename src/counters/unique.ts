@@ -25,7 +25,12 @@ function hash(s: string): number {
     h = (h << 13) | (h >>> 19);
     h = (Math.imul(h, 5) + 0xe6546b64) | 0;
   }
-  h ^= s.length;
+  return finish(h, s.length);
+}
+
+/** MurmurHash3's finaliser: every input bit moves every output bit. */
+function finish(h: number, length: number): number {
+  h ^= length;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -34,17 +39,145 @@ function hash(s: string): number {
   return h >>> 0;
 }
 
+/**
+ * The hash of a dotted quad or /24 held as a number: MurmurHash3's finaliser over the number, the
+ * kind mixed in. Such values hash this way whether they came in as text or as numbers, and it
+ * costs a few multiplications, where hashing the text costs one round per character.
+ */
+export function hashDotted(n: number, parts: 3 | 4): number {
+  return finish((n | 0) ^ (parts === 4 ? 0x5bd1e995 : 0x1b873593), 0);
+}
+/** A dotted quad (parts 4) or /24 (parts 3) in canonical form, as a number; null for anything else. */
+function parseDotted(s: string): { n: number; parts: 3 | 4 } | null {
+  let n = 0;
+  let octet = 0;
+  let digits = 0;
+  let parts = 1;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (digits === 1 && octet === 0) return null;
+      octet = octet * 10 + c - 48;
+      if (++digits > 3 || octet > 255) return null;
+    } else if (c === 46 && digits > 0 && parts < 4) {
+      n = n * 256 + octet;
+      octet = 0;
+      digits = 0;
+      parts++;
+    } else return null;
+  }
+  if (digits === 0 || parts < 3) return null;
+  return { n: n * 256 + octet, parts: parts as 3 | 4 };
+}
+
+function dotted(n: number, parts: 3 | 4): string {
+  const o: number[] = [];
+  for (let i = parts - 1; i >= 0; i--) o.push(Math.floor(n / 256 ** i) & 255);
+  return o.join('.');
+}
+
+const EMPTY = -0x80000000;
+
+/** A set of 32-bit numbers in one typed array (open addressing): no boxed numbers per value. */
+class IntSet {
+  private slots = new Int32Array(16).fill(EMPTY);
+  private shift = 28;
+  /** EMPTY is itself a value (128.0.0.0): it is kept apart. */
+  private hasEmpty = false;
+  size = 0;
+
+  add(n: number): void {
+    const k = n | 0;
+    if (k === EMPTY) {
+      if (!this.hasEmpty) (this.hasEmpty = true), this.size++;
+      return;
+    }
+    const mask = this.slots.length - 1;
+    let i = Math.imul(k, 0x9e3779b1) >>> this.shift;
+    for (;;) {
+      const v = this.slots[i]!;
+      if (v === k) return;
+      if (v === EMPTY) break;
+      i = (i + 1) & mask;
+    }
+    this.slots[i] = k;
+    if (++this.size * 2 > this.slots.length) this.grow();
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    this.slots = new Int32Array(old.length * 2).fill(EMPTY);
+    this.shift--;
+    const hadEmpty = this.hasEmpty;
+    this.size = 0;
+    this.hasEmpty = false;
+    for (const v of old) if (v !== EMPTY) this.add(v >>> 0);
+    if (hadEmpty) this.add(EMPTY >>> 0);
+  }
+
+  *values(): Generator<number> {
+    for (const v of this.slots) if (v !== EMPTY) yield v >>> 0;
+    if (this.hasEmpty) yield EMPTY >>> 0;
+  }
+}
+
+/**
+ * Exact while small: dotted quads and /24s as numbers (one kind per counter), anything else as
+ * strings. Beyond EXACT_LIMIT, a HyperLogLog sketch. A value counts once whichever way it came in
+ * (as text from a parser or as a number from a byte scanner), and hashes the same either way.
+ */
 export class UniqueCounter {
-  private exact: Set<string> | null = new Set();
+  private strs: Set<string> = new Set();
+  private ints: IntSet | null = null;
+  private kind: 0 | 3 | 4 = 0;
   private registers: Uint8Array | null = null;
 
   add(value: string): void {
-    if (this.exact) {
-      this.exact.add(value);
-      if (this.exact.size > EXACT_LIMIT) this.toSketch();
+    const d = parseDotted(value);
+    if (this.registers) {
+      this.addHash(d ? hashDotted(d.n, d.parts) : hash(value));
       return;
     }
-    this.addHash(hash(value));
+    if (d && (this.kind === 0 || this.kind === d.parts)) this.addDotted(d.n, d.parts);
+    else {
+      this.strs.add(value);
+      this.checkSize();
+    }
+  }
+
+  /** An IPv4 address as a number. */
+  addV4(n: number): void {
+    this.addDotted(n, 4);
+  }
+
+  /** A /24 as the number of its first three octets. */
+  addNet24(n: number): void {
+    this.addDotted(n, 3);
+  }
+
+  private addDotted(n: number, parts: 3 | 4): void {
+    if (this.registers) {
+      this.addHash(hashDotted(n, parts));
+      return;
+    }
+    if (this.kind !== parts) {
+      if (this.kind !== 0) {
+        this.strs.add(dotted(n, parts));
+        this.checkSize();
+        return;
+      }
+      this.kind = parts;
+    }
+    (this.ints ??= new IntSet()).add(n);
+    this.checkSize();
+  }
+
+  private get exactSize(): number {
+    return this.strs.size + (this.ints?.size ?? 0);
+  }
+
+  private checkSize(): void {
+    if (this.exactSize > EXACT_LIMIT) this.toSketch();
   }
 
   private addHash(h: number): void {
@@ -56,34 +189,33 @@ export class UniqueCounter {
 
   private toSketch(): void {
     this.registers = new Uint8Array(M);
-    for (const v of this.exact!) this.addHash(hash(v));
-    this.exact = null;
+    for (const v of this.strs) this.add(v);
+    if (this.ints) for (const n of this.ints.values()) this.addHash(hashDotted(n, this.kind as 3 | 4));
+    this.strs = new Set();
+    this.ints = null;
   }
 
   merge(other: UniqueCounter): void {
-    if (other.exact) {
-      for (const v of other.exact) this.add(v);
+    if (!other.registers) {
+      for (const v of other.strs) this.add(v);
+      if (other.ints) for (const n of other.ints.values()) this.addDotted(n, other.kind as 3 | 4);
       return;
     }
-    if (this.exact) this.toSketch();
-    for (let i = 0; i < M; i++) if (other.registers![i]! > this.registers![i]!) this.registers![i] = other.registers![i]!;
+    if (!this.registers) this.toSketch();
+    for (let i = 0; i < M; i++) if (other.registers[i]! > this.registers![i]!) this.registers![i] = other.registers[i]!;
   }
 
   get isExact(): boolean {
-    return this.exact !== null;
-  }
-
-  has(value: string): boolean | null {
-    return this.exact ? this.exact.has(value) : null;
+    return this.registers === null;
   }
 
   count(): number {
-    if (this.exact) return this.exact.size;
+    if (!this.registers) return this.exactSize;
     let sum = 0;
     let zeros = 0;
     for (let i = 0; i < M; i++) {
-      sum += 2 ** -this.registers![i]!;
-      if (this.registers![i] === 0) zeros++;
+      sum += 2 ** -this.registers[i]!;
+      if (this.registers[i] === 0) zeros++;
     }
     const e = (ALPHA * M * M) / sum;
     // Small-range correction (linear counting), as in the original HyperLogLog paper.
@@ -92,8 +224,10 @@ export class UniqueCounter {
 
   /** 'E' and the values joined by newlines, or 'H' and the registers. */
   serialize(): Buffer {
-    if (this.exact) return Buffer.concat([Buffer.from('E'), Buffer.from([...this.exact].join('\n'), 'utf8')]);
-    return Buffer.concat([Buffer.from('H'), Buffer.from(this.registers!)]);
+    if (this.registers) return Buffer.concat([Buffer.from('H'), Buffer.from(this.registers)]);
+    const values = [...this.strs];
+    if (this.ints) for (const n of this.ints.values()) values.push(dotted(n, this.kind as 3 | 4));
+    return Buffer.concat([Buffer.from('E'), Buffer.from(values.join('\n'), 'utf8')]);
   }
 
   static deserialize(b: Buffer | Uint8Array | null | undefined): UniqueCounter {
@@ -101,7 +235,6 @@ export class UniqueCounter {
     if (!b || b.length === 0) return u;
     const buf = Buffer.from(b);
     if (buf[0] === 0x48 && buf.length === M + 1) {
-      u.exact = null;
       u.registers = new Uint8Array(buf.subarray(1));
     } else {
       const text = buf.subarray(1).toString('utf8');

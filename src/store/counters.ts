@@ -35,7 +35,7 @@ export interface RecentEvent {
 export interface HourlyBatch {
   buckets: Iterable<HourBucket>;
   /** Every (hour, sensor) in which the sensor logged anything at all, with its total events. */
-  coverage: Map<string, { hour: number; sensor: string; events: number }>;
+  coverage: Map<number, { hour: number; sensor: string; events: number }>;
   recent: RecentEvent[];
 }
 
@@ -275,6 +275,11 @@ export class CounterStore implements CounterReader {
         this.db.run('DELETE FROM sensor_coverage WHERE hour < ?', rollupsBeforeHour).changes,
       recent: this.db.run('DELETE FROM recent_events WHERE ts < ?', recentBeforeMs).changes,
     }));
+  }
+
+  /** Forgets which files were imported, so that they count again (after their rollups were pruned). */
+  forgetImports(): number {
+    return this.db.run('DELETE FROM imports').changes;
   }
 
   summary(): { hours: number; firstHour: number | null; lastHour: number | null; buckets: number; imports: number; sensors: string[]; recentEvents: number } {

@@ -1,3 +1,4 @@
+import type { LineClock, PacketSlots } from './scan.ts';
 import ipaddr from 'ipaddr.js';
 import { DateTime } from 'luxon';
 import type { LogEvent, Proto } from '../../model.ts';
@@ -22,6 +23,8 @@ export interface LogFormat {
   sniff(text: string): boolean;
   parse(text: string, time: TimeContext, columns?: string[] | null): LogEvent | null;
   header?(line: string): string[] | null;
+  /** The byte-level reading for sensor-scale ingest (scan.ts); optional, and never the only one. */
+  scan?(buf: Buffer, start: number, end: number, out: PacketSlots, clock: LineClock): boolean;
 }
 
 /** A real IPv4 (dotted quad) or IPv6 address; anonymised and defanged ones are not. */
