@@ -45,6 +45,48 @@ describe('counters import', () => {
     expect(store.counters.series('tcp', 22, h0, h0)[0]!.events).toBe(3);
   });
 
+  it('writes a long log ahead as it goes, and counts it once, whole, at the end', async () => {
+    // One line an hour over 5000 hours: more buckets than an import holds in memory.
+    const lines = Array.from({ length: 5000 }, (_, h) => {
+      const t = new Date(Date.UTC(2026, 0, 1) + h * 3_600_000).toISOString().replace('.000Z', 'Z');
+      return `${t} s kernel: DROP IN=eth0 OUT= SRC=203.0.113.${h % 200} DST=198.51.100.1 LEN=40 TTL=240 ID=1 PROTO=TCP SPT=4117 DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0`;
+    });
+    const store = openTestStore();
+    const h0 = hourOf('2026-01-01T00:00:00Z');
+    let staged = 0;
+    const stage = store.counters.stage.bind(store.counters);
+    store.counters.stage = (id, part) => {
+      staged += part.buckets.length;
+      // Staged rows are not counted until the import completes.
+      stage(id, part);
+      if (store.counters.summary().imports === 0) expect(store.counters.series('tcp', 5000, h0, h0 + 5000)).toEqual([]);
+    };
+    const r = await importStream(store, 'long', Readable.from([lines.join('\n')]), opts, log);
+    expect(r).toMatchObject({ status: 'imported', parsed: 5000 });
+    expect(staged).toBeGreaterThan(0);
+    const series = store.counters.series('tcp', 5000, h0, h0 + 5000);
+    expect(series).toHaveLength(5000);
+    expect(series.every((p) => p.events === 1 && p.sources === 1)).toBe(true);
+    expect(store.counters.coveredHours(h0, h0 + 5000)).toHaveLength(5000);
+    expect(store.counters.summary()).toMatchObject({ staged: 0, recentEvents: 5000 });
+    // The same content under another name: read, found imported, and its staging dropped.
+    expect((await importStream(store, 'again', Readable.from([lines.join('\n')]), opts, log)).status).toBe('already-imported');
+    expect(store.counters.summary()).toMatchObject({ staged: 0, recentEvents: 5000, imports: 1 });
+  });
+
+  it('counts nothing of a log whose reading fails halfway', async () => {
+    const store = openTestStore();
+    const lines = Array.from({ length: 5000 }, (_, h) => `${new Date(Date.UTC(2026, 0, 1) + h * 3_600_000).toISOString()} s kernel: IN=eth0 OUT= SRC=203.0.113.9 DST=198.51.100.1 LEN=40 TTL=240 ID=1 PROTO=UDP SPT=53 DPT=53 LEN=20`);
+    const failing = Readable.from(
+      (async function* () {
+        yield lines.join('\n') + '\n';
+        throw new Error('disk went away');
+      })(),
+    );
+    await expect(importStream(store, 'broken', failing, opts, log)).rejects.toThrow('disk went away');
+    expect(store.counters.summary()).toMatchObject({ buckets: 0, hours: 0, staged: 0, imports: 0 });
+  });
+
   it('counts unreadable lines and goes on', async () => {
     const store = openTestStore();
     const good = sensorLines({ start: '2026-11-20T00:00:00Z', hours: 1, port: 22, perHour: () => 1, background: false });

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { KansokuError } from '../errors.ts';
 import { fileHead } from '../files.ts';
 import type { Logger } from '../log.ts';
@@ -35,12 +34,6 @@ function isGzipFile(path: string): boolean {
 /** Large reads: a sensor log is read at hundreds of MB/s, and 64 KB chunks leave the CPU idle. */
 const CHUNK = 1 << 20;
 
-async function sha256File(path: string): Promise<string> {
-  const h = createHash('sha256');
-  await pipeline(createReadStream(path, { highWaterMark: CHUNK }), h);
-  return h.digest('hex');
-}
-
 function outcome(name: string, r: IngestResult, status: ImportOutcome['status']): ImportOutcome {
   return {
     name,
@@ -58,37 +51,61 @@ function skippedOutcome(name: string): ImportOutcome {
   return { name, status: 'already-imported', lines: 0, parsed: 0, skipped: 0, formats: {}, from: null, to: null };
 }
 
+/** Staged rows older than this belong to an import whose process died: they are dropped. */
+const STALE_STAGING_MS = 24 * 3_600_000;
+
 /**
- * Imports sensor log files into the hourly counters. A file whose content was imported before is
- * skipped, so running the bot again never counts the same traffic twice.
+ * Reads a log into the counters in one pass, hashing as it goes. What it writes ahead on the way
+ * (a long log) is staged, and joins the counters with the import record in one transaction at the
+ * end, or is dropped when the content turns out to be imported already or the read fails.
+ */
+async function ingestOnce(store: Store, name: string, input: Readable, opts: ImportOptions & { reference: Date }, file: { size: number; mtimeMs: number } | null, log: Logger): Promise<ImportOutcome> {
+  store.counters.discardStaleStaging(new Date(Date.now() - STALE_STAGING_MS).toISOString());
+  const importId = randomUUID();
+  let staged = false;
+  let r: IngestResult;
+  try {
+    r = await ingestStream(input, opts, (part) => {
+      store.counters.stage(importId, part);
+      staged = true;
+    });
+  } catch (err) {
+    if (staged) store.counters.discardStaged(importId);
+    throw err;
+  }
+  if (store.counters.hasImport(r.sha256)) {
+    if (staged) store.counters.discardStaged(importId);
+    log.info({ input: name }, 'sensor log already imported; skipped');
+    return skippedOutcome(name);
+  }
+  store.counters.addBatch(r, { sha256: r.sha256, name, lines: r.lines, parsed: r.parsed, ...file }, staged ? importId : undefined);
+  log.info({ input: name, lines: r.lines, parsed: r.parsed, skipped: r.skipped, formats: r.formats }, 'sensor log imported');
+  return outcome(name, r, 'imported');
+}
+
+/**
+ * Imports sensor log files into the hourly counters. A file imported before, unchanged, is not
+ * read again, and content imported before under any name is not counted again: running the bot
+ * again never counts the same traffic twice.
  */
 export async function importFile(store: Store, path: string, opts: ImportOptions, log: Logger): Promise<ImportOutcome> {
-  let mtime: Date;
+  let stat: { size: number; mtimeMs: number; mtime: Date };
   try {
-    mtime = statSync(path).mtime;
+    stat = statSync(path);
   } catch (err) {
     throw new KansokuError('INPUT_UNREADABLE', 'counters', `${path}: ${(err as Error).message}`, { cause: err });
   }
-  const sha = await sha256File(path);
-  if (store.counters.hasImport(sha)) {
-    log.info({ file: path }, 'sensor log already imported; skipped');
+  const file = { size: stat.size, mtimeMs: Math.floor(stat.mtimeMs) };
+  if (store.counters.hasUnchangedFile(path, file.size, file.mtimeMs)) {
+    log.info({ file: path }, 'sensor log already imported, unchanged; skipped');
     return skippedOutcome(path);
   }
   const raw = createReadStream(path, { highWaterMark: CHUNK });
   // Rotated logs are usually gzip-compressed; read them as they are.
-  const r = await ingestStream(isGzipFile(path) ? raw.pipe(createGunzip({ chunkSize: CHUNK })) : raw, { ...opts, reference: mtime }, undefined, true);
-  store.counters.addBatch(r, { sha256: sha, name: path, lines: r.lines, parsed: r.parsed });
-  log.info({ file: path, lines: r.lines, parsed: r.parsed, skipped: r.skipped, formats: r.formats }, 'sensor log imported');
-  return outcome(path, r, 'imported');
+  const input = isGzipFile(path) ? raw.pipe(createGunzip({ chunkSize: CHUNK })) : raw;
+  return ingestOnce(store, path, input, { ...opts, reference: stat.mtime }, file, log);
 }
 
 export async function importStream(store: Store, name: string, input: Readable, opts: ImportOptions, log: Logger): Promise<ImportOutcome> {
-  const r = await ingestStream(input, { ...opts, reference: new Date() });
-  if (store.counters.hasImport(r.sha256)) {
-    log.info({ input: name }, 'sensor log already imported; skipped');
-    return skippedOutcome(name);
-  }
-  store.counters.addBatch(r, { sha256: r.sha256, name, lines: r.lines, parsed: r.parsed });
-  log.info({ input: name, lines: r.lines, parsed: r.parsed, skipped: r.skipped }, 'sensor log imported');
-  return outcome(name, r, 'imported');
+  return ingestOnce(store, name, input, { ...opts, reference: new Date() }, null, log);
 }

@@ -261,10 +261,10 @@ const SPILL_RECENT = 200_000;
  * Buffers by byte; a format with a byte scanner (netfilter) reads its lines there, with no string
  * made, and anything the scanner leaves goes through the registry's parsers as text. With `spill`,
  * buckets of hours the log has moved past go out when memory fills, so that memory stays bounded
- * however long the log is. `sha256` is skipped when the caller has it already.
+ * however long the log is.
  */
-export async function ingestStream(input: Readable, opts: IngestOptions, spill?: Spill, hashed = false): Promise<IngestResult> {
-  const hash = hashed ? null : createHash('sha256');
+export async function ingestStream(input: Readable, opts: IngestOptions, spill?: Spill): Promise<IngestResult> {
+  const hash = createHash('sha256');
   const rollup = new HourlyRollup(opts.sensor, opts.keepRecent);
   const time = { reference: opts.reference, zone: opts.zone };
   const clock = new LineClock(time);
@@ -299,7 +299,7 @@ export async function ingestStream(input: Readable, opts: IngestOptions, spill?:
   let rest: Buffer | null = null;
   for await (const chunk of input as AsyncIterable<Buffer | string>) {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-    hash?.update(bytes);
+    hash.update(bytes);
     const buf: Buffer = rest ? Buffer.concat([rest, bytes]) : bytes;
     let start = 0;
     for (let nl = buf.indexOf(10, start); nl >= 0; nl = buf.indexOf(10, start)) {
@@ -320,7 +320,7 @@ export async function ingestStream(input: Readable, opts: IngestOptions, spill?:
     buckets: rollup.bucketList,
     coverage: rollup.coverage,
     recent: rollup.recent,
-    sha256: hash ? hash.digest('hex') : '',
+    sha256: hash.digest('hex'),
     lines,
     parsed: rollup.parsed,
     skipped: rollup.skipped,

@@ -67,6 +67,9 @@ export interface ImportRecord {
   name: string;
   lines: number;
   parsed: number;
+  /** For a file: its size and modification time, so that an unchanged file is not read again. */
+  size?: number;
+  mtimeMs?: number;
 }
 
 interface StoredRollup {
@@ -80,6 +83,53 @@ interface StoredRollup {
   targetsSketch: Buffer;
   nets24Sketch: Buffer;
   countries: string;
+}
+
+const RECENT_COLUMNS = 'ts, sensor, src, spt, dst, dpt, proto, flags, ttl, ip_id, seq';
+
+function recentRow(e: RecentEvent): Param[] {
+  return [e.ts, e.sensor, e.src, e.spt, e.dst, e.dpt, e.proto, e.flags, e.ttl, e.ipId, e.seq];
+}
+
+/** A stored or staged row as a bucket that can take more. */
+function bucketOf(r: StoredRollup): HourBucket {
+  return {
+    hour: r.hour,
+    sensor: r.sensor,
+    proto: r.proto,
+    port: r.port,
+    events: r.events,
+    synOnly: r.synOnly,
+    sources: UniqueCounter.deserialize(r.sourcesSketch),
+    targets: UniqueCounter.deserialize(r.targetsSketch),
+    nets24: UniqueCounter.deserialize(r.nets24Sketch),
+    countries: parseCountries(r.countries),
+  };
+}
+
+function mergeInto(into: HourBucket, from: HourBucket): void {
+  into.events += from.events;
+  into.synOnly += from.synOnly;
+  into.sources.merge(from.sources);
+  into.targets.merge(from.targets);
+  into.nets24.merge(from.nets24);
+  for (const [cc, u] of from.countries) {
+    const mine = into.countries.get(cc);
+    if (mine) mine.merge(u);
+    else into.countries.set(cc, u);
+  }
+}
+
+/** One bucket per key: a write ahead and the rest of an out-of-order log can hold the same hour. */
+function combine(list: HourBucket[]): HourBucket[] {
+  const byKey = new Map<string, HourBucket>();
+  for (const b of list) {
+    const k = bucketKey(b);
+    const seen = byKey.get(k);
+    if (seen) mergeInto(seen, b);
+    else byKey.set(k, b);
+  }
+  return [...byKey.values()];
 }
 
 const bucketKey = (b: { sensor: string; hour: number; proto: Proto; port: number }): string => `${b.sensor}\0${b.hour}\0${b.proto}\0${b.port}`;
@@ -102,65 +152,104 @@ export class CounterStore implements CounterReader {
     return this.db.get('SELECT 1 FROM imports WHERE sha256 = ?', sha256) !== undefined;
   }
 
+  /** Whether this file, unchanged since (same size and modification time), was imported already. */
+  hasUnchangedFile(name: string, size: number, mtimeMs: number): boolean {
+    return this.db.get('SELECT 1 FROM imports WHERE name = ? AND size = ? AND mtime_ms = ?', name, size, mtimeMs) !== undefined;
+  }
+
+  /** Writes ahead part of an import that is still running; it counts only once `addBatch` names it. */
+  stage(importId: string, part: { buckets: HourBucket[]; recent: RecentEvent[] }): void {
+    const at = new Date().toISOString();
+    this.db.transaction(() => {
+      insertRows(
+        this.db,
+        'INSERT INTO rollup_staging (import_id, staged_at, hour, sensor, proto, port, events, syn_only, sources_sketch, targets_sketch, nets24_sketch, countries)',
+        part.buckets.map((b) => [importId, at, b.hour, b.sensor, b.proto, b.port, b.events, b.synOnly, b.sources.serialize(), b.targets.serialize(), b.nets24.serialize(), serializeCountries(b.countries)]),
+      );
+      insertRows(
+        this.db,
+        `INSERT INTO recent_staging (import_id, staged_at, ${RECENT_COLUMNS})`,
+        part.recent.map((e) => [importId, at, ...recentRow(e)]),
+      );
+    });
+  }
+
+  /** Drops what an import staged: it failed, or its content was imported before. */
+  discardStaged(importId: string): void {
+    this.db.transaction(() => {
+      this.db.run('DELETE FROM rollup_staging WHERE import_id = ?', importId);
+      this.db.run('DELETE FROM recent_staging WHERE import_id = ?', importId);
+    });
+  }
+
+  /** Drops what imports that never finished (their process died) staged before `before` (ISO time). */
+  discardStaleStaging(before: string): number {
+    return this.db.transaction(
+      () => this.db.run('DELETE FROM rollup_staging WHERE staged_at < ?', before).changes + this.db.run('DELETE FROM recent_staging WHERE staged_at < ?', before).changes,
+    );
+  }
+
   /**
    * Adds a batch and records the import in one transaction: a file is counted once or not at all.
-   * A bucket that exists already is merged with it, sketch with sketch.
+   * A bucket that exists already is merged with it, sketch with sketch. With `importId`, what that
+   * import staged joins the counters in the same transaction.
    */
-  addBatch(batch: HourlyBatch, record: ImportRecord | null): void {
+  addBatch(batch: HourlyBatch, record: ImportRecord | null, importId?: string): void {
     this.db.transaction(() => {
       // Two ingesting instances would otherwise both read a bucket and each write back its own merge.
       this.db.lock('kansoku-rollups');
-      const buckets = [...batch.buckets];
-      const old = this.existing(buckets);
-      const rows: Param[][] = [];
-      for (const b of buckets) {
-        const prev = old.get(bucketKey(b));
-        let { events, synOnly } = b;
-        const { sources, targets, nets24, countries } = b;
-        if (prev) {
-          events += prev.events;
-          synOnly += prev.synOnly;
-          sources.merge(UniqueCounter.deserialize(prev.sourcesSketch));
-          targets.merge(UniqueCounter.deserialize(prev.targetsSketch));
-          nets24.merge(UniqueCounter.deserialize(prev.nets24Sketch));
-          for (const [cc, u] of parseCountries(prev.countries)) {
-            const mine = countries.get(cc);
-            if (mine) mine.merge(u);
-            else countries.set(cc, u);
-          }
+      if (importId) {
+        // An hour at a time: a long import's staged rows need not fit in memory together.
+        for (const { hour } of this.db.all<{ hour: number }>('SELECT DISTINCT hour FROM rollup_staging WHERE import_id = ? ORDER BY hour', importId)) {
+          const rows = this.db.all<StoredRollup & { sourcesSketch: Buffer }>(
+            `SELECT hour, sensor, proto, port, events, syn_only AS "synOnly", sources_sketch AS "sourcesSketch", targets_sketch AS "targetsSketch",
+               nets24_sketch AS "nets24Sketch", countries FROM rollup_staging WHERE import_id = ? AND hour = ?`,
+            importId, hour,
+          );
+          this.merge(rows.map(bucketOf));
         }
-        rows.push([
-          b.hour, b.sensor, b.proto, b.port, events, synOnly,
-          sources.count(), targets.count(), nets24.count(),
-          sources.serialize(), targets.serialize(), nets24.serialize(), serializeCountries(countries),
-        ]);
+        this.db.run(`INSERT INTO recent_events (${RECENT_COLUMNS}) SELECT ${RECENT_COLUMNS} FROM recent_staging WHERE import_id = ?`, importId);
+        this.discardStaged(importId);
       }
-      insertRows(
-        this.db,
-        'INSERT INTO rollups (hour, sensor, proto, port, events, syn_only, sources, targets, nets24, sources_sketch, targets_sketch, nets24_sketch, countries)',
-        rows,
-        `ON CONFLICT (proto, port, hour, sensor) DO UPDATE SET events = excluded.events, syn_only = excluded.syn_only, sources = excluded.sources,
-           targets = excluded.targets, nets24 = excluded.nets24, sources_sketch = excluded.sources_sketch, targets_sketch = excluded.targets_sketch,
-           nets24_sketch = excluded.nets24_sketch, countries = excluded.countries`,
-      );
+      this.merge([...batch.buckets]);
       insertRows(
         this.db,
         'INSERT INTO sensor_coverage (hour, sensor, events)',
         [...batch.coverage.values()].map((c) => [c.hour, c.sensor, c.events]),
         'ON CONFLICT (hour, sensor) DO UPDATE SET events = sensor_coverage.events + excluded.events',
       );
-      insertRows(
-        this.db,
-        'INSERT INTO recent_events (ts, sensor, src, spt, dst, dpt, proto, flags, ttl, ip_id, seq)',
-        batch.recent.map((e) => [e.ts, e.sensor, e.src, e.spt, e.dst, e.dpt, e.proto, e.flags, e.ttl, e.ipId, e.seq]),
-      );
+      insertRows(this.db, `INSERT INTO recent_events (${RECENT_COLUMNS})`, batch.recent.map(recentRow));
       if (record) {
         this.db.run(
-          'INSERT INTO imports (sha256, name, lines, parsed, imported_at) VALUES (?, ?, ?, ?, ?)',
-          record.sha256, record.name, record.lines, record.parsed, new Date().toISOString(),
+          'INSERT INTO imports (sha256, name, lines, parsed, imported_at, size, mtime_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          record.sha256, record.name, record.lines, record.parsed, new Date().toISOString(), record.size ?? null, record.mtimeMs ?? null,
         );
       }
     });
+  }
+
+  /** Merges buckets into the stored rollups: read what is there, merge sketch with sketch, write back. */
+  private merge(list: HourBucket[]): void {
+    const buckets = combine(list);
+    const old = this.existing(buckets);
+    const rows: Param[][] = [];
+    for (const b of buckets) {
+      const prev = old.get(bucketKey(b));
+      if (prev) mergeInto(b, bucketOf(prev));
+      rows.push([
+        b.hour, b.sensor, b.proto, b.port, b.events, b.synOnly,
+        b.sources.count(), b.targets.count(), b.nets24.count(),
+        b.sources.serialize(), b.targets.serialize(), b.nets24.serialize(), serializeCountries(b.countries),
+      ]);
+    }
+    insertRows(
+      this.db,
+      'INSERT INTO rollups (hour, sensor, proto, port, events, syn_only, sources, targets, nets24, sources_sketch, targets_sketch, nets24_sketch, countries)',
+      rows,
+      `ON CONFLICT (proto, port, hour, sensor) DO UPDATE SET events = excluded.events, syn_only = excluded.syn_only, sources = excluded.sources,
+         targets = excluded.targets, nets24 = excluded.nets24, sources_sketch = excluded.sources_sketch, targets_sketch = excluded.targets_sketch,
+         nets24_sketch = excluded.nets24_sketch, countries = excluded.countries`,
+    );
   }
 
   /** The stored rows for these buckets, fetched per (sensor, hour, proto) with the ports in one IN list. */
@@ -282,7 +371,7 @@ export class CounterStore implements CounterReader {
     return this.db.run('DELETE FROM imports').changes;
   }
 
-  summary(): { hours: number; firstHour: number | null; lastHour: number | null; buckets: number; imports: number; sensors: string[]; recentEvents: number } {
+  summary(): { hours: number; firstHour: number | null; lastHour: number | null; buckets: number; imports: number; sensors: string[]; recentEvents: number; staged: number } {
     const s = this.db.get('SELECT COUNT(DISTINCT hour) AS hours, MIN(hour) AS "firstHour", MAX(hour) AS "lastHour" FROM sensor_coverage') as {
       hours: number;
       firstHour: number | null;
@@ -292,6 +381,8 @@ export class CounterStore implements CounterReader {
     const i = this.db.get('SELECT COUNT(*) AS n FROM imports') as { n: number };
     const r = this.db.get('SELECT COUNT(*) AS n FROM recent_events') as { n: number };
     const sensors = (this.db.all('SELECT DISTINCT sensor FROM sensor_coverage ORDER BY sensor') as Array<{ sensor: string }>).map((x) => x.sensor);
-    return { ...s, buckets: b.n, imports: i.n, sensors, recentEvents: r.n };
+    // Rows of imports still running, or of ones whose process died (dropped after a day).
+    const staged = this.db.get<{ n: number }>('SELECT (SELECT COUNT(*) FROM rollup_staging) + (SELECT COUNT(*) FROM recent_staging) AS n')!.n;
+    return { ...s, buckets: b.n, imports: i.n, sensors, recentEvents: r.n, staged };
   }
 }

@@ -216,6 +216,44 @@ const migrations: string[] = [
   CREATE INDEX recent_events_src ON recent_events (src, ts);
   CREATE INDEX recent_events_ts ON recent_events (ts);
   `,
+  `
+  -- A long import writes ahead what it no longer holds in memory; the staged rows join the
+  -- counters only when the import completes, so that a file still counts once or not at all.
+  CREATE TABLE rollup_staging (
+    import_id      TEXT NOT NULL,
+    staged_at      TEXT NOT NULL,
+    hour           INTEGER NOT NULL,
+    sensor         TEXT NOT NULL,
+    proto          TEXT NOT NULL,
+    port           INTEGER NOT NULL,
+    events         INTEGER NOT NULL,
+    syn_only       INTEGER NOT NULL,
+    sources_sketch BLOB NOT NULL,
+    targets_sketch BLOB NOT NULL,
+    nets24_sketch  BLOB NOT NULL,
+    countries      TEXT NOT NULL
+  );
+  CREATE INDEX rollup_staging_import ON rollup_staging (import_id);
+  CREATE TABLE recent_staging (
+    import_id TEXT NOT NULL,
+    staged_at TEXT NOT NULL,
+    ts     INTEGER NOT NULL,
+    sensor TEXT NOT NULL,
+    src    TEXT NOT NULL,
+    spt    INTEGER,
+    dst    TEXT,
+    dpt    INTEGER,
+    proto  TEXT NOT NULL,
+    flags  TEXT,
+    ttl    INTEGER,
+    ip_id  INTEGER,
+    seq    INTEGER
+  );
+  CREATE INDEX recent_staging_import ON recent_staging (import_id);
+  -- A file imported before, unchanged (same path, size and modification time), is not read again.
+  ALTER TABLE imports ADD COLUMN size INTEGER;
+  ALTER TABLE imports ADD COLUMN mtime_ms INTEGER;
+  `,
 ];
 
 function newerSchema(location: string, version: number): KansokuError {
