@@ -2,8 +2,8 @@
  * Counters ingest at sensor scale: N netfilter lines (default 1,000,000) end to end into stored
  * hourly rollups with distinct-source counting, against a plain read-and-split of the same file,
  * so that the ratio compares across machines; on SQLite and, when its server answers, PostgreSQL.
- * Each measurement runs in a process of its own, so that its peak RSS is its own. Prints numbers;
- * asserts nothing.
+ * Each measurement runs in a process of its own, so that its peak RSS is its own, and the fastest
+ * of RUNS (default 3) is shown for each. Prints numbers; asserts nothing.
  *   npm run bench:ingest          N=200000 npm run bench:ingest
  *   KANSOKU_BENCH_PG=postgres://... npm run bench:ingest     (default: the test server of scripts/pg-stack.sh)
  */
@@ -67,6 +67,17 @@ async function generate(file: string, n: number): Promise<void> {
   await once(out, 'finish');
 }
 
+/** The fastest of `runs` measurements: this machine's speed, with its neighbours' noise left out. */
+function best(runs: number, kind: string, file: string, at: string, before: () => void = () => undefined): Measured {
+  let out: Measured | null = null;
+  for (let i = 0; i < runs; i++) {
+    before();
+    const m = child(kind, file, at);
+    if (!out || m.lines / m.seconds > out.lines / out.seconds) out = m;
+  }
+  return out!;
+}
+
 function child(kind: string, file: string, at: string): Measured {
   const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'measure', kind, file, at], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (r.status !== 0) throw new Error(`${kind} on ${at}: ${r.stderr}`);
@@ -91,7 +102,8 @@ if (process.argv[2] === 'measure') {
   await generate(file, N);
   const mb = statSync(file).size / 1e6;
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-  const split = child('split', file, '');
+  const RUNS = Number(process.env.RUNS ?? 3);
+  const split = best(RUNS, 'split', file, '');
   const splitRate = split.lines / split.seconds;
   console.log(`read-and-split of ${fmt(split.lines)} lines (${mb.toFixed(0)} MB): ${fmt(splitRate)} lines/s, peak RSS ${split.rssMb.toFixed(0)} MB`);
   const pg = process.env.KANSOKU_BENCH_PG ?? 'postgres://kansoku:secret@127.0.0.1:15432/kansoku';
@@ -100,13 +112,16 @@ if (process.argv[2] === 'measure') {
   else console.log(`PostgreSQL at ${pg.replace(/:[^:@/]*@/, ':***@')} does not answer; SQLite only (scripts/pg-stack.sh up starts one)`);
   for (const [name, at] of stores) {
     for (const [kind, label] of [['rollups', 'rollups with distinct counts'], ['raw', 'rollups + raw events']] as const) {
-      if (name === 'PostgreSQL') {
-        const s = Store.open(at);
-        s.counters.prune(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
-        s.counters.forgetImports();
-        s.close();
-      } else rmSync(at, { force: true });
-      const m = child(kind, file, at);
+      const empty = () => {
+        if (name === 'PostgreSQL') {
+          const s = Store.open(at);
+          s.counters.prune(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+          s.counters.forgetImports();
+          s.close();
+        } else rmSync(at, { force: true });
+      };
+      // Raw events take long enough that one run says what there is to say.
+      const m = best(kind === 'raw' ? 1 : RUNS, kind, file, at, empty);
       const rate = m.lines / m.seconds;
       console.log(
         `ingest into ${name}, ${label}: ${fmt(rate)} lines/s (${m.seconds.toFixed(2)} s), ${((rate / splitRate) * 100).toFixed(0)}% of read-and-split, peak RSS ${m.rssMb.toFixed(0)} MB`,

@@ -282,7 +282,7 @@ export type Spill = (batch: { buckets: HourBucket[]; recent: RecentEvent[] }) =>
 
 /** Buckets held in memory before the older hours are written ahead, and raw events likewise. */
 const SPILL_BUCKETS = 4096;
-const SPILL_RECENT = 200_000;
+const SPILL_RECENT = 50_000;
 
 /**
  * Reads one log stream line by line and rolls it up by hour. Lines are cut from the stream's
@@ -326,10 +326,22 @@ export async function ingestStream(input: Readable, opts: IngestOptions, spill?:
 
   let rest: Buffer | null = null;
   for await (const chunk of input as AsyncIterable<Buffer | string>) {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-    hash.update(bytes);
-    const buf: Buffer = rest ? Buffer.concat([rest, bytes]) : bytes;
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    hash.update(buf);
     let start = 0;
+    if (rest) {
+      // Only the line cut by the chunk's edge is copied, not the chunk.
+      const nl = buf.indexOf(10);
+      if (nl < 0) {
+        // A line longer than any parser takes is skipped anyway: keep only enough of it to say so.
+        rest = Buffer.concat([rest, buf]);
+        if (rest.length > 4 * (opts.maxLineChars + 1)) rest = rest.subarray(0, 4 * (opts.maxLineChars + 1));
+        continue;
+      }
+      const joined = Buffer.concat([rest, buf.subarray(0, nl)]);
+      line(joined, 0, joined.length);
+      start = nl + 1;
+    }
     for (let nl = buf.indexOf(10, start); nl >= 0; nl = buf.indexOf(10, start)) {
       line(buf, start, nl);
       start = nl + 1;

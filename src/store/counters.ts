@@ -85,7 +85,7 @@ interface StoredRollup {
   countries: string;
 }
 
-const RECENT_COLUMNS = 'ts, sensor, src, spt, dst, dpt, proto, flags, ttl, ip_id, seq';
+const RECENT_COLUMNS = ['ts', 'sensor', 'src', 'spt', 'dst', 'dpt', 'proto', 'flags', 'ttl', 'ip_id', 'seq'];
 
 function recentRow(e: RecentEvent): Param[] {
   return [e.ts, e.sensor, e.src, e.spt, e.dst, e.dpt, e.proto, e.flags, e.ttl, e.ipId, e.seq];
@@ -157,7 +157,11 @@ export class CounterStore implements CounterReader {
     return this.db.get('SELECT 1 FROM imports WHERE name = ? AND size = ? AND mtime_ms = ?', name, size, mtimeMs) !== undefined;
   }
 
-  /** Writes ahead part of an import that is still running; it counts only once `addBatch` names it. */
+  /**
+   * Writes ahead part of an import that is still running: its buckets count only once `addBatch`
+   * names the import. Its raw events are stored at once: they only answer "was this source seen",
+   * which a repeat (an import that fails and is run again) does not change.
+   */
   stage(importId: string, part: { buckets: HourBucket[]; recent: RecentEvent[] }): void {
     const at = new Date().toISOString();
     this.db.transaction(() => {
@@ -166,27 +170,18 @@ export class CounterStore implements CounterReader {
         'INSERT INTO rollup_staging (import_id, staged_at, hour, sensor, proto, port, events, syn_only, sources_sketch, targets_sketch, nets24_sketch, countries)',
         part.buckets.map((b) => [importId, at, b.hour, b.sensor, b.proto, b.port, b.events, b.synOnly, b.sources.serialize(), b.targets.serialize(), b.nets24.serialize(), serializeCountries(b.countries)]),
       );
-      insertRows(
-        this.db,
-        `INSERT INTO recent_staging (import_id, staged_at, ${RECENT_COLUMNS})`,
-        part.recent.map((e) => [importId, at, ...recentRow(e)]),
-      );
+      this.db.append('recent_events', RECENT_COLUMNS, part.recent.map(recentRow));
     });
   }
 
   /** Drops what an import staged: it failed, or its content was imported before. */
   discardStaged(importId: string): void {
-    this.db.transaction(() => {
-      this.db.run('DELETE FROM rollup_staging WHERE import_id = ?', importId);
-      this.db.run('DELETE FROM recent_staging WHERE import_id = ?', importId);
-    });
+    this.db.run('DELETE FROM rollup_staging WHERE import_id = ?', importId);
   }
 
   /** Drops what imports that never finished (their process died) staged before `before` (ISO time). */
   discardStaleStaging(before: string): number {
-    return this.db.transaction(
-      () => this.db.run('DELETE FROM rollup_staging WHERE staged_at < ?', before).changes + this.db.run('DELETE FROM recent_staging WHERE staged_at < ?', before).changes,
-    );
+    return this.db.run('DELETE FROM rollup_staging WHERE staged_at < ?', before).changes;
   }
 
   /**
@@ -208,7 +203,6 @@ export class CounterStore implements CounterReader {
           );
           this.merge(rows.map(bucketOf));
         }
-        this.db.run(`INSERT INTO recent_events (${RECENT_COLUMNS}) SELECT ${RECENT_COLUMNS} FROM recent_staging WHERE import_id = ?`, importId);
         this.discardStaged(importId);
       }
       this.merge([...batch.buckets]);
@@ -218,7 +212,7 @@ export class CounterStore implements CounterReader {
         [...batch.coverage.values()].map((c) => [c.hour, c.sensor, c.events]),
         'ON CONFLICT (hour, sensor) DO UPDATE SET events = sensor_coverage.events + excluded.events',
       );
-      insertRows(this.db, `INSERT INTO recent_events (${RECENT_COLUMNS})`, batch.recent.map(recentRow));
+      this.db.append('recent_events', RECENT_COLUMNS, batch.recent.map(recentRow));
       if (record) {
         this.db.run(
           'INSERT INTO imports (sha256, name, lines, parsed, imported_at, size, mtime_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -382,7 +376,7 @@ export class CounterStore implements CounterReader {
     const r = this.db.get('SELECT COUNT(*) AS n FROM recent_events') as { n: number };
     const sensors = (this.db.all('SELECT DISTINCT sensor FROM sensor_coverage ORDER BY sensor') as Array<{ sensor: string }>).map((x) => x.sensor);
     // Rows of imports still running, or of ones whose process died (dropped after a day).
-    const staged = this.db.get<{ n: number }>('SELECT (SELECT COUNT(*) FROM rollup_staging) + (SELECT COUNT(*) FROM recent_staging) AS n')!.n;
+    const staged = this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM rollup_staging')!.n;
     return { ...s, buckets: b.n, imports: i.n, sensors, recentEvents: r.n, staged };
   }
 }

@@ -219,6 +219,7 @@ const migrations: string[] = [
   `
   -- A long import writes ahead what it no longer holds in memory; the staged rows join the
   -- counters only when the import completes, so that a file still counts once or not at all.
+  -- (Raw events go straight to recent_events: a lookup table, where a repeat does no harm.)
   CREATE TABLE rollup_staging (
     import_id      TEXT NOT NULL,
     staged_at      TEXT NOT NULL,
@@ -234,22 +235,6 @@ const migrations: string[] = [
     countries      TEXT NOT NULL
   );
   CREATE INDEX rollup_staging_import ON rollup_staging (import_id);
-  CREATE TABLE recent_staging (
-    import_id TEXT NOT NULL,
-    staged_at TEXT NOT NULL,
-    ts     INTEGER NOT NULL,
-    sensor TEXT NOT NULL,
-    src    TEXT NOT NULL,
-    spt    INTEGER,
-    dst    TEXT,
-    dpt    INTEGER,
-    proto  TEXT NOT NULL,
-    flags  TEXT,
-    ttl    INTEGER,
-    ip_id  INTEGER,
-    seq    INTEGER
-  );
-  CREATE INDEX recent_staging_import ON recent_staging (import_id);
   -- A file imported before, unchanged (same path, size and modification time), is not read again.
   ALTER TABLE imports ADD COLUMN size INTEGER;
   ALTER TABLE imports ADD COLUMN mtime_ms INTEGER;

@@ -34,6 +34,11 @@ export interface Sql {
    */
   hold(name: string): boolean;
   unhold(name: string): void;
+  /**
+   * Appends many rows to a table, the fastest way the store has: prepared single-row inserts on
+   * SQLite, COPY on PostgreSQL. No conflict handling: for tables that only grow (raw events).
+   */
+  append(table: string, columns: string[], rows: Param[][]): void;
   close(): void;
 }
 
@@ -100,6 +105,14 @@ export class SqliteSql implements Sql {
 
   unhold(): void {}
 
+  append(table: string, columns: string[], rows: Param[][]): void {
+    if (rows.length === 0) return;
+    const insert = this.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+    this.transaction(() => {
+      for (const r of rows) insert.run(...r);
+    });
+  }
+
   close(): void {
     this.db.close();
   }
@@ -109,7 +122,24 @@ interface PgNativeClient {
   connectSync(params: string): void;
   querySync(text: string, values?: Array<string | null>): Array<Record<string, unknown>>;
   end(cb?: () => void): void;
-  pq: { cmdTuples(): string };
+  /** libpq itself, for what pg-native has no synchronous call for (COPY). */
+  pq: {
+    cmdTuples(): string;
+    exec(text: string): void;
+    resultStatus(): string;
+    resultErrorMessage(): string;
+    errorMessage(): string;
+    putCopyData(data: Buffer): number;
+    putCopyEnd(error?: string): number;
+    getResult(): boolean;
+  };
+}
+
+/** A value in COPY's text format: \N for null, and backslash, tab and line breaks escaped. */
+function copyText(p: Param): string {
+  if (p === null) return '\\N';
+  const t = Buffer.isBuffer(p) ? `\\x${p.toString('hex')}` : String(p);
+  return /[\\\t\n\r]/.test(t) ? t.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : t;
 }
 
 interface PgTypes {
@@ -234,6 +264,24 @@ export class PostgresSql implements Sql {
 
   unhold(name: string): void {
     this.client.querySync('SELECT pg_advisory_unlock(hashtext($1))', [name]);
+  }
+
+  append(table: string, columns: string[], rows: Param[][]): void {
+    if (rows.length === 0) return;
+    const pq = this.client.pq;
+    pq.exec(`COPY ${table} (${columns.join(', ')}) FROM STDIN`);
+    if (pq.resultStatus() !== 'PGRES_COPY_IN') throw new Error(pq.resultErrorMessage() || pq.errorMessage());
+    let failed: string | undefined;
+    // About a megabyte of rows at a time.
+    for (let i = 0; i < rows.length && failed === undefined; ) {
+      let chunk = '';
+      for (; i < rows.length && chunk.length < 1 << 20; i++) chunk += `${rows[i]!.map(copyText).join('\t')}\n`;
+      if (pq.putCopyData(Buffer.from(chunk, 'utf8')) !== 1) failed = pq.errorMessage();
+    }
+    pq.putCopyEnd(failed);
+    let error = failed;
+    while (pq.getResult()) if (pq.resultStatus() !== 'PGRES_COMMAND_OK') error ??= pq.resultErrorMessage();
+    if (error) throw new Error(`COPY ${table}: ${error.trim()}`);
   }
 
   close(): void {
