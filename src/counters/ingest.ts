@@ -209,10 +209,16 @@ export class HourlyRollup {
     const b = entry.b;
     b.events++;
     if (s.flags === FLAG_SYN) b.synOnly++;
-    b.sources.addV4(s.src);
-    b.nets24.addNet24(Math.floor(s.src / 256));
     b.targets.addV4(s.dst);
-    const ci = countryIndexV4(s.src);
+    // A source the bucket's exact set already holds has its /24 and country counted: skip them.
+    if (b.sources.addV4(s.src)) this.newSource(entry, s.src);
+    if (this.keepRecent) this.remember(s);
+  }
+
+  private newSource(entry: { b: HourBucket; byCountry: Array<UniqueCounter | undefined> }, src: number): void {
+    const b = entry.b;
+    b.nets24.addNet24(Math.floor(src / 256));
+    const ci = countryIndexV4(src);
     if (ci > 1) {
       const byIndex = entry.byCountry;
       let u = byIndex[ci];
@@ -222,24 +228,25 @@ export class HourlyRollup {
         if (!u) b.countries.set(cc, (u = new UniqueCounter()));
         byIndex[ci] = u;
       }
-      u.addV4(s.src);
+      u.addV4(src);
     }
-    if (this.keepRecent) {
-      const icmp = s.proto === PROTO_ICMP;
-      this.recent.push({
-        ts: s.ms,
-        sensor: this.sensor,
-        src: dotted(s.src),
-        spt: icmp ? null : s.spt,
-        dst: dotted(s.dst),
-        dpt: icmp ? null : s.dpt,
-        proto: PROTO_NAMES[s.proto]!,
-        flags: s.proto === 0 ? flagLetters(s.flags) : null,
-        ttl: s.ttl < 0 ? null : s.ttl,
-        ipId: s.ipId < 0 ? null : s.ipId,
-        seq: null,
-      });
-    }
+  }
+
+  private remember(s: PacketSlots): void {
+    const icmp = s.proto === PROTO_ICMP;
+    this.recent.push({
+      ts: s.ms,
+      sensor: this.sensor,
+      src: dotted(s.src),
+      spt: icmp ? null : s.spt,
+      dst: dotted(s.dst),
+      dpt: icmp ? null : s.dpt,
+      proto: PROTO_NAMES[s.proto]!,
+      flags: s.proto === 0 ? flagLetters(s.flags) : null,
+      ttl: s.ttl < 0 ? null : s.ttl,
+      ipId: s.ipId < 0 ? null : s.ipId,
+      seq: null,
+    });
   }
 
   get bucketCount(): number {

@@ -88,22 +88,26 @@ class IntSet {
   private hasEmpty = false;
   size = 0;
 
-  add(n: number): void {
+  /** Adds `n`; false when it was there already. */
+  add(n: number): boolean {
     const k = n | 0;
     if (k === EMPTY) {
-      if (!this.hasEmpty) (this.hasEmpty = true), this.size++;
-      return;
+      if (this.hasEmpty) return false;
+      this.hasEmpty = true;
+      this.size++;
+      return true;
     }
     const mask = this.slots.length - 1;
     let i = Math.imul(k, 0x9e3779b1) >>> this.shift;
     for (;;) {
       const v = this.slots[i]!;
-      if (v === k) return;
+      if (v === k) return false;
       if (v === EMPTY) break;
       i = (i + 1) & mask;
     }
     this.slots[i] = k;
     if (++this.size * 2 > this.slots.length) this.grow();
+    return true;
   }
 
   private grow(): void {
@@ -149,9 +153,9 @@ export class UniqueCounter {
     }
   }
 
-  /** An IPv4 address as a number. */
-  addV4(n: number): void {
-    this.addDotted(n, 4);
+  /** An IPv4 address as a number; false only when it is certainly not new (an exact set had it). */
+  addV4(n: number): boolean {
+    return this.addDotted(n, 4);
   }
 
   /** A /24 as the number of its first three octets. */
@@ -159,21 +163,22 @@ export class UniqueCounter {
     this.addDotted(n, 3);
   }
 
-  private addDotted(n: number, parts: 3 | 4): void {
+  private addDotted(n: number, parts: 3 | 4): boolean {
     if (this.registers) {
       this.addHash(hashDotted(n, parts));
-      return;
+      return true;
     }
     if (this.kind !== parts) {
       if (this.kind !== 0) {
         this.strs.add(dotted(n, parts));
         this.checkSize();
-        return;
+        return true;
       }
       this.kind = parts;
     }
-    (this.ints ??= new IntSet()).add(n);
+    if (!(this.ints ??= new IntSet()).add(n)) return false;
     this.checkSize();
+    return true;
   }
 
   private get exactSize(): number {
