@@ -12,6 +12,8 @@ import { UniqueCounter } from '../src/counters/unique.ts';
 import { kansoku, scratch } from './helpers/cli.ts';
 import { sensorLines, storeWith } from './helpers/sensor.ts';
 import { openTestStore, storeAt } from './helpers/store.ts';
+import { writeMmdb } from './helpers/mmdb.ts';
+import { countries } from '../src/counters/countries.ts';
 
 const log = createLogger('silent');
 const opts = { zone: 'UTC', maxLineChars: 4096, sensor: 'test', keepRecent: true };
@@ -86,6 +88,31 @@ describe('counters import', () => {
     );
     await expect(importStream(store, 'broken', failing, opts, log)).rejects.toThrow('disk went away');
     expect(store.counters.summary()).toMatchObject({ buckets: 0, hours: 0, staged: 0, imports: 0 });
+  });
+
+  it("takes countries from the operator's MMDB file when one is configured, IPv6 sources too", async () => {
+    const dir = scratch();
+    const countryDb = join(dir, 'countries.mmdb');
+    // A /25 splits its /24 between a country and none: each half must come out right.
+    writeFileSync(
+      countryDb,
+      writeMmdb(
+        [
+          ['203.0.113.0/24', { country: { iso_code: 'JP' } }],
+          ['198.51.100.128/25', { country_code: 'NZ' }],
+          ['2001:db8::/32', { country: { iso_code: 'DE' } }],
+        ],
+        6,
+      ),
+    );
+    const line = (src: string, dpt = 5000) =>
+      `2026-11-20T00:00:01Z s kernel: DROP IN=eth0 OUT= SRC=${src} DST=192.0.2.1 LEN=40 TTL=240 ID=1 PROTO=TCP SPT=4117 DPT=${dpt} WINDOW=1024 RES=0x00 SYN URGP=0`;
+    const store = openTestStore();
+    const lines = [line('203.0.113.9'), line('203.0.113.10'), line('198.51.100.200'), line('198.51.100.7'), line('198.51.100.201'), line('2001:db8::5'), line('8.8.8.8')];
+    await importStream(store, 'mmdb', Readable.from([lines.join('\n')]), { ...opts, countryDb }, log);
+    const h0 = hourOf('2026-11-20T00:00:00Z');
+    expect(store.counters.series('tcp', 5000, h0, h0)[0]!.countries).toEqual({ JP: 2, NZ: 2, DE: 1 });
+    expect(() => countries(join(dir, 'missing.mmdb'))).toThrow(/countryDb .*missing\.mmdb/);
   });
 
   it('counts unreadable lines and goes on', async () => {

@@ -438,7 +438,7 @@ export type EventSummary = ReturnType<typeof eventSummary>;
 
 function liveOptions(ctx: Context, sensor?: string) {
   const c = ctx.loaded.config;
-  return { zone: c.counters.timezone, maxLineChars: c.limits.maxLineChars, sensor: sensor ?? c.counters.sensor, keepRecent: c.counters.recentDays > 0 };
+  return { zone: c.counters.timezone, maxLineChars: c.limits.maxLineChars, sensor: sensor ?? c.counters.sensor, keepRecent: c.counters.recentDays > 0, countryDb: c.counters.countryDb };
 }
 
 function untilSignal(): Promise<void> {

@@ -192,6 +192,11 @@ export const configSchema = z.strictObject({
       retentionDays: z.number().int().min(1).default(400),
       /** Raw events (source, ports, flags, TTL, IP ID, sequence) are kept this long, to look up reported sources. */
       recentDays: z.number().int().min(0).default(7),
+      /**
+       * An MMDB country database (MaxMind GeoLite2/GeoIP2 Country, DB-IP, ...) to use instead of
+       * the bundled IP2Location LITE data; it also gives IPv6 sources a country.
+       */
+      countryDb: z.string().min(1).optional(),
     })
     .prefault({}),
   correlate: z

@@ -24,6 +24,8 @@ export interface ImportOptions {
   maxLineChars: number;
   sensor: string;
   keepRecent: boolean;
+  /** An MMDB file to take countries from instead of the bundled data. */
+  countryDb?: string | null;
 }
 
 function isGzipFile(path: string): boolean {

