@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { PostgresSql } from '../src/store/sql.ts';
 import { mailStackUp } from './helpers/mailstack.ts';
@@ -12,12 +14,29 @@ export default function setup(): void {
   mailStackUp();
   const r = spawnSync('bash', [join(root, 'scripts', 'pg-stack.sh'), 'up'], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`postgresql did not start: ${r.stderr}`);
+  ensurePgDriver();
   const pg = new PostgresSql(pgTestUrl());
   try {
     const old = pg.all<{ name: string }>("SELECT nspname AS name FROM pg_namespace WHERE nspname LIKE 't\\_%'");
     for (const { name } of old) pg.exec(`DROP SCHEMA ${name} CASCADE`);
   } finally {
     pg.close();
+  }
+}
+
+/**
+ * pg-native is an optional dependency, compiled against libpq at `npm ci`; where libpq-dev came
+ * only now (pg-stack.sh installs it), it is compiled here once.
+ */
+function ensurePgDriver(): void {
+  const require = createRequire(import.meta.url);
+  try {
+    require('pg-native');
+    return;
+  } catch {
+    const env = { ...process.env, ...(existsSync('/usr/include/node/node.h') ? { npm_config_nodedir: '/usr' } : {}) };
+    const b = spawnSync('npm', ['rebuild', 'libpq'], { cwd: root, encoding: 'utf8', env });
+    if (b.status !== 0) throw new Error(`pg-native could not be built against libpq: ${b.stderr}`);
   }
 }
 

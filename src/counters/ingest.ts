@@ -6,7 +6,7 @@ import { parseRecord, readHeader, type Headers } from '../extract/loglines.ts';
 import type { LogEvent } from '../model.ts';
 import type { HourBucket, HourlyBatch, RecentEvent } from '../store/index.ts';
 import { countries as countryData, type CountryLookup } from './countries.ts';
-import { UniqueCounter } from './unique.ts';
+import { allocatedBytes, UniqueCounter } from './unique.ts';
 
 export const HOUR_MS = 3_600_000;
 
@@ -249,9 +249,14 @@ export interface IngestOptions {
 /** Where a long ingest writes ahead what it no longer needs in memory (hours it has passed). */
 export type Spill = (batch: { buckets: HourBucket[]; recent: RecentEvent[] }) => void;
 
-/** Buckets held in memory before the older hours are written ahead, and raw events likewise. */
+/**
+ * Buckets held in memory before the older hours are written ahead, raw events likewise, and the
+ * bytes of sets and sketches allocated since the last write-ahead (a day of a busy darknet fills
+ * few buckets, each with large per-country sets).
+ */
 const SPILL_BUCKETS = 4096;
 const SPILL_RECENT = 50_000;
+const SPILL_BYTES = 64 << 20;
 
 /**
  * Reads one log stream line by line and rolls it up by hour. Lines are cut from the stream's
@@ -294,6 +299,7 @@ export async function ingestStream(input: Readable, opts: IngestOptions, spill?:
   };
 
   let rest: Buffer | null = null;
+  let spilledAt = allocatedBytes();
   for await (const chunk of input as AsyncIterable<Buffer | string>) {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     hash.update(buf);
@@ -316,12 +322,14 @@ export async function ingestStream(input: Readable, opts: IngestOptions, spill?:
       start = nl + 1;
     }
     rest = start < buf.length ? buf.subarray(start) : null;
-    if (spill && (rollup.bucketCount > SPILL_BUCKETS || rollup.recent.length > SPILL_RECENT)) {
-      // Logs run forward in time: the hours before the newest one are done, unless the log is
-      // out of order, and then everything goes (merging in the store gives the same counts).
+    if (spill && (rollup.bucketCount > SPILL_BUCKETS || rollup.recent.length > SPILL_RECENT || allocatedBytes() - spilledAt > SPILL_BYTES)) {
+      // Logs run forward in time: the hours before the newest one are done. If that frees too
+      // little (a log out of order, or one busy hour), everything goes: the store merges the
+      // parts of a bucket into the same counts.
       let out = rollup.spill(rollup.lastHour);
-      if (rollup.bucketCount > SPILL_BUCKETS) out = { buckets: [...out.buckets, ...rollup.spill(null).buckets], recent: out.recent };
+      if (rollup.bucketCount > SPILL_BUCKETS || allocatedBytes() - spilledAt > SPILL_BYTES) out = { buckets: [...out.buckets, ...rollup.spill(null).buckets], recent: out.recent };
       spill(out);
+      spilledAt = allocatedBytes();
     }
   }
   if (rest) line(rest, 0, rest.length);

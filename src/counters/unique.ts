@@ -80,9 +80,21 @@ function dotted(n: number, parts: 3 | 4): string {
 
 const EMPTY = -0x80000000;
 
+/**
+ * Bytes of set and sketch storage allocated so far, by every counter in this process. An ingest
+ * compares it with what it was at its last write-ahead to keep its memory bounded.
+ */
+let allocated = 0;
+export function allocatedBytes(): number {
+  return allocated;
+}
+
 /** A set of 32-bit numbers in one typed array (open addressing): no boxed numbers per value. */
 class IntSet {
   private slots = new Int32Array(16).fill(EMPTY);
+  constructor() {
+    allocated += 64;
+  }
   private shift = 28;
   /** EMPTY is itself a value (128.0.0.0): it is kept apart. */
   private hasEmpty = false;
@@ -113,6 +125,7 @@ class IntSet {
   private grow(): void {
     const old = this.slots;
     this.slots = new Int32Array(old.length * 2).fill(EMPTY);
+    allocated += this.slots.byteLength;
     this.shift--;
     const hadEmpty = this.hasEmpty;
     this.size = 0;
@@ -198,6 +211,7 @@ export class UniqueCounter {
 
   private toSketch(): void {
     this.registers = new Uint8Array(M);
+    allocated += M;
     for (const v of this.strs) this.add(v);
     const kind = this.kind as 3 | 4;
     this.ints?.forEach((n) => this.addHash(hashDotted(n, kind)));
