@@ -77,6 +77,27 @@ describe('counters import', () => {
     expect(store.counters.series('tcp', 5000, h0, h0 + 5000).every((p) => p.events === 1)).toBe(true);
   });
 
+  it('writes ahead the hour it is in when that hour alone fills memory, and merges the parts', async () => {
+    // One hour, 5000 ports, twice over with other sources: the second pass meets written-ahead buckets.
+    const line = (port: number, src: string) =>
+      `2026-11-20T00:10:00Z s kernel: DROP IN=eth0 OUT= SRC=${src} DST=198.51.100.1 LEN=40 TTL=240 ID=1 PROTO=UDP SPT=53 DPT=${port} LEN=20`;
+    const ports = Array.from({ length: 5000 }, (_, i) => i + 1);
+    const lines = [...ports.map((p) => line(p, '203.0.113.1')), ...ports.map((p) => line(p, '203.0.113.2')), ...ports.map((p) => line(p, '203.0.113.1'))];
+    const store = openTestStore();
+    let staged = 0;
+    const stage = store.counters.stage.bind(store.counters);
+    store.counters.stage = (id, part) => {
+      staged += part.buckets.length;
+      stage(id, part);
+    };
+    // A chunk a line, as a slow pipe delivers them: memory is looked at after each.
+    expect(await importStream(store, 'wide', Readable.from(lines.map((l) => `${l}\n`)), { ...opts, keepRecent: false }, log)).toMatchObject({ parsed: 15_000 });
+    expect(staged).toBeGreaterThan(8192);
+    const h0 = hourOf('2026-11-20T00:00:00Z');
+    for (const port of [1, 2500, 5000]) expect(store.counters.series('udp', port, h0, h0)).toMatchObject([{ events: 3, sources: 2, nets24: 1 }]);
+    expect(store.counters.summary()).toMatchObject({ buckets: 5000, staged: 0 });
+  });
+
   it('counts nothing of a log whose reading fails halfway', async () => {
     const store = openTestStore();
     const lines = Array.from({ length: 5000 }, (_, h) => `${new Date(Date.UTC(2026, 0, 1) + h * 3_600_000).toISOString()} s kernel: IN=eth0 OUT= SRC=203.0.113.9 DST=198.51.100.1 LEN=40 TTL=240 ID=1 PROTO=UDP SPT=53 DPT=53 LEN=20`);

@@ -256,7 +256,7 @@ export type Spill = (batch: { buckets: HourBucket[]; recent: RecentEvent[] }) =>
  */
 const SPILL_BUCKETS = 4096;
 const SPILL_RECENT = 50_000;
-const SPILL_BYTES = 64 << 20;
+const SPILL_BYTES = 32 << 20;
 
 /**
  * Reads one log stream line by line and rolls it up by hour. Lines are cut from the stream's
