@@ -196,7 +196,7 @@ export class CounterStore implements CounterReader {
       if (importId) {
         // An hour at a time: a long import's staged rows need not fit in memory together.
         for (const { hour } of this.db.all<{ hour: number }>('SELECT DISTINCT hour FROM rollup_staging WHERE import_id = ? ORDER BY hour', importId)) {
-          const rows = this.db.all<StoredRollup & { sourcesSketch: Buffer }>(
+          const rows = this.db.all<StoredRollup>(
             `SELECT hour, sensor, proto, port, events, syn_only AS "synOnly", sources_sketch AS "sourcesSketch", targets_sketch AS "targetsSketch",
                nets24_sketch AS "nets24Sketch", countries FROM rollup_staging WHERE import_id = ? AND hour = ?`,
             importId, hour,

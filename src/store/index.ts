@@ -38,10 +38,6 @@ export class Store {
     return new Store(openDb(location));
   }
 
-  get dialect(): 'sqlite' | 'postgres' {
-    return this.db.dialect;
-  }
-
   /** Runs `fn` in one transaction: what a message produced is stored whole or not at all. */
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn);
