@@ -6,7 +6,7 @@ import { parseRecord, readHeader, type Headers } from '../extract/loglines.ts';
 import type { LogEvent } from '../model.ts';
 import type { HourBucket, HourlyBatch, RecentEvent } from '../store/index.ts';
 import { countries as countryData, type CountryLookup } from './countries.ts';
-import { allocatedBytes, UniqueCounter } from './unique.ts';
+import { heldBytes, UniqueCounter } from './unique.ts';
 
 export const HOUR_MS = 3_600_000;
 
@@ -227,6 +227,7 @@ export class HourlyRollup {
       if (hour === null || b.hour < hour) {
         buckets.push(b);
         this.buckets.delete(k);
+        for (const u of [b.sources, b.targets, b.nets24, ...b.countries.values()]) u.release();
       }
     }
     this.hourOfBuckets = -1;
@@ -251,12 +252,12 @@ export type Spill = (batch: { buckets: HourBucket[]; recent: RecentEvent[] }) =>
 
 /**
  * Buckets held in memory before the older hours are written ahead, raw events likewise, and the
- * bytes of sets and sketches allocated since the last write-ahead (a day of a busy darknet fills
- * few buckets, each with large per-country sets).
+ * bytes their sets and sketches may take (a day of a busy darknet fills few buckets, each with
+ * large per-country sets).
  */
 const SPILL_BUCKETS = 4096;
 const SPILL_RECENT = 50_000;
-const SPILL_BYTES = 32 << 20;
+const SPILL_BYTES = 64 << 20;
 
 /**
  * Reads one log stream line by line and rolls it up by hour. Lines are cut from the stream's
@@ -299,7 +300,7 @@ export async function ingestStream(input: Readable, opts: IngestOptions, spill?:
   };
 
   let rest: Buffer | null = null;
-  let spilledAt = allocatedBytes();
+  const heldAtStart = heldBytes();
   for await (const chunk of input as AsyncIterable<Buffer | string>) {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     hash.update(buf);
@@ -322,14 +323,14 @@ export async function ingestStream(input: Readable, opts: IngestOptions, spill?:
       start = nl + 1;
     }
     rest = start < buf.length ? buf.subarray(start) : null;
-    if (spill && (rollup.bucketCount > SPILL_BUCKETS || rollup.recent.length > SPILL_RECENT || allocatedBytes() - spilledAt > SPILL_BYTES)) {
+    const full = () => rollup.bucketCount > SPILL_BUCKETS || heldBytes() - heldAtStart > SPILL_BYTES;
+    if (spill && (full() || rollup.recent.length > SPILL_RECENT)) {
       // Logs run forward in time: the hours before the newest one are done. If that frees too
       // little (a log out of order, or one busy hour), everything goes: the store merges the
       // parts of a bucket into the same counts.
       let out = rollup.spill(rollup.lastHour);
-      if (rollup.bucketCount > SPILL_BUCKETS || allocatedBytes() - spilledAt > SPILL_BYTES) out = { buckets: [...out.buckets, ...rollup.spill(null).buckets], recent: out.recent };
+      if (full()) out = { buckets: [...out.buckets, ...rollup.spill(null).buckets], recent: out.recent };
       spill(out);
-      spilledAt = allocatedBytes();
     }
   }
   if (rest) line(rest, 0, rest.length);

@@ -81,19 +81,24 @@ function dotted(n: number, parts: 3 | 4): string {
 const EMPTY = -0x80000000;
 
 /**
- * Bytes of set and sketch storage allocated so far, by every counter in this process. An ingest
- * compares it with what it was at its last write-ahead to keep its memory bounded.
+ * Bytes of set and sketch storage that counters hold, in this process: what they grow to is
+ * added, what an ingest writes ahead and lets go of is taken off (`release`). An ingest compares
+ * it with what it was when it started, to keep its memory bounded.
  */
-let allocated = 0;
-export function allocatedBytes(): number {
-  return allocated;
+let held = 0;
+export function heldBytes(): number {
+  return held;
 }
 
 /** A set of 32-bit numbers in one typed array (open addressing): no boxed numbers per value. */
 class IntSet {
   private slots = new Int32Array(16).fill(EMPTY);
   constructor() {
-    allocated += 64;
+    held += this.slots.byteLength;
+  }
+
+  get bytes(): number {
+    return this.slots.byteLength;
   }
   private shift = 28;
   /** EMPTY is itself a value (128.0.0.0): it is kept apart. */
@@ -125,7 +130,7 @@ class IntSet {
   private grow(): void {
     const old = this.slots;
     this.slots = new Int32Array(old.length * 2).fill(EMPTY);
-    allocated += this.slots.byteLength;
+    held += this.slots.byteLength - old.byteLength;
     this.shift--;
     const hadEmpty = this.hasEmpty;
     this.size = 0;
@@ -211,7 +216,7 @@ export class UniqueCounter {
 
   private toSketch(): void {
     this.registers = new Uint8Array(M);
-    allocated += M;
+    held += M - (this.ints?.bytes ?? 0);
     for (const v of this.strs) this.add(v);
     const kind = this.kind as 3 | 4;
     this.ints?.forEach((n) => this.addHash(hashDotted(n, kind)));
@@ -228,6 +233,16 @@ export class UniqueCounter {
     }
     if (!this.registers) this.toSketch();
     for (let i = 0; i < M; i++) if (other.registers[i]! > this.registers![i]!) this.registers![i] = other.registers[i]!;
+  }
+
+  /** The storage this counter holds: its set, or its sketch. */
+  get bytes(): number {
+    return this.registers ? M : (this.ints?.bytes ?? 0);
+  }
+
+  /** Takes this counter's storage off `heldBytes`: its owner has written it out and lets it go. */
+  release(): void {
+    held -= this.bytes;
   }
 
   get isExact(): boolean {

@@ -224,7 +224,12 @@ export class CounterStore implements CounterReader {
 
   /** Merges buckets into the stored rollups: read what is there, merge sketch with sketch, write back. */
   private merge(list: HourBucket[]): void {
-    const buckets = combine(list);
+    const all = combine(list);
+    // A few buckets at a time: a busy hour's serialised per-country sets run to megabytes each.
+    for (let i = 0; i < all.length; i += 32) this.mergeSome(all.slice(i, i + 32));
+  }
+
+  private mergeSome(buckets: HourBucket[]): void {
     const old = this.existing(buckets);
     const rows: Param[][] = [];
     for (const b of buckets) {
