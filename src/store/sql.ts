@@ -125,6 +125,7 @@ interface PgNativeClient {
   /** libpq itself, for what pg-native has no synchronous call for (COPY). */
   pq: {
     cmdTuples(): string;
+    transactionStatus(): number;
     exec(text: string): void;
     resultStatus(): string;
     resultErrorMessage(): string;
@@ -187,26 +188,50 @@ export function postgresDdl(ddl: string): string {
     .replace(/\)\s*WITHOUT ROWID/g, ')');
 }
 
+/** libpq's PQTRANS_UNKNOWN: the connection is gone. */
+const TRANS_UNKNOWN = 4;
+
 export class PostgresSql implements Sql {
   readonly dialect = 'postgres' as const;
-  private readonly client: PgNativeClient;
+  private client: PgNativeClient;
   private readonly texts = new Map<string, string>();
   private depth = 0;
 
-  constructor(url: string) {
+  constructor(private readonly url: string) {
+    this.client = this.connect();
+    open.add(this);
+  }
+
+  private connect(): PgNativeClient {
     const { Client, types } = loadPgNative();
     // Counts and epoch times come back as int8/numeric; as JS numbers they stay exact below 2^53.
     const parsers: PgTypes = {
       getTypeParser: (oid, format) => (oid === INT8 || oid === NUMERIC ? Number : types.getTypeParser(oid, format)),
     };
-    this.client = new Client({ types: parsers });
+    const client = new Client({ types: parsers });
     try {
-      this.client.connectSync(url);
+      client.connectSync(this.url);
     } catch (err) {
-      throw new KansokuError('STORE_UNREACHABLE', 'store', `${describeLocation(url)}: ${(err as Error).message.trim()}`, { cause: err });
+      throw new KansokuError('STORE_UNREACHABLE', 'store', `${describeLocation(this.url)}: ${(err as Error).message.trim()}`, { cause: err });
     }
-    open.add(this);
-    this.client.querySync("SET client_min_messages = 'warning'");
+    client.querySync("SET client_min_messages = 'warning'");
+    return client;
+  }
+
+  /**
+   * Runs `fn` on the connection. Outside a transaction, a connection the server dropped (a
+   * restart, a failover) is made again once and `fn` tried again; inside one, the transaction is
+   * lost with it, and the error goes to the caller, whose work is then done again from the start.
+   */
+  private call<T>(fn: (c: PgNativeClient) => T): T {
+    try {
+      return fn(this.client);
+    } catch (err) {
+      if (this.depth > 0 || this.client.pq.transactionStatus() !== TRANS_UNKNOWN) throw err;
+      retire(this.client);
+      this.client = this.connect();
+      return fn(this.client);
+    }
   }
 
   private query(sql: string, params: Param[]): Array<Record<string, unknown>> {
@@ -215,7 +240,8 @@ export class PostgresSql implements Sql {
       text = numbered(sql);
       this.texts.set(sql, text);
     }
-    return this.client.querySync(text, params.map(pgParam));
+    const values = params.map(pgParam);
+    return this.call((c) => c.querySync(text, values));
   }
 
   run(sql: string, ...params: Param[]): { changes: number } {
@@ -232,13 +258,13 @@ export class PostgresSql implements Sql {
   }
 
   exec(script: string): void {
-    this.client.querySync(script);
+    this.call((c) => c.querySync(script));
   }
 
   transaction<T>(fn: () => T): T {
     const outer = this.depth === 0;
     const savepoint = `kansoku_sp${this.depth}`;
-    this.client.querySync(outer ? 'BEGIN' : `SAVEPOINT ${savepoint}`);
+    this.call((c) => c.querySync(outer ? 'BEGIN' : `SAVEPOINT ${savepoint}`));
     this.depth++;
     try {
       const r = fn();
@@ -246,7 +272,8 @@ export class PostgresSql implements Sql {
       this.client.querySync(outer ? 'COMMIT' : `RELEASE SAVEPOINT ${savepoint}`);
       return r;
     } catch (err) {
-      this.client.querySync(outer ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${savepoint}`);
+      // On a connection that is gone the server has rolled back already; the first error is the one to tell.
+      if (this.client.pq.transactionStatus() !== TRANS_UNKNOWN) this.client.querySync(outer ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${savepoint}`);
       throw err;
     } finally {
       this.depth--;
@@ -259,11 +286,11 @@ export class PostgresSql implements Sql {
   }
 
   hold(name: string): boolean {
-    return this.client.querySync('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [name])[0]!.ok === true;
+    return this.call((c) => c.querySync('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [name])[0]!.ok === true);
   }
 
   unhold(name: string): void {
-    this.client.querySync('SELECT pg_advisory_unlock(hashtext($1))', [name]);
+    this.call((c) => c.querySync('SELECT pg_advisory_unlock(hashtext($1))', [name]));
   }
 
   append(table: string, columns: string[], rows: Param[][]): void {
@@ -285,13 +312,15 @@ export class PostgresSql implements Sql {
   }
 
   close(): void {
-    if (!open.delete(this)) return;
-    this.client.end();
-    // libpq's addon closes its libuv poll handle asynchronously, inside the connection object:
-    // that object must outlive the close, or libuv touches freed memory and aborts the process.
-    const client = this.client;
-    setTimeout(() => client, 100).unref();
+    if (open.delete(this)) retire(this.client);
   }
+}
+
+function retire(client: PgNativeClient): void {
+  client.end();
+  // libpq's addon closes its libuv poll handle asynchronously, inside the connection object:
+  // that object must outlive the close, or libuv touches freed memory and aborts the process.
+  setTimeout(() => client, 100).unref();
 }
 
 /** Open connections stay reachable until closed, for the same reason: never collected mid-handle. */

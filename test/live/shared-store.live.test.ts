@@ -10,7 +10,8 @@ import { Store } from '../../src/store/index.ts';
 import { scratch } from '../helpers/cli.ts';
 import { mailbox, newWorld, sleep, until, writeBotConfig } from '../helpers/mailstack.ts';
 import { fixture } from '../helpers/paths.ts';
-import { storeAt } from '../helpers/store.ts';
+import { storeAt, testPg } from '../helpers/store.ts';
+import { PostgresSql } from '../../src/store/sql.ts';
 
 const log = createLogger('silent');
 
@@ -39,6 +40,35 @@ describe('several instances on one store', () => {
     expect(a.events.list()).toHaveLength(3);
     a.close();
     b.close();
+  });
+
+  it.skipIf(!testPg)('carry on when the server drops their connection, and lose no half-done transaction', () => {
+    // Named, so that only this connection is cut: other tests run beside this one.
+    const name = `kansoku-cut-${process.pid}-${Date.now()}`;
+    const store = Store.open(`${storeAt(scratch())}&application_name=${name}`);
+    const admin = new PostgresSql(testPg!);
+    const kill = () => expect(admin.get<{ n: number }>(`SELECT COUNT(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE application_name = '${name}'`)!.n).toBe(1);
+    const probe = () => store.messages.has('<probe@example.test>');
+    expect(probe()).toBe(false);
+    kill();
+    // Outside a transaction: reconnected, and the call goes through.
+    expect(probe()).toBe(false);
+    store.messages.quarantine('<one@example.test>', 'test', 'first');
+    expect(store.messages.has('<one@example.test>')).toBe(true);
+    // Inside one: the transaction fails whole, and the next one runs on a new connection.
+    expect(() =>
+      store.transaction(() => {
+        store.messages.quarantine('<two@example.test>', 'test', 'lost');
+        probe();
+        kill();
+        probe();
+      }),
+    ).toThrow();
+    expect(store.messages.has('<two@example.test>')).toBe(false);
+    store.transaction(() => store.messages.quarantine('<three@example.test>', 'test', 'after'));
+    expect(store.messages.counts().quarantined).toBe(2);
+    store.close();
+    admin.close();
   });
 
   it('send an interrupted draft once, though both recover it at the same moment', async () => {
