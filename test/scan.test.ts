@@ -26,13 +26,14 @@ function scanned(line: string, clock = new LineClock(time)) {
     flags: PROTO_NAMES[s.proto] === 'tcp' ? flagLetters(s.flags) : null,
     ttl: s.ttl < 0 ? undefined : s.ttl,
     ipId: s.ipId < 0 ? undefined : s.ipId,
+    seq: s.seq < 0 ? undefined : s.seq,
   };
 }
 
 function parsed(line: string) {
   const e = netfilter.sniff(line) ? netfilter.parse(line, time) : null;
   if (!e) return null;
-  return { ts: e.ts, src: e.src, dst: e.dst, spt: e.spt, dpt: e.dpt, proto: e.proto, flags: e.flags, ttl: e.ttl, ipId: e.ipId };
+  return { ts: e.ts, src: e.src, dst: e.dst, spt: e.spt, dpt: e.dpt, proto: e.proto, flags: e.flags, ttl: e.ttl, ipId: e.ipId, seq: e.seq };
 }
 
 const fixtureLines = (JSON.parse(readFileSync(fixture('formats', 'netfilter', 'cases.json'), 'utf8')) as Array<{ text: string }>).map((c) => c.text);
@@ -75,6 +76,8 @@ const variants = [
   base.replace('  ', ' ').replace(' SRC=', '  SRC='),
   base.replace(' LEN=44', '\tLEN=44'),
   base.replace('TCP SPT', 'TCP SEQ=1 SPT'),
+  base.replace('WINDOW=1024', 'SEQ=3735928559 ACK=0 WINDOW=1024'),
+  base.replace('WINDOW=1024', 'SEQ=4294967296 ACK=0 WINDOW=1024'),
   base + ' ',
   'garbage with SRC=1.2.3.4 DST=5.6.7.8 PROTO=TCP',
 ];
@@ -91,6 +94,7 @@ describe('the netfilter byte scanner', () => {
     // Every demo line is a plain IPv4 netfilter line: all of them go the fast way.
     expect(taken).toBeGreaterThanOrEqual(demoLines.length + 15);
     for (const plain of [base, variants[3]!, variants[11]!, variants[12]!]) expect(scanned(plain), plain).not.toBeNull();
+    expect(scanned(base.replace('WINDOW=1024', 'SEQ=3735928559 ACK=0 WINDOW=1024'))).toMatchObject({ seq: 3735928559 });
   });
 
   it('agrees with the text parser on random mutations of a line (fast-check)', () => {
@@ -121,7 +125,7 @@ describe('the netfilter byte scanner', () => {
     expect(summary(viaIngest.buckets)).toEqual(summary(viaText.bucketList));
     expect(viaIngest.parsed).toBe(viaText.parsed);
     expect(viaIngest.skipped).toBe(viaText.skipped);
-    const recent = (r: Array<{ ts: number; src: string; dst: string | null; flags: string | null; ttl: number | null }>) => r.map((e) => `${e.ts} ${e.src} ${e.dst} ${e.flags} ${e.ttl}`).sort();
+    const recent = (r: Array<{ ts: number; src: string; dst: string | null; flags: string | null; ttl: number | null; seq: number | null }>) => r.map((e) => `${e.ts} ${e.src} ${e.dst} ${e.flags} ${e.ttl} ${e.seq}`).sort();
     expect(recent(viaIngest.recent)).toEqual(recent(viaText.recent));
   });
 });

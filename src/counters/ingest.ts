@@ -205,7 +205,7 @@ export class HourlyRollup {
       flags: s.proto === 0 ? flagLetters(s.flags) : null,
       ttl: s.ttl < 0 ? null : s.ttl,
       ipId: s.ipId < 0 ? null : s.ipId,
-      seq: null,
+      seq: s.seq < 0 ? null : s.seq,
     });
   }
 

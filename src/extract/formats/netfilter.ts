@@ -83,6 +83,9 @@ export const netfilter: LogFormat = {
     });
     if (Number.isInteger(ttl)) e.ttl = ttl;
     if (Number.isInteger(ipId)) e.ipId = ipId;
+    // Logged with --log-tcp-sequence: a scanner that keeps its sequence number is known by it.
+    const seq = proto === 'tcp' ? field(head, 'SEQ') : undefined;
+    if (seq !== undefined && /^\d{1,10}$/.test(seq) && Number(seq) <= 0xffffffff) e.seq = Number(seq);
     return e;
   },
   scan,
@@ -97,7 +100,7 @@ function startsWith(buf: Buffer, at: number, end: number, word: Uint8Array): boo
 
 const bytes = (s: string) => Buffer.from(s, 'latin1');
 const SRC = bytes(' SRC='), DST = bytes(' DST='), TTL = bytes('TTL='), ID = bytes('ID='), PROTO = bytes('PROTO=');
-const SPT = bytes(' SPT='), DPT = bytes(' DPT='), WINDOW = bytes('WINDOW='), RES = bytes('RES='), URGP = bytes('URGP=');
+const SPT = bytes(' SPT='), DPT = bytes(' DPT='), SEQ = bytes('SEQ='), WINDOW = bytes('WINDOW='), RES = bytes('RES='), URGP = bytes('URGP=');
 /** Flag words by their three letters packed into one number. */
 const FLAG_BITS = new Map(
   Object.entries({ FIN: 1, SYN: 2, RST: 4, PSH: 8, ACK: 16, URG: 32, ECE: 64, CWR: 128 }).map(([w, b]) => [(w.charCodeAt(0) << 16) | (w.charCodeAt(1) << 8) | w.charCodeAt(2), b]),
@@ -209,7 +212,7 @@ function scan(buf: Buffer, start: number, end: number, out: PacketSlots, clock: 
     if (p < 0) return false;
   }
   if (proto < 0) return false;
-  let spt = -1, dpt = -1, flags = 0;
+  let spt = -1, dpt = -1, flags = 0, seq = -1;
   if (proto !== PROTO_ICMP) {
     if (!startsWith(buf, p, end, SPT) || (spt = readUint(buf, p + 5, end, 65535)) < 0) return false;
     if (!startsWith(buf, pos, end, DPT) || (dpt = readUint(buf, pos + 5, end, 65535)) < 0) return false;
@@ -220,6 +223,7 @@ function scan(buf: Buffer, start: number, end: number, out: PacketSlots, clock: 
         const c = buf[p]!;
         if (region === 0) {
           if ((c === 87 && startsWith(buf, p, end, WINDOW)) || (c === 82 && startsWith(buf, p, end, RES))) region = 1;
+          else if (c === 83 && seq < 0 && startsWith(buf, p, end, SEQ)) seq = readUint(buf, p + 4, end, 0xffffffff);
           else if (c === 91) return false;
         } else if (c === 85 && startsWith(buf, p, end, URGP)) {
           region = 2;
@@ -240,5 +244,6 @@ function scan(buf: Buffer, start: number, end: number, out: PacketSlots, clock: 
   out.flags = flags;
   out.ttl = ttl;
   out.ipId = ipId;
+  out.seq = seq;
   return true;
 }

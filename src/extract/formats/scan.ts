@@ -23,10 +23,11 @@ export interface PacketSlots {
   flags: number;
   ttl: number;
   ipId: number;
+  seq: number;
 }
 
 export function newPacketSlots(): PacketSlots {
-  return { ms: 0, proto: 0, src: 0, dst: 0, spt: -1, dpt: -1, flags: 0, ttl: -1, ipId: -1 };
+  return { ms: 0, proto: 0, src: 0, dst: 0, spt: -1, dpt: -1, flags: 0, ttl: -1, ipId: -1, seq: -1 };
 }
 
 export const FLAG_SYN = 2;
