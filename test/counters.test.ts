@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { importStream } from '../src/counters/import.ts';
+import { importFile, importStream } from '../src/counters/import.ts';
 import { hourOf } from '../src/counters/ingest.ts';
 import { createLogger } from '../src/log.ts';
 import { join } from 'node:path';
@@ -134,6 +134,19 @@ describe('counters import', () => {
     const h0 = hourOf('2026-11-20T00:00:00Z');
     expect(store.counters.series('tcp', 5000, h0, h0)[0]!.countries).toEqual({ JP: 2, NZ: 2, DE: 1 });
     expect(() => countries(join(dir, 'missing.mmdb'))).toThrow(/countryDb .*missing\.mmdb/);
+  });
+
+  it('stops on a corrupt gzip log with the reason, and counts none of it', async () => {
+    const dir = scratch();
+    const file = join(dir, 'broken.log.gz');
+    const gz = gzipSync(sensorLines({ start: '2026-11-20T00:00:00Z', hours: 50, port: 22, perHour: () => 200 }).join('\n'));
+    writeFileSync(file, Buffer.concat([gz.subarray(0, gz.length / 2), Buffer.alloc(64, 7)]));
+    const store = openTestStore();
+    await expect(importFile(store, file, opts, log)).rejects.toThrow();
+    expect(store.counters.summary()).toMatchObject({ buckets: 0, imports: 0, staged: 0 });
+    const r = kansoku(['--db', storeAt(dir, 'cli'), 'counters', 'import', file], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/broken\.log\.gz|incorrect header|unexpected end|invalid/i);
   });
 
   it('counts unreadable lines and goes on', async () => {

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -128,5 +129,22 @@ describe('extract and correlate', () => {
     const lines = readFileSync(fixture('demo', 'sensor.log'), 'utf8').split('\n').slice(0, 100).join('\n');
     const r = kansoku(['--db', db, 'counters', 'import', '--json'], cwd, lines);
     expect(JSON.parse(r.stdout)[0]).toMatchObject({ name: 'stdin', status: 'imported', parsed: 100 });
+  });
+});
+
+describe('a run whose sensor logs are partly unreadable', () => {
+  it('says which log it could not read, counts the others, and still answers the posts', () => {
+    const cwd = scratch();
+    const demo = readFileSync(fixture('demo', 'kansoku.yaml'), 'utf8')
+      .replace('path: maildir', `path: ${fixture('demo', 'maildir')}`)
+      .replace('files: [sensor.log]', `files: [${join(cwd, 'gone.log')}, ${join(cwd, 'broken.log.gz')}, ${fixture('demo', 'sensor.log')}]`);
+    writeFileSync(join(cwd, 'kansoku.yaml'), demo);
+    writeFileSync(join(cwd, 'broken.log.gz'), Buffer.concat([gzipSync(readFileSync(fixture('demo', 'sensor.log'))).subarray(0, 2000), Buffer.alloc(32, 1)]));
+    const r = kansoku(['run'], cwd);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/gone\.log: not imported: input file cannot be read: .*ENOENT/);
+    expect(r.stdout).toMatch(/broken\.log\.gz: not imported: input file cannot be read/);
+    expect(r.stdout).toContain('9434 of 9434 lines counted');
+    expect(r.stdout).toContain('3 drafted');
   });
 });

@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { loadConfig, packageRoot, type LoadedConfig } from '../config/load.ts';
-import { importFile, importStream, type ImportOutcome } from '../counters/import.ts';
+import { importConfigured, importFile, importStream, type ImportOutcome } from '../counters/import.ts';
 import { correlate, reportTime } from '../correlate/correlate.ts';
 import { KansokuError } from '../errors.ts';
 import { extractReport } from '../extract/report.ts';
@@ -114,7 +114,8 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
         const pipeline = { config: c, store, log: ctx.log, actor: 'kansoku' };
         const imports: ImportOutcome[] = [];
         for (const f of c.counters.files) {
-          imports.push(...(await importCounters(ctx, store, [typeof f === 'string' ? f : f.path], typeof f === 'string' ? undefined : f.sensor)));
+          const file = typeof f === 'string' ? { path: f } : f;
+          imports.push(await importConfigured(store, file.path, liveOptions(ctx, file.sensor), ctx.log));
         }
         const sources: MessageSource[] = paths.length
           ? paths.map((p) => openSource(detectSourceType(p), p))

@@ -19,6 +19,10 @@ export function printImport(print: Print, o: ImportOutcome): void {
     print(`${rel(o.name)}: already imported, skipped`);
     return;
   }
+  if (o.status === 'failed') {
+    print(`${rel(o.name)}: not imported: ${o.error}`);
+    return;
+  }
   const formats = Object.entries(o.formats).map(([f, n]) => `${f} ${n}`).join(', ') || 'none';
   print(`${rel(o.name)}: ${o.parsed} of ${o.lines} lines counted (${formats}), ${o.skipped} unreadable; ${o.from ?? '-'} .. ${o.to ?? '-'}`);
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import { KansokuError } from '../errors.ts';
 import { fileHead } from '../files.ts';
 import type { Logger } from '../log.ts';
@@ -10,7 +10,9 @@ import { hourIso, ingestStream, type IngestResult } from './ingest.ts';
 
 export interface ImportOutcome {
   name: string;
-  status: 'imported' | 'already-imported';
+  status: 'imported' | 'already-imported' | 'failed';
+  /** Why a file could not be imported. */
+  error?: string;
   lines: number;
   parsed: number;
   skipped: number;
@@ -49,8 +51,22 @@ function outcome(name: string, r: IngestResult, status: ImportOutcome['status'])
   };
 }
 
-function skippedOutcome(name: string): ImportOutcome {
-  return { name, status: 'already-imported', lines: 0, parsed: 0, skipped: 0, formats: {}, from: null, to: null };
+function skippedOutcome(name: string, status: 'already-imported' | 'failed' = 'already-imported', error?: string): ImportOutcome {
+  return { name, status, ...(error ? { error } : {}), lines: 0, parsed: 0, skipped: 0, formats: {}, from: null, to: null };
+}
+
+/**
+ * The configured logs a run reads before the mail: one that cannot be read is reported and left
+ * out (its hours stay gaps), and the run goes on to the posts.
+ */
+export async function importConfigured(store: Store, path: string, opts: ImportOptions, log: Logger): Promise<ImportOutcome> {
+  try {
+    return await importFile(store, path, opts, log);
+  } catch (err) {
+    if (!(err instanceof KansokuError)) throw err;
+    log.error({ file: path, err: err.message }, 'sensor log not imported');
+    return skippedOutcome(path, 'failed', err.message);
+  }
 }
 
 /** Staged rows older than this belong to an import whose process died: they are dropped. */
@@ -73,6 +89,9 @@ async function ingestOnce(store: Store, name: string, input: Readable, opts: Imp
     });
   } catch (err) {
     if (staged) store.counters.discardStaged(importId);
+    // A file that cannot be read or unpacked (zlib's Z_ codes, the system's E codes) is bad input.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && /^(Z_|E[A-Z]+$)/.test(code)) throw new KansokuError('INPUT_UNREADABLE', 'counters', `${name}: ${(err as Error).message}`, { cause: err });
     throw err;
   }
   if (store.counters.hasImport(r.sha256)) {
@@ -104,7 +123,8 @@ export async function importFile(store: Store, path: string, opts: ImportOptions
   }
   const raw = createReadStream(path, { highWaterMark: CHUNK });
   // Rotated logs are usually gzip-compressed; read them as they are.
-  const input = isGzipFile(path) ? raw.pipe(createGunzip({ chunkSize: CHUNK })) : raw;
+  // pipeline, not pipe: a read error or a corrupt archive ends the import instead of stalling it.
+  const input = isGzipFile(path) ? pipeline(raw, createGunzip({ chunkSize: CHUNK }), () => undefined) : raw;
   return ingestOnce(store, path, input, { ...opts, reference: stat.mtime }, file, log);
 }
 
