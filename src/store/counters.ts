@@ -72,18 +72,13 @@ export interface ImportRecord {
   mtimeMs?: number;
 }
 
-interface StoredRollup {
-  hour: number;
-  sensor: string;
-  proto: Proto;
-  port: number;
-  events: number;
-  synOnly: number;
+/** A rollup row as stored (or staged): the bucket's counts, its sets serialised. */
+type StoredRollup = Pick<HourBucket, 'hour' | 'sensor' | 'proto' | 'port' | 'events' | 'synOnly'> & {
   sourcesSketch: Buffer;
   targetsSketch: Buffer;
   nets24Sketch: Buffer;
   countries: string;
-}
+};
 
 const RECENT_COLUMNS = ['ts', 'sensor', 'src', 'spt', 'dst', 'dpt', 'proto', 'flags', 'ttl', 'ip_id', 'seq'];
 
