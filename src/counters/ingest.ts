@@ -6,7 +6,7 @@ import { parseRecord, readHeader, type Headers } from '../extract/loglines.ts';
 import type { LogEvent } from '../model.ts';
 import type { HourBucket, HourlyBatch, RecentEvent } from '../store/index.ts';
 import { countries as countryData, type CountryLookup } from './countries.ts';
-import { heldBytes, UniqueCounter } from './unique.ts';
+import { EXACT_LIMIT, heldBytes, UniqueCounter } from './unique.ts';
 
 export const HOUR_MS = 3_600_000;
 
@@ -170,9 +170,42 @@ export class HourlyRollup {
     b.events++;
     if (s.flags === FLAG_SYN) b.synOnly++;
     b.targets.addV4(s.dst);
+    const sources = b.sources;
+    if (sources.isExact && !this.countriesMade.has(b)) {
+      // While a bucket's sources are an exact set, its per-country sets are made from that set
+      // when the bucket is handed over: one lookup per distinct source instead of per packet.
+      if (sources.count() < EXACT_LIMIT) {
+        if (sources.addV4(s.src)) b.nets24.addNet24(Math.floor(s.src / 256));
+        if (this.keepRecent) this.remember(s);
+        return;
+      }
+      // The next new source turns the set into a sketch: from here on, countries per packet.
+      this.makeCountries(b);
+    }
     // A source the bucket's exact set already holds has its /24 and country counted: skip them.
-    if (b.sources.addV4(s.src)) this.newSource(entry, s.src);
+    if (sources.addV4(s.src)) this.newSource(entry, s.src);
     if (this.keepRecent) this.remember(s);
+  }
+
+  /** Buckets whose per-country sets are complete; the others have them made from their sources. */
+  private readonly countriesMade = new WeakSet<HourBucket>();
+
+  private makeCountries(b: HourBucket): void {
+    b.sources.forEachExactV4((n) => {
+      const ci = this.countries.indexV4(n);
+      if (ci <= 1) return;
+      const cc = this.countries.code(ci)!;
+      let u = b.countries.get(cc);
+      if (!u) b.countries.set(cc, (u = new UniqueCounter()));
+      u.addV4(n);
+    });
+    this.countriesMade.add(b);
+  }
+
+  /** The buckets as they are handed over: with their per-country sets complete. */
+  private finished(list: HourBucket[]): HourBucket[] {
+    for (const b of list) if (!this.countriesMade.has(b)) this.makeCountries(b);
+    return list;
   }
 
   private newSource(entry: { b: HourBucket; byCountry: Array<UniqueCounter | undefined> }, src: number): void {
@@ -214,7 +247,7 @@ export class HourlyRollup {
   }
 
   get bucketList(): HourBucket[] {
-    return [...this.buckets.values()];
+    return this.finished([...this.buckets.values()]);
   }
 
   /**
@@ -227,10 +260,10 @@ export class HourlyRollup {
       if (hour === null || b.hour < hour) {
         buckets.push(b);
         this.buckets.delete(k);
-        for (const u of [b.sources, b.targets, b.nets24, ...b.countries.values()]) u.release();
       }
     }
     this.hourOfBuckets = -1;
+    for (const b of this.finished(buckets)) for (const u of [b.sources, b.targets, b.nets24, ...b.countries.values()]) u.release();
     return { buckets, recent: this.recent.splice(0) };
   }
 }

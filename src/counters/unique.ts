@@ -235,6 +235,11 @@ export class UniqueCounter {
     for (let i = 0; i < M; i++) if (other.registers[i]! > this.registers![i]!) this.registers![i] = other.registers[i]!;
   }
 
+  /** While exact: calls `fn` with every IPv4 address the set holds as a number. */
+  forEachExactV4(fn: (n: number) => void): void {
+    if (!this.registers && this.kind === 4) this.ints?.forEach(fn);
+  }
+
   /** The storage this counter holds: its set, or its sketch. */
   get bytes(): number {
     return this.registers ? M : (this.ints?.bytes ?? 0);
