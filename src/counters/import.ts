@@ -28,6 +28,8 @@ export interface ImportOptions {
   keepRecent: boolean;
   /** An MMDB file to take countries from instead of the bundled data. */
   countryDb?: string | null;
+  /** About how much memory an import's rollups may take before it writes ahead (default 64 MB). */
+  memoryBytes?: number;
 }
 
 function isGzipFile(path: string): boolean {

@@ -278,26 +278,28 @@ export interface IngestOptions {
   keepRecent: boolean;
   /** An MMDB file to take countries from instead of the bundled data. */
   countryDb?: string | null;
+  /**
+   * About how much memory the rollups may take before finished hours are written ahead (default
+   * 64 MB): a day of a busy darknet fills a few buckets with large per-country sets, a wide
+   * scan fills many small ones.
+   */
+  memoryBytes?: number;
 }
 
 /** Where a long ingest writes ahead what it no longer needs in memory (hours it has passed). */
 export type Spill = (batch: { buckets: HourBucket[]; recent: RecentEvent[] }) => void;
 
-/**
- * Buckets held in memory before the older hours are written ahead, raw events likewise, and the
- * bytes their sets and sketches may take (a day of a busy darknet fills few buckets, each with
- * large per-country sets).
- */
-const SPILL_BUCKETS = 4096;
+/** Raw events held in memory before they are written ahead. */
 const SPILL_RECENT = 50_000;
-const SPILL_BYTES = 64 << 20;
+/** What a bucket costs in memory besides its sets and sketches: its objects and map entries. */
+const BUCKET_BYTES = 4096;
 
 /**
  * Reads one log stream line by line and rolls it up by hour. Lines are cut from the stream's
  * Buffers by byte; a format with a byte scanner (netfilter) reads its lines there, with no string
  * made, and anything the scanner leaves goes through the registry's parsers as text. With `spill`,
  * buckets of hours the log has moved past go out when memory fills, so that memory stays bounded
- * however long the log is.
+ * however long the log is (`memoryBytes`).
  */
 export async function ingestStream(input: Readable, opts: IngestOptions, spill?: Spill): Promise<IngestResult> {
   const hash = createHash('sha256');
@@ -334,6 +336,7 @@ export async function ingestStream(input: Readable, opts: IngestOptions, spill?:
 
   let rest: Buffer | null = null;
   const heldAtStart = heldBytes();
+  const memoryBytes = opts.memoryBytes ?? 64 << 20;
   for await (const chunk of input as AsyncIterable<Buffer | string>) {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     hash.update(buf);
@@ -356,7 +359,7 @@ export async function ingestStream(input: Readable, opts: IngestOptions, spill?:
       start = nl + 1;
     }
     rest = start < buf.length ? buf.subarray(start) : null;
-    const full = () => rollup.bucketCount > SPILL_BUCKETS || heldBytes() - heldAtStart > SPILL_BYTES;
+    const full = () => heldBytes() - heldAtStart + rollup.bucketCount * BUCKET_BYTES > memoryBytes;
     if (spill && (full() || rollup.recent.length > SPILL_RECENT)) {
       // Logs run forward in time: the hours before the newest one are done. If that frees too
       // little (a log out of order, or one busy hour), everything goes: the store merges the

@@ -153,7 +153,8 @@ class IntSet {
  * (as text from a parser or as a number from a byte scanner), and hashes the same either way.
  */
 export class UniqueCounter {
-  private strs: Set<string> = new Set();
+  /** Values that are not dotted quads or /24s (IPv6, names); made only when one comes. */
+  private strs: Set<string> | null = null;
   private ints: IntSet | null = null;
   private kind: 0 | 3 | 4 = 0;
   private registers: Uint8Array | null = null;
@@ -166,7 +167,7 @@ export class UniqueCounter {
     }
     if (d && (this.kind === 0 || this.kind === d.parts)) this.addDotted(d.n, d.parts);
     else {
-      this.strs.add(value);
+      (this.strs ??= new Set()).add(value);
       this.checkSize();
     }
   }
@@ -188,7 +189,7 @@ export class UniqueCounter {
     }
     if (this.kind !== parts) {
       if (this.kind !== 0) {
-        this.strs.add(dotted(n, parts));
+        (this.strs ??= new Set()).add(dotted(n, parts));
         this.checkSize();
         return true;
       }
@@ -200,7 +201,7 @@ export class UniqueCounter {
   }
 
   private get exactSize(): number {
-    return this.strs.size + (this.ints?.size ?? 0);
+    return (this.strs?.size ?? 0) + (this.ints?.size ?? 0);
   }
 
   private checkSize(): void {
@@ -217,16 +218,16 @@ export class UniqueCounter {
   private toSketch(): void {
     this.registers = new Uint8Array(M);
     held += M - (this.ints?.bytes ?? 0);
-    for (const v of this.strs) this.add(v);
+    if (this.strs) for (const v of this.strs) this.add(v);
     const kind = this.kind as 3 | 4;
     this.ints?.forEach((n) => this.addHash(hashDotted(n, kind)));
-    this.strs = new Set();
+    this.strs = null;
     this.ints = null;
   }
 
   merge(other: UniqueCounter): void {
     if (!other.registers) {
-      for (const v of other.strs) this.add(v);
+      if (other.strs) for (const v of other.strs) this.add(v);
       const kind = other.kind as 3 | 4;
       other.ints?.forEach((n) => this.addDotted(n, kind));
       return;
@@ -276,7 +277,7 @@ export class UniqueCounter {
   serialize(): Buffer {
     if (this.registers) return Buffer.concat([Buffer.from('H'), this.registers]);
     const n = this.ints?.size ?? 0;
-    const text = Buffer.from([...this.strs].join('\n'), 'utf8');
+    const text = Buffer.from([...(this.strs ?? [])].join('\n'), 'utf8');
     const out = Buffer.allocUnsafe(6 + n * 4 + text.length);
     out[0] = 0x4e;
     out[1] = this.kind;
