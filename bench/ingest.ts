@@ -6,7 +6,7 @@
  * of RUNS (default 3) is shown for each. Prints numbers; asserts nothing.
  *   npm run bench:ingest          N=200000 npm run bench:ingest
  *   KANSOKU_BENCH_PG=postgres://... npm run bench:ingest     (default: the test server of scripts/pg-stack.sh)
- *   N=20000000 RUNS=1 RAW=0 npm run bench:ingest             (a 5 GB log: memory stays bounded)
+ *   N=20000000 RUNS=1 RAW=0 TAIL=0 npm run bench:ingest      (a 5 GB log: memory stays bounded)
  */
 import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -50,9 +50,10 @@ async function measure(kind: string, file: string, at: string): Promise<Measured
 /**
  * A darknet's day: 200,000 scanners from everywhere, a few of them busy and most seen a handful
  * of times (a power law, as darknet telescopes report), a handful of popular ports, every line a
- * dropped SYN, timestamps to the millisecond as rsyslog writes them.
+ * dropped SYN, timestamps to the millisecond as rsyslog writes them. With `tail`, that share of
+ * the lines goes to any port at all, as a telescope also sees: many buckets of a packet or two.
  */
-async function generate(file: string, n: number): Promise<void> {
+async function generate(file: string, n: number, tail = 0): Promise<void> {
   const out = createWriteStream(file);
   const start = Date.UTC(2026, 10, 20);
   let seed = 42;
@@ -62,7 +63,7 @@ async function generate(file: string, n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
     const t = new Date(start + Math.floor((i / n) * 86_400_000)).toISOString().replace('Z', '+00:00');
     const src = scanners[Math.floor(rnd() ** 3 * scanners.length)]!;
-    const dpt = [23, 22, 445, 3389, 80, 443, 5000, 8080, 2323, 5060][Math.floor(rnd() ** 2 * 10)]!;
+    const dpt = rnd() < tail ? 1 + Math.floor(rnd() * 65535) : [23, 22, 445, 3389, 80, 443, 5000, 8080, 2323, 5060][Math.floor(rnd() ** 2 * 10)]!;
     chunk +=
       `${t} sensor1 kernel: [DARKNET] IN=eth1 OUT= MAC=00:16:3e:00:00:01:00:16:3e:00:00:02:08:00 SRC=${src} DST=198.51.100.${1 + Math.floor(rnd() * 254)} ` +
       `LEN=44 TOS=0x00 PREC=0x00 TTL=${40 + Math.floor(rnd() * 200)} ID=${Math.floor(rnd() * 65535)} PROTO=TCP SPT=${1024 + Math.floor(rnd() * 60000)} DPT=${dpt} ` +
@@ -139,6 +140,17 @@ if (process.argv[2] === 'measure') {
         `ingest into ${name}, ${label}: ${fmt(rate)} lines/s (${m.seconds.toFixed(2)} s), ${((rate / splitRate) * 100).toFixed(0)}% of read-and-split, peak RSS ${m.rssMb.toFixed(0)} MB`,
       );
     }
+  }
+  // The long tail: 15% of the lines to random ports, thousands of small buckets an hour.
+  if (process.env.TAIL !== '0') {
+    const tailFile = join(dir, 'fw-tail.log');
+    await generate(tailFile, N, 0.15);
+    const at = join(dir, 'tail.sqlite');
+    const m = best(1, 'rollups', tailFile, at, () => rmSync(at, { force: true }));
+    const rate = m.lines / m.seconds;
+    console.log(
+      `ingest into SQLite, 15% of lines to random ports: ${fmt(rate)} lines/s (${m.seconds.toFixed(2)} s), ${((rate / splitRate) * 100).toFixed(0)}% of read-and-split, peak RSS ${m.rssMb.toFixed(0)} MB`,
+    );
   }
   rmSync(dir, { recursive: true, force: true });
 }
