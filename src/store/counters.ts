@@ -128,6 +128,7 @@ function combine(list: HourBucket[]): HourBucket[] {
 }
 
 const bucketKey = (b: { sensor: string; hour: number; proto: Proto; port: number }): string => `${b.sensor}\0${b.hour}\0${b.proto}\0${b.port}`;
+const groupKey = (b: { sensor: string; hour: number; proto: Proto }): string => `${b.sensor}\0${b.hour}\0${b.proto}`;
 
 function serializeCountries(m: Map<string, UniqueCounter>): string {
   return JSON.stringify(Object.fromEntries([...m].map(([cc, u]) => [cc, u.serialize().toString('base64')])));
@@ -219,13 +220,21 @@ export class CounterStore implements CounterReader {
 
   /** Merges buckets into the stored rollups: read what is there, merge sketch with sketch, write back. */
   private merge(list: HourBucket[]): void {
-    const all = combine(list);
+    // In (sensor, hour, proto, port) order, so that a chunk's stored rows come in few queries.
+    const all = combine(list).sort((a, b) => (a.sensor < b.sensor ? -1 : a.sensor > b.sensor ? 1 : a.hour - b.hour || (a.proto < b.proto ? -1 : a.proto > b.proto ? 1 : a.port - b.port)));
+    // New hours are the common case (a log imported for the first time): one look per
+    // (sensor, hour, proto) says there is nothing stored to merge with.
+    const stored = new Set<string>();
+    for (const k of new Set(all.map(groupKey))) {
+      const [sensor, hour, proto] = k.split('\0');
+      if (this.db.get('SELECT 1 FROM rollups WHERE hour = ? AND sensor = ? AND proto = ? LIMIT 1', Number(hour), sensor!, proto!)) stored.add(k);
+    }
     // A few buckets at a time: a busy hour's serialised per-country sets run to megabytes each.
-    for (let i = 0; i < all.length; i += 32) this.mergeSome(all.slice(i, i + 32));
+    for (let i = 0; i < all.length; i += 32) this.mergeSome(all.slice(i, i + 32), stored);
   }
 
-  private mergeSome(buckets: HourBucket[]): void {
-    const old = this.existing(buckets);
+  private mergeSome(buckets: HourBucket[], stored: Set<string>): void {
+    const old = this.existing(buckets.filter((b) => stored.has(groupKey(b))));
     const rows: Param[][] = [];
     for (const b of buckets) {
       const prev = old.get(bucketKey(b));
@@ -250,7 +259,7 @@ export class CounterStore implements CounterReader {
   private existing(buckets: HourBucket[]): Map<string, StoredRollup> {
     const groups = new Map<string, { sensor: string; hour: number; proto: Proto; ports: number[] }>();
     for (const b of buckets) {
-      const k = `${b.sensor}\0${b.hour}\0${b.proto}`;
+      const k = groupKey(b);
       const g = groups.get(k);
       if (g) g.ports.push(b.port);
       else groups.set(k, { sensor: b.sensor, hour: b.hour, proto: b.proto, ports: [b.port] });

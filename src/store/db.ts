@@ -234,7 +234,7 @@ const migrations: string[] = [
     nets24_sketch  BLOB NOT NULL,
     countries      TEXT NOT NULL
   );
-  CREATE INDEX rollup_staging_import ON rollup_staging (import_id);
+  CREATE INDEX rollup_staging_import ON rollup_staging (import_id, hour);
   -- A file imported before, unchanged (same path, size and modification time), is not read again.
   ALTER TABLE imports ADD COLUMN size INTEGER;
   ALTER TABLE imports ADD COLUMN mtime_ms INTEGER;
