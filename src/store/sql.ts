@@ -12,7 +12,6 @@ import { KansokuError } from '../errors.ts';
 export type Param = string | number | bigint | Buffer | null;
 
 export interface Sql {
-  readonly dialect: 'sqlite' | 'postgres';
   /** Runs a statement; `changes` is the number of rows it wrote. */
   run(sql: string, ...params: Param[]): { changes: number };
   get<T>(sql: string, ...params: Param[]): T | undefined;
@@ -60,9 +59,8 @@ function notAsync(): never {
 }
 
 export class SqliteSql implements Sql {
-  readonly dialect = 'sqlite' as const;
   private readonly statements = new Map<string, Database.Statement>();
-  constructor(readonly db: Database.Database) {}
+  constructor(private readonly db: Database.Database) {}
 
   private prepare(sql: string): Database.Statement {
     let s = this.statements.get(sql);
@@ -192,7 +190,6 @@ export function postgresDdl(ddl: string): string {
 const TRANS_UNKNOWN = 4;
 
 export class PostgresSql implements Sql {
-  readonly dialect = 'postgres' as const;
   private client: PgNativeClient;
   private readonly texts = new Map<string, string>();
   private depth = 0;

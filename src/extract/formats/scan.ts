@@ -162,41 +162,6 @@ export class LineClock {
 
 const ISO_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
 
-/** A dotted quad written the way `parse` keeps it (no leading zeros), as a number; -1 otherwise. */
-export function ipv4At(buf: Buffer, start: number, end: number): number {
-  let value = 0;
-  let octet = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = start; i < end; i++) {
-    const c = buf[i]!;
-    if (c >= 48 && c <= 57) {
-      if (digits === 1 && octet === 0) return -1;
-      octet = octet * 10 + (c - 48);
-      if (++digits > 3 || octet > 255) return -1;
-    } else if (c === 46) {
-      if (digits === 0 || ++dots > 3) return -1;
-      value = value * 256 + octet;
-      octet = 0;
-      digits = 0;
-    } else return -1;
-  }
-  if (dots !== 3 || digits === 0) return -1;
-  return value * 256 + octet;
-}
-
-/** A decimal number no larger than `max`; -1 when the bytes are anything else. */
-export function uintAt(buf: Buffer, start: number, end: number, max: number): number {
-  if (start >= end || end - start > 10) return -1;
-  let n = 0;
-  for (let i = start; i < end; i++) {
-    const c = buf[i]!;
-    if (c < 48 || c > 57) return -1;
-    n = n * 10 + (c - 48);
-  }
-  return n <= max ? n : -1;
-}
-
 /** Dotted-decimal text of an IPv4 number (or of a /24's first three octets). */
 export function dotted(n: number, parts: 3 | 4 = 4): string {
   return parts === 4 ? `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}` : `${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
