@@ -91,23 +91,38 @@ export const netfilter: LogFormat = {
   scan,
 };
 
-/** Whether the bytes at `at` are `word` (ASCII). */
-function startsWith(buf: Buffer, at: number, end: number, word: Uint8Array): boolean {
-  if (at + word.length > end) return false;
-  for (let i = 0; i < word.length; i++) if (buf[at + i] !== word[i]) return false;
-  return true;
-}
-
-const bytes = (s: string) => Buffer.from(s, 'latin1');
-const SRC = bytes(' SRC='), DST = bytes(' DST='), TTL = bytes('TTL='), ID = bytes('ID='), PROTO = bytes('PROTO=');
-const SPT = bytes(' SPT='), DPT = bytes(' DPT='), SEQ = bytes('SEQ='), WINDOW = bytes('WINDOW='), RES = bytes('RES='), URGP = bytes('URGP=');
-/** Flag words by their three letters packed into one number. */
-const FLAG_BITS = new Map(
-  Object.entries({ FIN: 1, SYN: 2, RST: 4, PSH: 8, ACK: 16, URG: 32, ECE: 64, CWR: 128 }).map(([w, b]) => [(w.charCodeAt(0) << 16) | (w.charCodeAt(1) << 8) | w.charCodeAt(2), b]),
-);
-
 /** Where the last value read ended: the readers below return the value and leave its end here. */
 let pos = 0;
+
+/**
+ * How far "SRC=" may move on when the window's last byte is this one (Horspool): the prefix,
+ * IN=, OUT= and MAC= before it are passed over a few bytes a step, not byte by byte.
+ */
+const SRC_SHIFT = new Uint8Array(256).fill(4);
+SRC_SHIFT[83] = 3;
+SRC_SHIFT[82] = 2;
+SRC_SHIFT[67] = 1;
+
+/**
+ * Where the value of the first `SRC=` key at or after `p` starts; -1 when there is none, or when
+ * one is glued to a tab, `]`, `:` or `)`, which `parse` reads as a key too and this leaves to it.
+ */
+function srcValue(buf: Buffer, p: number, end: number): number {
+  for (let i = p + 3; i < end; ) {
+    const c = buf[i]!;
+    if (c !== 61) {
+      i += SRC_SHIFT[c]!;
+      continue;
+    }
+    if (buf[i - 1] === 67 && buf[i - 2] === 82 && buf[i - 3] === 83) {
+      const before = buf[i - 4];
+      if (before === 32) return i + 1;
+      if (before === 9 || before === 93 || before === 58 || before === 41) return -1;
+    }
+    i += 4;
+  }
+  return -1;
+}
 
 /** A dotted quad without leading zeros up to a space (or the end), as a number; -1 otherwise. */
 function readIPv4(buf: Buffer, p: number, end: number): number {
@@ -116,9 +131,9 @@ function readIPv4(buf: Buffer, p: number, end: number): number {
     const first = p;
     let octet = 0;
     while (p < end) {
-      const c = buf[p]!;
-      if (c < 48 || c > 57) break;
-      octet = octet * 10 + c - 48;
+      const c = buf[p]! - 48;
+      if (c < 0 || c > 9) break;
+      octet = octet * 10 + c;
       p++;
     }
     const n = p - first;
@@ -150,9 +165,13 @@ function readUint(buf: Buffer, p: number, end: number, max: number): number {
   return n;
 }
 
-/** Past the token at `p` and the spaces after it: the start of the next token (or `end`); -1 at a tab. */
+/**
+ * Past the token at `p` and the spaces after it: the start of the next token (or `end`); -1 at a
+ * tab, which `parse` splits on and this leaves to it.
+ */
 function nextToken(buf: Buffer, p: number, end: number): number {
-  while (p < end) {
+  for (;;) {
+    if (p >= end) return end;
     const c = buf[p]!;
     if (c === 32) break;
     if (c === 9) return -1;
@@ -177,60 +196,76 @@ function readProto(buf: Buffer, p: number, end: number): number {
   return -1;
 }
 
+/** The bit of a TCP flag word (its three letters, as netfilter writes them); 0 for any other word. */
+function flagBit(a: number, b: number, c: number): number {
+  switch ((a << 16) | (b << 8) | c) {
+    case 0x46494e: return 1; // FIN
+    case 0x53594e: return 2; // SYN
+    case 0x525354: return 4; // RST
+    case 0x505348: return 8; // PSH
+    case 0x41434b: return 16; // ACK
+    case 0x555247: return 32; // URG
+    case 0x454345: return 64; // ECE
+    case 0x435752: return 128; // CWR
+    default: return 0;
+  }
+}
+
 /**
  * The byte-level reading of a plain IPv4 netfilter line, for the lines a sensor writes by the
  * million. Netfilter writes its fields in one order (... SRC= DST= LEN= ... TTL= ID= ... PROTO=
  * SPT= DPT= ... WINDOW= RES= flags URGP=); this reads them in that order, in one pass, and gives
  * the same fields and flags as `parse`. IPv6, quoted ICMP errors, tabs, fields out of their order
- * and anything else odd are left to `parse`.
+ * and anything else odd are left to `parse`. Keys are matched byte by byte in place: the byte at
+ * `end` ends the line (a line break, or past the buffer), so a key that matches lies within it.
  */
 function scan(buf: Buffer, start: number, end: number, out: PacketSlots, clock: LineClock): boolean {
   const ms = clock.read(buf, start, end);
   if (Number.isNaN(ms)) return false;
-  // The prefix, IN=, OUT= and MAC= before SRC= are passed over by a native search.
-  let p = buf.indexOf(SRC, clock.end - 1);
-  if (p < 0 || p >= end) return false;
-  const src = readIPv4(buf, p + 5, end);
-  if (src < 0 || !startsWith(buf, pos, end, DST)) return false;
-  const dst = readIPv4(buf, pos + 5, end);
+  let p = srcValue(buf, clock.end, end);
+  if (p < 0) return false;
+  const src = readIPv4(buf, p, end);
+  // " DST=" right after the source.
+  p = pos;
+  if (src < 0 || buf[p] !== 32 || buf[p + 1] !== 68 || buf[p + 2] !== 83 || buf[p + 3] !== 84 || buf[p + 4] !== 61) return false;
+  const dst = readIPv4(buf, p + 5, end);
   if (dst < 0) return false;
   let ttl = -1, ipId = -1, proto = -1;
   // LEN= TOS= PREC= TTL= ID= [CE] [DF] [MF] PROTO=
-  for (p = nextToken(buf, pos, end); p < end && proto < 0; ) {
+  for (p = nextToken(buf, pos, end); p >= 0 && p < end; p = nextToken(buf, p, end)) {
     const c = buf[p];
-    if (c === 80 && startsWith(buf, p, end, PROTO)) {
-      if ((proto = readProto(buf, p + 6, end)) < 0) return false;
-      p = pos;
-      break;
-    }
-    if (c === 84 && ttl < 0 && startsWith(buf, p, end, TTL)) {
-      if ((ttl = readUint(buf, p + 4, end, 255)) < 0) return false;
-    } else if (c === 73 && ipId < 0 && startsWith(buf, p, end, ID)) {
-      if ((ipId = readUint(buf, p + 3, end, 65535)) < 0) return false;
+    if (c === 80) {
+      if (buf[p + 1] === 82 && buf[p + 2] === 79 && buf[p + 3] === 84 && buf[p + 4] === 79 && buf[p + 5] === 61) {
+        proto = readProto(buf, p + 6, end);
+        break;
+      }
+    } else if (c === 84) {
+      if (ttl < 0 && buf[p + 1] === 84 && buf[p + 2] === 76 && buf[p + 3] === 61 && (ttl = readUint(buf, p + 4, end, 255)) < 0) return false;
+    } else if (c === 73) {
+      if (ipId < 0 && buf[p + 1] === 68 && buf[p + 2] === 61 && (ipId = readUint(buf, p + 3, end, 65535)) < 0) return false;
     } else if (c === 91) return false;
-    p = nextToken(buf, p, end);
-    if (p < 0) return false;
   }
   if (proto < 0) return false;
   let spt = -1, dpt = -1, flags = 0, seq = -1;
   if (proto !== PROTO_ICMP) {
-    if (!startsWith(buf, p, end, SPT) || (spt = readUint(buf, p + 5, end, 65535)) < 0) return false;
-    if (!startsWith(buf, pos, end, DPT) || (dpt = readUint(buf, pos + 5, end, 65535)) < 0) return false;
+    // " SPT=" and " DPT=" right after the protocol.
+    p = pos;
+    if (buf[p] !== 32 || buf[p + 1] !== 83 || buf[p + 2] !== 80 || buf[p + 3] !== 84 || buf[p + 4] !== 61 || (spt = readUint(buf, p + 5, end, 65535)) < 0) return false;
+    p = pos;
+    if (buf[p] !== 32 || buf[p + 1] !== 68 || buf[p + 2] !== 80 || buf[p + 3] !== 84 || buf[p + 4] !== 61 || (dpt = readUint(buf, p + 5, end, 65535)) < 0) return false;
     if (proto === PROTO_TCP) {
       // [SEQ= ACK=] WINDOW= RES= flag words URGP=: the flags are the words between RES=/WINDOW= and URGP=.
       let region = 0;
-      for (p = nextToken(buf, pos, end); p < end; ) {
+      for (p = nextToken(buf, pos, end); p < end; p = nextToken(buf, p, end)) {
+        if (p < 0) return false;
         const c = buf[p]!;
         if (region === 0) {
-          if ((c === 87 && startsWith(buf, p, end, WINDOW)) || (c === 82 && startsWith(buf, p, end, RES))) region = 1;
-          else if (c === 83 && seq < 0 && startsWith(buf, p, end, SEQ)) seq = readUint(buf, p + 4, end, 0xffffffff);
+          if (c === 87 ? buf[p + 1] === 73 && buf[p + 2] === 78 && buf[p + 3] === 68 && buf[p + 4] === 79 && buf[p + 5] === 87 && buf[p + 6] === 61 : c === 82 && buf[p + 1] === 69 && buf[p + 2] === 83 && buf[p + 3] === 61) region = 1;
+          else if (c === 83 && seq < 0 && buf[p + 1] === 69 && buf[p + 2] === 81 && buf[p + 3] === 61) seq = readUint(buf, p + 4, end, 0xffffffff);
           else if (c === 91) return false;
-        } else if (c === 85 && startsWith(buf, p, end, URGP)) {
-          region = 2;
+        } else if (c === 85 && buf[p + 1] === 82 && buf[p + 2] === 71 && buf[p + 3] === 80 && buf[p + 4] === 61) {
           break;
-        } else if (p + 3 === end || buf[p + 3] === 32) flags |= FLAG_BITS.get((c << 16) | (buf[p + 1]! << 8) | buf[p + 2]!) ?? 0;
-        p = nextToken(buf, p, end);
-        if (p < 0) return false;
+        } else if (p + 3 === end || buf[p + 3] === 32) flags |= flagBit(c, buf[p + 1]!, buf[p + 2]!);
       }
       if (region === 0) return false;
     }
