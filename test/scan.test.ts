@@ -112,7 +112,9 @@ describe('the netfilter byte scanner', () => {
   it('counts a file the same as reading every line as text', async () => {
     // A busy bucket too: 3000 sources from many countries turn its exact sets into sketches.
     const busy = Array.from({ length: 6000 }, (_, i) => base.replace('SRC=220.192.110.239', `SRC=${1 + (i % 3000) % 223}.${(i * 7) % 256}.${(i % 3000) >> 8}.9`));
-    const lines = [...demoLines, ...variants, ...busy];
+    // And one with more distinct sources than a bucket holds before it counts them per packet.
+    const wide = Array.from({ length: 80_000 }, (_, i) => base.replace('SRC=220.192.110.239', `SRC=${1 + (i % 223)}.${(i >> 8) & 255}.${i & 255}.${1 + (i % 7)}`).replace('DPT=5000', 'DPT=23'));
+    const lines = [...demoLines, ...variants, ...busy, ...wide];
     const viaText = new HourlyRollup('s', true);
     for (const l of lines) {
       const r = parseRecord(l, time);

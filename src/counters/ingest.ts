@@ -6,7 +6,7 @@ import { parseRecord, readHeader, type Headers } from '../extract/loglines.ts';
 import type { LogEvent } from '../model.ts';
 import type { HourBucket, HourlyBatch, RecentEvent } from '../store/index.ts';
 import { countries as countryData, type CountryLookup } from './countries.ts';
-import { EXACT_LIMIT, heldBytes, UniqueCounter } from './unique.ts';
+import { heldBytes, IntSet, UniqueCounter } from './unique.ts';
 
 export const HOUR_MS = 3_600_000;
 
@@ -24,6 +24,21 @@ function net24(addr: string): string {
   const dot = addr.lastIndexOf('.');
   return dot > 0 ? addr.slice(0, dot) : addr;
 }
+
+/**
+ * A bucket as the rollup fills it. A byte-scanned packet's source goes into `held`, a plain set,
+ * until the bucket is handed over or the set passes HOLD_LIMIT (`settle`); then, and for parsed
+ * lines, sources are counted into the bucket's counters per packet.
+ */
+interface Entry {
+  b: HourBucket;
+  /** The bucket's per-country counters by country index: a packet costs no string lookup. */
+  byCountry: Array<UniqueCounter | undefined>;
+  held: IntSet | null;
+}
+
+/** Distinct sources a bucket holds before it counts them (a set of this many takes 512 KB). */
+const HOLD_LIMIT = 65_536;
 
 export interface IngestResult extends HourlyBatch {
   sha256: string;
@@ -43,7 +58,7 @@ export interface IngestResult extends HourlyBatch {
  * as a gap, never as zero traffic. ICMP is counted under port 0.
  */
 export class HourlyRollup {
-  private readonly buckets = new Map<number, HourBucket>();
+  private readonly buckets = new Map<number, Entry>();
   /** Scanners hit many targets: one country lookup per source address, not per packet. */
   private readonly countryCache = new Map<string, string | null>();
   readonly coverage = new Map<number, { hour: number; sensor: string; events: number }>();
@@ -117,17 +132,17 @@ export class HourlyRollup {
   }
 
   /**
-   * The buckets of the hour seen last, by (proto, port) packed into a small integer, each with its
-   * per-country counters by country index, so that a line costs no string lookup.
+   * The buckets of the hour seen last, by (proto, port) packed into a small integer, so that a line
+   * costs no string lookup.
    */
-  private hourBuckets: Map<number, { b: HourBucket; byCountry: Array<UniqueCounter | undefined> }> | null = null;
+  private hourBuckets: Map<number, Entry> | null = null;
   private hourOfBuckets = -1;
 
   private bucket(hour: number, proto: number, port: number): HourBucket {
     return this.entry(hour, proto, port).b;
   }
 
-  private entry(hour: number, proto: number, port: number): { b: HourBucket; byCountry: Array<UniqueCounter | undefined> } {
+  private entry(hour: number, proto: number, port: number): Entry {
     const small = proto * 65536 + port;
     if (hour === this.hourOfBuckets) {
       const e = this.hourBuckets!.get(small);
@@ -138,9 +153,9 @@ export class HourlyRollup {
     }
     // (hour, proto, port) packed into one number: string keys cost more than the parsing (house-style.md).
     const key = hour * 4 * 65536 + small;
-    let b = this.buckets.get(key);
-    if (!b) {
-      b = {
+    let e = this.buckets.get(key);
+    if (!e) {
+      const b: HourBucket = {
         hour,
         sensor: this.sensor,
         proto: PROTO_NAMES[proto]!,
@@ -152,9 +167,9 @@ export class HourlyRollup {
         nets24: new UniqueCounter(),
         countries: new Map(),
       };
-      this.buckets.set(key, b);
+      e = { b, byCountry: [], held: new IntSet() };
+      this.buckets.set(key, e);
     }
-    const e = { b, byCountry: [] };
     this.hourBuckets!.set(small, e);
     return e;
   }
@@ -170,59 +185,76 @@ export class HourlyRollup {
     b.events++;
     if (s.flags === FLAG_SYN) b.synOnly++;
     b.targets.addV4(s.dst);
-    const sources = b.sources;
-    if (sources.isExact && !this.countriesMade.has(b)) {
-      // While a bucket's sources are an exact set, its per-country sets are made from that set
-      // when the bucket is handed over: one lookup per distinct source instead of per packet.
-      if (sources.count() < EXACT_LIMIT) {
-        if (sources.addV4(s.src)) b.nets24.addNet24(Math.floor(s.src / 256));
-        if (this.keepRecent) this.remember(s);
-        return;
-      }
-      // The next new source turns the set into a sketch: from here on, countries per packet.
-      this.makeCountries(b);
-    }
-    // A source the bucket's exact set already holds has its /24 and country counted: skip them.
-    if (sources.addV4(s.src)) this.newSource(entry, s.src);
+    const held = entry.held;
+    if (held) {
+      if (held.add(s.src) && held.size > HOLD_LIMIT) this.settle(entry);
+    } else if (b.sources.addV4(s.src)) this.newSource(entry, s.src);
     if (this.keepRecent) this.remember(s);
   }
 
-  /** Buckets whose per-country sets are complete; the others have them made from their sources. */
-  private readonly countriesMade = new WeakSet<HourBucket>();
-
-  private makeCountries(b: HourBucket): void {
-    b.sources.forEachExactV4((n) => {
-      const ci = this.countries.indexV4(n);
-      if (ci <= 1) return;
-      const cc = this.countries.code(ci)!;
-      let u = b.countries.get(cc);
-      if (!u) b.countries.set(cc, (u = new UniqueCounter()));
-      u.addV4(n);
-    });
-    this.countriesMade.add(b);
-  }
-
-  /** The buckets as they are handed over: with their per-country sets complete. */
-  private finished(list: HourBucket[]): HourBucket[] {
-    for (const b of list) if (!this.countriesMade.has(b)) this.makeCountries(b);
-    return list;
-  }
-
-  private newSource(entry: { b: HourBucket; byCountry: Array<UniqueCounter | undefined> }, src: number): void {
-    const b = entry.b;
-    b.nets24.addNet24(Math.floor(src / 256));
-    const ci = this.countries.indexV4(src);
-    if (ci > 1) {
-      const byIndex = entry.byCountry;
-      let u = byIndex[ci];
-      if (!u) {
-        const cc = this.countries.code(ci)!;
-        u = b.countries.get(cc);
-        if (!u) b.countries.set(cc, (u = new UniqueCounter()));
-        byIndex[ci] = u;
-      }
-      u.addV4(src);
+  /**
+   * Counts a bucket's held sources into its distinct sources, /24s and countries, and from then
+   * on counts them per packet. Done when the bucket is handed over, most sources are counted here
+   * once each, in one pass over one bucket's sets, instead of once per packet across all of them;
+   * each country's set is made at its final size and filled in one run.
+   */
+  private settle(entry: Entry): void {
+    const held = entry.held;
+    if (!held) return;
+    entry.held = null;
+    const { sources, nets24 } = entry.b;
+    const values = held.values();
+    held.release();
+    const n = values.length;
+    sources.addMany(values, 0, n, 4);
+    const nets = new Uint32Array(n);
+    const index = new Uint16Array(n);
+    let last = 0;
+    for (let i = 0; i < n; i++) {
+      const v = values[i]!;
+      nets[i] = v >>> 8;
+      const ci = (index[i] = this.countries.indexV4(v));
+      if (ci > last) last = ci;
     }
+    nets24.addMany(nets, 0, n, 3);
+    // The sources grouped by country (a counting sort), then each country's set filled at once.
+    const perCountry = new Int32Array(last + 2);
+    for (let i = 0; i < n; i++) perCountry[index[i]! + 1]!++;
+    for (let ci = 1; ci < perCountry.length; ci++) perCountry[ci]! += perCountry[ci - 1]!;
+    // The /24s are counted: their array takes the sources grouped by country.
+    const grouped = nets;
+    const next = perCountry.slice(0, last + 1);
+    for (let i = 0; i < n; i++) grouped[next[index[i]!]!++] = values[i]!;
+    for (let ci = 2; ci <= last; ci++) {
+      const from = perCountry[ci]!, to = perCountry[ci + 1]!;
+      if (from < to) this.countryCounter(entry, ci).addMany(grouped, from, to, 4);
+    }
+  }
+
+  /** The buckets as they are handed over: with their held sources counted. */
+  private finished(list: Entry[]): HourBucket[] {
+    return list.map((e) => {
+      this.settle(e);
+      return e.b;
+    });
+  }
+
+  private newSource(entry: Entry, src: number): void {
+    entry.b.nets24.addNet24(Math.floor(src / 256));
+    const ci = this.countries.indexV4(src);
+    if (ci > 1) this.countryCounter(entry, ci).addV4(src);
+  }
+
+  /** The bucket's distinct sources of the country behind index `ci` (> 1). */
+  private countryCounter(entry: Entry, ci: number): UniqueCounter {
+    let u = entry.byCountry[ci];
+    if (!u) {
+      const cc = this.countries.code(ci)!;
+      u = entry.b.countries.get(cc);
+      if (!u) entry.b.countries.set(cc, (u = new UniqueCounter()));
+      entry.byCountry[ci] = u;
+    }
+    return u;
   }
 
   private remember(s: PacketSlots): void {
@@ -255,15 +287,16 @@ export class HourlyRollup {
    * far, and forgets them: what a long import writes ahead so that its memory stays bounded.
    */
   spill(hour: number | null): { buckets: HourBucket[]; recent: RecentEvent[] } {
-    const buckets: HourBucket[] = [];
-    for (const [k, b] of this.buckets) {
-      if (hour === null || b.hour < hour) {
-        buckets.push(b);
+    const out: Entry[] = [];
+    for (const [k, e] of this.buckets) {
+      if (hour === null || e.b.hour < hour) {
+        out.push(e);
         this.buckets.delete(k);
       }
     }
     this.hourOfBuckets = -1;
-    for (const b of this.finished(buckets)) for (const u of [b.sources, b.targets, b.nets24, ...b.countries.values()]) u.release();
+    const buckets = this.finished(out);
+    for (const b of buckets) for (const u of [b.sources, b.targets, b.nets24, ...b.countries.values()]) u.release();
     return { buckets, recent: this.recent.splice(0) };
   }
 }

@@ -73,7 +73,13 @@ function parseDotted(s: string): { n: number; parts: 3 | 4 } | null {
   return { n: n * 256 + octet, parts: parts as 3 | 4 };
 }
 
-const EMPTY = -0x80000000;
+/** A hash into a sketch: the register its first P bits name keeps the longest run of zeros after. */
+function toRegisters(registers: Uint8Array, h: number): void {
+  const idx = h >>> (32 - P);
+  const rest = (h << P) >>> 0;
+  const rank = rest === 0 ? 32 - P + 1 : Math.clz32(rest) + 1;
+  if (rank > registers[idx]!) registers[idx] = rank;
+}
 
 /**
  * Bytes of set and sketch storage that counters hold, in this process: what they grow to is
@@ -81,64 +87,106 @@ const EMPTY = -0x80000000;
  * it with what it was when it started, to keep its memory bounded.
  */
 let held = 0;
+let seeds = 0;
 export function heldBytes(): number {
   return held;
 }
 
-/** A set of 32-bit numbers in one typed array (open addressing): no boxed numbers per value. */
-class IntSet {
-  private slots = new Int32Array(16).fill(EMPTY);
-  constructor() {
+/**
+ * A set of 32-bit numbers in one typed array (open addressing): no boxed numbers per value. A
+ * slot holding 0 is empty, so that a new array needs no filling; the value 0 is kept apart.
+ */
+export class IntSet {
+  /**
+   * Mixed into the hash, different for every set: values come out of one set in the order of
+   * its slots, and put into another set hashed the same way they would pile up in runs.
+   */
+  private readonly seed = (seeds = (seeds + 0x6d2b79f5) | 0);
+  private slots: Int32Array;
+  private shift: number;
+  private hasZero = false;
+  size = 0;
+
+  /** A set with room for `room` values before it first grows. */
+  constructor(room = 8) {
+    let length = 16;
+    while (room * 2 > length) length *= 2;
+    this.slots = new Int32Array(length);
+    this.shift = 32 - Math.log2(length);
     held += this.slots.byteLength;
   }
 
   get bytes(): number {
     return this.slots.byteLength;
   }
-  private shift = 28;
-  /** EMPTY is itself a value (128.0.0.0): it is kept apart. */
-  private hasEmpty = false;
-  size = 0;
 
   /** Adds `n`; false when it was there already. */
   add(n: number): boolean {
     const k = n | 0;
-    if (k === EMPTY) {
-      if (this.hasEmpty) return false;
-      this.hasEmpty = true;
+    if (k === 0) {
+      if (this.hasZero) return false;
+      this.hasZero = true;
       this.size++;
       return true;
     }
-    const mask = this.slots.length - 1;
-    let i = Math.imul(k, 0x9e3779b1) >>> this.shift;
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    let i = Math.imul(k ^ this.seed, 0x9e3779b1) >>> this.shift;
     for (;;) {
-      const v = this.slots[i]!;
+      const v = slots[i]!;
       if (v === k) return false;
-      if (v === EMPTY) break;
+      if (v === 0) break;
       i = (i + 1) & mask;
     }
-    this.slots[i] = k;
-    if (++this.size * 2 > this.slots.length) this.grow();
+    slots[i] = k;
+    if (++this.size * 2 > slots.length) this.grow();
     return true;
   }
 
-  private grow(): void {
+  /** Room for `n` values in all, made at once: a set filled from a known count grows no more. */
+  reserve(n: number): void {
+    let length = this.slots.length;
+    while (n * 2 > length) length *= 2;
+    if (length > this.slots.length) this.grow(length);
+  }
+
+  /** The values, in no particular order. */
+  values(): Uint32Array {
+    const out = new Uint32Array(this.size);
+    const slots = this.slots;
+    let at = 0;
+    if (this.hasZero) at++;
+    for (let i = 0; i < slots.length; i++) if (slots[i] !== 0) out[at++] = slots[i]!;
+    return out;
+  }
+
+  /** More slots (twice as many unless told); the values move over without the checks `add` makes. */
+  private grow(length = this.slots.length * 2): void {
     const old = this.slots;
-    this.slots = new Int32Array(old.length * 2).fill(EMPTY);
-    held += this.slots.byteLength - old.byteLength;
-    this.shift--;
-    const hadEmpty = this.hasEmpty;
-    this.size = 0;
-    this.hasEmpty = false;
-    for (let i = 0; i < old.length; i++) if (old[i] !== EMPTY) this.add(old[i]! >>> 0);
-    if (hadEmpty) this.add(EMPTY >>> 0);
+    const slots = new Int32Array(length);
+    held += slots.byteLength - old.byteLength;
+    const shift = (this.shift = 32 - Math.log2(length));
+    const mask = slots.length - 1;
+    for (let j = 0; j < old.length; j++) {
+      const k = old[j]!;
+      if (k === 0) continue;
+      let i = Math.imul(k ^ this.seed, 0x9e3779b1) >>> shift;
+      while (slots[i] !== 0) i = (i + 1) & mask;
+      slots[i] = k;
+    }
+    this.slots = slots;
   }
 
   /** Calls `fn` with every value (a callback: a generator costs more than the work per value). */
   forEach(fn: (n: number) => void): void {
     const slots = this.slots;
-    for (let i = 0; i < slots.length; i++) if (slots[i] !== EMPTY) fn(slots[i]! >>> 0);
-    if (this.hasEmpty) fn(EMPTY >>> 0);
+    for (let i = 0; i < slots.length; i++) if (slots[i] !== 0) fn(slots[i]! >>> 0);
+    if (this.hasZero) fn(0);
+  }
+
+  /** Takes this set's storage off `heldBytes`: its owner lets it go. */
+  release(): void {
+    held -= this.slots.byteLength;
   }
 }
 
@@ -170,6 +218,24 @@ export class UniqueCounter {
   /** An IPv4 address as a number; false only when it is certainly not new (an exact set had it). */
   addV4(n: number): boolean {
     return this.addDotted(n, 4);
+  }
+
+  /**
+   * Addresses (parts 4) or /24s (parts 3) given as numbers, `values[from]` to `values[to - 1]`: the
+   * exact set is made big enough for them at once, and past its limit they go straight into the
+   * sketch's registers.
+   */
+  addMany(values: Uint32Array, from: number, to: number, parts: 3 | 4): void {
+    let i = from;
+    if (!this.registers && (this.kind === 0 || this.kind === parts)) {
+      const room = Math.min(this.exactSize + to - from, EXACT_LIMIT);
+      if (this.ints) this.ints.reserve(room);
+      else this.ints = new IntSet(room);
+    }
+    for (; i < to && !this.registers; i++) this.addDotted(values[i]!, parts);
+    const registers = this.registers;
+    if (!registers) return;
+    for (; i < to; i++) toRegisters(registers, hashDotted(values[i]!, parts));
   }
 
   /** A /24 as the number of its first three octets. */
@@ -204,10 +270,7 @@ export class UniqueCounter {
   }
 
   private addHash(h: number): void {
-    const idx = h >>> (32 - P);
-    const rest = (h << P) >>> 0;
-    const rank = rest === 0 ? 32 - P + 1 : Math.clz32(rest) + 1;
-    if (rank > this.registers![idx]!) this.registers![idx] = rank;
+    toRegisters(this.registers!, h);
   }
 
   private toSketch(): void {
