@@ -130,8 +130,11 @@ function combine(list: HourBucket[]): HourBucket[] {
 const bucketKey = (b: { sensor: string; hour: number; proto: Proto; port: number }): string => `${b.sensor}\0${b.hour}\0${b.proto}\0${b.port}`;
 const groupKey = (b: { sensor: string; hour: number; proto: Proto }): string => `${b.sensor}\0${b.hour}\0${b.proto}`;
 
+/** `{"JP":"<base64>",...}`, written out directly (base64 needs no escaping): a busy hour has thousands. */
 function serializeCountries(m: Map<string, UniqueCounter>): string {
-  return JSON.stringify(Object.fromEntries([...m].map(([cc, u]) => [cc, u.serialize().toString('base64')])));
+  const parts: string[] = [];
+  for (const [cc, u] of m) parts.push(`${JSON.stringify(cc)}:"${u.serialize().toString('base64')}"`);
+  return `{${parts.join(',')}}`;
 }
 
 function parseCountries(s: string): Map<string, UniqueCounter> {
