@@ -79,6 +79,8 @@ const variants = [
   base.replace('WINDOW=1024', 'SEQ=3735928559 ACK=0 WINDOW=1024'),
   base.replace('WINDOW=1024', 'SEQ=4294967296 ACK=0 WINDOW=1024'),
   base + ' ',
+  base.replace('SYN URGP', 'SYN\u00a0URGP'),
+  base.replace('LEN=44 TOS', 'LEN=44\u3000TOS'),
   'garbage with SRC=1.2.3.4 DST=5.6.7.8 PROTO=TCP',
 ];
 

@@ -124,61 +124,65 @@ function srcValue(buf: Buffer, p: number, end: number): number {
   return -1;
 }
 
-/** A dotted quad without leading zeros up to a space (or the end), as a number; -1 otherwise. */
+/**
+ * A dotted quad without leading zeros up to a space (or the end), as a number; -1 otherwise. The
+ * octets are read digit by digit, unrolled: this runs twice a line.
+ */
 function readIPv4(buf: Buffer, p: number, end: number): number {
   let value = 0;
-  for (let part = 0; part < 4; part++) {
-    const first = p;
-    let octet = 0;
-    while (p < end) {
-      const c = buf[p]! - 48;
-      if (c < 0 || c > 9) break;
+  for (let part = 0; ; part++) {
+    // A byte that is no digit (or none, past the buffer) gives NaN or a value outside 0-9.
+    let c = buf[p]! - 48;
+    if (!(c >= 0 && c <= 9)) return -1;
+    let octet = c;
+    c = buf[++p]! - 48;
+    if (c >= 0 && c <= 9) {
+      if (octet === 0) return -1;
       octet = octet * 10 + c;
-      p++;
+      c = buf[++p]! - 48;
+      if (c >= 0 && c <= 9) {
+        octet = octet * 10 + c;
+        c = buf[++p]! - 48;
+        if (octet > 255 || (c >= 0 && c <= 9)) return -1;
+      }
     }
-    const n = p - first;
-    if (n === 0 || n > 3 || octet > 255 || (n > 1 && buf[first] === 48)) return -1;
     value = value * 256 + octet;
-    if (part < 3) {
-      if (buf[p] !== 46) return -1;
-      p++;
-    }
+    if (part === 3) break;
+    if (c !== 46 - 48) return -1;
+    p++;
   }
-  if (p < end && buf[p] !== 32) return -1;
+  if (p > end || (p < end && buf[p] !== 32)) return -1;
   pos = p;
   return value;
 }
 
-/** A decimal number up to a space (or the end), no larger than `max`; -1 otherwise. */
+/** A decimal number of up to ten digits up to a space (or the end), no larger than `max`; -1 otherwise. */
 function readUint(buf: Buffer, p: number, end: number, max: number): number {
   const first = p;
   let n = 0;
-  while (p < end) {
-    const c = buf[p]!;
-    if (c === 32) break;
-    if (c < 48 || c > 57 || p - first > 9) return -1;
-    n = n * 10 + c - 48;
+  let c: number;
+  while ((c = buf[p]! - 48) >= 0 && c <= 9) {
+    n = n * 10 + c;
     p++;
   }
-  if (p === first || n > max) return -1;
+  if (p === first || p - first > 10 || n > max || (p < end && buf[p] !== 32)) return -1;
   pos = p;
   return n;
 }
 
 /**
  * Past the token at `p` and the spaces after it: the start of the next token (or `end`); -1 at a
- * tab, which `parse` splits on and this leaves to it.
+ * tab, a control character or a byte outside ASCII (a Unicode space?), which `parse` may split
+ * on and this leaves to it. The byte at `end` is the line break (or there is none): the loop
+ * needs no bounds check of its own.
  */
 function nextToken(buf: Buffer, p: number, end: number): number {
-  for (;;) {
-    if (p >= end) return end;
-    const c = buf[p]!;
-    if (c === 32) break;
-    if (c === 9) return -1;
-    p++;
-  }
-  while (p < end && buf[p] === 32) p++;
-  return p;
+  let c: number;
+  while ((c = buf[p]!) > 32 && c < 127) p++;
+  if (p >= end) return end;
+  if (c !== 32) return -1;
+  while (buf[++p] === 32);
+  return p < end ? p : end;
 }
 
 /** TCP, UDP or ICMP, any case, up to a space; -1 for anything else (which `parse` then judges). */
