@@ -67,7 +67,26 @@ export class HourlyRollup {
   skipped = 0;
   firstHour: number | null = null;
   lastHour: number | null = null;
-  readonly formats: Record<string, number> = {};
+  private readonly formatCounts: Record<string, number> = {};
+  /** The format of the lines read last, and how many: counted into `formats` when it changes. */
+  private runFormat = '';
+  private run = 0;
+
+  /** Lines parsed per format. */
+  get formats(): Record<string, number> {
+    this.countFormat('');
+    return this.formatCounts;
+  }
+
+  private countFormat(format: string): void {
+    if (format === this.runFormat) {
+      this.run++;
+      return;
+    }
+    if (this.run > 0) this.formatCounts[this.runFormat] = (this.formatCounts[this.runFormat] ?? 0) + this.run;
+    this.runFormat = format;
+    this.run = format ? 1 : 0;
+  }
 
   private readonly countries: CountryLookup;
 
@@ -87,7 +106,7 @@ export class HourlyRollup {
     }
     const hour = Math.floor(t / HOUR_MS);
     this.parsed++;
-    this.formats[e.format] = (this.formats[e.format] ?? 0) + 1;
+    this.countFormat(e.format);
     this.cover(hour);
     const port = e.proto === 'icmp' ? 0 : e.dpt;
     if (port === null) return;
@@ -178,7 +197,7 @@ export class HourlyRollup {
   addScanned(s: PacketSlots, format: string): void {
     const hour = Math.floor(s.ms / HOUR_MS);
     this.parsed++;
-    this.formats[format] = (this.formats[format] ?? 0) + 1;
+    this.countFormat(format);
     this.cover(hour);
     const entry = this.entry(hour, s.proto, s.proto === PROTO_ICMP ? 0 : s.dpt);
     const b = entry.b;
