@@ -132,8 +132,10 @@ const groupKey = (b: { sensor: string; hour: number; proto: Proto }): string => 
 
 /** `{"JP":"<base64>",...}`, written out directly (base64 needs no escaping): a busy hour has thousands. */
 function serializeCountries(m: Map<string, UniqueCounter>): string {
+  const { bytes, ends } = UniqueCounter.serializeAll([...m.values()]);
   const parts: string[] = [];
-  for (const [cc, u] of m) parts.push(`${JSON.stringify(cc)}:"${u.serialize().toString('base64')}"`);
+  let i = 0;
+  for (const cc of m.keys()) parts.push(`${JSON.stringify(cc)}:"${bytes.toString('base64', i === 0 ? 0 : ends[i - 1], ends[i++])}"`);
   return `{${parts.join(',')}}`;
 }
 
