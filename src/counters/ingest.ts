@@ -32,10 +32,13 @@ function net24(addr: string): string {
  */
 interface Entry {
   b: HourBucket;
-  /** The bucket's per-country counters by country index: a packet costs no string lookup. */
-  byCountry: Array<UniqueCounter | undefined>;
+  /** Once counted per packet: the bucket's per-country counters by country index. */
+  byCountry: Array<UniqueCounter | undefined> | null;
   held: IntSet | null;
 }
+
+/** Up to this many held sources are counted one by one when a bucket is handed over. */
+const FEW_SOURCES = 16;
 
 /** Distinct sources a bucket holds before it counts them (a set of this many takes 512 KB). */
 const HOLD_LIMIT = 65_536;
@@ -186,7 +189,7 @@ export class HourlyRollup {
         nets24: new UniqueCounter(),
         countries: new Map(),
       };
-      e = { b, byCountry: [], held: new IntSet() };
+      e = { b, byCountry: null, held: new IntSet() };
       this.buckets.set(key, e);
     }
     this.hourBuckets!.set(small, e);
@@ -207,7 +210,7 @@ export class HourlyRollup {
     const held = entry.held;
     if (held) {
       if (held.add(s.src) && held.size > HOLD_LIMIT) this.settle(entry);
-    } else if (b.sources.addV4(s.src)) this.newSource(entry, s.src);
+    } else if (b.sources.addV4(s.src)) this.newSource(entry, s.src, true);
     if (this.keepRecent) this.remember(s);
   }
 
@@ -222,8 +225,16 @@ export class HourlyRollup {
     if (!held) return;
     entry.held = null;
     const { sources, nets24 } = entry.b;
-    const values = held.values();
     held.release();
+    if (held.size <= FEW_SOURCES) {
+      // Most buckets of a wide scan: a packet or two. Arrays to sort them by country cost more.
+      held.forEach((v) => {
+        sources.addV4(v);
+        this.newSource(entry, v, false);
+      });
+      return;
+    }
+    const values = held.values();
     const n = values.length;
     sources.addMany(values, 0, n, 4);
     const nets = new Uint32Array(n);
@@ -258,21 +269,27 @@ export class HourlyRollup {
     });
   }
 
-  private newSource(entry: Entry, src: number): void {
+  /**
+   * Counts a source new to the bucket into its /24s and its country. Per packet (`perPacket`),
+   * the bucket keeps its country counters by index, so that a packet costs no string lookup.
+   */
+  private newSource(entry: Entry, src: number, perPacket: boolean): void {
     entry.b.nets24.addNet24(Math.floor(src / 256));
     const ci = this.countries.indexV4(src);
-    if (ci > 1) this.countryCounter(entry, ci).addV4(src);
+    if (ci <= 1) return;
+    if (!perPacket) {
+      this.countryCounter(entry, ci).addV4(src);
+      return;
+    }
+    const byIndex = (entry.byCountry ??= []);
+    (byIndex[ci] ??= this.countryCounter(entry, ci)).addV4(src);
   }
 
   /** The bucket's distinct sources of the country behind index `ci` (> 1). */
   private countryCounter(entry: Entry, ci: number): UniqueCounter {
-    let u = entry.byCountry[ci];
-    if (!u) {
-      const cc = this.countries.code(ci)!;
-      u = entry.b.countries.get(cc);
-      if (!u) entry.b.countries.set(cc, (u = new UniqueCounter()));
-      entry.byCountry[ci] = u;
-    }
+    const cc = this.countries.code(ci)!;
+    let u = entry.b.countries.get(cc);
+    if (!u) entry.b.countries.set(cc, (u = new UniqueCounter()));
     return u;
   }
 
