@@ -82,6 +82,36 @@ describe('counters import', () => {
     expect(store.counters.series('tcp', 5000, h0, h0 + 5000).every((p) => p.events === 1)).toBe(true);
   });
 
+  it('counts a log written ahead in parts exactly as one read whole, with buckets shared between parts and with stored ones', async () => {
+    // Hours in order with one port seen every hour, ports seen once, and, out of order, lines
+    // that go back to hours already written ahead; some hours were stored by an earlier import.
+    const line = (h: number, src: string, dpt: number) =>
+      `${new Date(Date.UTC(2026, 0, 1) + h * 3_600_000 + 1000).toISOString()} s kernel: DROP IN=eth0 OUT= SRC=${src} DST=198.51.100.${h % 250} LEN=40 TTL=240 ID=1 PROTO=TCP SPT=4117 DPT=${dpt} WINDOW=1024 RES=0x00 SYN URGP=0`;
+    const earlier = Array.from({ length: 50 }, (_, h) => line(h * 4, `192.0.2.${h % 250}`, 23));
+    const lines: string[] = [];
+    for (let h = 0; h < 400; h++) {
+      lines.push(line(h, `203.0.113.${h % 250}`, 23), line(h, `198.51.100.${h % 250}`, 1000 + h));
+      if (h % 50 === 49) for (let back = 0; back < 40; back++) lines.push(line(back * 7, `8.8.${back}.8`, 23), line(back * 7, '9.9.9.9', 1000 + back * 7));
+    }
+    const stores = [openTestStore(), openTestStore()];
+    let staged = 0;
+    const stage = stores[0]!.counters.stage.bind(stores[0]!.counters);
+    stores[0]!.counters.stage = (id, part) => {
+      staged += part.buckets.length;
+      stage(id, part);
+    };
+    for (const [i, store] of stores.entries()) {
+      await importStream(store, 'earlier', Readable.from([earlier.join('\n')]), opts, log);
+      // A line a chunk: memory is looked at after each.
+      await importStream(store, 'log', Readable.from(lines.map((l) => `${l}\n`)), { ...opts, memoryBytes: i === 0 ? 1 << 18 : 1 << 30 }, log);
+    }
+    expect(staged).toBeGreaterThan(400);
+    const h0 = hourOf('2026-01-01T00:00:00Z');
+    for (const port of [23, 1000, 1007, 1200, 1399]) expect(stores[0]!.counters.series('tcp', port, h0, h0 + 400), `port ${port}`).toEqual(stores[1]!.counters.series('tcp', port, h0, h0 + 400));
+    expect(stores[0]!.counters.series('tcp', 23, h0, h0)[0]).toMatchObject({ events: 1 + 8 + 1, sources: 3 });
+    expect(stores[0]!.counters.summary()).toEqual(stores[1]!.counters.summary());
+  });
+
   it('writes ahead the hour it is in when that hour alone fills memory, and merges the parts', async () => {
     // One hour, 5000 ports, twice over with other sources: the second pass meets written-ahead buckets.
     const line = (port: number, src: string) =>

@@ -146,6 +146,16 @@ function parseCountries(s: string): Map<string, UniqueCounter> {
 
 const HOUR_MS = 3_600_000;
 
+/** A rollup's columns, in stored and staged rows alike, and a bucket's values for them. */
+const ROLLUP_COLUMNS = 'hour, sensor, proto, port, events, syn_only, sources, targets, nets24, sources_sketch, targets_sketch, nets24_sketch, countries';
+function rollupRow(b: HourBucket): Param[] {
+  return [
+    b.hour, b.sensor, b.proto, b.port, b.events, b.synOnly,
+    b.sources.count(), b.targets.count(), b.nets24.count(),
+    b.sources.serialize(), b.targets.serialize(), b.nets24.serialize(), serializeCountries(b.countries),
+  ];
+}
+
 export class CounterStore implements CounterReader {
   constructor(private readonly db: Db) {}
 
@@ -168,8 +178,8 @@ export class CounterStore implements CounterReader {
     this.db.transaction(() => {
       insertRows(
         this.db,
-        'INSERT INTO rollup_staging (import_id, staged_at, hour, sensor, proto, port, events, syn_only, sources_sketch, targets_sketch, nets24_sketch, countries)',
-        part.buckets.map((b) => [importId, at, b.hour, b.sensor, b.proto, b.port, b.events, b.synOnly, b.sources.serialize(), b.targets.serialize(), b.nets24.serialize(), serializeCountries(b.countries)]),
+        `INSERT INTO rollup_staging (import_id, staged_at, ${ROLLUP_COLUMNS})`,
+        part.buckets.map((b) => [importId, at, ...rollupRow(b)]),
       );
       this.db.append('recent_events', RECENT_COLUMNS, part.recent.map(recentRow));
     });
@@ -195,7 +205,8 @@ export class CounterStore implements CounterReader {
       // Two ingesting instances would otherwise both read a bucket and each write back its own merge.
       this.db.lock('kansoku-rollups');
       if (importId) {
-        // An hour at a time: a long import's staged rows need not fit in memory together.
+        this.moveUnsharedStaged(importId);
+        // The rest, an hour at a time: a long import's staged rows need not fit in memory together.
         for (const { hour } of this.db.all<{ hour: number }>('SELECT DISTINCT hour FROM rollup_staging WHERE import_id = ? ORDER BY hour', importId)) {
           const rows = this.db.all<StoredRollup>(
             `SELECT hour, sensor, proto, port, events, syn_only AS "synOnly", sources_sketch AS "sourcesSketch", targets_sketch AS "targetsSketch",
@@ -223,6 +234,28 @@ export class CounterStore implements CounterReader {
     });
   }
 
+  /**
+   * Staged buckets that no other staged part of the import and no stored row share (most of a
+   * wide scan's, whose hours were done when they were written ahead) join the counters as they
+   * are: marked, copied across in one statement, and dropped from staging.
+   */
+  private moveUnsharedStaged(importId: string): void {
+    const moving = `${importId}:moving`;
+    this.db.run(
+      `UPDATE rollup_staging SET import_id = ? WHERE import_id = ? AND sources IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM rollups r WHERE r.proto = rollup_staging.proto AND r.port = rollup_staging.port AND r.hour = rollup_staging.hour AND r.sensor = rollup_staging.sensor)
+         AND (SELECT COUNT(*) FROM rollup_staging d WHERE d.import_id = rollup_staging.import_id AND d.hour = rollup_staging.hour
+                AND d.sensor = rollup_staging.sensor AND d.proto = rollup_staging.proto AND d.port = rollup_staging.port) = 1`,
+      moving, importId,
+    );
+    this.db.run(
+      `INSERT INTO rollups (${ROLLUP_COLUMNS})
+       SELECT ${ROLLUP_COLUMNS} FROM rollup_staging WHERE import_id = ?`,
+      moving,
+    );
+    this.discardStaged(moving);
+  }
+
   /** Merges buckets into the stored rollups: read what is there, merge sketch with sketch, write back. */
   private merge(list: HourBucket[]): void {
     // In (sensor, hour, proto, port) order, so that a chunk's stored rows come in few queries.
@@ -244,15 +277,11 @@ export class CounterStore implements CounterReader {
     for (const b of buckets) {
       const prev = old.get(bucketKey(b));
       if (prev) mergeInto(b, bucketOf(prev));
-      rows.push([
-        b.hour, b.sensor, b.proto, b.port, b.events, b.synOnly,
-        b.sources.count(), b.targets.count(), b.nets24.count(),
-        b.sources.serialize(), b.targets.serialize(), b.nets24.serialize(), serializeCountries(b.countries),
-      ]);
+      rows.push(rollupRow(b));
     }
     insertRows(
       this.db,
-      'INSERT INTO rollups (hour, sensor, proto, port, events, syn_only, sources, targets, nets24, sources_sketch, targets_sketch, nets24_sketch, countries)',
+      `INSERT INTO rollups (${ROLLUP_COLUMNS})`,
       rows,
       `ON CONFLICT (proto, port, hour, sensor) DO UPDATE SET events = excluded.events, syn_only = excluded.syn_only, sources = excluded.sources,
          targets = excluded.targets, nets24 = excluded.nets24, sources_sketch = excluded.sources_sketch, targets_sketch = excluded.targets_sketch,

@@ -256,6 +256,15 @@ const migrations: Array<string | { sqlite: string; postgres: string }> = [
     END $$;
     `,
   },
+  `
+  -- Staged rows carry their distinct counts, so that the many that no other part of their import
+  -- and no stored row share join the counters in one statement, without being read back.
+  ALTER TABLE rollup_staging ADD COLUMN sources INTEGER;
+  ALTER TABLE rollup_staging ADD COLUMN targets INTEGER;
+  ALTER TABLE rollup_staging ADD COLUMN nets24 INTEGER;
+  CREATE INDEX rollup_staging_bucket ON rollup_staging (import_id, hour, sensor, proto, port);
+  DROP INDEX rollup_staging_import;
+  `,
 ];
 
 /** A migration's script for one of the two stores. */
