@@ -244,9 +244,16 @@ function scan(buf: Buffer, start: number, end: number, out: PacketSlots, clock: 
         break;
       }
     } else if (c === 84) {
-      if (ttl < 0 && buf[p + 1] === 84 && buf[p + 2] === 76 && buf[p + 3] === 61 && (ttl = readUint(buf, p + 4, end, 255)) < 0) return false;
+      if (ttl < 0 && buf[p + 1] === 84 && buf[p + 2] === 76 && buf[p + 3] === 61) {
+        if ((ttl = readUint(buf, p + 4, end, 255)) < 0) return false;
+        // On from the value's end, not over the token again.
+        p = pos;
+      }
     } else if (c === 73) {
-      if (ipId < 0 && buf[p + 1] === 68 && buf[p + 2] === 61 && (ipId = readUint(buf, p + 3, end, 65535)) < 0) return false;
+      if (ipId < 0 && buf[p + 1] === 68 && buf[p + 2] === 61) {
+        if ((ipId = readUint(buf, p + 3, end, 65535)) < 0) return false;
+        p = pos;
+      }
     } else if (c === 91) return false;
   }
   if (proto < 0) return false;
