@@ -293,7 +293,11 @@ export class UniqueCounter {
     held += M - (this.ints?.bytes ?? 0);
     if (this.strs) for (const v of this.strs) this.add(v);
     const kind = this.kind as 3 | 4;
-    this.ints?.forEach((n) => this.addHash(hashDotted(n, kind)));
+    // An indexed loop, not a callback or an iterator: this runs once per bucket, mostly before
+    // either would be optimised.
+    const registers = this.registers;
+    const values = this.ints?.values();
+    if (values) for (let i = 0; i < values.length; i++) toRegisters(registers, hashDotted(values[i]!, kind));
     this.strs = null;
     this.ints = null;
   }
