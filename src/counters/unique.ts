@@ -7,7 +7,7 @@ import { endianness } from 'node:os';
 import { dotted, parseDotted } from '../extract/formats/scan.ts';
 
 /** Up to this many values the set is kept exact. */
-export const EXACT_LIMIT = 1024;
+const EXACT_LIMIT = 1024;
 /** 2^13 registers: a standard error of about 1.2%, 8 KB a sketch. */
 const P = 13;
 const M = 1 << P;
@@ -79,10 +79,12 @@ function toRegisters(registers: Uint8Array, h: number): void {
  * it with what it was when it started, to keep its memory bounded.
  */
 let held = 0;
-let seeds = 0;
 export function heldBytes(): number {
   return held;
 }
+
+/** The last seed an IntSet was given. */
+let seeds = 0;
 
 /**
  * A set of 32-bit numbers in one typed array (open addressing): no boxed numbers per value. A
@@ -311,11 +313,6 @@ export class UniqueCounter {
     }
     if (!this.registers) this.toSketch();
     for (let i = 0; i < M; i++) if (other.registers[i]! > this.registers![i]!) this.registers![i] = other.registers[i]!;
-  }
-
-  /** While exact: calls `fn` with every IPv4 address the set holds as a number. */
-  forEachExactV4(fn: (n: number) => void): void {
-    if (!this.registers && this.kind === 4) this.ints?.forEach(fn);
   }
 
   /** The storage this counter holds: its set, or its sketch. */
