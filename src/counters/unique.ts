@@ -96,22 +96,23 @@ export class IntSet {
    * its slots, and put into another set hashed the same way they would pile up in runs.
    */
   private readonly seed = (seeds = (seeds + 0x6d2b79f5) | 0);
-  private slots: Int32Array;
-  private shift: number;
+  /**
+   * None while the set holds one value other than 0 at most, kept in `single`: most sets of a
+   * wide scan's buckets never hold more, and a table is the larger part of what a set costs.
+   */
+  private slots: Int32Array | null = null;
+  private shift = 0;
+  private single = 0;
   private hasZero = false;
   size = 0;
 
   /** A set with room for `room` values before it first grows. */
-  constructor(room = 8) {
-    let length = 16;
-    while (room * 2 > length) length *= 2;
-    this.slots = new Int32Array(length);
-    this.shift = 32 - Math.log2(length);
-    held += this.slots.byteLength;
+  constructor(room = 1) {
+    if (room > 1) this.reserve(room);
   }
 
   get bytes(): number {
-    return this.slots.byteLength;
+    return this.slots?.byteLength ?? 0;
   }
 
   /** Adds `n`; false when it was there already. */
@@ -124,6 +125,16 @@ export class IntSet {
       return true;
     }
     const slots = this.slots;
+    if (slots === null) {
+      if (this.single === k) return false;
+      if (this.single === 0) {
+        this.single = k;
+        this.size++;
+        return true;
+      }
+      this.grow(16);
+      return this.add(n);
+    }
     const mask = slots.length - 1;
     let i = Math.imul(k ^ this.seed, 0x9e3779b1) >>> this.shift;
     for (;;) {
@@ -133,23 +144,29 @@ export class IntSet {
       i = (i + 1) & mask;
     }
     slots[i] = k;
-    if (++this.size * 2 > slots.length) this.grow();
+    if (++this.size * 2 > slots.length) this.grow(slots.length * 2);
     return true;
   }
 
   /** Room for `n` values in all, made at once: a set filled from a known count grows no more. */
   reserve(n: number): void {
-    let length = this.slots.length;
+    if (n <= 1) return;
+    const now = this.slots?.length ?? 0;
+    let length = 16;
     while (n * 2 > length) length *= 2;
-    if (length > this.slots.length) this.grow(length);
+    if (length > now) this.grow(length);
   }
 
   /** The values, in no particular order. */
   values(): Uint32Array {
     const out = new Uint32Array(this.size);
-    const slots = this.slots;
     let at = 0;
     if (this.hasZero) at++;
+    const slots = this.slots;
+    if (slots === null) {
+      if (this.single !== 0) out[at] = this.single;
+      return out;
+    }
     // Without a branch per slot: whether a slot is taken is as good as random.
     for (let i = 0; i < slots.length && at < out.length; i++) {
       const v = slots[i]!;
@@ -159,19 +176,23 @@ export class IntSet {
     return out;
   }
 
-  /** More slots (twice as many unless told); the values move over without the checks `add` makes. */
-  private grow(length = this.slots.length * 2): void {
+  /** A table of `length` slots; the values move over without the checks `add` makes. */
+  private grow(length: number): void {
     const old = this.slots;
     const slots = new Int32Array(length);
-    held += slots.byteLength - old.byteLength;
+    held += slots.byteLength - (old?.byteLength ?? 0);
     const shift = (this.shift = 32 - Math.log2(length));
-    const mask = slots.length - 1;
-    for (let j = 0; j < old.length; j++) {
-      const k = old[j]!;
-      if (k === 0) continue;
+    const mask = length - 1;
+    const put = (k: number) => {
       let i = Math.imul(k ^ this.seed, 0x9e3779b1) >>> shift;
       while (slots[i] !== 0) i = (i + 1) & mask;
       slots[i] = k;
+    };
+    if (old === null) {
+      if (this.single !== 0) put(this.single);
+      this.single = 0;
+    } else {
+      for (let j = 0; j < old.length; j++) if (old[j] !== 0) put(old[j]!);
     }
     this.slots = slots;
   }
@@ -179,7 +200,9 @@ export class IntSet {
   /** Calls `fn` with every value (a callback: a generator costs more than the work per value). */
   forEach(fn: (n: number) => void): void {
     const slots = this.slots;
-    for (let i = 0; i < slots.length; i++) if (slots[i] !== 0) fn(slots[i]! >>> 0);
+    if (slots === null) {
+      if (this.single !== 0) fn(this.single >>> 0);
+    } else for (let i = 0; i < slots.length; i++) if (slots[i] !== 0) fn(slots[i]! >>> 0);
     if (this.hasZero) fn(0);
   }
 
@@ -190,6 +213,10 @@ export class IntSet {
       at += 4;
     }
     const slots = this.slots;
+    if (slots === null) {
+      if (this.single !== 0) out.writeInt32BE(this.single, at);
+      return;
+    }
     for (let i = 0; i < slots.length; i++) {
       const v = slots[i]!;
       if (v === 0) continue;
@@ -203,7 +230,7 @@ export class IntSet {
 
   /** Takes this set's storage off `heldBytes`: its owner lets it go. */
   release(): void {
-    held -= this.slots.byteLength;
+    held -= this.bytes;
   }
 }
 
@@ -245,9 +272,7 @@ export class UniqueCounter {
   addMany(values: Uint32Array, from: number, to: number, parts: 3 | 4): void {
     let i = from;
     if (!this.registers && (this.kind === 0 || this.kind === parts)) {
-      const room = Math.min(this.exactSize + to - from, EXACT_LIMIT);
-      if (this.ints) this.ints.reserve(room);
-      else this.ints = new IntSet(room);
+      (this.ints ??= new IntSet()).reserve(Math.min(this.exactSize + to - from, EXACT_LIMIT));
     }
     for (; i < to && !this.registers; i++) this.addDotted(values[i]!, parts);
     const registers = this.registers;
