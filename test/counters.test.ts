@@ -242,6 +242,10 @@ describe('counters at sensor scale', () => {
     expect(back.count()).toBe(602);
     expect(back.addV4(0) || back.addV4(0x80000000) || back.addV4(0xffffffff)).toBe(false);
     expect(back.addV4(0x80000001)).toBe(true);
+    // One value, held without a table, and the same again.
+    const one = new UniqueCounter();
+    expect([one.addV4(0x0a000001), one.addV4(0x0a000001), one.addV4(0)]).toEqual([true, false, true]);
+    expect(UniqueCounter.deserialize(one.serialize()).count()).toBe(2);
   });
 
   it.skipIf(!testPg)('keeps rollups on PostgreSQL compressed with lz4, which stores a busy day several times faster than the default', () => {
