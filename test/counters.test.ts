@@ -4,7 +4,7 @@ import { importFile, importStream } from '../src/counters/import.ts';
 import { hourOf } from '../src/counters/ingest.ts';
 import { createLogger } from '../src/log.ts';
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { validateConfig } from '../src/config/load.ts';
 import { pruneCounters } from '../src/counters/retention.ts';
@@ -131,6 +131,33 @@ describe('counters import', () => {
     const h0 = hourOf('2026-11-20T00:00:00Z');
     for (const port of [1, 2500, 5000]) expect(store.counters.series('udp', port, h0, h0)).toMatchObject([{ events: 3, sources: 2, nets24: 1 }]);
     expect(store.counters.summary()).toMatchObject({ buckets: 5000, staged: 0 });
+  });
+
+  it('reads only what was added to a log since its last import, and counts every line once', async () => {
+    const dir = scratch();
+    const file = join(dir, 'fw.log');
+    const lines = sensorLines({ start: '2026-11-20T00:00:00Z', hours: 3, port: 5000, perHour: (h) => 40 + h, src: (h, i) => `198.51.100.${(h * 7 + i) % 250}` });
+    const grown = openTestStore();
+    // Written in three goes, imported after each; the second time the last line has no break yet.
+    writeFileSync(file, lines.slice(0, 50).map((l) => `${l}\n`).join(''));
+    expect(await importFile(grown, file, opts, log)).toMatchObject({ status: 'imported', lines: 50 });
+    const first = statSync(file).size;
+    appendFileSync(file, lines.slice(50, 90).map((l) => `${l}\n`).join('') + lines[90]);
+    expect(await importFile(grown, file, opts, log)).toMatchObject({ status: 'imported', lines: 41, resumedAt: first });
+    appendFileSync(file, `\n${lines.slice(91).join('\n')}\n`);
+    expect(await importFile(grown, file, opts, log)).toMatchObject({ status: 'imported', lines: lines.length - 91 });
+    expect((await importFile(grown, file, opts, log)).status).toBe('already-imported');
+    // The same log read whole, once, by another store: the same counts.
+    const whole = openTestStore();
+    await importFile(whole, file, opts, log);
+    const h0 = hourOf('2026-11-20T00:00:00Z');
+    for (const port of [5000, 22, 23, 445]) expect(grown.counters.series('tcp', port, h0, h0 + 2), `port ${port}`).toEqual(whole.counters.series('tcp', port, h0, h0 + 2));
+    expect(grown.counters.series('tcp', 5000, h0, h0 + 2).map((p) => p.events)).toEqual([40, 41, 42]);
+    // Rotated: another log under the same name, longer than the last one, is read from its start.
+    const rotated = sensorLines({ start: '2026-11-21T00:00:00Z', hours: 1, port: 5000, perHour: () => 400, src: (_h, i) => `203.0.113.${i % 250}` });
+    writeFileSync(file, rotated.map((l) => `${l}\n`).join(''));
+    expect(await importFile(grown, file, opts, log)).toMatchObject({ status: 'imported', lines: rotated.length });
+    expect((await importFile(grown, file, opts, log)).status).toBe('already-imported');
   });
 
   it('counts nothing of a log whose reading fails halfway', async () => {

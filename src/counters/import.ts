@@ -1,12 +1,12 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, type Hash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { pipeline, type Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { KansokuError } from '../errors.ts';
 import { fileHead } from '../files.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/index.ts';
-import { hourIso, ingestStream, type IngestResult } from './ingest.ts';
+import { hourIso, ingestStream, type IngestOptions, type IngestResult } from './ingest.ts';
 
 export interface ImportOutcome {
   name: string;
@@ -19,6 +19,8 @@ export interface ImportOutcome {
   formats: Record<string, number>;
   from: string | null;
   to: string | null;
+  /** A log that grew since its last import: the bytes read then, which were not read again. */
+  resumedAt?: number;
 }
 
 export interface ImportOptions {
@@ -82,7 +84,7 @@ const STALE_STAGING_MS = 24 * 3_600_000;
  * (a long log) is staged, and joins the counters with the import record in one transaction at the
  * end, or is dropped when the content turns out to be imported already or the read fails.
  */
-async function ingestOnce(store: Store, name: string, input: Readable, opts: ImportOptions & { reference: Date }, file: { size: number; mtimeMs: number } | null, log: Logger): Promise<ImportOutcome> {
+async function ingestOnce(store: Store, name: string, input: Readable, opts: ImportOptions & Pick<IngestOptions, 'reference' | 'hash' | 'fromMidLine'>, file: { size: number; mtimeMs: number } | null, log: Logger): Promise<ImportOutcome> {
   store.counters.discardStaleStaging(new Date(Date.now() - STALE_STAGING_MS).toISOString());
   const importId = randomUUID();
   let staged = false;
@@ -111,8 +113,9 @@ async function ingestOnce(store: Store, name: string, input: Readable, opts: Imp
 
 /**
  * Imports sensor log files into the hourly counters. A file imported before, unchanged, is not
- * read again, and content imported before under any name is not counted again: running the bot
- * again never counts the same traffic twice.
+ * read again; one that grew since (a log still being written, whose start is what was imported)
+ * is read from where the last import ended; content imported before under any name is not
+ * counted again: running the bot again never counts the same traffic twice.
  */
 export async function importFile(store: Store, path: string, opts: ImportOptions, log: Logger): Promise<ImportOutcome> {
   let stat: { size: number; mtimeMs: number; mtime: Date };
@@ -126,11 +129,43 @@ export async function importFile(store: Store, path: string, opts: ImportOptions
     log.info({ file: path }, 'sensor log already imported, unchanged; skipped');
     return skippedOutcome(path);
   }
-  const raw = createReadStream(path, { highWaterMark: CHUNK });
+  if (file.size === 0) return ingestOnce(store, path, Readable.from([]), { ...opts, reference: stat.mtime }, file, log);
+  // Up to the size seen now: what a writer adds meanwhile is for the next import, which goes on
+  // from exactly there.
+  const upTo = { highWaterMark: CHUNK, end: file.size - 1 };
+  const gzip = isGzipFile(path);
+  const prior = gzip ? undefined : store.counters.lastImportOf(path);
+  if (prior && prior.size > 0 && prior.size < file.size) {
+    const before = await hashPrefix(path, prior.size);
+    if (before && before.hash.copy().digest('hex') === prior.sha256) {
+      log.info({ file: path, from: prior.size }, 'sensor log grew since it was imported; reading what was added');
+      const input = createReadStream(path, { ...upTo, start: prior.size });
+      const r = await ingestOnce(store, path, input, { ...opts, reference: stat.mtime, hash: before.hash, fromMidLine: !before.endsLine }, file, log);
+      return r.status === 'imported' ? { ...r, resumedAt: prior.size } : r;
+    }
+  }
+  const raw = createReadStream(path, upTo);
   // Rotated logs are usually gzip-compressed; read them as they are.
   // pipeline, not pipe: a read error or a corrupt archive ends the import instead of stalling it.
-  const input = isGzipFile(path) ? pipeline(raw, createGunzip({ chunkSize: CHUNK }), () => undefined) : raw;
+  const input = gzip ? pipeline(raw, createGunzip({ chunkSize: CHUNK }), () => undefined) : raw;
   return ingestOnce(store, path, input, { ...opts, reference: stat.mtime }, file, log);
+}
+
+/**
+ * The hash of a file's first `size` bytes, and whether they end with a line break; null when the
+ * file is shorter now (replaced under the same name).
+ */
+async function hashPrefix(path: string, size: number): Promise<{ hash: Hash; endsLine: boolean } | null> {
+  const hash = createHash('sha256');
+  let read = 0;
+  let last = -1;
+  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK, end: size - 1 })) {
+    const buf = chunk as Buffer;
+    hash.update(buf);
+    read += buf.length;
+    last = buf[buf.length - 1]!;
+  }
+  return read === size ? { hash, endsLine: last === 10 } : null;
 }
 
 export async function importStream(store: Store, name: string, input: Readable, opts: ImportOptions, log: Logger): Promise<ImportOutcome> {

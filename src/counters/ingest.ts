@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { LogFormat } from '../extract/formats/registry.ts';
 import { dotted, FLAG_SYN, flagLetters, LineClock, newPacketSlots, PROTO_ICMP, PROTO_NAMES, type PacketSlots } from '../extract/formats/scan.ts';
@@ -356,6 +356,10 @@ export interface IngestOptions {
    * scan fills many small ones.
    */
   memoryBytes?: number;
+  /** Where the content before this input went: an import that goes on where the last one ended. */
+  hash?: Hash;
+  /** The input starts inside a line the last import counted: up to the first line break is skipped. */
+  fromMidLine?: boolean;
 }
 
 /** Where a long ingest writes ahead what it no longer needs in memory (hours it has passed). */
@@ -374,7 +378,7 @@ const BUCKET_BYTES = 4096;
  * however long the log is (`memoryBytes`).
  */
 export async function ingestStream(input: Readable, opts: IngestOptions, spill?: Spill): Promise<IngestResult> {
-  const hash = createHash('sha256');
+  const hash = opts.hash ?? createHash('sha256');
   const rollup = new HourlyRollup(opts.sensor, opts.keepRecent, opts.countryDb);
   const time = { reference: opts.reference, zone: opts.zone };
   const clock = new LineClock(time);
@@ -407,12 +411,18 @@ export async function ingestStream(input: Readable, opts: IngestOptions, spill?:
   };
 
   let rest: Buffer | null = null;
+  let skipping = opts.fromMidLine === true;
   const heldAtStart = heldBytes();
   const memoryBytes = opts.memoryBytes ?? 64 << 20;
   for await (const chunk of input as AsyncIterable<Buffer | string>) {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     hash.update(buf);
     let start = 0;
+    if (skipping) {
+      start = buf.indexOf(10) + 1;
+      if (start === 0) continue;
+      skipping = false;
+    }
     if (rest) {
       // Only the line cut by the chunk's edge is copied, not the chunk.
       const nl = buf.indexOf(10);

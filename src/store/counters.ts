@@ -163,6 +163,14 @@ export class CounterStore implements CounterReader {
     return this.db.get('SELECT 1 FROM imports WHERE sha256 = ?', sha256) !== undefined;
   }
 
+  /** The last import of the file at this path: its content's hash and its size then. */
+  lastImportOf(name: string): { sha256: string; size: number } | undefined {
+    return this.db.get<{ sha256: string; size: number }>(
+      'SELECT sha256, size FROM imports WHERE name = ? AND size IS NOT NULL ORDER BY imported_at DESC LIMIT 1',
+      name,
+    );
+  }
+
   /** Whether this file, unchanged since (same size and modification time), was imported already. */
   hasUnchangedFile(name: string, size: number, mtimeMs: number): boolean {
     return this.db.get('SELECT 1 FROM imports WHERE name = ? AND size = ? AND mtime_ms = ?', name, size, mtimeMs) !== undefined;
