@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { loadConfig, packageRoot, type LoadedConfig } from '../config/load.ts';
-import { importConfigured, importFile, importStream, type ImportOutcome } from '../counters/import.ts';
+import { importConfigured, importFile, importOptions, importStream, type ImportOutcome } from '../counters/import.ts';
 import { correlate, reportTime } from '../correlate/correlate.ts';
 import { KansokuError } from '../errors.ts';
 import { extractReport } from '../extract/report.ts';
@@ -75,7 +75,7 @@ async function reportOf(ctx: Context, file: string): Promise<Report> {
 }
 
 async function importCounters(ctx: Context, store: Store, files: string[], sensor?: string): Promise<ImportOutcome[]> {
-  const opts = liveOptions(ctx, sensor);
+  const opts = importOptions(ctx.loaded.config, sensor);
   const out: ImportOutcome[] = [];
   for (const f of files) {
     out.push(f === '-' ? await importStream(store, 'stdin', process.stdin, opts, ctx.log) : await importFile(store, f, opts, ctx.log));
@@ -112,11 +112,7 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
       const c = ctx.loaded.config;
       await withStore(ctx, async (store) => {
         const pipeline = { config: c, store, log: ctx.log, actor: 'kansoku' };
-        const imports: ImportOutcome[] = [];
-        for (const f of c.counters.files) {
-          const file = typeof f === 'string' ? { path: f } : f;
-          imports.push(await importConfigured(store, file.path, liveOptions(ctx, file.sensor), ctx.log));
-        }
+        const imports = await importConfigured(store, c, ctx.log);
         const sources: MessageSource[] = paths.length
           ? paths.map((p) => openSource(detectSourceType(p), p))
           : c.sources.map((s) => openSource(s.type, s.path));
@@ -238,7 +234,7 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
     .action(async (file: string, opts: { sensor?: string; fromStart?: boolean }, cmd: Command) => {
       const ctx = context(cmd, print);
       await withStore(ctx, async (store) => {
-        const live = new LiveIngest(store, liveOptions(ctx, opts.sensor), ctx.log);
+        const live = new LiveIngest(store, importOptions(ctx.loaded.config, opts.sensor), ctx.log);
         const f = new FileFollower(resolve(file), live, ctx.log, opts.fromStart);
         f.start();
         print(`following ${file}; stop with SIGTERM`);
@@ -259,7 +255,7 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
       const ctx = context(cmd, print);
       if (opts.udp === undefined && opts.tcp === undefined) throw new KansokuError('INPUT_UNREADABLE', 'cli', 'give --udp PORT, --tcp PORT or both');
       await withStore(ctx, async (store) => {
-        const live = new LiveIngest(store, liveOptions(ctx, opts.sensor), ctx.log);
+        const live = new LiveIngest(store, importOptions(ctx.loaded.config, opts.sensor), ctx.log);
         const l = await listenSyslog(
           live,
           { host: opts.host, udpPort: opts.udp === undefined ? undefined : Number(opts.udp), tcpPort: opts.tcp === undefined ? undefined : Number(opts.tcp) },
@@ -436,11 +432,6 @@ export function eventSummary(store: Store, id: number) {
 }
 
 export type EventSummary = ReturnType<typeof eventSummary>;
-
-function liveOptions(ctx: Context, sensor?: string) {
-  const c = ctx.loaded.config;
-  return { zone: c.counters.timezone, maxLineChars: c.limits.maxLineChars, sensor: sensor ?? c.counters.sensor, keepRecent: c.counters.recentDays > 0, countryDb: c.counters.countryDb };
-}
 
 function untilSignal(): Promise<void> {
   return new Promise((r) => {

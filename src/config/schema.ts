@@ -180,10 +180,18 @@ export const configSchema = z.strictObject({
     .prefault({}),
   counters: z
     .strictObject({
-      /** Sensor logs imported before each run; a file already imported (same content) is skipped. */
+      /**
+       * Sensor logs imported before each run, and again by the daemon on `importSchedule`; a file
+       * already imported (same content) is skipped, one that grew is read from where it was left.
+       */
       files: z
         .array(z.union([z.string().min(1), z.strictObject({ path: z.string().min(1), sensor: sensorName.optional() })]))
         .default([]),
+      /** node-cron syntax: when the daemon (`run --watch`) imports `files` again. Every five minutes by default. */
+      importSchedule: z
+        .string()
+        .refine((s) => cron.validate(s), { message: 'not a cron expression' })
+        .default('*/5 * * * *'),
       /** Zone of log timestamps that carry none (syslog lines do not). */
       timezone: timeZone.default('UTC'),
       /** The name rollups are kept under; several sensors can feed one store. */

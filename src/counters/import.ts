@@ -4,6 +4,7 @@ import { createGunzip } from 'node:zlib';
 import { pipeline, Readable } from 'node:stream';
 import { KansokuError } from '../errors.ts';
 import { fileHead } from '../files.ts';
+import type { Config } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/index.ts';
 import { hourIso, ingestStream, type IngestOptions, type IngestResult } from './ingest.ts';
@@ -62,18 +63,30 @@ function skippedOutcome(name: string, status: 'already-imported' | 'failed' = 'a
   return { name, status, ...(error ? { error } : {}), lines: 0, parsed: 0, skipped: 0, formats: {}, from: null, to: null };
 }
 
+/** What the config says about reading logs, for the logs of `sensor` (default: the configured one). */
+export function importOptions(config: Config, sensor?: string): ImportOptions {
+  const c = config.counters;
+  return { zone: c.timezone, maxLineChars: config.limits.maxLineChars, sensor: sensor ?? c.sensor, keepRecent: c.recentDays > 0, countryDb: c.countryDb };
+}
+
 /**
- * The configured logs a run reads before the mail: one that cannot be read is reported and left
- * out (its hours stay gaps), and the run goes on to the posts.
+ * The configured logs (`counters.files`), which a run reads before the mail and the daemon reads
+ * again as they grow: one that cannot be read is reported and left out (its hours stay gaps),
+ * and the others, and the run, go on.
  */
-export async function importConfigured(store: Store, path: string, opts: ImportOptions, log: Logger): Promise<ImportOutcome> {
-  try {
-    return await importFile(store, path, opts, log);
-  } catch (err) {
-    if (!(err instanceof KansokuError)) throw err;
-    log.error({ file: path, err: err.message }, 'sensor log not imported');
-    return skippedOutcome(path, 'failed', err.message);
+export async function importConfigured(store: Store, config: Config, log: Logger): Promise<ImportOutcome[]> {
+  const out: ImportOutcome[] = [];
+  for (const f of config.counters.files) {
+    const { path, sensor } = typeof f === 'string' ? { path: f, sensor: undefined } : f;
+    try {
+      out.push(await importFile(store, path, importOptions(config, sensor), log));
+    } catch (err) {
+      if (!(err instanceof KansokuError)) throw err;
+      log.error({ file: path, err: err.message }, 'sensor log not imported');
+      out.push(skippedOutcome(path, 'failed', err.message));
+    }
   }
+  return out;
 }
 
 /** Staged rows older than this belong to an import whose process died: they are dropped. */

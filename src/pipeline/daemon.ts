@@ -1,4 +1,5 @@
 import cron from 'node-cron';
+import { importConfigured } from '../counters/import.ts';
 import { pruneCounters } from '../counters/retention.ts';
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
@@ -106,6 +107,14 @@ export async function runDaemon(p: Pipeline, onReady: (folders: string[]) => voi
     const r = pruneCounters(p.store, p.config, new Date());
     p.log.info(r, 'counters pruned');
   }, { noOverlap: true, name: 'prune' });
+  // Configured sensor logs, read again as they grow (from where the last import ended).
+  let importing: Promise<unknown> = Promise.resolve();
+  const importJob = p.config.counters.files.length
+    ? cron.schedule(p.config.counters.importSchedule, () => {
+        importing = importConfigured(p.store, p.config, p.log).catch((err: Error) => p.log.error({ err: err.message }, 'sensor log import failed'));
+        return importing;
+      }, { noOverlap: true, name: 'import' })
+    : null;
   // A digest missed while the bot was down is due now.
   const catchUp = digestTick();
 
@@ -125,6 +134,8 @@ export async function runDaemon(p: Pipeline, onReady: (folders: string[]) => voi
   await outboxJob.stop();
   await digestJob.stop();
   await pruneJob.stop();
+  await importJob?.stop();
+  await importing;
   await catchUp;
   await Promise.all(watchers.map((w) => w.stop()));
   await serial.idle();

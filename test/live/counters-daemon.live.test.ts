@@ -1,0 +1,33 @@
+import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hourOf } from '../../src/counters/ingest.ts';
+import { newWorld, sleep, startBot, until, withBotStore, writeBotConfig } from '../helpers/mailstack.ts';
+import { sensorLines } from '../helpers/sensor.ts';
+
+describe('the daemon and the configured sensor logs', () => {
+  it('imports them again as they grow, and counts each line once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kansoku-live-'));
+    const log = join(dir, 'fw.log');
+    const lines = sensorLines({ start: '2026-11-20T00:00:00Z', hours: 2, port: 5000, perHour: () => 30, background: false });
+    writeFileSync(log, lines.slice(0, 20).map((l) => `${l}\n`).join(''));
+    const config = writeBotConfig(dir, newWorld(), { extra: { counters: { files: [log], importSchedule: '* * * * * *' } } });
+    const bot = await startBot(dir, config);
+    try {
+      const h0 = hourOf('2026-11-20T00:00:00Z');
+      const events = () => withBotStore(dir, (s) => s.counters.series('tcp', 5000, h0, h0 + 1).reduce((n, p) => n + p.events, 0));
+      // Read once as the run starts.
+      expect(events()).toBe(20);
+      appendFileSync(log, lines.slice(20).map((l) => `${l}\n`).join(''));
+      await until(() => events() === 60, 15_000, 'the added lines counted');
+      // Further rounds find the log unchanged and count nothing again.
+      await sleep(2500);
+      expect(events()).toBe(60);
+      expect(withBotStore(dir, (s) => s.counters.summary().imports)).toBe(2);
+    } finally {
+      bot.proc.kill('SIGTERM');
+      await bot.exited;
+    }
+  });
+});
