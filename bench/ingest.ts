@@ -2,6 +2,8 @@
  * Counters ingest at sensor scale: N netfilter lines (default 1,000,000) end to end into stored
  * hourly rollups with distinct-source counting, against a plain read-and-split of the same file,
  * so that the ratio compares across machines; on SQLite and, when its server answers, PostgreSQL.
+ * The netfilter byte scanner alone over the same file is measured too, to show what the counting
+ * and storing add to reading.
  * Each measurement runs in a process of its own, so that its peak RSS is its own, and the fastest
  * of RUNS (default 3) is shown for each. Prints numbers; asserts nothing.
  *   npm run bench:ingest          N=200000 npm run bench:ingest
@@ -16,6 +18,8 @@ import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
 import { importFile } from '../src/counters/import.ts';
 import { createLogger } from '../src/log.ts';
+import { netfilter } from '../src/extract/formats/netfilter.ts';
+import { LineClock, newPacketSlots } from '../src/extract/formats/scan.ts';
 import { Store } from '../src/store/index.ts';
 
 interface Measured {
@@ -37,6 +41,22 @@ async function measure(kind: string, file: string, at: string): Promise<Measured
       const parts = (tail + chunk).split('\n');
       tail = parts.pop()!;
       lines += parts.length;
+    }
+  } else if (kind === 'scan') {
+    // The byte scanner alone over the same file, streamed as an import reads it: no hashing,
+    // counting or storing (the issue's "hand-written scanner over a Buffer").
+    const clock = new LineClock({ reference: new Date(), zone: 'UTC' });
+    const slots = newPacketSlots();
+    const scan = netfilter.scan!;
+    let rest: Buffer = Buffer.alloc(0);
+    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 22 })) {
+      const buf = rest.length ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer);
+      let start = 0;
+      for (let nl = buf.indexOf(10, start); nl >= 0; nl = buf.indexOf(10, start)) {
+        if (scan(buf, start, nl, slots, clock)) lines++;
+        start = nl + 1;
+      }
+      rest = buf.subarray(start);
     }
   } else {
     const store = Store.open(at);
@@ -117,6 +137,8 @@ if (process.argv[2] === 'measure') {
   const split = best(RUNS, streamed ? 'split-streamed' : 'split', file, '');
   const splitRate = split.lines / split.seconds;
   console.log(`read-and-split${streamed ? ' (streamed)' : ''} of ${fmt(split.lines)} lines (${mb.toFixed(0)} MB): ${fmt(splitRate)} lines/s, peak RSS ${split.rssMb.toFixed(0)} MB`);
+  const scanned = best(RUNS, 'scan', file, '');
+  console.log(`netfilter byte scanner alone (read, split, scan): ${fmt(scanned.lines / scanned.seconds)} lines/s, ${((scanned.lines / scanned.seconds / splitRate) * 100).toFixed(0)}% of read-and-split`);
   const pg = process.env.KANSOKU_BENCH_PG ?? 'postgres://kansoku:secret@127.0.0.1:15432/kansoku';
   const stores: Array<[string, string]> = [['SQLite', join(dir, 'bench.sqlite')]];
   if (process.env.PG === '0') console.log('PostgreSQL left out (PG=0)');
