@@ -173,6 +173,22 @@ describe('counters import', () => {
     expect(store.counters.summary()).toMatchObject({ buckets: 0, hours: 0, staged: 0, imports: 0 });
   });
 
+  it('stops an import when told to, between chunks, and counts none of it', async () => {
+    const store = openTestStore();
+    const stop = new AbortController();
+    const lines = Array.from({ length: 4000 }, (_, h) => `${new Date(Date.UTC(2026, 0, 1) + h * 3_600_000).toISOString()} s kernel: IN=eth0 OUT= SRC=203.0.113.9 DST=198.51.100.1 LEN=40 TTL=240 ID=1 PROTO=UDP SPT=53 DPT=53 LEN=20`);
+    const input = Readable.from(
+      (async function* () {
+        yield lines.slice(0, 2000).join('\n') + '\n';
+        stop.abort();
+        yield lines.slice(2000).join('\n') + '\n';
+      })(),
+    );
+    // A small memory budget: the first part is written ahead before the stop.
+    await expect(importStream(store, 'stopped', input, { ...opts, memoryBytes: 1 << 16, signal: stop.signal }, log)).rejects.toThrow(/abort/i);
+    expect(store.counters.summary()).toMatchObject({ buckets: 0, hours: 0, staged: 0, imports: 0 });
+  });
+
   it("takes countries from the operator's MMDB file when one is configured, IPv6 sources too", async () => {
     const dir = scratch();
     const countryDb = join(dir, 'countries.mmdb');

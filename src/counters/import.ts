@@ -33,6 +33,8 @@ export interface ImportOptions {
   countryDb?: string | null;
   /** About how much memory an import's rollups may take before it writes ahead (default 64 MB). */
   memoryBytes?: number;
+  /** Stops an import between chunks; nothing of it is counted (the daemon shutting down). */
+  signal?: AbortSignal;
 }
 
 function isGzipFile(path: string): boolean {
@@ -74,13 +76,15 @@ export function importOptions(config: Config, sensor?: string): ImportOptions {
  * again as they grow: one that cannot be read is reported and left out (its hours stay gaps),
  * and the others, and the run, go on.
  */
-export async function importConfigured(store: Store, config: Config, log: Logger): Promise<ImportOutcome[]> {
+export async function importConfigured(store: Store, config: Config, log: Logger, signal?: AbortSignal): Promise<ImportOutcome[]> {
   const out: ImportOutcome[] = [];
   for (const f of config.counters.files) {
     const { path, sensor } = typeof f === 'string' ? { path: f, sensor: undefined } : f;
+    if (signal?.aborted) break;
     try {
-      out.push(await importFile(store, path, importOptions(config, sensor), log));
+      out.push(await importFile(store, path, { ...importOptions(config, sensor), signal }, log));
     } catch (err) {
+      if (signal?.aborted) break;
       if (!(err instanceof KansokuError)) throw err;
       log.error({ file: path, err: err.message }, 'sensor log not imported');
       out.push(skippedOutcome(path, 'failed', err.message));

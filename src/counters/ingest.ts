@@ -360,6 +360,8 @@ export interface IngestOptions {
   hash?: Hash;
   /** The input starts inside a line the last import counted: up to the first line break is skipped. */
   fromMidLine?: boolean;
+  /** Stops the read between chunks (the daemon shutting down): it then throws the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** Where a long ingest writes ahead what it no longer needs in memory (hours it has passed). */
@@ -415,6 +417,7 @@ export async function ingestStream(input: Readable, opts: IngestOptions, spill?:
   const heldAtStart = heldBytes();
   const memoryBytes = opts.memoryBytes ?? 64 << 20;
   for await (const chunk of input as AsyncIterable<Buffer | string>) {
+    opts.signal?.throwIfAborted();
     const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     hash.update(buf);
     let start = 0;

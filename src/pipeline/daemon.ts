@@ -107,11 +107,13 @@ export async function runDaemon(p: Pipeline, onReady: (folders: string[]) => voi
     const r = pruneCounters(p.store, p.config, new Date());
     p.log.info(r, 'counters pruned');
   }, { noOverlap: true, name: 'prune' });
-  // Configured sensor logs, read again as they grow (from where the last import ended).
+  // Configured sensor logs, read again as they grow (from where the last import ended). A stop
+  // ends an import between chunks, uncounted: the next start reads that part again.
   let importing: Promise<unknown> = Promise.resolve();
+  const stopImport = new AbortController();
   const importJob = p.config.counters.files.length
     ? cron.schedule(p.config.counters.importSchedule, () => {
-        importing = importConfigured(p.store, p.config, p.log).catch((err: Error) => p.log.error({ err: err.message }, 'sensor log import failed'));
+        importing = importConfigured(p.store, p.config, p.log, stopImport.signal).catch((err: Error) => p.log.error({ err: err.message }, 'sensor log import failed'));
         return importing;
       }, { noOverlap: true, name: 'import' })
     : null;
@@ -135,6 +137,7 @@ export async function runDaemon(p: Pipeline, onReady: (folders: string[]) => voi
   await digestJob.stop();
   await pruneJob.stop();
   await importJob?.stop();
+  stopImport.abort();
   await importing;
   await catchUp;
   await Promise.all(watchers.map((w) => w.stop()));
