@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,7 +19,9 @@ describe('the daemon and the configured sensor logs', () => {
       const events = () => withBotStore(dir, (s) => s.counters.series('tcp', 5000, h0, h0 + 1).reduce((n, p) => n + p.events, 0));
       // Read once as the run starts.
       expect(events()).toBe(20);
-      appendFileSync(log, lines.slice(20).map((l) => `${l}\n`).join(''));
+      // Grown in one step (written aside and renamed over it), so that no round reads half a line.
+      writeFileSync(`${log}.next`, lines.map((l) => `${l}\n`).join(''));
+      renameSync(`${log}.next`, log);
       await until(() => events() === 60, 15_000, 'the added lines counted');
       // Further rounds find the log unchanged and count nothing again.
       await sleep(2500);
