@@ -131,7 +131,7 @@ describe('the netfilter byte scanner', () => {
     expect(summary(viaIngest.buckets)).toEqual(summary(viaText.bucketList));
     expect(viaIngest.parsed).toBe(viaText.parsed);
     expect(viaIngest.skipped).toBe(viaText.skipped);
-    const recent = (r: Array<{ ts: number; src: string; dst: string | null; flags: string | null; ttl: number | null; seq: number | null }>) => r.map((e) => `${e.ts} ${e.src} ${e.dst} ${e.flags} ${e.ttl} ${e.seq}`).sort();
+    const recent = (r: Iterable<{ ts: number; src: string; dst: string | null; flags: string | null; ttl: number | null; seq: number | null }>) => [...r].map((e) => `${e.ts} ${e.src} ${e.dst} ${e.flags} ${e.ttl} ${e.seq}`).sort();
     expect(recent(viaIngest.recent)).toEqual(recent(viaText.recent));
   });
 });

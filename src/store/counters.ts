@@ -36,7 +36,7 @@ export interface HourlyBatch {
   buckets: Iterable<HourBucket>;
   /** Every (hour, sensor) in which the sensor logged anything at all, with its total events. */
   coverage: Map<number, { hour: number; sensor: string; events: number }>;
-  recent: RecentEvent[];
+  recent: Iterable<RecentEvent>;
 }
 
 export interface HourPoint {
@@ -82,8 +82,9 @@ type StoredRollup = Pick<HourBucket, 'hour' | 'sensor' | 'proto' | 'port' | 'eve
 
 const RECENT_COLUMNS = ['ts', 'sensor', 'src', 'spt', 'dst', 'dpt', 'proto', 'flags', 'ttl', 'ip_id', 'seq'];
 
-function recentRow(e: RecentEvent): Param[] {
-  return [e.ts, e.sensor, e.src, e.spt, e.dst, e.dpt, e.proto, e.flags, e.ttl, e.ipId, e.seq];
+/** Raw events as rows, made one at a time as the store takes them. */
+function* recentRows(events: Iterable<RecentEvent>): Iterable<Param[]> {
+  for (const e of events) yield [e.ts, e.sensor, e.src, e.spt, e.dst, e.dpt, e.proto, e.flags, e.ttl, e.ipId, e.seq];
 }
 
 /** A stored or staged row as a bucket that can take more. */
@@ -181,7 +182,7 @@ export class CounterStore implements CounterReader {
    * names the import. Its raw events are stored at once: they only answer "was this source seen",
    * which a repeat (an import that fails and is run again) does not change.
    */
-  stage(importId: string, part: { buckets: HourBucket[]; recent: RecentEvent[] }): void {
+  stage(importId: string, part: { buckets: HourBucket[]; recent: Iterable<RecentEvent> }): void {
     const at = new Date().toISOString();
     this.db.transaction(() => {
       insertRows(
@@ -189,7 +190,7 @@ export class CounterStore implements CounterReader {
         `INSERT INTO rollup_staging (import_id, staged_at, ${ROLLUP_COLUMNS})`,
         part.buckets.map((b) => [importId, at, ...rollupRow(b)]),
       );
-      this.db.append('recent_events', RECENT_COLUMNS, part.recent.map(recentRow));
+      this.db.append('recent_events', RECENT_COLUMNS, recentRows(part.recent));
     });
   }
 
@@ -232,7 +233,7 @@ export class CounterStore implements CounterReader {
         [...batch.coverage.values()].map((c) => [c.hour, c.sensor, c.events]),
         'ON CONFLICT (hour, sensor) DO UPDATE SET events = sensor_coverage.events + excluded.events',
       );
-      this.db.append('recent_events', RECENT_COLUMNS, batch.recent.map(recentRow));
+      this.db.append('recent_events', RECENT_COLUMNS, recentRows(batch.recent));
       if (record) {
         this.db.run(
           'INSERT INTO imports (sha256, name, lines, parsed, imported_at, size, mtime_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',

@@ -37,7 +37,7 @@ export interface Sql {
    * Appends many rows to a table, the fastest way the store has: prepared single-row inserts on
    * SQLite, COPY on PostgreSQL. No conflict handling: for tables that only grow (raw events).
    */
-  append(table: string, columns: string[], rows: Param[][]): void;
+  append(table: string, columns: string[], rows: Iterable<Param[]>): void;
   close(): void;
 }
 
@@ -103,8 +103,7 @@ export class SqliteSql implements Sql {
 
   unhold(): void {}
 
-  append(table: string, columns: string[], rows: Param[][]): void {
-    if (rows.length === 0) return;
+  append(table: string, columns: string[], rows: Iterable<Param[]>): void {
     const insert = this.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
     this.transaction(() => {
       for (const r of rows) insert.run(...r);
@@ -290,16 +289,18 @@ export class PostgresSql implements Sql {
     this.call((c) => c.querySync('SELECT pg_advisory_unlock(hashtext($1))', [name]));
   }
 
-  append(table: string, columns: string[], rows: Param[][]): void {
-    if (rows.length === 0) return;
+  append(table: string, columns: string[], rows: Iterable<Param[]>): void {
+    const it = rows[Symbol.iterator]();
+    let next = it.next();
+    if (next.done) return;
     const pq = this.client.pq;
     pq.exec(`COPY ${table} (${columns.join(', ')}) FROM STDIN`);
     if (pq.resultStatus() !== 'PGRES_COPY_IN') throw new Error(pq.resultErrorMessage() || pq.errorMessage());
     let failed: string | undefined;
     // About a megabyte of rows at a time.
-    for (let i = 0; i < rows.length && failed === undefined; ) {
+    while (!next.done && failed === undefined) {
       let chunk = '';
-      for (; i < rows.length && chunk.length < 1 << 20; i++) chunk += `${rows[i]!.map(copyText).join('\t')}\n`;
+      for (; !next.done && chunk.length < 1 << 20; next = it.next()) chunk += `${next.value.map(copyText).join('\t')}\n`;
       if (pq.putCopyData(Buffer.from(chunk, 'utf8')) !== 1) failed = pq.errorMessage();
     }
     pq.putCopyEnd(failed);
