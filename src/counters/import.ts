@@ -1,4 +1,4 @@
-import { createHash, randomUUID, type Hash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { pipeline, Readable } from 'node:stream';
@@ -7,6 +7,7 @@ import { fileHead } from '../files.ts';
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/index.ts';
+import { ContentHash } from './content-hash.ts';
 import { hourIso, ingestStream, type IngestOptions, type IngestResult } from './ingest.ts';
 
 export interface ImportOutcome {
@@ -107,7 +108,7 @@ async function ingestOnce(store: Store, name: string, input: Readable, opts: Imp
   let staged = false;
   let r: IngestResult;
   try {
-    r = await ingestStream(input, opts, (part) => {
+    r = await ingestStream(input, { ...opts, hash: opts.hash ?? new ContentHash(store.counters.hasLegacyImports()) }, (part) => {
       store.counters.stage(importId, part);
       staged = true;
     });
@@ -118,12 +119,12 @@ async function ingestOnce(store: Store, name: string, input: Readable, opts: Imp
     if (typeof code === 'string' && /^(Z_|E[A-Z]+$)/.test(code)) throw new KansokuError('INPUT_UNREADABLE', 'counters', `${name}: ${(err as Error).message}`, { cause: err });
     throw err;
   }
-  if (store.counters.hasImport(r.sha256)) {
+  if (store.counters.hasImport(r.identities)) {
     if (staged) store.counters.discardStaged(importId);
     log.info({ input: name }, 'sensor log already imported; skipped');
     return skippedOutcome(name);
   }
-  store.counters.addBatch(r, { sha256: r.sha256, name, lines: r.lines, parsed: r.parsed, ...file }, staged ? importId : undefined);
+  store.counters.addBatch(r, { identity: r.identities[0]!, name, lines: r.lines, parsed: r.parsed, ...file }, staged ? importId : undefined);
   log.info({ input: name, lines: r.lines, parsed: r.parsed, skipped: r.skipped, formats: r.formats }, 'sensor log imported');
   return outcome(name, r, 'imported');
 }
@@ -153,8 +154,8 @@ export async function importFile(store: Store, path: string, opts: ImportOptions
   const gzip = isGzipFile(path);
   const prior = gzip ? undefined : store.counters.lastImportOf(path);
   if (prior && prior.size > 0 && prior.size < file.size) {
-    const before = await hashPrefix(path, prior.size);
-    if (before && before.hash.copy().digest('hex') === prior.sha256) {
+    const before = await hashPrefix(path, prior.size, new ContentHash(store.counters.hasLegacyImports()));
+    if (before && before.hash.identities().includes(prior.identity)) {
       log.info({ file: path, from: prior.size }, 'sensor log grew since it was imported; reading what was added');
       const input = createReadStream(path, { ...upTo, start: prior.size });
       const r = await ingestOnce(store, path, input, { ...opts, reference: stat.mtime, hash: before.hash, fromMidLine: !before.endsLine }, file, log);
@@ -172,8 +173,7 @@ export async function importFile(store: Store, path: string, opts: ImportOptions
  * The hash of a file's first `size` bytes, and whether they end with a line break; null when the
  * file is shorter now (replaced under the same name).
  */
-async function hashPrefix(path: string, size: number): Promise<{ hash: Hash; endsLine: boolean } | null> {
-  const hash = createHash('sha256');
+async function hashPrefix(path: string, size: number, hash: ContentHash): Promise<{ hash: ContentHash; endsLine: boolean } | null> {
   let read = 0;
   let last = -1;
   for await (const chunk of createReadStream(path, { highWaterMark: CHUNK, end: size - 1 })) {

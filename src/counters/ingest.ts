@@ -1,10 +1,10 @@
-import { createHash, type Hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { LogFormat } from '../extract/formats/registry.ts';
 import { FLAG_SYN, LineClock, newPacketSlots, PROTO_ICMP, PROTO_NAMES, type PacketSlots } from '../extract/formats/scan.ts';
 import { parseRecord, readHeader, type Headers } from '../extract/loglines.ts';
 import type { LogEvent } from '../model.ts';
 import type { HourBucket, HourlyBatch, RecentEvent } from '../store/index.ts';
+import { ContentHash } from './content-hash.ts';
 import { countries as countryData, type CountryLookup } from './countries.ts';
 import { PendingEvents } from './pending.ts';
 import { heldBytes, IntSet, UniqueCounter } from './unique.ts';
@@ -48,7 +48,8 @@ const FEW_SOURCES = 16;
 const HOLD_LIMIT = 32_768;
 
 export interface IngestResult extends HourlyBatch {
-  sha256: string;
+  /** What the content read is known by (`ContentHash.identities`). */
+  identities: string[];
   lines: number;
   parsed: number;
   /** Lines that no format could read, or that carried no usable time. */
@@ -344,8 +345,11 @@ export interface IngestOptions {
    * scan fills many small ones.
    */
   memoryBytes?: number;
-  /** Where the content before this input went: an import that goes on where the last one ended. */
-  hash?: Hash;
+  /**
+   * What hashes the content: one that holds the content before this input already, for an import
+   * that goes on where the last one ended (default: a new one, for a store with no older records).
+   */
+  hash?: ContentHash;
   /** The input starts inside a line the last import counted: up to the first line break is skipped. */
   fromMidLine?: boolean;
   /** Stops the read between chunks (the daemon shutting down): it then throws the signal's reason. */
@@ -371,7 +375,7 @@ const BUCKET_BYTES = 4096;
  * however long the log is (`memoryBytes`).
  */
 export async function ingestStream(input: Readable, opts: IngestOptions, spill?: Spill): Promise<IngestResult> {
-  const hash = opts.hash ?? createHash('sha256');
+  const hash = opts.hash ?? new ContentHash(false);
   const rollup = new HourlyRollup(opts.sensor, opts.keepRecent, opts.countryDb);
   const time = { reference: opts.reference, zone: opts.zone };
   const clock = new LineClock(time);
@@ -450,7 +454,7 @@ export async function ingestStream(input: Readable, opts: IngestOptions, spill?:
     buckets: rollup.bucketList,
     coverage: rollup.coverage,
     recent: rollup.recent,
-    sha256: hash.digest('hex'),
+    identities: hash.identities(),
     lines,
     parsed: rollup.parsed,
     skipped: rollup.skipped,

@@ -1,3 +1,4 @@
+import { IDENTITY_PREFIX } from '../counters/content-hash.ts';
 import { UniqueCounter } from '../counters/unique.ts';
 import type { Proto } from '../model.ts';
 import type { Db } from './db.ts';
@@ -63,7 +64,8 @@ export interface CounterReader {
 }
 
 export interface ImportRecord {
-  sha256: string;
+  /** What the content is known by (`ContentHash`). */
+  identity: string;
   name: string;
   lines: number;
   parsed: number;
@@ -160,14 +162,21 @@ function rollupRow(b: HourBucket): Param[] {
 export class CounterStore implements CounterReader {
   constructor(private readonly db: Db) {}
 
-  hasImport(sha256: string): boolean {
-    return this.db.get('SELECT 1 FROM imports WHERE sha256 = ?', sha256) !== undefined;
+  /** Whether content known by any of these identities was imported. */
+  hasImport(identities: string[]): boolean {
+    const { marks, params } = inList(identities);
+    return this.db.get(`SELECT 1 FROM imports WHERE content_hash IN (${marks})`, ...params) !== undefined;
   }
 
-  /** The last import of the file at this path: its content's hash and its size then. */
-  lastImportOf(name: string): { sha256: string; size: number } | undefined {
-    return this.db.get<{ sha256: string; size: number }>(
-      'SELECT sha256, size FROM imports WHERE name = ? AND size IS NOT NULL ORDER BY imported_at DESC LIMIT 1',
+  /** Whether any import was recorded by an older kansoku, under its content's SHA-256. */
+  hasLegacyImports(): boolean {
+    return this.db.get('SELECT 1 FROM imports WHERE content_hash NOT LIKE ? LIMIT 1', `${IDENTITY_PREFIX}%`) !== undefined;
+  }
+
+  /** The last import of the file at this path: its content's identity and its size then. */
+  lastImportOf(name: string): { identity: string; size: number } | undefined {
+    return this.db.get<{ identity: string; size: number }>(
+      'SELECT content_hash AS identity, size FROM imports WHERE name = ? AND size IS NOT NULL ORDER BY imported_at DESC LIMIT 1',
       name,
     );
   }
@@ -236,8 +245,8 @@ export class CounterStore implements CounterReader {
       this.db.append('recent_events', RECENT_COLUMNS, recentRows(batch.recent));
       if (record) {
         this.db.run(
-          'INSERT INTO imports (sha256, name, lines, parsed, imported_at, size, mtime_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
-          record.sha256, record.name, record.lines, record.parsed, new Date().toISOString(), record.size ?? null, record.mtimeMs ?? null,
+          'INSERT INTO imports (content_hash, name, lines, parsed, imported_at, size, mtime_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          record.identity, record.name, record.lines, record.parsed, new Date().toISOString(), record.size ?? null, record.mtimeMs ?? null,
         );
       }
     });

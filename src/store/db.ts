@@ -265,6 +265,11 @@ const migrations: Array<string | { sqlite: string; postgres: string }> = [
   CREATE INDEX rollup_staging_bucket ON rollup_staging (import_id, hour, sensor, proto, port);
   DROP INDEX rollup_staging_import;
   `,
+  `
+  -- Imports are known by their content's BLAKE3 ("blake3:..."); the SHA-256 digests recorded
+  -- before stay, and still match (ContentHash).
+  ALTER TABLE imports RENAME COLUMN sha256 TO content_hash;
+  `,
 ];
 
 /** A migration's script for one of the two stores. */
