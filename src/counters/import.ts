@@ -3,7 +3,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { pipeline, Readable } from 'node:stream';
 import { KansokuError } from '../errors.ts';
-import { fileHead } from '../files.ts';
+import { fileChunks, fileHead } from '../files.ts';
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/index.ts';
@@ -102,7 +102,7 @@ const STALE_STAGING_MS = 24 * 3_600_000;
  * (a long log) is staged, and joins the counters with the import record in one transaction at the
  * end, or is dropped when the content turns out to be imported already or the read fails.
  */
-async function ingestOnce(store: Store, name: string, input: Readable, opts: ImportOptions & Pick<IngestOptions, 'reference' | 'hash' | 'fromMidLine'>, file: { size: number; mtimeMs: number } | null, log: Logger): Promise<ImportOutcome> {
+async function ingestOnce(store: Store, name: string, input: AsyncIterable<Buffer | string>, opts: ImportOptions & Pick<IngestOptions, 'reference' | 'hash' | 'fromMidLine'>, file: { size: number; mtimeMs: number } | null, log: Logger): Promise<ImportOutcome> {
   store.counters.discardStaleStaging(new Date(Date.now() - STALE_STAGING_MS).toISOString());
   const importId = randomUUID();
   let staged = false;
@@ -147,25 +147,25 @@ export async function importFile(store: Store, path: string, opts: ImportOptions
     log.info({ file: path }, 'sensor log already imported, unchanged; skipped');
     return skippedOutcome(path);
   }
-  if (file.size === 0) return ingestOnce(store, path, Readable.from([]), { ...opts, reference: stat.mtime }, file, log);
   // Up to the size seen now: what a writer adds meanwhile is for the next import, which goes on
   // from exactly there.
-  const upTo = { highWaterMark: CHUNK, end: file.size - 1 };
   const gzip = isGzipFile(path);
   const prior = gzip ? undefined : store.counters.lastImportOf(path);
   if (prior && prior.size > 0 && prior.size < file.size) {
     const before = await hashPrefix(path, prior.size, new ContentHash(store.counters.hasLegacyImports()));
     if (before && before.hash.identities().includes(prior.identity)) {
       log.info({ file: path, from: prior.size }, 'sensor log grew since it was imported; reading what was added');
-      const input = createReadStream(path, { ...upTo, start: prior.size });
+      const input = fileChunks(path, prior.size, file.size, CHUNK);
       const r = await ingestOnce(store, path, input, { ...opts, reference: stat.mtime, hash: before.hash, fromMidLine: !before.endsLine }, file, log);
       return r.status === 'imported' ? { ...r, resumedAt: prior.size } : r;
     }
   }
-  const raw = createReadStream(path, upTo);
-  // Rotated logs are usually gzip-compressed; read them as they are.
-  // pipeline, not pipe: a read error or a corrupt archive ends the import instead of stalling it.
-  const input = gzip ? pipeline(raw, createGunzip({ chunkSize: CHUNK }), () => undefined) : raw;
+  // Rotated logs are usually gzip-compressed; read them as they are. zlib holds on to what it is
+  // given, so that read makes a buffer per chunk. pipeline, not pipe: a read error or a corrupt
+  // archive ends the import instead of stalling it.
+  const input = gzip
+    ? pipeline(createReadStream(path, { highWaterMark: CHUNK, end: file.size - 1 }), createGunzip({ chunkSize: CHUNK }), () => undefined)
+    : fileChunks(path, 0, file.size, CHUNK);
   return ingestOnce(store, path, input, { ...opts, reference: stat.mtime }, file, log);
 }
 
@@ -176,8 +176,7 @@ export async function importFile(store: Store, path: string, opts: ImportOptions
 async function hashPrefix(path: string, size: number, hash: ContentHash): Promise<{ hash: ContentHash; endsLine: boolean } | null> {
   let read = 0;
   let last = -1;
-  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK, end: size - 1 })) {
-    const buf = chunk as Buffer;
+  for await (const buf of fileChunks(path, 0, size, CHUNK)) {
     hash.update(buf);
     read += buf.length;
     last = buf[buf.length - 1]!;

@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import type { LogFormat } from '../extract/formats/registry.ts';
 import { FLAG_SYN, LineClock, newPacketSlots, PROTO_ICMP, PROTO_NAMES, type PacketSlots } from '../extract/formats/scan.ts';
 import { parseRecord, readHeader, type Headers } from '../extract/loglines.ts';
@@ -374,7 +373,7 @@ const BUCKET_BYTES = 4096;
  * buckets of hours the log has moved past go out when memory fills, so that memory stays bounded
  * however long the log is (`memoryBytes`).
  */
-export async function ingestStream(input: Readable, opts: IngestOptions, spill?: Spill): Promise<IngestResult> {
+export async function ingestStream(input: AsyncIterable<Buffer | string>, opts: IngestOptions, spill?: Spill): Promise<IngestResult> {
   const hash = opts.hash ?? new ContentHash(false);
   const rollup = new HourlyRollup(opts.sensor, opts.keepRecent, opts.countryDb);
   const time = { reference: opts.reference, zone: opts.zone };
@@ -411,7 +410,7 @@ export async function ingestStream(input: Readable, opts: IngestOptions, spill?:
   let skipping = opts.fromMidLine === true;
   const heldAtStart = heldBytes();
   const memoryBytes = opts.memoryBytes ?? 64 << 20;
-  for await (const chunk of input as AsyncIterable<Buffer | string>) {
+  for await (const chunk of input) {
     opts.signal?.throwIfAborted();
     const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     hash.update(buf);
@@ -438,7 +437,8 @@ export async function ingestStream(input: Readable, opts: IngestOptions, spill?:
       line(buf, start, nl);
       start = nl + 1;
     }
-    rest = start < buf.length ? buf.subarray(start) : null;
+    // Copied: the input may read its next chunk into the same memory.
+    rest = start < buf.length ? Buffer.from(buf.subarray(start)) : null;
     const full = () => heldBytes() - heldAtStart + rollup.bucketCount * BUCKET_BYTES > memoryBytes;
     if (spill && (full() || rollup.recent.length > SPILL_RECENT)) {
       // Logs run forward in time: the hours before the newest one are done. If that frees too
