@@ -165,6 +165,11 @@ export class HourlyRollup {
    */
   private hourBuckets: Map<number, Entry> | null = null;
   private hourOfBuckets = -1;
+  /**
+   * The buckets of the hour before that one, when it was the hour before: a bucket's sources set
+   * is made as large as the same port's was then, instead of growing to it by doubling.
+   */
+  private hourBefore: Map<number, Entry> | null = null;
 
   private bucket(hour: number, proto: number, port: number): HourBucket {
     return this.entry(hour, proto, port).b;
@@ -176,6 +181,7 @@ export class HourlyRollup {
       const e = this.hourBuckets!.get(small);
       if (e) return e;
     } else {
+      this.hourBefore = hour === this.hourOfBuckets + 1 ? this.hourBuckets : null;
       this.hourBuckets = new Map();
       this.hourOfBuckets = hour;
     }
@@ -195,7 +201,7 @@ export class HourlyRollup {
         nets24: new UniqueCounter(),
         countries: new Map(),
       };
-      e = { b, byCountry: null, held: new IntSet() };
+      e = { b, byCountry: null, held: new IntSet(this.hourBefore?.get(small)?.held?.size) };
       this.buckets.set(key, e);
     }
     this.hourBuckets!.set(small, e);
@@ -320,6 +326,7 @@ export class HourlyRollup {
       }
     }
     this.hourOfBuckets = -1;
+    this.hourBefore = null;
     const buckets = this.finished(out);
     for (const b of buckets) for (const u of [b.sources, b.targets, b.nets24, ...b.countries.values()]) u.release();
     const recent = this.recent;
