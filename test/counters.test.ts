@@ -321,6 +321,27 @@ describe('counters at sensor scale', () => {
     expect(UniqueCounter.deserialize(one.serialize()).count()).toBe(2);
   });
 
+  it('counts values taken as a distinct list exactly as values added one by one, and goes on counting from them', () => {
+    const values = Uint32Array.from({ length: 1500 }, (_, i) => (i === 7 ? 0 : 0x0a000000 + i * 9973));
+    for (const n of [1, 600, 1024, 1025, 1500]) {
+      const listed = new UniqueCounter();
+      listed.addDistinct(values, 0, n, 4);
+      const added = new UniqueCounter();
+      for (let i = 0; i < n; i++) added.addV4(values[i]!);
+      expect(listed.count(), `${n} values`).toBe(added.count());
+      const back = UniqueCounter.deserialize(listed.serialize());
+      expect(back.count()).toBe(added.count());
+      if (n <= 1024) expect([back.addV4(values[n - 1]!), back.addV4(0)]).toEqual([false, n <= 7]);
+      // More after them: repeats are not counted again, new values are.
+      for (const u of [listed, added]) for (let i = n - 5; i < n + 5; i++) u.addV4(i < values.length ? values[i]! : 0x0b000000 + i);
+      expect(listed.count(), `${n} values and more`).toBe(added.count());
+      const merged = new UniqueCounter();
+      merged.addDistinct(values, 0, Math.min(n, 1000), 4);
+      merged.merge(listed);
+      expect(merged.count()).toBe(added.count());
+    }
+  });
+
   it.skipIf(!testPg)('keeps rollups on PostgreSQL compressed with lz4, which stores a busy day several times faster than the default', () => {
     const at = storeAt(scratch());
     Store.open(at).close();

@@ -248,7 +248,7 @@ export class HourlyRollup {
     }
     const values = held.values();
     const n = values.length;
-    sources.addMany(values, 0, n, 4);
+    sources.addDistinct(values, 0, n, 4);
     const nets = new Uint32Array(n);
     const index = new Uint16Array(n);
     let last = 0;
@@ -269,7 +269,7 @@ export class HourlyRollup {
     for (let i = 0; i < n; i++) grouped[next[index[i]!]!++] = values[i]!;
     for (let ci = 2; ci <= last; ci++) {
       const from = perCountry[ci]!, to = perCountry[ci + 1]!;
-      if (from < to) this.countryCounter(entry, ci).addMany(grouped, from, to, 4);
+      if (from < to) this.countryCounter(entry, ci).addDistinct(grouped, from, to, 4);
     }
   }
 
