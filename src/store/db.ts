@@ -285,6 +285,9 @@ function newerSchema(location: string, version: number): KansokuError {
 function openSqlite(path: string): Sql {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
+  // For a new file only (an existing one keeps its pages): rollup rows carry tens of KB of
+  // sketches and sets, and with 4 KB pages writing a day of them took three times as long.
+  db.pragma('page_size = 16384');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
