@@ -221,7 +221,7 @@ export class HourlyRollup {
     b.targets.addV4(s.dst);
     const held = entry.held;
     if (held) {
-      if (held.add(s.src) && held.size > HOLD_LIMIT) this.settle(entry);
+      if (held.add(s.src) && held.size > HOLD_LIMIT) this.settle(entry, false);
     } else if (b.sources.addV4(s.src)) this.newSource(entry, s.src, true);
     if (this.keepRecent) this.recent.pushScanned(s);
   }
@@ -230,9 +230,12 @@ export class HourlyRollup {
    * Counts a bucket's held sources into its distinct sources, /24s and countries, and from then
    * on counts them per packet. Done when the bucket is handed over, most sources are counted here
    * once each, in one pass over one bucket's sets, instead of once per packet across all of them;
-   * each country's set is made at its final size and filled in one run.
+   * each country's set is made at its final size and filled in one run. A bucket that is `done`
+   * keeps each country's sources as their run in one array, with no set made, as nothing is added
+   * to them any more; one that goes on counting makes sets for the packets to come (a run left in
+   * the array would keep all of it in memory).
    */
-  private settle(entry: Entry): void {
+  private settle(entry: Entry, done: boolean): void {
     const held = entry.held;
     if (!held) return;
     entry.held = null;
@@ -269,14 +272,17 @@ export class HourlyRollup {
     for (let i = 0; i < n; i++) grouped[next[index[i]!]!++] = values[i]!;
     for (let ci = 2; ci <= last; ci++) {
       const from = perCountry[ci]!, to = perCountry[ci + 1]!;
-      if (from < to) this.countryCounter(entry, ci).addDistinct(grouped, from, to, 4);
+      if (from >= to) continue;
+      const u = this.countryCounter(entry, ci);
+      if (done) u.addDistinct(grouped, from, to, 4);
+      else u.addMany(grouped, from, to, 4);
     }
   }
 
   /** The buckets as they are handed over: with their held sources counted. */
   private finished(list: Entry[]): HourBucket[] {
     return list.map((e) => {
-      this.settle(e);
+      this.settle(e, true);
       return e.b;
     });
   }

@@ -326,16 +326,19 @@ const open = new Set<PostgresSql>();
 
 /**
  * Inserts `rows` with multi-row statements, `chunk` rows at a time: one round trip per chunk
- * instead of one per row, which is what makes bulk ingest into PostgreSQL fast.
+ * instead of one per row, which is what makes bulk ingest into PostgreSQL fast. Rows are taken
+ * from `rows` a chunk at a time, so that rows made as they are taken (serialised sketches, tens
+ * of KB each) are never all in memory at once.
  */
-export function insertRows(sql: Sql, head: string, rows: Param[][], tail = '', chunk = 64): void {
-  if (rows.length === 0) return;
-  const width = rows[0]!.length;
-  const tuple = `(${new Array(width).fill('?').join(', ')})`;
-  for (let i = 0; i < rows.length; i += chunk) {
-    const part = rows.slice(i, i + chunk);
+export function insertRows(sql: Sql, head: string, rows: Iterable<Param[]>, tail = '', chunk = 64): void {
+  let part: Param[][] = [];
+  const flush = () => {
+    const tuple = `(${new Array(part[0]!.length).fill('?').join(', ')})`;
     sql.run(`${head} VALUES ${new Array(part.length).fill(tuple).join(', ')} ${tail}`, ...part.flat());
-  }
+    part = [];
+  };
+  for (const row of rows) if (part.push(row) === chunk) flush();
+  if (part.length > 0) flush();
 }
 
 /**
