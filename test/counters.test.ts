@@ -342,6 +342,25 @@ describe('counters at sensor scale', () => {
     }
   });
 
+  it('reads the sources per country as earlier versions stored them, one JSON member a country', async () => {
+    const at = storeAt(scratch());
+    const store = Store.open(at);
+    const lines = sensorLines({ start: '2026-11-20T00:00:00Z', hours: 1, port: 5000, perHour: () => 5, src: (_h, i) => `220.192.110.${i + 1}`, background: false });
+    await importStream(store, 'a', Readable.from([lines.join('\n')]), opts, log);
+    const h0 = hourOf('2026-11-20T00:00:00Z');
+    const now = store.counters.series('tcp', 5000, h0, h0);
+    expect(now[0]!.countries).toEqual({ CN: 5 });
+    store.close();
+    const cn = new UniqueCounter();
+    for (let i = 1; i <= 5; i++) cn.add(`220.192.110.${i}`);
+    const db = openDb(at);
+    expect(db.run('UPDATE rollups SET countries = ? WHERE port = 5000', JSON.stringify({ CN: cn.serialize().toString('base64') })).changes).toBe(1);
+    db.close();
+    const again = Store.open(at);
+    expect(again.counters.series('tcp', 5000, h0, h0)).toEqual(now);
+    again.close();
+  });
+
   it.skipIf(!testPg)('keeps rollups on PostgreSQL compressed with lz4, which stores a busy day several times faster than the default', () => {
     const at = storeAt(scratch());
     Store.open(at).close();
