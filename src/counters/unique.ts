@@ -50,7 +50,7 @@ function finish(h: number, length: number): number {
  * kind mixed in. Such values hash this way whether they came in as text or as numbers, and it
  * costs a few multiplications, where hashing the text costs one round per character.
  */
-export function hashDotted(n: number, parts: 3 | 4): number {
+function hashDotted(n: number, parts: 3 | 4): number {
   return finish((n | 0) ^ (parts === 4 ? 0x5bd1e995 : 0x1b873593), 0);
 }
 
