@@ -152,7 +152,7 @@ export async function importFile(store: Store, path: string, opts: ImportOptions
   const gzip = isGzipFile(path);
   const prior = gzip ? undefined : store.counters.lastImportOf(path);
   if (prior && prior.size > 0 && prior.size < file.size) {
-    const before = await hashPrefix(path, prior.size, new ContentHash(store.counters.hasLegacyImports()));
+    const before = await hashPrefix(path, prior.size, new ContentHash(store.counters.hasLegacyImports()), opts.signal);
     if (before && before.hash.identities().includes(prior.identity)) {
       log.info({ file: path, from: prior.size }, 'sensor log grew since it was imported; reading what was added');
       const input = fileChunks(path, prior.size, file.size, CHUNK);
@@ -171,12 +171,13 @@ export async function importFile(store: Store, path: string, opts: ImportOptions
 
 /**
  * The hash of a file's first `size` bytes, and whether they end with a line break; null when the
- * file is shorter now (replaced under the same name).
+ * file is shorter now (replaced under the same name). A stop ends it between chunks.
  */
-async function hashPrefix(path: string, size: number, hash: ContentHash): Promise<{ hash: ContentHash; endsLine: boolean } | null> {
+async function hashPrefix(path: string, size: number, hash: ContentHash, signal?: AbortSignal): Promise<{ hash: ContentHash; endsLine: boolean } | null> {
   let read = 0;
   let last = -1;
   for await (const buf of fileChunks(path, 0, size, CHUNK)) {
+    signal?.throwIfAborted();
     hash.update(buf);
     read += buf.length;
     last = buf[buf.length - 1]!;
