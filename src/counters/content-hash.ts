@@ -19,7 +19,7 @@ export class ContentHash {
     this.sha256 = legacy ? createHash('sha256') : null;
   }
 
-  update(bytes: Uint8Array): void {
+  update(bytes: Buffer): void {
     this.blake3.update(bytes);
     this.sha256?.update(bytes);
   }
