@@ -80,6 +80,17 @@ const variants = [
   base + ' ',
   base.replace('SYN URGP', 'SYN\u00a0URGP'),
   base.replace('LEN=44 TOS', 'LEN=44\u3000TOS'),
+  base.replace('TOS=0x00', 'TOS=0xZZ'),
+  base.replace('TOS=0x00', 'TOS=0x0\u00e9'),
+  base.replace('PREC=0x00 ', 'PREC=0x00  '),
+  base.replace('LEN=44 ', 'LEN=44 LEN=45 '),
+  base.replace('TTL=241 ', 'TTL=241 TTL=7 '),
+  base.replace('ID=54321 ', 'ID=54321 CE DF MF '),
+  base.slice(0, base.indexOf(' ID=')),
+  base.replace('WINDOW=1024', 'WINDOW=x1024'),
+  base.replace('RES=0x00 ', 'RES=0x00  '),
+  base.replace('RES=0x00 SYN', 'RES=0x00 ACK SYN FIN'),
+  base.slice(0, base.indexOf(' SYN URGP')),
   'garbage with SRC=1.2.3.4 DST=5.6.7.8 PROTO=TCP',
 ];
 

@@ -185,6 +185,15 @@ function nextToken(buf: Buffer, p: number, end: number): number {
   return p < end ? p : end;
 }
 
+/** `0x` and two hex digits at `p`, as TOS= and PREC= are written. */
+function hexByte(buf: Buffer, p: number): boolean {
+  return buf[p] === 48 && buf[p + 1] === 120 && isHex(buf[p + 2]!) && isHex(buf[p + 3]!);
+}
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
 /** TCP, UDP or ICMP, any case, up to a space; -1 for anything else (which `parse` then judges). */
 function readProto(buf: Buffer, p: number, end: number): number {
   let q = p;
@@ -235,8 +244,25 @@ function scan(buf: Buffer, start: number, end: number, out: PacketSlots, clock: 
   const dst = readIPv4(buf, p + 5, end);
   if (dst < 0) return false;
   let ttl = -1, ipId = -1, proto = -1;
-  // LEN= TOS= PREC= TTL= ID= [CE] [DF] [MF] PROTO=
-  for (p = nextToken(buf, pos, end); p >= 0 && p < end; p = nextToken(buf, p, end)) {
+  p = pos;
+  // " LEN=n TOS=0xNN PREC=0xNN TTL=n ID=n", as netfilter writes them, checked in place; the loop
+  // below reads on from the first field that is not so, as it would have read these.
+  order: {
+    if (buf[p] !== 32 || buf[p + 1] !== 76 || buf[p + 2] !== 69 || buf[p + 3] !== 78 || buf[p + 4] !== 61 || readUint(buf, p + 5, end, 0xffffffff) < 0) break order;
+    p = pos;
+    if (buf[p] !== 32 || buf[p + 1] !== 84 || buf[p + 2] !== 79 || buf[p + 3] !== 83 || buf[p + 4] !== 61 || !hexByte(buf, p + 5) || buf[p + 9] !== 32) break order;
+    p += 9;
+    if (buf[p + 1] !== 80 || buf[p + 2] !== 82 || buf[p + 3] !== 69 || buf[p + 4] !== 67 || buf[p + 5] !== 61 || !hexByte(buf, p + 6) || buf[p + 10] !== 32) break order;
+    p += 10;
+    if (buf[p + 1] !== 84 || buf[p + 2] !== 84 || buf[p + 3] !== 76 || buf[p + 4] !== 61) break order;
+    if ((ttl = readUint(buf, p + 5, end, 255)) < 0) return false;
+    p = pos;
+    if (buf[p] !== 32 || buf[p + 1] !== 73 || buf[p + 2] !== 68 || buf[p + 3] !== 61) break order;
+    if ((ipId = readUint(buf, p + 4, end, 65535)) < 0) return false;
+    p = pos;
+  }
+  // [LEN= TOS= PREC= TTL= ID=] [CE] [DF] [MF] PROTO=
+  for (p = nextToken(buf, p, end); p >= 0 && p < end; p = nextToken(buf, p, end)) {
     const c = buf[p];
     if (c === 80) {
       if (buf[p + 1] === 82 && buf[p + 2] === 79 && buf[p + 3] === 84 && buf[p + 4] === 79 && buf[p + 5] === 61) {
@@ -267,7 +293,14 @@ function scan(buf: Buffer, start: number, end: number, out: PacketSlots, clock: 
     if (proto === PROTO_TCP) {
       // [SEQ= ACK=] WINDOW= RES= flag words URGP=: the flags are the words between RES=/WINDOW= and URGP=.
       let region = 0;
-      for (p = nextToken(buf, pos, end); p < end; p = nextToken(buf, p, end)) {
+      p = pos;
+      // " WINDOW=n RES=0xNN", as netfilter writes them, checked in place; the flag words follow.
+      if (buf[p] === 32 && buf[p + 1] === 87 && buf[p + 2] === 73 && buf[p + 3] === 78 && buf[p + 4] === 68 && buf[p + 5] === 79 && buf[p + 6] === 87 && buf[p + 7] === 61 && readUint(buf, p + 8, end, 0xffffffff) >= 0) {
+        region = 1;
+        p = pos;
+        if (buf[p] === 32 && buf[p + 1] === 82 && buf[p + 2] === 69 && buf[p + 3] === 83 && buf[p + 4] === 61 && hexByte(buf, p + 5) && (p + 9 === end || buf[p + 9] === 32)) p += 9;
+      }
+      for (p = nextToken(buf, p, end); p < end; p = nextToken(buf, p, end)) {
         if (p < 0) return false;
         const c = buf[p]!;
         if (region === 0) {
