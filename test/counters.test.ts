@@ -1,4 +1,6 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { importFile, importStream } from '../src/counters/import.ts';
@@ -188,6 +190,22 @@ describe('counters import', () => {
     writeFileSync(copy, lines.map((l) => `${l}\n`).join(''));
     expect((await importFile(store, copy, opts, log)).status).toBe('already-imported');
     store.close();
+  });
+
+  it('reads a pipe given as a file to its end, as `<(zcat fw.log.gz)` gives one, and says a directory is no log', async () => {
+    const dir = scratch();
+    const text = join(dir, 'fw.log');
+    writeFileSync(text, sensorLines({ start: '2026-11-20T00:00:00Z', hours: 2, port: 5000, perHour: () => 9, background: false }).join('\n') + '\n');
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', 'cat "$1" > "$2"', 'sh', text, fifo]);
+    const written = once(writer, 'exit');
+    const store = openTestStore();
+    expect(await importFile(store, fifo, opts, log)).toMatchObject({ status: 'imported', lines: 18, parsed: 18 });
+    expect(await written).toEqual([0, null]);
+    const h0 = hourOf('2026-11-20T00:00:00Z');
+    expect(store.counters.series('tcp', 5000, h0, h0 + 1).map((p) => p.events)).toEqual([9, 9]);
+    await expect(importFile(store, dir, opts, log)).rejects.toThrow(/is a directory/);
   });
 
   it('counts nothing of a log whose reading fails halfway', async () => {

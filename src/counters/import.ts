@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, statSync, type Stats } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { pipeline, Readable } from 'node:stream';
 import { KansokuError } from '../errors.ts';
@@ -136,12 +136,15 @@ async function ingestOnce(store: Store, name: string, input: AsyncIterable<Buffe
  * counted again: running the bot again never counts the same traffic twice.
  */
 export async function importFile(store: Store, path: string, opts: ImportOptions, log: Logger): Promise<ImportOutcome> {
-  let stat: { size: number; mtimeMs: number; mtime: Date };
+  let stat: Stats;
   try {
     stat = statSync(path);
   } catch (err) {
     throw new KansokuError('INPUT_UNREADABLE', 'counters', `${path}: ${(err as Error).message}`, { cause: err });
   }
+  if (stat.isDirectory()) throw new KansokuError('INPUT_UNREADABLE', 'counters', `${path}: is a directory, not a log`);
+  // A pipe (`<(zcat fw.log.gz)`) or a device has no size to read up to: read to its end, as stdin.
+  if (!stat.isFile()) return ingestOnce(store, path, createReadStream(path, { highWaterMark: CHUNK }), { ...opts, reference: new Date() }, null, log);
   const file = { size: stat.size, mtimeMs: Math.floor(stat.mtimeMs) };
   if (store.counters.hasUnchangedFile(path, file.size, file.mtimeMs)) {
     log.info({ file: path }, 'sensor log already imported, unchanged; skipped');
