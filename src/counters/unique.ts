@@ -65,11 +65,17 @@ function fromBigEndian(bytes: Buffer): Uint32Array {
   return values;
 }
 
+/**
+ * The rank of a hash whose last 32 - P bits are all zero (one in half a million): a constant, for
+ * the arithmetic would run there for the first time in optimised code, which V8 then throws away.
+ */
+const ALL_ZEROS_RANK = 32 - P + 1;
+
 /** A hash into a sketch: the register its first P bits name keeps the longest run of zeros after. */
 function toRegisters(registers: Uint8Array, h: number): void {
   const idx = h >>> (32 - P);
   const rest = (h << P) >>> 0;
-  const rank = rest === 0 ? 32 - P + 1 : Math.clz32(rest) + 1;
+  const rank = rest === 0 ? ALL_ZEROS_RANK : Math.clz32(rest) + 1;
   if (rank > registers[idx]!) registers[idx] = rank;
 }
 
