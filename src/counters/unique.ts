@@ -79,6 +79,11 @@ function toRegisters(registers: Uint8Array, h: number): void {
   if (rank > registers[idx]!) registers[idx] = rank;
 }
 
+/** `values[from]` to `values[to - 1]`, addresses (parts 4) or /24s (parts 3), into a sketch. */
+function toRegistersAll(registers: Uint8Array, values: Uint32Array, from: number, to: number, parts: 3 | 4): void {
+  for (let i = from; i < to; i++) toRegisters(registers, hashDotted(values[i]!, parts));
+}
+
 /**
  * Bytes of set and sketch storage that counters hold, in this process: what they grow to is
  * added, what an ingest writes ahead and lets go of is taken off (`release`). An ingest compares
@@ -326,9 +331,7 @@ export class UniqueCounter {
       (this.ints ??= new IntSet()).reserve(Math.min(this.exactSize + to - from, EXACT_LIMIT));
     }
     for (; i < to && !this.registers; i++) this.addDotted(values[i]!, parts);
-    const registers = this.registers;
-    if (!registers) return;
-    for (; i < to; i++) toRegisters(registers, hashDotted(values[i]!, parts));
+    if (this.registers) toRegistersAll(this.registers, values, i, to, parts);
   }
 
   /**
@@ -346,9 +349,9 @@ export class UniqueCounter {
       this.ints = IntSet.ofDistinct(values.subarray(from, to));
       return;
     }
-    const registers = (this.registers = new Uint8Array(M));
+    this.registers = new Uint8Array(M);
     held += M;
-    for (let i = from; i < to; i++) toRegisters(registers, hashDotted(values[i]!, parts));
+    toRegistersAll(this.registers, values, from, to, parts);
   }
 
   /** A /24 as the number of its first three octets. */
@@ -390,12 +393,10 @@ export class UniqueCounter {
     this.registers = new Uint8Array(M);
     held += M - (this.ints?.bytes ?? 0);
     if (this.strs) for (const v of this.strs) this.add(v);
-    const kind = this.kind as 3 | 4;
     // An indexed loop, not a callback or an iterator: this runs once per bucket, mostly before
     // either would be optimised.
-    const registers = this.registers;
     const values = this.ints?.values();
-    if (values) for (let i = 0; i < values.length; i++) toRegisters(registers, hashDotted(values[i]!, kind));
+    if (values) toRegistersAll(this.registers, values, 0, values.length, this.kind as 3 | 4);
     this.strs = null;
     this.ints = null;
   }
