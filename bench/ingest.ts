@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
 import { importFile } from '../src/counters/import.ts';
+import { fileChunks } from '../src/files.ts';
 import { createLogger } from '../src/log.ts';
 import { netfilter } from '../src/extract/formats/netfilter.ts';
 import { LineClock, newPacketSlots } from '../src/extract/formats/scan.ts';
@@ -49,14 +50,14 @@ async function measure(kind: string, file: string, at: string): Promise<Measured
     const slots = newPacketSlots();
     const scan = netfilter.scan!;
     let rest: Buffer = Buffer.alloc(0);
-    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 22 })) {
-      const buf = rest.length ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer);
+    for await (const chunk of fileChunks(file, 0, statSync(file).size, 1 << 22)) {
+      const buf = rest.length ? Buffer.concat([rest, chunk]) : chunk;
       let start = 0;
       for (let nl = buf.indexOf(10, start); nl >= 0; nl = buf.indexOf(10, start)) {
         if (scan(buf, start, nl, slots, clock)) lines++;
         start = nl + 1;
       }
-      rest = buf.subarray(start);
+      rest = Buffer.from(buf.subarray(start));
     }
   } else {
     const store = Store.open(at);
