@@ -422,10 +422,6 @@ export class UniqueCounter {
     held -= this.bytes;
   }
 
-  get isExact(): boolean {
-    return this.registers === null;
-  }
-
   count(): number {
     if (!this.registers) return this.exactSize;
     // Registers counted by value first, in four histograms so that equal neighbours do not wait
