@@ -23,6 +23,19 @@ describe('Japanese charsets', () => {
     expect(p.text).toContain('SYNスキャンが増えています');
     expect(p.text).not.toContain('\x1b');
   });
+
+  for (const name of ['euc-jp-labelled-iso-2022-jp.eml', 'shift_jis-labelled-iso-2022-jp.eml']) {
+    it(`${name}: reads 8-bit bytes labelled ISO-2022-JP as what they are`, async () => {
+      const p = await load(name);
+      expect(p.text).toContain('当方のセンサーでも tcp/5000 宛てのSYNスキャンが増えています。');
+      expect(p.text).toContain('送信元は約1,200ホストです。');
+    });
+  }
+
+  it('reads a real EUC-JP list post labelled ISO-2022-JP (SpamAssassin corpus)', async () => {
+    const p = await parsePost(readFileSync(shared('corpus', 'mail', 'spamassassin-cjk-iso-2022-jp.2.eml')));
+    expect(p.text).toContain('ああ、心当たりがあります。たぶん、この前のsshと同じ問題です。');
+  });
 });
 
 describe('headers', () => {

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import Encoding from 'encoding-japanese';
-import iconv from 'iconv-lite';
 import { convert as htmlToText } from 'html-to-text';
 import { Gunzip, unzipSync } from 'fflate';
-import { simpleParser, type Attachment, type ParsedMail } from 'mailparser';
+import { simpleParser, type Attachment, type MailParserOptions, type ParsedMail } from 'mailparser';
 import { KansokuError } from '../errors.ts';
 import type { Post, TextAttachment } from '../model.ts';
+import { decodeBytes, fixJapanese, TextPartDecoder } from './charsets.ts';
 
 /** Attachments read as text: what members attach when they share logs. */
 const TEXT_ATTACHMENT = /\.(txt|log|csv|tsv)$/i;
@@ -17,12 +16,14 @@ export const ARCHIVE_LIMITS = { maxBytes: 20 * 1024 * 1024, maxEntries: 50, maxR
  * mailparser's HTML and link conversions cost 3-4x the parse itself (house-style.md) and are not
  * needed: HTML-only mail is converted below, once, and only when it has no text part.
  */
-const PARSER_OPTIONS = {
+const PARSER_OPTIONS: MailParserOptions = {
   skipHtmlToText: true,
   skipTextToHtml: true,
   skipTextLinks: true,
   skipImageLinks: true,
-} as const;
+  // mailparser calls `new Iconv(charset)`; its @types say an instance, not a class.
+  Iconv: TextPartDecoder as unknown as MailParserOptions['Iconv'],
+};
 
 /** The key of a message that has no Message-ID (or cannot be parsed): a hash of its bytes. */
 export function syntheticMessageId(raw: Buffer): string {
@@ -109,16 +110,6 @@ function bodyText(m: ParsedMail): string {
   return '';
 }
 
-/**
- * ISO-2022-JP that carries no charset label reaches us with its escape sequences intact
- * (mailparser decodes it as ASCII); decode it here so that Japanese posts from old mailers read.
- */
-export function fixJapanese(s: string): string {
-  if (!s.includes('\x1b$')) return s;
-  const codes = Array.from(s, (c) => c.charCodeAt(0) & 0xff);
-  return Encoding.convert(codes, { to: 'UNICODE', from: 'JIS', type: 'string' });
-}
-
 function isBounce(m: ParsedMail, headers: Record<string, string>): boolean {
   // Delivery reports, read receipts and abuse feedback (RFC 3464, 8098, 5965) are all multipart/report.
   if ((headers['content-type'] ?? '').toLowerCase().includes('multipart/report')) return true;
@@ -200,18 +191,4 @@ export function openArchive(name: string, data: Buffer, warnings: string[]): Arr
     warnings.push(`attachment ${name}: not a readable archive (${(err as Error).message})`);
     return [];
   }
-}
-
-/** Decodes attachment bytes by their label, or by sniffing when the label is missing or unknown. */
-export function decodeBytes(buf: Buffer, charset?: string): string {
-  const cs = charset?.toLowerCase().trim();
-  if (cs && /^(iso-2022-jp|euc-jp|shift_jis|sjis|cp932|windows-31j)$/.test(cs)) {
-    return Encoding.convert(buf, { to: 'UNICODE', from: cs.startsWith('iso') ? 'JIS' : cs === 'euc-jp' ? 'EUCJP' : 'SJIS', type: 'string' });
-  }
-  if (cs && cs !== 'us-ascii' && cs !== 'utf-8' && iconv.encodingExists(cs)) return iconv.decode(buf, cs);
-  const detected = Encoding.detect(buf);
-  if (detected === 'JIS' || detected === 'EUCJP' || detected === 'SJIS') {
-    return Encoding.convert(buf, { to: 'UNICODE', from: detected, type: 'string' });
-  }
-  return buf.toString('utf8');
 }

@@ -1,0 +1,8 @@
+declare module 'libmime' {
+  /** Only what kansoku uses; the package's @types lack it. */
+  const libmime: {
+    /** The canonical name of a charset label, as mailparser resolves labels. */
+    normalizeCharset(charset: string): string;
+  };
+  export default libmime;
+}
