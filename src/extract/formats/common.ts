@@ -151,9 +151,12 @@ export function isoWall(m: RegExpExecArray): WallTime {
   return { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]), ...clock(m), offset };
 }
 
-/** Finds a syslog or ISO timestamp at the start of `text` (after an optional `<PRI>`). */
+/**
+ * Finds a syslog or ISO timestamp at the start of `text`, after an optional `<PRI>`, and after
+ * RFC 5424's version (`<134>1 2026-...`), as rsyslog's RSYSLOG_SyslogProtocol23Format writes it.
+ */
 export function leadingTimestamp(text: string, time: TimeContext): { ts: string | null; tsText: string; end: number } | null {
-  const pri = /^\s*(?:<\d{1,3}>)?\s*/.exec(text)![0].length;
+  const pri = /^\s*(?:<\d{1,3}>(?:[1-9]\d{0,2} (?=\d{4}-))?)?\s*/.exec(text)![0].length;
   const rest = text.slice(pri);
   const iso = ISO_TS.exec(rest);
   if (iso && iso.index === 0) return { ts: toIso(isoWall(iso), time), tsText: iso[0], end: pri + iso[0].length };

@@ -11,7 +11,9 @@ export const pfsense: LogFormat = {
   description: 'pfSense / OPNsense filterlog CSV',
   sniff: (t) => t.includes('filterlog'),
   parse(text, time) {
-    const at = /filterlog(?:\[\d+\])?:\s*/.exec(text);
+    // BSD syslog (`filterlog[123]: `) or RFC 5424, pfSense's remote-logging default (`filterlog 123 - - `:
+    // process id, message id, and no structured data).
+    const at = /filterlog(?:\[\d+\])?:\s*|filterlog (?:\d+|-) \S+ - /.exec(text);
     if (!at) return null;
     const f = text.slice(at.index + at[0].length).trim().split(',');
     const v6 = f[8] === '6';
