@@ -17,7 +17,7 @@ import { shadowserver } from './shadowserver.ts';
 import { ipchains, portsentry, scanlogd } from './small-tools.ts';
 import { tcpdump } from './tcpdump.ts';
 import { windowsFirewall } from './windows-firewall.ts';
-import { zeekConn } from './zeek-conn.ts';
+import { zeekConn, zeekConnJson } from './zeek-conn.ts';
 
 /**
  * Every log format kansoku reads. A new format is one module in this folder, its fixture lines
@@ -38,6 +38,7 @@ export const formats = [
   eveJson,
   fastLog,
   zeekConn,
+  zeekConnJson,
   windowsFirewall,
   nfdump,
   awsVpc,

@@ -1,4 +1,4 @@
-import { columnIndex, epochIso, event, port, protoOf, type LogFormat } from './common.ts';
+import { columnIndex, epochIso, event, ISO_TS, isoWall, port, protoOf, toIso, type LogFormat } from './common.ts';
 
 /** conn.log's column order in current Zeek, used when the file's #fields header is not at hand. */
 const DEFAULT =
@@ -47,3 +47,52 @@ function historyFlags(h: string): string {
   if (/r/i.test(h)) set.add('R');
   return ['F', 'S', 'R', 'A'].filter((c) => set.has(c)).join('');
 }
+
+/** A line no larger than this is read as JSON. */
+const MAX_JSON = 64 * 1024;
+
+/**
+ * Zeek's JSON logs (`LogAscii::use_json`), as most current deployments write them: conn.log and
+ * any other log with the connection's `id.*` fields, flat (`"id.orig_h"`) as Zeek writes them or
+ * nested (`"id": {"orig_h": ...}`) as some shippers rewrite them. `ts` is epoch seconds, or ISO
+ * 8601 with `LogAscii::json_timestamps = JSON::TS_ISO8601`.
+ */
+export const zeekConnJson: LogFormat = {
+  id: 'zeek-conn-json',
+  description: 'Zeek conn.log (JSON)',
+  sniff: (t) => t.includes('orig_h"') && t.includes('resp_h"'),
+  parse(text, time) {
+    const start = text.indexOf('{');
+    if (start < 0 || text.length > MAX_JSON) return null;
+    let o: Record<string, unknown>;
+    try {
+      o = JSON.parse(text.slice(start)) as Record<string, unknown>;
+    } catch {
+      return null;
+    }
+    if (typeof o !== 'object' || o === null) return null;
+    const nested = (typeof o.id === 'object' && o.id !== null ? o.id : {}) as Record<string, unknown>;
+    const field = (k: string) => o[`id.${k}`] ?? nested[k];
+    const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+    const src = str(field('orig_h'));
+    const dst = str(field('resp_h'));
+    if (!src || !dst) return null;
+    const p = protoOf(str(o.proto));
+    const tsText = str(o.ts) ?? null;
+    const iso = tsText && !/^\d+(\.\d+)?$/.test(tsText) ? ISO_TS.exec(tsText) : null;
+    const history = p === 'tcp' ? (str(o.history) ?? null) : null;
+    return event('zeek-conn-json', text, {
+      ts: iso ? toIso(isoWall(iso), time) : epochIso(tsText ?? undefined),
+      tsText,
+      src,
+      spt: p === 'icmp' ? null : port(str(field('orig_p'))),
+      dst,
+      dpt: p === 'icmp' ? null : port(str(field('resp_p'))),
+      proto: p,
+      flags: history === null ? null : historyFlags(history),
+      flagsText: str(o.history) ?? null,
+      action: null,
+    });
+  },
+};
+
