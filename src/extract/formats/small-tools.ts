@@ -1,24 +1,61 @@
-import { event, leadingTimestamp, port, protoOf, toIso, type LogFormat } from './common.ts';
+import { event, flagsFromWords, leadingTimestamp, port, protoOf, toIso, type LogFormat } from './common.ts';
 
-/** PortSentry: `EPOCH - MM/DD/YYYY HH:MM:SS Host: name/addr Port: N TCP Blocked`. */
+/**
+ * What PortSentry's scan types say of the packet's TCP flags: "TCP SYN/Normal scan" (older
+ * versions: "SYN/Normal scan"), FIN, XMAS, NULL, and "Unknown Type: TCP Packet Flags: SYN: 1 FIN:
+ * 0 ...". A connect or a UDP scan says nothing of them.
+ */
+function scanTypeFlags(type: string): string | null {
+  if (/SYN\/Normal scan/.test(type)) return 'S';
+  if (/FIN scan/.test(type)) return 'F';
+  if (/XMAS scan/.test(type)) return flagsFromWords('FIN PSH URG');
+  if (/NULL scan/.test(type)) return '';
+  if (!type.startsWith('Unknown Type')) return null;
+  return flagsFromWords([...type.matchAll(/\b(SYN|FIN|ACK|PSH|URG|RST): 1\b/g)].map((x) => x[1]).join(' '));
+}
+
+/**
+ * PortSentry, in the three shapes it writes: its history file (`EPOCH - MM/DD/YYYY HH:MM:SS Host:
+ * name/addr Port: N TCP Blocked`), its syslog alerts (`attackalert: TCP SYN/Normal scan from host:
+ * name/addr to TCP port: N`), and version 2's scan log (`Scan from: [addr] (name) protocol: [TCP]
+ * port: [N] type: [...]`).
+ */
 export const portsentry: LogFormat = {
   id: 'portsentry',
   description: 'PortSentry',
-  sniff: (t) => t.includes('Host:') && t.includes('Port:'),
+  sniff: (t) => (t.includes('Host:') && t.includes('Port:')) || t.includes('attackalert:') || t.includes('Scan from: ['),
   parse(text, time) {
     const m = /(\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2}):(\d{2}) Host: (?:[^\s/]*\/)?(\S+) Port: (\d{1,5}) (TCP|UDP) (\w+)/.exec(text);
-    if (!m) return null;
+    if (m) {
+      return event('portsentry', text, {
+        ts: toIso({ year: +m[3]!, month: +m[1]!, day: +m[2]!, hour: +m[4]!, minute: +m[5]!, second: +m[6]!, fraction: '', offset: null }, time),
+        tsText: `${m[1]}/${m[2]}/${m[3]} ${m[4]}:${m[5]}:${m[6]}`,
+        src: m[7]!,
+        spt: null,
+        dst: null,
+        dpt: port(m[8]),
+        proto: protoOf(m[9]),
+        flags: null,
+        flagsText: null,
+        action: m[10]!,
+      });
+    }
+    const alert = /attackalert: ([A-Za-z][\w/:, ]{0,100}?) from host: (?:[^\s/]*\/)?([\da-fA-F.:]+) to (TCP|UDP) port: (\d{1,5})/.exec(text);
+    const v2 = alert ? null : /Scan from: \[([\da-fA-F.:]{2,39})\] \([^)\s]{0,255}\) protocol: \[(TCP|UDP)\] port: \[(\d{1,5})\] type: \[([^\]]*)\]/.exec(text);
+    if (!alert && !v2) return null;
+    const [src, proto, dpt, type] = alert ? [alert[2]!, alert[3]!, alert[4]!, alert[1]!] : [v2![1]!, v2![2]!, v2![3]!, v2![4]!];
+    const ts = leadingTimestamp(text, time);
     return event('portsentry', text, {
-      ts: toIso({ year: +m[3]!, month: +m[1]!, day: +m[2]!, hour: +m[4]!, minute: +m[5]!, second: +m[6]!, fraction: '', offset: null }, time),
-      tsText: `${m[1]}/${m[2]}/${m[3]} ${m[4]}:${m[5]}:${m[6]}`,
-      src: m[7]!,
+      ts: ts?.ts ?? null,
+      tsText: ts?.tsText ?? null,
+      src,
       spt: null,
       dst: null,
-      dpt: port(m[8]),
-      proto: protoOf(m[9]),
-      flags: null,
-      flagsText: null,
-      action: m[10]!,
+      dpt: port(dpt),
+      proto: protoOf(proto),
+      flags: proto === 'TCP' ? scanTypeFlags(type) : null,
+      flagsText: type,
+      action: null,
     });
   },
 };
