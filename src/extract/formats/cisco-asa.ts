@@ -1,6 +1,6 @@
-import { event, flagsFromWords, port, protoOf, SYSLOG_TS, syslogWall, toIso, type LogFormat } from './common.ts';
+import { event, flagsFromWords, leadingTimestamp, port, protoOf, SYSLOG_TS, syslogWall, toIso, type LogFormat } from './common.ts';
 
-const TAG = /%(ASA|PIX|FWSM)-\d-\d{6}:/;
+const TAG = /%(ASA|PIX|FWSM|FTD)-\d-\d{6}:/;
 /** `IFACE:ADDR/PORT` (106010, 106014, 106023) with the interface optional (106001, 106006, 106015). */
 const ADDR = String.raw`(?:[\w.-]+:)?([0-9A-Za-z.:]+?)(?:/(\d{1,5}))?`;
 const SRC_DST = new RegExp(String.raw`\bsrc\s+${ADDR}\s+dst\s+${ADDR}(?=[\s(]|$)`);
@@ -8,11 +8,14 @@ const FROM_TO = new RegExp(String.raw`\bfrom\s+${ADDR}\s+to\s+${ADDR}(?=[\s(,]|$
 /** 106100: `inside/172.29.2.101(1039) -> outside/192.168.2.10(53)`. */
 const ARROW = /(?<![\w.-])[\w.-]+\/([0-9A-Za-z.:]+)\((\d{1,5})\)\s*->\s*[\w.-]+\/([0-9A-Za-z.:]+)\((\d{1,5})\)/;
 
-/** Cisco ASA / PIX / FWSM deny and access-list messages (106001, 106006, 106010, 106014, 106015, 106023, 106100, 710003...). */
+/**
+ * Cisco ASA / PIX / FWSM deny and access-list messages (106001, 106006, 106010, 106014, 106015,
+ * 106023, 106100, 710003...), and Firepower Threat Defense's, which carry the same ids as %FTD-.
+ */
 export const ciscoAsa: LogFormat = {
   id: 'cisco-asa',
-  description: 'Cisco ASA / PIX / FWSM access denials',
-  sniff: (t) => t.includes('%ASA-') || t.includes('%PIX-') || t.includes('%FWSM-'),
+  description: 'Cisco ASA / PIX / FWSM / FTD access denials',
+  sniff: (t) => t.includes('%ASA-') || t.includes('%PIX-') || t.includes('%FWSM-') || t.includes('%FTD-'),
   parse(text, time) {
     const tag = TAG.exec(text);
     if (!tag) return null;
@@ -29,11 +32,13 @@ export const ciscoAsa: LogFormat = {
     const head = text.slice(0, tag.index);
     const sys = SYSLOG_TS.exec(head);
     const wall = sys ? syslogWall(sys) : null;
+    // A relay's ISO 8601 time (RFC 5424) where the device's own is not there.
+    const lead = wall ? null : leadingTimestamp(head, time);
     const flagsText = /\bflags\s+((?:(?:SYN|ACK|FIN|RST|PSH|URG|ECE|CWR)\s*)+)/i.exec(msg)?.[1]?.trim() ?? null;
     const action = /\b(Deny|Denied|denied|deny|permitted|Permitted|discarded|Dropping)\b/.exec(msg)?.[1] ?? null;
     return event('cisco-asa', text, {
-      ts: wall ? toIso(wall, time) : null,
-      tsText: sys?.[0] ?? null,
+      ts: wall ? toIso(wall, time) : (lead?.ts ?? null),
+      tsText: wall ? sys![0] : (lead?.tsText ?? null),
       src,
       spt: proto === 'icmp' ? null : port(spt),
       dst,

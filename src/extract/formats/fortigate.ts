@@ -1,6 +1,10 @@
-import { event, kvField, port, protoOf, toIso, type LogFormat } from './common.ts';
+import { event, kvField, leadingTimestamp, port, protoOf, toIso, type LogFormat } from './common.ts';
 
-/** FortiGate key=value logs (traffic and UTM): date, time, tz, srcip, srcport, dstip, dstport, proto, action. */
+/**
+ * FortiGate key=value logs (traffic and UTM): date, time, tz, srcip, srcport, dstip, dstport,
+ * proto, action. Other key=value firewalls with the same keys (Sophos UTM's packet filter) read
+ * the same; without date= and time=, the time is the syslog header's.
+ */
 export const fortigate: LogFormat = {
   id: 'fortigate',
   description: 'FortiGate key=value logs',
@@ -17,9 +21,10 @@ export const fortigate: LogFormat = {
     const c = clock && /^(\d{2}):(\d{2}):(\d{2})$/.exec(clock);
     const tz = kv('tz');
     const offset = tz && /^[+-]\d{4}$/.test(tz) ? `${tz.slice(0, 3)}:${tz.slice(3)}` : null;
+    const lead = d && c ? null : leadingTimestamp(text, time);
     return event('fortigate', text, {
-      ts: d && c ? toIso({ year: +d[1]!, month: +d[2]!, day: +d[3]!, hour: +c[1]!, minute: +c[2]!, second: +c[3]!, fraction: '', offset }, time) : null,
-      tsText: date && clock ? `${date} ${clock}` : null,
+      ts: d && c ? toIso({ year: +d[1]!, month: +d[2]!, day: +d[3]!, hour: +c[1]!, minute: +c[2]!, second: +c[3]!, fraction: '', offset }, time) : (lead?.ts ?? null),
+      tsText: d && c ? `${date} ${clock}` : (lead?.tsText ?? null),
       src,
       spt: proto === 'icmp' ? null : port(kv('srcport')),
       dst,
