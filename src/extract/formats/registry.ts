@@ -6,7 +6,9 @@ import { eveJson } from './eve-json.ts';
 import { fastLog } from './fast-log.ts';
 import { fortigate } from './fortigate.ts';
 import { ims } from './ims.ts';
+import { ipfw } from './ipfw.ts';
 import { juniperSrx } from './juniper-srx.ts';
+import { mikrotik } from './mikrotik.ts';
 import { netfilter } from './netfilter.ts';
 import { netscreen } from './netscreen.ts';
 import { nfdump } from './nfdump.ts';
@@ -42,6 +44,8 @@ export const formats = [
   windowsFirewall,
   nfdump,
   awsVpc,
+  mikrotik,
+  ipfw,
   dshield,
   shadowserver,
   ipchains,

@@ -1,0 +1,39 @@
+import { event, leadingTimestamp, port, protoOf, type LogFormat } from './common.ts';
+
+/** `192.0.2.1:51000`, `192.0.2.1` (ICMP), `[2001:db8::1]:51000`. */
+function endpoint(s: string): { addr: string; port: string | undefined } {
+  const m = /^\[([^\]]+)\]:(\d{1,5})$|^([\d.]+):(\d{1,5})$/.exec(s);
+  if (!m) return { addr: s.replace(/^\[|\]$/g, ''), port: undefined };
+  return m[1] ? { addr: m[1], port: m[2] } : { addr: m[3]!, port: m[4] };
+}
+
+/**
+ * FreeBSD ipfw rules with `log`, through syslog: `ipfw: 100 Deny TCP 192.0.2.1:51000
+ * 198.51.100.1:22 in via em0` (ICMP as `ICMP:8.0`, the type and code).
+ */
+export const ipfw: LogFormat = {
+  id: 'ipfw',
+  description: 'FreeBSD ipfw log',
+  sniff: (t) => t.includes('ipfw: '),
+  parse(text, time) {
+    const m = /ipfw: (\d{1,5}) ([A-Z][a-zA-Z]{1,10}(?: \d{1,5})?) (TCP|UDP|ICMP(?:v6)?)(?::[\d.]{1,7})? (\S{1,60}) (\S{1,60}) (?:in|out) via /.exec(text);
+    if (!m) return null;
+    const proto = protoOf(m[3]);
+    const ports = proto === 'tcp' || proto === 'udp';
+    const s = endpoint(m[4]!);
+    const d = endpoint(m[5]!);
+    const ts = leadingTimestamp(text, time);
+    return event('ipfw', text, {
+      ts: ts?.ts ?? null,
+      tsText: ts?.tsText ?? null,
+      src: s.addr,
+      spt: ports ? port(s.port) : null,
+      dst: d.addr,
+      dpt: ports ? port(d.port) : null,
+      proto,
+      flags: null,
+      flagsText: null,
+      action: m[2]!,
+    });
+  },
+};

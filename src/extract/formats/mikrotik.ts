@@ -1,0 +1,39 @@
+import { event, flagsFromWords, leadingTimestamp, port, protoOf, type LogFormat } from './common.ts';
+
+/** An endpoint as RouterOS writes it: `192.0.2.1:51000`, `192.0.2.1` (ICMP), `[2001:db8::1]:51000`. */
+const ENDPOINT = String.raw`(\d{1,3}(?:\.\d{1,3}){3}|\[[\da-fA-F:.]{2,45}\])(?::(\d{1,5}))?`;
+/** `proto TCP (SYN), SRC->DST`: the first pair is the packet as it arrived, before any NAT shown after it. */
+const PACKET = new RegExp(String.raw`\bproto (\w{1,12})(?: \(([^()]{0,40})\))?, ${ENDPOINT}->${ENDPOINT}(?=,|$)`);
+
+/**
+ * MikroTik RouterOS firewall rules with `log=yes`, as `/log print` shows them or remote syslog
+ * carries them: `[prefix] input: in:ether1 out:(unknown 0), src-mac ..., proto TCP (SYN),
+ * 192.0.2.1:51000->198.51.100.1:22, len 44`. For TCP the parentheses hold the flags; for ICMP,
+ * the type and code.
+ */
+export const mikrotik: LogFormat = {
+  id: 'mikrotik',
+  description: 'MikroTik RouterOS firewall log',
+  sniff: (t) => t.includes(' in:') && t.includes(' out:') && t.includes('proto '),
+  parse(text, time) {
+    const m = PACKET.exec(text);
+    if (!m) return null;
+    const proto = protoOf(m[1]);
+    const ports = proto === 'tcp' || proto === 'udp';
+    const flagsText = proto === 'tcp' ? (m[2] ?? null) : null;
+    const ts = leadingTimestamp(text, time);
+    const unbracket = (a: string) => a.replace(/^\[|\]$/g, '');
+    return event('mikrotik', text, {
+      ts: ts?.ts ?? null,
+      tsText: ts?.tsText ?? null,
+      src: unbracket(m[3]!),
+      spt: ports ? port(m[4]) : null,
+      dst: unbracket(m[5]!),
+      dpt: ports ? port(m[6]) : null,
+      proto,
+      flags: flagsText === null ? null : flagsFromWords(flagsText.replace(/,/g, ' ')),
+      flagsText,
+      action: null,
+    });
+  },
+};
