@@ -217,6 +217,26 @@ export function port(s: string | undefined | null): number | null {
   return Number.isInteger(n) && n >= 0 && n <= 65535 ? n : null;
 }
 
+/** A line no larger than this is read as JSON: records with payloads (eve.json) can be huge. */
+const MAX_JSON_LINE = 64 * 1024;
+
+/** The JSON object a line holds from its first `{`; null for anything else, or a line too long. */
+export function jsonRecord(text: string): Record<string, unknown> | null {
+  const start = text.indexOf('{');
+  if (start < 0 || text.length > MAX_JSON_LINE) return null;
+  try {
+    const o: unknown = JSON.parse(text.slice(start));
+    return typeof o === 'object' && o !== null && !Array.isArray(o) ? (o as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A JSON value as text when it is a string or a number. */
+export function jsonText(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+}
+
 export function event(format: string, raw: string, fields: Omit<LogEvent, 'format' | 'raw'>): LogEvent {
   return { format, ...fields, raw };
 }

@@ -1,7 +1,4 @@
-import { event, ISO_TS, isoWall, port, protoOf, toIso, type LogFormat } from './common.ts';
-
-/** A line no larger than this is read as JSON; eve.json records with payloads can be huge. */
-const MAX = 64 * 1024;
+import { event, ISO_TS, isoWall, jsonRecord, jsonText as str, port, protoOf, toIso, type LogFormat } from './common.ts';
 
 /** Suricata `eve.json`: one JSON object a line with src_ip, src_port, dest_ip, dest_port, proto. */
 export const eveJson: LogFormat = {
@@ -9,15 +6,8 @@ export const eveJson: LogFormat = {
   description: 'Suricata eve.json',
   sniff: (t) => t.includes('"src_ip"') && t.includes('"dest_ip"'),
   parse(text, time) {
-    const start = text.indexOf('{');
-    if (start < 0 || text.length > MAX) return null;
-    let o: Record<string, unknown>;
-    try {
-      o = JSON.parse(text.slice(start)) as Record<string, unknown>;
-    } catch {
-      return null;
-    }
-    const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+    const o = jsonRecord(text);
+    if (!o) return null;
     const src = str(o.src_ip);
     const dst = str(o.dest_ip);
     if (!src || !dst) return null;

@@ -7,6 +7,7 @@ import { fastLog } from './fast-log.ts';
 import { fortigate } from './fortigate.ts';
 import { ims } from './ims.ts';
 import { ipfw } from './ipfw.ts';
+import { jsonEvents } from './json-events.ts';
 import { juniperSrx } from './juniper-srx.ts';
 import { mikrotik } from './mikrotik.ts';
 import { netfilter } from './netfilter.ts';
@@ -25,7 +26,8 @@ import { zeekConn, zeekConnJson } from './zeek-conn.ts';
  * Every log format kansoku reads. A new format is one module in this folder, its fixture lines
  * in fixtures/formats/<id>/, and one entry here. Order matters only where two formats could read
  * the same line: the more specific first (pf lines are also tcpdump lines; NetScreen and FortiGate
- * are key=value like others; eve.json before anything that might sniff its text).
+ * are key=value like others; eve.json and Zeek's JSON before the generic JSON keys, and before
+ * anything that might sniff their text).
  */
 export const formats = [
   ims,
@@ -41,6 +43,7 @@ export const formats = [
   fastLog,
   zeekConn,
   zeekConnJson,
+  jsonEvents,
   windowsFirewall,
   nfdump,
   awsVpc,

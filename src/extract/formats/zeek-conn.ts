@@ -1,4 +1,4 @@
-import { columnIndex, epochIso, event, ISO_TS, isoWall, port, protoOf, toIso, type LogFormat } from './common.ts';
+import { columnIndex, epochIso, event, ISO_TS, isoWall, jsonRecord, jsonText as str, port, protoOf, toIso, type LogFormat } from './common.ts';
 
 /** conn.log's column order in current Zeek, used when the file's #fields header is not at hand. */
 const DEFAULT =
@@ -48,9 +48,6 @@ function historyFlags(h: string): string {
   return ['F', 'S', 'R', 'A'].filter((c) => set.has(c)).join('');
 }
 
-/** A line no larger than this is read as JSON. */
-const MAX_JSON = 64 * 1024;
-
 /**
  * Zeek's JSON logs (`LogAscii::use_json`), as most current deployments write them: conn.log and
  * any other log with the connection's `id.*` fields, flat (`"id.orig_h"`) as Zeek writes them or
@@ -62,18 +59,10 @@ export const zeekConnJson: LogFormat = {
   description: 'Zeek conn.log (JSON)',
   sniff: (t) => t.includes('orig_h"') && t.includes('resp_h"'),
   parse(text, time) {
-    const start = text.indexOf('{');
-    if (start < 0 || text.length > MAX_JSON) return null;
-    let o: Record<string, unknown>;
-    try {
-      o = JSON.parse(text.slice(start)) as Record<string, unknown>;
-    } catch {
-      return null;
-    }
-    if (typeof o !== 'object' || o === null) return null;
+    const o = jsonRecord(text);
+    if (!o) return null;
     const nested = (typeof o.id === 'object' && o.id !== null ? o.id : {}) as Record<string, unknown>;
     const field = (k: string) => o[`id.${k}`] ?? nested[k];
-    const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
     const src = str(field('orig_h'));
     const dst = str(field('resp_h'));
     if (!src || !dst) return null;
