@@ -185,6 +185,13 @@ export function postgresDdl(ddl: string): string {
     .replace(/\)\s*WITHOUT ROWID/g, ')');
 }
 
+/**
+ * An advisory lock's key: the store's schema and the lock's name. Advisory locks belong to the
+ * whole database, and kansoku stores in other schemas of it (other deployments, other tests) must
+ * not wait for one another.
+ */
+const LOCK_KEY = "hashtext(coalesce(current_schema(), '')), hashtext($1)";
+
 /** libpq's PQTRANS_UNKNOWN: the connection is gone. */
 const TRANS_UNKNOWN = 4;
 
@@ -278,15 +285,15 @@ export class PostgresSql implements Sql {
 
   lock(name: string): void {
     if (this.depth === 0) throw new KansokuError('STORE_LOCK_OUTSIDE_TX', 'store', name);
-    this.client.querySync('SELECT pg_advisory_xact_lock(hashtext($1))', [name]);
+    this.client.querySync(`SELECT pg_advisory_xact_lock(${LOCK_KEY})`, [name]);
   }
 
   hold(name: string): boolean {
-    return this.call((c) => c.querySync('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [name])[0]!.ok === true);
+    return this.call((c) => c.querySync(`SELECT pg_try_advisory_lock(${LOCK_KEY}) AS ok`, [name])[0]!.ok === true);
   }
 
   unhold(name: string): void {
-    this.call((c) => c.querySync('SELECT pg_advisory_unlock(hashtext($1))', [name]));
+    this.call((c) => c.querySync(`SELECT pg_advisory_unlock(${LOCK_KEY})`, [name]));
   }
 
   append(table: string, columns: string[], rows: Iterable<Param[]>): void {

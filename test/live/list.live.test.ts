@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { kansoku } from '../helpers/cli.ts';
 import { mailbox, newWorld, withBotStore, reportPost, smtpSend, startBot, until, writeBotConfig, type Bot, type World } from '../helpers/mailstack.ts';
 
@@ -17,6 +17,11 @@ describe('on a real list: Postfix in, IMAP IDLE, SMTP out', () => {
     dir = mkdtempSync(join(tmpdir(), 'kansoku-live-'));
     config = writeBotConfig(dir, w, { extra: { review: { address: w.reviewAddress, moderators: ['alice@example.test'] } } });
     bot = await startBot(dir, config);
+  });
+
+  // What the bot logged is what a failure here needs to be understood.
+  afterEach((ctx) => {
+    if (ctx.task.result?.state === 'fail') console.log(`bot output:\n${bot?.output()}`);
   });
 
   afterAll(async () => {

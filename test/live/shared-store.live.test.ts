@@ -71,6 +71,21 @@ describe('several instances on one store', () => {
     admin.close();
   });
 
+  it.skipIf(!testPg)('wait for each other\'s locks on one schema, and not for those of stores in other schemas', () => {
+    const here = storeAt(scratch());
+    const [a, same, other] = [new PostgresSql(here), new PostgresSql(here), new PostgresSql(storeAt(scratch()))];
+    for (const c of [same, other]) c.exec("SET lock_timeout = '1s'");
+    a.transaction(() => {
+      a.lock('kansoku-pipeline');
+      expect(() => same.transaction(() => same.lock('kansoku-pipeline'))).toThrow(/lock timeout/);
+      expect(() => other.transaction(() => other.lock('kansoku-pipeline'))).not.toThrow();
+      expect(same.hold('kansoku-outbox:1')).toBe(true);
+      expect(other.hold('kansoku-outbox:1')).toBe(true);
+      expect(a.hold('kansoku-outbox:1')).toBe(false);
+    });
+    for (const c of [a, same, other]) c.close();
+  });
+
   it('send an interrupted draft once, though both recover it at the same moment', async () => {
     const w = newWorld();
     const dir = scratch();
