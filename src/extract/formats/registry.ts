@@ -6,6 +6,7 @@ import { eveJson } from './eve-json.ts';
 import { fastLog } from './fast-log.ts';
 import { fortigate } from './fortigate.ts';
 import { ims } from './ims.ts';
+import { ipfilter } from './ipfilter.ts';
 import { ipfw } from './ipfw.ts';
 import { jsonEvents } from './json-events.ts';
 import { juniperSrx } from './juniper-srx.ts';
@@ -49,6 +50,7 @@ export const formats = [
   awsVpc,
   mikrotik,
   ipfw,
+  ipfilter,
   dshield,
   shadowserver,
   ipchains,
