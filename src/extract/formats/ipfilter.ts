@@ -2,11 +2,12 @@ import { event, flagsFromLetters, leadingTimestamp, port, protoOf, toIso, type L
 
 /**
  * `[Nx] IFACE @GROUP:RULE[name] A SRC,SPORT -> DST,DPORT PR proto len ...`: the action is one
- * letter, and SEIL adds the filter's name in brackets.
+ * letter in ipmon (or, as SEIL's documentation leaves open, the word), and SEIL adds the filter's
+ * name in brackets.
  */
 const PACKET =
-  /(?:^|\s)(?:\d{1,9}x )?(\S{1,32}) @-?\d{1,9}:\d{1,9}(?:\[[^\]\s]{0,64}\])? ([pPbBnLS]) ([\da-fA-F.:]{2,45}?)(?:,(\d{1,5}))? -> ([\da-fA-F.:]{2,45}?)(?:,(\d{1,5}))? PR (\w{1,16}) len /;
-const ACTIONS: Record<string, string> = { p: 'pass', P: 'pass', b: 'block', B: 'block', n: 'nomatch', L: 'log', S: 'short' };
+  /(?:^|\s)(?:\d{1,9}x )?(\S{1,32}) @-?\d{1,9}:\d{1,9}(?:\[[^\]\s]{0,64}\])? ([pPbBnLS]|pass|block) ([\da-fA-F.:]{2,45}?)(?:,(\d{1,5}))? -> ([\da-fA-F.:]{2,45}?)(?:,(\d{1,5}))? PR (\w{1,16}) len /;
+const ACTIONS: Record<string, string> = { p: 'pass', P: 'pass', pass: 'pass', b: 'block', B: 'block', block: 'block', n: 'nomatch', L: 'log', S: 'short' };
 /** ipmon writing to a file of its own starts a line with the day first: `20/11/2026 09:00:00.123456`. */
 const FILE_TIME = /^\s*(\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?/;
 
