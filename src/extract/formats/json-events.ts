@@ -1,4 +1,4 @@
-import { epochIso, event, ISO_TS, isoWall, isIpAddress, jsonRecord, jsonText, port, protoOf, toIso, type LogFormat } from './common.ts';
+import { epochIso, event, ISO_TS, isoWall, isIpAddress, jsonRecord, jsonText, port, protoOf, toIso, type LogFormat, type TimeContext } from './common.ts';
 import type { Proto } from '../../model.ts';
 
 /** The keys the common tools give each field, in the order they are tried; dotted keys are nested (ECS). */
@@ -35,7 +35,7 @@ function transport(name: string | undefined): Proto | null {
   return protoOf(name) ?? (TCP_SERVICES.has(name.toLowerCase()) ? 'tcp' : null);
 }
 
-function timeOf(t: { key: string; value: string } | null, time: Parameters<LogFormat['parse']>[1]): string | null {
+function timeOf(t: { key: string; value: string } | null, time: TimeContext): string | null {
   if (!t) return null;
   if (/^\d{9,13}(\.\d+)?$/.test(t.value)) return epochIso(Number(t.value) > 1e11 ? String(Number(t.value) / 1000) : t.value);
   const iso = ISO_TS.exec(t.value);
