@@ -25,8 +25,10 @@ describe('Japanese charsets', () => {
   });
 
   for (const name of ['euc-jp-labelled-iso-2022-jp.eml', 'shift_jis-labelled-iso-2022-jp.eml']) {
-    it(`${name}: reads 8-bit bytes labelled ISO-2022-JP as what they are`, async () => {
+    it(`${name}: reads 8-bit bytes labelled ISO-2022-JP as what they are, in the body and in encoded words`, async () => {
       const p = await load(name);
+      expect(p.subject).toBe('【情報共有】tcp/5000 宛てスキャンの増加');
+      expect(p.from).toEqual({ address: 'jp@example.org', name: '山田 太郎' });
       expect(p.text).toContain('当方のセンサーでも tcp/5000 宛てのSYNスキャンが増えています。');
       expect(p.text).toContain('送信元は約1,200ホストです。');
     });

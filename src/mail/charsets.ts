@@ -43,6 +43,35 @@ export function decodeBytes(buf: Buffer, charset?: string): string {
   return buf.toString('utf8');
 }
 
+/** An RFC 2047 encoded word that says it is ISO-2022-JP. */
+const JIS_WORD = /=\?(iso-2022-jp)(\*[\w-]*)?\?([bq])\?([^?\s]*)\?=/gi;
+
+/** The bytes of an encoded word's text: base64 (B) or quoted-printable with `_` for space (Q). */
+function wordBytes(encoding: string, text: string): Buffer {
+  if (encoding.toLowerCase() === 'b') return Buffer.from(text, 'base64');
+  return Buffer.from(text.replace(/_/g, ' ').replace(/=([\da-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1');
+}
+
+const MIME_NAMES: Record<Japanese | 'UTF8', string> = { JIS: 'ISO-2022-JP', EUCJP: 'EUC-JP', SJIS: 'Shift_JIS', UTF8: 'UTF-8' };
+
+/**
+ * The message with the header's encoded words that say ISO-2022-JP but hold 8-bit bytes labelled
+ * as what those bytes are (`jisOrWhatItIs`), for mailparser to decode: old Japanese mailers wrote
+ * EUC-JP and Shift_JIS subjects and names under that label. The message itself when there are none.
+ */
+export function relabelJapaneseWords(raw: Buffer): Buffer {
+  const crlf = raw.indexOf('\r\n\r\n');
+  const lf = raw.indexOf('\n\n');
+  const end = crlf < 0 ? lf : lf < 0 ? crlf : Math.min(crlf, lf);
+  const head = raw.subarray(0, end < 0 ? raw.length : end).toString('latin1');
+  if (!/=\?iso-2022-jp/i.test(head)) return raw;
+  const fixed = head.replace(JIS_WORD, (word, _cs: string, lang: string | undefined, encoding: string, text: string) => {
+    const actual = jisOrWhatItIs(wordBytes(encoding, text));
+    return actual === 'JIS' ? word : `=?${MIME_NAMES[actual]}${lang ?? ''}?${encoding}?${text}?=`;
+  });
+  return fixed === head ? raw : Buffer.concat([Buffer.from(fixed, 'latin1'), raw.subarray(head.length)]);
+}
+
 /**
  * ISO-2022-JP that carries no charset label reaches us with its escape sequences intact
  * (mailparser decodes it as ASCII); decode it here so that Japanese posts from old mailers read.

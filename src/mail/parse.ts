@@ -4,7 +4,7 @@ import { Gunzip, unzipSync } from 'fflate';
 import { simpleParser, type Attachment, type MailParserOptions, type ParsedMail } from 'mailparser';
 import { KansokuError } from '../errors.ts';
 import type { Post, TextAttachment } from '../model.ts';
-import { decodeBytes, fixJapanese, TextPartDecoder } from './charsets.ts';
+import { decodeBytes, fixJapanese, relabelJapaneseWords, TextPartDecoder } from './charsets.ts';
 
 /** Attachments read as text: what members attach when they share logs. */
 const TEXT_ATTACHMENT = /\.(txt|log|csv|tsv)$/i;
@@ -34,7 +34,7 @@ export function syntheticMessageId(raw: Buffer): string {
 export async function parsePost(raw: Buffer): Promise<Post> {
   let m: ParsedMail;
   try {
-    m = await simpleParser(raw, PARSER_OPTIONS);
+    m = await simpleParser(relabelJapaneseWords(raw), PARSER_OPTIONS);
   } catch (err) {
     throw new KansokuError('MESSAGE_UNPARSABLE', 'mail', (err as Error).message, { cause: err });
   }
