@@ -5,10 +5,15 @@ import { join } from 'node:path';
 import { PostgresSql } from '../src/store/sql.ts';
 import { mailStackUp } from './helpers/mailstack.ts';
 import { root } from './helpers/paths.ts';
+import { schemaRunStart } from './helpers/store.ts';
+
+/** A run takes minutes; a test schema this much older is a leftover. */
+const STALE_SCHEMA_MS = 6 * 3_600_000;
 
 /**
  * The live tests talk to real Dovecot and Postfix on loopback, and the PostgreSQL run of the suite
- * to a real PostgreSQL server; start them once (idempotent). Schemas left by earlier runs go.
+ * to a real PostgreSQL server; start them once (idempotent). Schemas left by earlier runs go, not
+ * those of a run going on beside this one.
  */
 export default function setup(): void {
   mailStackUp();
@@ -18,7 +23,10 @@ export default function setup(): void {
   const pg = new PostgresSql(pgTestUrl());
   try {
     const old = pg.all<{ name: string }>("SELECT nspname AS name FROM pg_namespace WHERE nspname LIKE 't\\_%'");
-    for (const { name } of old) pg.exec(`DROP SCHEMA ${name} CASCADE`);
+    for (const { name } of old) {
+      const started = schemaRunStart(name);
+      if (started === null || Date.now() - started > STALE_SCHEMA_MS) pg.exec(`DROP SCHEMA ${name} CASCADE`);
+    }
   } finally {
     pg.close();
   }
