@@ -106,6 +106,23 @@ describe('quoting and wrapping', () => {
     expect(r.logLines[0]!.raw.split('\n')).toHaveLength(4);
   });
 
+  it('reads JSON records that a mailer wrapped, between keys and inside a value', () => {
+    const text = [
+      '> {"eventid":"cowrie.session.connect","src_ip":"192.0.2.120","src_port":51020,',
+      '> "dst_ip":"198.51.100.120","dst_port":23,"session":"a1b2c3d4e5f6","protocol":"telnet",',
+      '> "timestamp":"2026-11-20T09:03:00.123456Z"}',
+      '> {"timestamp":"2026-11-20T09:03:01.000000+0000","event_type":"alert","src_ip":"192.0.2.121","src_po',
+      '> rt":51021,"dest_ip":"198.51.100.121","dest_port":23,"proto":"TCP"}',
+      '> ',
+      '> Anyone else?',
+    ].join('\n');
+    const r = report(text);
+    expect(r.logLines.map((l) => [l.format, l.src, l.dpt])).toEqual([
+      ['json-events', '192.0.2.120', 23],
+      ['eve-json', '192.0.2.121', 23],
+    ]);
+  });
+
   it('does not swallow the prose that follows a record', () => {
     const text = [
       '01-11-2005 01:42:22 0005a1f4 192.0.2.9 4117 A.B.C.50 5000 TCP',

@@ -46,9 +46,12 @@ function markMasked(e: LogEvent): LogEvent {
 const STARTS_WITH_TIME =
   /^\s*(?:<\d{1,3}>\s*)?(?:\d+\s+)?(?:[A-Z][a-z]{2}\s+\d{1,2}\s+(?:\d{4}\s+)?\d{2}:\d{2}:\d{2}|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\d{2}-\d{2}-\d{4}\s+\d{2}:\d{2}|\d{2}:\d{2}:\d{2}\.\d+\s)/;
 
-/** A line that begins a record: it starts with a timestamp or a format recognises it. */
+/**
+ * A line that begins a record: it starts with a timestamp or a format recognises it, or it opens
+ * a JSON object, whose keys a mailer's wrap may have spread over the lines that follow.
+ */
 function startsRecord(line: string): boolean {
-  return STARTS_WITH_TIME.test(line) || formats.some((f) => f.sniff(line));
+  return STARTS_WITH_TIME.test(line) || /^\s*\{\s*"/.test(line) || formats.some((f) => f.sniff(line));
 }
 
 /** A line that can only be the rest of a record: flags, numbers, KEY=value pairs, no prose. */
