@@ -217,6 +217,24 @@ export function port(s: string | undefined | null): number | null {
   return Number.isInteger(n) && n >= 0 && n <= 65535 ? n : null;
 }
 
+/**
+ * An address with its port appended: "1.2.3.4:80", "[2001:db8::1]:80", or IPv6 whose ninth colon
+ * group is the port; a bare address (brackets taken off) has none.
+ */
+export function hostPort(s: string): { addr: string; port: number | null } {
+  const v4 = /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(s);
+  if (v4) return { addr: v4[1]!, port: port(v4[2]) };
+  if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(s)) return { addr: s, port: null };
+  const bracket = /^\[([^\]]+)\]:(\d{1,5})$/.exec(s);
+  if (bracket) return { addr: bracket[1]!, port: port(bracket[2]) };
+  // Snort writes IPv6 as eight full groups, so a ninth group is the port.
+  const groups = s.split(':');
+  if (groups.length === 9) {
+    return { addr: groups.slice(0, 8).join(':'), port: port(groups[8]) };
+  }
+  return { addr: s.replace(/^\[([^\]]+)\]$/, '$1'), port: null };
+}
+
 /** A line no larger than this is read as JSON: records with payloads (eve.json) can be huge. */
 const MAX_JSON_LINE = 64 * 1024;
 

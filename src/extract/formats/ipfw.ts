@@ -1,11 +1,4 @@
-import { event, leadingTimestamp, port, protoOf, type LogFormat } from './common.ts';
-
-/** `192.0.2.1:51000`, `192.0.2.1` (ICMP), `[2001:db8::1]:51000`. */
-function endpoint(s: string): { addr: string; port: string | undefined } {
-  const m = /^\[([^\]]+)\]:(\d{1,5})$|^([\d.]+):(\d{1,5})$/.exec(s);
-  if (!m) return { addr: s.replace(/^\[|\]$/g, ''), port: undefined };
-  return m[1] ? { addr: m[1], port: m[2] } : { addr: m[3]!, port: m[4] };
-}
+import { event, hostPort, leadingTimestamp, protoOf, type LogFormat } from './common.ts';
 
 /**
  * FreeBSD ipfw rules with `log`, through syslog: `ipfw: 100 Deny TCP 192.0.2.1:51000
@@ -20,16 +13,16 @@ export const ipfw: LogFormat = {
     if (!m) return null;
     const proto = protoOf(m[3]);
     const ports = proto === 'tcp' || proto === 'udp';
-    const s = endpoint(m[4]!);
-    const d = endpoint(m[5]!);
+    const s = hostPort(m[4]!);
+    const d = hostPort(m[5]!);
     const ts = leadingTimestamp(text, time);
     return event('ipfw', text, {
       ts: ts?.ts ?? null,
       tsText: ts?.tsText ?? null,
       src: s.addr,
-      spt: ports ? port(s.port) : null,
+      spt: ports ? s.port : null,
       dst: d.addr,
-      dpt: ports ? port(d.port) : null,
+      dpt: ports ? d.port : null,
       proto,
       flags: null,
       flagsText: null,
