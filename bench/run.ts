@@ -8,7 +8,9 @@ import { Readable } from 'node:stream';
 import { validateConfig } from '../src/config/load.ts';
 import { importStream } from '../src/counters/import.ts';
 import { correlate, reportTime } from '../src/correlate/correlate.ts';
-import { renderReply, toEml } from '../src/draft/render.ts';
+import { renderReply } from '../src/draft/render.ts';
+import { OutboundGate } from '../src/outbound/gate.ts';
+import { memoryBook } from '../src/outbound/redact.ts';
 import { formats } from '../src/extract/formats/registry.ts';
 import { parseRecord } from '../src/extract/loglines.ts';
 import { extractReport } from '../src/extract/report.ts';
@@ -93,12 +95,14 @@ for (const f of formats) {
   const withPorts = reports.filter((x) => x.ports.length);
   const [findings, msCorr] = await time_(() => withPorts.map((x) => correlate(x, store.counters, reportTime(x), config.correlate)));
   rate('correlate (7-day lookback, 48 h band)', findings.length, msCorr, 'reports');
+  const gate = new OutboundGate(config, memoryBook());
   const [, msDraft] = await time_(async () => {
     for (let i = 0; i < withPorts.length; i++) {
       const p = posts[reports.indexOf(withPorts[i]!)]!;
-      await toEml(renderReply({ post: p, report: withPorts[i]!, findings: findings[i]!, config }));
+      const d = renderReply({ post: p, report: withPorts[i]!, findings: findings[i]!, config });
+      await gate.build({ ...d, draftMessageId: d.messageId, automatic: false, charset: 'utf-8' });
     }
   });
-  rate('draft (render JA+EN, redact, build MIME)', withPorts.length, msDraft, 'drafts');
+  rate('draft (render JA+EN, outbound gate: redact, MIME, check)', withPorts.length, msDraft, 'drafts');
   store.close();
 }

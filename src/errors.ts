@@ -8,6 +8,7 @@ export const ErrorCodes = {
   DRAFT_NOT_FOUND: 'no such draft',
   DRAFT_STATE: 'draft is not in a state that allows this',
   DRAFT_TLP_RED: 'TLP:RED material is never sent to a list',
+  OUTBOUND_REFUSED: 'the outbound gate refused the message',
   STORE_SCHEMA: 'store schema is newer than this version of kansoku',
   STORE_UNREACHABLE: 'store cannot be reached',
   STORE_PG_DRIVER: 'PostgreSQL driver is not installed',
@@ -16,7 +17,7 @@ export const ErrorCodes = {
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;
-export type Stage = 'config' | 'mail' | 'extract' | 'counters' | 'correlate' | 'draft' | 'review' | 'store' | 'cli';
+export type Stage = 'config' | 'mail' | 'extract' | 'counters' | 'correlate' | 'draft' | 'review' | 'outbound' | 'store' | 'cli';
 
 export class KansokuError extends Error {
   readonly code: ErrorCode;

@@ -157,8 +157,10 @@ export interface Finding {
   coverage: { hoursWithData: number; hoursInWindow: number };
 }
 
-export type DraftKind = 'reply' | 'advisory' | 'followup' | 'digest';
-export type DraftStatus = 'draft' | 'approved' | 'rejected' | 'sent';
+/** `alert`: a private message to the operator (never to a list), sent without approval. */
+export type DraftKind = 'reply' | 'advisory' | 'followup' | 'digest' | 'alert';
+/** `held`: waits for a person to release it (own networks named as sources, or refused by the outbound gate). */
+export type DraftStatus = 'draft' | 'held' | 'approved' | 'rejected' | 'sent';
 
 export interface DraftMessage {
   kind: DraftKind;

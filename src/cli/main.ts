@@ -12,7 +12,10 @@ import { parsePost } from '../mail/parse.ts';
 import { detectSourceType, openSource, type MessageSource } from '../mail/sources.ts';
 import { FileFollower, listenSyslog, LiveIngest } from '../counters/live.ts';
 import { pruneCounters } from '../counters/retention.ts';
-import type { DraftStatus, Proto, Report } from '../model.ts';
+import { tallyOf } from '../events/tally.ts';
+import type { DraftStatus, Post, Proto, Report } from '../model.ts';
+import { ownNetworkSources } from '../correlate/own.ts';
+import { OwnNetworks } from '../extract/notations.ts';
 import { dispatchOnce, imapCatchUp, runDaemon } from '../pipeline/daemon.ts';
 import { buildDigest, digestDraft } from '../pipeline/digest.ts';
 import { parseWeek, previousWeek, weekOf } from '../digest/week.ts';
@@ -66,12 +69,18 @@ async function firstPost(file: string) {
 }
 
 async function reportOf(ctx: Context, file: string): Promise<Report> {
+  return (await postAndReport(ctx, file)).report;
+}
+
+async function postAndReport(ctx: Context, file: string): Promise<{ post: Post; report: Report }> {
   const c = ctx.loaded.config;
-  return extractReport(await firstPost(file), {
+  const post = await firstPost(file);
+  const report = extractReport(post, {
     zone: c.counters.timezone,
     maxScanChars: c.limits.maxScanChars,
     maxLineChars: c.limits.maxLineChars,
   });
+  return { post, report };
 }
 
 async function importCounters(ctx: Context, store: Store, files: string[], sensor?: string): Promise<ImportOutcome[]> {
@@ -139,7 +148,7 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
         if (opts.json) print(JSON.stringify({ imports, ...summary, sent }, null, 2));
         else {
           printSummary(print, summary, imports, ctx.loaded, c.draft.outbox);
-          if (sent.sent || sent.found || sent.failed || sent.waiting) printDispatch(print, sent);
+          if (sent.sent || sent.found || sent.failed || sent.waiting || sent.refused) printDispatch(print, sent);
         }
       });
     });
@@ -178,11 +187,12 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
     .action(async (file: string, opts: { json?: boolean; at?: string }, cmd: Command) => {
       const ctx = context(cmd, print);
       if (opts.at && Number.isNaN(Date.parse(opts.at))) throw new KansokuError('INPUT_UNREADABLE', 'cli', `--at ${opts.at}: not an ISO time`);
-      const report = await reportOf(ctx, file);
+      const { post, report } = await postAndReport(ctx, file);
+      const own = ownNetworkSources(post, new OwnNetworks(ctx.loaded.config.operator.networks));
       await withStore(ctx, (store) => {
         const findings = correlate(report, store.counters, reportTime(report, opts.at), ctx.loaded.config.correlate);
-        if (opts.json) print(JSON.stringify({ messageId: report.messageId, at: reportTime(report, opts.at).toISOString(), findings }, null, 2));
-        else printFindings(print, report, findings);
+        if (opts.json) print(JSON.stringify({ messageId: report.messageId, at: reportTime(report, opts.at).toISOString(), findings, ownNetworkSources: own }, null, 2));
+        else printFindings(print, report, findings, own);
       });
     });
 
@@ -303,7 +313,7 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
   program
     .command('drafts')
     .description('list drafts')
-    .addOption(new Option('--status <status>', 'only drafts with this status').choices(['draft', 'approved', 'rejected', 'sent']))
+    .addOption(new Option('--status <status>', 'only drafts with this status').choices(['draft', 'held', 'approved', 'rejected', 'sent']))
     .option('--json', 'print as JSON')
     .action(async (opts: { status?: DraftStatus; json?: boolean }, cmd: Command) => {
       const ctx = context(cmd, print);
@@ -331,18 +341,26 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
       });
     });
 
-  for (const action of ['approve', 'reject'] as const) {
+  const actionHelp = {
+    approve: 'approve a draft for sending (recorded with who and when); it goes after review.sendDelaySeconds',
+    reject: 'reject a draft, or take back an approval that has not been sent yet (recorded with who and when)',
+    release: 'release a held draft (it named our own networks, or the outbound gate refused it) for review',
+  };
+  for (const action of ['approve', 'reject', 'release'] as const) {
     program
       .command(action)
-      .description(action === 'approve' ? 'approve a draft for sending (recorded with who and when)' : 'reject a draft (recorded with who and when)')
+      .description(actionHelp[action])
       .argument('<id>', 'draft number')
       .option('--by <name>', 'who decides (default: $KANSOKU_ACTOR or the login name)')
       .option('--note <text>', 'a note for the audit trail')
       .action(async (id: string, opts: { by?: string; note?: string }, cmd: Command) => {
         const ctx = context(cmd, print);
+        const delay = ctx.loaded.config.review.sendDelaySeconds;
         await withStore(ctx, (store) => {
-          const d = store.drafts.decide(draftId(id), action, actor(opts.by), opts.note ?? null);
+          const sendAfter = action === 'approve' && delay ? new Date(Date.now() + delay * 1000).toISOString() : null;
+          const d = store.drafts.decide(draftId(id), action, actor(opts.by), opts.note ?? null, sendAfter);
           print(`draft #${d.id} ${d.status} by ${actor(opts.by)}: ${d.subject}`);
+          if (sendAfter) print(`it is sent from ${sendAfter} on; "kansoku reject ${d.id}" takes it back until then`);
         });
       });
   }
@@ -390,6 +408,7 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
         const week = opts.week ? parseWeek(opts.week, c.digest.timezone) : previousWeek(weekOf(new Date(), c.digest.timezone));
         if (opts.dryRun) {
           const d = await buildDigest(p, week);
+          if (d.problems.length) throw new KansokuError('OUTBOUND_REFUSED', 'outbound', `the digest would be refused: ${d.problems.join('; ')}`);
           mkdirSync(opts.out, { recursive: true });
           writeFileSync(resolve(opts.out, `digest-${week.id}.eml`), d.eml);
           for (const ch of d.charts) writeFileSync(resolve(opts.out, `digest-${week.id}-${ch.name}`), ch.png);
@@ -416,7 +435,7 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
 /** An event as `kansoku events --json` prints it (DESIGN.md contract, plus a few fields). */
 export function eventSummary(store: Store, id: number) {
   const e = store.events.get(id)!;
-  const { byOrg, unverified, ...tally } = store.events.tally(id);
+  const { byOrg, unverified, ...tally } = tallyOf(store.events.sightings(id));
   return {
     id: e.id,
     proto: e.proto,

@@ -32,6 +32,7 @@ export function printSummary(print: Print, s: RunSummary, imports: ImportOutcome
   const o = s.outcomes;
   const parts = [
     `${o.drafted} drafted`,
+    ...(o.held ? [`${o.held} drafted and held (see "kansoku drafts --status held")`] : []),
     `${o['no-claims']} without port claims`,
     `${o.answered} already answered in thread`,
     `${o['no-data']} without sensor data`,
@@ -61,8 +62,9 @@ export function printReport(print: Print, r: Report): void {
   }
 }
 
-export function printFindings(print: Print, r: Report, findings: Finding[]): void {
+export function printFindings(print: Print, r: Report, findings: Finding[], own: string[] = []): void {
   print(`${r.messageId}  ${r.subject}`);
+  if (own.length) print(`OUR OWN NETWORKS named in the post: ${own.join(' ')} (a reply is held; a private alert goes out)`);
   if (!findings.length) print('no ports claimed');
   for (const f of findings) {
     const b = f.baseline ? `mean ${f.baseline.mean}, sd ${f.baseline.sd}, upper ${f.baseline.upper}` : 'no baseline';
@@ -83,6 +85,7 @@ export function printDrafts(print: Print, list: StoredDraft[]): void {
 
 export function printDraft(print: Print, d: StoredDraft, history: AuditEntry[]): void {
   print(`draft #${d.id} (${d.status}, ${d.kind}, TLP:${d.tlp})`);
+  if (d.heldReason) print(`Held: ${d.heldReason} (release with "kansoku release ${d.id}")`);
   print(`To: ${d.to}`);
   print(`Subject: ${d.subject}`);
   print(`Message-ID: ${d.messageId}`);
@@ -95,7 +98,10 @@ export function printDraft(print: Print, d: StoredDraft, history: AuditEntry[]):
 }
 
 export function printDispatch(print: Print, r: DispatchResult): void {
-  print(`outbox: ${r.sent} sent, ${r.found} found already delivered, ${r.failed} failed (will retry), ${r.waiting} waiting`);
+  print(
+    `outbox: ${r.sent} sent, ${r.found} found already delivered, ${r.failed} failed (will retry), ${r.waiting} waiting` +
+      (r.refused ? `, ${r.refused} refused by the outbound gate (held for review)` : ''),
+  );
 }
 
 export function printEvents(print: Print, list: EventSummary[]): void {

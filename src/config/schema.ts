@@ -69,8 +69,16 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** Our own address space: never shown in clear in a draft. */
       networks: z.array(prefix).default([]),
-      /** How our own counters may be shared; a draft carries the strictest label of its sources. */
+      /**
+       * How our own counters may be shared. A message carries the strictest label of everything in
+       * it (posts, replies, sightings, our figures) and never goes below its list's defaultTlp.
+       */
       tlp: tlp.default('GREEN'),
+      /**
+       * Where a private alert goes when a post names our own networks as sources or targets (with the
+       * full, unredacted detail); the review address when unset.
+       */
+      alertAddress: z.string().min(3).nullable().default(null),
     })
     .prefault({}),
   /** The lists we read. A post whose List-Id is unknown gets defaultTlp of the first list. */
@@ -80,7 +88,10 @@ export const configSchema = z.strictObject({
         name: z.string().min(1),
         listId: z.string().min(1),
         address: z.string().min(3),
-        /** Lists of this kind share under TLP:AMBER unless a post says otherwise. */
+        /**
+         * The floor for everything sent to this list, and the label of posts that carry none: a
+         * post labelled lower (TLP:CLEAR) still gets a reply at this label.
+         */
         defaultTlp: tlp.default('AMBER'),
         /** A list that prefers anonymity gets counts in follow-ups, never organisation names. */
         anonymous: z.boolean().default(false),
@@ -174,8 +185,13 @@ export const configSchema = z.strictObject({
   review: z
     .strictObject({
       address: z.string().min(3).nullable().default(null),
-      /** Only replies from these addresses can approve or reject. */
+      /** Only replies from these addresses can approve or reject (with auth.trustedServerId: an aligned DKIM pass there). */
       moderators: z.array(z.string().min(3)).default([]),
+      /**
+       * An approved draft waits this long before it is sent, so that a second mail (or `kansoku
+       * reject`) reversing the decision has time to land. Drafts that send.autoSend allows do not wait.
+       */
+      sendDelaySeconds: z.number().int().min(0).default(300),
     })
     .prefault({}),
   counters: z

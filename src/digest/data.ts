@@ -1,7 +1,10 @@
 import type { Config } from '../config/schema.ts';
 import { movingBand } from '../correlate/baseline.ts';
 import { HOUR_MS, hourIso } from '../counters/ingest.ts';
-import type { Proto, Verdict } from '../model.ts';
+import { mayGoToList } from '../draft/render.ts';
+import { visibleSightings } from '../draft/followup.ts';
+import { tallyOf } from '../events/tally.ts';
+import type { Proto, Tlp, Verdict } from '../model.ts';
 import type { Store } from '../store/index.ts';
 import { previousWeek, type Week } from './week.ts';
 
@@ -37,6 +40,10 @@ export interface ChartPoint {
 export interface DigestData {
   week: Week;
   events: DigestEvent[];
+  /** Events left out because their report's label forbids a list (TLP:RED): counted, never shown. */
+  withheld: number;
+  /** The labels of the posts and replies whose material the digest carries. */
+  tlps: Array<Tlp | null>;
   changes: PortChange[];
   /** Runs of hours without any sensor data: [first hour, last hour]. */
   gaps: Array<{ from: string; to: string; hours: number }>;
@@ -60,11 +67,17 @@ export function digestData(store: Store, week: Week, config: Config): DigestData
   const prev = previousWeek(week);
   const prevFirst = Math.floor(prev.start.getTime() / HOUR_MS);
 
-  const events = store.events.activeBetween(week.start.toISOString(), week.end.toISOString()).map((e) => {
+  const active = store.events.activeBetween(week.start.toISOString(), week.end.toISOString());
+  const tlps: Array<Tlp | null> = [];
+  const events = active.flatMap((e) => {
+    const reportTlp = store.messages.report(e.firstMessage)?.tlp ?? null;
+    if (!mayGoToList(reportTlp)) return [];
+    const sightings = visibleSightings(store.events.sightings(e.id));
+    tlps.push(reportTlp, ...sightings.map((s) => s.tlp));
     let peak: DigestEvent['peak'] = null;
     for (const p of store.counters.series(e.proto, e.port, first, last)) if (!peak || p.events > peak.events) peak = { hour: hourIso(p.hour), events: p.events };
-    const t = store.events.tally(e.id);
-    return { id: e.id, proto: e.proto, port: e.port, firstSeen: e.firstSeen, peak, verdict: e.lastVerdict, confirmations: t.confirm, denials: t.deny };
+    const t = tallyOf(sightings);
+    return [{ id: e.id, proto: e.proto, port: e.port, firstSeen: e.firstSeen, peak, verdict: e.lastVerdict, confirmations: t.confirm, denials: t.deny }];
   });
 
   const now = new Map(store.counters.totals(first, last).map((r) => [`${r.proto}/${r.port}`, r]));
@@ -115,6 +128,8 @@ export function digestData(store: Store, week: Week, config: Config): DigestData
   return {
     week,
     events,
+    withheld: active.length - events.length,
+    tlps,
     changes,
     gaps,
     hoursWithData: hoursInWeek - gaps.reduce((a, g) => a + g.hours, 0),

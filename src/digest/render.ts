@@ -1,19 +1,16 @@
 import { DateTime } from 'luxon';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Config } from '../config/schema.ts';
 import { num, ratioText, WEEK_JA } from '../draft/format.ts';
-import { jisSafe } from '../draft/iso2022jp.ts';
-import { Redactor } from '../draft/redact.ts';
-import { bilingualText, draftMessageId, renderTemplate } from '../draft/render.ts';
+import { bilingualText, draftMessageId, messageTlp, renderTemplate, subjectWithTlp } from '../draft/render.ts';
 import { portLabel, TLP_EN, TLP_JA, VERDICT_EN, VERDICT_JA } from '../draft/view.ts';
-import { strictest } from '../extract/tlp.ts';
 import type { DraftMessage, Tlp } from '../model.ts';
 import type { DigestData } from './data.ts';
 
+/** The digest as a draft, with its HTML part and charts for the outbound gate to build into one message. */
 export interface Digest {
   draft: DraftMessage;
-  eml: Buffer;
-  charts: Array<{ name: string; png: Buffer }>;
+  html: string;
+  charts: Array<{ name: string; png: Buffer; cid: string }>;
 }
 
 
@@ -35,10 +32,10 @@ function sameDay(a: string, b: string, zone: string): boolean {
  * The weekly digest as one message: a plain-text part (Japanese, then English) for members who
  * read mail as text, and an HTML part with the same text and the week's charts inline.
  */
-export async function renderDigest(data: DigestData, config: Config, reportTlps: Array<Tlp | null>): Promise<Digest> {
+export async function renderDigest(data: DigestData, config: Config): Promise<Digest> {
   const zone = data.week.zone;
   const list = config.lists[0] ?? null;
-  const tlp: Tlp = strictest([...reportTlps, list?.defaultTlp ?? 'AMBER', config.operator.tlp])!;
+  const tlp: Tlp = messageTlp(data.tlps, list, config);
   const start = DateTime.fromJSDate(data.week.start, { zone });
   const endDay = DateTime.fromJSDate(data.week.end, { zone }).minus({ days: 1 });
   const [year, week] = data.week.id.split('-W');
@@ -77,6 +74,7 @@ export async function renderDigest(data: DigestData, config: Config, reportTlps:
       toEn: en(g.to, zone),
       hours: g.hours,
     })),
+    withheld: data.withheld,
     hoursInWeek: data.hoursInWeek,
     hoursWithData: data.hoursWithData,
     charts: data.charts,
@@ -85,8 +83,8 @@ export async function renderDigest(data: DigestData, config: Config, reportTlps:
     baselineHours: config.correlate.baselineHours,
     sigma: config.correlate.sigma,
   };
-  const text = bilingualText('digest', view, new Redactor(config.operator.networks));
-  const subject = `[TLP:${tlp}] ${list ? `[${list.name}] ` : ''}週間観測まとめ / Weekly digest ${data.week.id}`;
+  const text = bilingualText('digest', view);
+  const subject = subjectWithTlp(`${list ? `[${list.name}] ` : ''}週間観測まとめ / Weekly digest ${data.week.id}`, tlp);
   const key = `digest:${data.week.id}`;
   const messageId = draftMessageId(key, 'digest', config.identity.from);
 
@@ -116,19 +114,5 @@ export async function renderDigest(data: DigestData, config: Config, reportTlps:
     text,
     sourceMessageId: key,
   };
-  const jp = config.send.charset === 'iso-2022-jp';
-  const eml = await new MailComposer({
-    from: draft.from,
-    to: draft.to,
-    subject,
-    messageId,
-    // Multipart mail goes out as UTF-8 even for ISO-2022-JP lists; the text survives either way.
-    text: jp ? jisSafe(text) : text,
-    html,
-    attachments: charts.map((c) => ({ filename: c.name, content: c.png, contentType: 'image/png', cid: c.cid })),
-    headers: { 'X-Kansoku-Draft': messageId.replace(/[<>]/g, ''), 'X-Kansoku-Kind': 'digest', 'X-Kansoku-TLP': tlp },
-  })
-    .compile()
-    .build();
-  return { draft, eml, charts: charts.map((c) => ({ name: c.name, png: c.png })) };
+  return { draft, html, charts: charts.map((c) => ({ name: c.name, png: c.png, cid: c.cid })) };
 }

@@ -1,10 +1,9 @@
 import type { Config } from '../config/schema.ts';
-import { strictest } from '../extract/tlp.ts';
+import { tallyOf } from '../events/tally.ts';
 import type { DraftMessage, Finding, Tlp, Verdict } from '../model.ts';
-import type { EventRow, EventTally, SightingRow } from '../store/index.ts';
+import type { EventRow, SightingRow } from '../store/index.ts';
 import { num, ratioText } from './format.ts';
-import { Redactor } from './redact.ts';
-import { bilingualText, draftMessageId, listById } from './render.ts';
+import { bilingualText, draftMessageId, listById, messageTlp, mayGoToList, subjectWithTlp } from './render.ts';
 import { portLabel, TLP_EN, TLP_JA, VERDICT_EN, VERDICT_JA } from './view.ts';
 
 export type FollowUpTrigger = { kind: 'confirmations' } | { kind: 'verdict'; from: Verdict; to: Verdict };
@@ -12,7 +11,7 @@ export type FollowUpTrigger = { kind: 'confirmations' } | { kind: 'verdict'; fro
 export interface FollowUpInput {
   event: EventRow;
   trigger: FollowUpTrigger;
-  tally: EventTally;
+  /** Every sighting of the event; those a list may not see are left out here, with a line saying so. */
   sightings: SightingRow[];
   latest: Finding | null;
   /** Message-IDs already in the thread (the report, our reply), for References. */
@@ -33,10 +32,13 @@ export function renderFollowUp(i: FollowUpInput): DraftMessage {
   const { config, event } = i;
   const list = listById(i.listId, config);
   const anonymous = list?.anonymous ?? false;
-  const tlp: Tlp = strictest([i.reportTlp ?? list?.defaultTlp ?? 'AMBER', config.operator.tlp])!;
+  const shared = visibleSightings(i.sightings);
+  const withheld = i.sightings.length - shared.length;
+  const tally = tallyOf(shared);
+  const tlp: Tlp = messageTlp([i.reportTlp, ...shared.map((s) => s.tlp)], list, config);
   const label = portLabel(event.port, event.proto);
-  const orgsWith = (v: string) => Object.entries(i.tally.byOrg).filter(([, x]) => x === v).map(([o]) => o).sort();
-  const numbers = i.sightings
+  const orgsWith = (v: string) => Object.entries(tally.byOrg).filter(([, x]) => x === v).map(([o]) => o).sort();
+  const numbers = shared
     .filter((s) => s.counted && s.counts && Object.keys(s.counts).length)
     .map((s, n) => ({
       who: anonymous ? `${n + 1}` : s.org!,
@@ -44,7 +46,7 @@ export function renderFollowUp(i: FollowUpInput): DraftMessage {
       en: Object.entries(s.counts!).map(([k, v]) => `${num(v)} ${k}`).join(', '),
     }));
   const f = i.latest;
-  const unverified = Object.values(i.tally.unverified).reduce((a, b) => a + b, 0);
+  const unverified = Object.values(tally.unverified).reduce((a, b) => a + b, 0);
   const view = {
     listName: list?.name ?? null,
     nameJa: config.identity.nameJa,
@@ -55,7 +57,8 @@ export function renderFollowUp(i: FollowUpInput): DraftMessage {
     anonymous,
     confirmations: i.trigger.kind === 'confirmations',
     verdictChange: i.trigger.kind === 'verdict' ? { fromJa: VERDICT_JA[i.trigger.from], toJa: VERDICT_JA[i.trigger.to], fromEn: VERDICT_EN[i.trigger.from], toEn: VERDICT_EN[i.trigger.to] } : null,
-    tally: i.tally,
+    tally,
+    withheld,
     confirmOrgs: anonymous ? '' : orgsWith('confirm').join('、'),
     confirmOrgsEn: anonymous ? '' : orgsWith('confirm').join(', '),
     denyOrgs: anonymous ? '' : orgsWith('deny').join('、'),
@@ -71,22 +74,26 @@ export function renderFollowUp(i: FollowUpInput): DraftMessage {
         }
       : null,
   };
-  const text = bilingualText('followup', view, new Redactor(config.operator.networks));
-  const base = (event.subject ?? label).replace(/^\s*(re|aw|sv|返信)\s*[:：]\s*/i, '');
+  const text = bilingualText('followup', view);
+  const base = subjectWithTlp(event.subject ?? label, tlp).slice(`[TLP:${tlp}] `.length).replace(/^\s*(re|aw|sv|返信)\s*[:：]\s*/i, '');
   let subject = `Re: ${base}`;
   if (!new RegExp(`\\b${event.port}\\b`).test(subject)) subject += ` (${label})`;
-  if (!/TLP\s*[:\-]/i.test(subject)) subject = `[TLP:${tlp}] ${subject}`;
   const key = i.trigger.kind === 'confirmations' ? `event:${event.id}:confirmations` : `event:${event.id}:verdict:${i.trigger.to}`;
   return {
     kind: 'followup',
     messageId: draftMessageId(key, 'followup', config.identity.from),
     from: config.identity.from,
     to: list?.address ?? '',
-    subject,
+    subject: subjectWithTlp(subject, tlp),
     inReplyTo: event.firstMessage,
     references: [...new Set([event.firstMessage, ...i.thread])],
     tlp,
     text,
     sourceMessageId: key,
   };
+}
+
+/** The sightings whose replies a list may see: a TLP:RED reply's word and numbers stay out. */
+export function visibleSightings(sightings: SightingRow[]): SightingRow[] {
+  return sightings.filter((s) => mayGoToList(s.tlp));
 }

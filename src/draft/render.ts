@@ -2,14 +2,11 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Handlebars from 'handlebars';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import { packageRoot } from '../config/load.ts';
 import { addressDomain } from '../mail/address.ts';
 import type { Config } from '../config/schema.ts';
 import type { DraftMessage, Finding, Post, Report, Tlp } from '../model.ts';
 import { strictest } from '../extract/tlp.ts';
-import { iso2022jpBody, iso2022jpHeader } from './iso2022jp.ts';
-import { Redactor } from './redact.ts';
 import { portLabel, replyView } from './view.ts';
 
 const templates = new Map<string, Handlebars.TemplateDelegate>();
@@ -27,12 +24,26 @@ export function renderTemplate(name: string, view: object): string {
 
 /**
  * One body from the two templates NAME.ja and NAME.en: the Japanese part first, then the English,
- * as the list's members write; our own networks replaced in all of it.
+ * as the list's members write. (Our own networks are replaced by the outbound gate, in every part
+ * of the message at once.)
  */
-export function bilingualText(name: string, view: object, redactor: Redactor): string {
+export function bilingualText(name: string, view: object): string {
   const ja = renderTemplate(`${name}.ja`, view).trim();
   const en = renderTemplate(`${name}.en`, view).trim();
-  return redactor.redact(`${ja}\n\n${'-'.repeat(60)}\n\n${en}\n`).replace(/\n{3,}/g, '\n\n');
+  return `${ja}\n\n${'-'.repeat(60)}\n\n${en}\n`.replace(/\n{3,}/g, '\n\n');
+}
+
+/**
+ * A message's TLP: the strictest of everything in it, and never below the list's default (a post
+ * labelled lower still gets an answer at the list's label). A message for no known list is AMBER.
+ */
+export function messageTlp(material: Array<Tlp | null | undefined>, list: Config['lists'][number] | null, config: Config): Tlp {
+  return strictest([...material, list?.defaultTlp ?? 'AMBER', config.operator.tlp])!;
+}
+
+/** TLP:RED is for named recipients only: such material never goes to a list, in any message. */
+export function mayGoToList(tlp: Tlp | null): boolean {
+  return tlp !== 'RED';
 }
 
 /** Lists cut a thread's subject at "Re:" once; one more "Re:" is never added. */
@@ -65,8 +76,7 @@ export function listById(listId: string | null, config: Config): Config['lists']
  */
 export function renderReply({ post, report, findings, config }: ReplyInput): DraftMessage {
   const list = listById(post.listId, config);
-  // An unlabelled post takes its list's default; a post from no known list is treated as AMBER.
-  const tlp: Tlp = strictest([report.tlp ?? list?.defaultTlp ?? 'AMBER', config.operator.tlp])!;
+  const tlp = messageTlp([report.tlp], list, config);
   const view = replyView({
     post,
     report,
@@ -81,13 +91,11 @@ export function renderReply({ post, report, findings, config }: ReplyInput): Dra
     sigma: config.correlate.sigma,
     lookbackHours: config.correlate.lookbackHours,
   });
-  const redactor = new Redactor(config.operator.networks);
-  const text = bilingualText('reply', view, redactor);
+  const text = bilingualText('reply', view);
 
-  let subject = replySubject(post.subject);
+  let subject = replySubject(withoutTlp(post.subject));
   const ports = findings.map((f) => portLabel(f.port, f.proto));
   if (!findings.some((f) => new RegExp(`\\b${f.port}\\b`).test(subject))) subject += ` (${ports.join(', ')})`;
-  if (!/TLP\s*[:\-]/i.test(subject)) subject = `[TLP:${tlp}] ${subject}`;
 
   const references = [...post.references.filter((r) => r !== post.messageId), post.messageId];
   return {
@@ -95,7 +103,7 @@ export function renderReply({ post, report, findings, config }: ReplyInput): Dra
     messageId: draftMessageId(post.messageId, 'reply', config.identity.from),
     from: config.identity.from,
     to: list?.address ?? post.from?.address ?? '',
-    subject: redactor.redact(subject),
+    subject: subjectWithTlp(subject, tlp),
     inReplyTo: post.messageId,
     references,
     tlp,
@@ -104,32 +112,11 @@ export function renderReply({ post, report, findings, config }: ReplyInput): Dra
   };
 }
 
-/**
- * Builds the draft as an RFC 5322 message, threaded and marked as kansoku's: UTF-8, or 7-bit
- * ISO-2022-JP for the older Japanese lists that expect it.
- */
-export async function toEml(d: DraftMessage, opts: { charset?: 'utf-8' | 'iso-2022-jp'; date?: Date } = {}): Promise<Buffer> {
-  const jp = opts.charset === 'iso-2022-jp';
-  const mc = new MailComposer({
-    from: d.from,
-    to: d.to,
-    subject: jp ? iso2022jpHeader(d.subject) : d.subject,
-    text: jp ? 'x' : d.text,
-    messageId: d.messageId,
-    inReplyTo: d.inReplyTo ?? undefined,
-    references: d.references.length ? d.references : undefined,
-    date: opts.date ?? new Date(),
-    headers: {
-      'X-Kansoku-Draft': d.messageId.replace(/[<>]/g, ''),
-      'X-Kansoku-Kind': d.kind,
-      'X-Kansoku-TLP': d.tlp,
-    },
-    textEncoding: 'quoted-printable',
-  });
-  const node = mc.compile();
-  if (!jp) return node.build();
-  // nodemailer would quoted-printable the escape sequences; old lists expect the bytes as 7bit.
-  node.setHeader('Content-Type', 'text/plain; charset=ISO-2022-JP');
-  node.setHeader('Content-Transfer-Encoding', '7bit');
-  return Buffer.from(`${node.buildHeaders()}\r\n\r\n${iso2022jpBody(d.text)}\r\n`, 'latin1');
+// TEMPORARY until extract/tlp.ts exports these (same change).
+const TAG = /\[?\(?\s*TLP\s*[:=_/-]?\s*(?:RED|AMBER(?:\s*[+_ -]\s*STRICT)?|GREEN|WHITE|CLEAR)\s*\)?\]?/gi;
+export function withoutTlp(subject: string): string {
+  return subject.normalize('NFKC').replace(TAG, ' ').replace(/\s+/g, ' ').trim();
+}
+export function subjectWithTlp(subject: string, tlp: Tlp): string {
+  return `[TLP:${tlp}] ${withoutTlp(subject)}`;
 }

@@ -16,7 +16,7 @@ export const ARCHIVE_LIMITS = { maxBytes: 20 * 1024 * 1024, maxEntries: 50, maxR
  * mailparser's HTML and link conversions cost 3-4x the parse itself (house-style.md) and are not
  * needed: HTML-only mail is converted below, once, and only when it has no text part.
  */
-const PARSER_OPTIONS: MailParserOptions = {
+export const PARSER_OPTIONS: MailParserOptions = {
   skipHtmlToText: true,
   skipTextToHtml: true,
   skipTextLinks: true,

@@ -4,6 +4,7 @@ import { KansokuError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { OutboxItem, Store } from '../store/index.ts';
 import { ImapFlow } from 'imapflow';
+import { OutboundGate } from '../outbound/gate.ts';
 import { findMessageId, imapOptions } from './imap.ts';
 
 export type SmtpConfig = NonNullable<Config['smtp']>;
@@ -31,6 +32,8 @@ export interface DispatchResult {
   found: number;
   failed: number;
   waiting: number;
+  /** Refused by the outbound gate's check of the stored bytes: kept, held for review, never sent. */
+  refused: number;
 }
 
 /**
@@ -44,16 +47,25 @@ export class Dispatcher {
   private transport: Transporter | null = null;
   /** One IMAP session per dispatch round, opened when a lookup or a Sent copy first needs it. */
   private session: ImapFlow | null = null;
+  private readonly gate: OutboundGate;
 
   constructor(
     private readonly config: Config,
     private readonly store: Store,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.gate = new OutboundGate(config, store.placeholders);
+  }
 
   async dispatch(): Promise<DispatchResult> {
-    const result: DispatchResult = { sent: 0, found: 0, failed: 0, waiting: 0 };
-    const items = this.store.outbox.pending();
+    const result: DispatchResult = { sent: 0, found: 0, failed: 0, waiting: 0, refused: 0 };
+    const now = new Date().toISOString();
+    const items = this.store.outbox.pending().filter((i) => {
+      // An approval's grace period: a reversal may still land.
+      if (i.notBefore === null || i.notBefore <= now) return true;
+      result.waiting++;
+      return false;
+    });
     if (!items.length) return result;
     if (!this.config.smtp) {
       this.log.warn({ pending: items.length }, 'approved mail is waiting, but no smtp server is configured');
@@ -78,6 +90,18 @@ export class Dispatcher {
   }
 
   private async one(item: OutboxItem, result: DispatchResult): Promise<void> {
+    // The last look before the wire: whatever wrote the row, the stored bytes pass the gate or stay.
+    const problems = await this.gate.check(item.raw, [item.envelopeTo]);
+    if (problems.length) {
+      const reason = problems.join('; ');
+      this.store.transaction(() => {
+        this.store.outbox.refused(item.id, reason);
+        this.store.drafts.refuse({ draftId: item.draftId, messageId: item.messageId, stage: 'send', reason });
+      });
+      this.log.error({ messageId: item.messageId, draft: item.draftId, problems }, 'outbound gate refused to send; kept for review');
+      result.refused++;
+      return;
+    }
     if (item.attempts > 0) {
       const since = Date.now() - Date.parse(item.lastAttemptAt ?? '1970-01-01T00:00:00Z');
       if (since < this.config.send.echoWaitSeconds * 1000) {

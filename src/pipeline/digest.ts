@@ -3,13 +3,20 @@ import { digestData } from '../digest/data.ts';
 import { renderDigest, type Digest } from '../digest/render.ts';
 import { dueWeek } from '../digest/schedule.ts';
 import type { Week } from '../digest/week.ts';
-import { prepareDraft, insertDraft, type Pipeline } from './process.ts';
+import { gateOf, insertDraft, outgoing, prepareDraft, type Pipeline } from './process.ts';
 
-/** Renders the digest of a week from the store, without storing anything. */
-export async function buildDigest(p: Pipeline, week: Week): Promise<Digest> {
-  const data = digestData(p.store, week, p.config);
-  const tlps = data.events.map((e) => p.store.messages.report(p.store.events.get(e.id)!.firstMessage)?.tlp ?? null);
-  return renderDigest(data, p.config, tlps);
+function parts(d: Digest) {
+  return { html: d.html, attachments: d.charts.map((c) => ({ filename: c.name, content: c.png, contentType: 'image/png', cid: c.cid })) };
+}
+
+/**
+ * Renders the digest of a week from the store and builds it through the outbound gate, without
+ * storing anything: the message as it would go out, and why the gate would refuse it, if it would.
+ */
+export async function buildDigest(p: Pipeline, week: Week): Promise<Digest & { eml: Buffer; problems: string[] }> {
+  const d = await renderDigest(digestData(p.store, week, p.config), p.config);
+  const built = await gateOf(p).build({ ...outgoing(d.draft, p, p.config.send.autoSend.includes('digest')), ...parts(d) });
+  return { ...d, draft: { ...d.draft, subject: built.subject, text: built.text }, eml: built.raw, problems: built.problems };
 }
 
 /** Stores the digest of a week as a draft (once per week); it then goes to review like any draft. */
@@ -17,9 +24,9 @@ export async function digestDraft(p: Pipeline, week: Week): Promise<{ id: number
   const key = `digest:${week.id}`;
   const existing = p.store.drafts.list().find((d) => d.kind === 'digest' && d.sourceMessageId === key);
   if (existing) return { id: existing.id, created: false };
-  const digest = await buildDigest(p, week);
+  const digest = await renderDigest(digestData(p.store, week, p.config), p.config);
   if (!digest.draft.to) throw new Error('no list is configured to send the digest to');
-  const prepared = await prepareDraft(p, digest.draft, digest.eml, `digest-${week.id}.eml`);
+  const prepared = await prepareDraft(p, digest.draft, `digest-${week.id}.eml`, parts(digest));
   return { id: p.store.transaction(() => insertDraft(p, prepared)), created: true };
 }
 

@@ -3,24 +3,30 @@ import { join } from 'node:path';
 import addressparser from 'nodemailer/lib/addressparser';
 import type { Config } from '../config/schema.ts';
 import { correlate, reportTime } from '../correlate/correlate.ts';
-import { listById, renderReply, toEml } from '../draft/render.ts';
+import { renderAlert } from '../draft/alert.ts';
+import { listById, renderReply } from '../draft/render.ts';
 import { KansokuError } from '../errors.ts';
 import { extractReport } from '../extract/report.ts';
 import type { Logger } from '../log.ts';
 import { automaticReason } from '../mail/automatic.ts';
 import { parsePost, syntheticMessageId } from '../mail/parse.ts';
 import type { MessageSource, RawMessage } from '../mail/sources.ts';
-import { renderFollowUp, type FollowUpTrigger } from '../draft/followup.ts';
+import { renderFollowUp, visibleSightings, type FollowUpTrigger } from '../draft/followup.ts';
 import { attachToEvents, eventsOfThread, type VerdictChange } from '../events/link.ts';
+import { tallyOf } from '../events/tally.ts';
+import { ownNetworkSources } from '../correlate/own.ts';
+import { OutboundGate } from '../outbound/gate.ts';
+import type { Outgoing } from '../outbound/compose.ts';
 import { ownText } from '../mail/reply-text.ts';
 import type { DraftMessage, Finding, Post, Report } from '../model.ts';
-import { moderatorDecision, newReviewToken, reviewRequest } from '../review/mail.ts';
+import { decisionNote, decisionNoteId, moderatorDecision, newReviewToken, reviewRequest, reviewRequestId, type ModeratorDecision } from '../review/mail.ts';
 import { classifyReply } from '../sightings/classify.ts';
 import { creditReply } from '../sightings/credit.ts';
 import type { EventRow, MessageRecord, SightingRow, Store } from '../store/index.ts';
 
 export type Outcome =
   | 'drafted'
+  | 'held'
   | 'no-claims'
   | 'answered'
   | 'no-data'
@@ -43,6 +49,7 @@ export function emptySummary(): RunSummary {
     seen: 0,
     outcomes: {
       drafted: 0,
+      held: 0,
       'no-claims': 0,
       answered: 0,
       'no-data': 0,
@@ -64,6 +71,11 @@ export interface Pipeline {
   log: Logger;
   /** Who the audit trail names for drafts the bot creates. */
   actor: string;
+}
+
+/** The one outbound gate of this pipeline: every message it writes or sends is built there. */
+export function gateOf(p: Pipeline): OutboundGate {
+  return new OutboundGate(p.config, p.store.placeholders);
 }
 
 export function ownAddress(config: Config): string {
@@ -98,7 +110,7 @@ function alreadyAnswered(post: Post, report: Report, parents: EventRow[], p: Pip
   return report.ports.every((x) => covered.has(x.port));
 }
 
-function writeAtomically(dir: string, name: string, data: Buffer): string {
+export function writeAtomically(dir: string, name: string, data: Buffer): string {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, name);
   const tmp = join(dir, `.${name}.tmp`);
@@ -205,7 +217,7 @@ async function processOnce(m: RawMessage, p: Pipeline, summary: RunSummary): Pro
   }
 
   const decision = moderatorDecision(post, config);
-  if (decision) return applyDecision(decision, post, p, commit, record, done);
+  if (decision) return await applyDecision(decision, post, p, commit, record, done);
 
   const list = listById(post.listId, config);
   if (!list) {
@@ -241,6 +253,7 @@ async function processOnce(m: RawMessage, p: Pipeline, summary: RunSummary): Pro
         counts: Object.keys(said.counts).length ? said.counts : null,
         logLines: said.logLines.length,
         at: post.date ?? new Date().toISOString(),
+        tlp: report.tlp,
       });
     }
     log.info({ messageId: post.messageId, verdict, org: credit.org, counted: credit.counted, events: parents.map((e) => e.id) }, 'sighting');
@@ -280,50 +293,90 @@ async function processOnce(m: RawMessage, p: Pipeline, summary: RunSummary): Pro
     return finish('no-data', changes);
   }
 
+  // Our own networks named in a post (our customer scanning others, say) are for us first: a
+  // private alert with the whole detail, and the public draft held until a person releases it.
+  const gate = gateOf(p);
+  const own = ownNetworkSources(post, gate.networks);
+  const hold = own.length ? `the post names our own networks: ${own.join(', ')}` : null;
   const draft = renderReply({ post, report, findings, config });
-  const prepared = await prepareDraft(p, draft, await toEml(draft, { charset: config.send.charset }), emlName(report.date, report.ports, draft.messageId));
+  const prepared = await prepareDraft(p, draft, emlName(report.date, report.ports, draft.messageId), { hold, gate });
+  const alert = own.length ? await prepareDraft(p, renderAlert({ post, report, addresses: own, config }), `alert-${emlName(report.date, report.ports, draft.messageId)}`, { gate }) : null;
   const [id, changes] = commit(() => {
-    store.messages.add(record('processed', 'drafted reply', report, findings));
+    store.messages.add(record('processed', hold ? `drafted reply, held: ${hold}` : 'drafted reply', report, findings));
     recordSightings();
     const linked = attachToEvents(post, report, findings, role, store, config.events.windowHours);
     const id = insertDraft(p, prepared);
+    if (alert) insertDraft(p, alert);
     for (const e of linked.events) store.events.link(e.id, draft.messageId, 'draft', post.date ?? new Date().toISOString());
     return [id, linked.changes] as const;
   });
+  if (hold) log.warn({ messageId: post.messageId, draft: id, addresses: own }, 'post names our own networks: draft held, private alert written');
   log.info({ messageId: post.messageId, draft: id, verdicts: findings.map((f) => `${f.proto}/${f.port}:${f.verdict}`), path: prepared.path }, 'draft written');
-  summary.drafts.push({ id, subject: draft.subject, path: prepared.path });
-  return finish('drafted', changes);
+  summary.drafts.push({ id, subject: prepared.draft.subject, path: prepared.path });
+  return finish(prepared.heldReason ? 'held' : 'drafted', changes);
 }
 
 export interface PreparedDraft {
+  /** The draft as the gate built it: our own networks redacted for a list. */
   draft: DraftMessage;
   eml: Buffer;
-  path: string;
+  path: string | null;
   reviewToken: string | null;
   request: { messageId: string; raw: Buffer } | null;
+  /** Sent without a person: send.autoSend allows its kind, or it is a private alert. */
+  automatic: boolean;
+  heldReason: string | null;
+  /** Why the outbound gate refused the message; it is then held, and no file is written. */
+  refused: string | null;
 }
 
-/** Writes the draft's .eml to the outbox folder and builds its review request, before the transaction. */
-export async function prepareDraft(p: Pipeline, draft: DraftMessage, eml: Buffer, fileName: string): Promise<PreparedDraft> {
-  const path = writeAtomically(p.config.draft.outbox, fileName, eml);
-  const autoSend = p.config.send.autoSend.includes(draft.kind) && draft.tlp !== 'RED';
-  const reviewToken = p.config.review.address && !autoSend ? newReviewToken() : null;
-  const request = reviewToken
-    ? await reviewRequest({ messageId: draft.messageId, subject: draft.subject, text: draft.text, tlp: draft.tlp, to: draft.to }, reviewToken, p.config)
-    : null;
-  return { draft, eml, path, reviewToken, request };
+/** The Outgoing form of a draft, for the gate. */
+export function outgoing(d: DraftMessage, p: Pipeline, automatic: boolean): Outgoing {
+  return { ...d, draftMessageId: d.messageId, automatic, charset: p.config.send.charset };
 }
 
 /**
- * Stores a prepared draft, inside the caller's transaction: approved at once when send.autoSend
- * allows its kind, otherwise with its review request queued for the moderators.
+ * Builds a draft through the outbound gate, writes its .eml to the outbox folder when the gate
+ * lets it, and builds its review request; all before the transaction that stores it.
+ */
+export async function prepareDraft(
+  p: Pipeline,
+  draft: DraftMessage,
+  fileName: string,
+  opts: { hold?: string | null; gate?: OutboundGate; html?: string; attachments?: Outgoing['attachments'] } = {},
+): Promise<PreparedDraft> {
+  const gate = opts.gate ?? gateOf(p);
+  const automatic = !opts.hold && (draft.kind === 'alert' ? Boolean(draft.to) : p.config.send.autoSend.includes(draft.kind) && draft.tlp !== 'RED');
+  const built = await gate.build({ ...outgoing(draft, p, automatic), html: opts.html, attachments: opts.attachments });
+  const built_draft: DraftMessage = { ...draft, subject: built.subject, text: built.text, inReplyTo: built.inReplyTo, references: built.references };
+  const refused = built.problems.length ? built.problems.join('; ') : null;
+  if (refused) p.log.error({ messageId: draft.messageId, kind: draft.kind, problems: built.problems }, 'outbound gate refused a draft; held for review, not written');
+  // The outbox folder holds what may go to a list; private mail (an alert) stays in the store.
+  const path = refused || built.audience === 'private' ? null : writeAtomically(p.config.draft.outbox, fileName, built.raw);
+  const heldReason = opts.hold ?? null;
+  const reviewToken = p.config.review.address && !automatic && draft.kind !== 'alert' ? newReviewToken() : null;
+  let request: PreparedDraft['request'] = null;
+  if (reviewToken && !heldReason && !refused) {
+    const r = await gate.build(reviewRequest(built_draft, reviewToken, p.config));
+    if (r.problems.length) p.log.error({ messageId: draft.messageId, problems: r.problems }, 'outbound gate refused a review request; the draft waits for the CLI');
+    else request = { messageId: reviewRequestId(reviewToken, p.config), raw: r.raw };
+  }
+  return { draft: built_draft, eml: built.raw, path, reviewToken, request, automatic: automatic && !refused, heldReason, refused };
+}
+
+/**
+ * Stores a prepared draft, inside the caller's transaction: approved at once when it goes without
+ * a person, held when it must wait for one, otherwise with its review request queued for the
+ * moderators. A refusal of the outbound gate is recorded with the draft.
  */
 export function insertDraft(p: Pipeline, d: PreparedDraft): number {
   const { store, config } = p;
   const from = ownAddress(config);
-  const id = store.drafts.add({ ...d.draft, envelopeFrom: from, eml: d.eml, emlPath: d.path, reviewToken: d.reviewToken }, p.actor);
-  if (config.send.autoSend.includes(d.draft.kind) && d.draft.tlp !== 'RED') {
-    store.drafts.decide(id, 'approve', 'auto-send', `send.autoSend allows ${d.draft.kind}`);
+  const id = store.drafts.add({ ...d.draft, envelopeFrom: from, eml: d.eml, emlPath: d.path, reviewToken: d.reviewToken, heldReason: d.heldReason }, p.actor);
+  if (d.refused) {
+    store.drafts.refuse({ draftId: id, messageId: d.draft.messageId, stage: 'build', reason: d.refused });
+  } else if (d.automatic) {
+    store.drafts.decide(id, 'approve', 'auto-send', d.draft.kind === 'alert' ? 'private alert' : `send.autoSend allows ${d.draft.kind}`);
   } else if (d.request) {
     store.outbox.enqueue({ draftId: id, kind: 'review', messageId: d.request.messageId, envelopeFrom: from, envelopeTo: config.review.address!, raw: d.request.raw });
   }
@@ -339,7 +392,10 @@ export async function followUps(p: Pipeline, eventIds: number[], changes: Verdic
   const due: Array<{ event: EventRow; trigger: FollowUpTrigger; key: string }> = [];
   for (const id of eventIds) {
     const event = store.events.get(id);
-    if (event && store.events.tally(id).confirm >= config.sightings.followUpAfter) due.push({ event, trigger: { kind: 'confirmations' }, key: 'confirmations' });
+    // Only what the list may see counts towards a follow-up: a TLP:RED reply never triggers one.
+    if (event && tallyOf(visibleSightings(store.events.sightings(id))).confirm >= config.sightings.followUpAfter) {
+      due.push({ event, trigger: { kind: 'confirmations' }, key: 'confirmations' });
+    }
   }
   for (const c of changes) due.push({ event: c.event, trigger: { kind: 'verdict', from: c.from, to: c.to }, key: `verdict:${c.to}` });
   for (const { event, trigger, key } of due) {
@@ -349,7 +405,6 @@ export async function followUps(p: Pipeline, eventIds: number[], changes: Verdic
     const draft = renderFollowUp({
       event,
       trigger,
-      tally: store.events.tally(event.id),
       sightings: store.events.sightings(event.id),
       latest: latest ?? null,
       thread: posts.filter((x) => x.role === 'draft').map((x) => x.messageId),
@@ -361,7 +416,7 @@ export async function followUps(p: Pipeline, eventIds: number[], changes: Verdic
       p.log.warn({ event: event.id }, 'follow-up due, but the event came through no configured list; not drafted');
       continue;
     }
-    const prepared = await prepareDraft(p, draft, await toEml(draft, { charset: config.send.charset }), `followup-event${event.id}-${key.replace(/[^a-z0-9-]/gi, '-')}.eml`);
+    const prepared = await prepareDraft(p, draft, `followup-event${event.id}-${key.replace(/[^a-z0-9-]/gi, '-')}.eml`);
     const id = store.transaction(() => {
       if (!store.events.claimFollowup(event.id, key)) return null;
       const id = insertDraft(p, prepared);
@@ -370,37 +425,51 @@ export async function followUps(p: Pipeline, eventIds: number[], changes: Verdic
     });
     if (id !== null) {
       p.log.info({ event: event.id, trigger: key, draft: id }, 'follow-up drafted');
-      summary.drafts.push({ id, subject: draft.subject, path: prepared.path });
+      summary.drafts.push({ id, subject: prepared.draft.subject, path: prepared.path });
     }
   }
 }
 
-function applyDecision(
-  decision: NonNullable<ReturnType<typeof moderatorDecision>>,
+/**
+ * Acts on a moderator's mail: approves or rejects the draft its token names (an approval waits
+ * review.sendDelaySeconds before it goes, so that a second mail can reverse it). Mail that decides
+ * nothing is logged, and a moderator is told why in a short bilingual note.
+ */
+async function applyDecision(
+  decision: ModeratorDecision,
   post: Post,
   p: Pipeline,
   commit: <T>(fn: () => T) => T,
   record: (status: 'processed' | 'skipped', reason: string) => MessageRecord,
   done: (o: Outcome) => Outcome,
-): Outcome {
+): Promise<Outcome> {
   const draft = p.store.drafts.byReviewToken(decision.token);
-  const ignore = (reason: string) => {
+  const ignore = async (reason: string, answer: string | null) => {
     p.log.warn({ messageId: post.messageId, from: post.from?.address, reason }, 'review reply ignored');
-    commit(() => p.store.messages.add(record('skipped', `review reply ignored: ${reason}`)));
+    const note = answer ? await gateOf(p).build(decisionNote(post, answer, reason, draft?.tlp ?? 'AMBER', p.config)) : null;
+    if (note?.problems.length) p.log.error({ messageId: post.messageId, problems: note.problems }, 'outbound gate refused a note to a moderator');
+    commit(() => {
+      p.store.messages.add(record('skipped', `review reply ignored: ${reason}`));
+      if (note && !note.problems.length) {
+        const id = decisionNoteId(post, p.config);
+        p.store.outbox.enqueue({ draftId: draft?.id ?? null, kind: 'review', messageId: id, envelopeFrom: ownAddress(p.config), envelopeTo: answer!, raw: note.raw });
+      }
+    });
     return done('review');
   };
-  if (decision.kind === 'ignored') return ignore(decision.reason);
-  if (!draft) return ignore('token unknown or already used');
+  if (decision.kind === 'ignored') return ignore(decision.reason, decision.answer);
+  if (!draft) return ignore('the token is unknown, or its draft was already sent', decision.moderator);
+  const sendAfter = decision.action === 'approve' ? new Date(Date.now() + p.config.review.sendDelaySeconds * 1000).toISOString() : null;
   try {
     commit(() => {
-      p.store.drafts.decide(draft.id, decision.action, `mail:${decision.moderator}`, `by reply ${post.messageId}`);
+      p.store.drafts.decide(draft.id, decision.action, `mail:${decision.moderator}`, `by reply ${post.messageId}: "${decision.sentence}"`, sendAfter);
       p.store.messages.add(record('processed', `review: ${decision.action} draft #${draft.id}`));
     });
   } catch (err) {
-    if (err instanceof KansokuError) return ignore(err.message);
+    if (err instanceof KansokuError) return ignore(err.message, decision.moderator);
     throw err;
   }
-  p.log.info({ draft: draft.id, action: decision.action, moderator: decision.moderator }, 'draft decided by mail');
+  p.log.info({ draft: draft.id, action: decision.action, moderator: decision.moderator, sendAfter }, 'draft decided by mail');
   return done('review');
 }
 

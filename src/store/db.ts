@@ -270,6 +270,32 @@ const migrations: Array<string | { sqlite: string; postgres: string }> = [
   -- before stay, and still match (ContentHash).
   ALTER TABLE imports RENAME COLUMN sha256 TO content_hash;
   `,
+  `
+  -- Placeholders for our own networks are one mapping per deployment: A.B.C names the same /24 in
+  -- every draft, whichever instance wrote it. A placeholder's letters come from its id.
+  CREATE TABLE placeholders (
+    id         INTEGER PRIMARY KEY,
+    net        TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL
+  );
+  -- A held draft (it names our own networks as sources, or the outbound gate refused it) waits for
+  -- a person; its status reads 'held' while this is set.
+  ALTER TABLE drafts ADD COLUMN held_reason TEXT;
+  -- An approval takes effect after review.sendDelaySeconds, so that a reversal has time to land;
+  -- a row the outbound gate refused at send time stays, marked, for review.
+  ALTER TABLE outbox ADD COLUMN not_before TEXT;
+  ALTER TABLE outbox ADD COLUMN refused TEXT;
+  CREATE TABLE outbound_refusals (
+    id         INTEGER PRIMARY KEY,
+    draft_id   INTEGER REFERENCES drafts(id),
+    message_id TEXT NOT NULL,
+    stage      TEXT NOT NULL CHECK (stage IN ('build', 'send')),
+    reason     TEXT NOT NULL,
+    at         TEXT NOT NULL
+  );
+  -- The TLP of the reply a sighting was read from: material a list may not see is left out.
+  ALTER TABLE sightings ADD COLUMN tlp TEXT;
+  `,
 ];
 
 /** A migration's script for one of the two stores. */

@@ -29,18 +29,39 @@ export interface NewDraft {
   text: string;
   eml: Buffer;
   emlPath: string | null;
-  /** One-time token that lets a moderator approve or reject by mail; null when mail review is off. */
+  /** Token that lets a moderator approve or reject by mail, until the draft is sent; null when mail review is off. */
   reviewToken: string | null;
+  /** Why the draft waits for a person to release it; null when it does not. */
+  heldReason?: string | null;
 }
 
-/** Which status changes a reviewer may make. Sending (approved -> sent) belongs to the sender. */
-const transitions: Record<string, DraftStatus[]> = {
-  approve: ['draft'],
-  reject: ['draft', 'approved'],
+export interface Refusal {
+  draftId: number | null;
+  messageId: string;
+  /** 'build': refused before it was written; 'send': refused by the dispatcher's check of the stored bytes. */
+  stage: 'build' | 'send';
+  reason: string;
+  at?: string;
+}
+
+export type ReviewAction = 'approve' | 'reject' | 'release';
+
+/**
+ * Which status changes a reviewer may make. Sending (approved -> sent) belongs to the sender. A
+ * decision can be reversed until the draft is sent; a held draft is released before it is approved.
+ */
+const transitions: Record<ReviewAction, DraftStatus[]> = {
+  approve: ['draft', 'rejected'],
+  reject: ['draft', 'approved', 'held'],
+  release: ['held'],
 };
 
+/** 'held' is a draft with a hold on it: the status column keeps the four states it always had. */
+const STATUS = `CASE WHEN status = 'draft' AND held_reason IS NOT NULL THEN 'held' ELSE status END`;
+
 const columns = `id, message_id AS "messageId", envelope_from AS "envelopeFrom", source_message_id AS "sourceMessageId", kind, subject,
-  to_addr AS "to", tlp, status, text, eml, eml_path AS "emlPath", review_token AS "reviewToken", created_at AS "createdAt", updated_at AS "updatedAt"`;
+  to_addr AS "to", tlp, ${STATUS} AS status, text, eml, eml_path AS "emlPath", review_token AS "reviewToken", held_reason AS "heldReason",
+  created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 export class DraftStore {
   constructor(
@@ -56,11 +77,12 @@ export class DraftStore {
     const now = new Date().toISOString();
     const { id } = this.db.get<{ id: number }>(
       `INSERT INTO drafts (message_id, envelope_from, source_message_id, kind, subject, to_addr, tlp, status, text, eml, eml_path,
-             review_token, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?) RETURNING id`,
-      d.messageId, d.envelopeFrom, d.sourceMessageId, d.kind, d.subject, d.to, d.tlp, d.text, d.eml, d.emlPath, d.reviewToken, now, now,
+             review_token, held_reason, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      d.messageId, d.envelopeFrom, d.sourceMessageId, d.kind, d.subject, d.to, d.tlp, d.text, d.eml, d.emlPath, d.reviewToken, d.heldReason ?? null, now, now,
     )!;
     this.audit(id, 'create', actor, now, null);
+    if (d.heldReason) this.audit(id, 'hold', actor, now, d.heldReason);
     return id;
   }
 
@@ -73,7 +95,7 @@ export class DraftStore {
   list(status?: DraftStatus): StoredDraft[] {
     return (
       status
-        ? this.db.all(`SELECT ${columns} FROM drafts WHERE status = ? ORDER BY id`, status)
+        ? this.db.all(`SELECT ${columns} FROM drafts WHERE ${STATUS} = ? ORDER BY id`, status)
         : this.db.all(`SELECT ${columns} FROM drafts ORDER BY id`)
     ) as StoredDraft[];
   }
@@ -82,32 +104,58 @@ export class DraftStore {
     return this.db.all('SELECT action, actor, at, note FROM draft_audit WHERE draft_id = ? ORDER BY id', id) as AuditEntry[];
   }
 
-  /** The draft a review token was issued for, while the token is still unused. */
+  /** The draft a review token was issued for, until that draft is sent. */
   byReviewToken(token: string): StoredDraft | null {
     return (this.db.get(`SELECT ${columns} FROM drafts WHERE review_token = ?`, token) as StoredDraft | undefined) ?? null;
   }
 
   /**
-   * Approves or rejects a draft and records who did it and when. Approval also stores the intent
-   * to send (the outbox row) in the same transaction; the review token is spent either way.
+   * Approves, rejects or releases a draft and records who did it and when. Approval also stores the
+   * intent to send (the outbox row, not to go before `sendAfter`) in the same transaction; a
+   * rejection withdraws an intent that has not been tried yet. The review token stays valid until
+   * the draft is sent, so that a second mail can reverse the first.
    */
-  decide(id: number, action: 'approve' | 'reject', actor: string, note: string | null): StoredDraft {
+  decide(id: number, action: ReviewAction, actor: string, note: string | null, sendAfter: string | null = null): StoredDraft {
     return this.db.transaction(() => {
       const d = this.get(id);
-      if (!transitions[action]!.includes(d.status))
-        throw new KansokuError('DRAFT_STATE', 'review', `#${id} is ${d.status}; ${action} needs ${transitions[action]!.join(' or ')}`);
-      if (action === 'approve' && d.tlp === 'RED') throw new KansokuError('DRAFT_TLP_RED', 'review', `#${id}`);
+      if (!transitions[action].includes(d.status))
+        throw new KansokuError('DRAFT_STATE', 'review', `#${id} is ${d.status}; ${action} needs ${transitions[action].join(' or ')}`);
+      if (action === 'approve' && d.tlp === 'RED' && d.kind !== 'alert') throw new KansokuError('DRAFT_TLP_RED', 'review', `#${id}`);
       const now = new Date().toISOString();
-      const status: DraftStatus = action === 'approve' ? 'approved' : 'rejected';
-      this.db.run('UPDATE drafts SET status = ?, review_token = NULL, updated_at = ? WHERE id = ?', status, now, id);
+      const status: DraftStatus = action === 'approve' ? 'approved' : action === 'reject' ? 'rejected' : 'draft';
+      this.db.run('UPDATE drafts SET status = ?, held_reason = NULL, updated_at = ? WHERE id = ?', status, now, id);
       this.audit(id, action, actor, now, note);
       if (action === 'approve') {
-        this.outbox.enqueue({ draftId: id, kind: 'draft', messageId: d.messageId, envelopeFrom: d.envelopeFrom, envelopeTo: d.to, raw: d.eml });
+        this.outbox.enqueue({ draftId: id, kind: 'draft', messageId: d.messageId, envelopeFrom: d.envelopeFrom, envelopeTo: d.to, raw: d.eml, notBefore: sendAfter });
       } else {
         this.db.run(`DELETE FROM outbox WHERE draft_id = ? AND kind = 'draft' AND status = 'pending' AND attempts = 0`, id);
       }
-      return { ...d, status, reviewToken: null, updatedAt: now };
+      return { ...d, status, heldReason: null, updatedAt: now };
     });
+  }
+
+  /**
+   * Records that the outbound gate refused a message, and holds its draft for a person: a refusal
+   * is never dropped silently.
+   */
+  refuse(r: Refusal): void {
+    const at = r.at ?? new Date().toISOString();
+    this.db.transaction(() => {
+      this.db.run('INSERT INTO outbound_refusals (draft_id, message_id, stage, reason, at) VALUES (?, ?, ?, ?, ?)', r.draftId, r.messageId, r.stage, r.reason, at);
+      if (r.draftId === null) return;
+      this.db.run(`UPDATE drafts SET status = 'draft', held_reason = ?, updated_at = ? WHERE id = ? AND status IN ('draft', 'approved')`, `outbound gate: ${r.reason}`, at, r.draftId);
+      this.audit(r.draftId, 'refused', 'outbound-gate', at, r.reason);
+    });
+  }
+
+  /** Refusals of the outbound gate, newest first; of one draft when `draftId` is given. */
+  refusals(draftId?: number): Array<Required<Refusal> & { id: number }> {
+    const cols = 'id, draft_id AS "draftId", message_id AS "messageId", stage, reason, at';
+    return (
+      draftId === undefined
+        ? this.db.all(`SELECT ${cols} FROM outbound_refusals ORDER BY id DESC`)
+        : this.db.all(`SELECT ${cols} FROM outbound_refusals WHERE draft_id = ? ORDER BY id DESC`, draftId)
+    ) as Array<Required<Refusal> & { id: number }>;
   }
 
   private audit(id: number, action: string, actor: string, at: string, note: string | null): void {

@@ -1,4 +1,4 @@
-import type { Proto, Verdict } from '../model.ts';
+import type { Proto, Tlp, Verdict } from '../model.ts';
 import type { Db } from './db.ts';
 
 export interface EventRow {
@@ -28,6 +28,8 @@ export interface SightingRow {
   counts: Record<string, number> | null;
   logLines: number;
   at: string;
+  /** The label of the reply it was read from: what a list may not see stays out of what we send there. */
+  tlp: Tlp | null;
 }
 
 export interface Tally {
@@ -46,8 +48,6 @@ export interface EventTally extends Tally {
 
 const eventColumns = `id, proto, port, first_seen AS "firstSeen", last_seen AS "lastSeen", first_message AS "firstMessage", subject,
   last_verdict AS "lastVerdict"`;
-
-const zero = (): Tally => ({ confirm: 0, deny: 0, question: 0, other: 0 });
 
 export class EventStore {
   constructor(private readonly db: Db) {}
@@ -114,31 +114,18 @@ export class EventStore {
 
   /** Records a sighting once per event and message; false when it was there already. */
   addSighting(s: SightingRow): boolean {
-    const r = this.db.run(`INSERT INTO sightings (event_id, message_id, verdict, sender, org, counted, why, counts_json, log_lines, at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, s.eventId, s.messageId, s.verdict, s.sender, s.org, s.counted ? 1 : 0, s.why, s.counts ? JSON.stringify(s.counts) : null, s.logLines, s.at);
+    const r = this.db.run(`INSERT INTO sightings (event_id, message_id, verdict, sender, org, counted, why, counts_json, log_lines, at, tlp)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, s.eventId, s.messageId, s.verdict, s.sender, s.org, s.counted ? 1 : 0, s.why, s.counts ? JSON.stringify(s.counts) : null, s.logLines, s.at, s.tlp);
     return r.changes > 0;
   }
 
   sightings(eventId: number): SightingRow[] {
-    return (this.db.all(`SELECT event_id AS "eventId", message_id AS "messageId", verdict, sender, org, counted, why, counts_json AS c, log_lines AS "logLines", at
+    return (this.db.all(`SELECT event_id AS "eventId", message_id AS "messageId", verdict, sender, org, counted, why, counts_json AS c, log_lines AS "logLines", at, tlp
          FROM sightings WHERE event_id = ? ORDER BY at, id`, eventId) as Array<Omit<SightingRow, 'counts' | 'counted'> & { c: string | null; counted: number }>).map(({ c, counted, ...r }) => ({
       ...r,
       counted: counted === 1,
       counts: c ? JSON.parse(c) : null,
     }));
-  }
-
-  /** Organisations counted once each, by their latest word; everyone else counted apart. */
-  tally(eventId: number): EventTally {
-    const byOrg: Record<string, SightingVerdict> = {};
-    const unverified = zero();
-    for (const s of this.sightings(eventId)) {
-      if (s.counted && s.org) byOrg[s.org] = s.verdict;
-      else unverified[s.verdict]++;
-    }
-    const t = zero();
-    for (const v of Object.values(byOrg)) t[v]++;
-    return { ...t, byOrg, unverified };
   }
 
   hasFollowup(eventId: number, trigger: string): boolean {

@@ -5,10 +5,11 @@ import { MessageStore } from './messages.ts';
 import { CheckpointStore } from './checkpoints.ts';
 import { OutboxStore } from './outbox.ts';
 import { EventStore, JobStore } from './events.ts';
+import { PlaceholderStore } from './placeholders.ts';
 
 export { isPostgresUrl } from './sql.ts';
 export type { CounterReader, HourBucket, HourlyBatch, HourPoint, RecentEvent } from './counters.ts';
-export type { StoredDraft, AuditEntry, NewDraft } from './drafts.ts';
+export type { StoredDraft, AuditEntry, NewDraft, Refusal, ReviewAction } from './drafts.ts';
 export type { MessageRecord, MessageStatus } from './messages.ts';
 export type { Checkpoint } from './checkpoints.ts';
 export type { OutboxItem, NewOutboxItem } from './outbox.ts';
@@ -23,6 +24,7 @@ export class Store {
   readonly checkpoints: CheckpointStore;
   readonly events: EventStore;
   readonly jobs: JobStore;
+  readonly placeholders: PlaceholderStore;
   private constructor(private readonly db: Db) {
     this.counters = new CounterStore(db);
     this.messages = new MessageStore(db);
@@ -31,6 +33,7 @@ export class Store {
     this.checkpoints = new CheckpointStore(db);
     this.events = new EventStore(db);
     this.jobs = new JobStore(db);
+    this.placeholders = new PlaceholderStore(db);
   }
 
   /** Opens the store at `location`: a SQLite file (or `:memory:`), or a `postgres://` URL. */

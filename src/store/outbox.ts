@@ -10,12 +10,14 @@ export interface OutboxItem {
   raw: Buffer;
   attempts: number;
   lastAttemptAt: string | null;
+  /** Not to be sent before this time (an approval's grace period for a reversal); null: at once. */
+  notBefore: string | null;
 }
 
 const columns = `id, draft_id AS "draftId", kind, message_id AS "messageId", envelope_from AS "envelopeFrom", envelope_to AS "envelopeTo",
-  raw, attempts, last_attempt_at AS "lastAttemptAt"`;
+  raw, attempts, last_attempt_at AS "lastAttemptAt", not_before AS "notBefore"`;
 
-export type NewOutboxItem = Pick<OutboxItem, 'draftId' | 'kind' | 'messageId' | 'envelopeFrom' | 'envelopeTo' | 'raw'>;
+export type NewOutboxItem = Pick<OutboxItem, 'draftId' | 'kind' | 'messageId' | 'envelopeFrom' | 'envelopeTo' | 'raw'> & { notBefore?: string | null };
 
 /**
  * The send intents. A row is written in the same transaction as the decision that makes it
@@ -26,12 +28,18 @@ export class OutboxStore {
   constructor(private readonly db: Db) {}
 
   enqueue(item: NewOutboxItem): void {
-    this.db.run(`INSERT INTO outbox (draft_id, kind, message_id, envelope_from, envelope_to, raw, status, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT (message_id) DO NOTHING`, item.draftId, item.kind, item.messageId, item.envelopeFrom, item.envelopeTo, item.raw, new Date().toISOString());
+    this.db.run(`INSERT INTO outbox (draft_id, kind, message_id, envelope_from, envelope_to, raw, status, created_at, not_before)
+         VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (message_id) DO NOTHING`, item.draftId, item.kind, item.messageId, item.envelopeFrom, item.envelopeTo, item.raw, new Date().toISOString(), item.notBefore ?? null);
   }
 
+  /** What is waiting to be sent; rows the outbound gate refused are not. */
   pending(): OutboxItem[] {
-    return this.db.all<OutboxItem>(`SELECT ${columns} FROM outbox WHERE status = 'pending' ORDER BY id`);
+    return this.db.all<OutboxItem>(`SELECT ${columns} FROM outbox WHERE status = 'pending' AND refused IS NULL ORDER BY id`);
+  }
+
+  /** The outbound gate refused the stored bytes: the row stays, marked, and is never tried again. */
+  refused(id: number, reason: string): void {
+    this.db.run('UPDATE outbox SET refused = ? WHERE id = ?', reason.slice(0, 1000), id);
   }
 
   /**
@@ -41,7 +49,7 @@ export class OutboxStore {
    */
   claim(id: number): OutboxItem | null {
     if (!this.db.hold(`kansoku-outbox:${id}`)) return null;
-    const item = this.db.get<OutboxItem>(`SELECT ${columns} FROM outbox WHERE id = ? AND status = 'pending'`, id);
+    const item = this.db.get<OutboxItem>(`SELECT ${columns} FROM outbox WHERE id = ? AND status = 'pending' AND refused IS NULL`, id);
     if (!item) this.release(id);
     return item ?? null;
   }
@@ -72,7 +80,8 @@ export class OutboxStore {
       this.db.run(`UPDATE outbox SET status = 'sent', sent_at = ?, sent_how = ?, last_error = NULL WHERE id = ?`, now, how, id);
       const row = this.db.get('SELECT draft_id AS "draftId", kind FROM outbox WHERE id = ?', id) as { draftId: number | null; kind: string };
       if (row.kind === 'draft' && row.draftId !== null) {
-        this.db.run(`UPDATE drafts SET status = 'sent', updated_at = ? WHERE id = ? AND status = 'approved'`, now, row.draftId);
+        // Sent is final: the review token that could reverse the decision is spent with it.
+        this.db.run(`UPDATE drafts SET status = 'sent', review_token = NULL, updated_at = ? WHERE id = ? AND status = 'approved'`, now, row.draftId);
         this.db.run('INSERT INTO draft_audit (draft_id, action, actor, at, note) VALUES (?, ?, ?, ?, ?)', row.draftId, 'sent', 'dispatcher', now, how === 'found' ? 'found already delivered; not sent again' : null);
       }
     });

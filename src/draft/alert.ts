@@ -1,0 +1,56 @@
+import type { Config } from '../config/schema.ts';
+import { OwnNetworks } from '../extract/notations.ts';
+import type { DraftMessage, Post, Report } from '../model.ts';
+import { dateTimeEn, dateTimeJa } from './format.ts';
+import { bilingualText, draftMessageId, listById, messageTlp } from './render.ts';
+
+export interface AlertInput {
+  post: Post;
+  report: Report;
+  /** Our own addresses and prefixes the post names. */
+  addresses: string[];
+  config: Config;
+}
+
+/** Lines quoted in an alert, at most: enough to find the records in our own logs. */
+const MAX_LINES = 30;
+
+/**
+ * The private alert when a post names our own networks: to the operator (never to a list), with
+ * the full, unredacted detail, so that someone looks at our customer before we answer the list.
+ */
+export function renderAlert({ post, report, addresses, config }: AlertInput): DraftMessage {
+  const networks = new OwnNetworks(config.operator.networks);
+  const texts = [post.text, ...post.attachments.map((a) => a.text)];
+  const lines = texts.flatMap((t) => t.split(/\r?\n/)).filter((l) => networks.find(l).length > 0);
+  const list = listById(post.listId, config);
+  const tlp = messageTlp([report.tlp], list, config);
+  const from = post.from ? (post.from.name ? `${post.from.name} <${post.from.address}>` : post.from.address) : 'unknown sender';
+  const zone = config.draft.localTimezone;
+  const view = {
+    nameJa: config.identity.nameJa,
+    nameEn: config.identity.nameEn,
+    addresses,
+    listName: list?.name ?? post.listId ?? '-',
+    subject: post.subject,
+    from,
+    dateJa: post.date ? dateTimeJa(post.date, zone) : '-',
+    dateEn: post.date ? dateTimeEn(post.date, zone) : '-',
+    messageId: post.messageId,
+    tlp,
+    lines: lines.slice(0, MAX_LINES).map((l) => l.trim()),
+    more: Math.max(0, lines.length - MAX_LINES),
+  };
+  return {
+    kind: 'alert',
+    messageId: draftMessageId(post.messageId, 'alert', config.identity.from),
+    from: config.identity.from,
+    to: config.operator.alertAddress ?? config.review.address ?? '',
+    subject: `[TLP:${tlp}] [kansoku alert] 当社アドレスが投稿に記載 / Our addresses named on ${view.listName}: ${addresses.slice(0, 3).join(', ')}${addresses.length > 3 ? ', ...' : ''}`,
+    inReplyTo: null,
+    references: [],
+    tlp,
+    text: bilingualText('alert', view),
+    sourceMessageId: post.messageId,
+  };
+}

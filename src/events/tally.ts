@@ -1,0 +1,16 @@
+import type { EventTally, SightingRow, Tally } from '../store/index.ts';
+
+const zero = (): Tally => ({ confirm: 0, deny: 0, question: 0, other: 0 });
+
+/** Organisations counted once each, by their latest word; everyone else counted apart. */
+export function tallyOf(sightings: SightingRow[]): EventTally {
+  const byOrg: EventTally['byOrg'] = {};
+  const unverified = zero();
+  for (const s of sightings) {
+    if (s.counted && s.org) byOrg[s.org] = s.verdict;
+    else unverified[s.verdict]++;
+  }
+  const t = zero();
+  for (const v of Object.values(byOrg)) t[v]++;
+  return { ...t, byOrg, unverified };
+}
