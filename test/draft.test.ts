@@ -3,8 +3,11 @@ import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../src/config/load.ts';
 import { correlate } from '../src/correlate/correlate.ts';
-import { Redactor } from '../src/draft/redact.ts';
-import { renderReply, toEml } from '../src/draft/render.ts';
+import { renderReply } from '../src/draft/render.ts';
+import { OutboundGate } from '../src/outbound/gate.ts';
+import { memoryBook, Redactor } from '../src/outbound/redact.ts';
+import { OwnNetworks } from '../src/extract/notations.ts';
+import type { DraftMessage } from '../src/model.ts';
 import { dateTimeEn, dateTimeJa, hourEn, hourJa } from '../src/draft/format.ts';
 import { extractReport } from '../src/extract/report.ts';
 import { parsePost } from '../src/mail/parse.ts';
@@ -17,6 +20,13 @@ const config = validateConfig({
   operator: { networks: ['198.51.100.0/24', '2001:db8:1::/48'], tlp: 'GREEN' },
   lists: [{ name: 'nsp-sec-jp', listId: 'nsp-sec-jp.example.net', address: 'nsp-sec-jp@example.net', defaultTlp: 'AMBER' }],
 });
+
+/** A draft as the outbound gate builds it for the list: redacted, encoded, checked. */
+async function built(d: DraftMessage) {
+  const b = await new OutboundGate(config, memoryBook()).build({ ...d, draftMessageId: d.messageId, automatic: false, charset: 'utf-8', date: new Date('2026-11-20T02:00:00Z') });
+  expect(b.problems).toEqual([]);
+  return b;
+}
 
 async function draftFor(text: string, over: Parameters<typeof post>[1] = {}) {
   const p = post(text, { subject: '[nsp-sec-jp] tcp/5000 scanning', date: '2026-11-20T01:15:00.000Z', ...over });
@@ -80,25 +90,26 @@ describe('the reply draft', () => {
       'We saw 198.51.100.50 and 198.51.100.7 probed on tcp/5000, and 2001:db8:1::25 too.',
       'Nov 20 00:41:07 fw kernel: DROP IN=eth0 OUT= SRC=192.0.2.9 DST=198.51.100.50 LEN=44 PROTO=TCP SPT=4117 DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0',
     ].join('\n');
-    const { draft } = await draftFor(text);
+    const draft = await built((await draftFor(text)).draft);
     expect(draft.text).not.toMatch(/198\.51\.100\.\d/);
     expect(draft.text).not.toContain('2001:db8:1:');
     expect(draft.text).toContain('DST=A.B.C.50');
     expect(draft.text).toContain('192.0.2.9');
-    const r = new Redactor(['198.51.100.0/24']);
+    expect(draft.raw.toString('latin1')).not.toContain('198.51.100.');
+    const r = new Redactor(new OwnNetworks(['198.51.100.0/24']), memoryBook());
     expect(r.redact('198.51.100.50 198.51.100.7 198.51.100.50')).toBe('A.B.C.50 A.B.C.7 A.B.C.50');
   });
 
-  it('carries the strictest TLP of its sources', async () => {
+  it('carries the strictest TLP of its sources, never below the list default', async () => {
     expect((await draftFor('TLP:RED tcp/5000')).draft.tlp).toBe('RED');
-    expect((await draftFor('TLP:CLEAR tcp/5000')).draft.tlp).toBe('GREEN');
+    expect((await draftFor('TLP:CLEAR tcp/5000')).draft.tlp).toBe('AMBER');
     expect((await draftFor('tcp/5000')).draft.tlp).toBe('AMBER');
     expect((await draftFor('tcp/5000', { listId: null })).draft.tlp).toBe('AMBER');
   });
 
   it('is valid MIME that a mail client reads back, Japanese intact', async () => {
     const { draft } = await draftFor('Are others seeing tcp/5000?', { messageId: '<p9@example.org>' });
-    const parsed = await simpleParser(await toEml(draft, { date: new Date('2026-11-20T02:00:00Z') }));
+    const parsed = await simpleParser((await built(draft)).raw);
     expect(parsed.subject).toBe(draft.subject);
     expect(parsed.messageId).toBe(draft.messageId);
     expect(parsed.inReplyTo).toBe('<p9@example.org>');

@@ -1,12 +1,15 @@
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../src/config/load.ts';
-import { iso2022jpHeader, jisSafe } from '../src/draft/iso2022jp.ts';
-import { toEml } from '../src/draft/render.ts';
+import { iso2022jpHeader, jisSafe } from '../src/outbound/iso2022jp.ts';
+import { compose } from '../src/outbound/compose.ts';
 import type { DraftMessage } from '../src/model.ts';
-import { moderatorDecision, newReviewToken } from '../src/review/mail.ts';
+import { moderatorDecision, newReviewToken, reviewRequestId } from '../src/review/mail.ts';
 import { post } from './helpers/post.ts';
 import { openTestStore } from './helpers/store.ts';
+
+const toEml = (d: DraftMessage, o: { charset?: 'utf-8' | 'iso-2022-jp'; date?: Date } = {}) =>
+  compose({ ...d, draftMessageId: d.messageId, automatic: false, charset: o.charset ?? 'utf-8', date: o.date });
 
 const draft: DraftMessage = {
   kind: 'reply',
@@ -52,8 +55,8 @@ describe('ISO-2022-JP for older Japanese lists', () => {
 describe('approval by mail', () => {
   const config = validateConfig({ review: { address: 'noc@isp.example', moderators: ['alice@isp.example'] } });
   const token = newReviewToken();
-  const reply = (from: string, text: string, subject = `Re: [kansoku review] ${token} draft`) =>
-    post(text, { from: { address: from, name: '' }, subject, listId: null });
+  const reply = (from: string, text: string, over: Parameters<typeof post>[1] = {}) =>
+    post(text, { from: { address: from, name: '' }, subject: `Re: [kansoku review] ${token} draft`, listId: null, inReplyTo: reviewRequestId(token, config), ...over });
 
   it('issues tokens that differ each time', () => {
     expect(newReviewToken()).not.toBe(newReviewToken());
@@ -69,28 +72,53 @@ describe('approval by mail', () => {
 
   it('reads only the reply, never the quoted request', () => {
     const quoted = `ok\n\nOn Sat, kansoku wrote:\n> 「承認」または「却下」と書いてください。\n> approve or reject`;
-    expect(moderatorDecision(reply('alice@isp.example', quoted), config)).toMatchObject({ kind: 'ignored', reason: 'says neither approve nor reject' });
+    expect(moderatorDecision(reply('alice@isp.example', quoted), config)).toMatchObject({ kind: 'ignored', answer: 'alice@isp.example' });
   });
 
-  it('ignores anyone who is not a moderator, and a reply that says both', () => {
-    expect(moderatorDecision(reply('mallory@evil.example', '承認'), config)).toMatchObject({ kind: 'ignored' });
-    expect(moderatorDecision(reply('alice@isp.example', 'approve? no, reject'), config)).toMatchObject({ kind: 'ignored', reason: 'says both approve and reject' });
+  it('never approves on a refusal, a hedge, a signature or an out-of-office reply', () => {
+    for (const text of ['承認しません', '承認できません。', 'Do not approve this yet', "I can't approve this", 'Approve? No.', 'Thanks,\nBob\nApproval team lead', '只今不在にしております。承認は戻り次第対応します。']) {
+      expect(moderatorDecision(reply('alice@isp.example', text), config), text).toMatchObject({ kind: 'ignored' });
+    }
   });
 
-  it('is not a review reply without a token', () => {
-    expect(moderatorDecision(reply('alice@isp.example', '承認', 'Re: something'), config)).toBeNull();
+  it('ignores anyone who is not a moderator, without answering them', () => {
+    expect(moderatorDecision(reply('mallory@evil.example', '承認'), config)).toMatchObject({ kind: 'ignored', answer: null });
   });
 
-  it('spends the token: a second reply with it finds no draft', () => {
+  it('needs an aligned DKIM pass at the trusted server for a moderator, when one is configured', () => {
+    const strict = validateConfig({ review: { address: 'noc@isp.example', moderators: ['alice@isp.example'] }, auth: { trustedServerId: 'mx.isp.example' } });
+    const fail = ['mx.isp.example; dkim=fail header.d=isp.example'];
+    const pass = ['mx.isp.example; dkim=pass header.d=isp.example'];
+    expect(moderatorDecision(reply('alice@isp.example', '承認', { authResults: fail }), strict)).toMatchObject({ kind: 'ignored' });
+    expect(moderatorDecision(reply('alice@isp.example', '承認', { authResults: [] }), strict)).toMatchObject({ kind: 'ignored' });
+    expect(moderatorDecision(reply('alice@isp.example', '承認', { authResults: pass }), strict)).toMatchObject({ kind: 'decision', action: 'approve' });
+  });
+
+  it('is not a review reply unless it answers one of our review requests', () => {
+    expect(moderatorDecision(reply('alice@isp.example', '承認', { subject: 'Re: something', inReplyTo: null }), config)).toBeNull();
+    // A token in the subject or text of a post is nothing by itself.
+    expect(moderatorDecision(reply('alice@isp.example', `承認 ${token}`, { inReplyTo: '<p1@example.org>' }), config)).toBeNull();
+    expect(moderatorDecision(reply('alice@isp.example', '承認'), validateConfig({ review: { moderators: ['alice@isp.example'] } }))).toBeNull();
+    // From References too, as clients that drop In-Reply-To still keep them.
+    expect(moderatorDecision(reply('alice@isp.example', '承認', { inReplyTo: null, references: ['<x@y>', reviewRequestId(token, config)] }), config)).toMatchObject({ kind: 'decision' });
+  });
+
+  it('keeps the token until the draft is sent, so that a second mail can reverse the first', () => {
     const s = openTestStore();
     const id = s.drafts.add(
       { ...draft, envelopeFrom: 'kansoku@isp.example', eml: Buffer.from('x'), emlPath: null, reviewToken: token },
       'kansoku',
     );
     expect(s.drafts.byReviewToken(token)?.id).toBe(id);
+    s.drafts.decide(id, 'approve', 'mail:alice@isp.example', null, '2099-01-01T00:00:00.000Z');
+    expect(s.drafts.byReviewToken(token)?.status).toBe('approved');
+    expect(s.outbox.pending().map((o) => [o.messageId, o.notBefore])).toEqual([[draft.messageId, '2099-01-01T00:00:00.000Z']]);
+    s.drafts.decide(id, 'reject', 'mail:alice@isp.example', null);
+    expect(s.outbox.pending()).toEqual([]);
     s.drafts.decide(id, 'approve', 'mail:alice@isp.example', null);
+    const [row] = s.outbox.pending();
+    s.outbox.sent(row!.id, 'smtp');
     expect(s.drafts.byReviewToken(token)).toBeNull();
-    expect(s.outbox.pending().map((o) => o.messageId)).toEqual([draft.messageId]);
   });
 
   it('withdraws the send intent when an approved draft is rejected before it went out', () => {

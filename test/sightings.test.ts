@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../src/config/load.ts';
 import { createLogger } from '../src/log.ts';
 import { emptySummary, processMessage } from '../src/pipeline/process.ts';
+import { tallyOf } from '../src/events/tally.ts';
 import { classifyReply } from '../src/sightings/classify.ts';
 import { creditReply } from '../src/sightings/credit.ts';
 import { ownText } from '../src/mail/reply-text.ts';
@@ -113,7 +114,7 @@ describe('sightings in the pipeline', () => {
     );
     const [e] = store.events.list();
     expect(store.events.list()).toHaveLength(1);
-    const t = store.events.tally(e!.id);
+    const t = tallyOf(store.events.sightings(e!.id));
     expect(t).toMatchObject({ confirm: 1, deny: 1, question: 1, other: 0, byOrg: { 'ORG-A': 'confirm', 'ORG-B': 'deny', 'ORG-C': 'question' } });
     expect(t.unverified.confirm).toBe(1);
     const alice = store.events.sightings(e!.id).find((s) => s.org === 'ORG-A')!;
@@ -126,7 +127,7 @@ describe('sightings in the pipeline', () => {
     const store = await storeWith(sensorLines({ start: '2026-11-15T00:00:00Z', hours: 130, port: 5000, perHour: (h) => (h < 110 ? 3 : 50) }));
     const r = reply(1, 'alice@a.example', 'Same here.');
     await run(store, report, r, r, r);
-    expect(store.events.tally(store.events.list()[0]!.id).confirm).toBe(1);
+    expect(tallyOf(store.events.sightings(store.events.list()[0]!.id)).confirm).toBe(1);
     expect(store.events.sightings(store.events.list()[0]!.id)).toHaveLength(1);
   });
 
