@@ -128,9 +128,9 @@ function isBounce(m: ParsedMail, headers: Record<string, string>): boolean {
 }
 
 /**
- * Text attachments, archives opened, forwarded messages read. `depth` counts the forwards around
- * the list: mailparser keeps an inline message/rfc822 part in the body text, but hands one sent as
- * an attachment (or with no disposition) over as its raw bytes.
+ * Text attachments, archives opened, forwarded messages read; `depth` is the number of forwarded
+ * messages the list sits in. mailparser already writes an inline message/rfc822 part into the body
+ * text, but hands one sent as an attachment (or with no disposition) over as its raw bytes.
  */
 async function textAttachments(list: Attachment[], warnings: string[], depth: number): Promise<TextAttachment[]> {
   const out: TextAttachment[] = [];
