@@ -28,12 +28,14 @@ function normalizeProse(s: string): string {
 
 /**
  * Reads what a post claims: ports with protocols, log lines, counts, scan type, TLP. Quoting is
- * removed and wrapped records joined first; the body, the subject and text attachments are read.
+ * removed and wrapped records joined first; the body, the subject and text attachments are read
+ * (forwarded messages among them).
  */
 export function extractReport(post: Post, opts: ExtractOptions): Report {
   const reference = post.date ? new Date(post.date) : new Date();
   const time: TimeContext = { reference, zone: opts.zone };
-  const texts = [post.text, ...post.attachments.map((a) => a.text)].map((t) => t.slice(0, opts.maxScanChars));
+  const whole = [post.text, ...post.attachments.map((a) => a.text)];
+  const texts = whole.map((t) => t.slice(0, opts.maxScanChars));
 
   const events: LogEvent[] = [];
   const prose: string[] = [normalizeProse(post.subject)];
@@ -55,7 +57,8 @@ export function extractReport(post: Post, opts: ExtractOptions): Report {
     subject: post.subject,
     date: post.date,
     languages: languages(text),
-    tlp: findTlp(post.subject, ...texts),
+    // Read past maxScanChars: a label at the end of a long post binds the whole of it.
+    tlp: findTlp(post.subject, ...whole),
     ports,
     logLines: events,
     counts: countTotals(countMentions),

@@ -11,6 +11,11 @@ const TEXT_ATTACHMENT = /\.(txt|log|csv|tsv)$/i;
 const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
 /** Archives (a Shadowserver-style report) are opened within these caps; beyond them, not at all. */
 export const ARCHIVE_LIMITS = { maxBytes: 20 * 1024 * 1024, maxEntries: 50, maxRatio: 200 };
+/**
+ * Forwarded messages (message/rfc822 parts) are read to this depth of forwards within forwards,
+ * each within this size: a forwarded report brings its own log attachments, base64 adding a third.
+ */
+export const FORWARD_LIMITS = { maxDepth: 3, maxBytes: 10 * 1024 * 1024 };
 
 /**
  * mailparser's HTML and link conversions cost 3-4x the parse itself (house-style.md) and are not
@@ -34,7 +39,7 @@ export function syntheticMessageId(raw: Buffer): string {
 export async function parsePost(raw: Buffer): Promise<Post> {
   let m: ParsedMail;
   try {
-    m = await simpleParser(relabelJapaneseWords(raw), PARSER_OPTIONS);
+    m = await parseMail(raw);
   } catch (err) {
     throw new KansokuError('MESSAGE_UNPARSABLE', 'mail', (err as Error).message, { cause: err });
   }
@@ -52,7 +57,7 @@ export async function parsePost(raw: Buffer): Promise<Post> {
     date: m.date && !Number.isNaN(m.date.getTime()) ? m.date.toISOString() : null,
     subject: fixJapanese(m.subject ?? ''),
     text: bodyText(m),
-    attachments: textAttachments(m.attachments, warnings),
+    attachments: await textAttachments(m.attachments, warnings, 0),
     auto: {
       autoSubmitted: headers['auto-submitted']?.toLowerCase().split(';')[0]!.trim() ?? null,
       precedence: headers['precedence']?.toLowerCase().trim() ?? null,
@@ -65,6 +70,10 @@ export async function parsePost(raw: Buffer): Promise<Post> {
       .map((h) => h.line.slice(h.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim()),
     warnings,
   };
+}
+
+function parseMail(raw: Buffer): Promise<ParsedMail> {
+  return simpleParser(relabelJapaneseWords(raw), PARSER_OPTIONS);
 }
 
 /** The first occurrence of each header, unfolded, as text; mailparser keeps the raw lines. */
@@ -118,11 +127,21 @@ function isBounce(m: ParsedMail, headers: Record<string, string>): boolean {
   return /^(mailer-daemon|postmaster)@/i.test(from);
 }
 
-function textAttachments(list: Attachment[], warnings: string[]): TextAttachment[] {
+/**
+ * Text attachments, archives opened, forwarded messages read; `depth` is the number of forwarded
+ * messages the list sits in. mailparser already writes an inline message/rfc822 part into the body
+ * text, but hands one sent as an attachment (or with no disposition) over as its raw bytes.
+ */
+async function textAttachments(list: Attachment[], warnings: string[], depth: number): Promise<TextAttachment[]> {
   const out: TextAttachment[] = [];
   for (const a of list) {
     if (a.related) continue;
     const name = a.filename ?? '';
+    if (/^message\/rfc822$/i.test(a.contentType)) {
+      const f = await forwardedMessage(a, warnings, depth + 1);
+      if (f) out.push(f);
+      continue;
+    }
     const ct = a.headers.get('content-type') as { params?: Record<string, string> } | undefined;
     if (isGzip(name, a.contentType, a.content) || isZip(name, a.contentType, a.content)) {
       for (const f of openArchive(name || '(unnamed)', a.content, warnings)) out.push({ filename: f.name, contentType: 'text/plain', text: decodeBytes(f.data) });
@@ -137,6 +156,36 @@ function textAttachments(list: Attachment[], warnings: string[]): TextAttachment
     out.push({ filename: name || '(unnamed)', contentType: a.contentType, text: decodeBytes(a.content, ct?.params?.charset) });
   }
   return out;
+}
+
+/**
+ * A forwarded message as one text: its subject, its body and its own text attachments, so that
+ * TLP labels and log lines in a forwarded report are read as if posted.
+ */
+async function forwardedMessage(a: Attachment, warnings: string[], depth: number): Promise<TextAttachment | null> {
+  const what = `forwarded message ${a.filename ?? `part ${a.partId ?? '?'}`}`;
+  if (depth > FORWARD_LIMITS.maxDepth) {
+    warnings.push(`${what}: forwarded more than ${FORWARD_LIMITS.maxDepth} levels deep; not read`);
+    return null;
+  }
+  if (a.size > FORWARD_LIMITS.maxBytes) {
+    warnings.push(`${what}: ${a.size} bytes, over ${FORWARD_LIMITS.maxBytes}; not read`);
+    return null;
+  }
+  let m: ParsedMail;
+  try {
+    m = await parseMail(a.content);
+  } catch (err) {
+    warnings.push(`${what}: not a readable message (${(err as Error).message})`);
+    return null;
+  }
+  const subject = fixJapanese(m.subject ?? '');
+  const inner = await textAttachments(m.attachments, warnings, depth);
+  return {
+    filename: subject || '(forwarded message)',
+    contentType: 'message/rfc822',
+    text: [`Subject: ${subject}\n\n${bodyText(m)}`, ...inner.map((x) => x.text)].join('\n\n'),
+  };
 }
 
 function isGzip(name: string, type: string, data: Buffer): boolean {
