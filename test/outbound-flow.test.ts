@@ -137,17 +137,17 @@ describe('approval by mail, end to end', () => {
     const token = d!.reviewToken!;
     expect(store.outbox.pending().map((o) => o.messageId)).toEqual([reviewRequestId(token, cfg)]);
 
-    await run(cfg, store, decision(1, token, '承認しません。ポートが違います。'));
+    await run(cfg, store, decision(1, token, '承認しません。ポートが違います。', cfg));
     expect(store.drafts.get(d!.id).status).toBe('draft');
     const note = store.outbox.pending().find((o) => o.envelopeTo === 'alice@isp.example')!;
     expect(note.raw.toString('latin1')).toMatch(/^Auto-Submitted: auto-replied\r$/m);
 
-    await run(cfg, store, decision(2, token, 'お疲れ様です。\n\n承認します。'));
+    await run(cfg, store, decision(2, token, 'お疲れ様です。\n\n承認します。', cfg));
     expect(store.drafts.get(d!.id).status).toBe('approved');
     const intent = store.outbox.pending().find((o) => o.kind === 'draft')!;
     expect(Date.parse(intent.notBefore!) - Date.now()).toBeGreaterThan(250_000);
 
-    await run(cfg, store, decision(3, token, '却下'));
+    await run(cfg, store, decision(3, token, '却下', cfg));
     expect(store.drafts.get(d!.id).status).toBe('rejected');
     expect(store.outbox.pending().filter((o) => o.kind === 'draft')).toEqual([]);
   });

@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
 import type { Config } from '../config/schema.ts';
 import { num, ratioText, WEEK_JA } from '../draft/format.ts';
-import { bilingualText, draftMessageId, messageTlp, renderTemplate, subjectWithTlp } from '../draft/render.ts';
+import { bilingualText, draftMessageId, messageTlp, renderTemplate } from '../draft/render.ts';
+import { subjectWithTlp } from '../extract/tlp.ts';
 import { portLabel, TLP_EN, TLP_JA, VERDICT_EN, VERDICT_JA } from '../draft/view.ts';
 import type { DraftMessage, Tlp } from '../model.ts';
 import type { DigestData } from './data.ts';

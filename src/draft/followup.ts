@@ -3,7 +3,8 @@ import { tallyOf } from '../events/tally.ts';
 import type { DraftMessage, Finding, Tlp, Verdict } from '../model.ts';
 import type { EventRow, SightingRow } from '../store/index.ts';
 import { num, ratioText } from './format.ts';
-import { bilingualText, draftMessageId, listById, messageTlp, mayGoToList, subjectWithTlp } from './render.ts';
+import { subjectWithTlp, withoutTlpTags } from '../extract/tlp.ts';
+import { bilingualText, draftMessageId, listById, messageTlp, mayGoToList } from './render.ts';
 import { portLabel, TLP_EN, TLP_JA, VERDICT_EN, VERDICT_JA } from './view.ts';
 
 export type FollowUpTrigger = { kind: 'confirmations' } | { kind: 'verdict'; from: Verdict; to: Verdict };
@@ -75,7 +76,7 @@ export function renderFollowUp(i: FollowUpInput): DraftMessage {
       : null,
   };
   const text = bilingualText('followup', view);
-  const base = subjectWithTlp(event.subject ?? label, tlp).slice(`[TLP:${tlp}] `.length).replace(/^\s*(re|aw|sv|返信)\s*[:：]\s*/i, '');
+  const base = withoutTlpTags(event.subject ?? label).replace(/^\s*(re|aw|sv|返信)\s*[:：]\s*/i, '');
   let subject = `Re: ${base}`;
   if (!new RegExp(`\\b${event.port}\\b`).test(subject)) subject += ` (${label})`;
   const key = i.trigger.kind === 'confirmations' ? `event:${event.id}:confirmations` : `event:${event.id}:verdict:${i.trigger.to}`;

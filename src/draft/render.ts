@@ -6,7 +6,7 @@ import { packageRoot } from '../config/load.ts';
 import { addressDomain } from '../mail/address.ts';
 import type { Config } from '../config/schema.ts';
 import type { DraftMessage, Finding, Post, Report, Tlp } from '../model.ts';
-import { strictest } from '../extract/tlp.ts';
+import { strictest, subjectWithTlp, withoutTlpTags } from '../extract/tlp.ts';
 import { portLabel, replyView } from './view.ts';
 
 const templates = new Map<string, Handlebars.TemplateDelegate>();
@@ -93,7 +93,7 @@ export function renderReply({ post, report, findings, config }: ReplyInput): Dra
   });
   const text = bilingualText('reply', view);
 
-  let subject = replySubject(withoutTlp(post.subject));
+  let subject = replySubject(withoutTlpTags(post.subject));
   const ports = findings.map((f) => portLabel(f.port, f.proto));
   if (!findings.some((f) => new RegExp(`\\b${f.port}\\b`).test(subject))) subject += ` (${ports.join(', ')})`;
 
@@ -110,13 +110,4 @@ export function renderReply({ post, report, findings, config }: ReplyInput): Dra
     text,
     sourceMessageId: post.messageId,
   };
-}
-
-// TEMPORARY until extract/tlp.ts exports these (same change).
-const TAG = /\[?\(?\s*TLP\s*[:=_/-]?\s*(?:RED|AMBER(?:\s*[+_ -]\s*STRICT)?|GREEN|WHITE|CLEAR)\s*\)?\]?/gi;
-export function withoutTlp(subject: string): string {
-  return subject.normalize('NFKC').replace(TAG, ' ').replace(/\s+/g, ' ').trim();
-}
-export function subjectWithTlp(subject: string, tlp: Tlp): string {
-  return `[TLP:${tlp}] ${withoutTlp(subject)}`;
 }

@@ -39,11 +39,19 @@ export function findTlp(...texts: string[]): Tlp | null {
 }
 
 /**
- * The subject with every TLP tag its poster wrote removed and ours in front ("[TLP:AMBER] Re: ..."):
- * a poster's label, perhaps laxer than ours, must not read as the label of our message. Code points
- * are folded one by one so that what is kept is the poster's own text, full-width or not.
+ * The subject with ours in front ("[TLP:AMBER] Re: ...") and every TLP tag its poster wrote
+ * removed: a poster's label, perhaps laxer than ours, must not read as the label of our message.
  */
 export function subjectWithTlp(subject: string, tlp: Tlp): string {
+  const rest = withoutTlpTags(subject);
+  return rest ? `[TLP:${tlp}] ${rest}` : `[TLP:${tlp}]`;
+}
+
+/**
+ * The subject without the TLP tags its poster wrote. Code points are folded one by one so that
+ * what is kept is the poster's own text, full-width or not.
+ */
+export function withoutTlpTags(subject: string): string {
   let folded = '';
   const origin: number[] = [];
   let i = 0;
@@ -73,5 +81,5 @@ export function subjectWithTlp(subject: string, tlp: Tlp): string {
       .replace(/([[(<{【〔「『]) | ([\])>}】〕」』])/g, '$1$2')
       .replace(/^[\s|,;/\-–—]+|[\s|,;/\-–—]{1,16}$/g, '');
   }
-  return rest ? `[TLP:${tlp}] ${rest}` : `[TLP:${tlp}]`;
+  return rest;
 }
