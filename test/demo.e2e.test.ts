@@ -18,7 +18,7 @@ describe('the embedded demo, as `npm start` runs it', () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('9434 of 9434 lines counted');
     expect(first.stdout).toContain(
-      '6 messages: 3 drafted, 1 without port claims, 0 already answered in thread, 0 without sensor data, 1 automatic, 1 sightings, 0 already processed, 0 quarantined',
+      '6 messages: 2 drafted, 1 drafted and held (see "kansoku drafts --status held"), 1 without port claims, 0 already answered in thread, 0 without sensor data, 1 automatic, 1 sightings, 0 already processed, 0 quarantined',
     );
   });
 
@@ -34,13 +34,26 @@ describe('the embedded demo, as `npm start` runs it', () => {
     expect(tcp.text).toContain('増加開始：11月20日 3時台（JST、18:00 UTC）');
     expect(tcp.text).toContain('220.192.110.239、80.136.229.69 は当方でも観測しています');
     const sip = bySubject['<CAF1x2y3z4@mail.transit.example>']!;
-    expect(sip.subject).toBe('[TLP:GREEN] Re: [nsp-sec-jp] SIP scanning uptick (5060/udp)');
+    // The post says TLP:GREEN; the list's default, AMBER, is the floor of what we send there.
+    expect(sip.subject).toBe('[TLP:AMBER] Re: [nsp-sec-jp] SIP scanning uptick (5060/udp)');
     expect(sip.text).toContain('5060/udp：平常範囲内');
     const udp = bySubject['<5f3e.suzuki@def-u.example>']!;
     expect(udp.text).toContain('6585/udp：観測なし');
     // The pf line quoted from the report named an address in our 203.0.113.0/24.
     expect(udp.text).not.toContain('203.0.113.');
     for (const m of mails) expect(m.to && 'text' in m.to ? m.to.text : '').toBe('nsp-sec-jp@example.net');
+    for (const f of files) expect(readFileSync(join(cwd, 'outbox', f), 'latin1')).not.toMatch(/198\.51\.100\.|203\.0\.113\./);
+  });
+
+  it('holds the draft for the post that names our own 203.0.113.77, and keeps a private alert for us', () => {
+    const m4 = fixture('demo', 'maildir', 'cur', '1763640300.M4P100.demo:2,S');
+    expect(JSON.parse(kansoku(['correlate', m4, '--json'], cwd).stdout).ownNetworkSources).toEqual(['203.0.113.77']);
+    const held = JSON.parse(kansoku(['drafts', '--status', 'held', '--json'], cwd).stdout);
+    expect(held).toHaveLength(1);
+    expect(held[0].heldReason).toContain('203.0.113.77');
+    const alert = JSON.parse(kansoku(['drafts', '--json'], cwd).stdout).find((d: { kind: string }) => d.kind === 'alert');
+    expect(alert).toMatchObject({ status: 'draft', emlPath: null });
+    expect(kansoku(['show', String(alert.id)], cwd).stdout).toContain('SRC=203.0.113.77');
   });
 
   it("counts the member's confirming reply as a sighting of the 5000/tcp event", () => {
@@ -63,8 +76,8 @@ describe('the embedded demo, as `npm start` runs it', () => {
   });
 
   it('lists, shows, approves and rejects drafts with an audit trail', () => {
-    const list = JSON.parse(kansoku(['drafts', '--json'], cwd).stdout) as Array<{ id: number; status: string }>;
-    expect(list.map((d) => d.status)).toEqual(['draft', 'draft', 'draft']);
+    const list = JSON.parse(kansoku(['drafts', '--json'], cwd).stdout) as Array<{ id: number; status: string; kind: string }>;
+    expect(list.map((d) => `${d.kind}:${d.status}`).sort()).toEqual(['alert:draft', 'reply:draft', 'reply:draft', 'reply:held']);
 
     expect(kansoku(['approve', '1', '--by', 'alice'], cwd)).toMatchObject({ code: 0 });
     expect(kansoku(['reject', '2', '--note', 'not ours to answer'], cwd)).toMatchObject({ code: 0 });
@@ -75,9 +88,9 @@ describe('the embedded demo, as `npm start` runs it', () => {
     expect(rejected.status).toBe('rejected');
     expect(rejected.history[1]).toMatchObject({ actor: 'tester', note: 'not ours to answer' });
 
-    const twice = kansoku(['approve', '2'], cwd);
+    const twice = kansoku(['approve', '1'], cwd);
     expect(twice.code).toBe(1);
-    expect(twice.stderr).toContain('#2 is rejected');
+    expect(twice.stderr).toContain('#1 is approved');
     expect(kansoku(['drafts', '--status', 'approved'], cwd).stdout).toContain('#1  approved');
     expect(kansoku(['show', '99'], cwd).code).toBe(1);
   });
