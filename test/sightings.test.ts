@@ -72,6 +72,22 @@ describe('who said it', () => {
     // A pass for some other domain says nothing about the From.
     expect(creditReply(from('alice@isp-j.example', ['mx.ours.example; dkim=pass header.d=evil.example']), config).counted).toBe(false);
   });
+
+  it('reads no result out of a quoted string or a comment', () => {
+    const quoted = 'mx.ours.example; spf=pass smtp.mailfrom="a;dkim=pass header.d=isp-j.example x"';
+    const comment = 'mx.ours.example; spf=pass (helo (x); dkim=pass header.d=isp-j.example ) smtp.mailfrom=isp-j.example';
+    expect(creditReply(from('alice@isp-j.example', [quoted]), config).counted).toBe(false);
+    expect(creditReply(from('alice@isp-j.example', [comment]), config).counted).toBe(false);
+  });
+
+  it('aligns by Organizational Domain, not by any common suffix', () => {
+    expect(creditReply(from('alice@isp-j.example', ['mx.ours.example; dkim=pass header.d=example']), config).counted).toBe(false);
+    expect(creditReply(from('alice@isp-j.example', ['mx.ours.example 1; dkim=pass header.d=mail.isp-j.example']), config).counted).toBe(true);
+  });
+
+  it('does not count a member by From alone when our server left no word on the message', () => {
+    expect(creditReply(from('alice@isp-j.example'), config)).toMatchObject({ org: 'ISP-J', counted: false });
+  });
 });
 
 describe('sightings in the pipeline', () => {
