@@ -1,0 +1,580 @@
+import ipaddr from 'ipaddr.js';
+
+type Addr = ipaddr.IPv4 | ipaddr.IPv6;
+
+export interface NetworkMatch {
+  /** Span in the ORIGINAL text given to find(): text.slice(start, end) is what to replace. */
+  start: number;
+  end: number;
+  /** What was found, canonical: '198.51.100.50', '2001:db8:100::25', or a prefix '198.51.100.0/24' / '2001:db8:100::/48' for partial forms. */
+  value: string;
+  family: 4 | 6;
+  /** The placeholder key: the /24 ('198.51.100') for IPv4, the /64 (first four groups, e.g. '2001:db8:100:0') for IPv6. */
+  net: string;
+  /** The host part: last octet as decimal string for IPv4 ('50'), last 16-bit group in hex for IPv6 ('25'); null for a partial (prefix) form. */
+  host: string | null;
+  /** True when the text wrote the octets in reverse order (in-addr.arpa, reversed host names) or nibbles (ip6.arpa). */
+  reversed: boolean;
+}
+
+type Found = Omit<NetworkMatch, 'start' | 'end'>;
+
+/**
+ * A rewritten copy of some text that remembers, for every UTF-16 unit, which span of the original
+ * text it stands for, so a match in the copy can be handed back in original coordinates.
+ */
+interface Mapped {
+  text: string;
+  from: number[];
+  to: number[];
+}
+
+class Builder {
+  private readonly chars: string[] = [];
+  readonly from: number[] = [];
+  readonly to: number[] = [];
+
+  push(unit: string, from: number, to: number): void {
+    this.chars.push(unit);
+    this.from.push(from);
+    this.to.push(to);
+  }
+
+  /** The last unit written, so a rewrite can look back at its own output. */
+  last(): string | undefined {
+    return this.chars[this.chars.length - 1];
+  }
+
+  pop(): void {
+    this.chars.pop();
+    this.from.pop();
+    this.to.pop();
+  }
+
+  done(): Mapped {
+    return { text: this.chars.join(''), from: this.from, to: this.to };
+  }
+}
+
+const code = (s: string, i: number): number => s.charCodeAt(i);
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isHex = (c: number): boolean => isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+const isAlnum = (c: number): boolean => isDigit(c) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+const isX = (c: number): boolean => c === 120 || c === 88;
+
+/** Separators seen between octets: dots, and the dashes and underscores of host names. */
+const OCTET_SEP = new Set(['.', '-', '_']);
+
+/** Full stops that NFKC leaves alone but that Japanese text uses where an address has a dot. */
+const IDEOGRAPHIC_STOP = '\u3002';
+
+const folded = new Map<string, string | null>();
+
+/** The one ASCII character a code point stands for (full-width digits, one-dot leader, ...), if any. */
+function fold(ch: string): string | null {
+  let f = folded.get(ch);
+  if (f === undefined) {
+    const n = ch.normalize('NFKC');
+    f = n === IDEOGRAPHIC_STOP ? '.' : n.length === 1 && code(n, 0) < 0x80 ? n : null;
+    folded.set(ch, f);
+  }
+  return f;
+}
+
+function normalise(text: string): Mapped {
+  const b = new Builder();
+  for (let i = 0; i < text.length; ) {
+    const cp = text.codePointAt(i)!;
+    const w = cp > 0xffff ? 2 : 1;
+    const f = cp < 0x80 ? null : fold(text.slice(i, i + w));
+    if (f !== null) b.push(f, i, i + w);
+    else for (let k = 0; k < w; k++) b.push(text[i + k]!, i, i + w);
+    i += w;
+  }
+  return b.done();
+}
+
+const CLOSE: Record<string, string> = { '[': ']', '(': ')', '{': '}' };
+
+/** Spaces allowed inside a defanged separator like `[ . ]`; a few are plenty, and a bound keeps the scan linear. */
+function skipSpaces(t: string, i: number): number {
+  let j = i;
+  while (j < t.length && j - i < 3 && t[j] === ' ') j++;
+  return j;
+}
+
+function isDotWord(t: string, i: number): boolean {
+  return t.slice(i, i + 3).toLowerCase() === 'dot';
+}
+
+/** Turns `[.]`, `(dot)`, `{.}`, `[:]`, ` dot ` and the like back into the separator they hide. */
+function undefang(m: Mapped): Mapped {
+  const t = m.text;
+  const b = new Builder();
+  for (let i = 0; i < t.length; ) {
+    const ch = t[i]!;
+    const close = CLOSE[ch];
+    if (close !== undefined) {
+      let j = skipSpaces(t, i + 1);
+      let sep: string | null = null;
+      if (t[j] === '.' || t[j] === ':') sep = t[j++]!;
+      else if (isDotWord(t, j)) {
+        sep = '.';
+        j += 3;
+      }
+      j = skipSpaces(t, j);
+      if (sep !== null && t[j] === close) {
+        b.push(sep, m.from[i]!, m.to[j]!);
+        i = j + 1;
+        continue;
+      }
+    }
+    // Spelled-out " dot " only between two alphanumerics, so prose like "a dot." stays prose.
+    const prev = b.last();
+    if (ch === ' ' && prev !== undefined && isAlnum(code(prev, 0))) {
+      let j = i;
+      while (j < t.length && j - i < 3 && t[j] === ' ') j++;
+      if (isDotWord(t, j)) {
+        const k = skipSpaces(t, j + 3);
+        if (k > j + 3 && k < t.length && isAlnum(code(t, k))) {
+          b.push('.', m.from[i]!, m.to[k - 1]!);
+          i = k;
+          continue;
+        }
+      }
+    }
+    b.push(ch, m.from[i]!, m.to[i]!);
+    i++;
+  }
+  return b.done();
+}
+
+/**
+ * Removes every line break together with the trailing blanks before it and the indentation and
+ * `>` quote markers after it, so an address a mailer wrapped (anywhere, even mid-number) reads whole.
+ */
+function unwrap(m: Mapped): Mapped {
+  const t = m.text;
+  const b = new Builder();
+  for (let i = 0; i < t.length; ) {
+    const ch = t[i]!;
+    if (ch === '\n' || ch === '\r') {
+      while (b.last() === ' ' || b.last() === '\t') b.pop();
+      while (i < t.length && (t[i] === '\n' || t[i] === '\r' || t[i] === ' ' || t[i] === '\t' || t[i] === '>')) i++;
+      continue;
+    }
+    b.push(ch, m.from[i]!, m.to[i]!);
+    i++;
+  }
+  return b.done();
+}
+
+interface Raw extends Found {
+  s: number;
+  e: number;
+}
+
+interface Token {
+  s: number;
+  e: number;
+  /** Decimal reading (padded octets are decimal) and octal reading (a leading zero means octal); null for a wildcard. */
+  dec: number | null;
+  oct: number | null;
+}
+
+/** The longest an IPv6 address can be written: eight groups, or six and a dotted quad. */
+const V6_MAX = 45;
+
+function readToken(t: string, p: number): Token | null {
+  const c = code(t, p);
+  if (c === 42) return { s: p, e: p + 1, dec: null, oct: null };
+  if (isX(c)) {
+    let e = p;
+    while (e < t.length && e - p < 3 && isX(code(t, e))) e++;
+    if (e < t.length && isAlnum(code(t, e))) return null;
+    return { s: p, e, dec: null, oct: null };
+  }
+  if (!isDigit(c)) return null;
+  if (c === 48 && isX(code(t, p + 1)) && isHex(code(t, p + 2))) {
+    let e = p + 2;
+    while (e < t.length && isHex(code(t, e))) e++;
+    const v = parseInt(t.slice(p + 2, e), 16);
+    return { s: p, e, dec: v, oct: v };
+  }
+  let e = p;
+  let octal = true;
+  while (e < t.length && isDigit(code(t, e))) {
+    if (code(t, e) > 55) octal = false;
+    e++;
+  }
+  const digits = t.slice(p, e);
+  const dec = parseInt(digits, 10);
+  return { s: p, e, dec, oct: octal && digits.length > 1 && c === 48 ? parseInt(digits, 8) : dec };
+}
+
+/** A `/len` written right after position e, as a CIDR suffix. */
+function cidrAfter(t: string, e: number, max: number): { len: number; e: number } | null {
+  if (t[e] !== '/') return null;
+  let k = e + 1;
+  while (k < t.length && k - e <= 3 && isDigit(code(t, k))) k++;
+  if (k === e + 1 || (k < t.length && isDigit(code(t, k)))) return null;
+  const len = parseInt(t.slice(e + 1, k), 10);
+  return len <= max ? { len, e: k } : null;
+}
+
+const IN_ADDR = '.in-addr.arpa';
+const IP6_ARPA = /\.ip6\.arpa/gi;
+const HEX_LONG = /^0x[0-9a-f]{1,8}$/i;
+const HEX_BARE = /^[0-9a-f]{8}$/i;
+
+export class OwnNetworks {
+  readonly empty: boolean;
+  private readonly v4: Array<[ipaddr.IPv4, number]> = [];
+  private readonly v6: Array<[ipaddr.IPv6, number]> = [];
+
+  constructor(prefixes: string[]) {
+    for (const p of prefixes) {
+      const [net, bits] = ipaddr.parseCIDR(p);
+      if (net.kind() === 'ipv4') this.v4.push([net as ipaddr.IPv4, bits]);
+      else this.v6.push([net as ipaddr.IPv6, bits]);
+    }
+    this.empty = this.v4.length === 0 && this.v6.length === 0;
+  }
+
+  /** Whether one address or prefix (any notation ipaddr.js or this module reads) is inside our networks. */
+  contains(address: string): boolean {
+    const s = address.trim();
+    if (ipaddr.isValidCIDR(s)) {
+      const [a, len] = ipaddr.parseCIDR(s);
+      return this.inside(a, len) || (len === (a.kind() === 'ipv4' ? 32 : 128) && this.address(a, false) !== null);
+    }
+    if (ipaddr.isValid(s) && this.address(ipaddr.parse(s), false) !== null) return true;
+    return this.find(s).length > 0;
+  }
+
+  /** Every operator address/prefix written anywhere in the text, in any notation below; non-overlapping, sorted by start. */
+  find(text: string): NetworkMatch[] {
+    if (this.empty || text.length === 0) return [];
+    const plain = undefang(normalise(text));
+    const out: NetworkMatch[] = [];
+    const collect = (m: Mapped): void => {
+      for (const { s, e, ...f } of this.scan(m.text)) out.push({ start: m.from[s]!, end: m.to[e - 1]!, ...f });
+    };
+    collect(plain);
+    if (plain.text.includes('\n') || plain.text.includes('\r')) collect(unwrap(plain));
+    return merge(out);
+  }
+
+  private scan(t: string): Raw[] {
+    const out: Raw[] = [];
+    if (this.v4.length > 0) {
+      this.scanOctets(t, out);
+      this.scanWholeNumbers(t, out);
+    }
+    this.scanColons(t, out);
+    if (this.v6.length > 0) this.scanIp6Arpa(t, out);
+    return out;
+  }
+
+  /** Dotted, dashed and underscored runs of numbers: addresses, reversed addresses and /24 or /16 forms. */
+  private scanOctets(t: string, out: Raw[]): void {
+    for (let i = 0; i < t.length; i++) {
+      if (!isDigit(code(t, i))) continue;
+      const first = readToken(t, i);
+      if (first === null) continue;
+      const run = [first];
+      let e = first.e;
+      while (e + 1 < t.length && OCTET_SEP.has(t[e]!)) {
+        const tok = readToken(t, e + 1);
+        if (tok === null) break;
+        run.push(tok);
+        e = tok.e;
+      }
+      this.octetWindows(t, run, out);
+      i = e - 1;
+    }
+  }
+
+  private octetWindows(t: string, run: Token[], out: Raw[]): void {
+    const end = run[run.length - 1]!.e;
+    const cidr = cidrAfter(t, end, 32);
+    const arpa = t.slice(end, end + IN_ADDR.length).toLowerCase() === IN_ADDR;
+    const readings = run.some((tok) => tok.oct !== tok.dec) ? (['dec', 'oct'] as const) : (['dec'] as const);
+    const wild = (k: number): boolean => run[k] !== undefined && run[k]!.dec === null;
+    for (const reading of readings) {
+      for (let k = 0; k < run.length; k++) {
+        // The octets that can be read from token k on, at most four.
+        const q: number[] = [];
+        for (let j = k; j < k + 4 && j < run.length; j++) {
+          const x = run[j]![reading];
+          if (x === null || x > 255) break;
+          q.push(x);
+        }
+        const s = run[k]!.s;
+        const last = k + q.length === run.length;
+        const e = run[k + q.length - 1]?.e ?? s;
+        if (q.length === 4) {
+          const a = new ipaddr.IPv4(q);
+          if (last && cidr !== null && cidr.len < 32 && this.isNetwork(a, cidr.len)) {
+            this.prefix(a, cidr.len, false, s, cidr.e, out);
+          } else {
+            const f = this.address(a, false) ?? this.address(new ipaddr.IPv4([...q].reverse()), true);
+            if (f !== null) out.push({ ...f, s, e: last && cidr !== null ? cidr.e : e });
+          }
+        }
+        // Three octets not followed by a fourth: a /24 written bare, with a wildcard, a length or as a reverse zone.
+        if (q.length === 3) {
+          const [o0, o1, o2] = q as [number, number, number];
+          if (last && arpa) this.prefix(new ipaddr.IPv4([o2, o1, o0, 0]), 24, true, s, e, out);
+          else if (last && cidr !== null) this.prefix(new ipaddr.IPv4([o0, o1, o2, 0]), cidr.len, false, s, cidr.e, out);
+          else this.prefix(new ipaddr.IPv4([o0, o1, o2, 0]), 24, false, s, wild(k + 3) ? run[k + 3]!.e : e, out);
+        }
+        if (q.length === 2) {
+          const [o0, o1] = q as [number, number];
+          if (last && arpa) this.prefix(new ipaddr.IPv4([o1, o0, 0, 0]), 16, true, s, e, out);
+          else if (last && cidr !== null) this.prefix(new ipaddr.IPv4([o0, o1, 0, 0]), cidr.len, false, s, cidr.e, out);
+          else if (wild(k + 2) && wild(k + 3)) this.prefix(new ipaddr.IPv4([o0, o1, 0, 0]), 16, false, s, run[k + 3]!.e, out);
+        }
+      }
+    }
+  }
+
+  /** Whole addresses written as one number: decimal, octal, `0x` hex, or a bare isolated 8-digit hex word. */
+  private scanWholeNumbers(t: string, out: Raw[]): void {
+    for (let i = 0; i < t.length; ) {
+      if (!isAlnum(code(t, i))) {
+        i++;
+        continue;
+      }
+      let e = i;
+      while (e < t.length && isAlnum(code(t, e))) e++;
+      const word = t.slice(i, e);
+      const readings: string[] = [];
+      if (HEX_LONG.test(word)) readings.push(word);
+      else if (HEX_BARE.test(word)) readings.push(`0x${word}`);
+      for (const r of readings) this.pushAddress(ipaddr.IPv4.parse(r), i, e, out);
+      this.decimalRuns(t, i, e, out);
+      i = e;
+    }
+  }
+
+  private decimalRuns(t: string, from: number, to: number, out: Raw[]): void {
+    for (let i = from; i < to; ) {
+      if (!isDigit(code(t, i))) {
+        i++;
+        continue;
+      }
+      let e = i;
+      while (e < to && isDigit(code(t, e))) e++;
+      const digits = t.slice(i, e);
+      const inDecimal = (t[i - 1] === '.' && isDigit(code(t, i - 2))) || (t[e] === '.' && isDigit(code(t, e + 1)));
+      const afterHexMark = i >= 2 && t[i - 2] === '0' && isX(code(t, i - 1));
+      if (!inDecimal && !afterHexMark && digits.length >= 8 && digits.length <= 12) {
+        const n = Number(digits);
+        if (digits.length <= 10 && n <= 0xffffffff) this.pushAddress(ipaddr.IPv4.parse(String(n)), i, e, out);
+        if (digits[0] === '0' && ipaddr.IPv4.isValid(digits)) this.pushAddress(ipaddr.IPv4.parse(digits), i, e, out);
+      }
+      i = e;
+    }
+  }
+
+  /**
+   * Runs of hex digits, colons and dots with at least two colons. Every split point is tried,
+   * because a word or an interface name can run straight into the address (`inside:2001:db8::25`).
+   */
+  private scanColons(t: string, out: Raw[]): void {
+    for (let i = 0; i < t.length; ) {
+      const c = code(t, i);
+      if (!(isHex(c) || c === 58 || c === 46)) {
+        i++;
+        continue;
+      }
+      let e = i;
+      let colons = 0;
+      for (; e < t.length; e++) {
+        const d = code(t, e);
+        if (d === 58) colons++;
+        else if (!(isHex(d) || d === 46)) break;
+      }
+      if (colons >= 2) this.colonRun(t, i, e, out);
+      i = e;
+    }
+  }
+
+  private colonRun(t: string, a: number, b: number, out: Raw[]): void {
+    // Where a group (a run of hex digits) starts and ends; a group longer than four is cut, since
+    // letters of a word can sit right before or after the address.
+    const groupStart = new Set<number>();
+    const groupEnd = new Set<number>();
+    for (let i = a; i < b; ) {
+      if (!isHex(code(t, i))) {
+        i++;
+        continue;
+      }
+      let e = i;
+      while (e < b && isHex(code(t, e))) e++;
+      groupStart.add(i);
+      groupEnd.add(e);
+      if (e - i > 4) {
+        for (let k = e - 4; k < e; k++) groupStart.add(k);
+        for (let k = i + 1; k <= i + 4; k++) groupEnd.add(k);
+      }
+      i = e;
+    }
+    const isStart = (p: number): boolean =>
+      groupStart.has(p) || (t[p] === ':' && t[p + 1] === ':' && (p === a || t[p - 1] !== ':'));
+    const isEnd = (p: number): boolean => groupEnd.has(p) || (t[p - 1] === ':' && t[p - 2] === ':');
+    for (let s = a; s < b; s++) {
+      if (!isStart(s)) continue;
+      let best: { f: Found; e: number } | null = null;
+      for (let e = s + 2; e <= Math.min(b, s + V6_MAX); e++) {
+        if (!isEnd(e)) continue;
+        const cand = t.slice(s, e);
+        if (!plausibleV6(cand) || !ipaddr.IPv6.isValid(cand)) continue;
+        const addr = ipaddr.IPv6.parse(cand);
+        const cidr = e === b ? cidrAfter(t, e, 128) : null;
+        let f: Found | null = null;
+        let end = e;
+        if (cidr !== null && cidr.len < 128 && this.isNetwork(addr, cidr.len)) {
+          f = this.prefixFound(addr, cidr.len, false);
+          end = cidr.e;
+        } else {
+          f = this.address(addr, false);
+          if (cidr !== null) end = cidr.e;
+        }
+        if (f !== null) best = { f, e: end };
+      }
+      if (best !== null) out.push({ ...best.f, s, e: best.e });
+    }
+  }
+
+  /** Reverse-zone nibbles: a full address, or a zone of at least 48 bits that touches our IPv6 space. */
+  private scanIp6Arpa(t: string, out: Raw[]): void {
+    for (const m of t.matchAll(IP6_ARPA)) {
+      const nibbles: string[] = [];
+      let start = m.index;
+      let q = m.index;
+      while (nibbles.length < 32 && q >= 1 && isHex(code(t, q - 1)) && (q === 1 || !isAlnum(code(t, q - 2)))) {
+        nibbles.push(t[q - 1]!);
+        start = q - 1;
+        if (t[q - 2] !== '.') break;
+        q -= 2;
+      }
+      if (nibbles.length === 0) continue;
+      const hex = nibbles.join('').padEnd(32, '0');
+      const groups = Array.from({ length: 8 }, (_, k) => hex.slice(k * 4, k * 4 + 4));
+      const addr = ipaddr.IPv6.parse(groups.join(':'));
+      if (nibbles.length === 32) {
+        const f = this.address(addr, true);
+        if (f !== null) out.push({ ...f, s: start, e: m.index });
+      } else this.prefix(addr, nibbles.length * 4, true, start, m.index, out);
+    }
+  }
+
+  private pushAddress(a: Addr, s: number, e: number, out: Raw[]): void {
+    const f = this.address(a, false);
+    if (f !== null) out.push({ ...f, s, e });
+  }
+
+  private prefix(a: Addr, len: number, reversed: boolean, s: number, e: number, out: Raw[]): void {
+    if (this.touches(a, len)) out.push({ ...this.prefixFound(a, len, reversed), s, e });
+  }
+
+  private ours(a: Addr): boolean {
+    return a.kind() === 'ipv4'
+      ? this.v4.some(([n, bits]) => (a as ipaddr.IPv4).match(n, bits))
+      : this.v6.some(([n, bits]) => (a as ipaddr.IPv6).match(n, bits));
+  }
+
+  private inside(a: Addr, len: number): boolean {
+    const nets: Array<[Addr, number]> = a.kind() === 'ipv4' ? this.v4 : this.v6;
+    return nets.some(([n, bits]) => len >= bits && a.match([n, bits] as never));
+  }
+
+  /**
+   * A prefix of at least a /24 (IPv4) or /48 (IPv6) counts when it overlaps our space, since it
+   * names hosts the operator may own; a wider one only when it lies inside, or every mention of a
+   * big aggregate that merely contains us would be redacted.
+   */
+  private touches(a: Addr, len: number): boolean {
+    if (this.inside(a, len)) return true;
+    if (len < (a.kind() === 'ipv4' ? 24 : 48)) return false;
+    const nets: Array<[Addr, number]> = a.kind() === 'ipv4' ? this.v4 : this.v6;
+    return nets.some(([n, bits]) => bits < len && n.match([a, len] as never));
+  }
+
+  private isNetwork(a: Addr, len: number): boolean {
+    const net = a.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(`${a}/${len}`) : ipaddr.IPv6.networkAddressFromCIDR(`${a}/${len}`);
+    return net.toString() === a.toString();
+  }
+
+  /**
+   * Our address, or for an IPv6 address one of ours carried inside it: the low 32 bits (mapped,
+   * compatible, NAT64 with any /96, ISATAP), 6to4's bits 16-47, Teredo's server and its obfuscated client.
+   */
+  private address(a: Addr, reversed: boolean): Found | null {
+    if (this.ours(a)) return describe(a, reversed);
+    if (a.kind() === 'ipv4' || this.v4.length === 0) return null;
+    const b = a.toByteArray();
+    const embedded = [b.slice(12, 16)];
+    if (b[0] === 0x20 && b[1] === 0x02) embedded.push(b.slice(2, 6));
+    if (b[0] === 0x20 && b[1] === 0x01 && b[2] === 0 && b[3] === 0) embedded.push(b.slice(4, 8), b.slice(12, 16).map((x) => x ^ 0xff));
+    for (const e of embedded) {
+      const v4 = new ipaddr.IPv4(e);
+      if (this.ours(v4)) return describe(v4, reversed);
+    }
+    return null;
+  }
+
+  private prefixFound(a: Addr, len: number, reversed: boolean): Found {
+    const net = a.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(`${a}/${len}`) : ipaddr.IPv6.networkAddressFromCIDR(`${a}/${len}`);
+    return { ...describe(net, reversed), value: `${net.toString()}/${len}`, host: null };
+  }
+}
+
+function describe(a: Addr, reversed: boolean): Found {
+  if (a.kind() === 'ipv4') {
+    const o = (a as ipaddr.IPv4).octets;
+    return { value: a.toString(), family: 4, net: o.slice(0, 3).join('.'), host: String(o[3]), reversed };
+  }
+  const p = (a as ipaddr.IPv6).parts;
+  return {
+    value: a.toString(),
+    family: 6,
+    net: p.slice(0, 4).map((x) => x.toString(16)).join(':'),
+    host: p[7]!.toString(16),
+    reversed,
+  };
+}
+
+/** Cheap shape test so ipaddr.js only sees strings that can be an IPv6 address. */
+function plausibleV6(s: string): boolean {
+  let colons = 0;
+  let doubles = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] !== ':') continue;
+    colons++;
+    if (s[i + 1] === ':') {
+      doubles++;
+      if (s[i + 2] === ':') return false;
+    }
+  }
+  if (colons < 2 || doubles > 1) return false;
+  return doubles === 1 || colons === 7 || (colons === 6 && s.includes('.'));
+}
+
+/** Sorted, non-overlapping: overlapping spans become one, described by the widest of them. */
+function merge(all: NetworkMatch[]): NetworkMatch[] {
+  all.sort((x, y) => x.start - y.start || y.end - x.end);
+  const out: NetworkMatch[] = [];
+  for (const m of all) {
+    const last = out[out.length - 1];
+    if (last === undefined || m.start >= last.end) {
+      out.push({ ...m });
+      continue;
+    }
+    if (m.end - m.start > last.end - last.start) Object.assign(last, { ...m, start: last.start });
+    last.end = Math.max(last.end, m.end);
+  }
+  return out;
+}
