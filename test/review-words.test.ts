@@ -28,6 +28,8 @@ describe('readDecision', () => {
     ['いつもお世話になっております。\n鈴木と申します。\n承認します', suzuki],
     ['kansoku様\n\n承認します。よろしくお願いします。', suzuki],
     ['各位\nお疲れ様です、鈴木です。\n承認', suzuki],
+    ['お疲れ様です。鈴木です。承認します。', suzuki],
+    ['鈴木\n承認します', suzuki],
     ['Approve.', alice],
     ['approved', alice],
     ['APPROVED!', alice],
