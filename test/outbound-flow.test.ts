@@ -104,6 +104,11 @@ describe('TLP over everything a message contains', () => {
     await run(config, red, reportMail('ＴＬＰ：ＲＥＤ\ntcp/5000 SYN scans, anyone?'));
     const [r] = red.drafts.list();
     expect(r!.tlp).toBe('RED');
+    // The gate will not write it for the list: held, with the refusal on record, and never approvable.
+    expect(r!.status).toBe('held');
+    expect(r!.emlPath).toBeNull();
+    expect(red.drafts.refusals(r!.id)[0]!.reason).toMatch(/TLP:RED material addressed to a list/);
+    red.drafts.decide(r!.id, 'release', 'alice', null);
     expect(() => red.drafts.decide(r!.id, 'approve', 'alice', null)).toThrow(/TLP:RED/);
   });
 
@@ -116,7 +121,8 @@ describe('TLP over everything a message contains', () => {
     expect(d.draft.tlp).toBe('GREEN');
     expect(d.draft.text).toContain('TLP:REDで共有されたイベント1件は');
     expect(d.draft.text).not.toContain('Foo Corp');
-    expect(d.draft.text).not.toContain('5000/tcp：');
+    expect(d.draft.text).not.toContain('に初報');
+    expect(d.draft.text).not.toContain('first reported');
   });
 });
 

@@ -60,6 +60,7 @@ describe('readDecision', () => {
     ['reject: wrong port', alice],
     ['Rejected.', alice],
     ['Hi,\nreject until the port is fixed', alice],
+    ['reject: not ours to answer', alice],
     [`却下\n\n${request}`, suzuki],
   ])('rejects %j', (text, names) => {
     expect(readDecision(text, names)).toMatchObject({ intent: 'reject' });
@@ -91,7 +92,7 @@ describe('readDecision', () => {
     ['Looks fine.\n\nBob\nApproval Team Lead', 'first word is "Looks"'],
     ['approve, no wait, reject', 'negation'],
     ['承認、いや却下', 'both'],
-    ['却下しないで', 'negation'],
+    ['却下しないで', 'not a plain 却下'],
     ["Don't reject", 'first word'],
     ['reject? not sure', 'question'],
     ['只今不在にしております。承認は戻り次第対応します。', 'automatic'],

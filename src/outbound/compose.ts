@@ -48,8 +48,10 @@ export function trimReferences(ids: string[]): string[] {
   return unique.length <= MAX_REFERENCES + 1 ? unique : [unique[0]!, ...unique.slice(-MAX_REFERENCES)];
 }
 
-/** CRLF is the wire's line end; one kind of line end in the text keeps nodemailer from mixing them. */
+/** One kind of line end in the text, whatever its source wrote. */
 const lf = (s: string) => s.replace(/\r\n?/g, '\n');
+/** nodemailer writes a 7bit body as given: CRLF, the wire's line end, has to be there already. */
+const crlf = (s: string) => lf(s).replace(/\n/g, '\r\n');
 
 function oneLine(s: string): string {
   const flat = s.replace(/[\r\n\t]+/g, ' ').trim();
@@ -78,8 +80,8 @@ export async function compose(o: Outgoing): Promise<Buffer> {
     subject: jp && !multipart ? iso2022jpHeader(subject) : subject,
     // The single-part ISO-2022-JP body is written below; multipart mail goes out as UTF-8 even to
     // ISO-2022-JP lists, its text folded to what JIS X 0208 carries.
-    text: jp ? (multipart ? jisSafe(text) : 'x') : text,
-    html: o.html,
+    text: crlf(jp ? (multipart ? jisSafe(text) : 'x') : text),
+    html: o.html === undefined ? undefined : crlf(o.html),
     attachments: o.attachments,
     messageId: o.messageId,
     inReplyTo: o.inReplyTo ?? undefined,

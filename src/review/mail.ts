@@ -3,7 +3,7 @@ import type { Config } from '../config/schema.ts';
 import type { Post, Tlp } from '../model.ts';
 import { addressDomain } from '../mail/address.ts';
 import type { Outgoing } from '../outbound/compose.ts';
-import { authenticatedFrom } from '../sightings/credit.ts';
+import { authenticatedFrom } from '../sightings/auth.ts';
 import type { StoredDraft } from '../store/index.ts';
 import { readDecision } from './words.ts';
 

@@ -68,9 +68,11 @@ export function readDecision(text: string, names: string[]): ReplyIntent {
   const intent = en ? (en[0].toLowerCase().startsWith('approve') ? 'approve' : 'reject') : sentence.startsWith('承認') ? 'approve' : sentence.startsWith('却下') ? 'reject' : null;
   if (!intent) return none(`first word is "${firstWord(sentence)}", not approve/reject`);
   if (question) return none(`the sentence is a question: "${whole}"`);
-  const negation = negationIn(sentence);
-  if (negation) return none(`negation in the same sentence: "${negation}"`);
+  // A rejection is the safe direction: its reason may say "not" ("reject: not ours"). A negated
+  // 却下 (却下しないで) is no plain 却下 below, and an English negation would come before the word.
   if (intent === 'approve') {
+    const negation = negationIn(sentence);
+    if (negation) return none(`negation in the same sentence: "${negation}"`);
     const hedge = hedgeIn(sentence);
     if (hedge) return none(`hedge in the same sentence: "${hedge}"`);
   }
