@@ -98,8 +98,9 @@ function resinfo(tokens: Token[]): ResInfo | null {
 }
 
 /**
- * Reads one unfolded Authentication-Results value. Null when no authserv-id can be read; an
- * `authserv-id version` pair is accepted and the version dropped, `; none` gives no results.
+ * Reads one unfolded Authentication-Results value; null when it does not open with an authserv-id.
+ * What follows the id before the first `;` (a version) is not checked: a header would otherwise
+ * stop being ours over it, and the one below it, which the sender may have written, be read instead.
  */
 export function parseAuthResults(header: string): AuthResults | null {
   const segments: Token[][] = [[]];
@@ -109,9 +110,8 @@ export function parseAuthResults(header: string): AuthResults | null {
   }
   const [head, ...rest] = segments as [Token[], ...Token[][]];
   const authservId = text(head[0]);
-  if (!authservId || head.length > 2 || (head.length === 2 && !/^\d+$/.test(text(head[1]) ?? ''))) return null;
-  const results = rest.flatMap((r) => resinfo(r) ?? []);
-  return { authservId, results };
+  if (!authservId) return null;
+  return { authservId, results: rest.flatMap((r) => resinfo(r) ?? []) };
 }
 
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
