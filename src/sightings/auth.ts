@@ -122,7 +122,7 @@ const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
  * github.io) are not one organisation. Null for a public suffix itself and for anything that is
  * not a host name, since tldts would otherwise dig a host out of a URL-like string.
  */
-export function organizationalDomain(domain: string): string | null {
+function organizationalDomain(domain: string): string | null {
   const d = domain.toLowerCase().replace(/\.$/, '');
   if (/[\x00-\x2c/\x3a-\x60\x7b-\x7f]/.test(d)) return null;
   const ascii = domainToASCII(d);
@@ -131,7 +131,7 @@ export function organizationalDomain(domain: string): string | null {
 }
 
 /** RFC 7489 relaxed alignment; a domain with no Organizational Domain aligns with nothing. */
-export function aligned(a: string, b: string): boolean {
+function aligned(a: string, b: string): boolean {
   const x = organizationalDomain(a);
   return x !== null && x === organizationalDomain(b);
 }
