@@ -74,6 +74,8 @@ describe('whose word is read', () => {
     const forged = `${ours}; dkim=pass header.d=member.example`;
     expect(verdict('noc@member.example', real, forged).ok).toBe(false);
     expect(creditReply(mail('noc@member.example', [real, forged]), config).counted).toBe(false);
+    // Ours stays ours even where what follows the id is not a plain version.
+    expect(verdict('noc@member.example', `${ours} 1 (x) beta; dkim=none`, forged).ok).toBe(false);
   });
 
   it('does not count a member by From alone once a trusted server is configured', () => {

@@ -98,8 +98,9 @@ function resinfo(tokens: Token[]): ResInfo | null {
 }
 
 /**
- * Reads one unfolded Authentication-Results value. Null when no authserv-id can be read; an
- * `authserv-id version` pair is accepted and the version dropped, `; none` gives no results.
+ * Reads one unfolded Authentication-Results value; null when it does not open with an authserv-id.
+ * What follows the id before the first `;` (a version) is not checked: a header would otherwise
+ * stop being ours over it, and the one below it, which the sender may have written, be read instead.
  */
 export function parseAuthResults(header: string): AuthResults | null {
   const segments: Token[][] = [[]];
@@ -109,9 +110,8 @@ export function parseAuthResults(header: string): AuthResults | null {
   }
   const [head, ...rest] = segments as [Token[], ...Token[][]];
   const authservId = text(head[0]);
-  if (!authservId || head.length > 2 || (head.length === 2 && !/^\d+$/.test(text(head[1]) ?? ''))) return null;
-  const results = rest.flatMap((r) => resinfo(r) ?? []);
-  return { authservId, results };
+  if (!authservId) return null;
+  return { authservId, results: rest.flatMap((r) => resinfo(r) ?? []) };
 }
 
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -122,7 +122,7 @@ const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
  * github.io) are not one organisation. Null for a public suffix itself and for anything that is
  * not a host name, since tldts would otherwise dig a host out of a URL-like string.
  */
-export function organizationalDomain(domain: string): string | null {
+function organizationalDomain(domain: string): string | null {
   const d = domain.toLowerCase().replace(/\.$/, '');
   if (/[\x00-\x2c/\x3a-\x60\x7b-\x7f]/.test(d)) return null;
   const ascii = domainToASCII(d);
@@ -131,7 +131,7 @@ export function organizationalDomain(domain: string): string | null {
 }
 
 /** RFC 7489 relaxed alignment; a domain with no Organizational Domain aligns with nothing. */
-export function aligned(a: string, b: string): boolean {
+function aligned(a: string, b: string): boolean {
   const x = organizationalDomain(a);
   return x !== null && x === organizationalDomain(b);
 }
