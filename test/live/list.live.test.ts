@@ -15,7 +15,8 @@ describe('on a real list: Postfix in, IMAP IDLE, SMTP out', () => {
   beforeAll(async () => {
     w = newWorld();
     dir = mkdtempSync(join(tmpdir(), 'kansoku-live-'));
-    config = writeBotConfig(dir, w, { extra: { review: { address: w.reviewAddress, moderators: ['alice@example.test'] } } });
+    // No grace period here: the test waits for the send, not for a reversal.
+    config = writeBotConfig(dir, w, { extra: { review: { address: w.reviewAddress, moderators: ['alice@example.test'], sendDelaySeconds: 0 } } });
     bot = await startBot(dir, config);
   });
 
@@ -51,8 +52,9 @@ describe('on a real list: Postfix in, IMAP IDLE, SMTP out', () => {
   it('ignores a token from someone who is not a moderator, and approves on a moderator\'s 承認', async () => {
     const [req] = await mailbox(w.reviewUser);
     const token = /KS-[0-9A-Z]{10}/.exec(req!.raw)![0];
+    const requestId = (await simpleParser(Buffer.from(req!.raw, 'latin1'))).messageId!;
     const reply = (from: string, n: number, word: string) =>
-      [`From: ${from}`, `To: ${w.botAddress}`, `Subject: Re: [kansoku review] ${token} draft`, `Message-ID: <review-reply-${w.id}-${n}@example.test>`, 'Date: Sat, 21 Nov 2026 10:00:00 +0900', 'Content-Type: text/plain; charset=UTF-8', '', word, '', '> 「承認」または「却下」と書いてください。'].join('\r\n');
+      [`From: ${from}`, `To: ${w.botAddress}`, `Subject: Re: [kansoku review] ${token} draft`, `Message-ID: <review-reply-${w.id}-${n}@example.test>`, `In-Reply-To: ${requestId}`, 'Date: Sat, 21 Nov 2026 10:00:00 +0900', 'Content-Type: text/plain; charset=UTF-8', '', word, '', '> 「承認」または「却下」と書いてください。'].join('\r\n');
     await smtpSend(reply('mallory@example.test', 1, '承認'), 'mallory@example.test', w.botAddress);
     await until(() => withBotStore(dir, (s) => s.messages.has(`<review-reply-${w.id}-1@example.test>`)), 15_000, 'the spoofed reply to be seen');
     expect(withBotStore(dir, (s) => s.drafts.list()[0]!.status)).toBe('draft');
