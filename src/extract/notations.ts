@@ -25,53 +25,80 @@ type Found = Omit<NetworkMatch, 'start' | 'end'>;
  */
 interface Mapped {
   text: string;
+  units: Uint16Array;
   from: Int32Array;
   to: Int32Array;
 }
 
 function identity(text: string): Mapped {
+  const units = new Uint16Array(text.length);
   const from = new Int32Array(text.length);
   const to = new Int32Array(text.length);
   for (let i = 0; i < text.length; i++) {
+    units[i] = text.charCodeAt(i);
     from[i] = i;
     to[i] = i + 1;
   }
-  return { text, from, to };
+  return { text, units, from, to };
 }
 
+const utf16 = new TextDecoder('utf-16le');
+
 /**
- * Writes a rewrite of `src`. Every rewrite here only shortens the text, so the maps are allocated
- * once at the source's length; unchanged stretches are copied whole, which keeps 1 MB fast.
+ * Writes a rewrite of `src` into typed arrays, since 1 MB of Japanese text means hundreds of
+ * thousands of one-unit edits. Every rewrite here only shortens the text, so the arrays are
+ * allocated once at the source's length, and only when something actually changes.
  */
 class Builder {
-  private readonly parts: string[] = [];
   private n = 0;
-  private readonly from: Int32Array;
-  private readonly to: Int32Array;
+  /** Length of the untouched start of the source, before the first change. */
+  private same = 0;
+  private out: { units: Uint16Array; from: Int32Array; to: Int32Array } | null = null;
 
-  constructor(private readonly src: Mapped) {
-    this.from = new Int32Array(src.text.length);
-    this.to = new Int32Array(src.text.length);
-  }
+  constructor(private readonly src: Mapped) {}
 
   copy(i: number, j: number): void {
     if (j <= i) return;
-    this.parts.push(this.src.text.slice(i, j));
-    this.from.set(this.src.from.subarray(i, j), this.n);
-    this.to.set(this.src.to.subarray(i, j), this.n);
-    this.n += j - i;
+    if (this.out === null && i === this.same) {
+      this.same = j;
+      return;
+    }
+    const o = this.open();
+    const { units, from, to } = this.src;
+    // Most stretches between edits are short, and a loop beats making three subarray views.
+    for (let k = i; k < j; k++, this.n++) {
+      o.units[this.n] = units[k]!;
+      o.from[this.n] = from[k]!;
+      o.to[this.n] = to[k]!;
+    }
   }
 
   /** One unit standing for the source units i..j-1. */
   put(unit: string, i: number, j: number): void {
-    this.parts.push(unit);
-    this.from[this.n] = this.src.from[i]!;
-    this.to[this.n] = this.src.to[j - 1]!;
+    const o = this.open();
+    o.units[this.n] = unit.charCodeAt(0);
+    o.from[this.n] = this.src.from[i]!;
+    o.to[this.n] = this.src.to[j - 1]!;
     this.n++;
   }
 
+  private open(): { units: Uint16Array; from: Int32Array; to: Int32Array } {
+    if (this.out === null) {
+      const len = this.src.units.length;
+      this.out = { units: new Uint16Array(len), from: new Int32Array(len), to: new Int32Array(len) };
+      this.out.units.set(this.src.units.subarray(0, this.same));
+      this.out.from.set(this.src.from.subarray(0, this.same));
+      this.out.to.set(this.src.to.subarray(0, this.same));
+      this.n = this.same;
+    }
+    return this.out;
+  }
+
   done(): Mapped {
-    return { text: this.parts.join(''), from: this.from.subarray(0, this.n), to: this.to.subarray(0, this.n) };
+    const o = this.out;
+    if (o === null) return this.same === this.src.units.length ? this.src : { ...this.src, text: this.src.text.slice(0, this.same), units: this.src.units.subarray(0, this.same), from: this.src.from.subarray(0, this.same), to: this.src.to.subarray(0, this.same) };
+    const units = o.units.subarray(0, this.n);
+    return { text: utf16.decode(units), units, from: o.from.subarray(0, this.n), to: o.to.subarray(0, this.n) };
   }
 }
 
@@ -89,15 +116,15 @@ const OCTET_SEP = new Set(['.', '-', '_']);
 /** Full stops that NFKC leaves alone but that Japanese text uses where an address has a dot. */
 const IDEOGRAPHIC_STOP = '\u3002';
 
-const folded = new Map<string, string | null>();
+const folded = new Map<number, string | null>();
 
 /** The one ASCII character a code point stands for (full-width digits, one-dot leader, ...), if any. */
-function fold(ch: string): string | null {
-  let f = folded.get(ch);
+function fold(cp: number): string | null {
+  let f = folded.get(cp);
   if (f === undefined) {
-    const n = ch.normalize('NFKC');
+    const n = String.fromCodePoint(cp).normalize('NFKC');
     f = n === IDEOGRAPHIC_STOP ? '.' : n.length === 1 && code(n, 0) < 0x80 ? n : null;
-    folded.set(ch, f);
+    folded.set(cp, f);
   }
   return f;
 }
@@ -108,7 +135,7 @@ function normalise(text: string): Mapped {
   for (let i = 0; i < text.length; ) {
     const cp = text.codePointAt(i)!;
     const w = cp > 0xffff ? 2 : 1;
-    const f = cp < 0x80 ? null : fold(text.slice(i, i + w));
+    const f = cp < 0x80 ? null : fold(cp);
     if (f !== null) {
       b.copy(kept, i);
       b.put(f, i, i + w);
@@ -142,8 +169,8 @@ function undefang(m: Mapped): Mapped {
   const b = new Builder(m);
   let kept = 0;
   for (let i = 0; i < t.length; i++) {
-    const ch = t[i]!;
-    const close = CLOSE[ch];
+    const c = code(t, i);
+    const close = c === 91 || c === 40 || c === 123 ? CLOSE[t[i]!] : undefined;
     if (close !== undefined) {
       let j = skipBlanks(t, i + 1);
       let sep: string | null = null;
@@ -162,7 +189,6 @@ function undefang(m: Mapped): Mapped {
       continue;
     }
     // Spelled-out " dot " only between two alphanumerics, so prose like "a dot." stays prose.
-    const c = code(t, i);
     if ((isBlank(c) || isBreak(c)) && i > kept && isAlnum(code(t, i - 1))) {
       const j = skipBlanks(t, i);
       if (isDotWord(t, j)) {
@@ -366,7 +392,7 @@ export class OwnNetworks {
         if (q.length === 4) {
           const [o0, o1, o2, o3] = q as [number, number, number, number];
           const a = new ipaddr.IPv4(q);
-          if (last && cidr !== null && cidr.len < 32 && this.isNetwork(a, cidr.len)) {
+          if (last && cidr !== null && cidr.len < 32 && isNetwork(a, cidr.len)) {
             this.prefix(a, cidr.len, false, s, cidr.e, out);
           } else {
             const f = (lead[o0] ? this.address(a, false) : null) ?? (lead[o3] ? this.address(new ipaddr.IPv4([o3, o2, o1, o0]), true) : null);
@@ -404,12 +430,20 @@ export class OwnNetworks {
       }
       // Where a line break was taken out, the word may be two words run together: each piece
       // between such joins is read on its own too.
-      const cuts = [i];
+      let cuts: number[] | null = null;
       let e = i + 1;
-      for (; e < t.length && isAlnum(code(t, e)); e++) if (m.from[e] !== m.to[e - 1] && cuts.length < MAX_JOINS) cuts.push(e);
-      cuts.push(e);
-      for (let x = 0; x < cuts.length - 1; x++) {
-        for (let y = x + 1; y < cuts.length; y++) this.hexWord(t, cuts[x]!, cuts[y]!, out);
+      for (; e < t.length && isAlnum(code(t, e)); e++) {
+        if (m.from[e] !== m.to[e - 1]) {
+          cuts ??= [i];
+          if (cuts.length < MAX_JOINS) cuts.push(e);
+        }
+      }
+      if (cuts === null) this.hexWord(t, i, e, out);
+      else {
+        cuts.push(e);
+        for (let x = 0; x < cuts.length - 1; x++) {
+          for (let y = x + 1; y < cuts.length; y++) this.hexWord(t, cuts[x]!, cuts[y]!, out);
+        }
       }
       this.decimalRuns(t, i, e, out);
       i = e;
@@ -417,6 +451,7 @@ export class OwnNetworks {
   }
 
   private hexWord(t: string, s: number, e: number, out: Raw[]): void {
+    if (e - s < 3 || e - s > 10) return;
     const word = t.slice(s, e);
     if (HEX_LONG.test(word)) this.pushAddress(ipaddr.IPv4.parse(word), s, e, out);
     else if (HEX_BARE.test(word)) this.pushAddress(ipaddr.IPv4.parse(`0x${word}`), s, e, out);
@@ -504,25 +539,26 @@ export class OwnNetworks {
     }
     for (let s = 0; s < n; s++) {
       if (canStart[s] !== 1) continue;
-      let best: Raw | null = null;
-      for (let e = s + 2; e <= Math.min(n, s + V6_MAX); e++) {
+      // Longest first: the first of ours is the one to take.
+      for (let e = Math.min(n, s + V6_MAX); e >= s + 2; e--) {
         if (canEnd[e] !== 1) continue;
         const c = colons[e]! - colons[s]!;
         const d = pairs[e - 1]! - pairs[s]!;
         if (c < 2 || d > 1 || (d === 0 && c !== 7 && !(c === 6 && dots[e]! > dots[s]!))) continue;
-        const cand = t.slice(a + s, a + e);
-        if (!ipaddr.IPv6.isValid(cand)) continue;
-        const found = this.v6At(t, ipaddr.IPv6.parse(cand), a + s, a + e, e === n);
-        if (found !== null) best = found;
+        const addr = parseV6(t.slice(a + s, a + e));
+        const found = addr === null ? null : this.v6At(t, addr, a + s, a + e, e === n);
+        if (found !== null) {
+          out.push(found);
+          break;
+        }
       }
-      if (best !== null) out.push(best);
     }
   }
 
   /** Our IPv6 address or prefix (or an IPv4 one inside it) at s..e, with a `/len` after it if the run ended there. */
   private v6At(t: string, addr: ipaddr.IPv6, s: number, e: number, runEnd: boolean): Raw | null {
     const cidr = runEnd ? cidrAfter(t, e, 128) : null;
-    if (cidr !== null && cidr.len < 128 && this.isNetwork(addr, cidr.len)) {
+    if (cidr !== null && cidr.len < 128 && isNetwork(addr, cidr.len)) {
       return this.touches(addr, cidr.len) ? { ...this.prefixFound(addr, cidr.len, false), s, e: cidr.e } : null;
     }
     const f = this.address(addr, false);
@@ -588,10 +624,6 @@ export class OwnNetworks {
     return false;
   }
 
-  private isNetwork(a: Addr, len: number): boolean {
-    const net = a.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(`${a}/${len}`) : ipaddr.IPv6.networkAddressFromCIDR(`${a}/${len}`);
-    return net.toString() === a.toString();
-  }
 
   /**
    * Our address, or for an IPv6 address one of ours carried inside it: the low 32 bits (mapped,
@@ -612,9 +644,40 @@ export class OwnNetworks {
   }
 
   private prefixFound(a: Addr, len: number, reversed: boolean): Found {
-    const net = a.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(`${a}/${len}`) : ipaddr.IPv6.networkAddressFromCIDR(`${a}/${len}`);
+    const net = ipaddr.fromByteArray(masked(a, len));
     return { ...describe(net, reversed), value: `${net.toString()}/${len}`, host: null };
   }
+}
+
+/** One parse instead of isValid then parse: the shape test before has already weeded out most failures. */
+function parseV6(s: string): ipaddr.IPv6 | null {
+  try {
+    return ipaddr.IPv6.parse(s);
+  } catch {
+    return null;
+  }
+}
+
+const masks = new Map<string, number[]>();
+
+/** The bytes of a/len with the host bits cleared (ipaddr.js only offers this through a CIDR string, which is slow in a hot loop). */
+function masked(a: Addr, len: number): number[] {
+  const key = `${a.kind()}/${len}`;
+  let mask = masks.get(key);
+  if (mask === undefined) {
+    mask = (a.kind() === 'ipv4' ? ipaddr.IPv4.subnetMaskFromPrefixLength(len) : ipaddr.IPv6.subnetMaskFromPrefixLength(len)).toByteArray();
+    masks.set(key, mask);
+  }
+  const b = a.toByteArray();
+  for (let i = 0; i < b.length; i++) b[i] = b[i]! & mask[i]!;
+  return b;
+}
+
+function isNetwork(a: Addr, len: number): boolean {
+  const b = a.toByteArray();
+  const m = masked(a, len);
+  for (let i = 0; i < b.length; i++) if (b[i] !== m[i]) return false;
+  return true;
 }
 
 function describe(a: Addr, reversed: boolean): Found {
