@@ -256,8 +256,9 @@ describe('OwnNetworks.find: speed', () => {
     const found = ours.find(text);
     const used = process.cpuUsage(cpu);
     expect(found.length).toBe(6 * Math.ceil(1_000_000 / chunk.length));
-    // CPU time rather than wall time: the test machines run other suites at once.
-    expect((used.user + used.system) / 1000).toBeLessThan(1000);
+    // CPU time rather than wall time, and with room: the test machines run other suites at once
+    // (about half a second on a quiet machine); a quadratic scan would take minutes.
+    expect((used.user + used.system) / 1000).toBeLessThan(1500);
   });
 });
 

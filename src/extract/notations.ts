@@ -278,6 +278,17 @@ function readToken(t: string, p: number): Token | null {
 
 const isWild = (tok: Token | undefined): boolean => tok !== undefined && tok.dec === null;
 
+/** The first (or last) place in s..e where the copy joined two lines, or -1. */
+function joins(m: Mapped, s: number, e: number, first: boolean): number {
+  let found = -1;
+  for (let k = s + 1; k < e; k++) {
+    if (m.from[k] === m.to[k - 1]) continue;
+    if (first) return k;
+    found = k;
+  }
+  return found;
+}
+
 /** A `/len` written right after position e, as a CIDR suffix. */
 function cidrAfter(t: string, e: number, max: number): { len: number; e: number } | null {
   if (t[e] !== '/') return null;
@@ -342,7 +353,7 @@ export class OwnNetworks {
     const t = m.text;
     const out: Raw[] = [];
     if (this.v4.length > 0) {
-      this.scanOctets(t, out);
+      this.scanOctets(m, out);
       this.scanWholeNumbers(m, out);
     }
     this.scanColons(t, out);
@@ -351,7 +362,8 @@ export class OwnNetworks {
   }
 
   /** Dotted, dashed and underscored runs of numbers: addresses, reversed addresses and /24 or /16 forms. */
-  private scanOctets(t: string, out: Raw[]): void {
+  private scanOctets(m: Mapped, out: Raw[]): void {
+    const t = m.text;
     for (let i = 0; i < t.length; i++) {
       if (!isDigit(code(t, i))) continue;
       const first = readToken(t, i);
@@ -365,6 +377,17 @@ export class OwnNetworks {
         e = tok.e;
       }
       this.octetWindows(t, run, out);
+      // In the unwrapped copy the first or last number may have run into the line before or after
+      // the address: read it again from, or up to, the join.
+      const last = run[run.length - 1]!;
+      const head = joins(m, first.s, first.e, true);
+      const tail = joins(m, last.s, last.e, false);
+      if (head !== -1 || tail !== -1) {
+        const cut = [...run];
+        if (head !== -1) cut[0] = readToken(t, head) ?? first;
+        if (tail !== -1) cut[cut.length - 1] = readToken(t.slice(0, tail), cut[cut.length - 1]!.s) ?? last;
+        this.octetWindows(t, cut, out);
+      }
       i = e - 1;
     }
   }
@@ -530,8 +553,11 @@ export class OwnNetworks {
         continue;
       }
       const pair = c === 58 && t[i + 1] === ':' && i + 1 < b;
-      if (pair && (i === a || t[i - 1] !== ':')) canStart[i - a] = 1;
-      if (pair) canEnd[i + 2 - a] = 1;
+      // Even inside `:::`, which is what a colon of the text makes of an address that starts with `::`.
+      if (pair) {
+        canStart[i - a] = 1;
+        canEnd[i + 2 - a] = 1;
+      }
       colons[i - a + 1] = colons[i - a]! + (c === 58 ? 1 : 0);
       pairs[i - a + 1] = pairs[i - a]! + (pair ? 1 : 0);
       dots[i - a + 1] = dots[i - a]! + (c === 46 ? 1 : 0);
