@@ -25,34 +25,80 @@ type Found = Omit<NetworkMatch, 'start' | 'end'>;
  */
 interface Mapped {
   text: string;
-  from: number[];
-  to: number[];
+  units: Uint16Array;
+  from: Int32Array;
+  to: Int32Array;
 }
 
+function identity(text: string): Mapped {
+  const units = new Uint16Array(text.length);
+  const from = new Int32Array(text.length);
+  const to = new Int32Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    units[i] = text.charCodeAt(i);
+    from[i] = i;
+    to[i] = i + 1;
+  }
+  return { text, units, from, to };
+}
+
+const utf16 = new TextDecoder('utf-16le');
+
+/**
+ * Writes a rewrite of `src` into typed arrays, since 1 MB of Japanese text means hundreds of
+ * thousands of one-unit edits. Every rewrite here only shortens the text, so the arrays are
+ * allocated once at the source's length, and only when something actually changes.
+ */
 class Builder {
-  private readonly chars: string[] = [];
-  readonly from: number[] = [];
-  readonly to: number[] = [];
+  private n = 0;
+  /** Length of the untouched start of the source, before the first change. */
+  private same = 0;
+  private out: { units: Uint16Array; from: Int32Array; to: Int32Array } | null = null;
 
-  push(unit: string, from: number, to: number): void {
-    this.chars.push(unit);
-    this.from.push(from);
-    this.to.push(to);
+  constructor(private readonly src: Mapped) {}
+
+  copy(i: number, j: number): void {
+    if (j <= i) return;
+    if (this.out === null && i === this.same) {
+      this.same = j;
+      return;
+    }
+    const o = this.open();
+    const { units, from, to } = this.src;
+    // Most stretches between edits are short, and a loop beats making three subarray views.
+    for (let k = i; k < j; k++, this.n++) {
+      o.units[this.n] = units[k]!;
+      o.from[this.n] = from[k]!;
+      o.to[this.n] = to[k]!;
+    }
   }
 
-  /** The last unit written, so a rewrite can look back at its own output. */
-  last(): string | undefined {
-    return this.chars[this.chars.length - 1];
+  /** One unit standing for the source units i..j-1. */
+  put(unit: string, i: number, j: number): void {
+    const o = this.open();
+    o.units[this.n] = unit.charCodeAt(0);
+    o.from[this.n] = this.src.from[i]!;
+    o.to[this.n] = this.src.to[j - 1]!;
+    this.n++;
   }
 
-  pop(): void {
-    this.chars.pop();
-    this.from.pop();
-    this.to.pop();
+  private open(): { units: Uint16Array; from: Int32Array; to: Int32Array } {
+    if (this.out === null) {
+      const len = this.src.units.length;
+      this.out = { units: new Uint16Array(len), from: new Int32Array(len), to: new Int32Array(len) };
+      this.out.units.set(this.src.units.subarray(0, this.same));
+      this.out.from.set(this.src.from.subarray(0, this.same));
+      this.out.to.set(this.src.to.subarray(0, this.same));
+      this.n = this.same;
+    }
+    return this.out;
   }
 
   done(): Mapped {
-    return { text: this.chars.join(''), from: this.from, to: this.to };
+    const o = this.out;
+    if (o === null) return this.same === this.src.units.length ? this.src : { ...this.src, text: this.src.text.slice(0, this.same), units: this.src.units.subarray(0, this.same), from: this.src.from.subarray(0, this.same), to: this.src.to.subarray(0, this.same) };
+    const units = o.units.subarray(0, this.n);
+    return { text: utf16.decode(units), units, from: o.from.subarray(0, this.n), to: o.to.subarray(0, this.n) };
   }
 }
 
@@ -61,6 +107,8 @@ const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isHex = (c: number): boolean => isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
 const isAlnum = (c: number): boolean => isDigit(c) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
 const isX = (c: number): boolean => c === 120 || c === 88;
+const isBreak = (c: number): boolean => c === 10 || c === 13;
+const isBlank = (c: number): boolean => c === 32 || c === 9;
 
 /** Separators seen between octets: dots, and the dashes and underscores of host names. */
 const OCTET_SEP = new Set(['.', '-', '_']);
@@ -68,38 +116,46 @@ const OCTET_SEP = new Set(['.', '-', '_']);
 /** Full stops that NFKC leaves alone but that Japanese text uses where an address has a dot. */
 const IDEOGRAPHIC_STOP = '\u3002';
 
-const folded = new Map<string, string | null>();
+const folded = new Map<number, string | null>();
 
 /** The one ASCII character a code point stands for (full-width digits, one-dot leader, ...), if any. */
-function fold(ch: string): string | null {
-  let f = folded.get(ch);
+function fold(cp: number): string | null {
+  let f = folded.get(cp);
   if (f === undefined) {
-    const n = ch.normalize('NFKC');
+    const n = String.fromCodePoint(cp).normalize('NFKC');
     f = n === IDEOGRAPHIC_STOP ? '.' : n.length === 1 && code(n, 0) < 0x80 ? n : null;
-    folded.set(ch, f);
+    folded.set(cp, f);
   }
   return f;
 }
 
 function normalise(text: string): Mapped {
-  const b = new Builder();
+  const b = new Builder(identity(text));
+  let kept = 0;
   for (let i = 0; i < text.length; ) {
     const cp = text.codePointAt(i)!;
     const w = cp > 0xffff ? 2 : 1;
-    const f = cp < 0x80 ? null : fold(text.slice(i, i + w));
-    if (f !== null) b.push(f, i, i + w);
-    else for (let k = 0; k < w; k++) b.push(text[i + k]!, i, i + w);
+    const f = cp < 0x80 ? null : fold(cp);
+    if (f !== null) {
+      b.copy(kept, i);
+      b.put(f, i, i + w);
+      kept = i + w;
+    }
     i += w;
   }
+  b.copy(kept, text.length);
   return b.done();
 }
 
 const CLOSE: Record<string, string> = { '[': ']', '(': ')', '{': '}' };
 
-/** Spaces allowed inside a defanged separator like `[ . ]`; a few are plenty, and a bound keeps the scan linear. */
-function skipSpaces(t: string, i: number): number {
+/**
+ * Blanks allowed around a defanged separator (`[ . ]`, ` dot `), including a mailer's line break
+ * with its quote markers; a bound keeps the scan linear.
+ */
+function skipBlanks(t: string, i: number): number {
   let j = i;
-  while (j < t.length && j - i < 3 && t[j] === ' ') j++;
+  while (j < t.length && j - i < 8 && (isBlank(code(t, j)) || isBreak(code(t, j)) || (t[j] === '>' && j > i))) j++;
   return j;
 }
 
@@ -110,62 +166,70 @@ function isDotWord(t: string, i: number): boolean {
 /** Turns `[.]`, `(dot)`, `{.}`, `[:]`, ` dot ` and the like back into the separator they hide. */
 function undefang(m: Mapped): Mapped {
   const t = m.text;
-  const b = new Builder();
-  for (let i = 0; i < t.length; ) {
-    const ch = t[i]!;
-    const close = CLOSE[ch];
+  const b = new Builder(m);
+  let kept = 0;
+  for (let i = 0; i < t.length; i++) {
+    const c = code(t, i);
+    const close = c === 91 || c === 40 || c === 123 ? CLOSE[t[i]!] : undefined;
     if (close !== undefined) {
-      let j = skipSpaces(t, i + 1);
+      let j = skipBlanks(t, i + 1);
       let sep: string | null = null;
       if (t[j] === '.' || t[j] === ':') sep = t[j++]!;
       else if (isDotWord(t, j)) {
         sep = '.';
         j += 3;
       }
-      j = skipSpaces(t, j);
+      j = skipBlanks(t, j);
       if (sep !== null && t[j] === close) {
-        b.push(sep, m.from[i]!, m.to[j]!);
-        i = j + 1;
-        continue;
+        b.copy(kept, i);
+        b.put(sep, i, j + 1);
+        kept = j + 1;
+        i = j;
       }
+      continue;
     }
     // Spelled-out " dot " only between two alphanumerics, so prose like "a dot." stays prose.
-    const prev = b.last();
-    if (ch === ' ' && prev !== undefined && isAlnum(code(prev, 0))) {
-      let j = i;
-      while (j < t.length && j - i < 3 && t[j] === ' ') j++;
+    if ((isBlank(c) || isBreak(c)) && i > kept && isAlnum(code(t, i - 1))) {
+      const j = skipBlanks(t, i);
       if (isDotWord(t, j)) {
-        const k = skipSpaces(t, j + 3);
+        const k = skipBlanks(t, j + 3);
         if (k > j + 3 && k < t.length && isAlnum(code(t, k))) {
-          b.push('.', m.from[i]!, m.to[k - 1]!);
-          i = k;
-          continue;
+          b.copy(kept, i);
+          b.put('.', i, k);
+          kept = k;
+          i = k - 1;
         }
       }
     }
-    b.push(ch, m.from[i]!, m.to[i]!);
-    i++;
   }
+  b.copy(kept, t.length);
   return b.done();
 }
 
 /**
- * Removes every line break together with the trailing blanks before it and the indentation and
- * `>` quote markers after it, so an address a mailer wrapped (anywhere, even mid-number) reads whole.
+ * Removes every line break together with the blanks before it and the indentation and `>` quote
+ * markers after it, so an address a mailer wrapped (anywhere, even mid-number) reads whole.
  */
 function unwrap(m: Mapped): Mapped {
   const t = m.text;
-  const b = new Builder();
+  const b = new Builder(m);
+  let kept = 0;
   for (let i = 0; i < t.length; ) {
-    const ch = t[i]!;
-    if (ch === '\n' || ch === '\r') {
-      while (b.last() === ' ' || b.last() === '\t') b.pop();
-      while (i < t.length && (t[i] === '\n' || t[i] === '\r' || t[i] === ' ' || t[i] === '\t' || t[i] === '>')) i++;
+    const c = code(t, i);
+    if (!isBlank(c) && !isBreak(c)) {
+      i++;
       continue;
     }
-    b.push(ch, m.from[i]!, m.to[i]!);
-    i++;
+    let j = i;
+    while (j < t.length && isBlank(code(t, j))) j++;
+    if (j < t.length && isBreak(code(t, j))) {
+      b.copy(kept, i);
+      while (j < t.length && (isBlank(code(t, j)) || isBreak(code(t, j)) || t[j] === '>')) j++;
+      kept = j;
+    }
+    i = j;
   }
+  b.copy(kept, t.length);
   return b.done();
 }
 
@@ -212,6 +276,19 @@ function readToken(t: string, p: number): Token | null {
   return { s: p, e, dec, oct: octal && digits.length > 1 && c === 48 ? parseInt(digits, 8) : dec };
 }
 
+const isWild = (tok: Token | undefined): boolean => tok !== undefined && tok.dec === null;
+
+/** The first (or last) place in s..e where the copy joined two lines, or -1. */
+function joins(m: Mapped, s: number, e: number, first: boolean): number {
+  let found = -1;
+  for (let k = s + 1; k < e; k++) {
+    if (m.from[k] === m.to[k - 1]) continue;
+    if (first) return k;
+    found = k;
+  }
+  return found;
+}
+
 /** A `/len` written right after position e, as a CIDR suffix. */
 function cidrAfter(t: string, e: number, max: number): { len: number; e: number } | null {
   if (t[e] !== '/') return null;
@@ -222,6 +299,9 @@ function cidrAfter(t: string, e: number, max: number): { len: number; e: number 
   return len <= max ? { len, e: k } : null;
 }
 
+/** Line joins looked at inside one word; real wrapped words have one or two. */
+const MAX_JOINS = 4;
+
 const IN_ADDR = '.in-addr.arpa';
 const IP6_ARPA = /\.ip6\.arpa/gi;
 const HEX_LONG = /^0x[0-9a-f]{1,8}$/i;
@@ -231,6 +311,8 @@ export class OwnNetworks {
   readonly empty: boolean;
   private readonly v4: Array<[ipaddr.IPv4, number]> = [];
   private readonly v6: Array<[ipaddr.IPv6, number]> = [];
+  /** Which first octets can begin one of our IPv4 addresses: most number runs are rejected on this alone. */
+  private readonly leads = new Uint8Array(256);
 
   constructor(prefixes: string[]) {
     for (const p of prefixes) {
@@ -239,6 +321,7 @@ export class OwnNetworks {
       else this.v6.push([net as ipaddr.IPv6, bits]);
     }
     this.empty = this.v4.length === 0 && this.v6.length === 0;
+    for (let x = 0; x < 256; x++) if (this.overlaps(new ipaddr.IPv4([x, 0, 0, 0]), 8)) this.leads[x] = 1;
   }
 
   /** Whether one address or prefix (any notation ipaddr.js or this module reads) is inside our networks. */
@@ -255,21 +338,23 @@ export class OwnNetworks {
   /** Every operator address/prefix written anywhere in the text, in any notation below; non-overlapping, sorted by start. */
   find(text: string): NetworkMatch[] {
     if (this.empty || text.length === 0) return [];
-    const plain = undefang(normalise(text));
+    const folded = normalise(text);
     const out: NetworkMatch[] = [];
     const collect = (m: Mapped): void => {
-      for (const { s, e, ...f } of this.scan(m.text)) out.push({ start: m.from[s]!, end: m.to[e - 1]!, ...f });
+      for (const { s, e, ...f } of this.scan(m)) out.push({ start: m.from[s]!, end: m.to[e - 1]!, ...f });
     };
-    collect(plain);
-    if (plain.text.includes('\n') || plain.text.includes('\r')) collect(unwrap(plain));
+    collect(undefang(folded));
+    // Unwrapped before undefanging, so a break inside `[ . ]` or inside `dot` is joined too.
+    if (folded.text.includes('\n') || folded.text.includes('\r')) collect(undefang(unwrap(folded)));
     return merge(out);
   }
 
-  private scan(t: string): Raw[] {
+  private scan(m: Mapped): Raw[] {
+    const t = m.text;
     const out: Raw[] = [];
     if (this.v4.length > 0) {
-      this.scanOctets(t, out);
-      this.scanWholeNumbers(t, out);
+      this.scanOctets(m, out);
+      this.scanWholeNumbers(m, out);
     }
     this.scanColons(t, out);
     if (this.v6.length > 0) this.scanIp6Arpa(t, out);
@@ -277,7 +362,8 @@ export class OwnNetworks {
   }
 
   /** Dotted, dashed and underscored runs of numbers: addresses, reversed addresses and /24 or /16 forms. */
-  private scanOctets(t: string, out: Raw[]): void {
+  private scanOctets(m: Mapped, out: Raw[]): void {
+    const t = m.text;
     for (let i = 0; i < t.length; i++) {
       if (!isDigit(code(t, i))) continue;
       const first = readToken(t, i);
@@ -291,6 +377,17 @@ export class OwnNetworks {
         e = tok.e;
       }
       this.octetWindows(t, run, out);
+      // In the unwrapped copy the first or last number may have run into the line before or after
+      // the address: read it again from, or up to, the join.
+      const last = run[run.length - 1]!;
+      const head = joins(m, first.s, first.e, true);
+      const tail = joins(m, last.s, last.e, false);
+      if (head !== -1 || tail !== -1) {
+        const cut = [...run];
+        if (head !== -1) cut[0] = readToken(t, head) ?? first;
+        if (tail !== -1) cut[cut.length - 1] = readToken(t.slice(0, tail), cut[cut.length - 1]!.s) ?? last;
+        this.octetWindows(t, cut, out);
+      }
       i = e - 1;
     }
   }
@@ -298,9 +395,11 @@ export class OwnNetworks {
   private octetWindows(t: string, run: Token[], out: Raw[]): void {
     const end = run[run.length - 1]!.e;
     const cidr = cidrAfter(t, end, 32);
-    const arpa = t.slice(end, end + IN_ADDR.length).toLowerCase() === IN_ADDR;
-    const readings = run.some((tok) => tok.oct !== tok.dec) ? (['dec', 'oct'] as const) : (['dec'] as const);
-    const wild = (k: number): boolean => run[k] !== undefined && run[k]!.dec === null;
+    const arpa = t[end] === '.' && t.slice(end, end + IN_ADDR.length).toLowerCase() === IN_ADDR;
+    let octal = false;
+    for (const tok of run) octal ||= tok.oct !== tok.dec;
+    const readings = octal ? (['dec', 'oct'] as const) : (['dec'] as const);
+    const lead = this.leads;
     for (const reading of readings) {
       for (let k = 0; k < run.length; k++) {
         // The octets that can be read from token k on, at most four.
@@ -314,48 +413,71 @@ export class OwnNetworks {
         const last = k + q.length === run.length;
         const e = run[k + q.length - 1]?.e ?? s;
         if (q.length === 4) {
+          const [o0, o1, o2, o3] = q as [number, number, number, number];
           const a = new ipaddr.IPv4(q);
-          if (last && cidr !== null && cidr.len < 32 && this.isNetwork(a, cidr.len)) {
+          if (last && cidr !== null && cidr.len < 32 && isNetwork(a, cidr.len)) {
             this.prefix(a, cidr.len, false, s, cidr.e, out);
           } else {
-            const f = this.address(a, false) ?? this.address(new ipaddr.IPv4([...q].reverse()), true);
+            const f = (lead[o0] ? this.address(a, false) : null) ?? (lead[o3] ? this.address(new ipaddr.IPv4([o3, o2, o1, o0]), true) : null);
             if (f !== null) out.push({ ...f, s, e: last && cidr !== null ? cidr.e : e });
           }
         }
         // Three octets not followed by a fourth: a /24 written bare, with a wildcard, a length or as a reverse zone.
         if (q.length === 3) {
           const [o0, o1, o2] = q as [number, number, number];
-          if (last && arpa) this.prefix(new ipaddr.IPv4([o2, o1, o0, 0]), 24, true, s, e, out);
+          if (last && arpa) {
+            if (lead[o2]) this.prefix(new ipaddr.IPv4([o2, o1, o0, 0]), 24, true, s, e, out);
+          } else if (!lead[o0]) continue;
           else if (last && cidr !== null) this.prefix(new ipaddr.IPv4([o0, o1, o2, 0]), cidr.len, false, s, cidr.e, out);
-          else this.prefix(new ipaddr.IPv4([o0, o1, o2, 0]), 24, false, s, wild(k + 3) ? run[k + 3]!.e : e, out);
+          else this.prefix(new ipaddr.IPv4([o0, o1, o2, 0]), 24, false, s, isWild(run[k + 3]) ? run[k + 3]!.e : e, out);
         }
         if (q.length === 2) {
           const [o0, o1] = q as [number, number];
-          if (last && arpa) this.prefix(new ipaddr.IPv4([o1, o0, 0, 0]), 16, true, s, e, out);
+          if (last && arpa) {
+            if (lead[o1]) this.prefix(new ipaddr.IPv4([o1, o0, 0, 0]), 16, true, s, e, out);
+          } else if (!lead[o0]) continue;
           else if (last && cidr !== null) this.prefix(new ipaddr.IPv4([o0, o1, 0, 0]), cidr.len, false, s, cidr.e, out);
-          else if (wild(k + 2) && wild(k + 3)) this.prefix(new ipaddr.IPv4([o0, o1, 0, 0]), 16, false, s, run[k + 3]!.e, out);
+          else if (isWild(run[k + 2]) && isWild(run[k + 3])) this.prefix(new ipaddr.IPv4([o0, o1, 0, 0]), 16, false, s, run[k + 3]!.e, out);
         }
       }
     }
   }
 
   /** Whole addresses written as one number: decimal, octal, `0x` hex, or a bare isolated 8-digit hex word. */
-  private scanWholeNumbers(t: string, out: Raw[]): void {
+  private scanWholeNumbers(m: Mapped, out: Raw[]): void {
+    const t = m.text;
     for (let i = 0; i < t.length; ) {
       if (!isAlnum(code(t, i))) {
         i++;
         continue;
       }
-      let e = i;
-      while (e < t.length && isAlnum(code(t, e))) e++;
-      const word = t.slice(i, e);
-      const readings: string[] = [];
-      if (HEX_LONG.test(word)) readings.push(word);
-      else if (HEX_BARE.test(word)) readings.push(`0x${word}`);
-      for (const r of readings) this.pushAddress(ipaddr.IPv4.parse(r), i, e, out);
+      // Where a line break was taken out, the word may be two words run together: each piece
+      // between such joins is read on its own too.
+      let cuts: number[] | null = null;
+      let e = i + 1;
+      for (; e < t.length && isAlnum(code(t, e)); e++) {
+        if (m.from[e] !== m.to[e - 1]) {
+          cuts ??= [i];
+          if (cuts.length < MAX_JOINS) cuts.push(e);
+        }
+      }
+      if (cuts === null) this.hexWord(t, i, e, out);
+      else {
+        cuts.push(e);
+        for (let x = 0; x < cuts.length - 1; x++) {
+          for (let y = x + 1; y < cuts.length; y++) this.hexWord(t, cuts[x]!, cuts[y]!, out);
+        }
+      }
       this.decimalRuns(t, i, e, out);
       i = e;
     }
+  }
+
+  private hexWord(t: string, s: number, e: number, out: Raw[]): void {
+    if (e - s < 3 || e - s > 10) return;
+    const word = t.slice(s, e);
+    if (HEX_LONG.test(word)) this.pushAddress(ipaddr.IPv4.parse(word), s, e, out);
+    else if (HEX_BARE.test(word)) this.pushAddress(ipaddr.IPv4.parse(`0x${word}`), s, e, out);
   }
 
   private decimalRuns(t: string, from: number, to: number, out: Raw[]): void {
@@ -402,50 +524,71 @@ export class OwnNetworks {
   }
 
   private colonRun(t: string, a: number, b: number, out: Raw[]): void {
-    // Where a group (a run of hex digits) starts and ends; a group longer than four is cut, since
-    // letters of a word can sit right before or after the address.
-    const groupStart = new Set<number>();
-    const groupEnd = new Set<number>();
+    const n = b - a;
+    // Where a candidate may start or end: at a group (run of hex digits) or a `::`. A group longer
+    // than four is cut, since letters of a word can sit right before or after the address.
+    const canStart = new Uint8Array(n + 1);
+    const canEnd = new Uint8Array(n + 1);
+    // Running counts of colons, `::` pairs and dots, so a candidate's shape is known without slicing it.
+    const colons = new Int32Array(n + 1);
+    const pairs = new Int32Array(n + 1);
+    const dots = new Int32Array(n + 1);
     for (let i = a; i < b; ) {
-      if (!isHex(code(t, i))) {
-        i++;
+      const c = code(t, i);
+      if (isHex(c)) {
+        let e = i;
+        while (e < b && isHex(code(t, e))) e++;
+        canStart[i - a] = 1;
+        canEnd[e - a] = 1;
+        if (e - i > 4) {
+          for (let k = e - 4; k < e; k++) canStart[k - a] = 1;
+          for (let k = i + 1; k <= i + 4; k++) canEnd[k - a] = 1;
+        }
+        for (let k = i; k < e; k++) {
+          colons[k - a + 1] = colons[k - a]!;
+          pairs[k - a + 1] = pairs[k - a]!;
+          dots[k - a + 1] = dots[k - a]!;
+        }
+        i = e;
         continue;
       }
-      let e = i;
-      while (e < b && isHex(code(t, e))) e++;
-      groupStart.add(i);
-      groupEnd.add(e);
-      if (e - i > 4) {
-        for (let k = e - 4; k < e; k++) groupStart.add(k);
-        for (let k = i + 1; k <= i + 4; k++) groupEnd.add(k);
+      const pair = c === 58 && t[i + 1] === ':' && i + 1 < b;
+      // Even inside `:::`, which is what a colon of the text makes of an address that starts with `::`.
+      if (pair) {
+        canStart[i - a] = 1;
+        canEnd[i + 2 - a] = 1;
       }
-      i = e;
+      colons[i - a + 1] = colons[i - a]! + (c === 58 ? 1 : 0);
+      pairs[i - a + 1] = pairs[i - a]! + (pair ? 1 : 0);
+      dots[i - a + 1] = dots[i - a]! + (c === 46 ? 1 : 0);
+      i++;
     }
-    const isStart = (p: number): boolean =>
-      groupStart.has(p) || (t[p] === ':' && t[p + 1] === ':' && (p === a || t[p - 1] !== ':'));
-    const isEnd = (p: number): boolean => groupEnd.has(p) || (t[p - 1] === ':' && t[p - 2] === ':');
-    for (let s = a; s < b; s++) {
-      if (!isStart(s)) continue;
-      let best: { f: Found; e: number } | null = null;
-      for (let e = s + 2; e <= Math.min(b, s + V6_MAX); e++) {
-        if (!isEnd(e)) continue;
-        const cand = t.slice(s, e);
-        if (!plausibleV6(cand) || !ipaddr.IPv6.isValid(cand)) continue;
-        const addr = ipaddr.IPv6.parse(cand);
-        const cidr = e === b ? cidrAfter(t, e, 128) : null;
-        let f: Found | null = null;
-        let end = e;
-        if (cidr !== null && cidr.len < 128 && this.isNetwork(addr, cidr.len)) {
-          f = this.prefixFound(addr, cidr.len, false);
-          end = cidr.e;
-        } else {
-          f = this.address(addr, false);
-          if (cidr !== null) end = cidr.e;
+    for (let s = 0; s < n; s++) {
+      if (canStart[s] !== 1) continue;
+      // Longest first: the first of ours is the one to take.
+      for (let e = Math.min(n, s + V6_MAX); e >= s + 2; e--) {
+        if (canEnd[e] !== 1) continue;
+        const c = colons[e]! - colons[s]!;
+        const d = pairs[e - 1]! - pairs[s]!;
+        if (c < 2 || d > 1 || (d === 0 && c !== 7 && !(c === 6 && dots[e]! > dots[s]!))) continue;
+        const addr = parseV6(t.slice(a + s, a + e));
+        const found = addr === null ? null : this.v6At(t, addr, a + s, a + e, e === n);
+        if (found !== null) {
+          out.push(found);
+          break;
         }
-        if (f !== null) best = { f, e: end };
       }
-      if (best !== null) out.push({ ...best.f, s, e: best.e });
     }
+  }
+
+  /** Our IPv6 address or prefix (or an IPv4 one inside it) at s..e, with a `/len` after it if the run ended there. */
+  private v6At(t: string, addr: ipaddr.IPv6, s: number, e: number, runEnd: boolean): Raw | null {
+    const cidr = runEnd ? cidrAfter(t, e, 128) : null;
+    if (cidr !== null && cidr.len < 128 && isNetwork(addr, cidr.len)) {
+      return this.touches(addr, cidr.len) ? { ...this.prefixFound(addr, cidr.len, false), s, e: cidr.e } : null;
+    }
+    const f = this.address(addr, false);
+    return f === null ? null : { ...f, s, e: cidr?.e ?? e };
   }
 
   /** Reverse-zone nibbles: a full address, or a zone of at least 48 bits that touches our IPv6 space. */
@@ -454,7 +597,7 @@ export class OwnNetworks {
       const nibbles: string[] = [];
       let start = m.index;
       let q = m.index;
-      while (nibbles.length < 32 && q >= 1 && isHex(code(t, q - 1)) && (q === 1 || !isAlnum(code(t, q - 2)))) {
+      while (nibbles.length < 32 && q >= 1 && isHex(code(t, q - 1))) {
         nibbles.push(t[q - 1]!);
         start = q - 1;
         if (t[q - 2] !== '.') break;
@@ -481,14 +624,15 @@ export class OwnNetworks {
   }
 
   private ours(a: Addr): boolean {
-    return a.kind() === 'ipv4'
-      ? this.v4.some(([n, bits]) => (a as ipaddr.IPv4).match(n, bits))
-      : this.v6.some(([n, bits]) => (a as ipaddr.IPv6).match(n, bits));
+    const nets: Array<[Addr, number]> = a.kind() === 'ipv4' ? this.v4 : this.v6;
+    for (const net of nets) if (a.match(net as never)) return true;
+    return false;
   }
 
   private inside(a: Addr, len: number): boolean {
     const nets: Array<[Addr, number]> = a.kind() === 'ipv4' ? this.v4 : this.v6;
-    return nets.some(([n, bits]) => len >= bits && a.match([n, bits] as never));
+    for (const net of nets) if (len >= net[1] && a.match(net as never)) return true;
+    return false;
   }
 
   /**
@@ -497,16 +641,15 @@ export class OwnNetworks {
    * big aggregate that merely contains us would be redacted.
    */
   private touches(a: Addr, len: number): boolean {
-    if (this.inside(a, len)) return true;
-    if (len < (a.kind() === 'ipv4' ? 24 : 48)) return false;
-    const nets: Array<[Addr, number]> = a.kind() === 'ipv4' ? this.v4 : this.v6;
-    return nets.some(([n, bits]) => bits < len && n.match([a, len] as never));
+    return this.inside(a, len) || (len >= (a.kind() === 'ipv4' ? 24 : 48) && this.overlaps(a, len));
   }
 
-  private isNetwork(a: Addr, len: number): boolean {
-    const net = a.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(`${a}/${len}`) : ipaddr.IPv6.networkAddressFromCIDR(`${a}/${len}`);
-    return net.toString() === a.toString();
+  private overlaps(a: Addr, len: number): boolean {
+    const nets: Array<[Addr, number]> = a.kind() === 'ipv4' ? this.v4 : this.v6;
+    for (const [n, bits] of nets) if (bits >= len ? n.match([a, len] as never) : a.match([n, bits] as never)) return true;
+    return false;
   }
+
 
   /**
    * Our address, or for an IPv6 address one of ours carried inside it: the low 32 bits (mapped,
@@ -527,9 +670,40 @@ export class OwnNetworks {
   }
 
   private prefixFound(a: Addr, len: number, reversed: boolean): Found {
-    const net = a.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(`${a}/${len}`) : ipaddr.IPv6.networkAddressFromCIDR(`${a}/${len}`);
+    const net = ipaddr.fromByteArray(masked(a, len));
     return { ...describe(net, reversed), value: `${net.toString()}/${len}`, host: null };
   }
+}
+
+/** One parse instead of isValid then parse: the shape test before has already weeded out most failures. */
+function parseV6(s: string): ipaddr.IPv6 | null {
+  try {
+    return ipaddr.IPv6.parse(s);
+  } catch {
+    return null;
+  }
+}
+
+const masks = new Map<string, number[]>();
+
+/** The bytes of a/len with the host bits cleared (ipaddr.js only offers this through a CIDR string, which is slow in a hot loop). */
+function masked(a: Addr, len: number): number[] {
+  const key = `${a.kind()}/${len}`;
+  let mask = masks.get(key);
+  if (mask === undefined) {
+    mask = (a.kind() === 'ipv4' ? ipaddr.IPv4.subnetMaskFromPrefixLength(len) : ipaddr.IPv6.subnetMaskFromPrefixLength(len)).toByteArray();
+    masks.set(key, mask);
+  }
+  const b = a.toByteArray();
+  for (let i = 0; i < b.length; i++) b[i] = b[i]! & mask[i]!;
+  return b;
+}
+
+function isNetwork(a: Addr, len: number): boolean {
+  const b = a.toByteArray();
+  const m = masked(a, len);
+  for (let i = 0; i < b.length; i++) if (b[i] !== m[i]) return false;
+  return true;
 }
 
 function describe(a: Addr, reversed: boolean): Found {
@@ -545,22 +719,6 @@ function describe(a: Addr, reversed: boolean): Found {
     host: p[7]!.toString(16),
     reversed,
   };
-}
-
-/** Cheap shape test so ipaddr.js only sees strings that can be an IPv6 address. */
-function plausibleV6(s: string): boolean {
-  let colons = 0;
-  let doubles = 0;
-  for (let i = 0; i < s.length; i++) {
-    if (s[i] !== ':') continue;
-    colons++;
-    if (s[i + 1] === ':') {
-      doubles++;
-      if (s[i + 2] === ':') return false;
-    }
-  }
-  if (colons < 2 || doubles > 1) return false;
-  return doubles === 1 || colons === 7 || (colons === 6 && s.includes('.'));
 }
 
 /** Sorted, non-overlapping: overlapping spans become one, described by the widest of them. */
