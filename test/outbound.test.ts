@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../src/config/load.ts';
+import { OwnNetworks } from '../src/extract/notations.ts';
 import { createLogger } from '../src/log.ts';
 import { Dispatcher } from '../src/mail/send.ts';
 import type { DraftMessage } from '../src/model.ts';
@@ -147,5 +149,63 @@ describe('the dispatcher', () => {
     store.drafts.decide(id, 'reject', 'alice', 'changed my mind');
     expect(store.outbox.pending()).toEqual([]);
     expect(store.drafts.get(id).status).toBe('rejected');
+  });
+});
+
+describe('no operator address survives the gate, in any notation (property)', () => {
+  /** One address of ours written as a careless or hostile member might. */
+  const notation = (o: number[], style: number, wrapAt: number): string => {
+    const [a, b, c, d] = o as [number, number, number, number];
+    const hex = (n: number) => n.toString(16).padStart(2, '0');
+    const int = ((a << 24) >>> 0) + (b << 16) + (c << 8) + d;
+    const fw = (s: string) => s.replace(/[0-9]/g, (x) => String.fromCharCode(0xff10 + Number(x)));
+    const forms = [
+      `${a}.${b}.${c}.${d}`,
+      [a, b, c, d].map((x) => String(x).padStart(3, '0')).join('.'),
+      `${a}[.]${b}[.]${c}[.]${d}`,
+      `${a}.${b}.${c}[.]${d}`,
+      `${a}(.)${b}(.)${c}(.)${d}`,
+      `${a}.${b}.${c}.x`,
+      `${a}.${b}.${c}.*`,
+      `${a}.${b}.${c}/24`,
+      `${d}.${c}.${b}.${a}.in-addr.arpa`,
+      `${a}-${b}-${c}-${d}.dsl.isp.example`,
+      `ip-${a}-${b}-${c}-${d}`,
+      `host${a}.${b}.${c}.${d}`,
+      fw(`${a}.${b}.${c}.${d}`),
+      `${a}\u2024${b}\u2024${c}\u2024${d}`,
+      `${a}．${b}．${c}．${d}`,
+      `::ffff:${hex(a)}${hex(b)}:${hex(c)}${hex(d)}`,
+      `64:ff9b::${hex(a)}${hex(b)}:${hex(c)}${hex(d)}`,
+      `2002:${hex(a)}${hex(b)}:${hex(c)}${hex(d)}::1`,
+      String(int),
+      `0x${int.toString(16)}`,
+      `0${int.toString(8)}`,
+      `${a}.${b}.\n${c}.${d}`,
+      `${a}.${b}.${c}.\n> ${d}`,
+    ];
+    const f = forms[style % forms.length]!;
+    // A mailer's wrap can fall anywhere in a long line, even inside the address.
+    return wrapAt > 0 && wrapAt < f.length && style % 3 === 0 && !f.includes('\n') ? `${f.slice(0, wrapAt)}\n${f.slice(wrapAt)}` : f;
+  };
+  const ours = fc.tuple(fc.constantFrom(0, 1), fc.integer({ min: 1, max: 254 })).map(([n, d]) => (n ? [198, 51, 100, d] : [203, 0, 113, d]));
+  const filler = fc.constantFrom('', 'src ', 'SRC=', '送信元は', 'inside:', '(', '「', 'x ', ' ');
+  const tail = fc.constantFrom('', ' です。', ':5000', '/5000', ')', '」', '. ', ' scanning us');
+
+  it('leaves nothing recoverable in the final bytes, for UTF-8 and ISO-2022-JP', async () => {
+    await fc.assert(
+      fc.asyncProperty(ours, fc.nat(40), fc.nat(20), filler, tail, fc.constantFrom('utf-8', 'iso-2022-jp'), async (o, style, wrapAt, pre, post, charset) => {
+        const written = notation(o, style, wrapAt);
+        // A subject has no line breaks of its own; an unfolded one keeps the blank of the fold.
+        const subject = `[TLP:AMBER] Re: ${pre}${notation(o, style, 0)}${post}`.replace(/\n> |\n/g, ' ');
+        const b = await gate().build(out({ charset: charset as 'utf-8' | 'iso-2022-jp', subject, text: `各位\n${pre}${written}${post}\n-- \nx\n` }));
+        expect(b.problems, written).toEqual([]);
+        const parsed = await simpleParser(b.raw);
+        const decoded = `${parsed.subject}\n${parsed.text}`;
+        expect(new OwnNetworks(config.operator.networks).find(decoded), written).toEqual([]);
+        expect(decoded.replace(/\s+/g, ''), written).not.toContain(`${o[0]}.${o[1]}.${o[2]}`);
+      }),
+      { numRuns: 150 },
+    );
   });
 });

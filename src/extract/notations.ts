@@ -208,7 +208,9 @@ function undefang(m: Mapped): Mapped {
 
 /**
  * Removes every line break together with the blanks before it and the indentation and `>` quote
- * markers after it, so an address a mailer wrapped (anywhere, even mid-number) reads whole.
+ * markers after it, so an address a mailer wrapped (anywhere, even mid-number) reads whole; and
+ * the blanks after a dot or colon between two hex digits, which is what an unfolded header or a
+ * reflowed paragraph leaves of such a wrap (`203.0. 113.1`).
  */
 function unwrap(m: Mapped): Mapped {
   const t = m.text;
@@ -225,6 +227,9 @@ function unwrap(m: Mapped): Mapped {
     if (j < t.length && isBreak(code(t, j))) {
       b.copy(kept, i);
       while (j < t.length && (isBlank(code(t, j)) || isBreak(code(t, j)) || t[j] === '>')) j++;
+      kept = j;
+    } else if (i >= 2 && (t[i - 1] === '.' || t[i - 1] === ':') && isHex(code(t, i - 2)) && j < t.length && isHex(code(t, j))) {
+      b.copy(kept, i);
       kept = j;
     }
     i = j;
@@ -345,7 +350,7 @@ export class OwnNetworks {
     };
     collect(undefang(folded));
     // Unwrapped before undefanging, so a break inside `[ . ]` or inside `dot` is joined too.
-    if (folded.text.includes('\n') || folded.text.includes('\r')) collect(undefang(unwrap(folded)));
+    if (/[\n\r]|[.:][ \t]/.test(folded.text)) collect(undefang(unwrap(folded)));
     return merge(out);
   }
 
