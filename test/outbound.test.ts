@@ -209,3 +209,12 @@ describe('no operator address survives the gate, in any notation (property)', ()
     );
   });
 });
+
+describe('who counts as private', () => {
+  it('never takes a list for a private address, even when it is also given as the review address', async () => {
+    const careless = validateConfig({ ...config, review: { address: 'nsp@example.net', moderators: [] } });
+    const b = await new OutboundGate(careless, memoryBook()).build(out({ text: 'at 198.51.100.50\n' }));
+    expect(b.audience).toBe('list');
+    expect(b.text).toContain('A.B.C.50');
+  });
+});

@@ -52,8 +52,10 @@ export class OutboundGate {
   ) {
     this.networks = new OwnNetworks(config.operator.networks);
     this.redactor = new Redactor(this.networks, book);
+    // A list's own address is never private, even if it was also given as a review or alert address.
+    const lists = new Set(config.lists.flatMap((l) => addresses(l.address)));
     this.privateAddresses = new Set(
-      [config.operator.alertAddress, config.review.address, ...config.review.moderators].flatMap((a) => (a ? addresses(a) : [])),
+      [config.operator.alertAddress, config.review.address, ...config.review.moderators].flatMap((a) => (a ? addresses(a) : [])).filter((a) => !lists.has(a)),
     );
   }
 

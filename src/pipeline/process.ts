@@ -350,7 +350,6 @@ export async function prepareDraft(
   const built = await gate.build({ ...outgoing(draft, p, automatic), html: opts.html, attachments: opts.attachments });
   const built_draft: DraftMessage = { ...draft, subject: built.subject, text: built.text, inReplyTo: built.inReplyTo, references: built.references };
   const refused = built.problems.length ? built.problems.join('; ') : null;
-  if (refused) p.log.error({ messageId: draft.messageId, kind: draft.kind, problems: built.problems }, 'outbound gate refused a draft; held for review, not written');
   // The outbox folder holds what may go to a list; private mail (an alert) stays in the store.
   const path = refused || built.audience === 'private' ? null : writeAtomically(p.config.draft.outbox, fileName, built.raw);
   const heldReason = opts.hold ?? null;
@@ -375,6 +374,7 @@ export function insertDraft(p: Pipeline, d: PreparedDraft): number {
   const id = store.drafts.add({ ...d.draft, envelopeFrom: from, eml: d.eml, emlPath: d.path, reviewToken: d.reviewToken, heldReason: d.heldReason }, p.actor);
   if (d.refused) {
     store.drafts.refuse({ draftId: id, messageId: d.draft.messageId, stage: 'build', reason: d.refused });
+    p.log.error({ draft: id, messageId: d.draft.messageId, kind: d.draft.kind, reason: d.refused }, 'outbound gate refused a draft; held for review, not written');
   } else if (d.automatic) {
     store.drafts.decide(id, 'approve', 'auto-send', d.draft.kind === 'alert' ? 'private alert' : `send.autoSend allows ${d.draft.kind}`);
   } else if (d.request) {
