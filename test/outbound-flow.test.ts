@@ -68,6 +68,18 @@ describe('a post that names our own networks', () => {
   });
 });
 
+describe('a reply that names our own networks', () => {
+  it('is alerted privately even when no draft is due', async () => {
+    const config = validateConfig({ ...base, draft: { outbox: scratch() } });
+    const store = await surge();
+    await run(config, store, reportMail(), reply(1, 'alice@a.example', 'Same here; the top source in our logs is 198[.]51[.]100[.]23.'));
+    const alerts = store.drafts.list().filter((d) => d.kind === 'alert');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.text).toContain('198.51.100.23');
+    expect(store.drafts.list().filter((d) => d.kind === 'reply')).toHaveLength(1);
+  });
+});
+
 describe('TLP over everything a message contains', () => {
   it('leaves a TLP:RED reply out of a follow-up: no name, no numbers, a line saying so', async () => {
     const config = validateConfig({ ...base, draft: { outbox: scratch() } });

@@ -259,8 +259,21 @@ async function processOnce(m: RawMessage, p: Pipeline, summary: RunSummary): Pro
     log.info({ messageId: post.messageId, verdict, org: credit.org, counted: credit.counted, events: parents.map((e) => e.id) }, 'sighting');
   }
   const role = parents.length ? 'reply' : 'report';
+
+  // Our own networks named in a post (our customer scanning others, say) are for us first: a
+  // private alert with the whole detail, whatever else the post gets, and any public draft held
+  // until a person releases it.
+  const gate = gateOf(p);
+  const own = ownNetworkSources(post, gate.networks);
+  const hold = own.length ? `the post names our own networks: ${own.join(', ')}` : null;
+  const alert = own.length
+    ? await prepareDraft(p, renderAlert({ post, report, addresses: own, config }), `alert-${emlName(report.date, report.ports, post.messageId)}`, { gate })
+    : null;
+  if (hold) log.warn({ messageId: post.messageId, addresses: own }, 'post names our own networks: private alert stored');
+  /** What every processed list post stores besides its record: its sightings, and its alert. */
   const recordSightings = () => {
     for (const row of sightingRows) if (store.events.addSighting(row)) summary.sightings++;
+    if (alert) insertDraft(p, alert);
   };
   const finish = async (outcome: Outcome, changes: VerdictChange[]) => {
     await followUps(p, [...new Set([...parents.map((e) => e.id)])], changes, summary);
@@ -293,27 +306,19 @@ async function processOnce(m: RawMessage, p: Pipeline, summary: RunSummary): Pro
     return finish('no-data', changes);
   }
 
-  // Our own networks named in a post (our customer scanning others, say) are for us first: a
-  // private alert with the whole detail, and the public draft held until a person releases it.
-  const gate = gateOf(p);
-  const own = ownNetworkSources(post, gate.networks);
-  const hold = own.length ? `the post names our own networks: ${own.join(', ')}` : null;
   const draft = renderReply({ post, report, findings, config });
   const prepared = await prepareDraft(p, draft, emlName(report.date, report.ports, draft.messageId), { hold, gate });
-  const alert = own.length ? await prepareDraft(p, renderAlert({ post, report, addresses: own, config }), `alert-${emlName(report.date, report.ports, draft.messageId)}`, { gate }) : null;
   const [id, changes] = commit(() => {
     store.messages.add(record('processed', hold ? `drafted reply, held: ${hold}` : 'drafted reply', report, findings));
     recordSightings();
     const linked = attachToEvents(post, report, findings, role, store, config.events.windowHours);
     const id = insertDraft(p, prepared);
-    if (alert) insertDraft(p, alert);
     for (const e of linked.events) store.events.link(e.id, draft.messageId, 'draft', post.date ?? new Date().toISOString());
     return [id, linked.changes] as const;
   });
-  if (hold) log.warn({ messageId: post.messageId, draft: id, addresses: own }, 'post names our own networks: draft held, private alert written');
   log.info({ messageId: post.messageId, draft: id, verdicts: findings.map((f) => `${f.proto}/${f.port}:${f.verdict}`), path: prepared.path }, 'draft written');
   summary.drafts.push({ id, subject: prepared.draft.subject, path: prepared.path });
-  return finish(prepared.heldReason ? 'held' : 'drafted', changes);
+  return finish(prepared.heldReason || prepared.refused ? 'held' : 'drafted', changes);
 }
 
 export interface PreparedDraft {
