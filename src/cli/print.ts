@@ -44,7 +44,10 @@ export function printSummary(print: Print, s: RunSummary, imports: ImportOutcome
     `${o.quarantined} quarantined`,
   ];
   print(`${s.seen} messages: ${parts.join(', ')}`);
-  for (const d of s.drafts) print(`  draft #${d.id}: ${d.subject}${d.path ? `  -> ${rel(d.path)}` : ''}`);
+  for (const d of s.drafts) print(`  draft #${d.id}${d.held ? ' (held)' : ''}: ${d.subject}${d.path ? `  -> ${rel(d.path)}` : ''}`);
+  for (const a of s.alerts) {
+    print(`  private alert #${a.id}: a post names our own networks; ${a.to ? `to ${a.to}` : 'no operator.alertAddress or review.address to send it to'} ("kansoku show ${a.id}")`);
+  }
   if (s.drafts.length) print(`drafts are in ${rel(outbox)}/; review with "kansoku drafts", "kansoku show ID", "kansoku approve ID"`);
   if (loaded.embedded) print('(embedded demo config; write a kansoku.yaml or pass --config to use your own)');
 }

@@ -40,7 +40,9 @@ export type Outcome =
 export interface RunSummary {
   seen: number;
   outcomes: Record<Outcome, number>;
-  drafts: Array<{ id: number; subject: string; path: string | null }>;
+  drafts: Array<{ id: number; subject: string; path: string | null; held?: string }>;
+  /** Private alerts stored: posts that named our own networks. */
+  alerts: Array<{ id: number; to: string }>;
   sightings: number;
 }
 
@@ -61,6 +63,7 @@ export function emptySummary(): RunSummary {
       quarantined: 0,
     },
     drafts: [],
+    alerts: [],
     sightings: 0,
   };
 }
@@ -273,7 +276,7 @@ async function processOnce(m: RawMessage, p: Pipeline, summary: RunSummary): Pro
   /** What every processed list post stores besides its record: its sightings, and its alert. */
   const recordSightings = () => {
     for (const row of sightingRows) if (store.events.addSighting(row)) summary.sightings++;
-    if (alert) insertDraft(p, alert);
+    if (alert) summary.alerts.push({ id: insertDraft(p, alert), to: alert.draft.to });
   };
   const finish = async (outcome: Outcome, changes: VerdictChange[]) => {
     await followUps(p, [...new Set([...parents.map((e) => e.id)])], changes, summary);
@@ -317,8 +320,9 @@ async function processOnce(m: RawMessage, p: Pipeline, summary: RunSummary): Pro
     return [id, linked.changes] as const;
   });
   log.info({ messageId: post.messageId, draft: id, verdicts: findings.map((f) => `${f.proto}/${f.port}:${f.verdict}`), path: prepared.path }, 'draft written');
-  summary.drafts.push({ id, subject: prepared.draft.subject, path: prepared.path });
-  return finish(prepared.heldReason || prepared.refused ? 'held' : 'drafted', changes);
+  const held = prepared.heldReason ?? (prepared.refused ? `outbound gate: ${prepared.refused}` : undefined);
+  summary.drafts.push({ id, subject: prepared.draft.subject, path: prepared.path, held });
+  return finish(held ? 'held' : 'drafted', changes);
 }
 
 export interface PreparedDraft {
