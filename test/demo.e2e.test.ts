@@ -23,8 +23,13 @@ describe('the embedded demo, as `npm start` runs it', () => {
   });
 
   it('leaves readable .eml drafts in ./outbox/, threaded and naming their port', async () => {
-    const files = readdirSync(join(cwd, 'outbox')).filter((f) => f.endsWith('.eml')).sort();
+    // The held draft waits apart, in held/, where nothing that mails out the folder takes it.
+    const files = [
+      ...readdirSync(join(cwd, 'outbox')).filter((f) => f.endsWith('.eml')),
+      ...readdirSync(join(cwd, 'outbox', 'held')).map((f) => join('held', f)),
+    ].sort();
     expect(files).toHaveLength(3);
+    expect(files.filter((f) => f.startsWith('held'))).toHaveLength(1);
     const mails = await Promise.all(files.map((f) => simpleParser(readFileSync(join(cwd, 'outbox', f)))));
     const bySubject = Object.fromEntries(mails.map((m) => [m.inReplyTo, m]));
     const tcp = bySubject['<20261120101500.sato@abc-net.example>']!;
@@ -57,6 +62,17 @@ describe('the embedded demo, as `npm start` runs it', () => {
     expect(kansoku(['show', String(alert.id)], cwd).stdout).toContain('203.0.113.77.51820 > 192.0.2.10.6585');
   });
 
+  it('releases a held draft into review, its file out of held/', () => {
+    const [held] = JSON.parse(kansoku(['drafts', '--status', 'held', '--json'], cwd).stdout);
+    const r = kansoku(['release', String(held.id), '--note', 'customer contacted'], cwd);
+    expect(r.code).toBe(0);
+    const shown = JSON.parse(kansoku(['show', String(held.id), '--json'], cwd).stdout);
+    expect(shown.status).toBe('draft');
+    expect(shown.emlPath).toBe(join(cwd, 'outbox', held.emlPath.split('/').pop()));
+    expect(readdirSync(join(cwd, 'outbox', 'held'))).toEqual([]);
+    expect(shown.history.at(-1)).toMatchObject({ action: 'release', note: 'customer contacted' });
+  });
+
   it("counts the member's confirming reply as a sighting of the 5000/tcp event", () => {
     const events = JSON.parse(kansoku(['events', '--json'], cwd).stdout);
     expect(events.map((e: { proto: string; port: number }) => `${e.port}/${e.proto}`)).toEqual(['5000/tcp', '5060/udp', '6585/udp']);
@@ -78,7 +94,7 @@ describe('the embedded demo, as `npm start` runs it', () => {
 
   it('lists, shows, approves and rejects drafts with an audit trail', () => {
     const list = JSON.parse(kansoku(['drafts', '--json'], cwd).stdout) as Array<{ id: number; status: string; kind: string }>;
-    expect(list.map((d) => `${d.kind}:${d.status}`).sort()).toEqual(['alert:draft', 'reply:draft', 'reply:draft', 'reply:held']);
+    expect(list.map((d) => `${d.kind}:${d.status}`).sort()).toEqual(['alert:draft', 'reply:draft', 'reply:draft', 'reply:draft']);
 
     expect(kansoku(['approve', '1', '--by', 'alice'], cwd)).toMatchObject({ code: 0 });
     expect(kansoku(['reject', '2', '--note', 'not ours to answer'], cwd)).toMatchObject({ code: 0 });

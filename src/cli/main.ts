@@ -1,6 +1,6 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { loadConfig, packageRoot, type LoadedConfig } from '../config/load.ts';
 import { importConfigured, importFile, importOptions, importStream, type ImportOutcome } from '../counters/import.ts';
@@ -360,6 +360,12 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
           const sendAfter = action === 'approve' && delay ? new Date(Date.now() + delay * 1000).toISOString() : null;
           const d = store.drafts.decide(draftId(id), action, actor(opts.by), opts.note ?? null, sendAfter);
           print(`draft #${d.id} ${d.status} by ${actor(opts.by)}: ${d.subject}`);
+          if (action === 'release' && d.emlPath && basename(dirname(d.emlPath)) === 'held' && existsSync(d.emlPath)) {
+            const to = join(dirname(dirname(d.emlPath)), basename(d.emlPath));
+            renameSync(d.emlPath, to);
+            store.drafts.moved(d.id, to);
+            print(`moved to ${to}`);
+          }
           if (sendAfter) print(`it is sent from ${sendAfter} on; "kansoku reject ${d.id}" takes it back until then`);
         });
       });

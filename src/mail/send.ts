@@ -91,7 +91,7 @@ export class Dispatcher {
 
   private async one(item: OutboxItem, result: DispatchResult): Promise<void> {
     // The last look before the wire: whatever wrote the row, the stored bytes pass the gate or stay.
-    const problems = await this.gate.check(item.raw, [item.envelopeTo]);
+    const problems = item.envelopeTo.trim() ? await this.gate.check(item.raw, [item.envelopeTo]) : ['no recipient to send it to'];
     if (problems.length) {
       const reason = problems.join('; ');
       this.store.transaction(() => {

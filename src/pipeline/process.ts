@@ -359,9 +359,11 @@ export async function prepareDraft(
   const built = await gate.build({ ...outgoing(draft, p, automatic), html: opts.html, attachments: opts.attachments });
   const built_draft: DraftMessage = { ...draft, subject: built.subject, text: built.text, inReplyTo: built.inReplyTo, references: built.references };
   const refused = built.problems.length ? built.problems.join('; ') : null;
-  // The outbox folder holds what may go to a list; private mail (an alert) stays in the store.
-  const path = refused || built.audience === 'private' ? null : writeAtomically(p.config.draft.outbox, fileName, built.raw);
+  // The outbox folder holds what may go to a list, and a held draft waits apart in held/, so that
+  // nothing that mails out the folder's .eml files can take it; private mail stays in the store.
   const heldReason = opts.hold ?? null;
+  const dir = heldReason ? join(p.config.draft.outbox, 'held') : p.config.draft.outbox;
+  const path = refused || built.audience === 'private' ? null : writeAtomically(dir, fileName, built.raw);
   const reviewToken = p.config.review.address && !automatic && draft.kind !== 'alert' ? newReviewToken() : null;
   let request: PreparedDraft['request'] = null;
   if (reviewToken && !heldReason && !refused) {

@@ -114,13 +114,17 @@ function namesOf(post: Post): string[] {
 
 /**
  * Reads a reply to one of our review requests. Null when the mail answers none (mail review off,
- * or no In-Reply-To/References to a request): a review token elsewhere in a post means nothing.
+ * no In-Reply-To/References to a request, or it came through a list): a review token elsewhere in a
+ * post means nothing.
  * Only a configured moderator, authenticated at our trusted server when one is configured, whose
  * own text begins with approve/承認 (no negation in that sentence) or reject/却下, decides.
  * Anything else is ignored, with the address to tell why (a moderator's), or null.
  */
 export function moderatorDecision(post: Post, config: Config): ModeratorDecision | null {
   if (!config.review.address) return null;
+  // A post that came through a list is a list post, whatever it references: a member cannot
+  // take it off the list's path (and out of our alerts) by naming a review request.
+  if (post.listId && config.lists.some((l) => l.listId.toLowerCase() === post.listId)) return null;
   const token = answeredToken(post);
   if (!token) return null;
   const from = post.from?.address ?? '';

@@ -134,6 +134,11 @@ export class DraftStore {
     });
   }
 
+  /** Where the draft's .eml now lies (a released draft leaves the held/ folder). */
+  moved(id: number, emlPath: string | null): void {
+    this.db.run('UPDATE drafts SET eml_path = ? WHERE id = ?', emlPath, id);
+  }
+
   /**
    * Records that the outbound gate refused a message, and holds its draft for a person: a refusal
    * is never dropped silently.
