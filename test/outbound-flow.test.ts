@@ -38,7 +38,9 @@ async function run(config: ReturnType<typeof validateConfig>, store: Store, ...m
 /** Every byte in the outbox folder, decoded as a reader would: no operator address in any of it. */
 function outboxLeaks(dir: string): string[] {
   const own = new OwnNetworks(networks);
-  return readdirSync(dir).flatMap((f) => own.find(readFileSync(join(dir, f), 'latin1')).map((m) => `${f}: ${m.value}`));
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((f) => f.isFile())
+    .flatMap((f) => own.find(readFileSync(join(f.parentPath, f.name), 'latin1')).map((m) => `${f.name}: ${m.value}`));
 }
 
 describe('a post that names our own networks', () => {

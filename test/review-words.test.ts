@@ -42,8 +42,10 @@ describe('readDecision', () => {
     ['Thanks, approve', alice],
     [`承認します\n\n${request}`, suzuki],
     [`approve\n\n${request}`, alice],
-    ['承認\n\n(送信済みの下書きは取り消せません。)', suzuki],
     ['approve v1.2 of the text', alice],
+    ['承認します。問題ありません。', suzuki],
+    ['承認します。よろしくお願いいたします。\n\n-- \n鈴木\n本メールに心当たりのない方は削除してください。', suzuki],
+    ['Approve. No objections from me.\n\nThanks,\nAlice', alice],
   ])('approves %j', (text, names) => {
     expect(readDecision(text, names)).toMatchObject({ intent: 'approve' });
   });
@@ -93,6 +95,28 @@ describe('readDecision', () => {
     ['approve, no wait, reject', 'negation'],
     ['承認、いや却下', 'both'],
     ['却下しないで', 'not a plain 却下'],
+    ['承認\n\n(送信済みの下書きは取り消せません。)', 'taken back'],
+    ['承認です。まだ送らないでください', 'taken back'],
+    ['承認\nしないでください', 'taken back'],
+    ['Approve. Actually, no - hold it, the numbers are wrong.', 'taken back'],
+    ['承認：\n不可', 'taken back'],
+    ['Approve... NOT!', 'taken back'],
+    ['Approve…not', 'taken back'],
+    ['承認。。。できません', 'taken back'],
+    ['approve\n\nJust kidding, please reject', 'taken back'],
+    ['承認します。ただし数字を直してから。', 'taken back'],
+    ['承認（ログ部分は削除して）', 'taken back'],
+    ['approve w/o the log lines', 'taken back'],
+    ['approve minus the last paragraph', 'taken back'],
+    ['承認…難しいかな', 'taken back'],
+    ['承認、と言いたいところ', 'taken back'],
+    ['approve — kidding', 'taken back'],
+    ['承認します（冗談です）', 'taken back'],
+    ['Approved by nobody.', 'taken back'],
+    ['承認 ×', 'taken back'],
+    ['Approve ❌', 'taken back'],
+    ['approve¿', 'taken back'],
+    ['Approve.\n\nActually, wait until Monday.', 'taken back'],
     ["Don't reject", 'first word'],
     ['reject? not sure', 'question'],
     ['只今不在にしております。承認は戻り次第対応します。', 'automatic'],
@@ -182,12 +206,12 @@ describe('readDecision properties (fast-check)', () => {
     );
   });
 
-  it('approves "承認します。" whatever sentences follow it', () => {
+  it('approves "承認します。" whatever the signature below it says', () => {
     fc.assert(
       fc.property(greeting, anything, (g, suffix) => {
         // A suffix that reads as an out-of-office reply makes the whole body one, on purpose.
         fc.pre(!looksAutomatic(suffix));
-        expect(readDecision(`${g}承認します。\n${suffix}`, alice)).toEqual({ intent: 'approve', sentence: '承認します。' });
+        expect(readDecision(`${g}承認します。\n\n-- \n${suffix}`, alice)).toEqual({ intent: 'approve', sentence: '承認します。' });
       }),
       { numRuns: 500 },
     );

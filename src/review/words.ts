@@ -78,7 +78,44 @@ export function readDecision(text: string, names: string[]): ReplyIntent {
   }
   if ((intent === 'approve' ? MENTIONS_REJECT : MENTIONS_APPROVE).test(sentence)) return none('says both approve and reject');
   if (!en && !plainJapanese(sentence.slice(2))) return none(`first word is "${firstWord(sentence)}", not a plain ${intent === 'approve' ? '承認' : '却下'}`);
+  if (intent === 'approve') {
+    // The sentence is clean; what follows it may still take it back ("承認です。まだ送らないで",
+    // "Approve... NOT!", "approve\n\nJust kidding, please reject"). An approval stands only when
+    // the rest of its paragraph neither negates nor hedges, and nothing above the signature retracts.
+    const at = body.indexOf(whole) + whole.length;
+    const doubt = doubtIn(firstParagraph(body)) ?? retractionIn(aboveSignature(body).slice(at));
+    if (doubt) return none(`taken back or qualified after the approval: "${doubt}"`);
+  }
   return { intent, sentence: whole };
+}
+
+/** Phrases that read as yes although they hold a negating morpheme: 「問題ありません」, "no objection". */
+const POSITIVE =
+  /問題(?:は|も)?(?:ありません|ない|なし|ございません)|異論(?:は)?(?:ありません|ございません|なし)|異存(?:は)?(?:ありません|ございません)|差し支え(?:は)?(?:ありません|ございません)|(?:構い|かまい)ません|\bno (?:problems?|objections?|issues?|concerns?|changes?)\b|\bnot a problem\b/gi;
+/** Marks and words that undo or qualify a yes wherever they stand next to it. */
+const DOUBT_MARKS = /[×✗✘❌❎👎⛔🙅¿‽()（）]|\bw\/o\b|\b(?:minus|iff|kidding|joking|jk|nobody|nah|nope|actually)\b|冗談|難しい|言いたい|ところ/i;
+/** Words that take a decision back from anywhere in the reply's own text. */
+const RETRACTION =
+  /\b(?:reject\w*|hold|wait|cancel\w*|retract\w*|kidding|joking|scratch that|never ?mind|don'?t send|do not send|stop)\b|却下|冗談|送らないで|送信しないで|待って|取り消|取消|中止|保留|やめて|やっぱり/i;
+
+function firstParagraph(text: string): string {
+  const m = /\n[ \t]*\n/.exec(text);
+  return m ? text.slice(0, m.index) : text;
+}
+
+/** The text above a signature separator ("-- ", or a rule of dashes, equals or underscores). */
+function aboveSignature(text: string): string {
+  const m = /^(?:-- ?|[-=_＿━─*]{3,})[ \t]*$/m.exec(text);
+  return m ? text.slice(0, m.index) : text;
+}
+
+function doubtIn(text: string): string | null {
+  const t = text.replace(POSITIVE, ' ');
+  return negationIn(t) ?? hedgeIn(t) ?? DOUBT_MARKS.exec(t)?.[0] ?? (/[?？]/.test(t) ? '?' : null);
+}
+
+function retractionIn(text: string): string | null {
+  return RETRACTION.exec(text.replace(POSITIVE, ' '))?.[0] ?? null;
 }
 
 function none(why: string): ReplyIntent {
