@@ -8,6 +8,12 @@ export type Proto = 'tcp' | 'udp' | 'icmp';
 /** TLP labels, TLP 2.0 names; TLP 1.0 WHITE is read as CLEAR. */
 export type Tlp = 'CLEAR' | 'GREEN' | 'AMBER' | 'AMBER+STRICT' | 'RED';
 
+/**
+ * The content type of text a post carries for its label only, never for claims: its HTML
+ * alternative (or an HTML attachment) read as text.
+ */
+export const LABEL_ONLY = 'text/html';
+
 export interface TextAttachment {
   filename: string;
   contentType: string;

@@ -38,6 +38,24 @@ describe('findTlp spellings', () => {
     ['traffic light protocol – green', 'GREEN'],
     ['本件はTLP:REDです', 'RED'],
     ['This report is TLP:AMBER.', 'AMBER'],
+    ['TLP: **RED**', 'RED'],
+    ['TLP:*RED*', 'RED'],
+    ['TLP: "RED"', 'RED'],
+    ['TLP: [RED]', 'RED'],
+    ['TLP 2.0: RED', 'RED'],
+    ['TLPv2:RED', 'RED'],
+    ['TLP2:RED', 'RED'],
+    ['TLP.RED', 'RED'],
+    ['TLP;RED', 'RED'],
+    ['TLP|RED', 'RED'],
+    ['TLP#RED', 'RED'],
+    ['TLP => RED', 'RED'],
+    ['TLP → RED', 'RED'],
+    ['TLP・RED', 'RED'],
+    ['TLP:赤', 'RED'],
+    ['TLP：レッド', 'RED'],
+    ['TLP:\u200bRED', 'RED'],
+    ['TLP:R\u0415D', 'RED'],
   ];
   for (const [text, want] of cases) {
     it(`${JSON.stringify(text)} -> ${want}`, () => expect(findTlp(`scans on 5000/tcp ${text} thanks`)).toBe(want));
@@ -108,6 +126,34 @@ describe('findTlp property', () => {
 });
 
 describe('report.tlp reads the whole post', () => {
+  const mime = (parts: string) =>
+    Buffer.from(
+      ['From: a@example.org', 'To: l@example.net', 'Subject: scans', 'Message-ID: <alt@example.org>', 'MIME-Version: 1.0',
+        'Content-Type: multipart/mixed; boundary="b1"', '', parts].join('\r\n'),
+    );
+
+  it('reads a label that only the HTML alternative carries, and takes no claims from it twice', async () => {
+    const raw = mime(
+      ['--b1', 'Content-Type: multipart/alternative; boundary="b2"', '', '--b2', 'Content-Type: text/plain; charset=utf-8', '',
+        'tcp/5000 scans, anyone?', '--b2', 'Content-Type: text/html; charset=utf-8', '',
+        '<p>tcp/5000 scans, anyone?</p><p style="color:red">TLP:<b>RED</b></p>', '--b2--', '--b1--', ''].join('\r\n'),
+    );
+    const r = extractReport(await parsePost(raw), { zone: 'UTC', maxScanChars: 1e6, maxLineChars: 4096 });
+    expect(r.tlp).toBe('RED');
+    expect(r.ports.map((p) => `${p.proto}/${p.port}`)).toEqual(['tcp/5000']);
+  });
+
+  it('reads a label in a JSON or Markdown attachment', async () => {
+    for (const [name, type] of [['events.json', 'application/json'], ['notes.md', 'text/markdown']]) {
+      const raw = mime(
+        ['--b1', 'Content-Type: text/plain; charset=utf-8', '', 'tcp/5000 scans, see attached.', '--b1',
+          `Content-Type: ${type}; name="${name}"`, `Content-Disposition: attachment; filename="${name}"`, '',
+          '{"tlp": "TLP:RED", "note": "partner data"}', '--b1--', ''].join('\r\n'),
+      );
+      expect(extractReport(await parsePost(raw), { zone: 'UTC', maxScanChars: 1e6, maxLineChars: 4096 }).tlp, name).toBe('RED');
+    }
+  });
+
   it('reads a label past maxScanChars', () => {
     const body = `${'filler text line\n'.repeat(200)}TLP:RED\n`;
     const r = extractReport(post(body), { zone: 'UTC', maxScanChars: 256, maxLineChars: 4096 });

@@ -1,5 +1,5 @@
 import ipaddr from 'ipaddr.js';
-import type { LogEvent, Post, Report } from '../model.ts';
+import { LABEL_ONLY, type LogEvent, type Post, type Report } from '../model.ts';
 import { countTotals, extractCounts } from './counts.ts';
 import { isIpAddress } from './formats/common.ts';
 import type { TimeContext } from './formats/registry.ts';
@@ -35,7 +35,8 @@ export function extractReport(post: Post, opts: ExtractOptions): Report {
   const reference = post.date ? new Date(post.date) : new Date();
   const time: TimeContext = { reference, zone: opts.zone };
   const whole = [post.text, ...post.attachments.map((a) => a.text)];
-  const texts = whole.map((t) => t.slice(0, opts.maxScanChars));
+  // An HTML alternative repeats the text part: read for its label, not counted twice for claims.
+  const texts = [post.text, ...post.attachments.filter((a) => a.contentType !== LABEL_ONLY).map((a) => a.text)].map((t) => t.slice(0, opts.maxScanChars));
 
   const events: LogEvent[] = [];
   const prose: string[] = [normalizeProse(post.subject)];

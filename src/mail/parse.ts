@@ -3,11 +3,12 @@ import { convert as htmlToText } from 'html-to-text';
 import { Gunzip, unzipSync } from 'fflate';
 import { simpleParser, type Attachment, type MailParserOptions, type ParsedMail } from 'mailparser';
 import { KansokuError } from '../errors.ts';
-import type { Post, TextAttachment } from '../model.ts';
+import { LABEL_ONLY, type Post, type TextAttachment } from '../model.ts';
 import { decodeBytes, fixJapanese, relabelJapaneseWords, TextPartDecoder } from './charsets.ts';
 
 /** Attachments read as text: what members attach when they share logs. */
-const TEXT_ATTACHMENT = /\.(txt|log|csv|tsv)$/i;
+const TEXT_ATTACHMENT = /\.(txt|log|csv|tsv|json|ndjson|md)$/i;
+
 const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
 /** Archives (a Shadowserver-style report) are opened within these caps; beyond them, not at all. */
 export const ARCHIVE_LIMITS = { maxBytes: 20 * 1024 * 1024, maxEntries: 50, maxRatio: 200 };
@@ -57,7 +58,7 @@ export async function parsePost(raw: Buffer): Promise<Post> {
     date: m.date && !Number.isNaN(m.date.getTime()) ? m.date.toISOString() : null,
     subject: fixJapanese(m.subject ?? ''),
     text: bodyText(m),
-    attachments: await textAttachments(m.attachments, warnings, 0),
+    attachments: [...(await textAttachments(m.attachments, warnings, 0)), ...alternative(m)],
     auto: {
       autoSubmitted: headers['auto-submitted']?.toLowerCase().split(';')[0]!.trim() ?? null,
       precedence: headers['precedence']?.toLowerCase().trim() ?? null,
@@ -111,12 +112,23 @@ function firstAddress(m: ParsedMail): Post['from'] {
   return { address: (a.address ?? '').toLowerCase(), name: fixJapanese(a.name ?? '') };
 }
 
+function htmlText(html: string): string {
+  return htmlToText(html, { wordwrap: false, selectors: [{ selector: 'img', format: 'skip' }] });
+}
+
 function bodyText(m: ParsedMail): string {
   if (m.text && m.text.trim()) return fixJapanese(m.text);
-  if (typeof m.html === 'string' && m.html.trim()) {
-    return htmlToText(m.html, { wordwrap: false, selectors: [{ selector: 'img', format: 'skip' }] });
-  }
+  if (typeof m.html === 'string' && m.html.trim()) return htmlText(m.html);
   return '';
+}
+
+/**
+ * The HTML alternative of a post that has a text part: members' clients send both, and a label
+ * (or an address of ours) may stand in one only. Read for those, not for claims.
+ */
+function alternative(m: ParsedMail): TextAttachment[] {
+  if (!(m.text && m.text.trim()) || typeof m.html !== 'string' || !m.html.trim()) return [];
+  return [{ filename: '(HTML part)', contentType: LABEL_ONLY, text: htmlText(m.html) }];
 }
 
 function isBounce(m: ParsedMail, headers: Record<string, string>): boolean {
@@ -147,13 +159,15 @@ async function textAttachments(list: Attachment[], warnings: string[], depth: nu
       for (const f of openArchive(name || '(unnamed)', a.content, warnings)) out.push({ filename: f.name, contentType: 'text/plain', text: decodeBytes(f.data) });
       continue;
     }
-    const isText = TEXT_ATTACHMENT.test(name) || /^text\/(plain|csv|tab-separated-values)$/i.test(a.contentType);
+    const html = /^text\/html$/i.test(a.contentType) || /\.html?$/i.test(name);
+    const isText = html || TEXT_ATTACHMENT.test(name) || /^(?:text\/[\w.+-]+|application\/(?:x-)?n?d?json)$/i.test(a.contentType);
     if (!isText) continue;
     if (a.size > MAX_ATTACHMENT_BYTES) {
       warnings.push(`attachment ${name}: ${a.size} bytes, over ${MAX_ATTACHMENT_BYTES}; not read`);
       continue;
     }
-    out.push({ filename: name || '(unnamed)', contentType: a.contentType, text: decodeBytes(a.content, ct?.params?.charset) });
+    const text = decodeBytes(a.content, ct?.params?.charset);
+    out.push(html ? { filename: name || '(unnamed)', contentType: LABEL_ONLY, text: htmlText(text) } : { filename: name || '(unnamed)', contentType: a.contentType, text });
   }
   return out;
 }
