@@ -381,3 +381,54 @@ describe('OwnNetworks.find: properties', () => {
     );
   });
 });
+
+describe('OwnNetworks.find: what a hostile member tried', () => {
+  // Each of these reached a draft in clear before; a reader takes every one for 198.51.100.50.
+  const forms = [
+    '198.51.1\u200b00.50',
+    '198.51.100.\u00ad50',
+    '198\u00b751\u00b7100\u00b750',
+    '198\u202251\u2022100\u202250',
+    '198\u22c551\u22c5100\u22c550',
+    '198\u30fb51\u30fb100\u30fb50',
+    '198\u221951\u2219100\u221950',
+    '198\u202751\u2027100\u202750',
+    '198,51,100,50',
+    '198，51，100，50',
+    '198、51、100、50',
+    '198ー51ー100ー50',
+    '198\u221251\u2212100\u221250',
+    '198 . 51 . 100 . 50',
+    '198 .51 .100 .50',
+    '198\t.\t51.100.50',
+    '198 (dot) 51 (dot) 100 (dot) 50',
+    '198<.>51<.>100<.>50',
+    '198【.】51【.】100【.】50',
+    '198[.51.100.50',
+    '198.51.100.]50',
+    '198DOT51DOT100DOT50',
+    '198_dot_51_dot_100_dot_50',
+    '198ドット51ドット100ドット50',
+    '198\\.51\\.100\\.50',
+    '198%2E51%2E100%2E50',
+    '198..51..100..50',
+    '19\u248f5\u2488100.50',
+    '\u0661\u0669\u0668.\u0665\u0661.\u0661\u0660\u0660.\u0665\u0660',
+    '\u0967\u096f\u096e.\u096b\u0967.\u0967\u0966\u0966.\u096b\u0966',
+  ];
+  for (const text of forms) {
+    it(`finds ${JSON.stringify(text)}`, () => {
+      expect(ours.find(`SRC=${text} x`).map((m) => m.value)).toEqual(['198.51.100.50']);
+      expect(redact(`SRC=${text} x`)).toBe('SRC=▇ x');
+    });
+  }
+
+  it('finds a prefix down to /20 written around our networks, and not a wide aggregate', () => {
+    expect(ours.find('from 198.51.100.0/23 and 198.51.96.0/20').map((m) => m.value)).toEqual(['198.51.100.0/23', '198.51.96.0/20']);
+    expect(ours.find('from 198.51.0.0/16')).toEqual([]);
+  });
+
+  it('leaves a numbered list item alone: ① is not a digit of the address after it', () => {
+    expect(ours.find('①198.51.100.50').map((m) => m.value)).toEqual(['198.51.100.50']);
+  });
+});

@@ -55,7 +55,11 @@ class Builder {
   private same = 0;
   private out: { units: Uint16Array; from: Int32Array; to: Int32Array } | null = null;
 
-  constructor(private readonly src: Mapped) {}
+  /** `room`: how many output units one source unit may become at most (a fold like ⒏ to "8."). */
+  constructor(
+    private readonly src: Mapped,
+    private readonly room = 1,
+  ) {}
 
   copy(i: number, j: number): void {
     if (j <= i) return;
@@ -73,18 +77,19 @@ class Builder {
     }
   }
 
-  /** One unit standing for the source units i..j-1. */
-  put(unit: string, i: number, j: number): void {
+  /** Units standing for the source units i..j-1 (one, except where a fold writes more). */
+  put(units: string, i: number, j: number): void {
     const o = this.open();
-    o.units[this.n] = unit.charCodeAt(0);
-    o.from[this.n] = this.src.from[i]!;
-    o.to[this.n] = this.src.to[j - 1]!;
-    this.n++;
+    for (let k = 0; k < units.length; k++, this.n++) {
+      o.units[this.n] = units.charCodeAt(k);
+      o.from[this.n] = this.src.from[i]!;
+      o.to[this.n] = this.src.to[j - 1]!;
+    }
   }
 
   private open(): { units: Uint16Array; from: Int32Array; to: Int32Array } {
     if (this.out === null) {
-      const len = this.src.units.length;
+      const len = this.src.units.length * this.room;
       this.out = { units: new Uint16Array(len), from: new Int32Array(len), to: new Int32Array(len) };
       this.out.units.set(this.src.units.subarray(0, this.same));
       this.out.from.set(this.src.from.subarray(0, this.same));
@@ -110,44 +115,83 @@ const isX = (c: number): boolean => c === 120 || c === 88;
 const isBreak = (c: number): boolean => c === 10 || c === 13;
 const isBlank = (c: number): boolean => c === 32 || c === 9;
 
-/** Separators seen between octets: dots, and the dashes and underscores of host names. */
-const OCTET_SEP = new Set(['.', '-', '_']);
+/** Separators seen between octets: dots, the dashes and underscores of host names, and commas. */
+const OCTET_SEP = new Set(['.', '-', '_', ',']);
 
-/** Full stops that NFKC leaves alone but that Japanese text uses where an address has a dot. */
-const IDEOGRAPHIC_STOP = '\u3002';
+/**
+ * Characters a reader takes for a dot, a dash or a comma between numbers, which NFKC leaves as
+ * they are: ideographic and middle dots, bullets, dot operators, katakana middle dots, minus signs,
+ * the katakana long vowel mark, the ideographic comma.
+ */
+const DOT_LIKE = '\u3002\uff61\u00b7\u0387\u02d9\u06d4\u2022\u2027\u2219\u22c5\u2e31\u2e33\u30fb\uff65\ufe52\u2e3c';
+const DASH_LIKE = '\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\u30fc\uff70\ufe63';
+const COMMA_LIKE = '\u3001\uff64\ufe50\ufe51';
+/** Invisible characters that would split a number or a separator without showing. */
+const INVISIBLE = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u206a-\u206f\ufeff]/;
+const DIGIT = /\p{Nd}/u;
 
 const folded = new Map<number, string | null>();
 
-/** The one ASCII character a code point stands for (full-width digits, one-dot leader, ...), if any. */
+/**
+ * The ASCII a code point stands for, if any: full-width and mathematical digits, digits of other
+ * scripts (٣, ३), the one-dot leader, "⒏" for "8.", the look-alikes above; '' for an invisible one.
+ */
 function fold(cp: number): string | null {
   let f = folded.get(cp);
   if (f === undefined) {
-    const n = String.fromCodePoint(cp).normalize('NFKC');
-    f = n === IDEOGRAPHIC_STOP ? '.' : n.length === 1 && code(n, 0) < 0x80 ? n : null;
+    const ch = String.fromCodePoint(cp);
+    const n = ch.normalize('NFKC');
+    if (INVISIBLE.test(ch)) f = '';
+    else if (DOT_LIKE.includes(ch)) f = '.';
+    else if (DASH_LIKE.includes(ch)) f = '-';
+    else if (COMMA_LIKE.includes(ch)) f = ',';
+    // Circled and bracketed numbers (①, ⑴) number a list; glued to an address they are not its digits.
+    else if (cp >= 0x2460 && cp <= 0x2487) f = null;
+    else if (n.length === 1 && n <= '~') f = n;
+    else if (n.length <= 4 && /^[0-9.]+$/.test(n)) f = n;
+    else if (DIGIT.test(ch)) f = String(digitValue(cp));
+    else f = null;
     folded.set(cp, f);
   }
   return f;
 }
 
+/** Unicode gives each script's digits as a run of ten, zero first: a digit's value is its place in its run. */
+function digitValue(cp: number): number {
+  let start = cp;
+  while (start > 0 && DIGIT.test(String.fromCodePoint(start - 1)) && cp - start < 90) start--;
+  return (cp - start) % 10;
+}
+
 function normalise(text: string): Mapped {
-  const b = new Builder(identity(text));
+  const b = new Builder(identity(text), 4);
   let kept = 0;
   for (let i = 0; i < text.length; ) {
     const cp = text.codePointAt(i)!;
     const w = cp > 0xffff ? 2 : 1;
-    const f = cp < 0x80 ? null : fold(cp);
+    let f = cp < 0x80 ? null : fold(cp);
+    let e = i + w;
+    // Escaped and URL-encoded dots: "198\.51\.100\.50", "198%2E51%2E100%2E50".
+    if (cp === 92 && text[i + 1] === '.') f = '';
+    else if (cp === 37 && (text[i + 1] === '2') && (text[i + 2] === 'e' || text[i + 2] === 'E')) {
+      f = '.';
+      e = i + 3;
+    }
     if (f !== null) {
       b.copy(kept, i);
-      b.put(f, i, i + w);
-      kept = i + w;
+      if (f) b.put(f, i, e);
+      kept = e;
     }
-    i += w;
+    i = e;
   }
   b.copy(kept, text.length);
   return b.done();
 }
 
-const CLOSE: Record<string, string> = { '[': ']', '(': ')', '{': '}' };
+const CLOSE: Record<string, string> = { '[': ']', '(': ')', '{': '}', '<': '>', '【': '】', '「': '」', '〔': '〕' };
+
+/** Dot spelled out between two digits with nothing around it: "198DOT51", "198_dot_51", "198ドット51". */
+const GLUED_DOT = /^(?:[-_]?dot[-_]?|ドット|点)(?=[0-9])/i;
 
 /**
  * Blanks allowed around a defanged separator (`[ . ]`, ` dot `), including a mailer's line break
@@ -170,7 +214,20 @@ function undefang(m: Mapped): Mapped {
   let kept = 0;
   for (let i = 0; i < t.length; i++) {
     const c = code(t, i);
-    const close = c === 91 || c === 40 || c === 123 ? CLOSE[t[i]!] : undefined;
+    if (i > 0 && isDigit(code(t, i - 1))) {
+      // Half a defang ("198[.51", "198.]51") or a dot spelled out and glued between digits.
+      const half = (t[i] === '[' && t[i + 1] === '.') || (t[i] === '.' && t[i + 1] === ']') ? 2 : 0;
+      const glued = half ? null : GLUED_DOT.exec(t.slice(i, i + 6));
+      const n = half || (glued ? glued[0].length : 0);
+      if (n && i + n < t.length && isDigit(code(t, i + n))) {
+        b.copy(kept, i);
+        b.put('.', i, i + n);
+        kept = i + n;
+        i += n - 1;
+        continue;
+      }
+    }
+    const close = CLOSE[t[i]!];
     if (close !== undefined) {
       let j = skipBlanks(t, i + 1);
       let sep: string | null = null;
@@ -216,8 +273,15 @@ function unwrap(m: Mapped): Mapped {
   const t = m.text;
   const b = new Builder(m);
   let kept = 0;
+  const sep = (k: number) => t[k] === '.' || t[k] === ':';
   for (let i = 0; i < t.length; ) {
     const c = code(t, i);
+    // A doubled dot between numbers ("203..0..113..8") reads as one.
+    if (c === 46 && i >= 2 && t[i - 1] === '.' && isHex(code(t, i - 2)) && i + 1 < t.length && isHex(code(t, i + 1))) {
+      b.copy(kept, i);
+      kept = ++i;
+      continue;
+    }
     if (!isBlank(c) && !isBreak(c)) {
       i++;
       continue;
@@ -228,14 +292,29 @@ function unwrap(m: Mapped): Mapped {
       b.copy(kept, i);
       while (j < t.length && (isBlank(code(t, j)) || isBreak(code(t, j)) || t[j] === '>')) j++;
       kept = j;
-    } else if (i >= 2 && (t[i - 1] === '.' || t[i - 1] === ':') && isHex(code(t, i - 2)) && j < t.length && isHex(code(t, j))) {
+    } else if (i >= 2 && sep(i - 1) && isHex(code(t, hexBefore(t, i - 2))) && j < t.length && isHex(code(t, j))) {
       b.copy(kept, i);
       kept = j;
+    } else if (i >= 1 && isHex(code(t, i - 1)) && sep(j)) {
+      // Blanks before a separator, as spaced-out writing leaves them ("198 . 51 . 100 . 58").
+      let k = j + 1;
+      while (k < t.length && k - j < 8 && isBlank(code(t, k))) k++;
+      if (k < t.length && isHex(code(t, k))) {
+        b.copy(kept, i);
+        kept = j;
+      }
     }
     i = j;
   }
   b.copy(kept, t.length);
   return b.done();
+}
+
+/** Where the last non-blank at or before k is, looking back a few blanks at most. */
+function hexBefore(t: string, k: number): number {
+  let p = k;
+  while (p > 0 && k - p < 8 && isBlank(code(t, p))) p--;
+  return p;
 }
 
 interface Raw extends Found {
@@ -348,9 +427,11 @@ export class OwnNetworks {
     const collect = (m: Mapped): void => {
       for (const { s, e, ...f } of this.scan(m)) out.push({ start: m.from[s]!, end: m.to[e - 1]!, ...f });
     };
-    collect(undefang(folded));
-    // Unwrapped before undefanging, so a break inside `[ . ]` or inside `dot` is joined too.
-    if (/[\n\r]|[.:][ \t]/.test(folded.text)) collect(undefang(unwrap(folded)));
+    const plain = undefang(folded);
+    collect(plain);
+    // Unwrapped before undefanging, so a break inside `[ . ]` or inside `dot` is joined too; and
+    // after it, so that the blanks around a separator it restored (" (dot) ") go as well.
+    if (/[\n\r]|[.:][ \t]|[ \t][.:]|\.\./.test(plain.text)) collect(unwrap(undefang(unwrap(folded))));
     return merge(out);
   }
 
@@ -641,12 +722,12 @@ export class OwnNetworks {
   }
 
   /**
-   * A prefix of at least a /24 (IPv4) or /48 (IPv6) counts when it overlaps our space, since it
-   * names hosts the operator may own; a wider one only when it lies inside, or every mention of a
-   * big aggregate that merely contains us would be redacted.
+   * A prefix of at least a /20 (IPv4) or /40 (IPv6) counts when it overlaps our space, since it
+   * points at the operator's own neighbourhood ("198.51.100.0/23"); a wider one only when it lies
+   * inside, or every mention of a big aggregate that merely contains us would be redacted.
    */
   private touches(a: Addr, len: number): boolean {
-    return this.inside(a, len) || (len >= (a.kind() === 'ipv4' ? 24 : 48) && this.overlaps(a, len));
+    return this.inside(a, len) || (len >= (a.kind() === 'ipv4' ? 20 : 40) && this.overlaps(a, len));
   }
 
   private overlaps(a: Addr, len: number): boolean {
