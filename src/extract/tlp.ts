@@ -19,8 +19,7 @@ const LABELS = `RED|AMBER[\\s+_${DASHES}]{1,8}STRICT|AMBER|GREEN|WHITE|CLEAR|レ
 const END = '(?![a-z0-9])';
 
 const LABEL = new RegExp(`${NAME}${SEP}(${LABELS})${END}`, 'giu');
-/** A label as a subject carries it, with the brackets around it when there are any. */
-const SUBJECT_TAG = new RegExp(`([\\[(<{【〔「『]?)\\s{0,3}${NAME}${SEP}(?:${LABELS})${END}\\s{0,3}([\\])>}】〕」』]?)`, 'giu');
+
 const PAIRS: Record<string, string> = { '[': ']', '(': ')', '<': '>', '{': '}', '【': '】', '〔': '〕', '「': '」', '『': '』' };
 
 const JAPANESE: Record<string, Tlp> = { レッド: 'RED', 赤: 'RED', アンバー: 'AMBER', グリーン: 'GREEN', 緑: 'GREEN', ホワイト: 'CLEAR', 白: 'CLEAR', クリア: 'CLEAR' };
@@ -36,6 +35,20 @@ const LOOKALIKES = new RegExp(`[${Object.keys(LOOKALIKE).join('')}]`, 'g');
 
 function readable(text: string): string {
   return text.normalize('NFKC').replace(INVISIBLE, '').replace(LOOKALIKES, (c) => LOOKALIKE[c]!);
+}
+
+/** Where the blanks (three at most) before position i begin. */
+function blanksBefore(t: string, i: number): number {
+  let k = i;
+  while (k > 0 && i - k < 3 && /\s/.test(t[k - 1]!)) k--;
+  return k;
+}
+
+/** Where the blanks (three at most) from position i end. */
+function blanksAfter(t: string, i: number): number {
+  let k = i;
+  while (k < t.length && k - i < 3 && /\s/.test(t[k]!)) k++;
+  return k;
 }
 
 export function strictest(labels: Array<Tlp | null | undefined>): Tlp | null {
@@ -84,13 +97,14 @@ export function withoutTlpTags(subject: string): string {
   origin.push(subject.length);
   let kept = '';
   let from = 0;
-  for (const m of folded.matchAll(SUBJECT_TAG)) {
-    const open = m[1]!;
-    const close = m[2]!;
+  for (const m of folded.matchAll(LABEL)) {
     // A bracket goes with the tag only when it closes around it: "[foo TLP:RED]" keeps "[foo".
-    const paired = open !== '' && PAIRS[open] === close;
-    const start = m.index + (paired ? 0 : open.length);
-    const end = m.index + m[0].length - (paired ? 0 : close.length);
+    const before = blanksBefore(folded, m.index);
+    const after = blanksAfter(folded, m.index + m[0].length);
+    const close = before > 0 ? PAIRS[folded[before - 1]!] : undefined;
+    const paired = close !== undefined && close === folded[after];
+    const start = paired ? before - 1 : m.index;
+    const end = paired ? after + 1 : m.index + m[0].length;
     kept += `${subject.slice(origin[from], origin[start])} `;
     from = end;
   }
