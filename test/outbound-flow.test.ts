@@ -44,6 +44,16 @@ function outboxLeaks(dir: string): string[] {
 }
 
 describe('a post that names our own networks', () => {
+  it('lets a person release a held draft into review', async () => {
+    const config = validateConfig({ ...base, draft: { outbox: scratch() } });
+    const store = await surge();
+    await run(config, store, reportMail('tcp/5000 SYN scans; top source 203.0.113.77. Anyone else?'));
+    const d = store.drafts.list().find((x) => x.kind === 'reply')!;
+    store.drafts.decide(d.id, 'release', 'alice', 'customer contacted');
+    expect(store.drafts.get(d.id)).toMatchObject({ status: 'draft', heldReason: null });
+    expect(store.drafts.decide(d.id, 'approve', 'alice', null).status).toBe('approved');
+  });
+
   it('holds the public draft, alerts us privately with the detail, and writes nothing with our address', async () => {
     const outbox = scratch();
     const config = validateConfig({ ...base, draft: { outbox } });
@@ -64,9 +74,11 @@ describe('a post that names our own networks', () => {
     expect(alert.eml.toString('latin1')).toMatch(/^Auto-Submitted: auto-generated\r$/m);
     expect(store.outbox.pending().map((o) => o.envelopeTo)).toEqual(['soc@isp.example']);
     expect(outboxLeaks(outbox)).toEqual([]);
-    // Released by a person, it is an ordinary draft again.
-    store.drafts.decide(replyDraft.id, 'release', 'alice', 'customer contacted');
-    expect(store.drafts.get(replyDraft.id).status).toBe('draft');
+    // Rejecting and approving again does not walk around the hold; a release lifts it.
+    store.drafts.decide(replyDraft.id, 'reject', 'alice', null);
+    expect(() => store.drafts.decide(replyDraft.id, 'approve', 'alice', null)).toThrow(/held/);
+    expect(() => store.drafts.decide(replyDraft.id, 'release', 'alice', null)).toThrow(/rejected/);
+    expect(store.outbox.pending().filter((o) => o.kind === 'draft' && o.draftId === replyDraft.id)).toEqual([]);
   });
 });
 

@@ -11,14 +11,14 @@ const AUTOMATIC_EN =
 const EN_NEGATION = new Set(['not', 'no', 'never', 'dont', 'cannot', 'cant', 'wont', 'nor', 'neither']);
 const EN_HEDGE = new Set([
   'wait', 'hold', 'later', 'yet', 'unless', 'if', 'but', 'until', 'till', 'once', 'after', 'before',
-  'pending', 'maybe', 'perhaps', 'except', 'without',
+  'pending', 'maybe', 'perhaps', 'except', 'without', 'fix', 'first', 'edit', 'correct', 'change', 'update', 'however',
 ]);
 // Substrings, not words: Japanese has no spaces, and these are rare enough inside a plain
 // "承認します" sentence that a false "none" (the draft waits) is the cheap mistake.
 const JA_NEGATION = ['ない', 'ません', 'ず', '不可', '否', '中止', '取り消', '取消'];
 const JA_HEDGE = [
   '保留', '待', 'まだ', '後で', '後ほど', '場合', 'たら', 'れば', 'なら', 'ただし', '但し', 'けど', 'けれど',
-  'ものの', '次第', '条件',
+  'ものの', '次第', '条件', 'てから', '後に', '修正', '直して', '訂正', '変更して', '※',
 ];
 
 // Longest first: "承認" followed by anything but one of these is some other word ("承認は", "承認者").
@@ -82,8 +82,9 @@ export function readDecision(text: string, names: string[]): ReplyIntent {
     // The sentence is clean; what follows it may still take it back ("承認です。まだ送らないで",
     // "Approve... NOT!", "approve\n\nJust kidding, please reject"). An approval stands only when
     // the rest of its paragraph neither negates nor hedges, and nothing above the signature retracts.
-    const at = body.indexOf(whole) + whole.length;
-    const doubt = doubtIn(firstParagraph(body)) ?? retractionIn(aboveSignature(body).slice(at));
+    // Everything the moderator wrote above the sign-off counts: a condition in the next paragraph
+    // ("承認します\n\nただし件名修正後に") qualifies the approval as much as one in the same sentence.
+    const doubt = doubtIn(aboveSignature(body)) ?? retractionIn(aboveSignature(body));
     if (doubt) return none(`taken back or qualified after the approval: "${doubt}"`);
   }
   return { intent, sentence: whole };
@@ -98,16 +99,18 @@ const DOUBT_MARKS = /[×✗✘❌❎👎⛔🙅¿‽()（）]|\bw\/o\b|\b(?:minu
 const RETRACTION =
   /\b(?:reject\w*|hold|wait|cancel\w*|retract\w*|kidding|joking|scratch that|never ?mind|don'?t send|do not send|stop)\b|却下|冗談|送らないで|送信しないで|待って|取り消|取消|中止|保留|やめて|やっぱり/i;
 
-function firstParagraph(text: string): string {
-  const m = /\n[ \t]*\n/.exec(text);
+/**
+ * The text above the sign-off: a signature separator ("-- ", a rule of dashes, equals or
+ * underscores) or a closing line (「よろしくお願いします」「以上」, "Thanks", "Regards"), below
+ * which come names, titles and disclaimers that decide nothing.
+ */
+function aboveSignature(text: string): string {
+  const m = SIGN_OFF.exec(text);
   return m ? text.slice(0, m.index) : text;
 }
 
-/** The text above a signature separator ("-- ", or a rule of dashes, equals or underscores). */
-function aboveSignature(text: string): string {
-  const m = /^(?:-- ?|[-=_＿━─*]{3,})[ \t]*$/m.exec(text);
-  return m ? text.slice(0, m.index) : text;
-}
+const SIGN_OFF =
+  /^(?:-- ?|[-=_＿━─*]{3,}|(?:よろしく|宜しく)お願い(?:いた|致)?します[。.]?|以上(?:です|、?よろしくお願いします)?[。.]?|(?:thanks|thank you|many thanks|regards|best regards|kind regards|best|cheers)[,.!]?)[ \t]*$/im;
 
 function doubtIn(text: string): string | null {
   const t = text.replace(POSITIVE, ' ');

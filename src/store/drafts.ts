@@ -121,16 +121,19 @@ export class DraftStore {
       if (!transitions[action].includes(d.status))
         throw new KansokuError('DRAFT_STATE', 'review', `#${id} is ${d.status}; ${action} needs ${transitions[action].join(' or ')}`);
       if (action === 'approve' && d.tlp === 'RED' && d.kind !== 'alert') throw new KansokuError('DRAFT_TLP_RED', 'review', `#${id}`);
+      // A hold is lifted by a release only: rejecting a held draft and approving it again must
+      // not walk around it.
+      if (action === 'approve' && d.heldReason) throw new KansokuError('DRAFT_STATE', 'review', `#${id} is held (${d.heldReason}); release it first`);
       const now = new Date().toISOString();
       const status: DraftStatus = action === 'approve' ? 'approved' : action === 'reject' ? 'rejected' : 'draft';
-      this.db.run('UPDATE drafts SET status = ?, held_reason = NULL, updated_at = ? WHERE id = ?', status, now, id);
+      this.db.run(`UPDATE drafts SET status = ?, ${action === 'release' ? 'held_reason = NULL, ' : ''}updated_at = ? WHERE id = ?`, status, now, id);
       this.audit(id, action, actor, now, note);
       if (action === 'approve') {
         this.outbox.enqueue({ draftId: id, kind: 'draft', messageId: d.messageId, envelopeFrom: d.envelopeFrom, envelopeTo: d.to, raw: d.eml, notBefore: sendAfter });
       } else {
         this.db.run(`DELETE FROM outbox WHERE draft_id = ? AND kind = 'draft' AND status = 'pending' AND attempts = 0`, id);
       }
-      return { ...d, status, heldReason: null, updatedAt: now };
+      return { ...d, status, heldReason: action === 'release' ? null : d.heldReason, updatedAt: now };
     });
   }
 
