@@ -56,6 +56,14 @@ describe('findTlp spellings', () => {
     ['TLP：レッド', 'RED'],
     ['TLP:\u200bRED', 'RED'],
     ['TLP:R\u0415D', 'RED'],
+    ['TLP:R\u034fED', 'RED'],
+    ['T\u034fLP:RED', 'RED'],
+    ['TLP:R\u206aED', 'RED'],
+    ['TLP:\u0280\u1d07\u1d05', 'RED'],
+    ['RED (TLP)', 'RED'],
+    ['T.L.P.: RED', 'RED'],
+    ['TLP:AMBER (STRICT)', 'AMBER+STRICT'],
+    ['TLP:AMBER/STRICT', 'AMBER+STRICT'],
   ];
   for (const [text, want] of cases) {
     it(`${JSON.stringify(text)} -> ${want}`, () => expect(findTlp(`scans on 5000/tcp ${text} thanks`)).toBe(want));

@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { INVISIBLE_CHARS } from './unicode.ts';
 
 type Addr = ipaddr.IPv4 | ipaddr.IPv6;
 
@@ -126,8 +127,7 @@ const OCTET_SEP = new Set(['.', '-', '_', ',']);
 const DOT_LIKE = '\u3002\uff61\u00b7\u0387\u02d9\u06d4\u2022\u2027\u2219\u22c5\u2e31\u2e33\u30fb\uff65\ufe52\u2e3c';
 const DASH_LIKE = '\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\u30fc\uff70\ufe63';
 const COMMA_LIKE = '\u3001\uff64\ufe50\ufe51';
-/** Invisible characters that would split a number or a separator without showing. */
-const INVISIBLE = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u206a-\u206f\ufeff]/;
+
 const DIGIT = /\p{Nd}/u;
 
 const folded = new Map<number, string | null>();
@@ -141,7 +141,7 @@ function fold(cp: number): string | null {
   if (f === undefined) {
     const ch = String.fromCodePoint(cp);
     const n = ch.normalize('NFKC');
-    if (INVISIBLE.test(ch)) f = '';
+    if (INVISIBLE_CHARS.test(ch)) f = '';
     else if (DOT_LIKE.includes(ch)) f = '.';
     else if (DASH_LIKE.includes(ch)) f = '-';
     else if (COMMA_LIKE.includes(ch)) f = ',';

@@ -1,4 +1,5 @@
 import type { Tlp } from '../model.ts';
+import { INVISIBLE_CHARS } from './unicode.ts';
 
 /** Strictness order: a draft takes the strictest label of its sources. */
 export const TLP_ORDER: Tlp[] = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'];
@@ -10,26 +11,30 @@ export const TLP_ORDER: Tlp[] = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED
 const DASHES = '\\-\u2010\u2011\u2012\u2013\u2014\u2015\u2212';
 // "TLP 2.0: RED", "TLPv2:RED": a version between the name and the label.
 const VERSION = '(?:\\s{0,2}(?:v|version)?\\s{0,2}[12](?:\\.0)?)?';
-const NAME = `(?<![a-z0-9])(?:TLP${VERSION}|TRAFFIC[\\s${DASHES}]{1,3}LIGHT[\\s${DASHES}]{1,3}PROTOCOL(?:\\s{0,3}\\(\\s{0,3}TLP\\s{0,3}\\))?)`;
+const NAME = `(?<![a-z0-9])(?:T\\.?L\\.?P\\.?${VERSION}|TRAFFIC[\\s${DASHES}]{1,3}LIGHT[\\s${DASHES}]{1,3}PROTOCOL(?:\\s{0,3}\\(\\s{0,3}TLP\\s{0,3}\\))?)`;
 // Anything but letters and digits may stand between the name and the label: "TLP: **RED**",
 // "TLP => RED", "TLP・RED", "TLP.RED". A wider net reads more posts as stricter, never laxer.
 const SEP = '[^\\p{L}\\p{N}]{1,8}';
 // AMBER+STRICT in any spelling comes first, so that it is never read as plain AMBER.
-const LABELS = `RED|AMBER[\\s+_${DASHES}]{1,8}STRICT|AMBER|GREEN|WHITE|CLEAR|レッド|赤|アンバー|グリーン|緑|ホワイト|白|クリア`;
+const LABELS = `RED|AMBER[\\s+_/()${DASHES}]{1,8}STRICT|AMBER|GREEN|WHITE|CLEAR|レッド|赤|アンバー|グリーン|緑|ホワイト|白|クリア`;
 const END = '(?![a-z0-9])';
 
 const LABEL = new RegExp(`${NAME}${SEP}(${LABELS})${END}`, 'giu');
+/** The label first and the name after it: "RED (TLP)", "AMBER [TLP]". */
+const LABEL_FIRST = new RegExp(`(?<![a-z0-9])(${LABELS})\\s{0,2}[([（［]\\s{0,2}TLP\\s{0,2}[)\\]）］]`, 'giu');
 
 const PAIRS: Record<string, string> = { '[': ']', '(': ')', '<': '>', '{': '}', '【': '】', '〔': '〕', '「': '」', '『': '』' };
 
 const JAPANESE: Record<string, Tlp> = { レッド: 'RED', 赤: 'RED', アンバー: 'AMBER', グリーン: 'GREEN', 緑: 'GREEN', ホワイト: 'CLEAR', 白: 'CLEAR', クリア: 'CLEAR' };
 
 // Characters that hide inside a label without showing ("TLP:\u200bRED"), and look-alike letters
-// from other scripts ("TLP:RЕD" with a Cyrillic Е): gone or Latin before the label is read.
-const INVISIBLE = /[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]/g;
+// from other scripts and small capitals ("TLP:RЕD" with a Cyrillic Е, "TLP:ʀᴇᴅ"): gone or Latin
+// before the label is read.
+const INVISIBLE = new RegExp(INVISIBLE_CHARS.source, 'g');
 const LOOKALIKE: Record<string, string> = {
   А: 'A', В: 'B', Е: 'E', К: 'K', М: 'M', Н: 'H', О: 'O', Р: 'P', С: 'C', Т: 'T', Х: 'X', а: 'a', е: 'e', о: 'o', р: 'p', с: 'c',
   Α: 'A', Β: 'B', Ε: 'E', Η: 'H', Ι: 'I', Κ: 'K', Μ: 'M', Ν: 'N', Ο: 'O', Ρ: 'P', Τ: 'T', Χ: 'X',
+  ᴀ: 'A', ʙ: 'B', ᴄ: 'C', ᴅ: 'D', ᴇ: 'E', ɢ: 'G', ʜ: 'H', ɪ: 'I', ʟ: 'L', ᴍ: 'M', ɴ: 'N', ᴘ: 'P', ʀ: 'R', ꜱ: 'S', ᴛ: 'T', ᴡ: 'W',
 };
 const LOOKALIKES = new RegExp(`[${Object.keys(LOOKALIKE).join('')}]`, 'g');
 
@@ -67,7 +72,11 @@ function label(spelled: string): Tlp {
 /** The strictest TLP label the texts carry, in any spelling of TLP 1.0 or 2.0; WHITE is CLEAR. */
 export function findTlp(...texts: string[]): Tlp | null {
   const found: Tlp[] = [];
-  for (const t of texts) for (const m of readable(t).matchAll(LABEL)) found.push(label(m[1]!));
+  for (const t of texts) {
+    const r = readable(t);
+    for (const m of r.matchAll(LABEL)) found.push(label(m[1]!));
+    for (const m of r.matchAll(LABEL_FIRST)) found.push(label(m[1]!));
+  }
   return strictest(found);
 }
 
