@@ -432,3 +432,34 @@ describe('OwnNetworks.find: what a hostile member tried', () => {
     expect(ours.find('①198.51.100.50').map((m) => m.value)).toEqual(['198.51.100.50']);
   });
 });
+
+describe('OwnNetworks.find: what a second hostile member tried', () => {
+  const v6 = new OwnNetworks(['198.51.100.0/24', '2001:db8:100::/48']);
+  for (const [text, value] of [
+    ['2001-db8-100--25.ipv6-literal.net', '2001:db8:100::25'],
+    ['2001-db8-100-0-0-0-0-25.ipv6-literal.net', '2001:db8:100::25'],
+    ['2001%3Adb8%3A100%3A%3A25', '2001:db8:100::25'],
+    ['2001\u2236db8\u2236100\u2236\u223625', '2001:db8:100::25'],
+    ['2001\ua789db8\ua789100\ua789\ua78925', '2001:db8:100::25'],
+    ['2001\u02f8db8\u02f8100\u02f8\u02f825', '2001:db8:100::25'],
+    ['20010db8010000000000000000000025', '2001:db8:100::25'],
+    ['2001:db8:100:*', '2001:db8:100::/48'],
+    ['2001:db8:100:x:x:x:x:x', '2001:db8:100::/48'],
+    ['%31%39%38%2E%35%31%2E%31%30%30%2E%35%30', '198.51.100.50'],
+    ['198&#46;51&#46;100&#46;50', '198.51.100.50'],
+    ['198&period;51&period;100&period;50', '198.51.100.50'],
+    ['198:51:100:50', '198.51.100.50'],
+    ['198;51;100;50', '198.51.100.50'],
+    ['198|51|100|50', '198.51.100.50'],
+  ] as const) {
+    it(`finds ${JSON.stringify(text)}`, () => {
+      expect(v6.find(`DST=${text} x`).map((m) => m.value)).toEqual([value]);
+      // As with in-addr.arpa, the zone's own name stays: only the address in it is ours.
+      expect(redact(`DST=${text} x`, v6)).toBe(`DST=▇${text.endsWith('.ipv6-literal.net') ? '.ipv6-literal.net' : ''} x`);
+    });
+  }
+
+  it('still reads times and MAC addresses as what they are', () => {
+    expect(v6.find('at 10:15:30, mac 00:1b:44:11:3a:b7, id 8f14e45fceea167a5a36dedd4bea2543')).toEqual([]);
+  });
+});

@@ -117,7 +117,7 @@ const isBreak = (c: number): boolean => c === 10 || c === 13;
 const isBlank = (c: number): boolean => c === 32 || c === 9;
 
 /** Separators seen between octets: dots, the dashes and underscores of host names, and commas. */
-const OCTET_SEP = new Set(['.', '-', '_', ',']);
+const OCTET_SEP = new Set(['.', '-', '_', ',', ':', ';', '|']);
 
 /**
  * Characters a reader takes for a dot, a dash or a comma between numbers, which NFKC leaves as
@@ -127,6 +127,10 @@ const OCTET_SEP = new Set(['.', '-', '_', ',']);
 const DOT_LIKE = '\u3002\uff61\u00b7\u0387\u02d9\u06d4\u2022\u2027\u2219\u22c5\u2e31\u2e33\u30fb\uff65\ufe52\u2e3c';
 const DASH_LIKE = '\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\u30fc\uff70\ufe63';
 const COMMA_LIKE = '\u3001\uff64\ufe50\ufe51';
+const COLON_LIKE = '\u2236\ua789\u02f8\u02d0\ufe30\ufe55\u0589\u05c3\u205a\u1361';
+/** HTML character references a plain-text post may carry for a separator: "198&#46;51", "&colon;". */
+const ENTITY = /^&(?:#(\d{1,5})|#x([0-9a-f]{1,4})|(period|colon|comma|lowbar|hyphen|dash|sol|nbsp));/i;
+const NAMED: Record<string, string> = { period: '.', colon: ':', comma: ',', lowbar: '_', hyphen: '-', dash: '-', sol: '/', nbsp: ' ' };
 
 const DIGIT = /\p{Nd}/u;
 
@@ -145,6 +149,7 @@ function fold(cp: number): string | null {
     else if (DOT_LIKE.includes(ch)) f = '.';
     else if (DASH_LIKE.includes(ch)) f = '-';
     else if (COMMA_LIKE.includes(ch)) f = ',';
+    else if (COLON_LIKE.includes(ch)) f = ':';
     // Circled and bracketed numbers (①, ⑴) number a list; glued to an address they are not its digits.
     else if (cp >= 0x2460 && cp <= 0x2487) f = null;
     else if (n.length === 1 && n <= '~') f = n;
@@ -171,11 +176,21 @@ function normalise(text: string): Mapped {
     const w = cp > 0xffff ? 2 : 1;
     let f = cp < 0x80 ? null : fold(cp);
     let e = i + w;
-    // Escaped and URL-encoded dots: "198\.51\.100\.50", "198%2E51%2E100%2E50".
+    // Escaped dots, URL encoding and HTML character references: "198\.51", "%31%39%38%2E", "&#46;".
     if (cp === 92 && text[i + 1] === '.') f = '';
-    else if (cp === 37 && (text[i + 1] === '2') && (text[i + 2] === 'e' || text[i + 2] === 'E')) {
-      f = '.';
-      e = i + 3;
+    else if (cp === 37 && isHex(code(text, i + 1)) && isHex(code(text, i + 2))) {
+      const c = parseInt(text.slice(i + 1, i + 3), 16);
+      if (c >= 0x20 && c < 0x7f) {
+        f = String.fromCharCode(c);
+        e = i + 3;
+      }
+    } else if (cp === 38) {
+      const r = ENTITY.exec(text.slice(i, i + 12));
+      const c = r ? (r[3] ? NAMED[r[3].toLowerCase()]! : String.fromCharCode(r[1] ? Number(r[1]) : parseInt(r[2]!, 16))) : null;
+      if (r && c !== null && c >= ' ' && c <= '~') {
+        f = c;
+        e = i + r[0].length;
+      }
     }
     if (f !== null) {
       b.copy(kept, i);
@@ -310,6 +325,10 @@ function unwrap(m: Mapped): Mapped {
   return b.done();
 }
 
+const LITERAL_NET = /(?<![0-9a-z-])([0-9a-f-]{2,45}(?:s[0-9a-z]{1,8})?)\.ipv6-literal\.net/gi;
+const HEX32 = /(?<![0-9a-z])[0-9a-f]{32}(?![0-9a-z])/gi;
+const WILD6 = /(?<![0-9a-z:])((?:[0-9a-f]{1,4}:){2,7})[*x]/gi;
+
 /** Where the last non-blank at or before k is, looking back a few blanks at most. */
 function hexBefore(t: string, k: number): number {
   let p = k;
@@ -443,8 +462,35 @@ export class OwnNetworks {
       this.scanWholeNumbers(m, out);
     }
     this.scanColons(t, out);
-    if (this.v6.length > 0) this.scanIp6Arpa(t, out);
+    if (this.v6.length > 0) {
+      this.scanIp6Arpa(t, out);
+      this.scanIp6Spellings(t, out);
+    }
     return out;
+  }
+
+  /**
+   * IPv6 spelled as no parser writes it: Windows' "2001-db8-100--25.ipv6-literal.net", 32 hex
+   * digits in a row, and a prefix with wildcards ("2001:db8:100:*", "2001:db8:100:x:x:x:x:x").
+   */
+  private scanIp6Spellings(t: string, out: Raw[]): void {
+    for (const m of t.matchAll(LITERAL_NET)) {
+      const a = parseV6(m[1]!.replace(/-/g, ':').replace(/s[0-9a-z]+$/i, ''));
+      const f = a && this.address(a, false);
+      if (f) out.push({ ...f, s: m.index, e: m.index + m[1]!.length });
+    }
+    for (const m of t.matchAll(HEX32)) {
+      const a = parseV6(m[0].replace(/(.{4})(?!$)/g, '$1:'));
+      const f = a && this.address(a, false);
+      if (f) out.push({ ...f, s: m.index, e: m.index + 32 });
+    }
+    for (const m of t.matchAll(WILD6)) {
+      const groups = m[1]!.split(':').filter(Boolean);
+      const a = parseV6(`${groups.join(':')}::`);
+      let e = m.index + m[0].length;
+      while (e < t.length && e - m.index < 60 && '*xX:0'.includes(t[e]!)) e++;
+      if (a) this.prefix(a, groups.length * 16, false, m.index, e, out);
+    }
   }
 
   /** Dotted, dashed and underscored runs of numbers: addresses, reversed addresses and /24 or /16 forms. */
