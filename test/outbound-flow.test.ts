@@ -118,6 +118,16 @@ describe('TLP over everything a message contains', () => {
     expect(f.text).toContain('同様の事象を観測：3組織（ORG-A、ORG-C、ORG-D）');
   });
 
+  it('lets no later TLP:RED post move a follow-up: our verdict changing on its account would say it exists', async () => {
+    const config = validateConfig({ ...base, draft: { outbox: scratch() } });
+    const store = await storeWith(sensorLines({ start: '2026-11-15T00:00:00Z', hours: 140, port: 5000, perHour: (h) => (h < 120 ? 3 : 50) }));
+    const early = raw({ From: 'x@reporter.example', Subject: '[nsp] tcp/5000 probes', 'Message-ID': '<early@reporter.example>', Date: 'Thu, 19 Nov 2026 20:00:00 +0900' }, 'tcp/5000 probes, a few.');
+    const later = raw({ From: 'y@other.example', Subject: '[nsp] tcp/5000 is up now', 'Message-ID': '<later@other.example>', Date: 'Fri, 20 Nov 2026 21:30:00 +0900' }, 'TLP:RED\ntcp/5000 sharply up now at our customer.');
+    await run(config, store, early, later);
+    expect(store.events.list()).toHaveLength(1);
+    expect(store.drafts.list().filter((d) => d.kind === 'followup')).toHaveLength(0);
+  });
+
   it('answers a post labelled below the list default at the list default, and a RED post at RED (never approvable)', async () => {
     const config = validateConfig({ ...base, lists: [{ ...base.lists[0]!, defaultTlp: 'AMBER' }], draft: { outbox: scratch() } });
     const store = await surge();

@@ -4,7 +4,7 @@ import addressparser from 'nodemailer/lib/addressparser';
 import type { Config } from '../config/schema.ts';
 import { correlate, reportTime } from '../correlate/correlate.ts';
 import { renderAlert } from '../draft/alert.ts';
-import { listById, renderReply } from '../draft/render.ts';
+import { listById, mayGoToList, renderReply } from '../draft/render.ts';
 import { KansokuError } from '../errors.ts';
 import { extractReport } from '../extract/report.ts';
 import type { Logger } from '../log.ts';
@@ -113,7 +113,7 @@ function alreadyAnswered(post: Post, report: Report, parents: EventRow[], p: Pip
   return report.ports.every((x) => covered.has(x.port));
 }
 
-export function writeAtomically(dir: string, name: string, data: Buffer): string {
+function writeAtomically(dir: string, name: string, data: Buffer): string {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, name);
   const tmp = join(dir, `.${name}.tmp`);
@@ -274,19 +274,20 @@ async function processOnce(m: RawMessage, p: Pipeline, summary: RunSummary): Pro
     : null;
   if (hold) log.warn({ messageId: post.messageId, addresses: own }, 'post names our own networks: private alert stored');
   /** What every processed list post stores besides its record: its sightings, and its alert. */
-  const recordSightings = () => {
+  const recordAlongside = () => {
     for (const row of sightingRows) if (store.events.addSighting(row)) summary.sightings++;
     if (alert) summary.alerts.push({ id: insertDraft(p, alert), to: alert.draft.to });
   };
   const finish = async (outcome: Outcome, changes: VerdictChange[]) => {
-    await followUps(p, [...new Set([...parents.map((e) => e.id)])], changes, summary);
+    // A TLP:RED post changes nothing the list hears: our verdict moving on its account would say it exists.
+    await followUps(p, [...new Set([...parents.map((e) => e.id)])], mayGoToList(report.tlp) ? changes : [], summary);
     return done(outcome === 'no-claims' && sightingRows.length ? 'sighting' : outcome);
   };
 
   if (report.ports.length === 0) {
     commit(() => {
       store.messages.add(record('processed', sightingRows.length ? 'sighting' : 'no port claims', report));
-      recordSightings();
+      recordAlongside();
     });
     return finish('no-claims', []);
   }
@@ -294,7 +295,7 @@ async function processOnce(m: RawMessage, p: Pipeline, summary: RunSummary): Pro
   if (alreadyAnswered(post, report, parents, p)) {
     const changes = commit(() => {
       store.messages.add(record('processed', 'already answered: our reply covers these ports', report, findings));
-      recordSightings();
+      recordAlongside();
       return attachToEvents(post, report, findings, role, store, config.events.windowHours).changes;
     });
     return finish(sightingRows.length ? 'sighting' : 'answered', changes);
@@ -303,7 +304,7 @@ async function processOnce(m: RawMessage, p: Pipeline, summary: RunSummary): Pro
     log.info({ messageId: post.messageId, ports: report.ports.map((x) => x.port) }, 'no sensor data for any reported port; no draft');
     const changes = commit(() => {
       store.messages.add(record('processed', 'no sensor data for any reported port', report, findings));
-      recordSightings();
+      recordAlongside();
       return attachToEvents(post, report, findings, role, store, config.events.windowHours).changes;
     });
     return finish('no-data', changes);
@@ -313,7 +314,7 @@ async function processOnce(m: RawMessage, p: Pipeline, summary: RunSummary): Pro
   const prepared = await prepareDraft(p, draft, emlName(report.date, report.ports, draft.messageId), { hold, gate });
   const [id, changes] = commit(() => {
     store.messages.add(record('processed', hold ? `drafted reply, held: ${hold}` : 'drafted reply', report, findings));
-    recordSightings();
+    recordAlongside();
     const linked = attachToEvents(post, report, findings, role, store, config.events.windowHours);
     const id = insertDraft(p, prepared);
     for (const e of linked.events) store.events.link(e.id, draft.messageId, 'draft', post.date ?? new Date().toISOString());
@@ -412,7 +413,7 @@ export async function followUps(p: Pipeline, eventIds: number[], changes: Verdic
   for (const { event, trigger, key } of due) {
     if (store.events.hasFollowup(event.id, key)) continue;
     const posts = store.events.posts(event.id);
-    const latest = [...posts].reverse().find((x) => x.finding)?.finding as Finding | undefined;
+    const latest = [...posts].reverse().find((x) => x.finding && mayGoToList(store.messages.report(x.messageId)?.tlp ?? null))?.finding as Finding | undefined;
     const draft = renderFollowUp({
       event,
       trigger,
