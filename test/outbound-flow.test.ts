@@ -6,6 +6,7 @@ import { OwnNetworks } from '../src/extract/notations.ts';
 import { createLogger } from '../src/log.ts';
 import { emptySummary, processMessage } from '../src/pipeline/process.ts';
 import { buildDigest } from '../src/pipeline/digest.ts';
+import { releaseDraft } from '../src/pipeline/release.ts';
 import { parseWeek } from '../src/digest/week.ts';
 import { reviewRequestId } from '../src/review/mail.ts';
 import type { Store } from '../src/store/index.ts';
@@ -170,6 +171,22 @@ describe('approval by mail, end to end', () => {
       [`From: Alice <alice@isp.example>`, 'To: kansoku@isp.example', `Subject: Re: [kansoku review] ${token} draft`, `Message-ID: <m${n}@isp.example>`,
         `In-Reply-To: ${reviewRequestId(token, cfg)}`, 'Date: Fri, 20 Nov 2026 11:30:00 +0900', '', text].join('\r\n'),
     );
+
+  it('mails the review request of a held draft when a person releases it, not before', async () => {
+    const cfg = config(scratch());
+    const store = await surge();
+    await run(cfg, store, reportMail('tcp/5000 SYN scans; top source 203.0.113.77. Anyone else?'));
+    const d = store.drafts.list().find((x) => x.kind === 'reply')!;
+    expect(d.status).toBe('held');
+    const requests = () => store.outbox.pending().filter((o) => o.kind === 'review' && o.draftId === d.id);
+    expect(requests()).toEqual([]);
+    const r = await releaseDraft({ config: cfg, store, log, actor: 'alice' }, d.id, 'alice', 'customer contacted');
+    expect(r).toMatchObject({ requested: true });
+    expect(r.movedTo).toBeTruthy();
+    expect(r.movedTo).not.toContain('/held/');
+    expect(requests().map((o) => o.messageId)).toEqual([reviewRequestId(d.reviewToken!, cfg)]);
+    expect(requests()[0]!.raw.toString('latin1')).not.toContain('203.0.113.77');
+  });
 
   it('answers a mail that decides nothing, approves with a grace period, and lets a second mail take it back', async () => {
     const cfg = config(scratch());

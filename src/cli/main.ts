@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { loadConfig, packageRoot, type LoadedConfig } from '../config/load.ts';
 import { importConfigured, importFile, importOptions, importStream, type ImportOutcome } from '../counters/import.ts';
@@ -356,16 +356,18 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
       .action(async (id: string, opts: { by?: string; note?: string }, cmd: Command) => {
         const ctx = context(cmd, print);
         const delay = ctx.loaded.config.review.sendDelaySeconds;
-        await withStore(ctx, (store) => {
+        await withStore(ctx, async (store) => {
+          if (action === 'release') {
+            const { releaseDraft } = await import('../pipeline/release.ts');
+            const r = await releaseDraft({ config: ctx.loaded.config, store, log: ctx.log, actor: actor(opts.by) }, draftId(id), actor(opts.by), opts.note ?? null);
+            print(`draft #${r.draft.id} ${r.draft.status} by ${actor(opts.by)}: ${r.draft.subject}`);
+            if (r.movedTo) print(`moved to ${r.movedTo}`);
+            if (r.requested) print(`review request queued for ${ctx.loaded.config.review.address}`);
+            return;
+          }
           const sendAfter = action === 'approve' && delay ? new Date(Date.now() + delay * 1000).toISOString() : null;
           const d = store.drafts.decide(draftId(id), action, actor(opts.by), opts.note ?? null, sendAfter);
           print(`draft #${d.id} ${d.status} by ${actor(opts.by)}: ${d.subject}`);
-          if (action === 'release' && d.emlPath && basename(dirname(d.emlPath)) === 'held' && existsSync(d.emlPath)) {
-            const to = join(dirname(dirname(d.emlPath)), basename(d.emlPath));
-            renameSync(d.emlPath, to);
-            store.drafts.moved(d.id, to);
-            print(`moved to ${to}`);
-          }
           if (sendAfter) print(`it is sent from ${sendAfter} on; "kansoku reject ${d.id}" takes it back until then`);
         });
       });
