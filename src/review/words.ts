@@ -80,10 +80,8 @@ export function readDecision(text: string, names: string[]): ReplyIntent {
   if (!en && !plainJapanese(sentence.slice(2))) return none(`first word is "${firstWord(sentence)}", not a plain ${intent === 'approve' ? '承認' : '却下'}`);
   if (intent === 'approve') {
     // The sentence is clean; what follows it may still take it back ("承認です。まだ送らないで",
-    // "Approve... NOT!", "approve\n\nJust kidding, please reject"). An approval stands only when
-    // the rest of its paragraph neither negates nor hedges, and nothing above the signature retracts.
-    // Everything the moderator wrote above the sign-off counts: a condition in the next paragraph
-    // ("承認します\n\nただし件名修正後に") qualifies the approval as much as one in the same sentence.
+    // "Approve... NOT!", "approve\n\nJust kidding, please reject") or make it conditional
+    // ("承認します\n\nただし件名修正後に"). Everything the moderator wrote above the sign-off counts.
     const doubt = doubtIn(aboveSignature(body)) ?? retractionIn(aboveSignature(body));
     if (doubt) return none(`taken back or qualified after the approval: "${doubt}"`);
   }
