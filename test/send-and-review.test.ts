@@ -146,6 +146,8 @@ describe('auto-send', () => {
       await processMessage({ origin: 'test', raw: raw(1) }, { config, store, log: createLogger('silent'), actor: 'kansoku' }, emptySummary());
       expect(store.drafts.list().map((d) => d.status)).toEqual([status]);
       expect(store.outbox.pending()).toHaveLength(status === 'approved' ? 1 : 0);
+      // What goes without a person says so (RFC 3834); what a person approves does not.
+      expect(/^Auto-Submitted: auto-generated\r$/m.test(store.drafts.list()[0]!.eml.toString('latin1'))).toBe(status === 'approved');
     }
   });
 });
