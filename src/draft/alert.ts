@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.ts';
-import { OwnNetworks } from '../extract/notations.ts';
+import type { OwnNetworks } from '../extract/notations.ts';
 import type { DraftMessage, Post, Report } from '../model.ts';
 import { dateTimeEn, dateTimeJa } from './format.ts';
 import { bilingualText, draftMessageId, listById, messageTlp } from './render.ts';
@@ -9,6 +9,8 @@ export interface AlertInput {
   report: Report;
   /** Our own addresses and prefixes the post names. */
   addresses: string[];
+  /** The scanner that found them (the outbound gate's), to pick the lines that name them. */
+  networks: OwnNetworks;
   config: Config;
 }
 
@@ -19,8 +21,7 @@ const MAX_LINES = 30;
  * The private alert when a post names our own networks: to the operator (never to a list), with
  * the full, unredacted detail, so that someone looks at our customer before we answer the list.
  */
-export function renderAlert({ post, report, addresses, config }: AlertInput): DraftMessage {
-  const networks = new OwnNetworks(config.operator.networks);
+export function renderAlert({ post, report, addresses, networks, config }: AlertInput): DraftMessage {
   const texts = [post.text, ...post.attachments.map((a) => a.text)];
   const lines = texts.flatMap((t) => t.split(/\r?\n/)).filter((l) => networks.find(l).length > 0);
   const list = listById(post.listId, config);

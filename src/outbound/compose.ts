@@ -51,7 +51,7 @@ export function trimReferences(ids: string[]): string[] {
 /** One kind of line end in the text, whatever its source wrote. */
 const lf = (s: string) => s.replace(/\r\n?/g, '\n');
 /** nodemailer writes a 7bit body as given: CRLF, the wire's line end, has to be there already. */
-const crlf = (s: string) => lf(s).replace(/\n/g, '\r\n');
+const crlf = (s: string) => s.replace(/\n/g, '\r\n');
 
 function oneLine(s: string): string {
   const flat = s.replace(/[\r\n\t]+/g, ' ').trim();
@@ -81,7 +81,7 @@ export async function compose(o: Outgoing): Promise<Buffer> {
     // The single-part ISO-2022-JP body is written below; multipart mail goes out as UTF-8 even to
     // ISO-2022-JP lists, its text folded to what JIS X 0208 carries.
     text: crlf(jp ? (multipart ? jisSafe(text) : 'x') : text),
-    html: o.html === undefined ? undefined : crlf(o.html),
+    html: o.html === undefined ? undefined : crlf(lf(o.html)),
     attachments: o.attachments,
     messageId: o.messageId,
     inReplyTo: o.inReplyTo ?? undefined,

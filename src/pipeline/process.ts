@@ -270,7 +270,7 @@ async function processOnce(m: RawMessage, p: Pipeline, summary: RunSummary): Pro
   const own = ownNetworkSources(post, gate.networks);
   const hold = own.length ? `the post names our own networks: ${own.join(', ')}` : null;
   const alert = own.length
-    ? await prepareDraft(p, renderAlert({ post, report, addresses: own, config }), `alert-${emlName(report.date, report.ports, post.messageId)}`, { gate })
+    ? await prepareDraft(p, renderAlert({ post, report, addresses: own, networks: gate.networks, config }), `alert-${emlName(report.date, report.ports, post.messageId)}`, { gate })
     : null;
   if (hold) log.warn({ messageId: post.messageId, addresses: own }, 'post names our own networks: private alert stored');
   /** What every processed list post stores besides its record: its sightings, and its alert. */

@@ -82,7 +82,8 @@ export function readDecision(text: string, names: string[]): ReplyIntent {
     // The sentence is clean; what follows it may still take it back ("承認です。まだ送らないで",
     // "Approve... NOT!", "approve\n\nJust kidding, please reject") or make it conditional
     // ("承認します\n\nただし件名修正後に"). Everything the moderator wrote above the sign-off counts.
-    const doubt = doubtIn(aboveSignature(body)) ?? retractionIn(aboveSignature(body));
+    const above = aboveSignature(body);
+    const doubt = doubtIn(above) ?? retractionIn(above);
     if (doubt) return none(`taken back or qualified after the approval: "${doubt}"`);
   }
   return { intent, sentence: whole };
