@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { configSchema } from '../src/config/schema.ts';
-import { correlate } from '../src/correlate/correlate.ts';
-import { report } from './helpers/post.ts';
-import { sensorLines, storeWith } from './helpers/sensor.ts';
+import { configSchema } from '../../src/config/schema.ts';
+import { correlate } from '../../src/correlate/correlate.ts';
+import { report } from '../helpers/post.ts';
+import { sensorLines, storeWith } from '../helpers/sensor.ts';
 
 const opts = configSchema.parse({}).correlate;
 const START = '2026-11-10T00:00:00Z';

@@ -1,17 +1,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '../src/config/load.ts';
-import { OwnNetworks } from '../src/extract/notations.ts';
-import { createLogger } from '../src/log.ts';
-import { emptySummary, processMessage } from '../src/pipeline/process.ts';
-import { buildDigest } from '../src/pipeline/digest.ts';
-import { releaseDraft } from '../src/pipeline/release.ts';
-import { parseWeek } from '../src/digest/week.ts';
-import { reviewRequestId } from '../src/review/mail.ts';
-import type { Store } from '../src/store/index.ts';
-import { scratch } from './helpers/cli.ts';
-import { sensorLines, storeWith } from './helpers/sensor.ts';
+import { validateConfig } from '../../src/config/load.ts';
+import { OwnNetworks } from '../../src/extract/notations.ts';
+import { createLogger } from '../../src/log.ts';
+import { emptySummary, processMessage } from '../../src/pipeline/process.ts';
+import { buildDigest } from '../../src/pipeline/digest.ts';
+import { releaseDraft } from '../../src/pipeline/release.ts';
+import { parseWeek } from '../../src/digest/week.ts';
+import { reviewRequestId } from '../../src/review/mail.ts';
+import type { Store } from '../../src/store/index.ts';
+import { scratch } from '../helpers/cli.ts';
+import { sensorLines, storeWith } from '../helpers/sensor.ts';
 
 const log = createLogger('silent');
 const networks = ['198.51.100.0/24', '203.0.113.0/24'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { portsOf } from './helpers/post.ts';
+import { portsOf } from '../helpers/post.ts';
 
 describe('ports named in prose', () => {
   const cases: Array<[string, string[]]> = [

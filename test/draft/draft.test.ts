@@ -1,19 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '../src/config/load.ts';
-import { correlate } from '../src/correlate/correlate.ts';
-import { renderReply } from '../src/draft/render.ts';
-import { OutboundGate } from '../src/outbound/gate.ts';
-import { memoryBook, Redactor } from '../src/outbound/redact.ts';
-import { OwnNetworks } from '../src/extract/notations.ts';
-import type { DraftMessage } from '../src/model.ts';
-import { dateTimeEn, dateTimeJa, hourEn, hourJa } from '../src/draft/format.ts';
-import { extractReport } from '../src/extract/report.ts';
-import { parsePost } from '../src/mail/parse.ts';
-import { fixture } from './helpers/paths.ts';
-import { post } from './helpers/post.ts';
-import { sensorLines, storeWith } from './helpers/sensor.ts';
+import { validateConfig } from '../../src/config/load.ts';
+import { correlate } from '../../src/correlate/correlate.ts';
+import { renderReply } from '../../src/draft/render.ts';
+import { OutboundGate } from '../../src/outbound/gate.ts';
+import { memoryBook, Redactor } from '../../src/outbound/redact.ts';
+import { OwnNetworks } from '../../src/extract/notations.ts';
+import type { DraftMessage } from '../../src/model.ts';
+import { dateTimeEn, dateTimeJa, hourEn, hourJa } from '../../src/draft/format.ts';
+import { extractReport } from '../../src/extract/report.ts';
+import { parsePost } from '../../src/mail/parse.ts';
+import { fixture } from '../helpers/paths.ts';
+import { post } from '../helpers/post.ts';
+import { sensorLines, storeWith } from '../helpers/sensor.ts';
 
 const config = validateConfig({
   identity: { from: 'Ops <kansoku@isp.example>', nameJa: 'テストISP運用チーム', nameEn: 'Test ISP ops' },

@@ -3,12 +3,12 @@ import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FileFollower, listenSyslog, LiveIngest, syslogPayload } from '../src/counters/live.ts';
-import { hourOf } from '../src/counters/ingest.ts';
-import { createLogger } from '../src/log.ts';
-import { Store } from '../src/store/index.ts';
-import { scratch } from './helpers/cli.ts';
-import { openTestStore } from './helpers/store.ts';
+import { FileFollower, listenSyslog, LiveIngest, syslogPayload } from '../../src/counters/live.ts';
+import { hourOf } from '../../src/counters/ingest.ts';
+import { createLogger } from '../../src/log.ts';
+import { Store } from '../../src/store/index.ts';
+import { scratch } from '../helpers/cli.ts';
+import { openTestStore } from '../helpers/store.ts';
 
 const log = createLogger('silent');
 const opts = { zone: 'UTC', maxLineChars: 4096, sensor: 'live', keepRecent: true };

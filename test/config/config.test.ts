@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, validateConfig } from '../src/config/load.ts';
-import { kansoku, scratch } from './helpers/cli.ts';
-import { root } from './helpers/paths.ts';
+import { loadConfig, validateConfig } from '../../src/config/load.ts';
+import { kansoku, scratch } from '../helpers/cli.ts';
+import { root } from '../helpers/paths.ts';
 
 describe('config', () => {
   it('has defaults for everything, so an empty file is a valid config', () => {

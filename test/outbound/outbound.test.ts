@@ -1,15 +1,15 @@
 import fc from 'fast-check';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '../src/config/load.ts';
-import { OwnNetworks } from '../src/extract/notations.ts';
-import { createLogger } from '../src/log.ts';
-import { Dispatcher } from '../src/mail/send.ts';
-import type { DraftMessage } from '../src/model.ts';
-import { compose, MAX_REFERENCES, type Outgoing } from '../src/outbound/compose.ts';
-import { OutboundGate } from '../src/outbound/gate.ts';
-import { memoryBook } from '../src/outbound/redact.ts';
-import { openTestStore } from './helpers/store.ts';
+import { validateConfig } from '../../src/config/load.ts';
+import { OwnNetworks } from '../../src/extract/notations.ts';
+import { createLogger } from '../../src/log.ts';
+import { Dispatcher } from '../../src/mail/send.ts';
+import type { DraftMessage } from '../../src/model.ts';
+import { compose, MAX_REFERENCES, type Outgoing } from '../../src/outbound/compose.ts';
+import { OutboundGate } from '../../src/outbound/gate.ts';
+import { memoryBook } from '../../src/outbound/redact.ts';
+import { openTestStore } from '../helpers/store.ts';
 
 const config = validateConfig({
   identity: { from: 'kansoku <kansoku@isp.example>' },

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
-import { OwnNetworks, type NetworkMatch } from '../src/extract/notations.ts';
+import { OwnNetworks, type NetworkMatch } from '../../src/extract/notations.ts';
 
 const ours = new OwnNetworks(['198.51.100.0/24', '203.0.113.0/24', '2001:db8:100::/48']);
 

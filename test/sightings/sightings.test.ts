@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '../src/config/load.ts';
-import { createLogger } from '../src/log.ts';
-import { emptySummary, processMessage } from '../src/pipeline/process.ts';
-import { tallyOf } from '../src/events/tally.ts';
-import { classifyReply } from '../src/sightings/classify.ts';
-import { creditReply } from '../src/sightings/credit.ts';
-import { ownText } from '../src/mail/reply-text.ts';
-import type { Store } from '../src/store/index.ts';
-import { post } from './helpers/post.ts';
-import { sensorLines, storeWith } from './helpers/sensor.ts';
-import { scratch } from './helpers/cli.ts';
+import { validateConfig } from '../../src/config/load.ts';
+import { createLogger } from '../../src/log.ts';
+import { emptySummary, processMessage } from '../../src/pipeline/process.ts';
+import { tallyOf } from '../../src/events/tally.ts';
+import { classifyReply } from '../../src/sightings/classify.ts';
+import { creditReply } from '../../src/sightings/credit.ts';
+import { ownText } from '../../src/mail/reply-text.ts';
+import type { Store } from '../../src/store/index.ts';
+import { post } from '../helpers/post.ts';
+import { sensorLines, storeWith } from '../helpers/sensor.ts';
+import { scratch } from '../helpers/cli.ts';
 
 describe('what a reply says', () => {
   const cases: Array<[string, string]> = [

@@ -2,9 +2,9 @@ import { gzipSync, zipSync, strToU8 } from 'fflate';
 import fc from 'fast-check';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { describe, expect, it } from 'vitest';
-import { extractReport } from '../src/extract/report.ts';
-import { parsePost } from '../src/mail/parse.ts';
-import { post } from './helpers/post.ts';
+import { extractReport } from '../../src/extract/report.ts';
+import { parsePost } from '../../src/mail/parse.ts';
+import { post } from '../helpers/post.ts';
 
 const opts = { zone: 'UTC', maxScanChars: 512 * 1024, maxLineChars: 4096 };
 const logLines = [

@@ -1,12 +1,12 @@
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '../src/config/load.ts';
-import { iso2022jpHeader, jisSafe } from '../src/outbound/iso2022jp.ts';
-import { compose } from '../src/outbound/compose.ts';
-import type { DraftMessage } from '../src/model.ts';
-import { moderatorDecision, newReviewToken, reviewRequestId } from '../src/review/mail.ts';
-import { post } from './helpers/post.ts';
-import { openTestStore } from './helpers/store.ts';
+import { validateConfig } from '../../src/config/load.ts';
+import { iso2022jpHeader, jisSafe } from '../../src/outbound/iso2022jp.ts';
+import { compose } from '../../src/outbound/compose.ts';
+import type { DraftMessage } from '../../src/model.ts';
+import { moderatorDecision, newReviewToken, reviewRequestId } from '../../src/review/mail.ts';
+import { post } from '../helpers/post.ts';
+import { openTestStore } from '../helpers/store.ts';
 
 const toEml = (d: DraftMessage, o: { charset?: 'utf-8' | 'iso-2022-jp'; date?: Date } = {}) =>
   compose({ ...d, draftMessageId: d.messageId, automatic: false, charset: o.charset ?? 'utf-8', date: o.date });
@@ -132,9 +132,9 @@ describe('approval by mail', () => {
 
 describe('auto-send', () => {
   it('approves a kind of draft that send.autoSend allows, and leaves others for a person', async () => {
-    const { processMessage, emptySummary } = await import('../src/pipeline/process.ts');
-    const { sensorLines, storeWith } = await import('./helpers/sensor.ts');
-    const { createLogger } = await import('../src/log.ts');
+    const { processMessage, emptySummary } = await import('../../src/pipeline/process.ts');
+    const { sensorLines, storeWith } = await import('../helpers/sensor.ts');
+    const { createLogger } = await import('../../src/log.ts');
     const raw = (n: number) =>
       Buffer.from(
         [`From: m@members.example`, 'To: list@example.net', `Subject: tcp/5000 scans ${n}`, 'Date: Fri, 20 Nov 2026 10:15:00 +0900', `Message-ID: <auto-${n}@members.example>`, 'List-Id: <nsp.example.net>', '', 'tcp/5000 up sharply, anyone else?'].join('\r\n'),

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HourlyRollup, ingestStream } from '../src/counters/ingest.ts';
-import { netfilter } from '../src/extract/formats/netfilter.ts';
-import { dotted, flagLetters, LineClock, newPacketSlots, PROTO_NAMES } from '../src/extract/formats/scan.ts';
-import { parseRecord } from '../src/extract/loglines.ts';
-import { fixture, shared, sharedAvailable } from './helpers/paths.ts';
+import { HourlyRollup, ingestStream } from '../../src/counters/ingest.ts';
+import { netfilter } from '../../src/extract/formats/netfilter.ts';
+import { dotted, flagLetters, LineClock, newPacketSlots, PROTO_NAMES } from '../../src/extract/formats/scan.ts';
+import { parseRecord } from '../../src/extract/loglines.ts';
+import { fixture, shared, sharedAvailable } from '../helpers/paths.ts';
 
 const time = { reference: new Date('2026-11-21T00:00:00Z'), zone: 'UTC' };
 

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { extractReport } from '../src/extract/report.ts';
-import { findTlp, subjectWithTlp, TLP_ORDER } from '../src/extract/tlp.ts';
-import { FORWARD_LIMITS, parsePost } from '../src/mail/parse.ts';
-import type { Tlp } from '../src/model.ts';
-import { post, report } from './helpers/post.ts';
+import { extractReport } from '../../src/extract/report.ts';
+import { findTlp, subjectWithTlp, TLP_ORDER } from '../../src/extract/tlp.ts';
+import { FORWARD_LIMITS, parsePost } from '../../src/mail/parse.ts';
+import type { Tlp } from '../../src/model.ts';
+import { post, report } from '../helpers/post.ts';
 
 describe('findTlp spellings', () => {
   const cases: Array<[string, Tlp]> = [

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parsePost } from '../src/mail/parse.ts';
-import { extractReport } from '../src/extract/report.ts';
-import { automaticReason } from '../src/mail/automatic.ts';
-import { fixture, shared } from './helpers/paths.ts';
+import { parsePost } from '../../src/mail/parse.ts';
+import { extractReport } from '../../src/extract/report.ts';
+import { automaticReason } from '../../src/mail/automatic.ts';
+import { fixture, shared } from '../helpers/paths.ts';
 
 const load = (name: string) => parsePost(readFileSync(fixture('mail', name)));
 

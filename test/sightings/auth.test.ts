@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '../src/config/load.ts';
-import { authenticatedFrom, parseAuthResults } from '../src/sightings/auth.ts';
-import { creditReply } from '../src/sightings/credit.ts';
-import { post } from './helpers/post.ts';
+import { validateConfig } from '../../src/config/load.ts';
+import { authenticatedFrom, parseAuthResults } from '../../src/sightings/auth.ts';
+import { creditReply } from '../../src/sightings/credit.ts';
+import { post } from '../helpers/post.ts';
 
 const ours = 'mx.isp.example';
 const mail = (address: string, authResults: string[]) => post('same here', { from: { address, name: '' }, authResults });

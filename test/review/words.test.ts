@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { looksAutomatic, readDecision } from '../src/review/words.ts';
+import { looksAutomatic, readDecision } from '../../src/review/words.ts';
 
 const alice = ['Alice Example', 'Alice', 'Example', 'alice'];
 const suzuki = ['鈴木 太郎', '鈴木', '太郎', 't-suzuki'];

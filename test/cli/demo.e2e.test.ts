@@ -3,9 +3,9 @@ import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { kansoku, scratch } from './helpers/cli.ts';
-import { fixture } from './helpers/paths.ts';
-import { storeAt } from './helpers/store.ts';
+import { kansoku, scratch } from '../helpers/cli.ts';
+import { fixture } from '../helpers/paths.ts';
+import { storeAt } from '../helpers/store.ts';
 
 describe('the embedded demo, as `npm start` runs it', () => {
   const cwd = scratch();

@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formats } from '../src/extract/formats/registry.ts';
-import { CORPUS_FORMATS, mismatches, type Sample } from '../scripts/eval.ts';
-import { findLogRecords } from '../src/extract/loglines.ts';
-import { blocks, unquote } from '../src/extract/quoting.ts';
-import { fixture, shared } from './helpers/paths.ts';
+import { formats } from '../../src/extract/formats/registry.ts';
+import { CORPUS_FORMATS, mismatches, type Sample } from '../../scripts/eval.ts';
+import { findLogRecords } from '../../src/extract/loglines.ts';
+import { blocks, unquote } from '../../src/extract/quoting.ts';
+import { fixture, shared } from '../helpers/paths.ts';
 
 const time = { reference: new Date('2026-11-21T00:00:00Z'), zone: 'UTC' };
 
@@ -64,7 +64,7 @@ describe('public samples in the shared corpus', () => {
 
 describe('timestamps', () => {
   it('reads a syslog time without a year in the year that puts it just before the reference', async () => {
-    const { netfilter } = await import('../src/extract/formats/netfilter.ts');
+    const { netfilter } = await import('../../src/extract/formats/netfilter.ts');
     const line = (ts: string) => `${ts} fw kernel: DROP IN=eth0 OUT= SRC=192.0.2.1 DST=198.51.100.1 LEN=40 PROTO=TCP SPT=1 DPT=2 WINDOW=1 RES=0x00 SYN URGP=0`;
     const jan = { reference: new Date('2027-01-02T00:00:00Z'), zone: 'UTC' };
     expect(netfilter.parse(line('Dec 31 23:59:59'), jan)!.ts).toBe('2026-12-31T23:59:59Z');
@@ -72,13 +72,13 @@ describe('timestamps', () => {
   });
 
   it('places a zoneless time in the configured zone', async () => {
-    const { netfilter } = await import('../src/extract/formats/netfilter.ts');
+    const { netfilter } = await import('../../src/extract/formats/netfilter.ts');
     const l = 'Nov 20 09:00:00 fw kernel: DROP IN=eth0 OUT= SRC=192.0.2.1 DST=198.51.100.1 LEN=40 PROTO=TCP SPT=1 DPT=2 WINDOW=1 RES=0x00 SYN URGP=0';
     expect(netfilter.parse(l, { reference: new Date('2026-11-21T00:00:00Z'), zone: 'Asia/Tokyo' })!.ts).toBe('2026-11-20T00:00:00Z');
   });
 
   it('gives no time for an impossible date', async () => {
-    const { ims } = await import('../src/extract/formats/ims.ts');
+    const { ims } = await import('../../src/extract/formats/ims.ts');
     const e = ims.parse('02-30-2026 01:00:00 0000abcd 192.0.2.1 1 A.B.C.1 2 TCP -S------ 1 0', time);
     expect(e!.ts).toBeNull();
   });

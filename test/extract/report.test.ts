@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { report } from './helpers/post.ts';
-import { shared } from './helpers/paths.ts';
+import { report } from '../helpers/post.ts';
+import { shared } from '../helpers/paths.ts';
 
 describe('the NSP-SEC-JP seed post', () => {
   const seed = readFileSync(shared('seeds', '000_4e2f2d01eeb4c171.txt'), 'utf8');
