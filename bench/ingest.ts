@@ -61,7 +61,12 @@ async function measure(kind: string, file: string, at: string): Promise<Measured
     }
   } else {
     const store = Store.open(at);
-    const r = await importFile(store, file, { zone: 'UTC', maxLineChars: 4096, sensor: 'bench', keepRecent: kind === 'raw' }, createLogger('silent'));
+    const r = await importFile(
+      store,
+      file,
+      { zone: 'UTC', maxLineChars: 4096, sensor: 'bench', keepRecent: kind === 'raw' },
+      createLogger('silent'),
+    );
     store.close();
     lines = r.parsed;
   }
@@ -79,12 +84,19 @@ async function generate(file: string, n: number, tail = 0): Promise<void> {
   const start = Date.UTC(2026, 10, 20);
   let seed = 42;
   const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
-  const scanners = Array.from({ length: 200_000 }, () => `${1 + Math.floor(rnd() * 222)}.${Math.floor(rnd() * 256)}.${Math.floor(rnd() * 256)}.${1 + Math.floor(rnd() * 254)}`);
+  const scanners = Array.from(
+    { length: 200_000 },
+    () =>
+      `${1 + Math.floor(rnd() * 222)}.${Math.floor(rnd() * 256)}.${Math.floor(rnd() * 256)}.${1 + Math.floor(rnd() * 254)}`,
+  );
   let chunk = '';
   for (let i = 0; i < n; i++) {
     const t = new Date(start + Math.floor((i / n) * 86_400_000)).toISOString().replace('Z', '+00:00');
     const src = scanners[Math.floor(rnd() ** 3 * scanners.length)]!;
-    const dpt = rnd() < tail ? 1 + Math.floor(rnd() * 65535) : [23, 22, 445, 3389, 80, 443, 5000, 8080, 2323, 5060][Math.floor(rnd() ** 2 * 10)]!;
+    const dpt =
+      rnd() < tail
+        ? 1 + Math.floor(rnd() * 65535)
+        : [23, 22, 445, 3389, 80, 443, 5000, 8080, 2323, 5060][Math.floor(rnd() ** 2 * 10)]!;
     chunk +=
       `${t} sensor1 kernel: [DARKNET] IN=eth1 OUT= MAC=00:16:3e:00:00:01:00:16:3e:00:00:02:08:00 SRC=${src} DST=198.51.100.${1 + Math.floor(rnd() * 254)} ` +
       `LEN=44 TOS=0x00 PREC=0x00 TTL=${40 + Math.floor(rnd() * 200)} ID=${Math.floor(rnd() * 65535)} PROTO=TCP SPT=${1024 + Math.floor(rnd() * 60000)} DPT=${dpt} ` +
@@ -110,7 +122,11 @@ function best(runs: number, kind: string, file: string, at: string, before: () =
 }
 
 function child(kind: string, file: string, at: string): Measured {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'measure', kind, file, at], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), 'measure', kind, file, at],
+    { encoding: 'utf8', maxBuffer: 1 << 20 },
+  );
   if (r.status !== 0) throw new Error(`${kind} on ${at}: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Measured;
 }
@@ -137,16 +153,26 @@ if (process.argv[2] === 'measure') {
   const streamed = mb > 1000;
   const split = best(RUNS, streamed ? 'split-streamed' : 'split', file, '');
   const splitRate = split.lines / split.seconds;
-  console.log(`read-and-split${streamed ? ' (streamed)' : ''} of ${fmt(split.lines)} lines (${mb.toFixed(0)} MB): ${fmt(splitRate)} lines/s, peak RSS ${split.rssMb.toFixed(0)} MB`);
+  console.log(
+    `read-and-split${streamed ? ' (streamed)' : ''} of ${fmt(split.lines)} lines (${mb.toFixed(0)} MB): ${fmt(splitRate)} lines/s, peak RSS ${split.rssMb.toFixed(0)} MB`,
+  );
   const scanned = best(RUNS, 'scan', file, '');
-  console.log(`netfilter byte scanner alone (read, split, scan): ${fmt(scanned.lines / scanned.seconds)} lines/s, ${((scanned.lines / scanned.seconds / splitRate) * 100).toFixed(0)}% of read-and-split`);
+  console.log(
+    `netfilter byte scanner alone (read, split, scan): ${fmt(scanned.lines / scanned.seconds)} lines/s, ${((scanned.lines / scanned.seconds / splitRate) * 100).toFixed(0)}% of read-and-split`,
+  );
   const pg = process.env.KANSOKU_BENCH_PG ?? 'postgres://kansoku:secret@127.0.0.1:15432/kansoku';
   const stores: Array<[string, string]> = [['SQLite', join(dir, 'bench.sqlite')]];
   if (process.env.PG === '0') console.log('PostgreSQL left out (PG=0)');
   else if (pgReachable(pg)) stores.push(['PostgreSQL', pg]);
-  else console.log(`PostgreSQL at ${pg.replace(/:[^:@/]*@/, ':***@')} does not answer; SQLite only (scripts/pg-stack.sh up starts one)`);
+  else
+    console.log(
+      `PostgreSQL at ${pg.replace(/:[^:@/]*@/, ':***@')} does not answer; SQLite only (scripts/pg-stack.sh up starts one)`,
+    );
   for (const [name, at] of stores) {
-    for (const [kind, label] of [['rollups', 'rollups with distinct counts'], ['raw', 'rollups + raw events']] as const) {
+    for (const [kind, label] of [
+      ['rollups', 'rollups with distinct counts'],
+      ['raw', 'rollups + raw events'],
+    ] as const) {
       if (kind === 'raw' && process.env.RAW === '0') continue;
       const empty = () => {
         if (name === 'PostgreSQL') {

@@ -7,7 +7,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Store } from '../src/store/index.ts';
-import { mailStackUp, newWorld, reportPost, sleep, smtpSend, startBot, writeBotConfig } from '../test/helpers/mailstack.ts';
+import {
+  mailStackUp,
+  newWorld,
+  reportPost,
+  sleep,
+  smtpSend,
+  startBot,
+  writeBotConfig,
+} from '../test/helpers/mailstack.ts';
 
 const N = Number(process.env.N ?? 20);
 
@@ -36,4 +44,6 @@ try {
 }
 times.sort((a, b) => a - b);
 const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!;
-console.log(`SMTP 250 -> draft stored, ${N} posts over IMAP IDLE: median ${q(0.5).toFixed(0)} ms, p90 ${q(0.9).toFixed(0)} ms, max ${q(1).toFixed(0)} ms (target: median under 2000 ms)`);
+console.log(
+  `SMTP 250 -> draft stored, ${N} posts over IMAP IDLE: median ${q(0.5).toFixed(0)} ms, p90 ${q(0.9).toFixed(0)} ms, max ${q(1).toFixed(0)} ms (target: median under 2000 ms)`,
+);

@@ -25,7 +25,11 @@ const config = validateConfig({ operator: { networks: ['198.51.100.0/24'] } });
 const time = { reference: new Date('2026-11-21T00:00:00Z'), zone: 'UTC' };
 
 function rate(label: string, n: number, ms: number, unit: string): void {
-  console.log(`${label.padEnd(44)} ${Math.round((n / ms) * 1000).toLocaleString('en-US').padStart(12)} ${unit}/s   (${n.toLocaleString('en-US')} in ${ms.toFixed(0)} ms)`);
+  console.log(
+    `${label.padEnd(44)} ${Math.round((n / ms) * 1000)
+      .toLocaleString('en-US')
+      .padStart(12)} ${unit}/s   (${n.toLocaleString('en-US')} in ${ms.toFixed(0)} ms)`,
+  );
 }
 
 async function time_<T>(fn: () => Promise<T> | T): Promise<[T, number]> {
@@ -38,7 +42,9 @@ const opts = { zone: 'UTC', maxScanChars: 512 * 1024, maxLineChars: 4096 };
 
 // Log line parsing, per format, on each format's own fixture lines repeated.
 for (const f of formats) {
-  const cases = JSON.parse(readFileSync(resolve(root, 'fixtures', 'formats', f.id, 'cases.json'), 'utf8')) as Array<{ text: string }>;
+  const cases = JSON.parse(readFileSync(resolve(root, 'fixtures', 'formats', f.id, 'cases.json'), 'utf8')) as Array<{
+    text: string;
+  }>;
   const lines = Array.from({ length: 200_000 }, (_, i) => cases[i % cases.length]!.text);
   const [, ms] = await time_(() => {
     let hint;
@@ -55,17 +61,25 @@ for (const f of formats) {
   const seeds = readdirSync(resolve(root, '..', 'shared', 'seeds'))
     .filter((f) => f.endsWith('.txt'))
     .map((f) => readFileSync(resolve(root, '..', 'shared', 'seeds', f), 'utf8'));
-  const corpus = JSON.parse(readFileSync(resolve(root, '..', 'shared', 'corpus', 'logformats.json'), 'utf8')) as Array<{ line: string }>;
+  const corpus = JSON.parse(readFileSync(resolve(root, '..', 'shared', 'corpus', 'logformats.json'), 'utf8')) as Array<{
+    line: string;
+  }>;
   const quoted: string[] = [];
   for (let i = 0; i < corpus.length; i += 2) {
-    const lines = corpus.slice(i, i + 2).map((c) => c.line.split('\n').map((l) => `> ${l}`).join('\n'));
+    const lines = corpus.slice(i, i + 2).map((c) =>
+      c.line
+        .split('\n')
+        .map((l) => `> ${l}`)
+        .join('\n'),
+    );
     quoted.push(`Folks,\nwe see a rise on these ports, anyone else?\n\n${lines.join('\n>\n')}\n`);
   }
   const mix = [...parsed.map((p) => p.text), ...seeds, ...quoted];
   const rounds = 50;
   const [lines, ms] = await time_(() => {
     let n = 0;
-    for (let r = 0; r < rounds; r++) for (const text of mix) n += extractReport({ ...parsed[0]!, text, subject: '' }, opts).logLines.length;
+    for (let r = 0; r < rounds; r++)
+      for (const text of mix) n += extractReport({ ...parsed[0]!, text, subject: '' }, opts).logLines.length;
     return n;
   });
   rate(`extract, realistic mix (${mix.length} posts)`, mix.length * rounds, ms, 'posts');
@@ -78,7 +92,15 @@ for (const f of formats) {
   const copies = 10;
   const input = Array.from({ length: copies }, (_, i) => text.replaceAll('sensor1', `sensor${i}`)).join('');
   const store = Store.open(':memory:');
-  const [r, ms] = await time_(() => importStream(store, 'bench', Readable.from([input]), { zone: 'UTC', maxLineChars: 4096, sensor: 'bench', keepRecent: true }, createLogger('silent')));
+  const [r, ms] = await time_(() =>
+    importStream(
+      store,
+      'bench',
+      Readable.from([input]),
+      { zone: 'UTC', maxLineChars: 4096, sensor: 'bench', keepRecent: true },
+      createLogger('silent'),
+    ),
+  );
   rate('counters import (parse + hourly rollup + store)', r.lines, ms, 'lines');
 
   // Posts: parse + extract, correlate, draft, on the demo maildir.
@@ -94,7 +116,9 @@ for (const f of formats) {
   const [reports, msExtract] = await time_(() => posts.map((p) => extractReport(p, opts)));
   rate('extract (quoting, records, ports, counts)', reports.length, msExtract, 'msgs');
   const withPorts = reports.filter((x) => x.ports.length);
-  const [findings, msCorr] = await time_(() => withPorts.map((x) => correlate(x, store.counters, reportTime(x), config.correlate)));
+  const [findings, msCorr] = await time_(() =>
+    withPorts.map((x) => correlate(x, store.counters, reportTime(x), config.correlate)),
+  );
   rate('correlate (7-day lookback, 48 h band)', findings.length, msCorr, 'reports');
   const gate = new OutboundGate(config, memoryBook());
   const [, msDraft] = await time_(async () => {

@@ -48,8 +48,13 @@ export interface Sample {
 /** What the extractor reads from one sample, in the corpus's own terms. */
 export function readSample(s: Sample) {
   // A header the corpus keeps apart (#fields, #Fields, CSV header, "(default ...)" notes aside) goes first.
-  const header = s.context && !s.context.startsWith('(') && !/^Date (first seen|flow start)/.test(s.context) ? `${s.context}\n` : '';
-  const { events } = findLogRecords(blocks(unquote(`${header}${s.line}`)), { reference: new Date('2026-11-21T00:00:00Z'), zone: 'UTC' }, 65536);
+  const header =
+    s.context && !s.context.startsWith('(') && !/^Date (first seen|flow start)/.test(s.context) ? `${s.context}\n` : '';
+  const { events } = findLogRecords(
+    blocks(unquote(`${header}${s.line}`)),
+    { reference: new Date('2026-11-21T00:00:00Z'), zone: 'UTC' },
+    65536,
+  );
   const e = events[0];
   if (!e) return { events: events.length, format: null, got: null };
   return {
@@ -75,13 +80,16 @@ export function mismatches(s: Sample): string[] {
   if (r.events !== 1) out.push(`${r.events} records`);
   if (r.format !== CORPUS_FORMATS[s.format]) out.push(`read as ${r.format}`);
   for (const k of Object.keys(s.expected)) {
-    if (JSON.stringify(r.got[k] ?? null) !== JSON.stringify(s.expected[k])) out.push(`${k}: got ${JSON.stringify(r.got[k])} want ${JSON.stringify(s.expected[k])}`);
+    if (JSON.stringify(r.got[k] ?? null) !== JSON.stringify(s.expected[k]))
+      out.push(`${k}: got ${JSON.stringify(r.got[k])} want ${JSON.stringify(s.expected[k])}`);
   }
   return out;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const corpus = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../shared/corpus/logformats.json'), 'utf8')) as Sample[];
+  const corpus = JSON.parse(
+    readFileSync(resolve(import.meta.dirname, '../../shared/corpus/logformats.json'), 'utf8'),
+  ) as Sample[];
   const verbose = process.argv.includes('--verbose');
   const byFormat = new Map<string, { ok: number; n: number; misses: string[] }>();
   for (const s of corpus) {
@@ -97,8 +105,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const [f, b] of [...byFormat].sort()) {
     ok += b.ok;
     n += b.n;
-    console.log(`${f.padEnd(46)} ${String(b.ok).padStart(3)}/${String(b.n).padEnd(3)} ${((b.ok / b.n) * 100).toFixed(0).padStart(3)}%`);
+    console.log(
+      `${f.padEnd(46)} ${String(b.ok).padStart(3)}/${String(b.n).padEnd(3)} ${((b.ok / b.n) * 100).toFixed(0).padStart(3)}%`,
+    );
     if (verbose) for (const m of b.misses) console.log(m);
   }
-  console.log(`${'all'.padEnd(46)} ${String(ok).padStart(3)}/${String(n).padEnd(3)} ${((ok / n) * 100).toFixed(1)}% line recall`);
+  console.log(
+    `${'all'.padEnd(46)} ${String(ok).padStart(3)}/${String(n).padEnd(3)} ${((ok / n) * 100).toFixed(1)}% line recall`,
+  );
 }

@@ -17,7 +17,8 @@ export const ErrorCodes = {
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;
-export type Stage = 'config' | 'mail' | 'extract' | 'counters' | 'correlate' | 'draft' | 'review' | 'outbound' | 'store' | 'cli';
+export type Stage =
+  'config' | 'mail' | 'extract' | 'counters' | 'correlate' | 'draft' | 'review' | 'outbound' | 'store' | 'cli';
 
 export class KansokuError extends Error {
   readonly code: ErrorCode;

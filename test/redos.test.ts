@@ -22,7 +22,12 @@ function literals(): Map<string, { source: string; flags: string; where: string 
     simple(parse(js, { ecmaVersion: 'latest', sourceType: 'module' }), {
       Literal(node) {
         const r = (node as unknown as { regex?: { pattern: string; flags: string } }).regex;
-        if (r) out.set(`/${r.pattern}/${r.flags}`, { source: r.pattern, flags: r.flags, where: file.slice(root.length + 1) });
+        if (r)
+          out.set(`/${r.pattern}/${r.flags}`, {
+            source: r.pattern,
+            flags: r.flags,
+            where: file.slice(root.length + 1),
+          });
       },
     });
   }
@@ -40,8 +45,12 @@ async function dynamic(): Promise<Map<string, { source: string; flags: string; w
     construct(target, args) {
       const r = Reflect.construct(target, args) as RegExp;
       // Ours only: the libraries we use are checked by their own projects.
-      const caller = (new Error().stack ?? '').split('\n').slice(2).find((l) => !l.includes('node:internal'));
-      if (caller?.includes(`${root}/src/`)) out.set(`/${r.source}/${r.flags}`, { source: r.source, flags: r.flags, where: caller.trim() });
+      const caller = (new Error().stack ?? '')
+        .split('\n')
+        .slice(2)
+        .find((l) => !l.includes('node:internal'));
+      if (caller?.includes(`${root}/src/`))
+        out.set(`/${r.source}/${r.flags}`, { source: r.source, flags: r.flags, where: caller.trim() });
       return r;
     },
   });
@@ -56,11 +65,15 @@ async function dynamic(): Promise<Map<string, { source: string; flags: string; w
     for (const f of readdirSync(dir)) extractReport(await parsePost(readFileSync(join(dir, f))), opts);
     const time = { reference: new Date('2026-11-21T00:00:00Z'), zone: 'UTC' };
     for (const f of formats) {
-      for (const c of JSON.parse(readFileSync(join(root, 'fixtures', 'formats', f.id, 'cases.json'), 'utf8')) as Array<{ text: string }>) {
+      for (const c of JSON.parse(readFileSync(join(root, 'fixtures', 'formats', f.id, 'cases.json'), 'utf8')) as Array<{
+        text: string;
+      }>) {
         findLogRecords(blocks(unquote(c.text)), time, 65536);
       }
     }
-    for (const s of JSON.parse(readFileSync(join(root, '..', 'shared', 'corpus', 'logformats.json'), 'utf8')) as Array<{ line: string }>) {
+    for (const s of JSON.parse(readFileSync(join(root, '..', 'shared', 'corpus', 'logformats.json'), 'utf8')) as Array<{
+      line: string;
+    }>) {
       findLogRecords(blocks(unquote(s.line)), time, 65536);
     }
   } finally {
@@ -77,8 +90,17 @@ describe('regular expressions', () => {
     for (const [key, r] of all) {
       // No time limits inside the analysis: with them its verdict moved with the machine's load
       // (the suite runs files in parallel), and a pattern passed or failed from run to run.
-      const d = await check(r.source, r.flags, { timeout: 10_000, attackTimeout: null, incubationTimeout: null, recallTimeout: null, seedingTimeout: null });
-      if (d.status === 'vulnerable') unsafe.push(`${r.where}: ${key} (${d.complexity.type}, attack: ${JSON.stringify(d.attack.pattern).slice(0, 80)})`);
+      const d = await check(r.source, r.flags, {
+        timeout: 10_000,
+        attackTimeout: null,
+        incubationTimeout: null,
+        recallTimeout: null,
+        seedingTimeout: null,
+      });
+      if (d.status === 'vulnerable')
+        unsafe.push(
+          `${r.where}: ${key} (${d.complexity.type}, attack: ${JSON.stringify(d.attack.pattern).slice(0, 80)})`,
+        );
     }
     expect(unsafe).toEqual([]);
   }, 300_000);

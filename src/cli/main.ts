@@ -21,7 +21,18 @@ import { buildDigest, digestDraft } from '../pipeline/digest.ts';
 import { parseWeek, previousWeek, weekOf } from '../digest/week.ts';
 import { processSources, type RunSummary } from '../pipeline/process.ts';
 import { isPostgresUrl, Store } from '../store/index.ts';
-import { printDispatch, printDraft, printDrafts, printEvent, printEvents, printFindings, printImport, printReport, printStats, printSummary } from './print.ts';
+import {
+  printDispatch,
+  printDraft,
+  printDrafts,
+  printEvent,
+  printEvents,
+  printFindings,
+  printImport,
+  printReport,
+  printStats,
+  printSummary,
+} from './print.ts';
 
 const VERSION = (JSON.parse(readFileSync(resolve(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -87,20 +98,30 @@ async function importCounters(ctx: Context, store: Store, files: string[], senso
   const opts = importOptions(ctx.loaded.config, sensor);
   const out: ImportOutcome[] = [];
   for (const f of files) {
-    out.push(f === '-' ? await importStream(store, 'stdin', process.stdin, opts, ctx.log) : await importFile(store, f, opts, ctx.log));
+    out.push(
+      f === '-'
+        ? await importStream(store, 'stdin', process.stdin, opts, ctx.log)
+        : await importFile(store, f, opts, ctx.log),
+    );
   }
   return out;
 }
 
 export function buildProgram(out: (s: string) => void = (s) => process.stdout.write(s)): Command {
   const program = new Command('kansoku')
-    .description('Reads sensor reports on a security trust list, checks them against your own counters, and drafts bilingual (JA/EN) replies for review.')
+    .description(
+      'Reads sensor reports on a security trust list, checks them against your own counters, and drafts bilingual (JA/EN) replies for review.',
+    )
     .option('--config <file>', 'config file (default: ./kansoku.yaml if present, else the embedded demo)')
-    .option('--db <file|url>', 'store to use instead of the configured one: a SQLite file or a postgres:// URL (also KANSOKU_DB)')
+    .option(
+      '--db <file|url>',
+      'store to use instead of the configured one: a SQLite file or a postgres:// URL (also KANSOKU_DB)',
+    )
     .addOption(
-      new Option('--log-level <level>', 'structured log events on stderr from this level (default: $KANSOKU_LOG_LEVEL or warn)').choices([
-        'trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent',
-      ]),
+      new Option(
+        '--log-level <level>',
+        'structured log events on stderr from this level (default: $KANSOKU_LOG_LEVEL or warn)',
+      ).choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
     )
     .version(
       `kansoku ${VERSION}\nCountry data: this product includes IP2Location LITE data available from https://lite.ip2location.com (CC BY-SA 4.0).`,
@@ -112,9 +133,17 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
 
   program
     .command('run')
-    .description('import the configured sensor logs, then process every new message of the configured sources (or of PATHs) once')
-    .argument('[paths...]', 'Maildir folders, mbox files or .eml files to process instead of the configured sources ("-" for stdin)')
-    .option('--watch', 'stay up: wait for new mail on IMAP (IDLE), send approved drafts, run periodic jobs; stop with SIGTERM')
+    .description(
+      'import the configured sensor logs, then process every new message of the configured sources (or of PATHs) once',
+    )
+    .argument(
+      '[paths...]',
+      'Maildir folders, mbox files or .eml files to process instead of the configured sources ("-" for stdin)',
+    )
+    .option(
+      '--watch',
+      'stay up: wait for new mail on IMAP (IDLE), send approved drafts, run periodic jobs; stop with SIGTERM',
+    )
     .option('--json', 'print the summary as JSON')
     .action(async (paths: string[], opts: { json?: boolean; watch?: boolean }, cmd: Command) => {
       const ctx = context(cmd, print);
@@ -186,12 +215,25 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
     .option('--at <time>', 'judge at this ISO time instead of the message Date')
     .action(async (file: string, opts: { json?: boolean; at?: string }, cmd: Command) => {
       const ctx = context(cmd, print);
-      if (opts.at && Number.isNaN(Date.parse(opts.at))) throw new KansokuError('INPUT_UNREADABLE', 'cli', `--at ${opts.at}: not an ISO time`);
+      if (opts.at && Number.isNaN(Date.parse(opts.at)))
+        throw new KansokuError('INPUT_UNREADABLE', 'cli', `--at ${opts.at}: not an ISO time`);
       const { post, report } = await postAndReport(ctx, file);
       const own = ownNetworkSources(post, new OwnNetworks(ctx.loaded.config.operator.networks));
       await withStore(ctx, (store) => {
         const findings = correlate(report, store.counters, reportTime(report, opts.at), ctx.loaded.config.correlate);
-        if (opts.json) print(JSON.stringify({ messageId: report.messageId, at: reportTime(report, opts.at).toISOString(), findings, ownNetworkSources: own }, null, 2));
+        if (opts.json)
+          print(
+            JSON.stringify(
+              {
+                messageId: report.messageId,
+                at: reportTime(report, opts.at).toISOString(),
+                findings,
+                ownNetworkSources: own,
+              },
+              null,
+              2,
+            ),
+          );
         else printFindings(print, report, findings, own);
       });
     });
@@ -213,28 +255,43 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
     });
   counters
     .command('stats')
-    .description('the hourly rollups as a table: events, distinct sources, targets and /24s, SYN-only share, top countries')
+    .description(
+      'the hourly rollups as a table: events, distinct sources, targets and /24s, SYN-only share, top countries',
+    )
     .option('--port <port>', 'only this port')
     .addOption(new Option('--proto <proto>', 'only this protocol').choices(['tcp', 'udp', 'icmp']))
     .option('--since <time>', 'only hours from this ISO time on')
     .option('--sensor <name>', 'only this sensor')
     .option('--limit <n>', 'at most this many rows', '50')
     .option('--json', 'print as JSON')
-    .action(async (opts: { port?: string; proto?: Proto; since?: string; sensor?: string; limit: string; json?: boolean }, cmd: Command) => {
-      const ctx = context(cmd, print);
-      if (opts.since && Number.isNaN(Date.parse(opts.since))) throw new KansokuError('INPUT_UNREADABLE', 'cli', `--since ${opts.since}: not an ISO time`);
-      await withStore(ctx, (store) => {
-        const rows = store.counters.rows({
-          proto: opts.proto,
-          port: opts.port === undefined ? undefined : Number(opts.port),
-          from: opts.since ? Math.floor(Date.parse(opts.since) / 3_600_000) : undefined,
-          sensor: opts.sensor,
-          limit: Math.max(1, Number(opts.limit) || 50),
+    .action(
+      async (
+        opts: { port?: string; proto?: Proto; since?: string; sensor?: string; limit: string; json?: boolean },
+        cmd: Command,
+      ) => {
+        const ctx = context(cmd, print);
+        if (opts.since && Number.isNaN(Date.parse(opts.since)))
+          throw new KansokuError('INPUT_UNREADABLE', 'cli', `--since ${opts.since}: not an ISO time`);
+        await withStore(ctx, (store) => {
+          const rows = store.counters.rows({
+            proto: opts.proto,
+            port: opts.port === undefined ? undefined : Number(opts.port),
+            from: opts.since ? Math.floor(Date.parse(opts.since) / 3_600_000) : undefined,
+            sensor: opts.sensor,
+            limit: Math.max(1, Number(opts.limit) || 50),
+          });
+          if (opts.json)
+            print(
+              JSON.stringify(
+                rows.map((r) => ({ ...r, hour: new Date(r.hour * 3_600_000).toISOString() })),
+                null,
+                2,
+              ),
+            );
+          else printStats(print, rows);
         });
-        if (opts.json) print(JSON.stringify(rows.map((r) => ({ ...r, hour: new Date(r.hour * 3_600_000).toISOString() })), null, 2));
-        else printStats(print, rows);
-      });
-    });
+      },
+    );
   counters
     .command('follow')
     .description('follow a log file as it grows and is rotated (like tail -F), until SIGTERM')
@@ -263,15 +320,22 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
     .option('--sensor <name>', 'the sensor name for what arrives (default: counters.sensor)')
     .action(async (opts: { host: string; udp?: string; tcp?: string; sensor?: string }, cmd: Command) => {
       const ctx = context(cmd, print);
-      if (opts.udp === undefined && opts.tcp === undefined) throw new KansokuError('INPUT_UNREADABLE', 'cli', 'give --udp PORT, --tcp PORT or both');
+      if (opts.udp === undefined && opts.tcp === undefined)
+        throw new KansokuError('INPUT_UNREADABLE', 'cli', 'give --udp PORT, --tcp PORT or both');
       await withStore(ctx, async (store) => {
         const live = new LiveIngest(store, importOptions(ctx.loaded.config, opts.sensor), ctx.log);
         const l = await listenSyslog(
           live,
-          { host: opts.host, udpPort: opts.udp === undefined ? undefined : Number(opts.udp), tcpPort: opts.tcp === undefined ? undefined : Number(opts.tcp) },
+          {
+            host: opts.host,
+            udpPort: opts.udp === undefined ? undefined : Number(opts.udp),
+            tcpPort: opts.tcp === undefined ? undefined : Number(opts.tcp),
+          },
           ctx.log,
         );
-        print(`listening for syslog on ${opts.host}${l.udpPort ? ` udp/${l.udpPort}` : ''}${l.tcpPort ? ` tcp/${l.tcpPort}` : ''}; stop with SIGTERM`);
+        print(
+          `listening for syslog on ${opts.host}${l.udpPort ? ` udp/${l.udpPort}` : ''}${l.tcpPort ? ` tcp/${l.tcpPort}` : ''}; stop with SIGTERM`,
+        );
         await untilSignal();
         await l.close();
         live.close();
@@ -313,13 +377,28 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
   program
     .command('drafts')
     .description('list drafts')
-    .addOption(new Option('--status <status>', 'only drafts with this status').choices(['draft', 'held', 'approved', 'rejected', 'sent']))
+    .addOption(
+      new Option('--status <status>', 'only drafts with this status').choices([
+        'draft',
+        'held',
+        'approved',
+        'rejected',
+        'sent',
+      ]),
+    )
     .option('--json', 'print as JSON')
     .action(async (opts: { status?: DraftStatus; json?: boolean }, cmd: Command) => {
       const ctx = context(cmd, print);
       await withStore(ctx, (store) => {
         const list = store.drafts.list(opts.status);
-        if (opts.json) print(JSON.stringify(list.map(({ eml: _eml, text: _text, ...d }) => d), null, 2));
+        if (opts.json)
+          print(
+            JSON.stringify(
+              list.map(({ eml: _eml, text: _text, ...d }) => d),
+              null,
+              2,
+            ),
+          );
         else printDrafts(print, list);
       });
     });
@@ -359,7 +438,12 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
         await withStore(ctx, async (store) => {
           if (action === 'release') {
             const { releaseDraft } = await import('../pipeline/release.ts');
-            const r = await releaseDraft({ config: ctx.loaded.config, store, log: ctx.log, actor: actor(opts.by) }, draftId(id), actor(opts.by), opts.note ?? null);
+            const r = await releaseDraft(
+              { config: ctx.loaded.config, store, log: ctx.log, actor: actor(opts.by) },
+              draftId(id),
+              actor(opts.by),
+              opts.note ?? null,
+            );
             print(`draft #${r.draft.id} ${r.draft.status} by ${actor(opts.by)}: ${r.draft.subject}`);
             if (r.movedTo) print(`moved to ${r.movedTo}`);
             if (r.requested) print(`review request queued for ${ctx.loaded.config.review.address}`);
@@ -395,8 +479,12 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
       const ctx = context(cmd, print);
       await withStore(ctx, (store) => {
         const n = Number(id.replace(/^#/, ''));
-        if (!Number.isInteger(n) || !store.events.get(n)) throw new KansokuError('INPUT_UNREADABLE', 'cli', `no event ${id}`);
-        const detail = { ...eventSummary(store, n), posts: store.events.posts(n).map((p) => ({ ...p, subject: store.messages.subject(p.messageId) })) };
+        if (!Number.isInteger(n) || !store.events.get(n))
+          throw new KansokuError('INPUT_UNREADABLE', 'cli', `no event ${id}`);
+        const detail = {
+          ...eventSummary(store, n),
+          posts: store.events.posts(n).map((p) => ({ ...p, subject: store.messages.subject(p.messageId) })),
+        };
         if (opts.json) print(JSON.stringify(detail, null, 2));
         else printEvent(print, detail);
       });
@@ -404,7 +492,9 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
 
   program
     .command('digest')
-    .description('render the weekly digest of any week; it goes to review like any draft (unless send.autoSend allows digests)')
+    .description(
+      'render the weekly digest of any week; it goes to review like any draft (unless send.autoSend allows digests)',
+    )
     .option('--week <week>', 'ISO week such as 2026-W47 (default: the last full week)')
     .option('--dry-run', 'print the digest and write its charts, but store nothing')
     .option('--out <dir>', 'with --dry-run: where to write the .eml and the charts', '.')
@@ -413,10 +503,17 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
       const c = ctx.loaded.config;
       await withStore(ctx, async (store) => {
         const p = { config: c, store, log: ctx.log, actor: 'kansoku' };
-        const week = opts.week ? parseWeek(opts.week, c.digest.timezone) : previousWeek(weekOf(new Date(), c.digest.timezone));
+        const week = opts.week
+          ? parseWeek(opts.week, c.digest.timezone)
+          : previousWeek(weekOf(new Date(), c.digest.timezone));
         if (opts.dryRun) {
           const d = await buildDigest(p, week);
-          if (d.problems.length) throw new KansokuError('OUTBOUND_REFUSED', 'outbound', `the digest would be refused: ${d.problems.join('; ')}`);
+          if (d.problems.length)
+            throw new KansokuError(
+              'OUTBOUND_REFUSED',
+              'outbound',
+              `the digest would be refused: ${d.problems.join('; ')}`,
+            );
           mkdirSync(opts.out, { recursive: true });
           writeFileSync(resolve(opts.out, `digest-${week.id}.eml`), d.eml);
           for (const ch of d.charts) writeFileSync(resolve(opts.out, `digest-${week.id}-${ch.name}`), ch.png);
@@ -454,7 +551,15 @@ export function eventSummary(store: Store, id: number) {
     tally,
     byOrg,
     unverified,
-    sightings: store.events.sightings(id).map((s) => ({ messageId: s.messageId, verdict: s.verdict, org: s.org, counted: s.counted, why: s.why, counts: s.counts, at: s.at })),
+    sightings: store.events.sightings(id).map((s) => ({
+      messageId: s.messageId,
+      verdict: s.verdict,
+      org: s.org,
+      counted: s.counted,
+      why: s.why,
+      counts: s.counts,
+      at: s.at,
+    })),
   };
 }
 

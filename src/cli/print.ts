@@ -23,11 +23,22 @@ export function printImport(print: Print, o: ImportOutcome): void {
     print(`${rel(o.name)}: not imported: ${o.error}`);
     return;
   }
-  const formats = Object.entries(o.formats).map(([f, n]) => `${f} ${n}`).join(', ') || 'none';
-  print(`${rel(o.name)}: ${o.parsed} of ${o.lines} lines counted (${formats}), ${o.skipped} unreadable; ${o.from ?? '-'} .. ${o.to ?? '-'}`);
+  const formats =
+    Object.entries(o.formats)
+      .map(([f, n]) => `${f} ${n}`)
+      .join(', ') || 'none';
+  print(
+    `${rel(o.name)}: ${o.parsed} of ${o.lines} lines counted (${formats}), ${o.skipped} unreadable; ${o.from ?? '-'} .. ${o.to ?? '-'}`,
+  );
 }
 
-export function printSummary(print: Print, s: RunSummary, imports: ImportOutcome[], loaded: LoadedConfig, outbox: string): void {
+export function printSummary(
+  print: Print,
+  s: RunSummary,
+  imports: ImportOutcome[],
+  loaded: LoadedConfig,
+  outbox: string,
+): void {
   for (const o of imports) printImport(print, o);
   const o = s.outcomes;
   const parts = [
@@ -44,30 +55,39 @@ export function printSummary(print: Print, s: RunSummary, imports: ImportOutcome
     `${o.quarantined} quarantined`,
   ];
   print(`${s.seen} messages: ${parts.join(', ')}`);
-  for (const d of s.drafts) print(`  draft #${d.id}${d.held ? ' (held)' : ''}: ${d.subject}${d.path ? `  -> ${rel(d.path)}` : ''}`);
+  for (const d of s.drafts)
+    print(`  draft #${d.id}${d.held ? ' (held)' : ''}: ${d.subject}${d.path ? `  -> ${rel(d.path)}` : ''}`);
   for (const a of s.alerts) {
-    print(`  private alert #${a.id}: a post names our own networks; ${a.to ? `to ${a.to}` : 'no operator.alertAddress or review.address to send it to'} ("kansoku show ${a.id}")`);
+    print(
+      `  private alert #${a.id}: a post names our own networks; ${a.to ? `to ${a.to}` : 'no operator.alertAddress or review.address to send it to'} ("kansoku show ${a.id}")`,
+    );
   }
-  if (s.drafts.length) print(`drafts are in ${rel(outbox)}/; review with "kansoku drafts", "kansoku show ID", "kansoku approve ID"`);
+  if (s.drafts.length)
+    print(`drafts are in ${rel(outbox)}/; review with "kansoku drafts", "kansoku show ID", "kansoku approve ID"`);
   if (loaded.embedded) print('(embedded demo config; write a kansoku.yaml or pass --config to use your own)');
 }
 
 export function printReport(print: Print, r: Report): void {
   print(`${r.messageId}  ${r.subject}`);
-  print(`languages: ${r.languages.join(', ') || '-'}   TLP: ${r.tlp ?? '-'}   asks the list: ${r.question ? 'yes' : 'no'}`);
+  print(
+    `languages: ${r.languages.join(', ') || '-'}   TLP: ${r.tlp ?? '-'}   asks the list: ${r.question ? 'yes' : 'no'}`,
+  );
   print(`ports: ${r.ports.map((p) => `${p.proto ?? '?'}/${p.port} (${p.from.join('+')})`).join(', ') || 'none'}`);
   const counts = r.countMentions.map((c) => `${c.kind}: ${c.value ?? '?'} ("${c.text}")`);
   print(`counts: ${counts.join('; ') || 'none'}`);
   if (r.scanTypes.length || r.targeting.length) print(`pattern: ${[...r.scanTypes, ...r.targeting].join(', ')}`);
   print(`log lines: ${r.logLines.length}`);
   for (const l of r.logLines.slice(0, 20)) {
-    print(`  [${l.format}] ${l.ts ?? l.tsText ?? '-'} ${l.src}:${l.spt ?? '-'} -> ${l.dst}:${l.dpt ?? '-'} ${l.proto ?? '?'} ${l.flags ?? ''}`);
+    print(
+      `  [${l.format}] ${l.ts ?? l.tsText ?? '-'} ${l.src}:${l.spt ?? '-'} -> ${l.dst}:${l.dpt ?? '-'} ${l.proto ?? '?'} ${l.flags ?? ''}`,
+    );
   }
 }
 
 export function printFindings(print: Print, r: Report, findings: Finding[], own: string[] = []): void {
   print(`${r.messageId}  ${r.subject}`);
-  if (own.length) print(`OUR OWN NETWORKS named in the post: ${own.join(' ')} (a reply is held; a private alert goes out)`);
+  if (own.length)
+    print(`OUR OWN NETWORKS named in the post: ${own.join(' ')} (a reply is held; a private alert goes out)`);
   if (!findings.length) print('no ports claimed');
   for (const f of findings) {
     const b = f.baseline ? `mean ${f.baseline.mean}, sd ${f.baseline.sd}, upper ${f.baseline.upper}` : 'no baseline';
@@ -83,7 +103,8 @@ export function printDrafts(print: Print, list: StoredDraft[]): void {
     print('no drafts');
     return;
   }
-  for (const d of list) print(`#${d.id}  ${d.status.padEnd(8)}  ${d.tlp.padEnd(12)}  ${d.createdAt.slice(0, 16)}  ${d.subject}`);
+  for (const d of list)
+    print(`#${d.id}  ${d.status.padEnd(8)}  ${d.tlp.padEnd(12)}  ${d.createdAt.slice(0, 16)}  ${d.subject}`);
 }
 
 export function printDraft(print: Print, d: StoredDraft, history: AuditEntry[]): void {
@@ -122,28 +143,44 @@ export function printEvents(print: Print, list: EventSummary[]): void {
   }
 }
 
-export function printEvent(print: Print, e: EventSummary & { posts: Array<{ messageId: string; role: string; at: string; subject: string | null; finding: unknown }> }): void {
+export function printEvent(
+  print: Print,
+  e: EventSummary & {
+    posts: Array<{ messageId: string; role: string; at: string; subject: string | null; finding: unknown }>;
+  },
+): void {
   print(`event #${e.id}: ${e.port}/${e.proto}, ${e.firstSeen} .. ${e.lastSeen}, our verdict: ${e.verdict ?? '-'}`);
-  print(`tally: confirm ${e.tally.confirm}, deny ${e.tally.deny}, question ${e.tally.question}, other ${e.tally.other}`);
+  print(
+    `tally: confirm ${e.tally.confirm}, deny ${e.tally.deny}, question ${e.tally.question}, other ${e.tally.other}`,
+  );
   for (const [org, v] of Object.entries(e.byOrg)) print(`  ${org}: ${v}`);
   print('posts:');
   for (const p of e.posts) {
     const f = p.finding as { verdict?: string; current?: number } | null;
-    print(`  ${p.at.slice(0, 16)}  ${p.role.padEnd(6)}  ${p.messageId}  ${p.subject ?? ''}${f?.verdict ? `  [ours: ${f.verdict}, ${f.current ?? '-'}/h]` : ''}`);
+    print(
+      `  ${p.at.slice(0, 16)}  ${p.role.padEnd(6)}  ${p.messageId}  ${p.subject ?? ''}${f?.verdict ? `  [ours: ${f.verdict}, ${f.current ?? '-'}/h]` : ''}`,
+    );
   }
   print('sightings:');
   if (!e.sightings.length) print('  none');
   for (const s of e.sightings) {
-    print(`  ${s.at.slice(0, 16)}  ${s.verdict.padEnd(8)}  ${(s.org ?? 'unverified').padEnd(16)}  ${s.counted ? 'counted' : 'not counted'} (${s.why})  ${s.messageId}`);
+    print(
+      `  ${s.at.slice(0, 16)}  ${s.verdict.padEnd(8)}  ${(s.org ?? 'unverified').padEnd(16)}  ${s.counted ? 'counted' : 'not counted'} (${s.why})  ${s.messageId}`,
+    );
   }
 }
 
-export function printStats(print: Print, rows: Array<HourPoint & { sensor: string; proto: string; port: number }>): void {
+export function printStats(
+  print: Print,
+  rows: Array<HourPoint & { sensor: string; proto: string; port: number }>,
+): void {
   if (!rows.length) {
     print('no rollups');
     return;
   }
-  print(`${'hour (UTC)'.padEnd(17)} ${'sensor'.padEnd(10)} ${'port'.padEnd(10)} ${'events'.padStart(8)} ${'sources'.padStart(8)} ${'targets'.padStart(8)} ${'/24s'.padStart(6)} ${'SYN'.padStart(5)}  countries`);
+  print(
+    `${'hour (UTC)'.padEnd(17)} ${'sensor'.padEnd(10)} ${'port'.padEnd(10)} ${'events'.padStart(8)} ${'sources'.padStart(8)} ${'targets'.padStart(8)} ${'/24s'.padStart(6)} ${'SYN'.padStart(5)}  countries`,
+  );
   for (const r of rows) {
     const top = Object.entries(r.countries)
       .sort((a, b) => b[1] - a[1])

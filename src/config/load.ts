@@ -39,7 +39,9 @@ export function loadConfig(path?: string, cwd = process.cwd()): LoadedConfig {
   const config = validateConfig(raw, file);
   const base = dirname(file);
   for (const s of config.sources) s.path = resolve(base, s.path);
-  config.counters.files = config.counters.files.map((f) => (typeof f === 'string' ? resolve(base, f) : { ...f, path: resolve(base, f.path) }));
+  config.counters.files = config.counters.files.map((f) =>
+    typeof f === 'string' ? resolve(base, f) : { ...f, path: resolve(base, f.path) },
+  );
   if (config.counters.countryDb) config.counters.countryDb = resolve(base, config.counters.countryDb);
   config.store.sqlite = resolve(cwd, config.store.sqlite);
   config.draft.outbox = resolve(cwd, config.draft.outbox);

@@ -44,11 +44,17 @@ const server = {
 function loopbackOnlyWithoutTls(v: { host: string; security: string }, ctx: z.RefinementCtx): void {
   const loopback = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i.test(v.host);
   if (v.security === 'none' && !loopback) {
-    ctx.addIssue({ code: 'custom', path: ['security'], message: `"none" is allowed only for a server on loopback, not ${v.host}` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['security'],
+      message: `"none" is allowed only for a server on loopback, not ${v.host}`,
+    });
   }
 }
 
-const sensorName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'letters, digits, "_", "." or "-", at most 64' });
+const sensorName = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'letters, digits, "_", "." or "-", at most 64' });
 
 const source = z.strictObject({
   type: z.enum(['maildir', 'mbox', 'eml']),
@@ -115,7 +121,11 @@ export const configSchema = z.strictObject({
       /** Servers without IDLE are polled; every server is also re-checked this often (IDLE can fail silently). */
       pollSeconds: z.number().int().min(1).default(60),
       /** A keyword set on each message once processed, or null for none. */
-      flagKeyword: z.string().regex(/^\$?[A-Za-z0-9_-]+$/).nullable().default(null),
+      flagKeyword: z
+        .string()
+        .regex(/^\$?[A-Za-z0-9_-]+$/)
+        .nullable()
+        .default(null),
     })
     .superRefine(loopbackOnlyWithoutTls)
     .nullable()
@@ -226,13 +236,23 @@ export const configSchema = z.strictObject({
   correlate: z
     .strictObject({
       /** The daily-overview seed's window: a 48-hour moving average. */
-      baselineHours: z.number().int().min(6).max(24 * 28).default(48),
+      baselineHours: z
+        .number()
+        .int()
+        .min(6)
+        .max(24 * 28)
+        .default(48),
       /** 1.645 sigma leaves 90% of normal hours inside the band (daily-overview seed). */
       sigma: z.number().positive().default(1.645),
       /** How far back from the report's time the latest sensor hour may lie. */
       recentHours: z.number().int().min(1).max(72).default(6),
       /** How far back an onset is looked for: reports speak of "the past few days". */
-      lookbackHours: z.number().int().min(24).max(24 * 28).default(24 * 7),
+      lookbackHours: z
+        .number()
+        .int()
+        .min(24)
+        .max(24 * 28)
+        .default(24 * 7),
       /** Fewer events than this in an hour is never called elevated (one stray packet is not a trend). */
       minEvents: z.number().int().min(1).default(5),
       /** Also required for "elevated": current / mean at least this. */
@@ -266,9 +286,17 @@ export const configSchema = z.strictObject({
   limits: z
     .strictObject({
       /** Larger messages are skipped with a log line: nothing a member pastes is this large. */
-      maxMessageBytes: z.number().int().positive().default(10 * 1024 * 1024),
+      maxMessageBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(10 * 1024 * 1024),
       /** Text beyond this is not scanned for claims (a pasted 50 MB log is not a post). */
-      maxScanChars: z.number().int().positive().default(512 * 1024),
+      maxScanChars: z
+        .number()
+        .int()
+        .positive()
+        .default(512 * 1024),
       /** Longer lines are never handed to a log parser. */
       maxLineChars: z.number().int().positive().default(4096),
     })

@@ -8,7 +8,13 @@ export type HourSeries = (hour: number) => number | undefined;
  * `hours` hours before `hour`, and mean +/- sigma * sd. Gap hours are left out of the average;
  * with fewer than `minHours` hours of data there is no baseline.
  */
-export function movingBand(series: HourSeries, hour: number, hours: number, sigma: number, minHours: number): Baseline | null {
+export function movingBand(
+  series: HourSeries,
+  hour: number,
+  hours: number,
+  sigma: number,
+  minHours: number,
+): Baseline | null {
   let n = 0;
   let sum = 0;
   let sumSq = 0;

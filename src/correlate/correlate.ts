@@ -90,7 +90,14 @@ function activity(f: Finding): number {
   return (f.peak?.events ?? 0) + (f.current ?? 0);
 }
 
-function judge(proto: Proto, port: number, counters: CounterReader, at: Date, opts: CorrelateOptions, sources: string[]): Finding {
+function judge(
+  proto: Proto,
+  port: number,
+  counters: CounterReader,
+  at: Date,
+  opts: CorrelateOptions,
+  sources: string[],
+): Finding {
   const atHour = Math.floor(at.getTime() / HOUR_MS);
   const first = atHour - opts.lookbackHours - opts.baselineHours;
   const covered = new Set(counters.coveredHours(first, atHour));
@@ -146,7 +153,13 @@ function judge(proto: Proto, port: number, counters: CounterReader, at: Date, op
     const pre = band(o);
     if (!pre || v <= pre.upper || !elevatedAgainst(pre)) continue;
     if (sustained(value, o, H, pre.upper)) {
-      return { ...withCurrent, verdict: 'elevated', baseline: pre, ratio: ratioOf(current, pre.mean), onset: hourIso(stepHour(value, o, H, pre.upper)) };
+      return {
+        ...withCurrent,
+        verdict: 'elevated',
+        baseline: pre,
+        ratio: ratioOf(current, pre.mean),
+        onset: hourIso(stepHour(value, o, H, pre.upper)),
+      };
     }
   }
   return { ...withCurrent, verdict: 'normal', baseline: own, ratio: ratioOf(current, own.mean) };

@@ -9,6 +9,7 @@ import type { Post } from '../model.ts';
 export function ownNetworkSources(post: Post, networks: OwnNetworks): string[] {
   if (networks.empty) return [];
   const found = new Set<string>();
-  for (const t of [post.subject, post.text, ...post.attachments.map((a) => a.text)]) for (const m of networks.find(t)) found.add(m.value);
+  for (const t of [post.subject, post.text, ...post.attachments.map((a) => a.text)])
+    for (const m of networks.find(t)) found.add(m.value);
   return [...found].sort();
 }

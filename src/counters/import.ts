@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, statSync, type Stats } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { pipeline, Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import { KansokuError } from '../errors.ts';
 import { fileChunks, fileHead } from '../files.ts';
 import type { Config } from '../config/schema.ts';
@@ -62,14 +62,34 @@ function outcome(name: string, r: IngestResult, status: ImportOutcome['status'])
   };
 }
 
-function skippedOutcome(name: string, status: 'already-imported' | 'failed' = 'already-imported', error?: string): ImportOutcome {
-  return { name, status, ...(error ? { error } : {}), lines: 0, parsed: 0, skipped: 0, formats: {}, from: null, to: null };
+function skippedOutcome(
+  name: string,
+  status: 'already-imported' | 'failed' = 'already-imported',
+  error?: string,
+): ImportOutcome {
+  return {
+    name,
+    status,
+    ...(error ? { error } : {}),
+    lines: 0,
+    parsed: 0,
+    skipped: 0,
+    formats: {},
+    from: null,
+    to: null,
+  };
 }
 
 /** What the config says about reading logs, for the logs of `sensor` (default: the configured one). */
 export function importOptions(config: Config, sensor?: string): ImportOptions {
   const c = config.counters;
-  return { zone: c.timezone, maxLineChars: config.limits.maxLineChars, sensor: sensor ?? c.sensor, keepRecent: c.recentDays > 0, countryDb: c.countryDb };
+  return {
+    zone: c.timezone,
+    maxLineChars: config.limits.maxLineChars,
+    sensor: sensor ?? c.sensor,
+    keepRecent: c.recentDays > 0,
+    countryDb: c.countryDb,
+  };
 }
 
 /**
@@ -77,7 +97,12 @@ export function importOptions(config: Config, sensor?: string): ImportOptions {
  * again as they grow: one that cannot be read is reported and left out (its hours stay gaps),
  * and the others, and the run, go on.
  */
-export async function importConfigured(store: Store, config: Config, log: Logger, signal?: AbortSignal): Promise<ImportOutcome[]> {
+export async function importConfigured(
+  store: Store,
+  config: Config,
+  log: Logger,
+  signal?: AbortSignal,
+): Promise<ImportOutcome[]> {
   const out: ImportOutcome[] = [];
   for (const f of config.counters.files) {
     const { path, sensor } = typeof f === 'string' ? { path: f, sensor: undefined } : f;
@@ -102,21 +127,33 @@ const STALE_STAGING_MS = 24 * 3_600_000;
  * (a long log) is staged, and joins the counters with the import record in one transaction at the
  * end, or is dropped when the content turns out to be imported already or the read fails.
  */
-async function ingestOnce(store: Store, name: string, input: AsyncIterable<Buffer | string>, opts: ImportOptions & Pick<IngestOptions, 'reference' | 'hash' | 'fromMidLine'>, file: { size: number; mtimeMs: number } | null, log: Logger): Promise<ImportOutcome> {
+async function ingestOnce(
+  store: Store,
+  name: string,
+  input: AsyncIterable<Buffer | string>,
+  opts: ImportOptions & Pick<IngestOptions, 'reference' | 'hash' | 'fromMidLine'>,
+  file: { size: number; mtimeMs: number } | null,
+  log: Logger,
+): Promise<ImportOutcome> {
   store.counters.discardStaleStaging(new Date(Date.now() - STALE_STAGING_MS).toISOString());
   const importId = randomUUID();
   let staged = false;
   let r: IngestResult;
   try {
-    r = await ingestStream(input, { ...opts, hash: opts.hash ?? new ContentHash(store.counters.hasLegacyImports()) }, (part) => {
-      store.counters.stage(importId, part);
-      staged = true;
-    });
+    r = await ingestStream(
+      input,
+      { ...opts, hash: opts.hash ?? new ContentHash(store.counters.hasLegacyImports()) },
+      (part) => {
+        store.counters.stage(importId, part);
+        staged = true;
+      },
+    );
   } catch (err) {
     if (staged) store.counters.discardStaged(importId);
     // A file that cannot be read or unpacked (zlib's Z_ codes, the system's E codes) is bad input.
     const code = (err as NodeJS.ErrnoException).code;
-    if (typeof code === 'string' && /^(Z_|E[A-Z]+$)/.test(code)) throw new KansokuError('INPUT_UNREADABLE', 'counters', `${name}: ${(err as Error).message}`, { cause: err });
+    if (typeof code === 'string' && /^(Z_|E[A-Z]+$)/.test(code))
+      throw new KansokuError('INPUT_UNREADABLE', 'counters', `${name}: ${(err as Error).message}`, { cause: err });
     throw err;
   }
   if (store.counters.hasImport(r.identities)) {
@@ -124,8 +161,15 @@ async function ingestOnce(store: Store, name: string, input: AsyncIterable<Buffe
     log.info({ input: name }, 'sensor log already imported; skipped');
     return skippedOutcome(name);
   }
-  store.counters.addBatch(r, { identity: r.identities[0]!, name, lines: r.lines, parsed: r.parsed, ...file }, staged ? importId : undefined);
-  log.info({ input: name, lines: r.lines, parsed: r.parsed, skipped: r.skipped, formats: r.formats }, 'sensor log imported');
+  store.counters.addBatch(
+    r,
+    { identity: r.identities[0]!, name, lines: r.lines, parsed: r.parsed, ...file },
+    staged ? importId : undefined,
+  );
+  log.info(
+    { input: name, lines: r.lines, parsed: r.parsed, skipped: r.skipped, formats: r.formats },
+    'sensor log imported',
+  );
   return outcome(name, r, 'imported');
 }
 
@@ -144,7 +188,15 @@ export async function importFile(store: Store, path: string, opts: ImportOptions
   }
   if (stat.isDirectory()) throw new KansokuError('INPUT_UNREADABLE', 'counters', `${path}: is a directory, not a log`);
   // A pipe (`<(zcat fw.log.gz)`) or a device has no size to read up to: read to its end, as stdin.
-  if (!stat.isFile()) return ingestOnce(store, path, createReadStream(path, { highWaterMark: CHUNK }), { ...opts, reference: new Date() }, null, log);
+  if (!stat.isFile())
+    return ingestOnce(
+      store,
+      path,
+      createReadStream(path, { highWaterMark: CHUNK }),
+      { ...opts, reference: new Date() },
+      null,
+      log,
+    );
   const file = { size: stat.size, mtimeMs: Math.floor(stat.mtimeMs) };
   if (store.counters.hasUnchangedFile(path, file.size, file.mtimeMs)) {
     log.info({ file: path }, 'sensor log already imported, unchanged; skipped');
@@ -159,7 +211,14 @@ export async function importFile(store: Store, path: string, opts: ImportOptions
     if (before && before.hash.identities().includes(prior.identity)) {
       log.info({ file: path, from: prior.size }, 'sensor log grew since it was imported; reading what was added');
       const input = fileChunks(path, prior.size, file.size, CHUNK);
-      const r = await ingestOnce(store, path, input, { ...opts, reference: stat.mtime, hash: before.hash, fromMidLine: !before.endsLine }, file, log);
+      const r = await ingestOnce(
+        store,
+        path,
+        input,
+        { ...opts, reference: stat.mtime, hash: before.hash, fromMidLine: !before.endsLine },
+        file,
+        log,
+      );
       return r.status === 'imported' ? { ...r, resumedAt: prior.size } : r;
     }
   }
@@ -167,7 +226,11 @@ export async function importFile(store: Store, path: string, opts: ImportOptions
   // given, so that read makes a buffer per chunk. pipeline, not pipe: a read error or a corrupt
   // archive ends the import instead of stalling it.
   const input = gzip
-    ? pipeline(createReadStream(path, { highWaterMark: CHUNK, end: file.size - 1 }), createGunzip({ chunkSize: CHUNK }), () => undefined)
+    ? pipeline(
+        createReadStream(path, { highWaterMark: CHUNK, end: file.size - 1 }),
+        createGunzip({ chunkSize: CHUNK }),
+        () => undefined,
+      )
     : fileChunks(path, 0, file.size, CHUNK);
   return ingestOnce(store, path, input, { ...opts, reference: stat.mtime }, file, log);
 }
@@ -176,7 +239,12 @@ export async function importFile(store: Store, path: string, opts: ImportOptions
  * The hash of a file's first `size` bytes, and whether they end with a line break; null when the
  * file is shorter now (replaced under the same name). A stop ends it between chunks.
  */
-async function hashPrefix(path: string, size: number, hash: ContentHash, signal?: AbortSignal): Promise<{ hash: ContentHash; endsLine: boolean } | null> {
+async function hashPrefix(
+  path: string,
+  size: number,
+  hash: ContentHash,
+  signal?: AbortSignal,
+): Promise<{ hash: ContentHash; endsLine: boolean } | null> {
   let read = 0;
   let last = -1;
   for await (const buf of fileChunks(path, 0, size, CHUNK)) {
@@ -188,6 +256,12 @@ async function hashPrefix(path: string, size: number, hash: ContentHash, signal?
   return read === size ? { hash, endsLine: last === 10 } : null;
 }
 
-export async function importStream(store: Store, name: string, input: Readable, opts: ImportOptions, log: Logger): Promise<ImportOutcome> {
+export async function importStream(
+  store: Store,
+  name: string,
+  input: Readable,
+  opts: ImportOptions,
+  log: Logger,
+): Promise<ImportOutcome> {
   return ingestOnce(store, name, input, { ...opts, reference: new Date() }, null, log);
 }

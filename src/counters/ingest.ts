@@ -1,5 +1,12 @@
 import type { LogFormat } from '../extract/formats/registry.ts';
-import { FLAG_SYN, LineClock, newPacketSlots, PROTO_ICMP, PROTO_NAMES, type PacketSlots } from '../extract/formats/scan.ts';
+import {
+  FLAG_SYN,
+  LineClock,
+  newPacketSlots,
+  PROTO_ICMP,
+  PROTO_NAMES,
+  type PacketSlots,
+} from '../extract/formats/scan.ts';
 import { parseRecord, readHeader, type Headers } from '../extract/loglines.ts';
 import type { LogEvent } from '../model.ts';
 import type { HourBucket, HourlyBatch, RecentEvent } from '../store/index.ts';
@@ -137,7 +144,19 @@ export class HourlyRollup {
         u.add(e.src);
       }
       if (this.keepRecent) {
-        this.recent.push({ ts: t, sensor: this.sensor, src: e.src, spt: e.spt, dst: e.dst, dpt: e.dpt, proto: e.proto, flags: e.flags, ttl: e.ttl ?? null, ipId: e.ipId ?? null, seq: e.seq ?? null });
+        this.recent.push({
+          ts: t,
+          sensor: this.sensor,
+          src: e.src,
+          spt: e.spt,
+          dst: e.dst,
+          dpt: e.dpt,
+          proto: e.proto,
+          flags: e.flags,
+          ttl: e.ttl ?? null,
+          ipId: e.ipId ?? null,
+          seq: e.seq ?? null,
+        });
       }
     }
     if (e.dst) b.targets.add(e.dst);
@@ -271,7 +290,8 @@ export class HourlyRollup {
     const next = perCountry.slice(0, last + 1);
     for (let i = 0; i < n; i++) grouped[next[index[i]!]!++] = values[i]!;
     for (let ci = 2; ci <= last; ci++) {
-      const from = perCountry[ci]!, to = perCountry[ci + 1]!;
+      const from = perCountry[ci]!,
+        to = perCountry[ci + 1]!;
       if (from >= to) continue;
       const u = this.countryCounter(entry, ci);
       if (done) u.addDistinct(grouped, from, to, 4);
@@ -399,7 +419,11 @@ function lineByLine(buf: Buffer, start: number, line: (buf: Buffer, start: numbe
  * buckets of hours the log has moved past go out when memory fills, so that memory stays bounded
  * however long the log is (`memoryBytes`).
  */
-export async function ingestStream(input: AsyncIterable<Buffer | string>, opts: IngestOptions, spill?: Spill): Promise<IngestResult> {
+export async function ingestStream(
+  input: AsyncIterable<Buffer | string>,
+  opts: IngestOptions,
+  spill?: Spill,
+): Promise<IngestResult> {
   const hash = opts.hash ?? new ContentHash(false);
   const rollup = new HourlyRollup(opts.sensor, opts.keepRecent, opts.countryDb);
   const time = { reference: opts.reference, zone: opts.zone };
@@ -428,7 +452,8 @@ export async function ingestStream(input: AsyncIterable<Buffer | string>, opts: 
     if (end > start && buf[end - 1] === 13) end--;
     if (end === start) return;
     const scan = hint?.scan;
-    if (scan && buf[start] !== 35 && end - start <= opts.maxLineChars && scan(buf, start, end, slots, clock)) rollup.addScanned(slots, hint!.id);
+    if (scan && buf[start] !== 35 && end - start <= opts.maxLineChars && scan(buf, start, end, slots, clock))
+      rollup.addScanned(slots, hint!.id);
     else text(buf.toString('utf8', start, end));
   };
 

@@ -169,7 +169,11 @@ export interface SyslogListener {
 }
 
 /** A syslog receiver on UDP and/or TCP (RFC 3164 and 5424; TCP framed by newline or octet count, RFC 6587). */
-export async function listenSyslog(live: LiveIngest, o: { host: string; udpPort?: number; tcpPort?: number }, log: Logger): Promise<SyslogListener> {
+export async function listenSyslog(
+  live: LiveIngest,
+  o: { host: string; udpPort?: number; tcpPort?: number },
+  log: Logger,
+): Promise<SyslogListener> {
   let udp: UdpSocket | null = null;
   let tcp: Server | null = null;
   if (o.udpPort !== undefined) {

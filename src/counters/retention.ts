@@ -5,5 +5,8 @@ import { HOUR_MS } from './ingest.ts';
 /** Drops rollups older than counters.retentionDays and raw events older than counters.recentDays. */
 export function pruneCounters(store: Store, config: Config, now: Date): { rollups: number; recent: number } {
   const t = now.getTime();
-  return store.counters.prune(Math.floor((t - config.counters.retentionDays * 86_400_000) / HOUR_MS), t - config.counters.recentDays * 86_400_000);
+  return store.counters.prune(
+    Math.floor((t - config.counters.retentionDays * 86_400_000) / HOUR_MS),
+    t - config.counters.recentDays * 86_400_000,
+  );
 }

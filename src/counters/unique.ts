@@ -435,7 +435,8 @@ export class UniqueCounter {
       hist[(r[i + 3]! << 2) | 3]!++;
     }
     let sum = 0;
-    for (let v = 0; v < 64; v++) sum += (hist[v << 2]! + hist[(v << 2) | 1]! + hist[(v << 2) | 2]! + hist[(v << 2) | 3]!) * POW2_NEG[v]!;
+    for (let v = 0; v < 64; v++)
+      sum += (hist[v << 2]! + hist[(v << 2) | 1]! + hist[(v << 2) | 2]! + hist[(v << 2) | 3]!) * POW2_NEG[v]!;
     const zeros = hist[0]! + hist[1]! + hist[2]! + hist[3]!;
     const e = (ALPHA * M * M) / sum;
     // Small-range correction (linear counting), as in the original HyperLogLog paper.

@@ -75,9 +75,21 @@ export function digestData(store: Store, week: Week, config: Config): DigestData
     const sightings = visibleSightings(store.events.sightings(e.id));
     tlps.push(reportTlp, ...sightings.map((s) => s.tlp));
     let peak: DigestEvent['peak'] = null;
-    for (const p of store.counters.series(e.proto, e.port, first, last)) if (!peak || p.events > peak.events) peak = { hour: hourIso(p.hour), events: p.events };
+    for (const p of store.counters.series(e.proto, e.port, first, last))
+      if (!peak || p.events > peak.events) peak = { hour: hourIso(p.hour), events: p.events };
     const t = tallyOf(sightings);
-    return [{ id: e.id, proto: e.proto, port: e.port, firstSeen: e.firstSeen, peak, verdict: e.lastVerdict, confirmations: t.confirm, denials: t.deny }];
+    return [
+      {
+        id: e.id,
+        proto: e.proto,
+        port: e.port,
+        firstSeen: e.firstSeen,
+        peak,
+        verdict: e.lastVerdict,
+        confirmations: t.confirm,
+        denials: t.deny,
+      },
+    ];
   });
 
   const now = new Map(store.counters.totals(first, last).map((r) => [`${r.proto}/${r.port}`, r]));
@@ -91,7 +103,14 @@ export function digestData(store: Store, week: Week, config: Config): DigestData
       const [proto, port] = k.split('/') as [Proto, string];
       const thisWeek = now.get(k)?.events ?? 0;
       const lastWeek = before.get(k)?.events ?? 0;
-      return { proto, port: Number(port), thisWeek, lastWeek, thisRate: thisWeek / hoursNow, lastRate: lastWeek / hoursBefore };
+      return {
+        proto,
+        port: Number(port),
+        thisWeek,
+        lastWeek,
+        thisRate: thisWeek / hoursNow,
+        lastRate: lastWeek / hoursBefore,
+      };
     })
     .filter((c) => c.thisWeek + c.lastWeek >= MIN_VOLUME && change(c) >= MIN_CHANGE)
     .sort((a, b) => change(b) - change(a) || a.port - b.port)
@@ -111,15 +130,30 @@ export function digestData(store: Store, week: Week, config: Config): DigestData
   const chartPorts: Array<{ proto: Proto; port: number }> = [];
   for (const p of [...events, ...changes]) {
     if (chartPorts.length >= config.digest.charts) break;
-    if (!chartPorts.some((c) => c.proto === p.proto && c.port === p.port)) chartPorts.push({ proto: p.proto, port: p.port });
+    if (!chartPorts.some((c) => c.proto === p.proto && c.port === p.port))
+      chartPorts.push({ proto: p.proto, port: p.port });
   }
   const charts = chartPorts.map(({ proto, port }) => {
-    const series = new Map(store.counters.series(proto, port, first - config.correlate.baselineHours, last).map((p) => [p.hour, p.events]));
+    const series = new Map(
+      store.counters.series(proto, port, first - config.correlate.baselineHours, last).map((p) => [p.hour, p.events]),
+    );
     const value = (h: number) => (covered.has(h) ? (series.get(h) ?? 0) : undefined);
     const points: ChartPoint[] = [];
     for (let h = first; h <= last; h++) {
-      const band = movingBand(value, h, config.correlate.baselineHours, config.correlate.sigma, config.correlate.minBaselineHours);
-      points.push({ hour: hourIso(h), events: value(h) ?? null, mean: band?.mean ?? null, upper: band?.upper ?? null, lower: band?.lower ?? null });
+      const band = movingBand(
+        value,
+        h,
+        config.correlate.baselineHours,
+        config.correlate.sigma,
+        config.correlate.minBaselineHours,
+      );
+      points.push({
+        hour: hourIso(h),
+        events: value(h) ?? null,
+        mean: band?.mean ?? null,
+        upper: band?.upper ?? null,
+        lower: band?.lower ?? null,
+      });
     }
     return { proto, port, points };
   });

@@ -14,7 +14,6 @@ export interface Digest {
   charts: Array<{ name: string; png: Buffer; cid: string }>;
 }
 
-
 function ja(iso: string, zone: string, withHour = true): string {
   const d = DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone);
   return `${d.month}月${d.day}日（${WEEK_JA[d.weekday - 1]}）${withHour ? ` ${d.hour}時台` : ''}`;
@@ -26,7 +25,9 @@ function en(iso: string, zone: string): string {
 }
 
 function sameDay(a: string, b: string, zone: string): boolean {
-  return DateTime.fromISO(a, { zone: 'utc' }).setZone(zone).hasSame(DateTime.fromISO(b, { zone: 'utc' }).setZone(zone), 'day');
+  return DateTime.fromISO(a, { zone: 'utc' })
+    .setZone(zone)
+    .hasSame(DateTime.fromISO(b, { zone: 'utc' }).setZone(zone), 'day');
 }
 
 /**
@@ -70,7 +71,9 @@ export async function renderDigest(data: DigestData, config: Config): Promise<Di
     })),
     gaps: data.gaps.map((g) => ({
       fromJa: ja(g.from, zone),
-      toJa: sameDay(g.from, g.to, zone) ? `${DateTime.fromISO(g.to, { zone: 'utc' }).setZone(zone).hour}時台` : ja(g.to, zone),
+      toJa: sameDay(g.from, g.to, zone)
+        ? `${DateTime.fromISO(g.to, { zone: 'utc' }).setZone(zone).hour}時台`
+        : ja(g.to, zone),
       fromEn: en(g.from, zone),
       toEn: en(g.to, zone),
       hours: g.hours,
@@ -94,14 +97,27 @@ export async function renderDigest(data: DigestData, config: Config): Promise<Di
   const charts = await Promise.all(
     data.charts.map(async (c) => {
       const label = portLabel(c.port, c.proto);
-      const { png } = await weekChart(`${label}  ${data.week.id}`, c.points, `events/hour, ${config.correlate.baselineHours} h moving average, +/-${config.correlate.sigma} sigma band`);
-      return { name: `${c.proto}-${c.port}.png`, cid: `chart-${c.proto}-${c.port}-${data.week.id}@kansoku`, png, label };
+      const { png } = await weekChart(
+        `${label}  ${data.week.id}`,
+        c.points,
+        `events/hour, ${config.correlate.baselineHours} h moving average, +/-${config.correlate.sigma} sigma band`,
+      );
+      return {
+        name: `${c.proto}-${c.port}.png`,
+        cid: `chart-${c.proto}-${c.port}-${data.week.id}@kansoku`,
+        png,
+        label,
+      };
     }),
   );
   const html = renderTemplate('digest.html', {
     subject,
     text,
-    charts: charts.map((c) => ({ cid: c.cid, alt: `${c.label} hourly events`, caption: `${c.label}: 時間別件数 / hourly events (UTC)` })),
+    charts: charts.map((c) => ({
+      cid: c.cid,
+      alt: `${c.label} hourly events`,
+      caption: `${c.label}: 時間別件数 / hourly events (UTC)`,
+    })),
   });
   const draft: DraftMessage = {
     kind: 'digest',

@@ -8,6 +8,8 @@ import { previousWeek, weekOf, type Week } from './week.ts';
  */
 export function dueWeek(now: Date, schedule: string, zone: string): { week: Week; scheduledAt: Date } {
   // cron-parser's prev() is strictly before currentDate; a tick at the scheduled second itself counts.
-  const scheduledAt = CronExpressionParser.parse(schedule, { tz: zone, currentDate: new Date(now.getTime() + 1000) }).prev().toDate();
+  const scheduledAt = CronExpressionParser.parse(schedule, { tz: zone, currentDate: new Date(now.getTime() + 1000) })
+    .prev()
+    .toDate();
   return { week: previousWeek(weekOf(scheduledAt, zone)), scheduledAt };
 }

@@ -17,7 +17,8 @@ export function weekOf(at: Date, zone: string): Week {
 
 export function parseWeek(id: string, zone: string): Week {
   const d = DateTime.fromISO(id, { zone });
-  if (!/^\d{4}-W\d{2}$/.test(id) || !d.isValid) throw new KansokuError('INPUT_UNREADABLE', 'cli', `"${id}" is not an ISO week such as 2026-W47`);
+  if (!/^\d{4}-W\d{2}$/.test(id) || !d.isValid)
+    throw new KansokuError('INPUT_UNREADABLE', 'cli', `"${id}" is not an ISO week such as 2026-W47`);
   return weekOf(d.toJSDate(), zone);
 }
 

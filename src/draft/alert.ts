@@ -26,7 +26,11 @@ export function renderAlert({ post, report, addresses, networks, config }: Alert
   const lines = texts.flatMap((t) => t.split(/\r?\n/)).filter((l) => networks.find(l).length > 0);
   const list = listById(post.listId, config);
   const tlp = messageTlp([report.tlp], list, config);
-  const from = post.from ? (post.from.name ? `${post.from.name} <${post.from.address}>` : post.from.address) : 'unknown sender';
+  const from = post.from
+    ? post.from.name
+      ? `${post.from.name} <${post.from.address}>`
+      : post.from.address
+    : 'unknown sender';
   const zone = config.draft.localTimezone;
   const view = {
     nameJa: config.identity.nameJa,

@@ -38,13 +38,21 @@ export function renderFollowUp(i: FollowUpInput): DraftMessage {
   const tally = tallyOf(shared);
   const tlp: Tlp = messageTlp([i.reportTlp, ...shared.map((s) => s.tlp)], list, config);
   const label = portLabel(event.port, event.proto);
-  const orgsWith = (v: string) => Object.entries(tally.byOrg).filter(([, x]) => x === v).map(([o]) => o).sort();
+  const orgsWith = (v: string) =>
+    Object.entries(tally.byOrg)
+      .filter(([, x]) => x === v)
+      .map(([o]) => o)
+      .sort();
   const numbers = shared
     .filter((s) => s.counted && s.counts && Object.keys(s.counts).length)
     .map((s, n) => ({
       who: anonymous ? `${n + 1}` : s.org!,
-      ja: Object.entries(s.counts!).map(([k, v]) => `${COUNT_JA[k] ?? k} ${num(v)}`).join('、'),
-      en: Object.entries(s.counts!).map(([k, v]) => `${num(v)} ${k}`).join(', '),
+      ja: Object.entries(s.counts!)
+        .map(([k, v]) => `${COUNT_JA[k] ?? k} ${num(v)}`)
+        .join('、'),
+      en: Object.entries(s.counts!)
+        .map(([k, v]) => `${num(v)} ${k}`)
+        .join(', '),
     }));
   const f = i.latest;
   const unverified = Object.values(tally.unverified).reduce((a, b) => a + b, 0);
@@ -57,7 +65,15 @@ export function renderFollowUp(i: FollowUpInput): DraftMessage {
     tlpEn: TLP_EN[tlp],
     anonymous,
     confirmations: i.trigger.kind === 'confirmations',
-    verdictChange: i.trigger.kind === 'verdict' ? { fromJa: VERDICT_JA[i.trigger.from], toJa: VERDICT_JA[i.trigger.to], fromEn: VERDICT_EN[i.trigger.from], toEn: VERDICT_EN[i.trigger.to] } : null,
+    verdictChange:
+      i.trigger.kind === 'verdict'
+        ? {
+            fromJa: VERDICT_JA[i.trigger.from],
+            toJa: VERDICT_JA[i.trigger.to],
+            fromEn: VERDICT_EN[i.trigger.from],
+            toEn: VERDICT_EN[i.trigger.to],
+          }
+        : null,
     tally,
     withheld,
     confirmOrgs: anonymous ? '' : orgsWith('confirm').join('、'),
@@ -79,7 +95,10 @@ export function renderFollowUp(i: FollowUpInput): DraftMessage {
   const base = withoutTlpTags(event.subject ?? label).replace(/^\s*(re|aw|sv|返信)\s*[:：]\s*/i, '');
   let subject = `Re: ${base}`;
   if (!new RegExp(`\\b${event.port}\\b`).test(subject)) subject += ` (${label})`;
-  const key = i.trigger.kind === 'confirmations' ? `event:${event.id}:confirmations` : `event:${event.id}:verdict:${i.trigger.to}`;
+  const key =
+    i.trigger.kind === 'confirmations'
+      ? `event:${event.id}:confirmations`
+      : `event:${event.id}:verdict:${i.trigger.to}`;
   return {
     kind: 'followup',
     messageId: draftMessageId(key, 'followup', config.identity.from),

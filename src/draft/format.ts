@@ -13,7 +13,7 @@ export function num(n: number | null | undefined, digits = 0): string {
 export const WEEK_JA = ['月', '火', '水', '木', '金', '土', '日'];
 
 function zoneAbbr(dt: DateTime): string {
-  return dt.zoneName === 'Asia/Tokyo' ? 'JST' : dt.offsetNameShort ?? dt.toFormat('ZZ');
+  return dt.zoneName === 'Asia/Tokyo' ? 'JST' : (dt.offsetNameShort ?? dt.toFormat('ZZ'));
 }
 
 function dt(iso: string, zone: string): DateTime {

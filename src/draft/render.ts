@@ -37,7 +37,11 @@ export function bilingualText(name: string, view: object): string {
  * A message's TLP: the strictest of everything in it, and never below the list's default (a post
  * labelled lower still gets an answer at the list's label). A message for no known list is AMBER.
  */
-export function messageTlp(material: Array<Tlp | null | undefined>, list: Config['lists'][number] | null, config: Config): Tlp {
+export function messageTlp(
+  material: Array<Tlp | null | undefined>,
+  list: Config['lists'][number] | null,
+  config: Config,
+): Tlp {
   return strictest([...material, list?.defaultTlp ?? 'AMBER', config.operator.tlp])!;
 }
 

@@ -186,14 +186,25 @@ export function replyView(i: ViewInput): ReplyView {
     windowDays: Math.round((i.lookbackHours + i.baselineHours) / 24),
     reported: {
       sourcesJa: countJa(i.report.counts.sources, approx('sources'), 'ホスト'),
-      sourcesEn: i.report.counts.sources === undefined ? null : `${approx('sources') ? 'about ' : ''}${num(i.report.counts.sources)}`,
+      sourcesEn:
+        i.report.counts.sources === undefined
+          ? null
+          : `${approx('sources') ? 'about ' : ''}${num(i.report.counts.sources)}`,
       targetsJa: countJa(i.report.counts.targets, approx('targets'), '件'),
-      targetsEn: i.report.counts.targets === undefined ? null : `${approx('targets') ? 'about ' : ''}${num(i.report.counts.targets)}`,
+      targetsEn:
+        i.report.counts.targets === undefined
+          ? null
+          : `${approx('targets') ? 'about ' : ''}${num(i.report.counts.targets)}`,
       synScan: i.report.scanTypes.includes('syn-scan'),
       reflection: i.report.scanTypes.includes('reflection'),
       bruteForce: i.report.scanTypes.includes('brute-force'),
       onePer24: i.report.targeting.includes('one-target-per-/24'),
-      logLines: i.report.logLines.slice(0, i.maxQuotedLines).map((l) => l.raw.split('\n').map((x) => x.trim()).join(' ')),
+      logLines: i.report.logLines.slice(0, i.maxQuotedLines).map((l) =>
+        l.raw
+          .split('\n')
+          .map((x) => x.trim())
+          .join(' '),
+      ),
       logLineCount: i.report.logLines.length,
     },
     sourcesSeen: [...new Set(i.findings.flatMap((f) => f.sourcesSeenLocally))],

@@ -30,7 +30,9 @@ export function eventsOfThread(post: Post, store: Store, windowHours: number): E
   if (!subject) return [];
   const at = post.date ?? new Date().toISOString();
   const from = new Date(Date.parse(at) - windowHours * 3_600_000).toISOString();
-  return store.events.list().filter((e) => e.subject !== null && threadSubject(e.subject) === subject && e.lastSeen >= from);
+  return store.events
+    .list()
+    .filter((e) => e.subject !== null && threadSubject(e.subject) === subject && e.lastSeen >= from);
 }
 
 /**
@@ -50,15 +52,19 @@ export function attachToEvents(
   const changes: VerdictChange[] = [];
   const seen = new Set<string>();
   for (const claim of report.ports) {
-    const finding = findings?.find((f) => f.port === claim.port && (claim.proto === null || f.proto === claim.proto)) ?? null;
+    const finding =
+      findings?.find((f) => f.port === claim.port && (claim.proto === null || f.proto === claim.proto)) ?? null;
     const proto: Proto = claim.proto ?? finding?.proto ?? 'tcp';
     const key = `${proto}/${claim.port}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const event = store.events.findOpen(proto, claim.port, at, windowHours) ?? store.events.create(proto, claim.port, at, post.messageId, post.subject);
+    const event =
+      store.events.findOpen(proto, claim.port, at, windowHours) ??
+      store.events.create(proto, claim.port, at, post.messageId, post.subject);
     store.events.link(event.id, post.messageId, role, at, finding);
     if (finding && finding.verdict !== 'no-data') {
-      if (event.lastVerdict && event.lastVerdict !== finding.verdict) changes.push({ event, from: event.lastVerdict, to: finding.verdict });
+      if (event.lastVerdict && event.lastVerdict !== finding.verdict)
+        changes.push({ event, from: event.lastVerdict, to: finding.verdict });
       store.events.setVerdict(event.id, finding.verdict);
     }
     events.push(event);

@@ -45,7 +45,10 @@ const COUNTRIES: Array<[string, string]> = [
   ['MY', 'Malaysia|マレーシア'],
 ];
 const CODES = new Set(COUNTRIES.map(([c]) => c));
-const BY_NAME = COUNTRIES.map(([code, names]) => ({ code, re: new RegExp(`(?<![A-Za-z])(?:${names})(?![A-Za-z])`, 'g') }));
+const BY_NAME = COUNTRIES.map(([code, names]) => ({
+  code,
+  re: new RegExp(`(?<![A-Za-z])(?:${names})(?![A-Za-z])`, 'g'),
+}));
 /** Bare ISO codes are too short to trust in running text: only "(CN)", "CN/US/KR" or "CN, US". */
 const CODE_LIST = /(?<![A-Za-z])([A-Z]{2})(?:(?:\/|, ?)([A-Z]{2}))+(?![A-Za-z])|\(([A-Z]{2})\)/g;
 
@@ -57,7 +60,8 @@ export function countries(prose: string): Claim[] {
     if (m) out.set(code, { kind: 'country', value: code, text: m[0] });
   }
   for (const m of prose.matchAll(CODE_LIST)) {
-    for (const c of m[0].match(/[A-Z]{2}/g) ?? []) if (CODES.has(c) && !out.has(c)) out.set(c, { kind: 'country', value: c, text: m[0] });
+    for (const c of m[0].match(/[A-Z]{2}/g) ?? [])
+      if (CODES.has(c) && !out.has(c)) out.set(c, { kind: 'country', value: c, text: m[0] });
   }
   return [...out.values()];
 }
@@ -81,7 +85,8 @@ export function timeWindow(prose: string): Claim | null {
   return null;
 }
 
-const RANGE = /(?:\b(tcp|udp) ?(?:ports? )?|\bports? )(\d{1,5}) ?[-–〜~] ?(\d{1,5})(?! ?[-–〜~]?\d)(?:\/(tcp|udp)\b)?/gi;
+const RANGE =
+  /(?:\b(tcp|udp) ?(?:ports? )?|\bports? )(\d{1,5}) ?[-–〜~] ?(\d{1,5})(?! ?[-–〜~]?\d)(?:\/(tcp|udp)\b)?/gi;
 const RANGE_JA = /(?<![\d,])(\d{1,5})番台/g;
 
 /** Port ranges: "UDP 1026-31" (the shorthand keeps the leading digits), "ports 1000-1150", 「60000番台」. */
@@ -99,7 +104,7 @@ export function portRanges(prose: string): PortRange[] {
   for (const m of prose.matchAll(RANGE_JA)) {
     const base = Number(m[1]);
     // "60000番台" is the 60000s: everything that shares the leading digit.
-    const step = 10 ** (m[1]!.replace(/^\d/, '').length);
+    const step = 10 ** m[1]!.replace(/^\d/, '').length;
     if (base > 65535 || step < 10 || base % step !== 0) continue;
     out.push({ from: base, to: Math.min(65535, base + step - 1), proto: null, text: m[0] });
   }
@@ -111,7 +116,15 @@ const SERVICES: Array<[string, RegExp, Array<[number, Proto]>]> = [
   ['telnet', /\btelnet\b|テルネット/i, [[23, 'tcp']]],
   ['rdp', /\bRDP\b|Remote Desktop|リモートデスクトップ/i, [[3389, 'tcp']]],
   ['smb', /\bSMB\b|\bCIFS\b/, [[445, 'tcp']]],
-  ['netbios', /\bNetBIOS\b/i, [[137, 'udp'], [138, 'udp'], [139, 'tcp']]],
+  [
+    'netbios',
+    /\bNetBIOS\b/i,
+    [
+      [137, 'udp'],
+      [138, 'udp'],
+      [139, 'tcp'],
+    ],
+  ],
   ['sip', /\bSIP\b/, [[5060, 'udp']]],
   ['ntp', /\bNTP\b/, [[123, 'udp']]],
   ['snmp', /\bSNMP\b/, [[161, 'udp']]],
@@ -135,7 +148,8 @@ export function impliedPorts(prose: string, explicit: Set<number>): Array<Claim 
   for (const [service, re, ports] of SERVICES) {
     const m = re.exec(prose);
     if (!m) continue;
-    for (const [port, proto] of ports) if (!explicit.has(port)) out.push({ kind: 'service', value: service, text: m[0], port, proto });
+    for (const [port, proto] of ports)
+      if (!explicit.has(port)) out.push({ kind: 'service', value: service, text: m[0], port, proto });
   }
   return out;
 }

@@ -8,15 +8,24 @@ const NUM = String.raw`(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?: ?(k|K|M|thousand|mi
 const APPROX_EN = String.raw`(?:(about|approximately|approx\.?|around|roughly|nearly|almost|over|more than|some|~|≈) ?)?`;
 const ADJ = String.raw`(?:(?:unique|distinct|individual|different|separate|new|total) )?`;
 const NOUN_EN: Array<[CountKind, string]> = [
-  ['targets', String.raw`(?:target(?:ed)? (?:hosts|ips|addresses)|targets|destinations|destination (?:ips|addresses|hosts)|victims)`],
-  ['sources', String.raw`(?:source (?:ips|ip addresses|addresses|hosts)|sources|hosts|ips|ip addresses|addresses|attackers|scanners|bots|infected hosts)`],
+  [
+    'targets',
+    String.raw`(?:target(?:ed)? (?:hosts|ips|addresses)|targets|destinations|destination (?:ips|addresses|hosts)|victims)`,
+  ],
+  [
+    'sources',
+    String.raw`(?:source (?:ips|ip addresses|addresses|hosts)|sources|hosts|ips|ip addresses|addresses|attackers|scanners|bots|infected hosts)`,
+  ],
   ['packets', String.raw`(?:packets|probes|events|attempts|connections|flows|hits)`],
 ];
 const RATE = String.raw`( ?(?:/|per |an? )(hour|hr|h|day|d)\b)?`;
 
 const NOUN_JA: Array<[CountKind, string]> = [
   ['targets', '(?:ターゲット|宛先(?:アドレス|ホスト)?|標的)'],
-  ['sources', '(?:送信元(?:アドレス|IP(?:アドレス)?|ホスト)?|発信元(?:アドレス|IP(?:アドレス)?)?|ホスト|IPアドレス|ソースアドレス)'],
+  [
+    'sources',
+    '(?:送信元(?:アドレス|IP(?:アドレス)?|ホスト)?|発信元(?:アドレス|IP(?:アドレス)?)?|ホスト|IPアドレス|ソースアドレス)',
+  ],
   ['packets', '(?:パケット|イベント|アクセス)'],
 ];
 const VAGUE_EN = /\b(hundreds|thousands|tens of thousands|hundreds of thousands|millions)\b/i;
@@ -25,7 +34,8 @@ const VAGUE_JA = /(数十|数百|数千|数万|数十万)/;
 function value(num: string, mult: string | undefined): number {
   const n = Number(num.replace(/,/g, ''));
   const m = (mult ?? '').toLowerCase();
-  const f = m === 'k' || m === 'thousand' || m === '千' ? 1e3 : m === 'm' || m === 'million' ? 1e6 : m === '万' ? 1e4 : 1;
+  const f =
+    m === 'k' || m === 'thousand' || m === '千' ? 1e3 : m === 'm' || m === 'million' ? 1e6 : m === '万' ? 1e4 : 1;
   return Math.round(n * f);
 }
 
@@ -51,34 +61,53 @@ export function extractCounts(prose: string): CountMention[] {
   for (const [kind, noun] of NOUN_EN) {
     const re = new RegExp(String.raw`(?<![\w.,/:-])${APPROX_EN}${NUM} ${ADJ}${noun}\b${RATE}`, 'gi');
     for (const m of prose.matchAll(re)) {
-      push({ kind, value: value(m[2]!, m[3]), approx: !!m[1] || !!m[3], per: per(m[5]), text: m[0].trim() }, m.index! + m[0].length);
+      push(
+        { kind, value: value(m[2]!, m[3]), approx: !!m[1] || !!m[3], per: per(m[5]), text: m[0].trim() },
+        m.index! + m[0].length,
+      );
     }
     const vague = new RegExp(String.raw`\b(?:${VAGUE_EN.source}) of ${ADJ}${noun}\b`, 'gi');
-    for (const m of prose.matchAll(vague)) push({ kind, value: null, approx: true, per: null, text: m[0].trim() }, m.index! + m[0].length);
+    for (const m of prose.matchAll(vague))
+      push({ kind, value: null, approx: true, per: null, text: m[0].trim() }, m.index! + m[0].length);
     // "the number of hosts ... appears to be in the thousands": the word within the same sentence.
     for (const m of prose.matchAll(new RegExp(String.raw`\bnumber of ${noun}\b`, 'gi'))) {
       const tail = prose.slice(m.index! + m[0].length, m.index! + m[0].length + 60).split(/[.!?\n]/)[0]!;
       const w = VAGUE_EN.exec(tail);
-      if (w) push({ kind, value: null, approx: true, per: null, text: `${m[0]}${tail.slice(0, w.index + w[0].length)}`.trim() }, m.index! + m[0].length);
+      if (w)
+        push(
+          { kind, value: null, approx: true, per: null, text: `${m[0]}${tail.slice(0, w.index + w[0].length)}`.trim() },
+          m.index! + m[0].length,
+        );
     }
   }
   for (const [kind, noun] of NOUN_JA) {
-    const after = new RegExp(String.raw`(約|およそ|概ね|最大|推定)?(?<![\d,./]|ポート|番)${NUM} ?(?:件|個|台|もの|以上の|超の|の)?(?:個別|ユニーク|異なる|別々の)?(?:の)?${noun}`, 'g');
+    const after = new RegExp(
+      String.raw`(約|およそ|概ね|最大|推定)?(?<![\d,./]|ポート|番)${NUM} ?(?:件|個|台|もの|以上の|超の|の)?(?:個別|ユニーク|異なる|別々の)?(?:の)?${noun}`,
+      'g',
+    );
     for (const m of prose.matchAll(after)) {
       push({ kind, value: value(m[2]!, m[3]), approx: !!m[1] || !!m[3], per: null, text: m[0].trim() }, m.index!);
     }
     // 「送信元の数は約1,200」「送信元は約1,200」; not 「宛先は23番ポート」 or a time.
-    const before = new RegExp(String.raw`${noun}(?:の)?(?:数|ユニーク数)?(?:は|が|：|:) ?(約|およそ|概ね|最大)?${NUM}(?![\d,.]|番|/|ポート|時|日|月|年|%|％|分|秒)`, 'g');
+    const before = new RegExp(
+      String.raw`${noun}(?:の)?(?:数|ユニーク数)?(?:は|が|：|:) ?(約|およそ|概ね|最大)?${NUM}(?![\d,.]|番|/|ポート|時|日|月|年|%|％|分|秒)`,
+      'g',
+    );
     for (const m of prose.matchAll(before)) {
       push({ kind, value: value(m[2]!, m[3]), approx: !!m[1] || !!m[3], per: null, text: m[0].trim() }, m.index!);
     }
     const vague = new RegExp(String.raw`${VAGUE_JA.source}(?:件|個|台)?(?:の)?${noun}`, 'g');
-    for (const m of prose.matchAll(vague)) push({ kind, value: null, approx: true, per: null, text: m[0].trim() }, m.index!);
+    for (const m of prose.matchAll(vague))
+      push({ kind, value: null, approx: true, per: null, text: m[0].trim() }, m.index!);
     // 「ホストの数は極端に多く数千に達している」: the word shortly after the noun, within the sentence.
     for (const m of prose.matchAll(new RegExp(noun, 'g'))) {
       const tail = prose.slice(m.index! + m[0].length, m.index! + m[0].length + 16).split(/[。\n]/)[0]!;
       const w = VAGUE_JA.exec(tail);
-      if (w) push({ kind, value: null, approx: true, per: null, text: `${m[0]}${tail.slice(0, w.index + w[0].length)}` }, m.index!);
+      if (w)
+        push(
+          { kind, value: null, approx: true, per: null, text: `${m[0]}${tail.slice(0, w.index + w[0].length)}` },
+          m.index!,
+        );
     }
   }
   return found.sort((a, b) => a[0] - b[0]).map(([, c]) => c);

@@ -9,7 +9,12 @@ const MAX_RECORD_LINES = 8;
 export type Headers = Map<string, string[]>;
 
 /** Reads one piece of text with the first format that can; `hint` is tried first (a file keeps one format). */
-export function parseRecord(text: string, time: TimeContext, hint?: LogFormat, headers?: Headers): { event: LogEvent; format: LogFormat } | null {
+export function parseRecord(
+  text: string,
+  time: TimeContext,
+  hint?: LogFormat,
+  headers?: Headers,
+): { event: LogEvent; format: LogFormat } | null {
   if (hint && hint.sniff(text)) {
     const e = hint.parse(text, time, headers?.get(hint.id) ?? null);
     if (e) return { event: markMasked(e), format: hint };
@@ -33,7 +38,6 @@ export function readHeader(line: string, headers: Headers): boolean {
   }
   return false;
 }
-
 
 /** Flags addresses that are anonymised or defanged, which are kept exactly as written. */
 function markMasked(e: LogEvent): LogEvent {
@@ -59,7 +63,7 @@ function continuation(line: string): boolean {
   return line
     .trim()
     .split(/\s+/)
-    .every((t) => /^[A-Z0-9_.:\-\[\]()\/]+$/.test(t) || /^[A-Za-z_]+=\S*$/.test(t));
+    .every((t) => /^[A-Z0-9_.:\-[\]()/]+$/.test(t) || /^[A-Za-z_]+=\S*$/.test(t));
 }
 
 function sameRecord(a: LogEvent, b: LogEvent): boolean {
@@ -71,7 +75,11 @@ function sameRecord(a: LogEvent, b: LogEvent): boolean {
  * lines is joined again: lines are added while the record does not parse yet, and afterwards only
  * while they look like its tail (flags, KEY=value) and the record stays the same one.
  */
-export function findLogRecords(blocks: string[][], time: TimeContext, maxLineChars: number): { events: LogEvent[]; used: Set<string> } {
+export function findLogRecords(
+  blocks: string[][],
+  time: TimeContext,
+  maxLineChars: number,
+): { events: LogEvent[]; used: Set<string> } {
   const events: LogEvent[] = [];
   const used = new Set<string>();
   const headers: Headers = new Map();

@@ -102,7 +102,16 @@ class Builder {
 
   done(): Mapped {
     const o = this.out;
-    if (o === null) return this.same === this.src.units.length ? this.src : { ...this.src, text: this.src.text.slice(0, this.same), units: this.src.units.subarray(0, this.same), from: this.src.from.subarray(0, this.same), to: this.src.to.subarray(0, this.same) };
+    if (o === null)
+      return this.same === this.src.units.length
+        ? this.src
+        : {
+            ...this.src,
+            text: this.src.text.slice(0, this.same),
+            units: this.src.units.subarray(0, this.same),
+            from: this.src.from.subarray(0, this.same),
+            to: this.src.to.subarray(0, this.same),
+          };
     const units = o.units.subarray(0, this.n);
     return { text: utf16.decode(units), units, from: o.from.subarray(0, this.n), to: o.to.subarray(0, this.n) };
   }
@@ -130,7 +139,16 @@ const COMMA_LIKE = '\u3001\uff64\ufe50\ufe51';
 const COLON_LIKE = '\u2236\ua789\u02f8\u02d0\ufe30\ufe55\u0589\u05c3\u205a\u1361';
 /** HTML character references a plain-text post may carry for a separator: "198&#46;51", "&colon;". */
 const ENTITY = /^&(?:#(\d{1,5})|#x([0-9a-f]{1,4})|(period|colon|comma|lowbar|hyphen|dash|sol|nbsp));/i;
-const NAMED: Record<string, string> = { period: '.', colon: ':', comma: ',', lowbar: '_', hyphen: '-', dash: '-', sol: '/', nbsp: ' ' };
+const NAMED: Record<string, string> = {
+  period: '.',
+  colon: ':',
+  comma: ',',
+  lowbar: '_',
+  hyphen: '-',
+  dash: '-',
+  sol: '/',
+  nbsp: ' ',
+};
 
 const DIGIT = /\p{Nd}/u;
 
@@ -171,7 +189,7 @@ function digitValue(cp: number): number {
 function normalise(text: string): Mapped {
   const b = new Builder(identity(text), 4);
   let kept = 0;
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const cp = text.codePointAt(i)!;
     const w = cp > 0xffff ? 2 : 1;
     let f = cp < 0x80 ? null : fold(cp);
@@ -186,7 +204,11 @@ function normalise(text: string): Mapped {
       }
     } else if (cp === 38) {
       const r = ENTITY.exec(text.slice(i, i + 12));
-      const c = r ? (r[3] ? NAMED[r[3].toLowerCase()]! : String.fromCharCode(r[1] ? Number(r[1]) : parseInt(r[2]!, 16))) : null;
+      const c = r
+        ? r[3]
+          ? NAMED[r[3].toLowerCase()]!
+          : String.fromCharCode(r[1] ? Number(r[1]) : parseInt(r[2]!, 16))
+        : null;
       if (r && c !== null && c >= ' ' && c <= '~') {
         f = c;
         e = i + r[0].length;
@@ -289,7 +311,7 @@ function unwrap(m: Mapped): Mapped {
   const b = new Builder(m);
   let kept = 0;
   const sep = (k: number) => t[k] === '.' || t[k] === ':';
-  for (let i = 0; i < t.length; ) {
+  for (let i = 0; i < t.length;) {
     const c = code(t, i);
     // A doubled dot between numbers ("203..0..113..8") reads as one.
     if (c === 46 && i >= 2 && t[i - 1] === '.' && isHex(code(t, i - 2)) && i + 1 < t.length && isHex(code(t, i + 1))) {
@@ -550,7 +572,9 @@ export class OwnNetworks {
           if (last && cidr !== null && cidr.len < 32 && isNetwork(a, cidr.len)) {
             this.prefix(a, cidr.len, false, s, cidr.e, out);
           } else {
-            const f = (lead[o0] ? this.address(a, false) : null) ?? (lead[o3] ? this.address(new ipaddr.IPv4([o3, o2, o1, o0]), true) : null);
+            const f =
+              (lead[o0] ? this.address(a, false) : null) ??
+              (lead[o3] ? this.address(new ipaddr.IPv4([o3, o2, o1, o0]), true) : null);
             if (f !== null) out.push({ ...f, s, e: last && cidr !== null ? cidr.e : e });
           }
         }
@@ -560,7 +584,8 @@ export class OwnNetworks {
           if (last && arpa) {
             if (lead[o2]) this.prefix(new ipaddr.IPv4([o2, o1, o0, 0]), 24, true, s, e, out);
           } else if (!lead[o0]) continue;
-          else if (last && cidr !== null) this.prefix(new ipaddr.IPv4([o0, o1, o2, 0]), cidr.len, false, s, cidr.e, out);
+          else if (last && cidr !== null)
+            this.prefix(new ipaddr.IPv4([o0, o1, o2, 0]), cidr.len, false, s, cidr.e, out);
           else this.prefix(new ipaddr.IPv4([o0, o1, o2, 0]), 24, false, s, isWild(run[k + 3]) ? run[k + 3]!.e : e, out);
         }
         if (q.length === 2) {
@@ -569,7 +594,8 @@ export class OwnNetworks {
             if (lead[o1]) this.prefix(new ipaddr.IPv4([o1, o0, 0, 0]), 16, true, s, e, out);
           } else if (!lead[o0]) continue;
           else if (last && cidr !== null) this.prefix(new ipaddr.IPv4([o0, o1, 0, 0]), cidr.len, false, s, cidr.e, out);
-          else if (isWild(run[k + 2]) && isWild(run[k + 3])) this.prefix(new ipaddr.IPv4([o0, o1, 0, 0]), 16, false, s, run[k + 3]!.e, out);
+          else if (isWild(run[k + 2]) && isWild(run[k + 3]))
+            this.prefix(new ipaddr.IPv4([o0, o1, 0, 0]), 16, false, s, run[k + 3]!.e, out);
         }
       }
     }
@@ -578,7 +604,7 @@ export class OwnNetworks {
   /** Whole addresses written as one number: decimal, octal, `0x` hex, or a bare isolated 8-digit hex word. */
   private scanWholeNumbers(m: Mapped, out: Raw[]): void {
     const t = m.text;
-    for (let i = 0; i < t.length; ) {
+    for (let i = 0; i < t.length;) {
       if (!isAlnum(code(t, i))) {
         i++;
         continue;
@@ -613,7 +639,7 @@ export class OwnNetworks {
   }
 
   private decimalRuns(t: string, from: number, to: number, out: Raw[]): void {
-    for (let i = from; i < to; ) {
+    for (let i = from; i < to;) {
       if (!isDigit(code(t, i))) {
         i++;
         continue;
@@ -637,7 +663,7 @@ export class OwnNetworks {
    * because a word or an interface name can run straight into the address (`inside:2001:db8::25`).
    */
   private scanColons(t: string, out: Raw[]): void {
-    for (let i = 0; i < t.length; ) {
+    for (let i = 0; i < t.length;) {
       const c = code(t, i);
       if (!(isHex(c) || c === 58 || c === 46)) {
         i++;
@@ -665,7 +691,7 @@ export class OwnNetworks {
     const colons = new Int32Array(n + 1);
     const pairs = new Int32Array(n + 1);
     const dots = new Int32Array(n + 1);
-    for (let i = a; i < b; ) {
+    for (let i = a; i < b;) {
       const c = code(t, i);
       if (isHex(c)) {
         let e = i;
@@ -778,10 +804,10 @@ export class OwnNetworks {
 
   private overlaps(a: Addr, len: number): boolean {
     const nets: Array<[Addr, number]> = a.kind() === 'ipv4' ? this.v4 : this.v6;
-    for (const [n, bits] of nets) if (bits >= len ? n.match([a, len] as never) : a.match([n, bits] as never)) return true;
+    for (const [n, bits] of nets)
+      if (bits >= len ? n.match([a, len] as never) : a.match([n, bits] as never)) return true;
     return false;
   }
-
 
   /**
    * Our address, or for an IPv6 address one of ours carried inside it: the low 32 bits (mapped,
@@ -793,7 +819,11 @@ export class OwnNetworks {
     const b = a.toByteArray();
     const embedded = [b.slice(12, 16)];
     if (b[0] === 0x20 && b[1] === 0x02) embedded.push(b.slice(2, 6));
-    if (b[0] === 0x20 && b[1] === 0x01 && b[2] === 0 && b[3] === 0) embedded.push(b.slice(4, 8), b.slice(12, 16).map((x) => x ^ 0xff));
+    if (b[0] === 0x20 && b[1] === 0x01 && b[2] === 0 && b[3] === 0)
+      embedded.push(
+        b.slice(4, 8),
+        b.slice(12, 16).map((x) => x ^ 0xff),
+      );
     for (const e of embedded) {
       const v4 = new ipaddr.IPv4(e);
       if (this.ours(v4)) return describe(v4, reversed);
@@ -823,7 +853,9 @@ function masked(a: Addr, len: number): number[] {
   const key = `${a.kind()}/${len}`;
   let mask = masks.get(key);
   if (mask === undefined) {
-    mask = (a.kind() === 'ipv4' ? ipaddr.IPv4.subnetMaskFromPrefixLength(len) : ipaddr.IPv6.subnetMaskFromPrefixLength(len)).toByteArray();
+    mask = (
+      a.kind() === 'ipv4' ? ipaddr.IPv4.subnetMaskFromPrefixLength(len) : ipaddr.IPv6.subnetMaskFromPrefixLength(len)
+    ).toByteArray();
     masks.set(key, mask);
   }
   const b = a.toByteArray();
@@ -847,7 +879,10 @@ function describe(a: Addr, reversed: boolean): Found {
   return {
     value: a.toString(),
     family: 6,
-    net: p.slice(0, 4).map((x) => x.toString(16)).join(':'),
+    net: p
+      .slice(0, 4)
+      .map((x) => x.toString(16))
+      .join(':'),
     host: p[7]!.toString(16),
     reversed,
   };

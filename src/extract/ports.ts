@@ -23,7 +23,14 @@ const PATTERNS: Array<{ re: RegExp; read: (m: RegExpExecArray) => Array<[string,
   // "TCP/UDP port 137", "TCP/UDPポート137", "tcp and udp 53" -> one entry per protocol
   {
     re: new RegExp(String.raw`\b${BOTH} ?(?:${PORT_WORD} ?)?(?:[:：#] ?)?${NUM_LIST}`, 'gi'),
-    read: (m) => listOf(m[1]!).flatMap((n) => [[n, 'tcp'], [n, 'udp']] as Array<[string, Proto]>),
+    read: (m) =>
+      listOf(m[1]!).flatMap(
+        (n) =>
+          [
+            [n, 'tcp'],
+            [n, 'udp'],
+          ] as Array<[string, Proto]>,
+      ),
   },
   // "tcp/5000", "UDP/6585番ポート", "TCP:443", "tcp port 445", "UDPポート53"
   {
@@ -32,7 +39,10 @@ const PATTERNS: Array<{ re: RegExp; read: (m: RegExpExecArray) => Array<[string,
   },
   // "UDP 1900 (SSDP)", "TCP 445番ポート": a protocol then a number, unless the number counts something
   {
-    re: new RegExp(String.raw`\b${P} ${N}(?! ?(?:packets?|hosts?|sources?|targets?|events?|connections?|flows?|probes?|sessions?|bytes?|件|個|台|パケット|ホスト))`, 'gi'),
+    re: new RegExp(
+      String.raw`\b${P} ${N}(?! ?(?:packets?|hosts?|sources?|targets?|events?|connections?|flows?|probes?|sessions?|bytes?|件|個|台|パケット|ホスト))`,
+      'gi',
+    ),
     read: (m) => [[m[2]!, proto(m[1]!)]],
   },
   // "tcp ports 8080, 8081 and 8443": the protocol applies to the whole list
@@ -43,7 +53,11 @@ const PATTERNS: Array<{ re: RegExp; read: (m: RegExpExecArray) => Array<[string,
   // "139/445/tcp": several ports sharing one protocol
   {
     re: new RegExp(String.raw`(?<![\d./])((?:\d{1,5}/){2,6})${P}\b`, 'gi'),
-    read: (m) => m[1]!.split('/').filter(Boolean).map((n) => [n, proto(m[2]!)] as [string, Proto]),
+    read: (m) =>
+      m[1]!
+        .split('/')
+        .filter(Boolean)
+        .map((n) => [n, proto(m[2]!)] as [string, Proto]),
   },
   // "5000/tcp", "123/udp(NTP)", "8080tcp", "port 5060 UDP", "port 5060/udp", "ポート5060/UDP"
   {
@@ -67,7 +81,8 @@ const PATTERNS: Array<{ re: RegExp; read: (m: RegExpExecArray) => Array<[string,
 ];
 
 /** A port named right after "source port" is the scanner's, not the one the report is about. */
-const SOURCE_PORT_BEFORE = /(?:(?:source|src|ソース|送信元|発信元) ?(?:port|ポート)|ephemeral|エフェメラル)[\s\S]{0,10}$/i;
+const SOURCE_PORT_BEFORE =
+  /(?:(?:source|src|ソース|送信元|発信元) ?(?:port|ポート)|ephemeral|エフェメラル)[\s\S]{0,10}$/i;
 
 function proto(s: string): Proto {
   return s.toLowerCase() as Proto;
@@ -95,7 +110,13 @@ function prosePorts(text: string): { hits: Hit[]; source: Hit[] } {
       for (const [n, p] of read(m)) {
         const port = Number(n);
         if (!Number.isInteger(port) || port < 0 || port > 65535 || n.length > 5) continue;
-        (isSource ? source : hits).push({ port, proto: p, span: m[0], rising: saysRising(sentence), destination: DESTINATION_BEFORE.test(before) });
+        (isSource ? source : hits).push({
+          port,
+          proto: p,
+          span: m[0],
+          rising: saysRising(sentence),
+          destination: DESTINATION_BEFORE.test(before),
+        });
       }
     }
   }
@@ -124,11 +145,21 @@ function logPorts(events: LogEvent[]): Hit[] {
  * The (port, protocol) pairs a post is about, from its prose, subject and log lines. A port named
  * without a protocol is dropped when the same port is also named with one.
  */
-export function extractPorts(prose: string, events: LogEvent[]): { ports: PortClaim[]; sourcePorts: Array<{ port: number; proto: Proto | null; text: string }> } {
+export function extractPorts(
+  prose: string,
+  events: LogEvent[],
+): { ports: PortClaim[]; sourcePorts: Array<{ port: number; proto: Proto | null; text: string }> } {
   const claims = new Map<string, PortClaim>();
   const add = (h: Hit, from: 'prose' | 'log') => {
     const k = `${h.proto ?? '-'}/${h.port}`;
-    const c: PortClaim = claims.get(k) ?? { port: h.port, proto: h.proto, from: [], spans: [], trend: 'mentioned', role: null };
+    const c: PortClaim = claims.get(k) ?? {
+      port: h.port,
+      proto: h.proto,
+      from: [],
+      spans: [],
+      trend: 'mentioned',
+      role: null,
+    };
     if (!c.from.includes(from)) c.from.push(from);
     if (c.spans.length < 3 && !c.spans.includes(h.span)) c.spans.push(h.span);
     if (h.rising) c.trend = 'rising';
@@ -155,6 +186,8 @@ export function extractPorts(prose: string, events: LogEvent[]): { ports: PortCl
   }
   const ports = [...claims.values()].sort((a, b) => a.port - b.port || (a.proto ?? '').localeCompare(b.proto ?? ''));
   const named = new Set(ports.map((p) => p.port));
-  const sourcePorts = source.filter((h) => !named.has(h.port)).map((h) => ({ port: h.port, proto: h.proto, text: h.span }));
+  const sourcePorts = source
+    .filter((h) => !named.has(h.port))
+    .map((h) => ({ port: h.port, proto: h.proto, text: h.span }));
   return { ports, sourcePorts };
 }

@@ -27,7 +27,10 @@ export function patterns(prose: string): Claim[] {
     const m = re.exec(prose);
     if (m) out.push({ kind: 'scan-type', value: id, text: m[0] });
   }
-  for (const [id, re] of [['one-target-per-/24', ONE_PER_24], ['sequential', SEQUENTIAL]] as const) {
+  for (const [id, re] of [
+    ['one-target-per-/24', ONE_PER_24],
+    ['sequential', SEQUENTIAL],
+  ] as const) {
     const m = re.exec(prose);
     if (m) out.push({ kind: 'targeting', value: id, text: m[0] });
   }

@@ -36,7 +36,9 @@ export function extractReport(post: Post, opts: ExtractOptions): Report {
   const time: TimeContext = { reference, zone: opts.zone };
   const whole = [post.text, ...post.attachments.map((a) => a.text)];
   // An HTML alternative repeats the text part: read for its label, not counted twice for claims.
-  const texts = [post.text, ...post.attachments.filter((a) => a.contentType !== LABEL_ONLY).map((a) => a.text)].map((t) => t.slice(0, opts.maxScanChars));
+  const texts = [post.text, ...post.attachments.filter((a) => a.contentType !== LABEL_ONLY).map((a) => a.text)].map(
+    (t) => t.slice(0, opts.maxScanChars),
+  );
 
   const events: LogEvent[] = [];
   const prose: string[] = [normalizeProse(post.subject)];

@@ -23,23 +23,85 @@ const LABEL = new RegExp(`${NAME}${SEP}(${LABELS})${END}`, 'giu');
 /** The label first and the name after it: "RED (TLP)", "AMBER [TLP]". */
 const LABEL_FIRST = new RegExp(`(?<![a-z0-9])(${LABELS})\\s{0,2}[([（［]\\s{0,2}TLP\\s{0,2}[)\\]）］]`, 'giu');
 
-const PAIRS: Record<string, string> = { '[': ']', '(': ')', '<': '>', '{': '}', '【': '】', '〔': '〕', '「': '」', '『': '』' };
+const PAIRS: Record<string, string> = {
+  '[': ']',
+  '(': ')',
+  '<': '>',
+  '{': '}',
+  '【': '】',
+  '〔': '〕',
+  '「': '」',
+  '『': '』',
+};
 
-const JAPANESE: Record<string, Tlp> = { レッド: 'RED', 赤: 'RED', アンバー: 'AMBER', グリーン: 'GREEN', 緑: 'GREEN', ホワイト: 'CLEAR', 白: 'CLEAR', クリア: 'CLEAR' };
+const JAPANESE: Record<string, Tlp> = {
+  レッド: 'RED',
+  赤: 'RED',
+  アンバー: 'AMBER',
+  グリーン: 'GREEN',
+  緑: 'GREEN',
+  ホワイト: 'CLEAR',
+  白: 'CLEAR',
+  クリア: 'CLEAR',
+};
 
 // Characters that hide inside a label without showing ("TLP:\u200bRED"), and look-alike letters
 // from other scripts and small capitals ("TLP:RЕD" with a Cyrillic Е, "TLP:ʀᴇᴅ"): gone or Latin
 // before the label is read.
 const INVISIBLE = new RegExp(INVISIBLE_CHARS.source, 'g');
 const LOOKALIKE: Record<string, string> = {
-  А: 'A', В: 'B', Е: 'E', К: 'K', М: 'M', Н: 'H', О: 'O', Р: 'P', С: 'C', Т: 'T', Х: 'X', а: 'a', е: 'e', о: 'o', р: 'p', с: 'c',
-  Α: 'A', Β: 'B', Ε: 'E', Η: 'H', Ι: 'I', Κ: 'K', Μ: 'M', Ν: 'N', Ο: 'O', Ρ: 'P', Τ: 'T', Χ: 'X',
-  ᴀ: 'A', ʙ: 'B', ᴄ: 'C', ᴅ: 'D', ᴇ: 'E', ɢ: 'G', ʜ: 'H', ɪ: 'I', ʟ: 'L', ᴍ: 'M', ɴ: 'N', ᴘ: 'P', ʀ: 'R', ꜱ: 'S', ᴛ: 'T', ᴡ: 'W',
+  А: 'A',
+  В: 'B',
+  Е: 'E',
+  К: 'K',
+  М: 'M',
+  Н: 'H',
+  О: 'O',
+  Р: 'P',
+  С: 'C',
+  Т: 'T',
+  Х: 'X',
+  а: 'a',
+  е: 'e',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  Α: 'A',
+  Β: 'B',
+  Ε: 'E',
+  Η: 'H',
+  Ι: 'I',
+  Κ: 'K',
+  Μ: 'M',
+  Ν: 'N',
+  Ο: 'O',
+  Ρ: 'P',
+  Τ: 'T',
+  Χ: 'X',
+  ᴀ: 'A',
+  ʙ: 'B',
+  ᴄ: 'C',
+  ᴅ: 'D',
+  ᴇ: 'E',
+  ɢ: 'G',
+  ʜ: 'H',
+  ɪ: 'I',
+  ʟ: 'L',
+  ᴍ: 'M',
+  ɴ: 'N',
+  ᴘ: 'P',
+  ʀ: 'R',
+  ꜱ: 'S',
+  ᴛ: 'T',
+  ᴡ: 'W',
 };
 const LOOKALIKES = new RegExp(`[${Object.keys(LOOKALIKE).join('')}]`, 'g');
 
 function readable(text: string): string {
-  return text.normalize('NFKC').replace(INVISIBLE, '').replace(LOOKALIKES, (c) => LOOKALIKE[c]!);
+  return text
+    .normalize('NFKC')
+    .replace(INVISIBLE, '')
+    .replace(LOOKALIKES, (c) => LOOKALIKE[c]!);
 }
 
 /** Where the blanks (three at most) before position i begin. */

@@ -3,6 +3,9 @@ export function addressDomain(address: string, fallback = 'kansoku.invalid'): st
   const at = address.lastIndexOf('@');
   if (at < 0) return fallback;
   const end = address.indexOf('>', at);
-  const d = address.slice(at + 1, end < 0 ? undefined : end).trim().toLowerCase();
+  const d = address
+    .slice(at + 1, end < 0 ? undefined : end)
+    .trim()
+    .toLowerCase();
   return d || fallback;
 }

@@ -8,7 +8,8 @@ import type { Post } from '../model.ts';
 export function automaticReason(post: Post, ownAddress: string): string | null {
   if (post.headers['x-kansoku-draft']) return 'own post (X-Kansoku-Draft)';
   if (post.from && post.from.address === ownAddress.toLowerCase()) return 'own post (From)';
-  if (post.auto.autoSubmitted && post.auto.autoSubmitted !== 'no') return `automatic (Auto-Submitted: ${post.auto.autoSubmitted})`;
+  if (post.auto.autoSubmitted && post.auto.autoSubmitted !== 'no')
+    return `automatic (Auto-Submitted: ${post.auto.autoSubmitted})`;
   if (post.auto.returnPathEmpty) return 'bounce (empty return path)';
   if (post.auto.isBounce) return 'bounce (delivery report)';
   if (post.auto.precedence && /^(bulk|junk|auto_reply)$/.test(post.auto.precedence) && !post.listId) {

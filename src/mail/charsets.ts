@@ -34,7 +34,12 @@ function jisOrWhatItIs(buf: Uint8Array): Japanese | 'UTF8' {
 export function decodeBytes(buf: Buffer, charset?: string): string {
   const cs = charset?.toLowerCase().trim();
   const japanese = cs ? JAPANESE_LABELS[cs] : undefined;
-  if (japanese) return Encoding.convert(buf, { to: 'UNICODE', from: japanese === 'JIS' ? jisOrWhatItIs(buf) : japanese, type: 'string' });
+  if (japanese)
+    return Encoding.convert(buf, {
+      to: 'UNICODE',
+      from: japanese === 'JIS' ? jisOrWhatItIs(buf) : japanese,
+      type: 'string',
+    });
   if (cs && cs !== 'us-ascii' && cs !== 'utf-8' && iconv.encodingExists(cs)) return iconv.decode(buf, cs);
   const detected = Encoding.detect(buf);
   if (detected === 'JIS' || detected === 'EUCJP' || detected === 'SJIS') {
@@ -49,10 +54,18 @@ const JIS_WORD = /=\?(iso-2022-jp)(\*[\w-]*)?\?([bq])\?([^?\s]*)\?=/gi;
 /** The bytes of an encoded word's text: base64 (B) or quoted-printable with `_` for space (Q). */
 function wordBytes(encoding: string, text: string): Buffer {
   if (encoding.toLowerCase() === 'b') return Buffer.from(text, 'base64');
-  return Buffer.from(text.replace(/_/g, ' ').replace(/=([\da-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1');
+  return Buffer.from(
+    text.replace(/_/g, ' ').replace(/=([\da-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+    'latin1',
+  );
 }
 
-const MIME_NAMES: Record<Japanese | 'UTF8', string> = { JIS: 'ISO-2022-JP', EUCJP: 'EUC-JP', SJIS: 'Shift_JIS', UTF8: 'UTF-8' };
+const MIME_NAMES: Record<Japanese | 'UTF8', string> = {
+  JIS: 'ISO-2022-JP',
+  EUCJP: 'EUC-JP',
+  SJIS: 'Shift_JIS',
+  UTF8: 'UTF-8',
+};
 
 /**
  * The message with the header's encoded words that say ISO-2022-JP but hold 8-bit bytes labelled
@@ -65,10 +78,13 @@ export function relabelJapaneseWords(raw: Buffer): Buffer {
   const end = crlf < 0 ? lf : lf < 0 ? crlf : Math.min(crlf, lf);
   const head = raw.subarray(0, end < 0 ? raw.length : end).toString('latin1');
   if (!/=\?iso-2022-jp/i.test(head)) return raw;
-  const fixed = head.replace(JIS_WORD, (word, _cs: string, lang: string | undefined, encoding: string, text: string) => {
-    const actual = jisOrWhatItIs(wordBytes(encoding, text));
-    return actual === 'JIS' ? word : `=?${MIME_NAMES[actual]}${lang ?? ''}?${encoding}?${text}?=`;
-  });
+  const fixed = head.replace(
+    JIS_WORD,
+    (word, _cs: string, lang: string | undefined, encoding: string, text: string) => {
+      const actual = jisOrWhatItIs(wordBytes(encoding, text));
+      return actual === 'JIS' ? word : `=?${MIME_NAMES[actual]}${lang ?? ''}?${encoding}?${text}?=`;
+    },
+  );
   return fixed === head ? raw : Buffer.concat([Buffer.from(fixed, 'latin1'), raw.subarray(head.length)]);
 }
 
@@ -108,7 +124,10 @@ export class TextPartDecoder extends EventEmitter {
 
   end(): void {
     const buf = Buffer.concat(this.chunks);
-    this.emit('data', Buffer.from(this.jis ? decodeBytes(buf, 'iso-2022-jp') : iconv.decode(buf, this.charset), 'utf8'));
+    this.emit(
+      'data',
+      Buffer.from(this.jis ? decodeBytes(buf, 'iso-2022-jp') : iconv.decode(buf, this.charset), 'utf8'),
+    );
     this.emit('end');
   }
 }

@@ -64,7 +64,10 @@ export class MailboxSync {
       const uidValidity = String(mb.uidValidity);
       const cp = this.store.checkpoints.get(account, this.folder);
       if (cp && cp.uidValidity !== uidValidity) {
-        this.log.warn({ folder: this.folder, was: cp.uidValidity, now: uidValidity }, 'UIDVALIDITY changed; reading the mailbox again');
+        this.log.warn(
+          { folder: this.folder, was: cp.uidValidity, now: uidValidity },
+          'UIDVALIDITY changed; reading the mailbox again',
+        );
       }
       const last = cp && cp.uidValidity === uidValidity ? cp.lastUid : 0;
       if (mb.exists === 0) return 0;
@@ -77,15 +80,23 @@ export class MailboxSync {
         const small = batch.filter((x) => (x.size ?? 0) <= this.maxBytes).map((x) => x.uid);
         const big = batch.filter((x) => (x.size ?? 0) > this.maxBytes).map((x) => x.uid);
         const bodies = new Map<number, Buffer>();
-        if (small.length) for (const f of await client.fetchAll(small.join(','), { uid: true, source: true }, { uid: true })) if (f.source) bodies.set(f.uid, f.source);
+        if (small.length)
+          for (const f of await client.fetchAll(small.join(','), { uid: true, source: true }, { uid: true }))
+            if (f.source) bodies.set(f.uid, f.source);
         // Too large to read: the headers are enough to record and skip it.
-        if (big.length) for (const f of await client.fetchAll(big.join(','), { uid: true, headers: true }, { uid: true })) if (f.headers) bodies.set(f.uid, f.headers);
+        if (big.length)
+          for (const f of await client.fetchAll(big.join(','), { uid: true, headers: true }, { uid: true }))
+            if (f.headers) bodies.set(f.uid, f.headers);
         for (const x of batch) {
           if (this.stopping) break;
           const raw = bodies.get(x.uid);
           if (!raw) continue;
           const oversize = (x.size ?? 0) > this.maxBytes;
-          if (oversize) this.log.warn({ folder: this.folder, uid: x.uid, size: x.size }, 'message larger than limits.maxMessageBytes; skipped unread');
+          if (oversize)
+            this.log.warn(
+              { folder: this.folder, uid: x.uid, size: x.size },
+              'message larger than limits.maxMessageBytes; skipped unread',
+            );
           await this.handle({
             origin: `imap:${account}/${this.folder}#${uidValidity}:${x.uid}`,
             raw,
@@ -149,10 +160,16 @@ export class MailboxWatcher {
     let backoff = 500;
     while (!this.stopped) {
       const client = new ImapFlow(
-        imapOptions(this.cfg, { autoIdleDelay: this.cfg.idleDelayMs, maxIdleTime: this.cfg.maxIdleMinutes * 60_000, missingIdleCommand: 'NOOP' }),
+        imapOptions(this.cfg, {
+          autoIdleDelay: this.cfg.idleDelayMs,
+          maxIdleTime: this.cfg.maxIdleMinutes * 60_000,
+          missingIdleCommand: 'NOOP',
+        }),
       );
       // imapflow emits 'error' on socket trouble; with no listener that would end the process.
-      client.on('error', (err: Error) => this.log.warn({ folder: this.reader.folder, err: err.message }, 'IMAP connection error'));
+      client.on('error', (err: Error) =>
+        this.log.warn({ folder: this.reader.folder, err: err.message }, 'IMAP connection error'),
+      );
       let dirty = true;
       const poke = () => {
         dirty = true;

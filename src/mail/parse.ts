@@ -68,7 +68,12 @@ export async function parsePost(raw: Buffer): Promise<Post> {
     headers,
     authResults: (m.headerLines ?? [])
       .filter((h) => h.key.toLowerCase() === 'authentication-results')
-      .map((h) => h.line.slice(h.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim()),
+      .map((h) =>
+        h.line
+          .slice(h.line.indexOf(':') + 1)
+          .replace(/\r?\n[ \t]+/g, ' ')
+          .trim(),
+      ),
     warnings,
   };
 }
@@ -84,7 +89,10 @@ function headerMap(m: ParsedMail): Record<string, string> {
     const key = h.key.toLowerCase();
     if (key in out) continue;
     const colon = h.line.indexOf(':');
-    out[key] = h.line.slice(colon + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+    out[key] = h.line
+      .slice(colon + 1)
+      .replace(/\r?\n[ \t]+/g, ' ')
+      .trim();
   }
   return out;
 }
@@ -134,7 +142,12 @@ function alternative(m: ParsedMail): TextAttachment[] {
 function isBounce(m: ParsedMail, headers: Record<string, string>): boolean {
   // Delivery reports, read receipts and abuse feedback (RFC 3464, 8098, 5965) are all multipart/report.
   if ((headers['content-type'] ?? '').toLowerCase().includes('multipart/report')) return true;
-  if (m.attachments.some((a) => /^message\/(delivery-status|feedback-report|disposition-notification)$/i.test(a.contentType))) return true;
+  if (
+    m.attachments.some((a) =>
+      /^message\/(delivery-status|feedback-report|disposition-notification)$/i.test(a.contentType),
+    )
+  )
+    return true;
   const from = firstAddress(m)?.address ?? '';
   return /^(mailer-daemon|postmaster)@/i.test(from);
 }
@@ -156,18 +169,24 @@ async function textAttachments(list: Attachment[], warnings: string[], depth: nu
     }
     const ct = a.headers.get('content-type') as { params?: Record<string, string> } | undefined;
     if (isGzip(name, a.contentType, a.content) || isZip(name, a.contentType, a.content)) {
-      for (const f of openArchive(name || '(unnamed)', a.content, warnings)) out.push({ filename: f.name, contentType: 'text/plain', text: decodeBytes(f.data) });
+      for (const f of openArchive(name || '(unnamed)', a.content, warnings))
+        out.push({ filename: f.name, contentType: 'text/plain', text: decodeBytes(f.data) });
       continue;
     }
     const html = /^text\/html$/i.test(a.contentType) || /\.html?$/i.test(name);
-    const isText = html || TEXT_ATTACHMENT.test(name) || /^(?:text\/[\w.+-]+|application\/(?:x-)?n?d?json)$/i.test(a.contentType);
+    const isText =
+      html || TEXT_ATTACHMENT.test(name) || /^(?:text\/[\w.+-]+|application\/(?:x-)?n?d?json)$/i.test(a.contentType);
     if (!isText) continue;
     if (a.size > MAX_ATTACHMENT_BYTES) {
       warnings.push(`attachment ${name}: ${a.size} bytes, over ${MAX_ATTACHMENT_BYTES}; not read`);
       continue;
     }
     const text = decodeBytes(a.content, ct?.params?.charset);
-    out.push(html ? { filename: name || '(unnamed)', contentType: LABEL_ONLY, text: htmlText(text) } : { filename: name || '(unnamed)', contentType: a.contentType, text });
+    out.push(
+      html
+        ? { filename: name || '(unnamed)', contentType: LABEL_ONLY, text: htmlText(text) }
+        : { filename: name || '(unnamed)', contentType: a.contentType, text },
+    );
   }
   return out;
 }
@@ -228,7 +247,8 @@ export function openArchive(name: string, data: Buffer, warnings: string[]): Arr
         else chunks.push(chunk);
       });
       // Fed in slices so that a decompression bomb is noticed after a slice, not after all of it.
-      for (let i = 0; i < data.length && !over; i += 16_384) g.push(data.subarray(i, i + 16_384), i + 16_384 >= data.length);
+      for (let i = 0; i < data.length && !over; i += 16_384)
+        g.push(data.subarray(i, i + 16_384), i + 16_384 >= data.length);
       if (over) {
         warnings.push(`attachment ${name}: expands past ${cap} bytes (ratio or size cap); not read`);
         return [];
@@ -243,7 +263,9 @@ export function openArchive(name: string, data: Buffer, warnings: string[]): Arr
         entries++;
         total += f.originalSize;
         if (entries > maxEntries || total > cap || f.originalSize > f.size * maxRatio) {
-          warnings.push(`attachment ${name}: entry ${f.name} over the archive caps (${maxEntries} entries, ${cap} bytes, ratio ${maxRatio}); not read`);
+          warnings.push(
+            `attachment ${name}: entry ${f.name} over the archive caps (${maxEntries} entries, ${cap} bytes, ratio ${maxRatio}); not read`,
+          );
           return false;
         }
         return true;

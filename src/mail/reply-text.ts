@@ -7,7 +7,9 @@ export function ownText(text: string): string {
   for (const line of text.split(/\r?\n/)) {
     if (/^\s*>/.test(line)) continue;
     if (
-      /wrote:\s*$|のメール:\s*$|書きました[:：]?\s*$|^-{3,}\s*(Original Message|Forwarded message|下書き|元のメッセージ)|^From: .+@/i.test(line)
+      /wrote:\s*$|のメール:\s*$|書きました[:：]?\s*$|^-{3,}\s*(Original Message|Forwarded message|下書き|元のメッセージ)|^From: .+@/i.test(
+        line,
+      )
     ) {
       // "On Fri, 20 Nov 2026 10:15 +0900" often stands on the line before "Name <addr> wrote:".
       if (out.length && /^\s*(On|20\d\d[年/-])\s?/.test(out[out.length - 1]!)) out.pop();

@@ -91,14 +91,19 @@ export class Dispatcher {
 
   private async one(item: OutboxItem, result: DispatchResult): Promise<void> {
     // The last look before the wire: whatever wrote the row, the stored bytes pass the gate or stay.
-    const problems = item.envelopeTo.trim() ? await this.gate.check(item.raw, [item.envelopeTo]) : ['no recipient to send it to'];
+    const problems = item.envelopeTo.trim()
+      ? await this.gate.check(item.raw, [item.envelopeTo])
+      : ['no recipient to send it to'];
     if (problems.length) {
       const reason = problems.join('; ');
       this.store.transaction(() => {
         this.store.outbox.refused(item.id, reason);
         this.store.drafts.refuse({ draftId: item.draftId, messageId: item.messageId, stage: 'send', reason });
       });
-      this.log.error({ messageId: item.messageId, draft: item.draftId, problems }, 'outbound gate refused to send; kept for review');
+      this.log.error(
+        { messageId: item.messageId, draft: item.draftId, problems },
+        'outbound gate refused to send; kept for review',
+      );
       result.refused++;
       return;
     }
@@ -117,7 +122,10 @@ export class Dispatcher {
       }
       if (out) {
         this.store.outbox.sent(item.id, 'found');
-        this.log.info({ messageId: item.messageId }, 'found already delivered after an interrupted send; not sent again');
+        this.log.info(
+          { messageId: item.messageId },
+          'found already delivered after an interrupted send; not sent again',
+        );
         result.found++;
         return;
       }
@@ -158,14 +166,20 @@ export class Dispatcher {
   private async alreadyOut(item: OutboxItem): Promise<boolean> {
     const imap = this.config.imap;
     if (!imap) {
-      this.log.warn({ messageId: item.messageId }, 'no IMAP to check an interrupted send against; sending again with the same Message-ID');
+      this.log.warn(
+        { messageId: item.messageId },
+        'no IMAP to check an interrupted send against; sending again with the same Message-ID',
+      );
       return false;
     }
     try {
       return await findMessageId(await this.imap(), [...imap.folders, imap.sentFolder], item.messageId);
     } catch (err) {
       // Unknown is not "not sent": try again later rather than risk a duplicate.
-      this.log.warn({ messageId: item.messageId, err: (err as Error).message }, 'could not check whether an interrupted send went out');
+      this.log.warn(
+        { messageId: item.messageId, err: (err as Error).message },
+        'could not check whether an interrupted send went out',
+      );
       throw err;
     }
   }
@@ -177,7 +191,10 @@ export class Dispatcher {
     try {
       await (await this.imap()).append(imap.sentFolder, item.raw, ['\\Seen']);
     } catch (err) {
-      this.log.warn({ messageId: item.messageId, err: (err as Error).message }, 'could not keep a copy in the Sent folder');
+      this.log.warn(
+        { messageId: item.messageId, err: (err as Error).message },
+        'could not keep a copy in the Sent folder',
+      );
     }
   }
 

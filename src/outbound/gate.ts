@@ -31,7 +31,9 @@ const MAX_LINE = 998;
 const MAX_PROBLEMS = 10;
 
 function addresses(list: string): string[] {
-  return addressparser(list, { flatten: true }).flatMap((a) => ('address' in a && a.address ? [a.address.toLowerCase()] : []));
+  return addressparser(list, { flatten: true }).flatMap((a) =>
+    'address' in a && a.address ? [a.address.toLowerCase()] : [],
+  );
 }
 
 /**
@@ -55,7 +57,9 @@ export class OutboundGate {
     // A list's own address is never private, even if it was also given as a review or alert address.
     const lists = new Set(config.lists.flatMap((l) => addresses(l.address)));
     this.privateAddresses = new Set(
-      [config.operator.alertAddress, config.review.address, ...config.review.moderators].flatMap((a) => (a ? addresses(a) : [])).filter((a) => !lists.has(a)),
+      [config.operator.alertAddress, config.review.address, ...config.review.moderators]
+        .flatMap((a) => (a ? addresses(a) : []))
+        .filter((a) => !lists.has(a)),
     );
   }
 
@@ -73,7 +77,9 @@ export class OutboundGate {
 
   /** The lowest TLP a message to these recipients may carry: the list's default and our own figures' label. */
   floor(recipients: string[]): Tlp {
-    const lists = this.config.lists.filter((l) => recipients.some((r) => addresses(l.address).includes(r.toLowerCase())));
+    const lists = this.config.lists.filter((l) =>
+      recipients.some((r) => addresses(l.address).includes(r.toLowerCase())),
+    );
     return strictest([...lists.map((l) => l.defaultTlp), lists.length ? null : 'AMBER', this.config.operator.tlp])!;
   }
 
@@ -85,7 +91,14 @@ export class OutboundGate {
     const text = clean(o.text);
     const inReplyTo = o.inReplyTo === null ? null : safeMessageId(o.inReplyTo, unsafe);
     const references = trimReferences(o.references.map((r) => safeMessageId(r, unsafe)));
-    const raw = await compose({ ...o, subject, text, html: o.html === undefined ? undefined : clean(o.html), inReplyTo, references });
+    const raw = await compose({
+      ...o,
+      subject,
+      text,
+      html: o.html === undefined ? undefined : clean(o.html),
+      inReplyTo,
+      references,
+    });
     const problems = await this.check(raw, addresses(o.to), { automatic: o.automatic });
     return { raw, subject, text, inReplyTo, references, audience, problems };
   }
@@ -110,33 +123,48 @@ export class OutboundGate {
       return [...problems, `the message does not parse back: ${(err as Error).message}`];
     }
     const headerTo = ['to', 'cc', 'bcc'].flatMap((k) => {
-      const v = parsed.headers.get(k) as { value?: Array<{ address?: string }> } | Array<{ value?: Array<{ address?: string }> }> | undefined;
-      return [v ?? []].flat().flatMap((x) => x.value ?? []).flatMap((a) => (a.address ? [a.address.toLowerCase()] : []));
+      const v = parsed.headers.get(k) as
+        { value?: Array<{ address?: string }> } | Array<{ value?: Array<{ address?: string }> }> | undefined;
+      return [v ?? []]
+        .flat()
+        .flatMap((x) => x.value ?? [])
+        .flatMap((a) => (a.address ? [a.address.toLowerCase()] : []));
     });
     const audience = this.audience([...envelopeTo, ...headerTo]);
 
-    if (expect.automatic && !/^auto-submitted:\s*auto-(generated|replied)\b/im.test(head)) problems.push('sent without approval but not marked Auto-Submitted');
-    if (!/^x-kansoku-draft:/im.test(head)) problems.push('no X-Kansoku-Draft header (the bot would answer its own mail)');
+    if (expect.automatic && !/^auto-submitted:\s*auto-(generated|replied)\b/im.test(head))
+      problems.push('sent without approval but not marked Auto-Submitted');
+    if (!/^x-kansoku-draft:/im.test(head))
+      problems.push('no X-Kansoku-Draft header (the bot would answer its own mail)');
 
-    const tlp = String(parsed.headers.get('x-kansoku-tlp') ?? '').trim().toUpperCase() as Tlp;
+    const tlp = String(parsed.headers.get('x-kansoku-tlp') ?? '')
+      .trim()
+      .toUpperCase() as Tlp;
     if (!TLP_ORDER.includes(tlp)) problems.push('no X-Kansoku-TLP label');
     else if (audience === 'list') {
       const floor = this.floor([...envelopeTo, ...headerTo]);
       if (tlp === 'RED') problems.push('TLP:RED material addressed to a list');
-      else if (TLP_ORDER.indexOf(tlp) < TLP_ORDER.indexOf(floor)) problems.push(`TLP:${tlp} is below this audience's floor TLP:${floor}`);
-      if (!(parsed.subject ?? '').startsWith(`[TLP:${tlp}]`)) problems.push(`the subject does not start with our tag [TLP:${tlp}]`);
+      else if (TLP_ORDER.indexOf(tlp) < TLP_ORDER.indexOf(floor))
+        problems.push(`TLP:${tlp} is below this audience's floor TLP:${floor}`);
+      if (!(parsed.subject ?? '').startsWith(`[TLP:${tlp}]`))
+        problems.push(`the subject does not start with our tag [TLP:${tlp}]`);
     }
 
     if (audience === 'list' && !this.networks.empty) {
       const texts: Array<[string, string]> = [
         ['header', head],
-        ...(parsed.headerLines ?? []).map((h): [string, string] => [`header ${h.key}`, libmime.decodeWords(h.line.replace(/\r?\n[ \t]+/g, ' '))]),
+        ...(parsed.headerLines ?? []).map((h): [string, string] => [
+          `header ${h.key}`,
+          libmime.decodeWords(h.line.replace(/\r?\n[ \t]+/g, ' ')),
+        ]),
         ['subject', parsed.subject ?? ''],
         ['text', parsed.text ?? ''],
       ];
-      if (typeof parsed.html === 'string') texts.push(['html', parsed.html], ['html text', htmlToText(parsed.html, { wordwrap: false })]);
+      if (typeof parsed.html === 'string')
+        texts.push(['html', parsed.html], ['html text', htmlToText(parsed.html, { wordwrap: false })]);
       for (const a of parsed.attachments) {
-        if (/^(text|message)\//i.test(a.contentType)) texts.push([`attachment ${a.filename ?? a.contentType}`, a.content.toString('utf8')]);
+        if (/^(text|message)\//i.test(a.contentType))
+          texts.push([`attachment ${a.filename ?? a.contentType}`, a.content.toString('utf8')]);
         else if (a.filename) texts.push([`attachment name`, a.filename]);
       }
       for (const [where, t] of texts) {

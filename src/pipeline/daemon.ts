@@ -59,7 +59,9 @@ function quarantineFailed(p: Pipeline, m: RawMessage, reason: string): void {
 
 function readers(p: Pipeline, summary: RunSummary, serial: Serial): MailboxSync[] {
   const imap = p.config.imap!;
-  return imap.folders.map((f) => new MailboxSync(imap, f, p.store, handler(p, summary, serial), p.log, p.config.limits.maxMessageBytes));
+  return imap.folders.map(
+    (f) => new MailboxSync(imap, f, p.store, handler(p, summary, serial), p.log, p.config.limits.maxMessageBytes),
+  );
 }
 
 /** Reads every configured IMAP folder once, from its checkpoint to the end. */
@@ -88,7 +90,9 @@ export async function dispatchOnce(config: Config, store: Store, log: Logger): P
 export async function runDaemon(p: Pipeline, onReady: (folders: string[]) => void): Promise<RunSummary> {
   const summary = emptySummary();
   const serial = new Serial();
-  const watchers = p.config.imap ? readers(p, summary, serial).map((r) => new MailboxWatcher(p.config.imap!, r, p.log)) : [];
+  const watchers = p.config.imap
+    ? readers(p, summary, serial).map((r) => new MailboxWatcher(p.config.imap!, r, p.log))
+    : [];
   const dispatcher = new Dispatcher(p.config, p.store, p.log);
   let dispatching: Promise<unknown> = Promise.resolve();
   const dispatch = () => {
@@ -101,21 +105,35 @@ export async function runDaemon(p: Pipeline, onReady: (folders: string[]) => voi
   const outboxJob = cron.schedule('*/2 * * * * *', () => void dispatch(), { noOverlap: true, name: 'outbox' });
   const digest = new DigestScheduler(p);
   const digestTick = () => digest.tick().catch(() => undefined);
-  const digestJob = cron.schedule(p.config.digest.schedule, digestTick, { timezone: p.config.digest.timezone, noOverlap: true, name: 'digest' });
+  const digestJob = cron.schedule(p.config.digest.schedule, digestTick, {
+    timezone: p.config.digest.timezone,
+    noOverlap: true,
+    name: 'digest',
+  });
   // Retention: rollups and raw events past their time go once a day.
-  const pruneJob = cron.schedule('17 3 * * *', () => {
-    const r = pruneCounters(p.store, p.config, new Date());
-    p.log.info(r, 'counters pruned');
-  }, { noOverlap: true, name: 'prune' });
+  const pruneJob = cron.schedule(
+    '17 3 * * *',
+    () => {
+      const r = pruneCounters(p.store, p.config, new Date());
+      p.log.info(r, 'counters pruned');
+    },
+    { noOverlap: true, name: 'prune' },
+  );
   // Configured sensor logs, read again as they grow (from where the last import ended). A stop
   // ends an import between chunks, uncounted: the next start reads that part again.
   let importing: Promise<unknown> = Promise.resolve();
   const stopImport = new AbortController();
   const importJob = p.config.counters.files.length
-    ? cron.schedule(p.config.counters.importSchedule, () => {
-        importing = importConfigured(p.store, p.config, p.log, stopImport.signal).catch((err: Error) => p.log.error({ err: err.message }, 'sensor log import failed'));
-        return importing;
-      }, { noOverlap: true, name: 'import' })
+    ? cron.schedule(
+        p.config.counters.importSchedule,
+        () => {
+          importing = importConfigured(p.store, p.config, p.log, stopImport.signal).catch((err: Error) =>
+            p.log.error({ err: err.message }, 'sensor log import failed'),
+          );
+          return importing;
+        },
+        { noOverlap: true, name: 'import' },
+      )
     : null;
   // A digest missed while the bot was down is due now.
   const catchUp = digestTick();

@@ -6,7 +6,10 @@ import type { Week } from '../digest/week.ts';
 import { gateOf, insertDraft, outgoing, prepareDraft, type Pipeline } from './process.ts';
 
 function parts(d: Digest) {
-  return { html: d.html, attachments: d.charts.map((c) => ({ filename: c.name, content: c.png, contentType: 'image/png', cid: c.cid })) };
+  return {
+    html: d.html,
+    attachments: d.charts.map((c) => ({ filename: c.name, content: c.png, contentType: 'image/png', cid: c.cid })),
+  };
 }
 
 /**
@@ -15,8 +18,16 @@ function parts(d: Digest) {
  */
 export async function buildDigest(p: Pipeline, week: Week): Promise<Digest & { eml: Buffer; problems: string[] }> {
   const d = await renderDigest(digestData(p.store, week, p.config), p.config);
-  const built = await gateOf(p).build({ ...outgoing(d.draft, p, p.config.send.autoSend.includes('digest')), ...parts(d) });
-  return { ...d, draft: { ...d.draft, subject: built.subject, text: built.text }, eml: built.raw, problems: built.problems };
+  const built = await gateOf(p).build({
+    ...outgoing(d.draft, p, p.config.send.autoSend.includes('digest')),
+    ...parts(d),
+  });
+  return {
+    ...d,
+    draft: { ...d.draft, subject: built.subject, text: built.text },
+    eml: built.raw,
+    problems: built.problems,
+  };
 }
 
 /** Stores the digest of a week as a draft (once per week); it then goes to review like any draft. */

@@ -19,7 +19,15 @@ import { OutboundGate } from '../outbound/gate.ts';
 import type { Outgoing } from '../outbound/compose.ts';
 import { ownText } from '../mail/reply-text.ts';
 import type { DraftMessage, Finding, Post, Report } from '../model.ts';
-import { decisionNote, decisionNoteId, moderatorDecision, newReviewToken, reviewRequest, reviewRequestId, type ModeratorDecision } from '../review/mail.ts';
+import {
+  decisionNote,
+  decisionNoteId,
+  moderatorDecision,
+  newReviewToken,
+  reviewRequest,
+  reviewRequestId,
+  type ModeratorDecision,
+} from '../review/mail.ts';
 import { classifyReply } from '../sightings/classify.ts';
 import { creditReply } from '../sightings/credit.ts';
 import type { EventRow, MessageRecord, SightingRow, Store } from '../store/index.ts';
@@ -124,7 +132,11 @@ function writeAtomically(dir: string, name: string, data: Buffer): string {
 
 function emlName(date: string | null, claims: Report['ports'], messageId: string): string {
   const day = (date ?? new Date().toISOString()).slice(0, 10).replace(/-/g, '');
-  const ports = claims.slice(0, 3).map((x) => `${x.proto ?? 'port'}${x.port}`).join('-') || 'report';
+  const ports =
+    claims
+      .slice(0, 3)
+      .map((x) => `${x.proto ?? 'port'}${x.port}`)
+      .join('-') || 'report';
   const key = /\.([0-9a-f]{8})/.exec(messageId)?.[1] ?? 'draft';
   return `${day}-${ports}-${key}.eml`;
 }
@@ -196,7 +208,12 @@ async function processOnce(m: RawMessage, p: Pipeline, summary: RunSummary): Pro
   }
   claimed = post.messageId;
 
-  const record = (status: 'processed' | 'skipped', reason: string, report: Report | null = null, findings: Finding[] | null = null): MessageRecord => ({
+  const record = (
+    status: 'processed' | 'skipped',
+    reason: string,
+    report: Report | null = null,
+    findings: Finding[] | null = null,
+  ): MessageRecord => ({
     messageId: post.messageId,
     origin: m.origin,
     subject: post.subject,
@@ -228,7 +245,11 @@ async function processOnce(m: RawMessage, p: Pipeline, summary: RunSummary): Pro
     return skip('not-list', `List-Id ${post.listId ?? '(none)'} is not a configured list`);
   }
 
-  const extractOptions = { zone: config.counters.timezone, maxScanChars: config.limits.maxScanChars, maxLineChars: config.limits.maxLineChars };
+  const extractOptions = {
+    zone: config.counters.timezone,
+    maxScanChars: config.limits.maxScanChars,
+    maxLineChars: config.limits.maxLineChars,
+  };
   let report: Report;
   try {
     report = extractReport(post, extractOptions);
@@ -259,7 +280,16 @@ async function processOnce(m: RawMessage, p: Pipeline, summary: RunSummary): Pro
         tlp: report.tlp,
       });
     }
-    log.info({ messageId: post.messageId, verdict, org: credit.org, counted: credit.counted, events: parents.map((e) => e.id) }, 'sighting');
+    log.info(
+      {
+        messageId: post.messageId,
+        verdict,
+        org: credit.org,
+        counted: credit.counted,
+        events: parents.map((e) => e.id),
+      },
+      'sighting',
+    );
   }
   const role = parents.length ? 'reply' : 'report';
 
@@ -270,9 +300,15 @@ async function processOnce(m: RawMessage, p: Pipeline, summary: RunSummary): Pro
   const own = ownNetworkSources(post, gate.networks);
   const hold = own.length ? `the post names our own networks: ${own.join(', ')}` : null;
   const alert = own.length
-    ? await prepareDraft(p, renderAlert({ post, report, addresses: own, networks: gate.networks, config }), `alert-${emlName(report.date, report.ports, post.messageId)}`, { gate })
+    ? await prepareDraft(
+        p,
+        renderAlert({ post, report, addresses: own, networks: gate.networks, config }),
+        `alert-${emlName(report.date, report.ports, post.messageId)}`,
+        { gate },
+      )
     : null;
-  if (hold) log.warn({ messageId: post.messageId, addresses: own }, 'post names our own networks: private alert stored');
+  if (hold)
+    log.warn({ messageId: post.messageId, addresses: own }, 'post names our own networks: private alert stored');
   /** What every processed list post stores besides its record: its sightings, and its alert. */
   const recordAlongside = () => {
     for (const row of sightingRows) if (store.events.addSighting(row)) summary.sightings++;
@@ -301,7 +337,10 @@ async function processOnce(m: RawMessage, p: Pipeline, summary: RunSummary): Pro
     return finish(sightingRows.length ? 'sighting' : 'answered', changes);
   }
   if (findings.every((f) => f.verdict === 'no-data')) {
-    log.info({ messageId: post.messageId, ports: report.ports.map((x) => x.port) }, 'no sensor data for any reported port; no draft');
+    log.info(
+      { messageId: post.messageId, ports: report.ports.map((x) => x.port) },
+      'no sensor data for any reported port; no draft',
+    );
     const changes = commit(() => {
       store.messages.add(record('processed', 'no sensor data for any reported port', report, findings));
       recordAlongside();
@@ -317,10 +356,19 @@ async function processOnce(m: RawMessage, p: Pipeline, summary: RunSummary): Pro
     recordAlongside();
     const linked = attachToEvents(post, report, findings, role, store, config.events.windowHours);
     const id = insertDraft(p, prepared);
-    for (const e of linked.events) store.events.link(e.id, draft.messageId, 'draft', post.date ?? new Date().toISOString());
+    for (const e of linked.events)
+      store.events.link(e.id, draft.messageId, 'draft', post.date ?? new Date().toISOString());
     return [id, linked.changes] as const;
   });
-  log.info({ messageId: post.messageId, draft: id, verdicts: findings.map((f) => `${f.proto}/${f.port}:${f.verdict}`), path: prepared.path }, 'draft written');
+  log.info(
+    {
+      messageId: post.messageId,
+      draft: id,
+      verdicts: findings.map((f) => `${f.proto}/${f.port}:${f.verdict}`),
+      path: prepared.path,
+    },
+    'draft written',
+  );
   const held = prepared.heldReason ?? (prepared.refused ? `outbound gate: ${prepared.refused}` : undefined);
   summary.drafts.push({ id, subject: prepared.draft.subject, path: prepared.path, held });
   return finish(held ? 'held' : 'drafted', changes);
@@ -356,9 +404,17 @@ export async function prepareDraft(
   opts: { hold?: string | null; gate?: OutboundGate; html?: string; attachments?: Outgoing['attachments'] } = {},
 ): Promise<PreparedDraft> {
   const gate = opts.gate ?? gateOf(p);
-  const automatic = !opts.hold && (draft.kind === 'alert' ? Boolean(draft.to) : p.config.send.autoSend.includes(draft.kind) && draft.tlp !== 'RED');
+  const automatic =
+    !opts.hold &&
+    (draft.kind === 'alert' ? Boolean(draft.to) : p.config.send.autoSend.includes(draft.kind) && draft.tlp !== 'RED');
   const built = await gate.build({ ...outgoing(draft, p, automatic), html: opts.html, attachments: opts.attachments });
-  const built_draft: DraftMessage = { ...draft, subject: built.subject, text: built.text, inReplyTo: built.inReplyTo, references: built.references };
+  const built_draft: DraftMessage = {
+    ...draft,
+    subject: built.subject,
+    text: built.text,
+    inReplyTo: built.inReplyTo,
+    references: built.references,
+  };
   const refused = built.problems.length ? built.problems.join('; ') : null;
   // The outbox folder holds what may go to a list, and a held draft waits apart in held/, so that
   // nothing that mails out the folder's .eml files can take it; private mail stays in the store.
@@ -369,10 +425,23 @@ export async function prepareDraft(
   let request: PreparedDraft['request'] = null;
   if (reviewToken && !heldReason && !refused) {
     const r = await gate.build(reviewRequest(built_draft, reviewToken, p.config));
-    if (r.problems.length) p.log.error({ messageId: draft.messageId, problems: r.problems }, 'outbound gate refused a review request; the draft waits for the CLI');
+    if (r.problems.length)
+      p.log.error(
+        { messageId: draft.messageId, problems: r.problems },
+        'outbound gate refused a review request; the draft waits for the CLI',
+      );
     else request = { messageId: reviewRequestId(reviewToken, p.config), raw: r.raw };
   }
-  return { draft: built_draft, eml: built.raw, path, reviewToken, request, automatic: automatic && !refused, heldReason, refused };
+  return {
+    draft: built_draft,
+    eml: built.raw,
+    path,
+    reviewToken,
+    request,
+    automatic: automatic && !refused,
+    heldReason,
+    refused,
+  };
 }
 
 /**
@@ -383,14 +452,39 @@ export async function prepareDraft(
 export function insertDraft(p: Pipeline, d: PreparedDraft): number {
   const { store, config } = p;
   const from = ownAddress(config);
-  const id = store.drafts.add({ ...d.draft, envelopeFrom: from, eml: d.eml, emlPath: d.path, reviewToken: d.reviewToken, heldReason: d.heldReason }, p.actor);
+  const id = store.drafts.add(
+    {
+      ...d.draft,
+      envelopeFrom: from,
+      eml: d.eml,
+      emlPath: d.path,
+      reviewToken: d.reviewToken,
+      heldReason: d.heldReason,
+    },
+    p.actor,
+  );
   if (d.refused) {
     store.drafts.refuse({ draftId: id, messageId: d.draft.messageId, stage: 'build', reason: d.refused });
-    p.log.error({ draft: id, messageId: d.draft.messageId, kind: d.draft.kind, reason: d.refused }, 'outbound gate refused a draft; held for review, not written');
+    p.log.error(
+      { draft: id, messageId: d.draft.messageId, kind: d.draft.kind, reason: d.refused },
+      'outbound gate refused a draft; held for review, not written',
+    );
   } else if (d.automatic) {
-    store.drafts.decide(id, 'approve', 'auto-send', d.draft.kind === 'alert' ? 'private alert' : `send.autoSend allows ${d.draft.kind}`);
+    store.drafts.decide(
+      id,
+      'approve',
+      'auto-send',
+      d.draft.kind === 'alert' ? 'private alert' : `send.autoSend allows ${d.draft.kind}`,
+    );
   } else if (d.request) {
-    store.outbox.enqueue({ draftId: id, kind: 'review', messageId: d.request.messageId, envelopeFrom: from, envelopeTo: config.review.address!, raw: d.request.raw });
+    store.outbox.enqueue({
+      draftId: id,
+      kind: 'review',
+      messageId: d.request.messageId,
+      envelopeFrom: from,
+      envelopeTo: config.review.address!,
+      raw: d.request.raw,
+    });
   }
   return id;
 }
@@ -399,7 +493,12 @@ export function insertDraft(p: Pipeline, d: PreparedDraft): number {
  * Drafts the follow-ups that are due: for an event whose member confirmations reached the
  * configured number, and for one whose verdict on our own counters changed. Each is made once.
  */
-export async function followUps(p: Pipeline, eventIds: number[], changes: VerdictChange[], summary: RunSummary): Promise<void> {
+export async function followUps(
+  p: Pipeline,
+  eventIds: number[],
+  changes: VerdictChange[],
+  summary: RunSummary,
+): Promise<void> {
   const { store, config } = p;
   const due: Array<{ event: EventRow; trigger: FollowUpTrigger; key: string }> = [];
   for (const id of eventIds) {
@@ -409,11 +508,15 @@ export async function followUps(p: Pipeline, eventIds: number[], changes: Verdic
       due.push({ event, trigger: { kind: 'confirmations' }, key: 'confirmations' });
     }
   }
-  for (const c of changes) due.push({ event: c.event, trigger: { kind: 'verdict', from: c.from, to: c.to }, key: `verdict:${c.to}` });
+  for (const c of changes)
+    due.push({ event: c.event, trigger: { kind: 'verdict', from: c.from, to: c.to }, key: `verdict:${c.to}` });
   for (const { event, trigger, key } of due) {
     if (store.events.hasFollowup(event.id, key)) continue;
     const posts = store.events.posts(event.id);
-    const latest = [...posts].reverse().find((x) => x.finding && mayGoToList(store.messages.report(x.messageId)?.tlp ?? null))?.finding as Finding | undefined;
+    const latest = [...posts]
+      .reverse()
+      .find((x) => x.finding && mayGoToList(store.messages.report(x.messageId)?.tlp ?? null))?.finding as
+      Finding | undefined;
     const draft = renderFollowUp({
       event,
       trigger,
@@ -458,35 +561,62 @@ async function applyDecision(
   const draft = p.store.drafts.byReviewToken(decision.token);
   const ignore = async (reason: string, answer: string | null) => {
     p.log.warn({ messageId: post.messageId, from: post.from?.address, reason }, 'review reply ignored');
-    const note = answer ? await gateOf(p).build(decisionNote(post, answer, reason, draft?.tlp ?? 'AMBER', p.config)) : null;
-    if (note?.problems.length) p.log.error({ messageId: post.messageId, problems: note.problems }, 'outbound gate refused a note to a moderator');
+    const note = answer
+      ? await gateOf(p).build(decisionNote(post, answer, reason, draft?.tlp ?? 'AMBER', p.config))
+      : null;
+    if (note?.problems.length)
+      p.log.error(
+        { messageId: post.messageId, problems: note.problems },
+        'outbound gate refused a note to a moderator',
+      );
     commit(() => {
       p.store.messages.add(record('skipped', `review reply ignored: ${reason}`));
       if (note && !note.problems.length) {
         const id = decisionNoteId(post, p.config);
-        p.store.outbox.enqueue({ draftId: draft?.id ?? null, kind: 'review', messageId: id, envelopeFrom: ownAddress(p.config), envelopeTo: answer!, raw: note.raw });
+        p.store.outbox.enqueue({
+          draftId: draft?.id ?? null,
+          kind: 'review',
+          messageId: id,
+          envelopeFrom: ownAddress(p.config),
+          envelopeTo: answer!,
+          raw: note.raw,
+        });
       }
     });
     return done('review');
   };
   if (decision.kind === 'ignored') return ignore(decision.reason, decision.answer);
   if (!draft) return ignore('the token is unknown, or its draft was already sent', decision.moderator);
-  const sendAfter = decision.action === 'approve' ? new Date(Date.now() + p.config.review.sendDelaySeconds * 1000).toISOString() : null;
+  const sendAfter =
+    decision.action === 'approve' ? new Date(Date.now() + p.config.review.sendDelaySeconds * 1000).toISOString() : null;
   try {
     commit(() => {
-      p.store.drafts.decide(draft.id, decision.action, `mail:${decision.moderator}`, `by reply ${post.messageId}: "${decision.sentence}"`, sendAfter);
+      p.store.drafts.decide(
+        draft.id,
+        decision.action,
+        `mail:${decision.moderator}`,
+        `by reply ${post.messageId}: "${decision.sentence}"`,
+        sendAfter,
+      );
       p.store.messages.add(record('processed', `review: ${decision.action} draft #${draft.id}`));
     });
   } catch (err) {
     if (err instanceof KansokuError) return ignore(err.message, decision.moderator);
     throw err;
   }
-  p.log.info({ draft: draft.id, action: decision.action, moderator: decision.moderator, sendAfter }, 'draft decided by mail');
+  p.log.info(
+    { draft: draft.id, action: decision.action, moderator: decision.moderator, sendAfter },
+    'draft decided by mail',
+  );
   return done('review');
 }
 
 /** Runs every message of the given sources through the pipeline once. */
-export async function processSources(sources: MessageSource[], p: Pipeline, summary = emptySummary()): Promise<RunSummary> {
+export async function processSources(
+  sources: MessageSource[],
+  p: Pipeline,
+  summary = emptySummary(),
+): Promise<RunSummary> {
   for (const s of sources) {
     try {
       for await (const m of s.messages()) {

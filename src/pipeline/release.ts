@@ -8,7 +8,12 @@ import { gateOf, ownAddress, type Pipeline } from './process.ts';
  * Releases a held draft into review: its file leaves outbox/held/, and with mail review on, the
  * moderators get the review request a held draft never had, so that they can approve it by mail.
  */
-export async function releaseDraft(p: Pipeline, id: number, by: string, note: string | null): Promise<{ draft: StoredDraft; movedTo: string | null; requested: boolean }> {
+export async function releaseDraft(
+  p: Pipeline,
+  id: number,
+  by: string,
+  note: string | null,
+): Promise<{ draft: StoredDraft; movedTo: string | null; requested: boolean }> {
   const d = p.store.drafts.decide(id, 'release', by, note);
   let movedTo: string | null = null;
   if (d.emlPath && basename(dirname(d.emlPath)) === 'held' && existsSync(d.emlPath)) {
@@ -20,9 +25,19 @@ export async function releaseDraft(p: Pipeline, id: number, by: string, note: st
   if (!address || !d.reviewToken) return { draft: d, movedTo, requested: false };
   const built = await gateOf(p).build(reviewRequest(d, d.reviewToken, p.config));
   if (built.problems.length) {
-    p.log.error({ draft: d.id, problems: built.problems }, 'outbound gate refused the review request of a released draft; approve it from the CLI');
+    p.log.error(
+      { draft: d.id, problems: built.problems },
+      'outbound gate refused the review request of a released draft; approve it from the CLI',
+    );
     return { draft: d, movedTo, requested: false };
   }
-  p.store.outbox.enqueue({ draftId: d.id, kind: 'review', messageId: reviewRequestId(d.reviewToken, p.config), envelopeFrom: ownAddress(p.config), envelopeTo: address, raw: built.raw });
+  p.store.outbox.enqueue({
+    draftId: d.id,
+    kind: 'review',
+    messageId: reviewRequestId(d.reviewToken, p.config),
+    envelopeFrom: ownAddress(p.config),
+    envelopeTo: address,
+    raw: built.raw,
+  });
   return { draft: d, movedTo, requested: true };
 }

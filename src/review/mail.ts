@@ -33,7 +33,9 @@ export function reviewRequest(draft: DraftForReview, token: string, config: Conf
     '',
     `Please review the draft below (to ${draft.to}, TLP:${draft.tlp}).`,
     'Reply to this message with "approve" or "reject" as the first word of your reply.',
-    ...(delay ? [`An approved draft waits ${delay} seconds before it is sent; reply "reject" within that time to take it back.`] : []),
+    ...(delay
+      ? [`An approved draft waits ${delay} seconds before it is sent; reply "reject" within that time to take it back.`]
+      : []),
     '',
     '----- 下書き / draft -----',
     draft.text,

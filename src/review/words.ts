@@ -10,30 +10,91 @@ const AUTOMATIC_EN =
 
 const EN_NEGATION = new Set(['not', 'no', 'never', 'dont', 'cannot', 'cant', 'wont', 'nor', 'neither']);
 const EN_HEDGE = new Set([
-  'wait', 'hold', 'later', 'yet', 'unless', 'if', 'but', 'until', 'till', 'once', 'after', 'before',
-  'pending', 'maybe', 'perhaps', 'except', 'without', 'fix', 'first', 'edit', 'correct', 'change', 'update', 'however',
+  'wait',
+  'hold',
+  'later',
+  'yet',
+  'unless',
+  'if',
+  'but',
+  'until',
+  'till',
+  'once',
+  'after',
+  'before',
+  'pending',
+  'maybe',
+  'perhaps',
+  'except',
+  'without',
+  'fix',
+  'first',
+  'edit',
+  'correct',
+  'change',
+  'update',
+  'however',
 ]);
 // Substrings, not words: Japanese has no spaces, and these are rare enough inside a plain
 // "承認します" sentence that a false "none" (the draft waits) is the cheap mistake.
 const JA_NEGATION = ['ない', 'ません', 'ず', '不可', '否', '中止', '取り消', '取消'];
 const JA_HEDGE = [
-  '保留', '待', 'まだ', '後で', '後ほど', '場合', 'たら', 'れば', 'なら', 'ただし', '但し', 'けど', 'けれど',
-  'ものの', '次第', '条件', 'てから', '後に', '修正', '直して', '訂正', '変更して', '※',
+  '保留',
+  '待',
+  'まだ',
+  '後で',
+  '後ほど',
+  '場合',
+  'たら',
+  'れば',
+  'なら',
+  'ただし',
+  '但し',
+  'けど',
+  'けれど',
+  'ものの',
+  '次第',
+  '条件',
+  'てから',
+  '後に',
+  '修正',
+  '直して',
+  '訂正',
+  '変更して',
+  '※',
 ];
 
 // Longest first: "承認" followed by anything but one of these is some other word ("承認は", "承認者").
 const JA_FORMS = [
-  'でお願いいたします', 'でお願いします', 'いたしました', 'いたします', '致しました', '致します', 'しました', 'します', 'です', 'で', '',
+  'でお願いいたします',
+  'でお願いします',
+  'いたしました',
+  'いたします',
+  '致しました',
+  '致します',
+  'しました',
+  'します',
+  'です',
+  'で',
+  '',
 ];
 const EN_DECISION = /^(?:approved?|reject(?:ed)?)(?![\p{L}\p{N}_'-])/iu;
 const MENTIONS_APPROVE = /approv|承認/i;
 const MENTIONS_REJECT = /reject|却下/i;
 
 const JA_GREETINGS = [
-  'いつもお世話になっております', 'お世話になっております', 'お世話になります',
-  'お疲れ様です', 'お疲れさまです', 'おつかれさまです', 'お疲れ様でございます', 'おはようございます', 'こんにちは',
+  'いつもお世話になっております',
+  'お世話になっております',
+  'お世話になります',
+  'お疲れ様です',
+  'お疲れさまです',
+  'おつかれさまです',
+  'お疲れ様でございます',
+  'おはようございます',
+  'こんにちは',
 ];
-const EN_GREETING = /^(?:hi|hello|hey|dear|greetings|good (?:morning|afternoon|evening)|thanks|thank you|many thanks)\b/i;
+const EN_GREETING =
+  /^(?:hi|hello|hey|dear|greetings|good (?:morning|afternoon|evening)|thanks|thank you|many thanks)\b/i;
 const ADDRESSEE = /(?:様|さま|さん|各位|殿|御中)$/;
 const INTRO = /(?:です|でございます|と申します)$/;
 // A name is kanji, katakana or Latin joined by の; any other hiragana makes it a statement
@@ -65,7 +126,15 @@ export function readDecision(text: string, names: string[]): ReplyIntent {
 
   const { sentence, whole, question } = firstSentence(body);
   const en = EN_DECISION.exec(sentence);
-  const intent = en ? (en[0].toLowerCase().startsWith('approve') ? 'approve' : 'reject') : sentence.startsWith('承認') ? 'approve' : sentence.startsWith('却下') ? 'reject' : null;
+  const intent = en
+    ? en[0].toLowerCase().startsWith('approve')
+      ? 'approve'
+      : 'reject'
+    : sentence.startsWith('承認')
+      ? 'approve'
+      : sentence.startsWith('却下')
+        ? 'reject'
+        : null;
   if (!intent) return none(`first word is "${firstWord(sentence)}", not approve/reject`);
   if (question) return none(`the sentence is a question: "${whole}"`);
   // A rejection is the safe direction: its reason may say "not" ("reject: not ours"). A negated
@@ -76,8 +145,10 @@ export function readDecision(text: string, names: string[]): ReplyIntent {
     const hedge = hedgeIn(sentence);
     if (hedge) return none(`hedge in the same sentence: "${hedge}"`);
   }
-  if ((intent === 'approve' ? MENTIONS_REJECT : MENTIONS_APPROVE).test(sentence)) return none('says both approve and reject');
-  if (!en && !plainJapanese(sentence.slice(2))) return none(`first word is "${firstWord(sentence)}", not a plain ${intent === 'approve' ? '承認' : '却下'}`);
+  if ((intent === 'approve' ? MENTIONS_REJECT : MENTIONS_APPROVE).test(sentence))
+    return none('says both approve and reject');
+  if (!en && !plainJapanese(sentence.slice(2)))
+    return none(`first word is "${firstWord(sentence)}", not a plain ${intent === 'approve' ? '承認' : '却下'}`);
   if (intent === 'approve') {
     // The sentence is clean; what follows it may still take it back ("承認です。まだ送らないで",
     // "Approve... NOT!", "approve\n\nJust kidding, please reject") or make it conditional
@@ -93,7 +164,8 @@ export function readDecision(text: string, names: string[]): ReplyIntent {
 const POSITIVE =
   /問題(?:は|も)?(?:ありません|ない|なし|ございません)|異論(?:は)?(?:ありません|ございません|なし)|異存(?:は)?(?:ありません|ございません)|差し支え(?:は)?(?:ありません|ございません)|(?:構い|かまい)ません|\bno (?:problems?|objections?|issues?|concerns?|changes?)\b|\bnot a problem\b/gi;
 /** Marks and words that undo or qualify a yes wherever they stand next to it. */
-const DOUBT_MARKS = /[×✗✘❌❎👎⛔🙅¿‽()（）]|\bw\/o\b|\b(?:minus|iff|kidding|joking|jk|nobody|nah|nope|actually)\b|冗談|難しい|言いたい|ところ/i;
+const DOUBT_MARKS =
+  /[×✗✘❌❎👎⛔🙅¿‽()（）]|\bw\/o\b|\b(?:minus|iff|kidding|joking|jk|nobody|nah|nope|actually)\b|冗談|難しい|言いたい|ところ/iu;
 /** Words that take a decision back from anywhere in the reply's own text. */
 const RETRACTION =
   /\b(?:reject\w*|hold|wait|cancel\w*|retract\w*|kidding|joking|scratch that|never ?mind|don'?t send|do not send|stop)\b|却下|冗談|送らないで|送信しないで|待って|取り消|取消|中止|保留|やめて|やっぱり/i;
@@ -146,10 +218,14 @@ function dropOpening(text: string, names: Set<string>): string {
     const end = openingEnd(rest);
     if (end < 0) return rest;
     const part = rest.slice(0, end).trim();
-    if (!part || MENTIONS_APPROVE.test(part) || MENTIONS_REJECT.test(part) || negationIn(part) || hedgeIn(part)) return rest;
+    if (!part || MENTIONS_APPROVE.test(part) || MENTIONS_REJECT.test(part) || negationIn(part) || hedgeIn(part))
+      return rest;
     const intro: boolean = !introduced && INTRO.test(part) && !HIRAGANA_BUT_NO.test(part.replace(INTRO, ''));
     const opening =
-      names.has(part.toLowerCase()) || (EN_GREETING.test(part) && part.split(/\s+/).length <= 5) || ADDRESSEE.test(part) || intro;
+      names.has(part.toLowerCase()) ||
+      (EN_GREETING.test(part) && part.split(/\s+/).length <= 5) ||
+      ADDRESSEE.test(part) ||
+      intro;
     if (!opening) return rest;
     introduced ||= intro;
     rest = skipPunctuation(rest.slice(end));
@@ -183,7 +259,11 @@ function firstSentence(text: string): { sentence: string; whole: string; questio
   }
   let j = i;
   while (j < text.length && '。.!?'.includes(text[j]!)) j++;
-  return { sentence: text.slice(0, i).trim(), whole: text.slice(0, j).trim(), question: text.slice(i, j).includes('?') };
+  return {
+    sentence: text.slice(0, i).trim(),
+    whole: text.slice(0, j).trim(),
+    question: text.slice(i, j).includes('?'),
+  };
 }
 
 function isAlnum(c: string | undefined): boolean {
@@ -191,7 +271,10 @@ function isAlnum(c: string | undefined): boolean {
 }
 
 function englishWords(text: string): string[] {
-  return text.toLowerCase().replace(/’/g, "'").split(/[^a-z']+/);
+  return text
+    .toLowerCase()
+    .replace(/’/g, "'")
+    .split(/[^a-z']+/);
 }
 
 function negationIn(sentence: string): string | null {

@@ -164,6 +164,7 @@ export function authenticatedFrom(post: Post, trustedServerId: string | null): A
     const ds = pass.map((r) => signingDomain(r) ?? '(no domain)').join(', ');
     return { ok: false, why: `DKIM passed at ${trustedServerId} only for ${ds}, not aligned with From ${from}` };
   }
-  if (dkim.length > 0) return { ok: false, why: `DKIM ${dkim.map((r) => r.result).join(', ')} at ${trustedServerId}: From may be forged` };
+  if (dkim.length > 0)
+    return { ok: false, why: `DKIM ${dkim.map((r) => r.result).join(', ')} at ${trustedServerId}: From may be forged` };
   return { ok: false, why: `no DKIM result at ${trustedServerId}` };
 }

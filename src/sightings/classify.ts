@@ -28,7 +28,8 @@ const CONFIRM: RegExp[] = [
 ];
 
 /** "We see it on our edge too": a subject and a verb of seeing, then "too" later in the same sentence. */
-const WE_SEE = /\b(?:we|i)(?:'re|'ve| are| am| have)? (?:also )?(?:been )?(?:see|seeing|saw|seen|observ\w+|notic\w+|detect\w*|getting|hit|logging)\b/i;
+const WE_SEE =
+  /\b(?:we|i)(?:'re|'ve| are| am| have)? (?:also )?(?:been )?(?:see|seeing|saw|seen|observ\w+|notic\w+|detect\w*|getting|hit|logging)\b/i;
 const TOO = /\b(?:too|as well|also)\b/i;
 
 const QUESTION = /[?？]|教えて(?:ください|いただけ)|でしょうか|ご存知/;

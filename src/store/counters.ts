@@ -133,7 +133,8 @@ function combine(list: HourBucket[]): HourBucket[] {
   return [...byKey.values()];
 }
 
-const bucketKey = (b: { sensor: string; hour: number; proto: Proto; port: number }): string => `${b.sensor}\0${b.hour}\0${b.proto}\0${b.port}`;
+const bucketKey = (b: { sensor: string; hour: number; proto: Proto; port: number }): string =>
+  `${b.sensor}\0${b.hour}\0${b.proto}\0${b.port}`;
 const groupKey = (b: { sensor: string; hour: number; proto: Proto }): string => `${b.sensor}\0${b.hour}\0${b.proto}`;
 
 /**
@@ -149,10 +150,13 @@ function serializeCountries(m: Map<string, UniqueCounter>): string {
 
 function parseCountries(s: string): Map<string, UniqueCounter> {
   const stored = JSON.parse(s) as [string[], number[], string] | Record<string, string>;
-  if (!Array.isArray(stored)) return new Map(Object.entries(stored).map(([cc, b]) => [cc, UniqueCounter.deserialize(Buffer.from(b, 'base64'))]));
+  if (!Array.isArray(stored))
+    return new Map(Object.entries(stored).map(([cc, b]) => [cc, UniqueCounter.deserialize(Buffer.from(b, 'base64'))]));
   const [codes, ends, encoded] = stored;
   const bytes = Buffer.from(encoded, 'base64');
-  return new Map(codes.map((cc, i) => [cc, UniqueCounter.deserialize(bytes.subarray(i === 0 ? 0 : ends[i - 1], ends[i]))]));
+  return new Map(
+    codes.map((cc, i) => [cc, UniqueCounter.deserialize(bytes.subarray(i === 0 ? 0 : ends[i - 1], ends[i]))]),
+  );
 }
 
 const HOUR_MS = 3_600_000;
@@ -164,12 +168,23 @@ const HOUR_MS = 3_600_000;
 const ROLLUP_ROWS = 8;
 
 /** A rollup's columns, in stored and staged rows alike, and a bucket's values for them. */
-const ROLLUP_COLUMNS = 'hour, sensor, proto, port, events, syn_only, sources, targets, nets24, sources_sketch, targets_sketch, nets24_sketch, countries';
+const ROLLUP_COLUMNS =
+  'hour, sensor, proto, port, events, syn_only, sources, targets, nets24, sources_sketch, targets_sketch, nets24_sketch, countries';
 function rollupRow(b: HourBucket): Param[] {
   return [
-    b.hour, b.sensor, b.proto, b.port, b.events, b.synOnly,
-    b.sources.count(), b.targets.count(), b.nets24.count(),
-    b.sources.serialize(), b.targets.serialize(), b.nets24.serialize(), serializeCountries(b.countries),
+    b.hour,
+    b.sensor,
+    b.proto,
+    b.port,
+    b.events,
+    b.synOnly,
+    b.sources.count(),
+    b.targets.count(),
+    b.nets24.count(),
+    b.sources.serialize(),
+    b.targets.serialize(),
+    b.nets24.serialize(),
+    serializeCountries(b.countries),
   ];
 }
 
@@ -184,7 +199,9 @@ export class CounterStore implements CounterReader {
 
   /** Whether any import was recorded by an older kansoku, under its content's SHA-256. */
   hasLegacyImports(): boolean {
-    return this.db.get('SELECT 1 FROM imports WHERE content_hash NOT LIKE ? LIMIT 1', `${IDENTITY_PREFIX}%`) !== undefined;
+    return (
+      this.db.get('SELECT 1 FROM imports WHERE content_hash NOT LIKE ? LIMIT 1', `${IDENTITY_PREFIX}%`) !== undefined
+    );
   }
 
   /** The last import of the file at this path: its content's identity and its size then. */
@@ -197,7 +214,10 @@ export class CounterStore implements CounterReader {
 
   /** Whether this file, unchanged since (same size and modification time), was imported already. */
   hasUnchangedFile(name: string, size: number, mtimeMs: number): boolean {
-    return this.db.get('SELECT 1 FROM imports WHERE name = ? AND size = ? AND mtime_ms = ?', name, size, mtimeMs) !== undefined;
+    return (
+      this.db.get('SELECT 1 FROM imports WHERE name = ? AND size = ? AND mtime_ms = ?', name, size, mtimeMs) !==
+      undefined
+    );
   }
 
   /**
@@ -241,11 +261,15 @@ export class CounterStore implements CounterReader {
       if (importId) {
         this.moveUnsharedStaged(importId);
         // The rest, an hour at a time: a long import's staged rows need not fit in memory together.
-        for (const { hour } of this.db.all<{ hour: number }>('SELECT DISTINCT hour FROM rollup_staging WHERE import_id = ? ORDER BY hour', importId)) {
+        for (const { hour } of this.db.all<{ hour: number }>(
+          'SELECT DISTINCT hour FROM rollup_staging WHERE import_id = ? ORDER BY hour',
+          importId,
+        )) {
           const rows = this.db.all<StoredRollup>(
             `SELECT hour, sensor, proto, port, events, syn_only AS "synOnly", sources_sketch AS "sourcesSketch", targets_sketch AS "targetsSketch",
                nets24_sketch AS "nets24Sketch", countries FROM rollup_staging WHERE import_id = ? AND hour = ?`,
-            importId, hour,
+            importId,
+            hour,
           );
           this.merge(rows.map(bucketOf));
         }
@@ -262,7 +286,13 @@ export class CounterStore implements CounterReader {
       if (record) {
         this.db.run(
           'INSERT INTO imports (content_hash, name, lines, parsed, imported_at, size, mtime_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
-          record.identity, record.name, record.lines, record.parsed, new Date().toISOString(), record.size ?? null, record.mtimeMs ?? null,
+          record.identity,
+          record.name,
+          record.lines,
+          record.parsed,
+          new Date().toISOString(),
+          record.size ?? null,
+          record.mtimeMs ?? null,
         );
       }
     });
@@ -280,7 +310,8 @@ export class CounterStore implements CounterReader {
          AND NOT EXISTS (SELECT 1 FROM rollups r WHERE r.proto = rollup_staging.proto AND r.port = rollup_staging.port AND r.hour = rollup_staging.hour AND r.sensor = rollup_staging.sensor)
          AND (SELECT COUNT(*) FROM rollup_staging d WHERE d.import_id = rollup_staging.import_id AND d.hour = rollup_staging.hour
                 AND d.sensor = rollup_staging.sensor AND d.proto = rollup_staging.proto AND d.port = rollup_staging.port) = 1`,
-      moving, importId,
+      moving,
+      importId,
     );
     this.db.run(
       `INSERT INTO rollups (${ROLLUP_COLUMNS})
@@ -293,13 +324,27 @@ export class CounterStore implements CounterReader {
   /** Merges buckets into the stored rollups: read what is there, merge sketch with sketch, write back. */
   private merge(list: HourBucket[]): void {
     // In (sensor, hour, proto, port) order, so that a chunk's stored rows come in few queries.
-    const all = combine(list).sort((a, b) => (a.sensor < b.sensor ? -1 : a.sensor > b.sensor ? 1 : a.hour - b.hour || (a.proto < b.proto ? -1 : a.proto > b.proto ? 1 : a.port - b.port)));
+    const all = combine(list).sort((a, b) =>
+      a.sensor < b.sensor
+        ? -1
+        : a.sensor > b.sensor
+          ? 1
+          : a.hour - b.hour || (a.proto < b.proto ? -1 : a.proto > b.proto ? 1 : a.port - b.port),
+    );
     // New hours are the common case (a log imported for the first time): one look per
     // (sensor, hour, proto) says there is nothing stored to merge with.
     const stored = new Set<string>();
     for (const k of new Set(all.map(groupKey))) {
       const [sensor, hour, proto] = k.split('\0');
-      if (this.db.get('SELECT 1 FROM rollups WHERE hour = ? AND sensor = ? AND proto = ? LIMIT 1', Number(hour), sensor!, proto!)) stored.add(k);
+      if (
+        this.db.get(
+          'SELECT 1 FROM rollups WHERE hour = ? AND sensor = ? AND proto = ? LIMIT 1',
+          Number(hour),
+          sensor!,
+          proto!,
+        )
+      )
+        stored.add(k);
     }
     // A few buckets at a time: a busy hour's serialised per-country sets run to megabytes each.
     for (let i = 0; i < all.length; i += 32) this.mergeSome(all.slice(i, i + 32), stored);
@@ -340,7 +385,10 @@ export class CounterStore implements CounterReader {
           `SELECT hour, sensor, proto, port, events, syn_only AS "synOnly", sources_sketch AS "sourcesSketch", targets_sketch AS "targetsSketch",
              nets24_sketch AS "nets24Sketch", countries
            FROM rollups WHERE sensor = ? AND hour = ? AND proto = ? AND port IN (${marks})`,
-          g.sensor, g.hour, g.proto, ...params,
+          g.sensor,
+          g.hour,
+          g.proto,
+          ...params,
         );
         for (const r of rows) out.set(bucketKey(r), r);
       }
@@ -352,11 +400,24 @@ export class CounterStore implements CounterReader {
   series(proto: Proto, port: number, from: number, to: number, sensor?: string): HourPoint[] {
     const rows = (
       sensor
-        ? this.db.all(`SELECT * FROM rollups WHERE proto = ? AND port = ? AND hour BETWEEN ? AND ? AND sensor = ? ORDER BY hour`, proto, port, from, to, sensor)
-        : this.db.all(`SELECT * FROM rollups WHERE proto = ? AND port = ? AND hour BETWEEN ? AND ? ORDER BY hour`, proto, port, from, to)
+        ? this.db.all(
+            `SELECT * FROM rollups WHERE proto = ? AND port = ? AND hour BETWEEN ? AND ? AND sensor = ? ORDER BY hour`,
+            proto,
+            port,
+            from,
+            to,
+            sensor,
+          )
+        : this.db.all(
+            `SELECT * FROM rollups WHERE proto = ? AND port = ? AND hour BETWEEN ? AND ? ORDER BY hour`,
+            proto,
+            port,
+            from,
+            to,
+          )
     ) as Array<Record<string, unknown>>;
     const out: HourPoint[] = [];
-    for (let i = 0; i < rows.length; ) {
+    for (let i = 0; i < rows.length;) {
       let j = i;
       while (j < rows.length && rows[j]!.hour === rows[i]!.hour) j++;
       out.push(this.point(rows.slice(i, j)));
@@ -398,33 +459,76 @@ export class CounterStore implements CounterReader {
   }
 
   coveredHours(from: number, to: number): number[] {
-    return (this.db.all('SELECT DISTINCT hour FROM sensor_coverage WHERE hour BETWEEN ? AND ? ORDER BY hour', from, to) as Array<{ hour: number }>).map(
-      (r) => r.hour,
-    );
+    return (
+      this.db.all(
+        'SELECT DISTINCT hour FROM sensor_coverage WHERE hour BETWEEN ? AND ? ORDER BY hour',
+        from,
+        to,
+      ) as Array<{ hour: number }>
+    ).map((r) => r.hour);
   }
 
   sourcesSeen(proto: Proto, port: number, addrs: string[], from: number, to: number): string[] {
     if (addrs.length === 0) return [];
     return addrs.filter(
-      (a) => this.db.get('SELECT 1 FROM recent_events WHERE src = ? AND ts BETWEEN ? AND ? AND proto = ? AND dpt = ? LIMIT 1', a, from * HOUR_MS, (to + 1) * HOUR_MS - 1, proto, port) !== undefined,
+      (a) =>
+        this.db.get(
+          'SELECT 1 FROM recent_events WHERE src = ? AND ts BETWEEN ? AND ? AND proto = ? AND dpt = ? LIMIT 1',
+          a,
+          from * HOUR_MS,
+          (to + 1) * HOUR_MS - 1,
+          proto,
+          port,
+        ) !== undefined,
     );
   }
 
   /** Events per (proto, port) over the hours [from, to]. */
   totals(from: number, to: number): Array<{ proto: Proto; port: number; events: number }> {
-    return this.db.all('SELECT proto, port, SUM(events) AS events FROM rollups WHERE hour BETWEEN ? AND ? GROUP BY proto, port', from, to) as Array<{ proto: Proto; port: number; events: number }>;
+    return this.db.all(
+      'SELECT proto, port, SUM(events) AS events FROM rollups WHERE hour BETWEEN ? AND ? GROUP BY proto, port',
+      from,
+      to,
+    ) as Array<{ proto: Proto; port: number; events: number }>;
   }
 
   /** Rollups for `counters stats`: per hour, sensor, proto and port, newest first. */
-  rows(filter: { proto?: Proto; port?: number; from?: number; sensor?: string; limit: number }): Array<HourPoint & { sensor: string; proto: Proto; port: number }> {
+  rows(filter: {
+    proto?: Proto;
+    port?: number;
+    from?: number;
+    sensor?: string;
+    limit: number;
+  }): Array<HourPoint & { sensor: string; proto: Proto; port: number }> {
     const where: string[] = [];
     const args: Param[] = [];
-    if (filter.proto) (where.push('proto = ?'), args.push(filter.proto));
-    if (filter.port !== undefined) (where.push('port = ?'), args.push(filter.port));
-    if (filter.from !== undefined) (where.push('hour >= ?'), args.push(filter.from));
-    if (filter.sensor) (where.push('sensor = ?'), args.push(filter.sensor));
-    const rows = this.db.all(`SELECT * FROM rollups ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY hour DESC, events DESC LIMIT ?`, ...args, filter.limit) as Array<Record<string, unknown>>;
-    return rows.map((r) => ({ ...this.point([r]), sensor: r.sensor as string, proto: r.proto as Proto, port: r.port as number }));
+    if (filter.proto) {
+      where.push('proto = ?');
+      args.push(filter.proto);
+    }
+    if (filter.port !== undefined) {
+      where.push('port = ?');
+      args.push(filter.port);
+    }
+    if (filter.from !== undefined) {
+      where.push('hour >= ?');
+      args.push(filter.from);
+    }
+    if (filter.sensor) {
+      where.push('sensor = ?');
+      args.push(filter.sensor);
+    }
+    const rows = this.db.all(
+      `SELECT * FROM rollups ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY hour DESC, events DESC LIMIT ?`,
+      ...args,
+      filter.limit,
+    ) as Array<Record<string, unknown>>;
+    return rows.map((r) => ({
+      ...this.point([r]),
+      sensor: r.sensor as string,
+      proto: r.proto as Proto,
+      port: r.port as number,
+    }));
   }
 
   /** Drops rollups and coverage older than `rollupsBefore`, raw events older than `recentBefore` (epoch ms). */
@@ -442,8 +546,19 @@ export class CounterStore implements CounterReader {
     return this.db.run('DELETE FROM imports').changes;
   }
 
-  summary(): { hours: number; firstHour: number | null; lastHour: number | null; buckets: number; imports: number; sensors: string[]; recentEvents: number; staged: number } {
-    const s = this.db.get('SELECT COUNT(DISTINCT hour) AS hours, MIN(hour) AS "firstHour", MAX(hour) AS "lastHour" FROM sensor_coverage') as {
+  summary(): {
+    hours: number;
+    firstHour: number | null;
+    lastHour: number | null;
+    buckets: number;
+    imports: number;
+    sensors: string[];
+    recentEvents: number;
+    staged: number;
+  } {
+    const s = this.db.get(
+      'SELECT COUNT(DISTINCT hour) AS hours, MIN(hour) AS "firstHour", MAX(hour) AS "lastHour" FROM sensor_coverage',
+    ) as {
       hours: number;
       firstHour: number | null;
       lastHour: number | null;
@@ -451,7 +566,9 @@ export class CounterStore implements CounterReader {
     const b = this.db.get('SELECT COUNT(*) AS n FROM rollups') as { n: number };
     const i = this.db.get('SELECT COUNT(*) AS n FROM imports') as { n: number };
     const r = this.db.get('SELECT COUNT(*) AS n FROM recent_events') as { n: number };
-    const sensors = (this.db.all('SELECT DISTINCT sensor FROM sensor_coverage ORDER BY sensor') as Array<{ sensor: string }>).map((x) => x.sensor);
+    const sensors = (
+      this.db.all('SELECT DISTINCT sensor FROM sensor_coverage ORDER BY sensor') as Array<{ sensor: string }>
+    ).map((x) => x.sensor);
     // Rows of imports still running, or of ones whose process died (dropped after a day).
     const staged = this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM rollup_staging')!.n;
     return { ...s, buckets: b.n, imports: i.n, sensors, recentEvents: r.n, staged };

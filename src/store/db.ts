@@ -304,7 +304,11 @@ function script(m: (typeof migrations)[number], store: 'sqlite' | 'postgres'): s
 }
 
 function newerSchema(location: string, version: number): KansokuError {
-  return new KansokuError('STORE_SCHEMA', 'store', `${describeLocation(location)} has schema ${version}, this kansoku knows ${migrations.length}`);
+  return new KansokuError(
+    'STORE_SCHEMA',
+    'store',
+    `${describeLocation(location)} has schema ${version}, this kansoku knows ${migrations.length}`,
+  );
 }
 
 /** Opens (and creates or migrates) the embedded SQLite store. */

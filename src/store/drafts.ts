@@ -70,7 +70,9 @@ export class DraftStore {
   ) {}
 
   hasFor(sourceMessageId: string, kind: DraftKind): boolean {
-    return this.db.get('SELECT 1 FROM drafts WHERE source_message_id = ? AND kind = ?', sourceMessageId, kind) !== undefined;
+    return (
+      this.db.get('SELECT 1 FROM drafts WHERE source_message_id = ? AND kind = ?', sourceMessageId, kind) !== undefined
+    );
   }
 
   add(d: NewDraft, actor: string): number {
@@ -79,7 +81,20 @@ export class DraftStore {
       `INSERT INTO drafts (message_id, envelope_from, source_message_id, kind, subject, to_addr, tlp, status, text, eml, eml_path,
              review_token, held_reason, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-      d.messageId, d.envelopeFrom, d.sourceMessageId, d.kind, d.subject, d.to, d.tlp, d.text, d.eml, d.emlPath, d.reviewToken, d.heldReason ?? null, now, now,
+      d.messageId,
+      d.envelopeFrom,
+      d.sourceMessageId,
+      d.kind,
+      d.subject,
+      d.to,
+      d.tlp,
+      d.text,
+      d.eml,
+      d.emlPath,
+      d.reviewToken,
+      d.heldReason ?? null,
+      now,
+      now,
     )!;
     this.audit(id, 'create', actor, now, null);
     if (d.heldReason) this.audit(id, 'hold', actor, now, d.heldReason);
@@ -101,12 +116,17 @@ export class DraftStore {
   }
 
   history(id: number): AuditEntry[] {
-    return this.db.all('SELECT action, actor, at, note FROM draft_audit WHERE draft_id = ? ORDER BY id', id) as AuditEntry[];
+    return this.db.all(
+      'SELECT action, actor, at, note FROM draft_audit WHERE draft_id = ? ORDER BY id',
+      id,
+    ) as AuditEntry[];
   }
 
   /** The draft a review token was issued for, until that draft is sent. */
   byReviewToken(token: string): StoredDraft | null {
-    return (this.db.get(`SELECT ${columns} FROM drafts WHERE review_token = ?`, token) as StoredDraft | undefined) ?? null;
+    return (
+      (this.db.get(`SELECT ${columns} FROM drafts WHERE review_token = ?`, token) as StoredDraft | undefined) ?? null
+    );
   }
 
   /**
@@ -115,23 +135,51 @@ export class DraftStore {
    * rejection withdraws an intent that has not been tried yet. The review token stays valid until
    * the draft is sent, so that a second mail can reverse the first.
    */
-  decide(id: number, action: ReviewAction, actor: string, note: string | null, sendAfter: string | null = null): StoredDraft {
+  decide(
+    id: number,
+    action: ReviewAction,
+    actor: string,
+    note: string | null,
+    sendAfter: string | null = null,
+  ): StoredDraft {
     return this.db.transaction(() => {
       const d = this.get(id);
       if (!transitions[action].includes(d.status))
-        throw new KansokuError('DRAFT_STATE', 'review', `#${id} is ${d.status}; ${action} needs ${transitions[action].join(' or ')}`);
-      if (action === 'approve' && d.tlp === 'RED' && d.kind !== 'alert') throw new KansokuError('DRAFT_TLP_RED', 'review', `#${id}`);
+        throw new KansokuError(
+          'DRAFT_STATE',
+          'review',
+          `#${id} is ${d.status}; ${action} needs ${transitions[action].join(' or ')}`,
+        );
+      if (action === 'approve' && d.tlp === 'RED' && d.kind !== 'alert')
+        throw new KansokuError('DRAFT_TLP_RED', 'review', `#${id}`);
       // A hold is lifted by a release only: rejecting a held draft and approving it again must
       // not walk around it.
-      if (action === 'approve' && d.heldReason) throw new KansokuError('DRAFT_STATE', 'review', `#${id} is held (${d.heldReason}); release it first`);
+      if (action === 'approve' && d.heldReason)
+        throw new KansokuError('DRAFT_STATE', 'review', `#${id} is held (${d.heldReason}); release it first`);
       const now = new Date().toISOString();
       const status: DraftStatus = action === 'approve' ? 'approved' : action === 'reject' ? 'rejected' : 'draft';
-      this.db.run(`UPDATE drafts SET status = ?, ${action === 'release' ? 'held_reason = NULL, ' : ''}updated_at = ? WHERE id = ?`, status, now, id);
+      this.db.run(
+        `UPDATE drafts SET status = ?, ${action === 'release' ? 'held_reason = NULL, ' : ''}updated_at = ? WHERE id = ?`,
+        status,
+        now,
+        id,
+      );
       this.audit(id, action, actor, now, note);
       if (action === 'approve') {
-        this.outbox.enqueue({ draftId: id, kind: 'draft', messageId: d.messageId, envelopeFrom: d.envelopeFrom, envelopeTo: d.to, raw: d.eml, notBefore: sendAfter });
+        this.outbox.enqueue({
+          draftId: id,
+          kind: 'draft',
+          messageId: d.messageId,
+          envelopeFrom: d.envelopeFrom,
+          envelopeTo: d.to,
+          raw: d.eml,
+          notBefore: sendAfter,
+        });
       } else {
-        this.db.run(`DELETE FROM outbox WHERE draft_id = ? AND kind = 'draft' AND status = 'pending' AND attempts = 0`, id);
+        this.db.run(
+          `DELETE FROM outbox WHERE draft_id = ? AND kind = 'draft' AND status = 'pending' AND attempts = 0`,
+          id,
+        );
       }
       return { ...d, status, heldReason: action === 'release' ? null : d.heldReason, updatedAt: now };
     });
@@ -149,9 +197,21 @@ export class DraftStore {
   refuse(r: Refusal): void {
     const at = r.at ?? new Date().toISOString();
     this.db.transaction(() => {
-      this.db.run('INSERT INTO outbound_refusals (draft_id, message_id, stage, reason, at) VALUES (?, ?, ?, ?, ?)', r.draftId, r.messageId, r.stage, r.reason, at);
+      this.db.run(
+        'INSERT INTO outbound_refusals (draft_id, message_id, stage, reason, at) VALUES (?, ?, ?, ?, ?)',
+        r.draftId,
+        r.messageId,
+        r.stage,
+        r.reason,
+        at,
+      );
       if (r.draftId === null) return;
-      this.db.run(`UPDATE drafts SET status = 'draft', held_reason = ?, updated_at = ? WHERE id = ? AND status IN ('draft', 'approved')`, `outbound gate: ${r.reason}`, at, r.draftId);
+      this.db.run(
+        `UPDATE drafts SET status = 'draft', held_reason = ?, updated_at = ? WHERE id = ? AND status IN ('draft', 'approved')`,
+        `outbound gate: ${r.reason}`,
+        at,
+        r.draftId,
+      );
       this.audit(r.draftId, 'refused', 'outbound-gate', at, r.reason);
     });
   }
@@ -167,6 +227,13 @@ export class DraftStore {
   }
 
   private audit(id: number, action: string, actor: string, at: string, note: string | null): void {
-    this.db.run('INSERT INTO draft_audit (draft_id, action, actor, at, note) VALUES (?, ?, ?, ?, ?)', id, action, actor, at, note);
+    this.db.run(
+      'INSERT INTO draft_audit (draft_id, action, actor, at, note) VALUES (?, ?, ?, ?, ?)',
+      id,
+      action,
+      actor,
+      at,
+      note,
+    );
   }
 }

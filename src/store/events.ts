@@ -58,14 +58,26 @@ export class EventStore {
     const from = new Date(t - windowHours * 3_600_000).toISOString();
     const to = new Date(t + windowHours * 3_600_000).toISOString();
     return (
-      (this.db.get(`SELECT ${eventColumns} FROM events WHERE proto = ? AND port = ? AND last_seen >= ? AND first_seen <= ? ORDER BY last_seen DESC LIMIT 1`, proto, port, from, to) as EventRow | undefined) ?? null
+      (this.db.get(
+        `SELECT ${eventColumns} FROM events WHERE proto = ? AND port = ? AND last_seen >= ? AND first_seen <= ? ORDER BY last_seen DESC LIMIT 1`,
+        proto,
+        port,
+        from,
+        to,
+      ) as EventRow | undefined) ?? null
     );
   }
 
   create(proto: Proto, port: number, at: string, messageId: string, subject: string | null): EventRow {
     const { id } = this.db.get<{ id: number }>(
       'INSERT INTO events (proto, port, first_seen, last_seen, first_message, subject, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id',
-      proto, port, at, at, messageId, subject, new Date().toISOString(),
+      proto,
+      port,
+      at,
+      at,
+      messageId,
+      subject,
+      new Date().toISOString(),
     )!;
     return this.get(id)!;
   }
@@ -80,15 +92,38 @@ export class EventStore {
 
   /** Events active in [from, to). */
   activeBetween(from: string, to: string): EventRow[] {
-    return this.db.all(`SELECT ${eventColumns} FROM events WHERE last_seen >= ? AND first_seen < ? ORDER BY first_seen`, from, to) as EventRow[];
+    return this.db.all(
+      `SELECT ${eventColumns} FROM events WHERE last_seen >= ? AND first_seen < ? ORDER BY first_seen`,
+      from,
+      to,
+    ) as EventRow[];
   }
 
   /** Attaches a post (or our draft) to an event and widens the event's time span to it. */
-  link(eventId: number, messageId: string, role: 'report' | 'reply' | 'draft', at: string, finding: unknown = null): void {
-    this.db.run('INSERT INTO event_posts (event_id, message_id, role, at, finding_json) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING', eventId, messageId, role, at, finding === null ? null : JSON.stringify(finding));
-    this.db.run(`UPDATE events SET first_seen = CASE WHEN first_seen <= ? THEN first_seen ELSE ? END,
+  link(
+    eventId: number,
+    messageId: string,
+    role: 'report' | 'reply' | 'draft',
+    at: string,
+    finding: unknown = null,
+  ): void {
+    this.db.run(
+      'INSERT INTO event_posts (event_id, message_id, role, at, finding_json) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      eventId,
+      messageId,
+      role,
+      at,
+      finding === null ? null : JSON.stringify(finding),
+    );
+    this.db.run(
+      `UPDATE events SET first_seen = CASE WHEN first_seen <= ? THEN first_seen ELSE ? END,
         last_seen = CASE WHEN last_seen >= ? THEN last_seen ELSE ? END WHERE id = ?`,
-      at, at, at, at, eventId,);
+      at,
+      at,
+      at,
+      at,
+      eventId,
+    );
   }
 
   setVerdict(id: number, verdict: Verdict): void {
@@ -99,29 +134,57 @@ export class EventStore {
   byMessages(messageIds: string[]): EventRow[] {
     if (!messageIds.length) return [];
     const ids = new Set<number>();
-    for (const m of messageIds) for (const r of this.db.all<{ id: number }>('SELECT DISTINCT event_id AS id FROM event_posts WHERE message_id = ?', m)) ids.add(r.id);
+    for (const m of messageIds)
+      for (const r of this.db.all<{ id: number }>(
+        'SELECT DISTINCT event_id AS id FROM event_posts WHERE message_id = ?',
+        m,
+      ))
+        ids.add(r.id);
     return [...ids].map((id) => this.get(id)!).filter(Boolean);
   }
 
   posts(eventId: number): Array<{ messageId: string; role: string; at: string; finding: unknown }> {
-    return (this.db.all('SELECT message_id AS "messageId", role, at, finding_json AS f FROM event_posts WHERE event_id = ? ORDER BY at', eventId) as Array<{
-      messageId: string;
-      role: string;
-      at: string;
-      f: string | null;
-    }>).map(({ f, ...r }) => ({ ...r, finding: f ? JSON.parse(f) : null }));
+    return (
+      this.db.all(
+        'SELECT message_id AS "messageId", role, at, finding_json AS f FROM event_posts WHERE event_id = ? ORDER BY at',
+        eventId,
+      ) as Array<{
+        messageId: string;
+        role: string;
+        at: string;
+        f: string | null;
+      }>
+    ).map(({ f, ...r }) => ({ ...r, finding: f ? JSON.parse(f) : null }));
   }
 
   /** Records a sighting once per event and message; false when it was there already. */
   addSighting(s: SightingRow): boolean {
-    const r = this.db.run(`INSERT INTO sightings (event_id, message_id, verdict, sender, org, counted, why, counts_json, log_lines, at, tlp)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, s.eventId, s.messageId, s.verdict, s.sender, s.org, s.counted ? 1 : 0, s.why, s.counts ? JSON.stringify(s.counts) : null, s.logLines, s.at, s.tlp);
+    const r = this.db.run(
+      `INSERT INTO sightings (event_id, message_id, verdict, sender, org, counted, why, counts_json, log_lines, at, tlp)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      s.eventId,
+      s.messageId,
+      s.verdict,
+      s.sender,
+      s.org,
+      s.counted ? 1 : 0,
+      s.why,
+      s.counts ? JSON.stringify(s.counts) : null,
+      s.logLines,
+      s.at,
+      s.tlp,
+    );
     return r.changes > 0;
   }
 
   sightings(eventId: number): SightingRow[] {
-    return (this.db.all(`SELECT event_id AS "eventId", message_id AS "messageId", verdict, sender, org, counted, why, counts_json AS c, log_lines AS "logLines", at, tlp
-         FROM sightings WHERE event_id = ? ORDER BY at, id`, eventId) as Array<Omit<SightingRow, 'counts' | 'counted'> & { c: string | null; counted: number }>).map(({ c, counted, ...r }) => ({
+    return (
+      this.db.all(
+        `SELECT event_id AS "eventId", message_id AS "messageId", verdict, sender, org, counted, why, counts_json AS c, log_lines AS "logLines", at, tlp
+         FROM sightings WHERE event_id = ? ORDER BY at, id`,
+        eventId,
+      ) as Array<Omit<SightingRow, 'counts' | 'counted'> & { c: string | null; counted: number }>
+    ).map(({ c, counted, ...r }) => ({
       ...r,
       counted: counted === 1,
       counts: c ? JSON.parse(c) : null,
@@ -129,16 +192,30 @@ export class EventStore {
   }
 
   hasFollowup(eventId: number, trigger: string): boolean {
-    return this.db.get('SELECT 1 FROM event_followups WHERE event_id = ? AND trigger = ?', eventId, trigger) !== undefined;
+    return (
+      this.db.get('SELECT 1 FROM event_followups WHERE event_id = ? AND trigger = ?', eventId, trigger) !== undefined
+    );
   }
 
   /** Claims a follow-up for this event and trigger; false when one was made already. */
   claimFollowup(eventId: number, trigger: string): boolean {
-    return this.db.run('INSERT INTO event_followups (event_id, trigger, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', eventId, trigger, new Date().toISOString()).changes > 0;
+    return (
+      this.db.run(
+        'INSERT INTO event_followups (event_id, trigger, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+        eventId,
+        trigger,
+        new Date().toISOString(),
+      ).changes > 0
+    );
   }
 
   attachFollowup(eventId: number, trigger: string, draftId: number): void {
-    this.db.run('UPDATE event_followups SET draft_id = ? WHERE event_id = ? AND trigger = ?', draftId, eventId, trigger);
+    this.db.run(
+      'UPDATE event_followups SET draft_id = ? WHERE event_id = ? AND trigger = ?',
+      draftId,
+      eventId,
+      trigger,
+    );
   }
 }
 
@@ -153,12 +230,27 @@ export class JobStore {
   claim(job: string, period: string, instance: string, staleMs = 3_600_000): boolean {
     const now = new Date();
     return this.db.transaction(() => {
-      if (this.db.run('INSERT INTO job_runs (job, period, instance, started_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING', job, period, instance, now.toISOString()).changes > 0) {
+      if (
+        this.db.run(
+          'INSERT INTO job_runs (job, period, instance, started_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+          job,
+          period,
+          instance,
+          now.toISOString(),
+        ).changes > 0
+      ) {
         return true;
       }
       const stale = new Date(now.getTime() - staleMs).toISOString();
       return (
-        this.db.run('UPDATE job_runs SET instance = ?, started_at = ? WHERE job = ? AND period = ? AND draft_id IS NULL AND started_at <= ?', instance, now.toISOString(), job, period, stale).changes > 0
+        this.db.run(
+          'UPDATE job_runs SET instance = ?, started_at = ? WHERE job = ? AND period = ? AND draft_id IS NULL AND started_at <= ?',
+          instance,
+          now.toISOString(),
+          job,
+          period,
+          stale,
+        ).changes > 0
       );
     });
   }

@@ -25,42 +25,57 @@ export class MessageStore {
   }
 
   add(r: MessageRecord): void {
-    this.db.run(`INSERT INTO messages (message_id, origin, subject, from_addr, list_id, sent_at, status, reason, report_json, findings_json, processed_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.messageId,
-        r.origin,
-        r.subject,
-        r.fromAddr,
-        r.listId,
-        r.sentAt,
-        r.status,
-        r.reason,
-        r.report ? JSON.stringify(r.report) : null,
-        r.findings ? JSON.stringify(r.findings) : null,
-        new Date().toISOString(),);
+    this.db.run(
+      `INSERT INTO messages (message_id, origin, subject, from_addr, list_id, sent_at, status, reason, report_json, findings_json, processed_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      r.messageId,
+      r.origin,
+      r.subject,
+      r.fromAddr,
+      r.listId,
+      r.sentAt,
+      r.status,
+      r.reason,
+      r.report ? JSON.stringify(r.report) : null,
+      r.findings ? JSON.stringify(r.findings) : null,
+      new Date().toISOString(),
+    );
   }
 
   /** Records a message that could not be taken through the pipeline, once, with the reason. */
   quarantine(messageId: string, origin: string, reason: string): void {
     if (this.has(messageId)) return;
-    this.add({ messageId, origin, subject: null, fromAddr: null, listId: null, sentAt: null, status: 'quarantined', reason, report: null, findings: null });
+    this.add({
+      messageId,
+      origin,
+      subject: null,
+      fromAddr: null,
+      listId: null,
+      sentAt: null,
+      status: 'quarantined',
+      reason,
+      report: null,
+      findings: null,
+    });
   }
 
   /** The stored Report of an earlier post, for threading and for "one draft per thread and port". */
   report(messageId: string): Report | null {
     const row = this.db.get('SELECT report_json FROM messages WHERE message_id = ?', messageId) as
-      | { report_json: string | null }
-      | undefined;
+      { report_json: string | null } | undefined;
     return row?.report_json ? (JSON.parse(row.report_json) as Report) : null;
   }
 
   subject(messageId: string): string | null {
-    const row = this.db.get('SELECT subject FROM messages WHERE message_id = ?', messageId) as { subject: string | null } | undefined;
+    const row = this.db.get('SELECT subject FROM messages WHERE message_id = ?', messageId) as
+      { subject: string | null } | undefined;
     return row?.subject ?? null;
   }
 
   /** The List-Id a message came through. */
   listId(messageId: string): string | null {
-    const row = this.db.get('SELECT list_id FROM messages WHERE message_id = ?', messageId) as { list_id: string | null } | undefined;
+    const row = this.db.get('SELECT list_id FROM messages WHERE message_id = ?', messageId) as
+      { list_id: string | null } | undefined;
     return row?.list_id ?? null;
   }
 

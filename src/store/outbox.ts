@@ -17,7 +17,10 @@ export interface OutboxItem {
 const columns = `id, draft_id AS "draftId", kind, message_id AS "messageId", envelope_from AS "envelopeFrom", envelope_to AS "envelopeTo",
   raw, attempts, last_attempt_at AS "lastAttemptAt", not_before AS "notBefore"`;
 
-export type NewOutboxItem = Pick<OutboxItem, 'draftId' | 'kind' | 'messageId' | 'envelopeFrom' | 'envelopeTo' | 'raw'> & { notBefore?: string | null };
+export type NewOutboxItem = Pick<
+  OutboxItem,
+  'draftId' | 'kind' | 'messageId' | 'envelopeFrom' | 'envelopeTo' | 'raw'
+> & { notBefore?: string | null };
 
 /**
  * The send intents. A row is written in the same transaction as the decision that makes it
@@ -28,13 +31,25 @@ export class OutboxStore {
   constructor(private readonly db: Db) {}
 
   enqueue(item: NewOutboxItem): void {
-    this.db.run(`INSERT INTO outbox (draft_id, kind, message_id, envelope_from, envelope_to, raw, status, created_at, not_before)
-         VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (message_id) DO NOTHING`, item.draftId, item.kind, item.messageId, item.envelopeFrom, item.envelopeTo, item.raw, new Date().toISOString(), item.notBefore ?? null);
+    this.db.run(
+      `INSERT INTO outbox (draft_id, kind, message_id, envelope_from, envelope_to, raw, status, created_at, not_before)
+         VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (message_id) DO NOTHING`,
+      item.draftId,
+      item.kind,
+      item.messageId,
+      item.envelopeFrom,
+      item.envelopeTo,
+      item.raw,
+      new Date().toISOString(),
+      item.notBefore ?? null,
+    );
   }
 
   /** What is waiting to be sent; rows the outbound gate refused are not. */
   pending(): OutboxItem[] {
-    return this.db.all<OutboxItem>(`SELECT ${columns} FROM outbox WHERE status = 'pending' AND refused IS NULL ORDER BY id`);
+    return this.db.all<OutboxItem>(
+      `SELECT ${columns} FROM outbox WHERE status = 'pending' AND refused IS NULL ORDER BY id`,
+    );
   }
 
   /** The outbound gate refused the stored bytes: the row stays, marked, and is never tried again. */
@@ -49,7 +64,10 @@ export class OutboxStore {
    */
   claim(id: number): OutboxItem | null {
     if (!this.db.hold(`kansoku-outbox:${id}`)) return null;
-    const item = this.db.get<OutboxItem>(`SELECT ${columns} FROM outbox WHERE id = ? AND status = 'pending' AND refused IS NULL`, id);
+    const item = this.db.get<OutboxItem>(
+      `SELECT ${columns} FROM outbox WHERE id = ? AND status = 'pending' AND refused IS NULL`,
+      id,
+    );
     if (!item) this.release(id);
     return item ?? null;
   }
@@ -64,8 +82,12 @@ export class OutboxStore {
    */
   attempt(id: number, seen: number): boolean {
     return (
-      this.db.run("UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ? WHERE id = ? AND attempts = ? AND status = 'pending'", new Date().toISOString(), id, seen)
-        .changes === 1
+      this.db.run(
+        "UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ? WHERE id = ? AND attempts = ? AND status = 'pending'",
+        new Date().toISOString(),
+        id,
+        seen,
+      ).changes === 1
     );
   }
 
@@ -77,12 +99,31 @@ export class OutboxStore {
   sent(id: number, how: 'smtp' | 'found'): void {
     this.db.transaction(() => {
       const now = new Date().toISOString();
-      this.db.run(`UPDATE outbox SET status = 'sent', sent_at = ?, sent_how = ?, last_error = NULL WHERE id = ?`, now, how, id);
-      const row = this.db.get('SELECT draft_id AS "draftId", kind FROM outbox WHERE id = ?', id) as { draftId: number | null; kind: string };
+      this.db.run(
+        `UPDATE outbox SET status = 'sent', sent_at = ?, sent_how = ?, last_error = NULL WHERE id = ?`,
+        now,
+        how,
+        id,
+      );
+      const row = this.db.get('SELECT draft_id AS "draftId", kind FROM outbox WHERE id = ?', id) as {
+        draftId: number | null;
+        kind: string;
+      };
       if (row.kind === 'draft' && row.draftId !== null) {
         // Sent is final: the review token that could reverse the decision is spent with it.
-        this.db.run(`UPDATE drafts SET status = 'sent', review_token = NULL, updated_at = ? WHERE id = ? AND status = 'approved'`, now, row.draftId);
-        this.db.run('INSERT INTO draft_audit (draft_id, action, actor, at, note) VALUES (?, ?, ?, ?, ?)', row.draftId, 'sent', 'dispatcher', now, how === 'found' ? 'found already delivered; not sent again' : null);
+        this.db.run(
+          `UPDATE drafts SET status = 'sent', review_token = NULL, updated_at = ? WHERE id = ? AND status = 'approved'`,
+          now,
+          row.draftId,
+        );
+        this.db.run(
+          'INSERT INTO draft_audit (draft_id, action, actor, at, note) VALUES (?, ?, ?, ?, ?)',
+          row.draftId,
+          'sent',
+          'dispatcher',
+          now,
+          how === 'found' ? 'found already delivered; not sent again' : null,
+        );
       }
     });
   }
@@ -90,7 +131,13 @@ export class OutboxStore {
   /** Rows by status, and how many sends were interrupted and then recovered (tried again or found already out). */
   counts(): { pending: number; sent: number; recovered: number } {
     const rows = this.db.all<{ status: string; n: number }>('SELECT status, COUNT(*) AS n FROM outbox GROUP BY status');
-    const recovered = this.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE attempts > 1 OR sent_how = 'found'")!.n;
-    return { pending: rows.find((r) => r.status === 'pending')?.n ?? 0, sent: rows.find((r) => r.status === 'sent')?.n ?? 0, recovered };
+    const recovered = this.db.get<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM outbox WHERE attempts > 1 OR sent_how = 'found'",
+    )!.n;
+    return {
+      pending: rows.find((r) => r.status === 'pending')?.n ?? 0,
+      sent: rows.find((r) => r.status === 'sent')?.n ?? 0,
+      recovered,
+    };
   }
 }

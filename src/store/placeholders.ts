@@ -9,7 +9,11 @@ export class PlaceholderStore {
 
   /** The number of a network key (0, 1, ...), assigned on first use. */
   index(net: string): number {
-    this.db.run('INSERT INTO placeholders (net, created_at) VALUES (?, ?) ON CONFLICT (net) DO NOTHING', net, new Date().toISOString());
+    this.db.run(
+      'INSERT INTO placeholders (net, created_at) VALUES (?, ?) ON CONFLICT (net) DO NOTHING',
+      net,
+      new Date().toISOString(),
+    );
     return this.db.get<{ id: number }>('SELECT id FROM placeholders WHERE net = ?', net)!.id - 1;
   }
 }

@@ -5,7 +5,7 @@
  * the PostgreSQL side renumbers the placeholders. Staying synchronous keeps a message's whole
  * pipeline in one transaction on either store, exactly as on SQLite.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { KansokuError } from '../errors.ts';
 
@@ -104,7 +104,9 @@ export class SqliteSql implements Sql {
   unhold(): void {}
 
   append(table: string, columns: string[], rows: Iterable<Param[]>): void {
-    const insert = this.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+    const insert = this.prepare(
+      `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+    );
     this.transaction(() => {
       for (const r of rows) insert.run(...r);
     });
@@ -137,7 +139,9 @@ interface PgNativeClient {
 function copyText(p: Param): string {
   if (p === null) return '\\N';
   const t = Buffer.isBuffer(p) ? `\\x${p.toString('hex')}` : String(p);
-  return /[\\\t\n\r]/.test(t) ? t.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : t;
+  return /[\\\t\n\r]/.test(t)
+    ? t.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
+    : t;
 }
 
 interface PgTypes {
@@ -215,7 +219,12 @@ export class PostgresSql implements Sql {
     try {
       client.connectSync(this.url);
     } catch (err) {
-      throw new KansokuError('STORE_UNREACHABLE', 'store', `${describeLocation(this.url)}: ${(err as Error).message.trim()}`, { cause: err });
+      throw new KansokuError(
+        'STORE_UNREACHABLE',
+        'store',
+        `${describeLocation(this.url)}: ${(err as Error).message.trim()}`,
+        { cause: err },
+      );
     }
     client.querySync("SET client_min_messages = 'warning'");
     return client;
@@ -276,7 +285,8 @@ export class PostgresSql implements Sql {
       return r;
     } catch (err) {
       // On a connection that is gone the server has rolled back already; the first error is the one to tell.
-      if (this.client.pq.transactionStatus() !== TRANS_UNKNOWN) this.client.querySync(outer ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${savepoint}`);
+      if (this.client.pq.transactionStatus() !== TRANS_UNKNOWN)
+        this.client.querySync(outer ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${savepoint}`);
       throw err;
     } finally {
       this.depth--;
@@ -307,7 +317,8 @@ export class PostgresSql implements Sql {
     // About a megabyte of rows at a time.
     while (!next.done && failed === undefined) {
       let chunk = '';
-      for (; !next.done && chunk.length < 1 << 20; next = it.next()) chunk += `${next.value.map(copyText).join('\t')}\n`;
+      for (; !next.done && chunk.length < 1 << 20; next = it.next())
+        chunk += `${next.value.map(copyText).join('\t')}\n`;
       if (pq.putCopyData(Buffer.from(chunk, 'utf8')) !== 1) failed = pq.errorMessage();
     }
     pq.putCopyEnd(failed);

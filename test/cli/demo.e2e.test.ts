@@ -47,7 +47,8 @@ describe('the embedded demo, as `npm start` runs it', () => {
     // The pf line quoted from the report named an address in our 203.0.113.0/24.
     expect(udp.text).not.toContain('203.0.113.');
     for (const m of mails) expect(m.to && 'text' in m.to ? m.to.text : '').toBe('nsp-sec-jp@example.net');
-    for (const f of files) expect(readFileSync(join(cwd, 'outbox', f), 'latin1')).not.toMatch(/198\.51\.100\.|203\.0\.113\./);
+    for (const f of files)
+      expect(readFileSync(join(cwd, 'outbox', f), 'latin1')).not.toMatch(/198\.51\.100\.|203\.0\.113\./);
   });
 
   it('holds the draft for the post that names our own 203.0.113.77, and keeps a private alert for us', () => {
@@ -56,7 +57,9 @@ describe('the embedded demo, as `npm start` runs it', () => {
     const held = JSON.parse(kansoku(['drafts', '--status', 'held', '--json'], cwd).stdout);
     expect(held).toHaveLength(1);
     expect(held[0].heldReason).toContain('203.0.113.77');
-    const alert = JSON.parse(kansoku(['drafts', '--json'], cwd).stdout).find((d: { kind: string }) => d.kind === 'alert');
+    const alert = JSON.parse(kansoku(['drafts', '--json'], cwd).stdout).find(
+      (d: { kind: string }) => d.kind === 'alert',
+    );
     expect(alert).toMatchObject({ status: 'draft', emlPath: null });
     // The alert quotes the line in clear: it is for us alone.
     expect(kansoku(['show', String(alert.id)], cwd).stdout).toContain('203.0.113.77.51820 > 192.0.2.10.6585');
@@ -75,11 +78,17 @@ describe('the embedded demo, as `npm start` runs it', () => {
 
   it("counts the member's confirming reply as a sighting of the 5000/tcp event", () => {
     const events = JSON.parse(kansoku(['events', '--json'], cwd).stdout);
-    expect(events.map((e: { proto: string; port: number }) => `${e.port}/${e.proto}`)).toEqual(['5000/tcp', '5060/udp', '6585/udp']);
+    expect(events.map((e: { proto: string; port: number }) => `${e.port}/${e.proto}`)).toEqual([
+      '5000/tcp',
+      '5060/udp',
+      '6585/udp',
+    ]);
     expect(events[0]).toMatchObject({
       firstSeen: '2026-11-20T01:15:00.000Z',
       tally: { confirm: 1, deny: 0, question: 0, other: 0 },
-      sightings: [{ messageId: '<a1b2c3.tanaka@xyz-tsushin.example>', verdict: 'confirm', org: 'XYZ通信', counted: true }],
+      sightings: [
+        { messageId: '<a1b2c3.tanaka@xyz-tsushin.example>', verdict: 'confirm', org: 'XYZ通信', counted: true },
+      ],
     });
     expect(kansoku(['event', '1'], cwd).stdout).toContain('XYZ通信: confirm');
   });
@@ -93,15 +102,30 @@ describe('the embedded demo, as `npm start` runs it', () => {
   });
 
   it('lists, shows, approves and rejects drafts with an audit trail', () => {
-    const list = JSON.parse(kansoku(['drafts', '--json'], cwd).stdout) as Array<{ id: number; status: string; kind: string }>;
-    expect(list.map((d) => `${d.kind}:${d.status}`).sort()).toEqual(['alert:draft', 'reply:draft', 'reply:draft', 'reply:draft']);
+    const list = JSON.parse(kansoku(['drafts', '--json'], cwd).stdout) as Array<{
+      id: number;
+      status: string;
+      kind: string;
+    }>;
+    expect(list.map((d) => `${d.kind}:${d.status}`).sort()).toEqual([
+      'alert:draft',
+      'reply:draft',
+      'reply:draft',
+      'reply:draft',
+    ]);
 
     expect(kansoku(['approve', '1', '--by', 'alice'], cwd)).toMatchObject({ code: 0 });
     expect(kansoku(['reject', '2', '--note', 'not ours to answer'], cwd)).toMatchObject({ code: 0 });
-    const shown = JSON.parse(kansoku(['show', '1', '--json'], cwd).stdout) as { status: string; history: Array<{ action: string; actor: string }> };
+    const shown = JSON.parse(kansoku(['show', '1', '--json'], cwd).stdout) as {
+      status: string;
+      history: Array<{ action: string; actor: string }>;
+    };
     expect(shown.status).toBe('approved');
     expect(shown.history.map((h) => `${h.action}:${h.actor}`)).toEqual(['create:kansoku', 'approve:alice']);
-    const rejected = JSON.parse(kansoku(['show', '2', '--json'], cwd).stdout) as { status: string; history: Array<{ actor: string; note: string | null }> };
+    const rejected = JSON.parse(kansoku(['show', '2', '--json'], cwd).stdout) as {
+      status: string;
+      history: Array<{ actor: string; note: string | null }>;
+    };
     expect(rejected.status).toBe('rejected');
     expect(rejected.history[1]).toMatchObject({ actor: 'tester', note: 'not ours to answer' });
 
@@ -130,7 +154,16 @@ describe('extract and correlate', () => {
       counts: { sources: 1200 },
     });
     expect(report.logLines).toHaveLength(3);
-    expect(report.logLines[0]).toMatchObject({ format: 'netfilter', ts: '2026-11-20T00:41:07Z', src: '220.192.110.239', spt: 4117, dst: '192.0.2.50', dpt: 5000, proto: 'tcp', flags: 'S' });
+    expect(report.logLines[0]).toMatchObject({
+      format: 'netfilter',
+      ts: '2026-11-20T00:41:07Z',
+      src: '220.192.110.239',
+      spt: 4117,
+      dst: '192.0.2.50',
+      dpt: 5000,
+      proto: 'tcp',
+      flags: 'S',
+    });
   });
 
   it('extract reads a message from stdin', () => {
@@ -148,9 +181,13 @@ describe('extract and correlate', () => {
     expect(findings[0]).toMatchObject({ port: 5000, proto: 'tcp', verdict: 'elevated', onset: '2026-11-19T18:00:00Z' });
     expect(findings[0].baseline.upper).toBeGreaterThan(findings[0].baseline.mean);
     expect(findings[0].sourcesSeenLocally.sort()).toEqual(['220.192.110.239', '80.136.229.69']);
-    const before = JSON.parse(kansoku(['correlate', post, '--json', '--db', db, '--at', '2026-11-19T12:00:00Z'], cwd).stdout);
+    const before = JSON.parse(
+      kansoku(['correlate', post, '--json', '--db', db, '--at', '2026-11-19T12:00:00Z'], cwd).stdout,
+    );
     expect(before.findings[0].verdict).toBe('normal');
-    const beforeSensor = JSON.parse(kansoku(['correlate', post, '--json', '--db', db, '--at', '2026-11-12T12:00:00Z'], cwd).stdout);
+    const beforeSensor = JSON.parse(
+      kansoku(['correlate', post, '--json', '--db', db, '--at', '2026-11-12T12:00:00Z'], cwd).stdout,
+    );
     expect(beforeSensor.findings[0].verdict).toBe('no-data');
   });
 
@@ -167,9 +204,15 @@ describe('a run whose sensor logs are partly unreadable', () => {
     const cwd = scratch();
     const demo = readFileSync(fixture('demo', 'kansoku.yaml'), 'utf8')
       .replace('path: maildir', `path: ${fixture('demo', 'maildir')}`)
-      .replace('files: [sensor.log]', `files: [${join(cwd, 'gone.log')}, ${join(cwd, 'broken.log.gz')}, ${fixture('demo', 'sensor.log')}]`);
+      .replace(
+        'files: [sensor.log]',
+        `files: [${join(cwd, 'gone.log')}, ${join(cwd, 'broken.log.gz')}, ${fixture('demo', 'sensor.log')}]`,
+      );
     writeFileSync(join(cwd, 'kansoku.yaml'), demo);
-    writeFileSync(join(cwd, 'broken.log.gz'), Buffer.concat([gzipSync(readFileSync(fixture('demo', 'sensor.log'))).subarray(0, 2000), Buffer.alloc(32, 1)]));
+    writeFileSync(
+      join(cwd, 'broken.log.gz'),
+      Buffer.concat([gzipSync(readFileSync(fixture('demo', 'sensor.log'))).subarray(0, 2000), Buffer.alloc(32, 1)]),
+    );
     const r = kansoku(['run'], cwd);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/gone\.log: not imported: input file cannot be read: .*ENOENT/);

@@ -34,12 +34,17 @@ describe('config', () => {
   });
 
   it('rejects an unknown time zone', () => {
-    expect(() => validateConfig({ draft: { localTimezone: 'Mars/Olympus' } })).toThrowError(/draft\.localTimezone: not an IANA time zone/);
+    expect(() => validateConfig({ draft: { localTimezone: 'Mars/Olympus' } })).toThrowError(
+      /draft\.localTimezone: not an IANA time zone/,
+    );
   });
 
   it('resolves input paths against the config file and working state against the working directory', () => {
     const dir = scratch();
-    writeFileSync(join(dir, 'k.yaml'), 'sources: [{ type: maildir, path: mail }]\ncounters: { files: [logs/fw.log] }\n');
+    writeFileSync(
+      join(dir, 'k.yaml'),
+      'sources: [{ type: maildir, path: mail }]\ncounters: { files: [logs/fw.log] }\n',
+    );
     const cwd = scratch();
     const { config } = loadConfig(join(dir, 'k.yaml'), cwd);
     expect(config.sources[0]!.path).toBe(join(dir, 'mail'));
@@ -74,13 +79,23 @@ describe('config', () => {
 
 describe('mail server settings', () => {
   it('allows plain text only to a server on loopback', () => {
-    expect(() => validateConfig({ imap: { host: 'imap.example.net', security: 'none' } })).toThrowError(/imap\.security: "none" is allowed only for a server on loopback/);
-    expect(validateConfig({ smtp: { host: '127.0.0.1', security: 'none', port: 10025 } }).smtp).toMatchObject({ host: '127.0.0.1', security: 'none' });
+    expect(() => validateConfig({ imap: { host: 'imap.example.net', security: 'none' } })).toThrowError(
+      /imap\.security: "none" is allowed only for a server on loopback/,
+    );
+    expect(validateConfig({ smtp: { host: '127.0.0.1', security: 'none', port: 10025 } }).smtp).toMatchObject({
+      host: '127.0.0.1',
+      security: 'none',
+    });
   });
 
   it('defaults to TLS and takes the password from the environment', () => {
     const c = validateConfig({ imap: { host: 'imap.example.net', user: 'bot' } });
-    expect(c.imap).toMatchObject({ port: 993, security: 'tls', passwordEnv: 'KANSOKU_IMAP_PASSWORD', folders: ['INBOX'] });
+    expect(c.imap).toMatchObject({
+      port: 993,
+      security: 'tls',
+      passwordEnv: 'KANSOKU_IMAP_PASSWORD',
+      folders: ['INBOX'],
+    });
   });
 });
 
@@ -88,7 +103,12 @@ describe('counter files', () => {
   it('may name the sensor each file comes from', () => {
     const dir = scratch();
     writeFileSync(join(dir, 'k.yaml'), 'counters:\n  files: [a.log, { path: b.log, sensor: edge2 }]\n');
-    expect(loadConfig(join(dir, 'k.yaml'), dir).config.counters.files).toEqual([join(dir, 'a.log'), { path: join(dir, 'b.log'), sensor: 'edge2' }]);
-    expect(() => validateConfig({ counters: { files: [{ path: 'x', sensor: 'bad name!' }] } })).toThrowError(/counters\.files\.0/);
+    expect(loadConfig(join(dir, 'k.yaml'), dir).config.counters.files).toEqual([
+      join(dir, 'a.log'),
+      { path: join(dir, 'b.log'), sensor: 'edge2' },
+    ]);
+    expect(() => validateConfig({ counters: { files: [{ path: 'x', sensor: 'bad name!' }] } })).toThrowError(
+      /counters\.files\.0/,
+    );
   });
 });

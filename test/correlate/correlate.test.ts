@@ -10,7 +10,12 @@ const START = '2026-11-10T00:00:00Z';
 const hour = (i: number) => new Date(Date.parse(START) + i * 3_600_000).toISOString().replace('.000Z', 'Z');
 const noise = (h: number) => [4, 6, 5, 3, 7, 5][h % 6]!;
 
-async function judge(perHour: (h: number) => number, hours: number, at: string, extra: Parameters<typeof sensorLines>[0] extends infer T ? Partial<T> : never = {}) {
+async function judge(
+  perHour: (h: number) => number,
+  hours: number,
+  at: string,
+  extra: Parameters<typeof sensorLines>[0] extends infer T ? Partial<T> : never = {},
+) {
   const store = await storeWith(sensorLines({ start: START, hours, port: 5000, perHour, ...extra }));
   const r = report('Seeing SYN scans of tcp/5000 from 192.0.2.1 and 203.0.113.99, anyone else?', { date: at });
   return correlate(r, store.counters, new Date(at), opts);
@@ -18,7 +23,7 @@ async function judge(perHour: (h: number) => number, hours: number, at: string, 
 
 describe('the moving-average band', () => {
   it('is the mean and sample deviation of the 48 hours before, with +/-1.645 sigma', async () => {
-    const [f] = await judge((h) => (h % 2 ? 6 : 4), 49, hour(48) );
+    const [f] = await judge((h) => (h % 2 ? 6 : 4), 49, hour(48));
     expect(f!.baseline).toMatchObject({ mean: 5, sd: 1, hours: 48 });
     expect(f!.baseline!.upper).toBeCloseTo(5 + 1.645 * 1.0102, 1);
     expect(f!.verdict).toBe('normal');

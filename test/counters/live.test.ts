@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { FileFollower, listenSyslog, LiveIngest, syslogPayload } from '../../src/counters/live.ts';
 import { hourOf } from '../../src/counters/ingest.ts';
 import { createLogger } from '../../src/log.ts';
-import { Store } from '../../src/store/index.ts';
+import { type Store } from '../../src/store/index.ts';
 import { scratch } from '../helpers/cli.ts';
 import { openTestStore } from '../helpers/store.ts';
 
@@ -46,7 +46,9 @@ describe('the syslog listener', () => {
     const live = new LiveIngest(store, opts, log, 0);
     const l = await listenSyslog(live, { host: '127.0.0.1', udpPort: 0, tcpPort: 0 }, log);
     const udp = createSocket('udp4');
-    await new Promise<void>((r) => udp.send(`<4>${line(1).replace(/^\S+ /, 'Nov 20 00:00:01 ')}`, l.udpPort!, '127.0.0.1', () => r()));
+    await new Promise<void>((r) =>
+      udp.send(`<4>${line(1).replace(/^\S+ /, 'Nov 20 00:00:01 ')}`, l.udpPort!, '127.0.0.1', () => r()),
+    );
     udp.close();
     const m5424 = `<4>1 2026-11-20T00:00:02Z fw kernel - - - DROP IN=eth0 OUT= SRC=192.0.2.9 DST=198.51.100.1 LEN=40 PROTO=TCP SPT=1 DPT=5000 WINDOW=1 RES=0x00 SYN URGP=0`;
     const framed = `${Buffer.byteLength(m5424)} ${m5424}`;
@@ -57,11 +59,15 @@ describe('the syslog listener', () => {
     await l.close();
     live.close();
     expect(live.lines).toBe(3);
-    expect(store.counters.series('tcp', 5000, hourOf('2026-11-20T00:00:00Z'), hourOf('2026-11-20T00:00:00Z'))[0]!.events).toBe(3);
+    expect(
+      store.counters.series('tcp', 5000, hourOf('2026-11-20T00:00:00Z'), hourOf('2026-11-20T00:00:00Z'))[0]!.events,
+    ).toBe(3);
   });
 
   it('hands the parsers an RFC 5424 message with its timestamp first', () => {
-    expect(syslogPayload('<14>1 2026-11-20T00:00:02Z fw app - - - hello')).toBe('<14>2026-11-20T00:00:02Z fw app - - - hello');
+    expect(syslogPayload('<14>1 2026-11-20T00:00:02Z fw app - - - hello')).toBe(
+      '<14>2026-11-20T00:00:02Z fw app - - - hello',
+    );
     expect(syslogPayload('<14>Nov 20 00:00:02 fw app: hello')).toBe('<14>Nov 20 00:00:02 fw app: hello');
   });
 });

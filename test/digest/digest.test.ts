@@ -25,7 +25,13 @@ const sensorLog = readFileSync(fixture('demo', 'sensor.log'), 'utf8').trim().spl
 async function demoStore() {
   const { config } = loadConfig(fixture('demo', 'kansoku.yaml'), scratch());
   const store = openTestStore();
-  await importStream(store, 'sensor.log', Readable.from([sensorLog.join('\n')]), { zone: 'UTC', maxLineChars: 4096, sensor: 'demo', keepRecent: true }, log);
+  await importStream(
+    store,
+    'sensor.log',
+    Readable.from([sensorLog.join('\n')]),
+    { zone: 'UTC', maxLineChars: 4096, sensor: 'demo', keepRecent: true },
+    log,
+  );
   await processSources([openSource('maildir', fixture('demo', 'maildir'))], { config, store, log, actor: 'kansoku' });
   return { store, config, p: { config, store, log, actor: 'kansoku' } };
 }
@@ -68,7 +74,9 @@ describe('the weekly digest of the demo week (2026-W47)', () => {
 
   it('says the same numbers in both languages', async () => {
     const d = await buildDigest(demo.p, week);
-    const total = digestData(demo.store, week, demo.config).changes.find((c) => c.port === 5000)!.thisWeek.toLocaleString('en-US');
+    const total = digestData(demo.store, week, demo.config)
+      .changes.find((c) => c.port === 5000)!
+      .thisWeek.toLocaleString('en-US');
     expect(d.draft.text).toContain(`今週の合計 ${total}件`);
     expect(d.draft.text).toContain(`${total} this week in all`);
     expect(d.draft.text).toContain('2026年第47週（11月16日〜11月22日）');
@@ -85,7 +93,12 @@ describe('the weekly digest of the demo week (2026-W47)', () => {
       const img = PNG.sync.read(png);
       let n = 0;
       for (let i = 0; i < img.data.length; i += 4) {
-        if (Math.abs(img.data[i]! - r!) < 12 && Math.abs(img.data[i + 1]! - g!) < 12 && Math.abs(img.data[i + 2]! - b!) < 12) n++;
+        if (
+          Math.abs(img.data[i]! - r!) < 12 &&
+          Math.abs(img.data[i + 1]! - g!) < 12 &&
+          Math.abs(img.data[i + 2]! - b!) < 12
+        )
+          n++;
       }
       return { width: img.width, height: img.height, n };
     };
@@ -108,7 +121,10 @@ describe('the weekly digest of the demo week (2026-W47)', () => {
 });
 
 describe('the digest schedule', () => {
-  const config = validateConfig({ lists: [{ name: 'nsp', listId: 'nsp.example.net', address: 'nsp@example.net' }], draft: { outbox: scratch() } });
+  const config = validateConfig({
+    lists: [{ name: 'nsp', listId: 'nsp.example.net', address: 'nsp@example.net' }],
+    draft: { outbox: scratch() },
+  });
   const at = (iso: string) => () => new Date(iso);
 
   it('is due, at Monday 09:00 Tokyo time, for the week that just ended', () => {
@@ -159,7 +175,11 @@ describe('kansoku digest', () => {
     const dry = kansoku(['digest', '--week', '2026-W47', '--dry-run', '--out', 'dig'], cwd);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain('【前週から大きく変化したポート】');
-    expect(readFileSync(join(cwd, 'dig', 'digest-2026-W47-tcp-5000.png')).subarray(1, 4).toString()).toBe('PNG');
+    expect(
+      readFileSync(join(cwd, 'dig', 'digest-2026-W47-tcp-5000.png'))
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
     expect(kansoku(['digest', '--week', '2026-W47'], cwd).stdout).toMatch(/^digest 2026-W47: draft #\d+/);
     expect(kansoku(['digest', '--week', '2026-W47'], cwd).stdout).toMatch(/already drafted/);
     expect(kansoku(['digest', '--week', '2026-47'], cwd).code).toBe(1);

@@ -18,12 +18,20 @@ import { sensorLines, storeWith } from '../helpers/sensor.ts';
 const config = validateConfig({
   identity: { from: 'Ops <kansoku@isp.example>', nameJa: 'テストISP運用チーム', nameEn: 'Test ISP ops' },
   operator: { networks: ['198.51.100.0/24', '2001:db8:1::/48'], tlp: 'GREEN' },
-  lists: [{ name: 'nsp-sec-jp', listId: 'nsp-sec-jp.example.net', address: 'nsp-sec-jp@example.net', defaultTlp: 'AMBER' }],
+  lists: [
+    { name: 'nsp-sec-jp', listId: 'nsp-sec-jp.example.net', address: 'nsp-sec-jp@example.net', defaultTlp: 'AMBER' },
+  ],
 });
 
 /** A draft as the outbound gate builds it for the list: redacted, encoded, checked. */
 async function built(d: DraftMessage) {
-  const b = await new OutboundGate(config, memoryBook()).build({ ...d, draftMessageId: d.messageId, automatic: false, charset: 'utf-8', date: new Date('2026-11-20T02:00:00Z') });
+  const b = await new OutboundGate(config, memoryBook()).build({
+    ...d,
+    draftMessageId: d.messageId,
+    automatic: false,
+    charset: 'utf-8',
+    date: new Date('2026-11-20T02:00:00Z'),
+  });
   expect(b.problems).toEqual([]);
   return b;
 }
@@ -32,7 +40,13 @@ async function draftFor(text: string, over: Parameters<typeof post>[1] = {}) {
   const p = post(text, { subject: '[nsp-sec-jp] tcp/5000 scanning', date: '2026-11-20T01:15:00.000Z', ...over });
   const report = extractReport(p, { zone: 'UTC', maxScanChars: 1e6, maxLineChars: 4096 });
   const store = await storeWith(
-    sensorLines({ start: '2026-11-15T00:00:00Z', hours: 122, port: 5000, perHour: (h) => (h < 112 ? 3 + (h % 3) : 48), src: (h, i) => (h === 118 && i === 0 ? '203.0.113.5' : `198.51.100.${i + 1}`) }),
+    sensorLines({
+      start: '2026-11-15T00:00:00Z',
+      hours: 122,
+      port: 5000,
+      perHour: (h) => (h < 112 ? 3 + (h % 3) : 48),
+      src: (h, i) => (h === 118 && i === 0 ? '203.0.113.5' : `198.51.100.${i + 1}`),
+    }),
   );
   const findings = correlate(report, store.counters, new Date(p.date!), config.correlate);
   return { draft: renderReply({ post: p, report, findings, config }), findings };
@@ -49,12 +63,18 @@ describe('times in both languages', () => {
 
 describe('the reply draft', () => {
   it('is threaded to the post, with one "Re:" and the port in the subject', async () => {
-    const { draft } = await draftFor('Are others seeing tcp/5000?', { messageId: '<p1@example.org>', references: ['<p0@example.org>'] });
+    const { draft } = await draftFor('Are others seeing tcp/5000?', {
+      messageId: '<p1@example.org>',
+      references: ['<p0@example.org>'],
+    });
     expect(draft.inReplyTo).toBe('<p1@example.org>');
     expect(draft.references).toEqual(['<p0@example.org>', '<p1@example.org>']);
     expect(draft.subject).toBe('[TLP:AMBER] Re: [nsp-sec-jp] tcp/5000 scanning');
     expect(draft.to).toBe('nsp-sec-jp@example.net');
-    const again = await draftFor('Are others seeing tcp/5000?', { messageId: '<p1@example.org>', subject: 'Re: [nsp-sec-jp] tcp/5000 scanning' });
+    const again = await draftFor('Are others seeing tcp/5000?', {
+      messageId: '<p1@example.org>',
+      subject: 'Re: [nsp-sec-jp] tcp/5000 scanning',
+    });
     expect(again.draft.subject).toBe('[TLP:AMBER] Re: [nsp-sec-jp] tcp/5000 scanning');
     expect(again.draft.messageId).toBe(draft.messageId);
   });
@@ -67,7 +87,18 @@ describe('the reply draft', () => {
   it('has the Japanese part first with the advisory sections, then the English part', async () => {
     const { draft } = await draftFor('Are others seeing tcp/5000?');
     const t = draft.text;
-    const order = ['【概要】', '【当方での観測】', '【分析】', '【検知方法】', '【情報ソース】', 'Summary', 'What we see', 'Analysis', 'How to detect', 'Sources'];
+    const order = [
+      '【概要】',
+      '【当方での観測】',
+      '【分析】',
+      '【検知方法】',
+      '【情報ソース】',
+      'Summary',
+      'What we see',
+      'Analysis',
+      'How to detect',
+      'Sources',
+    ];
     const at = order.map((s) => t.indexOf(s));
     expect(at.every((x) => x >= 0)).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
@@ -123,7 +154,9 @@ describe('a not-seen port', () => {
   it('says so plainly instead of calling it normal', async () => {
     const p = await parsePost(readFileSync(fixture('demo', 'maildir', 'cur', '1763640300.M4P100.demo:2,S')));
     const report = extractReport(p, { zone: 'UTC', maxScanChars: 1e6, maxLineChars: 4096 });
-    const store = await storeWith(sensorLines({ start: '2026-11-15T00:00:00Z', hours: 140, port: 22, perHour: () => 4 }));
+    const store = await storeWith(
+      sensorLines({ start: '2026-11-15T00:00:00Z', hours: 140, port: 22, perHour: () => 4 }),
+    );
     const findings = correlate(report, store.counters, new Date(p.date!), config.correlate);
     expect(findings.map((f) => `${f.proto}/${f.port}:${f.verdict}`)).toEqual(['udp/6585:not-seen']);
     const d = renderReply({ post: p, report, findings, config });

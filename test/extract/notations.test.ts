@@ -34,7 +34,11 @@ describe('OwnNetworks.find: IPv4 dotted forms', () => {
     ['octal 0306.063.0144.062 octets', '0306.063.0144.062', HOST],
     ['hex 0xc6.0x33.0x64.0x32 octets', '0xc6.0x33.0x64.0x32', HOST],
     ['HEX 0XC6.0X33.0X64.0X32', '0XC6.0X33.0X64.0X32', HOST],
-    ['the other net 203.0.113.7.', '203.0.113.7', { value: '203.0.113.7', family: 4, net: '203.0.113', host: '7', reversed: false }],
+    [
+      'the other net 203.0.113.7.',
+      '203.0.113.7',
+      { value: '203.0.113.7', family: 4, net: '203.0.113', host: '7', reversed: false },
+    ],
   ];
   for (const [text, span, m] of cases) {
     it(`finds ${span}`, () => expect(one(text)).toEqual({ m, span }));
@@ -47,7 +51,14 @@ describe('OwnNetworks.find: IPv4 dotted forms', () => {
 });
 
 describe('OwnNetworks.find: /24 and /16 forms', () => {
-  for (const text of ['198.51.100.x', '198.51.100.X', '198.51.100.xxx', '198.51.100.*', '198.51.100/24', '198.51.100.0/24']) {
+  for (const text of [
+    '198.51.100.x',
+    '198.51.100.X',
+    '198.51.100.xxx',
+    '198.51.100.*',
+    '198.51.100/24',
+    '198.51.100.0/24',
+  ]) {
     it(`reads ${text} as our /24`, () => expect(one(`block ${text} now`)).toEqual({ m: NET24, span: text }));
   }
 
@@ -60,7 +71,10 @@ describe('OwnNetworks.find: /24 and /16 forms', () => {
   it('reads two-octet wildcard and /16 forms only when the /16 lies inside our networks', () => {
     const wide = new OwnNetworks(['10.0.0.0/8']);
     for (const text of ['10.20.x.x', '10.20.*.*', '10.20/16', '10.20.0.0/16']) {
-      expect(one(`net ${text} here`, wide)).toEqual({ m: { value: '10.20.0.0/16', family: 4, net: '10.20.0', host: null, reversed: false }, span: text });
+      expect(one(`net ${text} here`, wide)).toEqual({
+        m: { value: '10.20.0.0/16', family: 4, net: '10.20.0', host: null, reversed: false },
+        span: text,
+      });
     }
     expect(ours.find('198.51.x.x 198.51/16 198.51.0.0/16 198.0.0.0/8')).toEqual([]);
   });
@@ -91,7 +105,14 @@ describe('OwnNetworks.find: defanged forms', () => {
 });
 
 describe('OwnNetworks.find: Unicode dots and full-width digits', () => {
-  for (const text of ['198\u202451\u2024100\u202450', '198．51．100．50', '198。51。100。50', '198｡51｡100｡50', '１９８．５１．１００．５０', '１９８.51。１００｡５０']) {
+  for (const text of [
+    '198\u202451\u2024100\u202450',
+    '198．51．100．50',
+    '198。51。100。50',
+    '198｡51｡100｡50',
+    '１９８．５１．１００．５０',
+    '１９８.51。１００｡５０',
+  ]) {
     it(`finds ${text}`, () => expect(one(`送信元は${text}です`)).toEqual({ m: HOST, span: text }));
   }
 
@@ -116,14 +137,25 @@ describe('OwnNetworks.find: reverse DNS', () => {
   });
 
   it('finds a partial ip6.arpa zone of at least 48 bits that touches our networks', () => {
-    expect(one('zone 0.0.1.0.8.b.d.0.1.0.0.2.ip6.arpa').m).toEqual({ value: '2001:db8:100::/48', family: 6, net: '2001:db8:100:0', host: null, reversed: true });
+    expect(one('zone 0.0.1.0.8.b.d.0.1.0.0.2.ip6.arpa').m).toEqual({
+      value: '2001:db8:100::/48',
+      family: 6,
+      net: '2001:db8:100:0',
+      host: null,
+      reversed: true,
+    });
     expect(one('zone 7.0.0.0.0.0.1.0.8.b.d.0.1.0.0.2.ip6.arpa').m.value).toBe('2001:db8:100:7::/64');
     expect(ours.find('zone 8.b.d.0.1.0.0.2.ip6.arpa and 1.0.1.0.8.b.d.0.1.0.0.2.ip6.arpa')).toEqual([]);
   });
 });
 
 describe('OwnNetworks.find: addresses inside host names', () => {
-  const forward: string[] = ['198-51-100-50.dsl.isp.example', 'ip-198-51-100-50.example', 'host198.51.100.50', '198_51_100_50'];
+  const forward: string[] = [
+    '198-51-100-50.dsl.isp.example',
+    'ip-198-51-100-50.example',
+    'host198.51.100.50',
+    '198_51_100_50',
+  ];
   for (const text of forward) {
     it(`finds ${text}`, () => expect(one(`from ${text}`).m).toEqual(HOST));
   }
@@ -163,7 +195,13 @@ describe('OwnNetworks.find: IPv6', () => {
   }
 
   it('finds an IPv6 prefix', () => {
-    expect(one('route 2001:db8:100::/48').m).toEqual({ value: '2001:db8:100::/48', family: 6, net: '2001:db8:100:0', host: null, reversed: false });
+    expect(one('route 2001:db8:100::/48').m).toEqual({
+      value: '2001:db8:100::/48',
+      family: 6,
+      net: '2001:db8:100:0',
+      host: null,
+      reversed: false,
+    });
     expect(one('route 2001:db8:100:7::/64').m.value).toBe('2001:db8:100:7::/64');
     expect(ours.find('route 2001:db8::/32')).toEqual([]);
   });
@@ -178,12 +216,22 @@ describe('OwnNetworks.find: IPv6', () => {
     ['Teredo client', '2001:0:4136:e378:8000:63bf:39cc:9bcd'],
     ['ISATAP', 'fe80::5efe:c633:6432'],
   ]) {
-    it(`finds our IPv4 address in ${name} ${text}`, () => expect(one(`src ${text} x`)).toEqual({ m: HOST, span: text }));
+    it(`finds our IPv4 address in ${name} ${text}`, () =>
+      expect(one(`src ${text} x`)).toEqual({ m: HOST, span: text }));
   }
 });
 
 describe('OwnNetworks.find: wrapped lines', () => {
-  for (const text of ['198.51.\n100.50', '198.51.100.\n> 50', '198.51.100\n  .50', '198.51.10\n0.50', '198.51.100.\r\n> > 50', '198.51. \n100.50', '198.51. 100.50', '198.51.100.  50']) {
+  for (const text of [
+    '198.51.\n100.50',
+    '198.51.100.\n> 50',
+    '198.51.100\n  .50',
+    '198.51.10\n0.50',
+    '198.51.100.\r\n> > 50',
+    '198.51. \n100.50',
+    '198.51. 100.50',
+    '198.51.100.  50',
+  ]) {
     it(`finds ${JSON.stringify(text)}`, () => expect(one(`> from ${text} again`)).toEqual({ m: HOST, span: text }));
   }
 
@@ -202,7 +250,13 @@ describe('OwnNetworks.find: spans and ordering', () => {
 
   it('returns matches sorted by start and never overlapping', () => {
     const found = ours.find('203.0.113.9 198.51.100.1-198.51.100.9 ::ffff:198.51.100.50 50.100.51.198.in-addr.arpa');
-    expect(found.map((m) => m.value)).toEqual(['203.0.113.9', '198.51.100.1', '198.51.100.9', '198.51.100.50', '198.51.100.50']);
+    expect(found.map((m) => m.value)).toEqual([
+      '203.0.113.9',
+      '198.51.100.1',
+      '198.51.100.9',
+      '198.51.100.50',
+      '198.51.100.50',
+    ]);
     for (let i = 1; i < found.length; i++) expect(found[i]!.start).toBeGreaterThanOrEqual(found[i - 1]!.end);
   });
 });
@@ -231,7 +285,18 @@ describe('OwnNetworks.find: what is not ours', () => {
 
 describe('OwnNetworks.contains', () => {
   it('answers for addresses and prefixes in any notation', () => {
-    for (const s of ['198.51.100.50', '198.051.100.050', '3325256754', '0xc6336432', '198.51.100.128/25', '2001:db8:100::25', '2001:db8:100:7::/64', '::ffff:198.51.100.50', '198[.]51[.]100[.]50', '50.100.51.198.in-addr.arpa']) {
+    for (const s of [
+      '198.51.100.50',
+      '198.051.100.050',
+      '3325256754',
+      '0xc6336432',
+      '198.51.100.128/25',
+      '2001:db8:100::25',
+      '2001:db8:100:7::/64',
+      '::ffff:198.51.100.50',
+      '198[.]51[.]100[.]50',
+      '50.100.51.198.in-addr.arpa',
+    ]) {
       expect(ours.contains(s), s).toBe(true);
     }
     for (const s of ['8.8.8.8', '198.51.0.0/16', '2001:db8::/32', '2001:db8:200::1', 'not an address']) {
@@ -244,8 +309,12 @@ describe('OwnNetworks.contains', () => {
 
 const FULL = '０１２３４５６７８９';
 const octet = fc.integer({ min: 0, max: 255 });
-const v4Ours = fc.tuple(fc.constantFrom([198, 51, 100], [203, 0, 113]), octet).map(([n, h]) => [...n, h] as [number, number, number, number]);
-const v6Ours = fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 5, maxLength: 5 }).map((g) => ipaddr.IPv6.parse(`2001:db8:100:${g.map((x) => x.toString(16)).join(':')}`));
+const v4Ours = fc
+  .tuple(fc.constantFrom([198, 51, 100], [203, 0, 113]), octet)
+  .map(([n, h]) => [...n, h] as [number, number, number, number]);
+const v6Ours = fc
+  .array(fc.integer({ min: 0, max: 0xffff }), { minLength: 5, maxLength: 5 })
+  .map((g) => ipaddr.IPv6.parse(`2001:db8:100:${g.map((x) => x.toString(16)).join(':')}`));
 
 const hex = (n: number, w: number): string => n.toString(16).padStart(w, '0');
 const fixed = (a: ipaddr.IPv6): string => a.parts.map((x) => hex(x, 4)).join(':');
@@ -270,13 +339,21 @@ const v4Notation = (o: [number, number, number, number]): fc.Arbitrary<Rendered>
     fc.constant(r(o.map((x) => `0${x.toString(8)}`).join('.'))),
     fc.boolean().map((up) => r(o.map((x) => (up ? `0X${hex(x, 2).toUpperCase()}` : `0x${x.toString(16)}`)).join('.'))),
     fc
-      .array(fc.constantFrom('[.]', '(.)', '{.}', '[dot]', '(dot)', ' dot ', '[ . ]', ' DOT ', '.'), { minLength: 3, maxLength: 3 })
+      .array(fc.constantFrom('[.]', '(.)', '{.}', '[dot]', '(dot)', ' dot ', '[ . ]', ' DOT ', '.'), {
+        minLength: 3,
+        maxLength: 3,
+      })
       .map((seps) => r(`${o[0]}${seps[0]}${o[1]}${seps[1]}${o[2]}${seps[2]}${o[3]}`)),
     fc
-      .tuple(fc.array(fc.constantFrom('.', '\u2024', '\uff0e', '\u3002', '\uff61'), { minLength: 3, maxLength: 3 }), bools)
+      .tuple(
+        fc.array(fc.constantFrom('.', '\u2024', '\uff0e', '\u3002', '\uff61'), { minLength: 3, maxLength: 3 }),
+        bools,
+      )
       .map(([seps, mask]) => r(fullWidth(`${o[0]}${seps[0]}${o[1]}${seps[1]}${o[2]}${seps[2]}${o[3]}`, mask))),
     fc.constant(r(`${[...o].reverse().join('.')}.in-addr.arpa`, '.in-addr.arpa')),
-    fc.constantFrom('-', '_', '.').map((sep) => r(`${[...o].reverse().join(sep)}.static.isp.example`, '.static.isp.example')),
+    fc
+      .constantFrom('-', '_', '.')
+      .map((sep) => r(`${[...o].reverse().join(sep)}.static.isp.example`, '.static.isp.example')),
     fc.constantFrom('-', '_').map((sep) => r(`${o.join(sep)}.dsl.isp.example`, '.dsl.isp.example')),
     fc.constant(r(`ip-${o.join('-')}`, 'ip-')),
     fc.constant(r(`host${o.join('.')}`, 'host')),
@@ -285,7 +362,9 @@ const v4Notation = (o: [number, number, number, number]): fc.Arbitrary<Rendered>
     fc.constant(r(`${hex(long(o), 8)}.dyn.example`, '.dyn.example')),
     fc.constant(r(`0${long(o).toString(8)}`)),
     fc.constant(r(`::ffff:${o.join('.')}`)),
-    fc.constantFrom('::ffff:', '::', '64:ff9b::', '2001:db8:1::', '::5efe:').map((p) => r(`${p}${hex(o[0] * 256 + o[1], 1)}:${hex(o[2] * 256 + o[3], 1)}`)),
+    fc
+      .constantFrom('::ffff:', '::', '64:ff9b::', '2001:db8:1::', '::5efe:')
+      .map((p) => r(`${p}${hex(o[0] * 256 + o[1], 1)}:${hex(o[2] * 256 + o[3], 1)}`)),
     fc.constant(r(`2002:${hex(o[0] * 256 + o[1], 1)}:${hex(o[2] * 256 + o[3], 1)}::1`)),
   );
 };
@@ -318,7 +397,10 @@ const wrapped = (n: Rendered): fc.Arbitrary<Rendered> =>
     {
       weight: 1,
       arbitrary: fc
-        .tuple(fc.integer({ min: 1, max: Math.max(1, n.text.length - 1) }), fc.constantFrom('\n', '\n> ', '\r\n>> ', '\n   '))
+        .tuple(
+          fc.integer({ min: 1, max: Math.max(1, n.text.length - 1) }),
+          fc.constantFrom('\n', '\n> ', '\r\n>> ', '\n   '),
+        )
         // The decorations are checked as whole strings afterwards, so the wrap falls outside them.
         .filter(([at]) => n.keep.every((k) => !inside(n.text, k, at)))
         .map(([at, br]) => ({ ...n, text: n.text.slice(0, at) + br + n.text.slice(at) })),
@@ -326,12 +408,39 @@ const wrapped = (n: Rendered): fc.Arbitrary<Rendered> =>
   );
 
 const filler = fc
-  .array(fc.constantFrom('a', 'Z', 'q', 'アドレス', 'からの', '通信', 'です', '、', '。', ' ', ',', '!', '?', '"', '(', ')', '/', ':', '-', '.', 'の'), { maxLength: 8 })
+  .array(
+    fc.constantFrom(
+      'a',
+      'Z',
+      'q',
+      'アドレス',
+      'からの',
+      '通信',
+      'です',
+      '、',
+      '。',
+      ' ',
+      ',',
+      '!',
+      '?',
+      '"',
+      '(',
+      ')',
+      '/',
+      ':',
+      '-',
+      '.',
+      'の',
+    ),
+    { maxLength: 8 },
+  )
   .map((xs) => xs.join(''));
 const gap = fc.constantFrom(' ', '\n', '、', '(', ')', '「', '」', ', ', '\t', '\n> ');
 
 const embedded = (n: fc.Arbitrary<Rendered>): fc.Arbitrary<{ text: string; keep: string[] }> =>
-  fc.tuple(filler, gap, n.chain(wrapped), gap, filler).map(([p, g1, r, g2, s]) => ({ text: `${p}${g1}${r.text}${g2}${s}`, keep: r.keep }));
+  fc
+    .tuple(filler, gap, n.chain(wrapped), gap, filler)
+    .map(([p, g1, r, g2, s]) => ({ text: `${p}${g1}${r.text}${g2}${s}`, keep: r.keep }));
 
 /** After redaction no digit of the address may be left (the surroundings have none of their own). */
 function leftDigits(text: string, keep: string[]): string {
@@ -424,7 +533,10 @@ describe('OwnNetworks.find: what a hostile member tried', () => {
   }
 
   it('finds a prefix down to /20 written around our networks, and not a wide aggregate', () => {
-    expect(ours.find('from 198.51.100.0/23 and 198.51.96.0/20').map((m) => m.value)).toEqual(['198.51.100.0/23', '198.51.96.0/20']);
+    expect(ours.find('from 198.51.100.0/23 and 198.51.96.0/20').map((m) => m.value)).toEqual([
+      '198.51.100.0/23',
+      '198.51.96.0/20',
+    ]);
     expect(ours.find('from 198.51.0.0/16')).toEqual([]);
   });
 
@@ -455,7 +567,9 @@ describe('OwnNetworks.find: what a second hostile member tried', () => {
     it(`finds ${JSON.stringify(text)}`, () => {
       expect(v6.find(`DST=${text} x`).map((m) => m.value)).toEqual([value]);
       // As with in-addr.arpa, the zone's own name stays: only the address in it is ours.
-      expect(redact(`DST=${text} x`, v6)).toBe(`DST=▇${text.endsWith('.ipv6-literal.net') ? '.ipv6-literal.net' : ''} x`);
+      expect(redact(`DST=${text} x`, v6)).toBe(
+        `DST=▇${text.endsWith('.ipv6-literal.net') ? '.ipv6-literal.net' : ''} x`,
+      );
     });
   }
 

@@ -75,7 +75,8 @@ describe('ports from log lines', () => {
   });
 
   it('does not take the port of a SYN-ACK reply', () => {
-    const text = '2026-11-20 07:00:02.000000 IP 198.51.100.42.443 > 192.0.2.82.60000: Flags [S.], seq 1, ack 2, win 65160, length 0';
+    const text =
+      '2026-11-20 07:00:02.000000 IP 198.51.100.42.443 > 192.0.2.82.60000: Flags [S.], seq 1, ack 2, win 65160, length 0';
     expect(portsOf(text)).toEqual([]);
   });
 });

@@ -10,7 +10,13 @@ describe('the NSP-SEC-JP seed post', () => {
   it('joins every two-line IMS record a mailer wrapped into one record', () => {
     expect(r.logLines).toHaveLength(15);
     expect(r.logLines.every((l) => l.format === 'ims' && l.dpt === 5000 && l.proto === 'tcp')).toBe(true);
-    expect(r.logLines[0]).toMatchObject({ ts: '2005-01-11T01:42:22Z', src: '220.192.110.239', spt: 4117, dst: 'A.B.C.50', flags: 'S' });
+    expect(r.logLines[0]).toMatchObject({
+      ts: '2005-01-11T01:42:22Z',
+      src: '220.192.110.239',
+      spt: 4117,
+      dst: 'A.B.C.50',
+      flags: 'S',
+    });
     expect(r.logLines[8]).toMatchObject({ ts: '2005-01-11T00:10:15Z', src: '80.136.229.69', spt: 4109 });
   });
 
@@ -135,7 +141,9 @@ describe('quoting and wrapping', () => {
   });
 
   it('survives a megabyte line and regex-hostile lines', () => {
-    const r = report(`${'a'.repeat(1_000_000)}\n${'tcp/'.repeat(20000)}\n${'port '.repeat(20000)}1\n${'1,'.repeat(50000)} hosts`);
+    const r = report(
+      `${'a'.repeat(1_000_000)}\n${'tcp/'.repeat(20000)}\n${'port '.repeat(20000)}1\n${'1,'.repeat(50000)} hosts`,
+    );
     expect(r.logLines).toEqual([]);
   });
 });
@@ -173,7 +181,11 @@ describe('claims besides ports', () => {
   it('tells a rising port from one merely mentioned, and a stated destination port', () => {
     const p23 = r.ports.find((p) => p.port === 23)!;
     expect(p23).toMatchObject({ trend: 'rising', role: 'destination' });
-    expect(report('Port 8080 is open on that host.').ports[0]).toMatchObject({ port: 8080, trend: 'mentioned', role: null });
+    expect(report('Port 8080 is open on that host.').ports[0]).toMatchObject({
+      port: 8080,
+      trend: 'mentioned',
+      role: null,
+    });
   });
 
   it('keeps source ports apart from the ports the post is about', () => {

@@ -32,12 +32,27 @@ function scanned(line: string, clock = new LineClock(time)) {
 function parsed(line: string) {
   const e = netfilter.sniff(line) ? netfilter.parse(line, time) : null;
   if (!e) return null;
-  return { ts: e.ts, src: e.src, dst: e.dst, spt: e.spt, dpt: e.dpt, proto: e.proto, flags: e.flags, ttl: e.ttl, ipId: e.ipId, seq: e.seq };
+  return {
+    ts: e.ts,
+    src: e.src,
+    dst: e.dst,
+    spt: e.spt,
+    dpt: e.dpt,
+    proto: e.proto,
+    flags: e.flags,
+    ttl: e.ttl,
+    ipId: e.ipId,
+    seq: e.seq,
+  };
 }
 
-const fixtureLines = (JSON.parse(readFileSync(fixture('formats', 'netfilter', 'cases.json'), 'utf8')) as Array<{ text: string }>).map((c) => c.text);
+const fixtureLines = (
+  JSON.parse(readFileSync(fixture('formats', 'netfilter', 'cases.json'), 'utf8')) as Array<{ text: string }>
+).map((c) => c.text);
 const corpusLines = sharedAvailable
-  ? (JSON.parse(readFileSync(shared('corpus', 'logformats.json'), 'utf8')) as Array<{ format: string; line: string }>).filter((s) => s.format.startsWith('netfilter')).map((s) => s.line)
+  ? (JSON.parse(readFileSync(shared('corpus', 'logformats.json'), 'utf8')) as Array<{ format: string; line: string }>)
+      .filter((s) => s.format.startsWith('netfilter'))
+      .map((s) => s.line)
   : [];
 const demoLines = readFileSync(fixture('demo', 'sensor.log'), 'utf8').trim().split('\n');
 
@@ -58,7 +73,10 @@ const variants = [
   base.replace(' WINDOW=1024 RES=0x00 SYN URGP=0', ''),
   base.replace('PROTO=TCP SPT=4117 DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0', 'PROTO=UDP SPT=5060 DPT=5060 LEN=420'),
   base.replace('PROTO=TCP SPT=4117 DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0', 'PROTO=ICMP TYPE=8 CODE=0 ID=77 SEQ=1'),
-  base.replace('PROTO=TCP SPT=4117 DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0', 'PROTO=ICMP TYPE=3 CODE=3 [SRC=192.0.2.50 DST=220.192.110.239 LEN=44 PROTO=UDP SPT=53 DPT=4117 ]'),
+  base.replace(
+    'PROTO=TCP SPT=4117 DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0',
+    'PROTO=ICMP TYPE=3 CODE=3 [SRC=192.0.2.50 DST=220.192.110.239 LEN=44 PROTO=UDP SPT=53 DPT=4117 ]',
+  ),
   base.replace('PROTO=TCP', 'PROTO=tcp'),
   base.replace('PROTO=TCP', 'PROTO=6'),
   base.replace('PROTO=TCP', 'PROTO=SCTP'),
@@ -105,27 +123,39 @@ describe('the netfilter byte scanner', () => {
     }
     // Every demo line is a plain IPv4 netfilter line: all of them go the fast way.
     expect(taken).toBeGreaterThanOrEqual(demoLines.length + 15);
-    for (const plain of [base, variants[3]!, variants[11]!, variants[12]!]) expect(scanned(plain), plain).not.toBeNull();
+    for (const plain of [base, variants[3]!, variants[11]!, variants[12]!])
+      expect(scanned(plain), plain).not.toBeNull();
     expect(scanned(base.replace('WINDOW=1024', 'SEQ=3735928559 ACK=0 WINDOW=1024'))).toMatchObject({ seq: 3735928559 });
   });
 
   it('agrees with the text parser on random mutations of a line (fast-check)', () => {
     const clock = new LineClock(time);
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: base.length - 1 }), fc.integer({ min: 0, max: 8 }), fc.constantFrom(' ', '=', '.', '0', '9', 'A', '\t', '[', 'S', ''), (at, cut, ch) => {
-        const line = base.slice(0, at) + ch + base.slice(at + cut);
-        const s = scanned(line, clock);
-        if (s !== null) expect(s).toEqual(parsed(line));
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: base.length - 1 }),
+        fc.integer({ min: 0, max: 8 }),
+        fc.constantFrom(' ', '=', '.', '0', '9', 'A', '\t', '[', 'S', ''),
+        (at, cut, ch) => {
+          const line = base.slice(0, at) + ch + base.slice(at + cut);
+          const s = scanned(line, clock);
+          if (s !== null) expect(s).toEqual(parsed(line));
+        },
+      ),
       { numRuns: 3000 },
     );
   });
 
   it('counts a file the same as reading every line as text', async () => {
     // A busy bucket too: 3000 sources from many countries turn its exact sets into sketches.
-    const busy = Array.from({ length: 6000 }, (_, i) => base.replace('SRC=220.192.110.239', `SRC=${1 + (i % 3000) % 223}.${(i * 7) % 256}.${(i % 3000) >> 8}.9`));
+    const busy = Array.from({ length: 6000 }, (_, i) =>
+      base.replace('SRC=220.192.110.239', `SRC=${1 + ((i % 3000) % 223)}.${(i * 7) % 256}.${(i % 3000) >> 8}.9`),
+    );
     // And one with more distinct sources than a bucket holds before it counts them per packet.
-    const wide = Array.from({ length: 80_000 }, (_, i) => base.replace('SRC=220.192.110.239', `SRC=${1 + (i % 223)}.${(i >> 8) & 255}.${i & 255}.${1 + (i % 7)}`).replace('DPT=5000', 'DPT=23'));
+    const wide = Array.from({ length: 80_000 }, (_, i) =>
+      base
+        .replace('SRC=220.192.110.239', `SRC=${1 + (i % 223)}.${(i >> 8) & 255}.${i & 255}.${1 + (i % 7)}`)
+        .replace('DPT=5000', 'DPT=23'),
+    );
     const lines = [...demoLines, ...variants, ...busy, ...wide];
     const viaText = new HourlyRollup('s', true);
     for (const l of lines) {
@@ -134,15 +164,49 @@ describe('the netfilter byte scanner', () => {
       else viaText.skipped++;
     }
     // Read as a file is read: in chunks that cut lines anywhere, each into the same memory.
-    const viaIngest = await ingestStream(reusedChunks(Buffer.from(lines.join('\r\n')), 4093), { ...time, maxLineChars: 4096, sensor: 's', keepRecent: true });
-    const summary = (buckets: Iterable<{ hour: number; proto: string; port: number; events: number; synOnly: number; sources: { count(): number }; targets: { count(): number }; nets24: { count(): number }; countries: Map<string, { count(): number }> }>) =>
+    const viaIngest = await ingestStream(reusedChunks(Buffer.from(lines.join('\r\n')), 4093), {
+      ...time,
+      maxLineChars: 4096,
+      sensor: 's',
+      keepRecent: true,
+    });
+    const summary = (
+      buckets: Iterable<{
+        hour: number;
+        proto: string;
+        port: number;
+        events: number;
+        synOnly: number;
+        sources: { count(): number };
+        targets: { count(): number };
+        nets24: { count(): number };
+        countries: Map<string, { count(): number }>;
+      }>,
+    ) =>
       [...buckets]
-        .map((b) => `${b.hour}/${b.proto}/${b.port}: ${b.events} ${b.synOnly} ${b.sources.count()} ${b.targets.count()} ${b.nets24.count()} ${[...b.countries].map(([c, u]) => `${c}${u.count()}`).sort().join(',')}`)
+        .map(
+          (b) =>
+            `${b.hour}/${b.proto}/${b.port}: ${b.events} ${b.synOnly} ${b.sources.count()} ${b.targets.count()} ${b.nets24.count()} ${[
+              ...b.countries,
+            ]
+              .map(([c, u]) => `${c}${u.count()}`)
+              .sort()
+              .join(',')}`,
+        )
         .sort();
     expect(summary(viaIngest.buckets)).toEqual(summary(viaText.bucketList));
     expect(viaIngest.parsed).toBe(viaText.parsed);
     expect(viaIngest.skipped).toBe(viaText.skipped);
-    const recent = (r: Iterable<{ ts: number; src: string; dst: string | null; flags: string | null; ttl: number | null; seq: number | null }>) => [...r].map((e) => `${e.ts} ${e.src} ${e.dst} ${e.flags} ${e.ttl} ${e.seq}`).sort();
+    const recent = (
+      r: Iterable<{
+        ts: number;
+        src: string;
+        dst: string | null;
+        flags: string | null;
+        ttl: number | null;
+        seq: number | null;
+      }>,
+    ) => [...r].map((e) => `${e.ts} ${e.src} ${e.dst} ${e.flags} ${e.ttl} ${e.seq}`).sort();
     expect(recent(viaIngest.recent)).toEqual(recent(viaText.recent));
   });
 });

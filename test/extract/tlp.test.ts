@@ -69,7 +69,17 @@ describe('findTlp spellings', () => {
     it(`${JSON.stringify(text)} -> ${want}`, () => expect(findTlp(`scans on 5000/tcp ${text} thanks`)).toBe(want));
   }
 
-  for (const text of ['TLPS:RED', 'atlp:red', 'xTLP RED', 'TLP:REDACTED', 'TLP:GREENISH', 'RED TLP', 'traffic light: red', 'TLP', '']) {
+  for (const text of [
+    'TLPS:RED',
+    'atlp:red',
+    'xTLP RED',
+    'TLP:REDACTED',
+    'TLP:GREENISH',
+    'RED TLP',
+    'traffic light: red',
+    'TLP',
+    '',
+  ]) {
     it(`${JSON.stringify(text)} carries no label`, () => expect(findTlp(text)).toBeNull());
   }
 });
@@ -82,7 +92,8 @@ describe('findTlp choice', () => {
   });
 
   it('never reads AMBER STRICT as plain AMBER', () => {
-    for (const sep of [' ', '+', ' + ', '-', '_', ' - ', '＋']) expect(findTlp(`TLP:AMBER${sep}STRICT`)).toBe('AMBER+STRICT');
+    for (const sep of [' ', '+', ' + ', '-', '_', ' - ', '＋'])
+      expect(findTlp(`TLP:AMBER${sep}STRICT`)).toBe('AMBER+STRICT');
   });
 
   it('is linear on long runs of separators and near-labels', () => {
@@ -93,7 +104,8 @@ describe('findTlp choice', () => {
   });
 });
 
-const ASCII_TO_WIDE = (c: string) => (c === ' ' ? '\u3000' : c >= '!' && c <= '~' ? String.fromCharCode(c.charCodeAt(0) + 0xfee0) : c);
+const ASCII_TO_WIDE = (c: string) =>
+  c === ' ' ? '\u3000' : c >= '!' && c <= '~' ? String.fromCharCode(c.charCodeAt(0) + 0xfee0) : c;
 
 describe('findTlp property', () => {
   const spelled: Record<Tlp, string[]> = {
@@ -136,15 +148,36 @@ describe('findTlp property', () => {
 describe('report.tlp reads the whole post', () => {
   const mime = (parts: string) =>
     Buffer.from(
-      ['From: a@example.org', 'To: l@example.net', 'Subject: scans', 'Message-ID: <alt@example.org>', 'MIME-Version: 1.0',
-        'Content-Type: multipart/mixed; boundary="b1"', '', parts].join('\r\n'),
+      [
+        'From: a@example.org',
+        'To: l@example.net',
+        'Subject: scans',
+        'Message-ID: <alt@example.org>',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/mixed; boundary="b1"',
+        '',
+        parts,
+      ].join('\r\n'),
     );
 
   it('reads a label that only the HTML alternative carries, and takes no claims from it twice', async () => {
     const raw = mime(
-      ['--b1', 'Content-Type: multipart/alternative; boundary="b2"', '', '--b2', 'Content-Type: text/plain; charset=utf-8', '',
-        'tcp/5000 scans, anyone?', '--b2', 'Content-Type: text/html; charset=utf-8', '',
-        '<p>tcp/5000 scans, anyone?</p><p style="color:red">TLP:<b>RED</b></p>', '--b2--', '--b1--', ''].join('\r\n'),
+      [
+        '--b1',
+        'Content-Type: multipart/alternative; boundary="b2"',
+        '',
+        '--b2',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'tcp/5000 scans, anyone?',
+        '--b2',
+        'Content-Type: text/html; charset=utf-8',
+        '',
+        '<p>tcp/5000 scans, anyone?</p><p style="color:red">TLP:<b>RED</b></p>',
+        '--b2--',
+        '--b1--',
+        '',
+      ].join('\r\n'),
     );
     const r = extractReport(await parsePost(raw), { zone: 'UTC', maxScanChars: 1e6, maxLineChars: 4096 });
     expect(r.tlp).toBe('RED');
@@ -152,13 +185,29 @@ describe('report.tlp reads the whole post', () => {
   });
 
   it('reads a label in a JSON or Markdown attachment', async () => {
-    for (const [name, type] of [['events.json', 'application/json'], ['notes.md', 'text/markdown']]) {
+    for (const [name, type] of [
+      ['events.json', 'application/json'],
+      ['notes.md', 'text/markdown'],
+    ]) {
       const raw = mime(
-        ['--b1', 'Content-Type: text/plain; charset=utf-8', '', 'tcp/5000 scans, see attached.', '--b1',
-          `Content-Type: ${type}; name="${name}"`, `Content-Disposition: attachment; filename="${name}"`, '',
-          '{"tlp": "TLP:RED", "note": "partner data"}', '--b1--', ''].join('\r\n'),
+        [
+          '--b1',
+          'Content-Type: text/plain; charset=utf-8',
+          '',
+          'tcp/5000 scans, see attached.',
+          '--b1',
+          `Content-Type: ${type}; name="${name}"`,
+          `Content-Disposition: attachment; filename="${name}"`,
+          '',
+          '{"tlp": "TLP:RED", "note": "partner data"}',
+          '--b1--',
+          '',
+        ].join('\r\n'),
       );
-      expect(extractReport(await parsePost(raw), { zone: 'UTC', maxScanChars: 1e6, maxLineChars: 4096 }).tlp, name).toBe('RED');
+      expect(
+        extractReport(await parsePost(raw), { zone: 'UTC', maxScanChars: 1e6, maxLineChars: 4096 }).tlp,
+        name,
+      ).toBe('RED');
     }
   });
 
@@ -169,7 +218,9 @@ describe('report.tlp reads the whole post', () => {
   });
 
   it('reads a label only in a text attachment', () => {
-    const r = report('see attached', { attachments: [{ filename: 'fw.log', contentType: 'text/plain', text: 'TLP:AMBER+STRICT\n2026-11-20 01:00 DROP' }] });
+    const r = report('see attached', {
+      attachments: [{ filename: 'fw.log', contentType: 'text/plain', text: 'TLP:AMBER+STRICT\n2026-11-20 01:00 DROP' }],
+    });
     expect(r.tlp).toBe('AMBER+STRICT');
   });
 
@@ -263,7 +314,9 @@ describe('forwarded messages', () => {
   it('names a forwarded message without a subject', async () => {
     const bare = message({ From: 'x@example.com', 'Content-Type': 'text/plain' }, 'TLP:AMBER\r\n');
     const p = await parsePost(Buffer.from(forward(bare, 1)));
-    expect(p.attachments).toEqual([{ filename: '(forwarded message)', contentType: 'message/rfc822', text: 'Subject: \n\nTLP:AMBER\n' }]);
+    expect(p.attachments).toEqual([
+      { filename: '(forwarded message)', contentType: 'message/rfc822', text: 'Subject: \n\nTLP:AMBER\n' },
+    ]);
   });
 
   it('reads forwards within forwards, three deep', async () => {
@@ -312,16 +365,22 @@ describe('subjectWithTlp', () => {
     ['', 'CLEAR', '[TLP:CLEAR]'],
   ];
   for (const [subject, tlp, want] of cases) {
-    it(`${JSON.stringify(subject)} (${tlp}) -> ${JSON.stringify(want)}`, () => expect(subjectWithTlp(subject, tlp)).toBe(want));
+    it(`${JSON.stringify(subject)} (${tlp}) -> ${JSON.stringify(want)}`, () =>
+      expect(subjectWithTlp(subject, tlp)).toBe(want));
   }
 
   it('leaves no label of the poster behind', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...TLP_ORDER), fc.constantFrom(...TLP_ORDER), fc.string({ maxLength: 20 }), (theirs, ours, rest) => {
-        const s = subjectWithTlp(`[TLP:${theirs}] ${rest} (ＴＬＰ－${theirs})`, ours);
-        expect(s.startsWith(`[TLP:${ours}] `) || s === `[TLP:${ours}]`).toBe(true);
-        expect(findTlp(s.slice(`[TLP:${ours}]`.length))).toBe(findTlp(rest));
-      }),
+      fc.property(
+        fc.constantFrom(...TLP_ORDER),
+        fc.constantFrom(...TLP_ORDER),
+        fc.string({ maxLength: 20 }),
+        (theirs, ours, rest) => {
+          const s = subjectWithTlp(`[TLP:${theirs}] ${rest} (ＴＬＰ－${theirs})`, ours);
+          expect(s.startsWith(`[TLP:${ours}] `) || s === `[TLP:${ours}]`).toBe(true);
+          expect(findTlp(s.slice(`[TLP:${ours}]`.length))).toBe(findTlp(rest));
+        },
+      ),
     );
   });
 });

@@ -18,7 +18,12 @@ export function kansoku(args: string[], cwd: string, input?: string | Buffer): C
     input,
     encoding: 'utf8',
     // On the PostgreSQL run, a command without --db gets the store of its working directory there.
-    env: { ...process.env, KANSOKU_LOG_LEVEL: 'warn', KANSOKU_ACTOR: 'tester', ...(testPg && !args.includes('--db') ? { KANSOKU_DB: storeAt(cwd) } : {}) },
+    env: {
+      ...process.env,
+      KANSOKU_LOG_LEVEL: 'warn',
+      KANSOKU_ACTOR: 'tester',
+      ...(testPg && !args.includes('--db') ? { KANSOKU_DB: storeAt(cwd) } : {}),
+    },
     timeout: 60_000,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };

@@ -15,7 +15,10 @@ export const IMAP_PORT = 14143;
 export const SMTP_PORT = 10025;
 
 export function mailStackUp(): void {
-  const r = spawnSync('bash', [join(root, 'scripts', 'mail-stack.sh'), 'up'], { encoding: 'utf8', env: { ...process.env, KANSOKU_MAILTEST_DIR: MAILTEST_DIR } });
+  const r = spawnSync('bash', [join(root, 'scripts', 'mail-stack.sh'), 'up'], {
+    encoding: 'utf8',
+    env: { ...process.env, KANSOKU_MAILTEST_DIR: MAILTEST_DIR },
+  });
   if (r.status !== 0) throw new Error(`mail stack did not start: ${r.stderr}`);
 }
 
@@ -41,17 +44,31 @@ export function newWorld(): World {
     botAddress: `kansoku-${id}@example.test`,
     reviewAddress: `review-${id}@example.test`,
   };
-  for (const u of [world.botUser, world.reviewUser]) writeFileSync(join(MAILTEST_DIR, 'dovecot', 'users.d', u), `${u}:{PLAIN}secret\n`);
+  for (const u of [world.botUser, world.reviewUser])
+    writeFileSync(join(MAILTEST_DIR, 'dovecot', 'users.d', u), `${u}:{PLAIN}secret\n`);
   return world;
 }
 
 export function imap(user: string, port = IMAP_PORT): ImapFlow {
-  const c = new ImapFlow({ host: '127.0.0.1', port, secure: false, auth: { user, pass: 'secret' }, logger: false, disableAutoIdle: true });
+  const c = new ImapFlow({
+    host: '127.0.0.1',
+    port,
+    secure: false,
+    auth: { user, pass: 'secret' },
+    logger: false,
+    disableAutoIdle: true,
+  });
   c.on('error', () => undefined);
   return c;
 }
 
-const transport = nodemailer.createTransport({ host: '127.0.0.1', port: SMTP_PORT, secure: false, ignoreTLS: true, pool: false });
+const transport = nodemailer.createTransport({
+  host: '127.0.0.1',
+  port: SMTP_PORT,
+  secure: false,
+  ignoreTLS: true,
+  pool: false,
+});
 
 /** Sends a message through Postfix, as a member's mail client would. */
 export async function smtpSend(raw: string | Buffer, from: string, to: string): Promise<string> {
@@ -60,7 +77,11 @@ export async function smtpSend(raw: string | Buffer, from: string, to: string): 
 }
 
 /** A member's report of 5000/tcp, dated inside the demo sensor log so that the counters have data. */
-export function reportPost(w: World, n: number, extra: Record<string, string> = {}): { messageId: string; raw: string } {
+export function reportPost(
+  w: World,
+  n: number,
+  extra: Record<string, string> = {},
+): { messageId: string; raw: string } {
   const messageId = `<post-${w.id}-${n}@members.example>`;
   const headers: Record<string, string> = {
     From: `Member ${n} <member${n}@members.example>`,
@@ -74,7 +95,12 @@ export function reportPost(w: World, n: number, extra: Record<string, string> = 
     ...extra,
   };
   const body = `Folks,\n\nWe see a sharp rise of SYN scans on tcp/5000 since yesterday (report ${n}).\nAre others seeing this?\n`;
-  return { messageId, raw: `${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${body.replace(/\n/g, '\r\n')}` };
+  return {
+    messageId,
+    raw: `${Object.entries(headers)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('\r\n')}\r\n\r\n${body.replace(/\n/g, '\r\n')}`,
+  };
 }
 
 export interface BotConfigOptions {
@@ -120,10 +146,14 @@ export interface Bot {
 
 /** Starts `kansoku run --watch` and resolves once it says it is watching. */
 export async function startBot(cwd: string, config: string): Promise<Bot> {
-  const proc = spawn(process.execPath, [join(root, 'bin', 'kansoku.js'), '--config', config, '--log-level', 'info', 'run', '--watch'], {
-    cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawn(
+    process.execPath,
+    [join(root, 'bin', 'kansoku.js'), '--config', config, '--log-level', 'info', 'run', '--watch'],
+    {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   proc.stderr!.on('data', (c: Buffer) => (out += c.toString()));
@@ -158,7 +188,10 @@ export async function mailbox(user: string, folder = 'INBOX'): Promise<Array<{ u
     const lock = await c.getMailboxLock(folder);
     try {
       if (!(c.mailbox && c.mailbox.exists)) return [];
-      return (await c.fetchAll('1:*', { uid: true, source: true }, { uid: true })).map((m) => ({ uid: m.uid, raw: m.source!.toString('latin1') }));
+      return (await c.fetchAll('1:*', { uid: true, source: true }, { uid: true })).map((m) => ({
+        uid: m.uid,
+        raw: m.source!.toString('latin1'),
+      }));
     } finally {
       lock.release();
     }

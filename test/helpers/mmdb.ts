@@ -5,7 +5,11 @@ import ipaddr from 'ipaddr.js';
  * search tree of 24-bit records, 16 zero bytes, the data section, then the metadata after its
  * marker. Enough for country databases in tests, built from CIDR networks and their records.
  */
-export function writeMmdb(networks: Array<[cidr: string, record: Record<string, unknown>]>, ipVersion: 4 | 6 = 4, databaseType = 'Test-Country'): Buffer {
+export function writeMmdb(
+  networks: Array<[cidr: string, record: Record<string, unknown>]>,
+  ipVersion: 4 | 6 = 4,
+  databaseType = 'Test-Country',
+): Buffer {
   const data: Buffer[] = [];
   let dataSize = 0;
   const tree: Array<[number | null, number | null]> = [[null, null]];
@@ -57,7 +61,13 @@ export function writeMmdb(networks: Array<[cidr: string, record: Record<string, 
     build_epoch: { uint64: 1_763_683_200 },
     description: { en: 'kansoku test database' },
   });
-  return Buffer.concat([treeBytes, Buffer.alloc(16), ...data, Buffer.from('abcdef4d61784d696e642e636f6d', 'hex'), metadata]);
+  return Buffer.concat([
+    treeBytes,
+    Buffer.alloc(16),
+    ...data,
+    Buffer.from('abcdef4d61784d696e642e636f6d', 'hex'),
+    metadata,
+  ]);
 }
 
 function control(type: number, size: number): Buffer {

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { importStream } from '../../src/counters/import.ts';
 import { createLogger } from '../../src/log.ts';
-import { Store } from '../../src/store/index.ts';
+import { type Store } from '../../src/store/index.ts';
 import { openTestStore } from './store.ts';
 
 const H = 3_600_000;
@@ -39,6 +39,12 @@ export function sensorLines(opts: {
 
 export async function storeWith(lines: string[]): Promise<Store> {
   const store = openTestStore();
-  await importStream(store, 'test', Readable.from([lines.join('\n') + '\n']), { zone: 'UTC', maxLineChars: 4096, sensor: 'test', keepRecent: true }, createLogger('silent'));
+  await importStream(
+    store,
+    'test',
+    Readable.from([lines.join('\n') + '\n']),
+    { zone: 'UTC', maxLineChars: 4096, sensor: 'test', keepRecent: true },
+    createLogger('silent'),
+  );
   return store;
 }

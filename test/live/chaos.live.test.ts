@@ -2,7 +2,18 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mailbox, newWorld, withBotStore, reportPost, sleep, smtpSend, startBot, until, writeBotConfig, type Bot } from '../helpers/mailstack.ts';
+import {
+  mailbox,
+  newWorld,
+  withBotStore,
+  reportPost,
+  sleep,
+  smtpSend,
+  startBot,
+  until,
+  writeBotConfig,
+  type Bot,
+} from '../helpers/mailstack.ts';
 
 const POSTS = 200;
 
@@ -65,10 +76,14 @@ describe('killed at random while the list is busy', () => {
     await until(() => withBotStore(dir, (s) => s.drafts.list().length) === POSTS, 120_000, 'a draft for every post');
     // The moderator keeps approving until nothing waits: an approval that met the bot's write lock
     // (SQLite's busy timeout, while a restarted bot catches up) is made again, as a person would.
-    await until(() => {
-      approveAll(dir);
-      return withBotStore(dir, (s) => s.drafts.list().every((d) => d.status === 'sent'));
-    }, 120_000, 'every approved draft sent');
+    await until(
+      () => {
+        approveAll(dir);
+        return withBotStore(dir, (s) => s.drafts.list().every((d) => d.status === 'sent'));
+      },
+      120_000,
+      'every approved draft sent',
+    );
     bot.proc.kill('SIGTERM');
     expect(await bot.exited).toBe(0);
 

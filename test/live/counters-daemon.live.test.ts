@@ -10,13 +10,28 @@ describe('the daemon and the configured sensor logs', () => {
   it('imports them again as they grow, and counts each line once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kansoku-live-'));
     const log = join(dir, 'fw.log');
-    const lines = sensorLines({ start: '2026-11-20T00:00:00Z', hours: 2, port: 5000, perHour: () => 30, background: false });
-    writeFileSync(log, lines.slice(0, 20).map((l) => `${l}\n`).join(''));
-    const config = writeBotConfig(dir, newWorld(), { extra: { counters: { files: [log], importSchedule: '* * * * * *' } } });
+    const lines = sensorLines({
+      start: '2026-11-20T00:00:00Z',
+      hours: 2,
+      port: 5000,
+      perHour: () => 30,
+      background: false,
+    });
+    writeFileSync(
+      log,
+      lines
+        .slice(0, 20)
+        .map((l) => `${l}\n`)
+        .join(''),
+    );
+    const config = writeBotConfig(dir, newWorld(), {
+      extra: { counters: { files: [log], importSchedule: '* * * * * *' } },
+    });
     const bot = await startBot(dir, config);
     try {
       const h0 = hourOf('2026-11-20T00:00:00Z');
-      const events = () => withBotStore(dir, (s) => s.counters.series('tcp', 5000, h0, h0 + 1).reduce((n, p) => n + p.events, 0));
+      const events = () =>
+        withBotStore(dir, (s) => s.counters.series('tcp', 5000, h0, h0 + 1).reduce((n, p) => n + p.events, 0));
       // Read once as the run starts.
       expect(events()).toBe(20);
       // Grown in one step (written aside and renamed over it), so that no round reads half a line.

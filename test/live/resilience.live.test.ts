@@ -3,7 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { kansoku } from '../helpers/cli.ts';
-import { IMAP_PORT, imap, newWorld, withBotStore, reportPost, smtpSend, startBot, until, writeBotConfig, type Bot } from '../helpers/mailstack.ts';
+import {
+  IMAP_PORT,
+  imap,
+  newWorld,
+  withBotStore,
+  reportPost,
+  smtpSend,
+  startBot,
+  until,
+  writeBotConfig,
+  type Bot,
+} from '../helpers/mailstack.ts';
 import { CuttingProxy } from '../helpers/proxy.ts';
 
 const draftsIn = (dir: string) => withBotStore(dir, (s) => s.drafts.list());
@@ -64,7 +75,11 @@ describe('a dropped IMAP connection', () => {
     proxy.cutAll();
     const post = reportPost(w, 1);
     await smtpSend(post.raw, 'member1@members.example', w.list);
-    await until(() => draftsIn(dir).some((d) => d.sourceMessageId === post.messageId), 20_000, 'the draft after reconnecting');
+    await until(
+      () => draftsIn(dir).some((d) => d.sourceMessageId === post.messageId),
+      20_000,
+      'the draft after reconnecting',
+    );
     expect(bot.output()).toContain('IMAP session ended; reconnecting');
   });
 

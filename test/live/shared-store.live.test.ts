@@ -27,8 +27,15 @@ describe('several instances on one store', () => {
     const dir = scratch();
     const { config } = loadConfig(fixture('demo', 'kansoku.yaml'), dir);
     const [a, b] = twoInstances(dir);
-    await importStream(a, 'sensor.log', createReadStream(fixture('demo', 'sensor.log')), { zone: 'UTC', maxLineChars: 4096, sensor: 'demo', keepRecent: true }, log);
-    const run = (store: Store, actor: string) => processSources([openSource('maildir', fixture('demo', 'maildir'))], { config, store, log, actor });
+    await importStream(
+      a,
+      'sensor.log',
+      createReadStream(fixture('demo', 'sensor.log')),
+      { zone: 'UTC', maxLineChars: 4096, sensor: 'demo', keepRecent: true },
+      log,
+    );
+    const run = (store: Store, actor: string) =>
+      processSources([openSource('maildir', fixture('demo', 'maildir'))], { config, store, log, actor });
     const [ra, rb] = await Promise.all([run(a, 'instance-a'), run(b, 'instance-b')]);
 
     expect(ra.drafts.length + rb.drafts.length).toBe(3);
@@ -51,7 +58,12 @@ describe('several instances on one store', () => {
     const name = `kansoku-cut-${process.pid}-${Date.now()}`;
     const store = Store.open(`${storeAt(scratch())}&application_name=${name}`);
     const admin = new PostgresSql(testPg!);
-    const kill = () => expect(admin.get<{ n: number }>(`SELECT COUNT(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE application_name = '${name}'`)!.n).toBe(1);
+    const kill = () =>
+      expect(
+        admin.get<{ n: number }>(
+          `SELECT COUNT(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE application_name = '${name}'`,
+        )!.n,
+      ).toBe(1);
     const probe = () => store.messages.has('<probe@example.test>');
     expect(probe()).toBe(false);
     kill();
@@ -75,7 +87,7 @@ describe('several instances on one store', () => {
     admin.close();
   });
 
-  it.skipIf(!testPg)('wait for each other\'s locks on one schema, and not for those of stores in other schemas', () => {
+  it.skipIf(!testPg)("wait for each other's locks on one schema, and not for those of stores in other schemas", () => {
     const here = storeAt(scratch());
     const [a, same, other] = [new PostgresSql(here), new PostgresSql(here), new PostgresSql(storeAt(scratch()))];
     for (const c of [same, other]) c.exec("SET lock_timeout = '1s'");
@@ -96,10 +108,33 @@ describe('several instances on one store', () => {
     const { config } = loadConfig(writeBotConfig(dir, w), dir);
     const [a, b] = twoInstances(dir);
     const messageId = `<shared-${w.id}@kansoku.example.test>`;
-    const draft = { messageId, from: config.identity.from, to: w.list, subject: '[TLP:AMBER] shared store', inReplyTo: null, references: [], tlp: 'AMBER' as const, text: 'once\n' };
-    const eml = await compose({ ...draft, kind: 'reply', draftMessageId: messageId, automatic: false, charset: 'utf-8' });
+    const draft = {
+      messageId,
+      from: config.identity.from,
+      to: w.list,
+      subject: '[TLP:AMBER] shared store',
+      inReplyTo: null,
+      references: [],
+      tlp: 'AMBER' as const,
+      text: 'once\n',
+    };
+    const eml = await compose({
+      ...draft,
+      kind: 'reply',
+      draftMessageId: messageId,
+      automatic: false,
+      charset: 'utf-8',
+    });
     const id = a.drafts.add(
-      { ...draft, envelopeFrom: w.botAddress, sourceMessageId: `<src-${w.id}@example.test>`, kind: 'reply', eml, emlPath: null, reviewToken: null },
+      {
+        ...draft,
+        envelopeFrom: w.botAddress,
+        sourceMessageId: `<src-${w.id}@example.test>`,
+        kind: 'reply',
+        eml,
+        emlPath: null,
+        reviewToken: null,
+      },
       'tester',
     );
     a.drafts.decide(id, 'approve', 'tester', null);
@@ -108,14 +143,24 @@ describe('several instances on one store', () => {
     expect(a.outbox.attempt(a.outbox.pending()[0]!.id, 0)).toBe(true);
     await sleep(config.send.echoWaitSeconds * 1000 + 100);
 
-    const [ra, rb] = await Promise.all([new Dispatcher(config, a, log).dispatch(), new Dispatcher(config, b, log).dispatch()]);
+    const [ra, rb] = await Promise.all([
+      new Dispatcher(config, a, log).dispatch(),
+      new Dispatcher(config, b, log).dispatch(),
+    ]);
     expect(ra.sent + rb.sent).toBe(1);
-    await until(async () => (await mailbox(w.botUser)).some((m) => m.raw.includes(messageId)), 15_000, 'the advisory on the list');
+    await until(
+      async () => (await mailbox(w.botUser)).some((m) => m.raw.includes(messageId)),
+      15_000,
+      'the advisory on the list',
+    );
     await sleep(1_500);
     expect((await mailbox(w.botUser)).filter((m) => m.raw.includes(messageId))).toHaveLength(1);
     expect(b.drafts.get(id).status).toBe('sent');
     // Later rounds of either instance find nothing left to send.
-    const again = await Promise.all([new Dispatcher(config, a, log).dispatch(), new Dispatcher(config, b, log).dispatch()]);
+    const again = await Promise.all([
+      new Dispatcher(config, a, log).dispatch(),
+      new Dispatcher(config, b, log).dispatch(),
+    ]);
     expect(again.map((r) => r.sent)).toEqual([0, 0]);
     a.close();
     b.close();

@@ -14,7 +14,16 @@ const logLines = [
 ].join('\n');
 
 async function mail(attachments: Array<{ filename: string; content: Buffer; contentType?: string }>): Promise<Buffer> {
-  return new MailComposer({ from: 'a@example.org', to: 'l@example.net', subject: 'report attached', messageId: '<att@example.org>', text: 'Shadowserver report attached.', attachments }).compile().build();
+  return new MailComposer({
+    from: 'a@example.org',
+    to: 'l@example.net',
+    subject: 'report attached',
+    messageId: '<att@example.org>',
+    text: 'Shadowserver report attached.',
+    attachments,
+  })
+    .compile()
+    .build();
 }
 
 describe('archive attachments', () => {
@@ -23,12 +32,17 @@ describe('archive attachments', () => {
     const p = await parsePost(await mail([{ filename: '2026-11-20-scan_darknet.zip', content: zip }]));
     expect(p.attachments.map((a) => a.filename)).toEqual(['2026-11-20-scan_darknet.zip/report.csv']);
     const r = extractReport(p, opts);
-    expect(r.logLines.map((l) => `${l.format} ${l.src}->${l.dpt}`)).toEqual(['shadowserver 192.0.2.1->5000', 'shadowserver 192.0.2.2->5000']);
+    expect(r.logLines.map((l) => `${l.format} ${l.src}->${l.dpt}`)).toEqual([
+      'shadowserver 192.0.2.1->5000',
+      'shadowserver 192.0.2.2->5000',
+    ]);
   });
 
   it('reads a gzip-compressed log', async () => {
     const gz = Buffer.from(gzipSync(strToU8(logLines)));
-    const p = await parsePost(await mail([{ filename: 'report.csv.gz', content: gz, contentType: 'application/gzip' }]));
+    const p = await parsePost(
+      await mail([{ filename: 'report.csv.gz', content: gz, contentType: 'application/gzip' }]),
+    );
     expect(extractReport(p, opts).logLines).toHaveLength(2);
   });
 
@@ -47,16 +61,21 @@ describe('archive attachments', () => {
   });
 
   it('survives a broken archive', async () => {
-    const p = await parsePost(await mail([{ filename: 'broken.zip', content: Buffer.from('PK\x03\x04 not really a zip') }]));
+    const p = await parsePost(
+      await mail([{ filename: 'broken.zip', content: Buffer.from('PK\x03\x04 not really a zip') }]),
+    );
     expect(p.warnings.join()).toMatch(/not a readable archive/);
   });
 });
 
 describe('hostile input', () => {
   it('handles a 10 MB post', async () => {
-    const line = 'Nov 20 00:00:01 fw kernel: DROP IN=eth0 OUT= SRC=192.0.2.9 DST=198.51.100.1 LEN=40 PROTO=TCP SPT=1 DPT=23 WINDOW=1 RES=0x00 SYN URGP=0\n';
+    const line =
+      'Nov 20 00:00:01 fw kernel: DROP IN=eth0 OUT= SRC=192.0.2.9 DST=198.51.100.1 LEN=40 PROTO=TCP SPT=1 DPT=23 WINDOW=1 RES=0x00 SYN URGP=0\n';
     const text = `tcp/23 is up.\n${line.repeat(Math.ceil((10 * 1024 * 1024) / line.length))}`;
-    const p = await parsePost(Buffer.from(`From: a@example.org\r\nSubject: big\r\nMessage-ID: <big@example.org>\r\n\r\n${text}`));
+    const p = await parsePost(
+      Buffer.from(`From: a@example.org\r\nSubject: big\r\nMessage-ID: <big@example.org>\r\n\r\n${text}`),
+    );
     const r = extractReport(p, opts);
     expect(r.ports.map((x) => `${x.proto}/${x.port}`)).toEqual(['tcp/23']);
     // Only the first maxScanChars are read: the rest of a pasted 10 MB log is not a post.
@@ -72,7 +91,10 @@ describe('hostile input', () => {
       '#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\n1795165212.0\tCabcdefgh123\t192.0.2.1\t1\t198.51.100.1\t2\ttcp',
     ];
     const mutated = fc
-      .tuple(fc.constantFrom(...seeds), fc.array(fc.tuple(fc.nat(), fc.string({ maxLength: 8 }), fc.nat({ max: 8 })), { maxLength: 6 }))
+      .tuple(
+        fc.constantFrom(...seeds),
+        fc.array(fc.tuple(fc.nat(), fc.string({ maxLength: 8 }), fc.nat({ max: 8 })), { maxLength: 6 }),
+      )
       .map(([s, edits]) =>
         edits.reduce((t, [at, ins, del]) => {
           const i = at % (t.length + 1);

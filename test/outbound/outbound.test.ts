@@ -13,7 +13,11 @@ import { openTestStore } from '../helpers/store.ts';
 
 const config = validateConfig({
   identity: { from: 'kansoku <kansoku@isp.example>' },
-  operator: { networks: ['198.51.100.0/24', '203.0.113.0/24', '2001:db8:100::/48'], tlp: 'GREEN', alertAddress: 'soc@isp.example' },
+  operator: {
+    networks: ['198.51.100.0/24', '203.0.113.0/24', '2001:db8:100::/48'],
+    tlp: 'GREEN',
+    alertAddress: 'soc@isp.example',
+  },
   lists: [{ name: 'nsp', listId: 'nsp.example.net', address: 'nsp@example.net', defaultTlp: 'AMBER' }],
   review: { address: 'noc@isp.example', moderators: ['alice@isp.example'] },
   // Nothing listens there: a refusal must come before any connection.
@@ -33,7 +37,13 @@ const draft: DraftMessage = {
   sourceMessageId: '<p1@example.org>',
 };
 
-const out = (d: Partial<DraftMessage> & Partial<Outgoing> = {}): Outgoing => ({ ...draft, draftMessageId: draft.messageId, automatic: false, charset: 'utf-8', ...d });
+const out = (d: Partial<DraftMessage> & Partial<Outgoing> = {}): Outgoing => ({
+  ...draft,
+  draftMessageId: draft.messageId,
+  automatic: false,
+  charset: 'utf-8',
+  ...d,
+});
 const gate = (book = memoryBook()) => new OutboundGate(config, book);
 
 describe('the outbound gate', () => {
@@ -59,8 +69,12 @@ describe('the outbound gate', () => {
 
   it('gives one /24 the same placeholder in every draft of the deployment', async () => {
     const store = openTestStore();
-    const first = await new OutboundGate(config, store.placeholders).build(out({ text: '203.0.113.9 then 198.51.100.7\n' }));
-    const second = await new OutboundGate(config, store.placeholders).build(out({ text: '198.51.100.8 and 203.0.113.10\n' }));
+    const first = await new OutboundGate(config, store.placeholders).build(
+      out({ text: '203.0.113.9 then 198.51.100.7\n' }),
+    );
+    const second = await new OutboundGate(config, store.placeholders).build(
+      out({ text: '198.51.100.8 and 203.0.113.10\n' }),
+    );
     expect(first.text).toContain('A.B.C.9 then D.E.F.7');
     expect(second.text).toContain('D.E.F.8 and A.B.C.10');
   });
@@ -80,7 +94,12 @@ describe('the outbound gate', () => {
   });
 
   it('lets a private alert carry our addresses, and only to our own people', async () => {
-    const alert = out({ kind: 'alert', to: 'soc@isp.example', text: 'our customer 203.0.113.77 scans others\n', automatic: true });
+    const alert = out({
+      kind: 'alert',
+      to: 'soc@isp.example',
+      text: 'our customer 203.0.113.77 scans others\n',
+      automatic: true,
+    });
     const b = await gate().build(alert);
     expect(b.problems).toEqual([]);
     expect(b.text).toContain('203.0.113.77');
@@ -93,7 +112,9 @@ describe('the outbound gate', () => {
   it('refuses TLP:RED to a list, a label below the list default, and a subject without our tag', async () => {
     const check = async (o: Outgoing) => (await gate().check(await compose(o), ['nsp@example.net'])).join(' ');
     expect(await check(out({ tlp: 'RED', subject: '[TLP:RED] x' }))).toMatch(/TLP:RED material addressed to a list/);
-    expect(await check(out({ tlp: 'GREEN', subject: '[TLP:GREEN] x' }))).toMatch(/below this audience's floor TLP:AMBER/);
+    expect(await check(out({ tlp: 'GREEN', subject: '[TLP:GREEN] x' }))).toMatch(
+      /below this audience's floor TLP:AMBER/,
+    );
     expect(await check(out({ subject: 'Re: [TLP:CLEAR] x' }))).toMatch(/does not start with our tag/);
     expect(await check(out())).toBe('');
   });
@@ -102,7 +123,9 @@ describe('the outbound gate', () => {
     const auto = (await compose(out({ automatic: true }))).toString('latin1');
     expect(auto).toMatch(/^Auto-Submitted: auto-generated\r$/m);
     expect((await compose(out())).toString('latin1')).not.toMatch(/^Auto-Submitted:/m);
-    expect(await gate().check(await compose(out()), ['nsp@example.net'], { automatic: true })).toContain('sent without approval but not marked Auto-Submitted');
+    expect(await gate().check(await compose(out()), ['nsp@example.net'], { automatic: true })).toContain(
+      'sent without approval but not marked Auto-Submitted',
+    );
   });
 
   it('writes CRLF throughout, keeps "-- " as the signature line, and keeps every line within 998', async () => {
@@ -127,7 +150,10 @@ describe('the dispatcher', () => {
   it('checks the stored bytes before the wire: a refused row is kept, its draft held, nothing sent', async () => {
     const store = openTestStore();
     const eml = await compose(out({ text: 'tampered: 198.51.100.50\n' }));
-    const id = store.drafts.add({ ...draft, envelopeFrom: 'kansoku@isp.example', eml, emlPath: null, reviewToken: null }, 'kansoku');
+    const id = store.drafts.add(
+      { ...draft, envelopeFrom: 'kansoku@isp.example', eml, emlPath: null, reviewToken: null },
+      'kansoku',
+    );
     store.drafts.decide(id, 'approve', 'alice', null);
     const d = new Dispatcher(config, store, log);
     expect(await d.dispatch()).toMatchObject({ sent: 0, failed: 0, refused: 1 });
@@ -141,7 +167,10 @@ describe('the dispatcher', () => {
   it('holds an approved draft for its grace period, so that a reversal can land', async () => {
     const store = openTestStore();
     const eml = await compose(out());
-    const id = store.drafts.add({ ...draft, envelopeFrom: 'kansoku@isp.example', eml, emlPath: null, reviewToken: null }, 'kansoku');
+    const id = store.drafts.add(
+      { ...draft, envelopeFrom: 'kansoku@isp.example', eml, emlPath: null, reviewToken: null },
+      'kansoku',
+    );
     store.drafts.decide(id, 'approve', 'alice', null, new Date(Date.now() + 300_000).toISOString());
     const d = new Dispatcher(config, store, log);
     expect(await d.dispatch()).toMatchObject({ sent: 0, failed: 0, waiting: 1 });
@@ -186,25 +215,43 @@ describe('no operator address survives the gate, in any notation (property)', ()
     ];
     const f = forms[style % forms.length]!;
     // A mailer's wrap can fall anywhere in a long line, even inside the address.
-    return wrapAt > 0 && wrapAt < f.length && style % 3 === 0 && !f.includes('\n') ? `${f.slice(0, wrapAt)}\n${f.slice(wrapAt)}` : f;
+    return wrapAt > 0 && wrapAt < f.length && style % 3 === 0 && !f.includes('\n')
+      ? `${f.slice(0, wrapAt)}\n${f.slice(wrapAt)}`
+      : f;
   };
-  const ours = fc.tuple(fc.constantFrom(0, 1), fc.integer({ min: 1, max: 254 })).map(([n, d]) => (n ? [198, 51, 100, d] : [203, 0, 113, d]));
+  const ours = fc
+    .tuple(fc.constantFrom(0, 1), fc.integer({ min: 1, max: 254 }))
+    .map(([n, d]) => (n ? [198, 51, 100, d] : [203, 0, 113, d]));
   const filler = fc.constantFrom('', 'src ', 'SRC=', '送信元は', 'inside:', '(', '「', 'x ', ' ');
   const tail = fc.constantFrom('', ' です。', ':5000', '/5000', ')', '」', '. ', ' scanning us');
 
   it('leaves nothing recoverable in the final bytes, for UTF-8 and ISO-2022-JP', async () => {
     await fc.assert(
-      fc.asyncProperty(ours, fc.nat(40), fc.nat(20), filler, tail, fc.constantFrom('utf-8', 'iso-2022-jp'), async (o, style, wrapAt, pre, post, charset) => {
-        const written = notation(o, style, wrapAt);
-        // A subject has no line breaks of its own; an unfolded one keeps the blank of the fold.
-        const subject = `[TLP:AMBER] Re: ${pre}${notation(o, style, 0)}${post}`.replace(/\n> |\n/g, ' ');
-        const b = await gate().build(out({ charset: charset as 'utf-8' | 'iso-2022-jp', subject, text: `各位\n${pre}${written}${post}\n-- \nx\n` }));
-        expect(b.problems, written).toEqual([]);
-        const parsed = await simpleParser(b.raw);
-        const decoded = `${parsed.subject}\n${parsed.text}`;
-        expect(new OwnNetworks(config.operator.networks).find(decoded), written).toEqual([]);
-        expect(decoded.replace(/\s+/g, ''), written).not.toContain(`${o[0]}.${o[1]}.${o[2]}`);
-      }),
+      fc.asyncProperty(
+        ours,
+        fc.nat(40),
+        fc.nat(20),
+        filler,
+        tail,
+        fc.constantFrom('utf-8', 'iso-2022-jp'),
+        async (o, style, wrapAt, pre, post, charset) => {
+          const written = notation(o, style, wrapAt);
+          // A subject has no line breaks of its own; an unfolded one keeps the blank of the fold.
+          const subject = `[TLP:AMBER] Re: ${pre}${notation(o, style, 0)}${post}`.replace(/\n> |\n/g, ' ');
+          const b = await gate().build(
+            out({
+              charset: charset as 'utf-8' | 'iso-2022-jp',
+              subject,
+              text: `各位\n${pre}${written}${post}\n-- \nx\n`,
+            }),
+          );
+          expect(b.problems, written).toEqual([]);
+          const parsed = await simpleParser(b.raw);
+          const decoded = `${parsed.subject}\n${parsed.text}`;
+          expect(new OwnNetworks(config.operator.networks).find(decoded), written).toEqual([]);
+          expect(decoded.replace(/\s+/g, ''), written).not.toContain(`${o[0]}.${o[1]}.${o[2]}`);
+        },
+      ),
       { numRuns: 150 },
     );
   });

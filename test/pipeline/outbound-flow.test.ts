@@ -23,16 +23,39 @@ const base = {
   sightings: { followUpAfter: 3 },
 };
 const raw = (h: Record<string, string>, body: string) =>
-  Buffer.from(`${Object.entries({ 'List-Id': '<nsp.example.net>', Date: 'Fri, 20 Nov 2026 11:00:00 +0900', ...h }).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${body}`);
+  Buffer.from(
+    `${Object.entries({ 'List-Id': '<nsp.example.net>', Date: 'Fri, 20 Nov 2026 11:00:00 +0900', ...h })
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('\r\n')}\r\n\r\n${body}`,
+  );
 const reportMail = (body = 'Sharp rise of tcp/5000 SYN scans. Anyone else?', subject = '[nsp] tcp/5000 scans') =>
-  raw({ From: 'x@reporter.example', Subject: subject, 'Message-ID': '<r1@reporter.example>', Date: 'Fri, 20 Nov 2026 10:15:00 +0900' }, body);
+  raw(
+    {
+      From: 'x@reporter.example',
+      Subject: subject,
+      'Message-ID': '<r1@reporter.example>',
+      Date: 'Fri, 20 Nov 2026 10:15:00 +0900',
+    },
+    body,
+  );
 const reply = (n: number, from: string, body: string) =>
-  raw({ From: from, Subject: 'Re: [nsp] tcp/5000 scans', 'Message-ID': `<s${n}@${from.split('@')[1]}>`, 'In-Reply-To': '<r1@reporter.example>', References: '<r1@reporter.example>' }, body);
-const surge = () => storeWith(sensorLines({ start: '2026-11-15T00:00:00Z', hours: 130, port: 5000, perHour: (h) => (h < 110 ? 3 : 50) }));
+  raw(
+    {
+      From: from,
+      Subject: 'Re: [nsp] tcp/5000 scans',
+      'Message-ID': `<s${n}@${from.split('@')[1]}>`,
+      'In-Reply-To': '<r1@reporter.example>',
+      References: '<r1@reporter.example>',
+    },
+    body,
+  );
+const surge = () =>
+  storeWith(sensorLines({ start: '2026-11-15T00:00:00Z', hours: 130, port: 5000, perHour: (h) => (h < 110 ? 3 : 50) }));
 
 async function run(config: ReturnType<typeof validateConfig>, store: Store, ...messages: Buffer[]) {
   const summary = emptySummary();
-  for (const m of messages) await processMessage({ origin: 'test', raw: m }, { config, store, log, actor: 'kansoku' }, summary);
+  for (const m of messages)
+    await processMessage({ origin: 'test', raw: m }, { config, store, log, actor: 'kansoku' }, summary);
   return summary;
 }
 
@@ -59,7 +82,8 @@ describe('a post that names our own networks', () => {
     const outbox = scratch();
     const config = validateConfig({ ...base, draft: { outbox } });
     const store = await surge();
-    const body = 'tcp/5000 SYN scans from our sensors. Top source:\nNov 20 01:00:00 fw kernel: DROP IN=eth0 OUT= SRC=203.0.113.77 DST=192.0.2.10 LEN=44 PROTO=TCP SPT=4117 DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0\nalso 198-51-100-9.dsl.isp.example';
+    const body =
+      'tcp/5000 SYN scans from our sensors. Top source:\nNov 20 01:00:00 fw kernel: DROP IN=eth0 OUT= SRC=203.0.113.77 DST=192.0.2.10 LEN=44 PROTO=TCP SPT=4117 DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0\nalso 198-51-100-9.dsl.isp.example';
     const summary = await run(config, store, reportMail(body));
     expect(summary.outcomes.held).toBe(1);
     const drafts = store.drafts.list();
@@ -87,7 +111,12 @@ describe('a reply that names our own networks', () => {
   it('is alerted privately even when no draft is due', async () => {
     const config = validateConfig({ ...base, draft: { outbox: scratch() } });
     const store = await surge();
-    await run(config, store, reportMail(), reply(1, 'alice@a.example', 'Same here; the top source in our logs is 198[.]51[.]100[.]23.'));
+    await run(
+      config,
+      store,
+      reportMail(),
+      reply(1, 'alice@a.example', 'Same here; the top source in our logs is 198[.]51[.]100[.]23.'),
+    );
     const alerts = store.drafts.list().filter((d) => d.kind === 'alert');
     expect(alerts).toHaveLength(1);
     expect(alerts[0]!.text).toContain('198.51.100.23');
@@ -121,16 +150,38 @@ describe('TLP over everything a message contains', () => {
 
   it('lets no later TLP:RED post move a follow-up: our verdict changing on its account would say it exists', async () => {
     const config = validateConfig({ ...base, draft: { outbox: scratch() } });
-    const store = await storeWith(sensorLines({ start: '2026-11-15T00:00:00Z', hours: 140, port: 5000, perHour: (h) => (h < 120 ? 3 : 50) }));
-    const early = raw({ From: 'x@reporter.example', Subject: '[nsp] tcp/5000 probes', 'Message-ID': '<early@reporter.example>', Date: 'Thu, 19 Nov 2026 20:00:00 +0900' }, 'tcp/5000 probes, a few.');
-    const later = raw({ From: 'y@other.example', Subject: '[nsp] tcp/5000 is up now', 'Message-ID': '<later@other.example>', Date: 'Fri, 20 Nov 2026 21:30:00 +0900' }, 'TLP:RED\ntcp/5000 sharply up now at our customer.');
+    const store = await storeWith(
+      sensorLines({ start: '2026-11-15T00:00:00Z', hours: 140, port: 5000, perHour: (h) => (h < 120 ? 3 : 50) }),
+    );
+    const early = raw(
+      {
+        From: 'x@reporter.example',
+        Subject: '[nsp] tcp/5000 probes',
+        'Message-ID': '<early@reporter.example>',
+        Date: 'Thu, 19 Nov 2026 20:00:00 +0900',
+      },
+      'tcp/5000 probes, a few.',
+    );
+    const later = raw(
+      {
+        From: 'y@other.example',
+        Subject: '[nsp] tcp/5000 is up now',
+        'Message-ID': '<later@other.example>',
+        Date: 'Fri, 20 Nov 2026 21:30:00 +0900',
+      },
+      'TLP:RED\ntcp/5000 sharply up now at our customer.',
+    );
     await run(config, store, early, later);
     expect(store.events.list()).toHaveLength(1);
     expect(store.drafts.list().filter((d) => d.kind === 'followup')).toHaveLength(0);
   });
 
   it('answers a post labelled below the list default at the list default, and a RED post at RED (never approvable)', async () => {
-    const config = validateConfig({ ...base, lists: [{ ...base.lists[0]!, defaultTlp: 'AMBER' }], draft: { outbox: scratch() } });
+    const config = validateConfig({
+      ...base,
+      lists: [{ ...base.lists[0]!, defaultTlp: 'AMBER' }],
+      draft: { outbox: scratch() },
+    });
     const store = await surge();
     await run(config, store, reportMail('TLP:CLEAR\ntcp/5000 SYN scans, anyone?', '[TLP:CLEAR] [nsp] tcp/5000 scans'));
     const [d] = store.drafts.list();
@@ -152,7 +203,11 @@ describe('TLP over everything a message contains', () => {
   it('leaves a TLP:RED event out of the digest instead of making the digest unsendable', async () => {
     const config = validateConfig({ ...base, draft: { outbox: scratch() } });
     const store = await surge();
-    await run(config, store, reportMail('TLP:RED\nSharp rise of tcp/5000 SYN scans at our customer Foo Corp. Anyone else?'));
+    await run(
+      config,
+      store,
+      reportMail('TLP:RED\nSharp rise of tcp/5000 SYN scans at our customer Foo Corp. Anyone else?'),
+    );
     const d = await buildDigest({ config, store, log, actor: 'kansoku' }, parseWeek('2026-W47', 'Asia/Tokyo'));
     expect(d.problems).toEqual([]);
     expect(d.draft.tlp).toBe('GREEN');
@@ -165,11 +220,23 @@ describe('TLP over everything a message contains', () => {
 
 describe('approval by mail, end to end', () => {
   const config = (outbox: string) =>
-    validateConfig({ ...base, draft: { outbox }, review: { address: 'noc@isp.example', moderators: ['alice@isp.example'], sendDelaySeconds: 300 } });
+    validateConfig({
+      ...base,
+      draft: { outbox },
+      review: { address: 'noc@isp.example', moderators: ['alice@isp.example'], sendDelaySeconds: 300 },
+    });
   const decision = (n: number, token: string, text: string, cfg: ReturnType<typeof config>) =>
     Buffer.from(
-      [`From: Alice <alice@isp.example>`, 'To: kansoku@isp.example', `Subject: Re: [kansoku review] ${token} draft`, `Message-ID: <m${n}@isp.example>`,
-        `In-Reply-To: ${reviewRequestId(token, cfg)}`, 'Date: Fri, 20 Nov 2026 11:30:00 +0900', '', text].join('\r\n'),
+      [
+        `From: Alice <alice@isp.example>`,
+        'To: kansoku@isp.example',
+        `Subject: Re: [kansoku review] ${token} draft`,
+        `Message-ID: <m${n}@isp.example>`,
+        `In-Reply-To: ${reviewRequestId(token, cfg)}`,
+        'Date: Fri, 20 Nov 2026 11:30:00 +0900',
+        '',
+        text,
+      ].join('\r\n'),
     );
 
   it('mails the review request of a held draft when a person releases it, not before', async () => {
@@ -214,7 +281,14 @@ describe('approval by mail, end to end', () => {
   it('reads a review token in a list post as nothing special', async () => {
     const cfg = validateConfig({ ...base, draft: { outbox: scratch() } });
     const store = await surge();
-    const s = await run(cfg, store, reportMail('Sharp rise of tcp/5000 SYN scans, ticket KS-ABCDEFGHJK. Anyone else?', '[nsp] tcp/5000 scans KS-ABCDEFGHJK'));
+    const s = await run(
+      cfg,
+      store,
+      reportMail(
+        'Sharp rise of tcp/5000 SYN scans, ticket KS-ABCDEFGHJK. Anyone else?',
+        '[nsp] tcp/5000 scans KS-ABCDEFGHJK',
+      ),
+    );
     expect(s.outcomes.drafted).toBe(1);
   });
 });

@@ -56,7 +56,13 @@ describe('approval by mail', () => {
   const config = validateConfig({ review: { address: 'noc@isp.example', moderators: ['alice@isp.example'] } });
   const token = newReviewToken();
   const reply = (from: string, text: string, over: Parameters<typeof post>[1] = {}) =>
-    post(text, { from: { address: from, name: '' }, subject: `Re: [kansoku review] ${token} draft`, listId: null, inReplyTo: reviewRequestId(token, config), ...over });
+    post(text, {
+      from: { address: from, name: '' },
+      subject: `Re: [kansoku review] ${token} draft`,
+      listId: null,
+      inReplyTo: reviewRequestId(token, config),
+      ...over,
+    });
 
   it('issues tokens that differ each time', () => {
     expect(newReviewToken()).not.toBe(newReviewToken());
@@ -64,43 +70,87 @@ describe('approval by mail', () => {
   });
 
   it('reads 承認 / approve and 却下 / reject from a moderator', () => {
-    expect(moderatorDecision(reply('alice@isp.example', '承認します'), config)).toMatchObject({ kind: 'decision', action: 'approve', token });
+    expect(moderatorDecision(reply('alice@isp.example', '承認します'), config)).toMatchObject({
+      kind: 'decision',
+      action: 'approve',
+      token,
+    });
     expect(moderatorDecision(reply('alice@isp.example', 'Approve.'), config)).toMatchObject({ action: 'approve' });
     expect(moderatorDecision(reply('alice@isp.example', '却下'), config)).toMatchObject({ action: 'reject' });
-    expect(moderatorDecision(reply('alice@isp.example', 'reject: not ours'), config)).toMatchObject({ action: 'reject' });
+    expect(moderatorDecision(reply('alice@isp.example', 'reject: not ours'), config)).toMatchObject({
+      action: 'reject',
+    });
   });
 
   it('reads only the reply, never the quoted request', () => {
     const quoted = `ok\n\nOn Sat, kansoku wrote:\n> 「承認」または「却下」と書いてください。\n> approve or reject`;
-    expect(moderatorDecision(reply('alice@isp.example', quoted), config)).toMatchObject({ kind: 'ignored', answer: 'alice@isp.example' });
+    expect(moderatorDecision(reply('alice@isp.example', quoted), config)).toMatchObject({
+      kind: 'ignored',
+      answer: 'alice@isp.example',
+    });
   });
 
   it('never approves on a refusal, a hedge, a signature or an out-of-office reply', () => {
-    for (const text of ['承認しません', '承認できません。', 'Do not approve this yet', "I can't approve this", 'Approve? No.', 'Thanks,\nBob\nApproval team lead', '只今不在にしております。承認は戻り次第対応します。']) {
+    for (const text of [
+      '承認しません',
+      '承認できません。',
+      'Do not approve this yet',
+      "I can't approve this",
+      'Approve? No.',
+      'Thanks,\nBob\nApproval team lead',
+      '只今不在にしております。承認は戻り次第対応します。',
+    ]) {
       expect(moderatorDecision(reply('alice@isp.example', text), config), text).toMatchObject({ kind: 'ignored' });
     }
   });
 
   it('ignores anyone who is not a moderator, without answering them', () => {
-    expect(moderatorDecision(reply('mallory@evil.example', '承認'), config)).toMatchObject({ kind: 'ignored', answer: null });
+    expect(moderatorDecision(reply('mallory@evil.example', '承認'), config)).toMatchObject({
+      kind: 'ignored',
+      answer: null,
+    });
   });
 
   it('needs an aligned DKIM pass at the trusted server for a moderator, when one is configured', () => {
-    const strict = validateConfig({ review: { address: 'noc@isp.example', moderators: ['alice@isp.example'] }, auth: { trustedServerId: 'mx.isp.example' } });
+    const strict = validateConfig({
+      review: { address: 'noc@isp.example', moderators: ['alice@isp.example'] },
+      auth: { trustedServerId: 'mx.isp.example' },
+    });
     const fail = ['mx.isp.example; dkim=fail header.d=isp.example'];
     const pass = ['mx.isp.example; dkim=pass header.d=isp.example'];
-    expect(moderatorDecision(reply('alice@isp.example', '承認', { authResults: fail }), strict)).toMatchObject({ kind: 'ignored' });
-    expect(moderatorDecision(reply('alice@isp.example', '承認', { authResults: [] }), strict)).toMatchObject({ kind: 'ignored' });
-    expect(moderatorDecision(reply('alice@isp.example', '承認', { authResults: pass }), strict)).toMatchObject({ kind: 'decision', action: 'approve' });
+    expect(moderatorDecision(reply('alice@isp.example', '承認', { authResults: fail }), strict)).toMatchObject({
+      kind: 'ignored',
+    });
+    expect(moderatorDecision(reply('alice@isp.example', '承認', { authResults: [] }), strict)).toMatchObject({
+      kind: 'ignored',
+    });
+    expect(moderatorDecision(reply('alice@isp.example', '承認', { authResults: pass }), strict)).toMatchObject({
+      kind: 'decision',
+      action: 'approve',
+    });
   });
 
   it('is not a review reply unless it answers one of our review requests', () => {
-    expect(moderatorDecision(reply('alice@isp.example', '承認', { subject: 'Re: something', inReplyTo: null }), config)).toBeNull();
+    expect(
+      moderatorDecision(reply('alice@isp.example', '承認', { subject: 'Re: something', inReplyTo: null }), config),
+    ).toBeNull();
     // A token in the subject or text of a post is nothing by itself.
-    expect(moderatorDecision(reply('alice@isp.example', `承認 ${token}`, { inReplyTo: '<p1@example.org>' }), config)).toBeNull();
-    expect(moderatorDecision(reply('alice@isp.example', '承認'), validateConfig({ review: { moderators: ['alice@isp.example'] } }))).toBeNull();
+    expect(
+      moderatorDecision(reply('alice@isp.example', `承認 ${token}`, { inReplyTo: '<p1@example.org>' }), config),
+    ).toBeNull();
+    expect(
+      moderatorDecision(
+        reply('alice@isp.example', '承認'),
+        validateConfig({ review: { moderators: ['alice@isp.example'] } }),
+      ),
+    ).toBeNull();
     // From References too, as clients that drop In-Reply-To still keep them.
-    expect(moderatorDecision(reply('alice@isp.example', '承認', { inReplyTo: null, references: ['<x@y>', reviewRequestId(token, config)] }), config)).toMatchObject({ kind: 'decision' });
+    expect(
+      moderatorDecision(
+        reply('alice@isp.example', '承認', { inReplyTo: null, references: ['<x@y>', reviewRequestId(token, config)] }),
+        config,
+      ),
+    ).toMatchObject({ kind: 'decision' });
   });
 
   it('keeps the token until the draft is sent, so that a second mail can reverse the first', () => {
@@ -112,7 +162,9 @@ describe('approval by mail', () => {
     expect(s.drafts.byReviewToken(token)?.id).toBe(id);
     s.drafts.decide(id, 'approve', 'mail:alice@isp.example', null, '2099-01-01T00:00:00.000Z');
     expect(s.drafts.byReviewToken(token)?.status).toBe('approved');
-    expect(s.outbox.pending().map((o) => [o.messageId, o.notBefore])).toEqual([[draft.messageId, '2099-01-01T00:00:00.000Z']]);
+    expect(s.outbox.pending().map((o) => [o.messageId, o.notBefore])).toEqual([
+      [draft.messageId, '2099-01-01T00:00:00.000Z'],
+    ]);
     s.drafts.decide(id, 'reject', 'mail:alice@isp.example', null);
     expect(s.outbox.pending()).toEqual([]);
     s.drafts.decide(id, 'approve', 'mail:alice@isp.example', null);
@@ -123,7 +175,10 @@ describe('approval by mail', () => {
 
   it('withdraws the send intent when an approved draft is rejected before it went out', () => {
     const s = openTestStore();
-    const id = s.drafts.add({ ...draft, envelopeFrom: 'kansoku@isp.example', eml: Buffer.from('x'), emlPath: null, reviewToken: null }, 'kansoku');
+    const id = s.drafts.add(
+      { ...draft, envelopeFrom: 'kansoku@isp.example', eml: Buffer.from('x'), emlPath: null, reviewToken: null },
+      'kansoku',
+    );
     s.drafts.decide(id, 'approve', 'alice', null);
     s.drafts.decide(id, 'reject', 'bob', 'wrong port');
     expect(s.outbox.pending()).toEqual([]);
@@ -137,17 +192,41 @@ describe('auto-send', () => {
     const { createLogger } = await import('../../src/log.ts');
     const raw = (n: number) =>
       Buffer.from(
-        [`From: m@members.example`, 'To: list@example.net', `Subject: tcp/5000 scans ${n}`, 'Date: Fri, 20 Nov 2026 10:15:00 +0900', `Message-ID: <auto-${n}@members.example>`, 'List-Id: <nsp.example.net>', '', 'tcp/5000 up sharply, anyone else?'].join('\r\n'),
+        [
+          `From: m@members.example`,
+          'To: list@example.net',
+          `Subject: tcp/5000 scans ${n}`,
+          'Date: Fri, 20 Nov 2026 10:15:00 +0900',
+          `Message-ID: <auto-${n}@members.example>`,
+          'List-Id: <nsp.example.net>',
+          '',
+          'tcp/5000 up sharply, anyone else?',
+        ].join('\r\n'),
       );
     const lists = [{ name: 'nsp', listId: 'nsp.example.net', address: 'list@example.net' }];
-    for (const [autoSend, status] of [[['reply'], 'approved'], [[], 'draft']] as const) {
-      const store = await storeWith(sensorLines({ start: '2026-11-15T00:00:00Z', hours: 130, port: 5000, perHour: (h) => (h < 110 ? 3 : 50) }));
-      const config = validateConfig({ lists, send: { autoSend: [...autoSend] }, draft: { outbox: '/tmp/kansoku-test-outbox' } });
-      await processMessage({ origin: 'test', raw: raw(1) }, { config, store, log: createLogger('silent'), actor: 'kansoku' }, emptySummary());
+    for (const [autoSend, status] of [
+      [['reply'], 'approved'],
+      [[], 'draft'],
+    ] as const) {
+      const store = await storeWith(
+        sensorLines({ start: '2026-11-15T00:00:00Z', hours: 130, port: 5000, perHour: (h) => (h < 110 ? 3 : 50) }),
+      );
+      const config = validateConfig({
+        lists,
+        send: { autoSend: [...autoSend] },
+        draft: { outbox: '/tmp/kansoku-test-outbox' },
+      });
+      await processMessage(
+        { origin: 'test', raw: raw(1) },
+        { config, store, log: createLogger('silent'), actor: 'kansoku' },
+        emptySummary(),
+      );
       expect(store.drafts.list().map((d) => d.status)).toEqual([status]);
       expect(store.outbox.pending()).toHaveLength(status === 'approved' ? 1 : 0);
       // What goes without a person says so (RFC 3834); what a person approves does not.
-      expect(/^Auto-Submitted: auto-generated\r$/m.test(store.drafts.list()[0]!.eml.toString('latin1'))).toBe(status === 'approved');
+      expect(/^Auto-Submitted: auto-generated\r$/m.test(store.drafts.list()[0]!.eml.toString('latin1'))).toBe(
+        status === 'approved',
+      );
     }
   });
 });

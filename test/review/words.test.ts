@@ -51,8 +51,14 @@ describe('readDecision', () => {
   });
 
   it('returns the sentence that decided', () => {
-    expect(readDecision('お疲れ様です。\n鈴木です。\n\n承認します。', suzuki)).toEqual({ intent: 'approve', sentence: '承認します。' });
-    expect(readDecision('却下します。理由：ポートが違う', suzuki)).toEqual({ intent: 'reject', sentence: '却下します。' });
+    expect(readDecision('お疲れ様です。\n鈴木です。\n\n承認します。', suzuki)).toEqual({
+      intent: 'approve',
+      sentence: '承認します。',
+    });
+    expect(readDecision('却下します。理由：ポートが違う', suzuki)).toEqual({
+      intent: 'reject',
+      sentence: '却下します。',
+    });
   });
 
   it.each([
@@ -181,19 +187,91 @@ describe('looksAutomatic', () => {
 });
 
 describe('readDecision properties (fast-check)', () => {
-  const greeting = fc.constantFrom('', 'お疲れ様です。\n', 'お疲れ様です。\n鈴木です。\n\n', 'kansoku様\n', '各位\n', 'Hi,\n\n', 'Hi all,\n', 'Dear moderators,\n', 'Thanks, ', 'alice\n');
+  const greeting = fc.constantFrom(
+    '',
+    'お疲れ様です。\n',
+    'お疲れ様です。\n鈴木です。\n\n',
+    'kansoku様\n',
+    '各位\n',
+    'Hi,\n\n',
+    'Hi all,\n',
+    'Dear moderators,\n',
+    'Thanks, ',
+    'alice\n',
+  );
   const startsNegated = fc.constantFrom(
-    'not', "don't", 'never', 'no', 'cannot', "can't", "won't", 'do not approve', 'I can\'t approve',
-    '承認しない', '承認しません', '承認できません', '承認不可', 'まだ', '承認は保留', '承認待ち', '否認',
+    'not',
+    "don't",
+    'never',
+    'no',
+    'cannot',
+    "can't",
+    "won't",
+    'do not approve',
+    "I can't approve",
+    '承認しない',
+    '承認しません',
+    '承認できません',
+    '承認不可',
+    'まだ',
+    '承認は保留',
+    '承認待ち',
+    '否認',
   );
   const negation = fc.constantFrom(
-    ' not ', " don't ", ' never ', ' no ', ' cannot ', " can't ", " won't ", ' wait ', ' yet ', ' unless ', ' if ', ' but ', ' until ', ' once ', ' pending ', ' maybe ', ' later ', ' hold ', ' after ',
-    'ない ', 'ません ', 'ず ', '不可 ', '保留 ', '待 ', '否 ', '中止 ', '取り消 ', '取消 ', 'まだ ', '後で ', '場合 ', 'たら ', 'れば ', 'ただし ', 'けど ', 'けれど ', 'が、', '？',
+    ' not ',
+    " don't ",
+    ' never ',
+    ' no ',
+    ' cannot ',
+    " can't ",
+    " won't ",
+    ' wait ',
+    ' yet ',
+    ' unless ',
+    ' if ',
+    ' but ',
+    ' until ',
+    ' once ',
+    ' pending ',
+    ' maybe ',
+    ' later ',
+    ' hold ',
+    ' after ',
+    'ない ',
+    'ません ',
+    'ず ',
+    '不可 ',
+    '保留 ',
+    '待 ',
+    '否 ',
+    '中止 ',
+    '取り消 ',
+    '取消 ',
+    'まだ ',
+    '後で ',
+    '場合 ',
+    'たら ',
+    'れば ',
+    'ただし ',
+    'けど ',
+    'けれど ',
+    'が、',
+    '？',
   );
   // No sentence ends inside it, so the negation that follows stays in the first sentence.
   const middle = fc.string({ unit: fc.constantFrom(...'abcxyz ,、:承認しますあいう鈴木ABC-'), maxLength: 20 });
   const anything = fc.string({ unit: 'binary', maxLength: 60 });
-  const approval = fc.constantFrom('承認', '承認します', '承認いたします', '承認です', '承認で', 'approve', 'Approved', 'APPROVE');
+  const approval = fc.constantFrom(
+    '承認',
+    '承認します',
+    '承認いたします',
+    '承認です',
+    '承認で',
+    'approve',
+    'Approved',
+    'APPROVE',
+  );
 
   it('never approves a reply that starts with a negation', () => {
     fc.assert(
@@ -216,7 +294,10 @@ describe('readDecision properties (fast-check)', () => {
       fc.property(greeting, anything, (g, suffix) => {
         // A suffix that reads as an out-of-office reply makes the whole body one, on purpose.
         fc.pre(!looksAutomatic(suffix));
-        expect(readDecision(`${g}承認します。\n\n-- \n${suffix}`, alice)).toEqual({ intent: 'approve', sentence: '承認します。' });
+        expect(readDecision(`${g}承認します。\n\n-- \n${suffix}`, alice)).toEqual({
+          intent: 'approve',
+          sentence: '承認します。',
+        });
       }),
       { numRuns: 500 },
     );

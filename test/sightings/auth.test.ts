@@ -6,13 +6,16 @@ import { creditReply } from '../../src/sightings/credit.ts';
 import { post } from '../helpers/post.ts';
 
 const ours = 'mx.isp.example';
-const mail = (address: string, authResults: string[]) => post('same here', { from: { address, name: '' }, authResults });
+const mail = (address: string, authResults: string[]) =>
+  post('same here', { from: { address, name: '' }, authResults });
 const verdict = (address: string, ...authResults: string[]) => authenticatedFrom(mail(address, authResults), ours);
 
 describe('reading Authentication-Results (RFC 8601)', () => {
   it('does not split on a ; inside a quoted string', () => {
     const h = `${ours}; spf=pass smtp.mailfrom="a;dkim=pass header.d=member.example"`;
-    expect(parseAuthResults(h)?.results).toEqual([{ method: 'spf', result: 'pass', props: new Map([['smtp.mailfrom', 'a;dkim=pass header.d=member.example']]) }]);
+    expect(parseAuthResults(h)?.results).toEqual([
+      { method: 'spf', result: 'pass', props: new Map([['smtp.mailfrom', 'a;dkim=pass header.d=member.example']]) },
+    ]);
     expect(verdict('noc@member.example', h).ok).toBe(false);
   });
 
@@ -25,7 +28,10 @@ describe('reading Authentication-Results (RFC 8601)', () => {
   });
 
   it('reads a version after the authserv-id, and the id in any case', () => {
-    expect(parseAuthResults(`${ours} 1; dkim=pass header.d=member.example`)).toMatchObject({ authservId: ours, results: [{ method: 'dkim', result: 'pass' }] });
+    expect(parseAuthResults(`${ours} 1; dkim=pass header.d=member.example`)).toMatchObject({
+      authservId: ours,
+      results: [{ method: 'dkim', result: 'pass' }],
+    });
     expect(verdict('noc@member.example', `${ours} 1; dkim=pass header.d=member.example`).ok).toBe(true);
     expect(verdict('noc@member.example', `MX.ISP.Example; DKIM=Pass Header.D=member.example`).ok).toBe(true);
   });
@@ -62,12 +68,18 @@ describe('relaxed alignment (RFC 7489)', () => {
 
   it('passes when one of several DKIM results is an aligned pass', () => {
     const h = `${ours}; dkim=pass header.d=esp.example header.s=a; dkim=fail header.d=member.example; dkim=pass header.d=member.example header.s=b; spf=fail`;
-    expect(verdict('noc@member.example', h)).toMatchObject({ ok: true, why: expect.stringContaining('member.example') });
+    expect(verdict('noc@member.example', h)).toMatchObject({
+      ok: true,
+      why: expect.stringContaining('member.example'),
+    });
   });
 });
 
 describe('whose word is read', () => {
-  const config = validateConfig({ members: [{ org: 'Member', domains: ['member.example'] }], auth: { trustedServerId: ours } });
+  const config = validateConfig({
+    members: [{ org: 'Member', domains: ['member.example'] }],
+    auth: { trustedServerId: ours },
+  });
 
   it('reads only the topmost header of the trusted server: a lower one may be forged', () => {
     const real = `${ours}; dkim=fail header.d=member.example`;
@@ -80,18 +92,31 @@ describe('whose word is read', () => {
 
   it('does not count a member by From alone once a trusted server is configured', () => {
     expect(creditReply(mail('noc@member.example', []), config)).toMatchObject({ org: 'Member', counted: false });
-    expect(creditReply(mail('noc@member.example', ['mx.other.example; dkim=pass header.d=member.example']), config)).toMatchObject({ org: 'Member', counted: false });
+    expect(
+      creditReply(mail('noc@member.example', ['mx.other.example; dkim=pass header.d=member.example']), config),
+    ).toMatchObject({ org: 'Member', counted: false });
   });
 
   it('does not count a DKIM failure', () => {
-    expect(creditReply(mail('noc@member.example', [`${ours}; dkim=fail header.d=member.example`]), config)).toMatchObject({ counted: false, why: expect.stringContaining('fail') });
+    expect(
+      creditReply(mail('noc@member.example', [`${ours}; dkim=fail header.d=member.example`]), config),
+    ).toMatchObject({ counted: false, why: expect.stringContaining('fail') });
   });
 
   it('counts an aligned pass, and by From alone only where no trusted server is configured', () => {
-    expect(creditReply(mail('noc@member.example', [`${ours}; dkim=pass header.d=member.example`]), config)).toMatchObject({ org: 'Member', counted: true });
+    expect(
+      creditReply(mail('noc@member.example', [`${ours}; dkim=pass header.d=member.example`]), config),
+    ).toMatchObject({ org: 'Member', counted: true });
     const open = validateConfig({ members: [{ org: 'Member', domains: ['member.example'] }] });
-    expect(creditReply(mail('noc@member.example', []), open)).toMatchObject({ org: 'Member', counted: true, why: expect.stringContaining('From alone') });
-    expect(authenticatedFrom(mail('noc@member.example', []), null)).toMatchObject({ ok: true, why: expect.stringContaining('no trusted server') });
+    expect(creditReply(mail('noc@member.example', []), open)).toMatchObject({
+      org: 'Member',
+      counted: true,
+      why: expect.stringContaining('From alone'),
+    });
+    expect(authenticatedFrom(mail('noc@member.example', []), null)).toMatchObject({
+      ok: true,
+      why: expect.stringContaining('no trusted server'),
+    });
   });
 });
 

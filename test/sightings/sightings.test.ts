@@ -36,7 +36,8 @@ describe('what a reply says', () => {
   }
 
   it('reads only the new text, never the quoted report', () => {
-    const reply = 'Thanks, noted.\n\nOn Fri, 20 Nov 2026 10:15:00 +0900\nSato <sato@abc-net.example> wrote:\n> We see this too on tcp/5000.\n> こちらでも観測しています。';
+    const reply =
+      'Thanks, noted.\n\nOn Fri, 20 Nov 2026 10:15:00 +0900\nSato <sato@abc-net.example> wrote:\n> We see this too on tcp/5000.\n> こちらでも観測しています。';
     expect(ownText(reply)).toBe('Thanks, noted.');
     expect(classifyReply(ownText(reply))).toBe('other');
     const inline = 'Not here.\n> Same here, we see it too.';
@@ -52,7 +53,8 @@ describe('who said it', () => {
     ],
     auth: { trustedServerId: 'mx.ours.example' },
   });
-  const from = (address: string, authResults: string[] = []) => post('same here', { from: { address, name: '' }, authResults });
+  const from = (address: string, authResults: string[] = []) =>
+    post('same here', { from: { address, name: '' }, authResults });
 
   it('credits a member by address or by domain, subdomains included', () => {
     expect(creditReply(from('alice@isp-j.example'), config).org).toBe('ISP-J');
@@ -68,21 +70,32 @@ describe('who said it', () => {
     expect(creditReply(from('alice@isp-j.example', [fail]), config)).toMatchObject({ org: 'ISP-J', counted: false });
     // A forger can add headers below ours, or claim another server's word: neither counts.
     expect(creditReply(from('alice@isp-j.example', [fail, pass]), config).counted).toBe(false);
-    expect(creditReply(from('alice@isp-j.example', ['mx.forger.example; dkim=pass header.d=isp-j.example', fail]), config).counted).toBe(false);
+    expect(
+      creditReply(from('alice@isp-j.example', ['mx.forger.example; dkim=pass header.d=isp-j.example', fail]), config)
+        .counted,
+    ).toBe(false);
     // A pass for some other domain says nothing about the From.
-    expect(creditReply(from('alice@isp-j.example', ['mx.ours.example; dkim=pass header.d=evil.example']), config).counted).toBe(false);
+    expect(
+      creditReply(from('alice@isp-j.example', ['mx.ours.example; dkim=pass header.d=evil.example']), config).counted,
+    ).toBe(false);
   });
 
   it('reads no result out of a quoted string or a comment', () => {
     const quoted = 'mx.ours.example; spf=pass smtp.mailfrom="a;dkim=pass header.d=isp-j.example x"';
-    const comment = 'mx.ours.example; spf=pass (helo (x); dkim=pass header.d=isp-j.example ) smtp.mailfrom=isp-j.example';
+    const comment =
+      'mx.ours.example; spf=pass (helo (x); dkim=pass header.d=isp-j.example ) smtp.mailfrom=isp-j.example';
     expect(creditReply(from('alice@isp-j.example', [quoted]), config).counted).toBe(false);
     expect(creditReply(from('alice@isp-j.example', [comment]), config).counted).toBe(false);
   });
 
   it('aligns by Organizational Domain, not by any common suffix', () => {
-    expect(creditReply(from('alice@isp-j.example', ['mx.ours.example; dkim=pass header.d=example']), config).counted).toBe(false);
-    expect(creditReply(from('alice@isp-j.example', ['mx.ours.example 1; dkim=pass header.d=mail.isp-j.example']), config).counted).toBe(true);
+    expect(
+      creditReply(from('alice@isp-j.example', ['mx.ours.example; dkim=pass header.d=example']), config).counted,
+    ).toBe(false);
+    expect(
+      creditReply(from('alice@isp-j.example', ['mx.ours.example 1; dkim=pass header.d=mail.isp-j.example']), config)
+        .counted,
+    ).toBe(true);
   });
 
   it('does not count a member by From alone when our server left no word on the message', () => {
@@ -99,8 +112,20 @@ describe('sightings in the pipeline', () => {
   });
   const log = createLogger('silent');
   const raw = (h: Record<string, string>, body: string) =>
-    Buffer.from(`${Object.entries({ 'List-Id': '<nsp.example.net>', Date: 'Fri, 20 Nov 2026 11:00:00 +0900', ...h }).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${body}`);
-  const report = raw({ From: 'x@reporter.example', Subject: '[nsp] tcp/5000 scans', 'Message-ID': '<r1@reporter.example>', Date: 'Fri, 20 Nov 2026 10:15:00 +0900' }, 'Sharp rise of tcp/5000 SYN scans. Anyone else?');
+    Buffer.from(
+      `${Object.entries({ 'List-Id': '<nsp.example.net>', Date: 'Fri, 20 Nov 2026 11:00:00 +0900', ...h })
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('\r\n')}\r\n\r\n${body}`,
+    );
+  const report = raw(
+    {
+      From: 'x@reporter.example',
+      Subject: '[nsp] tcp/5000 scans',
+      'Message-ID': '<r1@reporter.example>',
+      Date: 'Fri, 20 Nov 2026 10:15:00 +0900',
+    },
+    'Sharp rise of tcp/5000 SYN scans. Anyone else?',
+  );
   const reply = (n: number, from: string, body: string, threaded = true) =>
     raw(
       {
@@ -114,12 +139,15 @@ describe('sightings in the pipeline', () => {
 
   async function run(store: Store, ...messages: Buffer[]) {
     const summary = emptySummary();
-    for (const m of messages) await processMessage({ origin: 'test', raw: m }, { config, store, log, actor: 'kansoku' }, summary);
+    for (const m of messages)
+      await processMessage({ origin: 'test', raw: m }, { config, store, log, actor: 'kansoku' }, summary);
     return summary;
   }
 
-  it('links replies to the report\'s event, threaded or by subject, and tallies them by organisation', async () => {
-    const store = await storeWith(sensorLines({ start: '2026-11-15T00:00:00Z', hours: 130, port: 5000, perHour: (h) => (h < 110 ? 3 : 50) }));
+  it("links replies to the report's event, threaded or by subject, and tallies them by organisation", async () => {
+    const store = await storeWith(
+      sensorLines({ start: '2026-11-15T00:00:00Z', hours: 130, port: 5000, perHour: (h) => (h < 110 ? 3 : 50) }),
+    );
     await run(
       store,
       report,
@@ -131,7 +159,13 @@ describe('sightings in the pipeline', () => {
     const [e] = store.events.list();
     expect(store.events.list()).toHaveLength(1);
     const t = tallyOf(store.events.sightings(e!.id));
-    expect(t).toMatchObject({ confirm: 1, deny: 1, question: 1, other: 0, byOrg: { 'ORG-A': 'confirm', 'ORG-B': 'deny', 'ORG-C': 'question' } });
+    expect(t).toMatchObject({
+      confirm: 1,
+      deny: 1,
+      question: 1,
+      other: 0,
+      byOrg: { 'ORG-A': 'confirm', 'ORG-B': 'deny', 'ORG-C': 'question' },
+    });
     expect(t.unverified.confirm).toBe(1);
     const alice = store.events.sightings(e!.id).find((s) => s.org === 'ORG-A')!;
     expect(alice.counts).toEqual({ sources: 3400 });
@@ -140,7 +174,9 @@ describe('sightings in the pipeline', () => {
   });
 
   it('counts the same reply once, however often it arrives', async () => {
-    const store = await storeWith(sensorLines({ start: '2026-11-15T00:00:00Z', hours: 130, port: 5000, perHour: (h) => (h < 110 ? 3 : 50) }));
+    const store = await storeWith(
+      sensorLines({ start: '2026-11-15T00:00:00Z', hours: 130, port: 5000, perHour: (h) => (h < 110 ? 3 : 50) }),
+    );
     const r = reply(1, 'alice@a.example', 'Same here.');
     await run(store, report, r, r, r);
     expect(tallyOf(store.events.sightings(store.events.list()[0]!.id)).confirm).toBe(1);
@@ -148,8 +184,15 @@ describe('sightings in the pipeline', () => {
   });
 
   it('drafts one follow-up in the thread once three organisations confirm', async () => {
-    const store = await storeWith(sensorLines({ start: '2026-11-15T00:00:00Z', hours: 130, port: 5000, perHour: (h) => (h < 110 ? 3 : 50) }));
-    await run(store, report, reply(1, 'alice@a.example', 'Same here, 1,200 sources/hour.'), reply(2, 'bob@b.example', 'こちらでも観測しています。'));
+    const store = await storeWith(
+      sensorLines({ start: '2026-11-15T00:00:00Z', hours: 130, port: 5000, perHour: (h) => (h < 110 ? 3 : 50) }),
+    );
+    await run(
+      store,
+      report,
+      reply(1, 'alice@a.example', 'Same here, 1,200 sources/hour.'),
+      reply(2, 'bob@b.example', 'こちらでも観測しています。'),
+    );
     expect(store.drafts.list().filter((d) => d.kind === 'followup')).toHaveLength(0);
     await run(store, reply(3, 'carol@c.example', 'We see it too.'), reply(4, 'dave@d.example', '+1'));
     const followups = store.drafts.list().filter((d) => d.kind === 'followup');
@@ -164,8 +207,14 @@ describe('sightings in the pipeline', () => {
   });
 
   it('names no organisation in a follow-up to a list that prefers anonymity', async () => {
-    const anon = validateConfig({ ...config, lists: [{ name: 'nsp', listId: 'nsp.example.net', address: 'nsp@example.net', anonymous: true }], sightings: { followUpAfter: 2 } });
-    const store = await storeWith(sensorLines({ start: '2026-11-15T00:00:00Z', hours: 130, port: 5000, perHour: (h) => (h < 110 ? 3 : 50) }));
+    const anon = validateConfig({
+      ...config,
+      lists: [{ name: 'nsp', listId: 'nsp.example.net', address: 'nsp@example.net', anonymous: true }],
+      sightings: { followUpAfter: 2 },
+    });
+    const store = await storeWith(
+      sensorLines({ start: '2026-11-15T00:00:00Z', hours: 130, port: 5000, perHour: (h) => (h < 110 ? 3 : 50) }),
+    );
     const summary = emptySummary();
     for (const m of [report, reply(1, 'alice@a.example', 'Same here.'), reply(2, 'bob@b.example', 'Same here.')]) {
       await processMessage({ origin: 'test', raw: m }, { config: anon, store, log, actor: 'kansoku' }, summary);
@@ -176,10 +225,28 @@ describe('sightings in the pipeline', () => {
   });
 
   it('drafts a follow-up when our own counters change verdict on a later report', async () => {
-    const store = await storeWith(sensorLines({ start: '2026-11-15T00:00:00Z', hours: 140, port: 5000, perHour: (h) => (h < 120 ? 3 : 50) }));
+    const store = await storeWith(
+      sensorLines({ start: '2026-11-15T00:00:00Z', hours: 140, port: 5000, perHour: (h) => (h < 120 ? 3 : 50) }),
+    );
     // First report before the rise (normal), second after it (elevated), same event.
-    const early = raw({ From: 'x@reporter.example', Subject: '[nsp] tcp/5000 probes', 'Message-ID': '<early@reporter.example>', Date: 'Thu, 19 Nov 2026 20:00:00 +0900' }, 'tcp/5000 probes, a few.');
-    const later = raw({ From: 'y@other.example', Subject: '[nsp] tcp/5000 is up now', 'Message-ID': '<later@other.example>', Date: 'Fri, 20 Nov 2026 21:30:00 +0900' }, 'tcp/5000 sharply up now.');
+    const early = raw(
+      {
+        From: 'x@reporter.example',
+        Subject: '[nsp] tcp/5000 probes',
+        'Message-ID': '<early@reporter.example>',
+        Date: 'Thu, 19 Nov 2026 20:00:00 +0900',
+      },
+      'tcp/5000 probes, a few.',
+    );
+    const later = raw(
+      {
+        From: 'y@other.example',
+        Subject: '[nsp] tcp/5000 is up now',
+        'Message-ID': '<later@other.example>',
+        Date: 'Fri, 20 Nov 2026 21:30:00 +0900',
+      },
+      'tcp/5000 sharply up now.',
+    );
     await run(store, early, later);
     expect(store.events.list()).toHaveLength(1);
     const f = store.drafts.list().filter((d) => d.kind === 'followup');

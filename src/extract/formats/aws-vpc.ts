@@ -1,7 +1,10 @@
 import { columnIndex, epochIso, event, flagsFromBitmask, port, protoOf, type LogFormat } from './common.ts';
 
 /** The default (version 2) field order, used when the file has no header line. */
-const DEFAULT = 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status'.split(' ');
+const DEFAULT =
+  'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status'.split(
+    ' ',
+  );
 
 /** AWS VPC flow logs: space-separated, default v2 order or the custom order its header line names. */
 export const awsVpc: LogFormat = {
@@ -13,7 +16,17 @@ export const awsVpc: LogFormat = {
     const cols = columns ?? DEFAULT;
     const f = text.trim().split(/\s+/);
     if (f.length !== cols.length) return null;
-    const [src, dst, spt, dpt, protocol, start, action, flags] = columnIndex(cols, 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'start', 'action', 'tcp-flags');
+    const [src, dst, spt, dpt, protocol, start, action, flags] = columnIndex(
+      cols,
+      'srcaddr',
+      'dstaddr',
+      'srcport',
+      'dstport',
+      'protocol',
+      'start',
+      'action',
+      'tcp-flags',
+    );
     const get = (i: number | undefined) => (i === undefined || f[i] === '-' ? undefined : f[i]);
     const s = get(src);
     const d = get(dst);

@@ -1,4 +1,14 @@
-import { event, flagsFromWords, leadingTimestamp, port, protoOf, SYSLOG_TS, syslogWall, toIso, type LogFormat } from './common.ts';
+import {
+  event,
+  flagsFromWords,
+  leadingTimestamp,
+  port,
+  protoOf,
+  SYSLOG_TS,
+  syslogWall,
+  toIso,
+  type LogFormat,
+} from './common.ts';
 
 const TAG = /%(ASA|PIX|FWSM|FTD)-\d-\d{6}:/;
 /** `IFACE:ADDR/PORT` (106010, 106014, 106023) with the interface optional (106001, 106006, 106015). */

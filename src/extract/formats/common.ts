@@ -44,7 +44,16 @@ export function epochIso(s: string | undefined): string | null {
 /** TCP flags as a bitmask (AWS VPC tcp-flags, Zeek, nfdump): FIN 1, SYN 2, RST 4, PSH 8, ACK 16, URG 32. */
 export function flagsFromBitmask(n: number): string {
   const set = new Set<string>();
-  [['F', 1], ['S', 2], ['R', 4], ['P', 8], ['A', 16], ['U', 32], ['E', 64], ['C', 128]].forEach(([c, b]) => {
+  [
+    ['F', 1],
+    ['S', 2],
+    ['R', 4],
+    ['P', 8],
+    ['A', 16],
+    ['U', 32],
+    ['E', 64],
+    ['C', 128],
+  ].forEach(([c, b]) => {
     if (n & (b as number)) set.add(c as string);
   });
   return ordered(set);
@@ -64,7 +73,18 @@ export function columnIndex(columns: string[], ...names: string[]): Array<number
 }
 
 const MONTHS: Record<string, number> = {
-  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12,
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
 };
 
 export interface WallTime {
@@ -112,7 +132,8 @@ function fixedMillis(w: WallTime, ms: number, fixed: string, reference: number):
   const month = w.month ?? ref.getUTCMonth() + 1;
   const day = w.day ?? ref.getUTCDate();
   let t = build(w.year ?? ref.getUTCFullYear(), month, day);
-  if (t !== null && w.year === null && w.month !== null && t > reference + 2 * 86_400_000) t = build(ref.getUTCFullYear() - 1, month, day);
+  if (t !== null && w.year === null && w.month !== null && t > reference + 2 * 86_400_000)
+    t = build(ref.getUTCFullYear() - 1, month, day);
   if (t !== null && w.day === null && t > reference) t -= 86_400_000;
   return t;
 }
@@ -121,7 +142,15 @@ function zonedMillis(w: WallTime, ms: number, time: TimeContext): number | null 
   const ref = DateTime.fromJSDate(time.reference, { zone: time.zone });
   const build = (year: number) =>
     DateTime.fromObject(
-      { year, month: w.month ?? ref.month, day: w.day ?? ref.day, hour: w.hour, minute: w.minute, second: w.second, millisecond: ms },
+      {
+        year,
+        month: w.month ?? ref.month,
+        day: w.day ?? ref.day,
+        hour: w.hour,
+        minute: w.minute,
+        second: w.second,
+        millisecond: ms,
+      },
       { zone: time.zone },
     );
   let dt = build(w.year ?? ref.year);
@@ -155,7 +184,10 @@ export function isoWall(m: RegExpExecArray): WallTime {
  * Finds a syslog or ISO timestamp at the start of `text`, after an optional `<PRI>`, and after
  * RFC 5424's version (`<134>1 2026-...`), as rsyslog's RSYSLOG_SyslogProtocol23Format writes it.
  */
-export function leadingTimestamp(text: string, time: TimeContext): { ts: string | null; tsText: string; end: number } | null {
+export function leadingTimestamp(
+  text: string,
+  time: TimeContext,
+): { ts: string | null; tsText: string; end: number } | null {
   const pri = /^\s*(?:<\d{1,3}>(?:[1-9]\d{0,2} (?=\d{4}-))?)?\s*/.exec(text)![0].length;
   const rest = text.slice(pri);
   const iso = ISO_TS.exec(rest);
@@ -189,9 +221,29 @@ export function protoOf(name: string | undefined | null): Proto | null {
 }
 
 const FLAG_ORDER = 'FSRPAUEC';
-const FLAG_WORDS: Record<string, string> = { FIN: 'F', SYN: 'S', RST: 'R', PSH: 'P', ACK: 'A', URG: 'U', ECE: 'E', CWR: 'C' };
+const FLAG_WORDS: Record<string, string> = {
+  FIN: 'F',
+  SYN: 'S',
+  RST: 'R',
+  PSH: 'P',
+  ACK: 'A',
+  URG: 'U',
+  ECE: 'E',
+  CWR: 'C',
+};
 /** tcpdump letters: "." is ACK, "W" is CWR. */
-const FLAG_LETTERS: Record<string, string> = { F: 'F', S: 'S', R: 'R', P: 'P', A: 'A', '.': 'A', U: 'U', E: 'E', W: 'C', C: 'C' };
+const FLAG_LETTERS: Record<string, string> = {
+  F: 'F',
+  S: 'S',
+  R: 'R',
+  P: 'P',
+  A: 'A',
+  '.': 'A',
+  U: 'U',
+  E: 'E',
+  W: 'C',
+  C: 'C',
+};
 
 function ordered(set: Set<string>): string {
   return [...FLAG_ORDER].filter((c) => set.has(c)).join('');

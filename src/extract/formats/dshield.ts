@@ -19,7 +19,19 @@ export const dshield: LogFormat = {
     const ports = proto === 'tcp' || proto === 'udp';
     const flagsText = proto === 'tcp' && f[8]?.trim() ? f[8].trim() : null;
     return event('dshield', text, {
-      ts: toIso({ year: +d[1]!, month: +d[2]!, day: +d[3]!, hour: +d[4]!, minute: +d[5]!, second: +d[6]!, fraction: '', offset }, time),
+      ts: toIso(
+        {
+          year: +d[1]!,
+          month: +d[2]!,
+          day: +d[3]!,
+          hour: +d[4]!,
+          minute: +d[5]!,
+          second: +d[6]!,
+          fraction: '',
+          offset,
+        },
+        time,
+      ),
       tsText: f[0]!.trim(),
       src: f[3]!.trim(),
       spt: ports ? port(f[4]!.trim()) : null,

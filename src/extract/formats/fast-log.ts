@@ -18,7 +18,21 @@ export const fastLog: LogFormat = {
     const t = hostPort(m[3]!);
     const ports = proto === 'tcp' || proto === 'udp';
     return event('fast-log', text, {
-      ts: d ? toIso({ year: d[3] ? (d[3].length === 2 ? 2000 : 0) + Number(d[3]) : null, month: +d[1]!, day: +d[2]!, hour: +d[4]!, minute: +d[5]!, second: +d[6]!, fraction: d[7] ?? '', offset: null }, time) : null,
+      ts: d
+        ? toIso(
+            {
+              year: d[3] ? (d[3].length === 2 ? 2000 : 0) + Number(d[3]) : null,
+              month: +d[1]!,
+              day: +d[2]!,
+              hour: +d[4]!,
+              minute: +d[5]!,
+              second: +d[6]!,
+              fraction: d[7] ?? '',
+              offset: null,
+            },
+            time,
+          )
+        : null,
       tsText: d ? d[0].trim() : null,
       src: s.addr,
       spt: ports ? s.port : null,

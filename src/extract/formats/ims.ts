@@ -20,7 +20,16 @@ export const ims: LogFormat = {
     const tsText = `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}:${m[6]}`;
     return event('ims', text, {
       ts: toIso(
-        { year: Number(m[3]), month: Number(m[1]), day: Number(m[2]), hour: Number(m[4]), minute: Number(m[5]), second: Number(m[6]), fraction: '', offset: null },
+        {
+          year: Number(m[3]),
+          month: Number(m[1]),
+          day: Number(m[2]),
+          hour: Number(m[4]),
+          minute: Number(m[5]),
+          second: Number(m[6]),
+          fraction: '',
+          offset: null,
+        },
         time,
       ),
       tsText,

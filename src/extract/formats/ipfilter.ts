@@ -7,7 +7,17 @@ import { event, flagsFromLetters, leadingTimestamp, port, protoOf, toIso, type L
  */
 const PACKET =
   /(?:^|\s)(?:\d{1,9}x )?(\S{1,32}) @-?\d{1,9}:\d{1,9}(?:\[[^\]\s]{0,64}\])? ([pPbBnLS]|pass|block) ([\da-fA-F.:]{2,45}?)(?:,(\d{1,5}))? -> ([\da-fA-F.:]{2,45}?)(?:,(\d{1,5}))? PR (\w{1,16}) len /;
-const ACTIONS: Record<string, string> = { p: 'pass', P: 'pass', pass: 'pass', b: 'block', B: 'block', block: 'block', n: 'nomatch', L: 'log', S: 'short' };
+const ACTIONS: Record<string, string> = {
+  p: 'pass',
+  P: 'pass',
+  pass: 'pass',
+  b: 'block',
+  B: 'block',
+  block: 'block',
+  n: 'nomatch',
+  L: 'log',
+  S: 'short',
+};
 /** ipmon writing to a file of its own starts a line with the day first: `20/11/2026 09:00:00.123456`. */
 const FILE_TIME = /^\s*(\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?/;
 
@@ -25,11 +35,28 @@ export const ipfilter: LogFormat = {
     if (!m) return null;
     const proto = protoOf(m[7]);
     const ports = proto === 'tcp' || proto === 'udp';
-    const flagsText = proto === 'tcp' ? (/\s-([FSRPAUEC]{1,8})(?=\s|$)/.exec(text.slice(m.index + m[0].length))?.[1] ?? null) : null;
+    const flagsText =
+      proto === 'tcp' ? (/\s-([FSRPAUEC]{1,8})(?=\s|$)/.exec(text.slice(m.index + m[0].length))?.[1] ?? null) : null;
     const lead = leadingTimestamp(text, time);
     const file = lead ? null : FILE_TIME.exec(text);
     return event('ipfilter', text, {
-      ts: lead?.ts ?? (file ? toIso({ year: +file[3]!, month: +file[2]!, day: +file[1]!, hour: +file[4]!, minute: +file[5]!, second: +file[6]!, fraction: file[7] ?? '', offset: null }, time) : null),
+      ts:
+        lead?.ts ??
+        (file
+          ? toIso(
+              {
+                year: +file[3]!,
+                month: +file[2]!,
+                day: +file[1]!,
+                hour: +file[4]!,
+                minute: +file[5]!,
+                second: +file[6]!,
+                fraction: file[7] ?? '',
+                offset: null,
+              },
+              time,
+            )
+          : null),
       tsText: lead?.tsText ?? file?.[0].trim() ?? null,
       src: m[3]!,
       spt: ports ? port(m[4]) : null,

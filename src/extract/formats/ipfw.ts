@@ -9,7 +9,10 @@ export const ipfw: LogFormat = {
   description: 'FreeBSD ipfw log',
   sniff: (t) => t.includes('ipfw: '),
   parse(text, time) {
-    const m = /ipfw: (\d{1,5}) ([A-Z][a-zA-Z]{1,10}(?: \d{1,5})?) (TCP|UDP|ICMP(?:v6)?)(?::[\d.]{1,7})? (\S{1,60}) (\S{1,60}) (?:in|out) via /.exec(text);
+    const m =
+      /ipfw: (\d{1,5}) ([A-Z][a-zA-Z]{1,10}(?: \d{1,5})?) (TCP|UDP|ICMP(?:v6)?)(?::[\d.]{1,7})? (\S{1,60}) (\S{1,60}) (?:in|out) via /.exec(
+        text,
+      );
     if (!m) return null;
     const proto = protoOf(m[3]);
     const ports = proto === 'tcp' || proto === 'udp';

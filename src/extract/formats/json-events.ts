@@ -1,4 +1,17 @@
-import { epochIso, event, ISO_TS, isoWall, isIpAddress, jsonRecord, jsonText, port, protoOf, toIso, type LogFormat, type TimeContext } from './common.ts';
+import {
+  epochIso,
+  event,
+  ISO_TS,
+  isoWall,
+  isIpAddress,
+  jsonRecord,
+  jsonText,
+  port,
+  protoOf,
+  toIso,
+  type LogFormat,
+  type TimeContext,
+} from './common.ts';
 import type { Proto } from '../../model.ts';
 
 /** The keys the common tools give each field, in the order they are tried; dotted keys are nested (ECS). */
@@ -12,14 +25,31 @@ const KEYS = {
 } as const;
 
 /** Honeypots name the service, not the transport: these run over TCP. */
-const TCP_SERVICES = new Set(['ssh', 'telnet', 'http', 'https', 'ftp', 'smb', 'rdp', 'mysql', 'mssql', 'redis', 'vnc', 'smtp', 'pop3', 'imap']);
+const TCP_SERVICES = new Set([
+  'ssh',
+  'telnet',
+  'http',
+  'https',
+  'ftp',
+  'smb',
+  'rdp',
+  'mysql',
+  'mssql',
+  'redis',
+  'vnc',
+  'smtp',
+  'pop3',
+  'imap',
+]);
 
 function lookup(o: Record<string, unknown>, key: string): unknown {
   if (key in o) return o[key];
   const dot = key.indexOf('.');
   if (dot < 0) return undefined;
   const inner = o[key.slice(0, dot)];
-  return typeof inner === 'object' && inner !== null ? (inner as Record<string, unknown>)[key.slice(dot + 1)] : undefined;
+  return typeof inner === 'object' && inner !== null
+    ? (inner as Record<string, unknown>)[key.slice(dot + 1)]
+    : undefined;
 }
 
 function first(o: Record<string, unknown>, keys: readonly string[]): { key: string; value: string } | null {
@@ -37,7 +67,8 @@ function transport(name: string | undefined): Proto | null {
 
 function timeOf(t: { key: string; value: string } | null, time: TimeContext): string | null {
   if (!t) return null;
-  if (/^\d{9,13}(\.\d+)?$/.test(t.value)) return epochIso(Number(t.value) > 1e11 ? String(Number(t.value) / 1000) : t.value);
+  if (/^\d{9,13}(\.\d+)?$/.test(t.value))
+    return epochIso(Number(t.value) > 1e11 ? String(Number(t.value) / 1000) : t.value);
   const iso = ISO_TS.exec(t.value);
   if (!iso || iso.index !== 0) return null;
   const wall = isoWall(iso);

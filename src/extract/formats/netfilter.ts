@@ -27,7 +27,10 @@ function action(prefix: string): string | null {
   if (shorewall) return shorewall[1]!;
   const bracket = /^\[([^\]]+)\]$/.exec(p);
   if (bracket) return bracket[1]!.trim();
-  p = p.replace(/^(?:ip6?tables|nft)\s+/, '').replace(/:$/, '').trim();
+  p = p
+    .replace(/^(?:ip6?tables|nft)\s+/, '')
+    .replace(/:$/, '')
+    .trim();
   return p || null;
 }
 
@@ -108,7 +111,7 @@ SRC_SHIFT[67] = 1;
  * one is glued to a tab, `]`, `:` or `)`, which `parse` reads as a key too and this leaves to it.
  */
 function srcValue(buf: Buffer, p: number, end: number): number {
-  for (let i = p + 3; i < end; ) {
+  for (let i = p + 3; i < end;) {
     const c = buf[i]!;
     if (c !== 61) {
       i += SRC_SHIFT[c]!;
@@ -199,7 +202,9 @@ function readProto(buf: Buffer, p: number, end: number): number {
   let q = p;
   while (q < end && buf[q] !== 32) q++;
   const n = q - p;
-  const a = buf[p]! & 0xdf, b = buf[p + 1]! & 0xdf, c = buf[p + 2]! & 0xdf;
+  const a = buf[p]! & 0xdf,
+    b = buf[p + 1]! & 0xdf,
+    c = buf[p + 2]! & 0xdf;
   pos = q;
   if (n === 3 && c === 80) {
     if (a === 84 && b === 67) return PROTO_TCP;
@@ -212,15 +217,24 @@ function readProto(buf: Buffer, p: number, end: number): number {
 /** The bit of a TCP flag word (its three letters, as netfilter writes them); 0 for any other word. */
 function flagBit(a: number, b: number, c: number): number {
   switch ((a << 16) | (b << 8) | c) {
-    case 0x46494e: return 1; // FIN
-    case 0x53594e: return 2; // SYN
-    case 0x525354: return 4; // RST
-    case 0x505348: return 8; // PSH
-    case 0x41434b: return 16; // ACK
-    case 0x555247: return 32; // URG
-    case 0x454345: return 64; // ECE
-    case 0x435752: return 128; // CWR
-    default: return 0;
+    case 0x46494e:
+      return 1; // FIN
+    case 0x53594e:
+      return 2; // SYN
+    case 0x525354:
+      return 4; // RST
+    case 0x505348:
+      return 8; // PSH
+    case 0x41434b:
+      return 16; // ACK
+    case 0x555247:
+      return 32; // URG
+    case 0x454345:
+      return 64; // ECE
+    case 0x435752:
+      return 128; // CWR
+    default:
+      return 0;
   }
 }
 
@@ -240,19 +254,48 @@ function scan(buf: Buffer, start: number, end: number, out: PacketSlots, clock: 
   const src = readIPv4(buf, p, end);
   // " DST=" right after the source.
   p = pos;
-  if (src < 0 || buf[p] !== 32 || buf[p + 1] !== 68 || buf[p + 2] !== 83 || buf[p + 3] !== 84 || buf[p + 4] !== 61) return false;
+  if (src < 0 || buf[p] !== 32 || buf[p + 1] !== 68 || buf[p + 2] !== 83 || buf[p + 3] !== 84 || buf[p + 4] !== 61)
+    return false;
   const dst = readIPv4(buf, p + 5, end);
   if (dst < 0) return false;
-  let ttl = -1, ipId = -1, proto = -1;
+  let ttl = -1,
+    ipId = -1,
+    proto = -1;
   p = pos;
   // " LEN=n TOS=0xNN PREC=0xNN TTL=n ID=n", as netfilter writes them, checked in place; the loop
   // below reads on from the first field that is not so, as it would have read these.
   order: {
-    if (buf[p] !== 32 || buf[p + 1] !== 76 || buf[p + 2] !== 69 || buf[p + 3] !== 78 || buf[p + 4] !== 61 || readUint(buf, p + 5, end, 0xffffffff) < 0) break order;
+    if (
+      buf[p] !== 32 ||
+      buf[p + 1] !== 76 ||
+      buf[p + 2] !== 69 ||
+      buf[p + 3] !== 78 ||
+      buf[p + 4] !== 61 ||
+      readUint(buf, p + 5, end, 0xffffffff) < 0
+    )
+      break order;
     p = pos;
-    if (buf[p] !== 32 || buf[p + 1] !== 84 || buf[p + 2] !== 79 || buf[p + 3] !== 83 || buf[p + 4] !== 61 || !hexByte(buf, p + 5) || buf[p + 9] !== 32) break order;
+    if (
+      buf[p] !== 32 ||
+      buf[p + 1] !== 84 ||
+      buf[p + 2] !== 79 ||
+      buf[p + 3] !== 83 ||
+      buf[p + 4] !== 61 ||
+      !hexByte(buf, p + 5) ||
+      buf[p + 9] !== 32
+    )
+      break order;
     p += 9;
-    if (buf[p + 1] !== 80 || buf[p + 2] !== 82 || buf[p + 3] !== 69 || buf[p + 4] !== 67 || buf[p + 5] !== 61 || !hexByte(buf, p + 6) || buf[p + 10] !== 32) break order;
+    if (
+      buf[p + 1] !== 80 ||
+      buf[p + 2] !== 82 ||
+      buf[p + 3] !== 69 ||
+      buf[p + 4] !== 67 ||
+      buf[p + 5] !== 61 ||
+      !hexByte(buf, p + 6) ||
+      buf[p + 10] !== 32
+    )
+      break order;
     p += 10;
     if (buf[p + 1] !== 84 || buf[p + 2] !== 84 || buf[p + 3] !== 76 || buf[p + 4] !== 61) break order;
     if ((ttl = readUint(buf, p + 5, end, 255)) < 0) return false;
@@ -283,29 +326,78 @@ function scan(buf: Buffer, start: number, end: number, out: PacketSlots, clock: 
     } else if (c === 91) return false;
   }
   if (proto < 0) return false;
-  let spt = -1, dpt = -1, flags = 0, seq = -1;
+  let spt = -1,
+    dpt = -1,
+    flags = 0,
+    seq = -1;
   if (proto !== PROTO_ICMP) {
     // " SPT=" and " DPT=" right after the protocol.
     p = pos;
-    if (buf[p] !== 32 || buf[p + 1] !== 83 || buf[p + 2] !== 80 || buf[p + 3] !== 84 || buf[p + 4] !== 61 || (spt = readUint(buf, p + 5, end, 65535)) < 0) return false;
+    if (
+      buf[p] !== 32 ||
+      buf[p + 1] !== 83 ||
+      buf[p + 2] !== 80 ||
+      buf[p + 3] !== 84 ||
+      buf[p + 4] !== 61 ||
+      (spt = readUint(buf, p + 5, end, 65535)) < 0
+    )
+      return false;
     p = pos;
-    if (buf[p] !== 32 || buf[p + 1] !== 68 || buf[p + 2] !== 80 || buf[p + 3] !== 84 || buf[p + 4] !== 61 || (dpt = readUint(buf, p + 5, end, 65535)) < 0) return false;
+    if (
+      buf[p] !== 32 ||
+      buf[p + 1] !== 68 ||
+      buf[p + 2] !== 80 ||
+      buf[p + 3] !== 84 ||
+      buf[p + 4] !== 61 ||
+      (dpt = readUint(buf, p + 5, end, 65535)) < 0
+    )
+      return false;
     if (proto === PROTO_TCP) {
       // [SEQ= ACK=] WINDOW= RES= flag words URGP=: the flags are the words between RES=/WINDOW= and URGP=.
       let region = 0;
       p = pos;
       // " WINDOW=n RES=0xNN", as netfilter writes them, checked in place; the flag words follow.
-      if (buf[p] === 32 && buf[p + 1] === 87 && buf[p + 2] === 73 && buf[p + 3] === 78 && buf[p + 4] === 68 && buf[p + 5] === 79 && buf[p + 6] === 87 && buf[p + 7] === 61 && readUint(buf, p + 8, end, 0xffffffff) >= 0) {
+      if (
+        buf[p] === 32 &&
+        buf[p + 1] === 87 &&
+        buf[p + 2] === 73 &&
+        buf[p + 3] === 78 &&
+        buf[p + 4] === 68 &&
+        buf[p + 5] === 79 &&
+        buf[p + 6] === 87 &&
+        buf[p + 7] === 61 &&
+        readUint(buf, p + 8, end, 0xffffffff) >= 0
+      ) {
         region = 1;
         p = pos;
-        if (buf[p] === 32 && buf[p + 1] === 82 && buf[p + 2] === 69 && buf[p + 3] === 83 && buf[p + 4] === 61 && hexByte(buf, p + 5) && (p + 9 === end || buf[p + 9] === 32)) p += 9;
+        if (
+          buf[p] === 32 &&
+          buf[p + 1] === 82 &&
+          buf[p + 2] === 69 &&
+          buf[p + 3] === 83 &&
+          buf[p + 4] === 61 &&
+          hexByte(buf, p + 5) &&
+          (p + 9 === end || buf[p + 9] === 32)
+        )
+          p += 9;
       }
       for (p = nextToken(buf, p, end); p < end; p = nextToken(buf, p, end)) {
         if (p < 0) return false;
         const c = buf[p]!;
         if (region === 0) {
-          if (c === 87 ? buf[p + 1] === 73 && buf[p + 2] === 78 && buf[p + 3] === 68 && buf[p + 4] === 79 && buf[p + 5] === 87 && buf[p + 6] === 61 : c === 82 && buf[p + 1] === 69 && buf[p + 2] === 83 && buf[p + 3] === 61) region = 1;
-          else if (c === 83 && seq < 0 && buf[p + 1] === 69 && buf[p + 2] === 81 && buf[p + 3] === 61) seq = readUint(buf, p + 4, end, 0xffffffff);
+          if (
+            c === 87
+              ? buf[p + 1] === 73 &&
+                buf[p + 2] === 78 &&
+                buf[p + 3] === 68 &&
+                buf[p + 4] === 79 &&
+                buf[p + 5] === 87 &&
+                buf[p + 6] === 61
+              : c === 82 && buf[p + 1] === 69 && buf[p + 2] === 83 && buf[p + 3] === 61
+          )
+            region = 1;
+          else if (c === 83 && seq < 0 && buf[p + 1] === 69 && buf[p + 2] === 81 && buf[p + 3] === 61)
+            seq = readUint(buf, p + 4, end, 0xffffffff);
           else if (c === 91) return false;
         } else if (c === 85 && buf[p + 1] === 82 && buf[p + 2] === 71 && buf[p + 3] === 80 && buf[p + 4] === 61) {
           break;

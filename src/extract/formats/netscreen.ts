@@ -11,7 +11,10 @@ export const netscreen: LogFormat = {
   sniff: (t) => t.includes('NetScreen'),
   parse(text, time) {
     const ts = leadingTimestamp(text, time);
-    const alert = /\]\s*[a-z-]+-\d{5}(?:\([a-z]+\))?:\s*([^!\s][^!]{0,39}!)\s*From\s+([^\s:]+):(\d{1,5})\s+to\s+([^\s:]+):(\d{1,5}),\s*proto\s+(\w+)/i.exec(text);
+    const alert =
+      /\]\s*[a-z-]+-\d{5}(?:\([a-z]+\))?:\s*([^!\s][^!]{0,39}!)\s*From\s+([^\s:]+):(\d{1,5})\s+to\s+([^\s:]+):(\d{1,5}),\s*proto\s+(\w+)/i.exec(
+        text,
+      );
     if (alert) {
       const proto = protoOf(alert[6]);
       const name = alert[1]!.trim();

@@ -29,7 +29,21 @@ export const paloalto: LogFormat = {
     const proto = protoOf(f[29]);
     const d = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(f[1] ?? '');
     return event('paloalto-traffic', text, {
-      ts: d ? toIso({ year: +d[1]!, month: +d[2]!, day: +d[3]!, hour: +d[4]!, minute: +d[5]!, second: +d[6]!, fraction: '', offset: null }, time) : null,
+      ts: d
+        ? toIso(
+            {
+              year: +d[1]!,
+              month: +d[2]!,
+              day: +d[3]!,
+              hour: +d[4]!,
+              minute: +d[5]!,
+              second: +d[6]!,
+              fraction: '',
+              offset: null,
+            },
+            time,
+          )
+        : null,
       tsText: f[1] || null,
       src: f[7],
       spt: proto === 'icmp' ? null : port(f[24]),

@@ -21,7 +21,7 @@ export const pf: LogFormat = {
     const inner = pfAt >= 0 ? text.slice(pfAt + 3, rule.index) : '';
     const sys = SYSLOG_TS.exec(inner);
     const iso = ISO_TS.exec(inner);
-    let ts: { ts: string | null; tsText: string } | null = null;
+    let ts: { ts: string | null; tsText: string } | null;
     if (iso) ts = { ts: toIso(isoWall(iso), time), tsText: iso[0] };
     else if (sys && syslogWall(sys)) ts = { ts: toIso(syslogWall(sys)!, time), tsText: sys[0] };
     else ts = leadingTimestamp(text, time);

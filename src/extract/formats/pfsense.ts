@@ -15,7 +15,10 @@ export const pfsense: LogFormat = {
     // process id, message id, and no structured data).
     const at = /filterlog(?:\[\d+\])?:\s*|filterlog (?:\d+|-) \S+ - /.exec(text);
     if (!at) return null;
-    const f = text.slice(at.index + at[0].length).trim().split(',');
+    const f = text
+      .slice(at.index + at[0].length)
+      .trim()
+      .split(',');
     const v6 = f[8] === '6';
     if (f[8] !== '4' && !v6) return null;
     const [protoName, src, dst, rest] = v6 ? [f[12], f[15], f[16], 17] : [f[16], f[18], f[19], 20];

@@ -89,15 +89,33 @@ export class LineClock {
       this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     }
     const view = this.view!;
-    if (view.getInt32(start, true) !== this.k0 || view.getInt32(start + 4, true) !== this.k1 || view.getInt32(start + 8, true) !== this.k2 || buf[start + 12] !== this.key[12]) return null;
-    const m1 = buf[start + 14]! - 48, m2 = buf[start + 15]! - 48, s1 = buf[start + 17]! - 48, s2 = buf[start + 18]! - 48;
-    if (buf[start + 13] !== 58 || buf[start + 16] !== 58 || !(m1 >= 0 && m1 <= 5 && m2 >= 0 && m2 <= 9 && s1 >= 0 && s1 <= 6 && s2 >= 0 && s2 <= 9)) return null;
+    if (
+      view.getInt32(start, true) !== this.k0 ||
+      view.getInt32(start + 4, true) !== this.k1 ||
+      view.getInt32(start + 8, true) !== this.k2 ||
+      buf[start + 12] !== this.key[12]
+    )
+      return null;
+    const m1 = buf[start + 14]! - 48,
+      m2 = buf[start + 15]! - 48,
+      s1 = buf[start + 17]! - 48,
+      s2 = buf[start + 18]! - 48;
+    if (
+      buf[start + 13] !== 58 ||
+      buf[start + 16] !== 58 ||
+      !(m1 >= 0 && m1 <= 5 && m2 >= 0 && m2 <= 9 && s1 >= 0 && s1 <= 6 && s2 >= 0 && s2 <= 9)
+    )
+      return null;
     let fe = start + 19;
     let frac = 0;
     let scale = 1;
     if (buf[fe] === 46) {
       fe++;
-      while (fe < end && isDigit(buf[fe]) && scale < 1e9) (frac = frac * 10 + buf[fe]! - 48), (scale *= 10), fe++;
+      while (fe < end && isDigit(buf[fe]) && scale < 1e9) {
+        frac = frac * 10 + buf[fe]! - 48;
+        scale *= 10;
+        fe++;
+      }
       if (scale === 1) return null;
     }
     for (let i = 0; i < zoneLen; i++) if (buf[fe + i] !== this.key[13 + i]) return null;
@@ -106,7 +124,9 @@ export class LineClock {
     const second = s1 * 10 + s2;
     if (second > 60) return null;
     this.end = te;
-    return this.base + ((m1 * 10 + m2) * 60 + second) * 1000 + (scale > 1 ? Math.round((frac / scale) * 1000) % 1000 : 0);
+    return (
+      this.base + ((m1 * 10 + m2) * 60 + second) * 1000 + (scale > 1 ? Math.round((frac / scale) * 1000) % 1000 : 0)
+    );
   }
 
   private newHour(buf: Buffer, start: number, end: number): number | null {
@@ -114,13 +134,24 @@ export class LineClock {
     while (te < end && buf[te] !== 32) te++;
     if (te - start < 19 || te - start > 40) return null;
     for (let i = 0; i < ISO_DIGITS.length; i++) if (!isDigit(buf[start + ISO_DIGITS[i]!])) return null;
-    if (buf[start + 4] !== 45 || buf[start + 7] !== 45 || buf[start + 10] !== 84 || buf[start + 13] !== 58 || buf[start + 16] !== 58) return null;
+    if (
+      buf[start + 4] !== 45 ||
+      buf[start + 7] !== 45 ||
+      buf[start + 10] !== 84 ||
+      buf[start + 13] !== 58 ||
+      buf[start + 16] !== 58
+    )
+      return null;
     let fe = start + 19;
     let frac = 0;
     let scale = 1;
     if (buf[fe] === 46) {
       fe++;
-      while (fe < te && isDigit(buf[fe]) && fe - start < 29) (frac = frac * 10 + buf[fe]! - 48), (scale *= 10), fe++;
+      while (fe < te && isDigit(buf[fe]) && fe - start < 29) {
+        frac = frac * 10 + buf[fe]! - 48;
+        scale *= 10;
+        fe++;
+      }
       if (scale === 1) return null;
     }
     const zoneLen = te - fe;
@@ -181,7 +212,9 @@ const ISO_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
 
 /** Dotted-decimal text of an IPv4 number (or of a /24's first three octets). */
 export function dotted(n: number, parts: 3 | 4 = 4): string {
-  return parts === 4 ? `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}` : `${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+  return parts === 4
+    ? `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`
+    : `${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 }
 
 /** A dotted quad (parts 4) or /24 (parts 3) in canonical form, as a number; null for anything else. */

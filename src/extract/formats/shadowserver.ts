@@ -3,8 +3,11 @@ import { columnIndex, event, port, protoOf, toIso, type LogFormat } from './comm
 
 /** Column orders of the reports, used when the CSV's header row is not at hand. */
 const EVENT4 =
-  'timestamp protocol src_ip src_port src_asn src_geo src_region src_city src_hostname src_naics src_sector device_vendor device_type device_model dst_ip dst_port'.split(' ');
-const LEGACY_DARKNET = 'timestamp ip port asn geo region city hostname type dst_ip dst_port dst_asn dst_geo count'.split(' ');
+  'timestamp protocol src_ip src_port src_asn src_geo src_region src_city src_hostname src_naics src_sector device_vendor device_type device_model dst_ip dst_port'.split(
+    ' ',
+  );
+const LEGACY_DARKNET =
+  'timestamp ip port asn geo region city hostname type dst_ip dst_port dst_asn dst_geo count'.split(' ');
 
 function fields(line: string): string[] | null {
   try {
@@ -32,7 +35,17 @@ export const shadowserver: LogFormat = {
     const f = fields(text.trim());
     if (!f || f.length < 10) return null;
     const cols = columns ?? (/^[\d.:a-fA-F]+$/.test(f[1] ?? '') && (f[1] ?? '').length > 6 ? LEGACY_DARKNET : EVENT4);
-    const [ts, proto, src, srcIp, spt, srcPort, dst, dpt] = columnIndex(cols, 'timestamp', 'protocol', 'src_ip', 'ip', 'src_port', 'port', 'dst_ip', 'dst_port');
+    const [ts, proto, src, srcIp, spt, srcPort, dst, dpt] = columnIndex(
+      cols,
+      'timestamp',
+      'protocol',
+      'src_ip',
+      'ip',
+      'src_port',
+      'port',
+      'dst_ip',
+      'dst_port',
+    );
     const get = (i: number | undefined) => (i === undefined || f[i] === '' ? undefined : f[i]);
     const source = get(src) ?? get(srcIp);
     if (!source) return null;
@@ -40,7 +53,21 @@ export const shadowserver: LogFormat = {
     const d = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(get(ts) ?? '');
     return event('shadowserver', text, {
       // Shadowserver reports are in UTC.
-      ts: d ? toIso({ year: +d[1]!, month: +d[2]!, day: +d[3]!, hour: +d[4]!, minute: +d[5]!, second: +d[6]!, fraction: '', offset: 'Z' }, time) : null,
+      ts: d
+        ? toIso(
+            {
+              year: +d[1]!,
+              month: +d[2]!,
+              day: +d[3]!,
+              hour: +d[4]!,
+              minute: +d[5]!,
+              second: +d[6]!,
+              fraction: '',
+              offset: 'Z',
+            },
+            time,
+          )
+        : null,
       tsText: get(ts) ?? null,
       src: source,
       spt: p === 'icmp' ? null : port(get(spt) ?? get(srcPort)),

@@ -23,12 +23,28 @@ function scanTypeFlags(type: string): string | null {
 export const portsentry: LogFormat = {
   id: 'portsentry',
   description: 'PortSentry',
-  sniff: (t) => (t.includes('Host:') && t.includes('Port:')) || t.includes('attackalert:') || t.includes('Scan from: ['),
+  sniff: (t) =>
+    (t.includes('Host:') && t.includes('Port:')) || t.includes('attackalert:') || t.includes('Scan from: ['),
   parse(text, time) {
-    const m = /(\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2}):(\d{2}) Host: (?:[^\s/]*\/)?(\S+) Port: (\d{1,5}) (TCP|UDP) (\w+)/.exec(text);
+    const m =
+      /(\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2}):(\d{2}) Host: (?:[^\s/]*\/)?(\S+) Port: (\d{1,5}) (TCP|UDP) (\w+)/.exec(
+        text,
+      );
     if (m) {
       return event('portsentry', text, {
-        ts: toIso({ year: +m[3]!, month: +m[1]!, day: +m[2]!, hour: +m[4]!, minute: +m[5]!, second: +m[6]!, fraction: '', offset: null }, time),
+        ts: toIso(
+          {
+            year: +m[3]!,
+            month: +m[1]!,
+            day: +m[2]!,
+            hour: +m[4]!,
+            minute: +m[5]!,
+            second: +m[6]!,
+            fraction: '',
+            offset: null,
+          },
+          time,
+        ),
         tsText: `${m[1]}/${m[2]}/${m[3]} ${m[4]}:${m[5]}:${m[6]}`,
         src: m[7]!,
         spt: null,
@@ -40,10 +56,19 @@ export const portsentry: LogFormat = {
         action: m[10]!,
       });
     }
-    const alert = /attackalert: ([A-Za-z][\w/:, ]{0,100}?) from host: (?:[^\s/]*\/)?([\da-fA-F.:]+) to (TCP|UDP) port: (\d{1,5})/.exec(text);
-    const v2 = alert ? null : /Scan from: \[([\da-fA-F.:]{2,39})\] \([^)\s]{0,255}\) protocol: \[(TCP|UDP)\] port: \[(\d{1,5})\] type: \[([^\]]*)\]/.exec(text);
+    const alert =
+      /attackalert: ([A-Za-z][\w/:, ]{0,100}?) from host: (?:[^\s/]*\/)?([\da-fA-F.:]+) to (TCP|UDP) port: (\d{1,5})/.exec(
+        text,
+      );
+    const v2 = alert
+      ? null
+      : /Scan from: \[([\da-fA-F.:]{2,39})\] \([^)\s]{0,255}\) protocol: \[(TCP|UDP)\] port: \[(\d{1,5})\] type: \[([^\]]*)\]/.exec(
+          text,
+        );
     if (!alert && !v2) return null;
-    const [src, proto, dpt, type] = alert ? [alert[2]!, alert[3]!, alert[4]!, alert[1]!] : [v2![1]!, v2![2]!, v2![3]!, v2![4]!];
+    const [src, proto, dpt, type] = alert
+      ? [alert[2]!, alert[3]!, alert[4]!, alert[1]!]
+      : [v2![1]!, v2![2]!, v2![3]!, v2![4]!];
     const ts = leadingTimestamp(text, time);
     return event('portsentry', text, {
       ts: ts?.ts ?? null,
@@ -101,7 +126,13 @@ export const scanlogd: LogFormat = {
     const list = body.slice(portsAt + 7, tos);
     const cut = list.lastIndexOf(', ');
     if (cut < 0 || !/^[A-Za-z?]{8}$/.test(list.slice(cut + 2))) return null;
-    const m = ['', body.slice(0, to).replace(/:\d+$/, ''), body.slice(to + 4, portsAt), list.slice(0, cut), list.slice(cut + 2)];
+    const m = [
+      '',
+      body.slice(0, to).replace(/:\d+$/, ''),
+      body.slice(to + 4, portsAt),
+      list.slice(0, cut),
+      list.slice(cut + 2),
+    ];
     const ts = leadingTimestamp(text, time);
     const ports = m[3]!.split(/,\s*/).filter((x) => /^\d+$/.test(x));
     return {

@@ -18,7 +18,19 @@ export const tcpdump: LogFormat = {
     const date = m[1] ? ISO_TS.exec(`${m[1]} ${m[2]}:${m[3]}:${m[4]}`) : null;
     const ts = date
       ? toIso({ ...isoWall(date), fraction: m[5] ?? '' }, time)
-      : toIso({ year: null, month: null, day: null, hour: Number(m[2]), minute: Number(m[3]), second: Number(m[4]), fraction: m[5] ?? '', offset: null }, time);
+      : toIso(
+          {
+            year: null,
+            month: null,
+            day: null,
+            hour: Number(m[2]),
+            minute: Number(m[3]),
+            second: Number(m[4]),
+            fraction: m[5] ?? '',
+            offset: null,
+          },
+          time,
+        );
     return event('tcpdump', text, { ts, tsText, ...packet, action: null });
   },
 };

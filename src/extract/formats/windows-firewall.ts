@@ -1,18 +1,39 @@
 import { columnIndex, event, flagsFromLetters, port, protoOf, toIso, type LogFormat } from './common.ts';
 
 /** pfirewall.log's documented column order, used when the file's #Fields header is not at hand. */
-const DEFAULT = 'date time action protocol src-ip dst-ip src-port dst-port size tcpflags tcpsyn tcpack tcpwin icmptype icmpcode info path'.split(' ');
+const DEFAULT =
+  'date time action protocol src-ip dst-ip src-port dst-port size tcpflags tcpsyn tcpack tcpwin icmptype icmpcode info path'.split(
+    ' ',
+  );
 
 /** Windows Firewall `pfirewall.log` (W3C extended format, driven by its `#Fields:` header). */
 export const windowsFirewall: LogFormat = {
   id: 'windows-firewall',
   description: 'Windows Firewall pfirewall.log (W3C)',
-  sniff: (t) => /^\s*\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} (?:ALLOW|DROP|OPEN|CLOSE|OPEN-INBOUND|INFO-EVENTS-LOST)\s/.test(t),
-  header: (line) => (/^#Fields:\s/i.test(line) && line.includes('src-ip') ? line.replace(/^#Fields:\s*/i, '').trim().split(/\s+/) : null),
+  sniff: (t) =>
+    /^\s*\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} (?:ALLOW|DROP|OPEN|CLOSE|OPEN-INBOUND|INFO-EVENTS-LOST)\s/.test(t),
+  header: (line) =>
+    /^#Fields:\s/i.test(line) && line.includes('src-ip')
+      ? line
+          .replace(/^#Fields:\s*/i, '')
+          .trim()
+          .split(/\s+/)
+      : null,
   parse(text, time, columns) {
     const cols = columns ?? DEFAULT;
     const f = text.trim().split(/\s+/);
-    const [date, clock, action, protocol, src, dst, spt, dpt, tcpflags] = columnIndex(cols, 'date', 'time', 'action', 'protocol', 'src-ip', 'dst-ip', 'src-port', 'dst-port', 'tcpflags');
+    const [date, clock, action, protocol, src, dst, spt, dpt, tcpflags] = columnIndex(
+      cols,
+      'date',
+      'time',
+      'action',
+      'protocol',
+      'src-ip',
+      'dst-ip',
+      'src-port',
+      'dst-port',
+      'tcpflags',
+    );
     const get = (i: number | undefined) => (i === undefined || f[i] === '-' ? undefined : f[i]);
     const s = get(src);
     const d = get(dst);
@@ -23,7 +44,22 @@ export const windowsFirewall: LogFormat = {
     const cm = /^(\d{2}):(\d{2}):(\d{2})$/.exec(get(clock) ?? '');
     const flagsText = proto === 'tcp' ? (get(tcpflags) ?? null) : null;
     return event('windows-firewall', text, {
-      ts: dm && cm ? toIso({ year: +dm[1]!, month: +dm[2]!, day: +dm[3]!, hour: +cm[1]!, minute: +cm[2]!, second: +cm[3]!, fraction: '', offset: null }, time) : null,
+      ts:
+        dm && cm
+          ? toIso(
+              {
+                year: +dm[1]!,
+                month: +dm[2]!,
+                day: +dm[3]!,
+                hour: +cm[1]!,
+                minute: +cm[2]!,
+                second: +cm[3]!,
+                fraction: '',
+                offset: null,
+              },
+              time,
+            )
+          : null,
       tsText: dm && cm ? `${get(date)} ${get(clock)}` : null,
       src: s,
       spt: ports ? port(get(spt)) : null,

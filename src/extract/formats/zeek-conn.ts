@@ -1,8 +1,22 @@
-import { columnIndex, epochIso, event, ISO_TS, isoWall, jsonRecord, jsonText as str, port, protoOf, toIso, type LogFormat } from './common.ts';
+import {
+  columnIndex,
+  epochIso,
+  event,
+  ISO_TS,
+  isoWall,
+  jsonRecord,
+  jsonText as str,
+  port,
+  protoOf,
+  toIso,
+  type LogFormat,
+} from './common.ts';
 
 /** conn.log's column order in current Zeek, used when the file's #fields header is not at hand. */
 const DEFAULT =
-  'ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto service duration orig_bytes resp_bytes conn_state local_orig local_resp missed_bytes history orig_pkts orig_ip_bytes resp_pkts resp_ip_bytes tunnel_parents'.split(' ');
+  'ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto service duration orig_bytes resp_bytes conn_state local_orig local_resp missed_bytes history orig_pkts orig_ip_bytes resp_pkts resp_ip_bytes tunnel_parents'.split(
+    ' ',
+  );
 
 /** Zeek (Bro) conn.log, tab-separated, driven by its `#fields` header. `flags` is the history string. */
 export const zeekConn: LogFormat = {
@@ -15,7 +29,16 @@ export const zeekConn: LogFormat = {
     const f = text.trimStart().split('\t');
     // A trailing tab is an empty last field, so only line ends are trimmed at the end.
     f[f.length - 1] = f[f.length - 1]!.trimEnd();
-    const [ts, oh, op, rh, rp, proto, history] = columnIndex(cols, 'ts', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'proto', 'history');
+    const [ts, oh, op, rh, rp, proto, history] = columnIndex(
+      cols,
+      'ts',
+      'id.orig_h',
+      'id.orig_p',
+      'id.resp_h',
+      'id.resp_p',
+      'proto',
+      'history',
+    );
     const get = (i: number | undefined) => (i === undefined || f[i] === '-' || f[i] === '(empty)' ? undefined : f[i]);
     const src = get(oh);
     const dst = get(rh);
