@@ -2,12 +2,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { loadConfig, packageRoot, type LoadedConfig } from '../config/load.ts';
+import { createApp, type App, type Context } from '../app.ts';
+import { packageRoot, type LoadedConfig } from '../config/load.ts';
 import { importConfigured, importFile, importOptions, importStream, type ImportOutcome } from '../counters/import.ts';
 import { correlate, reportTime } from '../correlate/correlate.ts';
 import { KansokuError } from '../errors.ts';
 import { extractReport } from '../extract/report.ts';
-import { createLogger, type Logger } from '../log.ts';
+import type { Logger } from '../log.ts';
 import { parsePost } from '../mail/parse.ts';
 import { detectSourceType, openSource, type MessageSource } from '../mail/sources.ts';
 import { FileFollower, listenSyslog, LiveIngest } from '../counters/live.ts';
@@ -20,7 +21,7 @@ import { dispatchOnce, imapCatchUp, runDaemon } from '../pipeline/daemon.ts';
 import { buildDigest, digestDraft } from '../pipeline/digest.ts';
 import { parseWeek, previousWeek, weekOf } from '../digest/week.ts';
 import { processSources, type RunSummary } from '../pipeline/process.ts';
-import { isPostgresUrl, Store } from '../store/index.ts';
+import type { Store } from '../store/index.ts';
 import {
   printDispatch,
   printDraft,
@@ -42,26 +43,21 @@ interface GlobalOptions {
   logLevel?: string;
 }
 
-interface Context {
+interface Cli {
+  app: App;
   loaded: LoadedConfig;
   log: Logger;
   out: (s: string) => void;
 }
 
-function context(cmd: Command, out: (s: string) => void): Context {
+function context(cmd: Command, out: (s: string) => void): Cli {
   const g = cmd.optsWithGlobals<GlobalOptions>();
-  const loaded = loadConfig(g.config);
-  const db = g.db ?? process.env.KANSOKU_DB;
-  if (db) loaded.config.store = isPostgresUrl(db) ? { ...loaded.config.store, postgres: db } : { sqlite: resolve(db) };
-  return { loaded, log: createLogger(g.logLevel ?? process.env.KANSOKU_LOG_LEVEL ?? 'warn'), out };
+  const app = createApp({ config: g.config, db: g.db, logLevel: g.logLevel });
+  return { app, loaded: app.loaded, log: app.log, out };
 }
 
-function withStore<T>(ctx: Context, fn: (store: Store) => Promise<T> | T): Promise<T> {
-  const { postgres, sqlite } = ctx.loaded.config.store;
-  const store = Store.open(postgres ?? sqlite);
-  return Promise.resolve()
-    .then(() => fn(store))
-    .finally(() => store.close());
+function withStore<T>(ctx: Cli, fn: (store: Store, c: Context) => Promise<T> | T): Promise<T> {
+  return ctx.app.run((c) => fn(c.store, c));
 }
 
 function actor(by?: string): string {
@@ -79,11 +75,11 @@ async function firstPost(file: string) {
   throw new KansokuError('INPUT_UNREADABLE', 'mail', `${file}: no message in it`);
 }
 
-async function reportOf(ctx: Context, file: string): Promise<Report> {
+async function reportOf(ctx: Cli, file: string): Promise<Report> {
   return (await postAndReport(ctx, file)).report;
 }
 
-async function postAndReport(ctx: Context, file: string): Promise<{ post: Post; report: Report }> {
+async function postAndReport(ctx: Cli, file: string): Promise<{ post: Post; report: Report }> {
   const c = ctx.loaded.config;
   const post = await firstPost(file);
   const report = extractReport(post, {
@@ -94,7 +90,7 @@ async function postAndReport(ctx: Context, file: string): Promise<{ post: Post; 
   return { post, report };
 }
 
-async function importCounters(ctx: Context, store: Store, files: string[], sensor?: string): Promise<ImportOutcome[]> {
+async function importCounters(ctx: Cli, store: Store, files: string[], sensor?: string): Promise<ImportOutcome[]> {
   const opts = importOptions(ctx.loaded.config, sensor);
   const out: ImportOutcome[] = [];
   for (const f of files) {
@@ -148,8 +144,7 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
     .action(async (paths: string[], opts: { json?: boolean; watch?: boolean }, cmd: Command) => {
       const ctx = context(cmd, print);
       const c = ctx.loaded.config;
-      await withStore(ctx, async (store) => {
-        const pipeline = { config: c, store, log: ctx.log, actor: 'kansoku' };
+      await withStore(ctx, async (store, pipeline) => {
         const imports = await importConfigured(store, c, ctx.log);
         const sources: MessageSource[] = paths.length
           ? paths.map((p) => openSource(detectSourceType(p), p))
@@ -435,11 +430,11 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
       .action(async (id: string, opts: { by?: string; note?: string }, cmd: Command) => {
         const ctx = context(cmd, print);
         const delay = ctx.loaded.config.review.sendDelaySeconds;
-        await withStore(ctx, async (store) => {
+        await withStore(ctx, async (store, c) => {
           if (action === 'release') {
             const { releaseDraft } = await import('../pipeline/release.ts');
             const r = await releaseDraft(
-              { config: ctx.loaded.config, store, log: ctx.log, actor: actor(opts.by) },
+              { ...c, actor: actor(opts.by) },
               draftId(id),
               actor(opts.by),
               opts.note ?? null,
@@ -501,8 +496,7 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
     .action(async (opts: { week?: string; dryRun?: boolean; out: string }, cmd: Command) => {
       const ctx = context(cmd, print);
       const c = ctx.loaded.config;
-      await withStore(ctx, async (store) => {
-        const p = { config: c, store, log: ctx.log, actor: 'kansoku' };
+      await withStore(ctx, async (_store, p) => {
         const week = opts.week
           ? parseWeek(opts.week, c.digest.timezone)
           : previousWeek(weekOf(new Date(), c.digest.timezone));

@@ -9,7 +9,8 @@ import { syntheticMessageId } from '../mail/parse.ts';
 import type { RawMessage } from '../mail/sources.ts';
 import type { Store } from '../store/index.ts';
 import { DigestScheduler } from './digest.ts';
-import { emptySummary, processMessage, type Pipeline, type RunSummary } from './process.ts';
+import type { Context } from '../context.ts';
+import { emptySummary, processMessage, type RunSummary } from './process.ts';
 
 /** One message at a time through the pipeline, whichever mailbox it came from. */
 class Serial {
@@ -27,7 +28,7 @@ class Serial {
 /** A message that fails this often for reasons of our own is quarantined, so it cannot wedge the mailbox. */
 const MAX_FAILURES = 3;
 
-function handler(p: Pipeline, summary: RunSummary, serial: Serial) {
+function handler(p: Context, summary: RunSummary, serial: Serial) {
   const failures = new Map<string, number>();
   return (m: RawMessage) =>
     serial.run(async () => {
@@ -49,7 +50,7 @@ function handler(p: Pipeline, summary: RunSummary, serial: Serial) {
     });
 }
 
-function quarantineFailed(p: Pipeline, m: RawMessage, reason: string): void {
+function quarantineFailed(p: Context, m: RawMessage, reason: string): void {
   const id = syntheticMessageId(m.raw);
   p.store.transaction(() => {
     p.store.messages.quarantine(id, m.origin, `failed ${MAX_FAILURES} times: ${reason}`);
@@ -57,7 +58,7 @@ function quarantineFailed(p: Pipeline, m: RawMessage, reason: string): void {
   });
 }
 
-function readers(p: Pipeline, summary: RunSummary, serial: Serial): MailboxSync[] {
+function readers(p: Context, summary: RunSummary, serial: Serial): MailboxSync[] {
   const imap = p.config.imap!;
   return imap.folders.map(
     (f) => new MailboxSync(imap, f, p.store, handler(p, summary, serial), p.log, p.config.limits.maxMessageBytes),
@@ -65,7 +66,7 @@ function readers(p: Pipeline, summary: RunSummary, serial: Serial): MailboxSync[
 }
 
 /** Reads every configured IMAP folder once, from its checkpoint to the end. */
-export async function imapCatchUp(p: Pipeline, summary = emptySummary()): Promise<RunSummary> {
+export async function imapCatchUp(p: Context, summary = emptySummary()): Promise<RunSummary> {
   if (!p.config.imap) return summary;
   const serial = new Serial();
   await withImap(p.config.imap, async (client) => {
@@ -87,7 +88,7 @@ export async function dispatchOnce(config: Config, store: Store, log: Logger): P
  * The long-running bot: IMAP in (IDLE), outbox out, periodic jobs on node-cron. SIGTERM or SIGINT
  * finishes the message at hand, lets the store commit, logs out of the servers and returns.
  */
-export async function runDaemon(p: Pipeline, onReady: (folders: string[]) => void): Promise<RunSummary> {
+export async function runDaemon(p: Context, onReady: (folders: string[]) => void): Promise<RunSummary> {
   const summary = emptySummary();
   const serial = new Serial();
   const watchers = p.config.imap

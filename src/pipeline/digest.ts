@@ -3,7 +3,8 @@ import { digestData } from '../digest/data.ts';
 import { renderDigest, type Digest } from '../digest/render.ts';
 import { dueWeek } from '../digest/schedule.ts';
 import type { Week } from '../digest/week.ts';
-import { gateOf, insertDraft, outgoing, prepareDraft, type Pipeline } from './process.ts';
+import { gateOf, insertDraft, outgoing, prepareDraft } from './drafts.ts';
+import type { Context } from '../context.ts';
 
 function parts(d: Digest) {
   return {
@@ -16,7 +17,7 @@ function parts(d: Digest) {
  * Renders the digest of a week from the store and builds it through the outbound gate, without
  * storing anything: the message as it would go out, and why the gate would refuse it, if it would.
  */
-export async function buildDigest(p: Pipeline, week: Week): Promise<Digest & { eml: Buffer; problems: string[] }> {
+export async function buildDigest(p: Context, week: Week): Promise<Digest & { eml: Buffer; problems: string[] }> {
   const d = await renderDigest(digestData(p.store, week, p.config), p.config);
   const built = await gateOf(p).build({
     ...outgoing(d.draft, p, p.config.send.autoSend.includes('digest')),
@@ -31,7 +32,7 @@ export async function buildDigest(p: Pipeline, week: Week): Promise<Digest & { e
 }
 
 /** Stores the digest of a week as a draft (once per week); it then goes to review like any draft. */
-export async function digestDraft(p: Pipeline, week: Week): Promise<{ id: number; created: boolean }> {
+export async function digestDraft(p: Context, week: Week): Promise<{ id: number; created: boolean }> {
   const key = `digest:${week.id}`;
   const existing = p.store.drafts.list().find((d) => d.kind === 'digest' && d.sourceMessageId === key);
   if (existing) return { id: existing.id, created: false };
@@ -47,7 +48,7 @@ export async function digestDraft(p: Pipeline, week: Week): Promise<{ id: number
  */
 export class DigestScheduler {
   constructor(
-    private readonly p: Pipeline,
+    private readonly p: Context,
     private readonly clock: () => Date = () => new Date(),
     private readonly instance = `${hostname()}:${process.pid}`,
   ) {}

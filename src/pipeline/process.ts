@@ -1,13 +1,9 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import addressparser from 'nodemailer/lib/addressparser';
-import type { Config } from '../config/schema.ts';
+import type { Context } from '../context.ts';
 import { correlate, reportTime } from '../correlate/correlate.ts';
 import { renderAlert } from '../draft/alert.ts';
 import { listById, mayGoToList, renderReply } from '../draft/render.ts';
 import { KansokuError } from '../errors.ts';
 import { extractReport } from '../extract/report.ts';
-import type { Logger } from '../log.ts';
 import { automaticReason } from '../mail/automatic.ts';
 import { parsePost, syntheticMessageId } from '../mail/parse.ts';
 import type { MessageSource, RawMessage } from '../mail/sources.ts';
@@ -15,22 +11,13 @@ import { renderFollowUp, visibleSightings, type FollowUpTrigger } from '../draft
 import { attachToEvents, eventsOfThread, type VerdictChange } from '../events/link.ts';
 import { tallyOf } from '../events/tally.ts';
 import { ownNetworkSources } from '../correlate/own.ts';
-import { OutboundGate } from '../outbound/gate.ts';
-import type { Outgoing } from '../outbound/compose.ts';
 import { ownText } from '../mail/reply-text.ts';
-import type { DraftMessage, Finding, Post, Report } from '../model.ts';
-import {
-  decisionNote,
-  decisionNoteId,
-  moderatorDecision,
-  newReviewToken,
-  reviewRequest,
-  reviewRequestId,
-  type ModeratorDecision,
-} from '../review/mail.ts';
+import type { Finding, Post, Report } from '../model.ts';
+import { decisionNote, decisionNoteId, moderatorDecision, type ModeratorDecision } from '../review/mail.ts';
+import { emlName, gateOf, insertDraft, ownAddress, prepareDraft } from './drafts.ts';
 import { classifyReply } from '../sightings/classify.ts';
 import { creditReply } from '../sightings/credit.ts';
-import type { EventRow, MessageRecord, SightingRow, Store } from '../store/index.ts';
+import type { EventRow, MessageRecord, SightingRow } from '../store/index.ts';
 
 export type Outcome =
   | 'drafted'
@@ -76,30 +63,12 @@ export function emptySummary(): RunSummary {
   };
 }
 
-export interface Pipeline {
-  config: Config;
-  store: Store;
-  log: Logger;
-  /** Who the audit trail names for drafts the bot creates. */
-  actor: string;
-}
-
-/** The one outbound gate of this pipeline: every message it writes or sends is built there. */
-export function gateOf(p: Pipeline): OutboundGate {
-  return new OutboundGate(p.config, p.store.placeholders);
-}
-
-export function ownAddress(config: Config): string {
-  const a = addressparser(config.identity.from, { flatten: true })[0];
-  return (a && 'address' in a ? a.address : config.identity.from).toLowerCase();
-}
-
 /**
  * Our reply already covers every port this post names: the thread it answers has it, or the open
  * event for the port does. The list gets one answer per incident, not one per post; what changes
  * later goes out as a follow-up.
  */
-function alreadyAnswered(post: Post, report: Report, parents: EventRow[], p: Pipeline): boolean {
+function alreadyAnswered(post: Post, report: Report, parents: EventRow[], p: Context): boolean {
   const ancestors = [...new Set([...(post.inReplyTo ? [post.inReplyTo] : []), ...post.references])];
   const covered = new Set<number>();
   for (const id of ancestors) {
@@ -121,32 +90,12 @@ function alreadyAnswered(post: Post, report: Report, parents: EventRow[], p: Pip
   return report.ports.every((x) => covered.has(x.port));
 }
 
-function writeAtomically(dir: string, name: string, data: Buffer): string {
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, name);
-  const tmp = join(dir, `.${name}.tmp`);
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
-  return path;
-}
-
-function emlName(date: string | null, claims: Report['ports'], messageId: string): string {
-  const day = (date ?? new Date().toISOString()).slice(0, 10).replace(/-/g, '');
-  const ports =
-    claims
-      .slice(0, 3)
-      .map((x) => `${x.proto ?? 'port'}${x.port}`)
-      .join('-') || 'report';
-  const key = /\.([0-9a-f]{8})/.exec(messageId)?.[1] ?? 'draft';
-  return `${day}-${ports}-${key}.eml`;
-}
-
 /**
  * Takes one message through the pipeline: parse, extract, correlate, draft, store. Whatever
  * happens, the message ends up recorded (processed, skipped or quarantined), together with the
  * source's checkpoint in the same transaction, and the run goes on.
  */
-export async function processMessage(m: RawMessage, p: Pipeline, summary: RunSummary): Promise<Outcome> {
+export async function processMessage(m: RawMessage, p: Context, summary: RunSummary): Promise<Outcome> {
   summary.seen++;
   try {
     return await processOnce(m, p, summary);
@@ -166,7 +115,7 @@ class StoredMeanwhile extends Error {
   }
 }
 
-async function processOnce(m: RawMessage, p: Pipeline, summary: RunSummary): Promise<Outcome> {
+async function processOnce(m: RawMessage, p: Context, summary: RunSummary): Promise<Outcome> {
   const { store, config, log } = p;
   /** Set once the message is known to be new: from then on a commit checks it is still new. */
   let claimed: string | null = null;
@@ -374,127 +323,12 @@ async function processOnce(m: RawMessage, p: Pipeline, summary: RunSummary): Pro
   return finish(held ? 'held' : 'drafted', changes);
 }
 
-export interface PreparedDraft {
-  /** The draft as the gate built it: our own networks redacted for a list. */
-  draft: DraftMessage;
-  eml: Buffer;
-  path: string | null;
-  reviewToken: string | null;
-  request: { messageId: string; raw: Buffer } | null;
-  /** Sent without a person: send.autoSend allows its kind, or it is a private alert. */
-  automatic: boolean;
-  heldReason: string | null;
-  /** Why the outbound gate refused the message; it is then held, and no file is written. */
-  refused: string | null;
-}
-
-/** The Outgoing form of a draft, for the gate. */
-export function outgoing(d: DraftMessage, p: Pipeline, automatic: boolean): Outgoing {
-  return { ...d, draftMessageId: d.messageId, automatic, charset: p.config.send.charset };
-}
-
-/**
- * Builds a draft through the outbound gate, writes its .eml to the outbox folder when the gate
- * lets it, and builds its review request; all before the transaction that stores it.
- */
-export async function prepareDraft(
-  p: Pipeline,
-  draft: DraftMessage,
-  fileName: string,
-  opts: { hold?: string | null; gate?: OutboundGate; html?: string; attachments?: Outgoing['attachments'] } = {},
-): Promise<PreparedDraft> {
-  const gate = opts.gate ?? gateOf(p);
-  const automatic =
-    !opts.hold &&
-    (draft.kind === 'alert' ? Boolean(draft.to) : p.config.send.autoSend.includes(draft.kind) && draft.tlp !== 'RED');
-  const built = await gate.build({ ...outgoing(draft, p, automatic), html: opts.html, attachments: opts.attachments });
-  const built_draft: DraftMessage = {
-    ...draft,
-    subject: built.subject,
-    text: built.text,
-    inReplyTo: built.inReplyTo,
-    references: built.references,
-  };
-  const refused = built.problems.length ? built.problems.join('; ') : null;
-  // The outbox folder holds what may go to a list, and a held draft waits apart in held/, so that
-  // nothing that mails out the folder's .eml files can take it; private mail stays in the store.
-  const heldReason = opts.hold ?? null;
-  const dir = heldReason ? join(p.config.draft.outbox, 'held') : p.config.draft.outbox;
-  const path = refused || built.audience === 'private' ? null : writeAtomically(dir, fileName, built.raw);
-  const reviewToken = p.config.review.address && !automatic && draft.kind !== 'alert' ? newReviewToken() : null;
-  let request: PreparedDraft['request'] = null;
-  if (reviewToken && !heldReason && !refused) {
-    const r = await gate.build(reviewRequest(built_draft, reviewToken, p.config));
-    if (r.problems.length)
-      p.log.error(
-        { messageId: draft.messageId, problems: r.problems },
-        'outbound gate refused a review request; the draft waits for the CLI',
-      );
-    else request = { messageId: reviewRequestId(reviewToken, p.config), raw: r.raw };
-  }
-  return {
-    draft: built_draft,
-    eml: built.raw,
-    path,
-    reviewToken,
-    request,
-    automatic: automatic && !refused,
-    heldReason,
-    refused,
-  };
-}
-
-/**
- * Stores a prepared draft, inside the caller's transaction: approved at once when it goes without
- * a person, held when it must wait for one, otherwise with its review request queued for the
- * moderators. A refusal of the outbound gate is recorded with the draft.
- */
-export function insertDraft(p: Pipeline, d: PreparedDraft): number {
-  const { store, config } = p;
-  const from = ownAddress(config);
-  const id = store.drafts.add(
-    {
-      ...d.draft,
-      envelopeFrom: from,
-      eml: d.eml,
-      emlPath: d.path,
-      reviewToken: d.reviewToken,
-      heldReason: d.heldReason,
-    },
-    p.actor,
-  );
-  if (d.refused) {
-    store.drafts.refuse({ draftId: id, messageId: d.draft.messageId, stage: 'build', reason: d.refused });
-    p.log.error(
-      { draft: id, messageId: d.draft.messageId, kind: d.draft.kind, reason: d.refused },
-      'outbound gate refused a draft; held for review, not written',
-    );
-  } else if (d.automatic) {
-    store.drafts.decide(
-      id,
-      'approve',
-      'auto-send',
-      d.draft.kind === 'alert' ? 'private alert' : `send.autoSend allows ${d.draft.kind}`,
-    );
-  } else if (d.request) {
-    store.outbox.enqueue({
-      draftId: id,
-      kind: 'review',
-      messageId: d.request.messageId,
-      envelopeFrom: from,
-      envelopeTo: config.review.address!,
-      raw: d.request.raw,
-    });
-  }
-  return id;
-}
-
 /**
  * Drafts the follow-ups that are due: for an event whose member confirmations reached the
  * configured number, and for one whose verdict on our own counters changed. Each is made once.
  */
 export async function followUps(
-  p: Pipeline,
+  p: Context,
   eventIds: number[],
   changes: VerdictChange[],
   summary: RunSummary,
@@ -553,7 +387,7 @@ export async function followUps(
 async function applyDecision(
   decision: ModeratorDecision,
   post: Post,
-  p: Pipeline,
+  p: Context,
   commit: <T>(fn: () => T) => T,
   record: (status: 'processed' | 'skipped', reason: string) => MessageRecord,
   done: (o: Outcome) => Outcome,
@@ -614,7 +448,7 @@ async function applyDecision(
 /** Runs every message of the given sources through the pipeline once. */
 export async function processSources(
   sources: MessageSource[],
-  p: Pipeline,
+  p: Context,
   summary = emptySummary(),
 ): Promise<RunSummary> {
   for (const s of sources) {

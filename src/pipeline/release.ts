@@ -2,14 +2,15 @@ import { existsSync, renameSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { reviewRequest, reviewRequestId } from '../review/mail.ts';
 import type { StoredDraft } from '../store/index.ts';
-import { gateOf, ownAddress, type Pipeline } from './process.ts';
+import { gateOf, ownAddress } from './drafts.ts';
+import type { Context } from '../context.ts';
 
 /**
  * Releases a held draft into review: its file leaves outbox/held/, and with mail review on, the
  * moderators get the review request a held draft never had, so that they can approve it by mail.
  */
 export async function releaseDraft(
-  p: Pipeline,
+  p: Context,
   id: number,
   by: string,
   note: string | null,

@@ -1,3 +1,4 @@
+import { contextFor } from '../../src/app.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -32,8 +33,8 @@ async function demoStore() {
     { zone: 'UTC', maxLineChars: 4096, sensor: 'demo', keepRecent: true },
     log,
   );
-  await processSources([openSource('maildir', fixture('demo', 'maildir'))], { config, store, log, actor: 'kansoku' });
-  return { store, config, p: { config, store, log, actor: 'kansoku' } };
+  await processSources([openSource('maildir', fixture('demo', 'maildir'))], contextFor(config, store, { log }));
+  return { store, config, p: contextFor(config, store, { log }) };
 }
 
 describe('the weekly digest of the demo week (2026-W47)', () => {
@@ -134,7 +135,7 @@ describe('the digest schedule', () => {
 
   it('runs once for a missed Monday, not once per missed week, and never twice', async () => {
     const store = openTestStore();
-    const p = { config, store, log, actor: 'kansoku' };
+    const p = contextFor(config, store, { log });
     // Down over Mondays 30 Nov and 7 Dec; back on Wednesday 9 Dec.
     const back = new DigestScheduler(p, at('2026-12-09T03:00:00Z'), 'a');
     expect(await back.tick()).not.toBeNull();
@@ -153,8 +154,8 @@ describe('the digest schedule', () => {
     const b = Store.open(path);
     const now = at('2026-11-23T00:00:05Z');
     const results = await Promise.all([
-      new DigestScheduler({ config, store: a, log, actor: 'kansoku' }, now, 'instance-a').tick(),
-      new DigestScheduler({ config, store: b, log, actor: 'kansoku' }, now, 'instance-b').tick(),
+      new DigestScheduler(contextFor(config, a, { log }), now, 'instance-a').tick(),
+      new DigestScheduler(contextFor(config, b, { log }), now, 'instance-b').tick(),
     ]);
     expect(results.filter((r) => r !== null)).toHaveLength(1);
     expect(a.drafts.list().filter((d) => d.kind === 'digest')).toHaveLength(1);

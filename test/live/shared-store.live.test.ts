@@ -1,3 +1,4 @@
+import { contextFor } from '../../src/app.ts';
 import { createReadStream } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
@@ -35,7 +36,7 @@ describe('several instances on one store', () => {
       log,
     );
     const run = (store: Store, actor: string) =>
-      processSources([openSource('maildir', fixture('demo', 'maildir'))], { config, store, log, actor });
+      processSources([openSource('maildir', fixture('demo', 'maildir'))], contextFor(config, store, { log, actor }));
     const [ra, rb] = await Promise.all([run(a, 'instance-a'), run(b, 'instance-b')]);
 
     expect(ra.drafts.length + rb.drafts.length).toBe(3);

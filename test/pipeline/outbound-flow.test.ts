@@ -1,3 +1,4 @@
+import { contextFor } from '../../src/app.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -55,7 +56,7 @@ const surge = () =>
 async function run(config: ReturnType<typeof validateConfig>, store: Store, ...messages: Buffer[]) {
   const summary = emptySummary();
   for (const m of messages)
-    await processMessage({ origin: 'test', raw: m }, { config, store, log, actor: 'kansoku' }, summary);
+    await processMessage({ origin: 'test', raw: m }, contextFor(config, store, { log }), summary);
   return summary;
 }
 
@@ -208,7 +209,7 @@ describe('TLP over everything a message contains', () => {
       store,
       reportMail('TLP:RED\nSharp rise of tcp/5000 SYN scans at our customer Foo Corp. Anyone else?'),
     );
-    const d = await buildDigest({ config, store, log, actor: 'kansoku' }, parseWeek('2026-W47', 'Asia/Tokyo'));
+    const d = await buildDigest(contextFor(config, store, { log }), parseWeek('2026-W47', 'Asia/Tokyo'));
     expect(d.problems).toEqual([]);
     expect(d.draft.tlp).toBe('GREEN');
     expect(d.draft.text).toContain('TLP:REDで共有されたイベント1件は');
@@ -247,7 +248,12 @@ describe('approval by mail, end to end', () => {
     expect(d.status).toBe('held');
     const requests = () => store.outbox.pending().filter((o) => o.kind === 'review' && o.draftId === d.id);
     expect(requests()).toEqual([]);
-    const r = await releaseDraft({ config: cfg, store, log, actor: 'alice' }, d.id, 'alice', 'customer contacted');
+    const r = await releaseDraft(
+      contextFor(cfg, store, { log: log, actor: 'alice' }),
+      d.id,
+      'alice',
+      'customer contacted',
+    );
     expect(r).toMatchObject({ requested: true });
     expect(r.movedTo).toBeTruthy();
     expect(r.movedTo).not.toContain('/held/');

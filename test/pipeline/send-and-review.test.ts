@@ -1,3 +1,4 @@
+import { contextFor } from '../../src/app.ts';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/load.ts';
@@ -218,7 +219,7 @@ describe('auto-send', () => {
       });
       await processMessage(
         { origin: 'test', raw: raw(1) },
-        { config, store, log: createLogger('silent'), actor: 'kansoku' },
+        contextFor(config, store, { log: createLogger('silent') }),
         emptySummary(),
       );
       expect(store.drafts.list().map((d) => d.status)).toEqual([status]);

@@ -1,3 +1,4 @@
+import { contextFor } from '../../src/app.ts';
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/load.ts';
 import { createLogger } from '../../src/log.ts';
@@ -140,7 +141,7 @@ describe('sightings in the pipeline', () => {
   async function run(store: Store, ...messages: Buffer[]) {
     const summary = emptySummary();
     for (const m of messages)
-      await processMessage({ origin: 'test', raw: m }, { config, store, log, actor: 'kansoku' }, summary);
+      await processMessage({ origin: 'test', raw: m }, contextFor(config, store, { log }), summary);
     return summary;
   }
 
@@ -217,7 +218,7 @@ describe('sightings in the pipeline', () => {
     );
     const summary = emptySummary();
     for (const m of [report, reply(1, 'alice@a.example', 'Same here.'), reply(2, 'bob@b.example', 'Same here.')]) {
-      await processMessage({ origin: 'test', raw: m }, { config: anon, store, log, actor: 'kansoku' }, summary);
+      await processMessage({ origin: 'test', raw: m }, contextFor(anon, store, { log }), summary);
     }
     const f = store.drafts.list().find((d) => d.kind === 'followup')!;
     expect(f.text).toContain('同様の事象を観測：2組織');

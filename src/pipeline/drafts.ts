@@ -1,0 +1,154 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import addressparser from 'nodemailer/lib/addressparser';
+import type { Config } from '../config/schema.ts';
+import type { Context } from '../context.ts';
+import type { DraftMessage, Report } from '../model.ts';
+import { OutboundGate } from '../outbound/gate.ts';
+import type { Outgoing } from '../outbound/compose.ts';
+import { newReviewToken, reviewRequest, reviewRequestId } from '../review/mail.ts';
+
+/** The one outbound gate of this pipeline: every message it writes or sends is built there. */
+export function gateOf(p: Context): OutboundGate {
+  return new OutboundGate(p.config, p.store.placeholders);
+}
+
+export function ownAddress(config: Config): string {
+  const a = addressparser(config.identity.from, { flatten: true })[0];
+  return (a && 'address' in a ? a.address : config.identity.from).toLowerCase();
+}
+
+function writeAtomically(dir: string, name: string, data: Buffer): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, name);
+  const tmp = join(dir, `.${name}.tmp`);
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+  return path;
+}
+
+export function emlName(date: string | null, claims: Report['ports'], messageId: string): string {
+  const day = (date ?? new Date().toISOString()).slice(0, 10).replace(/-/g, '');
+  const ports =
+    claims
+      .slice(0, 3)
+      .map((x) => `${x.proto ?? 'port'}${x.port}`)
+      .join('-') || 'report';
+  const key = /\.([0-9a-f]{8})/.exec(messageId)?.[1] ?? 'draft';
+  return `${day}-${ports}-${key}.eml`;
+}
+
+export interface PreparedDraft {
+  /** The draft as the gate built it: our own networks redacted for a list. */
+  draft: DraftMessage;
+  eml: Buffer;
+  path: string | null;
+  reviewToken: string | null;
+  request: { messageId: string; raw: Buffer } | null;
+  /** Sent without a person: send.autoSend allows its kind, or it is a private alert. */
+  automatic: boolean;
+  heldReason: string | null;
+  /** Why the outbound gate refused the message; it is then held, and no file is written. */
+  refused: string | null;
+}
+
+/** The Outgoing form of a draft, for the gate. */
+export function outgoing(d: DraftMessage, p: Context, automatic: boolean): Outgoing {
+  return { ...d, draftMessageId: d.messageId, automatic, charset: p.config.send.charset };
+}
+
+/**
+ * Builds a draft through the outbound gate, writes its .eml to the outbox folder when the gate
+ * lets it, and builds its review request; all before the transaction that stores it.
+ */
+export async function prepareDraft(
+  p: Context,
+  draft: DraftMessage,
+  fileName: string,
+  opts: { hold?: string | null; gate?: OutboundGate; html?: string; attachments?: Outgoing['attachments'] } = {},
+): Promise<PreparedDraft> {
+  const gate = opts.gate ?? gateOf(p);
+  const automatic =
+    !opts.hold &&
+    (draft.kind === 'alert' ? Boolean(draft.to) : p.config.send.autoSend.includes(draft.kind) && draft.tlp !== 'RED');
+  const built = await gate.build({ ...outgoing(draft, p, automatic), html: opts.html, attachments: opts.attachments });
+  const built_draft: DraftMessage = {
+    ...draft,
+    subject: built.subject,
+    text: built.text,
+    inReplyTo: built.inReplyTo,
+    references: built.references,
+  };
+  const refused = built.problems.length ? built.problems.join('; ') : null;
+  // The outbox folder holds what may go to a list, and a held draft waits apart in held/, so that
+  // nothing that mails out the folder's .eml files can take it; private mail stays in the store.
+  const heldReason = opts.hold ?? null;
+  const dir = heldReason ? join(p.config.draft.outbox, 'held') : p.config.draft.outbox;
+  const path = refused || built.audience === 'private' ? null : writeAtomically(dir, fileName, built.raw);
+  const reviewToken = p.config.review.address && !automatic && draft.kind !== 'alert' ? newReviewToken() : null;
+  let request: PreparedDraft['request'] = null;
+  if (reviewToken && !heldReason && !refused) {
+    const r = await gate.build(reviewRequest(built_draft, reviewToken, p.config));
+    if (r.problems.length)
+      p.log.error(
+        { messageId: draft.messageId, problems: r.problems },
+        'outbound gate refused a review request; the draft waits for the CLI',
+      );
+    else request = { messageId: reviewRequestId(reviewToken, p.config), raw: r.raw };
+  }
+  return {
+    draft: built_draft,
+    eml: built.raw,
+    path,
+    reviewToken,
+    request,
+    automatic: automatic && !refused,
+    heldReason,
+    refused,
+  };
+}
+
+/**
+ * Stores a prepared draft, inside the caller's transaction: approved at once when it goes without
+ * a person, held when it must wait for one, otherwise with its review request queued for the
+ * moderators. A refusal of the outbound gate is recorded with the draft.
+ */
+export function insertDraft(p: Context, d: PreparedDraft): number {
+  const { store, config } = p;
+  const from = ownAddress(config);
+  const id = store.drafts.add(
+    {
+      ...d.draft,
+      envelopeFrom: from,
+      eml: d.eml,
+      emlPath: d.path,
+      reviewToken: d.reviewToken,
+      heldReason: d.heldReason,
+    },
+    p.actor,
+  );
+  if (d.refused) {
+    store.drafts.refuse({ draftId: id, messageId: d.draft.messageId, stage: 'build', reason: d.refused });
+    p.log.error(
+      { draft: id, messageId: d.draft.messageId, kind: d.draft.kind, reason: d.refused },
+      'outbound gate refused a draft; held for review, not written',
+    );
+  } else if (d.automatic) {
+    store.drafts.decide(
+      id,
+      'approve',
+      'auto-send',
+      d.draft.kind === 'alert' ? 'private alert' : `send.autoSend allows ${d.draft.kind}`,
+    );
+  } else if (d.request) {
+    store.outbox.enqueue({
+      draftId: id,
+      kind: 'review',
+      messageId: d.request.messageId,
+      envelopeFrom: from,
+      envelopeTo: config.review.address!,
+      raw: d.request.raw,
+    });
+  }
+  return id;
+}
