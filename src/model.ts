@@ -181,3 +181,55 @@ export interface DraftMessage {
   text: string;
   sourceMessageId: string;
 }
+
+/** What became of one message. */
+export type Outcome =
+  | 'drafted'
+  | 'held'
+  | 'no-claims'
+  | 'answered'
+  | 'no-data'
+  | 'automatic'
+  | 'not-list'
+  | 'review'
+  | 'sighting'
+  | 'duplicate'
+  | 'quarantined';
+
+/** The steps a message passes, in order (src/pipeline/steps/). */
+export type StepName =
+  | 'admit'
+  | 'moderation'
+  | 'list'
+  | 'extract'
+  | 'sightings'
+  | 'own-networks'
+  | 'correlate'
+  | 'decide'
+  | 'draft'
+  | 'follow-ups'
+  | 'runner';
+
+/** One step's word on a message: what it found, and whether the message went on. */
+export interface DecisionStep {
+  step: StepName;
+  /** `stop`: the message went no further; `pass`: it went on; `note`: a finding along the way. */
+  result: 'pass' | 'stop' | 'note';
+  /** A stable key for what happened (e.g. `no-claims`, `already-answered`, `own-networks`). */
+  code: string;
+  text: string;
+  /** The findings behind it, as plain values (ports, verdicts, addresses, draft ids). */
+  data?: Record<string, unknown>;
+}
+
+/**
+ * Why a message got a draft, or why not: the record each step adds to, stored with the message,
+ * shown by `kansoku explain` and `kansoku show`.
+ */
+export interface Decision {
+  outcome: Outcome;
+  /** One line, as `messages.reason` holds it. */
+  summary: string;
+  steps: DecisionStep[];
+  drafts: number[];
+}

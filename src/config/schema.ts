@@ -299,6 +299,11 @@ export const configSchema = z.strictObject({
         .default(512 * 1024),
       /** Longer lines are never handed to a log parser. */
       maxLineChars: z.number().int().positive().default(4096),
+      /**
+       * A message that fails this many times for reasons of our own (a bug, the store down) is
+       * quarantined, so that it cannot wedge a mailbox; `run` and `run --watch` count alike.
+       */
+      maxFailures: z.number().int().positive().default(3),
     })
     .prefault({}),
 });

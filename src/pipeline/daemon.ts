@@ -5,12 +5,11 @@ import type { Config } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
 import { MailboxSync, MailboxWatcher, withImap } from '../mail/imap.ts';
 import { Dispatcher, type DispatchResult } from '../mail/send.ts';
-import { syntheticMessageId } from '../mail/parse.ts';
 import type { RawMessage } from '../mail/sources.ts';
 import type { Store } from '../store/index.ts';
 import { DigestScheduler } from './digest.ts';
 import type { Context } from '../context.ts';
-import { emptySummary, processMessage, type RunSummary } from './process.ts';
+import { emptySummary, handleMessage, type RunSummary } from './process.ts';
 
 /** One message at a time through the pipeline, whichever mailbox it came from. */
 class Serial {
@@ -25,37 +24,11 @@ class Serial {
   }
 }
 
-/** A message that fails this often for reasons of our own is quarantined, so it cannot wedge the mailbox. */
-const MAX_FAILURES = 3;
-
+/** Each message through the one failure policy of `handleMessage`, one at a time. */
 function handler(p: Context, summary: RunSummary, serial: Serial) {
-  const failures = new Map<string, number>();
-  return (m: RawMessage) =>
-    serial.run(async () => {
-      try {
-        await processMessage(m, p, summary);
-        failures.delete(m.origin);
-      } catch (err) {
-        const n = (failures.get(m.origin) ?? 0) + 1;
-        failures.set(m.origin, n);
-        if (n < MAX_FAILURES) {
-          // Left unrecorded and the checkpoint not moved: the next sync tries the message again.
-          p.log.error({ origin: m.origin, err, failures: n }, 'message failed; will be retried');
-          throw err;
-        }
-        p.log.error({ origin: m.origin, err, failures: n }, 'message keeps failing; quarantined');
-        quarantineFailed(p, m, (err as Error).message);
-        failures.delete(m.origin);
-      }
-    });
-}
-
-function quarantineFailed(p: Context, m: RawMessage, reason: string): void {
-  const id = syntheticMessageId(m.raw);
-  p.store.transaction(() => {
-    p.store.messages.quarantine(id, m.origin, `failed ${MAX_FAILURES} times: ${reason}`);
-    if (m.checkpoint) p.store.checkpoints.advance(m.checkpoint);
-  });
+  return async (m: RawMessage) => {
+    await serial.run(() => handleMessage(m, p, summary));
+  };
 }
 
 function readers(p: Context, summary: RunSummary, serial: Serial): MailboxSync[] {

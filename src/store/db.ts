@@ -296,6 +296,18 @@ const migrations: Array<string | { sqlite: string; postgres: string }> = [
   -- The TLP of the reply a sighting was read from: material a list may not see is left out.
   ALTER TABLE sightings ADD COLUMN tlp TEXT;
   `,
+  `
+  -- Why a message got a draft or not, step by step (a Decision, as JSON).
+  ALTER TABLE messages ADD COLUMN decision_json TEXT;
+  -- Messages that failed for reasons of our own, by origin: after limits.maxFailures they are
+  -- quarantined, in a one-shot run as in the daemon.
+  CREATE TABLE message_failures (
+    origin     TEXT PRIMARY KEY,
+    failures   INTEGER NOT NULL,
+    last_error TEXT,
+    last_at    TEXT NOT NULL
+  );
+  `,
 ];
 
 /** A migration's script for one of the two stores. */

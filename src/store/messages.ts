@@ -1,4 +1,4 @@
-import type { Finding, Report } from '../model.ts';
+import type { Decision, Finding, Report } from '../model.ts';
 import type { Db } from './db.ts';
 
 export type MessageStatus = 'processed' | 'skipped' | 'quarantined';
@@ -15,6 +15,7 @@ export interface MessageRecord {
   reason: string | null;
   report: Report | null;
   findings: Finding[] | null;
+  decision: Decision | null;
 }
 
 export class MessageStore {
@@ -26,8 +27,9 @@ export class MessageStore {
 
   add(r: MessageRecord): void {
     this.db.run(
-      `INSERT INTO messages (message_id, origin, subject, from_addr, list_id, sent_at, status, reason, report_json, findings_json, processed_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO messages (message_id, origin, subject, from_addr, list_id, sent_at, status, reason, report_json,
+         findings_json, decision_json, processed_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       r.messageId,
       r.origin,
       r.subject,
@@ -38,12 +40,13 @@ export class MessageStore {
       r.reason,
       r.report ? JSON.stringify(r.report) : null,
       r.findings ? JSON.stringify(r.findings) : null,
+      r.decision ? JSON.stringify(r.decision) : null,
       new Date().toISOString(),
     );
   }
 
   /** Records a message that could not be taken through the pipeline, once, with the reason. */
-  quarantine(messageId: string, origin: string, reason: string): void {
+  quarantine(messageId: string, origin: string, reason: string, decision: Decision | null = null): void {
     if (this.has(messageId)) return;
     this.add({
       messageId,
@@ -56,7 +59,45 @@ export class MessageStore {
       reason,
       report: null,
       findings: null,
+      decision,
     });
+  }
+
+  /** The whole record of a message, or null when it was never taken in. */
+  get(messageId: string): MessageRecord | null {
+    const row = this.db.get(
+      `SELECT message_id, origin, subject, from_addr, list_id, sent_at, status, reason, report_json, findings_json,
+         decision_json FROM messages WHERE message_id = ?`,
+      messageId,
+    ) as MessageRow | undefined;
+    return row ? fromRow(row) : null;
+  }
+
+  /** Replaces the Decision stored with a message: steps after its commit (follow-ups) add to it. */
+  setDecision(messageId: string, decision: Decision): void {
+    this.db.run('UPDATE messages SET decision_json = ? WHERE message_id = ?', JSON.stringify(decision), messageId);
+  }
+
+  /** Records one more failure of the message at `origin`; returns how many it has had. */
+  failed(origin: string, error: string): number {
+    const at = new Date().toISOString();
+    this.db.run(
+      `INSERT INTO message_failures (origin, failures, last_error, last_at) VALUES (?, 1, ?, ?)
+         ON CONFLICT (origin) DO UPDATE SET failures = message_failures.failures + 1, last_error = ?, last_at = ?`,
+      origin,
+      error,
+      at,
+      error,
+      at,
+    );
+    const row = this.db.get('SELECT failures FROM message_failures WHERE origin = ?', origin) as
+      { failures: number | bigint } | undefined;
+    return Number(row?.failures ?? 0);
+  }
+
+  /** The message at `origin` got through: earlier failures no longer count. */
+  recovered(origin: string): void {
+    this.db.run('DELETE FROM message_failures WHERE origin = ?', origin);
   }
 
   /** The stored Report of an earlier post, for threading and for "one draft per thread and port". */
@@ -88,4 +129,34 @@ export class MessageStore {
       out[r.status] = r.n;
     return out;
   }
+}
+
+interface MessageRow {
+  message_id: string;
+  origin: string;
+  subject: string | null;
+  from_addr: string | null;
+  list_id: string | null;
+  sent_at: string | null;
+  status: MessageStatus;
+  reason: string | null;
+  report_json: string | null;
+  findings_json: string | null;
+  decision_json: string | null;
+}
+
+function fromRow(r: MessageRow): MessageRecord {
+  return {
+    messageId: r.message_id,
+    origin: r.origin,
+    subject: r.subject,
+    fromAddr: r.from_addr,
+    listId: r.list_id,
+    sentAt: r.sent_at,
+    status: r.status,
+    reason: r.reason,
+    report: r.report_json ? (JSON.parse(r.report_json) as Report) : null,
+    findings: r.findings_json ? (JSON.parse(r.findings_json) as Finding[]) : null,
+    decision: r.decision_json ? (JSON.parse(r.decision_json) as Decision) : null,
+  };
 }

@@ -1,0 +1,29 @@
+import { renderReply } from '../../draft/render.ts';
+import { emlName, prepareDraft } from '../drafts.ts';
+import type { Step } from '../message.ts';
+
+/** Renders our reply and builds it through the outbound gate; the runner stores it with the message. */
+export const draft: Step = async (s, ctx) => {
+  const post = s.post!;
+  const report = s.report!;
+  const findings = s.findings!;
+  const reply = renderReply({ post, report, findings, config: ctx.config });
+  s.reply = await prepareDraft(ctx, reply, emlName(report.date, report.ports, reply.messageId), {
+    hold: s.hold,
+    gate: s.gate ?? undefined,
+  });
+  s.reason = s.hold ? `drafted reply, held: ${s.hold}` : 'drafted reply';
+  const held = s.reply.heldReason ?? (s.reply.refused ? `outbound gate: ${s.reply.refused}` : null);
+  if (held) {
+    s.decision.pass('draft', s.reply.refused ? 'refused' : 'held', `drafted, held for a person: ${held}`, {
+      messageId: reply.messageId,
+      tlp: s.reply.draft.tlp,
+    });
+    return 'held';
+  }
+  s.decision.pass('draft', 'drafted', `drafted a ${s.reply.draft.tlp} reply for review`, {
+    messageId: reply.messageId,
+    tlp: s.reply.draft.tlp,
+  });
+  return 'drafted';
+};

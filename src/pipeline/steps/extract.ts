@@ -1,0 +1,36 @@
+import type { Config } from '../../config/schema.ts';
+import { extractReport, type ExtractOptions } from '../../extract/report.ts';
+import type { Step } from '../message.ts';
+
+export function extractOptions(config: Config): ExtractOptions {
+  return {
+    zone: config.counters.timezone,
+    maxScanChars: config.limits.maxScanChars,
+    maxLineChars: config.limits.maxLineChars,
+  };
+}
+
+/** Reads what the post claims: ports, log lines, counts, TLP. */
+export const extract: Step = (s, ctx) => {
+  const post = s.post!;
+  try {
+    s.report = extractReport(post, extractOptions(ctx.config));
+  } catch (err) {
+    s.reason = `extract failed: ${(err as Error).message}`;
+    s.decision.stop('extract', 'extract-failed', s.reason);
+    return 'quarantined';
+  }
+  const r = s.report;
+  s.decision.pass(
+    'extract',
+    'report',
+    `${r.ports.length} port claims, ${r.logLines.length} log lines, TLP ${r.tlp ?? 'not given'}`,
+    {
+      ports: r.ports.map((p) => `${p.proto ?? 'port'}/${p.port}`),
+      logLines: r.logLines.length,
+      tlp: r.tlp,
+      languages: r.languages,
+    },
+  );
+  return undefined;
+};
