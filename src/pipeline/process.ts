@@ -98,7 +98,7 @@ export async function processMessage(m: RawMessage, ctx: Context, summary: RunSu
       if (outcome) break;
     }
     if (!outcome) throw new Error('no step decided the message: the last step must');
-    if (!s.committed) store_(s, ctx, outcome, commit);
+    if (!s.committed) persist(s, ctx, outcome, commit);
     if (s.report && s.status === 'processed' && outcome !== 'review') {
       const before = s.decision.steps.length;
       for (const step of AFTER_COMMIT) await step.run(s, ctx, { commit });
@@ -118,7 +118,7 @@ export async function processMessage(m: RawMessage, ctx: Context, summary: RunSu
 }
 
 /** Stores what the steps produced, all at once. */
-function store_(s: MessageState, ctx: Context, outcome: Outcome, commit: <T>(fn: () => T) => T): void {
+function persist(s: MessageState, ctx: Context, outcome: Outcome, commit: <T>(fn: () => T) => T): void {
   const { store, config, log } = ctx;
   const m = s.message;
   if (outcome === 'duplicate') {
