@@ -87,7 +87,8 @@ async function generate(file: string, n: number, tail = 0): Promise<void> {
   const scanners = Array.from(
     { length: 200_000 },
     () =>
-      `${1 + Math.floor(rnd() * 222)}.${Math.floor(rnd() * 256)}.${Math.floor(rnd() * 256)}.${1 + Math.floor(rnd() * 254)}`,
+      `${1 + Math.floor(rnd() * 222)}.${Math.floor(rnd() * 256)}.` +
+      `${Math.floor(rnd() * 256)}.${1 + Math.floor(rnd() * 254)}`,
   );
   let chunk = '';
   for (let i = 0; i < n; i++) {
@@ -98,8 +99,10 @@ async function generate(file: string, n: number, tail = 0): Promise<void> {
         ? 1 + Math.floor(rnd() * 65535)
         : [23, 22, 445, 3389, 80, 443, 5000, 8080, 2323, 5060][Math.floor(rnd() ** 2 * 10)]!;
     chunk +=
-      `${t} sensor1 kernel: [DARKNET] IN=eth1 OUT= MAC=00:16:3e:00:00:01:00:16:3e:00:00:02:08:00 SRC=${src} DST=198.51.100.${1 + Math.floor(rnd() * 254)} ` +
-      `LEN=44 TOS=0x00 PREC=0x00 TTL=${40 + Math.floor(rnd() * 200)} ID=${Math.floor(rnd() * 65535)} PROTO=TCP SPT=${1024 + Math.floor(rnd() * 60000)} DPT=${dpt} ` +
+      `${t} sensor1 kernel: [DARKNET] IN=eth1 OUT= MAC=00:16:3e:00:00:01:00:16:3e:00:00:02:08:00 ` +
+      `SRC=${src} DST=198.51.100.${1 + Math.floor(rnd() * 254)} ` +
+      `LEN=44 TOS=0x00 PREC=0x00 TTL=${40 + Math.floor(rnd() * 200)} ID=${Math.floor(rnd() * 65535)} ` +
+      `PROTO=TCP SPT=${1024 + Math.floor(rnd() * 60000)} DPT=${dpt} ` +
       `WINDOW=1024 RES=0x00 SYN URGP=0\n`;
     if (chunk.length > 1 << 20) {
       if (!out.write(chunk)) await once(out, 'drain');
@@ -154,11 +157,13 @@ if (process.argv[2] === 'measure') {
   const split = best(RUNS, streamed ? 'split-streamed' : 'split', file, '');
   const splitRate = split.lines / split.seconds;
   console.log(
-    `read-and-split${streamed ? ' (streamed)' : ''} of ${fmt(split.lines)} lines (${mb.toFixed(0)} MB): ${fmt(splitRate)} lines/s, peak RSS ${split.rssMb.toFixed(0)} MB`,
+    `read-and-split${streamed ? ' (streamed)' : ''} of ${fmt(split.lines)} lines (${mb.toFixed(0)} MB): ` +
+      `${fmt(splitRate)} lines/s, peak RSS ${split.rssMb.toFixed(0)} MB`,
   );
   const scanned = best(RUNS, 'scan', file, '');
   console.log(
-    `netfilter byte scanner alone (read, split, scan): ${fmt(scanned.lines / scanned.seconds)} lines/s, ${((scanned.lines / scanned.seconds / splitRate) * 100).toFixed(0)}% of read-and-split`,
+    `netfilter byte scanner alone (read, split, scan): ${fmt(scanned.lines / scanned.seconds)} lines/s, ` +
+      `${((scanned.lines / scanned.seconds / splitRate) * 100).toFixed(0)}% of read-and-split`,
   );
   const pg = process.env.KANSOKU_BENCH_PG ?? 'postgres://kansoku:secret@127.0.0.1:15432/kansoku';
   const stores: Array<[string, string]> = [['SQLite', join(dir, 'bench.sqlite')]];
@@ -166,7 +171,8 @@ if (process.argv[2] === 'measure') {
   else if (pgReachable(pg)) stores.push(['PostgreSQL', pg]);
   else
     console.log(
-      `PostgreSQL at ${pg.replace(/:[^:@/]*@/, ':***@')} does not answer; SQLite only (scripts/pg-stack.sh up starts one)`,
+      `PostgreSQL at ${pg.replace(/:[^:@/]*@/, ':***@')} does not answer; ` +
+        'SQLite only (scripts/pg-stack.sh up starts one)',
     );
   for (const [name, at] of stores) {
     for (const [kind, label] of [
@@ -186,7 +192,8 @@ if (process.argv[2] === 'measure') {
       const m = best(kind === 'raw' ? 1 : RUNS, kind, file, at, empty);
       const rate = m.lines / m.seconds;
       console.log(
-        `ingest into ${name}, ${label}: ${fmt(rate)} lines/s (${m.seconds.toFixed(2)} s), ${((rate / splitRate) * 100).toFixed(0)}% of read-and-split, peak RSS ${m.rssMb.toFixed(0)} MB`,
+        `ingest into ${name}, ${label}: ${fmt(rate)} lines/s (${m.seconds.toFixed(2)} s), ` +
+          `${((rate / splitRate) * 100).toFixed(0)}% of read-and-split, peak RSS ${m.rssMb.toFixed(0)} MB`,
       );
     }
   }
@@ -198,7 +205,8 @@ if (process.argv[2] === 'measure') {
     const m = best(1, 'rollups', tailFile, at, () => rmSync(at, { force: true }));
     const rate = m.lines / m.seconds;
     console.log(
-      `ingest into SQLite, 15% of lines to random ports: ${fmt(rate)} lines/s (${m.seconds.toFixed(2)} s), ${((rate / splitRate) * 100).toFixed(0)}% of read-and-split, peak RSS ${m.rssMb.toFixed(0)} MB`,
+      `ingest into SQLite, 15% of lines to random ports: ${fmt(rate)} lines/s (${m.seconds.toFixed(2)} s), ` +
+        `${((rate / splitRate) * 100).toFixed(0)}% of read-and-split, peak RSS ${m.rssMb.toFixed(0)} MB`,
     );
   }
   rmSync(dir, { recursive: true, force: true });

@@ -45,5 +45,7 @@ try {
 times.sort((a, b) => a - b);
 const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!;
 console.log(
-  `SMTP 250 -> draft stored, ${N} posts over IMAP IDLE: median ${q(0.5).toFixed(0)} ms, p90 ${q(0.9).toFixed(0)} ms, max ${q(1).toFixed(0)} ms (target: median under 2000 ms)`,
+  `SMTP 250 -> draft stored, ${N} posts over IMAP IDLE: ` +
+    `median ${q(0.5).toFixed(0)} ms, p90 ${q(0.9).toFixed(0)} ms, max ${q(1).toFixed(0)} ms ` +
+    '(target: median under 2000 ms)',
 );

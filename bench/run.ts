@@ -138,7 +138,8 @@ for (const f of formats) {
     '2026-11-20T10:15:30+09:00 DROP 8.8.8.8:53 -> 198.51.100.50:5000 proto=6 len=60 id=c6336432\n' +
     'アドレス２０３．０．１１３．７からの通信が増えています。ご確認ください。よろしくお願いします。\n' +
     'inside:2001:db8:100::25/5000 fe80::1%eth0 deadbeef cafe 0x1f 12345678 50.100.51.198.in-addr.arpa\n' +
-    'The quick brown fox jumps over the lazy dog near 198.51.\n> 100.51 and 192.0.2.1, see https://example.jp/a/b?c=d\n';
+    'The quick brown fox jumps over the lazy dog near 198.51.\n' +
+    '> 100.51 and 192.0.2.1, see https://example.jp/a/b?c=d\n';
   const mb = chunk.repeat(Math.ceil(1_000_000 / chunk.length));
   const own = new OwnNetworks(['198.51.100.0/24', '203.0.113.0/24', '2001:db8:100::/48']);
   own.find(mb.slice(0, 100_000));

@@ -106,7 +106,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     ok += b.ok;
     n += b.n;
     console.log(
-      `${f.padEnd(46)} ${String(b.ok).padStart(3)}/${String(b.n).padEnd(3)} ${((b.ok / b.n) * 100).toFixed(0).padStart(3)}%`,
+      `${f.padEnd(46)} ${String(b.ok).padStart(3)}/${String(b.n).padEnd(3)} ` +
+        `${((b.ok / b.n) * 100).toFixed(0).padStart(3)}%`,
     );
     if (verbose) for (const m of b.misses) console.log(m);
   }

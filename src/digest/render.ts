@@ -21,7 +21,9 @@ function ja(iso: string, zone: string, withHour = true): string {
 
 function en(iso: string, zone: string): string {
   const u = DateTime.fromISO(iso, { zone: 'utc' });
-  return `${u.setLocale('en').toFormat('ccc d LLL HH:00')} UTC (${u.setZone(zone).toFormat('HH:00')} ${zone === 'Asia/Tokyo' ? 'JST' : u.setZone(zone).offsetNameShort})`;
+  const local = u.setZone(zone);
+  const name = zone === 'Asia/Tokyo' ? 'JST' : local.offsetNameShort;
+  return `${u.setLocale('en').toFormat('ccc d LLL HH:00')} UTC (${local.toFormat('HH:00')} ${name})`;
 }
 
 function sameDay(a: string, b: string, zone: string): boolean {
@@ -48,7 +50,9 @@ export async function renderDigest(data: DigestData, config: Config): Promise<Di
     tlpJa: TLP_JA[tlp],
     tlpEn: TLP_EN[tlp],
     weekJa: `${year}年第${Number(week)}週（${start.month}月${start.day}日〜${endDay.month}月${endDay.day}日）`,
-    weekEn: `${data.week.id}, ${start.setLocale('en').toFormat('d LLL')} to ${endDay.setLocale('en').toFormat('d LLL yyyy')}`,
+    weekEn:
+      `${data.week.id}, ${start.setLocale('en').toFormat('d LLL')} ` +
+      `to ${endDay.setLocale('en').toFormat('d LLL yyyy')}`,
     events: data.events.map((e) => ({
       label: portLabel(e.port, e.proto),
       firstSeenJa: ja(e.firstSeen, zone),

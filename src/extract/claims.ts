@@ -67,8 +67,16 @@ export function countries(prose: string): Claim[] {
 }
 
 const WINDOW: RegExp[] = [
-  /\bsince (?:about |around )?(?:\d{1,2}:\d{2}|\d{1,2} ?(?:am|pm))(?: ?(?:UTC|GMT|JST|[+-]\d{2}:?\d{2}))?(?: (?:yesterday|today|on \w+))?/i,
-  /\bsince (?:yesterday|today|this morning|last night|last week|monday|tuesday|wednesday|thursday|friday|saturday|sunday|\d{1,2} \w+|\w+ \d{1,2})\b/i,
+  new RegExp(
+    String.raw`\bsince (?:about |around )?(?:\d{1,2}:\d{2}|\d{1,2} ?(?:am|pm))` +
+      String.raw`(?: ?(?:UTC|GMT|JST|[+-]\d{2}:?\d{2}))?(?: (?:yesterday|today|on \w+))?`,
+    'i',
+  ),
+  new RegExp(
+    String.raw`\bsince (?:yesterday|today|this morning|last night|last week|` +
+      String.raw`monday|tuesday|wednesday|thursday|friday|saturday|sunday|\d{1,2} \w+|\w+ \d{1,2})\b`,
+    'i',
+  ),
   /\b(?:over|in|for|during) the (?:past|last) (?:few|several|\d+|couple of) (?:hours|days|weeks)\b/i,
   /\b(?:over|in|for|during) the (?:past|last) (?:hour|day|week|24 hours|48 hours)\b/i,
   /(?:昨日|本日|今日|今朝|昨夜|先週|今週|[0-9０-９]{1,2}日)(?:の)?(?:朝|昼|夕方|夜|午前|午後|未明)?(?:頃|ごろ)?から/,
@@ -154,8 +162,12 @@ export function impliedPorts(prose: string, explicit: Set<number>): Array<Claim 
   return out;
 }
 
-const RISING =
-  /\b(?:increas\w*|ris(?:e|ing|en)|surg\w*|spik\w*|uptick|jump\w*|grow\w*|sharp|more|elevated|unusual|burst|flood)\b|増加|急増|増え|活発|上昇|急上昇|多数|大量/i;
+const RISING = new RegExp(
+  String.raw`\b(?:increas\w*|ris(?:e|ing|en)|surg\w*|spik\w*|uptick|jump\w*|grow\w*|` +
+    String.raw`sharp|more|elevated|unusual|burst|flood)\b` +
+    '|増加|急増|増え|活発|上昇|急上昇|多数|大量',
+  'i',
+);
 
 /** The sentence around position `at`, for judging what a claim in it says. */
 export function sentenceAt(prose: string, at: number): string {

@@ -5,16 +5,20 @@ import type { CountKind, CountMention } from '../model.ts';
  * allow single spaces only: no two unbounded runs that could trade characters (ReDoS).
  */
 const NUM = String.raw`(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?: ?(k|K|M|thousand|million|万|千)(?![A-Za-z]))?`;
-const APPROX_EN = String.raw`(?:(about|approximately|approx\.?|around|roughly|nearly|almost|over|more than|some|~|≈) ?)?`;
+const APPROX_EN =
+  String.raw`(?:(about|approximately|approx\.?|around|roughly|nearly|almost|` +
+  String.raw`over|more than|some|~|≈) ?)?`;
 const ADJ = String.raw`(?:(?:unique|distinct|individual|different|separate|new|total) )?`;
 const NOUN_EN: Array<[CountKind, string]> = [
   [
     'targets',
-    String.raw`(?:target(?:ed)? (?:hosts|ips|addresses)|targets|destinations|destination (?:ips|addresses|hosts)|victims)`,
+    String.raw`(?:target(?:ed)? (?:hosts|ips|addresses)|targets|destinations|` +
+      String.raw`destination (?:ips|addresses|hosts)|victims)`,
   ],
   [
     'sources',
-    String.raw`(?:source (?:ips|ip addresses|addresses|hosts)|sources|hosts|ips|ip addresses|addresses|attackers|scanners|bots|infected hosts)`,
+    String.raw`(?:source (?:ips|ip addresses|addresses|hosts)|sources|hosts|ips|ip addresses|addresses|` +
+      String.raw`attackers|scanners|bots|infected hosts)`,
   ],
   ['packets', String.raw`(?:packets|probes|events|attempts|connections|flows|hits)`],
 ];

@@ -47,8 +47,10 @@ function markMasked(e: LogEvent): LogEvent {
   return masked.length ? { ...e, masked } : e;
 }
 
-const STARTS_WITH_TIME =
-  /^\s*(?:<\d{1,3}>\s*)?(?:\d+\s+)?(?:[A-Z][a-z]{2}\s+\d{1,2}\s+(?:\d{4}\s+)?\d{2}:\d{2}:\d{2}|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\d{2}-\d{2}-\d{4}\s+\d{2}:\d{2}|\d{2}:\d{2}:\d{2}\.\d+\s)/;
+const STARTS_WITH_TIME = new RegExp(
+  String.raw`^\s*(?:<\d{1,3}>\s*)?(?:\d+\s+)?(?:[A-Z][a-z]{2}\s+\d{1,2}\s+(?:\d{4}\s+)?\d{2}:\d{2}:\d{2}` +
+    String.raw`|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\d{2}-\d{2}-\d{4}\s+\d{2}:\d{2}|\d{2}:\d{2}:\d{2}\.\d+\s)`,
+);
 
 /**
  * A line that begins a record: it starts with a timestamp or a format recognises it, or it opens

@@ -7,12 +7,21 @@ export interface NetworkMatch {
   /** Span in the ORIGINAL text given to find(): text.slice(start, end) is what to replace. */
   start: number;
   end: number;
-  /** What was found, canonical: '198.51.100.50', '2001:db8:100::25', or a prefix '198.51.100.0/24' / '2001:db8:100::/48' for partial forms. */
+  /**
+   * What was found, canonical: '198.51.100.50', '2001:db8:100::25', or a prefix '198.51.100.0/24' /
+   * '2001:db8:100::/48' for partial forms.
+   */
   value: string;
   family: 4 | 6;
-  /** The placeholder key: the /24 ('198.51.100') for IPv4, the /64 (first four groups, e.g. '2001:db8:100:0') for IPv6. */
+  /**
+   * The placeholder key: the /24 ('198.51.100') for IPv4, the /64 (first four groups, e.g.
+   * '2001:db8:100:0') for IPv6.
+   */
   net: string;
-  /** The host part: last octet as decimal string for IPv4 ('50'), last 16-bit group in hex for IPv6 ('25'); null for a partial (prefix) form. */
+  /**
+   * The host part: last octet as decimal string for IPv4 ('50'), last 16-bit group in hex for IPv6
+   * ('25'); null for a partial (prefix) form.
+   */
   host: string | null;
   /** True when the text wrote the octets in reverse order (in-addr.arpa, reversed host names) or nibbles (ip6.arpa). */
   reversed: boolean;
@@ -366,7 +375,10 @@ interface Raw extends Found {
 interface Token {
   s: number;
   e: number;
-  /** Decimal reading (padded octets are decimal) and octal reading (a leading zero means octal); null for a wildcard. */
+  /**
+   * Decimal reading (padded octets are decimal) and octal reading (a leading zero means octal);
+   * null for a wildcard.
+   */
   dec: number | null;
   oct: number | null;
 }
@@ -460,7 +472,10 @@ export class OwnNetworks {
     return this.find(s).length > 0;
   }
 
-  /** Every operator address/prefix written anywhere in the text, in any notation below; non-overlapping, sorted by start. */
+  /**
+   * Every operator address/prefix written anywhere in the text, in any notation below;
+   * non-overlapping, sorted by start.
+   */
   find(text: string): NetworkMatch[] {
     if (this.empty || text.length === 0) return [];
     const folded = normalise(text);
@@ -848,7 +863,10 @@ function parseV6(s: string): ipaddr.IPv6 | null {
 
 const masks = new Map<string, number[]>();
 
-/** The bytes of a/len with the host bits cleared (ipaddr.js only offers this through a CIDR string, which is slow in a hot loop). */
+/**
+ * The bytes of a/len with the host bits cleared (ipaddr.js only offers this through a CIDR string,
+ * which is slow in a hot loop).
+ */
 function masked(a: Addr, len: number): number[] {
   const key = `${a.kind()}/${len}`;
   let mask = masks.get(key);

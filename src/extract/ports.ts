@@ -40,7 +40,8 @@ const PATTERNS: Array<{ re: RegExp; read: (m: RegExpExecArray) => Array<[string,
   // "UDP 1900 (SSDP)", "TCP 445番ポート": a protocol then a number, unless the number counts something
   {
     re: new RegExp(
-      String.raw`\b${P} ${N}(?! ?(?:packets?|hosts?|sources?|targets?|events?|connections?|flows?|probes?|sessions?|bytes?|件|個|台|パケット|ホスト))`,
+      String.raw`\b${P} ${N}(?! ?(?:packets?|hosts?|sources?|targets?|events?|connections?|flows?|probes?|` +
+        String.raw`sessions?|bytes?|件|個|台|パケット|ホスト))`,
       'gi',
     ),
     read: (m) => [[m[2]!, proto(m[1]!)]],

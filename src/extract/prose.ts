@@ -13,12 +13,20 @@ const SCAN_TYPES: Array<[string, RegExp]> = [
   ['fin-scan', /\bFIN[\s-]*scan\b/i],
 ];
 
-const ONE_PER_24 =
-  /\b(?:one|a single|single|only one|1)\s+(?:target|ip|address|host|destination)(?:\s+ip)?(?:\s+address)?\s+(?:per|in each|in every|for each|of each)\s+\/24\b|\/24\s*(?:ごと|毎|あたり)に?\s*(?:1|一)(?:つ|個|台)?の?(?:アドレス|IP|ホスト|宛先)/i;
+const ONE_PER_24 = new RegExp(
+  String.raw`\b(?:one|a single|single|only one|1)\s+(?:target|ip|address|host|destination)(?:\s+ip)?(?:\s+address)?` +
+    String.raw`\s+(?:per|in each|in every|for each|of each)\s+\/24\b` +
+    String.raw`|\/24\s*(?:ごと|毎|あたり)に?\s*(?:1|一)(?:つ|個|台)?の?(?:アドレス|IP|ホスト|宛先)`,
+  'i',
+);
 const SEQUENTIAL = /\bsequential(?:ly)?\b|\bincremental(?:ly)?\b|順番に|連続した/i;
 
-const QUESTION =
-  /\b(?:are|is)\s+(?:other|others|anyone|anybody|other folks|other people)\b[^?\n]{0,60}\?|\banyone\s+else\b[^?\n]{0,60}\?|\b(?:does|do)\s+anyone\b[^?\n]{0,80}\?|観測されていますでしょうか|観測されていますか|いかがでしょうか|見えていますか|ご存知の方/i;
+const QUESTION = new RegExp(
+  String.raw`\b(?:are|is)\s+(?:other|others|anyone|anybody|other folks|other people)\b[^?\n]{0,60}\?` +
+    String.raw`|\banyone\s+else\b[^?\n]{0,60}\?|\b(?:does|do)\s+anyone\b[^?\n]{0,80}\?` +
+    '|観測されていますでしょうか|観測されていますか|いかがでしょうか|見えていますか|ご存知の方',
+  'i',
+);
 
 /** Scan types and targeting patterns the post describes, each with the text it was read from. */
 export function patterns(prose: string): Claim[] {

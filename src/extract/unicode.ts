@@ -4,6 +4,8 @@
  * Khmer fillers. What we read in a post (a label, an address) is read without them.
  */
 // The class lists combining and joining marks one by one on purpose: each is removed alone.
-export const INVISIBLE_CHARS =
+export const INVISIBLE_CHARS = new RegExp(
   // eslint-disable-next-line no-misleading-character-class
-  /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u206a-\u206f\u3164\uffa0\ufeff]/;
+  String.raw`[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f` +
+    String.raw`\u202a-\u202e\u2060-\u2064\u206a-\u206f\u3164\uffa0\ufeff]`,
+);

@@ -264,7 +264,8 @@ export function openArchive(name: string, data: Buffer, warnings: string[]): Arr
         total += f.originalSize;
         if (entries > maxEntries || total > cap || f.originalSize > f.size * maxRatio) {
           warnings.push(
-            `attachment ${name}: entry ${f.name} over the archive caps (${maxEntries} entries, ${cap} bytes, ratio ${maxRatio}); not read`,
+            `attachment ${name}: entry ${f.name} over the archive caps ` +
+              `(${maxEntries} entries, ${cap} bytes, ratio ${maxRatio}); not read`,
           );
           return false;
         }

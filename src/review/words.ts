@@ -5,8 +5,12 @@ export type ReplyIntent = { intent: 'approve' | 'reject'; sentence: string } | {
 // A moderator who is away may be quoted back the request, or write about approving "on return":
 // such a body never decides, whatever word it starts with.
 const AUTOMATIC_JA = ['不在', '休暇', '外出中', '出張中', '自動返信', '自動応答', '留守'];
-const AUTOMATIC_EN =
-  /\bout[\s-]+of[\s-]+(?:the[\s-]+)?office\b|\booo\b|\bon[\s-]+(?:vacation|leave|holiday)\b|\baway[\s-]+from[\s-]+(?:the|my)[\s-]+(?:office|desk)\b|\bauto[\s-]?(?:reply|response)\b|\bautomatic[\s-]+(?:reply|response)\b/i;
+const AUTOMATIC_EN = new RegExp(
+  String.raw`\bout[\s-]+of[\s-]+(?:the[\s-]+)?office\b|\booo\b|\bon[\s-]+(?:vacation|leave|holiday)\b` +
+    String.raw`|\baway[\s-]+from[\s-]+(?:the|my)[\s-]+(?:office|desk)\b` +
+    String.raw`|\bauto[\s-]?(?:reply|response)\b|\bautomatic[\s-]+(?:reply|response)\b`,
+  'i',
+);
 
 const EN_NEGATION = new Set(['not', 'no', 'never', 'dont', 'cannot', 'cant', 'wont', 'nor', 'neither']);
 const EN_HEDGE = new Set([
@@ -161,14 +165,22 @@ export function readDecision(text: string, names: string[]): ReplyIntent {
 }
 
 /** Phrases that read as yes although they hold a negating morpheme: 「問題ありません」, "no objection". */
-const POSITIVE =
-  /問題(?:は|も)?(?:ありません|ない|なし|ございません)|異論(?:は)?(?:ありません|ございません|なし)|異存(?:は)?(?:ありません|ございません)|差し支え(?:は)?(?:ありません|ございません)|(?:構い|かまい)ません|\bno (?:problems?|objections?|issues?|concerns?|changes?)\b|\bnot a problem\b/gi;
+const POSITIVE = new RegExp(
+  '問題(?:は|も)?(?:ありません|ない|なし|ございません)|異論(?:は)?(?:ありません|ございません|なし)' +
+    '|異存(?:は)?(?:ありません|ございません)|差し支え(?:は)?(?:ありません|ございません)|(?:構い|かまい)ません' +
+    String.raw`|\bno (?:problems?|objections?|issues?|concerns?|changes?)\b|\bnot a problem\b`,
+  'gi',
+);
 /** Marks and words that undo or qualify a yes wherever they stand next to it. */
 const DOUBT_MARKS =
   /[×✗✘❌❎👎⛔🙅¿‽()（）]|\bw\/o\b|\b(?:minus|iff|kidding|joking|jk|nobody|nah|nope|actually)\b|冗談|難しい|言いたい|ところ/iu;
 /** Words that take a decision back from anywhere in the reply's own text. */
-const RETRACTION =
-  /\b(?:reject\w*|hold|wait|cancel\w*|retract\w*|kidding|joking|scratch that|never ?mind|don'?t send|do not send|stop)\b|却下|冗談|送らないで|送信しないで|待って|取り消|取消|中止|保留|やめて|やっぱり/i;
+const RETRACTION = new RegExp(
+  String.raw`\b(?:reject\w*|hold|wait|cancel\w*|retract\w*|kidding|joking|scratch that|never ?mind|` +
+    String.raw`don'?t send|do not send|stop)\b` +
+    '|却下|冗談|送らないで|送信しないで|待って|取り消|取消|中止|保留|やめて|やっぱり',
+  'i',
+);
 
 /**
  * The text above the sign-off: a signature separator ("-- ", a rule of dashes, equals or
@@ -180,8 +192,12 @@ function aboveSignature(text: string): string {
   return m ? text.slice(0, m.index) : text;
 }
 
-const SIGN_OFF =
-  /^(?:-- ?|[-=_＿━─*]{3,}|(?:よろしく|宜しく)お願い(?:いた|致)?します[。.]?|以上(?:です|、?よろしくお願いします)?[。.]?|(?:thanks|thank you|many thanks|regards|best regards|kind regards|best|cheers)[,.!]?)[ \t]*$/im;
+const SIGN_OFF = new RegExp(
+  '^(?:-- ?|[-=_＿━─*]{3,}|(?:よろしく|宜しく)お願い(?:いた|致)?します[。.]?|以上(?:です|、?よろしくお願いします)?[。.]?' +
+    '|(?:thanks|thank you|many thanks|regards|best regards|kind regards|best|cheers)[,.!]?)' +
+    String.raw`[ \t]*$`,
+  'im',
+);
 
 function doubtIn(text: string): string | null {
   const t = text.replace(POSITIVE, ' ');

@@ -6,7 +6,11 @@ import type { SightingVerdict } from '../store/index.ts';
  */
 const DENY: RegExp[] = [
   /\b(?:not|n't|no longer)\s+(?:been\s+)?(?:seeing|see|seen|observ\w*|notic\w*|detect\w*|getting)\b/i,
-  /\b(?:don't|do not|doesn't|does not|haven't|have not|didn't|did not|can't|cannot|can not)\s+(?:see|seen|observe|confirm|find|notice|detect)\b/i,
+  new RegExp(
+    String.raw`\b(?:don't|do not|doesn't|does not|haven't|have not|didn't|did not|can't|cannot|can not)` +
+      String.raw`\s+(?:see|seen|observe|confirm|find|notice|detect)\b`,
+    'i',
+  ),
   /\bnothing\s+(?:unusual\s+|similar\s+|like that\s+)?(?:here|on our (?:side|end|sensors?|network))\b/i,
   /\bno\s+(?:sign|signs|increase|change|uptick|spike|rise|activity)\b/i,
   /\b(?:quiet|normal|flat|business as usual)\s+(?:here|on our)\b/i,
@@ -28,8 +32,11 @@ const CONFIRM: RegExp[] = [
 ];
 
 /** "We see it on our edge too": a subject and a verb of seeing, then "too" later in the same sentence. */
-const WE_SEE =
-  /\b(?:we|i)(?:'re|'ve| are| am| have)? (?:also )?(?:been )?(?:see|seeing|saw|seen|observ\w+|notic\w+|detect\w*|getting|hit|logging)\b/i;
+const WE_SEE = new RegExp(
+  String.raw`\b(?:we|i)(?:'re|'ve| are| am| have)? (?:also )?(?:been )?` +
+    String.raw`(?:see|seeing|saw|seen|observ\w+|notic\w+|detect\w*|getting|hit|logging)\b`,
+  'i',
+);
 const TOO = /\b(?:too|as well|also)\b/i;
 
 const QUESTION = /[?？]|教えて(?:ください|いただけ)|でしょうか|ご存知/;

@@ -68,15 +68,18 @@ describe('numbers that are not ports', () => {
 describe('ports from log lines', () => {
   it('takes the destination port that several log lines share', () => {
     const text = [
-      'Nov 20 00:00:01 fw kernel: DROP IN=eth0 OUT= SRC=192.0.2.1 DST=198.51.100.1 LEN=40 PROTO=TCP SPT=1111 DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0',
-      'Nov 20 00:00:02 fw kernel: DROP IN=eth0 OUT= SRC=192.0.2.2 DST=198.51.100.2 LEN=40 PROTO=TCP SPT=1112 DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0',
+      'Nov 20 00:00:01 fw kernel: DROP IN=eth0 OUT= SRC=192.0.2.1 DST=198.51.100.1 LEN=40 PROTO=TCP SPT=1111 ' +
+        'DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0',
+      'Nov 20 00:00:02 fw kernel: DROP IN=eth0 OUT= SRC=192.0.2.2 DST=198.51.100.2 LEN=40 PROTO=TCP SPT=1112 ' +
+        'DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0',
     ].join('\n');
     expect(portsOf(text)).toEqual(['tcp/5000']);
   });
 
   it('does not take the port of a SYN-ACK reply', () => {
     const text =
-      '2026-11-20 07:00:02.000000 IP 198.51.100.42.443 > 192.0.2.82.60000: Flags [S.], seq 1, ack 2, win 65160, length 0';
+      '2026-11-20 07:00:02.000000 IP 198.51.100.42.443 > 192.0.2.82.60000: ' +
+      'Flags [S.], seq 1, ack 2, win 65160, length 0';
     expect(portsOf(text)).toEqual([]);
   });
 });

@@ -97,7 +97,8 @@ describe('findTlp choice', () => {
   });
 
   it('is linear on long runs of separators and near-labels', () => {
-    const nasty = `${'TLP '.repeat(50_000)}${'TLP:'.repeat(50_000)}${'Traffic Light '.repeat(20_000)}${'TLP:AMBER '.repeat(20_000)}`;
+    const nasty =
+      'TLP '.repeat(50_000) + 'TLP:'.repeat(50_000) + 'Traffic Light '.repeat(20_000) + 'TLP:AMBER '.repeat(20_000);
     const t0 = performance.now();
     expect(findTlp(nasty)).toBe('AMBER');
     expect(performance.now() - t0).toBeLessThan(2_000);
@@ -280,7 +281,8 @@ const original = message(
     'Content-Type: text/plain; name="fw.log"',
     'Content-Disposition: attachment; filename="fw.log"',
     '',
-    'Nov 20 01:00:00 gw kernel: DROP IN=eth0 OUT= SRC=203.0.113.7 DST=198.51.100.5 LEN=40 PROTO=TCP SPT=40000 DPT=5000 SYN',
+    'Nov 20 01:00:00 gw kernel: DROP IN=eth0 OUT= SRC=203.0.113.7 DST=198.51.100.5 LEN=40 ' +
+      'PROTO=TCP SPT=40000 DPT=5000 SYN',
     '--in--',
     '',
   ].join('\r\n'),

@@ -94,7 +94,9 @@ export function reportPost(
     'Content-Transfer-Encoding': '8bit',
     ...extra,
   };
-  const body = `Folks,\n\nWe see a sharp rise of SYN scans on tcp/5000 since yesterday (report ${n}).\nAre others seeing this?\n`;
+  const body =
+    `Folks,\n\nWe see a sharp rise of SYN scans on tcp/5000 since yesterday (report ${n}).\n` +
+    'Are others seeing this?\n';
   return {
     messageId,
     raw: `${Object.entries(headers)

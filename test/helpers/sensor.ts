@@ -30,7 +30,9 @@ export function sensorLines(opts: {
       const proto = i < n ? (opts.proto ?? 'TCP') : 'TCP';
       const src = opts.src ? opts.src(h, i) : `192.0.2.${(i % 250) + 1}`;
       lines.push(
-        `${ts} s kernel: DROP IN=eth0 OUT= SRC=${src} DST=198.51.100.${(i % 200) + 1} LEN=40 PROTO=${proto} SPT=${40000 + i} DPT=${port}${proto === 'TCP' ? ' WINDOW=1024 RES=0x00 SYN URGP=0' : ' LEN=20'}`,
+        `${ts} s kernel: DROP IN=eth0 OUT= SRC=${src} DST=198.51.100.${(i % 200) + 1} LEN=40 ` +
+          `PROTO=${proto} SPT=${40000 + i} DPT=${port}` +
+          (proto === 'TCP' ? ' WINDOW=1024 RES=0x00 SYN URGP=0' : ' LEN=20'),
       );
     }
   }

@@ -31,7 +31,7 @@ function approveAll(dir: string): void {
 }
 
 describe('killed at random while the list is busy', () => {
-  it(`misses no post, drafts none twice and sends no advisory twice (${POSTS} posts, SIGKILL and restart)`, async () => {
+  it(`misses no post, drafts none twice, sends no advisory twice (${POSTS} posts, SIGKILL and restart)`, async () => {
     const w = newWorld();
     const dir = mkdtempSync(join(tmpdir(), 'kansoku-chaos-'));
     const config = writeBotConfig(dir, w, { extra: { send: { echoWaitSeconds: 3 } } });

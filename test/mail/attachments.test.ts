@@ -8,7 +8,8 @@ import { post } from '../helpers/post.ts';
 
 const opts = { zone: 'UTC', maxScanChars: 512 * 1024, maxLineChars: 4096 };
 const logLines = [
-  '"timestamp","protocol","src_ip","src_port","src_asn","src_geo","src_region","src_city","src_hostname","src_naics","src_sector","device_vendor","device_type","device_model","dst_ip","dst_port"',
+  '"timestamp","protocol","src_ip","src_port","src_asn","src_geo","src_region","src_city","src_hostname",' +
+    '"src_naics","src_sector","device_vendor","device_type","device_model","dst_ip","dst_port"',
   '"2026-11-20 00:00:01","tcp","192.0.2.1",40001,64500,"JP","TOKYO","TOKYO",,,,,,,,5000',
   '"2026-11-20 00:00:02","tcp","192.0.2.2",40002,64500,"JP","TOKYO","TOKYO",,,,,,,,5000',
 ].join('\n');
@@ -71,7 +72,8 @@ describe('archive attachments', () => {
 describe('hostile input', () => {
   it('handles a 10 MB post', async () => {
     const line =
-      'Nov 20 00:00:01 fw kernel: DROP IN=eth0 OUT= SRC=192.0.2.9 DST=198.51.100.1 LEN=40 PROTO=TCP SPT=1 DPT=23 WINDOW=1 RES=0x00 SYN URGP=0\n';
+      'Nov 20 00:00:01 fw kernel: DROP IN=eth0 OUT= SRC=192.0.2.9 DST=198.51.100.1 LEN=40 PROTO=TCP SPT=1 DPT=23 ' +
+      'WINDOW=1 RES=0x00 SYN URGP=0\n';
     const text = `tcp/23 is up.\n${line.repeat(Math.ceil((10 * 1024 * 1024) / line.length))}`;
     const p = await parsePost(
       Buffer.from(`From: a@example.org\r\nSubject: big\r\nMessage-ID: <big@example.org>\r\n\r\n${text}`),
@@ -87,8 +89,10 @@ describe('hostile input', () => {
       'Folks, unusual increase of sources contacting tcp/5000 (3,400 distinct sources). Are others seeing this?',
       '> 01-11-2005 01:42:22 0005a1f4 220.192.110.239 4117 A.B.C.50 5000 TCP\n> -S------ 1296947564 0',
       'TCP/UDPポート137でスキャン増加。送信元は約1,200ホスト。昨日夕方頃から。',
-      '%ASA-2-106001: Inbound TCP connection denied from 192.0.2.1/54322 to 198.51.100.2/1433 flags SYN on interface outside',
-      '#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\n1795165212.0\tCabcdefgh123\t192.0.2.1\t1\t198.51.100.1\t2\ttcp',
+      '%ASA-2-106001: Inbound TCP connection denied from 192.0.2.1/54322 to 198.51.100.2/1433 ' +
+        'flags SYN on interface outside',
+      '#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\n' +
+        '1795165212.0\tCabcdefgh123\t192.0.2.1\t1\t198.51.100.1\t2\ttcp',
     ];
     const mutated = fc
       .tuple(

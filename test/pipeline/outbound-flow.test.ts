@@ -84,7 +84,9 @@ describe('a post that names our own networks', () => {
     const config = validateConfig({ ...base, draft: { outbox } });
     const store = await surge();
     const body =
-      'tcp/5000 SYN scans from our sensors. Top source:\nNov 20 01:00:00 fw kernel: DROP IN=eth0 OUT= SRC=203.0.113.77 DST=192.0.2.10 LEN=44 PROTO=TCP SPT=4117 DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0\nalso 198-51-100-9.dsl.isp.example';
+      'tcp/5000 SYN scans from our sensors. Top source:\n' +
+      'Nov 20 01:00:00 fw kernel: DROP IN=eth0 OUT= SRC=203.0.113.77 DST=192.0.2.10 LEN=44 PROTO=TCP SPT=4117 ' +
+      'DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0\nalso 198-51-100-9.dsl.isp.example';
     const summary = await run(config, store, reportMail(body));
     expect(summary.outcomes.held).toBe(1);
     const drafts = store.drafts.list();
@@ -149,7 +151,7 @@ describe('TLP over everything a message contains', () => {
     expect(f.text).toContain('同様の事象を観測：3組織（ORG-A、ORG-C、ORG-D）');
   });
 
-  it('lets no later TLP:RED post move a follow-up: our verdict changing on its account would say it exists', async () => {
+  it('lets no later TLP:RED post move a follow-up: a verdict changing on its account would say it exists', async () => {
     const config = validateConfig({ ...base, draft: { outbox: scratch() } });
     const store = await storeWith(
       sensorLines({ start: '2026-11-15T00:00:00Z', hours: 140, port: 5000, perHour: (h) => (h < 120 ? 3 : 50) }),
@@ -177,7 +179,7 @@ describe('TLP over everything a message contains', () => {
     expect(store.drafts.list().filter((d) => d.kind === 'followup')).toHaveLength(0);
   });
 
-  it('answers a post labelled below the list default at the list default, and a RED post at RED (never approvable)', async () => {
+  it('answers a post marked below the list default at that default, a RED post at RED (never approvable)', async () => {
     const config = validateConfig({
       ...base,
       lists: [{ ...base.lists[0]!, defaultTlp: 'AMBER' }],
@@ -261,7 +263,7 @@ describe('approval by mail, end to end', () => {
     expect(requests()[0]!.raw.toString('latin1')).not.toContain('203.0.113.77');
   });
 
-  it('answers a mail that decides nothing, approves with a grace period, and lets a second mail take it back', async () => {
+  it('answers a mail that decides nothing, approves with a grace period, lets a second mail take it back', async () => {
     const cfg = config(scratch());
     const store = await surge();
     await run(cfg, store, reportMail());

@@ -20,7 +20,9 @@ describe('reading Authentication-Results (RFC 8601)', () => {
   });
 
   it('skips comments, nested ones and ones holding ; and quotes included', () => {
-    const h = `${ours} (our "MX"; v1); spf=pass (sender (ip; 192.0.2.1) is "ok;) smtp.mailfrom=noc@member.example (x; dkim=pass header.d=member.example)`;
+    const h =
+      `${ours} (our "MX"; v1); spf=pass (sender (ip; 192.0.2.1) is "ok;) ` +
+      'smtp.mailfrom=noc@member.example (x; dkim=pass header.d=member.example)';
     expect(parseAuthResults(h)?.results.map((r) => r.method)).toEqual(['spf']);
     expect(verdict('noc@member.example', h).ok).toBe(false);
     const pass = `${ours}; dkim=pass (2048-bit key; (secure)) header.d=member.example(signing domain) header.s=s1`;
@@ -67,7 +69,9 @@ describe('relaxed alignment (RFC 7489)', () => {
   });
 
   it('passes when one of several DKIM results is an aligned pass', () => {
-    const h = `${ours}; dkim=pass header.d=esp.example header.s=a; dkim=fail header.d=member.example; dkim=pass header.d=member.example header.s=b; spf=fail`;
+    const h =
+      `${ours}; dkim=pass header.d=esp.example header.s=a; dkim=fail header.d=member.example; ` +
+      'dkim=pass header.d=member.example header.s=b; spf=fail';
     expect(verdict('noc@member.example', h)).toMatchObject({
       ok: true,
       why: expect.stringContaining('member.example'),

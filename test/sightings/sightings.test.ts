@@ -38,7 +38,8 @@ describe('what a reply says', () => {
 
   it('reads only the new text, never the quoted report', () => {
     const reply =
-      'Thanks, noted.\n\nOn Fri, 20 Nov 2026 10:15:00 +0900\nSato <sato@abc-net.example> wrote:\n> We see this too on tcp/5000.\n> こちらでも観測しています。';
+      'Thanks, noted.\n\nOn Fri, 20 Nov 2026 10:15:00 +0900\nSato <sato@abc-net.example> wrote:\n' +
+      '> We see this too on tcp/5000.\n> こちらでも観測しています。';
     expect(ownText(reply)).toBe('Thanks, noted.');
     expect(classifyReply(ownText(reply))).toBe('other');
     const inline = 'Not here.\n> Same here, we see it too.';

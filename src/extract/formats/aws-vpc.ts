@@ -1,10 +1,10 @@
 import { columnIndex, epochIso, event, flagsFromBitmask, port, protoOf, type LogFormat } from './common.ts';
 
 /** The default (version 2) field order, used when the file has no header line. */
-const DEFAULT =
-  'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status'.split(
-    ' ',
-  );
+const DEFAULT = (
+  'version account-id interface-id srcaddr dstaddr srcport dstport ' +
+  'protocol packets bytes start end action log-status'
+).split(' ');
 
 /** AWS VPC flow logs: space-separated, default v2 order or the custom order its header line names. */
 export const awsVpc: LogFormat = {

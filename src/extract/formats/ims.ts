@@ -5,8 +5,11 @@ import { event, flagsFromLetters, port, protoOf, toIso, type LogFormat } from '.
  * `MM-DD-YYYY HH:MM:SS id src spt dst dpt PROTO flags(8) seq ack`. TCP records end with the
  * 8-column flag field; a record without it is incomplete (a mailer wrapped it), not a flagless one.
  */
-const RE =
-  /^(\d{2})-(\d{2})-(\d{4})\s+(\d{2}):(\d{2}):(\d{2})\s+([0-9a-fA-F]{4,16})\s+(\S+)\s+(\d{1,5})\s+(\S+)\s+(\d{1,5})\s+(TCP|UDP|ICMP)\b(?:\s+([A-Z0-9-]{8})(?=\s|$))?/i;
+const RE = new RegExp(
+  String.raw`^(\d{2})-(\d{2})-(\d{4})\s+(\d{2}):(\d{2}):(\d{2})\s+([0-9a-fA-F]{4,16})` +
+    String.raw`\s+(\S+)\s+(\d{1,5})\s+(\S+)\s+(\d{1,5})\s+(TCP|UDP|ICMP)\b(?:\s+([A-Z0-9-]{8})(?=\s|$))?`,
+  'i',
+);
 
 export const ims: LogFormat = {
   id: 'ims',

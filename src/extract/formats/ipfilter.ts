@@ -5,8 +5,10 @@ import { event, flagsFromLetters, leadingTimestamp, port, protoOf, toIso, type L
  * letter in ipmon (or, as SEIL's documentation leaves open, the word), and SEIL adds the filter's
  * name in brackets.
  */
-const PACKET =
-  /(?:^|\s)(?:\d{1,9}x )?(\S{1,32}) @-?\d{1,9}:\d{1,9}(?:\[[^\]\s]{0,64}\])? ([pPbBnLS]|pass|block) ([\da-fA-F.:]{2,45}?)(?:,(\d{1,5}))? -> ([\da-fA-F.:]{2,45}?)(?:,(\d{1,5}))? PR (\w{1,16}) len /;
+const PACKET = new RegExp(
+  String.raw`(?:^|\s)(?:\d{1,9}x )?(\S{1,32}) @-?\d{1,9}:\d{1,9}(?:\[[^\]\s]{0,64}\])? ([pPbBnLS]|pass|block) ` +
+    String.raw`([\da-fA-F.:]{2,45}?)(?:,(\d{1,5}))? -> ([\da-fA-F.:]{2,45}?)(?:,(\d{1,5}))? PR (\w{1,16}) len `,
+);
 const ACTIONS: Record<string, string> = {
   p: 'pass',
   P: 'pass',

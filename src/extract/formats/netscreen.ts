@@ -1,5 +1,11 @@
 import { event, kvField, leadingTimestamp, port, protoOf, type LogFormat } from './common.ts';
 
+const ALERT = new RegExp(
+  String.raw`\]\s*[a-z-]+-\d{5}(?:\([a-z]+\))?:\s*([^!\s][^!]{0,39}!)` +
+    String.raw`\s*From\s+([^\s:]+):(\d{1,5})\s+to\s+([^\s:]+):(\d{1,5}),\s*proto\s+(\w+)`,
+  'i',
+);
+
 /**
  * Juniper NetScreen / ScreenOS: traffic logs as key=value (`src=... dst=... src_port=...
  * dst_port=... proto=17 action=Deny`) and screen alerts (`Port scan! From 1.2.3.4:54886 to
@@ -11,10 +17,7 @@ export const netscreen: LogFormat = {
   sniff: (t) => t.includes('NetScreen'),
   parse(text, time) {
     const ts = leadingTimestamp(text, time);
-    const alert =
-      /\]\s*[a-z-]+-\d{5}(?:\([a-z]+\))?:\s*([^!\s][^!]{0,39}!)\s*From\s+([^\s:]+):(\d{1,5})\s+to\s+([^\s:]+):(\d{1,5}),\s*proto\s+(\w+)/i.exec(
-        text,
-      );
+    const alert = ALERT.exec(text);
     if (alert) {
       const proto = protoOf(alert[6]);
       const name = alert[1]!.trim();

@@ -1,7 +1,9 @@
 import { event, flagsFromLetters, port, protoOf, toIso, type LogFormat } from './common.ts';
 
-const LINE =
-  /^\s*(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?\s+[\d.]+\s+([A-Za-z0-9]+)\s+(\S+?)[:.](\d{1,5})\s+->\s+(\S+?)[:.](\d{1,5})(?=\s|$)(?:\s+([.UAPRSFCE]{6,8})(?=\s|$))?/;
+const LINE = new RegExp(
+  String.raw`^\s*(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?\s+[\d.]+\s+([A-Za-z0-9]+)` +
+    String.raw`\s+(\S+?)[:.](\d{1,5})\s+->\s+(\S+?)[:.](\d{1,5})(?=\s|$)(?:\s+([.UAPRSFCE]{6,8})(?=\s|$))?`,
+);
 
 /** nfdump text output (`-o line`, `-o long`): first seen, duration, proto, src:port -> dst:port, .... */
 export const nfdump: LogFormat = {

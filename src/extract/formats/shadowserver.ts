@@ -2,10 +2,10 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { columnIndex, event, port, protoOf, toIso, type LogFormat } from './common.ts';
 
 /** Column orders of the reports, used when the CSV's header row is not at hand. */
-const EVENT4 =
-  'timestamp protocol src_ip src_port src_asn src_geo src_region src_city src_hostname src_naics src_sector device_vendor device_type device_model dst_ip dst_port'.split(
-    ' ',
-  );
+const EVENT4 = (
+  'timestamp protocol src_ip src_port src_asn src_geo src_region src_city src_hostname src_naics src_sector ' +
+  'device_vendor device_type device_model dst_ip dst_port'
+).split(' ');
 const LEGACY_DARKNET =
   'timestamp ip port asn geo region city hostname type dst_ip dst_port dst_asn dst_geo count'.split(' ');
 

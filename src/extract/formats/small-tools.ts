@@ -14,6 +14,19 @@ function scanTypeFlags(type: string): string | null {
   return flagsFromWords([...type.matchAll(/\b(SYN|FIN|ACK|PSH|URG|RST): 1\b/g)].map((x) => x[1]).join(' '));
 }
 
+const HISTORY = new RegExp(
+  String.raw`(\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2}):(\d{2}) ` +
+    String.raw`Host: (?:[^\s/]*\/)?(\S+) Port: (\d{1,5}) (TCP|UDP) (\w+)`,
+);
+const ALERT = new RegExp(
+  String.raw`attackalert: ([A-Za-z][\w/:, ]{0,100}?) ` +
+    String.raw`from host: (?:[^\s/]*\/)?([\da-fA-F.:]+) to (TCP|UDP) port: (\d{1,5})`,
+);
+const SCAN_V2 = new RegExp(
+  String.raw`Scan from: \[([\da-fA-F.:]{2,39})\] \([^)\s]{0,255}\) ` +
+    String.raw`protocol: \[(TCP|UDP)\] port: \[(\d{1,5})\] type: \[([^\]]*)\]`,
+);
+
 /**
  * PortSentry, in the three shapes it writes: its history file (`EPOCH - MM/DD/YYYY HH:MM:SS Host:
  * name/addr Port: N TCP Blocked`), its syslog alerts (`attackalert: TCP SYN/Normal scan from host:
@@ -26,10 +39,7 @@ export const portsentry: LogFormat = {
   sniff: (t) =>
     (t.includes('Host:') && t.includes('Port:')) || t.includes('attackalert:') || t.includes('Scan from: ['),
   parse(text, time) {
-    const m =
-      /(\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2}):(\d{2}) Host: (?:[^\s/]*\/)?(\S+) Port: (\d{1,5}) (TCP|UDP) (\w+)/.exec(
-        text,
-      );
+    const m = HISTORY.exec(text);
     if (m) {
       return event('portsentry', text, {
         ts: toIso(
@@ -56,15 +66,8 @@ export const portsentry: LogFormat = {
         action: m[10]!,
       });
     }
-    const alert =
-      /attackalert: ([A-Za-z][\w/:, ]{0,100}?) from host: (?:[^\s/]*\/)?([\da-fA-F.:]+) to (TCP|UDP) port: (\d{1,5})/.exec(
-        text,
-      );
-    const v2 = alert
-      ? null
-      : /Scan from: \[([\da-fA-F.:]{2,39})\] \([^)\s]{0,255}\) protocol: \[(TCP|UDP)\] port: \[(\d{1,5})\] type: \[([^\]]*)\]/.exec(
-          text,
-        );
+    const alert = ALERT.exec(text);
+    const v2 = alert ? null : SCAN_V2.exec(text);
     if (!alert && !v2) return null;
     const [src, proto, dpt, type] = alert
       ? [alert[2]!, alert[3]!, alert[4]!, alert[1]!]

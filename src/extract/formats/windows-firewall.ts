@@ -1,10 +1,10 @@
 import { columnIndex, event, flagsFromLetters, port, protoOf, toIso, type LogFormat } from './common.ts';
 
 /** pfirewall.log's documented column order, used when the file's #Fields header is not at hand. */
-const DEFAULT =
-  'date time action protocol src-ip dst-ip src-port dst-port size tcpflags tcpsyn tcpack tcpwin icmptype icmpcode info path'.split(
-    ' ',
-  );
+const DEFAULT = (
+  'date time action protocol src-ip dst-ip src-port dst-port size ' +
+  'tcpflags tcpsyn tcpack tcpwin icmptype icmpcode info path'
+).split(' ');
 
 /** Windows Firewall `pfirewall.log` (W3C extended format, driven by its `#Fields:` header). */
 export const windowsFirewall: LogFormat = {

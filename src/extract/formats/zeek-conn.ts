@@ -13,10 +13,10 @@ import {
 } from './common.ts';
 
 /** conn.log's column order in current Zeek, used when the file's #fields header is not at hand. */
-const DEFAULT =
-  'ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto service duration orig_bytes resp_bytes conn_state local_orig local_resp missed_bytes history orig_pkts orig_ip_bytes resp_pkts resp_ip_bytes tunnel_parents'.split(
-    ' ',
-  );
+const DEFAULT = (
+  'ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto service duration orig_bytes resp_bytes ' +
+  'conn_state local_orig local_resp missed_bytes history orig_pkts orig_ip_bytes resp_pkts resp_ip_bytes tunnel_parents'
+).split(' ');
 
 /** Zeek (Bro) conn.log, tab-separated, driven by its `#fields` header. `flags` is the history string. */
 export const zeekConn: LogFormat = {
