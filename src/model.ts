@@ -3,10 +3,12 @@
  * Stages exchange these and nothing else; only src/store/ turns them into rows.
  */
 
+import type { Tlp } from './extract/tlp.ts';
+
 export type Proto = 'tcp' | 'udp' | 'icmp';
 
-/** TLP labels, TLP 2.0 names; TLP 1.0 WHITE is read as CLEAR. */
-export type Tlp = 'CLEAR' | 'GREEN' | 'AMBER' | 'AMBER+STRICT' | 'RED';
+/** The TLP labels are those of the one list in extract/tlp.ts. */
+export type { Tlp } from './extract/tlp.ts';
 
 /**
  * The content type of text a post carries for its label only, never for claims: its HTML

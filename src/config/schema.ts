@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import ipaddr from 'ipaddr.js';
 import cron from 'node-cron';
+import { TLP_ORDER } from '../extract/tlp.ts';
 
-const tlp = z.enum(['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED']);
+const tlp = z.enum(TLP_ORDER);
 
 const prefix = z.string().refine(
   (s) => {

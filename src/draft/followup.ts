@@ -3,8 +3,8 @@ import { tallyOf } from '../events/tally.ts';
 import type { DraftMessage, Finding, Tlp, Verdict } from '../model.ts';
 import type { EventRow, SightingRow } from '../store/index.ts';
 import { num, ratioText } from './format.ts';
-import { subjectWithTlp, withoutTlpTags } from '../extract/tlp.ts';
-import { bilingualText, draftMessageId, listById, messageTlp, mayGoToList } from './render.ts';
+import { mayGoToList, subjectWithTlp, withoutTlpTags } from '../extract/tlp.ts';
+import { bilingualText, draftMessageId, listById, messageTlp } from './render.ts';
 import { portLabel, TLP_EN, TLP_JA, VERDICT_EN, VERDICT_JA } from './view.ts';
 
 export type FollowUpTrigger = { kind: 'confirmations' } | { kind: 'verdict'; from: Verdict; to: Verdict };

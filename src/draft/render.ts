@@ -6,7 +6,7 @@ import { packageRoot } from '../config/load.ts';
 import { addressDomain } from '../mail/address.ts';
 import type { Config } from '../config/schema.ts';
 import type { DraftMessage, Finding, Post, Report, Tlp } from '../model.ts';
-import { strictest, subjectWithTlp, withoutTlpTags } from '../extract/tlp.ts';
+import { messageTlp as tlpOf, subjectWithTlp, tlpFloor, withoutTlpTags } from '../extract/tlp.ts';
 import { portLabel, replyView } from './view.ts';
 
 const templates = new Map<string, Handlebars.TemplateDelegate>();
@@ -35,19 +35,14 @@ export function bilingualText(name: string, view: object): string {
 
 /**
  * A message's TLP: the strictest of everything in it, and never below the list's default (a post
- * labelled lower still gets an answer at the list's label). A message for no known list is AMBER.
+ * labelled lower still gets an answer at the list's label) or our own figures' label.
  */
 export function messageTlp(
   material: Array<Tlp | null | undefined>,
   list: Config['lists'][number] | null,
   config: Config,
 ): Tlp {
-  return strictest([...material, list?.defaultTlp ?? 'AMBER', config.operator.tlp])!;
-}
-
-/** TLP:RED is for named recipients only: such material never goes to a list, in any message. */
-export function mayGoToList(tlp: Tlp | null): boolean {
-  return tlp !== 'RED';
+  return tlpOf(material, tlpFloor(list ? [list.defaultTlp] : [], config.operator.tlp));
 }
 
 /** Lists cut a thread's subject at "Re:" once; one more "Re:" is never added. */

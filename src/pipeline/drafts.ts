@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import addressparser from 'nodemailer/lib/addressparser';
 import type { Config } from '../config/schema.ts';
 import type { Context } from '../context.ts';
+import { mayGoToList } from '../extract/tlp.ts';
 import type { DraftMessage, Report } from '../model.ts';
 import { OutboundGate } from '../outbound/gate.ts';
 import type { Outgoing } from '../outbound/compose.ts';
@@ -70,7 +71,9 @@ export async function prepareDraft(
   const gate = opts.gate ?? gateOf(p);
   const automatic =
     !opts.hold &&
-    (draft.kind === 'alert' ? Boolean(draft.to) : p.config.send.autoSend.includes(draft.kind) && draft.tlp !== 'RED');
+    (draft.kind === 'alert'
+      ? Boolean(draft.to)
+      : p.config.send.autoSend.includes(draft.kind) && mayGoToList(draft.tlp));
   const built = await gate.build({ ...outgoing(draft, p, automatic), html: opts.html, attachments: opts.attachments });
   const built_draft: DraftMessage = {
     ...draft,

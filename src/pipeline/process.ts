@@ -1,9 +1,10 @@
 import type { Context } from '../context.ts';
 import { correlate, reportTime } from '../correlate/correlate.ts';
 import { renderAlert } from '../draft/alert.ts';
-import { listById, mayGoToList, renderReply } from '../draft/render.ts';
+import { listById, renderReply } from '../draft/render.ts';
 import { KansokuError } from '../errors.ts';
 import { extractReport } from '../extract/report.ts';
+import { mayGoToList } from '../extract/tlp.ts';
 import { automaticReason } from '../mail/automatic.ts';
 import { parsePost, syntheticMessageId } from '../mail/parse.ts';
 import type { MessageSource, RawMessage } from '../mail/sources.ts';
