@@ -3,12 +3,14 @@
  * Stages exchange these and nothing else; only src/store/ turns them into rows.
  */
 
+import type { DraftKind } from './draft/kinds.ts';
 import type { Tlp } from './extract/tlp.ts';
 
-export type Proto = 'tcp' | 'udp' | 'icmp';
-
-/** The TLP labels are those of the one list in extract/tlp.ts. */
+/** The kinds of draft come from the draft registry (draft/kinds.ts), the TLP labels from extract/tlp.ts. */
+export type { DraftKind } from './draft/kinds.ts';
 export type { Tlp } from './extract/tlp.ts';
+
+export type Proto = 'tcp' | 'udp' | 'icmp';
 
 /**
  * The content type of text a post carries for its label only, never for claims: its HTML
@@ -165,8 +167,6 @@ export interface Finding {
   coverage: { hoursWithData: number; hoursInWindow: number };
 }
 
-/** `alert`: a private message to the operator (never to a list), sent without approval. */
-export type DraftKind = 'reply' | 'advisory' | 'followup' | 'digest' | 'alert';
 /** `held`: waits for a person to release it (own networks named as sources, or refused by the outbound gate). */
 export type DraftStatus = 'draft' | 'held' | 'approved' | 'rejected' | 'sent';
 

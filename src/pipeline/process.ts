@@ -1,7 +1,8 @@
 import type { Context } from '../context.ts';
 import { correlate, reportTime } from '../correlate/correlate.ts';
 import { renderAlert } from '../draft/alert.ts';
-import { listById, renderReply } from '../draft/render.ts';
+import { listById } from '../draft/render.ts';
+import { emlName, renderReply } from '../draft/reply.ts';
 import { KansokuError } from '../errors.ts';
 import { extractReport } from '../extract/report.ts';
 import { mayGoToList } from '../extract/tlp.ts';
@@ -15,7 +16,7 @@ import { ownNetworkSources } from '../correlate/own.ts';
 import { ownText } from '../mail/reply-text.ts';
 import type { Finding, Post, Report } from '../model.ts';
 import { decisionNote, decisionNoteId, moderatorDecision, type ModeratorDecision } from '../review/mail.ts';
-import { emlName, gateOf, insertDraft, ownAddress, prepareDraft } from './drafts.ts';
+import { gateOf, insertDraft, ownAddress, prepareDraft } from './drafts.ts';
 import { classifyReply } from '../sightings/classify.ts';
 import { creditReply } from '../sightings/credit.ts';
 import type { EventRow, MessageRecord, SightingRow } from '../store/index.ts';
