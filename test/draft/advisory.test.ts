@@ -86,7 +86,10 @@ describe('our own advisory', () => {
     expect(ja).toContain('平常時との比：約13倍');
     expect(ja).toContain('増加開始：11月20日 0時台（JST、15:00 UTC）');
     expect(ja).toContain('期間中のピーク：11月20日 2時台（JST、17:00 UTC） 1,502件');
-    expect(ja).toContain('311の送信元から同時期に着信している');
+    expect(ja).toContain(
+      '直近の11月20日 3時台（JST、18:00 UTC）の1時間のイベント数は1,234件、送信元ユニーク数は311で、',
+    );
+    expect(ja).toContain('311ホストから同時期に着信している');
     expect(ja).toContain('過去9日間（217時間）のうち214時間分のデータ');
     expect(ja).toContain('2026年11月20日（金）03:00 JST（18:00 UTC）時点');
     expect(ja).toContain("tcpdump -n 'tcp dst port 23 and tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn'");
