@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { validateConfig } from '../src/config/load.ts';
 import { importStream } from '../src/counters/import.ts';
 import { correlate, reportTime } from '../src/correlate/correlate.ts';
-import { renderReply } from '../src/draft/render.ts';
+import { renderReply } from '../src/draft/reply.ts';
 import { OwnNetworks } from '../src/extract/notations.ts';
 import { OutboundGate } from '../src/outbound/gate.ts';
 import { memoryBook } from '../src/outbound/redact.ts';

@@ -3,10 +3,14 @@
  * Stages exchange these and nothing else; only src/store/ turns them into rows.
  */
 
-export type Proto = 'tcp' | 'udp' | 'icmp';
+import type { DraftKind } from './draft/kinds.ts';
+import type { Tlp } from './extract/tlp.ts';
 
-/** TLP labels, TLP 2.0 names; TLP 1.0 WHITE is read as CLEAR. */
-export type Tlp = 'CLEAR' | 'GREEN' | 'AMBER' | 'AMBER+STRICT' | 'RED';
+/** The kinds of draft come from the draft registry (draft/kinds.ts), the TLP labels from extract/tlp.ts. */
+export type { DraftKind } from './draft/kinds.ts';
+export type { Tlp } from './extract/tlp.ts';
+
+export type Proto = 'tcp' | 'udp' | 'icmp';
 
 /**
  * The content type of text a post carries for its label only, never for claims: its HTML
@@ -163,8 +167,6 @@ export interface Finding {
   coverage: { hoursWithData: number; hoursInWindow: number };
 }
 
-/** `alert`: a private message to the operator (never to a list), sent without approval. */
-export type DraftKind = 'reply' | 'advisory' | 'followup' | 'digest' | 'alert';
 /** `held`: waits for a person to release it (own networks named as sources, or refused by the outbound gate). */
 export type DraftStatus = 'draft' | 'held' | 'approved' | 'rejected' | 'sent';
 

@@ -8,6 +8,8 @@ import { configSchema, type Config } from './schema.ts';
 /** The package's own folder: the embedded default config and the demo live there. */
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const embeddedConfigPath = resolve(packageRoot, 'fixtures/demo/kansoku.yaml');
+/** The templates kansoku comes with: the drafts' wording unless the config names another folder. */
+export const packagedTemplates = resolve(packageRoot, 'templates');
 
 export interface LoadedConfig {
   config: Config;
@@ -45,13 +47,17 @@ export function loadConfig(path?: string, cwd = process.cwd()): LoadedConfig {
   if (config.counters.countryDb) config.counters.countryDb = resolve(base, config.counters.countryDb);
   config.store.sqlite = resolve(cwd, config.store.sqlite);
   config.draft.outbox = resolve(cwd, config.draft.outbox);
+  config.draft.templates = resolve(base, config.draft.templates);
   return { config, path: file, embedded: file === embeddedConfigPath };
 }
 
 /** Validates a parsed config and names every problem at once, each with its key. */
 export function validateConfig(raw: unknown, file = '<config>'): Config {
   const result = configSchema.safeParse(raw);
-  if (result.success) return result.data;
+  if (result.success) {
+    const draft = { ...result.data.draft, templates: result.data.draft.templates ?? packagedTemplates };
+    return { ...result.data, draft };
+  }
   const problems = result.error.issues.map((i) => {
     const key = i.path.join('.') || '(top level)';
     if (i.code === 'unrecognized_keys') return `${key}: unknown key ${i.keys.map((k) => `"${k}"`).join(', ')}`;

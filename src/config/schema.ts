@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import ipaddr from 'ipaddr.js';
 import cron from 'node-cron';
+import { AUTO_SEND_KINDS } from '../draft/kinds.ts';
+import { TLP_ORDER } from '../extract/tlp.ts';
 
-const tlp = z.enum(['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED']);
+const tlp = z.enum(TLP_ORDER);
 
 const prefix = z.string().refine(
   (s) => {
@@ -145,7 +147,7 @@ export const configSchema = z.strictObject({
       /** Older Japanese lists expect ISO-2022-JP (7-bit) mail; newer ones take UTF-8. */
       charset: z.enum(['utf-8', 'iso-2022-jp']).default('utf-8'),
       /** Kinds of draft sent without a person's approval. Off by default: a person approves. */
-      autoSend: z.array(z.enum(['reply', 'advisory', 'followup', 'digest'])).default([]),
+      autoSend: z.array(z.enum(AUTO_SEND_KINDS)).default([]),
       /** After a send whose outcome is unknown, wait this long for the list's echo before looking for it. */
       echoWaitSeconds: z.number().int().min(0).default(10),
     })
@@ -271,6 +273,11 @@ export const configSchema = z.strictObject({
       localTimezone: timeZone.default('Asia/Tokyo'),
       /** Log lines quoted from a report in a draft, at most. */
       maxQuotedLines: z.number().int().min(0).max(50).default(4),
+      /**
+       * A folder of templates to write the drafts with instead of kansoku's own (a site's own
+       * wording): NAME.ja.hbs and NAME.en.hbs for every kind. The loader fills in kansoku's own.
+       */
+      templates: z.string().min(1).optional(),
     })
     .prefault({}),
   store: z
@@ -311,4 +318,5 @@ export const configSchema = z.strictObject({
     .prefault({}),
 });
 
-export type Config = z.infer<typeof configSchema>;
+/** A config as the loader returns it: the template folder is always there, given or kansoku's own. */
+export type Config = z.infer<typeof configSchema> & { draft: { templates: string } };

@@ -1,7 +1,7 @@
 import type { Config } from '../config/schema.ts';
 import { movingBand } from '../correlate/baseline.ts';
 import { HOUR_MS, hourIso } from '../counters/ingest.ts';
-import { mayGoToList } from '../draft/render.ts';
+import { mayGoToList } from '../extract/tlp.ts';
 import { visibleSightings } from '../draft/followup.ts';
 import { tallyOf } from '../events/tally.ts';
 import type { Proto, Tlp, Verdict } from '../model.ts';

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Config } from '../config/schema.ts';
 import { num, ratioText, WEEK_JA } from '../draft/format.ts';
-import { bilingualText, draftMessageId, messageTlp, renderTemplate } from '../draft/render.ts';
+import { bilingualText, draftMessageId, messageTlp, renderTemplate, type KindSpec } from '../draft/render.ts';
 import { subjectWithTlp } from '../extract/tlp.ts';
 import { portLabel, TLP_EN, TLP_JA, VERDICT_EN, VERDICT_JA } from '../draft/view.ts';
 import type { DraftMessage, Tlp } from '../model.ts';
@@ -32,18 +32,29 @@ function sameDay(a: string, b: string, zone: string): boolean {
     .hasSame(DateTime.fromISO(b, { zone: 'utc' }).setZone(zone), 'day');
 }
 
-/**
- * The weekly digest as one message: a plain-text part (Japanese, then English) for members who
- * read mail as text, and an HTML part with the same text and the week's charts inline.
- */
-export async function renderDigest(data: DigestData, config: Config): Promise<Digest> {
+/** The HTML part's template: the text part again, with the charts inline. */
+const HTML_PART = 'digest.html';
+
+export interface DigestInput {
+  data: DigestData;
+  config: Config;
+}
+
+/** The digest goes to the first configured list. */
+function digestList(config: Config): Config['lists'][number] | null {
+  return config.lists[0] ?? null;
+}
+
+/** The digest's facts: the week's events, the ports that changed, the sensor's gaps. */
+export function digestView({ data, config }: DigestInput) {
   const zone = data.week.zone;
-  const list = config.lists[0] ?? null;
+  const list = digestList(config);
   const tlp: Tlp = messageTlp(data.tlps, list, config);
   const start = DateTime.fromJSDate(data.week.start, { zone });
   const endDay = DateTime.fromJSDate(data.week.end, { zone }).minus({ days: 1 });
   const [year, week] = data.week.id.split('-W');
-  const view = {
+  return {
+    tlp,
     listName: list?.name ?? null,
     nameJa: config.identity.nameJa,
     nameEn: config.identity.nameEn,
@@ -91,7 +102,18 @@ export async function renderDigest(data: DigestData, config: Config): Promise<Di
     baselineHours: config.correlate.baselineHours,
     sigma: config.correlate.sigma,
   };
-  const text = bilingualText('digest', view);
+}
+
+/**
+ * The weekly digest as one message: a plain-text part (Japanese, then English) for members who
+ * read mail as text, and an HTML part with the same text and the week's charts inline.
+ */
+export async function renderDigest(input: DigestInput): Promise<Digest> {
+  const { data, config } = input;
+  const list = digestList(config);
+  const view = digestView(input);
+  const { tlp } = view;
+  const text = bilingualText(config.draft.templates, digest.body, view);
   const subject = subjectWithTlp(`${list ? `[${list.name}] ` : ''}週間観測まとめ / Weekly digest ${data.week.id}`, tlp);
   const key = `digest:${data.week.id}`;
   const messageId = draftMessageId(key, 'digest', config.identity.from);
@@ -114,7 +136,7 @@ export async function renderDigest(data: DigestData, config: Config): Promise<Di
       };
     }),
   );
-  const html = renderTemplate('digest.html', {
+  const html = renderTemplate(config.draft.templates, HTML_PART, {
     subject,
     text,
     charts: charts.map((c) => ({
@@ -137,3 +159,12 @@ export async function renderDigest(data: DigestData, config: Config): Promise<Di
   };
   return { draft, html, charts: charts.map((c) => ({ name: c.name, png: c.png, cid: c.cid })) };
 }
+
+/** The weekly digest to the list: the week's events, changes and gaps, with charts. */
+export const digest: KindSpec<DigestInput, Promise<Digest>> = {
+  body: 'digest',
+  parts: [HTML_PART],
+  view: digestView,
+  render: renderDigest,
+  fileName: (i) => `digest-${i.data.week.id}.eml`,
+};

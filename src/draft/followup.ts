@@ -3,8 +3,8 @@ import { tallyOf } from '../events/tally.ts';
 import type { DraftMessage, Finding, Tlp, Verdict } from '../model.ts';
 import type { EventRow, SightingRow } from '../store/index.ts';
 import { num, ratioText } from './format.ts';
-import { subjectWithTlp, withoutTlpTags } from '../extract/tlp.ts';
-import { bilingualText, draftMessageId, listById, messageTlp, mayGoToList } from './render.ts';
+import { mayGoToList, subjectWithTlp, withoutTlpTags } from '../extract/tlp.ts';
+import { bilingualText, draftMessageId, listById, messageTlp, withoutRe, type KindSpec } from './render.ts';
 import { portLabel, TLP_EN, TLP_JA, VERDICT_EN, VERDICT_JA } from './view.ts';
 
 export type FollowUpTrigger = { kind: 'confirmations' } | { kind: 'verdict'; from: Verdict; to: Verdict };
@@ -26,10 +26,10 @@ export interface FollowUpInput {
 const COUNT_JA: Record<string, string> = { sources: '送信元', targets: '宛先', packets: 'イベント' };
 
 /**
- * A follow-up in the thread of an event: who confirmed (by organisation, or only how many where the
- * list prefers anonymity), the numbers they gave, and ours.
+ * The follow-up's facts: who confirmed (by organisation, or only how many where the list prefers
+ * anonymity), the numbers they gave, and ours.
  */
-export function renderFollowUp(i: FollowUpInput): DraftMessage {
+export function followUpData(i: FollowUpInput) {
   const { config, event } = i;
   const list = listById(i.listId, config);
   const anonymous = list?.anonymous ?? false;
@@ -56,7 +56,8 @@ export function renderFollowUp(i: FollowUpInput): DraftMessage {
     }));
   const f = i.latest;
   const unverified = Object.values(tally.unverified).reduce((a, b) => a + b, 0);
-  const view = {
+  return {
+    tlp,
     listName: list?.name ?? null,
     nameJa: config.identity.nameJa,
     nameEn: config.identity.nameEn,
@@ -91,14 +92,24 @@ export function renderFollowUp(i: FollowUpInput): DraftMessage {
         }
       : null,
   };
-  const text = bilingualText('followup', view);
-  const base = withoutTlpTags(event.subject ?? label).replace(/^\s*(re|aw|sv|返信)\s*[:：]\s*/i, '');
+}
+
+/** What made a follow-up due; an event gets one follow-up for each. */
+export function triggerKey(t: FollowUpTrigger): string {
+  return t.kind === 'confirmations' ? 'confirmations' : `verdict:${t.to}`;
+}
+
+/** A follow-up in the thread of an event, to the list its first post came through. */
+export function renderFollowUp(i: FollowUpInput): DraftMessage {
+  const { config, event } = i;
+  const list = listById(i.listId, config);
+  const view = followUpData(i);
+  const { tlp, label } = view;
+  const text = bilingualText(config.draft.templates, followup.body, view);
+  const base = withoutRe(withoutTlpTags(event.subject ?? label));
   let subject = `Re: ${base}`;
   if (!new RegExp(`\\b${event.port}\\b`).test(subject)) subject += ` (${label})`;
-  const key =
-    i.trigger.kind === 'confirmations'
-      ? `event:${event.id}:confirmations`
-      : `event:${event.id}:verdict:${i.trigger.to}`;
+  const key = `event:${event.id}:${triggerKey(i.trigger)}`;
   return {
     kind: 'followup',
     messageId: draftMessageId(key, 'followup', config.identity.from),
@@ -117,3 +128,12 @@ export function renderFollowUp(i: FollowUpInput): DraftMessage {
 export function visibleSightings(sightings: SightingRow[]): SightingRow[] {
   return sightings.filter((s) => mayGoToList(s.tlp));
 }
+
+/** A follow-up in an event's thread: members' confirmations came in, or our own verdict changed. */
+export const followup: KindSpec<FollowUpInput, DraftMessage> = {
+  body: 'followup',
+  parts: [],
+  view: followUpData,
+  render: renderFollowUp,
+  fileName: (i) => `followup-event${i.event.id}-${triggerKey(i.trigger).replace(/[^a-z0-9-]/gi, '-')}.eml`,
+};

@@ -2,22 +2,37 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Handlebars from 'handlebars';
-import { packageRoot } from '../config/load.ts';
 import { addressDomain } from '../mail/address.ts';
 import type { Config } from '../config/schema.ts';
-import type { DraftMessage, Finding, Post, Report, Tlp } from '../model.ts';
-import { strictest, subjectWithTlp, withoutTlpTags } from '../extract/tlp.ts';
-import { portLabel, replyView } from './view.ts';
+import type { Tlp } from '../model.ts';
+import { messageTlp as tlpOf, tlpFloor } from '../extract/tlp.ts';
+
+/**
+ * One kind of message the bot writes: its templates, its data builder and its renderer. The
+ * registry (kinds.ts) adds what the pipeline needs to know about it.
+ */
+export interface KindSpec<Input, Message> {
+  /** The two parts of its text: templates/BODY.ja.hbs (first) and templates/BODY.en.hbs. */
+  body: string;
+  /** Its other templates, templates/NAME.hbs (the digest's HTML part). */
+  parts: readonly string[];
+  /** The data builder: plain typed values in, the facts the templates render, formatted, out. */
+  view(input: Input): object;
+  /** The message, as the outbound gate takes it. */
+  render(input: Input): Message;
+  /** Its .eml file in the outbox folder; null for mail that never has one. */
+  fileName: ((input: Input, message: Awaited<Message>) => string) | null;
+}
 
 const templates = new Map<string, Handlebars.TemplateDelegate>();
 
-/** Renders templates/NAME.hbs. Text templates are not escaped; templates named *.html are. */
-export function renderTemplate(name: string, view: object): string {
-  let t = templates.get(name);
+/** Renders DIR/NAME.hbs. Text templates are not escaped; templates named *.html are. */
+export function renderTemplate(dir: string, name: string, view: object): string {
+  const path = resolve(dir, `${name}.hbs`);
+  let t = templates.get(path);
   if (!t) {
-    const source = readFileSync(resolve(packageRoot, 'templates', `${name}.hbs`), 'utf8');
-    t = Handlebars.compile(source, { noEscape: !name.endsWith('.html'), strict: false });
-    templates.set(name, t);
+    t = Handlebars.compile(readFileSync(path, 'utf8'), { noEscape: !name.endsWith('.html'), strict: false });
+    templates.set(path, t);
   }
   return t(view);
 }
@@ -27,33 +42,22 @@ export function renderTemplate(name: string, view: object): string {
  * as the list's members write. (Our own networks are replaced by the outbound gate, in every part
  * of the message at once.)
  */
-export function bilingualText(name: string, view: object): string {
-  const ja = renderTemplate(`${name}.ja`, view).trim();
-  const en = renderTemplate(`${name}.en`, view).trim();
+export function bilingualText(dir: string, name: string, view: object): string {
+  const ja = renderTemplate(dir, `${name}.ja`, view).trim();
+  const en = renderTemplate(dir, `${name}.en`, view).trim();
   return `${ja}\n\n${'-'.repeat(60)}\n\n${en}\n`.replace(/\n{3,}/g, '\n\n');
 }
 
 /**
  * A message's TLP: the strictest of everything in it, and never below the list's default (a post
- * labelled lower still gets an answer at the list's label). A message for no known list is AMBER.
+ * labelled lower still gets an answer at the list's label) or our own figures' label.
  */
 export function messageTlp(
   material: Array<Tlp | null | undefined>,
   list: Config['lists'][number] | null,
   config: Config,
 ): Tlp {
-  return strictest([...material, list?.defaultTlp ?? 'AMBER', config.operator.tlp])!;
-}
-
-/** TLP:RED is for named recipients only: such material never goes to a list, in any message. */
-export function mayGoToList(tlp: Tlp | null): boolean {
-  return tlp !== 'RED';
-}
-
-/** Lists cut a thread's subject at "Re:" once; one more "Re:" is never added. */
-function replySubject(subject: string): string {
-  const s = subject.trim() || '(no subject)';
-  return /^(re|aw|sv|返信)\s*[:：]/i.test(s) ? s : `Re: ${s}`;
+  return tlpOf(material, tlpFloor(list ? [list.defaultTlp] : [], config.operator.tlp));
 }
 
 /** A draft's Message-ID is stable: the same post always yields the same ID, so a resend is recognisable. */
@@ -62,56 +66,12 @@ export function draftMessageId(sourceMessageId: string, kind: string, from: stri
   return `<kansoku.${kind}.${key}@${addressDomain(from)}>`;
 }
 
-export interface ReplyInput {
-  post: Post;
-  report: Report;
-  findings: Finding[];
-  config: Config;
-}
-
 /** Finds the configured list a message came through, by its List-Id. */
 export function listById(listId: string | null, config: Config): Config['lists'][number] | null {
   return config.lists.find((l) => listId !== null && l.listId.toLowerCase() === listId) ?? null;
 }
 
-/**
- * Renders the in-thread reply to a report: one body with the Japanese part first and the English
- * part after, as the list's members write; our own networks replaced in the whole text.
- */
-export function renderReply({ post, report, findings, config }: ReplyInput): DraftMessage {
-  const list = listById(post.listId, config);
-  const tlp = messageTlp([report.tlp], list, config);
-  const view = replyView({
-    post,
-    report,
-    findings,
-    tlp,
-    listName: list?.name ?? null,
-    nameJa: config.identity.nameJa,
-    nameEn: config.identity.nameEn,
-    zone: config.draft.localTimezone,
-    maxQuotedLines: config.draft.maxQuotedLines,
-    baselineHours: config.correlate.baselineHours,
-    sigma: config.correlate.sigma,
-    lookbackHours: config.correlate.lookbackHours,
-  });
-  const text = bilingualText('reply', view);
-
-  let subject = replySubject(withoutTlpTags(post.subject));
-  const ports = findings.map((f) => portLabel(f.port, f.proto));
-  if (!findings.some((f) => new RegExp(`\\b${f.port}\\b`).test(subject))) subject += ` (${ports.join(', ')})`;
-
-  const references = [...post.references.filter((r) => r !== post.messageId), post.messageId];
-  return {
-    kind: 'reply',
-    messageId: draftMessageId(post.messageId, 'reply', config.identity.from),
-    from: config.identity.from,
-    to: list?.address ?? post.from?.address ?? '',
-    subject: subjectWithTlp(subject, tlp),
-    inReplyTo: post.messageId,
-    references,
-    tlp,
-    text,
-    sourceMessageId: post.messageId,
-  };
+/** A subject without the "Re:" (or its German, Nordic and Japanese forms) its thread put in front. */
+export function withoutRe(subject: string): string {
+  return subject.replace(/^\s*(re|aw|sv|返信)\s*[:：]\s*/i, '');
 }

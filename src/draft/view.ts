@@ -55,6 +55,7 @@ export interface PortView {
   currentHourEn: string | null;
   currentSources: string;
   mean: string | null;
+  lower: string | null;
   upper: string | null;
   ratio: string | null;
   onsetJa: string | null;
@@ -97,7 +98,8 @@ export function portLabel(port: number, proto: Proto | null): string {
   return proto ? `${port}/${proto}` : `port ${port}`;
 }
 
-function portView(f: Finding, zone: string): PortView {
+/** One port's finding, each fact formatted for each language. */
+export function portView(f: Finding, zone: string): PortView {
   const label = portLabel(f.port, f.proto);
   const p = f.proto ?? 'tcp';
   return {
@@ -116,6 +118,7 @@ function portView(f: Finding, zone: string): PortView {
     currentHourEn: f.currentHour ? hourEn(f.currentHour, zone) : null,
     currentSources: num(f.currentSources),
     mean: f.baseline ? num(f.baseline.mean, 1) : null,
+    lower: f.baseline ? num(f.baseline.lower, 1) : null,
     upper: f.baseline ? num(f.baseline.upper, 1) : null,
     ratio: f.ratio === null ? null : ratioText(f.ratio),
     onsetJa: f.onset ? hourJa(f.onset, zone) : null,
@@ -139,6 +142,15 @@ function portView(f: Finding, zone: string): PortView {
 function countJa(value: number | undefined, approx: boolean, unit: string): string | null {
   if (value === undefined) return null;
   return `${approx ? '約' : ''}${num(value)}${unit}`;
+}
+
+/** How much sensor data a finding stands on, in each language. */
+export function coverage(hoursWithData: number, hoursInWindow: number): { coverageJa: string; coverageEn: string } {
+  const days = num(Math.round(hoursInWindow / 24));
+  return {
+    coverageJa: `過去${days}日間（${num(hoursInWindow)}時間）のうち${num(hoursWithData)}時間分のデータ`,
+    coverageEn: `${num(hoursWithData)} of the past ${num(hoursInWindow)} hours (${days} days) with data`,
+  };
 }
 
 export interface ViewInput {
@@ -208,8 +220,7 @@ export function replyView(i: ViewInput): ReplyView {
       logLineCount: i.report.logLines.length,
     },
     sourcesSeen: [...new Set(i.findings.flatMap((f) => f.sourcesSeenLocally))],
-    coverageJa: `過去${num(Math.round(hoursInWindow / 24))}日間（${num(hoursInWindow)}時間）のうち${num(hoursWithData)}時間分のデータ`,
-    coverageEn: `${num(hoursWithData)} of the past ${num(hoursInWindow)} hours (${num(Math.round(hoursInWindow / 24))} days) with data`,
+    ...coverage(hoursWithData, hoursInWindow),
     baselineHours: i.baselineHours,
     sigma: i.sigma,
   };

@@ -1,8 +1,15 @@
-import type { Tlp } from '../model.ts';
 import { INVISIBLE_CHARS } from './unicode.ts';
 
-/** Strictness order: a draft takes the strictest label of its sources. */
-export const TLP_ORDER: Tlp[] = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'];
+/**
+ * The TLP labels, TLP 2.0 names (TLP 1.0 WHITE is read as CLEAR), laxest first: the one list the
+ * Tlp type, the config's choices and the outbound gate's check all come from.
+ */
+export const TLP_ORDER = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'] as const;
+export type Tlp = (typeof TLP_ORDER)[number];
+
+export function isTlp(s: string): s is Tlp {
+  return (TLP_ORDER as readonly string[]).includes(s);
+}
 
 // The pieces of a label, matched on NFKC-folded text (full-width ＴＬＰ：ＲＥＤ is TLP:RED). Every
 // repetition is bounded so that the patterns stay linear on any input. Letters or digits next to
@@ -118,10 +125,29 @@ function blanksAfter(t: string, i: number): number {
   return k;
 }
 
+/** The strictest of the labels, or null when there is none: a message takes the strictest of its sources. */
 export function strictest(labels: Array<Tlp | null | undefined>): Tlp | null {
   let best: Tlp | null = null;
   for (const l of labels) if (l && (best === null || TLP_ORDER.indexOf(l) > TLP_ORDER.indexOf(best))) best = l;
   return best;
+}
+
+/**
+ * The lowest label a message may carry: the default of every list it goes to (AMBER when it goes
+ * to no list we know), and the label our own figures are shared under.
+ */
+export function tlpFloor(listDefaults: Tlp[], ownTlp: Tlp): Tlp {
+  return strictest([...listDefaults, listDefaults.length ? null : 'AMBER', ownTlp])!;
+}
+
+/** A message's label: the strictest of everything in it, never below its floor. */
+export function messageTlp(material: Array<Tlp | null | undefined>, floor: Tlp): Tlp {
+  return strictest([...material, floor])!;
+}
+
+/** TLP:RED is for named recipients only: such material never goes to a list, in any message. */
+export function mayGoToList(tlp: Tlp | null): boolean {
+  return tlp !== 'RED';
 }
 
 function label(spelled: string): Tlp {

@@ -4,7 +4,7 @@ import { simpleParser } from 'mailparser';
 import addressparser from 'nodemailer/lib/addressparser';
 import type { Config } from '../config/schema.ts';
 import { OwnNetworks } from '../extract/notations.ts';
-import { strictest, TLP_ORDER } from '../extract/tlp.ts';
+import { isTlp, mayGoToList, messageTlp, tlpFloor } from '../extract/tlp.ts';
 import { PARSER_OPTIONS } from '../mail/parse.ts';
 import type { Tlp } from '../model.ts';
 import { compose, safeMessageId, trimReferences, type Outgoing } from './compose.ts';
@@ -80,7 +80,10 @@ export class OutboundGate {
     const lists = this.config.lists.filter((l) =>
       recipients.some((r) => addresses(l.address).includes(r.toLowerCase())),
     );
-    return strictest([...lists.map((l) => l.defaultTlp), lists.length ? null : 'AMBER', this.config.operator.tlp])!;
+    return tlpFloor(
+      lists.map((l) => l.defaultTlp),
+      this.config.operator.tlp,
+    );
   }
 
   async build(o: Outgoing): Promise<Built> {
@@ -139,12 +142,12 @@ export class OutboundGate {
 
     const tlp = String(parsed.headers.get('x-kansoku-tlp') ?? '')
       .trim()
-      .toUpperCase() as Tlp;
-    if (!TLP_ORDER.includes(tlp)) problems.push('no X-Kansoku-TLP label');
+      .toUpperCase();
+    if (!isTlp(tlp)) problems.push('no X-Kansoku-TLP label');
     else if (audience === 'list') {
       const floor = this.floor([...envelopeTo, ...headerTo]);
-      if (tlp === 'RED') problems.push('TLP:RED material addressed to a list');
-      else if (TLP_ORDER.indexOf(tlp) < TLP_ORDER.indexOf(floor))
+      if (!mayGoToList(tlp)) problems.push('TLP:RED material addressed to a list');
+      else if (messageTlp([tlp], floor) !== tlp)
         problems.push(`TLP:${tlp} is below this audience's floor TLP:${floor}`);
       if (!(parsed.subject ?? '').startsWith(`[TLP:${tlp}]`))
         problems.push(`the subject does not start with our tag [TLP:${tlp}]`);

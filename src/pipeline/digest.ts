@@ -1,9 +1,9 @@
 import { hostname } from 'node:os';
 import { digestData } from '../digest/data.ts';
-import { renderDigest, type Digest } from '../digest/render.ts';
+import { digest as digestKind, renderDigest, type Digest } from '../digest/render.ts';
 import { dueWeek } from '../digest/schedule.ts';
 import type { Week } from '../digest/week.ts';
-import { gateOf, insertDraft, outgoing, prepareDraft } from './drafts.ts';
+import { gateOf, insertDraft, isAutomatic, outgoing, prepareDraft } from './drafts.ts';
 import type { Context } from '../context.ts';
 
 function parts(d: Digest) {
@@ -18,9 +18,9 @@ function parts(d: Digest) {
  * storing anything: the message as it would go out, and why the gate would refuse it, if it would.
  */
 export async function buildDigest(p: Context, week: Week): Promise<Digest & { eml: Buffer; problems: string[] }> {
-  const d = await renderDigest(digestData(p.store, week, p.config), p.config);
+  const d = await renderDigest({ data: digestData(p.store, week, p.config), config: p.config });
   const built = await gateOf(p).build({
-    ...outgoing(d.draft, p, p.config.send.autoSend.includes('digest')),
+    ...outgoing(d.draft, p, isAutomatic(d.draft, p)),
     ...parts(d),
   });
   return {
@@ -36,9 +36,10 @@ export async function digestDraft(p: Context, week: Week): Promise<{ id: number;
   const key = `digest:${week.id}`;
   const existing = p.store.drafts.list().find((d) => d.kind === 'digest' && d.sourceMessageId === key);
   if (existing) return { id: existing.id, created: false };
-  const digest = await renderDigest(digestData(p.store, week, p.config), p.config);
+  const input = { data: digestData(p.store, week, p.config), config: p.config };
+  const digest = await renderDigest(input);
   if (!digest.draft.to) throw new Error('no list is configured to send the digest to');
-  const prepared = await prepareDraft(p, digest.draft, `digest-${week.id}.eml`, parts(digest));
+  const prepared = await prepareDraft(p, digest.draft, digestKind.fileName!(input, digest), parts(digest));
   return { id: p.store.transaction(() => insertDraft(p, prepared)), created: true };
 }
 

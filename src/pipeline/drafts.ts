@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import addressparser from 'nodemailer/lib/addressparser';
 import type { Config } from '../config/schema.ts';
 import type { Context } from '../context.ts';
-import type { DraftMessage, Report } from '../model.ts';
+import { kinds } from '../draft/kinds.ts';
+import { mayGoToList } from '../extract/tlp.ts';
+import type { DraftMessage } from '../model.ts';
 import { OutboundGate } from '../outbound/gate.ts';
 import type { Outgoing } from '../outbound/compose.ts';
 import { newReviewToken, reviewRequest, reviewRequestId } from '../review/mail.ts';
@@ -27,17 +29,6 @@ function writeAtomically(dir: string, name: string, data: Buffer): string {
   return path;
 }
 
-export function emlName(date: string | null, claims: Report['ports'], messageId: string): string {
-  const day = (date ?? new Date().toISOString()).slice(0, 10).replace(/-/g, '');
-  const ports =
-    claims
-      .slice(0, 3)
-      .map((x) => `${x.proto ?? 'port'}${x.port}`)
-      .join('-') || 'report';
-  const key = /\.([0-9a-f]{8})/.exec(messageId)?.[1] ?? 'draft';
-  return `${day}-${ports}-${key}.eml`;
-}
-
 export interface PreparedDraft {
   /** The draft as the gate built it: our own networks redacted for a list. */
   draft: DraftMessage;
@@ -45,11 +36,22 @@ export interface PreparedDraft {
   path: string | null;
   reviewToken: string | null;
   request: { messageId: string; raw: Buffer } | null;
-  /** Sent without a person: send.autoSend allows its kind, or it is a private alert. */
+  /** Sent without a person: send.autoSend allows its kind, or it goes to our own people only (an alert). */
   automatic: boolean;
   heldReason: string | null;
   /** Why the outbound gate refused the message; it is then held, and no file is written. */
   refused: string | null;
+}
+
+/**
+ * Whether a draft goes without a person: one for the operator's own people (an alert) whenever it
+ * has an address, one for a list when send.autoSend names its kind and its label lets it go to a
+ * list; never one that waits held.
+ */
+export function isAutomatic(draft: DraftMessage, p: Context, hold: string | null = null): boolean {
+  if (hold) return false;
+  if (!kinds[draft.kind].toList) return Boolean(draft.to);
+  return p.config.send.autoSend.some((k) => k === draft.kind) && mayGoToList(draft.tlp);
 }
 
 /** The Outgoing form of a draft, for the gate. */
@@ -68,9 +70,7 @@ export async function prepareDraft(
   opts: { hold?: string | null; gate?: OutboundGate; html?: string; attachments?: Outgoing['attachments'] } = {},
 ): Promise<PreparedDraft> {
   const gate = opts.gate ?? gateOf(p);
-  const automatic =
-    !opts.hold &&
-    (draft.kind === 'alert' ? Boolean(draft.to) : p.config.send.autoSend.includes(draft.kind) && draft.tlp !== 'RED');
+  const automatic = isAutomatic(draft, p, opts.hold);
   const built = await gate.build({ ...outgoing(draft, p, automatic), html: opts.html, attachments: opts.attachments });
   const built_draft: DraftMessage = {
     ...draft,
@@ -85,7 +85,7 @@ export async function prepareDraft(
   const heldReason = opts.hold ?? null;
   const dir = heldReason ? join(p.config.draft.outbox, 'held') : p.config.draft.outbox;
   const path = refused || built.audience === 'private' ? null : writeAtomically(dir, fileName, built.raw);
-  const reviewToken = p.config.review.address && !automatic && draft.kind !== 'alert' ? newReviewToken() : null;
+  const reviewToken = p.config.review.address && !automatic && kinds[draft.kind].toList ? newReviewToken() : null;
   let request: PreparedDraft['request'] = null;
   if (reviewToken && !heldReason && !refused) {
     const r = await gate.build(reviewRequest(built_draft, reviewToken, p.config));
@@ -138,7 +138,7 @@ export function insertDraft(p: Context, d: PreparedDraft): number {
       id,
       'approve',
       'auto-send',
-      d.draft.kind === 'alert' ? 'private alert' : `send.autoSend allows ${d.draft.kind}`,
+      kinds[d.draft.kind].toList ? `send.autoSend allows ${d.draft.kind}` : `private ${d.draft.kind}`,
     );
   } else if (d.request) {
     store.outbox.enqueue({

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Config } from '../config/schema.ts';
 import type { Post, Tlp } from '../model.ts';
+import { bilingualText, withoutRe, type KindSpec } from '../draft/render.ts';
 import { addressDomain } from '../mail/address.ts';
 import type { Outgoing } from '../outbound/compose.ts';
 import { authenticatedFrom } from '../sightings/auth.ts';
@@ -23,28 +24,26 @@ export function reviewRequestId(token: string, config: Config): string {
 
 type DraftForReview = Pick<StoredDraft, 'messageId' | 'subject' | 'text' | 'tlp' | 'to'>;
 
+export interface ReviewInput {
+  draft: DraftForReview;
+  token: string;
+  config: Config;
+}
+
+/** What the moderators are told: where the draft goes, its label, how long an approval waits. */
+export function reviewData({ draft, config }: ReviewInput) {
+  return { to: draft.to, tlp: draft.tlp, delay: config.review.sendDelaySeconds };
+}
+
 /** The mail that asks the moderators to approve a new draft; the outbound gate builds it. */
 export function reviewRequest(draft: DraftForReview, token: string, config: Config): Outgoing {
-  const delay = config.review.sendDelaySeconds;
-  const text = [
-    `以下の下書きの確認をお願いします（宛先：${draft.to}、TLP:${draft.tlp}）。`,
-    'このメールに返信し、本文の最初に「承認」または「却下」とだけ書いてください。',
-    ...(delay ? [`承認後${delay}秒間は送信されません。その間に「却下」と返信すれば取り消せます。`] : []),
-    '',
-    `Please review the draft below (to ${draft.to}, TLP:${draft.tlp}).`,
-    'Reply to this message with "approve" or "reject" as the first word of your reply.',
-    ...(delay
-      ? [`An approved draft waits ${delay} seconds before it is sent; reply "reject" within that time to take it back.`]
-      : []),
-    '',
-    '----- 下書き / draft -----',
-    draft.text,
-  ].join('\n');
+  const ask = bilingualText(config.draft.templates, review.body, reviewData({ draft, token, config }));
   return {
     from: config.identity.from,
     to: config.review.address!,
     subject: `[kansoku review] ${token} ${draft.subject}`,
-    text,
+    // The draft as it is, after both parts, so that the moderators read what the list would.
+    text: `${ask}\n----- 下書き / draft -----\n${draft.text}`,
     messageId: reviewRequestId(token, config),
     inReplyTo: null,
     references: [],
@@ -57,30 +56,41 @@ export function reviewRequest(draft: DraftForReview, token: string, config: Conf
   };
 }
 
+/** The request for a person's approval of a new draft, to the review address. */
+export const review: KindSpec<ReviewInput, Outgoing> = {
+  body: 'review',
+  parts: [],
+  view: reviewData,
+  render: (i) => reviewRequest(i.draft, i.token, i.config),
+  fileName: null,
+};
+
 export function decisionNoteId(post: Post, config: Config): string {
-  return `<kansoku.note.${createHash('sha256').update(post.messageId).digest('hex').slice(0, 24)}@${addressDomain(config.identity.from)}>`;
+  const key = createHash('sha256').update(post.messageId).digest('hex').slice(0, 24);
+  return `<kansoku.note.${key}@${addressDomain(config.identity.from)}>`;
+}
+
+export interface NoteInput {
+  /** The moderator's mail that decided nothing. */
+  post: Post;
+  to: string;
+  reason: string;
+  tlp: Tlp;
+  config: Config;
+}
+
+/** The note says why the mail decided nothing. */
+export function noteData({ reason }: NoteInput) {
+  return { reason };
 }
 
 /** The short bilingual answer to a moderator's mail that decided nothing, saying why. */
 export function decisionNote(post: Post, to: string, reason: string, tlp: Tlp, config: Config): Outgoing {
-  const text = [
-    'このメールでは下書きの承認・却下を行いませんでした。',
-    `理由：${reason}`,
-    '承認する場合は本文の最初に「承認」、却下する場合は「却下」と書いて、確認依頼のメールに返信してください。',
-    '',
-    'Your mail did not approve or reject the draft.',
-    `Reason: ${reason}`,
-    'To approve, reply to the review request with "approve" as the first word; to reject, "reject".',
-    '',
-    '-- ',
-    'kansoku',
-  ].join('\n');
-  const subject = post.subject.replace(/^\s*(re|aw|sv|返信)\s*[:：]\s*/i, '');
   return {
     from: config.identity.from,
     to,
-    subject: `Re: ${subject}`,
-    text,
+    subject: `Re: ${withoutRe(post.subject)}`,
+    text: bilingualText(config.draft.templates, note.body, noteData({ post, to, reason, tlp, config })),
     messageId: decisionNoteId(post, config),
     inReplyTo: post.messageId,
     references: [...post.references, post.messageId],
@@ -93,6 +103,15 @@ export function decisionNote(post: Post, to: string, reason: string, tlp: Tlp, c
     headers: { 'Auto-Submitted': 'auto-replied' },
   };
 }
+
+/** The answer to a moderator whose mail approved or rejected nothing, saying why. */
+export const note: KindSpec<NoteInput, Outgoing> = {
+  body: 'note',
+  parts: [],
+  view: noteData,
+  render: (i) => decisionNote(i.post, i.to, i.reason, i.tlp, i.config),
+  fileName: null,
+};
 
 export type ModeratorDecision =
   | { kind: 'decision'; token: string; action: 'approve' | 'reject'; moderator: string; sentence: string }

@@ -3,7 +3,7 @@ import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/load.ts';
 import { correlate } from '../../src/correlate/correlate.ts';
-import { renderReply } from '../../src/draft/render.ts';
+import { kinds } from '../../src/draft/kinds.ts';
 import { OutboundGate } from '../../src/outbound/gate.ts';
 import { memoryBook, Redactor } from '../../src/outbound/redact.ts';
 import { OwnNetworks } from '../../src/extract/notations.ts';
@@ -49,7 +49,7 @@ async function draftFor(text: string, over: Parameters<typeof post>[1] = {}) {
     }),
   );
   const findings = correlate(report, store.counters, new Date(p.date!), config.correlate);
-  return { draft: renderReply({ post: p, report, findings, config }), findings };
+  return { draft: kinds.reply.render({ post: p, report, findings, config }), findings };
 }
 
 describe('times in both languages', () => {
@@ -159,7 +159,7 @@ describe('a not-seen port', () => {
     );
     const findings = correlate(report, store.counters, new Date(p.date!), config.correlate);
     expect(findings.map((f) => `${f.proto}/${f.port}:${f.verdict}`)).toEqual(['udp/6585:not-seen']);
-    const d = renderReply({ post: p, report, findings, config });
+    const d = kinds.reply.render({ post: p, report, findings, config });
     expect(d.text).toContain('6585/udp宛ての通信は観測されていません');
     expect(d.text).toContain('Nothing to 6585/udp has reached our sensor');
   });

@@ -1,5 +1,5 @@
-import { renderReply } from '../../draft/render.ts';
-import { emlName, prepareDraft } from '../drafts.ts';
+import { kinds } from '../../draft/kinds.ts';
+import { prepareDraft } from '../drafts.ts';
 import type { Step } from '../message.ts';
 
 /** Renders our reply and builds it through the outbound gate; the runner stores it with the message. */
@@ -7,8 +7,9 @@ export const draft: Step = async (s, ctx) => {
   const post = s.post!;
   const report = s.report!;
   const findings = s.findings!;
-  const reply = renderReply({ post, report, findings, config: ctx.config });
-  s.reply = await prepareDraft(ctx, reply, emlName(report.date, report.ports, reply.messageId), {
+  const input = { post, report, findings, config: ctx.config };
+  const reply = kinds.reply.render(input);
+  s.reply = await prepareDraft(ctx, reply, kinds.reply.fileName!(input, reply), {
     hold: s.hold,
     gate: s.gate ?? undefined,
   });

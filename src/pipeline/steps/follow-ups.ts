@@ -1,6 +1,7 @@
 import type { Context } from '../../context.ts';
-import { renderFollowUp, visibleSightings, type FollowUpTrigger } from '../../draft/followup.ts';
-import { mayGoToList } from '../../draft/render.ts';
+import { triggerKey, visibleSightings, type FollowUpTrigger } from '../../draft/followup.ts';
+import { kinds } from '../../draft/kinds.ts';
+import { mayGoToList } from '../../extract/tlp.ts';
 import type { VerdictChange } from '../../events/link.ts';
 import { tallyOf } from '../../events/tally.ts';
 import type { Finding } from '../../model.ts';
@@ -19,24 +20,24 @@ export async function followUps(
   summary: RunSummary,
 ): Promise<void> {
   const { store, config } = ctx;
-  const due: Array<{ event: EventRow; trigger: FollowUpTrigger; key: string }> = [];
+  const due: Array<{ event: EventRow; trigger: FollowUpTrigger }> = [];
   for (const id of eventIds) {
     const event = store.events.get(id);
     // Only what the list may see counts towards a follow-up: a TLP:RED reply never triggers one.
     if (event && tallyOf(visibleSightings(store.events.sightings(id))).confirm >= config.sightings.followUpAfter) {
-      due.push({ event, trigger: { kind: 'confirmations' }, key: 'confirmations' });
+      due.push({ event, trigger: { kind: 'confirmations' } });
     }
   }
-  for (const c of changes)
-    due.push({ event: c.event, trigger: { kind: 'verdict', from: c.from, to: c.to }, key: `verdict:${c.to}` });
-  for (const { event, trigger, key } of due) {
+  for (const c of changes) due.push({ event: c.event, trigger: { kind: 'verdict', from: c.from, to: c.to } });
+  for (const { event, trigger } of due) {
+    const key = triggerKey(trigger);
     if (store.events.hasFollowup(event.id, key)) continue;
     const posts = store.events.posts(event.id);
     const latest = [...posts]
       .reverse()
       .find((x) => x.finding && mayGoToList(store.messages.report(x.messageId)?.tlp ?? null))?.finding as
       Finding | undefined;
-    const draft = renderFollowUp({
+    const input = {
       event,
       trigger,
       sightings: store.events.sightings(event.id),
@@ -45,16 +46,13 @@ export async function followUps(
       reportTlp: store.messages.report(event.firstMessage)?.tlp ?? null,
       listId: store.messages.listId(event.firstMessage),
       config,
-    });
+    };
+    const draft = kinds.followup.render(input);
     if (!draft.to) {
       ctx.log.warn({ event: event.id }, 'follow-up due, but the event came through no configured list; not drafted');
       continue;
     }
-    const prepared = await prepareDraft(
-      ctx,
-      draft,
-      `followup-event${event.id}-${key.replace(/[^a-z0-9-]/gi, '-')}.eml`,
-    );
+    const prepared = await prepareDraft(ctx, draft, kinds.followup.fileName!(input, draft));
     const id = store.transaction(() => {
       if (!store.events.claimFollowup(event.id, key)) return null;
       const id = insertDraft(ctx, prepared);

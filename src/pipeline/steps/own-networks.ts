@@ -1,6 +1,6 @@
 import { ownNetworkSources } from '../../correlate/own.ts';
-import { renderAlert } from '../../draft/alert.ts';
-import { emlName, gateOf, prepareDraft } from '../drafts.ts';
+import { kinds } from '../../draft/kinds.ts';
+import { gateOf, prepareDraft } from '../drafts.ts';
 import type { Step } from '../message.ts';
 
 /**
@@ -15,12 +15,9 @@ export const ownNetworks: Step = async (s, ctx) => {
   const own = ownNetworkSources(post, s.gate.networks);
   if (!own.length) return undefined;
   s.hold = `the post names our own networks: ${own.join(', ')}`;
-  s.alert = await prepareDraft(
-    ctx,
-    renderAlert({ post, report, addresses: own, networks: s.gate.networks, config: ctx.config }),
-    `alert-${emlName(report.date, report.ports, post.messageId)}`,
-    { gate: s.gate },
-  );
+  const input = { post, report, addresses: own, networks: s.gate.networks, config: ctx.config };
+  const alert = kinds.alert.render(input);
+  s.alert = await prepareDraft(ctx, alert, kinds.alert.fileName!(input, alert), { gate: s.gate });
   ctx.log.warn({ messageId: post.messageId, addresses: own }, 'post names our own networks: private alert stored');
   s.decision.note('own-networks', 'own-networks', s.hold, { addresses: own });
   return undefined;
