@@ -1,8 +1,10 @@
 /**
- * Scores the extractor on the public corpus (../shared/corpus/logformats.json): per format, the
- * share of sample lines read with every field right. `npm run eval` (`-- --verbose` shows misses).
+ * Scores the extractor on log samples: per format, the share of sample lines read with every field
+ * right. `npm run eval` reads the public corpus (../shared/corpus/logformats.json) when it sits
+ * beside the clone, our own samples (fixtures/samples/logformats.json) otherwise; a path given as
+ * an argument wins. `-- --verbose` shows misses.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { findLogRecords } from '../src/extract/loglines.ts';
 import { blocks, unquote } from '../src/extract/quoting.ts';
@@ -87,9 +89,12 @@ export function mismatches(s: Sample): string[] {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const corpus = JSON.parse(
-    readFileSync(resolve(import.meta.dirname, '../../shared/corpus/logformats.json'), 'utf8'),
-  ) as Sample[];
+  const publicCorpus = resolve(import.meta.dirname, '../../shared/corpus/logformats.json');
+  const path =
+    process.argv.slice(2).find((a) => !a.startsWith('--')) ??
+    (existsSync(publicCorpus) ? publicCorpus : resolve(import.meta.dirname, '../fixtures/samples/logformats.json'));
+  console.log(`samples: ${path}`);
+  const corpus = JSON.parse(readFileSync(path, 'utf8')) as Sample[];
   const verbose = process.argv.includes('--verbose');
   const byFormat = new Map<string, { ok: number; n: number; misses: string[] }>();
   for (const s of corpus) {

@@ -4,7 +4,7 @@ import { formats } from '../../src/extract/formats/registry.ts';
 import { CORPUS_FORMATS, mismatches, type Sample } from '../../scripts/eval.ts';
 import { findLogRecords } from '../../src/extract/loglines.ts';
 import { blocks, unquote } from '../../src/extract/quoting.ts';
-import { fixture, shared } from '../helpers/paths.ts';
+import { describeShared, fixture, shared, sharedAvailable } from '../helpers/paths.ts';
 
 const time = { reference: new Date('2026-11-21T00:00:00Z'), zone: 'UTC' };
 
@@ -56,10 +56,9 @@ for (const f of formats) {
   });
 }
 
-describe('public samples in the shared corpus', () => {
-  const corpus = JSON.parse(readFileSync(shared('corpus', 'logformats.json'), 'utf8')) as Sample[];
-
-  it('maps every corpus format to a registered module', () => {
+/** Samples in the corpus's shape: each read as one record, every stated field right. */
+function samples(corpus: Sample[]) {
+  it('maps every sample format to a registered module', () => {
     const ids = new Set(formats.map((f) => f.id as string));
     for (const s of corpus) expect(ids.has(CORPUS_FORMATS[s.format] ?? '?'), s.format).toBe(true);
   });
@@ -69,7 +68,23 @@ describe('public samples in the shared corpus', () => {
       expect(mismatches(s)).toEqual([]);
     });
   }
+}
+
+const readSamples = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Sample[];
+
+describe('our samples of every format the public corpus covers (fixtures/samples/logformats.json)', () => {
+  const own = readSamples(fixture('samples', 'logformats.json'));
+
+  it('covers every corpus format name at least once', () => {
+    expect(new Set(own.map((s) => s.format))).toEqual(new Set(Object.keys(CORPUS_FORMATS)));
+  });
+
+  samples(own);
 });
+
+describeShared('public samples in the shared corpus', () =>
+  samples(sharedAvailable ? readSamples(shared('corpus', 'logformats.json')) : []),
+);
 
 describe('timestamps', () => {
   it('reads a syslog time without a year in the year that puts it just before the reference', async () => {

@@ -1,28 +1,37 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { LogEvent, Post, Report } from '../../src/model.ts';
 import { report } from '../helpers/post.ts';
-import { shared } from '../helpers/paths.ts';
+import { describeShared, fixture, shared } from '../helpers/paths.ts';
 
-describe('the NSP-SEC-JP seed post', () => {
-  const seed = readFileSync(shared('seeds', '000_4e2f2d01eeb4c171.txt'), 'utf8');
-  const r = report(seed, { subject: '[nsp-sec-jp] Increased TCP/5000 Activity', date: '2005-01-12T06:48:41.000Z' });
+/** What a post forwarding a sensor report with mailer-wrapped IMS records must yield. */
+interface ImsForward {
+  read: () => string;
+  meta?: Partial<Post>;
+  records: number;
+  port: number;
+  first: Partial<LogEvent>;
+  /** The first record of the second source's block. */
+  second: { at: number } & Partial<LogEvent>;
+}
 
-  it('joins every two-line IMS record a mailer wrapped into one record', () => {
-    expect(r.logLines).toHaveLength(15);
-    expect(r.logLines.every((l) => l.format === 'ims' && l.dpt === 5000 && l.proto === 'tcp')).toBe(true);
-    expect(r.logLines[0]).toMatchObject({
-      ts: '2005-01-11T01:42:22Z',
-      src: '220.192.110.239',
-      spt: 4117,
-      dst: 'A.B.C.50',
-      flags: 'S',
-    });
-    expect(r.logLines[8]).toMatchObject({ ts: '2005-01-11T00:10:15Z', src: '80.136.229.69', spt: 4109 });
+function imsForward(c: ImsForward) {
+  let r: Report;
+  beforeAll(() => {
+    r = report(c.read(), c.meta);
   });
 
-  it('claims tcp/5000 from both the prose and the logs', () => {
+  it('joins every two-line IMS record a mailer wrapped into one record', () => {
+    expect(r.logLines).toHaveLength(c.records);
+    expect(r.logLines.every((l) => l.format === 'ims' && l.dpt === c.port && l.proto === 'tcp')).toBe(true);
+    expect(r.logLines[0]).toMatchObject(c.first);
+    const { at, ...second } = c.second;
+    expect(r.logLines[at]).toMatchObject(second);
+  });
+
+  it(`claims tcp/${c.port} from both the prose and the logs`, () => {
     expect(r.ports).toHaveLength(1);
-    expect(r.ports[0]).toMatchObject({ port: 5000, proto: 'tcp' });
+    expect(r.ports[0]).toMatchObject({ port: c.port, proto: 'tcp' });
     expect(r.ports[0]!.from.sort()).toEqual(['log', 'prose']);
   });
 
@@ -40,15 +49,52 @@ describe('the NSP-SEC-JP seed post', () => {
     );
     expect(r.countMentions.every((m) => m.value === null)).toBe(true);
   });
-});
+}
+
+describe('a Japanese preface forwarding an English sensor report (fixtures/posts/ims-forward.txt)', () =>
+  imsForward({
+    read: () => readFileSync(fixture('posts', 'ims-forward.txt'), 'utf8'),
+    records: 15,
+    port: 7547,
+    first: { ts: '2026-11-17T02:05:31Z', src: '198.51.100.23', spt: 3311, dst: 'A.B.C.19', flags: 'S' },
+    second: { at: 8, ts: '2026-11-17T00:51:09Z', src: '203.0.113.77', spt: 3290 },
+  }));
+
+describeShared('the NSP-SEC-JP seed post', () =>
+  imsForward({
+    read: () => readFileSync(shared('seeds', '000_4e2f2d01eeb4c171.txt'), 'utf8'),
+    meta: { subject: '[nsp-sec-jp] Increased TCP/5000 Activity', date: '2005-01-12T06:48:41.000Z' },
+    records: 15,
+    port: 5000,
+    first: { ts: '2005-01-11T01:42:22Z', src: '220.192.110.239', spt: 4117, dst: 'A.B.C.50', flags: 'S' },
+    second: { at: 8, ts: '2005-01-11T00:10:15Z', src: '80.136.229.69', spt: 4109 },
+  }),
+);
+
+/** A Japanese advisory with summary, sources, analysis and detection sections, and a news sidebar. */
+function advisory(read: () => string, want: { sources: number; targets: number; port: number }) {
+  it(`reads ${want.sources} hosts and ${want.targets} targets, and tcp/udp ${want.port} only`, () => {
+    const r = report(read());
+    expect(r.counts).toMatchObject({ sources: want.sources, targets: want.targets });
+    expect(r.ports.map((p) => `${p.proto}/${p.port}`)).toEqual([`tcp/${want.port}`, `udp/${want.port}`]);
+  });
+}
+
+describeShared('the port-137 advisory seed', () =>
+  advisory(() => readFileSync(shared('seeds', '002_609ebbd273f79286.txt'), 'utf8'), {
+    sources: 68725,
+    targets: 284693,
+    port: 137,
+  }),
+);
 
 describe('counts of sources and targets', () => {
-  it('reads the port-137 advisory seed: 68,725 hosts and 284,693 targets', () => {
-    const seed = readFileSync(shared('seeds', '002_609ebbd273f79286.txt'), 'utf8');
-    const r = report(seed);
-    expect(r.counts).toMatchObject({ sources: 68725, targets: 284693 });
-    expect(r.ports.map((p) => `${p.proto}/${p.port}`)).toEqual(['tcp/137', 'udp/137']);
-  });
+  describe('in an advisory (fixtures/posts/advisory-ja.txt)', () =>
+    advisory(() => readFileSync(fixture('posts', 'advisory-ja.txt'), 'utf8'), {
+      sources: 41306,
+      targets: 173582,
+      port: 161,
+    }));
 
   const cases: Array<[string, Record<string, number>]> = [
     ['68,725 unique hosts scanned 284,693 targets', { sources: 68725, targets: 284693 }],

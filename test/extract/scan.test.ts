@@ -5,7 +5,7 @@ import { HourlyRollup, ingestStream } from '../../src/counters/ingest.ts';
 import { netfilter } from '../../src/extract/formats/netfilter.ts';
 import { dotted, flagLetters, LineClock, newPacketSlots, PROTO_NAMES } from '../../src/extract/formats/scan.ts';
 import { parseRecord } from '../../src/extract/loglines.ts';
-import { fixture, shared, sharedAvailable } from '../helpers/paths.ts';
+import { describeShared, fixture, shared } from '../helpers/paths.ts';
 
 const time = { reference: new Date('2026-11-21T00:00:00Z'), zone: 'UTC' };
 
@@ -49,11 +49,12 @@ function parsed(line: string) {
 const fixtureLines = (
   JSON.parse(readFileSync(fixture('formats', 'netfilter', 'cases.json'), 'utf8')) as Array<{ text: string }>
 ).map((c) => c.text);
-const corpusLines = sharedAvailable
-  ? (JSON.parse(readFileSync(shared('corpus', 'logformats.json'), 'utf8')) as Array<{ format: string; line: string }>)
-      .filter((s) => s.format.startsWith('netfilter'))
-      .map((s) => s.line)
-  : [];
+/** The netfilter lines of a sample file in the corpus's shape. */
+const netfilterSamples = (path: string) =>
+  (JSON.parse(readFileSync(path, 'utf8')) as Array<{ format: string; line: string }>)
+    .filter((s) => s.format.startsWith('netfilter'))
+    .map((s) => s.line);
+const sampleLines = netfilterSamples(fixture('samples', 'logformats.json'));
 const demoLines = readFileSync(fixture('demo', 'sensor.log'), 'utf8').trim().split('\n');
 
 const base =
@@ -112,10 +113,19 @@ const variants = [
   'garbage with SRC=1.2.3.4 DST=5.6.7.8 PROTO=TCP',
 ];
 
+describeShared('the netfilter byte scanner on the public corpus', () => {
+  it('reads every corpus line it takes exactly as the text parser does', () => {
+    for (const line of netfilterSamples(shared('corpus', 'logformats.json'))) {
+      const s = scanned(line);
+      if (s !== null) expect(s, line).toEqual(parsed(line));
+    }
+  });
+});
+
 describe('the netfilter byte scanner', () => {
   it('reads every line it takes exactly as the text parser does, and takes the plain ones', () => {
     let taken = 0;
-    for (const line of [...fixtureLines, ...corpusLines, ...demoLines, ...variants]) {
+    for (const line of [...fixtureLines, ...sampleLines, ...demoLines, ...variants]) {
       const s = scanned(line);
       if (s === null) continue;
       taken++;
