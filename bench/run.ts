@@ -53,15 +53,16 @@ for (const f of formats) {
   rate(`parse ${f.id} lines (registry, with hint)`, lines.length, ms, 'lines');
 }
 
-// Extraction on a realistic mix: the demo posts, the seed documents, and posts quoting the public
-// corpus's log lines (two to a post, quoted and wrapped as mailers do).
+// Extraction on a realistic mix: the demo posts, our posts in the styles of the seed documents, and
+// posts quoting our log samples (two to a post, quoted and wrapped as mailers do).
 {
   const dir = demo('maildir', 'cur');
   const parsed = await Promise.all(readdirSync(dir).map((f) => parsePost(readFileSync(resolve(dir, f)))));
-  const seeds = readdirSync(resolve(root, '..', 'shared', 'seeds'))
+  // Our own posts in the seeds' styles, and our own log samples: the bench runs in a plain clone.
+  const seeds = readdirSync(resolve(root, 'fixtures', 'posts'))
     .filter((f) => f.endsWith('.txt'))
-    .map((f) => readFileSync(resolve(root, '..', 'shared', 'seeds', f), 'utf8'));
-  const corpus = JSON.parse(readFileSync(resolve(root, '..', 'shared', 'corpus', 'logformats.json'), 'utf8')) as Array<{
+    .map((f) => readFileSync(resolve(root, 'fixtures', 'posts', f), 'utf8'));
+  const corpus = JSON.parse(readFileSync(resolve(root, 'fixtures', 'samples', 'logformats.json'), 'utf8')) as Array<{
     line: string;
   }>;
   const quoted: string[] = [];
