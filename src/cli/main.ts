@@ -21,6 +21,7 @@ import { dispatchOnce, imapCatchUp, runDaemon } from '../pipeline/daemon.ts';
 import { buildDigest, digestDraft } from '../pipeline/digest.ts';
 import { parseWeek, previousWeek, weekOf } from '../digest/week.ts';
 import { processSources, type RunSummary } from '../pipeline/process.ts';
+import { decide } from '../review/transitions.ts';
 import type { Store } from '../store/index.ts';
 import {
   printDispatch,
@@ -445,7 +446,7 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
             return;
           }
           const sendAfter = action === 'approve' && delay ? new Date(Date.now() + delay * 1000).toISOString() : null;
-          const d = store.drafts.decide(draftId(id), action, actor(opts.by), opts.note ?? null, sendAfter);
+          const d = decide(store, draftId(id), action, actor(opts.by), opts.note ?? null, sendAfter);
           print(`draft #${d.id} ${d.status} by ${actor(opts.by)}: ${d.subject}`);
           if (sendAfter) print(`it is sent from ${sendAfter} on; "kansoku reject ${d.id}" takes it back until then`);
         });

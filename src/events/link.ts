@@ -1,5 +1,5 @@
-import type { Finding, Post, Proto, Report, Verdict } from '../model.ts';
-import type { EventRow, Store } from '../store/index.ts';
+import type { EventRow, Finding, Post, Proto, Report, Verdict } from '../model.ts';
+import type { Store } from '../store/index.ts';
 
 export interface VerdictChange {
   event: EventRow;

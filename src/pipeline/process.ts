@@ -12,12 +12,13 @@ import { attachToEvents, eventsOfThread, type VerdictChange } from '../events/li
 import { tallyOf } from '../events/tally.ts';
 import { ownNetworkSources } from '../correlate/own.ts';
 import { ownText } from '../mail/reply-text.ts';
-import type { Finding, Post, Report } from '../model.ts';
+import type { EventRow, Finding, Post, Report, SightingRow } from '../model.ts';
 import { decisionNote, decisionNoteId, moderatorDecision, type ModeratorDecision } from '../review/mail.ts';
+import { decide } from '../review/transitions.ts';
 import { emlName, gateOf, insertDraft, ownAddress, prepareDraft } from './drafts.ts';
 import { classifyReply } from '../sightings/classify.ts';
 import { creditReply } from '../sightings/credit.ts';
-import type { EventRow, MessageRecord, SightingRow } from '../store/index.ts';
+import type { MessageRecord } from '../store/index.ts';
 
 export type Outcome =
   | 'drafted'
@@ -425,7 +426,8 @@ async function applyDecision(
     decision.action === 'approve' ? new Date(Date.now() + p.config.review.sendDelaySeconds * 1000).toISOString() : null;
   try {
     commit(() => {
-      p.store.drafts.decide(
+      decide(
+        p.store,
         draft.id,
         decision.action,
         `mail:${decision.moderator}`,

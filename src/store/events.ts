@@ -1,50 +1,5 @@
-import type { Proto, Tlp, Verdict } from '../model.ts';
+import type { EventRow, Proto, SightingRow, Verdict } from '../model.ts';
 import type { Db } from './db.ts';
-
-export interface EventRow {
-  id: number;
-  proto: Proto;
-  port: number;
-  firstSeen: string;
-  lastSeen: string;
-  /** The post that opened the event: follow-ups thread under it. */
-  firstMessage: string;
-  subject: string | null;
-  lastVerdict: Verdict | null;
-}
-
-export type SightingVerdict = 'confirm' | 'deny' | 'question' | 'other';
-
-export interface SightingRow {
-  eventId: number;
-  messageId: string;
-  verdict: SightingVerdict;
-  sender: string | null;
-  org: string | null;
-  /** Counted as a member organisation's word: a known member, and no failed DKIM at our trusted server. */
-  counted: boolean;
-  /** Why it was or was not counted. */
-  why: string;
-  counts: Record<string, number> | null;
-  logLines: number;
-  at: string;
-  /** The label of the reply it was read from: what a list may not see stays out of what we send there. */
-  tlp: Tlp | null;
-}
-
-export interface Tally {
-  confirm: number;
-  deny: number;
-  question: number;
-  other: number;
-}
-
-export interface EventTally extends Tally {
-  /** Each organisation's latest word. */
-  byOrg: Record<string, SightingVerdict>;
-  /** Replies from unknown senders or that failed authentication, counted apart. */
-  unverified: Tally;
-}
 
 const eventColumns = `id, proto, port, first_seen AS "firstSeen", last_seen AS "lastSeen", first_message AS "firstMessage", subject,
   last_verdict AS "lastVerdict"`;

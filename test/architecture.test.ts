@@ -1,0 +1,173 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import { root } from './helpers/paths.ts';
+
+/**
+ * The layers of src/, bottom first. A file may import from its own layer and from the layers
+ * below it, never from one above: the store knows no stage, a stage knows no pipeline, and only
+ * the CLI and the composition root see everything. `context.ts` names the store's type, so it
+ * sits just above the store, under every stage that receives a context.
+ */
+const layers: string[][] = [
+  ['model.ts', 'errors.ts', 'time.ts', 'log.ts', 'files.ts', 'net/'],
+  ['config/'],
+  ['store/'],
+  ['context.ts'],
+  ['extract/', 'counters/', 'outbound/', 'mail/'],
+  ['events/', 'sightings/', 'correlate/', 'review/'],
+  ['draft/', 'digest/'],
+  ['pipeline/'],
+  ['cli/'],
+  ['app.ts'],
+];
+
+/** Arrows that go up on purpose: the CLI starts the composition root, which builds what the CLI runs. */
+const allowedUp: Array<[from: string, to: string]> = [['cli/', 'app.ts']];
+
+const src = join(root, 'src');
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    if (statSync(p).isDirectory()) return sources(p);
+    return p.endsWith('.ts') && !p.endsWith('.d.ts') ? [p] : [];
+  });
+}
+
+/**
+ * The relative module specifiers a file imports, read from its syntax tree: static imports and
+ * re-exports (type-only ones too: they are arrows in the design as much as any other) and
+ * dynamic `import()` calls.
+ */
+function importsOf(file: string): string[] {
+  const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const out: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    )
+      out.push(node.moduleSpecifier.text);
+    else if (
+      ts.isCallExpression(node) &&
+      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments[0] &&
+      ts.isStringLiteral(node.arguments[0])
+    )
+      out.push(node.arguments[0].text);
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return out.filter((s) => s.startsWith('.'));
+}
+
+/** The graph of src/: each file (relative to src/) and the files it imports. */
+function graph(): Map<string, string[]> {
+  const g = new Map<string, string[]>();
+  for (const file of sources(src)) {
+    const from = relative(src, file);
+    g.set(
+      from,
+      importsOf(file).map((s) => relative(src, resolve(dirname(file), s))),
+    );
+  }
+  return g;
+}
+
+/** The unit a file belongs to in `layers`: its top-level folder (with a slash) or its own name. */
+function unit(file: string): string {
+  const slash = file.indexOf('/');
+  return slash < 0 ? file : file.slice(0, slash + 1);
+}
+
+function layerOf(file: string): number {
+  return layers.findIndex((l) => l.includes(unit(file)));
+}
+
+/** Every import that climbs a layer, as a line naming the file and what it imports. */
+function upward(g: Map<string, string[]>): string[] {
+  const up: string[] = [];
+  for (const [from, tos] of g)
+    for (const to of tos) {
+      if (allowedUp.some(([a, b]) => unit(from) === a && unit(to) === b)) continue;
+      if (layerOf(to) > layerOf(from)) up.push(`src/${from} imports src/${to}`);
+    }
+  return up;
+}
+
+/** Strongly connected components with more than one file, or a file that imports itself (Tarjan). */
+function cycles(g: Map<string, string[]>): string[][] {
+  let next = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const out: string[][] = [];
+  const strong = (v: string): void => {
+    index.set(v, next);
+    low.set(v, next);
+    next++;
+    stack.push(v);
+    onStack.add(v);
+    for (const w of g.get(v) ?? []) {
+      if (!g.has(w)) continue;
+      if (!index.has(w)) {
+        strong(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const scc: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        scc.push(w);
+      } while (w !== v);
+      if (scc.length > 1 || (g.get(v) ?? []).includes(v)) out.push(scc.sort());
+    }
+  };
+  for (const v of g.keys()) if (!index.has(v)) strong(v);
+  return out;
+}
+
+describe('architecture', () => {
+  const g = graph();
+
+  it('reads the imports of every file in src/', () => {
+    // The parser must see real arrows, or an empty graph would pass every check below.
+    expect(g.get('store/index.ts')).toContain('store/db.ts');
+    expect(g.get('digest/render.ts')).toContain('digest/chart.ts');
+    expect(g.size).toBeGreaterThan(100);
+  });
+
+  it('places every file of src/ in a layer', () => {
+    const unplaced = [...g.keys()].filter((f) => layerOf(f) < 0);
+    expect(unplaced).toEqual([]);
+  });
+
+  it('has no import from a lower layer up into a higher one', () => {
+    expect(upward(g)).toEqual([]);
+  });
+
+  it('has no import cycle', () => {
+    const found = cycles(g).map((scc) => scc.map((f) => `src/${f}`).join(' <-> '));
+    expect(found).toEqual([]);
+  });
+
+  it('finds an upward import and a cycle when there is one', () => {
+    const planted = new Map(g);
+    planted.set('store/db.ts', [...(g.get('store/db.ts') ?? []), 'pipeline/release.ts', 'model.ts']);
+    planted.set('model.ts', ['store/db.ts']);
+    expect(upward(planted)).toEqual(
+      expect.arrayContaining([
+        'src/store/db.ts imports src/pipeline/release.ts',
+        'src/model.ts imports src/store/db.ts',
+      ]),
+    );
+    expect(cycles(planted)).toContainEqual(expect.arrayContaining(['model.ts', 'store/db.ts']));
+  });
+});
