@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.ts';
-import { HOUR_MS, hourIso } from '../counters/ingest.ts';
+import { hourAt, hourIso } from '../time.ts';
 import type { Finding, Proto, Report } from '../model.ts';
 import type { CounterReader } from '../store/index.ts';
 import { movingBand, round, type HourSeries } from './baseline.ts';
@@ -98,7 +98,7 @@ function judge(
   opts: CorrelateOptions,
   sources: string[],
 ): Finding {
-  const atHour = Math.floor(at.getTime() / HOUR_MS);
+  const atHour = hourAt(at.getTime());
   const first = atHour - opts.lookbackHours - opts.baselineHours;
   const covered = new Set(counters.coveredHours(first, atHour));
   const points = new Map(counters.series(proto, port, first, atHour).map((p) => [p.hour, p]));

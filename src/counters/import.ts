@@ -6,9 +6,10 @@ import { KansokuError } from '../errors.ts';
 import { fileChunks, fileHead } from '../files.ts';
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
+import { HOUR_MS, hourIso } from '../time.ts';
 import type { Store } from '../store/index.ts';
 import { ContentHash } from './content-hash.ts';
-import { hourIso, ingestStream, type IngestOptions, type IngestResult } from './ingest.ts';
+import { ingestStream, type IngestOptions, type IngestResult } from './ingest.ts';
 
 export interface ImportOutcome {
   name: string;
@@ -120,7 +121,7 @@ export async function importConfigured(
 }
 
 /** Staged rows older than this belong to an import whose process died: they are dropped. */
-const STALE_STAGING_MS = 24 * 3_600_000;
+const STALE_STAGING_MS = 24 * HOUR_MS;
 
 /**
  * Reads a log into the counters in one pass, hashing as it goes. What it writes ahead on the way

@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema.ts';
 import type { Store } from '../store/index.ts';
-import { HOUR_MS } from './ingest.ts';
+import { HOUR_MS } from '../time.ts';
 
 /** Drops rollups older than counters.retentionDays and raw events older than counters.recentDays. */
 export function pruneCounters(store: Store, config: Config, now: Date): { rollups: number; recent: number } {

@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema.ts';
 import { movingBand } from '../correlate/baseline.ts';
-import { HOUR_MS, hourIso } from '../counters/ingest.ts';
+import { hourAt, HOUR_MS, hourIso } from '../time.ts';
 import { mayGoToList } from '../draft/render.ts';
 import { visibleSightings } from '../draft/followup.ts';
 import { tallyOf } from '../events/tally.ts';
@@ -62,10 +62,10 @@ const MIN_CHANGE = Math.log(1.5);
  * activity moved most against the week before, the sensor's gaps, and hourly series for charts.
  */
 export function digestData(store: Store, week: Week, config: Config): DigestData {
-  const first = Math.floor(week.start.getTime() / HOUR_MS);
-  const last = Math.floor(week.end.getTime() / HOUR_MS) - 1;
+  const first = hourAt(week.start.getTime());
+  const last = hourAt(week.end.getTime()) - 1;
   const prev = previousWeek(week);
-  const prevFirst = Math.floor(prev.start.getTime() / HOUR_MS);
+  const prevFirst = hourAt(prev.start.getTime());
 
   const active = store.events.activeBetween(week.start.toISOString(), week.end.toISOString());
   const tlps: Array<Tlp | null> = [];

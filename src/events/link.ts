@@ -1,5 +1,6 @@
 import type { EventRow, Finding, Post, Proto, Report, Verdict } from '../model.ts';
 import type { Store } from '../store/index.ts';
+import { addHours } from '../time.ts';
 
 export interface VerdictChange {
   event: EventRow;
@@ -29,7 +30,7 @@ export function eventsOfThread(post: Post, store: Store, windowHours: number): E
   const subject = threadSubject(post.subject);
   if (!subject) return [];
   const at = post.date ?? new Date().toISOString();
-  const from = new Date(Date.parse(at) - windowHours * 3_600_000).toISOString();
+  const from = addHours(at, -windowHours);
   return store.events
     .list()
     .filter((e) => e.subject !== null && threadSubject(e.subject) === subject && e.lastSeen >= from);

@@ -3,6 +3,7 @@ import { UniqueCounter } from '../counters/unique.ts';
 import type { Proto } from '../model.ts';
 import type { Db } from './db.ts';
 import { inList, insertRows, type Param } from './sql.ts';
+import { HOUR_MS } from '../time.ts';
 
 /** One (hour, sensor, proto, port) bucket as the ingest stage rolls it up. Hours are epoch hours (UTC). */
 export interface HourBucket {
@@ -158,8 +159,6 @@ function parseCountries(s: string): Map<string, UniqueCounter> {
     codes.map((cc, i) => [cc, UniqueCounter.deserialize(bytes.subarray(i === 0 ? 0 : ends[i - 1], ends[i]))]),
   );
 }
-
-const HOUR_MS = 3_600_000;
 
 /**
  * Rollup rows written in one statement, each serialised as the statement takes it: a busy hour's

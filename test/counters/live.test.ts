@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileFollower, listenSyslog, LiveIngest, syslogPayload } from '../../src/counters/live.ts';
-import { hourOf } from '../../src/counters/ingest.ts';
+import { hourOf } from '../../src/time.ts';
 import { createLogger } from '../../src/log.ts';
 import { type Store } from '../../src/store/index.ts';
 import { scratch } from '../helpers/cli.ts';

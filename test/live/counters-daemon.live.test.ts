@@ -2,7 +2,7 @@ import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hourOf } from '../../src/counters/ingest.ts';
+import { hourOf } from '../../src/time.ts';
 import { newWorld, sleep, startBot, until, withBotStore, writeBotConfig } from '../helpers/mailstack.ts';
 import { sensorLines } from '../helpers/sensor.ts';
 
