@@ -36,45 +36,68 @@ function sources(dir: string): string[] {
   });
 }
 
+interface Import {
+  specifier: string;
+  /** Names types only (`import type`, or every name marked `type`): gone once compiled. */
+  typeOnly: boolean;
+}
+
+function typeOnly(node: ts.ImportDeclaration | ts.ExportDeclaration): boolean {
+  if (ts.isExportDeclaration(node))
+    return (
+      node.isTypeOnly ||
+      (!!node.exportClause &&
+        ts.isNamedExports(node.exportClause) &&
+        node.exportClause.elements.every((e) => e.isTypeOnly))
+    );
+  const clause = node.importClause;
+  if (!clause) return false;
+  if (clause.isTypeOnly) return true;
+  const named = clause.namedBindings;
+  return !clause.name && !!named && ts.isNamedImports(named) && named.elements.every((e) => e.isTypeOnly);
+}
+
 /**
- * The relative module specifiers a file imports, read from its syntax tree: static imports and
- * re-exports (type-only ones too: they are arrows in the design as much as any other) and
- * dynamic `import()` calls.
+ * The relative modules a file imports, read from its syntax tree: static imports and re-exports
+ * (type-only ones too: they are arrows in the design as much as any other) and dynamic `import()`.
  */
-function importsOf(file: string): string[] {
+function importsOf(file: string): Import[] {
   const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
-  const out: string[] = [];
+  const out: Import[] = [];
   const visit = (node: ts.Node): void => {
     if (
       (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
       node.moduleSpecifier &&
       ts.isStringLiteral(node.moduleSpecifier)
     )
-      out.push(node.moduleSpecifier.text);
+      out.push({ specifier: node.moduleSpecifier.text, typeOnly: typeOnly(node) });
     else if (
       ts.isCallExpression(node) &&
       node.expression.kind === ts.SyntaxKind.ImportKeyword &&
       node.arguments[0] &&
       ts.isStringLiteral(node.arguments[0])
     )
-      out.push(node.arguments[0].text);
+      out.push({ specifier: node.arguments[0].text, typeOnly: false });
     ts.forEachChild(node, visit);
   };
   visit(sf);
-  return out.filter((s) => s.startsWith('.'));
+  return out.filter((i) => i.specifier.startsWith('.'));
 }
 
-/** The graph of src/: each file (relative to src/) and the files it imports. */
-function graph(): Map<string, string[]> {
-  const g = new Map<string, string[]>();
-  for (const file of sources(src)) {
-    const from = relative(src, file);
-    g.set(
-      from,
-      importsOf(file).map((s) => relative(src, resolve(dirname(file), s))),
+/** The files of src/ (relative to src/), each with what it imports. */
+function imports(): Map<string, Array<{ to: string; typeOnly: boolean }>> {
+  const out = new Map<string, Array<{ to: string; typeOnly: boolean }>>();
+  for (const file of sources(src))
+    out.set(
+      relative(src, file),
+      importsOf(file).map((i) => ({ to: relative(src, resolve(dirname(file), i.specifier)), typeOnly: i.typeOnly })),
     );
-  }
-  return g;
+  return out;
+}
+
+/** The graph of src/: each file and the files it imports. */
+function graph(all: ReturnType<typeof imports>): Map<string, string[]> {
+  return new Map([...all].map(([from, list]) => [from, list.map((i) => i.to)]));
 }
 
 /** The unit a file belongs to in `layers`: its top-level folder (with a slash) or its own name. */
@@ -135,13 +158,16 @@ function cycles(g: Map<string, string[]>): string[][] {
 }
 
 describe('architecture', () => {
-  const g = graph();
+  const all = imports();
+  const g = graph(all);
 
   it('reads the imports of every file in src/', () => {
     // The parser must see real arrows, or an empty graph would pass every check below.
     expect(g.get('store/index.ts')).toContain('store/db.ts');
     expect(g.get('digest/render.ts')).toContain('digest/chart.ts');
     expect(g.size).toBeGreaterThan(100);
+    expect(all.get('app.ts')).toContainEqual({ to: 'store/index.ts', typeOnly: false });
+    expect(all.get('context.ts')).toContainEqual({ to: 'store/index.ts', typeOnly: true });
   });
 
   it('places every file of src/ in a layer', () => {
@@ -156,6 +182,15 @@ describe('architecture', () => {
   it('has no import cycle', () => {
     const found = cycles(g).map((scc) => scc.map((f) => `src/${f}`).join(' <-> '));
     expect(found).toEqual([]);
+  });
+
+  it('opens the store in the composition root only: every other file takes its types', () => {
+    const values = [...all].flatMap(([from, list]) =>
+      list
+        .filter((i) => unit(i.to) === 'store/' && unit(from) !== 'store/' && from !== 'app.ts' && !i.typeOnly)
+        .map((i) => `src/${from} imports src/${i.to}`),
+    );
+    expect(values).toEqual([]);
   });
 
   it('finds an upward import and a cycle when there is one', () => {

@@ -13,6 +13,7 @@ import { parsePost } from '../mail/parse.ts';
 import { detectSourceType, openSource, type MessageSource } from '../mail/sources.ts';
 import { FileFollower, listenSyslog, LiveIngest } from '../counters/live.ts';
 import { pruneCounters } from '../counters/retention.ts';
+import { rowPoints } from '../counters/rollups.ts';
 import { tallyOf } from '../events/tally.ts';
 import type { DraftStatus, Post, Proto, Report } from '../model.ts';
 import { ownNetworkSources } from '../correlate/own.ts';
@@ -269,13 +270,15 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
         if (opts.since && Number.isNaN(Date.parse(opts.since)))
           throw new KansokuError('INPUT_UNREADABLE', 'cli', `--since ${opts.since}: not an ISO time`);
         await withStore(ctx, (store) => {
-          const rows = store.counters.rows({
-            proto: opts.proto,
-            port: opts.port === undefined ? undefined : Number(opts.port),
-            from: opts.since ? Math.floor(Date.parse(opts.since) / 3_600_000) : undefined,
-            sensor: opts.sensor,
-            limit: Math.max(1, Number(opts.limit) || 50),
-          });
+          const rows = rowPoints(
+            store.counters.rows({
+              proto: opts.proto,
+              port: opts.port === undefined ? undefined : Number(opts.port),
+              from: opts.since ? Math.floor(Date.parse(opts.since) / 3_600_000) : undefined,
+              sensor: opts.sensor,
+              limit: Math.max(1, Number(opts.limit) || 50),
+            }),
+          );
           if (opts.json)
             print(
               JSON.stringify(

@@ -8,8 +8,9 @@ import type { Config } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
 import { HOUR_MS, hourIso } from '../time.ts';
 import type { Store } from '../store/index.ts';
-import { ContentHash } from './content-hash.ts';
+import { ContentHash, IDENTITY_PREFIX } from './content-hash.ts';
 import { ingestStream, type IngestOptions, type IngestResult } from './ingest.ts';
+import { rollupCodec } from './rollups.ts';
 
 export interface ImportOutcome {
   name: string;
@@ -143,9 +144,9 @@ async function ingestOnce(
   try {
     r = await ingestStream(
       input,
-      { ...opts, hash: opts.hash ?? new ContentHash(store.counters.hasLegacyImports()) },
+      { ...opts, hash: opts.hash ?? new ContentHash(store.counters.hasImportsOutside(IDENTITY_PREFIX)) },
       (part) => {
-        store.counters.stage(importId, part);
+        store.counters.stage(importId, part, rollupCodec);
         staged = true;
       },
     );
@@ -165,6 +166,7 @@ async function ingestOnce(
   store.counters.addBatch(
     r,
     { identity: r.identities[0]!, name, lines: r.lines, parsed: r.parsed, ...file },
+    rollupCodec,
     staged ? importId : undefined,
   );
   log.info(
@@ -208,7 +210,12 @@ export async function importFile(store: Store, path: string, opts: ImportOptions
   const gzip = isGzipFile(path);
   const prior = gzip ? undefined : store.counters.lastImportOf(path);
   if (prior && prior.size > 0 && prior.size < file.size) {
-    const before = await hashPrefix(path, prior.size, new ContentHash(store.counters.hasLegacyImports()), opts.signal);
+    const before = await hashPrefix(
+      path,
+      prior.size,
+      new ContentHash(store.counters.hasImportsOutside(IDENTITY_PREFIX)),
+      opts.signal,
+    );
     if (before && before.hash.identities().includes(prior.identity)) {
       log.info({ file: path, from: prior.size }, 'sensor log grew since it was imported; reading what was added');
       const input = fileChunks(path, prior.size, file.size, CHUNK);

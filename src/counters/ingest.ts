@@ -9,10 +9,11 @@ import {
 } from '../extract/formats/scan.ts';
 import { parseRecord, readHeader, type Headers } from '../extract/loglines.ts';
 import type { LogEvent } from '../model.ts';
-import type { HourBucket, HourlyBatch, RecentEvent } from '../store/index.ts';
+import type { HourlyBatch, RecentEvent } from '../store/index.ts';
 import { ContentHash } from './content-hash.ts';
 import { countries as countryData, type CountryLookup } from './countries.ts';
 import { PendingEvents } from './pending.ts';
+import type { HourBucket } from './rollups.ts';
 import { heldBytes, IntSet, UniqueCounter } from './unique.ts';
 import { hourAt } from '../time.ts';
 
@@ -44,7 +45,7 @@ const FEW_SOURCES = 16;
  */
 const HOLD_LIMIT = 32_768;
 
-export interface IngestResult extends HourlyBatch {
+export interface IngestResult extends HourlyBatch<HourBucket> {
   /** What the content read is known by (`ContentHash.identities`). */
   identities: string[];
   lines: number;

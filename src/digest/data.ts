@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema.ts';
+import { series as seriesOf } from '../counters/rollups.ts';
 import { movingBand } from '../correlate/baseline.ts';
 import { hourAt, HOUR_MS, hourIso } from '../time.ts';
 import { mayGoToList } from '../draft/render.ts';
@@ -75,7 +76,7 @@ export function digestData(store: Store, week: Week, config: Config): DigestData
     const sightings = visibleSightings(store.events.sightings(e.id));
     tlps.push(reportTlp, ...sightings.map((s) => s.tlp));
     let peak: DigestEvent['peak'] = null;
-    for (const p of store.counters.series(e.proto, e.port, first, last))
+    for (const p of seriesOf(store.counters, e.proto, e.port, first, last))
       if (!peak || p.events > peak.events) peak = { hour: hourIso(p.hour), events: p.events };
     const t = tallyOf(sightings);
     return [
@@ -135,7 +136,10 @@ export function digestData(store: Store, week: Week, config: Config): DigestData
   }
   const charts = chartPorts.map(({ proto, port }) => {
     const series = new Map(
-      store.counters.series(proto, port, first - config.correlate.baselineHours, last).map((p) => [p.hour, p.events]),
+      seriesOf(store.counters, proto, port, first - config.correlate.baselineHours, last).map((p) => [
+        p.hour,
+        p.events,
+      ]),
     );
     const value = (h: number) => (covered.has(h) ? (series.get(h) ?? 0) : undefined);
     const points: ChartPoint[] = [];

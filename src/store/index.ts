@@ -8,7 +8,7 @@ import { EventStore, JobStore } from './events.ts';
 import { PlaceholderStore } from './placeholders.ts';
 
 export { isPostgresUrl } from './sql.ts';
-export type { CounterReader, HourBucket, HourlyBatch, HourPoint, RecentEvent } from './counters.ts';
+export type { CounterReader, HourlyBatch, RecentEvent, RollupCodec, RollupKey, RollupRow } from './counters.ts';
 export type { StoredDraft, AuditEntry, NewDraft, Refusal } from './drafts.ts';
 export type { MessageRecord, MessageStatus } from './messages.ts';
 export type { Checkpoint } from './checkpoints.ts';
