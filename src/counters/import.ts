@@ -100,7 +100,7 @@ export function importOptions(config: Config, sensor?: string): ImportOptions {
  * and the others, and the run, go on.
  */
 export async function importConfigured(
-  store: Store,
+  store: Pick<Store, 'counters'>,
   config: Config,
   log: Logger,
   signal?: AbortSignal,
@@ -130,7 +130,7 @@ const STALE_STAGING_MS = 24 * HOUR_MS;
  * end, or is dropped when the content turns out to be imported already or the read fails.
  */
 async function ingestOnce(
-  store: Store,
+  store: Pick<Store, 'counters'>,
   name: string,
   input: AsyncIterable<Buffer | string>,
   opts: ImportOptions & Pick<IngestOptions, 'reference' | 'hash' | 'fromMidLine'>,
@@ -182,7 +182,12 @@ async function ingestOnce(
  * is read from where the last import ended; content imported before under any name is not
  * counted again: running the bot again never counts the same traffic twice.
  */
-export async function importFile(store: Store, path: string, opts: ImportOptions, log: Logger): Promise<ImportOutcome> {
+export async function importFile(
+  store: Pick<Store, 'counters'>,
+  path: string,
+  opts: ImportOptions,
+  log: Logger,
+): Promise<ImportOutcome> {
   let stat: Stats;
   try {
     stat = statSync(path);
@@ -265,7 +270,7 @@ async function hashPrefix(
 }
 
 export async function importStream(
-  store: Store,
+  store: Pick<Store, 'counters'>,
   name: string,
   input: Readable,
   opts: ImportOptions,

@@ -30,7 +30,7 @@ export class LiveIngest {
   lines = 0;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: Pick<Store, 'counters'>,
     private readonly opts: LiveOptions,
     private readonly log: Logger,
     flushMs = 5000,

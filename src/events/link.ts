@@ -23,7 +23,7 @@ export function threadSubject(subject: string): string {
  * The events a reply belongs to: those of the messages it names in In-Reply-To and References,
  * or, when it names none we know, those of an earlier post with the same thread subject.
  */
-export function eventsOfThread(post: Post, store: Store, windowHours: number): EventRow[] {
+export function eventsOfThread(post: Post, store: Pick<Store, 'events'>, windowHours: number): EventRow[] {
   const refs = [...new Set([...(post.inReplyTo ? [post.inReplyTo] : []), ...post.references])];
   const byRef = store.events.byMessages(refs);
   if (byRef.length || !/^\s*(re|aw|sv|返信)\s*[:：]/i.test(post.subject)) return byRef;
@@ -45,7 +45,7 @@ export function attachToEvents(
   report: Report,
   findings: Finding[] | null,
   role: 'report' | 'reply',
-  store: Store,
+  store: Pick<Store, 'events'>,
   windowHours: number,
 ): { events: EventRow[]; changes: VerdictChange[] } {
   const at = post.date ?? new Date().toISOString();
