@@ -235,3 +235,37 @@ export interface Decision {
   steps: DecisionStep[];
   drafts: number[];
 }
+
+/** One incident: the posts about one (proto, port) in one time window, and our latest verdict on it. */
+export interface EventRow {
+  id: number;
+  proto: Proto;
+  port: number;
+  firstSeen: string;
+  lastSeen: string;
+  /** The post that opened the event: follow-ups thread under it. */
+  firstMessage: string;
+  subject: string | null;
+  lastVerdict: Verdict | null;
+}
+
+/** What a member's reply to a post about an event says about it. */
+export type SightingVerdict = 'confirm' | 'deny' | 'question' | 'other';
+
+/** One reply's word on an event, as it was read and whether it is counted. */
+export interface SightingRow {
+  eventId: number;
+  messageId: string;
+  verdict: SightingVerdict;
+  sender: string | null;
+  org: string | null;
+  /** Counted as a member organisation's word: a known member, and no failed DKIM at our trusted server. */
+  counted: boolean;
+  /** Why it was or was not counted. */
+  why: string;
+  counts: Record<string, number> | null;
+  logLines: number;
+  at: string;
+  /** The label of the reply it was read from: what a list may not see stays out of what we send there. */
+  tlp: Tlp | null;
+}

@@ -13,6 +13,7 @@ import { parsePost } from '../mail/parse.ts';
 import { detectSourceType, openSource, type MessageSource } from '../mail/sources.ts';
 import { FileFollower, listenSyslog, LiveIngest } from '../counters/live.ts';
 import { pruneCounters } from '../counters/retention.ts';
+import { rowPoints } from '../counters/rollups.ts';
 import { tallyOf } from '../events/tally.ts';
 import type { DraftStatus, Post, Proto, Report } from '../model.ts';
 import { ownNetworkSources } from '../correlate/own.ts';
@@ -21,6 +22,7 @@ import { dispatchOnce, imapCatchUp, runDaemon } from '../pipeline/daemon.ts';
 import { buildDigest, digestDraft } from '../pipeline/digest.ts';
 import { parseWeek, previousWeek, weekOf } from '../digest/week.ts';
 import { processSources, type RunSummary } from '../pipeline/process.ts';
+import { decide } from '../review/transitions.ts';
 import type { Store } from '../store/index.ts';
 import {
   printDispatch,
@@ -268,13 +270,15 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
         if (opts.since && Number.isNaN(Date.parse(opts.since)))
           throw new KansokuError('INPUT_UNREADABLE', 'cli', `--since ${opts.since}: not an ISO time`);
         await withStore(ctx, (store) => {
-          const rows = store.counters.rows({
-            proto: opts.proto,
-            port: opts.port === undefined ? undefined : Number(opts.port),
-            from: opts.since ? Math.floor(Date.parse(opts.since) / 3_600_000) : undefined,
-            sensor: opts.sensor,
-            limit: Math.max(1, Number(opts.limit) || 50),
-          });
+          const rows = rowPoints(
+            store.counters.rows({
+              proto: opts.proto,
+              port: opts.port === undefined ? undefined : Number(opts.port),
+              from: opts.since ? Math.floor(Date.parse(opts.since) / 3_600_000) : undefined,
+              sensor: opts.sensor,
+              limit: Math.max(1, Number(opts.limit) || 50),
+            }),
+          );
           if (opts.json)
             print(
               JSON.stringify(
@@ -445,7 +449,7 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
             return;
           }
           const sendAfter = action === 'approve' && delay ? new Date(Date.now() + delay * 1000).toISOString() : null;
-          const d = store.drafts.decide(draftId(id), action, actor(opts.by), opts.note ?? null, sendAfter);
+          const d = decide(store, draftId(id), action, actor(opts.by), opts.note ?? null, sendAfter);
           print(`draft #${d.id} ${d.status} by ${actor(opts.by)}: ${d.subject}`);
           if (sendAfter) print(`it is sent from ${sendAfter} on; "kansoku reject ${d.id}" takes it back until then`);
         });

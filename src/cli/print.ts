@@ -5,7 +5,8 @@ import type { Finding, Report } from '../model.ts';
 import type { DispatchResult } from '../mail/send.ts';
 import type { EventSummary } from './main.ts';
 import type { RunSummary } from '../pipeline/process.ts';
-import type { AuditEntry, HourPoint, StoredDraft } from '../store/index.ts';
+import type { HourPoint } from '../counters/rollups.ts';
+import type { AuditEntry, StoredDraft } from '../store/index.ts';
 
 type Print = (s: string) => void;
 

@@ -1,7 +1,8 @@
 import type { Config } from '../config/schema.ts';
-import { HOUR_MS, hourIso } from '../counters/ingest.ts';
+import { hourAt, hourIso } from '../time.ts';
 import type { Finding, Proto, Report } from '../model.ts';
 import type { CounterReader } from '../store/index.ts';
+import { series } from '../counters/rollups.ts';
 import { movingBand, round, type HourSeries } from './baseline.ts';
 
 export type CorrelateOptions = Config['correlate'];
@@ -98,10 +99,10 @@ function judge(
   opts: CorrelateOptions,
   sources: string[],
 ): Finding {
-  const atHour = Math.floor(at.getTime() / HOUR_MS);
+  const atHour = hourAt(at.getTime());
   const first = atHour - opts.lookbackHours - opts.baselineHours;
   const covered = new Set(counters.coveredHours(first, atHour));
-  const points = new Map(counters.series(proto, port, first, atHour).map((p) => [p.hour, p]));
+  const points = new Map(series(counters, proto, port, first, atHour).map((p) => [p.hour, p]));
   const value: HourSeries = (h) => (covered.has(h) ? (points.get(h)?.events ?? 0) : undefined);
   const band = (h: number) => movingBand(value, h, opts.baselineHours, opts.sigma, opts.minBaselineHours);
 

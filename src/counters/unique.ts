@@ -4,7 +4,7 @@
  * batches and hours. (An npm HLL measured here undercounted 2x below 10k values; house-style.md.)
  */
 import { endianness } from 'node:os';
-import { dotted, parseDotted } from '../extract/formats/scan.ts';
+import { dotted, parseDotted } from '../net/ipv4.ts';
 
 /** Up to this many values the set is kept exact. */
 const EXACT_LIMIT = 1024;

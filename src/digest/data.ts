@@ -1,6 +1,7 @@
 import type { Config } from '../config/schema.ts';
+import { series as seriesOf } from '../counters/rollups.ts';
 import { movingBand } from '../correlate/baseline.ts';
-import { HOUR_MS, hourIso } from '../counters/ingest.ts';
+import { hourAt, HOUR_MS, hourIso } from '../time.ts';
 import { mayGoToList } from '../extract/tlp.ts';
 import { visibleSightings } from '../draft/followup.ts';
 import { tallyOf } from '../events/tally.ts';
@@ -62,10 +63,10 @@ const MIN_CHANGE = Math.log(1.5);
  * activity moved most against the week before, the sensor's gaps, and hourly series for charts.
  */
 export function digestData(store: Store, week: Week, config: Config): DigestData {
-  const first = Math.floor(week.start.getTime() / HOUR_MS);
-  const last = Math.floor(week.end.getTime() / HOUR_MS) - 1;
+  const first = hourAt(week.start.getTime());
+  const last = hourAt(week.end.getTime()) - 1;
   const prev = previousWeek(week);
-  const prevFirst = Math.floor(prev.start.getTime() / HOUR_MS);
+  const prevFirst = hourAt(prev.start.getTime());
 
   const active = store.events.activeBetween(week.start.toISOString(), week.end.toISOString());
   const tlps: Array<Tlp | null> = [];
@@ -75,7 +76,7 @@ export function digestData(store: Store, week: Week, config: Config): DigestData
     const sightings = visibleSightings(store.events.sightings(e.id));
     tlps.push(reportTlp, ...sightings.map((s) => s.tlp));
     let peak: DigestEvent['peak'] = null;
-    for (const p of store.counters.series(e.proto, e.port, first, last))
+    for (const p of seriesOf(store.counters, e.proto, e.port, first, last))
       if (!peak || p.events > peak.events) peak = { hour: hourIso(p.hour), events: p.events };
     const t = tallyOf(sightings);
     return [
@@ -135,7 +136,10 @@ export function digestData(store: Store, week: Week, config: Config): DigestData
   }
   const charts = chartPorts.map(({ proto, port }) => {
     const series = new Map(
-      store.counters.series(proto, port, first - config.correlate.baselineHours, last).map((p) => [p.hour, p.events]),
+      seriesOf(store.counters, proto, port, first - config.correlate.baselineHours, last).map((p) => [
+        p.hour,
+        p.events,
+      ]),
     );
     const value = (h: number) => (covered.has(h) ? (series.get(h) ?? 0) : undefined);
     const points: ChartPoint[] = [];

@@ -1,7 +1,6 @@
 import type { Config } from '../config/schema.ts';
 import { tallyOf } from '../events/tally.ts';
-import type { DraftMessage, Finding, Tlp, Verdict } from '../model.ts';
-import type { EventRow, SightingRow } from '../store/index.ts';
+import type { DraftMessage, EventRow, Finding, SightingRow, Tlp, Verdict } from '../model.ts';
 import { num, ratioText } from './format.ts';
 import { mayGoToList, subjectWithTlp, withoutTlpTags } from '../extract/tlp.ts';
 import { bilingualText, draftMessageId, listById, messageTlp, withoutRe, type KindSpec } from './render.ts';

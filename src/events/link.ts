@@ -1,5 +1,6 @@
-import type { Finding, Post, Proto, Report, Verdict } from '../model.ts';
-import type { EventRow, Store } from '../store/index.ts';
+import type { EventRow, Finding, Post, Proto, Report, Verdict } from '../model.ts';
+import type { Store } from '../store/index.ts';
+import { addHours } from '../time.ts';
 
 export interface VerdictChange {
   event: EventRow;
@@ -22,14 +23,14 @@ export function threadSubject(subject: string): string {
  * The events a reply belongs to: those of the messages it names in In-Reply-To and References,
  * or, when it names none we know, those of an earlier post with the same thread subject.
  */
-export function eventsOfThread(post: Post, store: Store, windowHours: number): EventRow[] {
+export function eventsOfThread(post: Post, store: Pick<Store, 'events'>, windowHours: number): EventRow[] {
   const refs = [...new Set([...(post.inReplyTo ? [post.inReplyTo] : []), ...post.references])];
   const byRef = store.events.byMessages(refs);
   if (byRef.length || !/^\s*(re|aw|sv|返信)\s*[:：]/i.test(post.subject)) return byRef;
   const subject = threadSubject(post.subject);
   if (!subject) return [];
   const at = post.date ?? new Date().toISOString();
-  const from = new Date(Date.parse(at) - windowHours * 3_600_000).toISOString();
+  const from = addHours(at, -windowHours);
   return store.events
     .list()
     .filter((e) => e.subject !== null && threadSubject(e.subject) === subject && e.lastSeen >= from);
@@ -44,7 +45,7 @@ export function attachToEvents(
   report: Report,
   findings: Finding[] | null,
   role: 'report' | 'reply',
-  store: Store,
+  store: Pick<Store, 'events'>,
   windowHours: number,
 ): { events: EventRow[]; changes: VerdictChange[] } {
   const at = post.date ?? new Date().toISOString();

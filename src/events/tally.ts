@@ -1,4 +1,18 @@
-import type { EventTally, SightingRow, Tally } from '../store/index.ts';
+import type { SightingRow, SightingVerdict } from '../model.ts';
+
+export interface Tally {
+  confirm: number;
+  deny: number;
+  question: number;
+  other: number;
+}
+
+export interface EventTally extends Tally {
+  /** Each organisation's latest word. */
+  byOrg: Record<string, SightingVerdict>;
+  /** Replies from unknown senders or that failed authentication, counted apart. */
+  unverified: Tally;
+}
 
 const zero = (): Tally => ({ confirm: 0, deny: 0, question: 0, other: 0 });
 

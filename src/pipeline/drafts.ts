@@ -9,6 +9,7 @@ import type { DraftMessage } from '../model.ts';
 import { OutboundGate } from '../outbound/gate.ts';
 import type { Outgoing } from '../outbound/compose.ts';
 import { newReviewToken, reviewRequest, reviewRequestId } from '../review/mail.ts';
+import { decide } from '../review/transitions.ts';
 
 /** The one outbound gate of this pipeline: every message it writes or sends is built there. */
 export function gateOf(p: Context): OutboundGate {
@@ -134,7 +135,8 @@ export function insertDraft(p: Context, d: PreparedDraft): number {
       'outbound gate refused a draft; held for review, not written',
     );
   } else if (d.automatic) {
-    store.drafts.decide(
+    decide(
+      store,
       id,
       'approve',
       'auto-send',

@@ -1,9 +1,19 @@
 import type { Context } from '../context.ts';
 import type { VerdictChange } from '../events/link.ts';
-import type { Decision, DecisionStep, Finding, Outcome, Post, Report, StepName } from '../model.ts';
+import type {
+  Decision,
+  DecisionStep,
+  EventRow,
+  Finding,
+  Outcome,
+  Post,
+  Report,
+  SightingRow,
+  StepName,
+} from '../model.ts';
 import type { RawMessage } from '../mail/sources.ts';
 import type { OutboundGate } from '../outbound/gate.ts';
-import type { EventRow, MessageRecord, MessageStatus, SightingRow } from '../store/index.ts';
+import type { MessageRecord, MessageStatus } from '../store/index.ts';
 import type { PreparedDraft } from './drafts.ts';
 
 export interface RunSummary {

@@ -1,6 +1,7 @@
 import { existsSync, renameSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { reviewRequest, reviewRequestId } from '../review/mail.ts';
+import { decide } from '../review/transitions.ts';
 import type { StoredDraft } from '../store/index.ts';
 import { gateOf, ownAddress } from './drafts.ts';
 import type { Context } from '../context.ts';
@@ -15,7 +16,7 @@ export async function releaseDraft(
   by: string,
   note: string | null,
 ): Promise<{ draft: StoredDraft; movedTo: string | null; requested: boolean }> {
-  const d = p.store.drafts.decide(id, 'release', by, note);
+  const d = decide(p.store, id, 'release', by, note);
   let movedTo: string | null = null;
   if (d.emlPath && basename(dirname(d.emlPath)) === 'held' && existsSync(d.emlPath)) {
     movedTo = join(dirname(dirname(d.emlPath)), basename(d.emlPath));

@@ -1,4 +1,4 @@
-import type { SightingVerdict } from '../store/index.ts';
+import type { SightingVerdict } from '../model.ts';
 
 /**
  * A member's answer to a report, from their own text only. "Not seeing it" is read before "seeing

@@ -1,21 +1,38 @@
-import { IDENTITY_PREFIX } from '../counters/content-hash.ts';
-import { UniqueCounter } from '../counters/unique.ts';
 import type { Proto } from '../model.ts';
 import type { Db } from './db.ts';
+import { HOUR_MS } from '../time.ts';
 import { inList, insertRows, type Param } from './sql.ts';
 
-/** One (hour, sensor, proto, port) bucket as the ingest stage rolls it up. Hours are epoch hours (UTC). */
-export interface HourBucket {
+/** What a rollup row is stored under: one per hour (epoch hours, UTC), sensor, proto and port. */
+export interface RollupKey {
   hour: number;
   sensor: string;
   proto: Proto;
   port: number;
+}
+
+/** A rollup as stored (or staged): its counts, and its sets of addresses as the counters stage serialised them. */
+export interface RollupRow extends RollupKey {
   events: number;
   synOnly: number;
-  sources: UniqueCounter;
-  targets: UniqueCounter;
-  nets24: UniqueCounter;
-  countries: Map<string, UniqueCounter>;
+  sources: number;
+  targets: number;
+  nets24: number;
+  sourcesSketch: Buffer;
+  targetsSketch: Buffer;
+  nets24Sketch: Buffer;
+  countries: string;
+}
+
+/**
+ * What the counters stage hands the store with its buckets: how a bucket becomes a row, a row a
+ * bucket, and two buckets one. The store keeps bytes; what the sets in them mean stays with the
+ * stage that counts.
+ */
+export interface RollupCodec<B extends RollupKey> {
+  row(b: B): RollupRow;
+  bucket(r: RollupRow): B;
+  merge(into: B, from: B): void;
 }
 
 /** A raw event kept for a while, so that a reported source or fingerprint can be looked up. */
@@ -33,21 +50,11 @@ export interface RecentEvent {
   seq: number | null;
 }
 
-export interface HourlyBatch {
-  buckets: Iterable<HourBucket>;
+export interface HourlyBatch<B extends RollupKey> {
+  buckets: Iterable<B>;
   /** Every (hour, sensor) in which the sensor logged anything at all, with its total events. */
   coverage: Map<number, { hour: number; sensor: string; events: number }>;
   recent: Iterable<RecentEvent>;
-}
-
-export interface HourPoint {
-  hour: number;
-  events: number;
-  sources: number;
-  targets: number;
-  nets24: number;
-  synOnly: number;
-  countries: Record<string, number>;
 }
 
 /**
@@ -55,8 +62,8 @@ export interface HourPoint {
  * counters elsewhere (PostgreSQL, ClickHouse) implements the same calls.
  */
 export interface CounterReader {
-  /** Points for the hours in [from, to] that have any events for this (proto, port), all sensors merged. */
-  series(proto: Proto, port: number, from: number, to: number): HourPoint[];
+  /** Rows for the hours in [from, to] of this (proto, port), by hour; of one sensor when named. */
+  rollups(proto: Proto, port: number, from: number, to: number, sensor?: string): RollupRow[];
   /** The hours in [from, to] in which any sensor logged anything at all. */
   coveredHours(from: number, to: number): number[];
   /** Which of `addrs` were seen as sources for this (proto, port) in [from, to] (recent events only). */
@@ -74,14 +81,6 @@ export interface ImportRecord {
   mtimeMs?: number;
 }
 
-/** A rollup row as stored (or staged): the bucket's counts, its sets serialised. */
-type StoredRollup = Pick<HourBucket, 'hour' | 'sensor' | 'proto' | 'port' | 'events' | 'synOnly'> & {
-  sourcesSketch: Buffer;
-  targetsSketch: Buffer;
-  nets24Sketch: Buffer;
-  countries: string;
-};
-
 const RECENT_COLUMNS = ['ts', 'sensor', 'src', 'spt', 'dst', 'dpt', 'proto', 'flags', 'ttl', 'ip_id', 'seq'];
 
 /** Rows made one at a time as the store takes them: all of them at once can run to hundreds of MB. */
@@ -92,42 +91,13 @@ function* rowsOf<T>(items: Iterable<T>, row: (item: T) => Param[]): Iterable<Par
 const recentRows = (events: Iterable<RecentEvent>): Iterable<Param[]> =>
   rowsOf(events, (e) => [e.ts, e.sensor, e.src, e.spt, e.dst, e.dpt, e.proto, e.flags, e.ttl, e.ipId, e.seq]);
 
-/** A stored or staged row as a bucket that can take more. */
-function bucketOf(r: StoredRollup): HourBucket {
-  return {
-    hour: r.hour,
-    sensor: r.sensor,
-    proto: r.proto,
-    port: r.port,
-    events: r.events,
-    synOnly: r.synOnly,
-    sources: UniqueCounter.deserialize(r.sourcesSketch),
-    targets: UniqueCounter.deserialize(r.targetsSketch),
-    nets24: UniqueCounter.deserialize(r.nets24Sketch),
-    countries: parseCountries(r.countries),
-  };
-}
-
-function mergeInto(into: HourBucket, from: HourBucket): void {
-  into.events += from.events;
-  into.synOnly += from.synOnly;
-  into.sources.merge(from.sources);
-  into.targets.merge(from.targets);
-  into.nets24.merge(from.nets24);
-  for (const [cc, u] of from.countries) {
-    const mine = into.countries.get(cc);
-    if (mine) mine.merge(u);
-    else into.countries.set(cc, u);
-  }
-}
-
 /** One bucket per key: a write ahead and the rest of an out-of-order log can hold the same hour. */
-function combine(list: HourBucket[]): HourBucket[] {
-  const byKey = new Map<string, HourBucket>();
+function combine<B extends RollupKey>(list: B[], codec: RollupCodec<B>): B[] {
+  const byKey = new Map<string, B>();
   for (const b of list) {
     const k = bucketKey(b);
     const seen = byKey.get(k);
-    if (seen) mergeInto(seen, b);
+    if (seen) codec.merge(seen, b);
     else byKey.set(k, b);
   }
   return [...byKey.values()];
@@ -138,30 +108,6 @@ const bucketKey = (b: { sensor: string; hour: number; proto: Proto; port: number
 const groupKey = (b: { sensor: string; hour: number; proto: Proto }): string => `${b.sensor}\0${b.hour}\0${b.proto}`;
 
 /**
- * A bucket's sets of sources per country as `[codes, ends, base64]`: all of them serialised into
- * one buffer, set i ending at ends[i], and that encoded at once. A busy hour has thousands, and
- * encoding each on its own, as `{"JP":"<base64>",...}`, took a third of the time a day of rollups
- * took to store; that form, which earlier versions wrote, is still read.
- */
-function serializeCountries(m: Map<string, UniqueCounter>): string {
-  const { bytes, ends } = UniqueCounter.serializeAll([...m.values()]);
-  return JSON.stringify([[...m.keys()], ends, bytes.toString('base64')]);
-}
-
-function parseCountries(s: string): Map<string, UniqueCounter> {
-  const stored = JSON.parse(s) as [string[], number[], string] | Record<string, string>;
-  if (!Array.isArray(stored))
-    return new Map(Object.entries(stored).map(([cc, b]) => [cc, UniqueCounter.deserialize(Buffer.from(b, 'base64'))]));
-  const [codes, ends, encoded] = stored;
-  const bytes = Buffer.from(encoded, 'base64');
-  return new Map(
-    codes.map((cc, i) => [cc, UniqueCounter.deserialize(bytes.subarray(i === 0 ? 0 : ends[i - 1], ends[i]))]),
-  );
-}
-
-const HOUR_MS = 3_600_000;
-
-/**
  * Rollup rows written in one statement, each serialised as the statement takes it: a busy hour's
  * row, with its per-country sets, runs to megabytes.
  */
@@ -170,23 +116,25 @@ const ROLLUP_ROWS = 8;
 /** A rollup's columns, in stored and staged rows alike, and a bucket's values for them. */
 const ROLLUP_COLUMNS =
   'hour, sensor, proto, port, events, syn_only, sources, targets, nets24, sources_sketch, targets_sketch, nets24_sketch, countries';
-function rollupRow(b: HourBucket): Param[] {
-  return [
-    b.hour,
-    b.sensor,
-    b.proto,
-    b.port,
-    b.events,
-    b.synOnly,
-    b.sources.count(),
-    b.targets.count(),
-    b.nets24.count(),
-    b.sources.serialize(),
-    b.targets.serialize(),
-    b.nets24.serialize(),
-    serializeCountries(b.countries),
-  ];
-}
+/** A row's values for the rollup columns. */
+const rollupValues = (r: RollupRow): Param[] => [
+  r.hour,
+  r.sensor,
+  r.proto,
+  r.port,
+  r.events,
+  r.synOnly,
+  r.sources,
+  r.targets,
+  r.nets24,
+  r.sourcesSketch,
+  r.targetsSketch,
+  r.nets24Sketch,
+  r.countries,
+];
+/** The rollup columns as a `RollupRow`'s fields. */
+const ROLLUP_FIELDS = `hour, sensor, proto, port, events, syn_only AS "synOnly", sources, targets, nets24,
+  sources_sketch AS "sourcesSketch", targets_sketch AS "targetsSketch", nets24_sketch AS "nets24Sketch", countries`;
 
 export class CounterStore implements CounterReader {
   constructor(private readonly db: Db) {}
@@ -197,11 +145,9 @@ export class CounterStore implements CounterReader {
     return this.db.get(`SELECT 1 FROM imports WHERE content_hash IN (${marks})`, ...params) !== undefined;
   }
 
-  /** Whether any import was recorded by an older kansoku, under its content's SHA-256. */
-  hasLegacyImports(): boolean {
-    return (
-      this.db.get('SELECT 1 FROM imports WHERE content_hash NOT LIKE ? LIMIT 1', `${IDENTITY_PREFIX}%`) !== undefined
-    );
+  /** Whether any import was recorded under an identity without `prefix`: by an older kansoku, that hashed otherwise. */
+  hasImportsOutside(prefix: string): boolean {
+    return this.db.get('SELECT 1 FROM imports WHERE content_hash NOT LIKE ? LIMIT 1', `${prefix}%`) !== undefined;
   }
 
   /** The last import of the file at this path: its content's identity and its size then. */
@@ -225,13 +171,17 @@ export class CounterStore implements CounterReader {
    * names the import. Its raw events are stored at once: they only answer "was this source seen",
    * which a repeat (an import that fails and is run again) does not change.
    */
-  stage(importId: string, part: { buckets: HourBucket[]; recent: Iterable<RecentEvent> }): void {
+  stage<B extends RollupKey>(
+    importId: string,
+    part: { buckets: B[]; recent: Iterable<RecentEvent> },
+    codec: RollupCodec<B>,
+  ): void {
     const at = new Date().toISOString();
     this.db.transaction(() => {
       insertRows(
         this.db,
         `INSERT INTO rollup_staging (import_id, staged_at, ${ROLLUP_COLUMNS})`,
-        rowsOf(part.buckets, (b) => [importId, at, ...rollupRow(b)]),
+        rowsOf(part.buckets, (b) => [importId, at, ...rollupValues(codec.row(b))]),
         '',
         ROLLUP_ROWS,
       );
@@ -251,10 +201,15 @@ export class CounterStore implements CounterReader {
 
   /**
    * Adds a batch and records the import in one transaction: a file is counted once or not at all.
-   * A bucket that exists already is merged with it, sketch with sketch. With `importId`, what that
-   * import staged joins the counters in the same transaction.
+   * A bucket that exists already is merged with it by `codec`. With `importId`, what that import
+   * staged joins the counters in the same transaction.
    */
-  addBatch(batch: HourlyBatch, record: ImportRecord | null, importId?: string): void {
+  addBatch<B extends RollupKey>(
+    batch: HourlyBatch<B>,
+    record: ImportRecord | null,
+    codec: RollupCodec<B>,
+    importId?: string,
+  ): void {
     this.db.transaction(() => {
       // Two ingesting instances would otherwise both read a bucket and each write back its own merge.
       this.db.lock('kansoku-rollups');
@@ -265,17 +220,16 @@ export class CounterStore implements CounterReader {
           'SELECT DISTINCT hour FROM rollup_staging WHERE import_id = ? ORDER BY hour',
           importId,
         )) {
-          const rows = this.db.all<StoredRollup>(
-            `SELECT hour, sensor, proto, port, events, syn_only AS "synOnly", sources_sketch AS "sourcesSketch", targets_sketch AS "targetsSketch",
-               nets24_sketch AS "nets24Sketch", countries FROM rollup_staging WHERE import_id = ? AND hour = ?`,
+          const rows = this.db.all<RollupRow>(
+            `SELECT ${ROLLUP_FIELDS} FROM rollup_staging WHERE import_id = ? AND hour = ?`,
             importId,
             hour,
           );
-          this.merge(rows.map(bucketOf));
+          this.merge(rows.map(codec.bucket), codec);
         }
         this.discardStaged(importId);
       }
-      this.merge([...batch.buckets]);
+      this.merge([...batch.buckets], codec);
       insertRows(
         this.db,
         'INSERT INTO sensor_coverage (hour, sensor, events)',
@@ -321,10 +275,10 @@ export class CounterStore implements CounterReader {
     this.discardStaged(moving);
   }
 
-  /** Merges buckets into the stored rollups: read what is there, merge sketch with sketch, write back. */
-  private merge(list: HourBucket[]): void {
+  /** Merges buckets into the stored rollups: read what is there, merge, write back. */
+  private merge<B extends RollupKey>(list: B[], codec: RollupCodec<B>): void {
     // In (sensor, hour, proto, port) order, so that a chunk's stored rows come in few queries.
-    const all = combine(list).sort((a, b) =>
+    const all = combine(list, codec).sort((a, b) =>
       a.sensor < b.sensor
         ? -1
         : a.sensor > b.sensor
@@ -347,15 +301,15 @@ export class CounterStore implements CounterReader {
         stored.add(k);
     }
     // A few buckets at a time: a busy hour's serialised per-country sets run to megabytes each.
-    for (let i = 0; i < all.length; i += 32) this.mergeSome(all.slice(i, i + 32), stored);
+    for (let i = 0; i < all.length; i += 32) this.mergeSome(all.slice(i, i + 32), stored, codec);
   }
 
-  private mergeSome(buckets: HourBucket[], stored: Set<string>): void {
+  private mergeSome<B extends RollupKey>(buckets: B[], stored: Set<string>, codec: RollupCodec<B>): void {
     const old = this.existing(buckets.filter((b) => stored.has(groupKey(b))));
     const merged = rowsOf(buckets, (b) => {
       const prev = old.get(bucketKey(b));
-      if (prev) mergeInto(b, bucketOf(prev));
-      return rollupRow(b);
+      if (prev) codec.merge(b, codec.bucket(prev));
+      return rollupValues(codec.row(b));
     });
     insertRows(
       this.db,
@@ -369,7 +323,7 @@ export class CounterStore implements CounterReader {
   }
 
   /** The stored rows for these buckets, fetched per (sensor, hour, proto) with the ports in one IN list. */
-  private existing(buckets: HourBucket[]): Map<string, StoredRollup> {
+  private existing(buckets: RollupKey[]): Map<string, RollupRow> {
     const groups = new Map<string, { sensor: string; hour: number; proto: Proto; ports: number[] }>();
     for (const b of buckets) {
       const k = groupKey(b);
@@ -377,13 +331,12 @@ export class CounterStore implements CounterReader {
       if (g) g.ports.push(b.port);
       else groups.set(k, { sensor: b.sensor, hour: b.hour, proto: b.proto, ports: [b.port] });
     }
-    const out = new Map<string, StoredRollup>();
+    const out = new Map<string, RollupRow>();
     for (const g of groups.values()) {
       for (let i = 0; i < g.ports.length; i += 256) {
         const { marks, params } = inList(g.ports.slice(i, i + 256));
-        const rows = this.db.all<StoredRollup>(
-          `SELECT hour, sensor, proto, port, events, syn_only AS "synOnly", sources_sketch AS "sourcesSketch", targets_sketch AS "targetsSketch",
-             nets24_sketch AS "nets24Sketch", countries
+        const rows = this.db.all<RollupRow>(
+          `SELECT ${ROLLUP_FIELDS}
            FROM rollups WHERE sensor = ? AND hour = ? AND proto = ? AND port IN (${marks})`,
           g.sensor,
           g.hour,
@@ -396,66 +349,25 @@ export class CounterStore implements CounterReader {
     return out;
   }
 
-  /** Rows for (proto, port) over [from, to], optionally one sensor; sensors of one hour merged. */
-  series(proto: Proto, port: number, from: number, to: number, sensor?: string): HourPoint[] {
-    const rows = (
-      sensor
-        ? this.db.all(
-            `SELECT * FROM rollups WHERE proto = ? AND port = ? AND hour BETWEEN ? AND ? AND sensor = ? ORDER BY hour`,
-            proto,
-            port,
-            from,
-            to,
-            sensor,
-          )
-        : this.db.all(
-            `SELECT * FROM rollups WHERE proto = ? AND port = ? AND hour BETWEEN ? AND ? ORDER BY hour`,
-            proto,
-            port,
-            from,
-            to,
-          )
-    ) as Array<Record<string, unknown>>;
-    const out: HourPoint[] = [];
-    for (let i = 0; i < rows.length;) {
-      let j = i;
-      while (j < rows.length && rows[j]!.hour === rows[i]!.hour) j++;
-      out.push(this.point(rows.slice(i, j)));
-      i = j;
-    }
-    return out;
-  }
-
-  private point(rows: Array<Record<string, unknown>>): HourPoint {
-    const one = rows.length === 1;
-    const countries = new Map<string, UniqueCounter>();
-    const merged = { sources: new UniqueCounter(), targets: new UniqueCounter(), nets24: new UniqueCounter() };
-    let events = 0;
-    let synOnly = 0;
-    for (const r of rows) {
-      events += r.events as number;
-      synOnly += r.syn_only as number;
-      if (!one) {
-        merged.sources.merge(UniqueCounter.deserialize(r.sources_sketch as Buffer));
-        merged.targets.merge(UniqueCounter.deserialize(r.targets_sketch as Buffer));
-        merged.nets24.merge(UniqueCounter.deserialize(r.nets24_sketch as Buffer));
-      }
-      for (const [cc, u] of parseCountries(r.countries as string)) {
-        const m = countries.get(cc);
-        if (m) m.merge(u);
-        else countries.set(cc, u);
-      }
-    }
-    const r0 = rows[0]!;
-    return {
-      hour: r0.hour as number,
-      events,
-      synOnly,
-      sources: one ? (r0.sources as number) : merged.sources.count(),
-      targets: one ? (r0.targets as number) : merged.targets.count(),
-      nets24: one ? (r0.nets24 as number) : merged.nets24.count(),
-      countries: Object.fromEntries([...countries].map(([cc, u]) => [cc, u.count()])),
-    };
+  /** Rows for (proto, port) over [from, to] by hour, optionally of one sensor. */
+  rollups(proto: Proto, port: number, from: number, to: number, sensor?: string): RollupRow[] {
+    const where = 'proto = ? AND port = ? AND hour BETWEEN ? AND ?';
+    return sensor
+      ? this.db.all<RollupRow>(
+          `SELECT ${ROLLUP_FIELDS} FROM rollups WHERE ${where} AND sensor = ? ORDER BY hour`,
+          proto,
+          port,
+          from,
+          to,
+          sensor,
+        )
+      : this.db.all<RollupRow>(
+          `SELECT ${ROLLUP_FIELDS} FROM rollups WHERE ${where} ORDER BY hour`,
+          proto,
+          port,
+          from,
+          to,
+        );
   }
 
   coveredHours(from: number, to: number): number[] {
@@ -493,13 +405,7 @@ export class CounterStore implements CounterReader {
   }
 
   /** Rollups for `counters stats`: per hour, sensor, proto and port, newest first. */
-  rows(filter: {
-    proto?: Proto;
-    port?: number;
-    from?: number;
-    sensor?: string;
-    limit: number;
-  }): Array<HourPoint & { sensor: string; proto: Proto; port: number }> {
+  rows(filter: { proto?: Proto; port?: number; from?: number; sensor?: string; limit: number }): RollupRow[] {
     const where: string[] = [];
     const args: Param[] = [];
     if (filter.proto) {
@@ -518,17 +424,12 @@ export class CounterStore implements CounterReader {
       where.push('sensor = ?');
       args.push(filter.sensor);
     }
-    const rows = this.db.all(
-      `SELECT * FROM rollups ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY hour DESC, events DESC LIMIT ?`,
+    return this.db.all<RollupRow>(
+      `SELECT ${ROLLUP_FIELDS} FROM rollups ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+         ORDER BY hour DESC, events DESC LIMIT ?`,
       ...args,
       filter.limit,
-    ) as Array<Record<string, unknown>>;
-    return rows.map((r) => ({
-      ...this.point([r]),
-      sensor: r.sensor as string,
-      proto: r.proto as Proto,
-      port: r.port as number,
-    }));
+    );
   }
 
   /** Drops rollups and coverage older than `rollupsBefore`, raw events older than `recentBefore` (epoch ms). */

@@ -1,7 +1,6 @@
 import type { DraftKind, DraftStatus, Tlp } from '../model.ts';
 import { KansokuError } from '../errors.ts';
 import type { Db } from './db.ts';
-import type { OutboxStore } from './outbox.ts';
 
 export interface StoredDraft extends NewDraft {
   id: number;
@@ -44,18 +43,6 @@ export interface Refusal {
   at?: string;
 }
 
-export type ReviewAction = 'approve' | 'reject' | 'release';
-
-/**
- * Which status changes a reviewer may make. Sending (approved -> sent) belongs to the sender. A
- * decision can be reversed until the draft is sent; a held draft is released before it is approved.
- */
-const transitions: Record<ReviewAction, DraftStatus[]> = {
-  approve: ['draft', 'rejected'],
-  reject: ['draft', 'approved', 'held'],
-  release: ['held'],
-};
-
 /** 'held' is a draft with a hold on it: the status column keeps the four states it always had. */
 const STATUS = `CASE WHEN status = 'draft' AND held_reason IS NOT NULL THEN 'held' ELSE status END`;
 
@@ -64,10 +51,7 @@ const columns = `id, message_id AS "messageId", envelope_from AS "envelopeFrom",
   created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 export class DraftStore {
-  constructor(
-    private readonly db: Db,
-    private readonly outbox: OutboxStore,
-  ) {}
+  constructor(private readonly db: Db) {}
 
   hasFor(sourceMessageId: string, kind: DraftKind): boolean {
     return (
@@ -130,58 +114,31 @@ export class DraftStore {
   }
 
   /**
-   * Approves, rejects or releases a draft and records who did it and when. Approval also stores the
-   * intent to send (the outbox row, not to go before `sendAfter`) in the same transaction; a
-   * rejection withdraws an intent that has not been tried yet. The review token stays valid until
-   * the draft is sent, so that a second mail can reverse the first.
+   * Moves a draft from status `from` to `to` and records the step in its audit trail, in one
+   * transaction. The update names `from`, so that of two instances deciding on one draft at once
+   * only the first moves it: null when the draft was no longer in `from`. Leaving 'held' for
+   * 'draft' lifts the hold; any other step keeps it.
    */
-  decide(
+  transition(
     id: number,
-    action: ReviewAction,
-    actor: string,
-    note: string | null,
-    sendAfter: string | null = null,
-  ): StoredDraft {
+    from: DraftStatus,
+    to: Exclude<DraftStatus, 'held'>,
+    entry: { action: string; actor: string; note: string | null },
+  ): StoredDraft | null {
     return this.db.transaction(() => {
-      const d = this.get(id);
-      if (!transitions[action].includes(d.status))
-        throw new KansokuError(
-          'DRAFT_STATE',
-          'review',
-          `#${id} is ${d.status}; ${action} needs ${transitions[action].join(' or ')}`,
-        );
-      if (action === 'approve' && d.tlp === 'RED' && d.kind !== 'alert')
-        throw new KansokuError('DRAFT_TLP_RED', 'review', `#${id}`);
-      // A hold is lifted by a release only: rejecting a held draft and approving it again must
-      // not walk around it.
-      if (action === 'approve' && d.heldReason)
-        throw new KansokuError('DRAFT_STATE', 'review', `#${id} is held (${d.heldReason}); release it first`);
       const now = new Date().toISOString();
-      const status: DraftStatus = action === 'approve' ? 'approved' : action === 'reject' ? 'rejected' : 'draft';
-      this.db.run(
-        `UPDATE drafts SET status = ?, ${action === 'release' ? 'held_reason = NULL, ' : ''}updated_at = ? WHERE id = ?`,
-        status,
+      const lift = from === 'held' && to === 'draft';
+      const moved = this.db.run(
+        `UPDATE drafts SET status = ?, ${lift ? 'held_reason = NULL, ' : ''}updated_at = ?` +
+          ` WHERE id = ? AND ${STATUS} = ?`,
+        to,
         now,
         id,
-      );
-      this.audit(id, action, actor, now, note);
-      if (action === 'approve') {
-        this.outbox.enqueue({
-          draftId: id,
-          kind: 'draft',
-          messageId: d.messageId,
-          envelopeFrom: d.envelopeFrom,
-          envelopeTo: d.to,
-          raw: d.eml,
-          notBefore: sendAfter,
-        });
-      } else {
-        this.db.run(
-          `DELETE FROM outbox WHERE draft_id = ? AND kind = 'draft' AND status = 'pending' AND attempts = 0`,
-          id,
-        );
-      }
-      return { ...d, status, heldReason: action === 'release' ? null : d.heldReason, updatedAt: now };
+        from,
+      ).changes;
+      if (!moved) return null;
+      this.audit(id, entry.action, entry.actor, now, entry.note);
+      return this.get(id);
     });
   }
 

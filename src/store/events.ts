@@ -1,50 +1,6 @@
-import type { Proto, Tlp, Verdict } from '../model.ts';
+import type { EventRow, Proto, SightingRow, Verdict } from '../model.ts';
 import type { Db } from './db.ts';
-
-export interface EventRow {
-  id: number;
-  proto: Proto;
-  port: number;
-  firstSeen: string;
-  lastSeen: string;
-  /** The post that opened the event: follow-ups thread under it. */
-  firstMessage: string;
-  subject: string | null;
-  lastVerdict: Verdict | null;
-}
-
-export type SightingVerdict = 'confirm' | 'deny' | 'question' | 'other';
-
-export interface SightingRow {
-  eventId: number;
-  messageId: string;
-  verdict: SightingVerdict;
-  sender: string | null;
-  org: string | null;
-  /** Counted as a member organisation's word: a known member, and no failed DKIM at our trusted server. */
-  counted: boolean;
-  /** Why it was or was not counted. */
-  why: string;
-  counts: Record<string, number> | null;
-  logLines: number;
-  at: string;
-  /** The label of the reply it was read from: what a list may not see stays out of what we send there. */
-  tlp: Tlp | null;
-}
-
-export interface Tally {
-  confirm: number;
-  deny: number;
-  question: number;
-  other: number;
-}
-
-export interface EventTally extends Tally {
-  /** Each organisation's latest word. */
-  byOrg: Record<string, SightingVerdict>;
-  /** Replies from unknown senders or that failed authentication, counted apart. */
-  unverified: Tally;
-}
+import { addHours, HOUR_MS } from '../time.ts';
 
 const eventColumns = `id, proto, port, first_seen AS "firstSeen", last_seen AS "lastSeen", first_message AS "firstMessage", subject,
   last_verdict AS "lastVerdict"`;
@@ -54,9 +10,8 @@ export class EventStore {
 
   /** The event for this (proto, port) that is still open at `at`: active within `windowHours`. */
   findOpen(proto: Proto, port: number, at: string, windowHours: number): EventRow | null {
-    const t = Date.parse(at);
-    const from = new Date(t - windowHours * 3_600_000).toISOString();
-    const to = new Date(t + windowHours * 3_600_000).toISOString();
+    const from = addHours(at, -windowHours);
+    const to = addHours(at, windowHours);
     return (
       (this.db.get(
         `SELECT ${eventColumns} FROM events WHERE proto = ? AND port = ? AND last_seen >= ? AND first_seen <= ? ORDER BY last_seen DESC LIMIT 1`,
@@ -227,7 +182,7 @@ export class JobStore {
    * Claims a period for this instance. A claim that never finished (its instance died mid-run)
    * may be taken over after `staleMs`.
    */
-  claim(job: string, period: string, instance: string, staleMs = 3_600_000): boolean {
+  claim(job: string, period: string, instance: string, staleMs = HOUR_MS): boolean {
     const now = new Date();
     return this.db.transaction(() => {
       if (

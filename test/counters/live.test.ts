@@ -4,7 +4,8 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileFollower, listenSyslog, LiveIngest, syslogPayload } from '../../src/counters/live.ts';
-import { hourOf } from '../../src/counters/ingest.ts';
+import { series } from '../../src/counters/rollups.ts';
+import { hourOf } from '../../src/time.ts';
 import { createLogger } from '../../src/log.ts';
 import { type Store } from '../../src/store/index.ts';
 import { scratch } from '../helpers/cli.ts';
@@ -15,7 +16,7 @@ const opts = { zone: 'UTC', maxLineChars: 4096, sensor: 'live', keepRecent: true
 const line = (i: number, port = 5000) =>
   `2026-11-20T00:00:${String(i % 60).padStart(2, '0')}Z fw kernel: DROP IN=eth0 OUT= SRC=192.0.2.${i % 250} DST=198.51.100.1 LEN=40 PROTO=TCP SPT=4000 DPT=${port} WINDOW=1 RES=0x00 SYN URGP=0`;
 const h0 = hourOf('2026-11-20T00:00:00Z');
-const events = (s: Store, port = 5000) => s.counters.series('tcp', port, h0, h0)[0]?.events ?? 0;
+const events = (s: Store, port = 5000) => series(s.counters, 'tcp', port, h0, h0)[0]?.events ?? 0;
 
 describe('following a log file', () => {
   it('reads what is appended and goes on across a rotation, starting at the end', () => {
@@ -60,7 +61,7 @@ describe('the syslog listener', () => {
     live.close();
     expect(live.lines).toBe(3);
     expect(
-      store.counters.series('tcp', 5000, hourOf('2026-11-20T00:00:00Z'), hourOf('2026-11-20T00:00:00Z'))[0]!.events,
+      series(store.counters, 'tcp', 5000, hourOf('2026-11-20T00:00:00Z'), hourOf('2026-11-20T00:00:00Z'))[0]!.events,
     ).toBe(3);
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/load.ts';
 import type { FollowUpInput } from '../../src/draft/followup.ts';
 import { kinds } from '../../src/draft/kinds.ts';
-import type { EventRow, SightingRow } from '../../src/store/index.ts';
+import type { EventRow, SightingRow } from '../../src/model.ts';
 
 const config = validateConfig({
   identity: { from: 'Ops <kansoku@isp.example>', nameJa: 'テストISP運用チーム', nameEn: 'Test ISP ops' },

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { threadSubject } from '../../src/events/link.ts';
 import { tallyOf } from '../../src/events/tally.ts';
-import type { SightingRow } from '../../src/store/index.ts';
+import type { SightingRow } from '../../src/model.ts';
 
 describe('the subject a thread shares', () => {
   it('drops reply and forward marks, list tags and TLP labels, in any order and language', () => {

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HourlyRollup, ingestStream } from '../../src/counters/ingest.ts';
 import { netfilter } from '../../src/extract/formats/netfilter.ts';
-import { dotted, flagLetters, LineClock, newPacketSlots, PROTO_NAMES } from '../../src/extract/formats/scan.ts';
+import { flagLetters, LineClock, newPacketSlots, PROTO_NAMES } from '../../src/extract/formats/scan.ts';
+import { dotted } from '../../src/net/ipv4.ts';
 import { parseRecord } from '../../src/extract/loglines.ts';
 import { describeShared, fixture, shared } from '../helpers/paths.ts';
 

@@ -2,7 +2,8 @@ import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hourOf } from '../../src/counters/ingest.ts';
+import { hourOf } from '../../src/time.ts';
+import { series } from '../../src/counters/rollups.ts';
 import { newWorld, sleep, startBot, until, withBotStore, writeBotConfig } from '../helpers/mailstack.ts';
 import { sensorLines } from '../helpers/sensor.ts';
 
@@ -31,7 +32,7 @@ describe('the daemon and the configured sensor logs', () => {
     try {
       const h0 = hourOf('2026-11-20T00:00:00Z');
       const events = () =>
-        withBotStore(dir, (s) => s.counters.series('tcp', 5000, h0, h0 + 1).reduce((n, p) => n + p.events, 0));
+        withBotStore(dir, (s) => series(s.counters, 'tcp', 5000, h0, h0 + 1).reduce((n, p) => n + p.events, 0));
       // Read once as the run starts.
       expect(events()).toBe(20);
       // Grown in one step (written aside and renamed over it), so that no round reads half a line.

@@ -8,6 +8,7 @@ import { compose } from '../../src/outbound/compose.ts';
 import { Dispatcher } from '../../src/mail/send.ts';
 import { openSource } from '../../src/mail/sources.ts';
 import { processSources } from '../../src/pipeline/process.ts';
+import { decide } from '../../src/review/transitions.ts';
 import { Store } from '../../src/store/index.ts';
 import { scratch } from '../helpers/cli.ts';
 import { mailbox, newWorld, sleep, until, writeBotConfig } from '../helpers/mailstack.ts';
@@ -138,7 +139,7 @@ describe('several instances on one store', () => {
       },
       'tester',
     );
-    a.drafts.decide(id, 'approve', 'tester', null);
+    decide(a, id, 'approve', 'tester', null);
     // The hard case: an instance died mid-send, and both survivors find the row at once, both look
     // for it on the list (not there), and both would send it again.
     expect(a.outbox.attempt(a.outbox.pending()[0]!.id, 0)).toBe(true);

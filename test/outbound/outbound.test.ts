@@ -9,6 +9,7 @@ import type { DraftMessage } from '../../src/model.ts';
 import { compose, MAX_REFERENCES, type Outgoing } from '../../src/outbound/compose.ts';
 import { OutboundGate } from '../../src/outbound/gate.ts';
 import { memoryBook } from '../../src/outbound/redact.ts';
+import { decide } from '../../src/review/transitions.ts';
 import { openTestStore } from '../helpers/store.ts';
 
 const config = validateConfig({
@@ -154,7 +155,7 @@ describe('the dispatcher', () => {
       { ...draft, envelopeFrom: 'kansoku@isp.example', eml, emlPath: null, reviewToken: null },
       'kansoku',
     );
-    store.drafts.decide(id, 'approve', 'alice', null);
+    decide(store, id, 'approve', 'alice', null);
     const d = new Dispatcher(config, store, log);
     expect(await d.dispatch()).toMatchObject({ sent: 0, failed: 0, refused: 1 });
     d.close();
@@ -171,11 +172,11 @@ describe('the dispatcher', () => {
       { ...draft, envelopeFrom: 'kansoku@isp.example', eml, emlPath: null, reviewToken: null },
       'kansoku',
     );
-    store.drafts.decide(id, 'approve', 'alice', null, new Date(Date.now() + 300_000).toISOString());
+    decide(store, id, 'approve', 'alice', null, new Date(Date.now() + 300_000).toISOString());
     const d = new Dispatcher(config, store, log);
     expect(await d.dispatch()).toMatchObject({ sent: 0, failed: 0, waiting: 1 });
     d.close();
-    store.drafts.decide(id, 'reject', 'alice', 'changed my mind');
+    decide(store, id, 'reject', 'alice', 'changed my mind');
     expect(store.outbox.pending()).toEqual([]);
     expect(store.drafts.get(id).status).toBe('rejected');
   });

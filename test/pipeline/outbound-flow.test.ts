@@ -10,6 +10,7 @@ import { buildDigest } from '../../src/pipeline/digest.ts';
 import { releaseDraft } from '../../src/pipeline/release.ts';
 import { parseWeek } from '../../src/digest/week.ts';
 import { reviewRequestId } from '../../src/review/mail.ts';
+import { decide } from '../../src/review/transitions.ts';
 import type { Store } from '../../src/store/index.ts';
 import { scratch } from '../helpers/cli.ts';
 import { sensorLines, storeWith } from '../helpers/sensor.ts';
@@ -74,9 +75,9 @@ describe('a post that names our own networks', () => {
     const store = await surge();
     await run(config, store, reportMail('tcp/5000 SYN scans; top source 203.0.113.77. Anyone else?'));
     const d = store.drafts.list().find((x) => x.kind === 'reply')!;
-    store.drafts.decide(d.id, 'release', 'alice', 'customer contacted');
+    decide(store, d.id, 'release', 'alice', 'customer contacted');
     expect(store.drafts.get(d.id)).toMatchObject({ status: 'draft', heldReason: null });
-    expect(store.drafts.decide(d.id, 'approve', 'alice', null).status).toBe('approved');
+    expect(decide(store, d.id, 'approve', 'alice', null).status).toBe('approved');
   });
 
   it('holds the public draft, alerts us privately with the detail, and writes nothing with our address', async () => {
@@ -94,7 +95,7 @@ describe('a post that names our own networks', () => {
     expect(replyDraft.status).toBe('held');
     expect(replyDraft.heldReason).toContain('203.0.113.77');
     expect(replyDraft.text).not.toContain('203.0.113.77');
-    expect(() => store.drafts.decide(replyDraft.id, 'approve', 'alice', null)).toThrow(/held/);
+    expect(() => decide(store, replyDraft.id, 'approve', 'alice', null)).toThrow(/held/);
     const alert = drafts.find((d) => d.kind === 'alert')!;
     expect(alert).toMatchObject({ status: 'approved', to: 'soc@isp.example' });
     expect(alert.text).toContain('203.0.113.77');
@@ -103,9 +104,9 @@ describe('a post that names our own networks', () => {
     expect(store.outbox.pending().map((o) => o.envelopeTo)).toEqual(['soc@isp.example']);
     expect(outboxLeaks(outbox)).toEqual([]);
     // Rejecting and approving again does not walk around the hold; a release lifts it.
-    store.drafts.decide(replyDraft.id, 'reject', 'alice', null);
-    expect(() => store.drafts.decide(replyDraft.id, 'approve', 'alice', null)).toThrow(/held/);
-    expect(() => store.drafts.decide(replyDraft.id, 'release', 'alice', null)).toThrow(/rejected/);
+    decide(store, replyDraft.id, 'reject', 'alice', null);
+    expect(() => decide(store, replyDraft.id, 'approve', 'alice', null)).toThrow(/held/);
+    expect(() => decide(store, replyDraft.id, 'release', 'alice', null)).toThrow(/rejected/);
     expect(store.outbox.pending().filter((o) => o.kind === 'draft' && o.draftId === replyDraft.id)).toEqual([]);
   });
 });
@@ -199,8 +200,8 @@ describe('TLP over everything a message contains', () => {
     expect(r!.status).toBe('held');
     expect(r!.emlPath).toBeNull();
     expect(red.drafts.refusals(r!.id)[0]!.reason).toMatch(/TLP:RED material addressed to a list/);
-    red.drafts.decide(r!.id, 'release', 'alice', null);
-    expect(() => red.drafts.decide(r!.id, 'approve', 'alice', null)).toThrow(/TLP:RED/);
+    decide(red, r!.id, 'release', 'alice', null);
+    expect(() => decide(red, r!.id, 'approve', 'alice', null)).toThrow(/TLP:RED/);
   });
 
   it('leaves a TLP:RED event out of the digest instead of making the digest unsendable', async () => {

@@ -6,6 +6,7 @@ import { iso2022jpHeader, jisSafe } from '../../src/outbound/iso2022jp.ts';
 import { compose } from '../../src/outbound/compose.ts';
 import type { DraftMessage } from '../../src/model.ts';
 import { moderatorDecision, newReviewToken, reviewRequestId } from '../../src/review/mail.ts';
+import { decide } from '../../src/review/transitions.ts';
 import { post } from '../helpers/post.ts';
 import { openTestStore } from '../helpers/store.ts';
 
@@ -161,14 +162,14 @@ describe('approval by mail', () => {
       'kansoku',
     );
     expect(s.drafts.byReviewToken(token)?.id).toBe(id);
-    s.drafts.decide(id, 'approve', 'mail:alice@isp.example', null, '2099-01-01T00:00:00.000Z');
+    decide(s, id, 'approve', 'mail:alice@isp.example', null, '2099-01-01T00:00:00.000Z');
     expect(s.drafts.byReviewToken(token)?.status).toBe('approved');
     expect(s.outbox.pending().map((o) => [o.messageId, o.notBefore])).toEqual([
       [draft.messageId, '2099-01-01T00:00:00.000Z'],
     ]);
-    s.drafts.decide(id, 'reject', 'mail:alice@isp.example', null);
+    decide(s, id, 'reject', 'mail:alice@isp.example', null);
     expect(s.outbox.pending()).toEqual([]);
-    s.drafts.decide(id, 'approve', 'mail:alice@isp.example', null);
+    decide(s, id, 'approve', 'mail:alice@isp.example', null);
     const [row] = s.outbox.pending();
     s.outbox.sent(row!.id, 'smtp');
     expect(s.drafts.byReviewToken(token)).toBeNull();
@@ -180,8 +181,8 @@ describe('approval by mail', () => {
       { ...draft, envelopeFrom: 'kansoku@isp.example', eml: Buffer.from('x'), emlPath: null, reviewToken: null },
       'kansoku',
     );
-    s.drafts.decide(id, 'approve', 'alice', null);
-    s.drafts.decide(id, 'reject', 'bob', 'wrong port');
+    decide(s, id, 'approve', 'alice', null);
+    decide(s, id, 'reject', 'bob', 'wrong port');
     expect(s.outbox.pending()).toEqual([]);
   });
 });

@@ -1,15 +1,18 @@
-import type { LineClock, PacketSlots } from './scan.ts';
 import ipaddr from 'ipaddr.js';
-import { DateTime } from 'luxon';
 import type { LogEvent, Proto } from '../../model.ts';
+import type { LineClock, PacketSlots } from './scan.ts';
+import type { TimeContext } from './timestamps.ts';
 
-/** What a parser needs to place a timestamp that lacks a year or a zone. */
-export interface TimeContext {
-  /** A time near the records: the post's Date, or the log file's time. Years are inferred from it. */
-  reference: Date;
-  /** IANA zone of timestamps that carry none. */
-  zone: string;
-}
+export {
+  ISO_TS,
+  isoWall,
+  leadingTimestamp,
+  SYSLOG_TS,
+  syslogWall,
+  toIso,
+  type TimeContext,
+  type WallTime,
+} from './timestamps.ts';
 
 /**
  * A log format: one module in formats/, one line in the registry. `sniff` is a cheap test run on
@@ -70,134 +73,6 @@ export function columnIndex(columns: string[], ...names: string[]): Array<number
     const i = columns.indexOf(n);
     return i < 0 ? undefined : i;
   });
-}
-
-const MONTHS: Record<string, number> = {
-  jan: 1,
-  feb: 2,
-  mar: 3,
-  apr: 4,
-  may: 5,
-  jun: 6,
-  jul: 7,
-  aug: 8,
-  sep: 9,
-  oct: 10,
-  nov: 11,
-  dec: 12,
-};
-
-export interface WallTime {
-  year: number | null;
-  month: number | null;
-  day: number | null;
-  hour: number;
-  minute: number;
-  second: number;
-  fraction: string;
-  /** Offset written in the timestamp itself ("Z", "+09:00"), if any. */
-  offset: string | null;
-}
-
-/**
- * Places a wall-clock time on the UTC axis. A timestamp without a year gets the year that puts it
- * closest before the reference (syslog lines from late December read in January belong to the
- * year before); one without a date gets the reference's date, or the day before.
- */
-export function toIso(w: WallTime, time: TimeContext): string | null {
-  if (w.month !== null && (w.month < 1 || w.month > 12)) return null;
-  if (w.hour > 23 || w.minute > 59 || w.second > 60) return null;
-  const ms = w.fraction ? Math.round(Number(`0.${w.fraction}`) * 1000) % 1000 : 0;
-  const fixed = w.offset ?? (time.zone === 'UTC' ? 'Z' : null);
-  // UTC or a written offset needs no zone database: the common case for sensor logs, and many
-  // times faster than luxon.
-  const t = fixed === null ? zonedMillis(w, ms, time) : fixedMillis(w, ms, fixed, time.reference.getTime());
-  if (t === null) return null;
-  return new Date(t).toISOString().replace(ms ? /Z$/ : /\.000Z$/, 'Z');
-}
-
-function offsetMinutes(fixed: string): number {
-  if (fixed === 'Z') return 0;
-  return (fixed.startsWith('-') ? -1 : 1) * (Number(fixed.slice(1, 3)) * 60 + Number(fixed.slice(-2)));
-}
-
-function fixedMillis(w: WallTime, ms: number, fixed: string, reference: number): number | null {
-  const off = offsetMinutes(fixed) * 60_000;
-  const ref = new Date(reference + off);
-  const build = (year: number, month: number, day: number) => {
-    // Date.UTC rolls "Feb 30" over into March; such a timestamp is not a time at all.
-    if (new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day) return null;
-    return Date.UTC(year, month - 1, day, w.hour, w.minute, w.second, ms) - off;
-  };
-  const month = w.month ?? ref.getUTCMonth() + 1;
-  const day = w.day ?? ref.getUTCDate();
-  let t = build(w.year ?? ref.getUTCFullYear(), month, day);
-  if (t !== null && w.year === null && w.month !== null && t > reference + 2 * 86_400_000)
-    t = build(ref.getUTCFullYear() - 1, month, day);
-  if (t !== null && w.day === null && t > reference) t -= 86_400_000;
-  return t;
-}
-
-function zonedMillis(w: WallTime, ms: number, time: TimeContext): number | null {
-  const ref = DateTime.fromJSDate(time.reference, { zone: time.zone });
-  const build = (year: number) =>
-    DateTime.fromObject(
-      {
-        year,
-        month: w.month ?? ref.month,
-        day: w.day ?? ref.day,
-        hour: w.hour,
-        minute: w.minute,
-        second: w.second,
-        millisecond: ms,
-      },
-      { zone: time.zone },
-    );
-  let dt = build(w.year ?? ref.year);
-  if (w.year === null && w.month !== null && dt.isValid && dt > ref.plus({ days: 2 })) dt = build(ref.year - 1);
-  if (w.day === null && dt.isValid && dt > ref) dt = dt.minus({ days: 1 });
-  return dt.isValid ? dt.toMillis() : null;
-}
-
-/** "Mar 15 20:57:02", "Jan  8 03:37:09", "Apr 15 2013 09:36:50", with optional fraction. */
-export const SYSLOG_TS = /([A-Z][a-z]{2})\s+(\d{1,2})\s+(?:(\d{4})\s+)?(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?/;
-/** "2025-10-18 20:00:21.848827", "2024-05-01T10:00:00+09:00". */
-export const ISO_TS = /(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?/;
-
-/** Both timestamp patterns keep the time of day in groups 4-7. */
-function clock(m: RegExpExecArray): Pick<WallTime, 'hour' | 'minute' | 'second' | 'fraction'> {
-  return { hour: Number(m[4]), minute: Number(m[5]), second: Number(m[6]), fraction: m[7] ?? '' };
-}
-
-export function syslogWall(m: RegExpExecArray): WallTime | null {
-  const month = MONTHS[m[1]!.toLowerCase()];
-  if (!month) return null;
-  return { year: m[3] ? Number(m[3]) : null, month, day: Number(m[2]), ...clock(m), offset: null };
-}
-
-export function isoWall(m: RegExpExecArray): WallTime {
-  const offset = m[8] ? (m[8] === 'Z' ? 'Z' : m[8].replace(/^([+-]\d{2})(\d{2})$/, '$1:$2')) : null;
-  return { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]), ...clock(m), offset };
-}
-
-/**
- * Finds a syslog or ISO timestamp at the start of `text`, after an optional `<PRI>`, and after
- * RFC 5424's version (`<134>1 2026-...`), as rsyslog's RSYSLOG_SyslogProtocol23Format writes it.
- */
-export function leadingTimestamp(
-  text: string,
-  time: TimeContext,
-): { ts: string | null; tsText: string; end: number } | null {
-  const pri = /^\s*(?:<\d{1,3}>(?:[1-9]\d{0,2} (?=\d{4}-))?)?\s*/.exec(text)![0].length;
-  const rest = text.slice(pri);
-  const iso = ISO_TS.exec(rest);
-  if (iso && iso.index === 0) return { ts: toIso(isoWall(iso), time), tsText: iso[0], end: pri + iso[0].length };
-  const sys = SYSLOG_TS.exec(rest);
-  if (sys && sys.index === 0) {
-    const w = syslogWall(sys);
-    if (w) return { ts: toIso(w, time), tsText: sys[0], end: pri + sys[0].length };
-  }
-  return null;
 }
 
 export function protoOf(name: string | undefined | null): Proto | null {

@@ -4,7 +4,7 @@
  * slots, with no string made, and returns false for anything unusual, which then goes through
  * `parse` as usual. Whatever `scan` accepts must count exactly as `parse` would.
  */
-import { leadingTimestamp, type TimeContext } from './common.ts';
+import { leadingTimestamp, type TimeContext } from './timestamps.ts';
 
 export const PROTO_TCP = 0;
 export const PROTO_UDP = 1;
@@ -209,33 +209,3 @@ export class LineClock {
 }
 
 const ISO_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
-
-/** Dotted-decimal text of an IPv4 number (or of a /24's first three octets). */
-export function dotted(n: number, parts: 3 | 4 = 4): string {
-  return parts === 4
-    ? `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`
-    : `${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
-}
-
-/** A dotted quad (parts 4) or /24 (parts 3) in canonical form, as a number; null for anything else. */
-export function parseDotted(s: string): { n: number; parts: 3 | 4 } | null {
-  let n = 0;
-  let octet = 0;
-  let digits = 0;
-  let parts = 1;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      if (digits === 1 && octet === 0) return null;
-      octet = octet * 10 + c - 48;
-      if (++digits > 3 || octet > 255) return null;
-    } else if (c === 46 && digits > 0 && parts < 4) {
-      n = n * 256 + octet;
-      octet = 0;
-      digits = 0;
-      parts++;
-    } else return null;
-  }
-  if (digits === 0 || parts < 3) return null;
-  return { n: n * 256 + octet, parts: parts as 3 | 4 };
-}

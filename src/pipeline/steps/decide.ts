@@ -1,6 +1,5 @@
 import type { Context } from '../../context.ts';
-import type { Post, Report } from '../../model.ts';
-import type { EventRow } from '../../store/index.ts';
+import type { EventRow, Post, Report } from '../../model.ts';
 import type { Step } from '../message.ts';
 
 /**

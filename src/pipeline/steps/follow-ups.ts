@@ -4,8 +4,7 @@ import { kinds } from '../../draft/kinds.ts';
 import { mayGoToList } from '../../extract/tlp.ts';
 import type { VerdictChange } from '../../events/link.ts';
 import { tallyOf } from '../../events/tally.ts';
-import type { Finding } from '../../model.ts';
-import type { EventRow } from '../../store/index.ts';
+import type { EventRow, Finding } from '../../model.ts';
 import { insertDraft, prepareDraft } from '../drafts.ts';
 import type { RunSummary, Step } from '../message.ts';
 

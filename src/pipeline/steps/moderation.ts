@@ -1,5 +1,6 @@
 import { KansokuError } from '../../errors.ts';
 import { decisionNote, decisionNoteId, moderatorDecision } from '../../review/mail.ts';
+import { decide } from '../../review/transitions.ts';
 import { gateOf, ownAddress } from '../drafts.ts';
 import { recordOf, type Step } from '../message.ts';
 
@@ -56,7 +57,8 @@ export const moderation: Step = async (s, ctx, tools) => {
   });
   try {
     tools.commit(() => {
-      store.drafts.decide(
+      decide(
+        store,
         draft.id,
         decision.action,
         `mail:${decision.moderator}`,

@@ -1,0 +1,75 @@
+import { KansokuError } from '../errors.ts';
+import type { DraftStatus } from '../model.ts';
+import type { Store, StoredDraft } from '../store/index.ts';
+
+export type ReviewAction = 'approve' | 'reject' | 'release';
+
+/**
+ * Which status changes a reviewer may make. Sending (approved -> sent) belongs to the sender. A
+ * decision can be reversed until the draft is sent; a held draft is released before it is approved.
+ */
+const transitions: Record<ReviewAction, DraftStatus[]> = {
+  approve: ['draft', 'rejected'],
+  reject: ['draft', 'approved', 'held'],
+  release: ['held'],
+};
+
+const outcome: Record<ReviewAction, Exclude<DraftStatus, 'held'>> = {
+  approve: 'approved',
+  reject: 'rejected',
+  release: 'draft',
+};
+
+/** The status `action` takes the draft to, or the error that says why a reviewer may not take it. */
+export function nextStatus(d: StoredDraft, action: ReviewAction): Exclude<DraftStatus, 'held'> {
+  if (!transitions[action].includes(d.status))
+    throw new KansokuError(
+      'DRAFT_STATE',
+      'review',
+      `#${d.id} is ${d.status}; ${action} needs ${transitions[action].join(' or ')}`,
+    );
+  if (action === 'approve' && d.tlp === 'RED' && d.kind !== 'alert')
+    throw new KansokuError('DRAFT_TLP_RED', 'review', `#${d.id}`);
+  // A hold is lifted by a release only: rejecting a held draft and approving it again must
+  // not walk around it.
+  if (action === 'approve' && d.heldReason)
+    throw new KansokuError('DRAFT_STATE', 'review', `#${d.id} is held (${d.heldReason}); release it first`);
+  return outcome[action];
+}
+
+/**
+ * Approves, rejects or releases a draft and records who did it and when. Approval also stores the
+ * intent to send (the outbox row, not to go before `sendAfter`) in the same transaction; a
+ * rejection withdraws an intent that has not been tried yet. The review token stays valid until
+ * the draft is sent, so that a second mail can reverse the first.
+ */
+export function decide(
+  store: Pick<Store, 'transaction' | 'drafts' | 'outbox'>,
+  id: number,
+  action: ReviewAction,
+  actor: string,
+  note: string | null,
+  sendAfter: string | null = null,
+): StoredDraft {
+  return store.transaction(() => {
+    for (;;) {
+      const d = store.drafts.get(id);
+      const moved = store.drafts.transition(id, d.status, nextStatus(d, action), { action, actor, note });
+      // Another instance on the store moved the draft between the read and the update: judge
+      // the action again against what it did.
+      if (!moved) continue;
+      if (action === 'approve')
+        store.outbox.enqueue({
+          draftId: id,
+          kind: 'draft',
+          messageId: d.messageId,
+          envelopeFrom: d.envelopeFrom,
+          envelopeTo: d.to,
+          raw: d.eml,
+          notBefore: sendAfter,
+        });
+      else store.outbox.withdraw(id);
+      return moved;
+    }
+  });
+}

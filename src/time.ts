@@ -1,0 +1,26 @@
+/**
+ * Hours as the counters keep them: whole UTC hours since the epoch. The correlator, the digest
+ * and the store all count in these, so they are defined here once, below every stage.
+ */
+
+export const HOUR_MS = 3_600_000;
+
+/** The epoch hour an instant (epoch ms) falls in. */
+export function hourAt(ms: number): number {
+  return Math.floor(ms / HOUR_MS);
+}
+
+/** The epoch hour an ISO 8601 time falls in. */
+export function hourOf(iso: string): number {
+  return hourAt(Date.parse(iso));
+}
+
+/** The start of an epoch hour, as ISO 8601 without milliseconds ("2026-11-20T10:00:00Z"). */
+export function hourIso(hour: number): string {
+  return new Date(hour * HOUR_MS).toISOString().replace('.000Z', 'Z');
+}
+
+/** An ISO 8601 time moved by `hours` (negative: back). */
+export function addHours(iso: string, hours: number): string {
+  return new Date(Date.parse(iso) + hours * HOUR_MS).toISOString();
+}
