@@ -3,12 +3,42 @@
  * Stages exchange these and nothing else; only src/store/ turns them into rows.
  */
 
-import type { DraftKind } from './draft/kinds.ts';
-import type { Tlp } from './extract/tlp.ts';
-
 /** The kinds of draft come from the draft registry (draft/kinds.ts), the TLP labels from extract/tlp.ts. */
-export type { DraftKind } from './draft/kinds.ts';
-export type { Tlp } from './extract/tlp.ts';
+
+/**
+ * The TLP labels, TLP 2.0 names (TLP 1.0 WHITE is read as CLEAR), laxest first: the one list the
+ * Tlp type, the config's choices and the outbound gate's check all come from.
+ */
+export const TLP_ORDER = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'] as const;
+export type Tlp = (typeof TLP_ORDER)[number];
+
+/**
+ * Every kind of message kansoku writes, and what the pipeline does with each: `draft`, a person
+ * decides on it and it is kept (false for mail about drafts); `toList`, it may go to a list (false:
+ * to the operator's own people only, without review); `autoSend`, send.autoSend may let it go
+ * without a person. src/draft/kinds.ts gives each its module and templates.
+ */
+export const KIND_RULES = {
+  reply: { draft: true, toList: true, autoSend: true },
+  followup: { draft: true, toList: true, autoSend: true },
+  digest: { draft: true, toList: true, autoSend: true },
+  advisory: { draft: true, toList: true, autoSend: true },
+  alert: { draft: true, toList: false, autoSend: false },
+  review: { draft: false, toList: false, autoSend: false },
+  note: { draft: false, toList: false, autoSend: false },
+} as const;
+
+type KindRules = typeof KIND_RULES;
+export type Kind = keyof KindRules;
+/** The kinds that are drafts a person decides on, kept in the store. */
+export type DraftKind = { [K in Kind]: KindRules[K]['draft'] extends true ? K : never }[Kind];
+export type AutoSendKind = { [K in Kind]: KindRules[K]['autoSend'] extends true ? K : never }[Kind];
+
+/** What send.autoSend may name. */
+export const AUTO_SEND_KINDS = (Object.keys(KIND_RULES) as Kind[]).filter((k) => KIND_RULES[k].autoSend) as [
+  AutoSendKind,
+  ...AutoSendKind[],
+];
 
 export type Proto = 'tcp' | 'udp' | 'icmp';
 

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import ipaddr from 'ipaddr.js';
 import cron from 'node-cron';
-import { AUTO_SEND_KINDS } from '../draft/kinds.ts';
-import { TLP_ORDER } from '../extract/tlp.ts';
+import { AUTO_SEND_KINDS, TLP_ORDER } from '../model.ts';
 
 const tlp = z.enum(TLP_ORDER);
 

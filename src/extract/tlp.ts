@@ -1,11 +1,7 @@
+import { TLP_ORDER, type Tlp } from '../model.ts';
 import { INVISIBLE_CHARS } from './unicode.ts';
 
-/**
- * The TLP labels, TLP 2.0 names (TLP 1.0 WHITE is read as CLEAR), laxest first: the one list the
- * Tlp type, the config's choices and the outbound gate's check all come from.
- */
-export const TLP_ORDER = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'] as const;
-export type Tlp = (typeof TLP_ORDER)[number];
+export { TLP_ORDER, type Tlp } from '../model.ts';
 
 export function isTlp(s: string): s is Tlp {
   return (TLP_ORDER as readonly string[]).includes(s);

@@ -8,7 +8,8 @@ import { mayGoToList } from '../extract/tlp.ts';
 import type { DraftMessage } from '../model.ts';
 import { OutboundGate } from '../outbound/gate.ts';
 import type { Outgoing } from '../outbound/compose.ts';
-import { newReviewToken, reviewRequest, reviewRequestId } from '../review/mail.ts';
+import { reviewRequest } from '../draft/review.ts';
+import { newReviewToken, reviewRequestId } from '../review/mail.ts';
 import { decide } from '../review/transitions.ts';
 
 /** The one outbound gate of this pipeline: every message it writes or sends is built there. */

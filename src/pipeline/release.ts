@@ -1,6 +1,7 @@
 import { existsSync, renameSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { reviewRequest, reviewRequestId } from '../review/mail.ts';
+import { reviewRequest } from '../draft/review.ts';
+import { reviewRequestId } from '../review/mail.ts';
 import { decide } from '../review/transitions.ts';
 import type { StoredDraft } from '../store/index.ts';
 import { gateOf, ownAddress } from './drafts.ts';

@@ -1,5 +1,6 @@
 import { KansokuError } from '../../errors.ts';
-import { decisionNote, decisionNoteId, moderatorDecision } from '../../review/mail.ts';
+import { decisionNote } from '../../draft/review.ts';
+import { decisionNoteId, moderatorDecision } from '../../review/mail.ts';
 import { decide } from '../../review/transitions.ts';
 import { gateOf, ownAddress } from '../drafts.ts';
 import { recordOf, type Step } from '../message.ts';
