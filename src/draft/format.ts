@@ -24,7 +24,8 @@ function dt(iso: string, zone: string): DateTime {
 export function dateTimeJa(iso: string, zone: string): string {
   const l = dt(iso, zone);
   const u = dt(iso, 'utc');
-  return `${l.year}年${l.month}月${l.day}日（${WEEK_JA[l.weekday - 1]}）${l.toFormat('HH:mm')} ${zoneAbbr(l)}（${u.toFormat('HH:mm')} UTC）`;
+  const day = `${l.year}年${l.month}月${l.day}日（${WEEK_JA[l.weekday - 1]}）`;
+  return `${day}${l.toFormat('HH:mm')} ${zoneAbbr(l)}（${u.toFormat('HH:mm')} UTC）`;
 }
 
 /** 「11月21日 9時台（JST、00:00 UTC）」: an hourly bucket as the daily overviews name it. */
@@ -45,7 +46,8 @@ export function dateTimeEn(iso: string, zone: string): string {
 export function hourEn(iso: string, zone: string): string {
   const u = dt(iso, 'utc');
   const l = dt(iso, zone);
-  return `${u.setLocale('en').toFormat('d LLL HH:mm')}-${u.plus({ hours: 1 }).toFormat('HH:mm')} UTC (${l.toFormat('HH:mm')} ${zoneAbbr(l)})`;
+  const span = `${u.setLocale('en').toFormat('d LLL HH:mm')}-${u.plus({ hours: 1 }).toFormat('HH:mm')}`;
+  return `${span} UTC (${l.toFormat('HH:mm')} ${zoneAbbr(l)})`;
 }
 
 /** 「約13倍」 / "about 13x": ratios are rounded the way people say them. */

@@ -135,7 +135,8 @@ export function portView(f: Finding, zone: string): PortView {
     iptables:
       p === 'icmp'
         ? `iptables -I INPUT -p icmp -j LOG --log-prefix "kansoku icmp: "`
-        : `iptables -I INPUT -p ${p} --dport ${f.port}${p === 'tcp' ? ' --syn' : ''} -j LOG --log-prefix "kansoku ${p}/${f.port}: "`,
+        : `iptables -I INPUT -p ${p} --dport ${f.port}${p === 'tcp' ? ' --syn' : ''} ` +
+          `-j LOG --log-prefix "kansoku ${p}/${f.port}: "`,
   };
 }
 

@@ -14,7 +14,9 @@ export function isTlp(s: string): s is Tlp {
 const DASHES = '\\-\u2010\u2011\u2012\u2013\u2014\u2015\u2212';
 // "TLP 2.0: RED", "TLPv2:RED": a version between the name and the label.
 const VERSION = '(?:\\s{0,2}(?:v|version)?\\s{0,2}[12](?:\\.0)?)?';
-const NAME = `(?<![a-z0-9])(?:T\\.?L\\.?P\\.?${VERSION}|TRAFFIC[\\s${DASHES}]{1,3}LIGHT[\\s${DASHES}]{1,3}PROTOCOL(?:\\s{0,3}\\(\\s{0,3}TLP\\s{0,3}\\))?)`;
+// "Traffic Light Protocol", with "(TLP)" after it or not.
+const LONG_NAME = String.raw`TRAFFIC[\s${DASHES}]{1,3}LIGHT[\s${DASHES}]{1,3}PROTOCOL(?:\s{0,3}\(\s{0,3}TLP\s{0,3}\))?`;
+const NAME = String.raw`(?<![a-z0-9])(?:T\.?L\.?P\.?${VERSION}|${LONG_NAME})`;
 // Anything but letters and digits may stand between the name and the label: "TLP: **RED**",
 // "TLP => RED", "TLP・RED", "TLP.RED". A wider net reads more posts as stricter, never laxer.
 const SEP = '[^\\p{L}\\p{N}]{1,8}';

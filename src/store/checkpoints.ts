@@ -13,7 +13,8 @@ export class CheckpointStore {
 
   get(account: string, mailbox: string): Checkpoint | null {
     const row = this.db.get(
-      'SELECT account, mailbox, uid_validity AS "uidValidity", last_uid AS "lastUid" FROM imap_checkpoints WHERE account = ? AND mailbox = ?',
+      'SELECT account, mailbox, uid_validity AS "uidValidity", last_uid AS "lastUid" FROM imap_checkpoints ' +
+        'WHERE account = ? AND mailbox = ?',
       account,
       mailbox,
     ) as Checkpoint | undefined;
@@ -25,7 +26,8 @@ export class CheckpointStore {
     this.db.run(
       `INSERT INTO imap_checkpoints (account, mailbox, uid_validity, last_uid, updated_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (account, mailbox) DO UPDATE SET
-           last_uid = CASE WHEN imap_checkpoints.uid_validity = excluded.uid_validity AND imap_checkpoints.last_uid > excluded.last_uid
+           last_uid = CASE WHEN imap_checkpoints.uid_validity = excluded.uid_validity
+               AND imap_checkpoints.last_uid > excluded.last_uid
              THEN imap_checkpoints.last_uid ELSE excluded.last_uid END,
            uid_validity = excluded.uid_validity, updated_at = excluded.updated_at`,
       c.account,

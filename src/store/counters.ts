@@ -115,7 +115,8 @@ const ROLLUP_ROWS = 8;
 
 /** A rollup's columns, in stored and staged rows alike, and a bucket's values for them. */
 const ROLLUP_COLUMNS =
-  'hour, sensor, proto, port, events, syn_only, sources, targets, nets24, sources_sketch, targets_sketch, nets24_sketch, countries';
+  'hour, sensor, proto, port, events, syn_only, sources, targets, nets24, ' +
+  'sources_sketch, targets_sketch, nets24_sketch, countries';
 /** A row's values for the rollup columns. */
 const rollupValues = (r: RollupRow): Param[] => [
   r.hour,
@@ -153,7 +154,8 @@ export class CounterStore implements CounterReader {
   /** The last import of the file at this path: its content's identity and its size then. */
   lastImportOf(name: string): { identity: string; size: number } | undefined {
     return this.db.get<{ identity: string; size: number }>(
-      'SELECT content_hash AS identity, size FROM imports WHERE name = ? AND size IS NOT NULL ORDER BY imported_at DESC LIMIT 1',
+      'SELECT content_hash AS identity, size FROM imports WHERE name = ? AND size IS NOT NULL ' +
+        'ORDER BY imported_at DESC LIMIT 1',
       name,
     );
   }
@@ -239,7 +241,8 @@ export class CounterStore implements CounterReader {
       this.db.append('recent_events', RECENT_COLUMNS, recentRows(batch.recent));
       if (record) {
         this.db.run(
-          'INSERT INTO imports (content_hash, name, lines, parsed, imported_at, size, mtime_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          'INSERT INTO imports (content_hash, name, lines, parsed, imported_at, size, mtime_ms) ' +
+            'VALUES (?, ?, ?, ?, ?, ?, ?)',
           record.identity,
           record.name,
           record.lines,
@@ -261,9 +264,12 @@ export class CounterStore implements CounterReader {
     const moving = `${importId}:moving`;
     this.db.run(
       `UPDATE rollup_staging SET import_id = ? WHERE import_id = ? AND sources IS NOT NULL
-         AND NOT EXISTS (SELECT 1 FROM rollups r WHERE r.proto = rollup_staging.proto AND r.port = rollup_staging.port AND r.hour = rollup_staging.hour AND r.sensor = rollup_staging.sensor)
-         AND (SELECT COUNT(*) FROM rollup_staging d WHERE d.import_id = rollup_staging.import_id AND d.hour = rollup_staging.hour
-                AND d.sensor = rollup_staging.sensor AND d.proto = rollup_staging.proto AND d.port = rollup_staging.port) = 1`,
+         AND NOT EXISTS (SELECT 1 FROM rollups r WHERE r.proto = rollup_staging.proto AND r.port = rollup_staging.port
+                AND r.hour = rollup_staging.hour AND r.sensor = rollup_staging.sensor)
+         AND (SELECT COUNT(*) FROM rollup_staging d
+              WHERE d.import_id = rollup_staging.import_id AND d.hour = rollup_staging.hour
+                AND d.sensor = rollup_staging.sensor AND d.proto = rollup_staging.proto
+                AND d.port = rollup_staging.port) = 1`,
       moving,
       importId,
     );
@@ -315,8 +321,9 @@ export class CounterStore implements CounterReader {
       this.db,
       `INSERT INTO rollups (${ROLLUP_COLUMNS})`,
       merged,
-      `ON CONFLICT (proto, port, hour, sensor) DO UPDATE SET events = excluded.events, syn_only = excluded.syn_only, sources = excluded.sources,
-         targets = excluded.targets, nets24 = excluded.nets24, sources_sketch = excluded.sources_sketch, targets_sketch = excluded.targets_sketch,
+      `ON CONFLICT (proto, port, hour, sensor) DO UPDATE SET events = excluded.events, syn_only = excluded.syn_only,
+         sources = excluded.sources, targets = excluded.targets, nets24 = excluded.nets24,
+         sources_sketch = excluded.sources_sketch, targets_sketch = excluded.targets_sketch,
          nets24_sketch = excluded.nets24_sketch, countries = excluded.countries`,
       ROLLUP_ROWS,
     );

@@ -247,10 +247,12 @@ const migrations: Array<string | { sqlite: string; postgres: string }> = [
     postgres: `
     DO $$
     BEGIN
-      EXECUTE 'ALTER TABLE rollups ALTER COLUMN sources_sketch SET COMPRESSION lz4, ALTER COLUMN targets_sketch SET COMPRESSION lz4,
-        ALTER COLUMN nets24_sketch SET COMPRESSION lz4, ALTER COLUMN countries SET COMPRESSION lz4';
-      EXECUTE 'ALTER TABLE rollup_staging ALTER COLUMN sources_sketch SET COMPRESSION lz4, ALTER COLUMN targets_sketch SET COMPRESSION lz4,
-        ALTER COLUMN nets24_sketch SET COMPRESSION lz4, ALTER COLUMN countries SET COMPRESSION lz4';
+      EXECUTE 'ALTER TABLE rollups ALTER COLUMN sources_sketch SET COMPRESSION lz4,
+        ALTER COLUMN targets_sketch SET COMPRESSION lz4, ALTER COLUMN nets24_sketch SET COMPRESSION lz4,
+        ALTER COLUMN countries SET COMPRESSION lz4';
+      EXECUTE 'ALTER TABLE rollup_staging ALTER COLUMN sources_sketch SET COMPRESSION lz4,
+        ALTER COLUMN targets_sketch SET COMPRESSION lz4, ALTER COLUMN nets24_sketch SET COMPRESSION lz4,
+        ALTER COLUMN countries SET COMPRESSION lz4';
     EXCEPTION WHEN OTHERS THEN
       RAISE NOTICE 'rollups keep the default compression: %', SQLERRM;
     END $$;

@@ -46,9 +46,9 @@ export interface Refusal {
 /** 'held' is a draft with a hold on it: the status column keeps the four states it always had. */
 const STATUS = `CASE WHEN status = 'draft' AND held_reason IS NOT NULL THEN 'held' ELSE status END`;
 
-const columns = `id, message_id AS "messageId", envelope_from AS "envelopeFrom", source_message_id AS "sourceMessageId", kind, subject,
-  to_addr AS "to", tlp, ${STATUS} AS status, text, eml, eml_path AS "emlPath", review_token AS "reviewToken", held_reason AS "heldReason",
-  created_at AS "createdAt", updated_at AS "updatedAt"`;
+const columns = `id, message_id AS "messageId", envelope_from AS "envelopeFrom", source_message_id AS "sourceMessageId",
+  kind, subject, to_addr AS "to", tlp, ${STATUS} AS status, text, eml, eml_path AS "emlPath",
+  review_token AS "reviewToken", held_reason AS "heldReason", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 export class DraftStore {
   constructor(private readonly db: Db) {}
@@ -62,8 +62,8 @@ export class DraftStore {
   add(d: NewDraft, actor: string): number {
     const now = new Date().toISOString();
     const { id } = this.db.get<{ id: number }>(
-      `INSERT INTO drafts (message_id, envelope_from, source_message_id, kind, subject, to_addr, tlp, status, text, eml, eml_path,
-             review_token, held_reason, created_at, updated_at)
+      `INSERT INTO drafts (message_id, envelope_from, source_message_id, kind, subject, to_addr, tlp, status, text,
+             eml, eml_path, review_token, held_reason, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
       d.messageId,
       d.envelopeFrom,
@@ -164,7 +164,8 @@ export class DraftStore {
       );
       if (r.draftId === null) return;
       this.db.run(
-        `UPDATE drafts SET status = 'draft', held_reason = ?, updated_at = ? WHERE id = ? AND status IN ('draft', 'approved')`,
+        `UPDATE drafts SET status = 'draft', held_reason = ?, updated_at = ? ` +
+          `WHERE id = ? AND status IN ('draft', 'approved')`,
         `outbound gate: ${r.reason}`,
         at,
         r.draftId,

@@ -2,8 +2,8 @@ import type { EventRow, Proto, SightingRow, Verdict } from '../model.ts';
 import type { Db } from './db.ts';
 import { addHours, HOUR_MS } from '../time.ts';
 
-const eventColumns = `id, proto, port, first_seen AS "firstSeen", last_seen AS "lastSeen", first_message AS "firstMessage", subject,
-  last_verdict AS "lastVerdict"`;
+const eventColumns = `id, proto, port, first_seen AS "firstSeen", last_seen AS "lastSeen",
+  first_message AS "firstMessage", subject, last_verdict AS "lastVerdict"`;
 
 export class EventStore {
   constructor(private readonly db: Db) {}
@@ -14,7 +14,8 @@ export class EventStore {
     const to = addHours(at, windowHours);
     return (
       (this.db.get(
-        `SELECT ${eventColumns} FROM events WHERE proto = ? AND port = ? AND last_seen >= ? AND first_seen <= ? ORDER BY last_seen DESC LIMIT 1`,
+        `SELECT ${eventColumns} FROM events WHERE proto = ? AND port = ? AND last_seen >= ? AND first_seen <= ?
+         ORDER BY last_seen DESC LIMIT 1`,
         proto,
         port,
         from,
@@ -25,7 +26,8 @@ export class EventStore {
 
   create(proto: Proto, port: number, at: string, messageId: string, subject: string | null): EventRow {
     const { id } = this.db.get<{ id: number }>(
-      'INSERT INTO events (proto, port, first_seen, last_seen, first_message, subject, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id',
+      'INSERT INTO events (proto, port, first_seen, last_seen, first_message, subject, created_at) ' +
+        'VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id',
       proto,
       port,
       at,
@@ -63,7 +65,8 @@ export class EventStore {
     finding: unknown = null,
   ): void {
     this.db.run(
-      'INSERT INTO event_posts (event_id, message_id, role, at, finding_json) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      'INSERT INTO event_posts (event_id, message_id, role, at, finding_json) VALUES (?, ?, ?, ?, ?) ' +
+        'ON CONFLICT DO NOTHING',
       eventId,
       messageId,
       role,
@@ -135,7 +138,8 @@ export class EventStore {
   sightings(eventId: number): SightingRow[] {
     return (
       this.db.all(
-        `SELECT event_id AS "eventId", message_id AS "messageId", verdict, sender, org, counted, why, counts_json AS c, log_lines AS "logLines", at, tlp
+        `SELECT event_id AS "eventId", message_id AS "messageId", verdict, sender, org, counted, why, counts_json AS c,
+           log_lines AS "logLines", at, tlp
          FROM sightings WHERE event_id = ? ORDER BY at, id`,
         eventId,
       ) as Array<Omit<SightingRow, 'counts' | 'counted'> & { c: string | null; counted: number }>
@@ -199,7 +203,8 @@ export class JobStore {
       const stale = new Date(now.getTime() - staleMs).toISOString();
       return (
         this.db.run(
-          'UPDATE job_runs SET instance = ?, started_at = ? WHERE job = ? AND period = ? AND draft_id IS NULL AND started_at <= ?',
+          'UPDATE job_runs SET instance = ?, started_at = ? ' +
+            'WHERE job = ? AND period = ? AND draft_id IS NULL AND started_at <= ?',
           instance,
           now.toISOString(),
           job,

@@ -14,8 +14,8 @@ export interface OutboxItem {
   notBefore: string | null;
 }
 
-const columns = `id, draft_id AS "draftId", kind, message_id AS "messageId", envelope_from AS "envelopeFrom", envelope_to AS "envelopeTo",
-  raw, attempts, last_attempt_at AS "lastAttemptAt", not_before AS "notBefore"`;
+const columns = `id, draft_id AS "draftId", kind, message_id AS "messageId", envelope_from AS "envelopeFrom",
+  envelope_to AS "envelopeTo", raw, attempts, last_attempt_at AS "lastAttemptAt", not_before AS "notBefore"`;
 
 export type NewOutboxItem = Pick<
   OutboxItem,
@@ -91,7 +91,8 @@ export class OutboxStore {
   attempt(id: number, seen: number): boolean {
     return (
       this.db.run(
-        "UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ? WHERE id = ? AND attempts = ? AND status = 'pending'",
+        'UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ? ' +
+          "WHERE id = ? AND attempts = ? AND status = 'pending'",
         new Date().toISOString(),
         id,
         seen,
@@ -103,7 +104,10 @@ export class OutboxStore {
     this.db.run('UPDATE outbox SET last_error = ? WHERE id = ?', error.slice(0, 1000), id);
   }
 
-  /** Marks the row sent, and its draft with it, in one transaction. `how` says whether we sent it or found it already out. */
+  /**
+   * Marks the row sent, and its draft with it, in one transaction. `how` says whether we sent it or
+   * found it already out.
+   */
   sent(id: number, how: 'smtp' | 'found'): void {
     this.db.transaction(() => {
       const now = new Date().toISOString();

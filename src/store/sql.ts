@@ -159,7 +159,8 @@ function loadPgNative(): { Client: new (opts: { types: PgTypes }) => PgNativeCli
     throw new KansokuError(
       'STORE_PG_DRIVER',
       'store',
-      `PostgreSQL needs the optional package pg-native, built against libpq (Debian: apt-get install libpq-dev, then npm ci): ${(err as Error).message}`,
+      'PostgreSQL needs the optional package pg-native, built against libpq ' +
+        `(Debian: apt-get install libpq-dev, then npm ci): ${(err as Error).message}`,
     );
   }
 }

@@ -69,7 +69,10 @@ describe('counters import', () => {
     // One line an hour over 5000 hours.
     const lines = Array.from({ length: 5000 }, (_, h) => {
       const t = new Date(Date.UTC(2026, 0, 1) + h * HOUR_MS).toISOString().replace('.000Z', 'Z');
-      return `${t} s kernel: DROP IN=eth0 OUT= SRC=203.0.113.${h % 200} DST=198.51.100.1 LEN=40 TTL=240 ID=1 PROTO=TCP SPT=4117 DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0`;
+      return (
+        `${t} s kernel: DROP IN=eth0 OUT= SRC=203.0.113.${h % 200} DST=198.51.100.1 LEN=40 TTL=240 ID=1 ` +
+        'PROTO=TCP SPT=4117 DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0'
+      );
     });
     const store = openTestStore();
     const h0 = hourOf('2026-01-01T00:00:00Z');
@@ -113,11 +116,13 @@ describe('counters import', () => {
     expect(series(store.counters, 'tcp', 5000, h0, h0 + 5000).every((p) => p.events === 1)).toBe(true);
   });
 
-  it('counts a log written ahead in parts exactly as one read whole, with buckets shared between parts and with stored ones', async () => {
+  it('counts a log written ahead in parts exactly as read whole, buckets shared by parts and stored ones', async () => {
     // Hours in order with one port seen every hour, ports seen once, and, out of order, lines
     // that go back to hours already written ahead; some hours were stored by an earlier import.
     const line = (h: number, src: string, dpt: number) =>
-      `${new Date(Date.UTC(2026, 0, 1) + h * HOUR_MS + 1000).toISOString()} s kernel: DROP IN=eth0 OUT= SRC=${src} DST=198.51.100.${h % 250} LEN=40 TTL=240 ID=1 PROTO=TCP SPT=4117 DPT=${dpt} WINDOW=1024 RES=0x00 SYN URGP=0`;
+      `${new Date(Date.UTC(2026, 0, 1) + h * HOUR_MS + 1000).toISOString()} s kernel: DROP IN=eth0 ` +
+      `OUT= SRC=${src} DST=198.51.100.${h % 250} LEN=40 TTL=240 ID=1 PROTO=TCP SPT=4117 DPT=${dpt} ` +
+      'WINDOW=1024 RES=0x00 SYN URGP=0';
     const earlier = Array.from({ length: 50 }, (_, h) => line(h * 4, `192.0.2.${h % 250}`, 23));
     const lines: string[] = [];
     for (let h = 0; h < 400; h++) {
@@ -157,7 +162,8 @@ describe('counters import', () => {
   it('writes ahead the hour it is in when that hour alone fills memory, and merges the parts', async () => {
     // One hour, 5000 ports, twice over with other sources: the second pass meets written-ahead buckets.
     const line = (port: number, src: string) =>
-      `2026-11-20T00:10:00Z s kernel: DROP IN=eth0 OUT= SRC=${src} DST=198.51.100.1 LEN=40 TTL=240 ID=1 PROTO=UDP SPT=53 DPT=${port} LEN=20`;
+      `2026-11-20T00:10:00Z s kernel: DROP IN=eth0 OUT= SRC=${src} DST=198.51.100.1 LEN=40 TTL=240 ` +
+      `ID=1 PROTO=UDP SPT=53 DPT=${port} LEN=20`;
     const ports = Array.from({ length: 5000 }, (_, i) => i + 1);
     const lines = [
       ...ports.map((p) => line(p, '203.0.113.1')),
@@ -242,7 +248,7 @@ describe('counters import', () => {
     expect((await importFile(grown, file, opts, log)).status).toBe('already-imported');
   });
 
-  it('still knows the logs an older kansoku recorded under their SHA-256: the same content by another name, and a log grown since', async () => {
+  it('still knows logs an older kansoku recorded by SHA-256: same content renamed, and a log grown since', async () => {
     const dir = scratch();
     const file = join(dir, 'fw.log');
     const lines = sensorLines({
@@ -291,7 +297,7 @@ describe('counters import', () => {
     store.close();
   });
 
-  it('reads a pipe given as a file to its end, as `<(zcat fw.log.gz)` gives one, and says a directory is no log', async () => {
+  it('reads a pipe given as a file (`<(zcat fw.log.gz)`) to its end, and says a directory is no log', async () => {
     const dir = scratch();
     const text = join(dir, 'fw.log');
     writeFileSync(
@@ -317,7 +323,8 @@ describe('counters import', () => {
     const lines = Array.from(
       { length: 5000 },
       (_, h) =>
-        `${new Date(Date.UTC(2026, 0, 1) + h * HOUR_MS).toISOString()} s kernel: IN=eth0 OUT= SRC=203.0.113.9 DST=198.51.100.1 LEN=40 TTL=240 ID=1 PROTO=UDP SPT=53 DPT=53 LEN=20`,
+        `${new Date(Date.UTC(2026, 0, 1) + h * HOUR_MS).toISOString()} s kernel: IN=eth0 OUT= ` +
+        'SRC=203.0.113.9 DST=198.51.100.1 LEN=40 TTL=240 ID=1 PROTO=UDP SPT=53 DPT=53 LEN=20',
     );
     const failing = Readable.from(
       (async function* () {
@@ -335,7 +342,8 @@ describe('counters import', () => {
     const lines = Array.from(
       { length: 4000 },
       (_, h) =>
-        `${new Date(Date.UTC(2026, 0, 1) + h * HOUR_MS).toISOString()} s kernel: IN=eth0 OUT= SRC=203.0.113.9 DST=198.51.100.1 LEN=40 TTL=240 ID=1 PROTO=UDP SPT=53 DPT=53 LEN=20`,
+        `${new Date(Date.UTC(2026, 0, 1) + h * HOUR_MS).toISOString()} s kernel: IN=eth0 OUT= ` +
+        'SRC=203.0.113.9 DST=198.51.100.1 LEN=40 TTL=240 ID=1 PROTO=UDP SPT=53 DPT=53 LEN=20',
     );
     const input = Readable.from(
       (async function* () {
@@ -367,7 +375,8 @@ describe('counters import', () => {
       ),
     );
     const line = (src: string, dpt = 5000) =>
-      `2026-11-20T00:00:01Z s kernel: DROP IN=eth0 OUT= SRC=${src} DST=192.0.2.1 LEN=40 TTL=240 ID=1 PROTO=TCP SPT=4117 DPT=${dpt} WINDOW=1024 RES=0x00 SYN URGP=0`;
+      `2026-11-20T00:00:01Z s kernel: DROP IN=eth0 OUT= SRC=${src} DST=192.0.2.1 LEN=40 TTL=240 ID=1 ` +
+      `PROTO=TCP SPT=4117 DPT=${dpt} WINDOW=1024 RES=0x00 SYN URGP=0`;
     const store = openTestStore();
     const lines = [
       line('203.0.113.9'),
@@ -494,7 +503,7 @@ describe('counters at sensor scale', () => {
     expect(UniqueCounter.deserialize(one.serialize()).count()).toBe(2);
   });
 
-  it('counts values taken as a distinct list exactly as values added one by one, and goes on counting from them', () => {
+  it('counts values taken as a distinct list exactly as those added one by one, and goes on counting from them', () => {
     const values = Uint32Array.from({ length: 1500 }, (_, i) => (i === 7 ? 0 : 0x0a000000 + i * 9973));
     for (const n of [1, 600, 1024, 1025, 1500]) {
       const listed = new UniqueCounter();
@@ -554,8 +563,9 @@ describe('counters at sensor scale', () => {
       Store.open(at).close();
       const db = new PostgresSql(at);
       const columns = db.all<{ table: string; column: string; compression: string }>(
-        `SELECT attrelid::regclass::text AS "table", attname AS "column", attcompression AS "compression" FROM pg_attribute
-       WHERE attrelid IN ('rollups'::regclass, 'rollup_staging'::regclass) AND attname IN ('sources_sketch', 'targets_sketch', 'nets24_sketch', 'countries')`,
+        `SELECT attrelid::regclass::text AS "table", attname AS "column", attcompression AS "compression"
+         FROM pg_attribute WHERE attrelid IN ('rollups'::regclass, 'rollup_staging'::regclass)
+           AND attname IN ('sources_sketch', 'targets_sketch', 'nets24_sketch', 'countries')`,
       );
       db.close();
       expect(columns).toHaveLength(8);
@@ -585,9 +595,12 @@ describe('counters at sensor scale', () => {
 
   it('counts distinct source /24s, the SYN-only share and sources per country', async () => {
     const store = await storeWith([
-      '2026-11-20T00:00:01Z s kernel: DROP IN=eth0 OUT= SRC=220.192.110.239 DST=198.51.100.1 LEN=40 TTL=240 ID=54321 PROTO=TCP SPT=4117 DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0',
-      '2026-11-20T00:00:02Z s kernel: DROP IN=eth0 OUT= SRC=220.192.110.240 DST=198.51.100.2 LEN=40 TTL=240 ID=54322 PROTO=TCP SPT=4118 DPT=5000 WINDOW=1024 RES=0x00 ACK URGP=0',
-      '2026-11-20T00:00:03Z s kernel: DROP IN=eth0 OUT= SRC=80.136.229.69 DST=198.51.100.3 LEN=40 TTL=112 ID=2231 PROTO=TCP SPT=4109 DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0',
+      '2026-11-20T00:00:01Z s kernel: DROP IN=eth0 OUT= SRC=220.192.110.239 DST=198.51.100.1 LEN=40 ' +
+        'TTL=240 ID=54321 PROTO=TCP SPT=4117 DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0',
+      '2026-11-20T00:00:02Z s kernel: DROP IN=eth0 OUT= SRC=220.192.110.240 DST=198.51.100.2 LEN=40 ' +
+        'TTL=240 ID=54322 PROTO=TCP SPT=4118 DPT=5000 WINDOW=1024 RES=0x00 ACK URGP=0',
+      '2026-11-20T00:00:03Z s kernel: DROP IN=eth0 OUT= SRC=80.136.229.69 DST=198.51.100.3 LEN=40 ' +
+        'TTL=112 ID=2231 PROTO=TCP SPT=4109 DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0',
     ]);
     const h0 = hourOf('2026-11-20T00:00:00Z');
     const [p] = series(store.counters, 'tcp', 5000, h0, h0);
@@ -596,7 +609,8 @@ describe('counters at sensor scale', () => {
 
   it('keeps raw events for looking up a reported source, with its fingerprint, and prunes them', async () => {
     const store = await storeWith([
-      '2026-11-20T00:00:01Z s kernel: DROP IN=eth0 OUT= SRC=203.0.113.9 DST=198.51.100.1 LEN=40 TTL=240 ID=54321 PROTO=TCP SPT=4117 DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0',
+      '2026-11-20T00:00:01Z s kernel: DROP IN=eth0 OUT= SRC=203.0.113.9 DST=198.51.100.1 LEN=40 ' +
+        'TTL=240 ID=54321 PROTO=TCP SPT=4117 DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0',
     ]);
     const h0 = hourOf('2026-11-20T00:00:00Z');
     expect(store.counters.sourcesSeen('tcp', 5000, ['203.0.113.9', '203.0.113.10'], h0, h0)).toEqual(['203.0.113.9']);

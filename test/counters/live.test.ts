@@ -14,7 +14,9 @@ import { openTestStore } from '../helpers/store.ts';
 const log = createLogger('silent');
 const opts = { zone: 'UTC', maxLineChars: 4096, sensor: 'live', keepRecent: true };
 const line = (i: number, port = 5000) =>
-  `2026-11-20T00:00:${String(i % 60).padStart(2, '0')}Z fw kernel: DROP IN=eth0 OUT= SRC=192.0.2.${i % 250} DST=198.51.100.1 LEN=40 PROTO=TCP SPT=4000 DPT=${port} WINDOW=1 RES=0x00 SYN URGP=0`;
+  `2026-11-20T00:00:${String(i % 60).padStart(2, '0')}Z fw kernel: DROP IN=eth0 OUT= ` +
+  `SRC=192.0.2.${i % 250} DST=198.51.100.1 LEN=40 PROTO=TCP SPT=4000 DPT=${port} WINDOW=1 ` +
+  'RES=0x00 SYN URGP=0';
 const h0 = hourOf('2026-11-20T00:00:00Z');
 const events = (s: Store, port = 5000) => series(s.counters, 'tcp', port, h0, h0)[0]?.events ?? 0;
 
@@ -51,7 +53,9 @@ describe('the syslog listener', () => {
       udp.send(`<4>${line(1).replace(/^\S+ /, 'Nov 20 00:00:01 ')}`, l.udpPort!, '127.0.0.1', () => r()),
     );
     udp.close();
-    const m5424 = `<4>1 2026-11-20T00:00:02Z fw kernel - - - DROP IN=eth0 OUT= SRC=192.0.2.9 DST=198.51.100.1 LEN=40 PROTO=TCP SPT=1 DPT=5000 WINDOW=1 RES=0x00 SYN URGP=0`;
+    const m5424 =
+      '<4>1 2026-11-20T00:00:02Z fw kernel - - - DROP IN=eth0 OUT= SRC=192.0.2.9 DST=198.51.100.1 ' +
+      'LEN=40 PROTO=TCP SPT=1 DPT=5000 WINDOW=1 RES=0x00 SYN URGP=0';
     const framed = `${Buffer.byteLength(m5424)} ${m5424}`;
     await new Promise<void>((r) => {
       const c = connect(l.tcpPort!, '127.0.0.1', () => c.end(`${m5424}\n${framed}`, r));

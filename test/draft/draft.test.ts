@@ -119,7 +119,8 @@ describe('the reply draft', () => {
   it('never shows our own networks in clear, and replaces them consistently', async () => {
     const text = [
       'We saw 198.51.100.50 and 198.51.100.7 probed on tcp/5000, and 2001:db8:1::25 too.',
-      'Nov 20 00:41:07 fw kernel: DROP IN=eth0 OUT= SRC=192.0.2.9 DST=198.51.100.50 LEN=44 PROTO=TCP SPT=4117 DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0',
+      'Nov 20 00:41:07 fw kernel: DROP IN=eth0 OUT= SRC=192.0.2.9 DST=198.51.100.50 LEN=44 PROTO=TCP ' +
+        'SPT=4117 DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0',
     ].join('\n');
     const draft = await built((await draftFor(text)).draft);
     expect(draft.text).not.toMatch(/198\.51\.100\.\d/);

@@ -90,7 +90,8 @@ describe('timestamps', () => {
   it('reads a syslog time without a year in the year that puts it just before the reference', async () => {
     const { netfilter } = await import('../../src/extract/formats/netfilter.ts');
     const line = (ts: string) =>
-      `${ts} fw kernel: DROP IN=eth0 OUT= SRC=192.0.2.1 DST=198.51.100.1 LEN=40 PROTO=TCP SPT=1 DPT=2 WINDOW=1 RES=0x00 SYN URGP=0`;
+      `${ts} fw kernel: DROP IN=eth0 OUT= SRC=192.0.2.1 DST=198.51.100.1 LEN=40 PROTO=TCP SPT=1 DPT=2 ` +
+      'WINDOW=1 RES=0x00 SYN URGP=0';
     const jan = { reference: new Date('2027-01-02T00:00:00Z'), zone: 'UTC' };
     expect(netfilter.parse(line('Dec 31 23:59:59'), jan)!.ts).toBe('2026-12-31T23:59:59Z');
     expect(netfilter.parse(line('Jan  1 00:00:01'), jan)!.ts).toBe('2027-01-01T00:00:01Z');
@@ -99,7 +100,8 @@ describe('timestamps', () => {
   it('places a zoneless time in the configured zone', async () => {
     const { netfilter } = await import('../../src/extract/formats/netfilter.ts');
     const l =
-      'Nov 20 09:00:00 fw kernel: DROP IN=eth0 OUT= SRC=192.0.2.1 DST=198.51.100.1 LEN=40 PROTO=TCP SPT=1 DPT=2 WINDOW=1 RES=0x00 SYN URGP=0';
+      'Nov 20 09:00:00 fw kernel: DROP IN=eth0 OUT= SRC=192.0.2.1 DST=198.51.100.1 LEN=40 PROTO=TCP ' +
+      'SPT=1 DPT=2 WINDOW=1 RES=0x00 SYN URGP=0';
     expect(netfilter.parse(l, { reference: new Date('2026-11-21T00:00:00Z'), zone: 'Asia/Tokyo' })!.ts).toBe(
       '2026-11-20T00:00:00Z',
     );
@@ -117,14 +119,16 @@ describe('header-driven formats', () => {
 
   it('follow a W3C #Fields header that reorders the columns', () => {
     const [e] = read(
-      '#Fields: date time action protocol dst-ip src-ip dst-port src-port size tcpflags\n2026-11-20 09:00:00 DROP TCP 198.51.100.1 192.0.2.1 23 40000 40 S',
+      '#Fields: date time action protocol dst-ip src-ip dst-port src-port size tcpflags\n' +
+        '2026-11-20 09:00:00 DROP TCP 198.51.100.1 192.0.2.1 23 40000 40 S',
     );
     expect(e).toMatchObject({ format: 'windows-firewall', src: '192.0.2.1', spt: 40000, dst: '198.51.100.1', dpt: 23 });
   });
 
   it('follow a VPC custom format header, and the default v2 order without one', () => {
     const custom = read(
-      'version srcaddr dstaddr dstport srcport protocol start action\n5 192.0.2.2 198.51.100.2 22 41000 6 1795165200 REJECT',
+      'version srcaddr dstaddr dstport srcport protocol start action\n' +
+        '5 192.0.2.2 198.51.100.2 22 41000 6 1795165200 REJECT',
     );
     expect(custom[0]).toMatchObject({
       format: 'aws-vpc-flow',

@@ -242,8 +242,10 @@ describe('claims besides ports', () => {
   it('keeps anonymised and defanged addresses as written, and flags them', () => {
     const x = report(
       [
-        'Nov 20 00:00:01 fw kernel: DROP IN=eth0 OUT= SRC=192.0.2[.]7 DST=x.x.x.50 LEN=40 PROTO=TCP SPT=1 DPT=23 WINDOW=1 RES=0x00 SYN URGP=0',
-        'Nov 20 00:00:02 fw kernel: DROP IN=eth0 OUT= SRC=2001:db8::7 DST=A.B.C.50 LEN=40 PROTO=TCP SPT=2 DPT=23 WINDOW=1 RES=0x00 SYN URGP=0',
+        'Nov 20 00:00:01 fw kernel: DROP IN=eth0 OUT= SRC=192.0.2[.]7 DST=x.x.x.50 LEN=40 PROTO=TCP ' +
+          'SPT=1 DPT=23 WINDOW=1 RES=0x00 SYN URGP=0',
+        'Nov 20 00:00:02 fw kernel: DROP IN=eth0 OUT= SRC=2001:db8::7 DST=A.B.C.50 LEN=40 PROTO=TCP ' +
+          'SPT=2 DPT=23 WINDOW=1 RES=0x00 SYN URGP=0',
       ].join('\n'),
     );
     expect(x.logLines[0]).toMatchObject({ src: '192.0.2[.]7', dst: 'x.x.x.50', masked: ['src', 'dst'] });
