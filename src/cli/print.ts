@@ -3,7 +3,7 @@ import type { LoadedConfig } from '../config/load.ts';
 import type { ImportOutcome } from '../counters/import.ts';
 import type { Finding, Report } from '../model.ts';
 import type { DispatchResult } from '../mail/send.ts';
-import type { EventSummary } from './main.ts';
+import type { EventSummary } from './event-summary.ts';
 import type { RunSummary } from '../pipeline/process.ts';
 import type { AuditEntry, HourPoint, StoredDraft } from '../store/index.ts';
 
