@@ -67,6 +67,10 @@ export async function buildCli(): Promise<void> {
         'const require = __kansokuRequire(import.meta.url);',
     },
     logLevel: 'warning',
+  }).catch((err: unknown) => {
+    // A failed build leaves no half-written folder beside dist/ for the linters to trip on.
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
   });
   // Output paths relative to dist/, as the files will be found there.
   const outputs = Object.entries(result.metafile.outputs).map(([path, o]) => [relative(tmp, join(root, path)), o]);
