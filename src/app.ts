@@ -7,7 +7,8 @@ import { loadConfig, type LoadedConfig } from './config/load.ts';
 import type { Config } from './config/schema.ts';
 import { systemClock, type Clock, type Context } from './context.ts';
 import { createLogger, type Logger } from './log.ts';
-import { isPostgresUrl, Store } from './store/index.ts';
+import type { Store } from './store/index.ts';
+import { isPostgresUrl } from './store/sql.ts';
 
 export type { Clock, Context } from './context.ts';
 
@@ -45,16 +46,23 @@ export function createApp(opts: AppOptions = {}): App {
     config,
     log,
     clock,
-    run(fn) {
-      const store = openStore(config);
-      return Promise.resolve()
-        .then(() => fn(contextFor(config, store, { log, clock })))
-        .finally(() => store.close());
+    async run(fn) {
+      const store = await openStore(config);
+      try {
+        return await fn(contextFor(config, store, { log, clock }));
+      } finally {
+        store.close();
+      }
     },
   };
 }
 
-export function openStore(config: Config): Store {
+/**
+ * Opens the configured store. The store code and its native drivers load only here, so that a
+ * command that never opens the store (kansoku extract) does not load them.
+ */
+export async function openStore(config: Config): Promise<Store> {
+  const { Store } = await import('./store/index.ts');
   return Store.open(config.store.postgres ?? config.store.sqlite);
 }
 

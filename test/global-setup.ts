@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { buildCli, buildIsStale } from '../scripts/build.ts';
 import { PostgresSql } from '../src/store/sql.ts';
 import { mailStackUp } from './helpers/mailstack.ts';
 import { root } from './helpers/paths.ts';
@@ -11,11 +12,14 @@ import { schemaRunStart } from './helpers/store.ts';
 const STALE_SCHEMA_MS = 6 * 3_600_000;
 
 /**
+ * The tests run the CLI as users do, from dist/: it is rebuilt first when src/ changed since, so
+ * that a test run after an edit (even of one test file) runs the edited code.
  * The live tests talk to real Dovecot and Postfix on loopback, and the PostgreSQL run of the suite
  * to a real PostgreSQL server; start them once (idempotent). Schemas left by earlier runs go, not
  * those of a run going on beside this one.
  */
-export default function setup(): void {
+export default async function setup(): Promise<void> {
+  if (buildIsStale()) await buildCli();
   mailStackUp();
   const r = spawnSync('bash', [join(root, 'scripts', 'pg-stack.sh'), 'up'], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`postgresql did not start: ${r.stderr}`);

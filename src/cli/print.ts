@@ -1,9 +1,10 @@
 import { relative } from 'node:path';
+import { HOUR_MS } from '../time.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import type { ImportOutcome } from '../counters/import.ts';
 import type { Finding, Report } from '../model.ts';
 import type { DispatchResult } from '../mail/send.ts';
-import type { EventSummary } from './main.ts';
+import type { EventSummary } from './event-summary.ts';
 import type { RunSummary } from '../pipeline/process.ts';
 import type { HourPoint } from '../counters/rollups.ts';
 import type { AuditEntry, StoredDraft } from '../store/index.ts';
@@ -190,7 +191,7 @@ export function printStats(
       .join(', ');
     const syn = r.events ? `${Math.round((r.synOnly / r.events) * 100)}%` : '-';
     print(
-      `${new Date(r.hour * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')} ${r.sensor.slice(0, 10).padEnd(10)} ${`${r.port}/${r.proto}`.padEnd(10)} ` +
+      `${new Date(r.hour * HOUR_MS).toISOString().slice(0, 16).replace('T', ' ')} ${r.sensor.slice(0, 10).padEnd(10)} ${`${r.port}/${r.proto}`.padEnd(10)} ` +
         `${String(r.events).padStart(8)} ${String(r.sources).padStart(8)} ${String(r.targets).padStart(8)} ${String(r.nets24).padStart(6)} ${syn.padStart(5)}  ${top}`,
     );
   }

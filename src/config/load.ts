@@ -1,12 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { KansokuError } from '../errors.ts';
+import { packageRoot } from '../package-root.ts';
 import { configSchema, type Config } from './schema.ts';
 
-/** The package's own folder: the embedded default config and the demo live there. */
-export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export { packageRoot };
 export const embeddedConfigPath = resolve(packageRoot, 'fixtures/demo/kansoku.yaml');
 /** The templates kansoku comes with: the drafts' wording unless the config names another folder. */
 export const packagedTemplates = resolve(packageRoot, 'templates');

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import ipaddr from 'ipaddr.js';
 import cron from 'node-cron';
 import { AUTO_SEND_KINDS, TLP_ORDER } from '../model.ts';

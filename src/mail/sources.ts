@@ -1,6 +1,5 @@
 import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { mboxReader } from 'mbox-reader';
 import { KansokuError } from '../errors.ts';
 import { fileHead } from '../files.ts';
 import type { Checkpoint } from '../store/index.ts';
@@ -54,6 +53,9 @@ export function mboxSource(file: string): MessageSource {
   return {
     name: `mbox:${file}`,
     async *messages() {
+      // mbox-reader brings its own copies of libmime and iconv-lite (a megabyte of code): loaded
+      // only for an mbox, so that commands on Maildir or .eml files start without it.
+      const { mboxReader } = await import('mbox-reader');
       let n = 0;
       for await (const m of mboxReader(createReadStream(file))) {
         n++;

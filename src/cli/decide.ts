@@ -1,0 +1,35 @@
+import type { Command } from 'commander';
+import { decide } from '../review/transitions.ts';
+import { actor, draftId } from './args.ts';
+import { context, withStore, type Print } from './context.ts';
+
+export interface DecisionOptions {
+  by?: string;
+  note?: string;
+}
+
+/** approve, reject and release take the same draft number and audit-trail options. */
+export function decisionCommand(
+  cmd: Command,
+  action: (id: string, opts: DecisionOptions, cmd: Command) => Promise<void>,
+): void {
+  cmd
+    .argument('<id>', 'draft number')
+    .option('--by <name>', 'who decides (default: $KANSOKU_ACTOR or the login name)')
+    .option('--note <text>', 'a note for the audit trail')
+    .action(action);
+}
+
+/** approve or reject: the store records who decided and when; an approval waits review.sendDelaySeconds. */
+export function defineDecision(cmd: Command, print: Print, action: 'approve' | 'reject'): void {
+  decisionCommand(cmd, async (id, opts, cmd) => {
+    const ctx = context(cmd, print);
+    const delay = ctx.loaded.config.review.sendDelaySeconds;
+    await withStore(ctx, (store) => {
+      const sendAfter = action === 'approve' && delay ? new Date(Date.now() + delay * 1000).toISOString() : null;
+      const d = decide(store, draftId(id), action, actor(opts.by), opts.note ?? null, sendAfter);
+      print(`draft #${d.id} ${d.status} by ${actor(opts.by)}: ${d.subject}`);
+      if (sendAfter) print(`it is sent from ${sendAfter} on; "kansoku reject ${d.id}" takes it back until then`);
+    });
+  });
+}

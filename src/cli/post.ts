@@ -1,0 +1,24 @@
+import type { Post, Report } from '../model.ts';
+import { KansokuError } from '../errors.ts';
+import { extractReport } from '../extract/report.ts';
+import { parsePost } from '../mail/parse.ts';
+import { detectSourceType, openSource } from '../mail/sources.ts';
+import type { Cli } from './context.ts';
+
+/** The first message of an .eml file, an mbox or stdin, with what it claims. */
+export async function postAndReport(ctx: Cli, file: string): Promise<{ post: Post; report: Report }> {
+  const c = ctx.loaded.config;
+  const post = await firstPost(file);
+  const report = extractReport(post, {
+    zone: c.counters.timezone,
+    maxScanChars: c.limits.maxScanChars,
+    maxLineChars: c.limits.maxLineChars,
+  });
+  return { post, report };
+}
+
+async function firstPost(file: string): Promise<Post> {
+  const src = openSource(detectSourceType(file), file);
+  for await (const m of src.messages()) return parsePost(m.raw);
+  throw new KansokuError('INPUT_UNREADABLE', 'mail', `${file}: no message in it`);
+}
