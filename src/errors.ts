@@ -6,6 +6,7 @@ export const ErrorCodes = {
   MESSAGE_UNPARSABLE: 'message cannot be parsed',
   INPUT_UNREADABLE: 'input file cannot be read',
   DRAFT_NOT_FOUND: 'no such draft',
+  MESSAGE_NOT_FOUND: 'no such message',
   DRAFT_STATE: 'draft is not in a state that allows this',
   DRAFT_TLP_RED: 'TLP:RED material is never sent to a list',
   OUTBOUND_REFUSED: 'the outbound gate refused the message',

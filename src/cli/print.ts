@@ -2,12 +2,12 @@ import { relative } from 'node:path';
 import { HOUR_MS } from '../time.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import type { ImportOutcome } from '../counters/import.ts';
-import type { Finding, Report } from '../model.ts';
+import type { Decision, Finding, Report } from '../model.ts';
 import type { DispatchResult } from '../mail/send.ts';
 import type { EventSummary } from './event-summary.ts';
 import type { RunSummary } from '../pipeline/process.ts';
 import type { HourPoint } from '../counters/rollups.ts';
-import type { AuditEntry, StoredDraft } from '../store/index.ts';
+import type { AuditEntry, MessageRecord, StoredDraft } from '../store/index.ts';
 
 type Print = (s: string) => void;
 
@@ -109,7 +109,12 @@ export function printDrafts(print: Print, list: StoredDraft[]): void {
     print(`#${d.id}  ${d.status.padEnd(8)}  ${d.tlp.padEnd(12)}  ${d.createdAt.slice(0, 16)}  ${d.subject}`);
 }
 
-export function printDraft(print: Print, d: StoredDraft, history: AuditEntry[]): void {
+export function printDraft(
+  print: Print,
+  d: StoredDraft,
+  history: AuditEntry[],
+  source: MessageRecord | null = null,
+): void {
   print(`draft #${d.id} (${d.status}, ${d.kind}, TLP:${d.tlp})`);
   if (d.heldReason) print(`Held: ${d.heldReason} (release with "kansoku release ${d.id}")`);
   print(`To: ${d.to}`);
@@ -121,6 +126,22 @@ export function printDraft(print: Print, d: StoredDraft, history: AuditEntry[]):
   print(d.text);
   print('history:');
   for (const h of history) print(`  ${h.at}  ${h.action} by ${h.actor}${h.note ? ` (${h.note})` : ''}`);
+  if (source) {
+    print('why:');
+    printDecision(print, d.sourceMessageId, source.status, source.decision);
+  }
+}
+
+/** Why a message got a draft or not: its outcome, then each step's word, as `explain` and `show` print it. */
+export function printDecision(print: Print, messageId: string, status: string, d: Decision | null): void {
+  if (!d) {
+    print(`${messageId}: ${status}, stored before decisions were recorded`);
+    return;
+  }
+  print(`${messageId}: ${d.outcome} (${d.summary})`);
+  const mark = { pass: '  ', note: ' +', stop: ' x' } as const;
+  for (const s of d.steps) print(`${mark[s.result]} ${s.step.padEnd(12)} ${s.text}`);
+  if (d.drafts.length) print(`   drafts: ${d.drafts.map((id) => `#${id}`).join(', ')}`);
 }
 
 export function printDispatch(print: Print, r: DispatchResult): void {

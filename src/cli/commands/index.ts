@@ -101,6 +101,12 @@ export const commands: CommandEntry[] = [
     load: () => import('./show.ts'),
   },
   {
+    name: 'explain',
+    usage: '[options] <message-id>',
+    description: 'why a message got a draft, or why not: the Decision each step of the pipeline added to',
+    load: () => import('./explain.ts'),
+  },
+  {
     name: 'approve',
     usage: '[options] <id>',
     description: 'approve a draft for sending (recorded with who and when); it goes after review.sendDelaySeconds',

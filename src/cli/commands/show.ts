@@ -13,9 +13,12 @@ export function define(cmd: Command, print: Print): void {
       await withStore(ctx, (store) => {
         const d = store.drafts.get(draftId(id));
         const history = store.drafts.history(d.id);
+        // The post a draft answers holds the Decision that made it; a digest answers none.
+        const source = store.messages.get(d.sourceMessageId);
         if (opts.eml) print(d.eml.toString('utf8'));
-        else if (opts.json) print(JSON.stringify({ ...d, eml: undefined, history }, null, 2));
-        else printDraft(print, d, history);
+        else if (opts.json) {
+          print(JSON.stringify({ ...d, eml: undefined, history, decision: source?.decision ?? null }, null, 2));
+        } else printDraft(print, d, history, source);
       });
     });
 }

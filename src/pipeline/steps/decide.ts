@@ -48,6 +48,7 @@ export const decide: Step = (s, ctx) => {
     s.decision.stop('decide', 'no-data', s.reason);
     return 'no-data';
   }
-  s.decision.pass('decide', 'reply', 'our counters have something to say about a claimed port');
+  const seen = s.findings!.filter((f) => f.verdict !== 'no-data').map((f) => `${f.proto ?? 'port'}/${f.port}`);
+  s.decision.pass('decide', 'reply', `a reply: our counters have data on ${seen.join(', ')}`, { ports: seen });
   return undefined;
 };

@@ -22,7 +22,7 @@ export const draft: Step = async (s, ctx) => {
     });
     return 'held';
   }
-  s.decision.pass('draft', 'drafted', `drafted a ${s.reply.draft.tlp} reply for review`, {
+  s.decision.pass('draft', 'drafted', `drafted a reply at TLP:${s.reply.draft.tlp}, waiting for review`, {
     messageId: reply.messageId,
     tlp: s.reply.draft.tlp,
   });

@@ -10,6 +10,8 @@ export function extractOptions(config: Config): ExtractOptions {
   };
 }
 
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
 /** Reads what the post claims: ports, log lines, counts, TLP. */
 export const extract: Step = (s, ctx) => {
   const post = s.post!;
@@ -24,7 +26,7 @@ export const extract: Step = (s, ctx) => {
   s.decision.pass(
     'extract',
     'report',
-    `${r.ports.length} port claims, ${r.logLines.length} log lines, TLP ${r.tlp ?? 'not given'}`,
+    `${count(r.ports.length, 'port claim')}, ${count(r.logLines.length, 'log line')}, TLP ${r.tlp ?? 'not given'}`,
     {
       ports: r.ports.map((p) => `${p.proto ?? 'port'}/${p.port}`),
       logLines: r.logLines.length,
