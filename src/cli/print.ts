@@ -30,7 +30,8 @@ export function printImport(print: Print, o: ImportOutcome): void {
       .map(([f, n]) => `${f} ${n}`)
       .join(', ') || 'none';
   print(
-    `${rel(o.name)}: ${o.parsed} of ${o.lines} lines counted (${formats}), ${o.skipped} unreadable; ${o.from ?? '-'} .. ${o.to ?? '-'}`,
+    `${rel(o.name)}: ${o.parsed} of ${o.lines} lines counted (${formats}), ${o.skipped} unreadable; ` +
+      `${o.from ?? '-'} .. ${o.to ?? '-'}`,
   );
 }
 
@@ -61,7 +62,8 @@ export function printSummary(
     print(`  draft #${d.id}${d.held ? ' (held)' : ''}: ${d.subject}${d.path ? `  -> ${rel(d.path)}` : ''}`);
   for (const a of s.alerts) {
     print(
-      `  private alert #${a.id}: a post names our own networks; ${a.to ? `to ${a.to}` : 'no operator.alertAddress or review.address to send it to'} ("kansoku show ${a.id}")`,
+      `  private alert #${a.id}: a post names our own networks; ` +
+        `${a.to ? `to ${a.to}` : 'no operator.alertAddress or review.address to send it to'} ("kansoku show ${a.id}")`,
     );
   }
   if (s.drafts.length)
@@ -81,7 +83,8 @@ export function printReport(print: Print, r: Report): void {
   print(`log lines: ${r.logLines.length}`);
   for (const l of r.logLines.slice(0, 20)) {
     print(
-      `  [${l.format}] ${l.ts ?? l.tsText ?? '-'} ${l.src}:${l.spt ?? '-'} -> ${l.dst}:${l.dpt ?? '-'} ${l.proto ?? '?'} ${l.flags ?? ''}`,
+      `  [${l.format}] ${l.ts ?? l.tsText ?? '-'} ${l.src}:${l.spt ?? '-'} -> ${l.dst}:${l.dpt ?? '-'} ` +
+        `${l.proto ?? '?'} ${l.flags ?? ''}`,
     );
   }
 }
@@ -94,8 +97,10 @@ export function printFindings(print: Print, r: Report, findings: Finding[], own:
   for (const f of findings) {
     const b = f.baseline ? `mean ${f.baseline.mean}, sd ${f.baseline.sd}, upper ${f.baseline.upper}` : 'no baseline';
     print(
-      `${f.proto ?? '?'}/${f.port}: ${f.verdict.toUpperCase()}  current ${f.current ?? '-'} (${f.currentHour ?? '-'}), ${b}, ratio ${f.ratio ?? '-'}` +
-        `${f.onset ? `, onset ${f.onset}` : ''}${f.sourcesSeenLocally.length ? `, also seen here: ${f.sourcesSeenLocally.join(' ')}` : ''}`,
+      `${f.proto ?? '?'}/${f.port}: ${f.verdict.toUpperCase()}  ` +
+        `current ${f.current ?? '-'} (${f.currentHour ?? '-'}), ${b}, ratio ${f.ratio ?? '-'}` +
+        `${f.onset ? `, onset ${f.onset}` : ''}` +
+        `${f.sourcesSeenLocally.length ? `, also seen here: ${f.sourcesSeenLocally.join(' ')}` : ''}`,
     );
   }
 }
@@ -146,7 +151,8 @@ export function printDecision(print: Print, messageId: string, status: string, d
 
 export function printDispatch(print: Print, r: DispatchResult): void {
   print(
-    `outbox: ${r.sent} sent, ${r.found} found already delivered, ${r.failed} failed (will retry), ${r.waiting} waiting` +
+    `outbox: ${r.sent} sent, ${r.found} found already delivered, ${r.failed} failed (will retry), ` +
+      `${r.waiting} waiting` +
       (r.refused ? `, ${r.refused} refused by the outbound gate (held for review)` : ''),
   );
 }
@@ -161,7 +167,8 @@ export function printEvents(print: Print, list: EventSummary[]): void {
     const u = Object.values(e.unverified).reduce((a, b) => a + b, 0);
     print(
       `#${e.id}  ${`${e.port}/${e.proto}`.padEnd(10)} ${e.firstSeen.slice(0, 16)}  ${(e.verdict ?? '-').padEnd(9)} ` +
-        `confirm ${t.confirm}, deny ${t.deny}, question ${t.question}, other ${t.other}${u ? `  (+${u} unverified)` : ''}`,
+        `confirm ${t.confirm}, deny ${t.deny}, question ${t.question}, other ${t.other}` +
+        `${u ? `  (+${u} unverified)` : ''}`,
     );
   }
 }
@@ -181,14 +188,16 @@ export function printEvent(
   for (const p of e.posts) {
     const f = p.finding as { verdict?: string; current?: number } | null;
     print(
-      `  ${p.at.slice(0, 16)}  ${p.role.padEnd(6)}  ${p.messageId}  ${p.subject ?? ''}${f?.verdict ? `  [ours: ${f.verdict}, ${f.current ?? '-'}/h]` : ''}`,
+      `  ${p.at.slice(0, 16)}  ${p.role.padEnd(6)}  ${p.messageId}  ${p.subject ?? ''}` +
+        `${f?.verdict ? `  [ours: ${f.verdict}, ${f.current ?? '-'}/h]` : ''}`,
     );
   }
   print('sightings:');
   if (!e.sightings.length) print('  none');
   for (const s of e.sightings) {
     print(
-      `  ${s.at.slice(0, 16)}  ${s.verdict.padEnd(8)}  ${(s.org ?? 'unverified').padEnd(16)}  ${s.counted ? 'counted' : 'not counted'} (${s.why})  ${s.messageId}`,
+      `  ${s.at.slice(0, 16)}  ${s.verdict.padEnd(8)}  ${(s.org ?? 'unverified').padEnd(16)}  ` +
+        `${s.counted ? 'counted' : 'not counted'} (${s.why})  ${s.messageId}`,
     );
   }
 }
@@ -202,7 +211,8 @@ export function printStats(
     return;
   }
   print(
-    `${'hour (UTC)'.padEnd(17)} ${'sensor'.padEnd(10)} ${'port'.padEnd(10)} ${'events'.padStart(8)} ${'sources'.padStart(8)} ${'targets'.padStart(8)} ${'/24s'.padStart(6)} ${'SYN'.padStart(5)}  countries`,
+    `${'hour (UTC)'.padEnd(17)} ${'sensor'.padEnd(10)} ${'port'.padEnd(10)} ${'events'.padStart(8)} ` +
+      `${'sources'.padStart(8)} ${'targets'.padStart(8)} ${'/24s'.padStart(6)} ${'SYN'.padStart(5)}  countries`,
   );
   for (const r of rows) {
     const top = Object.entries(r.countries)
@@ -212,8 +222,10 @@ export function printStats(
       .join(', ');
     const syn = r.events ? `${Math.round((r.synOnly / r.events) * 100)}%` : '-';
     print(
-      `${new Date(r.hour * HOUR_MS).toISOString().slice(0, 16).replace('T', ' ')} ${r.sensor.slice(0, 10).padEnd(10)} ${`${r.port}/${r.proto}`.padEnd(10)} ` +
-        `${String(r.events).padStart(8)} ${String(r.sources).padStart(8)} ${String(r.targets).padStart(8)} ${String(r.nets24).padStart(6)} ${syn.padStart(5)}  ${top}`,
+      `${new Date(r.hour * HOUR_MS).toISOString().slice(0, 16).replace('T', ' ')} ` +
+        `${r.sensor.slice(0, 10).padEnd(10)} ${`${r.port}/${r.proto}`.padEnd(10)} ` +
+        `${String(r.events).padStart(8)} ${String(r.sources).padStart(8)} ${String(r.targets).padStart(8)} ` +
+        `${String(r.nets24).padStart(6)} ${syn.padStart(5)}  ${top}`,
     );
   }
 }

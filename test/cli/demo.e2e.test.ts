@@ -18,7 +18,9 @@ describe('the embedded demo, as `npm start` runs it', () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('9434 of 9434 lines counted');
     expect(first.stdout).toContain(
-      '6 messages: 2 drafted, 1 drafted and held (see "kansoku drafts --status held"), 1 without port claims, 0 already answered in thread, 0 without sensor data, 1 automatic, 1 sightings, 0 already processed, 0 quarantined',
+      '6 messages: 2 drafted, 1 drafted and held (see "kansoku drafts --status held"), 1 without port claims, ' +
+        '0 already answered in thread, 0 without sensor data, 1 automatic, 1 sightings, 0 already processed, ' +
+        '0 quarantined',
     );
   });
 
