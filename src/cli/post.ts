@@ -1,20 +1,14 @@
 import type { Post, Report } from '../model.ts';
 import { KansokuError } from '../errors.ts';
-import { extractReport } from '../extract/report.ts';
+import { extractOptions, extractReport } from '../extract/report.ts';
 import { parsePost } from '../mail/parse.ts';
 import { detectSourceType, openSource } from '../mail/sources.ts';
 import type { Cli } from './context.ts';
 
 /** The first message of an .eml file, an mbox or stdin, with what it claims. */
 export async function postAndReport(ctx: Cli, file: string): Promise<{ post: Post; report: Report }> {
-  const c = ctx.loaded.config;
   const post = await firstPost(file);
-  const report = extractReport(post, {
-    zone: c.counters.timezone,
-    maxScanChars: c.limits.maxScanChars,
-    maxLineChars: c.limits.maxLineChars,
-  });
-  return { post, report };
+  return { post, report: extractReport(post, extractOptions(ctx.loaded.config)) };
 }
 
 async function firstPost(file: string): Promise<Post> {

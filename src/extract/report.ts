@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import type { Config } from '../config/schema.ts';
 import { LABEL_ONLY, type LogEvent, type Post, type Report } from '../model.ts';
 import { countTotals, extractCounts } from './counts.ts';
 import { isIpAddress } from './formats/common.ts';
@@ -15,6 +16,15 @@ export interface ExtractOptions {
   zone: string;
   maxScanChars: number;
   maxLineChars: number;
+}
+
+/** The options the configured bot reads posts with, in the pipeline and in `kansoku extract` alike. */
+export function extractOptions(config: Config): ExtractOptions {
+  return {
+    zone: config.counters.timezone,
+    maxScanChars: config.limits.maxScanChars,
+    maxLineChars: config.limits.maxLineChars,
+  };
 }
 
 /**

@@ -1,14 +1,5 @@
-import type { Config } from '../../config/schema.ts';
-import { extractReport, type ExtractOptions } from '../../extract/report.ts';
+import { extractOptions, extractReport } from '../../extract/report.ts';
 import type { Step } from '../message.ts';
-
-export function extractOptions(config: Config): ExtractOptions {
-  return {
-    zone: config.counters.timezone,
-    maxScanChars: config.limits.maxScanChars,
-    maxLineChars: config.limits.maxLineChars,
-  };
-}
 
 const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 

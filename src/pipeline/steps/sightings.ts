@@ -1,10 +1,9 @@
 import { eventsOfThread } from '../../events/link.ts';
-import { extractReport } from '../../extract/report.ts';
+import { extractOptions, extractReport } from '../../extract/report.ts';
 import { ownText } from '../../mail/reply-text.ts';
 import { classifyReply } from '../../sightings/classify.ts';
 import { creditReply } from '../../sightings/credit.ts';
 import type { Step } from '../message.ts';
-import { extractOptions } from './extract.ts';
 
 /** A reply to a report (or to our draft) is a member's word on it: a sighting of each event of the thread. */
 export const sightings: Step = (s, ctx) => {
