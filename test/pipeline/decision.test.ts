@@ -16,8 +16,8 @@ import { openTestStore } from '../helpers/store.ts';
 
 const log = createLogger('silent');
 
-async function demo() {
-  const { config } = loadConfig(fixture('demo', 'kansoku.yaml'), scratch());
+/** A store holding the demo sensor log, as `npm start` imports it. */
+async function sensorStore(): Promise<Store> {
   const store = openTestStore();
   await importStream(
     store,
@@ -26,6 +26,12 @@ async function demo() {
     { zone: 'UTC', maxLineChars: 4096, sensor: 'demo', keepRecent: true },
     log,
   );
+  return store;
+}
+
+async function demo() {
+  const { config } = loadConfig(fixture('demo', 'kansoku.yaml'), scratch());
+  const store = await sensorStore();
   const summary = await processSources(
     [openSource('maildir', fixture('demo', 'maildir'))],
     contextFor(config, store, { log }),
@@ -132,14 +138,7 @@ describe('one failure policy for run and --watch', () => {
 
   it('leaves a failing message for the next run, and quarantines it at limits.maxFailures', async () => {
     const { config } = loadConfig(fixture('demo', 'kansoku.yaml'), scratch());
-    const base = openTestStore();
-    await importStream(
-      base,
-      'sensor.log',
-      Readable.from([readFileSync(fixture('demo', 'sensor.log'))]),
-      { zone: 'UTC', maxLineChars: 4096, sensor: 'demo', keepRecent: true },
-      log,
-    );
+    const base = await sensorStore();
     const store = failingDrafts(base, 99);
     const one = () => [openSource('eml', fixture('demo', 'maildir', 'cur', '1763601300.M1P100.demo:2,S'))];
     const ctx = contextFor(config, store, { log });
@@ -156,14 +155,7 @@ describe('one failure policy for run and --watch', () => {
 
   it('forgets the failures of a message that then goes through', async () => {
     const { config } = loadConfig(fixture('demo', 'kansoku.yaml'), scratch());
-    const base = openTestStore();
-    await importStream(
-      base,
-      'sensor.log',
-      Readable.from([readFileSync(fixture('demo', 'sensor.log'))]),
-      { zone: 'UTC', maxLineChars: 4096, sensor: 'demo', keepRecent: true },
-      log,
-    );
+    const base = await sensorStore();
     const store = failingDrafts(base, config.limits.maxFailures - 1);
     const ctx = contextFor(config, store, { log });
     const one = () => [openSource('eml', fixture('demo', 'maildir', 'cur', '1763601300.M1P100.demo:2,S'))];

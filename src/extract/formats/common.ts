@@ -10,6 +10,7 @@ export {
   SYSLOG_TS,
   syslogWall,
   toIso,
+  wallOf,
   type TimeContext,
   type WallTime,
 } from './timestamps.ts';

@@ -1,4 +1,4 @@
-import { event, flagsFromLetters, port, protoOf, toIso, type LogFormat } from './common.ts';
+import { event, flagsFromLetters, port, protoOf, toIso, wallOf, type LogFormat } from './common.ts';
 
 /**
  * DShield submission lines, tab-separated: date (with zone), submitter id, count, source IP,
@@ -19,19 +19,7 @@ export const dshield: LogFormat = {
     const ports = proto === 'tcp' || proto === 'udp';
     const flagsText = proto === 'tcp' && f[8]?.trim() ? f[8].trim() : null;
     return event('dshield', text, {
-      ts: toIso(
-        {
-          year: +d[1]!,
-          month: +d[2]!,
-          day: +d[3]!,
-          hour: +d[4]!,
-          minute: +d[5]!,
-          second: +d[6]!,
-          fraction: '',
-          offset,
-        },
-        time,
-      ),
+      ts: toIso(wallOf([d[1], d[2], d[3], d[4], d[5], d[6]], '', offset), time),
       tsText: f[0]!.trim(),
       src: f[3]!.trim(),
       spt: ports ? port(f[4]!.trim()) : null,

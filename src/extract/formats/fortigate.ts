@@ -1,4 +1,4 @@
-import { event, kvField, leadingTimestamp, port, protoOf, toIso, type LogFormat } from './common.ts';
+import { event, kvField, leadingTimestamp, port, protoOf, toIso, wallOf, type LogFormat } from './common.ts';
 
 /**
  * FortiGate key=value logs (traffic and UTM): date, time, tz, srcip, srcport, dstip, dstport,
@@ -23,22 +23,7 @@ export const fortigate: LogFormat = {
     const offset = tz && /^[+-]\d{4}$/.test(tz) ? `${tz.slice(0, 3)}:${tz.slice(3)}` : null;
     const lead = d && c ? null : leadingTimestamp(text, time);
     return event('fortigate', text, {
-      ts:
-        d && c
-          ? toIso(
-              {
-                year: +d[1]!,
-                month: +d[2]!,
-                day: +d[3]!,
-                hour: +c[1]!,
-                minute: +c[2]!,
-                second: +c[3]!,
-                fraction: '',
-                offset,
-              },
-              time,
-            )
-          : (lead?.ts ?? null),
+      ts: d && c ? toIso(wallOf([d[1], d[2], d[3], c[1], c[2], c[3]], '', offset), time) : (lead?.ts ?? null),
       tsText: d && c ? `${date} ${clock}` : (lead?.tsText ?? null),
       src,
       spt: proto === 'icmp' ? null : port(kv('srcport')),

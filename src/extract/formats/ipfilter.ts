@@ -1,4 +1,4 @@
-import { event, flagsFromLetters, leadingTimestamp, port, protoOf, toIso, type LogFormat } from './common.ts';
+import { event, flagsFromLetters, leadingTimestamp, port, protoOf, toIso, wallOf, type LogFormat } from './common.ts';
 
 /**
  * `[Nx] IFACE @GROUP:RULE[name] A SRC,SPORT -> DST,DPORT PR proto len ...`: the action is one
@@ -45,19 +45,7 @@ export const ipfilter: LogFormat = {
       ts:
         lead?.ts ??
         (file
-          ? toIso(
-              {
-                year: +file[3]!,
-                month: +file[2]!,
-                day: +file[1]!,
-                hour: +file[4]!,
-                minute: +file[5]!,
-                second: +file[6]!,
-                fraction: file[7] ?? '',
-                offset: null,
-              },
-              time,
-            )
+          ? toIso(wallOf([file[3], file[2], file[1], file[4], file[5], file[6]], file[7] ?? '', null), time)
           : null),
       tsText: lead?.tsText ?? file?.[0].trim() ?? null,
       src: m[3]!,

@@ -1,4 +1,4 @@
-import { event, flagsFromLetters, port, protoOf, toIso, type LogFormat } from './common.ts';
+import { event, flagsFromLetters, port, protoOf, toIso, wallOf, type LogFormat } from './common.ts';
 
 const LINE = new RegExp(
   String.raw`^\s*(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?\s+[\d.]+\s+([A-Za-z0-9]+)` +
@@ -16,19 +16,7 @@ export const nfdump: LogFormat = {
     const proto = protoOf(m[8]);
     const ports = proto === 'tcp' || proto === 'udp';
     return event('nfdump', text, {
-      ts: toIso(
-        {
-          year: +m[1]!,
-          month: +m[2]!,
-          day: +m[3]!,
-          hour: +m[4]!,
-          minute: +m[5]!,
-          second: +m[6]!,
-          fraction: m[7] ?? '',
-          offset: null,
-        },
-        time,
-      ),
+      ts: toIso(wallOf([m[1], m[2], m[3], m[4], m[5], m[6]], m[7] ?? '', null), time),
       tsText: `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}:${m[6]}${m[7] ? `.${m[7]}` : ''}`,
       src: m[9]!,
       spt: ports ? port(m[10]) : null,

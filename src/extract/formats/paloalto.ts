@@ -1,5 +1,5 @@
 import { parse as parseCsv } from 'csv-parse/sync';
-import { event, port, protoOf, toIso, type LogFormat } from './common.ts';
+import { event, port, protoOf, toIso, wallOf, type LogFormat } from './common.ts';
 
 /**
  * Palo Alto Networks TRAFFIC logs as CSV (PAN-OS syslog default): receive time, serial, type,
@@ -29,21 +29,7 @@ export const paloalto: LogFormat = {
     const proto = protoOf(f[29]);
     const d = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(f[1] ?? '');
     return event('paloalto-traffic', text, {
-      ts: d
-        ? toIso(
-            {
-              year: +d[1]!,
-              month: +d[2]!,
-              day: +d[3]!,
-              hour: +d[4]!,
-              minute: +d[5]!,
-              second: +d[6]!,
-              fraction: '',
-              offset: null,
-            },
-            time,
-          )
-        : null,
+      ts: d ? toIso(wallOf([d[1], d[2], d[3], d[4], d[5], d[6]], '', null), time) : null,
       tsText: f[1] || null,
       src: f[7],
       spt: proto === 'icmp' ? null : port(f[24]),

@@ -1,5 +1,5 @@
 import { parse as parseCsv } from 'csv-parse/sync';
-import { columnIndex, event, port, protoOf, toIso, type LogFormat } from './common.ts';
+import { columnIndex, event, port, protoOf, toIso, wallOf, type LogFormat } from './common.ts';
 
 /** Column orders of the reports, used when the CSV's header row is not at hand. */
 const EVENT4 = (
@@ -53,21 +53,7 @@ export const shadowserver: LogFormat = {
     const d = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(get(ts) ?? '');
     return event('shadowserver', text, {
       // Shadowserver reports are in UTC.
-      ts: d
-        ? toIso(
-            {
-              year: +d[1]!,
-              month: +d[2]!,
-              day: +d[3]!,
-              hour: +d[4]!,
-              minute: +d[5]!,
-              second: +d[6]!,
-              fraction: '',
-              offset: 'Z',
-            },
-            time,
-          )
-        : null,
+      ts: d ? toIso(wallOf([d[1], d[2], d[3], d[4], d[5], d[6]], '', 'Z'), time) : null,
       tsText: get(ts) ?? null,
       src: source,
       spt: p === 'icmp' ? null : port(get(spt) ?? get(srcPort)),

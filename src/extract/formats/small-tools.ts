@@ -1,4 +1,4 @@
-import { event, flagsFromWords, leadingTimestamp, port, protoOf, toIso, type LogFormat } from './common.ts';
+import { event, flagsFromWords, leadingTimestamp, port, protoOf, toIso, wallOf, type LogFormat } from './common.ts';
 
 /**
  * What PortSentry's scan types say of the packet's TCP flags: "TCP SYN/Normal scan" (older
@@ -42,19 +42,7 @@ export const portsentry: LogFormat = {
     const m = HISTORY.exec(text);
     if (m) {
       return event('portsentry', text, {
-        ts: toIso(
-          {
-            year: +m[3]!,
-            month: +m[1]!,
-            day: +m[2]!,
-            hour: +m[4]!,
-            minute: +m[5]!,
-            second: +m[6]!,
-            fraction: '',
-            offset: null,
-          },
-          time,
-        ),
+        ts: toIso(wallOf([m[3], m[1], m[2], m[4], m[5], m[6]], '', null), time),
         tsText: `${m[1]}/${m[2]}/${m[3]} ${m[4]}:${m[5]}:${m[6]}`,
         src: m[7]!,
         spt: null,

@@ -109,6 +109,27 @@ function clock(m: RegExpExecArray): Pick<WallTime, 'hour' | 'minute' | 'second' 
   return { hour: Number(m[4]), minute: Number(m[5]), second: Number(m[6]), fraction: m[7] ?? '' };
 }
 
+/**
+ * A wall time from the numbers as a format writes them: year, month, day, hour, minute and
+ * second, in that order whatever order the line has them in.
+ */
+export function wallOf(
+  [year, month, day, hour, minute, second]: Array<string | undefined>,
+  fraction: string,
+  offset: string | null,
+): WallTime {
+  return {
+    year: +year!,
+    month: +month!,
+    day: +day!,
+    hour: +hour!,
+    minute: +minute!,
+    second: +second!,
+    fraction,
+    offset,
+  };
+}
+
 export function syslogWall(m: RegExpExecArray): WallTime | null {
   const month = MONTHS[m[1]!.toLowerCase()];
   if (!month) return null;

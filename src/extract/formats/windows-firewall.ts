@@ -1,4 +1,4 @@
-import { columnIndex, event, flagsFromLetters, port, protoOf, toIso, type LogFormat } from './common.ts';
+import { columnIndex, event, flagsFromLetters, port, protoOf, toIso, wallOf, type LogFormat } from './common.ts';
 
 /** pfirewall.log's documented column order, used when the file's #Fields header is not at hand. */
 const DEFAULT = (
@@ -44,22 +44,7 @@ export const windowsFirewall: LogFormat = {
     const cm = /^(\d{2}):(\d{2}):(\d{2})$/.exec(get(clock) ?? '');
     const flagsText = proto === 'tcp' ? (get(tcpflags) ?? null) : null;
     return event('windows-firewall', text, {
-      ts:
-        dm && cm
-          ? toIso(
-              {
-                year: +dm[1]!,
-                month: +dm[2]!,
-                day: +dm[3]!,
-                hour: +cm[1]!,
-                minute: +cm[2]!,
-                second: +cm[3]!,
-                fraction: '',
-                offset: null,
-              },
-              time,
-            )
-          : null,
+      ts: dm && cm ? toIso(wallOf([dm[1], dm[2], dm[3], cm[1], cm[2], cm[3]], '', null), time) : null,
       tsText: dm && cm ? `${get(date)} ${get(clock)}` : null,
       src: s,
       spt: ports ? port(get(spt)) : null,
