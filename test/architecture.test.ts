@@ -11,7 +11,7 @@ import { root } from './helpers/paths.ts';
  * sits just above the store, under every stage that receives a context.
  */
 const layers: string[][] = [
-  ['model.ts', 'errors.ts', 'time.ts', 'log.ts', 'files.ts', 'net/'],
+  ['model.ts', 'errors.ts', 'time.ts', 'log.ts', 'files.ts', 'package-root.ts', 'net/'],
   ['config/'],
   ['store/'],
   ['context.ts'],
