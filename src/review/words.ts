@@ -171,9 +171,12 @@ const POSITIVE = new RegExp(
     String.raw`|\bno (?:problems?|objections?|issues?|concerns?|changes?)\b|\bnot a problem\b`,
   'gi',
 );
-/** Marks and words that undo or qualify a yes wherever they stand next to it. */
+/**
+ * Marks and words that undo or qualify a yes wherever they stand next to it. Any character beyond
+ * the BMP (👍, 🙏, 😀 as much as 👎) is doubt: a yes written with an emoji decides nothing.
+ */
 const DOUBT_MARKS =
-  /[×✗✘❌❎👎⛔🙅¿‽()（）]|\bw\/o\b|\b(?:minus|iff|kidding|joking|jk|nobody|nah|nope|actually)\b|冗談|難しい|言いたい|ところ/iu;
+  /[×✗✘❌❎⛔¿‽()（）\u{10000}-\u{10FFFF}]|\bw\/o\b|\b(?:minus|iff|kidding|joking|jk|nobody|nah|nope|actually)\b|冗談|難しい|言いたい|ところ/iu;
 /** Words that take a decision back from anywhere in the reply's own text. */
 const RETRACTION = new RegExp(
   String.raw`\b(?:reject\w*|hold|wait|cancel\w*|retract\w*|kidding|joking|scratch that|never ?mind|` +

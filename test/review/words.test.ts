@@ -145,6 +145,14 @@ describe('readDecision', () => {
     expect(r.intent === 'none' && r.why).toContain(why);
   });
 
+  it('decides nothing on a yes written with an emoji, whichever emoji it is', () => {
+    for (const e of ['👍', '🙏', '😀', '👎', '🙅']) {
+      expect(intent(`approve ${e}`)).toBe('none');
+      expect(intent(`承認します${e}`, suzuki)).toBe('none');
+    }
+    expect(intent('approve')).toBe('approve');
+  });
+
   it('ignores a name that is not the sender’s', () => {
     expect(intent('carol\napprove', alice)).toBe('none');
     expect(intent('carol\napprove', ['carol'])).toBe('approve');
