@@ -1,9 +1,7 @@
 /**
- * The plain values that flow through the pipeline (see DESIGN.md, "The data, as it flows").
+ * The plain values that flow through the pipeline (docs/contracts.md has their JSON forms).
  * Stages exchange these and nothing else; only src/store/ turns them into rows.
  */
-
-/** The kinds of draft come from the draft registry (draft/kinds.ts), the TLP labels from extract/tlp.ts. */
 
 /**
  * The TLP labels, TLP 2.0 names (TLP 1.0 WHITE is read as CLEAR), laxest first: the one list the

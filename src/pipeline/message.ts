@@ -124,7 +124,8 @@ export function recordOf(s: MessageState, outcome: Outcome): MessageRecord {
 
 /**
  * A step: looks at the message, adds to its Decision, and either lets it go on (undefined) or
- * says where it ends (an Outcome). Steps store nothing themselves; the runner commits.
+ * says where it ends (an Outcome). The runner commits what the steps found; only a step that must
+ * answer at once (a moderator's decision) stores through the `commit` the runner lends it.
  */
 export type Step = (
   s: MessageState,

@@ -4,6 +4,7 @@
  * `run --watch` alike.
  */
 import type { Context } from '../context.ts';
+import { KansokuError } from '../errors.ts';
 import { attachToEvents } from '../events/link.ts';
 import { syntheticMessageId } from '../mail/parse.ts';
 import type { MessageSource, RawMessage } from '../mail/sources.ts';
@@ -47,6 +48,24 @@ class StoredMeanwhile extends Error {
   }
 }
 
+/** A message that failed before its commit, with the Message-ID it had once it was parsed. */
+export class MessageFailed extends Error {
+  constructor(
+    readonly messageId: string | null,
+    cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+}
+
+/**
+ * What failures are counted under: where the message came from, and for stdin, whose messages
+ * share one origin, the message itself.
+ */
+function failureKey(m: RawMessage): string {
+  return m.checkpoint || m.origin !== 'stdin' ? m.origin : `stdin:${syntheticMessageId(m.raw)}`;
+}
+
 function newState(m: RawMessage, summary: RunSummary): MessageState {
   return {
     message: m,
@@ -87,33 +106,46 @@ export async function processMessage(m: RawMessage, ctx: Context, summary: RunSu
       if (s.claimed !== null && store.messages.has(s.claimed)) throw new StoredMeanwhile(s.claimed);
       const r = fn();
       if (m.checkpoint) store.checkpoints.advance(m.checkpoint);
-      store.messages.recovered(m.origin);
+      store.messages.recovered(failureKey(m));
       s.committed = true;
       return r;
     });
+  let outcome: Outcome | undefined;
   try {
-    let outcome: Outcome | undefined;
     for (const step of STEPS) {
       outcome = await step.run(s, ctx, { commit });
       if (outcome) break;
     }
     if (!outcome) throw new Error('no step decided the message: the last step must');
     if (!s.committed) persist(s, ctx, outcome, commit);
-    if (s.report && s.status === 'processed' && outcome !== 'review') {
-      const before = s.decision.steps.length;
-      for (const step of AFTER_COMMIT) await step.run(s, ctx, { commit });
-      if (s.decision.steps.length > before) {
-        store.messages.setDecision(s.post!.messageId, s.decision.finish(outcome, s.reason));
-      }
-    }
-    summary.outcomes[outcome]++;
-    return outcome;
   } catch (err) {
-    if (!(err instanceof StoredMeanwhile)) throw err;
+    if (!(err instanceof StoredMeanwhile)) throw new MessageFailed(s.post?.messageId ?? null, err);
     ctx.log.info({ origin: m.origin, messageId: err.messageId }, 'another instance stored this message first');
-    store.transaction(() => m.checkpoint && store.checkpoints.advance(m.checkpoint));
+    store.transaction(() => {
+      if (m.checkpoint) store.checkpoints.advance(m.checkpoint);
+      store.messages.recovered(failureKey(m));
+    });
     summary.outcomes.duplicate++;
     return 'duplicate';
+  }
+  summary.outcomes[outcome]++;
+  if (s.report && s.status === 'processed' && outcome !== 'review') await afterCommit(s, ctx, outcome, commit);
+  return outcome;
+}
+
+/**
+ * The steps after the commit. The message is stored by then: a failure here is logged, and the
+ * follow-ups it would have made wait for the next message on the event.
+ */
+async function afterCommit(s: MessageState, ctx: Context, outcome: Outcome, commit: <T>(fn: () => T) => T) {
+  const before = s.decision.steps.length;
+  try {
+    for (const step of AFTER_COMMIT) await step.run(s, ctx, { commit });
+    if (s.decision.steps.length > before) {
+      ctx.store.messages.setDecision(s.post!.messageId, s.decision.finish(outcome, s.reason));
+    }
+  } catch (err) {
+    ctx.log.error({ origin: s.message.origin, messageId: s.post!.messageId, err }, 'follow-ups failed; message stored');
   }
 }
 
@@ -147,7 +179,10 @@ function persist(s: MessageState, ctx: Context, outcome: Outcome, commit: <T>(fn
       s.summary.alerts.push(alert);
       s.decision.drafts.push(alert.id);
     }
-    if (!s.findings) return null;
+    if (!s.findings) {
+      if (s.decision.drafts.length) store.messages.setDecision(post.messageId, s.decision.finish(outcome, s.reason));
+      return null;
+    }
     const linked = attachToEvents(post, s.report!, s.findings, role, store, config.events.windowHours);
     s.changes = linked.changes;
     let reply: number | null = null;
@@ -179,40 +214,55 @@ function persist(s: MessageState, ctx: Context, outcome: Outcome, commit: <T>(fn
 export class LeftForLater extends Error {}
 
 /**
+ * Failures of the environment (the store busy or gone, a full disk, a folder we may not write)
+ * say nothing about the message: they leave it for later without counting towards its quarantine.
+ */
+function environmental(err: unknown): boolean {
+  if (err instanceof KansokuError) return err.stage === 'store';
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^(?:E[A-Z]{2,}|SQLITE_(?:BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY))/.test(code);
+}
+
+/**
  * The one failure policy, for `run` and `run --watch` alike: a message that fails for a reason of
- * our own (a bug, the store down) is left unrecorded and tried again by the next run or sync; the
- * failures are counted in the store, and at `limits.maxFailures` the message is quarantined so that
- * it cannot wedge its mailbox.
+ * our own (a bug) is left unrecorded and tried again by the next run or sync; the failures are
+ * counted in the store, and at `limits.maxFailures` the message is quarantined under its
+ * Message-ID, so that it cannot wedge its mailbox. Failures of the environment are not counted.
  */
 export async function handleMessage(m: RawMessage, ctx: Context, summary: RunSummary): Promise<Outcome> {
   try {
     return await processMessage(m, ctx, summary);
   } catch (err) {
-    const why = (err as Error).message ?? String(err);
+    const cause = err instanceof MessageFailed ? err.cause : err;
+    const why = cause instanceof Error ? cause.message : String(cause);
+    if (environmental(cause)) {
+      ctx.log.error({ origin: m.origin, err: cause }, 'message failed on the environment; left for the next run');
+      throw new LeftForLater(why, { cause });
+    }
     const max = ctx.config.limits.maxFailures;
     let failures: number;
     try {
-      failures = ctx.store.transaction(() => ctx.store.messages.failed(m.origin, why));
+      failures = ctx.store.transaction(() => ctx.store.messages.failed(failureKey(m), why));
     } catch (storeErr) {
       ctx.log.error(
-        { origin: m.origin, err, storeErr },
-        'message failed, and so did counting it; left for the next run',
+        { origin: m.origin, err: cause, storeErr },
+        'message failed, and so did counting it; left for later',
       );
-      throw new LeftForLater(why, { cause: err });
+      throw new LeftForLater(why, { cause });
     }
     if (failures < max) {
-      ctx.log.error({ origin: m.origin, err, failures, max }, 'message failed; left for the next run');
-      throw new LeftForLater(why, { cause: err });
+      ctx.log.error({ origin: m.origin, err: cause, failures, max }, 'message failed; left for the next run');
+      throw new LeftForLater(why, { cause });
     }
-    ctx.log.error({ origin: m.origin, err, failures }, 'message keeps failing; quarantined');
-    const id = syntheticMessageId(m.raw);
+    ctx.log.error({ origin: m.origin, err: cause, failures }, 'message keeps failing; quarantined');
+    const id = (err instanceof MessageFailed ? err.messageId : null) ?? syntheticMessageId(m.raw);
     const reason = `failed ${failures} times: ${why}`;
     const decision = new DecisionLog();
     decision.stop('runner', 'keeps-failing', reason, { failures, max });
     ctx.store.transaction(() => {
       ctx.store.messages.quarantine(id, m.origin, reason, decision.finish('quarantined', reason));
       if (m.checkpoint) ctx.store.checkpoints.advance(m.checkpoint);
-      ctx.store.messages.recovered(m.origin);
+      ctx.store.messages.recovered(failureKey(m));
     });
     summary.outcomes.quarantined++;
     return 'quarantined';
@@ -231,8 +281,9 @@ export async function processSources(
         try {
           await handleMessage(m, ctx, summary);
         } catch (err) {
-          // Logged by the failure policy; one message must not stop the others.
-          if (!(err instanceof LeftForLater)) throw err;
+          // One message must not stop the others; the failure policy has logged its own.
+          if (!(err instanceof LeftForLater))
+            ctx.log.error({ origin: m.origin, err }, 'message failed; left for later');
         }
       }
     } catch (err) {

@@ -175,8 +175,11 @@ const POSITIVE = new RegExp(
  * Marks and words that undo or qualify a yes wherever they stand next to it. Any character beyond
  * the BMP (👍, 🙏, 😀 as much as 👎) is doubt: a yes written with an emoji decides nothing.
  */
-const DOUBT_MARKS =
-  /[×✗✘❌❎⛔¿‽()（）\u{10000}-\u{10FFFF}]|\bw\/o\b|\b(?:minus|iff|kidding|joking|jk|nobody|nah|nope|actually)\b|冗談|難しい|言いたい|ところ/iu;
+const DOUBT_MARKS = new RegExp(
+  String.raw`[×✗✘❌❎⛔¿‽()（）\u{10000}-\u{10FFFF}]|\bw\/o\b|` +
+    String.raw`\b(?:minus|iff|kidding|joking|jk|nobody|nah|nope|actually)\b|冗談|難しい|言いたい|ところ`,
+  'iu',
+);
 /** Words that take a decision back from anywhere in the reply's own text. */
 const RETRACTION = new RegExp(
   String.raw`\b(?:reject\w*|hold|wait|cancel\w*|retract\w*|kidding|joking|scratch that|never ?mind|` +

@@ -126,11 +126,11 @@ describe('every message stores the Decision that says why it got a draft or not'
 
 describe('one failure policy for run and --watch', () => {
   /** A real store whose draft insert fails the first `n` times, as a full disk would. */
-  function failingDrafts(store: Store, n: number): Store {
+  function failingDrafts(store: Store, n: number, error = () => new Error('bug: undefined is not a draft')): Store {
     let left = n;
     const add = store.drafts.add.bind(store.drafts);
     store.drafts.add = (...args: Parameters<typeof add>) => {
-      if (left-- > 0) throw new Error('disk I/O error');
+      if (left-- > 0) throw error();
       return add(...args);
     };
     return store;
@@ -151,6 +151,24 @@ describe('one failure policy for run and --watch', () => {
     expect(last.outcomes.quarantined).toBe(1);
     expect(store.messages.counts().quarantined).toBe(1);
     expect(store.drafts.list()).toEqual([]);
+    // Quarantined under its own Message-ID: `explain` finds it, and the next run passes it by.
+    expect(store.messages.get('<20261120101500.sato@abc-net.example>')?.decision).toMatchObject({
+      outcome: 'quarantined',
+      steps: [{ step: 'runner', code: 'keeps-failing' }],
+    });
+    expect((await processSources(one(), ctx, emptySummary())).outcomes.duplicate).toBe(1);
+  });
+
+  it('does not count a failure of the environment (the store busy) towards a quarantine', async () => {
+    const { config } = loadConfig(fixture('demo', 'kansoku.yaml'), scratch());
+    const busy = () => Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    const store = failingDrafts(await sensorStore(), 2 * config.limits.maxFailures, busy);
+    const ctx = contextFor(config, store, { log });
+    const one = () => [openSource('eml', fixture('demo', 'maildir', 'cur', '1763601300.M1P100.demo:2,S'))];
+    for (let run = 0; run < 2 * config.limits.maxFailures; run++) {
+      expect((await processSources(one(), ctx, emptySummary())).outcomes.quarantined).toBe(0);
+    }
+    expect((await processSources(one(), ctx, emptySummary())).outcomes.drafted).toBe(1);
   });
 
   it('forgets the failures of a message that then goes through', async () => {

@@ -14,17 +14,16 @@ export const draft: Step = async (s, ctx) => {
     gate: s.gate ?? undefined,
   });
   s.reason = s.hold ? `drafted reply, held: ${s.hold}` : 'drafted reply';
-  const held = s.reply.heldReason ?? (s.reply.refused ? `outbound gate: ${s.reply.refused}` : null);
-  if (held) {
-    s.decision.pass('draft', s.reply.refused ? 'refused' : 'held', `drafted, held for a person: ${held}`, {
-      messageId: reply.messageId,
-      tlp: s.reply.draft.tlp,
-    });
+  const data = { messageId: reply.messageId, tlp: s.reply.draft.tlp };
+  if (s.reply.refused) {
+    s.decision.pass('draft', 'refused', `drafted, refused by the outbound gate and held: ${s.reply.refused}`, data);
     return 'held';
   }
-  s.decision.pass('draft', 'drafted', `drafted a reply at TLP:${s.reply.draft.tlp}, waiting for review`, {
-    messageId: reply.messageId,
-    tlp: s.reply.draft.tlp,
-  });
+  if (s.reply.heldReason) {
+    s.decision.pass('draft', 'held', `drafted, held for a person: ${s.reply.heldReason}`, data);
+    return 'held';
+  }
+  const next = s.reply.automatic ? 'approved without a person (send.autoSend)' : 'waiting for review';
+  s.decision.pass('draft', 'drafted', `drafted a reply at TLP:${s.reply.draft.tlp}, ${next}`, data);
   return 'drafted';
 };

@@ -74,9 +74,11 @@ export const followUpsStep: Step = async (s, ctx) => {
   const before = s.summary.drafts.length;
   await followUps(ctx, [...new Set(s.parents.map((e) => e.id))], changes, s.summary);
   const made = s.summary.drafts.slice(before).map((d) => d.id);
-  if (made.length)
+  if (made.length) {
+    s.decision.drafts.push(...made);
     s.decision.note('follow-ups', 'follow-up', `follow-ups drafted: ${made.map((id) => `#${id}`).join(', ')}`, {
       drafts: made,
     });
+  }
   return undefined;
 };
