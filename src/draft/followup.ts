@@ -3,7 +3,8 @@ import { tallyOf } from '../events/tally.ts';
 import type { DraftMessage, EventRow, Finding, SightingRow, Tlp, Verdict } from '../model.ts';
 import { num, ratioText } from './format.ts';
 import { mayGoToList, subjectWithTlp, withoutTlpTags } from '../extract/tlp.ts';
-import { bilingualText, draftMessageId, listById, messageTlp, withoutRe, type KindSpec } from './render.ts';
+import { withoutRe } from '../mail/reply-text.ts';
+import { bilingualText, draftMessageId, listById, messageTlp, type KindSpec } from './render.ts';
 import { portLabel, TLP_EN, TLP_JA, VERDICT_EN, VERDICT_JA } from './view.ts';
 
 export type FollowUpTrigger = { kind: 'confirmations' } | { kind: 'verdict'; from: Verdict; to: Verdict };

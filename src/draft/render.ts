@@ -70,8 +70,3 @@ export function draftMessageId(sourceMessageId: string, kind: string, from: stri
 export function listById(listId: string | null, config: Config): Config['lists'][number] | null {
   return config.lists.find((l) => listId !== null && l.listId.toLowerCase() === listId) ?? null;
 }
-
-/** A subject without the "Re:" (or its German, Nordic and Japanese forms) its thread put in front. */
-export function withoutRe(subject: string): string {
-  return subject.replace(/^\s*(re|aw|sv|返信)\s*[:：]\s*/i, '');
-}

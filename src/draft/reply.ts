@@ -2,6 +2,7 @@ import type { Config } from '../config/schema.ts';
 import type { DraftMessage, Finding, PortClaim, Post, Report } from '../model.ts';
 import { subjectWithTlp, withoutTlpTags } from '../extract/tlp.ts';
 import { bilingualText, draftMessageId, listById, messageTlp, type KindSpec } from './render.ts';
+import { isReplySubject } from '../mail/reply-text.ts';
 import { portLabel, replyView, type ReplyView } from './view.ts';
 
 export interface ReplyInput {
@@ -14,7 +15,7 @@ export interface ReplyInput {
 /** Lists cut a thread's subject at "Re:" once; one more "Re:" is never added. */
 function replySubject(subject: string): string {
   const s = subject.trim() || '(no subject)';
-  return /^(re|aw|sv|返信)\s*[:：]/i.test(s) ? s : `Re: ${s}`;
+  return isReplySubject(s) ? s : `Re: ${s}`;
 }
 
 /** The reply's facts: the post's, the report's, and what our own counters found for each port. */

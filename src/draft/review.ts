@@ -3,7 +3,8 @@ import type { Post, Tlp } from '../model.ts';
 import type { Outgoing } from '../outbound/compose.ts';
 import { decisionNoteId, reviewRequestId } from '../review/mail.ts';
 import type { StoredDraft } from '../store/index.ts';
-import { bilingualText, withoutRe, type KindSpec } from './render.ts';
+import { withoutRe } from '../mail/reply-text.ts';
+import { bilingualText, type KindSpec } from './render.ts';
 
 /*
  * The two kinds of mail about a draft rather than to a list: the request for a moderator's

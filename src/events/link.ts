@@ -1,5 +1,6 @@
 import type { EventRow, Finding, Post, Proto, Report, Verdict } from '../model.ts';
 import type { Store } from '../store/index.ts';
+import { isReplySubject } from '../mail/reply-text.ts';
 import { addHours } from '../time.ts';
 
 export interface VerdictChange {
@@ -26,7 +27,7 @@ export function threadSubject(subject: string): string {
 export function eventsOfThread(post: Post, store: Pick<Store, 'events'>, windowHours: number): EventRow[] {
   const refs = [...new Set([...(post.inReplyTo ? [post.inReplyTo] : []), ...post.references])];
   const byRef = store.events.byMessages(refs);
-  if (byRef.length || !/^\s*(re|aw|sv|返信)\s*[:：]/i.test(post.subject)) return byRef;
+  if (byRef.length || !isReplySubject(post.subject)) return byRef;
   const subject = threadSubject(post.subject);
   if (!subject) return [];
   const at = post.date ?? new Date().toISOString();

@@ -19,3 +19,14 @@ export function ownText(text: string): string {
   }
   return out.join('\n').trim();
 }
+
+/** "Re:" (or its German, Nordic and Japanese forms) at the start of a subject: a reply in a thread. */
+const REPLY_MARK = /^\s*(re|aw|sv|返信)\s*[:：]\s*/i;
+
+export function isReplySubject(subject: string): boolean {
+  return REPLY_MARK.test(subject);
+}
+
+export function withoutRe(subject: string): string {
+  return subject.replace(REPLY_MARK, '');
+}
