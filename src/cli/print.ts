@@ -3,7 +3,7 @@ import { HOUR_MS } from '../time.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import type { ImportOutcome } from '../counters/import.ts';
 import type { Decision, Finding, Report } from '../model.ts';
-import type { DispatchResult } from '../mail/send.ts';
+import type { DispatchResult } from '../outbound/send.ts';
 import type { EventSummary } from './event-summary.ts';
 import type { RunSummary } from '../pipeline/process.ts';
 import type { HourPoint } from '../counters/rollups.ts';

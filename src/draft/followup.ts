@@ -1,8 +1,8 @@
 import type { Config } from '../config/schema.ts';
-import { tallyOf } from '../events/tally.ts';
+import { tallyOf, visibleSightings } from '../events/tally.ts';
 import type { DraftMessage, EventRow, Finding, SightingRow, Tlp, Verdict } from '../model.ts';
 import { num, ratioText } from './format.ts';
-import { mayGoToList, subjectWithTlp, withoutTlpTags } from '../extract/tlp.ts';
+import { subjectWithTlp, withoutTlpTags } from '../extract/tlp.ts';
 import { withoutRe } from '../mail/reply-text.ts';
 import { bilingualText, draftMessageId, listById, messageTlp, type KindSpec } from './render.ts';
 import { portLabel, TLP_EN, TLP_JA, VERDICT_EN, VERDICT_JA } from './view.ts';
@@ -122,11 +122,6 @@ export function renderFollowUp(i: FollowUpInput): DraftMessage {
     text,
     sourceMessageId: key,
   };
-}
-
-/** The sightings whose replies a list may see: a TLP:RED reply's word and numbers stay out. */
-export function visibleSightings(sightings: SightingRow[]): SightingRow[] {
-  return sightings.filter((s) => mayGoToList(s.tlp));
 }
 
 /** A follow-up in an event's thread: members' confirmations came in, or our own verdict changed. */

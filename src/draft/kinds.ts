@@ -1,4 +1,4 @@
-import { digest } from '../digest/render.ts';
+import { digest } from './digest.ts';
 import { note, review } from './review.ts';
 import { advisory } from './advisory.ts';
 import { alert } from './alert.ts';

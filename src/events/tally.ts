@@ -1,3 +1,4 @@
+import { mayGoToList } from '../extract/tlp.ts';
 import type { SightingRow, SightingVerdict } from '../model.ts';
 
 export interface Tally {
@@ -27,4 +28,9 @@ export function tallyOf(sightings: SightingRow[]): EventTally {
   const t = zero();
   for (const v of Object.values(byOrg)) t[v]++;
   return { ...t, byOrg, unverified };
+}
+
+/** The sightings whose replies a list may see: a TLP:RED reply's word and numbers stay out. */
+export function visibleSightings(sightings: SightingRow[]): SightingRow[] {
+  return sightings.filter((s) => mayGoToList(s.tlp));
 }

@@ -4,7 +4,7 @@ import { pruneCounters } from '../counters/retention.ts';
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
 import { MailboxSync, MailboxWatcher, withImap } from '../mail/imap.ts';
-import { Dispatcher, type DispatchResult } from '../mail/send.ts';
+import { Dispatcher, type DispatchResult } from '../outbound/send.ts';
 import type { RawMessage } from '../mail/sources.ts';
 import type { Store } from '../store/index.ts';
 import { DigestScheduler } from './digest.ts';

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { digestData } from '../digest/data.ts';
-import { digest as digestKind, renderDigest, type Digest } from '../digest/render.ts';
+import { digest as digestKind, renderDigest, type Digest } from '../draft/digest.ts';
 import { dueWeek } from '../digest/schedule.ts';
 import type { Week } from '../digest/week.ts';
 import { gateOf, insertDraft, isAutomatic, outgoing, prepareDraft } from './drafts.ts';

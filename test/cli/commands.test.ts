@@ -109,7 +109,7 @@ describe('what a command loads', () => {
       ...['better-sqlite3', '@napi-rs/blake-hash'],
     ];
     const stages = [
-      ...['src/pipeline/', 'src/digest/', 'src/draft/', 'src/outbound/', 'src/mail/imap.ts', 'src/mail/send.ts'],
+      ...['src/pipeline/', 'src/digest/', 'src/draft/', 'src/outbound/', 'src/mail/imap.ts'],
       ...['src/store/index.ts', 'src/store/db.ts'],
     ];
     expect(loaded.filter((f) => heavy.some((p) => f.startsWith(`node_modules/${p}/`)))).toEqual([]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/load.ts';
 import type { DigestData } from '../../src/digest/data.ts';
-import type { DigestInput } from '../../src/digest/render.ts';
+import type { DigestInput } from '../../src/draft/digest.ts';
 import { parseWeek } from '../../src/digest/week.ts';
 import { kinds } from '../../src/draft/kinds.ts';
 

@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import { importStream } from '../../src/counters/import.ts';
 import { createLogger } from '../../src/log.ts';
 import { compose } from '../../src/outbound/compose.ts';
-import { Dispatcher } from '../../src/mail/send.ts';
+import { Dispatcher } from '../../src/outbound/send.ts';
 import { openSource } from '../../src/mail/sources.ts';
 import { processSources } from '../../src/pipeline/process.ts';
 import { decide } from '../../src/review/transitions.ts';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/load.ts';
 import { OwnNetworks } from '../../src/extract/notations.ts';
 import { createLogger } from '../../src/log.ts';
-import { Dispatcher } from '../../src/mail/send.ts';
+import { Dispatcher } from '../../src/outbound/send.ts';
 import type { DraftMessage } from '../../src/model.ts';
 import { compose, MAX_REFERENCES, type Outgoing } from '../../src/outbound/compose.ts';
 import { OutboundGate } from '../../src/outbound/gate.ts';

@@ -1,9 +1,9 @@
 import type { Context } from '../../context.ts';
-import { triggerKey, visibleSightings, type FollowUpTrigger } from '../../draft/followup.ts';
+import { triggerKey, type FollowUpTrigger } from '../../draft/followup.ts';
 import { kinds } from '../../draft/kinds.ts';
 import { mayGoToList } from '../../extract/tlp.ts';
 import type { VerdictChange } from '../../events/link.ts';
-import { tallyOf } from '../../events/tally.ts';
+import { tallyOf, visibleSightings } from '../../events/tally.ts';
 import type { EventRow, Finding } from '../../model.ts';
 import { insertDraft, prepareDraft } from '../drafts.ts';
 import type { RunSummary, Step } from '../message.ts';

@@ -1,11 +1,11 @@
 import { DateTime } from 'luxon';
 import type { Config } from '../config/schema.ts';
-import { num, ratioText, WEEK_JA } from '../draft/format.ts';
-import { bilingualText, draftMessageId, messageTlp, renderTemplate, type KindSpec } from '../draft/render.ts';
+import { num, ratioText, WEEK_JA } from './format.ts';
+import { bilingualText, draftMessageId, messageTlp, renderTemplate, type KindSpec } from './render.ts';
 import { subjectWithTlp } from '../extract/tlp.ts';
-import { portLabel, TLP_EN, TLP_JA, VERDICT_EN, VERDICT_JA } from '../draft/view.ts';
+import { portLabel, TLP_EN, TLP_JA, VERDICT_EN, VERDICT_JA } from './view.ts';
 import type { DraftMessage, Tlp } from '../model.ts';
-import type { DigestData } from './data.ts';
+import type { DigestData } from '../digest/data.ts';
 
 /** The digest as a draft, with its HTML part and charts for the outbound gate to build into one message. */
 export interface Digest {
@@ -119,7 +119,7 @@ export async function renderDigest(input: DigestInput): Promise<Digest> {
   const messageId = draftMessageId(key, 'digest', config.identity.from);
 
   // Vega and resvg are heavy to load; only a digest with charts pays for them, not every command.
-  const { weekChart } = await import('./chart.ts');
+  const { weekChart } = await import('../digest/chart.ts');
   const charts = await Promise.all(
     data.charts.map(async (c) => {
       const label = portLabel(c.port, c.proto);

@@ -4,8 +4,8 @@ import { KansokuError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { OutboxItem, Store } from '../store/index.ts';
 import { ImapFlow } from 'imapflow';
-import { OutboundGate } from '../outbound/gate.ts';
-import { findMessageId, imapOptions } from './imap.ts';
+import { OutboundGate } from './gate.ts';
+import { findMessageId, imapOptions } from '../mail/imap.ts';
 
 export type SmtpConfig = NonNullable<Config['smtp']>;
 
