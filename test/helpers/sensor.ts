@@ -50,3 +50,10 @@ export async function storeWith(lines: string[]): Promise<Store> {
   );
   return store;
 }
+
+/** A store whose sensor saw tcp/5000 at 3 events an hour, then at 50 from 2026-11-20T00:00Z on. */
+export function risingSensor(): Promise<Store> {
+  return storeWith(
+    sensorLines({ start: '2026-11-15T00:00:00Z', hours: 140, port: 5000, perHour: (h) => (h < 120 ? 3 : 50) }),
+  );
+}

@@ -1,3 +1,4 @@
+import { beforeAndAfterRise, listMail } from '../helpers/post.ts';
 import { contextFor } from '../../src/app.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import { reviewRequestId } from '../../src/review/mail.ts';
 import { decide } from '../../src/review/transitions.ts';
 import type { Store } from '../../src/store/index.ts';
 import { scratch } from '../helpers/cli.ts';
-import { sensorLines, storeWith } from '../helpers/sensor.ts';
+import { risingSensor, sensorLines, storeWith } from '../helpers/sensor.ts';
 
 const log = createLogger('silent');
 const networks = ['198.51.100.0/24', '203.0.113.0/24'];
@@ -24,14 +25,8 @@ const base = {
   members: ['a', 'b', 'c', 'd'].map((x) => ({ org: `ORG-${x.toUpperCase()}`, domains: [`${x}.example`] })),
   sightings: { followUpAfter: 3 },
 };
-const raw = (h: Record<string, string>, body: string) =>
-  Buffer.from(
-    `${Object.entries({ 'List-Id': '<nsp.example.net>', Date: 'Fri, 20 Nov 2026 11:00:00 +0900', ...h })
-      .map(([k, v]) => `${k}: ${v}`)
-      .join('\r\n')}\r\n\r\n${body}`,
-  );
 const reportMail = (body = 'Sharp rise of tcp/5000 SYN scans. Anyone else?', subject = '[nsp] tcp/5000 scans') =>
-  raw(
+  listMail(
     {
       From: 'x@reporter.example',
       Subject: subject,
@@ -41,7 +36,7 @@ const reportMail = (body = 'Sharp rise of tcp/5000 SYN scans. Anyone else?', sub
     body,
   );
 const reply = (n: number, from: string, body: string) =>
-  raw(
+  listMail(
     {
       From: from,
       Subject: 'Re: [nsp] tcp/5000 scans',
@@ -154,27 +149,8 @@ describe('TLP over everything a message contains', () => {
 
   it('lets no later TLP:RED post move a follow-up: a verdict changing on its account would say it exists', async () => {
     const config = validateConfig({ ...base, draft: { outbox: scratch() } });
-    const store = await storeWith(
-      sensorLines({ start: '2026-11-15T00:00:00Z', hours: 140, port: 5000, perHour: (h) => (h < 120 ? 3 : 50) }),
-    );
-    const early = raw(
-      {
-        From: 'x@reporter.example',
-        Subject: '[nsp] tcp/5000 probes',
-        'Message-ID': '<early@reporter.example>',
-        Date: 'Thu, 19 Nov 2026 20:00:00 +0900',
-      },
-      'tcp/5000 probes, a few.',
-    );
-    const later = raw(
-      {
-        From: 'y@other.example',
-        Subject: '[nsp] tcp/5000 is up now',
-        'Message-ID': '<later@other.example>',
-        Date: 'Fri, 20 Nov 2026 21:30:00 +0900',
-      },
-      'TLP:RED\ntcp/5000 sharply up now at our customer.',
-    );
+    const store = await risingSensor();
+    const { early, later } = beforeAndAfterRise('TLP:RED\ntcp/5000 sharply up now at our customer.');
     await run(config, store, early, later);
     expect(store.events.list()).toHaveLength(1);
     expect(store.drafts.list().filter((d) => d.kind === 'followup')).toHaveLength(0);

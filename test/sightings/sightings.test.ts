@@ -8,8 +8,8 @@ import { classifyReply } from '../../src/sightings/classify.ts';
 import { creditReply } from '../../src/sightings/credit.ts';
 import { ownText } from '../../src/mail/reply-text.ts';
 import type { Store } from '../../src/store/index.ts';
-import { post } from '../helpers/post.ts';
-import { sensorLines, storeWith } from '../helpers/sensor.ts';
+import { beforeAndAfterRise, listMail, post } from '../helpers/post.ts';
+import { risingSensor, sensorLines, storeWith } from '../helpers/sensor.ts';
 import { scratch } from '../helpers/cli.ts';
 
 describe('what a reply says', () => {
@@ -113,13 +113,7 @@ describe('sightings in the pipeline', () => {
     draft: { outbox: scratch() },
   });
   const log = createLogger('silent');
-  const raw = (h: Record<string, string>, body: string) =>
-    Buffer.from(
-      `${Object.entries({ 'List-Id': '<nsp.example.net>', Date: 'Fri, 20 Nov 2026 11:00:00 +0900', ...h })
-        .map(([k, v]) => `${k}: ${v}`)
-        .join('\r\n')}\r\n\r\n${body}`,
-    );
-  const report = raw(
+  const report = listMail(
     {
       From: 'x@reporter.example',
       Subject: '[nsp] tcp/5000 scans',
@@ -129,7 +123,7 @@ describe('sightings in the pipeline', () => {
     'Sharp rise of tcp/5000 SYN scans. Anyone else?',
   );
   const reply = (n: number, from: string, body: string, threaded = true) =>
-    raw(
+    listMail(
       {
         From: from,
         Subject: 'Re: [nsp] tcp/5000 scans',
@@ -227,28 +221,9 @@ describe('sightings in the pipeline', () => {
   });
 
   it('drafts a follow-up when our own counters change verdict on a later report', async () => {
-    const store = await storeWith(
-      sensorLines({ start: '2026-11-15T00:00:00Z', hours: 140, port: 5000, perHour: (h) => (h < 120 ? 3 : 50) }),
-    );
+    const store = await risingSensor();
     // First report before the rise (normal), second after it (elevated), same event.
-    const early = raw(
-      {
-        From: 'x@reporter.example',
-        Subject: '[nsp] tcp/5000 probes',
-        'Message-ID': '<early@reporter.example>',
-        Date: 'Thu, 19 Nov 2026 20:00:00 +0900',
-      },
-      'tcp/5000 probes, a few.',
-    );
-    const later = raw(
-      {
-        From: 'y@other.example',
-        Subject: '[nsp] tcp/5000 is up now',
-        'Message-ID': '<later@other.example>',
-        Date: 'Fri, 20 Nov 2026 21:30:00 +0900',
-      },
-      'tcp/5000 sharply up now.',
-    );
+    const { early, later } = beforeAndAfterRise('tcp/5000 sharply up now.');
     await run(store, early, later);
     expect(store.events.list()).toHaveLength(1);
     const f = store.drafts.list().filter((d) => d.kind === 'followup');
