@@ -551,10 +551,17 @@ export class OwnNetworks {
       const last = run[run.length - 1]!;
       const head = joins(m, first.s, first.e, true);
       const tail = joins(m, last.s, last.e, false);
-      if (head !== -1 || tail !== -1) {
+      // Either end, or both, may be the one that ran on: a wrap inside the first number ("0xc" and
+      // "6" on two lines) belongs to it, while the last one ran into the next line's word.
+      for (const [atHead, atTail] of [
+        [true, false],
+        [false, true],
+        [true, true],
+      ] as const) {
+        if ((atHead && head === -1) || (atTail && tail === -1)) continue;
         const cut = [...run];
-        if (head !== -1) cut[0] = readToken(t, head) ?? first;
-        if (tail !== -1) cut[cut.length - 1] = readToken(t.slice(0, tail), cut[cut.length - 1]!.s) ?? last;
+        if (atHead) cut[0] = readToken(t, head) ?? first;
+        if (atTail) cut[cut.length - 1] = readToken(t.slice(0, tail), cut[cut.length - 1]!.s) ?? last;
         this.octetWindows(t, cut, out);
       }
       i = e - 1;

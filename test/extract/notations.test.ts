@@ -44,6 +44,11 @@ describe('OwnNetworks.find: IPv4 dotted forms', () => {
     it(`finds ${span}`, () => expect(one(text)).toEqual({ m, span }));
   }
 
+  it('reads a whole address when a wrap splits its first number and its last runs into the next line', () => {
+    // Found by the property below (fast-check seed 1346919997): the /24 alone left "0x4f" in the text.
+    expect(ours.find(' 0xc\n6.0x33.0x64.0x4f\na').map((m) => m.value)).toEqual(['198.51.100.79']);
+  });
+
   it('finds an octal form whose decimal reading is not ours, and a padded one whose octal reading is not', () => {
     expect(one('0306.063.0144.062').m.value).toBe('198.51.100.50');
     expect(one('198.051.100.099').m.value).toBe('198.51.100.99');
