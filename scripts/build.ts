@@ -13,6 +13,7 @@ import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } 
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { lazyDeps } from './lazy-deps.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const distDir = join(root, 'dist');
@@ -50,6 +51,7 @@ export async function buildCli(): Promise<void> {
     target: 'node20',
     chunkNames: 'chunks/[name]-[hash]',
     external: EXTERNAL,
+    plugins: [lazyDeps(root)],
     // Less text for Node to read and parse at every start (about 7% of `kansoku extract`'s CPU);
     // names stay as they are, for stack traces.
     minifyWhitespace: true,

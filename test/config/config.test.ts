@@ -39,6 +39,31 @@ describe('config', () => {
     );
   });
 
+  it('takes a time zone exactly when Intl can format in it: canonical names, aliases and other spellings', () => {
+    const intlTakes = (zone: string) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const names = [
+      ...Intl.supportedValuesOf('timeZone'),
+      ...['UTC', 'Etc/UTC', 'GMT', 'Japan', 'US/Eastern', 'Asia/Calcutta', 'asia/tokyo', 'utc', '+09:00'],
+      ...['Mars/Olympus', 'Asia/Tokio', '', 'Asia/Tokyo ', 'JST'],
+    ];
+    for (const zone of names) {
+      let taken = true;
+      try {
+        validateConfig({ draft: { localTimezone: zone } });
+      } catch {
+        taken = false;
+      }
+      expect([zone, taken]).toEqual([zone, intlTakes(zone)]);
+    }
+  });
+
   it('resolves input paths against the config file and working state against the working directory', () => {
     const dir = scratch();
     writeFileSync(
