@@ -30,26 +30,55 @@ function jisOrWhatItIs(buf: Uint8Array): Japanese | 'UTF8' {
   return detected === 'EUCJP' || detected === 'SJIS' || detected === 'UTF8' ? detected : 'JIS';
 }
 
+let nativeDecoder: TextDecoder | undefined;
+
+/**
+ * ISO-2022-JP to text. Node's own decoder (ICU, WHATWG's rules) reads it first: encoding-japanese
+ * takes about 80 ms to load and build its tables, most of what a short command spends on a
+ * Japanese post. It reads the same text for every JIS X 0208 character both know, and also the
+ * NEC and IBM extensions (≒ ≡ ∫ √ ￢ ...) where encoding-japanese gives "?". Left to
+ * encoding-japanese, as before: JIS-Roman (ESC ( J), which WHATWG reads with ¥ for a backslash
+ * and ‾ for a tilde where old mailers meant ASCII (paths, log lines), and whatever WHATWG refuses
+ * (JIS X 0212, SO/SI kana, broken escapes, 8-bit bytes).
+ */
+export function decodeJis(bytes: Uint8Array): string {
+  return nativeJis(bytes) ?? Encoding.convert(bytes, { to: 'UNICODE', from: 'JIS', type: 'string' });
+}
+
+const JIS_ROMAN = Buffer.from('\x1b(J', 'latin1');
+
+function nativeJis(bytes: Uint8Array): string | undefined {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (buf.some((b) => b >= 0x80) || buf.includes(JIS_ROMAN)) return undefined;
+  nativeDecoder ??= new TextDecoder('iso-2022-jp', { fatal: true });
+  try {
+    return nativeDecoder.decode(buf);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Decodes attachment bytes by their label, or by sniffing when the label is missing or unknown. */
 export function decodeBytes(buf: Buffer, charset?: string): string {
   const cs = charset?.toLowerCase().trim();
   const japanese = cs ? JAPANESE_LABELS[cs] : undefined;
-  if (japanese)
-    return Encoding.convert(buf, {
-      to: 'UNICODE',
-      from: japanese === 'JIS' ? jisOrWhatItIs(buf) : japanese,
-      type: 'string',
-    });
+  if (japanese) {
+    const actual = japanese === 'JIS' ? jisOrWhatItIs(buf) : japanese;
+    return actual === 'JIS' ? decodeJis(buf) : Encoding.convert(buf, { to: 'UNICODE', from: actual, type: 'string' });
+  }
   if (cs && cs !== 'us-ascii' && cs !== 'utf-8' && iconv.encodingExists(cs)) return iconv.decode(buf, cs);
   const detected = Encoding.detect(buf);
-  if (detected === 'JIS' || detected === 'EUCJP' || detected === 'SJIS') {
+  if (detected === 'JIS') return decodeJis(buf);
+  if (detected === 'EUCJP' || detected === 'SJIS') {
     return Encoding.convert(buf, { to: 'UNICODE', from: detected, type: 'string' });
   }
   return buf.toString('utf8');
 }
 
-/** An RFC 2047 encoded word that says it is ISO-2022-JP. */
-const JIS_WORD = /=\?(iso-2022-jp)(\*[\w-]*)?\?([bq])\?([^?\s]*)\?=/gi;
+/** An RFC 2047 encoded word that says it is ISO-2022-JP (ISO2022_JP too, as some mailers write it). */
+const JIS_WORD = /=\?(iso-?2022[-_]?jp)(\*[\w-]*)?\?([bq])\?([^?\s]*)\?=/gi;
+/** Such words one after another, with only white space (folding included) between them. */
+const JIS_RUN = new RegExp(String.raw`${JIS_WORD.source}(?:\s*${JIS_WORD.source})*`, 'gi');
 
 /** The bytes of an encoded word's text: base64 (B) or quoted-printable with `_` for space (Q). */
 function wordBytes(encoding: string, text: string): Buffer {
@@ -68,23 +97,30 @@ const MIME_NAMES: Record<Japanese | 'UTF8', string> = {
 };
 
 /**
- * The message with the header's encoded words that say ISO-2022-JP but hold 8-bit bytes labelled
- * as what those bytes are (`jisOrWhatItIs`), for mailparser to decode: old Japanese mailers wrote
- * EUC-JP and Shift_JIS subjects and names under that label. The message itself when there are none.
+ * The message with its header's ISO-2022-JP encoded words made readable for mailparser, or the
+ * message itself when there are none:
+ * - A run of words whose bytes Node's decoder reads (`decodeJis`) becomes one UTF-8 word with the
+ *   same text, so that libmime does not load encoding-japanese for it. The run is decoded whole,
+ *   as libmime joins such words: a mailer may split a character, or leave JIS mode, across words.
+ * - A word that holds 8-bit bytes is labelled as what those bytes are (`jisOrWhatItIs`): old
+ *   Japanese mailers wrote EUC-JP and Shift_JIS subjects and names under that label.
  */
 export function relabelJapaneseWords(raw: Buffer): Buffer {
   const crlf = raw.indexOf('\r\n\r\n');
   const lf = raw.indexOf('\n\n');
   const end = crlf < 0 ? lf : lf < 0 ? crlf : Math.min(crlf, lf);
   const head = raw.subarray(0, end < 0 ? raw.length : end).toString('latin1');
-  if (!/=\?iso-2022-jp/i.test(head)) return raw;
-  const fixed = head.replace(
-    JIS_WORD,
-    (word, _cs: string, lang: string | undefined, encoding: string, text: string) => {
+  if (!/=\?iso-?2022[-_]?jp/i.test(head)) return raw;
+  const fixed = head.replace(JIS_RUN, (run) => {
+    const words = [...run.matchAll(JIS_WORD)];
+    const bytes = Buffer.concat(words.map((w) => wordBytes(w[3]!, w[4]!)));
+    const text = nativeJis(bytes);
+    if (text !== undefined) return `=?UTF-8?B?${Buffer.from(text, 'utf8').toString('base64')}?=`;
+    return run.replace(JIS_WORD, (word, _cs: string, lang: string | undefined, encoding: string, text: string) => {
       const actual = jisOrWhatItIs(wordBytes(encoding, text));
       return actual === 'JIS' ? word : `=?${MIME_NAMES[actual]}${lang ?? ''}?${encoding}?${text}?=`;
-    },
-  );
+    });
+  });
   return fixed === head ? raw : Buffer.concat([Buffer.from(fixed, 'latin1'), raw.subarray(head.length)]);
 }
 
@@ -94,8 +130,7 @@ export function relabelJapaneseWords(raw: Buffer): Buffer {
  */
 export function fixJapanese(s: string): string {
   if (!s.includes('\x1b$')) return s;
-  const codes = Array.from(s, (c) => c.charCodeAt(0) & 0xff);
-  return Encoding.convert(codes, { to: 'UNICODE', from: 'JIS', type: 'string' });
+  return decodeJis(Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff));
 }
 
 /**
