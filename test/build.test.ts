@@ -1,6 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type * as Fflate from 'fflate';
 import type * as HtmlToText from 'html-to-text';
 import type * as Iconv from 'iconv-lite';
 import type * as EncodingJapanese from 'encoding-japanese';
@@ -40,6 +42,14 @@ describe('lazy dependencies in the build', () => {
     expect((jis as unknown as Record<string, unknown>).version).toBe(
       (real as unknown as Record<string, unknown>).version,
     );
+  });
+
+  it("a class stands in too: fflate's Gunzip, made with new, inflates as the real one does", () => {
+    const { Gunzip } = standInOf('fflate') as typeof Fflate;
+    const out: Uint8Array[] = [];
+    const g = new Gunzip((chunk) => out.push(chunk));
+    g.push(gzipSync(Buffer.from('tcp/5000 SYN')), true);
+    expect(Buffer.concat(out).toString()).toBe('tcp/5000 SYN');
   });
 
   it('linkify-it: the configuration made before first use (as mailparser makes it) is there when used', () => {

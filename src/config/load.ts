@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { load as parseYaml } from 'js-yaml';
 import { KansokuError } from '../errors.ts';
 import { packageRoot } from '../package-root.ts';
 import { configSchema, type Config } from './schema.ts';

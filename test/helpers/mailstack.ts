@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
-import { stringify } from 'yaml';
+import { dump } from 'js-yaml';
 import { Store } from '../../src/store/index.ts';
 import { fixture, root } from './paths.ts';
 import { storeAt, storeConfig } from './store.ts';
@@ -136,7 +136,7 @@ export function writeBotConfig(dir: string, w: World, o: BotConfigOptions = {}):
     ...o.extra,
   };
   const path = join(dir, 'kansoku.yaml');
-  writeFileSync(path, stringify(config));
+  writeFileSync(path, dump(config));
   return path;
 }
 
