@@ -28,6 +28,10 @@ export const LAZY_DEPS: Record<string, readonly string[] | 'linkify'> = {
   pino: ['pino', 'destination'],
   // Compressed attachments only; it loads worker_threads when it loads.
   fflate: ['Gunzip', 'unzipSync', 'gunzipSync'],
+  // Only for log timestamps in a zone other than UTC, and for drafts; DateTime is read when called.
+  luxon: [],
+  // Only for the CSV log formats (Palo Alto, Shadowserver).
+  'csv-parse/sync': ['parse'],
   // A factory whose instance mailparser configures when it loads: see linkifyStandIn.
   'linkify-it': 'linkify',
 };
@@ -35,9 +39,10 @@ export const LAZY_DEPS: Record<string, readonly string[] | 'linkify'> = {
 const NAMESPACE = 'lazy-dep';
 const filter = new RegExp(`^(${Object.keys(LAZY_DEPS).join('|')})$`);
 
-/** The folder of the package that `name` resolves to from `fromDir`. */
-function packageDir(name: string, fromDir: string): string {
-  const entry = createRequire(join(fromDir, 'noop.js')).resolve(name);
+/** The folder of the package that `specifier` ("csv-parse/sync") resolves to from `fromDir`. */
+function packageDir(specifier: string, fromDir: string): string {
+  const entry = createRequire(join(fromDir, 'noop.js')).resolve(specifier);
+  const name = specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
   const marker = `${sep}node_modules${sep}${name}${sep}`;
   return entry.slice(0, entry.lastIndexOf(marker) + marker.length);
 }

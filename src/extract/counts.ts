@@ -22,7 +22,7 @@ const NOUN_EN: Array<[CountKind, string]> = [
   ],
   ['packets', String.raw`(?:packets|probes|events|attempts|connections|flows|hits)`],
 ];
-const RATE = String.raw`( ?(?:/|per |an? )(hour|hr|h|day|d)\b)?`;
+const RATE = String.raw`( ?(?:/|per |an? )(?<unit>hour|hr|h|day|d)\b)?`;
 
 const NOUN_JA: Array<[CountKind, string]> = [
   ['targets', '(?:ターゲット|宛先(?:アドレス|ホスト)?|標的)'],
@@ -34,6 +34,20 @@ const NOUN_JA: Array<[CountKind, string]> = [
 ];
 const VAGUE_EN = /\b(hundreds|thousands|tens of thousands|hundreds of thousands|millions)\b/i;
 const VAGUE_JA = /(数十|数百|数千|数万|数十万)/;
+
+/**
+ * The English nouns of every kind in one pattern, a named group per kind: each case-insensitive
+ * pattern costs V8 one to four milliseconds to compile, a tenth of `kansoku extract`'s own work
+ * when there were nine. No text reads as two kinds at one place, so one pattern finds what three did.
+ */
+const NOUNS_EN = NOUN_EN.map(([kind, noun]) => `(?<${kind}>${noun})`).join('|');
+const COUNT_EN = new RegExp(String.raw`(?<![\w.,/:-])${APPROX_EN}${NUM} ${ADJ}(?:${NOUNS_EN})\b${RATE}`, 'gi');
+const VAGUE_COUNT_EN = new RegExp(String.raw`\b(?:${VAGUE_EN.source}) of ${ADJ}(?:${NOUNS_EN})\b`, 'gi');
+const NUMBER_OF_EN = new RegExp(String.raw`\bnumber of (?:${NOUNS_EN})\b`, 'gi');
+
+function kindOf(m: RegExpMatchArray): CountKind {
+  return NOUN_EN.find(([kind]) => m.groups![kind] !== undefined)![0];
+}
 
 function value(num: string, mult: string | undefined): number {
   const n = Number(num.replace(/,/g, ''));
@@ -62,27 +76,35 @@ export function extractCounts(prose: string): CountMention[] {
     seen.add(key);
     found.push([at, c]);
   };
-  for (const [kind, noun] of NOUN_EN) {
-    const re = new RegExp(String.raw`(?<![\w.,/:-])${APPROX_EN}${NUM} ${ADJ}${noun}\b${RATE}`, 'gi');
-    for (const m of prose.matchAll(re)) {
+  for (const m of prose.matchAll(COUNT_EN)) {
+    push(
+      {
+        kind: kindOf(m),
+        value: value(m[2]!, m[3]),
+        approx: !!m[1] || !!m[3],
+        per: per(m.groups!.unit),
+        text: m[0].trim(),
+      },
+      m.index + m[0].length,
+    );
+  }
+  for (const m of prose.matchAll(VAGUE_COUNT_EN))
+    push({ kind: kindOf(m), value: null, approx: true, per: null, text: m[0].trim() }, m.index + m[0].length);
+  // "the number of hosts ... appears to be in the thousands": the word within the same sentence.
+  for (const m of prose.matchAll(NUMBER_OF_EN)) {
+    const tail = prose.slice(m.index + m[0].length, m.index + m[0].length + 60).split(/[.!?\n]/)[0]!;
+    const w = VAGUE_EN.exec(tail);
+    if (w)
       push(
-        { kind, value: value(m[2]!, m[3]), approx: !!m[1] || !!m[3], per: per(m[5]), text: m[0].trim() },
-        m.index! + m[0].length,
+        {
+          kind: kindOf(m),
+          value: null,
+          approx: true,
+          per: null,
+          text: `${m[0]}${tail.slice(0, w.index + w[0].length)}`.trim(),
+        },
+        m.index + m[0].length,
       );
-    }
-    const vague = new RegExp(String.raw`\b(?:${VAGUE_EN.source}) of ${ADJ}${noun}\b`, 'gi');
-    for (const m of prose.matchAll(vague))
-      push({ kind, value: null, approx: true, per: null, text: m[0].trim() }, m.index! + m[0].length);
-    // "the number of hosts ... appears to be in the thousands": the word within the same sentence.
-    for (const m of prose.matchAll(new RegExp(String.raw`\bnumber of ${noun}\b`, 'gi'))) {
-      const tail = prose.slice(m.index! + m[0].length, m.index! + m[0].length + 60).split(/[.!?\n]/)[0]!;
-      const w = VAGUE_EN.exec(tail);
-      if (w)
-        push(
-          { kind, value: null, approx: true, per: null, text: `${m[0]}${tail.slice(0, w.index + w[0].length)}`.trim() },
-          m.index! + m[0].length,
-        );
-    }
   }
   for (const [kind, noun] of NOUN_JA) {
     const after = new RegExp(
