@@ -1,15 +1,16 @@
 /**
- * An esbuild plugin that keeps large dependencies out of the bundle and loads each from
- * node_modules the first time one of its functions is called.
+ * An esbuild plugin that keeps dependencies that most commands never call out of the bundle, and
+ * loads each from node_modules the first time one of its functions is called.
  *
- * mailparser requires html-to-text, linkify-it, iconv-lite and encoding-japanese when it loads,
- * and builds linkify-it's host patterns there too; together they were 1.3 MB of the 1.6 MB chunk
- * that every command reading mail parsed and ran at start, although a plain-text post in UTF-8
- * calls none of them (we pass skipHtmlToText, skipTextToHtml and skipTextLinks). Each import
- * of these packages, from our code or a dependency's, gets a small stand-in whose functions load
- * the real package on first call, by Node's own require, from the one copy in node_modules.
+ * Each import of these packages, from our code or a dependency's, gets a small stand-in whose
+ * functions load the real package on first call, by Node's own require, from the one copy in
+ * node_modules. The first of them: mailparser requires html-to-text, linkify-it, iconv-lite and
+ * encoding-japanese when it loads, and builds linkify-it's host patterns there too; together
+ * they were 1.3 MB of the 1.6 MB chunk that every command reading mail parsed and ran at start,
+ * although a plain-text post in UTF-8 calls none of them (we pass skipHtmlToText,
+ * skipTextToHtml and skipTextLinks). bench/cli-start.ts times the start.
  */
-import { createRequire } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import { join, sep } from 'node:path';
 import type { Plugin } from 'esbuild';
 
@@ -32,6 +33,9 @@ export const LAZY_DEPS: Record<string, readonly string[] | 'linkify'> = {
   luxon: [],
   // Only for the CSV log formats (Palo Alto, Shadowserver).
   'csv-parse/sync': ['parse'],
+  // Node's own, loaded by commander for subcommands that are separate programs (we have none):
+  // about 5 ms of every command's start, `--help` included.
+  'node:child_process': ['spawn', 'spawnSync', 'execFile', 'execFileSync', 'fork'],
   // A factory whose instance mailparser configures when it loads: see linkifyStandIn.
   'linkify-it': 'linkify',
 };
@@ -42,7 +46,10 @@ const filter = new RegExp(`^(${Object.keys(LAZY_DEPS).join('|')})$`);
 /** The folder of the package that `specifier` ("csv-parse/sync") resolves to from `fromDir`. */
 function packageDir(specifier: string, fromDir: string): string {
   const entry = createRequire(join(fromDir, 'noop.js')).resolve(specifier);
-  const name = specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+  const name = specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
   const marker = `${sep}node_modules${sep}${name}${sep}`;
   return entry.slice(0, entry.lastIndexOf(marker) + marker.length);
 }
@@ -55,7 +62,9 @@ export function lazyDeps(root: string): Plugin {
         if (args.namespace === NAMESPACE) return { path: args.path, external: true };
         // The stand-in loads the copy that Node finds from dist/; a dependency that wants another
         // version (mbox-reader has its own libmime stack) gets its own copy bundled as usual.
-        if (packageDir(args.path, args.resolveDir) !== packageDir(args.path, join(root, 'dist', 'chunks'))) return;
+        const builtin = isBuiltin(args.path);
+        if (!builtin && packageDir(args.path, args.resolveDir) !== packageDir(args.path, join(root, 'dist', 'chunks')))
+          return;
         return { path: args.path, namespace: NAMESPACE };
       });
       build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => ({

@@ -99,7 +99,8 @@ export function loadedSources(args: string[], cwd: string): string[] {
   for (const [, url] of r.stderr.matchAll(/^ESM \d+: Translating \w+ (file:\S+)$/gm)) {
     const rel = relative(root, fileURLToPath(url!));
     const chunk = rel.startsWith('dist/') ? meta.outputs[rel.slice('dist/'.length)] : undefined;
-    for (const f of chunk ? Object.keys(chunk.inputs) : [rel]) files.add(f);
+    // A stand-in of scripts/lazy-deps.ts is not its package, which shows below when it loads.
+    for (const f of chunk ? Object.keys(chunk.inputs) : [rel]) if (!f.startsWith('lazy-dep:')) files.add(f);
   }
   for (const [, path] of r.stderr.matchAll(/^MODULE \d+: load "([^"]+)" for module/gm))
     files.add(relative(root, path!));
