@@ -15,9 +15,10 @@ import { join, sep } from 'node:path';
 import type { Plugin } from 'esbuild';
 
 /**
- * The packages, and the functions of each that callers may take before any is called
- * (`const { htmlToText } = require('html-to-text')` when mailparser loads). Anything else is
- * read from the real package, which is loaded for it.
+ * The packages, and the exports (functions and classes) of each that callers may take before
+ * any is called: `const { htmlToText } = require('html-to-text')` when mailparser loads, and
+ * every named import, which the bundle reads when the module loads. Anything else is read from
+ * the real package, which is loaded for it.
  */
 export const LAZY_DEPS: Record<string, readonly string[] | 'linkify'> = {
   'html-to-text': ['convert', 'htmlToText', 'compile'],
@@ -29,8 +30,8 @@ export const LAZY_DEPS: Record<string, readonly string[] | 'linkify'> = {
   pino: ['pino', 'destination'],
   // Compressed attachments only; it loads worker_threads when it loads.
   fflate: ['Gunzip', 'unzipSync', 'gunzipSync'],
-  // Only for log timestamps in a zone other than UTC, and for drafts; DateTime is read when called.
-  luxon: [],
+  // Only for log timestamps in a zone other than UTC, and for drafts and digests.
+  luxon: ['DateTime'],
   // Only for the CSV log formats (Palo Alto, Shadowserver).
   'csv-parse/sync': ['parse'],
   // Node's own, loaded by commander for subcommands that are separate programs (we have none):
@@ -81,14 +82,15 @@ export function standIn(name: string): string {
   const spec = LAZY_DEPS[name]!;
   const load = `let real; const load = () => (real ??= require(${JSON.stringify(name)}));`;
   if (spec === 'linkify') return `${load}\n${linkifyStandIn}`;
-  // Functions, not arrows: a class (fflate's Gunzip) is called with new.
-  const fns = spec.map((f) => {
-    const key = JSON.stringify(f);
-    const body = `const m = load(); return new.target ? Reflect.construct(m[${key}], args) : m[${key}].apply(m, args);`;
-    return `${key}: function (...args) { ${body} }`;
-  });
+  // Each export stands in as a function that is called, made with new (fflate's Gunzip) or read
+  // from (luxon's DateTime.fromISO) as the real one, which it loads for that.
   return `${load}
-const fns = { ${fns.join(', ')} };
+const lazy = (name) => new Proxy(function () {}, {
+  apply: (_, self, args) => { const m = load(); return m[name].apply(m, args); },
+  construct: (_, args) => Reflect.construct(load()[name], args),
+  get: (_, key) => load()[name][key],
+});
+const fns = { ${spec.map((f) => `${JSON.stringify(f)}: lazy(${JSON.stringify(f)})`).join(', ')} };
 module.exports = new Proxy(fns, {
   get: (target, key) => (key in target ? target[key] : load()[key]),
   has: (target, key) => key in target || key in load(),

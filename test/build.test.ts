@@ -1,9 +1,11 @@
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type * as Fflate from 'fflate';
 import type * as HtmlToText from 'html-to-text';
+import type * as Luxon from 'luxon';
+import ts from 'typescript';
 import type * as Iconv from 'iconv-lite';
 import type * as EncodingJapanese from 'encoding-japanese';
 import { describe, expect, it } from 'vitest';
@@ -50,6 +52,33 @@ describe('lazy dependencies in the build', () => {
     const g = new Gunzip((chunk) => out.push(chunk));
     g.push(gzipSync(Buffer.from('tcp/5000 SYN')), true);
     expect(Buffer.concat(out).toString()).toBe('tcp/5000 SYN');
+  });
+
+  it("a class's static functions and its instances work through the stand-in (luxon's DateTime)", () => {
+    const { DateTime } = standInOf('luxon') as typeof Luxon;
+    const d = DateTime.fromISO('2026-11-19T18:00:00Z', { zone: 'utc' }).setZone('Asia/Tokyo');
+    expect(d.toFormat('M/d HH:mm')).toBe('11/20 03:00');
+    expect(d instanceof DateTime).toBe(true);
+  });
+
+  it('lists every name that src/ imports by name from a lazy package (the bundle reads only those)', () => {
+    const unlisted: string[] = [];
+    for (const file of readdirSync(join(root, 'src'), { recursive: true, encoding: 'utf8' })) {
+      if (!file.endsWith('.ts')) continue;
+      const source = ts.createSourceFile(file, readFileSync(join(root, 'src', file), 'utf8'), ts.ScriptTarget.Latest);
+      for (const node of source.statements) {
+        if (!ts.isImportDeclaration(node) || !ts.isStringLiteral(node.moduleSpecifier)) continue;
+        const spec = LAZY_DEPS[node.moduleSpecifier.text];
+        const bindings = node.importClause?.namedBindings;
+        if (!spec || node.importClause?.isTypeOnly || !bindings || !ts.isNamedImports(bindings)) continue;
+        for (const el of bindings.elements) {
+          const name = (el.propertyName ?? el.name).text;
+          if (!el.isTypeOnly && (spec === 'linkify' || !spec.includes(name)))
+            unlisted.push(`${file}: ${name} from ${node.moduleSpecifier.text}`);
+        }
+      }
+    }
+    expect(unlisted).toEqual([]);
   });
 
   it('linkify-it: the configuration made before first use (as mailparser makes it) is there when used', () => {

@@ -20,34 +20,44 @@ function dt(iso: string, zone: string): DateTime {
   return DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone);
 }
 
-/** 「2026年11月21日（土）09:00 JST（00:00 UTC）」 */
+/** The other zone's date, for a time whose date is not the same there: 「11月20日 」, "21 Nov ". */
+function otherDate(shown: DateTime, other: DateTime, lang: 'ja' | 'en'): string {
+  if (shown.toISODate() === other.toISODate()) return '';
+  return lang === 'ja' ? `${other.month}月${other.day}日 ` : `${other.setLocale('en').toFormat('d LLL')} `;
+}
+
+/** 「2026年11月21日（土）09:00 JST（00:00 UTC）」; 「…00:30 JST（11月20日 15:30 UTC）」 across midnight. */
 export function dateTimeJa(iso: string, zone: string): string {
   const l = dt(iso, zone);
   const u = dt(iso, 'utc');
   const day = `${l.year}年${l.month}月${l.day}日（${WEEK_JA[l.weekday - 1]}）`;
-  return `${day}${l.toFormat('HH:mm')} ${zoneAbbr(l)}（${u.toFormat('HH:mm')} UTC）`;
+  return `${day}${l.toFormat('HH:mm')} ${zoneAbbr(l)}（${otherDate(l, u, 'ja')}${u.toFormat('HH:mm')} UTC）`;
 }
 
-/** 「11月21日 9時台（JST、00:00 UTC）」: an hourly bucket as the daily overviews name it. */
+/**
+ * 「11月21日 9時台（JST、00:00 UTC）」: an hourly bucket as the daily overviews name it; the UTC
+ * date too when it is another day (「11月20日 3時台（JST、11月19日 18:00 UTC）」).
+ */
 export function hourJa(iso: string, zone: string): string {
   const l = dt(iso, zone);
   const u = dt(iso, 'utc');
-  return `${l.month}月${l.day}日 ${l.hour}時台（${zoneAbbr(l)}、${u.toFormat('HH:mm')} UTC）`;
+  return `${l.month}月${l.day}日 ${l.hour}時台（${zoneAbbr(l)}、${otherDate(l, u, 'ja')}${u.toFormat('HH:mm')} UTC）`;
 }
 
-/** "Sat 21 Nov 2026 00:00 UTC (09:00 JST)" */
+/** "Sat 21 Nov 2026 00:00 UTC (09:00 JST)"; "Fri 20 Nov 2026 15:30 UTC (21 Nov 00:30 JST)" across midnight. */
 export function dateTimeEn(iso: string, zone: string): string {
   const u = dt(iso, 'utc');
   const l = dt(iso, zone);
-  return `${u.setLocale('en').toFormat('ccc d LLL yyyy HH:mm')} UTC (${l.toFormat('HH:mm')} ${zoneAbbr(l)})`;
+  const local = `${otherDate(u, l, 'en')}${l.toFormat('HH:mm')} ${zoneAbbr(l)}`;
+  return `${u.setLocale('en').toFormat('ccc d LLL yyyy HH:mm')} UTC (${local})`;
 }
 
-/** "21 Nov 00:00-01:00 UTC (09:00 JST)": an hourly bucket. */
+/** "21 Nov 00:00-01:00 UTC (09:00 JST)": an hourly bucket; "19 Nov 23:00-00:00 UTC (20 Nov 08:00 JST)". */
 export function hourEn(iso: string, zone: string): string {
   const u = dt(iso, 'utc');
   const l = dt(iso, zone);
   const span = `${u.setLocale('en').toFormat('d LLL HH:mm')}-${u.plus({ hours: 1 }).toFormat('HH:mm')}`;
-  return `${span} UTC (${l.toFormat('HH:mm')} ${zoneAbbr(l)})`;
+  return `${span} UTC (${otherDate(u, l, 'en')}${l.toFormat('HH:mm')} ${zoneAbbr(l)})`;
 }
 
 /** 「約13倍」 / "about 13x": ratios are rounded the way people say them. */

@@ -38,7 +38,7 @@ describe('the embedded demo, as `npm start` runs it', () => {
     expect(tcp.subject).toBe('[TLP:AMBER] Re: [nsp-sec-jp] tcp/5000 スキャンの急増について');
     expect(tcp.text).toContain('5000/tcp：増加を確認');
     expect(tcp.text).toContain('5000/tcp: elevated');
-    expect(tcp.text).toContain('増加開始：11月20日 3時台（JST、18:00 UTC）');
+    expect(tcp.text).toContain('増加開始：11月20日 3時台（JST、11月19日 18:00 UTC）');
     expect(tcp.text).toContain('220.192.110.239、80.136.229.69 は当方でも観測しています');
     const sip = bySubject['<CAF1x2y3z4@mail.transit.example>']!;
     // The post says TLP:GREEN; the list's default, AMBER, is the floor of what we send there.

@@ -81,13 +81,13 @@ describe('our own advisory', () => {
   it('gives the finding, hour by hour in JST and UTC, in the Japanese part', () => {
     const { ja } = parts(kinds.advisory.render(input).text);
     // 2026-11-19T18:00Z is 3 a.m. on 20 November in Tokyo.
-    expect(ja).toContain('直近1時間：11月20日 3時台（JST、18:00 UTC）　1,234件/時、送信元ユニーク数 311');
+    expect(ja).toContain('直近1時間：11月20日 3時台（JST、11月19日 18:00 UTC）　1,234件/時、送信元ユニーク数 311');
     expect(ja).toContain('増加前の平常時の水準（48時間移動平均）：96.4件/時（±1.645σの範囲 63.3〜129.5件/時）');
     expect(ja).toContain('平常時との比：約13倍');
-    expect(ja).toContain('増加開始：11月20日 0時台（JST、15:00 UTC）');
-    expect(ja).toContain('期間中のピーク：11月20日 2時台（JST、17:00 UTC） 1,502件');
+    expect(ja).toContain('増加開始：11月20日 0時台（JST、11月19日 15:00 UTC）');
+    expect(ja).toContain('期間中のピーク：11月20日 2時台（JST、11月19日 17:00 UTC） 1,502件');
     expect(ja).toContain(
-      '直近の11月20日 3時台（JST、18:00 UTC）の1時間のイベント数は1,234件、送信元ユニーク数は311で、',
+      '直近の11月20日 3時台（JST、11月19日 18:00 UTC）の1時間のイベント数は1,234件、送信元ユニーク数は311で、',
     );
     expect(ja).toContain('311ホストから同時期に着信している');
     expect(ja).toContain('過去9日間（217時間）のうち214時間分のデータ');
@@ -97,15 +97,15 @@ describe('our own advisory', () => {
 
   it('gives the same facts, UTC first, in the English part', () => {
     const { en } = parts(kinds.advisory.render(input).text);
-    expect(en).toContain('latest hour, 19 Nov 18:00-19:00 UTC (03:00 JST): 1,234 events, unique sources: 311');
+    expect(en).toContain('latest hour, 19 Nov 18:00-19:00 UTC (20 Nov 03:00 JST): 1,234 events, unique sources: 311');
     expect(en).toContain(
       'normal level before the rise (48-hour moving average): 96.4 events/hour, +/-1.645 sigma band 63.3 to 129.5',
     );
     expect(en).toContain('ratio to normal: 13x');
-    expect(en).toContain('rise began: 19 Nov 15:00-16:00 UTC (00:00 JST)');
-    expect(en).toContain('peak in the window: 1,502 events, 19 Nov 17:00-18:00 UTC (02:00 JST)');
+    expect(en).toContain('rise began: 19 Nov 15:00-16:00 UTC (20 Nov 00:00 JST)');
+    expect(en).toContain('peak in the window: 1,502 events, 19 Nov 17:00-18:00 UTC (20 Nov 02:00 JST)');
     expect(en).toContain('214 of the past 217 hours (9 days) with data');
-    expect(en).toContain('as of Thu 19 Nov 2026 18:00 UTC (03:00 JST)');
+    expect(en).toContain('as of Thu 19 Nov 2026 18:00 UTC (20 Nov 03:00 JST)');
   });
 
   it('says nothing the finding does not hold: no ratio against an empty baseline, no onset or peak it lacks', () => {
@@ -144,7 +144,7 @@ describe('our own advisory', () => {
     expect(b.audience).toBe('list');
     const m = await simpleParser(b.raw);
     expect(m.subject).toBe(d.subject);
-    expect(m.text).toContain('直近1時間：11月20日 3時台（JST、18:00 UTC）');
+    expect(m.text).toContain('直近1時間：11月20日 3時台（JST、11月19日 18:00 UTC）');
   });
 
   it('is prepared through the gate like any draft: a file in the outbox, a review request', async () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { simpleParser } from 'mailparser';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/load.ts';
 import { correlate } from '../../src/correlate/correlate.ts';
@@ -54,10 +55,35 @@ async function draftFor(text: string, over: Parameters<typeof post>[1] = {}) {
 
 describe('times in both languages', () => {
   it('gives JST first with UTC in the Japanese part, UTC first in the English part', () => {
-    expect(dateTimeJa('2026-11-20T15:30:00Z', 'Asia/Tokyo')).toBe('2026年11月21日（土）00:30 JST（15:30 UTC）');
-    expect(dateTimeEn('2026-11-20T15:30:00Z', 'Asia/Tokyo')).toBe('Fri 20 Nov 2026 15:30 UTC (00:30 JST)');
-    expect(hourJa('2026-11-19T18:00:00Z', 'Asia/Tokyo')).toBe('11月20日 3時台（JST、18:00 UTC）');
-    expect(hourEn('2026-11-19T23:00:00Z', 'Asia/Tokyo')).toBe('19 Nov 23:00-00:00 UTC (08:00 JST)');
+    expect(dateTimeJa('2026-11-21T03:30:00Z', 'Asia/Tokyo')).toBe('2026年11月21日（土）12:30 JST（03:30 UTC）');
+    expect(dateTimeEn('2026-11-21T03:30:00Z', 'Asia/Tokyo')).toBe('Sat 21 Nov 2026 03:30 UTC (12:30 JST)');
+    expect(hourJa('2026-11-20T01:00:00Z', 'Asia/Tokyo')).toBe('11月20日 10時台（JST、01:00 UTC）');
+    expect(hourEn('2026-11-20T01:00:00Z', 'Asia/Tokyo')).toBe('20 Nov 01:00-02:00 UTC (10:00 JST)');
+  });
+
+  it('gives the date in each zone where JST and UTC fall on different days', () => {
+    expect(dateTimeJa('2026-11-20T15:30:00Z', 'Asia/Tokyo')).toBe(
+      '2026年11月21日（土）00:30 JST（11月20日 15:30 UTC）',
+    );
+    expect(dateTimeEn('2026-11-20T15:30:00Z', 'Asia/Tokyo')).toBe('Fri 20 Nov 2026 15:30 UTC (21 Nov 00:30 JST)');
+    expect(hourJa('2026-11-19T18:00:00Z', 'Asia/Tokyo')).toBe('11月20日 3時台（JST、11月19日 18:00 UTC）');
+    expect(hourEn('2026-11-19T23:00:00Z', 'Asia/Tokyo')).toBe('19 Nov 23:00-00:00 UTC (20 Nov 08:00 JST)');
+    // New Year's Eve in UTC is New Year's Day in Tokyo.
+    expect(hourJa('2026-12-31T15:00:00Z', 'Asia/Tokyo')).toBe('1月1日 0時台（JST、12月31日 15:00 UTC）');
+  });
+
+  it('says the same instant in both zones, for every hour of a year (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 24 * 366 }), (h) => {
+        const iso = new Date(Date.UTC(2026, 0, 1) + h * 3_600_000).toISOString();
+        const ja = hourJa(iso, 'Asia/Tokyo');
+        const utc = new Date(iso);
+        const jst = new Date(utc.getTime() + 9 * 3_600_000);
+        expect(ja.startsWith(`${jst.getUTCMonth() + 1}月${jst.getUTCDate()}日 ${jst.getUTCHours()}時台`)).toBe(true);
+        const utcDay = jst.getUTCDate() === utc.getUTCDate() ? '' : `${utc.getUTCMonth() + 1}月${utc.getUTCDate()}日 `;
+        expect(ja).toContain(`（JST、${utcDay}${String(utc.getUTCHours()).padStart(2, '0')}:00 UTC）`);
+      }),
+    );
   });
 });
 
@@ -112,8 +138,8 @@ describe('the reply draft', () => {
     expect(findings[0]!.verdict).toBe('elevated');
     expect(draft.text).toContain(`${findings[0]!.current}件/時`);
     expect(draft.text).toContain(`${findings[0]!.current} events`);
-    expect(draft.text).toContain('増加開始：11月20日 1時台（JST、16:00 UTC）');
-    expect(draft.text).toContain('rise began: 19 Nov 16:00-17:00 UTC (01:00 JST)');
+    expect(draft.text).toContain('増加開始：11月20日 1時台（JST、11月19日 16:00 UTC）');
+    expect(draft.text).toContain('rise began: 19 Nov 16:00-17:00 UTC (20 Nov 01:00 JST)');
   });
 
   it('never shows our own networks in clear, and replaces them consistently', async () => {
