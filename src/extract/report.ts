@@ -12,7 +12,7 @@ import { blocks, joinProse, unquote } from './quoting.ts';
 import { findTlp } from './tlp.ts';
 
 export interface ExtractOptions {
-  /** Zone for log timestamps that carry none. */
+  /** Zone for log timestamps that carry none, in a post whose Date header gives no offset. */
   zone: string;
   maxScanChars: number;
   maxLineChars: number;
@@ -25,6 +25,18 @@ export function extractOptions(config: Config): ExtractOptions {
     maxScanChars: config.limits.maxScanChars,
     maxLineChars: config.limits.maxLineChars,
   };
+}
+
+/**
+ * The UTC offset of a Date header ("+09:00" for "Fri, 20 Nov 2026 10:15:00 +0900"): log lines that
+ * name no zone are in the poster's local time, as a Japanese operator's firewall logs are in JST.
+ * RFC 5322 writes the zone as four digits; "-0000" says that the offset is unknown, and the
+ * obsolete names (GMT, EST) are left to the configured zone.
+ */
+function dateOffset(date: string | undefined): string | null {
+  const m = /\s([+-])(\d{2})(\d{2})(?:\s*\([^()]*\))?\s*$/.exec(date ?? '');
+  if (!m || (m[1] === '-' && m[2] === '00' && m[3] === '00') || Number(m[2]) > 14 || Number(m[3]) > 59) return null;
+  return `${m[1]}${m[2]}:${m[3]}`;
 }
 
 /**
@@ -43,7 +55,7 @@ function normalizeProse(s: string): string {
  */
 export function extractReport(post: Post, opts: ExtractOptions): Report {
   const reference = post.date ? new Date(post.date) : new Date();
-  const time: TimeContext = { reference, zone: opts.zone };
+  const time: TimeContext = { reference, zone: dateOffset(post.headers['date']) ?? opts.zone };
   const whole = [post.text, ...post.attachments.map((a) => a.text)];
   // An HTML alternative repeats the text part: read for its label, not counted twice for claims.
   const texts = [post.text, ...post.attachments.filter((a) => a.contentType !== LABEL_ONLY).map((a) => a.text)].map(

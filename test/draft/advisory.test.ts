@@ -91,7 +91,7 @@ describe('our own advisory', () => {
     );
     expect(ja).toContain('311ホストから同時期に着信している');
     expect(ja).toContain('過去9日間（217時間）のうち214時間分のデータ');
-    expect(ja).toContain('2026年11月20日（金）03:00 JST（18:00 UTC）時点');
+    expect(ja).toContain('2026年11月20日（金）03:00 JST（11月19日 18:00 UTC）時点');
     expect(ja).toContain("tcpdump -n 'tcp dst port 23 and tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn'");
   });
 

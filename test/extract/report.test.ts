@@ -267,3 +267,33 @@ describe('Japanese as it is typed', () => {
     expect(report('送信元は21時台に急増').counts).toEqual({});
   });
 });
+
+describe('log times that name no zone', () => {
+  const line =
+    'Nov 20 09:41:07 fw01 kernel: [UFW BLOCK] IN=eth0 OUT= SRC=220.192.110.239 DST=192.0.2.50 LEN=44 ' +
+    'PROTO=TCP SPT=4117 DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0';
+  const tsFor = (date: string | undefined, text = line) =>
+    report(text, { date: '2026-11-20T01:15:00.000Z', headers: date ? { date } : {} }).logLines[0]!.ts;
+
+  it("are in the zone of the post's Date header: a Japanese operator's firewall writes JST", () => {
+    expect(tsFor('Fri, 20 Nov 2026 10:15:00 +0900')).toBe('2026-11-20T00:41:07Z');
+    expect(tsFor('Fri, 20 Nov 2026 10:15:00 +0900 (JST)')).toBe('2026-11-20T00:41:07Z');
+    expect(tsFor('Thu, 19 Nov 2026 20:15:00 -0500')).toBe('2026-11-20T14:41:07Z');
+    expect(tsFor('Fri, 20 Nov 2026 06:45:00 +0530')).toBe('2026-11-20T04:11:07Z');
+  });
+
+  it('are in the configured zone when the Date gives no offset: -0000, an obsolete name, none at all', () => {
+    for (const date of ['Fri, 20 Nov 2026 01:15:00 -0000', 'Fri, 20 Nov 2026 01:15:00 GMT', undefined])
+      expect(tsFor(date)).toBe('2026-11-20T09:41:07Z');
+  });
+
+  it('keep a zone they write themselves, whatever the Date says', () => {
+    const written = line.replace('Nov 20 09:41:07', '2026-11-20T09:41:07+02:00');
+    expect(tsFor('Fri, 20 Nov 2026 10:15:00 +0900', written)).toBe('2026-11-20T07:41:07Z');
+  });
+
+  it('place a JST line from the evening before a post sent just after midnight on that evening', () => {
+    const late = line.replace('Nov 20 09:41:07', 'Nov 19 23:59:59');
+    expect(tsFor('Fri, 20 Nov 2026 00:05:00 +0900', late)).toBe('2026-11-19T14:59:59Z');
+  });
+});

@@ -8,7 +8,7 @@ import { DateTime } from 'luxon';
 export interface TimeContext {
   /** A time near the records: the post's Date, or the log file's time. Years are inferred from it. */
   reference: Date;
-  /** IANA zone of timestamps that carry none. */
+  /** Zone of timestamps that carry none: an IANA name, or a fixed offset such as "+09:00". */
   zone: string;
 }
 
@@ -48,13 +48,15 @@ export function toIso(w: WallTime, time: TimeContext): string | null {
   if (w.month !== null && (w.month < 1 || w.month > 12)) return null;
   if (w.hour > 23 || w.minute > 59 || w.second > 60) return null;
   const ms = w.fraction ? Math.round(Number(`0.${w.fraction}`) * 1000) % 1000 : 0;
-  const fixed = w.offset ?? (time.zone === 'UTC' ? 'Z' : null);
+  const fixed = w.offset ?? (time.zone === 'UTC' ? 'Z' : FIXED_OFFSET.test(time.zone) ? time.zone : null);
   // UTC or a written offset needs no zone database: the common case for sensor logs, and many
   // times faster than luxon.
   const t = fixed === null ? zonedMillis(w, ms, time) : fixedMillis(w, ms, fixed, time.reference.getTime());
   if (t === null) return null;
   return new Date(t).toISOString().replace(ms ? /Z$/ : /\.000Z$/, 'Z');
 }
+
+const FIXED_OFFSET = /^[+-]\d{2}:\d{2}$/;
 
 function offsetMinutes(fixed: string): number {
   if (fixed === 'Z') return 0;
