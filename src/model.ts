@@ -182,10 +182,18 @@ export interface Finding {
   proto: Proto | null;
   verdict: Verdict;
   at: string;
-  /** Events in the latest hour with sensor data at or before `at`. */
+  /**
+   * Events per hour now: in the last complete hour with sensor data, or, when the report's own
+   * hour has at least `minPartialMinutes` of data before `at`, the events of those minutes as a
+   * rate per hour. The verdict is judged on this figure.
+   */
   current: number | null;
   currentHour: string | null;
   currentSources: number | null;
+  /** Minutes of sensor data `current` was counted over: 60 for a complete hour, fewer for a partial one. */
+  currentMinutes: number | null;
+  /** Events actually counted in those minutes (equal to `current` for a complete hour). */
+  currentEvents: number | null;
   baseline: Baseline | null;
   ratio: number | null;
   onset: string | null;

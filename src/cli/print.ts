@@ -98,7 +98,7 @@ export function printFindings(print: Print, r: Report, findings: Finding[], own:
     const b = f.baseline ? `mean ${f.baseline.mean}, sd ${f.baseline.sd}, upper ${f.baseline.upper}` : 'no baseline';
     print(
       `${f.proto ?? '?'}/${f.port}: ${f.verdict.toUpperCase()}  ` +
-        `current ${f.current ?? '-'} (${f.currentHour ?? '-'}), ${b}, ratio ${f.ratio ?? '-'}` +
+        `current ${f.current ?? '-'}/h (${f.currentHour ?? '-'}${partialNote(f)}), ${b}, ratio ${f.ratio ?? '-'}` +
         `${f.onset ? `, onset ${f.onset}` : ''}` +
         `${f.sourcesSeenLocally.length ? `, also seen here: ${f.sourcesSeenLocally.join(' ')}` : ''}`,
     );
@@ -228,4 +228,11 @@ export function printStats(
         `${String(r.nets24).padStart(6)} ${syn.padStart(5)}  ${top}`,
     );
   }
+}
+
+/** ", 10 events in its first 15 min" for a partial hour judged as a rate. */
+function partialNote(f: Finding): string {
+  return f.currentMinutes !== null && f.currentMinutes < 60
+    ? `, ${f.currentEvents} events in its first ${f.currentMinutes} min`
+    : '';
 }

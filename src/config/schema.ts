@@ -255,8 +255,16 @@ export const configSchema = z.strictObject({
         .default(48),
       /** 1.645 sigma leaves 90% of normal hours inside the band (daily-overview seed). */
       sigma: z.number().positive().default(1.645),
-      /** How far back from the report's time the latest sensor hour may lie. */
-      recentHours: z.number().int().min(1).max(72).default(6),
+      /**
+       * How many hours before the report's own hour the last complete hour with sensor data may
+       * lie. Further back is an outage at the report's time, and the verdict is no-data.
+       */
+      recentHours: z.number().int().min(1).max(72).default(1),
+      /**
+       * The report's own hour, still running at its time, is judged as a rate over the minutes of
+       * sensor data before it when there are at least this many; else the last complete hour is.
+       */
+      minPartialMinutes: z.number().int().min(1).max(60).default(15),
       /** How far back an onset is looked for: reports speak of "the past few days". */
       lookbackHours: z
         .number()

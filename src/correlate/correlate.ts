@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.ts';
-import { hourAt, hourIso } from '../time.ts';
+import { HOUR_MS, hourAt, hourIso } from '../time.ts';
 import type { Finding, Proto, Report } from '../model.ts';
 import type { CounterReader } from '../store/index.ts';
 import { series } from '../counters/rollups.ts';
@@ -91,6 +91,24 @@ function activity(f: Finding): number {
   return (f.peak?.events ?? 0) + (f.current ?? 0);
 }
 
+/**
+ * The report's own hour, still running at `at`: its rollup holds only the minutes before `at` in
+ * live use, and events from after `at` when the log was read later, so it is counted from the raw
+ * events up to `at` instead. Its data reach up to the last event of any port (or `at`, when the
+ * log goes on past it); with fewer than `minPartialMinutes` of them, there is no partial hour.
+ */
+function partialHour(proto: Proto, port: number, counters: CounterReader, at: number, opts: CorrelateOptions) {
+  const start = hourAt(at) * HOUR_MS;
+  if (at <= start) return null;
+  const last = counters.lastEventAt(start, start + HOUR_MS - 1);
+  if (last === null) return null;
+  const reach = Math.min(last, at);
+  const minutes = (reach - start) / 60_000;
+  if (minutes < opts.minPartialMinutes) return null;
+  const { events, sources } = counters.recentCount(proto, port, start, reach);
+  return { events, sources, minutes: Math.floor(minutes), rate: round((events * 60) / minutes) };
+}
+
 function judge(
   proto: Proto,
   port: number,
@@ -101,17 +119,17 @@ function judge(
 ): Finding {
   const atHour = hourAt(at.getTime());
   const first = atHour - opts.lookbackHours - opts.baselineHours;
-  const covered = new Set(counters.coveredHours(first, atHour));
-  const points = new Map(series(counters, proto, port, first, atHour).map((p) => [p.hour, p]));
-  const value: HourSeries = (h) => (covered.has(h) ? (points.get(h)?.events ?? 0) : undefined);
+  const covered = new Set(counters.coveredHours(first, atHour - 1));
+  const points = new Map(series(counters, proto, port, first, atHour - 1).map((p) => [p.hour, p]));
+  const partial = partialHour(proto, port, counters, at.getTime(), opts);
+  // Complete hours from the rollups; the report's own hour only as the rate over its minutes.
+  const value: HourSeries = (h) =>
+    h === atHour ? partial?.rate : covered.has(h) ? (points.get(h)?.events ?? 0) : undefined;
   const band = (h: number) => movingBand(value, h, opts.baselineHours, opts.sigma, opts.minBaselineHours);
 
-  let current: number | undefined;
   let H = atHour;
-  for (; H > atHour - opts.recentHours; H--) {
-    current = value(H);
-    if (current !== undefined) break;
-  }
+  if (!partial) for (H = atHour - 1; H >= atHour - opts.recentHours && value(H) === undefined; H--);
+  const current = value(H);
   const base: Finding = {
     port,
     proto,
@@ -120,17 +138,20 @@ function judge(
     current: null,
     currentHour: null,
     currentSources: null,
+    currentMinutes: null,
+    currentEvents: null,
     baseline: null,
     ratio: null,
     onset: null,
     peak: null,
     sourcesSeenLocally: counters.sourcesSeen(proto, port, sources, first, atHour),
-    coverage: { hoursWithData: covered.size, hoursInWindow: atHour - first + 1 },
+    coverage: { hoursWithData: covered.size + (partial ? 1 : 0), hoursInWindow: atHour - first + 1 },
   };
   if (current === undefined) return base;
 
+  // The busiest complete hour: a partial hour's rate is no count of events.
   let peak: Finding['peak'] = null;
-  for (let h = atHour - opts.lookbackHours; h <= H; h++) {
+  for (let h = atHour - opts.lookbackHours; h < atHour; h++) {
     const v = value(h);
     if (v !== undefined && v > 0 && (!peak || v > peak.events)) peak = { hour: hourIso(h), events: v };
   }
@@ -138,15 +159,17 @@ function judge(
     ...base,
     current,
     currentHour: hourIso(H),
-    currentSources: points.get(H)?.sources ?? 0,
+    currentSources: partial && H === atHour ? partial.sources : (points.get(H)?.sources ?? 0),
+    currentMinutes: partial && H === atHour ? partial.minutes : 60,
+    currentEvents: partial && H === atHour ? partial.events : current,
     peak,
   };
   const own = band(H);
   if (!own) return withCurrent;
-  if (points.size === 0) return { ...withCurrent, verdict: 'not-seen', baseline: own, ratio: null };
+  if (points.size === 0 && !partial?.events) return { ...withCurrent, verdict: 'not-seen', baseline: own, ratio: null };
 
   const elevatedAgainst = (b: { mean: number; upper: number }) =>
-    current! > b.upper && current! >= opts.minEvents && (b.mean === 0 || current! / b.mean >= opts.minRatio);
+    current > b.upper && current >= opts.minEvents && (b.mean === 0 || current / b.mean >= opts.minRatio);
 
   for (let o = atHour - opts.lookbackHours; o <= H; o++) {
     const v = value(o);

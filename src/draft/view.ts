@@ -50,7 +50,12 @@ export interface PortView {
   normal: boolean;
   notSeen: boolean;
   noData: boolean;
+  /** Events per hour: the count of a complete hour, or the rate over a partial hour's minutes. */
   current: string;
+  /** The report's own hour, judged on its first minutes: `currentEvents` in `currentMinutes`. */
+  partial: boolean;
+  currentMinutes: string;
+  currentEvents: string;
   currentHourJa: string | null;
   currentHourEn: string | null;
   currentSources: string;
@@ -114,6 +119,9 @@ export function portView(f: Finding, zone: string): PortView {
     notSeen: f.verdict === 'not-seen',
     noData: f.verdict === 'no-data',
     current: num(f.current),
+    partial: f.currentMinutes !== null && f.currentMinutes < 60,
+    currentMinutes: num(f.currentMinutes),
+    currentEvents: num(f.currentEvents),
     currentHourJa: f.currentHour ? hourJa(f.currentHour, zone) : null,
     currentHourEn: f.currentHour ? hourEn(f.currentHour, zone) : null,
     currentSources: num(f.currentSources),

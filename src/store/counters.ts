@@ -68,6 +68,10 @@ export interface CounterReader {
   coveredHours(from: number, to: number): number[];
   /** Which of `addrs` were seen as sources for this (proto, port) in [from, to] (recent events only). */
   sourcesSeen(proto: Proto, port: number, addrs: string[], from: number, to: number): string[];
+  /** Events and distinct sources of this (proto, port) in [fromMs, toMs] (recent events only). */
+  recentCount(proto: Proto, port: number, fromMs: number, toMs: number): { events: number; sources: number };
+  /** The time (epoch ms) of the latest event of any port in [fromMs, toMs] (recent events only). */
+  lastEventAt(fromMs: number, toMs: number): number | null;
 }
 
 export interface ImportRecord {
@@ -400,6 +404,25 @@ export class CounterStore implements CounterReader {
           port,
         ) !== undefined,
     );
+  }
+
+  recentCount(proto: Proto, port: number, fromMs: number, toMs: number): { events: number; sources: number } {
+    const r = this.db.get(
+      'SELECT COUNT(*) AS events, COUNT(DISTINCT src) AS sources FROM recent_events ' +
+        'WHERE ts BETWEEN ? AND ? AND proto = ? AND dpt = ?',
+      fromMs,
+      toMs,
+      proto,
+      port,
+    ) as { events: number | string; sources: number | string };
+    return { events: Number(r.events), sources: Number(r.sources) };
+  }
+
+  lastEventAt(fromMs: number, toMs: number): number | null {
+    const r = this.db.get('SELECT MAX(ts) AS ts FROM recent_events WHERE ts BETWEEN ? AND ?', fromMs, toMs) as {
+      ts: number | string | null;
+    };
+    return r.ts === null ? null : Number(r.ts);
   }
 
   /** Events per (proto, port) over the hours [from, to]. */

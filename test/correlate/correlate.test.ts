@@ -24,7 +24,7 @@ async function judge(
 
 describe('the moving-average band', () => {
   it('is the mean and sample deviation of the 48 hours before, with +/-1.645 sigma', async () => {
-    const [f] = await judge((h) => (h % 2 ? 6 : 4), 49, hour(48));
+    const [f] = await judge((h) => (h % 2 ? 6 : 4), 50, hour(49));
     expect(f!.baseline).toMatchObject({ mean: 5, sd: 1, hours: 48 });
     expect(f!.baseline!.upper).toBeCloseTo(5 + 1.645 * 1.0102, 1);
     expect(f!.verdict).toBe('normal');
@@ -89,5 +89,40 @@ describe('ports named without a protocol', () => {
     const store = await storeWith(sensorLines({ start: START, hours: 100, port: 5060, proto: 'UDP', perHour: noise }));
     const [f] = correlate(report('port 5060 is busy', { date: hour(99) }), store.counters, new Date(hour(99)), opts);
     expect(f).toMatchObject({ port: 5060, proto: 'udp', verdict: 'normal' });
+  });
+});
+
+describe("the report's own hour", () => {
+  // A surge from hour 100 on: 60 events an hour against about 5, each hour's events spread over it.
+  const surge = (h: number) => (h < 100 ? noise(h) : 60);
+  /** Minute m of hour i after START, as ISO. */
+  const minute = (i: number, m: number) => new Date(Date.parse(hour(i)) + m * 60_000).toISOString();
+
+  it('is judged as a rate over the minutes of data before the post, the log written up to the post', async () => {
+    const [f] = await judge(surge, 111, minute(110, 20), { spread: true, until: minute(110, 20) });
+    expect(f).toMatchObject({ verdict: 'elevated', currentHour: hour(110), currentMinutes: 19, onset: hour(100) });
+    // About one event a minute: a rate of about 60 an hour, not the 20 of a whole hour's count.
+    expect(Math.abs(f!.currentEvents! - 20)).toBeLessThanOrEqual(2);
+    expect(Math.abs(f!.current! - 60)).toBeLessThanOrEqual(6);
+  });
+
+  it('counts only the minutes before the post when the log goes on after it (a report read later)', async () => {
+    const live = await judge(surge, 111, minute(110, 30), { spread: true, until: minute(110, 30) });
+    const later = await judge(surge, 115, minute(110, 30), { spread: true });
+    expect(later[0]).toMatchObject({ verdict: 'elevated', currentHour: hour(110), currentMinutes: 30 });
+    expect(later[0]!.currentEvents).toBe(live[0]!.currentEvents);
+    // Live, the data reach to the last line before the post; read later, to the post itself.
+    expect(Math.abs(later[0]!.current! - live[0]!.current!)).toBeLessThanOrEqual(2);
+  });
+
+  it('gives way to the last complete hour when it has too few minutes of data (a post at 10:04)', async () => {
+    const [f] = await judge(surge, 111, minute(110, 4), { spread: true, until: minute(110, 4) });
+    expect(f).toMatchObject({ verdict: 'elevated', currentHour: hour(109), currentMinutes: 60, current: 60 });
+  });
+
+  it('is no-data when the sensor was down at the time of the post, whatever older hours say', async () => {
+    const down = [106, 107, 108, 109, 110];
+    const [f] = await judge(noise, 111, minute(110, 30), { spread: true, gaps: down });
+    expect(f).toMatchObject({ verdict: 'no-data', current: null });
   });
 });

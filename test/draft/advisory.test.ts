@@ -34,6 +34,8 @@ const finding: ElevatedFinding = {
   current: 1234,
   currentHour: '2026-11-19T18:00:00.000Z',
   currentSources: 311,
+  currentMinutes: 60,
+  currentEvents: 1234,
   baseline: { mean: 96.4, sd: 20.1, upper: 129.5, lower: 63.3, hours: 48 },
   ratio: 12.8,
   onset: '2026-11-19T15:00:00.000Z',
@@ -106,6 +108,17 @@ describe('our own advisory', () => {
     expect(en).toContain('peak in the window: 1,502 events, 19 Nov 17:00-18:00 UTC (20 Nov 02:00 JST)');
     expect(en).toContain('214 of the past 217 hours (9 days) with data');
     expect(en).toContain('as of Thu 19 Nov 2026 18:00 UTC (20 Nov 03:00 JST)');
+  });
+
+  it('says when the latest figure is a rate over the first minutes of the hour, in both parts', () => {
+    const partial = { ...finding, currentMinutes: 40, currentEvents: 823 };
+    const { ja, en } = parts(kinds.advisory.render({ ...input, finding: partial }).text);
+    expect(ja).toContain('11月19日 18:00 UTC）の最初の40分間のイベント数は823件（毎時約1,234件）');
+    expect(ja).toContain('・直近：11月20日 3時台（JST、11月19日 18:00 UTC）の最初の40分間　823件（毎時約1,234件）');
+    expect(en).toContain(
+      'first 40 minutes of 19 Nov 18:00-19:00 UTC (20 Nov 03:00 JST): 823 events (about 1,234 an hour)',
+    );
+    expect(ja).not.toContain('直近1時間');
   });
 
   it('says nothing the finding does not hold: no ratio against an empty baseline, no onset or peak it lacks', () => {

@@ -16,6 +16,10 @@ export function sensorLines(opts: {
   gaps?: number[];
   src?: (h: number, i: number) => string;
   background?: boolean;
+  /** Spread each hour's events evenly over the hour, rather than one a second from its start. */
+  spread?: boolean;
+  /** Only the lines before this time: the log as a live sensor has written it so far. */
+  until?: string;
 }): string[] {
   const lines: string[] = [];
   const t0 = Date.parse(opts.start);
@@ -25,7 +29,9 @@ export function sensorLines(opts: {
     // A sensor always sees some background, so an hour without lines is a gap, not a zero.
     const bg = opts.background === false ? 0 : 1;
     for (let i = 0; i < n + bg; i++) {
-      const ts = new Date(t0 + h * H + i * 1000).toISOString();
+      const t = t0 + h * H + (opts.spread ? Math.floor((i * H) / (n + bg)) : i * 1000);
+      if (opts.until !== undefined && t >= Date.parse(opts.until)) break;
+      const ts = new Date(t).toISOString();
       const port = i < n ? opts.port : 23;
       const proto = i < n ? (opts.proto ?? 'TCP') : 'TCP';
       const src = opts.src ? opts.src(h, i) : `192.0.2.${(i % 250) + 1}`;
