@@ -198,9 +198,25 @@ export interface Finding {
   ratio: number | null;
   onset: string | null;
   peak: { hour: string; events: number } | null;
+  /** What the current figure was put to, against the band of the verdict; null without a band. */
+  test: VerdictTest | null;
   sourcesSeenLocally: string[];
   /** Hours of sensor data in the window that was looked at; gaps are not zeros. */
   coverage: { hoursWithData: number; hoursInWindow: number };
+}
+
+/** Why a rise is, or is not, called elevated: each test and its numbers. */
+export interface VerdictTest {
+  /** Events per hour expected now: the larger of the band's mean and the seasonal expectation. */
+  expected: number;
+  /** What this hour of the week usually holds, from before the onset; null with too few weeks or days. */
+  seasonal: { value: number; from: 'hour-of-week' | 'hour-of-day'; hours: number } | null;
+  /** P(at least `currentEvents` events) for a Poisson count at `expected` over `currentMinutes`. */
+  pValue: number;
+  /** The 99th percentile of the two weeks' hours before the onset, which a rise must go beyond. */
+  spikeLevel: number | null;
+  /** The first test the figure failed, in this order; null when it passed them all (elevated). */
+  failed: 'band' | 'min-events' | 'ratio' | 'poisson' | 'spikes' | null;
 }
 
 /** `held`: waits for a person to release it (own networks named as sources, or refused by the outbound gate). */

@@ -276,6 +276,13 @@ export const configSchema = z.strictObject({
       minEvents: z.number().int().min(1).default(5),
       /** Also required for "elevated": current / mean at least this. */
       minRatio: z.number().min(1).default(2),
+      /**
+       * And this unlikely under the expected level, as a Poisson count: at 2 events an hour, 6 is
+       * nothing (p = 0.03); 20 is (p < 1e-9).
+       */
+      alpha: z.number().positive().max(0.5).default(0.001),
+      /** Weeks of the same hour of the week that make its seasonal expectation (a weekday-heavy port on Monday). */
+      seasonWeeks: z.number().int().min(2).max(12).default(4),
       /** A baseline with fewer hours of data than this gives no-data rather than a guess. */
       minBaselineHours: z.number().int().min(1).default(24),
     })

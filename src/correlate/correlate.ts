@@ -1,9 +1,10 @@
 import type { Config } from '../config/schema.ts';
 import { HOUR_MS, hourAt, hourIso } from '../time.ts';
-import type { Finding, Proto, Report } from '../model.ts';
+import type { Baseline, Finding, Proto, Report, VerdictTest } from '../model.ts';
 import type { CounterReader } from '../store/index.ts';
 import { series } from '../counters/rollups.ts';
 import { movingBand, round, type HourSeries } from './baseline.ts';
+import { poissonTail, seasonalExpectation, spikeLevel } from './significance.ts';
 
 export type CorrelateOptions = Config['correlate'];
 
@@ -118,9 +119,12 @@ function judge(
   sources: string[],
 ): Finding {
   const atHour = hourAt(at.getTime());
+  // The window looked at (and reported as coverage), and before it the weeks that make the
+  // seasonal expectation of an onset as far back as the lookback.
   const first = atHour - opts.lookbackHours - opts.baselineHours;
-  const covered = new Set(counters.coveredHours(first, atHour - 1));
-  const points = new Map(series(counters, proto, port, first, atHour - 1).map((p) => [p.hour, p]));
+  const history = atHour - opts.lookbackHours - Math.max(opts.baselineHours, opts.seasonWeeks * 168);
+  const covered = new Set(counters.coveredHours(history, atHour - 1));
+  const points = new Map(series(counters, proto, port, history, atHour - 1).map((p) => [p.hour, p]));
   const partial = partialHour(proto, port, counters, at.getTime(), opts);
   // Complete hours from the rollups; the report's own hour only as the rate over its minutes.
   const value: HourSeries = (h) =>
@@ -144,8 +148,12 @@ function judge(
     ratio: null,
     onset: null,
     peak: null,
+    test: null,
     sourcesSeenLocally: counters.sourcesSeen(proto, port, sources, first, atHour),
-    coverage: { hoursWithData: covered.size + (partial ? 1 : 0), hoursInWindow: atHour - first + 1 },
+    coverage: {
+      hoursWithData: [...covered].filter((h) => h >= first).length + (partial ? 1 : 0),
+      hoursInWindow: atHour - first + 1,
+    },
   };
   if (current === undefined) return base;
 
@@ -162,20 +170,47 @@ function judge(
     currentSources: partial && H === atHour ? partial.sources : (points.get(H)?.sources ?? 0),
     currentMinutes: partial && H === atHour ? partial.minutes : 60,
     currentEvents: partial && H === atHour ? partial.events : current,
+    test: null,
     peak,
   };
   const own = band(H);
   if (!own) return withCurrent;
-  if (points.size === 0 && !partial?.events) return { ...withCurrent, verdict: 'not-seen', baseline: own, ratio: null };
+  const seen = [...points.keys()].some((h) => h >= first) || !!partial?.events;
+  if (!seen) return { ...withCurrent, verdict: 'not-seen', baseline: own, ratio: null };
 
-  const elevatedAgainst = (b: { mean: number; upper: number }) =>
-    current > b.upper && current >= opts.minEvents && (b.mean === 0 || current / b.mean >= opts.minRatio);
+  /**
+   * The current figure against a band from before `before` (an onset, or the current hour): above
+   * the band, with minEvents and minRatio; unlikely as a Poisson count at the expected level (the
+   * band's mean, or what this hour of the week usually holds, whichever is higher); and above
+   * the two weeks' own spikes before it.
+   */
+  const testAgainst = (b: Baseline, before: number): VerdictTest => {
+    const seasonal = seasonalExpectation(value, H, before, opts.seasonWeeks);
+    const expected = Math.max(b.mean, seasonal?.value ?? 0);
+    const pValue = poissonTail(withCurrent.currentEvents, (expected * withCurrent.currentMinutes) / 60);
+    const spikes = spikeLevel(value, before);
+    const failed =
+      current <= b.upper
+        ? 'band'
+        : current < opts.minEvents
+          ? 'min-events'
+          : b.mean > 0 && current / b.mean < opts.minRatio
+            ? 'ratio'
+            : pValue > opts.alpha
+              ? 'poisson'
+              : spikes !== null && current <= spikes
+                ? 'spikes'
+                : null;
+    return { expected: round(expected), seasonal, pValue: Number(pValue.toPrecision(3)), spikeLevel: spikes, failed };
+  };
 
   for (let o = atHour - opts.lookbackHours; o <= H; o++) {
     const v = value(o);
     if (v === undefined || v < opts.minEvents) continue;
     const pre = band(o);
-    if (!pre || v <= pre.upper || !elevatedAgainst(pre)) continue;
+    if (!pre || v <= pre.upper) continue;
+    const test = testAgainst(pre, o);
+    if (test.failed) continue;
     if (sustained(value, o, H, pre.upper)) {
       return {
         ...withCurrent,
@@ -183,10 +218,17 @@ function judge(
         baseline: pre,
         ratio: ratioOf(current, pre.mean),
         onset: hourIso(stepHour(value, o, H, pre.upper)),
+        test,
       };
     }
   }
-  return { ...withCurrent, verdict: 'normal', baseline: own, ratio: ratioOf(current, own.mean) };
+  return {
+    ...withCurrent,
+    verdict: 'normal',
+    baseline: own,
+    ratio: ratioOf(current, own.mean),
+    test: testAgainst(own, H),
+  };
 }
 
 function ratioOf(current: number, mean: number): number | null {

@@ -126,3 +126,52 @@ describe("the report's own hour", () => {
     expect(f).toMatchObject({ verdict: 'no-data', current: null });
   });
 });
+
+describe('what elevated takes', () => {
+  it('calls 6 events against a usual 2.3 normal, on a port whose last weeks hold hours of 7 and 8', async () => {
+    const usual = (h: number) => (h % 50 === 7 ? 7 : h % 50 === 31 ? 8 : [2, 3, 2, 2][h % 4]!);
+    const [f] = await judge((h) => (h >= 357 ? 6 : usual(h)), 361, hour(360));
+    expect(f).toMatchObject({ verdict: 'normal', current: 6 });
+    expect(f!.test!.failed).toMatch(/poisson|spikes/);
+    expect(f!.test!.pValue).toBeGreaterThan(opts.alpha);
+  });
+
+  it('knows the week: a weekday-heavy port on Monday morning is its usual Monday, not a rise', async () => {
+    // From Monday 2 November: 40 an hour on weekdays 09:00-18:00 UTC, 8 otherwise; judged on Monday 30 November 10:00.
+    const start = Date.parse('2026-11-02T00:00:00Z');
+    const rdp = (h: number) => {
+      const d = new Date(start + h * 3_600_000);
+      const weekday = d.getUTCDay() >= 1 && d.getUTCDay() <= 5;
+      return weekday && d.getUTCHours() >= 9 && d.getUTCHours() < 18 ? 40 : 8;
+    };
+    const store = await storeWith(
+      sensorLines({ start: '2026-11-02T00:00:00Z', hours: 28 * 24 + 11, port: 3389, perHour: rdp }),
+    );
+    const at = '2026-11-30T10:00:00Z';
+    const [f] = correlate(
+      report('RDP scans on tcp/3389 this morning?', { date: at }),
+      store.counters,
+      new Date(at),
+      opts,
+    );
+    expect(f).toMatchObject({ verdict: 'normal', current: 40 });
+    expect(f!.test).toMatchObject({ seasonal: { value: 40, from: 'hour-of-week' }, failed: 'poisson' });
+  });
+
+  it('still calls a real rise on top of the weekly pattern elevated, and records the tests it passed', async () => {
+    const start = Date.parse('2026-11-02T00:00:00Z');
+    const rdp = (h: number) => {
+      const d = new Date(start + h * 3_600_000);
+      const busy = d.getUTCDay() >= 1 && d.getUTCDay() <= 5 && d.getUTCHours() >= 9 && d.getUTCHours() < 18;
+      return h >= 28 * 24 + 7 ? 400 : busy ? 40 : 8;
+    };
+    const store = await storeWith(
+      sensorLines({ start: '2026-11-02T00:00:00Z', hours: 28 * 24 + 11, port: 3389, perHour: rdp }),
+    );
+    const at = '2026-11-30T10:00:00Z';
+    const [f] = correlate(report('tcp/3389 is up sharply', { date: at }), store.counters, new Date(at), opts);
+    expect(f).toMatchObject({ verdict: 'elevated', current: 400, test: { failed: null } });
+    expect(f!.test!.pValue).toBeLessThan(1e-9);
+    expect(f!.test!.spikeLevel).toBe(40);
+  });
+});
