@@ -200,9 +200,42 @@ export interface Finding {
   peak: { hour: string; events: number } | null;
   /** What the current figure was put to, against the band of the verdict; null without a band. */
   test: VerdictTest | null;
+  /** What our own raw events of the port say, since the onset (or in the current hour); null without any. */
+  evidence: Evidence | null;
   sourcesSeenLocally: string[];
   /** Hours of sensor data in the window that was looked at; gaps are not zeros. */
   coverage: { hoursWithData: number; hoursInWindow: number };
+}
+
+/** A scanner known by the marks it writes into its packets, and how many of ours carry them. */
+export interface Fingerprint {
+  tool: 'mirai' | 'zmap' | 'masscan';
+  /** Of the events that carry the fields the mark is read from. */
+  share: number;
+  events: number;
+}
+
+/** Our own raw events of one port over a span: shares are of those events, 0 to 1, three decimals. */
+export interface Evidence {
+  from: string;
+  to: string;
+  events: number;
+  /** More events than `correlate.maxEvidenceEvents`: the figures are of the first ones. */
+  truncated: boolean;
+  /** Distinct source addresses, and how many there were by the end of each hour. */
+  sources: number;
+  sourcesByHour: Array<{ hour: string; sources: number }>;
+  /** Of TCP events, those with SYN alone. */
+  synOnly: number | null;
+  /** Of events, those to a /24 in which they hit one address only (a scanner that takes one target per /24). */
+  onePerSlash24: number | null;
+  /** The share of the most hit destination address (the address itself is ours and not given). */
+  topDestinationShare: number | null;
+  sourcePorts: { distinct: number; topShare: number | null };
+  ttl: { distinct: number; top: number | null; topShare: number | null };
+  /** The report's sources that we saw on this port, and when we saw each first. */
+  reportedFirstSeen: Array<{ source: string; firstSeen: string }>;
+  fingerprints: Fingerprint[];
 }
 
 /** Why a rise is, or is not, called elevated: each test and its numbers. */

@@ -283,6 +283,8 @@ export const configSchema = z.strictObject({
       alpha: z.number().positive().max(0.5).default(0.001),
       /** Weeks of the same hour of the week that make its seasonal expectation (a weekday-heavy port on Monday). */
       seasonWeeks: z.number().int().min(2).max(12).default(4),
+      /** Raw events read for a finding's evidence, at most; past it the evidence says it was cut. */
+      maxEvidenceEvents: z.number().int().min(100).default(200_000),
       /** A baseline with fewer hours of data than this gives no-data rather than a guess. */
       minBaselineHours: z.number().int().min(1).default(24),
     })

@@ -1,9 +1,10 @@
 import type { Config } from '../config/schema.ts';
 import { HOUR_MS, hourAt, hourIso } from '../time.ts';
-import type { Baseline, Finding, Proto, Report, VerdictTest } from '../model.ts';
+import type { Baseline, Evidence, Finding, Proto, Report, VerdictTest } from '../model.ts';
 import type { CounterReader } from '../store/index.ts';
 import { series } from '../counters/rollups.ts';
 import { movingBand, round, type HourSeries } from './baseline.ts';
+import { evidenceOf } from './evidence.ts';
 import { poissonTail, seasonalExpectation, spikeLevel } from './significance.ts';
 
 export type CorrelateOptions = Config['correlate'];
@@ -149,6 +150,7 @@ function judge(
     onset: null,
     peak: null,
     test: null,
+    evidence: null,
     sourcesSeenLocally: counters.sourcesSeen(proto, port, sources, first, atHour),
     coverage: {
       hoursWithData: [...covered].filter((h) => h >= first).length + (partial ? 1 : 0),
@@ -177,6 +179,17 @@ function judge(
   if (!own) return withCurrent;
   const seen = [...points.keys()].some((h) => h >= first) || !!partial?.events;
   if (!seen) return { ...withCurrent, verdict: 'not-seen', baseline: own, ratio: null };
+
+  /** Our raw events of the port from `fromHour` up to the report's time; null when none are kept. */
+  const evidence = (fromHour: number): Evidence | null => {
+    const fromMs = fromHour * HOUR_MS;
+    const atMs = at.getTime();
+    const events = counters.recentEvents(proto, port, fromMs, atMs, opts.maxEvidenceEvents + 1);
+    if (events.length === 0) return null;
+    const truncated = events.length > opts.maxEvidenceEvents;
+    const seen = counters.firstSeen(proto, port, withCurrent.sourcesSeenLocally, atMs);
+    return evidenceOf(truncated ? events.slice(0, -1) : events, fromMs, atMs, truncated, seen);
+  };
 
   /**
    * The current figure against a band from before `before` (an onset, or the current hour): above
@@ -212,13 +225,15 @@ function judge(
     const test = testAgainst(pre, o);
     if (test.failed) continue;
     if (sustained(value, o, H, pre.upper)) {
+      const onset = stepHour(value, o, H, pre.upper);
       return {
         ...withCurrent,
         verdict: 'elevated',
         baseline: pre,
         ratio: ratioOf(current, pre.mean),
-        onset: hourIso(stepHour(value, o, H, pre.upper)),
+        onset: hourIso(onset),
         test,
+        evidence: evidence(onset),
       };
     }
   }
@@ -228,6 +243,7 @@ function judge(
     baseline: own,
     ratio: ratioOf(current, own.mean),
     test: testAgainst(own, H),
+    evidence: evidence(H),
   };
 }
 

@@ -60,6 +60,22 @@ export function hourEn(iso: string, zone: string): string {
   return `${span} UTC (${otherDate(u, l, 'en')}${l.toFormat('HH:mm')} ${zoneAbbr(l)})`;
 }
 
+/** 「11月13日 10:54 JST」: a moment, short, in the local zone. */
+export function momentJa(iso: string, zone: string): string {
+  const l = dt(iso, zone);
+  return `${l.month}月${l.day}日 ${l.toFormat('HH:mm')} ${zoneAbbr(l)}`;
+}
+
+/** "13 Nov 01:54 UTC": a moment, short, in UTC. */
+export function momentEn(iso: string): string {
+  return `${dt(iso, 'utc').setLocale('en').toFormat('d LLL HH:mm')} UTC`;
+}
+
+/** "93%": a share (0 to 1) as people write it. */
+export function percent(share: number): string {
+  return `${Math.round(share * 100)}%`;
+}
+
 /** 「約13倍」 / "about 13x": ratios are rounded the way people say them. */
 export function ratioText(r: number | null): string {
   if (r === null) return '-';

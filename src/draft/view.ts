@@ -1,5 +1,5 @@
-import type { Finding, Post, Proto, Report, Tlp, Verdict } from '../model.ts';
-import { dateTimeEn, dateTimeJa, hourEn, hourJa, num, ratioText } from './format.ts';
+import type { Evidence, Finding, Fingerprint, Post, Proto, Report, Tlp, Verdict } from '../model.ts';
+import { dateTimeEn, dateTimeJa, hourEn, hourJa, momentEn, momentJa, num, percent, ratioText } from './format.ts';
 
 /**
  * What the templates see: facts, already formatted for each language. The sentences live in the
@@ -31,8 +31,13 @@ export interface ReplyView {
     onePer24: boolean;
     logLines: string[];
     logLineCount: number;
+    /** Every line is quoted: "3 lines", not "an excerpt of 3". */
+    quotedAll: boolean;
   };
-  sourcesSeen: string[];
+  /** The report's sources that we saw too, with when we first saw each when the raw events say. */
+  sourcesSeen: Array<{ source: string; sinceJa: string | null; sinceEn: string | null }>;
+  /** Our own share of events aimed at one address per /24, when it shows that pattern (90% or more). */
+  ourOnePer24: string | null;
   coverageJa: string;
   coverageEn: string;
   baselineHours: number;
@@ -70,6 +75,50 @@ export interface PortView {
   peakEvents: string | null;
   tcpdump: string;
   iptables: string;
+  /** What our raw events since the onset (or in the current hour) show; null when none are kept. */
+  evidence: EvidenceView | null;
+}
+
+export interface EvidenceView {
+  sinceJa: string;
+  sinceEn: string;
+  events: string;
+  sources: string;
+  synOnly: string | null;
+  onePer24: string | null;
+  fingerprintsJa: string[];
+  fingerprintsEn: string[];
+}
+
+/** A tool's mark, said as an analyst would: what the packets carry and whose mark it is. */
+const FINGERPRINT_WORDS: Record<Fingerprint['tool'], { ja: string; en: string }> = {
+  mirai: {
+    ja: 'TCPシーケンス番号が宛先アドレスと一致しており、Mirai系ボットの特徴と一致します',
+    en: 'carry the destination address as their TCP sequence number, as Mirai and its descendants do',
+  },
+  zmap: { ja: 'IP IDが54321で、ZMapの特徴と一致します', en: "have IP ID 54321, ZMap's mark" },
+  masscan: {
+    ja: 'IP IDが宛先アドレス・宛先ポート・シーケンス番号の排他的論理和と一致しており、masscanの特徴と一致します',
+    en: "have an IP ID equal to destination address XOR port XOR sequence number, masscan's mark",
+  },
+};
+
+function evidenceView(e: Evidence | null, zone: string): EvidenceView | null {
+  if (!e) return null;
+  return {
+    sinceJa: hourJa(e.from, zone),
+    sinceEn: hourEn(e.from, zone),
+    events: num(e.events),
+    sources: num(e.sources),
+    synOnly: e.synOnly === null ? null : percent(e.synOnly),
+    onePer24: e.onePerSlash24 === null ? null : percent(e.onePerSlash24),
+    fingerprintsJa: e.fingerprints.map(
+      (f) => `イベントの${percent(f.share)}（${num(f.events)}件）は${FINGERPRINT_WORDS[f.tool].ja}。`,
+    ),
+    fingerprintsEn: e.fingerprints.map(
+      (f) => `${percent(f.share)} of the events (${num(f.events)}) ${FINGERPRINT_WORDS[f.tool].en}.`,
+    ),
+  };
 }
 
 export const VERDICT_JA: Record<Verdict, string> = {
@@ -134,6 +183,7 @@ export function portView(f: Finding, zone: string): PortView {
     peakJa: f.peak ? hourJa(f.peak.hour, zone) : null,
     peakEn: f.peak ? hourEn(f.peak.hour, zone) : null,
     peakEvents: f.peak ? num(f.peak.events) : null,
+    evidence: evidenceView(f.evidence, zone),
     tcpdump:
       p === 'tcp'
         ? `tcpdump -n 'tcp dst port ${f.port} and tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn'`
@@ -175,6 +225,15 @@ export interface ViewInput {
   baselineHours: number;
   sigma: number;
   lookbackHours: number;
+}
+
+/** The one-target-per-/24 pattern in our own events of an elevated port, as a share; null when they do not show it. */
+function ourOnePer24(findings: Finding[]): string | null {
+  const shares = findings
+    .filter((f) => f.verdict === 'elevated')
+    .map((f) => f.evidence?.onePerSlash24 ?? 0)
+    .filter((s) => s >= 0.9);
+  return shares.length ? percent(Math.max(...shares)) : null;
 }
 
 export function replyView(i: ViewInput): ReplyView {
@@ -227,8 +286,17 @@ export function replyView(i: ViewInput): ReplyView {
           .join(' '),
       ),
       logLineCount: i.report.logLines.length,
+      quotedAll: i.report.logLines.length <= i.maxQuotedLines,
     },
-    sourcesSeen: [...new Set(i.findings.flatMap((f) => f.sourcesSeenLocally))],
+    sourcesSeen: [...new Set(i.findings.flatMap((f) => f.sourcesSeenLocally))].map((source) => {
+      const first = i.findings.flatMap((f) => f.evidence?.reportedFirstSeen ?? []).find((r) => r.source === source);
+      return {
+        source,
+        sinceJa: first ? momentJa(first.firstSeen, i.zone) : null,
+        sinceEn: first ? momentEn(first.firstSeen) : null,
+      };
+    }),
+    ourOnePer24: ourOnePer24(i.findings),
     ...coverage(hoursWithData, hoursInWindow),
     baselineHours: i.baselineHours,
     sigma: i.sigma,

@@ -72,6 +72,10 @@ export interface CounterReader {
   recentCount(proto: Proto, port: number, fromMs: number, toMs: number): { events: number; sources: number };
   /** The time (epoch ms) of the latest event of any port in [fromMs, toMs] (recent events only). */
   lastEventAt(fromMs: number, toMs: number): number | null;
+  /** The raw events of this (proto, port) in [fromMs, toMs], oldest first, at most `limit`. */
+  recentEvents(proto: Proto, port: number, fromMs: number, toMs: number, limit: number): RecentEvent[];
+  /** When each of `addrs` was first seen as a source on this (proto, port), up to `toMs` (recent events only). */
+  firstSeen(proto: Proto, port: number, addrs: string[], toMs: number): Array<{ src: string; ts: number }>;
 }
 
 export interface ImportRecord {
@@ -423,6 +427,33 @@ export class CounterStore implements CounterReader {
       ts: number | string | null;
     };
     return r.ts === null ? null : Number(r.ts);
+  }
+
+  recentEvents(proto: Proto, port: number, fromMs: number, toMs: number, limit: number): RecentEvent[] {
+    const rows = this.db.all(
+      'SELECT ts, sensor, src, spt, dst, dpt, proto, flags, ttl, ip_id AS "ipId", seq FROM recent_events ' +
+        'WHERE ts BETWEEN ? AND ? AND proto = ? AND dpt = ? ORDER BY ts LIMIT ?',
+      fromMs,
+      toMs,
+      proto,
+      port,
+      limit,
+    ) as Array<RecentEvent & { ts: number | string; seq: number | string | null }>;
+    // PostgreSQL gives BIGINT columns as strings.
+    return rows.map((r) => ({ ...r, ts: Number(r.ts), seq: r.seq === null ? null : Number(r.seq) }));
+  }
+
+  firstSeen(proto: Proto, port: number, addrs: string[], toMs: number): Array<{ src: string; ts: number }> {
+    return addrs.flatMap((src) => {
+      const r = this.db.get(
+        'SELECT MIN(ts) AS ts FROM recent_events WHERE src = ? AND ts <= ? AND proto = ? AND dpt = ?',
+        src,
+        toMs,
+        proto,
+        port,
+      ) as { ts: number | string | null };
+      return r.ts === null ? [] : [{ src, ts: Number(r.ts) }];
+    });
   }
 
   /** Events per (proto, port) over the hours [from, to]. */

@@ -39,7 +39,14 @@ describe('the embedded demo, as `npm start` runs it', () => {
     expect(tcp.text).toContain('5000/tcp：増加を確認');
     expect(tcp.text).toContain('5000/tcp: elevated');
     expect(tcp.text).toContain('増加開始：11月20日 3時台（JST、11月19日 18:00 UTC）');
-    expect(tcp.text).toContain('220.192.110.239、80.136.229.69 は当方でも観測しています');
+    expect(tcp.text).toContain(
+      '220.192.110.239（11月13日 10:54 JSTから）、80.136.229.69（11月14日 13:40 JSTから）は当方でも観測しています',
+    );
+    // What our own events since the onset show, and the one-per-/24 pattern said from our data.
+    expect(tcp.text).toContain('以降：290件、送信元ユニーク数 279、SYNのみ 100%、/24ごとに1アドレスのみ宛て 100%');
+    expect(tcp.text).toContain('当方の観測でも増加開始以降のイベントの100%が/24ごとに1アドレスだけを宛先としており');
+    expect(tcp.text).toContain('報告にあったログ（3行）');
+    expect(tcp.text).toContain('の最初の15分間：10件（毎時約40件）');
     const sip = bySubject['<CAF1x2y3z4@mail.transit.example>']!;
     // The post says TLP:GREEN; the list's default, AMBER, is the floor of what we send there.
     expect(sip.subject).toBe('[TLP:AMBER] Re: [nsp-sec-jp] SIP scanning uptick (5060/udp)');

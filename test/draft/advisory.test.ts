@@ -41,6 +41,7 @@ const finding: ElevatedFinding = {
   onset: '2026-11-19T15:00:00.000Z',
   peak: { hour: '2026-11-19T17:00:00.000Z', events: 1502 },
   test: { expected: 96.4, seasonal: null, pValue: 0, spikeLevel: 140, failed: null },
+  evidence: null,
   sourcesSeenLocally: [],
   coverage: { hoursWithData: 214, hoursInWindow: 217 },
 };
