@@ -1,16 +1,34 @@
 /**
+ * A line that introduces the quoted message: "... wrote:", 「…のメール:」, a forwarding rule,
+ * 「2026年11月20日(金) 10:15 佐藤 <sato@example.jp>:」, or "From: Name <addr>".
+ */
+const QUOTE_HEADER = new RegExp(
+  String.raw`wrote:\s*$|のメール:\s*$|書きました[:：]?\s*$|^-{3,}\s*(Original Message|Forwarded message|下書き|元のメッセージ)` +
+    String.raw`|^From: .+@|<[^<>\s]+@[^<>\s]+>\s*[:：]\s*$`,
+  'i',
+);
+/** The header of a "> " quote, below which a bottom-poster writes. */
+const WROTE = /wrote:\s*$|のメール:\s*$|書きました[:：]?\s*$|<[^<>\s]+@[^<>\s]+>\s*[:：]\s*$/i;
+/** Outlook's header block, in English or Japanese: "From:"/「差出人:」, then "Sent:"/「送信日時:」 and the rest. */
+const HEADER_FIRST = /^\s*(?:From|差出人|送信者)\s*[:：]/i;
+const HEADER_NEXT = /^\s*(?:Sent|Date|To|Cc|Subject|送信日時|日時|宛先|件名|CC)\s*[:：]/i;
+
+/**
  * What a reply's author wrote: its own lines, above the quoted message and the "... wrote:" line
  * that introduces it. Phrases inside the quote are the other side's words and never count.
  */
 export function ownText(text: string): string {
   const out: string[] = [];
-  for (const line of text.split(/\r?\n/)) {
+  const lines = text.split(/\r?\n/);
+  for (const [i, line] of lines.entries()) {
     if (/^\s*>/.test(line)) continue;
-    if (
-      /wrote:\s*$|のメール:\s*$|書きました[:：]?\s*$|^-{3,}\s*(Original Message|Forwarded message|下書き|元のメッセージ)|^From: .+@/i.test(
-        line,
-      )
-    ) {
+    const outlook = HEADER_FIRST.test(line) && lines.slice(i + 1, i + 4).some((l) => HEADER_NEXT.test(l));
+    if (QUOTE_HEADER.test(line) || outlook) {
+      // Written below a "> " quote ("bottom-posting"): the author's words follow it.
+      if (!outlook && !out.join('').trim() && WROTE.test(line)) {
+        out.length = 0;
+        continue;
+      }
       // "On Fri, 20 Nov 2026 10:15 +0900" often stands on the line before "Name <addr> wrote:".
       if (out.length && /^\s*(On|20\d\d[年/-])\s?/.test(out[out.length - 1]!)) out.pop();
       break;

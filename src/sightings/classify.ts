@@ -1,64 +1,152 @@
 import type { SightingVerdict } from '../model.ts';
 
 /**
- * A member's answer to a report, from their own text only. "Not seeing it" is read before "seeing
- * it", because the denial contains the confirmation's words.
+ * A member's answer to a report, from their own text only (mail/reply-text.ts drops the quote).
+ *
+ * The text is read clause by clause ("We don't see a rise, but we do see the same sources": two
+ * clauses). A clause that denies is read as a denial even when it holds a confirmation's words
+ * (「当方でも観測されていません」 holds 観測). A clear statement of seeing it beats a denial
+ * elsewhere, as an analyst would count "no rise here, but the same sources": the sources are a
+ * sighting. A bare "+1" or "same here" does not beat a denial.
  */
+/** A pattern written in pieces, so that no line of it runs past the page. */
+const re = (flags: string, ...parts: string[]) => new RegExp(parts.join(''), flags);
+
 const DENY: RegExp[] = [
-  /\b(?:not|n't|no longer)\s+(?:been\s+)?(?:seeing|see|seen|observ\w*|notic\w*|detect\w*|getting)\b/i,
-  new RegExp(
-    String.raw`\b(?:don't|do not|doesn't|does not|haven't|have not|didn't|did not|can't|cannot|can not)` +
-      String.raw`\s+(?:see|seen|observe|confirm|find|notice|detect)\b`,
+  re(
     'i',
+    String.raw`\b(?:not|n't|no longer|never)\s+(?:been\s+|really\s+|yet\s+)?`,
+    String.raw`(?:seeing|see|seen|observ\w*|notic\w*|detect\w*|getting|spotted)\b`,
   ),
-  /\bnothing\s+(?:unusual\s+|similar\s+|like that\s+)?(?:here|on our (?:side|end|sensors?|network))\b/i,
-  /\bno\s+(?:sign|signs|increase|change|uptick|spike|rise|activity)\b/i,
-  /\b(?:quiet|normal|flat|business as usual)\s+(?:here|on our)\b/i,
+  re(
+    'i',
+    String.raw`\b(?:don't|do not|doesn't|does not|haven't|have not|hasn't|has not|didn't|did not|can't|cannot|can not)`,
+    String.raw`\s+(?:yet\s+|really\s+)?`,
+    String.raw`(?:see|seen|observe|observed|confirm|find|found|notice|noticed|detect|detected|spot|spotted)\b`,
+  ),
+  re(
+    'i',
+    String.raw`\bnothing\s+(?:unusual\s+|similar\s+|like that\s+|special\s+|out of the ordinary\s+|of the sort\s+)?`,
+    String.raw`(?:here|on our (?:side|end|sensors?|network|edge|darknet)|in our (?:logs?|data|netflow|sensors?))\b`,
+  ),
+  /\b(?:no|zero)\s+(?:sign|signs|increase|change|uptick|spike|rise|activity|traffic|hits|bump|jump)\b/i,
+  /\b(?:quiet|normal|flat|business as usual|unchanged)\s+(?:here|on our|for us|in our)\b/i,
+  re(
+    'i',
+    String.raw`\b(?:our|the)\s+(?:graphs?|sensors?|counters?|numbers|darknet|telescope|netflow|logs?)\s+`,
+    String.raw`(?:are|is|look|looks|stay|stayed|remain)\s+(?:flat|quiet|normal|unchanged|clean)\b`,
+  ),
   /\b(?:not|none|nothing)\s+(?:here|on our (?:side|end))\b/i,
-  /観測されていません|観測していません|観測できていません|観測されませんでした|確認されていません|確認できていません|確認できません|確認されませんでした|見られません|見えていません|見当たりません|届いていません/,
-  /(?:増加|変化|増え)(?:は|も)?(?:見られ|観測され|確認され|あり)(?:ません|ていません)/,
-  /特に(?:変化|増加|異常)(?:は)?(?:ありません|なし|見られません)|平常(?:どおり|通り|の範囲)/,
+  /\bnothing\s+(?:unusual|abnormal|special|out of the ordinary|interesting|significant|new|dramatic)\b/i,
+  /\b(?:see|seeing|saw|seen|found|find|have|observe[ds]?)\s+nothing\b/i,
+  /^(?:nope|negative)\b|\bnegative (?:here|from|on|for)\b/i,
+  /\bflat\b(?! rate)/i,
+  re(
+    '',
+    '(?:観測|確認|検知|検出)(?:は|も)?(?:され|し|でき)?(?:て)?(?:い|お)?(?:ません|りません)',
+    '|(?:観測|確認|検知)(?:されませんでした|できませんでした|しませんでした)',
+  ),
+  re(
+    '',
+    '見られません|見られませんでした|見えていません|見えておりません|見当たりません|見受けられません',
+    '|届いていません|届いておりません|来ていません|来ておりません',
+  ),
+  /(?:増加|変化|増え|異常|急増)(?:は|も)?(?:特に)?(?:見られ|観測され|確認され|あり)(?:ません|ていません|ておりません)/,
+  /特に(?:変化|増加|異常|動き)(?:は)?(?:ありません|ございません|なし|見られません)|平常(?:どおり|通り|の範囲|運転)/,
+  re(
+    '',
+    '通常(?:の)?範囲|いつも(?:通り|どおり)|通常(?:通り|どおり)|フラット|(?:観測|検知|変化|増加)なし',
+    '|(?:増えて|増加して)(?:い|お)?(?:ない|ません|りません)|静か(?:です|でした)',
+  ),
 ];
 
-const CONFIRM: RegExp[] = [
-  /\bsame here\b|\bme too\b|\bhere too\b|\+1\b|\bcan confirm\b|\bconfirm(?:ed|ing)?\b/i,
-  /\b(?:we|i)\s+(?:also|too)\s+(?:see|saw|observe|observed|noticed|detected|have|got)\b/i,
-  /\b(?:seeing|see|saw|observed?)\s+(?:the\s+)?same\b/i,
-  /\b(?:we|i)(?:'re| are| am)\s+seeing\s+(?:it|this|that|them|these|those)\b/i,
+/** A statement that we see it too: beats a denial in another clause. */
+const SEE: RegExp[] = [
+  /\b(?:we|i)\s+(?:also|too)\s+(?:see|saw|observe|observed|noticed|detected|have|got|logged)\b/i,
+  /\b(?:seeing|see|saw|observed?|noticed|logging|logged)\s+(?:the\s+)?same\b/i,
+  /\b(?:we|i)(?:'re| are| am)\s+(?:also\s+)?seeing\s+(?:it|this|that|them|these|those|the same|similar)\b/i,
   /\b(?:likewise|similar(?:ly)?)\s+(?:here|on our)\b/i,
-  /(?:こちら|当方|弊社|弊方|当社|うち|私ども|我々)(?:で|のほう|側)?(?:でも|も)[^。\n]{0,30}?(?:観測|確認|検知|見えて|見られ|来て|届いて|増えて|増加|急増)/,
-  /同様の(?:事象|傾向|通信|スキャン|アクセス|パケット)[^。\n]{0,10}?(?:を|が)(?:観測|確認|検知)/,
-  /同じく(?:観測|確認)/,
+  // "we see ~400 sources/h on 5000/tcp": a figure of our own.
+  re(
+    'i',
+    String.raw`\b(?:we|i)(?:'re| are)? (?:see|seeing|saw|observe|observed|have|had|got|get|log|logged|count|counted) `,
+    String.raw`(?:~|about |around |roughly |approx\.? |over |some )?\d`,
+  ),
+  /^(?:also\s+)?(?:seeing|observing|getting|noticing|logging)\s+(?:it|this|that|them|these|those|the same|similar)\b/i,
+  /\bsame\s+(?:sources?|ips?|addresses|pattern|traffic|activity|scan\w*|behaviou?r)\b.{0,40}?\b(?:our|us|here)\b/i,
+  /\bsame\s+(?:on|at|for|in)\s+(?:our|us|my)\b|\bmatches what (?:we|i)(?:'re)? (?:see|seeing|saw|have)\b/i,
+  re(
+    'i',
+    String.raw`\b(?:it|this|that|they|it's|they're)(?:'s| is| are|'re)?\s+(?:also\s+)?`,
+    String.raw`(?:on|in|at|hitting|reaching|visible (?:on|in))`,
+    String.raw`\s+(?:our|us)\b.{0,40}?\b(?:too|as well|also)\b`,
+  ),
+  /\bcan confirm\b|\bconfirm(?:ed|ing)?\b(?! (?:the|whether|if|that|what|which))/i,
+  re(
+    '',
+    String.raw`(?:こちら|当方|弊社|弊方|当社|弊学|弊組織|うち|私ども|我々|自社|手元)[^。\n、]{0,20}?`,
+    String.raw`(?:でも|も)[^。\n]{0,30}?`,
+    '(?:観測|確認|検知|検出|見えて|見られ|来て|届いて|増えて|増加|急増|記録|出て|拾って|拾えて|捕捉|引っかかって|同様)',
+  ),
+  /^確認(?:でき|いたし|出来)ました/,
+  /同様の(?:事象|傾向|通信|スキャン|アクセス|パケット|増加|挙動)[^。\n]{0,10}?(?:を|が)[^。\n]{0,6}?(?:観測|確認|検知|見えて|見られ)/,
+  /同じ(?:送信元|宛先|ポート|通信|スキャン|パケット|アドレス|IP|傾向|事象)[^。\n]{0,15}?(?:を|が|も)[^。\n]{0,10}?(?:観測|確認|検知|見えて|見られ)/,
+  /同じく(?:観測|確認|見え|検知|来て)|同様に(?:観測|確認|増加)/,
 ];
 
-/** "We see it on our edge too": a subject and a verb of seeing, then "too" later in the same sentence. */
+/** A short agreement: counts when nothing in the reply denies. "+1" is not the start of a phone number. */
+const AGREE: RegExp[] = [
+  /\bsame here\b|\bme too\b|\bhere too\b|\bsame for us\b|\bditto\b/i,
+  /^\+1(?![\s(.-]*\d)(?!\s*(?:to|for|on the|です)\b)/,
+];
+
+/** "We see it on our edge too", "Seeing it too": a verb of seeing, then "too" later in the same clause. */
 const WE_SEE = new RegExp(
-  String.raw`\b(?:we|i)(?:'re|'ve| are| am| have)? (?:also )?(?:been )?` +
-    String.raw`(?:see|seeing|saw|seen|observ\w+|notic\w+|detect\w*|getting|hit|logging)\b`,
+  String.raw`^(?:also )?(?:seeing|observing|noticing|getting|logging)\b|` +
+    String.raw`\b(?:we|i|our [\w/()-]+(?: [\w/()-]+)?)(?:'re|'ve| are| am| have| has)? (?:also )?(?:been )?` +
+    String.raw`(?:see|sees|seeing|saw|seen|observ\w+|notic\w+|detect\w*|getting|hit|logging|logged|have|has|had|got|` +
+    String.raw`picked|caught|shows?|showed|recorded)\b`,
   'i',
 );
 const TOO = /\b(?:too|as well|also)\b/i;
 
-const QUESTION = /[?？]|教えて(?:ください|いただけ)|でしょうか|ご存知/;
-const ASKS = /^(?:how|what|why|which|when|where|does anyone|do you|is there|are there|has anyone|can someone)\b/i;
+const QUESTION = /[?？]|教えて(?:ください|いただけ)|でしょうか|ご存知|いただけますか|いただけませんか/;
+const ASKS = re(
+  'i',
+  String.raw`^(?:how|what|why|which|when|where|does anyone|do you|did you|is there|are there|has anyone|have you`,
+  String.raw`|can someone|can you|could you|anyone)\b`,
+);
 
-/** Sentences with their blanks collapsed, each no longer than a sentence can sensibly be. */
-function sentences(text: string): Array<{ text: string; asks: boolean }> {
-  return (text.match(/[^.!?。！？\n]+[.!?。！？\n]?/g) ?? [])
-    .map((x) => ({ text: x.replace(/\s+/g, ' ').trim().slice(0, 500), asks: /[?？]$/.test(x.trim()) }))
-    .filter((x) => x.text);
+/** A signature: RFC 3676's "-- " line, and whatever follows it. */
+const SIGNATURE = /^-- ?$/m;
+
+/** Clauses with their blanks collapsed: sentences, cut again at "but" and 「が、」, none longer than 500. */
+function clauses(text: string): Array<{ text: string; asks: boolean }> {
+  return (text.match(/[^.!?。！？\n]+[.!?。！？\n]?/g) ?? []).flatMap((sentence) => {
+    const asks = /[?？]$/.test(sentence.trim());
+    const parts = sentence
+      .split(/\s(?:but|however|though|although)\s|\s[-–—]{1,2}\s|(?:が|けど|けれど|けれども|ものの)、/i)
+      .map((x) => x.replace(/\s+/g, ' ').trim().slice(0, 500))
+      .filter(Boolean);
+    // The question mark belongs to the clause it ends: "Same here -- which ASNs are yours?".
+    return parts.map((x, i) => ({ text: x, asks: asks && i === parts.length - 1 }));
+  });
 }
 
 export function classifyReply(text: string): SightingVerdict {
-  if (!text.trim()) return 'other';
-  const parts = sentences(text);
-  if (parts.some((x) => DENY.some((r) => r.test(x.text)))) return 'deny';
+  const own = text.split(SIGNATURE)[0]!;
+  if (!own.trim()) return 'other';
+  const parts = clauses(own);
+  const denies = parts.map((x) => DENY.some((r) => r.test(x.text)));
   const weSeeToo = (x: string) => {
     const m = WE_SEE.exec(x);
     return m !== null && TOO.test(x.slice(m.index + m[0].length));
   };
   // "Can you confirm?" asks; it does not confirm.
-  if (parts.some((x) => !x.asks && (weSeeToo(x.text) || CONFIRM.some((r) => r.test(x.text))))) return 'confirm';
-  if (QUESTION.test(text) || parts.some((x) => ASKS.test(x.text))) return 'question';
+  const sees = parts.map((x, i) => !denies[i] && !x.asks && (weSeeToo(x.text) || SEE.some((r) => r.test(x.text))));
+  if (sees.some(Boolean)) return 'confirm';
+  if (denies.some(Boolean)) return 'deny';
+  if (parts.some((x) => !x.asks && AGREE.some((r) => r.test(x.text)))) return 'confirm';
+  if (QUESTION.test(own) || parts.some((x) => ASKS.test(x.text))) return 'question';
   return 'other';
 }
