@@ -236,6 +236,11 @@ export interface Evidence {
   /** The report's sources that we saw on this port, and when we saw each first. */
   reportedFirstSeen: Array<{ source: string; firstSeen: string }>;
   fingerprints: Fingerprint[];
+  /**
+   * A few of our own events, as log lines without their destination (it is our address): those
+   * of the report's sources first. A draft quotes these rather than the reporter's own lines.
+   */
+  samples: string[];
 }
 
 /** Why a rise is, or is not, called elevated: each test and its numbers. */

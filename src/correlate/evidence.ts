@@ -89,7 +89,33 @@ export function evidenceOf(
     ttl: { distinct: new Set(events.map((e) => e.ttl)).size, top: ttls?.value ?? null, topShare: ttls?.share ?? null },
     reportedFirstSeen: reportedFirstSeen.map((r) => ({ source: r.src, firstSeen: new Date(r.ts).toISOString() })),
     fingerprints: fingerprints(packets),
+    samples: samples(events, new Set(reportedFirstSeen.map((r) => r.src))),
   };
+}
+
+/** Lines quoted from our own events, at most. */
+const SAMPLES = 3;
+
+/** One event as a log line, netfilter's words, the destination left out: it is one of our addresses. */
+function sampleLine(e: RecentEvent): string {
+  const fields = [
+    new Date(e.ts).toISOString().replace('.000Z', 'Z'),
+    `SRC=${e.src}`,
+    `PROTO=${e.proto.toUpperCase()}`,
+    e.spt !== null ? `SPT=${e.spt}` : '',
+    e.dpt !== null ? `DPT=${e.dpt}` : '',
+    e.ttl !== null ? `TTL=${e.ttl}` : '',
+    e.ipId !== null ? `ID=${e.ipId}` : '',
+    e.seq !== null ? `SEQ=${e.seq}` : '',
+    e.flags ? `FLAGS=${e.flags}` : '',
+  ];
+  return fields.filter(Boolean).join(' ');
+}
+
+function samples(events: RecentEvent[], reported: Set<string>): string[] {
+  const theirs = events.filter((e) => reported.has(e.src));
+  const rest = events.filter((e) => !reported.has(e.src));
+  return [...theirs, ...rest].slice(0, SAMPLES).map(sampleLine);
 }
 
 function fingerprints(packets: Packet[]): Fingerprint[] {

@@ -38,6 +38,8 @@ export interface ReplyView {
   sourcesSeen: Array<{ source: string; sinceJa: string | null; sinceEn: string | null }>;
   /** Our own share of events aimed at one address per /24, when it shows that pattern (90% or more). */
   ourOnePer24: string | null;
+  /** Lines of our own events of the ports, destinations left out; quoted instead of the reporter's. */
+  ourLines: string[];
   coverageJa: string;
   coverageEn: string;
   baselineHours: number;
@@ -297,6 +299,7 @@ export function replyView(i: ViewInput): ReplyView {
       };
     }),
     ourOnePer24: ourOnePer24(i.findings),
+    ourLines: i.findings.flatMap((f) => f.evidence?.samples ?? []).slice(0, i.maxQuotedLines),
     ...coverage(hoursWithData, hoursInWindow),
     baselineHours: i.baselineHours,
     sigma: i.sigma,

@@ -45,7 +45,12 @@ describe('the embedded demo, as `npm start` runs it', () => {
     // What our own events since the onset show, and the one-per-/24 pattern said from our data.
     expect(tcp.text).toContain('以降：290件、送信元ユニーク数 279、SYNのみ 100%、/24ごとに1アドレスのみ宛て 100%');
     expect(tcp.text).toContain('当方の観測でも増加開始以降のイベントの100%が/24ごとに1アドレスだけを宛先としており');
-    expect(tcp.text).toContain('報告にあったログ（3行）');
+    // Our own lines, not the reporter's echoed back, and none with one of our addresses.
+    expect(tcp.text).toContain(
+      '当方のセンサーのログ（抜粋、宛先アドレスは省略）：\n　2026-11-19T18:20:02.018Z SRC=80.136.229.69',
+    );
+    expect(tcp.text).not.toContain('報告にあったログ');
+    expect(tcp.text).not.toMatch(/198\.51\.100\.\d/);
     expect(tcp.text).toContain('の最初の15分間：10件（毎時約40件）');
     const sip = bySubject['<CAF1x2y3z4@mail.transit.example>']!;
     // The post says TLP:GREEN; the list's default, AMBER, is the floor of what we send there.

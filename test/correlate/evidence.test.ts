@@ -93,6 +93,18 @@ describe('the evidence of our own events', () => {
     expect(JSON.stringify(e)).not.toMatch(/198\.51\./);
   });
 
+  it('quotes a few of our own events as log lines, the reported sources first, our addresses left out', () => {
+    const events = Array.from({ length: 10 }, (_, i) => event(i));
+    const e = of(events, [{ src: '192.0.2.8', ts: events[7]!.ts }]);
+    expect(e.samples).toHaveLength(3);
+    expect(e.samples[0]).toBe(
+      `2026-11-20T00:07:00Z SRC=192.0.2.8 PROTO=TCP SPT=40007 DPT=23 TTL=51 ID=${(7 * 7919) % 65536} ` +
+        `SEQ=${(7 * 2654435761) % 2 ** 32} FLAGS=S`,
+    );
+    expect(e.samples.join('\n')).not.toContain('DST');
+    expect(e.samples.join('\n')).not.toMatch(/198\.51\./);
+  });
+
   it('says when each reported source was first seen here', () => {
     const e = of([event(0)], [{ src: '192.0.2.1', ts: Date.parse('2026-11-13T01:54:11Z') }]);
     expect(e.reportedFirstSeen).toEqual([{ source: '192.0.2.1', firstSeen: '2026-11-13T01:54:11.000Z' }]);

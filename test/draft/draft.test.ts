@@ -37,7 +37,8 @@ async function built(d: DraftMessage) {
   return b;
 }
 
-async function draftFor(text: string, over: Parameters<typeof post>[1] = {}) {
+/** A reply drafted against a rising tcp/5000; `ownEvents: false` as a store that keeps no raw events would. */
+async function draftFor(text: string, over: Parameters<typeof post>[1] = {}, ownEvents = true) {
   const p = post(text, { subject: '[nsp-sec-jp] tcp/5000 scanning', date: '2026-11-20T01:15:00.000Z', ...over });
   const report = extractReport(p, { zone: 'UTC', maxScanChars: 1e6, maxLineChars: 4096 });
   const store = await storeWith(
@@ -46,10 +47,11 @@ async function draftFor(text: string, over: Parameters<typeof post>[1] = {}) {
       hours: 122,
       port: 5000,
       perHour: (h) => (h < 112 ? 3 + (h % 3) : 48),
-      src: (h, i) => (h === 118 && i === 0 ? '203.0.113.5' : `198.51.100.${i + 1}`),
+      src: (h, i) => (h === 118 && i === 0 ? '203.0.113.5' : `192.0.2.${i + 1}`),
     }),
   );
-  const findings = correlate(report, store.counters, new Date(p.date!), config.correlate);
+  const judged = correlate(report, store.counters, new Date(p.date!), config.correlate);
+  const findings = ownEvents ? judged : judged.map((f) => ({ ...f, evidence: null }));
   return { draft: kinds.reply.render({ post: p, report, findings, config }), findings };
 }
 
@@ -148,7 +150,8 @@ describe('the reply draft', () => {
       'Nov 20 00:41:07 fw kernel: DROP IN=eth0 OUT= SRC=192.0.2.9 DST=198.51.100.50 LEN=44 PROTO=TCP ' +
         'SPT=4117 DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0',
     ].join('\n');
-    const draft = await built((await draftFor(text)).draft);
+    // Without raw events of our own, the reporter's lines are quoted: redacted as everything else.
+    const draft = await built((await draftFor(text, {}, false)).draft);
     expect(draft.text).not.toMatch(/198\.51\.100\.\d/);
     expect(draft.text).not.toContain('2001:db8:1:');
     expect(draft.text).toContain('DST=A.B.C.50');
