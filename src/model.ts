@@ -235,6 +235,8 @@ export interface Evidence {
   ttl: { distinct: number; top: number | null; topShare: number | null };
   /** The report's sources that we saw on this port, and when we saw each first. */
   reportedFirstSeen: Array<{ source: string; firstSeen: string }>;
+  /** The sources' countries, the top three: shares of the hourly distinct sources, summed over the span. */
+  countries: Array<{ country: string; share: number }>;
   fingerprints: Fingerprint[];
   /**
    * A few of our own events, as log lines without their destination (it is our address): those

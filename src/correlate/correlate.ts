@@ -188,7 +188,11 @@ function judge(
     if (events.length === 0) return null;
     const truncated = events.length > opts.maxEvidenceEvents;
     const seen = counters.firstSeen(proto, port, withCurrent.sourcesSeenLocally, atMs);
-    return evidenceOf(truncated ? events.slice(0, -1) : events, fromMs, atMs, truncated, seen);
+    const countries = new Map<string, number>();
+    for (const [h, p] of points)
+      if (h >= fromHour)
+        for (const [cc, n] of Object.entries(p.countries)) countries.set(cc, (countries.get(cc) ?? 0) + n);
+    return evidenceOf(truncated ? events.slice(0, -1) : events, fromMs, atMs, truncated, seen, countries);
   };
 
   /**

@@ -50,6 +50,7 @@ export function evidenceOf(
   atMs: number,
   truncated: boolean,
   reportedFirstSeen: Array<{ src: string; ts: number }>,
+  countries: Map<string, number> = new Map(),
 ): Evidence {
   const sources = new Set<string>();
   const sourcesByHour: Evidence['sourcesByHour'] = [];
@@ -88,9 +89,18 @@ export function evidenceOf(
     sourcePorts: { distinct: new Set(events.map((e) => e.spt)).size, topShare: ports?.share ?? null },
     ttl: { distinct: new Set(events.map((e) => e.ttl)).size, top: ttls?.value ?? null, topShare: ttls?.share ?? null },
     reportedFirstSeen: reportedFirstSeen.map((r) => ({ source: r.src, firstSeen: new Date(r.ts).toISOString() })),
+    countries: topCountries(countries),
     fingerprints: fingerprints(packets),
     samples: samples(events, new Set(reportedFirstSeen.map((r) => r.src))),
   };
+}
+
+function topCountries(counts: Map<string, number>): Evidence['countries'] {
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, 3)
+    .map(([country, n]) => ({ country, share: share(n, total)! }));
 }
 
 /** Lines quoted from our own events, at most. */

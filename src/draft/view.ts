@@ -90,6 +90,9 @@ export interface EvidenceView {
   onePer24: string | null;
   fingerprintsJa: string[];
   fingerprintsEn: string[];
+  /** 「CN 35%、US 20%」 / "CN 35%, US 20%"; null without countries. */
+  countriesJa: string | null;
+  countriesEn: string | null;
 }
 
 /** A tool's mark, said as an analyst would: what the packets carry and whose mark it is. */
@@ -114,6 +117,8 @@ function evidenceView(e: Evidence | null, zone: string): EvidenceView | null {
     sources: num(e.sources),
     synOnly: e.synOnly === null ? null : percent(e.synOnly),
     onePer24: e.onePerSlash24 === null ? null : percent(e.onePerSlash24),
+    countriesJa: e.countries.length ? e.countries.map((c) => `${c.country} ${percent(c.share)}`).join('、') : null,
+    countriesEn: e.countries.length ? e.countries.map((c) => `${c.country} ${percent(c.share)}`).join(', ') : null,
     fingerprintsJa: e.fingerprints.map(
       (f) => `イベントの${percent(f.share)}（${num(f.events)}件）は${FINGERPRINT_WORDS[f.tool].ja}。`,
     ),

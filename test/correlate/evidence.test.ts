@@ -105,6 +105,21 @@ describe('the evidence of our own events', () => {
     expect(e.samples.join('\n')).not.toMatch(/198\.51\./);
   });
 
+  it("gives the sources' top three countries with their shares", () => {
+    const counts = new Map([
+      ['US', 40],
+      ['CN', 30],
+      ['DE', 20],
+      ['JP', 10],
+    ]);
+    expect(evidenceOf([event(0)], T0, T0 + 1, false, [], counts).countries).toEqual([
+      { country: 'US', share: 0.4 },
+      { country: 'CN', share: 0.3 },
+      { country: 'DE', share: 0.2 },
+    ]);
+    expect(of([event(0)]).countries).toEqual([]);
+  });
+
   it('says when each reported source was first seen here', () => {
     const e = of([event(0)], [{ src: '192.0.2.1', ts: Date.parse('2026-11-13T01:54:11Z') }]);
     expect(e.reportedFirstSeen).toEqual([{ source: '192.0.2.1', firstSeen: '2026-11-13T01:54:11.000Z' }]);
