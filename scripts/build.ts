@@ -82,6 +82,7 @@ export function buildIsStale(): boolean {
   const built = statSync(entryOut).mtimeMs;
   const inputs = [
     fileURLToPath(import.meta.url),
+    join(root, 'scripts', 'lazy-deps.ts'),
     join(root, 'node_modules', '.package-lock.json'),
     ...files(join(root, 'src')),
   ];

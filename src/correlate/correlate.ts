@@ -9,6 +9,9 @@ import { poissonTail, seasonalExpectation, spikeLevel } from './significance.ts'
 
 export type CorrelateOptions = Config['correlate'];
 
+/** The expected events per hour the Poisson test never goes below. */
+const MIN_EXPECTED = 1;
+
 /** Share of hours after an onset that must stay above the pre-onset band for a run to count. */
 const PERSISTENCE = 0.6;
 /** A run may dip back into the band for this many hours with data and still be one run. */
@@ -134,7 +137,8 @@ function judge(
 
   let H = atHour;
   if (!partial) for (H = atHour - 1; H >= atHour - opts.recentHours && value(H) === undefined; H--);
-  const current = value(H);
+  // Past the recent hours the sensor was down at the report's time: no data, whatever older hours say.
+  const current = H >= atHour - opts.recentHours ? value(H) : undefined;
   const base: Finding = {
     port,
     proto,
@@ -151,7 +155,11 @@ function judge(
     peak: null,
     test: null,
     evidence: null,
-    sourcesSeenLocally: counters.sourcesSeen(proto, port, sources, first, atHour),
+    // Seen up to the report's time, never after it.
+    sourcesSeenLocally: counters
+      .firstSeen(proto, port, sources, at.getTime())
+      .filter((r) => r.ts >= first * HOUR_MS)
+      .map((r) => r.src),
     coverage: {
       hoursWithData: [...covered].filter((h) => h >= first).length + (partial ? 1 : 0),
       hoursInWindow: atHour - first + 1,
@@ -192,7 +200,8 @@ function judge(
     for (const [h, p] of points)
       if (h >= fromHour)
         for (const [cc, n] of Object.entries(p.countries)) countries.set(cc, (countries.get(cc) ?? 0) + n);
-    return evidenceOf(truncated ? events.slice(0, -1) : events, fromMs, atMs, truncated, seen, countries);
+    const listening = counters.distinctDestinations(atMs - HOUR_MS, atMs);
+    return evidenceOf(truncated ? events.slice(0, -1) : events, fromMs, atMs, truncated, seen, countries, listening);
   };
 
   /**
@@ -204,12 +213,14 @@ function judge(
   const testAgainst = (b: Baseline, before: number): VerdictTest => {
     const seasonal = seasonalExpectation(value, H, before, opts.seasonWeeks);
     const expected = Math.max(b.mean, seasonal?.value ?? 0);
-    const pValue = poissonTail(withCurrent.currentEvents, (expected * withCurrent.currentMinutes) / 60);
+    // Never less than one event an hour expected: on a port that was silent, two packets are no rise.
+    const lambda = (Math.max(expected, MIN_EXPECTED) * withCurrent.currentMinutes) / 60;
+    const pValue = poissonTail(withCurrent.currentEvents, lambda);
     const spikes = spikeLevel(value, before);
     const failed =
       current <= b.upper
         ? 'band'
-        : current < opts.minEvents
+        : withCurrent.currentEvents < opts.minEvents
           ? 'min-events'
           : b.mean > 0 && current / b.mean < opts.minRatio
             ? 'ratio'

@@ -10,6 +10,12 @@ import { HOUR_MS, hourIso } from '../time.ts';
  */
 const FINGERPRINT_SHARE = 0.5;
 const FINGERPRINT_EVENTS = 10;
+/**
+ * One target per /24 says something only of a sensor that listens on many addresses (a single-IP
+ * honeypot gets "100%" from any traffic), and only over enough events.
+ */
+const TARGETING_MIN_LISTENING = 16;
+const TARGETING_MIN_EVENTS = 20;
 
 /** Scanners known by what they write into the packets they send (the fields netfilter logs as ID= and SEQ=). */
 const TOOLS: Array<{ tool: Fingerprint['tool']; needs: 'seq' | 'ipId' | 'both'; holds: (e: Packet) => boolean }> = [
@@ -51,6 +57,8 @@ export function evidenceOf(
   truncated: boolean,
   reportedFirstSeen: Array<{ src: string; ts: number }>,
   countries: Map<string, number> = new Map(),
+  /** Distinct destination addresses of any port the sensor saw in the hour before: how widely it listens. */
+  listening = Infinity,
 ): Evidence {
   const sources = new Set<string>();
   const sourcesByHour: Evidence['sourcesByHour'] = [];
@@ -84,7 +92,10 @@ export function evidenceOf(
     sources: sources.size,
     sourcesByHour,
     synOnly: share(tcp.filter((e) => e.flags === 'S').length, tcp.length),
-    onePerSlash24: share(lone, packets.length),
+    onePerSlash24:
+      listening >= TARGETING_MIN_LISTENING && packets.length >= TARGETING_MIN_EVENTS
+        ? share(lone, packets.length)
+        : null,
     topDestinationShare: top(packets.map((p) => p.dst))?.share ?? null,
     sourcePorts: { distinct: new Set(events.map((e) => e.spt)).size, topShare: ports?.share ?? null },
     ttl: { distinct: new Set(events.map((e) => e.ttl)).size, top: ttls?.value ?? null, topShare: ttls?.share ?? null },

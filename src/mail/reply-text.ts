@@ -7,6 +7,8 @@ const QUOTE_HEADER = new RegExp(
     String.raw`|^From: .+@|<[^<>\s]+@[^<>\s]+>\s*[:：]\s*$`,
   'i',
 );
+/** A quoted line: "> ", full-width 「＞」, or "| ". */
+const QUOTED = /^\s*[>＞|]/;
 /** The header of a "> " quote, below which a bottom-poster writes. */
 const WROTE = /wrote:\s*$|のメール:\s*$|書きました[:：]?\s*$|<[^<>\s]+@[^<>\s]+>\s*[:：]\s*$/i;
 /** Outlook's header block, in English or Japanese: "From:"/「差出人:」, then "Sent:"/「送信日時:」 and the rest. */
@@ -21,11 +23,12 @@ export function ownText(text: string): string {
   const out: string[] = [];
   const lines = text.split(/\r?\n/);
   for (const [i, line] of lines.entries()) {
-    if (/^\s*>/.test(line)) continue;
+    if (QUOTED.test(line)) continue;
     const outlook = HEADER_FIRST.test(line) && lines.slice(i + 1, i + 4).some((l) => HEADER_NEXT.test(l));
     if (QUOTE_HEADER.test(line) || outlook) {
       // Written below a "> " quote ("bottom-posting"): the author's words follow it.
-      if (!outlook && !out.join('').trim() && WROTE.test(line)) {
+      const next = lines.slice(i + 1).find((l) => l.trim());
+      if (!outlook && !out.join('').trim() && WROTE.test(line) && next !== undefined && QUOTED.test(next)) {
         out.length = 0;
         continue;
       }

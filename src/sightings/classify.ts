@@ -38,13 +38,22 @@ const DENY: RegExp[] = [
   ),
   /\b(?:not|none|nothing)\s+(?:here|on our (?:side|end))\b/i,
   /\bnothing\s+(?:unusual|abnormal|special|out of the ordinary|interesting|significant|new|dramatic)\b/i,
-  /\b(?:see|seeing|saw|seen|found|find|have|observe[ds]?)\s+nothing\b/i,
+  /\b(?:see|seeing|saw|seen|found|find|have|observe[ds]?|shows?|showed|got|get)\s+nothing\b/i,
+  re(
+    'i',
+    String.raw`\b(?:could not|couldn't|unable to|cannot|can't|not able to|not) confirm\b|\bnot confirmed\b`,
+    String.raw`|\bconfirmed negative\b|\bnothing to confirm\b`,
+  ),
+  /\b(?:our|the) (?:normal|usual) (?:level|range|baseline)\b|\bwithin (?:the |our )?(?:normal|usual)\b/i,
+  /\b(?:0|zero) (?:hits|events|packets|sources|probes)\b/i,
   /^(?:nope|negative)\b|\bnegative (?:here|from|on|for)\b/i,
   /\bflat\b(?! rate)/i,
   re(
     '',
     '(?:観測|確認|検知|検出)(?:は|も)?(?:され|し|でき)?(?:て)?(?:い|お)?(?:ません|りません)',
     '|(?:観測|確認|検知)(?:されませんでした|できませんでした|しませんでした)',
+    // Plain forms: 「観測してないです」「見られないです」「増えていない状況です」.
+    '|(?:観測|確認|検知|検出)(?:は|も)?(?:され|し|でき)(?:て)?(?:い)?ない|(?:見え|来|届い|増え|出)て(?:い)?ない|見られない',
   ),
   re(
     '',
@@ -62,7 +71,13 @@ const DENY: RegExp[] = [
 
 /** A statement that we see it too: beats a denial in another clause. */
 const SEE: RegExp[] = [
-  /\b(?:we|i)\s+(?:also|too)\s+(?:see|saw|observe|observed|noticed|detected|have|got|logged)\b/i,
+  /\b(?:we|i)\s+(?:also|too)\s+(?:see|saw|observe|observed|noticed|detected|logged)\b/i,
+  // "Looks like we have it too": have or got with the thing itself for object.
+  re(
+    'i',
+    String.raw`\b(?:we|i)(?:'ve| have)? (?:also )?(?:have|had|got) (?:it|this|that|them|these|the same|similar)\b`,
+    String.raw`.{0,40}?\b(?:too|as well|also)\b`,
+  ),
   /\b(?:seeing|see|saw|observed?|noticed|logging|logged)\s+(?:the\s+)?same\b/i,
   /\b(?:we|i)(?:'re| are| am)\s+(?:also\s+)?seeing\s+(?:it|this|that|them|these|those|the same|similar)\b/i,
   /\b(?:likewise|similar(?:ly)?)\s+(?:here|on our)\b/i,
@@ -70,7 +85,7 @@ const SEE: RegExp[] = [
   re(
     'i',
     String.raw`\b(?:we|i)(?:'re| are)? (?:see|seeing|saw|observe|observed|have|had|got|get|log|logged|count|counted) `,
-    String.raw`(?:~|about |around |roughly |approx\.? |over |some )?\d`,
+    String.raw`(?:~|about |around |roughly |approx\.? |over |some )?[1-9]`,
   ),
   /^(?:also\s+)?(?:seeing|observing|getting|noticing|logging)\s+(?:it|this|that|them|these|those|the same|similar)\b/i,
   /\bsame\s+(?:sources?|ips?|addresses|pattern|traffic|activity|scan\w*|behaviou?r)\b.{0,40}?\b(?:our|us|here)\b/i,
@@ -81,30 +96,42 @@ const SEE: RegExp[] = [
     String.raw`(?:on|in|at|hitting|reaching|visible (?:on|in))`,
     String.raw`\s+(?:our|us)\b.{0,40}?\b(?:too|as well|also)\b`,
   ),
-  /\bcan confirm\b|\bconfirm(?:ed|ing)?\b(?! (?:the|whether|if|that|what|which))/i,
+  /\bcan confirm\b(?! (?:whether|if|what|which))/i,
+  /\b(?:we|i) (?:also |can also )?confirm(?:ed)?\b(?! (?:whether|if|what|which))/i,
+  /^confirm(?:ed|ing)\b|\bconfirmed (?:here|on our|from our|at our|as well|too)\b/i,
   re(
     '',
     String.raw`(?:こちら|当方|弊社|弊方|当社|弊学|弊組織|うち|私ども|我々|自社|手元)[^。\n、]{0,20}?`,
     String.raw`(?:でも|も)[^。\n]{0,30}?`,
-    '(?:観測|確認|検知|検出|見えて|見られ|来て|届いて|増えて|増加|急増|記録|出て|拾って|拾えて|捕捉|引っかかって|同様)',
+    // 確認 alone is "we checked": it counts only as 確認でき / 確認され / 確認しており.
+    '(?:観測|確認(?:でき|され|して(?:い|お)|いたしており|済)|検知|検出|見えて|見られ|来て|届いて|増えて|増加|急増|記録|出て',
+    '|拾って|拾えて|捕捉|引っかかって|同様)',
   ),
-  /^確認(?:でき|いたし|出来)ました/,
+  /^確認(?:でき|出来)ました/,
   /同様の(?:事象|傾向|通信|スキャン|アクセス|パケット|増加|挙動)[^。\n]{0,10}?(?:を|が)[^。\n]{0,6}?(?:観測|確認|検知|見えて|見られ)/,
   /同じ(?:送信元|宛先|ポート|通信|スキャン|パケット|アドレス|IP|傾向|事象)[^。\n]{0,15}?(?:を|が|も)[^。\n]{0,10}?(?:観測|確認|検知|見えて|見られ)/,
   /同じく(?:観測|確認|見え|検知|来て)|同様に(?:観測|確認|増加)/,
 ];
 
+/** "Checking whether we see it": a clause about looking, not about what was seen. */
+const LOOKING = re(
+  'i',
+  '(?:か|かどうか)(?:を)?(?:確認|調査|チェック|調べ|見て)',
+  String.raw`|\b(?:will|going to|let me|i'll|we'll) (?:check|look|confirm)\b|\bchecking (?:now|whether|if)\b`,
+);
+
 /** A short agreement: counts when nothing in the reply denies. "+1" is not the start of a phone number. */
 const AGREE: RegExp[] = [
   /\bsame here\b|\bme too\b|\bhere too\b|\bsame for us\b|\bditto\b/i,
-  /^\+1(?![\s(.-]*\d)(?!\s*(?:to|for|on the|です)\b)/,
+  // At the start of a line of its own text, and not a phone number: "+1.555.010.0100" is one.
+  /^\s*\+1(?![\s(.-]*\d)(?!\s*(?:to|for|on the|です)\b)/m,
 ];
 
 /** "We see it on our edge too", "Seeing it too": a verb of seeing, then "too" later in the same clause. */
 const WE_SEE = new RegExp(
   String.raw`^(?:also )?(?:seeing|observing|noticing|getting|logging)\b|` +
     String.raw`\b(?:we|i|our [\w/()-]+(?: [\w/()-]+)?)(?:'re|'ve| are| am| have| has)? (?:also )?(?:been )?` +
-    String.raw`(?:see|sees|seeing|saw|seen|observ\w+|notic\w+|detect\w*|getting|hit|logging|logged|have|has|had|got|` +
+    String.raw`(?:see|sees|seeing|saw|seen|observ\w+|notic\w+|detect\w*|getting|hit|logging|logged|` +
     String.raw`picked|caught|shows?|showed|recorded)\b`,
   'i',
 );
@@ -143,10 +170,22 @@ export function classifyReply(text: string): SightingVerdict {
     return m !== null && TOO.test(x.slice(m.index + m[0].length));
   };
   // "Can you confirm?" asks; it does not confirm.
-  const sees = parts.map((x, i) => !denies[i] && !x.asks && (weSeeToo(x.text) || SEE.some((r) => r.test(x.text))));
+  const sees = parts.map(
+    (x, i) => !denies[i] && !x.asks && !LOOKING.test(x.text) && (weSeeToo(x.text) || SEE.some((r) => r.test(x.text))),
+  );
   if (sees.some(Boolean)) return 'confirm';
   if (denies.some(Boolean)) return 'deny';
-  if (parts.some((x) => !x.asks && AGREE.some((r) => r.test(x.text)))) return 'confirm';
+  if (
+    AGREE.some((r) =>
+      r.test(
+        own
+          .split(/\n/)
+          .filter((l) => !/[?？]\s*$/.test(l))
+          .join('\n'),
+      ),
+    )
+  )
+    return 'confirm';
   if (QUESTION.test(own) || parts.some((x) => ASKS.test(x.text))) return 'question';
   return 'other';
 }

@@ -1,6 +1,5 @@
 import type { Proto } from '../model.ts';
 import type { Db } from './db.ts';
-import { HOUR_MS } from '../time.ts';
 import { inList, insertRows, type Param } from './sql.ts';
 
 /** What a rollup row is stored under: one per hour (epoch hours, UTC), sensor, proto and port. */
@@ -66,14 +65,14 @@ export interface CounterReader {
   rollups(proto: Proto, port: number, from: number, to: number, sensor?: string): RollupRow[];
   /** The hours in [from, to] in which any sensor logged anything at all. */
   coveredHours(from: number, to: number): number[];
-  /** Which of `addrs` were seen as sources for this (proto, port) in [from, to] (recent events only). */
-  sourcesSeen(proto: Proto, port: number, addrs: string[], from: number, to: number): string[];
   /** Events and distinct sources of this (proto, port) in [fromMs, toMs] (recent events only). */
   recentCount(proto: Proto, port: number, fromMs: number, toMs: number): { events: number; sources: number };
   /** The time (epoch ms) of the latest event of any port in [fromMs, toMs] (recent events only). */
   lastEventAt(fromMs: number, toMs: number): number | null;
   /** The raw events of this (proto, port) in [fromMs, toMs], oldest first, at most `limit`. */
   recentEvents(proto: Proto, port: number, fromMs: number, toMs: number, limit: number): RecentEvent[];
+  /** Distinct destination addresses of any port in [fromMs, toMs]: how many addresses the sensor listens on. */
+  distinctDestinations(fromMs: number, toMs: number): number;
   /** When each of `addrs` was first seen as a source on this (proto, port), up to `toMs` (recent events only). */
   firstSeen(proto: Proto, port: number, addrs: string[], toMs: number): Array<{ src: string; ts: number }>;
 }
@@ -395,21 +394,6 @@ export class CounterStore implements CounterReader {
     ).map((r) => r.hour);
   }
 
-  sourcesSeen(proto: Proto, port: number, addrs: string[], from: number, to: number): string[] {
-    if (addrs.length === 0) return [];
-    return addrs.filter(
-      (a) =>
-        this.db.get(
-          'SELECT 1 FROM recent_events WHERE src = ? AND ts BETWEEN ? AND ? AND proto = ? AND dpt = ? LIMIT 1',
-          a,
-          from * HOUR_MS,
-          (to + 1) * HOUR_MS - 1,
-          proto,
-          port,
-        ) !== undefined,
-    );
-  }
-
   recentCount(proto: Proto, port: number, fromMs: number, toMs: number): { events: number; sources: number } {
     const r = this.db.get(
       'SELECT COUNT(*) AS events, COUNT(DISTINCT src) AS sources FROM recent_events ' +
@@ -441,6 +425,17 @@ export class CounterStore implements CounterReader {
     ) as Array<RecentEvent & { ts: number | string; seq: number | string | null }>;
     // PostgreSQL gives BIGINT columns as strings.
     return rows.map((r) => ({ ...r, ts: Number(r.ts), seq: r.seq === null ? null : Number(r.seq) }));
+  }
+
+  distinctDestinations(fromMs: number, toMs: number): number {
+    const r = this.db.get(
+      'SELECT COUNT(DISTINCT dst) AS n FROM recent_events WHERE ts BETWEEN ? AND ?',
+      fromMs,
+      toMs,
+    ) as {
+      n: number | string;
+    };
+    return Number(r.n);
   }
 
   firstSeen(proto: Proto, port: number, addrs: string[], toMs: number): Array<{ src: string; ts: number }> {

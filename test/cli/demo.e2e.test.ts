@@ -40,7 +40,7 @@ describe('the embedded demo, as `npm start` runs it', () => {
     expect(tcp.text).toContain('5000/tcp: elevated');
     expect(tcp.text).toContain('増加開始：11月20日 3時台（JST、11月19日 18:00 UTC）');
     expect(tcp.text).toContain(
-      '220.192.110.239（11月13日 10:54 JSTから）、80.136.229.69（11月14日 13:40 JSTから）は当方でも観測しています',
+      '220.192.110.239（当方のデータでは11月13日 10:54 JSTから）、80.136.229.69（当方のデータでは11月14日 13:40 JSTから）は当方でも観測しています',
     );
     // What our own events since the onset show, and the one-per-/24 pattern said from our data.
     expect(tcp.text).toContain('以降：290件、送信元ユニーク数 279、SYNのみ 100%、/24ごとに1アドレスのみ宛て 100%');

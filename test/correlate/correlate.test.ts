@@ -175,3 +175,37 @@ describe('what elevated takes', () => {
     expect(f!.test!.spikeLevel).toBe(40);
   });
 });
+
+describe('what a verdict never rests on', () => {
+  const line = (ts: string, port: number, src: string) =>
+    `${ts} s kernel: DROP IN=eth0 OUT= SRC=${src} DST=198.51.100.9 LEN=40 PROTO=TCP SPT=1 DPT=${port} ` +
+    'WINDOW=1 RES=0x00 SYN URGP=0';
+
+  it('two packets in the first minutes of the hour, on a port that was silent', async () => {
+    const store = await storeWith([
+      ...sensorLines({ start: START, hours: 100, port: 5000, perHour: () => 0 }),
+      line('2026-11-14T04:01:00Z', 5000, '192.0.2.77'),
+      line('2026-11-14T04:02:00Z', 5000, '192.0.2.78'),
+      line('2026-11-14T04:16:00Z', 23, '192.0.2.1'),
+    ]);
+    const at = '2026-11-14T04:16:00Z';
+    const [f] = correlate(report('tcp/5000 anyone?', { date: at }), store.counters, new Date(at), opts);
+    expect(f!.verdict).not.toBe('elevated');
+    expect(f!.test!.failed).toBe('min-events');
+  });
+
+  it('hours older than recentHours when the hour before the report has no data', async () => {
+    const [f] = await judge(() => 5, 99, hour(99) + '', { gaps: [98] });
+    expect(f).toMatchObject({ verdict: 'no-data', current: null });
+  });
+
+  it('a reported source our sensor saw only after the report', async () => {
+    const store = await storeWith([
+      ...sensorLines({ start: START, hours: 101, port: 5000, perHour: () => 5 }),
+      line('2026-11-14T04:40:00Z', 5000, '203.0.113.99'),
+    ]);
+    const at = '2026-11-14T04:10:00Z';
+    const [f] = correlate(report('tcp/5000 from 203.0.113.99', { date: at }), store.counters, new Date(at), opts);
+    expect(f!.sourcesSeenLocally).toEqual([]);
+  });
+});

@@ -88,6 +88,13 @@ describe('the evidence of our own events', () => {
     expect(of(crowded)).toMatchObject({ onePerSlash24: 0, topDestinationShare: 0.2 });
   });
 
+  it('says nothing of one target per /24 on a sensor with few addresses, or over a handful of events', () => {
+    const onePer24 = Array.from({ length: 40 }, (_, i) => event(i, { dst: `198.51.${i}.50` }));
+    expect(evidenceOf(onePer24, T0, T0 + 1, false, [], new Map(), 1).onePerSlash24).toBeNull();
+    expect(evidenceOf(onePer24.slice(0, 5), T0, T0 + 1, false, [], new Map(), 256).onePerSlash24).toBeNull();
+    expect(evidenceOf(onePer24, T0, T0 + 1, false, [], new Map(), 256).onePerSlash24).toBe(1);
+  });
+
   it('names our destination addresses nowhere, only their shares', () => {
     const e = of(Array.from({ length: 30 }, (_, i) => event(i)));
     expect(JSON.stringify(e)).not.toMatch(/198\.51\./);

@@ -613,10 +613,16 @@ describe('counters at sensor scale', () => {
         'TTL=240 ID=54321 PROTO=TCP SPT=4117 DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0',
     ]);
     const h0 = hourOf('2026-11-20T00:00:00Z');
-    expect(store.counters.sourcesSeen('tcp', 5000, ['203.0.113.9', '203.0.113.10'], h0, h0)).toEqual(['203.0.113.9']);
+    const end = (h0 + 1) * 3_600_000;
+    expect(store.counters.firstSeen('tcp', 5000, ['203.0.113.9', '203.0.113.10'], end)).toEqual([
+      { src: '203.0.113.9', ts: Date.parse('2026-11-20T00:00:01Z') },
+    ]);
+    expect(store.counters.recentEvents('tcp', 5000, h0 * 3_600_000, end, 10)).toMatchObject([
+      { ttl: 240, ipId: 54321 },
+    ]);
     const config = validateConfig({ counters: { recentDays: 1, retentionDays: 30 } });
     expect(pruneCounters(store, config, new Date('2026-11-21T12:00:00Z'))).toEqual({ rollups: 0, recent: 1 });
-    expect(store.counters.sourcesSeen('tcp', 5000, ['203.0.113.9'], h0, h0)).toEqual([]);
+    expect(store.counters.firstSeen('tcp', 5000, ['203.0.113.9'], end)).toEqual([]);
     expect(pruneCounters(store, config, new Date('2027-01-01T00:00:00Z')).rollups).toBeGreaterThan(0);
     expect(series(store.counters, 'tcp', 5000, h0, h0)).toEqual([]);
   });

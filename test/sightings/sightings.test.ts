@@ -31,6 +31,29 @@ describe('what a reply says', () => {
     ['送信元のリストを共有いただけますでしょうか。', 'question'],
     ['Thanks for the heads-up.', 'other'],
     ['', 'other'],
+    // Checked, but not seen; negatives in plain form; no numbers that mean nothing.
+    ['当方でも確認しましたが、観測されていません。', 'deny'],
+    ['こちらでは何も見えていないです。', 'deny'],
+    ['うちでも観測してないです', 'deny'],
+    ['We have 0 hits on 5000/tcp.', 'deny'],
+    ['We see 3 events an hour, which is our normal level.', 'deny'],
+    ['Our sensors show nothing too.', 'deny'],
+    ["We couldn't confirm it here", 'deny'],
+    ['Confirmed negative', 'deny'],
+    // Words of confirming that confirm nothing.
+    ['We have blocked it too.', 'other'],
+    ['Please confirm your time zone', 'other'],
+    ['Checking now, will confirm later', 'other'],
+    ['弊社でも確認中です', 'other'],
+    ['当方でも観測しているか確認します', 'other'],
+    ['We also have no data for that period.', 'other'],
+    ['Thanks.\nJohn\n+1.555.010.0100', 'other'],
+    // Sightings said in other ways.
+    ['Seeing it too on our edge', 'confirm'],
+    ['弊社のセンサーでも確認できました', 'confirm'],
+    ['同じ送信元を確認しました', 'confirm'],
+    ['増加は見られませんが、送信元の一部は当方でも確認しています。', 'confirm'],
+    ['Confirming from our side: ~2k SYN/min to 5000/tcp.', 'confirm'],
   ];
   for (const [text, want] of cases) {
     it(`${JSON.stringify(text)} is ${want}`, () => expect(classifyReply(text)).toBe(want));
@@ -44,6 +67,12 @@ describe('what a reply says', () => {
     expect(classifyReply(ownText(reply))).toBe('other');
     const inline = 'Not here.\n> Same here, we see it too.';
     expect(classifyReply(ownText(inline))).toBe('deny');
+    // Written below the quote; quotes marked with a full-width 「＞」 or "|".
+    const below = 'On Fri, 20 Nov 2026 10:15, Sato <sato@abc-net.example> wrote:\n> tcp/5000 rising?\n\nSame here.';
+    expect(ownText(below)).toBe('Same here.');
+    expect(classifyReply(ownText('Thanks\n＞当方でも観測しています。'))).toBe('other');
+    const piped = 'On Fri, Taro <y@abc.example> wrote:\n| We see SYN scans, seeing it too\n';
+    expect(classifyReply(ownText(piped))).toBe('other');
   });
 });
 
