@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Config } from '../config/schema.ts';
-import { num, ratioText, WEEK_JA } from './format.ts';
+import { num, otherDate, ratioText, WEEK_JA, zoneAbbr } from './format.ts';
 import { bilingualText, draftMessageId, messageTlp, renderTemplate, type KindSpec } from './render.ts';
 import { subjectWithTlp } from '../extract/tlp.ts';
 import { portLabel, TLP_EN, TLP_JA, VERDICT_EN, VERDICT_JA } from './view.ts';
@@ -19,11 +19,12 @@ function ja(iso: string, zone: string, withHour = true): string {
   return `${d.month}月${d.day}日（${WEEK_JA[d.weekday - 1]}）${withHour ? ` ${d.hour}時台` : ''}`;
 }
 
+/** "Fri 20 Nov 16:00 UTC (21 Nov 01:00 JST)": the local date too when it is another day. */
 function en(iso: string, zone: string): string {
   const u = DateTime.fromISO(iso, { zone: 'utc' });
   const local = u.setZone(zone);
-  const name = zone === 'Asia/Tokyo' ? 'JST' : local.offsetNameShort;
-  return `${u.setLocale('en').toFormat('ccc d LLL HH:00')} UTC (${local.toFormat('HH:00')} ${name})`;
+  const there = `${otherDate(u, local, 'en')}${local.toFormat('HH:00')} ${zoneAbbr(local)}`;
+  return `${u.setLocale('en').toFormat('ccc d LLL HH:00')} UTC (${there})`;
 }
 
 function sameDay(a: string, b: string, zone: string): boolean {

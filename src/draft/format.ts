@@ -12,7 +12,7 @@ export function num(n: number | null | undefined, digits = 0): string {
 
 export const WEEK_JA = ['月', '火', '水', '木', '金', '土', '日'];
 
-function zoneAbbr(dt: DateTime): string {
+export function zoneAbbr(dt: DateTime): string {
   return dt.zoneName === 'Asia/Tokyo' ? 'JST' : (dt.offsetNameShort ?? dt.toFormat('ZZ'));
 }
 
@@ -21,7 +21,7 @@ function dt(iso: string, zone: string): DateTime {
 }
 
 /** The other zone's date, for a time whose date is not the same there: 「11月20日 」, "21 Nov ". */
-function otherDate(shown: DateTime, other: DateTime, lang: 'ja' | 'en'): string {
+export function otherDate(shown: DateTime, other: DateTime, lang: 'ja' | 'en'): string {
   if (shown.toISODate() === other.toISODate()) return '';
   return lang === 'ja' ? `${other.month}月${other.day}日 ` : `${other.setLocale('en').toFormat('d LLL')} `;
 }
