@@ -45,6 +45,25 @@ const COUNT_EN = new RegExp(String.raw`(?<![\w.,/:-])${APPROX_EN}${NUM} ${ADJ}(?
 const VAGUE_COUNT_EN = new RegExp(String.raw`\b(?:${VAGUE_EN.source}) of ${ADJ}(?:${NOUNS_EN})\b`, 'gi');
 const NUMBER_OF_EN = new RegExp(String.raw`\bnumber of (?:${NOUNS_EN})\b`, 'gi');
 
+/**
+ * The Japanese nouns likewise, targets first: 「宛先ホスト」 is read once, as targets, where a
+ * pattern per kind also read its 「ホスト」 as sources.
+ */
+const NOUNS_JA = NOUN_JA.map(([kind, noun]) => `(?<${kind}>${noun})`).join('|');
+const AFTER_JA = new RegExp(
+  String.raw`(約|およそ|概ね|最大|推定)?(?<![\d,./]|ポート|番)${NUM} ?(?:件|個|台|もの|以上の|超の|の)?` +
+    String.raw`(?:個別|ユニーク|異なる|別々の)?(?:の)?(?:${NOUNS_JA})`,
+  'g',
+);
+// 「送信元の数は約1,200」「送信元は約1,200」; not 「宛先は23番ポート」 or a time.
+const BEFORE_JA = new RegExp(
+  String.raw`(?:${NOUNS_JA})(?:の)?(?:数|ユニーク数)?(?:は|が|：|:) ?(約|およそ|概ね|最大)?${NUM}` +
+    String.raw`(?![\d,.]|番|/|ポート|時|日|月|年|%|％|分|秒)`,
+  'g',
+);
+const VAGUE_COUNT_JA = new RegExp(String.raw`${VAGUE_JA.source}(?:件|個|台)?(?:の)?(?:${NOUNS_JA})`, 'g');
+const NOUN_ALONE_JA = new RegExp(NOUNS_JA, 'g');
+
 function kindOf(m: RegExpMatchArray): CountKind {
   return NOUN_EN.find(([kind]) => m.groups![kind] !== undefined)![0];
 }
@@ -106,35 +125,37 @@ export function extractCounts(prose: string): CountMention[] {
         m.index + m[0].length,
       );
   }
-  for (const [kind, noun] of NOUN_JA) {
-    const after = new RegExp(
-      String.raw`(約|およそ|概ね|最大|推定)?(?<![\d,./]|ポート|番)${NUM} ?(?:件|個|台|もの|以上の|超の|の)?(?:個別|ユニーク|異なる|別々の)?(?:の)?${noun}`,
-      'g',
+  for (const m of prose.matchAll(AFTER_JA))
+    push(
+      { kind: kindOf(m), value: value(m[2]!, m[3]), approx: !!m[1] || !!m[3], per: null, text: m[0].trim() },
+      m.index,
     );
-    for (const m of prose.matchAll(after)) {
-      push({ kind, value: value(m[2]!, m[3]), approx: !!m[1] || !!m[3], per: null, text: m[0].trim() }, m.index!);
-    }
-    // 「送信元の数は約1,200」「送信元は約1,200」; not 「宛先は23番ポート」 or a time.
-    const before = new RegExp(
-      String.raw`${noun}(?:の)?(?:数|ユニーク数)?(?:は|が|：|:) ?(約|およそ|概ね|最大)?${NUM}(?![\d,.]|番|/|ポート|時|日|月|年|%|％|分|秒)`,
-      'g',
+  // The nouns' groups come first here: the figure's groups follow them.
+  const k = NOUN_JA.length;
+  for (const m of prose.matchAll(BEFORE_JA)) {
+    const [approx, num, mult] = [m[k + 1], m[k + 2]!, m[k + 3]];
+    push(
+      { kind: kindOf(m), value: value(num, mult), approx: !!approx || !!mult, per: null, text: m[0].trim() },
+      m.index,
     );
-    for (const m of prose.matchAll(before)) {
-      push({ kind, value: value(m[2]!, m[3]), approx: !!m[1] || !!m[3], per: null, text: m[0].trim() }, m.index!);
-    }
-    const vague = new RegExp(String.raw`${VAGUE_JA.source}(?:件|個|台)?(?:の)?${noun}`, 'g');
-    for (const m of prose.matchAll(vague))
-      push({ kind, value: null, approx: true, per: null, text: m[0].trim() }, m.index!);
-    // 「ホストの数は極端に多く数千に達している」: the word shortly after the noun, within the sentence.
-    for (const m of prose.matchAll(new RegExp(noun, 'g'))) {
-      const tail = prose.slice(m.index! + m[0].length, m.index! + m[0].length + 16).split(/[。\n]/)[0]!;
-      const w = VAGUE_JA.exec(tail);
-      if (w)
-        push(
-          { kind, value: null, approx: true, per: null, text: `${m[0]}${tail.slice(0, w.index + w[0].length)}` },
-          m.index!,
-        );
-    }
+  }
+  for (const m of prose.matchAll(VAGUE_COUNT_JA))
+    push({ kind: kindOf(m), value: null, approx: true, per: null, text: m[0].trim() }, m.index);
+  // 「ホストの数は極端に多く数千に達している」: the word shortly after the noun, within the sentence.
+  for (const m of prose.matchAll(NOUN_ALONE_JA)) {
+    const tail = prose.slice(m.index + m[0].length, m.index + m[0].length + 16).split(/[。\n]/)[0]!;
+    const w = VAGUE_JA.exec(tail);
+    if (w)
+      push(
+        {
+          kind: kindOf(m),
+          value: null,
+          approx: true,
+          per: null,
+          text: `${m[0]}${tail.slice(0, w.index + w[0].length)}`,
+        },
+        m.index,
+      );
   }
   return found.sort((a, b) => a[0] - b[0]).map(([, c]) => c);
 }

@@ -119,6 +119,12 @@ describe('counts of sources and targets', () => {
     expect(report('about 2k sources/hour, 3,400 distinct sources in all').counts.sources).toBe(3400);
   });
 
+  it('reads 「宛先ホスト」 as targets only, never its 「ホスト」 as sources too', () => {
+    const r = report('宛先ホストは120、送信元は約1,200です。宛先ホストの数は数千に達しています。');
+    expect(r.counts).toEqual({ targets: 120, sources: 1200 });
+    expect(r.countMentions.map((m) => m.kind)).toEqual(['targets', 'sources', 'targets']);
+  });
+
   it('keeps 「数千」 and "thousands of sources" without a number', () => {
     const r = report('送信元ホストは数千に達しています。thousands of sources hit us.');
     expect(r.counts).toEqual({});
