@@ -195,13 +195,14 @@ function judge(
     const events = counters.recentEvents(proto, port, fromMs, atMs, opts.maxEvidenceEvents + 1);
     if (events.length === 0) return null;
     const truncated = events.length > opts.maxEvidenceEvents;
-    const seen = counters.firstSeen(proto, port, withCurrent.sourcesSeenLocally, atMs);
+    const firstSeen = counters.firstSeen(proto, port, withCurrent.sourcesSeenLocally, atMs);
     const countries = new Map<string, number>();
     for (const [h, p] of points)
       if (h >= fromHour)
         for (const [cc, n] of Object.entries(p.countries)) countries.set(cc, (countries.get(cc) ?? 0) + n);
     const listening = counters.distinctDestinations(atMs - HOUR_MS, atMs);
-    return evidenceOf(truncated ? events.slice(0, -1) : events, fromMs, atMs, truncated, seen, countries, listening);
+    const kept = truncated ? events.slice(0, -1) : events;
+    return evidenceOf(kept, fromMs, atMs, truncated, firstSeen, countries, listening);
   };
 
   /**
