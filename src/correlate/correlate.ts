@@ -139,6 +139,8 @@ function judge(
   if (!partial) for (H = atHour - 1; H >= atHour - opts.recentHours && value(H) === undefined; H--);
   // Past the recent hours the sensor was down at the report's time: no data, whatever older hours say.
   const current = H >= atHour - opts.recentHours ? value(H) : undefined;
+  // The report's sources seen here up to the report's time, never after it, with when first.
+  const seenHere = counters.firstSeen(proto, port, sources, at.getTime());
   const base: Finding = {
     port,
     proto,
@@ -155,11 +157,7 @@ function judge(
     peak: null,
     test: null,
     evidence: null,
-    // Seen up to the report's time, never after it.
-    sourcesSeenLocally: counters
-      .firstSeen(proto, port, sources, at.getTime())
-      .filter((r) => r.ts >= first * HOUR_MS)
-      .map((r) => r.src),
+    sourcesSeenLocally: seenHere.map((r) => r.src),
     coverage: {
       hoursWithData: [...covered].filter((h) => h >= first).length + (partial ? 1 : 0),
       hoursInWindow: atHour - first + 1,
@@ -195,14 +193,13 @@ function judge(
     const events = counters.recentEvents(proto, port, fromMs, atMs, opts.maxEvidenceEvents + 1);
     if (events.length === 0) return null;
     const truncated = events.length > opts.maxEvidenceEvents;
-    const firstSeen = counters.firstSeen(proto, port, withCurrent.sourcesSeenLocally, atMs);
     const countries = new Map<string, number>();
     for (const [h, p] of points)
       if (h >= fromHour)
         for (const [cc, n] of Object.entries(p.countries)) countries.set(cc, (countries.get(cc) ?? 0) + n);
     const listening = counters.distinctDestinations(atMs - HOUR_MS, atMs);
     const kept = truncated ? events.slice(0, -1) : events;
-    return evidenceOf(kept, fromMs, atMs, truncated, firstSeen, countries, listening);
+    return evidenceOf(kept, fromMs, atMs, truncated, seenHere, countries, listening);
   };
 
   /**

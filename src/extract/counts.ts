@@ -64,6 +64,14 @@ const BEFORE_JA = new RegExp(
 const VAGUE_COUNT_JA = new RegExp(String.raw`${VAGUE_JA.source}(?:件|個|台)?(?:の)?(?:${NOUNS_JA})`, 'g');
 const NOUN_ALONE_JA = new RegExp(NOUNS_JA, 'g');
 
+/** The match and the vague word ("thousands", 「数千」) within `reach` characters after it in its sentence. */
+function vagueAfter(prose: string, m: RegExpExecArray, reach: number, sentenceEnd: RegExp, vague: RegExp) {
+  const end = m.index + m[0].length;
+  const tail = prose.slice(end, end + reach).split(sentenceEnd)[0]!;
+  const w = vague.exec(tail);
+  return w ? `${m[0]}${tail.slice(0, w.index + w[0].length)}` : null;
+}
+
 function kindOf(m: RegExpMatchArray): CountKind {
   return NOUN_EN.find(([kind]) => m.groups![kind] !== undefined)![0];
 }
@@ -111,19 +119,8 @@ export function extractCounts(prose: string): CountMention[] {
     push({ kind: kindOf(m), value: null, approx: true, per: null, text: m[0].trim() }, m.index + m[0].length);
   // "the number of hosts ... appears to be in the thousands": the word within the same sentence.
   for (const m of prose.matchAll(NUMBER_OF_EN)) {
-    const tail = prose.slice(m.index + m[0].length, m.index + m[0].length + 60).split(/[.!?\n]/)[0]!;
-    const w = VAGUE_EN.exec(tail);
-    if (w)
-      push(
-        {
-          kind: kindOf(m),
-          value: null,
-          approx: true,
-          per: null,
-          text: `${m[0]}${tail.slice(0, w.index + w[0].length)}`.trim(),
-        },
-        m.index + m[0].length,
-      );
+    const text = vagueAfter(prose, m, 60, /[.!?\n]/, VAGUE_EN);
+    if (text) push({ kind: kindOf(m), value: null, approx: true, per: null, text: text.trim() }, m.index + m[0].length);
   }
   for (const m of prose.matchAll(AFTER_JA))
     push(
@@ -143,19 +140,8 @@ export function extractCounts(prose: string): CountMention[] {
     push({ kind: kindOf(m), value: null, approx: true, per: null, text: m[0].trim() }, m.index);
   // 「ホストの数は極端に多く数千に達している」: the word shortly after the noun, within the sentence.
   for (const m of prose.matchAll(NOUN_ALONE_JA)) {
-    const tail = prose.slice(m.index + m[0].length, m.index + m[0].length + 16).split(/[。\n]/)[0]!;
-    const w = VAGUE_JA.exec(tail);
-    if (w)
-      push(
-        {
-          kind: kindOf(m),
-          value: null,
-          approx: true,
-          per: null,
-          text: `${m[0]}${tail.slice(0, w.index + w[0].length)}`,
-        },
-        m.index,
-      );
+    const text = vagueAfter(prose, m, 16, /[。\n]/, VAGUE_JA);
+    if (text) push({ kind: kindOf(m), value: null, approx: true, per: null, text }, m.index);
   }
   return found.sort((a, b) => a[0] - b[0]).map(([, c]) => c);
 }
