@@ -52,6 +52,9 @@ export interface TextAttachment {
   text: string;
 }
 
+/** What a reply to a post is rendered from besides its report: who wrote it, when, in which thread. */
+export type PostHeader = Pick<Post, 'messageId' | 'inReplyTo' | 'references' | 'listId' | 'from' | 'date' | 'subject'>;
+
 /** One list message, decoded. */
 export interface Post {
   /** Message-ID with angle brackets; synthesised from a content hash when the message has none. */

@@ -60,13 +60,15 @@ export function printSummary(
   print(`${s.seen} messages: ${parts.join(', ')}`);
   for (const d of s.drafts)
     print(`  draft #${d.id}${d.held ? ' (held)' : ''}: ${d.subject}${d.path ? `  -> ${rel(d.path)}` : ''}`);
+  for (const d of s.revised)
+    print(`  draft #${d.id} revised (revision ${d.revision}): ${d.subject}${d.path ? `  -> ${rel(d.path)}` : ''}`);
   for (const a of s.alerts) {
     print(
       `  private alert #${a.id}: a post names our own networks; ` +
         `${a.to ? `to ${a.to}` : 'no operator.alertAddress or review.address to send it to'} ("kansoku show ${a.id}")`,
     );
   }
-  if (s.drafts.length)
+  if (s.drafts.length || s.revised.length)
     print(`drafts are in ${rel(outbox)}/; review with "kansoku drafts", "kansoku show ID", "kansoku approve ID"`);
   if (loaded.embedded) print('(embedded demo config; write a kansoku.yaml or pass --config to use your own)');
 }
@@ -120,7 +122,7 @@ export function printDraft(
   history: AuditEntry[],
   source: MessageRecord | null = null,
 ): void {
-  print(`draft #${d.id} (${d.status}, ${d.kind}, TLP:${d.tlp})`);
+  print(`draft #${d.id} (${d.status}, ${d.kind}, TLP:${d.tlp}${d.revision > 1 ? `, revision ${d.revision}` : ''})`);
   if (d.heldReason) print(`Held: ${d.heldReason} (release with "kansoku release ${d.id}")`);
   print(`To: ${d.to}`);
   print(`Subject: ${d.subject}`);
@@ -130,7 +132,12 @@ export function printDraft(
   print('');
   print(d.text);
   print('history:');
-  for (const h of history) print(`  ${h.at}  ${h.action} by ${h.actor}${h.note ? ` (${h.note})` : ''}`);
+  for (const h of history) {
+    // A revision's note carries the diff: its first line beside the entry, the rest below it.
+    const [first, ...rest] = (h.note ?? '').split('\n');
+    print(`  ${h.at}  ${h.action} by ${h.actor}${first ? ` (${first})` : ''}`);
+    for (const line of rest) if (line) print(`      ${line}`);
+  }
   if (source) {
     print('why:');
     printDecision(print, d.sourceMessageId, source.status, source.decision);

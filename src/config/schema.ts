@@ -301,6 +301,12 @@ export const configSchema = z.strictObject({
        * wording): NAME.ja.hbs and NAME.en.hbs for every kind. The loader fills in kansoku's own.
        */
       templates: z.string().min(1).optional(),
+      /**
+       * A draft still waiting for review is written again from newer counters when a later post on
+       * its event comes at least this long after the evidence it was written from; a change of
+       * verdict revises it at once, whenever it comes.
+       */
+      reviseAfterMinutes: z.number().int().min(0).max(10080).default(60),
     })
     .prefault({}),
   store: z

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Config } from '../config/schema.ts';
-import { num, otherDate, ratioText, WEEK_JA, zoneAbbr } from './format.ts';
+import { hourEn, hourJa, num, ratioText } from './format.ts';
 import { bilingualText, draftMessageId, messageTlp, renderTemplate, type KindSpec } from './render.ts';
 import { subjectWithTlp } from '../extract/tlp.ts';
 import { portLabel, TLP_EN, TLP_JA, VERDICT_EN, VERDICT_JA } from './view.ts';
@@ -12,25 +12,6 @@ export interface Digest {
   draft: DraftMessage;
   html: string;
   charts: Array<{ name: string; png: Buffer; cid: string }>;
-}
-
-function ja(iso: string, zone: string, withHour = true): string {
-  const d = DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone);
-  return `${d.month}月${d.day}日（${WEEK_JA[d.weekday - 1]}）${withHour ? ` ${d.hour}時台` : ''}`;
-}
-
-/** "Fri 20 Nov 16:00 UTC (21 Nov 01:00 JST)": the local date too when it is another day. */
-function en(iso: string, zone: string): string {
-  const u = DateTime.fromISO(iso, { zone: 'utc' });
-  const local = u.setZone(zone);
-  const there = `${otherDate(u, local, 'en')}${local.toFormat('HH:00')} ${zoneAbbr(local)}`;
-  return `${u.setLocale('en').toFormat('ccc d LLL HH:00')} UTC (${there})`;
-}
-
-function sameDay(a: string, b: string, zone: string): boolean {
-  return DateTime.fromISO(a, { zone: 'utc' })
-    .setZone(zone)
-    .hasSame(DateTime.fromISO(b, { zone: 'utc' }).setZone(zone), 'day');
 }
 
 /** The HTML part's template: the text part again, with the charts inline. */
@@ -67,10 +48,10 @@ export function digestView({ data, config }: DigestInput) {
       `to ${endDay.setLocale('en').toFormat('d LLL yyyy')}`,
     events: data.events.map((e) => ({
       label: portLabel(e.port, e.proto),
-      firstSeenJa: ja(e.firstSeen, zone),
-      firstSeenEn: en(e.firstSeen, zone),
-      peakJa: e.peak ? ja(e.peak.hour, zone) : null,
-      peakEn: e.peak ? en(e.peak.hour, zone) : null,
+      firstSeenJa: hourJa(e.firstSeen, zone, true),
+      firstSeenEn: hourEn(e.firstSeen, zone, true),
+      peakJa: e.peak ? hourJa(e.peak.hour, zone, true) : null,
+      peakEn: e.peak ? hourEn(e.peak.hour, zone, true) : null,
       peakEvents: e.peak ? num(e.peak.events) : null,
       verdictJa: e.verdict ? VERDICT_JA[e.verdict] : '判定なし',
       verdictEn: e.verdict ? VERDICT_EN[e.verdict] : 'none',
@@ -86,12 +67,10 @@ export function digestView({ data, config }: DigestInput) {
       ratio: c.lastRate > 0 ? ratioText(c.thisRate / c.lastRate) : null,
     })),
     gaps: data.gaps.map((g) => ({
-      fromJa: ja(g.from, zone),
-      toJa: sameDay(g.from, g.to, zone)
-        ? `${DateTime.fromISO(g.to, { zone: 'utc' }).setZone(zone).hour}時台`
-        : ja(g.to, zone),
-      fromEn: en(g.from, zone),
-      toEn: en(g.to, zone),
+      fromJa: hourJa(g.from, zone, true),
+      toJa: hourJa(g.to, zone, true),
+      fromEn: hourEn(g.from, zone, true),
+      toEn: hourEn(g.to, zone, true),
       hours: g.hours,
     })),
     withheld: data.withheld,

@@ -35,13 +35,14 @@ export function dateTimeJa(iso: string, zone: string): string {
 }
 
 /**
- * 「11月21日 9時台（JST、00:00 UTC）」: an hourly bucket as the daily overviews name it; the UTC
+ * 「11月21日 9時台（JST、00:00 UTC）」 (with `weekday`, 「11月21日（土） 9時台…」): an hourly bucket as the daily overviews name it; the UTC
  * date too when it is another day (「11月20日 3時台（JST、11月19日 18:00 UTC）」).
  */
-export function hourJa(iso: string, zone: string): string {
+export function hourJa(iso: string, zone: string, weekday = false): string {
   const l = dt(iso, zone);
   const u = dt(iso, 'utc');
-  return `${l.month}月${l.day}日 ${l.hour}時台（${zoneAbbr(l)}、${otherDate(l, u, 'ja')}${u.toFormat('HH:mm')} UTC）`;
+  const day = `${l.month}月${l.day}日${weekday ? `（${WEEK_JA[l.weekday - 1]}）` : ''}`;
+  return `${day} ${l.hour}時台（${zoneAbbr(l)}、${otherDate(l, u, 'ja')}${u.toFormat('HH:mm')} UTC）`;
 }
 
 /** "Sat 21 Nov 2026 00:00 UTC (09:00 JST)"; "Fri 20 Nov 2026 15:30 UTC (21 Nov 00:30 JST)" across midnight. */
@@ -52,11 +53,11 @@ export function dateTimeEn(iso: string, zone: string): string {
   return `${u.setLocale('en').toFormat('ccc d LLL yyyy HH:mm')} UTC (${local})`;
 }
 
-/** "21 Nov 00:00-01:00 UTC (09:00 JST)": an hourly bucket; "19 Nov 23:00-00:00 UTC (20 Nov 08:00 JST)". */
-export function hourEn(iso: string, zone: string): string {
+/** "21 Nov 00:00-01:00 UTC (09:00 JST)" ("Sat 21 Nov …" with `weekday`): an hourly bucket; "19 Nov 23:00-00:00 UTC (20 Nov 08:00 JST)". */
+export function hourEn(iso: string, zone: string, weekday = false): string {
   const u = dt(iso, 'utc');
   const l = dt(iso, zone);
-  const span = `${u.setLocale('en').toFormat('d LLL HH:mm')}-${u.plus({ hours: 1 }).toFormat('HH:mm')}`;
+  const span = `${u.setLocale('en').toFormat(weekday ? 'ccc d LLL HH:mm' : 'd LLL HH:mm')}-${u.plus({ hours: 1 }).toFormat('HH:mm')}`;
   return `${span} UTC (${otherDate(u, l, 'en')}${l.toFormat('HH:mm')} ${zoneAbbr(l)})`;
 }
 
@@ -80,4 +81,17 @@ export function percent(share: number): string {
 export function ratioText(r: number | null): string {
   if (r === null) return '-';
   return r >= 10 ? num(Math.round(r)) : num(r, 1);
+}
+
+/** How Japanese operators name the countries ICU names at length (seed 001: 「米国発」). */
+const COUNTRY_JA: Record<string, string> = { US: '米国', GB: '英国', HK: '香港', MO: 'マカオ' };
+let regionsJa: Intl.DisplayNames | undefined;
+
+/** 「米国」「中国」「ドイツ」 for a two-letter country code; the code itself when ICU has no name. */
+export function countryJa(cc: string): string {
+  const code = cc.toUpperCase();
+  if (COUNTRY_JA[code]) return COUNTRY_JA[code];
+  if (!/^[A-Z]{2}$/.test(code)) return cc;
+  regionsJa ??= new Intl.DisplayNames(['ja'], { type: 'region', fallback: 'code' });
+  return regionsJa.of(code) ?? cc;
 }

@@ -1,12 +1,12 @@
 import type { Config } from '../config/schema.ts';
-import type { DraftMessage, Finding, PortClaim, Post, Report } from '../model.ts';
+import type { DraftMessage, Finding, PortClaim, PostHeader, Report } from '../model.ts';
 import { subjectWithTlp, withoutTlpTags } from '../extract/tlp.ts';
 import { bilingualText, draftMessageId, listById, messageTlp, type KindSpec } from './render.ts';
 import { isReplySubject } from '../mail/reply-text.ts';
 import { portLabel, replyView, type ReplyView } from './view.ts';
 
 export interface ReplyInput {
-  post: Post;
+  post: PostHeader;
   report: Report;
   findings: Finding[];
   config: Config;

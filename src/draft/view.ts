@@ -1,5 +1,16 @@
-import type { Evidence, Finding, Fingerprint, Post, Proto, Report, Tlp, Verdict } from '../model.ts';
-import { dateTimeEn, dateTimeJa, hourEn, hourJa, momentEn, momentJa, num, percent, ratioText } from './format.ts';
+import type { Evidence, Finding, Fingerprint, PostHeader, Proto, Report, Tlp, Verdict } from '../model.ts';
+import {
+  countryJa,
+  dateTimeEn,
+  dateTimeJa,
+  hourEn,
+  hourJa,
+  momentEn,
+  momentJa,
+  num,
+  percent,
+  ratioText,
+} from './format.ts';
 
 /**
  * What the templates see: facts, already formatted for each language. The sentences live in the
@@ -38,7 +49,7 @@ export interface ReplyView {
   sourcesSeen: Array<{ source: string; sinceJa: string | null; sinceEn: string | null }>;
   /** Our own share of events aimed at one address per /24, when it shows that pattern (90% or more). */
   ourOnePer24: string | null;
-  /** Lines of our own events of the ports, destinations left out; quoted instead of the reporter's. */
+  /** Lines of our own events of the elevated ports, destinations left out: the evidence we quote. */
   ourLines: string[];
   coverageJa: string;
   coverageEn: string;
@@ -117,7 +128,9 @@ function evidenceView(e: Evidence | null, zone: string): EvidenceView | null {
     sources: num(e.sources),
     synOnly: e.synOnly === null ? null : percent(e.synOnly),
     onePer24: e.onePerSlash24 === null ? null : percent(e.onePerSlash24),
-    countriesJa: e.countries.length ? e.countries.map((c) => `${c.country} ${percent(c.share)}`).join('、') : null,
+    countriesJa: e.countries.length
+      ? e.countries.map((c) => `${countryJa(c.country)} ${percent(c.share)}`).join('、')
+      : null,
     countriesEn: e.countries.length ? e.countries.map((c) => `${c.country} ${percent(c.share)}`).join(', ') : null,
     fingerprintsJa: e.fingerprints.map(
       (f) => `イベントの${percent(f.share)}（${num(f.events)}件）は${FINGERPRINT_WORDS[f.tool].ja}。`,
@@ -220,7 +233,7 @@ export function coverage(hoursWithData: number, hoursInWindow: number): { covera
 }
 
 export interface ViewInput {
-  post: Post;
+  post: PostHeader;
   report: Report;
   findings: Finding[];
   tlp: Tlp;
@@ -304,7 +317,10 @@ export function replyView(i: ViewInput): ReplyView {
       };
     }),
     ourOnePer24: ourOnePer24(i.findings),
-    ourLines: i.findings.flatMap((f) => f.evidence?.samples ?? []).slice(0, i.maxQuotedLines),
+    ourLines: i.findings
+      .filter((f) => f.verdict === 'elevated')
+      .flatMap((f) => f.evidence?.samples ?? [])
+      .slice(0, i.maxQuotedLines),
     ...coverage(hoursWithData, hoursInWindow),
     baselineHours: i.baselineHours,
     sigma: i.sigma,

@@ -39,7 +39,8 @@ export function eventsOfThread(post: Post, store: Pick<Store, 'events'>, windowH
 
 /**
  * Attaches a post's port claims to events: one per (proto, port) and time window, so that many
- * posts about one incident share a record. Returns the events and any change of our verdict.
+ * posts about one incident share a record. Returns the events with the post's finding on each, and
+ * any change of our verdict.
  */
 export function attachToEvents(
   post: Post,
@@ -48,9 +49,9 @@ export function attachToEvents(
   role: 'report' | 'reply',
   store: Pick<Store, 'events'>,
   windowHours: number,
-): { events: EventRow[]; changes: VerdictChange[] } {
+): { events: Array<{ event: EventRow; finding: Finding | null }>; changes: VerdictChange[] } {
   const at = post.date ?? new Date().toISOString();
-  const events: EventRow[] = [];
+  const events: Array<{ event: EventRow; finding: Finding | null }> = [];
   const changes: VerdictChange[] = [];
   const seen = new Set<string>();
   for (const claim of report.ports) {
@@ -69,7 +70,7 @@ export function attachToEvents(
         changes.push({ event, from: event.lastVerdict, to: finding.verdict });
       store.events.setVerdict(event.id, finding.verdict);
     }
-    events.push(event);
+    events.push({ event, finding });
   }
   return { events, changes };
 }

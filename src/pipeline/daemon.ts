@@ -9,7 +9,7 @@ import type { RawMessage } from '../mail/sources.ts';
 import type { Store } from '../store/index.ts';
 import { DigestScheduler } from './digest.ts';
 import type { Context } from '../context.ts';
-import { emptySummary, handleMessage, type RunSummary } from './process.ts';
+import { emptySummary, handleMessage, resumeUpdates, type RunSummary } from './process.ts';
 
 /** One message at a time through the pipeline, whichever mailbox it came from. */
 class Serial {
@@ -121,6 +121,7 @@ export async function runDaemon(p: Context, onReady: (folders: string[]) => void
     process.once('SIGINT', () => stop('SIGINT'));
   });
 
+  await serial.run(() => resumeUpdates(p, summary));
   for (const w of watchers) w.start();
   onReady(p.config.imap?.folders ?? []);
   await stopped;

@@ -1,5 +1,5 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import addressparser from 'nodemailer/lib/addressparser';
 import type { Config } from '../config/schema.ts';
 import type { Context } from '../context.ts';
@@ -22,13 +22,13 @@ export function ownAddress(config: Config): string {
   return (a && 'address' in a ? a.address : config.identity.from).toLowerCase();
 }
 
-function writeAtomically(dir: string, name: string, data: Buffer): string {
+/** Writes a draft's .eml whole or not at all: a reader of the outbox folder never sees half a file. */
+export function writeEml(path: string, data: Buffer): void {
+  const dir = dirname(path);
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, name);
-  const tmp = join(dir, `.${name}.tmp`);
+  const tmp = join(dir, `.${basename(path)}.tmp`);
   writeFileSync(tmp, data);
   renameSync(tmp, path);
-  return path;
 }
 
 export interface PreparedDraft {
@@ -69,7 +69,14 @@ export async function prepareDraft(
   p: Context,
   draft: DraftMessage,
   fileName: string,
-  opts: { hold?: string | null; gate?: OutboundGate; html?: string; attachments?: Outgoing['attachments'] } = {},
+  opts: {
+    hold?: string | null;
+    gate?: OutboundGate;
+    html?: string;
+    attachments?: Outgoing['attachments'];
+    /** false: the caller writes the .eml (writeEml) once the draft is stored. */
+    write?: boolean;
+  } = {},
 ): Promise<PreparedDraft> {
   const gate = opts.gate ?? gateOf(p);
   const automatic = isAutomatic(draft, p, opts.hold);
@@ -86,7 +93,8 @@ export async function prepareDraft(
   // nothing that mails out the folder's .eml files can take it; private mail stays in the store.
   const heldReason = opts.hold ?? null;
   const dir = heldReason ? join(p.config.draft.outbox, 'held') : p.config.draft.outbox;
-  const path = refused || built.audience === 'private' ? null : writeAtomically(dir, fileName, built.raw);
+  const path = refused || built.audience === 'private' ? null : join(dir, fileName);
+  if (path && opts.write !== false) writeEml(path, built.raw);
   const reviewToken = p.config.review.address && !automatic && kinds[draft.kind].toList ? newReviewToken() : null;
   let request: PreparedDraft['request'] = null;
   if (reviewToken && !heldReason && !refused) {
@@ -111,17 +119,13 @@ export async function prepareDraft(
 }
 
 /**
- * Stores a prepared draft, inside the caller's transaction: approved at once when it goes without
- * a person, held when it must wait for one, otherwise with its review request queued for the
- * moderators. A refusal of the outbound gate is recorded with the draft.
+ * Stores a prepared draft, inside the caller's transaction, and puts it on its way (afterStore).
  */
 export function insertDraft(p: Context, d: PreparedDraft): number {
-  const { store, config } = p;
-  const from = ownAddress(config);
-  const id = store.drafts.add(
+  const id = p.store.drafts.add(
     {
       ...d.draft,
-      envelopeFrom: from,
+      envelopeFrom: ownAddress(p.config),
       eml: d.eml,
       emlPath: d.path,
       reviewToken: d.reviewToken,
@@ -129,13 +133,25 @@ export function insertDraft(p: Context, d: PreparedDraft): number {
     },
     p.actor,
   );
+  afterStore(p, id, d);
+  return id;
+}
+
+/**
+ * Puts a stored draft (new, or a new revision) on its way, inside the caller's transaction:
+ * approved at once when it goes without a person (unless `mayApprove` is false: a person rejected
+ * its earlier revision), otherwise with its review request queued for the moderators. A refusal
+ * of the outbound gate is recorded with the draft, which is then held.
+ */
+export function afterStore(p: Context, id: number, d: PreparedDraft, mayApprove = true): void {
+  const { store, config } = p;
   if (d.refused) {
     store.drafts.refuse({ draftId: id, messageId: d.draft.messageId, stage: 'build', reason: d.refused });
     p.log.error(
       { draft: id, messageId: d.draft.messageId, kind: d.draft.kind, reason: d.refused },
       'outbound gate refused a draft; held for review, not written',
     );
-  } else if (d.automatic) {
+  } else if (d.automatic && mayApprove) {
     decide(
       store,
       id,
@@ -148,10 +164,9 @@ export function insertDraft(p: Context, d: PreparedDraft): number {
       draftId: id,
       kind: 'review',
       messageId: d.request.messageId,
-      envelopeFrom: from,
+      envelopeFrom: ownAddress(config),
       envelopeTo: config.review.address!,
       raw: d.request.raw,
     });
   }
-  return id;
 }

@@ -1,5 +1,4 @@
 import type { Context } from '../context.ts';
-import type { VerdictChange } from '../events/link.ts';
 import type {
   Decision,
   DecisionStep,
@@ -20,6 +19,8 @@ export interface RunSummary {
   seen: number;
   outcomes: Record<Outcome, number>;
   drafts: Array<{ id: number; subject: string; path: string | null; held?: string }>;
+  /** Unsent drafts written again from newer evidence. */
+  revised: Array<{ id: number; revision: number; subject: string; path: string | null }>;
   /** Private alerts stored: posts that named our own networks. */
   alerts: Array<{ id: number; to: string }>;
   sightings: number;
@@ -42,6 +43,7 @@ export function emptySummary(): RunSummary {
       quarantined: 0,
     },
     drafts: [],
+    revised: [],
     alerts: [],
     sightings: 0,
   };
@@ -92,8 +94,6 @@ export interface MessageState {
   status: MessageStatus;
   /** The message's line in `messages.reason`. */
   reason: string;
-  /** Verdict changes the commit found on the events; the follow-ups step acts on them. */
-  changes: VerdictChange[];
   /**
    * The Message-ID once the message is known to be new: from then on a commit checks that no other
    * instance stored it meanwhile.
@@ -119,6 +119,18 @@ export function recordOf(s: MessageState, outcome: Outcome): MessageRecord {
     report: status === 'processed' ? s.report : null,
     findings: status === 'processed' ? s.findings : null,
     decision: s.decision.finish(outcome, s.reason),
+    header:
+      status === 'processed'
+        ? {
+            messageId: post.messageId,
+            inReplyTo: post.inReplyTo,
+            references: post.references,
+            listId: post.listId,
+            from: post.from,
+            date: post.date,
+            subject: post.subject,
+          }
+        : null,
   };
 }
 

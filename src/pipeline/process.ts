@@ -10,6 +10,7 @@ import { syntheticMessageId } from '../mail/parse.ts';
 import type { MessageSource, RawMessage } from '../mail/sources.ts';
 import type { Outcome } from '../model.ts';
 import { insertDraft } from './drafts.ts';
+import { claimUpdates, runUpdates } from './updates.ts';
 import { DecisionLog, emptySummary, recordOf, type MessageState, type RunSummary, type Step } from './message.ts';
 import { admit } from './steps/admit.ts';
 import { correlate } from './steps/correlate.ts';
@@ -82,7 +83,6 @@ function newState(m: RawMessage, summary: RunSummary): MessageState {
     gate: null,
     status: 'processed',
     reason: '',
-    changes: [],
     claimed: null,
     committed: false,
   };
@@ -179,18 +179,24 @@ function persist(s: MessageState, ctx: Context, outcome: Outcome, commit: <T>(fn
       s.summary.alerts.push(alert);
       s.decision.drafts.push(alert.id);
     }
-    if (!s.findings) {
-      if (s.decision.drafts.length) store.messages.setDecision(post.messageId, s.decision.finish(outcome, s.reason));
-      return null;
-    }
-    const linked = attachToEvents(post, s.report!, s.findings, role, store, config.events.windowHours);
-    s.changes = linked.changes;
+    const linked = s.findings
+      ? attachToEvents(post, s.report!, s.findings, role, store, config.events.windowHours)
+      : { events: [], changes: [] };
     let reply: number | null = null;
     if (s.reply) {
       reply = insertDraft(ctx, s.reply);
       s.decision.drafts.push(reply);
-      for (const e of linked.events) store.events.link(e.id, s.reply.draft.messageId, 'draft', at);
+      for (const { event } of linked.events) store.events.link(event.id, s.reply.draft.messageId, 'draft', at);
     }
+    claimUpdates(ctx, {
+      messageId: post.messageId,
+      at,
+      tlp: s.report?.tlp ?? null,
+      events: linked.events,
+      changes: linked.changes,
+      thread: s.parents.map((e) => e.id),
+      drafted: s.reply?.draft.messageId ?? null,
+    });
     if (s.decision.drafts.length) store.messages.setDecision(post.messageId, s.decision.finish(outcome, s.reason));
     return reply;
   });
@@ -275,6 +281,7 @@ export async function processSources(
   ctx: Context,
   summary = emptySummary(),
 ): Promise<RunSummary> {
+  await resumeUpdates(ctx, summary);
   for (const src of sources) {
     try {
       for await (const m of src.messages()) {
@@ -291,4 +298,10 @@ export async function processSources(
     }
   }
   return summary;
+}
+
+/** Follow-ups and revisions claimed by messages of a process that died before doing them. */
+export async function resumeUpdates(ctx: Context, summary: RunSummary): Promise<void> {
+  const made = await runUpdates(ctx, summary);
+  if (made.length) ctx.log.info({ drafts: made }, 'follow-ups and revisions left by an earlier run done');
 }

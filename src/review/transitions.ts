@@ -1,6 +1,6 @@
 import { KansokuError } from '../errors.ts';
 import type { DraftStatus } from '../model.ts';
-import type { Store, StoredDraft } from '../store/index.ts';
+import type { Revision, Store, StoredDraft } from '../store/index.ts';
 
 export type ReviewAction = 'approve' | 'reject' | 'release';
 
@@ -72,4 +72,35 @@ export function decide(
       return moved;
     }
   });
+}
+
+/** The draft's send intent was already tried: it may be out, and its words stay as they went. */
+class AlreadyTried extends Error {}
+
+/**
+ * Puts a new revision in place of a draft that was not sent, in one transaction, recorded with who
+ * and why. The draft goes back before review: an approval is taken back, since the person
+ * approved other words. Null when the draft moved since `seen` was read, or when its approval's
+ * send intent was already tried (it may be out).
+ */
+export function revise(
+  store: Pick<Store, 'transaction' | 'drafts' | 'outbox'>,
+  seen: StoredDraft,
+  next: Revision,
+  actor: string,
+  note: string,
+): StoredDraft | null {
+  try {
+    return store.transaction(() => {
+      const revised = store.drafts.revise(seen.id, seen, next, { actor, note });
+      if (revised && seen.status === 'approved') {
+        store.outbox.withdraw(seen.id);
+        if (store.outbox.hasIntent(seen.id)) throw new AlreadyTried();
+      }
+      return revised;
+    });
+  } catch (err) {
+    if (err instanceof AlreadyTried) return null;
+    throw err;
+  }
 }

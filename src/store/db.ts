@@ -310,6 +310,28 @@ const migrations: Array<string | { sqlite: string; postgres: string }> = [
     last_at    TEXT NOT NULL
   );
   `,
+  `
+  -- What a message makes due on its events (a follow-up, or a revision of our unsent draft) is
+  -- claimed in that message's own transaction and done after it; a claim the process died before
+  -- doing is done by the next run. Claims made before this kept only their draft.
+  ALTER TABLE event_followups ADD COLUMN data TEXT;
+  ALTER TABLE event_followups ADD COLUMN done_at TEXT;
+  UPDATE event_followups SET done_at = at;
+  -- An unsent draft is revised in place when new evidence comes in; what it said before stays here.
+  ALTER TABLE drafts ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+  CREATE TABLE draft_revisions (
+    draft_id    INTEGER NOT NULL REFERENCES drafts(id),
+    revision    INTEGER NOT NULL,
+    subject     TEXT NOT NULL,
+    tlp         TEXT NOT NULL,
+    text        TEXT NOT NULL,
+    eml         BLOB NOT NULL,
+    replaced_at TEXT NOT NULL,
+    PRIMARY KEY (draft_id, revision)
+  );
+  -- The header facts of a post (sender, subject, thread) that a reply to it is rendered from.
+  ALTER TABLE messages ADD COLUMN header_json TEXT;
+  `,
 ];
 
 /** A migration's script for one of the two stores. */

@@ -5,6 +5,8 @@ import type { Db } from './db.ts';
 export interface StoredDraft extends NewDraft {
   id: number;
   status: DraftStatus;
+  /** 1 for the draft as first written; one more for each revision before it was sent. */
+  revision: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -34,6 +36,29 @@ export interface NewDraft {
   heldReason?: string | null;
 }
 
+/** A draft's new content, as the outbound gate built it. */
+export interface Revision {
+  subject: string;
+  tlp: Tlp;
+  text: string;
+  eml: Buffer;
+  emlPath: string | null;
+  reviewToken: string | null;
+}
+
+export interface DraftRevision {
+  revision: number;
+  subject: string;
+  tlp: Tlp;
+  text: string;
+  replacedAt: string;
+}
+
+interface AuditNote {
+  actor: string;
+  note: string | null;
+}
+
 export interface Refusal {
   draftId: number | null;
   messageId: string;
@@ -48,7 +73,8 @@ const STATUS = `CASE WHEN status = 'draft' AND held_reason IS NOT NULL THEN 'hel
 
 const columns = `id, message_id AS "messageId", envelope_from AS "envelopeFrom", source_message_id AS "sourceMessageId",
   kind, subject, to_addr AS "to", tlp, ${STATUS} AS status, text, eml, eml_path AS "emlPath",
-  review_token AS "reviewToken", held_reason AS "heldReason", created_at AS "createdAt", updated_at AS "updatedAt"`;
+  review_token AS "reviewToken", held_reason AS "heldReason", revision, created_at AS "createdAt",
+  updated_at AS "updatedAt"`;
 
 export class DraftStore {
   constructor(private readonly db: Db) {}
@@ -88,7 +114,67 @@ export class DraftStore {
   get(id: number): StoredDraft {
     const row = this.db.get(`SELECT ${columns} FROM drafts WHERE id = ?`, id) as StoredDraft | undefined;
     if (!row) throw new KansokuError('DRAFT_NOT_FOUND', 'review', `#${id}`);
-    return row;
+    return { ...row, revision: Number(row.revision) };
+  }
+
+  /** The draft with this Message-ID, or null. */
+  byMessageId(messageId: string): StoredDraft | null {
+    const row = this.db.get<{ id: number }>('SELECT id FROM drafts WHERE message_id = ?', messageId);
+    return row ? this.get(Number(row.id)) : null;
+  }
+
+  /**
+   * Replaces an unsent draft's content with a new revision, keeping the one it replaces, and puts
+   * it back before review ('draft'; a hold stays). The update names the status the caller saw, so
+   * that a draft approved, sent or revised meanwhile is left alone: null then.
+   */
+  revise(
+    id: number,
+    seen: { status: DraftStatus; revision: number },
+    next: Revision,
+    entry: AuditNote,
+  ): StoredDraft | null {
+    return this.db.transaction(() => {
+      const old = this.get(id);
+      if (old.status !== seen.status || old.revision !== seen.revision || old.status === 'sent') return null;
+      const now = new Date().toISOString();
+      this.db.run(
+        `INSERT INTO draft_revisions (draft_id, revision, subject, tlp, text, eml, replaced_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        id,
+        old.revision,
+        old.subject,
+        old.tlp,
+        old.text,
+        old.eml,
+        now,
+      );
+      this.db.run(
+        `UPDATE drafts SET subject = ?, tlp = ?, text = ?, eml = ?, eml_path = ?, review_token = ?, status = 'draft',
+           revision = revision + 1, updated_at = ? WHERE id = ?`,
+        next.subject,
+        next.tlp,
+        next.text,
+        next.eml,
+        next.emlPath,
+        next.reviewToken,
+        now,
+        id,
+      );
+      this.audit(id, 'revise', entry.actor, now, entry.note);
+      return this.get(id);
+    });
+  }
+
+  /** What a draft said before each of its revisions, oldest first. */
+  revisions(id: number): DraftRevision[] {
+    return (
+      this.db.all(
+        `SELECT revision, subject, tlp, text, replaced_at AS "replacedAt" FROM draft_revisions WHERE draft_id = ?
+           ORDER BY revision`,
+        id,
+      ) as DraftRevision[]
+    ).map((r) => ({ ...r, revision: Number(r.revision) }));
   }
 
   list(status?: DraftStatus): StoredDraft[] {

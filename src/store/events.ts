@@ -150,32 +150,71 @@ export class EventStore {
     }));
   }
 
-  hasFollowup(eventId: number, trigger: string): boolean {
-    return (
-      this.db.get('SELECT 1 FROM event_followups WHERE event_id = ? AND trigger = ?', eventId, trigger) !== undefined
-    );
-  }
-
-  /** Claims a follow-up for this event and trigger; false when one was made already. */
-  claimFollowup(eventId: number, trigger: string): boolean {
+  /**
+   * Claims what a message made due on an event (a follow-up or a revision), once per event and
+   * trigger; false when it was claimed before. `at` is the time of the evidence that made it due.
+   */
+  claimUpdate(eventId: number, trigger: string, at: string, data: unknown): boolean {
     return (
       this.db.run(
-        'INSERT INTO event_followups (event_id, trigger, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+        'INSERT INTO event_followups (event_id, trigger, at, data) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
         eventId,
         trigger,
-        new Date().toISOString(),
+        at,
+        JSON.stringify(data),
       ).changes > 0
     );
   }
 
-  attachFollowup(eventId: number, trigger: string, draftId: number): void {
-    this.db.run(
-      'UPDATE event_followups SET draft_id = ? WHERE event_id = ? AND trigger = ?',
-      draftId,
-      eventId,
-      trigger,
+  /** Claims not done yet, oldest first. */
+  pendingUpdates(): PendingUpdate[] {
+    return (
+      this.db.all(
+        `SELECT event_id AS "eventId", trigger, at, data FROM event_followups WHERE done_at IS NULL
+           ORDER BY at, event_id, trigger`,
+      ) as Array<Omit<PendingUpdate, 'data'> & { data: string | null }>
+    ).map((r) => ({ ...r, eventId: Number(r.eventId), data: r.data ? JSON.parse(r.data) : {} }));
+  }
+
+  isPending(eventId: number, trigger: string): boolean {
+    return (
+      this.db.get(
+        'SELECT 1 FROM event_followups WHERE event_id = ? AND trigger = ? AND done_at IS NULL',
+        eventId,
+        trigger,
+      ) !== undefined
     );
   }
+
+  /** Marks a claim done, with the draft it made or revised; false when another instance did it first. */
+  finishUpdate(eventId: number, trigger: string, draftId: number | null): boolean {
+    return (
+      this.db.run(
+        'UPDATE event_followups SET draft_id = ?, done_at = ? WHERE event_id = ? AND trigger = ? AND done_at IS NULL',
+        draftId,
+        new Date().toISOString(),
+        eventId,
+        trigger,
+      ).changes > 0
+    );
+  }
+
+  /** When the evidence of a draft's latest revision was taken; null when it was never revised. */
+  revisedAt(draftId: number): string | null {
+    const row = this.db.get<{ at: string | null }>(
+      `SELECT max(at) AS at FROM event_followups
+         WHERE draft_id = ? AND trigger LIKE 'revise:%' AND done_at IS NOT NULL`,
+      draftId,
+    );
+    return row?.at ?? null;
+  }
+}
+
+export interface PendingUpdate {
+  eventId: number;
+  trigger: string;
+  at: string;
+  data: Record<string, unknown>;
 }
 
 /** Runs of periodic jobs: the row is the claim, so two instances on one store never both run a period. */

@@ -9,7 +9,8 @@ import { PlaceholderStore } from './placeholders.ts';
 
 export { isPostgresUrl } from './sql.ts';
 export type { CounterReader, HourlyBatch, RecentEvent, RollupCodec, RollupKey, RollupRow } from './counters.ts';
-export type { StoredDraft, AuditEntry, NewDraft, Refusal } from './drafts.ts';
+export type { StoredDraft, AuditEntry, NewDraft, Refusal, Revision, DraftRevision } from './drafts.ts';
+export type { PendingUpdate } from './events.ts';
 export type { MessageRecord, MessageStatus } from './messages.ts';
 export type { Checkpoint } from './checkpoints.ts';
 export type { OutboxItem, NewOutboxItem } from './outbox.ts';

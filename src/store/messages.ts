@@ -1,4 +1,4 @@
-import type { Decision, Finding, Report } from '../model.ts';
+import type { Decision, Finding, PostHeader, Report } from '../model.ts';
 import type { Db } from './db.ts';
 
 export type MessageStatus = 'processed' | 'skipped' | 'quarantined';
@@ -16,6 +16,8 @@ export interface MessageRecord {
   report: Report | null;
   findings: Finding[] | null;
   decision: Decision | null;
+  /** The post's header facts, for rendering a reply to it again; null for what was not read. */
+  header?: PostHeader | null;
 }
 
 export class MessageStore {
@@ -28,8 +30,8 @@ export class MessageStore {
   add(r: MessageRecord): void {
     this.db.run(
       `INSERT INTO messages (message_id, origin, subject, from_addr, list_id, sent_at, status, reason, report_json,
-         findings_json, decision_json, processed_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         findings_json, decision_json, header_json, processed_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       r.messageId,
       r.origin,
       r.subject,
@@ -41,6 +43,7 @@ export class MessageStore {
       r.report ? JSON.stringify(r.report) : null,
       r.findings ? JSON.stringify(r.findings) : null,
       r.decision ? JSON.stringify(r.decision) : null,
+      r.header ? JSON.stringify(r.header) : null,
       new Date().toISOString(),
     );
   }
@@ -105,6 +108,15 @@ export class MessageStore {
     const row = this.db.get('SELECT report_json FROM messages WHERE message_id = ?', messageId) as
       { report_json: string | null } | undefined;
     return row?.report_json ? (JSON.parse(row.report_json) as Report) : null;
+  }
+
+  /** The header facts of a stored post, for rendering a reply to it again. */
+  header(messageId: string): PostHeader | null {
+    const row = this.db.get<{ header_json: string | null }>(
+      'SELECT header_json FROM messages WHERE message_id = ?',
+      messageId,
+    );
+    return row?.header_json ? (JSON.parse(row.header_json) as PostHeader) : null;
   }
 
   subject(messageId: string): string | null {

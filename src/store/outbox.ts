@@ -53,6 +53,21 @@ export class OutboxStore {
     );
   }
 
+  /** Whether a send intent of the draft is still waiting (or being tried). */
+  hasIntent(draftId: number): boolean {
+    return (
+      this.db.get(`SELECT 1 FROM outbox WHERE draft_id = ? AND kind = 'draft' AND status = 'pending'`, draftId) !==
+      undefined
+    );
+  }
+
+  /** Whether a send intent of the draft has been tried: it may be out then, whatever its status says. */
+  attempted(draftId: number): boolean {
+    return (
+      this.db.get(`SELECT 1 FROM outbox WHERE draft_id = ? AND kind = 'draft' AND attempts > 0`, draftId) !== undefined
+    );
+  }
+
   /** What is waiting to be sent; rows the outbound gate refused are not. */
   pending(): OutboxItem[] {
     return this.db.all<OutboxItem>(

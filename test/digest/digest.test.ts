@@ -81,8 +81,12 @@ describe('the weekly digest of the demo week (2026-W47)', () => {
     expect(d.draft.text).toContain(`今週の合計 ${total}件`);
     expect(d.draft.text).toContain(`${total} this week in all`);
     expect(d.draft.text).toContain('2026年第47週（11月16日〜11月22日）');
-    expect(d.draft.text).toContain('・11月17日（火） 11時台〜13時台（3時間）');
-    expect(d.draft.text).toContain('Tue 17 Nov 02:00 UTC (11:00 JST) to Tue 17 Nov 04:00 UTC (13:00 JST) (3 hours)');
+    expect(d.draft.text).toContain(
+      '・11月17日（火） 11時台（JST、02:00 UTC）〜11月17日（火） 13時台（JST、04:00 UTC）（3時間）',
+    );
+    expect(d.draft.text).toContain(
+      'Tue 17 Nov 02:00-03:00 UTC (11:00 JST) to Tue 17 Nov 04:00-05:00 UTC (13:00 JST) (3 hours)',
+    );
     expect(d.draft.subject).toBe('[TLP:AMBER] [nsp-sec-jp] 週間観測まとめ / Weekly digest 2026-W47');
   });
 

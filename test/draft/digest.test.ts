@@ -52,11 +52,11 @@ describe('the weekly digest', () => {
     const d = await kinds.digest.render(input);
     const [ja, en] = d.draft.text.split(`\n${'-'.repeat(60)}\n`);
     expect(ja).toContain('2026年第47週（11月16日〜11月22日）');
-    expect(ja).toContain('ピーク 11月20日（金） 3時台 48件/時');
+    expect(ja).toContain('ピーク 11月20日（金） 3時台（JST、11月19日 18:00 UTC） 48件/時');
     expect(ja).toContain('・23/tcp：1時間あたり 前週 10件 → 今週 20件（約2倍）、今週の合計 3,360件');
     expect(ja).toContain('週168時間のうち165時間分のデータ');
     expect(en).toContain('2026-W47, 16 Nov to 22 Nov 2026');
-    expect(en).toContain('peak 48 events/hour at Thu 19 Nov 18:00 UTC (20 Nov 03:00 JST)');
+    expect(en).toContain('peak 48 events/hour in Thu 19 Nov 18:00-19:00 UTC (20 Nov 03:00 JST)');
     expect(en).toContain('- 23/tcp: 10 -> 20 events per hour of data (2x); 3,360 this week in all');
     expect(d.html).toContain('2026年第47週');
     expect(d.charts).toEqual([]);

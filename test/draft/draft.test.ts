@@ -112,36 +112,25 @@ describe('the reply draft', () => {
     expect(draft.subject).toContain('(5000/tcp)');
   });
 
-  it('has the Japanese part first with the advisory sections, then the English part', async () => {
+  it('is short, as members reply: the answer first, the Japanese part before the English, no advisory layout', async () => {
     const { draft } = await draftFor('Are others seeing tcp/5000?');
-    const t = draft.text;
-    const order = [
-      '【概要】',
-      '【当方での観測】',
-      '【分析】',
-      '【検知方法】',
-      '【情報ソース】',
-      'Summary',
-      'What we see',
-      'Analysis',
-      'How to detect',
-      'Sources',
-    ];
-    const at = order.map((s) => t.indexOf(s));
-    expect(at.every((x) => x >= 0)).toBe(true);
-    expect([...at].sort((a, b) => a - b)).toEqual(at);
-    expect(t).toContain('当方でも同様の事象を観測しています。');
-    expect(t).toContain('We are seeing this too.');
-    expect(t).toContain('皆様のネットワークでも同様の事象は観測されていますでしょうか。');
+    const [ja, en] = draft.text.split(/^-{60}$/m);
+    expect(ja).toMatch(/^nsp-sec-jp各位、\n\n.+です。\nTLP:AMBER/);
+    expect(ja).toContain('さんからご報告の5000/tcpの件、当方でも同様の事象を観測しています。');
+    expect(en).toContain('We are seeing this too (5000/tcp');
+    for (const part of [ja!, en!]) {
+      expect(part.split('\n').filter((l) => l.trim()).length).toBeLessThanOrEqual(20);
+      expect(part).not.toMatch(/【概要】|【検知方法】|How to detect|tcpdump/);
+    }
   });
 
   it('gives the numbers the correlation found, in both parts', async () => {
     const { draft, findings } = await draftFor('Are others seeing tcp/5000?');
     expect(findings[0]!.verdict).toBe('elevated');
-    expect(draft.text).toContain(`${findings[0]!.current}件/時`);
-    expect(draft.text).toContain(`${findings[0]!.current} events`);
-    expect(draft.text).toContain('増加開始：11月20日 1時台（JST、11月19日 16:00 UTC）');
-    expect(draft.text).toContain('rise began: 19 Nov 16:00-17:00 UTC (20 Nov 01:00 JST)');
+    expect(draft.text).toContain(`は${findings[0]!.current}件と`);
+    expect(draft.text).toContain(`had ${findings[0]!.current} events`);
+    expect(draft.text).toContain('5000/tcp：11月20日 1時台（JST、11月19日 16:00 UTC）から増加しています。');
+    expect(draft.text).toContain('5000/tcp: rising since 19 Nov 16:00-17:00 UTC (20 Nov 01:00 JST).');
   });
 
   it('never shows our own networks in clear, and replaces them consistently', async () => {
@@ -176,7 +165,7 @@ describe('the reply draft', () => {
     expect(parsed.inReplyTo).toBe('<p9@example.org>');
     expect(parsed.headers.get('x-kansoku-draft')).toBe(draft.messageId.replace(/[<>]/g, ''));
     expect(parsed.text?.trim()).toBe(draft.text.trim());
-    expect(parsed.text).toContain('【概要】');
+    expect(parsed.text).toContain('当方でも同様の事象を観測しています。');
   });
 });
 

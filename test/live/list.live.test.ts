@@ -126,7 +126,7 @@ describe('on a real list: Postfix in, IMAP IDLE, SMTP out', () => {
     expect(parsed.inReplyTo).toBe(post.messageId);
     expect(ours[0]!.raw).toMatch(new RegExp(`^List-Id: .*<${w.listId}>`, 'm'));
     expect(parsed.subject).toBe('[TLP:AMBER] Re: [test] tcp/5000 scanning, report 1');
-    expect(parsed.text).toContain('【概要】');
+    expect(parsed.text).toContain('さんからご報告の5000/tcpの件');
     // The list echoed our own post back: it is recorded, and answered by nothing.
     const echo = await until(
       () => withBotStore(dir, (s) => s.messages.has(parsed.messageId!)),

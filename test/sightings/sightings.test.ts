@@ -8,8 +8,8 @@ import { classifyReply } from '../../src/sightings/classify.ts';
 import { creditReply } from '../../src/sightings/credit.ts';
 import { ownText } from '../../src/mail/reply-text.ts';
 import type { Store } from '../../src/store/index.ts';
-import { beforeAndAfterRise, listMail, post } from '../helpers/post.ts';
-import { risingSensor, sensorLines, storeWith } from '../helpers/sensor.ts';
+import { listMail, post } from '../helpers/post.ts';
+import { sensorLines, storeWith } from '../helpers/sensor.ts';
 import { scratch } from '../helpers/cli.ts';
 
 describe('what a reply says', () => {
@@ -247,16 +247,5 @@ describe('sightings in the pipeline', () => {
     const f = store.drafts.list().find((d) => d.kind === 'followup')!;
     expect(f.text).toContain('同様の事象を観測：2組織');
     expect(f.text).not.toContain('ORG-A');
-  });
-
-  it('drafts a follow-up when our own counters change verdict on a later report', async () => {
-    const store = await risingSensor();
-    // First report before the rise (normal), second after it (elevated), same event.
-    const { early, later } = beforeAndAfterRise('tcp/5000 sharply up now.');
-    await run(store, early, later);
-    expect(store.events.list()).toHaveLength(1);
-    const f = store.drafts.list().filter((d) => d.kind === 'followup');
-    expect(f).toHaveLength(1);
-    expect(f[0]!.text).toContain('「平常範囲内」から「増加を確認」に変わりました');
   });
 });
