@@ -26,6 +26,7 @@ export interface ReplyView {
   source: { subject: string; from: string; dateJa: string | null; dateEn: string | null; messageId: string };
   ports: PortView[];
   portsLabel: string;
+  portsLabelJa: string;
   anyElevated: boolean;
   allNoData: boolean;
   allQuiet: boolean;
@@ -279,6 +280,7 @@ export function replyView(i: ViewInput): ReplyView {
     },
     ports,
     portsLabel: ports.map((p) => p.label).join(', '),
+    portsLabelJa: ports.map((p) => p.label).join('、'),
     anyElevated: ports.some((p) => p.elevated),
     allNoData: ports.every((p) => p.noData),
     allQuiet: ports.every((p) => p.normal || p.notSeen),

@@ -13,7 +13,8 @@ const P = String.raw`(tcp|udp)`;
 /** A port number that is not part of an address, a time, a version or a bigger number. */
 const N = String.raw`(\d{1,5})(?![\d.,:]\d|\d|番台| ?[-–〜~] ?\d)`;
 const BOTH = String.raw`(?:tcp ?/ ?udp|udp ?/ ?tcp|tcp (?:and|or|&) udp|udp (?:and|or|&) tcp|tcp・udp|udp・tcp)`;
-const PORT_WORD = String.raw`(?:ports?|ポート(?:番号)?)`;
+// "port" as a word of its own or after "d"/"dst"/"dest" ("dport 23"), never inside "report 1".
+const PORT_WORD = String.raw`(?:(?<![a-z])(?:d|dst|dest)?ports?|ポート(?:番号)?)`;
 /** Between the words of a pattern, at most a little whitespace: unbounded runs invite backtracking. */
 const SEP = String.raw`(?:,|、|and|or|&|および|及び|と)`;
 const NUM_LIST = String.raw`(\d{1,5}(?: ?${SEP} ?\d{1,5})*)(?![\d.,:]\d|\d|番台)`;

@@ -139,11 +139,13 @@ describe('the reply draft', () => {
       'Nov 20 00:41:07 fw kernel: DROP IN=eth0 OUT= SRC=192.0.2.9 DST=198.51.100.50 LEN=44 PROTO=TCP ' +
         'SPT=4117 DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0',
     ].join('\n');
-    // Without raw events of our own, the reporter's lines are quoted: redacted as everything else.
-    const draft = await built((await draftFor(text, {}, false)).draft);
+    // The reply echoes the post's subject: redacted as everything else.
+    const subject = '[nsp-sec-jp] tcp/5000 probes on 198.51.100.50 and 2001:db8:1::25';
+    const draft = await built((await draftFor(text, { subject })).draft);
     expect(draft.text).not.toMatch(/198\.51\.100\.\d/);
-    expect(draft.text).not.toContain('2001:db8:1:');
-    expect(draft.text).toContain('DST=A.B.C.50');
+    expect(draft.subject).toContain('probes on A.B.C.50 and');
+    expect(draft.subject).not.toContain('2001:db8:1:');
+    // A reported source we saw too is named: it is not ours.
     expect(draft.text).toContain('192.0.2.9');
     expect(draft.raw.toString('latin1')).not.toContain('198.51.100.');
     const r = new Redactor(new OwnNetworks(['198.51.100.0/24']), memoryBook());

@@ -26,6 +26,7 @@ describe('ports named in prose', () => {
     ['Windows系の139/445/tcpが活発です', ['tcp/139', 'tcp/445']],
     ['本日未明より TCP 445 宛ての探索が増加', ['tcp/445']],
     ['UDP/11211 (memcached) reflection', ['udp/11211']],
+    ['all of it to dport 23, Port 2323 too', ['?/23', '?/2323']],
   ];
   for (const [text, want] of cases) {
     it(`reads ${JSON.stringify(text)} as ${want.join(', ')}`, () => {
@@ -57,6 +58,7 @@ describe('numbers that are not ports', () => {
     'the source port is usually 1025 or higher',
     'ソースポートが通常ポート1025と同じかそれより高い',
     '60000番台のポート宛てが多数',
+    'scanning, report 1 of 3; see the support 2 ticket and the airport 5 outage',
   ];
   for (const text of negatives) {
     it(`finds no port in ${JSON.stringify(text)}`, () => {

@@ -76,7 +76,10 @@ export async function smtpSend(raw: string | Buffer, from: string, to: string): 
   return info.response;
 }
 
-/** A member's report of 5000/tcp, dated inside the demo sensor log so that the counters have data. */
+/**
+ * A member's report of 5000/tcp (and of 40000+n/tcp, its own event), dated inside the demo sensor log so that
+ * the counters have data.
+ */
 export function reportPost(
   w: World,
   n: number,
@@ -96,7 +99,8 @@ export function reportPost(
   };
   const body =
     `Folks,\n\nWe see a sharp rise of SYN scans on tcp/5000 since yesterday (report ${n}).\n` +
-    'Are others seeing this?\n';
+    // A port of its own, so that each report gets a reply of its own (one answer per event).
+    `Also some on tcp/${40000 + n}. Are others seeing this?\n`;
   return {
     messageId,
     raw: `${Object.entries(headers)
