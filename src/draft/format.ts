@@ -35,8 +35,9 @@ export function dateTimeJa(iso: string, zone: string): string {
 }
 
 /**
- * 「11月21日 9時台（JST、00:00 UTC）」 (with `weekday`, 「11月21日（土） 9時台…」): an hourly bucket as the daily overviews name it; the UTC
- * date too when it is another day (「11月20日 3時台（JST、11月19日 18:00 UTC）」).
+ * 「11月21日 9時台（JST、00:00 UTC）」 (with `weekday`, 「11月21日（土） 9時台…」): an hourly bucket
+ * as the daily overviews name it; the UTC date too when it is another day
+ * (「11月20日 3時台（JST、11月19日 18:00 UTC）」).
  */
 export function hourJa(iso: string, zone: string, weekday = false): string {
   const l = dt(iso, zone);
@@ -53,11 +54,15 @@ export function dateTimeEn(iso: string, zone: string): string {
   return `${u.setLocale('en').toFormat('ccc d LLL yyyy HH:mm')} UTC (${local})`;
 }
 
-/** "21 Nov 00:00-01:00 UTC (09:00 JST)" ("Sat 21 Nov …" with `weekday`): an hourly bucket; "19 Nov 23:00-00:00 UTC (20 Nov 08:00 JST)". */
+/**
+ * "21 Nov 00:00-01:00 UTC (09:00 JST)" ("Sat 21 Nov …" with `weekday`): an hourly bucket;
+ * "19 Nov 23:00-00:00 UTC (20 Nov 08:00 JST)" across midnight.
+ */
 export function hourEn(iso: string, zone: string, weekday = false): string {
   const u = dt(iso, 'utc');
   const l = dt(iso, zone);
-  const span = `${u.setLocale('en').toFormat(weekday ? 'ccc d LLL HH:mm' : 'd LLL HH:mm')}-${u.plus({ hours: 1 }).toFormat('HH:mm')}`;
+  const start = u.setLocale('en').toFormat(weekday ? 'ccc d LLL HH:mm' : 'd LLL HH:mm');
+  const span = `${start}-${u.plus({ hours: 1 }).toFormat('HH:mm')}`;
   return `${span} UTC (${otherDate(u, l, 'en')}${l.toFormat('HH:mm')} ${zoneAbbr(l)})`;
 }
 

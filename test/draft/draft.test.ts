@@ -112,7 +112,7 @@ describe('the reply draft', () => {
     expect(draft.subject).toContain('(5000/tcp)');
   });
 
-  it('is short, as members reply: the answer first, the Japanese part before the English, no advisory layout', async () => {
+  it('is short, as members reply: the answer first, Japanese before English, no advisory layout', async () => {
     const { draft } = await draftFor('Are others seeing tcp/5000?');
     const [ja, en] = draft.text.split(/^-{60}$/m);
     expect(ja).toMatch(/^nsp-sec-jp各位、\n\n.+です。\nTLP:AMBER/);
