@@ -6,6 +6,7 @@ import { context, withStore, type Print } from './context.ts';
 export interface DecisionOptions {
   by?: string;
   note?: string;
+  revision?: string;
 }
 
 /** approve, reject and release take the same draft number and audit-trail options. */
@@ -22,12 +23,19 @@ export function decisionCommand(
 
 /** approve or reject: the store records who decided and when; an approval waits review.sendDelaySeconds. */
 export function defineDecision(cmd: Command, print: Print, action: 'approve' | 'reject'): void {
+  if (action === 'approve')
+    cmd.option(
+      '--revision <n>',
+      'the revision you read (kansoku show prints it); a draft revised since is refused',
+      '1',
+    );
   decisionCommand(cmd, async (id, opts, cmd) => {
     const ctx = context(cmd, print);
     const delay = ctx.loaded.config.review.sendDelaySeconds;
     await withStore(ctx, (store) => {
       const sendAfter = action === 'approve' && delay ? new Date(Date.now() + delay * 1000).toISOString() : null;
-      const d = decide(store, draftId(id), action, actor(opts.by), opts.note ?? null, sendAfter);
+      const revision = opts.revision === undefined ? undefined : draftId(opts.revision);
+      const d = decide(store, draftId(id), action, actor(opts.by), opts.note ?? null, sendAfter, revision);
       print(`draft #${d.id} ${d.status} by ${actor(opts.by)}: ${d.subject}`);
       if (sendAfter) print(`it is sent from ${sendAfter} on; "kansoku reject ${d.id}" takes it back until then`);
     });

@@ -129,6 +129,8 @@ export function printDraft(
   print(`Message-ID: ${d.messageId}`);
   print(`In reply to: ${d.sourceMessageId}`);
   if (d.emlPath) print(`File: ${rel(d.emlPath)}`);
+  if (d.revision > 1)
+    print(`Revision ${d.revision}: approve it with "kansoku approve ${d.id} --revision ${d.revision}"`);
   print('');
   print(d.text);
   print('history:');

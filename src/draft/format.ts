@@ -66,10 +66,12 @@ export function hourEn(iso: string, zone: string, weekday = false): string {
   return `${span} UTC (${otherDate(u, l, 'en')}${l.toFormat('HH:mm')} ${zoneAbbr(l)})`;
 }
 
-/** 「11月13日 10:54 JST」: a moment, short, in the local zone. */
+/** 「11月13日 10:54 JST（01:54 UTC）」: a moment, short, local first; the UTC date too when it differs. */
 export function momentJa(iso: string, zone: string): string {
   const l = dt(iso, zone);
-  return `${l.month}月${l.day}日 ${l.toFormat('HH:mm')} ${zoneAbbr(l)}`;
+  const u = dt(iso, 'utc');
+  const utc = `${otherDate(l, u, 'ja')}${u.toFormat('HH:mm')} UTC`;
+  return `${l.month}月${l.day}日 ${l.toFormat('HH:mm')} ${zoneAbbr(l)}（${utc}）`;
 }
 
 /** "13 Nov 01:54 UTC": a moment, short, in UTC. */

@@ -32,6 +32,8 @@ export interface ReplyView {
   allQuiet: boolean;
   allNotSeen: boolean;
   windowDays: number;
+  /** The days the peak is looked for in (correlate.lookbackHours). */
+  lookbackDays: number;
   reported: {
     sourcesJa: string | null;
     sourcesEn: string | null;
@@ -87,6 +89,8 @@ export interface PortView {
   peakJa: string | null;
   peakEn: string | null;
   peakEvents: string | null;
+  /** The window's busiest hour went beyond the band: worth a word even when the verdict is normal. */
+  peakAboveBand: boolean;
   tcpdump: string;
   iptables: string;
   /** What our raw events since the onset (or in the current hour) show; null when none are kept. */
@@ -204,6 +208,7 @@ export function portView(f: Finding, zone: string): PortView {
     peakJa: f.peak ? hourJa(f.peak.hour, zone) : null,
     peakEn: f.peak ? hourEn(f.peak.hour, zone) : null,
     peakEvents: f.peak ? num(f.peak.events) : null,
+    peakAboveBand: !!f.peak && !!f.baseline && f.peak.events > f.baseline.upper,
     evidence: evidenceView(f.evidence, zone),
     tcpdump:
       p === 'tcp'
@@ -286,6 +291,7 @@ export function replyView(i: ViewInput): ReplyView {
     allQuiet: ports.every((p) => p.normal || p.notSeen),
     allNotSeen: ports.every((p) => p.notSeen),
     windowDays: Math.round((i.lookbackHours + i.baselineHours) / 24),
+    lookbackDays: Math.round(i.lookbackHours / 24),
     reported: {
       sourcesJa: countJa(i.report.counts.sources, approx('sources'), 'ホスト'),
       sourcesEn:

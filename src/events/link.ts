@@ -64,8 +64,11 @@ export function attachToEvents(
     const event =
       store.events.findOpen(proto, claim.port, at, windowHours) ??
       store.events.create(proto, claim.port, at, post.messageId, post.subject);
+    // Only the newest post on the event moves our verdict: an older one, arriving late, says
+    // nothing about now.
+    const newest = at >= event.lastSeen;
     store.events.link(event.id, post.messageId, role, at, finding);
-    if (finding && finding.verdict !== 'no-data') {
+    if (finding && finding.verdict !== 'no-data' && newest) {
       if (event.lastVerdict && event.lastVerdict !== finding.verdict)
         changes.push({ event, from: event.lastVerdict, to: finding.verdict });
       store.events.setVerdict(event.id, finding.verdict);

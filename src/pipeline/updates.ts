@@ -67,8 +67,12 @@ export function claimUpdates(
   const { store, config } = ctx;
   for (const id of new Set(m.thread)) {
     // Only what the list may see counts towards a follow-up: a TLP:RED reply never triggers one.
-    if (tallyOf(visibleSightings(store.events.sightings(id))).confirm >= config.sightings.followUpAfter)
-      store.events.claimUpdate(id, triggerKey({ kind: 'confirmations' }), m.at, {});
+    if (tallyOf(visibleSightings(store.events.sightings(id))).confirm < config.sightings.followUpAfter) continue;
+    // A follow-up follows what the list has seen: while our reply waits unsent, the tally waits
+    // too, and the next confirmation after it went out claims it.
+    const ours = oursOn(ctx, id);
+    if (ours.length && !ours.some((d) => d.status === 'sent')) continue;
+    store.events.claimUpdate(id, triggerKey({ kind: 'confirmations' }), m.at, {});
   }
   if (!mayGoToList(m.tlp)) return;
   for (const { event, finding } of m.events) {
@@ -82,10 +86,12 @@ export function claimUpdates(
     }
     const reply = ours.filter((d) => d.kind === 'reply').at(-1);
     if (!reply) continue;
+    // Evidence older than what the draft was written from never writes it backwards.
+    const last = judgedAt(ctx, reply);
+    if (last && Date.parse(m.at) <= Date.parse(last)) continue;
     if (!change) {
       // The same verdict on newer counters: worth new words for a draft still waiting, now and then.
       if (reply.status !== 'draft' && reply.status !== 'held') continue;
-      const last = judgedAt(ctx, reply);
       if (last && Date.parse(m.at) - Date.parse(last) < config.draft.reviseAfterMinutes * MINUTE_MS) continue;
     }
     const due: RevisionDue = { draftId: reply.id, post: m.messageId, change };
@@ -166,6 +172,9 @@ async function followUp(ctx: Context, u: PendingUpdate, summary: RunSummary): Pr
     store.events.finishUpdate(u.eventId, u.trigger, id);
     return id;
   });
+  // Another instance drafted it first: the file written for it is that one's, or goes.
+  if (id === null && prepared.path && !store.drafts.byMessageId(prepared.draft.messageId))
+    rmSync(prepared.path, { force: true });
   if (id !== null) {
     ctx.log.info({ event: event.id, trigger: u.trigger, draft: id }, 'follow-up drafted');
     summary.drafts.push({ id, subject: prepared.draft.subject, path: prepared.path });
@@ -191,6 +200,11 @@ async function reviseDraft(ctx: Context, u: PendingUpdate, summary: RunSummary):
     });
     return null;
   }
+  // Judged again now, not only when claimed: a person may have decided since, or a newer revision
+  // landed. Newer counters alone never override a decision; older evidence never writes backwards.
+  const last = judgedAt(ctx, d);
+  if (last && Date.parse(u.at) <= Date.parse(last)) return nothing(ctx, u);
+  if (!due.change && d.status !== 'draft' && d.status !== 'held') return nothing(ctx, u);
   const post = store.messages.header(d.sourceMessageId);
   const report = store.messages.report(d.sourceMessageId);
   if (!post || !report) {
@@ -204,9 +218,16 @@ async function reviseDraft(ctx: Context, u: PendingUpdate, summary: RunSummary):
     write: false,
   });
   if (prepared.draft.text === d.text && prepared.draft.subject === d.subject) return nothing(ctx, u);
+  // A person who rejected any revision decides on the next one too: send.autoSend never overrides them.
+  const mayApprove = !store.drafts.history(d.id).some((h) => h.action === 'reject');
   const why = due.change ? `verdict ${due.change.from} -> ${due.change.to}` : 'newer counters';
   const patch = createPatch(`#${d.id}`, d.text, prepared.draft.text, `revision ${d.revision}`, '', { context: 0 });
   const note = `revision ${d.revision + 1} after ${due.post} (${why})\n${patch.split('\n').slice(2).join('\n')}`;
+  // The files change first and are put back when the store does not take the revision: a process
+  // that dies in between leaves the claim pending, and the next run writes them again.
+  const moved = d.emlPath && d.emlPath !== prepared.path;
+  if (prepared.path) writeEml(prepared.path, prepared.eml);
+  if (moved) rmSync(d.emlPath!, { force: true });
   const revised = store.transaction(() => {
     store.lock('kansoku-pipeline');
     if (!store.events.isPending(u.eventId, u.trigger)) return null;
@@ -220,14 +241,15 @@ async function reviseDraft(ctx: Context, u: PendingUpdate, summary: RunSummary):
     // The draft moved since it was read (a person decided, another instance revised): the claim
     // stays, and the next pass judges it again.
     if (!r) return null;
-    afterStore(ctx, r.id, prepared, d.status !== 'rejected');
+    afterStore(ctx, r.id, prepared, mayApprove);
     store.events.finishUpdate(u.eventId, u.trigger, r.id);
     return r;
   });
-  if (!revised) return null;
-  if (prepared.path) writeEml(prepared.path, prepared.eml);
-  // The folder holds what may go out: the earlier revision's file goes when the new one lies elsewhere or nowhere.
-  if (d.emlPath && d.emlPath !== prepared.path) rmSync(d.emlPath, { force: true });
+  if (!revised) {
+    if (prepared.path && prepared.path !== d.emlPath) rmSync(prepared.path, { force: true });
+    if (d.emlPath) writeEml(d.emlPath, d.eml);
+    return null;
+  }
   ctx.log.info({ draft: d.id, revision: revised.revision, event: u.eventId, why }, 'draft revised');
   summary.revised.push({ id: d.id, revision: revised.revision, subject: revised.subject, path: prepared.path });
   return d.id;

@@ -38,7 +38,8 @@ export function nextStatus(d: StoredDraft, action: ReviewAction): Exclude<DraftS
 }
 
 /**
- * Approves, rejects or releases a draft and records who did it and when. Approval also stores the
+ * Approves, rejects or releases a draft and records who did it and when. `revision`, when given,
+ * is the revision the person read: an approval of any other is refused. Approval also stores the
  * intent to send (the outbox row, not to go before `sendAfter`) in the same transaction; a
  * rejection withdraws an intent that has not been tried yet. The review token stays valid until
  * the draft is sent, so that a second mail can reverse the first.
@@ -50,11 +51,20 @@ export function decide(
   actor: string,
   note: string | null,
   sendAfter: string | null = null,
+  revision?: number,
 ): StoredDraft {
   return store.transaction(() => {
     for (;;) {
       const d = store.drafts.get(id);
-      const moved = store.drafts.transition(id, d.status, nextStatus(d, action), { action, actor, note });
+      // An approval is of the words the person read: a draft revised since is read again first.
+      if (action === 'approve' && revision !== undefined && d.revision !== revision)
+        throw new KansokuError(
+          'DRAFT_REVISED',
+          'review',
+          `#${id} is at revision ${d.revision}, not ${revision}: ` +
+            `"kansoku show ${id}", then approve --revision ${d.revision}`,
+        );
+      const moved = store.drafts.transition(id, d, nextStatus(d, action), { action, actor, note });
       // Another instance on the store moved the draft between the read and the update: judge
       // the action again against what it did.
       if (!moved) continue;

@@ -135,9 +135,26 @@ export class DraftStore {
     entry: AuditNote,
   ): StoredDraft | null {
     return this.db.transaction(() => {
+      if (seen.status === 'sent') return null;
       const old = this.get(id);
-      if (old.status !== seen.status || old.revision !== seen.revision || old.status === 'sent') return null;
       const now = new Date().toISOString();
+      // The update names the status and revision seen: a decision or a revision that landed since
+      // (another connection's, under READ COMMITTED) leaves it without effect.
+      const moved = this.db.run(
+        `UPDATE drafts SET subject = ?, tlp = ?, text = ?, eml = ?, eml_path = ?, review_token = ?, status = 'draft',
+           revision = revision + 1, updated_at = ? WHERE id = ? AND ${STATUS} = ? AND revision = ?`,
+        next.subject,
+        next.tlp,
+        next.text,
+        next.eml,
+        next.emlPath,
+        next.reviewToken,
+        now,
+        id,
+        seen.status,
+        seen.revision,
+      ).changes;
+      if (!moved) return null;
       this.db.run(
         `INSERT INTO draft_revisions (draft_id, revision, subject, tlp, text, eml, replaced_at)
            VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -148,18 +165,6 @@ export class DraftStore {
         old.text,
         old.eml,
         now,
-      );
-      this.db.run(
-        `UPDATE drafts SET subject = ?, tlp = ?, text = ?, eml = ?, eml_path = ?, review_token = ?, status = 'draft',
-           revision = revision + 1, updated_at = ? WHERE id = ?`,
-        next.subject,
-        next.tlp,
-        next.text,
-        next.eml,
-        next.emlPath,
-        next.reviewToken,
-        now,
-        id,
       );
       this.audit(id, 'revise', entry.actor, now, entry.note);
       return this.get(id);
@@ -200,27 +205,29 @@ export class DraftStore {
   }
 
   /**
-   * Moves a draft from status `from` to `to` and records the step in its audit trail, in one
-   * transaction. The update names `from`, so that of two instances deciding on one draft at once
-   * only the first moves it: null when the draft was no longer in `from`. Leaving 'held' for
+   * Moves a draft from the status and revision `seen` to `to` and records the step in its audit
+   * trail, in one transaction. The update names both, so that of two instances deciding on one
+   * draft at once only the first moves it, and a decision never lands on a revision written since:
+   * null when the draft was no longer as seen. Leaving 'held' for
    * 'draft' lifts the hold; any other step keeps it.
    */
   transition(
     id: number,
-    from: DraftStatus,
+    seen: { status: DraftStatus; revision: number },
     to: Exclude<DraftStatus, 'held'>,
     entry: { action: string; actor: string; note: string | null },
   ): StoredDraft | null {
     return this.db.transaction(() => {
       const now = new Date().toISOString();
-      const lift = from === 'held' && to === 'draft';
+      const lift = seen.status === 'held' && to === 'draft';
       const moved = this.db.run(
         `UPDATE drafts SET status = ?, ${lift ? 'held_reason = NULL, ' : ''}updated_at = ?` +
-          ` WHERE id = ? AND ${STATUS} = ?`,
+          ` WHERE id = ? AND ${STATUS} = ? AND revision = ?`,
         to,
         now,
         id,
-        from,
+        seen.status,
+        seen.revision,
       ).changes;
       if (!moved) return null;
       this.audit(id, entry.action, entry.actor, now, entry.note);

@@ -39,31 +39,31 @@ describe('the embedded demo, as `npm start` runs it', () => {
     expect(tcp.text).toContain('5000/tcp：11月20日 3時台（JST、11月19日 18:00 UTC）から増加しています。');
     expect(tcp.text).toContain('5000/tcp: rising since 19 Nov 18:00-19:00 UTC (20 Nov 03:00 JST).');
     expect(tcp.text).toContain(
-      '220.192.110.239（当方のデータでは11月13日 10:54 JSTから）、80.136.229.69（当方のデータでは11月14日 13:40 JSTから）は当方でも観測しています',
+      'ご報告の送信元 220.192.110.239（当方での初観測：11月13日 10:54 JST（01:54 UTC））、' +
+        '80.136.229.69（当方での初観測：11月14日 13:40 JST（04:40 UTC））は、当方でも5000/tcp宛てを観測しています。',
     );
     // What our own events since the onset show, and the one-per-/24 pattern said from our data.
+    expect(tcp.text).toContain('増加開始以降：290件、送信元279ホスト、SYNのみ 100%');
     expect(tcp.text).toContain(
-      '増加開始以降：290件、送信元ユニーク数 279、SYNのみ 100%、/24ごとに1アドレスのみ宛て 100%',
-    );
-    expect(tcp.text).toContain(
-      '/24ごとに1アドレスだけを狙う挙動は当方のデータでも見えており、ツールの仕様または不具合',
+      '当方のセンサーでも増加開始以降のイベントの100%が/24ごとに1アドレスだけを宛先としており、ご報告の挙動と一致します',
     );
     // Our own lines, not the reporter's echoed back, and none with one of our addresses.
     expect(tcp.text).toContain(
-      '当方のセンサーのログ（抜粋、宛先アドレスは省略）：\n　2026-11-19T18:20:02.018Z SRC=80.136.229.69',
+      '当方センサーのログ（抜粋。時刻はUTC、宛先アドレスは伏せています）：\n　2026-11-19T18:20:02.018Z SRC=80.136.229.69',
     );
     expect(tcp.text).not.toContain('報告にあったログ');
     expect(tcp.text).not.toMatch(/198\.51\.100\.\d/);
     expect(tcp.text).toContain(
-      '直近の11月20日 10時台（JST、01:00 UTC）は最初の15分間で10件（毎時約40件）と、平常時の水準（48時間移動平均 1.9件/時）の約21倍です。',
+      '直近の11月20日 10時台（JST、01:00 UTC）は最初の15分間で10件（毎時換算で約40件）と、' +
+        '平常時（48時間移動平均 1.9件/時）の約21倍です。',
     );
     const sip = bySubject['<CAF1x2y3z4@mail.transit.example>']!;
     // The post says TLP:GREEN; the list's default, AMBER, is the floor of what we send there.
     expect(sip.subject).toBe('[TLP:AMBER] Re: [nsp-sec-jp] SIP scanning uptick (5060/udp)');
     expect(sip.text).toContain('5060/udpの件、当方のセンサーでは現時点で顕著な増加は観測されていません。');
-    expect(sip.text).toContain('の範囲内です。');
+    expect(sip.text).toContain('の範囲内です。なお、直近7日間の最多は11月20日 14時台（JST、05:00 UTC）の14件でした。');
     const udp = bySubject['<5f3e.suzuki@def-u.example>']!;
-    expect(udp.text).toContain('当方のセンサーでは過去9日間、6585/udp宛ての通信は観測されていません。');
+    expect(udp.text).toContain('当方のセンサーでは6585/udp宛ての通信は1件も記録されていません。');
     // The pf line quoted from the report named an address in our 203.0.113.0/24.
     expect(udp.text).not.toContain('203.0.113.');
     for (const m of mails) expect(m.to && 'text' in m.to ? m.to.text : '').toBe('nsp-sec-jp@example.net');

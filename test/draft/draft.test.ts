@@ -115,9 +115,9 @@ describe('the reply draft', () => {
   it('is short, as members reply: the answer first, Japanese before English, no advisory layout', async () => {
     const { draft } = await draftFor('Are others seeing tcp/5000?');
     const [ja, en] = draft.text.split(/^-{60}$/m);
-    expect(ja).toMatch(/^nsp-sec-jp各位、\n\n.+です。\nTLP:AMBER/);
-    expect(ja).toContain('さんからご報告の5000/tcpの件、当方でも同様の事象を観測しています。');
-    expect(en).toContain('We are seeing this too (5000/tcp');
+    expect(ja).toMatch(/^TLP:AMBER.*\n\nnsp-sec-jp各位、\n\n.+です。\n\n/);
+    expect(ja).toContain('さんご報告の5000/tcpの件、当方でも同様の増加を観測しています。');
+    expect(en).toMatch(/Re .+'s report on 5000\/tcp: we are seeing this too\./);
     for (const part of [ja!, en!]) {
       expect(part.split('\n').filter((l) => l.trim()).length).toBeLessThanOrEqual(20);
       expect(part).not.toMatch(/【概要】|【検知方法】|How to detect|tcpdump/);
@@ -167,7 +167,7 @@ describe('the reply draft', () => {
     expect(parsed.inReplyTo).toBe('<p9@example.org>');
     expect(parsed.headers.get('x-kansoku-draft')).toBe(draft.messageId.replace(/[<>]/g, ''));
     expect(parsed.text?.trim()).toBe(draft.text.trim());
-    expect(parsed.text).toContain('当方でも同様の事象を観測しています。');
+    expect(parsed.text).toContain('当方でも同様の増加を観測しています。');
   });
 });
 
@@ -181,7 +181,7 @@ describe('a not-seen port', () => {
     const findings = correlate(report, store.counters, new Date(p.date!), config.correlate);
     expect(findings.map((f) => `${f.proto}/${f.port}:${f.verdict}`)).toEqual(['udp/6585:not-seen']);
     const d = kinds.reply.render({ post: p, report, findings, config });
-    expect(d.text).toContain('6585/udp宛ての通信は観測されていません');
-    expect(d.text).toContain('Nothing to 6585/udp has reached our sensor');
+    expect(d.text).toContain('当方のセンサーでは6585/udp宛ての通信は1件も記録されていません。');
+    expect(d.text).toContain('our sensor has recorded nothing at all to 6585/udp');
   });
 });

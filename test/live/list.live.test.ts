@@ -126,9 +126,7 @@ describe('on a real list: Postfix in, IMAP IDLE, SMTP out', () => {
     expect(parsed.inReplyTo).toBe(post.messageId);
     expect(ours[0]!.raw).toMatch(new RegExp(`^List-Id: .*<${w.listId}>`, 'm'));
     expect(parsed.subject).toBe('[TLP:AMBER] Re: [test] tcp/5000 scanning, report 1');
-    expect(parsed.text).toContain(
-      'Member 1さんからご報告の5000/tcp、40001/tcpの件、当方でも同様の事象を観測しています。',
-    );
+    expect(parsed.text).toContain('Member 1さんご報告の5000/tcp、40001/tcpの件、当方でも同様の増加を観測しています。');
     // The list echoed our own post back: it is recorded, and answered by nothing.
     const echo = await until(
       () => withBotStore(dir, (s) => s.messages.has(parsed.messageId!)),

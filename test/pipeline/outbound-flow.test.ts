@@ -127,10 +127,14 @@ describe('TLP over everything a message contains', () => {
   it('leaves a TLP:RED reply out of a follow-up: no name, no numbers, a line saying so', async () => {
     const config = validateConfig({ ...base, draft: { outbox: scratch() } });
     const store = await surge();
+    await run(config, store, reportMail());
+    // A follow-up follows what the list has seen: our reply goes out first.
+    const ours = store.drafts.list().find((d) => d.kind === 'reply')!;
+    decide(store, ours.id, 'approve', 'alice', null);
+    store.outbox.sent(store.outbox.pending().find((r) => r.draftId === ours.id)!.id, 'smtp');
     await run(
       config,
       store,
-      reportMail(),
       reply(1, 'alice@a.example', 'Same here, 1,200 sources.'),
       reply(2, 'bob@b.example', 'TLP:RED\nWe see it too, 98,765 sources, mostly from our partner.'),
       reply(3, 'carol@c.example', 'We see it too.'),

@@ -38,6 +38,59 @@ const reply = (store: Store) => store.drafts.list().find((d) => d.kind === 'repl
 const followups = (store: Store) => store.drafts.list().filter((d) => d.kind === 'followup');
 
 describe('what later evidence does to our word on an event', () => {
+  it('never lets send.autoSend approve a reply a person once rejected, however often it is revised', async () => {
+    const store = await risingSensor();
+    const { ctx } = setup({ send: { autoSend: ['reply'] } });
+    const c = ctx(store);
+    await run(c, early);
+    decide(store, reply(store).id, 'reject', 'alice', 'not worth a post');
+    await run(c, later);
+    // Newer counters, same verdict, hours later: revision 3.
+    const more = (n: number, date: string) =>
+      listMail(
+        {
+          From: `m${n}@other.example`,
+          Subject: '[nsp] tcp/5000 is up now',
+          'Message-ID': `<m${n}@x.example>`,
+          Date: date,
+        },
+        'tcp/5000 still up.',
+      );
+    await run(c, more(1, 'Sat, 21 Nov 2026 02:00:00 +0900'));
+    expect(reply(store)).toMatchObject({ status: 'draft', revision: 3 });
+    expect(store.outbox.hasIntent(reply(store).id)).toBe(false);
+  });
+
+  it('never writes a draft backwards from a post dated before the evidence it was written from', async () => {
+    const store = await risingSensor();
+    const { ctx } = setup();
+    await run(ctx(store), later, early);
+    expect(reply(store).revision).toBe(1);
+    expect(reply(store).text).toContain('当方でも同様の増加を観測しています。');
+    expect(store.events.list()[0]!.lastVerdict).toBe('elevated');
+  });
+
+  it('leaves a decision made after the claim alone when the claim was only newer counters', async () => {
+    const store = await risingSensor();
+    const { ctx } = setup();
+    const at = (n: number, date: string) =>
+      listMail(
+        { From: `m${n}@other.example`, Subject: '[nsp] tcp/5000 is up', 'Message-ID': `<m${n}@x.example>`, Date: date },
+        'tcp/5000 up here too.',
+      );
+    await run(ctx(store), at(1, 'Fri, 20 Nov 2026 12:00:00 +0900'));
+    // The process dies after the second post's commit; a person rejects the draft meanwhile.
+    const revise = vi.spyOn(store.drafts, 'revise').mockImplementation(() => {
+      throw new Error('killed');
+    });
+    await run(ctx(store), at(2, 'Fri, 20 Nov 2026 14:10:00 +0900'));
+    revise.mockRestore();
+    decide(store, reply(store).id, 'reject', 'alice', null);
+    await processSources([], ctx(store));
+    expect(reply(store)).toMatchObject({ status: 'rejected', revision: 1 });
+    expect(store.events.pendingUpdates()).toHaveLength(0);
+  });
+
   it('rewrites our unsent reply when the verdict flips, not following up on a draft nobody sent', async () => {
     const store = await risingSensor();
     const { ctx } = setup();
@@ -51,13 +104,13 @@ describe('what later evidence does to our word on an event', () => {
     expect(now.id).toBe(first.id);
     expect(now.messageId).toBe(first.messageId);
     expect(now.revision).toBe(2);
-    expect(now.text).toContain('当方でも同様の事象を観測しています。');
+    expect(now.text).toContain('当方でも同様の増加を観測しています。');
     expect(summary.revised).toEqual([expect.objectContaining({ id: first.id, revision: 2 })]);
     // What it said before stays, and the trail says why and what changed.
     expect(store.drafts.revisions(first.id)).toEqual([expect.objectContaining({ revision: 1, text: first.text })]);
     const entry = store.drafts.history(first.id).find((h) => h.action === 'revise')!;
     expect(entry.note).toMatch(/^revision 2 after <later@other\.example> \(verdict normal -> elevated\)/);
-    expect(entry.note).toMatch(/^\+.*当方でも同様の事象を観測しています/m);
+    expect(entry.note).toMatch(/^\+.*当方でも同様の増加を観測しています/m);
     expect(entry.note).toMatch(/^-.*顕著な増加は観測されていません/m);
     // The file a person reviews is the new revision.
     expect(readFileSync(now.emlPath!).equals(now.eml)).toBe(true);

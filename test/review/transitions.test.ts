@@ -80,14 +80,38 @@ describe('review transitions', () => {
     s.close();
   });
 
-  it('moves a draft only from the status it was read in', () => {
+  it('moves a draft only from the status and revision it was read in', () => {
     const s = openTestStore();
     const id = s.drafts.add(draft(1), 'kansoku');
-    expect(s.drafts.transition(id, 'held', 'draft', { action: 'release', actor: 'alice', note: null })).toBeNull();
+    const entry = { action: 'approve', actor: 'alice', note: null };
     expect(
-      s.drafts.transition(id, 'draft', 'approved', { action: 'approve', actor: 'alice', note: null })?.status,
-    ).toBe('approved');
+      s.drafts.transition(id, { status: 'held', revision: 1 }, 'draft', { ...entry, action: 'release' }),
+    ).toBeNull();
+    expect(s.drafts.transition(id, { status: 'draft', revision: 2 }, 'approved', entry)).toBeNull();
+    expect(s.drafts.transition(id, { status: 'draft', revision: 1 }, 'approved', entry)?.status).toBe('approved');
     expect(s.drafts.history(id).map((h) => h.action)).toEqual(['create', 'approve']);
+    s.close();
+  });
+
+  it('approves only the revision the person read', () => {
+    const s = openTestStore();
+    const id = s.drafts.add(draft(1), 'kansoku');
+    const seen = s.drafts.get(id);
+    const next = {
+      subject: seen.subject,
+      tlp: seen.tlp,
+      text: 'new words',
+      eml: seen.eml,
+      emlPath: null,
+      reviewToken: null,
+    };
+    expect(s.drafts.revise(id, seen, next, { actor: 'kansoku', note: 'revision 2' })?.revision).toBe(2);
+    // The same revision cannot be revised twice from one read.
+    expect(s.drafts.revise(id, seen, next, { actor: 'kansoku', note: 'again' })).toBeNull();
+    expect(() => decide(s, id, 'approve', 'alice', null, null, 1)).toThrow(/revision 2, not 1/);
+    expect(s.drafts.get(id).status).toBe('draft');
+    expect(decide(s, id, 'approve', 'alice', null, null, 2).status).toBe('approved');
+    expect(s.drafts.revisions(id)).toEqual([expect.objectContaining({ revision: 1, text: seen.text })]);
     s.close();
   });
 

@@ -4,6 +4,7 @@ import { validateConfig } from '../../src/config/load.ts';
 import { createLogger } from '../../src/log.ts';
 import { emptySummary, processMessage } from '../../src/pipeline/process.ts';
 import { tallyOf } from '../../src/events/tally.ts';
+import { decide } from '../../src/review/transitions.ts';
 import { classifyReply } from '../../src/sightings/classify.ts';
 import { creditReply } from '../../src/sightings/credit.ts';
 import { ownText } from '../../src/mail/reply-text.ts';
@@ -208,13 +209,21 @@ describe('sightings in the pipeline', () => {
     expect(store.events.sightings(store.events.list()[0]!.id)).toHaveLength(1);
   });
 
+  /** Our reply to the report approved and gone out, as the dispatcher marks it. */
+  function sendOurReply(store: Store) {
+    const ours = store.drafts.list().find((d) => d.kind === 'reply')!;
+    decide(store, ours.id, 'approve', 'alice', null);
+    store.outbox.sent(store.outbox.pending().find((r) => r.draftId === ours.id)!.id, 'smtp');
+  }
+
   it('drafts one follow-up in the thread once three organisations confirm', async () => {
     const store = await storeWith(
       sensorLines({ start: '2026-11-15T00:00:00Z', hours: 130, port: 5000, perHour: (h) => (h < 110 ? 3 : 50) }),
     );
+    await run(store, report);
+    sendOurReply(store);
     await run(
       store,
-      report,
       reply(1, 'alice@a.example', 'Same here, 1,200 sources/hour.'),
       reply(2, 'bob@b.example', 'こちらでも観測しています。'),
     );
@@ -241,7 +250,9 @@ describe('sightings in the pipeline', () => {
       sensorLines({ start: '2026-11-15T00:00:00Z', hours: 130, port: 5000, perHour: (h) => (h < 110 ? 3 : 50) }),
     );
     const summary = emptySummary();
-    for (const m of [report, reply(1, 'alice@a.example', 'Same here.'), reply(2, 'bob@b.example', 'Same here.')]) {
+    await processMessage({ origin: 'test', raw: report }, contextFor(anon, store, { log }), summary);
+    sendOurReply(store);
+    for (const m of [reply(1, 'alice@a.example', 'Same here.'), reply(2, 'bob@b.example', 'Same here.')]) {
       await processMessage({ origin: 'test', raw: m }, contextFor(anon, store, { log }), summary);
     }
     const f = store.drafts.list().find((d) => d.kind === 'followup')!;

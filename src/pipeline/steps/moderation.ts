@@ -65,6 +65,8 @@ export const moderation: Step = async (s, ctx, tools) => {
         `mail:${decision.moderator}`,
         `by reply ${post.messageId}: "${decision.sentence}"`,
         sendAfter,
+        // The token was issued for this revision; a revision since issued another.
+        draft.revision,
       );
       store.messages.add(recordOf(s, 'review'));
     });
