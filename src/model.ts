@@ -219,6 +219,33 @@ export interface Fingerprint {
 }
 
 /** Our own raw events of one port over a span: shares are of those events, 0 to 1, three decimals. */
+/**
+ * A local anomaly: a (proto, port) of our own counters out of its seasonal range for a while,
+ * found without anyone asking (`kansoku detect`, the daily overview, our own advisories).
+ */
+export interface Anomaly {
+  proto: Proto;
+  port: number;
+  /** The first hour (ISO UTC) of the run. */
+  start: string;
+  /** The hour after its last (ISO UTC), once back at its expected level for `detect.closeHours`; null while it goes on. */
+  end: string | null;
+  peak: { hour: string; events: number };
+  /** Events the peak hour usually holds (its seasonal expectation, from before the start). */
+  expected: number;
+  /** The peak against its expectation (at least one event an hour expected). */
+  ratio: number;
+  /** Distinct sources over the run. */
+  sources: number;
+  /** The countries that drive it: those whose share of the sources rose most against their usual share. */
+  countries: Array<{ cc: string; share: number }>;
+  /**
+   * `burst` (a few hours), `rise` (longer), `new` (a port that was silent), `backscatter` (replies
+   * to someone else's SYNs reaching our high ports: `port` is the service port they came from).
+   */
+  kind: 'burst' | 'rise' | 'new' | 'backscatter';
+}
+
 export interface Evidence {
   from: string;
   to: string;

@@ -16,7 +16,7 @@ const layers: string[][] = [
   ['store/'],
   ['context.ts'],
   ['extract/', 'counters/', 'outbound/', 'mail/'],
-  ['events/', 'sightings/', 'correlate/', 'review/'],
+  ['events/', 'sightings/', 'correlate/', 'review/', 'detect/'],
   ['draft/', 'digest/'],
   ['pipeline/'],
   ['cli/'],

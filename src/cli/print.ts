@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { HOUR_MS } from '../time.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import type { ImportOutcome } from '../counters/import.ts';
-import type { Decision, Finding, Report } from '../model.ts';
+import type { Anomaly, Decision, Finding, Report } from '../model.ts';
 import type { DispatchResult } from '../outbound/send.ts';
 import type { EventSummary } from './event-summary.ts';
 import type { RunSummary } from '../pipeline/process.ts';
@@ -244,4 +244,24 @@ function partialNote(f: Finding): string {
   return f.currentMinutes !== null && f.currentMinutes < 60
     ? `, ${f.currentEvents} events in its first ${f.currentMinutes} min`
     : '';
+}
+
+/** `kansoku detect`: one line per anomaly, newest last. */
+export function printAnomalies(print: Print, list: Anomaly[], empty: boolean): void {
+  if (empty) {
+    print('no sensor data stored: import a log first ("kansoku counters import FILE")');
+    return;
+  }
+  if (!list.length) {
+    print('no anomalies');
+    return;
+  }
+  for (const a of list) {
+    const countries = a.countries.map((c) => `${c.cc} ${Math.round(c.share * 100)}%`).join(', ');
+    print(
+      `${a.kind.padEnd(11)} ${`${a.port}/${a.proto}`.padEnd(10)} ${a.start} .. ${a.end ?? 'ongoing'}  ` +
+        `peak ${a.peak.events} at ${a.peak.hour} (expected ${a.expected}, ${a.ratio}x), ${a.sources} sources` +
+        (countries ? `, ${countries}` : ''),
+    );
+  }
 }

@@ -244,6 +244,32 @@ export const configSchema = z.strictObject({
       countryDb: z.string().min(1).optional(),
     })
     .prefault({}),
+  /** Local anomaly detection over the stored hourly counters (`kansoku detect`). */
+  detect: z
+    .strictObject({
+      /** Days judged when no --since is given, up to the last hour with data. */
+      days: z.number().int().min(1).max(90).default(7),
+      /** Weeks of the same hour of the week a busy port's expectation looks back on. */
+      weeks: z.number().int().min(2).max(12).default(4),
+      /** A window of hours must hold at least this many times its expectation... */
+      minRatio: z.number().min(1).default(1.5),
+      /** ...and at least this many events... */
+      minEvents: z.number().int().min(1).default(10),
+      /**
+       * ...and be this unlikely on ordinary traffic (count tail with the port's own spread). Tuned
+       * for at most one false alarm per week per 100 active ports.
+       */
+      alpha: z.number().gt(0).lt(0.01).default(1e-6),
+      /** Hours with data a run must span to be reported. */
+      minHours: z.number().int().min(1).max(24).default(2),
+      /** Hours back at the expected level after which an anomaly has ended. */
+      closeHours: z.number().int().min(1).max(72).default(3),
+      /** The least spread beyond Poisson assumed of any port, as a share of its expectation. */
+      minDispersion: z.number().min(0).max(1).default(0.1),
+      /** Ports at or above this are where backscatter (SYN-ACK, RST replies) lands. */
+      backscatterMinPort: z.number().int().min(1).max(65535).default(1024),
+    })
+    .prefault({}),
   correlate: z
     .strictObject({
       /** The daily-overview seed's window: a 48-hour moving average. */

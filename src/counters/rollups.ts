@@ -155,3 +155,26 @@ export function series(
 export function rowPoints(rows: RollupRow[]): Array<HourPoint & { sensor: string; proto: Proto; port: number }> {
   return rows.map((r) => ({ ...point([r]), sensor: r.sensor, proto: r.proto, port: r.port }));
 }
+
+/**
+ * Distinct sources of this (proto, port) over the hours [from, to] as a whole (a source seen in
+ * many hours counts once), and per country.
+ */
+export function distinctOver(
+  counters: Pick<CounterReader, 'rollups'>,
+  proto: Proto,
+  port: number,
+  from: number,
+  to: number,
+): { sources: number; countries: Record<string, number> } {
+  const sources = new UniqueCounter();
+  const countries = new Map<string, UniqueCounter>();
+  for (const r of counters.rollups(proto, port, from, to)) {
+    sources.merge(UniqueCounter.deserialize(r.sourcesSketch));
+    mergeCountries(countries, parseCountries(r.countries));
+  }
+  return {
+    sources: sources.count(),
+    countries: Object.fromEntries([...countries].map(([cc, u]) => [cc, u.count()])),
+  };
+}

@@ -1,3 +1,4 @@
+import { HOUR_MS } from '../time.ts';
 import type { Proto } from '../model.ts';
 import type { Db } from './db.ts';
 import { inList, insertRows, type Param } from './sql.ts';
@@ -75,7 +76,26 @@ export interface CounterReader {
   distinctDestinations(fromMs: number, toMs: number): number;
   /** When each of `addrs` was first seen as a source on this (proto, port), up to `toMs` (recent events only). */
   firstSeen(proto: Proto, port: number, addrs: string[], toMs: number): Array<{ src: string; ts: number }>;
+  /** Events per (proto, port, hour) over the hours [from, to], all sensors added: what detection reads. */
+  hourlyTotals(from: number, to: number): HourlyTotal[];
+  /**
+   * Replies to someone else's SYNs (SYN-ACK, RST) that reached our high ports (>= `minPort`) in
+   * [fromMs, toMs], per hour and by the source port they came from (recent events only).
+   */
+  backscatter(fromMs: number, toMs: number, minPort: number): Array<{ hour: number; spt: number; events: number }>;
+  /** Distinct addresses whose replies from `spt` reached us in [fromMs, toMs]: the flood's victims. */
+  backscatterSources(fromMs: number, toMs: number, spt: number): number;
 }
+
+export interface HourlyTotal {
+  proto: Proto;
+  port: number;
+  hour: number;
+  events: number;
+}
+
+/** TCP flags (as the log parsers order them) of a reply to a SYN: the mark of backscatter. */
+const REPLY_FLAGS = "('SA', 'R', 'RA')";
 
 export interface ImportRecord {
   /** What the content is known by (`ContentHash`). */
@@ -425,6 +445,53 @@ export class CounterStore implements CounterReader {
     ) as Array<RecentEvent & { ts: number | string; seq: number | string | null }>;
     // PostgreSQL gives BIGINT columns as strings.
     return rows.map((r) => ({ ...r, ts: Number(r.ts), seq: r.seq === null ? null : Number(r.seq) }));
+  }
+
+  /** The latest hour any sensor logged anything in; null on an empty store. */
+  lastCoveredHour(): number | null {
+    const r = this.db.get<{ h: number | string | null }>('SELECT MAX(hour) AS h FROM sensor_coverage');
+    return r?.h === null || r?.h === undefined ? null : Number(r.h);
+  }
+
+  hourlyTotals(from: number, to: number): HourlyTotal[] {
+    const rows = this.db.all<HourlyTotal>(
+      `SELECT proto, port, hour, SUM(events) AS events FROM rollups WHERE hour BETWEEN ? AND ?
+         GROUP BY proto, port, hour ORDER BY proto, port, hour`,
+      from,
+      to,
+    );
+    // PostgreSQL gives sums of BIGINT as strings.
+    if (rows.length && typeof rows[0]!.events !== 'number')
+      for (const r of rows) {
+        r.events = Number(r.events);
+        r.hour = Number(r.hour);
+        r.port = Number(r.port);
+      }
+    return rows;
+  }
+
+  backscatter(fromMs: number, toMs: number, minPort: number): Array<{ hour: number; spt: number; events: number }> {
+    return (
+      this.db.all(
+        `SELECT ts / ${HOUR_MS} AS hour, spt, COUNT(*) AS events FROM recent_events
+           WHERE ts BETWEEN ? AND ? AND proto = 'tcp' AND dpt >= ? AND spt IS NOT NULL AND flags IN ${REPLY_FLAGS}
+           GROUP BY ts / ${HOUR_MS}, spt`,
+        fromMs,
+        toMs,
+        minPort,
+      ) as Array<{ hour: number | string; spt: number | string; events: number | string }>
+    ).map((r) => ({ hour: Number(r.hour), spt: Number(r.spt), events: Number(r.events) }));
+  }
+
+  backscatterSources(fromMs: number, toMs: number, spt: number): number {
+    const r = this.db.get<{ n: number | string }>(
+      `SELECT COUNT(DISTINCT src) AS n FROM recent_events
+         WHERE ts BETWEEN ? AND ? AND proto = 'tcp' AND spt = ? AND flags IN ${REPLY_FLAGS}`,
+      fromMs,
+      toMs,
+      spt,
+    );
+    return Number(r?.n ?? 0);
   }
 
   distinctDestinations(fromMs: number, toMs: number): number {

@@ -8,7 +8,15 @@ import { EventStore, JobStore } from './events.ts';
 import { PlaceholderStore } from './placeholders.ts';
 
 export { isPostgresUrl } from './sql.ts';
-export type { CounterReader, HourlyBatch, RecentEvent, RollupCodec, RollupKey, RollupRow } from './counters.ts';
+export type {
+  CounterReader,
+  HourlyBatch,
+  HourlyTotal,
+  RecentEvent,
+  RollupCodec,
+  RollupKey,
+  RollupRow,
+} from './counters.ts';
 export type { StoredDraft, AuditEntry, NewDraft, Refusal, Revision, DraftRevision } from './drafts.ts';
 export type { PendingUpdate } from './events.ts';
 export type { MessageRecord, MessageStatus } from './messages.ts';

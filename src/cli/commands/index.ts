@@ -57,6 +57,12 @@ export const commands: CommandEntry[] = [
     load: () => import('./correlate.ts'),
   },
   {
+    name: 'detect',
+    usage: '[options]',
+    description: 'find local anomalies in the stored counters: rises, bursts, ports waking up, backscatter',
+    load: () => import('./detect.ts'),
+  },
+  {
     name: 'counters import',
     usage: '[options] [files...]',
     description: 'parse sensor / firewall logs and add them to the hourly counters (stdin when no FILE is given)',

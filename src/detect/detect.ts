@@ -1,0 +1,200 @@
+/**
+ * Local anomalies in the stored hourly counters: every (proto, port) judged against its own
+ * seasonal expectation (runs.ts), and what each run amounts to, with the distinct sources and the
+ * countries that drive it. Backscatter (replies to someone else's SYNs) is judged apart, as the
+ * flood it reflects, not as a scan of the high ports it lands on.
+ */
+import type { Config } from '../config/schema.ts';
+import { distinctOver } from '../counters/rollups.ts';
+import type { Anomaly, Proto } from '../model.ts';
+import type { CounterReader } from '../store/index.ts';
+import { HOUR_MS, hourIso } from '../time.ts';
+import { findRuns, type Run, type RunOptions } from './runs.ts';
+
+export type DetectOptions = Config['detect'];
+
+/** A run of this many hours with data or fewer is a burst; longer, a rise. */
+const BURST_HOURS = 6;
+/** A port that held fewer events an hour than this over the two weeks before was silent. */
+const SILENT_RATE = 0.2;
+const SILENT_HOURS = 14 * 24;
+/** Hours before a run whose countries are the usual mix it is measured against. */
+const USUAL_HOURS = 7 * 24;
+/** A country drives a run when its share of the sources rose by this much. */
+const DRIVER_LIFT = 0.1;
+const MAX_COUNTRIES = 3;
+/** The least events per hour ever expected: a silent port still has a stray packet now and then. */
+const FLOOR = 0.1;
+
+export interface DetectRange {
+  /** The first hour judged (epoch hours). */
+  since: number;
+  /** The hour after the last judged. */
+  until: number;
+}
+
+function runOptions(opts: DetectOptions): RunOptions {
+  return {
+    weeks: opts.weeks,
+    minRatio: opts.minRatio,
+    minEvents: opts.minEvents,
+    alpha: opts.alpha,
+    minHours: opts.minHours,
+    floor: FLOOR,
+    minDispersion: opts.minDispersion,
+  };
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+/** The countries whose share of the run's sources rose most against the week before; else the biggest. */
+export function drivers(
+  now: Record<string, number>,
+  before: Record<string, number>,
+): Array<{ cc: string; share: number }> {
+  const total = (m: Record<string, number>) => Object.values(m).reduce((a, b) => a + b, 0);
+  const tn = total(now);
+  if (!tn) return [];
+  const tb = total(before);
+  const rows = Object.entries(now).map(([cc, n]) => {
+    const share = n / tn;
+    return { cc, share, lift: share - (tb ? (before[cc] ?? 0) / tb : 0) };
+  });
+  const rising = rows.filter((r) => r.lift >= DRIVER_LIFT).sort((a, b) => b.lift - a.lift);
+  const chosen = rising.length ? rising : rows.sort((a, b) => b.share - a.share);
+  return chosen.slice(0, MAX_COUNTRIES).map((r) => ({ cc: r.cc, share: Math.round(r.share * 100) / 100 }));
+}
+
+/** When the run ended: the hour after its last, once `closeHours` hours with data followed it. */
+function endOf(x: Float64Array, run: Run, closeHours: number): number | null {
+  let after = 0;
+  for (let h = run.last + 1; h < x.length; h++) if (!Number.isNaN(x[h]!)) after++;
+  return after >= closeHours ? run.last + 1 : null;
+}
+
+function hoursWithData(x: Float64Array, first: number, last: number): number {
+  let n = 0;
+  for (let h = first; h <= last; h++) if (!Number.isNaN(x[h]!)) n++;
+  return n;
+}
+
+function silentBefore(x: Float64Array, first: number): boolean {
+  let sum = 0;
+  let n = 0;
+  for (let h = Math.max(0, first - SILENT_HOURS); h < first; h++) {
+    if (Number.isNaN(x[h]!)) continue;
+    sum += x[h]!;
+    n++;
+  }
+  return n > 0 && sum / n < SILENT_RATE;
+}
+
+/** The parts of an anomaly a run gives: times, peak, expectation and ratio. */
+function shape(x: Float64Array, run: Run, origin: number, closeHours: number) {
+  const end = endOf(x, run, closeHours);
+  const expected = run.expected[run.peak]!;
+  return {
+    start: hourIso(origin + run.first),
+    end: end === null ? null : hourIso(origin + end),
+    peak: { hour: hourIso(origin + run.peak), events: x[run.peak]! },
+    expected: round1(Number.isNaN(expected) ? 0 : expected),
+    ratio: round1(x[run.peak]! / Math.max(Number.isNaN(expected) ? 0 : expected, 1)),
+  };
+}
+
+/**
+ * The anomalies of the hours [since, until): each (proto, port) of the counters, and the
+ * backscatter reaching the high ports, ordered by start.
+ */
+export function detect(counters: CounterReader, range: DetectRange, opts: DetectOptions): Anomaly[] {
+  const origin = range.since - (opts.weeks * 168 + 24);
+  const n = range.until - origin;
+  const from = range.since - origin;
+  const base = new Float64Array(n).fill(Number.NaN);
+  for (const h of counters.coveredHours(origin, range.until - 1))
+    if (h >= origin && h < range.until) base[h - origin] = 0;
+  const ro = runOptions(opts);
+  const out: Anomaly[] = [];
+
+  const judge = (proto: Proto, port: number, x: Float64Array) => {
+    for (const run of findRuns(x, from, n, ro, origin % 24)) {
+      const first = origin + run.first;
+      const last = origin + run.last;
+      const now = distinctOver(counters, proto, port, first, last);
+      const before = distinctOver(counters, proto, port, first - USUAL_HOURS, first - 1);
+      const kind = silentBefore(x, run.first)
+        ? 'new'
+        : hoursWithData(x, run.first, run.last) <= BURST_HOURS
+          ? 'burst'
+          : 'rise';
+      out.push({
+        proto,
+        port,
+        ...shape(x, run, origin, opts.closeHours),
+        sources: now.sources,
+        countries: drivers(now.countries, before.countries),
+        kind,
+      });
+    }
+  };
+
+  const rows = counters.hourlyTotals(origin, range.until - 1);
+  for (let i = 0; i < rows.length;) {
+    const { proto, port } = rows[i]!;
+    const x = Float64Array.from(base);
+    let recent = 0;
+    for (; i < rows.length && rows[i]!.proto === proto && rows[i]!.port === port; i++) {
+      const h = rows[i]!.hour - origin;
+      // An hour with events is an hour with data, whatever the coverage table says.
+      x[h] = rows[i]!.events;
+      if (h >= from) recent += rows[i]!.events;
+    }
+    // Too few events in the hours judged for any window to count: nothing to look at.
+    if (recent >= opts.minEvents) judge(proto, port, x);
+  }
+
+  out.push(...backscatter(counters, base, origin, from, opts));
+  return out.sort((a, b) => a.start.localeCompare(b.start) || a.port - b.port);
+}
+
+/**
+ * Replies to SYNs we never sent (SYN-ACK, RST from a service port to one of our high ports): the
+ * backscatter of a spoofed flood against the service's owner. Judged as one series per hour,
+ * reported under the service port most of it came from.
+ */
+function backscatter(
+  counters: CounterReader,
+  base: Float64Array,
+  origin: number,
+  from: number,
+  opts: DetectOptions,
+): Anomaly[] {
+  const rows = counters.backscatter(origin * HOUR_MS, (origin + base.length) * HOUR_MS - 1, opts.backscatterMinPort);
+  if (!rows.length) return [];
+  const x = Float64Array.from(base);
+  // Raw events are kept for days, not weeks: hours before the first one kept are no data, not zeros.
+  const kept = Math.min(...rows.map((r) => r.hour)) - origin;
+  for (let h = 0; h < kept; h++) x[h] = Number.NaN;
+  for (const r of rows) {
+    const h = r.hour - origin;
+    x[h] = (Number.isNaN(x[h]!) ? 0 : x[h]!) + r.events;
+  }
+  const out: Anomaly[] = [];
+  for (const run of findRuns(x, from, x.length, runOptions(opts), origin % 24)) {
+    const bySpt = new Map<number, number>();
+    for (const r of rows) {
+      const h = r.hour - origin;
+      if (h >= run.first && h <= run.last) bySpt.set(r.spt, (bySpt.get(r.spt) ?? 0) + r.events);
+    }
+    const [spt] = [...bySpt].sort((a, b) => b[1] - a[1])[0] ?? [0];
+    out.push({
+      proto: 'tcp',
+      port: spt,
+      ...shape(x, run, origin, opts.closeHours),
+      sources: counters.backscatterSources((origin + run.first) * HOUR_MS, (origin + run.last + 1) * HOUR_MS - 1, spt),
+      countries: [],
+      kind: 'backscatter',
+    });
+  }
+  return out;
+}

@@ -1,0 +1,117 @@
+/**
+ * What an hour of a port usually holds, from the hours before it: the seasonal expectation that
+ * detection measures a rise against, and how much ordinary hours stray from it.
+ *
+ * A series is a Float64Array of events per hour; NaN is an hour without sensor data (a gap, never
+ * a zero) or an hour masked out because it belongs to an anomaly (a surge never raises its own
+ * baseline).
+ */
+
+const DAY = 24;
+const WEEK_DAYS = 7;
+/** Days of the same hour the hour-of-day level is taken over. */
+const LEVEL_DAYS = 14;
+
+/**
+ * The mean of the values with the biggest clipped to a few times the median: one spike hour in the
+ * reference set does not lift the expectation, and low counts keep an unbiased mean (a median of
+ * Poisson(0.5) hours is 0).
+ */
+function clippedMean(xs: number[]): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  const median = s[s.length >> 1]!;
+  const cap = 3 * median + 5;
+  let sum = 0;
+  for (const x of s) sum += Math.min(x, cap);
+  return sum / s.length;
+}
+
+/** Each day's events, scaled up from the hours with data; NaN for a day with less than half of them. */
+function dayTotals(x: Float64Array, offset: number): Float64Array {
+  const days = Math.ceil((x.length + offset) / DAY);
+  const sum = new Float64Array(days);
+  const n = new Float64Array(days);
+  for (let i = 0; i < x.length; i++) {
+    if (Number.isNaN(x[i]!)) continue;
+    const d = Math.floor((i + offset) / DAY);
+    sum[d] = sum[d]! + x[i]!;
+    n[d] = n[d]! + 1;
+  }
+  return sum.map((v, d) => (n[d]! >= DAY / 2 ? (v * DAY) / n[d]! : Number.NaN));
+}
+
+/**
+ * How busy each weekday is against the weeks around it: the mean of the same weekday over up to
+ * `weeks` earlier weeks against the mean of all their days. Day totals hold 24 hours of counts, so
+ * the weekly shape is steady where single hours of a week ago are noise. 1 without the history.
+ */
+function weekdayFactors(totals: Float64Array, weeks: number): Float64Array {
+  const f = new Float64Array(totals.length).fill(1);
+  for (let d = 0; d < totals.length; d++) {
+    let same = 0;
+    let sameN = 0;
+    let all = 0;
+    let allN = 0;
+    for (let k = 1; k <= weeks * WEEK_DAYS; k++) {
+      const v = totals[d - k];
+      if (v === undefined || Number.isNaN(v)) continue;
+      all += v;
+      allN++;
+      if (k % WEEK_DAYS === 0) {
+        same += v;
+        sameN++;
+      }
+    }
+    if (sameN >= 1 && allN >= WEEK_DAYS && all > 0) f[d] = Math.min(5, Math.max(0.2, same / sameN / (all / allN)));
+  }
+  return f;
+}
+
+/**
+ * The expected events of each hour in [from, to): the weekday's factor times the clipped mean of
+ * the same hour of the day over the two weeks before, each of those taken out of its own weekday's
+ * factor (five or more with data); else the clipped mean of the 48 hours before. `offset` is the
+ * hour of the day (UTC) of index 0, so that days are calendar days.
+ */
+export function expectations(x: Float64Array, from: number, to: number, weeks: number, offset = 0): Float64Array {
+  const e = new Float64Array(x.length).fill(Number.NaN);
+  const f = weekdayFactors(dayTotals(x, offset), weeks);
+  const day = (i: number) => Math.floor((i + offset) / DAY);
+  const buf: number[] = [];
+  for (let h = Math.max(0, from); h < to; h++) {
+    buf.length = 0;
+    for (let k = 1; k <= LEVEL_DAYS; k++) {
+      const i = h - k * DAY;
+      if (i < 0) break;
+      if (!Number.isNaN(x[i]!)) buf.push(x[i]! / f[day(i)]!);
+    }
+    if (buf.length >= 5) {
+      e[h] = f[day(h)]! * clippedMean(buf);
+      continue;
+    }
+    buf.length = 0;
+    for (let i = Math.max(0, h - 48); i < h; i++) if (!Number.isNaN(x[i]!)) buf.push(x[i]!);
+    if (buf.length >= 12) e[h] = clippedMean(buf);
+  }
+  return e;
+}
+
+/**
+ * How far ordinary hours stray beyond Poisson noise, as a share of the expectation: Var = e + (c·e)².
+ * Taken over the hours [from, to) with an expectation of at least one event; never below
+ * `floor` (no port is that regular), and `floor` when there is too little to say.
+ */
+export function dispersion(x: Float64Array, e: Float64Array, from: number, to: number, floor: number): number {
+  const r: number[] = [];
+  for (let h = Math.max(0, from); h < to; h++) {
+    const v = x[h]!;
+    const m = e[h]!;
+    if (Number.isNaN(v) || Number.isNaN(m) || m < 1) continue;
+    r.push(((v - m) ** 2 - m) / (m * m));
+  }
+  if (r.length < 24) return floor;
+  r.sort((a, b) => a - b);
+  // The median of a squared standard normal is 0.455 of its mean.
+  const c2 = r[r.length >> 1]! / 0.455;
+  return Math.min(1, Math.max(floor, Math.sqrt(Math.max(0, c2))));
+}
