@@ -228,7 +228,7 @@ export interface Anomaly {
   port: number;
   /** The first hour (ISO UTC) of the run. */
   start: string;
-  /** The hour after its last (ISO UTC), once back at its expected level for `detect.closeHours`; null while it goes on. */
+  /** The hour after its last (ISO UTC), once back to usual for `detect.closeHours`; null while it lasts. */
   end: string | null;
   peak: { hour: string; events: number };
   /** Events the peak hour usually holds (its seasonal expectation, from before the start). */

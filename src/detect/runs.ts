@@ -60,9 +60,10 @@ function significant(X: number, E: number, c: number, alpha: number, z: number):
 }
 
 /**
- * Finds the runs in the hours [from, to) of `x` (index 0 at hour `offset` of a UTC day). The expectation of every hour comes from hours
- * before it; hours of a run found on a first pass are masked out and the expectation taken again,
- * so that a surge that lasts days is measured against the days before it, not against itself.
+ * Finds the runs in the hours [from, to) of `x` (index 0 at hour `offset` of a UTC day). The
+ * expectation of every hour comes from hours before it; hours of a run found on a first pass are
+ * masked out and the expectation taken again, so that a surge that lasts days is measured against
+ * the days before it, not against itself.
  */
 export function findRuns(x: Float64Array, from: number, to: number, opts: RunOptions, offset = 0): Run[] {
   const z = zFor(opts.alpha);
