@@ -170,11 +170,12 @@ function backscatter(
   opts: DetectOptions,
 ): Anomaly[] {
   const rows = counters.backscatter(origin * HOUR_MS, (origin + base.length) * HOUR_MS - 1, opts.backscatterMinPort);
-  if (!rows.length) return [];
+  const oldest = counters.oldestRecentAt();
+  if (!rows.length || oldest === null) return [];
   const x = Float64Array.from(base);
-  // Raw events are kept for days, not weeks: hours before the first one kept are no data, not zeros.
-  const kept = Math.min(...rows.map((r) => r.hour)) - origin;
-  for (let h = 0; h < kept; h++) x[h] = Number.NaN;
+  // Raw events are kept for days, not weeks: hours before the oldest one kept are no data, not zeros.
+  const kept = Math.floor(oldest / HOUR_MS) - origin;
+  for (let h = 0; h < Math.min(kept, x.length); h++) x[h] = Number.NaN;
   for (const r of rows) {
     const h = r.hour - origin;
     x[h] = (Number.isNaN(x[h]!) ? 0 : x[h]!) + r.events;

@@ -83,6 +83,8 @@ export interface CounterReader {
    * [fromMs, toMs], per hour and by the source port they came from (recent events only).
    */
   backscatter(fromMs: number, toMs: number, minPort: number): Array<{ hour: number; spt: number; events: number }>;
+  /** The time (epoch ms) of the oldest raw event kept; null when none is. */
+  oldestRecentAt(): number | null;
   /** Distinct addresses whose replies from `spt` reached us in [fromMs, toMs]: the flood's victims. */
   backscatterSources(fromMs: number, toMs: number, spt: number): number;
 }
@@ -481,6 +483,11 @@ export class CounterStore implements CounterReader {
         minPort,
       ) as Array<{ hour: number | string; spt: number | string; events: number | string }>
     ).map((r) => ({ hour: Number(r.hour), spt: Number(r.spt), events: Number(r.events) }));
+  }
+
+  oldestRecentAt(): number | null {
+    const r = this.db.get<{ ts: number | string | null }>('SELECT MIN(ts) AS ts FROM recent_events');
+    return r?.ts === null || r?.ts === undefined ? null : Number(r.ts);
   }
 
   backscatterSources(fromMs: number, toMs: number, spt: number): number {
