@@ -1,7 +1,9 @@
 /**
  * Writes fixtures/demo/sensor.log: eight days of a small darknet sensor's netfilter log, with
- * 5000/tcp rising sharply from 2026-11-19 18:00 UTC, 5060/udp steady, and a three-hour outage on
- * 2026-11-17. Deterministic (seeded PRNG), so the committed file can be regenerated exactly:
+ * 5000/tcp rising sharply from 2026-11-19 18:00 UTC, 5060/udp steady, a three-hour outage on
+ * 2026-11-17, and 2375/tcp (the Docker API) waking up on 2026-11-20 at 08:00 UTC, driven by
+ * Mirai-like bots in the Netherlands and Bulgaria (TCP sequence number = destination address), that
+ * nobody on the list has posted about: the bot's own advisory. Deterministic (seeded PRNG), so the committed file can be regenerated exactly:
  *   npx tsx scripts/make-demo-sensor-log.ts > fixtures/demo/sensor.log
  */
 
@@ -88,6 +90,31 @@ for (let h = START; h < END; h += 3_600_000) {
           `PROTO=${s.proto} SPT=${int(1024, 65535)} DPT=${s.port}${tcp}`,
       ]);
     }
+  }
+}
+// The Docker API wakes up: drawn from a generator of its own, so that the lines above stay as they were.
+const rnd2 = mulberry32(20261120);
+const int2 = (lo: number, hi: number) => lo + Math.floor(rnd2() * (hi - lo + 1));
+const WAKE = Date.UTC(2026, 10, 20, 8);
+const bots = Array.from({ length: 90 }, (_, i) =>
+  i % 3 === 2 ? `91.92.${int2(240, 255)}.${int2(1, 254)}` : `45.148.10.${int2(1, 254)}`,
+);
+for (let h = START; h < END; h += 3_600_000) {
+  if (h >= OUTAGE[0]! && h < OUTAGE[1]!) continue;
+  // A stray probe now and then before, then dozens an hour.
+  const n = h < WAKE ? (rnd2() < 0.05 ? 1 : 0) : 30 + int2(0, 25);
+  for (let i = 0; i < n; i++) {
+    const t = h + int2(0, 3_599_999);
+    const ts = new Date(t).toISOString().replace('Z', '+00:00');
+    const last = int2(1, 254);
+    const seq = ((198 << 24) >>> 0) + (51 << 16) + (100 << 8) + last;
+    const src = h < WAKE ? publicAddr() : bots[int2(0, bots.length - 1)]!;
+    lines.push([
+      t,
+      `${ts} sensor1 kernel: [DARKNET] IN=eth1 OUT= SRC=${src} DST=198.51.100.${last} ` +
+        `LEN=44 TOS=0x00 PREC=0x00 TTL=${int2(30, 250)} ID=${int2(1, 65535)} ` +
+        `PROTO=TCP SPT=${int2(1024, 65535)} DPT=2375 SEQ=${seq} ACK=0 WINDOW=${int2(1024, 65535)} RES=0x00 SYN URGP=0`,
+    ]);
   }
 }
 lines.sort((a, b) => a[0] - b[0]);

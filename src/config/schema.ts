@@ -244,6 +244,19 @@ export const configSchema = z.strictObject({
       countryDb: z.string().min(1).optional(),
     })
     .prefault({}),
+  /** Our own advisories: drafted when detection finds a rise nobody on the list has posted about. */
+  advisory: z
+    .strictObject({
+      /** The list (its `name` in `lists`) advisories go to; the first configured list when not given. */
+      list: z.string().min(1).optional(),
+      /** The peak must be at least this many times its expectation... */
+      minRatio: z.number().min(1).default(5),
+      /** ...from at least this many distinct sources. */
+      minSources: z.number().int().min(1).default(20),
+      /** At most this many advisories in any 24 hours; the rest are logged and left out. */
+      maxPerDay: z.number().int().min(0).default(3),
+    })
+    .prefault({}),
   /** Local anomaly detection over the stored hourly counters (`kansoku detect`). */
   detect: z
     .strictObject({

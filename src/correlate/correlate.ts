@@ -61,7 +61,7 @@ export function correlate(report: Report, counters: CounterReader, at: Date, opt
   const out: Finding[] = [];
   for (const claim of report.ports) {
     const protos: Proto[] = claim.proto ? [claim.proto] : ['tcp', 'udp'];
-    const candidates = protos.map((p) => judge(p, claim.port, counters, at, opts, sources));
+    const candidates = protos.map((p) => judgePort(p, claim.port, counters, at, opts, sources));
     // A port named without a protocol is judged on the protocol our sensor actually sees on it.
     const best = candidates.reduce((a, b) => (activity(b) > activity(a) ? b : a));
     const key = `${best.proto}/${best.port}`;
@@ -114,7 +114,8 @@ function partialHour(proto: Proto, port: number, counters: CounterReader, at: nu
   return { events, sources, minutes: Math.floor(minutes), rate: round((events * 60) / minutes) };
 }
 
-function judge(
+/** One (proto, port) judged at `at`: the Finding a report's claim of it would get. */
+export function judgePort(
   proto: Proto,
   port: number,
   counters: CounterReader,

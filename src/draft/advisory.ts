@@ -1,7 +1,7 @@
 import type { Config } from '../config/schema.ts';
 import { subjectWithTlp } from '../extract/tlp.ts';
-import type { DraftMessage, Finding } from '../model.ts';
-import { dateTimeEn, dateTimeJa } from './format.ts';
+import type { Anomaly, DraftMessage, Finding } from '../model.ts';
+import { countryJa, dateTimeEn, dateTimeJa, num, percent } from './format.ts';
 import { emlName } from './reply.ts';
 import { bilingualText, draftMessageId, listById, messageTlp, type KindSpec } from './render.ts';
 import { coverage, portView, TLP_EN, TLP_JA } from './view.ts';
@@ -11,6 +11,8 @@ export type ElevatedFinding = Finding & { verdict: 'elevated'; currentHour: stri
 
 export interface AdvisoryInput {
   finding: ElevatedFinding;
+  /** What detection found of the rise: its kind, distinct sources and the countries driving it. */
+  anomaly?: Anomaly;
   /** The List-Id of the list it goes to; null when none is configured (it then goes nowhere). */
   listId: string | null;
   config: Config;
@@ -21,11 +23,16 @@ export interface AdvisoryInput {
  * port, the hour in JST and UTC, the count against the baseline's mean and band, the ratio, the
  * onset, the peak and the distinct sources. Nothing the finding does not hold is shown.
  */
-export function advisoryData({ finding, listId, config }: AdvisoryInput) {
+export function advisoryData({ finding, anomaly, listId, config }: AdvisoryInput) {
   const list = listById(listId, config);
   const tlp = messageTlp([], list, config);
   const zone = config.draft.localTimezone;
+  const countries = anomaly?.countries ?? [];
   return {
+    wokeUp: anomaly?.kind === 'new',
+    runSources: anomaly ? num(anomaly.sources) : null,
+    driversJa: countries.length ? countries.map((c) => `${countryJa(c.cc)} ${percent(c.share)}`).join('、') : null,
+    driversEn: countries.length ? countries.map((c) => `${c.cc} ${percent(c.share)}`).join(', ') : null,
     ...portView(finding, zone),
     ...coverage(finding.coverage.hoursWithData, finding.coverage.hoursInWindow),
     tlp,

@@ -7,6 +7,7 @@ import { MailboxSync, MailboxWatcher, withImap } from '../mail/imap.ts';
 import { Dispatcher, type DispatchResult } from '../outbound/send.ts';
 import type { RawMessage } from '../mail/sources.ts';
 import type { Store } from '../store/index.ts';
+import { advise } from './advise.ts';
 import { DigestScheduler } from './digest.ts';
 import type { Context } from '../context.ts';
 import { emptySummary, handleMessage, resumeUpdates, type RunSummary } from './process.ts';
@@ -101,9 +102,10 @@ export async function runDaemon(p: Context, onReady: (folders: string[]) => void
     ? cron.schedule(
         p.config.counters.importSchedule,
         () => {
-          importing = importConfigured(p.store, p.config, p.log, stopImport.signal).catch((err: Error) =>
-            p.log.error({ err: err.message }, 'sensor log import failed'),
-          );
+          importing = importConfigured(p.store, p.config, p.log, stopImport.signal)
+            // Detection runs on what the import added, one message or job at a time with the rest.
+            .then(() => serial.run(() => advise(p, summary)))
+            .catch((err: Error) => p.log.error({ err: err.message }, 'sensor log import or detection failed'));
           return importing;
         },
         { noOverlap: true, name: 'import' },

@@ -117,6 +117,16 @@ export class DraftStore {
     return { ...row, revision: Number(row.revision) };
   }
 
+  /** Drafts of `kind` created at or after `since` (ISO). */
+  countSince(kind: DraftKind, since: string): number {
+    const r = this.db.get<{ n: number | string }>(
+      'SELECT COUNT(*) AS n FROM drafts WHERE kind = ? AND created_at >= ?',
+      kind,
+      since,
+    );
+    return Number(r?.n ?? 0);
+  }
+
   /** The draft with this Message-ID, or null. */
   byMessageId(messageId: string): StoredDraft | null {
     const row = this.db.get<{ id: number }>('SELECT id FROM drafts WHERE message_id = ?', messageId);

@@ -16,7 +16,7 @@ describe('the embedded demo, as `npm start` runs it', () => {
 
   it('imports the sample sensor log and drafts replies for the three reports', () => {
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain('9434 of 9434 lines counted');
+    expect(first.stdout).toContain('10117 of 10117 lines counted');
     expect(first.stdout).toContain(
       '6 messages: 2 drafted, 1 drafted and held (see "kansoku drafts --status held"), 1 without port claims, ' +
         '0 already answered in thread, 0 without sensor data, 1 automatic, 1 sightings, 0 already processed, ' +
@@ -30,9 +30,28 @@ describe('the embedded demo, as `npm start` runs it', () => {
       ...readdirSync(join(cwd, 'outbox')).filter((f) => f.endsWith('.eml')),
       ...readdirSync(join(cwd, 'outbox', 'held')).map((f) => join('held', f)),
     ].sort();
-    expect(files).toHaveLength(3);
+    expect(files).toHaveLength(4);
     expect(files.filter((f) => f.startsWith('held'))).toHaveLength(1);
-    const mails = await Promise.all(files.map((f) => simpleParser(readFileSync(join(cwd, 'outbox', f)))));
+    // Our own advisory: the sensor log shows 2375/tcp waking up, which nobody on the list reported.
+    const advisory = await simpleParser(
+      readFileSync(
+        join(
+          cwd,
+          'outbox',
+          files.find((f) => f.startsWith('advisory-'))!,
+        ),
+      ),
+    );
+    expect(advisory.subject).toBe(
+      '[TLP:AMBER] [nsp-sec-jp] 注意喚起：2375/tcp宛てのスキャン増加 / Advisory: rising scans to 2375/tcp',
+    );
+    expect(advisory.text).toContain(
+      'これまで当方のセンサーにほとんど着信のなかった2375/tcp宛ての通信が、11月20日 17時台（JST、08:00 UTC）から急増しています。',
+    );
+    expect(advisory.text).toContain('・送信元の国（増加前より割合が増えた国）：オランダ 63%、ブルガリア 37%');
+    expect(advisory.text).toContain('TCPシーケンス番号が宛先アドレスと一致しており、Mirai系ボットの特徴と一致します。');
+    const replies = files.filter((f) => !f.startsWith('advisory-'));
+    const mails = await Promise.all(replies.map((f) => simpleParser(readFileSync(join(cwd, 'outbox', f)))));
     const bySubject = Object.fromEntries(mails.map((m) => [m.inReplyTo, m]));
     const tcp = bySubject['<20261120101500.sato@abc-net.example>']!;
     expect(tcp.subject).toBe('[TLP:AMBER] Re: [nsp-sec-jp] tcp/5000 スキャンの急増について');
@@ -102,6 +121,8 @@ describe('the embedded demo, as `npm start` runs it', () => {
       '5000/tcp',
       '5060/udp',
       '6585/udp',
+      // Our own advisory's event: nobody posted about 2375/tcp.
+      '2375/tcp',
     ]);
     expect(events[0]).toMatchObject({
       firstSeen: '2026-11-20T01:15:00.000Z',
@@ -128,6 +149,7 @@ describe('the embedded demo, as `npm start` runs it', () => {
       kind: string;
     }>;
     expect(list.map((d) => `${d.kind}:${d.status}`).sort()).toEqual([
+      'advisory:draft',
       'alert:draft',
       'reply:draft',
       'reply:draft',
@@ -237,7 +259,7 @@ describe('a run whose sensor logs are partly unreadable', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/gone\.log: not imported: input file cannot be read: .*ENOENT/);
     expect(r.stdout).toMatch(/broken\.log\.gz: not imported: input file cannot be read/);
-    expect(r.stdout).toContain('9434 of 9434 lines counted');
+    expect(r.stdout).toContain('10117 of 10117 lines counted');
     expect(r.stdout).toContain('2 drafted, 1 drafted and held');
   });
 });

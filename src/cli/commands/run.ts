@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { importConfigured } from '../../counters/import.ts';
 import { detectSourceType, openSource, type MessageSource } from '../../mail/sources.ts';
 import { dispatchOnce, imapCatchUp, runDaemon } from '../../pipeline/daemon.ts';
+import { advise } from '../../pipeline/advise.ts';
 import { processSources, type RunSummary } from '../../pipeline/process.ts';
 import { context, withStore, type Print } from '../context.ts';
 import { printDispatch, printSummary } from '../print.ts';
@@ -44,6 +45,8 @@ export function define(cmd: Command, print: Print): void {
             process.exitCode = 1;
           }
         }
+        // After the posts: a rise members already report gets our reply in their thread, not an advisory.
+        await advise(pipeline, summary);
         const sent = await dispatchOnce(c, store, ctx.log);
         if (opts.json) print(JSON.stringify({ imports, ...summary, sent }, null, 2));
         else {

@@ -1,0 +1,90 @@
+/**
+ * Our own advisories: after the counters grow, detection looks for rises that nobody on the list
+ * has posted about, and drafts one advisory per rise for a person to review. The correlator must
+ * agree that the port is elevated now: what we tell peers stands on two readings of our counters.
+ */
+import type { Context } from '../context.ts';
+import { judgePort } from '../correlate/correlate.ts';
+import { detect } from '../detect/detect.ts';
+import type { ElevatedFinding } from '../draft/advisory.ts';
+import { kinds } from '../draft/kinds.ts';
+import type { Anomaly } from '../model.ts';
+import { HOUR_MS } from '../time.ts';
+import { insertDraft, prepareDraft } from './drafts.ts';
+import type { RunSummary } from './message.ts';
+
+const DAY_MS = 24 * HOUR_MS;
+
+/** Why an anomaly gets no advisory; null when it gets one. */
+function notWorthIt(a: Anomaly, ctx: Context): string | null {
+  const { advisory } = ctx.config;
+  if (a.kind === 'backscatter') return 'backscatter: a flood against someone else, for the daily overview';
+  if (a.end !== null) return 'over already';
+  if (a.ratio < advisory.minRatio) return `ratio ${a.ratio} under advisory.minRatio ${advisory.minRatio}`;
+  if (a.sources < advisory.minSources) return `${a.sources} sources under advisory.minSources ${advisory.minSources}`;
+  return null;
+}
+
+/**
+ * Detects anomalies up to the last hour with sensor data and drafts the advisories due. Returns the
+ * drafts made; each is also in `summary.drafts`.
+ */
+export async function advise(ctx: Context, summary: RunSummary): Promise<number[]> {
+  const { store, config, log } = ctx;
+  const last = store.counters.lastCoveredHour();
+  if (last === null) return [];
+  const list = config.advisory.list ? config.lists.find((l) => l.name === config.advisory.list) : config.lists[0];
+  if (!list) {
+    log.debug('no list configured: no advisories');
+    return [];
+  }
+  const until = last + 1;
+  const at = new Date(until * HOUR_MS);
+  const made: number[] = [];
+  for (const a of detect(store.counters, { since: until - config.detect.days * 24, until }, config.detect)) {
+    const skip = notWorthIt(a, ctx);
+    const port = `${a.proto}/${a.port}`;
+    if (skip) {
+      log.debug({ port, skip }, 'no advisory');
+      continue;
+    }
+    // Members are talking about it already: our reply in their thread is our word.
+    if (store.events.findOpen(a.proto, a.port, at.toISOString(), config.events.windowHours)) {
+      log.info({ port }, 'rise already on the list: no advisory');
+      continue;
+    }
+    const finding = judgePort(a.proto, a.port, store.counters, at, config.correlate, []);
+    if (finding.verdict !== 'elevated' || !finding.currentHour) {
+      log.info(
+        { port, verdict: finding.verdict },
+        'detection saw a rise the correlator does not call elevated now: no advisory',
+      );
+      continue;
+    }
+    const input = { finding: finding as ElevatedFinding, anomaly: a, listId: list.listId, config };
+    const draft = kinds.advisory.render(input);
+    if (store.drafts.byMessageId(draft.messageId)) continue;
+    const sent = store.drafts.countSince('advisory', new Date(Date.now() - DAY_MS).toISOString());
+    if (sent >= config.advisory.maxPerDay) {
+      log.warn({ port, maxPerDay: config.advisory.maxPerDay }, 'advisory.maxPerDay reached: advisory left out');
+      continue;
+    }
+    const prepared = await prepareDraft(ctx, draft, kinds.advisory.fileName!(input, draft));
+    const id = store.transaction(() => {
+      store.lock('kansoku-pipeline');
+      if (store.drafts.byMessageId(draft.messageId)) return null;
+      const id = insertDraft(ctx, prepared);
+      // An event of its own, so that members' replies to the advisory count as sightings and
+      // later posts on the port join it.
+      const event = store.events.create(a.proto, a.port, a.start, draft.messageId, prepared.draft.subject);
+      store.events.link(event.id, draft.messageId, 'draft', at.toISOString(), finding);
+      store.events.setVerdict(event.id, 'elevated');
+      return id;
+    });
+    if (id === null) continue;
+    log.info({ port, draft: id, ratio: a.ratio, sources: a.sources }, 'advisory drafted');
+    summary.drafts.push({ id, subject: prepared.draft.subject, path: prepared.path });
+    made.push(id);
+  }
+  return made;
+}
