@@ -3,7 +3,8 @@
  * 5000/tcp rising sharply from 2026-11-19 18:00 UTC, 5060/udp steady, a three-hour outage on
  * 2026-11-17, and 2375/tcp (the Docker API) waking up on 2026-11-20 at 08:00 UTC, driven by
  * Mirai-like bots in the Netherlands and Bulgaria (TCP sequence number = destination address), that
- * nobody on the list has posted about: the bot's own advisory. Deterministic (seeded PRNG), so the committed file can be regenerated exactly:
+ * nobody on the list has posted about: the bot's own advisory. Deterministic (seeded PRNG), so
+ * the committed file can be regenerated exactly:
  *   npx tsx scripts/make-demo-sensor-log.ts > fixtures/demo/sensor.log
  */
 
