@@ -369,6 +369,8 @@ export interface EventRow {
   firstMessage: string;
   subject: string | null;
   lastVerdict: Verdict | null;
+  /** When our counters saw the port back at its usual level; null while it lasts (or was never ours). */
+  endedAt: string | null;
 }
 
 /** What a member's reply to a post about an event says about it. */

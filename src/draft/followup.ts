@@ -1,13 +1,14 @@
 import type { Config } from '../config/schema.ts';
 import { tallyOf, visibleSightings } from '../events/tally.ts';
 import type { DraftMessage, EventRow, Finding, SightingRow, Tlp, Verdict } from '../model.ts';
-import { num, ratioText } from './format.ts';
+import { hourEn, hourJa, num, ratioText } from './format.ts';
 import { subjectWithTlp, withoutTlpTags } from '../extract/tlp.ts';
 import { withoutRe } from '../mail/reply-text.ts';
 import { bilingualText, draftMessageId, listById, messageTlp, type KindSpec } from './render.ts';
 import { portLabel, TLP_EN, TLP_JA, VERDICT_EN, VERDICT_JA } from './view.ts';
 
-export type FollowUpTrigger = { kind: 'confirmations' } | { kind: 'verdict'; from: Verdict; to: Verdict };
+export type FollowUpTrigger =
+  { kind: 'confirmations' } | { kind: 'verdict'; from: Verdict; to: Verdict } | { kind: 'ended'; at: string };
 
 export interface FollowUpInput {
   event: EventRow;
@@ -66,6 +67,10 @@ export function followUpData(i: FollowUpInput) {
     tlpEn: TLP_EN[tlp],
     anonymous,
     confirmations: i.trigger.kind === 'confirmations',
+    ended:
+      i.trigger.kind === 'ended'
+        ? { ja: hourJa(i.trigger.at, config.draft.localTimezone), en: hourEn(i.trigger.at, config.draft.localTimezone) }
+        : null,
     verdictChange:
       i.trigger.kind === 'verdict'
         ? {
@@ -96,7 +101,7 @@ export function followUpData(i: FollowUpInput) {
 
 /** What made a follow-up due; an event gets one follow-up for each. */
 export function triggerKey(t: FollowUpTrigger): string {
-  return t.kind === 'confirmations' ? 'confirmations' : `verdict:${t.to}`;
+  return t.kind === 'verdict' ? `verdict:${t.to}` : t.kind;
 }
 
 /** A follow-up in the thread of an event, to the list its first post came through. */

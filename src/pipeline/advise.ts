@@ -11,6 +11,7 @@ import { kinds } from '../draft/kinds.ts';
 import type { Anomaly } from '../model.ts';
 import { HOUR_MS } from '../time.ts';
 import { insertDraft, prepareDraft } from './drafts.ts';
+import { runUpdates, spokeOn } from './updates.ts';
 import type { RunSummary } from './message.ts';
 
 const DAY_MS = 24 * HOUR_MS;
@@ -26,8 +27,8 @@ function notWorthIt(a: Anomaly, ctx: Context): string | null {
 }
 
 /**
- * Detects anomalies up to the last hour with sensor data and drafts the advisories due. Returns the
- * drafts made; each is also in `summary.drafts`.
+ * Detects anomalies up to the last hour with sensor data, ends the events whose rise is over, and
+ * drafts the advisories and follow-ups due. Returns the drafts made; each is also in `summary.drafts`.
  */
 export async function advise(ctx: Context, summary: RunSummary): Promise<number[]> {
   const { store, config, log } = ctx;
@@ -41,7 +42,9 @@ export async function advise(ctx: Context, summary: RunSummary): Promise<number[
   const until = last + 1;
   const at = new Date(until * HOUR_MS);
   const made: number[] = [];
-  for (const a of detect(store.counters, { since: until - config.detect.days * 24, until }, config.detect)) {
+  const anomalies = detect(store.counters, { since: until - config.detect.days * 24, until }, config.detect);
+  closeEnded(ctx, anomalies);
+  for (const a of anomalies) {
     const skip = notWorthIt(a, ctx);
     const port = `${a.proto}/${a.port}`;
     if (skip) {
@@ -86,5 +89,30 @@ export async function advise(ctx: Context, summary: RunSummary): Promise<number[
     summary.drafts.push({ id, subject: prepared.draft.subject, path: prepared.path });
     made.push(id);
   }
+  made.push(...(await runUpdates(ctx, summary)));
   return made;
+}
+
+/**
+ * Events our counters called elevated whose port is back to its usual level: ended at the end of
+ * the latest run detection found on the port, with an "ended" follow-up when the list heard from
+ * us on it. A port whose rise detection does not see in its window is left as it is.
+ */
+function closeEnded(ctx: Context, anomalies: Anomaly[]): void {
+  const { store } = ctx;
+  for (const e of store.events.elevatedOpen()) {
+    const runs = anomalies.filter((a) => a.proto === e.proto && a.port === e.port && a.kind !== 'backscatter');
+    if (!runs.length || runs.some((a) => a.end === null)) continue;
+    const end = runs
+      .map((a) => a.end!)
+      .sort()
+      .at(-1)!;
+    // A run that ended before the event began is not the event's.
+    if (Date.parse(end) <= Date.parse(e.firstSeen)) continue;
+    store.transaction(() => {
+      store.events.end(e.id, end);
+      if (spokeOn(ctx, e.id)) store.events.claimUpdate(e.id, 'ended', end, { at: end });
+    });
+    ctx.log.info({ event: e.id, port: `${e.proto}/${e.port}`, end }, 'event ended');
+  }
 }

@@ -40,6 +40,11 @@ function oursOn(ctx: Context, eventId: number): StoredDraft[] {
     .filter((d): d is StoredDraft => d !== null);
 }
 
+/** Whether the list has heard from us on the event: a follow-up follows only what went out. */
+export function spokeOn(ctx: Context, eventId: number): boolean {
+  return oursOn(ctx, eventId).some((d) => d.status === 'sent');
+}
+
 /** When the evidence of a draft's current words was taken: its latest revision's, else its post's. */
 function judgedAt(ctx: Context, d: StoredDraft): string | null {
   return ctx.store.events.revisedAt(d.id) ?? ctx.store.messages.get(d.sourceMessageId)?.sentAt ?? null;
@@ -131,9 +136,9 @@ function nothing(ctx: Context, u: PendingUpdate): null {
 }
 
 function triggerOf(u: PendingUpdate): FollowUpTrigger {
-  return u.trigger === 'confirmations'
-    ? { kind: 'confirmations' }
-    : { kind: 'verdict', from: u.data.from as Verdict, to: u.data.to as Verdict };
+  if (u.trigger === 'confirmations') return { kind: 'confirmations' };
+  if (u.trigger === 'ended') return { kind: 'ended', at: u.data.at as string };
+  return { kind: 'verdict', from: u.data.from as Verdict, to: u.data.to as Verdict };
 }
 
 /** Drafts a follow-up in the event's thread, after the messages of ours the list has seen. */
@@ -155,7 +160,11 @@ async function followUp(ctx: Context, u: PendingUpdate, summary: RunSummary): Pr
       .filter((d) => d.status === 'sent')
       .map((d) => d.messageId),
     reportTlp: store.messages.report(event.firstMessage)?.tlp ?? null,
-    listId: store.messages.listId(event.firstMessage),
+    // An event our own advisory opened has no post: its list is the one the advisory went to.
+    listId:
+      store.messages.listId(event.firstMessage) ??
+      config.lists.find((l) => l.address === store.drafts.byMessageId(event.firstMessage)?.to)?.listId.toLowerCase() ??
+      null,
     config,
   };
   const draft = kinds.followup.render(input);

@@ -331,6 +331,8 @@ const migrations: Array<string | { sqlite: string; postgres: string }> = [
   );
   -- The header facts of a post (sender, subject, thread) that a reply to it is rendered from.
   ALTER TABLE messages ADD COLUMN header_json TEXT;
+  -- When our counters saw the event's port back at its usual level (the hour after its last above).
+  ALTER TABLE events ADD COLUMN ended_at TEXT;
   `,
 ];
 

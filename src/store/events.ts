@@ -3,7 +3,7 @@ import type { Db } from './db.ts';
 import { addHours, HOUR_MS } from '../time.ts';
 
 const eventColumns = `id, proto, port, first_seen AS "firstSeen", last_seen AS "lastSeen",
-  first_message AS "firstMessage", subject, last_verdict AS "lastVerdict"`;
+  first_message AS "firstMessage", subject, last_verdict AS "lastVerdict", ended_at AS "endedAt"`;
 
 export class EventStore {
   constructor(private readonly db: Db) {}
@@ -41,6 +41,18 @@ export class EventStore {
 
   get(id: number): EventRow | null {
     return (this.db.get(`SELECT ${eventColumns} FROM events WHERE id = ?`, id) as EventRow | undefined) ?? null;
+  }
+
+  /** Events our counters called elevated that have not ended. */
+  elevatedOpen(): EventRow[] {
+    return this.db.all(
+      `SELECT ${eventColumns} FROM events WHERE last_verdict = 'elevated' AND ended_at IS NULL ORDER BY id`,
+    ) as EventRow[];
+  }
+
+  /** Records that the event's port was back at its usual level from `at` (ISO). */
+  end(id: number, at: string): void {
+    this.db.run('UPDATE events SET ended_at = ? WHERE id = ? AND ended_at IS NULL', at, id);
   }
 
   list(): EventRow[] {

@@ -21,6 +21,7 @@ const event: EventRow = {
   firstMessage: '<report@example.org>',
   subject: '[TLP:GREEN] Re: [nsp-sec-jp] tcp/5000 scanning',
   lastVerdict: 'elevated',
+  endedAt: null,
 };
 
 function sighting(org: string, over: Partial<SightingRow> = {}): SightingRow {

@@ -7,6 +7,9 @@ import { emptySummary, processMessage } from '../../src/pipeline/process.ts';
 import type { Store } from '../../src/store/index.ts';
 import { scratch } from '../helpers/cli.ts';
 import { listMail } from '../helpers/post.ts';
+import { Readable } from 'node:stream';
+import { importStream } from '../../src/counters/import.ts';
+import { decide } from '../../src/review/transitions.ts';
 import { sensorLines, storeWith } from '../helpers/sensor.ts';
 
 const log = createLogger('silent');
@@ -106,5 +109,41 @@ describe('our own advisories', () => {
       [],
     );
     expect(advisories(store)).toEqual([]);
+  });
+
+  it('ends the event once the port is back to usual, and tells the list when it heard from us', async () => {
+    const lines = sensorLines({
+      start: START,
+      hours: HOURS + 12,
+      port: 2375,
+      perHour: (h) => (h >= WAKE && h < HOURS ? 40 : 0),
+      src: (h, i) => `81.224.${h % 100}.${i + 1}`,
+    });
+    const cut = new Date(Date.parse(START) + HOURS * 3_600_000).toISOString();
+    const store = await storeWith(lines.filter((l) => l < cut));
+    const c = config();
+    await advise(contextFor(c, store, { log }), emptySummary());
+    const [a] = advisories(store);
+    decide(store, a!.id, 'approve', 'alice', null);
+    store.outbox.sent(store.outbox.pending().find((r) => r.draftId === a!.id)!.id, 'smtp');
+    // Twelve more hours, back to silence.
+    await importStream(
+      store,
+      'later',
+      Readable.from([lines.filter((l) => l >= cut).join('\n') + '\n']),
+      { zone: 'UTC', maxLineChars: 4096, sensor: 'test', keepRecent: true },
+      log,
+    );
+    const summary = emptySummary();
+    await advise(contextFor(c, store, { log }), summary);
+    const [event] = store.events.list();
+    expect(event!.endedAt).toBe(cut.replace('.000Z', 'Z'));
+    const [f] = store.drafts.list().filter((d) => d.kind === 'followup');
+    expect(f!.text).toContain('以降、2375/tcp宛ての通信は平常の水準に戻っています。');
+    expect(f!.eml.toString('latin1')).toMatch(new RegExp(`^In-Reply-To: ${a!.messageId.replace(/\./g, '\\.')}`, 'm'));
+    expect(summary.drafts).toEqual([expect.objectContaining({ id: f!.id })]);
+    // Once.
+    await advise(contextFor(c, store, { log }), emptySummary());
+    expect(store.drafts.list().filter((d) => d.kind === 'followup')).toHaveLength(1);
   });
 });
