@@ -14,6 +14,12 @@ export interface Digest {
   charts: Array<{ name: string; png: Buffer; cid: string }>;
 }
 
+/** What a chart's band is, in both languages: 「件/時（48時間移動平均と±1.645σの範囲）」. */
+export function bandLabel(config: Config): string {
+  const { baselineHours: h, sigma } = config.correlate;
+  return `件/時、${h}時間移動平均と±${sigma}σの範囲 / events/hour, ${h} h moving average, +/-${sigma} sigma band`;
+}
+
 /** The HTML part's template: the text part again, with the charts inline. */
 const HTML_PART = 'digest.html';
 
@@ -99,15 +105,17 @@ export async function renderDigest(input: DigestInput): Promise<Digest> {
   const messageId = draftMessageId(key, 'digest', config.identity.from);
 
   // Vega and resvg are heavy to load; only a digest with charts pays for them, not every command.
-  const { weekChart } = await import('../digest/chart.ts');
+  const { hourlyChart } = await import('../digest/chart.ts');
   const charts = await Promise.all(
     data.charts.map(async (c) => {
       const label = portLabel(c.port, c.proto);
-      const { png } = await weekChart(
-        `${label}  ${data.week.id}`,
-        c.points,
-        `events/hour, ${config.correlate.baselineHours} h moving average, +/-${config.correlate.sigma} sigma band`,
-      );
+      const { png } = await hourlyChart({
+        title: `${label}  ${data.week.id}`,
+        subtitle: bandLabel(config),
+        points: c.points,
+        zone: data.week.zone,
+        span: 'week',
+      });
       return {
         name: `${c.proto}-${c.port}.png`,
         cid: `chart-${c.proto}-${c.port}-${data.week.id}@kansoku`,
