@@ -92,7 +92,7 @@ describe('the weekly digest of the demo week (2026-W47)', () => {
 
   it('draws each chart as a valid PNG with the series in it', async () => {
     const d = await buildDigest(demo.p, week);
-    expect(d.charts.map((c) => c.name)).toEqual(['tcp-5000.png', 'udp-5060.png', 'udp-6585.png']);
+    expect(d.charts.map((c) => c.name)).toEqual(['tcp-5000.png', 'udp-5060.png', 'udp-6585.png', 'tcp-2375.png']);
     const [r, g, b] = [1, 3, 5].map((i) => parseInt(SERIES_COLOR.slice(i, i + 2), 16));
     const seriesPixels = (png: Buffer) => {
       const img = PNG.sync.read(png);
@@ -121,7 +121,7 @@ describe('the weekly digest of the demo week (2026-W47)', () => {
     const m = await simpleParser(d.eml, { keepCidLinks: true });
     expect(m.text).toContain('【今週のイベント】');
     expect(m.html).toContain('cid:chart-tcp-5000-2026-W47@kansoku');
-    expect(m.attachments.filter((a) => a.contentType === 'image/png' && a.related)).toHaveLength(3);
+    expect(m.attachments.filter((a) => a.contentType === 'image/png' && a.related)).toHaveLength(4);
   });
 });
 
