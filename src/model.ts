@@ -20,6 +20,7 @@ export const KIND_RULES = {
   reply: { draft: true, toList: true, autoSend: true },
   followup: { draft: true, toList: true, autoSend: true },
   digest: { draft: true, toList: true, autoSend: true },
+  overview: { draft: true, toList: true, autoSend: true },
   advisory: { draft: true, toList: true, autoSend: true },
   alert: { draft: true, toList: false, autoSend: false },
   review: { draft: false, toList: false, autoSend: false },

@@ -199,6 +199,21 @@ export const configSchema = z.strictObject({
       charts: z.number().int().min(0).max(12).default(4),
     })
     .prefault({}),
+  /** The daily port-scan overview (ポートスキャン概況) of the day before. */
+  overview: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** node-cron / cron syntax, read in `timezone`: daily at 09:00 by default. */
+      schedule: z
+        .string()
+        .refine((s) => cron.validate(s), { message: 'not a cron expression' })
+        .default('0 9 * * *'),
+      /** The zone whose calendar days the overview covers and whose clock its charts read. */
+      timezone: timeZone.default('Asia/Tokyo'),
+      /** Ports drawn as charts, at most. */
+      charts: z.number().int().min(0).max(12).default(3),
+    })
+    .prefault({}),
   /** Approval by mail: each new draft is mailed to `address` with a one-time token. */
   review: z
     .strictObject({

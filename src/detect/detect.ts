@@ -8,7 +8,7 @@ import type { Config } from '../config/schema.ts';
 import { distinctOver } from '../counters/rollups.ts';
 import type { Anomaly, Proto } from '../model.ts';
 import type { CounterReader } from '../store/index.ts';
-import { HOUR_MS, hourIso } from '../time.ts';
+import { HOUR_MS, hourAt, hourIso } from '../time.ts';
 import { findRuns, type Run, type RunOptions } from './runs.ts';
 
 export type DetectOptions = Config['detect'];
@@ -47,22 +47,25 @@ function runOptions(opts: DetectOptions): RunOptions {
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
-/** The countries whose share of the run's sources rose most against the week before; else the biggest. */
+/**
+ * The countries whose share of the run's distinct sources rose most against the week before, with
+ * their shares of all the run's sources (those without a known country, IPv6 ones say, included in
+ * the whole). None when no country's share rose: a rise spread like the usual mix has no driver.
+ */
 export function drivers(
-  now: Record<string, number>,
-  before: Record<string, number>,
+  now: { sources: number; countries: Record<string, number> },
+  before: { sources: number; countries: Record<string, number> },
 ): Array<{ cc: string; share: number }> {
-  const total = (m: Record<string, number>) => Object.values(m).reduce((a, b) => a + b, 0);
-  const tn = total(now);
-  if (!tn) return [];
-  const tb = total(before);
-  const rows = Object.entries(now).map(([cc, n]) => {
-    const share = n / tn;
-    return { cc, share, lift: share - (tb ? (before[cc] ?? 0) / tb : 0) };
-  });
-  const rising = rows.filter((r) => r.lift >= DRIVER_LIFT).sort((a, b) => b.lift - a.lift);
-  const chosen = rising.length ? rising : rows.sort((a, b) => b.share - a.share);
-  return chosen.slice(0, MAX_COUNTRIES).map((r) => ({ cc: r.cc, share: Math.round(r.share * 100) / 100 }));
+  if (!now.sources) return [];
+  return Object.entries(now.countries)
+    .map(([cc, n]) => {
+      const share = Math.min(1, n / now.sources);
+      return { cc, share, lift: share - (before.sources ? (before.countries[cc] ?? 0) / before.sources : 0) };
+    })
+    .filter((r) => r.lift >= DRIVER_LIFT)
+    .sort((a, b) => b.lift - a.lift)
+    .slice(0, MAX_COUNTRIES)
+    .map((r) => ({ cc: r.cc, share: Math.round(r.share * 100) / 100 }));
 }
 
 /** When the run ended: the hour after its last, once `closeHours` hours with data followed it. */
@@ -115,11 +118,26 @@ export function detect(counters: CounterReader, range: DetectRange, opts: Detect
     if (h >= origin && h < range.until) base[h - origin] = 0;
   const ro = runOptions(opts);
   const out: Anomaly[] = [];
+  const flood = backscatter(counters, base, origin, from, opts);
+  const during = (first: number, last: number) =>
+    flood.some((b) => hourAt(Date.parse(b.start)) <= last && (b.end === null || hourAt(Date.parse(b.end)) > first));
 
-  const judge = (proto: Proto, port: number, x: Float64Array) => {
+  const judge = (proto: Proto, port: number, x: Float64Array, syn: Float64Array) => {
     for (const run of findRuns(x, from, n, ro, origin % 24)) {
       const first = origin + run.first;
       const last = origin + run.last;
+      // A high port's rise made of replies (not SYNs) while backscatter comes in is that
+      // backscatter landing, not a scan of the port.
+      if (proto === 'tcp' && port >= opts.backscatterMinPort && during(first, last)) {
+        let all = 0;
+        let syns = 0;
+        for (let h = run.first; h <= run.last; h++) {
+          if (Number.isNaN(x[h]!)) continue;
+          all += x[h]!;
+          syns += syn[h]!;
+        }
+        if (syns < all / 2) continue;
+      }
       const now = distinctOver(counters, proto, port, first, last);
       const before = distinctOver(counters, proto, port, first - USUAL_HOURS, first - 1);
       const kind = silentBefore(x, run.first)
@@ -132,7 +150,7 @@ export function detect(counters: CounterReader, range: DetectRange, opts: Detect
         port,
         ...shape(x, run, origin, opts.closeHours),
         sources: now.sources,
-        countries: drivers(now.countries, before.countries),
+        countries: drivers(now, before),
         kind,
       });
     }
@@ -142,18 +160,20 @@ export function detect(counters: CounterReader, range: DetectRange, opts: Detect
   for (let i = 0; i < rows.length;) {
     const { proto, port } = rows[i]!;
     const x = Float64Array.from(base);
+    const syn = new Float64Array(n);
     let recent = 0;
     for (; i < rows.length && rows[i]!.proto === proto && rows[i]!.port === port; i++) {
       const h = rows[i]!.hour - origin;
       // An hour with events is an hour with data, whatever the coverage table says.
       x[h] = rows[i]!.events;
+      syn[h] = rows[i]!.synOnly;
       if (h >= from) recent += rows[i]!.events;
     }
     // Too few events in the hours judged for any window to count: nothing to look at.
-    if (recent >= opts.minEvents) judge(proto, port, x);
+    if (recent >= opts.minEvents) judge(proto, port, x, syn);
   }
 
-  out.push(...backscatter(counters, base, origin, from, opts));
+  out.push(...flood);
   return out.sort((a, b) => a.start.localeCompare(b.start) || a.port - b.port);
 }
 

@@ -102,16 +102,19 @@ export function expectations(x: Float64Array, from: number, to: number, weeks: n
  * `floor` (no port is that regular), and `floor` when there is too little to say.
  */
 export function dispersion(x: Float64Array, e: Float64Array, from: number, to: number, floor: number): number {
-  const r: number[] = [];
+  const dev: number[] = [];
+  const poisson: number[] = [];
   for (let h = Math.max(0, from); h < to; h++) {
     const v = x[h]!;
     const m = e[h]!;
     if (Number.isNaN(v) || Number.isNaN(m) || m < 1) continue;
-    r.push(((v - m) ** 2 - m) / (m * m));
+    dev.push((v - m) ** 2 / (m * m));
+    poisson.push(1 / m);
   }
-  if (r.length < 24) return floor;
-  r.sort((a, b) => a - b);
-  // The median of a squared standard normal is 0.455 of its mean.
-  const c2 = r[r.length >> 1]! / 0.455;
+  if (dev.length < 24) return floor;
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1]!;
+  // (v - m)²/m² has mean 1/m + c²; its median is 0.455 of that (a squared normal's). The Poisson
+  // part comes off after the median, not before: taken off each hour first, it biased c low.
+  const c2 = median(dev) / 0.455 - median(poisson);
   return Math.min(1, Math.max(floor, Math.sqrt(Math.max(0, c2))));
 }

@@ -146,7 +146,8 @@ function trim(x: Float64Array, e: Float64Array, first: number, last: number, opt
   const above = (h: number) => {
     if (Number.isNaN(x[h]!)) return false;
     const m = Math.max(e[h]!, opts.floor);
-    return x[h]! > m * opts.minRatio && x[h]! >= m + (level - m) / 3;
+    // Beyond ordinary Poisson noise too: on a quiet port, 3 events where 1 is usual is no edge.
+    return x[h]! > m * opts.minRatio && x[h]! >= m + (level - m) / 3 && x[h]! >= m + 3 * Math.sqrt(m) + 1;
   };
   while (last >= first && !above(last)) last--;
   // The start is the first hour above that the hours after it stay above (two in three of the

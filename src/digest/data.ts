@@ -37,6 +37,27 @@ export interface ChartPoint {
   lower: number | null;
 }
 
+/** A run of hours without any sensor data: its first hour and its last. */
+export interface Gap {
+  from: string;
+  to: string;
+  hours: number;
+}
+
+/** The runs of hours in [first, last] that are not in `covered`. */
+export function gapsIn(covered: Set<number>, first: number, last: number): Gap[] {
+  const gaps: Gap[] = [];
+  for (let h = first; h <= last; h++) {
+    if (covered.has(h)) continue;
+    const g = gaps.at(-1);
+    if (g && Date.parse(g.to) === (h - 1) * HOUR_MS) {
+      g.to = hourIso(h);
+      g.hours++;
+    } else gaps.push({ from: hourIso(h), to: hourIso(h), hours: 1 });
+  }
+  return gaps;
+}
+
 export interface DigestData {
   week: Week;
   events: DigestEvent[];
@@ -45,8 +66,7 @@ export interface DigestData {
   /** The labels of the posts and replies whose material the digest carries. */
   tlps: Array<Tlp | null>;
   changes: PortChange[];
-  /** Runs of hours without any sensor data: [first hour, last hour]. */
-  gaps: Array<{ from: string; to: string; hours: number }>;
+  gaps: Gap[];
   hoursWithData: number;
   hoursInWeek: number;
   charts: Array<{ proto: Proto; port: number; points: ChartPoint[] }>;
@@ -117,15 +137,7 @@ export function digestData(store: Store, week: Week, config: Config): DigestData
     .slice(0, 5);
 
   const covered = new Set(store.counters.coveredHours(first - config.correlate.baselineHours, last));
-  const gaps: DigestData['gaps'] = [];
-  for (let h = first; h <= last; h++) {
-    if (covered.has(h)) continue;
-    const g = gaps.at(-1);
-    if (g && Date.parse(g.to) === (h - 1) * HOUR_MS) {
-      g.to = hourIso(h);
-      g.hours++;
-    } else gaps.push({ from: hourIso(h), to: hourIso(h), hours: 1 });
-  }
+  const gaps = gapsIn(covered, first, last);
 
   const chartPorts: Array<{ proto: Proto; port: number }> = [];
   for (const p of [...events, ...changes]) {

@@ -4,8 +4,8 @@ import { hourEn, hourJa, num, ratioText } from './format.ts';
 import { bilingualText, draftMessageId, messageTlp, renderTemplate, type KindSpec } from './render.ts';
 import { subjectWithTlp } from '../extract/tlp.ts';
 import { portLabel, TLP_EN, TLP_JA, VERDICT_EN, VERDICT_JA } from './view.ts';
-import type { DraftMessage, Tlp } from '../model.ts';
-import type { DigestData } from '../digest/data.ts';
+import type { DraftMessage, Proto, Tlp } from '../model.ts';
+import type { ChartPoint, DigestData } from '../digest/data.ts';
 
 /** The digest as a draft, with its HTML part and charts for the outbound gate to build into one message. */
 export interface Digest {
@@ -20,8 +20,8 @@ export function bandLabel(config: Config): string {
   return `件/時、${h}時間移動平均と±${sigma}σの範囲 / events/hour, ${h} h moving average, +/-${sigma} sigma band`;
 }
 
-/** The HTML part's template: the text part again, with the charts inline. */
-const HTML_PART = 'digest.html';
+/** The HTML part's template: the text part again, with the charts inline (the digest's and the overview's). */
+export const HTML_PART = 'digest.html';
 
 export interface DigestInput {
   data: DigestData;
@@ -29,7 +29,7 @@ export interface DigestInput {
 }
 
 /** The digest goes to the first configured list. */
-function digestList(config: Config): Config['lists'][number] | null {
+export function digestList(config: Config): Config['lists'][number] | null {
   return config.lists[0] ?? null;
 }
 
@@ -104,35 +104,7 @@ export async function renderDigest(input: DigestInput): Promise<Digest> {
   const key = `digest:${data.week.id}`;
   const messageId = draftMessageId(key, 'digest', config.identity.from);
 
-  // Vega and resvg are heavy to load; only a digest with charts pays for them, not every command.
-  const { hourlyChart } = await import('../digest/chart.ts');
-  const charts = await Promise.all(
-    data.charts.map(async (c) => {
-      const label = portLabel(c.port, c.proto);
-      const { png } = await hourlyChart({
-        title: `${label}  ${data.week.id}`,
-        subtitle: bandLabel(config),
-        points: c.points,
-        zone: data.week.zone,
-        span: 'week',
-      });
-      return {
-        name: `${c.proto}-${c.port}.png`,
-        cid: `chart-${c.proto}-${c.port}-${data.week.id}@kansoku`,
-        png,
-        label,
-      };
-    }),
-  );
-  const html = renderTemplate(config.draft.templates, HTML_PART, {
-    subject,
-    text,
-    charts: charts.map((c) => ({
-      cid: c.cid,
-      alt: `${c.label} hourly events`,
-      caption: `${c.label}: 時間別件数 / hourly events (UTC)`,
-    })),
-  });
+  const { html, charts } = await chartedHtml(config, subject, text, data.week.id, data.week.zone, 'week', data.charts);
   const draft: DraftMessage = {
     kind: 'digest',
     messageId,
@@ -145,7 +117,47 @@ export async function renderDigest(input: DigestInput): Promise<Digest> {
     text,
     sourceMessageId: key,
   };
-  return { draft, html, charts: charts.map((c) => ({ name: c.name, png: c.png, cid: c.cid })) };
+  return { draft, html, charts };
+}
+
+/**
+ * The charts of a digest or an overview, and its HTML part: the text again with the charts inline.
+ * The text part stays whole on its own, since many lists strip every other part.
+ */
+export async function chartedHtml(
+  config: Config,
+  subject: string,
+  text: string,
+  period: string,
+  zone: string,
+  span: 'week' | 'day',
+  ports: Array<{ proto: Proto; port: number; points: ChartPoint[] }>,
+): Promise<{ html: string; charts: Digest['charts'] }> {
+  // Vega and resvg are heavy to load; only a message with charts pays for them, not every command.
+  const { hourlyChart } = await import('../digest/chart.ts');
+  const charts = await Promise.all(
+    ports.map(async (c) => {
+      const label = portLabel(c.port, c.proto);
+      const { png } = await hourlyChart({
+        title: `${label}  ${period}`,
+        subtitle: bandLabel(config),
+        points: c.points,
+        zone,
+        span,
+      });
+      return { name: `${c.proto}-${c.port}.png`, cid: `chart-${c.proto}-${c.port}-${period}@kansoku`, png, label };
+    }),
+  );
+  const html = renderTemplate(config.draft.templates, HTML_PART, {
+    subject,
+    text,
+    charts: charts.map((c) => ({
+      cid: c.cid,
+      alt: `${c.label} hourly events`,
+      caption: `${c.label}: 時間別件数 / hourly events`,
+    })),
+  });
+  return { html, charts: charts.map((c) => ({ name: c.name, png: c.png, cid: c.cid })) };
 }
 
 /** The weekly digest to the list: the week's events, changes and gaps, with charts. */

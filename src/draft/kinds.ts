@@ -1,4 +1,5 @@
 import { digest } from './digest.ts';
+import { overview } from './overview.ts';
 import { note, review } from './review.ts';
 import { advisory } from './advisory.ts';
 import { alert } from './alert.ts';
@@ -20,6 +21,7 @@ export const kinds = {
   reply: { ...reply, ...KIND_RULES.reply },
   followup: { ...followup, ...KIND_RULES.followup },
   digest: { ...digest, ...KIND_RULES.digest },
+  overview: { ...overview, ...KIND_RULES.overview },
   advisory: { ...advisory, ...KIND_RULES.advisory },
   alert: { ...alert, ...KIND_RULES.alert },
   review: { ...review, ...KIND_RULES.review },

@@ -8,8 +8,8 @@ import { judgePort } from '../correlate/correlate.ts';
 import { detect } from '../detect/detect.ts';
 import type { ElevatedFinding } from '../draft/advisory.ts';
 import { kinds } from '../draft/kinds.ts';
-import type { Anomaly } from '../model.ts';
-import { HOUR_MS } from '../time.ts';
+import type { Anomaly, Finding } from '../model.ts';
+import { HOUR_MS, hourAt } from '../time.ts';
 import { insertDraft, prepareDraft } from './drafts.ts';
 import { runUpdates, spokeOn } from './updates.ts';
 import type { RunSummary } from './message.ts';
@@ -26,13 +26,21 @@ function notWorthIt(a: Anomaly, ctx: Context): string | null {
   return null;
 }
 
+/** A TCP rise made mostly of packets that are not SYNs is replies or backscatter, not a scan to warn of. */
+const MIN_SYN_SHARE = 0.5;
+function notAScan(f: Finding): boolean {
+  return f.proto === 'tcp' && f.evidence?.synOnly !== null && f.evidence?.synOnly !== undefined
+    ? f.evidence.synOnly < MIN_SYN_SHARE
+    : false;
+}
+
 /**
  * Detects anomalies up to the last hour with sensor data, ends the events whose rise is over, and
  * drafts the advisories and follow-ups due. Returns the drafts made; each is also in `summary.drafts`.
  */
 export async function advise(ctx: Context, summary: RunSummary): Promise<number[]> {
   const { store, config, log } = ctx;
-  const last = store.counters.lastCoveredHour();
+  const last = store.counters.lastCoveredHour(hourAt(ctx.clock.now().getTime()));
   if (last === null) return [];
   const list = config.advisory.list ? config.lists.find((l) => l.name === config.advisory.list) : config.lists[0];
   if (!list) {
@@ -44,7 +52,8 @@ export async function advise(ctx: Context, summary: RunSummary): Promise<number[
   const made: number[] = [];
   const anomalies = detect(store.counters, { since: until - config.detect.days * 24, until }, config.detect);
   closeEnded(ctx, anomalies);
-  for (const a of anomalies) {
+  // The strongest first: advisory.maxPerDay keeps the rises that matter most, not the earliest.
+  for (const a of [...anomalies].sort((x, y) => y.ratio - x.ratio)) {
     const skip = notWorthIt(a, ctx);
     const port = `${a.proto}/${a.port}`;
     if (skip) {
@@ -57,6 +66,10 @@ export async function advise(ctx: Context, summary: RunSummary): Promise<number[
       continue;
     }
     const finding = judgePort(a.proto, a.port, store.counters, at, config.correlate, []);
+    if (notAScan(finding)) {
+      log.info({ port, synOnly: finding.evidence?.synOnly }, 'rise made mostly of non-SYN packets: no advisory');
+      continue;
+    }
     if (finding.verdict !== 'elevated' || !finding.currentHour) {
       log.info(
         { port, verdict: finding.verdict },

@@ -9,6 +9,7 @@ import type { RawMessage } from '../mail/sources.ts';
 import type { Store } from '../store/index.ts';
 import { advise } from './advise.ts';
 import { DigestScheduler } from './digest.ts';
+import { OverviewScheduler } from './overview.ts';
 import type { Context } from '../context.ts';
 import { emptySummary, handleMessage, resumeUpdates, type RunSummary } from './process.ts';
 
@@ -85,6 +86,13 @@ export async function runDaemon(p: Context, onReady: (folders: string[]) => void
     noOverlap: true,
     name: 'digest',
   });
+  const overview = new OverviewScheduler(p);
+  const overviewTick = () => serial.run(() => overview.tick()).catch(() => undefined);
+  const overviewJob = cron.schedule(p.config.overview.schedule, overviewTick, {
+    timezone: p.config.overview.timezone,
+    noOverlap: true,
+    name: 'overview',
+  });
   // Retention: rollups and raw events past their time go once a day.
   const pruneJob = cron.schedule(
     '17 3 * * *',
@@ -112,7 +120,7 @@ export async function runDaemon(p: Context, onReady: (folders: string[]) => void
       )
     : null;
   // A digest missed while the bot was down is due now.
-  const catchUp = digestTick();
+  const catchUp = Promise.all([digestTick(), overviewTick()]);
 
   const stopped = new Promise<void>((resolve) => {
     const stop = (signal: string) => {
@@ -130,6 +138,7 @@ export async function runDaemon(p: Context, onReady: (folders: string[]) => void
 
   await outboxJob.stop();
   await digestJob.stop();
+  await overviewJob.stop();
   await pruneJob.stop();
   await importJob?.stop();
   stopImport.abort();

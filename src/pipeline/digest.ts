@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { digestData } from '../digest/data.ts';
 import { digest as digestKind, renderDigest, type Digest } from '../draft/digest.ts';
 import { dueWeek } from '../digest/schedule.ts';
-import type { Week } from '../digest/week.ts';
+import { parseWeek, type Week } from '../digest/week.ts';
 import { gateOf, insertDraft, isAutomatic, outgoing, prepareDraft } from './drafts.ts';
 import type { Context } from '../context.ts';
 
@@ -44,30 +44,50 @@ export async function digestDraft(p: Context, week: Week): Promise<{ id: number;
 }
 
 /**
- * Runs the weekly digest when one is due. The claim in the store is what makes it run once: two
- * instances on one store race for it and one wins; a bot that was down runs it when it is back.
+ * A job that drafts one message per period (the weekly digest, the daily overview) when one is
+ * due. The claim in the store is what makes it run once: two instances on one store race for it
+ * and one wins; a bot that was down runs it when it is back.
  */
-export class DigestScheduler {
+export abstract class PeriodicDraft {
   constructor(
-    private readonly p: Context,
-    private readonly clock: () => Date = () => new Date(),
+    protected readonly p: Context,
+    protected readonly clock: () => Date = () => new Date(),
     private readonly instance = `${hostname()}:${process.pid}`,
   ) {}
 
+  protected abstract readonly job: string;
+  /** The period due now; null when the job is off or has nowhere to go. */
+  protected abstract due(now: Date): string | null;
+  protected abstract draft(period: string): Promise<{ id: number; created: boolean }>;
+
   async tick(): Promise<number | null> {
-    const { config, store, log } = this.p;
-    if (!config.digest.enabled || !config.lists.length) return null;
-    const { week } = dueWeek(this.clock(), config.digest.schedule, config.digest.timezone);
-    if (!store.jobs.claim('digest', week.id, this.instance)) return null;
+    const { store, log } = this.p;
+    const period = this.due(this.clock());
+    if (period === null || !store.jobs.claim(this.job, period, this.instance)) return null;
     try {
-      const { id } = await digestDraft(this.p, week);
-      store.jobs.done('digest', week.id, id);
-      log.info({ week: week.id, draft: id }, 'weekly digest drafted');
+      const { id } = await this.draft(period);
+      store.jobs.done(this.job, period, id);
+      log.info({ job: this.job, period, draft: id }, `${this.job} drafted`);
       return id;
     } catch (err) {
-      store.jobs.release('digest', week.id);
-      log.error({ week: week.id, err: (err as Error).message }, 'weekly digest failed; will retry');
+      store.jobs.release(this.job, period);
+      log.error({ job: this.job, period, err: (err as Error).message }, `${this.job} failed; will retry`);
       throw err;
     }
+  }
+}
+
+/** The weekly digest, on digest.schedule. */
+export class DigestScheduler extends PeriodicDraft {
+  protected readonly job = 'digest';
+
+  protected due(now: Date): string | null {
+    const { config } = this.p;
+    if (!config.digest.enabled || !config.lists.length) return null;
+    return dueWeek(now, config.digest.schedule, config.digest.timezone).week.id;
+  }
+
+  protected draft(period: string) {
+    return digestDraft(this.p, parseWeek(period, this.p.config.digest.timezone));
   }
 }

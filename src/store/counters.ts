@@ -94,6 +94,7 @@ export interface HourlyTotal {
   port: number;
   hour: number;
   events: number;
+  synOnly: number;
 }
 
 /** TCP flags (as the log parsers order them) of a reply to a SYN: the mark of backscatter. */
@@ -449,15 +450,22 @@ export class CounterStore implements CounterReader {
     return rows.map((r) => ({ ...r, ts: Number(r.ts), seq: r.seq === null ? null : Number(r.seq) }));
   }
 
-  /** The latest hour any sensor logged anything in; null on an empty store. */
-  lastCoveredHour(): number | null {
-    const r = this.db.get<{ h: number | string | null }>('SELECT MAX(hour) AS h FROM sensor_coverage');
+  /**
+   * The latest hour any sensor logged anything in, up to `notAfter` (a log line dated in the future
+   * must not hide every hour before it); null on an empty store.
+   */
+  lastCoveredHour(notAfter: number): number | null {
+    const r = this.db.get<{ h: number | string | null }>(
+      'SELECT MAX(hour) AS h FROM sensor_coverage WHERE hour <= ?',
+      notAfter,
+    );
     return r?.h === null || r?.h === undefined ? null : Number(r.h);
   }
 
   hourlyTotals(from: number, to: number): HourlyTotal[] {
     const rows = this.db.all<HourlyTotal>(
-      `SELECT proto, port, hour, SUM(events) AS events FROM rollups WHERE hour BETWEEN ? AND ?
+      `SELECT proto, port, hour, SUM(events) AS events, SUM(syn_only) AS "synOnly" FROM rollups
+         WHERE hour BETWEEN ? AND ?
          GROUP BY proto, port, hour ORDER BY proto, port, hour`,
       from,
       to,
@@ -466,6 +474,7 @@ export class CounterStore implements CounterReader {
     if (rows.length && typeof rows[0]!.events !== 'number')
       for (const r of rows) {
         r.events = Number(r.events);
+        r.synOnly = Number(r.synOnly);
         r.hour = Number(r.hour);
         r.port = Number(r.port);
       }

@@ -30,8 +30,10 @@ describe('the embedded demo, as `npm start` runs it', () => {
       ...readdirSync(join(cwd, 'outbox')).filter((f) => f.endsWith('.eml')),
       ...readdirSync(join(cwd, 'outbox', 'held')).map((f) => join('held', f)),
     ].sort();
-    expect(files).toHaveLength(4);
+    expect(files).toHaveLength(5);
     expect(files.filter((f) => f.startsWith('held'))).toHaveLength(1);
+    // The daily overview of the last whole day of the sample log.
+    expect(files).toContain('overview-2026-11-20.eml');
     // Our own advisory: the sensor log shows 2375/tcp waking up, which nobody on the list reported.
     const advisory = await simpleParser(
       readFileSync(
@@ -50,7 +52,7 @@ describe('the embedded demo, as `npm start` runs it', () => {
     );
     expect(advisory.text).toContain('・送信元の国（増加前より割合が増えた国）：オランダ 63%、ブルガリア 37%');
     expect(advisory.text).toContain('TCPシーケンス番号が宛先アドレスと一致しており、Mirai系ボットの特徴と一致します。');
-    const replies = files.filter((f) => !f.startsWith('advisory-'));
+    const replies = files.filter((f) => !f.startsWith('advisory-') && !f.startsWith('overview-'));
     const mails = await Promise.all(replies.map((f) => simpleParser(readFileSync(join(cwd, 'outbox', f)))));
     const bySubject = Object.fromEntries(mails.map((m) => [m.inReplyTo, m]));
     const tcp = bySubject['<20261120101500.sato@abc-net.example>']!;
@@ -134,6 +136,20 @@ describe('the embedded demo, as `npm start` runs it', () => {
     expect(kansoku(['event', '1'], cwd).stdout).toContain('XYZ通信: confirm');
   });
 
+  it('renders the overview of any day on demand, charts included, storing nothing', () => {
+    const out = join(cwd, 'ov');
+    const r = kansoku(['overview', '--day', '2026-11-20', '--dry-run', '--out', out], cwd);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('2026年11月20日（金）のポートスキャン概況です。');
+    expect(readdirSync(out).sort()).toEqual([
+      'overview-2026-11-20-tcp-2375.png',
+      'overview-2026-11-20-tcp-5000.png',
+      'overview-2026-11-20.eml',
+    ]);
+    const again = kansoku(['overview', '--day', '2026-11-20'], cwd);
+    expect(again.stdout).toMatch(/^overview 2026-11-20: already drafted as #\d+$/m);
+  });
+
   it('processes nothing twice when run again', () => {
     const again = kansoku(['run'], cwd);
     expect(again.code).toBe(0);
@@ -151,6 +167,7 @@ describe('the embedded demo, as `npm start` runs it', () => {
     expect(list.map((d) => `${d.kind}:${d.status}`).sort()).toEqual([
       'advisory:draft',
       'alert:draft',
+      'overview:draft',
       'reply:draft',
       'reply:draft',
       'reply:draft',

@@ -108,14 +108,20 @@ describe('kansoku detect over stored counters', () => {
 
 describe('the countries that drive a run', () => {
   it('are those whose share rose, not merely the biggest', () => {
-    expect(drivers({ US: 50, SE: 45, CN: 5 }, { US: 90, SE: 2, CN: 8 })).toEqual([{ cc: 'SE', share: 0.45 }]);
+    expect(
+      drivers(
+        { sources: 100, countries: { US: 50, SE: 45, CN: 5 } },
+        { sources: 100, countries: { US: 90, SE: 2, CN: 8 } },
+      ),
+    ).toEqual([{ cc: 'SE', share: 0.45 }]);
   });
 
-  it('are the biggest when no share rose', () => {
-    expect(drivers({ US: 60, CN: 40 }, { US: 60, CN: 40 })).toEqual([
-      { cc: 'US', share: 0.6 },
-      { cc: 'CN', share: 0.4 },
-    ]);
-    expect(drivers({}, { US: 1 })).toEqual([]);
+  it('are none when no share rose, and are shares of all sources, those without a country included', () => {
+    expect(
+      drivers({ sources: 100, countries: { US: 60, CN: 40 } }, { sources: 100, countries: { US: 60, CN: 40 } }),
+    ).toEqual([]);
+    // Nine in ten sources are IPv6, without a country: the one Chinese tenth is no "58%".
+    expect(drivers({ sources: 100, countries: { CN: 6, US: 4 } }, { sources: 100, countries: {} })).toEqual([]);
+    expect(drivers({ sources: 0, countries: {} }, { sources: 1, countries: { US: 1 } })).toEqual([]);
   });
 });

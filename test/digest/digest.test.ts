@@ -1,41 +1,22 @@
 import { contextFor } from '../../src/app.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, validateConfig } from '../../src/config/load.ts';
-import { importStream } from '../../src/counters/import.ts';
+import { validateConfig } from '../../src/config/load.ts';
 import { SERIES_COLOR } from '../../src/digest/chart.ts';
 import { digestData } from '../../src/digest/data.ts';
 import { dueWeek } from '../../src/digest/schedule.ts';
 import { parseWeek } from '../../src/digest/week.ts';
 import { createLogger } from '../../src/log.ts';
-import { openSource } from '../../src/mail/sources.ts';
 import { buildDigest, DigestScheduler } from '../../src/pipeline/digest.ts';
-import { processSources } from '../../src/pipeline/process.ts';
 import { Store } from '../../src/store/index.ts';
 import { kansoku, scratch } from '../helpers/cli.ts';
-import { fixture } from '../helpers/paths.ts';
+import { demoSensorLog, demoStore } from '../helpers/demo.ts';
 import { openTestStore, storeAt } from '../helpers/store.ts';
 
 const log = createLogger('silent');
-const sensorLog = readFileSync(fixture('demo', 'sensor.log'), 'utf8').trim().split('\n');
-
-/** The demo store: the sample sensor log and the sample posts, as `npm start` leaves it. */
-async function demoStore() {
-  const { config } = loadConfig(fixture('demo', 'kansoku.yaml'), scratch());
-  const store = openTestStore();
-  await importStream(
-    store,
-    'sensor.log',
-    Readable.from([sensorLog.join('\n')]),
-    { zone: 'UTC', maxLineChars: 4096, sensor: 'demo', keepRecent: true },
-    log,
-  );
-  await processSources([openSource('maildir', fixture('demo', 'maildir'))], contextFor(config, store, { log }));
-  return { store, config, p: contextFor(config, store, { log }) };
-}
+const sensorLog = demoSensorLog;
 
 describe('the weekly digest of the demo week (2026-W47)', () => {
   let demo: Awaited<ReturnType<typeof demoStore>>;

@@ -43,7 +43,7 @@ describe('the draft kind registry', () => {
   });
 
   it('gives the config its send.autoSend choices: drafts for a list, and only those', () => {
-    expect(AUTO_SEND_KINDS).toEqual(['reply', 'followup', 'digest', 'advisory']);
+    expect(AUTO_SEND_KINDS).toEqual(['reply', 'followup', 'digest', 'overview', 'advisory']);
     for (const k of AUTO_SEND_KINDS) expect(kinds[k].toList && kinds[k].draft).toBe(true);
     expect(validateConfig({ send: { autoSend: ['advisory', 'digest'] } }).send.autoSend).toEqual([
       'advisory',

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { detect } from '../../detect/detect.ts';
 import { hourAt } from '../../time.ts';
+import { KansokuError } from '../../errors.ts';
 import { checkIsoTime } from '../args.ts';
 import { context, withStore, type Print } from '../context.ts';
 import { printAnomalies } from '../print.ts';
@@ -16,16 +17,16 @@ export function define(cmd: Command, print: Print): void {
       checkIsoTime('--until', opts.until);
       const conf = ctx.loaded.config.detect;
       await withStore(ctx, (store) => {
-        const last = store.counters.lastCoveredHour();
+        const last = store.counters.lastCoveredHour(hourAt(Date.now()));
         const until = opts.until ? hourAt(Date.parse(opts.until)) : last === null ? null : last + 1;
-        const anomalies =
-          until === null
-            ? []
-            : detect(
-                store.counters,
-                { since: opts.since ? hourAt(Date.parse(opts.since)) : until - conf.days * 24, until },
-                conf,
-              );
+        const since = opts.since ? hourAt(Date.parse(opts.since)) : until === null ? null : until - conf.days * 24;
+        if (since !== null && until !== null && since >= until)
+          throw new KansokuError(
+            'INPUT_UNREADABLE',
+            'cli',
+            `--since ${opts.since} is not before --until ${opts.until}`,
+          );
+        const anomalies = until === null ? [] : detect(store.counters, { since: since!, until }, conf);
         if (opts.json) print(JSON.stringify({ anomalies }, null, 2));
         else printAnomalies(print, anomalies, until === null);
       });

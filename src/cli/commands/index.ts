@@ -150,6 +150,14 @@ export const commands: CommandEntry[] = [
     load: () => import('./digest.ts'),
   },
   {
+    name: 'overview',
+    usage: '[options]',
+    description:
+      'render the daily port-scan overview of any day; it goes to review like any draft ' +
+      '(unless send.autoSend allows overviews)',
+    load: () => import('./overview.ts'),
+  },
+  {
     name: 'check-config',
     usage: '',
     description: 'validate the config and print where it came from',

@@ -3,6 +3,7 @@ import { importConfigured } from '../../counters/import.ts';
 import { detectSourceType, openSource, type MessageSource } from '../../mail/sources.ts';
 import { dispatchOnce, imapCatchUp, runDaemon } from '../../pipeline/daemon.ts';
 import { advise } from '../../pipeline/advise.ts';
+import { OverviewScheduler } from '../../pipeline/overview.ts';
 import { processSources, type RunSummary } from '../../pipeline/process.ts';
 import { context, withStore, type Print } from '../context.ts';
 import { printDispatch, printSummary } from '../print.ts';
@@ -47,6 +48,12 @@ export function define(cmd: Command, print: Print): void {
         }
         // After the posts: a rise members already report gets our reply in their thread, not an advisory.
         await advise(pipeline, summary);
+        // The daily overview of the last whole day of sensor data, once per day.
+        const overview = await new OverviewScheduler(pipeline).tick();
+        if (overview !== null) {
+          const d = store.drafts.get(overview);
+          summary.drafts.push({ id: d.id, subject: d.subject, path: d.emlPath });
+        }
         const sent = await dispatchOnce(c, store, ctx.log);
         if (opts.json) print(JSON.stringify({ imports, ...summary, sent }, null, 2));
         else {
