@@ -58,6 +58,40 @@ export function gapsIn(covered: Set<number>, first: number, last: number): Gap[]
   return gaps;
 }
 
+/**
+ * The hours of one port from `first` to `last` with the moving band; from `onset` on, the band
+ * stays where it was before the rise, so that a surge never drags its own band up. Hours not in
+ * `covered` have no value: a gap, never a zero.
+ */
+export function chartPoints(
+  store: Store,
+  config: Config,
+  proto: Proto,
+  port: number,
+  first: number,
+  last: number,
+  covered: Set<number>,
+  onset: number | null,
+): ChartPoint[] {
+  const { baselineHours, sigma, minBaselineHours } = config.correlate;
+  const events = new Map(
+    seriesOf(store.counters, proto, port, first - baselineHours, last).map((p) => [p.hour, p.events]),
+  );
+  const value = (h: number) => (covered.has(h) ? (events.get(h) ?? 0) : undefined);
+  const points: ChartPoint[] = [];
+  for (let h = first; h <= last; h++) {
+    const band = movingBand(value, onset !== null && h > onset ? onset : h, baselineHours, sigma, minBaselineHours);
+    points.push({
+      hour: hourIso(h),
+      events: value(h) ?? null,
+      mean: band?.mean ?? null,
+      upper: band?.upper ?? null,
+      lower: band?.lower ?? null,
+    });
+  }
+  return points;
+}
+
 export interface DigestData {
   week: Week;
   events: DigestEvent[];
@@ -145,33 +179,11 @@ export function digestData(store: Store, week: Week, config: Config): DigestData
     if (!chartPorts.some((c) => c.proto === p.proto && c.port === p.port))
       chartPorts.push({ proto: p.proto, port: p.port });
   }
-  const charts = chartPorts.map(({ proto, port }) => {
-    const series = new Map(
-      seriesOf(store.counters, proto, port, first - config.correlate.baselineHours, last).map((p) => [
-        p.hour,
-        p.events,
-      ]),
-    );
-    const value = (h: number) => (covered.has(h) ? (series.get(h) ?? 0) : undefined);
-    const points: ChartPoint[] = [];
-    for (let h = first; h <= last; h++) {
-      const band = movingBand(
-        value,
-        h,
-        config.correlate.baselineHours,
-        config.correlate.sigma,
-        config.correlate.minBaselineHours,
-      );
-      points.push({
-        hour: hourIso(h),
-        events: value(h) ?? null,
-        mean: band?.mean ?? null,
-        upper: band?.upper ?? null,
-        lower: band?.lower ?? null,
-      });
-    }
-    return { proto, port, points };
-  });
+  const charts = chartPorts.map(({ proto, port }) => ({
+    proto,
+    port,
+    points: chartPoints(store, config, proto, port, first, last, covered, null),
+  }));
 
   const hoursInWeek = last - first + 1;
   return {

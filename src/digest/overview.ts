@@ -6,13 +6,12 @@
 import { DateTime } from 'luxon';
 import type { Config } from '../config/schema.ts';
 import { distinctOver } from '../counters/rollups.ts';
-import { movingBand } from '../correlate/baseline.ts';
 import { detect } from '../detect/detect.ts';
 import { KansokuError } from '../errors.ts';
 import type { Anomaly, Proto } from '../model.ts';
 import type { Store } from '../store/index.ts';
-import { hourAt, hourIso } from '../time.ts';
-import { gapsIn, type ChartPoint, type Gap } from './data.ts';
+import { hourAt } from '../time.ts';
+import { chartPoints, gapsIn, type ChartPoint, type Gap } from './data.ts';
 
 export interface Day {
   /** The local date, "2026-11-20": the overview's period key. */
@@ -54,41 +53,6 @@ export interface OverviewData {
 const TOP = 5;
 /** Ports whose countries make the day's country ranking. */
 const COUNTRY_PORTS = 10;
-
-/**
- * The hours of one port from `first` to `last` with the 48-hour band; from `onset` on, the band
- * stays where it was before the rise, so that a surge never drags its own band up.
- */
-function chartPoints(
-  store: Store,
-  config: Config,
-  proto: Proto,
-  port: number,
-  first: number,
-  last: number,
-  covered: Set<number>,
-  onset: number | null,
-): ChartPoint[] {
-  const { baselineHours, sigma, minBaselineHours } = config.correlate;
-  const events = new Map(
-    store.counters
-      .hourlyTotals(first - baselineHours, last)
-      .flatMap((r) => (r.proto === proto && r.port === port ? [[r.hour, r.events] as const] : [])),
-  );
-  const value = (h: number) => (covered.has(h) ? (events.get(h) ?? 0) : undefined);
-  const points: ChartPoint[] = [];
-  for (let h = first; h <= last; h++) {
-    const band = movingBand(value, onset !== null && h > onset ? onset : h, baselineHours, sigma, minBaselineHours);
-    points.push({
-      hour: hourIso(h),
-      events: value(h) ?? null,
-      mean: band?.mean ?? null,
-      upper: band?.upper ?? null,
-      lower: band?.lower ?? null,
-    });
-  }
-  return points;
-}
 
 export function overviewData(store: Store, day: Day, config: Config): OverviewData {
   const first = hourAt(day.start.getTime());

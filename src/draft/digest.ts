@@ -96,25 +96,50 @@ export function digestView({ data, config }: DigestInput) {
  */
 export async function renderDigest(input: DigestInput): Promise<Digest> {
   const { data, config } = input;
-  const list = digestList(config);
   const view = digestView(input);
-  const { tlp } = view;
-  const text = bilingualText(config.draft.templates, digest.body, view);
-  const subject = subjectWithTlp(`${list ? `[${list.name}] ` : ''}週間観測まとめ / Weekly digest ${data.week.id}`, tlp);
-  const key = `digest:${data.week.id}`;
-  const messageId = draftMessageId(key, 'digest', config.identity.from);
-
-  const { html, charts } = await chartedHtml(config, subject, text, data.week.id, data.week.zone, 'week', data.charts);
-  const draft: DraftMessage = {
+  return periodicMessage(config, {
     kind: 'digest',
-    messageId,
+    period: data.week.id,
+    title: `週間観測まとめ / Weekly digest ${data.week.id}`,
+    tlp: view.tlp,
+    text: bilingualText(config.draft.templates, digest.body, view),
+    zone: data.week.zone,
+    span: 'week',
+    charts: data.charts,
+  });
+}
+
+/**
+ * A message of a period (the weekly digest, the daily overview) to the first list: its subject
+ * with the list's tag and the TLP, a stable Message-ID per period, the text, and its charts.
+ */
+export async function periodicMessage(
+  config: Config,
+  m: {
+    kind: 'digest' | 'overview';
+    period: string;
+    title: string;
+    tlp: Tlp;
+    text: string;
+    zone: string;
+    span: 'week' | 'day';
+    charts: Array<{ proto: Proto; port: number; points: ChartPoint[] }>;
+  },
+): Promise<Digest> {
+  const list = digestList(config);
+  const subject = subjectWithTlp(`${list ? `[${list.name}] ` : ''}${m.title}`, m.tlp);
+  const key = `${m.kind}:${m.period}`;
+  const { html, charts } = await chartedHtml(config, subject, m.text, m.period, m.zone, m.span, m.charts);
+  const draft: DraftMessage = {
+    kind: m.kind,
+    messageId: draftMessageId(key, m.kind, config.identity.from),
     from: config.identity.from,
     to: list?.address ?? '',
     subject,
     inReplyTo: null,
     references: [],
-    tlp,
-    text,
+    tlp: m.tlp,
+    text: m.text,
     sourceMessageId: key,
   };
   return { draft, html, charts };

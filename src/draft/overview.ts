@@ -1,11 +1,10 @@
 import { DateTime } from 'luxon';
 import type { Config } from '../config/schema.ts';
 import type { OverviewData } from '../digest/overview.ts';
-import { subjectWithTlp } from '../extract/tlp.ts';
-import type { DraftMessage, Tlp } from '../model.ts';
-import { chartedHtml, digestList, HTML_PART, type Digest } from './digest.ts';
+import type { Tlp } from '../model.ts';
+import { digestList, HTML_PART, periodicMessage, type Digest } from './digest.ts';
 import { countryJa, hourEn, hourJa, num, percent, ratioText, WEEK_JA, zoneAbbr } from './format.ts';
-import { bilingualText, draftMessageId, messageTlp, type KindSpec } from './render.ts';
+import { bilingualText, messageTlp, type KindSpec } from './render.ts';
 import { portLabel, TLP_EN, TLP_JA } from './view.ts';
 
 export interface OverviewInput {
@@ -109,31 +108,17 @@ export function overviewView({ data, config }: OverviewInput) {
  */
 export async function renderOverview(input: OverviewInput): Promise<Digest> {
   const { data, config } = input;
-  const list = digestList(config);
   const view = overviewView(input);
-  const text = bilingualText(config.draft.templates, overview.body, view);
-  const subject = subjectWithTlp(
-    `${list ? `[${list.name}] ` : ''}ポートスキャン概況（${view.dayJa}） / Daily port-scan overview ${data.day.id}`,
-    view.tlp,
-  );
-  const key = `overview:${data.day.id}`;
-  const { html, charts } = await chartedHtml(config, subject, text, data.day.id, data.day.zone, 'day', data.charts);
-  return {
-    draft: {
-      kind: 'overview',
-      messageId: draftMessageId(key, 'overview', config.identity.from),
-      from: config.identity.from,
-      to: list?.address ?? '',
-      subject,
-      inReplyTo: null,
-      references: [],
-      tlp: view.tlp,
-      text,
-      sourceMessageId: key,
-    } satisfies DraftMessage,
-    html,
-    charts,
-  };
+  return periodicMessage(config, {
+    kind: 'overview',
+    period: data.day.id,
+    title: `ポートスキャン概況（${view.dayJa}） / Daily port-scan overview ${data.day.id}`,
+    tlp: view.tlp,
+    text: bilingualText(config.draft.templates, overview.body, view),
+    zone: data.day.zone,
+    span: 'day',
+    charts: data.charts,
+  });
 }
 
 /** The daily port-scan overview to the list: the day's rises, what ended, backscatter, gaps, charts. */
