@@ -1,9 +1,15 @@
+import type { DateTime } from 'luxon';
 /**
  * Hours as the counters keep them: whole UTC hours since the epoch. The correlator, the digest
  * and the store all count in these, so they are defined here once, below every stage.
  */
 
 export const HOUR_MS = 3_600_000;
+
+/** A zone's short name as operators write it: JST for Tokyo (ICU says GMT+9), else the offset's. */
+export function zoneAbbr(dt: DateTime): string {
+  return dt.zoneName === 'Asia/Tokyo' ? 'JST' : (dt.offsetNameShort ?? dt.toFormat('ZZ'));
+}
 
 /** The epoch hour an instant (epoch ms) falls in. */
 export function hourAt(ms: number): number {

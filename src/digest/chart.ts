@@ -3,8 +3,8 @@ import { Resvg } from '@resvg/resvg-js';
 import { DateTime } from 'luxon';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { zoneAbbr } from '../draft/format.ts';
 import { packageRoot } from '../package-root.ts';
+import { zoneAbbr } from '../time.ts';
 import type { ChartPoint } from './data.ts';
 
 export const SERIES_COLOR = '#1f77b4';

@@ -1,4 +1,7 @@
 import { DateTime } from 'luxon';
+import { zoneAbbr } from '../time.ts';
+
+export { zoneAbbr } from '../time.ts';
 
 /**
  * Numbers, dates and times as each language's readers write them. Japanese text gives local time
@@ -11,10 +14,6 @@ export function num(n: number | null | undefined, digits = 0): string {
 }
 
 export const WEEK_JA = ['月', '火', '水', '木', '金', '土', '日'];
-
-export function zoneAbbr(dt: DateTime): string {
-  return dt.zoneName === 'Asia/Tokyo' ? 'JST' : (dt.offsetNameShort ?? dt.toFormat('ZZ'));
-}
 
 function dt(iso: string, zone: string): DateTime {
   return DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone);
