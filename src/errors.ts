@@ -5,6 +5,7 @@ export const ErrorCodes = {
   SOURCE_UNREADABLE: 'mail source cannot be read',
   MESSAGE_UNPARSABLE: 'message cannot be parsed',
   INPUT_UNREADABLE: 'input file cannot be read',
+  USAGE: 'the command line is not valid',
   DRAFT_NOT_FOUND: 'no such draft',
   MESSAGE_NOT_FOUND: 'no such message',
   DRAFT_STATE: 'draft is not in a state that allows this',

@@ -18,8 +18,18 @@ export function actor(by?: string): string {
   }
 }
 
+/**
+ * An ISO 8601 time with its zone, or a date (read as 00:00 UTC). A time without a zone would be
+ * read in whatever zone the machine runs in, and "1" or "Nov 6" as whatever Date.parse guesses.
+ */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2}))?$/i;
+
 /** An ISO time given on the command line, checked before anything is opened. */
 export function checkIsoTime(option: string, value: string | undefined): void {
-  if (value && Number.isNaN(Date.parse(value)))
-    throw new KansokuError('INPUT_UNREADABLE', 'cli', `${option} ${value}: not an ISO time`);
+  if (value !== undefined && (!ISO_TIME.test(value) || Number.isNaN(Date.parse(value))))
+    throw new KansokuError(
+      'USAGE',
+      'cli',
+      `${option} ${value}: not an ISO time with its zone, such as 2026-11-20T01:00:00Z, or a date`,
+    );
 }

@@ -104,6 +104,7 @@ export async function main(argv: string[], out?: (s: string) => void): Promise<n
     if (err instanceof CommanderError) return err.exitCode;
     if (err instanceof KansokuError) {
       process.stderr.write(`kansoku: ${err.message}\n`);
+      if (err.code === 'USAGE') return 64;
       return err.code === 'CONFIG_INVALID' || err.code === 'CONFIG_UNREADABLE' ? 78 : 1;
     }
     process.stderr.write(`kansoku: unexpected error: ${(err as Error).stack ?? String(err)}\n`);

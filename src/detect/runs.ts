@@ -119,10 +119,11 @@ function pass(
       continue;
     }
     let last = h;
-    // A run goes on across hours without data and a single hour that dipped.
+    // A run goes on across a single hour that dipped, and across hours without data, but not a
+    // whole day of them: two bursts a day's outage apart are two.
     for (let j = h + 1; j < to; j++) {
       if (hot[j]) last = j;
-      else if (!Number.isNaN(x[j]!) && j - last > 1) break;
+      else if ((!Number.isNaN(x[j]!) && j - last > 1) || j - last > 24) break;
     }
     const run = trim(x, e, h, last, opts);
     if (run) runs.push({ ...run, expected: e });

@@ -100,6 +100,19 @@ describe('kansoku detect over stored counters', () => {
       ['countries', 'end', 'expected', 'kind', 'peak', 'port', 'proto', 'ratio', 'sources', 'start'].sort(),
     );
     expect(out.anomalies[0]).toMatchObject({ proto: 'tcp', port: 2323, kind: 'rise', peak: { events: 200 } });
+    // Times must say their zone; a range must run forwards.
+    for (const bad of [
+      ['--since', '1'],
+      ['--since', 'Nov 6 2026'],
+      ['--until', '2026-11-20T00:00'],
+    ]) {
+      const r = kansoku(['--db', db, 'detect', ...bad], dir);
+      expect(r.code).toBe(64);
+      expect(r.stderr).toContain('not an ISO time with its zone');
+    }
+    const backwards = kansoku(['--db', db, 'detect', '--since', '2026-11-08', '--until', '2026-11-01'], dir);
+    expect(backwards.code).toBe(64);
+    expect(backwards.stderr).toContain('is not before --until');
     expect(kansoku(['--db', db, 'detect'], dir).stdout).toMatch(
       /^rise\s+2323\/tcp\s+2026-11-0\dT\d\d:00:00Z \.\. 2026/m,
     );

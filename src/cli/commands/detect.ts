@@ -21,11 +21,7 @@ export function define(cmd: Command, print: Print): void {
         const until = opts.until ? hourAt(Date.parse(opts.until)) : last === null ? null : last + 1;
         const since = opts.since ? hourAt(Date.parse(opts.since)) : until === null ? null : until - conf.days * 24;
         if (since !== null && until !== null && since >= until)
-          throw new KansokuError(
-            'INPUT_UNREADABLE',
-            'cli',
-            `--since ${opts.since} is not before --until ${opts.until}`,
-          );
+          throw new KansokuError('USAGE', 'cli', `--since ${opts.since} is not before --until ${opts.until}`);
         const anomalies = until === null ? [] : detect(store.counters, { since: since!, until }, conf);
         if (opts.json) print(JSON.stringify({ anomalies }, null, 2));
         else printAnomalies(print, anomalies, until === null);
