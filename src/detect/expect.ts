@@ -47,7 +47,16 @@ function dayTotals(x: Float64Array, offset: number): Float64Array {
  */
 function weekdayFactors(totals: Float64Array, weeks: number): Float64Array {
   const f = new Float64Array(totals.length).fill(1);
+  const days: number[] = [];
   for (let d = 0; d < totals.length; d++) {
+    days.length = 0;
+    for (let k = 1; k <= weeks * WEEK_DAYS; k++) {
+      const v = totals[d - k];
+      if (v !== undefined && !Number.isNaN(v)) days.push(v);
+    }
+    // A day that held a burst is not what its weekday usually holds: days are clipped at twice the
+    // median day before they are averaged.
+    const cap = 2 * ([...days].sort((a, b) => a - b)[days.length >> 1] ?? 0) + DAY;
     let same = 0;
     let sameN = 0;
     let all = 0;
@@ -55,10 +64,11 @@ function weekdayFactors(totals: Float64Array, weeks: number): Float64Array {
     for (let k = 1; k <= weeks * WEEK_DAYS; k++) {
       const v = totals[d - k];
       if (v === undefined || Number.isNaN(v)) continue;
-      all += v;
+      const clipped = Math.min(v, cap);
+      all += clipped;
       allN++;
       if (k % WEEK_DAYS === 0) {
-        same += v;
+        same += clipped;
         sameN++;
       }
     }

@@ -148,8 +148,10 @@ export function digestData(store: Store, week: Week, config: Config): DigestData
 
   const now = new Map(store.counters.totals(first, last).map((r) => [`${r.proto}/${r.port}`, r]));
   const before = new Map(store.counters.totals(prevFirst, first - 1).map((r) => [`${r.proto}/${r.port}`, r]));
-  const hoursNow = Math.max(1, store.counters.coveredHours(first, last).length);
-  const hoursBefore = Math.max(1, store.counters.coveredHours(prevFirst, first - 1).length);
+  const coveredNow = store.counters.coveredHours(first, last).length;
+  const coveredBefore = store.counters.coveredHours(prevFirst, first - 1).length;
+  const hoursNow = Math.max(1, coveredNow);
+  const hoursBefore = Math.max(1, coveredBefore);
   // One event on each side keeps a port that was silent last week from an infinite ratio.
   const change = (c: PortChange) => Math.abs(Math.log((c.thisWeek + 1) / hoursNow / ((c.lastWeek + 1) / hoursBefore)));
   const changes = [...new Set([...now.keys(), ...before.keys()])]
@@ -166,6 +168,8 @@ export function digestData(store: Store, week: Week, config: Config): DigestData
         lastRate: lastWeek / hoursBefore,
       };
     })
+    // A week without any sensor data is no drop to zero, nor the week after it a rise from zero.
+    .filter(() => coveredNow > 0 && coveredBefore > 0)
     .filter((c) => c.thisWeek + c.lastWeek >= MIN_VOLUME && change(c) >= MIN_CHANGE)
     .sort((a, b) => change(b) - change(a) || a.port - b.port)
     .slice(0, 5);

@@ -71,6 +71,15 @@ describe('the weekly digest of the demo week (2026-W47)', () => {
     expect(d.draft.subject).toBe('[TLP:AMBER] [nsp-sec-jp] 週間観測まとめ / Weekly digest 2026-W47');
   });
 
+  it('says a week without any sensor data is one, instead of every port dropping to zero', async () => {
+    const empty = parseWeek('2026-W49', 'Asia/Tokyo');
+    expect(digestData(demo.store, empty, demo.config)).toMatchObject({ changes: [], hoursWithData: 0 });
+    const d = await buildDigest(demo.p, empty);
+    expect(d.draft.text).toContain('今週はセンサーのデータが一切ないため、前週との比較はできません。');
+    expect(d.draft.text).toContain('Our sensor has no data at all for this week');
+    expect(d.draft.text).not.toContain('大きな変化はありませんでした。');
+  });
+
   it('draws each chart as a valid PNG with the series in it', async () => {
     const d = await buildDigest(demo.p, week);
     expect(d.charts.map((c) => c.name)).toEqual(['tcp-5000.png', 'udp-5060.png', 'udp-6585.png', 'tcp-2375.png']);
