@@ -133,8 +133,11 @@ export function writeBotConfig(dir: string, w: World, o: BotConfigOptions = {}):
     },
     smtp: { host: '127.0.0.1', port: SMTP_PORT, security: 'none' },
     send: { echoWaitSeconds: 2 },
-    // The weekly digest has tests of its own; here it would add a draft to every count.
+    // The weekly digest, the daily overview and our own advisories (the demo log's 2375/tcp) have
+    // tests of their own; here they would add a draft to every count.
     digest: { enabled: false },
+    overview: { enabled: false },
+    advisory: { maxPerDay: 0 },
     store: storeConfig(dir),
     draft: { outbox: join(dir, 'outbox') },
     ...o.extra,

@@ -6,6 +6,7 @@ import { hourOf } from '../../src/time.ts';
 import { series } from '../../src/counters/rollups.ts';
 import { newWorld, sleep, startBot, until, withBotStore, writeBotConfig } from '../helpers/mailstack.ts';
 import { sensorLines } from '../helpers/sensor.ts';
+import { demoSensorLog } from '../helpers/demo.ts';
 
 describe('the daemon and the configured sensor logs', () => {
   it('imports them again as they grow, and counts each line once', async () => {
@@ -43,6 +44,38 @@ describe('the daemon and the configured sensor logs', () => {
       await sleep(2500);
       expect(events()).toBe(60);
       expect(withBotStore(dir, (s) => s.counters.summary().imports)).toBe(2);
+    } finally {
+      bot.proc.kill('SIGTERM');
+      await bot.exited;
+    }
+  });
+
+  it('drafts our own advisory when a grown log shows a port waking up that nobody reported', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kansoku-live-'));
+    const log = join(dir, 'sensor.log');
+    // The demo log up to 2026-11-20 06:00 UTC: 2375/tcp has not woken up yet.
+    const before = demoSensorLog.filter((l) => l < '2026-11-20T06');
+    writeFileSync(log, before.map((l) => `${l}\n`).join(''));
+    const config = writeBotConfig(dir, newWorld(), {
+      extra: { counters: { files: [log], importSchedule: '* * * * * *' }, advisory: { maxPerDay: 3 } },
+    });
+    const bot = await startBot(dir, config);
+    const advised = () =>
+      withBotStore(dir, (s) =>
+        s.drafts
+          .list()
+          .filter((d) => d.kind === 'advisory')
+          .map((d) => d.subject),
+      );
+    try {
+      await sleep(2500);
+      expect(advised().some((x) => x.includes('2375/tcp'))).toBe(false);
+      writeFileSync(`${log}.next`, demoSensorLog.map((l) => `${l}\n`).join(''));
+      renameSync(`${log}.next`, log);
+      await until(() => advised().some((x) => x.includes('2375/tcp')), 20_000, 'the 2375/tcp advisory');
+      // Once, however many rounds of import follow.
+      await sleep(2500);
+      expect(advised().filter((x) => x.includes('2375/tcp'))).toHaveLength(1);
     } finally {
       bot.proc.kill('SIGTERM');
       await bot.exited;
