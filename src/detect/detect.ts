@@ -25,6 +25,8 @@ const DRIVER_LIFT = 0.1;
 const MAX_COUNTRIES = 3;
 /** The least events per hour ever expected: a silent port still has a stray packet now and then. */
 const FLOOR = 0.1;
+/** Hours before `since` that runs are looked for in too. */
+const LOOK_BACK = 14 * 24;
 
 export interface DetectRange {
   /** The first hour judged (epoch hours). */
@@ -110,9 +112,12 @@ function shape(x: Float64Array, run: Run, origin: number, closeHours: number) {
  * backscatter reaching the high ports, ordered by start.
  */
 export function detect(counters: CounterReader, range: DetectRange, opts: DetectOptions): Anomaly[] {
-  const origin = range.since - (opts.weeks * 168 + 24);
+  // Runs are looked for from two weeks before `since`, and those still going at `since` reported:
+  // a surge that began earlier keeps its real start, and its hours are kept out of its baseline.
+  const origin = range.since - LOOK_BACK - (opts.weeks * 168 + 24);
   const n = range.until - origin;
   const from = range.since - origin;
+  const judged = from - LOOK_BACK;
   const base = new Float64Array(n).fill(Number.NaN);
   for (const h of counters.coveredHours(origin, range.until - 1))
     if (h >= origin && h < range.until) base[h - origin] = 0;
@@ -123,7 +128,8 @@ export function detect(counters: CounterReader, range: DetectRange, opts: Detect
     flood.some((b) => hourAt(Date.parse(b.start)) <= last && (b.end === null || hourAt(Date.parse(b.end)) > first));
 
   const judge = (proto: Proto, port: number, x: Float64Array, syn: Float64Array) => {
-    for (const run of findRuns(x, from, n, ro, origin % 24)) {
+    for (const run of findRuns(x, judged, n, ro, origin % 24)) {
+      if (run.last < from) continue;
       const first = origin + run.first;
       const last = origin + run.last;
       // A high port's rise made of replies (not SYNs) while backscatter comes in is that

@@ -9,8 +9,11 @@
 
 const DAY = 24;
 const WEEK_DAYS = 7;
-/** Days of the same hour the hour-of-day level is taken over. */
+/** Days of the same hour the hour-of-day level is taken over, and the fewest it is taken from. */
 const LEVEL_DAYS = 14;
+const MIN_LEVEL_DAYS = 3;
+/** Below this many events an hour, a port's recent hours are its expectation before it has days. */
+const SILENT = 1;
 
 /**
  * The mean of the values with the biggest clipped to a few times the median: one spike hour in the
@@ -80,7 +83,8 @@ function weekdayFactors(totals: Float64Array, weeks: number): Float64Array {
 /**
  * The expected events of each hour in [from, to): the weekday's factor times the clipped mean of
  * the same hour of the day over the two weeks before, each of those taken out of its own weekday's
- * factor (five or more with data); else the clipped mean of the 48 hours before. `offset` is the
+ * factor (three or more with data); else, for a port that has been all but silent, the clipped
+ * mean of the 48 hours before. `offset` is the
  * hour of the day (UTC) of index 0, so that days are calendar days.
  */
 export function expectations(x: Float64Array, from: number, to: number, weeks: number, offset = 0): Float64Array {
@@ -90,18 +94,23 @@ export function expectations(x: Float64Array, from: number, to: number, weeks: n
   const buf: number[] = [];
   for (let h = Math.max(0, from); h < to; h++) {
     buf.length = 0;
-    for (let k = 1; k <= LEVEL_DAYS; k++) {
+    // Two weeks of the same hour; further back only while too few of them have data (a surge
+    // masked out for most of a fortnight is measured against the days before it).
+    for (let k = 1; k <= 2 * LEVEL_DAYS && (k <= LEVEL_DAYS || buf.length < MIN_LEVEL_DAYS); k++) {
       const i = h - k * DAY;
       if (i < 0) break;
       if (!Number.isNaN(x[i]!)) buf.push(x[i]! / f[day(i)]!);
     }
-    if (buf.length >= 5) {
+    if (buf.length >= MIN_LEVEL_DAYS) {
       e[h] = f[day(h)]! * clippedMean(buf);
       continue;
     }
+    // Too few days to know the port's daily cycle: only a port that was silent has an expectation
+    // (a port waking up on the first days of the data is still seen); a busy one is not judged yet.
     buf.length = 0;
     for (let i = Math.max(0, h - 48); i < h; i++) if (!Number.isNaN(x[i]!)) buf.push(x[i]!);
-    if (buf.length >= 12) e[h] = clippedMean(buf);
+    const recent = buf.length >= 12 ? clippedMean(buf) : Number.NaN;
+    if (recent < SILENT) e[h] = recent;
   }
   return e;
 }

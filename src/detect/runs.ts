@@ -61,19 +61,31 @@ function significant(X: number, E: number, c: number, alpha: number, z: number):
 
 /**
  * Finds the runs in the hours [from, to) of `x` (index 0 at hour `offset` of a UTC day). The
- * expectation of every hour comes from hours before it; hours of a run found on a first pass are
- * masked out and the expectation taken again, so that a surge that lasts days is measured against
- * the days before it, not against itself.
+ * expectation of every hour comes from hours before it; hours of the runs found are masked out
+ * and the expectation taken again, so that a surge that lasts days is measured against the days
+ * before it, not against itself.
  */
 export function findRuns(x: Float64Array, from: number, to: number, opts: RunOptions, offset = 0): Run[] {
   const z = zFor(opts.alpha);
   let runs = pass(x, x, from, to, opts, z, offset);
-  if (!runs.length) return runs;
+  // A long surge is found a part at a time: each pass masks what the last found, until the runs
+  // stop growing (a few passes; a surge of weeks needs one per fortnight of it).
   const masked = Float64Array.from(x);
-  for (const r of runs) for (let h = r.first; h <= r.last; h++) masked[h] = Number.NaN;
-  runs = pass(x, masked, from, to, opts, z, offset);
+  for (let i = 0; i < MAX_PASSES && runs.length; i++) {
+    let grew = false;
+    for (const r of runs)
+      for (let h = r.first; h <= r.last; h++)
+        if (!Number.isNaN(masked[h]!)) {
+          masked[h] = Number.NaN;
+          grew = true;
+        }
+    if (!grew) break;
+    runs = pass(x, masked, from, to, opts, z, offset);
+  }
   return runs;
 }
+
+const MAX_PASSES = 4;
 
 function pass(
   x: Float64Array,
@@ -86,7 +98,9 @@ function pass(
 ): Run[] {
   const start = Math.max(0, from - SPREAD_HOURS);
   const e = expectations(history, start, to, opts.weeks, offset);
-  const c = dispersion(history, e, start, from, opts.minDispersion);
+  // Over the hours judged too: a range that starts where the data start has no history before it,
+  // and the median is not moved by the few hours of a run.
+  const c = dispersion(history, e, start, to, opts.minDispersion);
   const hot = new Uint8Array(x.length);
   // Prefix sums over hours with data and an expectation: windows add in O(1).
   const n = to - from;

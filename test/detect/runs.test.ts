@@ -79,6 +79,22 @@ describe('what must be caught', () => {
     expect(run).toMatchObject({ first: at, last: at + 3 });
   });
 
+  it('keeps a surge of ten days a surge to its end, never letting it become its own baseline', () => {
+    const r = rng(5);
+    const start = HOURS - 240;
+    const x = traffic(r, { level: 20, daily: 0.3, weekly: 0.1, spread: 0.1 }, HOURS, (h) => (h >= start ? 4 : 1));
+    const runs = findRuns(x, 2 * 168, HOURS, opts);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ first: start, last: HOURS - 1 });
+  });
+
+  it('finds nothing odd on ordinary traffic judged from the first hour of the data', () => {
+    const r = rng(11);
+    let alarms = 0;
+    for (let p = 0; p < 200; p++) alarms += findRuns(traffic(r, randomPort(r), HOURS), 0, HOURS, opts).length;
+    expect((alarms / WEEKS / 200) * 100).toBeLessThanOrEqual(1);
+  });
+
   it('dates a surge that lasts days from its first hour, measured against the days before it', () => {
     const r = rng(4);
     const at = FROM + 50;
