@@ -185,8 +185,8 @@ export function detect(counters: CounterReader, range: DetectRange, opts: Detect
 
 /**
  * Replies to SYNs we never sent (SYN-ACK, RST from a service port to one of our high ports): the
- * backscatter of a spoofed flood against the service's owner. Judged as one series per hour,
- * reported under the service port most of it came from.
+ * backscatter of a spoofed flood against the service's owner. Judged as one series per service
+ * port the replies come from, so that floods against a web server and a DNS server are two.
  */
 function backscatter(
   counters: CounterReader,
@@ -198,30 +198,32 @@ function backscatter(
   const rows = counters.backscatter(origin * HOUR_MS, (origin + base.length) * HOUR_MS - 1, opts.backscatterMinPort);
   const oldest = counters.oldestRecentAt();
   if (!rows.length || oldest === null) return [];
-  const x = Float64Array.from(base);
   // Raw events are kept for days, not weeks: hours before the oldest one kept are no data, not zeros.
-  const kept = Math.floor(oldest / HOUR_MS) - origin;
-  for (let h = 0; h < Math.min(kept, x.length); h++) x[h] = Number.NaN;
+  const kept = Math.min(Math.floor(oldest / HOUR_MS) - origin, base.length);
+  const bySpt = new Map<number, Float64Array>();
   for (const r of rows) {
+    let x = bySpt.get(r.spt);
+    if (!x) {
+      x = Float64Array.from(base);
+      for (let h = 0; h < kept; h++) x[h] = Number.NaN;
+      bySpt.set(r.spt, x);
+    }
     const h = r.hour - origin;
     x[h] = (Number.isNaN(x[h]!) ? 0 : x[h]!) + r.events;
   }
   const out: Anomaly[] = [];
-  for (const run of findRuns(x, from, x.length, runOptions(opts), origin % 24)) {
-    const bySpt = new Map<number, number>();
-    for (const r of rows) {
-      const h = r.hour - origin;
-      if (h >= run.first && h <= run.last) bySpt.set(r.spt, (bySpt.get(r.spt) ?? 0) + r.events);
+  for (const [spt, x] of bySpt) {
+    for (const run of findRuns(x, from, x.length, runOptions(opts), origin % 24)) {
+      const fromMs = (origin + run.first) * HOUR_MS;
+      out.push({
+        proto: 'tcp',
+        port: spt,
+        ...shape(x, run, origin, opts.closeHours),
+        sources: counters.backscatterSources(fromMs, (origin + run.last + 1) * HOUR_MS - 1, spt),
+        countries: [],
+        kind: 'backscatter',
+      });
     }
-    const [spt] = [...bySpt].sort((a, b) => b[1] - a[1])[0] ?? [0];
-    out.push({
-      proto: 'tcp',
-      port: spt,
-      ...shape(x, run, origin, opts.closeHours),
-      sources: counters.backscatterSources((origin + run.first) * HOUR_MS, (origin + run.last + 1) * HOUR_MS - 1, spt),
-      countries: [],
-      kind: 'backscatter',
-    });
   }
   return out;
 }

@@ -71,11 +71,21 @@ describe('kansoku detect over stored counters', () => {
             `PROTO=TCP SPT=80 DPT=${50000 + ((i * 7919) % 15000)} WINDOW=1024 RES=0x00 ACK SYN URGP=0`,
         );
       }
+    // A second flood, against a DNS server, a day later: a flood of its own.
+    const t1 = t0 + 24 * 3_600_000;
+    for (let h = 0; h < 3; h++)
+      for (let i = 0; i < 60; i++)
+        flood.push(
+          `${new Date(t1 + h * 3_600_000 + i * 50_000).toISOString()} s kernel: DROP IN=eth0 OUT= ` +
+            `SRC=203.0.113.${(i % 5) + 200} DST=198.51.100.9 LEN=40 PROTO=TCP SPT=53 DPT=${40000 + i} ` +
+            'WINDOW=1024 RES=0x00 ACK RST URGP=0',
+        );
     const lines = [...sensorLines({ start: START, hours: HOURS, port: 22, perHour: () => 5 }), ...flood].sort();
     const store = await storeWith(lines);
     const found = detect(store.counters, range, { ...opts });
-    expect(found.map((a) => `${a.kind} ${a.proto}/${a.port}`)).toEqual(['backscatter tcp/80']);
+    expect(found.map((a) => `${a.kind} ${a.proto}/${a.port}`)).toEqual(['backscatter tcp/80', 'backscatter tcp/53']);
     expect(found[0]!.sources).toBe(20);
+    expect(found[1]!.sources).toBe(5);
     store.close();
   });
 
