@@ -6,7 +6,8 @@ import { parseWeek, type Week } from '../digest/week.ts';
 import { gateOf, insertDraft, isAutomatic, outgoing, prepareDraft } from './drafts.ts';
 import type { Context } from '../context.ts';
 
-function parts(d: Digest) {
+/** A digest's or an overview's HTML part and inline charts, as the outbound gate takes them. */
+export function parts(d: Digest) {
   return {
     html: d.html,
     attachments: d.charts.map((c) => ({ filename: c.name, content: c.png, contentType: 'image/png', cid: c.cid })),
@@ -14,21 +15,22 @@ function parts(d: Digest) {
 }
 
 /**
- * Renders the digest of a week from the store and builds it through the outbound gate, without
- * storing anything: the message as it would go out, and why the gate would refuse it, if it would.
+ * Builds a rendered periodic message through the outbound gate, without storing anything: the
+ * message as it would go out, and why the gate would refuse it, if it would.
  */
-export async function buildDigest(p: Context, week: Week): Promise<Digest & { eml: Buffer; problems: string[] }> {
-  const d = await renderDigest({ data: digestData(p.store, week, p.config), config: p.config });
-  const built = await gateOf(p).build({
-    ...outgoing(d.draft, p, isAutomatic(d.draft, p)),
-    ...parts(d),
-  });
+export async function buildPeriodic(p: Context, d: Digest): Promise<Digest & { eml: Buffer; problems: string[] }> {
+  const built = await gateOf(p).build({ ...outgoing(d.draft, p, isAutomatic(d.draft, p)), ...parts(d) });
   return {
     ...d,
     draft: { ...d.draft, subject: built.subject, text: built.text },
     eml: built.raw,
     problems: built.problems,
   };
+}
+
+/** The digest of a week as it would go out (buildPeriodic). */
+export async function buildDigest(p: Context, week: Week): Promise<Digest & { eml: Buffer; problems: string[] }> {
+  return buildPeriodic(p, await renderDigest({ data: digestData(p.store, week, p.config), config: p.config }));
 }
 
 /** Stores the digest of a week as a draft (once per week); it then goes to review like any draft. */

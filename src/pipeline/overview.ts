@@ -4,26 +4,15 @@ import { dayOf, overviewData, parseDay, type Day } from '../digest/overview.ts';
 import type { Digest } from '../draft/digest.ts';
 import { kinds } from '../draft/kinds.ts';
 import { HOUR_MS, hourAt } from '../time.ts';
-import { PeriodicDraft } from './digest.ts';
-import { gateOf, insertDraft, isAutomatic, outgoing, prepareDraft } from './drafts.ts';
+import { buildPeriodic, parts, PeriodicDraft } from './digest.ts';
+import { insertDraft, prepareDraft } from './drafts.ts';
 
-function parts(d: Digest) {
-  return {
-    html: d.html,
-    attachments: d.charts.map((c) => ({ filename: c.name, content: c.png, contentType: 'image/png', cid: c.cid })),
-  };
-}
-
-/** The overview of a day as it would go out, built through the outbound gate; nothing is stored. */
+/** The overview of a day as it would go out (buildPeriodic); nothing is stored. */
 export async function buildOverview(p: Context, day: Day): Promise<Digest & { eml: Buffer; problems: string[] }> {
-  const d = await kinds.overview.render({ data: overviewData(p.store, day, p.config), config: p.config });
-  const built = await gateOf(p).build({ ...outgoing(d.draft, p, isAutomatic(d.draft, p)), ...parts(d) });
-  return {
-    ...d,
-    draft: { ...d.draft, subject: built.subject, text: built.text },
-    eml: built.raw,
-    problems: built.problems,
-  };
+  return buildPeriodic(
+    p,
+    await kinds.overview.render({ data: overviewData(p.store, day, p.config), config: p.config }),
+  );
 }
 
 /** Stores the overview of a day as a draft (once per day); it then goes to review like any draft. */

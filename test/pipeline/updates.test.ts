@@ -28,6 +28,15 @@ async function run(ctx: ReturnType<typeof contextFor>, ...messages: Buffer[]) {
   return summary;
 }
 
+/** Our reply to the early report, approved and gone out. */
+async function sentReply(store: Store, c: ReturnType<typeof contextFor>) {
+  await run(c, early);
+  const r = reply(store);
+  decide(store, r.id, 'approve', 'alice', null);
+  markSent(store, r.id);
+  return r;
+}
+
 /** Sends an approved draft as the dispatcher would, without a mail server. */
 function markSent(store: Store, id: number) {
   const row = store.outbox.pending().find((r) => r.draftId === id && r.kind === 'draft')!;
@@ -125,10 +134,7 @@ describe('what later evidence does to our word on an event', () => {
   it('follows up in the thread once our reply has gone out, naming only what went out', async () => {
     const store = await risingSensor();
     const { ctx } = setup();
-    await run(ctx(store), early);
-    const r = reply(store);
-    decide(store, r.id, 'approve', 'alice', null);
-    markSent(store, r.id);
+    const r = await sentReply(store, ctx(store));
     await run(ctx(store), later);
     expect(reply(store).revision).toBe(1);
     const [f] = followups(store);
@@ -153,10 +159,7 @@ describe('what later evidence does to our word on an event', () => {
   it('keeps a verdict change the process died before acting on, and acts on it at the next run', async () => {
     const store = await risingSensor();
     const { ctx } = setup();
-    await run(ctx(store), early);
-    const r = reply(store);
-    decide(store, r.id, 'approve', 'alice', null);
-    markSent(store, r.id);
+    await sentReply(store, ctx(store));
     // The message commits (our verdict moves on the event); the follow-up after it fails.
     const add = vi.spyOn(store.drafts, 'add').mockImplementationOnce(() => {
       throw new Error('killed');
