@@ -162,18 +162,16 @@ export function detect(counters: CounterReader, range: DetectRange, opts: Detect
     }
   };
 
-  const rows = counters.hourlyTotals(origin, range.until - 1);
-  for (let i = 0; i < rows.length;) {
-    const { proto, port } = rows[i]!;
-    const x = Float64Array.from(base);
+  for (const { proto, port, hours, events, synOnly } of counters.hourlySeries(origin, range.until - 1)) {
+    const x = base.slice();
     const syn = new Float64Array(n);
     let recent = 0;
-    for (; i < rows.length && rows[i]!.proto === proto && rows[i]!.port === port; i++) {
-      const h = rows[i]!.hour - origin;
+    for (let i = 0; i < hours.length; i++) {
+      const h = hours[i]! - origin;
       // An hour with events is an hour with data, whatever the coverage table says.
-      x[h] = rows[i]!.events;
-      syn[h] = rows[i]!.synOnly;
-      if (h >= from) recent += rows[i]!.events;
+      x[h] = events[i]!;
+      syn[h] = synOnly[i]!;
+      if (h >= from) recent += events[i]!;
     }
     // Too few events in the hours judged for any window to count: nothing to look at.
     if (recent >= opts.minEvents) judge(proto, port, x, syn);

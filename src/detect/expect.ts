@@ -14,19 +14,26 @@ const LEVEL_DAYS = 14;
 const MIN_LEVEL_DAYS = 3;
 /** Below this many events an hour, a port's recent hours are its expectation before it has days. */
 const SILENT = 1;
+/** ... taken over this many hours before it, a quarter of them or more with data. */
+const RECENT_HOURS = 48;
 
 /**
- * The mean of the values with the biggest clipped to a few times the median: one spike hour in the
- * reference set does not lift the expectation, and low counts keep an unbiased mean (a median of
- * Poisson(0.5) hours is 0).
+ * The mean of the first `n` values of `xs` with the biggest clipped to a few times the median: one
+ * spike hour in the reference set does not lift the expectation, and low counts keep an unbiased
+ * mean (a median of Poisson(0.5) hours is 0). Sorts those values in place.
  */
-function clippedMean(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  const median = s[s.length >> 1]!;
-  const cap = 3 * median + 5;
+function clippedMean(xs: Float64Array, n: number): number {
+  // Insertion sort: a few dozen values, taken for every hour of every port.
+  for (let i = 1; i < n; i++) {
+    const v = xs[i]!;
+    let j = i - 1;
+    for (; j >= 0 && xs[j]! > v; j--) xs[j + 1] = xs[j]!;
+    xs[j + 1] = v;
+  }
+  const cap = 3 * xs[n >> 1]! + 5;
   let sum = 0;
-  for (const x of s) sum += Math.min(x, cap);
-  return sum / s.length;
+  for (let i = 0; i < n; i++) sum += Math.min(xs[i]!, cap);
+  return sum / n;
 }
 
 /** Each day's events, scaled up from the hours with data; NaN for a day with less than half of them. */
@@ -91,25 +98,25 @@ export function expectations(x: Float64Array, from: number, to: number, weeks: n
   const e = new Float64Array(x.length).fill(Number.NaN);
   const f = weekdayFactors(dayTotals(x, offset), weeks);
   const day = (i: number) => Math.floor((i + offset) / DAY);
-  const buf: number[] = [];
+  const buf = new Float64Array(Math.max(2 * LEVEL_DAYS, RECENT_HOURS));
   for (let h = Math.max(0, from); h < to; h++) {
-    buf.length = 0;
+    let n = 0;
     // Two weeks of the same hour; further back only while too few of them have data (a surge
     // masked out for most of a fortnight is measured against the days before it).
-    for (let k = 1; k <= 2 * LEVEL_DAYS && (k <= LEVEL_DAYS || buf.length < MIN_LEVEL_DAYS); k++) {
+    for (let k = 1; k <= 2 * LEVEL_DAYS && (k <= LEVEL_DAYS || n < MIN_LEVEL_DAYS); k++) {
       const i = h - k * DAY;
       if (i < 0) break;
-      if (!Number.isNaN(x[i]!)) buf.push(x[i]! / f[day(i)]!);
+      if (!Number.isNaN(x[i]!)) buf[n++] = x[i]! / f[day(i)]!;
     }
-    if (buf.length >= MIN_LEVEL_DAYS) {
-      e[h] = f[day(h)]! * clippedMean(buf);
+    if (n >= MIN_LEVEL_DAYS) {
+      e[h] = f[day(h)]! * clippedMean(buf, n);
       continue;
     }
     // Too few days to know the port's daily cycle: only a port that was silent has an expectation
     // (a port waking up on the first days of the data is still seen); a busy one is not judged yet.
-    buf.length = 0;
-    for (let i = Math.max(0, h - 48); i < h; i++) if (!Number.isNaN(x[i]!)) buf.push(x[i]!);
-    const recent = buf.length >= 12 ? clippedMean(buf) : Number.NaN;
+    n = 0;
+    for (let i = Math.max(0, h - RECENT_HOURS); i < h; i++) if (!Number.isNaN(x[i]!)) buf[n++] = x[i]!;
+    const recent = n >= RECENT_HOURS / 4 ? clippedMean(buf, n) : Number.NaN;
     if (recent < SILENT) e[h] = recent;
   }
   return e;
@@ -121,17 +128,19 @@ export function expectations(x: Float64Array, from: number, to: number, weeks: n
  * `floor` (no port is that regular), and `floor` when there is too little to say.
  */
 export function dispersion(x: Float64Array, e: Float64Array, from: number, to: number, floor: number): number {
-  const dev: number[] = [];
-  const poisson: number[] = [];
+  const size = Math.max(0, to - Math.max(0, from));
+  const dev = new Float64Array(size);
+  const poisson = new Float64Array(size);
+  let n = 0;
   for (let h = Math.max(0, from); h < to; h++) {
     const v = x[h]!;
     const m = e[h]!;
     if (Number.isNaN(v) || Number.isNaN(m) || m < 1) continue;
-    dev.push((v - m) ** 2 / (m * m));
-    poisson.push(1 / m);
+    dev[n] = (v - m) ** 2 / (m * m);
+    poisson[n++] = 1 / m;
   }
-  if (dev.length < 24) return floor;
-  const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1]!;
+  if (n < 24) return floor;
+  const median = (xs: Float64Array) => xs.subarray(0, n).sort()[n >> 1]!;
   // (v - m)²/m² has mean 1/m + c²; its median is 0.455 of that (a squared normal's). The Poisson
   // part comes off after the median, not before: taken off each hour first, it biased c low.
   const c2 = median(dev) / 0.455 - median(poisson);

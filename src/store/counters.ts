@@ -76,8 +76,8 @@ export interface CounterReader {
   distinctDestinations(fromMs: number, toMs: number): number;
   /** When each of `addrs` was first seen as a source on this (proto, port), up to `toMs` (recent events only). */
   firstSeen(proto: Proto, port: number, addrs: string[], toMs: number): Array<{ src: string; ts: number }>;
-  /** Events per (proto, port, hour) over the hours [from, to], all sensors added: what detection reads. */
-  hourlyTotals(from: number, to: number): HourlyTotal[];
+  /** Each (proto, port)'s events per hour over the hours [from, to], all sensors added: what detection reads. */
+  hourlySeries(from: number, to: number): PortSeries[];
   /**
    * Replies to someone else's SYNs (SYN-ACK, RST) that reached our high ports (>= `minPort`) in
    * [fromMs, toMs], per hour and by the source port they came from (recent events only).
@@ -89,12 +89,13 @@ export interface CounterReader {
   backscatterSources(fromMs: number, toMs: number, spt: number): number;
 }
 
-export interface HourlyTotal {
+/** One (proto, port)'s hours with events, in order, and how many events (and SYN-only ones) each held. */
+export interface PortSeries {
   proto: Proto;
   port: number;
-  hour: number;
-  events: number;
-  synOnly: number;
+  hours: number[];
+  events: number[];
+  synOnly: number[];
 }
 
 /** TCP flags (as the log parsers order them) of a reply to a SYN: the mark of backscatter. */
@@ -462,23 +463,39 @@ export class CounterStore implements CounterReader {
     return r?.h === null || r?.h === undefined ? null : Number(r.h);
   }
 
-  hourlyTotals(from: number, to: number): HourlyTotal[] {
-    const rows = this.db.all<HourlyTotal>(
-      `SELECT proto, port, hour, SUM(events) AS events, SUM(syn_only) AS "synOnly" FROM rollups
-         WHERE hour BETWEEN ? AND ?
-         GROUP BY proto, port, hour ORDER BY proto, port, hour`,
+  hourlySeries(from: number, to: number): PortSeries[] {
+    // One row per hour and protocol, its ports' counts packed in one string, read in the hour
+    // index's own order: weeks of a thousand ports are a thousand rows, not a million objects.
+    const rows = this.db.all<{ hour: number | string; proto: Proto; s: string }>(
+      `SELECT hour, proto, string_agg(port || ',' || events || ',' || syn_only, ',') AS s FROM rollups
+         WHERE hour BETWEEN ? AND ? GROUP BY hour, proto`,
       from,
       to,
     );
-    // PostgreSQL gives sums of BIGINT as strings.
-    if (rows.length && typeof rows[0]!.events !== 'number')
-      for (const r of rows) {
-        r.events = Number(r.events);
-        r.synOnly = Number(r.synOnly);
-        r.hour = Number(r.hour);
-        r.port = Number(r.port);
+    const byProto = new Map<Proto, Map<number, PortSeries>>();
+    for (const r of rows) {
+      const hour = Number(r.hour);
+      const v = JSON.parse(`[${r.s}]`) as number[];
+      let series = byProto.get(r.proto);
+      if (!series) byProto.set(r.proto, (series = new Map()));
+      for (let i = 0; i < v.length; i += 3) {
+        let p = series.get(v[i]!);
+        if (!p) series.set(v[i]!, (p = { proto: r.proto, port: v[i]!, hours: [], events: [], synOnly: [] }));
+        const last = p.hours.length - 1;
+        // A second sensor's row of the same hour.
+        if (p.hours[last] === hour) {
+          p.events[last]! += v[i + 1]!;
+          p.synOnly[last]! += v[i + 2]!;
+          continue;
+        }
+        p.hours.push(hour);
+        p.events.push(v[i + 1]!);
+        p.synOnly.push(v[i + 2]!);
       }
-    return rows;
+    }
+    return [...byProto.values()]
+      .flatMap((m) => [...m.values()])
+      .sort((a, b) => a.proto.localeCompare(b.proto) || a.port - b.port);
   }
 
   backscatter(fromMs: number, toMs: number, minPort: number): Array<{ hour: number; spt: number; events: number }> {

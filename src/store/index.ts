@@ -11,7 +11,7 @@ export { isPostgresUrl } from './sql.ts';
 export type {
   CounterReader,
   HourlyBatch,
-  HourlyTotal,
+  PortSeries,
   RecentEvent,
   RollupCodec,
   RollupKey,

@@ -593,6 +593,26 @@ describe('counters at sensor scale', () => {
     expect(store.counters.summary().sensors).toEqual(['east', 'west']);
   });
 
+  it("reads every port's hours for detection with all sensors added, in hour order, within the range", async () => {
+    const store = openTestStore();
+    const at = (start: string, hours: number, port: number, proto?: 'UDP') =>
+      sensorLines({ start, hours, port, proto, perHour: (h) => h + 1, background: false }).join('\n') + '\n';
+    const feed = `${at('2026-11-20T00:00:00Z', 4, 5000)}${at('2026-11-20T00:00:00Z', 4, 5000, 'UDP')}`;
+    await importStream(store, 'a', Readable.from([feed]), { ...opts, sensor: 'east' }, log);
+    await importStream(
+      store,
+      'b',
+      Readable.from([at('2026-11-20T01:00:00Z', 2, 5000)]),
+      { ...opts, sensor: 'west' },
+      log,
+    );
+    const h0 = hourOf('2026-11-20T00:00:00Z');
+    expect(store.counters.hourlySeries(h0 + 1, h0 + 2)).toEqual([
+      { proto: 'tcp', port: 5000, hours: [h0 + 1, h0 + 2], events: [2 + 1, 3 + 2], synOnly: [3, 5] },
+      { proto: 'udp', port: 5000, hours: [h0 + 1, h0 + 2], events: [2, 3], synOnly: [0, 0] },
+    ]);
+  });
+
   it('counts distinct source /24s, the SYN-only share and sources per country', async () => {
     const store = await storeWith([
       '2026-11-20T00:00:01Z s kernel: DROP IN=eth0 OUT= SRC=220.192.110.239 DST=198.51.100.1 LEN=40 ' +
