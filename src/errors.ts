@@ -11,6 +11,7 @@ export const ErrorCodes = {
   DRAFT_STATE: 'draft is not in a state that allows this',
   DRAFT_TLP_RED: 'TLP:RED material is never sent to a list',
   DRAFT_REVISED: 'the draft was revised since the revision named; read it again before approving',
+  DRAFT_EDIT_REFUSED: 'the edit was not stored',
   OUTBOUND_REFUSED: 'the outbound gate refused the message',
   STORE_SCHEMA: 'store schema is newer than this version of kansoku',
   STORE_UNREACHABLE: 'store cannot be reached',

@@ -14,17 +14,19 @@ export type Tlp = (typeof TLP_ORDER)[number];
  * Every kind of message kansoku writes, and what the pipeline does with each: `draft`, a person
  * decides on it and it is kept (false for mail about drafts); `toList`, it may go to a list (false:
  * to the operator's own people only, without review); `autoSend`, send.autoSend may let it go
- * without a person. src/draft/kinds.ts gives each its module and templates.
+ * without a person; `editable`, a person may change its words before it goes (kansoku edit, the
+ * desk). src/draft/kinds.ts gives each its module and templates.
  */
 export const KIND_RULES = {
-  reply: { draft: true, toList: true, autoSend: true },
-  followup: { draft: true, toList: true, autoSend: true },
-  digest: { draft: true, toList: true, autoSend: true },
-  overview: { draft: true, toList: true, autoSend: true },
-  advisory: { draft: true, toList: true, autoSend: true },
-  alert: { draft: true, toList: false, autoSend: false },
-  review: { draft: false, toList: false, autoSend: false },
-  note: { draft: false, toList: false, autoSend: false },
+  reply: { draft: true, toList: true, autoSend: true, editable: true },
+  followup: { draft: true, toList: true, autoSend: true, editable: true },
+  // Their charts and HTML part are drawn from the text: they are rendered again, not edited.
+  digest: { draft: true, toList: true, autoSend: true, editable: false },
+  overview: { draft: true, toList: true, autoSend: true, editable: false },
+  advisory: { draft: true, toList: true, autoSend: true, editable: true },
+  alert: { draft: true, toList: false, autoSend: false, editable: true },
+  review: { draft: false, toList: false, autoSend: false, editable: false },
+  note: { draft: false, toList: false, autoSend: false, editable: false },
 } as const;
 
 type KindRules = typeof KIND_RULES;

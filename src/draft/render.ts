@@ -43,9 +43,29 @@ export function renderTemplate(dir: string, name: string, view: object): string 
  * of the message at once.)
  */
 export function bilingualText(dir: string, name: string, view: object): string {
-  const ja = renderTemplate(dir, `${name}.ja`, view).trim();
-  const en = renderTemplate(dir, `${name}.en`, view).trim();
-  return `${ja}\n\n${'-'.repeat(60)}\n\n${en}\n`.replace(/\n{3,}/g, '\n\n');
+  return joinParts(renderTemplate(dir, `${name}.ja`, view), renderTemplate(dir, `${name}.en`, view));
+}
+
+/** The rule between the Japanese and the English part of a message. */
+const PART_RULE = '-'.repeat(60);
+
+/** One message of the two parts, Japanese first, the rule between them. */
+export function joinParts(ja: string, en: string): string {
+  return `${ja.trim()}\n\n${PART_RULE}\n\n${en.trim()}\n`.replace(/\n{3,}/g, '\n\n');
+}
+
+/** The Japanese and the English part of a message joinParts made; null for text without the rule. */
+export function splitParts(text: string): { ja: string; en: string } | null {
+  const lines = text.split(/\r?\n/);
+  const at = lines.indexOf(PART_RULE);
+  if (at < 0) return null;
+  return {
+    ja: lines.slice(0, at).join('\n').trim(),
+    en: lines
+      .slice(at + 1)
+      .join('\n')
+      .trim(),
+  };
 }
 
 /**

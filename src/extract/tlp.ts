@@ -155,15 +155,20 @@ function label(spelled: string): Tlp {
   return word === 'WHITE' ? 'CLEAR' : (word as Tlp);
 }
 
-/** The strictest TLP label the texts carry, in any spelling of TLP 1.0 or 2.0; WHITE is CLEAR. */
-export function findTlp(...texts: string[]): Tlp | null {
+/** Every TLP label the texts carry, in any spelling of TLP 1.0 or 2.0; WHITE is CLEAR. */
+export function tlpLabels(...texts: string[]): Tlp[] {
   const found: Tlp[] = [];
   for (const t of texts) {
     const r = readable(t);
     for (const m of r.matchAll(LABEL)) found.push(label(m[1]!));
     for (const m of r.matchAll(LABEL_FIRST)) found.push(label(m[1]!));
   }
-  return strictest(found);
+  return found;
+}
+
+/** The strictest TLP label the texts carry. */
+export function findTlp(...texts: string[]): Tlp | null {
+  return strictest(tlpLabels(...texts));
 }
 
 /**

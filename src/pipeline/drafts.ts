@@ -1,5 +1,6 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { createPatch } from 'diff';
 import addressparser from 'nodemailer/lib/addressparser';
 import type { Config } from '../config/schema.ts';
 import type { Context } from '../context.ts';
@@ -10,7 +11,8 @@ import { OutboundGate } from '../outbound/gate.ts';
 import type { Outgoing } from '../outbound/compose.ts';
 import { reviewRequest } from '../draft/review.ts';
 import { newReviewToken, reviewRequestId } from '../review/mail.ts';
-import { decide } from '../review/transitions.ts';
+import { decide, revise } from '../review/transitions.ts';
+import type { StoredDraft } from '../store/index.ts';
 
 /** The one outbound gate of this pipeline: every message it writes or sends is built there. */
 export function gateOf(p: Context): OutboundGate {
@@ -169,4 +171,50 @@ export function afterStore(p: Context, id: number, d: PreparedDraft, mayApprove 
       raw: d.request.raw,
     });
   }
+}
+
+/** The audit note of a revision: why, in its first line, and the unified diff of the text below it. */
+export function revisionNote(d: StoredDraft, text: string, why: string): string {
+  const patch = createPatch(`#${d.id}`, d.text, text, `revision ${d.revision}`, '', { context: 0 });
+  return `revision ${d.revision + 1} ${why}\n${patch.split('\n').slice(2).join('\n')}`;
+}
+
+/**
+ * Stores a prepared draft as the next revision of `d`, with its file. The files change first and
+ * are put back when the store does not take the revision (`d` moved since it was read, or `guard`
+ * says the revision is no longer due): a process that dies in between leaves the old revision in
+ * the store and the caller's claim, if any, pending. `then` runs in the revision's transaction.
+ * Null when the revision was not taken.
+ */
+export function storeRevision(
+  p: Context,
+  d: StoredDraft,
+  prepared: PreparedDraft,
+  note: string,
+  opts: { mayApprove: boolean; guard?: () => boolean; then?: (r: StoredDraft) => void },
+): StoredDraft | null {
+  const { store } = p;
+  const moved = d.emlPath && d.emlPath !== prepared.path;
+  if (prepared.path) writeEml(prepared.path, prepared.eml);
+  if (moved) rmSync(d.emlPath!, { force: true });
+  const revised = store.transaction(() => {
+    store.lock('kansoku-pipeline');
+    if (opts.guard && !opts.guard()) return null;
+    const r = revise(
+      store,
+      d,
+      { ...prepared.draft, eml: prepared.eml, emlPath: prepared.path, reviewToken: prepared.reviewToken },
+      p.actor,
+      note,
+    );
+    if (!r) return null;
+    afterStore(p, r.id, prepared, opts.mayApprove);
+    opts.then?.(r);
+    return r;
+  });
+  if (!revised) {
+    if (prepared.path && prepared.path !== d.emlPath) rmSync(prepared.path, { force: true });
+    if (d.emlPath) writeEml(d.emlPath, d.eml);
+  }
+  return revised;
 }

@@ -7,7 +7,6 @@
  * died before doing is done by the next run, so no verdict change is lost between the two.
  */
 import { rmSync } from 'node:fs';
-import { createPatch } from 'diff';
 import type { Context } from '../context.ts';
 import { correlate } from '../correlate/correlate.ts';
 import { triggerKey, type FollowUpTrigger } from '../draft/followup.ts';
@@ -16,9 +15,8 @@ import type { VerdictChange } from '../events/link.ts';
 import { tallyOf, visibleSightings } from '../events/tally.ts';
 import { mayGoToList } from '../extract/tlp.ts';
 import type { EventRow, Finding, Tlp, Verdict } from '../model.ts';
-import { revise } from '../review/transitions.ts';
 import type { PendingUpdate, StoredDraft } from '../store/index.ts';
-import { afterStore, insertDraft, prepareDraft, writeEml } from './drafts.ts';
+import { insertDraft, prepareDraft, revisionNote, storeRevision } from './drafts.ts';
 import type { RunSummary } from './message.ts';
 
 const REVISE = 'revise:';
@@ -230,35 +228,16 @@ async function reviseDraft(ctx: Context, u: PendingUpdate, summary: RunSummary):
   // A person who rejected any revision decides on the next one too: send.autoSend never overrides them.
   const mayApprove = !store.drafts.history(d.id).some((h) => h.action === 'reject');
   const why = due.change ? `verdict ${due.change.from} -> ${due.change.to}` : 'newer counters';
-  const patch = createPatch(`#${d.id}`, d.text, prepared.draft.text, `revision ${d.revision}`, '', { context: 0 });
-  const note = `revision ${d.revision + 1} after ${due.post} (${why})\n${patch.split('\n').slice(2).join('\n')}`;
-  // The files change first and are put back when the store does not take the revision: a process
-  // that dies in between leaves the claim pending, and the next run writes them again.
-  const moved = d.emlPath && d.emlPath !== prepared.path;
-  if (prepared.path) writeEml(prepared.path, prepared.eml);
-  if (moved) rmSync(d.emlPath!, { force: true });
-  const revised = store.transaction(() => {
-    store.lock('kansoku-pipeline');
-    if (!store.events.isPending(u.eventId, u.trigger)) return null;
-    const r = revise(
-      store,
-      d,
-      { ...prepared.draft, eml: prepared.eml, emlPath: prepared.path, reviewToken: prepared.reviewToken },
-      ctx.actor,
-      note,
-    );
-    // The draft moved since it was read (a person decided, another instance revised): the claim
-    // stays, and the next pass judges it again.
-    if (!r) return null;
-    afterStore(ctx, r.id, prepared, mayApprove);
-    store.events.finishUpdate(u.eventId, u.trigger, r.id);
-    return r;
+  const note = revisionNote(d, prepared.draft.text, `after ${due.post} (${why})`);
+  const revised = storeRevision(ctx, d, prepared, note, {
+    mayApprove,
+    // The claim was done by another instance meanwhile.
+    guard: () => store.events.isPending(u.eventId, u.trigger),
+    then: (r) => store.events.finishUpdate(u.eventId, u.trigger, r.id),
   });
-  if (!revised) {
-    if (prepared.path && prepared.path !== d.emlPath) rmSync(prepared.path, { force: true });
-    if (d.emlPath) writeEml(d.emlPath, d.eml);
-    return null;
-  }
+  // The draft moved since it was read (a person decided, another instance revised): the claim
+  // stays, and the next pass judges it again.
+  if (!revised) return null;
   ctx.log.info({ draft: d.id, revision: revised.revision, event: u.eventId, why }, 'draft revised');
   summary.revised.push({ id: d.id, revision: revised.revision, subject: revised.subject, path: prepared.path });
   return d.id;

@@ -113,6 +113,13 @@ export const commands: CommandEntry[] = [
     load: () => import('./explain.ts'),
   },
   {
+    name: 'edit',
+    usage: '[options] <id>',
+    description:
+      'change a draft in $EDITOR; the outbound gate checks it, and it is stored as a new revision with a diff',
+    load: () => import('./edit.ts'),
+  },
+  {
     name: 'approve',
     usage: '[options] <id>',
     description: 'approve a draft for sending (recorded with who and when); it goes after review.sendDelaySeconds',
