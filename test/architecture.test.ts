@@ -19,6 +19,7 @@ const layers: string[][] = [
   ['events/', 'sightings/', 'correlate/', 'review/', 'detect/'],
   ['draft/', 'digest/'],
   ['pipeline/'],
+  ['desk/'],
   ['cli/'],
   ['app.ts'],
 ];

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { decide } from '../review/transitions.ts';
+import { decide, sendAfter } from '../review/transitions.ts';
 import { actor, draftId } from './args.ts';
 import { context, withStore, type Print } from './context.ts';
 
@@ -33,11 +33,11 @@ export function defineDecision(cmd: Command, print: Print, action: 'approve' | '
     const ctx = context(cmd, print);
     const delay = ctx.loaded.config.review.sendDelaySeconds;
     await withStore(ctx, (store) => {
-      const sendAfter = action === 'approve' && delay ? new Date(Date.now() + delay * 1000).toISOString() : null;
+      const after = action === 'approve' ? sendAfter(delay) : null;
       const revision = opts.revision === undefined ? undefined : draftId(opts.revision);
-      const d = decide(store, draftId(id), action, actor(opts.by), opts.note ?? null, sendAfter, revision);
+      const d = decide(store, draftId(id), action, actor(opts.by), opts.note ?? null, after, revision);
       print(`draft #${d.id} ${d.status} by ${actor(opts.by)}: ${d.subject}`);
-      if (sendAfter) print(`it is sent from ${sendAfter} on; "kansoku reject ${d.id}" takes it back until then`);
+      if (after) print(`it is sent from ${after} on; "kansoku reject ${d.id}" takes it back until then`);
     });
   });
 }

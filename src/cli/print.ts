@@ -4,7 +4,7 @@ import type { LoadedConfig } from '../config/load.ts';
 import type { ImportOutcome } from '../counters/import.ts';
 import type { Anomaly, Decision, Finding, Report } from '../model.ts';
 import type { DispatchResult } from '../outbound/send.ts';
-import type { EventSummary } from './event-summary.ts';
+import type { EventSummary } from '../events/summary.ts';
 import type { RunSummary } from '../pipeline/process.ts';
 import type { HourPoint } from '../counters/rollups.ts';
 import type { AuditEntry, MessageRecord, StoredDraft } from '../store/index.ts';

@@ -230,6 +230,28 @@ export const configSchema = z.strictObject({
       sendDelaySeconds: z.number().int().min(0).default(300),
     })
     .prefault({}),
+  /** `kansoku desk`: the local web page where a person reads, edits and decides on drafts. */
+  desk: z
+    .strictObject({
+      host: z.string().min(1).default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(8425),
+      /**
+       * The desk shows TLP material and approves mail to peers: it listens on loopback only, unless
+       * this is true and `tls` is set (anyone on the path would read it otherwise).
+       */
+      allowRemote: z.boolean().default(false),
+      /** PEM files of the certificate (with its chain) and its key: the desk then speaks HTTPS. */
+      tls: z.strictObject({ cert: z.string().min(1), key: z.string().min(1) }).optional(),
+      /** A login lasts this long; then the person asks `kansoku desk` for a new link. */
+      sessionHours: z.number().positive().default(12),
+      /** Rows on one page of the queue and the events. */
+      pageSize: z.number().int().positive().max(1000).default(50),
+      /** Days of hourly counts the chart of a draft's port shows, up to the post. */
+      chartDays: z.number().int().positive().max(60).default(3),
+      /** A post longer than this is shown cut, saying so. */
+      maxPostChars: z.number().int().positive().default(200_000),
+    })
+    .prefault({}),
   counters: z
     .strictObject({
       /**

@@ -25,6 +25,17 @@ function letters(n: number, width: number): string[] {
   });
 }
 
+const LETTER = '(?:[A-Z]|X\\d+)';
+/**
+ * A placeholder of ours as it stands in a text (A.B.C.50, A.B.C.x, 50.C.B.A, A:B:C:D::1, A:B:C:D::/64),
+ * for a reviewer's page to mark.
+ */
+export const PLACEHOLDER = new RegExp(
+  `(?<![\\w.:])(?:${LETTER}(?:\\.${LETTER}){2}\\.(?:\\d{1,3}|x)|\\d{1,3}(?:\\.${LETTER}){3}|` +
+    `${LETTER}(?::${LETTER}){3}::(?:/64|[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){0,3}))(?![\\w])`,
+  'g',
+);
+
 /**
  * Replaces the operator's own addresses, in every notation the scanner reads, with placeholders:
  * every address of one /24 (IPv4) or /64 (IPv6) gets the same placeholder network in every draft

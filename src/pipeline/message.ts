@@ -131,6 +131,7 @@ export function recordOf(s: MessageState, outcome: Outcome): MessageRecord {
             subject: post.subject,
           }
         : null,
+    text: status === 'processed' ? post.text : null,
   };
 }
 

@@ -37,6 +37,11 @@ export function nextStatus(d: StoredDraft, action: ReviewAction): Exclude<DraftS
   return outcome[action];
 }
 
+/** When an approval made now may go: after review.sendDelaySeconds, so that a reversal has time to land. */
+export function sendAfter(delaySeconds: number, now = Date.now()): string | null {
+  return delaySeconds ? new Date(now + delaySeconds * 1000).toISOString() : null;
+}
+
 /**
  * Approves, rejects or releases a draft and records who did it and when. `revision`, when given,
  * is the revision the person read: an approval of any other is refused. Approval also stores the

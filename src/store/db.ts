@@ -340,6 +340,10 @@ const migrations: Array<string | { sqlite: string; postgres: string }> = [
   DROP INDEX rollups_hour;
   CREATE INDEX rollups_hour ON rollups (hour, proto, port, events, syn_only);
   `,
+  `
+  -- The post as it was read (decoded, every part's text), for the person who reviews our answer to it.
+  ALTER TABLE messages ADD COLUMN text TEXT;
+  `,
 ];
 
 /** A migration's script for one of the two stores. */

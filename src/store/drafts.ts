@@ -1,6 +1,7 @@
 import type { DraftKind, DraftStatus, Tlp } from '../model.ts';
 import { KansokuError } from '../errors.ts';
 import type { Db } from './db.ts';
+import type { Page } from './sql.ts';
 
 export interface StoredDraft extends NewDraft {
   id: number;
@@ -192,12 +193,18 @@ export class DraftStore {
     ).map((r) => ({ ...r, revision: Number(r.revision) }));
   }
 
-  list(status?: DraftStatus): StoredDraft[] {
-    return (
-      status
-        ? this.db.all(`SELECT ${columns} FROM drafts WHERE ${STATUS} = ? ORDER BY id`, status)
-        : this.db.all(`SELECT ${columns} FROM drafts ORDER BY id`)
-    ) as StoredDraft[];
+  /** Drafts by id, of one status when named; a page of them when `page` says which. */
+  list(status?: DraftStatus, page?: Page): StoredDraft[] {
+    const where = status ? `WHERE ${STATUS} = ?` : '';
+    const limit = page ? 'LIMIT ? OFFSET ?' : '';
+    const params = [...(status ? [status] : []), ...(page ? [page.limit, page.offset] : [])];
+    return this.db.all(`SELECT ${columns} FROM drafts ${where} ORDER BY id ${limit}`, ...params) as StoredDraft[];
+  }
+
+  count(status: DraftStatus): number {
+    return Number(
+      this.db.get<{ n: number | string }>(`SELECT COUNT(*) AS n FROM drafts WHERE ${STATUS} = ?`, status)!.n,
+    );
   }
 
   history(id: number): AuditEntry[] {

@@ -1,5 +1,6 @@
 import type { EventRow, Proto, SightingRow, Verdict } from '../model.ts';
 import type { Db } from './db.ts';
+import type { Page } from './sql.ts';
 import { addHours, HOUR_MS } from '../time.ts';
 
 const eventColumns = `id, proto, port, first_seen AS "firstSeen", last_seen AS "lastSeen",
@@ -55,8 +56,18 @@ export class EventStore {
     this.db.run('UPDATE events SET ended_at = ? WHERE id = ? AND ended_at IS NULL', at, id);
   }
 
-  list(): EventRow[] {
-    return this.db.all(`SELECT ${eventColumns} FROM events ORDER BY id`) as EventRow[];
+  /** Events by id; a page of them, newest first, when `page` says which. */
+  list(page?: Page): EventRow[] {
+    if (!page) return this.db.all(`SELECT ${eventColumns} FROM events ORDER BY id`) as EventRow[];
+    return this.db.all(
+      `SELECT ${eventColumns} FROM events ORDER BY id DESC LIMIT ? OFFSET ?`,
+      page.limit,
+      page.offset,
+    ) as EventRow[];
+  }
+
+  count(): number {
+    return Number(this.db.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM events')!.n);
   }
 
   /** Events active in [from, to). */

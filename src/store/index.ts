@@ -8,6 +8,7 @@ import { EventStore, JobStore } from './events.ts';
 import { PlaceholderStore } from './placeholders.ts';
 
 export { isPostgresUrl } from './sql.ts';
+export type { Page } from './sql.ts';
 export type {
   CounterReader,
   HourlyBatch,

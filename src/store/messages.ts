@@ -18,6 +18,8 @@ export interface MessageRecord {
   decision: Decision | null;
   /** The post's header facts, for rendering a reply to it again; null for what was not read. */
   header?: PostHeader | null;
+  /** The post's text as it was read, for the reviewer; null for what was not read. */
+  text?: string | null;
 }
 
 export class MessageStore {
@@ -30,8 +32,8 @@ export class MessageStore {
   add(r: MessageRecord): void {
     this.db.run(
       `INSERT INTO messages (message_id, origin, subject, from_addr, list_id, sent_at, status, reason, report_json,
-         findings_json, decision_json, header_json, processed_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         findings_json, decision_json, header_json, text, processed_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       r.messageId,
       r.origin,
       r.subject,
@@ -44,6 +46,7 @@ export class MessageStore {
       r.findings ? JSON.stringify(r.findings) : null,
       r.decision ? JSON.stringify(r.decision) : null,
       r.header ? JSON.stringify(r.header) : null,
+      r.text ?? null,
       new Date().toISOString(),
     );
   }
@@ -117,6 +120,13 @@ export class MessageStore {
       messageId,
     );
     return row?.header_json ? (JSON.parse(row.header_json) as PostHeader) : null;
+  }
+
+  /** The post's text as it was read; null when it was not kept (not read, or stored by an older kansoku). */
+  text(messageId: string): string | null {
+    return (
+      this.db.get<{ text: string | null }>('SELECT text FROM messages WHERE message_id = ?', messageId)?.text ?? null
+    );
   }
 
   subject(messageId: string): string | null {

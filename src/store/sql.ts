@@ -11,6 +11,12 @@ import { KansokuError } from '../errors.ts';
 
 export type Param = string | number | bigint | Buffer | null;
 
+/** A page of a long list: `limit` rows after the first `offset`. */
+export interface Page {
+  limit: number;
+  offset: number;
+}
+
 export interface Sql {
   /** Runs a statement; `changes` is the number of rows it wrote. */
   run(sql: string, ...params: Param[]): { changes: number };

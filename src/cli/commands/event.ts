@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { KansokuError } from '../../errors.ts';
 import { context, withStore, type Print } from '../context.ts';
-import { eventSummary } from '../event-summary.ts';
+import { eventSummary } from '../../events/summary.ts';
 import { printEvent } from '../print.ts';
 
 export function define(cmd: Command, print: Print): void {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { context, withStore, type Print } from '../context.ts';
-import { eventSummary } from '../event-summary.ts';
+import { eventSummary } from '../../events/summary.ts';
 import { printEvents } from '../print.ts';
 
 export function define(cmd: Command, print: Print): void {

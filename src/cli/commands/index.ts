@@ -113,6 +113,13 @@ export const commands: CommandEntry[] = [
     load: () => import('./explain.ts'),
   },
   {
+    name: 'desk',
+    usage: '[options]',
+    description:
+      'serve the review desk, a local web page to read, edit, approve and reject drafts; prints a one-time login link',
+    load: () => import('./desk.ts'),
+  },
+  {
     name: 'edit',
     usage: '[options] <id>',
     description:

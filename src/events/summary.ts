@@ -1,4 +1,4 @@
-import { tallyOf } from '../events/tally.ts';
+import { tallyOf } from './tally.ts';
 import type { Store } from '../store/index.ts';
 
 /** An event as `kansoku events --json` prints it (DESIGN.md contract, plus a few fields). */
