@@ -102,6 +102,8 @@ export async function startDesk(p: Context, o: DeskOptions): Promise<Desk> {
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
     if (err instanceof KansokuError && (err.code === 'DRAFT_NOT_FOUND' || err.code === 'MESSAGE_NOT_FOUND'))
       return message(reply, 404, 'ありません / Not found', err.message);
+    if (err instanceof z.ZodError)
+      return message(reply, 400, 'Bad request', 'the request is not what the page sends: reload the page');
     if (err.code?.startsWith('FST_CSRF'))
       return message(reply, 403, 'フォームが古いか不正です / Form refused', `${err.message}: reload the page`);
     if (err.statusCode && err.statusCode < 500) return message(reply, err.statusCode, 'Bad request', err.message);

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { draftPage, eventPage, folded, marked } from '../../src/desk/pages.ts';
+import { demoStore } from '../helpers/demo.ts';
+
+describe('what the desk pages show', () => {
+  it('marks our placeholders for our own networks, and nothing else that looks like an address', () => {
+    const parts = marked('from A.B.C.50, A.B.C.x and 77.F.E.D (and A:B:C:D::1); not U.S.A., v1.2.3.4 or 192.0.2.1');
+    expect(parts.filter((p) => p.mark).map((p) => p.text)).toEqual(['A.B.C.50', 'A.B.C.x', '77.F.E.D', 'A:B:C:D::1']);
+    expect(parts.map((p) => p.text).join('')).toBe(
+      'from A.B.C.50, A.B.C.x and 77.F.E.D (and A:B:C:D::1); not U.S.A., v1.2.3.4 or 192.0.2.1',
+    );
+  });
+
+  it('folds what a post quotes, keeps what its member wrote open, and says where a long post was cut', () => {
+    const post = 'Seeing this too.\n> Are others seeing tcp/5000?\n>> older\n> more\nThanks\n';
+    expect(folded(post, 1000).blocks).toEqual([
+      { quoted: false, lines: 1, text: 'Seeing this too.' },
+      { quoted: true, lines: 3, text: '> Are others seeing tcp/5000?\n>> older\n> more' },
+      { quoted: false, lines: 2, text: 'Thanks\n' },
+    ]);
+    const cut = folded('x'.repeat(50), 10);
+    expect(cut).toMatchObject({ cut: true, max: 10, blocks: [{ text: 'x'.repeat(10) }] });
+  });
+
+  it('shows a held reply beside its post, with what we found, and only release or reject allowed', async () => {
+    const { store, config } = await demoStore();
+    const held = store.drafts.list('held')[0]!;
+    const page = draftPage(store, config, held.id, Date.now());
+    expect(page.actions).toEqual({ approve: false, reject: true, release: true });
+    expect(page.preview.map((p) => p.text).join('')).toBe(held.text);
+    expect(page.post?.subject).toContain('UDP/6585');
+    expect(page.post?.body?.blocks.map((b) => b.text).join('\n')).toContain('203.0.113.77');
+    expect(page.findings[0]).toMatchObject({ port: '6585/udp' });
+    expect(page.charts).toEqual([{ proto: 'udp', port: 6585, url: `/drafts/${held.id}/chart/udp/6585.png` }]);
+    expect(page.edit).toMatchObject({ allowed: true, reasons: [] });
+  });
+
+  it("lays out an event's timeline in time order: the post, our draft, its verdict", async () => {
+    const { store } = await demoStore();
+    const page = eventPage(store, 1)!;
+    expect(page.event).toMatchObject({ proto: 'tcp', port: 5000 });
+    const at = page.timeline.map((t) => t.at);
+    expect(at).toEqual([...at].sort());
+    expect(page.timeline.some((t) => t.draftId === 1 && t.what.startsWith('our reply'))).toBe(true);
+    expect(page.timeline.some((t) => t.change === 'elevated')).toBe(true);
+    expect(eventPage(store, 999)).toBeNull();
+  });
+});
