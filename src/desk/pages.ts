@@ -62,12 +62,14 @@ export function queuePage(store: Store, paging: Paging, now: number) {
   const waiting = section(store, 'draft', paging, now);
   const approved = section(store, 'approved', paging, now);
   const held = section(store, 'held', paging, now);
+  // The latest refusals, with where their drafts stand now (an edit may have mended one since).
   const refused = store.drafts
-    .refusals()
+    .refusals(undefined, paging.size)
     .filter((r) => r.draftId !== null)
-    .slice(-paging.size)
-    .reverse()
-    .map((r) => ({ ...r, age: age(r.at, now), subject: store.drafts.get(r.draftId!).subject }));
+    .map((r) => {
+      const d = store.drafts.get(r.draftId!);
+      return { ...r, age: age(r.at, now), subject: d.subject, status: d.status, revision: d.revision };
+    });
   return {
     waiting,
     approved,

@@ -285,12 +285,14 @@ export class DraftStore {
   }
 
   /** Refusals of the outbound gate, newest first; of one draft when `draftId` is given. */
-  refusals(draftId?: number): Array<Required<Refusal> & { id: number }> {
+  /** The outbound gate's refusals, newest first: of one draft when named, at most `limit` when given. */
+  refusals(draftId?: number, limit?: number): Array<Required<Refusal> & { id: number }> {
     const cols = 'id, draft_id AS "draftId", message_id AS "messageId", stage, reason, at';
-    return (
-      draftId === undefined
-        ? this.db.all(`SELECT ${cols} FROM outbound_refusals ORDER BY id DESC`)
-        : this.db.all(`SELECT ${cols} FROM outbound_refusals WHERE draft_id = ? ORDER BY id DESC`, draftId)
+    const where = draftId === undefined ? '' : 'WHERE draft_id = ?';
+    const params = [...(draftId === undefined ? [] : [draftId]), ...(limit === undefined ? [] : [limit])];
+    return this.db.all(
+      `SELECT ${cols} FROM outbound_refusals ${where} ORDER BY id DESC ${limit === undefined ? '' : 'LIMIT ?'}`,
+      ...params,
     ) as Array<Required<Refusal> & { id: number }>;
   }
 

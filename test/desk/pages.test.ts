@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { draftPage, eventPage, folded, marked } from '../../src/desk/pages.ts';
+import { draftPage, eventPage, folded, marked, queuePage } from '../../src/desk/pages.ts';
 import { demoStore } from '../helpers/demo.ts';
 
 describe('what the desk pages show', () => {
@@ -33,6 +33,23 @@ describe('what the desk pages show', () => {
     expect(page.findings[0]).toMatchObject({ port: '6585/udp' });
     expect(page.charts).toEqual([{ proto: 'udp', port: 6585, url: `/drafts/${held.id}/chart/udp/6585.png` }]);
     expect(page.edit).toMatchObject({ allowed: true, reasons: [] });
+  });
+
+  it('lists the newest refusals of the outbound gate first, each with where its draft stands now', async () => {
+    const { store } = await demoStore();
+    for (const [draftId, reason] of [
+      [1, 'old'],
+      [2, 'newer'],
+      [1, 'newest'],
+    ] as const)
+      store.drafts.refuse({ draftId, messageId: store.drafts.get(draftId).messageId, stage: 'build', reason });
+    const q = queuePage(store, { page: 1, size: 2 }, Date.now());
+    expect(q.refused.map((r) => [r.draftId, r.reason, r.status])).toEqual([
+      [1, 'newest', 'held'],
+      [2, 'newer', 'held'],
+    ]);
+    // A refused draft is held for a person.
+    expect(q.counts).toEqual({ waiting: 1, approved: 0, held: 3 });
   });
 
   it("lays out an event's timeline in time order: the post, our draft, its verdict", async () => {
