@@ -128,6 +128,34 @@ function actions(d: StoredDraft) {
   return { approve: can('approve'), reject: can('reject'), release: can('release') };
 }
 
+const pct = (x: number | null) => (x === null ? '-' : `${Math.round(x * 100)}%`);
+
+/** How the verdict was reached, in a line: what was expected and from what, and which test decided. */
+function method(f: Finding): string | null {
+  const t = f.test;
+  if (!t) return null;
+  const seasonal = t.seasonal
+    ? `, seasonal ${t.seasonal.value}/h by ${t.seasonal.from} over ${t.seasonal.hours} h`
+    : '';
+  const spikes = t.spikeLevel === null ? '' : `, spike level ${t.spikeLevel}`;
+  return (
+    `expected ${t.expected}/h (48 h band mean ${f.baseline?.mean ?? '-'}${seasonal}${spikes}); ` +
+    `Poisson p = ${t.pValue.toPrecision(2)}; ${t.failed ? `failed the ${t.failed} test` : 'passed every test'}`
+  );
+}
+
+/** What our own raw events of the port show, in a line. */
+function evidence(f: Finding): string | null {
+  const e = f.evidence;
+  if (!e) return null;
+  return [
+    `${e.events}${e.truncated ? '+' : ''} events from ${e.sources} sources, ${e.from} – ${e.to}`,
+    `SYN only ${pct(e.synOnly)}, one target per /24 ${pct(e.onePerSlash24)}`,
+    `countries ${e.countries.map((c) => `${c.country} ${pct(c.share)}`).join(', ') || '-'}`,
+    `fingerprints ${e.fingerprints.map((x) => `${x.tool} ${pct(x.share)}`).join(', ') || 'none'}`,
+  ].join('; ');
+}
+
 function findingRow(f: Finding) {
   return {
     port: `${f.port}/${f.proto ?? '?'}`,
@@ -135,11 +163,12 @@ function findingRow(f: Finding) {
     current: f.current,
     currentHour: f.currentHour,
     band: f.baseline ? `${f.baseline.mean} (upper ${f.baseline.upper}, ${f.baseline.hours} h)` : null,
-    method: f.test ? JSON.stringify(f.test) : null,
+    method: method(f),
     ratio: f.ratio,
     onset: f.onset,
     peak: f.peak ? `${f.peak.events} at ${f.peak.hour}` : null,
-    evidence: f.evidence ? JSON.stringify(f.evidence, null, 1) : null,
+    evidence: evidence(f),
+    samples: f.evidence?.samples ?? [],
     sourcesSeen: f.sourcesSeenLocally.join(' '),
     coverage: `${f.coverage.hoursWithData}/${f.coverage.hoursInWindow} h`,
   };

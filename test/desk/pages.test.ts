@@ -35,6 +35,17 @@ describe('what the desk pages show', () => {
     expect(page.edit).toMatchObject({ allowed: true, reasons: [] });
   });
 
+  it('says in a line how a verdict was reached and what our own events show', async () => {
+    const { store, config } = await demoStore();
+    const [f] = draftPage(store, config, 1, Date.now()).findings;
+    expect(f).toMatchObject({ port: '5000/tcp', verdict: 'elevated' });
+    expect(f!.method).toMatch(/^expected [\d.]+\/h \(48 h band mean [\d.]+.*\); Poisson p = .+; passed every test$/);
+    expect(f!.evidence).toMatch(
+      /^\d+\+? events from \d+ sources, .+; SYN only \d+%, one target per \/24 \d+%; countries .+/,
+    );
+    expect(f!.samples.length).toBeGreaterThan(0);
+  });
+
   it('lists the newest refusals of the outbound gate first, each with where its draft stands now', async () => {
     const { store } = await demoStore();
     for (const [draftId, reason] of [
