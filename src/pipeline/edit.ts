@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import { simpleParser } from 'mailparser';
 import type { Context } from '../context.ts';
 import { kinds } from '../draft/kinds.ts';
-import { joinParts } from '../draft/render.ts';
+import { joinParts, splitParts } from '../draft/render.ts';
 import { subjectWithTlp, strictest, tlpLabels, TLP_ORDER } from '../extract/tlp.ts';
 import type { StoredDraft } from '../store/index.ts';
 import { PARSER_OPTIONS } from '../mail/parse.ts';
@@ -74,6 +74,14 @@ export async function editDraft(p: Context, id: number, edit: Edit): Promise<Edi
   const labels = tlpLabels(text);
   for (const l of new Set(labels))
     if (below(l, d.tlp)) reasons.push(`the text labels the message TLP:${l}, below the draft's TLP:${d.tlp}`);
+  // A reader takes a message without a label at the list's default: a label taken out lowers it too.
+  const before = splitParts(d.text);
+  for (const [part, name] of [
+    ['ja', 'Japanese'],
+    ['en', 'English'],
+  ] as const)
+    if (before && tlpLabels(before[part]).length && !tlpLabels(edit[part]).length)
+      reasons.push(`the ${name} part no longer says its TLP (TLP:${d.tlp})`);
   if (reasons.length) return refused(...reasons);
 
   const tlp = strictest([d.tlp, ...labels])!;

@@ -58,6 +58,13 @@ describe('editing a draft', () => {
     expect(lower.status === 'refused' && lower.reasons).toEqual([
       "the text labels the message TLP:CLEAR, below the draft's TLP:AMBER",
     ]);
+    const gone = await editDraft(p, d.id, {
+      ...parts,
+      ja: parts.ja.replace(/^TLP:AMBER.*\n/, ''),
+      revision: 1,
+      note: null,
+    });
+    expect(gone.status === 'refused' && gone.reasons).toEqual(['the Japanese part no longer says its TLP (TLP:AMBER)']);
     const red = await editDraft(p, d.id, {
       ...parts,
       ja: parts.ja.replace('TLP:AMBER', 'TLP:RED'),
