@@ -54,8 +54,10 @@ export function notEditable(p: Pick<Context, 'store'>, d: StoredDraft): string |
  * (the gate would hide it, but the person meant to write it), text that labels the message below
  * its TLP, and anything the outbound gate refuses. A label above the draft's TLP raises it.
  */
-export async function editDraft(p: Context, id: number, edit: Edit): Promise<EditOutcome> {
+export async function editDraft(p: Context, id: number, change: Edit): Promise<EditOutcome> {
   const { store } = p;
+  // A browser sends a textarea's lines with CRLF: the draft's own are LF, and a diff of every line is no diff.
+  const edit = { ...change, ja: change.ja.replace(/\r\n?/g, '\n'), en: change.en.replace(/\r\n?/g, '\n') };
   const d = store.drafts.get(id);
   const refused = (...reasons: string[]): EditOutcome => ({ status: 'refused', draft: d, reasons });
   const not = notEditable(p, d);

@@ -32,6 +32,27 @@ describe('editing a draft', () => {
     expect(store.drafts.revisions(d.id)[0]).toMatchObject({ revision: 1, text: d.text });
   });
 
+  it("reads a browser's CRLF lines as the draft's own: the diff is of what changed; no change is none", async () => {
+    const { store, p, d, parts } = await reply();
+    const crlf = (t: string) => t.replace(/\n/g, '\r\n');
+    const same = await editDraft(p, d.id, { ja: crlf(parts.ja), en: crlf(parts.en), revision: 1, note: null });
+    expect(same.status).toBe('unchanged');
+    const out = await editDraft(p, d.id, {
+      ja: crlf(parts.ja),
+      en: crlf(`${parts.en}\nThanks.`),
+      revision: 1,
+      note: null,
+    });
+    expect(out.status).toBe('revised');
+    expect(store.drafts.get(d.id).text).not.toContain('\r');
+    const diff = store.drafts
+      .history(d.id)
+      .at(-1)!
+      .note!.split('\n')
+      .filter((l) => /^[-+][^-+]/.test(l));
+    expect(diff).toEqual(['+Thanks.']);
+  });
+
   it('refuses an edit that names our own address in a message for a list, and stores nothing', async () => {
     const { store, p, d, parts } = await reply();
     const out = await editDraft(p, d.id, {
