@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -8,6 +8,12 @@ import { fileURLToPath } from 'node:url';
  * the compiled dist/ alike.
  */
 export const packageRoot = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
+
+/**
+ * IPAexGothic, shipped with kansoku (assets/fonts, IPA Font License): Japanese renders the same on
+ * every machine (the charts, the desk's pages), with no system font to install and no tofu.
+ */
+export const JAPANESE_FONT = join(packageRoot, 'assets', 'fonts', 'ipaexg.ttf');
 
 function findPackageRoot(from: string): string {
   for (let dir = from; ; dir = dirname(dir)) {

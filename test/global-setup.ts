@@ -29,7 +29,7 @@ export default async function setup(): Promise<void> {
     const old = pg.all<{ name: string }>("SELECT nspname AS name FROM pg_namespace WHERE nspname LIKE 't\\_%'");
     for (const { name } of old) {
       const started = schemaRunStart(name);
-      if (started === null || Date.now() - started > STALE_SCHEMA_MS) pg.exec(`DROP SCHEMA ${name} CASCADE`);
+      if (started === null || Date.now() - started > STALE_SCHEMA_MS) pg.exec(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
     }
   } finally {
     pg.close();

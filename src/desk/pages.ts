@@ -175,6 +175,8 @@ function findingRow(f: Finding) {
 }
 
 export interface EditState {
+  /** The revision the person edited: a form sent again after a refusal still names it. */
+  revision: number;
   ja: string;
   en: string;
   note: string;
@@ -195,6 +197,7 @@ export function draftPage(store: Store, config: Config, id: number, now: number,
     edit: {
       allowed: not === null && parts !== null,
       why: not ?? (parts ? null : 'the draft has no Japanese and English part to edit apart'),
+      revision: edit?.revision ?? d.revision,
       ja: edit?.ja ?? parts?.ja ?? '',
       en: edit?.en ?? parts?.en ?? '',
       note: edit?.note ?? '',

@@ -21,6 +21,7 @@ import { releaseDraft } from '../pipeline/release.ts';
 import { decide, sendAfter } from '../review/transitions.ts';
 import { checkBind, SESSION_COOKIE, Sessions } from './auth.ts';
 import { chartSpan, draftPage, eventPage, eventsPage, portsOf, queuePage, type EditState } from './pages.ts';
+import { JAPANESE_FONT } from '../package-root.ts';
 import { DESK_ASSETS, loadViews, type Page } from './views.ts';
 
 export interface DeskOptions {
@@ -38,13 +39,14 @@ export interface Desk {
 }
 
 /** What the pages say after a change, by a fixed word in the address (never text from the request). */
-const NOTICES: Record<string, string> = {
-  saved: '新しい版として保存しました / Saved as a new revision',
-  approved: '承認しました / Approved',
-  rejected: '却下しました / Rejected',
-  released: '保留を解除しました / Released for review',
-  unchanged: '変更はありません / Nothing changed',
-};
+const NOTICES = new Map([
+  ['saved', '新しい版として保存しました / Saved as a new revision'],
+  ['approved', '承認しました / Approved'],
+  ['rejected', '却下しました / Rejected'],
+  ['released', '保留を解除しました / Released for review'],
+  ['unchanged', '変更はありません / Nothing changed'],
+]);
+const DONE = { approve: 'approved', reject: 'rejected', release: 'released' } as const;
 
 const id = z.coerce.number().int().positive();
 const text = (max: number) => z.string().max(max);
@@ -62,6 +64,9 @@ export async function startDesk(p: Context, o: DeskOptions): Promise<Desk> {
   const tls = desk.tls ? readTls(desk.tls) : null;
   const views = loadViews();
   const sessions = new Sessions(desk.sessionHours);
+  // Cookies are per host, not per port: two desks on one machine must not take each other's.
+  const instance = randomBytes(4).toString('hex');
+  const sessionCookie = `${SESSION_COOKIE}_${instance}`;
   const ctx = { ...p, actor: o.actor };
   const edit = z.object({ revision: id, ja: text(desk.maxPostChars), en: text(desk.maxPostChars), note: text(500) });
 
@@ -69,9 +74,10 @@ export async function startDesk(p: Context, o: DeskOptions): Promise<Desk> {
   await app.register(cookie, { secret: randomBytes(32) });
   await app.register(formbody);
   await app.register(csrf, {
+    cookieKey: `_csrf_${instance}`,
     cookieOpts: { signed: true, httpOnly: true, sameSite: 'strict', path: '/', secure: tls !== null },
     // The token is bound to the session: one taken from another login does not pass.
-    getUserInfo: (req) => req.cookies[SESSION_COOKIE] ?? '',
+    getUserInfo: (req) => req.cookies[sessionCookie] ?? '',
     csrfOpts: { hmacKey: randomBytes(32) },
   });
 
@@ -88,14 +94,16 @@ export async function startDesk(p: Context, o: DeskOptions): Promise<Desk> {
     reply.headers({
       'cache-control': 'no-store',
       'content-security-policy':
-        "default-src 'none'; img-src 'self'; style-src 'self'; script-src 'self'; form-action 'self'; " +
+        "default-src 'none'; img-src 'self'; style-src 'self'; script-src 'self'; font-src 'self'; " +
+        "form-action 'self'; " +
         "frame-ancestors 'none'; base-uri 'none'",
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
       'x-frame-options': 'DENY',
     });
-    if (req.url.startsWith('/login')) return;
-    if (!sessions.valid(req.cookies[SESSION_COOKIE] ? unsign(req, req.cookies[SESSION_COOKIE]) : undefined))
+    // The stylesheet, script and font hold nothing of ours: the login pages need them too.
+    if (req.url.startsWith('/login') || req.url.startsWith('/assets/')) return;
+    if (!sessions.valid(req.cookies[sessionCookie] ? unsign(req, req.cookies[sessionCookie]) : undefined))
       return message(reply, 401, 'ログインしていません / Not logged in', LOGIN_HELP);
   });
 
@@ -116,7 +124,7 @@ export async function startDesk(p: Context, o: DeskOptions): Promise<Desk> {
     const session = sessions.open(token);
     if (!session) return message(reply, 401, 'ログインできません / Cannot log in', LOGIN_USED);
     p.log.info({ actor: o.actor }, 'desk login');
-    reply.setCookie(SESSION_COOKIE, session, {
+    reply.setCookie(sessionCookie, session, {
       signed: true,
       httpOnly: true,
       sameSite: 'strict',
@@ -129,12 +137,17 @@ export async function startDesk(p: Context, o: DeskOptions): Promise<Desk> {
 
   app.get('/assets/desk.css', async (_req, reply) => reply.type('text/css').send(asset('desk.css')));
   app.get('/assets/desk.js', async (_req, reply) => reply.type('text/javascript').send(asset('desk.js')));
+  const font = readFileSync(JAPANESE_FONT);
+  // The bundled font, so that Japanese shows on a machine with none; the same file always, cached.
+  app.get('/assets/ipaexg.ttf', async (_req, reply) =>
+    reply.header('cache-control', 'public, max-age=86400').type('font/ttf').send(font),
+  );
 
   const paging = (req: FastifyRequest) => ({
     page: id.catch(1).parse((req.query as Record<string, unknown>).page),
     size: desk.pageSize,
   });
-  const notice = (req: FastifyRequest) => NOTICES[String((req.query as Record<string, unknown>).done)] ?? null;
+  const notice = (req: FastifyRequest) => NOTICES.get(String((req.query as Record<string, unknown>).done)) ?? null;
 
   app.get('/', async (req, reply) =>
     page(reply, 'queue', {
@@ -157,7 +170,7 @@ export async function startDesk(p: Context, o: DeskOptions): Promise<Desk> {
       {
         title: `#${n}`,
         ...view,
-        csrf: reply.generateCsrf({ userInfo: req.cookies[SESSION_COOKIE] ?? '' }),
+        csrf: reply.generateCsrf({ userInfo: req.cookies[sessionCookie] ?? '' }),
         notice: notice(req),
         error: extra.error ?? null,
       },
@@ -198,7 +211,7 @@ export async function startDesk(p: Context, o: DeskOptions): Promise<Desk> {
       return showDraft(req, reply, n, { error: err.message, status: 409 });
     }
     p.log.info({ draft: n, action: body.action, actor: o.actor }, 'desk decision');
-    return reply.redirect(`/drafts/${n}?done=${body.action === 'release' ? 'released' : `${body.action}d`}`, 303);
+    return reply.redirect(`/drafts/${n}?done=${DONE[body.action]}`, 303);
   });
 
   app.get('/drafts/:id/chart/:proto/:file', async (req, reply) => {

@@ -1,20 +1,14 @@
-import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import { DateTime } from 'luxon';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { packageRoot } from '../package-root.ts';
+import { JAPANESE_FONT } from '../package-root.ts';
 import { zoneAbbr } from '../time.ts';
 import type { ChartPoint } from './data.ts';
 
 export const SERIES_COLOR = '#1f77b4';
 const BAND_COLOR = '#f2a541';
 
-/**
- * IPAexGothic, shipped with kansoku (assets/fonts, IPA Font License): Japanese labels render the
- * same on every machine, with no system font to install and no tofu.
- */
-export const CHART_FONT = join(packageRoot, 'assets', 'fonts', 'ipaexg.ttf');
 const FONT_FAMILY = 'IPAexGothic';
 
 export interface ChartOptions {
@@ -77,7 +71,7 @@ export async function hourlyChart(o: ChartOptions): Promise<{ svg: string; png: 
   view.finalize();
   const png = new Resvg(svg, {
     fitTo: { mode: 'width', value: 1280 },
-    font: { fontFiles: [CHART_FONT], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY },
+    font: { fontFiles: [JAPANESE_FONT], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY },
   })
     .render()
     .asPng();

@@ -1,3 +1,5 @@
+import { tlpLabels } from '../extract/tlp.ts';
+import { INVISIBLE_CHARS } from '../extract/unicode.ts';
 import type { Evidence, Finding, Fingerprint, PostHeader, Proto, Report, Tlp, Verdict } from '../model.ts';
 import {
   countryJa,
@@ -262,11 +264,25 @@ function ourOnePer24(findings: Finding[]): string | null {
   return shares.length ? percent(Math.max(...shares)) : null;
 }
 
+const HIDDEN = new RegExp(`${INVISIBLE_CHARS.source}|[\u2066-\u2069]`, 'g');
+/** A display name is the poster's own words: at most this long in ours. */
+const MAX_NAME = 64;
+
+/**
+ * How our reply names the poster: their display name, unless it would put words in our mouth (a
+ * TLP label, "TLP:CLEAR Mallory", read as our label) or turn our text around (bidi controls); then
+ * their address.
+ */
+export function posterName(from: NonNullable<PostHeader['from']>): string {
+  const name = from.name.replace(HIDDEN, '').replace(/\s+/g, ' ').trim().slice(0, MAX_NAME);
+  return name && !tlpLabels(name).length ? name : from.address;
+}
+
 export function replyView(i: ViewInput): ReplyView {
   const ports = i.findings.map((f) => portView(f, i.zone));
   const approx = (kind: 'sources' | 'targets') =>
     i.report.countMentions.find((m) => m.kind === kind && m.value === i.report.counts[kind])?.approx ?? false;
-  const from = i.post.from ? i.post.from.name || i.post.from.address : 'unknown sender';
+  const from = i.post.from ? posterName(i.post.from) : 'unknown sender';
   const hoursWithData = Math.max(0, ...i.findings.map((f) => f.coverage.hoursWithData));
   const hoursInWindow = Math.max(0, ...i.findings.map((f) => f.coverage.hoursInWindow));
   return {

@@ -12,6 +12,7 @@ import { subjectWithTlp, strictest, tlpLabels, TLP_ORDER } from '../extract/tlp.
 import type { StoredDraft } from '../store/index.ts';
 import { PARSER_OPTIONS } from '../mail/parse.ts';
 import type { DraftMessage } from '../model.ts';
+import { oneLine } from '../review/transitions.ts';
 import { gateOf, prepareDraft, revisionNote, storeRevision } from './drafts.ts';
 
 export interface Edit {
@@ -35,6 +36,9 @@ async function threadOf(d: StoredDraft): Promise<Pick<DraftMessage, 'inReplyTo' 
   return { inReplyTo: m.inReplyTo ?? null, references: Array.isArray(refs) ? refs : [refs] };
 }
 
+/** Characters that reorder what a reader sees: an address can be written backwards behind them. */
+const BIDI = /[\u202a-\u202e\u2066-\u2069]/;
+
 const below = (a: string, b: string) =>
   TLP_ORDER.indexOf(a as (typeof TLP_ORDER)[number]) < TLP_ORDER.indexOf(b as (typeof TLP_ORDER)[number]);
 
@@ -42,7 +46,8 @@ const below = (a: string, b: string) =>
 export function notEditable(p: Pick<Context, 'store'>, d: StoredDraft): string | null {
   if (!kinds[d.kind].editable)
     return `#${d.id} is the ${d.kind}, drawn from the counters with its charts: render it again ("kansoku ${d.kind}")`;
-  if (d.status === 'sent' || (d.status === 'approved' && p.store.outbox.attempted(d.id)))
+  // A send that was tried may be out, whatever became of the draft since (a rejection after it).
+  if (d.status === 'sent' || p.store.outbox.attempted(d.id))
     return `#${d.id} has gone out (or its sending was tried): its words stay as they went`;
   return null;
 }
@@ -57,7 +62,12 @@ export function notEditable(p: Pick<Context, 'store'>, d: StoredDraft): string |
 export async function editDraft(p: Context, id: number, change: Edit): Promise<EditOutcome> {
   const { store } = p;
   // A browser sends a textarea's lines with CRLF: the draft's own are LF, and a diff of every line is no diff.
-  const edit = { ...change, ja: change.ja.replace(/\r\n?/g, '\n'), en: change.en.replace(/\r\n?/g, '\n') };
+  const edit = {
+    ...change,
+    ja: change.ja.replace(/\r\n?/g, '\n'),
+    en: change.en.replace(/\r\n?/g, '\n'),
+    note: oneLine(change.note),
+  };
   const d = store.drafts.get(id);
   const refused = (...reasons: string[]): EditOutcome => ({ status: 'refused', draft: d, reasons });
   const not = notEditable(p, d);
@@ -73,9 +83,13 @@ export async function editDraft(p: Context, id: number, change: Edit): Promise<E
   if (gate.audience([d.to]) === 'list')
     for (const m of gate.networks.find(text))
       reasons.push(`the text names our own address ${m.value}, which a list must not read`);
+  if (BIDI.test(text))
+    reasons.push('the text carries bidirectional control characters, which make it read other than it is');
   const labels = tlpLabels(text);
+  // Every label against the TLP the edit leaves: one raised in a part raises the whole message.
+  const tlp = strictest([d.tlp, ...labels])!;
   for (const l of new Set(labels))
-    if (below(l, d.tlp)) reasons.push(`the text labels the message TLP:${l}, below the draft's TLP:${d.tlp}`);
+    if (below(l, tlp)) reasons.push(`the text labels the message TLP:${l}, below its TLP:${tlp}`);
   // A reader takes a message without a label at the list's default: a label taken out lowers it too.
   const before = splitParts(d.text);
   for (const [part, name] of [
@@ -86,7 +100,6 @@ export async function editDraft(p: Context, id: number, change: Edit): Promise<E
       reasons.push(`the ${name} part no longer says its TLP (TLP:${d.tlp})`);
   if (reasons.length) return refused(...reasons);
 
-  const tlp = strictest([d.tlp, ...labels])!;
   const prepared = await prepareDraft(
     p,
     {

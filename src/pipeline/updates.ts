@@ -198,8 +198,8 @@ async function reviseDraft(ctx: Context, u: PendingUpdate, summary: RunSummary):
   const { store, config } = ctx;
   const due = u.data as unknown as RevisionDue;
   const d = store.drafts.get(due.draftId);
-  // An approval whose send was tried may be out already: its words stay as they went.
-  if (d.status === 'sent' || (d.status === 'approved' && store.outbox.attempted(d.id))) {
+  // A draft whose send was tried may be out already (rejected since or not): its words stay as they went.
+  if (d.status === 'sent' || store.outbox.attempted(d.id)) {
     store.transaction(() => {
       if (due.change)
         store.events.claimUpdate(u.eventId, triggerKey({ kind: 'verdict', ...due.change }), u.at, due.change);

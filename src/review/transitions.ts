@@ -37,6 +37,12 @@ export function nextStatus(d: StoredDraft, action: ReviewAction): Exclude<DraftS
   return outcome[action];
 }
 
+/** A note for the audit trail, on one line: a note never reads as a line of the trail (or of a diff) itself. */
+export function oneLine(note: string | null): string | null {
+  const t = note?.replace(/\s+/g, ' ').trim();
+  return t ? t : null;
+}
+
 /** When an approval made now may go: after review.sendDelaySeconds, so that a reversal has time to land. */
 export function sendAfter(delaySeconds: number, now = Date.now()): string | null {
   return delaySeconds ? new Date(now + delaySeconds * 1000).toISOString() : null;
@@ -69,7 +75,7 @@ export function decide(
           `#${id} is at revision ${d.revision}, not ${revision}: ` +
             `"kansoku show ${id}", then approve --revision ${d.revision}`,
         );
-      const moved = store.drafts.transition(id, d, nextStatus(d, action), { action, actor, note });
+      const moved = store.drafts.transition(id, d, nextStatus(d, action), { action, actor, note: oneLine(note) });
       // Another instance on the store moved the draft between the read and the update: judge
       // the action again against what it did.
       if (!moved) continue;
@@ -95,8 +101,8 @@ class AlreadyTried extends Error {}
 /**
  * Puts a new revision in place of a draft that was not sent, in one transaction, recorded with who
  * and why. The draft goes back before review: an approval is taken back, since the person
- * approved other words. Null when the draft moved since `seen` was read, or when its approval's
- * send intent was already tried (it may be out).
+ * approved other words. Null when the draft moved since `seen` was read, or when a send of it was
+ * already tried (it may be out).
  */
 export function revise(
   store: Pick<Store, 'transaction' | 'drafts' | 'outbox'>,
@@ -107,11 +113,10 @@ export function revise(
 ): StoredDraft | null {
   try {
     return store.transaction(() => {
+      // A send that was tried may be out, whatever became of the draft after it.
+      if (store.outbox.attempted(seen.id)) throw new AlreadyTried();
       const revised = store.drafts.revise(seen.id, seen, next, { actor, note });
-      if (revised && seen.status === 'approved') {
-        store.outbox.withdraw(seen.id);
-        if (store.outbox.hasIntent(seen.id)) throw new AlreadyTried();
-      }
+      if (revised && seen.status === 'approved') store.outbox.withdraw(seen.id);
       return revised;
     });
   } catch (err) {

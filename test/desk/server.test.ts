@@ -69,13 +69,16 @@ describe('the desk over HTTP', () => {
   it('shows nothing without the session cookie: no page, no asset, no chart', async () => {
     const { desk: d } = await desk();
     const b = new Browser(d.url);
-    for (const path of ['/', '/drafts/1', '/events', '/events/1', '/assets/desk.css', '/drafts/1/chart/tcp/5000.png']) {
+    for (const path of ['/', '/drafts/1', '/events', '/events/1', '/drafts/1/chart/tcp/5000.png']) {
       const r = await b.get(path);
       expect(r.status, path).toBe(401);
       expect(await r.text()).not.toContain('5000/tcp');
     }
     const r = await b.post('/drafts/1/decide', { action: 'approve', revision: '1' });
     expect(r.status).toBe(401);
+    // The login page is styled: the stylesheet and the font hold nothing of ours.
+    expect((await b.get('/assets/desk.css')).status).toBe(200);
+    expect((await b.get('/assets/ipaexg.ttf')).headers.get('content-type')).toBe('font/ttf');
   });
 
   it('logs a browser in once with the printed link, never with a wrong or spent one', async () => {
@@ -105,6 +108,38 @@ describe('the desk over HTTP', () => {
     const edit = await alice.post('/drafts/1/edit', { revision: '1', ja: 'x', en: 'y', note: '' });
     expect(edit.status).toBe(403);
     expect(store.drafts.get(1)).toMatchObject({ status: 'draft', revision: 1 });
+  });
+
+  it('keeps a refused edit naming the revision the person read: sending it again cannot undo a newer one', async () => {
+    const { desk: d, store, p } = await desk();
+    const b = await loggedIn(d);
+    const token = await b.token('/drafts/1');
+    const parts = (await import('../../src/draft/render.ts')).splitParts(store.drafts.get(1).text)!;
+    const { editDraft } = await import('../../src/pipeline/edit.ts');
+    expect((await editDraft(p, 1, { ...parts, en: `${parts.en}\nFrom bob.`, revision: 1, note: null })).status).toBe(
+      'revised',
+    );
+    const form = { revision: '1', ja: parts.ja, en: `${parts.en}\nFrom alice.`, note: '', _csrf: token };
+    const first = await b.post('/drafts/1/edit', form);
+    expect(first.status).toBe(422);
+    const html = await first.text();
+    expect(html).toContain('is at revision 2, not 1');
+    expect(/action="\/drafts\/1\/edit"[^]*?name="revision" value="(\d+)"/.exec(html)![1]).toBe('1');
+    expect((await b.post('/drafts/1/edit', form)).status).toBe(422);
+    expect(store.drafts.get(1).text).toContain('From bob.');
+  });
+
+  it('says what was done by a fixed word, and nothing for any other', async () => {
+    const { desk: d } = await desk();
+    const b = await loggedIn(d);
+    const r = await b.post('/drafts/1/decide', { action: 'reject', revision: '1', _csrf: await b.token('/drafts/1') });
+    expect(r.headers.get('location')).toBe('/drafts/1?done=rejected');
+    expect(await (await b.get('/drafts/1?done=rejected')).text()).toContain('却下しました / Rejected');
+    for (const word of ['__proto__', 'constructor', '__defineGetter__', '<b>x</b>']) {
+      const page = await b.get(`/?done=${encodeURIComponent(word)}`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).not.toContain('class="notice"');
+    }
   });
 
   it('approves, rejects and releases by the review rules, recorded with who', async () => {

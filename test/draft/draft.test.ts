@@ -107,6 +107,19 @@ describe('the reply draft', () => {
     expect(again.draft.messageId).toBe(draft.messageId);
   });
 
+  it('names the poster by their address when their display name would put a label or bidi tricks in ours', async () => {
+    const named = async (name: string) =>
+      (await draftFor('Are others seeing tcp/5000?', { from: { address: 'mallory@abc-net.example', name } })).draft
+        .text;
+    const labelled = await named('TLP:CLEAR Mallory');
+    expect(labelled).not.toContain('CLEAR');
+    expect(labelled).toContain('mallory@abc-net.example');
+    const turned = await named('\u202eyrollaM\u202c');
+    expect(turned).toContain('yrollaM');
+    expect(turned).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+    expect(await named('佐藤 一郎')).toContain('佐藤 一郎さんご報告');
+  });
+
   it('names the port in the subject when the post did not', async () => {
     const { draft } = await draftFor('we see tcp/5000 too', { subject: 'scanning question' });
     expect(draft.subject).toContain('(5000/tcp)');

@@ -77,7 +77,7 @@ describe('editing a draft', () => {
       note: null,
     });
     expect(lower.status === 'refused' && lower.reasons).toEqual([
-      "the text labels the message TLP:CLEAR, below the draft's TLP:AMBER",
+      'the text labels the message TLP:CLEAR, below its TLP:AMBER',
     ]);
     const gone = await editDraft(p, d.id, {
       ...parts,
@@ -87,8 +87,8 @@ describe('editing a draft', () => {
     });
     expect(gone.status === 'refused' && gone.reasons).toEqual(['the Japanese part no longer says its TLP (TLP:AMBER)']);
     const red = await editDraft(p, d.id, {
-      ...parts,
       ja: parts.ja.replace('TLP:AMBER', 'TLP:RED'),
+      en: parts.en.replace('TLP:AMBER', 'TLP:RED'),
       revision: 1,
       note: null,
     });
@@ -114,6 +114,48 @@ describe('editing a draft', () => {
     expect(store.outbox.hasIntent(d.id)).toBe(false);
     const stale = await editDraft(p, d.id, { ...parts, en: `${parts.en}\nRegards.`, revision: 1, note: null });
     expect(stale.status === 'refused' && stale.reasons[0]).toMatch(/is at revision 2, not 1/);
+  });
+
+  it('refuses a label that a raise in the other part leaves below, and text that runs backwards', async () => {
+    const { p, d, parts } = await reply();
+    const half = await editDraft(p, d.id, {
+      ...parts,
+      en: parts.en.replace('TLP:AMBER', 'TLP:AMBER+STRICT'),
+      revision: 1,
+      note: null,
+    });
+    expect(half.status === 'refused' && half.reasons).toEqual([
+      'the text labels the message TLP:AMBER, below its TLP:AMBER+STRICT',
+    ]);
+    const bidi = await editDraft(p, d.id, {
+      ...parts,
+      en: `${parts.en}\n\u202e05.001.15.891\u202c`,
+      revision: 1,
+      note: null,
+    });
+    expect(bidi.status === 'refused' && bidi.reasons[0]).toMatch(/bidirectional control characters/);
+  });
+
+  it('keeps a note on one line: it never reads as a line of the diff below it', async () => {
+    const { store, p, d, parts } = await reply();
+    const note = 'typo\n--- #1\n+++ #1\n@@ -1 +1 @@\n-TLP:RED\n+TLP:AMBER';
+    expect((await editDraft(p, d.id, { ...parts, en: `${parts.en}\nThanks.`, revision: 1, note })).status).toBe(
+      'revised',
+    );
+    const last = store.drafts.history(d.id).at(-1)!.note!;
+    expect(last.split('\n')[0]).toBe('revision 2 edited: typo --- #1 +++ #1 @@ -1 +1 @@ -TLP:RED +TLP:AMBER');
+    expect(last).not.toMatch(/^-TLP:RED$/m);
+  });
+
+  it('leaves a draft whose send was tried as it is, even when a person rejected it after', async () => {
+    const { store, p, d, parts } = await reply();
+    decide(store, d.id, 'approve', 'bob', null);
+    const item = store.outbox.pending().find((o) => o.draftId === d.id)!;
+    store.outbox.attempt(item.id, 0);
+    decide(store, d.id, 'reject', 'bob', 'wait');
+    const out = await editDraft(p, d.id, { ...parts, en: `${parts.en}\nThanks.`, revision: 1, note: null });
+    expect(out.status === 'refused' && out.reasons[0]).toMatch(/has gone out \(or its sending was tried\)/);
+    expect(store.drafts.get(d.id)).toMatchObject({ revision: 1, status: 'rejected' });
   });
 
   it('leaves what went out, and the charted overview, as they are', async () => {
