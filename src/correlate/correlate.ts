@@ -129,7 +129,8 @@ export function judgePort(
   const first = atHour - opts.lookbackHours - opts.baselineHours;
   const history = atHour - opts.lookbackHours - Math.max(opts.baselineHours, opts.seasonWeeks * 168);
   const covered = new Set(counters.coveredHours(history, atHour - 1));
-  const points = new Map(series(counters, proto, port, history, atHour - 1).map((p) => [p.hour, p]));
+  // Weeks of hours are read as counts alone; sources and countries only for the hours that show them.
+  const points = new Map(counters.hourlyCounts(proto, port, history, atHour - 1).map((p) => [p.hour, p]));
   const partial = partialHour(proto, port, counters, at.getTime(), opts);
   // Complete hours from the rollups; the report's own hour only as the rate over its minutes.
   const value: HourSeries = (h) =>
@@ -176,7 +177,7 @@ export function judgePort(
     ...base,
     current,
     currentHour: hourIso(H),
-    currentSources: partial && H === atHour ? partial.sources : (points.get(H)?.sources ?? 0),
+    currentSources: partial && H === atHour ? partial.sources : (series(counters, proto, port, H, H)[0]?.sources ?? 0),
     currentMinutes: partial && H === atHour ? partial.minutes : 60,
     currentEvents: partial && H === atHour ? partial.events : current,
     test: null,
@@ -195,9 +196,8 @@ export function judgePort(
     if (events.length === 0) return null;
     const truncated = events.length > opts.maxEvidenceEvents;
     const countries = new Map<string, number>();
-    for (const [h, p] of points)
-      if (h >= fromHour)
-        for (const [cc, n] of Object.entries(p.countries)) countries.set(cc, (countries.get(cc) ?? 0) + n);
+    for (const p of series(counters, proto, port, fromHour, atHour - 1))
+      for (const [cc, n] of Object.entries(p.countries)) countries.set(cc, (countries.get(cc) ?? 0) + n);
     const listening = counters.distinctDestinations(atMs - HOUR_MS, atMs);
     const kept = truncated ? events.slice(0, -1) : events;
     return evidenceOf(kept, fromMs, atMs, truncated, seenHere, countries, listening);

@@ -1,5 +1,4 @@
 import type { Config } from '../config/schema.ts';
-import { series as seriesOf } from '../counters/rollups.ts';
 import { movingBand } from '../correlate/baseline.ts';
 import { hourAt, HOUR_MS, hourIso } from '../time.ts';
 import { mayGoToList } from '../extract/tlp.ts';
@@ -75,7 +74,7 @@ export function chartPoints(
 ): ChartPoint[] {
   const { baselineHours, sigma, minBaselineHours } = config.correlate;
   const events = new Map(
-    seriesOf(store.counters, proto, port, first - baselineHours, last).map((p) => [p.hour, p.events]),
+    store.counters.hourlyCounts(proto, port, first - baselineHours, last).map((p) => [p.hour, p.events]),
   );
   const value = (h: number) => (covered.has(h) ? (events.get(h) ?? 0) : undefined);
   const points: ChartPoint[] = [];
@@ -129,7 +128,7 @@ export function digestData(store: Store, week: Week, config: Config): DigestData
     const sightings = visibleSightings(store.events.sightings(e.id));
     tlps.push(reportTlp, ...sightings.map((s) => s.tlp));
     let peak: DigestEvent['peak'] = null;
-    for (const p of seriesOf(store.counters, e.proto, e.port, first, last))
+    for (const p of store.counters.hourlyCounts(e.proto, e.port, first, last))
       if (!peak || p.events > peak.events) peak = { hour: hourIso(p.hour), events: p.events };
     const t = tallyOf(sightings);
     return [

@@ -76,6 +76,8 @@ export interface CounterReader {
   distinctDestinations(fromMs: number, toMs: number): number;
   /** When each of `addrs` was first seen as a source on this (proto, port), up to `toMs` (recent events only). */
   firstSeen(proto: Proto, port: number, addrs: string[], toMs: number): Array<{ src: string; ts: number }>;
+  /** Events per hour of one (proto, port) over [from, to], all sensors added, without their sets. */
+  hourlyCounts(proto: Proto, port: number, from: number, to: number): HourCount[];
   /** Each (proto, port)'s events per hour over the hours [from, to], all sensors added: what detection reads. */
   hourlySeries(from: number, to: number): PortSeries[];
   /**
@@ -87,6 +89,13 @@ export interface CounterReader {
   oldestRecentAt(): number | null;
   /** Distinct addresses whose replies from `spt` reached us in [fromMs, toMs]: the flood's victims. */
   backscatterSources(fromMs: number, toMs: number, spt: number): number;
+}
+
+/** One hour of one (proto, port): its events, and how many of them were SYN alone. */
+export interface HourCount {
+  hour: number;
+  events: number;
+  synOnly: number;
 }
 
 /** One (proto, port)'s hours with events, in order, and how many events (and SYN-only ones) each held. */
@@ -385,6 +394,27 @@ export class CounterStore implements CounterReader {
       }
     }
     return out;
+  }
+
+  hourlyCounts(proto: Proto, port: number, from: number, to: number): HourCount[] {
+    // Only the leading columns: a row's sketches and per-country sets (kilobytes on a busy port)
+    // are never read for these.
+    const rows = this.db.all<HourCount>(
+      `SELECT hour, SUM(events) AS events, SUM(syn_only) AS "synOnly" FROM rollups
+         WHERE proto = ? AND port = ? AND hour BETWEEN ? AND ? GROUP BY hour ORDER BY hour`,
+      proto,
+      port,
+      from,
+      to,
+    );
+    // PostgreSQL gives sums of BIGINT as strings.
+    if (rows.length && typeof rows[0]!.events !== 'number')
+      for (const r of rows) {
+        r.hour = Number(r.hour);
+        r.events = Number(r.events);
+        r.synOnly = Number(r.synOnly);
+      }
+    return rows;
   }
 
   /** Rows for (proto, port) over [from, to] by hour, optionally of one sensor. */

@@ -13,6 +13,7 @@ export type {
   CounterReader,
   HourlyBatch,
   PortSeries,
+  HourCount,
   RecentEvent,
   RollupCodec,
   RollupKey,
