@@ -25,6 +25,8 @@ export interface PostCase {
   from?: string;
   date?: string;
   charset?: 'utf-8' | 'iso-2022-jp' | 'shift_jis';
+  /** The body is HTML, the message's only text: as some archives and vendors send posts. */
+  html?: boolean;
   attachments?: Array<{ filename: string; text: string }>;
   expect: {
     ports: Array<string | number>;
@@ -71,7 +73,8 @@ export function rawMessage(c: PostCase): Buffer {
     'MIME-Version: 1.0',
   ].join('\r\n');
   const cte = charset === 'iso-2022-jp' ? '7bit' : '8bit';
-  const textHead = `Content-Type: text/plain; charset=${charset}\r\nContent-Transfer-Encoding: ${cte}`;
+  const type = c.html ? 'text/html' : 'text/plain';
+  const textHead = `Content-Type: ${type}; charset=${charset}\r\nContent-Transfer-Encoding: ${cte}`;
   const body = encodeBody(c.body, charset);
   if (!c.attachments?.length) return Buffer.concat([Buffer.from(`${head}\r\n${textHead}\r\n\r\n`), body]);
   const b = `=_${c.id}_boundary`;
