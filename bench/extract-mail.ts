@@ -89,12 +89,16 @@ async function measure(label: string, msgs: Message[]): Promise<void> {
   const bytes = msgs.reduce((n, m) => n + m.raw.length, 0);
   const tb = new Float64Array(msgs.length);
   const to = new Float64Array(msgs.length);
-  let once = 0;
-  for (let i = 0; i < WARMUP; i++) {
-    once = (await pass(bare, msgs, new Float64Array(msgs.length))).wall;
-    await pass(ours, msgs, new Float64Array(msgs.length));
-  }
+  // A cold pass each, then one warm pass sizes the passes; the warm-up passes are full size, so that a small set
+  // warms up as much as a big one.
+  await pass(bare, msgs, new Float64Array(msgs.length));
+  await pass(ours, msgs, new Float64Array(msgs.length));
+  const once = (await pass(bare, msgs, new Float64Array(msgs.length))).wall;
   const reps = Math.max(1, Math.ceil(MIN_PASS_MS / once));
+  for (let i = 0; i < WARMUP; i++) {
+    await pass(bare, msgs, new Float64Array(msgs.length), reps);
+    await pass(ours, msgs, new Float64Array(msgs.length), reps);
+  }
   const n = msgs.length * reps;
   console.log(
     `${label}: ${msgs.length} messages, ${(bytes / 1024).toFixed(0)} KB; ${ROUNDS} rounds of ${reps} x the set`,
