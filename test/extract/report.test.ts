@@ -342,7 +342,8 @@ describe('log records pasted into a post (fixtures/posts/pasted-logs.txt)', () =
   it('reads every line of AWS VPC flow logs in the default format, with or without the header', () => {
     expect(read('aws-vpc-flow')).toEqual(['10.1.2.3:2375', '10.1.2.4:2375', '10.1.2.5:null', '2001:db8:66::3:7547']);
     const header =
-      'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
+      'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end ' +
+      'action log-status';
     const lines = readFileSync(fixture('posts', 'pasted-logs.txt'), 'utf8')
       .split('\n')
       .filter((l) => l.startsWith('2 2109'));
