@@ -152,6 +152,9 @@ function prosePorts(text: string): { hits: Hit[]; source: Hit[] } {
   return { hits, source };
 }
 
+/** How far back a bare port looks for the protocol its paragraph named. */
+const PROTO_REACH = 600;
+
 const PROTO_WORD = /(?<![a-z])(tcp|udp)(?![a-z])(?! ?(?:\/|and|or|&) ?(?:tcp|udp))/gi;
 
 /**
@@ -163,7 +166,9 @@ function impliedProto(prose: string, h: Hit, ranges: PortRange[]): { proto: Prot
   const range = ranges.find((r) => r.proto && r.from <= h.port && h.port <= r.to);
   if (range) return { proto: range.proto!, text: range.text };
   if (h.at === undefined) return null;
-  const para = prose.slice(prose.lastIndexOf('\n', h.at) + 1, h.at);
+  // Within reach of a reader's eye: a paragraph, at most PROTO_REACH characters back (a pasted
+  // block joins into one long paragraph, and each port must not rescan it).
+  const para = prose.slice(Math.max(prose.lastIndexOf('\n', h.at) + 1, h.at - PROTO_REACH), h.at);
   // "tcp/udp" and "tcp and udp" name both: the lookahead leaves them out, and their second word too.
   if (/(?:tcp|udp) ?(?:\/|and|or|&) ?(?:tcp|udp)/i.test(para)) return null;
   const named = [...para.matchAll(PROTO_WORD)];
