@@ -468,6 +468,26 @@ describeShared('every line of the public log corpus pasted into a post', () => {
     }
   });
 
+  it('gives the destination port when the poster masked an address, in every format', () => {
+    const masks = ['A.B.C.15', 'x.x.x.x', '192.0.2.x', 'a.b.c.d', 'xxx.xxx.xxx.15'];
+    const missed: string[] = [];
+    let total = 0;
+    for (const s of corpus) {
+      const { src, dst, dpt } = s.expected;
+      if (typeof dpt !== 'number' || typeof dst !== 'string' || !/^\d+(?:\.\d+){3}$/.test(dst)) continue;
+      const header = s.context && !s.context.startsWith('(') ? `${s.context}\n` : '';
+      for (const mask of masks)
+        for (const side of [dst, src]) {
+          if (typeof side !== 'string' || (side === src && src === dst)) continue;
+          total++;
+          const r = report(`Masked on our side:\n\n${header}${s.line.split(side).join(mask)}\n`);
+          if (!r.logLines.some((l) => l.dpt === dpt)) missed.push(`${s.format} ${mask}: ${s.line.slice(0, 50)}`);
+        }
+    }
+    console.log(`corpus masked: ${total - missed.length}/${total} lines give their destination port`);
+    expect(missed).toEqual([]);
+  });
+
   it('reads most of them when a mailer wrapped the lines at 72 columns', () => {
     const { read, total } = score('wrapped');
     expect(read / total).toBeGreaterThanOrEqual(WRAPPED_FLOOR);
