@@ -476,9 +476,9 @@ describeShared('every line of the public log corpus pasted into a post', () => {
       const { src, dst, dpt } = s.expected;
       if (typeof dpt !== 'number' || typeof dst !== 'string' || !/^\d+(?:\.\d+){3}$/.test(dst)) continue;
       const header = s.context && !s.context.startsWith('(') ? `${s.context}\n` : '';
+      const sides: string[] = typeof src === 'string' && src !== dst ? [dst, src] : [dst];
       for (const mask of masks)
-        for (const side of [dst, src]) {
-          if (typeof side !== 'string' || (side === src && src === dst)) continue;
+        for (const side of sides) {
           total++;
           const r = report(`Masked on our side:\n\n${header}${s.line.split(side).join(mask)}\n`);
           if (!r.logLines.some((l) => l.dpt === dpt)) missed.push(`${s.format} ${mask}: ${s.line.slice(0, 50)}`);
