@@ -125,6 +125,8 @@ export interface Claim {
   kind: 'country' | 'window' | 'service' | 'scan-type' | 'targeting';
   value: string;
   text: string;
+  /** The share the text states, 0 to 1 (targeting 'one-target-share': "96% of hosts ... one specific IP"). */
+  share?: number;
 }
 
 export interface PortRange {

@@ -78,7 +78,18 @@ export function printReport(print: Print, r: Report): void {
   print(
     `languages: ${r.languages.join(', ') || '-'}   TLP: ${r.tlp ?? '-'}   asks the list: ${r.question ? 'yes' : 'no'}`,
   );
-  print(`ports: ${r.ports.map((p) => `${p.proto ?? '?'}/${p.port} (${p.from.join('+')})`).join(', ') || 'none'}`);
+  print(
+    `ports: ${r.ports.map((p) => `${p.proto ?? '?'}/${p.port} (${p.from.join('+')})`).join(', ') || 'none'}` +
+      (!r.ports.length && r.impliedPorts.length ? ' named; the post names services only' : ''),
+  );
+  if (r.portRanges.length)
+    print(`port ranges: ${r.portRanges.map((g) => `${g.proto ?? '?'}/${g.from}-${g.to} ("${g.text}")`).join(', ')}`);
+  // A service's usual port is our guess, not the poster's claim: printed apart, and said to be so.
+  if (r.impliedPorts.length)
+    print(
+      `implied by service names (no port number given): ` +
+        r.impliedPorts.map((i) => `${i.value} -> ${i.proto}/${i.port}`).join(', '),
+    );
   const counts = r.countMentions.map((c) => `${c.kind}: ${c.value ?? '?'} ("${c.text}")`);
   print(`counts: ${counts.join('; ') || 'none'}`);
   if (r.scanTypes.length || r.targeting.length) print(`pattern: ${[...r.scanTypes, ...r.targeting].join(', ')}`);

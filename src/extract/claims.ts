@@ -6,62 +6,94 @@ import type { Claim, PortRange, Proto } from '../model.ts';
  * to single spaces, and the patterns allow single spaces only (no backtracking on long input).
  */
 
-const COUNTRIES: Array<[string, string]> = [
-  ['CN', 'China|Chinese|中国|中華人民共和国'],
-  ['US', 'United States|USA|U\\.S\\.|米国|アメリカ'],
-  ['RU', 'Russia|Russian Federation|ロシア'],
-  ['KR', 'South Korea|Korea|韓国'],
-  ['JP', 'Japan|日本国内'],
-  ['TW', 'Taiwan|台湾'],
-  ['HK', 'Hong Kong|香港'],
-  ['VN', 'Vietnam|Viet Nam|ベトナム'],
-  ['IN', 'India|インド'],
-  ['ID', 'Indonesia|インドネシア'],
-  ['TH', 'Thailand|タイ国'],
-  ['BR', 'Brazil|ブラジル'],
-  ['DE', 'Germany|ドイツ'],
-  ['NL', 'Netherlands|オランダ'],
-  ['FR', 'France|フランス'],
-  ['GB', 'United Kingdom|UK|Britain|イギリス|英国'],
-  ['IT', 'Italy|イタリア'],
-  ['RO', 'Romania|ルーマニア'],
-  ['EE', 'Estonia|エストニア'],
-  ['UA', 'Ukraine|ウクライナ'],
-  ['IR', 'Iran|イラン'],
-  ['TR', 'Turkey|Türkiye|トルコ'],
-  ['MX', 'Mexico|メキシコ'],
-  ['AR', 'Argentina|アルゼンチン'],
-  ['CA', 'Canada|カナダ'],
-  ['AU', 'Australia|オーストラリア'],
-  ['SG', 'Singapore|シンガポール'],
-  ['SE', 'Sweden|スウェーデン'],
-  ['PL', 'Poland|ポーランド'],
-  ['BG', 'Bulgaria|ブルガリア'],
-  ['ES', 'Spain|スペイン'],
-  ['EG', 'Egypt|エジプト'],
-  ['PK', 'Pakistan|パキスタン'],
-  ['BD', 'Bangladesh|バングラデシュ'],
-  ['PH', 'Philippines|フィリピン'],
-  ['MY', 'Malaysia|マレーシア'],
+/**
+ * Names a list writes that the region names below lack: adjectives, short forms, and the JP entry
+ * that stands for itself (a bare 「日本」 is where the poster sits: 「日本時間」, not a source).
+ */
+const ALIASES: Array<[string, string[]]> = [
+  ['CN', ['China', 'Chinese', '中国', '中華人民共和国']],
+  ['US', ['United States', 'USA', 'U.S.', '米国', 'アメリカ']],
+  ['RU', ['Russian Federation']],
+  ['KR', ['Korea']],
+  ['JP', ['Japan', '日本国内']],
+  ['HK', ['Hong Kong', '香港']],
+  ['MO', ['Macau', 'マカオ']],
+  ['VN', ['Viet Nam']],
+  ['TH', ['タイ国']],
+  ['GB', ['UK', 'Britain', '英国']],
+  ['TR', ['Turkey']],
+  ['CZ', ['Czech Republic']],
+  ['MM', ['Burma']],
 ];
-const CODES = new Set(COUNTRIES.map(([c]) => c));
-const BY_NAME = COUNTRIES.map(([code, names]) => ({
-  code,
-  re: new RegExp(`(?<![A-Za-z])(?:${names})(?![A-Za-z])`, 'g'),
-}));
+
+/**
+ * Codes Intl knows that are not countries of ISO 3166-1 (unions, reserved and withdrawn codes),
+ * and the JP names: those come from ALIASES only.
+ */
+const NOT_COUNTRIES = new Set(
+  'AC AN BU CP CQ CS DD DG DY EA EU EZ FX HV IC NH QO RH SU TA TP UK UN VD XA XB YD YU ZR ZZ JP'.split(' '),
+);
+/** English names that are more often a word, a US state or a person in a post. */
+const AMBIGUOUS = new Set(['Chad', 'Georgia', 'Jersey', 'Jordan', 'Guinea', 'Niger', 'Man']);
+
+/** A region name and its everyday forms: "Myanmar (Burma)" -> "Myanmar", "Hong Kong SAR China" -> "Hong Kong". */
+function forms(name: string): string[] {
+  const short = name.replace(/\s*[(（][^)）]*[)）]$/, '').replace(/ SAR China$/, '');
+  return [...new Set([name, short, short.replace(/ & /g, ' and ')])].filter((n) => n && !AMBIGUOUS.has(n));
+}
+
+/**
+ * Every country's English and Japanese name, from the ICU data Node carries (Intl.DisplayNames),
+ * so that 「ベネズエラ」 or "Paraguay" is read as well as the usual few.
+ */
+function countryNames(): Map<string, string> {
+  const byName = new Map<string, string>();
+  for (const [code, names] of ALIASES) for (const n of names) byName.set(n, code);
+  const en = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+  const ja = new Intl.DisplayNames(['ja'], { type: 'region', fallback: 'none' });
+  const A = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  for (const a of A)
+    for (const b of A) {
+      const code = a + b;
+      if (NOT_COUNTRIES.has(code)) continue;
+      for (const name of [en.of(code), ja.of(code)]) {
+        if (!name) continue;
+        for (const f of forms(name)) if (!byName.has(f)) byName.set(f, code);
+      }
+    }
+  return byName;
+}
+
+const BY_NAME = countryNames();
+const CODES = new Set(BY_NAME.values());
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * One pattern for every name, longest first ("South Sudan" before "Sudan"). Latin names stand as
+ * words; katakana ones must not sit inside a longer katakana word (タイ in タイプ, マリ in サマリー).
+ */
+const COUNTRY_NAME = new RegExp(
+  String.raw`(?<![A-Za-z\u30a1-\u30fa\u30fc])(?:` +
+    [...BY_NAME.keys()]
+      .sort((x, y) => y.length - x.length)
+      .map(escape)
+      .join('|') +
+    String.raw`)(?![A-Za-z\u30a1-\u30fa\u30fc])`,
+  'g',
+);
 /** Bare ISO codes are too short to trust in running text: only "(CN)", "CN/US/KR" or "CN, US". */
 const CODE_LIST = /(?<![A-Za-z])([A-Z]{2})(?:(?:\/|, ?)([A-Z]{2}))+(?![A-Za-z])|\(([A-Z]{2})\)/g;
+/** Codes that are words in a list of two capitals ("(AM)", "(NO)", "AT/OR"): never read as countries. */
+const CODE_WORDS = new Set(['AM', 'PM', 'NO', 'TO', 'AS', 'IS', 'BE', 'ME', 'SO', 'AT', 'OR']);
 
 export function countries(prose: string): Claim[] {
   const out = new Map<string, Claim>();
-  for (const { code, re } of BY_NAME) {
-    re.lastIndex = 0;
-    const m = re.exec(prose);
-    if (m) out.set(code, { kind: 'country', value: code, text: m[0] });
+  for (const m of prose.matchAll(COUNTRY_NAME)) {
+    const code = BY_NAME.get(m[0])!;
+    if (!out.has(code)) out.set(code, { kind: 'country', value: code, text: m[0] });
   }
   for (const m of prose.matchAll(CODE_LIST)) {
     for (const c of m[0].match(/[A-Z]{2}/g) ?? [])
-      if (CODES.has(c) && !out.has(c)) out.set(c, { kind: 'country', value: c, text: m[0] });
+      if (CODES.has(c) && !CODE_WORDS.has(c) && !out.has(c)) out.set(c, { kind: 'country', value: c, text: m[0] });
   }
   return [...out.values()];
 }

@@ -143,7 +143,18 @@ export function extractCounts(prose: string): CountMention[] {
     const text = vagueAfter(prose, m, 16, /[。\n]/, VAGUE_JA);
     if (text) push({ kind: kindOf(m), value: null, approx: true, per: null, text }, m.index);
   }
-  return found.sort((a, b) => a[0] - b[0]).map(([, c]) => c);
+  // A bilingual post states a figure twice (「送信元約1,200台（1,200 hosts）」): one mention, not two.
+  const stated = new Set<string>();
+  return found
+    .sort((a, b) => a[0] - b[0])
+    .map(([, c]) => c)
+    .filter((c) => {
+      if (c.value === null) return true;
+      const key = `${c.kind}/${c.value}/${c.per}`;
+      if (stated.has(key)) return false;
+      stated.add(key);
+      return true;
+    });
 }
 
 /**

@@ -49,7 +49,9 @@ function markMasked(e: LogEvent): LogEvent {
 
 const STARTS_WITH_TIME = new RegExp(
   String.raw`^\s*(?:<\d{1,3}>\s*)?(?:\d+\s+)?(?:[A-Z][a-z]{2}\s+\d{1,2}\s+(?:\d{4}\s+)?\d{2}:\d{2}:\d{2}` +
-    String.raw`|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\d{2}-\d{2}-\d{4}\s+\d{2}:\d{2}|\d{2}:\d{2}:\d{2}\.\d+\s)`,
+    String.raw`|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\d{2}-\d{2}-\d{4}\s+\d{2}:\d{2}|\d{2}:\d{2}:\d{2}\.\d+\s` +
+    // Snort/Suricata fast.log ("11/20/2026-09:00:12.25") and FortiGate ("date=2026-11-20 time=09:00:12").
+    String.raw`|\d{2}\/\d{2}(?:\/\d{2,4})?-\d{2}:\d{2}:\d{2}|date=\d{4}-\d{2}-\d{2}\s+time=)`,
 );
 
 /**
@@ -66,6 +68,14 @@ function continuation(line: string): boolean {
     .trim()
     .split(/\s+/)
     .every((t) => /^[A-Z0-9_.:\-[\]()/]+$/.test(t) || /^[A-Za-z_]+=\S*$/.test(t));
+}
+
+/**
+ * A record read without its destination port, where its protocol has ports: a mailer's wrap cut
+ * it before the port's field (a CSV row, an SRX structured record), so the next line may hold it.
+ */
+function incomplete(e: LogEvent): boolean {
+  return e.dpt === null && e.dptText === undefined && e.proto !== 'icmp';
 }
 
 function sameRecord(a: LogEvent, b: LogEvent): boolean {
@@ -95,7 +105,9 @@ export function findLogRecords(
         i++;
         continue;
       }
-      if (first.length > maxLineChars || !startsRecord(first)) {
+      // A wrap right after a record's first word ('"2021-03-07' + ' 00:00:00","tcp",...') leaves a stub.
+      const stub = first.length < 24 && i + 1 < lines.length && startsRecord(`${first} ${lines[i + 1]}`);
+      if (first.length > maxLineChars || !(startsRecord(first) || stub)) {
         i++;
         continue;
       }
@@ -106,9 +118,14 @@ export function findLogRecords(
         const next = lines[end + 1]!;
         if (next.length > maxLineChars) break;
         if (found) {
-          if (!continuation(next) || STARTS_WITH_TIME.test(next)) break;
+          const cut = incomplete(found.event);
+          if ((!cut && !continuation(next)) || STARTS_WITH_TIME.test(next)) break;
           const longer = parse(`${text} ${next}`);
-          if (!longer || !sameRecord(found.event, longer.event)) break;
+          if (!longer) break;
+          const same = cut
+            ? longer.format === found.format && longer.event.src === found.event.src
+            : sameRecord(found.event, longer.event);
+          if (!same) break;
           text = `${text} ${next}`;
           found = longer;
         } else {

@@ -1,5 +1,5 @@
-import type { LogEvent, PortClaim, Proto } from '../model.ts';
-import { saysRising, sentenceAt } from './claims.ts';
+import type { LogEvent, PortClaim, PortRange, Proto } from '../model.ts';
+import { portRanges, saysRising, sentenceAt } from './claims.ts';
 
 interface Hit {
   port: number;
@@ -7,17 +7,38 @@ interface Hit {
   span: string;
   rising: boolean;
   destination: boolean;
+  /** Where in the prose it was read, for the protocol its paragraph names. */
+  at?: number;
+}
+
+/** A port read from a row of a table a post pasted (tables.ts), with the protocol its row gives. */
+export interface TablePort {
+  port: number;
+  proto: Proto | null;
+  span: string;
 }
 
 const P = String.raw`(tcp|udp)`;
+/**
+ * What follows a number that is not a port: a Japanese time, date, count or share (「0時」「12日」
+ * 「150件」「96%」), or the rest of a date ("2026/11/20").
+ */
+const NOT_AFTER = String.raw` ?[時分秒年月日件個台%％]|\/\d{1,2}\/\d`;
 /** A port number that is not part of an address, a time, a version or a bigger number. */
-const N = String.raw`(\d{1,5})(?![\d.,:]\d|\d|番台| ?[-–〜~] ?\d)`;
+const N = String.raw`(?!0\d)(\d{1,5})(?![\d.,:]\d|\d|番台| ?[-–〜~] ?\d|${NOT_AFTER})`;
 const BOTH = String.raw`(?:tcp ?/ ?udp|udp ?/ ?tcp|tcp (?:and|or|&) udp|udp (?:and|or|&) tcp|tcp・udp|udp・tcp)`;
 // "port" as a word of its own or after "d"/"dst"/"dest" ("dport 23"), never inside "report 1".
 const PORT_WORD = String.raw`(?:(?<![a-z])(?:d|dst|dest)?ports?|ポート(?:番号)?)`;
 /** Between the words of a pattern, at most a little whitespace: unbounded runs invite backtracking. */
 const SEP = String.raw`(?:,|、|and|or|&|および|及び|と)`;
-const NUM_LIST = String.raw`(\d{1,5}(?: ?${SEP} ?\d{1,5})*)(?![\d.,:]\d|\d|番台)`;
+/** Nouns a number counts: "1,200 hosts" is a count, whatever word came before it. */
+const COUNTED =
+  String.raw`(?:packets?|hosts?|sources?|targets?|events?|connections?|flows?|probes?|sessions?|bytes?|` +
+  String.raw`ips|addresses|件|個|台|パケット|ホスト)`;
+// A list item never starts with 0 ("1,000" is not ports 1 and 000); a list before a noun counts it.
+const NUM_LIST =
+  String.raw`(?!0\d)(\d{1,5}(?: ?${SEP} ?(?!0\d)\d{1,5})*)` +
+  String.raw`(?![\d.,:]\d|\d|番台| ?[-–〜~] ?\d| ?${COUNTED}|${NOT_AFTER})`;
 
 /** Patterns over prose; each names the protocol it implies or takes it from a group. */
 const PATTERNS: Array<{ re: RegExp; read: (m: RegExpExecArray) => Array<[string, Proto | null]> }> = [
@@ -35,21 +56,26 @@ const PATTERNS: Array<{ re: RegExp; read: (m: RegExpExecArray) => Array<[string,
   },
   // "tcp/5000", "UDP/6585番ポート", "TCP:443", "tcp port 445", "UDPポート53"
   {
-    re: new RegExp(String.raw`\b${P} ?(?:[/:] ?|${PORT_WORD} ?(?:[:：#] ?)?)${N}`, 'gi'),
+    // "TCP/UDP /8" is a prefix length: a slash after a space needs a space after it too.
+    re: new RegExp(
+      String.raw`\b${P}(?:[/:] ?| \/ | : ?| ${PORT_WORD} ?(?:[:：#] ?)?|${PORT_WORD} ?(?:[:：#] ?)?)${N}`,
+      'gi',
+    ),
     read: (m) => [[m[2]!, proto(m[1]!)]],
   },
   // "UDP 1900 (SSDP)", "TCP 445番ポート": a protocol then a number, unless the number counts something
   {
-    re: new RegExp(
-      String.raw`\b${P} ${N}(?! ?(?:packets?|hosts?|sources?|targets?|events?|connections?|flows?|probes?|` +
-        String.raw`sessions?|bytes?|件|個|台|パケット|ホスト))`,
-      'gi',
-    ),
+    re: new RegExp(String.raw`\b${P} ${N}(?! ?${COUNTED})`, 'gi'),
     read: (m) => [[m[2]!, proto(m[1]!)]],
   },
   // "tcp ports 8080, 8081 and 8443": the protocol applies to the whole list
   {
     re: new RegExp(String.raw`\b${P} ${PORT_WORD} ?(?:[:：#] ?)?${NUM_LIST}`, 'gi'),
+    read: (m) => listOf(m[2]!).map((n) => [n, proto(m[1]!)] as [string, Proto]),
+  },
+  // "TCP: 445, 135, 25" / "UDP: 1434, 137": a protocol as a label over the list that follows it
+  {
+    re: new RegExp(String.raw`\b${P} ?[:：] ?${NUM_LIST}`, 'gi'),
     read: (m) => listOf(m[2]!).map((n) => [n, proto(m[1]!)] as [string, Proto]),
   },
   // "139/445/tcp": several ports sharing one protocol
@@ -118,11 +144,36 @@ function prosePorts(text: string): { hits: Hit[]; source: Hit[] } {
           span: m[0],
           rising: saysRising(sentence),
           destination: DESTINATION_BEFORE.test(before),
+          at: m.index,
         });
       }
     }
   }
   return { hits, source };
+}
+
+/** How far back a bare port looks for the protocol its paragraph named. */
+const PROTO_REACH = 600;
+
+const PROTO_WORD = /(?<![a-z])(tcp|udp)(?![a-z])(?! ?(?:\/|and|or|&) ?(?:tcp|udp))/gi;
+
+/**
+ * The protocol a bare port takes from what a reader has in mind: a range with a protocol that
+ * holds it ("the UDP 1026-31 traffic ... ports 1026 and 1030"), else the one protocol its paragraph
+ * named before it. Two protocols named, or none, leave it bare.
+ */
+function impliedProto(prose: string, h: Hit, ranges: PortRange[]): { proto: Proto; text: string } | null {
+  const range = ranges.find((r) => r.proto && r.from <= h.port && h.port <= r.to);
+  if (range) return { proto: range.proto!, text: range.text };
+  if (h.at === undefined) return null;
+  // Within reach of a reader's eye: a paragraph, at most PROTO_REACH characters back (a pasted
+  // block joins into one long paragraph, and each port must not rescan it).
+  const para = prose.slice(Math.max(prose.lastIndexOf('\n', h.at) + 1, h.at - PROTO_REACH), h.at);
+  // "tcp/udp" and "tcp and udp" name both: the lookahead leaves them out, and their second word too.
+  if (/(?:tcp|udp) ?(?:\/|and|or|&) ?(?:tcp|udp)/i.test(para)) return null;
+  const named = [...para.matchAll(PROTO_WORD)];
+  const protos = new Set(named.map((m) => m[1]!.toLowerCase()));
+  return protos.size === 1 ? { proto: proto(named[0]![1]!), text: named.at(-1)![0] } : null;
 }
 
 /** Log lines name the port a report is about when several lines agree or only a few ports appear. */
@@ -150,6 +201,7 @@ function logPorts(events: LogEvent[]): Hit[] {
 export function extractPorts(
   prose: string,
   events: LogEvent[],
+  table: TablePort[] = [],
 ): { ports: PortClaim[]; sourcePorts: Array<{ port: number; proto: Proto | null; text: string }> } {
   const claims = new Map<string, PortClaim>();
   const add = (h: Hit, from: 'prose' | 'log') => {
@@ -169,7 +221,13 @@ export function extractPorts(
     claims.set(k, c);
   };
   const { hits, source } = prosePorts(prose);
-  for (const h of hits) add(h, 'prose');
+  const ranges = portRanges(prose);
+  for (const h of hits) {
+    const implied = h.proto === null ? impliedProto(prose, h, ranges) : null;
+    if (implied) add({ ...h, proto: implied.proto, span: `${h.span} (${implied.text})` }, 'prose');
+    else add(h, 'prose');
+  }
+  for (const t of table) add({ ...t, rising: false, destination: false }, 'prose');
   const log = logPorts(events);
   const logPortNumbers = new Set(log.map((h) => h.port));
   for (const h of log) add(h, 'log');

@@ -19,6 +19,24 @@ const ONE_PER_24 = new RegExp(
     String.raw`|\/24\s*(?:ごと|毎|あたり)に?\s*(?:1|一)(?:つ|個|台)?の?(?:アドレス|IP|ホスト|宛先)`,
   'i',
 );
+/**
+ * A share of the sources that aim at one address: "96% of hosts sending packets to a certain /24
+ * ... are targeting one specific IP", 「送信元の96%が特定の1つのIPアドレスを狙って」. The words between
+ * are bounded (80 characters, one sentence) so that the pattern stays linear.
+ */
+const ONE_TARGET_SHARE = [
+  new RegExp(
+    String.raw`(?<![\d.])(\d{1,3}(?:\.\d{1,2})?) ?(?:%|percent) of (?:the |all )?` +
+      String.raw`(?:hosts|sources|scanners|ips|addresses|bots)\b[^.!?\n]{0,80}?\b(?:are |were |is )?` +
+      String.raw`(?:target(?:s|ing|ed)?|hit(?:s|ting)?|prob(?:e|es|ing)) (?:only )?(?:one|a single|single|the same|1)` +
+      String.raw`(?: specific| particular| single)? (?:ip|address|host|target|destination)`,
+    'i',
+  ),
+  new RegExp(
+    String.raw`(?:送信元|発信元|ホスト)(?:IP|アドレス|ホスト)?の(?:約)?(\d{1,3}(?:\.\d{1,2})?) ?%[^。\n]{0,40}?` +
+      '(?:特定の|単一の|同じ)(?:1つの|一つの)?(?:IP|アドレス|ホスト|宛先)',
+  ),
+];
 const SEQUENTIAL = /\bsequential(?:ly)?\b|\bincremental(?:ly)?\b|順番に|連続した/i;
 
 const QUESTION = new RegExp(
@@ -42,6 +60,9 @@ export function patterns(prose: string): Claim[] {
     const m = re.exec(prose);
     if (m) out.push({ kind: 'targeting', value: id, text: m[0] });
   }
+  const share = ONE_TARGET_SHARE.map((re) => re.exec(prose)).find((m) => m);
+  const pct = share ? Number(share[1]) : NaN;
+  if (share && pct <= 100) out.push({ kind: 'targeting', value: 'one-target-share', text: share[0], share: pct / 100 });
   return out;
 }
 

@@ -5,10 +5,11 @@ import { countTotals, extractCounts } from './counts.ts';
 import { isIpAddress } from './formats/common.ts';
 import type { TimeContext } from './formats/registry.ts';
 import { findLogRecords } from './loglines.ts';
-import { extractPorts } from './ports.ts';
+import { extractPorts, type TablePort } from './ports.ts';
 import { countries, impliedPorts, portRanges, timeWindow } from './claims.ts';
 import { asksList, languages, patterns } from './prose.ts';
 import { blocks, joinProse, unquote } from './quoting.ts';
+import { tablePorts } from './tables.ts';
 import { findTlp } from './tlp.ts';
 
 export interface ExtractOptions {
@@ -63,19 +64,23 @@ export function extractReport(post: Post, opts: ExtractOptions): Report {
   );
 
   const events: LogEvent[] = [];
+  const table: TablePort[] = [];
   const prose: string[] = [normalizeProse(post.subject)];
   for (const t of texts) {
     const bl = blocks(unquote(cutFooter(t)));
     const found = findLogRecords(bl, time, opts.maxLineChars);
     events.push(...found.events);
     for (const b of bl) {
-      const rest = b.filter((l) => !found.used.has(l) && l.length <= opts.maxLineChars);
+      const lines = b.filter((l) => !found.used.has(l) && l.length <= opts.maxLineChars);
+      const tables = tablePorts(lines.map((l) => l.normalize('NFKC')));
+      table.push(...tables.ports);
+      const rest = lines.filter((l) => !tables.used.has(l.normalize('NFKC')));
       if (rest.length) prose.push(normalizeProse(joinProse(rest)));
     }
   }
   const text = prose.join('\n');
   const countMentions = extractCounts(text);
-  const { ports, sourcePorts } = extractPorts(text, events);
+  const { ports, sourcePorts } = extractPorts(text, events, table);
   const found = patterns(text);
   return {
     messageId: post.messageId,

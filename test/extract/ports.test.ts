@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { portsOf } from '../helpers/post.ts';
+import { portsOf, report } from '../helpers/post.ts';
 
 describe('ports named in prose', () => {
   const cases: Array<[string, string[]]> = [
@@ -27,6 +28,12 @@ describe('ports named in prose', () => {
     ['本日未明より TCP 445 宛ての探索が増加', ['tcp/445']],
     ['UDP/11211 (memcached) reflection', ['udp/11211']],
     ['all of it to dport 23, Port 2323 too', ['?/23', '?/2323']],
+    ['seen on our side: tcp ports 22, 23 and 2323', ['tcp/22', 'tcp/23', 'tcp/2323']],
+    // Full-width digits, letters and separators, as a Japanese input method writes them.
+    ['ポート４４５への探索が続いています', ['?/445']],
+    ['１２３／ｕｄｐ（NTP）への問い合わせ', ['udp/123']],
+    ['ＴＣＰ／２３が活発です', ['tcp/23']],
+    ['ＴＣＰ：４４５、１３９', ['tcp/139', 'tcp/445']],
   ];
   for (const [text, want] of cases) {
     it(`reads ${JSON.stringify(text)} as ${want.join(', ')}`, () => {
@@ -36,6 +43,41 @@ describe('ports named in prose', () => {
 
   it('takes the port from the subject as well as the body', () => {
     expect(portsOf('Are others seeing this?', '[nsp-sec-jp] Increased TCP/5000 Activity')).toEqual(['tcp/5000']);
+  });
+
+  it('reads a list under a protocol label, each line with its own protocol', () => {
+    const text = 'Blocked at the edge since Monday:\nTCP: 445, 135, 25, 80, 3127, 3128\nUDP: 1434, 137\n';
+    expect(portsOf(text)).toEqual([
+      'tcp/25',
+      'tcp/80',
+      'tcp/135',
+      'udp/137',
+      'tcp/445',
+      'udp/1434',
+      'tcp/3127',
+      'tcp/3128',
+    ]);
+  });
+
+  it('gives ports named later the protocol of the range they fall in', () => {
+    const text = 'The UDP 1026-31 traffic is back this week.\n\nMost of it hits ports 1026 and 1030.';
+    const r = report(text);
+    expect(r.portRanges).toEqual([{ from: 1026, to: 1031, proto: 'udp', text: 'UDP 1026-31' }]);
+    expect(r.ports.map((p) => `${p.proto}/${p.port}`)).toEqual(['udp/1026', 'udp/1030']);
+    expect(r.ports[0]!.spans[0]).toContain('UDP 1026-31');
+  });
+
+  it('gives a bare port the one protocol its paragraph named before it', () => {
+    expect(portsOf('Lots of UDP from one /16 last night, to ports 1900 and 5353 mostly.')).toEqual([
+      'udp/1900',
+      'udp/5353',
+    ]);
+  });
+
+  it('leaves a bare port bare when its paragraph named both protocols, or none', () => {
+    expect(portsOf('We see tcp/23 and udp/53 rising. Also port 5060.')).toEqual(['tcp/23', 'udp/53', '?/5060']);
+    expect(portsOf('Scans of TCP/UDP port 137, and port 53 too')).toEqual(['?/53', 'tcp/137', 'udp/137']);
+    expect(portsOf('tcp/23 rising.\n\nSeparately, port 8443 is busy.')).toEqual(['tcp/23', '?/8443']);
   });
 
   it('merges a bare port with the same port named with a protocol', () => {
@@ -67,6 +109,40 @@ describe('numbers that are not ports', () => {
   }
 });
 
+describe('ports in a plain-text table a post pastes', () => {
+  it('reads the port column with the protocol column, and never the counts as ports', () => {
+    const text = [
+      'Top destination ports on our darknet today:',
+      '',
+      'Port   Proto  Count',
+      '445    tcp    1200',
+      '23     tcp    800',
+      '1434   udp    40',
+      '',
+      'Anyone else?',
+    ].join('\n');
+    expect(portsOf(text)).toEqual(['tcp/23', 'tcp/445', 'udp/1434']);
+  });
+
+  it('reads a table with a rule, pipes, tabs or "445/tcp" cells', () => {
+    expect(portsOf('| Port | Proto | Sources |\n|------|-------|---------|\n| 5000 | TCP | 3,400 |')).toEqual([
+      'tcp/5000',
+    ]);
+    expect(portsOf('Dst Port\tCount\n23\t500\n2323\t200')).toEqual(['?/23', '?/2323']);
+    expect(portsOf('port        hits\n5000/tcp    88\n1900/udp    14')).toEqual(['udp/1900', 'tcp/5000']);
+  });
+
+  it('takes the destination port column, not the source port column', () => {
+    expect(portsOf('Src Port  Dst Port  Proto\n51234     7547      tcp\n40000     7547      tcp')).toEqual([
+      'tcp/7547',
+    ]);
+  });
+
+  it('stops at the first row that does not fit and reads the rest as prose', () => {
+    expect(portsOf('Port  Proto\n8080  tcp\nThe 3 of us saw it at 10:15.')).toEqual(['tcp/8080']);
+  });
+});
+
 describe('ports from log lines', () => {
   it('takes the destination port that several log lines share', () => {
     const text = [
@@ -83,5 +159,62 @@ describe('ports from log lines', () => {
       '2026-11-20 07:00:02.000000 IP 198.51.100.42.443 > 192.0.2.82.60000: ' +
       'Flags [S.], seq 1, ack 2, win 65160, length 0';
     expect(portsOf(text)).toEqual([]);
+  });
+});
+
+describe('numbers that are never ports, in any prose', () => {
+  const n = (lo: number, hi: number) => fc.integer({ min: lo, max: hi });
+  const pad = (x: number) => String(x).padStart(2, '0');
+  /** Numbers a post carries that a reader never takes for a port. */
+  const notPorts = fc.oneof(
+    fc.tuple(n(0, 23), n(0, 59)).map(([h, m]) => `${pad(h)}:${pad(m)}`),
+    fc.tuple(n(0, 23), n(0, 59), n(0, 59)).map(([h, m, s]) => `${pad(h)}:${pad(m)}:${pad(s)} JST`),
+    fc.tuple(n(0, 23), n(0, 59)).map(([h, m]) => `${h}時${m}分`),
+    fc.tuple(n(1990, 2030), n(1, 12), n(1, 28)).map(([y, m, d]) => `${y}-${pad(m)}-${pad(d)}`),
+    fc.tuple(n(1990, 2030), n(1, 12), n(1, 28)).map(([y, m, d]) => `${y}/${pad(m)}/${pad(d)}`),
+    fc.tuple(n(1990, 2030), n(1, 12), n(1, 28)).map(([y, m, d]) => `${y}年${m}月${d}日`),
+    n(8, 32).map((l) => `/${l}`),
+    fc.tuple(n(1, 223), n(0, 255), n(0, 255), n(8, 32)).map(([a, b, c, l]) => `${a}.${b}.${c}.0/${l}`),
+    fc.tuple(n(1, 223), n(0, 255), n(0, 255), n(1, 254)).map(([a, b, c, d]) => `${a}.${b}.${c}.${d}`),
+    n(1, 399999).map((a) => `AS${a}`),
+    n(1, 65535).map((a) => `AS ${a}`),
+    fc.tuple(n(1999, 2030), n(1, 99999)).map(([y, k]) => `CVE-${y}-${String(k).padStart(4, '0')}`),
+    fc.tuple(n(0, 20), n(0, 99), n(0, 99)).map(([a, b, c]) => `v${a}.${b}.${c}`),
+    fc.tuple(n(1, 999), n(0, 999)).map(([a, b]) => `${a},${String(b).padStart(3, '0')} hosts`),
+    n(2, 65535).map((c) => `${c} packets`),
+    n(2, 9999).map((c) => `${c}件`),
+    fc.tuple(n(10, 99), n(1000, 9999), n(1000, 9999)).map(([a, b, c]) => `+81-${a}-${b}-${c}`),
+    fc.tuple(n(1, 99), n(100, 9999), n(1000, 9999)).map(([a, b, c]) => `0${a}-${b}-${c}`),
+    n(1, 999999).map((t) => `ticket #${t}`),
+    n(1, 99999).map((t) => `INC${t}`),
+  );
+  const filler = fc.constantFrom(
+    'we saw',
+    'since',
+    'from',
+    'and',
+    'about',
+    'on the sensor',
+    'see',
+    'logged at',
+    'について',
+    'から',
+    'の報告',
+    'Thanks.',
+    // Protocol words beside them: a number after "tcp" is a port only when it reads as one.
+    'tcp traffic',
+    'UDP',
+    'over TCP',
+    'TCP/UDP',
+    'ポート',
+  );
+
+  it('reads no port from times, dates, prefixes, AS numbers, CVEs, versions, addresses, counts, phones', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(notPorts, filler), { minLength: 1, maxLength: 12 }), (words) => {
+        expect(portsOf(words.join(' '))).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -146,11 +146,18 @@ export function port(s: string | undefined | null): number | null {
 }
 
 /**
+ * A dotted quad whose octets a poster may have masked ("A.B.C.15", "x.x.x.x", "192.0.2.x",
+ * "a.b.c.d", "xxx.xxx.xxx.15", "10.*.*.1"), then ":port": the port is still the one probed.
+ */
+const MAYBE_MASKED_V4_PORT =
+  /^((?:\d{1,3}|[A-Za-z]{1,3}|\*{1,3})(?:\.(?:\d{1,3}|[A-Za-z]{1,3}|\*{1,3})){3}):(\d{1,5})$/;
+
+/**
  * An address with its port appended: "1.2.3.4:80", "[2001:db8::1]:80", or IPv6 whose ninth colon
  * group is the port; a bare address (brackets taken off) has none.
  */
 export function hostPort(s: string): { addr: string; port: number | null } {
-  const v4 = /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(s);
+  const v4 = MAYBE_MASKED_V4_PORT.exec(s);
   if (v4) return { addr: v4[1]!, port: port(v4[2]) };
   if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(s)) return { addr: s, port: null };
   const bracket = /^\[([^\]]+)\]:(\d{1,5})$/.exec(s);

@@ -33,7 +33,8 @@ export const shadowserver: LogFormat = {
   },
   parse(text, time, columns) {
     const f = fields(text.trim());
-    if (!f || f.length < 10) return null;
+    // A report's own header says how many columns a row has; a member may paste a narrow export.
+    if (!f || (columns ? f.length !== columns.length : f.length < 10)) return null;
     const cols = columns ?? (/^[\d.:a-fA-F]+$/.test(f[1] ?? '') && (f[1] ?? '').length > 6 ? LEGACY_DARKNET : EVENT4);
     const [ts, proto, src, srcIp, spt, srcPort, dst, dpt] = columnIndex(
       cols,

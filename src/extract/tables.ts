@@ -1,0 +1,81 @@
+import type { Proto } from '../model.ts';
+import type { TablePort } from './ports.ts';
+
+/*
+ * Plain-text tables a member pastes from a report ("Port  Proto  Count" over rows of numbers). Joined
+ * into prose, their rows read as "tcp 1200" and give the counts as ports; read by column, the port
+ * column gives the ports and the proto column their protocol.
+ */
+
+/** A table has at most this many columns; a wider line is not a table header. */
+const MAX_COLUMNS = 12;
+
+const PORT_COLUMN = /^(?:(?:dst|dest|destination|target|宛先)[ _-]?)?(?:port|dport|dpt|ポート(?:番号)?)s?$/i;
+const SOURCE_PORT_COLUMN = /^(?:src|source|送信元)[ _-]?(?:port|ポート)$|^(?:sport|spt)$/i;
+const PROTO_COLUMN = /^(?:proto(?:col)?|プロトコル)$/i;
+/** A rule under the header ("----  -----", "|---|---|", "====="). */
+const RULE = /^[\s|:+=-]+$/;
+const PORT_CELL = /^(\d{1,5})(?: ?\/ ?(tcp|udp))?$/i;
+
+/**
+ * The cells of a table line: split at `|`, at tabs or at runs of two blanks; a line with none of
+ * them at single blanks, as a header of one-word names is often typed.
+ */
+function cells(line: string): string[] {
+  const t = line.trim().replace(/^\||\|$/g, '');
+  const parts = /\||\t| {2}/.test(t) ? t.split(/ *\| *|\t+| {2,}/) : t.split(' ');
+  return parts.map((c) => c.trim()).filter((c, i, a) => c !== '' || (i > 0 && i < a.length - 1));
+}
+
+interface Header {
+  port: number;
+  proto: number | null;
+  width: number;
+}
+
+function header(line: string): Header | null {
+  const c = cells(line);
+  if (c.length < 2 || c.length > MAX_COLUMNS || c.some((x) => /\d/.test(x) || x.length > 24)) return null;
+  const dst = c.findIndex((x) => PORT_COLUMN.test(x) && !SOURCE_PORT_COLUMN.test(x));
+  if (dst < 0) return null;
+  const proto = c.findIndex((x) => PROTO_COLUMN.test(x));
+  return { port: dst, proto: proto < 0 ? null : proto, width: c.length };
+}
+
+/** The port (and protocol) of a row, no port for an ICMP row; null when the row does not fit the header. */
+function row(line: string, h: Header): { port: number | null; proto: Proto | null } | null {
+  const c = cells(line);
+  if (c.length !== h.width) return null;
+  const m = PORT_CELL.exec(c[h.port]!);
+  if (!m || Number(m[1]) > 65535) return null;
+  const p = (m[2] ?? (h.proto === null ? '' : c[h.proto]!)).toLowerCase();
+  if (h.proto !== null && !m[2] && !/^(?:tcp|udp|icmp|\d{1,3})$/.test(p)) return null;
+  if (p === 'icmp') return { port: null, proto: null };
+  return { port: Number(m[1]), proto: p === 'tcp' || p === 'udp' ? p : null };
+}
+
+/**
+ * Ports in the tables of one block of lines, and the lines the tables took (header, rule and rows),
+ * which are then not read as prose. A table ends at the first line that does not fit its header.
+ */
+export function tablePorts(lines: string[]): { ports: TablePort[]; used: Set<string> } {
+  const ports: TablePort[] = [];
+  const used = new Set<string>();
+  for (let i = 0; i < lines.length; i++) {
+    const h = header(lines[i]!);
+    if (!h) continue;
+    let j = i + 1;
+    if (j < lines.length && RULE.test(lines[j]!)) j++;
+    const rows: string[] = [];
+    for (; j < lines.length; j++) {
+      const r = row(lines[j]!, h);
+      if (!r) break;
+      rows.push(lines[j]!);
+      if (r.port !== null) ports.push({ port: r.port, proto: r.proto, span: lines[j]!.trim() });
+    }
+    if (!rows.length) continue;
+    for (let k = i; k < j; k++) used.add(lines[k]!);
+    i = j - 1;
+  }
+  return { ports, used };
+}
