@@ -4,11 +4,14 @@ import type { CountKind, CountMention } from '../model.ts';
  * Prose reaches these patterns with runs of whitespace collapsed to one space, so the patterns
  * allow single spaces only: no two unbounded runs that could trade characters (ReDoS).
  */
-const NUM = String.raw`(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?: ?(k|K|M|thousand|million|万|千)(?![A-Za-z]))?`;
+const NUM = String.raw`(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?: ?(k|K|M|thousand|million|億|万|千)(?![A-Za-z]))?`;
 const APPROX_EN =
   String.raw`(?:(about|approximately|approx\.?|around|roughly|nearly|almost|` +
   String.raw`over|more than|some|~|≈) ?)?`;
-const ADJ = String.raw`(?:(?:unique|distinct|individual|different|separate|new|total) )?`;
+// "1.1M login attempts", "3,327 connection attempts": one word of what kind between a figure and its noun.
+const ADJ =
+  String.raw`(?:(?:unique|distinct|individual|different|separate|new|total|login|connection|authentication|` +
+  String.raw`ssh|telnet|scan|scanning|brute-force) )?`;
 const NOUN_EN: Array<[CountKind, string]> = [
   [
     'targets',
@@ -41,7 +44,11 @@ const VAGUE_JA = /(数十|数百|数千|数万|数十万)/;
  * when there were nine. No text reads as two kinds at one place, so one pattern finds what three did.
  */
 const NOUNS_EN = NOUN_EN.map(([kind, noun]) => `(?<${kind}>${noun})`).join('|');
-const COUNT_EN = new RegExp(String.raw`(?<![\w.,/:-])${APPROX_EN}${NUM} ${ADJ}(?:${NOUNS_EN})\b${RATE}`, 'gi');
+// "TCP 179 connection attempts" names a port, not 179 attempts ("8291/tcp 12k packets" does count).
+const COUNT_EN = new RegExp(
+  String.raw`(?<![\w.,/:-])(?<!(?<![/\d])\b(?:tcp|udp|ports?) )${APPROX_EN}${NUM} ${ADJ}(?:${NOUNS_EN})\b${RATE}`,
+  'gi',
+);
 const VAGUE_COUNT_EN = new RegExp(String.raw`\b(?:${VAGUE_EN.source}) of ${ADJ}(?:${NOUNS_EN})\b`, 'gi');
 const NUMBER_OF_EN = new RegExp(String.raw`\bnumber of (?:${NOUNS_EN})\b`, 'gi');
 
@@ -72,6 +79,26 @@ function vagueAfter(prose: string, m: RegExpExecArray, reach: number, sentenceEn
   return w ? `${m[0]}${tail.slice(0, w.index + w[0].length)}` : null;
 }
 
+/**
+ * Addresses a figure reaches, not ones it comes from: "attempts to 1,904 distinct addresses",
+ * "across 65k of our addresses", "2,000 of our customer addresses".
+ */
+const TO_BEFORE = /\b(?:to|against|across|on|at|hit|hitting|targeting|of) $/i;
+const GENERIC = /\b(?:hosts|ips|ip addresses|addresses)\b/i;
+
+/** "65k of our addresses", "2,000 of our customer addresses": how many of ours were reached. */
+const OF_OURS = new RegExp(
+  String.raw`(?<![\w.,/:-])${APPROX_EN}${NUM} of (?:our|my) (?:[a-z]+ )?` +
+    String.raw`(?:addresses|ips|ip addresses|hosts|customers)\b`,
+  'gi',
+);
+
+function targetedAt(prose: string, m: RegExpExecArray): boolean {
+  if (m.groups!.sources === undefined || !GENERIC.test(m.groups!.sources)) return false;
+  const before = prose.slice(Math.max(0, m.index - 12), m.index);
+  return TO_BEFORE.test(before);
+}
+
 function kindOf(m: RegExpMatchArray): CountKind {
   return NOUN_EN.find(([kind]) => m.groups![kind] !== undefined)![0];
 }
@@ -80,7 +107,15 @@ function value(num: string, mult: string | undefined): number {
   const n = Number(num.replace(/,/g, ''));
   const m = (mult ?? '').toLowerCase();
   const f =
-    m === 'k' || m === 'thousand' || m === '千' ? 1e3 : m === 'm' || m === 'million' ? 1e6 : m === '万' ? 1e4 : 1;
+    m === 'k' || m === 'thousand' || m === '千'
+      ? 1e3
+      : m === 'm' || m === 'million'
+        ? 1e6
+        : m === '万'
+          ? 1e4
+          : m === '億'
+            ? 1e8
+            : 1;
   return Math.round(n * f);
 }
 
@@ -106,7 +141,7 @@ export function extractCounts(prose: string): CountMention[] {
   for (const m of prose.matchAll(COUNT_EN)) {
     push(
       {
-        kind: kindOf(m),
+        kind: targetedAt(prose, m) ? 'targets' : kindOf(m),
         value: value(m[2]!, m[3]),
         approx: !!m[1] || !!m[3],
         per: per(m.groups!.unit),
@@ -115,6 +150,11 @@ export function extractCounts(prose: string): CountMention[] {
       m.index + m[0].length,
     );
   }
+  for (const m of prose.matchAll(OF_OURS))
+    push(
+      { kind: 'targets', value: value(m[2]!, m[3]), approx: !!m[1] || !!m[3], per: null, text: m[0].trim() },
+      m.index + m[0].length,
+    );
   for (const m of prose.matchAll(VAGUE_COUNT_EN))
     push({ kind: kindOf(m), value: null, approx: true, per: null, text: m[0].trim() }, m.index + m[0].length);
   // "the number of hosts ... appears to be in the thousands": the word within the same sentence.

@@ -23,7 +23,11 @@ const P = String.raw`(tcp|udp)`;
  * What follows a number that is not a port: a Japanese time, date, count or share (「0時」「12日」
  * 「150件」「96%」), or the rest of a date ("2026/11/20").
  */
-const NOT_AFTER = String.raw` ?[時分秒年月日件個台%％]|\/\d{1,2}\/\d`;
+// "12k packets", "1.1M attempts": a figure with its multiplier counts something; so does "port 2
+// packets" ("tcp/23 packets", the number joined to its protocol, still names the port).
+const NOT_AFTER =
+  String.raw` ?[時分秒年月日件個台%％万億]|\/\d{1,2}\/\d|[kKM](?![a-zA-Z])|` +
+  String.raw`(?<=\s\d{1,5}) (?:packets?|hosts?|sources?|targets?|addresses)\b`;
 /** A port number that is not part of an address, a time, a version or a bigger number. */
 const N = String.raw`(?!0\d)(\d{1,5})(?![\d.,:]\d|\d|番台| ?[-–〜~] ?\d|${NOT_AFTER})`;
 const BOTH = String.raw`(?:tcp ?/ ?udp|udp ?/ ?tcp|tcp (?:and|or|&) udp|udp (?:and|or|&) tcp|tcp・udp|udp・tcp)`;

@@ -8,6 +8,9 @@ describe('ports named in prose', () => {
     ['Increased TCP/5000 Activity', ['tcp/5000']],
     ['we see a lot of 5000/tcp since Monday', ['tcp/5000']],
     ['SIP probes on port 5060 UDP all night', ['udp/5060']],
+    // A figure with its multiplier after a protocol counts packets; it is no port.
+    ['8291/tcp 12k packets since Monday', ['tcp/8291']],
+    ['TCP 1.1M attempts, UDP 20万件', []],
     ['scans of TCP/UDP port 137 keep rising', ['tcp/137', 'udp/137']],
     ['ポート137でスキャン増加が発生', ['?/137']],
     ['UDP/6585番ポート宛ての通信が増えています', ['udp/6585']],

@@ -103,6 +103,19 @@ describe('counts of sources and targets', () => {
     ['送信元アドレス数は約1,200', { sources: 1200 }],
     ['roughly 2k sources/hour', { sources: 2000 }],
     ['5000 packets from over 5000 hosts', { packets: 5000, sources: 5000 }],
+    // What kind of packet a figure counts, between the figure and its noun.
+    ['About 900 sources, 1.1M login attempts', { sources: 900, packets: 1_100_000 }],
+    // Addresses a scan reaches are targets, not sources.
+    ['3,327 connection attempts to 1,904 distinct addresses', { packets: 3327, targets: 1904 }],
+    [
+      '1.2M hits on 3389 across 65k of our addresses, from about 4,100 sources',
+      { packets: 1_200_000, targets: 65000, sources: 4100 },
+    ],
+    ['roughly 2,000 of our customer addresses', { targets: 2000 }],
+    ['総観測パケット数は約6,200億パケットでした', { packets: 620_000_000_000 }],
+    // A protocol and a number name a port; a figure with its multiplier after "/tcp" counts.
+    ['Is anyone seeing TCP 179 connection attempts?', {}],
+    ['8291/tcp 12k packets since Monday', { packets: 12_000 }],
   ];
   for (const [text, want] of cases) {
     it(`reads ${JSON.stringify(text)}`, () => {
