@@ -230,6 +230,17 @@ describe('extract and correlate', () => {
     expect(JSON.parse(r.stdout).messageId).toBe('<20261120101500.sato@abc-net.example>');
   });
 
+  it('extract reads the first message of an mbox', () => {
+    const mbox = join(cwd, 'list.mbox');
+    writeFileSync(
+      mbox,
+      Buffer.concat([Buffer.from('From sato@abc-net.example Fri Nov 20 10:15:00 2026\n'), readFileSync(post)]),
+    );
+    const r = kansoku(['extract', mbox, '--json'], cwd);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).messageId).toBe('<20261120101500.sato@abc-net.example>');
+  });
+
   it('correlate --json prints Findings against the store given with --db, at --at', () => {
     const db = storeAt(cwd, 'scratch');
     expect(kansoku(['--db', db, 'counters', 'import', fixture('demo', 'sensor.log')], cwd).code).toBe(0);
