@@ -13,7 +13,7 @@ import type { Cli } from './context.ts';
 export async function postAndReport(ctx: Cli, file: string): Promise<{ post: Post; report: Report }> {
   const post = await firstPost(file, ctx.loaded.config.limits);
   const report = extractReport(post, extractOptions(ctx.loaded.config));
-  for (const w of post.warnings) ctx.log.warn({ file, messageId: post.messageId }, w);
+  for (const w of [...post.warnings, ...report.warnings]) ctx.log.warn({ file, messageId: post.messageId }, w);
   return { post, report };
 }
 

@@ -120,6 +120,11 @@ export const limitsSchema = z.strictObject({
    * the tree recursively, and 20,000 nested elements overflowed the stack.
    */
   maxHtmlDepth: positive().default(200),
+  /**
+   * Port claims kept per post, the strongest first (named in the subject, said to rise, seen in
+   * log lines, with a protocol): a post listing 30,000 ports is not 30,000 claims to answer.
+   */
+  maxPortsPerPost: positive().default(50),
 });
 export type Limits = z.infer<typeof limitsSchema>;
 /** The limits of a config that sets none: what a reader given no config reads with. */
