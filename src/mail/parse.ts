@@ -6,6 +6,7 @@ import { KansokuError } from '../errors.ts';
 import { LABEL_ONLY, type Post, type TextAttachment } from '../model.ts';
 import { decodeBytes, fixJapanese, relabelJapaneseWords, TextPartDecoder } from './charsets.ts';
 import { htmlText } from './html.ts';
+import { clearsignedText } from './pgp.ts';
 
 /** Attachments read as text: what members attach when they share logs. */
 const TEXT_ATTACHMENT = /\.(txt|log|csv|tsv|json|ndjson|md)$/i;
@@ -137,10 +138,10 @@ function firstAddress(m: ParsedMail): Post['from'] {
   return { address: (a.address ?? '').toLowerCase(), name: fixJapanese(a.name ?? '') };
 }
 
-/** The text of a message: its text part, or its HTML when it has none. */
+/** The text of a message: its text part, or its HTML when it has none; signed text as its signer wrote it. */
 function bodyText(m: ParsedMail, r: Reading, what: string): string {
-  if (m.text && m.text.trim()) return fixJapanese(m.text);
-  if (typeof m.html === 'string' && m.html.trim()) return htmlText(m.html, r.limits, what, r.warnings);
+  if (m.text && m.text.trim()) return clearsignedText(fixJapanese(m.text));
+  if (typeof m.html === 'string' && m.html.trim()) return clearsignedText(htmlText(m.html, r.limits, what, r.warnings));
   return '';
 }
 
@@ -204,7 +205,7 @@ async function textAttachments(list: Attachment[], r: Reading, depth: number): P
     }
     if (archive) {
       for (const f of openArchive(name || '(unnamed)', a.content, r))
-        out.push({ filename: f.name, contentType: 'text/plain', text: decodeBytes(f.data) });
+        out.push({ filename: f.name, contentType: 'text/plain', text: clearsignedText(decodeBytes(f.data)) });
       continue;
     }
     const max = r.limits.maxAttachmentBytes;
@@ -225,7 +226,7 @@ async function textAttachments(list: Attachment[], r: Reading, depth: number): P
     out.push(
       html
         ? { filename, contentType: LABEL_ONLY, text: htmlText(text, r.limits, `attachment ${filename}`, r.warnings) }
-        : { filename, contentType: a.contentType, text },
+        : { filename, contentType: a.contentType, text: clearsignedText(text) },
     );
   }
   return out;
