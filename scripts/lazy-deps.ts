@@ -29,7 +29,7 @@ export const LAZY_DEPS: Record<string, readonly string[] | 'linkify'> = {
   // Made by the logger at its first line (src/log.ts), which most short commands never write.
   pino: ['pino', 'destination'],
   // Compressed attachments only; it loads worker_threads when it loads.
-  fflate: ['Gunzip', 'unzipSync', 'gunzipSync'],
+  fflate: ['Gunzip', 'Unzip', 'UnzipInflate', 'unzipSync', 'gunzipSync'],
   // Only for log timestamps in a zone other than UTC, and for drafts and digests.
   luxon: ['DateTime'],
   // Only for the CSV log formats (Palo Alto, Shadowserver).

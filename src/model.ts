@@ -173,6 +173,8 @@ export interface Report {
   impliedPorts: Array<Claim & { port: number; proto: Proto }>;
   /** Ports the post names as the scanners' source ports ("source port 1025 and up"). */
   sourcePorts: Array<{ port: number; proto: Proto | null; text: string }>;
+  /** What reading the post's text left out and why (port claims over limits.maxPortsPerPost), for the log. */
+  warnings: string[];
 }
 
 export type Verdict = 'elevated' | 'normal' | 'not-seen' | 'no-data';

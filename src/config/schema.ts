@@ -69,6 +69,67 @@ const source = z.strictObject({
   path: z.string().min(1),
 });
 
+const MiB = 1024 * 1024;
+const positive = () => z.number().int().positive();
+
+/**
+ * What one message may cost to read. Input is hostile until parsed: each cap bounds the time and
+ * memory of a crafted message, and what it cuts is named in the Post's (or Report's) warnings,
+ * the message still read and answered from the rest.
+ */
+export const limitsSchema = z.strictObject({
+  /** Larger messages are skipped with a log line: nothing a member pastes is this large. */
+  maxMessageBytes: positive().default(10 * MiB),
+  /** Text beyond this is not scanned for claims (a pasted 50 MB log is not a post). */
+  maxScanChars: positive().default(512 * 1024),
+  /** Longer lines are never handed to a log parser. */
+  maxLineChars: positive().default(4096),
+  /**
+   * A message that fails this many times for reasons of our own (a bug, the store down) is
+   * quarantined, so that it cannot wedge a mailbox; `run` and `run --watch` count alike.
+   */
+  maxFailures: positive().default(3),
+  /** A text attachment larger than this is not read (archives and forwards have their own caps). */
+  maxAttachmentBytes: positive().default(5 * MiB),
+  /** The text one .gz or .zip attachment may expand to; what lies beyond is not read. */
+  maxArchiveBytes: positive().default(20 * MiB),
+  /** Text files read from one .zip. */
+  maxArchiveEntries: positive().default(50),
+  /**
+   * An archive that expands to more than this many times its own size is a decompression bomb,
+   * not a log (text logs compress 10-20 times), and is not read at all.
+   */
+  maxArchiveRatio: positive().default(200),
+  /**
+   * The text all attachments of one message may expand to together, after base64 and
+   * decompression, archives and forwarded messages included: 52 small .gz files of 20 MB each
+   * took 1.7 GB to read before there was a budget for the whole message.
+   */
+  maxDecompressedBytes: positive().default(32 * MiB),
+  /** Forwarded messages (message/rfc822) are read to this depth of forwards within forwards. */
+  maxForwardDepth: positive().default(3),
+  /** A forwarded message larger than this is not read. */
+  maxForwardBytes: positive().default(10 * MiB),
+  /**
+   * HTML larger than this is not laid out by html-to-text (3 MB of plain paragraphs took 3 s) but
+   * stripped of its tags: its words are read, its layout is lost.
+   */
+  maxHtmlBytes: positive().default(1 * MiB),
+  /**
+   * HTML nested deeper than this is stripped of its tags rather than laid out: html-to-text walks
+   * the tree recursively, and 20,000 nested elements overflowed the stack.
+   */
+  maxHtmlDepth: positive().default(200),
+  /**
+   * Port claims kept per post, the strongest first (named in the subject, said to rise, seen in
+   * log lines, with a protocol): a post listing 30,000 ports is not 30,000 claims to answer.
+   */
+  maxPortsPerPost: positive().default(50),
+});
+export type Limits = z.infer<typeof limitsSchema>;
+/** The limits of a config that sets none: what a reader given no config reads with. */
+export const DEFAULT_LIMITS: Limits = limitsSchema.parse({});
+
 export const configSchema = z.strictObject({
   /** Who the drafts come from and how they are signed. */
   identity: z
@@ -398,29 +459,7 @@ export const configSchema = z.strictObject({
         .optional(),
     })
     .prefault({}),
-  limits: z
-    .strictObject({
-      /** Larger messages are skipped with a log line: nothing a member pastes is this large. */
-      maxMessageBytes: z
-        .number()
-        .int()
-        .positive()
-        .default(10 * 1024 * 1024),
-      /** Text beyond this is not scanned for claims (a pasted 50 MB log is not a post). */
-      maxScanChars: z
-        .number()
-        .int()
-        .positive()
-        .default(512 * 1024),
-      /** Longer lines are never handed to a log parser. */
-      maxLineChars: z.number().int().positive().default(4096),
-      /**
-       * A message that fails this many times for reasons of our own (a bug, the store down) is
-       * quarantined, so that it cannot wedge a mailbox; `run` and `run --watch` count alike.
-       */
-      maxFailures: z.number().int().positive().default(3),
-    })
-    .prefault({}),
+  limits: limitsSchema.prefault({}),
 });
 
 /** A config as the loader returns it: the template folder is always there, given or kansoku's own. */

@@ -1,6 +1,6 @@
 import ipaddr from 'ipaddr.js';
-import type { Config } from '../config/schema.ts';
-import { LABEL_ONLY, type LogEvent, type Post, type Report } from '../model.ts';
+import { DEFAULT_LIMITS, type Config } from '../config/schema.ts';
+import { LABEL_ONLY, type LogEvent, type PortClaim, type Post, type Report } from '../model.ts';
 import { countTotals, extractCounts } from './counts.ts';
 import { isIpAddress } from './formats/common.ts';
 import type { TimeContext } from './formats/registry.ts';
@@ -17,6 +17,8 @@ export interface ExtractOptions {
   zone: string;
   maxScanChars: number;
   maxLineChars: number;
+  /** Port claims kept, the strongest (limits.maxPortsPerPost; its default when not given). */
+  maxPorts?: number;
 }
 
 /** The options the configured bot reads posts with, in the pipeline and in `kansoku extract` alike. */
@@ -25,6 +27,7 @@ export function extractOptions(config: Config): ExtractOptions {
     zone: config.counters.timezone,
     maxScanChars: config.limits.maxScanChars,
     maxLineChars: config.limits.maxLineChars,
+    maxPorts: config.limits.maxPortsPerPost,
   };
 }
 
@@ -80,7 +83,15 @@ export function extractReport(post: Post, opts: ExtractOptions): Report {
   }
   const text = prose.join('\n');
   const countMentions = extractCounts(text);
-  const { ports, sourcePorts } = extractPorts(text, events, table);
+  const named = extractPorts(text, events, table);
+  const warnings: string[] = [];
+  const max = opts.maxPorts ?? DEFAULT_LIMITS.maxPortsPerPost;
+  const ports = strongest(named.ports, max, prose[0]!);
+  if (ports.length < named.ports.length)
+    warnings.push(
+      `${named.ports.length - ports.length} of ${named.ports.length} port claims not kept: ` +
+        `limits.maxPortsPerPost (${max}) keeps the strongest`,
+    );
   const found = patterns(text);
   return {
     messageId: post.messageId,
@@ -101,9 +112,34 @@ export function extractReport(post: Post, opts: ExtractOptions): Report {
     countries: countries(text),
     window: timeWindow(text),
     portRanges: portRanges(text),
-    impliedPorts: impliedPorts(text, new Set(ports.map((p) => p.port))),
-    sourcePorts,
+    impliedPorts: impliedPorts(text, new Set(named.ports.map((p) => p.port))),
+    sourcePorts: named.sourcePorts,
+    warnings,
   };
+}
+
+/**
+ * At most `max` port claims, the strongest kept: named in the subject (what the post is about),
+ * said to rise, seen in log lines, named with a protocol, named as the destination; then the
+ * lowest ports. Returned in port order, as extractPorts gives them.
+ */
+function strongest(ports: PortClaim[], max: number, subject: string): PortClaim[] {
+  if (ports.length <= max) return ports;
+  const inSubject = new Set(extractPorts(subject, []).ports.map((p) => p.port));
+  const strength = (p: PortClaim) =>
+    (inSubject.has(p.port) ? 16 : 0) +
+    (p.trend === 'rising' ? 8 : 0) +
+    (p.from.includes('log') ? 4 : 0) +
+    (p.proto !== null ? 2 : 0) +
+    (p.role === 'destination' ? 1 : 0);
+  const kept = new Set(
+    ports
+      .map((p, i) => ({ i, s: strength(p) }))
+      .sort((a, b) => b.s - a.s || a.i - b.i)
+      .slice(0, max)
+      .map((x) => x.i),
+  );
+  return ports.filter((_, i) => kept.has(i));
 }
 
 const IPV4 = /(?<![\w.])(\d{1,3}(?:\.\d{1,3}){3})(?![\w]|\.\d)/g;

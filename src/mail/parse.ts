@@ -1,22 +1,28 @@
 import { createHash } from 'node:crypto';
-import { convert as htmlToText } from 'html-to-text';
-import { Gunzip, unzipSync } from 'fflate';
+import { Gunzip, Unzip, UnzipInflate } from 'fflate';
 import { simpleParser, type Attachment, type MailParserOptions, type ParsedMail } from 'mailparser';
+import { DEFAULT_LIMITS, type Limits } from '../config/schema.ts';
 import { KansokuError } from '../errors.ts';
 import { LABEL_ONLY, type Post, type TextAttachment } from '../model.ts';
 import { decodeBytes, fixJapanese, relabelJapaneseWords, TextPartDecoder } from './charsets.ts';
+import { htmlText } from './html.ts';
+import { clearsignedText } from './pgp.ts';
 
 /** Attachments read as text: what members attach when they share logs. */
 const TEXT_ATTACHMENT = /\.(txt|log|csv|tsv|json|ndjson|md)$/i;
 
-const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
-/** Archives (a Shadowserver-style report) are opened within these caps; beyond them, not at all. */
-export const ARCHIVE_LIMITS = { maxBytes: 20 * 1024 * 1024, maxEntries: 50, maxRatio: 200 };
 /**
- * Forwarded messages (message/rfc822 parts) are read to this depth of forwards within forwards,
- * each within this size: a forwarded report brings its own log attachments, base64 adding a third.
+ * One message being read: its limits, what they cut, and the attachment text it may still expand
+ * to (limits.maxDecompressedBytes), spent by its attachments and by those of the messages forwarded
+ * in it, archives counted by what they expand to.
  */
-export const FORWARD_LIMITS = { maxDepth: 3, maxBytes: 10 * 1024 * 1024 };
+interface Reading {
+  limits: Limits;
+  warnings: string[];
+  left: number;
+  /** Attachments not read at all because the budget was spent: named once, at the end. */
+  unread: string[];
+}
 
 /**
  * mailparser's HTML and link conversions cost 3-4x the parse itself (house-style.md) and are not
@@ -36,8 +42,11 @@ export function syntheticMessageId(raw: Buffer): string {
   return `<sha256-${createHash('sha256').update(raw).digest('hex').slice(0, 32)}@kansoku.invalid>`;
 }
 
-/** Parses one raw message into a Post. Throws a KansokuError when the bytes are not a message at all. */
-export async function parsePost(raw: Buffer): Promise<Post> {
+/**
+ * Parses one raw message into a Post, within `limits` (the configured ones in the pipeline and the
+ * CLI). Throws a KansokuError when the bytes are not a message at all.
+ */
+export async function parsePost(raw: Buffer, limits: Limits = DEFAULT_LIMITS): Promise<Post> {
   let m: ParsedMail;
   try {
     m = await parseMail(raw);
@@ -45,9 +54,18 @@ export async function parsePost(raw: Buffer): Promise<Post> {
     throw new KansokuError('MESSAGE_UNPARSABLE', 'mail', (err as Error).message, { cause: err });
   }
   const headers = headerMap(m);
-  const warnings: string[] = [];
+  const r: Reading = { limits, warnings: [], left: limits.maxDecompressedBytes, unread: [] };
   const id = m.messageId?.trim();
   const messageId = id && /^<[^<>\s]+>$/.test(id) ? id : id ? `<${id.replace(/[<>\s]/g, '')}>` : null;
+  const text = bodyText(m, r, 'body');
+  const attachments = [...(await textAttachments(m.attachments, r, 0)), ...alternative(m, r)];
+  if (r.unread.length) {
+    const names = r.unread.slice(0, 5).join(', ') + (r.unread.length > 5 ? `, and ${r.unread.length - 5} more` : '');
+    r.warnings.push(
+      `${r.unread.length} attachments not read: limits.maxDecompressedBytes (${limits.maxDecompressedBytes}) ` +
+        `spent on those before them (${names})`,
+    );
+  }
   return {
     messageId: messageId ?? syntheticMessageId(raw),
     messageIdSynthetic: messageId === null,
@@ -57,8 +75,8 @@ export async function parsePost(raw: Buffer): Promise<Post> {
     from: firstAddress(m),
     date: m.date && !Number.isNaN(m.date.getTime()) ? m.date.toISOString() : null,
     subject: fixJapanese(m.subject ?? ''),
-    text: bodyText(m),
-    attachments: [...(await textAttachments(m.attachments, warnings, 0)), ...alternative(m)],
+    text,
+    attachments,
     auto: {
       autoSubmitted: headers['auto-submitted']?.toLowerCase().split(';')[0]!.trim() ?? null,
       precedence: headers['precedence']?.toLowerCase().trim() ?? null,
@@ -74,7 +92,7 @@ export async function parsePost(raw: Buffer): Promise<Post> {
           .replace(/\r?\n[ \t]+/g, ' ')
           .trim(),
       ),
-    warnings,
+    warnings: r.warnings,
   };
 }
 
@@ -120,13 +138,10 @@ function firstAddress(m: ParsedMail): Post['from'] {
   return { address: (a.address ?? '').toLowerCase(), name: fixJapanese(a.name ?? '') };
 }
 
-function htmlText(html: string): string {
-  return htmlToText(html, { wordwrap: false, selectors: [{ selector: 'img', format: 'skip' }] });
-}
-
-function bodyText(m: ParsedMail): string {
-  if (m.text && m.text.trim()) return fixJapanese(m.text);
-  if (typeof m.html === 'string' && m.html.trim()) return htmlText(m.html);
+/** The text of a message: its text part, or its HTML when it has none; signed text as its signer wrote it. */
+function bodyText(m: ParsedMail, r: Reading, what: string): string {
+  if (m.text && m.text.trim()) return clearsignedText(fixJapanese(m.text));
+  if (typeof m.html === 'string' && m.html.trim()) return clearsignedText(htmlText(m.html, r.limits, what, r.warnings));
   return '';
 }
 
@@ -134,9 +149,11 @@ function bodyText(m: ParsedMail): string {
  * The HTML alternative of a post that has a text part: members' clients send both, and a label
  * (or an address of ours) may stand in one only. Read for those, not for claims.
  */
-function alternative(m: ParsedMail): TextAttachment[] {
+function alternative(m: ParsedMail, r: Reading): TextAttachment[] {
   if (!(m.text && m.text.trim()) || typeof m.html !== 'string' || !m.html.trim()) return [];
-  return [{ filename: '(HTML part)', contentType: LABEL_ONLY, text: htmlText(m.html) }];
+  return [
+    { filename: '(HTML part)', contentType: LABEL_ONLY, text: htmlText(m.html, r.limits, 'HTML part', r.warnings) },
+  ];
 }
 
 function isBounce(m: ParsedMail, headers: Record<string, string>): boolean {
@@ -153,39 +170,63 @@ function isBounce(m: ParsedMail, headers: Record<string, string>): boolean {
 }
 
 /**
+ * At most `max` bytes of `data`, and when that cuts it, up to the end of its last whole line: half
+ * a record ("DPT=50" of "DPT=5000") would be read as a whole one, and tell the list a wrong port.
+ */
+function upToLine(data: Buffer, max: number): Buffer {
+  if (data.length <= max) return data;
+  return data.subarray(0, data.lastIndexOf(10, max - 1) + 1);
+}
+
+/**
  * Text attachments, archives opened, forwarded messages read; `depth` is the number of forwarded
  * messages the list sits in. mailparser already writes an inline message/rfc822 part into the body
  * text, but hands one sent as an attachment (or with no disposition) over as its raw bytes.
  */
-async function textAttachments(list: Attachment[], warnings: string[], depth: number): Promise<TextAttachment[]> {
+async function textAttachments(list: Attachment[], r: Reading, depth: number): Promise<TextAttachment[]> {
   const out: TextAttachment[] = [];
   for (const a of list) {
     if (a.related) continue;
     const name = a.filename ?? '';
     if (/^message\/rfc822$/i.test(a.contentType)) {
-      const f = await forwardedMessage(a, warnings, depth + 1);
+      const f = await forwardedMessage(a, r, depth + 1);
       if (f) out.push(f);
       continue;
     }
     const ct = a.headers.get('content-type') as { params?: Record<string, string> } | undefined;
-    if (isGzip(name, a.contentType, a.content) || isZip(name, a.contentType, a.content)) {
-      for (const f of openArchive(name || '(unnamed)', a.content, warnings))
-        out.push({ filename: f.name, contentType: 'text/plain', text: decodeBytes(f.data) });
-      continue;
-    }
+    const archive = isGzip(name, a.contentType, a.content) || isZip(name, a.contentType, a.content);
     const html = /^text\/html$/i.test(a.contentType) || /\.html?$/i.test(name);
     const isText =
       html || TEXT_ATTACHMENT.test(name) || /^(?:text\/[\w.+-]+|application\/(?:x-)?n?d?json)$/i.test(a.contentType);
-    if (!isText) continue;
-    if (a.size > MAX_ATTACHMENT_BYTES) {
-      warnings.push(`attachment ${name}: ${a.size} bytes, over ${MAX_ATTACHMENT_BYTES}; not read`);
+    if (!archive && !isText) continue;
+    if (r.left <= 0) {
+      r.unread.push(name || '(unnamed)');
       continue;
     }
-    const text = decodeBytes(a.content, ct?.params?.charset);
+    if (archive) {
+      for (const f of openArchive(name || '(unnamed)', a.content, r))
+        out.push({ filename: f.name, contentType: 'text/plain', text: clearsignedText(decodeBytes(f.data)) });
+      continue;
+    }
+    const max = r.limits.maxAttachmentBytes;
+    if (a.size > max) {
+      r.warnings.push(`attachment ${name}: ${a.size} bytes, over limits.maxAttachmentBytes (${max}); not read`);
+      continue;
+    }
+    const data = upToLine(a.content, r.left);
+    if (data.length < a.content.length) {
+      r.warnings.push(
+        `attachment ${name}: limits.maxDecompressedBytes (${r.limits.maxDecompressedBytes}) reached; ` +
+          `read the first ${data.length} of ${a.content.length} bytes`,
+      );
+      r.left = 0;
+    } else r.left -= data.length;
+    const text = decodeBytes(data, ct?.params?.charset);
+    const filename = name || '(unnamed)';
     out.push(
       html
-        ? { filename: name || '(unnamed)', contentType: LABEL_ONLY, text: htmlText(text) }
-        : { filename: name || '(unnamed)', contentType: a.contentType, text },
+        ? { filename, contentType: LABEL_ONLY, text: htmlText(text, r.limits, `attachment ${filename}`, r.warnings) }
+        : { filename, contentType: a.contentType, text: clearsignedText(text) },
     );
   }
   return out;
@@ -195,29 +236,31 @@ async function textAttachments(list: Attachment[], warnings: string[], depth: nu
  * A forwarded message as one text: its subject, its body and its own text attachments, so that
  * TLP labels and log lines in a forwarded report are read as if posted.
  */
-async function forwardedMessage(a: Attachment, warnings: string[], depth: number): Promise<TextAttachment | null> {
+async function forwardedMessage(a: Attachment, r: Reading, depth: number): Promise<TextAttachment | null> {
   const what = `forwarded message ${a.filename ?? `part ${a.partId ?? '?'}`}`;
-  if (depth > FORWARD_LIMITS.maxDepth) {
-    warnings.push(`${what}: forwarded more than ${FORWARD_LIMITS.maxDepth} levels deep; not read`);
+  const { maxForwardDepth, maxForwardBytes } = r.limits;
+  if (depth > maxForwardDepth) {
+    r.warnings.push(`${what}: forwarded more than limits.maxForwardDepth (${maxForwardDepth}) levels deep; not read`);
     return null;
   }
-  if (a.size > FORWARD_LIMITS.maxBytes) {
-    warnings.push(`${what}: ${a.size} bytes, over ${FORWARD_LIMITS.maxBytes}; not read`);
+  if (a.size > maxForwardBytes) {
+    r.warnings.push(`${what}: ${a.size} bytes, over limits.maxForwardBytes (${maxForwardBytes}); not read`);
     return null;
   }
   let m: ParsedMail;
   try {
     m = await parseMail(a.content);
   } catch (err) {
-    warnings.push(`${what}: not a readable message (${(err as Error).message})`);
+    r.warnings.push(`${what}: not a readable message (${(err as Error).message})`);
     return null;
   }
   const subject = fixJapanese(m.subject ?? '');
-  const inner = await textAttachments(m.attachments, warnings, depth);
+  const body = bodyText(m, r, what);
+  const inner = await textAttachments(m.attachments, r, depth);
   return {
     filename: subject || '(forwarded message)',
     contentType: 'message/rfc822',
-    text: [`Subject: ${subject}\n\n${bodyText(m)}`, ...inner.map((x) => x.text)].join('\n\n'),
+    text: [`Subject: ${subject}\n\n${body}`, ...inner.map((x) => x.text)].join('\n\n'),
   };
 }
 
@@ -230,51 +273,104 @@ function isZip(name: string, type: string, data: Buffer): boolean {
 }
 
 /**
- * The text files inside a .gz or .zip attachment, within ARCHIVE_LIMITS: total expanded size,
- * number of entries, expansion ratio. A cap that is hit leaves the rest unread, with a warning.
+ * Compressed input is fed in slices this small: DEFLATE expands a slice at most about 1,032 times,
+ * so a decompression bomb is noticed after a few MB of output, not after all of it.
  */
-export function openArchive(name: string, data: Buffer, warnings: string[]): Array<{ name: string; data: Buffer }> {
-  const { maxBytes, maxEntries, maxRatio } = ARCHIVE_LIMITS;
-  const cap = Math.min(maxBytes, Math.max(1, data.length) * maxRatio);
+const SLICE = 4096;
+
+/**
+ * The text files inside a .gz or .zip attachment, measured by what they really expand to (a zip
+ * may declare any sizes it likes): within limits.maxArchiveEntries and limits.maxArchiveBytes and
+ * what the message may still expand to, read up to the cap, the last file to its last whole line.
+ * An archive that expands more than limits.maxArchiveRatio times the bytes of it read so far is
+ * a bomb: not read.
+ */
+export function openArchive(name: string, data: Buffer, r: Reading): Array<{ name: string; data: Buffer }> {
+  const { maxArchiveBytes, maxArchiveEntries, maxArchiveRatio } = r.limits;
+  const room = Math.min(maxArchiveBytes, r.left);
+  type File = { name: string; chunks: Uint8Array[] };
+  const files: File[] = [];
+  let produced = 0;
+  let kept = 0;
+  let stop: 'bomb' | 'full' | null = null;
+  const take = (f: File, chunk: Uint8Array) => {
+    produced += chunk.length;
+    if (stop) return;
+    const n = Math.min(chunk.length, room - kept);
+    f.chunks.push(chunk.subarray(0, n));
+    kept += n;
+    if (n < chunk.length) stop = 'full';
+  };
+  let entries = 0;
+  let seen = 0;
+  let notRead = 0;
   try {
+    let push: (chunk: Uint8Array, final: boolean) => void;
     if (data[0] === 0x1f && data[1] === 0x8b) {
-      const chunks: Uint8Array[] = [];
-      let total = 0;
-      let over = false;
-      const g = new Gunzip((chunk) => {
-        total += chunk.length;
-        if (total > cap) over = true;
-        else chunks.push(chunk);
-      });
-      // Fed in slices so that a decompression bomb is noticed after a slice, not after all of it.
-      for (let i = 0; i < data.length && !over; i += 16_384)
-        g.push(data.subarray(i, i + 16_384), i + 16_384 >= data.length);
-      if (over) {
-        warnings.push(`attachment ${name}: expands past ${cap} bytes (ratio or size cap); not read`);
-        return [];
-      }
-      return [{ name: name.replace(/\.gz$/i, ''), data: Buffer.concat(chunks) }];
-    }
-    let entries = 0;
-    let total = 0;
-    const files = unzipSync(data, {
-      filter: (f) => {
-        if (!TEXT_ATTACHMENT.test(f.name)) return false;
+      const f: File = { name: name.replace(/\.gz$/i, ''), chunks: [] };
+      files.push(f);
+      const g = new Gunzip((chunk) => take(f, chunk));
+      push = (chunk, final) => g.push(chunk, final);
+    } else {
+      const u = new Unzip((entry) => {
         entries++;
-        total += f.originalSize;
-        if (entries > maxEntries || total > cap || f.originalSize > f.size * maxRatio) {
-          warnings.push(
-            `attachment ${name}: entry ${f.name} over the archive caps ` +
-              `(${maxEntries} entries, ${cap} bytes, ratio ${maxRatio}); not read`,
-          );
-          return false;
+        if (stop || !TEXT_ATTACHMENT.test(entry.name)) return;
+        if (++seen > maxArchiveEntries) {
+          notRead++;
+          return;
         }
-        return true;
-      },
-    });
-    return Object.entries(files).map(([n, d]) => ({ name: `${name}/${n}`, data: Buffer.from(d.subarray(0, cap)) }));
+        const f: File = { name: `${name}/${entry.name}`, chunks: [] };
+        files.push(f);
+        let failed = false;
+        entry.ondata = (err, chunk) => {
+          if (err && !failed) r.warnings.push(`attachment ${name}: entry ${entry.name} not readable (${err.message})`);
+          failed ||= !!err;
+          if (!failed) take(f, chunk);
+        };
+        entry.start();
+      });
+      u.register(UnzipInflate);
+      push = (chunk, final) => {
+        u.push(chunk, final);
+        if (final && !entries) throw new Error('no file in it');
+      };
+    }
+    for (let i = 0; i < data.length && !stop; i += SLICE) {
+      push(data.subarray(i, i + SLICE), i + SLICE >= data.length);
+      // Against what was read so far: a bomb is known by its first slice, not after 20 MB of it.
+      if (produced > Math.min(i + SLICE, data.length) * maxArchiveRatio) stop = 'bomb';
+    }
   } catch (err) {
-    warnings.push(`attachment ${name}: not a readable archive (${(err as Error).message})`);
+    r.warnings.push(`attachment ${name}: not a readable archive (${(err as Error).message})`);
+  }
+  if (stop === 'bomb') {
+    r.warnings.push(
+      `attachment ${name}: expands more than limits.maxArchiveRatio (${maxArchiveRatio}) times ` +
+        `the bytes read of it, a decompression bomb; not read`,
+    );
     return [];
   }
+  if (notRead)
+    r.warnings.push(
+      `attachment ${name}: ${notRead} text files beyond limits.maxArchiveEntries (${maxArchiveEntries}) not read`,
+    );
+  const out: Array<{ name: string; data: Buffer }> = files.map((f) => ({
+    name: f.name,
+    data: Buffer.concat(f.chunks),
+  }));
+  const budget = r.left < maxArchiveBytes;
+  r.left -= kept;
+  if (stop === 'full') {
+    const last = out.at(-1)!;
+    // Cut mid-stream: it ends with its last whole line (upToLine says why).
+    last.data = last.data.subarray(0, last.data.lastIndexOf(10) + 1);
+    const cap = budget
+      ? `limits.maxDecompressedBytes (${r.limits.maxDecompressedBytes}) for the whole message`
+      : `limits.maxArchiveBytes (${maxArchiveBytes})`;
+    r.warnings.push(
+      `attachment ${name}: expands past ${cap}; ${last.name} read to its first ${last.data.length} bytes`,
+    );
+    if (budget) r.left = 0;
+  }
+  return out;
 }

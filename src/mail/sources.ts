@@ -55,7 +55,9 @@ export function mboxSource(file: string): MessageSource {
     async *messages() {
       // mbox-reader brings its own copies of libmime and iconv-lite (a megabyte of code): loaded
       // only for an mbox, so that commands on Maildir or .eml files start without it.
-      const { mboxReader } = await import('mbox-reader');
+      // The default export, not the named one: the bundle gives this CommonJS package no other
+      // (a named import read undefined, and every mbox failed in the built CLI).
+      const { mboxReader } = (await import('mbox-reader')).default;
       let n = 0;
       for await (const m of mboxReader(createReadStream(file))) {
         n++;

@@ -8,4 +8,7 @@ declare module 'mbox-reader' {
     labels: string[];
   }
   export function mboxReader(input: Readable, options?: { gz?: boolean }): AsyncGenerator<MboxMessage>;
+  /** The package is CommonJS: its `module.exports`, which Node and our bundle both give as the default. */
+  const commonjs: { mboxReader: typeof mboxReader };
+  export default commonjs;
 }

@@ -230,6 +230,31 @@ describe('extract and correlate', () => {
     expect(JSON.parse(r.stdout).messageId).toBe('<20261120101500.sato@abc-net.example>');
   });
 
+  it('extract reads the first message of an mbox', () => {
+    const mbox = join(cwd, 'list.mbox');
+    writeFileSync(
+      mbox,
+      Buffer.concat([Buffer.from('From sato@abc-net.example Fri Nov 20 10:15:00 2026\n'), readFileSync(post)]),
+    );
+    const r = kansoku(['extract', mbox, '--json'], cwd);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).messageId).toBe('<20261120101500.sato@abc-net.example>');
+  });
+
+  it('extract logs what the configured limits left out, and still prints what it read', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'kansoku.yaml'), 'limits:\n  maxPortsPerPost: 2\n');
+    const many = join(dir, 'many.eml');
+    writeFileSync(
+      many,
+      'From: a@example.org\nSubject: ports\nMessage-ID: <many@example.org>\n\ntcp/1 tcp/2 tcp/3 tcp/4\n',
+    );
+    const capped = kansoku(['extract', many, '--json'], dir);
+    expect(capped.code).toBe(0);
+    expect(JSON.parse(capped.stdout).ports.map((p: { port: number }) => p.port)).toEqual([1, 2]);
+    expect(capped.stderr).toContain('2 of 4 port claims not kept: limits.maxPortsPerPost (2) keeps the strongest');
+  });
+
   it('correlate --json prints Findings against the store given with --db, at --at', () => {
     const db = storeAt(cwd, 'scratch');
     expect(kansoku(['--db', db, 'counters', 'import', fixture('demo', 'sensor.log')], cwd).code).toBe(0);

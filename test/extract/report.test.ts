@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LogEvent, Post, Report } from '../../src/model.ts';
-import { report } from '../helpers/post.ts';
+import { extractReport } from '../../src/extract/report.ts';
+import { post, report } from '../helpers/post.ts';
 import { describeShared, fixture, shared } from '../helpers/paths.ts';
 
 /** What a post forwarding a sensor report with mailer-wrapped IMS records must yield. */
@@ -504,5 +506,57 @@ describeShared('every line of the public log corpus pasted into a post', () => {
   it('reads most of them when a mailer wrapped the lines at 72 columns', () => {
     const { read, total } = score('wrapped');
     expect(read / total).toBeGreaterThanOrEqual(WRAPPED_FLOOR);
+  });
+});
+
+describe('limits.maxPortsPerPost', () => {
+  const log = (src: string) =>
+    `Nov 20 09:41:07 fw01 kernel: DROP IN=eth0 OUT= SRC=${src} DST=192.0.2.50 LEN=44 PROTO=TCP SPT=4117 DPT=23 ` +
+    'WINDOW=1024 RES=0x00 SYN URGP=0';
+  const listing = (n: number) => Array.from({ length: n }, (_, i) => `tcp/${i + 1000}`).join('\n');
+  const read = (text: string, subject: string, maxPorts?: number) =>
+    extractReport(post(text, { subject }), {
+      zone: 'UTC',
+      maxScanChars: 4 * 1024 * 1024,
+      maxLineChars: 4096,
+      maxPorts,
+    });
+
+  it('keeps the 50 strongest of 30,000 listed ports and says how many it dropped; the rest is read', () => {
+    const logs = `${log('203.0.113.7')}\n${log('203.0.113.8')}`;
+    const text = `${listing(30_000)}\n\nProbes to tcp/60001 are rising sharply.\n\n${logs}`;
+    const r = read(text, 'Scans on tcp/61000');
+    expect(r.ports).toHaveLength(50);
+    // Named in the subject, said to rise, seen in log lines; then the lowest of the rest.
+    expect(r.ports.map((p) => p.port)).toEqual(
+      [...Array.from({ length: 47 }, (_, i) => i + 1000), 23, 60001, 61000].sort((a, b) => a - b),
+    );
+    expect(r.warnings).toEqual([
+      '29953 of 30003 port claims not kept: limits.maxPortsPerPost (50) keeps the strongest',
+    ]);
+    expect(r.logLines).toHaveLength(2);
+  });
+
+  it('keeps every claim within the cap, with no warning', () => {
+    const r = read(listing(50), '');
+    expect(r.ports).toHaveLength(50);
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('keeps at most the cap, each a claim of the post, in port order, for every post (fast-check)', () => {
+    const mention = fc.tuple(
+      fc.constantFrom('tcp/', 'udp/', 'port ', 'rising on tcp/'),
+      fc.integer({ min: 0, max: 65535 }),
+    );
+    fc.assert(
+      fc.property(fc.array(mention, { maxLength: 40 }), fc.integer({ min: 1, max: 10 }), (mentions, max) => {
+        const text = mentions.map(([w, n]) => `${w}${n}.`).join('\n');
+        const all = read(text, '', 1000).ports;
+        const kept = read(text, '', max).ports;
+        expect(kept.length).toBe(Math.min(max, all.length));
+        for (const k of kept) expect(all).toContainEqual(k);
+        expect(kept.map((p) => p.port)).toEqual([...kept.map((p) => p.port)].sort((a, b) => a - b));
+      }),
+    );
   });
 });

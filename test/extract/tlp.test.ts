@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { extractReport } from '../../src/extract/report.ts';
 import { findTlp, subjectWithTlp, TLP_ORDER } from '../../src/extract/tlp.ts';
-import { FORWARD_LIMITS, parsePost } from '../../src/mail/parse.ts';
+import { DEFAULT_LIMITS } from '../../src/config/schema.ts';
+import { parsePost } from '../../src/mail/parse.ts';
 import type { Tlp } from '../../src/model.ts';
 import { post, report } from '../helpers/post.ts';
 
@@ -331,21 +332,19 @@ describe('forwarded messages', () => {
 
   it('stops below three forwards, with a warning', async () => {
     const p = await parsePost(Buffer.from(forward(forward(forward(forward(original, 4), 3), 2), 1)));
-    expect(p.warnings).toEqual(['forwarded message fwd.eml: forwarded more than 3 levels deep; not read']);
+    expect(p.warnings).toEqual([
+      'forwarded message fwd.eml: forwarded more than limits.maxForwardDepth (3) levels deep; not read',
+    ]);
     expect(extractReport(p, opts).tlp).toBeNull();
   });
 
   it('leaves a forwarded message over the size cap unread, with a warning', async () => {
-    const saved = FORWARD_LIMITS.maxBytes;
-    FORWARD_LIMITS.maxBytes = 100;
-    try {
-      const p = await parsePost(Buffer.from(forward(original, 1)));
-      expect(p.attachments).toEqual([]);
-      expect(p.warnings).toHaveLength(1);
-      expect(p.warnings[0]).toMatch(/^forwarded message fwd\.eml: \d+ bytes, over 100; not read$/);
-    } finally {
-      FORWARD_LIMITS.maxBytes = saved;
-    }
+    const p = await parsePost(Buffer.from(forward(original, 1)), { ...DEFAULT_LIMITS, maxForwardBytes: 100 });
+    expect(p.attachments).toEqual([]);
+    expect(p.warnings).toHaveLength(1);
+    expect(p.warnings[0]).toMatch(
+      /^forwarded message fwd\.eml: \d+ bytes, over limits\.maxForwardBytes \(100\); not read$/,
+    );
   });
 });
 

@@ -1,7 +1,8 @@
-import { gzipSync, zipSync, strToU8 } from 'fflate';
+import { gzipSync, strToU8, unzipSync, zipSync } from 'fflate';
 import fc from 'fast-check';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS } from '../../src/config/schema.ts';
 import { extractReport } from '../../src/extract/report.ts';
 import { parsePost } from '../../src/mail/parse.ts';
 import { post } from '../helpers/post.ts';
@@ -25,6 +26,15 @@ async function mail(attachments: Array<{ filename: string; content: Buffer; cont
   })
     .compile()
     .build();
+}
+
+/** A zip of one file that declares it expands to `declared` bytes (the local and central headers both say so). */
+function lyingZip(name: string, data: Uint8Array, declared: number): Buffer {
+  const zip = Buffer.from(zipSync({ [name]: data }, { level: 9 }));
+  zip.writeUInt32LE(declared, 22);
+  const central = zip.readUInt32LE(zip.length - 22 + 16);
+  zip.writeUInt32LE(declared, central + 24);
+  return zip;
 }
 
 describe('archive attachments', () => {
@@ -51,14 +61,45 @@ describe('archive attachments', () => {
     const bomb = Buffer.from(gzipSync(new Uint8Array(60 * 1024 * 1024)));
     const p = await parsePost(await mail([{ filename: 'huge.log.gz', content: bomb }]));
     expect(p.attachments).toEqual([]);
-    expect(p.warnings.join('\n')).toMatch(/huge\.log\.gz: expands past/);
+    expect(p.warnings.join('\n')).toMatch(/huge\.log\.gz: expands more than limits\.maxArchiveRatio \(200\)/);
+    expect(p.text).toBe('Shadowserver report attached.');
+  });
+
+  it('measures a zip entry by what it expands to, not by the size it declares', async () => {
+    const zip = lyingZip('scan.log', new Uint8Array(30 * 1024 * 1024).fill(0x41), 1000);
+    expect(unzipSync(zip)['scan.log']).toHaveLength(1000);
+    const p = await parsePost(await mail([{ filename: 'scan.zip', content: zip }]));
+    expect(p.attachments).toEqual([]);
+    expect(p.warnings).toEqual([expect.stringMatching(/^attachment scan\.zip: .* a decompression bomb; not read$/)]);
+  });
+
+  it('reads a zip entry past limits.maxArchiveBytes up to the cap, ending at a whole line', async () => {
+    const zip = Buffer.from(zipSync({ 'report.csv': strToU8(`${logLines}\n${logLines}`) }));
+    const limits = { ...DEFAULT_LIMITS, maxArchiveBytes: logLines.length + 50 };
+    const p = await parsePost(await mail([{ filename: 'r.zip', content: zip }]), limits);
+    const text = p.attachments[0]!.text;
+    expect(text).toBe(`${logLines}\n`);
+    expect(p.warnings).toEqual([
+      `attachment r.zip: expands past limits.maxArchiveBytes (${limits.maxArchiveBytes}); ` +
+        `r.zip/report.csv read to its first ${text.length} bytes`,
+    ]);
+    expect(extractReport(p, opts).logLines).toHaveLength(2);
   });
 
   it('caps the number of entries of a zip', async () => {
     const files = Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`f${i}.log`, strToU8('x')]));
     const p = await parsePost(await mail([{ filename: 'many.zip', content: Buffer.from(zipSync(files)) }]));
     expect(p.attachments).toHaveLength(50);
-    expect(p.warnings.some((w) => w.includes('over the archive caps'))).toBe(true);
+    expect(p.warnings).toEqual(['attachment many.zip: 30 text files beyond limits.maxArchiveEntries (50) not read']);
+  });
+
+  it('leaves a text attachment over limits.maxAttachmentBytes unread, and says so', async () => {
+    const limits = { ...DEFAULT_LIMITS, maxAttachmentBytes: 100 };
+    const p = await parsePost(await mail([{ filename: 'fw.log', content: Buffer.from(logLines) }]), limits);
+    expect(p.attachments).toEqual([]);
+    expect(p.warnings).toEqual([
+      `attachment fw.log: ${logLines.length} bytes, over limits.maxAttachmentBytes (100); not read`,
+    ]);
   });
 
   it('survives a broken archive', async () => {
@@ -66,6 +107,62 @@ describe('archive attachments', () => {
       await mail([{ filename: 'broken.zip', content: Buffer.from('PK\x03\x04 not really a zip') }]),
     );
     expect(p.warnings.join()).toMatch(/not a readable archive/);
+  });
+});
+
+describe('limits.maxDecompressedBytes: one budget for all attachments of a message', () => {
+  const gz = Buffer.from(gzipSync(strToU8(`${logLines}\n`)));
+  const many = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ filename: `fw${i}.csv.gz`, content: gz, contentType: 'application/gzip' }));
+
+  it('reads the attachments that fit, the next to its last whole line, and names the rest once', async () => {
+    const each = logLines.length + 1;
+    const limits = { ...DEFAULT_LIMITS, maxDecompressedBytes: 2 * each + 250 };
+    const p = await parsePost(await mail(many(12)), limits);
+    expect(p.attachments.map((a) => a.filename)).toEqual(['fw0.csv', 'fw1.csv', 'fw2.csv']);
+    expect(p.attachments[2]!.text).toBe(`${logLines.split('\n')[0]}\n`);
+    expect(p.warnings).toEqual([
+      `attachment fw2.csv.gz: expands past limits.maxDecompressedBytes (${limits.maxDecompressedBytes}) for the ` +
+        `whole message; fw2.csv read to its first ${p.attachments[2]!.text.length} bytes`,
+      `9 attachments not read: limits.maxDecompressedBytes (${limits.maxDecompressedBytes}) spent on those before ` +
+        'them (fw3.csv.gz, fw4.csv.gz, fw5.csv.gz, fw6.csv.gz, fw7.csv.gz, and 4 more)',
+    ]);
+    // The message is still answered from what was read.
+    expect(extractReport(p, opts).logLines).toHaveLength(4);
+  });
+
+  it('spends the budget inside forwarded messages too', async () => {
+    const inner = await mail(many(3));
+    const limits = { ...DEFAULT_LIMITS, maxDecompressedBytes: logLines.length + 1 };
+    const p = await parsePost(
+      await mail([...many(1), { filename: 'fwd.eml', content: inner, contentType: 'message/rfc822' }]),
+      limits,
+    );
+    expect(p.warnings).toEqual([expect.stringMatching(/^3 attachments not read: .*\(fw0\.csv\.gz, fw1/)]);
+  });
+
+  it('never reads more attachment text than the budget, whatever the attachments (fast-check)', async () => {
+    const file = fc.record({
+      filename: fc.constantFrom('a.log', 'b.csv.gz', 'c.zip', 'd.txt'),
+      lines: fc.integer({ min: 0, max: 40 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(file, { maxLength: 6 }), fc.integer({ min: 1, max: 4000 }), async (files, budget) => {
+        const attachments = files.map((f) => {
+          const text = strToU8(`${logLines}\n`.repeat(f.lines));
+          const content = f.filename.endsWith('.gz')
+            ? gzipSync(text)
+            : f.filename.endsWith('.zip')
+              ? zipSync({ 'in.log': text })
+              : text;
+          return { filename: f.filename, content: Buffer.from(content) };
+        });
+        const p = await parsePost(await mail(attachments), { ...DEFAULT_LIMITS, maxDecompressedBytes: budget });
+        const read = p.attachments.reduce((n, a) => n + Buffer.byteLength(a.text), 0);
+        expect(read).toBeLessThanOrEqual(budget);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
 

@@ -14,6 +14,10 @@ export const extract: Step = (s, ctx) => {
     return 'quarantined';
   }
   const r = s.report;
+  for (const w of r.warnings) {
+    ctx.log.warn({ messageId: post.messageId }, w);
+    s.decision.note('extract', 'warning', w);
+  }
   s.decision.pass(
     'extract',
     'report',

@@ -1,0 +1,106 @@
+import { convert } from 'html-to-text';
+import type { Limits } from '../config/schema.ts';
+
+/** Elements that never hold others, so never add to the depth (the HTML standard's void elements). */
+const VOID = new Set([
+  'area',
+  'base',
+  'basefont',
+  'bgsound',
+  'br',
+  'col',
+  'embed',
+  'frame',
+  'hr',
+  'img',
+  'input',
+  'keygen',
+  'link',
+  'meta',
+  'param',
+  'source',
+  'track',
+  'wbr',
+]);
+
+/**
+ * Whether the elements of `html` nest deeper than `max`, read from its tags without building a
+ * tree. It errs deep, never shallow: a close tag only closes an element that is open (htmlparser2
+ * ignores the others), and elements HTML closes by themselves (an unclosed <p>) stay counted.
+ * Linear: each open element is popped at most once, and a name is looked up in a count, not
+ * searched for in the stack.
+ */
+export function nestsDeeperThan(html: string, max: number): boolean {
+  const stack: string[] = [];
+  const open = new Map<string, number>();
+  for (const m of html.matchAll(/<(\/?)([a-z][^\s/>]*)/gi)) {
+    const name = m[2]!.toLowerCase();
+    if (!m[1]) {
+      if (VOID.has(name)) continue;
+      stack.push(name);
+      open.set(name, (open.get(name) ?? 0) + 1);
+      if (stack.length > max) return true;
+    } else if (open.get(name)) {
+      for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+        open.set(top, open.get(top)! - 1);
+        if (top === name) break;
+      }
+    }
+  }
+  return false;
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+/**
+ * The words of HTML without its layout, in one linear pass: style and script bodies dropped,
+ * block ends as line breaks (so that log lines stay lines), other tags removed, the common
+ * entities decoded; a "<" that starts no tag ("a < b") is text. `[^<>]*` rather than `[^>]*`: a run
+ * of "<" without ">" would make the latter rescan the rest of the text from every "<".
+ */
+export function stripTags(html: string): string {
+  const opening = /<(script|style)\b/gi;
+  let kept = '';
+  let at = 0;
+  for (let m = opening.exec(html); m; m = opening.exec(html)) {
+    kept += html.slice(at, m.index);
+    const closing = m[1]!.toLowerCase() === 'style' ? /<\/style/gi : /<\/script/gi;
+    closing.lastIndex = m.index;
+    // An unclosed style or script runs to the end, as a browser reads it.
+    at = closing.exec(html)?.index ?? html.length;
+    opening.lastIndex = at;
+  }
+  kept += html.slice(at);
+  return kept
+    .replace(/<(?:br|\/(?:p|div|tr|li|h[1-6]|table|pre|blockquote))\b[^<>]*>/gi, '\n')
+    .replace(/<[a-z/!?][^<>]*>/gi, '')
+    .replace(/&(#x[\da-f]{1,6}|#\d{1,7}|[a-z]{2,6});/gi, (whole, e: string) => {
+      if (e[0] !== '#') return ENTITIES[e.toLowerCase()] ?? whole;
+      const code = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : Number(e.slice(1));
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    });
+}
+
+/**
+ * HTML as text: laid out by html-to-text within limits.maxHtmlBytes and limits.maxHtmlDepth, and
+ * beyond them stripped of its tags, with a warning; the text is read either way.
+ */
+export function htmlText(
+  html: string,
+  limits: Pick<Limits, 'maxHtmlBytes' | 'maxHtmlDepth'>,
+  what: string,
+  warnings: string[],
+): string {
+  const bytes = Buffer.byteLength(html);
+  const over =
+    bytes > limits.maxHtmlBytes
+      ? `${bytes} bytes, over limits.maxHtmlBytes (${limits.maxHtmlBytes})`
+      : nestsDeeperThan(html, limits.maxHtmlDepth)
+        ? `nested deeper than limits.maxHtmlDepth (${limits.maxHtmlDepth})`
+        : null;
+  if (over) {
+    warnings.push(`${what}: HTML ${over}; read with its tags stripped, without layout`);
+    return stripTags(html);
+  }
+  return convert(html, { wordwrap: false, selectors: [{ selector: 'img', format: 'skip' }] });
+}
