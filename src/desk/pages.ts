@@ -12,6 +12,7 @@ import { PLACEHOLDER } from '../outbound/redact.ts';
 import { notEditable } from '../pipeline/edit.ts';
 import { nextStatus, type ReviewAction } from '../review/transitions.ts';
 import type { Store, StoredDraft } from '../store/index.ts';
+import { hourAt } from '../time.ts';
 
 export interface Paging {
   page: number;
@@ -233,7 +234,7 @@ export function chartSpan(
 ): { first: number; last: number; onset: string | null } {
   const header = store.messages.header(d.sourceMessageId);
   const at = Date.parse(header?.date ?? d.createdAt);
-  const last = store.counters.lastCoveredHour(Math.floor((Number.isNaN(at) ? Date.now() : at) / 3_600_000)) ?? 0;
+  const last = store.counters.lastCoveredHour(hourAt(Number.isNaN(at) ? Date.now() : at)) ?? 0;
   const onset = (store.messages.get(d.sourceMessageId)?.findings ?? []).find((f) => f.onset)?.onset ?? null;
   return { first: last - days * 24 + 1, last, onset };
 }

@@ -22,6 +22,7 @@ import { decide, sendAfter } from '../review/transitions.ts';
 import { checkBind, SESSION_COOKIE, Sessions } from './auth.ts';
 import { chartSpan, draftPage, eventPage, eventsPage, portsOf, queuePage, type EditState } from './pages.ts';
 import { JAPANESE_FONT } from '../package-root.ts';
+import { hourOf } from '../time.ts';
 import { DESK_ASSETS, loadViews, type Page } from './views.ts';
 
 export interface DeskOptions {
@@ -137,10 +138,14 @@ export async function startDesk(p: Context, o: DeskOptions): Promise<Desk> {
 
   app.get('/assets/desk.css', async (_req, reply) => reply.type('text/css').send(asset('desk.css')));
   app.get('/assets/desk.js', async (_req, reply) => reply.type('text/javascript').send(asset('desk.js')));
-  const font = readFileSync(JAPANESE_FONT);
-  // The bundled font, so that Japanese shows on a machine with none; the same file always, cached.
+  // The bundled font, so that Japanese shows on a machine with none; read when first asked for
+  // (megabytes, not for the desk's start), the same file always, cached.
+  let font: Buffer | null = null;
   app.get('/assets/ipaexg.ttf', async (_req, reply) =>
-    reply.header('cache-control', 'public, max-age=86400').type('font/ttf').send(font),
+    reply
+      .header('cache-control', 'public, max-age=86400')
+      .type('font/ttf')
+      .send((font ??= readFileSync(JAPANESE_FONT))),
   );
 
   const paging = (req: FastifyRequest) => ({
@@ -223,7 +228,7 @@ export async function startDesk(p: Context, o: DeskOptions): Promise<Desk> {
       return message(reply, 404, 'ありません / Not found', 'no such chart');
     const { first, last, onset } = chartSpan(store, d, desk.chartDays);
     const covered = new Set(store.counters.coveredHours(first - config.correlate.baselineHours, last));
-    const onsetHour = onset ? Math.floor(Date.parse(onset) / 3_600_000) : null;
+    const onsetHour = onset ? hourOf(onset) : null;
     const points = chartPoints(store, config, params.proto as Proto, port, first, last, covered, onsetHour);
     // Vega and resvg are heavy: loaded by the first chart asked for, not by the desk's start.
     const { hourlyChart } = await import('../digest/chart.ts');
