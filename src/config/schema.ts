@@ -336,6 +336,12 @@ export const configSchema = z.strictObject({
       /** Raw events (source, ports, flags, TTL, IP ID, sequence) are kept this long, to look up reported sources. */
       recentDays: z.number().int().min(0).default(7),
       /**
+       * What an import's counting may hold in memory (MB) before it writes finished hours ahead:
+       * its sets, sketches and the objects around them. The process as a whole takes about three
+       * times this at its peak (the runtime, the store's cache, what is being written).
+       */
+      memoryMB: z.number().int().min(4).max(4096).default(32),
+      /**
        * An MMDB country database (MaxMind GeoLite2/GeoIP2 Country, DB-IP, ...) to use instead of
        * the bundled IP2Location LITE data; it also gives IPv6 sources a country.
        */

@@ -34,7 +34,7 @@ export interface ImportOptions {
   keepRecent: boolean;
   /** An MMDB file to take countries from instead of the bundled data. */
   countryDb?: string | null;
-  /** About how much memory an import's rollups may take before it writes ahead (default 64 MB). */
+  /** About how much memory an import's rollups may take before it writes ahead (`counters.memoryMB`). */
   memoryBytes?: number;
   /** Stops an import between chunks; nothing of it is counted (the daemon shutting down). */
   signal?: AbortSignal;
@@ -91,6 +91,7 @@ export function importOptions(config: Config, sensor?: string): ImportOptions {
     sensor: sensor ?? c.sensor,
     keepRecent: c.recentDays > 0,
     countryDb: c.countryDb,
+    memoryBytes: c.memoryMB << 20,
   };
 }
 
@@ -148,6 +149,11 @@ async function ingestOnce(
       (part) => {
         store.counters.stage(importId, part, rollupCodec);
         staged = true;
+        if (part.buckets.length)
+          log.debug(
+            { input: name, buckets: part.buckets.length, memoryMB: (opts.memoryBytes ?? 0) >> 20 },
+            'counts of hours the log has moved past written ahead (counters.memoryMB)',
+          );
       },
     );
   } catch (err) {

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { importFile, importStream } from '../../src/counters/import.ts';
+import { importFile, importOptions, importStream } from '../../src/counters/import.ts';
 import { HOUR_MS, hourOf } from '../../src/time.ts';
 import { createLogger } from '../../src/log.ts';
 import { join } from 'node:path';
@@ -192,6 +192,38 @@ describe('counters import', () => {
     for (const port of [1, 2500, 5000])
       expect(series(store.counters, 'udp', port, h0, h0)).toMatchObject([{ events: 3, sources: 2, nets24: 1 }]);
     expect(store.counters.summary()).toMatchObject({ buckets: 5000, staged: 0 });
+  });
+
+  it('holds no more of a long log than counters.memoryMB allows, and counts it exactly', async () => {
+    // 3000 hours, three ports an hour, sources of many countries.
+    const lines = Array.from({ length: 3000 }, (_, h) =>
+      [23, 445, 5000]
+        .map(
+          (port) =>
+            `${new Date(Date.UTC(2026, 0, 1) + h * HOUR_MS).toISOString()} s kernel: DROP IN=eth0 OUT= ` +
+            `SRC=${1 + (h % 200)}.${port % 256}.9.9 DST=198.51.100.1 LEN=40 TTL=240 ID=1 PROTO=TCP SPT=4117 ` +
+            `DPT=${port} WINDOW=1024 RES=0x00 SYN URGP=0\n`,
+        )
+        .join(''),
+    );
+    const store = openTestStore();
+    const parts: number[] = [];
+    const stage = store.counters.stage.bind(store.counters);
+    store.counters.stage = (id, part, codec) => {
+      if (part.buckets.length) parts.push(part.buckets.length);
+      stage(id, part, codec);
+    };
+    const budget = importOptions(validateConfig({ counters: { memoryMB: 4 } }), 'test');
+    expect(budget.memoryBytes).toBe(4 << 20);
+    await importStream(store, 'log', Readable.from(lines), { ...budget, memoryBytes: 1 << 18 }, log);
+    // A bucket of a few sources takes well under a kilobyte with its objects: 256 KB holds a few hundred.
+    expect(parts.length).toBeGreaterThan(10);
+    expect(Math.max(...parts)).toBeLessThanOrEqual(512);
+    const h0 = hourOf('2026-01-01T00:00:00Z');
+    for (const port of [23, 445, 5000])
+      expect(series(store.counters, 'tcp', port, h0, h0 + 2999).every((p) => p.events === 1 && p.sources === 1)).toBe(
+        true,
+      );
   });
 
   it('reads only what was added to a log since its last import, and counts every line once', async () => {
