@@ -177,7 +177,10 @@ export function judgePort(
     ...base,
     current,
     currentHour: hourIso(H),
-    currentSources: partial && H === atHour ? partial.sources : (series(counters, proto, port, H, H)[0]?.sources ?? 0),
+    currentSources:
+      partial && H === atHour
+        ? partial.sources
+        : (series(counters, proto, port, H, H, undefined, { countries: false })[0]?.sources ?? 0),
     currentMinutes: partial && H === atHour ? partial.minutes : 60,
     currentEvents: partial && H === atHour ? partial.events : current,
     test: null,

@@ -9,7 +9,7 @@ import {
 } from '../extract/formats/scan.ts';
 import { parseRecord, readHeader, type Headers } from '../extract/loglines.ts';
 import type { LogEvent } from '../model.ts';
-import type { HourlyBatch, RecentEvent } from '../store/index.ts';
+import type { HourlyBatch, NewRecentEvent } from '../store/index.ts';
 import { ContentHash } from './content-hash.ts';
 import { countries as countryData, type CountryLookup } from './countries.ts';
 import { PendingEvents } from './pending.ts';
@@ -364,7 +364,7 @@ export class HourlyRollup {
    * Hands over the buckets of hours before `hour` (all of them when null) and the raw events so
    * far, and forgets them: what a long import writes ahead so that its memory stays bounded.
    */
-  spill(hour: number | null): { buckets: HourBucket[]; recent: Iterable<RecentEvent> } {
+  spill(hour: number | null): { buckets: HourBucket[]; recent: Iterable<NewRecentEvent> } {
     const out: Entry[] = [];
     for (const [k, e] of this.buckets) {
       if (hour === null || e.b.hour < hour) {
@@ -418,7 +418,7 @@ export interface IngestOptions {
 }
 
 /** Where a long ingest writes ahead what it no longer needs in memory (hours it has passed). */
-export type Spill = (batch: { buckets: HourBucket[]; recent: Iterable<RecentEvent> }) => void;
+export type Spill = (batch: { buckets: HourBucket[]; recent: Iterable<NewRecentEvent> }) => void;
 
 /**
  * Raw events held before they are written ahead: about 10 MB as numbers, and fewer, larger

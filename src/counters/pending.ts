@@ -1,15 +1,14 @@
 import { flagLetters, PROTO_ICMP, PROTO_NAMES, PROTO_TCP, type PacketSlots } from '../extract/formats/scan.ts';
-import { dotted } from '../net/ipv4.ts';
-import type { RecentEvent } from '../store/index.ts';
+import type { NewRecentEvent } from '../store/index.ts';
 
 /**
  * Raw events waiting to be stored. Byte-scanned packets are kept column by column as numbers, and
- * become RecentEvent values only while the store takes them, one at a time: tens of thousands of
- * objects held until the next write would live long enough to be promoted, and the heap would
- * grow with them (a million lines peaked near 400 MB that way). Events parsed from text are kept
- * as they came.
+ * become event values (their addresses still numbers) only while the store takes them, one at a
+ * time: tens of thousands of objects held until the next write would live long enough to be
+ * promoted, and the heap would grow with them (a million lines peaked near 400 MB that way).
+ * Events parsed from text are kept as they came.
  */
-export class PendingEvents implements Iterable<RecentEvent> {
+export class PendingEvents implements Iterable<NewRecentEvent> {
   private n = 0;
   private ts = new Float64Array(256);
   private src = new Uint32Array(256);
@@ -21,7 +20,7 @@ export class PendingEvents implements Iterable<RecentEvent> {
   private seq = new Float64Array(256);
   private proto = new Uint8Array(256);
   private flags = new Uint8Array(256);
-  private readonly parsed: RecentEvent[] = [];
+  private readonly parsed: NewRecentEvent[] = [];
 
   constructor(private readonly sensor: string) {}
 
@@ -29,7 +28,7 @@ export class PendingEvents implements Iterable<RecentEvent> {
     return this.n + this.parsed.length;
   }
 
-  push(e: RecentEvent): void {
+  push(e: NewRecentEvent): void {
     this.parsed.push(e);
   }
 
@@ -66,16 +65,16 @@ export class PendingEvents implements Iterable<RecentEvent> {
     this.flags = more(this.flags);
   }
 
-  *[Symbol.iterator](): Iterator<RecentEvent> {
+  *[Symbol.iterator](): Iterator<NewRecentEvent> {
     for (let i = 0; i < this.n; i++) {
       const p = this.proto[i]!;
       const icmp = p === PROTO_ICMP;
       yield {
         ts: this.ts[i]!,
         sensor: this.sensor,
-        src: dotted(this.src[i]!),
+        src: this.src[i]!,
         spt: icmp ? null : this.spt[i]!,
-        dst: dotted(this.dst[i]!),
+        dst: this.dst[i]!,
         dpt: icmp ? null : this.dpt[i]!,
         proto: PROTO_NAMES[p]!,
         flags: p === PROTO_TCP ? flagLetters(this.flags[i]!) : null,

@@ -38,6 +38,8 @@ function serializeCountries(m: Map<string, UniqueCounter>): string {
 }
 
 function parseCountries(s: string): Map<string, UniqueCounter> {
+  // A row read without its per-country sets.
+  if (s === '') return new Map();
   const stored = JSON.parse(s) as [string[], number[], string] | Record<string, string>;
   if (!Array.isArray(stored))
     return new Map(Object.entries(stored).map(([cc, b]) => [cc, UniqueCounter.deserialize(Buffer.from(b, 'base64'))]));
@@ -130,7 +132,7 @@ function point(rows: RollupRow[]): HourPoint {
 
 /**
  * Points for the hours in [from, to] that have any events for this (proto, port): all sensors merged,
- * or one sensor's when named.
+ * or one sensor's when named; without `countries`, their `countries` are empty and nothing of them is read.
  */
 export function series(
   counters: Pick<CounterReader, 'rollups'>,
@@ -139,8 +141,9 @@ export function series(
   from: number,
   to: number,
   sensor?: string,
+  { countries = true }: { countries?: boolean } = {},
 ): HourPoint[] {
-  const rows = counters.rollups(proto, port, from, to, sensor);
+  const rows = counters.rollups(proto, port, from, to, sensor, countries);
   const out: HourPoint[] = [];
   for (let i = 0; i < rows.length;) {
     let j = i;

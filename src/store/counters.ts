@@ -1,6 +1,7 @@
 import { HOUR_MS } from '../time.ts';
 import type { Proto } from '../model.ts';
 import type { Db } from './db.ts';
+import { addressColumns, addressText } from '../net/columns.ts';
 import { inList, insertRows, type Param } from './sql.ts';
 
 /** What a rollup row is stored under: one per hour (epoch hours, UTC), sensor, proto and port. */
@@ -50,11 +51,17 @@ export interface RecentEvent {
   seq: number | null;
 }
 
+/** A raw event as handed to the store: an IPv4 address may come as its number, as a byte scanner read it. */
+export interface NewRecentEvent extends Omit<RecentEvent, 'src' | 'dst'> {
+  src: string | number;
+  dst: string | number | null;
+}
+
 export interface HourlyBatch<B extends RollupKey> {
   buckets: Iterable<B>;
   /** Every (hour, sensor) in which the sensor logged anything at all, with its total events. */
   coverage: Map<number, { hour: number; sensor: string; events: number }>;
-  recent: Iterable<RecentEvent>;
+  recent: Iterable<NewRecentEvent>;
 }
 
 /**
@@ -62,8 +69,12 @@ export interface HourlyBatch<B extends RollupKey> {
  * counters elsewhere (PostgreSQL, ClickHouse) implements the same calls.
  */
 export interface CounterReader {
-  /** Rows for the hours in [from, to] of this (proto, port), by hour; of one sensor when named. */
-  rollups(proto: Proto, port: number, from: number, to: number, sensor?: string): RollupRow[];
+  /**
+   * Rows for the hours in [from, to] of this (proto, port), by hour; of one sensor when named.
+   * Without `countries`, a row's per-country sets (most of a busy row's bytes) are not read: its
+   * `countries` is empty.
+   */
+  rollups(proto: Proto, port: number, from: number, to: number, sensor?: string, countries?: boolean): RollupRow[];
   /** The hours in [from, to] in which any sensor logged anything at all. */
   coveredHours(from: number, to: number): number[];
   /** Events and distinct sources of this (proto, port) in [fromMs, toMs] (recent events only). */
@@ -121,15 +132,68 @@ export interface ImportRecord {
   mtimeMs?: number;
 }
 
-const RECENT_COLUMNS = ['ts', 'sensor', 'src', 'spt', 'dst', 'dpt', 'proto', 'flags', 'ttl', 'ip_id', 'seq'];
+const RECENT_COLUMNS = [
+  'ts',
+  'sensor',
+  'proto',
+  'dpt',
+  'spt',
+  'src',
+  'src6',
+  'dst',
+  'dst6',
+  'flags',
+  'ttl',
+  'ip_id',
+  'seq',
+];
+/** Protocols as raw events store them: by their IANA numbers. */
+const PROTO_NUMBER: Record<Proto, number> = { tcp: 6, udp: 17, icmp: 1 };
+const PROTO_OF = new Map<number, Proto>(Object.entries(PROTO_NUMBER).map(([p, n]) => [n, p as Proto]));
+/** A raw event's columns as `recentEvents` reads them back. */
+const RECENT_FIELDS = 'ts, sensor, proto, dpt, spt, src, src6, dst, dst6, flags, ttl, ip_id AS "ipId", seq';
+interface StoredRecent {
+  ts: number | string;
+  sensor: string;
+  proto: number | string;
+  dpt: number | null;
+  spt: number | null;
+  src: number | string | null;
+  src6: Uint8Array | null;
+  dst: number | string | null;
+  dst6: Uint8Array | null;
+  flags: string | null;
+  ttl: number | null;
+  ipId: number | null;
+  seq: number | string | null;
+}
 
 /** Rows made one at a time as the store takes them: all of them at once can run to hundreds of MB. */
 function* rowsOf<T>(items: Iterable<T>, row: (item: T) => Param[]): Iterable<Param[]> {
   for (const item of items) yield row(item);
 }
 
-const recentRows = (events: Iterable<RecentEvent>): Iterable<Param[]> =>
-  rowsOf(events, (e) => [e.ts, e.sensor, e.src, e.spt, e.dst, e.dpt, e.proto, e.flags, e.ttl, e.ipId, e.seq]);
+/** Events whose source is no address (nothing could look it up) are not kept. */
+function* recentRows(events: Iterable<NewRecentEvent>): Iterable<Param[]> {
+  for (const e of events) {
+    const [src, src6] = addressColumns(e.src);
+    if (src === null && src6 === null) continue;
+    const [dst, dst6] = addressColumns(e.dst);
+    yield [e.ts, e.sensor, PROTO_NUMBER[e.proto], e.dpt, e.spt, src, src6, dst, dst6, e.flags, e.ttl, e.ipId, e.seq];
+  }
+}
+
+/** `addrs` as the IN lists of the two address columns. */
+function addressLists(addrs: string[]): { v4: number[]; v6: Buffer[] } {
+  const v4: number[] = [];
+  const v6: Buffer[] = [];
+  for (const a of addrs) {
+    const [n, bytes] = addressColumns(a);
+    if (n !== null) v4.push(n);
+    else if (bytes) v6.push(bytes);
+  }
+  return { v4, v6 };
+}
 
 /** One bucket per key: a write ahead and the rest of an out-of-order log can hold the same hour. */
 function combine<B extends RollupKey>(list: B[], codec: RollupCodec<B>): B[] {
@@ -215,7 +279,7 @@ export class CounterStore implements CounterReader {
    */
   stage<B extends RollupKey>(
     importId: string,
-    part: { buckets: B[]; recent: Iterable<RecentEvent> },
+    part: { buckets: B[]; recent: Iterable<NewRecentEvent> },
     codec: RollupCodec<B>,
   ): void {
     const at = new Date().toISOString();
@@ -417,25 +481,19 @@ export class CounterStore implements CounterReader {
     return rows;
   }
 
-  /** Rows for (proto, port) over [from, to] by hour, optionally of one sensor. */
-  rollups(proto: Proto, port: number, from: number, to: number, sensor?: string): RollupRow[] {
+  rollups(proto: Proto, port: number, from: number, to: number, sensor?: string, countries = true): RollupRow[] {
+    const fields = countries ? ROLLUP_FIELDS : ROLLUP_FIELDS.replace(/countries$/, `'' AS countries`);
     const where = 'proto = ? AND port = ? AND hour BETWEEN ? AND ?';
     return sensor
       ? this.db.all<RollupRow>(
-          `SELECT ${ROLLUP_FIELDS} FROM rollups WHERE ${where} AND sensor = ? ORDER BY hour`,
+          `SELECT ${fields} FROM rollups WHERE ${where} AND sensor = ? ORDER BY hour`,
           proto,
           port,
           from,
           to,
           sensor,
         )
-      : this.db.all<RollupRow>(
-          `SELECT ${ROLLUP_FIELDS} FROM rollups WHERE ${where} ORDER BY hour`,
-          proto,
-          port,
-          from,
-          to,
-        );
+      : this.db.all<RollupRow>(`SELECT ${fields} FROM rollups WHERE ${where} ORDER BY hour`, proto, port, from, to);
   }
 
   coveredHours(from: number, to: number): number[] {
@@ -450,12 +508,12 @@ export class CounterStore implements CounterReader {
 
   recentCount(proto: Proto, port: number, fromMs: number, toMs: number): { events: number; sources: number } {
     const r = this.db.get(
-      'SELECT COUNT(*) AS events, COUNT(DISTINCT src) AS sources FROM recent_events ' +
-        'WHERE ts BETWEEN ? AND ? AND proto = ? AND dpt = ?',
+      'SELECT COUNT(*) AS events, COUNT(DISTINCT src) + COUNT(DISTINCT src6) AS sources FROM recent_events ' +
+        'WHERE dpt = ? AND proto = ? AND ts BETWEEN ? AND ?',
+      port,
+      PROTO_NUMBER[proto],
       fromMs,
       toMs,
-      proto,
-      port,
     ) as { events: number | string; sources: number | string };
     return { events: Number(r.events), sources: Number(r.sources) };
   }
@@ -468,17 +526,29 @@ export class CounterStore implements CounterReader {
   }
 
   recentEvents(proto: Proto, port: number, fromMs: number, toMs: number, limit: number): RecentEvent[] {
-    const rows = this.db.all(
-      'SELECT ts, sensor, src, spt, dst, dpt, proto, flags, ttl, ip_id AS "ipId", seq FROM recent_events ' +
-        'WHERE ts BETWEEN ? AND ? AND proto = ? AND dpt = ? ORDER BY ts LIMIT ?',
+    const rows = this.db.all<StoredRecent>(
+      `SELECT ${RECENT_FIELDS} FROM recent_events
+         WHERE dpt = ? AND proto = ? AND ts BETWEEN ? AND ? ORDER BY ts LIMIT ?`,
+      port,
+      PROTO_NUMBER[proto],
       fromMs,
       toMs,
-      proto,
-      port,
       limit,
-    ) as Array<RecentEvent & { ts: number | string; seq: number | string | null }>;
+    );
     // PostgreSQL gives BIGINT columns as strings.
-    return rows.map((r) => ({ ...r, ts: Number(r.ts), seq: r.seq === null ? null : Number(r.seq) }));
+    return rows.map((r) => ({
+      ts: Number(r.ts),
+      sensor: r.sensor,
+      src: addressText(r.src, r.src6)!,
+      spt: r.spt,
+      dst: addressText(r.dst, r.dst6),
+      dpt: r.dpt,
+      proto: PROTO_OF.get(Number(r.proto))!,
+      flags: r.flags,
+      ttl: r.ttl,
+      ipId: r.ipId,
+      seq: r.seq === null ? null : Number(r.seq),
+    }));
   }
 
   /**
@@ -532,7 +602,7 @@ export class CounterStore implements CounterReader {
     return (
       this.db.all(
         `SELECT ts / ${HOUR_MS} AS hour, spt, COUNT(*) AS events FROM recent_events
-           WHERE ts BETWEEN ? AND ? AND proto = 'tcp' AND dpt >= ? AND spt IS NOT NULL AND flags IN ${REPLY_FLAGS}
+           WHERE ts BETWEEN ? AND ? AND proto = 6 AND dpt >= ? AND spt IS NOT NULL AND flags IN ${REPLY_FLAGS}
            GROUP BY ts / ${HOUR_MS}, spt`,
         fromMs,
         toMs,
@@ -548,8 +618,8 @@ export class CounterStore implements CounterReader {
 
   backscatterSources(fromMs: number, toMs: number, spt: number): number {
     const r = this.db.get<{ n: number | string }>(
-      `SELECT COUNT(DISTINCT src) AS n FROM recent_events
-         WHERE ts BETWEEN ? AND ? AND proto = 'tcp' AND spt = ? AND flags IN ${REPLY_FLAGS}`,
+      `SELECT COUNT(DISTINCT src) + COUNT(DISTINCT src6) AS n FROM recent_events
+         WHERE ts BETWEEN ? AND ? AND proto = 6 AND spt = ? AND flags IN ${REPLY_FLAGS}`,
       fromMs,
       toMs,
       spt,
@@ -559,7 +629,7 @@ export class CounterStore implements CounterReader {
 
   distinctDestinations(fromMs: number, toMs: number): number {
     const r = this.db.get(
-      'SELECT COUNT(DISTINCT dst) AS n FROM recent_events WHERE ts BETWEEN ? AND ?',
+      'SELECT COUNT(DISTINCT dst) + COUNT(DISTINCT dst6) AS n FROM recent_events WHERE ts BETWEEN ? AND ?',
       fromMs,
       toMs,
     ) as {
@@ -569,15 +639,33 @@ export class CounterStore implements CounterReader {
   }
 
   firstSeen(proto: Proto, port: number, addrs: string[], toMs: number): Array<{ src: string; ts: number }> {
-    return addrs.flatMap((src) => {
-      const r = this.db.get(
-        'SELECT MIN(ts) AS ts FROM recent_events WHERE src = ? AND ts <= ? AND proto = ? AND dpt = ?',
-        src,
-        toMs,
-        proto,
+    if (addrs.length === 0) return [];
+    // One pass over the port's part of the index, which carries the source, for all of them.
+    const { v4, v6 } = addressLists(addrs);
+    const seen = new Map<string, number>();
+    for (const [column, values] of [
+      ['src', v4],
+      ['src6', v6],
+    ] as const) {
+      if (values.length === 0) continue;
+      const { marks, params } = inList(values);
+      for (const r of this.db.all<{ a: number | string | Uint8Array; ts: number | string }>(
+        `SELECT ${column} AS a, MIN(ts) AS ts FROM recent_events
+           WHERE dpt = ? AND proto = ? AND ts <= ? AND ${column} IN (${marks}) GROUP BY ${column}`,
         port,
-      ) as { ts: number | string | null };
-      return r.ts === null ? [] : [{ src, ts: Number(r.ts) }];
+        PROTO_NUMBER[proto],
+        toMs,
+        ...params,
+      ))
+        seen.set(
+          column === 'src' ? addressText(r.a as number, null)! : addressText(null, r.a as Uint8Array)!,
+          Number(r.ts),
+        );
+    }
+    return addrs.flatMap((a) => {
+      const [n, bytes] = addressColumns(a);
+      const ts = seen.get(addressText(n, bytes) ?? '');
+      return ts === undefined ? [] : [{ src: a, ts }];
     });
   }
 

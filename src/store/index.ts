@@ -14,6 +14,7 @@ export type {
   HourlyBatch,
   PortSeries,
   HourCount,
+  NewRecentEvent,
   RecentEvent,
   RollupCodec,
   RollupKey,

@@ -679,6 +679,89 @@ describe('counters at sensor scale', () => {
     expect(series(store.counters, 'tcp', 5000, h0, h0)).toEqual([]);
   });
 
+  it('keeps IPv4 and IPv6 raw events as numbers and bytes, and gives back the addresses they were', async () => {
+    const store = await storeWith([
+      '2026-11-20T00:00:01Z s kernel: DROP IN=eth0 OUT= SRC=203.0.113.9 DST=198.51.100.1 LEN=40 ' +
+        'TTL=240 ID=54321 PROTO=TCP SPT=4117 DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0',
+      '2026-11-20T00:00:02Z s kernel: DROP IN=eth0 OUT= SRC=2001:DB8:0:0::9 DST=2001:db8:1::1 LEN=60 TC=0 ' +
+        'HOPLIMIT=52 FLOWLBL=0 PROTO=TCP SPT=4118 DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0',
+      '2026-11-20T00:00:03Z s kernel: DROP IN=eth0 OUT= SRC=203.0.113.9 DST=198.51.100.2 LEN=40 ' +
+        'TTL=240 ID=54322 PROTO=TCP SPT=4117 DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0',
+    ]);
+    const h0 = hourOf('2026-11-20T00:00:00Z');
+    const [from, to] = [h0 * HOUR_MS, (h0 + 1) * HOUR_MS - 1];
+    expect(store.counters.recentEvents('tcp', 5000, from, to, 10).map((e) => [e.src, e.dst, e.spt])).toEqual([
+      ['203.0.113.9', '198.51.100.1', 4117],
+      ['2001:db8::9', '2001:db8:1::1', 4118],
+      ['203.0.113.9', '198.51.100.2', 4117],
+    ]);
+    expect(store.counters.recentCount('tcp', 5000, from, to)).toEqual({ events: 3, sources: 2 });
+    expect(store.counters.distinctDestinations(from, to)).toBe(3);
+    // However a post writes the address, it is the one seen.
+    expect(store.counters.firstSeen('tcp', 5000, ['2001:db8:0::9', '203.0.113.9', '198.51.100.1'], to)).toEqual([
+      { src: '2001:db8:0::9', ts: Date.parse('2026-11-20T00:00:02Z') },
+      { src: '203.0.113.9', ts: Date.parse('2026-11-20T00:00:01Z') },
+    ]);
+    expect(store.counters.firstSeen('udp', 5000, ['203.0.113.9'], to)).toEqual([]);
+  });
+
+  it('carries the raw events of a store from before their compact form over', async () => {
+    const location = storeAt(scratch(), 'older');
+    const db = openDb(location);
+    // The table as the schema before kept it, and the store marked as of that schema.
+    db.exec(`DROP TABLE recent_events;
+      CREATE TABLE recent_events (ts BIGINT NOT NULL, sensor TEXT NOT NULL, src TEXT NOT NULL,
+        spt INTEGER, dst TEXT, dpt INTEGER, proto TEXT NOT NULL, flags TEXT, ttl INTEGER, ip_id INTEGER, seq BIGINT)`);
+    db.run(
+      'INSERT INTO recent_events (ts, sensor, src, spt, dst, dpt, proto, flags, ttl, ip_id, seq) ' +
+        'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      Date.parse('2026-11-20T00:00:01Z'),
+      'old',
+      '192.0.2.7',
+      4117,
+      '198.51.100.9',
+      23,
+      'tcp',
+      'S',
+      240,
+      7,
+      null,
+    );
+    if (location.startsWith('postgres')) db.run('UPDATE kansoku_schema SET version = version - 1');
+    else db.exec(`PRAGMA user_version = ${db.get<{ user_version: number }>('PRAGMA user_version')!.user_version - 1}`);
+    db.close();
+    const store = Store.open(location);
+    const h0 = hourOf('2026-11-20T00:00:00Z');
+    expect(store.counters.recentEvents('tcp', 23, h0 * HOUR_MS, (h0 + 1) * HOUR_MS, 10)).toEqual([
+      {
+        ts: Date.parse('2026-11-20T00:00:01Z'),
+        sensor: 'old',
+        src: '192.0.2.7',
+        spt: 4117,
+        dst: '198.51.100.9',
+        dpt: 23,
+        proto: 'tcp',
+        flags: 'S',
+        ttl: 240,
+        ipId: 7,
+        seq: null,
+      },
+    ]);
+    store.close();
+  });
+
+  it('reads a port hour by hour without its per-country sets when asked to', async () => {
+    const store = await storeWith([
+      '2026-11-20T00:00:01Z s kernel: DROP IN=eth0 OUT= SRC=1.0.16.9 DST=198.51.100.1 LEN=40 ' +
+        'TTL=240 ID=1 PROTO=TCP SPT=4117 DPT=5000 WINDOW=1024 RES=0x00 SYN URGP=0',
+    ]);
+    const h0 = hourOf('2026-11-20T00:00:00Z');
+    const [all] = series(store.counters, 'tcp', 5000, h0, h0);
+    const [narrow] = series(store.counters, 'tcp', 5000, h0, h0, undefined, { countries: false });
+    expect(Object.keys(all!.countries)).toHaveLength(1);
+    expect(narrow).toEqual({ ...all, countries: {} });
+  });
+
   it('reads gzip-compressed logs, and prints the rollups as a table', async () => {
     const dir = scratch();
     const file = join(dir, 'fw.log.gz');
