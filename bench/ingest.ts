@@ -250,7 +250,7 @@ const describe = (log: LogFile, shape: string) =>
 function line(label: string, r: Result, extra: string[] = []): void {
   console.log(
     `  ${label.padEnd(52)} ${fmt(r.rate).padStart(10)} lines/s ${r.seconds.toFixed(2).padStart(6)} s ` +
-      `${(r.share * 100).toFixed(0).padStart(4)}% of fair  peak RSS ${r.rssMb.toFixed(0).padStart(4)} MB` +
+      `${(r.share * 100).toFixed(1).padStart(5)}% of fair  peak RSS ${r.rssMb.toFixed(0).padStart(4)} MB` +
       extra.map((e) => `\n      ${e}`).join(''),
   );
 }
