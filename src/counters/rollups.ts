@@ -63,6 +63,7 @@ function mergeCountries(into: Map<string, UniqueCounter>, from: Map<string, Uniq
  * meets a stored or staged row of the same hour, sensor, proto and port.
  */
 export const rollupCodec: RollupCodec<HourBucket> = {
+  events: (b) => b.events,
   row: (b) => ({
     hour: b.hour,
     sensor: b.sensor,
