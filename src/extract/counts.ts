@@ -70,6 +70,8 @@ const BEFORE_JA = new RegExp(
 );
 const VAGUE_COUNT_JA = new RegExp(String.raw`${VAGUE_JA.source}(?:件|個|台)?(?:の)?(?:${NOUNS_JA})`, 'g');
 const NOUN_ALONE_JA = new RegExp(NOUNS_JA, 'g');
+/** Katakana and kanji: one of them is in each Japanese noun above. */
+const JAPANESE_NOUN_CHAR = /[\u30a0-\u30ff\u4e00-\u9fff]/;
 
 /** The match and the vague word ("thousands", 「数千」) within `reach` characters after it in its sentence. */
 function vagueAfter(prose: string, m: RegExpExecArray, reach: number, sentenceEnd: RegExp, vague: RegExp) {
@@ -162,24 +164,26 @@ export function extractCounts(prose: string): CountMention[] {
     const text = vagueAfter(prose, m, 60, /[.!?\n]/, VAGUE_EN);
     if (text) push({ kind: kindOf(m), value: null, approx: true, per: null, text: text.trim() }, m.index + m[0].length);
   }
-  for (const m of prose.matchAll(AFTER_JA))
+  // Every Japanese noun has katakana or kanji: prose with neither skips the four passes below.
+  const japanese = JAPANESE_NOUN_CHAR.test(prose);
+  for (const m of japanese ? prose.matchAll(AFTER_JA) : [])
     push(
       { kind: kindOf(m), value: value(m[2]!, m[3]), approx: !!m[1] || !!m[3], per: null, text: m[0].trim() },
       m.index,
     );
   // The nouns' groups come first here: the figure's groups follow them.
   const k = NOUN_JA.length;
-  for (const m of prose.matchAll(BEFORE_JA)) {
+  for (const m of japanese ? prose.matchAll(BEFORE_JA) : []) {
     const [approx, num, mult] = [m[k + 1], m[k + 2]!, m[k + 3]];
     push(
       { kind: kindOf(m), value: value(num, mult), approx: !!approx || !!mult, per: null, text: m[0].trim() },
       m.index,
     );
   }
-  for (const m of prose.matchAll(VAGUE_COUNT_JA))
+  for (const m of japanese ? prose.matchAll(VAGUE_COUNT_JA) : [])
     push({ kind: kindOf(m), value: null, approx: true, per: null, text: m[0].trim() }, m.index);
   // 「ホストの数は極端に多く数千に達している」: the word shortly after the noun, within the sentence.
-  for (const m of prose.matchAll(NOUN_ALONE_JA)) {
+  for (const m of japanese ? prose.matchAll(NOUN_ALONE_JA) : []) {
     const text = vagueAfter(prose, m, 16, /[。\n]/, VAGUE_JA);
     if (text) push({ kind: kindOf(m), value: null, approx: true, per: null, text }, m.index);
   }

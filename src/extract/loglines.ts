@@ -27,9 +27,12 @@ export function parseRecord(
   return null;
 }
 
+/** The formats driven by a header line: readHeader asks these of every line, not all formats. */
+const withHeaders = formats.filter((f) => f.header);
+
 /** A header line of some header-driven format: remembered in `headers`, and not a record itself. */
 export function readHeader(line: string, headers: Headers): boolean {
-  for (const f of formats) {
+  for (const f of withHeaders) {
     const cols = f.header?.(line);
     if (cols) {
       headers.set(f.id, cols);
@@ -105,9 +108,13 @@ export function findLogRecords(
         i++;
         continue;
       }
-      // A wrap right after a record's first word ('"2021-03-07' + ' 00:00:00","tcp",...') leaves a stub.
-      const stub = first.length < 24 && i + 1 < lines.length && startsRecord(`${first} ${lines[i + 1]}`);
-      if (first.length > maxLineChars || !(startsRecord(first) || stub)) {
+      // A wrap right after a record's first word ('"2021-03-07' + ' 00:00:00","tcp",...') leaves a
+      // stub; its line and the next are read together only when the line alone starts no record.
+      const starts =
+        first.length <= maxLineChars &&
+        (startsRecord(first) ||
+          (first.length < 24 && i + 1 < lines.length && startsRecord(`${first} ${lines[i + 1]}`)));
+      if (!starts) {
         i++;
         continue;
       }

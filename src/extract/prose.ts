@@ -71,11 +71,21 @@ export function asksList(prose: string): boolean {
   return QUESTION.test(prose);
 }
 
+/**
+ * How many times `re` (global) matches, counted up to `cap`: the tests below need no more, where
+ * a long post has thousands of words to list.
+ */
+function countUpTo(prose: string, re: RegExp, cap: number): number {
+  let n = 0;
+  for (const _ of prose.matchAll(re)) if (++n === cap) break;
+  return n;
+}
+
 /** Languages the post is written in, by script: kana or kanji means Japanese, Latin words English. */
 export function languages(prose: string): Array<'ja' | 'en'> {
   const out: Array<'ja' | 'en'> = [];
-  const ja = (prose.match(/[\u3040-\u30ff\u4e00-\u9fff]/g) ?? []).length;
-  const en = (prose.match(/\b[A-Za-z]{3,}\b/g) ?? []).length;
+  const ja = countUpTo(prose, /[\u3040-\u30ff\u4e00-\u9fff]/g, 4);
+  const en = countUpTo(prose, /\b[A-Za-z]{3,}\b/g, 6);
   if (ja >= 4) out.push('ja');
   if (en >= 6 || (ja < 4 && en >= 1)) out.push('en');
   return out;

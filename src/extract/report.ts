@@ -2,7 +2,7 @@ import ipaddr from 'ipaddr.js';
 import { DEFAULT_LIMITS, type Config } from '../config/schema.ts';
 import { LABEL_ONLY, type LogEvent, type PortClaim, type Post, type Report } from '../model.ts';
 import { countTotals, extractCounts } from './counts.ts';
-import { isIpAddress } from './formats/common.ts';
+import { isDottedQuad, isIpAddress } from './formats/common.ts';
 import type { TimeContext } from './formats/registry.ts';
 import { findLogRecords } from './loglines.ts';
 import { extractPorts, type TablePort } from './ports.ts';
@@ -75,9 +75,10 @@ export function extractReport(post: Post, opts: ExtractOptions): Report {
     events.push(...found.events);
     for (const b of bl) {
       const lines = b.filter((l) => !found.used.has(l) && l.length <= opts.maxLineChars);
-      const tables = tablePorts(lines.map((l) => l.normalize('NFKC')));
+      const folded = lines.map((l) => l.normalize('NFKC'));
+      const tables = tablePorts(folded);
       table.push(...tables.ports);
-      const rest = lines.filter((l) => !tables.used.has(l.normalize('NFKC')));
+      const rest = lines.filter((_, i) => !tables.used.has(folded[i]!));
       if (rest.length) prose.push(normalizeProse(joinProse(rest)));
     }
   }
@@ -148,7 +149,10 @@ const IPV4 = /(?<![\w.])(\d{1,3}(?:\.\d{1,3}){3})(?![\w]|\.\d)/g;
 function sourceAddresses(events: LogEvent[], prose: string): string[] {
   const out = new Set<string>();
   const add = (a: string | null) => {
-    if (a && isIpAddress(a) && out.size < 10_000) out.add(ipaddr.parse(a).toString());
+    if (!a || out.size >= 10_000) return;
+    // A dotted quad is already in the form ipaddr.js prints: only IPv6 needs parsing to print it canonically.
+    if (isDottedQuad(a)) out.add(a);
+    else if (isIpAddress(a)) out.add(ipaddr.parse(a).toString());
   };
   for (const e of events) add(e.src);
   for (const m of prose.matchAll(IPV4)) if (ipaddr.IPv4.isValidFourPartDecimal(m[1]!)) add(m[1]!);

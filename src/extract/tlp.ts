@@ -27,6 +27,12 @@ const END = '(?![a-z0-9])';
 const LABEL = new RegExp(`${NAME}${SEP}(${LABELS})${END}`, 'giu');
 /** The label first and the name after it: "RED (TLP)", "AMBER [TLP]". */
 const LABEL_FIRST = new RegExp(`(?<![a-z0-9])(${LABELS})\\s{0,2}[([（［]\\s{0,2}TLP\\s{0,2}[)\\]）］]`, 'giu');
+/**
+ * Text that may hold a label: both patterns need the name, and under their Unicode case folding
+ * no letter of it but its two cases matches. Most posts carry no label, and the two patterns,
+ * tried at every character, cost as much as the rest of the search.
+ */
+const MAYBE_LABEL = /T\.?L\.?P|TRAFFIC/i;
 
 const PAIRS: Record<string, string> = {
   '[': ']',
@@ -160,6 +166,7 @@ export function tlpLabels(...texts: string[]): Tlp[] {
   const found: Tlp[] = [];
   for (const t of texts) {
     const r = readable(t);
+    if (!MAYBE_LABEL.test(r)) continue;
     for (const m of r.matchAll(LABEL)) found.push(label(m[1]!));
     for (const m of r.matchAll(LABEL_FIRST)) found.push(label(m[1]!));
   }

@@ -1,4 +1,4 @@
-import { convert } from 'html-to-text';
+import { compile } from 'html-to-text';
 import type { Limits } from '../config/schema.ts';
 
 /** Elements that never hold others, so never add to the depth (the HTML standard's void elements). */
@@ -82,6 +82,12 @@ export function stripTags(html: string): string {
 }
 
 /**
+ * html-to-text's `convert` compiles its options into a converter on every call, which took longer
+ * than converting a short post: compiled once, when the first HTML is read.
+ */
+let layOut: ((html: string) => string) | undefined;
+
+/**
  * HTML as text: laid out by html-to-text within limits.maxHtmlBytes and limits.maxHtmlDepth, and
  * beyond them stripped of its tags, with a warning; the text is read either way.
  */
@@ -102,5 +108,6 @@ export function htmlText(
     warnings.push(`${what}: HTML ${over}; read with its tags stripped, without layout`);
     return stripTags(html);
   }
-  return convert(html, { wordwrap: false, selectors: [{ selector: 'img', format: 'skip' }] });
+  layOut ??= compile({ wordwrap: false, selectors: [{ selector: 'img', format: 'skip' }] });
+  return layOut(html);
 }

@@ -34,6 +34,11 @@ export interface LogFormat {
 /** A real IPv4 (dotted quad) or IPv6 address; anonymised and defanged ones are not. */
 const DOTTED_QUAD = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
+/** A dotted quad as ipaddr.js prints one (no leading zeros), so it is its own canonical form. */
+export function isDottedQuad(s: string): boolean {
+  return DOTTED_QUAD.test(s);
+}
+
 export function isIpAddress(s: string): boolean {
   // The common case first: a plain dotted quad needs no address library.
   return DOTTED_QUAD.test(s) || (s.includes(':') && ipaddr.IPv6.isValid(s));
