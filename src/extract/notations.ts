@@ -131,6 +131,7 @@ const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isHex = (c: number): boolean => isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
 const isAlnum = (c: number): boolean => isDigit(c) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
 const isX = (c: number): boolean => c === 120 || c === 88;
+const isBit = (c: number): boolean => c === 48 || c === 49;
 const isBreak = (c: number): boolean => c === 10 || c === 13;
 const isBlank = (c: number): boolean => c === 32 || c === 9;
 
@@ -381,6 +382,10 @@ interface Token {
    */
   dec: number | null;
   oct: number | null;
+  /** Binary reading of eight binary digits ("11000110"), as some write an address to teach subnetting. */
+  bin: number | null;
+  /** Joined to the token before by blanks (or a comma and blanks) rather than by one separator character. */
+  loose: boolean;
 }
 
 /** The longest an IPv6 address can be written: eight groups, or six and a dotted quad. */
@@ -388,32 +393,58 @@ const V6_MAX = 45;
 
 function readToken(t: string, p: number): Token | null {
   const c = code(t, p);
-  if (c === 42) return { s: p, e: p + 1, dec: null, oct: null };
+  if (c === 42) return { s: p, e: p + 1, dec: null, oct: null, bin: null, loose: false };
   if (isX(c)) {
     let e = p;
     while (e < t.length && e - p < 3 && isX(code(t, e))) e++;
     if (e < t.length && isAlnum(code(t, e))) return null;
-    return { s: p, e, dec: null, oct: null };
+    return { s: p, e, dec: null, oct: null, bin: null, loose: false };
   }
   if (!isDigit(c)) return null;
   if (c === 48 && isX(code(t, p + 1)) && isHex(code(t, p + 2))) {
     let e = p + 2;
     while (e < t.length && isHex(code(t, e))) e++;
     const v = parseInt(t.slice(p + 2, e), 16);
-    return { s: p, e, dec: v, oct: v };
+    return { s: p, e, dec: v, oct: v, bin: v, loose: false };
+  }
+  if (c === 48 && (t[p + 1] === 'b' || t[p + 1] === 'B') && isBit(code(t, p + 2))) {
+    let e = p + 2;
+    while (e < t.length && isBit(code(t, e))) e++;
+    const v = parseInt(t.slice(p + 2, e), 2);
+    return { s: p, e, dec: v, oct: v, bin: v, loose: false };
   }
   let e = p;
   let octal = true;
+  let binary = true;
   while (e < t.length && isDigit(code(t, e))) {
     if (code(t, e) > 55) octal = false;
+    if (!isBit(code(t, e))) binary = false;
     e++;
   }
   const digits = t.slice(p, e);
   const dec = parseInt(digits, 10);
-  return { s: p, e, dec, oct: octal && digits.length > 1 && c === 48 ? parseInt(digits, 8) : dec };
+  const oct = octal && digits.length > 1 && c === 48 ? parseInt(digits, 8) : dec;
+  return { s: p, e, dec, oct, bin: binary && digits.length === 8 ? parseInt(digits, 2) : null, loose: false };
 }
 
 const isWild = (tok: Token | undefined): boolean => tok !== undefined && tok.dec === null;
+
+/** Blanks allowed between octets written out in prose; a bound keeps a table of counts from being one run. */
+const MAX_GAP = 3;
+
+/**
+ * Where the next octet starts after a number that ends at e, or -1: after one separator character,
+ * or after a few blanks (a comma before them allowed), as octets are written out in prose
+ * ("198 51 100 50", "198, 51, 100, 50"). Only a digit starts an octet after blanks: "x" there is a word.
+ */
+function nextOctet(t: string, e: number): number {
+  if (e + 1 >= t.length) return -1;
+  const comma = t[e] === ',' ? 1 : 0;
+  if (OCTET_SEP.has(t[e]!) && !(comma && isBlank(code(t, e + 1)))) return e + 1;
+  let p = e + comma;
+  while (p < t.length && p - e - comma < MAX_GAP && isBlank(code(t, p))) p++;
+  return p > e + comma && isDigit(code(t, p)) ? p : -1;
+}
 
 /** The first (or last) place in s..e where the copy joined two lines, or -1. */
 function joins(m: Mapped, s: number, e: number, first: boolean): number {
@@ -441,8 +472,12 @@ const MAX_JOINS = 4;
 
 const IN_ADDR = '.in-addr.arpa';
 const IP6_ARPA = /\.ip6\.arpa/gi;
-const HEX_LONG = /^0x[0-9a-f]{1,8}$/i;
+/** `0x` and up to eight hex digits after any leading zeros ("0x00C6336432" is still one address). */
+const HEX_LONG = /^0x0*[1-9a-f][0-9a-f]{0,7}$/i;
 const HEX_BARE = /^[0-9a-f]{8}$/i;
+const BIN_LONG = /^(?:0b)?[01]{32}$/i;
+/** The longest word hexWord reads: `0b` and 32 binary digits. */
+const WORD_MAX = 34;
 
 export class OwnNetworks {
   readonly empty: boolean;
@@ -497,6 +532,7 @@ export class OwnNetworks {
     if (this.v4.length > 0) {
       this.scanOctets(m, out);
       this.scanWholeNumbers(m, out);
+      this.scanHexOctets(t, out);
     }
     this.scanColons(t, out);
     if (this.v6.length > 0) {
@@ -539,9 +575,10 @@ export class OwnNetworks {
       if (first === null) continue;
       const run = [first];
       let e = first.e;
-      while (e + 1 < t.length && OCTET_SEP.has(t[e]!)) {
-        const tok = readToken(t, e + 1);
+      for (let p = nextOctet(t, e); p !== -1; p = nextOctet(t, e)) {
+        const tok = readToken(t, p);
         if (tok === null) break;
+        tok.loose = p > e + 1 || !OCTET_SEP.has(t[e]!);
         run.push(tok);
         e = tok.e;
       }
@@ -561,7 +598,10 @@ export class OwnNetworks {
         if ((atHead && head === -1) || (atTail && tail === -1)) continue;
         const cut = [...run];
         if (atHead) cut[0] = readToken(t, head) ?? first;
-        if (atTail) cut[cut.length - 1] = readToken(t.slice(0, tail), cut[cut.length - 1]!.s) ?? last;
+        if (atTail) {
+          const short = readToken(t.slice(0, tail), cut[cut.length - 1]!.s);
+          cut[cut.length - 1] = short === null ? last : { ...short, loose: last.loose };
+        }
         this.octetWindows(t, cut, out);
       }
       i = e - 1;
@@ -573,18 +613,28 @@ export class OwnNetworks {
     const cidr = cidrAfter(t, end, 32);
     const arpa = t[end] === '.' && t.slice(end, end + IN_ADDR.length).toLowerCase() === IN_ADDR;
     let octal = false;
-    for (const tok of run) octal ||= tok.oct !== tok.dec;
-    const readings = octal ? (['dec', 'oct'] as const) : (['dec'] as const);
+    let binary = false;
+    for (const tok of run) {
+      octal ||= tok.oct !== tok.dec;
+      binary ||= tok.bin !== null && tok.bin !== tok.dec;
+    }
+    const readings: Array<'dec' | 'oct' | 'bin'> = ['dec'];
+    if (octal) readings.push('oct');
+    if (binary) readings.push('bin');
     const lead = this.leads;
     for (const reading of readings) {
       for (let k = 0; k < run.length; k++) {
         // The octets that can be read from token k on, at most four.
         const q: number[] = [];
+        let loose = false;
         for (let j = k; j < k + 4 && j < run.length; j++) {
           const x = run[j]![reading];
           if (x === null || x > 255) break;
           q.push(x);
+          loose ||= j > k && run[j]!.loose;
         }
+        // Numbers apart in prose are a whole address or nothing: "198 51 100" is as likely three counts.
+        if (loose && q.length < 4) continue;
         const s = run[k]!.s;
         const last = k + q.length === run.length;
         const e = run[k + q.length - 1]?.e ?? s;
@@ -621,6 +671,33 @@ export class OwnNetworks {
         }
       }
     }
+    this.atonForms(t, run, octal ? ['dec', 'oct'] : ['dec'], out);
+  }
+
+  /**
+   * The short forms inet_aton(3) accepts, whose last part holds all the remaining bytes: "198.3368242"
+   * (a.24 bits) and "198.51.25650" (a.b.16 bits), any part in hex or octal. Read only where the
+   * dotted numbers stand alone, and a two-part form only when its last part needs more than a byte:
+   * in a draft "13.1" is a ratio far more often than 13.0.0.1.
+   */
+  private atonForms(t: string, run: Token[], readings: Array<'dec' | 'oct'>, out: Raw[]): void {
+    for (let k = 0; k < run.length;) {
+      let j = k + 1;
+      while (j < run.length && !run[j]!.loose && t[run[j]!.s - 1] === '.' && run[j]!.dec !== null) j++;
+      const n = j - k;
+      if ((n === 2 || n === 3) && run[k]!.dec !== null) {
+        for (const reading of readings) {
+          const parts = run.slice(k, j).map((tok) => tok[reading]!);
+          const v = parts[n - 1]!;
+          const head = parts.slice(0, n - 1);
+          if (!this.leads[head[0]!] || head.some((x) => x > 255)) continue;
+          if (n === 2 ? v <= 255 || v > 0xffffff : v > 0xffff) continue;
+          const bytes = n === 2 ? [head[0]!, v >>> 16, (v >>> 8) & 255, v & 255] : [...head, v >>> 8, v & 255];
+          this.pushAddress(new ipaddr.IPv4(bytes), run[k]!.s, run[j - 1]!.e, out);
+        }
+      }
+      k = j;
+    }
   }
 
   /** Whole addresses written as one number: decimal, octal, `0x` hex, or a bare isolated 8-digit hex word. */
@@ -654,10 +731,37 @@ export class OwnNetworks {
   }
 
   private hexWord(t: string, s: number, e: number, out: Raw[]): void {
-    if (e - s < 3 || e - s > 10) return;
+    if (e - s < 3 || e - s > WORD_MAX) return;
     const word = t.slice(s, e);
     if (HEX_LONG.test(word)) this.pushAddress(ipaddr.IPv4.parse(word), s, e, out);
     else if (HEX_BARE.test(word)) this.pushAddress(ipaddr.IPv4.parse(`0x${word}`), s, e, out);
+    else if (BIN_LONG.test(word)) {
+      const v = parseInt(word.slice(-32), 2);
+      this.pushAddress(ipaddr.IPv4.parse(String(v)), s, e, out);
+    }
+  }
+
+  /**
+   * Octets in bare hex, as a packet dump prints them ("c6.33.64.32", "C6-33-64-32"): four groups of
+   * one or two hex digits, one at least with a letter, since "12.34.56.78" is decimal to any reader.
+   */
+  private scanHexOctets(t: string, out: Raw[]): void {
+    for (let i = 0; i < t.length; i++) {
+      if (!isHex(code(t, i)) || (i > 0 && isAlnum(code(t, i - 1)))) continue;
+      const q: number[] = [];
+      let letter = false;
+      let e = i;
+      for (let p = i; q.length < 4; p = e + 1) {
+        let k = p;
+        while (k < t.length && k - p < 2 && isHex(code(t, k))) k++;
+        if (k === p || (k < t.length && isAlnum(code(t, k)))) break;
+        for (let x = p; x < k; x++) letter ||= !isDigit(code(t, x));
+        q.push(parseInt(t.slice(p, k), 16));
+        e = k;
+        if (!OCTET_SEP.has(t[k] ?? '')) break;
+      }
+      if (q.length === 4 && letter && this.leads[q[0]!]) this.pushAddress(new ipaddr.IPv4(q), i, e, out);
+    }
   }
 
   private decimalRuns(t: string, from: number, to: number, out: Raw[]): void {
