@@ -675,25 +675,28 @@ export class OwnNetworks {
   }
 
   /**
-   * The short forms inet_aton(3) accepts, whose last part holds all the remaining bytes: "198.3368242"
-   * (a.24 bits) and "198.51.25650" (a.b.16 bits), any part in hex or octal. Read only where the
-   * dotted numbers stand alone, and a two-part form only when its last part needs more than a byte:
-   * in a draft "13.1" is a ratio far more often than 13.0.0.1.
+   * The short forms inet_aton(3) accepts, whose last part holds all the remaining bytes: "198.3367986"
+   * (a.24 bits) and "198.51.25650" (a.b.16 bits), any part in hex or octal. Where more dotted numbers
+   * stand around them ("198.51.25650。2026" once the full stop is folded) the last part must need more
+   * than a byte, and so must a two-part form's everywhere: in a draft "13.1" is a ratio, not 13.0.0.1.
    */
   private atonForms(t: string, run: Token[], readings: Array<'dec' | 'oct'>, out: Raw[]): void {
     for (let k = 0; k < run.length;) {
       let j = k + 1;
       while (j < run.length && !run[j]!.loose && t[run[j]!.s - 1] === '.' && run[j]!.dec !== null) j++;
-      const n = j - k;
-      if ((n === 2 || n === 3) && run[k]!.dec !== null) {
-        for (const reading of readings) {
-          const parts = run.slice(k, j).map((tok) => tok[reading]!);
-          const v = parts[n - 1]!;
-          const head = parts.slice(0, n - 1);
-          if (!this.leads[head[0]!] || head.some((x) => x > 255)) continue;
-          if (n === 2 ? v <= 255 || v > 0xffffff : v > 0xffff) continue;
-          const bytes = n === 2 ? [head[0]!, v >>> 16, (v >>> 8) & 255, v & 255] : [...head, v >>> 8, v & 255];
-          this.pushAddress(new ipaddr.IPv4(bytes), run[k]!.s, run[j - 1]!.e, out);
+      for (let w = k; w < j - 1; w++) {
+        for (const n of [2, 3]) {
+          if (w + n > j || run[w]!.dec === null) continue;
+          const whole = n === 3 && w === k && j - k === 3;
+          for (const reading of readings) {
+            const parts = run.slice(w, w + n).map((tok) => tok[reading]!);
+            const v = parts[n - 1]!;
+            if (!this.leads[parts[0]!] || parts.slice(0, n - 1).some((x) => x > 255)) continue;
+            if ((!whole && v <= 255) || v > (n === 2 ? 0xffffff : 0xffff)) continue;
+            const bytes =
+              n === 2 ? [parts[0]!, v >>> 16, (v >>> 8) & 255, v & 255] : [parts[0]!, parts[1]!, v >>> 8, v & 255];
+            this.pushAddress(new ipaddr.IPv4(bytes), run[w]!.s, run[w + n - 1]!.e, out);
+          }
         }
       }
       k = j;
