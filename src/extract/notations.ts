@@ -685,22 +685,24 @@ export class OwnNetworks {
       let j = k + 1;
       while (j < run.length && !run[j]!.loose && t[run[j]!.s - 1] === '.' && run[j]!.dec !== null) j++;
       for (let w = k; w < j - 1; w++) {
-        for (const n of [2, 3]) {
-          if (w + n > j || run[w]!.dec === null) continue;
-          const whole = n === 3 && w === k && j - k === 3;
-          for (const reading of readings) {
-            const parts = run.slice(w, w + n).map((tok) => tok[reading]!);
-            const v = parts[n - 1]!;
-            if (!this.leads[parts[0]!] || parts.slice(0, n - 1).some((x) => x > 255)) continue;
-            if ((!whole && v <= 255) || v > (n === 2 ? 0xffffff : 0xffff)) continue;
-            const bytes =
-              n === 2 ? [parts[0]!, v >>> 16, (v >>> 8) & 255, v & 255] : [parts[0]!, parts[1]!, v >>> 8, v & 255];
-            this.pushAddress(new ipaddr.IPv4(bytes), run[w]!.s, run[w + n - 1]!.e, out);
-          }
+        for (const reading of readings) {
+          const a = run[w]![reading];
+          if (a === null || a > 255 || !this.leads[a]) continue;
+          const b = run[w + 1]![reading]!;
+          if (b > 255 && b <= 0xffffff) this.aton([a, b >>> 16, (b >>> 8) & 255, b & 255], run, w, w + 1, out);
+          const c = w + 2 < j ? run[w + 2]![reading]! : -1;
+          // Three numbers that are all there is may end in one byte: "198.51.50" is 198.51.0.50.
+          const whole = w === k && j - k === 3;
+          if (b <= 255 && (c > 255 || (whole && c >= 0)) && c <= 0xffff)
+            this.aton([a, b, c >>> 8, c & 255], run, w, w + 2, out);
         }
       }
       k = j;
     }
+  }
+
+  private aton(bytes: number[], run: Token[], first: number, last: number, out: Raw[]): void {
+    this.pushAddress(new ipaddr.IPv4(bytes), run[first]!.s, run[last]!.e, out);
   }
 
   /** Whole addresses written as one number: decimal, octal, `0x` hex, or a bare isolated 8-digit hex word. */
@@ -755,15 +757,19 @@ export class OwnNetworks {
       let letter = false;
       let e = i;
       for (let p = i; q.length < 4; p = e + 1) {
+        let v = 0;
         let k = p;
-        while (k < t.length && k - p < 2 && isHex(code(t, k))) k++;
-        if (k === p || (k < t.length && isAlnum(code(t, k)))) break;
-        for (let x = p; x < k; x++) letter ||= !isDigit(code(t, x));
-        q.push(parseInt(t.slice(p, k), 16));
+        for (; k < t.length && k - p < 2 && isHex(code(t, k)); k++) {
+          const c = code(t, k) | 32;
+          letter ||= c > 57;
+          v = v * 16 + (c > 57 ? c - 87 : c - 48);
+        }
+        if (k === p || (k < t.length && isAlnum(code(t, k))) || (q.length === 0 && !this.leads[v])) break;
+        q.push(v);
         e = k;
-        if (!OCTET_SEP.has(t[k] ?? '')) break;
+        if (!OCTET_SEP.has(t.charAt(k))) break;
       }
-      if (q.length === 4 && letter && this.leads[q[0]!]) this.pushAddress(new ipaddr.IPv4(q), i, e, out);
+      if (q.length === 4 && letter) this.pushAddress(new ipaddr.IPv4(q), i, e, out);
     }
   }
 
