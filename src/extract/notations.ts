@@ -138,6 +138,9 @@ const isBlank = (c: number): boolean => c === 32 || c === 9;
 /** Separators seen between octets: dots, the dashes and underscores of host names, and commas. */
 const OCTET_SEP = new Set(['.', '-', '_', ',', ':', ';', '|']);
 
+/** Separators between octets in bare hex: a colon there makes a MAC address ("00:0c:29:c6:33:64"). */
+const HEX_SEP = new Set(['.', '-', '_']);
+
 /**
  * Characters a reader takes for a dot, a dash or a comma between numbers, which NFKC leaves as
  * they are: ideographic and middle dots, bullets, dot operators, katakana middle dots, minus signs,
@@ -384,8 +387,6 @@ interface Token {
   oct: number | null;
   /** Binary reading of eight binary digits ("11000110"), as some write an address to teach subnetting. */
   bin: number | null;
-  /** Joined to the token before by blanks (or a comma and blanks) rather than by one separator character. */
-  loose: boolean;
 }
 
 /** The longest an IPv6 address can be written: eight groups, or six and a dotted quad. */
@@ -393,25 +394,25 @@ const V6_MAX = 45;
 
 function readToken(t: string, p: number): Token | null {
   const c = code(t, p);
-  if (c === 42) return { s: p, e: p + 1, dec: null, oct: null, bin: null, loose: false };
+  if (c === 42) return { s: p, e: p + 1, dec: null, oct: null, bin: null };
   if (isX(c)) {
     let e = p;
     while (e < t.length && e - p < 3 && isX(code(t, e))) e++;
     if (e < t.length && isAlnum(code(t, e))) return null;
-    return { s: p, e, dec: null, oct: null, bin: null, loose: false };
+    return { s: p, e, dec: null, oct: null, bin: null };
   }
   if (!isDigit(c)) return null;
   if (c === 48 && isX(code(t, p + 1)) && isHex(code(t, p + 2))) {
     let e = p + 2;
     while (e < t.length && isHex(code(t, e))) e++;
     const v = parseInt(t.slice(p + 2, e), 16);
-    return { s: p, e, dec: v, oct: v, bin: v, loose: false };
+    return { s: p, e, dec: v, oct: v, bin: v };
   }
   if (c === 48 && (t[p + 1] === 'b' || t[p + 1] === 'B') && isBit(code(t, p + 2))) {
     let e = p + 2;
     while (e < t.length && isBit(code(t, e))) e++;
     const v = parseInt(t.slice(p + 2, e), 2);
-    return { s: p, e, dec: v, oct: v, bin: v, loose: false };
+    return { s: p, e, dec: v, oct: v, bin: v };
   }
   let e = p;
   let octal = true;
@@ -424,26 +425,28 @@ function readToken(t: string, p: number): Token | null {
   const digits = t.slice(p, e);
   const dec = parseInt(digits, 10);
   const oct = octal && digits.length > 1 && c === 48 ? parseInt(digits, 8) : dec;
-  return { s: p, e, dec, oct, bin: binary && digits.length === 8 ? parseInt(digits, 2) : null, loose: false };
+  return { s: p, e, dec, oct, bin: binary && digits.length === 8 ? parseInt(digits, 2) : null };
 }
 
 const isWild = (tok: Token | undefined): boolean => tok !== undefined && tok.dec === null;
 
-/** Blanks allowed between octets written out in prose; a bound keeps a table of counts from being one run. */
+/** Blanks allowed between octets written apart; a bound keeps the scan linear. */
 const MAX_GAP = 3;
 
-/**
- * Where the next octet starts after a number that ends at e, or -1: after one separator character,
- * or after a few blanks (a comma before them allowed), as octets are written out in prose
- * ("198 51 100 50", "198, 51, 100, 50"). Only a digit starts an octet after blanks: "x" there is a word.
- */
-function nextOctet(t: string, e: number): number {
-  if (e + 1 >= t.length) return -1;
-  const comma = t[e] === ',' ? 1 : 0;
-  if (OCTET_SEP.has(t[e]!) && !(comma && isBlank(code(t, e + 1)))) return e + 1;
-  let p = e + comma;
-  while (p < t.length && p - e - comma < MAX_GAP && isBlank(code(t, p))) p++;
-  return p > e + comma && isDigit(code(t, p)) ? p : -1;
+/** Where the text goes on after the gap between two octets written apart (a comma allowed before blanks) at k. */
+function gapAfter(t: string, k: number): number {
+  const p = t[k] === ',' ? k + 1 : k;
+  let q = p;
+  while (q < t.length && q - p < MAX_GAP && isBlank(code(t, q))) q++;
+  return q > p && !isBlank(code(t, q)) ? q : k;
+}
+
+/** The last character before the blanks (and a comma) that end just before k, or -1 if none end there. */
+function gapBefore(t: string, k: number): number {
+  let q = k - 1;
+  while (q >= 0 && k - q <= MAX_GAP && isBlank(code(t, q))) q--;
+  if (q === k - 1) return -1;
+  return t[q] === ',' && q > 0 ? q - 1 : q;
 }
 
 /** The first (or last) place in s..e where the copy joined two lines, or -1. */
@@ -533,6 +536,7 @@ export class OwnNetworks {
       this.scanOctets(m, out);
       this.scanWholeNumbers(m, out);
       this.scanHexOctets(t, out);
+      this.scanSpacedOctets(t, out);
     }
     this.scanColons(t, out);
     if (this.v6.length > 0) {
@@ -575,10 +579,9 @@ export class OwnNetworks {
       if (first === null) continue;
       const run = [first];
       let e = first.e;
-      for (let p = nextOctet(t, e); p !== -1; p = nextOctet(t, e)) {
-        const tok = readToken(t, p);
+      while (e + 1 < t.length && OCTET_SEP.has(t[e]!)) {
+        const tok = readToken(t, e + 1);
         if (tok === null) break;
-        tok.loose = p > e + 1 || !OCTET_SEP.has(t[e]!);
         run.push(tok);
         e = tok.e;
       }
@@ -598,10 +601,7 @@ export class OwnNetworks {
         if ((atHead && head === -1) || (atTail && tail === -1)) continue;
         const cut = [...run];
         if (atHead) cut[0] = readToken(t, head) ?? first;
-        if (atTail) {
-          const short = readToken(t.slice(0, tail), cut[cut.length - 1]!.s);
-          cut[cut.length - 1] = short === null ? last : { ...short, loose: last.loose };
-        }
+        if (atTail) cut[cut.length - 1] = readToken(t.slice(0, tail), cut[cut.length - 1]!.s) ?? last;
         this.octetWindows(t, cut, out);
       }
       i = e - 1;
@@ -626,15 +626,11 @@ export class OwnNetworks {
       for (let k = 0; k < run.length; k++) {
         // The octets that can be read from token k on, at most four.
         const q: number[] = [];
-        let loose = false;
         for (let j = k; j < k + 4 && j < run.length; j++) {
           const x = run[j]![reading];
           if (x === null || x > 255) break;
           q.push(x);
-          loose ||= j > k && run[j]!.loose;
         }
-        // Numbers apart in prose are a whole address or nothing: "198 51 100" is as likely three counts.
-        if (loose && q.length < 4) continue;
         const s = run[k]!.s;
         const last = k + q.length === run.length;
         const e = run[k + q.length - 1]?.e ?? s;
@@ -676,33 +672,59 @@ export class OwnNetworks {
 
   /**
    * The short forms inet_aton(3) accepts, whose last part holds all the remaining bytes: "198.3367986"
-   * (a.24 bits) and "198.51.25650" (a.b.16 bits), any part in hex or octal. Where more dotted numbers
-   * stand around them ("198.51.25650。2026" once the full stop is folded) the last part must need more
-   * than a byte, and so must a two-part form's everywhere: in a draft "13.1" is a ratio, not 13.0.0.1.
+   * (a.24 bits) and "198.51.25650" (a.b.16 bits), any part in hex or octal. Only at the start of a
+   * run, so that a time's fraction ("15:07:20.910626") or tcpdump's port ("192.0.2.1.55739") is not
+   * one; a last part must need more than a byte unless three numbers are all there is ("198.51.50"),
+   * and a two-part form's more than two bytes unless in hex: "1.645" in a draft is a quantile.
    */
   private atonForms(t: string, run: Token[], readings: Array<'dec' | 'oct'>, out: Raw[]): void {
-    for (let k = 0; k < run.length;) {
-      let j = k + 1;
-      while (j < run.length && !run[j]!.loose && t[run[j]!.s - 1] === '.' && run[j]!.dec !== null) j++;
-      for (let w = k; w < j - 1; w++) {
-        for (const reading of readings) {
-          const a = run[w]![reading];
-          if (a === null || a > 255 || !this.leads[a]) continue;
-          const b = run[w + 1]![reading]!;
-          if (b > 255 && b <= 0xffffff) this.aton([a, b >>> 16, (b >>> 8) & 255, b & 255], run, w, w + 1, out);
-          const c = w + 2 < j ? run[w + 2]![reading]! : -1;
-          // Three numbers that are all there is may end in one byte: "198.51.50" is 198.51.0.50.
-          const whole = w === k && j - k === 3;
-          if (b <= 255 && (c > 255 || (whole && c >= 0)) && c <= 0xffff)
-            this.aton([a, b, c >>> 8, c & 255], run, w, w + 2, out);
-        }
-      }
-      k = j;
+    let j = 1;
+    while (j < run.length && t[run[j]!.s - 1] === '.' && run[j]!.dec !== null) j++;
+    if (j < 2) return;
+    const hexLast = t[run[1]!.s] === '0' && isX(code(t, run[1]!.s + 1));
+    for (const reading of readings) {
+      const a = run[0]![reading];
+      if (a === null || a > 255 || !this.leads[a]) continue;
+      const b = run[1]![reading]!;
+      if (b > (hexLast ? 255 : 0xffff) && b <= 0xffffff)
+        this.pushAddress(new ipaddr.IPv4([a, b >>> 16, (b >>> 8) & 255, b & 255]), run[0]!.s, run[1]!.e, out);
+      const c = j > 2 ? run[2]![reading]! : -1;
+      if (b <= 255 && (c > 255 || (j === 3 && c >= 0)) && c <= 0xffff)
+        this.pushAddress(new ipaddr.IPv4([a, b, c >>> 8, c & 255]), run[0]!.s, run[2]!.e, out);
     }
   }
 
-  private aton(bytes: number[], run: Token[], first: number, last: number, out: Raw[]): void {
-    this.pushAddress(new ipaddr.IPv4(bytes), run[first]!.s, run[last]!.e, out);
+  /**
+   * Four numbers apart, as octets are written out in prose or a table ("198 51 100 50", "198, 51,
+   * 100, 50"): exactly four, standing alone, since "Sep 20 15:52:00" and a flow record's "6 1 0 0 5"
+   * are not addresses, and read forwards only.
+   */
+  private scanSpacedOctets(t: string, out: Raw[]): void {
+    for (let i = 0; i < t.length; i++) {
+      if (!isDigit(code(t, i)) || (i > 0 && isAlnum(code(t, i - 1)))) continue;
+      // Not the tail of a dotted or dashed run ("10.198 51 100 50"); an enumeration's comma ("、") is fine.
+      if (i > 1 && OCTET_SEP.has(t[i - 1]!) && isAlnum(code(t, i - 2))) continue;
+      if (isDigit(code(t, gapBefore(t, i)))) continue;
+      const q: number[] = [];
+      let e = i;
+      for (let p = i; q.length < 4;) {
+        let k = p;
+        while (k < t.length && k - p < 4 && isDigit(code(t, k))) k++;
+        if (k === p || k - p > 3 || (k < t.length && isAlnum(code(t, k)))) break;
+        q.push(parseInt(t.slice(p, k), 10));
+        e = k;
+        if (q.length === 1 && !this.leads[q[0]!]) break;
+        const n = gapAfter(t, k);
+        if (n === k) break;
+        p = n;
+      }
+      if (q.length < 4 || q.some((x) => x > 255)) continue;
+      const n = gapAfter(t, e);
+      const tight = OCTET_SEP.has(t.charAt(e)) && isAlnum(code(t, e + 1));
+      if (tight || (n > e && isDigit(code(t, n)))) continue;
+      this.pushAddress(new ipaddr.IPv4(q), i, e, out);
+      i = e;
+    }
   }
 
   /** Whole addresses written as one number: decimal, octal, `0x` hex, or a bare isolated 8-digit hex word. */
@@ -767,7 +789,7 @@ export class OwnNetworks {
         if (k === p || (k < t.length && isAlnum(code(t, k))) || (q.length === 0 && !this.leads[v])) break;
         q.push(v);
         e = k;
-        if (!OCTET_SEP.has(t.charAt(k))) break;
+        if (!HEX_SEP.has(t.charAt(k))) break;
       }
       if (q.length === 4 && letter) this.pushAddress(new ipaddr.IPv4(q), i, e, out);
     }

@@ -120,19 +120,33 @@ describe('the outbound gate, for numbers that are not our addresses', () => {
     });
   }
 
-  it('reads a version, a date or a decimal as an address only when that address is ours', async () => {
-    // An operator whose space begins where short numbers land: 20.11.2026 is 20.11.7.234, 126.5 is 126.0.0.5.
-    const big = validateConfig({
-      ...config,
-      operator: { ...config.operator, networks: ['20.11.0.0/16', '126.0.0.0/8'] },
-    });
+  // An operator whose space begins where short numbers land: 20.11.2026 is 20.11.7.234 to inet_aton.
+  const big = validateConfig({
+    ...config,
+    operator: { ...config.operator, networks: ['20.0.0.0/8', '126.0.0.0/8', '1.0.0.0/16'] },
+  });
+
+  it('reads a date or a number as an address only when that address is ours', async () => {
     const b = await gate(big).build(
       out({ text: 'on 20.11.2026 the rate was 126.5 per hour, and 126.3367986 was seen\n' }),
     );
     expect(b.problems).toEqual([]);
-    // A two-part form whose last part fits one byte is a decimal: a ratio must not be redacted.
     expect(b.text).toBe('on A.B.C.234 the rate was 126.5 per hour, and D.E.F.50 was seen\n');
   });
+
+  for (const text of [
+    'the 1.645 sigma band; ratio 126.5',
+    'Sep 20 15:52:00 managerHost; 2006-09-20 10:38:21 DROP TCP 192.168.72.196 10.9.72.12 445 2459',
+    '2018-07-05T15:07:20.910626-0400 and 15:07:20.910626',
+    '12:00:00.175792 IP 192.0.2.1.55739 > 192.0.2.9.80',
+    'flow 172.31.16.139 0 0 1 4 336 143, MAC 00:0c:29:14:ff:df:f0:08:00',
+  ]) {
+    it(`passes a log line or a figure that only looks like one of ours: ${JSON.stringify(text)}`, async () => {
+      const b = await gate(big).build(out({ text: `${text}\n` }));
+      expect(b.problems).toEqual([]);
+      expect(b.text).toBe(`${text}\n`);
+    });
+  }
 });
 
 describe('the outbound gate, for any text around any spelling (properties)', () => {
@@ -146,19 +160,20 @@ describe('the outbound gate, for any text around any spelling (properties)', () 
     ownV4.chain((o) => fc.constantFrom(...v4Spellings(o).map(([, s]) => s))),
     ownV6.chain((g) => fc.constantFrom(...v6Spellings(g).map(([, s]) => s))),
   );
+  // Octets written apart are read only when four stand alone, so no word here ends or starts with a number.
   const words = fc
     .array(
       fc.constantFrom(
         'scans',
         'from',
         '送信元は',
-        'port 5000',
-        '412 events',
-        'ratio 13.1',
+        'port 5000/tcp',
+        'count 412件',
+        'ratio 13.1 倍',
         'です',
         'x',
         'SRC=',
-        '2026-11-20',
+        'on 2026-11-20 に',
       ),
       { maxLength: 5 },
     )
