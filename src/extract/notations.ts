@@ -675,18 +675,19 @@ export class OwnNetworks {
    * (a.24 bits) and "198.51.25650" (a.b.16 bits), any part in hex or octal. Only at the start of a
    * run, so that a time's fraction ("15:07:20.910626") or tcpdump's port ("192.0.2.1.55739") is not
    * one; a last part must need more than a byte unless three numbers are all there is ("198.51.50"),
-   * and a two-part form's more than two bytes unless in hex: "1.645" in a draft is a quantile.
+   * and a two-part form's must be in hex or five digits at least: "1.645" in a draft is a quantile.
    */
   private atonForms(t: string, run: Token[], readings: Array<'dec' | 'oct'>, out: Raw[]): void {
     let j = 1;
     while (j < run.length && t[run[j]!.s - 1] === '.' && run[j]!.dec !== null) j++;
     if (j < 2) return;
     const hexLast = t[run[1]!.s] === '0' && isX(code(t, run[1]!.s + 1));
+    const long = run[1]!.e - run[1]!.s >= 5;
     for (const reading of readings) {
       const a = run[0]![reading];
       if (a === null || a > 255 || !this.leads[a]) continue;
       const b = run[1]![reading]!;
-      if (b > (hexLast ? 255 : 0xffff) && b <= 0xffffff)
+      if (b > 255 && b <= 0xffffff && (hexLast || long))
         this.pushAddress(new ipaddr.IPv4([a, b >>> 16, (b >>> 8) & 255, b & 255]), run[0]!.s, run[1]!.e, out);
       const c = j > 2 ? run[2]![reading]! : -1;
       if (b <= 255 && (c > 255 || (j === 3 && c >= 0)) && c <= 0xffff)
@@ -703,7 +704,7 @@ export class OwnNetworks {
     for (let i = 0; i < t.length; i++) {
       if (!isDigit(code(t, i)) || (i > 0 && isAlnum(code(t, i - 1)))) continue;
       // Not the tail of a dotted or dashed run ("10.198 51 100 50"); an enumeration's comma ("、") is fine.
-      if (i > 1 && OCTET_SEP.has(t[i - 1]!) && isAlnum(code(t, i - 2))) continue;
+      if (i > 1 && OCTET_SEP.has(t[i - 1]!) && isDigit(code(t, i - 2))) continue;
       if (isDigit(code(t, gapBefore(t, i)))) continue;
       const q: number[] = [];
       let e = i;
@@ -720,7 +721,7 @@ export class OwnNetworks {
       }
       if (q.length < 4 || q.some((x) => x > 255)) continue;
       const n = gapAfter(t, e);
-      const tight = OCTET_SEP.has(t.charAt(e)) && isAlnum(code(t, e + 1));
+      const tight = OCTET_SEP.has(t.charAt(e)) && isDigit(code(t, e + 1));
       if (tight || (n > e && isDigit(code(t, n)))) continue;
       this.pushAddress(new ipaddr.IPv4(q), i, e, out);
       i = e;
