@@ -131,11 +131,15 @@ const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isHex = (c: number): boolean => isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
 const isAlnum = (c: number): boolean => isDigit(c) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
 const isX = (c: number): boolean => c === 120 || c === 88;
+const isBit = (c: number): boolean => c === 48 || c === 49;
 const isBreak = (c: number): boolean => c === 10 || c === 13;
 const isBlank = (c: number): boolean => c === 32 || c === 9;
 
 /** Separators seen between octets: dots, the dashes and underscores of host names, and commas. */
 const OCTET_SEP = new Set(['.', '-', '_', ',', ':', ';', '|']);
+
+/** Separators between octets in bare hex: a colon there makes a MAC address ("00:0c:29:c6:33:64"). */
+const HEX_SEP = new Set(['.', '-', '_']);
 
 /**
  * Characters a reader takes for a dot, a dash or a comma between numbers, which NFKC leaves as
@@ -381,6 +385,8 @@ interface Token {
    */
   dec: number | null;
   oct: number | null;
+  /** Binary reading of eight binary digits ("11000110"), as some write an address to teach subnetting. */
+  bin: number | null;
 }
 
 /** The longest an IPv6 address can be written: eight groups, or six and a dotted quad. */
@@ -388,32 +394,60 @@ const V6_MAX = 45;
 
 function readToken(t: string, p: number): Token | null {
   const c = code(t, p);
-  if (c === 42) return { s: p, e: p + 1, dec: null, oct: null };
+  if (c === 42) return { s: p, e: p + 1, dec: null, oct: null, bin: null };
   if (isX(c)) {
     let e = p;
     while (e < t.length && e - p < 3 && isX(code(t, e))) e++;
     if (e < t.length && isAlnum(code(t, e))) return null;
-    return { s: p, e, dec: null, oct: null };
+    return { s: p, e, dec: null, oct: null, bin: null };
   }
   if (!isDigit(c)) return null;
   if (c === 48 && isX(code(t, p + 1)) && isHex(code(t, p + 2))) {
     let e = p + 2;
     while (e < t.length && isHex(code(t, e))) e++;
     const v = parseInt(t.slice(p + 2, e), 16);
-    return { s: p, e, dec: v, oct: v };
+    return { s: p, e, dec: v, oct: v, bin: v };
+  }
+  if (c === 48 && (t[p + 1] === 'b' || t[p + 1] === 'B') && isBit(code(t, p + 2))) {
+    let e = p + 2;
+    while (e < t.length && isBit(code(t, e))) e++;
+    const v = parseInt(t.slice(p + 2, e), 2);
+    return { s: p, e, dec: v, oct: v, bin: v };
   }
   let e = p;
   let octal = true;
+  let binary = true;
   while (e < t.length && isDigit(code(t, e))) {
     if (code(t, e) > 55) octal = false;
+    if (!isBit(code(t, e))) binary = false;
     e++;
   }
   const digits = t.slice(p, e);
   const dec = parseInt(digits, 10);
-  return { s: p, e, dec, oct: octal && digits.length > 1 && c === 48 ? parseInt(digits, 8) : dec };
+  const oct = octal && digits.length > 1 && c === 48 ? parseInt(digits, 8) : dec;
+  return { s: p, e, dec, oct, bin: binary && digits.length === 8 ? parseInt(digits, 2) : null };
 }
 
 const isWild = (tok: Token | undefined): boolean => tok !== undefined && tok.dec === null;
+
+/** Blanks allowed between octets written apart; a bound keeps the scan linear. */
+const MAX_GAP = 3;
+
+/** Where the text goes on after the gap between two octets written apart (a comma allowed before blanks) at k. */
+function gapAfter(t: string, k: number): number {
+  const p = t[k] === ',' ? k + 1 : k;
+  let q = p;
+  while (q < t.length && q - p < MAX_GAP && isBlank(code(t, q))) q++;
+  return q > p && !isBlank(code(t, q)) ? q : k;
+}
+
+/** The last character before the blanks (and a comma) that end just before k, or -1 if none end there. */
+function gapBefore(t: string, k: number): number {
+  let q = k - 1;
+  while (q >= 0 && k - q <= MAX_GAP && isBlank(code(t, q))) q--;
+  if (q === k - 1) return -1;
+  return t[q] === ',' && q > 0 ? q - 1 : q;
+}
 
 /** The first (or last) place in s..e where the copy joined two lines, or -1. */
 function joins(m: Mapped, s: number, e: number, first: boolean): number {
@@ -441,8 +475,12 @@ const MAX_JOINS = 4;
 
 const IN_ADDR = '.in-addr.arpa';
 const IP6_ARPA = /\.ip6\.arpa/gi;
-const HEX_LONG = /^0x[0-9a-f]{1,8}$/i;
+/** `0x` and up to eight hex digits after any leading zeros ("0x00C6336432" is still one address). */
+const HEX_LONG = /^0x0*[1-9a-f][0-9a-f]{0,7}$/i;
 const HEX_BARE = /^[0-9a-f]{8}$/i;
+const BIN_LONG = /^(?:0b)?[01]{32}$/i;
+/** The longest word hexWord reads: `0b` and 32 binary digits. */
+const WORD_MAX = 34;
 
 export class OwnNetworks {
   readonly empty: boolean;
@@ -497,6 +535,8 @@ export class OwnNetworks {
     if (this.v4.length > 0) {
       this.scanOctets(m, out);
       this.scanWholeNumbers(m, out);
+      this.scanHexOctets(t, out);
+      this.scanSpacedOctets(t, out);
     }
     this.scanColons(t, out);
     if (this.v6.length > 0) {
@@ -573,8 +613,14 @@ export class OwnNetworks {
     const cidr = cidrAfter(t, end, 32);
     const arpa = t[end] === '.' && t.slice(end, end + IN_ADDR.length).toLowerCase() === IN_ADDR;
     let octal = false;
-    for (const tok of run) octal ||= tok.oct !== tok.dec;
-    const readings = octal ? (['dec', 'oct'] as const) : (['dec'] as const);
+    let binary = false;
+    for (const tok of run) {
+      octal ||= tok.oct !== tok.dec;
+      binary ||= tok.bin !== null && tok.bin !== tok.dec;
+    }
+    const readings: Array<'dec' | 'oct' | 'bin'> = ['dec'];
+    if (octal) readings.push('oct');
+    if (binary) readings.push('bin');
     const lead = this.leads;
     for (const reading of readings) {
       for (let k = 0; k < run.length; k++) {
@@ -621,6 +667,65 @@ export class OwnNetworks {
         }
       }
     }
+    this.atonForms(t, run, octal ? ['dec', 'oct'] : ['dec'], out);
+  }
+
+  /**
+   * The short forms inet_aton(3) accepts, whose last part holds all the remaining bytes: "198.3367986"
+   * (a.24 bits) and "198.51.25650" (a.b.16 bits), any part in hex or octal. Only at the start of a
+   * run, so that a time's fraction ("15:07:20.910626") or tcpdump's port ("192.0.2.1.55739") is not
+   * one; a last part must need more than a byte unless three numbers are all there is ("198.51.50"),
+   * and a two-part form's must be in hex or five digits at least: "1.645" in a draft is a quantile.
+   */
+  private atonForms(t: string, run: Token[], readings: Array<'dec' | 'oct'>, out: Raw[]): void {
+    let j = 1;
+    while (j < run.length && t[run[j]!.s - 1] === '.' && run[j]!.dec !== null) j++;
+    if (j < 2) return;
+    const hexLast = t[run[1]!.s] === '0' && isX(code(t, run[1]!.s + 1));
+    const long = run[1]!.e - run[1]!.s >= 5;
+    for (const reading of readings) {
+      const a = run[0]![reading];
+      if (a === null || a > 255 || !this.leads[a]) continue;
+      const b = run[1]![reading]!;
+      if (b > 255 && b <= 0xffffff && (hexLast || long))
+        this.pushAddress(new ipaddr.IPv4([a, b >>> 16, (b >>> 8) & 255, b & 255]), run[0]!.s, run[1]!.e, out);
+      const c = j > 2 ? run[2]![reading]! : -1;
+      if (b <= 255 && (c > 255 || (j === 3 && c >= 0)) && c <= 0xffff)
+        this.pushAddress(new ipaddr.IPv4([a, b, c >>> 8, c & 255]), run[0]!.s, run[2]!.e, out);
+    }
+  }
+
+  /**
+   * Four numbers apart, as octets are written out in prose or a table ("198 51 100 50", "198, 51,
+   * 100, 50"): exactly four, standing alone, since "Sep 20 15:52:00" and a flow record's "6 1 0 0 5"
+   * are not addresses, and read forwards only.
+   */
+  private scanSpacedOctets(t: string, out: Raw[]): void {
+    for (let i = 0; i < t.length; i++) {
+      if (!isDigit(code(t, i)) || (i > 0 && isAlnum(code(t, i - 1)))) continue;
+      // Not the tail of a dotted or dashed run ("10.198 51 100 50"); an enumeration's comma ("、") is fine.
+      if (i > 1 && OCTET_SEP.has(t[i - 1]!) && isDigit(code(t, i - 2))) continue;
+      if (isDigit(code(t, gapBefore(t, i)))) continue;
+      const q: number[] = [];
+      let e = i;
+      for (let p = i; q.length < 4;) {
+        let k = p;
+        while (k < t.length && k - p < 4 && isDigit(code(t, k))) k++;
+        if (k === p || k - p > 3 || (k < t.length && isAlnum(code(t, k)))) break;
+        q.push(parseInt(t.slice(p, k), 10));
+        e = k;
+        if (q.length === 1 && !this.leads[q[0]!]) break;
+        const n = gapAfter(t, k);
+        if (n === k) break;
+        p = n;
+      }
+      if (q.length < 4 || q.some((x) => x > 255)) continue;
+      const n = gapAfter(t, e);
+      const tight = OCTET_SEP.has(t.charAt(e)) && isDigit(code(t, e + 1));
+      if (tight || (n > e && isDigit(code(t, n)))) continue;
+      this.pushAddress(new ipaddr.IPv4(q), i, e, out);
+      i = e;
+    }
   }
 
   /** Whole addresses written as one number: decimal, octal, `0x` hex, or a bare isolated 8-digit hex word. */
@@ -654,10 +759,41 @@ export class OwnNetworks {
   }
 
   private hexWord(t: string, s: number, e: number, out: Raw[]): void {
-    if (e - s < 3 || e - s > 10) return;
+    if (e - s < 3 || e - s > WORD_MAX) return;
     const word = t.slice(s, e);
     if (HEX_LONG.test(word)) this.pushAddress(ipaddr.IPv4.parse(word), s, e, out);
     else if (HEX_BARE.test(word)) this.pushAddress(ipaddr.IPv4.parse(`0x${word}`), s, e, out);
+    else if (BIN_LONG.test(word)) {
+      const v = parseInt(word.slice(-32), 2);
+      this.pushAddress(ipaddr.IPv4.parse(String(v)), s, e, out);
+    }
+  }
+
+  /**
+   * Octets in bare hex, as a packet dump prints them ("c6.33.64.32", "C6-33-64-32"): four groups of
+   * one or two hex digits, one at least with a letter, since "12.34.56.78" is decimal to any reader.
+   */
+  private scanHexOctets(t: string, out: Raw[]): void {
+    for (let i = 0; i < t.length; i++) {
+      if (!isHex(code(t, i)) || (i > 0 && isAlnum(code(t, i - 1)))) continue;
+      const q: number[] = [];
+      let letter = false;
+      let e = i;
+      for (let p = i; q.length < 4; p = e + 1) {
+        let v = 0;
+        let k = p;
+        for (; k < t.length && k - p < 2 && isHex(code(t, k)); k++) {
+          const c = code(t, k) | 32;
+          letter ||= c > 57;
+          v = v * 16 + (c > 57 ? c - 87 : c - 48);
+        }
+        if (k === p || (k < t.length && isAlnum(code(t, k))) || (q.length === 0 && !this.leads[v])) break;
+        q.push(v);
+        e = k;
+        if (!HEX_SEP.has(t.charAt(k))) break;
+      }
+      if (q.length === 4 && letter) this.pushAddress(new ipaddr.IPv4(q), i, e, out);
+    }
   }
 
   private decimalRuns(t: string, from: number, to: number, out: Raw[]): void {

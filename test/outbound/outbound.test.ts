@@ -5,46 +5,13 @@ import { validateConfig } from '../../src/config/load.ts';
 import { OwnNetworks } from '../../src/extract/notations.ts';
 import { createLogger } from '../../src/log.ts';
 import { Dispatcher } from '../../src/outbound/send.ts';
-import type { DraftMessage } from '../../src/model.ts';
 import { compose, MAX_REFERENCES, type Outgoing } from '../../src/outbound/compose.ts';
 import { OutboundGate } from '../../src/outbound/gate.ts';
 import { memoryBook } from '../../src/outbound/redact.ts';
 import { decide } from '../../src/review/transitions.ts';
+import { config, draft, out } from '../helpers/outbound.ts';
 import { openTestStore } from '../helpers/store.ts';
 
-const config = validateConfig({
-  identity: { from: 'kansoku <kansoku@isp.example>' },
-  operator: {
-    networks: ['198.51.100.0/24', '203.0.113.0/24', '2001:db8:100::/48'],
-    tlp: 'GREEN',
-    alertAddress: 'soc@isp.example',
-  },
-  lists: [{ name: 'nsp', listId: 'nsp.example.net', address: 'nsp@example.net', defaultTlp: 'AMBER' }],
-  review: { address: 'noc@isp.example', moderators: ['alice@isp.example'] },
-  // Nothing listens there: a refusal must come before any connection.
-  smtp: { host: '127.0.0.1', port: 9, security: 'none' },
-});
-
-const draft: DraftMessage = {
-  kind: 'reply',
-  messageId: '<kansoku.reply.0123456789abcdef01234567@isp.example>',
-  from: 'kansoku <kansoku@isp.example>',
-  to: 'nsp@example.net',
-  subject: '[TLP:AMBER] Re: [nsp] tcp/5000 scans',
-  inReplyTo: '<p1@example.org>',
-  references: ['<p1@example.org>'],
-  tlp: 'AMBER',
-  text: '各位\n\n当方でも観測しています。\n\n-- \nExample ISP\n',
-  sourceMessageId: '<p1@example.org>',
-};
-
-const out = (d: Partial<DraftMessage> & Partial<Outgoing> = {}): Outgoing => ({
-  ...draft,
-  draftMessageId: draft.messageId,
-  automatic: false,
-  charset: 'utf-8',
-  ...d,
-});
 const gate = (book = memoryBook()) => new OutboundGate(config, book);
 
 describe('the outbound gate', () => {
