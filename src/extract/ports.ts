@@ -61,7 +61,9 @@ const NUM_LIST =
  */
 const YEAR = String.raw`(?:19[89]|20[0-3])\d(?!\d)`;
 const ITEM = String.raw`(?!0\d|${YEAR})\d{2,5}(?![\d.,:]\d|\d|[a-zA-Z]|番台| ?[-–〜~] ?\d|${NOT_AFTER})`;
-const WEAK_LIST = String.raw`(${ITEM}(?:(?:, | ?/ ?| and | or | & |, and |, or |、|と)${ITEM}){0,11})`;
+// Each item may carry the service's name ("3389 (RDP) and 445 (SMB)") and a colon (":6443").
+const NAMED = String.raw`(?: ?[(（][A-Za-z][\w /.+-]{0,24}[)）])?`;
+const WEAK_LIST = String.raw`(:?${ITEM}(?:${NAMED}(?:, | ?/ ?| and | or | & |, and |, or |、|と):?${ITEM}){0,11})`;
 const WEAK_END =
   String.raw`(?=$|[.,;:!?)）\]、。]|\s?[(（]| (?:from|since|and|or|on|in|to|across|during|today|yesterday|tonight|` +
   String.raw`overnight|this|last|only|again|too|also|as|traffic|scans?|scanning|probes?|probing|activity|hits|` +
@@ -120,10 +122,24 @@ const SERVICE_PROTO: Record<string, Proto | null> = {
 const SERVICE = String.raw`(${Object.keys(SERVICE_PROTO).join('|')})`;
 const ACTIVITY =
   String.raw`(?:hits?|probes?|probing|scans?|scanning|sweeps?|sweeping|traffic|attempts?|connections?|requests?|` +
-  String.raw`syns?|floods?|flooding|activity|knocks?|attacks?|exploitation|spikes?|upticks?|jump|bump|rise|surge)`;
+  String.raw`syns?|floods?|flooding|activity|knocks?|attacks?|exploitation)`;
+/** A change reaches a value ("a jump to 300"): only "on" makes its number a port ("a rise on 5900"). */
+const CHANGE = String.raw`(?:spikes?|upticks?|jump|bump|rise|surge|increase)`;
+/**
+ * Words between the activity and its port ("attempts a day to 10250", "traffic from China to
+ * 445"), but none that makes the number an amount ("traffic went up to 40").
+ */
+const BETWEEN =
+  String.raw`(?: (?!(?:up|down|back|rose|grew|climbed|jumped|dropped|fell|went|came|increased|decreased|` +
+  String.raw`amounted|limited|capped|reduced|close|equal|over|under)\b)[a-z]+){0,3}?`;
+/** What listens on a port ("the service on 37777", "listens on 2323"). */
+const LISTENER =
+  String.raw`(?:listens?|listening|exposed|open|running|reachable|bound|answers|responds|service|daemon|listener|` +
+  String.raw`server|console|portal|interface|api|panel|endpoint)`;
 
 const serviceProto = (name: string | undefined): Proto | null => SERVICE_PROTO[(name ?? '').toLowerCase()] ?? null;
-const weakList = (s: string, p: Proto | null) => listOf(s).map((n) => [n, p] as [string, Proto | null]);
+const weakList = (s: string, p: Proto | null) =>
+  (s.replace(/[(（][^)）]*[)）]/g, ' ').match(/\d+/g) ?? []).map((n) => [n, p] as [string, Proto | null]);
 
 /** Slashed numbers that make a date: "2026/11/20", "11/20/26", "20/11": "22/23/2323" does not. */
 function slashedDate(parts: number[]): boolean {
@@ -208,13 +224,24 @@ const PATTERNS: Array<{ re: RegExp; read: (m: RegExpExecArray) => Array<[string,
       return slashedDate(parts.map(Number)) ? [] : parts.map((n) => [n, proto(m[1]!)] as [string, Proto]);
     },
   },
-  // "hits on 3389", "probes to 80, 443 and 8080", "a small rise on 5900"
+  // "hits on 3389", "probes to 80, 443 and 8080", "attempts a day to 10250", "a small rise on 5900"
   {
     re: new RegExp(
-      String.raw`\b${ACTIVITY} (?:on|to|against|toward|towards|into|for) (?:the )?${WEAK_LIST}${WEAK_END}`,
+      String.raw`\b(?:${ACTIVITY}${BETWEEN} (?:on|to|against|toward|towards|into|for)|${CHANGE} on) (?:the )?` +
+        String.raw`${WEAK_LIST}${WEAK_END}`,
       'gi',
     ),
     read: (m) => weakList(m[1]!, null),
+  },
+  // "the service on 37777", "listens on 2323"
+  {
+    re: new RegExp(String.raw`\b${LISTENER} on (?:the )?${WEAK_LIST}${WEAK_END}`, 'gi'),
+    read: (m) => weakList(m[1]!, null),
+  },
+  // "TCP 554 (RTSP), 8000 and 37777": the protocol over the list that follows it
+  {
+    re: new RegExp(String.raw`\b${P} ${WEAK_LIST}${WEAK_END}`, 'gi'),
+    read: (m) => weakList(m[2]!, proto(m[1]!)),
   },
   // "telnet on 2323", "a web console on 8081", "SSH via 2222"
   {

@@ -50,6 +50,12 @@ describe('ports named in prose', () => {
       ['?/22', '?/23', '?/80', '?/445', '?/8080'],
     ],
     ['Anyone seeing a lot of 8080 from Brazil today?', ['?/8080']],
+    ['about 40 connection attempts a day to 10250, all SYN only', ['?/10250']],
+    [
+      'The camera listens on TCP 554 (RTSP), 8000 and 37777. The service on 37777 overflows.',
+      ['tcp/554', 'tcp/8000', 'tcp/37777'],
+    ],
+    ['Lots of SYNs to :6443 (k8s API) and :10250 (kubelet) across our cloud ranges', ['?/6443', '?/10250']],
     // The protocol said later in the sentence, as a qualifier or a field of a notification.
     ['Destinations 3389 and 445 only, all TCP SYN.', ['tcp/445', 'tcp/3389']],
     ['Source IP: 203.0.113.144\nDestination Port: 3389\nProtocol: TCP\nEvents: 4,812', ['tcp/3389']],
@@ -133,6 +139,7 @@ describe('numbers that are not ports', () => {
     'Events: 4,812',
     'we are seeing 300 new sources and a lot of 500 errors',
     'on VLAN 445 with uptime 8080 hours',
+    'traffic went up to 40. Then a jump to 300, and a rise in 4500 sources',
   ];
   for (const text of negatives) {
     it(`finds no port in ${JSON.stringify(text)}`, () => {
@@ -258,6 +265,9 @@ describe('numbers that are never ports, in any prose', () => {
     'destinations',
     'the port report:',
     'UDP 1026-31',
+    'attempts a day to',
+    'the service on',
+    'a jump to',
   );
 
   it('reads no port from times, dates, prefixes, AS numbers, CVEs, versions, addresses, counts, phones', () => {
