@@ -258,7 +258,7 @@ const PATTERNS: Array<{ re: RegExp; read: (m: RegExpExecArray) => Array<[string,
   },
   // "5900 (VNC)", "8291 (winbox)": one number, the one the name stands beside
   {
-    re: new RegExp(String.raw`(?<![\d.,:/-])(${ITEM}) ?[(（] ?${SERVICE}\b`, 'gi'),
+    re: new RegExp(String.raw`(?<![\d.,:/-])(${ITEM}) ?[(（] ?${SERVICE}(?!:\/\/|[\w.-])`, 'gi'),
     read: (m) => [[m[1]!, serviceProto(m[2])]],
   },
   // "seeing 445 and 139 spike", "a lot of 8080 from Brazil"

@@ -140,6 +140,7 @@ describe('numbers that are not ports', () => {
     'we are seeing 300 new sources and a lot of 500 errors',
     'on VLAN 445 with uptime 8080 hours',
     'traffic went up to 40. Then a jump to 300, and a rise in 4500 sources',
+    'FEMME 17 (http://stats.example.com/clk/17) and HOMME 18 (https://stats.example.com/clk/18)',
   ];
   for (const text of negatives) {
     it(`finds no port in ${JSON.stringify(text)}`, () => {
