@@ -65,6 +65,35 @@ function startsRecord(line: string): boolean {
   return STARTS_WITH_TIME.test(line) || /^\s*\{\s*"/.test(line) || formats.some((f) => f.sniff(line));
 }
 
+/** A line of values only: every word holds a digit. */
+function values(line: string): boolean {
+  return line
+    .trim()
+    .split(/\s+/)
+    .every((w) => /\d/.test(w));
+}
+
+/** A piece of a wrapped header line: column names, no values. */
+const HEADER_PIECE = /^[\sA-Za-z_.:-]+$/;
+
+/**
+ * How many lines from `i` on make a header line (0: none), which is then remembered in `headers`.
+ * A mailer wraps a long header too ("version vpc-id ... type" / "srcaddr dstaddr ..."): lines of
+ * column names alone are joined while the whole still reads as a header.
+ */
+function headerLines(lines: string[], i: number, headers: Headers, maxLineChars: number): number {
+  let text = '';
+  let took = 0;
+  for (let k = i; k < lines.length && k - i < MAX_RECORD_LINES && lines[k]!.length <= maxLineChars; k++) {
+    const piece = HEADER_PIECE.test(lines[k]!) && !startsRecord(lines[k]!);
+    if (k > i && !piece) break;
+    text = k > i ? `${text} ${lines[k]!.trim()}` : lines[k]!;
+    if (readHeader(text, headers)) took = k - i + 1;
+    if (!piece) break;
+  }
+  return took;
+}
+
 /** A line that can only be the rest of a record: flags, numbers, KEY=value pairs, no prose. */
 function continuation(line: string): boolean {
   return line
@@ -103,17 +132,20 @@ export function findLogRecords(
     let i = 0;
     while (i < lines.length) {
       const first = lines[i]!;
-      if (first.length <= maxLineChars && readHeader(first, headers)) {
-        used.add(first);
-        i++;
+      const header = headerLines(lines, i, headers, maxLineChars);
+      if (header) {
+        for (let k = i; k < i + header; k++) used.add(lines[k]!);
+        i += header;
         continue;
       }
       // A wrap right after a record's first word ('"2021-03-07' + ' 00:00:00","tcp",...') leaves a
-      // stub; its line and the next are read together only when the line alone starts no record.
+      // stub; a wrap before the word a format knows a record by leaves a line of values alone
+      // ("3 vpc-0a1b subnet-2c3d" + "eni-4e5f ... ACCEPT OK"). Its line and the next are read
+      // together only when the line alone starts no record.
       const starts =
         first.length <= maxLineChars &&
         (startsRecord(first) ||
-          (first.length < 24 && i + 1 < lines.length && startsRecord(`${first} ${lines[i + 1]}`)));
+          ((first.length < 24 || values(first)) && i + 1 < lines.length && startsRecord(`${first} ${lines[i + 1]}`)));
       if (!starts) {
         i++;
         continue;

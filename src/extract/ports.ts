@@ -21,28 +21,134 @@ export interface TablePort {
 const P = String.raw`(tcp|udp)`;
 /**
  * What follows a number that is not a port: a Japanese time, date, count or share (「0時」「12日」
- * 「150件」「96%」), or the rest of a date ("2026/11/20").
+ * 「150件」「96%」), the rest of a date ("2026/11/20"), or a zone after a military time ("1400 UTC").
  */
 // "12k packets", "1.1M attempts": a figure with its multiplier counts something; so does "port 2
-// packets" ("tcp/23 packets", the number joined to its protocol, still names the port).
+// packets", and "UDP 2 minutes" is a time ("tcp/23 packets", the number joined to its protocol,
+// still names the port).
 const NOT_AFTER =
-  String.raw` ?[時分秒年月日件個台%％万億]|\/\d{1,2}\/\d|[kKM](?![a-zA-Z])|` +
-  String.raw`(?<=\s\d{1,5}) (?:packets?|hosts?|sources?|targets?|addresses)\b`;
+  String.raw` ?[時分秒年月日件個台%％万億]|\/\d{1,2}\/\d|[kKM](?![a-zA-Z])| ?(?:UTC|GMT|JST|hrs)\b|` +
+  String.raw`(?<=\s\d{1,5}) (?:packets?|hosts?|sources?|targets?|addresses|servers?|routers?|customers?|times|` +
+  String.raw`seconds?|secs?|minutes?|mins?|hours?|days?|weeks?|[KMG]?bps|[KM]?pps)\b`;
 /** A port number that is not part of an address, a time, a version or a bigger number. */
 const N = String.raw`(?!0\d)(\d{1,5})(?![\d.,:]\d|\d|番台| ?[-–〜~] ?\d|${NOT_AFTER})`;
 const BOTH = String.raw`(?:tcp ?/ ?udp|udp ?/ ?tcp|tcp (?:and|or|&) udp|udp (?:and|or|&) tcp|tcp・udp|udp・tcp)`;
-// "port" as a word of its own or after "d"/"dst"/"dest" ("dport 23"), never inside "report 1".
-const PORT_WORD = String.raw`(?:(?<![a-z])(?:d|dst|dest)?ports?|ポート(?:番号)?)`;
+// "port" as a word of its own or after "d"/"dst"/"dest" ("dport 23"), never inside "report 1"; nor
+// ポート inside レポート, サポート, インポート, エクスポート, パスポート, エアポート (「観測レポート 2025」).
+const PORT_WORD = String.raw`(?:(?<![a-z])(?:d|dst|dest)?ports?|(?<!レ|リ|サ|イン|エクス|パス|エア|トランス)ポート(?:番号)?)`;
 /** Between the words of a pattern, at most a little whitespace: unbounded runs invite backtracking. */
 const SEP = String.raw`(?:,|、|and|or|&|および|及び|と)`;
 /** Nouns a number counts: "1,200 hosts" is a count, whatever word came before it. */
 const COUNTED =
   String.raw`(?:packets?|hosts?|sources?|targets?|events?|connections?|flows?|probes?|sessions?|bytes?|` +
   String.raw`ips|addresses|件|個|台|パケット|ホスト)`;
+/**
+ * A number written with a thousands separator that a port could be ("1,100", "64,000"): a figure,
+ * never two ports. "80,443" (80443) can only be a list.
+ */
+const GROUPED = String.raw`(?:(?:[1-9]|[1-5]\d|6[0-4]),\d{3}|65,(?:[0-4]\d\d|5[0-2]\d|53[0-5]))(?!\d)`;
 // A list item never starts with 0 ("1,000" is not ports 1 and 000); a list before a noun counts it.
 const NUM_LIST =
-  String.raw`(?!0\d)(\d{1,5}(?: ?${SEP} ?(?!0\d)\d{1,5})*)` +
+  String.raw`(?!0\d|${GROUPED})(\d{1,5}(?: ?${SEP} ?(?!0\d)\d{1,5})*)` +
   String.raw`(?![\d.,:]\d|\d|番台| ?[-–〜~] ?\d| ?${COUNTED}|${NOT_AFTER})`;
+
+/*
+ * Numbers a reader takes for ports with no "port" or protocol beside them: "hits on 3389", "telnet
+ * (23, 2323)", "seeing 445 and 139 spike", "a rise on 5900 (VNC)". The words around them carry the
+ * meaning, so these read two to five digits only, a list joined by ", ", "and", "or" or "/" (never a
+ * bare comma: "20,000" is a count), no year a post dates things by, and only when what follows is
+ * the end of a phrase or a word that goes on about traffic: "hits on 20 servers" names no port.
+ */
+const YEAR = String.raw`(?:19[89]|20[0-3])\d(?!\d)`;
+const ITEM = String.raw`(?!0\d|${YEAR})\d{2,5}(?![\d.,:]\d|\d|[a-zA-Z]|番台| ?[-–〜~] ?\d|${NOT_AFTER})`;
+// Each item may carry the service's name ("3389 (RDP) and 445 (SMB)") and a colon (":6443").
+const NAMED = String.raw`(?: ?[(（][A-Za-z][\w /.+-]{0,24}[)）])?`;
+const WEAK_LIST = String.raw`(:?${ITEM}(?:${NAMED}(?:, | ?/ ?| and | or | & |, and |, or |、|と):?${ITEM}){0,11})`;
+const WEAK_END =
+  String.raw`(?=$|[.,;:!?)）\]、。]|\s?[(（]| (?:from|since|and|or|on|in|to|across|during|today|yesterday|tonight|` +
+  String.raw`overnight|this|last|only|again|too|also|as|traffic|scans?|scanning|probes?|probing|activity|hits|` +
+  String.raw`requests|attempts|connections|is|are|was|were|has|have|had|seems?|looks?|went|gone|spike[sd]?|` +
+  String.raw`spiking|ris(?:e|es|ing)|rose|jump(?:s|ed|ing)?|climb(?:s|ed|ing)?|up|continues?|keeps?|lately|` +
+  String.raw`recently|now|mostly|mainly|plus|with|via|tcp|udp|which|that|but|then|still|grew|growing|doubled|` +
+  String.raw`tripled|increased|increasing|exposed|open|listening|both|respectively|etc|each|every|all|alone)\b)`;
+/** Services a post names beside their number, with the transport they run over (null: either). */
+const SERVICE_PROTO: Record<string, Proto | null> = {
+  ssh: 'tcp',
+  telnet: 'tcp',
+  rdp: 'tcp',
+  smb: 'tcp',
+  cifs: 'tcp',
+  http: 'tcp',
+  https: 'tcp',
+  web: 'tcp',
+  vnc: 'tcp',
+  ftp: 'tcp',
+  smtp: 'tcp',
+  imap: 'tcp',
+  pop3: 'tcp',
+  mysql: 'tcp',
+  mssql: 'tcp',
+  postgres: 'tcp',
+  postgresql: 'tcp',
+  redis: 'tcp',
+  mongodb: 'tcp',
+  elasticsearch: 'tcp',
+  docker: 'tcp',
+  adb: 'tcp',
+  winbox: 'tcp',
+  'tr-069': 'tcp',
+  cwmp: 'tcp',
+  weblogic: 'tcp',
+  bgp: 'tcp',
+  socks: 'tcp',
+  proxy: 'tcp',
+  ntp: 'udp',
+  snmp: 'udp',
+  ssdp: 'udp',
+  tftp: 'udp',
+  ike: 'udp',
+  cldap: 'udp',
+  mdns: 'udp',
+  'ws-discovery': 'udp',
+  chargen: 'udp',
+  dns: null,
+  sip: null,
+  ldap: null,
+  upnp: null,
+  netbios: null,
+  memcached: null,
+  kerberos: null,
+};
+const SERVICE = String.raw`(${Object.keys(SERVICE_PROTO).join('|')})`;
+const ACTIVITY =
+  String.raw`(?:hits?|probes?|probing|scans?|scanning|sweeps?|sweeping|traffic|attempts?|connections?|requests?|` +
+  String.raw`syns?|floods?|flooding|activity|knocks?|attacks?|exploitation)`;
+/** A change reaches a value ("a jump to 300"): only "on" makes its number a port ("a rise on 5900"). */
+const CHANGE = String.raw`(?:spikes?|upticks?|jump|bump|rise|surge|increase)`;
+/**
+ * Words between the activity and its port ("attempts a day to 10250", "traffic from China to
+ * 445"), but none that makes the number an amount ("traffic went up to 40").
+ */
+const BETWEEN =
+  String.raw`(?: (?!(?:up|down|back|rose|grew|climbed|jumped|dropped|fell|went|came|increased|decreased|` +
+  String.raw`amounted|limited|capped|reduced|close|equal|over|under)\b)[a-z]+){0,3}?`;
+/** What listens on a port ("the service on 37777", "listens on 2323"). */
+const LISTENER =
+  String.raw`(?:listens?|listening|exposed|open|running|reachable|bound|answers|responds|service|daemon|listener|` +
+  String.raw`server|console|portal|interface|api|panel|endpoint)`;
+
+const serviceProto = (name: string | undefined): Proto | null => SERVICE_PROTO[(name ?? '').toLowerCase()] ?? null;
+const weakList = (s: string, p: Proto | null) =>
+  (s.replace(/[(（][^)）]*[)）]/g, ' ').match(/\d+/g) ?? []).map((n) => [n, p] as [string, Proto | null]);
+
+/** Slashed numbers that make a date: "2026/11/20", "11/20/26", "20/11": "22/23/2323" does not. */
+function slashedDate(parts: number[]): boolean {
+  const dayMonth = (a: number, b: number) => a >= 1 && b >= 1 && ((a <= 12 && b <= 31) || (a <= 31 && b <= 12));
+  const [a = 0, b = 0, c = 0] = parts;
+  if (parts.length === 2) return dayMonth(a, b);
+  if (parts.length !== 3) return false;
+  return (a >= 1900 && dayMonth(b, c)) || (dayMonth(a, b) && (c <= 99 || c >= 1900));
+}
 
 /** Patterns over prose; each names the protocol it implies or takes it from a group. */
 const PATTERNS: Array<{ re: RegExp; read: (m: RegExpExecArray) => Array<[string, Proto | null]> }> = [
@@ -110,6 +216,77 @@ const PATTERNS: Array<{ re: RegExp; read: (m: RegExpExecArray) => Array<[string,
     re: new RegExp(String.raw`(?<![\d.,/])(\d{1,5}) ?番(?!台)(?:ポート)?`, 'g'),
     read: (m) => [[m[1]!, null]],
   },
+  // "tcp 22/23/2323", "UDP 500/4500": one protocol over slashed ports, unless they make a date
+  {
+    re: new RegExp(String.raw`\b${P} ?(?:[:/] ?)?((?:\d{1,5}/){1,6}\d{1,5})(?![\d/.:-]|${NOT_AFTER})`, 'gi'),
+    read: (m) => {
+      const parts = m[2]!.split('/');
+      return slashedDate(parts.map(Number)) ? [] : parts.map((n) => [n, proto(m[1]!)] as [string, Proto]);
+    },
+  },
+  // "hits on 3389", "probes to 80, 443 and 8080", "attempts a day to 10250", "a small rise on 5900"
+  {
+    re: new RegExp(
+      String.raw`\b(?:${ACTIVITY}${BETWEEN} (?:on|to|against|toward|towards|into|for)|${CHANGE} on) (?:the )?` +
+        String.raw`${WEAK_LIST}${WEAK_END}`,
+      'gi',
+    ),
+    read: (m) => weakList(m[1]!, null),
+  },
+  // "the service on 37777", "listens on 2323"
+  {
+    re: new RegExp(String.raw`\b${LISTENER} on (?:the )?${WEAK_LIST}${WEAK_END}`, 'gi'),
+    read: (m) => weakList(m[1]!, null),
+  },
+  // "TCP 554 (RTSP), 8000 and 37777": the protocol over the list that follows it
+  {
+    re: new RegExp(String.raw`\b${P} ${WEAK_LIST}${WEAK_END}`, 'gi'),
+    read: (m) => weakList(m[2]!, proto(m[1]!)),
+  },
+  // "telnet on 2323", "a web console on 8081", "SSH via 2222"
+  {
+    re: new RegExp(
+      String.raw`\b${SERVICE}(?: [a-z][a-z-]*){0,2}? (?:on|via|using) (?:the )?${WEAK_LIST}${WEAK_END}`,
+      'gi',
+    ),
+    read: (m) => weakList(m[2]!, serviceProto(m[1])),
+  },
+  // "telnet (23, 2323)"
+  {
+    re: new RegExp(String.raw`\b${SERVICE} ?[(（] ?${WEAK_LIST} ?[)）]`, 'gi'),
+    read: (m) => weakList(m[2]!, serviceProto(m[1])),
+  },
+  // "5900 (VNC)", "8291 (winbox)": one number, the one the name stands beside
+  {
+    re: new RegExp(String.raw`(?<![\d.,:/-])(${ITEM}) ?[(（] ?${SERVICE}(?!:\/\/|[\w.-])`, 'gi'),
+    read: (m) => [[m[1]!, serviceProto(m[2])]],
+  },
+  // "seeing 445 and 139 spike", "a lot of 8080 from Brazil"
+  {
+    re: new RegExp(
+      String.raw`\b(?:seeing|see|saw|seen|noticed|noticing|watching) (?:a lot of |lots of |heavy |more |some )?` +
+        String.raw`${WEAK_LIST}(?= (?:spike[sd]?|spiking|traffic|scans?|scanning|probes?|probing|hits|activity|` +
+        String.raw`ris(?:e|ing)|climbing|jump(?:s|ed|ing)?|again)\b)` +
+        String.raw`|\b(?:a lot of|lots of|plenty of|a bunch of|tons of) ` +
+        String.raw`${WEAK_LIST}(?= from\b| today\b| again\b|[.,?!]|$)`,
+      'gi',
+    ),
+    read: (m) => weakList(m[1] ?? m[2]!, null),
+  },
+  // "Destinations 3389 and 445 only"
+  {
+    re: new RegExp(String.raw`\bdestinations?(?: were| are| was| is|:)? ${WEAK_LIST}${WEAK_END}`, 'gi'),
+    read: (m) => weakList(m[1]!, null),
+  },
+  // "the port report: 23, 445, 22", "top ports this week: 23, 445": a label over a list
+  {
+    re: new RegExp(
+      String.raw`${PORT_WORD}(?: (?!(?:scans?|scanning|counts?|hits|packets|events|sources|targets|total|rate|` +
+        String.raw`number|range|ranges|volume)\b)[a-z]+){1,3} ?[:：] ?${WEAK_LIST}${WEAK_END}`,
+      'gi',
+    ),
+    read: (m) => weakList(m[1]!, null),
+  },
 ];
 
 /** A port named right after "source port" is the scanner's, not the one the report is about. */
@@ -156,10 +333,41 @@ function prosePorts(text: string): { hits: Hit[]; source: Hit[] } {
   return { hits, source };
 }
 
+/** A range this narrow is a handful of ports, each of which a post goes on to name by its number alone. */
+const NARROW_RANGE = 64;
+// One number at a time: a pattern over whole lists, tried at every number of a long run, backtracks.
+const BARE_NUMBER = new RegExp(String.raw`(?<![\w.,:/~〜–-])(?<![~〜–-] )(${ITEM})(?:${WEAK_END}|(?= ?\/ ?\d))`, 'g');
+
+/**
+ * Bare numbers inside a narrow range the post stated ("spoofed UDP 1026-31 ... a handful to
+ * 1027"): the range says what they are.
+ */
+function inRanges(prose: string, ranges: PortRange[]): Hit[] {
+  const narrow = ranges.filter((r) => r.to - r.from <= NARROW_RANGE);
+  if (!narrow.length) return [];
+  const out: Hit[] = [];
+  for (const m of prose.matchAll(BARE_NUMBER)) {
+    const port = Number(m[1]);
+    if (narrow.some((r) => r.from <= port && port <= r.to))
+      out.push({
+        port,
+        proto: null,
+        span: m[0],
+        rising: saysRising(sentenceAt(prose, m.index)),
+        destination: false,
+        at: m.index,
+      });
+  }
+  return out;
+}
+
 /** How far back a bare port looks for the protocol its paragraph named. */
 const PROTO_REACH = 600;
 
 const PROTO_WORD = /(?<![a-z])(tcp|udp)(?![a-z])(?! ?(?:\/|and|or|&) ?(?:tcp|udp))/gi;
+/** A protocol word that names no port of its own: not "tcp/23", "TCP 445", "23/tcp", nor "tcp/udp". */
+const PROTO_ALONE =
+  /(?<![a-z]|\d ?\/? ?|(?:tcp|udp) ?(?:\/|and|or|&) ?)(tcp|udp)(?![a-z]| ?[/:]? ?\d| ?(?:\/|and|or|&) ?(?:tcp|udp))/gi;
 
 /**
  * The protocol a bare port takes from what a reader has in mind: a range with a protocol that
@@ -177,17 +385,25 @@ function impliedProto(prose: string, h: Hit, ranges: PortRange[]): { proto: Prot
   if (/(?:tcp|udp) ?(?:\/|and|or|&) ?(?:tcp|udp)/i.test(para)) return null;
   const named = [...para.matchAll(PROTO_WORD)];
   const protos = new Set(named.map((m) => m[1]!.toLowerCase()));
-  return protos.size === 1 ? { proto: proto(named[0]![1]!), text: named.at(-1)![0] } : null;
+  if (protos.size === 1) return { proto: proto(named[0]![1]!), text: named.at(-1)![0] };
+  if (protos.size > 1) return null;
+  // None before: the rest of its sentence may say it ("Destinations 3389 and 445 only, all TCP SYN",
+  // "Destination Port: 3389 Protocol: TCP"), where the word qualifies, not a port of its own.
+  const after = prose.slice(h.at, h.at + 300).split(/[.。!！?？\n]/)[0]!;
+  const later = [...after.matchAll(PROTO_ALONE)];
+  const laterProtos = new Set(later.map((m) => m[1]!.toLowerCase()));
+  return laterProtos.size === 1 ? { proto: proto(later[0]![1]!), text: later[0]![0] } : null;
 }
 
 /** Log lines name the port a report is about when several lines agree or only a few ports appear. */
 function logPorts(events: LogEvent[]): Hit[] {
-  const byKey = new Map<string, { port: number; proto: Proto; n: number; raw: string }>();
+  const byKey = new Map<string, { port: number; proto: Proto | null; n: number; raw: string }>();
   for (const e of events) {
-    if (e.dpt === null || !e.proto || e.proto === 'icmp') continue;
+    // A record with a port and no protocol (a Shadowserver legacy darknet row) still names the port.
+    if (e.dpt === null || e.proto === 'icmp') continue;
     // A SYN-ACK or a reply from a well-known port is the answer, not the probe.
     if (e.flags && e.flags.includes('S') && e.flags.includes('A')) continue;
-    const k = `${e.proto}/${e.dpt}`;
+    const k = `${e.proto ?? '-'}/${e.dpt}`;
     const cur = byKey.get(k);
     if (cur) cur.n++;
     else byKey.set(k, { port: e.dpt, proto: e.proto, n: 1, raw: e.raw });
@@ -226,15 +442,13 @@ export function extractPorts(
   };
   const { hits, source } = prosePorts(prose);
   const ranges = portRanges(prose);
-  for (const h of hits) {
+  for (const h of [...hits, ...inRanges(prose, ranges)]) {
     const implied = h.proto === null ? impliedProto(prose, h, ranges) : null;
     if (implied) add({ ...h, proto: implied.proto, span: `${h.span} (${implied.text})` }, 'prose');
     else add(h, 'prose');
   }
   for (const t of table) add({ ...t, rising: false, destination: false }, 'prose');
-  const log = logPorts(events);
-  const logPortNumbers = new Set(log.map((h) => h.port));
-  for (const h of log) add(h, 'log');
+  for (const h of logPorts(events)) add(h, 'log');
   // A bare "port 5000" and a "tcp/5000" or a log line on 5000 are one claim. Typed claims are
   // looked up by port: a scan of all claims for each bare one took 140 s for 30,000 "port N" lines.
   const typedByPort = new Map<number, PortClaim[]>();
@@ -250,7 +464,7 @@ export function extractPorts(
         t.role ??= c.role;
       }
       claims.delete(k);
-    } else if (logPortNumbers.has(c.port)) claims.delete(k);
+    }
   }
   const ports = [...claims.values()].sort((a, b) => a.port - b.port || (a.proto ?? '').localeCompare(b.proto ?? ''));
   const named = new Set(ports.map((p) => p.port));

@@ -139,6 +139,28 @@ describe('header-driven formats', () => {
     });
   });
 
+  it('follow a header indented with its lines, as a member pastes a log into a post', () => {
+    const [e] = read(
+      '    #fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\n' +
+        '    1795165200.000000\tCa1b2c3d4e5f6\t192.0.2.9\t41000\t198.51.100.9\t23\ttcp',
+    );
+    expect(e).toMatchObject({ format: 'zeek-conn', src: '192.0.2.9', spt: 41000, dpt: 23 });
+  });
+
+  it('follow a header and a record that a mailer wrapped, each over several lines', () => {
+    const [e] = read(
+      [
+        'version vpc-id subnet-id instance-id interface-id account-id type',
+        'srcaddr dstaddr srcport dstport pkt-srcaddr pkt-dstaddr protocol bytes',
+        'packets start end action tcp-flags log-status',
+        '3 vpc-0a1b2c3d4e5f67890 subnet-0a1b2c3d4e5f67890 i-0123456789abcdef0',
+        'eni-0a1b2c3d4e5f67890 123456789010 IPv4 192.0.2.3 198.51.100.3 41000',
+        '2323 192.0.2.3 198.51.100.3 6 40 1 1795165200 1795165260 REJECT 2 OK',
+      ].join('\n'),
+    );
+    expect(e).toMatchObject({ format: 'aws-vpc-flow', src: '192.0.2.3', spt: 41000, dpt: 2323, action: 'REJECT' });
+  });
+
   it('read a Shadowserver legacy darknet row by its second column when there is no header', () => {
     const [e] = read('"2026-11-20 00:00:17","192.0.2.47",,64496,"JP","TOKYO","TOKYO",,,,8080,,,2');
     expect(e).toMatchObject({ format: 'shadowserver', src: '192.0.2.47', dst: null, dpt: 8080, proto: null });

@@ -37,6 +37,33 @@ describe('ports named in prose', () => {
     ['１２３／ｕｄｐ（NTP）への問い合わせ', ['udp/123']],
     ['ＴＣＰ／２３が活発です', ['tcp/23']],
     ['ＴＣＰ：４４５、１３９', ['tcp/139', 'tcp/445']],
+    // Numbers with no "port" beside them, which the words around them make ports.
+    ['yesterday we logged 1.2M hits on 3389 across 65k of our addresses', ['?/3389']],
+    ['a new Mirai variant sweeping telnet (23, 2323)', ['tcp/23', 'tcp/2323']],
+    ['anyone seeing 445 and 139 spike since noon?', ['?/139', '?/445']],
+    ['blocked at the edge: tcp 22/23/2323', ['tcp/22', 'tcp/23', 'tcp/2323']],
+    ['the IKE service (UDP 500/4500)', ['udp/500', 'udp/4500']],
+    ['it exposes telnet on 2323 and a web console on 8081 to the WAN', ['tcp/2323', 'tcp/8081']],
+    ['a small rise on 5900 (VNC) from one network', ['tcp/5900']],
+    [
+      'The usual suspects lead the port report: 23, 445, 22, 80 and 8080, in that order.',
+      ['?/22', '?/23', '?/80', '?/445', '?/8080'],
+    ],
+    ['Anyone seeing a lot of 8080 from Brazil today?', ['?/8080']],
+    ['about 40 connection attempts a day to 10250, all SYN only', ['?/10250']],
+    [
+      'The camera listens on TCP 554 (RTSP), 8000 and 37777. The service on 37777 overflows.',
+      ['tcp/554', 'tcp/8000', 'tcp/37777'],
+    ],
+    ['Lots of SYNs to :6443 (k8s API) and :10250 (kubelet) across our cloud ranges', ['?/6443', '?/10250']],
+    // The protocol said later in the sentence, as a qualifier or a field of a notification.
+    ['Destinations 3389 and 445 only, all TCP SYN.', ['tcp/445', 'tcp/3389']],
+    ['Source IP: 203.0.113.144\nDestination Port: 3389\nProtocol: TCP\nEvents: 4,812', ['tcp/3389']],
+    // A bare number inside a narrow range the post stated is one of its ports.
+    [
+      'spoofed UDP 1026-31 traffic again, mostly ports 1026 and 1030, a handful to 1027.',
+      ['udp/1026', 'udp/1027', 'udp/1030'],
+    ],
   ];
   for (const [text, want] of cases) {
     it(`reads ${JSON.stringify(text)} as ${want.join(', ')}`, () => {
@@ -104,6 +131,16 @@ describe('numbers that are not ports', () => {
     'ソースポートが通常ポート1025と同じかそれより高い',
     '60000番台のポート宛てが多数',
     'scanning, report 1 of 3; see the support 2 ticket and the airport 5 outage',
+    'NICTER観測レポート 2025 要約、2025年の年間総観測パケット数',
+    'hits on 20,000 of our addresses and probes to 1,904 hosts',
+    'SSH attempts on 12 servers, telnet on 40 routers, traffic to 10 customers',
+    'scanning for 15 minutes, then hits on 2300 UTC and a spike at 0930',
+    'attacks on 24 November, probes to 2026-11-20, traffic for 2025',
+    'Events: 4,812',
+    'we are seeing 300 new sources and a lot of 500 errors',
+    'on VLAN 445 with uptime 8080 hours',
+    'traffic went up to 40. Then a jump to 300, and a rise in 4500 sources',
+    'FEMME 17 (http://stats.example.com/clk/17) and HOMME 18 (https://stats.example.com/clk/18)',
   ];
   for (const text of negatives) {
     it(`finds no port in ${JSON.stringify(text)}`, () => {
@@ -190,6 +227,16 @@ describe('numbers that are never ports, in any prose', () => {
     fc.tuple(n(1, 99), n(100, 9999), n(1000, 9999)).map(([a, b, c]) => `0${a}-${b}-${c}`),
     n(1, 999999).map((t) => `ticket #${t}`),
     n(1, 99999).map((t) => `INC${t}`),
+    // Figures the words that make a bare number a port ("hits on", "telnet on") may stand before.
+    // A figure with a thousands separator that no list of ports could be read from ("80,443" could).
+    n(1000, 65535).map((c) => c.toLocaleString('en-US')),
+    fc.tuple(n(1, 999), n(0, 999)).map(([a, b]) => `Events: ${a},${String(b).padStart(3, '0')}`),
+    n(1990, 2039).map((y) => `${y}年`),
+    n(1990, 2039).map((y) => `レポート ${y}`),
+    fc.tuple(n(0, 23), n(0, 59)).map(([h, m]) => `${pad(h)}${pad(m)} UTC`),
+    fc
+      .tuple(n(2, 9999), fc.constantFrom('minutes', 'hours', 'days', 'Gbps', 'servers', 'customers', '%'))
+      .map(([c, u]) => `${c} ${u}`),
   );
   const filler = fc.constantFrom(
     'we saw',
@@ -210,6 +257,18 @@ describe('numbers that are never ports, in any prose', () => {
     'over TCP',
     'TCP/UDP',
     'ポート',
+    'hits on',
+    'probes to',
+    'telnet on',
+    'telnet (',
+    'seeing',
+    'a lot of',
+    'destinations',
+    'the port report:',
+    'UDP 1026-31',
+    'attempts a day to',
+    'the service on',
+    'a jump to',
   );
 
   it('reads no port from times, dates, prefixes, AS numbers, CVEs, versions, addresses, counts, phones', () => {

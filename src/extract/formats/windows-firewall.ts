@@ -13,9 +13,9 @@ export const windowsFirewall: LogFormat = {
   sniff: (t) =>
     /^\s*\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} (?:ALLOW|DROP|OPEN|CLOSE|OPEN-INBOUND|INFO-EVENTS-LOST)\s/.test(t),
   header: (line) =>
-    /^#Fields:\s/i.test(line) && line.includes('src-ip')
+    /^\s*#Fields:\s/i.test(line) && line.includes('src-ip')
       ? line
-          .replace(/^#Fields:\s*/i, '')
+          .replace(/^\s*#Fields:\s*/i, '')
           .trim()
           .split(/\s+/)
       : null,

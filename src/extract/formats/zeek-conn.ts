@@ -23,7 +23,9 @@ export const zeekConn: LogFormat = {
   id: 'zeek-conn',
   description: 'Zeek conn.log (TSV)',
   sniff: (t) => t.includes('\t') && /\tC[0-9A-Za-z]{8,24}\t/.test(t),
-  header: (line) => (/^#fields\t/.test(line) && line.includes('id.orig_h') ? line.split('\t').slice(1) : null),
+  // A member pasting the file indents the header with its lines; the columns follow it all the same.
+  header: (line) =>
+    /^\s*#fields\t/.test(line) && line.includes('id.orig_h') ? line.trimStart().split('\t').slice(1) : null,
   parse(text, _time, columns) {
     const cols = columns ?? DEFAULT;
     const f = text.trimStart().split('\t');
