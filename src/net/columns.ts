@@ -3,8 +3,8 @@ import { dotted, parseDotted } from './ipv4.ts';
 
 /**
  * An address as two columns: an IPv4 address as its number, an IPv6 one as its 16 bytes. A
- * million raw events a day are stored this way at a quarter of the size of their text, and
- * compared as numbers.
+ * sensor stores a million raw events a day: an IPv4 address so takes 4 bytes, not up to 15
+ * characters, and compares as a number.
  */
 export type AddressColumns = [v4: number | null, v6: Buffer | null];
 
