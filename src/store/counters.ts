@@ -670,20 +670,22 @@ export class CounterStore implements CounterReader {
       ['src', v4],
       ['src6', v6],
     ] as const) {
-      if (values.length === 0) continue;
-      const { marks, params } = inList(values);
-      for (const r of this.db.all<{ a: number | string | Uint8Array; ts: number | string }>(
-        `SELECT ${column} AS a, MIN(ts) AS ts FROM recent_events
-           WHERE dpt = ? AND proto = ? AND ts <= ? AND ${column} IN (${marks}) GROUP BY ${column}`,
-        port,
-        PROTO_NUMBER[proto],
-        toMs,
-        ...params,
-      ))
-        seen.set(
-          column === 'src' ? addressText(r.a as number, null)! : addressText(null, r.a as Uint8Array)!,
-          Number(r.ts),
-        );
+      // A post listing thousands of sources stays within what a statement may bind.
+      for (let i = 0; i < values.length; i += 512) {
+        const { marks, params } = inList(values.slice(i, i + 512));
+        for (const r of this.db.all<{ a: number | string | Uint8Array; ts: number | string }>(
+          `SELECT ${column} AS a, MIN(ts) AS ts FROM recent_events
+             WHERE dpt = ? AND proto = ? AND ts <= ? AND ${column} IN (${marks}) GROUP BY ${column}`,
+          port,
+          PROTO_NUMBER[proto],
+          toMs,
+          ...params,
+        ))
+          seen.set(
+            column === 'src' ? addressText(r.a as number, null)! : addressText(null, r.a as Uint8Array)!,
+            Number(r.ts),
+          );
+      }
     }
     return addrs.flatMap((a) => {
       const [n, bytes] = addressColumns(a);
