@@ -703,6 +703,11 @@ describe('counters at sensor scale', () => {
       { src: '203.0.113.9', ts: Date.parse('2026-11-20T00:00:01Z') },
     ]);
     expect(store.counters.firstSeen('udp', 5000, ['203.0.113.9'], to)).toEqual([]);
+    // A post listing thousands of sources.
+    const many = Array.from({ length: 3000 }, (_, i) => `10.${i >> 8}.${i & 255}.1`);
+    expect(store.counters.firstSeen('tcp', 5000, [...many, '203.0.113.9'], to)).toEqual([
+      { src: '203.0.113.9', ts: Date.parse('2026-11-20T00:00:01Z') },
+    ]);
   });
 
   it('carries the raw events of a store from before their compact form over', async () => {
