@@ -37,7 +37,7 @@ const BOTH = String.raw`(?:tcp ?/ ?udp|udp ?/ ?tcp|tcp (?:and|or|&) udp|udp (?:a
 // ポート inside レポート, サポート, インポート, エクスポート, パスポート, エアポート (「観測レポート 2025」).
 const PORT_WORD = String.raw`(?:(?<![a-z])(?:d|dst|dest)?ports?|(?<!レ|リ|サ|イン|エクス|パス|エア|トランス)ポート(?:番号)?)`;
 /** Between the words of a pattern, at most a little whitespace: unbounded runs invite backtracking. */
-const SEP = String.raw`(?:,|、|and|or|&|および|及び|と)`;
+const SEP = String.raw`(?:,|、|and|or|&|および|及び|とか|と|や)`;
 /** Nouns a number counts: "1,200 hosts" is a count, whatever word came before it. */
 const COUNTED =
   String.raw`(?:packets?|hosts?|sources?|targets?|events?|connections?|flows?|probes?|sessions?|bytes?|` +
@@ -206,10 +206,16 @@ const PATTERNS: Array<{ re: RegExp; read: (m: RegExpExecArray) => Array<[string,
     re: new RegExp(String.raw`\b${PORT_WORD} ?${N} ?(?:[(（] ?)?${P}\b`, 'gi'),
     read: (m) => [[m[1]!, proto(m[2]!)]],
   },
-  // "port 5000", "ports 139 and 445", "ポート137", "destination port 23"
+  // "port 5000", "ports 139 and 445", "ポート137", "destination port 23", "ポートを 33890 とか 13389 に"
   {
-    re: new RegExp(String.raw`${PORT_WORD} ?(?:number ?)?(?:[:：#] ?)?${NUM_LIST}`, 'gi'),
+    re: new RegExp(String.raw`${PORT_WORD} ?(?:number ?)?(?:[:：#をはがも] ?)?${NUM_LIST}`, 'gi'),
     read: (m) => listOf(m[1]!).map((n) => [n, null] as [string, null]),
+  },
+  // "2323宛", "445番宛て", "8080向け": what a number is addressed to is a port (an address is
+  // dotted, a range's end is the range's, and 宛先, the destination, names what follows)
+  {
+    re: new RegExp(String.raw`(?<![\d.,/:：]|[-–〜~] ?)${N} ?番?(?:宛て?|あて|向け)(?!先)`, 'g'),
+    read: (m) => [[m[1]!, null]],
   },
   // "137番ポート", "445番"
   {
@@ -299,7 +305,7 @@ function proto(s: string): Proto {
 
 function listOf(s: string): string[] {
   return s
-    .split(/,|、|and|or|&|および|及び|と/i)
+    .split(/,|、|and|or|&|および|及び|とか|と|や/i)
     .map((x) => x.trim())
     .filter(Boolean);
 }
