@@ -267,17 +267,19 @@ const PATTERNS: Array<{ re: RegExp; read: (m: RegExpExecArray) => Array<[string,
     re: new RegExp(String.raw`(?<![\d.,:/-])(${ITEM}) ?[(（] ?${SERVICE}(?!:\/\/|[\w.-])`, 'gi'),
     read: (m) => [[m[1]!, serviceProto(m[2])]],
   },
-  // "seeing 445 and 139 spike", "a lot of 8080 from Brazil"
+  // "seeing 445 and 139 spike", "a lot of 8080 from Brazil", "5555 and 5858 lit up"
   {
     re: new RegExp(
       String.raw`\b(?:seeing|see|saw|seen|noticed|noticing|watching) (?:a lot of |lots of |heavy |more |some )?` +
         String.raw`${WEAK_LIST}(?= (?:spike[sd]?|spiking|traffic|scans?|scanning|probes?|probing|hits|activity|` +
         String.raw`ris(?:e|ing)|climbing|jump(?:s|ed|ing)?|again)\b)` +
         String.raw`|\b(?:a lot of|lots of|plenty of|a bunch of|tons of) ` +
-        String.raw`${WEAK_LIST}(?= from\b| today\b| again\b|[.,?!]|$)`,
+        String.raw`${WEAK_LIST}(?= from\b| today\b| again\b|[.,?!]|$)` +
+        // "5555 and 5858 lit up around 23:10": ports, not amounts, do that
+        String.raw`|(?<![\w.,:/-])${WEAK_LIST}(?= (?:both |all )?(?:lit up|light up|lighting up|woke up)\b)`,
       'gi',
     ),
-    read: (m) => weakList(m[1] ?? m[2]!, null),
+    read: (m) => weakList(m[1] ?? m[2] ?? m[3]!, null),
   },
   // "Destinations 3389 and 445 only"
   {

@@ -35,6 +35,8 @@ describe('ports named in prose', () => {
     ['ポートは8080や8443です', ['?/8080', '?/8443']],
     ['TCP ５９００〜５９１０ 宛てのスキャン', []],
     ['198.51.100.1宛の通信、10:30宛に報告', []],
+    ['Darknet here: 5555 and 5858 lit up around 23:10 JST yesterday, both tcp.', ['tcp/5555', 'tcp/5858']],
+    ['Version 2.10 and 3.1 lit up the changelog', []],
     ['本日未明より TCP 445 宛ての探索が増加', ['tcp/445']],
     ['UDP/11211 (memcached) reflection', ['udp/11211']],
     ['all of it to dport 23, Port 2323 too', ['?/23', '?/2323']],
