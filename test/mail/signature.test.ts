@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../src/config/schema.ts';
 import { extractReport } from '../../src/extract/report.ts';
 import { parsePost } from '../../src/mail/parse.ts';
-import { verifySignature } from '../../src/mail/signature.ts';
+import { signatureLine, verifySignature } from '../../src/mail/signature.ts';
 import { fixture, shared, sharedAvailable } from '../helpers/paths.ts';
 
 const opts = { zone: 'UTC', maxScanChars: 512 * 1024, maxLineChars: 4096 };
@@ -193,6 +193,28 @@ describe('the keyring and bad input', () => {
       ),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('the line a reviewer reads', () => {
+  const key = { keyId: HANAKO.keyId };
+  it('says who signed and that it verified, in English and as a Japanese operator writes it', () => {
+    const s = { kind: 'cleartext', status: 'verified', ...HANAKO } as const;
+    expect(signatureLine(s, 'en')).toBe(
+      'signed by Hanako Sato <hanako@isp-a.example> (key 0xACF2121C9FB36B69), verified',
+    );
+    expect(signatureLine(s, 'ja')).toBe('署名：Hanako Sato <hanako@isp-a.example>（鍵 0xACF2121C9FB36B69、検証済み）');
+  });
+
+  it('says why a signature was not verified, and when it covers only part of the post', () => {
+    const line = (status: 'bad' | 'unknown-key' | 'no-keyring', partial?: true) =>
+      signatureLine({ kind: 'pgp-mime', status, ...key, ...(partial ? { partial } : {}) }, 'en');
+    expect(line('unknown-key')).toBe('signed with key 0xACF2121C9FB36B69, not verified: key not in keyring');
+    expect(line('no-keyring')).toContain('not verified: no keyring configured (auth.pgpKeyring)');
+    expect(line('bad')).toContain('does NOT verify');
+    expect(line('unknown-key', true)).toMatch(/; partly signed: text outside the signed part is not covered$/);
+    const ja = signatureLine({ kind: 'cleartext', status: 'unknown-key', ...key, partial: true }, 'ja');
+    expect(ja).toBe('署名：鍵 0xACF2121C9FB36B69（鍵束にない鍵のため未検証）。署名されているのは投稿の一部だけです');
   });
 });
 
