@@ -8,7 +8,23 @@ export interface Keyring {
   problems: string[];
 }
 
-const KEY_BLOCK = /-----BEGIN PGP PUBLIC KEY BLOCK-----[\s\S]*?-----END PGP PUBLIC KEY BLOCK-----/g;
+const BEGIN = '-----BEGIN PGP PUBLIC KEY BLOCK-----';
+const END = '-----END PGP PUBLIC KEY BLOCK-----';
+
+/**
+ * The armored key blocks of a file: `gpg --export --armor` of several keys writes one block, keys
+ * pasted one after another are several.
+ */
+function keyBlocks(text: string): string[] {
+  const out: string[] = [];
+  for (let at = text.indexOf(BEGIN); at >= 0; at = text.indexOf(BEGIN, at + 1)) {
+    const end = text.indexOf(END, at);
+    if (end < 0) break;
+    out.push(text.slice(at, end + END.length));
+    at = end;
+  }
+  return out;
+}
 
 /**
  * Read once per change of the file or folder (a folder's time changes when a key file is added,
@@ -55,8 +71,7 @@ async function load(path: string): Promise<Keyring> {
       problems.push(`auth.pgpKeyring ${file}: not readable (${(err as Error).message})`);
       continue;
     }
-    // `gpg --export --armor` of several keys writes one block; keys pasted one after another are several.
-    const blocks = text.match(KEY_BLOCK) ?? [];
+    const blocks = keyBlocks(text);
     if (!blocks.length) problems.push(`auth.pgpKeyring ${file}: no armored public key block in it`);
     for (const armoredKeys of blocks) {
       try {

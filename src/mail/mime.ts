@@ -73,9 +73,13 @@ export function parts(e: Entity): Entity[] {
   return out;
 }
 
-/** Quoted-printable (RFC 2045 section 6.7) to bytes: "=XX" is a byte, "=" at a line's end joins it to the next. */
+/**
+ * Quoted-printable (RFC 2045 section 6.7) to bytes: "=XX" is a byte, "=" at a line's end joins it
+ * to the next. Blanks a transport added at line ends stay: what reads this (a cleartext signature,
+ * RFC 4880 section 7.1, and a footer) ignores them.
+ */
 function unQuotedPrintable(data: Buffer): Buffer {
-  const s = data.toString('latin1').replace(/[ \t]+(?=\r?\n)/g, '');
+  const s = data.toString('latin1');
   return Buffer.from(
     s
       .replace(/=(?:\r?\n|$)/g, '')

@@ -71,7 +71,8 @@ export async function parsePost(
   const list = listId(headers['list-id']);
   // What mailparser saw tells whether there is a signature to look for in the bytes at all.
   const signed =
-    m.attachments.some((a) => a.contentType.toLowerCase() === 'application/pgp-signature') || SIGNED.test(m.text ?? '');
+    // A broken Content-Type can leave contentType not a string (flanker-spam-broken-ctype.eml).
+    m.attachments.some((a) => /^application\/pgp-signature$/i.test(a.contentType)) || SIGNED.test(m.text ?? '');
   const signature = signed
     ? await verifySignature(raw, list, { keyring, maxSignatureBytes: limits.maxSignatureBytes }, r.warnings)
     : null;

@@ -10,9 +10,20 @@ export interface SignatureOptions {
   maxSignatureBytes: number;
 }
 
-const BEGIN = /^-----BEGIN PGP SIGNED MESSAGE-----[ \t]*\r?$/m;
-const SIGNATURE = /^-----BEGIN PGP SIGNATURE-----[ \t]*\r?$/m;
-const END = /^-----END PGP SIGNATURE-----[ \t]*\r?$/m;
+const BEGIN = '-----BEGIN PGP SIGNED MESSAGE-----';
+const SIGNATURE = '-----BEGIN PGP SIGNATURE-----';
+const END = '-----END PGP SIGNATURE-----';
+
+/** Where the first line from `from` on that is the armor line `armor` (blanks after it allowed) starts and ends. */
+function armorLine(text: string, armor: string, from: number): { start: number; end: number } | null {
+  for (let at = text.indexOf(armor, from); at >= 0; at = text.indexOf(armor, at + 1)) {
+    if (at > 0 && text[at - 1] !== '\n') continue;
+    const eol = text.indexOf('\n', at);
+    const end = eol < 0 ? text.length : eol;
+    if (!text.slice(at + armor.length, end).trim()) return { start: at, end };
+  }
+  return null;
+}
 
 /** What a signature covers and what it is, as found in the raw message, before any check. */
 interface Signed {
@@ -176,19 +187,18 @@ function signedPart(raw: Buffer, list: string | null): Signed | null {
   for (const leaf of leaves) {
     if (!leaf.type.startsWith('text/plain')) continue;
     const text = decodedBody(leaf).toString('latin1');
-    const begin = BEGIN.exec(text);
+    const begin = armorLine(text, BEGIN, 0);
     if (!begin) continue;
-    const sig = SIGNATURE.exec(text.slice(begin.index));
-    const end = sig ? END.exec(text.slice(begin.index + sig.index)) : null;
-    const stop = end ? begin.index + sig!.index + end.index + end[0].length : text.length;
+    const sig = armorLine(text, SIGNATURE, begin.end);
+    const stop = (sig && armorLine(text, END, sig.end)?.end) ?? text.length;
     const others = leaves.filter((l) => l !== leaf);
     return {
       kind: 'cleartext',
-      armored: text.slice(begin.index, stop),
-      block: sig ? text.slice(begin.index + sig.index, stop) : '',
-      blockBytes: sig ? stop - (begin.index + sig.index) : 0,
+      armored: text.slice(begin.start, stop),
+      block: sig ? text.slice(sig.start, stop) : '',
+      blockBytes: sig ? stop - sig.start : 0,
       partial:
-        substantive(text.slice(0, begin.index), null) ||
+        substantive(text.slice(0, begin.start), null) ||
         substantive(text.slice(stop), list) ||
         others.some((o) => outsideSays(o, list)),
     };
@@ -204,19 +214,23 @@ function signedPart(raw: Buffer, list: string | null): Signed | null {
 export function signatureLine(s: PostSignature, lang: 'ja' | 'en'): string {
   const key = s.keyId ? `0x${s.keyId}` : null;
   const detail = s.detail ? (lang === 'ja' ? `：${s.detail}` : `: ${s.detail}`) : '';
+  // openpgp.js says so when the hash differs; a refused weak hash or an expired key is no alteration.
+  const altered = /digest did not match/i.test(s.detail ?? '');
   if (lang === 'ja') {
+    const why = altered ? '本文が改変された可能性があります' : '署名が無効です';
     const what = {
       verified: `${s.signer ?? ''}（鍵 ${key}、検証済み）`,
-      bad: `鍵 ${key} の署名が一致しません（本文が改変された可能性があります${detail}）`,
+      bad: `鍵 ${key} の署名を検証できません（${why}${detail}）`,
       'unknown-key': `鍵 ${key}（鍵束にない鍵のため未検証）`,
       'no-keyring': `鍵 ${key}（鍵束が未設定のため未検証）`,
       unreadable: `読み取れないため未検証（${s.detail ?? ''}）`,
     }[s.status];
     return `署名：${what}${s.partial ? '。署名されているのは投稿の一部だけです' : ''}`;
   }
+  const why = altered ? 'the signed text may have been altered' : 'invalid';
   const what = {
     verified: `signed by ${s.signer ?? ''} (key ${key}), verified`,
-    bad: `signature by key ${key} does NOT verify (the signed text may have been altered${detail})`,
+    bad: `signature by key ${key} does NOT verify (${why}${detail})`,
     'unknown-key': `signed with key ${key}, not verified: key not in keyring`,
     'no-keyring': `signed with key ${key}, not verified: no keyring configured (auth.pgpKeyring)`,
     unreadable: `signature not verified: unreadable${detail}`,

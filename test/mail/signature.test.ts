@@ -37,6 +37,7 @@ describe('inline (cleartext) signed posts', () => {
   it('calls a post whose signed figures were changed bad, and reads the changed figures like any post', async () => {
     const p = await read(edit(bytes('clearsigned-report.eml'), 'tcp/5000 overnight', 'tcp/5001 overnight'));
     expect(p.signature).toMatchObject({ kind: 'cleartext', status: 'bad', keyId: HANAKO.keyId });
+    expect(signatureLine(p.signature!, 'en')).toContain('the signed text may have been altered');
     expect(extractReport(p, opts).ports.map((x) => x.port)).toContain(5001);
   });
 
@@ -211,7 +212,11 @@ describe('the line a reviewer reads', () => {
       signatureLine({ kind: 'pgp-mime', status, ...key, ...(partial ? { partial } : {}) }, 'en');
     expect(line('unknown-key')).toBe('signed with key 0xACF2121C9FB36B69, not verified: key not in keyring');
     expect(line('no-keyring')).toContain('not verified: no keyring configured (auth.pgpKeyring)');
-    expect(line('bad')).toContain('does NOT verify');
+    expect(line('bad')).toBe('signature by key 0xACF2121C9FB36B69 does NOT verify (invalid)');
+    const altered = { kind: 'cleartext', status: 'bad', ...key, detail: 'Signed digest did not match' } as const;
+    expect(signatureLine(altered, 'ja')).toBe(
+      '署名：鍵 0xACF2121C9FB36B69 の署名を検証できません（本文が改変された可能性があります：Signed digest did not match）',
+    );
     expect(line('unknown-key', true)).toMatch(/; partly signed: text outside the signed part is not covered$/);
     const ja = signatureLine({ kind: 'cleartext', status: 'unknown-key', ...key, partial: true }, 'ja');
     expect(ja).toBe('署名：鍵 0xACF2121C9FB36B69（鍵束にない鍵のため未検証）。署名されているのは投稿の一部だけです');
