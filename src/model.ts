@@ -55,6 +55,33 @@ export interface TextAttachment {
   text: string;
 }
 
+/**
+ * An OpenPGP signature a post carries, and what checking it against the configured keyring
+ * (auth.pgpKeyring) gave. It says who signed which text, never that the numbers in it are right:
+ * no verdict and no figure depends on it.
+ */
+export interface PostSignature {
+  /** Inline (RFC 4880 section 7, "-----BEGIN PGP SIGNED MESSAGE-----") or PGP/MIME (RFC 3156). */
+  kind: 'cleartext' | 'pgp-mime';
+  /**
+   * `verified`: a key of the keyring made it over the text as sent; `bad`: the key is there but
+   * the signature does not hold (text altered, key revoked or expired, a hash refused as weak);
+   * `unknown-key`: no key of the keyring made it (or the keyring could not be read);
+   * `no-keyring`: none is configured; `unreadable`: the signature block is not one.
+   */
+  status: 'verified' | 'bad' | 'unknown-key' | 'no-keyring' | 'unreadable';
+  /** The user ID of the key that verified it. */
+  signer?: string;
+  /** The signing key's ID, 16 hex digits; null when the block could not be read. */
+  keyId: string | null;
+  /** The verifying key's fingerprint, or the one the signature names. */
+  fingerprint?: string;
+  /** The post has text of substance outside the signed part (a list footer is not): the signature covers part of it. */
+  partial?: boolean;
+  /** Why it is `bad` or `unreadable`, as the verifier said. */
+  detail?: string;
+}
+
 /** What a reply to a post is rendered from besides its report: who wrote it, when, in which thread. */
 export type PostHeader = Pick<Post, 'messageId' | 'inReplyTo' | 'references' | 'listId' | 'from' | 'date' | 'subject'>;
 
@@ -78,6 +105,8 @@ export interface Post {
   authResults: string[];
   /** What was left unread and why (an archive over its caps, say), for the log. */
   warnings: string[];
+  /** Its own OpenPGP signature (not one of a message it quotes or forwards); null when unsigned. */
+  signature: PostSignature | null;
 }
 
 /** One firewall or sensor record, as any format parser returns it. */
@@ -175,6 +204,8 @@ export interface Report {
   sourcePorts: Array<{ port: number; proto: Proto | null; text: string }>;
   /** What reading the post's text left out and why (port claims over limits.maxPortsPerPost), for the log. */
   warnings: string[];
+  /** The post's OpenPGP signature and whether it verified: for a reviewer, never a reason to believe the figures. */
+  signature: PostSignature | null;
 }
 
 export type Verdict = 'elevated' | 'normal' | 'not-seen' | 'no-data';

@@ -11,14 +11,15 @@ import type { Cli } from './context.ts';
  * configured limits; what they left unread is logged.
  */
 export async function postAndReport(ctx: Cli, file: string): Promise<{ post: Post; report: Report }> {
-  const post = await firstPost(file, ctx.loaded.config.limits);
-  const report = extractReport(post, extractOptions(ctx.loaded.config));
+  const { config } = ctx.loaded;
+  const post = await firstPost(file, config.limits, config.auth.pgpKeyring);
+  const report = extractReport(post, extractOptions(config));
   for (const w of [...post.warnings, ...report.warnings]) ctx.log.warn({ file, messageId: post.messageId }, w);
   return { post, report };
 }
 
-async function firstPost(file: string, limits: Limits): Promise<Post> {
+async function firstPost(file: string, limits: Limits, keyring: string | null): Promise<Post> {
   const src = openSource(detectSourceType(file), file);
-  for await (const m of src.messages()) return parsePost(m.raw, limits);
+  for await (const m of src.messages()) return parsePost(m.raw, limits, keyring);
   throw new KansokuError('INPUT_UNREADABLE', 'mail', `${file}: no message in it`);
 }

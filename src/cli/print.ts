@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { HOUR_MS } from '../time.ts';
+import { signatureLine } from '../mail/signature.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import type { ImportOutcome } from '../counters/import.ts';
 import type { Anomaly, Decision, Finding, Report } from '../model.ts';
@@ -93,6 +94,7 @@ export function printReport(print: Print, r: Report): void {
   const counts = r.countMentions.map((c) => `${c.kind}: ${c.value ?? '?'} ("${c.text}")`);
   print(`counts: ${counts.join('; ') || 'none'}`);
   if (r.scanTypes.length || r.targeting.length) print(`pattern: ${[...r.scanTypes, ...r.targeting].join(', ')}`);
+  if (r.signature) print(`signature: ${signatureLine(r.signature, 'en')}`);
   print(`log lines: ${r.logLines.length}`);
   for (const l of r.logLines.slice(0, 20)) {
     print(

@@ -44,6 +44,7 @@ export function loadConfig(path?: string, cwd = process.cwd()): LoadedConfig {
     typeof f === 'string' ? resolve(base, f) : { ...f, path: resolve(base, f.path) },
   );
   if (config.counters.countryDb) config.counters.countryDb = resolve(base, config.counters.countryDb);
+  if (config.auth.pgpKeyring) config.auth.pgpKeyring = resolve(base, config.auth.pgpKeyring);
   config.store.sqlite = resolve(cwd, config.store.sqlite);
   config.draft.outbox = resolve(cwd, config.draft.outbox);
   config.draft.templates = resolve(base, config.draft.templates);

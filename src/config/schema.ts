@@ -125,6 +125,11 @@ export const limitsSchema = z.strictObject({
    * log lines, with a protocol): a post listing 30,000 ports is not 30,000 claims to answer.
    */
   maxPortsPerPost: positive().default(50),
+  /**
+   * An armored OpenPGP signature block larger than this is not handed to the verifier: a real one
+   * is under 2 KB (RSA-4096 with its subpackets about 1 KB), a crafted one may be megabytes.
+   */
+  maxSignatureBytes: positive().default(16 * 1024),
 });
 export type Limits = z.infer<typeof limitsSchema>;
 /** The limits of a config that sets none: what a reader given no config reads with. */
@@ -233,6 +238,11 @@ export const configSchema = z.strictObject({
   auth: z
     .strictObject({
       trustedServerId: z.string().min(1).nullable().default(null),
+      /**
+       * Members' OpenPGP public keys: an armored key file, or a folder of .asc files (`gpg --export
+       * --armor`). Signed posts are checked against it; null: signatures are shown, not checked.
+       */
+      pgpKeyring: z.string().min(1).nullable().default(null),
     })
     .prefault({}),
   events: z

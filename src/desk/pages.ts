@@ -5,6 +5,7 @@
 import type { Config } from '../config/schema.ts';
 import { kinds } from '../draft/kinds.ts';
 import { splitParts } from '../draft/render.ts';
+import { signatureLine } from '../mail/signature.ts';
 import { eventSummary } from '../events/summary.ts';
 import { unquote } from '../extract/quoting.ts';
 import type { DraftStatus, Finding, Proto } from '../model.ts';
@@ -211,6 +212,9 @@ export function draftPage(store: Store, config: Config, id: number, now: number,
           date: header?.date ?? source.sentAt,
           subject: source.subject,
           messageId: source.messageId,
+          signature: source.report?.signature
+            ? { ja: signatureLine(source.report.signature, 'ja'), en: signatureLine(source.report.signature, 'en') }
+            : null,
           body: text === null ? null : folded(text, config.desk.maxPostChars),
         }
       : null,

@@ -116,6 +116,7 @@ export function extractReport(post: Post, opts: ExtractOptions): Report {
     impliedPorts: impliedPorts(text, new Set(named.ports.map((p) => p.port))),
     sourcePorts: named.sourcePorts,
     warnings,
+    signature: post.signature,
   };
 }
 

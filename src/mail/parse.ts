@@ -7,6 +7,7 @@ import { LABEL_ONLY, type Post, type TextAttachment } from '../model.ts';
 import { decodeBytes, fixJapanese, relabelJapaneseWords, TextPartDecoder } from './charsets.ts';
 import { htmlText } from './html.ts';
 import { clearsignedText } from './pgp.ts';
+import { verifySignature } from './signature.ts';
 
 /** Attachments read as text: what members attach when they share logs. */
 const TEXT_ATTACHMENT = /\.(txt|log|csv|tsv|json|ndjson|md)$/i;
@@ -42,11 +43,19 @@ export function syntheticMessageId(raw: Buffer): string {
   return `<sha256-${createHash('sha256').update(raw).digest('hex').slice(0, 32)}@kansoku.invalid>`;
 }
 
+/** A line that opens an inline-signed text, unquoted: the post's own signature, not a quoted one's. */
+const SIGNED = /^-----BEGIN PGP SIGNED MESSAGE-----/m;
+
 /**
  * Parses one raw message into a Post, within `limits` (the configured ones in the pipeline and the
- * CLI). Throws a KansokuError when the bytes are not a message at all.
+ * CLI), its signature checked against `keyring` (auth.pgpKeyring). Throws a KansokuError when the
+ * bytes are not a message at all.
  */
-export async function parsePost(raw: Buffer, limits: Limits = DEFAULT_LIMITS): Promise<Post> {
+export async function parsePost(
+  raw: Buffer,
+  limits: Limits = DEFAULT_LIMITS,
+  keyring: string | null = null,
+): Promise<Post> {
   let m: ParsedMail;
   try {
     m = await parseMail(raw);
@@ -59,6 +68,14 @@ export async function parsePost(raw: Buffer, limits: Limits = DEFAULT_LIMITS): P
   const messageId = id && /^<[^<>\s]+>$/.test(id) ? id : id ? `<${id.replace(/[<>\s]/g, '')}>` : null;
   const text = bodyText(m, r, 'body');
   const attachments = [...(await textAttachments(m.attachments, r, 0)), ...alternative(m, r)];
+  const list = listId(headers['list-id']);
+  // What mailparser saw tells whether there is a signature to look for in the bytes at all.
+  const signed =
+    // A broken Content-Type can leave contentType not a string (flanker-spam-broken-ctype.eml).
+    m.attachments.some((a) => /^application\/pgp-signature$/i.test(a.contentType)) || SIGNED.test(m.text ?? '');
+  const signature = signed
+    ? await verifySignature(raw, list, { keyring, maxSignatureBytes: limits.maxSignatureBytes }, r.warnings)
+    : null;
   if (r.unread.length) {
     const names = r.unread.slice(0, 5).join(', ') + (r.unread.length > 5 ? `, and ${r.unread.length - 5} more` : '');
     r.warnings.push(
@@ -71,7 +88,7 @@ export async function parsePost(raw: Buffer, limits: Limits = DEFAULT_LIMITS): P
     messageIdSynthetic: messageId === null,
     inReplyTo: firstMessageId(m.inReplyTo),
     references: messageIds(m.references),
-    listId: listId(headers['list-id']),
+    listId: list,
     from: firstAddress(m),
     date: m.date && !Number.isNaN(m.date.getTime()) ? m.date.toISOString() : null,
     subject: fixJapanese(m.subject ?? ''),
@@ -93,6 +110,7 @@ export async function parsePost(raw: Buffer, limits: Limits = DEFAULT_LIMITS): P
           .trim(),
       ),
     warnings: r.warnings,
+    signature,
   };
 }
 

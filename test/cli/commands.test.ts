@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Help } from 'commander';
 import { describe, expect, it } from 'vitest';
@@ -104,6 +104,8 @@ describe('what a command loads', () => {
         'handlebars',
         'mbox-reader',
         'nodemailer/lib/smtp-transport',
+        // Only for a signed post: src/mail/signature.ts imports it when it meets one.
+        'openpgp',
       ],
       // It opens no store, so the store's native drivers stay unloaded too.
       ...['better-sqlite3', '@napi-rs/blake-hash'],
@@ -114,5 +116,19 @@ describe('what a command loads', () => {
     ];
     expect(loaded.filter((f) => heavy.some((p) => f.startsWith(`node_modules/${p}/`)))).toEqual([]);
     expect(loaded.filter((f) => stages.some((p) => f.startsWith(p)))).toEqual([]);
+  });
+
+  it('extract loads openpgp for a signed post, and prints who signed it and whether it verified', () => {
+    const cwd = scratch();
+    writeFileSync(join(cwd, 'kansoku.yaml'), `auth:\n  pgpKeyring: ${fixture('pgp', 'keyring')}\n`);
+    const signed = fixture('pgp', 'clearsigned-report.eml');
+    expect(loadedSources(['extract', signed], cwd).some((f) => f.includes('node_modules/openpgp/'))).toBe(true);
+    const r = kansoku(['extract', signed], cwd);
+    expect(r.stdout).toContain(
+      'signature: signed by Hanako Sato <hanako@isp-a.example> (key 0xACF2121C9FB36B69), verified',
+    );
+    const json = JSON.parse(kansoku(['extract', signed, '--json'], cwd).stdout) as Record<string, unknown>;
+    expect(json['signature']).toMatchObject({ kind: 'cleartext', status: 'verified', keyId: 'ACF2121C9FB36B69' });
+    expect(json['logLines']).toHaveLength(2);
   });
 });

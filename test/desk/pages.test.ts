@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { draftPage, eventPage, folded, marked, queuePage } from '../../src/desk/pages.ts';
+import { contextFor } from '../../src/app.ts';
+import { createLogger } from '../../src/log.ts';
+import { openSource } from '../../src/mail/sources.ts';
+import { processSources } from '../../src/pipeline/process.ts';
 import { demoStore } from '../helpers/demo.ts';
+import { fixture } from '../helpers/paths.ts';
 
 describe('what the desk pages show', () => {
   it('marks our placeholders for our own networks, and nothing else that looks like an address', () => {
@@ -33,6 +38,22 @@ describe('what the desk pages show', () => {
     expect(page.findings[0]).toMatchObject({ port: '6585/udp' });
     expect(page.charts).toEqual([{ proto: 'udp', port: 6585, url: `/drafts/${held.id}/chart/udp/6585.png` }]);
     expect(page.edit).toMatchObject({ allowed: true, reasons: [] });
+  });
+
+  it('shows beside the post who signed it and whether it verified, in Japanese and in English', async () => {
+    const { store, config } = await demoStore();
+    const keyed = { ...config, auth: { ...config.auth, pgpKeyring: fixture('pgp', 'keyring') } };
+    const log = createLogger('silent');
+    await processSources(
+      [openSource('eml', fixture('pgp', 'clearsigned-report.eml'))],
+      contextFor(keyed, store, { log }),
+    );
+    const draft = store.drafts.list('draft').find((d) => d.sourceMessageId === '<clearsigned@isp-a.example>')!;
+    expect(draftPage(store, keyed, draft.id, Date.now()).post?.signature).toEqual({
+      ja: '署名：Hanako Sato <hanako@isp-a.example>（鍵 0xACF2121C9FB36B69、検証済み）',
+      en: 'signed by Hanako Sato <hanako@isp-a.example> (key 0xACF2121C9FB36B69), verified',
+    });
+    expect(draftPage(store, keyed, 1, Date.now()).post?.signature).toBeNull();
   });
 
   it('says in a line how a verdict was reached and what our own events show', async () => {

@@ -17,6 +17,7 @@ export function post(text: string, over: Partial<Post> = {}): Post {
     headers: {},
     authResults: [],
     warnings: [],
+    signature: null,
     ...over,
   };
 }

@@ -42,9 +42,12 @@ describe('cleartext-signed posts', () => {
     // The line break before a MIME boundary belongs to the boundary (RFC 2046), so the signed text ends without one.
     expect(signed.text).toBe(plain.text.trimEnd());
     expect(signed.attachments).toEqual([]);
-    const { messageId: _a, ...fromSigned } = extractReport(signed, opts);
-    const { messageId: _b, ...fromPlain } = extractReport(plain, opts);
+    const { messageId: _a, signature, ...fromSigned } = extractReport(signed, opts);
+    const { messageId: _b, signature: none, ...fromPlain } = extractReport(plain, opts);
     expect(fromSigned).toEqual(fromPlain);
+    expect(none).toBeNull();
+    // Its signature block is not a signature: said so, and the post read all the same.
+    expect(signature).toMatchObject({ kind: 'pgp-mime', status: 'unreadable', keyId: null });
   });
 
   it('un-escapes a signed post quoted in a reply', () => {

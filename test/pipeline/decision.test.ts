@@ -92,6 +92,33 @@ describe('every message stores the Decision that says why it got a draft or not'
     expect(meeting.steps.at(-1)).toMatchObject({ step: 'correlate', result: 'stop', code: 'no-claims' });
   });
 
+  it('a signed post: its signature noted for the reviewer; findings and drafts those of it unsigned', async () => {
+    const { config } = loadConfig(fixture('demo', 'kansoku.yaml'), scratch());
+    const keyed = { ...config, auth: { ...config.auth, pgpKeyring: fixture('pgp', 'keyring') } };
+    const run = async (file: string) => {
+      const store = await sensorStore();
+      await processSources([openSource('eml', fixture('pgp', file))], contextFor(keyed, store, { log }));
+      return store;
+    };
+    const [signed, plain] = await Promise.all([run('pgp-mime-report.eml'), run('plain-report.eml')]);
+    const d = decisionOf(signed, '<pgp-mime@isp-a.example>');
+    expect(d.steps.find((s) => s.code === 'signature')).toMatchObject({
+      step: 'extract',
+      result: 'note',
+      text: 'signed by Hanako Sato <hanako@isp-a.example> (key 0xACF2121C9FB36B69), verified',
+    });
+    const p = decisionOf(plain, '<plain@isp-a.example>');
+    expect(path(d).filter((x) => x !== 'extract:note:signature')).toEqual(path(p));
+    expect(signed.messages.get('<pgp-mime@isp-a.example>')?.findings).toEqual(
+      plain.messages.get('<plain@isp-a.example>')?.findings,
+    );
+    // The drafts name the post they answer; apart from that, a word for word the same.
+    const texts = (store: Store, ids: number[]) =>
+      ids.map((id) => store.drafts.get(id).text.replaceAll('<pgp-mime@isp-a.example>', '<plain@isp-a.example>'));
+    expect(texts(signed, d.drafts)).toEqual(texts(plain, p.drafts));
+    expect(d.drafts.length).toBeGreaterThan(0);
+  });
+
   it('mail from outside the configured lists stops at the list step and says which List-Id it had', async () => {
     const { config } = loadConfig(fixture('demo', 'kansoku.yaml'), scratch());
     const store = openTestStore();

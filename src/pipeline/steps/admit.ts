@@ -18,7 +18,7 @@ export const admit: Step = async (s, ctx) => {
     return 'quarantined';
   }
   try {
-    s.post = await parsePost(m.raw, config.limits);
+    s.post = await parsePost(m.raw, config.limits, config.auth.pgpKeyring);
   } catch (err) {
     s.reason = err instanceof KansokuError ? err.message : String(err);
     s.decision.stop('admit', 'unreadable', s.reason, { messageId: syntheticMessageId(m.raw) });

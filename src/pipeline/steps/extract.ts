@@ -1,3 +1,4 @@
+import { signatureLine } from '../../mail/signature.ts';
 import { extractOptions, extractReport } from '../../extract/report.ts';
 import type { Step } from '../message.ts';
 
@@ -17,6 +18,12 @@ export const extract: Step = (s, ctx) => {
   for (const w of r.warnings) {
     ctx.log.warn({ messageId: post.messageId }, w);
     s.decision.note('extract', 'warning', w);
+  }
+  // For the reviewer only: a signature names who wrote the text, and changes no verdict or figure.
+  if (r.signature) {
+    const line = signatureLine(r.signature, 'en');
+    ctx.log.info({ messageId: post.messageId, signature: r.signature }, line);
+    s.decision.note('extract', 'signature', line, { signature: r.signature });
   }
   s.decision.pass(
     'extract',

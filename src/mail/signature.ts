@@ -1,0 +1,239 @@
+import type { Message, PublicKey, Signature } from 'openpgp';
+import type { PostSignature } from '../model.ts';
+import { keyringAt } from './keyring.ts';
+import { decodedBody, entity, parts, type Entity } from './mime.ts';
+
+export interface SignatureOptions {
+  /** auth.pgpKeyring: null, signatures are read and named but not checked. */
+  keyring: string | null;
+  /** limits.maxSignatureBytes. */
+  maxSignatureBytes: number;
+}
+
+const BEGIN = '-----BEGIN PGP SIGNED MESSAGE-----';
+const SIGNATURE = '-----BEGIN PGP SIGNATURE-----';
+const END = '-----END PGP SIGNATURE-----';
+
+/** Where the first line from `from` on that is the armor line `armor` (blanks after it allowed) starts and ends. */
+function armorLine(text: string, armor: string, from: number): { start: number; end: number } | null {
+  for (let at = text.indexOf(armor, from); at >= 0; at = text.indexOf(armor, at + 1)) {
+    if (at > 0 && text[at - 1] !== '\n') continue;
+    const eol = text.indexOf('\n', at);
+    const end = eol < 0 ? text.length : eol;
+    if (!text.slice(at + armor.length, end).trim()) return { start: at, end };
+  }
+  return null;
+}
+
+/** What a signature covers and what it is, as found in the raw message, before any check. */
+interface Signed {
+  kind: PostSignature['kind'];
+  /** The armored cleartext message, or nothing for PGP/MIME. */
+  armored: string;
+  /** The armored signature block. */
+  block: string;
+  /** PGP/MIME: the bytes signed, line ends made CRLF. */
+  data?: Buffer;
+  /** The size of the armored signature block alone, for limits.maxSignatureBytes. */
+  blockBytes: number;
+  partial: boolean;
+}
+
+/**
+ * The post's own OpenPGP signature, checked against the keyring: inline (RFC 4880 section 7) or
+ * PGP/MIME (RFC 3156). Read from the message's bytes, not from mailparser's decoded text: a
+ * signature covers the bytes its signer sent, in the charset they were in. Never throws; what it
+ * could not do is said in `warnings`. null when the post carries no signature of its own.
+ */
+export async function verifySignature(
+  raw: Buffer,
+  listId: string | null,
+  opts: SignatureOptions,
+  warnings: string[],
+): Promise<PostSignature | null> {
+  let found: Signed | null;
+  try {
+    found = signedPart(raw, listName(listId));
+  } catch (err) {
+    warnings.push(`signature: the signed part could not be found (${(err as Error).message})`);
+    return null;
+  }
+  if (!found) return null;
+  const base = { kind: found.kind, ...(found.partial ? { partial: true } : {}) };
+  if (found.blockBytes > opts.maxSignatureBytes) {
+    const cap = opts.maxSignatureBytes;
+    const detail = `signature block of ${found.blockBytes} bytes, over limits.maxSignatureBytes (${cap})`;
+    warnings.push(`${detail}; not verified`);
+    return { ...base, status: 'unreadable', keyId: null, detail };
+  }
+  try {
+    return { ...base, ...(await check(found, opts, warnings)) };
+  } catch (err) {
+    // openpgp throws on what its reader did not expect; a post is still read without its signature.
+    return { ...base, status: 'unreadable', keyId: null, detail: (err as Error).message };
+  }
+}
+
+type Outcome = Omit<PostSignature, 'kind' | 'partial'>;
+
+async function check(found: Signed, opts: SignatureOptions, warnings: string[]): Promise<Outcome> {
+  // Loaded here, on the first signed post: no command pays for it at start.
+  const pgp = await import('openpgp');
+  let signature: Signature;
+  let message: Message<Uint8Array>;
+  try {
+    if (found.kind === 'cleartext') {
+      // latin1 keeps every byte as one character: openpgp un-escapes the dashes and drops the
+      // trailing blanks (RFC 4880 section 7.1), and the text goes back to the signer's bytes.
+      const clear = await pgp.readCleartextMessage({ cleartextMessage: found.armored });
+      message = await pgp.createMessage({ binary: crlf(Buffer.from(clear.getText(), 'latin1')) });
+    } else message = await pgp.createMessage({ binary: found.data! });
+    signature = await pgp.readSignature({ armoredSignature: found.block });
+  } catch (err) {
+    return { status: 'unreadable', keyId: null, detail: (err as Error).message };
+  }
+  // Packets openpgp.js does not support (version 3 signatures, GnuPG 1.4's) read as nothing.
+  const ids = signature.getSigningKeyIDs().filter(Boolean);
+  if (!ids.length) return { status: 'unreadable', keyId: null, detail: 'no signature packet that can be read' };
+  const keyId = ids[0]!.toHex().toUpperCase();
+  const named = signature.packets[0]?.issuerFingerprint;
+  const fingerprint = named ? { fingerprint: Buffer.from(named).toString('hex').toUpperCase() } : {};
+  if (!opts.keyring) return { status: 'no-keyring', keyId, ...fingerprint };
+  const ring = await keyringAt(opts.keyring);
+  warnings.push(...ring.problems.map((p) => `${p}; signatures checked against the keys that did read`));
+  const { signatures } = await pgp.verify({ message, signature, verificationKeys: ring.keys });
+  for (const r of signatures) {
+    const key = ring.keys.find((k) => k.getKeys(r.keyID).length > 0);
+    if (!key) continue;
+    const id = r.keyID.toHex().toUpperCase();
+    const fpr = key.getFingerprint().toUpperCase();
+    try {
+      await r.verified;
+    } catch (err) {
+      return { status: 'bad', keyId: id, fingerprint: fpr, detail: (err as Error).message };
+    }
+    return { status: 'verified', signer: await userId(key), keyId: id, fingerprint: fpr };
+  }
+  return { status: 'unknown-key', keyId, ...fingerprint };
+}
+
+async function userId(key: PublicKey): Promise<string> {
+  try {
+    return (await key.getPrimaryUser()).user.userID?.userID ?? key.getUserIDs()[0] ?? '';
+  } catch {
+    return key.getUserIDs()[0] ?? '';
+  }
+}
+
+function crlf(data: Buffer): Buffer {
+  return Buffer.from(data.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1');
+}
+
+/** The list's name as its footer writes it: the first label of its List-Id ("nsp-sec-jp"). */
+function listName(listId: string | null): string | null {
+  return listId?.split('.')[0] || null;
+}
+
+/**
+ * Whether unsigned text says anything: a list footer says nothing only when it can be told for
+ * sure, a rule of underscores (as Mailman writes it) and then lines that name the list or are a
+ * link. Anything else is text the signature does not cover (CVE-2023-41037).
+ */
+function substantive(text: string, list: string | null): boolean {
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+  if (!lines.length) return false;
+  if (!list || !/^_{10,}$/.test(lines[0]!)) return true;
+  return lines.slice(1).some((l) => !l.toLowerCase().includes(list) && !/^<?https?:\/\/\S+$/.test(l));
+}
+
+/** Another part of the message, outside the signed one: text of substance unless a footer. */
+function outsideSays(e: Entity, list: string | null): boolean {
+  if (!e.type.startsWith('text/plain')) return true;
+  return substantive(decodedBody(e).toString('latin1'), list);
+}
+
+/** RFC 3156 names the protocol; some clients leave it out, and S/MIME (RFC 8551) always names its own. */
+const isPgpMime = (e: Entity) =>
+  e.type === 'multipart/signed' &&
+  ['application/pgp-signature', ''].includes((e.params['protocol'] ?? '').toLowerCase().trim());
+
+/**
+ * Where the post's signature is: the message itself or, as a list wraps a post to add its footer,
+ * one part of it; for inline signatures, its first text part, or one in an alternative. A signed
+ * message quoted, forwarded or attached deeper down is someone else's.
+ */
+function signedPart(raw: Buffer, list: string | null): Signed | null {
+  const root = entity(raw);
+  const children = parts(root);
+  const mime = isPgpMime(root) ? root : children.find(isPgpMime);
+  if (mime) {
+    const [content, sig] = parts(mime);
+    const block = sig?.type === 'application/pgp-signature' ? decodedBody(sig).toString('latin1') : '';
+    return {
+      kind: 'pgp-mime',
+      armored: '',
+      block,
+      data: content ? crlf(content.raw) : Buffer.alloc(0),
+      blockBytes: block.length,
+      partial: mime !== root && children.some((c) => c !== mime && outsideSays(c, list)),
+    };
+  }
+  const leaves = children.length
+    ? children.flatMap((c) => (c.type === 'multipart/alternative' ? parts(c) : [c]))
+    : [root];
+  for (const leaf of leaves) {
+    if (!leaf.type.startsWith('text/plain')) continue;
+    const text = decodedBody(leaf).toString('latin1');
+    const begin = armorLine(text, BEGIN, 0);
+    if (!begin) continue;
+    const sig = armorLine(text, SIGNATURE, begin.end);
+    const stop = (sig && armorLine(text, END, sig.end)?.end) ?? text.length;
+    const others = leaves.filter((l) => l !== leaf);
+    return {
+      kind: 'cleartext',
+      armored: text.slice(begin.start, stop),
+      block: sig ? text.slice(sig.start, stop) : '',
+      blockBytes: sig ? stop - sig.start : 0,
+      partial:
+        substantive(text.slice(0, begin.start), null) ||
+        substantive(text.slice(stop), list) ||
+        others.some((o) => outsideSays(o, list)),
+    };
+  }
+  return null;
+}
+
+/**
+ * A post's signature in one line, for the person who reviews a draft (the desk, `kansoku extract`,
+ * the Decision): who signed, which key, whether it verified, and whether it covers the whole post.
+ * It says who wrote the signed text; whether the figures in it are right is for our counters.
+ */
+export function signatureLine(s: PostSignature, lang: 'ja' | 'en'): string {
+  const key = s.keyId ? `0x${s.keyId}` : null;
+  const detail = s.detail ? (lang === 'ja' ? `：${s.detail}` : `: ${s.detail}`) : '';
+  // openpgp.js says so when the hash differs; a refused weak hash or an expired key is no alteration.
+  const altered = /digest did not match/i.test(s.detail ?? '');
+  if (lang === 'ja') {
+    const why = altered ? '本文が改変された可能性があります' : '署名が無効です';
+    const what = {
+      verified: `${s.signer ?? ''}（鍵 ${key}、検証済み）`,
+      bad: `鍵 ${key} の署名を検証できません（${why}${detail}）`,
+      'unknown-key': `鍵 ${key}（鍵束にない鍵のため未検証）`,
+      'no-keyring': `鍵 ${key}（鍵束が未設定のため未検証）`,
+      unreadable: `読み取れないため未検証（${s.detail ?? ''}）`,
+    }[s.status];
+    return `署名：${what}${s.partial ? '。署名されているのは投稿の一部だけです' : ''}`;
+  }
+  const why = altered ? 'the signed text may have been altered' : 'invalid';
+  const what = {
+    verified: `signed by ${s.signer ?? ''} (key ${key}), verified`,
+    bad: `signature by key ${key} does NOT verify (${why}${detail})`,
+    'unknown-key': `signed with key ${key}, not verified: key not in keyring`,
+    'no-keyring': `signed with key ${key}, not verified: no keyring configured (auth.pgpKeyring)`,
+    unreadable: `signature not verified: unreadable${detail}`,
+  }[s.status];
+  return `${what}${s.partial ? '; partly signed: text outside the signed part is not covered' : ''}`;
+}
