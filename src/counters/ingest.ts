@@ -530,15 +530,17 @@ export async function ingestStream(
     // Copied: the input may read its next chunk into the same memory.
     rest = start < buf.length ? Buffer.from(buf.subarray(start)) : null;
     const full = () => heldBytes() - heldAtStart + rollup.objectBytes > memoryBytes;
-    if (spill && full()) {
-      writeAhead(rollup, spill, full);
-      // What was written is garbage now, most of it old enough to wait for a full collection, and
+    const wrote = spill && (full() || rollup.recent.length > SPILL_RECENT);
+    if (wrote && full()) writeAhead(rollup, spill, full);
+    else if (wrote) spill({ buckets: [], recent: rollup.takeRecent() });
+    if (wrote) {
+      // What was written is garbage now, much of it old enough to wait for a full collection, and
       // the runtime lets garbage grow to several times what is live before it collects: a 60-day,
       // 760 MB log peaked at 534 MB that way, and at 236 MB collected here. Only when it has grown
       // so (a collection takes tens of milliseconds): a short log never waits for one.
       const m = process.memoryUsage();
       if (m.heapUsed + m.arrayBuffers > 3 * memoryBytes) collectGarbage();
-    } else if (spill && rollup.recent.length > SPILL_RECENT) spill({ buckets: [], recent: rollup.takeRecent() });
+    }
   }
   if (rest) line(rest, 0, rest.length);
   return {
