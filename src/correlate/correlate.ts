@@ -56,6 +56,7 @@ export function reportTime(report: Report, at?: string): Date {
  * latest hour is compared with its own trailing band.
  */
 export function correlate(report: Report, counters: CounterReader, at: Date, opts: CorrelateOptions): Finding[] {
+  counters = portIndependentOnce(counters);
   const sources = report.sourceAddresses;
   const seen = new Set<string>();
   const out: Finding[] = [];
@@ -90,6 +91,27 @@ function stepHour(value: HourSeries, onset: number, last: number, upper: number)
     if (x !== undefined && x >= halfway) return h;
   }
   return onset;
+}
+
+/**
+ * The counters, with the reads that are the same for every port of a report (the hours covered,
+ * the addresses the sensor listens on, its last event) made once: on a busy 90-day store they were
+ * a seventh of the time a five-port report took.
+ */
+function portIndependentOnce(counters: CounterReader): CounterReader {
+  const memo = new Map<string, unknown>();
+  const once =
+    <A extends number[], T>(name: string, read: (...args: A) => T) =>
+    (...args: A): T => {
+      const key = `${name} ${args.join(' ')}`;
+      if (!memo.has(key)) memo.set(key, read(...args));
+      return memo.get(key) as T;
+    };
+  return Object.assign(Object.create(counters) as CounterReader, {
+    coveredHours: once('covered', (from: number, to: number) => counters.coveredHours(from, to)),
+    distinctDestinations: once('listening', (from: number, to: number) => counters.distinctDestinations(from, to)),
+    lastEventAt: once('last', (from: number, to: number) => counters.lastEventAt(from, to)),
+  });
 }
 
 function activity(f: Finding): number {
