@@ -21,11 +21,17 @@ const NOUN_EN: Array<[CountKind, string]> = [
   [
     'sources',
     String.raw`(?:source (?:ips|ip addresses|addresses|hosts)|sources|hosts|ips|ip addresses|addresses|` +
-      String.raw`attackers|scanners|bots|infected hosts)`,
+      String.raw`attackers|scanners|bots|infected hosts|reflectors|amplifiers)`,
   ],
-  ['packets', String.raw`(?:packets|probes|events|attempts|connections|flows|hits)`],
+  ['packets', String.raw`(?:packets|probes|events|attempts|connections|flows|hits|requests|syns|datagrams)`],
 ];
 const RATE = String.raw`( ?(?:/|per |an? )(?<unit>hour|hr|h|day|d)\b)?`;
+/**
+ * A figure per something other than time ("60 SYNs an hour per router", "1,000 packets per
+ * second") is a rate of one thing, not a count the post states: whether or not the time came first.
+ */
+const TIME_UNIT = String.raw`(?:hour|hr|h|day|d)\b`;
+const NOT_PER = String.raw`(?!(?: ?(?:/|per |an? )${TIME_UNIT})?,? ?(?:per|/) ?(?!${TIME_UNIT})[a-z])`;
 
 const NOUN_JA: Array<[CountKind, string]> = [
   ['targets', '(?:ターゲット|宛先(?:アドレス|ホスト)?|標的)'],
@@ -46,7 +52,8 @@ const VAGUE_JA = /(数十|数百|数千|数万|数十万)/;
 const NOUNS_EN = NOUN_EN.map(([kind, noun]) => `(?<${kind}>${noun})`).join('|');
 // "TCP 179 connection attempts" names a port, not 179 attempts ("8291/tcp 12k packets" does count).
 const COUNT_EN = new RegExp(
-  String.raw`(?<![\w.,/:-])(?<!(?<![/\d])\b(?:tcp|udp|ports?) )${APPROX_EN}${NUM} ${ADJ}(?:${NOUNS_EN})\b${RATE}`,
+  String.raw`(?<![\w.,/:-])(?<!(?<![/\d])\b(?:tcp|udp|ports?) )${APPROX_EN}${NUM} ${ADJ}(?:${NOUNS_EN})\b${RATE}` +
+    NOT_PER,
   'gi',
 );
 const VAGUE_COUNT_EN = new RegExp(String.raw`\b(?:${VAGUE_EN.source}) of ${ADJ}(?:${NOUNS_EN})\b`, 'gi');

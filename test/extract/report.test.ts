@@ -118,6 +118,12 @@ describe('counts of sources and targets', () => {
     // A protocol and a number name a port; a figure with its multiplier after "/tcp" counts.
     ['Is anyone seeing TCP 179 connection attempts?', {}],
     ['8291/tcp 12k packets since Monday', { packets: 12_000 }],
+    // SYNs and requests are packets, reflectors sources; a figure per something else is no count.
+    ['Approx 1.2M SYNs overnight from roughly 9,100 reflectors', { packets: 1_200_000, sources: 9100 }],
+    ['the honeypot logged 1,187 requests', { packets: 1187 }],
+    ['about 60 SYNs an hour per router on TCP 179', {}],
+    ['1,000 packets per second at the peak', {}],
+    ['about 600 packets an hour', { packets: 600 }],
   ];
   for (const [text, want] of cases) {
     it(`reads ${JSON.stringify(text)}`, () => {
