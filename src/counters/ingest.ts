@@ -1,23 +1,29 @@
 import type { LogFormat } from '../extract/formats/registry.ts';
 import {
   FLAG_SYN,
+  flagLetters,
   LineClock,
   newPacketSlots,
   PROTO_ICMP,
   PROTO_NAMES,
+  PROTO_TCP,
   type PacketSlots,
 } from '../extract/formats/scan.ts';
 import { parseRecord, readHeader, type Headers } from '../extract/loglines.ts';
 import type { LogEvent } from '../model.ts';
-import type { HourlyBatch, NewRecentEvent } from '../store/index.ts';
+import { RawEvents } from '../net/packets.ts';
+import type { HourlyBatch } from '../store/index.ts';
 import { ContentHash } from './content-hash.ts';
 import { countries as countryData, type CountryLookup } from './countries.ts';
-import { PendingEvents } from './pending.ts';
 import type { HourBucket } from './rollups.ts';
 import { heldBytes, IntSet, UniqueCounter } from './unique.ts';
 import { hourAt } from '../time.ts';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+
+/** The scanner's protocols by their IANA numbers, and its TCP flag bits as the letters a parser gives. */
+const IANA = [6, 17, 1];
+const LETTERS = Array.from({ length: 256 }, (_, bits) => flagLetters(bits));
 
 let gc: (() => void) | undefined;
 /**
@@ -84,7 +90,7 @@ export class HourlyRollup {
   private readonly countryCache = new Map<string, string | null>();
   readonly coverage = new Map<number, { hour: number; sensor: string; events: number }>();
   /** Raw events not yet handed over (with `keepRecent`). */
-  recent: PendingEvents;
+  recent: RawEvents;
   parsed = 0;
   skipped = 0;
   firstHour: number | null = null;
@@ -118,7 +124,7 @@ export class HourlyRollup {
     countryDb?: string | null,
   ) {
     this.countries = countryData(countryDb);
-    this.recent = new PendingEvents(sensor);
+    this.recent = new RawEvents(sensor);
   }
 
   add(e: LogEvent): void {
@@ -154,7 +160,7 @@ export class HourlyRollup {
         u.add(e.src);
       }
       if (this.keepRecent) {
-        this.recent.push({
+        this.recent.add({
           ts: t,
           sensor: this.sensor,
           src: e.src,
@@ -252,7 +258,21 @@ export class HourlyRollup {
     if (held) {
       if (held.add(s.src) && held.size > HOLD_LIMIT) this.settle(entry, false);
     } else if (b.sources.addV4(s.src)) this.newSource(entry, s.src, true);
-    if (this.keepRecent) this.recent.pushScanned(s);
+    if (this.keepRecent) {
+      const icmp = s.proto === PROTO_ICMP;
+      this.recent.addPacket(
+        s.ms,
+        s.src,
+        s.dst,
+        icmp ? -1 : s.spt,
+        icmp ? -1 : s.dpt,
+        IANA[s.proto]!,
+        s.proto === PROTO_TCP ? LETTERS[s.flags]! : null,
+        s.ttl,
+        s.ipId,
+        s.seq,
+      );
+    }
   }
 
   /**
@@ -364,7 +384,7 @@ export class HourlyRollup {
    * Hands over the buckets of hours before `hour` (all of them when null) and the raw events so
    * far, and forgets them: what a long import writes ahead so that its memory stays bounded.
    */
-  spill(hour: number | null): { buckets: HourBucket[]; recent: Iterable<NewRecentEvent> } {
+  spill(hour: number | null): { buckets: HourBucket[]; recent: RawEvents } {
     const out: Entry[] = [];
     for (const [k, e] of this.buckets) {
       if (hour === null || e.b.hour < hour) {
@@ -383,9 +403,9 @@ export class HourlyRollup {
   }
 
   /** Hands over the raw events so far, and forgets them. */
-  takeRecent(): PendingEvents {
+  takeRecent(): RawEvents {
     const recent = this.recent;
-    this.recent = new PendingEvents(this.sensor);
+    this.recent = new RawEvents(this.sensor);
     return recent;
   }
 }
@@ -418,7 +438,7 @@ export interface IngestOptions {
 }
 
 /** Where a long ingest writes ahead what it no longer needs in memory (hours it has passed). */
-export type Spill = (batch: { buckets: HourBucket[]; recent: Iterable<NewRecentEvent> }) => void;
+export type Spill = (batch: { buckets: HourBucket[]; recent: RawEvents }) => void;
 
 /**
  * Raw events held before they are written ahead: about 10 MB as numbers, and fewer, larger

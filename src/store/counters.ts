@@ -1,7 +1,9 @@
-import { HOUR_MS } from '../time.ts';
+import { hourAt } from '../time.ts';
 import type { Proto } from '../model.ts';
 import type { Db } from './db.ts';
-import { addressColumns, addressText } from '../net/columns.ts';
+import { addressColumns } from '../net/columns.ts';
+import { PROTO_NUMBER, type RawEvents, type RecentEvent } from '../net/packets.ts';
+import { BLOCK_COLUMNS, BLOCK_FIELDS, blockValues, BlockView, MIXED, packEvents, type Block } from './blocks.ts';
 import { inList, insertRows, type Param } from './sql.ts';
 
 /** What a rollup row is stored under: one per hour (epoch hours, UTC), sensor, proto and port. */
@@ -38,32 +40,13 @@ export interface RollupCodec<B extends RollupKey> {
   merge(into: B, from: B): void;
 }
 
-/** A raw event kept for a while, so that a reported source or fingerprint can be looked up. */
-export interface RecentEvent {
-  ts: number;
-  sensor: string;
-  src: string;
-  spt: number | null;
-  dst: string | null;
-  dpt: number | null;
-  proto: Proto;
-  flags: string | null;
-  ttl: number | null;
-  ipId: number | null;
-  seq: number | null;
-}
-
-/** A raw event as handed to the store: an IPv4 address may come as its number, as a byte scanner read it. */
-export interface NewRecentEvent extends Omit<RecentEvent, 'src' | 'dst'> {
-  src: string | number;
-  dst: string | number | null;
-}
+export type { NewRecentEvent, RecentEvent } from '../net/packets.ts';
 
 export interface HourlyBatch<B extends RollupKey> {
   buckets: Iterable<B>;
   /** Every (hour, sensor) in which the sensor logged anything at all, with its total events. */
   coverage: Map<number, { hour: number; sensor: string; events: number }>;
-  recent: Iterable<NewRecentEvent>;
+  recent: RawEvents;
 }
 
 /**
@@ -120,9 +103,6 @@ export interface PortSeries {
   synOnly: number[];
 }
 
-/** TCP flags (as the log parsers order them) of a reply to a SYN: the mark of backscatter. */
-const REPLY_FLAGS = "('SA', 'R', 'RA')";
-
 export interface ImportRecord {
   /** What the content is known by (`ContentHash`). */
   identity: string;
@@ -134,67 +114,12 @@ export interface ImportRecord {
   mtimeMs?: number;
 }
 
-const RECENT_COLUMNS = [
-  'ts',
-  'sensor',
-  'proto',
-  'dpt',
-  'spt',
-  'src',
-  'src6',
-  'dst',
-  'dst6',
-  'flags',
-  'ttl',
-  'ip_id',
-  'seq',
-];
-/** Protocols as raw events store them: by their IANA numbers. */
-const PROTO_NUMBER: Record<Proto, number> = { tcp: 6, udp: 17, icmp: 1 };
-const PROTO_OF = new Map<number, Proto>(Object.entries(PROTO_NUMBER).map(([p, n]) => [n, p as Proto]));
-/** A raw event's columns as `recentEvents` reads them back. */
-const RECENT_FIELDS = 'ts, sensor, proto, dpt, spt, src, src6, dst, dst6, flags, ttl, ip_id AS "ipId", seq';
-interface StoredRecent {
-  ts: number | string;
-  sensor: string;
-  proto: number | string;
-  dpt: number | null;
-  spt: number | null;
-  src: number | string | null;
-  src6: Uint8Array | null;
-  dst: number | string | null;
-  dst6: Uint8Array | null;
-  flags: string | null;
-  ttl: number | null;
-  ipId: number | null;
-  seq: number | string | null;
-}
+/** TCP flags of a reply to a SYN, as the log parsers order them: the mark of backscatter. */
+const REPLY = new Set(['SA', 'R', 'RA']);
 
 /** Rows made one at a time as the store takes them: all of them at once can run to hundreds of MB. */
 function* rowsOf<T>(items: Iterable<T>, row: (item: T) => Param[]): Iterable<Param[]> {
   for (const item of items) yield row(item);
-}
-
-/** Events whose source is no address (nothing could look it up) are not kept. */
-function* recentRows(events: Iterable<NewRecentEvent>): Iterable<Param[]> {
-  for (const e of events) {
-    const [src, src6] = addressColumns(e.src);
-    if (src === null && src6 === null) continue;
-    const [dst, dst6] = addressColumns(e.dst);
-    yield [e.ts, e.sensor, PROTO_NUMBER[e.proto], e.dpt, e.spt, src, src6, dst, dst6, e.flags, e.ttl, e.ipId, e.seq];
-  }
-}
-
-/** `addrs` as the IN lists of the two address columns. */
-function addressLists(addrs: string[]): { v4: number[]; v6: Buffer[] } {
-  const v4: number[] = [];
-  const v6: Buffer[] = [];
-  for (const a of addrs) {
-    const [n, bytes] = addressColumns(a);
-    if (n !== null) v4.push(n);
-    else if (bytes) v6.push(bytes);
-  }
-  return { v4, v6 };
 }
 
 /** One bucket per key: a write ahead and the rest of an out-of-order log can hold the same hour. */
@@ -295,11 +220,7 @@ export class CounterStore implements CounterReader {
    * names the import. Its raw events are stored at once: they only answer "was this source seen",
    * which a repeat (an import that fails and is run again) does not change.
    */
-  stage<B extends RollupKey>(
-    importId: string,
-    part: { buckets: B[]; recent: Iterable<NewRecentEvent> },
-    codec: RollupCodec<B>,
-  ): void {
+  stage<B extends RollupKey>(importId: string, part: { buckets: B[]; recent: RawEvents }, codec: RollupCodec<B>): void {
     const at = new Date().toISOString();
     this.db.transaction(() => {
       for (const { buckets, perStatement } of bySize(part.buckets, codec))
@@ -310,7 +231,7 @@ export class CounterStore implements CounterReader {
           '',
           perStatement,
         );
-      this.db.append('recent_events', RECENT_COLUMNS, recentRows(part.recent));
+      this.appendRecent(part.recent);
     });
   }
 
@@ -361,7 +282,7 @@ export class CounterStore implements CounterReader {
         [...batch.coverage.values()].map((c) => [c.hour, c.sensor, c.events]),
         'ON CONFLICT (hour, sensor) DO UPDATE SET events = sensor_coverage.events + excluded.events',
       );
-      this.db.append('recent_events', RECENT_COLUMNS, recentRows(batch.recent));
+      this.appendRecent(batch.recent);
       if (record) {
         this.db.run(
           'INSERT INTO imports (content_hash, name, lines, parsed, imported_at, size, mtime_ms) ' +
@@ -533,48 +454,44 @@ export class CounterStore implements CounterReader {
   }
 
   recentCount(proto: Proto, port: number, fromMs: number, toMs: number): { events: number; sources: number } {
-    const r = this.db.get(
-      'SELECT COUNT(*) AS events, COUNT(DISTINCT src) + COUNT(DISTINCT src6) AS sources FROM recent_events ' +
-        'WHERE dpt = ? AND proto = ? AND ts BETWEEN ? AND ?',
-      port,
-      PROTO_NUMBER[proto],
-      fromMs,
-      toMs,
-    ) as { events: number | string; sources: number | string };
-    return { events: Number(r.events), sources: Number(r.sources) };
+    let events = 0;
+    const sources = new Set<number | string>();
+    for (const b of this.portBlocks(proto, port, fromMs, toMs))
+      for (let i = 0; i < b.n; i++)
+        if (b.dpt[i] === port && b.ts[i]! >= fromMs && b.ts[i]! <= toMs) {
+          events++;
+          sources.add(b.srcKey(i));
+        }
+    return { events, sources: sources.size };
   }
 
   lastEventAt(fromMs: number, toMs: number): number | null {
-    const r = this.db.get('SELECT MAX(ts) AS ts FROM recent_events WHERE ts BETWEEN ? AND ?', fromMs, toMs) as {
-      ts: number | string | null;
-    };
-    return r.ts === null ? null : Number(r.ts);
+    // Blocks that end within the range say it with their last time; only one that runs past its
+    // end (in the hour `toMs` falls in) is read.
+    const within = this.db.get<{ ts: number | string | null }>(
+      'SELECT MAX(last_ts) AS ts FROM recent_blocks WHERE hour BETWEEN ? AND ? AND last_ts BETWEEN ? AND ?',
+      hourAt(fromMs),
+      hourAt(toMs),
+      fromMs,
+      toMs,
+    )?.ts;
+    let last = within === null || within === undefined ? null : Number(within);
+    for (const b of this.blocks('hour = ? AND first_ts <= ? AND last_ts > ?', hourAt(toMs), toMs, toMs))
+      for (let i = 0; i < b.n; i++) {
+        const t = b.ts[i]!;
+        if (t >= fromMs && t <= toMs && (last === null || t > last)) last = t;
+      }
+    return last;
   }
 
   recentEvents(proto: Proto, port: number, fromMs: number, toMs: number, limit: number): RecentEvent[] {
-    const rows = this.db.all<StoredRecent>(
-      `SELECT ${RECENT_FIELDS} FROM recent_events
-         WHERE dpt = ? AND proto = ? AND ts BETWEEN ? AND ? ORDER BY ts LIMIT ?`,
-      port,
-      PROTO_NUMBER[proto],
-      fromMs,
-      toMs,
-      limit,
-    );
-    // PostgreSQL gives BIGINT columns as strings.
-    return rows.map((r) => ({
-      ts: Number(r.ts),
-      sensor: r.sensor,
-      src: addressText(r.src, r.src6)!,
-      spt: r.spt,
-      dst: addressText(r.dst, r.dst6),
-      dpt: r.dpt,
-      proto: PROTO_OF.get(Number(r.proto))!,
-      flags: r.flags,
-      ttl: r.ttl,
-      ipId: r.ipId,
-      seq: r.seq === null ? null : Number(r.seq),
-    }));
+    const found: Array<{ b: BlockView; i: number }> = [];
+    for (const b of this.portBlocks(proto, port, fromMs, toMs))
+      for (let i = 0; i < b.n; i++)
+        if (b.dpt[i] === port && b.ts[i]! >= fromMs && b.ts[i]! <= toMs) found.push({ b, i });
+    // Blocks of two imports, or of two writes of one, can hold the same hour: their events interleave.
+    found.sort((x, y) => x.b.ts[x.i]! - y.b.ts[y.i]!);
+    return found.slice(0, limit).map(({ b, i }) => b.event(i));
   }
 
   /**
@@ -625,76 +542,109 @@ export class CounterStore implements CounterReader {
   }
 
   backscatter(fromMs: number, toMs: number, minPort: number): Array<{ hour: number; spt: number; events: number }> {
-    return (
-      this.db.all(
-        `SELECT ts / ${HOUR_MS} AS hour, spt, COUNT(*) AS events FROM recent_events
-           WHERE ts BETWEEN ? AND ? AND proto = 6 AND dpt >= ? AND spt IS NOT NULL AND flags IN ${REPLY_FLAGS}
-           GROUP BY ts / ${HOUR_MS}, spt`,
-        fromMs,
-        toMs,
-        minPort,
-      ) as Array<{ hour: number | string; spt: number | string; events: number | string }>
-    ).map((r) => ({ hour: Number(r.hour), spt: Number(r.spt), events: Number(r.events) }));
+    const counts = new Map<number, { hour: number; spt: number; events: number }>();
+    for (const b of this.replyBlocks(fromMs, toMs, minPort))
+      for (let i = 0; i < b.n; i++) {
+        if (!isReply(b, i, fromMs, toMs) || b.dpt[i]! < minPort) continue;
+        const hour = hourAt(b.ts[i]!);
+        const key = hour * 65536 + b.spt[i]!;
+        const c = counts.get(key);
+        if (c) c.events++;
+        else counts.set(key, { hour, spt: b.spt[i]!, events: 1 });
+      }
+    return [...counts.values()];
   }
 
   oldestRecentAt(): number | null {
-    const r = this.db.get<{ ts: number | string | null }>('SELECT MIN(ts) AS ts FROM recent_events');
+    const r = this.db.get<{ ts: number | string | null }>(
+      'SELECT MIN(first_ts) AS ts FROM recent_blocks WHERE hour = (SELECT MIN(hour) FROM recent_blocks)',
+    );
     return r?.ts === null || r?.ts === undefined ? null : Number(r.ts);
   }
 
   backscatterSources(fromMs: number, toMs: number, spt: number): number {
-    const r = this.db.get<{ n: number | string }>(
-      `SELECT COUNT(DISTINCT src) + COUNT(DISTINCT src6) AS n FROM recent_events
-         WHERE ts BETWEEN ? AND ? AND proto = 6 AND spt = ? AND flags IN ${REPLY_FLAGS}`,
+    const sources = new Set<number | string>();
+    for (const b of this.replyBlocks(fromMs, toMs, 0))
+      for (let i = 0; i < b.n; i++) if (b.spt[i] === spt && isReply(b, i, fromMs, toMs)) sources.add(b.srcKey(i));
+    return sources.size;
+  }
+
+  /** TCP blocks in [fromMs, toMs] that may hold events to ports >= `minPort`. */
+  private replyBlocks(fromMs: number, toMs: number, minPort: number): BlockView[] {
+    return this.blocks(
+      `hour BETWEEN ? AND ? AND last_ts >= ? AND first_ts <= ? AND proto = ${PROTO_NUMBER.tcp}
+         AND (port >= ? OR port = ${MIXED})`,
+      hourAt(fromMs),
+      hourAt(toMs),
       fromMs,
       toMs,
-      spt,
+      minPort,
     );
-    return Number(r?.n ?? 0);
   }
 
   distinctDestinations(fromMs: number, toMs: number): number {
-    const r = this.db.get(
-      'SELECT COUNT(DISTINCT dst) + COUNT(DISTINCT dst6) AS n FROM recent_events WHERE ts BETWEEN ? AND ?',
+    const seen = new Set<number | string>();
+    for (const b of this.blocks(
+      'hour BETWEEN ? AND ? AND last_ts >= ? AND first_ts <= ?',
+      hourAt(fromMs),
+      hourAt(toMs),
       fromMs,
       toMs,
-    ) as {
-      n: number | string;
-    };
-    return Number(r.n);
+    ))
+      for (let i = 0; i < b.n; i++) {
+        if (b.ts[i]! < fromMs || b.ts[i]! > toMs) continue;
+        const d = b.dstKey(i);
+        if (d !== null) seen.add(d);
+      }
+    return seen.size;
   }
 
   firstSeen(proto: Proto, port: number, addrs: string[], toMs: number): Array<{ src: string; ts: number }> {
     if (addrs.length === 0) return [];
-    // One pass over the port's part of the index, which carries the source, for all of them.
-    const { v4, v6 } = addressLists(addrs);
-    const seen = new Map<string, number>();
-    for (const [column, values] of [
-      ['src', v4],
-      ['src6', v6],
-    ] as const) {
-      // A post listing thousands of sources stays within what a statement may bind.
-      for (let i = 0; i < values.length; i += 512) {
-        const { marks, params } = inList(values.slice(i, i + 512));
-        for (const r of this.db.all<{ a: number | string | Uint8Array; ts: number | string }>(
-          `SELECT ${column} AS a, MIN(ts) AS ts FROM recent_events
-             WHERE dpt = ? AND proto = ? AND ts <= ? AND ${column} IN (${marks}) GROUP BY ${column}`,
-          port,
-          PROTO_NUMBER[proto],
-          toMs,
-          ...params,
-        ))
-          seen.set(
-            column === 'src' ? addressText(r.a as number, null)! : addressText(null, r.a as Uint8Array)!,
-            Number(r.ts),
-          );
-      }
+    const first = new Map<number | string, number>();
+    for (const a of addrs) {
+      const k = addressKey(a);
+      if (k !== null) first.set(k, Infinity);
     }
+    // One pass over the port's blocks up to `toMs`, for all of them.
+    for (const b of this.portBlocks(proto, port, 0, toMs))
+      for (let i = 0; i < b.n; i++) {
+        const t = b.ts[i]!;
+        if (b.dpt[i] !== port || t > toMs) continue;
+        const k = b.srcKey(i);
+        const seen = first.get(k);
+        if (seen !== undefined && t < seen) first.set(k, t);
+      }
     return addrs.flatMap((a) => {
-      const [n, bytes] = addressColumns(a);
-      const ts = seen.get(addressText(n, bytes) ?? '');
-      return ts === undefined ? [] : [{ src: a, ts }];
+      const k = addressKey(a);
+      const ts = k === null ? undefined : first.get(k);
+      return ts === undefined || ts === Infinity ? [] : [{ src: a, ts }];
     });
+  }
+
+  /** Blocks of raw events matching `where`. */
+  private blocks(where: string, ...params: Param[]): BlockView[] {
+    return this.db
+      .all<Block>(`SELECT ${BLOCK_FIELDS} FROM recent_blocks WHERE ${where}`, ...params)
+      .map((r) => new BlockView(r));
+  }
+
+  /** Blocks that may hold events of (proto, port) in [fromMs, toMs]: the port's own, and the hours' mixed ones. */
+  private portBlocks(proto: Proto, port: number, fromMs: number, toMs: number): BlockView[] {
+    return this.blocks(
+      `proto = ? AND port IN (?, ${MIXED}) AND hour BETWEEN ? AND ? AND last_ts >= ? AND first_ts <= ?`,
+      PROTO_NUMBER[proto],
+      port,
+      hourAt(fromMs),
+      hourAt(toMs),
+      fromMs,
+      toMs,
+    );
+  }
+
+  /** Stores raw events, packed in blocks. */
+  private appendRecent(events: RawEvents): void {
+    this.db.append('recent_blocks', BLOCK_COLUMNS, rowsOf(packEvents(events), blockValues));
   }
 
   /** Events per (proto, port) over the hours [from, to]. */
@@ -740,8 +690,31 @@ export class CounterStore implements CounterReader {
       rollups:
         this.db.run('DELETE FROM rollups WHERE hour < ?', rollupsBeforeHour).changes +
         this.db.run('DELETE FROM sensor_coverage WHERE hour < ?', rollupsBeforeHour).changes,
-      recent: this.db.run('DELETE FROM recent_events WHERE ts < ?', recentBeforeMs).changes,
+      recent: this.pruneRecent(recentBeforeMs),
     }));
+  }
+
+  /** Drops raw events older than `beforeMs`; a block with newer ones too is packed again with those. */
+  private pruneRecent(beforeMs: number): number {
+    const whole = this.db.get<{ n: number | string | null }>(
+      'SELECT SUM(n) AS n FROM recent_blocks WHERE last_ts < ?',
+      beforeMs,
+    )?.n;
+    let dropped = Number(whole ?? 0);
+    this.db.run('DELETE FROM recent_blocks WHERE last_ts < ?', beforeMs);
+    const straddling = this.db.all<Block & { id: number | string }>(
+      `SELECT id, ${BLOCK_FIELDS} FROM recent_blocks WHERE hour <= ? AND first_ts < ?`,
+      hourAt(beforeMs),
+      beforeMs,
+    );
+    for (const row of straddling) {
+      const b = new BlockView(row);
+      const kept = b.keep((i) => b.ts[i]! >= beforeMs);
+      dropped += b.n - kept.length;
+      this.db.run('DELETE FROM recent_blocks WHERE id = ?', Number(row.id));
+      this.appendRecent(kept);
+    }
+    return dropped;
   }
 
   /** Forgets which files were imported, so that they count again (after their rollups were pruned). */
@@ -768,12 +741,24 @@ export class CounterStore implements CounterReader {
     };
     const b = this.db.get('SELECT COUNT(*) AS n FROM rollups') as { n: number };
     const i = this.db.get('SELECT COUNT(*) AS n FROM imports') as { n: number };
-    const r = this.db.get('SELECT COUNT(*) AS n FROM recent_events') as { n: number };
+    const r = this.db.get<{ n: number | string | null }>('SELECT SUM(n) AS n FROM recent_blocks')!;
     const sensors = (
       this.db.all('SELECT DISTINCT sensor FROM sensor_coverage ORDER BY sensor') as Array<{ sensor: string }>
     ).map((x) => x.sensor);
     // Rows of imports still running, or of ones whose process died (dropped after a day).
     const staged = this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM rollup_staging')!.n;
-    return { ...s, buckets: b.n, imports: i.n, sensors, recentEvents: r.n, staged };
+    return { ...s, buckets: b.n, imports: i.n, sensors, recentEvents: Number(r.n ?? 0), staged };
   }
+}
+
+/** An address as `BlockView.srcKey` gives it; null for no address. */
+function addressKey(a: string): number | string | null {
+  const [n, bytes] = addressColumns(a);
+  return n ?? bytes?.toString('hex') ?? null;
+}
+
+/** Whether event i of a TCP block is a reply to a SYN, from a port, in [fromMs, toMs]. */
+function isReply(b: BlockView, i: number, fromMs: number, toMs: number): boolean {
+  const t = b.ts[i]!;
+  return t >= fromMs && t <= toMs && b.spt[i]! >= 0 && REPLY.has(b.flagNames[b.flag[i]!] ?? '');
 }

