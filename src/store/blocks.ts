@@ -1,6 +1,6 @@
 import { endianness } from 'node:os';
 import { addressText } from '../net/columns.ts';
-import { PROTO_NUMBER, PROTO_OF, RawEvents, type RecentEvent } from '../net/packets.ts';
+import { PROTO_NUMBER, PROTO_OF, type RawEvents, type RecentEvent } from '../net/packets.ts';
 import { HOUR_MS } from '../time.ts';
 import type { Proto } from '../model.ts';
 
@@ -12,19 +12,19 @@ import type { Proto } from '../model.ts';
  * an address family; the ports with too few events in a batch to fill a block of their own share
  * one of the hour (`MIXED`), so that a wide scan's one packet per port is not a row each either.
  *
- * A block's data, for n events: seq (float64), time within the hour in ms (uint32), source port,
- * destination port, IP ID (int32), source and destination (uint32, or 16 bytes for IPv6), TTL
- * (int16), flags (uint8, an index into the block's list of flag strings, 0 for none). A missing
- * number is -1, a missing destination 0 (0.0.0.0, ::). In the machine's byte order, which is
- * little-endian on every platform Node runs kansoku on; a big-endian one would read garbage, so it
- * is refused.
+ * A block's events are two columns of bytes: the keys, what lookups read (time within the hour in
+ * ms, uint32; destination port, int32; source, uint32 or 16 bytes for IPv6), and the rest (seq,
+ * float64; source port and IP ID, int32; destination; TTL, int16; flags, uint8, an index into the
+ * block's list of flag strings, 0 for none). A missing number is -1, a missing destination 0
+ * (0.0.0.0, ::). In the machine's byte order, which is little-endian on every platform Node runs
+ * kansoku on; a big-endian one would read garbage, so it is refused.
  */
 if (endianness() !== 'LE') throw new Error('kansoku stores raw events little-endian; this machine is big-endian');
 
 /** The port of a block that holds the events of several ports (and ICMP's, which have none). */
 export const MIXED = -1;
 /** A (port, hour) with fewer events than this in a batch goes into the hour's mixed block. */
-const OWN_BLOCK = 8;
+const OWN_BLOCK = 2;
 /** Events in one block at most: a busy port's hour is split, so that no row runs to tens of MB. */
 const MAX_BLOCK = 1 << 16;
 
@@ -41,31 +41,51 @@ export interface Block {
   v6: number;
   /** The flag strings its events' flag indexes name, as a JSON array. */
   flags: string;
-  data: Buffer;
+  /** What finds an event: its time, destination port and source (`keyLayout`). */
+  keys: Buffer;
+  /** The rest of it (`restLayout`); not read where only the keys are needed. */
+  data?: Buffer;
 }
 
 /** The stored columns of a block, in `Block`'s order. */
-export const BLOCK_COLUMNS = ['sensor', 'proto', 'port', 'hour', 'first_ts', 'last_ts', 'n', 'v6', 'flags', 'data'];
-/** The same columns as a `Block`'s fields. */
-export const BLOCK_FIELDS = 'sensor, proto, port, hour, first_ts AS "firstTs", last_ts AS "lastTs", n, v6, flags, data';
+export const BLOCK_COLUMNS = [
+  'sensor',
+  'proto',
+  'port',
+  'hour',
+  'first_ts',
+  'last_ts',
+  'n',
+  'v6',
+  'flags',
+  'keys',
+  'data',
+];
+/** The same columns as a `Block`'s fields, with (`BLOCK_FIELDS`) and without (`KEY_FIELDS`) the rest of each event. */
+export const KEY_FIELDS = 'sensor, proto, port, hour, first_ts AS "firstTs", last_ts AS "lastTs", n, v6, flags, keys';
+export const BLOCK_FIELDS = `${KEY_FIELDS}, data`;
 
 export function blockValues(b: Block): Array<string | number | Buffer> {
-  return [b.sensor, b.proto, b.port, b.hour, b.firstTs, b.lastTs, b.n, b.v6, b.flags, b.data];
+  return [b.sensor, b.proto, b.port, b.hour, b.firstTs, b.lastTs, b.n, b.v6, b.flags, b.keys, b.data!];
 }
 
-/** Where each column starts in a block's data, and the data's length. */
-function layout(n: number, v6: boolean) {
-  const a = v6 ? 16 : 4;
+/** Where each column of a block's keys starts: time within the hour (ms), destination port, source. */
+function keyLayout(n: number, v6: boolean) {
+  const ts = 0;
+  const dpt = ts + 4 * n;
+  const src = dpt + 4 * n;
+  return { ts, dpt, src, size: src + (v6 ? 16 : 4) * n };
+}
+
+/** Where each column of the rest starts: seq, source port, IP ID, destination, TTL, flags. */
+function restLayout(n: number, v6: boolean) {
   const seq = 0;
-  const ts = seq + 8 * n;
-  const spt = ts + 4 * n;
-  const dpt = spt + 4 * n;
-  const ipId = dpt + 4 * n;
-  const src = ipId + 4 * n;
-  const dst = src + a * n;
-  const ttl = dst + a * n;
+  const spt = seq + 8 * n;
+  const ipId = spt + 4 * n;
+  const dst = ipId + 4 * n;
+  const ttl = dst + (v6 ? 16 : 4) * n;
   const flag = ttl + 2 * n;
-  return { seq, ts, spt, dpt, ipId, src, dst, ttl, flag, size: flag + n };
+  return { seq, spt, ipId, dst, ttl, flag, size: flag + n };
 }
 
 /** The key of the hour, address family, protocol and sensor an event belongs to (any port). */
@@ -80,48 +100,48 @@ function pack(t: RawEvents, idx: number[], port: number): Block {
   const v6 = t.six.has(first);
   const hour = Math.floor(t.ts[first]! / HOUR_MS);
   const base = hour * HOUR_MS;
-  const at = layout(n, v6);
-  const data = Buffer.alloc(at.size);
-  const ab = data.buffer;
-  const o = data.byteOffset;
-  const seq = new Float64Array(ab, o + at.seq, n);
-  const ts = new Uint32Array(ab, o + at.ts, n);
-  const spt = new Int32Array(ab, o + at.spt, n);
-  const dpt = new Int32Array(ab, o + at.dpt, n);
-  const ipId = new Int32Array(ab, o + at.ipId, n);
-  const ttl = new Int16Array(ab, o + at.ttl, n);
-  const flagOf = new Uint8Array(ab, o + at.flag, n);
-  const src = v6 ? null : new Uint32Array(ab, o + at.src, n);
-  const dst = v6 ? null : new Uint32Array(ab, o + at.dst, n);
+  const k = keyLayout(n, v6);
+  const r = restLayout(n, v6);
+  const keys = Buffer.alloc(k.size);
+  const data = Buffer.alloc(r.size);
+  const ts = new Uint32Array(keys.buffer, keys.byteOffset + k.ts, n);
+  const dpt = new Int32Array(keys.buffer, keys.byteOffset + k.dpt, n);
+  const src = v6 ? null : new Uint32Array(keys.buffer, keys.byteOffset + k.src, n);
+  const seq = new Float64Array(data.buffer, data.byteOffset + r.seq, n);
+  const spt = new Int32Array(data.buffer, data.byteOffset + r.spt, n);
+  const ipId = new Int32Array(data.buffer, data.byteOffset + r.ipId, n);
+  const dst = v6 ? null : new Uint32Array(data.buffer, data.byteOffset + r.dst, n);
+  const ttl = new Int16Array(data.buffer, data.byteOffset + r.ttl, n);
+  const flagOf = new Uint8Array(data.buffer, data.byteOffset + r.flag, n);
   // The block's own flag list: a batch's indexes, renumbered to those its events use.
   const names: Array<string | null> = [null];
   const renumber = new Map<number, number>([[0, 0]]);
   let firstTs = Infinity;
   let lastTs = -Infinity;
-  for (let k = 0; k < n; k++) {
-    const i = idx[k]!;
+  for (let e = 0; e < n; e++) {
+    const i = idx[e]!;
     const when = t.ts[i]!;
     if (when < firstTs) firstTs = when;
     if (when > lastTs) lastTs = when;
-    seq[k] = t.seq[i]!;
-    ts[k] = when - base;
-    spt[k] = t.spt[i]!;
-    dpt[k] = t.dpt[i]!;
-    ipId[k] = t.ipId[i]!;
-    ttl[k] = t.ttl[i]!;
+    ts[e] = when - base;
+    dpt[e] = t.dpt[i]!;
+    seq[e] = t.seq[i]!;
+    spt[e] = t.spt[i]!;
+    ipId[e] = t.ipId[i]!;
+    ttl[e] = t.ttl[i]!;
     let f = renumber.get(t.flag[i]!);
     if (f === undefined) {
       f = names.push(t.flagNames[t.flag[i]!]!) - 1;
       renumber.set(t.flag[i]!, f);
     }
-    flagOf[k] = f;
+    flagOf[e] = f;
     if (src && dst) {
-      src[k] = t.src[i]!;
-      dst[k] = t.dst[i]!;
+      src[e] = t.src[i]!;
+      dst[e] = t.dst[i]!;
     } else {
       const a = t.six.get(i)!;
-      a.src.copy(data, at.src + 16 * k);
-      a.dst?.copy(data, at.dst + 16 * k);
+      a.src.copy(keys, k.src + 16 * e);
+      a.dst?.copy(data, r.dst + 16 * e);
     }
   }
   return {
@@ -134,6 +154,7 @@ function pack(t: RawEvents, idx: number[], port: number): Block {
     n,
     v6: v6 ? 1 : 0,
     flags: JSON.stringify(names.slice(1)),
+    keys,
     data,
   };
 }
@@ -181,100 +202,148 @@ export function packEvents(t: RawEvents): Block[] {
   return out;
 }
 
-/** A stored block's columns, read in place where its bytes allow. */
+/** Bytes of a stored column as a typed array's memory needs them: aligned to `align`. */
+function aligned(bytes: Buffer | Uint8Array, size: number, what: string, align: number): Buffer {
+  const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  if (b.length !== size) throw new Error(`raw events block: ${what} has ${b.length} bytes, not ${size}`);
+  // A pooled Buffer (PostgreSQL's, decoded from hex) may start anywhere.
+  return b.byteOffset % align === 0 ? b : Buffer.from(new Uint8Array(b));
+}
+
+/**
+ * A stored block's columns, read in place. The keys are always there; the rest only when the
+ * query read it (`BLOCK_FIELDS`), and its columns are made when first asked for.
+ */
 export class BlockView {
   readonly n: number;
   readonly v6: boolean;
-  readonly ts: Float64Array;
-  readonly spt: Int32Array;
-  readonly dpt: Int32Array;
-  readonly ipId: Int32Array;
-  readonly seq: Float64Array;
-  readonly ttl: Int16Array;
-  readonly flag: Uint8Array;
-  /** IPv4 addresses by number; null for an IPv6 block (`addr`). */
-  readonly src: Uint32Array | null;
-  readonly dst: Uint32Array | null;
-  readonly flagNames: Array<string | null>;
   readonly sensor: string;
   readonly proto: Proto;
-  private readonly bytes: Buffer;
-  private readonly at: ReturnType<typeof layout>;
+  /** Each event's time within the block's hour; `time(i)` is its epoch ms. */
+  private readonly rel: Uint32Array;
+  private readonly base: number;
+  readonly dpt: Int32Array;
+  /** IPv4 sources by number; null for an IPv6 block (`srcKey`). */
+  readonly src: Uint32Array | null;
+  private readonly keys: Buffer;
+  private readonly k: ReturnType<typeof keyLayout>;
+  private readonly row: Block;
+  private restColumns?: ReturnType<BlockView['readRest']>;
 
   constructor(row: Block) {
+    this.row = row;
     this.n = Number(row.n);
     this.v6 = Number(row.v6) === 1;
     this.sensor = row.sensor;
     this.proto = PROTO_OF.get(Number(row.proto)) ?? 'tcp';
-    this.at = layout(this.n, this.v6);
-    let data = Buffer.isBuffer(row.data) ? row.data : Buffer.from(row.data as Uint8Array);
-    if (data.length !== this.at.size)
-      throw new Error(`raw events block of ${this.n} events has ${data.length} bytes, not ${this.at.size}`);
-    // Typed arrays need their element size's alignment: a pooled Buffer may not have it.
-    if (data.byteOffset % 8 !== 0) data = Buffer.from(new Uint8Array(data));
-    this.bytes = data;
+    this.k = keyLayout(this.n, this.v6);
+    this.keys = aligned(row.keys, this.k.size, 'keys', 4);
+    const ab = this.keys.buffer;
+    const o = this.keys.byteOffset;
+    this.rel = new Uint32Array(ab, o + this.k.ts, this.n);
+    this.base = Number(row.hour) * HOUR_MS;
+    this.dpt = new Int32Array(ab, o + this.k.dpt, this.n);
+    this.src = this.v6 ? null : new Uint32Array(ab, o + this.k.src, this.n);
+  }
+
+  /** Event i's time, epoch ms. */
+  time(i: number): number {
+    return this.base + this.rel[i]!;
+  }
+
+  private readRest() {
+    if (!this.row.data) throw new Error('raw events block read without its data');
+    const r = restLayout(this.n, this.v6);
+    const data = aligned(this.row.data, r.size, 'data', 8);
     const ab = data.buffer;
     const o = data.byteOffset;
     const n = this.n;
-    const at = this.at;
-    this.seq = new Float64Array(ab, o + at.seq, n);
-    const rel = new Uint32Array(ab, o + at.ts, n);
-    this.ts = new Float64Array(n);
-    const base = Number(row.hour) * HOUR_MS;
-    for (let i = 0; i < n; i++) this.ts[i] = base + rel[i]!;
-    this.spt = new Int32Array(ab, o + at.spt, n);
-    this.dpt = new Int32Array(ab, o + at.dpt, n);
-    this.ipId = new Int32Array(ab, o + at.ipId, n);
-    this.ttl = new Int16Array(ab, o + at.ttl, n);
-    this.flag = new Uint8Array(ab, o + at.flag, n);
-    this.src = this.v6 ? null : new Uint32Array(ab, o + at.src, n);
-    this.dst = this.v6 ? null : new Uint32Array(ab, o + at.dst, n);
-    this.flagNames = [null, ...(JSON.parse(row.flags) as string[])];
+    return {
+      data,
+      r,
+      seq: new Float64Array(ab, o + r.seq, n),
+      spt: new Int32Array(ab, o + r.spt, n),
+      ipId: new Int32Array(ab, o + r.ipId, n),
+      dst: this.v6 ? null : new Uint32Array(ab, o + r.dst, n),
+      ttl: new Int16Array(ab, o + r.ttl, n),
+      flag: new Uint8Array(ab, o + r.flag, n),
+      flagNames: [null, ...(JSON.parse(this.row.flags) as string[])] as Array<string | null>,
+    };
+  }
+
+  /** The columns besides the keys. */
+  get rest(): ReturnType<BlockView['readRest']> {
+    return (this.restColumns ??= this.readRest());
   }
 
   /** Event i's source, as a value equal for equal addresses: its number, or its 16 bytes in hex. */
   srcKey(i: number): number | string {
-    return this.src ? this.src[i]! : this.bytes.toString('hex', this.at.src + 16 * i, this.at.src + 16 * i + 16);
+    return this.src ? this.src[i]! : this.keys.toString('hex', this.k.src + 16 * i, this.k.src + 16 * i + 16);
   }
 
   /** Event i's destination as `srcKey` gives sources; null for none. */
   dstKey(i: number): number | string | null {
-    if (this.dst) return this.dst[i] === 0 ? null : this.dst[i]!;
-    const from = this.at.dst + 16 * i;
-    const hex = this.bytes.toString('hex', from, from + 16);
+    const { dst, data, r } = this.rest;
+    if (dst) return dst[i] === 0 ? null : dst[i]!;
+    const hex = data.toString('hex', r.dst + 16 * i, r.dst + 16 * i + 16);
     return /^0+$/.test(hex) ? null : hex;
   }
 
-  private address(column: number, i: number): string | null {
-    if (!this.v6) {
-      const v = (column === this.at.src ? this.src : this.dst)![i]!;
-      return column === this.at.dst && v === 0 ? null : addressText(v, null);
-    }
-    const bytes = this.bytes.subarray(column + 16 * i, column + 16 * i + 16);
-    return column === this.at.dst && bytes.every((b) => b === 0) ? null : addressText(null, bytes);
+  /** Event i's flags, as the log parser gave them. */
+  flags(i: number): string | null {
+    const { flag, flagNames } = this.rest;
+    return flagNames[flag[i]!] ?? null;
   }
 
   event(i: number): RecentEvent {
     const num = (v: number): number | null => (v < 0 ? null : v);
+    const { seq, spt, ipId, dst, ttl, data, r } = this.rest;
+    let src: string;
+    let to: string | null;
+    if (this.src && dst) {
+      src = addressText(this.src[i]!, null)!;
+      to = dst[i] === 0 ? null : addressText(dst[i]!, null);
+    } else {
+      src = addressText(null, this.keys.subarray(this.k.src + 16 * i, this.k.src + 16 * i + 16))!;
+      const d = data.subarray(r.dst + 16 * i, r.dst + 16 * i + 16);
+      to = d.every((b) => b === 0) ? null : addressText(null, d);
+    }
     return {
-      ts: this.ts[i]!,
+      ts: this.time(i),
       sensor: this.sensor,
-      src: this.address(this.at.src, i)!,
-      spt: num(this.spt[i]!),
-      dst: this.address(this.at.dst, i),
+      src,
+      spt: num(spt[i]!),
+      dst: to,
       dpt: num(this.dpt[i]!),
       proto: this.proto,
-      flags: this.flagNames[this.flag[i]!] ?? null,
-      ttl: num(this.ttl[i]!),
-      ipId: num(this.ipId[i]!),
-      seq: num(this.seq[i]!),
+      flags: this.flags(i),
+      ttl: num(ttl[i]!),
+      ipId: num(ipId[i]!),
+      seq: num(seq[i]!),
     };
   }
 
-  /** The events whose index `accept` takes, to be packed again (the store drops the rest of an old block). */
-  keep(accept: (i: number) => boolean): RawEvents {
-    const out = new RawEvents();
-    for (let i = 0; i < this.n; i++) if (accept(i)) out.add(this.event(i));
-    return out;
+  /** Adds the events `accept` takes to `into` (packing an hour's blocks again). */
+  copyTo(into: RawEvents, accept: (i: number) => boolean = () => true): void {
+    const { seq, spt, ipId, dst, ttl } = this.rest;
+    // IPv4 events of the sensor `into` takes packets of go across as numbers, the rest as events.
+    const numbers = this.src !== null && dst !== null && into.sensors[0] === this.sensor;
+    for (let i = 0; i < this.n; i++) {
+      if (!accept(i)) continue;
+      if (numbers)
+        into.addPacket(
+          this.time(i),
+          this.src[i]!,
+          dst[i]!,
+          spt[i]!,
+          this.dpt[i]!,
+          PROTO_NUMBER[this.proto],
+          this.flags(i),
+          ttl[i]!,
+          ipId[i]!,
+          seq[i]!,
+        );
+      else into.add(this.event(i));
+    }
   }
 }

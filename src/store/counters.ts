@@ -2,8 +2,17 @@ import { hourAt } from '../time.ts';
 import type { Proto } from '../model.ts';
 import type { Db } from './db.ts';
 import { addressColumns } from '../net/columns.ts';
-import { PROTO_NUMBER, type RawEvents, type RecentEvent } from '../net/packets.ts';
-import { BLOCK_COLUMNS, BLOCK_FIELDS, blockValues, BlockView, MIXED, packEvents, type Block } from './blocks.ts';
+import { PROTO_NUMBER, RawEvents, type RecentEvent } from '../net/packets.ts';
+import {
+  BLOCK_COLUMNS,
+  BLOCK_FIELDS,
+  blockValues,
+  BlockView,
+  KEY_FIELDS,
+  MIXED,
+  packEvents,
+  type Block,
+} from './blocks.ts';
 import { inList, insertRows, type Param } from './sql.ts';
 
 /** What a rollup row is stored under: one per hour (epoch hours, UTC), sensor, proto and port. */
@@ -113,6 +122,9 @@ export interface ImportRecord {
   size?: number;
   mtimeMs?: number;
 }
+
+/** Blocks an hour may hold beyond one a port before it is packed again (`compact`). */
+const LOOSE_BLOCKS = 8;
 
 /** TCP flags of a reply to a SYN, as the log parsers order them: the mark of backscatter. */
 const REPLY = new Set(['SA', 'R', 'RA']);
@@ -456,9 +468,9 @@ export class CounterStore implements CounterReader {
   recentCount(proto: Proto, port: number, fromMs: number, toMs: number): { events: number; sources: number } {
     let events = 0;
     const sources = new Set<number | string>();
-    for (const b of this.portBlocks(proto, port, fromMs, toMs))
+    for (const b of this.portBlocks(KEY_FIELDS, proto, port, fromMs, toMs))
       for (let i = 0; i < b.n; i++)
-        if (b.dpt[i] === port && b.ts[i]! >= fromMs && b.ts[i]! <= toMs) {
+        if (b.dpt[i] === port && b.time(i) >= fromMs && b.time(i) <= toMs) {
           events++;
           sources.add(b.srcKey(i));
         }
@@ -476,9 +488,9 @@ export class CounterStore implements CounterReader {
       toMs,
     )?.ts;
     let last = within === null || within === undefined ? null : Number(within);
-    for (const b of this.blocks('hour = ? AND first_ts <= ? AND last_ts > ?', hourAt(toMs), toMs, toMs))
+    for (const b of this.blocks(KEY_FIELDS, 'hour = ? AND first_ts <= ? AND last_ts > ?', hourAt(toMs), toMs, toMs))
       for (let i = 0; i < b.n; i++) {
-        const t = b.ts[i]!;
+        const t = b.time(i);
         if (t >= fromMs && t <= toMs && (last === null || t > last)) last = t;
       }
     return last;
@@ -486,11 +498,11 @@ export class CounterStore implements CounterReader {
 
   recentEvents(proto: Proto, port: number, fromMs: number, toMs: number, limit: number): RecentEvent[] {
     const found: Array<{ b: BlockView; i: number }> = [];
-    for (const b of this.portBlocks(proto, port, fromMs, toMs))
+    for (const b of this.portBlocks(BLOCK_FIELDS, proto, port, fromMs, toMs))
       for (let i = 0; i < b.n; i++)
-        if (b.dpt[i] === port && b.ts[i]! >= fromMs && b.ts[i]! <= toMs) found.push({ b, i });
+        if (b.dpt[i] === port && b.time(i) >= fromMs && b.time(i) <= toMs) found.push({ b, i });
     // Blocks of two imports, or of two writes of one, can hold the same hour: their events interleave.
-    found.sort((x, y) => x.b.ts[x.i]! - y.b.ts[y.i]!);
+    found.sort((x, y) => x.b.time(x.i) - y.b.time(y.i));
     return found.slice(0, limit).map(({ b, i }) => b.event(i));
   }
 
@@ -546,11 +558,12 @@ export class CounterStore implements CounterReader {
     for (const b of this.replyBlocks(fromMs, toMs, minPort))
       for (let i = 0; i < b.n; i++) {
         if (!isReply(b, i, fromMs, toMs) || b.dpt[i]! < minPort) continue;
-        const hour = hourAt(b.ts[i]!);
-        const key = hour * 65536 + b.spt[i]!;
+        const hour = hourAt(b.time(i));
+        const spt = b.rest.spt[i]!;
+        const key = hour * 65536 + spt;
         const c = counts.get(key);
         if (c) c.events++;
-        else counts.set(key, { hour, spt: b.spt[i]!, events: 1 });
+        else counts.set(key, { hour, spt, events: 1 });
       }
     return [...counts.values()];
   }
@@ -565,13 +578,14 @@ export class CounterStore implements CounterReader {
   backscatterSources(fromMs: number, toMs: number, spt: number): number {
     const sources = new Set<number | string>();
     for (const b of this.replyBlocks(fromMs, toMs, 0))
-      for (let i = 0; i < b.n; i++) if (b.spt[i] === spt && isReply(b, i, fromMs, toMs)) sources.add(b.srcKey(i));
+      for (let i = 0; i < b.n; i++) if (b.rest.spt[i] === spt && isReply(b, i, fromMs, toMs)) sources.add(b.srcKey(i));
     return sources.size;
   }
 
   /** TCP blocks in [fromMs, toMs] that may hold events to ports >= `minPort`. */
   private replyBlocks(fromMs: number, toMs: number, minPort: number): BlockView[] {
     return this.blocks(
+      BLOCK_FIELDS,
       `hour BETWEEN ? AND ? AND last_ts >= ? AND first_ts <= ? AND proto = ${PROTO_NUMBER.tcp}
          AND (port >= ? OR port = ${MIXED})`,
       hourAt(fromMs),
@@ -585,6 +599,7 @@ export class CounterStore implements CounterReader {
   distinctDestinations(fromMs: number, toMs: number): number {
     const seen = new Set<number | string>();
     for (const b of this.blocks(
+      BLOCK_FIELDS,
       'hour BETWEEN ? AND ? AND last_ts >= ? AND first_ts <= ?',
       hourAt(fromMs),
       hourAt(toMs),
@@ -592,7 +607,7 @@ export class CounterStore implements CounterReader {
       toMs,
     ))
       for (let i = 0; i < b.n; i++) {
-        if (b.ts[i]! < fromMs || b.ts[i]! > toMs) continue;
+        if (b.time(i) < fromMs || b.time(i) > toMs) continue;
         const d = b.dstKey(i);
         if (d !== null) seen.add(d);
       }
@@ -607,9 +622,9 @@ export class CounterStore implements CounterReader {
       if (k !== null) first.set(k, Infinity);
     }
     // One pass over the port's blocks up to `toMs`, for all of them.
-    for (const b of this.portBlocks(proto, port, 0, toMs))
+    for (const b of this.portBlocks(KEY_FIELDS, proto, port, 0, toMs))
       for (let i = 0; i < b.n; i++) {
-        const t = b.ts[i]!;
+        const t = b.time(i);
         if (b.dpt[i] !== port || t > toMs) continue;
         const k = b.srcKey(i);
         const seen = first.get(k);
@@ -622,16 +637,17 @@ export class CounterStore implements CounterReader {
     });
   }
 
-  /** Blocks of raw events matching `where`. */
-  private blocks(where: string, ...params: Param[]): BlockView[] {
+  /** Blocks of raw events matching `where`, with `fields` (KEY_FIELDS or BLOCK_FIELDS). */
+  private blocks(fields: string, where: string, ...params: Param[]): BlockView[] {
     return this.db
-      .all<Block>(`SELECT ${BLOCK_FIELDS} FROM recent_blocks WHERE ${where}`, ...params)
+      .all<Block>(`SELECT ${fields} FROM recent_blocks WHERE ${where}`, ...params)
       .map((r) => new BlockView(r));
   }
 
   /** Blocks that may hold events of (proto, port) in [fromMs, toMs]: the port's own, and the hours' mixed ones. */
-  private portBlocks(proto: Proto, port: number, fromMs: number, toMs: number): BlockView[] {
+  private portBlocks(fields: string, proto: Proto, port: number, fromMs: number, toMs: number): BlockView[] {
     return this.blocks(
+      fields,
       `proto = ? AND port IN (?, ${MIXED}) AND hour BETWEEN ? AND ? AND last_ts >= ? AND first_ts <= ?`,
       PROTO_NUMBER[proto],
       port,
@@ -642,9 +658,40 @@ export class CounterStore implements CounterReader {
     );
   }
 
-  /** Stores raw events, packed in blocks. */
-  private appendRecent(events: RawEvents): void {
+  /**
+   * Stores raw events, packed in blocks. The daemon writes every few seconds, a few events a port
+   * each time: once an hour is over, its blocks are packed again into one a port (`compact`),
+   * so that a week's lookups read a block per port-hour, not thousands.
+   */
+  private appendRecent(events: RawEvents, compact = true): void {
+    if (events.length === 0) return;
     this.db.append('recent_blocks', BLOCK_COLUMNS, rowsOf(packEvents(events), blockValues));
+    if (!compact) return;
+    let first = Infinity;
+    let last = -Infinity;
+    for (let i = 0; i < events.n; i++) {
+      const t = events.ts[i]!;
+      if (t < first) first = t;
+      if (t > last) last = t;
+    }
+    this.compact(hourAt(first) - 1, hourAt(last) - 1);
+  }
+
+  /** Packs again the hours in [from, to] whose events lie in more blocks than their ports need. */
+  private compact(fromHour: number, toHour: number): void {
+    const loose = this.db.all<{ sensor: string; proto: number | string; hour: number | string }>(
+      `SELECT sensor, proto, hour FROM recent_blocks WHERE hour BETWEEN ? AND ?
+         GROUP BY sensor, proto, hour HAVING COUNT(*) > COUNT(DISTINCT port) + ${LOOSE_BLOCKS}`,
+      fromHour,
+      toHour,
+    );
+    for (const { sensor, proto, hour } of loose) {
+      const where = 'hour = ? AND sensor = ? AND proto = ?';
+      const all = new RawEvents(sensor);
+      for (const b of this.blocks(BLOCK_FIELDS, where, Number(hour), sensor, Number(proto))) b.copyTo(all);
+      this.db.run(`DELETE FROM recent_blocks WHERE ${where}`, Number(hour), sensor, Number(proto));
+      this.appendRecent(all, false);
+    }
   }
 
   /** Events per (proto, port) over the hours [from, to]. */
@@ -709,7 +756,8 @@ export class CounterStore implements CounterReader {
     );
     for (const row of straddling) {
       const b = new BlockView(row);
-      const kept = b.keep((i) => b.ts[i]! >= beforeMs);
+      const kept = new RawEvents(b.sensor);
+      b.copyTo(kept, (i) => b.time(i) >= beforeMs);
       dropped += b.n - kept.length;
       this.db.run('DELETE FROM recent_blocks WHERE id = ?', Number(row.id));
       this.appendRecent(kept);
@@ -730,6 +778,8 @@ export class CounterStore implements CounterReader {
     imports: number;
     sensors: string[];
     recentEvents: number;
+    /** The blocks the raw events are packed in. */
+    recentBlocks: number;
     staged: number;
   } {
     const s = this.db.get(
@@ -741,13 +791,23 @@ export class CounterStore implements CounterReader {
     };
     const b = this.db.get('SELECT COUNT(*) AS n FROM rollups') as { n: number };
     const i = this.db.get('SELECT COUNT(*) AS n FROM imports') as { n: number };
-    const r = this.db.get<{ n: number | string | null }>('SELECT SUM(n) AS n FROM recent_blocks')!;
+    const r = this.db.get<{ n: number | string | null; blocks: number | string }>(
+      'SELECT SUM(n) AS n, COUNT(*) AS blocks FROM recent_blocks',
+    )!;
     const sensors = (
       this.db.all('SELECT DISTINCT sensor FROM sensor_coverage ORDER BY sensor') as Array<{ sensor: string }>
     ).map((x) => x.sensor);
     // Rows of imports still running, or of ones whose process died (dropped after a day).
     const staged = this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM rollup_staging')!.n;
-    return { ...s, buckets: b.n, imports: i.n, sensors, recentEvents: Number(r.n ?? 0), staged };
+    return {
+      ...s,
+      buckets: b.n,
+      imports: i.n,
+      sensors,
+      recentEvents: Number(r.n ?? 0),
+      recentBlocks: Number(r.blocks),
+      staged,
+    };
   }
 }
 
@@ -759,6 +819,6 @@ function addressKey(a: string): number | string | null {
 
 /** Whether event i of a TCP block is a reply to a SYN, from a port, in [fromMs, toMs]. */
 function isReply(b: BlockView, i: number, fromMs: number, toMs: number): boolean {
-  const t = b.ts[i]!;
-  return t >= fromMs && t <= toMs && b.spt[i]! >= 0 && REPLY.has(b.flagNames[b.flag[i]!] ?? '');
+  const t = b.time(i);
+  return t >= fromMs && t <= toMs && b.rest.spt[i]! >= 0 && REPLY.has(b.flags(i) ?? '');
 }

@@ -32,6 +32,7 @@ function packRecentEvents(sql: Sql, ddl: (sqliteDdl: string) => string): void {
       n        INTEGER NOT NULL,
       v6       INTEGER NOT NULL,
       flags    TEXT NOT NULL,
+      keys     BLOB NOT NULL,
       data     BLOB NOT NULL
     );
     CREATE INDEX recent_blocks_port ON recent_blocks (proto, port, hour);

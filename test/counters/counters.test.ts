@@ -156,7 +156,9 @@ describe('counters import', () => {
         series(stores[1]!.counters, 'tcp', port, h0, h0 + 400),
       );
     expect(series(stores[0]!.counters, 'tcp', 23, h0, h0)[0]).toMatchObject({ events: 1 + 8 + 1, sources: 3 });
-    expect(stores[0]!.counters.summary()).toEqual(stores[1]!.counters.summary());
+    // Written in parts, the raw events are packed in more blocks: the same events.
+    const summary = (s: Store) => ({ ...s.counters.summary(), recentBlocks: 0 });
+    expect(summary(stores[0]!)).toEqual(summary(stores[1]!));
   });
 
   it('writes ahead the hour it is in when that hour alone fills memory, and merges the parts', async () => {
