@@ -144,7 +144,9 @@ interface PgNativeClient {
 /** A value in COPY's text format: \N for null, and backslash, tab and line breaks escaped. */
 function copyText(p: Param): string {
   if (p === null) return '\\N';
-  const t = Buffer.isBuffer(p) ? `\\x${p.toString('hex')}` : String(p);
+  // bytea's hex form, its backslash escaped: nothing else in it needs escaping.
+  if (Buffer.isBuffer(p)) return `\\\\x${p.toString('hex')}`;
+  const t = String(p);
   return /[\\\t\n\r]/.test(t)
     ? t.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
     : t;
