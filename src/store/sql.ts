@@ -44,6 +44,12 @@ export interface Sql {
    * SQLite, COPY on PostgreSQL. No conflict handling: for tables that only grow (raw events).
    */
   append(table: string, columns: string[], rows: Iterable<Param[]>): void;
+  /**
+   * Makes (once per connection) a temporary table with the columns of `like`, indexed on `index`: seen by
+   * this connection only, gone with it, and written without the durability a table's journal
+   * pays for (no write-ahead log, no sync).
+   */
+  temporaryTable(name: string, like: string, index: string[]): void;
   close(): void;
 }
 
@@ -116,6 +122,11 @@ export class SqliteSql implements Sql {
     this.transaction(() => {
       for (const r of rows) insert.run(...r);
     });
+  }
+
+  temporaryTable(name: string, like: string, index: string[]): void {
+    this.db.exec(`CREATE TEMP TABLE IF NOT EXISTS ${name} AS SELECT * FROM ${like} WHERE 0;
+      CREATE INDEX IF NOT EXISTS temp.${name}_index ON ${name} (${index.join(', ')})`);
   }
 
   close(): void {
@@ -334,6 +345,14 @@ export class PostgresSql implements Sql {
     let error = failed;
     while (pq.getResult()) if (pq.resultStatus() !== 'PGRES_COMMAND_OK') error ??= pq.resultErrorMessage();
     if (error) throw new Error(`COPY ${table}: ${error.trim()}`);
+  }
+
+  temporaryTable(name: string, like: string, index: string[]): void {
+    // Compression and the like come with the columns (PostgreSQL 14 and later; 13 has no
+    // per-column compression to copy). An index on a temporary table is temporary too, and may
+    // not name a schema.
+    this.exec(`CREATE TEMP TABLE IF NOT EXISTS ${name} (LIKE ${like} INCLUDING ALL EXCLUDING INDEXES);
+      CREATE INDEX IF NOT EXISTS ${name}_index ON ${name} (${index.join(', ')})`);
   }
 
   close(): void {
