@@ -11,6 +11,7 @@ import { asksList, languages, patterns } from './prose.ts';
 import { blocks, joinProse, unquote } from './quoting.ts';
 import { tablePorts } from './tables.ts';
 import { findTlp } from './tlp.ts';
+import { nfkc } from './unicode.ts';
 
 export interface ExtractOptions {
   /** Zone for log timestamps that carry none, in a post whose Date header gives no offset. */
@@ -49,7 +50,8 @@ function dateOffset(date: string | undefined): string | null {
  * single spaces only (no backtracking on long input).
  */
 function normalizeProse(s: string): string {
-  return s.normalize('NFKC').replace(/[ \t]+/g, ' ');
+  // A lone space is left alone rather than replaced by itself: most of English prose's runs are.
+  return nfkc(s).replace(/\t[ \t]*| [ \t]+/g, ' ');
 }
 
 /**
@@ -75,7 +77,7 @@ export function extractReport(post: Post, opts: ExtractOptions): Report {
     events.push(...found.events);
     for (const b of bl) {
       const lines = b.filter((l) => !found.used.has(l) && l.length <= opts.maxLineChars);
-      const folded = lines.map((l) => l.normalize('NFKC'));
+      const folded = lines.map(nfkc);
       const tables = tablePorts(folded);
       table.push(...tables.ports);
       const rest = lines.filter((_, i) => !tables.used.has(folded[i]!));

@@ -1,5 +1,5 @@
 import { TLP_ORDER, type Tlp } from '../model.ts';
-import { INVISIBLE_CHARS } from './unicode.ts';
+import { INVISIBLE_CHARS, nfkc } from './unicode.ts';
 
 export { TLP_ORDER, type Tlp } from '../model.ts';
 
@@ -109,8 +109,7 @@ const LOOKALIKE: Record<string, string> = {
 const LOOKALIKES = new RegExp(`[${Object.keys(LOOKALIKE).join('')}]`, 'g');
 
 function readable(text: string): string {
-  return text
-    .normalize('NFKC')
+  return nfkc(text)
     .replace(INVISIBLE, '')
     .replace(LOOKALIKES, (c) => LOOKALIKE[c]!);
 }
