@@ -4,7 +4,8 @@ import type { CountKind, CountMention } from '../model.ts';
  * Prose reaches these patterns with runs of whitespace collapsed to one space, so the patterns
  * allow single spaces only: no two unbounded runs that could trade characters (ReDoS).
  */
-const NUM = String.raw`(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?: ?(k|K|M|thousand|million|億|万|千)(?![A-Za-z]))?`;
+const MULTIPLIER = '(k|K|M|thousand|million|億|万|千)';
+const NUM = String.raw`(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?: ?${MULTIPLIER}(?![A-Za-z]))?`;
 const APPROX_EN =
   String.raw`(?:(about|approximately|approx\.?|around|roughly|nearly|almost|` +
   String.raw`over|more than|some|~|≈) ?)?`;
@@ -56,6 +57,12 @@ const COUNT_EN = new RegExp(
     NOT_PER,
   'gi',
 );
+/**
+ * What a match of COUNT_EN holds from the last digit of its figure on, looked for first: COUNT_EN
+ * may start at any word or digit and is tried at every one, which made it the costliest pass over
+ * a post that states no count.
+ */
+const MAY_COUNT_EN = new RegExp(String.raw`\d(?: ?${MULTIPLIER})? ${ADJ}(?:${NOUNS_EN})\b`, 'i');
 const VAGUE_COUNT_EN = new RegExp(String.raw`\b(?:${VAGUE_EN.source}) of ${ADJ}(?:${NOUNS_EN})\b`, 'gi');
 const NUMBER_OF_EN = new RegExp(String.raw`\bnumber of (?:${NOUNS_EN})\b`, 'gi');
 
@@ -96,6 +103,8 @@ const TO_BEFORE = /\b(?:to|against|across|on|at|hit|hitting|targeting|of) $/i;
 const GENERIC = /\b(?:hosts|ips|ip addresses|addresses)\b/i;
 
 /** "65k of our addresses", "2,000 of our customer addresses": how many of ours were reached. */
+/** What a match of OF_OURS holds, looked for first (MAY_COUNT_EN says why). */
+const MAY_OF_OURS = / of (?:our|my) /i;
 const OF_OURS = new RegExp(
   String.raw`(?<![\w.,/:-])${APPROX_EN}${NUM} of (?:our|my) (?:[a-z]+ )?` +
     String.raw`(?:addresses|ips|ip addresses|hosts|customers)\b`,
@@ -147,7 +156,7 @@ export function extractCounts(prose: string): CountMention[] {
     seen.add(key);
     found.push([at, c]);
   };
-  for (const m of prose.matchAll(COUNT_EN)) {
+  for (const m of MAY_COUNT_EN.test(prose) ? prose.matchAll(COUNT_EN) : []) {
     push(
       {
         kind: targetedAt(prose, m) ? 'targets' : kindOf(m),
@@ -159,7 +168,7 @@ export function extractCounts(prose: string): CountMention[] {
       m.index + m[0].length,
     );
   }
-  for (const m of prose.matchAll(OF_OURS))
+  for (const m of MAY_OF_OURS.test(prose) ? prose.matchAll(OF_OURS) : [])
     push(
       { kind: 'targets', value: value(m[2]!, m[3]), approx: !!m[1] || !!m[3], per: null, text: m[0].trim() },
       m.index + m[0].length,
