@@ -113,27 +113,44 @@ export function countries(prose: string): Claim[] {
   return [...out.values()];
 }
 
-const WINDOW: RegExp[] = [
-  new RegExp(
-    String.raw`\bsince (?:about |around )?(?:\d{1,2}:\d{2}|\d{1,2} ?(?:am|pm))` +
-      String.raw`(?: ?(?:UTC|GMT|JST|[+-]\d{2}:?\d{2}))?(?: (?:yesterday|today|on \w+))?`,
-    'i',
-  ),
-  new RegExp(
-    String.raw`\bsince (?:yesterday|today|this morning|last night|last week|` +
-      String.raw`monday|tuesday|wednesday|thursday|friday|saturday|sunday|\d{1,2} \w+|\w+ \d{1,2})\b`,
-    'i',
-  ),
-  /\b(?:over|in|for|during) the (?:past|last) (?:few|several|\d+|couple of) (?:hours|days|weeks)\b/i,
-  /\b(?:over|in|for|during) the (?:past|last) (?:hour|day|week|24 hours|48 hours)\b/i,
-  /(?:昨日|本日|今日|今朝|昨夜|先週|今週|[0-9０-９]{1,2}日)(?:の)?(?:朝|昼|夕方|夜|午前|午後|未明)?(?:頃|ごろ)?から/,
-  /[0-9]{1,2}時(?:台|頃|ごろ)?(?:（JST）|\(JST\)|（UTC）|\(UTC\)| ?JST| ?UTC)?から/,
-  /ここ数日|ここ[0-9]+日|数日前から|この[0-9]+時間|過去[0-9]+(?:時間|日間)/,
+/**
+ * Each window with what any match of it holds, looked for first: the English ones may start at
+ * any word, and most posts give no window.
+ */
+const WINDOW: Array<[RegExp | null, RegExp]> = [
+  [
+    /since /i,
+    new RegExp(
+      String.raw`\bsince (?:about |around )?(?:\d{1,2}:\d{2}|\d{1,2} ?(?:am|pm))` +
+        String.raw`(?: ?(?:UTC|GMT|JST|[+-]\d{2}:?\d{2}))?(?: (?:yesterday|today|on \w+))?`,
+      'i',
+    ),
+  ],
+  [
+    /since /i,
+    new RegExp(
+      String.raw`\bsince (?:yesterday|today|this morning|last night|last week|` +
+        String.raw`monday|tuesday|wednesday|thursday|friday|saturday|sunday|\d{1,2} \w+|\w+ \d{1,2})\b`,
+      'i',
+    ),
+  ],
+  [
+    / the (?:past|last) /i,
+    /\b(?:over|in|for|during) the (?:past|last) (?:few|several|\d+|couple of) (?:hours|days|weeks)\b/i,
+  ],
+  [/ the (?:past|last) /i, /\b(?:over|in|for|during) the (?:past|last) (?:hour|day|week|24 hours|48 hours)\b/i],
+  [
+    null,
+    /(?:昨日|本日|今日|今朝|昨夜|先週|今週|[0-9０-９]{1,2}日)(?:の)?(?:朝|昼|夕方|夜|午前|午後|未明)?(?:頃|ごろ)?から/,
+  ],
+  [null, /[0-9]{1,2}時(?:台|頃|ごろ)?(?:（JST）|\(JST\)|（UTC）|\(UTC\)| ?JST| ?UTC)?から/],
+  [null, /ここ数日|ここ[0-9]+日|数日前から|この[0-9]+時間|過去[0-9]+(?:時間|日間)/],
 ];
 
 /** The time window a post gives, as written ("since 21:00 JST", "over the past few days", 「昨日夕方頃から」). */
 export function timeWindow(prose: string): Claim | null {
-  for (const re of WINDOW) {
+  for (const [needs, re] of WINDOW) {
+    if (needs && !needs.test(prose)) continue;
     const m = re.exec(prose);
     if (m) return { kind: 'window', value: m[0], text: m[0] };
   }
