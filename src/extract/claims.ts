@@ -1,4 +1,5 @@
 import type { Claim, PortRange, Proto } from '../model.ts';
+import { allMatches } from './matches.ts';
 
 /*
  * What a post says besides its ports: countries, the time window, port ranges and services named
@@ -97,7 +98,7 @@ const CODE_WORDS = new Set(['AM', 'PM', 'NO', 'TO', 'AS', 'IS', 'BE', 'ME', 'SO'
 export function countries(prose: string): Claim[] {
   const out = new Map<string, Claim>();
   let end = 0;
-  for (const start of prose.matchAll(NAME_START)) {
+  for (const start of allMatches(prose, NAME_START)) {
     if (start.index < end) continue;
     COUNTRY_NAME.lastIndex = start.index;
     const m = COUNTRY_NAME.exec(prose);
@@ -106,7 +107,7 @@ export function countries(prose: string): Claim[] {
     const code = BY_NAME.get(m[0])!;
     if (!out.has(code)) out.set(code, { kind: 'country', value: code, text: m[0] });
   }
-  for (const m of prose.matchAll(CODE_LIST)) {
+  for (const m of allMatches(prose, CODE_LIST)) {
     for (const c of m[0].match(/[A-Z]{2}/g) ?? [])
       if (CODES.has(c) && !CODE_WORDS.has(c) && !out.has(c)) out.set(c, { kind: 'country', value: c, text: m[0] });
   }
@@ -164,7 +165,7 @@ const RANGE_JA = /(?<![\d,])(\d{1,5})番台/g;
 /** Port ranges: "UDP 1026-31" (the shorthand keeps the leading digits), "ports 1000-1150", 「60000番台」. */
 export function portRanges(prose: string): PortRange[] {
   const out: PortRange[] = [];
-  for (const m of prose.matchAll(RANGE)) {
+  for (const m of allMatches(prose, RANGE)) {
     const from = Number(m[2]);
     let toText = m[3]!;
     if (toText.length < m[2]!.length) toText = m[2]!.slice(0, m[2]!.length - toText.length) + toText;
@@ -173,7 +174,7 @@ export function portRanges(prose: string): PortRange[] {
     const p = (m[1] ?? m[4])?.toLowerCase() as Proto | undefined;
     out.push({ from, to, proto: p ?? null, text: m[0].trim() });
   }
-  for (const m of prose.matchAll(RANGE_JA)) {
+  for (const m of allMatches(prose, RANGE_JA)) {
     const base = Number(m[1]);
     // "60000番台" is the 60000s: everything that shares the leading digit.
     const step = 10 ** m[1]!.replace(/^\d/, '').length;

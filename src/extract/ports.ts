@@ -1,5 +1,6 @@
 import type { LogEvent, PortClaim, PortRange, Proto } from '../model.ts';
 import { portRanges, saysRising, sentenceAt } from './claims.ts';
+import { allMatches } from './matches.ts';
 
 interface Hit {
   port: number;
@@ -390,7 +391,7 @@ function inRanges(prose: string, ranges: PortRange[]): Hit[] {
   const narrow = ranges.filter((r) => r.to - r.from <= NARROW_RANGE);
   if (!narrow.length) return [];
   const out: Hit[] = [];
-  for (const m of prose.matchAll(BARE_NUMBER)) {
+  for (const m of allMatches(prose, BARE_NUMBER)) {
     const port = Number(m[1]);
     if (narrow.some((r) => r.from <= port && port <= r.to))
       out.push({
@@ -427,14 +428,14 @@ function impliedProto(prose: string, h: Hit, ranges: PortRange[]): { proto: Prot
   const para = prose.slice(Math.max(prose.lastIndexOf('\n', h.at) + 1, h.at - PROTO_REACH), h.at);
   // "tcp/udp" and "tcp and udp" name both: the lookahead leaves them out, and their second word too.
   if (/(?:tcp|udp) ?(?:\/|and|or|&) ?(?:tcp|udp)/i.test(para)) return null;
-  const named = [...para.matchAll(PROTO_WORD)];
+  const named = allMatches(para, PROTO_WORD);
   const protos = new Set(named.map((m) => m[1]!.toLowerCase()));
   if (protos.size === 1) return { proto: proto(named[0]![1]!), text: named.at(-1)![0] };
   if (protos.size > 1) return null;
   // None before: the rest of its sentence may say it ("Destinations 3389 and 445 only, all TCP SYN",
   // "Destination Port: 3389 Protocol: TCP"), where the word qualifies, not a port of its own.
   const after = prose.slice(h.at, h.at + 300).split(/[.。!！?？\n]/)[0]!;
-  const later = [...after.matchAll(PROTO_ALONE)];
+  const later = allMatches(after, PROTO_ALONE);
   const laterProtos = new Set(later.map((m) => m[1]!.toLowerCase()));
   return laterProtos.size === 1 ? { proto: proto(later[0]![1]!), text: later[0]![0] } : null;
 }

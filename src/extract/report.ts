@@ -5,6 +5,7 @@ import { countTotals, extractCounts } from './counts.ts';
 import { isDottedQuad, isIpAddress } from './formats/common.ts';
 import type { TimeContext } from './formats/registry.ts';
 import { findLogRecords } from './loglines.ts';
+import { allMatches } from './matches.ts';
 import { extractPorts, type TablePort } from './ports.ts';
 import { countries, impliedPorts, portRanges, timeWindow } from './claims.ts';
 import { asksList, languages, patterns } from './prose.ts';
@@ -158,7 +159,7 @@ function sourceAddresses(events: LogEvent[], prose: string): string[] {
     else if (isIpAddress(a)) out.add(ipaddr.parse(a).toString());
   };
   for (const e of events) add(e.src);
-  for (const m of prose.matchAll(IPV4)) if (ipaddr.IPv4.isValidFourPartDecimal(m[1]!)) add(m[1]!);
+  for (const m of allMatches(prose, IPV4)) if (ipaddr.IPv4.isValidFourPartDecimal(m[1]!)) add(m[1]!);
   return [...out];
 }
 
