@@ -360,18 +360,13 @@ function prosePorts(text: string): { hits: Hit[]; source: Hit[] } {
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const before = text.slice(Math.max(0, m.index - 14), m.index) + m[0].replace(/\d[\s\S]*$/, '');
       const isSource = SOURCE_PORT_BEFORE.test(before);
-      const sentence = sentenceAt(text, m.index);
+      // What the words around say holds for every port of a list: read once, for the first port kept.
+      let said: { rising: boolean; destination: boolean } | undefined;
       for (const [n, p] of read(m)) {
         const port = Number(n);
         if (!Number.isInteger(port) || port < 0 || port > 65535 || n.length > 5) continue;
-        (isSource ? source : hits).push({
-          port,
-          proto: p,
-          span: m[0],
-          rising: saysRising(sentence),
-          destination: DESTINATION_BEFORE.test(before),
-          at: m.index,
-        });
+        said ??= { rising: saysRising(sentenceAt(text, m.index)), destination: DESTINATION_BEFORE.test(before) };
+        (isSource ? source : hits).push({ port, proto: p, span: m[0], ...said, at: m.index });
       }
     }
   }
