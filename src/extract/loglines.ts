@@ -65,12 +65,12 @@ function startsRecord(line: string): boolean {
   return STARTS_WITH_TIME.test(line) || /^\s*\{\s*"/.test(line) || formats.some((f) => f.sniff(line));
 }
 
+/** A word without a digit in it: a line of prose has one in its first few words. */
+const WORD_WITHOUT_DIGIT = /(?<!\S)[^\s\d]+(?!\S)/;
+
 /** A line of values only: every word holds a digit. */
 function values(line: string): boolean {
-  return line
-    .trim()
-    .split(/\s+/)
-    .every((w) => /\d/.test(w));
+  return /\S/.test(line) && !WORD_WITHOUT_DIGIT.test(line);
 }
 
 /** The characters of a piece of a wrapped header line: column names, no values. */
