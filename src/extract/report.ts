@@ -168,6 +168,7 @@ function sourceAddresses(events: LogEvent[], prose: string): string[] {
  * the list footer lives there, often in a charset the archive broke.
  */
 function cutFooter(text: string): string {
-  const m = /^-{5,}\s*next part\s*-{5,}\s*$/im.exec(text);
+  // Looked for line by line only in text that has five dashes in a row at all: most has none.
+  const m = text.includes('-----') ? /^-{5,}\s*next part\s*-{5,}\s*$/im.exec(text) : null;
   return m ? text.slice(0, m.index) : text;
 }

@@ -108,7 +108,11 @@ const LOOKALIKE: Record<string, string> = {
 };
 const LOOKALIKES = new RegExp(`[${Object.keys(LOOKALIKE).join('')}]`, 'g');
 
+/** Beyond ASCII: what the steps of `readable` may change, all of them. */
+const NOT_ASCII = /[^\0-\x7f]/;
+
 function readable(text: string): string {
+  if (!NOT_ASCII.test(text)) return text;
   return nfkc(text)
     .replace(INVISIBLE, '')
     .replace(LOOKALIKES, (c) => LOOKALIKE[c]!);
