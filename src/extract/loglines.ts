@@ -62,7 +62,9 @@ const STARTS_WITH_TIME = new RegExp(
  * a JSON object, whose keys a mailer's wrap may have spread over the lines that follow.
  */
 function startsRecord(line: string): boolean {
-  return STARTS_WITH_TIME.test(line) || /^\s*\{\s*"/.test(line) || formats.some((f) => f.sniff(line));
+  if (STARTS_WITH_TIME.test(line) || /^\s*\{\s*"/.test(line)) return true;
+  for (const f of formats) if (f.sniff(line)) return true;
+  return false;
 }
 
 /** A word without a digit in it: a line of prose has one in its first few words. */
