@@ -97,13 +97,14 @@ const CODE_WORDS = new Set(['AM', 'PM', 'NO', 'TO', 'AS', 'IS', 'BE', 'ME', 'SO'
 
 export function countries(prose: string): Claim[] {
   const out = new Map<string, Claim>();
-  let end = 0;
-  for (const start of allMatches(prose, NAME_START)) {
-    if (start.index < end) continue;
-    COUNTRY_NAME.lastIndex = start.index;
+  // Stepped through with test(), which makes no match array: most starts are the capitals of other words.
+  NAME_START.lastIndex = 0;
+  while (NAME_START.test(prose)) {
+    const start = NAME_START.lastIndex - 1;
+    COUNTRY_NAME.lastIndex = start;
     const m = COUNTRY_NAME.exec(prose);
     if (!m) continue;
-    end = start.index + m[0].length;
+    NAME_START.lastIndex = start + m[0].length;
     const code = BY_NAME.get(m[0])!;
     if (!out.has(code)) out.set(code, { kind: 'country', value: code, text: m[0] });
   }
@@ -212,12 +213,16 @@ const SERVICES: Array<[string, RegExp, Array<[number, Proto]>]> = [
   ['smtp', /\bSMTP\b/, [[25, 'tcp']]],
 ];
 
+/** Any of the names above, looked for first: most posts name none, and each is a pass of its own. */
+const ANY_SERVICE = new RegExp(SERVICES.map(([, re]) => re.source).join('|'), 'i');
+
 /**
  * Services named without a port ("SSH brute force", 「RDPへの探索」): their well-known ports, as
  * implied claims kept apart from the ports the post names itself.
  */
 export function impliedPorts(prose: string, explicit: Set<number>): Array<Claim & { port: number; proto: Proto }> {
   const out: Array<Claim & { port: number; proto: Proto }> = [];
+  if (!ANY_SERVICE.test(prose)) return out;
   for (const [service, re, ports] of SERVICES) {
     const m = re.exec(prose);
     if (!m) continue;
