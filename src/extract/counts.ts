@@ -103,9 +103,9 @@ function vagueAfter(prose: string, m: RegExpExecArray, reach: number, sentenceEn
 const TO_BEFORE = /\b(?:to|against|across|on|at|hit|hitting|targeting|of) $/i;
 const GENERIC = /\b(?:hosts|ips|ip addresses|addresses)\b/i;
 
-/** "65k of our addresses", "2,000 of our customer addresses": how many of ours were reached. */
 /** What a match of OF_OURS holds, looked for first (MAY_COUNT_EN says why). */
 const MAY_OF_OURS = / of (?:our|my) /i;
+/** "65k of our addresses", "2,000 of our customer addresses": how many of ours were reached. */
 const OF_OURS = new RegExp(
   String.raw`(?<![\w.,/:-])${APPROX_EN}${NUM} of (?:our|my) (?:[a-z]+ )?` +
     String.raw`(?:addresses|ips|ip addresses|hosts|customers)\b`,
