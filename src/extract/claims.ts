@@ -1,4 +1,5 @@
 import type { Claim, PortRange, Proto } from '../model.ts';
+import { allMatches } from './matches.ts';
 
 /*
  * What a post says besides its ports: countries, the time window, port ranges and services named
@@ -96,44 +97,62 @@ const CODE_WORDS = new Set(['AM', 'PM', 'NO', 'TO', 'AS', 'IS', 'BE', 'ME', 'SO'
 
 export function countries(prose: string): Claim[] {
   const out = new Map<string, Claim>();
-  let end = 0;
-  for (const start of prose.matchAll(NAME_START)) {
-    if (start.index < end) continue;
-    COUNTRY_NAME.lastIndex = start.index;
+  // Stepped through with test(), which makes no match array: most starts are the capitals of other words.
+  NAME_START.lastIndex = 0;
+  while (NAME_START.test(prose)) {
+    const start = NAME_START.lastIndex - 1;
+    COUNTRY_NAME.lastIndex = start;
     const m = COUNTRY_NAME.exec(prose);
     if (!m) continue;
-    end = start.index + m[0].length;
+    NAME_START.lastIndex = start + m[0].length;
     const code = BY_NAME.get(m[0])!;
     if (!out.has(code)) out.set(code, { kind: 'country', value: code, text: m[0] });
   }
-  for (const m of prose.matchAll(CODE_LIST)) {
+  for (const m of allMatches(prose, CODE_LIST)) {
     for (const c of m[0].match(/[A-Z]{2}/g) ?? [])
       if (CODES.has(c) && !CODE_WORDS.has(c) && !out.has(c)) out.set(c, { kind: 'country', value: c, text: m[0] });
   }
   return [...out.values()];
 }
 
-const WINDOW: RegExp[] = [
-  new RegExp(
-    String.raw`\bsince (?:about |around )?(?:\d{1,2}:\d{2}|\d{1,2} ?(?:am|pm))` +
-      String.raw`(?: ?(?:UTC|GMT|JST|[+-]\d{2}:?\d{2}))?(?: (?:yesterday|today|on \w+))?`,
-    'i',
-  ),
-  new RegExp(
-    String.raw`\bsince (?:yesterday|today|this morning|last night|last week|` +
-      String.raw`monday|tuesday|wednesday|thursday|friday|saturday|sunday|\d{1,2} \w+|\w+ \d{1,2})\b`,
-    'i',
-  ),
-  /\b(?:over|in|for|during) the (?:past|last) (?:few|several|\d+|couple of) (?:hours|days|weeks)\b/i,
-  /\b(?:over|in|for|during) the (?:past|last) (?:hour|day|week|24 hours|48 hours)\b/i,
-  /(?:昨日|本日|今日|今朝|昨夜|先週|今週|[0-9０-９]{1,2}日)(?:の)?(?:朝|昼|夕方|夜|午前|午後|未明)?(?:頃|ごろ)?から/,
-  /[0-9]{1,2}時(?:台|頃|ごろ)?(?:（JST）|\(JST\)|（UTC）|\(UTC\)| ?JST| ?UTC)?から/,
-  /ここ数日|ここ[0-9]+日|数日前から|この[0-9]+時間|過去[0-9]+(?:時間|日間)/,
+/**
+ * Each window with what any match of it holds, looked for first: the English ones may start at
+ * any word, and most posts give no window.
+ */
+const WINDOW: Array<[RegExp | null, RegExp]> = [
+  [
+    /since /i,
+    new RegExp(
+      String.raw`\bsince (?:about |around )?(?:\d{1,2}:\d{2}|\d{1,2} ?(?:am|pm))` +
+        String.raw`(?: ?(?:UTC|GMT|JST|[+-]\d{2}:?\d{2}))?(?: (?:yesterday|today|on \w+))?`,
+      'i',
+    ),
+  ],
+  [
+    /since /i,
+    new RegExp(
+      String.raw`\bsince (?:yesterday|today|this morning|last night|last week|` +
+        String.raw`monday|tuesday|wednesday|thursday|friday|saturday|sunday|\d{1,2} \w+|\w+ \d{1,2})\b`,
+      'i',
+    ),
+  ],
+  [
+    / the (?:past|last) /i,
+    /\b(?:over|in|for|during) the (?:past|last) (?:few|several|\d+|couple of) (?:hours|days|weeks)\b/i,
+  ],
+  [/ the (?:past|last) /i, /\b(?:over|in|for|during) the (?:past|last) (?:hour|day|week|24 hours|48 hours)\b/i],
+  [
+    null,
+    /(?:昨日|本日|今日|今朝|昨夜|先週|今週|[0-9０-９]{1,2}日)(?:の)?(?:朝|昼|夕方|夜|午前|午後|未明)?(?:頃|ごろ)?から/,
+  ],
+  [null, /[0-9]{1,2}時(?:台|頃|ごろ)?(?:（JST）|\(JST\)|（UTC）|\(UTC\)| ?JST| ?UTC)?から/],
+  [null, /ここ数日|ここ[0-9]+日|数日前から|この[0-9]+時間|過去[0-9]+(?:時間|日間)/],
 ];
 
 /** The time window a post gives, as written ("since 21:00 JST", "over the past few days", 「昨日夕方頃から」). */
 export function timeWindow(prose: string): Claim | null {
-  for (const re of WINDOW) {
+  for (const [needs, re] of WINDOW) {
+    if (needs && !needs.test(prose)) continue;
     const m = re.exec(prose);
     if (m) return { kind: 'window', value: m[0], text: m[0] };
   }
@@ -147,7 +166,7 @@ const RANGE_JA = /(?<![\d,])(\d{1,5})番台/g;
 /** Port ranges: "UDP 1026-31" (the shorthand keeps the leading digits), "ports 1000-1150", 「60000番台」. */
 export function portRanges(prose: string): PortRange[] {
   const out: PortRange[] = [];
-  for (const m of prose.matchAll(RANGE)) {
+  for (const m of allMatches(prose, RANGE)) {
     const from = Number(m[2]);
     let toText = m[3]!;
     if (toText.length < m[2]!.length) toText = m[2]!.slice(0, m[2]!.length - toText.length) + toText;
@@ -156,7 +175,7 @@ export function portRanges(prose: string): PortRange[] {
     const p = (m[1] ?? m[4])?.toLowerCase() as Proto | undefined;
     out.push({ from, to, proto: p ?? null, text: m[0].trim() });
   }
-  for (const m of prose.matchAll(RANGE_JA)) {
+  for (const m of allMatches(prose, RANGE_JA)) {
     const base = Number(m[1]);
     // "60000番台" is the 60000s: everything that shares the leading digit.
     const step = 10 ** m[1]!.replace(/^\d/, '').length;
@@ -194,12 +213,16 @@ const SERVICES: Array<[string, RegExp, Array<[number, Proto]>]> = [
   ['smtp', /\bSMTP\b/, [[25, 'tcp']]],
 ];
 
+/** Any of the names above, looked for first: most posts name none, and each is a pass of its own. */
+const ANY_SERVICE = new RegExp(SERVICES.map(([, re]) => re.source).join('|'), 'i');
+
 /**
  * Services named without a port ("SSH brute force", 「RDPへの探索」): their well-known ports, as
  * implied claims kept apart from the ports the post names itself.
  */
 export function impliedPorts(prose: string, explicit: Set<number>): Array<Claim & { port: number; proto: Proto }> {
   const out: Array<Claim & { port: number; proto: Proto }> = [];
+  if (!ANY_SERVICE.test(prose)) return out;
   for (const [service, re, ports] of SERVICES) {
     const m = re.exec(prose);
     if (!m) continue;

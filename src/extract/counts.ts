@@ -1,10 +1,12 @@
 import type { CountKind, CountMention } from '../model.ts';
+import { allMatches } from './matches.ts';
 
 /*
  * Prose reaches these patterns with runs of whitespace collapsed to one space, so the patterns
  * allow single spaces only: no two unbounded runs that could trade characters (ReDoS).
  */
-const NUM = String.raw`(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?: ?(k|K|M|thousand|million|億|万|千)(?![A-Za-z]))?`;
+const MULTIPLIER = '(k|K|M|thousand|million|億|万|千)';
+const NUM = String.raw`(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?: ?${MULTIPLIER}(?![A-Za-z]))?`;
 const APPROX_EN =
   String.raw`(?:(about|approximately|approx\.?|around|roughly|nearly|almost|` +
   String.raw`over|more than|some|~|≈) ?)?`;
@@ -56,6 +58,12 @@ const COUNT_EN = new RegExp(
     NOT_PER,
   'gi',
 );
+/**
+ * What a match of COUNT_EN holds from the last digit of its figure on, looked for first: COUNT_EN
+ * may start at any word or digit and is tried at every one, which made it the costliest pass over
+ * a post that states no count.
+ */
+const MAY_COUNT_EN = new RegExp(String.raw`\d(?: ?${MULTIPLIER})? ${ADJ}(?:${NOUNS_EN})\b`, 'i');
 const VAGUE_COUNT_EN = new RegExp(String.raw`\b(?:${VAGUE_EN.source}) of ${ADJ}(?:${NOUNS_EN})\b`, 'gi');
 const NUMBER_OF_EN = new RegExp(String.raw`\bnumber of (?:${NOUNS_EN})\b`, 'gi');
 
@@ -95,6 +103,8 @@ function vagueAfter(prose: string, m: RegExpExecArray, reach: number, sentenceEn
 const TO_BEFORE = /\b(?:to|against|across|on|at|hit|hitting|targeting|of) $/i;
 const GENERIC = /\b(?:hosts|ips|ip addresses|addresses)\b/i;
 
+/** What a match of OF_OURS holds, looked for first (MAY_COUNT_EN says why). */
+const MAY_OF_OURS = / of (?:our|my) /i;
 /** "65k of our addresses", "2,000 of our customer addresses": how many of ours were reached. */
 const OF_OURS = new RegExp(
   String.raw`(?<![\w.,/:-])${APPROX_EN}${NUM} of (?:our|my) (?:[a-z]+ )?` +
@@ -147,7 +157,7 @@ export function extractCounts(prose: string): CountMention[] {
     seen.add(key);
     found.push([at, c]);
   };
-  for (const m of prose.matchAll(COUNT_EN)) {
+  for (const m of MAY_COUNT_EN.test(prose) ? allMatches(prose, COUNT_EN) : []) {
     push(
       {
         kind: targetedAt(prose, m) ? 'targets' : kindOf(m),
@@ -159,38 +169,38 @@ export function extractCounts(prose: string): CountMention[] {
       m.index + m[0].length,
     );
   }
-  for (const m of prose.matchAll(OF_OURS))
+  for (const m of MAY_OF_OURS.test(prose) ? allMatches(prose, OF_OURS) : [])
     push(
       { kind: 'targets', value: value(m[2]!, m[3]), approx: !!m[1] || !!m[3], per: null, text: m[0].trim() },
       m.index + m[0].length,
     );
-  for (const m of prose.matchAll(VAGUE_COUNT_EN))
+  for (const m of allMatches(prose, VAGUE_COUNT_EN))
     push({ kind: kindOf(m), value: null, approx: true, per: null, text: m[0].trim() }, m.index + m[0].length);
   // "the number of hosts ... appears to be in the thousands": the word within the same sentence.
-  for (const m of prose.matchAll(NUMBER_OF_EN)) {
+  for (const m of allMatches(prose, NUMBER_OF_EN)) {
     const text = vagueAfter(prose, m, 60, /[.!?\n]/, VAGUE_EN);
     if (text) push({ kind: kindOf(m), value: null, approx: true, per: null, text: text.trim() }, m.index + m[0].length);
   }
   // Every Japanese noun has katakana or kanji: prose with neither skips the four passes below.
   const japanese = JAPANESE_NOUN_CHAR.test(prose);
-  for (const m of japanese ? prose.matchAll(AFTER_JA) : [])
+  for (const m of japanese ? allMatches(prose, AFTER_JA) : [])
     push(
       { kind: kindOf(m), value: value(m[2]!, m[3]), approx: !!m[1] || !!m[3], per: null, text: m[0].trim() },
       m.index,
     );
   // The nouns' groups come first here: the figure's groups follow them.
   const k = NOUN_JA.length;
-  for (const m of japanese ? prose.matchAll(BEFORE_JA) : []) {
+  for (const m of japanese ? allMatches(prose, BEFORE_JA) : []) {
     const [approx, num, mult] = [m[k + 1], m[k + 2]!, m[k + 3]];
     push(
       { kind: kindOf(m), value: value(num, mult), approx: !!approx || !!mult, per: null, text: m[0].trim() },
       m.index,
     );
   }
-  for (const m of japanese ? prose.matchAll(VAGUE_COUNT_JA) : [])
+  for (const m of japanese ? allMatches(prose, VAGUE_COUNT_JA) : [])
     push({ kind: kindOf(m), value: null, approx: true, per: null, text: m[0].trim() }, m.index);
   // 「ホストの数は極端に多く数千に達している」: the word shortly after the noun, within the sentence.
-  for (const m of japanese ? prose.matchAll(NOUN_ALONE_JA) : []) {
+  for (const m of japanese ? allMatches(prose, NOUN_ALONE_JA) : []) {
     const text = vagueAfter(prose, m, 16, /[。\n]/, VAGUE_JA);
     if (text) push({ kind: kindOf(m), value: null, approx: true, per: null, text }, m.index);
   }

@@ -62,30 +62,53 @@ const STARTS_WITH_TIME = new RegExp(
  * a JSON object, whose keys a mailer's wrap may have spread over the lines that follow.
  */
 function startsRecord(line: string): boolean {
-  return STARTS_WITH_TIME.test(line) || /^\s*\{\s*"/.test(line) || formats.some((f) => f.sniff(line));
+  if (STARTS_WITH_TIME.test(line) || /^\s*\{\s*"/.test(line)) return true;
+  for (const f of formats) if (f.sniff(line)) return true;
+  return false;
 }
+
+/** A word without a digit in it: a line of prose has one in its first few words. */
+const WORD_WITHOUT_DIGIT = /(?<!\S)[^\s\d]+(?!\S)/;
 
 /** A line of values only: every word holds a digit. */
 function values(line: string): boolean {
-  return line
-    .trim()
-    .split(/\s+/)
-    .every((w) => /\d/.test(w));
+  return /\S/.test(line) && !WORD_WITHOUT_DIGIT.test(line);
 }
 
-/** A piece of a wrapped header line: column names, no values. */
+/** The characters of a piece of a wrapped header line: column names, no values. */
 const HEADER_PIECE = /^[\sA-Za-z_.:-]+$/;
+
+/**
+ * What findLogRecords asks of each line of a block, asked once: headerLines looks up to
+ * MAX_RECORD_LINES lines ahead from every line, and the same lines then start records or not.
+ */
+class BlockLines {
+  private readonly starts: Array<boolean | undefined> = [];
+  private readonly pieces: Array<boolean | undefined> = [];
+
+  constructor(readonly lines: string[]) {}
+
+  startsRecord(k: number): boolean {
+    return (this.starts[k] ??= startsRecord(this.lines[k]!));
+  }
+
+  /** A piece of a wrapped header line: column names, no values, and no record of its own. */
+  headerPiece(k: number): boolean {
+    return (this.pieces[k] ??= HEADER_PIECE.test(this.lines[k]!) && !this.startsRecord(k));
+  }
+}
 
 /**
  * How many lines from `i` on make a header line (0: none), which is then remembered in `headers`.
  * A mailer wraps a long header too ("version vpc-id ... type" / "srcaddr dstaddr ..."): lines of
  * column names alone are joined while the whole still reads as a header.
  */
-function headerLines(lines: string[], i: number, headers: Headers, maxLineChars: number): number {
+function headerLines(block: BlockLines, i: number, headers: Headers, maxLineChars: number): number {
+  const { lines } = block;
   let text = '';
   let took = 0;
   for (let k = i; k < lines.length && k - i < MAX_RECORD_LINES && lines[k]!.length <= maxLineChars; k++) {
-    const piece = HEADER_PIECE.test(lines[k]!) && !startsRecord(lines[k]!);
+    const piece = block.headerPiece(k);
     if (k > i && !piece) break;
     text = k > i ? `${text} ${lines[k]!.trim()}` : lines[k]!;
     if (readHeader(text, headers)) took = k - i + 1;
@@ -129,10 +152,11 @@ export function findLogRecords(
   const headers: Headers = new Map();
   const parse = (t: string) => parseRecord(t, time, undefined, headers);
   for (const lines of blocks) {
+    const block = new BlockLines(lines);
     let i = 0;
     while (i < lines.length) {
       const first = lines[i]!;
-      const header = headerLines(lines, i, headers, maxLineChars);
+      const header = headerLines(block, i, headers, maxLineChars);
       if (header) {
         for (let k = i; k < i + header; k++) used.add(lines[k]!);
         i += header;
@@ -144,7 +168,7 @@ export function findLogRecords(
       // together only when the line alone starts no record.
       const starts =
         first.length <= maxLineChars &&
-        (startsRecord(first) ||
+        (block.startsRecord(i) ||
           ((first.length < 24 || values(first)) && i + 1 < lines.length && startsRecord(`${first} ${lines[i + 1]}`)));
       if (!starts) {
         i++;

@@ -1,5 +1,6 @@
 import type { LogEvent, PortClaim, PortRange, Proto } from '../model.ts';
 import { portRanges, saysRising, sentenceAt } from './claims.ts';
+import { allMatches } from './matches.ts';
 
 interface Hit {
   port: number;
@@ -150,10 +151,22 @@ function slashedDate(parts: number[]): boolean {
   return (a >= 1900 && dayMonth(b, c)) || (dayMonth(a, b) && (c <= 99 || c >= 1900));
 }
 
-/** Patterns over prose; each names the protocol it implies or takes it from a group. */
-const PATTERNS: Array<{ re: RegExp; read: (m: RegExpExecArray) => Array<[string, Proto | null]> }> = [
+/*
+ * What the patterns below cannot match without, a test far cheaper than theirs: most posts name no
+ * protocol, and a pattern that may start at any digit or word is tried at every one.
+ */
+const NEEDS_PROTO = /tcp|udp/i;
+const NEEDS_PORT_WORD = /port|ポート/i;
+const NEEDS_PAREN_NUMBER = /[(（] ?:?\d/;
+
+/**
+ * Patterns over prose; each names the protocol it implies or takes it from a group, and `needs`
+ * what any match of it holds.
+ */
+const PATTERNS: Array<{ needs: RegExp; re: RegExp; read: (m: RegExpExecArray) => Array<[string, Proto | null]> }> = [
   // "TCP/UDP port 137", "TCP/UDPポート137", "tcp and udp 53" -> one entry per protocol
   {
+    needs: NEEDS_PROTO,
     re: new RegExp(String.raw`\b${BOTH} ?(?:${PORT_WORD} ?)?(?:[:：#] ?)?${NUM_LIST}`, 'gi'),
     read: (m) =>
       listOf(m[1]!).flatMap(
@@ -166,6 +179,7 @@ const PATTERNS: Array<{ re: RegExp; read: (m: RegExpExecArray) => Array<[string,
   },
   // "tcp/5000", "UDP/6585番ポート", "TCP:443", "tcp port 445", "UDPポート53"
   {
+    needs: NEEDS_PROTO,
     // "TCP/UDP /8" is a prefix length: a slash after a space needs a space after it too.
     re: new RegExp(
       String.raw`\b${P}(?:[/:] ?| \/ | : ?| ${PORT_WORD} ?(?:[:：#] ?)?|${PORT_WORD} ?(?:[:：#] ?)?)${N}`,
@@ -175,21 +189,25 @@ const PATTERNS: Array<{ re: RegExp; read: (m: RegExpExecArray) => Array<[string,
   },
   // "UDP 1900 (SSDP)", "TCP 445番ポート": a protocol then a number, unless the number counts something
   {
+    needs: NEEDS_PROTO,
     re: new RegExp(String.raw`\b${P} ${N}(?! ?${COUNTED})`, 'gi'),
     read: (m) => [[m[2]!, proto(m[1]!)]],
   },
   // "tcp ports 8080, 8081 and 8443": the protocol applies to the whole list
   {
+    needs: NEEDS_PROTO,
     re: new RegExp(String.raw`\b${P} ${PORT_WORD} ?(?:[:：#] ?)?${NUM_LIST}`, 'gi'),
     read: (m) => listOf(m[2]!).map((n) => [n, proto(m[1]!)] as [string, Proto]),
   },
   // "TCP: 445, 135, 25" / "UDP: 1434, 137": a protocol as a label over the list that follows it
   {
+    needs: NEEDS_PROTO,
     re: new RegExp(String.raw`\b${P} ?[:：] ?${NUM_LIST}`, 'gi'),
     read: (m) => listOf(m[2]!).map((n) => [n, proto(m[1]!)] as [string, Proto]),
   },
   // "139/445/tcp": several ports sharing one protocol
   {
+    needs: NEEDS_PROTO,
     re: new RegExp(String.raw`(?<![\d./])((?:\d{1,5}/){2,6})${P}\b`, 'gi'),
     read: (m) =>
       m[1]!
@@ -199,31 +217,37 @@ const PATTERNS: Array<{ re: RegExp; read: (m: RegExpExecArray) => Array<[string,
   },
   // "5000/tcp", "123/udp(NTP)", "8080tcp", "port 5060 UDP", "port 5060/udp", "ポート5060/UDP"
   {
+    needs: NEEDS_PROTO,
     re: new RegExp(String.raw`(?<![\d.])(\d{1,5})(?: ?/ ?|番?/|)${P}\b`, 'gi'),
     read: (m) => [[m[1]!, proto(m[2]!)]],
   },
   {
+    needs: NEEDS_PROTO,
     re: new RegExp(String.raw`\b${PORT_WORD} ?${N} ?(?:[(（] ?)?${P}\b`, 'gi'),
     read: (m) => [[m[1]!, proto(m[2]!)]],
   },
   // "port 5000", "ports 139 and 445", "ポート137", "destination port 23", "ポートを 33890 とか 13389 に"
   {
+    needs: NEEDS_PORT_WORD,
     re: new RegExp(String.raw`${PORT_WORD} ?(?:number ?)?(?:[:：#をはがも] ?)?${NUM_LIST}`, 'gi'),
     read: (m) => listOf(m[1]!).map((n) => [n, null] as [string, null]),
   },
   // "2323宛", "445番宛て", "8080向け": what a number is addressed to is a port (an address is
   // dotted, a range's end is the range's, and 宛先, the destination, names what follows)
   {
+    needs: /宛|あて|向け/,
     re: new RegExp(String.raw`(?<![\d.,/:：]|[-–〜~] ?)${N} ?番?(?:宛て?|あて|向け)(?!先)`, 'g'),
     read: (m) => [[m[1]!, null]],
   },
   // "137番ポート", "445番"
   {
+    needs: /番/,
     re: new RegExp(String.raw`(?<![\d.,/])(\d{1,5}) ?番(?!台)(?:ポート)?`, 'g'),
     read: (m) => [[m[1]!, null]],
   },
   // "tcp 22/23/2323", "UDP 500/4500": one protocol over slashed ports, unless they make a date
   {
+    needs: NEEDS_PROTO,
     re: new RegExp(String.raw`\b${P} ?(?:[:/] ?)?((?:\d{1,5}/){1,6}\d{1,5})(?![\d/.:-]|${NOT_AFTER})`, 'gi'),
     read: (m) => {
       const parts = m[2]!.split('/');
@@ -232,6 +256,7 @@ const PATTERNS: Array<{ re: RegExp; read: (m: RegExpExecArray) => Array<[string,
   },
   // "hits on 3389", "probes to 80, 443 and 8080", "attempts a day to 10250", "a small rise on 5900"
   {
+    needs: / (?:on|to|against|towards?|into|for) (?:the )?:?\d/i,
     re: new RegExp(
       String.raw`\b(?:${ACTIVITY}${BETWEEN} (?:on|to|against|toward|towards|into|for)|${CHANGE} on) (?:the )?` +
         String.raw`${WEAK_LIST}${WEAK_END}`,
@@ -241,16 +266,19 @@ const PATTERNS: Array<{ re: RegExp; read: (m: RegExpExecArray) => Array<[string,
   },
   // "the service on 37777", "listens on 2323"
   {
+    needs: / on (?:the )?:?\d/i,
     re: new RegExp(String.raw`\b${LISTENER} on (?:the )?${WEAK_LIST}${WEAK_END}`, 'gi'),
     read: (m) => weakList(m[1]!, null),
   },
   // "TCP 554 (RTSP), 8000 and 37777": the protocol over the list that follows it
   {
+    needs: NEEDS_PROTO,
     re: new RegExp(String.raw`\b${P} ${WEAK_LIST}${WEAK_END}`, 'gi'),
     read: (m) => weakList(m[2]!, proto(m[1]!)),
   },
   // "telnet on 2323", "a web console on 8081", "SSH via 2222"
   {
+    needs: / (?:on|via|using) (?:the )?:?\d/i,
     re: new RegExp(
       String.raw`\b${SERVICE}(?: [a-z][a-z-]*){0,2}? (?:on|via|using) (?:the )?${WEAK_LIST}${WEAK_END}`,
       'gi',
@@ -259,16 +287,19 @@ const PATTERNS: Array<{ re: RegExp; read: (m: RegExpExecArray) => Array<[string,
   },
   // "telnet (23, 2323)"
   {
+    needs: NEEDS_PAREN_NUMBER,
     re: new RegExp(String.raw`\b${SERVICE} ?[(（] ?${WEAK_LIST} ?[)）]`, 'gi'),
     read: (m) => weakList(m[2]!, serviceProto(m[1])),
   },
   // "5900 (VNC)", "8291 (winbox)": one number, the one the name stands beside
   {
+    needs: /\d ?[(（]/,
     re: new RegExp(String.raw`(?<![\d.,:/-])(${ITEM}) ?[(（] ?${SERVICE}(?!:\/\/|[\w.-])`, 'gi'),
     read: (m) => [[m[1]!, serviceProto(m[2])]],
   },
   // "seeing 445 and 139 spike", "a lot of 8080 from Brazil", "5555 and 5858 lit up"
   {
+    needs: /see|saw|notic|watching|lots? of|plenty of|bunch of|tons of|lit up|light(?:ing)? up|woke up/i,
     re: new RegExp(
       String.raw`\b(?:seeing|see|saw|seen|noticed|noticing|watching) (?:a lot of |lots of |heavy |more |some )?` +
         String.raw`${WEAK_LIST}(?= (?:spike[sd]?|spiking|traffic|scans?|scanning|probes?|probing|hits|activity|` +
@@ -283,11 +314,13 @@ const PATTERNS: Array<{ re: RegExp; read: (m: RegExpExecArray) => Array<[string,
   },
   // "Destinations 3389 and 445 only"
   {
+    needs: /destination/i,
     re: new RegExp(String.raw`\bdestinations?(?: were| are| was| is|:)? ${WEAK_LIST}${WEAK_END}`, 'gi'),
     read: (m) => weakList(m[1]!, null),
   },
   // "the port report: 23, 445, 22", "top ports this week: 23, 445": a label over a list
   {
+    needs: NEEDS_PORT_WORD,
     re: new RegExp(
       String.raw`${PORT_WORD}(?: (?!(?:scans?|scanning|counts?|hits|packets|events|sources|targets|total|rate|` +
         String.raw`number|range|ranges|volume)\b)[a-z]+){1,3} ?[:：] ?${WEAK_LIST}${WEAK_END}`,
@@ -318,23 +351,22 @@ const DESTINATION_BEFORE = /(?:destination|dst|dest|target(?:ed)?|宛先|ター�
 function prosePorts(text: string): { hits: Hit[]; source: Hit[] } {
   const hits: Hit[] = [];
   const source: Hit[] = [];
-  for (const { re, read } of PATTERNS) {
+  const holds = new Map<RegExp, boolean>();
+  for (const { needs, re, read } of PATTERNS) {
+    let may = holds.get(needs);
+    if (may === undefined) holds.set(needs, (may = needs.test(text)));
+    if (!may) continue;
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const before = text.slice(Math.max(0, m.index - 14), m.index) + m[0].replace(/\d[\s\S]*$/, '');
       const isSource = SOURCE_PORT_BEFORE.test(before);
-      const sentence = sentenceAt(text, m.index);
+      // What the words around say holds for every port of a list: read once, for the first port kept.
+      let said: { rising: boolean; destination: boolean } | undefined;
       for (const [n, p] of read(m)) {
         const port = Number(n);
         if (!Number.isInteger(port) || port < 0 || port > 65535 || n.length > 5) continue;
-        (isSource ? source : hits).push({
-          port,
-          proto: p,
-          span: m[0],
-          rising: saysRising(sentence),
-          destination: DESTINATION_BEFORE.test(before),
-          at: m.index,
-        });
+        said ??= { rising: saysRising(sentenceAt(text, m.index)), destination: DESTINATION_BEFORE.test(before) };
+        (isSource ? source : hits).push({ port, proto: p, span: m[0], ...said, at: m.index });
       }
     }
   }
@@ -354,7 +386,7 @@ function inRanges(prose: string, ranges: PortRange[]): Hit[] {
   const narrow = ranges.filter((r) => r.to - r.from <= NARROW_RANGE);
   if (!narrow.length) return [];
   const out: Hit[] = [];
-  for (const m of prose.matchAll(BARE_NUMBER)) {
+  for (const m of allMatches(prose, BARE_NUMBER)) {
     const port = Number(m[1]);
     if (narrow.some((r) => r.from <= port && port <= r.to))
       out.push({
@@ -391,14 +423,14 @@ function impliedProto(prose: string, h: Hit, ranges: PortRange[]): { proto: Prot
   const para = prose.slice(Math.max(prose.lastIndexOf('\n', h.at) + 1, h.at - PROTO_REACH), h.at);
   // "tcp/udp" and "tcp and udp" name both: the lookahead leaves them out, and their second word too.
   if (/(?:tcp|udp) ?(?:\/|and|or|&) ?(?:tcp|udp)/i.test(para)) return null;
-  const named = [...para.matchAll(PROTO_WORD)];
+  const named = allMatches(para, PROTO_WORD);
   const protos = new Set(named.map((m) => m[1]!.toLowerCase()));
   if (protos.size === 1) return { proto: proto(named[0]![1]!), text: named.at(-1)![0] };
   if (protos.size > 1) return null;
   // None before: the rest of its sentence may say it ("Destinations 3389 and 445 only, all TCP SYN",
   // "Destination Port: 3389 Protocol: TCP"), where the word qualifies, not a port of its own.
   const after = prose.slice(h.at, h.at + 300).split(/[.。!！?？\n]/)[0]!;
-  const later = [...after.matchAll(PROTO_ALONE)];
+  const later = allMatches(after, PROTO_ALONE);
   const laterProtos = new Set(later.map((m) => m[1]!.toLowerCase()));
   return laterProtos.size === 1 ? { proto: proto(later[0]![1]!), text: later[0]![0] } : null;
 }

@@ -37,6 +37,7 @@ const ONE_TARGET_SHARE = [
       '(?:特定の|単一の|同じ)(?:1つの|一つの)?(?:IP|アドレス|ホスト|宛先)',
   ),
 ];
+const MAY_SHARE = /%|percent/i;
 const SEQUENTIAL = /\bsequential(?:ly)?\b|\bincremental(?:ly)?\b|順番に|連続した/i;
 
 const QUESTION = new RegExp(
@@ -53,14 +54,16 @@ export function patterns(prose: string): Claim[] {
     const m = re.exec(prose);
     if (m) out.push({ kind: 'scan-type', value: id, text: m[0] });
   }
+  // Each looked for only in prose that holds what it must ("/24", a percentage): they may start
+  // at any word or digit, and most posts give neither.
   for (const [id, re] of [
-    ['one-target-per-/24', ONE_PER_24],
+    ['one-target-per-/24', prose.includes('/24') ? ONE_PER_24 : null],
     ['sequential', SEQUENTIAL],
   ] as const) {
-    const m = re.exec(prose);
+    const m = re?.exec(prose);
     if (m) out.push({ kind: 'targeting', value: id, text: m[0] });
   }
-  const share = ONE_TARGET_SHARE.map((re) => re.exec(prose)).find((m) => m);
+  const share = MAY_SHARE.test(prose) ? ONE_TARGET_SHARE.map((re) => re.exec(prose)).find((m) => m) : undefined;
   const pct = share ? Number(share[1]) : NaN;
   if (share && pct <= 100) out.push({ kind: 'targeting', value: 'one-target-share', text: share[0], share: pct / 100 });
   return out;

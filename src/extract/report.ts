@@ -5,12 +5,14 @@ import { countTotals, extractCounts } from './counts.ts';
 import { isDottedQuad, isIpAddress } from './formats/common.ts';
 import type { TimeContext } from './formats/registry.ts';
 import { findLogRecords } from './loglines.ts';
+import { allMatches } from './matches.ts';
 import { extractPorts, type TablePort } from './ports.ts';
 import { countries, impliedPorts, portRanges, timeWindow } from './claims.ts';
 import { asksList, languages, patterns } from './prose.ts';
 import { blocks, joinProse, unquote } from './quoting.ts';
 import { tablePorts } from './tables.ts';
 import { findTlp } from './tlp.ts';
+import { nfkc } from './unicode.ts';
 
 export interface ExtractOptions {
   /** Zone for log timestamps that carry none, in a post whose Date header gives no offset. */
@@ -49,7 +51,8 @@ function dateOffset(date: string | undefined): string | null {
  * single spaces only (no backtracking on long input).
  */
 function normalizeProse(s: string): string {
-  return s.normalize('NFKC').replace(/[ \t]+/g, ' ');
+  // A lone space is left alone rather than replaced by itself: most of English prose's runs are.
+  return nfkc(s).replace(/\t[ \t]*| [ \t]+/g, ' ');
 }
 
 /**
@@ -75,7 +78,7 @@ export function extractReport(post: Post, opts: ExtractOptions): Report {
     events.push(...found.events);
     for (const b of bl) {
       const lines = b.filter((l) => !found.used.has(l) && l.length <= opts.maxLineChars);
-      const folded = lines.map((l) => l.normalize('NFKC'));
+      const folded = lines.map(nfkc);
       const tables = tablePorts(folded);
       table.push(...tables.ports);
       const rest = lines.filter((_, i) => !tables.used.has(folded[i]!));
@@ -156,7 +159,7 @@ function sourceAddresses(events: LogEvent[], prose: string): string[] {
     else if (isIpAddress(a)) out.add(ipaddr.parse(a).toString());
   };
   for (const e of events) add(e.src);
-  for (const m of prose.matchAll(IPV4)) if (ipaddr.IPv4.isValidFourPartDecimal(m[1]!)) add(m[1]!);
+  for (const m of allMatches(prose, IPV4)) if (ipaddr.IPv4.isValidFourPartDecimal(m[1]!)) add(m[1]!);
   return [...out];
 }
 
@@ -165,6 +168,7 @@ function sourceAddresses(events: LogEvent[], prose: string): string[] {
  * the list footer lives there, often in a charset the archive broke.
  */
 function cutFooter(text: string): string {
-  const m = /^-{5,}\s*next part\s*-{5,}\s*$/im.exec(text);
+  // Looked for line by line only in text that has five dashes in a row at all: most has none.
+  const m = text.includes('-----') ? /^-{5,}\s*next part\s*-{5,}\s*$/im.exec(text) : null;
   return m ? text.slice(0, m.index) : text;
 }

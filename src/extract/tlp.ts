@@ -1,5 +1,5 @@
 import { TLP_ORDER, type Tlp } from '../model.ts';
-import { INVISIBLE_CHARS } from './unicode.ts';
+import { INVISIBLE_CHARS, nfkc } from './unicode.ts';
 
 export { TLP_ORDER, type Tlp } from '../model.ts';
 
@@ -108,9 +108,12 @@ const LOOKALIKE: Record<string, string> = {
 };
 const LOOKALIKES = new RegExp(`[${Object.keys(LOOKALIKE).join('')}]`, 'g');
 
+/** Beyond ASCII: what the steps of `readable` may change, all of them. */
+const NOT_ASCII = /[^\0-\x7f]/;
+
 function readable(text: string): string {
-  return text
-    .normalize('NFKC')
+  if (!NOT_ASCII.test(text)) return text;
+  return nfkc(text)
     .replace(INVISIBLE, '')
     .replace(LOOKALIKES, (c) => LOOKALIKE[c]!);
 }
