@@ -219,6 +219,8 @@ export class BlockView {
   readonly v6: boolean;
   readonly sensor: string;
   readonly proto: Proto;
+  /** Its oldest event's time, epoch ms. */
+  readonly firstTs: number;
   /** Each event's time within the block's hour; `time(i)` is its epoch ms. */
   private readonly rel: Uint32Array;
   private readonly base: number;
@@ -235,6 +237,7 @@ export class BlockView {
     this.n = Number(row.n);
     this.v6 = Number(row.v6) === 1;
     this.sensor = row.sensor;
+    this.firstTs = Number(row.firstTs);
     this.proto = PROTO_OF.get(Number(row.proto)) ?? 'tcp';
     this.k = keyLayout(this.n, this.v6);
     this.keys = aligned(row.keys, this.k.size, 'keys', 4);

@@ -510,13 +510,21 @@ export class CounterStore implements CounterReader {
   }
 
   recentEvents(proto: Proto, port: number, fromMs: number, toMs: number, limit: number): RecentEvent[] {
-    const found: Array<{ b: BlockView; i: number }> = [];
-    for (const b of this.portBlocks(BLOCK_FIELDS, proto, port, fromMs, toMs))
-      for (let i = 0; i < b.n; i++)
-        if (b.dpt[i] === port && b.time(i) >= fromMs && b.time(i) <= toMs) found.push({ b, i });
-    // Blocks of two imports, or of two writes of one, can hold the same hour: their events interleave.
-    found.sort((x, y) => x.b.time(x.i) - y.b.time(y.i));
-    return found.slice(0, limit).map(({ b, i }) => b.event(i));
+    // The oldest `limit`, blocks taken oldest first: a block that starts after the last of those
+    // holds none. Blocks of two imports, or of two writes of one, can hold the same hour: their
+    // events interleave, so what is found is kept in order.
+    const blocks = this.portBlocks(BLOCK_FIELDS, proto, port, fromMs, toMs).sort((x, y) => x.firstTs - y.firstTs);
+    let found: Array<{ b: BlockView; i: number; t: number }> = [];
+    for (const b of blocks) {
+      if (found.length >= limit && b.firstTs > found[limit - 1]!.t) break;
+      for (let i = 0; i < b.n; i++) {
+        const t = b.time(i);
+        if (b.dpt[i] === port && t >= fromMs && t <= toMs) found.push({ b, i, t });
+      }
+      found.sort((x, y) => x.t - y.t);
+      if (found.length > limit) found = found.slice(0, limit);
+    }
+    return found.map(({ b, i }) => b.event(i));
   }
 
   /**
