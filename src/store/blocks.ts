@@ -164,7 +164,7 @@ function pack(t: RawEvents, idx: number[], port: number): Block {
  * events, the rest of each hour in one mixed block. A block holds at most 255 flag strings
  * and `MAX_BLOCK` events; beyond either, the next one starts.
  */
-export function packEvents(t: RawEvents): Block[] {
+export function* packEvents(t: RawEvents): Generator<Block> {
   // Each group's events by port, in the order they came.
   const groups = new Map<number, Map<number, number[]>>();
   for (let i = 0; i < t.n; i++) {
@@ -176,8 +176,8 @@ export function packEvents(t: RawEvents): Block[] {
     if (list) list.push(i);
     else ports.set(p, [i]);
   }
-  const out: Block[] = [];
-  const emit = (idx: number[], port: number): void => {
+  // Made as the store takes them: a batch's blocks are megabytes together.
+  function* emit(idx: number[], port: number): Generator<Block> {
     for (let from = 0; from < idx.length;) {
       const flags = new Set<number>();
       let to = from;
@@ -187,19 +187,18 @@ export function packEvents(t: RawEvents): Block[] {
         flags.add(f);
         to++;
       }
-      out.push(pack(t, idx.slice(from, to), port));
+      yield pack(t, idx.slice(from, to), port);
       from = to;
     }
-  };
+  }
   for (const ports of groups.values()) {
     const mixed: number[] = [];
     for (const [port, idx] of ports) {
-      if (port !== MIXED && idx.length >= OWN_BLOCK) emit(idx, port);
+      if (port !== MIXED && idx.length >= OWN_BLOCK) yield* emit(idx, port);
       else for (const i of idx) mixed.push(i);
     }
-    if (mixed.length) emit(mixed, MIXED);
+    if (mixed.length) yield* emit(mixed, MIXED);
   }
-  return out;
 }
 
 /** Bytes of a stored column as a typed array's memory needs them: aligned to `align`. */

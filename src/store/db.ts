@@ -63,7 +63,7 @@ function packRecentEvents(sql: Sql, ddl: (sqliteDdl: string) => string): void {
         ipId: r.ipId === null ? null : Number(r.ipId),
         seq: r.seq === null ? null : Number(r.seq),
       });
-    sql.append('recent_blocks', BLOCK_COLUMNS, packEvents(events).map(blockValues));
+    sql.append('recent_blocks', BLOCK_COLUMNS, Array.from(packEvents(events), blockValues));
   }
   sql.exec('DROP TABLE recent_events');
 }
