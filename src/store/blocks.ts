@@ -5,7 +5,7 @@ import { HOUR_MS } from '../time.ts';
 import type { Proto } from '../model.ts';
 
 /**
- * Raw events as the store keeps them: packed in blocks of one (sensor, protocol, port, hour),
+ * Raw events as the store keeps them: packed in blocks of one (sensor, protocol, port, day),
  * column by column, instead of a row per event. A sensor logs a million events a day, and a row
  * each, with its index entries, was most of what an import cost (a million took 2.9 s of a
  * 5.7 s import); the correlator reads a port's events by the hour anyway. A block's events share
@@ -21,6 +21,12 @@ import type { Proto } from '../model.ts';
  */
 if (endianness() !== 'LE') throw new Error('kansoku stores raw events little-endian; this machine is big-endian');
 
+/**
+ * A block holds the events of one UTC day at most, and is stored under the hour of its oldest: a
+ * lookup for the hours [a, b] reads the blocks stored under [a - SPAN_HOURS + 1, b]. A week of a
+ * port so reads seven of them (and seven mixed ones), not 168 of each.
+ */
+export const SPAN_HOURS = 24;
 /** The port of a block that holds the events of several ports (and ICMP's, which have none). */
 export const MIXED = -1;
 /** A (port, hour) with fewer events than this in a batch goes into the hour's mixed block. */
@@ -88,9 +94,10 @@ function restLayout(n: number, v6: boolean) {
   return { seq, spt, ipId, dst, ttl, flag, size: flag + n };
 }
 
-/** The key of the hour, address family, protocol and sensor an event belongs to (any port). */
+/** The key of the day, address family, protocol and sensor an event belongs to (any port). */
 function groupOf(t: RawEvents, i: number): number {
-  return ((Math.floor(t.ts[i]! / HOUR_MS) * 2 + (t.six.has(i) ? 1 : 0)) * 256 + t.proto[i]!) * 65536 + t.sensor[i]!;
+  const day = Math.floor(t.ts[i]! / (SPAN_HOURS * HOUR_MS));
+  return ((day * 2 + (t.six.has(i) ? 1 : 0)) * 256 + t.proto[i]!) * 65536 + t.sensor[i]!;
 }
 
 /** The events `idx` (all of one group) packed as one block of `port`. */
@@ -98,7 +105,10 @@ function pack(t: RawEvents, idx: number[], port: number): Block {
   const n = idx.length;
   const first = idx[0]!;
   const v6 = t.six.has(first);
-  const hour = Math.floor(t.ts[first]! / HOUR_MS);
+  // Times are kept from the start of the hour of the block's oldest event.
+  let oldest = Infinity;
+  for (const i of idx) if (t.ts[i]! < oldest) oldest = t.ts[i]!;
+  const hour = Math.floor(oldest / HOUR_MS);
   const base = hour * HOUR_MS;
   const k = keyLayout(n, v6);
   const r = restLayout(n, v6);

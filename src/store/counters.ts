@@ -11,6 +11,7 @@ import {
   KEY_FIELDS,
   MIXED,
   packEvents,
+  SPAN_HOURS,
   type Block,
 } from './blocks.ts';
 import { inList, insertRows, type Param } from './sql.ts';
@@ -495,13 +496,14 @@ export class CounterStore implements CounterReader {
     // end (in the hour `toMs` falls in) is read.
     const within = this.db.get<{ ts: number | string | null }>(
       'SELECT MAX(last_ts) AS ts FROM recent_blocks WHERE hour BETWEEN ? AND ? AND last_ts BETWEEN ? AND ?',
-      hourAt(fromMs),
+      hourAt(fromMs) - SPAN_HOURS + 1,
       hourAt(toMs),
       fromMs,
       toMs,
     )?.ts;
     let last = within === null || within === undefined ? null : Number(within);
-    for (const b of this.blocks(KEY_FIELDS, 'hour = ? AND first_ts <= ? AND last_ts > ?', hourAt(toMs), toMs, toMs))
+    const straddling = 'hour BETWEEN ? AND ? AND first_ts <= ? AND last_ts > ?';
+    for (const b of this.blocks(KEY_FIELDS, straddling, hourAt(toMs) - SPAN_HOURS + 1, hourAt(toMs), toMs, toMs))
       for (let i = 0; i < b.n; i++) {
         const t = b.time(i);
         if (t >= fromMs && t <= toMs && (last === null || t > last)) last = t;
@@ -609,7 +611,7 @@ export class CounterStore implements CounterReader {
       BLOCK_FIELDS,
       `hour BETWEEN ? AND ? AND last_ts >= ? AND first_ts <= ? AND proto = ${PROTO_NUMBER.tcp}
          AND (port >= ? OR port = ${MIXED})`,
-      hourAt(fromMs),
+      hourAt(fromMs) - SPAN_HOURS + 1,
       hourAt(toMs),
       fromMs,
       toMs,
@@ -622,7 +624,7 @@ export class CounterStore implements CounterReader {
     for (const b of this.blocks(
       BLOCK_FIELDS,
       'hour BETWEEN ? AND ? AND last_ts >= ? AND first_ts <= ?',
-      hourAt(fromMs),
+      hourAt(fromMs) - SPAN_HOURS + 1,
       hourAt(toMs),
       fromMs,
       toMs,
@@ -672,7 +674,7 @@ export class CounterStore implements CounterReader {
       `proto = ? AND port IN (?, ${MIXED}) AND hour BETWEEN ? AND ? AND last_ts >= ? AND first_ts <= ?`,
       PROTO_NUMBER[proto],
       port,
-      hourAt(fromMs),
+      hourAt(fromMs) - SPAN_HOURS + 1,
       hourAt(toMs),
       fromMs,
       toMs,
@@ -695,24 +697,30 @@ export class CounterStore implements CounterReader {
       if (t < first) first = t;
       if (t > last) last = t;
     }
-    this.compact(hourAt(first) - 1, hourAt(last) - 1);
+    // The hours before the newest one are over, and the days before the newest one.
+    for (const span of [1, SPAN_HOURS])
+      this.compact(span, Math.floor(hourAt(first) / span) - 1, Math.floor(hourAt(last) / span) - 1);
   }
 
-  /** Packs again the hours in [from, to] whose events lie in more blocks than their ports need. */
-  private compact(fromHour: number, toHour: number): void {
-    const loose = this.db.all<{ sensor: string; proto: number | string; hour: number | string }>(
-      `SELECT sensor, proto, hour FROM recent_blocks WHERE hour BETWEEN ? AND ?
-         GROUP BY sensor, proto, hour HAVING COUNT(*) > COUNT(DISTINCT port) + ${LOOSE_BLOCKS}`,
-      fromHour,
-      toHour,
+  /**
+   * Packs again the spans of `span` hours, numbered [from, to], whose events lie in more blocks
+   * than their ports need: an hour written a few events at a time, a day written an hour at a time.
+   */
+  private compact(span: number, from: number, to: number): void {
+    const loose = this.db.all<{ sensor: string; proto: number | string; unit: number | string }>(
+      `SELECT sensor, proto, hour / ${span} AS unit FROM recent_blocks WHERE hour BETWEEN ? AND ?
+         GROUP BY sensor, proto, hour / ${span} HAVING COUNT(*) > COUNT(DISTINCT port) + ${LOOSE_BLOCKS}`,
+      from * span,
+      to * span + span - 1,
     );
-    // Two instances packing the same hour would each write its events back.
+    // Two instances packing the same hours would each write their events back.
     if (loose.length) this.db.lock(RECENT_LOCK);
-    for (const { sensor, proto, hour } of loose) {
-      const where = 'hour = ? AND sensor = ? AND proto = ?';
+    for (const { sensor, proto, unit } of loose) {
+      const where = 'hour BETWEEN ? AND ? AND sensor = ? AND proto = ?';
+      const args = [Number(unit) * span, Number(unit) * span + span - 1, sensor, Number(proto)];
       const all = new RawEvents(sensor);
-      for (const b of this.blocks(BLOCK_FIELDS, where, Number(hour), sensor, Number(proto))) b.copyTo(all);
-      this.db.run(`DELETE FROM recent_blocks WHERE ${where}`, Number(hour), sensor, Number(proto));
+      for (const b of this.blocks(BLOCK_FIELDS, where, ...args)) b.copyTo(all);
+      this.db.run(`DELETE FROM recent_blocks WHERE ${where}`, ...args);
       this.appendRecent(all, false);
     }
   }

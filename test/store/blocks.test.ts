@@ -7,6 +7,7 @@ import { openTestStore } from '../helpers/store.ts';
 import type { Store } from '../../src/store/index.ts';
 
 const T0 = Date.parse('2026-11-20T00:00:00Z');
+const START = T0 + 20 * HOUR_MS;
 
 /** Stores `events` as one batch, as an import or the daemon hands them over. */
 function store(s: Store, events: NewRecentEvent[]): void {
@@ -43,7 +44,8 @@ const missing = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: null });
 /** A raw event as a log could give it: any field that may be missing, missing or not. */
 const anyEvent = fc
   .record({
-    ts: fc.integer({ min: T0, max: T0 + 3 * HOUR_MS - 1 }),
+    // Eight hours across a midnight: blocks of two days.
+    ts: fc.integer({ min: START, max: START + 8 * HOUR_MS - 1 }),
     sensor: fc.constantFrom('s1', 's2'),
     six: fc.boolean(),
     src4: v4,
@@ -89,7 +91,9 @@ describe('raw events in blocks', () => {
         try {
           for (const b of batches) store(s, b);
           const all = batches.flat().map(canonical);
-          const to = T0 + 3 * HOUR_MS;
+          const to = START + 8 * HOUR_MS;
+          // A window inside the range, its ends inside blocks.
+          const [a, b] = [START + 3 * HOUR_MS + 1234, START + 5 * HOUR_MS - 4321];
           const ports = new Set(all.filter((e) => e.dpt !== null).map((e) => `${e.proto}/${e.dpt}`));
           for (const key of ports) {
             const [proto, port] = [key.split('/')[0] as 'tcp' | 'udp', Number(key.split('/')[1])];
@@ -106,6 +110,11 @@ describe('raw events in blocks', () => {
               events: want.length,
               sources: new Set(want.map((e) => e.src)).size,
             });
+            const inside = want.filter((e) => e.ts >= a && e.ts <= b);
+            expect(s.counters.recentCount(proto, port, a, b)).toEqual({
+              events: inside.length,
+              sources: new Set(inside.map((e) => e.src)).size,
+            });
             const first = new Map<string, number>();
             for (const e of want) first.set(e.src, Math.min(first.get(e.src) ?? Infinity, e.ts));
             const asked = [...first.keys(), '203.0.113.250'];
@@ -114,6 +123,8 @@ describe('raw events in blocks', () => {
           expect(s.counters.summary().recentEvents).toBe(all.length);
           const last = all.length ? Math.max(...all.map((e) => e.ts)) : null;
           expect(s.counters.lastEventAt(T0, to)).toBe(last);
+          const inside = all.filter((e) => e.ts >= a && e.ts <= b).map((e) => e.ts);
+          expect(s.counters.lastEventAt(a, b)).toBe(inside.length ? Math.max(...inside) : null);
           expect(s.counters.distinctDestinations(T0, to)).toBe(new Set(all.flatMap((e) => e.dst ?? [])).size);
         } finally {
           s.close();
@@ -144,6 +155,34 @@ describe('raw events in blocks', () => {
       ]);
       // One block for the busy port, one for the 720 ports of a packet each; and the new hour's.
       expect(s.counters.summary().recentBlocks).toBe(3);
+    } finally {
+      s.close();
+    }
+  });
+
+  it('packs a day the daemon wrote an hour at a time into a block a port once the day is over', () => {
+    const s = openTestStore();
+    try {
+      for (let h = 0; h < 24; h++)
+        for (let k = 0; k < 6; k++) {
+          const at = T0 + h * HOUR_MS + k * 600_000;
+          store(s, [
+            event({ ts: at }),
+            event({ ts: at + 1, src: '192.0.2.2' }),
+            event({ ts: at + 2, dpt: 20000 + h * 6 + k }),
+          ]);
+        }
+      store(s, [event({ ts: T0 + 24 * HOUR_MS + 5 })]);
+      // The day's busy port, its ports of a packet each, and the next day's.
+      expect(s.counters.summary().recentBlocks).toBe(3);
+      expect(s.counters.recentCount('tcp', 23, T0 + 5 * HOUR_MS, T0 + 7 * HOUR_MS - 1)).toEqual({
+        events: 24,
+        sources: 2,
+      });
+      expect(s.counters.firstSeen('tcp', 23, ['192.0.2.2'], T0 + 48 * HOUR_MS)).toEqual([
+        { src: '192.0.2.2', ts: T0 + 1 },
+      ]);
+      expect(s.counters.lastEventAt(T0, T0 + 23 * HOUR_MS)).toBe(T0 + 23 * HOUR_MS);
     } finally {
       s.close();
     }
