@@ -136,7 +136,11 @@ const STAGING_INDEX = ['import_id', 'hour', 'sensor', 'proto', 'port'];
 /** Held while blocks of raw events are packed again, which reads them and writes them back. */
 const RECENT_LOCK = 'kansoku-recent-blocks';
 
-/** Blocks an hour may hold beyond one a port before it is packed again (`compact`). */
+/**
+ * Blocks an hour or a day may hold beyond four a port before it is packed again (`compact`): the
+ * daemon's pieces are hundreds; an import's write-aheads cut a day into two or three, which are
+ * not worth reading back.
+ */
 const LOOSE_BLOCKS = 8;
 
 /** TCP flags of a reply to a SYN, as the log parsers order them: the mark of backscatter. */
@@ -709,7 +713,7 @@ export class CounterStore implements CounterReader {
   private compact(span: number, from: number, to: number): void {
     const loose = this.db.all<{ sensor: string; proto: number | string; unit: number | string }>(
       `SELECT sensor, proto, hour / ${span} AS unit FROM recent_blocks WHERE hour BETWEEN ? AND ?
-         GROUP BY sensor, proto, hour / ${span} HAVING COUNT(*) > COUNT(DISTINCT port) + ${LOOSE_BLOCKS}`,
+         GROUP BY sensor, proto, hour / ${span} HAVING COUNT(*) > 4 * COUNT(DISTINCT port) + ${LOOSE_BLOCKS}`,
       from * span,
       to * span + span - 1,
     );

@@ -125,6 +125,9 @@ export class SqliteSql implements Sql {
   }
 
   temporaryTable(name: string, like: string, index: string[]): void {
+    // Its pages are written once and read once: a cache of 2 MB, not the 16 MB of the store's
+    // own, with which 2M lines over 60 days peaked at 300 MB, not 250.
+    this.db.pragma('temp.cache_size = -2000');
     this.db.exec(`CREATE TEMP TABLE IF NOT EXISTS ${name} AS SELECT * FROM ${like} WHERE 0;
       CREATE INDEX IF NOT EXISTS temp.${name}_index ON ${name} (${index.join(', ')})`);
   }
