@@ -8,16 +8,16 @@ import type { Proto } from '../model.ts';
  * Raw events as the store keeps them: packed in blocks of one (sensor, protocol, port, day),
  * column by column, instead of a row per event. A sensor logs a million events a day, and a row
  * each, with its index entries, was most of what an import cost (a million took 2.9 s of a
- * 5.7 s import); the correlator reads a port's events by the hour anyway. A block's events share
- * an address family; the ports with too few events in a batch to fill a block of their own share
- * one of the hour (`MIXED`), so that a wide scan's one packet per port is not a row each either.
+ * 5.7 s import); the correlator reads a port's events by the hour and day anyway. A block's
+ * events share an address family; the ports with a single event in a batch share one block of
+ * the day (`MIXED`), so that a wide scan's one packet per port is not a row each either.
  *
- * A block's events are two columns of bytes: the keys, what lookups read (time within the hour in
- * ms, uint32; destination port, int32; source, uint32 or 16 bytes for IPv6), and the rest (seq,
- * float64; source port and IP ID, int32; destination; TTL, int16; flags, uint8, an index into the
- * block's list of flag strings, 0 for none). A missing number is -1, a missing destination 0
- * (0.0.0.0, ::). In the machine's byte order, which is little-endian on every platform Node runs
- * kansoku on; a big-endian one would read garbage, so it is refused.
+ * A block's events are two columns of bytes: the keys, what lookups read (time since the start
+ * of the block's hour in ms, uint32; destination port, int32; source, uint32 or 16 bytes for
+ * IPv6), and the rest (seq, float64; source port and IP ID, int32; destination; TTL, int16;
+ * flags, uint8, an index into the block's list of flag strings, 0 for none). A missing number is
+ * -1, a missing destination 0 (0.0.0.0, ::). In the machine's byte order, which is little-endian
+ * on every platform Node runs kansoku on; a big-endian one would read garbage, so it is refused.
  */
 if (endianness() !== 'LE') throw new Error('kansoku stores raw events little-endian; this machine is big-endian');
 
@@ -29,9 +29,9 @@ if (endianness() !== 'LE') throw new Error('kansoku stores raw events little-end
 export const SPAN_HOURS = 24;
 /** The port of a block that holds the events of several ports (and ICMP's, which have none). */
 export const MIXED = -1;
-/** A (port, hour) with fewer events than this in a batch goes into the hour's mixed block. */
+/** A (port, day) with fewer events than this in a batch goes into the day's mixed block. */
 const OWN_BLOCK = 2;
-/** Events in one block at most: a busy port's hour is split, so that no row runs to tens of MB. */
+/** Events in one block at most: a busy port's day is split, so that no row runs to tens of MB. */
 const MAX_BLOCK = 1 << 16;
 
 /** A block as stored: what finds it (sensor, proto, port, hour, times), and its packed events. */
@@ -75,7 +75,7 @@ export function blockValues(b: Block): Array<string | number | Buffer> {
   return [b.sensor, b.proto, b.port, b.hour, b.firstTs, b.lastTs, b.n, b.v6, b.flags, b.keys, b.data!];
 }
 
-/** Where each column of a block's keys starts: time within the hour (ms), destination port, source. */
+/** Where each column of a block's keys starts: time since the block's hour (ms), destination port, source. */
 function keyLayout(n: number, v6: boolean) {
   const ts = 0;
   const dpt = ts + 4 * n;
@@ -170,8 +170,8 @@ function pack(t: RawEvents, idx: number[], port: number): Block {
 }
 
 /**
- * A batch of raw events as blocks: one per (sensor, protocol, port, hour, family) with enough
- * events, the rest of each hour in one mixed block. A block holds at most 255 flag strings
+ * A batch of raw events as blocks: one per (sensor, protocol, port, day, family) with enough
+ * events, the rest of each day in one mixed block. A block holds at most 255 flag strings
  * and `MAX_BLOCK` events; beyond either, the next one starts.
  */
 export function* packEvents(t: RawEvents): Generator<Block> {
@@ -230,7 +230,7 @@ export class BlockView {
   readonly proto: Proto;
   /** Its oldest event's time, epoch ms. */
   readonly firstTs: number;
-  /** Each event's time within the block's hour; `time(i)` is its epoch ms. */
+  /** Each event's time since the start of the block's hour; `time(i)` is its epoch ms. */
   private readonly rel: Uint32Array;
   private readonly base: number;
   readonly dpt: Int32Array;
@@ -335,7 +335,7 @@ export class BlockView {
     };
   }
 
-  /** Adds the events `accept` takes to `into` (packing an hour's blocks again). */
+  /** Adds the events `accept` takes to `into` (packing an hour's or a day's blocks again). */
   copyTo(into: RawEvents, accept: (i: number) => boolean = () => true): void {
     const { seq, spt, ipId, dst, ttl } = this.rest;
     // IPv4 events of the sensor `into` takes packets of go across as numbers, the rest as events.

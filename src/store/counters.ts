@@ -671,7 +671,7 @@ export class CounterStore implements CounterReader {
       .map((r) => new BlockView(r));
   }
 
-  /** Blocks that may hold events of (proto, port) in [fromMs, toMs]: the port's own, and the hours' mixed ones. */
+  /** Blocks that may hold events of (proto, port) in [fromMs, toMs]: the port's own, and the days' mixed ones. */
   private portBlocks(fields: string, proto: Proto, port: number, fromMs: number, toMs: number): BlockView[] {
     return this.blocks(
       fields,
@@ -687,8 +687,8 @@ export class CounterStore implements CounterReader {
 
   /**
    * Stores raw events, packed in blocks. The daemon writes every few seconds, a few events a port
-   * each time: once an hour is over, its blocks are packed again into one a port (`compact`),
-   * so that a week's lookups read a block per port-hour, not thousands.
+   * each time: once an hour is over, its blocks are packed again into one a port (`compact`), and
+   * once a day is over, its hours' blocks, so that a week's lookups read a block per port-day.
    */
   private appendRecent(events: RawEvents, compact = true): void {
     if (events.length === 0) return;
