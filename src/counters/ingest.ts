@@ -11,7 +11,7 @@ import {
 } from '../extract/formats/scan.ts';
 import { parseRecord, readHeader, type Headers } from '../extract/loglines.ts';
 import type { LogEvent } from '../model.ts';
-import { RawEvents } from '../net/packets.ts';
+import { PROTO_NUMBER, RawEvents } from '../net/packets.ts';
 import type { HourlyBatch } from '../store/index.ts';
 import { ContentHash } from './content-hash.ts';
 import { countries as countryData, type CountryLookup } from './countries.ts';
@@ -22,7 +22,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 /** The scanner's protocols by their IANA numbers, and its TCP flag bits as the letters a parser gives. */
-const IANA = [6, 17, 1];
+const IANA = PROTO_NAMES.map((p) => PROTO_NUMBER[p]);
 const LETTERS = Array.from({ length: 256 }, (_, bits) => flagLetters(bits));
 
 let gc: (() => void) | undefined;

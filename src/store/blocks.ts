@@ -1,5 +1,5 @@
 import { endianness } from 'node:os';
-import { addressText } from '../net/columns.ts';
+import { addressColumns, addressText } from '../net/columns.ts';
 import { PROTO_NUMBER, PROTO_OF, type RawEvents, type RecentEvent } from '../net/packets.ts';
 import { HOUR_MS } from '../time.ts';
 import type { Proto } from '../model.ts';
@@ -106,9 +106,13 @@ function pack(t: RawEvents, idx: number[], port: number): Block {
   const first = idx[0]!;
   const v6 = t.six.has(first);
   // Times are kept from the start of the hour of the block's oldest event.
-  let oldest = Infinity;
-  for (const i of idx) if (t.ts[i]! < oldest) oldest = t.ts[i]!;
-  const hour = Math.floor(oldest / HOUR_MS);
+  let firstTs = Infinity;
+  let lastTs = -Infinity;
+  for (const i of idx) {
+    firstTs = Math.min(firstTs, t.ts[i]!);
+    lastTs = Math.max(lastTs, t.ts[i]!);
+  }
+  const hour = Math.floor(firstTs / HOUR_MS);
   const base = hour * HOUR_MS;
   const k = keyLayout(n, v6);
   const r = restLayout(n, v6);
@@ -126,14 +130,9 @@ function pack(t: RawEvents, idx: number[], port: number): Block {
   // The block's own flag list: a batch's indexes, renumbered to those its events use.
   const names: Array<string | null> = [null];
   const renumber = new Map<number, number>([[0, 0]]);
-  let firstTs = Infinity;
-  let lastTs = -Infinity;
   for (let e = 0; e < n; e++) {
     const i = idx[e]!;
-    const when = t.ts[i]!;
-    if (when < firstTs) firstTs = when;
-    if (when > lastTs) lastTs = when;
-    ts[e] = when - base;
+    ts[e] = t.ts[i]! - base;
     dpt[e] = t.dpt[i]!;
     seq[e] = t.seq[i]!;
     spt[e] = t.spt[i]!;
@@ -209,6 +208,12 @@ export function* packEvents(t: RawEvents): Generator<Block> {
     }
     if (mixed.length) yield* emit(mixed, MIXED);
   }
+}
+
+/** An address as a value equal for equal addresses: its number (IPv4), or its 16 bytes in hex; null for none. */
+export function addressKey(a: string): number | string | null {
+  const [n, bytes] = addressColumns(a);
+  return n ?? bytes?.toString('hex') ?? null;
 }
 
 /** Bytes of a stored column as a typed array's memory needs them: aligned to `align`. */
@@ -288,7 +293,7 @@ export class BlockView {
     return (this.restColumns ??= this.readRest());
   }
 
-  /** Event i's source, as a value equal for equal addresses: its number, or its 16 bytes in hex. */
+  /** Event i's source, as `addressKey` gives it. */
   srcKey(i: number): number | string {
     return this.src ? this.src[i]! : this.keys.toString('hex', this.k.src + 16 * i, this.k.src + 16 * i + 16);
   }

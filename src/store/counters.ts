@@ -1,11 +1,11 @@
 import { hourAt } from '../time.ts';
 import type { Proto } from '../model.ts';
 import type { Db } from './db.ts';
-import { addressColumns } from '../net/columns.ts';
 import { PROTO_NUMBER, RawEvents, type RecentEvent } from '../net/packets.ts';
 import {
   BLOCK_COLUMNS,
   BLOCK_FIELDS,
+  addressKey,
   blockValues,
   BlockView,
   KEY_FIELDS,
@@ -527,10 +527,9 @@ export class CounterStore implements CounterReader {
         const t = b.time(i);
         if (b.dpt[i] === port && t >= fromMs && t <= toMs) found.push({ b, i, t });
       }
-      found.sort((x, y) => x.t - y.t);
-      if (found.length > limit) found = found.slice(0, limit);
+      if (found.length >= limit) found = found.sort((x, y) => x.t - y.t).slice(0, limit);
     }
-    return found.map(({ b, i }) => b.event(i));
+    return found.sort((x, y) => x.t - y.t).map(({ b, i }) => b.event(i));
   }
 
   /**
@@ -851,12 +850,6 @@ export class CounterStore implements CounterReader {
       staged,
     };
   }
-}
-
-/** An address as `BlockView.srcKey` gives it; null for no address. */
-function addressKey(a: string): number | string | null {
-  const [n, bytes] = addressColumns(a);
-  return n ?? bytes?.toString('hex') ?? null;
 }
 
 /** Whether event i of a TCP block is a reply to a SYN, from a port, in [fromMs, toMs]. */
