@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { HOUR_MS } from '../time.ts';
-import { signatureLine } from '../mail/signature.ts';
+import { signatureLine } from '../mail/signature-line.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import type { ImportOutcome } from '../counters/import.ts';
 import type { Anomaly, Decision, Finding, Report } from '../model.ts';

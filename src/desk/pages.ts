@@ -5,7 +5,7 @@
 import type { Config } from '../config/schema.ts';
 import { kinds } from '../draft/kinds.ts';
 import { splitParts } from '../draft/render.ts';
-import { signatureLine } from '../mail/signature.ts';
+import { signatureLine } from '../mail/signature-line.ts';
 import { eventSummary } from '../events/summary.ts';
 import { unquote } from '../extract/quoting.ts';
 import type { DraftStatus, Finding, Proto } from '../model.ts';

@@ -42,7 +42,7 @@ const MAYBE_HEADER = /port|dpt|ポート/i;
 function header(line: string): Header | null {
   if (!MAYBE_HEADER.test(line) || /\d/.test(line)) return null;
   const c = cells(line);
-  if (c.length < 2 || c.length > MAX_COLUMNS || c.some((x) => /\d/.test(x) || x.length > 24)) return null;
+  if (c.length < 2 || c.length > MAX_COLUMNS || c.some((x) => x.length > 24)) return null;
   const dst = c.findIndex((x) => PORT_COLUMN.test(x) && !SOURCE_PORT_COLUMN.test(x));
   if (dst < 0) return null;
   const proto = c.findIndex((x) => PROTO_COLUMN.test(x));

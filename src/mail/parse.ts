@@ -6,7 +6,7 @@ import { KansokuError } from '../errors.ts';
 import { LABEL_ONLY, type Post, type TextAttachment } from '../model.ts';
 import { decodeBytes, fixJapanese, relabelJapaneseWords, TextPartDecoder } from './charsets.ts';
 import { htmlText } from './html.ts';
-import { clearsignedText } from './pgp.ts';
+import { BEGIN, clearsignedText } from './pgp.ts';
 import { verifySignature } from './signature.ts';
 
 /** Attachments read as text: what members attach when they share logs. */
@@ -44,7 +44,7 @@ export function syntheticMessageId(raw: Buffer): string {
 }
 
 /** A line that opens an inline-signed text, unquoted: the post's own signature, not a quoted one's. */
-const SIGNED = /^-----BEGIN PGP SIGNED MESSAGE-----/m;
+const SIGNED = new RegExp(`^${BEGIN}`, 'm');
 
 /**
  * Parses one raw message into a Post, within `limits` (the configured ones in the pipeline and the

@@ -8,9 +8,10 @@
 
 /** A quote prefix ("> ", ">>", "> > "), so that a quoted signed post is read like the post. */
 const QUOTE = /^[ \t]{0,3}(?:>[ \t]?)+/;
-const BEGIN = '-----BEGIN PGP SIGNED MESSAGE-----';
-const SIGNATURE = '-----BEGIN PGP SIGNATURE-----';
-const END = '-----END PGP SIGNATURE-----';
+/** The armor lines of cleartext-signed text: its start, its signature's start, its end. */
+export const BEGIN = '-----BEGIN PGP SIGNED MESSAGE-----';
+export const SIGNATURE = '-----BEGIN PGP SIGNATURE-----';
+export const END = '-----END PGP SIGNATURE-----';
 /** An armor header line: "Hash: SHA256" (RFC 4880 section 6.2 names the keys). */
 const ARMOR_HEADER = /^[A-Za-z][\w-]{0,40}: ?\S/;
 

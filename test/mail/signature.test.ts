@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../src/config/schema.ts';
 import { extractReport } from '../../src/extract/report.ts';
 import { parsePost } from '../../src/mail/parse.ts';
-import { signatureLine, verifySignature } from '../../src/mail/signature.ts';
+import { verifySignature } from '../../src/mail/signature.ts';
+import { signatureLine } from '../../src/mail/signature-line.ts';
 import { fixture, shared, sharedAvailable } from '../helpers/paths.ts';
 
 const opts = { zone: 'UTC', maxScanChars: 512 * 1024, maxLineChars: 4096 };

@@ -1,4 +1,4 @@
-import { signatureLine } from '../../mail/signature.ts';
+import { signatureLine } from '../../mail/signature-line.ts';
 import { extractOptions, extractReport } from '../../extract/report.ts';
 import type { Step } from '../message.ts';
 
