@@ -79,17 +79,31 @@ function values(line: string): boolean {
 const HEADER_PIECE = /^[\sA-Za-z_.:-]+$/;
 
 /**
+ * Whether a text starts a record, asked once per text of a post: its attachments repeat lines (a
+ * bank's 328 statements, a digest's quoted footers), and every format's sniff runs on each.
+ */
+export type StartsMemo = Map<string, boolean>;
+
+function startsMemo(memo: StartsMemo, text: string): boolean {
+  let v = memo.get(text);
+  if (v === undefined) memo.set(text, (v = startsRecord(text)));
+  return v;
+}
+
+/**
  * What findLogRecords asks of each line of a block, asked once: headerLines looks up to
  * MAX_RECORD_LINES lines ahead from every line, and the same lines then start records or not.
  */
 class BlockLines {
-  private readonly starts: Array<boolean | undefined> = [];
   private readonly pieces: Array<boolean | undefined> = [];
 
-  constructor(readonly lines: string[]) {}
+  constructor(
+    readonly lines: string[],
+    private readonly memo: StartsMemo,
+  ) {}
 
   startsRecord(k: number): boolean {
-    return (this.starts[k] ??= startsRecord(this.lines[k]!));
+    return startsMemo(this.memo, this.lines[k]!);
   }
 
   /** A piece of a wrapped header line: column names, no values, and no record of its own. */
@@ -146,13 +160,14 @@ export function findLogRecords(
   blocks: string[][],
   time: TimeContext,
   maxLineChars: number,
+  memo: StartsMemo = new Map(),
 ): { events: LogEvent[]; used: Set<string> } {
   const events: LogEvent[] = [];
   const used = new Set<string>();
   const headers: Headers = new Map();
   const parse = (t: string) => parseRecord(t, time, undefined, headers);
   for (const lines of blocks) {
-    const block = new BlockLines(lines);
+    const block = new BlockLines(lines, memo);
     let i = 0;
     while (i < lines.length) {
       const first = lines[i]!;
@@ -169,7 +184,9 @@ export function findLogRecords(
       const starts =
         first.length <= maxLineChars &&
         (block.startsRecord(i) ||
-          ((first.length < 24 || values(first)) && i + 1 < lines.length && startsRecord(`${first} ${lines[i + 1]}`)));
+          ((first.length < 24 || values(first)) &&
+            i + 1 < lines.length &&
+            startsMemo(memo, `${first} ${lines[i + 1]}`)));
       if (!starts) {
         i++;
         continue;

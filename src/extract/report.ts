@@ -4,7 +4,7 @@ import { LABEL_ONLY, type LogEvent, type PortClaim, type Post, type Report } fro
 import { countTotals, extractCounts } from './counts.ts';
 import { isDottedQuad, isIpAddress } from './formats/common.ts';
 import type { TimeContext } from './formats/registry.ts';
-import { findLogRecords } from './loglines.ts';
+import { findLogRecords, type StartsMemo } from './loglines.ts';
 import { allMatches } from './matches.ts';
 import { extractPorts, type TablePort } from './ports.ts';
 import { countries, impliedPorts, portRanges, timeWindow } from './claims.ts';
@@ -72,9 +72,10 @@ export function extractReport(post: Post, opts: ExtractOptions): Report {
   const events: LogEvent[] = [];
   const table: TablePort[] = [];
   const prose: string[] = [normalizeProse(post.subject)];
+  const starts: StartsMemo = new Map();
   for (const t of texts) {
     const bl = blocks(unquote(cutFooter(t)));
-    const found = findLogRecords(bl, time, opts.maxLineChars);
+    const found = findLogRecords(bl, time, opts.maxLineChars, starts);
     events.push(...found.events);
     for (const b of bl) {
       const lines = b.filter((l) => !found.used.has(l) && l.length <= opts.maxLineChars);

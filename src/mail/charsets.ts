@@ -2,6 +2,7 @@
  * Bytes to text for mail: text parts, attachments, and the Japanese that old mailers sent under
  * the wrong label or none.
  */
+import { isUtf8 } from 'node:buffer';
 import { EventEmitter } from 'node:events';
 import Encoding from 'encoding-japanese';
 import iconv from 'iconv-lite';
@@ -67,6 +68,9 @@ export function decodeBytes(buf: Buffer, charset?: string): string {
     return actual === 'JIS' ? decodeJis(buf) : Encoding.convert(buf, { to: 'UNICODE', from: actual, type: 'string' });
   }
   if (cs && cs !== 'us-ascii' && cs !== 'utf-8' && iconv.encodingExists(cs)) return iconv.decode(buf, cs);
+  // What detection would call UTF-8 anyway, known natively: no JIS escape, no NUL of UTF-16/32, and
+  // valid UTF-8 (which bytes of EUC-JP or Shift_JIS text almost never are).
+  if (!buf.includes(0x1b) && !buf.includes(0) && isUtf8(buf)) return buf.toString('utf8');
   const detected = Encoding.detect(buf);
   if (detected === 'JIS') return decodeJis(buf);
   if (detected === 'EUCJP' || detected === 'SJIS') {
@@ -109,7 +113,10 @@ export function relabelJapaneseWords(raw: Buffer): Buffer {
   const crlf = raw.indexOf('\r\n\r\n');
   const lf = raw.indexOf('\n\n');
   const end = crlf < 0 ? lf : lf < 0 ? crlf : Math.min(crlf, lf);
-  const head = raw.subarray(0, end < 0 ? raw.length : end).toString('latin1');
+  const bytes = raw.subarray(0, end < 0 ? raw.length : end);
+  // Looked for in the bytes first: most headers have no such word, and some run to 200 KB.
+  if (!bytes.includes('2022')) return raw;
+  const head = bytes.toString('latin1');
   if (!/=\?iso-?2022[-_]?jp/i.test(head)) return raw;
   const fixed = head.replace(JIS_RUN, (run) => {
     const words = [...run.matchAll(JIS_WORD)];

@@ -1,3 +1,4 @@
+import { decodeHTML } from 'entities';
 import { compile } from 'html-to-text';
 import type { Limits } from '../config/schema.ts';
 
@@ -50,13 +51,12 @@ export function nestsDeeperThan(html: string, max: number): boolean {
   return false;
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
-
 /**
  * The words of HTML without its layout, in one linear pass: style and script bodies dropped,
- * block ends as line breaks (so that log lines stay lines), other tags removed, the common
- * entities decoded; a "<" that starts no tag ("a < b") is text. `[^<>]*` rather than `[^>]*`: a run
- * of "<" without ">" would make the latter rescan the rest of the text from every "<".
+ * block ends as line breaks (so that log lines stay lines), table cells apart, other tags removed,
+ * entities decoded as a browser decodes them (the `entities` package, which html-to-text's parser
+ * uses too); a "<" that starts no tag ("a < b") is text. `[^<>]*` rather than `[^>]*`: a run of "<"
+ * without ">" would make the latter rescan the rest of the text from every "<".
  */
 export function stripTags(html: string): string {
   const opening = /<(script|style)\b/gi;
@@ -71,14 +71,13 @@ export function stripTags(html: string): string {
     opening.lastIndex = at;
   }
   kept += html.slice(at);
-  return kept
-    .replace(/<(?:br|\/(?:p|div|tr|li|h[1-6]|table|pre|blockquote))\b[^<>]*>/gi, '\n')
-    .replace(/<[a-z/!?][^<>]*>/gi, '')
-    .replace(/&(#x[\da-f]{1,6}|#\d{1,7}|[a-z]{2,6});/gi, (whole, e: string) => {
-      if (e[0] !== '#') return ENTITIES[e.toLowerCase()] ?? whole;
-      const code = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : Number(e.slice(1));
-      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-    });
+  return decodeHTML(
+    kept
+      .replace(/<(?:br|\/(?:p|div|tr|li|h[1-6]|table|pre|blockquote))\b[^<>]*>/gi, '\n')
+      // "192.0.2.</td><td>5" is two cells, not the address 192.0.2.5.
+      .replace(/<\/t[dh]\b[^<>]*>/gi, ' ')
+      .replace(/<[a-z/!?][^<>]*>/gi, ''),
+  );
 }
 
 /**

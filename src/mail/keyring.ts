@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type * as OpenPgpModule from 'openpgp';
 import type { PublicKey } from 'openpgp';
 
 /** The members' public keys (auth.pgpKeyring), and what in it could not be read. */
@@ -47,8 +48,19 @@ export function keyringAt(path: string): Promise<Keyring> {
   return keyring;
 }
 
+type OpenPgp = typeof OpenPgpModule;
+let library: Promise<OpenPgp> | undefined;
+
+/**
+ * openpgp.js, loaded on the first signed post: no command pays for it at start. Kept once loaded:
+ * a module loader's hooks (tsx's, in the benchmarks) make every `import()` a round trip, 2 ms a post.
+ */
+export function openpgp(): Promise<OpenPgp> {
+  return (library ??= import('openpgp'));
+}
+
 async function load(path: string): Promise<Keyring> {
-  const { readKeys } = await import('openpgp');
+  const { readKeys } = await openpgp();
   const keys: PublicKey[] = [];
   const problems: string[] = [];
   let files: string[];

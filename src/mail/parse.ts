@@ -5,7 +5,7 @@ import { DEFAULT_LIMITS, type Limits } from '../config/schema.ts';
 import { KansokuError } from '../errors.ts';
 import { LABEL_ONLY, type Post, type TextAttachment } from '../model.ts';
 import { decodeBytes, fixJapanese, relabelJapaneseWords, TextPartDecoder } from './charsets.ts';
-import { htmlText } from './html.ts';
+import { htmlText, stripTags } from './html.ts';
 import { BEGIN, clearsignedText } from './pgp.ts';
 import { verifySignature } from './signature.ts';
 
@@ -67,7 +67,7 @@ export async function parsePost(
   const id = m.messageId?.trim();
   const messageId = id && /^<[^<>\s]+>$/.test(id) ? id : id ? `<${id.replace(/[<>\s]/g, '')}>` : null;
   const text = bodyText(m, r, 'body');
-  const attachments = [...(await textAttachments(m.attachments, r, 0)), ...alternative(m, r)];
+  const attachments = [...(await textAttachments(m.attachments, r, 0)), ...alternative(m)];
   const list = listId(headers['list-id']);
   // What mailparser saw tells whether there is a signature to look for in the bytes at all.
   const signed =
@@ -103,12 +103,7 @@ export async function parsePost(
     headers,
     authResults: (m.headerLines ?? [])
       .filter((h) => h.key.toLowerCase() === 'authentication-results')
-      .map((h) =>
-        h.line
-          .slice(h.line.indexOf(':') + 1)
-          .replace(/\r?\n[ \t]+/g, ' ')
-          .trim(),
-      ),
+      .map((h) => unfold(h.line.slice(h.line.indexOf(':') + 1))),
     warnings: r.warnings,
     signature,
   };
@@ -125,12 +120,18 @@ function headerMap(m: ParsedMail): Record<string, string> {
     const key = h.key.toLowerCase();
     if (key in out) continue;
     const colon = h.line.indexOf(':');
-    out[key] = h.line
-      .slice(colon + 1)
-      .replace(/\r?\n[ \t]+/g, ' ')
-      .trim();
+    out[key] = unfold(h.line.slice(colon + 1));
   }
   return out;
+}
+
+/**
+ * A header's value on one line. `[\r\n]+` rather than `\r?\n`: a line break cannot stand inside a
+ * header but as its folding, and the class is found about five times faster in a subject folded
+ * 3,300 times (flanker-long-header.eml).
+ */
+function unfold(value: string): string {
+  return value.replace(/[\r\n]+[ \t]+/g, ' ').trim();
 }
 
 function messageIds(v: string | string[] | undefined): string[] {
@@ -165,13 +166,12 @@ function bodyText(m: ParsedMail, r: Reading, what: string): string {
 
 /**
  * The HTML alternative of a post that has a text part: members' clients send both, and a label
- * (or an address of ours) may stand in one only. Read for those, not for claims.
+ * (or an address of ours) may stand in one only. Read for those, not for claims: its words are
+ * enough, and laying it out cost more than parsing the whole message.
  */
-function alternative(m: ParsedMail, r: Reading): TextAttachment[] {
+function alternative(m: ParsedMail): TextAttachment[] {
   if (!(m.text && m.text.trim()) || typeof m.html !== 'string' || !m.html.trim()) return [];
-  return [
-    { filename: '(HTML part)', contentType: LABEL_ONLY, text: htmlText(m.html, r.limits, 'HTML part', r.warnings) },
-  ];
+  return [{ filename: '(HTML part)', contentType: LABEL_ONLY, text: stripTags(m.html) }];
 }
 
 function isBounce(m: ParsedMail, headers: Record<string, string>): boolean {
@@ -243,7 +243,7 @@ async function textAttachments(list: Attachment[], r: Reading, depth: number): P
     const filename = name || '(unnamed)';
     out.push(
       html
-        ? { filename, contentType: LABEL_ONLY, text: htmlText(text, r.limits, `attachment ${filename}`, r.warnings) }
+        ? { filename, contentType: LABEL_ONLY, text: stripTags(text) }
         : { filename, contentType: a.contentType, text: clearsignedText(text) },
     );
   }

@@ -1,6 +1,6 @@
 import type { Message, PublicKey, Signature } from 'openpgp';
 import type { PostSignature } from '../model.ts';
-import { keyringAt } from './keyring.ts';
+import { keyringAt, openpgp } from './keyring.ts';
 import { decodedBody, entity, parts, type Entity } from './mime.ts';
 import { BEGIN, END, SIGNATURE } from './pgp.ts';
 
@@ -74,17 +74,9 @@ export async function verifySignature(
 type Outcome = Omit<PostSignature, 'kind' | 'partial'>;
 
 async function check(found: Signed, opts: SignatureOptions, warnings: string[]): Promise<Outcome> {
-  // Loaded here, on the first signed post: no command pays for it at start.
-  const pgp = await import('openpgp');
+  const pgp = await openpgp();
   let signature: Signature;
-  let message: Message<Uint8Array>;
   try {
-    if (found.kind === 'cleartext') {
-      // latin1 keeps every byte as one character: openpgp un-escapes the dashes and drops the
-      // trailing blanks (RFC 4880 section 7.1), and the text goes back to the signer's bytes.
-      const clear = await pgp.readCleartextMessage({ cleartextMessage: found.armored });
-      message = await pgp.createMessage({ binary: crlf(Buffer.from(clear.getText(), 'latin1')) });
-    } else message = await pgp.createMessage({ binary: found.data! });
     signature = await pgp.readSignature({ armoredSignature: found.block });
   } catch (err) {
     return { status: 'unreadable', keyId: null, detail: (err as Error).message };
@@ -95,7 +87,19 @@ async function check(found: Signed, opts: SignatureOptions, warnings: string[]):
   const keyId = ids[0]!.toHex().toUpperCase();
   const named = signature.packets[0]?.issuerFingerprint;
   const fingerprint = named ? { fingerprint: Buffer.from(named).toString('hex').toUpperCase() } : {};
+  // Without a keyring nothing is verified, and the signed text need not be read at all.
   if (!opts.keyring) return { status: 'no-keyring', keyId, ...fingerprint };
+  let message: Message<Uint8Array>;
+  try {
+    if (found.kind === 'cleartext') {
+      // latin1 keeps every byte as one character: openpgp un-escapes the dashes and drops the
+      // trailing blanks (RFC 4880 section 7.1), and the text goes back to the signer's bytes.
+      const clear = await pgp.readCleartextMessage({ cleartextMessage: found.armored });
+      message = await pgp.createMessage({ binary: crlf(Buffer.from(clear.getText(), 'latin1')) });
+    } else message = await pgp.createMessage({ binary: found.data! });
+  } catch (err) {
+    return { status: 'unreadable', keyId, ...fingerprint, detail: (err as Error).message };
+  }
   const ring = await keyringAt(opts.keyring);
   warnings.push(...ring.problems.map((p) => `${p}; signatures checked against the keys that did read`));
   const { signatures } = await pgp.verify({ message, signature, verificationKeys: ring.keys });

@@ -58,8 +58,12 @@ describe('stripping tags', () => {
     ).toBe('tcp/5000 & udp/53\nAB <x>\nnext\n');
   });
 
-  it('leaves what is not a tag alone', () => {
-    expect(stripTags('a < b > c & d &unknown; &#0;')).toBe('a < b > c & d &unknown; &#0;');
+  it('leaves what is not a tag alone, and decodes entities as a browser shows them', () => {
+    expect(stripTags('a < b > c & d &unknown; &#0; &amp x &colon;')).toBe('a < b > c & d &unknown; \uFFFD & x :');
+  });
+
+  it('keeps table cells apart: two cells never read as one address', () => {
+    expect(stripTags('<table><tr><td>192.0.2.</td><td>5</td></tr></table>')).toBe('192.0.2. 5 \n\n');
   });
 });
 
@@ -84,17 +88,29 @@ describe('HTML limits', () => {
     expect(r.logLines.map((l) => l.src)).toEqual(['203.0.113.7']);
   });
 
-  it('strips HTML over limits.maxHtmlBytes, an attachment or the HTML part alike', async () => {
+  it('strips an HTML body over limits.maxHtmlBytes and still reads its label and log lines', async () => {
     const big = `<p>TLP:RED</p><p>${LOG}</p>${'<p>filler</p>'.repeat(200)}`;
+    const p = await parsePost(htmlMail(big), small);
+    expect(p.warnings).toEqual([
+      expect.stringMatching(/^body: HTML \d+ bytes, over limits\.maxHtmlBytes \(2000\); read with its tags/),
+    ]);
+    const r = extractReport(p, opts);
+    expect(r.tlp).toBe('RED');
+    expect(r.logLines.map((l) => l.dpt)).toEqual([5000]);
+  });
+
+  it('reads the HTML alternative of a text part for its label by its words, whatever its size', async () => {
+    const big = `<p>TLP:<b>RED</b></p><p>${LOG}</p>${'<div>filler</div>'.repeat(20_000)}`;
     const raw = Buffer.from(
       'From: a@example.org\r\nSubject: s\r\nMessage-ID: <a@example.org>\r\nMIME-Version: 1.0\r\n' +
         'Content-Type: multipart/alternative; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n' +
         `tcp/5000\r\n--b\r\nContent-Type: text/html\r\n\r\n${big}\r\n--b--\r\n`,
     );
     const p = await parsePost(raw, small);
-    expect(p.warnings).toEqual([
-      expect.stringMatching(/^HTML part: HTML \d+ bytes, over limits\.maxHtmlBytes \(2000\); read with its tags/),
-    ]);
-    expect(extractReport(p, opts).tlp).toBe('RED');
+    expect(p.warnings).toEqual([]);
+    const r = extractReport(p, opts);
+    expect(r.tlp).toBe('RED');
+    // The alternative repeats the text part: its log line is not counted a second time.
+    expect(r.logLines).toEqual([]);
   });
 });
