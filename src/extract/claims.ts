@@ -241,11 +241,17 @@ const RISING = new RegExp(
 
 /** The sentence around position `at`, for judging what a claim in it says. */
 export function sentenceAt(prose: string, at: number): string {
+  const { start, end } = sentenceBounds(prose, at);
+  return prose.slice(start, end);
+}
+
+/** Where the sentence around `at` starts and ends: at most 300 characters either way. */
+export function sentenceBounds(prose: string, at: number): { start: number; end: number } {
   let start = at;
   while (start > 0 && at - start < 300 && !'.。!！?？\n'.includes(prose[start - 1]!)) start--;
   let end = at;
   while (end < prose.length && end - at < 300 && !'.。!！?？\n'.includes(prose[end]!)) end++;
-  return prose.slice(start, end);
+  return { start, end };
 }
 
 /** The post says this port's traffic is rising, not just that it exists. */

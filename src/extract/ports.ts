@@ -1,5 +1,5 @@
 import type { LogEvent, PortClaim, PortRange, Proto } from '../model.ts';
-import { portRanges, saysRising, sentenceAt } from './claims.ts';
+import { portRanges, saysRising, sentenceAt, sentenceBounds } from './claims.ts';
 import { allMatches } from './matches.ts';
 
 interface Hit {
@@ -71,7 +71,8 @@ const WEAK_END =
   String.raw`requests|attempts|connections|is|are|was|were|has|have|had|seems?|looks?|went|gone|spike[sd]?|` +
   String.raw`spiking|ris(?:e|es|ing)|rose|jump(?:s|ed|ing)?|climb(?:s|ed|ing)?|up|continues?|keeps?|lately|` +
   String.raw`recently|now|mostly|mainly|plus|with|via|tcp|udp|which|that|but|then|still|grew|growing|doubled|` +
-  String.raw`tripled|increased|increasing|exposed|open|listening|both|respectively|etc|each|every|all|alone)\b)`;
+  String.raw`tripled|increased|increasing|exposed|open|listening|both|respectively|etc|each|every|all|alone|` +
+  String.raw`instead)\b)`;
 /** Services a post names beside their number, with the transport they run over (null: either). */
 const SERVICE_PROTO: Record<string, Proto | null> = {
   ssh: 'tcp',
@@ -229,7 +230,8 @@ const PATTERNS: Array<{ needs: RegExp; re: RegExp; read: (m: RegExpExecArray) =>
   // "port 5000", "ports 139 and 445", "ポート137", "destination port 23", "ポートを 33890 とか 13389 に"
   {
     needs: NEEDS_PORT_WORD,
-    re: new RegExp(String.raw`${PORT_WORD} ?(?:number ?)?(?:[:：#をはがも] ?)?${NUM_LIST}`, 'gi'),
+    // "a second port (9527 on the samples)": the number in brackets is the port's
+    re: new RegExp(String.raw`${PORT_WORD} ?(?:number ?)?(?:[:：#をはがも(（] ?)?${NUM_LIST}`, 'gi'),
     read: (m) => listOf(m[1]!).map((n) => [n, null] as [string, null]),
   },
   // "2323宛", "445番宛て", "8080向け": what a number is addressed to is a port (an address is
@@ -330,9 +332,12 @@ const PATTERNS: Array<{ needs: RegExp; re: RegExp; read: (m: RegExpExecArray) =>
   },
 ];
 
-/** A port named right after "source port" is the scanner's, not the one the report is about. */
+/**
+ * A port named right after "source port" is the scanner's, not the one the report is about; so is
+ * one right after a flow tool's "src", "sport" or "spt" ("udp src 123 (NTP monlist) ~55%").
+ */
 const SOURCE_PORT_BEFORE =
-  /(?:(?:source|src|ソース|送信元|発信元) ?(?:port|ポート)|ephemeral|エフェメラル)[\s\S]{0,10}$/i;
+  /(?:(?:source|src|ソース|送信元|発信元) ?(?:port|ポート)|ephemeral|エフェメラル)[\s\S]{0,10}$|\b(?:src|sport|spt) ?[:=]? ?$/i;
 
 function proto(s: string): Proto {
   return s.toLowerCase() as Proto;
@@ -399,6 +404,48 @@ function inRanges(prose: string, ranges: PortRange[]): Hit[] {
       });
   }
   return out;
+}
+
+/** "use 10443 or 4433", "used 14444 instead", "switched to 2222": a port put for another. */
+const USED = new RegExp(
+  String.raw`\b(?:use|uses|using|used|switch(?:es|ed)? to|mov(?:e|es|ed) to) (?:the )?(?:port )?` +
+    String.raw`${WEAK_LIST}${WEAK_END}`,
+  'gi',
+);
+/**
+ * 「8443 も少し来てます」「5555 が見えてます」: a number said to arrive. Not one said to grow or to be
+ * observed: 「1000 も増えてる」 and 「4500 が観測された」 are as often counts.
+ */
+const ARRIVING = new RegExp(
+  String.raw`(?<![\w.,:/~〜–-])(${ITEM}) ?(?:も|が|は)[^。\n\d]{0,8}?(?:来て|きて|見えて)`,
+  'g',
+);
+
+/**
+ * Numbers the post's own ports vouch for, which alone read as no port: one put in place of a port
+ * in the same sentence ("listens on 443, but many deployments use 10443 or 4433", "its pool on
+ * tcp/3333; one sample used 14444 instead"), and in Japanese one said to arrive in a post that
+ * names a port (「23番宛が増えてる…あと 8443 も少し来てます」).
+ */
+function vouchedPorts(prose: string, hits: Hit[], named: boolean): Hit[] {
+  if (!named) return [];
+  const out: Hit[] = [];
+  const hit = (port: number, m: RegExpExecArray): Hit => ({
+    port,
+    proto: null,
+    span: m[0],
+    rising: saysRising(sentenceAt(prose, m.index)),
+    destination: false,
+    at: m.index,
+  });
+  if (/\b(?:use|using|switch|mov)/i.test(prose))
+    for (const m of allMatches(prose, USED)) {
+      const { start, end } = sentenceBounds(prose, m.index);
+      const beside = hits.some((h) => h.at !== undefined && h.at >= start && h.at < end && h.at !== m.index);
+      if (beside) for (const [n] of weakList(m[1]!, null)) out.push(hit(Number(n), m));
+    }
+  if (/来て|きて|見えて/.test(prose)) for (const m of allMatches(prose, ARRIVING)) out.push(hit(Number(m[1]), m));
+  return out.filter((h) => h.port <= 65535);
 }
 
 /** How far back a bare port looks for the protocol its paragraph named. */
@@ -486,7 +533,8 @@ export function extractPorts(
   };
   const { hits, source } = prosePorts(prose);
   const ranges = portRanges(prose);
-  for (const h of [...hits, ...inRanges(prose, ranges)]) {
+  const vouched = vouchedPorts(prose, hits, hits.length + table.length + events.length > 0);
+  for (const h of [...hits, ...inRanges(prose, ranges), ...vouched]) {
     const implied = h.proto === null ? impliedProto(prose, h, ranges) : null;
     if (implied) add({ ...h, proto: implied.proto, span: `${h.span} (${implied.text})` }, 'prose');
     else add(h, 'prose');

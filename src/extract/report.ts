@@ -117,7 +117,8 @@ export function extractReport(post: Post, opts: ExtractOptions): Report {
     countries: countries(text),
     window: timeWindow(text),
     portRanges: portRanges(text),
-    impliedPorts: impliedPorts(text, new Set(named.ports.map((p) => p.port))),
+    // A service whose port the post names, even as the scanners' source port, implies nothing more.
+    impliedPorts: impliedPorts(text, new Set([...named.ports, ...named.sourcePorts].map((p) => p.port))),
     sourcePorts: named.sourcePorts,
     warnings,
     signature: post.signature,

@@ -122,6 +122,47 @@ describe('ports named in prose', () => {
   it('merges a bare port with the same port named with a protocol', () => {
     expect(portsOf('tcp/5000 is up. Port 5000 traffic doubled.')).toEqual(['tcp/5000']);
   });
+
+  it('reads the number in brackets after "port" as the port', () => {
+    expect(portsOf('The device then opens a shell on a second port (9527 on the samples we saw).')).toEqual(['?/9527']);
+  });
+
+  it('reads a number put in place of a port the same sentence names', () => {
+    expect(portsOf('The bot connects to its C2 on tcp/6667; one variant used 16667 instead.')).toEqual([
+      'tcp/6667',
+      'tcp/16667',
+    ]);
+    expect(portsOf('The portal normally listens on 443, but many sites use 10443 or 8443; all are hit.')).toEqual([
+      '?/443',
+      '?/8443',
+      '?/10443',
+    ]);
+  });
+
+  it('does not read a number used in a sentence that names no other port', () => {
+    expect(portsOf('We use 2048 sensors and used 300 instead of 200 last year.')).toEqual([]);
+    expect(portsOf('tcp/23 is up.\n\nWe used 300 instead.')).toEqual(['tcp/23']);
+    expect(portsOf('tcp/23 is up; we used 10 Gbps of filters and use 2FA.')).toEqual(['tcp/23']);
+  });
+
+  it('reads a number said to arrive in a Japanese post that names a port, and no count', () => {
+    expect(portsOf('ポート23番宛のSYNが増えてます。\nあと、ついでに 5555 も少し来てます。')).toEqual([
+      '?/23',
+      '?/5555',
+    ]);
+    expect(portsOf('5555 も少し来てます。')).toEqual([]);
+    expect(portsOf('ポート23番宛のSYNが増えてます。送信元が 1000 も増えてる。4500 が観測されました。')).toEqual([
+      '?/23',
+    ]);
+  });
+
+  it('reads a flow tool\'s "src" port as the scanners\' source port, not a port the post is about', () => {
+    const r = report('Breakdown:\n  udp src 123   (NTP monlist)    ~55%\n\nDestination was tcp/27015.');
+    expect(r.ports.map((p) => `${p.proto}/${p.port}`)).toEqual(['tcp/27015']);
+    expect(r.sourcePorts.map((p) => p.port)).toEqual([123]);
+    // NTP's port is named, as a source: it implies no port of its own.
+    expect(r.impliedPorts).toEqual([]);
+  });
 });
 
 describe('numbers that are not ports', () => {
