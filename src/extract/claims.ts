@@ -245,6 +245,49 @@ export function sentenceAt(prose: string, at: number): string {
   return prose.slice(start, end);
 }
 
+/** Where a sentence turns: a semicolon, "but", "however", 「しかし」「ですが、」「けど、」. */
+const TURN = /[;；]|\bbut\b|\bhowever\b|しかし|ですが、|けど、/gi;
+
+/** The clause around `at`: its sentence, cut where it turns before and after `at`. */
+export function clauseAt(prose: string, at: number): string {
+  const { start, end } = sentenceBounds(prose, at);
+  const sentence = prose.slice(start, end);
+  const i = at - start;
+  let from = 0;
+  let to = sentence.length;
+  for (const m of allMatches(sentence, TURN)) {
+    if (m.index + m[0].length <= i) from = m.index + m[0].length;
+    else if (m.index >= i) {
+      to = m.index;
+      break;
+    }
+  }
+  return sentence.slice(from, to);
+}
+
+/**
+ * A clause that says a port is quiet or out of it: "not seeing a change on 80 or 8080", "SIP on
+ * UDP 5060 is not affected", "nothing unusual on 443", "…, but not 139", 「80番宛ては普段と変わりません」,
+ * 「7547 番宛ては特に増えていません」. "Not only 1026 and 1030" and "which we don't usually see" say
+ * the opposite; "not reachable pre-auth" still names the product's port.
+ */
+const NEGATED = new RegExp(
+  String.raw`(?:\bnot|n't|\bnever|\bno longer|\bhardly|\bbarely)(?! (?:only|just|usually|normally|typically|often)\b)` +
+    String.raw` (?:[\w-]+ ){0,2}?(?:seeing|see|seen|saw|observ\w*|notic\w*|affected|involved|vulnerable|impacted|` +
+    String.raw`chang\w*|increas\w*|ris\w*|up|unusual|anything|much|any|touched|targeted|hit)\b` +
+    String.raw`|\bnothing (?:unusual|new|special|abnormal|odd|out of the ordinary|much|interesting)\b` +
+    String.raw`|\bno (?:change|increase|rise|spike|uptick|difference|sign|unusual)\b|^\s*not\b(?! only| just)` +
+    String.raw`|変わりません|変わらない|変わってない|変化(?:は)?(?:なし|ありません|ない)|増えていません|増えてない|` +
+    String.raw`増えてはいません|見えていません|見えてない|観測されていません|観測していません|来ていません|来てない|` +
+    String.raw`影響(?:は|を)?(?:ありません|ない|受けません)|該当しません|対象外|平常通り|いつも通り|普段通り`,
+  'i',
+);
+
+/** The post says, in the clause around `at`, that the port there is quiet or unaffected. */
+export function saysNot(prose: string, at: number): boolean {
+  return NEGATED.test(clauseAt(prose, at));
+}
+
 /** Where the sentence around `at` starts and ends: at most 300 characters either way. */
 export function sentenceBounds(prose: string, at: number): { start: number; end: number } {
   let start = at;

@@ -1,5 +1,5 @@
 import type { LogEvent, PortClaim, PortRange, Proto } from '../model.ts';
-import { portRanges, saysRising, sentenceAt, sentenceBounds } from './claims.ts';
+import { portRanges, saysNot, saysRising, sentenceAt, sentenceBounds } from './claims.ts';
 import { allMatches } from './matches.ts';
 
 interface Hit {
@@ -10,6 +10,8 @@ interface Hit {
   destination: boolean;
   /** Where in the prose it was read, for the protocol its paragraph names. */
   at?: number;
+  /** Its clause says the port is quiet or unaffected ("not seeing a change on 80"). */
+  negated?: boolean;
 }
 
 /** A port read from a row of a table a post pasted (tables.ts), with the protocol its row gives. */
@@ -72,7 +74,7 @@ const WEAK_END =
   String.raw`spiking|ris(?:e|es|ing)|rose|jump(?:s|ed|ing)?|climb(?:s|ed|ing)?|up|continues?|keeps?|lately|` +
   String.raw`recently|now|mostly|mainly|plus|with|via|tcp|udp|which|that|but|then|still|grew|growing|doubled|` +
   String.raw`tripled|increased|increasing|exposed|open|listening|both|respectively|etc|each|every|all|alone|` +
-  String.raw`instead)\b)`;
+  String.raw`instead|toward|towards)\b)`;
 /** Services a post names beside their number, with the transport they run over (null: either). */
 const SERVICE_PROTO: Record<string, Proto | null> = {
   ssh: 'tcp',
@@ -126,7 +128,7 @@ const ACTIVITY =
   String.raw`(?:hits?|probes?|probing|scans?|scanning|sweeps?|sweeping|traffic|attempts?|connections?|requests?|` +
   String.raw`syns?|floods?|flooding|activity|knocks?|attacks?|exploitation)`;
 /** A change reaches a value ("a jump to 300"): only "on" makes its number a port ("a rise on 5900"). */
-const CHANGE = String.raw`(?:spikes?|upticks?|jump|bump|rise|surge|increase)`;
+const CHANGE = String.raw`(?:spikes?|upticks?|jump|bump|rise|surge|increase|change)`;
 /**
  * Words between the activity and its port ("attempts a day to 10250", "traffic from China to
  * 445"), but none that makes the number an amount ("traffic went up to 40").
@@ -140,8 +142,12 @@ const LISTENER =
   String.raw`server|console|portal|interface|api|panel|endpoint)`;
 
 const serviceProto = (name: string | undefined): Proto | null => SERVICE_PROTO[(name ?? '').toLowerCase()] ?? null;
-const weakList = (s: string, p: Proto | null) =>
-  (s.replace(/[(（][^)）]*[)）]/g, ' ').match(/\d+/g) ?? []).map((n) => [n, p] as [string, Proto | null]);
+function weakList(s: string, p: Proto | null): Array<[string, Proto | null]> {
+  const numbers = s.replace(/[(（][^)）]*[)）]/g, ' ').match(/\d+/g) ?? [];
+  // "a rise on 11/20" is a date, not ports 11 and 20.
+  if (/^:?\d+(?:\/\d+){1,2}$/.test(s.trim()) && slashedDate(numbers.map(Number))) return [];
+  return numbers.map((n) => [n, p]);
+}
 
 /** Slashed numbers that make a date: "2026/11/20", "11/20/26", "20/11": "22/23/2323" does not. */
 function slashedDate(parts: number[]): boolean {
@@ -244,7 +250,8 @@ const PATTERNS: Array<{ needs: RegExp; re: RegExp; read: (m: RegExpExecArray) =>
   // "137番ポート", "445番"
   {
     needs: /番/,
-    re: new RegExp(String.raw`(?<![\d.,/])(\d{1,5}) ?番(?!台)(?:ポート)?`, 'g'),
+    // "5900〜5903 番" is a range, whose end is the range's
+    re: new RegExp(String.raw`(?<![\d.,/]|[-–〜~] ?)(\d{1,5}) ?番(?!台)(?:ポート)?`, 'g'),
     read: (m) => [[m[1]!, null]],
   },
   // "tcp 22/23/2323", "UDP 500/4500": one protocol over slashed ports, unless they make a date
@@ -255,6 +262,12 @@ const PATTERNS: Array<{ needs: RegExp; re: RegExp; read: (m: RegExpExecArray) =>
       const parts = m[2]!.split('/');
       return slashedDate(parts.map(Number)) ? [] : parts.map((n) => [n, proto(m[1]!)] as [string, Proto]);
     },
+  },
+  // "today on 22, 23 and 2323 toward our customers": a list of two or more after "on" is of ports
+  {
+    needs: / on (?:ports? )?:?\d/i,
+    re: new RegExp(String.raw`\bon (?:ports? )?(:?${ITEM}(?:, :?${ITEM})*,? (?:and|or|&) :?${ITEM})${WEAK_END}`, 'gi'),
+    read: (m) => weakList(m[1]!, null),
   },
   // "hits on 3389", "probes to 80, 443 and 8080", "attempts a day to 10250", "a small rise on 5900"
   {
@@ -314,10 +327,10 @@ const PATTERNS: Array<{ needs: RegExp; re: RegExp; read: (m: RegExpExecArray) =>
     ),
     read: (m) => weakList(m[1] ?? m[2] ?? m[3]!, null),
   },
-  // "Destinations 3389 and 445 only"
+  // "Destinations 3389 and 445 only", "aimed at dst 443"
   {
-    needs: /destination/i,
-    re: new RegExp(String.raw`\bdestinations?(?: were| are| was| is|:)? ${WEAK_LIST}${WEAK_END}`, 'gi'),
+    needs: /destination|dst|dest/i,
+    re: new RegExp(String.raw`\b(?:destinations?|dst|dest)(?: were| are| was| is|:)? ${WEAK_LIST}${WEAK_END}`, 'gi'),
     read: (m) => weakList(m[1]!, null),
   },
   // "the port report: 23, 445, 22", "top ports this week: 23, 445": a label over a list
@@ -336,8 +349,11 @@ const PATTERNS: Array<{ needs: RegExp; re: RegExp; read: (m: RegExpExecArray) =>
  * A port named right after "source port" is the scanner's, not the one the report is about; so is
  * one right after a flow tool's "src", "sport" or "spt" ("udp src 123 (NTP monlist) ~55%").
  */
-const SOURCE_PORT_BEFORE =
-  /(?:(?:source|src|ソース|送信元|発信元) ?(?:port|ポート)|ephemeral|エフェメラル)[\s\S]{0,10}$|\b(?:src|sport|spt) ?[:=]? ?$/i;
+const SOURCE_PORT_BEFORE = new RegExp(
+  String.raw`(?:(?:source|src|ソース|送信元|発信元) ?(?:port|ポート)|sourced from|ephemeral|エフェメラル)[\s\S]{0,10}$` +
+    String.raw`|\b(?:src|sport|spt) ?[:=]? ?$`,
+  'i',
+);
 
 function proto(s: string): Proto {
   return s.toLowerCase() as Proto;
@@ -366,11 +382,15 @@ function prosePorts(text: string): { hits: Hit[]; source: Hit[] } {
       const before = text.slice(Math.max(0, m.index - 14), m.index) + m[0].replace(/\d[\s\S]*$/, '');
       const isSource = SOURCE_PORT_BEFORE.test(before);
       // What the words around say holds for every port of a list: read once, for the first port kept.
-      let said: { rising: boolean; destination: boolean } | undefined;
+      let said: { rising: boolean; destination: boolean; negated: boolean } | undefined;
       for (const [n, p] of read(m)) {
         const port = Number(n);
         if (!Number.isInteger(port) || port < 0 || port > 65535 || n.length > 5) continue;
-        said ??= { rising: saysRising(sentenceAt(text, m.index)), destination: DESTINATION_BEFORE.test(before) };
+        said ??= {
+          rising: saysRising(sentenceAt(text, m.index)),
+          destination: DESTINATION_BEFORE.test(before),
+          negated: saysNot(text, m.index),
+        };
         (isSource ? source : hits).push({ port, proto: p, span: m[0], ...said, at: m.index });
       }
     }
@@ -534,7 +554,11 @@ export function extractPorts(
   const { hits, source } = prosePorts(prose);
   const ranges = portRanges(prose);
   const vouched = vouchedPorts(prose, hits, hits.length + table.length + events.length > 0);
-  for (const h of [...hits, ...inRanges(prose, ranges), ...vouched]) {
+  // A port the post says is quiet is no claim, unless the post also names it as active.
+  const active = new Set(
+    [...hits.filter((h) => !h.negated), ...table, ...events.map((e) => ({ port: e.dpt }))].map((h) => h.port),
+  );
+  for (const h of [...hits.filter((x) => !x.negated || active.has(x.port)), ...inRanges(prose, ranges), ...vouched]) {
     const implied = h.proto === null ? impliedProto(prose, h, ranges) : null;
     if (implied) add({ ...h, proto: implied.proto, span: `${h.span} (${implied.text})` }, 'prose');
     else add(h, 'prose');

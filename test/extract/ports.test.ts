@@ -156,6 +156,44 @@ describe('ports named in prose', () => {
     ]);
   });
 
+  it('drops a port the post says is quiet or unaffected, unless it also names it as active', () => {
+    expect(portsOf('tcp/23 is up. Not seeing a change on 80 or 8080, so not a web sweep.')).toEqual(['tcp/23']);
+    expect(portsOf('The panel listens on TCP 8443. SIP on UDP 5060 is not affected.')).toEqual(['tcp/8443']);
+    expect(portsOf('We see 445 rising, but not 139.')).toEqual(['?/445']);
+    expect(portsOf('ポート23番宛が増えています。80番宛ては普段と変わりません。')).toEqual(['?/23']);
+    expect(portsOf('Nothing unusual on 443 today. Later, probes to 443 doubled.')).toEqual(['?/443']);
+  });
+
+  it('keeps a port the post says is not usually seen, or not only that one', () => {
+    expect(portsOf("A trickle to udp/37810, which we don't usually see at all.")).toEqual(['udp/37810']);
+    expect(portsOf('We are not only seeing hits on 1026 and 1030 but a flood too.')).toEqual(['?/1026', '?/1030']);
+    expect(portsOf('The DTLS channel on UDP 4433 is not reachable pre-auth.')).toEqual(['udp/4433']);
+  });
+
+  it('reads a list of ports after "on", a step change on slashed ports, and "dst N"', () => {
+    expect(portsOf('Seeing a step change since 14:20 UTC today on 22, 23 and 2323 toward our customers.')).toEqual([
+      '?/22',
+      '?/23',
+      '?/2323',
+    ]);
+    expect(portsOf('step change on 23/2323 from AS4134')).toEqual(['?/23', '?/2323']);
+    expect(portsOf('Traffic is UDP with source port 389 aimed at dst 443, so CLDAP reflection.')).toEqual(['udp/443']);
+    // A slashed date after a change is no list of ports; nor is a list of days.
+    expect(portsOf('a change on 11/20 and attacks on 3, 4 and 5 November')).toEqual([]);
+  });
+
+  it('reads a port a flood is "sourced from" as the source port', () => {
+    const r = report('We see UDP 1026-31 in equal shares, all sourced from port 53.');
+    expect(r.ports.map((p) => `${p.proto}/${p.port}`)).toEqual([]);
+    expect(r.sourcePorts.map((p) => p.port)).toEqual([53]);
+  });
+
+  it('does not read the end of a Japanese range as a port of its own', () => {
+    const r = report('TCP 5900〜5903 番へのスキャンを観測しています。');
+    expect(r.ports).toEqual([]);
+    expect(r.portRanges.map((x) => `${x.proto}/${x.from}-${x.to}`)).toEqual(['tcp/5900-5903']);
+  });
+
   it('reads a flow tool\'s "src" port as the scanners\' source port, not a port the post is about', () => {
     const r = report('Breakdown:\n  udp src 123   (NTP monlist)    ~55%\n\nDestination was tcp/27015.');
     expect(r.ports.map((p) => `${p.proto}/${p.port}`)).toEqual(['tcp/27015']);

@@ -37,7 +37,8 @@ export const juniperSrx: LogFormat = {
         action,
       });
     }
-    const m = /\s([^\s/]+)\/(\d{1,5})->([^\s/]+)\/(\d{1,5})\s+\S+\s+(\d{1,3})\(/.exec(text);
+    // Junos 12.1X47 and later put a connection tag ("0x0") before the service name.
+    const m = /\s([^\s/]+)\/(\d{1,5})->([^\s/]+)\/(\d{1,5})\s+(?:0x[\da-f]+\s+)?\S+\s+(\d{1,3})\(/i.exec(text);
     if (!m) return null;
     const proto = protoOf(m[5]);
     return event('juniper-srx', text, {

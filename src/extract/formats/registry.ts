@@ -1,6 +1,7 @@
 import type { LogFormat } from './common.ts';
 import { awsVpc } from './aws-vpc.ts';
 import { ciscoAsa } from './cisco-asa.ts';
+import { ciscoIos } from './cisco-ios.ts';
 import { dshield } from './dshield.ts';
 import { eveJson } from './eve-json.ts';
 import { fastLog } from './fast-log.ts';
@@ -34,6 +35,7 @@ export const formats = [
   ims,
   netfilter,
   ciscoAsa,
+  ciscoIos,
   pfsense,
   pf,
   juniperSrx,

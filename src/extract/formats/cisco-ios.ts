@@ -1,0 +1,49 @@
+import { event, leadingTimestamp, port, protoOf, type LogFormat } from './common.ts';
+
+/** The message tag: IPv4 (`%SEC-6-IPACCESSLOGP`, `…LOGDP`, `…LOGNP`, `…LOGS`) or IPv6 (`%IPV6_ACL-6-ACCESSLOGP`). */
+const TAG = /%(?:SEC-\d-IPACCESSLOG(?:P|DP|NP|S|RP)|IPV6_ACL-\d-ACCESSLOG(?:P|DP|NP|S)?):\s*/;
+/** An address as written, masked ones too (`103.x.x.12`), then its port in brackets. */
+const ADDR = String.raw`([0-9A-Za-z.:*]+?)(?:\((\d{1,5})\))?`;
+/**
+ * `list 110 denied udp 103.x.x.12(41872) -> 203.0.113.5(161), 1 packet`; the source may be
+ * followed by its interface and MAC (`(GigabitEthernet0/0 0050.56a3.1b2c)`), ICMP by its type and
+ * code (`(8/0)`), and a standard list names the source alone (`list 10 denied 192.0.2.1 3 packets`).
+ */
+const BODY = new RegExp(
+  String.raw`^list (\S+) (permitted|denied) (?:([a-z]+|\d{1,3}) )?${ADDR}(?: \([^)]*\))?` +
+    String.raw`(?: -> ${ADDR})?(?: \((\d{1,3})/(\d{1,3})\))?,? (\d+) packets?\b`,
+);
+
+/**
+ * Cisco IOS and IOS XE access-list logging (`access-list 110 deny udp any any log`): the line a
+ * router writes for each flow it logs, through syslog or in the router's own buffer
+ * (`*Nov 21 03:12:44.123: %SEC-6-…`, `000123: Nov 21 …`).
+ */
+export const ciscoIos: LogFormat = {
+  id: 'cisco-ios',
+  description: 'Cisco IOS access-list log (%SEC-6-IPACCESSLOGP)',
+  sniff: (t) => t.includes('%SEC-') || t.includes('%IPV6_ACL-'),
+  parse(text, time) {
+    const tag = TAG.exec(text);
+    if (!tag) return null;
+    const m = BODY.exec(text.slice(tag.index + tag[0].length).trim());
+    if (!m) return null;
+    const proto = protoOf(m[3]);
+    const ports = proto === 'tcp' || proto === 'udp';
+    // The router's buffer puts a sequence number, "*" (clock not set) or "." (not synced) first.
+    const head = text.slice(0, tag.index).replace(/^\s*(?:\d+:\s*)?[*.]?/, '');
+    const ts = leadingTimestamp(head, time);
+    return event('cisco-ios', text, {
+      ts: ts?.ts ?? null,
+      tsText: ts?.tsText ?? null,
+      src: m[4]!,
+      spt: ports ? port(m[5]) : null,
+      dst: m[6] ?? null,
+      dpt: ports ? port(m[7]) : null,
+      proto,
+      flags: null,
+      flagsText: null,
+      action: m[2]!,
+    });
+  },
+};
