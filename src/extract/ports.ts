@@ -533,7 +533,12 @@ export function extractPorts(
   prose: string,
   events: LogEvent[],
   table: TablePort[] = [],
-): { ports: PortClaim[]; sourcePorts: Array<{ port: number; proto: Proto | null; text: string }> } {
+): {
+  ports: PortClaim[];
+  sourcePorts: Array<{ port: number; proto: Proto | null; text: string }>;
+  /** The port ranges the prose states, which the ports in them were read against. */
+  ranges: PortRange[];
+} {
   const claims = new Map<string, PortClaim>();
   const add = (h: Hit, from: 'prose' | 'log') => {
     const k = `${h.proto ?? '-'}/${h.port}`;
@@ -587,5 +592,5 @@ export function extractPorts(
   const sourcePorts = source
     .filter((h) => !named.has(h.port))
     .map((h) => ({ port: h.port, proto: h.proto, text: h.span }));
-  return { ports, sourcePorts };
+  return { ports, sourcePorts, ranges };
 }

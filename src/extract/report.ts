@@ -7,7 +7,7 @@ import type { TimeContext } from './formats/registry.ts';
 import { findLogRecords, type StartsMemo } from './loglines.ts';
 import { allMatches } from './matches.ts';
 import { extractPorts, type TablePort } from './ports.ts';
-import { countries, impliedPorts, portRanges, timeWindow } from './claims.ts';
+import { countries, impliedPorts, timeWindow } from './claims.ts';
 import { asksList, languages, patterns } from './prose.ts';
 import { blocks, joinProse, unquote } from './quoting.ts';
 import { tablePorts } from './tables.ts';
@@ -116,7 +116,7 @@ export function extractReport(post: Post, opts: ExtractOptions): Report {
     patterns: found,
     countries: countries(text),
     window: timeWindow(text),
-    portRanges: portRanges(text),
+    portRanges: named.ranges,
     // A service whose port the post names, even as the scanners' source port, implies nothing more.
     impliedPorts: impliedPorts(text, new Set([...named.ports, ...named.sourcePorts].map((p) => p.port))),
     sourcePorts: named.sourcePorts,
