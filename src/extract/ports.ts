@@ -413,17 +413,21 @@ function inRanges(prose: string, ranges: PortRange[]): Hit[] {
   const out: Hit[] = [];
   for (const m of allMatches(prose, BARE_NUMBER)) {
     const port = Number(m[1]);
-    if (narrow.some((r) => r.from <= port && port <= r.to))
-      out.push({
-        port,
-        proto: null,
-        span: m[0],
-        rising: saysRising(sentenceAt(prose, m.index)),
-        destination: false,
-        at: m.index,
-      });
+    if (narrow.some((r) => r.from <= port && port <= r.to)) out.push(bareHit(prose, port, m));
   }
   return out;
+}
+
+/** A port read as a bare number, with no protocol of its own, where match `m` stands in `prose`. */
+function bareHit(prose: string, port: number, m: RegExpExecArray): Hit {
+  return {
+    port,
+    proto: null,
+    span: m[0],
+    rising: saysRising(sentenceAt(prose, m.index)),
+    destination: false,
+    at: m.index,
+  };
 }
 
 /** "use 10443 or 4433", "used 14444 instead", "switched to 2222": a port put for another. */
@@ -450,21 +454,14 @@ const ARRIVING = new RegExp(
 function vouchedPorts(prose: string, hits: Hit[], named: boolean): Hit[] {
   if (!named) return [];
   const out: Hit[] = [];
-  const hit = (port: number, m: RegExpExecArray): Hit => ({
-    port,
-    proto: null,
-    span: m[0],
-    rising: saysRising(sentenceAt(prose, m.index)),
-    destination: false,
-    at: m.index,
-  });
   if (/\b(?:use|using|switch|mov)/i.test(prose))
     for (const m of allMatches(prose, USED)) {
       const { start, end } = sentenceBounds(prose, m.index);
       const beside = hits.some((h) => h.at !== undefined && h.at >= start && h.at < end && h.at !== m.index);
-      if (beside) for (const [n] of weakList(m[1]!, null)) out.push(hit(Number(n), m));
+      if (beside) for (const [n] of weakList(m[1]!, null)) out.push(bareHit(prose, Number(n), m));
     }
-  if (/来て|きて|見えて/.test(prose)) for (const m of allMatches(prose, ARRIVING)) out.push(hit(Number(m[1]), m));
+  if (/来て|きて|見えて/.test(prose))
+    for (const m of allMatches(prose, ARRIVING)) out.push(bareHit(prose, Number(m[1]), m));
   return out.filter((h) => h.port <= 65535);
 }
 
