@@ -159,11 +159,17 @@ export function timeWindow(prose: string): Claim | null {
   return null;
 }
 
-const RANGE =
-  /(?:\b(tcp|udp) ?(?:ports? )?|\bports? )(\d{1,5}) ?[-–〜~] ?(\d{1,5})(?! ?[-–〜~]?\d)(?:\/(tcp|udp)\b)?/gi;
+const RANGE = new RegExp(
+  String.raw`(?:\b(tcp|udp) ?(?:ports? )?|\bports? )(\d{1,5})(?: ?[-–〜~] ?| (?:through|thru) )(\d{1,5})` +
+    String.raw`(?! ?[-–〜~]?\d)(?:\/(tcp|udp)\b)?`,
+  'gi',
+);
 const RANGE_JA = /(?<![\d,])(\d{1,5})番台/g;
 
-/** Port ranges: "UDP 1026-31" (the shorthand keeps the leading digits), "ports 1000-1150", 「60000番台」. */
+/**
+ * Port ranges: "UDP 1026-31" (the shorthand keeps the leading digits), "ports 1000-1150", "TCP ports
+ * 5900 through 5910", 「60000番台」.
+ */
 export function portRanges(prose: string): PortRange[] {
   const out: PortRange[] = [];
   for (const m of allMatches(prose, RANGE)) {
@@ -245,8 +251,17 @@ export function sentenceAt(prose: string, at: number): string {
   return prose.slice(start, end);
 }
 
-/** Where a sentence turns: a semicolon, "but", "however", 「しかし」「ですが、」「けど、」. */
-const TURN = /[;；]|\bbut\b|\bhowever\b|しかし|ですが、|けど、/gi;
+/**
+ * Where a clause ends: a comma, a semicolon, "but", "however", "while", "and we", 「しかし」「けど」, and a 、
+ * unless the words before it go on into what follows (a topic 「…は、」「…については、」, a reason
+ * 「…ため、」「…ので、」). "tcp/23 up 4x, nothing unusual on 22" says two things, of two ports;
+ * 「３３８９番はＦＷで遮断しているため、観測できていません」 says one.
+ */
+const TURN = new RegExp(
+  String.raw`[,;，；]|(?<!(?:は|も|ため|ので|から|では|には|ついては|関しては))、|しかし|けれど|けど` +
+    String.raw`|\b(?:but|however|while|whereas|though|although)\b|\band (?=(?:we|i|they|our|it|there|nothing|no)\b)`,
+  'gi',
+);
 
 /** The clause around `at`: its sentence, cut where it turns before and after `at`. */
 export function clauseAt(prose: string, at: number): string {
@@ -256,6 +271,8 @@ export function clauseAt(prose: string, at: number): string {
   let from = 0;
   let to = sentence.length;
   for (const m of allMatches(sentence, TURN)) {
+    // A comma inside brackets parts the items of an aside (「(80番、443番など)への試行は…」), not clauses.
+    if (insideBrackets(sentence, m.index)) continue;
     if (m.index + m[0].length <= i) from = m.index + m[0].length;
     else if (m.index >= i) {
       to = m.index;
@@ -265,27 +282,57 @@ export function clauseAt(prose: string, at: number): string {
   return sentence.slice(from, to);
 }
 
+function insideBrackets(text: string, at: number): boolean {
+  let depth = 0;
+  for (let k = 0; k < at; k++) {
+    const c = text[k];
+    if (c === '(' || c === '（') depth++;
+    else if ((c === ')' || c === '）') && depth > 0) depth--;
+  }
+  return depth > 0;
+}
+
 /**
- * A clause that says a port is quiet or out of it: "not seeing a change on 80 or 8080", "SIP on
- * UDP 5060 is not affected", "nothing unusual on 443", "…, but not 139", 「80番宛ては普段と変わりません」,
- * 「7547 番宛ては特に増えていません」. "Not only 1026 and 1030" and "which we don't usually see" say
- * the opposite; "not reachable pre-auth" still names the product's port.
+ * A clause that says its port is quiet or out of it: "not seeing a change on 80 or 8080", "SIP on
+ * UDP 5060 is not affected", "nothing unusual on 443", "…, but not 139", "tcp/139 is flat",
+ * 「80番宛ては普段と変わりません」, 「7547 番宛ては特に増えていません」. The negation must be of
+ * seeing or of a change: "no sign of exploitation", "we aren't vulnerable", "can't explain the rise
+ * on tcp/8291" and "not sure if anyone else sees 2323" still report the port.
  */
 const NEGATED = new RegExp(
-  String.raw`(?:\bnot|n't|\bnever|\bno longer|\bhardly|\bbarely)(?! (?:only|just|usually|normally|typically|often)\b)` +
-    String.raw` (?:[\w-]+ ){0,2}?(?:seeing|see|seen|saw|observ\w*|notic\w*|affected|involved|vulnerable|impacted|` +
-    String.raw`chang\w*|increas\w*|ris\w*|up|unusual|anything|much|any|touched|targeted|hit)\b` +
-    String.raw`|\bnothing (?:unusual|new|special|abnormal|odd|out of the ordinary|much|interesting)\b` +
-    String.raw`|\bno (?:change|increase|rise|spike|uptick|difference|sign|unusual)\b|^\s*not\b(?! only| just)` +
+  String.raw`(?:(?<!\b(?:hard|difficult|impossible) )\bnot|n't|\bnever|\bno longer|\bhardly|\bbarely)` +
+    String.raw`(?! (?:only|just|usually|normally|typically|often|sure|clear|certain)\b)` +
+    String.raw` (?:[\w-]+ ){0,2}?(?:seeing|see|seen|saw|observ\w*|notic\w*|affected|involved|impacted|` +
+    String.raw`changing|changed|increasing|increased|rising|risen|up)\b` +
+    String.raw`|\bnothing (?:unusual|new|special|abnormal|odd|out of the ordinary|much|interesting|on)\b|\bnot much\b` +
+    String.raw`|\bno (?:change|increase|rise|spike|uptick|difference|unusual|activity|hits|traffic)\b` +
+    String.raw`|\b(?:unchanged|flat|quiet)\b|\bzero hits\b|\b(?:received|got|saw|sees?|seen) nothing\b` +
+    String.raw`|^\s*not (?:on |to |for |ports? )?(?:tcp|udp)?[/ ]?\d` +
     String.raw`|変わりません|変わらない|変わってない|変化(?:は)?(?:なし|ありません|ない)|増えていません|増えてない|` +
-    String.raw`増えてはいません|見えていません|見えてない|観測されていません|観測していません|来ていません|来てない|` +
-    String.raw`影響(?:は|を)?(?:ありません|ない|受けません)|該当しません|対象外|平常通り|いつも通り|普段通り`,
+    String.raw`増えてはいません|見えていません|見えてない|見てません|見ていません|観測されていません|観測していません|` +
+    String.raw`確認されていません|確認できていません|観測できていません|見られていません|見られません|来ていません|来てない|` +
+    String.raw`横ばい|(?:アクセス|通信|パケット|スキャン|試行)(?:は|も)(?:ありません|ない|なし)|` +
+    String.raw`影響(?:は|を)?(?:ありません|ない|受けません)|該当しません|対象外|平常通り|平常どおり|いつも通り|普段通り`,
+  'i',
+);
+
+/**
+ * What turns a negation into news: "hadn't seen tcp/5000 before Monday", "never seen so much on
+ * 37215", "never seen tcp/17000 grow tenfold", "haven't seen anything like the tcp/23 flood",
+ * 「今まで TCP/37215 は見えていませんでしたが」.
+ */
+const NEWS = new RegExp(
+  String.raw`\b(?:before|previously|until|till|anything like|like (?:this|that|it)|such)\b` +
+    String.raw`|\b(?:this|so) (?:high|much|many|bad|big)\b` +
+    String.raw`|\bnever\b.*\b(?:grow|grew|jump|ris|spik|surg|climb|doubl|tripl|tenfold)` +
+    String.raw`|今まで|これまで|以前|初めて`,
   'i',
 );
 
 /** The post says, in the clause around `at`, that the port there is quiet or unaffected. */
 export function saysNot(prose: string, at: number): boolean {
-  return NEGATED.test(clauseAt(prose, at));
+  const clause = clauseAt(prose, at);
+  return NEGATED.test(clause) && !NEWS.test(clause);
 }
 
 /** Where the sentence around `at` starts and ends: at most 300 characters either way. */

@@ -68,7 +68,7 @@ const ITEM = String.raw`(?!0\d|${YEAR})\d{2,5}(?![\d.,:]\d|\d|[a-zA-Z]|番台| ?
 const NAMED = String.raw`(?: ?[(（][A-Za-z][\w /.+-]{0,24}[)）])?`;
 const WEAK_LIST = String.raw`(:?${ITEM}(?:${NAMED}(?:, | ?/ ?| and | or | & |, and |, or |、|と):?${ITEM}){0,11})`;
 const WEAK_END =
-  String.raw`(?=$|[.,;:!?)）\]、。]|\s?[(（]| (?:from|since|and|or|on|in|to|across|during|today|yesterday|tonight|` +
+  String.raw`(?=$|[.,;:!?)）\]、。—]| --? |\s?[(（]| (?:from|since|and|or|on|in|to|across|during|today|yesterday|tonight|` +
   String.raw`overnight|this|last|only|again|too|also|as|traffic|scans?|scanning|probes?|probing|activity|hits|` +
   String.raw`requests|attempts|connections|is|are|was|were|has|have|had|seems?|looks?|went|gone|spike[sd]?|` +
   String.raw`spiking|ris(?:e|es|ing)|rose|jump(?:s|ed|ing)?|climb(?:s|ed|ing)?|up|continues?|keeps?|lately|` +
@@ -128,7 +128,7 @@ const ACTIVITY =
   String.raw`(?:hits?|probes?|probing|scans?|scanning|sweeps?|sweeping|traffic|attempts?|connections?|requests?|` +
   String.raw`syns?|floods?|flooding|activity|knocks?|attacks?|exploitation)`;
 /** A change reaches a value ("a jump to 300"): only "on" makes its number a port ("a rise on 5900"). */
-const CHANGE = String.raw`(?:spikes?|upticks?|jump|bump|rise|surge|increase|change)`;
+const CHANGE = String.raw`(?:spikes?|upticks?|jump|bump|rise|surge|increase)`;
 /**
  * Words between the activity and its port ("attempts a day to 10250", "traffic from China to
  * 445"), but none that makes the number an amount ("traffic went up to 40").
@@ -236,9 +236,26 @@ const PATTERNS: Array<{ needs: RegExp; re: RegExp; read: (m: RegExpExecArray) =>
   // "port 5000", "ports 139 and 445", "ポート137", "destination port 23", "ポートを 33890 とか 13389 に"
   {
     needs: NEEDS_PORT_WORD,
-    // "a second port (9527 on the samples)": the number in brackets is the port's
-    re: new RegExp(String.raw`${PORT_WORD} ?(?:number ?)?(?:[:：#をはがも(（] ?)?${NUM_LIST}`, 'gi'),
+    re: new RegExp(String.raw`${PORT_WORD} ?(?:number ?)?(?:[:：#をはがも] ?)?${NUM_LIST}`, 'gi'),
     read: (m) => listOf(m[1]!).map((n) => [n, null] as [string, null]),
+  },
+  // "port 23 probes", "port 5000 scans": the activity's noun after a port's number names what went to it
+  // (a list before such a noun counts it: "ports 1,200 probes" is no list, and NUM_LIST stops there)
+  {
+    needs: NEEDS_PORT_WORD,
+    re: new RegExp(
+      String.raw`${PORT_WORD} ?(?:[:：#] ?)?${N}(?= (?:probes|probing|scans|scanning|traffic|hits|attempts|` +
+        String.raw`connections|requests|activity|flows|syns|sweeps)\b)`,
+      'gi',
+    ),
+    read: (m) => [[m[1]!, null]],
+  },
+  // "a second port (9527 on the samples)": a number in brackets, where it ends a phrase ("the top
+  // port (2x yesterday)" and "a new port (30 of them)" name none)
+  {
+    needs: NEEDS_PORT_WORD,
+    re: new RegExp(String.raw`${PORT_WORD} ?[(（] ?${WEAK_LIST}${WEAK_END}`, 'gi'),
+    read: (m) => weakList(m[1]!, null),
   },
   // "2323宛", "445番宛て", "8080向け": what a number is addressed to is a port (an address is
   // dotted, a range's end is the range's, and 宛先, the destination, names what follows)
@@ -263,11 +280,15 @@ const PATTERNS: Array<{ needs: RegExp; re: RegExp; read: (m: RegExpExecArray) =>
       return slashedDate(parts.map(Number)) ? [] : parts.map((n) => [n, proto(m[1]!)] as [string, Proto]);
     },
   },
-  // "today on 22, 23 and 2323 toward our customers": a list of two or more after "on" is of ports
+  // "today on 22, 23 and 2323 toward our customers": a list of two or more after "on" is of ports,
+  // unless every one of them could be a day ("bursts on 14 and 15 too")
   {
     needs: / on (?:ports? )?:?\d/i,
     re: new RegExp(String.raw`\bon (?:ports? )?(:?${ITEM}(?:, :?${ITEM})*,? (?:and|or|&) :?${ITEM})${WEAK_END}`, 'gi'),
-    read: (m) => weakList(m[1]!, null),
+    read: (m) => {
+      const list = weakList(m[1]!, null);
+      return list.every(([n]) => Number(n) <= 31) ? [] : list;
+    },
   },
   // "hits on 3389", "probes to 80, 443 and 8080", "attempts a day to 10250", "a small rise on 5900"
   {
@@ -285,11 +306,24 @@ const PATTERNS: Array<{ needs: RegExp; re: RegExp; read: (m: RegExpExecArray) =>
     re: new RegExp(String.raw`\b${LISTENER} on (?:the )?${WEAK_LIST}${WEAK_END}`, 'gi'),
     read: (m) => weakList(m[1]!, null),
   },
-  // "TCP 554 (RTSP), 8000 and 37777": the protocol over the list that follows it
+  // "TCP 554 (RTSP), 8000 and 37777", "TCP/10443 and 4433 (SSL VPN)": the protocol over the list
+  // that follows it
   {
     needs: NEEDS_PROTO,
-    re: new RegExp(String.raw`\b${P} ${WEAK_LIST}${WEAK_END}`, 'gi'),
+    re: new RegExp(String.raw`\b${P}(?: |\/ ?| \/ )${WEAK_LIST}${WEAK_END}`, 'gi'),
     read: (m) => weakList(m[2]!, proto(m[1]!)),
+  },
+  // "also tries 5858", "probing 8291 and 8728", "hammering 3389 since Monday": what a scanner does to
+  // a port (a count has its noun after it: "hitting 300 hosts", "tried 3 times")
+  {
+    needs: /tr(?:y|ie)|pok|prob|scan|hit|hammer|target|touch|sweep|swept/i,
+    re: new RegExp(
+      String.raw`\b(?:tr(?:y|ies|ied|ying)|pok(?:e|es|ed|ing)|prob(?:es|ed|ing)|scan(?:s|ned|ning)|hit(?:s|ting)|` +
+        String.raw`hammer(?:s|ed|ing)?|target(?:s|ed|ing)|touch(?:es|ed|ing)?|sweep(?:s|ing)?|swept) ` +
+        String.raw`(?:the )?(?:ports? )?${WEAK_LIST}${WEAK_END}`,
+      'gi',
+    ),
+    read: (m) => weakList(m[1]!, null),
   },
   // "telnet on 2323", "a web console on 8081", "SSH via 2222"
   {
@@ -330,7 +364,11 @@ const PATTERNS: Array<{ needs: RegExp; re: RegExp; read: (m: RegExpExecArray) =>
   // "Destinations 3389 and 445 only", "aimed at dst 443"
   {
     needs: /destination|dst|dest/i,
-    re: new RegExp(String.raw`\b(?:destinations?|dst|dest)(?: were| are| was| is|:)? ${WEAK_LIST}${WEAK_END}`, 'gi'),
+    // "dst 2400:cb00::/32" is an address
+    re: new RegExp(
+      String.raw`\b(?:destinations?|dst|dest)(?: were| are| was| is|:)? ${WEAK_LIST}(?!:[\da-f:])${WEAK_END}`,
+      'gi',
+    ),
     read: (m) => weakList(m[1]!, null),
   },
   // "the port report: 23, 445, 22", "top ports this week: 23, 445": a label over a list
@@ -350,8 +388,8 @@ const PATTERNS: Array<{ needs: RegExp; re: RegExp; read: (m: RegExpExecArray) =>
  * one right after a flow tool's "src", "sport" or "spt" ("udp src 123 (NTP monlist) ~55%").
  */
 const SOURCE_PORT_BEFORE = new RegExp(
-  String.raw`(?:(?:source|src|ソース|送信元|発信元) ?(?:port|ポート)|sourced from|ephemeral|エフェメラル)[\s\S]{0,10}$` +
-    String.raw`|\b(?:src|sport|spt) ?[:=]? ?$`,
+  String.raw`(?:(?:source|src|ソース|送信元|発信元) ?(?:port|ポート)|ephemeral|エフェメラル)[\s\S]{0,10}$` +
+    String.raw`|\b(?:src|sport|spt) ?[:=]? ?$|\bsourced from (?:(?:tcp|udp) ?)?(?:ports? )?$`,
   'i',
 );
 
@@ -368,12 +406,22 @@ function listOf(s: string): string[] {
 
 const DESTINATION_BEFORE = /(?:destination|dst|dest|target(?:ed)?|宛先|ターゲット) ?(?:port|ポート)?[\s\S]{0,6}$/i;
 
+/**
+ * What makes the numbers before it days of a month: "probes on 12, 13 and 14 Nov", "spiked on 20
+ * and 21 this month", "peaked on 10 and 11 November". The list may go on past the match's end.
+ */
+const DAYS_AFTER = new RegExp(
+  String.raw`^(?:(?:,| and| or| &) ?\d{1,2}\b)*,? ?(?:st|nd|rd|th)?\b ?(?:of )?` +
+    String.raw`(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|(?:this|last|next) (?:month|week)|the month)`,
+  'i',
+);
+
 /** Ports named in prose; those named as the scanners' source ports come back apart. */
 function prosePorts(text: string): { hits: Hit[]; source: Hit[] } {
   const hits: Hit[] = [];
   const source: Hit[] = [];
   const holds = new Map<RegExp, boolean>();
-  for (const { needs, re, read } of PATTERNS) {
+  for (const { needs, re, read: readPorts } of PATTERNS) {
     let may = holds.get(needs);
     if (may === undefined) holds.set(needs, (may = needs.test(text)));
     if (!may) continue;
@@ -383,7 +431,10 @@ function prosePorts(text: string): { hits: Hit[]; source: Hit[] } {
       const isSource = SOURCE_PORT_BEFORE.test(before);
       // What the words around say holds for every port of a list: read once, for the first port kept.
       let said: { rising: boolean; destination: boolean; negated: boolean } | undefined;
-      for (const [n, p] of read(m)) {
+      const read = readPorts(m);
+      if (read.length && read.every(([n]) => Number(n) <= 31) && DAYS_AFTER.test(text.slice(m.index + m[0].length)))
+        continue;
+      for (const [n, p] of read) {
         const port = Number(n);
         if (!Number.isInteger(port) || port < 0 || port > 65535 || n.length > 5) continue;
         said ??= {
@@ -401,7 +452,10 @@ function prosePorts(text: string): { hits: Hit[]; source: Hit[] } {
 /** A range this narrow is a handful of ports, each of which a post goes on to name by its number alone. */
 const NARROW_RANGE = 64;
 // One number at a time: a pattern over whole lists, tried at every number of a long run, backtracks.
-const BARE_NUMBER = new RegExp(String.raw`(?<![\w.,:/~〜–-])(?<![~〜–-] )(${ITEM})(?:${WEAK_END}|(?= ?\/ ?\d))`, 'g');
+const BARE_NUMBER = new RegExp(
+  String.raw`(?<![\w.,:/~〜–-])(?<![~〜–-] | through | thru )(${ITEM})(?:${WEAK_END}|(?= ?\/ ?\d))`,
+  'g',
+);
 
 /**
  * Bare numbers inside a narrow range the post stated ("spoofed UDP 1026-31 ... a handful to
@@ -430,20 +484,29 @@ function bareHit(prose: string, port: number, m: RegExpExecArray): Hit {
   };
 }
 
-/** "use 10443 or 4433", "used 14444 instead", "switched to 2222": a port put for another. */
+/** "use 10443 or 4433", "used 14444 instead", "switched to 2222", "or on 10443": a port put for another. */
 const USED = new RegExp(
   String.raw`\b(?:use|uses|using|used|switch(?:es|ed)? to|mov(?:e|es|ed) to) (?:the )?(?:port )?` +
-    String.raw`${WEAK_LIST}${WEAK_END}`,
+    // Where the phrase ends: "use 1000 as the threshold" and "used 300, 500 and 1000 passwords" count
+    String.raw`${WEAK_LIST}(?=[.;!?)）]|,(?! ?\d)|$| instead\b| too\b| as well\b| by default\b)` +
+    // "a small number went to 10001 and 20000 instead": only with what makes it a swap ("went to 300." is an amount)
+    String.raw`|\b(?:went|go|goes|going|sent|came) to (?:the )?(?:port )?${WEAK_LIST}(?= instead\b| too\b| as well\b)` +
+    // "listens on TCP 443 by default, or on 10443 on some models"
+    String.raw`|\bor (?:on|at) (?:port )?${WEAK_LIST}${WEAK_END}`,
   'gi',
 );
 /**
- * 「8443 も少し来てます」「5555 が見えてます」: a number said to arrive. Not one said to grow or to be
- * observed: 「1000 も増えてる」 and 「4500 が観測された」 are as often counts.
+ * 「8443 も少し来てます」「5555 もちょっと見えてます」: a number of three digits or more said to arrive in
+ * some measure, as traffic to a port is. Not one said only to arrive (「昨日は 1000 も来てました」 is
+ * how many), to grow or to be observed (「1000 も増えてる」「4500 が観測された」).
  */
 const ARRIVING = new RegExp(
-  String.raw`(?<![\w.,:/~〜–-])(${ITEM}) ?(?:も|が|は)[^。\n\d]{0,8}?(?:来て|きて|見えて)`,
+  String.raw`(?<![\w.,:/~〜–-]|AS ?)(\d{3,5}) ?(?:も|が|は) ?(?:少し|ちょっと|若干|多少|結構|けっこう|かなり)[^。\n\d]{0,4}?` +
+    String.raw`(?:来て|きて|見えて)`,
   'g',
 );
+/** What makes a number said to arrive an amount: 「1日あたり 500 も来てます」「300 が見えてます（IP数）」. */
+const AMOUNT_WORDS = /件|個|IP|アドレス|ホスト|送信元|前日比|あたり|毎|AS|数/;
 
 /**
  * Numbers the post's own ports vouch for, which alone read as no port: one put in place of a port
@@ -454,14 +517,19 @@ const ARRIVING = new RegExp(
 function vouchedPorts(prose: string, hits: Hit[], named: boolean): Hit[] {
   if (!named) return [];
   const out: Hit[] = [];
-  if (/\b(?:use|using|switch|mov)/i.test(prose))
+  if (/\b(?:use|using|switch|mov|went|go|sent|came|or on|or at)/i.test(prose))
     for (const m of allMatches(prose, USED)) {
       const { start, end } = sentenceBounds(prose, m.index);
       const beside = hits.some((h) => h.at !== undefined && h.at >= start && h.at < end && h.at !== m.index);
-      if (beside) for (const [n] of weakList(m[1]!, null)) out.push(bareHit(prose, Number(n), m));
+      if (beside) for (const [n] of weakList(m[1] ?? m[2] ?? m[3]!, null)) out.push(bareHit(prose, Number(n), m));
     }
   if (/来て|きて|見えて/.test(prose))
-    for (const m of allMatches(prose, ARRIVING)) out.push(bareHit(prose, Number(m[1]), m));
+    for (const m of allMatches(prose, ARRIVING)) {
+      // Beside another port, or with words that count, the number is how many came (「23番宛が 1000 も来てます」).
+      const { start, end } = sentenceBounds(prose, m.index);
+      const beside = hits.some((h) => h.at !== undefined && h.at >= start && h.at < end);
+      if (!beside && !AMOUNT_WORDS.test(prose.slice(start, end))) out.push(bareHit(prose, Number(m[1]), m));
+    }
   return out.filter((h) => h.port <= 65535);
 }
 

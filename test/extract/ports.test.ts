@@ -170,13 +170,12 @@ describe('ports named in prose', () => {
     expect(portsOf('The DTLS channel on UDP 4433 is not reachable pre-auth.')).toEqual(['udp/4433']);
   });
 
-  it('reads a list of ports after "on", a step change on slashed ports, and "dst N"', () => {
+  it('reads a list of ports after "on", and "dst N"', () => {
     expect(portsOf('Seeing a step change since 14:20 UTC today on 22, 23 and 2323 toward our customers.')).toEqual([
       '?/22',
       '?/23',
       '?/2323',
     ]);
-    expect(portsOf('step change on 23/2323 from AS4134')).toEqual(['?/23', '?/2323']);
     expect(portsOf('Traffic is UDP with source port 389 aimed at dst 443, so CLDAP reflection.')).toEqual(['udp/443']);
     // A slashed date after a change is no list of ports; nor is a list of days.
     expect(portsOf('a change on 11/20 and attacks on 3, 4 and 5 November')).toEqual([]);
@@ -192,6 +191,40 @@ describe('ports named in prose', () => {
     const r = report('TCP 5900〜5903 番へのスキャンを観測しています。');
     expect(r.ports).toEqual([]);
     expect(r.portRanges.map((x) => `${x.proto}/${x.from}-${x.to}`)).toEqual(['tcp/5900-5903']);
+  });
+
+  it("reads what a scanner does to a port, the activity after a port's number, a protocol over a slashed list", () => {
+    expect(portsOf('A smaller slice of the same hosts also tries 5858 -- probably the same kit.')).toEqual(['?/5858']);
+    expect(portsOf('Port 23 probes spiked today; port 2 packets were seen.')).toEqual(['?/23']);
+    expect(portsOf('Some sources also poke TCP/10443 and 4433 (SSL VPN portals).')).toEqual(['tcp/4433', 'tcp/10443']);
+    expect(portsOf('The portal listens on TCP 443 by default, or on 10443 on small models.')).toEqual([
+      'tcp/443',
+      'tcp/10443',
+    ]);
+    // A count has its noun after it.
+    expect(portsOf('They were hitting 300 hosts and tried 3 times, probing 4500 addresses.')).toEqual([]);
+  });
+
+  it('reads no days of a month as ports, nor a count after a verb of using', () => {
+    expect(portsOf('We saw tcp/5000 probes on 12, 13 and 14 Nov, and port 445 scans on 20 and 21 this month.')).toEqual(
+      ['tcp/445', 'tcp/5000'],
+    );
+    expect(
+      portsOf('Port 3389 brute force; the tool used 300, 500 and 1000 passwords and 1000 as the threshold.'),
+    ).toEqual(['?/3389']);
+    expect(portsOf('23番宛が増えてます。昨日は 1000 も来てました。送信元は 4134 が見えてます。')).toEqual(['?/23']);
+  });
+
+  it('keeps the port of a clause that says something else is not so', () => {
+    expect(portsOf('tcp/8291 up 10x, no sign of successful logins.')).toEqual(['tcp/8291']);
+    expect(portsOf("tcp/2375 probes are up and we aren't affected.")).toEqual(['tcp/2375']);
+    expect(portsOf('Not sure why, tcp/445 doubled overnight.')).toEqual(['tcp/445']);
+    expect(portsOf("We hadn't seen tcp/5000 before Monday, now it's everywhere.")).toEqual(['tcp/5000']);
+    expect(portsOf('8080番宛てが増えていますが、影響はありません。')).toEqual(['?/8080']);
+    expect(portsOf('今までTCP/37215は見えていませんでしたが、今朝から急増しています。')).toEqual(['tcp/37215']);
+    expect(portsOf('３３８９番はＦＷで遮断しているため、こちらでは観測できていません。23番宛が増加。')).toEqual([
+      '?/23',
+    ]);
   });
 
   it('reads a flow tool\'s "src" port as the scanners\' source port, not a port the post is about', () => {
