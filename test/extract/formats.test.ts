@@ -161,6 +161,20 @@ describe('header-driven formats', () => {
     expect(e).toMatchObject({ format: 'aws-vpc-flow', src: '192.0.2.3', spt: 41000, dpt: 2323, action: 'REJECT' });
   });
 
+  it('follow the zeek-cut command line a member pastes above its output', () => {
+    const events = read(
+      [
+        '$ zeek-cut ts id.orig_h id.orig_p id.resp_h id.resp_p proto service conn_state < conn.log',
+        '1795165201.118  203.0.113.50  44012  192.0.2.17  502    tcp  -       S0',
+        '1795165202.911  203.0.113.51  47808  192.0.2.20  47808  udp  bacnet  SF',
+      ].join('\n'),
+    );
+    expect(events.map((e) => [e.format, e.src, e.dpt, e.proto])).toEqual([
+      ['zeek-cut', '203.0.113.50', 502, 'tcp'],
+      ['zeek-cut', '203.0.113.51', 47808, 'udp'],
+    ]);
+  });
+
   it('read a Shadowserver legacy darknet row by its second column when there is no header', () => {
     const [e] = read('"2026-11-20 00:00:17","192.0.2.47",,64496,"JP","TOKYO","TOKYO",,,,8080,,,2');
     expect(e).toMatchObject({ format: 'shadowserver', src: '192.0.2.47', dst: null, dpt: 8080, proto: null });

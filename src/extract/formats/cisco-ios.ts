@@ -1,16 +1,19 @@
 import { event, leadingTimestamp, port, protoOf, type LogFormat } from './common.ts';
 
-/** The message tag: IPv4 (`%SEC-6-IPACCESSLOGP`, `…LOGDP`, `…LOGNP`, `…LOGS`) or IPv6 (`%IPV6_ACL-6-ACCESSLOGP`). */
-const TAG = /%(?:SEC-\d-IPACCESSLOG(?:P|DP|NP|S|RP)|IPV6_ACL-\d-ACCESSLOG(?:P|DP|NP|S)?):\s*/;
-/** An address as written, masked ones too (`103.x.x.12`), then its port in brackets. */
-const ADDR = String.raw`([0-9A-Za-z.:*]+?)(?:\((\d{1,5})\))?`;
+/**
+ * The message tag: IPv4 (`%SEC-6-IPACCESSLOGP`, `…LOGDP`, `…LOGNP`, `…LOGS`; IOS XE's forwarding
+ * plane as `%FMANFP-6-IPACCESSLOGP`) or IPv6 (`%IPV6_ACL-6-ACCESSLOGP`, older IOS `%IPV6-6-ACCESSLOGP`).
+ */
+const TAG = /%(?:(?:SEC|FMANFP)-\d-IPACCESSLOG(?:P|DP|NP|S|RP)|IPV6(?:_ACL)?-\d-ACCESSLOG(?:P|DP|NP|S)?):\s*/;
+/** An address as written, masked ones too (`103.x.x.12`), then its port in brackets, masked too (`(xxxxx)`). */
+const ADDR = String.raw`([0-9A-Za-z.:*]+?)(?:\(([\dx*]{1,5})\))?`;
 /**
  * `list 110 denied udp 103.x.x.12(41872) -> 203.0.113.5(161), 1 packet`; the source may be
  * followed by its interface and MAC (`(GigabitEthernet0/0 0050.56a3.1b2c)`), ICMP by its type and
  * code (`(8/0)`), and a standard list names the source alone (`list 10 denied 192.0.2.1 3 packets`).
  */
 const BODY = new RegExp(
-  String.raw`^list (\S+) (permitted|denied) (?:([a-z]+|\d{1,3}) )?${ADDR}(?: \([^)]*\))?` +
+  String.raw`\blist (\S+) (permitted|denied) (?:([a-z][a-z0-9]*|\d{1,3}) )?${ADDR}(?: \([^)]*\))?` +
     String.raw`(?: -> ${ADDR})?(?: \((\d{1,3})/(\d{1,3})\))?,? (\d+) packets?\b`,
 );
 
@@ -22,11 +25,12 @@ const BODY = new RegExp(
 export const ciscoIos: LogFormat = {
   id: 'cisco-ios',
   description: 'Cisco IOS access-list log (%SEC-6-IPACCESSLOGP)',
-  sniff: (t) => t.includes('%SEC-') || t.includes('%IPV6_ACL-'),
+  sniff: (t) => t.includes('ACCESSLOG') && /%(?:SEC|FMANFP|IPV6)/.test(t),
   parse(text, time) {
     const tag = TAG.exec(text);
     if (!tag) return null;
-    const m = BODY.exec(text.slice(tag.index + tag[0].length).trim());
+    // IOS XE names its forwarding process first ("SIP0: fman_fp_image: list ..."); a mailer may double a space.
+    const m = BODY.exec(text.slice(tag.index + tag[0].length).replace(/\s+/g, ' '));
     if (!m) return null;
     const proto = protoOf(m[3]);
     const ports = proto === 'tcp' || proto === 'udp';

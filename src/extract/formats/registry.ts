@@ -22,7 +22,7 @@ import { shadowserver } from './shadowserver.ts';
 import { ipchains, portsentry, scanlogd } from './small-tools.ts';
 import { tcpdump } from './tcpdump.ts';
 import { windowsFirewall } from './windows-firewall.ts';
-import { zeekConn, zeekConnJson } from './zeek-conn.ts';
+import { zeekConn, zeekConnJson, zeekCut } from './zeek-conn.ts';
 
 /**
  * Every log format kansoku reads. A new format is one module in this folder, its fixture lines
@@ -46,6 +46,7 @@ export const formats = [
   fastLog,
   zeekConn,
   zeekConnJson,
+  zeekCut,
   jsonEvents,
   windowsFirewall,
   nfdump,

@@ -73,6 +73,65 @@ function historyFlags(h: string): string {
   return ['F', 'S', 'R', 'A'].filter((c) => set.has(c)).join('');
 }
 
+/** What `zeek-cut` is most often asked for, when the command line is not in the post. */
+const CUT_DEFAULT = ['ts', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'proto'];
+/** The command line a member pastes above the output: `$ zeek-cut -d ts id.orig_h ... < conn.log`. */
+const CUT_COMMAND = /(?:^|\|)\s*(?:\$\s*)?(?:zeek|bro)-cut((?:\s+-[A-Za-z]+)*)((?:\s+[a-z_][\w.]*)+)\s*(?:<.*)?$/;
+const CUT_TS = /^\s*(?:\d{9,11}\.\d{1,6}|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{4})?)\s/;
+
+/**
+ * `zeek-cut` output: the columns named on its command line, tab-separated as it writes them or
+ * aligned with spaces as a post often shows them; without the command line, the columns most
+ * often asked for (ts, the connection's four ends, proto), taken only when they read as such.
+ */
+export const zeekCut: LogFormat = {
+  id: 'zeek-cut',
+  description: 'zeek-cut (bro-cut) output',
+  sniff: (t) => CUT_TS.test(t),
+  header: (line) => {
+    const m = CUT_COMMAND.exec(line);
+    const cols = m ? m[2]!.trim().split(/\s+/) : [];
+    return cols.includes('id.orig_h') && cols.includes('id.resp_h') ? cols : null;
+  },
+  parse(text, time, columns) {
+    const cols = columns ?? CUT_DEFAULT;
+    const f = text.trim().split(/\s+/);
+    if (f.length !== cols.length) return null;
+    const [ts, oh, op, rh, rp, proto, history] = columnIndex(
+      cols,
+      'ts',
+      'id.orig_h',
+      'id.orig_p',
+      'id.resp_h',
+      'id.resp_p',
+      'proto',
+      'history',
+    );
+    const get = (i: number | undefined) => (i === undefined || f[i] === '-' || f[i] === '(empty)' ? undefined : f[i]);
+    const src = get(oh);
+    const dst = get(rh);
+    // Without its command line a row is taken only when its ends read as addresses and ports.
+    const looks = (a: string | undefined) => !!a && /^[\dA-Fa-fx.:*]+$/.test(a) && /[.:]/.test(a);
+    if (!looks(src) || !looks(dst)) return null;
+    const p = protoOf(get(proto));
+    const tsText = get(ts) ?? null;
+    const iso = tsText ? ISO_TS.exec(tsText) : null;
+    const hist = p === 'tcp' ? (get(history) ?? null) : null;
+    return event('zeek-cut', text, {
+      ts: iso && iso.index === 0 ? toIso(isoWall(iso), time) : epochIso(tsText ?? undefined),
+      tsText,
+      src: src!,
+      spt: p === 'icmp' ? null : port(get(op)),
+      dst: dst!,
+      dpt: p === 'icmp' ? null : port(get(rp)),
+      proto: p,
+      flags: hist === null ? null : historyFlags(hist),
+      flagsText: get(history) ?? null,
+      action: null,
+    });
+  },
+};
+
 /**
  * Zeek's JSON logs (`LogAscii::use_json`), as most current deployments write them: conn.log and
  * any other log with the connection's `id.*` fields, flat (`"id.orig_h"`) as Zeek writes them or
