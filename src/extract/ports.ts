@@ -568,6 +568,13 @@ function impliedProto(prose: string, h: Hit, ranges: PortRange[]): { proto: Prot
 }
 
 /**
+ * UDP services that answer a small spoofed query with a large reply (US-CERT TA14-017A and later
+ * floods): a datagram from one of them to a high port is a reflected answer to the victim's
+ * random port, not a probe of it.
+ */
+const REFLECTORS = new Set([19, 53, 69, 111, 123, 137, 161, 389, 1900, 3283, 3702, 5353, 10001, 11211, 37810]);
+
+/**
  * Log lines name the ports a report is about: each one, when the lines show a handful (a reader
  * of a short paste takes them all: a held-out set missed 5 of 70 ports at three), and in a long
  * paste of many ports only those that several lines agree on.
@@ -579,6 +586,7 @@ function logPorts(events: LogEvent[]): Hit[] {
     if (e.dpt === null || e.proto === 'icmp') continue;
     // A SYN-ACK or a reply from a well-known port is the answer, not the probe.
     if (e.flags && e.flags.includes('S') && e.flags.includes('A')) continue;
+    if (e.proto === 'udp' && e.spt !== null && REFLECTORS.has(e.spt) && e.dpt >= 1024 && e.dpt !== e.spt) continue;
     const k = `${e.proto ?? '-'}/${e.dpt}`;
     const cur = byKey.get(k);
     if (cur) cur.n++;

@@ -315,6 +315,14 @@ describe('ports from log lines', () => {
     expect(portsOf(text)).toEqual(['tcp/5000']);
   });
 
+  it('does not take the random high ports that the answers of a reflection flood reach', () => {
+    const line = (dpt: number) =>
+      `Nov 21 03:12:44 edge01 %SEC-6-IPACCESSLOGP: list 110 denied udp 192.0.2.7(123) -> 203.0.113.5(${dpt}), 1 packet`;
+    const r = report(['NTP reflection against one customer:', ...[44321, 51002, 38801].map(line)].join('\n'));
+    expect(r.logLines).toHaveLength(3);
+    expect(r.ports).toEqual([]);
+  });
+
   it('does not take the port of a SYN-ACK reply', () => {
     const text =
       '2026-11-20 07:00:02.000000 IP 198.51.100.42.443 > 192.0.2.82.60000: ' +
