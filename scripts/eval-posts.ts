@@ -1,6 +1,8 @@
 /**
- * Scores what the extractor reads from whole posts, on our table of posts in the styles of public
- * security lists (fixtures/posts-eval/posts.yaml), or a table given as an argument. Each post is
+ * Scores what the extractor reads from whole posts, on our tables of posts in the styles of public
+ * security lists (fixtures/posts-eval/*.yaml: posts.yaml, which the extractor was built against,
+ * and the held-out tables, each written without reading the extractor and scored before any
+ * change it led to), or the tables given as arguments. Each post is
  * made into raw mail bytes (in its charset, with its attachments) and read the way the pipeline
  * reads it: parsePost, then extractReport with the default config. Per source kind and overall:
  * port precision, recall and F1 (port and protocol must match; an expected port without a
@@ -8,7 +10,7 @@
  * ranges found. `-- --verbose` lists each post's misses and false ports. Prints numbers, asserts
  * nothing. Part of `npm run eval`.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Encoding from 'encoding-japanese';
 import { load as parseYaml } from 'js-yaml';
@@ -234,10 +236,8 @@ function line(label: string, s: ReturnType<typeof summarize>): string {
   ]);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const path =
-    process.argv.slice(2).find((a) => !a.startsWith('--')) ??
-    resolve(import.meta.dirname, '../fixtures/posts-eval/posts.yaml');
+/** One table scored and printed: per kind, then all. */
+async function report(path: string, verbose: boolean): Promise<void> {
   const cases = parseYaml(readFileSync(path, 'utf8')) as PostCase[];
   const scores = await scorePosts(cases);
   console.log(`posts: ${path} (${cases.length})`);
@@ -249,7 +249,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     '(port claims: precision, recall, F1, false and missed; log records read / present, those with a destination ' +
       'port, extra; stated counts read right, counts read that the post does not state; implied ports; ranges)',
   );
-  if (process.argv.includes('--verbose'))
+  if (verbose)
     for (const s of scores) {
       const bad = s.got.filter((g) => !g.right).map(show);
       const counts = s.counts.filter((c) => c.want !== c.got).map((c) => `${c.kind} ${c.got} want ${c.want}`);
@@ -267,4 +267,17 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       ].filter(Boolean);
       if (notes.length) console.log(`  ${s.id.padEnd(12)} ${notes.join('; ')}`);
     }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const dir = resolve(import.meta.dirname, '../fixtures/posts-eval');
+  const given = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  // Every table by default: posts.yaml first, then the held-out ones in the order they were written.
+  const paths = given.length
+    ? given
+    : readdirSync(dir)
+        .filter((f) => f.endsWith('.yaml'))
+        .sort((a, b) => (a === 'posts.yaml' ? -1 : b === 'posts.yaml' ? 1 : a.localeCompare(b)))
+        .map((f) => resolve(dir, f));
+  for (const path of paths) await report(path, process.argv.includes('--verbose'));
 }
