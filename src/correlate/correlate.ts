@@ -56,7 +56,10 @@ export function reportTime(report: Report, at?: string): Date {
  * latest hour is compared with its own trailing band.
  */
 export function correlate(report: Report, counters: CounterReader, at: Date, opts: CorrelateOptions): Finding[] {
-  counters = portIndependentOnce(counters);
+  return counters.readTogether(() => correlateTogether(report, portIndependentOnce(counters), at, opts));
+}
+
+function correlateTogether(report: Report, counters: CounterReader, at: Date, opts: CorrelateOptions): Finding[] {
   const sources = report.sourceAddresses;
   const seen = new Set<string>();
   const out: Finding[] = [];
@@ -153,6 +156,9 @@ export function judgePort(
   const covered = new Set(counters.coveredHours(history, atHour - 1));
   // Weeks of hours are read as counts alone; sources and countries only for the hours that show them.
   const points = new Map(counters.hourlyCounts(proto, port, history, atHour - 1).map((p) => [p.hour, p]));
+  // The report's sources seen here up to the report's time, never after it, with when first. Read
+  // before the partial hour: its week of the port's raw events holds that hour's too.
+  const seenHere = counters.firstSeen(proto, port, sources, at.getTime());
   const partial = partialHour(proto, port, counters, at.getTime(), opts);
   // Complete hours from the rollups; the report's own hour only as the rate over its minutes.
   const value: HourSeries = (h) =>
@@ -163,8 +169,6 @@ export function judgePort(
   if (!partial) for (H = atHour - 1; H >= atHour - opts.recentHours && value(H) === undefined; H--);
   // Past the recent hours the sensor was down at the report's time: no data, whatever older hours say.
   const current = H >= atHour - opts.recentHours ? value(H) : undefined;
-  // The report's sources seen here up to the report's time, never after it, with when first.
-  const seenHere = counters.firstSeen(proto, port, sources, at.getTime());
   const base: Finding = {
     port,
     proto,

@@ -306,11 +306,13 @@ const NEGATED = new RegExp(
     String.raw`changing|changed|increasing|increased|rising|risen|up)\b` +
     String.raw`|\bnothing (?:unusual|new|special|abnormal|odd|out of the ordinary|much|interesting|on)\b|\bnot much\b` +
     String.raw`|\bno (?:change|increase|rise|spike|uptick|difference|unusual|activity|hits|traffic)\b` +
-    String.raw`|\b(?:unchanged|flat|quiet)\b|\bzero hits\b|\b(?:received|got|saw|sees?|seen) nothing\b` +
+    String.raw`|\b(?:unchanged|unaffected|flat|quiet)\b|\bzero hits\b|\b(?:received|got|saw|sees?|seen) nothing\b` +
+    String.raw`|\b(?:is|are|was|were|looks?|seems?|stays?|stayed|remains?) (?:fine|ok|okay|normal|at baseline)\b` +
     String.raw`|^\s*not (?:on |to |for |ports? )?(?:tcp|udp)?[/ ]?\d` +
     String.raw`|変わりません|変わらない|変わってない|変化(?:は)?(?:なし|ありません|ない)|増えていません|増えてない|` +
     String.raw`増えてはいません|見えていません|見えてない|見てません|見ていません|観測されていません|観測していません|` +
-    String.raw`確認されていません|確認できていません|観測できていません|見られていません|見られません|来ていません|来てない|` +
+    String.raw`確認されていません|確認できていません|確認しておりません|観測できていません|見られていません|見られません|` +
+    String.raw`来ていません|来てない|対象では(?:ございません|ありません|ない)|` +
     String.raw`横ばい|(?:アクセス|通信|パケット|スキャン|試行)(?:は|も)(?:ありません|ない|なし)|` +
     String.raw`影響(?:は|を)?(?:ありません|ない|受けません)|該当しません|対象外|平常通り|平常どおり|いつも通り|普段通り`,
   'i',
@@ -323,16 +325,17 @@ const NEGATED = new RegExp(
  */
 const NEWS = new RegExp(
   String.raw`\b(?:before|previously|until|till|anything like|like (?:this|that|it)|such)\b` +
-    String.raw`|\b(?:this|so) (?:high|much|many|bad|big)\b` +
-    String.raw`|\bnever\b.*\b(?:grow|grew|jump|ris|spik|surg|climb|doubl|tripl|tenfold)` +
-    String.raw`|今まで|これまで|以前|初めて`,
+    String.raw`|\b(?:this|so) (?:high|much|many|bad|big)\b|今まで|これまで|以前|初めて`,
   'i',
 );
+
+/** "Never seen tcp/17000 grow tenfold": a growth never seen before is news too. */
+const GROWTH = /\b(?:grow|grew|jump|ris|spik|surg|climb|doubl|tripl|tenfold)/i;
 
 /** The post says, in the clause around `at`, that the port there is quiet or unaffected. */
 export function saysNot(prose: string, at: number): boolean {
   const clause = clauseAt(prose, at);
-  return NEGATED.test(clause) && !NEWS.test(clause);
+  return NEGATED.test(clause) && !NEWS.test(clause) && !(/\bnever\b/i.test(clause) && GROWTH.test(clause));
 }
 
 /** Where the sentence around `at` starts and ends: at most 300 characters either way. */

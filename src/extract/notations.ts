@@ -430,6 +430,19 @@ function readToken(t: string, p: number): Token | null {
 
 const isWild = (tok: Token | undefined): boolean => tok !== undefined && tok.dec === null;
 
+/**
+ * Tokens k..k+2 make a clock time ("20:28:49", a Date header's or a log line's), not three octets of
+ * a /24: two digits each, joined by colons, an hour, minutes and seconds. Read as octets, every
+ * draft quoting a log line, and every message's own Date header, would carry an address of an
+ * operator whose networks start at that hour.
+ */
+function clockTime(t: string, run: Token[], k: number): boolean {
+  const [h, m, sec] = [run[k], run[k + 1], run[k + 2]];
+  if (!h || !m || !sec || t[m.s - 1] !== ':' || t[sec.s - 1] !== ':') return false;
+  const two = (tok: Token) => tok.e - tok.s === 2;
+  return two(h) && two(m) && two(sec) && h.dec! <= 23 && m.dec! <= 59 && sec.dec! <= 60;
+}
+
 /** Blanks allowed between octets written apart; a bound keeps the scan linear. */
 const MAX_GAP = 3;
 
@@ -647,7 +660,7 @@ export class OwnNetworks {
           }
         }
         // Three octets not followed by a fourth: a /24 written bare, with a wildcard, a length or as a reverse zone.
-        if (q.length === 3) {
+        if (q.length === 3 && !clockTime(t, run, k)) {
           const [o0, o1, o2] = q as [number, number, number];
           if (last && arpa) {
             if (lead[o2]) this.prefix(new ipaddr.IPv4([o2, o1, o0, 0]), 24, true, s, e, out);

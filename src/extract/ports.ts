@@ -40,7 +40,8 @@ const BOTH = String.raw`(?:tcp ?/ ?udp|udp ?/ ?tcp|tcp (?:and|or|&) udp|udp (?:a
 // ポート inside レポート, サポート, インポート, エクスポート, パスポート, エアポート (「観測レポート 2025」).
 const PORT_WORD = String.raw`(?:(?<![a-z])(?:d|dst|dest)?ports?|(?<!レ|リ|サ|イン|エクス|パス|エア|トランス)ポート(?:番号)?)`;
 /** Between the words of a pattern, at most a little whitespace: unbounded runs invite backtracking. */
-const SEP = String.raw`(?:,|、|and|or|&|および|及び|とか|と|や)`;
+// "ports 80/8080/8443 + 10443": a list of ports joins its items with slashes and pluses too
+const SEP = String.raw`(?:,|、|and|or|&|\/|\+|および|及び|とか|と|や)`;
 /** Nouns a number counts: "1,200 hosts" is a count, whatever word came before it. */
 const COUNTED =
   String.raw`(?:packets?|hosts?|sources?|targets?|events?|connections?|flows?|probes?|sessions?|bytes?|` +
@@ -128,7 +129,7 @@ const ACTIVITY =
   String.raw`(?:hits?|probes?|probing|scans?|scanning|sweeps?|sweeping|traffic|attempts?|connections?|requests?|` +
   String.raw`syns?|floods?|flooding|activity|knocks?|attacks?|exploitation)`;
 /** A change reaches a value ("a jump to 300"): only "on" makes its number a port ("a rise on 5900"). */
-const CHANGE = String.raw`(?:spikes?|upticks?|jump|bump|rise|surge|increase)`;
+const CHANGE = String.raw`(?:spikes?|upticks?|jump|bump|rise|surge|increase|amount|trickle)`;
 /**
  * Words between the activity and its port ("attempts a day to 10250", "traffic from China to
  * 445"), but none that makes the number an amount ("traffic went up to 40").
@@ -232,6 +233,15 @@ const PATTERNS: Array<{ needs: RegExp; re: RegExp; read: (m: RegExpExecArray) =>
     needs: NEEDS_PROTO,
     re: new RegExp(String.raw`\b${PORT_WORD} ?${N} ?(?:[(（] ?)?${P}\b`, 'gi'),
     read: (m) => [[m[1]!, proto(m[2]!)]],
+  },
+  // "dst port 5060 (UDP or TCP)"
+  {
+    needs: NEEDS_PROTO,
+    re: new RegExp(String.raw`\b${PORT_WORD} ?${N} ?[(（] ?(?:udp|tcp) ?(?:or|and|\/|&) ?(?:udp|tcp)\b`, 'gi'),
+    read: (m) => [
+      [m[1]!, 'tcp'],
+      [m[1]!, 'udp'],
+    ],
   },
   // "port 5000", "ports 139 and 445", "ポート137", "destination port 23", "ポートを 33890 とか 13389 に"
   {
@@ -389,7 +399,10 @@ const PATTERNS: Array<{ needs: RegExp; re: RegExp; read: (m: RegExpExecArray) =>
  */
 const SOURCE_PORT_BEFORE = new RegExp(
   String.raw`(?:(?:source|src|ソース|送信元|発信元) ?(?:port|ポート)|ephemeral|エフェメラル)[\s\S]{0,10}$` +
-    String.raw`|\b(?:src|sport|spt) ?[:=]? ?$|\bsourced from (?:(?:tcp|udp) ?)?(?:ports? )?$`,
+    String.raw`|\b(?:src|sport|spt) ?[:=]? ?$|\bsourced from (?:(?:tcp|udp) ?)?(?:ports? )?$` +
+    // "CLDAP (replies from udp/389)", "WS-Discovery reflection (udp/3702)": the reflector's port
+    String.raw`|\b(?:reflection|amplification|replies|responses|answers|reflected)(?: from)? ?[(（]? ?` +
+    String.raw`(?:(?:tcp|udp) ?\/? ?)?(?:ports? )?$`,
   'i',
 );
 
@@ -399,7 +412,7 @@ function proto(s: string): Proto {
 
 function listOf(s: string): string[] {
   return s
-    .split(/,|、|and|or|&|および|及び|とか|と|や/i)
+    .split(/,|、|and|or|&|\/|\+|および|及び|とか|と|や/i)
     .map((x) => x.trim())
     .filter(Boolean);
 }

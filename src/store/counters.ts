@@ -82,6 +82,11 @@ export interface CounterReader {
   distinctDestinations(fromMs: number, toMs: number): number;
   /** When each of `addrs` was first seen as a source on this (proto, port), up to `toMs` (recent events only). */
   firstSeen(proto: Proto, port: number, addrs: string[], toMs: number): Array<{ src: string; ts: number }>;
+  /**
+   * Runs `read` with the raw events of a port read once for all its lookups (first sightings,
+   * counts of a partial hour): one report's judgement, not a view kept over time.
+   */
+  readTogether<T>(read: () => T): T;
   /** Events per hour of one (proto, port) over [from, to], all sensors added, without their sets. */
   hourlyCounts(proto: Proto, port: number, from: number, to: number): HourCount[];
   /** Each (proto, port)'s events per hour over the hours [from, to], all sensors added: what detection reads. */
@@ -214,7 +219,20 @@ const ROLLUP_FIELDS = `${SET_FIELDS}, countries`;
 const FIELDS_WITHOUT_COUNTRIES = `${SET_FIELDS}, '' AS countries`;
 
 export class CounterStore implements CounterReader {
+  /** The key blocks of each (proto, port) read inside `readTogether`, and the time range they cover. */
+  private shared: Map<string, { fromMs: number; toMs: number; blocks: BlockView[] }> | null = null;
+
   constructor(private readonly db: Db) {}
+
+  readTogether<T>(read: () => T): T {
+    if (this.shared) return read();
+    this.shared = new Map();
+    try {
+      return read();
+    } finally {
+      this.shared = null;
+    }
+  }
 
   /** Whether content known by any of these identities was imported. */
   hasImport(identities: string[]): boolean {
@@ -672,6 +690,22 @@ export class CounterStore implements CounterReader {
 
   /** Blocks that may hold events of (proto, port) in [fromMs, toMs]: the port's own, and the days' mixed ones. */
   private portBlocks(fields: string, proto: Proto, port: number, fromMs: number, toMs: number): BlockView[] {
+    // Inside readTogether a port's key blocks are read once, over the widest range asked for; every
+    // reader filters by time itself, so blocks beyond what it asked for change nothing.
+    if (this.shared && fields === KEY_FIELDS) {
+      const key = `${proto}/${port}`;
+      const had = this.shared.get(key);
+      if (had && had.fromMs <= fromMs && toMs <= had.toMs) return had.blocks;
+      const from = Math.min(fromMs, had?.fromMs ?? fromMs);
+      const to = Math.max(toMs, had?.toMs ?? toMs);
+      const blocks = this.portBlocksRead(fields, proto, port, from, to);
+      this.shared.set(key, { fromMs: from, toMs: to, blocks });
+      return blocks;
+    }
+    return this.portBlocksRead(fields, proto, port, fromMs, toMs);
+  }
+
+  private portBlocksRead(fields: string, proto: Proto, port: number, fromMs: number, toMs: number): BlockView[] {
     return this.blocks(
       fields,
       `proto = ? AND port IN (?, ${MIXED}) AND hour BETWEEN ? AND ? AND last_ts >= ? AND first_ts <= ?`,

@@ -84,6 +84,19 @@ describe('OwnNetworks.find: /24 and /16 forms', () => {
     expect(ours.find('198.51.x.x 198.51/16 198.51.0.0/16 198.0.0.0/8')).toEqual([]);
   });
 
+  it('never reads a clock time as a /24, whatever hour our networks start at', () => {
+    // An operator with 20.0.0.0/8: a Date header or a quoted log line at 20:28:49 is no leak.
+    const hours = new OwnNetworks(['20.0.0.0/8', '9.0.0.0/8']);
+    for (const text of [
+      'Date: Sun, 06 Dec 2026 20:28:49 +0000',
+      'Nov 19 09:01:02 edge01 kernel: DROP',
+      '2026-12-06T20:28:49Z',
+    ])
+      expect(hours.find(text)).toEqual([]);
+    // Colons that make no time still join octets.
+    expect(hours.find('block 20:28:99 now').map((m) => m.value)).toEqual(['20.28.99.0/24']);
+  });
+
   it('reads an address with a prefix length that has host bits as the address', () => {
     expect(one('if 198.51.100.50/24 up')).toEqual({ m: HOST, span: '198.51.100.50/24' });
   });

@@ -6,16 +6,38 @@ import { event, leadingTimestamp, port, protoOf, type LogFormat } from './common
  */
 const TAG = /%(?:(?:SEC|FMANFP)-\d-IPACCESSLOG(?:P|DP|NP|S|RP)|IPV6(?:_ACL)?-\d-ACCESSLOG(?:P|DP|NP|S)?):\s*/;
 /** An address as written, masked ones too (`103.x.x.12`), then its port in brackets, masked too (`(xxxxx)`). */
-const ADDR = String.raw`([0-9A-Za-z.:*]+?)(?:\(([\dx*]{1,5})\))?`;
+const ADDR = /^([0-9A-Za-z.:*]+)(?:\(([\dx*]{1,5})\))?$/;
+/** What ends the record: the packets the line stands for (`, 1 packet`). */
+const PACKETS = /,? (\d+) packets?\b/;
+
 /**
- * `list 110 denied udp 103.x.x.12(41872) -> 203.0.113.5(161), 1 packet`; the source may be
- * followed by its interface and MAC (`(GigabitEthernet0/0 0050.56a3.1b2c)`), ICMP by its type and
- * code (`(8/0)`), and a standard list names the source alone (`list 10 denied 192.0.2.1 3 packets`).
+ * The fields of `list 110 denied udp 103.x.x.12(41872) -> 203.0.113.5(161), 1 packet`, read a
+ * piece at a time (one pattern over the whole of it backtracks between the optional parts): the
+ * source may be followed by its interface and MAC (`(GigabitEthernet0/0 0050.56a3.1b2c)`), ICMP by
+ * its type and code (`(8/0)`), and a standard list names the source alone (`list 10 denied 192.0.2.1
+ * 3 packets`).
  */
-const BODY = new RegExp(
-  String.raw`\blist (\S+) (permitted|denied) (?:([a-z][a-z0-9]*|\d{1,3}) )?${ADDR}(?: \([^)]*\))?` +
-    String.raw`(?: -> ${ADDR})?(?: \((\d{1,3})/(\d{1,3})\))?,? (\d+) packets?\b`,
-);
+function fields(body: string) {
+  const at = body.indexOf('list ');
+  if (at < 0) return null;
+  const [, , action, ...rest] = body.slice(at).split(' ');
+  if (action !== 'permitted' && action !== 'denied') return null;
+  let text = rest.join(' ');
+  const packets = PACKETS.exec(text);
+  if (!packets) return null;
+  text = text
+    .slice(0, packets.index)
+    .replace(/ \([A-Za-z][^()]*\)/g, '')
+    .replace(/ \(\d{1,3}\/\d{1,3}\)$/, '');
+  const [from, to, ...more] = text.split(' -> ');
+  if (more.length) return null;
+  const left = from!.split(' ');
+  if (left.length > 2) return null;
+  const src = ADDR.exec(left.at(-1)!);
+  const dst = to === undefined ? null : ADDR.exec(to);
+  if (!src || dst === undefined || (to !== undefined && !dst)) return null;
+  return { action, proto: left.length === 2 ? left[0]! : null, src, dst };
+}
 
 /**
  * Cisco IOS and IOS XE access-list logging (`access-list 110 deny udp any any log`): the line a
@@ -30,9 +52,9 @@ export const ciscoIos: LogFormat = {
     const tag = TAG.exec(text);
     if (!tag) return null;
     // IOS XE names its forwarding process first ("SIP0: fman_fp_image: list ..."); a mailer may double a space.
-    const m = BODY.exec(text.slice(tag.index + tag[0].length).replace(/\s+/g, ' '));
-    if (!m) return null;
-    const proto = protoOf(m[3]);
+    const f = fields(text.slice(tag.index + tag[0].length).replace(/\s+/g, ' '));
+    if (!f) return null;
+    const proto = protoOf(f.proto);
     const ports = proto === 'tcp' || proto === 'udp';
     // The router's buffer puts a sequence number, "*" (clock not set) or "." (not synced) first.
     const head = text.slice(0, tag.index).replace(/^\s*(?:\d+:\s*)?[*.]?/, '');
@@ -40,14 +62,14 @@ export const ciscoIos: LogFormat = {
     return event('cisco-ios', text, {
       ts: ts?.ts ?? null,
       tsText: ts?.tsText ?? null,
-      src: m[4]!,
-      spt: ports ? port(m[5]) : null,
-      dst: m[6] ?? null,
-      dpt: ports ? port(m[7]) : null,
+      src: f.src[1]!,
+      spt: ports ? port(f.src[2]) : null,
+      dst: f.dst?.[1] ?? null,
+      dpt: ports ? port(f.dst?.[2]) : null,
       proto,
       flags: null,
       flagsText: null,
-      action: m[2]!,
+      action: f.action,
     });
   },
 };

@@ -111,7 +111,7 @@ export const zeekCut: LogFormat = {
     const src = get(oh);
     const dst = get(rh);
     // Without its command line a row is taken only when its ends read as addresses and ports.
-    const looks = (a: string | undefined) => !!a && /^[\dA-Fa-fx.:*]+$/.test(a) && /[.:]/.test(a);
+    const looks = (a: string | undefined) => !!a && /^[\w.:*]+$/.test(a) && /[.:]/.test(a);
     if (!looks(src) || !looks(dst)) return null;
     const p = protoOf(get(proto));
     const tsText = get(ts) ?? null;
