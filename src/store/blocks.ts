@@ -233,8 +233,9 @@ export class BlockView {
   readonly v6: boolean;
   readonly sensor: string;
   readonly proto: Proto;
-  /** Its oldest event's time, epoch ms. */
+  /** Its oldest and newest events' times, epoch ms. */
   readonly firstTs: number;
+  readonly lastTs: number;
   /** Each event's time since the start of the block's hour; `time(i)` is its epoch ms. */
   private readonly rel: Uint32Array;
   private readonly base: number;
@@ -252,6 +253,7 @@ export class BlockView {
     this.v6 = Number(row.v6) === 1;
     this.sensor = row.sensor;
     this.firstTs = Number(row.firstTs);
+    this.lastTs = Number(row.lastTs);
     this.proto = PROTO_OF.get(Number(row.proto)) ?? 'tcp';
     this.k = keyLayout(this.n, this.v6);
     this.keys = aligned(row.keys, this.k.size, 'keys', 4);
