@@ -31,38 +31,40 @@ export const zeekConn: LogFormat = {
     const f = text.trimStart().split('\t');
     // A trailing tab is an empty last field, so only line ends are trimmed at the end.
     f[f.length - 1] = f[f.length - 1]!.trimEnd();
-    const [ts, oh, op, rh, rp, proto, history] = columnIndex(
-      cols,
-      'ts',
-      'id.orig_h',
-      'id.orig_p',
-      'id.resp_h',
-      'id.resp_p',
-      'proto',
-      'history',
-    );
-    const get = (i: number | undefined) => (i === undefined || f[i] === '-' || f[i] === '(empty)' ? undefined : f[i]);
-    const src = get(oh);
-    const dst = get(rh);
+    const { ts: tsText, src, dst, spt, dpt, proto, history } = connColumns(cols, f);
     if (!src || !dst) return null;
-    const p = protoOf(get(proto));
-    const tsText = get(ts) ?? null;
-    const hist = p === 'tcp' ? (get(history) ?? null) : null;
+    const p = protoOf(proto);
+    const hist = p === 'tcp' ? (history ?? null) : null;
     return event('zeek-conn', text, {
-      ts: epochIso(tsText ?? undefined),
+      ts: epochIso(tsText),
       tsText: tsText && /^\d/.test(tsText) ? tsText : null,
       src,
-      spt: p === 'icmp' ? null : port(get(op)),
+      spt: p === 'icmp' ? null : port(spt),
       dst,
-      dpt: p === 'icmp' ? null : port(get(rp)),
+      dpt: p === 'icmp' ? null : port(dpt),
       proto: p,
       // Zeek's history: upper case from the originator; S alone is a SYN without an answer.
       flags: hist === null ? null : historyFlags(hist),
-      flagsText: get(history) ?? null,
+      flagsText: history ?? null,
       action: null,
     });
   },
 };
+
+/** The connection's columns of a conn.log row, by the names `cols` gives them; Zeek's "-" is none. */
+function connColumns(cols: string[], f: string[]) {
+  const [ts, src, spt, dst, dpt, proto, history] = columnIndex(
+    cols,
+    'ts',
+    'id.orig_h',
+    'id.orig_p',
+    'id.resp_h',
+    'id.resp_p',
+    'proto',
+    'history',
+  ).map((i) => (i === undefined || f[i] === '-' || f[i] === '(empty)' ? undefined : f[i]));
+  return { ts, src, spt, dst, dpt, proto, history };
+}
 
 function historyFlags(h: string): string {
   const set = new Set<string>();
@@ -97,36 +99,23 @@ export const zeekCut: LogFormat = {
     const cols = columns ?? CUT_DEFAULT;
     const f = text.trim().split(/\s+/);
     if (f.length !== cols.length) return null;
-    const [ts, oh, op, rh, rp, proto, history] = columnIndex(
-      cols,
-      'ts',
-      'id.orig_h',
-      'id.orig_p',
-      'id.resp_h',
-      'id.resp_p',
-      'proto',
-      'history',
-    );
-    const get = (i: number | undefined) => (i === undefined || f[i] === '-' || f[i] === '(empty)' ? undefined : f[i]);
-    const src = get(oh);
-    const dst = get(rh);
+    const { ts: tsText, src, dst, spt, dpt, proto, history } = connColumns(cols, f);
     // Without its command line a row is taken only when its ends read as addresses and ports.
     const looks = (a: string | undefined) => !!a && /^[\w.:*]+$/.test(a) && /[.:]/.test(a);
     if (!looks(src) || !looks(dst)) return null;
-    const p = protoOf(get(proto));
-    const tsText = get(ts) ?? null;
+    const p = protoOf(proto);
     const iso = tsText ? ISO_TS.exec(tsText) : null;
-    const hist = p === 'tcp' ? (get(history) ?? null) : null;
+    const hist = p === 'tcp' ? (history ?? null) : null;
     return event('zeek-cut', text, {
-      ts: iso && iso.index === 0 ? toIso(isoWall(iso), time) : epochIso(tsText ?? undefined),
-      tsText,
+      ts: iso && iso.index === 0 ? toIso(isoWall(iso), time) : epochIso(tsText),
+      tsText: tsText ?? null,
       src: src!,
-      spt: p === 'icmp' ? null : port(get(op)),
+      spt: p === 'icmp' ? null : port(spt),
       dst: dst!,
-      dpt: p === 'icmp' ? null : port(get(rp)),
+      dpt: p === 'icmp' ? null : port(dpt),
       proto: p,
       flags: hist === null ? null : historyFlags(hist),
-      flagsText: get(history) ?? null,
+      flagsText: history ?? null,
       action: null,
     });
   },
