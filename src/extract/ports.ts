@@ -54,7 +54,7 @@ const GROUPED = String.raw`(?:(?:[1-9]|[1-5]\d|6[0-4]),\d{3}|65,(?:[0-4]\d\d|5[0
 // A list item never starts with 0 ("1,000" is not ports 1 and 000); a list before a noun counts it.
 const NUM_LIST =
   String.raw`(?!0\d|${GROUPED})(\d{1,5}(?: ?${SEP} ?(?!0\d)\d{1,5})*)` +
-  String.raw`(?![\d.,:]\d|\d|番台| ?[-–〜~] ?\d| ?${COUNTED}|${NOT_AFTER})`;
+  String.raw`(?![\d.,:/]\d|\d|番台| ?[-–〜~] ?\d| ?${COUNTED}|${NOT_AFTER})`;
 
 /*
  * Numbers a reader takes for ports with no "port" or protocol beside them: "hits on 3389", "telnet
@@ -411,6 +411,8 @@ function proto(s: string): Proto {
 }
 
 function listOf(s: string): string[] {
+  // "ポート 11/20" is a date after the word, not ports 11 and 20.
+  if (/^\d+(?:\/\d+){1,2}$/.test(s.trim()) && slashedDate(s.trim().split('/').map(Number))) return [];
   return s
     .split(/,|、|and|or|&|\/|\+|および|及び|とか|と|や/i)
     .map((x) => x.trim())
