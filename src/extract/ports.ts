@@ -146,8 +146,14 @@ const serviceProto = (name: string | undefined): Proto | null => SERVICE_PROTO[(
 function weakList(s: string, p: Proto | null): Array<[string, Proto | null]> {
   const numbers = s.replace(/[(（][^)）]*[)）]/g, ' ').match(/\d+/g) ?? [];
   // "a rise on 11/20" is a date, not ports 11 and 20.
-  if (/^:?\d+(?:\/\d+){1,2}$/.test(s.trim()) && slashedDate(numbers.map(Number))) return [];
+  if (writtenDate(s)) return [];
   return numbers.map((n) => [n, p]);
+}
+
+/** A list that is slashed numbers alone ("11/20", ":2026/11/20") making a date. */
+function writtenDate(list: string): boolean {
+  const t = list.trim().replace(/^:/, '');
+  return /^\d+(?:\/\d+){1,2}$/.test(t) && slashedDate(t.split('/').map(Number));
 }
 
 /** Slashed numbers that make a date: "2026/11/20", "11/20/26", "20/11": "22/23/2323" does not. */
@@ -412,7 +418,7 @@ function proto(s: string): Proto {
 
 function listOf(s: string): string[] {
   // "ポート 11/20" is a date after the word, not ports 11 and 20.
-  if (/^\d+(?:\/\d+){1,2}$/.test(s.trim()) && slashedDate(s.trim().split('/').map(Number))) return [];
+  if (writtenDate(s)) return [];
   return s
     .split(/,|、|and|or|&|\/|\+|および|及び|とか|と|や/i)
     .map((x) => x.trim())
@@ -447,7 +453,11 @@ function prosePorts(text: string): { hits: Hit[]; source: Hit[] } {
       // What the words around say holds for every port of a list: read once, for the first port kept.
       let said: { rising: boolean; destination: boolean; negated: boolean } | undefined;
       const read = readPorts(m);
-      if (read.length && read.every(([n]) => Number(n) <= 31) && DAYS_AFTER.test(text.slice(m.index + m[0].length)))
+      if (
+        read.length &&
+        read.every(([n]) => Number(n) <= 31) &&
+        DAYS_AFTER.test(text.slice(m.index + m[0].length, m.index + m[0].length + 60))
+      )
         continue;
       for (const [n, p] of read) {
         const port = Number(n);
@@ -532,18 +542,24 @@ const AMOUNT_WORDS = /件|個|IP|アドレス|ホスト|送信元|前日比|あ�
 function vouchedPorts(prose: string, hits: Hit[], named: boolean): Hit[] {
   if (!named) return [];
   const out: Hit[] = [];
+  /** The sentence around `at`, and whether another port of the post stands in it. */
+  const sentenceOf = (at: number) => {
+    const { start, end } = sentenceBounds(prose, at);
+    return {
+      text: prose.slice(start, end),
+      beside: hits.some((h) => h.at !== undefined && h.at !== at && h.at >= start && h.at < end),
+    };
+  };
   if (/\b(?:use|using|switch|mov|went|go|sent|came|or on|or at)/i.test(prose))
     for (const m of allMatches(prose, USED)) {
-      const { start, end } = sentenceBounds(prose, m.index);
-      const beside = hits.some((h) => h.at !== undefined && h.at >= start && h.at < end && h.at !== m.index);
-      if (beside) for (const [n] of weakList(m[1] ?? m[2] ?? m[3]!, null)) out.push(bareHit(prose, Number(n), m));
+      if (sentenceOf(m.index).beside)
+        for (const [n] of weakList(m[1] ?? m[2] ?? m[3]!, null)) out.push(bareHit(prose, Number(n), m));
     }
   if (/来て|きて|見えて/.test(prose))
     for (const m of allMatches(prose, ARRIVING)) {
       // Beside another port, or with words that count, the number is how many came (「23番宛が 1000 も来てます」).
-      const { start, end } = sentenceBounds(prose, m.index);
-      const beside = hits.some((h) => h.at !== undefined && h.at >= start && h.at < end);
-      if (!beside && !AMOUNT_WORDS.test(prose.slice(start, end))) out.push(bareHit(prose, Number(m[1]), m));
+      const { beside, text } = sentenceOf(m.index);
+      if (!beside && !AMOUNT_WORDS.test(text)) out.push(bareHit(prose, Number(m[1]), m));
     }
   return out.filter((h) => h.port <= 65535);
 }
