@@ -265,6 +265,20 @@ const TURN = new RegExp(
 
 /** The clause around `at`: its sentence, cut where it turns before and after `at`. */
 export function clauseAt(prose: string, at: number): string {
+  const { start, end } = clauseBounds(prose, at);
+  return prose.slice(start, end);
+}
+
+/** The words of the clause around `at` that stand before it. */
+export function clauseBefore(prose: string, at: number): string {
+  return prose.slice(clauseBounds(prose, at).start, at);
+}
+
+/** Where the clause around `at` starts and ends in `prose`, and where its sentence does. */
+function clauseBounds(
+  prose: string,
+  at: number,
+): { start: number; end: number; sentenceStart: number; sentenceEnd: number } {
   const { start, end } = sentenceBounds(prose, at);
   const sentence = prose.slice(start, end);
   const i = at - start;
@@ -279,7 +293,7 @@ export function clauseAt(prose: string, at: number): string {
       break;
     }
   }
-  return sentence.slice(from, to);
+  return { start: start + from, end: start + to, sentenceStart: start, sentenceEnd: end };
 }
 
 function insideBrackets(text: string, at: number): boolean {
@@ -304,9 +318,11 @@ const NEGATED = new RegExp(
     String.raw`(?! (?:only|just|usually|normally|typically|often|sure|clear|certain)\b)` +
     String.raw` (?:[\w-]+ ){0,2}?(?:seeing|see|seen|saw|observ\w*|notic\w*|affected|involved|impacted|` +
     String.raw`changing|changed|increasing|increased|rising|risen|up)\b` +
-    String.raw`|\bnothing (?:unusual|new|special|abnormal|odd|out of the ordinary|much|interesting|on)\b|\bnot much\b` +
+    String.raw`|\bnothing (?:unusual|new|special|abnormal|odd|out of the ordinary|much|interesting|on)\b` +
+    String.raw`|\bnot much\b|\bnothing (?:has )?changed\b` +
     String.raw`|\bno (?:change|increase|rise|spike|uptick|difference|unusual|activity|hits|traffic)\b` +
-    String.raw`|\b(?:unchanged|unaffected|flat|quiet)\b|\bzero hits\b|\b(?:received|got|saw|sees?|seen) nothing\b` +
+    String.raw`|\b(?:unchanged|unaffected|flat|quiet)\b|\bzero hits\b` +
+    String.raw`|\b(?:received|got|saw|sees?|seen|logged|recorded) (?:nothing|none|zero)\b` +
     String.raw`|\b(?:is|are|was|were|looks?|seems?|stays?|stayed|remains?) (?:fine|ok|okay|normal|at baseline)\b` +
     String.raw`|^\s*not (?:on |to |for |ports? )?(?:tcp|udp)?[/ ]?\d` +
     String.raw`|変わりません|変わらない|変わってない|変化(?:は)?(?:なし|ありません|ない)|増えていません|増えてない|` +
@@ -332,10 +348,110 @@ const NEWS = new RegExp(
 /** "Never seen tcp/17000 grow tenfold": a growth never seen before is news too. */
 const GROWTH = /\b(?:grow|grew|jump|ris|spik|surg|climb|doubl|tripl|tenfold)/i;
 
-/** The post says, in the clause around `at`, that the port there is quiet or unaffected. */
-export function saysNot(prose: string, at: number): boolean {
-  const clause = clauseAt(prose, at);
-  return NEGATED.test(clause) && !NEWS.test(clause) && !(/\bnever\b/i.test(clause) && GROWTH.test(clause));
+/**
+ * A port said in its own clause to be as it always is: "udp/1900 is at its usual background
+ * level", "TCP 443 is dominated by ordinary web traffic as always". Not when the clause says it
+ * grows ("tcp/23 is up again, as usual on a Monday").
+ */
+const BASELINE = new RegExp(
+  String.raw`\bas (?:always|usual|ever)\b|\b(?:usual|normal|ordinary|typical|regular|everyday)` +
+    String.raw`(?: \([^)]{0,20}\))? (?:background|baseline|levels?|noise|web traffic|traffic)\b|` +
+    String.raw`\bbackground (?:levels?|noise|radiation)\b`,
+  'i',
+);
+
+/**
+ * A port out of the report in its own clause because it serves the attackers' files, not a
+ * target ("the download server listens on 8888", "the loader is fetched from port 8088"): no
+ * scanner comes to it. (A C2's port stays: members look for their customers' flows to it.)
+ */
+const INFRASTRUCTURE = new RegExp(
+  String.raw`\b(?:download|payload|malware|loader|dropper|staging|distribution) (?:server|host|site|box|url)s?\b|` +
+    String.raw`\b(?:fetched|downloaded|pulled|retrieved|served) (?:over \w+ )?from\b|ダウンロード(?:サーバ|先)`,
+  'i',
+);
+
+/**
+ * The poster takes the port back, in its clause or later in the sentence in words that name no
+ * port of their own: "8433 was a typo", "the udp/4789 hits were our own VXLAN", "hitting udp/4789,
+ * but that turned out to be VXLAN from our own DC - ignore that part".
+ */
+const TAKEN_BACK = new RegExp(
+  String.raw`\bturned out (?:to be|that it was|it was)\b(?: [\w-]+){0,6}? (?:our own|ours|internal|legit\w*|benign|` +
+    String.raw`misconfig\w*|a test|testing|nothing|noise|harmless|leak\w*|backscatter|a mistake)` +
+    String.raw`|\bignore (?:that|this|it)\b|\bdisregard\b|\bfalse (?:alarm|positive)\b|\bmy (?:bad|mistake)\b|` +
+    String.raw`\b(?:was|is) a typo\b|\bscratch that\b|` +
+    String.raw`\b(?:is|are|was|were) (?:actually |just |all )?(?:our own|ours)\b|` +
+    String.raw`誤検知|無視してください`,
+  'i',
+);
+
+/** A sentence that corrects the post it follows up: "Correction, sorry: the second port is 8443, not 8433". */
+const CORRECTION =
+  /\b(?:correction|corrected|sorry|i meant|should (?:be|read|have been)|typo|fat[- ]?finger\w*)\b|訂正|誤記|誤り/i;
+
+/**
+ * Others asked about the port, and the rest of the sentence answers no: 「UDP 161 宛て（SNMP）
+ * についても問い合わせをいただいておりますが、特段の増加は確認しておりません」, "we've had questions
+ * about udp/161 too, but see no increase".
+ */
+const ASKED = /問い合わせ|ご質問|(?:asked|questions?|inquir\w*|queries) (?:about|on|regarding|re)\b/i;
+
+/** Words by which a later clause points back at the port before it: "…, nothing new there". */
+const POINTS_BACK =
+  /\b(?:there|either|on (?:it|them|those|that)|for (?:it|them|that)|(?:that|it)(?: i|'|)s|(?:that|it) was)\b|そちら|そこ/i;
+
+/** A negation that is of seeing or of change, not turned into news by what stands beside it. */
+const negates = (text: string) =>
+  NEGATED.test(text) && !NEWS.test(text) && !(/\bnever\b/i.test(text) && GROWTH.test(text));
+
+/**
+ * What a post says against the port at `at`. 'quiet': it is quiet, as usual, unaffected or the
+ * attackers' own, so it is no claim unless the post names it as active elsewhere. 'taken back':
+ * the poster retracts or corrects it, which outweighs every other mention (a quote, the subject).
+ */
+export type Denial = 'quiet' | 'taken back' | null;
+
+/**
+ * Read in the clause around `at`, and in the rest of its sentence when that names no port of its
+ * own (two digits or more): a retraction, a pointed-back negation ("…, nothing new there"), or a no
+ * to what others asked about.
+ */
+export function denial(prose: string, at: number): Denial {
+  const { start, end, sentenceStart, sentenceEnd } = clauseBounds(prose, at);
+  const clause = prose.slice(start, end);
+  // "Ignore the 4789 bit": only of its own clause ("tcp/23 up sharply, ignore the dip" keeps 23).
+  if (TAKEN_BACK.test(clause) || /\bignore the\b/i.test(clause)) return 'taken back';
+  if (/^\s*(?:and )?not\b/i.test(clause) && CORRECTION.test(prose.slice(sentenceStart, sentenceEnd)))
+    return 'taken back';
+  if (negates(clause) || INFRASTRUCTURE.test(clause) || (BASELINE.test(clause) && !RISING.test(clause))) return 'quiet';
+  const rest = prose.slice(end, sentenceEnd);
+  if (!rest || /\d\d/.test(rest)) return null;
+  if (TAKEN_BACK.test(rest)) return 'taken back';
+  const quiet = negates(rest) || (BASELINE.test(rest) && !RISING.test(rest));
+  if (quiet && (ASKED.test(clause) || POINTS_BACK.test(rest))) return 'quiet';
+  return null;
+}
+
+/** Where a post may take a port back: the sentences around these are all that takenBack reads. */
+const TAKING_BACK = new RegExp(`${TAKEN_BACK.source}|${CORRECTION.source}|\\bignore the\\b`, 'gi');
+
+/**
+ * The numbers a post takes back ("the second port is 8443, not 8433", "udp/4789 ... ignore that
+ * part"), found from the words that take back rather than from each port, so that a long post of
+ * ports costs nothing more; a number no pattern reads as a port ("not 8433") is found too.
+ */
+export function takenBack(prose: string): Set<number> {
+  const out = new Set<number>();
+  let after = 0;
+  for (const m of allMatches(prose, TAKING_BACK)) {
+    if (m.index < after) continue;
+    const { start, end } = sentenceBounds(prose, m.index);
+    after = end;
+    for (const n of allMatches(prose.slice(start, end), /(?<![\w.,:/-])\d{2,5}(?![\w.,:]\d|\d)/g))
+      if (denial(prose, start + n.index) === 'taken back') out.add(Number(n[0]));
+  }
+  return out;
 }
 
 /** Where the sentence around `at` starts and ends: at most 300 characters either way. */

@@ -1,5 +1,14 @@
 import type { LogEvent, PortClaim, PortRange, Proto } from '../model.ts';
-import { portRanges, saysNot, saysRising, sentenceAt, sentenceBounds } from './claims.ts';
+import {
+  clauseBefore,
+  denial,
+  portRanges,
+  saysRising,
+  sentenceAt,
+  sentenceBounds,
+  takenBack,
+  type Denial,
+} from './claims.ts';
 import { allMatches } from './matches.ts';
 
 interface Hit {
@@ -10,8 +19,10 @@ interface Hit {
   destination: boolean;
   /** Where in the prose it was read, for the protocol its paragraph names. */
   at?: number;
-  /** Its clause says the port is quiet or unaffected ("not seeing a change on 80"). */
-  negated?: boolean;
+  /** What the post says against it: quiet or unaffected ("not seeing a change on 80"), or taken back. */
+  denied?: Denial;
+  /** Read as where something listens ("the honeypot also listens on 2376"): a setting, not a sighting. */
+  setup?: boolean;
 }
 
 /** A port read from a row of a table a post pasted (tables.ts), with the protocol its row gives. */
@@ -75,7 +86,7 @@ const WEAK_END =
   String.raw`spiking|ris(?:e|es|ing)|rose|jump(?:s|ed|ing)?|climb(?:s|ed|ing)?|up|continues?|keeps?|lately|` +
   String.raw`recently|now|mostly|mainly|plus|with|via|tcp|udp|which|that|but|then|still|grew|growing|doubled|` +
   String.raw`tripled|increased|increasing|exposed|open|listening|both|respectively|etc|each|every|all|alone|` +
-  String.raw`instead|toward|towards)\b)`;
+  String.raw`instead|toward|towards|right after|shortly|soon after|later|afterwards|a few|a couple)\b)`;
 /** Services a post names beside their number, with the transport they run over (null: either). */
 const SERVICE_PROTO: Record<string, Proto | null> = {
   ssh: 'tcp',
@@ -116,6 +127,12 @@ const SERVICE_PROTO: Record<string, Proto | null> = {
   mdns: 'udp',
   'ws-discovery': 'udp',
   chargen: 'udp',
+  modbus: 'tcp',
+  mqtt: 'tcp',
+  rtsp: 'tcp',
+  bacnet: 'udp',
+  coap: 'udp',
+  ipmi: 'udp',
   dns: null,
   sip: null,
   ldap: null,
@@ -177,7 +194,12 @@ const NEEDS_PAREN_NUMBER = /[(（] ?:?\d/;
  * Patterns over prose; each names the protocol it implies or takes it from a group, and `needs`
  * what any match of it holds.
  */
-const PATTERNS: Array<{ needs: RegExp; re: RegExp; read: (m: RegExpExecArray) => Array<[string, Proto | null]> }> = [
+const PATTERNS: Array<{
+  needs: RegExp;
+  re: RegExp;
+  read: (m: RegExpExecArray) => Array<[string, Proto | null]>;
+  setup?: boolean;
+}> = [
   // "TCP/UDP port 137", "TCP/UDPポート137", "tcp and udp 53" -> one entry per protocol
   {
     needs: NEEDS_PROTO,
@@ -321,6 +343,7 @@ const PATTERNS: Array<{ needs: RegExp; re: RegExp; read: (m: RegExpExecArray) =>
     needs: / on (?:the )?:?\d/i,
     re: new RegExp(String.raw`\b${LISTENER} on (?:the )?${WEAK_LIST}${WEAK_END}`, 'gi'),
     read: (m) => weakList(m[1]!, null),
+    setup: true,
   },
   // "TCP 554 (RTSP), 8000 and 37777", "TCP/10443 and 4433 (SSL VPN)": the protocol over the list
   // that follows it
@@ -328,6 +351,30 @@ const PATTERNS: Array<{ needs: RegExp; re: RegExp; read: (m: RegExpExecArray) =>
     needs: NEEDS_PROTO,
     re: new RegExp(String.raw`\b${P}(?: |\/ ?| \/ )${WEAK_LIST}${WEAK_END}`, 'gi'),
     read: (m) => weakList(m[2]!, proto(m[1]!)),
+  },
+  // "Modbus/TCP on 502", "SIP over UDP on 5060": a transport named, then where it runs
+  {
+    needs: NEEDS_PROTO,
+    re: new RegExp(String.raw`\b${P} on (?:the )?(?:ports? )?${WEAK_LIST}${WEAK_END}`, 'gi'),
+    read: (m) => weakList(m[2]!, proto(m[1]!)),
+  },
+  // "a smaller amount to 5061 and 5080", "the rest to 8443": a share of the traffic and where it
+  // went ("a jump to 300", a change, reaches a value instead)
+  {
+    needs: / (?:to|on|against|towards?) (?:the )?:?\d/i,
+    re: new RegExp(
+      String.raw`\b(?:amount|number|share|fraction|portion|handful|trickle|bulk|rest|remainder|majority)` +
+        String.raw`(?: of (?:it|them|the \w+|\w+))? (?:to|on|against|toward|towards) (?:the )?(?:ports? )?` +
+        String.raw`${WEAK_LIST}${WEAK_END}`,
+      'gi',
+    ),
+    read: (m) => weakList(m[1]!, null),
+  },
+  // "the usual 37215/52869 pair": slashed numbers a reader knows as ports by the word after them
+  {
+    needs: /\d\/\d/,
+    re: new RegExp(String.raw`(?<![\w.,:/-])(${ITEM}(?:\/${ITEM}){1,5}) (?:pair|combo|combination|duo|trio)\b`, 'gi'),
+    read: (m) => weakList(m[1]!, null),
   },
   // "also tries 5858", "probing 8291 and 8728", "hammering 3389 since Monday": what a scanner does to
   // a port (a count has its noun after it: "hitting 300 hosts", "tried 3 times")
@@ -412,6 +459,14 @@ const SOURCE_PORT_BEFORE = new RegExp(
   'i',
 );
 
+/**
+ * A clause that opens on the source ports names sources to its end, unless it turns to where
+ * they went: "Source ports were udp/389 (CLDAP, ~70%) and udp/3702 (WS-Discovery, ~25%)".
+ */
+const SOURCE_LEAD =
+  /(?:source|src|送信元|発信元) ?(?:port|ポート)s?(?![\s\S]*(?:destination|\bdst|\bdest|target|aimed|宛先|宛|\bto\b|->|→))/i;
+const MAY_LEAD = /(?:source|src|送信元|発信元) ?(?:port|ポート)/i;
+
 function proto(s: string): Proto {
   return s.toLowerCase() as Proto;
 }
@@ -442,16 +497,19 @@ function prosePorts(text: string): { hits: Hit[]; source: Hit[] } {
   const hits: Hit[] = [];
   const source: Hit[] = [];
   const holds = new Map<RegExp, boolean>();
-  for (const { needs, re, read: readPorts } of PATTERNS) {
+  const sourceLed = MAY_LEAD.test(text);
+  for (const { needs, re, read: readPorts, setup } of PATTERNS) {
     let may = holds.get(needs);
     if (may === undefined) holds.set(needs, (may = needs.test(text)));
     if (!may) continue;
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
-      const before = text.slice(Math.max(0, m.index - 14), m.index) + m[0].replace(/\d[\s\S]*$/, '');
-      const isSource = SOURCE_PORT_BEFORE.test(before);
+      const lead = m[0].replace(/\d[\s\S]*$/, '');
+      const before = text.slice(Math.max(0, m.index - 14), m.index) + lead;
+      const isSource =
+        SOURCE_PORT_BEFORE.test(before) || (sourceLed && SOURCE_LEAD.test(clauseBefore(text, m.index) + lead));
       // What the words around say holds for every port of a list: read once, for the first port kept.
-      let said: { rising: boolean; destination: boolean; negated: boolean } | undefined;
+      let said: { rising: boolean; destination: boolean; denied: Denial; setup?: boolean } | undefined;
       const read = readPorts(m);
       if (
         read.length &&
@@ -465,7 +523,8 @@ function prosePorts(text: string): { hits: Hit[]; source: Hit[] } {
         said ??= {
           rising: saysRising(sentenceAt(text, m.index)),
           destination: DESTINATION_BEFORE.test(before),
-          negated: saysNot(text, m.index),
+          denied: denial(text, m.index),
+          setup,
         };
         (isSource ? source : hits).push({ port, proto: p, span: m[0], ...said, at: m.index });
       }
@@ -663,15 +722,30 @@ export function extractPorts(
   const { hits, source } = prosePorts(prose);
   const ranges = portRanges(prose);
   const vouched = vouchedPorts(prose, hits, hits.length + table.length + events.length > 0);
-  // A port the post says is quiet is no claim, unless the post also names it as active.
-  const active = new Set(
-    [...hits.filter((h) => !h.negated), ...table, ...events.map((e) => ({ port: e.dpt }))].map((h) => h.port),
-  );
-  for (const h of [...hits.filter((x) => !x.negated || active.has(x.port)), ...inRanges(prose, ranges), ...vouched]) {
+  const typed = [...hits, ...inRanges(prose, ranges), ...vouched].map((h) => {
     const implied = h.proto === null ? impliedProto(prose, h, ranges) : null;
-    if (implied) add({ ...h, proto: implied.proto, span: `${h.span} (${implied.text})` }, 'prose');
-    else add(h, 'prose');
-  }
+    return implied ? { ...h, proto: implied.proto, span: `${h.span} (${implied.text})` } : h;
+  });
+  // A port the post says is quiet is no claim, unless the post also names it as active with its
+  // protocol or without one ("their TCP 443 is fine" beside a UDP flood on 443 is not tcp/443);
+  // where something listens says nothing of traffic. One the poster takes back is none at all.
+  const taken = takenBack(prose);
+  const active = new Map<number, Array<Proto | null>>();
+  for (const h of [
+    ...typed.filter((x) => !x.denied && !x.setup),
+    ...table,
+    ...events.flatMap((e) => (e.dpt === null ? [] : [{ port: e.dpt, proto: e.proto }])),
+  ])
+    active.set(h.port, [...(active.get(h.port) ?? []), h.proto]);
+  const isActive = (h: Hit) => (active.get(h.port) ?? []).some((p) => p === null || h.proto === null || p === h.proto);
+  // Where something listens is dropped too when the number alone is said to get nothing ("the
+  // honeypot also listens on 2376 ... 2376 received nothing"): no pattern reads that as a port.
+  const quietElsewhere = (h: Hit) =>
+    allMatches(prose, new RegExp(String.raw`(?<![\d.,:/])${h.port}(?![\d.,:]\d|\d)`, 'g')).some(
+      (m) => m.index !== h.at && denial(prose, m.index) === 'quiet',
+    );
+  for (const h of typed)
+    if (!taken.has(h.port) && (h.denied ? isActive(h) : !h.setup || isActive(h) || !quietElsewhere(h))) add(h, 'prose');
   for (const t of table) add({ ...t, rising: false, destination: false }, 'prose');
   for (const h of logPorts(events)) add(h, 'log');
   // A bare "port 5000" and a "tcp/5000" or a log line on 5000 are one claim. Typed claims are
@@ -693,8 +767,9 @@ export function extractPorts(
   }
   const ports = [...claims.values()].sort((a, b) => a.port - b.port || (a.proto ?? '').localeCompare(b.proto ?? ''));
   const named = new Set(ports.map((p) => p.port));
-  const sourcePorts = source
-    .filter((h) => !named.has(h.port))
-    .map((h) => ({ port: h.port, proto: h.proto, text: h.span }));
+  // Two patterns may read one source port: it is told once.
+  const sourcePorts = [
+    ...new Map(source.filter((h) => !named.has(h.port)).map((h) => [`${h.proto}/${h.port}`, h])),
+  ].map(([, h]) => ({ port: h.port, proto: h.proto, text: h.span }));
   return { ports, sourcePorts, ranges };
 }

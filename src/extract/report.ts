@@ -77,10 +77,12 @@ export function extractReport(post: Post, opts: ExtractOptions): Report {
     const bl = blocks(unquote(cutFooter(t)));
     const found = findLogRecords(bl, time, opts.maxLineChars, starts);
     events.push(...found.events);
+    let before = '';
     for (const b of bl) {
       const lines = b.filter((l) => !found.used.has(l) && l.length <= opts.maxLineChars);
       const folded = lines.map(nfkc);
-      const tables = tablePorts(folded);
+      const tables = tablePorts(folded, before);
+      before = nfkc(b.at(-1) ?? '');
       table.push(...tables.ports);
       const rest = lines.filter((_, i) => !tables.used.has(folded[i]!));
       if (rest.length) prose.push(normalizeProse(joinProse(rest)));

@@ -19,11 +19,16 @@ const PORT_CELL = /^(\d{1,5})(?: ?\/ ?(tcp|udp))?$/i;
 
 /**
  * The cells of a table line: split at `|`, at tabs or at runs of two blanks; a line with none of
- * them at single blanks, as a header of one-word names is often typed.
+ * them at commas (CSV, quotes taken off), else at single blanks, as a header of one-word names is
+ * often typed.
  */
 function cells(line: string): string[] {
   const t = line.trim().replace(/^\||\|$/g, '');
-  const parts = /\||\t| {2}/.test(t) ? t.split(/ *\| *|\t+| {2,}/) : t.split(' ');
+  const parts = /\||\t| {2}/.test(t)
+    ? t.split(/ *\| *|\t+| {2,}/)
+    : t.includes(',')
+      ? t.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1'))
+      : t.split(' ');
   return parts.map((c) => c.trim()).filter((c, i, a) => c !== '' || (i > 0 && i < a.length - 1));
 }
 
@@ -31,7 +36,16 @@ interface Header {
   port: number;
   proto: number | null;
   width: number;
+  /** nmap's STATE column: its rows are split at blanks, and only an open port is one the post names. */
+  state: number | null;
+  /** The protocol a caption over the table gives its rows ("Top 5 TCP ports (DShield, last 24h):"). */
+  caption: Proto | null;
 }
+
+const STATE_COLUMN = /^state$/i;
+const NMAP_STATE = /^(?:open|closed|filtered|unfiltered|open\|filtered|closed\|filtered)$/i;
+/** A cell that holds a figure: a header has none ("Change vs wk 46" is a name, "46" is not). */
+const FIGURE = /^[\d,.%+-]+$/;
 
 /**
  * What every header line has: a port column's name, and no digit in any cell. Splitting every
@@ -39,23 +53,34 @@ interface Header {
  */
 const MAYBE_HEADER = /port|dpt|ポート/i;
 
-function header(line: string): Header | null {
-  if (!MAYBE_HEADER.test(line) || /\d/.test(line)) return null;
+function header(line: string, caption: string): Header | null {
+  if (!MAYBE_HEADER.test(line)) return null;
   const c = cells(line);
-  if (c.length < 2 || c.length > MAX_COLUMNS || c.some((x) => x.length > 24)) return null;
+  if (c.length < 2 || c.length > MAX_COLUMNS || c.some((x) => x.length > 24 || FIGURE.test(x))) return null;
   const dst = c.findIndex((x) => PORT_COLUMN.test(x) && !SOURCE_PORT_COLUMN.test(x));
   if (dst < 0) return null;
   const proto = c.findIndex((x) => PROTO_COLUMN.test(x));
-  return { port: dst, proto: proto < 0 ? null : proto, width: c.length };
+  const state = c.findIndex((x) => STATE_COLUMN.test(x));
+  const named = new Set([...caption.matchAll(/(?<![a-z])(tcp|udp)(?![a-z])/gi)].map((m) => m[1]!.toLowerCase()));
+  return {
+    port: dst,
+    proto: proto < 0 ? null : proto,
+    width: c.length,
+    state: state < 0 ? null : state,
+    caption: named.size === 1 ? ([...named][0] as Proto) : null,
+  };
 }
 
 /** The port (and protocol) of a row, no port for an ICMP row; null when the row does not fit the header. */
 function row(line: string, h: Header): { port: number | null; proto: Proto | null } | null {
-  const c = cells(line);
-  if (c.length !== h.width) return null;
+  // nmap pads its columns with single blanks too ("443/tcp   filtered https"), and SERVICE and
+  // VERSION may be empty or hold blanks: the port and its state lead every row.
+  const c = h.state === null ? cells(line) : line.trim().split(/\s+/);
+  if (h.state === null ? c.length !== h.width : c.length <= h.state || !NMAP_STATE.test(c[h.state]!)) return null;
   const m = PORT_CELL.exec(c[h.port]!);
   if (!m || Number(m[1]) > 65535) return null;
-  const p = (m[2] ?? (h.proto === null ? '' : c[h.proto]!)).toLowerCase();
+  if (h.state !== null && c[h.state]!.toLowerCase() !== 'open') return { port: null, proto: null };
+  const p = (m[2] ?? (h.proto === null ? (h.caption ?? '') : c[h.proto]!)).toLowerCase();
   if (h.proto !== null && !m[2] && !/^(?:tcp|udp|icmp|\d{1,3})$/.test(p)) return null;
   if (p === 'icmp') return { port: null, proto: null };
   return { port: Number(m[1]), proto: p === 'tcp' || p === 'udp' ? p : null };
@@ -64,12 +89,13 @@ function row(line: string, h: Header): { port: number | null; proto: Proto | nul
 /**
  * Ports in the tables of one block of lines, and the lines the tables took (header, rule and rows),
  * which are then not read as prose. A table ends at the first line that does not fit its header.
+ * `before` is the line above the block, which may be a table's caption.
  */
-export function tablePorts(lines: string[]): { ports: TablePort[]; used: Set<string> } {
+export function tablePorts(lines: string[], before = ''): { ports: TablePort[]; used: Set<string> } {
   const ports: TablePort[] = [];
   const used = new Set<string>();
   for (let i = 0; i < lines.length; i++) {
-    const h = header(lines[i]!);
+    const h = header(lines[i]!, i ? lines[i - 1]! : before);
     if (!h) continue;
     let j = i + 1;
     if (j < lines.length && RULE.test(lines[j]!)) j++;

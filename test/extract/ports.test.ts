@@ -164,6 +164,82 @@ describe('ports named in prose', () => {
     expect(portsOf('Nothing unusual on 443 today. Later, probes to 443 doubled.')).toEqual(['?/443']);
   });
 
+  it('drops a port the poster takes back, even where a quote or the subject still names it', () => {
+    const correction = [
+      'Correction to my post from this morning, sorry: the second port is 8443,',
+      'not 8433. Fat fingers before coffee.',
+      '',
+      '> We see a sweep against tcp/10443 and tcp/8433, about 900 sources.',
+    ].join('\n');
+    expect(portsOf(correction, 'Re: SSL VPN probing - tcp/10443 and 8433')).toEqual(['tcp/10443']);
+    const retracted =
+      'Smart Install probing on tcp 4786. It also looked like they were hitting udp/4789, but that turned ' +
+      'out to be VXLAN from our own DC leaking into the sensor - ignore that part.';
+    expect(portsOf(retracted)).toEqual(['tcp/4786']);
+    // Turning out to be something real takes nothing back.
+    expect(portsOf('We saw udp/4789 spikes, which turned out to be real VXLAN scanning.')).toEqual(['udp/4789']);
+    expect(portsOf('tcp/23 is up sharply, ignore the weekend dip.')).toEqual(['tcp/23']);
+  });
+
+  it('drops a port said to be as it always is, or to be where the attackers serve their files', () => {
+    expect(portsOf('udp/1900 is at its usual background level here, so SSDP is not related.')).toEqual([]);
+    expect(
+      portsOf('The sensor also sees 1900/udp, but that is the ordinary background we have had for years.'),
+    ).toEqual([]);
+    expect(portsOf('445/tcp stays at its usual (very high) background level, nothing new there.')).toEqual([]);
+    expect(portsOf('tcp/23 is up again, as usual on a Monday.')).toEqual(['tcp/23']);
+    expect(portsOf('Scans on 80 and 8080. The download server listens on 8888.')).toEqual(['?/80', '?/8080']);
+    expect(portsOf('The loader is fetched from port 8088 on a host that never scans anybody.')).toEqual([]);
+  });
+
+  it('weighs a quiet port against the active ones by protocol', () => {
+    const text =
+      'NTP monlist (replies from udp/123), all aimed at 203.0.113.40 dst port 443. Since it is all UDP the QUIC ' +
+      'service hurts; their TCP 443 is fine behind the scrubber.';
+    expect(portsOf(text)).toEqual(['udp/443']);
+    // Named without a protocol, the quiet mention is outweighed by any active one.
+    expect(portsOf('tcp/443 doubled overnight. Nothing unusual on 443 before that.')).toEqual(['tcp/443']);
+  });
+
+  it('drops where a honeypot listens when the port is said to get nothing', () => {
+    const text =
+      'The honeypot emulates the Docker API on TCP port 2375. Next to it, the honeypot also listens on 2376, ' +
+      'the TLS port. Over 30 days 2375 received 14,912 requests. 2376 received nothing.';
+    expect(portsOf(text)).toEqual(['tcp/2375']);
+    expect(portsOf('The service on 37777 is hammered since Monday.')).toEqual(['?/37777']);
+  });
+
+  it('drops a port others asked about when the answer is no', () => {
+    const text =
+      'また、UDP 161 宛て（SNMP）のパケットについても問い合わせをいただいておりますが、' +
+      'TSUBAME では特段の増加は確認しておりません。TCP 5555 宛てが増加しています。';
+    expect(portsOf(text)).toEqual(['tcp/5555']);
+    expect(portsOf("We've had questions about udp/161 too, but see no increase.")).toEqual([]);
+  });
+
+  it('reads every port of a clause that opens on the source ports as a source port', () => {
+    const r = report(
+      'Source ports were udp/389 (CLDAP, ~70%) and udp/3702 (WS-Discovery, ~25%), destination ports random.',
+    );
+    expect(r.ports).toEqual([]);
+    expect(r.sourcePorts.map((p) => p.port)).toEqual([389, 3702]);
+    expect(portsOf('Traffic from source port 53 to destination port 8080.')).toEqual(['?/8080']);
+  });
+
+  it('reads a port after a scanner verb with time words, a share of the traffic, a slashed pair', () => {
+    expect(portsOf('A handful of the same IPs also tried 3389 right after the 445 probes.')).toEqual(['?/3389']);
+    expect(portsOf('We saw the same scanner touch 646 a few minutes later.')).toEqual(['?/646']);
+    expect(portsOf('Floods to udp 5060, a smaller amount to 5061 and 5080.')).toEqual([
+      'udp/5060',
+      'udp/5061',
+      'udp/5080',
+    ]);
+    expect(portsOf('The usual 37215/52869 pair, plus some noise.')).toEqual(['?/37215', '?/52869']);
+    expect(portsOf('The serial tunnel and Modbus/TCP on 502 are exposed.')).toEqual(['tcp/502']);
+    // Amounts stay amounts.
+    expect(portsOf('We hit 300 a day. A jump to 500 later. They tried 3 times on 20 hosts.')).toEqual([]);
+  });
+
   it('keeps a port the post says is not usually seen, or not only that one', () => {
     expect(portsOf("A trickle to udp/37810, which we don't usually see at all.")).toEqual(['udp/37810']);
     expect(portsOf('We are not only seeing hits on 1026 and 1030 but a flood too.')).toEqual(['?/1026', '?/1030']);
@@ -299,6 +375,35 @@ describe('ports in a plain-text table a post pastes', () => {
     ]);
   });
 
+  it('reads a header with a number in a name, a CSV table, and the protocol of the caption above', () => {
+    const markdown = [
+      'Top 5 TCP ports (DShield, last 24h):',
+      '',
+      ' Port | Reports   | Change vs wk 46',
+      '------+-----------+----------------',
+      '   23 | 1,288,410 | +4%',
+      ' 8728 |   412,881 | +310%',
+    ].join('\n');
+    expect(portsOf(markdown)).toEqual(['tcp/23', 'tcp/8728']);
+    expect(portsOf('rank,proto,dst_port,packets\n1,tcp,23,18220413\n2,udp,3702,2216503')).toEqual([
+      'tcp/23',
+      'udp/3702',
+    ]);
+    // A caption naming both protocols gives the rows none.
+    expect(portsOf('TCP and UDP ports:\n\nPort  Hits\n23    500')).toEqual(['?/23']);
+  });
+
+  it("reads only the open ports of nmap's table", () => {
+    const scan = [
+      'PORT      STATE    SERVICE VERSION',
+      '80/tcp    open     http    lighttpd 1.4.59',
+      '443/tcp   filtered https',
+      '69/udp    closed tftp',
+      '37777/tcp open     unknown',
+    ].join('\n');
+    expect(portsOf(scan)).toEqual(['tcp/80', 'tcp/37777']);
+  });
+
   it('stops at the first row that does not fit and reads the rest as prose', () => {
     expect(portsOf('Port  Proto\n8080  tcp\nThe 3 of us saw it at 10:15.')).toEqual(['tcp/8080']);
   });
@@ -398,6 +503,15 @@ describe('numbers that are never ports, in any prose', () => {
     'attempts a day to',
     'the service on',
     'a jump to',
+    'a smaller amount to',
+    'the rest to',
+    'tried',
+    'touched',
+    'right after',
+    'a few',
+    'Modbus/TCP on',
+    'the usual',
+    'pair',
   );
 
   it('reads no port from times, dates, prefixes, AS numbers, CVEs, versions, addresses, counts, phones', () => {
