@@ -160,15 +160,15 @@ export function timeWindow(prose: string): Claim | null {
 }
 
 const RANGE = new RegExp(
-  String.raw`(?:\b(tcp|udp) ?(?:ports? )?|\bports? )(\d{1,5})(?: ?[-–〜~] ?| (?:through|thru) )(\d{1,5})` +
+  String.raw`(?:\b(tcp|udp) ?\/? ?(?:ports? )?|\bports? )(\d{1,5})(?: ?[-–〜~] ?| (?:through|thru) )(\d{1,5})` +
     String.raw`(?! ?[-–〜~]?\d)(?:\/(tcp|udp)\b)?`,
   'gi',
 );
 const RANGE_JA = /(?<![\d,])(\d{1,5})番台/g;
 
 /**
- * Port ranges: "UDP 1026-31" (the shorthand keeps the leading digits), "ports 1000-1150", "TCP ports
- * 5900 through 5910", 「60000番台」.
+ * Port ranges: "UDP 1026-31" (the shorthand keeps the leading digits), "tcp/135-139", "ports
+ * 1000-1150", "TCP ports 5900 through 5910", 「60000番台」.
  */
 export function portRanges(prose: string): PortRange[] {
   const out: PortRange[] = [];
@@ -330,7 +330,8 @@ const NEGATED = new RegExp(
     String.raw`確認されていません|確認できていません|確認しておりません|観測できていません|見られていません|見られません|` +
     String.raw`来ていません|来てない|対象では(?:ございません|ありません|ない)|` +
     String.raw`横ばい|(?:アクセス|通信|パケット|スキャン|試行)(?:は|も)(?:ありません|ない|なし)|` +
-    String.raw`影響(?:は|を)?(?:ありません|ない|受けません)|該当しません|対象外|平常通り|平常どおり|いつも通り|普段通り`,
+    String.raw`影響(?:は|を)?(?:ありません|ない|受けません)|該当しません|対象外|` +
+    String.raw`(?:平常|いつも|普段|通常|例年|平年)(?:通り|どおり|並み)`,
   'i',
 );
 

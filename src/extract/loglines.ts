@@ -30,16 +30,20 @@ export function parseRecord(
 /** The formats driven by a header line: readHeader asks these of every line, not all formats. */
 const withHeaders = formats.filter((f) => f.header);
 
-/** A header line of some header-driven format: remembered in `headers`, and not a record itself. */
+/**
+ * A header line of some header-driven formats: remembered in `headers` for each format that reads
+ * it (a Shadowserver header is a CSV header too, and its rows may be either's), and not a record.
+ */
 export function readHeader(line: string, headers: Headers): boolean {
+  let read = false;
   for (const f of withHeaders) {
     const cols = f.header?.(line);
     if (cols) {
       headers.set(f.id, cols);
-      return true;
+      read = true;
     }
   }
-  return false;
+  return read;
 }
 
 /** Flags addresses that are anonymised or defanged, which are kept exactly as written. */
@@ -200,6 +204,9 @@ export function findLogRecords(
         if (found) {
           const cut = incomplete(found.event);
           if ((!cut && !continuation(next)) || STARTS_WITH_TIME.test(next)) break;
+          // A record that has no destination port of its own (a web server's access log) is not
+          // cut before it when the next line is a whole record itself.
+          if (cut && block.startsRecord(end + 1) && parse(next)) break;
           const longer = parse(`${text} ${next}`);
           if (!longer) break;
           const same = cut

@@ -671,12 +671,18 @@ const REFLECTORS = new Set([19, 53, 69, 111, 123, 137, 161, 389, 1900, 3283, 370
  */
 function logPorts(events: LogEvent[]): Hit[] {
   const byKey = new Map<string, { port: number; proto: Proto | null; n: number; raw: string }>();
+  // A flow log writes each direction of a connection (AWS VPC, NetFlow): the reverse of a record,
+  // from its port to the prober's high port, is the answer.
+  const flow = (src: string | null, spt: number | null, dst: string | null, dpt: number | null) =>
+    `${src}|${spt}|${dst}|${dpt}`;
+  const flows = new Set(events.map((e) => flow(e.src, e.spt, e.dst, e.dpt)));
   for (const e of events) {
     // A record with a port and no protocol (a Shadowserver legacy darknet row) still names the port.
     if (e.dpt === null || e.proto === 'icmp') continue;
     // A SYN-ACK or a reply from a well-known port is the answer, not the probe.
     if (e.flags && e.flags.includes('S') && e.flags.includes('A')) continue;
     if (e.proto === 'udp' && e.spt !== null && REFLECTORS.has(e.spt) && e.dpt >= 1024 && e.dpt !== e.spt) continue;
+    if (e.spt !== null && e.spt < e.dpt && e.src && flows.has(flow(e.dst, e.dpt, e.src, e.spt))) continue;
     const k = `${e.proto ?? '-'}/${e.dpt}`;
     const cur = byKey.get(k);
     if (cur) cur.n++;

@@ -11,6 +11,8 @@ const time = { reference: new Date('2026-11-21T00:00:00Z'), zone: 'UTC' };
 interface Case {
   name: string;
   text: string;
+  /** The columns a header-driven format's header row named, for a row read by them. */
+  columns?: string[];
   expected: Record<string, unknown> | null;
 }
 
@@ -30,7 +32,7 @@ for (const f of formats) {
   describe(`${f.id}`, () => {
     for (const c of cases) {
       it(c.name, () => {
-        const got = f.sniff(c.text) ? f.parse(c.text, time) : null;
+        const got = f.sniff(c.text) ? f.parse(c.text, time, c.columns ?? null) : null;
         if (c.expected === null) {
           expect(got).toBeNull();
           return;
@@ -172,6 +174,55 @@ describe('header-driven formats', () => {
     expect(events.map((e) => [e.format, e.src, e.dpt, e.proto])).toEqual([
       ['zeek-cut', '203.0.113.50', 502, 'tcp'],
       ['zeek-cut', '203.0.113.51', 47808, 'udp'],
+    ]);
+  });
+
+  it('follow the #fields header that zeek-cut -c keeps, with its tabs turned to blanks', () => {
+    const events = read(
+      [
+        '#fields ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto service duration conn_state',
+        '1796441523.120331 CkT3vd2Gq1pWq8rFZ7 198.51.100.75 51311 192.0.2.130 502 tcp - - S0',
+        '1796441523.187904 C9hLx44lm0dVj3nSa2 198.51.100.75 51312 192.0.2.130 20000 tcp - - S0',
+      ].join('\n'),
+    );
+    expect(events.map((e) => [e.format, e.src, e.dpt, e.proto])).toEqual([
+      ['zeek-cut', '198.51.100.75', 502, 'tcp'],
+      ['zeek-cut', '198.51.100.75', 20000, 'tcp'],
+    ]);
+  });
+
+  it('follow any CSV header that names the source address and the destination port', () => {
+    const events = read(
+      [
+        'timestamp,src_ip,src_port,dst_ip,dst_port,proto,bytes',
+        '2026-12-04T18:01:12Z,198.51.100.44,52201,192.0.2.10,81,tcp,74',
+        '2026-12-04T18:03:41Z,203.0.113.9,33790,192.0.2.11,23,tcp,60',
+      ].join('\n'),
+    );
+    expect(events.map((e) => [e.format, e.src, e.dpt, e.proto])).toEqual([
+      ['csv-events', '198.51.100.44', 81, 'tcp'],
+      ['csv-events', '203.0.113.9', 23, 'tcp'],
+    ]);
+    // A Shadowserver header is a CSV header too: its own rows stay Shadowserver's.
+    const [s] = read(
+      '"timestamp","protocol","src_ip","src_port","dst_ip","dst_port"\n' +
+        '"2026-11-20 03:00:01","udp","198.51.100.30","5353","192.0.2.77","1900"',
+    );
+    expect(s).toMatchObject({ format: 'shadowserver', dpt: 1900, ts: '2026-11-20T03:00:01Z' });
+    // A summary with a port column and no addresses is a table, not records.
+    expect(read('rank,proto,dst_port,packets\n1,tcp,23,18220413')).toEqual([]);
+  });
+
+  it('read each line of a web server access log as its own record', () => {
+    const events = read(
+      [
+        '198.51.100.34 - - [28/Nov/2026:22:14:07 +0000] "GET /cgi-bin/luci/ HTTP/1.1" 200 1534 "-" "Mozilla/5.0"',
+        '203.0.113.87 - - [29/Nov/2026:03:51:44 +0000] "POST /cgi-bin/luci/;stok=/locale HTTP/1.1" 404 196 "-" "Go"',
+      ].join('\n'),
+    );
+    expect(events.map((e) => [e.format, e.src])).toEqual([
+      ['web-access', '198.51.100.34'],
+      ['web-access', '203.0.113.87'],
     ]);
   });
 

@@ -1,4 +1,6 @@
 import {
+  addressLike,
+  csvFields,
   epochIso,
   event,
   ISO_TS,
@@ -16,10 +18,21 @@ import type { Proto } from '../../model.ts';
 
 /** The keys the common tools give each field, in the order they are tried; dotted keys are nested (ECS). */
 const KEYS = {
-  src: ['src_ip', 'src_host', 'source_ip', 'srcip', 'src_addr', 'saddr', 'source.ip'],
-  dst: ['dst_ip', 'dest_ip', 'dst_host', 'destination_ip', 'dstip', 'dst_addr', 'daddr', 'destination.ip'],
-  spt: ['src_port', 'source_port', 'srcport', 'sport', 'source.port'],
-  dpt: ['dst_port', 'dest_port', 'destination_port', 'dstport', 'dport', 'destination.port'],
+  src: ['src_ip', 'src_host', 'source_ip', 'srcip', 'src_addr', 'saddr', 'source.ip', 'src', 'source_address'],
+  dst: [
+    'dst_ip',
+    'dest_ip',
+    'dst_host',
+    'destination_ip',
+    'dstip',
+    'dst_addr',
+    'daddr',
+    'destination.ip',
+    'dst',
+    'destination_address',
+  ],
+  spt: ['src_port', 'source_port', 'srcport', 'sport', 'source.port', 'spt'],
+  dpt: ['dst_port', 'dest_port', 'destination_port', 'dstport', 'dport', 'destination.port', 'dpt'],
   proto: ['transport', 'proto', 'protocol', 'ip_proto', 'network.transport'],
   time: ['timestamp', '@timestamp', 'utc_time', 'time', 'ts'],
 } as const;
@@ -89,23 +102,71 @@ export const jsonEvents: LogFormat = {
   parse(text, time) {
     const o = jsonRecord(text);
     if (!o) return null;
-    const src = first(o, KEYS.src)?.value;
     const dst = first(o, KEYS.dst)?.value;
-    const dpt = port(first(o, KEYS.dpt)?.value);
-    if (!src || !dst || dpt === null || !isIpAddress(src) || !isIpAddress(dst)) return null;
-    const proto = transport(first(o, KEYS.proto)?.value);
-    const t = first(o, KEYS.time);
-    return event('json-events', text, {
-      ts: timeOf(t, time),
-      tsText: t?.value ?? null,
-      src,
-      spt: port(first(o, KEYS.spt)?.value),
-      dst,
-      dpt,
-      proto,
-      flags: null,
-      flagsText: null,
-      action: null,
-    });
+    // Both ends must be addresses: a JSON line of other keys is not a connection.
+    return dst && isIpAddress(dst) ? connection('json-events', text, o, time, isIpAddress) : null;
+  },
+};
+
+/** The connection a record of named fields (a JSON object, a CSV row by its header) describes, or null. */
+function connection(
+  format: string,
+  text: string,
+  o: Record<string, unknown>,
+  time: TimeContext,
+  isAddress: (s: string) => boolean,
+) {
+  const src = first(o, KEYS.src)?.value;
+  const dst = first(o, KEYS.dst)?.value;
+  const dpt = port(first(o, KEYS.dpt)?.value);
+  if (!src || dpt === null || !isAddress(src) || (dst && !isAddress(dst))) return null;
+  const t = first(o, KEYS.time);
+  return event(format, text, {
+    ts: timeOf(t, time),
+    tsText: t?.value ?? null,
+    src,
+    spt: port(first(o, KEYS.spt)?.value),
+    dst: dst ?? null,
+    dpt,
+    proto: transport(first(o, KEYS.proto)?.value),
+    flags: null,
+    flagsText: null,
+    action: null,
+  });
+}
+
+/** A header's column name as the keys above write it: "Dst Port" and "dst-port" are dst_port. */
+const columnName = (c: string) =>
+  c
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
+
+/**
+ * CSV exports with a header row that names a connection's source address and destination port
+ * (a honeypot's or a flow tool's per-connection records, a SIEM export), read by the same column
+ * names as the JSON logs. Addresses may be masked, and a darknet's empty destination is none.
+ * Shadowserver's reports, whose header this also reads, are tried first by their own module.
+ */
+export const csvEvents: LogFormat = {
+  id: 'csv-events',
+  description: 'CSV connection records with a header row',
+  // A row of values joined by bare commas: prose puts a blank after its commas, and a line that
+  // may start a record is tried with the lines after it too.
+  sniff: (t) => /,[^,]*,/.test(t) && !t.includes(', '),
+  header: (line) => {
+    if (!line.includes(',')) return null;
+    const cols = csvFields(line.trim())?.map(columnName);
+    if (!cols || cols.length < 3 || cols.some((c) => !/^[a-z@][\w.@]*$/.test(c))) return null;
+    const has = (keys: readonly string[]) => cols.some((c) => keys.includes(c));
+    return has(KEYS.src) && has(KEYS.dpt) ? cols : null;
+  },
+  parse(text, time, columns) {
+    if (!columns) return null;
+    const f = csvFields(text.trim());
+    if (!f || f.length !== columns.length) return null;
+    const o: Record<string, string> = {};
+    columns.forEach((c, i) => (o[c] = f[i]!.trim()));
+    return connection('csv-events', text, o, time, addressLike);
   },
 };

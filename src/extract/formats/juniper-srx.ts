@@ -1,4 +1,15 @@
-import { event, ISO_TS, isoWall, leadingTimestamp, port, protoOf, toIso, type LogFormat } from './common.ts';
+import {
+  event,
+  hostPort,
+  ISO_TS,
+  isoWall,
+  leadingTimestamp,
+  protoOf,
+  port,
+  toIso,
+  type LogFormat,
+  type TimeContext,
+} from './common.ts';
 
 const KV = /(?<![a-z0-9-])([a-z0-9-]+)="([^"]*)"/g;
 
@@ -9,9 +20,10 @@ const KV = /(?<![a-z0-9-])([a-z0-9-]+)="([^"]*)"/g;
  */
 export const juniperSrx: LogFormat = {
   id: 'juniper-srx',
-  description: 'Juniper SRX RT_FLOW (structured and classic syslog)',
-  sniff: (t) => t.includes('RT_FLOW'),
+  description: 'Juniper SRX RT_FLOW (structured and classic syslog) and RT_SCREEN',
+  sniff: (t) => t.includes('RT_FLOW') || t.includes('RT_SCREEN_'),
   parse(text, time) {
+    if (!text.includes('RT_FLOW')) return screen(text, time);
     const action = /RT_FLOW_SESSION_[A-Z_]+/.exec(text)?.[0] ?? null;
     const head = text.slice(0, text.indexOf('RT_FLOW'));
     // The device's own ISO time, when the line carries one, is the event's time.
@@ -55,3 +67,31 @@ export const juniperSrx: LogFormat = {
     });
   },
 };
+
+/**
+ * The screens' alarms (`RT_SCREEN_TCP: SYN flood! source: 192.0.2.77:1034, destination:
+ * 198.51.100.20:443, zone name: untrust, ... action: drop`): the attack the screen saw, between
+ * these ends. The transport is in the tag; RT_SCREEN_IP names none.
+ */
+const SCREEN = /RT_SCREEN_([A-Z]+): ([^!]*)!? source: ([^,\s]+), destination: ([^,\s]+)(?:,.*?\baction: (\w+))?/;
+
+function screen(text: string, time: TimeContext) {
+  const m = SCREEN.exec(text);
+  if (!m) return null;
+  const proto = protoOf(m[1]);
+  const src = hostPort(m[3]!);
+  const dst = hostPort(m[4]!);
+  const ts = leadingTimestamp(text, time);
+  return event('juniper-srx', text, {
+    ts: ts?.ts ?? null,
+    tsText: ts?.tsText ?? null,
+    src: src.addr,
+    spt: proto === 'icmp' ? null : src.port,
+    dst: dst.addr,
+    dpt: proto === 'icmp' ? null : dst.port,
+    proto,
+    flags: /\bSYN\b/.test(m[2]!) ? 'S' : null,
+    flagsText: null,
+    action: m[5] ?? null,
+  });
+}

@@ -9,7 +9,7 @@ import { fortigate } from './fortigate.ts';
 import { ims } from './ims.ts';
 import { ipfilter } from './ipfilter.ts';
 import { ipfw } from './ipfw.ts';
-import { jsonEvents } from './json-events.ts';
+import { csvEvents, jsonEvents } from './json-events.ts';
 import { juniperSrx } from './juniper-srx.ts';
 import { mikrotik } from './mikrotik.ts';
 import { netfilter } from './netfilter.ts';
@@ -21,6 +21,7 @@ import { pfsense } from './pfsense.ts';
 import { shadowserver } from './shadowserver.ts';
 import { ipchains, portsentry, scanlogd } from './small-tools.ts';
 import { tcpdump } from './tcpdump.ts';
+import { webAccess } from './web-access.ts';
 import { windowsFirewall } from './windows-firewall.ts';
 import { zeekConn, zeekConnJson, zeekCut } from './zeek-conn.ts';
 
@@ -56,9 +57,11 @@ export const formats = [
   ipfilter,
   dshield,
   shadowserver,
+  csvEvents,
   ipchains,
   portsentry,
   scanlogd,
+  webAccess,
   tcpdump,
 ] as const satisfies readonly LogFormat[];
 

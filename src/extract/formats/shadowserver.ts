@@ -1,5 +1,4 @@
-import { parse as parseCsv } from 'csv-parse/sync';
-import { columnIndex, event, port, protoOf, toIso, wallOf, type LogFormat } from './common.ts';
+import { columnIndex, csvFields as fields, event, port, protoOf, toIso, wallOf, type LogFormat } from './common.ts';
 
 /** Column orders of the reports, used when the CSV's header row is not at hand. */
 const EVENT4 = (
@@ -8,38 +7,6 @@ const EVENT4 = (
 ).split(' ');
 const LEGACY_DARKNET =
   'timestamp ip port asn geo region city hostname type dst_ip dst_port dst_asn dst_geo count'.split(' ');
-
-/** A field with no quote inside: quoted whole or not at all, then a comma or the end. */
-const PLAIN_FIELD = /"([^"]*)"(?=,|$)|([^",]*)(?=,|$)/y;
-
-/**
- * The fields of a CSV line whose fields are all plain, as csv-parse reads them, or null: csv-parse
- * sets up a parser for each call, 31 us of CPU for a Shadowserver row where this takes 1.6. It
- * stays the reader of the rest: doubled quotes, a quote inside a field, and text with a lone
- * surrogate, which it writes as U+FFFD.
- */
-function plainFields(line: string): string[] | null {
-  if (!line || /[\ud800-\udfff]/.test(line)) return null;
-  const out: string[] = [];
-  for (let at = 0; ; at++) {
-    PLAIN_FIELD.lastIndex = at;
-    const m = PLAIN_FIELD.exec(line);
-    if (!m) return null;
-    out.push(m[1] ?? m[2]!);
-    at = PLAIN_FIELD.lastIndex;
-    if (at === line.length) return out;
-  }
-}
-
-function fields(line: string): string[] | null {
-  const plain = plainFields(line);
-  if (plain) return plain;
-  try {
-    return (parseCsv(line, { relax_column_count: true, relax_quotes: true }) as string[][])[0] ?? null;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * Shadowserver CSV reports (event4 honeypot / darknet / brute-force, and the legacy darknet

@@ -138,6 +138,24 @@ export function syslogWall(m: RegExpExecArray): WallTime | null {
   return { year: m[3] ? Number(m[3]) : null, month, day: Number(m[2]), ...clock(m), offset: null };
 }
 
+/** Common Log Format's time, as web servers write it: "28/Nov/2026:22:14:07 +0000". */
+export const CLF_TS = /(\d{2})\/([A-Z][a-z]{2})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})/;
+
+export function clfWall(m: RegExpExecArray): WallTime | null {
+  const month = MONTHS[m[2]!.toLowerCase()];
+  if (!month) return null;
+  return {
+    year: Number(m[3]),
+    month,
+    day: Number(m[1]),
+    hour: Number(m[4]),
+    minute: Number(m[5]),
+    second: Number(m[6]),
+    fraction: '',
+    offset: `${m[7]}${m[8]}:${m[9]}`,
+  };
+}
+
 export function isoWall(m: RegExpExecArray): WallTime {
   const offset = m[8] ? (m[8] === 'Z' ? 'Z' : m[8].replace(/^([+-]\d{2})(\d{2})$/, '$1:$2')) : null;
   return { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]), ...clock(m), offset };

@@ -90,9 +90,11 @@ export const zeekCut: LogFormat = {
   id: 'zeek-cut',
   description: 'zeek-cut (bro-cut) output',
   sniff: (t) => CUT_TS.test(t),
+  // Its command line, or the #fields header that `zeek-cut -c` keeps, which a mailer may have
+  // turned to blanks with the rows (a tab-separated one is zeek-conn's too).
   header: (line) => {
     const m = CUT_COMMAND.exec(line);
-    const cols = m ? m[2]!.trim().split(/\s+/) : [];
+    const cols = m ? m[2]!.trim().split(/\s+/) : /^\s*#fields\s/.test(line) ? line.trim().split(/\s+/).slice(1) : [];
     return cols.includes('id.orig_h') && cols.includes('id.resp_h') ? cols : null;
   },
   parse(text, time, columns) {

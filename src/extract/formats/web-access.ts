@@ -1,0 +1,35 @@
+import { addressLike, CLF_TS, clfWall, event, port, toIso, type LogFormat } from './common.ts';
+
+/**
+ * Web server access logs in the Common and Combined Log Formats (Apache, nginx, a web honeypot):
+ * `client - user [28/Nov/2026:22:14:07 +0000] "GET /path HTTP/1.1" 200 1534 ...`, and Apache's
+ * vhost_combined, which puts `host:port` first and so gives the port the request came to. The
+ * server's own address is not in the line.
+ */
+const LINE = new RegExp(
+  String.raw`^\s*(?:(\S+):(\d{1,5}) )?(\S+) \S+ \S+ \[(${CLF_TS.source})\] "(?:[^"\\]|\\.)*" \d{3} (?:\d+|-)`,
+);
+
+export const webAccess: LogFormat = {
+  id: 'web-access',
+  description: 'Web server access logs (Common / Combined Log Format)',
+  sniff: (t) => t.includes('] "'),
+  parse(text, time) {
+    const m = LINE.exec(text);
+    if (!m || !addressLike(m[3]!)) return null;
+    const clock = CLF_TS.exec(m[4]!);
+    const wall = clock ? clfWall(clock) : null;
+    return event('web-access', text, {
+      ts: wall ? toIso(wall, time) : null,
+      tsText: m[4]!,
+      src: m[3]!,
+      spt: null,
+      dst: null,
+      dpt: m[2] ? port(m[2]) : null,
+      proto: 'tcp',
+      flags: null,
+      flagsText: null,
+      action: null,
+    });
+  },
+};
