@@ -434,8 +434,18 @@ export function denial(prose: string, at: number): Denial {
   return null;
 }
 
-/** Where a post may take a port back: the sentences around these are all that takenBack reads. */
-const TAKING_BACK = new RegExp(`${TAKEN_BACK.source}|${CORRECTION.source}|\\bignore the\\b`, 'gi');
+/**
+ * Where a post may take a port back: the sentences around these words are all that takenBack
+ * reads, with denial's own patterns. Anchor words alone: the patterns in full, tried at every
+ * word of every post, cost more than the rest of reading the claims.
+ */
+// Case spelled out in the first letter: without the i flag the scan is a quarter faster.
+const TAKING_BACK = new RegExp(
+  String.raw`\b(?:[Tt]urned out|[Ii]gnore|[Dd]isregard|[Ff]alse (?:alarm|positive)|[Mm]y (?:bad|mistake)|[Tt]ypo|` +
+    String.raw`[Ss]cratch that|[Oo]ur own|[Oo]urs|[Cc]orrect|[Ss]orry|I meant|[Ss]hould (?:be|read|have been)|` +
+    String.raw`[Ff]at[- ]?finger)|誤検知|無視して|訂正|誤記|誤り`,
+  'g',
+);
 
 /**
  * The numbers a post takes back ("the second port is 8443, not 8433", "udp/4789 ... ignore that

@@ -82,7 +82,7 @@ export function extractReport(post: Post, opts: ExtractOptions): Report {
       const lines = b.filter((l) => !found.used.has(l) && l.length <= opts.maxLineChars);
       const folded = lines.map(nfkc);
       const tables = tablePorts(folded, before);
-      before = nfkc(b.at(-1) ?? '');
+      before = folded.at(-1) ?? '';
       table.push(...tables.ports);
       const rest = lines.filter((_, i) => !tables.used.has(folded[i]!));
       if (rest.length) prose.push(normalizeProse(joinProse(rest)));

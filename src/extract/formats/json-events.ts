@@ -151,11 +151,12 @@ const columnName = (c: string) =>
 export const csvEvents: LogFormat = {
   id: 'csv-events',
   description: 'CSV connection records with a header row',
-  // A row of values joined by bare commas: prose puts a blank after its commas, and a line that
-  // may start a record is tried with the lines after it too.
-  sniff: (t) => /,[^,]*,/.test(t) && !t.includes(', '),
+  // A row of values joined by bare commas, with an address among them: prose puts a blank after
+  // its commas, and a line that may start a record is tried with the lines after it too.
+  sniff: (t) => /,[^,]*,/.test(t) && !t.includes(', ') && /\d\.\d|\w\.\w\.\w|[\da-f]:[\da-f]*:/i.test(t),
   header: (line) => {
-    if (!line.includes(',')) return null;
+    // Splitting every line of a post only to find no header there was most of this format's cost.
+    if (!line.includes(',') || !/port|dpt/i.test(line) || !/src|source|saddr/i.test(line)) return null;
     const cols = csvFields(line.trim())?.map(columnName);
     if (!cols || cols.length < 3 || cols.some((c) => !/^[a-z@][\w.@]*$/.test(c))) return null;
     const has = (keys: readonly string[]) => cols.some((c) => keys.includes(c));

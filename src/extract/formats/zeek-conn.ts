@@ -93,6 +93,7 @@ export const zeekCut: LogFormat = {
   // Its command line, or the #fields header that `zeek-cut -c` keeps, which a mailer may have
   // turned to blanks with the rows (a tab-separated one is zeek-conn's too).
   header: (line) => {
+    if (!line.includes('-cut') && !line.includes('#fields')) return null;
     const m = CUT_COMMAND.exec(line);
     const cols = m ? m[2]!.trim().split(/\s+/) : /^\s*#fields\s/.test(line) ? line.trim().split(/\s+/).slice(1) : [];
     return cols.includes('id.orig_h') && cols.includes('id.resp_h') ? cols : null;
