@@ -23,6 +23,11 @@ interface Reading {
   left: number;
   /** Attachments not read at all because the budget was spent: named once, at the end. */
   unread: string[];
+  /**
+   * The message is a delivery report: the message it carries is the one that bounced, returned,
+   * not a report forwarded to the list, and is not read (nothing answers a bounce anyway).
+   */
+  returned: boolean;
 }
 
 /**
@@ -63,7 +68,8 @@ export async function parsePost(
     throw new KansokuError('MESSAGE_UNPARSABLE', 'mail', (err as Error).message, { cause: err });
   }
   const headers = headerMap(m);
-  const r: Reading = { limits, warnings: [], left: limits.maxDecompressedBytes, unread: [] };
+  const bounce = isBounce(m, headers);
+  const r: Reading = { limits, warnings: [], left: limits.maxDecompressedBytes, unread: [], returned: bounce };
   const id = m.messageId?.trim();
   const messageId = id && /^<[^<>\s]+>$/.test(id) ? id : id ? `<${id.replace(/[<>\s]/g, '')}>` : null;
   const text = bodyText(m, r, 'body');
@@ -98,7 +104,7 @@ export async function parsePost(
       autoSubmitted: headers['auto-submitted']?.toLowerCase().split(';')[0]!.trim() ?? null,
       precedence: headers['precedence']?.toLowerCase().trim() ?? null,
       returnPathEmpty: headers['return-path'] !== undefined && /^<\s*>$/.test(headers['return-path'].trim()),
-      isBounce: isBounce(m, headers),
+      isBounce: bounce,
     },
     headers,
     authResults: (m.headerLines ?? [])
@@ -207,6 +213,7 @@ async function textAttachments(list: Attachment[], r: Reading, depth: number): P
     if (a.related) continue;
     const name = a.filename ?? '';
     if (/^message\/rfc822$/i.test(a.contentType)) {
+      if (r.returned && depth === 0) continue;
       const f = await forwardedMessage(a, r, depth + 1);
       if (f) out.push(f);
       continue;

@@ -34,6 +34,19 @@ describe('forwarded reports', () => {
     readsTheForwardedReport(report);
   });
 
+  it('does not read the message a delivery report returns: it is the one that bounced, not a report', async () => {
+    const carrier = readFileSync(fixture('mail', 'forwarded-report.eml'), 'latin1');
+    const dsn = carrier
+      .replace('From: Kenji Mori <mori@isp.example.jp>', 'From: Mail Delivery System <MAILER-DAEMON@isp.example.jp>')
+      .replace(
+        'multipart/mixed; boundary="=_carrier_="',
+        'multipart/report; report-type=delivery-status; boundary="=_carrier_="',
+      );
+    const post = await parsePost(Buffer.from(dsn, 'latin1'));
+    expect(post.auto.isBounce).toBe(true);
+    expect(post.attachments).toEqual([]);
+  });
+
   it('reads a report forwarded inline under "---------- Forwarded message ---------"', async () => {
     readsTheForwardedReport((await read('forwarded-inline-gmail.eml')).report);
   });
