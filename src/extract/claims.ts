@@ -160,15 +160,16 @@ export function timeWindow(prose: string): Claim | null {
 }
 
 const RANGE = new RegExp(
-  String.raw`(?:\b(tcp|udp) ?\/? ?(?:ports? )?|\bports? )(\d{1,5})(?: ?[-–〜~] ?| (?:through|thru) )(\d{1,5})` +
+  String.raw`(?:\b(tcp|udp) ?\/? ?(?:ports? )?|\bports? |(?<![\w.:/-])(?=\d{1,5} ?[-–〜~] ?\d{1,5}\/(?:tcp|udp)\b))` +
+    String.raw`(\d{1,5})(?: ?[-–〜~] ?| (?:through|thru) )(\d{1,5})` +
     String.raw`(?! ?[-–〜~]?\d)(?:\/(tcp|udp)\b)?`,
   'gi',
 );
 const RANGE_JA = /(?<![\d,])(\d{1,5})番台/g;
 
 /**
- * Port ranges: "UDP 1026-31" (the shorthand keeps the leading digits), "tcp/135-139", "ports
- * 1000-1150", "TCP ports 5900 through 5910", 「60000番台」.
+ * Port ranges: "UDP 1026-31" (the shorthand keeps the leading digits), "tcp/135-139",
+ * "8000-8010/tcp", "ports 1000-1150", "TCP ports 5900 through 5910", 「60000番台」.
  */
 export function portRanges(prose: string): PortRange[] {
   const out: PortRange[] = [];
@@ -357,7 +358,7 @@ const GROWTH = /\b(?:grow|grew|jump|ris|spik|surg|climb|doubl|tripl|tenfold)/i;
 const BASELINE = new RegExp(
   String.raw`\bas (?:always|usual|ever)\b|\b(?:usual|normal|ordinary|typical|regular|everyday)` +
     String.raw`(?: \([^)]{0,20}\))? (?:background|baseline|levels?|noise|web traffic|traffic)\b|` +
-    String.raw`\bbackground (?:levels?|noise|radiation)\b`,
+    String.raw`\bbackground (?:levels?|noise|radiation)\b|前週並み|前月並み|同程度|同水準`,
   'i',
 );
 
@@ -430,7 +431,10 @@ export function denial(prose: string, at: number): Denial {
   if (!rest || /\d\d/.test(rest)) return null;
   if (TAKEN_BACK.test(rest)) return 'taken back';
   const quiet = negates(rest) || (BASELINE.test(rest) && !RISING.test(rest));
-  if (quiet && (ASKED.test(clause) || POINTS_BACK.test(rest))) return 'quiet';
+  // A Japanese clause that ends in its continuative form (「…同程度で、」「…出ておらず、」) goes on
+  // about the same subject.
+  const goesOn = /(?:で|て|ず|く)\s*$/.test(clause) && /[\u3040-\u30ff\u4e00-\u9fff]/.test(clause);
+  if (quiet && (ASKED.test(clause) || POINTS_BACK.test(rest) || goesOn)) return 'quiet';
   return null;
 }
 

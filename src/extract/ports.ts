@@ -254,7 +254,8 @@ const PATTERNS: Array<{
   // "5000/tcp", "123/udp(NTP)", "8080tcp", "port 5060 UDP", "port 5060/udp", "ポート5060/UDP"
   {
     needs: NEEDS_PROTO,
-    re: new RegExp(String.raw`(?<![\d.])(\d{1,5})(?: ?/ ?|番?/|)${P}\b`, 'gi'),
+    // (not the end of a range: "8000-8010/tcp")
+    re: new RegExp(String.raw`(?<![\d.]|\d ?[-–〜~] ?)(\d{1,5})(?: ?/ ?|番?/|)${P}\b`, 'gi'),
     read: (m) => [[m[1]!, proto(m[2]!)]],
   },
   {
@@ -299,14 +300,14 @@ const PATTERNS: Array<{
   // dotted, a range's end is the range's, and 宛先, the destination, names what follows)
   {
     needs: /宛|あて|向け/,
-    re: new RegExp(String.raw`(?<![\d.,/:：]|[-–〜~] ?)${N} ?番?(?:宛て?|あて|向け)(?!先)`, 'g'),
+    re: new RegExp(String.raw`(?<![\d.,/:：]|\d ?[-–〜~] ?)${N} ?番?(?:宛て?|あて|向け)(?!先)`, 'g'),
     read: (m) => [[m[1]!, null]],
   },
   // "137番ポート", "445番"
   {
     needs: /番/,
     // "5900〜5903 番" is a range, whose end is the range's
-    re: new RegExp(String.raw`(?<![\d.,/]|[-–〜~] ?)(\d{1,5}) ?番(?!台)(?:ポート)?`, 'g'),
+    re: new RegExp(String.raw`(?<![\d.,/]|\d ?[-–〜~] ?)(\d{1,5}) ?番(?!台)(?:ポート)?`, 'g'),
     read: (m) => [[m[1]!, null]],
   },
   // "tcp 22/23/2323", "UDP 500/4500": one protocol over slashed ports, unless they make a date
@@ -453,6 +454,8 @@ const PATTERNS: Array<{
 const SOURCE_PORT_BEFORE = new RegExp(
   String.raw`(?:(?:source|src|ソース|送信元|発信元) ?(?:port|ポート)|ephemeral|エフェメラル)[\s\S]{0,10}$` +
     String.raw`|\b(?:src|sport|spt) ?[:=]? ?$|\bsourced from (?:(?:tcp|udp) ?)?(?:ports? )?$` +
+    // a pf rule's "from any port 5071 to any port 5060"
+    String.raw`|\bfrom (?:any|[\w.:/]+) port ?$` +
     // "CLDAP (replies from udp/389)", "WS-Discovery reflection (udp/3702)": the reflector's port
     String.raw`|\b(?:reflection|amplification|replies|responses|answers|reflected)(?: from)? ?[(（]? ?` +
     String.raw`(?:(?:tcp|udp) ?\/? ?)?(?:ports? )?$`,
@@ -463,9 +466,13 @@ const SOURCE_PORT_BEFORE = new RegExp(
  * A clause that opens on the source ports names sources to its end, unless it turns to where
  * they went: "Source ports were udp/389 (CLDAP, ~70%) and udp/3702 (WS-Discovery, ~25%)".
  */
-const SOURCE_LEAD =
-  /(?:source|src|送信元|発信元) ?(?:port|ポート)s?(?![\s\S]*(?:destination|\bdst|\bdest|target|aimed|宛先|宛|\bto\b|->|→))/i;
-const MAY_LEAD = /(?:source|src|送信元|発信元) ?(?:port|ポート)/i;
+const SOURCE_LEAD = new RegExp(
+  String.raw`(?:(?:source|src|送信元|発信元) ?(?:port|ポート)s?|\b(?:came|comes|coming|arriv\w+|originat\w+) (?:in )?from)` +
+    String.raw`(?![\s\S]*(?:destination|\bdst|\bdest|target|aimed|宛先|宛|\bto\b|->|→))`,
+  'i',
+);
+const MAY_LEAD =
+  /(?:source|src|送信元|発信元) ?(?:port|ポート)|\b(?:came|comes|coming|arriv\w+|originat\w+) (?:in )?from/i;
 
 function proto(s: string): Proto {
   return s.toLowerCase() as Proto;
@@ -636,10 +643,15 @@ const PROTO_ALONE =
  * holds it ("the UDP 1026-31 traffic ... ports 1026 and 1030"), else the one protocol its paragraph
  * named before it. Two protocols named, or none, leave it bare.
  */
-function impliedProto(prose: string, h: Hit, ranges: PortRange[]): { proto: Proto; text: string } | null {
+function impliedProto(prose: string, h: Hit, ranges: PortRange[]): { protos: Proto[]; text: string } | null {
   const range = ranges.find((r) => r.proto && r.from <= h.port && h.port <= r.to);
-  if (range) return { proto: range.proto!, text: range.text };
+  if (range) return { protos: [range.proto!], text: range.text };
   if (h.at === undefined) return null;
+  // Its own sentence names both for it: "Both the UDP and TCP listeners on port 53 are affected"
+  // (not "TCP/UDP port 137, and port 53 too", where the pair is port 137's).
+  const sentence = prose.slice(sentenceBounds(prose, h.at).start, h.at);
+  const both = /\b(?:tcp|udp) ?(?:\/|and|or|&) ?(?:tcp|udp)\b(?! ?(?:ports? ?)?[:/#]? ?\d)/i.exec(sentence);
+  if (both && /tcp/i.test(both[0]) && /udp/i.test(both[0])) return { protos: ['tcp', 'udp'], text: both[0] };
   // Within reach of a reader's eye: a paragraph, at most PROTO_REACH characters back (a pasted
   // block joins into one long paragraph, and each port must not rescan it).
   const para = prose.slice(Math.max(prose.lastIndexOf('\n', h.at) + 1, h.at - PROTO_REACH), h.at);
@@ -647,14 +659,14 @@ function impliedProto(prose: string, h: Hit, ranges: PortRange[]): { proto: Prot
   if (/(?:tcp|udp) ?(?:\/|and|or|&) ?(?:tcp|udp)/i.test(para)) return null;
   const named = allMatches(para, PROTO_WORD);
   const protos = new Set(named.map((m) => m[1]!.toLowerCase()));
-  if (protos.size === 1) return { proto: proto(named[0]![1]!), text: named.at(-1)![0] };
+  if (protos.size === 1) return { protos: [proto(named[0]![1]!)], text: named.at(-1)![0] };
   if (protos.size > 1) return null;
   // None before: the rest of its sentence may say it ("Destinations 3389 and 445 only, all TCP SYN",
   // "Destination Port: 3389 Protocol: TCP"), where the word qualifies, not a port of its own.
   const after = prose.slice(h.at, h.at + 300).split(/[.。!！?？\n]/)[0]!;
   const later = allMatches(after, PROTO_ALONE);
   const laterProtos = new Set(later.map((m) => m[1]!.toLowerCase()));
-  return laterProtos.size === 1 ? { proto: proto(later[0]![1]!), text: later[0]![0] } : null;
+  return laterProtos.size === 1 ? { protos: [proto(later[0]![1]!)], text: later[0]![0] } : null;
 }
 
 /**
@@ -728,31 +740,36 @@ export function extractPorts(
   const { hits, source } = prosePorts(prose);
   const ranges = portRanges(prose);
   const vouched = vouchedPorts(prose, hits, hits.length + table.length + events.length > 0);
-  const typed = [...hits, ...inRanges(prose, ranges), ...vouched].map((h) => {
+  const typed = [...hits, ...inRanges(prose, ranges), ...vouched].flatMap((h) => {
     const implied = h.proto === null ? impliedProto(prose, h, ranges) : null;
-    return implied ? { ...h, proto: implied.proto, span: `${h.span} (${implied.text})` } : h;
+    return implied ? implied.protos.map((p) => ({ ...h, proto: p, span: `${h.span} (${implied.text})` })) : [h];
   });
   // A port the post says is quiet is no claim, unless the post also names it as active with its
   // protocol or without one ("their TCP 443 is fine" beside a UDP flood on 443 is not tcp/443);
-  // where something listens says nothing of traffic. One the poster takes back is none at all.
+  // where something listens, or a table's row, says nothing of what changed. One the poster takes
+  // back is none at all.
   const taken = takenBack(prose);
   const active = new Map<number, Array<Proto | null>>();
   for (const h of [
     ...typed.filter((x) => !x.denied && !x.setup),
-    ...table,
     ...events.flatMap((e) => (e.dpt === null ? [] : [{ port: e.dpt, proto: e.proto }])),
   ])
     active.set(h.port, [...(active.get(h.port) ?? []), h.proto]);
-  const isActive = (h: Hit) => (active.get(h.port) ?? []).some((p) => p === null || h.proto === null || p === h.proto);
-  // Where something listens is dropped too when the number alone is said to get nothing ("the
-  // honeypot also listens on 2376 ... 2376 received nothing"): no pattern reads that as a port.
-  const quietElsewhere = (h: Hit) =>
+  const isActive = (h: { port: number; proto: Proto | null }) =>
+    (active.get(h.port) ?? []).some((p) => p === null || h.proto === null || p === h.proto);
+  // A setting or a row is dropped too when its number alone is said to be quiet ("the honeypot
+  // also listens on 2376 ... 2376 received nothing", a table's "23 and 5555 are just the usual
+  // background"), where no pattern reads the number as a port. Looked for in a table of a few
+  // rows only: each row's number is searched for in the whole post.
+  const quietElsewhere = (h: { port: number; at?: number }) =>
     allMatches(prose, new RegExp(String.raw`(?<![\d.,:/])${h.port}(?![\d.,:]\d|\d)`, 'g')).some(
       (m) => m.index !== h.at && denial(prose, m.index) === 'quiet',
     );
-  for (const h of typed)
-    if (!taken.has(h.port) && (h.denied ? isActive(h) : !h.setup || isActive(h) || !quietElsewhere(h))) add(h, 'prose');
-  for (const t of table) add({ ...t, rising: false, destination: false }, 'prose');
+  const weighed = (h: { port: number; proto: Proto | null; at?: number }) => isActive(h) || !quietElsewhere(h);
+  for (const h of typed) if (!taken.has(h.port) && (h.denied ? isActive(h) : !h.setup || weighed(h))) add(h, 'prose');
+  const fewRows = table.length <= NARROW_RANGE;
+  for (const t of table)
+    if (!taken.has(t.port) && (!fewRows || weighed(t))) add({ ...t, rising: false, destination: false }, 'prose');
   for (const h of logPorts(events)) add(h, 'log');
   // A bare "port 5000" and a "tcp/5000" or a log line on 5000 are one claim. Typed claims are
   // looked up by port: a scan of all claims for each bare one took 140 s for 30,000 "port N" lines.

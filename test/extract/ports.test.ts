@@ -240,6 +240,28 @@ describe('ports named in prose', () => {
     expect(portsOf('We hit 300 a day. A jump to 500 later. They tried 3 times on 20 hosts.')).toEqual([]);
   });
 
+  it('reads a range with its protocol after it, a bulleted port, and both protocols a sentence names', () => {
+    const r = report('Ports of interest:\n  - 7547/tcp  (TR-069)  heaviest\n  - 8000-8010/tcp  sequential sweep');
+    expect(r.ports.map((p) => `${p.proto}/${p.port}`)).toEqual(['tcp/7547']);
+    expect(r.portRanges.map((x) => `${x.proto}/${x.from}-${x.to}`)).toEqual(['tcp/8000-8010']);
+    expect(portsOf('Both the UDP and TCP listeners on port 53 are affected.')).toEqual(['tcp/53', 'udp/53']);
+  });
+
+  it('reads where reflected traffic came in from, and the port after "from any" in a pf rule, as sources', () => {
+    const r = report(
+      'A reflection aimed at udp/3074. Reflected traffic came in from udp/389 (CLDAP) and udp/11211 (memcached).',
+    );
+    expect(r.ports.map((p) => `${p.proto}/${p.port}`)).toEqual(['udp/3074']);
+    expect(portsOf('block in quick on egress proto udp from any port 5071 to any port 5060')).toEqual(['udp/5060']);
+  });
+
+  it('drops a port a Japanese clause says is as last week, going on into its negation', () => {
+    const text =
+      'TCP/37215 宛が急増しました。なお、TCP/23 番ポート宛のパケット数は前週と同程度で、大きな変化はありません。';
+    expect(portsOf(text)).toEqual(['tcp/37215']);
+    expect(portsOf('前週と比べて 1433番（MSSQL）が倍増しています。')).toEqual(['?/1433']);
+  });
+
   it('keeps a port the post says is not usually seen, or not only that one', () => {
     expect(portsOf("A trickle to udp/37810, which we don't usually see at all.")).toEqual(['udp/37810']);
     expect(portsOf('We are not only seeing hits on 1026 and 1030 but a flood too.')).toEqual(['?/1026', '?/1030']);
@@ -391,6 +413,17 @@ describe('ports in a plain-text table a post pastes', () => {
     ]);
     // A caption naming both protocols gives the rows none.
     expect(portsOf('TCP and UDP ports:\n\nPort  Hits\n23    500')).toEqual(['?/23']);
+  });
+
+  it('drops the rows of ports the post says are flat, and keeps the rest', () => {
+    const text = [
+      'dst_port,proto,packets,uniq_src',
+      '23,tcp,1843221,20412',
+      '2323,tcp,412004,8821',
+      '',
+      'So 2323 is the mover. 23 is just the usual background, flat against the weekly average.',
+    ].join('\n');
+    expect(portsOf(text)).toEqual(['tcp/2323']);
   });
 
   it("reads only the open ports of nmap's table", () => {

@@ -98,15 +98,38 @@ function timeOf(t: { key: string; value: string } | null, time: TimeContext): st
 export const jsonEvents: LogFormat = {
   id: 'json-events',
   description: 'JSON event logs (Cowrie, OpenCanary, ECS)',
-  sniff: (t) => t.includes('{') && /(?:src|source)/.test(t) && /(?:dst|dest)/.test(t),
+  sniff: (t) => t.includes('{') && /(?:src|source)/.test(t) && (/(?:dst|dest)/.test(t) || t.includes('"cowrie.')),
   parse(text, time) {
     const o = jsonRecord(text);
     if (!o) return null;
     const dst = first(o, KEYS.dst)?.value;
     // Both ends must be addresses: a JSON line of other keys is not a connection.
-    return dst && isIpAddress(dst) ? connection('json-events', text, o, time, isIpAddress) : null;
+    if (dst && isIpAddress(dst)) return connection('json-events', text, o, time, isIpAddress);
+    return honeypotSession(text, o, time);
   },
 };
+
+/**
+ * A Cowrie event after the connect (a login tried, a command run) names only the attacker and
+ * the session: a record of the attack all the same, over Cowrie's SSH or telnet, port unknown.
+ */
+function honeypotSession(text: string, o: Record<string, unknown>, time: TimeContext) {
+  const src = first(o, KEYS.src)?.value;
+  if (typeof o.eventid !== 'string' || !o.eventid.startsWith('cowrie.') || !src || !isIpAddress(src)) return null;
+  const t = first(o, KEYS.time);
+  return event('json-events', text, {
+    ts: timeOf(t, time),
+    tsText: t?.value ?? null,
+    src,
+    spt: port(first(o, KEYS.spt)?.value),
+    dst: null,
+    dpt: null,
+    proto: 'tcp',
+    flags: null,
+    flagsText: null,
+    action: null,
+  });
+}
 
 /** The connection a record of named fields (a JSON object, a CSV row by its header) describes, or null. */
 function connection(

@@ -11,6 +11,7 @@ import { ipfilter } from './ipfilter.ts';
 import { ipfw } from './ipfw.ts';
 import { csvEvents, jsonEvents } from './json-events.ts';
 import { juniperSrx } from './juniper-srx.ts';
+import { junosFilter } from './junos-filter.ts';
 import { mikrotik } from './mikrotik.ts';
 import { netfilter } from './netfilter.ts';
 import { netscreen } from './netscreen.ts';
@@ -23,6 +24,7 @@ import { ipchains, portsentry, scanlogd } from './small-tools.ts';
 import { tcpdump } from './tcpdump.ts';
 import { webAccess } from './web-access.ts';
 import { windowsFirewall } from './windows-firewall.ts';
+import { yamahaRtx } from './yamaha-rtx.ts';
 import { zeekConn, zeekConnJson, zeekCut } from './zeek-conn.ts';
 
 /**
@@ -40,6 +42,7 @@ export const formats = [
   pfsense,
   pf,
   juniperSrx,
+  junosFilter,
   netscreen,
   fortigate,
   paloalto,
@@ -53,6 +56,7 @@ export const formats = [
   nfdump,
   awsVpc,
   mikrotik,
+  yamahaRtx,
   ipfw,
   ipfilter,
   dshield,

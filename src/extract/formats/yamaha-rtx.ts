@@ -1,0 +1,36 @@
+import { event, hostPort, protoOf, toIso, wallOf, type LogFormat } from './common.ts';
+
+/**
+ * Yamaha RTX/NVR router filter logs, as Japanese operators paste them from `show log` or syslog:
+ * `2026/02/19 10:31:22: LAN2 Rejected at IN(200099) filter: TCP 198.51.100.8:43122 >
+ * 203.0.113.5:23`. The router writes its local time, with no zone.
+ */
+const RECORD = /(\S+) (Rejected|Passed) at (IN|OUT)\((\d+)\) filter: (\w+) (\S+?) > (\S+?)(?=[\s:]*$| )/;
+const TIME = /(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})/;
+
+export const yamahaRtx: LogFormat = {
+  id: 'yamaha-rtx',
+  description: 'Yamaha RTX / NVR filter log',
+  sniff: (t) => t.includes(' filter: ') && t.includes(' at '),
+  parse(text, time) {
+    const m = RECORD.exec(text);
+    if (!m) return null;
+    const proto = protoOf(m[5]);
+    const ports = proto === 'tcp' || proto === 'udp';
+    const src = hostPort(m[6]!);
+    const dst = hostPort(m[7]!);
+    const t = TIME.exec(text);
+    return event('yamaha-rtx', text, {
+      ts: t ? toIso(wallOf(t.slice(1, 7), '', null), time) : null,
+      tsText: t?.[0] ?? null,
+      src: src.addr,
+      spt: ports ? src.port : null,
+      dst: dst.addr,
+      dpt: ports ? dst.port : null,
+      proto,
+      flags: null,
+      flagsText: null,
+      action: m[2]!.toLowerCase(),
+    });
+  },
+};
