@@ -388,9 +388,13 @@ const TAKEN_BACK = new RegExp(
   'i',
 );
 
-/** A sentence that corrects the post it follows up: "Correction, sorry: the second port is 8443, not 8433". */
+/**
+ * A sentence that corrects the post it follows up: "Correction, sorry: the second port is 8443,
+ * not 8433". Not "should be" alone, which advisories say of what to do ("should be blocked, not
+ * 3389 only").
+ */
 const CORRECTION =
-  /\b(?:correction|corrected|sorry|i meant|should (?:be|read|have been)|typo|fat[- ]?finger\w*)\b|訂正|誤記|誤り/i;
+  /\b(?:correction|corrected|sorry|i meant|should (?:read|have been)|typo|fat[- ]?finger\w*)\b|訂正|誤記|誤り/i;
 
 /**
  * Others asked about the port, and the rest of the sentence answers no: 「UDP 161 宛て（SNMP）
@@ -408,8 +412,8 @@ const negates = (text: string) =>
   NEGATED.test(text) && !NEWS.test(text) && !(/\bnever\b/i.test(text) && GROWTH.test(text));
 
 /**
- * What a post says against the port at `at`. 'quiet': it is quiet, as usual, unaffected or the
- * attackers' own, so it is no claim unless the post names it as active elsewhere. 'taken back':
+ * What a post says against the port at `at`. 'quiet': it is quiet, as usual, unaffected or where
+ * the attackers serve their files, so no claim unless the post names it as active elsewhere. 'taken back':
  * the poster retracts or corrects it, which outweighs every other mention (a quote, the subject).
  */
 export type Denial = 'quiet' | 'taken back' | null;
@@ -441,12 +445,12 @@ export function denial(prose: string, at: number): Denial {
 /**
  * Where a post may take a port back: the sentences around these words are all that takenBack
  * reads, with denial's own patterns. Anchor words alone: the patterns in full, tried at every
- * word of every post, cost more than the rest of reading the claims.
+ * word of every post, cost more than the rest of reading the claims; and the case of the first
+ * letter spelled out, since without the i flag the scan is a quarter faster.
  */
-// Case spelled out in the first letter: without the i flag the scan is a quarter faster.
 const TAKING_BACK = new RegExp(
   String.raw`\b(?:[Tt]urned out|[Ii]gnore|[Dd]isregard|[Ff]alse (?:alarm|positive)|[Mm]y (?:bad|mistake)|[Tt]ypo|` +
-    String.raw`[Ss]cratch that|[Oo]ur own|[Oo]urs|[Cc]orrect|[Ss]orry|I meant|[Ss]hould (?:be|read|have been)|` +
+    String.raw`[Ss]cratch that|[Oo]ur own|[Oo]urs|[Cc]orrect|[Ss]orry|I meant|[Ss]hould (?:read|have been)|` +
     String.raw`[Ff]at[- ]?finger)|誤検知|無視して|訂正|誤記|誤り`,
   'g',
 );
