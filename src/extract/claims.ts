@@ -317,10 +317,10 @@ function insideBrackets(text: string, at: number): boolean {
 const NEGATED = new RegExp(
   String.raw`(?:(?<!\b(?:hard|difficult|impossible) )\bnot|n't|\bnever|\bno longer|\bhardly|\bbarely)` +
     String.raw`(?! (?:only|just|usually|normally|typically|often|sure|clear|certain)\b)` +
-    String.raw` (?:[\w-]+ ){0,2}?(?:seeing|see|seen|saw|observ\w*|notic\w*|affected|involved|impacted|` +
-    String.raw`changing|changed|increasing|increased|rising|risen|up)\b` +
+    String.raw` (?:[\w-]+ ){0,3}?(?:seeing|see|seen|saw|observ\w*|notic\w*|affected|involved|impacted|` +
+    String.raw`changing|changed|increasing|increased|rising|risen|up|targeted|hit|scanned|probed|attacked)\b` +
     String.raw`|\bnothing (?:unusual|new|special|abnormal|odd|out of the ordinary|much|interesting|on)\b` +
-    String.raw`|\bnot much\b|\bnothing (?:has )?changed\b` +
+    String.raw`|\bnot much\b|\bnothing (?:has )?changed\b|\bnothing there\b` +
     String.raw`|\bno (?:change|increase|rise|spike|uptick|difference|unusual|activity|hits|traffic)\b` +
     String.raw`|\b(?:unchanged|unaffected|flat|quiet)\b|\bzero hits\b` +
     String.raw`|\b(?:received|got|saw|sees?|seen|logged|recorded) (?:nothing|none|zero)\b` +
@@ -330,7 +330,7 @@ const NEGATED = new RegExp(
     String.raw`増えてはいません|見えていません|見えてない|見てません|見ていません|観測されていません|観測していません|` +
     String.raw`確認されていません|確認できていません|確認しておりません|観測できていません|見られていません|見られません|` +
     String.raw`来ていません|来てない|対象では(?:ございません|ありません|ない)|` +
-    String.raw`横ばい|(?:アクセス|通信|パケット|スキャン|試行)(?:は|も)(?:ありません|ない|なし)|` +
+    String.raw`横ばい|(?:アクセス|通信|パケット|スキャン|試行|ブロック|検知|着信|攻撃)(?:は|も)(?:ありません|ない|なし)|` +
     String.raw`影響(?:は|を)?(?:ありません|ない|受けません)|該当しません|対象外|` +
     String.raw`(?:平常|いつも|普段|通常|例年|平年)(?:通り|どおり|並み)`,
   'i',
@@ -358,7 +358,7 @@ const GROWTH = /\b(?:grow|grew|jump|ris|spik|surg|climb|doubl|tripl|tenfold)/i;
 const BASELINE = new RegExp(
   String.raw`\bas (?:always|usual|ever)\b|\b(?:usual|normal|ordinary|typical|regular|everyday)` +
     String.raw`(?: \([^)]{0,20}\))? (?:background|baseline|levels?|noise|web traffic|traffic)\b|` +
-    String.raw`\bbackground (?:levels?|noise|radiation)\b|前週並み|前月並み|同程度|同水準`,
+    String.raw`\bbackground (?:levels?|noise|radiation)\b|前週並み|前月並み|同程度|同水準|(?:平常|通常)の?水準`,
   'i',
 );
 
@@ -467,7 +467,10 @@ export function takenBack(prose: string): Set<number> {
     if (m.index < after) continue;
     const { start, end } = sentenceBounds(prose, m.index);
     after = end;
-    for (const n of allMatches(prose.slice(start, end), /(?<![\w.,:/-])\d{2,5}(?![\w.,:]\d|\d)/g))
+    for (const n of allMatches(
+      prose.slice(start, end),
+      /(?:(?<=\b(?:tcp|udp) ?\/ ?)|(?<![\w.,:/-]))\d{2,5}(?![\w.,:]\d|\d)/gi,
+    ))
       if (denial(prose, start + n.index) === 'taken back') out.add(Number(n[0]));
   }
   return out;

@@ -133,6 +133,7 @@ const SERVICE_PROTO: Record<string, Proto | null> = {
   bacnet: 'udp',
   coap: 'udp',
   ipmi: 'udp',
+  etcd: 'tcp',
   dns: null,
   sip: null,
   ldap: null,
@@ -398,10 +399,15 @@ const PATTERNS: Array<{
     ),
     read: (m) => weakList(m[2]!, serviceProto(m[1])),
   },
-  // "telnet (23, 2323)"
+  // "telnet (23, 2323)", "a fake Docker daemon (2375)", "the Redis server (6379)": not "SSH logins
+  // (340)", a count
   {
     needs: NEEDS_PAREN_NUMBER,
-    re: new RegExp(String.raw`\b${SERVICE} ?[(（] ?${WEAK_LIST} ?[)）]`, 'gi'),
+    re: new RegExp(
+      String.raw`\b${SERVICE}(?: (?:daemon|server|service|api|listener|honeypot|interface|endpoint|console|port))? ?` +
+        String.raw`[(（] ?${WEAK_LIST} ?[)）]`,
+      'gi',
+    ),
     read: (m) => weakList(m[2]!, serviceProto(m[1])),
   },
   // "5900 (VNC)", "8291 (winbox)": one number, the one the name stands beside
@@ -412,13 +418,14 @@ const PATTERNS: Array<{
   },
   // "seeing 445 and 139 spike", "a lot of 8080 from Brazil", "5555 and 5858 lit up"
   {
-    needs: /see|saw|notic|watching|lots? of|plenty of|bunch of|tons of|lit up|light(?:ing)? up|woke up/i,
+    needs:
+      /see|saw|notic|watching|lots? of|plenty of|bunch of|tons of|a little|a bit of|lit up|light(?:ing)? up|woke up/i,
     re: new RegExp(
       String.raw`\b(?:seeing|see|saw|seen|noticed|noticing|watching) (?:a lot of |lots of |heavy |more |some )?` +
         String.raw`${WEAK_LIST}(?= (?:spike[sd]?|spiking|traffic|scans?|scanning|probes?|probing|hits|activity|` +
         String.raw`ris(?:e|ing)|climbing|jump(?:s|ed|ing)?|again)\b)` +
-        String.raw`|\b(?:a lot of|lots of|plenty of|a bunch of|tons of) ` +
-        String.raw`${WEAK_LIST}(?= from\b| today\b| again\b|[.,?!]|$)` +
+        String.raw`|\b(?:a lot of|lots of|plenty of|a bunch of|tons of|a little|a bit of) ` +
+        String.raw`${WEAK_LIST}(?= from\b| today\b| again\b|[.,?!]| ?[(（]|$)` +
         // "5555 and 5858 lit up around 23:10": ports, not amounts, do that
         String.raw`|(?<![\w.,:/-])${WEAK_LIST}(?= (?:both |all )?(?:lit up|light up|lighting up|woke up)\b)`,
       'gi',

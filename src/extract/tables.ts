@@ -15,7 +15,8 @@ const SOURCE_PORT_COLUMN = /^(?:src|source|送信元)[ _-]?(?:port|ポート)$|^
 const PROTO_COLUMN = /^(?:proto(?:col)?|プロトコル)$/i;
 /** A rule under the header ("----  -----", "|---|---|", "====="). */
 const RULE = /^[\s|:+=-]+$/;
-const PORT_CELL = /^(\d{1,5})(?: ?\/ ?(tcp|udp))?$/i;
+// "22/TCP (SSH)": a service's name may stand in the cell beside its port
+const PORT_CELL = /^(\d{1,5})(?: ?\/ ?(tcp|udp))?(?: ?[(（][A-Za-z\u3040-\u30ff][^()（）]{0,23}[)）])?$/i;
 
 /**
  * The cells of a table line: split at `|`, at tabs or at runs of two blanks; a line with none of
@@ -40,6 +41,16 @@ interface Header {
   state: number | null;
   /** The protocol a caption over the table gives its rows ("Top 5 TCP ports (DShield, last 24h):"). */
   caption: Proto | null;
+  /**
+   * Where the port and protocol columns' names stand in an aligned header, for rows whose cells
+   * blanks do not part as the header's (nfdump's "2024-05-18 00:00:02.118 86397.880 any    23").
+   */
+  spans: { port: Span; proto: Span | null } | null;
+}
+
+interface Span {
+  start: number;
+  end: number;
 }
 
 const STATE_COLUMN = /^state$/i;
@@ -62,13 +73,38 @@ function header(line: string, caption: string): Header | null {
   const proto = c.findIndex((x) => PROTO_COLUMN.test(x));
   const state = c.findIndex((x) => STATE_COLUMN.test(x));
   const named = new Set([...caption.matchAll(/(?<![a-z])(tcp|udp)(?![a-z])/gi)].map((m) => m[1]!.toLowerCase()));
+  const aligned = / {2}/.test(line) && !/[|\t,]/.test(line);
+  const span = (cell: string): Span => {
+    const start = line.indexOf(cell);
+    return { start, end: start + cell.length };
+  };
   return {
     port: dst,
     proto: proto < 0 ? null : proto,
     width: c.length,
     state: state < 0 ? null : state,
     caption: named.size === 1 ? ([...named][0] as Proto) : null,
+    spans: aligned ? { port: span(c[dst]!), proto: proto < 0 ? null : span(c[proto]!) } : null,
   };
+}
+
+/**
+ * A row of an aligned table read by where its words stand: the number under the port column's
+ * name (right-aligned numbers end under it, left-aligned ones start there), and the protocol
+ * under the protocol's. For rows whose blanks do not part the cells as the header's do
+ * (nfdump's "2024-05-18 00:00:02.118 86397.880 any    23 ..."), or that leave a cell empty
+ * ("2    22/TCP    +5%" under "順位  宛先ポート  前週比  備考"). Most of a row's words hold digits.
+ */
+function alignedRow(line: string, h: Header): { port: number | null; proto: Proto | null } | null {
+  if (!h.spans) return null;
+  const words = [...line.matchAll(/\S+/g)];
+  if (words.length < h.width - 1 || words.filter((w) => /\d/.test(w[0])).length * 2 < words.length) return null;
+  const under = (s: Span) =>
+    words.find((w) => w.index < s.end + 2 && w.index + w[0].length > s.start - 2 && /^[\w/.-]+$/.test(w[0]));
+  const m = PORT_CELL.exec(under(h.spans.port)?.[0] ?? '');
+  if (!m || Number(m[1]) > 65535) return null;
+  const p = (m[2] ?? (h.spans.proto ? under(h.spans.proto)?.[0] : h.caption) ?? '').toLowerCase();
+  return { port: Number(m[1]), proto: p === 'tcp' || p === 'udp' ? p : null };
 }
 
 /** The port (and protocol) of a row, no port for an ICMP row; null when the row does not fit the header. */
@@ -76,7 +112,8 @@ function row(line: string, h: Header): { port: number | null; proto: Proto | nul
   // nmap pads its columns with single blanks too ("443/tcp   filtered https"), and SERVICE and
   // VERSION may be empty or hold blanks: the port and its state lead every row.
   const c = h.state === null ? cells(line) : line.trim().split(/\s+/);
-  if (h.state === null ? c.length !== h.width : c.length <= h.state || !NMAP_STATE.test(c[h.state]!)) return null;
+  if (h.state === null && c.length !== h.width) return alignedRow(line, h);
+  if (h.state !== null && (c.length <= h.state || !NMAP_STATE.test(c[h.state]!))) return null;
   const m = PORT_CELL.exec(c[h.port]!);
   if (!m || Number(m[1]) > 65535) return null;
   if (h.state !== null && c[h.state]!.toLowerCase() !== 'open') return { port: null, proto: null };

@@ -107,6 +107,14 @@ export function htmlText(
     warnings.push(`${what}: HTML ${over}; read with its tags stripped, without layout`);
     return stripTags(html);
   }
-  layOut ??= compile({ wordwrap: false, selectors: [{ selector: 'img', format: 'skip' }] });
+  // A table laid out as one, its columns apart: html-to-text's default writes a table's cells
+  // one after another with nothing between them ("1" and "22/TCP" made "122/TCP").
+  layOut ??= compile({
+    wordwrap: false,
+    selectors: [
+      { selector: 'img', format: 'skip' },
+      { selector: 'table', format: 'dataTable', options: { maxColumnWidth: 10_000 } },
+    ],
+  });
   return layOut(html);
 }

@@ -262,6 +262,30 @@ describe('ports named in prose', () => {
     expect(portsOf('前週と比べて 1433番（MSSQL）が倍増しています。')).toEqual(['?/1433']);
   });
 
+  it('reads a port in brackets after a service and what serves it, and after "a little"', () => {
+    expect(portsOf('My honeypots expose a fake Docker daemon (2375) and Redis.')).toEqual(['tcp/2375']);
+    expect(portsOf('Also a little 2379 (etcd) from the same /24s, not much.')).toEqual(['tcp/2379']);
+    expect(portsOf('SSH logins (340) today, and a little 20 minutes later.')).toEqual([]);
+  });
+
+  it('drops a port said not to be targeted, to have nothing there, or to be at its usual level', () => {
+    expect(portsOf('Rise on port 8000. The web interface on port 80 does not appear to be targeted.')).toEqual([
+      '?/8000',
+    ]);
+    expect(portsOf('Hits on 5678. The port 8291 (winbox) we have closed and there is nothing there.')).toEqual([
+      '?/5678',
+    ]);
+    expect(portsOf('8080/TCP 宛てが増加。なお、443/TCP 宛ては平常の水準で推移しています。')).toEqual(['tcp/8080']);
+    expect(portsOf('6379/TCP 宛てが急増。今週は 5060/UDP 宛てのブロックはありませんでした。')).toEqual(['tcp/6379']);
+  });
+
+  it('takes back a port written with its protocol in a correction', () => {
+    const text =
+      'Correction: the TLS port is tcp/5061, not\ntcp/5062 as I wrote -- fat fingers, sorry.\n\n' +
+      '> hitting udp/5060 and TLS on tcp/5062.';
+    expect(portsOf(text, 'Re: SIP scanning: udp/5060 and tcp/5062')).toEqual(['udp/5060', 'tcp/5061']);
+  });
+
   it('keeps a port the post says is not usually seen, or not only that one', () => {
     expect(portsOf("A trickle to udp/37810, which we don't usually see at all.")).toEqual(['udp/37810']);
     expect(portsOf('We are not only seeing hits on 1026 and 1030 but a flood too.')).toEqual(['?/1026', '?/1030']);
@@ -424,6 +448,25 @@ describe('ports in a plain-text table a post pastes', () => {
       'So 2323 is the mover. 23 is just the usual background, flat against the weekly average.',
     ].join('\n');
     expect(portsOf(text)).toEqual(['tcp/2323']);
+  });
+
+  it("reads an aligned table by where its columns stand: nfdump's statistics, a row with a cell left empty", () => {
+    const nfdump = [
+      'Top 5 Dst Port ordered by flows:',
+      'Date first seen          Duration Proto       Dst Port    Flows(%)     Packets(%)       Bytes(%)         pps',
+      '2024-05-18 00:00:02.118 86397.880 any              23     4123(41.2)     4332(40.8)   173280(39.9)        0',
+      '2024-05-18 00:00:05.402 86391.113 any            2323     2011(20.1)     2104(19.8)    84160(19.4)        0',
+      'Summary: total flows: 10007, total bytes: 434432, total packets: 10619',
+    ].join('\n');
+    expect(portsOf(nfdump)).toEqual(['?/23', '?/2323']);
+    const ranking = [
+      '  順位  宛先ポート    前週比    備考',
+      '   1    23/TCP        -2%      横ばい',
+      '   2    22/TCP        +5%',
+      '   3    8080/TCP      +38%     増加傾向',
+    ].join('\n');
+    expect(portsOf(ranking)).toEqual(['tcp/22', 'tcp/23', 'tcp/8080']);
+    expect(portsOf('宛先ポート  件数\n22/TCP (SSH)  1,104\n3389/TCP (RDP)  682')).toEqual(['tcp/22', 'tcp/3389']);
   });
 
   it("reads only the open ports of nmap's table", () => {

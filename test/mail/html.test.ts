@@ -114,3 +114,14 @@ describe('HTML limits', () => {
     expect(r.logLines).toEqual([]);
   });
 });
+
+describe('an HTML post with a table', () => {
+  it('lays the table out with its cells apart, so that a rank and a port are not read as one number', async () => {
+    const html =
+      '<p>Scans by destination port:</p><table border="1"><tr><th>Rank</th><th>Dst port</th><th>Reports</th></tr>' +
+      '<tr><td>1</td><td>22/TCP (SSH)</td><td>1,104</td></tr><tr><td>2</td><td>3389/TCP (RDP)</td><td>682</td></tr>' +
+      '</table>';
+    const report = extractReport(await parsePost(htmlMail(html)), opts);
+    expect(report.ports.map((p) => `${p.proto}/${p.port}`)).toEqual(['tcp/22', 'tcp/3389']);
+  });
+});
