@@ -160,7 +160,8 @@ export function timeWindow(prose: string): Claim | null {
 }
 
 const RANGE = new RegExp(
-  String.raw`(?:\b(tcp|udp) ?\/? ?(?:ports? )?|\bports? |(?<![\w.:/-])(?=\d{1,5} ?[-–〜~] ?\d{1,5}\/(?:tcp|udp)\b))` +
+  String.raw`(?:\b(tcp|udp) ?\/? ?(?:ports?:? )?|\bports?[,:]? |` +
+    String.raw`(?<![\w.:/-])(?=\d{1,5} ?[-–〜~] ?\d{1,5}\/(?:tcp|udp)\b))` +
     String.raw`(\d{1,5})(?: ?[-–〜~] ?| (?:through|thru) )(\d{1,5})` +
     String.raw`(?! ?[-–〜~]?\d)(?:\/(tcp|udp)\b)?`,
   'gi',
@@ -255,11 +256,12 @@ export function sentenceAt(prose: string, at: number): string {
 /**
  * Where a clause ends: a comma, a semicolon, "but", "however", "while", "and we", 「しかし」「けど」, and a 、
  * unless the words before it go on into what follows (a topic 「…は、」「…については、」, a reason
- * 「…ため、」「…ので、」). "tcp/23 up 4x, nothing unusual on 22" says two things, of two ports;
- * 「３３８９番はＦＷで遮断しているため、観測できていません」 says one.
+ * 「…ため、」「…ので、」) or it parts the items of a list (「123/UDP、1900/UDP が上位ですが」). "tcp/23 up
+ * 4x, nothing unusual on 22" says two things, of two ports; 「３３８９番はＦＷで遮断しているため、観測でき
+ * ていません」 says one.
  */
 const TURN = new RegExp(
-  String.raw`[,;，；]|(?<!(?:は|も|ため|ので|から|では|には|ついては|関しては))、|しかし|けれど|けど` +
+  String.raw`[,;，；]|(?<!(?:は|も|ため|ので|から|では|には|ついては|関しては))(?:(?<![\dA-Za-z番)）])、|、(?! ?\d))|しかし|けれど|けど` +
     String.raw`|\b(?:but|however|while|whereas|though|although)\b|\band (?=(?:we|i|they|our|it|there|nothing|no)\b)`,
   'gi',
 );
@@ -320,7 +322,7 @@ const NEGATED = new RegExp(
     String.raw` (?:[\w-]+ ){0,3}?(?:seeing|see|seen|saw|observ\w*|notic\w*|affected|involved|impacted|` +
     String.raw`changing|changed|increasing|increased|rising|risen|up|targeted|hit|scanned|probed|attacked)\b` +
     String.raw`|\bnothing (?:unusual|new|special|abnormal|odd|out of the ordinary|much|interesting|on)\b` +
-    String.raw`|\bnot much\b|\bnothing (?:has )?changed\b|\bnothing there\b` +
+    String.raw`|\bnot much\b|\bnothing (?:has )?changed\b|\bnothing there\b|\bnothing at all\b` +
     String.raw`|\bno (?:change|increase|rise|spike|uptick|difference|unusual|activity|hits|traffic)\b` +
     String.raw`|\b(?:unchanged|unaffected|flat|quiet)\b|\bzero hits\b` +
     String.raw`|\b(?:received|got|saw|sees?|seen|logged|recorded) (?:nothing|none|zero)\b` +
@@ -403,9 +405,21 @@ const CORRECTION =
  */
 const ASKED = /問い合わせ|ご質問|(?:asked|questions?|inquir\w*|queries) (?:about|on|regarding|re)\b/i;
 
-/** Words by which a later clause points back at the port before it: "…, nothing new there". */
-const POINTS_BACK =
-  /\b(?:there|either|on (?:it|them|those|that)|for (?:it|them|that)|(?:that|it)(?: i|'|)s|(?:that|it) was)\b|そちら|そこ/i;
+/**
+ * Words by which a later clause points back at the port before it: "…, nothing new there",
+ * 「123/UDP、1900/UDP が上位ですが、件数は前週と同程度です」.
+ */
+const POINTS_BACK = new RegExp(
+  String.raw`\b(?:there|either|on (?:it|them|those|that)|for (?:it|them|that)|(?:that|it)(?: i|'|)s` +
+    String.raw`|(?:that|it) was)\b|そちら|そこ|^[、\s]*(?:件数|数|量|パケット数|いずれ|どちら)[はも]`,
+  'i',
+);
+
+/**
+ * The rest of a sentence that goes on from a port named in an aside of its subject: "The trap
+ * receiver, snmpkit-trapd on UDP 162, does not use this code and is not affected."
+ */
+const GOES_ON = /^\s*,\s*(?:does|do|did|is|are|was|were|has|have|had|remains?|stays?)(?:n't)?\b/i;
 
 /** A negation that is of seeing or of change, not turned into news by what stands beside it. */
 const negates = (text: string) =>
@@ -438,7 +452,7 @@ export function denial(prose: string, at: number): Denial {
   // A Japanese clause that ends in its continuative form (「…同程度で、」「…出ておらず、」) goes on
   // about the same subject.
   const goesOn = /(?:で|て|ず|く)\s*$/.test(clause) && /[\u3040-\u30ff\u4e00-\u9fff]/.test(clause);
-  if (quiet && (ASKED.test(clause) || POINTS_BACK.test(rest) || goesOn)) return 'quiet';
+  if (quiet && (ASKED.test(clause) || POINTS_BACK.test(rest) || goesOn || GOES_ON.test(rest))) return 'quiet';
   return null;
 }
 

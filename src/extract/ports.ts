@@ -49,7 +49,10 @@ const N = String.raw`(?!0\d)(\d{1,5})(?![\d.,:]\d|\d|番台| ?[-–〜~] ?\d|${N
 const BOTH = String.raw`(?:tcp ?/ ?udp|udp ?/ ?tcp|tcp (?:and|or|&) udp|udp (?:and|or|&) tcp|tcp・udp|udp・tcp)`;
 // "port" as a word of its own or after "d"/"dst"/"dest" ("dport 23"), never inside "report 1"; nor
 // ポート inside レポート, サポート, インポート, エクスポート, パスポート, エアポート (「観測レポート 2025」).
-const PORT_WORD = String.raw`(?:(?<![a-z])(?:d|dst|dest)?ports?|(?<!レ|リ|サ|イン|エクス|パス|エア|トランス)ポート(?:番号)?)`;
+// "port5", "port12" written together are a firewall's interfaces (FortiGate), not ports 5 and 12.
+const PORT_WORD =
+  String.raw`(?:(?<![a-z])(?:d|dst|dest)?ports?(?!\d{1,2}(?!\d))|` +
+  String.raw`(?<!レ|リ|サ|イン|エクス|パス|エア|トランス)ポート(?:番号)?)`;
 /** Between the words of a pattern, at most a little whitespace: unbounded runs invite backtracking. */
 // "ports 80/8080/8443 + 10443": a list of ports joins its items with slashes and pluses too
 const SEP = String.raw`(?:,|、|and|or|&|\/|\+|および|及び|とか|と|や)`;
@@ -599,9 +602,19 @@ const USED = new RegExp(
  * how many), to grow or to be observed (「1000 も増えてる」「4500 が観測された」).
  */
 const ARRIVING = new RegExp(
-  String.raw`(?<![\w.,:/~〜–-]|AS ?)(\d{3,5}) ?(?:も|が|は) ?(?:少し|ちょっと|若干|多少|結構|けっこう|かなり)[^。\n\d]{0,4}?` +
-    String.raw`(?:来て|きて|見えて)`,
+  String.raw`(?<![\w.,:/~〜–-]|AS ?)(\d{3,5}) ?(?:も|が|は) ?(?:少し|ちょっと|若干|多少|結構|けっこう|かなり)` +
+    // the verb may be left out: 「23番増えてます。2323 も少し。」
+    String.raw`(?:[^。\n\d]{0,4}?(?:来て|きて|見えて)|(?=[。．.、！!\n]|$))`,
   'g',
+);
+/**
+ * "Also 60001 and 7547 to a lesser degree", "plus 8443 as well": more ports beside those the post
+ * names, said to come too.
+ */
+const ALSO = new RegExp(
+  String.raw`\b(?:also|plus)(?: some| a little| a bit of)? ${WEAK_LIST}` +
+    String.raw`(?= to a (?:lesser|smaller|lower) (?:degree|extent)\b| as well\b| too\b)`,
+  'gi',
 );
 /** What makes a number said to arrive an amount: 「1日あたり 500 も来てます」「300 が見えてます（IP数）」. */
 const AMOUNT_WORDS = /件|個|IP|アドレス|ホスト|送信元|前日比|あたり|毎|AS|数/;
@@ -609,8 +622,9 @@ const AMOUNT_WORDS = /件|個|IP|アドレス|ホスト|送信元|前日比|あ�
 /**
  * Numbers the post's own ports vouch for, which alone read as no port: one put in place of a port
  * in the same sentence ("listens on 443, but many deployments use 10443 or 4433", "its pool on
- * tcp/3333; one sample used 14444 instead"), and in Japanese one said to arrive in a post that
- * names a port (「23番宛が増えてる…あと 8443 も少し来てます」).
+ * tcp/3333; one sample used 14444 instead"), more said to come too in a post that names a port
+ * ("Also 60001 and 7547 to a lesser degree"), and in Japanese one said to arrive in such a post
+ * (「23番宛が増えてる…あと 8443 も少し来てます」「2323 も少し。」).
  */
 function vouchedPorts(prose: string, hits: Hit[], named: boolean): Hit[] {
   if (!named) return [];
@@ -628,7 +642,10 @@ function vouchedPorts(prose: string, hits: Hit[], named: boolean): Hit[] {
       if (sentenceOf(m.index).beside)
         for (const [n] of weakList(m[1] ?? m[2] ?? m[3]!, null)) out.push(bareHit(prose, Number(n), m));
     }
-  if (/来て|きて|見えて/.test(prose))
+  if (/\b(?:also|plus)\b/i.test(prose))
+    for (const m of allMatches(prose, ALSO))
+      for (const [n] of weakList(m[1]!, null)) out.push(bareHit(prose, Number(n), m));
+  if (/来て|きて|見えて|も(?:少し|ちょっと|若干|多少)/.test(prose))
     for (const m of allMatches(prose, ARRIVING)) {
       // Beside another port, or with words that count, the number is how many came (「23番宛が 1000 も来てます」).
       const { beside, text } = sentenceOf(m.index);
@@ -674,6 +691,15 @@ function impliedProto(prose: string, h: Hit, ranges: PortRange[]): { protos: Pro
   const later = allMatches(after, PROTO_ALONE);
   const laterProtos = new Set(later.map((m) => m[1]!.toLowerCase()));
   return laterProtos.size === 1 ? { protos: [proto(later[0]![1]!)], text: later[0]![0] } : null;
+}
+
+/**
+ * The protocol of a range the post gives none ("the four VNC display ports, 5900-5903"): the one
+ * all the post's typed ports inside it have (its pasted tcp lines on 5900 to 5903), if one.
+ */
+function rangeProto(r: PortRange, ports: PortClaim[]): Proto | null {
+  const protos = new Set(ports.filter((p) => p.proto && r.from <= p.port && p.port <= r.to).map((p) => p.proto));
+  return protos.size === 1 ? [...protos][0]! : null;
 }
 
 /**
@@ -801,5 +827,5 @@ export function extractPorts(
   const sourcePorts = [
     ...new Map(source.filter((h) => !named.has(h.port)).map((h) => [`${h.proto}/${h.port}`, h])),
   ].map(([, h]) => ({ port: h.port, proto: h.proto, text: h.span }));
-  return { ports, sourcePorts, ranges };
+  return { ports, sourcePorts, ranges: ranges.map((r) => (r.proto ? r : { ...r, proto: rangeProto(r, ports) })) };
 }

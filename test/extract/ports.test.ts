@@ -286,6 +286,48 @@ describe('ports named in prose', () => {
     expect(portsOf(text, 'Re: SIP scanning: udp/5060 and tcp/5062')).toEqual(['udp/5060', 'tcp/5061']);
   });
 
+  it('reads more ports said to come too, in English and in terse Japanese', () => {
+    expect(portsOf('Heavy scanning of tcp/37215 and tcp/52869. Also 60001 and 7547 to a lesser degree.')).toEqual([
+      'tcp/7547',
+      'tcp/37215',
+      'tcp/52869',
+      'tcp/60001',
+    ]);
+    expect(portsOf('うちでも23番増えてます。2323 も少し。')).toEqual(['?/23', '?/2323']);
+    // Not without a port of the post's own, nor an amount.
+    expect(portsOf('Also 300 to a lesser degree.')).toEqual([]);
+  });
+
+  it('drops a port named in an aside of a subject the sentence then says is unaffected', () => {
+    const text =
+      'The agent on UDP port 161 is affected. The trap receiver, snmpkit-trapd on UDP 162, does not use ' +
+      'this code and is not affected. Nothing at all on 2376 (Docker over TLS).';
+    expect(portsOf(text)).toEqual(['udp/161']);
+    expect(portsOf('UDP では 123/UDP、1900/UDP が上位ですが、件数は前週と同程度です。37215/TCP が増加。')).toEqual([
+      'tcp/37215',
+    ]);
+    // A 、 between a clause and a port still parts them.
+    expect(portsOf('2323番宛もわずかに見えていますが、443番は平常どおりです。')).toEqual(['?/2323']);
+  });
+
+  it('reads a range after "ports," or "udp ports:", with the protocol of the post\'s lines in it', () => {
+    const r = report(
+      'Each host gets the four VNC display ports, 5900-5903, in order.\n\n' +
+        'Mar 14 11:02:33.418210 rule 3/(match) block in on em0: 92.63.197.153.52212 > 198.51.100.9.5900: ' +
+        'S 1627393810:1627393810(0) win 1024',
+    );
+    expect(r.portRanges.map((x) => `${x.proto}/${x.from}-${x.to}`)).toEqual(['tcp/5900-5903']);
+    expect(report('A SIP flood on udp ports: 5060-5062').portRanges.map((x) => `${x.proto}/${x.from}-${x.to}`)).toEqual(
+      ['udp/5060-5062'],
+    );
+  });
+
+  it("reads no port from a firewall's interface named port5", () => {
+    expect(portsOf('Branch FGT, implicit deny, wan1 -> port5 and local-in. Probes on port 10443.')).toEqual([
+      '?/10443',
+    ]);
+  });
+
   it('keeps a port the post says is not usually seen, or not only that one', () => {
     expect(portsOf("A trickle to udp/37810, which we don't usually see at all.")).toEqual(['udp/37810']);
     expect(portsOf('We are not only seeing hits on 1026 and 1030 but a flood too.')).toEqual(['?/1026', '?/1030']);

@@ -2,6 +2,7 @@ import type { LogFormat } from './common.ts';
 import { awsVpc } from './aws-vpc.ts';
 import { ciscoAsa } from './cisco-asa.ts';
 import { ciscoIos } from './cisco-ios.ts';
+import { cowrieLog } from './cowrie-log.ts';
 import { dshield } from './dshield.ts';
 import { eveJson } from './eve-json.ts';
 import { fastLog } from './fast-log.ts';
@@ -52,6 +53,7 @@ export const formats = [
   zeekConnJson,
   zeekCut,
   jsonEvents,
+  cowrieLog,
   windowsFirewall,
   nfdump,
   awsVpc,
