@@ -168,27 +168,38 @@ const RANGE = new RegExp(
 );
 const RANGE_JA = /(?<![\d,])(\d{1,5})番台/g;
 
+/** 「60001/TCP〜60010/TCP」: a range with the protocol at both ends. */
+const RANGE_PAIR = /(?<![\d.,/])(\d{1,5}) ?\/ ?(tcp|udp) ?[-–〜~] ?(\d{1,5}) ?\/ ?(?:tcp|udp)\b/gi;
+/** 「6000/TCP から 6010/TCP までの範囲」「5900番から5910番まで」: a range said in Japanese. */
+const RANGE_KARA =
+  /(?<![\d.,/])(\d{1,5})(?: ?\/ ?(tcp|udp))? ?番?(?:ポート)? ?から ?(\d{1,5})(?: ?\/ ?(tcp|udp))? ?番?(?:ポート)? ?まで/gi;
+
 /**
- * Port ranges: "UDP 1026-31" (the shorthand keeps the leading digits), "tcp/135-139",
- * "8000-8010/tcp", "ports 1000-1150", "TCP ports 5900 through 5910", 「60000番台」.
+ * The port ranges the prose states, each with where it stands, so that its ends are not read as
+ * ports too: "UDP 1026-31" (the shorthand keeps the leading digits), "tcp/135-139", "8000-8010/tcp",
+ * "ports 1000-1150", "TCP ports 5900 through 5910", 「60001/TCP〜60010/TCP」, 「6000/TCP から 6010/TCP まで」,
+ * 「60000番台」.
  */
-export function portRanges(prose: string): PortRange[] {
-  const out: PortRange[] = [];
+export function rangesAt(prose: string): Array<PortRange & { at: number }> {
+  const out: Array<PortRange & { at: number }> = [];
+  const add = (from: number, to: number, p: string | undefined, m: RegExpExecArray) => {
+    if (from > 65535 || to > 65535 || to <= from) return;
+    out.push({ from, to, proto: (p?.toLowerCase() as Proto | undefined) ?? null, text: m[0].trim(), at: m.index });
+  };
   for (const m of allMatches(prose, RANGE)) {
-    const from = Number(m[2]);
     let toText = m[3]!;
     if (toText.length < m[2]!.length) toText = m[2]!.slice(0, m[2]!.length - toText.length) + toText;
-    const to = Number(toText);
-    if (from > 65535 || to > 65535 || to <= from) continue;
-    const p = (m[1] ?? m[4])?.toLowerCase() as Proto | undefined;
-    out.push({ from, to, proto: p ?? null, text: m[0].trim() });
+    add(Number(m[2]), Number(toText), m[1] ?? m[4], m);
   }
+  if (prose.includes('まで'))
+    for (const m of allMatches(prose, RANGE_KARA)) add(Number(m[1]), Number(m[3]), m[2] ?? m[4], m);
+  for (const m of allMatches(prose, RANGE_PAIR)) add(Number(m[1]), Number(m[3]), m[2], m);
   for (const m of allMatches(prose, RANGE_JA)) {
     const base = Number(m[1]);
     // "60000番台" is the 60000s: everything that shares the leading digit.
     const step = 10 ** m[1]!.replace(/^\d/, '').length;
-    if (base > 65535 || step < 10 || base % step !== 0) continue;
-    out.push({ from: base, to: Math.min(65535, base + step - 1), proto: null, text: m[0] });
+    if (step < 10 || base % step !== 0) continue;
+    add(base, Math.min(65535, base + step - 1), undefined, m);
   }
   return out;
 }
@@ -320,7 +331,7 @@ const NEGATED = new RegExp(
   String.raw`(?:(?<!\b(?:hard|difficult|impossible) )\bnot|n't|\bnever|\bno longer|\bhardly|\bbarely)` +
     String.raw`(?! (?:only|just|usually|normally|typically|often|sure|clear|certain)\b)` +
     String.raw` (?:[\w-]+ ){0,3}?(?:seeing|see|seen|saw|observ\w*|notic\w*|affected|involved|impacted|` +
-    String.raw`changing|changed|increasing|increased|rising|risen|up|targeted|hit|scanned|probed|attacked)\b` +
+    String.raw`change|changing|changed|increasing|increased|rising|risen|up|targeted|hit|scanned|probed|attacked)\b` +
     String.raw`|\bnothing (?:unusual|new|special|abnormal|odd|out of the ordinary|much|interesting|on)\b` +
     String.raw`|\bnot much\b|\bnothing (?:has )?changed\b|\bnothing there\b|\bnothing at all\b` +
     String.raw`|\bno (?:change|increase|rise|spike|uptick|difference|unusual|activity|hits|traffic)\b` +
@@ -330,6 +341,9 @@ const NEGATED = new RegExp(
     String.raw`|^\s*not (?:on |to |for |ports? )?(?:tcp|udp)?[/ ]?\d` +
     String.raw`|変わりません|変わらない|変わってない|変化(?:は)?(?:なし|ありません|ない)|増えていません|増えてない|` +
     String.raw`増えてはいません|見えていません|見えてない|見てません|見ていません|観測されていません|観測していません|` +
+    String.raw`(?:見られ|確認され|観測され|見え|増え|来)ておりません|` +
+    // out of the ranking now, not "前期は20位圏外だった 6379/TCP", which rose into it
+    String.raw`(?<!(?:前期|先週|前週|前月|前回|以前|昨年|これまで)[^。]{0,6})圏外|` +
     String.raw`確認されていません|確認できていません|確認しておりません|観測できていません|見られていません|見られません|` +
     String.raw`来ていません|来てない|対象では(?:ございません|ありません|ない)|` +
     String.raw`横ばい|(?:アクセス|通信|パケット|スキャン|試行|ブロック|検知|着信|攻撃)(?:は|も)(?:ありません|ない|なし)|` +
@@ -358,7 +372,7 @@ const GROWTH = /\b(?:grow|grew|jump|ris|spik|surg|climb|doubl|tripl|tenfold)/i;
  * grows ("tcp/23 is up again, as usual on a Monday").
  */
 const BASELINE = new RegExp(
-  String.raw`\bas (?:always|usual|ever)\b|\b(?:usual|normal|ordinary|typical|regular|everyday)` +
+  String.raw`\bas (?:always|usual|ever)\b|(?:\([^)]{0,20}\) )?\b(?:usual|normal|ordinary|typical|regular|everyday)` +
     String.raw`(?: \([^)]{0,20}\))? (?:background|baseline|levels?|noise|web traffic|traffic)\b|` +
     String.raw`\bbackground (?:levels?|noise|radiation)\b|前週並み|前月並み|同程度|同水準|(?:平常|通常)の?水準`,
   'i',
@@ -371,7 +385,12 @@ const BASELINE = new RegExp(
  */
 const INFRASTRUCTURE = new RegExp(
   String.raw`\b(?:download|payload|malware|loader|dropper|staging|distribution) (?:server|host|site|box|url)s?\b|` +
-    String.raw`\b(?:fetched|downloaded|pulled|retrieved|served) (?:over \w+ )?from\b|ダウンロード(?:サーバ|先)`,
+    String.raw`\b(?:fetched|downloaded|pulled|retrieved|served) (?:over \w+ )?from\b|ダウンロード(?:サーバ|先)` +
+    // "... that downloads a Mirai variant from a server listening on port 8088"
+    String.raw`|\bdownload(?:s|ed|ing)?\b[^.,;]{0,60}\bfrom (?:a|the|its|their) (?:server|host|machine|box)\b` +
+    // "a TFTP server under their control (UDP/69 on the attacker side)"
+    String.raw`|\bon the attackers?'?s?'? side\b|\bunder (?:their|the attackers?'?s?'?) control\b` +
+    String.raw`|\battacker[- ]controlled\b`,
   'i',
 );
 
@@ -419,7 +438,13 @@ const POINTS_BACK = new RegExp(
  * The rest of a sentence that goes on from a port named in an aside of its subject: "The trap
  * receiver, snmpkit-trapd on UDP 162, does not use this code and is not affected."
  */
-const GOES_ON = /^\s*,\s*(?:does|do|did|is|are|was|were|has|have|had|remains?|stays?)(?:n't)?\b/i;
+const GOES_ON = new RegExp(
+  String.raw`^\s*,\s*(?:does|do|did|is|are|was|were|has|have|had|remains?|stays?)(?:n't)?\b` +
+    // or the last of a list of subjects that share the verb: "IKE/IPsec (UDP 500 and 4500), the
+    // SSL-VPN portal and the CAPWAP data channel are not affected"
+    String.raw`|^\s*,[^,.;]*(?:,[^,.;]*)*\band\b[^,.;]*\b(?:are|were)(?: not|n't)\b`,
+  'i',
+);
 
 /** A negation that is of seeing or of change, not turned into news by what stands beside it. */
 const negates = (text: string) =>
@@ -445,7 +470,9 @@ export function denial(prose: string, at: number): Denial {
   if (/^\s*(?:and )?not\b/i.test(clause) && CORRECTION.test(prose.slice(sentenceStart, sentenceEnd)))
     return 'taken back';
   if (negates(clause) || INFRASTRUCTURE.test(clause) || (BASELINE.test(clause) && !RISING.test(clause))) return 'quiet';
-  const rest = prose.slice(end, sentenceEnd);
+  // A relative clause in between says something else of the port ("port 52869, which usually moves
+  // with 37215, stays at its usual background level"): what the sentence goes on to say is after it.
+  const rest = prose.slice(end, sentenceEnd).replace(/^\s*,\s*(?:which|who)\b[^,]*(?=,)/i, '');
   if (!rest || /\d\d/.test(rest)) return null;
   if (TAKEN_BACK.test(rest)) return 'taken back';
   const quiet = negates(rest) || (BASELINE.test(rest) && !RISING.test(rest));

@@ -2,7 +2,7 @@ import type { LogEvent, PortClaim, PortRange, Proto } from '../model.ts';
 import {
   clauseBefore,
   denial,
-  portRanges,
+  rangesAt,
   saysRising,
   sentenceAt,
   sentenceBounds,
@@ -50,12 +50,13 @@ const BOTH = String.raw`(?:tcp ?/ ?udp|udp ?/ ?tcp|tcp (?:and|or|&) udp|udp (?:a
 // "port" as a word of its own or after "d"/"dst"/"dest" ("dport 23"), never inside "report 1"; nor
 // ポート inside レポート, サポート, インポート, エクスポート, パスポート, エアポート (「観測レポート 2025」).
 // "port5", "port12" written together are a firewall's interfaces (FortiGate), not ports 5 and 12.
+// "porta 80 e 443": a Portuguese or Spanish word for it in a non-native speaker's English
 const PORT_WORD =
-  String.raw`(?:(?<![a-z])(?:d|dst|dest)?ports?(?!\d{1,2}(?!\d))|` +
+  String.raw`(?:(?<![a-z])(?:(?:d|dst|dest)?ports?(?!\d{1,2}(?!\d))|portas?|puertos?)|` +
   String.raw`(?<!レ|リ|サ|イン|エクス|パス|エア|トランス)ポート(?:番号)?)`;
 /** Between the words of a pattern, at most a little whitespace: unbounded runs invite backtracking. */
 // "ports 80/8080/8443 + 10443": a list of ports joins its items with slashes and pluses too
-const SEP = String.raw`(?:,|、|and|or|&|\/|\+|および|及び|とか|と|や)`;
+const SEP = String.raw`(?:,|、|and|or|&|\/|\+|(?<= )[ey](?= )|および|及び|とか|と|や)`;
 /** Nouns a number counts: "1,200 hosts" is a count, whatever word came before it. */
 const COUNTED =
   String.raw`(?:packets?|hosts?|sources?|targets?|events?|connections?|flows?|probes?|sessions?|bytes?|` +
@@ -171,10 +172,14 @@ function weakList(s: string, p: Proto | null): Array<[string, Proto | null]> {
   return numbers.map((n) => [n, p]);
 }
 
-/** A list that is slashed numbers alone ("11/20", ":2026/11/20") making a date. */
+/**
+ * A list that is slashed numbers making a date ("11/20", ":2026/11/20"), or that starts with one
+ * ("1990/10/10 /8": a date, then a prefix length).
+ */
 function writtenDate(list: string): boolean {
   const t = list.trim().replace(/^:/, '');
-  return /^\d+(?:\/\d+){1,2}$/.test(t) && slashedDate(t.split('/').map(Number));
+  const lead = /^\d+(?:\/\d+){1,2}(?![\d/])/.exec(t)?.[0];
+  return lead !== undefined && slashedDate(lead.split('/').map(Number));
 }
 
 /** Slashed numbers that make a date: "2026/11/20", "11/20/26", "20/11": "22/23/2323" does not. */
@@ -227,10 +232,17 @@ const PATTERNS: Array<{
     ),
     read: (m) => [[m[2]!, proto(m[1]!)]],
   },
-  // "UDP 1900 (SSDP)", "TCP 445番ポート": a protocol then a number, unless the number counts something
+  // "TCP10443", "UDP53": a protocol written together with its port
   {
     needs: NEEDS_PROTO,
-    re: new RegExp(String.raw`\b${P} ${N}(?! ?${COUNTED})`, 'gi'),
+    re: new RegExp(String.raw`\b${P}(\d{2,5})(?![\d.,:]\d|\d|[a-z])`, 'gi'),
+    read: (m) => [[m[2]!, proto(m[1]!)]],
+  },
+  // "UDP 1900 (SSDP)", "TCP 445番ポート": a protocol then a number, unless the number counts something
+  // or numbers the next item of a list ("3. 8080/TCP 4. 445/TCP")
+  {
+    needs: NEEDS_PROTO,
+    re: new RegExp(String.raw`\b${P} ${N}(?! ?${COUNTED}|\. +\d)`, 'gi'),
     read: (m) => [[m[2]!, proto(m[1]!)]],
   },
   // "tcp ports 8080, 8081 and 8443": the protocol applies to the whole list
@@ -317,7 +329,7 @@ const PATTERNS: Array<{
   // "tcp 22/23/2323", "UDP 500/4500": one protocol over slashed ports, unless they make a date
   {
     needs: NEEDS_PROTO,
-    re: new RegExp(String.raw`\b${P} ?(?:[:/] ?)?((?:\d{1,5}/){1,6}\d{1,5})(?![\d/.:-]|${NOT_AFTER})`, 'gi'),
+    re: new RegExp(String.raw`\b${P} ?(?:[:/] ?)?((?:\d{1,5}/){1,6}\d{1,5})(?![\d/:-]|\.\d|${NOT_AFTER})`, 'gi'),
     read: (m) => {
       const parts = m[2]!.split('/');
       return slashedDate(parts.map(Number)) ? [] : parts.map((n) => [n, proto(m[1]!)] as [string, Proto]);
@@ -492,7 +504,7 @@ function listOf(s: string): string[] {
   // "ポート 11/20" is a date after the word, not ports 11 and 20.
   if (writtenDate(s)) return [];
   return s
-    .split(/,|、|and|or|&|\/|\+|および|及び|とか|と|や/i)
+    .split(/,|、|and|or|&|\/|\+|(?<= )[ey](?= )|および|及び|とか|と|や/i)
     .map((x) => x.trim())
     .filter(Boolean);
 }
@@ -657,6 +669,7 @@ function vouchedPorts(prose: string, hits: Hit[], named: boolean): Hit[] {
 /** How far back a bare port looks for the protocol its paragraph named. */
 const PROTO_REACH = 600;
 
+const BOTH_WORDS = /(?:tcp|udp) ?(?:\/|and|or|&) ?(?:tcp|udp)/i;
 const PROTO_WORD = /(?<![a-z])(tcp|udp)(?![a-z])(?! ?(?:\/|and|or|&) ?(?:tcp|udp))/gi;
 /** A protocol word that names no port of its own: not "tcp/23", "TCP 445", "23/tcp", nor "tcp/udp". */
 const PROTO_ALONE =
@@ -678,9 +691,14 @@ function impliedProto(prose: string, h: Hit, ranges: PortRange[]): { protos: Pro
   if (both && /tcp/i.test(both[0]) && /udp/i.test(both[0])) return { protos: ['tcp', 'udp'], text: both[0] };
   // Within reach of a reader's eye: a paragraph, at most PROTO_REACH characters back (a pasted
   // block joins into one long paragraph, and each port must not rescan it).
+  // Its own sentence's one protocol first ("a flood of TCP SYN in the porta 80 e 443" after a
+  // paragraph about DNS over UDP and TCP).
+  const inSentence = new Set(allMatches(sentence, PROTO_WORD).map((m) => m[1]!.toLowerCase() as Proto));
+  if (inSentence.size === 1 && !BOTH_WORDS.test(sentence))
+    return { protos: [...inSentence], text: [...inSentence][0]! };
   const para = prose.slice(Math.max(prose.lastIndexOf('\n', h.at) + 1, h.at - PROTO_REACH), h.at);
   // "tcp/udp" and "tcp and udp" name both: the lookahead leaves them out, and their second word too.
-  if (/(?:tcp|udp) ?(?:\/|and|or|&) ?(?:tcp|udp)/i.test(para)) return null;
+  if (BOTH_WORDS.test(para)) return null;
   const named = allMatches(para, PROTO_WORD);
   const protos = new Set(named.map((m) => m[1]!.toLowerCase()));
   if (protos.size === 1) return { protos: [proto(named[0]![1]!)], text: named.at(-1)![0] };
@@ -770,8 +788,13 @@ export function extractPorts(
     if (h.destination) c.role = 'destination';
     claims.set(k, c);
   };
-  const { hits, source } = prosePorts(prose);
-  const ranges = portRanges(prose);
+  const found = prosePorts(prose);
+  const stated = rangesAt(prose);
+  const ranges = stated.map(({ at: _, ...r }) => r);
+  // The ends of a range the post states are the range's ("6000/TCP から 6010/TCP まで").
+  const inside = (h: Hit) => stated.some((r) => h.at !== undefined && h.at >= r.at && h.at < r.at + r.text.length);
+  const hits = found.hits.filter((h) => !inside(h));
+  const source = found.source;
   const vouched = vouchedPorts(prose, hits, hits.length + table.length + events.length > 0);
   const typed = [...hits, ...inRanges(prose, ranges), ...vouched].flatMap((h) => {
     const implied = h.proto === null ? impliedProto(prose, h, ranges) : null;

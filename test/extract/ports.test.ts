@@ -328,6 +328,75 @@ describe('ports named in prose', () => {
     ]);
   });
 
+  it('reads the ends of a range as the range, not as ports', () => {
+    const r = report('TSUBAME において、6000/TCP から 6010/TCP までの範囲を順に探索するスキャンが増加しています。');
+    expect(r.ports).toEqual([]);
+    expect(r.portRanges.map((x) => `${x.proto}/${x.from}-${x.to}`)).toEqual(['tcp/6000-6010']);
+    const pair = report('(2) 60001/TCP〜60010/TCP: 連続する 10 ポートへの水平スキャン');
+    expect(pair.ports).toEqual([]);
+    expect(pair.portRanges.map((x) => `${x.proto}/${x.from}-${x.to}`)).toEqual(['tcp/60001-60010']);
+  });
+
+  it("reads a protocol written together with its port, and a port in a non-native speaker's words", () => {
+    expect(portsOf('FortiGate の SSL-VPN (うちは TCP10443 で待ち受けてます) へのログイン試行が急増')).toEqual([
+      'tcp/10443',
+    ]);
+    expect(
+      portsOf('DNS on port 53 UDP and also TCP 53. Beside this, a flood of TCP SYN in the porta 80 e 443.'),
+    ).toEqual(['tcp/53', 'udp/53', 'tcp/80', 'tcp/443']);
+    // A numbered list's next item is no port of the protocol before it.
+    expect(portsOf('1. 23/TCP (Telnet) 2. 22/TCP (SSH) 3. 8080/TCP 4. 445/TCP')).toEqual([
+      'tcp/22',
+      'tcp/23',
+      'tcp/445',
+      'tcp/8080',
+    ]);
+  });
+
+  it('drops what the attackers serve their files from, and what a list of subjects says is unaffected', () => {
+    expect(
+      portsOf(
+        'Exploits on TCP port 37215. The command downloads a Mirai variant from a server listening on port 8088.',
+      ),
+    ).toEqual(['tcp/37215']);
+    expect(
+      portsOf(
+        'SNMP (UDP port 161) is exploited, with a TFTP server under their control (UDP/69 on the attacker side).',
+      ),
+    ).toEqual(['udp/161']);
+    expect(
+      portsOf(
+        'The service on TCP port 8443 is affected. IKE/IPsec (UDP 500 and 4500), the SSL-VPN portal and the data ' +
+          'channel are not affected.',
+      ),
+    ).toEqual(['tcp/8443']);
+    expect(
+      portsOf('Rise on tcp/37215. Port 52869, which usually moves with 37215, stays at its usual background level.'),
+    ).toEqual(['tcp/37215']);
+  });
+
+  it('drops a Japanese port out of the ranking now, or not seen, and keeps one that rose from out of it', () => {
+    expect(portsOf('60001 番が急増。先週1位だった 445番は今週は圏外でした。')).toEqual(['?/60001']);
+    expect(portsOf('前期は20位圏外だった 6379/TCP (Redis) 宛てのパケットが急増しました。')).toEqual(['tcp/6379']);
+    expect(portsOf('23/TCP 宛てが増加。37215/TCP 宛てのパケットについては、大きな変化は見られておりません。')).toEqual([
+      'tcp/23',
+    ]);
+    expect(portsOf('Scans on 2375/tcp picked up. The TLS-protected Docker port (2376) did not change.')).toEqual([
+      'tcp/2375',
+    ]);
+  });
+
+  it('reads a slashed list at the end of a sentence, and no list that starts with a date', () => {
+    expect(portsOf('Seeing tcp 22/23/2323. Also UDP 500/4500.')).toEqual([
+      'tcp/22',
+      'tcp/23',
+      'udp/500',
+      'tcp/2323',
+      'udp/4500',
+    ]);
+    expect(portsOf('TCP/UDP 1990/10/10 /8')).toEqual([]);
+  });
+
   it('keeps a port the post says is not usually seen, or not only that one', () => {
     expect(portsOf("A trickle to udp/37810, which we don't usually see at all.")).toEqual(['udp/37810']);
     expect(portsOf('We are not only seeing hits on 1026 and 1030 but a flood too.')).toEqual(['?/1026', '?/1030']);

@@ -19,8 +19,22 @@ const FROM_TO = new RegExp(String.raw`\bfrom\s+${ADDR}\s+to\s+${ADDR}(?=[\s(,]|$
 const ARROW = /(?<![\w.-])[\w.-]+\/([0-9A-Za-z.:]+)\((\d{1,5})\)\s*->\s*[\w.-]+\/([0-9A-Za-z.:]+)\((\d{1,5})\)/;
 
 /**
+ * FTD's connection and intrusion events (430001-430005), written as "Key: value" pairs:
+ * `Protocol: TCP, SrcIP: 45.141.87.13, OriginalClientIP: ::, DstIP: 198.51.100.x, SrcPort: 38814,
+ * DstPort: 8088, ...`.
+ */
+function connectionFields(msg: string) {
+  const field = (k: string) => new RegExp(String.raw`(?:^|[\s,])${k}: ([^,\s]+)`).exec(msg)?.[1];
+  const src = field('SrcIP');
+  const dst = field('DstIP');
+  if (!src || !dst) return null;
+  return { src, dst, spt: field('SrcPort'), dpt: field('DstPort'), proto: field('Protocol') };
+}
+
+/**
  * Cisco ASA / PIX / FWSM deny and access-list messages (106001, 106006, 106010, 106014, 106015,
- * 106023, 106100, 710003...), and Firepower Threat Defense's, which carry the same ids as %FTD-.
+ * 106023, 106100, 710003...), and Firepower Threat Defense's, which carry the same ids as %FTD-,
+ * and its connection events.
  */
 export const ciscoAsa: LogFormat = {
   id: 'cisco-asa',
@@ -32,13 +46,13 @@ export const ciscoAsa: LogFormat = {
     const msg = text.slice(tag.index + tag[0].length);
     const m = SRC_DST.exec(msg) ?? FROM_TO.exec(msg);
     let src: string, dst: string, spt: string | undefined, dpt: string | undefined;
+    const a = m ? null : ARROW.exec(msg);
+    const fields = m || a ? null : connectionFields(msg);
     if (m) [src, spt, dst, dpt] = [m[1]!, m[2], m[3]!, m[4]];
-    else {
-      const a = ARROW.exec(msg);
-      if (!a) return null;
-      [src, spt, dst, dpt] = [a[1]!, a[2], a[3]!, a[4]];
-    }
-    const proto = protoOf(/\b(tcp|udp|icmp)\b/i.exec(msg)?.[1]);
+    else if (a) [src, spt, dst, dpt] = [a[1]!, a[2], a[3]!, a[4]];
+    else if (fields) ({ src, spt, dst, dpt } = fields);
+    else return null;
+    const proto = protoOf(fields?.proto ?? /\b(tcp|udp|icmp)\b/i.exec(msg)?.[1]);
     const head = text.slice(0, tag.index);
     const sys = SYSLOG_TS.exec(head);
     const wall = sys ? syslogWall(sys) : null;

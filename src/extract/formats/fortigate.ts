@@ -8,12 +8,13 @@ import { event, kvField, leadingTimestamp, port, protoOf, toIso, wallOf, type Lo
 export const fortigate: LogFormat = {
   id: 'fortigate',
   description: 'FortiGate key=value logs',
-  sniff: (t) => t.includes('srcip=') && t.includes('dstip='),
+  sniff: (t) => (t.includes('srcip=') && t.includes('dstip=')) || (t.includes('remip=') && t.includes('logid=')),
   parse(text, time) {
     const kv = (k: string) => kvField(text, k);
-    const src = kv('srcip');
-    const dst = kv('dstip');
-    if (!src || !dst) return null;
+    // An event log (an SSL-VPN login that failed) names the remote peer only, as remip.
+    const src = kv('srcip') ?? kv('remip');
+    const dst = kv('dstip') ?? (kv('remip') ? '' : undefined);
+    if (!src || dst === undefined) return null;
     const proto = protoOf(kv('proto'));
     const date = kv('date');
     const clock = kv('time');
@@ -27,7 +28,7 @@ export const fortigate: LogFormat = {
       tsText: d && c ? `${date} ${clock}` : (lead?.tsText ?? null),
       src,
       spt: proto === 'icmp' ? null : port(kv('srcport')),
-      dst,
+      dst: dst || null,
       dpt: proto === 'icmp' ? null : port(kv('dstport')),
       proto,
       flags: null,

@@ -16,9 +16,23 @@ import {
 } from './common.ts';
 import type { Proto } from '../../model.ts';
 
-/** The keys the common tools give each field, in the order they are tried; dotted keys are nested (ECS). */
+/**
+ * The keys the common tools give each field, in the order they are tried; dotted keys are nested
+ * (ECS, Google Cloud's VPC flow logs).
+ */
 const KEYS = {
-  src: ['src_ip', 'src_host', 'source_ip', 'srcip', 'src_addr', 'saddr', 'source.ip', 'src', 'source_address'],
+  src: [
+    'src_ip',
+    'src_host',
+    'source_ip',
+    'srcip',
+    'src_addr',
+    'saddr',
+    'source.ip',
+    'src',
+    'source_address',
+    'jsonPayload.connection.src_ip',
+  ],
   dst: [
     'dst_ip',
     'dest_ip',
@@ -30,10 +44,20 @@ const KEYS = {
     'destination.ip',
     'dst',
     'destination_address',
+    'jsonPayload.connection.dest_ip',
   ],
-  spt: ['src_port', 'source_port', 'srcport', 'sport', 'source.port', 'spt'],
-  dpt: ['dst_port', 'dest_port', 'destination_port', 'dstport', 'dport', 'destination.port', 'dpt'],
-  proto: ['transport', 'proto', 'protocol', 'ip_proto', 'network.transport'],
+  spt: ['src_port', 'source_port', 'srcport', 'sport', 'source.port', 'spt', 'jsonPayload.connection.src_port'],
+  dpt: [
+    'dst_port',
+    'dest_port',
+    'destination_port',
+    'dstport',
+    'dport',
+    'destination.port',
+    'dpt',
+    'jsonPayload.connection.dest_port',
+  ],
+  proto: ['transport', 'proto', 'protocol', 'ip_proto', 'network.transport', 'jsonPayload.connection.protocol'],
   time: ['timestamp', '@timestamp', 'utc_time', 'time', 'ts'],
 } as const;
 
@@ -55,13 +79,14 @@ const TCP_SERVICES = new Set([
   'imap',
 ]);
 
+/** A key's value, or a dotted key's through the objects it names (ECS's, GCP flow logs' jsonPayload). */
 function lookup(o: Record<string, unknown>, key: string): unknown {
   if (key in o) return o[key];
   const dot = key.indexOf('.');
   if (dot < 0) return undefined;
   const inner = o[key.slice(0, dot)];
   return typeof inner === 'object' && inner !== null
-    ? (inner as Record<string, unknown>)[key.slice(dot + 1)]
+    ? lookup(inner as Record<string, unknown>, key.slice(dot + 1))
     : undefined;
 }
 
@@ -92,8 +117,9 @@ function timeOf(t: { key: string; value: string } | null, time: TimeContext): st
 /**
  * JSON event logs that name a connection's source and destination in keys of their own: Cowrie
  * and OpenCanary honeypots, T-Pot's and other Elastic Common Schema exports (`source.ip`,
- * `destination.port`). A record counts when it has both addresses and the destination port;
- * Suricata's eve.json and Zeek's JSON logs have modules of their own, tried first.
+ * `destination.port`), Google Cloud VPC flow logs (`jsonPayload.connection.dest_port`). A record
+ * counts when it has both addresses and the destination port; Suricata's eve.json and Zeek's JSON
+ * logs have modules of their own, tried first.
  */
 export const jsonEvents: LogFormat = {
   id: 'json-events',

@@ -7,6 +7,7 @@ import { dshield } from './dshield.ts';
 import { eveJson } from './eve-json.ts';
 import { fastLog } from './fast-log.ts';
 import { fortigate } from './fortigate.ts';
+import { huaweiUsg } from './huawei-usg.ts';
 import { ims } from './ims.ts';
 import { ipfilter } from './ipfilter.ts';
 import { ipfw } from './ipfw.ts';
@@ -21,6 +22,7 @@ import { paloalto } from './paloalto.ts';
 import { pf } from './pf.ts';
 import { pfsense } from './pfsense.ts';
 import { shadowserver } from './shadowserver.ts';
+import { sonicwall } from './sonicwall.ts';
 import { ipchains, portsentry, scanlogd } from './small-tools.ts';
 import { tcpdump } from './tcpdump.ts';
 import { webAccess } from './web-access.ts';
@@ -46,6 +48,8 @@ export const formats = [
   junosFilter,
   netscreen,
   fortigate,
+  sonicwall,
+  huaweiUsg,
   paloalto,
   eveJson,
   fastLog,
