@@ -331,7 +331,8 @@ const NEGATED = new RegExp(
   String.raw`(?:(?<!\b(?:hard|difficult|impossible) )\bnot|n't|\bnever|\bno longer|\bhardly|\bbarely)` +
     String.raw`(?! (?:only|just|usually|normally|typically|often|sure|clear|certain)\b)` +
     String.raw` (?:[\w-]+ ){0,3}?(?:seeing|see|seen|saw|observ\w*|notic\w*|affected|involved|impacted|` +
-    String.raw`change|changing|changed|increasing|increased|rising|risen|up|targeted|hit|scanned|probed|attacked)\b` +
+    String.raw`change|changing|changed|increasing|increased|rising|risen|up|targeted|hit|scanned|probed|attacked|` +
+    String.raw`touched|tested)\b` +
     String.raw`|\bnothing (?:unusual|new|special|abnormal|odd|out of the ordinary|much|interesting|on)\b` +
     String.raw`|\bnot much\b|\bnothing (?:has )?changed\b|\bnothing there\b|\bnothing at all\b` +
     String.raw`|\bno (?:change|increase|rise|spike|uptick|difference|unusual|activity|hits|traffic)\b` +
@@ -339,7 +340,7 @@ const NEGATED = new RegExp(
     String.raw`|\b(?:received|got|saw|sees?|seen|logged|recorded) (?:nothing|none|zero)\b` +
     String.raw`|\b(?:is|are|was|were|looks?|seems?|stays?|stayed|remains?) (?:fine|ok|okay|normal|at baseline)\b` +
     String.raw`|^\s*not (?:on |to |for |ports? )?(?:tcp|udp)?[/ ]?\d` +
-    String.raw`|変わりません|変わらない|変わってない|変化(?:は)?(?:なし|ありません|ない)|増えていません|増えてない|` +
+    String.raw`|変わりません|変わりありません|変わりない|変わらない|変わってない|変化(?:は)?(?:なし|ありません|ない)|増えていません|増えてない|` +
     String.raw`増えてはいません|見えていません|見えてない|見てません|見ていません|観測されていません|観測していません|` +
     String.raw`(?:見られ|確認され|観測され|見え|増え|来)ておりません|` +
     // out of the ranking now, not "前期は20位圏外だった 6379/TCP", which rose into it
@@ -387,7 +388,8 @@ const INFRASTRUCTURE = new RegExp(
   String.raw`\b(?:download|payload|malware|loader|dropper|staging|distribution) (?:server|host|site|box|url)s?\b|` +
     String.raw`\b(?:fetched|downloaded|pulled|retrieved|served) (?:over \w+ )?from\b|ダウンロード(?:サーバ|先)` +
     // "... that downloads a Mirai variant from a server listening on port 8088"
-    String.raw`|\bdownload(?:s|ed|ing)?\b[^.,;]{0,60}\bfrom (?:a|the|its|their) (?:server|host|machine|box)\b` +
+    String.raw`|\bdownload(?:s|ed|ing)?\b[^.,;]{0,60}\bfrom ` +
+    String.raw`(?:port\b|(?:a|the|its|their) (?:server|host|machine|box)\b)` +
     // "a TFTP server under their control (UDP/69 on the attacker side)"
     String.raw`|\bon the attackers?'?s?'? side\b|\bunder (?:their|the attackers?'?s?'?) control\b` +
     String.raw`|\battacker[- ]controlled\b`,
@@ -479,7 +481,13 @@ export function denial(prose: string, at: number): Denial {
   // A Japanese clause that ends in its continuative form (「…同程度で、」「…出ておらず、」) goes on
   // about the same subject.
   const goesOn = /(?:で|て|ず|く)\s*$/.test(clause) && /[\u3040-\u30ff\u4e00-\u9fff]/.test(clause);
-  if (quiet && (ASKED.test(clause) || POINTS_BACK.test(rest) || goesOn || GOES_ON.test(rest))) return 'quiet';
+  // A clause with no verb of its own ("The legacy HTTP interface (TCP 80)") is the subject of the
+  // verb that follows ("..., when enabled, only redirects to HTTPS and is not affected").
+  const verbless =
+    !/\b(?:is|are|was|were|has|have|had|be|been|do|does|did|can|will|see|saw|seen|got|\w+ed|\w+ing)\b/i.test(clause);
+  const predicate = verbless && /\b(?:is|are|was|were|does|do|did|has|have)(?: not|n't)\b/i.test(rest);
+  if (quiet && (ASKED.test(clause) || POINTS_BACK.test(rest) || goesOn || GOES_ON.test(rest) || predicate))
+    return 'quiet';
   return null;
 }
 

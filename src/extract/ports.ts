@@ -238,6 +238,17 @@ const PATTERNS: Array<{
     re: new RegExp(String.raw`\b${P}(\d{2,5})(?![\d.,:]\d|\d|[a-z])`, 'gi'),
     read: (m) => [[m[2]!, proto(m[1]!)]],
   },
+  // "rtsp://<camera>:554/live", "curl http://TARGET:8080/cgi-bin/": a proof of concept's URL whose host
+  // stands for the device attacked (a URL on a real host may be the attackers' own server)
+  {
+    needs: /:\/\//,
+    re: new RegExp(
+      String.raw`\b(?:https?|rtsp|ftp|telnet):\/\/(?:<[^<>\s]{1,24}>|\$\{?\w{1,24}\}?|` +
+        String.raw`\[?(?:target|victim|camera|device|host|ip|router|ip-address)\]?)(?::(\d{1,5}))(?=[/?\s]|$)`,
+      'gi',
+    ),
+    read: (m) => [[m[1]!, null]],
+  },
   // "UDP 1900 (SSDP)", "TCP 445番ポート": a protocol then a number, unless the number counts something
   // or numbers the next item of a list ("3. 8080/TCP 4. 445/TCP")
   {

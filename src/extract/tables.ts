@@ -24,9 +24,15 @@ const PORT_CELL = /^(\d{1,5})(?: ?\/ ?(tcp|udp))?(?: ?[(（][A-Za-z\u3040-\u30ff
  * often typed.
  */
 function cells(line: string): string[] {
-  const t = line.trim().replace(/^\||\|$/g, '');
-  const parts = /\||\t| {2}/.test(t)
-    ? t.split(/ *\| *|\t+| {2,}/)
+  // A pipe table's last cell may be empty ("| 2323 | TCP | 6,804,115 |        |"): pipes stripped
+  // once at each end, blanks around them included, and every cell between kept.
+  const t = line
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/\|\s*$/, '');
+  if (t.includes('|')) return t.split('|').map((c) => c.trim());
+  const parts = /\t| {2}/.test(t)
+    ? t.split(/\t+| {2,}/)
     : t.includes(',')
       ? t.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1'))
       : t.split(' ');

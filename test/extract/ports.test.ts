@@ -397,6 +397,23 @@ describe('ports named in prose', () => {
     expect(portsOf('TCP/UDP 1990/10/10 /8')).toEqual([]);
   });
 
+  it('reads a proof of concept against a stand-in host, and drops ports not touched, not tested or unaffected', () => {
+    expect(portsOf('Unauthenticated: rtsp://<camera>:554/live/ch0 serves the stream.')).toEqual(['?/554']);
+    expect(portsOf('A sweep of tcp/2375; the TLS Docker port 2376 is not being touched at all.')).toEqual(['tcp/2375']);
+    expect(portsOf('Telnet on tcp/23 is open. RTSP on 554 was not tested.')).toEqual(['tcp/23']);
+    expect(
+      portsOf(
+        'The HTTPS service on TCP 443 is affected. The legacy HTTP interface (TCP 80), when enabled, only ' +
+          'redirects to HTTPS and is not affected.',
+      ),
+    ).toEqual(['tcp/443']);
+    // "not much" of a port is some of it.
+    expect(portsOf('Seeing tcp/6443. Also a little 2379 (etcd) from the same /24s, not much.')).toEqual([
+      'tcp/2379',
+      'tcp/6443',
+    ]);
+  });
+
   it('keeps a port the post says is not usually seen, or not only that one', () => {
     expect(portsOf("A trickle to udp/37810, which we don't usually see at all.")).toEqual(['udp/37810']);
     expect(portsOf('We are not only seeing hits on 1026 and 1030 but a flood too.')).toEqual(['?/1026', '?/1030']);
@@ -578,6 +595,17 @@ describe('ports in a plain-text table a post pastes', () => {
     ].join('\n');
     expect(portsOf(ranking)).toEqual(['tcp/22', 'tcp/23', 'tcp/8080']);
     expect(portsOf('宛先ポート  件数\n22/TCP (SSH)  1,104\n3389/TCP (RDP)  682')).toEqual(['tcp/22', 'tcp/3389']);
+  });
+
+  it('reads a pipe table whose last cell is empty in some rows', () => {
+    const text = [
+      '| Port  | Proto | Packets    | Note              |',
+      '|-------|-------|------------|-------------------|',
+      '| 23    | TCP   | 41,337,902 | Mirai and friends |',
+      '| 2323  | TCP   | 6,804,115  |                   |',
+      '| 5555  | TCP   | 3,119,284  | ADB               |',
+    ].join('\n');
+    expect(portsOf(text)).toEqual(['tcp/23', 'tcp/2323', 'tcp/5555']);
   });
 
   it("reads only the open ports of nmap's table", () => {
