@@ -160,12 +160,13 @@ export function timeWindow(prose: string): Claim | null {
 }
 
 const RANGE = new RegExp(
-  String.raw`(?:\b(tcp|udp) ?\/? ?(?:ports?:? )?|\bports?[,:]? |` +
-    String.raw`(?<![\w.:/-])(?=\d{1,5} ?[-–〜~] ?\d{1,5}\/(?:tcp|udp)\b))` +
+  String.raw`(?:\b(tcp|udp) ?\/? ?(?:ports?:? )?|\bports?[,:]? )` +
     String.raw`(\d{1,5})(?: ?[-–〜~] ?| (?:through|thru) )(\d{1,5})` +
     String.raw`(?! ?[-–〜~]?\d)(?:\/(tcp|udp)\b)?`,
   'gi',
 );
+/** "8000-8010/tcp": a range with its protocol after it, and no word before. */
+const RANGE_AFTER = /(?<![\w.:/-])(\d{1,5}) ?[-–〜~] ?(\d{1,5})\/(tcp|udp)\b/gi;
 const RANGE_JA = /(?<![\d,])(\d{1,5})番台/g;
 
 /** 「60001/TCP〜60010/TCP」: a range with the protocol at both ends. */
@@ -191,6 +192,9 @@ export function rangesAt(prose: string): Array<PortRange & { at: number }> {
     if (toText.length < m[2]!.length) toText = m[2]!.slice(0, m[2]!.length - toText.length) + toText;
     add(Number(m[2]), Number(toText), m[1] ?? m[4], m);
   }
+  if (/\d\/(?:tcp|udp)/i.test(prose))
+    for (const m of allMatches(prose, RANGE_AFTER))
+      if (!out.some((r) => r.at <= m.index && m.index < r.at + r.text.length)) add(Number(m[1]), Number(m[2]), m[3], m);
   if (prose.includes('まで'))
     for (const m of allMatches(prose, RANGE_KARA)) add(Number(m[1]), Number(m[3]), m[2] ?? m[4], m);
   for (const m of allMatches(prose, RANGE_PAIR)) add(Number(m[1]), Number(m[3]), m[2], m);
@@ -447,6 +451,11 @@ const GOES_ON = new RegExp(
     String.raw`|^\s*,[^,.;]*(?:,[^,.;]*)*\band\b[^,.;]*\b(?:are|were)(?: not|n't)\b`,
   'i',
 );
+
+/** Whether any port of `prose` can be said to be quiet: looked at before searching for each. */
+export function mayBeQuiet(prose: string): boolean {
+  return NEGATED.test(prose) || BASELINE.test(prose) || INFRASTRUCTURE.test(prose);
+}
 
 /** A negation that is of seeing or of change, not turned into news by what stands beside it. */
 const negates = (text: string) =>

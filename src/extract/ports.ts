@@ -2,6 +2,7 @@ import type { LogEvent, PortClaim, PortRange, Proto } from '../model.ts';
 import {
   clauseBefore,
   denial,
+  mayBeQuiet,
   rangesAt,
   saysRising,
   sentenceAt,
@@ -828,7 +829,10 @@ export function extractPorts(
   // also listens on 2376 ... 2376 received nothing", a table's "23 and 5555 are just the usual
   // background"), where no pattern reads the number as a port. Looked for in a table of a few
   // rows only: each row's number is searched for in the whole post.
+  // Whether any port may be quiet at all, asked once and only when a setting or a row needs it.
+  let quietAnywhere: boolean | undefined;
   const quietElsewhere = (h: { port: number; at?: number }) =>
+    (quietAnywhere ??= mayBeQuiet(prose)) &&
     allMatches(prose, new RegExp(String.raw`(?<![\d.,:/])${h.port}(?![\d.,:]\d|\d)`, 'g')).some(
       (m) => m.index !== h.at && denial(prose, m.index) === 'quiet',
     );
