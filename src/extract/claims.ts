@@ -196,7 +196,9 @@ export function rangesAt(prose: string): Array<PortRange & { at: number }> {
     for (const m of allMatches(prose, RANGE_AFTER))
       if (!out.some((r) => r.at <= m.index && m.index < r.at + r.text.length)) add(Number(m[1]), Number(m[2]), m[3], m);
   if (prose.includes('まで'))
-    for (const m of allMatches(prose, RANGE_KARA)) add(Number(m[1]), Number(m[3]), m[2] ?? m[4], m);
+    for (const m of allMatches(prose, RANGE_KARA))
+      // A port's word at one end at least: 「件数は 120 から 450 まで増えました」 is counts
+      if (/番|ポート|\/ ?(?:tcp|udp)/i.test(m[0])) add(Number(m[1]), Number(m[3]), m[2] ?? m[4], m);
   for (const m of allMatches(prose, RANGE_PAIR)) add(Number(m[1]), Number(m[3]), m[2], m);
   for (const m of allMatches(prose, RANGE_JA)) {
     const base = Number(m[1]);
@@ -334,14 +336,16 @@ function insideBrackets(text: string, at: number): boolean {
 const NEGATED = new RegExp(
   String.raw`(?:(?<!\b(?:hard|difficult|impossible) )\bnot|n't|\bnever|\bno longer|\bhardly|\bbarely)` +
     String.raw`(?! (?:only|just|usually|normally|typically|often|sure|clear|certain)\b)` +
-    String.raw` (?:[\w-]+ ){0,3}?(?:seeing|see|seen|saw|observ\w*|notic\w*|affected|involved|impacted|` +
+    // ("does not appear to be targeted"; not "had not been patched were hit")
+    String.raw` (?:[\w-]+ ){0,2}?(?:(?:appear|seem)s? to be )?` +
+    String.raw`(?:seeing|see|seen|saw|observ\w*|notic\w*|affected|involved|impacted|` +
     String.raw`change|changing|changed|increasing|increased|rising|risen|up|targeted|hit|scanned|probed|attacked|` +
     String.raw`touched|tested)\b` +
     String.raw`|\bnothing (?:unusual|new|special|abnormal|odd|out of the ordinary|much|interesting|on)\b` +
     String.raw`|\bnot much\b|\bnothing (?:has )?changed\b|\bnothing there\b|\bnothing at all\b` +
     String.raw`|\bno (?:change|increase|rise|spike|uptick|difference|unusual|activity|hits|traffic)\b` +
     String.raw`|\b(?:unchanged|unaffected|flat|quiet)\b|\bzero hits\b` +
-    String.raw`|\b(?:received|got|saw|sees?|seen|logged|recorded) (?:nothing|none|zero)\b` +
+    String.raw`|\b(?:received|got|saw|sees?|seen|logged|recorded) (?:nothing|none|zero)(?![-\w])` +
     String.raw`|\b(?:is|are|was|were|looks?|seems?|stays?|stayed|remains?) (?:fine|ok|okay|normal|at baseline)\b` +
     String.raw`|^\s*not (?:on |to |for |ports? )?(?:tcp|udp)?[/ ]?\d` +
     String.raw`|変わりません|変わりありません|変わりない|変わらない|変わってない|変化(?:は)?(?:なし|ありません|ない)|増えていません|増えてない|` +
@@ -390,13 +394,13 @@ const BASELINE = new RegExp(
  */
 const INFRASTRUCTURE = new RegExp(
   String.raw`\b(?:download|payload|malware|loader|dropper|staging|distribution) (?:server|host|site|box|url)s?\b|` +
-    String.raw`\b(?:fetched|downloaded|pulled|retrieved|served) (?:over \w+ )?from\b|ダウンロード(?:サーバ|先)` +
+    String.raw`\b(?:fetched|downloaded|served) (?:over \w+ )?from (?:port\b|hxxp|http|\d|` +
+    String.raw`(?:a|an|the|its|their|another) (?:\w+ )?(?:server|host|machine|box|site|url|ip)\b)|ダウンロード(?:サーバ|先)` +
     // "... that downloads a Mirai variant from a server listening on port 8088"
     String.raw`|\bdownload(?:s|ed|ing)?\b[^.,;]{0,60}\bfrom ` +
     String.raw`(?:port\b|(?:a|the|its|their) (?:server|host|machine|box)\b)` +
     // "a TFTP server under their control (UDP/69 on the attacker side)"
-    String.raw`|\bon the attackers?'?s?'? side\b|\bunder (?:their|the attackers?'?s?'?) control\b` +
-    String.raw`|\battacker[- ]controlled\b`,
+    String.raw`|\bon the attackers?'?s?'? side\b|\bunder (?:their|the attackers?'?s?'?) control\b`,
   'i',
 );
 
@@ -406,11 +410,13 @@ const INFRASTRUCTURE = new RegExp(
  * but that turned out to be VXLAN from our own DC - ignore that part".
  */
 const TAKEN_BACK = new RegExp(
-  String.raw`\bturned out (?:to be|that it was|it was)\b(?: [\w-]+){0,6}? (?:our own|ours|internal|legit\w*|benign|` +
+  String.raw`\bturned out (?:to be|that it was|it was)\b(?: [\w-]+){0,2}? (?:our own|ours|internal|legit\w*|benign|` +
     String.raw`misconfig\w*|a test|testing|nothing|noise|harmless|leak\w*|backscatter|a mistake)` +
     String.raw`|\bignore (?:that|this|it)\b|\bdisregard\b|\bfalse (?:alarm|positive)\b|\bmy (?:bad|mistake)\b|` +
     String.raw`\b(?:was|is) a typo\b|\bscratch that\b|` +
-    String.raw`\b(?:is|are|was|were) (?:actually |just |all )?(?:our own|ours)\b|` +
+    // the traffic was ours ("the udp/4789 hits were our own VXLAN"), not its targets ("the hosts are ours")
+    String.raw`\b(?:hits|traffic|packets|flows|probes|it|that|this|those)\b[^.,;]{0,30}?\b(?:is|are|was|were) ` +
+    String.raw`(?:actually |just |all )?(?:our own|ours)\b|` +
     String.raw`誤検知|無視してください`,
   'i',
 );
@@ -435,7 +441,8 @@ const ASKED = /問い合わせ|ご質問|(?:asked|questions?|inquir\w*|queries) 
  * 「123/UDP、1900/UDP が上位ですが、件数は前週と同程度です」.
  */
 const POINTS_BACK = new RegExp(
-  String.raw`\b(?:there|either|on (?:it|them|those|that)|for (?:it|them|that)|(?:that|it)(?: i|'|)s` +
+  // "there" at the clause's end ("nothing new there"), not "there is no change on other ports"
+  String.raw`\bthere\s*[.,;!?]?\s*$|\b(?:either|on (?:it|them|those|that)|for (?:it|them|that)|(?:that|it)(?: i|'|)s` +
     String.raw`|(?:that|it) was)\b|そちら|そこ|^[、\s]*(?:件数|数|量|パケット数|いずれ|どちら)[はも]`,
   'i',
 );
@@ -457,6 +464,17 @@ export function mayBeQuiet(prose: string): boolean {
   return NEGATED.test(prose) || BASELINE.test(prose) || INFRASTRUCTURE.test(prose);
 }
 
+/** The verb a subject's sentence goes on with, after the subject and an aside. */
+const GOES_ON_VERB = new RegExp(
+  String.raw`^(?:only |also |still |then |just )?(?:is|are|was|were|does|do|did|has|have|had|remains?|stays?|` +
+    String.raw`redirects?|listens?|runs?|uses?|serves?|handles?|accepts?|shares?|parses?|answers?)\b`,
+  'i',
+);
+
+/** Said to be at its usual level, not above it ("at three times its normal levels"). */
+const asUsual = (text: string) =>
+  BASELINE.test(text) && !RISING.test(text) && !/\b(?:above|over|beyond|times|exceed\w*|higher|\d+x)\b/i.test(text);
+
 /** A negation that is of seeing or of change, not turned into news by what stands beside it. */
 const negates = (text: string) =>
   NEGATED.test(text) && !NEWS.test(text) && !(/\bnever\b/i.test(text) && GROWTH.test(text));
@@ -477,16 +495,16 @@ export function denial(prose: string, at: number): Denial {
   const { start, end, sentenceStart, sentenceEnd } = clauseBounds(prose, at);
   const clause = prose.slice(start, end);
   // "Ignore the 4789 bit": only of its own clause ("tcp/23 up sharply, ignore the dip" keeps 23).
-  if (TAKEN_BACK.test(clause) || /\bignore the\b/i.test(clause)) return 'taken back';
+  if (TAKEN_BACK.test(clause) || /^\s*(?:(?:so|please|just|and) )?ignore the\b/i.test(clause)) return 'taken back';
   if (/^\s*(?:and )?not\b/i.test(clause) && CORRECTION.test(prose.slice(sentenceStart, sentenceEnd)))
     return 'taken back';
-  if (negates(clause) || INFRASTRUCTURE.test(clause) || (BASELINE.test(clause) && !RISING.test(clause))) return 'quiet';
+  if (negates(clause) || INFRASTRUCTURE.test(clause) || asUsual(clause)) return 'quiet';
   // A relative clause in between says something else of the port ("port 52869, which usually moves
   // with 37215, stays at its usual background level"): what the sentence goes on to say is after it.
   const rest = prose.slice(end, sentenceEnd).replace(/^\s*,\s*(?:which|who)\b[^,]*(?=,)/i, '');
   if (!rest || /\d\d/.test(rest)) return null;
   if (TAKEN_BACK.test(rest)) return 'taken back';
-  const quiet = negates(rest) || (BASELINE.test(rest) && !RISING.test(rest));
+  const quiet = negates(rest) || asUsual(rest);
   // A Japanese clause that ends in its continuative form (「…同程度で、」「…出ておらず、」) goes on
   // about the same subject.
   const goesOn = /(?:で|て|ず|く)\s*$/.test(clause) && /[\u3040-\u30ff\u4e00-\u9fff]/.test(clause);
@@ -494,7 +512,11 @@ export function denial(prose: string, at: number): Denial {
   // verb that follows ("..., when enabled, only redirects to HTTPS and is not affected").
   const verbless =
     !/\b(?:is|are|was|were|has|have|had|be|been|do|does|did|can|will|see|saw|seen|got|\w+ed|\w+ing)\b/i.test(clause);
-  const predicate = verbless && /\b(?:is|are|was|were|does|do|did|has|have)(?: not|n't)\b/i.test(rest);
+  // ...when what follows goes on with its verb ("..., when enabled, only redirects ... and is not affected"),
+  // not with a subject of its own ("Big spike on tcp/7547 overnight, our CPEs are not affected").
+  const head = rest.replace(/^\s*,\s*(?:(?:when|if|while|though|unless)\b[^,]{0,40},\s*)?/i, '');
+  const predicate =
+    verbless && GOES_ON_VERB.test(head) && /\b(?:is|are|was|were|does|do|did|has|have)(?: not|n't)\b/i.test(rest);
   if (quiet && (ASKED.test(clause) || POINTS_BACK.test(rest) || goesOn || GOES_ON.test(rest) || predicate))
     return 'quiet';
   return null;

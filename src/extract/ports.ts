@@ -236,7 +236,8 @@ const PATTERNS: Array<{
   // "TCP10443", "UDP53": a protocol written together with its port
   {
     needs: NEEDS_PROTO,
-    re: new RegExp(String.raw`\b${P}(\d{2,5})(?![\d.,:]\d|\d|[a-z])`, 'gi'),
+    // (not netstat's "tcp46", a socket for IPv4 and IPv6)
+    re: new RegExp(String.raw`\b${P}(?!46\b)(\d{2,5})(?![\d.,:]\d|\d|[a-z])`, 'gi'),
     read: (m) => [[m[2]!, proto(m[1]!)]],
   },
   // "rtsp://<camera>:554/live", "curl http://TARGET:8080/cgi-bin/": a proof of concept's URL whose host
@@ -392,7 +393,9 @@ const PATTERNS: Array<{
   {
     needs: / (?:to|on|against|towards?) (?:the )?:?\d/i,
     re: new RegExp(
-      String.raw`\b(?:amount|number|share|fraction|portion|handful|trickle|bulk|rest|remainder|majority)` +
+      // (an amount or a number only with a size before it: "we raised the number of sessions to 5000")
+      String.raw`\b(?:(?:smaller|larger|small|large|lesser|minor|tiny|bigger|good|fair) (?:amount|number|share|` +
+        String.raw`fraction|portion)|handful|trickle|bulk|rest|remainder|majority)` +
         String.raw`(?: of (?:it|them|the \w+|\w+))? (?:to|on|against|toward|towards) (?:the )?(?:ports? )?` +
         String.raw`${WEAK_LIST}${WEAK_END}`,
       'gi',
@@ -488,8 +491,9 @@ const PATTERNS: Array<{
 const SOURCE_PORT_BEFORE = new RegExp(
   String.raw`(?:(?:source|src|ソース|送信元|発信元) ?(?:port|ポート)|ephemeral|エフェメラル)[\s\S]{0,10}$` +
     String.raw`|\b(?:src|sport|spt) ?[:=]? ?$|\bsourced from (?:(?:tcp|udp) ?)?(?:ports? )?$` +
-    // a pf rule's "from any port 5071 to any port 5060"
+    // a pf rule's "from any port 5071 to any port 5060"; "reflected traffic came in from udp/389"
     String.raw`|\bfrom (?:any|[\w.:/]+) port ?$` +
+    String.raw`|\b(?:came|comes|coming|arriv\w+|originat\w+) (?:in )?from (?:(?:tcp|udp) ?\/? ?)?(?:ports? )?$` +
     // "CLDAP (replies from udp/389)", "WS-Discovery reflection (udp/3702)": the reflector's port
     String.raw`|\b(?:reflection|amplification|replies|responses|answers|reflected)(?: from)? ?[(（]? ?` +
     String.raw`(?:(?:tcp|udp) ?\/? ?)?(?:ports? )?$`,
@@ -501,7 +505,9 @@ const SOURCE_PORT_BEFORE = new RegExp(
  * they went: "Source ports were udp/389 (CLDAP, ~70%) and udp/3702 (WS-Discovery, ~25%)".
  */
 const SOURCE_LEAD = new RegExp(
-  String.raw`(?:(?:source|src|送信元|発信元) ?(?:port|ポート)s?|\b(?:came|comes|coming|arriv\w+|originat\w+) (?:in )?from)` +
+  String.raw`(?:(?:source|src|送信元|発信元) ?(?:port|ポート)s?|` +
+    // a port right after "from": "came in from udp/389 (CLDAP) and udp/11211", not "came from AS4134"
+    String.raw`\b(?:came|comes|coming|arriv\w+|originat\w+) (?:in )?from (?:(?:tcp|udp) ?\/? ?)?(?:ports? )?\d)` +
     String.raw`(?![\s\S]*(?:destination|\bdst|\bdest|target|aimed|宛先|宛|\bto\b|->|→))`,
   'i',
 );
@@ -831,11 +837,22 @@ export function extractPorts(
   // rows only: each row's number is searched for in the whole post.
   // Whether any port may be quiet at all, asked once and only when a setting or a row needs it.
   let quietAnywhere: boolean | undefined;
-  const quietElsewhere = (h: { port: number; at?: number }) =>
-    (quietAnywhere ??= mayBeQuiet(prose)) &&
-    allMatches(prose, new RegExp(String.raw`(?<![\d.,:/])${h.port}(?![\d.,:]\d|\d)`, 'g')).some(
-      (m) => m.index !== h.at && denial(prose, m.index) === 'quiet',
-    );
+  // Where each port's number stands said quiet, found once per port (two places are all it takes:
+  // one may be the mention being weighed), not once per mention of it.
+  const quietAt = new Map<number, number[]>();
+  const quietPlaces = (port: number) => {
+    let at = quietAt.get(port);
+    if (at) return at;
+    at = [];
+    if ((quietAnywhere ??= mayBeQuiet(prose)))
+      for (const m of allMatches(prose, new RegExp(String.raw`(?<![\d.,:/])${port}(?![\d.,:]\d|\d)`, 'g'))) {
+        if (denial(prose, m.index) === 'quiet') at.push(m.index);
+        if (at.length === 2) break;
+      }
+    quietAt.set(port, at);
+    return at;
+  };
+  const quietElsewhere = (h: { port: number; at?: number }) => quietPlaces(h.port).some((i) => i !== h.at);
   const weighed = (h: { port: number; proto: Proto | null; at?: number }) => isActive(h) || !quietElsewhere(h);
   for (const h of typed) if (!taken.has(h.port) && (h.denied ? isActive(h) : !h.setup || weighed(h))) add(h, 'prose');
   const fewRows = table.length <= NARROW_RANGE;

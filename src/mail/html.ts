@@ -113,8 +113,20 @@ export function htmlText(
     wordwrap: false,
     selectors: [
       { selector: 'img', format: 'skip' },
-      { selector: 'table', format: 'dataTable', options: { maxColumnWidth: 10_000 } },
+      // A cell wider than this is wrapped inside its column: every row is padded to the widest.
+      { selector: 'table', format: 'dataTable', options: { maxColumnWidth: 160 } },
     ],
   });
-  return layOut(html);
+  const text = layOut(html);
+  // Laid-out tables pad every row to their widest cells: text many times the HTML is no post's.
+  if (text.length > LAYOUT_GROWTH * html.length) {
+    warnings.push(
+      `${what}: HTML laid out to ${text.length} characters from ${html.length}; read with its tags stripped`,
+    );
+    return stripTags(html);
+  }
+  return text;
 }
+
+/** How many times its HTML laid-out text may be before it is read stripped instead. */
+const LAYOUT_GROWTH = 4;

@@ -414,6 +414,29 @@ describe('ports named in prose', () => {
     ]);
   });
 
+  it('keeps a port whose sentence only sounds like a retraction, a negation or a source', () => {
+    const kept: Array<[string, string[]]> = [
+      ['We see tcp/23 and tcp/2323 rising since Monday; the affected hosts are ours.', ['tcp/23', 'tcp/2323']],
+      ['The tcp/23 traffic turned out to be a Mirai variant hitting our own customers.', ['tcp/23']],
+      ['Scanners on tcp/5555 ignore the rate limit and keep coming.', ['tcp/5555']],
+      ['Stats pulled from our darknet sensors show tcp/23 up 4x since Monday.', ['tcp/23']],
+      ['Attacker-controlled hosts in AS12345 are hammering tcp/22 since Monday.', ['tcp/22']],
+      ['We logged zero-day exploitation attempts against tcp/10443 since Monday.', ['tcp/10443']],
+      ['Routers that had not been patched were hit via tcp/8291 last night.', ['tcp/8291']],
+      ['tcp/23 up 4x since Monday, but there is no change on other ports.', ['tcp/23']],
+      ['Big spike on tcp/7547 overnight, our CPEs are not affected.', ['tcp/7547']],
+      ['We see tcp/8443 at three times its normal levels.', ['tcp/8443']],
+      ['The probes came from AS4134 and hammered tcp/23 on our CPEs.', ['tcp/23']],
+    ];
+    for (const [text, ports] of kept) expect(portsOf(text), text).toEqual(ports);
+  });
+
+  it("reads no port from an amount set, a count going up in Japanese, or netstat's tcp46", () => {
+    expect(portsOf('We raised the number of sessions to 5000, then the flood stopped.')).toEqual([]);
+    expect(report('件数は前週比で 120 から 450 まで増えました。').portRanges).toEqual([]);
+    expect(portsOf('tcp46      0      0  *.22  *.*  LISTEN')).not.toContain('tcp/46');
+  });
+
   it('keeps a port the post says is not usually seen, or not only that one', () => {
     expect(portsOf("A trickle to udp/37810, which we don't usually see at all.")).toEqual(['udp/37810']);
     expect(portsOf('We are not only seeing hits on 1026 and 1030 but a flood too.')).toEqual(['?/1026', '?/1030']);

@@ -73,7 +73,9 @@ export const juniperSrx: LogFormat = {
  * 198.51.100.20:443, zone name: untrust, ... action: drop`): the attack the screen saw, between
  * these ends. The transport is in the tag; RT_SCREEN_IP names none.
  */
-const SCREEN = /RT_SCREEN_([A-Z]+): ([^!]*)!? source: ([^,\s]+), destination: ([^,\s]+)(?:,.*?\baction: (\w+))?/;
+// The attack's name is bounded: a line of "RT_SCREEN_TCP: " repeated must not be rescanned from each.
+const SCREEN =
+  /RT_SCREEN_([A-Z]+): ([^!\n]{0,200}?)!? source: ([^,\s]+), destination: ([^,\s]+)(?:,.*?\baction: (\w+))?/;
 
 function screen(text: string, time: TimeContext) {
   const m = SCREEN.exec(text);

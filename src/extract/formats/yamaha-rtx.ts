@@ -5,7 +5,9 @@ import { event, hostPort, protoOf, toIso, wallOf, type LogFormat } from './commo
  * `2026/02/19 10:31:22: LAN2 Rejected at IN(200099) filter: TCP 198.51.100.8:43122 >
  * 203.0.113.5:23`. The router writes its local time, with no zone.
  */
-const RECORD = /(\S+) (Rejected|Passed) at (IN|OUT)\((\d+)\) filter: (\w+) (\S+?) > (\S+?)(?=[\s:]*$| )/;
+// Not anchored on the interface's name before it: an unanchored run of non-blanks backtracks on
+// a long line without blanks.
+const RECORD = / (Rejected|Passed) at (?:IN|OUT)\(\d+\) filter: (\w+) (\S+?) > (\S+?)(?=[\s:]*$| )/;
 const TIME = /(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})/;
 
 export const yamahaRtx: LogFormat = {
@@ -15,10 +17,10 @@ export const yamahaRtx: LogFormat = {
   parse(text, time) {
     const m = RECORD.exec(text);
     if (!m) return null;
-    const proto = protoOf(m[5]);
+    const proto = protoOf(m[2]);
     const ports = proto === 'tcp' || proto === 'udp';
-    const src = hostPort(m[6]!);
-    const dst = hostPort(m[7]!);
+    const src = hostPort(m[3]!);
+    const dst = hostPort(m[4]!);
     const t = TIME.exec(text);
     return event('yamaha-rtx', text, {
       ts: t ? toIso(wallOf(t.slice(1, 7), '', null), time) : null,
@@ -30,7 +32,7 @@ export const yamahaRtx: LogFormat = {
       proto,
       flags: null,
       flagsText: null,
-      action: m[2]!.toLowerCase(),
+      action: m[1]!.toLowerCase(),
     });
   },
 };
