@@ -124,4 +124,13 @@ describe('an HTML post with a table', () => {
     const report = extractReport(await parsePost(htmlMail(html)), opts);
     expect(report.ports.map((p) => `${p.proto}/${p.port}`)).toEqual(['tcp/22', 'tcp/3389']);
   });
+
+  it('strips a table whose layout would pad every row to a wide cell, and says so', () => {
+    const rows = Array.from({ length: 2000 }, (_, i) => `<tr><td>${i}</td><td>x</td></tr>`).join('');
+    const html = `<table><tr><td>${'w'.repeat(9000)}</td><td>y</td></tr>${rows}</table>`;
+    const warnings: string[] = [];
+    const text = htmlText(html, DEFAULT_LIMITS, 'body', warnings);
+    expect(text.length).toBeLessThan(4 * html.length);
+    expect(warnings.join('\n')).toMatch(/laid out to \d+ characters/);
+  });
 });
