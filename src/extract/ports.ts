@@ -688,6 +688,8 @@ function vouchedPorts(prose: string, hits: Hit[], named: boolean): Hit[] {
 const PROTO_REACH = 600;
 
 const BOTH_WORDS = /(?:tcp|udp) ?(?:\/|and|or|&) ?(?:tcp|udp)/i;
+/** Both named, and not for a number of their own: not "TCP/UDP port 137". */
+const BOTH_FOR_IT = new RegExp(String.raw`\b${BOTH_WORDS.source}\b(?! ?(?:ports? ?)?[:/#]? ?\d)`, 'i');
 const PROTO_WORD = /(?<![a-z])(tcp|udp)(?![a-z])(?! ?(?:\/|and|or|&) ?(?:tcp|udp))/gi;
 /** A protocol word that names no port of its own: not "tcp/23", "TCP 445", "23/tcp", nor "tcp/udp". */
 const PROTO_ALONE =
@@ -705,7 +707,7 @@ function impliedProto(prose: string, h: Hit, ranges: PortRange[]): { protos: Pro
   // Its own sentence names both for it: "Both the UDP and TCP listeners on port 53 are affected"
   // (not "TCP/UDP port 137, and port 53 too", where the pair is port 137's).
   const sentence = prose.slice(sentenceBounds(prose, h.at).start, h.at);
-  const both = /\b(?:tcp|udp) ?(?:\/|and|or|&) ?(?:tcp|udp)\b(?! ?(?:ports? ?)?[:/#]? ?\d)/i.exec(sentence);
+  const both = BOTH_FOR_IT.exec(sentence);
   if (both && /tcp/i.test(both[0]) && /udp/i.test(both[0])) return { protos: ['tcp', 'udp'], text: both[0] };
   // Within reach of a reader's eye: a paragraph, at most PROTO_REACH characters back (a pasted
   // block joins into one long paragraph, and each port must not rescan it).

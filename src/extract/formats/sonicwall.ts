@@ -1,9 +1,8 @@
-import { event, kvField, leadingTimestamp, port, protoOf, toIso, wallOf, type LogFormat } from './common.ts';
+import { event, hostPort, kvField, leadingTimestamp, protoOf, toIso, wallOf, type LogFormat } from './common.ts';
 
 /** `203.0.113.5:8000:X1`: an address, its port and the interface, as SonicOS writes an end. */
 function end(v: string | undefined): { addr: string | null; port: number | null } {
-  const m = v ? /^([^:]+|\[[^\]]+\])(?::(\d{1,5}))?(?::[\w-]+)?$/.exec(v) : null;
-  return m ? { addr: m[1]!.replace(/^\[|\]$/g, ''), port: port(m[2]) } : { addr: null, port: null };
+  return v ? hostPort(v.replace(/:[A-Za-z][\w-]*$/, '')) : { addr: null, port: null };
 }
 
 /**
