@@ -106,6 +106,12 @@ export const limitsSchema = z.strictObject({
    * took 1.7 GB to read before there was a budget for the whole message.
    */
   maxDecompressedBytes: positive().default(32 * MiB),
+  /**
+   * A header field longer than this is cut at its last fold before it: mailparser's address
+   * parser takes time that grows with the square of a field's length (a 135 KB To: took 0.3 s, a
+   * 1 MB one would take seconds), and a list post's fields are a few hundred bytes.
+   */
+  maxHeaderFieldBytes: positive().default(16 * 1024),
   /** Forwarded messages (message/rfc822) are read to this depth of forwards within forwards. */
   maxForwardDepth: positive().default(3),
   /** A forwarded message larger than this is not read. */

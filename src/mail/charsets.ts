@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import Encoding from 'encoding-japanese';
 import iconv from 'iconv-lite';
 import libmime from 'libmime';
+import { headerEnd } from './mime.ts';
 
 type Japanese = 'JIS' | 'EUCJP' | 'SJIS';
 
@@ -110,10 +111,7 @@ const MIME_NAMES: Record<Japanese | 'UTF8', string> = {
  *   Japanese mailers wrote EUC-JP and Shift_JIS subjects and names under that label.
  */
 export function relabelJapaneseWords(raw: Buffer): Buffer {
-  const crlf = raw.indexOf('\r\n\r\n');
-  const lf = raw.indexOf('\n\n');
-  const end = crlf < 0 ? lf : lf < 0 ? crlf : Math.min(crlf, lf);
-  const bytes = raw.subarray(0, end < 0 ? raw.length : end);
+  const bytes = raw.subarray(0, headerEnd(raw).headers);
   // Looked for in the bytes first: most headers have no such word, and some run to 200 KB.
   if (!bytes.includes('2022')) return raw;
   const head = bytes.toString('latin1');

@@ -6,6 +6,7 @@ import { KansokuError } from '../errors.ts';
 import { LABEL_ONLY, type Post, type TextAttachment } from '../model.ts';
 import { decodeBytes, fixJapanese, relabelJapaneseWords, TextPartDecoder } from './charsets.ts';
 import { htmlText, stripTags } from './html.ts';
+import { capHeaderFields } from './mime.ts';
 import { BEGIN, clearsignedText } from './pgp.ts';
 import { verifySignature } from './signature.ts';
 
@@ -61,15 +62,16 @@ export async function parsePost(
   limits: Limits = DEFAULT_LIMITS,
   keyring: string | null = null,
 ): Promise<Post> {
+  const warnings: string[] = [];
   let m: ParsedMail;
   try {
-    m = await parseMail(raw);
+    m = await parseMail(raw, limits, warnings, 'message');
   } catch (err) {
     throw new KansokuError('MESSAGE_UNPARSABLE', 'mail', (err as Error).message, { cause: err });
   }
   const headers = headerMap(m);
   const bounce = isBounce(m, headers);
-  const r: Reading = { limits, warnings: [], left: limits.maxDecompressedBytes, unread: [], returned: bounce };
+  const r: Reading = { limits, warnings, left: limits.maxDecompressedBytes, unread: [], returned: bounce };
   const id = m.messageId?.trim();
   const messageId = id && /^<[^<>\s]+>$/.test(id) ? id : id ? `<${id.replace(/[<>\s]/g, '')}>` : null;
   const text = bodyText(m, r, 'body');
@@ -115,8 +117,9 @@ export async function parsePost(
   };
 }
 
-function parseMail(raw: Buffer): Promise<ParsedMail> {
-  return simpleParser(relabelJapaneseWords(raw), PARSER_OPTIONS);
+function parseMail(raw: Buffer, limits: Limits, warnings: string[], what: string): Promise<ParsedMail> {
+  const capped = capHeaderFields(raw, limits.maxHeaderFieldBytes, warnings, what);
+  return simpleParser(relabelJapaneseWords(capped), PARSER_OPTIONS);
 }
 
 /** The first occurrence of each header, unfolded, as text; mailparser keeps the raw lines. */
@@ -274,7 +277,7 @@ async function forwardedMessage(a: Attachment, r: Reading, depth: number): Promi
   }
   let m: ParsedMail;
   try {
-    m = await parseMail(a.content);
+    m = await parseMail(a.content, r.limits, r.warnings, what);
   } catch (err) {
     r.warnings.push(`${what}: not a readable message (${(err as Error).message})`);
     return null;
