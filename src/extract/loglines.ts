@@ -181,6 +181,12 @@ export function findLogRecords(
         i += header;
         continue;
       }
+      // A log file's own lines of metadata (Zeek's #types and #path, W3C's #Software) are no
+      // records, and no record's first line either.
+      if (/^\s*#[A-Za-z_]/.test(first)) {
+        i++;
+        continue;
+      }
       // A wrap right after a record's first word ('"2021-03-07' + ' 00:00:00","tcp",...') leaves a
       // stub; a wrap before the word a format knows a record by leaves a line of values alone
       // ("3 vpc-0a1b subnet-2c3d" + "eni-4e5f ... ACCEPT OK"). Its line and the next are read

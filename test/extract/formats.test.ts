@@ -163,6 +163,27 @@ describe('header-driven formats', () => {
     expect(e).toMatchObject({ format: 'aws-vpc-flow', src: '192.0.2.3', spt: 41000, dpt: 2323, action: 'REJECT' });
   });
 
+  it("follow conn.log's columns, not its usual order, when the #fields header has its tabs turned to blanks", () => {
+    const events = read(
+      [
+        '#fields ts uid id.resp_h id.resp_p id.orig_h id.orig_p proto',
+        '1796441523.120331  CkT3vd2Gq1pWq8rFZ7  192.0.2.130  502  198.51.100.75  51311  tcp',
+      ].join('\n'),
+    );
+    expect(events.map((e) => [e.src, e.spt, e.dst, e.dpt])).toEqual([['198.51.100.75', 51311, '192.0.2.130', 502]]);
+  });
+
+  it('skip the #types line between a header and its rows', () => {
+    const events = read(
+      [
+        '#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto',
+        '#types\ttime\tstring\taddr\tport\taddr\tport\tenum',
+        '1741680011.201934\tCHhAvVGS1DHFjwGM9\t198.51.100.60\t53214\t192.0.2.5\t3702\tudp',
+      ].join('\n'),
+    );
+    expect(events.map((e) => [e.raw.split('\t')[0], e.dpt])).toEqual([['1741680011.201934', 3702]]);
+  });
+
   it('follow the zeek-cut command line a member pastes above its output', () => {
     const events = read(
       [
@@ -186,8 +207,8 @@ describe('header-driven formats', () => {
       ].join('\n'),
     );
     expect(events.map((e) => [e.format, e.src, e.dpt, e.proto])).toEqual([
-      ['zeek-cut', '198.51.100.75', 502, 'tcp'],
-      ['zeek-cut', '198.51.100.75', 20000, 'tcp'],
+      ['zeek-conn', '198.51.100.75', 502, 'tcp'],
+      ['zeek-conn', '198.51.100.75', 20000, 'tcp'],
     ]);
   });
 

@@ -157,7 +157,7 @@ export function port(s: string | undefined | null): number | null {
  * A dotted quad whose octets a poster may have masked ("A.B.C.15", "x.x.x.x", "192.0.2.x",
  * "a.b.c.d", "xxx.xxx.xxx.15", "10.*.*.1"), then ":port": the port is still the one probed.
  */
-const MASKED_V4 = String.raw`(?:\d{1,3}|[A-Za-z]{1,3}|\*{1,3})(?:\.(?:\d{1,3}|[A-Za-z]{1,3}|\*{1,3})){3}`;
+export const MASKED_V4 = String.raw`(?:\d{1,3}|[A-Za-z]{1,3}|\*{1,3})(?:\.(?:\d{1,3}|[A-Za-z]{1,3}|\*{1,3})){3}`;
 const MAYBE_MASKED_V4_PORT = new RegExp(String.raw`^(${MASKED_V4}):(\d{1,5})$`);
 const MAYBE_MASKED_V4 = new RegExp(`^${MASKED_V4}$`);
 

@@ -3,24 +3,28 @@ import { event, kvField, leadingTimestamp, port, protoOf, toIso, wallOf, type Lo
 /**
  * FortiGate key=value logs (traffic and UTM): date, time, tz, srcip, srcport, dstip, dstport,
  * proto, action. Other key=value firewalls with the same keys (Sophos UTM's packet filter) read
- * the same; without date= and time=, the time is the syslog header's.
+ * the same, and so do those that part the words of each key (Sophos Firewall, SFOS: src_ip,
+ * dst_port, protocol, status, timezone); without date= and time=, the time is the syslog header's.
  */
 export const fortigate: LogFormat = {
   id: 'fortigate',
   description: 'FortiGate key=value logs',
-  sniff: (t) => (t.includes('srcip=') && t.includes('dstip=')) || (t.includes('remip=') && t.includes('logid=')),
+  sniff: (t) =>
+    (t.includes('srcip=') && t.includes('dstip=')) ||
+    (t.includes('src_ip=') && t.includes('dst_ip=')) ||
+    (t.includes('remip=') && t.includes('logid=')),
   parse(text, time) {
-    const kv = (k: string) => kvField(text, k);
+    const kv = (k: string) => kvField(text, k) ?? kvField(text, k.replace(/^(src|dst)/, '$1_'));
     // An event log (an SSL-VPN login that failed) names the remote peer only, as remip.
     const src = kv('srcip') ?? kv('remip');
     const dst = kv('dstip') ?? (kv('remip') ? '' : undefined);
     if (!src || dst === undefined) return null;
-    const proto = protoOf(kv('proto'));
+    const proto = protoOf(kv('proto') ?? kv('protocol'));
     const date = kv('date');
     const clock = kv('time');
     const d = date && /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
     const c = clock && /^(\d{2}):(\d{2}):(\d{2})$/.exec(clock);
-    const tz = kv('tz');
+    const tz = kv('tz') ?? (/^(?:UTC|GMT)$/i.test(kv('timezone') ?? '') ? '+0000' : undefined);
     const offset = tz && /^[+-]\d{4}$/.test(tz) ? `${tz.slice(0, 3)}:${tz.slice(3)}` : null;
     const lead = d && c ? null : leadingTimestamp(text, time);
     return event('fortigate', text, {
@@ -33,7 +37,7 @@ export const fortigate: LogFormat = {
       proto,
       flags: null,
       flagsText: null,
-      action: kv('action') ?? null,
+      action: kv('action') ?? kv('status') ?? null,
     });
   },
 };

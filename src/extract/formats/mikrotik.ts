@@ -1,7 +1,10 @@
-import { event, flagsFromWords, leadingTimestamp, port, protoOf, type LogFormat } from './common.ts';
+import { event, flagsFromWords, leadingTimestamp, MASKED_V4, port, protoOf, type LogFormat } from './common.ts';
 
-/** An endpoint as RouterOS writes it: `192.0.2.1:51000`, `192.0.2.1` (ICMP), `[2001:db8::1]:51000`. */
-const ENDPOINT = String.raw`(\d{1,3}(?:\.\d{1,3}){3}|\[[\da-fA-F:.]{2,45}\])(?::(\d{1,5}))?`;
+/**
+ * An endpoint as RouterOS writes it: `192.0.2.1:51000`, `192.0.2.1` (ICMP), `[2001:db8::1]:51000`,
+ * or as a member masks it (`A.B.C.2:8728`).
+ */
+const ENDPOINT = String.raw`(${MASKED_V4}|\[[\da-fA-F:.]{2,45}\])(?::(\d{1,5}))?`;
 /** `proto TCP (SYN), SRC->DST`: the first pair is the packet as it arrived, before any NAT shown after it. */
 const PACKET = new RegExp(String.raw`\bproto (\w{1,12})(?: \(([^()]{0,40})\))?, ${ENDPOINT}->${ENDPOINT}(?=,|$)`);
 

@@ -1,5 +1,6 @@
 import type { LogFormat } from './common.ts';
 import { awsVpc } from './aws-vpc.ts';
+import { checkpoint } from './checkpoint.ts';
 import { ciscoAsa } from './cisco-asa.ts';
 import { ciscoIos } from './cisco-ios.ts';
 import { cowrieLog } from './cowrie-log.ts';
@@ -49,6 +50,7 @@ export const formats = [
   netscreen,
   fortigate,
   sonicwall,
+  checkpoint,
   huaweiUsg,
   paloalto,
   eveJson,

@@ -18,17 +18,24 @@ const DEFAULT = (
   'conn_state local_orig local_resp missed_bytes history orig_pkts orig_ip_bytes resp_pkts resp_ip_bytes tunnel_parents'
 ).split(' ');
 
+/**
+ * A conn.log row whose tabs a mailer turned into blanks: its time, uid, and both ends with their
+ * ports lead it. No field of conn.log holds a blank, so blanks part its fields as well as tabs.
+ */
+const BLANKED_ROW = /^\s*\d{9,10}(?:\.\d+)? +C[0-9A-Za-z]{8,24} +\S+ +\d{1,5} +\S+ +\d{1,5} /;
+
 /** Zeek (Bro) conn.log, tab-separated, driven by its `#fields` header. `flags` is the history string. */
 export const zeekConn: LogFormat = {
   id: 'zeek-conn',
   description: 'Zeek conn.log (TSV)',
-  sniff: (t) => t.includes('\t') && /\tC[0-9A-Za-z]{8,24}\t/.test(t),
+  sniff: (t) => (t.includes('\t') ? /\tC[0-9A-Za-z]{8,24}\t/.test(t) : BLANKED_ROW.test(t)),
   // A member pasting the file indents the header with its lines; the columns follow it all the same.
+  // Blanks may stand for its tabs there too, as in its rows.
   header: (line) =>
-    /^\s*#fields\t/.test(line) && line.includes('id.orig_h') ? line.trimStart().split('\t').slice(1) : null,
+    /^\s*#fields\s/.test(line) && line.includes('id.orig_h') ? line.trim().split(/\s+/).slice(1) : null,
   parse(text, _time, columns) {
     const cols = columns ?? DEFAULT;
-    const f = text.trimStart().split('\t');
+    const f = text.includes('\t') ? text.trimStart().split('\t') : text.trim().split(/ +/);
     // A trailing tab is an empty last field, so only line ends are trimmed at the end.
     f[f.length - 1] = f[f.length - 1]!.trimEnd();
     const { ts: tsText, src, dst, spt, dpt, proto, history } = connColumns(cols, f);
