@@ -53,7 +53,7 @@ export function readSample(s: Sample) {
   const header =
     s.context && !s.context.startsWith('(') && !/^Date (first seen|flow start)/.test(s.context) ? `${s.context}\n` : '';
   const { events } = findLogRecords(
-    blocks(unquote(`${header}${s.line}`)),
+    blocks(unquote(`${header}${s.line}`)).map((b) => b.lines),
     { reference: new Date('2026-11-21T00:00:00Z'), zone: 'UTC' },
     65536,
   );

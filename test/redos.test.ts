@@ -92,7 +92,11 @@ async function ownInputs(): Promise<void> {
     for (const c of JSON.parse(readFileSync(fixture('formats', f.id, 'cases.json'), 'utf8')) as Array<{
       text: string;
     }>) {
-      findLogRecords(blocks(unquote(c.text)), time, 65536);
+      findLogRecords(
+        blocks(unquote(c.text)).map((b) => b.lines),
+        time,
+        65536,
+      );
     }
   }
   for (const s of JSON.parse(readFileSync(fixture('samples', 'logformats.json'), 'utf8')) as Sample[]) readSample(s);
@@ -103,7 +107,11 @@ async function corpusInputs(): Promise<void> {
   const { findLogRecords } = await import('../src/extract/loglines.ts');
   const { blocks, unquote } = await import('../src/extract/quoting.ts');
   for (const s of JSON.parse(readFileSync(shared('corpus', 'logformats.json'), 'utf8')) as Sample[])
-    findLogRecords(blocks(unquote(s.line)), time, 65536);
+    findLogRecords(
+      blocks(unquote(s.line)).map((b) => b.lines),
+      time,
+      65536,
+    );
 }
 
 /** The patterns recheck finds open to catastrophic backtracking, each with where it was made. */

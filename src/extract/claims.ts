@@ -340,13 +340,17 @@ const NEGATED = new RegExp(
     String.raw` (?:[\w-]+ ){0,2}?(?:(?:appear|seem)s? to be )?` +
     String.raw`(?:seeing|see|seen|saw|observ\w*|notic\w*|affected|involved|impacted|` +
     String.raw`change|changing|changed|increasing|increased|rising|risen|up|targeted|hit|scanned|probed|attacked|` +
-    String.raw`touched|tested)\b` +
+    String.raw`touched|tested|started)\b` +
+    // ("Winbox (8291) is not part of this")
+    String.raw`|\bnot (?:a )?part of (?:this|it|that|the)\b` +
     String.raw`|\bnothing (?:unusual|new|special|abnormal|odd|out of the ordinary|much|interesting|on)\b` +
     String.raw`|\bnot much\b|\bnothing (?:has )?changed\b|\bnothing there\b|\bnothing at all\b` +
-    String.raw`|\bno (?:change|increase|rise|spike|uptick|difference|unusual|activity|hits|traffic)\b` +
-    String.raw`|\b(?:unchanged|unaffected|flat|quiet)\b|\bzero hits\b` +
+    String.raw`|\bno (?:change|increase|rise|spike|uptick|difference|unusual|activity|hits|traffic|attempts|probes|` +
+    String.raw`scans|scanning|connections)\b` +
+    String.raw`|\b(?:unchanged|unaffected|untouched|flat|quiet)\b|\bzero hits\b` +
     String.raw`|\b(?:received|got|saw|sees?|seen|logged|recorded) (?:nothing|none|zero)(?![-\w])` +
-    String.raw`|\b(?:is|are|was|were|looks?|seems?|stays?|stayed|remains?) (?:fine|ok|okay|normal|at baseline)\b` +
+    String.raw`|\b(?:is|are|was|were|looks?|seems?|stays?|stayed|remains?) ` +
+    String.raw`(?:fine|ok|okay|normal|at baseline|nil|zero|empty|silent|absent)\b` +
     String.raw`|^\s*not (?:on |to |for |ports? )?(?:tcp|udp)?[/ ]?\d` +
     String.raw`|変わりません|変わりありません|変わりない|変わらない|変わってない|変化(?:は)?(?:なし|ありません|ない)|増えていません|増えてない|` +
     String.raw`増えてはいません|見えていません|見えてない|見てません|見ていません|観測されていません|観測していません|` +
@@ -442,7 +446,8 @@ const ASKED = /問い合わせ|ご質問|(?:asked|questions?|inquir\w*|queries) 
  */
 const POINTS_BACK = new RegExp(
   // "there" at the clause's end ("nothing new there"), not "there is no change on other ports"
-  String.raw`\bthere\s*[.,;!?]?\s*$|\b(?:either|on (?:it|them|those|that)|for (?:it|them|that)|(?:that|it)(?: i|'|)s` +
+  String.raw`\bthere\s*[.,;!?]?\s*$|\b(?:either|(?:on|against) (?:it|them|those|that)|for (?:it|them|that)|` +
+    String.raw`(?:that|it)(?: i|'|)s` +
     String.raw`|(?:that|it) was)\b|そちら|そこ|^[、\s]*(?:件数|数|量|パケット数|いずれ|どちら)[はも]`,
   'i',
 );
@@ -471,9 +476,19 @@ const GOES_ON_VERB = new RegExp(
   'i',
 );
 
+/** What says a port is more than usual, beside "usual": above it, or at the top of the report. */
+const NEWS_BESIDE_USUAL = new RegExp(
+  String.raw`\b(?:above|over|beyond|times|exceed\w*|higher|\d+x|dominat(?:es|ing)|dominant|tops?|leads?|leading|` +
+    String.raw`biggest|largest)\b`,
+  'i',
+);
+
 /** Said to be at its usual level, not above it ("at three times its normal levels"). */
 const asUsual = (text: string) =>
-  BASELINE.test(text) && !RISING.test(text) && !/\b(?:above|over|beyond|times|exceed\w*|higher|\d+x)\b/i.test(text);
+  BASELINE.test(text) &&
+  !RISING.test(text) &&
+  // ("SMB on 445 dominates as always": the top of the report, as it always is)
+  !NEWS_BESIDE_USUAL.test(text);
 
 /** A negation that is of seeing or of change, not turned into news by what stands beside it. */
 const negates = (text: string) =>
@@ -485,6 +500,19 @@ const negates = (text: string) =>
  * the poster retracts or corrects it, which outweighs every other mention (a quote, the subject).
  */
 export type Denial = 'quiet' | 'taken back' | null;
+
+/**
+ * A label that says what its list is: "Not affected: the host client (tcp/443), the authentication
+ * daemon on tcp/902 and the CIM service on tcp/5989", "Quiet here: 23, 2323", 「影響なし：…」.
+ * Short, with no comma of its own ("Not seen by us, but others report: …" labels nothing).
+ */
+const LABEL = /^\s*(?:[-*•・]\s*)?([^:：\n,、]{2,30})[:：]\s/;
+
+/** The port at `at` stands in a list whose label (the start of its sentence) says it is quiet. */
+function negatedLabel(prose: string, sentenceStart: number, at: number): boolean {
+  const label = LABEL.exec(prose.slice(sentenceStart, at))?.[1];
+  return label !== undefined && !/\d/.test(label) && (negates(label) || asUsual(label));
+}
 
 /**
  * Read in the clause around `at`, and in the rest of its sentence when that names no port of its
@@ -499,6 +527,7 @@ export function denial(prose: string, at: number): Denial {
   if (/^\s*(?:and )?not\b/i.test(clause) && CORRECTION.test(prose.slice(sentenceStart, sentenceEnd)))
     return 'taken back';
   if (negates(clause) || INFRASTRUCTURE.test(clause) || asUsual(clause)) return 'quiet';
+  if (negatedLabel(prose, sentenceStart, at)) return 'quiet';
   // A relative clause in between says something else of the port ("port 52869, which usually moves
   // with 37215, stays at its usual background level"): what the sentence goes on to say is after it.
   const rest = prose.slice(end, sentenceEnd).replace(/^\s*,\s*(?:which|who)\b[^,]*(?=,)/i, '');
@@ -556,12 +585,25 @@ export function takenBack(prose: string): Set<number> {
   return out;
 }
 
+/**
+ * Whether the sentence ends at `k`: a full stop ends it only before a blank or the end, not inside
+ * a name ("configured in daemon.json but never started") or a version.
+ */
+function endsAt(prose: string, k: number): boolean {
+  const c = prose[k]!;
+  if (c === '.') {
+    const next = prose.charCodeAt(k + 1);
+    return Number.isNaN(next) || next === 32 || next === 10 || next === 9 || next === 13;
+  }
+  return '。!！?？\n'.includes(c);
+}
+
 /** Where the sentence around `at` starts and ends: at most 300 characters either way. */
 export function sentenceBounds(prose: string, at: number): { start: number; end: number } {
   let start = at;
-  while (start > 0 && at - start < 300 && !'.。!！?？\n'.includes(prose[start - 1]!)) start--;
+  while (start > 0 && at - start < 300 && !endsAt(prose, start - 1)) start--;
   let end = at;
-  while (end < prose.length && end - at < 300 && !'.。!！?？\n'.includes(prose[end]!)) end++;
+  while (end < prose.length && end - at < 300 && !endsAt(prose, end)) end++;
   return { start, end };
 }
 

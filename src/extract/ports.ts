@@ -420,6 +420,27 @@ const PATTERNS: Array<{
     ),
     read: (m) => weakList(m[1]!, null),
   },
+  // "with a secondary pass on 8443", "a second sweep against 5555": another round of the scan
+  {
+    needs: /pass|sweep|round/i,
+    re: new RegExp(
+      String.raw`\b(?:second(?:ary)?|another|third|later|follow-up|separate|smaller|slower|final) ` +
+        String.raw`(?:pass|sweep|round)(?:es|s)? (?:on|against|over|of|at|to) (?:the )?(?:ports? )?` +
+        String.raw`${WEAK_LIST}${WEAK_END}`,
+      'gi',
+    ),
+    read: (m) => weakList(m[1]!, null),
+  },
+  // "Seeing it here too, 7547 and 5555.": a terse reply that confirms, the ports at its end
+  {
+    needs: /see|saw|seen/i,
+    re: new RegExp(
+      String.raw`\b(?:seeing|see|saw|seen) (?:it|this|that|them|the same)(?: here| too| as well| also| from here)*` +
+        String.raw`(?:,|:| -) (?:on )?(?:ports? )?${WEAK_LIST}(?=[.!]|$)`,
+      'gi',
+    ),
+    read: (m) => weakList(m[1]!, null),
+  },
   // "telnet on 2323", "a web console on 8081", "SSH via 2222"
   {
     needs: / (?:on|via|using) (?:the )?:?\d/i,
@@ -490,7 +511,7 @@ const PATTERNS: Array<{
  */
 const SOURCE_PORT_BEFORE = new RegExp(
   String.raw`(?:(?:source|src|ソース|送信元|発信元) ?(?:port|ポート)|ephemeral|エフェメラル)[\s\S]{0,10}$` +
-    String.raw`|\b(?:src|sport|spt) ?[:=]? ?$|\bsourced from (?:(?:tcp|udp) ?)?(?:ports? )?$` +
+    String.raw`|\b(?:src|sport|spt) ?[:=]? ?$|\bsourced from (?:(?:tcp|udp) ?\/? ?)?(?:ports? )?$` +
     // a pf rule's "from any port 5071 to any port 5060"; "reflected traffic came in from udp/389"
     String.raw`|\bfrom (?:any|[\w.:/]+) port ?$` +
     String.raw`|\b(?:came|comes|coming|arriv\w+|originat\w+) (?:in )?from (?:(?:tcp|udp) ?\/? ?)?(?:ports? )?$` +
@@ -745,7 +766,10 @@ function rangeProto(r: PortRange, ports: PortClaim[]): Proto | null {
  * floods): a datagram from one of them to a high port is a reflected answer to the victim's
  * random port, not a probe of it.
  */
-const REFLECTORS = new Set([19, 53, 69, 111, 123, 137, 161, 389, 1900, 3283, 3702, 5353, 10001, 11211, 37810]);
+const REFLECTORS = new Set([
+  17, 19, 53, 69, 111, 123, 137, 161, 389, 427, 520, 623, 1434, 1900, 3283, 3389, 3478, 3702, 5353, 5683, 10001,
+  10074, 11211, 27015, 32414, 33848, 37810,
+]);
 
 /**
  * Log lines name the ports a report is about: each one, when the lines show a handful (a reader
@@ -777,6 +801,9 @@ function logPorts(events: LogEvent[]): Hit[] {
     .map((v) => ({ port: v.port, proto: v.proto, span: v.raw.split('\n')[0]!, rising: false, destination: true }));
 }
 
+/** "Re:" (German, Nordic, Japanese) at the start of a subject, after any list tags: a reply. */
+const REPLY_SUBJECT = /^\s*(?:\[[^\]\n]{1,40}\]\s*)*(?:re|aw|sv|返信)(?:\s*\[\d+\])?\s*[:：]/i;
+
 /**
  * The (port, protocol) pairs a post is about, from its prose, subject and log lines. A port named
  * without a protocol is dropped when the same port is also named with one.
@@ -785,6 +812,7 @@ export function extractPorts(
   prose: string,
   events: LogEvent[],
   table: TablePort[] = [],
+  quoted: ReadonlyArray<readonly [number, number]> = [],
 ): {
   ports: PortClaim[];
   sourcePorts: Array<{ port: number; proto: Proto | null; text: string }>;
@@ -825,9 +853,16 @@ export function extractPorts(
   // where something listens, or a table's row, says nothing of what changed. One the poster takes
   // back is none at all.
   const taken = takenBack(prose);
+  // A reply's subject is its thread's, and its quotes are the words of the posts it answers: their
+  // ports weigh nothing against what the reply says of them ("Re: ... TCP 9530/60001/34567" and a
+  // quote naming 60001, over "Nothing at all on 60001 here"). The subject is the prose's first line.
+  const subjectEnd = prose.indexOf('\n');
+  const threadEnd = REPLY_SUBJECT.test(prose.slice(0, subjectEnd < 0 ? prose.length : subjectEnd)) ? subjectEnd : -1;
+  const thread = (h: Hit) =>
+    h.at !== undefined && (h.at < threadEnd || quoted.some(([start, end]) => h.at! >= start && h.at! < end));
   const active = new Map<number, Array<Proto | null>>();
   for (const h of [
-    ...typed.filter((x) => !x.denied && !x.setup),
+    ...typed.filter((x) => !x.denied && !x.setup && !thread(x)),
     ...events.flatMap((e) => (e.dpt === null ? [] : [{ port: e.dpt, proto: e.proto }])),
   ])
     active.set(h.port, [...(active.get(h.port) ?? []), h.proto]);
@@ -856,7 +891,8 @@ export function extractPorts(
   };
   const quietElsewhere = (h: { port: number; at?: number }) => quietPlaces(h.port).some((i) => i !== h.at);
   const weighed = (h: { port: number; proto: Proto | null; at?: number }) => isActive(h) || !quietElsewhere(h);
-  for (const h of typed) if (!taken.has(h.port) && (h.denied ? isActive(h) : !h.setup || weighed(h))) add(h, 'prose');
+  for (const h of typed)
+    if (!taken.has(h.port) && (h.denied ? isActive(h) : (!h.setup && !thread(h)) || weighed(h))) add(h, 'prose');
   const fewRows = table.length <= NARROW_RANGE;
   for (const t of table)
     if (!taken.has(t.port) && (!fewRows || weighed(t))) add({ ...t, rising: false, destination: false }, 'prose');

@@ -20,20 +20,26 @@ export function unquote(text: string): BodyLine[] {
 }
 
 /** Consecutive non-blank lines at one quote depth: where a wrapped record can continue. */
-export function blocks(lines: BodyLine[]): string[][] {
-  const out: string[][] = [];
+export interface Block {
+  lines: string[];
+  /** How deep its lines are quoted: 0 for the poster's own words. */
+  depth: number;
+}
+
+export function blocks(lines: BodyLine[]): Block[] {
+  const out: Block[] = [];
   let cur: string[] = [];
   let depth = -1;
   for (const l of lines) {
     const blank = l.text.trim() === '';
     if (blank || l.depth !== depth) {
-      if (cur.length) out.push(cur);
+      if (cur.length) out.push({ lines: cur, depth });
       cur = [];
       depth = l.depth;
     }
     if (!blank) cur.push(l.text);
   }
-  if (cur.length) out.push(cur);
+  if (cur.length) out.push({ lines: cur, depth });
   return out;
 }
 

@@ -72,25 +72,37 @@ export function extractReport(post: Post, opts: ExtractOptions): Report {
   const events: LogEvent[] = [];
   const table: TablePort[] = [];
   const prose: string[] = [normalizeProse(post.subject)];
+  // Where the prose is another poster's words, quoted: [start, end) in the joined text.
+  const quoted: Array<[number, number]> = [];
+  let offset = prose[0]!.length + 1;
   const starts: StartsMemo = new Map();
   for (const t of texts) {
     const bl = blocks(unquote(cutFooter(t)));
-    const found = findLogRecords(bl, time, opts.maxLineChars, starts);
+    const found = findLogRecords(
+      bl.map((b) => b.lines),
+      time,
+      opts.maxLineChars,
+      starts,
+    );
     events.push(...found.events);
     let before = '';
     for (const b of bl) {
-      const lines = b.filter((l) => !found.used.has(l) && l.length <= opts.maxLineChars);
+      const lines = b.lines.filter((l) => !found.used.has(l) && l.length <= opts.maxLineChars);
       const folded = lines.map(nfkc);
       const tables = tablePorts(folded, before);
       before = folded.at(-1) ?? '';
       table.push(...tables.ports);
       const rest = lines.filter((_, i) => !tables.used.has(folded[i]!));
-      if (rest.length) prose.push(normalizeProse(joinProse(rest)));
+      if (!rest.length) continue;
+      const piece = normalizeProse(joinProse(rest));
+      if (b.depth > 0) quoted.push([offset, offset + piece.length]);
+      prose.push(piece);
+      offset += piece.length + 1;
     }
   }
   const text = prose.join('\n');
   const countMentions = extractCounts(text);
-  const named = extractPorts(text, events, table);
+  const named = extractPorts(text, events, table, quoted);
   const warnings: string[] = [];
   const max = opts.maxPorts ?? DEFAULT_LIMITS.maxPortsPerPost;
   const ports = strongest(named.ports, max, prose[0]!);

@@ -130,6 +130,13 @@ function row(line: string, h: Header): { port: number | null; proto: Proto | nul
 }
 
 /**
+ * A row that says its port is out of it: an advisory's "Status" or "Affected" cell ("SIP |
+ * 5060/udp | Not affected", 「対象外」). Its port is no claim; the row is still the table's.
+ */
+const NOT_AFFECTED =
+  /\b(?:not (?:affected|vulnerable|impacted|exploited|exposed)|unaffected)\b|対象外|影響(?:なし|無し)|該当なし/i;
+
+/**
  * Ports in the tables of one block of lines, and the lines the tables took (header, rule and rows),
  * which are then not read as prose. A table ends at the first line that does not fit its header.
  * `before` is the line above the block, which may be a table's caption.
@@ -147,7 +154,8 @@ export function tablePorts(lines: string[], before = ''): { ports: TablePort[]; 
       const r = row(lines[j]!, h);
       if (!r) break;
       rows.push(lines[j]!);
-      if (r.port !== null) ports.push({ port: r.port, proto: r.proto, span: lines[j]!.trim() });
+      if (r.port !== null && !NOT_AFFECTED.test(lines[j]!))
+        ports.push({ port: r.port, proto: r.proto, span: lines[j]!.trim() });
     }
     if (!rows.length) continue;
     for (let k = i; k < j; k++) used.add(lines[k]!);

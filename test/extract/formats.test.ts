@@ -117,7 +117,12 @@ describe('timestamps', () => {
 });
 
 describe('header-driven formats', () => {
-  const read = (text: string) => findLogRecords(blocks(unquote(text)), time, 4096).events;
+  const read = (text: string) =>
+    findLogRecords(
+      blocks(unquote(text)).map((b) => b.lines),
+      time,
+      4096,
+    ).events;
 
   it('follow a W3C #Fields header that reorders the columns', () => {
     const [e] = read(

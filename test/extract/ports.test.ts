@@ -164,6 +164,77 @@ describe('ports named in prose', () => {
     expect(portsOf('Nothing unusual on 443 today. Later, probes to 443 doubled.')).toEqual(['?/443']);
   });
 
+  it('drops the ports of a list labelled unaffected or quiet, and not of a label that says more', () => {
+    const advisory =
+      'A heap overflow in slpd, listening on udp/427 and tcp/427. Not affected: the host client ' +
+      '(tcp/443), the authentication daemon on tcp/902 and the CIM service on tcp/5989.';
+    expect(portsOf(advisory)).toEqual(['tcp/427', 'udp/427']);
+    expect(portsOf('Exploited: tcp/9443, tcp/7001.\nUnaffected: SSH (tcp/22), SNMP (udp/161).')).toEqual([
+      'tcp/7001',
+      'tcp/9443',
+    ]);
+    expect(portsOf('Not seen by us, but others report: tcp/9530 and tcp/34567.')).toEqual(['tcp/9530', 'tcp/34567']);
+  });
+
+  it('drops a port said to be nil, untouched, not part of it, unreachable or without attempts', () => {
+    expect(portsOf('Mostly udp/11211. NTP monlist (udp/123) was nil for us during this one.')).toEqual(['udp/11211']);
+    expect(portsOf('Only tcp/179 for us. BFD (udp/3784) is untouched.')).toEqual(['tcp/179']);
+    expect(portsOf('More on TCP 8728 and 8729. Winbox (8291) is not part of this.')).toEqual(['tcp/8728', 'tcp/8729']);
+    expect(
+      portsOf(
+        'dockerd listens on tcp/2375 without TLS. A TLS listener on 2376 is configured in daemon.json but ' +
+          'never started, so it is not reachable.',
+      ),
+    ).toEqual(['tcp/2375']);
+    expect(
+      portsOf('Attempts target TCP 8443. The console on 4444 is not exposed and we see no attempts against it.'),
+    ).toEqual(['tcp/8443']);
+    // the top of the report as it always is, not at its usual level
+    expect(portsOf('SMB on tcp/445 dominates as always, then tcp/135.')).toEqual(['tcp/135', 'tcp/445']);
+  });
+
+  it("reads a scan's second round, and the ports a terse reply confirms at its end", () => {
+    expect(portsOf('It sweeps TCP: 9530, 60001 with a secondary pass on 8443.')).toEqual([
+      'tcp/8443',
+      'tcp/9530',
+      'tcp/60001',
+    ]);
+    expect(portsOf('Seeing it here too, 7547 and 5555. Started ~0300 EDT.')).toEqual(['?/5555', '?/7547']);
+    // counts, not ports
+    expect(portsOf('We saw it too, 300 sources. A second round of 500 packets.')).toEqual([]);
+  });
+
+  it('takes no port of a reflector, sourced from it or answering from it to random ports', () => {
+    const text = [
+      'Mostly TP240PhoneHome reflection, with a smaller ARMS component sourced from udp/3283.',
+      '140 sources have been sweeping udp/10074 across our /19.',
+      '',
+      'Date first seen          Duration Proto      Src IP Addr:Port          Dst IP Addr:Port   Packets    Bytes',
+      '2025-03-10 04:12:03.112     0.000 UDP        192.0.2.17:10074 ->     203.0.113.50:41236        1     1428',
+      '2025-03-10 04:12:03.121     0.000 UDP      198.51.100.5:10074 ->     203.0.113.50:60113        1     1428',
+    ].join('\n');
+    expect(portsOf(text)).toEqual(['udp/10074']);
+  });
+
+  it("weighs a reply's subject and quotes, the words of the post it answers, against what the reply says", () => {
+    const reply = [
+      '> we are tracking a fork that sweeps TCP: 9530, 60001, 34567.',
+      '',
+      'Confirm 9530 and 34567 from our side. Nothing at all on 60001 here -- zero hits since Friday.',
+    ].join('\n');
+    expect(portsOf(reply, 'Re: [nsp-sec] New Mirai fork sweeping TCP 9530/60001/34567')).toEqual([
+      'tcp/9530',
+      'tcp/34567',
+    ]);
+    // quoted and in the subject, and not said quiet by the reply: still the thread's ports
+    expect(portsOf('> a sweep of tcp/9530\n\n+1, same here.', 'Re: tcp/9530 and tcp/60001')).toEqual([
+      'tcp/9530',
+      'tcp/60001',
+    ]);
+    // a post of its own keeps what its subject names
+    expect(portsOf('Nothing at all on 60001 here.', '[nsp-sec] TCP 60001 sweep')).toEqual(['tcp/60001']);
+  });
+
   it('drops a port the poster takes back, even where a quote or the subject still names it', () => {
     const correction = [
       'Correction to my post from this morning, sorry: the second port is 8443,',
@@ -544,6 +615,19 @@ describe('numbers that are not ports', () => {
 });
 
 describe('ports in a plain-text table a post pastes', () => {
+  it("leaves out a row whose status says its port is not affected, as an advisory's table does", () => {
+    const text = [
+      'Service              Port        Status',
+      'SIP over TLS         5061/tcp    Affected',
+      'Management REST API  8081/tcp    Affected',
+      'SIP                  5060/udp    Not affected',
+    ].join('\n');
+    expect(portsOf(text)).toEqual(['tcp/5061', 'tcp/8081']);
+    expect(portsOf('| Protocol | Port | Status |\n| TCP | 541 | 影響あり |\n| UDP | 161 | 対象外 |')).toEqual([
+      'tcp/541',
+    ]);
+  });
+
   it('reads the port column with the protocol column, and never the counts as ports', () => {
     const text = [
       'Top destination ports on our darknet today:',

@@ -157,6 +157,19 @@ function honeypotSession(text: string, o: Record<string, unknown>, time: TimeCon
   });
 }
 
+/**
+ * OpenCanary names no transport; its `logtype` names the service, and with it the transport: TFTP
+ * (10001), NTP (11001), SNMP (13001), SIP (15001) and LLMNR (19001) are UDP, the other services from
+ * FTP (2000) on are TCP, and the 1000s are the daemon's own messages (opencanary/logger.py).
+ */
+const OPENCANARY_UDP = new Set([10001, 11001, 13001, 15001, 19001]);
+
+function openCanaryProto(o: Record<string, unknown>): Proto | null {
+  const t = o.logtype;
+  if (typeof t !== 'number' || typeof o.node_id !== 'string' || t < 2000 || t >= 20000) return null;
+  return OPENCANARY_UDP.has(Math.floor(t / 1000) * 1000 + 1) ? 'udp' : 'tcp';
+}
+
 /** The connection a record of named fields (a JSON object, a CSV row by its header) describes, or null. */
 function connection(
   format: string,
@@ -177,7 +190,7 @@ function connection(
     spt: port(first(o, KEYS.spt)?.value),
     dst: dst ?? null,
     dpt,
-    proto: transport(first(o, KEYS.proto)?.value),
+    proto: transport(first(o, KEYS.proto)?.value) ?? openCanaryProto(o),
     flags: null,
     flagsText: null,
     action: null,
