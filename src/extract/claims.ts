@@ -349,19 +349,25 @@ const NEGATED = new RegExp(
     String.raw`scans|scanning|connections)\b` +
     String.raw`|\b(?:unchanged|unaffected|untouched|flat|quiet)\b|\bzero hits\b` +
     String.raw`|\b(?:received|got|saw|sees?|seen|logged|recorded) (?:nothing|none|zero)(?![-\w])` +
+    String.raw`|\b(?:zero|no) (?:packets|probes|syns|connections)\b` +
+    // back where it was: "it has died down", 「通常の水準に戻っています」 (not "decreased a little", which a
+    // reader still counts among the week's ports)
+    String.raw`|\b(?:died down|subsided|(?:back|returned) to (?:normal|baseline|usual))\b` +
+    String.raw`|(?:通常|平常|普段|元)の?(?:水準|レベル)?に戻` +
     String.raw`|\b(?:is|are|was|were|looks?|seems?|stays?|stayed|remains?) ` +
     String.raw`(?:fine|ok|okay|normal|at baseline|nil|zero|empty|silent|absent)\b` +
     String.raw`|^\s*not (?:on |to |for |ports? )?(?:tcp|udp)?[/ ]?\d` +
     String.raw`|変わりません|変わりありません|変わりない|変わらない|変わってない|変化(?:は)?(?:なし|ありません|ない)|増えていません|増えてない|` +
     String.raw`増えてはいません|見えていません|見えてない|見てません|見ていません|観測されていません|観測していません|` +
+    String.raw`(?:見|み)られ(?:ません|ない)|` +
     String.raw`(?:見られ|確認され|観測され|見え|増え|来)ておりません|` +
     // out of the ranking now, not "前期は20位圏外だった 6379/TCP", which rose into it
     String.raw`(?<!(?:前期|先週|前週|前月|前回|以前|昨年|これまで)[^。]{0,6})圏外|` +
     String.raw`確認されていません|確認できていません|確認しておりません|観測できていません|見られていません|見られません|` +
     String.raw`来ていません|来てない|対象では(?:ございません|ありません|ない)|` +
     String.raw`横ばい|(?:アクセス|通信|パケット|スキャン|試行|ブロック|検知|着信|攻撃)(?:は|も)(?:ありません|ない|なし)|` +
-    String.raw`影響(?:は|を)?(?:ありません|ない|受けません)|該当しません|対象外|` +
-    String.raw`(?:平常|いつも|普段|通常|例年|平年)(?:通り|どおり|並み)`,
+    String.raw`影響(?:は|を)?(?:ありません|ない|受けません|受けない)|該当しません|対象外|` +
+    String.raw`(?:平常|いつも|普段|通常|例年|平年)時?(?:通り|どおり|並み)`,
   'i',
 );
 
@@ -421,6 +427,11 @@ const TAKEN_BACK = new RegExp(
     // the traffic was ours ("the udp/4789 hits were our own VXLAN"), not its targets ("the hosts are ours")
     String.raw`\b(?:hits|traffic|packets|flows|probes|it|that|this|those)\b[^.,;]{0,30}?\b(?:is|are|was|were) ` +
     String.raw`(?:actually |just |all )?(?:our own|ours)\b|` +
+    // "an earlier version of this diary listed 2375/tcp in first place. That was my mistake"
+    String.raw`\b(?:an|the|my) earlier (?:version|post|mail|message)\b[^.]{0,40}` +
+    String.raw`\b(?:listed|said|named|showed|had|gave)\b|` +
+    // 「「UDP 1900」と書きましたが、誤りでした」
+    String.raw`^[、,\s]*(?:これは|それは)?(?:誤り|間違い|誤記)(?:でした|です)|` +
     String.raw`誤検知|無視してください`,
   'i',
 );
@@ -503,10 +514,11 @@ export type Denial = 'quiet' | 'taken back' | null;
 
 /**
  * A label that says what its list is: "Not affected: the host client (tcp/443), the authentication
- * daemon on tcp/902 and the CIM service on tcp/5989", "Quiet here: 23, 2323", 「影響なし：…」.
+ * daemon on tcp/902 and the CIM service on tcp/5989", "Quiet here: 23, 2323", 「影響なし：…」, or a
+ * heading over its bullets (「■影響を受けない機能」 / 「・SSH サーバ機能 (TCP 22)」).
  * Short, with no comma of its own ("Not seen by us, but others report: …" labels nothing).
  */
-const LABEL = /^\s*(?:[-*•・]\s*)?([^:：\n,、]{2,30})[:：]\s/;
+const LABEL = /^\s*(?:[-*•・■●◆□◇]\s*)?([^:：\n,、・]{2,30})(?:[:：]\s|\s*・)/;
 
 /** The port at `at` stands in a list whose label (the start of its sentence) says it is quiet. */
 function negatedLabel(prose: string, sentenceStart: number, at: number): boolean {
@@ -536,7 +548,7 @@ export function denial(prose: string, at: number): Denial {
   const quiet = negates(rest) || asUsual(rest);
   // A Japanese clause that ends in its continuative form (「…同程度で、」「…出ておらず、」) goes on
   // about the same subject.
-  const goesOn = /(?:で|て|ず|く)\s*$/.test(clause) && /[\u3040-\u30ff\u4e00-\u9fff]/.test(clause);
+  const goesOn = /(?:で|て|ず|く|あり|おり|なり)\s*$/.test(clause) && /[\u3040-\u30ff\u4e00-\u9fff]/.test(clause);
   // A clause with no verb of its own ("The legacy HTTP interface (TCP 80)") is the subject of the
   // verb that follows ("..., when enabled, only redirects to HTTPS and is not affected").
   const verbless =
@@ -560,7 +572,7 @@ export function denial(prose: string, at: number): Denial {
 const TAKING_BACK = new RegExp(
   String.raw`\b(?:[Tt]urned out|[Ii]gnore|[Dd]isregard|[Ff]alse (?:alarm|positive)|[Mm]y (?:bad|mistake)|[Tt]ypo|` +
     String.raw`[Ss]cratch that|[Oo]ur own|[Oo]urs|[Cc]orrect|[Ss]orry|I meant|[Ss]hould (?:read|have been)|` +
-    String.raw`[Ff]at[- ]?finger)|誤検知|無視して|訂正|誤記|誤り`,
+    String.raw`[Ff]at[- ]?finger|earlier (?:version|post|mail|message))|誤検知|無視して|訂正|誤記|誤り|間違い`,
   'g',
 );
 
@@ -585,11 +597,15 @@ export function takenBack(prose: string): Set<number> {
   return out;
 }
 
+const HEADING_MARK = '■●◆□◇';
+
 /**
  * Whether the sentence ends at `k`: a full stop ends it only before a blank or the end, not inside
  * a name ("configured in daemon.json but never started") or a version.
  */
 function endsAt(prose: string, k: number): boolean {
+  // A heading's marker starts a new one, even where a block's lines were joined without a stop.
+  if (HEADING_MARK.includes(prose[k + 1] ?? '')) return true;
   const c = prose[k]!;
   if (c === '.') {
     const next = prose.charCodeAt(k + 1);

@@ -13,7 +13,8 @@ const APPROX_EN =
 // "1.1M login attempts", "3,327 connection attempts": one word of what kind between a figure and its noun.
 const ADJ =
   String.raw`(?:(?:unique|distinct|individual|different|separate|new|total|login|connection|authentication|` +
-  String.raw`ssh|telnet|scan|scanning|brute-force) )?`;
+  String.raw`ssh|telnet|scan|scanning|brute-force|infected|attacking|compromised|spoofed|non-spoofed|denied|` +
+  String.raw`dropped|blocked|request|reflector|active|malicious) ){0,2}`;
 const NOUN_EN: Array<[CountKind, string]> = [
   [
     'targets',
@@ -25,7 +26,7 @@ const NOUN_EN: Array<[CountKind, string]> = [
     String.raw`(?:source (?:ips|ip addresses|addresses|hosts)|sources|hosts|ips|ip addresses|addresses|` +
       String.raw`attackers|scanners|bots|infected hosts|reflectors|amplifiers)`,
   ],
-  ['packets', String.raw`(?:packets|probes|events|attempts|connections|flows|hits|requests|syns|datagrams)`],
+  ['packets', String.raw`(?:packets|probes|events|attempts|connections|flows|hits|requests|syns|datagrams|drops)`],
 ];
 const RATE = String.raw`( ?(?:/|per |an? )(?<unit>hour|hr|h|day|d)\b)?`;
 /**
@@ -39,9 +40,9 @@ const NOUN_JA: Array<[CountKind, string]> = [
   ['targets', '(?:ターゲット|宛先(?:アドレス|ホスト)?|標的)'],
   [
     'sources',
-    '(?:送信元(?:アドレス|IP(?:アドレス)?|ホスト)?|発信元(?:アドレス|IP(?:アドレス)?)?|ホスト|IPアドレス|ソースアドレス)',
+    '(?:送信元 ?(?:アドレス|IP ?(?:アドレス)?|ホスト)?|発信元 ?(?:アドレス|IP ?(?:アドレス)?)?|ホスト|IP ?アドレス|ソースアドレス)',
   ],
-  ['packets', '(?:パケット|イベント|アクセス)'],
+  ['packets', '(?:総?パケット|イベント|アクセス)'],
 ];
 const VAGUE_EN = /\b(hundreds|thousands|tens of thousands|hundreds of thousands|millions)\b/i;
 const VAGUE_JA = /(数十|数百|数千|数万|数十万)/;
@@ -55,6 +56,8 @@ const NOUNS_EN = NOUN_EN.map(([kind, noun]) => `(?<${kind}>${noun})`).join('|');
 // "TCP 179 connection attempts" names a port, not 179 attempts ("8291/tcp 12k packets" does count).
 const COUNT_EN = new RegExp(
   String.raw`(?<![\w.,/:-])(?<!(?<![/\d])\b(?:tcp|udp|ports?) )${APPROX_EN}${NUM} ${ADJ}(?:${NOUNS_EN})\b${RATE}` +
+    // ("Total packets (all ports): 1,284,553 Unique sources: 96,412": the noun labels the figure after it)
+    String.raw`(?!: ?[~≈]?\d)` +
     NOT_PER,
   'gi',
 );
@@ -74,13 +77,17 @@ const NUMBER_OF_EN = new RegExp(String.raw`\bnumber of (?:${NOUNS_EN})\b`, 'gi')
 const NOUNS_JA = NOUN_JA.map(([kind, noun]) => `(?<${kind}>${noun})`).join('|');
 const AFTER_JA = new RegExp(
   String.raw`(約|およそ|概ね|最大|推定)?(?<![\d,./]|ポート|番)${NUM} ?(?:件|個|台|もの|以上の|超の|の)?` +
-    String.raw`(?:個別|ユニーク|異なる|別々の)?(?:の)?(?:${NOUNS_JA})`,
+    String.raw`(?:個別|ユニーク|異なる|別々の)?(?:の)?(?:${NOUNS_JA})(?!あたり|当たり|毎|ごと)`,
   'g',
 );
-// 「送信元の数は約1,200」「送信元は約1,200」; not 「宛先は23番ポート」 or a time.
+// 「送信元の数は約1,200」「送信元は約1,200」「送信元ユニークIPアドレス数: 31,204」「パケット数 1,387,102」
+// 「送信元 IP アドレスのユニーク数は、9月13日0時の時点で約18,000」「送信元はざっと 3000 くらい」;
+// not 「宛先は23番ポート」 or a time.
 const BEFORE_JA = new RegExp(
-  String.raw`(?:${NOUNS_JA})(?:の)?(?:数|ユニーク数)?(?:は|が|：|:) ?(約|およそ|概ね|最大)?${NUM}` +
-    String.raw`(?![\d,.]|番|/|ポート|時|日|月|年|%|％|分|秒)`,
+  String.raw`(?:${NOUNS_JA})(?:の)?(?:(?:ユニーク ?(?:IP ?)?(?:アドレス)?)?数(?:は|が|：|:)?|は|が|：|:) ?` +
+    String.raw`(?:、? ?[^。、]{0,24}?(?:時点|現在|まで)で?、? ?)?` +
+    String.raw`(約|およそ|概ね|最大|ざっと|だいたい|大体|おおよそ|ほぼ)? ?${NUM}` +
+    String.raw`(?![\d,.]|番|/|ポート|時|日|月|年|%|％|分|秒|倍|割)`,
   'g',
 );
 const VAGUE_COUNT_JA = new RegExp(String.raw`${VAGUE_JA.source}(?:件|個|台)?(?:の)?(?:${NOUNS_JA})`, 'g');
@@ -95,6 +102,33 @@ function vagueAfter(prose: string, m: RegExpExecArray, reach: number, sentenceEn
   const w = vague.exec(tail);
   return w ? `${m[0]}${tail.slice(0, w.index + w[0].length)}` : null;
 }
+
+/**
+ * A figure under its label, as a report states it ("Unique sources: 18,442", "Total packets (all
+ * ports): 1,284,553"), or a change to it, the figure it reached ("the number of distinct sources
+ * went from about 40 to 1,250").
+ */
+const LABEL_WORDS =
+  String.raw`(?:(?:unique|distinct|total) )?` +
+  String.raw`(?:sources|source ips|source addresses|packets|targets|destinations)`;
+const CHANGE_EN = String.raw`(?:went|grew|rose|jumped|climbed) from`;
+const LABELLED_EN = new RegExp(
+  String.raw`(?<sources>sources|source ips|source addresses)|(?<packets>packets)|(?<targets>targets|destinations)`,
+  'i',
+);
+const MAY_LABELLED_EN = new RegExp(
+  String.raw`${LABEL_WORDS}(?: \([^)]{0,30}\))?: ?[~≈]?\d|(?:sources|packets|targets) ${CHANGE_EN}`,
+  'i',
+);
+// (not nfdump's "Summary: total flows: 4, total bytes: 312, total packets: 4", the paste's own tally,
+// nor "daily sources", a rate)
+const LABELLED_FIGURE_EN = new RegExp(
+  String.raw`(?<![\w-]|, (?:(?:unique|distinct|total) )?|(?:daily|hourly|weekly) )(${LABEL_WORDS})` +
+    String.raw`(?: \([^)]{0,30}\))?(?:: ?| ${CHANGE_EN} [^.;]{1,40}? to ` +
+    String.raw`(?:over |more than |about |around |roughly |nearly |almost )?)[~≈]?${NUM}` +
+    String.raw`(?![\d,.]\d|%| ?\/ ?(?:tcp|udp))`,
+  'gi',
+);
 
 /**
  * Addresses a figure reaches, not ones it comes from: "attempts to 1,904 distinct addresses",
@@ -166,6 +200,13 @@ export function extractCounts(prose: string): CountMention[] {
         per: per(m.groups!.unit),
         text: m[0].trim(),
       },
+      m.index + m[0].length,
+    );
+  }
+  for (const m of MAY_LABELLED_EN.test(prose) ? allMatches(prose, LABELLED_FIGURE_EN) : []) {
+    const label = LABELLED_EN.exec(m[1]!)!;
+    push(
+      { kind: kindOf(label), value: value(m[2]!, m[3]), approx: !!m[3], per: null, text: m[0].trim() },
       m.index + m[0].length,
     );
   }

@@ -889,14 +889,20 @@ export function extractPorts(
     quietAt.set(port, at);
     return at;
   };
-  const quietElsewhere = (h: { port: number; at?: number }) => quietPlaces(h.port).some((i) => i !== h.at);
+  // Said quiet where a pattern reads it as a port ("Zero packets to tcp/623"), or where none does.
+  const deniedAt = new Map<number, Hit[]>();
+  for (const x of typed) if (x.denied === 'quiet') deniedAt.set(x.port, [...(deniedAt.get(x.port) ?? []), x]);
+  const quietElsewhere = (h: { port: number; proto: Proto | null; at?: number }) =>
+    (deniedAt.get(h.port) ?? []).some((x) => x.at !== h.at && (!x.proto || !h.proto || x.proto === h.proto)) ||
+    quietPlaces(h.port).some((i) => i !== h.at);
   const weighed = (h: { port: number; proto: Proto | null; at?: number }) => isActive(h) || !quietElsewhere(h);
   for (const h of typed)
     if (!taken.has(h.port) && (h.denied ? isActive(h) : (!h.setup && !thread(h)) || weighed(h))) add(h, 'prose');
   const fewRows = table.length <= NARROW_RANGE;
   for (const t of table)
     if (!taken.has(t.port) && (!fewRows || weighed(t))) add({ ...t, rising: false, destination: false }, 'prose');
-  for (const h of logPorts(events)) add(h, 'log');
+  // "(The DPT=8081 line is our own monitoring box, ignore that one.)": its lines are taken back too.
+  for (const h of logPorts(events)) if (!taken.has(h.port)) add(h, 'log');
   // A bare "port 5000" and a "tcp/5000" or a log line on 5000 are one claim. Typed claims are
   // looked up by port: a scan of all claims for each bare one took 140 s for 30,000 "port N" lines.
   const typedByPort = new Map<number, PortClaim[]>();

@@ -45,6 +45,8 @@ interface Header {
   width: number;
   /** nmap's STATE column: its rows are split at blanks, and only an open port is one the post names. */
   state: number | null;
+  /** An advisory's "Affected" (or "Vulnerable", 「影響」) column: a row that says no there names no port. */
+  affected: number | null;
   /** The protocol a caption over the table gives its rows ("Top 5 TCP ports (DShield, last 24h):"). */
   caption: Proto | null;
   /**
@@ -60,6 +62,9 @@ interface Span {
 }
 
 const STATE_COLUMN = /^state$/i;
+const AFFECTED_COLUMN = /^(?:affected|vulnerable|impacted|exploited|exposed)\??$|^(?:影響|対象|脆弱性?)(?:の有無|有無)?$/i;
+/** A cell that says no ("No", 「いいえ」, 「なし」, a dash). */
+const SAYS_NO = /^(?:no|n|false|none|-|－|—|いいえ|なし|無し|無|×)$/i;
 const NMAP_STATE = /^(?:open|closed|filtered|unfiltered|open\|filtered|closed\|filtered)$/i;
 /** A cell that holds a figure: a header has none ("Change vs wk 46" is a name, "46" is not). */
 const FIGURE = /^[\d,.%+-]+$/;
@@ -78,6 +83,7 @@ function header(line: string, caption: string): Header | null {
   if (dst < 0) return null;
   const proto = c.findIndex((x) => PROTO_COLUMN.test(x));
   const state = c.findIndex((x) => STATE_COLUMN.test(x));
+  const affected = c.findIndex((x) => AFFECTED_COLUMN.test(x));
   const named = new Set([...caption.matchAll(/(?<![a-z])(tcp|udp)(?![a-z])/gi)].map((m) => m[1]!.toLowerCase()));
   const aligned = / {2}/.test(line) && !/[|\t,]/.test(line);
   const span = (cell: string): Span => {
@@ -89,6 +95,7 @@ function header(line: string, caption: string): Header | null {
     proto: proto < 0 ? null : proto,
     width: c.length,
     state: state < 0 ? null : state,
+    affected: affected < 0 ? null : affected,
     caption: named.size === 1 ? ([...named][0] as Proto) : null,
     spans: aligned ? { port: span(c[dst]!), proto: proto < 0 ? null : span(c[proto]!) } : null,
   };
@@ -136,6 +143,12 @@ function row(line: string, h: Header): { port: number | null; proto: Proto | nul
 const NOT_AFFECTED =
   /\b(?:not (?:affected|vulnerable|impacted|exploited|exposed)|unaffected)\b|対象外|影響(?:なし|無し)|該当なし/i;
 
+function saysNo(line: string, h: Header): boolean {
+  if (h.affected === null) return false;
+  const c = cells(line);
+  return c.length === h.width && SAYS_NO.test(c[h.affected]!);
+}
+
 /**
  * Ports in the tables of one block of lines, and the lines the tables took (header, rule and rows),
  * which are then not read as prose. A table ends at the first line that does not fit its header.
@@ -154,7 +167,7 @@ export function tablePorts(lines: string[], before = ''): { ports: TablePort[]; 
       const r = row(lines[j]!, h);
       if (!r) break;
       rows.push(lines[j]!);
-      if (r.port !== null && !NOT_AFFECTED.test(lines[j]!))
+      if (r.port !== null && !NOT_AFFECTED.test(lines[j]!) && !saysNo(lines[j]!, h))
         ports.push({ port: r.port, proto: r.proto, span: lines[j]!.trim() });
     }
     if (!rows.length) continue;

@@ -193,6 +193,63 @@ describe('ports named in prose', () => {
     expect(portsOf('SMB on tcp/445 dominates as always, then tcp/135.')).toEqual(['tcp/135', 'tcp/445']);
   });
 
+  it('drops what Japanese posts say is unchanged, usual, back to usual, or under a heading of the unaffected', () => {
+    expect(portsOf('5555/TCP や 8000/TCP については、現時点で顕著な変化はみられません。37215/TCP が増加。')).toEqual([
+      'tcp/37215',
+    ]);
+    expect(portsOf('587/TCP が急増。25/TCP については OP25B の効果もあり、通常と変わりません。')).toEqual(['tcp/587']);
+    expect(portsOf('587/TCP が急増。POP3S (995/TCP) にも一部来ていますが、件数は平常時並みです。')).toEqual([
+      'tcp/587',
+    ]);
+    expect(
+      portsOf(
+        '37215/TCP 宛てが増加しました。前四半期に増加していた 60023/TCP 宛てのパケットは、本四半期は通常の水準に戻っています。',
+      ),
+    ).toEqual(['tcp/37215']);
+    const advisory = [
+      '■影響を受ける機能',
+      '  ・Web 設定画面 (TCP 80/443)',
+      '■影響を受けない機能',
+      '  ・SSH サーバ機能 (TCP 22)',
+      '  ・L2TP/IPsec (UDP 500/4500/1701)',
+    ].join('\n');
+    expect(portsOf(advisory)).toEqual(['tcp/80', 'tcp/443']);
+    // a decrease a reader still counts among the week's ports
+    expect(portsOf('10月末から増加していた 60023/TCP 宛てのパケットは今週やや減少しました。')).toEqual(['tcp/60023']);
+  });
+
+  it('drops a port an earlier version named, or a Japanese correction takes back', () => {
+    const diary =
+      'Top: 2376/tcp (Docker over TLS) +310%. Update: an earlier version of this diary listed 2375/tcp in first ' +
+      'place. That was my mistake when copying from the report.';
+    expect(portsOf(diary)).toEqual(['tcp/2376']);
+    const correction = [
+      '鈴木です。訂正させてください。',
+      '先ほどのメールで「UDP 1900 (SSDP)」と書きましたが、誤りでした。正しくは UDP 3702 (WS-Discovery) です。',
+      '',
+      '> 本日 10:15 頃から UDP 1900 (SSDP) のスキャンが増えています。',
+    ].join('\n');
+    expect(portsOf(correction, 'Re: [ja-ops] UDP 1900 宛てスキャンの増加について（訂正）')).toEqual(['udp/3702']);
+  });
+
+  it("takes no port from a log line the poster takes back, nor from a reply's quote that its own words deny", () => {
+    const kernel = 'Mar 12 01:02:03 er4 kernel: [WAN_LOCAL-default-D]IN=eth0 OUT= SRC=';
+    const lines = [
+      'Probes to 8443 all night:',
+      `${kernel}192.0.2.9 DST=198.51.100.2 LEN=44 PROTO=TCP SPT=40000 DPT=8443 SYN`,
+      `${kernel}198.51.100.7 DST=198.51.100.2 LEN=44 PROTO=TCP SPT=40001 DPT=8081 SYN`,
+      '',
+      '(The DPT=8081 line is our own monitoring box, ignore that one.)',
+    ].join('\n');
+    expect(portsOf(lines)).toEqual(['tcp/8443']);
+    const reply = [
+      '> > getting hammered on tcp/623. Anyone else?',
+      '',
+      "It's all udp/623, the usual IPMI recon. Zero packets to tcp/623; the flow exporter mislabels fragments.",
+    ].join('\n');
+    expect(portsOf(reply, 'Re: IPMI scanning? (was: tcp/623 on BMC ranges)')).toEqual(['udp/623']);
+  });
+
   it("reads a scan's second round, and the ports a terse reply confirms at its end", () => {
     expect(portsOf('It sweeps TCP: 9530, 60001 with a secondary pass on 8443.')).toEqual([
       'tcp/8443',
@@ -625,6 +682,9 @@ describe('ports in a plain-text table a post pastes', () => {
     expect(portsOf(text)).toEqual(['tcp/5061', 'tcp/8081']);
     expect(portsOf('| Protocol | Port | Status |\n| TCP | 541 | 影響あり |\n| UDP | 161 | 対象外 |')).toEqual([
       'tcp/541',
+    ]);
+    expect(portsOf('| Port | Proto | Affected |\n|---|---|---|\n| 443 | tcp | Yes |\n| 161 | udp | No |')).toEqual([
+      'tcp/443',
     ]);
   });
 

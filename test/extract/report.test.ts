@@ -124,6 +124,29 @@ describe('counts of sources and targets', () => {
     ['about 60 SYNs an hour per router on TCP 179', {}],
     ['1,000 packets per second at the peak', {}],
     ['about 600 packets an hour', { packets: 600 }],
+    // Two words of what kind, as people stack them.
+    ['We count 312 infected sources so far', { sources: 312 }],
+    [
+      'We counted 4,112 unique reflector IPs and about 2.1 million spoofed request packets',
+      {
+        sources: 4112,
+        packets: 2_100_000,
+      },
+    ],
+    // A figure under its label; the label's noun is not the figure before it.
+    ['Total packets (all ports): 1,284,553 Unique sources: 96,412', { packets: 1_284_553, sources: 96412 }],
+    ['the number of distinct sources went from about 40 to 1,250', { sources: 1250 }],
+    // nfdump's tally of its own paste and a daily figure are no counts of the post
+    ['Summary: total flows: 4, total bytes: 5318, total packets: 4, avg bps: 0', {}],
+    ['Daily sources went from about 1,100 on March 4th to 5,900 on March 11th', {}],
+    // Japanese as operators type it: blanks inside the noun, an aside before the figure, 「ざっと」.
+    ['送信元 IP アドレスのユニーク数は、9月13日0時の時点で約18,000 に達しており', { sources: 18000 }],
+    ['送信元ユニークIPアドレス数: 31,204', { sources: 31204 }],
+    ['合計: パケット数 1,387,102、ユニーク送信元 IP アドレス数 4,812', { packets: 1_387_102, sources: 4812 }],
+    ['送信元はざっと 3000 くらい。中国とブラジルが多いです。', { sources: 3000 }],
+    ['送信元は約 1,300 IP アドレスで', { sources: 1300 }],
+    // a rate per source, and a growth, are no counts
+    ['1 送信元あたり数十パケット程度で、パケットが約2.3倍に増えました', {}],
   ];
   for (const [text, want] of cases) {
     it(`reads ${JSON.stringify(text)}`, () => {
