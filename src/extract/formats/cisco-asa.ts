@@ -15,6 +15,14 @@ const TAG = /%(ASA|PIX|FWSM|FTD)-\d-\d{6}:/;
 const ADDR = String.raw`(?:[\w.-]+:)?([0-9A-Za-z.:]+?)(?:/(\d{1,5}))?`;
 const SRC_DST = new RegExp(String.raw`\bsrc\s+${ADDR}\s+dst\s+${ADDR}(?=[\s(]|$)`);
 const FROM_TO = new RegExp(String.raw`\bfrom\s+${ADDR}\s+to\s+${ADDR}(?=[\s(,]|$)`);
+/**
+ * 302013/302015, a connection built: `Built inbound TCP connection 41882201 for outside:203.0.113.77/48212
+ * (203.0.113.77/48212) to inside:192.0.2.30/22 (192.0.2.30/22)`. Inbound, the `for` end opened it;
+ * outbound, the `to` end did.
+ */
+const BUILT = new RegExp(
+  String.raw`\bBuilt (inbound|outbound) (?:TCP|UDP) connection \d+ for ${ADDR}(?: \([^)]*\))? to ${ADDR}(?=[\s(]|$)`,
+);
 /** 106100: `inside/172.29.2.101(1039) -> outside/192.168.2.10(53)`. */
 const ARROW = /(?<![\w.-])[\w.-]+\/([0-9A-Za-z.:]+)\((\d{1,5})\)\s*->\s*[\w.-]+\/([0-9A-Za-z.:]+)\((\d{1,5})\)/;
 
@@ -46,9 +54,12 @@ export const ciscoAsa: LogFormat = {
     const msg = text.slice(tag.index + tag[0].length);
     const m = SRC_DST.exec(msg) ?? FROM_TO.exec(msg);
     let src: string, dst: string, spt: string | undefined, dpt: string | undefined;
-    const a = m ? null : ARROW.exec(msg);
-    const fields = m || a ? null : connectionFields(msg);
+    const built = m ? null : BUILT.exec(msg);
+    const a = m || built ? null : ARROW.exec(msg);
+    const fields = m || built || a ? null : connectionFields(msg);
     if (m) [src, spt, dst, dpt] = [m[1]!, m[2], m[3]!, m[4]];
+    else if (built && built[1] === 'inbound') [src, spt, dst, dpt] = [built[2]!, built[3], built[4]!, built[5]];
+    else if (built) [src, spt, dst, dpt] = [built[4]!, built[5], built[2]!, built[3]];
     else if (a) [src, spt, dst, dpt] = [a[1]!, a[2], a[3]!, a[4]];
     else if (fields) ({ src, spt, dst, dpt } = fields);
     else return null;

@@ -8,6 +8,7 @@ import { dshield } from './dshield.ts';
 import { eveJson } from './eve-json.ts';
 import { fastLog } from './fast-log.ts';
 import { fortigate } from './fortigate.ts';
+import { genericFlow } from './generic-flow.ts';
 import { huaweiUsg } from './huawei-usg.ts';
 import { ims } from './ims.ts';
 import { ipfilter } from './ipfilter.ts';
@@ -74,6 +75,7 @@ export const formats = [
   portsentry,
   scanlogd,
   webAccess,
+  genericFlow,
   tcpdump,
 ] as const satisfies readonly LogFormat[];
 

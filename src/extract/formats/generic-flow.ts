@@ -1,0 +1,52 @@
+import { event, leadingTimestamp, MASKED_V4, port, protoOf, type LogFormat } from './common.ts';
+
+const ADDR = String.raw`(${MASKED_V4}|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7})`;
+/** `DENY TCP 203.0.113.8:60211 -> 192.0.2.33:445` (an IPv6 end in brackets). */
+const ARROW = new RegExp(
+  String.raw`\b(tcp|udp|icmp)\b[^\n]{0,40}?[\s(]\[?${ADDR}\]?[:.](\d{1,5})\s*->\s*\[?${ADDR}\]?[:.](\d{1,5})\b`,
+  'i',
+);
+/** `deny tcp src 198.51.100.23 sport 44321 dst 192.0.2.5 dport 3389`. */
+const KEYWORDS = new RegExp(
+  String.raw`\b(tcp|udp|icmp)\s+src\s+${ADDR}\s+s(?:rc)?port\s+(\d{1,5})\s+dst\s+${ADDR}\s+d(?:st)?port\s+(\d{1,5})\b`,
+  'i',
+);
+const ACTION = /\b(deny|denied|drop|dropped|reject|rejected|block|blocked|accept|accepted|permit|permitted|pass)\b/i;
+
+/**
+ * A router's or firewall's filter line that no format of its own reads, when it names the
+ * protocol and both ends with their ports in one of the two ways most devices write them (Allied
+ * Telesis, NEC IX, many embedded firewalls): `DENY TCP 203.0.113.8:60211 -> 192.0.2.33:445`, `deny
+ * tcp src 198.51.100.23 sport 44321 dst 192.0.2.5 dport 3389`. Only after a timestamp that leads
+ * the line, so that prose naming a flow is not a record.
+ */
+export const genericFlow: LogFormat = {
+  id: 'generic-flow',
+  description: 'Filter log lines of protocol and ends (Allied Telesis, NEC IX and others)',
+  sniff: (t) => (t.includes('->') || t.includes('dport')) && /\b(?:tcp|udp|icmp)\b/i.test(t),
+  parse(text, time) {
+    // Such devices also lead with "2026/06/03 11:02:31" and "2026 Jun 14 09:12:55": read as the
+    // ISO and syslog times they are.
+    const lead = text
+      .replace(/^(\s*\d{4})\/(\d{2})\/(\d{2})(?= \d)/, '$1-$2-$3')
+      .replace(/^(\s*)(\d{4}) ([A-Z][a-z]{2} +\d{1,2}) /, '$1$3 $2 ');
+    const ts = leadingTimestamp(lead, time);
+    if (!ts) return null;
+    const m = ARROW.exec(text) ?? KEYWORDS.exec(text);
+    if (!m) return null;
+    const proto = protoOf(m[1]);
+    const ports = proto === 'tcp' || proto === 'udp';
+    return event('generic-flow', text, {
+      ts: ts.ts,
+      tsText: ts.tsText,
+      src: m[2]!,
+      spt: ports ? port(m[3]) : null,
+      dst: m[4]!,
+      dpt: ports ? port(m[5]) : null,
+      proto,
+      flags: null,
+      flagsText: null,
+      action: ACTION.exec(text)?.[1]?.toLowerCase() ?? null,
+    });
+  },
+};
