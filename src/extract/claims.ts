@@ -350,6 +350,7 @@ const NEGATED = new RegExp(
     String.raw`|\b(?:unchanged|unaffected|untouched|flat|quiet)\b|\bzero hits\b` +
     String.raw`|\b(?:received|got|saw|sees?|seen|logged|recorded) (?:nothing|none|zero)(?![-\w])` +
     String.raw`|\b(?:zero|no) (?:packets|probes|syns|connections)\b` +
+    String.raw`|\bno (?:busier|higher|worse|more|louder|noisier) than (?:usual|normal|ever|before|last week)\b` +
     // back where it was: "it has died down", 「通常の水準に戻っています」 (not "decreased a little", which a
     // reader still counts among the week's ports)
     String.raw`|\b(?:died down|subsided|(?:back|returned) to (?:normal|baseline|usual))\b` +

@@ -10,13 +10,36 @@ import type { TablePort } from './ports.ts';
 /** A table has at most this many columns; a wider line is not a table header. */
 const MAX_COLUMNS = 12;
 
-const PORT_COLUMN = /^(?:(?:dst|dest|destination|target|宛先)[ _-]?)?(?:port|dport|dpt|ポート(?:番号)?)s?$/i;
+const PORT_COLUMN =
+  /^(?:(?:dst|dest|destination|target|default|listening|service|宛先)[ _-]?)?(?:port|dport|dpt|ポート(?:番号)?)(?:s|\(s\))?$/i;
 const SOURCE_PORT_COLUMN = /^(?:src|source|送信元)[ _-]?(?:port|ポート)$|^(?:sport|spt)$/i;
 const PROTO_COLUMN = /^(?:proto(?:col)?|プロトコル)$/i;
 /** A rule under the header ("----  -----", "|---|---|", "====="). */
 const RULE = /^[\s|:+=-]+$/;
-// "22/TCP (SSH)": a service's name may stand in the cell beside its port
-const PORT_CELL = /^(\d{1,5})(?: ?\/ ?(tcp|udp))?(?: ?[(（][A-Za-z\u3040-\u30ff][^()（）]{0,23}[)）])?$/i;
+// "22/TCP (SSH)", "TCP 443": a service's name may stand in the cell beside its port, its protocol before it
+const PORT_CELL =
+  /^(?:(tcp|udp)(?: ?\/ ?| ))?(\d{1,5})(?: ?\/ ?(tcp|udp))?(?: ?[(（][A-Za-z\u3040-\u30ff][^()（）]{0,23}[)）])?$/i;
+
+interface CellPort {
+  port: number;
+  proto: string | undefined;
+}
+
+/** The ports of a port cell: one, or a list ("UDP 500, UDP 4500"); null when it holds anything else. */
+function portCell(cell: string): CellPort[] | null {
+  const out: CellPort[] = [];
+  for (const item of cell.split(/, ?| and | ?\/ (?=\D)|、/)) {
+    const m = PORT_CELL.exec(item.trim());
+    if (!m || Number(m[2]) > 65535) return null;
+    out.push({ port: Number(m[2]), proto: m[1] ?? m[3] });
+  }
+  return out.length ? out : null;
+}
+
+/** What a row names: its ports with their protocols; none for an ICMP row or a closed one. */
+type RowPorts = Array<{ port: number; proto: Proto | null }>;
+
+const asProto = (p: string): Proto | null => (p === 'tcp' || p === 'udp' ? p : null);
 
 /**
  * The cells of a table line: split at `|`, at tabs or at runs of two blanks; a line with none of
@@ -62,7 +85,8 @@ interface Span {
 }
 
 const STATE_COLUMN = /^state$/i;
-const AFFECTED_COLUMN = /^(?:affected|vulnerable|impacted|exploited|exposed)\??$|^(?:影響|対象|脆弱性?)(?:の有無|有無)?$/i;
+const AFFECTED_COLUMN =
+  /^(?:affected|vulnerable|impacted|exploited|exposed)\??$|^(?:影響|対象|脆弱性?)(?:の有無|有無)?$/i;
 /** A cell that says no ("No", 「いいえ」, 「なし」, a dash). */
 const SAYS_NO = /^(?:no|n|false|none|-|－|—|いいえ|なし|無し|無|×)$/i;
 const NMAP_STATE = /^(?:open|closed|filtered|unfiltered|open\|filtered|closed\|filtered)$/i;
@@ -108,32 +132,33 @@ function header(line: string, caption: string): Header | null {
  * (nfdump's "2024-05-18 00:00:02.118 86397.880 any    23 ..."), or that leave a cell empty
  * ("2    22/TCP    +5%" under "順位  宛先ポート  前週比  備考"). Most of a row's words hold digits.
  */
-function alignedRow(line: string, h: Header): { port: number | null; proto: Proto | null } | null {
+function alignedRow(line: string, h: Header): RowPorts | null {
   if (!h.spans) return null;
   const words = [...line.matchAll(/\S+/g)];
   if (words.length < h.width - 1 || words.filter((w) => /\d/.test(w[0])).length * 2 < words.length) return null;
   const under = (s: Span) =>
     words.find((w) => w.index < s.end + 2 && w.index + w[0].length > s.start - 2 && /^[\w/.-]+$/.test(w[0]));
-  const m = PORT_CELL.exec(under(h.spans.port)?.[0] ?? '');
-  if (!m || Number(m[1]) > 65535) return null;
-  const p = (m[2] ?? (h.spans.proto ? under(h.spans.proto)?.[0] : h.caption) ?? '').toLowerCase();
-  return { port: Number(m[1]), proto: p === 'tcp' || p === 'udp' ? p : null };
+  const items = portCell(under(h.spans.port)?.[0] ?? '');
+  if (!items) return null;
+  const fallback = (h.spans.proto ? under(h.spans.proto)?.[0] : h.caption) ?? '';
+  return items.map((i) => ({ port: i.port, proto: asProto((i.proto ?? fallback).toLowerCase()) }));
 }
 
-/** The port (and protocol) of a row, no port for an ICMP row; null when the row does not fit the header. */
-function row(line: string, h: Header): { port: number | null; proto: Proto | null } | null {
+/** The ports (and protocols) of a row, none for an ICMP row; null when the row does not fit the header. */
+function row(line: string, h: Header): RowPorts | null {
   // nmap pads its columns with single blanks too ("443/tcp   filtered https"), and SERVICE and
   // VERSION may be empty or hold blanks: the port and its state lead every row.
   const c = h.state === null ? cells(line) : line.trim().split(/\s+/);
   if (h.state === null && c.length !== h.width) return alignedRow(line, h);
   if (h.state !== null && (c.length <= h.state || !NMAP_STATE.test(c[h.state]!))) return null;
-  const m = PORT_CELL.exec(c[h.port]!);
-  if (!m || Number(m[1]) > 65535) return null;
-  if (h.state !== null && c[h.state]!.toLowerCase() !== 'open') return { port: null, proto: null };
-  const p = (m[2] ?? (h.proto === null ? (h.caption ?? '') : c[h.proto]!)).toLowerCase();
-  if (h.proto !== null && !m[2] && !/^(?:tcp|udp|icmp|\d{1,3})$/.test(p)) return null;
-  if (p === 'icmp') return { port: null, proto: null };
-  return { port: Number(m[1]), proto: p === 'tcp' || p === 'udp' ? p : null };
+  const items = portCell(c[h.port]!);
+  if (!items) return null;
+  if (h.state !== null && c[h.state]!.toLowerCase() !== 'open') return [];
+  const fallback = (h.proto === null ? (h.caption ?? '') : c[h.proto]!).toLowerCase();
+  const untyped = items.some((i) => !i.proto);
+  if (h.proto !== null && untyped && !/^(?:tcp|udp|icmp|\d{1,3})$/.test(fallback)) return null;
+  if (untyped && fallback === 'icmp') return [];
+  return items.map((i) => ({ port: i.port, proto: asProto((i.proto ?? fallback).toLowerCase()) }));
 }
 
 /**
@@ -167,8 +192,8 @@ export function tablePorts(lines: string[], before = ''): { ports: TablePort[]; 
       const r = row(lines[j]!, h);
       if (!r) break;
       rows.push(lines[j]!);
-      if (r.port !== null && !NOT_AFFECTED.test(lines[j]!) && !saysNo(lines[j]!, h))
-        ports.push({ port: r.port, proto: r.proto, span: lines[j]!.trim() });
+      if (NOT_AFFECTED.test(lines[j]!) || saysNo(lines[j]!, h)) continue;
+      for (const p of r) ports.push({ ...p, span: lines[j]!.trim() });
     }
     if (!rows.length) continue;
     for (let k = i; k < j; k++) used.add(lines[k]!);

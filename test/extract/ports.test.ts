@@ -191,6 +191,7 @@ describe('ports named in prose', () => {
     ).toEqual(['tcp/8443']);
     // the top of the report as it always is, not at its usual level
     expect(portsOf('SMB on tcp/445 dominates as always, then tcp/135.')).toEqual(['tcp/135', 'tcp/445']);
+    expect(portsOf('Up on tcp/2222. The regular 22/tcp is no busier than usual.')).toEqual(['tcp/2222']);
   });
 
   it('drops what Japanese posts say is unchanged, usual, back to usual, or under a heading of the unaffected', () => {
@@ -686,6 +687,14 @@ describe('ports in a plain-text table a post pastes', () => {
     expect(portsOf('| Port | Proto | Affected |\n|---|---|---|\n| 443 | tcp | Yes |\n| 161 | udp | No |')).toEqual([
       'tcp/443',
     ]);
+    const advisory = [
+      '| Service | Default port | Affected |',
+      '|---|---|---|',
+      '| User Portal | TCP 443 | Yes |',
+      '| SSL VPN | TCP 8443, UDP 8443 | Yes |',
+      '| IPsec VPN | UDP 500, UDP 4500 | No |',
+    ].join('\n');
+    expect(portsOf(advisory)).toEqual(['tcp/443', 'tcp/8443', 'udp/8443']);
   });
 
   it('reads the port column with the protocol column, and never the counts as ports', () => {
