@@ -349,14 +349,15 @@ const NEGATED = new RegExp(
     String.raw`scans|scanning|connections)\b` +
     String.raw`|\b(?:unchanged|unaffected|untouched|flat|quiet)\b|\bzero hits\b` +
     String.raw`|\b(?:received|got|saw|sees?|seen|logged|recorded) (?:nothing|none|zero)(?![-\w])` +
-    String.raw`|\b(?:zero|no) (?:packets|probes|syns|connections)\b` +
+    String.raw`|\b(?:zero|no) (?:packets|probes|syns|connections|flows?|access)\b|\bzero (?:on|to|for|at)\b` +
+    String.raw`|\b(?:cannot|can't|could not|couldn't) confirm\b` +
     String.raw`|\bno (?:busier|higher|worse|more|louder|noisier) than (?:usual|normal|ever|before|last week)\b` +
     // back where it was: "it has died down", 「通常の水準に戻っています」 (not "decreased a little", which a
     // reader still counts among the week's ports)
     String.raw`|\b(?:died down|subsided|(?:back|returned) to (?:normal|baseline|usual))\b` +
     String.raw`|(?:通常|平常|普段|元)の?(?:水準|レベル)?に戻` +
     String.raw`|\b(?:is|are|was|were|looks?|seems?|stays?|stayed|remains?) ` +
-    String.raw`(?:fine|ok|okay|normal|at baseline|nil|zero|empty|silent|absent)\b` +
+    String.raw`(?:fine|ok|okay|normal|at baseline|nil|zero|empty|silent|absent|expected|legitimate|benign)\b` +
     String.raw`|^\s*not (?:on |to |for |ports? )?(?:tcp|udp)?[/ ]?\d` +
     String.raw`|変わりません|変わりありません|変わりない|変わらない|変わってない|変化(?:は)?(?:なし|ありません|ない)|増えていません|増えてない|` +
     String.raw`増えてはいません|見えていません|見えてない|見てません|見ていません|観測されていません|観測していません|` +
@@ -378,7 +379,9 @@ const NEGATED = new RegExp(
  * 「今まで TCP/37215 は見えていませんでしたが」.
  */
 const NEWS = new RegExp(
-  String.raw`\b(?:before|previously|until|till|anything like|like (?:this|that|it)|such)\b` +
+  // ("before anyone asks" is no time before which it was never seen)
+  String.raw`\b(?:before(?! (?:anyone|anybody|someone|you|we|i|people)\b)|previously|until|till|anything like|` +
+    String.raw`like (?:this|that|it)|such)\b` +
     String.raw`|\b(?:this|so) (?:high|much|many|bad|big)\b|今まで|これまで|以前|初めて`,
   'i',
 );
@@ -458,7 +461,7 @@ const ASKED = /問い合わせ|ご質問|(?:asked|questions?|inquir\w*|queries) 
  */
 const POINTS_BACK = new RegExp(
   // "there" at the clause's end ("nothing new there"), not "there is no change on other ports"
-  String.raw`\bthere\s*[.,;!?]?\s*$|\b(?:either|(?:on|against) (?:it|them|those|that)|for (?:it|them|that)|` +
+  String.raw`\bthere\s*[.,;!?]?\s*$|\b(?:either|(?:on|against|to) (?:it|them|those|that)|for (?:it|them|that)|` +
     String.raw`(?:that|it)(?: i|'|)s` +
     String.raw`|(?:that|it) was)\b|そちら|そこ|^[、\s]*(?:件数|数|量|パケット数|いずれ|どちら)[はも]`,
   'i',

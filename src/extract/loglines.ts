@@ -65,7 +65,12 @@ const STARTS_WITH_TIME = new RegExp(
  * A line that begins a record: it starts with a timestamp or a format recognises it, or it opens
  * a JSON object, whose keys a mailer's wrap may have spread over the lines that follow.
  */
+const HAS_DIGIT = /\d/;
+
 function startsRecord(line: string): boolean {
+  // Every record holds a digit (an address, a time, a port): a third of a post's lines hold none,
+  // and every format's sniff was run on each of them.
+  if (!HAS_DIGIT.test(line)) return false;
   if (STARTS_WITH_TIME.test(line) || /^\s*\{\s*"/.test(line)) return true;
   for (const f of formats) if (f.sniff(line)) return true;
   return false;

@@ -415,7 +415,8 @@ const PATTERNS: Array<{
     re: new RegExp(
       String.raw`\b(?:tr(?:y|ies|ied|ying)|pok(?:e|es|ed|ing)|prob(?:es|ed|ing)|scan(?:s|ned|ning)|hit(?:s|ting)|` +
         String.raw`hammer(?:s|ed|ing)?|target(?:s|ed|ing)|touch(?:es|ed|ing)?|sweep(?:s|ing)?|swept) ` +
-        String.raw`(?:the )?(?:ports? )?${WEAK_LIST}${WEAK_END}`,
+        // ("getting hammered on 7547 again")
+        String.raw`(?:(?:on|at) )?(?:the )?(?:ports? )?${WEAK_LIST}${WEAK_END}`,
       'gi',
     ),
     read: (m) => weakList(m[1]!, null),
@@ -664,7 +665,9 @@ const ARRIVING = new RegExp(
  */
 const ALSO = new RegExp(
   String.raw`\b(?:also|plus)(?: some| a little| a bit of)? ${WEAK_LIST}` +
-    String.raw`(?= to a (?:lesser|smaller|lower) (?:degree|extent)\b| as well\b| too\b)`,
+    String.raw`(?= to a (?:lesser|smaller|lower) (?:degree|extent)\b| as well\b| too\b)` +
+    // "hammered on 7547 again, plus 30005."
+    String.raw`|, plus ${WEAK_LIST}(?=[.;!]|$)`,
   'gi',
 );
 /** What makes a number said to arrive an amount: 「1日あたり 500 も来てます」「300 が見えてます（IP数）」. */
@@ -695,7 +698,7 @@ function vouchedPorts(prose: string, hits: Hit[], named: boolean): Hit[] {
     }
   if (/\b(?:also|plus)\b/i.test(prose))
     for (const m of allMatches(prose, ALSO))
-      for (const [n] of weakList(m[1]!, null)) out.push(bareHit(prose, Number(n), m));
+      for (const [n] of weakList(m[1] ?? m[2]!, null)) out.push(bareHit(prose, Number(n), m));
   if (/来て|きて|見えて|も(?:少し|ちょっと|若干|多少)/.test(prose))
     for (const m of allMatches(prose, ARRIVING)) {
       // Beside another port, or with words that count, the number is how many came (「23番宛が 1000 も来てます」).
@@ -749,8 +752,13 @@ function impliedProto(prose: string, h: Hit, ranges: PortRange[]): { protos: Pro
   const after = prose.slice(h.at, h.at + 300).split(/[.。!！?？\n]/)[0]!;
   const later = allMatches(after, PROTO_ALONE);
   const laterProtos = new Set(later.map((m) => m[1]!.toLowerCase()));
-  return laterProtos.size === 1 ? { protos: [proto(later[0]![1]!)], text: later[0]![0] } : null;
+  if (laterProtos.size === 1) return { protos: [proto(later[0]![1]!)], text: later[0]![0] };
+  // or the next sentence, in a word or two: "hammered on 7547 again, plus 30005. both tcp."
+  const next = NEXT_SAYS_PROTO.exec(prose.slice(h.at, h.at + 300));
+  return next ? { protos: [proto(next[1]!)], text: next[0].slice(next[0].search(/\S+\s+\S+$/)) } : null;
 }
+
+const NEXT_SAYS_PROTO = /^[^.。!?\n]*[.。!?] ?(?:both|all(?: of them)?|each|these are|those are|all are) (tcp|udp)\b/i;
 
 /**
  * The protocol of a range the post gives none ("the four VNC display ports, 5900-5903"): the one
@@ -767,8 +775,8 @@ function rangeProto(r: PortRange, ports: PortClaim[]): Proto | null {
  * random port, not a probe of it.
  */
 const REFLECTORS = new Set([
-  17, 19, 53, 69, 111, 123, 137, 161, 389, 427, 520, 623, 1434, 1900, 3283, 3389, 3478, 3702, 5353, 5683, 10001,
-  10074, 11211, 27015, 32414, 33848, 37810,
+  17, 19, 53, 69, 111, 123, 137, 161, 389, 427, 520, 623, 1434, 1900, 3283, 3389, 3478, 3702, 5353, 5683, 10001, 10074,
+  11211, 27015, 32414, 33848, 37810,
 ]);
 
 /**

@@ -10,8 +10,11 @@ import type { TablePort } from './ports.ts';
 /** A table has at most this many columns; a wider line is not a table header. */
 const MAX_COLUMNS = 12;
 
-const PORT_COLUMN =
-  /^(?:(?:dst|dest|destination|target|default|listening|service|宛先)[ _-]?)?(?:port|dport|dpt|ポート(?:番号)?)(?:s|\(s\))?$/i;
+const PORT_COLUMN = new RegExp(
+  String.raw`^(?:(?:dst|dest|destination|target|default|listening|service|proto(?:col)? ?\/ ?|宛先)[ _-]?)?` +
+    String.raw`(?:port|dport|dpt|ポート(?:番号)?)(?:s|\(s\))?$`,
+  'i',
+);
 const SOURCE_PORT_COLUMN = /^(?:src|source|送信元)[ _-]?(?:port|ポート)$|^(?:sport|spt)$/i;
 const PROTO_COLUMN = /^(?:proto(?:col)?|プロトコル)$/i;
 /** A rule under the header ("----  -----", "|---|---|", "====="). */

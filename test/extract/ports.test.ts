@@ -192,6 +192,10 @@ describe('ports named in prose', () => {
     // the top of the report as it always is, not at its usual level
     expect(portsOf('SMB on tcp/445 dominates as always, then tcp/135.')).toEqual(['tcp/135', 'tcp/445']);
     expect(portsOf('Up on tcp/2222. The regular 22/tcp is no busier than usual.')).toEqual(['tcp/2222']);
+    expect(portsOf('Up on tcp/9200. We checked 9300/tcp also, but there was no access to it.')).toEqual(['tcp/9200']);
+    expect(portsOf('Up on tcp/445. About 139/tcp we cannot confirm it.')).toEqual(['tcp/445']);
+    expect(portsOf('Side note before anyone asks: the udp/3478 traffic is STUN and is expected.')).toEqual([]);
+    expect(portsOf('> Anyone seeing the 4433 part?\n\nNo. Zero on 4433 here, only tcp/10443.')).toEqual(['tcp/10443']);
   });
 
   it('drops what Japanese posts say is unchanged, usual, back to usual, or under a heading of the unaffected', () => {
@@ -258,6 +262,10 @@ describe('ports named in prose', () => {
       'tcp/60001',
     ]);
     expect(portsOf('Seeing it here too, 7547 and 5555. Started ~0300 EDT.')).toEqual(['?/5555', '?/7547']);
+    expect(portsOf('cpe fleet getting hammered on 7547 again, plus 30005. both tcp.')).toEqual([
+      'tcp/7547',
+      'tcp/30005',
+    ]);
     // counts, not ports
     expect(portsOf('We saw it too, 300 sources. A second round of 500 packets.')).toEqual([]);
   });
@@ -688,7 +696,7 @@ describe('ports in a plain-text table a post pastes', () => {
       'tcp/443',
     ]);
     const advisory = [
-      '| Service | Default port | Affected |',
+      '| Service | Protocol/Port | Affected |',
       '|---|---|---|',
       '| User Portal | TCP 443 | Yes |',
       '| SSL VPN | TCP 8443, UDP 8443 | Yes |',

@@ -6,6 +6,11 @@ const ARROW = new RegExp(
   String.raw`\b(tcp|udp|icmp)\b[^\n]{0,40}?[\s(]\[?${ADDR}\]?[:.](\d{1,5})\s*->\s*\[?${ADDR}\]?[:.](\d{1,5})\b`,
   'i',
 );
+/** `2024-06-23 08:01:12 UTC 203.0.113.23:61022 -> 198.51.100.100:3389 TCP SYN`: the protocol after. */
+const ARROW_FIRST = new RegExp(
+  String.raw`[\s(]\[?${ADDR}\]?[:.](\d{1,5})\s*->\s*\[?${ADDR}\]?[:.](\d{1,5})\s+(tcp|udp|icmp)\b`,
+  'i',
+);
 /** `deny tcp src 198.51.100.23 sport 44321 dst 192.0.2.5 dport 3389`. */
 const KEYWORDS = new RegExp(
   String.raw`\b(tcp|udp|icmp)\s+src\s+${ADDR}\s+s(?:rc)?port\s+(\d{1,5})\s+dst\s+${ADDR}\s+d(?:st)?port\s+(\d{1,5})\b`,
@@ -32,7 +37,10 @@ export const genericFlow: LogFormat = {
       .replace(/^(\s*)(\d{4}) ([A-Z][a-z]{2} +\d{1,2}) /, '$1$3 $2 ');
     const ts = leadingTimestamp(lead, time);
     if (!ts) return null;
-    const m = ARROW.exec(text) ?? KEYWORDS.exec(text);
+    const after = ARROW_FIRST.exec(text);
+    const m = after
+      ? [after[0], after[5], after[1], after[2], after[3], after[4]]
+      : (ARROW.exec(text) ?? KEYWORDS.exec(text));
     if (!m) return null;
     const proto = protoOf(m[1]);
     const ports = proto === 'tcp' || proto === 'udp';
