@@ -340,7 +340,7 @@ const NEGATED = new RegExp(
     String.raw` (?:[\w-]+ ){0,2}?(?:(?:appear|seem)s? to be )?` +
     String.raw`(?:seeing|see|seen|saw|observ\w*|notic\w*|affected|involved|impacted|` +
     String.raw`change|changing|changed|increasing|increased|rising|risen|up|targeted|hit|scanned|probed|attacked|` +
-    String.raw`touched|tested|started)\b` +
+    String.raw`touched|tested|started|moved|budged)\b` +
     // ("Winbox (8291) is not part of this")
     String.raw`|\bnot (?:a )?part of (?:this|it|that|the)\b` +
     String.raw`|\bnothing (?:unusual|new|special|abnormal|odd|out of the ordinary|much|interesting|on)\b` +
@@ -357,6 +357,7 @@ const NEGATED = new RegExp(
     String.raw`|\b(?:died down|subsided|(?:back|returned) to (?:normal|baseline|usual))\b` +
     String.raw`|(?:通常|平常|普段|元)の?(?:水準|レベル)?に戻` +
     String.raw`|\b(?:is|are|was|were|looks?|seems?|stays?|stayed|remains?) ` +
+    String.raw`(?:(?:completely|totally|entirely|perfectly|pretty|quite|very|fairly|still|all|just) )?` +
     String.raw`(?:fine|ok|okay|normal|at baseline|nil|zero|empty|silent|absent|expected|legitimate|benign)\b` +
     String.raw`|^\s*not (?:on |to |for |ports? )?(?:tcp|udp)?[/ ]?\d` +
     String.raw`|変わりません|変わりありません|変わりない|変わらない|変わってない|変化(?:は)?(?:なし|ありません|ない)|増えていません|増えてない|` +
@@ -446,7 +447,7 @@ const TAKEN_BACK = new RegExp(
  * 3389 only").
  */
 const CORRECTION =
-  /\b(?:correction|corrected|sorry|i meant|should (?:read|have been)|typo|fat[- ]?finger\w*)\b|訂正|誤記|誤り/i;
+  /\b(?:correction|corrected|sorry|i meant|should (?:read|have been)|typo|fat[- ]?finger\w*)\b|訂正|誤記|誤り|間違い|正しくは/i;
 
 /**
  * Others asked about the port, and the rest of the sentence answers no: 「UDP 161 宛て（SNMP）
@@ -542,6 +543,12 @@ export function denial(prose: string, at: number): Denial {
   if (TAKEN_BACK.test(clause) || /^\s*(?:(?:so|please|just|and) )?ignore the\b/i.test(clause)) return 'taken back';
   if (/^\s*(?:and )?not\b/i.test(clause) && CORRECTION.test(prose.slice(sentenceStart, sentenceEnd)))
     return 'taken back';
+  // 「「8443/tcp にも来ている」と書きましたが、ログの見間違いで、正しくは 4443/tcp でした」
+  if (
+    /」と(?:書き|記載し|お伝えし|申し上げ)ましたが\s*$/.test(clause) &&
+    CORRECTION.test(prose.slice(start, sentenceEnd))
+  )
+    return 'taken back';
   if (negates(clause) || INFRASTRUCTURE.test(clause) || asUsual(clause)) return 'quiet';
   if (negatedLabel(prose, sentenceStart, at)) return 'quiet';
   // A relative clause in between says something else of the port ("port 52869, which usually moves
@@ -576,7 +583,7 @@ export function denial(prose: string, at: number): Denial {
 const TAKING_BACK = new RegExp(
   String.raw`\b(?:[Tt]urned out|[Ii]gnore|[Dd]isregard|[Ff]alse (?:alarm|positive)|[Mm]y (?:bad|mistake)|[Tt]ypo|` +
     String.raw`[Ss]cratch that|[Oo]ur own|[Oo]urs|[Cc]orrect|[Ss]orry|I meant|[Ss]hould (?:read|have been)|` +
-    String.raw`[Ff]at[- ]?finger|earlier (?:version|post|mail|message))|誤検知|無視して|訂正|誤記|誤り|間違い`,
+    String.raw`[Ff]at[- ]?finger|earlier (?:version|post|mail|message))|誤検知|無視して|訂正|誤記|誤り|間違い|と書きましたが`,
   'g',
 );
 

@@ -52,8 +52,12 @@ const BOTH = String.raw`(?:tcp ?/ ?udp|udp ?/ ?tcp|tcp (?:and|or|&) udp|udp (?:a
 // ポート inside レポート, サポート, インポート, エクスポート, パスポート, エアポート (「観測レポート 2025」).
 // "port5", "port12" written together are a firewall's interfaces (FortiGate), not ports 5 and 12.
 // "porta 80 e 443": a Portuguese or Spanish word for it in a non-native speaker's English
+// "linecard 4 port 21", "port 3 on the Arista": a switch's or a router card's port, not a service's
 const PORT_WORD =
-  String.raw`(?:(?<![a-z])(?:(?:d|dst|dest)?ports?(?!\d{1,2}(?!\d))|portas?|puertos?)|` +
+  String.raw`(?:(?<![a-z])(?<!(?:linecard|line card|slot|module|fpc|pic|card|member|unit|switch) \d{1,3},? )` +
+  String.raw`(?:(?:d|dst|dest)?ports?(?!\d{1,2}(?!\d))` +
+  String.raw`(?! \d{1,2} on (?:the |an? )?(?:arista|juniper|cisco|mx\d*|switch|linecard|line card|router|asic|` +
+  String.raw`fpc|pic|module|slot|nexus|catalyst|patch panel)\b)|portas?|puertos?)|` +
   String.raw`(?<!レ|リ|サ|イン|エクス|パス|エア|トランス)ポート(?:番号)?)`;
 /** Between the words of a pattern, at most a little whitespace: unbounded runs invite backtracking. */
 // "ports 80/8080/8443 + 10443": a list of ports joins its items with slashes and pluses too

@@ -192,6 +192,8 @@ describe('ports named in prose', () => {
     // the top of the report as it always is, not at its usual level
     expect(portsOf('SMB on tcp/445 dominates as always, then tcp/135.')).toEqual(['tcp/135', 'tcp/445']);
     expect(portsOf('Up on tcp/2222. The regular 22/tcp is no busier than usual.')).toEqual(['tcp/2222']);
+    expect(portsOf('Mostly tcp/443. IKE on udp/500 and udp/4500 looks completely normal.')).toEqual(['tcp/443']);
+    expect(portsOf('Only udp/53 here. Zero memcached -- our 11211 counters have not moved.')).toEqual(['udp/53']);
     expect(portsOf('Up on tcp/9200. We checked 9300/tcp also, but there was no access to it.')).toEqual(['tcp/9200']);
     expect(portsOf('Up on tcp/445. About 139/tcp we cannot confirm it.')).toEqual(['tcp/445']);
     expect(portsOf('Side note before anyone asks: the udp/3478 traffic is STUN and is expected.')).toEqual([]);
@@ -235,6 +237,9 @@ describe('ports named in prose', () => {
       '> 本日 10:15 頃から UDP 1900 (SSDP) のスキャンが増えています。',
     ].join('\n');
     expect(portsOf(correction, 'Re: [ja-ops] UDP 1900 宛てスキャンの増加について（訂正）')).toEqual(['udp/3702']);
+    const misread =
+      '5/15 の投稿で「旧ポートの 8443/tcp にも来ている」と書きましたが、ログの見間違いで、正しくは 4443/tcp でした。';
+    expect(portsOf(misread, '訂正：SecureGate 関連で増えているポート')).toEqual(['tcp/4443']);
   });
 
   it("takes no port from a log line the poster takes back, nor from a reply's quote that its own words deny", () => {
@@ -647,6 +652,11 @@ describe('ports named in prose', () => {
 });
 
 describe('numbers that are not ports', () => {
+  it("reads no port from a switch's or a line card's port", () => {
+    expect(portsOf('We moved the uplink to port 3 on the Arista and saw tcp/179 flap.')).toEqual(['tcp/179']);
+    expect(portsOf('The leak came in on linecard 4 port 21 on the MX, from AS64500.')).toEqual([]);
+  });
+
   const negatives = [
     'at 12:30 JST and again at 21:45',
     'on 2026/11/20 and 2026-11-21',

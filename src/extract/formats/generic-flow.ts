@@ -1,11 +1,12 @@
 import { event, leadingTimestamp, MASKED_V4, port, protoOf, type LogFormat } from './common.ts';
 
 const ADDR = String.raw`(${MASKED_V4}|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7})`;
-/** `DENY TCP 203.0.113.8:60211 -> 192.0.2.33:445` (an IPv6 end in brackets). */
-const ARROW = new RegExp(
-  String.raw`\b(tcp|udp|icmp)\b[^\n]{0,40}?[\s(]\[?${ADDR}\]?[:.](\d{1,5})\s*->\s*\[?${ADDR}\]?[:.](\d{1,5})\b`,
-  'i',
-);
+/**
+ * `DENY TCP 203.0.113.8:60211 -> 192.0.2.33:445` (an IPv6 end in brackets), `Denied TCP
+ * 203.0.113.52(46120) > 198.51.100.9(60001)`: each end's port after a colon, a dot or in brackets.
+ */
+const END = String.raw`\[?${ADDR}\]?(?:[:.](\d{1,5})\b|\((\d{1,5})\))`;
+const ARROW = new RegExp(String.raw`\b(tcp|udp|icmp)\b[^\n]{0,40}?[\s(]${END}\s*-?>\s*${END}`, 'i');
 /** `2024-06-23 08:01:12 UTC 203.0.113.23:61022 -> 198.51.100.100:3389 TCP SYN`: the protocol after. */
 const ARROW_FIRST = new RegExp(
   String.raw`[\s(]\[?${ADDR}\]?[:.](\d{1,5})\s*->\s*\[?${ADDR}\]?[:.](\d{1,5})\s+(tcp|udp|icmp)\b`,
@@ -28,7 +29,7 @@ const ACTION = /\b(deny|denied|drop|dropped|reject|rejected|block|blocked|accept
 export const genericFlow: LogFormat = {
   id: 'generic-flow',
   description: 'Filter log lines of protocol and ends (Allied Telesis, NEC IX and others)',
-  sniff: (t) => (t.includes('->') || t.includes('dport')) && /\b(?:tcp|udp|icmp)\b/i.test(t),
+  sniff: (t) => (t.includes('->') || t.includes(' > ') || t.includes('dport')) && /\b(?:tcp|udp|icmp)\b/i.test(t),
   parse(text, time) {
     // Such devices also lead with "2026/06/03 11:02:31" and "2026 Jun 14 09:12:55": read as the
     // ISO and syslog times they are.
@@ -38,9 +39,12 @@ export const genericFlow: LogFormat = {
     const ts = leadingTimestamp(lead, time);
     if (!ts) return null;
     const after = ARROW_FIRST.exec(text);
+    const arrow = after ? null : ARROW.exec(text);
     const m = after
       ? [after[0], after[5], after[1], after[2], after[3], after[4]]
-      : (ARROW.exec(text) ?? KEYWORDS.exec(text));
+      : arrow
+        ? [arrow[0], arrow[1], arrow[2], arrow[3] ?? arrow[4], arrow[5], arrow[6] ?? arrow[7]]
+        : KEYWORDS.exec(text);
     if (!m) return null;
     const proto = protoOf(m[1]);
     const ports = proto === 'tcp' || proto === 'udp';

@@ -75,8 +75,9 @@ export const formats = [
   portsentry,
   scanlogd,
   webAccess,
-  genericFlow,
   tcpdump,
+  // the most general last: what no format of its own reads
+  genericFlow,
 ] as const satisfies readonly LogFormat[];
 
 export type { LogFormat, TimeContext } from './common.ts';
