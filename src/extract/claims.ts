@@ -599,14 +599,27 @@ export function takenBack(prose: string): Set<number> {
     if (m.index < after) continue;
     const { start, end } = sentenceBounds(prose, m.index);
     after = end;
-    for (const n of allMatches(
-      prose.slice(start, end),
-      /(?:(?<=\b(?:tcp|udp) ?\/ ?)|(?<![\w.,:/-]))\d{2,5}(?![\w.,:]\d|\d)/gi,
-    ))
+    for (const n of allMatches(prose.slice(start, end), NUMBER))
       if (denial(prose, start + n.index) === 'taken back') out.add(Number(n[0]));
   }
+  // "I wrote that the increase was on tcp/5985. It was not; ...": the sentence before the denial.
+  if (/\bI (?:wrote|said|reported|posted|claimed|stated)\b/.test(prose))
+    for (const m of allMatches(prose, SAID_THEN_DENIED)) {
+      const before = sentenceBounds(prose, m.index);
+      for (const n of allMatches(prose.slice(before.start, before.end), NUMBER)) out.add(Number(n[0]));
+    }
   return out;
 }
+
+/** A number a pattern may read as a port, alone or after its protocol. */
+const NUMBER = /(?:(?<=\b(?:tcp|udp) ?\/ ?)|(?<![\w.,:/-]))\d{2,5}(?![\w.,:]\d|\d)/gi;
+
+/** What the poster wrote before, then that it was wrong: the first sentence is taken back. */
+const SAID_THEN_DENIED = new RegExp(
+  String.raw`\bI (?:wrote|said|reported|posted|claimed|stated)\b[^.!?\n]{0,160}[.!?] ` +
+    String.raw`(?=(?:It|That|This) (?:was|is) (?:not\b|wrong|incorrect|a mistake|an error))`,
+  'g',
+);
 
 const HEADING_MARK = '■●◆□◇';
 

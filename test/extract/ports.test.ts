@@ -225,6 +225,12 @@ describe('ports named in prose', () => {
     expect(portsOf('10月末から増加していた 60023/TCP 宛てのパケットは今週やや減少しました。')).toEqual(['tcp/60023']);
   });
 
+  it('drops a port the poster says it wrote, in the sentence before "It was not"', () => {
+    const fixed = 'I wrote that the increase was on tcp/5985. It was not; the increase is on tcp/5986.';
+    expect(portsOf(fixed)).toEqual(['tcp/5986']);
+    expect(portsOf('I wrote that tcp/23 was rising. It still is, and tcp/2323 too.')).toEqual(['tcp/23', 'tcp/2323']);
+  });
+
   it('drops a port an earlier version named, or a Japanese correction takes back', () => {
     const diary =
       'Top: 2376/tcp (Docker over TLS) +310%. Update: an earlier version of this diary listed 2375/tcp in first ' +
