@@ -349,16 +349,16 @@ const NEGATED = new RegExp(
     String.raw`scans|scanning|connections)\b` +
     String.raw`|\b(?:unchanged|unaffected|untouched|flat|quiet)\b|\bzero hits\b` +
     String.raw`|\b(?:received|got|saw|sees?|seen|logged|recorded) (?:nothing|none|zero)(?![-\w])` +
-    String.raw`|\b(?:zero|no) (?:packets|probes|syns|connections|flows?|access)\b|\bzero (?:on|to|for|at)\b` +
+    String.raw`|\b(?:zero|no) (?:packets|probes|syns|connections|flows?|access)\b|\bzero (?:on|for|at)\b` +
     String.raw`|\b(?:cannot|can't|could not|couldn't) confirm\b` +
     String.raw`|\bno (?:busier|higher|worse|more|louder|noisier) than (?:usual|normal|ever|before|last week)\b` +
     // back where it was: "it has died down", 「通常の水準に戻っています」 (not "decreased a little", which a
     // reader still counts among the week's ports)
-    String.raw`|\b(?:died down|subsided|(?:back|returned) to (?:normal|baseline|usual))\b` +
+    String.raw`|\b(?:back|returned) to (?:normal|baseline|usual)\b` +
     String.raw`|(?:通常|平常|普段|元)の?(?:水準|レベル)?に戻` +
     String.raw`|\b(?:is|are|was|were|looks?|seems?|stays?|stayed|remains?) ` +
     String.raw`(?:(?:completely|totally|entirely|perfectly|pretty|quite|very|fairly|still|all|just) )?` +
-    String.raw`(?:fine|ok|okay|normal|at baseline|nil|zero|empty|silent|absent|expected|legitimate|benign)\b` +
+    String.raw`(?:fine|ok|okay|normal|at baseline|nil|zero|empty|silent|absent|expected(?! to)|legitimate|benign)\b` +
     String.raw`|^\s*not (?:on |to |for |ports? )?(?:tcp|udp)?[/ ]?\d` +
     String.raw`|変わりません|変わりありません|変わりない|変わらない|変わってない|変化(?:は)?(?:なし|ありません|ない)|増えていません|増えてない|` +
     String.raw`増えてはいません|見えていません|見えてない|見てません|見ていません|観測されていません|観測していません|` +
@@ -433,8 +433,7 @@ const TAKEN_BACK = new RegExp(
     String.raw`\b(?:hits|traffic|packets|flows|probes|it|that|this|those)\b[^.,;]{0,30}?\b(?:is|are|was|were) ` +
     String.raw`(?:actually |just |all )?(?:our own|ours)\b|` +
     // "an earlier version of this diary listed 2375/tcp in first place. That was my mistake"
-    String.raw`\b(?:an|the|my) earlier (?:version|post|mail|message)\b[^.]{0,40}` +
-    String.raw`\b(?:listed|said|named|showed|had|gave)\b|` +
+    String.raw`\b(?:an|the|my) earlier version\b[^.]{0,40}\b(?:listed|named|showed|gave)\b|` +
     // 「「UDP 1900」と書きましたが、誤りでした」
     String.raw`^[、,\s]*(?:これは|それは)?(?:誤り|間違い|誤記)(?:でした|です)|` +
     String.raw`誤検知|無視してください`,
@@ -527,8 +526,12 @@ const LABEL = /^\s*(?:[-*•・■●◆□◇]\s*)?([^:：\n,、・]{2,30})(?:[
 
 /** The port at `at` stands in a list whose label (the start of its sentence) says it is quiet. */
 function negatedLabel(prose: string, sentenceStart: number, at: number): boolean {
-  const label = LABEL.exec(prose.slice(sentenceStart, at))?.[1];
-  return label !== undefined && !/\d/.test(label) && (negates(label) || asUsual(label));
+  const lead = LABEL.exec(prose.slice(sentenceStart, at));
+  const label = lead?.[1];
+  if (label === undefined || /\d/.test(label) || !(negates(label) || asUsual(label))) return false;
+  // A block's lines are joined: the list ends where another label starts ("Quiet here: 23, 2323" /
+  // "Busy: tcp/7547 (10x)").
+  return !/(?:^|\s)[^\s:：,、\d]{2,20}[:：]\s/.test(prose.slice(sentenceStart + lead![0].length, at));
 }
 
 /**
@@ -629,10 +632,14 @@ const HEADING_MARK = '■●◆□◇';
  */
 function endsAt(prose: string, k: number): boolean {
   // A heading's marker starts a new one, even where a block's lines were joined without a stop.
-  if (HEADING_MARK.includes(prose[k + 1] ?? '')) return true;
+  const after = prose[k + 1];
+  if (after !== undefined && HEADING_MARK.includes(after)) return true;
   const c = prose[k]!;
   if (c === '.') {
-    const next = prose.charCodeAt(k + 1);
+    // ...or before what closes around the sentence ("(about 10x since Monday.) Nothing else")
+    let j = k + 1;
+    while (j < prose.length && ')]"\'”’」』'.includes(prose[j]!)) j++;
+    const next = prose.charCodeAt(j);
     return Number.isNaN(next) || next === 32 || next === 10 || next === 9 || next === 13;
   }
   return '。!！?？\n'.includes(c);

@@ -126,7 +126,8 @@ const LABELLED_FIGURE_EN = new RegExp(
   String.raw`(?<![\w-]|, (?:(?:unique|distinct|total) )?|(?:daily|hourly|weekly) )(${LABEL_WORDS})` +
     String.raw`(?: \([^)]{0,30}\))?(?:: ?| ${CHANGE_EN} [^.;]{1,40}? to ` +
     String.raw`(?:over |more than |about |around |roughly |nearly |almost )?)[~≈]?${NUM}` +
-    String.raw`(?![\d,.]\d|%| ?\/ ?(?:tcp|udp))`,
+    // (not an address, a date, a time, a share, a port's list or service, nor "4134 and 4837")
+    String.raw`(?!\d|[,.:/-]\d|%|,? ?\d| ?[(（]| ?\/ ?(?:tcp|udp)| (?:and|or) \d)`,
   'gi',
 );
 

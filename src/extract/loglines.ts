@@ -61,17 +61,20 @@ const STARTS_WITH_TIME = new RegExp(
     String.raw`|\d{2}\/\d{2}(?:\/\d{2,4})?-\d{2}:\d{2}:\d{2}|date=\d{4}-\d{2}-\d{2}\s+time=)`,
 );
 
+const HAS_DIGIT = /\d/;
+
 /**
  * A line that begins a record: it starts with a timestamp or a format recognises it, or it opens
  * a JSON object, whose keys a mailer's wrap may have spread over the lines that follow.
  */
-const HAS_DIGIT = /\d/;
 
 function startsRecord(line: string): boolean {
   // Every record holds a digit (an address, a time, a port): a third of a post's lines hold none,
   // and every format's sniff was run on each of them.
+  // (A JSON record a mailer wrapped may leave its first line without one: '{"event_type":"alert",'.)
+  if (/^\s*\{\s*"/.test(line)) return true;
   if (!HAS_DIGIT.test(line)) return false;
-  if (STARTS_WITH_TIME.test(line) || /^\s*\{\s*"/.test(line)) return true;
+  if (STARTS_WITH_TIME.test(line)) return true;
   for (const f of formats) if (f.sniff(line)) return true;
   return false;
 }

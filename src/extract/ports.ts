@@ -54,9 +54,9 @@ const BOTH = String.raw`(?:tcp ?/ ?udp|udp ?/ ?tcp|tcp (?:and|or|&) udp|udp (?:a
 // "porta 80 e 443": a Portuguese or Spanish word for it in a non-native speaker's English
 // "linecard 4 port 21", "port 3 on the Arista": a switch's or a router card's port, not a service's
 const PORT_WORD =
-  String.raw`(?:(?<![a-z])(?<!(?:linecard|line card|slot|module|fpc|pic|card|member|unit|switch) \d{1,3},? )` +
+  String.raw`(?:(?<![a-z])(?<!(?:linecard|line card|slot|module|fpc|pic|card) \d{1,3},? )` +
   String.raw`(?:(?:d|dst|dest)?ports?(?!\d{1,2}(?!\d))` +
-  String.raw`(?! \d{1,2} on (?:the |an? )?(?:arista|juniper|cisco|mx\d*|switch|linecard|line card|router|asic|` +
+  String.raw`(?! \d on (?:the |an? )?(?:arista|juniper|mx\d*|switch|linecard|line card|asic|` +
   String.raw`fpc|pic|module|slot|nexus|catalyst|patch panel)\b)|portas?|puertos?)|` +
   String.raw`(?<!レ|リ|サ|イン|エクス|パス|エア|トランス)ポート(?:番号)?)`;
 /** Between the words of a pattern, at most a little whitespace: unbounded runs invite backtracking. */
@@ -420,7 +420,7 @@ const PATTERNS: Array<{
       String.raw`\b(?:tr(?:y|ies|ied|ying)|pok(?:e|es|ed|ing)|prob(?:es|ed|ing)|scan(?:s|ned|ning)|hit(?:s|ting)|` +
         String.raw`hammer(?:s|ed|ing)?|target(?:s|ed|ing)|touch(?:es|ed|ing)?|sweep(?:s|ing)?|swept) ` +
         // ("getting hammered on 7547 again")
-        String.raw`(?:(?:on|at) )?(?:the )?(?:ports? )?${WEAK_LIST}${WEAK_END}`,
+        String.raw`(?:on )?(?:the )?(?:ports? )?${WEAK_LIST}${WEAK_END}`,
       'gi',
     ),
     read: (m) => weakList(m[1]!, null),
@@ -444,7 +444,11 @@ const PATTERNS: Array<{
         String.raw`(?:,|:| -) (?:on )?(?:ports? )?${WEAK_LIST}(?=[.!]|$)`,
       'gi',
     ),
-    read: (m) => weakList(m[1]!, null),
+    // a list, not one figure ("Seeing them too: 1200.")
+    read: (m) => {
+      const items = weakList(m[1]!, null);
+      return items.length > 1 ? items : [];
+    },
   },
   // "telnet on 2323", "a web console on 8081", "SSH via 2222"
   {
@@ -669,9 +673,7 @@ const ARRIVING = new RegExp(
  */
 const ALSO = new RegExp(
   String.raw`\b(?:also|plus)(?: some| a little| a bit of)? ${WEAK_LIST}` +
-    String.raw`(?= to a (?:lesser|smaller|lower) (?:degree|extent)\b| as well\b| too\b)` +
-    // "hammered on 7547 again, plus 30005."
-    String.raw`|, plus ${WEAK_LIST}(?=[.;!]|$)`,
+    String.raw`(?= to a (?:lesser|smaller|lower) (?:degree|extent)\b| as well\b| too\b)`,
   'gi',
 );
 /** What makes a number said to arrive an amount: 「1日あたり 500 も来てます」「300 が見えてます（IP数）」. */
@@ -702,7 +704,7 @@ function vouchedPorts(prose: string, hits: Hit[], named: boolean): Hit[] {
     }
   if (/\b(?:also|plus)\b/i.test(prose))
     for (const m of allMatches(prose, ALSO))
-      for (const [n] of weakList(m[1] ?? m[2]!, null)) out.push(bareHit(prose, Number(n), m));
+      for (const [n] of weakList(m[1]!, null)) out.push(bareHit(prose, Number(n), m));
   if (/来て|きて|見えて|も(?:少し|ちょっと|若干|多少)/.test(prose))
     for (const m of allMatches(prose, ARRIVING)) {
       // Beside another port, or with words that count, the number is how many came (「23番宛が 1000 も来てます」).
@@ -762,7 +764,9 @@ function impliedProto(prose: string, h: Hit, ranges: PortRange[]): { protos: Pro
   return next ? { protos: [proto(next[1]!)], text: next[0].slice(next[0].search(/\S+\s+\S+$/)) } : null;
 }
 
-const NEXT_SAYS_PROTO = /^[^.。!?\n]*[.。!?] ?(?:both|all(?: of them)?|each|these are|those are|all are) (tcp|udp)\b/i;
+// (a sentence of those words alone: not "Both TCP and UDP.", nor "All TCP ports are closed")
+const NEXT_SAYS_PROTO =
+  /^[^.。!?\n]*[.。!?] ?(?:both|all(?: of them)?|each|these are|those are|all are) (tcp|udp) ?[.!。]/i;
 
 /**
  * The protocol of a range the post gives none ("the four VNC display ports, 5900-5903"): the one

@@ -169,7 +169,7 @@ function row(line: string, h: Header): RowPorts | null {
  * 5060/udp | Not affected", 「対象外」). Its port is no claim; the row is still the table's.
  */
 const NOT_AFFECTED =
-  /\b(?:not (?:affected|vulnerable|impacted|exploited|exposed)|unaffected)\b|対象外|影響(?:なし|無し)|該当なし/i;
+  /^(?:not (?:affected|vulnerable|impacted|exploited|exposed)|unaffected|対象外|影響(?:なし|無し)|該当なし)\.?$/i;
 
 function saysNo(line: string, h: Header): boolean {
   if (h.affected === null) return false;
@@ -195,7 +195,8 @@ export function tablePorts(lines: string[], before = ''): { ports: TablePort[]; 
       const r = row(lines[j]!, h);
       if (!r) break;
       rows.push(lines[j]!);
-      if (NOT_AFFECTED.test(lines[j]!) || saysNo(lines[j]!, h)) continue;
+      // (a cell that says so, not a note that mentions it: "was not affected last week, now 10x")
+      if (cells(lines[j]!).some((c) => NOT_AFFECTED.test(c)) || saysNo(lines[j]!, h)) continue;
       for (const p of r) ports.push({ ...p, span: lines[j]!.trim() });
     }
     if (!rows.length) continue;

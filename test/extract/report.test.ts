@@ -139,6 +139,9 @@ describe('counts of sources and targets', () => {
     // nfdump's tally of its own paste and a daily figure are no counts of the post
     ['Summary: total flows: 4, total bytes: 5318, total packets: 4, avg bps: 0', {}],
     ['Daily sources went from about 1,100 on March 4th to 5,900 on March 11th', {}],
+    // a label's figure is a whole number of its own: not an address, a share, a date, ports or AS numbers
+    ['Targets: 192.0.2.0/24. packets: 80% TCP. Sources: 2026-11-20', {}],
+    ['Destinations: 445 (SMB). Top targets: 23, 2323. Sources: 4134 and 4837', {}],
     // Japanese as operators type it: blanks inside the noun, an aside before the figure, 「ざっと」.
     ['送信元 IP アドレスのユニーク数は、9月13日0時の時点で約18,000 に達しており', { sources: 18000 }],
     ['送信元ユニークIPアドレス数: 31,204', { sources: 31204 }],
