@@ -929,8 +929,7 @@ export function extractPorts(
   // A bare "port 5000" and a "tcp/5000" or a log line on 5000 are one claim. Typed claims are
   // looked up by port: a scan of all claims for each bare one took 140 s for 30,000 "port N" lines.
   const typedByPort = new Map<number, PortClaim[]>();
-  for (const c of claims.values())
-    if (c.proto !== null) pushTo(typedByPort, c.port, c);
+  for (const c of claims.values()) if (c.proto !== null) pushTo(typedByPort, c.port, c);
   for (const [k, c] of claims) {
     if (c.proto !== null) continue;
     const typed = typedByPort.get(c.port) ?? [];
