@@ -1,6 +1,6 @@
 import type { EventRow, Finding, Post, Proto, Report, Verdict } from '../model.ts';
 import type { Store } from '../store/index.ts';
-import { isReplySubject } from '../mail/reply-text.ts';
+import { isReplySubject, REPLY_WORD } from '../mail/reply-text.ts';
 import { addHours } from '../time.ts';
 
 export interface VerdictChange {
@@ -9,11 +9,17 @@ export interface VerdictChange {
   to: Verdict;
 }
 
+/** One "Re:", "Fwd:" (転送) or list tag at the start of a subject. */
+const LEADING_MARK = new RegExp(
+  String.raw`^(?:${REPLY_WORD}|(?:fwd?|転送)(?:\s*\[\d+\])?\s*[:：]|\[[^\]]{1,40}\])`,
+  'i',
+);
+
 /** Subject without "Re:", list tags and TLP labels: what a thread's posts share. */
 export function threadSubject(subject: string): string {
   let s = subject;
   for (;;) {
-    const t = s.trimStart().replace(/^(?:(?:re|aw|sv|fwd?|返信|転送)(?:\s*\[\d+\])?\s*[:：]|\[[^\]]{1,40}\])/i, '');
+    const t = s.trimStart().replace(LEADING_MARK, '');
     if (t === s) break;
     s = t;
   }

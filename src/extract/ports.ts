@@ -11,6 +11,7 @@ import {
   type Denial,
 } from './claims.ts';
 import { allMatches } from './matches.ts';
+import { isReplySubject } from '../mail/reply-text.ts';
 
 interface Hit {
   port: number;
@@ -823,9 +824,6 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-/** "Re:" (German, Nordic, Japanese) at the start of a subject, after any list tags: a reply. */
-const REPLY_SUBJECT = /^\s*(?:\[[^\]\n]{1,40}\]\s*)*(?:re|aw|sv|返信)(?:\s*\[\d+\])?\s*[:：]/i;
-
 /**
  * The (port, protocol) pairs a post is about, from its prose, subject and log lines. A port named
  * without a protocol is dropped when the same port is also named with one.
@@ -879,7 +877,7 @@ export function extractPorts(
   // ports weigh nothing against what the reply says of them ("Re: ... TCP 9530/60001/34567" and a
   // quote naming 60001, over "Nothing at all on 60001 here"). The subject is the prose's first line.
   const subjectEnd = prose.indexOf('\n');
-  const threadEnd = REPLY_SUBJECT.test(prose.slice(0, subjectEnd < 0 ? prose.length : subjectEnd)) ? subjectEnd : -1;
+  const threadEnd = isReplySubject(prose.slice(0, subjectEnd < 0 ? prose.length : subjectEnd)) ? subjectEnd : -1;
   const thread = (h: Hit) =>
     h.at !== undefined && (h.at < threadEnd || quoted.some(([start, end]) => h.at! >= start && h.at! < end));
   const active = new Map<number, Array<Proto | null>>();

@@ -41,11 +41,15 @@ export function ownText(text: string): string {
   return out.join('\n').trim();
 }
 
-/** "Re:" (or its German, Nordic and Japanese forms) at the start of a subject: a reply in a thread. */
-const REPLY_MARK = /^\s*(re|aw|sv|返信)\s*[:：]\s*/i;
+/** "Re:" and its German, Nordic and Japanese forms, with a mailer's count ("Re[2]:"). */
+export const REPLY_WORD = String.raw`(?:re|aw|sv|返信)(?:\s*\[\d+\])?\s*[:：]`;
+const REPLY_MARK = new RegExp(String.raw`^\s*${REPLY_WORD}\s*`, 'i');
+/** List tags come before "Re:" when a list adds its tag to every post: "[nsp-sec] Re: ...". */
+const TAGGED_REPLY = new RegExp(String.raw`^\s*(?:\[[^\]\n]{1,40}\]\s*)*${REPLY_WORD}`, 'i');
 
+/** A reply in a thread: "Re:" at the start of its subject, after any list tags. */
 export function isReplySubject(subject: string): boolean {
-  return REPLY_MARK.test(subject);
+  return TAGGED_REPLY.test(subject);
 }
 
 export function withoutRe(subject: string): string {
