@@ -109,6 +109,20 @@ describe('timestamps', () => {
     );
   });
 
+  it('reads the leading times routers write, keeping the text as written', async () => {
+    const { leadingTimestamp } = await import('../../src/extract/formats/timestamps.ts');
+    const jst = { reference: new Date('2026-06-20T00:00:00Z'), zone: 'Asia/Tokyo' };
+    for (const [text, ts, tsText] of [
+      ['2026/06/03 11:02:31: LAN2 Rejected', '2026-06-03T02:02:31Z', '2026/06/03 11:02:31'],
+      ['2026 Jun 14 09:12:55 user.notice awplus', '2026-06-14T00:12:55Z', '2026 Jun 14 09:12:55'],
+      ['<134>Jun 14 09:12:55 fw', '2026-06-14T00:12:55Z', 'Jun 14 09:12:55'],
+      ['2026-06-14T09:12:55+09:00 fw', '2026-06-14T00:12:55Z', '2026-06-14T09:12:55+09:00'],
+    ])
+      expect(leadingTimestamp(text!, jst), text).toMatchObject({ ts, tsText });
+    for (const text of ['fw 2026/06/03 11:02:31', '2026 Foo 14 09:12:55 x', '2026/13/03 11:02:31 x'])
+      expect(leadingTimestamp(text, jst)?.ts ?? null, text).toBeNull();
+  });
+
   it('gives no time for an impossible date', async () => {
     const { ims } = await import('../../src/extract/formats/ims.ts');
     const e = ims.parse('02-30-2026 01:00:00 0000abcd 192.0.2.1 1 A.B.C.1 2 TCP -S------ 1 0', time);

@@ -10,6 +10,7 @@ export {
   ISO_TS,
   isoWall,
   leadingTimestamp,
+  SLASH_TS,
   SYSLOG_TS,
   syslogWall,
   toIso,

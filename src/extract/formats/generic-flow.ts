@@ -31,12 +31,7 @@ export const genericFlow: LogFormat = {
   description: 'Filter log lines of protocol and ends (Allied Telesis, NEC IX and others)',
   sniff: (t) => (t.includes('->') || t.includes(' > ') || t.includes('dport')) && /\b(?:tcp|udp|icmp)\b/i.test(t),
   parse(text, time) {
-    // Such devices also lead with "2026/06/03 11:02:31" and "2026 Jun 14 09:12:55": read as the
-    // ISO and syslog times they are.
-    const lead = text
-      .replace(/^(\s*\d{4})\/(\d{2})\/(\d{2})(?= \d)/, '$1-$2-$3')
-      .replace(/^(\s*)(\d{4}) ([A-Z][a-z]{2} +\d{1,2}) /, '$1$3 $2 ');
-    const ts = leadingTimestamp(lead, time);
+    const ts = leadingTimestamp(text, time);
     if (!ts) return null;
     const after = ARROW_FIRST.exec(text);
     const arrow = after ? null : ARROW.exec(text);

@@ -106,7 +106,12 @@ export const SYSLOG_TS = /([A-Z][a-z]{2})\s+(\d{1,2})\s+(?:(\d{4})\s+)?(\d{2}):(
 /** "2025-10-18 20:00:21.848827", "2024-05-01T10:00:00+09:00". */
 export const ISO_TS = /(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?/;
 
-/** Both timestamp patterns keep the time of day in groups 4-7. */
+/** "2026/02/19 10:31:22", as Yamaha, NEC and other routers write their local time. */
+export const SLASH_TS = /(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?/;
+/** "2026 Jun 14 09:12:55": syslog's time with the year first, as some embedded firewalls write it. */
+const YEAR_SYSLOG_TS = /(\d{4}) ([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?/y;
+
+/** Every timestamp pattern keeps the time of day in groups 4-7. */
 function clock(m: RegExpExecArray): Pick<WallTime, 'hour' | 'minute' | 'second' | 'fraction'> {
   return { hour: Number(m[4]), minute: Number(m[5]), second: Number(m[6]), fraction: m[7] ?? '' };
 }
@@ -156,14 +161,16 @@ export function clfWall(m: RegExpExecArray): WallTime | null {
   };
 }
 
+/** A wall time from ISO_TS or SLASH_TS, which write the date's numbers in the same order. */
 export function isoWall(m: RegExpExecArray): WallTime {
   const offset = m[8] ? (m[8] === 'Z' ? 'Z' : m[8].replace(/^([+-]\d{2})(\d{2})$/, '$1:$2')) : null;
   return { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]), ...clock(m), offset };
 }
 
 /**
- * Finds a syslog or ISO timestamp at the start of `text`, after an optional `<PRI>`, and after
- * RFC 5424's version (`<134>1 2026-...`), as rsyslog's RSYSLOG_SyslogProtocol23Format writes it.
+ * Finds a syslog, ISO or year/month/day timestamp at the start of `text`, after an optional
+ * `<PRI>`, and after RFC 5424's version (`<134>1 2026-...`), as rsyslog's
+ * RSYSLOG_SyslogProtocol23Format writes it.
  */
 export function leadingTimestamp(
   text: string,
@@ -171,12 +178,16 @@ export function leadingTimestamp(
 ): { ts: string | null; tsText: string; end: number } | null {
   const pri = /^\s*(?:<\d{1,3}>(?:[1-9]\d{0,2} (?=\d{4}-))?)?\s*/.exec(text)![0].length;
   const rest = text.slice(pri);
+  const found = (m: RegExpExecArray, w: WallTime | null) =>
+    w && { ts: toIso(w, time), tsText: m[0], end: pri + m[0].length };
   const iso = ISO_TS.exec(rest);
-  if (iso && iso.index === 0) return { ts: toIso(isoWall(iso), time), tsText: iso[0], end: pri + iso[0].length };
+  if (iso && iso.index === 0) return found(iso, isoWall(iso));
   const sys = SYSLOG_TS.exec(rest);
-  if (sys && sys.index === 0) {
-    const w = syslogWall(sys);
-    if (w) return { ts: toIso(w, time), tsText: sys[0], end: pri + sys[0].length };
-  }
-  return null;
+  if (sys && sys.index === 0) return found(sys, syslogWall(sys));
+  const slash = SLASH_TS.exec(rest);
+  if (slash && slash.index === 0) return found(slash, isoWall(slash));
+  YEAR_SYSLOG_TS.lastIndex = 0;
+  const y = YEAR_SYSLOG_TS.exec(rest);
+  const month = y && MONTHS[y[2]!.toLowerCase()];
+  return y && month ? found(y, { year: Number(y[1]), month, day: Number(y[3]), ...clock(y), offset: null }) : null;
 }

@@ -1,4 +1,4 @@
-import { event, hostPort, protoOf, toIso, wallOf, type LogFormat } from './common.ts';
+import { event, hostPort, isoWall, protoOf, SLASH_TS, toIso, type LogFormat } from './common.ts';
 
 /**
  * Yamaha RTX/NVR router filter logs, as Japanese operators paste them from `show log` or syslog:
@@ -8,7 +8,6 @@ import { event, hostPort, protoOf, toIso, wallOf, type LogFormat } from './commo
 // Not anchored on the interface's name before it: an unanchored run of non-blanks backtracks on
 // a long line without blanks.
 const RECORD = / (Rejected|Passed) at (?:IN|OUT)\(\d+\) filter: (\w+) (\S+?) > (\S+?)(?=[\s:]*$| )/;
-const TIME = /(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})/;
 
 export const yamahaRtx: LogFormat = {
   id: 'yamaha-rtx',
@@ -21,9 +20,9 @@ export const yamahaRtx: LogFormat = {
     const ports = proto === 'tcp' || proto === 'udp';
     const src = hostPort(m[3]!);
     const dst = hostPort(m[4]!);
-    const t = TIME.exec(text);
+    const t = SLASH_TS.exec(text);
     return event('yamaha-rtx', text, {
-      ts: t ? toIso(wallOf(t.slice(1, 7), '', null), time) : null,
+      ts: t ? toIso(isoWall(t), time) : null,
       tsText: t?.[0] ?? null,
       src: src.addr,
       spt: ports ? src.port : null,
