@@ -211,10 +211,11 @@ export function rangesAt(prose: string): Array<PortRange & { at: number }> {
 }
 
 const SERVICES: Array<[string, RegExp, Array<[number, Proto]>]> = [
-  ['ssh', /\bSSH\b/, [[22, 'tcp']]],
+  // lower case as hurried posts write it ("ssh brute force"), not a host's name ("ssh.example.net")
+  ['ssh', /\bssh\b(?![.-]\w)/i, [[22, 'tcp']]],
   ['telnet', /\btelnet\b|テルネット/i, [[23, 'tcp']]],
   ['rdp', /\bRDP\b|Remote Desktop|リモートデスクトップ/i, [[3389, 'tcp']]],
-  ['smb', /\bSMB\b|\bCIFS\b/, [[445, 'tcp']]],
+  ['smb', /\bsmb\b(?![.-]\w)|\bCIFS\b/i, [[445, 'tcp']]],
   [
     'netbios',
     /\bNetBIOS\b/i,
@@ -224,7 +225,7 @@ const SERVICES: Array<[string, RegExp, Array<[number, Proto]>]> = [
       [139, 'tcp'],
     ],
   ],
-  ['sip', /\bSIP\b/, [[5060, 'udp']]],
+  ['sip', /\bSIP\b|(?<=\b(?:and|or|against|on|to|of) )sip\b(?![.-]\w)/, [[5060, 'udp']]],
   ['ntp', /\bNTP\b/, [[123, 'udp']]],
   ['snmp', /\bSNMP\b/, [[161, 'udp']]],
   ['ssdp', /\bSSDP\b|\bUPnP\b/, [[1900, 'udp']]],
@@ -241,18 +242,23 @@ const SERVICES: Array<[string, RegExp, Array<[number, Proto]>]> = [
 /** Any of the names above, looked for first: most posts name none, and each is a pass of its own. */
 const ANY_SERVICE = new RegExp(SERVICES.map(([, re]) => re.source).join('|'), 'i');
 
+/** The number stands in the prose on its own, whether or not a pattern read it as a port (「5060 は見えてません」). */
+const numberIn = (prose: string, n: number) => new RegExp(String.raw`(?<![\w.,:/-])${n}(?![\w.,:]\d|\d)`).test(prose);
+
 /**
  * Services named without a port ("SSH brute force", 「RDPへの探索」): their well-known ports, as
- * implied claims kept apart from the ports the post names itself.
+ * implied claims kept apart from the ports the post names itself. `named` is every port the post
+ * names, kept or not: "SIP scans" over 「5060 は見えてません」 implies no 5060.
  */
-export function impliedPorts(prose: string, explicit: Set<number>): Array<Claim & { port: number; proto: Proto }> {
+export function impliedPorts(prose: string, named: Set<number>): Array<Claim & { port: number; proto: Proto }> {
   const out: Array<Claim & { port: number; proto: Proto }> = [];
   if (!ANY_SERVICE.test(prose)) return out;
   for (const [service, re, ports] of SERVICES) {
     const m = re.exec(prose);
     if (!m) continue;
     for (const [port, proto] of ports)
-      if (!explicit.has(port)) out.push({ kind: 'service', value: service, text: m[0], port, proto });
+      if (!named.has(port) && !numberIn(prose, port))
+        out.push({ kind: 'service', value: service, text: m[0], port, proto });
   }
   return out;
 }
@@ -344,7 +350,7 @@ const NEGATED = new RegExp(
     // ("Winbox (8291) is not part of this")
     String.raw`|\bnot (?:a )?part of (?:this|it|that|the)\b` +
     String.raw`|\bnothing (?:unusual|new|special|abnormal|odd|out of the ordinary|much|interesting|on)\b` +
-    String.raw`|\bnot much\b|\bnothing (?:has )?changed\b|\bnothing there\b|\bnothing at all\b` +
+    String.raw`|\bnot much\b|\bnot anything (?:on|at|to|for|unusual|new)\b|\bnothing (?:has )?changed\b|\bnothing there\b|\bnothing at all\b` +
     String.raw`|\bno (?:change|increase|rise|spike|uptick|difference|unusual|activity|hits|traffic|attempts|probes|` +
     String.raw`scans|scanning|connections)\b` +
     String.raw`|\b(?:unchanged|unaffected|untouched|flat|quiet)\b|\bzero hits\b` +
@@ -605,6 +611,9 @@ export function takenBack(prose: string): Set<number> {
     for (const n of allMatches(prose.slice(start, end), NUMBER))
       if (denial(prose, start + n.index) === 'taken back') out.add(Number(n[0]));
   }
+  // "meant dpt 8081 not 8080", "8443, not 8433", 「37215 ではなく 52869 でした」: the number put aside
+  // for another, whatever the sentence says of the other.
+  if (/\bnot\b|なく/.test(prose)) for (const m of allMatches(prose, INSTEAD_OF)) out.add(Number(m[1] ?? m[2]));
   // "I wrote that the increase was on tcp/5985. It was not; ...": the sentence before the denial.
   if (/\bI (?:wrote|said|reported|posted|claimed|stated)\b/.test(prose))
     for (const m of allMatches(prose, SAID_THEN_DENIED)) {
@@ -616,6 +625,13 @@ export function takenBack(prose: string): Set<number> {
 
 /** A number a pattern may read as a port, alone or after its protocol. */
 const NUMBER = /(?:(?<=\b(?:tcp|udp) ?\/ ?)|(?<![\w.,:/-]))\d{2,5}(?![\w.,:]\d|\d)/gi;
+
+/** One port set aside for the other: "8081 not 8080", "8081, not 8080", 「37215 ではなく 52869」. */
+const INSTEAD_OF = new RegExp(
+  String.raw`(?<![\w.,:/-])\d{2,5}(?:\/(?:tcp|udp))?,? not (?:(?:tcp|udp|dpt|port)[ /:]?)?(\d{2,5})(?![\w.,:/]\d|\d)` +
+    String.raw`|(?<![\w.,:/-])(\d{2,5})(?: ?\/ ?(?:tcp|udp))? ?(?:番ポート|番)? ?(?:では|じゃ)なく[、,]? ?(?:(?:tcp|udp|ポート)[ /]?)?\d{2,5}`,
+  'gi',
+);
 
 /** What the poster wrote before, then that it was wrong: the first sentence is taken back. */
 const SAID_THEN_DENIED = new RegExp(

@@ -24,9 +24,10 @@ const NOUN_EN: Array<[CountKind, string]> = [
   [
     'sources',
     String.raw`(?:source (?:ips|ip addresses|addresses|hosts)|sources|hosts|ips|ip addresses|addresses|` +
-      String.raw`attackers|scanners|bots|infected hosts|reflectors|amplifiers)`,
+      // "~4k srcs", as a hurried post writes it
+      String.raw`attackers|scanners|bots|infected hosts|reflectors|amplifiers|srcs|src ips)`,
   ],
-  ['packets', String.raw`(?:packets|probes|events|attempts|connections|flows|hits|requests|syns|datagrams|drops)`],
+  ['packets', String.raw`(?:packets|pkts|probes|events|attempts|connections|flows|hits|requests|syns|datagrams|drops)`],
 ];
 const RATE = String.raw`( ?(?:/|per |an? )(?<unit>hour|hr|h|day|d)\b)?`;
 /**
@@ -108,14 +109,15 @@ function vagueAfter(prose: string, m: RegExpExecArray, reach: number, sentenceEn
  * ports): 1,284,553"), or a change to it, the figure it reached ("the number of distinct sources
  * went from about 40 to 1,250").
  */
-const LABEL_WORDS =
-  String.raw`(?:(?:unique|distinct|total) )?` +
-  String.raw`(?:sources|source ips|source addresses|packets|targets|destinations)`;
+const LABEL_NOUNS: Array<[CountKind, string]> = [
+  ['sources', 'sources|source ips|source addresses'],
+  ['packets', 'packets'],
+  ['targets', 'targets|destinations'],
+];
+const LABEL_WORDS = String.raw`(?:(?:unique|distinct|total) )?(?:${LABEL_NOUNS.map(([, nouns]) => nouns).join('|')})`;
 const CHANGE_EN = String.raw`(?:went|grew|rose|jumped|climbed) from`;
-const LABELLED_EN = new RegExp(
-  String.raw`(?<sources>sources|source ips|source addresses)|(?<packets>packets)|(?<targets>targets|destinations)`,
-  'i',
-);
+/** Which kind a label's noun counts. */
+const LABELLED_EN = new RegExp(LABEL_NOUNS.map(([kind, nouns]) => `(?<${kind}>${nouns})`).join('|'), 'i');
 const MAY_LABELLED_EN = new RegExp(
   String.raw`${LABEL_WORDS}(?: \([^)]{0,30}\))?: ?[~≈]?\d|(?:sources|packets|targets) ${CHANGE_EN}`,
   'i',

@@ -49,16 +49,16 @@ const NOT_AFTER =
 /** A port number that is not part of an address, a time, a version or a bigger number. */
 const N = String.raw`(?!0\d)(\d{1,5})(?![\d.,:]\d|\d|番台| ?[-–〜~] ?\d|${NOT_AFTER})`;
 const BOTH = String.raw`(?:tcp ?/ ?udp|udp ?/ ?tcp|tcp (?:and|or|&) udp|udp (?:and|or|&) tcp|tcp・udp|udp・tcp)`;
-// "port" as a word of its own or after "d"/"dst"/"dest" ("dport 23"), never inside "report 1"; nor
+// "port" as a word of its own or after "d"/"dst"/"dest" ("dport 23", "dst port=53", "dpt 8081"), never inside "report 1"; nor
 // ポート inside レポート, サポート, インポート, エクスポート, パスポート, エアポート (「観測レポート 2025」).
 // "port5", "port12" written together are a firewall's interfaces (FortiGate), not ports 5 and 12.
 // "porta 80 e 443": a Portuguese or Spanish word for it in a non-native speaker's English
 // "linecard 4 port 21", "port 3 on the Arista": a switch's or a router card's port, not a service's
 const PORT_WORD =
   String.raw`(?:(?<![a-z])(?<!(?:linecard|line card|slot|module|fpc|pic|card) \d{1,3},? )` +
-  String.raw`(?:(?:d|dst|dest)?ports?(?!\d{1,2}(?!\d))` +
+  String.raw`(?:(?:(?:dst|dest|destination|target)[ _]|d|dst|dest)?ports?(?!\d{1,2}(?!\d))` +
   String.raw`(?! \d on (?:the |an? )?(?:arista|juniper|mx\d*|switch|linecard|line card|asic|` +
-  String.raw`fpc|pic|module|slot|nexus|catalyst|patch panel)\b)|portas?|puertos?)|` +
+  String.raw`fpc|pic|module|slot|nexus|catalyst|patch panel)\b)|portas?|puertos?|dpt)|` +
   String.raw`(?<!レ|リ|サ|イン|エクス|パス|エア|トランス)ポート(?:番号)?)`;
 /** Between the words of a pattern, at most a little whitespace: unbounded runs invite backtracking. */
 // "ports 80/8080/8443 + 10443": a list of ports joins its items with slashes and pluses too
@@ -88,7 +88,7 @@ const YEAR = String.raw`(?:19[89]|20[0-3])\d(?!\d)`;
 const ITEM = String.raw`(?!0\d|${YEAR})\d{2,5}(?![\d.,:]\d|\d|[a-zA-Z]|番台| ?[-–〜~] ?\d|${NOT_AFTER})`;
 // Each item may carry the service's name ("3389 (RDP) and 445 (SMB)") and a colon (":6443").
 const NAMED = String.raw`(?: ?[(（][A-Za-z][\w /.+-]{0,24}[)）])?`;
-const WEAK_LIST = String.raw`(:?${ITEM}(?:${NAMED}(?:, | ?/ ?| and | or | & |, and |, or |、|と):?${ITEM}){0,11})`;
+const WEAK_LIST = String.raw`(:?${ITEM}(?:${NAMED}(?:, | ?/ ?| and | or | & | \+ |, and |, or |、|と):?${ITEM}){0,11})`;
 const WEAK_END =
   String.raw`(?=$|[.,;:!?)）\]、。—]| --? |\s?[(（]| (?:from|since|and|or|on|in|to|across|during|today|yesterday|tonight|` +
   String.raw`overnight|this|last|only|again|too|also|as|traffic|scans?|scanning|probes?|probing|activity|hits|` +
@@ -96,11 +96,17 @@ const WEAK_END =
   String.raw`spiking|ris(?:e|es|ing)|rose|jump(?:s|ed|ing)?|climb(?:s|ed|ing)?|up|continues?|keeps?|lately|` +
   String.raw`recently|now|mostly|mainly|plus|with|via|tcp|udp|which|that|but|then|still|grew|growing|doubled|` +
   String.raw`tripled|increased|increasing|exposed|open|listening|both|respectively|etc|each|every|all|alone|` +
-  String.raw`instead|toward|towards|right after|shortly|soon after|later|afterwards|a few|a couple)\b)`;
+  String.raw`instead|toward|towards|right after|shortly|soon after|later|afterwards|a few|a couple|getting)\b|` +
+  // "telnetd on 23 w/ hardcoded pw"
+  String.raw` w\/ )`;
 /** Services a post names beside their number, with the transport they run over (null: either). */
 const SERVICE_PROTO: Record<string, Proto | null> = {
   ssh: 'tcp',
+  sshd: 'tcp',
   telnet: 'tcp',
+  telnetd: 'tcp',
+  ftpd: 'tcp',
+  httpd: 'tcp',
   rdp: 'tcp',
   smb: 'tcp',
   cifs: 'tcp',
@@ -202,7 +208,7 @@ function slashedDate(parts: number[]): boolean {
  * protocol, and a pattern that may start at any digit or word is tried at every one.
  */
 const NEEDS_PROTO = /tcp|udp/i;
-const NEEDS_PORT_WORD = /port|ポート/i;
+const NEEDS_PORT_WORD = /port|ポート|dpt/i;
 const NEEDS_PAREN_NUMBER = /[(（] ?:?\d/;
 
 /**
@@ -218,7 +224,7 @@ const PATTERNS: Array<{
   // "TCP/UDP port 137", "TCP/UDPポート137", "tcp and udp 53" -> one entry per protocol
   {
     needs: NEEDS_PROTO,
-    re: new RegExp(String.raw`\b${BOTH} ?(?:${PORT_WORD} ?)?(?:[:：#] ?)?${NUM_LIST}`, 'gi'),
+    re: new RegExp(String.raw`\b${BOTH} ?(?:${PORT_WORD} ?)?(?:[:：#=] ?)?${NUM_LIST}`, 'gi'),
     read: (m) =>
       listOf(m[1]!).flatMap(
         (n) =>
@@ -228,12 +234,12 @@ const PATTERNS: Array<{
           ] as Array<[string, Proto]>,
       ),
   },
-  // "tcp/5000", "UDP/6585番ポート", "TCP:443", "tcp port 445", "UDPポート53"
+  // "tcp/5000", "UDP/6585番ポート", "TCP:443", "tcp port 445", "UDPポート53", "tcp-37215", "udp dst port=53"
   {
     needs: NEEDS_PROTO,
     // "TCP/UDP /8" is a prefix length: a slash after a space needs a space after it too.
     re: new RegExp(
-      String.raw`\b${P}(?:[/:] ?| \/ | : ?| ${PORT_WORD} ?(?:[:：#] ?)?|${PORT_WORD} ?(?:[:：#] ?)?)${N}`,
+      String.raw`\b${P}(?:[/:] ?| \/ | : ?|-(?=\d)| ${PORT_WORD} ?(?:[:：#=] ?)?|${PORT_WORD} ?(?:[:：#=] ?)?)${N}`,
       'gi',
     ),
     read: (m) => [[m[2]!, proto(m[1]!)]],
@@ -266,7 +272,7 @@ const PATTERNS: Array<{
   // "tcp ports 8080, 8081 and 8443": the protocol applies to the whole list
   {
     needs: NEEDS_PROTO,
-    re: new RegExp(String.raw`\b${P} ${PORT_WORD} ?(?:[:：#] ?)?${NUM_LIST}`, 'gi'),
+    re: new RegExp(String.raw`\b${P} ${PORT_WORD} ?(?:[:：#=] ?)?${NUM_LIST}`, 'gi'),
     read: (m) => listOf(m[2]!).map((n) => [n, proto(m[1]!)] as [string, Proto]),
   },
   // "TCP: 445, 135, 25" / "UDP: 1434, 137": a protocol as a label over the list that follows it
@@ -285,11 +291,11 @@ const PATTERNS: Array<{
         .filter(Boolean)
         .map((n) => [n, proto(m[2]!)] as [string, Proto]),
   },
-  // "5000/tcp", "123/udp(NTP)", "8080tcp", "port 5060 UDP", "port 5060/udp", "ポート5060/UDP"
+  // "5000/tcp", "123/udp(NTP)", "8080tcp", "8022-tcp", "port 5060 UDP", "port 5060/udp", "ポート5060/UDP"
   {
     needs: NEEDS_PROTO,
     // (not the end of a range: "8000-8010/tcp")
-    re: new RegExp(String.raw`(?<![\d.]|\d ?[-–〜~] ?)(\d{1,5})(?: ?/ ?|番?/|)${P}\b`, 'gi'),
+    re: new RegExp(String.raw`(?<![\d.]|\d ?[-–〜~] ?)(\d{1,5})(?: ?/ ?|番?/|-|)${P}\b`, 'gi'),
     read: (m) => [[m[1]!, proto(m[2]!)]],
   },
   {
@@ -309,7 +315,7 @@ const PATTERNS: Array<{
   // "port 5000", "ports 139 and 445", "ポート137", "destination port 23", "ポートを 33890 とか 13389 に"
   {
     needs: NEEDS_PORT_WORD,
-    re: new RegExp(String.raw`${PORT_WORD} ?(?:number ?)?(?:[:：#をはがも] ?)?${NUM_LIST}`, 'gi'),
+    re: new RegExp(String.raw`${PORT_WORD} ?(?:number ?)?(?:[:：#=をはがも] ?)?${NUM_LIST}`, 'gi'),
     read: (m) => listOf(m[1]!).map((n) => [n, null] as [string, null]),
   },
   // "port 23 probes", "port 5000 scans": the activity's noun after a port's number names what went to it
@@ -317,7 +323,7 @@ const PATTERNS: Array<{
   {
     needs: NEEDS_PORT_WORD,
     re: new RegExp(
-      String.raw`${PORT_WORD} ?(?:[:：#] ?)?${N}(?= (?:probes|probing|scans|scanning|traffic|hits|attempts|` +
+      String.raw`${PORT_WORD} ?(?:[:：#=] ?)?${N}(?= (?:probes|probing|scans|scanning|traffic|hits|attempts|` +
         String.raw`connections|requests|activity|flows|syns|sweeps)\b)`,
       'gi',
     ),
@@ -336,6 +342,19 @@ const PATTERNS: Array<{
     needs: /宛|あて|向け/,
     re: new RegExp(String.raw`(?<![\d.,/:：]|\d ?[-–〜~] ?)${N} ?番?(?:宛て?|あて|向け)(?!先)`, 'g'),
     read: (m) => [[m[1]!, null]],
+  },
+  // 「37215 ではなく 52869 でした」: the number one port is corrected to
+  {
+    needs: /なく/,
+    re: new RegExp(
+      String.raw`(?<![\w.,:/-])\d{2,5}(?: ?\/ ?(?:tcp|udp))? ?(?:番ポート|番)? ?(?:では|じゃ)なく[、,]? ?` +
+        String.raw`(?:${P}[ /]?)?${N}(?: ?\/ ?${P})?`,
+      'gi',
+    ),
+    read: (m) => {
+      const p = m[1] ?? m[3];
+      return [[m[2]!, p ? proto(p) : null]];
+    },
   },
   // "137番ポート", "445番"
   {
@@ -407,6 +426,18 @@ const PATTERNS: Array<{
     ),
     read: (m) => weakList(m[1]!, null),
   },
+  // "sshd on 2222 getting it now too, not just 22": the one it was already on
+  {
+    needs: /not (?:just|only)/i,
+    re: new RegExp(String.raw`\bnot (?:just|only) (?:on |to )?(?:the )?(?:ports? )?${WEAK_LIST}${WEAK_END}`, 'gi'),
+    read: (m) => weakList(m[1]!, null),
+  },
+  // "scan src 198.51.100.0/24 -> :8080 and :8081": where a flow goes, written as its port alone
+  {
+    needs: /> ?:\d/,
+    re: new RegExp(String.raw`(?:->|→|=>) ?(?=:\d)${WEAK_LIST}${WEAK_END}`, 'g'),
+    read: (m) => weakList(m[1]!, null),
+  },
   // "the usual 37215/52869 pair": slashed numbers a reader knows as ports by the word after them
   {
     needs: /\d\/\d/,
@@ -419,6 +450,8 @@ const PATTERNS: Array<{
     needs: /tr(?:y|ie)|pok|prob|scan|hit|hammer|target|touch|sweep|swept/i,
     re: new RegExp(
       String.raw`\b(?:tr(?:y|ies|ied|ying)|pok(?:e|es|ed|ing)|prob(?:es|ed|ing)|scan(?:s|ned|ning)|hit(?:s|ting)|` +
+        // "so they hit 8443 and 49152" (not "traffic hit 800 Mbps", "we hit 500 by noon": a level)
+        String.raw`(?<=\b(?:they|bots|scanners|attackers|also|then) )hit|` +
         String.raw`hammer(?:s|ed|ing)?|target(?:s|ed|ing)|touch(?:es|ed|ing)?|sweep(?:s|ing)?|swept) ` +
         // ("getting hammered on 7547 again")
         String.raw`(?:on )?(?:the )?(?:ports? )?${WEAK_LIST}${WEAK_END}`,
@@ -520,7 +553,7 @@ const PATTERNS: Array<{
  * one right after a flow tool's "src", "sport" or "spt" ("udp src 123 (NTP monlist) ~55%").
  */
 const SOURCE_PORT_BEFORE = new RegExp(
-  String.raw`(?:(?:source|src|ソース|送信元|発信元) ?(?:port|ポート)|ephemeral|エフェメラル)[\s\S]{0,10}$` +
+  String.raw`(?:(?:source|src|ソース|送信元|発信元)[ _-]?(?:port|ポート)|ephemeral|エフェメラル)[\s\S]{0,10}$` +
     String.raw`|\b(?:src|sport|spt) ?[:=]? ?$|\bsourced from (?:(?:tcp|udp) ?\/? ?)?(?:ports? )?$` +
     // a pf rule's "from any port 5071 to any port 5060"; "reflected traffic came in from udp/389"
     String.raw`|\bfrom (?:any|[\w.:/]+) port ?$` +
@@ -536,14 +569,14 @@ const SOURCE_PORT_BEFORE = new RegExp(
  * they went: "Source ports were udp/389 (CLDAP, ~70%) and udp/3702 (WS-Discovery, ~25%)".
  */
 const SOURCE_LEAD = new RegExp(
-  String.raw`(?:(?:source|src|送信元|発信元) ?(?:port|ポート)s?|` +
+  String.raw`(?:(?:source|src|送信元|発信元)[ _-]?(?:port|ポート)s?|` +
     // a port right after "from": "came in from udp/389 (CLDAP) and udp/11211", not "came from AS4134"
     String.raw`\b(?:came|comes|coming|arriv\w+|originat\w+) (?:in )?from (?:(?:tcp|udp) ?\/? ?)?(?:ports? )?\d)` +
     String.raw`(?![\s\S]*(?:destination|\bdst|\bdest|target|aimed|宛先|宛|\bto\b|->|→))`,
   'i',
 );
 const MAY_LEAD =
-  /(?:source|src|送信元|発信元) ?(?:port|ポート)|\b(?:came|comes|coming|arriv\w+|originat\w+) (?:in )?from/i;
+  /(?:source|src|送信元|発信元)[ _-]?(?:port|ポート)|\b(?:came|comes|coming|arriv\w+|originat\w+) (?:in )?from/i;
 
 function proto(s: string): Proto {
   return s.toLowerCase() as Proto;
@@ -838,6 +871,8 @@ export function extractPorts(
   sourcePorts: Array<{ port: number; proto: Proto | null; text: string }>;
   /** The port ranges the prose states, which the ports in them were read against. */
   ranges: PortRange[];
+  /** Every port the post names in any way, kept or not (said quiet, taken back, a source port). */
+  named: Set<number>;
 } {
   const claims = new Map<string, PortClaim>();
   const add = (h: Hit, from: 'prose' | 'log') => {
@@ -946,5 +981,10 @@ export function extractPorts(
   const sourcePorts = [
     ...new Map(source.filter((h) => !named.has(h.port)).map((h) => [`${h.proto}/${h.port}`, h])),
   ].map(([, h]) => ({ port: h.port, proto: h.proto, text: h.span }));
-  return { ports, sourcePorts, ranges: ranges.map((r) => (r.proto ? r : { ...r, proto: rangeProto(r, ports) })) };
+  return {
+    ports,
+    sourcePorts,
+    ranges: ranges.map((r) => (r.proto ? r : { ...r, proto: rangeProto(r, ports) })),
+    named: new Set([...typed, ...source, ...table, ...logPorts(events)].map((h) => h.port)),
+  };
 }

@@ -131,8 +131,9 @@ export function extractReport(post: Post, opts: ExtractOptions): Report {
     countries: countries(text),
     window: timeWindow(text),
     portRanges: named.ranges,
-    // A service whose port the post names, even as the scanners' source port, implies nothing more.
-    impliedPorts: impliedPorts(text, new Set([...named.ports, ...named.sourcePorts].map((p) => p.port))),
+    // A service whose port the post names, even as the scanners' source port or to say it is
+    // quiet, implies nothing more.
+    impliedPorts: impliedPorts(text, named.named),
     sourcePorts: named.sourcePorts,
     warnings,
     signature: post.signature,

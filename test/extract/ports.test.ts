@@ -616,6 +616,34 @@ describe('ports named in prose', () => {
     expect(portsOf('a change on 11/20 and attacks on 3, 4 and 5 November')).toEqual([]);
   });
 
+  it('reads the ways a hurried post writes a port', () => {
+    expect(portsOf('same here plus TCP8080 and tcp-37215 from the same pool')).toEqual(['tcp/8080', 'tcp/37215']);
+    expect(portsOf('it listens on tcp-4443 (web mgmt) and 8022-tcp (ssh mgmt) when HA is on')).toEqual([
+      'tcp/4443',
+      'tcp/8022',
+    ]);
+    expect(portsOf('lots of ANY queries udp dst port=53 to a couple of our resolvers')).toEqual(['udp/53']);
+    expect(portsOf('still going, dpt 8081, ~220 pps at peak')).toEqual(['?/8081']);
+    expect(portsOf('seeing big jump tcp 2323 + 23 from ~4k srcs since 0330z')).toEqual(['tcp/23', 'tcp/2323']);
+    expect(portsOf('scan src 198.51.100.0/24 -> :8080 and :8081 on most of our v6 too')).toEqual(['?/8080', '?/8081']);
+    expect(portsOf('so they hit 8443 and 49152 (upnp on some routers)')).toEqual(['?/8443', '?/49152']);
+    expect(portsOf('also telnetd on 23 w/ hardcoded pw')).toEqual(['tcp/23']);
+    expect(portsOf('sshd on 2222 getting it now too, not just 22')).toEqual(['?/22', 'tcp/2222']);
+    // a level reached is no port; nor is a source port after a hyphenated "source-port"
+    expect(portsOf('traffic hit 800 Mbps and we hit 500 by noon')).toEqual([]);
+    expect(portsOf('match destination 203.0.113.9/32 protocol udp source-port =389|=11211')).toEqual([]);
+  });
+
+  it('takes back the port a correction puts another in place of', () => {
+    expect(portsOf('sorry, meant dpt 8081 not 8080. typo on phone', 'Re: 8080 scanning from AS64511')).toEqual([
+      '?/8081',
+    ]);
+    expect(portsOf('すみません、訂正です。37215 ではなく 52869 でした。', 'Re: ポート 37215 への探索')).toEqual([
+      '?/52869',
+    ]);
+    expect(portsOf('the drops were icmp being filtered, not anything on tcp 443')).toEqual([]);
+  });
+
   it('reads a port a flood is "sourced from" as the source port', () => {
     const r = report('We see UDP 1026-31 in equal shares, all sourced from port 53.');
     expect(r.ports.map((p) => `${p.proto}/${p.port}`)).toEqual([]);

@@ -104,6 +104,8 @@ describe('counts of sources and targets', () => {
     ['送信元は約1,200ホストです', { sources: 1200 }],
     ['送信元アドレス数は約1,200', { sources: 1200 }],
     ['roughly 2k sources/hour', { sources: 2000 }],
+    // as a hurried post abbreviates them
+    ['big jump tcp 2323 from ~4k srcs since 0330z, 1.2M pkts', { sources: 4000, packets: 1_200_000 }],
     ['5000 packets from over 5000 hosts', { packets: 5000, sources: 5000 }],
     // What kind of packet a figure counts, between the figure and its noun.
     ['About 900 sources, 1.1M login attempts', { sources: 900, packets: 1_100_000 }],
@@ -447,6 +449,24 @@ describe('a post that names services only', () => {
       'rdp:tcp/3389',
       'smb:tcp/445',
     ]);
+  });
+
+  it('reads the services a hurried post writes in lower case, not a host named after one', () => {
+    const implied = (t: string) => report(t).impliedPorts.map((i) => `${i.proto}/${i.port}`);
+    expect(implied('credential stuffing against sip and rdp on partner pbx/vdi, some smb too')).toEqual([
+      'tcp/3389',
+      'tcp/445',
+      'udp/5060',
+    ]);
+    expect(implied('ssh brute force from these')).toEqual(['tcp/22']);
+    expect(implied('our resolver ssh.example.net and smb-gw.example.net were fine')).toEqual([]);
+  });
+
+  it('implies no port the post names itself, even to say it is quiet', () => {
+    expect(report('こちらでは 5060 は見えてません。', { subject: 'Re: [jp-ops] SIP スキャン' }).impliedPorts).toEqual(
+      [],
+    );
+    expect(report('SSH (TCP 22) is not affected; the web UI on tcp/8443 is.').impliedPorts).toEqual([]);
   });
 });
 

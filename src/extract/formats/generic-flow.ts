@@ -6,7 +6,8 @@ const ADDR = String.raw`(${MASKED_V4}|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}
  * 203.0.113.52(46120) > 198.51.100.9(60001)`: each end's port after a colon, a dot or in brackets.
  */
 const END = String.raw`\[?${ADDR}\]?(?:[:.](\d{1,5})\b|\((\d{1,5})\))`;
-const ARROW = new RegExp(String.raw`\b(tcp|udp|icmp)\b[^\n]{0,40}?[\s(]${END}\s*-?>\s*${END}`, 'i');
+// (a honeypot's "SYN a:p -> b:q" names TCP by its flag)
+const ARROW = new RegExp(String.raw`\b(tcp|udp|icmp|syn)\b[^\n]{0,40}?[\s(]${END}\s*-?>\s*${END}`, 'i');
 /** `2024-06-23 08:01:12 UTC 203.0.113.23:61022 -> 198.51.100.100:3389 TCP SYN`: the protocol after. */
 const ARROW_FIRST = new RegExp(
   String.raw`[\s(]\[?${ADDR}\]?[:.](\d{1,5})\s*->\s*\[?${ADDR}\]?[:.](\d{1,5})\s+(tcp|udp|icmp)\b`,
@@ -29,7 +30,7 @@ const ACTION = /\b(deny|denied|drop|dropped|reject|rejected|block|blocked|accept
 export const genericFlow: LogFormat = {
   id: 'generic-flow',
   description: 'Filter log lines of protocol and ends (Allied Telesis, NEC IX and others)',
-  sniff: (t) => (t.includes('->') || t.includes(' > ') || t.includes('dport')) && /\b(?:tcp|udp|icmp)\b/i.test(t),
+  sniff: (t) => (t.includes('->') || t.includes(' > ') || t.includes('dport')) && /\b(?:tcp|udp|icmp|syn)\b/i.test(t),
   parse(text, time) {
     const ts = leadingTimestamp(text, time);
     if (!ts) return null;
@@ -41,7 +42,8 @@ export const genericFlow: LogFormat = {
         ? [arrow[0], arrow[1], arrow[2], arrow[3] ?? arrow[4], arrow[5], arrow[6] ?? arrow[7]]
         : KEYWORDS.exec(text);
     if (!m) return null;
-    const proto = protoOf(m[1]);
+    const syn = /^syn$/i.test(m[1]!);
+    const proto = syn ? 'tcp' : protoOf(m[1]);
     const ports = proto === 'tcp' || proto === 'udp';
     return event('generic-flow', text, {
       ts: ts.ts,
@@ -51,8 +53,8 @@ export const genericFlow: LogFormat = {
       dst: m[4]!,
       dpt: ports ? port(m[5]) : null,
       proto,
-      flags: null,
-      flagsText: null,
+      flags: syn ? 'S' : null,
+      flagsText: syn ? m[1]! : null,
       action: ACTION.exec(text)?.[1]?.toLowerCase() ?? null,
     });
   },

@@ -197,6 +197,30 @@ function connection(
   });
 }
 
+/**
+ * ZMap's CSV (`saddr,sport,dport,classification,success`) is of the replies it got: saddr and sport
+ * are the host it scanned and the port that answered, daddr and dport the scanner's own.
+ */
+function zmapReply(text: string, o: Record<string, string>, time: TimeContext) {
+  const dst = o.saddr;
+  const dpt = port(o.sport);
+  if (!dst || dpt === null || !addressLike(dst) || (o.daddr && !addressLike(o.daddr))) return null;
+  const c = o.classification?.toLowerCase() ?? '';
+  return event('csv-events', text, {
+    ts: timeOf(first(o, KEYS.time), time),
+    tsText: first(o, KEYS.time)?.value ?? null,
+    src: o.daddr || null,
+    spt: port(o.dport),
+    dst,
+    dpt,
+    // "synack" and "rst" answer a TCP probe; "udp" a UDP one
+    proto: /^(?:synack|rst)/.test(c) ? 'tcp' : c.startsWith('udp') ? 'udp' : null,
+    flags: null,
+    flagsText: null,
+    action: o.success === '1' ? c : null,
+  });
+}
+
 /** A header's column name as the keys above write it: "Dst Port" and "dst-port" are dst_port. */
 const columnName = (c: string) =>
   c
@@ -230,6 +254,8 @@ export const csvEvents: LogFormat = {
     if (!f || f.length !== columns.length) return null;
     const o: Record<string, string> = {};
     columns.forEach((c, i) => (o[c] = f[i]!.trim()));
-    return connection('csv-events', text, o, time, addressLike);
+    return columns.includes('classification')
+      ? zmapReply(text, o, time)
+      : connection('csv-events', text, o, time, addressLike);
   },
 };

@@ -9,6 +9,7 @@ import { eveJson } from './eve-json.ts';
 import { fastLog } from './fast-log.ts';
 import { fortigate } from './fortigate.ts';
 import { genericFlow } from './generic-flow.ts';
+import { conntrack, fail2ban, portScan, sockets, sshd } from './host-tools.ts';
 import { huaweiUsg } from './huawei-usg.ts';
 import { ims } from './ims.ts';
 import { ipfilter } from './ipfilter.ts';
@@ -31,6 +32,7 @@ import { webAccess } from './web-access.ts';
 import { windowsFirewall } from './windows-firewall.ts';
 import { yamahaRtx } from './yamaha-rtx.ts';
 import { zeekConn, zeekConnJson, zeekCut } from './zeek-conn.ts';
+import { zyxel } from './zyxel.ts';
 
 /**
  * Every log format kansoku reads. A new format is one module in this folder, its fixture lines
@@ -76,6 +78,12 @@ export const formats = [
   scanlogd,
   webAccess,
   tcpdump,
+  zyxel,
+  conntrack,
+  sockets,
+  portScan,
+  sshd,
+  fail2ban,
   // the most general last: what no format of its own reads
   genericFlow,
 ] as const satisfies readonly LogFormat[];

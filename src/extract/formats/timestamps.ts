@@ -103,8 +103,12 @@ function zonedMillis(w: WallTime, ms: number, time: TimeContext): number | null 
 
 /** "Mar 15 20:57:02", "Jan  8 03:37:09", "Apr 15 2013 09:36:50", with optional fraction. */
 export const SYSLOG_TS = /([A-Z][a-z]{2})\s+(\d{1,2})\s+(?:(\d{4})\s+)?(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?/;
-/** "2025-10-18 20:00:21.848827", "2024-05-01T10:00:00+09:00". */
-export const ISO_TS = /(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?/;
+/**
+ * "2025-10-18 20:00:21.848827", "2024-05-01T10:00:00+09:00", and ISO 8601's decimal comma as Python's
+ * logging writes it ("2024-06-12 09:01:44,118": fail2ban), not a next CSV column ("...:44,118,tcp").
+ */
+export const ISO_TS =
+  /(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:(?:\.|,(?=\d{3}(?![\d,])))(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?/;
 
 /** "2026/02/19 10:31:22", as Yamaha, NEC and other routers write their local time. */
 export const SLASH_TS = /(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?/;

@@ -3,12 +3,14 @@ import { addressLike, CLF_TS, clfWall, event, port, toIso, type LogFormat } from
 /**
  * Web server access logs in the Common and Combined Log Formats (Apache, nginx, a web honeypot):
  * `client - user [28/Nov/2026:22:14:07 +0000] "GET /path HTTP/1.1" 200 1534 ...`, and Apache's
- * vhost_combined, which puts `host:port` first and so gives the port the request came to. The
- * server's own address is not in the line.
+ * vhost_combined, which puts `host:port` first and so gives the port the request came to, as does
+ * an nginx format that puts it last. Otherwise the server's own address is not in the line.
  */
 const LINE = new RegExp(
   String.raw`^\s*(?:(\S+):(\d{1,5}) )?(\S+) \S+ \S+ \[(${CLF_TS.source})\] "(?:[^"\\]|\\.)*" \d{3} (?:\d+|-)`,
 );
+/** nginx set to log the host and port a request came to last ($http_host, $server_addr:$server_port). */
+const HOST_LAST = /"(\[[\da-fA-F:]+\]|[\w.-]+):(\d{1,5})"\s*$/;
 
 export const webAccess: LogFormat = {
   id: 'web-access',
@@ -18,14 +20,15 @@ export const webAccess: LogFormat = {
     const m = LINE.exec(text);
     if (!m || !addressLike(m[3]!)) return null;
     const clock = CLF_TS.exec(m[4]!);
+    const last = m[2] ? null : HOST_LAST.exec(text);
     const wall = clock ? clfWall(clock) : null;
     return event('web-access', text, {
       ts: wall ? toIso(wall, time) : null,
       tsText: m[4]!,
       src: m[3]!,
       spt: null,
-      dst: null,
-      dpt: m[2] ? port(m[2]) : null,
+      dst: last && addressLike(last[1]!) ? last[1]! : null,
+      dpt: port(m[2] ?? last?.[2]),
       proto: 'tcp',
       flags: null,
       flagsText: null,
