@@ -350,7 +350,8 @@ const NEGATED = new RegExp(
     // ("Winbox (8291) is not part of this")
     String.raw`|\bnot (?:a )?part of (?:this|it|that|the)\b` +
     String.raw`|\bnothing (?:unusual|new|special|abnormal|odd|out of the ordinary|much|interesting|on)\b` +
-    String.raw`|\bnot much\b|\bnot anything (?:on|at|to|for|unusual|new)\b|\bnothing (?:has )?changed\b|\bnothing there\b|\bnothing at all\b` +
+    String.raw`|\bnot much\b|\bnot anything (?:on|at|to|for|unusual|new)\b` +
+    String.raw`|\bnothing (?:has )?changed\b|\bnothing there\b|\bnothing at all\b` +
     String.raw`|\bno (?:change|increase|rise|spike|uptick|difference|unusual|activity|hits|traffic|attempts|probes|` +
     String.raw`scans|scanning|connections)\b` +
     String.raw`|\b(?:unchanged|unaffected|untouched|flat|quiet)\b|\bzero hits\b` +
@@ -629,7 +630,8 @@ const NUMBER = /(?:(?<=\b(?:tcp|udp) ?\/ ?)|(?<![\w.,:/-]))\d{2,5}(?![\w.,:]\d|\
 /** One port set aside for the other: "8081 not 8080", "8081, not 8080", 「37215 ではなく 52869」. */
 const INSTEAD_OF = new RegExp(
   String.raw`(?<![\w.,:/-])\d{2,5}(?:\/(?:tcp|udp))?,? not (?:(?:tcp|udp|dpt|port)[ /:]?)?(\d{2,5})(?![\w.,:/]\d|\d)` +
-    String.raw`|(?<![\w.,:/-])(\d{2,5})(?: ?\/ ?(?:tcp|udp))? ?(?:番ポート|番)? ?(?:では|じゃ)なく[、,]? ?(?:(?:tcp|udp|ポート)[ /]?)?\d{2,5}`,
+    String.raw`|(?<![\w.,:/-])(\d{2,5})(?: ?\/ ?(?:tcp|udp))? ?(?:番ポート|番)? ?(?:では|じゃ)なく[、,]? ?` +
+    String.raw`(?:(?:tcp|udp|ポート)[ /]?)?\d{2,5}`,
   'gi',
 );
 

@@ -49,8 +49,8 @@ const NOT_AFTER =
 /** A port number that is not part of an address, a time, a version or a bigger number. */
 const N = String.raw`(?!0\d)(\d{1,5})(?![\d.,:]\d|\d|番台| ?[-–〜~] ?\d|${NOT_AFTER})`;
 const BOTH = String.raw`(?:tcp ?/ ?udp|udp ?/ ?tcp|tcp (?:and|or|&) udp|udp (?:and|or|&) tcp|tcp・udp|udp・tcp)`;
-// "port" as a word of its own or after "d"/"dst"/"dest" ("dport 23", "dst port=53", "dpt 8081"), never inside "report 1"; nor
-// ポート inside レポート, サポート, インポート, エクスポート, パスポート, エアポート (「観測レポート 2025」).
+// "port" as a word of its own or after "d"/"dst"/"dest" ("dport 23", "dst port=53", "dpt 8081"), never inside
+// "report 1"; nor ポート inside レポート, サポート, インポート, エクスポート, パスポート, エアポート (「観測レポート 2025」).
 // "port5", "port12" written together are a firewall's interfaces (FortiGate), not ports 5 and 12.
 // "porta 80 e 443": a Portuguese or Spanish word for it in a non-native speaker's English
 // "linecard 4 port 21", "port 3 on the Arista": a switch's or a router card's port, not a service's

@@ -6,7 +6,7 @@ import { addressLike, event, leadingTimestamp, MASKED_V4, port, protoOf, type Lo
  * fail2ban log of the addresses that knock. Each is a line a member shares as evidence.
  */
 
-/** An address and its port joined by the last colon, as netstat and ss write them ("[::1]:22", "::ffff:192.0.2.1:80"). */
+/** An address and its port joined by the last colon, as netstat and ss write them ("[::1]:22", "::1:22"). */
 function endpoint(s: string): { addr: string; port: number | null } | null {
   const i = s.lastIndexOf(':');
   if (i <= 0) return null;
@@ -136,8 +136,11 @@ const SSHD = new RegExp(
   String.raw`\bsshd(?:-session)?\[\d+\]: (.{1,200}?)\b(?:from|by|user \S{1,64}) ${ADDR} port (\d{1,5})\b`,
 );
 /** What sshd says happened, without the user name an attacker chose. */
-const SSHD_WHAT =
-  /^(?:Failed \w+|Accepted \w+|Invalid user|Connection (?:closed|reset)|Disconnected|Received disconnect|Disconnecting|Did not receive identification string|Unable to negotiate|banner exchange|Timeout)/i;
+const SSHD_WHAT = new RegExp(
+  String.raw`^(?:Failed \w+|Accepted \w+|Invalid user|Connection (?:closed|reset)|Disconnect(?:ed|ing)|` +
+    String.raw`Received disconnect|Timeout|Did not receive identification|Unable to negotiate|banner exchange)`,
+  'i',
+);
 
 /**
  * What sshd logs of a client that tries to log in (auth.log, secure). The port in the line is the
@@ -168,7 +171,8 @@ export const sshd: LogFormat = {
 
 // "2024-06-12 09:01:44,118 fail2ban.actions [812]: NOTICE [sshd-2222] Ban 198.51.100.77"
 const FAIL2BAN = new RegExp(
-  String.raw`fail2ban\.\w+\s*\[\d+\]:\s*[A-Z]+\s+\[([\w.-]{1,40})\]\s+(Ban|Unban|Restore Ban|Found|Already banned)\s+${ADDR}`,
+  String.raw`fail2ban\.\w+\s*\[\d+\]:\s*[A-Z]+\s+\[([\w.-]{1,40})\]\s+` +
+    String.raw`(Ban|Unban|Restore Ban|Found|Already banned)\s+${ADDR}`,
 );
 
 /** fail2ban's bans: the address a jail banned, and the jail's name as the action. */
