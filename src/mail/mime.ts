@@ -95,8 +95,15 @@ export function decodedBody(e: Entity): Buffer {
   return e.body;
 }
 
-/** A header field: its first line and the folded lines after it, with its line end. */
-const FIELD = /[^\n]*\n?(?:[ \t][^\n]*\n?)*/y;
+/** Where the header field starting at `at` ends: after its first line and the folded lines after it. */
+function fieldEnd(head: string, at: number): number {
+  let end = at;
+  do {
+    const nl = head.indexOf('\n', end);
+    end = nl < 0 ? head.length : nl + 1;
+  } while (end < head.length && (head[end] === ' ' || head[end] === '\t'));
+  return end;
+}
 
 /**
  * The message with each of its header fields cut to `max` bytes, at the last fold within them
@@ -111,9 +118,10 @@ export function capHeaderFields(raw: Buffer, max: number, warnings: string[], wh
   const head = raw.subarray(0, end).toString('latin1');
   let out = '';
   let cut = false;
-  FIELD.lastIndex = 0;
-  while (FIELD.lastIndex < head.length) {
-    const field = FIELD.exec(head)![0];
+  for (let at = 0; at < head.length;) {
+    const next = fieldEnd(head, at);
+    const field = head.slice(at, next);
+    at = next;
     if (field.length <= max) {
       out += field;
       continue;
@@ -122,7 +130,12 @@ export function capHeaderFields(raw: Buffer, max: number, warnings: string[], wh
     const fold = field.lastIndexOf('\n', max);
     const space = Math.max(field.lastIndexOf(' ', max), field.lastIndexOf('\t', max));
     const kept = field.slice(0, fold > 0 ? fold : space > 0 ? space : max).replace(/\r$/, '');
-    const name = field.slice(0, Math.max(0, field.indexOf(':'))).slice(0, 40) || '(unnamed)';
+    // (a name is the sender's bytes: no control characters into our log)
+    const name =
+      field
+        .slice(0, Math.max(0, field.indexOf(':')))
+        .slice(0, 40)
+        .replace(/[\x00-\x1f\x7f-\x9f]/g, '?') || '(unnamed)';
     warnings.push(
       `${what}: header ${name} of ${field.length} bytes, over limits.maxHeaderFieldBytes (${max}); ` +
         `cut to ${kept.length}`,

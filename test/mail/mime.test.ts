@@ -44,6 +44,22 @@ describe('header fields over limits.maxHeaderFieldBytes', () => {
     expect(out).toBe(`Subject: ${'word '.repeat(10)}word\nFrom: a@example.org\n\nbody\n`);
   });
 
+  it('cuts a field of five million folds, which a pattern over its folds could not', () => {
+    const raw = Buffer.from(
+      `From: a@example.org\r\nX-Long: a${'\r\n x'.repeat(5_000_000)}\r\n\r\ntcp/23\r\n`,
+      'latin1',
+    );
+    const out = capHeaderFields(raw, 16384, [], 'message').toString('latin1');
+    expect(out.length).toBeLessThan(16384 + 40);
+    expect(out.endsWith('\r\n\r\ntcp/23\r\n')).toBe(true);
+  });
+
+  it('names the field in its warning without the control characters a sender put in its name', () => {
+    const warnings: string[] = [];
+    capHeaderFields(Buffer.from(`X-\x1b[31mRed: ${'a '.repeat(100)}\n\nbody\n`, 'latin1'), 64, warnings, 'message');
+    expect(warnings[0]).toMatch(/^message: header X-\?\[31mRed of /);
+  });
+
   it('keeps every field within the limit, the short fields and the body as they were (fast-check)', () => {
     const line = fc.stringMatching(/^[ -~]{0,80}$/).filter((s) => !s.startsWith(' '));
     const field = fc.tuple(fc.stringMatching(/^[A-Za-z-]{1,12}$/), line, fc.array(line, { maxLength: 30 }));
