@@ -346,7 +346,7 @@ const NEGATED = new RegExp(
     String.raw` (?:[\w-]+ ){0,2}?(?:(?:appear|seem)s? to be )?` +
     String.raw`(?:seeing|see|seen|saw|observ\w*|notic\w*|affected|involved|impacted|` +
     String.raw`change|changing|changed|increasing|increased|rising|risen|up|targeted|hit|scanned|probed|attacked|` +
-    String.raw`touched|tested|started|moved|budged)\b` +
+    String.raw`touched|tested|started|moved|budged|vulnerable|exploitable)\b` +
     // ("Winbox (8291) is not part of this")
     String.raw`|\bnot (?:a )?part of (?:this|it|that|the)\b` +
     String.raw`|\bnothing (?:unusual|new|special|abnormal|odd|out of the ordinary|much|interesting|on)\b` +
@@ -373,7 +373,8 @@ const NEGATED = new RegExp(
     String.raw`(?:見られ|確認され|観測され|見え|増え|来)ておりません|` +
     // out of the ranking now, not "前期は20位圏外だった 6379/TCP", which rose into it
     String.raw`(?<!(?:前期|先週|前週|前月|前回|以前|昨年|これまで)[^。]{0,6})圏外|` +
-    String.raw`確認されていません|確認できていません|確認しておりません|観測できていません|見られていません|見られません|` +
+    String.raw`確認されていません|確認できていません|(?:観測|確認|検知)されません(?:でした)?|` +
+    String.raw`(?:観測|確認|検知)されていませんでした|確認しておりません|観測できていません|見られていません|見られません|` +
     String.raw`来ていません|来てない|対象では(?:ございません|ありません|ない)|` +
     String.raw`横ばい|(?:アクセス|通信|パケット|スキャン|試行|ブロック|検知|着信|攻撃)(?:は|も)(?:ありません|ない|なし)|` +
     String.raw`影響(?:は|を)?(?:ありません|ない|受けません|受けない)|該当しません|対象外|` +
@@ -438,7 +439,9 @@ const TAKEN_BACK = new RegExp(
     String.raw`\b(?:was|is) a typo\b|\bscratch that\b|` +
     // the traffic was ours ("the udp/4789 hits were our own VXLAN"), not its targets ("the hosts are ours")
     String.raw`\b(?:hits|traffic|packets|flows|probes|it|that|this|those)\b[^.,;]{0,30}?\b(?:is|are|was|were) ` +
-    String.raw`(?:actually |just |all )?(?:our own|ours)\b|` +
+    String.raw`(?:actually |just |all )?` +
+    // ("the 4786 traffic was our new vulnerability scanner")
+    String.raw`(?:our own|ours|our (?:[\w-]+ ){0,3}?(?:scanner|scanning|monitoring|pentest))\b|` +
     // "an earlier version of this diary listed 2375/tcp in first place. That was my mistake"
     String.raw`\b(?:an|the|my) earlier version\b[^.]{0,40}\b(?:listed|named|showed|gave)\b|` +
     // 「「UDP 1900」と書きましたが、誤りでした」
@@ -615,6 +618,9 @@ export function takenBack(prose: string): Set<number> {
   // "meant dpt 8081 not 8080", "8443, not 8433", 「37215 ではなく 52869 でした」: the number put aside
   // for another, whatever the sentence says of the other.
   if (/\bnot\b|なく/.test(prose)) for (const m of allMatches(prose, INSTEAD_OF)) out.add(Number(m[1] ?? m[2]));
+  // A correction's "wrong" line over its "right" one (「誤: 2323/tcp 宛て」 / 「正: 23231/tcp 宛て」).
+  if (/誤|wrong|incorrect/i.test(prose))
+    for (const m of allMatches(prose, WRONG_LINE)) for (const n of allMatches(m[1]!, NUMBER)) out.add(Number(n[0]));
   // "I wrote that the increase was on tcp/5985. It was not; ...": the sentence before the denial.
   if (/\bI (?:wrote|said|reported|posted|claimed|stated)\b/.test(prose))
     for (const m of allMatches(prose, SAID_THEN_DENIED)) {
@@ -626,6 +632,14 @@ export function takenBack(prose: string): Set<number> {
 
 /** A number a pattern may read as a port, alone or after its protocol. */
 const NUMBER = /(?:(?<=\b(?:tcp|udp) ?\/ ?)|(?<![\w.,:/-]))\d{2,5}(?![\w.,:]\d|\d)/gi;
+
+/** The line a correction marks wrong, as its own label: 「誤: …」, 「（誤）…」, "Wrong: …". */
+// (a block's lines reach here joined, Japanese ones with no blank: the right one may follow on the same line)
+const WRONG_LINE = new RegExp(
+  String.raw`^[ \t]*(?:[(（【[]誤[)）】\]][ \t]*[:：]?|(?:誤|wrong|incorrect)[ \t]*[:：])[ \t]*` +
+    String.raw`(\S[^\n]*?)(?=[ \t]?[(（【[]?正[)）】\]]?[ \t]*[:：]|[ \t][(（【[]?(?:right|correct)[)）】\]]?[ \t]*:|$)`,
+  'gim',
+);
 
 /** One port set aside for the other: "8081 not 8080", "8081, not 8080", 「37215 ではなく 52869」. */
 const INSTEAD_OF = new RegExp(

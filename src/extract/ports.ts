@@ -340,7 +340,8 @@ const PATTERNS: Array<{
   // dotted, a range's end is the range's, and 宛先, the destination, names what follows)
   {
     needs: /宛|あて|向け/,
-    re: new RegExp(String.raw`(?<![\d.,/:：]|\d ?[-–〜~] ?)${N} ?番?(?:宛て?|あて|向け)(?!先)`, 'g'),
+    // (not 「AS64511 向け経路」, an AS)
+    re: new RegExp(String.raw`(?<![\dA-Za-z.,/:：]|\d ?[-–〜~] ?)${N} ?番?(?:宛て?|あて|向け)(?!先)`, 'g'),
     read: (m) => [[m[1]!, null]],
   },
   // 「37215 ではなく 52869 でした」: the number one port is corrected to

@@ -634,6 +634,21 @@ describe('ports named in prose', () => {
     expect(portsOf('match destination 203.0.113.9/32 protocol udp source-port =389|=11211')).toEqual([]);
   });
 
+  it("takes back a correction's wrong line, traffic that was our own scanner, and drops what is not vulnerable", () => {
+    expect(portsOf('誤: 2323/tcp 宛て通信の増加\n正: 23231/tcp 宛て通信の増加', '【訂正】Re: 2323/tcp 宛て')).toEqual([
+      'tcp/23231',
+    ]);
+    expect(portsOf('Wrong: tcp/2323 Right: tcp/23231')).toEqual(['tcp/23231']);
+    expect(
+      portsOf('Correction: the 4786 traffic was our new vulnerability scanner.', 'Re: Smart Install (4786)'),
+    ).toEqual([]);
+    expect(portsOf('The web UI on tcp/8443 is exposed. The RTSP service on tcp/554 is not vulnerable.')).toEqual([
+      'tcp/8443',
+    ]);
+    expect(portsOf('なお、先月まで上位だった 1900/udp は、今月は観測されませんでした。')).toEqual([]);
+    expect(portsOf('2024/06/12 03:15頃から AS64511 向け経路が不安定となりました。')).toEqual([]);
+  });
+
   it('takes back the port a correction puts another in place of', () => {
     expect(portsOf('sorry, meant dpt 8081 not 8080. typo on phone', 'Re: 8080 scanning from AS64511')).toEqual([
       '?/8081',

@@ -104,6 +104,13 @@ describe('counts of sources and targets', () => {
     ['送信元は約1,200ホストです', { sources: 1200 }],
     ['送信元アドレス数は約1,200', { sources: 1200 }],
     ['roughly 2k sources/hour', { sources: 2000 }],
+    // as Japanese operators write them, asides and all
+    ['感染ホスト数 (推定): 約3万', { sources: 30000 }],
+    ['攻撃元は約3,500 IP で、送信元IP数は合計で約 8,400 です', { sources: 3500 }],
+    ['送信元は今のところ 2 IP のみです', { sources: 2 }],
+    ['対象インスタンス数: 約 2,300', { targets: 2300 }],
+    ['送信元IP数は少ないもののパケット数は 1 時間で約 45 万に達しています', { packets: 450_000 }],
+    ['1 IP アドレスあたりの観測パケット数は前週比 4% 増でした', {}],
     // as a hurried post abbreviates them
     ['big jump tcp 2323 from ~4k srcs since 0330z, 1.2M pkts', { sources: 4000, packets: 1_200_000 }],
     ['5000 packets from over 5000 hosts', { packets: 5000, sources: 5000 }],

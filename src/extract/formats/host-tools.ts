@@ -17,7 +17,7 @@ function endpoint(s: string): { addr: string; port: number | null } | null {
 
 // "tcp   0   0 192.0.2.14:6379   198.51.100.201:53312   ESTABLISHED" (netstat -tn), "ESTAB 0 0 local
 // peer" and "tcp ESTAB 0 0 local peer" (ss -tn, ss -tan)
-const NETSTAT = /^\s*(tcp|udp)6?\s+\d+\s+\d+\s+(\S+:\d{1,5})\s+(\S+:\d{1,5})(?:\s+([A-Z][A-Z_0-9-]+))?\s*$/i;
+const NETSTAT = /^\s*(tcp|udp)6?\s+\d+\s+\d+\s+(\S+:\d{1,5})\s+(\S+:\d{1,5})(?:\s+([A-Z][A-Z_0-9-]+))?\s*$/;
 const SS = /^\s*(?:(tcp|udp)\s+)?([A-Z][A-Z_-]{2,11}|UNCONN)\s+\d+\s+\d+\s+(\S+:\d{1,5})\s+(\S+:\d{1,5})(?:\s+\S.*)?$/;
 
 /**
@@ -28,7 +28,8 @@ const SS = /^\s*(?:(tcp|udp)\s+)?([A-Z][A-Z_-]{2,11}|UNCONN)\s+\d+\s+\d+\s+(\S+:
 export const sockets: LogFormat = {
   id: 'sockets',
   description: 'netstat and ss socket lists',
-  sniff: (t) => /^\s*(?:tcp|udp|[A-Z][A-Z_-]{2,11}\s)/i.test(t) && t.includes(':'),
+  // (netstat writes its protocols in lower case, ss its states in capitals)
+  sniff: (t) => /^\s*(?:(?:tcp|udp)6?\s|[A-Z][A-Z_-]{2,11}\s)/.test(t) && t.includes(':'),
   parse(text) {
     const n = NETSTAT.exec(text);
     const s = n ? null : SS.exec(text);
