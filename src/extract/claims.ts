@@ -234,6 +234,8 @@ const SERVICES: Array<[string, RegExp, Array<[number, Proto]>]> = [
   ['mysql', /\bMySQL\b/i, [[3306, 'tcp']]],
   ['vnc', /\bVNC\b/, [[5900, 'tcp']]],
   ['redis', /\bRedis\b/i, [[6379, 'tcp']]],
+  ['mongodb', /\bMongoDB\b/i, [[27017, 'tcp']]],
+  ['elasticsearch', /\bElasticsearch\b/i, [[9200, 'tcp']]],
   ['dns', /\bDNS\b/, [[53, 'udp']]],
   ['ftp', /\bFTP\b/, [[21, 'tcp']]],
   ['smtp', /\bSMTP\b/, [[25, 'tcp']]],
@@ -243,7 +245,8 @@ const SERVICES: Array<[string, RegExp, Array<[number, Proto]>]> = [
 const ANY_SERVICE = new RegExp(SERVICES.map(([, re]) => re.source).join('|'), 'i');
 
 /** The number stands in the prose on its own, whether or not a pattern read it as a port (「5060 は見えてません」). */
-const numberIn = (prose: string, n: number) => new RegExp(String.raw`(?<![\w.,:/-])${n}(?![\w.,:]\d|\d)`).test(prose);
+// (after an address's colon too: "listens on 127.0.0.1:6379 only")
+const numberIn = (prose: string, n: number) => new RegExp(String.raw`(?<![\w.,/-])${n}(?![\w.,:]\d|\d)`).test(prose);
 
 /**
  * Services named without a port ("SSH brute force", 「RDPへの探索」): their well-known ports, as
@@ -350,7 +353,11 @@ const NEGATED = new RegExp(
     // ("Winbox (8291) is not part of this")
     String.raw`|\bnot (?:a )?part of (?:this|it|that|the)\b` +
     String.raw`|\bnothing (?:unusual|new|special|abnormal|odd|out of the ordinary|much|interesting|on)\b` +
-    String.raw`|\bnot much\b|\bnot anything (?:on|at|to|for|unusual|new)\b` +
+    String.raw`|\bnot much\b|\bnot anything (?:on|at|to|for|unusual|new)\b|\bnothing (?:here|to report)\b` +
+    String.raw`|\bno signs? of\b|\bout of scope\b|\bno (?:(?:tcp|udp) ?\/ ?)?\d{2,5} (?:anywhere|at all)\b` +
+    String.raw`|\b(?:received|got|saw|seen|logged|recorded|had) no ` +
+    String.raw`(?:requests|hits|traffic|connections|packets|probes|` +
+    String.raw`attempts|scans)\b` +
     String.raw`|\bnothing (?:has )?changed\b|\bnothing there\b|\bnothing at all\b` +
     String.raw`|\bno (?:change|increase|rise|spike|uptick|difference|unusual|activity|hits|traffic|attempts|probes|` +
     String.raw`scans|scanning|connections)\b` +
@@ -365,7 +372,8 @@ const NEGATED = new RegExp(
     String.raw`|(?:通常|平常|普段|元)の?(?:水準|レベル)?に戻` +
     String.raw`|\b(?:is|are|was|were|looks?|seems?|stays?|stayed|remains?) ` +
     String.raw`(?:(?:completely|totally|entirely|perfectly|pretty|quite|very|fairly|still|all|just) )?` +
-    String.raw`(?:fine|ok|okay|normal|at baseline|nil|zero|empty|silent|absent|expected(?! to)|legitimate|benign)\b` +
+    String.raw`(?:fine|ok|okay|normal|at baseline|nil|zero|empty|silent|absent|expected(?! to)|legitimate|benign|` +
+    String.raw`closed)\b` +
     String.raw`|^\s*not (?:on |to |for |ports? )?(?:tcp|udp)?[/ ]?\d` +
     String.raw`|変わりません|変わりありません|変わりない|変わらない|変わってない|変化(?:は)?(?:なし|ありません|ない)|増えていません|増えてない|` +
     String.raw`増えてはいません|見えていません|見えてない|見てません|見ていません|観測されていません|観測していません|` +
@@ -375,7 +383,8 @@ const NEGATED = new RegExp(
     String.raw`(?<!(?:前期|先週|前週|前月|前回|以前|昨年|これまで)[^。]{0,6})圏外|` +
     String.raw`確認されていません|確認できていません|(?:観測|確認|検知)されません(?:でした)?|` +
     String.raw`(?:観測|確認|検知)されていませんでした|確認しておりません|観測できていません|見られていません|見られません|` +
-    String.raw`来ていません|来てない|対象では(?:ございません|ありません|ない)|` +
+    String.raw`来ていません|来てない|対象では(?:ございません|ありません|ない)|対象になって(?:いません|おりません)|` +
+    String.raw`含まれて(?:いません|おりません)|含まれません|` +
     String.raw`横ばい|(?:アクセス|通信|パケット|スキャン|試行|ブロック|検知|着信|攻撃)(?:は|も)(?:ありません|ない|なし)|` +
     String.raw`影響(?:は|を)?(?:ありません|ない|受けません|受けない)|該当しません|対象外|` +
     String.raw`(?:平常|いつも|普段|通常|例年|平年)時?(?:通り|どおり|並み)`,
@@ -421,7 +430,9 @@ const INFRASTRUCTURE = new RegExp(
     String.raw`(?:a|an|the|its|their|another) (?:\w+ )?(?:server|host|machine|box|site|url|ip)\b)|ダウンロード(?:サーバ|先)` +
     // "... that downloads a Mirai variant from a server listening on port 8088"
     String.raw`|\bdownload(?:s|ed|ing)?\b[^.,;]{0,60}\bfrom ` +
-    String.raw`(?:port\b|(?:a|the|its|their) (?:server|host|machine|box)\b)` +
+    String.raw`(?:port\b|(?:a|the|its|their|the attackers?'s?) (?:\w+ )?(?:server|host|machine|box)\b)` +
+    // "the miner download, hxxp://203.0.113.9:8443/kx.tgz (8443 there is the attacker's server)"
+    String.raw`|\b(?:is|was) (?:the|their) attackers?'?s?'? (?:own )?(?:server|host|box)\b` +
     // "a TFTP server under their control (UDP/69 on the attacker side)"
     String.raw`|\bon the attackers?'?s?'? side\b|\bunder (?:their|the attackers?'?s?'?) control\b`,
   'i',
@@ -473,7 +484,7 @@ const POINTS_BACK = new RegExp(
   // "there" at the clause's end ("nothing new there"), not "there is no change on other ports"
   String.raw`\bthere\s*[.,;!?]?\s*$|\b(?:either|(?:on|against|to) (?:it|them|those|that)|for (?:it|them|that)|` +
     String.raw`(?:that|it)(?: i|'|)s` +
-    String.raw`|(?:that|it) was)\b|そちら|そこ|^[、\s]*(?:件数|数|量|パケット数|いずれ|どちら)[はも]`,
+    String.raw`|(?:that|it) was)\b|そちら|こちら|そこ|^[、\s]*(?:件数|数|量|パケット数|いずれ|どちら)[はも]`,
   'i',
 );
 
@@ -485,7 +496,10 @@ const GOES_ON = new RegExp(
   String.raw`^\s*,\s*(?:does|do|did|is|are|was|were|has|have|had|remains?|stays?)(?:n't)?\b` +
     // or the last of a list of subjects that share the verb: "IKE/IPsec (UDP 500 and 4500), the
     // SSL-VPN portal and the CAPWAP data channel are not affected"
-    String.raw`|^\s*,[^,.;]*(?:,[^,.;]*)*\band\b[^,.;]*\b(?:are|were)(?: not|n't)\b`,
+    String.raw`|^\s*,[^,.;]*(?:,[^,.;]*)*\band\b[^,.;]*\b(?:are|were)(?: not|n't)\b` +
+    // or a turn with no subject of its own: "Kibana (tcp/5601) was exposed too but shows no sign of being touched"
+    String.raw`|^\s*,?\s*but (?:it |they )?(?:shows?|showed|has|had|have|saw|sees|got|gets|received|is|was|were|are|` +
+    String.raw`remains?|remained|stays?|stayed)\b`,
   'i',
 );
 
@@ -567,7 +581,16 @@ export function denial(prose: string, at: number): Denial {
   // A relative clause in between says something else of the port ("port 52869, which usually moves
   // with 37215, stays at its usual background level"): what the sentence goes on to say is after it.
   const rest = prose.slice(end, sentenceEnd).replace(/^\s*,\s*(?:which|who)\b[^,]*(?=,)/i, '');
-  if (!rest || /\d\d/.test(rest)) return null;
+  // (a count is no port of its own: "…: nothing here, zero hits across our ~2,000 panel hosts"; nor is the
+  // port itself again: "The complaint also lists WinRM (tcp/5985), but there is no 5985 anywhere")
+  // (with its protocol: "3389/udp has gone up tenfold, while 3389/tcp stayed flat" names another port)
+  const own = PORT_TOKEN.exec(prose.slice(at, end));
+  const numbers = allMatches(rest, PORT_TOKEN_G);
+  const same = (n: RegExpExecArray) =>
+    own !== null &&
+    n[2] === own[2] &&
+    ((!n[1] && !n[3]) || (!own[1] && !own[3]) || (n[1] ?? n[3]) === (own[1] ?? own[3]));
+  if (!rest || numbers.some((n) => !same(n))) return null;
   if (TAKEN_BACK.test(rest)) return 'taken back';
   const quiet = negates(rest) || asUsual(rest);
   // A Japanese clause that ends in its continuative form (「…同程度で、」「…出ておらず、」) goes on
@@ -582,7 +605,10 @@ export function denial(prose: string, at: number): Denial {
   const head = rest.replace(/^\s*,\s*(?:(?:when|if|while|though|unless)\b[^,]{0,40},\s*)?/i, '');
   const predicate =
     verbless && GOES_ON_VERB.test(head) && /\b(?:is|are|was|were|does|do|did|has|have)(?: not|n't)\b/i.test(rest);
-  if (quiet && (ASKED.test(clause) || POINTS_BACK.test(rest) || goesOn || GOES_ON.test(rest) || predicate))
+  if (
+    quiet &&
+    (ASKED.test(clause) || POINTS_BACK.test(rest) || numbers.length > 0 || goesOn || GOES_ON.test(rest) || predicate)
+  )
     return 'quiet';
   return null;
 }
@@ -632,6 +658,12 @@ export function takenBack(prose: string): Set<number> {
 
 /** A number a pattern may read as a port, alone or after its protocol. */
 const NUMBER = /(?:(?<=\b(?:tcp|udp) ?\/ ?)|(?<![\w.,:/-]))\d{2,5}(?![\w.,:]\d|\d)/gi;
+/** Such a number with the protocol written before or after it. */
+const PORT_TOKEN_G = new RegExp(
+  String.raw`(?:\b(tcp|udp) ?\/ ?|(?<![\w.,:/-]))(\d{2,5})(?![\w.,:]\d|\d)(?: ?\/ ?(tcp|udp)\b)?`,
+  'gi',
+);
+const PORT_TOKEN = new RegExp(PORT_TOKEN_G.source, 'i');
 
 /** The line a correction marks wrong, as its own label: 「誤: …」, 「（誤）…」, "Wrong: …". */
 // (a block's lines reach here joined, Japanese ones with no blank: the right one may follow on the same line)

@@ -90,9 +90,9 @@ const ITEM = String.raw`(?!0\d|${YEAR})\d{2,5}(?![\d.,:]\d|\d|[a-zA-Z]|番台| ?
 const NAMED = String.raw`(?: ?[(（][A-Za-z][\w /.+-]{0,24}[)）])?`;
 const WEAK_LIST = String.raw`(:?${ITEM}(?:${NAMED}(?:, | ?/ ?| and | or | & | \+ |, and |, or |、|と):?${ITEM}){0,11})`;
 const WEAK_END =
-  String.raw`(?=$|[.,;:!?)）\]、。—]| --? |\s?[(（]| (?:from|since|and|or|on|in|to|across|during|today|yesterday|tonight|` +
-  String.raw`overnight|this|last|only|again|too|also|as|traffic|scans?|scanning|probes?|probing|activity|hits|` +
-  String.raw`requests|attempts|connections|is|are|was|were|has|have|had|seems?|looks?|went|gone|spike[sd]?|` +
+  String.raw`(?=$|\n|[.,;:!?)）\]、。—]| --? |\s?[(（]| (?:from|since|and|or|on|in|to|across|during|today|` +
+  String.raw`yesterday|tonight|overnight|this|last|only|again|too|also|as|traffic|scans?|scanning|probes?|probing|` +
+  String.raw`activity|hits|requests|attempts|connections|is|are|was|were|has|have|had|seems?|looks?|went|gone|spike[sd]?|` +
   String.raw`spiking|ris(?:e|es|ing)|rose|jump(?:s|ed|ing)?|climb(?:s|ed|ing)?|up|continues?|keeps?|lately|` +
   String.raw`recently|now|mostly|mainly|plus|with|via|tcp|udp|which|that|but|then|still|grew|growing|doubled|` +
   String.raw`tripled|increased|increasing|exposed|open|listening|both|respectively|etc|each|every|all|alone|` +
@@ -836,7 +836,8 @@ function logPorts(events: LogEvent[]): Hit[] {
   const flows = new Set(events.map((e) => flow(e.src, e.spt, e.dst, e.dpt)));
   for (const e of events) {
     // A record with a port and no protocol (a Shadowserver legacy darknet row) still names the port.
-    if (e.dpt === null || e.proto === 'icmp') continue;
+    // (port 0 is a fragment's: "ports 0/0" in a flow log names no service)
+    if (e.dpt === null || e.dpt === 0 || e.proto === 'icmp') continue;
     // A SYN-ACK or a reply from a well-known port is the answer, not the probe.
     if (e.flags && e.flags.includes('S') && e.flags.includes('A')) continue;
     if (e.proto === 'udp' && e.spt !== null && REFLECTORS.has(e.spt) && e.dpt >= 1024 && e.dpt !== e.spt) continue;
@@ -916,15 +917,19 @@ export function extractPorts(
   const threadEnd = isReplySubject(prose.slice(0, subjectEnd < 0 ? prose.length : subjectEnd)) ? subjectEnd : -1;
   const thread = (h: Hit) =>
     h.at !== undefined && (h.at < threadEnd || quoted.some(([start, end]) => h.at! >= start && h.at! < end));
+  // What the post's own words name as active, then with its log lines too.
+  const said = new Map<number, Array<Proto | null>>();
   const active = new Map<number, Array<Proto | null>>();
-  for (const h of [
-    ...typed.filter((x) => !x.denied && !x.setup && !thread(x)),
-    ...events.flatMap((e) => (e.dpt === null ? [] : [{ port: e.dpt, proto: e.proto }])),
-  ])
-    // pushed in place: a copy per mention took 2 s for a post of 7,000 "tcp/23"
-    pushTo(active, h.port, h.proto);
-  const isActive = (h: { port: number; proto: Proto | null }) =>
-    (active.get(h.port) ?? []).some((p) => p === null || h.proto === null || p === h.proto);
+  for (const h of typed)
+    if (!h.denied && !h.setup && !thread(h)) {
+      // pushed in place: a copy per mention took 2 s for a post of 7,000 "tcp/23"
+      pushTo(said, h.port, h.proto);
+      pushTo(active, h.port, h.proto);
+    }
+  for (const e of events) if (e.dpt !== null) pushTo(active, e.dpt, e.proto);
+  const among = (map: Map<number, Array<Proto | null>>, h: { port: number; proto: Proto | null }) =>
+    (map.get(h.port) ?? []).some((p) => p === null || h.proto === null || p === h.proto);
+  const isActive = (h: { port: number; proto: Proto | null }) => among(active, h);
   // A setting or a row is dropped too when its number alone is said to be quiet ("the honeypot
   // also listens on 2376 ... 2376 received nothing", a table's "23 and 5555 are just the usual
   // background"), where no pattern reads the number as a port. Looked for in a table of a few
@@ -954,12 +959,15 @@ export function extractPorts(
     quietPlaces(h.port).some((i) => i !== h.at);
   const weighed = (h: { port: number; proto: Proto | null; at?: number }) => isActive(h) || !quietElsewhere(h);
   for (const h of typed)
-    if (!taken.has(h.port) && (h.denied ? isActive(h) : (!h.setup && !thread(h)) || weighed(h))) add(h, 'prose');
+    if (!taken.has(h.port) && (h.denied ? among(said, h) : (!h.setup && !thread(h)) || weighed(h))) add(h, 'prose');
   const fewRows = table.length <= NARROW_RANGE;
   for (const t of table)
     if (!taken.has(t.port) && (!fewRows || weighed(t))) add({ ...t, rising: false, destination: false }, 'prose');
   // "(The DPT=8081 line is our own monitoring box, ignore that one.)": its lines are taken back too.
-  for (const h of logPorts(events)) if (!taken.has(h.port)) add(h, 'log');
+  // So are those of lines the post says are quiet or where the attackers serve their files ("The last
+  // record is the script download from the attacker's server on port 8000"), unless it also names the
+  // port as active.
+  for (const h of logPorts(events)) if (!taken.has(h.port) && (among(said, h) || !quietElsewhere(h))) add(h, 'log');
   // A bare "port 5000" and a "tcp/5000" or a log line on 5000 are one claim. Typed claims are
   // looked up by port: a scan of all claims for each bare one took 140 s for 30,000 "port N" lines.
   const typedByPort = new Map<number, PortClaim[]>();

@@ -1,3 +1,5 @@
+import { quoteHeaderAt } from '../mail/reply-text.ts';
+
 /** One line of a post with its quote depth removed. */
 export interface BodyLine {
   text: string;
@@ -5,16 +7,22 @@ export interface BodyLine {
 }
 
 const QUOTE = /^[ \t]{0,3}((?:>[ \t]?)+)/;
+const ORIGINAL = /^\s*-{3,}\s*(?:Original Message|元のメッセージ)\s*-{3,}\s*$/i;
 
 /**
  * Removes `> `, `>> ` and `> > ` quoting and remembers how deep each line was quoted, so that a
- * change of depth still separates two blocks.
+ * change of depth still separates two blocks. A message quoted in full under a header block
+ * ("-----Original Message-----", or Outlook's From:/Sent:/To:/Subject:) is quoted one deeper too,
+ * from that block on: the words of the post a top-poster answers.
  */
 export function unquote(text: string): BodyLine[] {
-  return text.split(/\r?\n|\r/).map((line) => {
+  const lines = text.split(/\r?\n|\r/);
+  let below = 0;
+  return lines.map((line, i) => {
     const m = QUOTE.exec(line);
-    if (!m) return { text: line.trimEnd(), depth: 0 };
-    const depth = (m[1]!.match(/>/g) ?? []).length;
+    if (!m && !below && (ORIGINAL.test(line) || quoteHeaderAt(lines, i))) below = 1;
+    if (!m) return { text: line.trimEnd(), depth: below };
+    const depth = (m[1]!.match(/>/g) ?? []).length + below;
     return { text: line.slice(m[0].length).trimEnd(), depth };
   });
 }

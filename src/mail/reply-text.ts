@@ -15,6 +15,11 @@ const WROTE = /wrote:\s*$|のメール:\s*$|書きました[:：]?\s*$|<[^<>\s]+
 const HEADER_FIRST = /^\s*(?:From|差出人|送信者)\s*[:：]/i;
 const HEADER_NEXT = /^\s*(?:Sent|Date|To|Cc|Subject|送信日時|日時|宛先|件名|CC)\s*[:：]/i;
 
+/** Line i opens the header block a mailer puts over the message it quotes in full (Outlook's, or a reply's). */
+export function quoteHeaderAt(lines: readonly string[], i: number): boolean {
+  return HEADER_FIRST.test(lines[i]!) && lines.slice(i + 1, i + 4).some((l) => HEADER_NEXT.test(l));
+}
+
 /**
  * What a reply's author wrote: its own lines, above the quoted message and the "... wrote:" line
  * that introduces it. Phrases inside the quote are the other side's words and never count.
@@ -24,7 +29,7 @@ export function ownText(text: string): string {
   const lines = text.split(/\r?\n/);
   for (const [i, line] of lines.entries()) {
     if (QUOTED.test(line)) continue;
-    const outlook = HEADER_FIRST.test(line) && lines.slice(i + 1, i + 4).some((l) => HEADER_NEXT.test(l));
+    const outlook = quoteHeaderAt(lines, i);
     if (QUOTE_HEADER.test(line) || outlook) {
       // Written below a "> " quote ("bottom-posting"): the author's words follow it.
       const next = lines.slice(i + 1).find((l) => l.trim());

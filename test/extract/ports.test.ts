@@ -649,6 +649,54 @@ describe('ports named in prose', () => {
     expect(portsOf('2024/06/12 03:15頃から AS64511 向け経路が不安定となりました。')).toEqual([]);
   });
 
+  it('drops a port said to show no sign of use, out of scope, closed, to have had no requests, or not included', () => {
+    expect(
+      portsOf('MongoDB on tcp/27017. Kibana (tcp/5601) was exposed as well but shows no sign of being touched.'),
+    ).toEqual(['tcp/27017']);
+    expect(portsOf('Redis on tcp/6379 was hit. Redis Sentinel (tcp/26379) was out of scope this round.')).toEqual([
+      'tcp/6379',
+    ]);
+    expect(portsOf('WHM on tcp/2087 is hammered. The non-TLS ports 2082/2086 are closed on our side anyway.')).toEqual([
+      'tcp/2087',
+    ]);
+    expect(portsOf('Kubelet on tcp/10250 was probed; tcp/10255 received no requests at all.')).toEqual(['tcp/10250']);
+    expect(portsOf('udp/53 への再帰問い合わせに応答していました。tcp/53 は今回の通知には含まれていません。')).toEqual([
+      'udp/53',
+    ]);
+    expect(portsOf('ゲームの問い合わせ用ポート (UDP 27015) は攻撃対象になっていません。')).toEqual([]);
+    expect(
+      portsOf('念のため kube-apiserver (6443/tcp) も調べましたが、こちらへの通信は一件も見えていません。'),
+    ).toEqual([]);
+    // a count in the rest of the sentence is no port of its own, nor is the port named again
+    expect(
+      portsOf('We also looked for Webmin (tcp/10000): nothing here, zero hits across our ~2,000 panel hosts.'),
+    ).toEqual([]);
+    expect(
+      portsOf('The complaint also lists WinRM (tcp/5985), but there is no 5985 anywhere in their excerpt.'),
+    ).toEqual([]);
+  });
+
+  it("takes no port from a log line the post says is the attackers' server, nor from fragments' port 0", () => {
+    const eve =
+      '{"timestamp":"2024-03-14T11:02:41.905512+0000","event_type":"http","src_ip":"10.0.8.21","src_port":47110,' +
+      '"dest_ip":"203.0.113.66","dest_port":8000,"proto":"TCP"}';
+    expect(
+      portsOf(`${eve}\n\nThe last record is the script download from the attacker's server on port 8000.`),
+    ).toEqual([]);
+    const aws =
+      '2 111122223333 eni-0f1e2d3c4b5a69788 198.51.100.9 10.20.1.15 0 0 17 30112 45168000 ' +
+      '1710364020 1710364080 ACCEPT OK';
+    expect(portsOf(aws)).toEqual([]);
+  });
+
+  it('weighs a message quoted in full under an Outlook header as the post a top-poster answers', () => {
+    const body =
+      'The complaint lists WinRM, but our egress logs show zero connections on tcp/5985.\n\n' +
+      '________________________________\nFrom: Abuse <abuse@host.example>\nSent: Thursday, March 14, 2024 08:17\n' +
+      'To: Customer <c@customer.example>\nSubject: Abuse complaint\n\nPorts: 3389/tcp, 5985/tcp\n';
+    expect(portsOf(body)).toEqual(['tcp/3389']);
+  });
+
   it('takes back the port a correction puts another in place of', () => {
     expect(portsOf('sorry, meant dpt 8081 not 8080. typo on phone', 'Re: 8080 scanning from AS64511')).toEqual([
       '?/8081',

@@ -9,9 +9,10 @@ const LEGACY_DARKNET =
   'timestamp ip port asn geo region city hostname type dst_ip dst_port dst_asn dst_geo count'.split(' ');
 
 /**
- * Shadowserver CSV reports (event4 honeypot / darknet / brute-force, and the legacy darknet
- * report), driven by their header row. Without it, the second column tells the layouts apart:
- * event4 puts the protocol there, the legacy report the source address.
+ * Shadowserver CSV reports (event4 honeypot / darknet / brute-force, the legacy darknet report,
+ * and the scan reports of devices found exposed), driven by their header row. Without it, the
+ * second column tells the layouts apart: event4 puts the protocol there, the legacy report the
+ * source address.
  */
 export const shadowserver: LogFormat = {
   id: 'shadowserver',
@@ -39,18 +40,21 @@ export const shadowserver: LogFormat = {
       'dst_port',
     );
     const get = (i: number | undefined) => (i === undefined || f[i] === '' ? undefined : f[i]);
-    const source = get(src) ?? get(srcIp);
-    if (!source) return null;
+    // A scan report (open resolvers, exposed Elasticsearch or MongoDB) names the device found and the
+    // port it answered on: where a scan went, not where one came from.
+    const scan = columns !== null && src === undefined && dst === undefined && dpt === undefined;
+    const source = scan ? null : (get(src) ?? get(srcIp));
+    if (!source && !(scan && get(srcIp))) return null;
     const p = protoOf(get(proto));
     const d = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(get(ts) ?? '');
     return event('shadowserver', text, {
       // Shadowserver reports are in UTC.
       ts: d ? toIso(wallOf([d[1], d[2], d[3], d[4], d[5], d[6]], '', 'Z'), time) : null,
       tsText: get(ts) ?? null,
-      src: source,
-      spt: p === 'icmp' ? null : port(get(spt) ?? get(srcPort)),
-      dst: get(dst) ?? null,
-      dpt: p === 'icmp' ? null : port(get(dpt)),
+      src: source ?? null,
+      spt: p === 'icmp' || scan ? null : port(get(spt) ?? get(srcPort)),
+      dst: scan ? get(srcIp)! : (get(dst) ?? null),
+      dpt: p === 'icmp' ? null : port(get(scan ? srcPort : dpt)),
       proto: p,
       flags: null,
       flagsText: null,
