@@ -92,8 +92,8 @@ const WEAK_LIST = String.raw`(:?${ITEM}(?:${NAMED}(?:, | ?/ ?| and | or | & | \+
 const WEAK_END =
   String.raw`(?=$|\n|[.,;:!?)）\]、。—]| --? |\s?[(（]| (?:from|since|and|or|on|in|to|across|during|today|` +
   String.raw`yesterday|tonight|overnight|this|last|only|again|too|also|as|traffic|scans?|scanning|probes?|probing|` +
-  String.raw`activity|hits|requests|attempts|connections|is|are|was|were|has|have|had|seems?|looks?|went|gone|spike[sd]?|` +
-  String.raw`spiking|ris(?:e|es|ing)|rose|jump(?:s|ed|ing)?|climb(?:s|ed|ing)?|up|continues?|keeps?|lately|` +
+  String.raw`activity|hits|requests|attempts|connections|is|are|was|were|has|have|had|seems?|looks?|went|gone|` +
+  String.raw`spike[sd]?|spiking|ris(?:e|es|ing)|rose|jump(?:s|ed|ing)?|climb(?:s|ed|ing)?|up|continues?|keeps?|lately|` +
   String.raw`recently|now|mostly|mainly|plus|with|via|tcp|udp|which|that|but|then|still|grew|growing|doubled|` +
   String.raw`tripled|increased|increasing|exposed|open|listening|both|respectively|etc|each|every|all|alone|` +
   String.raw`instead|toward|towards|right after|shortly|soon after|later|afterwards|a few|a couple|getting)\b|` +
