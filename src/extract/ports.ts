@@ -89,14 +89,17 @@ const ITEM = String.raw`(?!0\d|${YEAR})\d{2,5}(?![\d.,:]\d|\d|[a-zA-Z]|番台| ?
 // Each item may carry the service's name ("3389 (RDP) and 445 (SMB)") and a colon (":6443").
 const NAMED = String.raw`(?: ?[(（][A-Za-z][\w /.+-]{0,24}[)）])?`;
 const WEAK_LIST = String.raw`(:?${ITEM}(?:${NAMED}(?:, | ?/ ?| and | or | & | \+ |, and |, or |、|と):?${ITEM}){0,11})`;
+/** Words a list of ports may stop before: what goes on about the traffic, or the end of a phrase. */
+const WEAK_END_WORDS =
+  String.raw`from|since|and|or|on|in|to|across|during|today|yesterday|tonight|overnight|this|last|only|again|too|` +
+  String.raw`also|as|traffic|scans?|scanning|probes?|probing|activity|hits|requests|attempts|connections|is|are|` +
+  String.raw`was|were|has|have|had|seems?|looks?|went|gone|spike[sd]?|spiking|ris(?:e|es|ing)|rose|` +
+  String.raw`jump(?:s|ed|ing)?|climb(?:s|ed|ing)?|up|continues?|keeps?|lately|recently|now|mostly|mainly|plus|with|via|tcp|` +
+  String.raw`udp|which|that|but|then|still|grew|growing|doubled|tripled|increased|increasing|exposed|open|` +
+  String.raw`listening|both|respectively|etc|each|every|all|alone|instead|toward|towards|right after|shortly|` +
+  String.raw`soon after|later|afterwards|a few|a couple|getting`;
 const WEAK_END =
-  String.raw`(?=$|\n|[.,;:!?)）\]、。—]| --? |\s?[(（]| (?:from|since|and|or|on|in|to|across|during|today|` +
-  String.raw`yesterday|tonight|overnight|this|last|only|again|too|also|as|traffic|scans?|scanning|probes?|probing|` +
-  String.raw`activity|hits|requests|attempts|connections|is|are|was|were|has|have|had|seems?|looks?|went|gone|` +
-  String.raw`spike[sd]?|spiking|ris(?:e|es|ing)|rose|jump(?:s|ed|ing)?|climb(?:s|ed|ing)?|up|continues?|keeps?|lately|` +
-  String.raw`recently|now|mostly|mainly|plus|with|via|tcp|udp|which|that|but|then|still|grew|growing|doubled|` +
-  String.raw`tripled|increased|increasing|exposed|open|listening|both|respectively|etc|each|every|all|alone|` +
-  String.raw`instead|toward|towards|right after|shortly|soon after|later|afterwards|a few|a couple|getting)\b|` +
+  String.raw`(?=$|\n|[.,;:!?)）\]、。—]| --? |\s?[(（]| (?:${WEAK_END_WORDS})\b|` +
   // "telnetd on 23 w/ hardcoded pw"
   String.raw` w\/ )`;
 /** Services a post names beside their number, with the transport they run over (null: either). */
