@@ -96,8 +96,8 @@ const WEAK_END_WORDS =
   String.raw`was|were|has|have|had|seems?|looks?|went|gone|spike[sd]?|spiking|ris(?:e|es|ing)|rose|` +
   String.raw`jump(?:s|ed|ing)?|climb(?:s|ed|ing)?|up|continues?|keeps?|lately|recently|now|mostly|mainly|` +
   String.raw`plus|with|via|tcp|udp|which|that|but|then|still|grew|growing|doubled|tripled|increased|` +
-  String.raw`increasing|exposed|open|listening|both|respectively|etc|each|every|all|alone|instead|toward|towards|right after|shortly|` +
-  String.raw`soon after|later|afterwards|a few|a couple|getting`;
+  String.raw`increasing|exposed|open|listening|both|respectively|etc|each|every|all|alone|instead|toward|` +
+  String.raw`towards|right after|shortly|soon after|later|afterwards|a few|a couple|getting`;
 const WEAK_END =
   String.raw`(?=$|\n|[.,;:!?)）\]、。—]| --? |\s?[(（]| (?:${WEAK_END_WORDS})\b|` +
   // "telnetd on 23 w/ hardcoded pw"
