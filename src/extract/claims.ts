@@ -359,7 +359,8 @@ const NEGATED = new RegExp(
     String.raw`|\bnot (?:a )?part of (?:this|it|that|the)\b` +
     String.raw`|\bnothing (?:unusual|new|special|abnormal|odd|out of the ordinary|much|interesting|on)\b` +
     String.raw`|\bnot much\b|\bnot anything (?:on|at|to|for|unusual|new)\b|\bnothing (?:here|to report)\b` +
-    String.raw`|\bno signs? of\b|\bout of scope\b|\bno (?:(?:tcp|udp) ?\/ ?)?\d{2,5} (?:anywhere|at all)\b` +
+    String.raw`|\bno signs? of\b|\bnothing (?:[\w-]+ ){0,4}?ever (?:touched|hit|reached|probed|scanned|came)\b` +
+    String.raw`|\bout of scope\b|\bno (?:(?:tcp|udp) ?\/ ?)?\d{2,5} (?:anywhere|at all)\b` +
     String.raw`|\b(?:received|got|saw|seen|logged|recorded|had) no ` +
     String.raw`(?:requests|hits|traffic|connections|packets|probes|` +
     String.raw`attempts|scans)\b` +
@@ -498,7 +499,8 @@ const POINTS_BACK = new RegExp(
  * receiver, snmpkit-trapd on UDP 162, does not use this code and is not affected."
  */
 const GOES_ON = new RegExp(
-  String.raw`^\s*,\s*(?:does|do|did|is|are|was|were|has|have|had|remains?|stays?)(?:n't)?\b` +
+  String.raw`^\s*,\s*(?:does|do|did|is|are|was|were|has|have|had|remains?|remained|stays?|stayed|saw|sees?|got|gets)` +
+    String.raw`(?:n't)?\b` +
     // or the last of a list of subjects that share the verb: "IKE/IPsec (UDP 500 and 4500), the
     // SSL-VPN portal and the CAPWAP data channel are not affected"
     String.raw`|^\s*,[^,.;]*(?:,[^,.;]*)*\band\b[^,.;]*\b(?:are|were)(?: not|n't)\b` +
@@ -648,7 +650,8 @@ export function takenBack(prose: string): Set<number> {
   }
   // "meant dpt 8081 not 8080", "8443, not 8433", 「37215 ではなく 52869 でした」: the number put aside
   // for another, whatever the sentence says of the other.
-  if (/\bnot\b|なく/.test(prose)) for (const m of allMatches(prose, INSTEAD_OF)) out.add(Number(m[1] ?? m[2]));
+  if (/\bnot\b|なく|actually/.test(prose))
+    for (const m of allMatches(prose, INSTEAD_OF)) out.add(Number(m[1] ?? m[2] ?? m[3]));
   // A correction's "wrong" line over its "right" one (「誤: 2323/tcp 宛て」 / 「正: 23231/tcp 宛て」).
   if (/誤|wrong|incorrect/i.test(prose))
     for (const m of allMatches(prose, WRONG_LINE)) for (const n of allMatches(m[1]!, NUMBER)) out.add(Number(n[0]));
@@ -680,7 +683,9 @@ const WRONG_LINE = new RegExp(
 
 /** One port set aside for the other: "8081 not 8080", "8081, not 8080", 「37215 ではなく 52869」. */
 const INSTEAD_OF = new RegExp(
-  String.raw`(?<![\w.,:/-])\d{2,5}(?:\/(?:tcp|udp))?,? not (?:(?:tcp|udp|dpt|port)[ /:]?)?(\d{2,5})(?![\w.,:/]\d|\d)` +
+  String.raw`(?<![\w.,:/-])(\d{2,5})\b[^.;\d]{0,20}? (?:were|was|is|are) actually (?:(?:tcp|udp)[ /])?\d{2,5}\b|` +
+    String.raw`(?<![\w.,:/-])\d{2,5}(?:\/(?:tcp|udp))?,? not ` +
+    String.raw`(?:(?:tcp|udp|dpt|port)[ /:]?)?(\d{2,5})(?![\w.,:/]\d|\d)` +
     String.raw`|(?<![\w.,:/-])(\d{2,5})(?: ?\/ ?(?:tcp|udp))? ?(?:番ポート|番)? ?(?:では|じゃ)なく[、,]? ?` +
     String.raw`(?:(?:tcp|udp|ポート)[ /]?)?\d{2,5}`,
   'gi',

@@ -147,6 +147,9 @@ const SERVICE_PROTO: Record<string, Proto | null> = {
   'ws-discovery': 'udp',
   chargen: 'udp',
   modbus: 'tcp',
+  s7comm: 'tcp',
+  'iso-tsap': 'tcp',
+  dnp3: 'tcp',
   mqtt: 'tcp',
   rtsp: 'tcp',
   bacnet: 'udp',
@@ -347,6 +350,24 @@ const PATTERNS: Array<{
     re: new RegExp(String.raw`(?<![\dA-Za-z.,/:：]|\d ?[-–〜~] ?)${N} ?番?(?:宛て?|あて|向け)(?!先)`, 'g'),
     read: (m) => [[m[1]!, null]],
   },
+  // "that was 8081, not 8080", "the hits I attributed to 5555 were actually 5558": the number a
+  // correction puts in place of another
+  {
+    needs: /actually|not/i,
+    re: new RegExp(
+      // (not "it was 300, not 3000 sources", a count)
+      // (not "the MTU is 1500, not 9000": a port, named or pointed at, is what the sentence corrects)
+      String.raw`\b(?:(?:was|is|were|are) actually|` +
+        String.raw`(?:(?:that|it|this|port) (?:was|is)|meant|should (?:be|read|have been))` +
+        String.raw`(?= \S{2,12},? not (?:(?:tcp|udp)[ /]?)?\d{2,5}(?![\d.,:]\d|\d| ?${COUNTED}|${NOT_AFTER}))) ` +
+        String.raw`(?:${P}[ /]?)?${N}(?:\/${P})?`,
+      'gi',
+    ),
+    read: (m) => {
+      const p = m[1] ?? m[3];
+      return [[m[2]!, p ? proto(p) : null]];
+    },
+  },
   // 「37215 ではなく 52869 でした」: the number one port is corrected to
   {
     needs: /なく/,
@@ -502,7 +523,10 @@ const PATTERNS: Array<{
   {
     needs: NEEDS_PAREN_NUMBER,
     re: new RegExp(
-      String.raw`\b${SERVICE}(?: (?:daemon|server|service|api|listener|honeypot|interface|endpoint|console|port))? ?` +
+      // ("Modbus/TCP (502)")
+      String.raw`\b${SERVICE}(?:\/(?:tcp|udp|ip))?` +
+        String.raw`(?: (?:daemon|server|service|api|listener|honeypot|interface|endpoint|` +
+        String.raw`console|port))? ?` +
         String.raw`[(（] ?${WEAK_LIST} ?[)）]`,
       'gi',
     ),
@@ -666,6 +690,8 @@ function inRanges(prose: string, ranges: PortRange[]): Hit[] {
   const out: Hit[] = [];
   for (const m of allMatches(prose, BARE_NUMBER)) {
     const port = Number(m[1]);
+    // (not the scanners' own: "use a source port of 1028 every time")
+    if (SOURCE_PORT_BEFORE.test(prose.slice(Math.max(0, m.index - 24), m.index))) continue;
     if (narrow.some((r) => r.from <= port && port <= r.to)) out.push(bareHit(prose, port, m));
   }
   return out;
@@ -763,6 +789,16 @@ const PROTO_WORD = /(?<![a-z])(tcp|udp)(?![a-z])(?! ?(?:\/|and|or|&) ?(?:tcp|udp
 const PROTO_ALONE =
   /(?<![a-z]|\d ?\/? ?|(?:tcp|udp) ?(?:\/|and|or|&) ?)(tcp|udp)(?![a-z]| ?[/:]? ?\d| ?(?:\/|and|or|&) ?(?:tcp|udp))/gi;
 
+// (a TCP flag alone says TCP: "GRE floods with random inner UDP + ACK flood to 443")
+const PROTO_OF_ACTIVITY = new RegExp(
+  String.raw`\b(?:(tcp|udp)(?: (?:syn|ack|rst|fin|syn-ack|syn\/ack|push|null|xmas))?|` +
+    String.raw`(syn|ack|rst|fin|syn-ack|syn\/ack)(?= (?:floods?|flooding|scans?|scanning|packets)| ?$))` +
+    String.raw`(?: (?:floods?|flooding|scans?|scanning|probes?|probing|traffic|packets|connections|attempts|` +
+    String.raw`sweeps?))?` +
+    String.raw`(?: (?:to|on|against|at|toward|towards|into|of))? (?:the )?(?:ports? )?$`,
+  'i',
+);
+
 /**
  * The protocol a bare port takes from what a reader has in mind: a range with a protocol that
  * holds it ("the UDP 1026-31 traffic ... ports 1026 and 1030"), else the one protocol its paragraph
@@ -781,6 +817,9 @@ function impliedProto(prose: string, h: Hit, ranges: PortRange[]): { protos: Pro
   // block joins into one long paragraph, and each port must not rescan it).
   // Its own sentence's one protocol first ("a flood of TCP SYN in the porta 80 e 443" after a
   // paragraph about DNS over UDP and TCP).
+  // The protocol of the activity that goes to it: "UDP floods to random high ports plus TCP SYN floods to 443"
+  const near = PROTO_OF_ACTIVITY.exec(sentence.slice(-60));
+  if (near) return { protos: [near[1] ? proto(near[1]) : 'tcp'], text: near[0].trim() };
   const inSentence = new Set(allMatches(sentence, PROTO_WORD).map((m) => m[1]!.toLowerCase() as Proto));
   if (inSentence.size === 1 && !BOTH_WORDS.test(sentence))
     return { protos: [...inSentence], text: [...inSentence][0]! };

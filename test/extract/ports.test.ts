@@ -333,7 +333,8 @@ describe('ports named in prose', () => {
       '',
       '> We see a sweep against tcp/10443 and tcp/8433, about 900 sources.',
     ].join('\n');
-    expect(portsOf(correction, 'Re: SSL VPN probing - tcp/10443 and 8433')).toEqual(['tcp/10443']);
+    // (and the port it names instead is read)
+    expect(portsOf(correction, 'Re: SSL VPN probing - tcp/10443 and 8433')).toEqual(['?/8443', 'tcp/10443']);
     const retracted =
       'Smart Install probing on tcp 4786. It also looked like they were hitting udp/4789, but that turned ' +
       'out to be VXLAN from our own DC leaking into the sensor - ignore that part.';
@@ -695,6 +696,33 @@ describe('ports named in prose', () => {
       '________________________________\nFrom: Abuse <abuse@host.example>\nSent: Thursday, March 14, 2024 08:17\n' +
       'To: Customer <c@customer.example>\nSubject: Abuse complaint\n\nPorts: 3389/tcp, 5985/tcp\n';
     expect(portsOf(body)).toEqual(['tcp/3389']);
+  });
+
+  it('reads the port a correction names instead, and never a setting corrected the same way', () => {
+    expect(portsOf('Sorry, that was 8081, not 8080. I mixed up two sensors.')).toEqual(['?/8081']);
+    expect(portsOf('Correction: the hits I attributed to 5555 were actually 5558 (typo in my filter).')).toEqual([
+      '?/5558',
+    ]);
+    expect(portsOf('Please check that your MTU on the peering VLAN 2001 is 1500, not 9000.')).toEqual([]);
+    expect(portsOf('it was 300, not 3000 sources')).toEqual([]);
+  });
+
+  it('gives a port the protocol of the flood that goes to it, and a TCP flag says TCP', () => {
+    expect(portsOf('Victims see UDP floods to random high ports plus TCP SYN floods to 443 and 80.')).toEqual([
+      'tcp/80',
+      'tcp/443',
+    ]);
+    expect(portsOf('', 'GRE floods with random inner UDP + ACK flood to 443')).toEqual(['tcp/443']);
+    expect(portsOf('- Modbus/TCP (502): function code 43\n- Siemens S7comm on ISO-TSAP (102): SZL reads')).toEqual([
+      'tcp/102',
+      'tcp/502',
+    ]);
+  });
+
+  it("drops a port that stayed quiet past a relative clause, that nothing ever touched, or a range's source port", () => {
+    expect(portsOf('Port 30005, which some ISPs use for the ACS connection request, stayed quiet.')).toEqual([]);
+    expect(portsOf('The payload uses tftp; nothing from those sources ever touched udp/69 on our side.')).toEqual([]);
+    expect(portsOf('Spam to udp/1026-1031 again. All 3 sources use a source port of 1028 every time.')).toEqual([]);
   });
 
   it('takes back the port a correction puts another in place of', () => {

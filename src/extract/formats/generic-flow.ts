@@ -18,6 +18,14 @@ const KEYWORDS = new RegExp(
   String.raw`\b(tcp|udp|icmp)\s+src\s+${ADDR}\s+s(?:rc)?port\s+(\d{1,5})\s+dst\s+${ADDR}\s+d(?:st)?port\s+(\d{1,5})\b`,
   'i',
 );
+/**
+ * `2024-05-14T03:12:55Z 203.0.113.77:51234 -> 192.0.2.10:37215 POST /ctrlt/DeviceUpgrade_1 HTTP/1.1`: a
+ * honeypot's line of the two ends alone, right after its time; an HTTP request says it is TCP.
+ */
+const BARE = new RegExp(
+  String.raw`^\s*(?:\S+\s+){0,2}?\[?${ADDR}\]?[:.](\d{1,5})\s*->\s*\[?${ADDR}\]?[:.](\d{1,5})(?=\s|$)`,
+);
+const HTTP = /\s(?:GET|POST|HEAD|PUT|OPTIONS|DELETE|CONNECT) \S+ HTTP\/\d/;
 const ACTION = /\b(deny|denied|drop|dropped|reject|rejected|block|blocked|accept|accepted|permit|permitted|pass)\b/i;
 
 /**
@@ -30,17 +38,23 @@ const ACTION = /\b(deny|denied|drop|dropped|reject|rejected|block|blocked|accept
 export const genericFlow: LogFormat = {
   id: 'generic-flow',
   description: 'Filter log lines of protocol and ends (Allied Telesis, NEC IX and others)',
-  sniff: (t) => (t.includes('->') || t.includes(' > ') || t.includes('dport')) && /\b(?:tcp|udp|icmp|syn)\b/i.test(t),
+  sniff: (t) =>
+    ((t.includes('->') || t.includes(' > ') || t.includes('dport')) && /\b(?:tcp|udp|icmp|syn)\b/i.test(t)) ||
+    (t.includes(' -> ') && HTTP.test(t)),
   parse(text, time) {
     const ts = leadingTimestamp(text, time);
     if (!ts) return null;
     const after = ARROW_FIRST.exec(text);
     const arrow = after ? null : ARROW.exec(text);
+    const keywords = after || arrow ? null : KEYWORDS.exec(text);
+    const bare = after || arrow || keywords || !HTTP.test(text) ? null : BARE.exec(text.slice(ts.end));
     const m = after
       ? [after[0], after[5], after[1], after[2], after[3], after[4]]
       : arrow
         ? [arrow[0], arrow[1], arrow[2], arrow[3] ?? arrow[4], arrow[5], arrow[6] ?? arrow[7]]
-        : KEYWORDS.exec(text);
+        : bare
+          ? [bare[0], 'tcp', bare[1], bare[2], bare[3], bare[4]]
+          : keywords;
     if (!m) return null;
     const syn = /^syn$/i.test(m[1]!);
     const proto = syn ? 'tcp' : protoOf(m[1]);

@@ -9,6 +9,7 @@ import { eveJson } from './eve-json.ts';
 import { fastLog } from './fast-log.ts';
 import { fortigate } from './fortigate.ts';
 import { genericFlow } from './generic-flow.ts';
+import { conpot } from './conpot.ts';
 import { conntrack, fail2ban, portScan, sockets, sshd } from './host-tools.ts';
 import { huaweiUsg } from './huawei-usg.ts';
 import { ims } from './ims.ts';
@@ -84,6 +85,7 @@ export const formats = [
   portScan,
   sshd,
   fail2ban,
+  conpot,
   // the most general last: what no format of its own reads
   genericFlow,
 ] as const satisfies readonly LogFormat[];
