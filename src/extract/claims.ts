@@ -263,7 +263,8 @@ export function impliedPorts(prose: string, named: Set<number>): Array<Claim & {
   if (!ANY_SERVICE.test(prose)) return out;
   for (const [service, re, ports] of SERVICES) {
     const m = re.exec(prose);
-    if (!m) continue;
+    // (not a service the post says is unaffected: "Not affected: NETCONF on tcp/830, SNMP")
+    if (!m || denial(prose, m.index) !== null) continue;
     for (const [port, proto] of ports)
       if (!named.has(port) && !numberIn(prose, port))
         out.push({ kind: 'service', value: service, text: m[0], port, proto });
@@ -369,7 +370,7 @@ const NEGATED = new RegExp(
     String.raw`scans|scanning|connections)\b` +
     String.raw`|\b(?:unchanged|unaffected|untouched|flat|quiet)\b|\bzero hits\b` +
     String.raw`|\b(?:received|got|saw|sees?|seen|logged|recorded) (?:nothing|none|zero)(?![-\w])` +
-    String.raw`|\b(?:zero|no) (?:packets|probes|syns|connections|flows?|access)\b|\bzero (?:on|for|at)\b` +
+    String.raw`|\b(?:zero|no) (?:packets|probes|syns|connections|flows?|access|events|attempts|sessions)\b|\bzero (?:on|for|at)\b` +
     String.raw`|\b(?:cannot|can't|could not|couldn't) confirm\b` +
     String.raw`|\bno (?:busier|higher|worse|more|louder|noisier) than (?:usual|normal|ever|before|last week)\b` +
     // back where it was: "it has died down", 「通常の水準に戻っています」 (not "decreased a little", which a
@@ -525,7 +526,8 @@ const GOES_ON_VERB = new RegExp(
 /** What says a port is more than usual, beside "usual": above it, or at the top of the report. */
 const NEWS_BESIDE_USUAL = new RegExp(
   String.raw`\b(?:above|over|beyond|times|exceed\w*|higher|\d+x|dominat(?:es|ing)|dominant|tops?|leads?|leading|` +
-    String.raw`biggest|largest)\b`,
+    // ("The usual background of SSH brute forcing is up about 30% too")
+    String.raw`biggest|largest)\b|\b(?:is|are|was|were) up\b`,
   'i',
 );
 

@@ -722,6 +722,7 @@ describe('ports named in prose', () => {
   it("drops a port that stayed quiet past an aside, that nothing ever touched, or a range's source port", () => {
     expect(portsOf('Port 30005, which some ISPs use for the ACS connection request, stayed quiet.')).toEqual([]);
     expect(portsOf('The payload uses tftp; nothing from those sources ever touched udp/69 on our side.')).toEqual([]);
+    expect(portsOf('- memcached (udp/11211): zero events this quarter; we consider it dead.')).toEqual([]);
     expect(portsOf('Spam to udp/1026-1031 again. All 3 sources use a source port of 1028 every time.')).toEqual([]);
   });
 

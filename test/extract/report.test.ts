@@ -469,6 +469,12 @@ describe('a post that names services only', () => {
     expect(implied('our resolver ssh.example.net and smb-gw.example.net were fine')).toEqual([]);
   });
 
+  it('implies no port of a service the post says is unaffected, and keeps one whose usual level is up', () => {
+    expect(report('Not affected: NETCONF over SSH on tcp/830, the CLI on tcp/22, SNMP.').impliedPorts).toEqual([]);
+    const up = report('The usual background of SSH brute forcing against the same boxes is up about 30% too.');
+    expect(up.impliedPorts.map((i) => `${i.proto}/${i.port}`)).toEqual(['tcp/22']);
+  });
+
   it('implies no port the post names itself, even to say it is quiet', () => {
     expect(report('こちらでは 5060 は見えてません。', { subject: 'Re: [jp-ops] SIP スキャン' }).impliedPorts).toEqual(
       [],
