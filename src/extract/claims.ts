@@ -370,7 +370,8 @@ const NEGATED = new RegExp(
     String.raw`scans|scanning|connections)\b` +
     String.raw`|\b(?:unchanged|unaffected|untouched|flat|quiet)\b|\bzero hits\b` +
     String.raw`|\b(?:received|got|saw|sees?|seen|logged|recorded) (?:nothing|none|zero)(?![-\w])` +
-    String.raw`|\b(?:zero|no) (?:packets|probes|syns|connections|flows?|access|events|attempts|sessions)\b|\bzero (?:on|for|at)\b` +
+    String.raw`|\b(?:zero|no) (?:packets|probes|syns|connections|flows?|access|events|attempts|sessions)\b` +
+    String.raw`|\bzero (?:on|for|at)\b` +
     String.raw`|\b(?:cannot|can't|could not|couldn't) confirm\b` +
     String.raw`|\bno (?:busier|higher|worse|more|louder|noisier) than (?:usual|normal|ever|before|last week)\b` +
     // back where it was: "it has died down", 「通常の水準に戻っています」 (not "decreased a little", which a
