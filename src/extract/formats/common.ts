@@ -2,7 +2,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import ipaddr from 'ipaddr.js';
 import type { LogEvent, Proto } from '../../model.ts';
 import type { LineClock, PacketSlots } from './scan.ts';
-import type { TimeContext } from './timestamps.ts';
+import { leadingTimestamp, type TimeContext } from './timestamps.ts';
 
 export {
   CLF_TS,
@@ -240,4 +240,39 @@ export function jsonText(v: unknown): string | undefined {
 
 export function event(format: string, raw: string, fields: Omit<LogEvent, 'format' | 'raw'>): LogEvent {
   return { format, ...fields, raw };
+}
+
+/**
+ * A record of two `host:port` ends, as most filter logs write one: an ICMP record's "ports" are its
+ * type and code, not ports; the time is the one the line starts with unless the format read its own.
+ */
+export function endsEvent(
+  format: string,
+  raw: string,
+  time: TimeContext,
+  f: {
+    src: string;
+    dst: string;
+    proto: Proto | null;
+    action: string | null;
+    flags?: string | null;
+    ts?: { ts: string | null; tsText: string | null } | null;
+  },
+): LogEvent {
+  const s = hostPort(f.src);
+  const d = hostPort(f.dst);
+  const ports = f.proto !== 'icmp';
+  const ts = f.ts === undefined ? leadingTimestamp(raw, time) : f.ts;
+  return event(format, raw, {
+    ts: ts?.ts ?? null,
+    tsText: ts?.tsText ?? null,
+    src: s.addr,
+    spt: ports ? s.port : null,
+    dst: d.addr,
+    dpt: ports ? d.port : null,
+    proto: f.proto,
+    flags: f.flags ?? null,
+    flagsText: null,
+    action: f.action,
+  });
 }

@@ -1,4 +1,4 @@
-import { event, hostPort, leadingTimestamp, protoOf, type LogFormat } from './common.ts';
+import { endsEvent, protoOf, type LogFormat } from './common.ts';
 
 const RULE = new RegExp(
   String.raw`ipfw: (\d{1,5}) ([A-Z][a-zA-Z]{1,10}(?: \d{1,5})?) (TCP|UDP|ICMP(?:v6)?)(?::[\d.]{1,7})? ` +
@@ -16,22 +16,6 @@ export const ipfw: LogFormat = {
   parse(text, time) {
     const m = RULE.exec(text);
     if (!m) return null;
-    const proto = protoOf(m[3]);
-    const ports = proto === 'tcp' || proto === 'udp';
-    const s = hostPort(m[4]!);
-    const d = hostPort(m[5]!);
-    const ts = leadingTimestamp(text, time);
-    return event('ipfw', text, {
-      ts: ts?.ts ?? null,
-      tsText: ts?.tsText ?? null,
-      src: s.addr,
-      spt: ports ? s.port : null,
-      dst: d.addr,
-      dpt: ports ? d.port : null,
-      proto,
-      flags: null,
-      flagsText: null,
-      action: m[2]!,
-    });
+    return endsEvent('ipfw', text, time, { src: m[4]!, dst: m[5]!, proto: protoOf(m[3]), action: m[2]! });
   },
 };

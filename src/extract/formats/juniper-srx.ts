@@ -1,6 +1,6 @@
 import {
   event,
-  hostPort,
+  endsEvent,
   ISO_TS,
   isoWall,
   leadingTimestamp,
@@ -80,20 +80,11 @@ const SCREEN =
 function screen(text: string, time: TimeContext) {
   const m = SCREEN.exec(text);
   if (!m) return null;
-  const proto = protoOf(m[1]);
-  const src = hostPort(m[3]!);
-  const dst = hostPort(m[4]!);
-  const ts = leadingTimestamp(text, time);
-  return event('juniper-srx', text, {
-    ts: ts?.ts ?? null,
-    tsText: ts?.tsText ?? null,
-    src: src.addr,
-    spt: proto === 'icmp' ? null : src.port,
-    dst: dst.addr,
-    dpt: proto === 'icmp' ? null : dst.port,
-    proto,
+  return endsEvent('juniper-srx', text, time, {
+    src: m[3]!,
+    dst: m[4]!,
+    proto: protoOf(m[1]),
     flags: /\bSYN\b/.test(m[2]!) ? 'S' : null,
-    flagsText: null,
     action: m[5] ?? null,
   });
 }

@@ -1,4 +1,4 @@
-import { event, hostPort, isoWall, protoOf, SLASH_TS, toIso, type LogFormat } from './common.ts';
+import { endsEvent, isoWall, protoOf, SLASH_TS, toIso, type LogFormat } from './common.ts';
 
 /**
  * Yamaha RTX/NVR router filter logs, as Japanese operators paste them from `show log` or syslog:
@@ -16,22 +16,13 @@ export const yamahaRtx: LogFormat = {
   parse(text, time) {
     const m = RECORD.exec(text);
     if (!m) return null;
-    const proto = protoOf(m[2]);
-    const ports = proto === 'tcp' || proto === 'udp';
-    const src = hostPort(m[3]!);
-    const dst = hostPort(m[4]!);
     const t = SLASH_TS.exec(text);
-    return event('yamaha-rtx', text, {
-      ts: t ? toIso(isoWall(t), time) : null,
-      tsText: t?.[0] ?? null,
-      src: src.addr,
-      spt: ports ? src.port : null,
-      dst: dst.addr,
-      dpt: ports ? dst.port : null,
-      proto,
-      flags: null,
-      flagsText: null,
+    return endsEvent('yamaha-rtx', text, time, {
+      src: m[3]!,
+      dst: m[4]!,
+      proto: protoOf(m[2]),
       action: m[1]!.toLowerCase(),
+      ts: t && { ts: toIso(isoWall(t), time), tsText: t[0] },
     });
   },
 };

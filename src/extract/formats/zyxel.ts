@@ -1,4 +1,4 @@
-import { addressLike, event, hostPort, kvField, leadingTimestamp, protoOf, type LogFormat } from './common.ts';
+import { addressLike, endsEvent, hostPort, kvField, protoOf, type LogFormat } from './common.ts';
 
 /**
  * Zyxel ZyWALL, USG FLEX and ATP firewall logs: each end as `src="203.0.113.14:51000"
@@ -13,23 +13,8 @@ export const zyxel: LogFormat = {
     const src = kvField(text, 'src');
     const dst = kvField(text, 'dst');
     if (!src || !dst) return null;
-    const s = hostPort(src);
-    const d = hostPort(dst);
-    if (!addressLike(s.addr) || !addressLike(d.addr)) return null;
+    if (!addressLike(hostPort(src).addr) || !addressLike(hostPort(dst).addr)) return null;
     const proto = protoOf(kvField(text, 'protoID'));
-    const ports = proto !== 'icmp';
-    const ts = leadingTimestamp(text, time);
-    return event('zyxel', text, {
-      ts: ts?.ts ?? null,
-      tsText: ts?.tsText ?? null,
-      src: s.addr,
-      spt: ports ? s.port : null,
-      dst: d.addr,
-      dpt: ports ? d.port : null,
-      proto,
-      flags: null,
-      flagsText: null,
-      action: kvField(text, 'msg') ?? null,
-    });
+    return endsEvent('zyxel', text, time, { src, dst, proto, action: kvField(text, 'msg') ?? null });
   },
 };
