@@ -882,7 +882,9 @@ function logPorts(events: LogEvent[]): Hit[] {
     if (e.dpt === null || e.dpt === 0 || e.proto === 'icmp') continue;
     // A SYN-ACK or a reply from a well-known port is the answer, not the probe.
     if (e.flags && e.flags.includes('S') && e.flags.includes('A')) continue;
-    if (e.proto === 'udp' && e.spt !== null && REFLECTORS.has(e.spt) && e.dpt >= 1024 && e.dpt !== e.spt) continue;
+    // (to a random port, which may be a low one: "427 > 22"; not to another low service's)
+    const random = e.dpt >= 1024 || !REFLECTORS.has(e.dpt);
+    if (e.proto === 'udp' && e.spt !== null && REFLECTORS.has(e.spt) && random && e.dpt !== e.spt) continue;
     if (e.spt !== null && e.spt < e.dpt && e.src && flows.has(flow(e.dst, e.dpt, e.src, e.spt))) continue;
     const k = `${e.proto ?? '-'}/${e.dpt}`;
     const cur = byKey.get(k);

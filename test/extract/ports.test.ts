@@ -690,6 +690,13 @@ describe('ports named in prose', () => {
     expect(portsOf(aws)).toEqual([]);
   });
 
+  it("takes no port from a reflector's answers, even one that lands on a low port", () => {
+    const sample = (dpt: number) =>
+      'FLOW,192.0.2.250,12,27,001b21aa0101,00005e005301,0x0800,2001,2001,198.51.100.61,203.0.113.140,17,0x00,57,' +
+      `427,${dpt},0,1514,1500,16384`;
+    expect(portsOf(`SLP reflection sourced from udp/427:\n\n${sample(34021)}\n${sample(22)}\n`)).toEqual([]);
+  });
+
   it('weighs a message quoted in full under an Outlook header as the post a top-poster answers', () => {
     const body =
       'The complaint lists WinRM, but our egress logs show zero connections on tcp/5985.\n\n' +

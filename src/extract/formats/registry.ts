@@ -25,6 +25,7 @@ import { nfdump } from './nfdump.ts';
 import { paloalto } from './paloalto.ts';
 import { pf } from './pf.ts';
 import { pfsense } from './pfsense.ts';
+import { sflow } from './sflow.ts';
 import { shadowserver } from './shadowserver.ts';
 import { sonicwall } from './sonicwall.ts';
 import { ipchains, portsentry, scanlogd } from './small-tools.ts';
@@ -67,6 +68,7 @@ export const formats = [
   windowsFirewall,
   nfdump,
   awsVpc,
+  sflow,
   mikrotik,
   yamahaRtx,
   ipfw,
