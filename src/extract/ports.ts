@@ -97,7 +97,7 @@ const WEAK_END_WORDS =
   String.raw`jump(?:s|ed|ing)?|climb(?:s|ed|ing)?|up|continues?|keeps?|lately|recently|now|mostly|mainly|` +
   String.raw`plus|with|via|tcp|udp|which|that|but|then|still|grew|growing|doubled|tripled|increased|` +
   String.raw`increasing|exposed|open|listening|both|respectively|etc|each|every|all|alone|instead|toward|` +
-  String.raw`towards|right after|shortly|soon after|later|afterwards|a few|a couple|getting`;
+  String.raw`towards|right after|shortly|soon after|later|afterwards|a few|a couple|getting|mapped`;
 const WEAK_END =
   String.raw`(?=$|\n|[.,;:!?)）\]、。—]| --? |\s?[(（]| (?:${WEAK_END_WORDS})\b|` +
   // "telnetd on 23 w/ hardcoded pw"

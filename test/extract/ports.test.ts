@@ -690,6 +690,10 @@ describe('ports named in prose', () => {
     expect(portsOf(aws)).toEqual([]);
   });
 
+  it('reads the port a service is on before what maps it elsewhere', () => {
+    expect(portsOf("T-Pot here, telnet on 23 mapped to Cowrie's listener inside docker.")).toEqual(['tcp/23']);
+  });
+
   it("takes no port from a reflector's answers, even one that lands on a low port", () => {
     const sample = (dpt: number) =>
       'FLOW,192.0.2.250,12,27,001b21aa0101,00005e005301,0x0800,2001,2001,198.51.100.61,203.0.113.140,17,0x00,57,' +

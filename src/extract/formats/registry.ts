@@ -4,6 +4,7 @@ import { checkpoint } from './checkpoint.ts';
 import { ciscoAsa } from './cisco-asa.ts';
 import { ciscoIos } from './cisco-ios.ts';
 import { cowrieLog } from './cowrie-log.ts';
+import { dionaea } from './dionaea.ts';
 import { dshield } from './dshield.ts';
 import { eveJson } from './eve-json.ts';
 import { fastLog } from './fast-log.ts';
@@ -88,6 +89,7 @@ export const formats = [
   sshd,
   fail2ban,
   conpot,
+  dionaea,
   // the most general last: what no format of its own reads
   genericFlow,
 ] as const satisfies readonly LogFormat[];
