@@ -492,7 +492,7 @@ const POINTS_BACK = new RegExp(
   // "there" at the clause's end ("nothing new there"), not "there is no change on other ports"
   String.raw`\bthere\s*[.,;!?]?\s*$|\b(?:either|(?:on|against|to) (?:it|them|those|that)|for (?:it|them|that)|` +
     String.raw`(?:that|it)(?: i|'|)s` +
-    String.raw`|(?:that|it) was)\b|そちら|こちら|そこ|^[、\s]*(?:件数|数|量|パケット数|いずれ|どちら)[はも]`,
+    String.raw`|(?:that|it) was)\b|^\s*,\s*which (?:is|was|are|were)(?: not|n't)\b|そちら|こちら|そこ|^[、\s]*(?:件数|数|量|パケット数|いずれ|どちら)[はも]`,
   'i',
 );
 
@@ -556,7 +556,8 @@ export type Denial = 'quiet' | 'taken back' | null;
  * heading over its bullets (「■影響を受けない機能」 / 「・SSH サーバ機能 (TCP 22)」).
  * Short, with no comma of its own ("Not seen by us, but others report: …" labels nothing).
  */
-const LABEL = /^\s*(?:[-*•・■●◆□◇]\s*)?([^:：\n,、・]{2,30})(?:[:：]\s|\s*・)/;
+// ("The following services are NOT affected: IPsec (UDP 500 and UDP 4500), SNMP (UDP 161)")
+const LABEL = /^\s*(?:[-*•・■●◆□◇]\s*)?([^:：\n,、・]{2,48})(?:[:：]\s|\s*・)/;
 
 /** The port at `at` stands in a list whose label (the start of its sentence) says it is quiet. */
 function negatedLabel(prose: string, sentenceStart: number, at: number): boolean {
@@ -605,7 +606,7 @@ export function denial(prose: string, at: number): Denial {
   const quiet = negates(rest) || asUsual(rest);
   // A Japanese clause that ends in its continuative form (「…同程度で、」「…出ておらず、」) goes on
   // about the same subject.
-  const goesOn = /(?:で|て|ず|く|あり|おり|なり)\s*$/.test(clause) && /[\u3040-\u30ff\u4e00-\u9fff]/.test(clause);
+  const goesOn = /(?:で|て|ず|く|り)\s*$/.test(clause) && /[\u3040-\u30ff\u4e00-\u9fff]/.test(clause);
   // A clause with no verb of its own ("The legacy HTTP interface (TCP 80)") is the subject of the
   // verb that follows ("..., when enabled, only redirects to HTTPS and is not affected").
   const verbless =
