@@ -251,7 +251,10 @@ const ANY_SERVICE = new RegExp(
 
 /** The number stands in the prose on its own, whether or not a pattern read it as a port (「5060 は見えてません」). */
 // (after an address's colon too: "listens on 127.0.0.1:6379 only")
-const numberIn = (prose: string, n: number) => new RegExp(String.raw`(?<![\w.,/-])${n}(?![\w.,:]\d|\d)`).test(prose);
+// (not a count: "SSH brute force from 22 addresses")
+const numberIn = (prose: string, n: number) =>
+  new RegExp(String.raw`(?<![\w.,/-])${n}(?![\w.,:]\d|\d| ?(?:[a-z]+ )?(?:${COUNT_NOUNS}))`, 'i').test(prose);
+const COUNT_NOUNS = 'addresses|hosts|sources|reflectors|ips|packets|times|attempts|servers|customers|devices|件|台|個';
 
 /**
  * Services named without a port ("SSH brute force", 「RDPへの探索」): their well-known ports, as
@@ -355,12 +358,14 @@ const NEGATED = new RegExp(
     String.raw` (?:[\w-]+ ){0,2}?(?:(?:appear|seem)s? to be )?` +
     String.raw`(?:seeing|see|seen|saw|observ\w*|notic\w*|affected|involved|impacted|` +
     String.raw`change|changing|changed|increasing|increased|rising|risen|up|targeted|hit|scanned|probed|attacked|` +
-    String.raw`touched|tested|started|moved|budged|vulnerable|exploitable)\b` +
+    String.raw`touched|tested|started|moved|budged)\b` +
     // ("Winbox (8291) is not part of this")
     String.raw`|\bnot (?:a )?part of (?:this|it|that|the)\b` +
     String.raw`|\bnothing (?:unusual|new|special|abnormal|odd|out of the ordinary|much|interesting|on)\b` +
     String.raw`|\bnot much\b|\bnot anything (?:on|at|to|for|unusual|new)\b|\bnothing (?:here|to report)\b` +
-    String.raw`|\bno signs? of\b|\bnothing (?:[\w-]+ ){0,4}?ever (?:touched|hit|reached|probed|scanned|came)\b` +
+    String.raw`|\bno signs? of (?:being )?(?:touched|probed|scanned|hit|use|activity|access|traffic|scans|probes|` +
+    String.raw`hits)\b` +
+    String.raw`|\bnothing (?:[\w-]+ ){0,4}?ever (?:touched|hit|reached|probed|scanned|came)\b` +
     String.raw`|\bout of scope\b|\bno (?:(?:tcp|udp) ?\/ ?)?\d{2,5} (?:anywhere|at all)\b` +
     String.raw`|\b(?:received|got|saw|seen|logged|recorded|had) no ` +
     String.raw`(?:requests|hits|traffic|connections|packets|probes|` +
@@ -460,7 +465,7 @@ const TAKEN_BACK = new RegExp(
     String.raw`\b(?:hits|traffic|packets|flows|probes|it|that|this|those)\b[^.,;]{0,30}?\b(?:is|are|was|were) ` +
     String.raw`(?:actually |just |all )?` +
     // ("the 4786 traffic was our new vulnerability scanner")
-    String.raw`(?:our own|ours|our (?:[\w-]+ ){0,3}?(?:scanner|scanning|monitoring|pentest))\b|` +
+    String.raw`(?:our own|ours|our (?:[\w-]+ ){0,3}?(?:scanner|scanning|pentest))\b|` +
     // "an earlier version of this diary listed 2375/tcp in first place. That was my mistake"
     String.raw`\b(?:an|the|my) earlier version\b[^.]{0,40}\b(?:listed|named|showed|gave)\b|` +
     // 「「UDP 1900」と書きましたが、誤りでした」
@@ -477,6 +482,11 @@ const TAKEN_BACK = new RegExp(
 const CORRECTION =
   /\b(?:correction|corrected|sorry|i meant|should (?:read|have been)|typo|fat[- ]?finger\w*)\b|訂正|誤記|誤り|間違い|正しくは/i;
 
+/** The sentence around `at` corrects something the poster wrote. */
+export function corrects(prose: string, at: number): boolean {
+  return CORRECTION.test(sentenceAt(prose, at));
+}
+
 /**
  * Others asked about the port, and the rest of the sentence answers no: 「UDP 161 宛て（SNMP）
  * についても問い合わせをいただいておりますが、特段の増加は確認しておりません」, "we've had questions
@@ -492,7 +502,8 @@ const POINTS_BACK = new RegExp(
   // "there" at the clause's end ("nothing new there"), not "there is no change on other ports"
   String.raw`\bthere\s*[.,;!?]?\s*$|\b(?:either|(?:on|against|to) (?:it|them|those|that)|for (?:it|them|that)|` +
     String.raw`(?:that|it)(?: i|'|)s` +
-    String.raw`|(?:that|it) was)\b|^\s*,\s*which (?:is|was|are|were)(?: not|n't)\b|そちら|こちら|そこ|^[、\s]*(?:件数|数|量|パケット数|いずれ|どちら)[はも]`,
+    String.raw`|(?:that|it) was)\b|^\s*,\s*which (?:is|was|are|were)(?: not|n't)\b` +
+    String.raw`|そちら|こちら|そこ|^[、\s]*(?:件数|数|量|パケット数|いずれ|どちら)[はも]`,
   'i',
 );
 
@@ -523,6 +534,8 @@ const GOES_ON_VERB = new RegExp(
     String.raw`redirects?|listens?|runs?|uses?|serves?|handles?|accepts?|shares?|parses?|answers?)\b`,
   'i',
 );
+
+const NOT_VULNERABLE = /\b(?:is|are|was|were)(?: not|n't) (?:vulnerable|exploitable)\b/i;
 
 /** What says a port is more than usual, beside "usual": above it, or at the top of the report. */
 const NEWS_BESIDE_USUAL = new RegExp(
@@ -588,6 +601,8 @@ export function denial(prose: string, at: number): Denial {
   )
     return 'taken back';
   if (negates(clause) || INFRASTRUCTURE.test(clause) || asUsual(clause)) return 'quiet';
+  // "The RTSP service on tcp/554 is not vulnerable", unless the sentence goes on that it is hit more
+  if (NOT_VULNERABLE.test(clause) && !RISING.test(prose.slice(sentenceStart, sentenceEnd))) return 'quiet';
   if (negatedLabel(prose, sentenceStart, at)) return 'quiet';
   // A relative clause in between says something else of the port ("port 52869, which usually moves
   // with 37215, stays at its usual background level"): what the sentence goes on to say is after it.
@@ -603,7 +618,7 @@ export function denial(prose: string, at: number): Denial {
     ((!n[1] && !n[3]) || (!own[1] && !own[3]) || (n[1] ?? n[3]) === (own[1] ?? own[3]));
   if (!rest || numbers.some((n) => !same(n))) return null;
   if (TAKEN_BACK.test(rest)) return 'taken back';
-  const quiet = negates(rest) || asUsual(rest);
+  const quiet = negates(rest) || asUsual(rest) || (NOT_VULNERABLE.test(rest) && !RISING.test(rest));
   // A Japanese clause that ends in its continuative form (「…同程度で、」「…出ておらず、」) goes on
   // about the same subject.
   const goesOn = /(?:で|て|ず|く|り)\s*$/.test(clause) && /[\u3040-\u30ff\u4e00-\u9fff]/.test(clause);
@@ -655,7 +670,9 @@ export function takenBack(prose: string): Set<number> {
   // "meant dpt 8081 not 8080", "8443, not 8433", 「37215 ではなく 52869 でした」: the number put aside
   // for another, whatever the sentence says of the other.
   if (/\bnot\b|なく|actually/.test(prose))
-    for (const m of allMatches(prose, INSTEAD_OF)) out.add(Number(m[1] ?? m[2] ?? m[3]));
+    for (const m of allMatches(prose, INSTEAD_OF))
+      // ("The 8080 hits were actually 12000 yesterday" corrects a count, not a port)
+      if (m[1] === undefined || corrects(prose, m.index)) out.add(Number(m[1] ?? m[2] ?? m[3]));
   // A correction's "wrong" line over its "right" one (「誤: 2323/tcp 宛て」 / 「正: 23231/tcp 宛て」).
   if (/誤|wrong|incorrect/i.test(prose))
     for (const m of allMatches(prose, WRONG_LINE)) for (const n of allMatches(m[1]!, NUMBER)) out.add(Number(n[0]));

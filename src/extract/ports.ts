@@ -8,6 +8,7 @@ import {
   sentenceAt,
   sentenceBounds,
   takenBack,
+  corrects,
   type Denial,
 } from './claims.ts';
 import { allMatches } from './matches.ts';
@@ -25,6 +26,18 @@ interface Hit {
   denied?: Denial;
   /** Read as where something listens ("the honeypot also listens on 2376"): a setting, not a sighting. */
   setup?: boolean;
+}
+
+const YEAR_ALONE = /^(?:19[89]|20[0-3])\d$/;
+/** A port named just before: "sshd on 2222 getting it now too, not just 22". */
+const PORT_BEFORE = /\b(?:on|port|tcp|udp|dpt)[ /:]?\d{2,5}\b/i;
+
+/** `n` stands somewhere in the post as a port: "tcp/37215", "37215/tcp", "port 37215", 「ポート 37215」, 「37215番」. */
+function namedAsPort(text: string, n: string): boolean {
+  return new RegExp(
+    String.raw`(?:\b(?:tcp|udp|ports?|dpt)|ポート)\s*[/:=]?\s*${n}(?!\d)|(?<![\d.])${n}\s*(?:\/\s*(?:tcp|udp)\b|番)`,
+    'i',
+  ).test(text);
 }
 
 /** A port read from a row of a table a post pasted (tables.ts), with the protocol its row gives. */
@@ -301,7 +314,8 @@ const PATTERNS: Array<{
   {
     needs: NEEDS_PROTO,
     // (not the end of a range: "8000-8010/tcp")
-    re: new RegExp(String.raw`(?<![\d.]|\d ?[-–〜~] ?)(\d{1,5})(?: ?/ ?|番?/|-|)${P}\b`, 'gi'),
+    // (not "IPv6-TCP" or "L4-UDP": a letter before the number makes it a name's)
+    re: new RegExp(String.raw`(?<![\w.]|\d ?[-–〜~] ?)(\d{1,5})(?: ?/ ?|番?/|-|)${P}\b`, 'gi'),
     read: (m) => [[m[1]!, proto(m[2]!)]],
   },
   {
@@ -363,22 +377,24 @@ const PATTERNS: Array<{
         String.raw`(?:${P}[ /]?)?${N}(?:\/${P})?`,
       'gi',
     ),
+    // only where the sentence corrects something ("Sorry, that was 8081"; not "The MTU was actually 1500")
     read: (m) => {
       const p = m[1] ?? m[3];
-      return [[m[2]!, p ? proto(p) : null]];
+      return corrects(m.input, m.index) && !YEAR_ALONE.test(m[2]!) ? [[m[2]!, p ? proto(p) : null]] : [];
     },
   },
   // 「37215 ではなく 52869 でした」: the number one port is corrected to
   {
     needs: /なく/,
     re: new RegExp(
-      String.raw`(?<![\w.,:/-])\d{2,5}(?: ?\/ ?(?:tcp|udp))? ?(?:番ポート|番)? ?(?:では|じゃ)なく[、,]? ?` +
+      String.raw`(?<![\w.,:/-])(\d{2,5})(?: ?\/ ?(?:tcp|udp))? ?(?:番ポート|番)? ?(?:では|じゃ)なく[、,]? ?` +
         String.raw`(?:${P}[ /]?)?${N}(?: ?\/ ?${P})?`,
       'gi',
     ),
+    // when the post names the first as a port somewhere (not 「送信元は 300 ではなく 3000 でした」)
     read: (m) => {
-      const p = m[1] ?? m[3];
-      return [[m[2]!, p ? proto(p) : null]];
+      const p = m[2] ?? m[4];
+      return namedAsPort(m.input, m[1]!) ? [[m[3]!, p ? proto(p) : null]] : [];
     },
   },
   // "137番ポート", "445番"
@@ -455,7 +471,8 @@ const PATTERNS: Array<{
   {
     needs: /not (?:just|only)/i,
     re: new RegExp(String.raw`\bnot (?:just|only) (?:on |to )?(?:the )?(?:ports? )?${WEAK_LIST}${WEAK_END}`, 'gi'),
-    read: (m) => weakList(m[1]!, null),
+    // after a port of its own ("sshd on 2222 ..."), not after a count ("hit 30 of our hosts, not just 22")
+    read: (m) => (PORT_BEFORE.test(m.input.slice(Math.max(0, m.index - 60), m.index)) ? weakList(m[1]!, null) : []),
   },
   // "scan src 198.51.100.0/24 -> :8080 and :8081": where a flow goes, written as its port alone
   {

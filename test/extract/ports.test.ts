@@ -690,6 +690,29 @@ describe('ports named in prose', () => {
     expect(portsOf(aws)).toEqual([]);
   });
 
+  it('reads no count, size or year a sentence corrects, nor a name with a protocol in it, as a port', () => {
+    for (const t of [
+      'TTL was actually 64',
+      'Our MTU is actually 1500.',
+      'The botnet size was actually 3000.',
+      'Sorry, I meant 2024, not 2023.',
+      'That was 1500, not 9000.',
+      '送信元は 300 ではなく 3000 でした',
+      'IPv6-TCP traffic is up, IPv4-UDP scans too, L4-UDP floods as well',
+      'attackers hit 30 of our hosts, not just 22',
+    ])
+      expect(portsOf(t), t).toEqual([]);
+    expect(portsOf('The 8080 hits were actually 12000 yesterday.', 'tcp/8080 up')).toEqual(['tcp/8080']);
+  });
+
+  it('keeps a port the post reports as seen beside words the new denials know', () => {
+    expect(portsOf('tcp/445 scanning continues with no sign of slowing down.')).toEqual(['tcp/445']);
+    expect(portsOf("tcp/8443 is not vulnerable on our side but it's scanned 10x more than last week")).toEqual([
+      'tcp/8443',
+    ]);
+    expect(portsOf('The tcp/4786 scans spiked and it was our IDS monitoring that caught them.')).toEqual(['tcp/4786']);
+  });
+
   it('reads the port a service is on before what maps it elsewhere', () => {
     expect(portsOf("T-Pot here, telnet on 23 mapped to Cowrie's listener inside docker.")).toEqual(['tcp/23']);
   });

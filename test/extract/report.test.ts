@@ -466,6 +466,8 @@ describe('a post that names services only', () => {
       'udp/5060',
     ]);
     expect(implied('ssh brute force from these')).toEqual(['tcp/22']);
+    // a count is no port named
+    expect(implied('SSH brute force from 22 addresses overnight')).toEqual(['tcp/22']);
     expect(implied('our resolver ssh.example.net and smb-gw.example.net were fine')).toEqual([]);
   });
 

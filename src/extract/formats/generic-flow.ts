@@ -57,6 +57,8 @@ export const genericFlow: LogFormat = {
           : keywords;
     if (!m) return null;
     const syn = /^syn$/i.test(m[1]!);
+    // (a honeypot's "SYN-ACK a:p -> b:q" is the answer, not a probe)
+    const synAck = syn && /\bsyn[-/]ack\b/i.test(text);
     const proto = syn ? 'tcp' : protoOf(m[1]);
     const ports = proto === 'tcp' || proto === 'udp';
     return event('generic-flow', text, {
@@ -67,7 +69,7 @@ export const genericFlow: LogFormat = {
       dst: m[4]!,
       dpt: ports ? port(m[5]) : null,
       proto,
-      flags: syn ? 'S' : null,
+      flags: synAck ? 'SA' : syn ? 'S' : null,
       flagsText: syn ? m[1]! : null,
       action: ACTION.exec(text)?.[1]?.toLowerCase() ?? null,
     });

@@ -212,7 +212,8 @@ function zmapReply(text: string, o: Record<string, string>, time: TimeContext) {
     src: o.daddr || null,
     spt: port(o.dport),
     dst,
-    dpt,
+    // (a reply that failed, an "rst", says the port is closed: no port anything reached)
+    dpt: o.success === '0' ? null : dpt,
     // "synack" and "rst" answer a TCP probe; "udp" a UDP one
     proto: /^(?:synack|rst)/.test(c) ? 'tcp' : c.startsWith('udp') ? 'udp' : null,
     flags: null,
@@ -254,7 +255,7 @@ export const csvEvents: LogFormat = {
     if (!f || f.length !== columns.length) return null;
     const o: Record<string, string> = {};
     columns.forEach((c, i) => (o[c] = f[i]!.trim()));
-    return columns.includes('classification')
+    return columns.includes('classification') && columns.includes('saddr')
       ? zmapReply(text, o, time)
       : connection('csv-events', text, o, time, addressLike);
   },

@@ -1,4 +1,4 @@
-import { addressLike, event, port, protoOf, type LogFormat } from './common.ts';
+import { addressLike, event, flagsFromBitmask, port, protoOf, type LogFormat } from './common.ts';
 
 /**
  * sflowtool's line output (`sflowtool -l`), one sampled packet a line: `FLOW,agent,inIf,outIf,srcMAC,
@@ -22,7 +22,8 @@ export const sflow: LogFormat = {
       dst: f[10]!,
       dpt: ports ? port(f[15]) : null,
       proto,
-      flags: null,
+      // (a SYN-ACK is an answer, which the report leaves out)
+      flags: proto === 'tcp' && /^0x[\da-f]{1,2}$/i.test(f[16]!) ? flagsFromBitmask(parseInt(f[16]!, 16)) : null,
       flagsText: proto === 'tcp' ? f[16]! : null,
       action: null,
     });

@@ -42,7 +42,14 @@ export const shadowserver: LogFormat = {
     const get = (i: number | undefined) => (i === undefined || f[i] === '' ? undefined : f[i]);
     // A scan report (open resolvers, exposed Elasticsearch or MongoDB) names the device found and the
     // port it answered on: where a scan went, not where one came from.
-    const scan = columns !== null && src === undefined && dst === undefined && dpt === undefined;
+    // (not the drone report, whose ip and port are an infected host's, beside its C2's cc and cc_port)
+    const scan =
+      !!columns &&
+      src === undefined &&
+      dst === undefined &&
+      dpt === undefined &&
+      !columns.includes('cc_port') &&
+      !columns.includes('infection');
     const source = scan ? null : (get(src) ?? get(srcIp));
     if (!source && !(scan && get(srcIp))) return null;
     const p = protoOf(get(proto));

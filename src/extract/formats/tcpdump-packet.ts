@@ -37,6 +37,8 @@ export function parsePacket(text: string): Packet | null {
     flagsText = old[1]!;
   } else if (/^(?:UDP|udp)\b/.test(rest)) proto = 'udp';
   else if (/^(?:ICMP6?|icmp6?)\b/.test(rest)) proto = 'icmp';
+  // tcpdump -q names the transport alone ("tcp 0"), a truncated capture "[|tcp]"
+  else if (/^(?:tcp\b|\[\|tcp\])/.test(rest)) proto = 'tcp';
   // tcpdump prints a TCP segment's flags always: a packet with ports and none is a datagram that one
   // of its decoders named ("SIP, length: 412", "NTPv4, Client", a DNS query's "4660+ A? ...")
   else if (proto === null && m[2] !== undefined && m[4] !== undefined && /^\S/.test(rest)) proto = 'udp';

@@ -9,7 +9,7 @@ import { addressLike, CLF_TS, clfWall, event, port, toIso, type LogFormat } from
 const LINE = new RegExp(
   String.raw`^\s*(?:(\S+):(\d{1,5}) )?(\S+) \S+ \S+ \[(${CLF_TS.source})\] "(?:[^"\\]|\\.)*" \d{3} (?:\d+|-)`,
 );
-/** nginx set to log the host and port a request came to last ($http_host, $server_addr:$server_port). */
+/** nginx set to log the address and port a request came to last ($server_addr:$server_port). */
 const HOST_LAST = /"(\[[\da-fA-F:]+\]|[\w.-]+):(\d{1,5})"\s*$/;
 
 export const webAccess: LogFormat = {
@@ -20,14 +20,16 @@ export const webAccess: LogFormat = {
     const m = LINE.exec(text);
     if (!m || !addressLike(m[3]!)) return null;
     const clock = CLF_TS.exec(m[4]!);
-    const last = m[2] ? null : HOST_LAST.exec(text);
+    // (an address only: a name there may be the client's own User-Agent, "scanner:31337")
+    const host = m[2] ? null : HOST_LAST.exec(text);
+    const last = host && addressLike(host[1]!.replace(/^\[|\]$/g, '')) ? host : null;
     const wall = clock ? clfWall(clock) : null;
     return event('web-access', text, {
       ts: wall ? toIso(wall, time) : null,
       tsText: m[4]!,
       src: m[3]!,
       spt: null,
-      dst: last && addressLike(last[1]!) ? last[1]! : null,
+      dst: last ? last[1]!.replace(/^\[|\]$/g, '') : null,
       dpt: port(m[2] ?? last?.[2]),
       proto: 'tcp',
       flags: null,
