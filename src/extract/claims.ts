@@ -600,7 +600,8 @@ export function denial(prose: string, at: number): Denial {
     CORRECTION.test(prose.slice(start, sentenceEnd))
   )
     return 'taken back';
-  if (negates(clause) || INFRASTRUCTURE.test(clause) || asUsual(clause)) return 'quiet';
+  if (negates(clause) || asUsual(clause)) return quietThen(prose, clause, end, sentenceEnd) ? null : 'quiet';
+  if (INFRASTRUCTURE.test(clause)) return 'quiet';
   // "The RTSP service on tcp/554 is not vulnerable", unless the sentence goes on that it is hit more
   if (NOT_VULNERABLE.test(clause) && !RISING.test(prose.slice(sentenceStart, sentenceEnd))) return 'quiet';
   if (negatedLabel(prose, sentenceStart, at)) return 'quiet';
@@ -637,6 +638,37 @@ export function denial(prose: string, at: number): Denial {
   )
     return 'quiet';
   return null;
+}
+
+/** A time gone by: what a clause says of it may no longer hold. */
+const THEN = new RegExp(
+  String.raw`\b(?:last (?:week|month|year|night|weekend|quarter|time)|yesterday|earlier this (?:week|month|year)|` +
+    String.raw`(?:a|one|two|three|a few|\d+) (?:days?|weeks?|months?|years?) ago|used to)\b|先週|先月|昨日|昨年|去年|前回`,
+  'i',
+);
+
+/** A time that is now, after a time gone by. */
+const NOW = new RegExp(
+  String.raw`\b(?:this (?:week|month|year|morning|afternoon|evening|weekend)|today|tonight|now|since then|` +
+    String.raw`overnight)\b|今週|今月|今日|本日|現在|今朝|それ以降`,
+  'i',
+);
+
+/**
+ * Quiet only then: "Port 8080 had no requests last week, this week 40,000", "Last month tcp/5555
+ * was quiet. Now it is 20x." The clause says it of a time gone by, and the rest of its sentence,
+ * or the next one, goes on to now without saying the same of it.
+ */
+function quietThen(prose: string, clause: string, end: number, sentenceEnd: number): boolean {
+  if (!THEN.test(clause) || NOW.test(clause)) return false;
+  const next = sentenceEnd < prose.length ? sentenceBounds(prose, sentenceEnd + 1).end : sentenceEnd;
+  const after = prose.slice(end, next);
+  return (
+    NOW.test(after) &&
+    !negates(after) &&
+    !asUsual(after) &&
+    !/\b(?:still|again|either|too)\b|(?:今週|今月|今日|本日|現在|今朝|今)も/i.test(after)
+  );
 }
 
 /**

@@ -816,6 +816,19 @@ describe('ports named in prose', () => {
     ]);
   });
 
+  it('keeps a port said quiet only of a time gone by, when the post goes on to now', () => {
+    expect(portsOf('Port 8080 had no requests last week, this week 40,000.')).toEqual(['?/8080']);
+    expect(portsOf('Last month tcp/5555 was quiet. Now it is 20x.')).toEqual(['tcp/5555']);
+    expect(portsOf('先週は 8080/tcp への通信はありませんでしたが、今週は 4 万件を超えています。')).toEqual([
+      'tcp/8080',
+    ]);
+    // still quiet now, or no now at all
+    expect(portsOf('Nothing on tcp/23 last week and nothing this week either.')).toEqual([]);
+    expect(portsOf('tcp/445 was flat last week. This week it is flat too.')).toEqual([]);
+    expect(portsOf('先週は 8080/tcp への通信はありませんでした。今週も同様です。')).toEqual([]);
+    expect(portsOf('No change on tcp/22 since last week.')).toEqual([]);
+  });
+
   it('reads a flow tool\'s "src" port as the scanners\' source port, not a port the post is about', () => {
     const r = report('Breakdown:\n  udp src 123   (NTP monlist)    ~55%\n\nDestination was tcp/27015.');
     expect(r.ports.map((p) => `${p.proto}/${p.port}`)).toEqual(['tcp/27015']);
