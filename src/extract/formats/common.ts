@@ -171,7 +171,10 @@ export function addressLike(s: string): boolean {
  * An address with its port appended: "1.2.3.4:80", "[2001:db8::1]:80", or IPv6 whose ninth colon
  * group is the port; a bare address (brackets taken off) has none.
  */
-export function hostPort(s: string): { addr: string; port: number | null } {
+export function hostPort(written: string): { addr: string; port: number | null } {
+  // An IPv4-mapped IPv6 address, as dual-stack sockets write an IPv4 peer (Dionaea's
+  // "::ffff:192.0.2.90:445"), is that IPv4 address.
+  const s = written.replace(/^(\[?)::ffff:(?=\d{1,3}(?:\.\d{1,3}){3}\b)/i, '$1');
   const v4 = MAYBE_MASKED_V4_PORT.exec(s);
   if (v4) return { addr: v4[1]!, port: port(v4[2]) };
   if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(s)) return { addr: s, port: null };
