@@ -26,6 +26,8 @@ interface Hit {
   denied?: Denial;
   /** Read as where something listens ("the honeypot also listens on 2376"): a setting, not a sighting. */
   setup?: boolean;
+  /** A source port named as a reflection attack's vector (VECTOR_BEFORE). */
+  vector?: boolean;
 }
 
 const YEAR_ALONE = /^(?:19[89]|20[0-3])\d$/;
@@ -603,11 +605,17 @@ const SOURCE_PORT_BEFORE = new RegExp(
     // a pf rule's "from any port 5071 to any port 5060"; "reflected traffic came in from udp/389"
     String.raw`|\bfrom (?:any|[\w.:/]+) port ?$` +
     String.raw`|\b(?:came|comes|coming|arriv\w+|originat\w+) (?:in )?from (?:(?:tcp|udp) ?\/? ?)?(?:ports? )?$` +
-    // "CLDAP (replies from udp/389)", "WS-Discovery reflection (udp/3702)": the reflector's port
-    String.raw`|\b(?:reflection|amplification|replies|responses|answers|reflected)(?: from)? ?[(（]? ?` +
-    String.raw`(?:(?:tcp|udp) ?\/? ?)?(?:ports? )?$`,
+    // "CLDAP (replies from udp/389)": the reflector's port
+    String.raw`|\b(?:replies|responses|answers)(?: from)? ?[(（]? ?(?:(?:tcp|udp) ?\/? ?)?(?:ports? )?$`,
   'i',
 );
+
+/**
+ * "WS-Discovery reflection (udp/3702)": the vector of a reflection attack, the reflectors' port. A
+ * source port beside the victim's port; the port of a post that names no other.
+ */
+const VECTOR_BEFORE =
+  /\b(?:reflection|amplification|reflected)(?: from)? ?[(（]? ?(?:(?:tcp|udp) ?\/? ?)?(?:ports? )?$/i;
 
 /**
  * A clause that opens on the source ports names sources to its end, unless it turns to where
@@ -662,8 +670,11 @@ function prosePorts(text: string): { hits: Hit[]; source: Hit[] } {
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const lead = m[0].replace(/\d[\s\S]*$/, '');
       const before = text.slice(Math.max(0, m.index - 14), m.index) + lead;
+      const vector = VECTOR_BEFORE.test(before);
       const isSource =
-        SOURCE_PORT_BEFORE.test(before) || (sourceLed && SOURCE_LEAD.test(clauseBefore(text, m.index) + lead));
+        vector ||
+        SOURCE_PORT_BEFORE.test(before) ||
+        (sourceLed && SOURCE_LEAD.test(clauseBefore(text, m.index) + lead));
       // What the words around say holds for every port of a list: read once, for the first port kept.
       let said: { rising: boolean; destination: boolean; denied: Denial; setup?: boolean } | undefined;
       const read = readPorts(m);
@@ -682,7 +693,7 @@ function prosePorts(text: string): { hits: Hit[]; source: Hit[] } {
           denied: denial(text, m.index),
           setup,
         };
-        (isSource ? source : hits).push({ port, proto: p, span: m[0], ...said, at: m.index });
+        (isSource ? source : hits).push({ port, proto: p, span: m[0], ...said, at: m.index, vector });
       }
     }
   }
@@ -708,7 +719,8 @@ function inRanges(prose: string, ranges: PortRange[]): Hit[] {
   for (const m of allMatches(prose, BARE_NUMBER)) {
     const port = Number(m[1]);
     // (not the scanners' own: "use a source port of 1028 every time")
-    if (SOURCE_PORT_BEFORE.test(prose.slice(Math.max(0, m.index - 24), m.index))) continue;
+    const before = prose.slice(Math.max(0, m.index - 24), m.index);
+    if (SOURCE_PORT_BEFORE.test(before) || VECTOR_BEFORE.test(before)) continue;
     if (narrow.some((r) => r.from <= port && port <= r.to)) out.push(bareHit(prose, port, m));
   }
   return out;
@@ -1029,6 +1041,9 @@ export function extractPorts(
   // record is the script download from the attacker's server on port 8000"), unless it also names the
   // port as active.
   for (const h of logPorts(events)) if (!taken.has(h.port) && (among(said, h) || !quietElsewhere(h))) add(h, 'log');
+  // A reflection attack's post that names no port of its own: its vectors are what it reports
+  // ("NTP reflection (udp/123, monlist-size replies) toward our customers").
+  if (!claims.size) for (const h of source) if (h.vector && !h.denied && !taken.has(h.port)) add(h, 'prose');
   // A bare "port 5000" and a "tcp/5000" or a log line on 5000 are one claim. Typed claims are
   // looked up by port: a scan of all claims for each bare one took 140 s for 30,000 "port N" lines.
   const typedByPort = new Map<number, PortClaim[]>();

@@ -418,6 +418,17 @@ describe('ports named in prose', () => {
     expect(portsOf('block in quick on egress proto udp from any port 5071 to any port 5060')).toEqual(['udp/5060']);
   });
 
+  it("reads a reflection's vector as the port of a post that names no other, and as a source beside one", () => {
+    expect(
+      portsOf('We are seeing NTP reflection (udp/123, monlist-size replies) toward residential customers.'),
+    ).toEqual(['udp/123']);
+    const r = report('DNS reflection (udp/53, ANY queries) against the web farm on tcp/443.');
+    expect(r.ports.map((p) => `${p.proto}/${p.port}`)).toEqual(['tcp/443']);
+    expect(r.sourcePorts.map((p) => p.port)).toEqual([53]);
+    // replies from a port name where answers come from, never what a post is about
+    expect(portsOf('CLDAP (replies from udp/389) against one customer.')).toEqual([]);
+  });
+
   it('drops a port a Japanese clause says is as last week, going on into its negation', () => {
     const text =
       'TCP/37215 宛が急増しました。なお、TCP/23 番ポート宛のパケット数は前週と同程度で、大きな変化はありません。';
