@@ -142,6 +142,21 @@ describe('the netfilter byte scanner', () => {
     expect(scanned(base.replace('WINDOW=1024', 'SEQ=3735928559 ACK=0 WINDOW=1024'))).toMatchObject({ seq: 3735928559 });
   });
 
+  it('reads a UTC offset a blank after the time as the text parser does, whatever line came before', () => {
+    const clock = new LineClock(time);
+    const at = base.indexOf('+09:00');
+    for (const line of [
+      base.slice(0, at) + ' +0' + base.slice(at + 6),
+      base.slice(0, at) + ' +09:00' + base.slice(at + 6),
+      base.slice(0, at) + base.slice(at + 6),
+      base.slice(0, at) + ' -0500' + base.slice(at + 6),
+    ]) {
+      const s = scanned(line, clock);
+      if (s !== null) expect(s, line).toEqual(parsed(line));
+    }
+    expect(parsed(base.slice(0, at) + ' -0500' + base.slice(at + 6))?.ts).toBe('2026-11-20T05:41:07.123Z');
+  });
+
   it('agrees with the text parser on random mutations of a line (fast-check)', () => {
     const clock = new LineClock(time);
     fc.assert(

@@ -20,12 +20,17 @@ const KEYWORDS = new RegExp(
 );
 /**
  * `2024-05-14T03:12:55Z 203.0.113.77:51234 -> 192.0.2.10:37215 POST /ctrlt/DeviceUpgrade_1 HTTP/1.1`: a
- * honeypot's line of the two ends alone, right after its time; an HTTP request says it is TCP.
+ * honeypot's line of the two ends alone, right after its time; an HTTP request or a login says it is TCP.
  */
 const BARE = new RegExp(
   String.raw`^\s*(?:\S+\s+){0,2}?\[?${ADDR}\]?[:.](\d{1,5})\s*->\s*\[?${ADDR}\]?[:.](\d{1,5})(?=\s|$)`,
 );
-const HTTP = /\s(?:GET|POST|HEAD|PUT|OPTIONS|DELETE|CONNECT) \S+ HTTP\/\d/;
+const OVER_TCP = /\s(?:GET|POST|HEAD|PUT|OPTIONS|DELETE|CONNECT) \S+ HTTP\/\d|\b(?:login|ssh|telnet|session)\b/i;
+/** `2024-04-26 22:14:09 -0500 198.51.100.19 51022 192.0.2.66 4899 TCP S`: ends and ports in columns. */
+const COLUMNS = new RegExp(
+  String.raw`^\s*(?:\S+\s+){0,2}?${ADDR}\s+(\d{1,5})\s+${ADDR}\s+(\d{1,5})\s+(tcp|udp|icmp)\b`,
+  'i',
+);
 const ACTION = /\b(deny|denied|drop|dropped|reject|rejected|block|blocked|accept|accepted|permit|permitted|pass)\b/i;
 
 /**
@@ -40,21 +45,26 @@ export const genericFlow: LogFormat = {
   description: 'Filter log lines of protocol and ends (Allied Telesis, NEC IX and others)',
   sniff: (t) =>
     ((t.includes('->') || t.includes(' > ') || t.includes('dport')) && /\b(?:tcp|udp|icmp|syn)\b/i.test(t)) ||
-    (t.includes(' -> ') && HTTP.test(t)),
+    (t.includes('->') && OVER_TCP.test(t)) ||
+    /\d\s+(?:tcp|udp|icmp)\b/i.test(t),
   parse(text, time) {
     const ts = leadingTimestamp(text, time);
     if (!ts) return null;
     const after = ARROW_FIRST.exec(text);
     const arrow = after ? null : ARROW.exec(text);
     const keywords = after || arrow ? null : KEYWORDS.exec(text);
-    const bare = after || arrow || keywords || !HTTP.test(text) ? null : BARE.exec(text.slice(ts.end));
+    const rest = text.slice(ts.end);
+    const bare = after || arrow || keywords || !OVER_TCP.test(rest) ? null : BARE.exec(rest);
+    const columns = after || arrow || keywords || bare ? null : COLUMNS.exec(rest);
     const m = after
       ? [after[0], after[5], after[1], after[2], after[3], after[4]]
       : arrow
         ? [arrow[0], arrow[1], arrow[2], arrow[3] ?? arrow[4], arrow[5], arrow[6] ?? arrow[7]]
         : bare
           ? [bare[0], 'tcp', bare[1], bare[2], bare[3], bare[4]]
-          : keywords;
+          : columns
+            ? [columns[0], columns[5], columns[1], columns[2], columns[3], columns[4]]
+            : keywords;
     if (!m) return null;
     const syn = /^syn$/i.test(m[1]!);
     // (a honeypot's "SYN-ACK a:p -> b:q" is the answer, not a probe)

@@ -12,8 +12,8 @@ export const pfsense: LogFormat = {
   sniff: (t) => t.includes('filterlog'),
   parse(text, time) {
     // BSD syslog (`filterlog[123]: `) or RFC 5424, pfSense's remote-logging default (`filterlog 123 - - `:
-    // process id, message id, and no structured data).
-    const at = /filterlog(?:\[\d+\])?:\s*|filterlog (?:\d+|-) \S+ - /.exec(text);
+    // process id, message id, and no structured data) or OPNsense's (`filterlog 61234 - [meta sequenceId="5"] `).
+    const at = /filterlog(?:\[\d+\])?:\s*|filterlog (?:\d+|-) \S+ (?:-|(?:\[[^\]]*\])+) /.exec(text);
     if (!at) return null;
     const f = text
       .slice(at.index + at[0].length)

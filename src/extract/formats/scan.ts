@@ -41,6 +41,9 @@ export function flagLetters(bits: number): string {
 }
 
 const isDigit = (c: number | undefined): boolean => c !== undefined && c >= 48 && c <= 57;
+/** A UTC offset a blank after the time ("... 22:14:09 -0500"): the text parser reads it, the scanner leaves it. */
+const offsetApart = (buf: Buffer, te: number, end: number): boolean =>
+  te + 2 < end && buf[te] === 32 && (buf[te + 1] === 43 || buf[te + 1] === 45) && isDigit(buf[te + 2]);
 
 /**
  * The leading timestamp of lines, remembered: a sensor writes thousands of lines an hour, and
@@ -120,7 +123,7 @@ export class LineClock {
     }
     for (let i = 0; i < zoneLen; i++) if (buf[fe + i] !== this.key[13 + i]) return null;
     const te = fe + zoneLen;
-    if (te > end || (te < end && buf[te] !== 32)) return null;
+    if (te > end || (te < end && buf[te] !== 32) || (zoneLen === 0 && offsetApart(buf, te, end))) return null;
     const second = s1 * 10 + s2;
     if (second > 60) return null;
     this.end = te;
@@ -155,7 +158,12 @@ export class LineClock {
       if (scale === 1) return null;
     }
     const zoneLen = te - fe;
-    if (zoneLen === 0 ? this.time.zone !== 'UTC' : buf[fe] !== 90 && buf[fe] !== 43 && buf[fe] !== 45) return null;
+    if (
+      zoneLen === 0
+        ? this.time.zone !== 'UTC' || offsetApart(buf, te, end)
+        : buf[fe] !== 90 && buf[fe] !== 43 && buf[fe] !== 45
+    )
+      return null;
     // The hour and the offset are the key: minutes, seconds and fraction are added to its start.
     const keyLen = 13 + zoneLen;
     let same = keyLen === this.keyLen;
@@ -188,7 +196,8 @@ export class LineClock {
   /** Any other leading time text, compared whole with the last such line's. */
   private whole(buf: Buffer, start: number, end: number): number {
     const n = this.textLen;
-    let same = n > 0 && start + n < end && buf[start + n] === 32;
+    // (not when an offset follows the text, which that line did not have: "... 07.123456 +09:00")
+    let same = n > 0 && start + n < end && buf[start + n] === 32 && !offsetApart(buf, start + n, end);
     for (let i = 0; same && i < n; i++) same = buf[start + i] === this.text[i];
     if (same) {
       this.end = start + n;

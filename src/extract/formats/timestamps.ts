@@ -107,8 +107,11 @@ export const SYSLOG_TS = /([A-Z][a-z]{2})\s+(\d{1,2})\s+(?:(\d{4})\s+)?(\d{2}):(
  * "2025-10-18 20:00:21.848827", "2024-05-01T10:00:00+09:00", and ISO 8601's decimal comma as Python's
  * logging writes it ("2024-06-12 09:01:44,118": fail2ban), not a next CSV column ("...:44,118,tcp").
  */
-export const ISO_TS =
-  /(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:(?:\.|,(?=\d{3}(?![\d,])))(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?/;
+// (an offset a blank apart, "2024-04-26 22:14:09 -0500", as strftime's "%F %T %z" writes it)
+export const ISO_TS = new RegExp(
+  String.raw`(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:(?:\.|,(?=\d{3}(?![\d,])))(\d{1,9}))?` +
+    String.raw`(Z|[+-]\d{2}:?\d{2}| [+-](?:0\d|1[0-4]):?[0-5]\d(?![\d:.]))?`,
+);
 
 /** "2026/02/19 10:31:22", as Yamaha, NEC and other routers write their local time. */
 export const SLASH_TS = /(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?/;
@@ -167,7 +170,7 @@ export function clfWall(m: RegExpExecArray): WallTime | null {
 
 /** A wall time from ISO_TS or SLASH_TS, which write the date's numbers in the same order. */
 export function isoWall(m: RegExpExecArray): WallTime {
-  const offset = m[8] ? (m[8] === 'Z' ? 'Z' : m[8].replace(/^([+-]\d{2})(\d{2})$/, '$1:$2')) : null;
+  const offset = m[8] ? (m[8] === 'Z' ? 'Z' : m[8].trimStart().replace(/^([+-]\d{2})(\d{2})$/, '$1:$2')) : null;
   return { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]), ...clock(m), offset };
 }
 
