@@ -223,8 +223,11 @@ export function findLogRecords(
           if (cut && block.startsRecord(end + 1) && parse(next)) break;
           const longer = parse(`${text} ${next}`);
           if (!longer) break;
+          // (a line cut before its port may read as a more general format's record, key=value's: the
+          // longer record is the one a format earlier in the registry, more specific, reads)
           const same = cut
-            ? longer.format === found.format && longer.event.src === found.event.src
+            ? longer.event.src === found.event.src &&
+              (formats.indexOf(longer.format) <= formats.indexOf(found.format) || longer.event.dpt !== null)
             : sameRecord(found.event, longer.event);
           if (!same) break;
           text = `${text} ${next}`;

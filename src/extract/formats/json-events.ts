@@ -6,6 +6,7 @@ import {
   ISO_TS,
   isoWall,
   isIpAddress,
+  leadingTimestamp,
   jsonRecord,
   jsonText,
   port,
@@ -32,6 +33,11 @@ const KEYS = {
     'src',
     'source_address',
     'jsonPayload.connection.src_ip',
+    // a server's own logs of who came in (cPanel's cPHulk, web and mail daemons)
+    'remote_ip_address',
+    'remote_ip',
+    'remote_addr',
+    'client_ip',
   ],
   dst: [
     'dst_ip',
@@ -46,7 +52,17 @@ const KEYS = {
     'destination_address',
     'jsonPayload.connection.dest_ip',
   ],
-  spt: ['src_port', 'source_port', 'srcport', 'sport', 'source.port', 'spt', 'jsonPayload.connection.src_port'],
+  spt: [
+    'src_port',
+    'source_port',
+    'srcport',
+    'sport',
+    'source.port',
+    'spt',
+    'jsonPayload.connection.src_port',
+    'remote_port',
+    'client_port',
+  ],
   dpt: [
     'dst_port',
     'dest_port',
@@ -56,6 +72,8 @@ const KEYS = {
     'destination.port',
     'dpt',
     'jsonPayload.connection.dest_port',
+    'local_port',
+    'server_port',
   ],
   proto: ['transport', 'proto', 'protocol', 'ip_proto', 'network.transport', 'jsonPayload.connection.protocol'],
   time: ['timestamp', '@timestamp', 'utc_time', 'time', 'ts'],
@@ -260,3 +278,88 @@ export const csvEvents: LogFormat = {
       : connection('csv-events', text, o, time, addressLike);
   },
 };
+
+/** A whitespace-aligned header: names alone, among them a source address's and a destination port's. */
+function columnsHeader(line: string): string[] | null {
+  if (!/port|dpt/i.test(line) || !/src|source|saddr/i.test(line)) return null;
+  const cols = line.trim().split(/\s+/).map(columnName);
+  if (cols.length < 3 || cols.some((c) => !/^[a-z][\w.]*$/.test(c))) return null;
+  const has = (keys: readonly string[]) => cols.some((c) => keys.includes(c));
+  return has(KEYS.src) && has(KEYS.dpt) ? cols : null;
+}
+
+/**
+ * A flow tool's table printed in columns under a header line of their names, as pmacct's print
+ * plugin and `pmacct -s` write it (`SRC_IP  DST_IP  SRC_PORT  DST_PORT  PROTOCOL  PACKETS  BYTES`):
+ * each row is a connection when the header names its source address and destination port.
+ */
+export const columnEvents: LogFormat = {
+  id: 'column-events',
+  description: 'Connection records in columns under a header line (pmacct)',
+  sniff: (t) => /\d\.\d|[\da-f]:[\da-f]*:/i.test(t) && /\S\s+\S+\s+\S/.test(t),
+  header: columnsHeader,
+  parse(text, time, columns) {
+    if (!columns) return null;
+    const f = text.trim().split(/\s+/);
+    if (f.length !== columns.length) return null;
+    const o: Record<string, string> = {};
+    columns.forEach((c, i) => (o[c] = f[i]!));
+    return connection('column-events', text, o, time, addressLike);
+  },
+};
+
+/**
+ * One `key=value` pair: `Src=198.51.100.14`, `srcip="192.0.2.1"`, cPHulk's `[Remote IP Address]=[198.51.100.81]`.
+ * A key may hold blanks only in brackets.
+ */
+const PAIR =
+  /(?:^|[\s,;])(?:\[([A-Za-z][\w .-]{0,40})\]|([A-Za-z][\w.-]{0,40}))=(?:\[([^\]]*)\]|"([^"]*)"|([^\s,;\]]*))/g;
+
+/**
+ * A log line of `key=value` pairs that no format of its own reads (a server's or an appliance's own
+ * logs: Windows event one-liners, cPanel's cPHulk, Sophos UTM), read by the keys the JSON logs use:
+ * a record when it names a source address among three pairs or more. Tried last of the key=value
+ * formats, after netfilter, FortiGate, NetScreen and the others that have a module of their own.
+ */
+export const keyValueEvents: LogFormat = {
+  id: 'key-value-events',
+  description: 'key=value log lines naming a source address',
+  // (netfilter's KEY=value lines are netfilter's, whole or cut: never read as another record)
+  sniff: (t) => t.includes('=') && /src|source|remote|client/i.test(t) && !NETFILTER_KEYS.test(t),
+  parse(text, time) {
+    const o: Record<string, string> = {};
+    let pairs = 0;
+    for (const m of text.matchAll(PAIR)) {
+      const key = columnName(m[1] ?? m[2]!);
+      pairs++;
+      o[key] ??= (m[3] ?? m[4] ?? m[5]!).trim();
+    }
+    const src = first(o, KEYS.src)?.value;
+    if (pairs < 3 || !src || !isIpAddress(src)) return null;
+    const dst = first(o, KEYS.dst)?.value;
+    if (dst && !isIpAddress(dst)) return null;
+    const t = first(o, KEYS.time);
+    // (the line's own time when no key gives one; cPHulk's in brackets)
+    const lead = t ? null : leadingTimestamp(text.replace(/^\s*\[/, ''), time);
+    // A log line has a time or a daemon's name: mail headers' "client-ip=...; envelope-from=..." have neither.
+    if (!t && !lead && !DAEMON.test(text)) return null;
+    return event('key-value-events', text, {
+      ts: t ? timeOf(t, time) : (lead?.ts ?? null),
+      tsText: t?.value ?? lead?.tsText ?? null,
+      src,
+      spt: port(first(o, KEYS.spt)?.value),
+      dst: dst ?? null,
+      dpt: port(first(o, KEYS.dpt)?.value),
+      // (a login is over TCP: cPHulk names the daemon, not the transport)
+      proto: transport(first(o, KEYS.proto)?.value) ?? (LOGIN.test(text) ? 'tcp' : null),
+      flags: null,
+      flagsText: null,
+      action: null,
+    });
+  },
+};
+
+const NETFILTER_KEYS = /\b(?:IN|OUT)=|\bPROTO=[A-Z]|\bSRC=\S+\s+DST=/;
+/** A syslog line's `program[pid]:` before its message. */
+const DAEMON = /^\S[^=]{0,80}?[\w.-]\[\d+\]:\s/;
+const LOGIN = /\b(?:log(?:in|on)|auth\w*|password)\b/i;

@@ -16,7 +16,7 @@ import { huaweiUsg } from './huawei-usg.ts';
 import { ims } from './ims.ts';
 import { ipfilter } from './ipfilter.ts';
 import { ipfw } from './ipfw.ts';
-import { csvEvents, jsonEvents } from './json-events.ts';
+import { columnEvents, csvEvents, jsonEvents, keyValueEvents } from './json-events.ts';
 import { juniperSrx } from './juniper-srx.ts';
 import { junosFilter } from './junos-filter.ts';
 import { mikrotik } from './mikrotik.ts';
@@ -92,6 +92,8 @@ export const formats = [
   dionaea,
   // the most general last: what no format of its own reads
   genericFlow,
+  columnEvents,
+  keyValueEvents,
 ] as const satisfies readonly LogFormat[];
 
 export type { LogFormat, TimeContext } from './common.ts';
