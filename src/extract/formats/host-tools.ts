@@ -1,4 +1,4 @@
-import { addressLike, event, leadingTimestamp, MASKED_V4, port, protoOf, type LogFormat } from './common.ts';
+import { addressLike, event, leadingTimestamp, MASKED_V4, port, protoOf, toIso, type LogFormat } from './common.ts';
 
 /*
  * What an operator pastes from the host itself rather than from a firewall: the sockets netstat and
@@ -196,6 +196,72 @@ export const fail2ban: LogFormat = {
       flags: null,
       flagsText: null,
       action: `${m[2]} [${m[1]}]`,
+    });
+  },
+};
+
+/**
+ * How a server daemon's own log line starts, so that a line of prose with a time and "from
+ * 192.0.2.1" is not one: a syslog program with its pid (`dropbear[2211]: `), Kubernetes' klog
+ * header (`I0318 02:11:45.120933     877 log.go:245] `), Apache's error log (`[Sun Mar 09
+ * 03:14:07.221915 2025] [core:error] [pid 22871...`), nginx's (`2025/03/09 03:15:02 [error] 1193#1193: `).
+ */
+const DAEMON_HEAD = new RegExp(
+  String.raw`[\w.-]\[\d+\]: |^\s*[IWEF]\d{4} \d{2}:\d{2}:\d{2}\.\d+\s+\d+ [\w.-]+:\d+\] |` +
+    String.raw`^\s*\[[^\]]{10,40}\] \[[\w:]+\] \[pid \d+|\[(?:error|warn|crit|alert|emerg|notice|info)\] \d+#\d+: `,
+);
+/** The client a daemon names: `from A:P`, `from A port P`, `[client A:P]`, `client: A`, `srcIP="A:P"`. */
+const CLIENT = new RegExp(
+  String.raw`(?:\bfrom|\[client|\bclient:|\bsrcIP=")\s*\[?${ADDR}\]?(?:[:.](\d{1,5})\b|\s+port\s+(\d{1,5})\b)?`,
+);
+// klog's time has no year: "I0318 02:11:45.120933" is 18 March
+const KLOG_TS = /^\s*[IWEF](\d{2})(\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{1,9})/;
+
+/**
+ * A server daemon's line about a client that came to it (a login tried, a request refused, a TLS
+ * handshake failed): dropbear, kubelet, Apache's and nginx's error logs, an appliance's own
+ * daemons. The port after the client's address is the client's own; the one it came to is the
+ * daemon's, which the line does not say. Tried after the formats that read a daemon of their own (sshd).
+ */
+export const daemonClient: LogFormat = {
+  id: 'daemon-client',
+  description: "A server daemon's log line naming a client",
+  sniff: (t) => (t.includes('from') || t.includes('client') || t.includes('srcIP')) && DAEMON_HEAD.test(t),
+  parse(text, time) {
+    const m = CLIENT.exec(text);
+    if (!m || !addressLike(m[1]!)) return null;
+    const k = KLOG_TS.exec(text);
+    const ts = k
+      ? {
+          ts: toIso(
+            {
+              year: null,
+              month: +k[1]!,
+              day: +k[2]!,
+              hour: +k[3]!,
+              minute: +k[4]!,
+              second: +k[5]!,
+              fraction: k[6]!,
+              offset: null,
+            },
+            time,
+          ),
+          tsText: k[0].trim(),
+        }
+      : leadingTimestamp(text.replace(/^\s*\[/, ''), time);
+    if (!ts) return null;
+    return event('daemon-client', text, {
+      ts: ts.ts,
+      tsText: ts.tsText,
+      src: m[1]!,
+      spt: port(m[2] ?? m[3]),
+      dst: null,
+      dpt: null,
+      // (the daemons that name their clients serve over TCP: logins, HTTP, TLS)
+      proto: 'tcp',
+      flags: null,
+      flagsText: null,
+      action: null,
     });
   },
 };

@@ -3,6 +3,7 @@ import {
   csvFields,
   epochIso,
   event,
+  hostPort,
   ISO_TS,
   isoWall,
   isIpAddress,
@@ -334,10 +335,10 @@ export const keyValueEvents: LogFormat = {
       pairs++;
       o[key] ??= (m[3] ?? m[4] ?? m[5]!).trim();
     }
-    const src = first(o, KEYS.src)?.value;
-    if (pairs < 3 || !src || !isIpAddress(src)) return null;
-    const dst = first(o, KEYS.dst)?.value;
-    if (dst && !isIpAddress(dst)) return null;
+    // (an end with its port: "src=198.51.100.4:52144 dst=192.0.2.10:23")
+    const s = hostPort(first(o, KEYS.src)?.value ?? '');
+    const d = hostPort(first(o, KEYS.dst)?.value ?? '');
+    if (pairs < 3 || !isIpAddress(s.addr) || (d.addr && !isIpAddress(d.addr))) return null;
     const t = first(o, KEYS.time);
     // (the line's own time when no key gives one; cPHulk's in brackets)
     const lead = t ? null : leadingTimestamp(text.replace(/^\s*\[/, ''), time);
@@ -346,10 +347,10 @@ export const keyValueEvents: LogFormat = {
     return event('key-value-events', text, {
       ts: t ? timeOf(t, time) : (lead?.ts ?? null),
       tsText: t?.value ?? lead?.tsText ?? null,
-      src,
-      spt: port(first(o, KEYS.spt)?.value),
-      dst: dst ?? null,
-      dpt: port(first(o, KEYS.dpt)?.value),
+      src: s.addr,
+      spt: port(first(o, KEYS.spt)?.value) ?? s.port,
+      dst: d.addr || null,
+      dpt: port(first(o, KEYS.dpt)?.value) ?? d.port,
       // (a login is over TCP: cPHulk names the daemon, not the transport)
       proto: transport(first(o, KEYS.proto)?.value) ?? (LOGIN.test(text) ? 'tcp' : null),
       flags: null,
@@ -362,4 +363,4 @@ export const keyValueEvents: LogFormat = {
 const NETFILTER_KEYS = /\b(?:IN|OUT)=|\bPROTO=[A-Z]|\bSRC=\S+\s+DST=/;
 /** A syslog line's `program[pid]:` before its message. */
 const DAEMON = /^\S[^=]{0,80}?[\w.-]\[\d+\]:\s/;
-const LOGIN = /\b(?:log(?:in|on)|auth\w*|password)\b/i;
+const LOGIN = /\b(?:log(?:in|on)|auth\w*|password)\b|\b(?:user(?:name)?|pass(?:word)?)=/i;

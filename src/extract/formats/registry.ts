@@ -11,7 +11,7 @@ import { fastLog } from './fast-log.ts';
 import { fortigate } from './fortigate.ts';
 import { genericFlow } from './generic-flow.ts';
 import { conpot } from './conpot.ts';
-import { conntrack, fail2ban, portScan, sockets, sshd } from './host-tools.ts';
+import { conntrack, daemonClient, fail2ban, portScan, sockets, sshd } from './host-tools.ts';
 import { huaweiUsg } from './huawei-usg.ts';
 import { ims } from './ims.ts';
 import { ipfilter } from './ipfilter.ts';
@@ -90,6 +90,7 @@ export const formats = [
   fail2ban,
   conpot,
   dionaea,
+  daemonClient,
   // the most general last: what no format of its own reads
   genericFlow,
   columnEvents,

@@ -118,6 +118,10 @@ export const SLASH_TS = /(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(
 /** "2026 Jun 14 09:12:55": syslog's time with the year first, as some embedded firewalls write it. */
 const YEAR_SYSLOG_TS = /(\d{4}) ([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?/y;
 
+/** "Sun Mar 16 21:05:33 2025": C's ctime, as OpenWrt's logread and Apache's error log write it. */
+const CTIME_TS =
+  /(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) +(\d{1,2})() (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))? (\d{4})\b/y;
+
 /** Every timestamp pattern keeps the time of day in groups 4-7. */
 function clock(m: RegExpExecArray): Pick<WallTime, 'hour' | 'minute' | 'second' | 'fraction'> {
   return { hour: Number(m[4]), minute: Number(m[5]), second: Number(m[6]), fraction: m[7] ?? '' };
@@ -175,7 +179,7 @@ export function isoWall(m: RegExpExecArray): WallTime {
 }
 
 /**
- * Finds a syslog, ISO or year/month/day timestamp at the start of `text`, after an optional
+ * Finds a syslog, ISO, year/month/day or ctime timestamp at the start of `text`, after an optional
  * `<PRI>`, and after RFC 5424's version (`<134>1 2026-...`), as rsyslog's
  * RSYSLOG_SyslogProtocol23Format writes it.
  */
@@ -193,6 +197,10 @@ export function leadingTimestamp(
   if (sys && sys.index === 0) return found(sys, syslogWall(sys));
   const slash = SLASH_TS.exec(rest);
   if (slash && slash.index === 0) return found(slash, isoWall(slash));
+  CTIME_TS.lastIndex = 0;
+  const c = CTIME_TS.exec(rest);
+  const cw = c && syslogWall(c);
+  if (c) return found(c, cw && { ...cw, year: Number(c[8]) });
   YEAR_SYSLOG_TS.lastIndex = 0;
   const y = YEAR_SYSLOG_TS.exec(rest);
   const month = y && MONTHS[y[2]!.toLowerCase()];
