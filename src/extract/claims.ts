@@ -686,25 +686,32 @@ const TAKING_BACK = new RegExp(
 
 /**
  * The numbers a post takes back ("the second port is 8443, not 8433", "udp/4789 ... ignore that
- * part"), found from the words that take back rather than from each port, so that a long post of
- * ports costs nothing more; a number no pattern reads as a port ("not 8433") is found too.
+ * part"), and those it names in their place (`meant`), found from the words that take back rather
+ * than from each port, so that a long post of ports costs nothing more; a number no pattern reads
+ * as a port ("not 8433") is found too.
  */
-export function takenBack(prose: string): Set<number> {
+export function takenBack(prose: string): { taken: Set<number>; meant: Set<number> } {
   const out = new Set<number>();
+  // "meant dpt 8081 not 8080", "8443, not 8433", 「37215 ではなく 52869 でした」: the number put aside
+  // for another, whatever the sentence says of the other; the other is the one the poster meant, and
+  // the words that take back around it are not of it ("it's 8088, not 8082" over "That was a typo on
+  // my part - the scans target TCP 8088").
+  const meant = new Set<number>();
+  if (/\bnot\b|なく|actually/.test(prose))
+    for (const m of allMatches(prose, INSTEAD_OF))
+      // ("The 8080 hits were actually 12000 yesterday" corrects a count, not a port)
+      if (m[1] === undefined || corrects(prose, m.index)) {
+        out.add(Number(m[1] ?? m[4] ?? m[5]));
+        meant.add(Number(m[2] ?? m[3] ?? m[6]));
+      }
   let after = 0;
   for (const m of allMatches(prose, TAKING_BACK)) {
     if (m.index < after) continue;
     const { start, end } = sentenceBounds(prose, m.index);
     after = end;
     for (const n of allMatches(prose.slice(start, end), NUMBER))
-      if (denial(prose, start + n.index) === 'taken back') out.add(Number(n[0]));
+      if (!meant.has(Number(n[0])) && denial(prose, start + n.index) === 'taken back') out.add(Number(n[0]));
   }
-  // "meant dpt 8081 not 8080", "8443, not 8433", 「37215 ではなく 52869 でした」: the number put aside
-  // for another, whatever the sentence says of the other.
-  if (/\bnot\b|なく|actually/.test(prose))
-    for (const m of allMatches(prose, INSTEAD_OF))
-      // ("The 8080 hits were actually 12000 yesterday" corrects a count, not a port)
-      if (m[1] === undefined || corrects(prose, m.index)) out.add(Number(m[1] ?? m[2] ?? m[3]));
   // A correction's "wrong" line over its "right" one (「誤: 2323/tcp 宛て」 / 「正: 23231/tcp 宛て」).
   if (/誤|wrong|incorrect/i.test(prose))
     for (const m of allMatches(prose, WRONG_LINE)) for (const n of allMatches(m[1]!, NUMBER)) out.add(Number(n[0]));
@@ -714,7 +721,7 @@ export function takenBack(prose: string): Set<number> {
       const before = sentenceBounds(prose, m.index);
       for (const n of allMatches(prose.slice(before.start, before.end), NUMBER)) out.add(Number(n[0]));
     }
-  return out;
+  return { taken: out, meant };
 }
 
 /** A number a pattern may read as a port, alone or after its protocol. */
@@ -735,12 +742,13 @@ const WRONG_LINE = new RegExp(
 );
 
 /** One port set aside for the other: "8081 not 8080", "8081, not 8080", 「37215 ではなく 52869」. */
+// (the number set aside in groups 1, 4 and 5; the one put in its place in 2, 3 and 6)
 const INSTEAD_OF = new RegExp(
-  String.raw`(?<![\w.,:/-])(\d{2,5})\b[^.;\d]{0,20}? (?:were|was|is|are) actually (?:(?:tcp|udp)[ /])?\d{2,5}\b|` +
-    String.raw`(?<![\w.,:/-])\d{2,5}(?:\/(?:tcp|udp))?,? not ` +
+  String.raw`(?<![\w.,:/-])(\d{2,5})\b[^.;\d]{0,20}? (?:were|was|is|are) actually (?:(?:tcp|udp)[ /])?(\d{2,5})\b|` +
+    String.raw`(?<![\w.,:/-])(\d{2,5})(?:\/(?:tcp|udp))?(?: \([^()\d]{1,40}\))?,? not ` +
     String.raw`(?:(?:tcp|udp|dpt|port)[ /:]?)?(\d{2,5})(?![\w.,:/]\d|\d)` +
     String.raw`|(?<![\w.,:/-])(\d{2,5})(?: ?\/ ?(?:tcp|udp))? ?(?:番ポート|番)? ?(?:では|じゃ)なく[、,]? ?` +
-    String.raw`(?:(?:tcp|udp|ポート)[ /]?)?\d{2,5}`,
+    String.raw`(?:(?:tcp|udp|ポート)[ /]?)?(\d{2,5})`,
   'gi',
 );
 

@@ -334,10 +334,14 @@ const PATTERNS: Array<{
       [m[1]!, 'udp'],
     ],
   },
-  // "port 5000", "ports 139 and 445", "ポート137", "destination port 23", "ポートを 33890 とか 13389 に"
+  // "port 5000", "ports 139 and 445", "ポート137", "destination port 23", "ポートを 33890 とか 13389 に",
+  // "the port is 8291"
   {
     needs: NEEDS_PORT_WORD,
-    re: new RegExp(String.raw`${PORT_WORD} ?(?:number ?)?(?:[:：#=をはがも] ?)?${NUM_LIST}`, 'gi'),
+    re: new RegExp(
+      String.raw`${PORT_WORD} ?(?:number ?)?(?:(?:is|was|are|were)(?: actually)? )?(?:[:：#=をはがも] ?)?${NUM_LIST}`,
+      'gi',
+    ),
     read: (m) => listOf(m[1]!).map((n) => [n, null] as [string, null]),
   },
   // "port 23 probes", "port 5000 scans": the activity's noun after a port's number names what went to it
@@ -867,7 +871,15 @@ function impliedProto(prose: string, h: Hit, ranges: PortRange[]): { protos: Pro
   if (laterProtos.size === 1) return { protos: [proto(later[0]![1]!)], text: later[0]![0] };
   // or the next sentence, in a word or two: "hammered on 7547 again. both tcp."
   const next = NEXT_SAYS_PROTO.exec(prose.slice(h.at, h.at + 300));
-  return next ? { protos: [proto(next[1]!)], text: next[0].slice(next[0].search(/\S+\s+\S+$/)) } : null;
+  if (next) return { protos: [proto(next[1]!)], text: next[0].slice(next[0].search(/\S+\s+\S+$/)) };
+  // or the subject, the prose's first line, when it names one protocol: a thread's about one kind
+  // of traffic ("Re: tcp/8921 scanning" over "the port is 8291, not 8921")
+  const subject = prose.slice(0, Math.max(0, prose.indexOf('\n')));
+  if (h.at <= subject.length || BOTH_WORDS.test(subject)) return null;
+  const inSubject = allMatches(subject, PROTO_WORD);
+  return new Set(inSubject.map((m) => m[1]!.toLowerCase())).size === 1
+    ? { protos: [proto(inSubject[0]![1]!)], text: inSubject[0]![0] }
+    : null;
 }
 
 // (a sentence of those words alone: not "Both TCP and UDP.", nor "All TCP ports are closed")
@@ -982,7 +994,9 @@ export function extractPorts(
   // protocol or without one ("their TCP 443 is fine" beside a UDP flood on 443 is not tcp/443);
   // where something listens, or a table's row, says nothing of what changed. One the poster takes
   // back is none at all.
-  const taken = takenBack(prose);
+  const { taken, meant } = takenBack(prose);
+  // (the port a correction puts in place of another is not what its own words take back)
+  for (const h of typed) if (h.denied === 'taken back' && meant.has(h.port)) h.denied = null;
   // A reply's subject is its thread's, and its quotes are the words of the posts it answers: their
   // ports weigh nothing against what the reply says of them ("Re: ... TCP 9530/60001/34567" and a
   // quote naming 60001, over "Nothing at all on 60001 here"). The subject is the prose's first line.

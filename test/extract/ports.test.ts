@@ -333,8 +333,8 @@ describe('ports named in prose', () => {
       '',
       '> We see a sweep against tcp/10443 and tcp/8433, about 900 sources.',
     ].join('\n');
-    // (and the port it names instead is read)
-    expect(portsOf(correction, 'Re: SSL VPN probing - tcp/10443 and 8433')).toEqual(['?/8443', 'tcp/10443']);
+    // (and the port it names instead is read, with the protocol of the thread's subject)
+    expect(portsOf(correction, 'Re: SSL VPN probing - tcp/10443 and 8433')).toEqual(['tcp/8443', 'tcp/10443']);
     const retracted =
       'Smart Install probing on tcp 4786. It also looked like they were hitting udp/4789, but that turned ' +
       'out to be VXLAN from our own DC leaking into the sensor - ignore that part.';
@@ -416,6 +416,21 @@ describe('ports named in prose', () => {
     );
     expect(r.ports.map((p) => `${p.proto}/${p.port}`)).toEqual(['udp/3074']);
     expect(portsOf('block in quick on egress proto udp from any port 5071 to any port 5060')).toEqual(['udp/5060']);
+  });
+
+  it('keeps the port a correction puts in place of another, whatever words of taking back stand beside it', () => {
+    const body =
+      "In yesterday's diary I wrote that the scans were hitting TCP 8082. That was a typo on my part - the scans " +
+      'target TCP 8088, the ResourceManager web UI port.';
+    expect(portsOf(body, "Update: it's 8088, not 8082 (Hadoop YARN scans)")).toEqual(['tcp/8088']);
+    // "the port is N", a name in brackets before "not", and the protocol of the thread's subject
+    expect(
+      portsOf(
+        'Correction to my own post below: the port is 8291 (MikroTik Winbox), not 8921 - I transposed the digits.',
+        'Re: [NSP-SEC] tcp/8921 scanning',
+      ),
+    ).toEqual(['tcp/8291']);
+    expect(portsOf('the port is 8291, seeing lots of it')).toEqual(['?/8291']);
   });
 
   it("reads a reflection's vector as the port of a post that names no other, and as a source beside one", () => {
