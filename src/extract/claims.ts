@@ -296,7 +296,8 @@ export function sentenceAt(prose: string, at: number): string {
  * ていません」 says one.
  */
 const TURN = new RegExp(
-  String.raw`[,;，；]|(?<!(?:は|も|ため|ので|から|では|には|ついては|関しては))(?:(?<![\dA-Za-z番)）])、|、(?! ?\d))|しかし|けれど|けど` +
+  // (a dash between blanks parts clauses too: "attempts on 9090 - we see no traffic at all on 9443")
+  String.raw`[,;，；]| [-–—] |(?<!(?:は|も|ため|ので|から|では|には|ついては|関しては))(?:(?<![\dA-Za-z番)）])、|、(?! ?\d))|しかし|けれど|けど` +
     String.raw`|\b(?:but|however|while|whereas|though|although)\b|\band (?=(?:we|i|they|our|it|there|nothing|no)\b)`,
   'gi',
 );
@@ -606,8 +607,14 @@ export function denial(prose: string, at: number): Denial {
   if (NOT_VULNERABLE.test(clause) && !RISING.test(prose.slice(sentenceStart, sentenceEnd))) return 'quiet';
   if (negatedLabel(prose, sentenceStart, at)) return 'quiet';
   // A relative clause in between says something else of the port ("port 52869, which usually moves
-  // with 37215, stays at its usual background level"): what the sentence goes on to say is after it.
-  const rest = prose.slice(end, sentenceEnd).replace(/^\s*,\s*(?:which|who)\b[^,]*(?=,)/i, '');
+  // with 37215, stays at its usual background level"): what the sentence goes on to say is after it
+  // (or an aside of what it usually is: "chargen on udp/19, usually part of these lists, was flat")
+  const rest = prose
+    .slice(end, sentenceEnd)
+    .replace(
+      /^\s*,\s*(?:(?:which|who)\b[^,]*|(?:usually|normally|typically|often|generally|mostly)\b[^,\d]*)(?=,)/i,
+      '',
+    );
   // (a count is no port of its own: "…: nothing here, zero hits across our ~2,000 panel hosts"; nor is the
   // port itself again: "The complaint also lists WinRM (tcp/5985), but there is no 5985 anywhere")
   // (with its protocol: "3389/udp has gone up tenfold, while 3389/tcp stayed flat" names another port)

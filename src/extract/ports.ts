@@ -690,7 +690,8 @@ function prosePorts(text: string): { hits: Hit[]; source: Hit[] } {
         continue;
       for (const [n, p] of read) {
         const port = Number(n);
-        if (!Number.isInteger(port) || port < 0 || port > 65535 || n.length > 5) continue;
+        // (port 0 is no service: "Port 0 is the fragments")
+        if (!Number.isInteger(port) || port < 1 || port > 65535 || n.length > 5) continue;
         said ??= {
           rising: saysRising(sentenceAt(text, m.index)),
           destination: DESTINATION_BEFORE.test(before),

@@ -842,6 +842,17 @@ describe('ports named in prose', () => {
     ]);
   });
 
+  it('parts clauses at a dash, reads past an aside of what a port usually is, and takes no port 0', () => {
+    expect(
+      portsOf('Our sensors only show exploitation attempts on tcp/9090 - we see no traffic at all on 9443.'),
+    ).toEqual(['tcp/9090']);
+    expect(
+      portsOf('Interestingly chargen on udp/19, usually part of these lists, was flat in the same period.'),
+    ).toEqual([]);
+    expect(portsOf('tcp/23, usually quiet, jumped 10x overnight.')).toEqual(['tcp/23']);
+    expect(portsOf('Port 0 is the fragments, and tcp/443 is the customer.')).toEqual(['tcp/443']);
+  });
+
   it('keeps a port said quiet only of a time gone by, when the post goes on to now', () => {
     expect(portsOf('Port 8080 had no requests last week, this week 40,000.')).toEqual(['?/8080']);
     expect(portsOf('Last month tcp/5555 was quiet. Now it is 20x.')).toEqual(['tcp/5555']);
