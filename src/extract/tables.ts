@@ -166,10 +166,13 @@ function row(line: string, h: Header): RowPorts | null {
 
 /**
  * A row that says its port is out of it: an advisory's "Status" or "Affected" cell ("SIP |
- * 5060/udp | Not affected", 「対象外」). Its port is no claim; the row is still the table's.
+ * 5060/udp | Not affected", 「対象外」), a trend that says "(normal)". Its port is no claim; the row
+ * is still the table's.
  */
+// (or a note that says it is as usual: "22/tcp  2,904,112  41,220  +2%  (normal)"; not a ranking's
+// 「横ばい」 or "flat", whose row is still among the top)
 const NOT_AFFECTED =
-  /^(?:not (?:affected|vulnerable|impacted|exploited|exposed)|unaffected|対象外|影響(?:なし|無し)|該当なし)\.?$/i;
+  /^(?:not (?:affected|vulnerable|impacted|exploited|exposed)|unaffected|対象外|影響(?:なし|無し)|該当なし|\((?:normal|flat|as usual|unchanged|no change)\))\.?$/i;
 
 function saysNo(line: string, h: Header): boolean {
   if (h.affected === null) return false;
