@@ -670,11 +670,13 @@ function quietThen(prose: string, clause: string, end: number, sentenceEnd: numb
   if (!THEN.test(clause) || NOW.test(clause)) return false;
   const next = sentenceEnd < prose.length ? sentenceBounds(prose, sentenceEnd + 1).end : sentenceEnd;
   const after = prose.slice(end, next);
+  // (now with a number or a rise of its own: not "nor this week", "this week also zero", "Today I am out")
   return (
     NOW.test(after) &&
+    (RISING.test(after) || /[1-9]/.test(after)) &&
     !negates(after) &&
     !asUsual(after) &&
-    !/\b(?:still|again|either|too)\b|(?:今週|今月|今日|本日|現在|今朝|今)も/i.test(after)
+    !/\b(?:still|again|either|too|also|nor|neither|same)\b|(?:今週|今月|今日|本日|現在|今朝|今)も/i.test(after)
   );
 }
 
@@ -709,7 +711,11 @@ export function takenBack(prose: string): { taken: Set<number>; meant: Set<numbe
       // ("The 8080 hits were actually 12000 yesterday" corrects a count, not a port)
       if (m[1] === undefined || corrects(prose, m.index)) {
         out.add(Number(m[1] ?? m[4] ?? m[5]));
-        meant.add(Number(m[2] ?? m[3] ?? m[6]));
+        // (meant as a port only in a sentence that corrects, and not a year or a count: "started in
+        // 2026, not 2025", "Peak was 1900, not 19000, sources")
+        const right = m[2] ?? m[3] ?? m[6]!;
+        if (corrects(prose, m.index) && !YEAR.test(right) && !COUNTED_AFTER.test(prose.slice(m.index + m[0].length)))
+          meant.add(Number(right));
       }
   let after = 0;
   for (const m of allMatches(prose, TAKING_BACK)) {
@@ -730,6 +736,9 @@ export function takenBack(prose: string): { taken: Set<number>; meant: Set<numbe
     }
   return { taken: out, meant };
 }
+
+const YEAR = /^(?:19[89]|20[0-3])\d$/;
+const COUNTED_AFTER = /^,? ?(?:sources|hosts|addresses|ips|packets|hits|events|times|attempts|connections|flows)\b/i;
 
 /** A number a pattern may read as a port, alone or after its protocol. */
 const NUMBER = /(?:(?<=\b(?:tcp|udp) ?\/ ?)|(?<![\w.,:/-]))\d{2,5}(?![\w.,:]\d|\d)/gi;

@@ -217,7 +217,9 @@ export function findLogRecords(
         if (next.length > maxLineChars) break;
         if (found) {
           const cut = incomplete(found.event);
-          if ((!cut && !continuation(next)) || STARTS_WITH_TIME.test(next)) break;
+          // (a record of a source alone, a daemon's line about its client, takes no line of prose
+          // after it: only one that looks like a record's tail)
+          if (((!cut || found.event.dst === null) && !continuation(next)) || STARTS_WITH_TIME.test(next)) break;
           // A record that has no destination port of its own (a web server's access log) is not
           // cut before it when the next line is a whole record itself.
           if (cut && block.startsRecord(end + 1) && parse(next)) break;

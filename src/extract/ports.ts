@@ -334,12 +334,18 @@ const PATTERNS: Array<{
       [m[1]!, 'udp'],
     ],
   },
-  // "port 5000", "ports 139 and 445", "ポート137", "destination port 23", "ポートを 33890 とか 13389 に",
-  // "the port is 8291"
+  // "port 5000", "ports 139 and 445", "ポート137", "destination port 23", "ポートを 33890 とか 13389 に"
+  {
+    needs: NEEDS_PORT_WORD,
+    re: new RegExp(String.raw`${PORT_WORD} ?(?:number ?)?(?:[:：#=をはがも] ?)?${NUM_LIST}`, 'gi'),
+    read: (m) => listOf(m[1]!).map((n) => [n, null] as [string, null]),
+  },
+  // "the port is 8291": a service's number, not a switch's port or a count ("port is 3 on the switch",
+  // "ports are 48 in total", "port was 1 of 4")
   {
     needs: NEEDS_PORT_WORD,
     re: new RegExp(
-      String.raw`${PORT_WORD} ?(?:number ?)?(?:(?:is|was|are|were)(?: actually)? )?(?:[:：#=をはがも] ?)?${NUM_LIST}`,
+      String.raw`\bports? (?:is|was|are|were)(?: actually)? (?=\d{2})${NUM_LIST}(?! (?:in total|total|of\b|on the\b))`,
       'gi',
     ),
     read: (m) => listOf(m[1]!).map((n) => [n, null] as [string, null]),
@@ -618,6 +624,9 @@ const SOURCE_PORT_BEFORE = new RegExp(
  * "WS-Discovery reflection (udp/3702)": the vector of a reflection attack, the reflectors' port. A
  * source port beside the victim's port; the port of a post that names no other.
  */
+/** A reflection said not to be one, or of another time: "not an NTP reflection", "ruled that out", "Last year". */
+const VECTOR_DOUBTED =
+  /\b(?:not|n't|no|never|ruled|suspect\w*|thought|last (?:year|month|week)|previous\w*|earlier|used to)\b/i;
 const VECTOR_BEFORE =
   /\b(?:reflection|amplification|reflected)(?: from)? ?[(（]? ?(?:(?:tcp|udp) ?\/? ?)?(?:ports? )?$/i;
 
@@ -873,15 +882,28 @@ function impliedProto(prose: string, h: Hit, ranges: PortRange[]): { protos: Pro
   // or the next sentence, in a word or two: "hammered on 7547 again. both tcp."
   const next = NEXT_SAYS_PROTO.exec(prose.slice(h.at, h.at + 300));
   if (next) return { protos: [proto(next[1]!)], text: next[0].slice(next[0].search(/\S+\s+\S+$/)) };
-  // or the subject, the prose's first line, when it names one protocol: a thread's about one kind
-  // of traffic ("Re: tcp/8921 scanning" over "the port is 8291, not 8921")
-  const subject = prose.slice(0, Math.max(0, prose.indexOf('\n')));
-  if (h.at <= subject.length || BOTH_WORDS.test(subject)) return null;
-  const inSubject = allMatches(subject, PROTO_WORD);
-  return new Set(inSubject.map((m) => m[1]!.toLowerCase())).size === 1
-    ? { protos: [proto(inSubject[0]![1]!)], text: inSubject[0]![0] }
+  // or, for the port a correction names, the protocol of the subject's own ports: the thread's
+  // ("Re: tcp/8921 scanning" over "the port is 8291, not 8921")
+  const subject = subjectProto(prose);
+  return subject && h.at > subject.end && corrects(prose, h.at)
+    ? { protos: [subject.proto], text: subject.text }
     : null;
 }
+
+/** The one protocol the subject's ports are written with ("Re: tcp/8921 scanning"), found once per prose. */
+let subjectOf: { prose: string; found: { proto: Proto; text: string; end: number } | null } | null = null;
+
+function subjectProto(prose: string): { proto: Proto; text: string; end: number } | null {
+  if (subjectOf?.prose !== prose) {
+    const end = Math.max(0, prose.indexOf('\n'));
+    const typed = allMatches(prose.slice(0, end), TYPED_PORT);
+    const protos = new Set(typed.map((m) => (m[1] ?? m[2]!).toLowerCase() as Proto));
+    subjectOf = { prose, found: protos.size === 1 ? { proto: [...protos][0]!, text: typed[0]![0], end } : null };
+  }
+  return subjectOf.found;
+}
+
+const TYPED_PORT = /\b(tcp|udp) ?\/? ?\d{1,5}\b|\b\d{1,5} ?\/ ?(tcp|udp)\b/gi;
 
 // (a sentence of those words alone: not "Both TCP and UDP.", nor "All TCP ports are closed")
 const NEXT_SAYS_PROTO =
@@ -1058,7 +1080,10 @@ export function extractPorts(
   for (const h of logPorts(events)) if (!taken.has(h.port) && (among(said, h) || !quietElsewhere(h))) add(h, 'log');
   // A reflection attack's post that names no port of its own: its vectors are what it reports
   // ("NTP reflection (udp/123, monlist-size replies) toward our customers").
-  if (!claims.size) for (const h of source) if (h.vector && !h.denied && !taken.has(h.port)) add(h, 'prose');
+  if (!claims.size)
+    for (const h of source)
+      if (h.vector && !h.denied && !taken.has(h.port) && !VECTOR_DOUBTED.test(sentenceAt(prose, h.at!)))
+        add(h, 'prose');
   // A bare "port 5000" and a "tcp/5000" or a log line on 5000 are one claim. Typed claims are
   // looked up by port: a scan of all claims for each bare one took 140 s for 30,000 "port N" lines.
   const typedByPort = new Map<number, PortClaim[]>();

@@ -171,8 +171,11 @@ function row(line: string, h: Header): RowPorts | null {
  */
 // (or a note that says it is as usual: "22/tcp  2,904,112  41,220  +2%  (normal)"; not a ranking's
 // 「横ばい」 or "flat", whose row is still among the top)
-const NOT_AFFECTED =
-  /^(?:not (?:affected|vulnerable|impacted|exploited|exposed)|unaffected|対象外|影響(?:なし|無し)|該当なし|\((?:normal|flat|as usual|unchanged|no change)\))\.?$/i;
+const NOT_AFFECTED = new RegExp(
+  String.raw`^(?:not (?:affected|vulnerable|impacted|exploited|exposed)|unaffected|対象外|影響(?:なし|無し)|該当なし|` +
+    String.raw`\((?:normal|flat|as usual|unchanged|no change)\))\.?$`,
+  'i',
+);
 
 function saysNo(line: string, h: Header): boolean {
   if (h.affected === null) return false;

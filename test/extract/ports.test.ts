@@ -842,6 +842,30 @@ describe('ports named in prose', () => {
     ]);
   });
 
+  it('keeps the ports of prose after a log line that names a source alone, and reads no sentence as a record', () => {
+    const text = [
+      "Mar 16 21:05:33 cpe dropbear[2211]: Bad password attempt for 'root' from 198.51.100.3:51000",
+      'The same source is also scanning tcp/7547 and tcp/8291 across our ranges.',
+    ].join('\n');
+    expect(portsOf(text)).toEqual(['tcp/7547', 'tcp/8291']);
+    expect(report(text).logLines).toHaveLength(1);
+    const sentence = 'Every CPE shows a login failure for user admin from 198.51.100.140 via winbox, on tcp/8291.';
+    expect(report(sentence).logLines).toEqual([]);
+    // a summary's columns are the table reader's: no connection records to take its header away
+    expect(portsOf('src  dst_port  flows\n198.51.100.0/24  23  5000')).toEqual(['?/23']);
+  });
+
+  it('reads no reflection doubted as a vector, no count or year as the port a correction meant, no switch port', () => {
+    expect(portsOf('This is not an NTP reflection (udp/123); it is a plain SYN flood.')).toEqual([]);
+    expect(portsOf('We first suspected SSDP reflection (udp/1900) but ruled that out.')).toEqual([]);
+    expect(portsOf('Please ignore the udp/1900 report from earlier. Peak was 1900, not 19000, sources.')).toEqual([]);
+    expect(portsOf('Sorry, the campaign started in 2026, not 2025.')).toEqual([]);
+    expect(portsOf('the port is 3 on the switch and we see tcp/23.')).toEqual(['tcp/23']);
+    expect(portsOf('Our edge ports are 48 in total.')).toEqual([]);
+    // only a correction's port takes the protocol of the subject's ports
+    expect(portsOf('SSH brute force on port 2222', 'UDP flood from AS64500')).toEqual(['?/2222']);
+  });
+
   it('parts clauses at a dash, reads past an aside of what a port usually is, and takes no port 0', () => {
     expect(
       portsOf('Our sensors only show exploitation attempts on tcp/9090 - we see no traffic at all on 9443.'),
@@ -864,6 +888,13 @@ describe('ports named in prose', () => {
     expect(portsOf('tcp/445 was flat last week. This week it is flat too.')).toEqual([]);
     expect(portsOf('先週は 8080/tcp への通信はありませんでした。今週も同様です。')).toEqual([]);
     expect(portsOf('No change on tcp/22 since last week.')).toEqual([]);
+    for (const quiet of [
+      'No traffic on tcp/8291 last week, nor this week.',
+      'tcp/5555 was quiet last month. Now it is the same.',
+      'Zero hits on tcp/9000 last week, this week 0.',
+      'We saw nothing on udp/161 yesterday. Today I am out of the office.',
+    ])
+      expect(portsOf(quiet), quiet).toEqual([]);
   });
 
   it('reads a flow tool\'s "src" port as the scanners\' source port, not a port the post is about', () => {

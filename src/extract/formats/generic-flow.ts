@@ -25,7 +25,8 @@ const KEYWORDS = new RegExp(
 const BARE = new RegExp(
   String.raw`^\s*(?:\S+\s+){0,2}?\[?${ADDR}\]?[:.](\d{1,5})\s*->\s*\[?${ADDR}\]?[:.](\d{1,5})(?=\s|$)`,
 );
-const OVER_TCP = /\s(?:GET|POST|HEAD|PUT|OPTIONS|DELETE|CONNECT) \S+ HTTP\/\d|\b(?:login|ssh|telnet|session)\b/i;
+// (a honeypot's "login [root/xc3511]", not "SNMP get session" or "SIP REGISTER login attempt")
+const OVER_TCP = /\s(?:GET|POST|HEAD|PUT|OPTIONS|DELETE|CONNECT) \S+ HTTP\/\d|\blogin \[|\b(?:ssh|telnet)\b/i;
 /** `2024-04-26 22:14:09 -0500 198.51.100.19 51022 192.0.2.66 4899 TCP S`: ends and ports in columns. */
 const COLUMNS = new RegExp(
   String.raw`^\s*(?:\S+\s+){0,2}?${ADDR}\s+(\d{1,5})\s+${ADDR}\s+(\d{1,5})\s+(tcp|udp|icmp)\b`,

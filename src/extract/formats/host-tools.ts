@@ -214,6 +214,11 @@ const DAEMON_HEAD = new RegExp(
 const CLIENT = new RegExp(
   String.raw`(?:\bfrom|\[client|\bclient:|\bsrcIP=")\s*\[?${ADDR}\]?(?:[:.](\d{1,5})\b|\s+port\s+(\d{1,5})\b)?`,
 );
+const OVER_TCP = new RegExp(
+  String.raw`\b(?:sshd?|dropbear|https?|tls|login|password|GET|POST|HEAD)\b|` +
+    String.raw`\[(?:core|php|authz_core|ssl|proxy):|\[(?:error|warn|crit)\] \d+#`,
+  'i',
+);
 // klog's time has no year: "I0318 02:11:45.120933" is 18 March
 const KLOG_TS = /^\s*[IWEF](\d{2})(\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{1,9})/;
 
@@ -231,6 +236,7 @@ export const daemonClient: LogFormat = {
     const m = CLIENT.exec(text);
     if (!m || !addressLike(m[1]!)) return null;
     const k = KLOG_TS.exec(text);
+    if (k && (+k[1]! < 1 || +k[1]! > 12 || +k[2]! < 1 || +k[2]! > 31)) return null;
     const ts = k
       ? {
           ts: toIso(
@@ -257,8 +263,9 @@ export const daemonClient: LogFormat = {
       spt: port(m[2] ?? m[3]),
       dst: null,
       dpt: null,
-      // (the daemons that name their clients serve over TCP: logins, HTTP, TLS)
-      proto: 'tcp',
+      // (TCP where the line says what only goes over it: a web server's, a login's, TLS; dnsmasq,
+      // ntpd or an IKE daemon name their clients too, over UDP)
+      proto: k || OVER_TCP.test(text) ? 'tcp' : null,
       flags: null,
       flagsText: null,
       action: null,

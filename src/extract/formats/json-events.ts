@@ -38,7 +38,6 @@ const KEYS = {
     'remote_ip_address',
     'remote_ip',
     'remote_addr',
-    'client_ip',
   ],
   dst: [
     'dst_ip',
@@ -286,7 +285,8 @@ function columnsHeader(line: string): string[] | null {
   const cols = line.trim().split(/\s+/).map(columnName);
   if (cols.length < 3 || cols.some((c) => !/^[a-z][\w.]*$/.test(c))) return null;
   const has = (keys: readonly string[]) => cols.some((c) => keys.includes(c));
-  return has(KEYS.src) && has(KEYS.dpt) ? cols : null;
+  // (a summary's "src  dst_port  flows" is a table of ports for the table reader, not of connections)
+  return has(KEYS.src) && has(KEYS.dpt) && (has(KEYS.dst) || has(KEYS.proto)) ? cols : null;
 }
 
 /**

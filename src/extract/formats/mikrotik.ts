@@ -28,6 +28,8 @@ function loginFailure(text: string, time: TimeContext) {
   const m = LOGIN_FAILURE.exec(text);
   if (!m) return null;
   const ts = leadingTimestamp(text, time);
+  // (a log line has its time or RouterOS's topics before it; a sentence has neither)
+  if (!ts && !/\b(?:system|account),(?:error|info|warning|critical)\b/.test(text.slice(0, m.index))) return null;
   return event('mikrotik', text, {
     ts: ts?.ts ?? null,
     tsText: ts?.tsText ?? null,

@@ -110,7 +110,7 @@ export const SYSLOG_TS = /([A-Z][a-z]{2})\s+(\d{1,2})\s+(?:(\d{4})\s+)?(\d{2}):(
 // (an offset a blank apart, "2024-04-26 22:14:09 -0500", as strftime's "%F %T %z" writes it)
 export const ISO_TS = new RegExp(
   String.raw`(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:(?:\.|,(?=\d{3}(?![\d,])))(\d{1,9}))?` +
-    String.raw`(Z|[+-]\d{2}:?\d{2}| [+-](?:0\d|1[0-4]):?[0-5]\d(?![\d:.]))?`,
+    String.raw`(Z|[+-]\d{2}:?\d{2}| [+-](?:0\d|1[0-4]):?(?:00|30|45)(?![\d:.%]))?`,
 );
 
 /** "2026/02/19 10:31:22", as Yamaha, NEC and other routers write their local time. */
