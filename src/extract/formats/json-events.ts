@@ -297,7 +297,10 @@ function columnsHeader(line: string): string[] | null {
 export const columnEvents: LogFormat = {
   id: 'column-events',
   description: 'Connection records in columns under a header line (pmacct)',
-  sniff: (t) => /\d\.\d|[\da-f]:[\da-f]*:/i.test(t) && /\S\s+\S+\s+\S/.test(t),
+  // A row of values: an address among three fields or more, and no word (each line that may start a
+  // record is tried with the lines after it, so a sniff that takes prose costs every post)
+  sniff: (t) =>
+    /\d\.\d{1,3}\.|[\da-f]:[\da-f]*:|[xX]\.[xX]/.test(t) && !/[A-Za-z]{5}/.test(t) && /\S\s+\S+\s+\S/.test(t),
   header: columnsHeader,
   parse(text, time, columns) {
     if (!columns) return null;
