@@ -873,6 +873,10 @@ function impliedProto(prose: string, h: Hit, ranges: PortRange[]): { protos: Pro
   const protos = new Set(named.map((m) => m[1]!.toLowerCase()));
   if (protos.size === 1) return { protos: [proto(named[0]![1]!)], text: named.at(-1)![0] };
   if (protos.size > 1) return null;
+  // A service only TCP carries, named in its sentence: "the telnet honeypot, hits on 23 and 2323"
+  const whole = sentence + prose.slice(h.at, sentenceBounds(prose, h.at).end);
+  const service = protos.size ? null : TCP_SERVICE.exec(whole);
+  if (service && !UDP_SERVICE.test(whole)) return { protos: ['tcp'], text: service[0] };
   // None before: the rest of its sentence may say it ("Destinations 3389 and 445 only, all TCP SYN",
   // "Destination Port: 3389 Protocol: TCP"), where the word qualifies, not a port of its own.
   const after = prose.slice(h.at, h.at + 300).split(/[.。!！?？\n]/)[0]!;
@@ -904,6 +908,12 @@ function subjectProto(prose: string): { proto: Proto; text: string; end: number 
 }
 
 const TYPED_PORT = /\b(tcp|udp) ?\/? ?\d{1,5}\b|\b\d{1,5} ?\/ ?(tcp|udp)\b/gi;
+
+// (not RDP nor HTTPS, which have UDP too: RDP's UDP transport, QUIC)
+const TCP_SERVICE =
+  /\b(?:telnet|ssh|sshd|smb|mysql|mssql|redis|vnc|ftp|smtp|imaps?|pop3|winbox|adb|kubelet|mongodb|postgres(?:ql)?)\b/i;
+const UDP_SERVICE =
+  /\b(?:dns|ntp|snmp|ssdp|sip|memcached|cldap|coap|bacnet|tftp|quic|udp|netbios|mdns|ws-discovery)\b/i;
 
 // (a sentence of those words alone: not "Both TCP and UDP.", nor "All TCP ports are closed")
 const NEXT_SAYS_PROTO =

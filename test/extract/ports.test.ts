@@ -20,7 +20,7 @@ describe('ports named in prose', () => {
     ['23/tcpと22/tcp(SSH)が活発です', ['tcp/22', 'tcp/23']],
     ['ports 139 and 445 from the same hosts', ['?/139', '?/445']],
     ['tcp port 445 and udp port 1434', ['tcp/445', 'udp/1434']],
-    ['445番ポート（SMB）', ['?/445']],
+    ['445番ポート（SMB）', ['tcp/445']],
     ['SSDP (UDP 1900) reflection', ['udp/1900']],
     ['TCP 445番ポートへのアクセス', ['tcp/445']],
     ['telnet (23/tcp) and 2323/tcp', ['tcp/23', 'tcp/2323']],
@@ -64,7 +64,7 @@ describe('ports named in prose', () => {
       'The camera listens on TCP 554 (RTSP), 8000 and 37777. The service on 37777 overflows.',
       ['tcp/554', 'tcp/8000', 'tcp/37777'],
     ],
-    ['Lots of SYNs to :6443 (k8s API) and :10250 (kubelet) across our cloud ranges', ['?/6443', '?/10250']],
+    ['Lots of SYNs to :6443 (k8s API) and :10250 (kubelet) across our cloud ranges', ['tcp/6443', 'tcp/10250']],
     // The protocol said later in the sentence, as a qualifier or a field of a notification.
     ['Destinations 3389 and 445 only, all TCP SYN.', ['tcp/445', 'tcp/3389']],
     ['Source IP: 203.0.113.144\nDestination Port: 3389\nProtocol: TCP\nEvents: 4,812', ['tcp/3389']],
@@ -275,7 +275,7 @@ describe('ports named in prose', () => {
     expect(portsOf('tcp/7547 is expected to keep rising, already at 10x')).toEqual(['tcp/7547']);
     expect(portsOf('The earlier post had tcp/7547 at 3x; it is 10x now.')).toEqual(['tcp/7547']);
     expect(portsOf('Brute force against port 22 on the Cisco edge boxes')).toEqual(['?/22']);
-    expect(portsOf('Member 2, port 445 shows heavy SMB scanning')).toEqual(['?/445']);
+    expect(portsOf('Member 2, port 445 shows heavy SMB scanning')).toEqual(['tcp/445']);
     expect(portsOf('About 1,200 sources on tcp/7547, plus 300.')).toEqual(['tcp/7547']);
     expect(portsOf('Seeing them too: 1200.')).toEqual([]);
     expect(portsOf('We got hammered at 10, then again at 14.')).toEqual([]);
@@ -448,7 +448,7 @@ describe('ports named in prose', () => {
     const text =
       'TCP/37215 宛が急増しました。なお、TCP/23 番ポート宛のパケット数は前週と同程度で、大きな変化はありません。';
     expect(portsOf(text)).toEqual(['tcp/37215']);
-    expect(portsOf('前週と比べて 1433番（MSSQL）が倍増しています。')).toEqual(['?/1433']);
+    expect(portsOf('前週と比べて 1433番（MSSQL）が倍増しています。')).toEqual(['tcp/1433']);
   });
 
   it('reads a port in brackets after a service and what serves it, and after "a little"', () => {
@@ -655,7 +655,7 @@ describe('ports named in prose', () => {
     expect(portsOf('scan src 198.51.100.0/24 -> :8080 and :8081 on most of our v6 too')).toEqual(['?/8080', '?/8081']);
     expect(portsOf('so they hit 8443 and 49152 (upnp on some routers)')).toEqual(['?/8443', '?/49152']);
     expect(portsOf('also telnetd on 23 w/ hardcoded pw')).toEqual(['tcp/23']);
-    expect(portsOf('sshd on 2222 getting it now too, not just 22')).toEqual(['?/22', 'tcp/2222']);
+    expect(portsOf('sshd on 2222 getting it now too, not just 22')).toEqual(['tcp/22', 'tcp/2222']);
     // a level reached is no port; nor is a source port after a hyphenated "source-port"
     expect(portsOf('traffic hit 800 Mbps and we hit 500 by noon')).toEqual([]);
     expect(portsOf('match destination 203.0.113.9/32 protocol udp source-port =389|=11211')).toEqual([]);
@@ -863,7 +863,10 @@ describe('ports named in prose', () => {
     expect(portsOf('the port is 3 on the switch and we see tcp/23.')).toEqual(['tcp/23']);
     expect(portsOf('Our edge ports are 48 in total.')).toEqual([]);
     // only a correction's port takes the protocol of the subject's ports
-    expect(portsOf('SSH brute force on port 2222', 'UDP flood from AS64500')).toEqual(['?/2222']);
+    expect(portsOf('SSH brute force on port 2222', 'UDP flood from AS64500')).toEqual(['tcp/2222']);
+    // a service only TCP carries gives its protocol, one UDP also carries none
+    expect(portsOf('Both SIP and SSH are busy here, on 5060 and 2222.')).toEqual(['?/2222', '?/5060']);
+    expect(portsOf('The telnet honeypot gets hits on 23 and 2323.')).toEqual(['tcp/23', 'tcp/2323']);
   });
 
   it('parts clauses at a dash, reads past an aside of what a port usually is, and takes no port 0', () => {

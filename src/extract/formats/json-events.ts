@@ -75,7 +75,16 @@ const KEYS = {
     'local_port',
     'server_port',
   ],
-  proto: ['transport', 'proto', 'protocol', 'ip_proto', 'network.transport', 'jsonPayload.connection.protocol'],
+  proto: [
+    'transport',
+    'proto',
+    'protocol',
+    'ip_proto',
+    'network.transport',
+    'jsonPayload.connection.protocol',
+    // T-Pot's Dionaea events
+    'connection.transport',
+  ],
   time: ['timestamp', '@timestamp', 'utc_time', 'time', 'ts'],
 } as const;
 
