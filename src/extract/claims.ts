@@ -429,7 +429,9 @@ const GROWTH = /\b(?:grow|grew|jump|ris|spik|surg|climb|doubl|tripl|tenfold)/i;
 const BASELINE = new RegExp(
   String.raw`\bas (?:always|usual|ever)\b|(?:\([^)]{0,20}\) )?\b(?:usual|normal|ordinary|typical|regular|everyday)` +
     String.raw`(?: \([^)]{0,20}\))? (?:background|baseline|levels?|noise|web traffic|traffic)\b|` +
-    String.raw`\bbackground (?:levels?|noise|radiation)\b|前週並み|前月並み|同程度|同水準|(?:平常|通常)の?水準`,
+    String.raw`\bbackground (?:levels?|noise|radiation)\b|前週並み|前月並み|同程度|同水準|(?:平常|通常)の?水準|` +
+    // ("web (80/443) on the neighbours is serving normally")
+    String.raw`\b(?:serving|working|operating|running|behaving|responding) (?:normally|fine|as (?:usual|normal))\b`,
   'i',
 );
 

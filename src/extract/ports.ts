@@ -959,6 +959,9 @@ function logPorts(events: LogEvent[]): Hit[] {
     // (to a random port, which may be a low one: "427 > 22"; not to another low service's)
     const random = e.dpt >= 1024 || !REFLECTORS.has(e.dpt);
     if (e.proto === 'udp' && e.spt !== null && REFLECTORS.has(e.spt) && random && e.dpt !== e.spt) continue;
+    // A TCP segment with ACK set from a service's port to a high one is a server's answer (a middlebox's
+    // block page, a reflected SYN-ACK): the victim's random port, not a probe of it.
+    if (e.proto === 'tcp' && e.flags?.includes('A') && e.spt !== null && e.spt < 1024 && e.dpt >= 1024) continue;
     if (e.spt !== null && e.spt < e.dpt && e.src && flows.has(flow(e.dst, e.dpt, e.src, e.spt))) continue;
     const k = `${e.proto ?? '-'}/${e.dpt}`;
     const cur = byKey.get(k);

@@ -869,6 +869,14 @@ describe('ports named in prose', () => {
     expect(portsOf('The telnet honeypot gets hits on 23 and 2323.')).toEqual(['tcp/23', 'tcp/2323']);
   });
 
+  it("takes no port from a server's answers to high ports, nor from what is serving normally", () => {
+    const flow = (dpt: number) =>
+      `{"src":"192.0.2.150","sport":80,"dst":"203.0.113.23","dport":${dpt},"proto":6,"flags":"PA","pkts":1}`;
+    const text = `Middlebox reflection, the triggers go to tcp/80:\n\n${[40119, 12870, 61002].map(flow).join('\n')}\n`;
+    expect(portsOf(text)).toEqual(['tcp/80']);
+    expect(portsOf('web on 80/443 is serving normally but tcp/8080 jumped 10x.')).toEqual(['tcp/8080']);
+  });
+
   it('parts clauses at a dash, reads past an aside of what a port usually is, and takes no port 0', () => {
     expect(
       portsOf('Our sensors only show exploitation attempts on tcp/9090 - we see no traffic at all on 9443.'),

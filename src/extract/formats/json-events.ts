@@ -3,6 +3,7 @@ import {
   csvFields,
   epochIso,
   event,
+  flagsFromLetters,
   hostPort,
   ISO_TS,
   isoWall,
@@ -209,6 +210,8 @@ function connection(
   const dst = first(o, KEYS.dst)?.value;
   const dpt = port(first(o, KEYS.dpt)?.value);
   if (!src || dpt === null || !isAddress(src) || (dst && !isAddress(dst))) return null;
+  const letters = first(o, ['tcp_flags', 'flags', 'tcpflags'])?.value;
+  const flagsText = letters && /^[FSRPAUEC.]{1,9}$/i.test(letters) ? letters : null;
   const t = first(o, KEYS.time);
   return event(format, text, {
     ts: timeOf(t, time),
@@ -218,8 +221,9 @@ function connection(
     dst: dst ?? null,
     dpt,
     proto: transport(first(o, KEYS.proto)?.value) ?? openCanaryProto(o),
-    flags: null,
-    flagsText: null,
+    // (a flow tool's TCP flags in letters, "PA", "FPA": what tells an answer from a probe)
+    flags: flagsText ? flagsFromLetters(flagsText) : null,
+    flagsText,
     action: null,
   });
 }
