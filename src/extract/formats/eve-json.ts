@@ -10,7 +10,9 @@ export const eveJson: LogFormat = {
     if (!o) return null;
     const src = str(o.src_ip);
     const dst = str(o.dest_ip);
-    if (!src || !dst) return null;
+    // (Suricata writes event_type and proto on every line: a line with neither is another tool's, T-Pot's
+    // Dionaea events, read by the keys of JSON event logs)
+    if (!src || !dst || (o.event_type === undefined && o.proto === undefined)) return null;
     const proto = protoOf(str(o.proto));
     const tsText = str(o.timestamp) ?? null;
     const iso = tsText ? ISO_TS.exec(tsText) : null;
