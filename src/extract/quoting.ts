@@ -52,6 +52,8 @@ export function blocks(lines: BodyLine[]): Block[] {
 }
 
 const CJK = /[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]/;
+/** Three cells or more apart by runs of blanks: a row of an aligned table. */
+const COLUMNS = /\S {2,}\S+ {2,}\S/;
 
 /**
  * Joins the lines of a block of prose as a reader would: a mailer's wrap inside Japanese text
@@ -62,12 +64,17 @@ export function joinProse(lines: string[]): string {
   // on every line, which took 15 s for a 500 KB post.
   const parts: string[] = [];
   let last = '';
+  let row = false;
   for (const raw of lines) {
     const l = raw.trim();
     if (!l && !parts.length) continue;
-    if (parts.length && !(CJK.test(last) && CJK.test(l[0] ?? ''))) parts.push(' ');
+    // A row of a table laid out in columns is no wrapped sentence: it ends where its line does
+    // (a row's "flat" is not the next row's port's).
+    const columns = COLUMNS.test(l);
+    if (parts.length) parts.push(row || columns ? '\n' : CJK.test(last) && CJK.test(l[0] ?? '') ? '' : ' ');
     parts.push(l);
     if (l) last = l.at(-1)!;
+    row = columns;
   }
   return parts.join('');
 }

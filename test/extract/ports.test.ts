@@ -877,6 +877,15 @@ describe('ports named in prose', () => {
     expect(portsOf('web on 80/443 is serving normally but tcp/8080 jumped 10x.')).toEqual(['tcp/8080']);
   });
 
+  it("reads each row of an aligned table apart: one row's 'flat' says nothing of the next row's port", () => {
+    const text = [
+      ' #  port/proto   pkts (M)   uniq src   WoW',
+      ' 3  445/tcp        39.0       9,411    flat',
+      ' 4  8728/tcp       12.1       2,301    +212%',
+    ].join('\n');
+    expect(portsOf(text)).toContain('tcp/8728');
+  });
+
   it('parts clauses at a dash, reads past an aside of what a port usually is, and takes no port 0', () => {
     expect(
       portsOf('Our sensors only show exploitation attempts on tcp/9090 - we see no traffic at all on 9443.'),
