@@ -719,6 +719,16 @@ export function takenBack(prose: string): { taken: Set<number>; meant: Set<numbe
         if (corrects(prose, m.index) && !YEAR.test(right) && !COUNTED_AFTER.test(prose.slice(m.index + m[0].length)))
           meant.add(Number(right));
       }
+  // "tcp/7574 ... -- err, make that 7547, fat fingers": the number a poster puts right after the slip
+  if (/make that/i.test(prose))
+    for (const m of allMatches(prose, MADE_THAT)) {
+      if (YEAR.test(m[1]!)) continue;
+      meant.add(Number(m[1]));
+      // (and the slip is the number just before it in its sentence)
+      const { start } = sentenceBounds(prose, m.index);
+      const slip = allMatches(prose.slice(start, m.index), NUMBER).at(-1);
+      if (slip && slip[0] !== m[1]) out.add(Number(slip[0]));
+    }
   let after = 0;
   for (const m of allMatches(prose, TAKING_BACK)) {
     if (m.index < after) continue;
@@ -740,6 +750,7 @@ export function takenBack(prose: string): { taken: Set<number>; meant: Set<numbe
 }
 
 const YEAR = /^(?:19[89]|20[0-3])\d$/;
+const MADE_THAT = /\bmake that (?:(?:tcp|udp|port) ?\/? ?)?(\d{2,5})(?![\w.,:]\d|\d)/gi;
 const COUNTED_AFTER = /^,? ?(?:sources|hosts|addresses|ips|packets|hits|events|times|attempts|connections|flows)\b/i;
 
 /** A number a pattern may read as a port, alone or after its protocol. */

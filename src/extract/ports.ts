@@ -31,6 +31,7 @@ interface Hit {
 }
 
 const YEAR_ALONE = /^(?:19[89]|20[0-3])\d$/;
+const TYPED_BEFORE = /\b(?:tcp|udp|port) ?\/? ?\d{2,5}\b|\b\d{2,5} ?\/ ?(?:tcp|udp)\b/i;
 /** A port named just before: "sshd on 2222 getting it now too, not just 22". */
 const PORT_BEFORE = /\b(?:on|port|tcp|udp|dpt)[ /:]?\d{2,5}\b/i;
 
@@ -339,6 +340,15 @@ const PATTERNS: Array<{
     needs: NEEDS_PORT_WORD,
     re: new RegExp(String.raw`${PORT_WORD} ?(?:number ?)?(?:[:：#=をはがも] ?)?${NUM_LIST}`, 'gi'),
     read: (m) => listOf(m[1]!).map((n) => [n, null] as [string, null]),
+  },
+  // "tcp/7574 -- err, make that 7547": the number a poster puts in place of a slip of a port just named
+  {
+    needs: /make that/i,
+    re: /\bmake that (?:(tcp|udp) ?\/? ?|port )?(\d{2,5})(?![\w.,:]\d|\d)/gi,
+    read: (m) =>
+      !YEAR_ALONE.test(m[2]!) && TYPED_BEFORE.test(m.input.slice(Math.max(0, m.index - 200), m.index))
+        ? [[m[2]!, m[1] ? proto(m[1]) : null]]
+        : [],
   },
   // "the port is 8291": a service's number, not a switch's port or a count ("port is 3 on the switch",
   // "ports are 48 in total", "port was 1 of 4")

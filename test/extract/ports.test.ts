@@ -886,6 +886,14 @@ describe('ports named in prose', () => {
     expect(portsOf(text)).toContain('tcp/8728');
   });
 
+  it('reads "make that N" after a slip of a port as the port meant, and the slip as taken back', () => {
+    expect(
+      portsOf('A big jump in SYNs to tcp/7574 from a few hundred hosts -- err, make that 7547, fat fingers.'),
+    ).toEqual(['tcp/7547']);
+    expect(portsOf('The campaign started in 2019, make that 2018.')).toEqual([]);
+    expect(portsOf('The dump had 3000 entries, make that 300.')).toEqual([]);
+  });
+
   it('parts clauses at a dash, reads past an aside of what a port usually is, and takes no port 0', () => {
     expect(
       portsOf('Our sensors only show exploitation attempts on tcp/9090 - we see no traffic at all on 9443.'),
