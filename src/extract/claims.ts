@@ -749,7 +749,8 @@ export function takenBack(prose: string): { taken: Set<number>; meant: Set<numbe
   return { taken: out, meant };
 }
 
-const YEAR = /^(?:19[89]|20[0-3])\d$/;
+/** A number that stands alone as a year rather than a port. */
+export const YEAR = /^(?:19[89]|20[0-3])\d$/;
 const MADE_THAT = /\bmake that (?:(?:tcp|udp|port) ?\/? ?)?(\d{2,5})(?![\w.,:]\d|\d)/gi;
 const COUNTED_AFTER = /^,? ?(?:sources|hosts|addresses|ips|packets|hits|events|times|attempts|connections|flows)\b/i;
 

@@ -9,6 +9,7 @@ import {
   sentenceBounds,
   takenBack,
   corrects,
+  YEAR as YEAR_ALONE,
   type Denial,
 } from './claims.ts';
 import { allMatches } from './matches.ts';
@@ -30,7 +31,6 @@ interface Hit {
   vector?: boolean;
 }
 
-const YEAR_ALONE = /^(?:19[89]|20[0-3])\d$/;
 const TYPED_BEFORE = /\b(?:tcp|udp|port) ?\/? ?\d{2,5}\b|\b\d{2,5} ?\/ ?(?:tcp|udp)\b/i;
 /** A port named just before: "sshd on 2222 getting it now too, not just 22". */
 const PORT_BEFORE = /\b(?:on|port|tcp|udp|dpt)[ /:]?\d{2,5}\b/i;
@@ -630,13 +630,13 @@ const SOURCE_PORT_BEFORE = new RegExp(
   'i',
 );
 
+/** A reflection said not to be one, or of another time: "not an NTP reflection", "ruled that out", "Last year". */
+const VECTOR_DOUBTED =
+  /\b(?:not|n't|no|never|ruled|suspect\w*|thought|last (?:year|month|week)|previous\w*|earlier|used to)\b/i;
 /**
  * "WS-Discovery reflection (udp/3702)": the vector of a reflection attack, the reflectors' port. A
  * source port beside the victim's port; the port of a post that names no other.
  */
-/** A reflection said not to be one, or of another time: "not an NTP reflection", "ruled that out", "Last year". */
-const VECTOR_DOUBTED =
-  /\b(?:not|n't|no|never|ruled|suspect\w*|thought|last (?:year|month|week)|previous\w*|earlier|used to)\b/i;
 const VECTOR_BEFORE =
   /\b(?:reflection|amplification|reflected)(?: from)? ?[(（]? ?(?:(?:tcp|udp) ?\/? ?)?(?:ports? )?$/i;
 
