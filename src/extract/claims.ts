@@ -675,7 +675,8 @@ function quietThen(prose: string, clause: string, end: number, sentenceEnd: numb
   // (now with a number or a rise of its own: not "nor this week", "this week also zero", "Today I am out")
   return (
     NOW.test(after) &&
-    (RISING.test(after) || /[1-9]/.test(after)) &&
+    // (a figure, not a date or a time: "this week (2026-12-07)")
+    (RISING.test(after) || /[1-9]/.test(after.replace(/\d{4}-\d{2}-\d{2}|\d{4}\/\d{2}\/\d{2}|\d{1,2}:\d{2}/g, ''))) &&
     !negates(after) &&
     !asUsual(after) &&
     !/\b(?:still|again|either|too|also|nor|neither|same)\b|(?:今週|今月|今日|本日|現在|今朝|今)も/i.test(after)

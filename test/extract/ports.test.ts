@@ -921,6 +921,8 @@ describe('ports named in prose', () => {
       'tcp/5555 was quiet last month. Now it is the same.',
       'Zero hits on tcp/9000 last week, this week 0.',
       'We saw nothing on udp/161 yesterday. Today I am out of the office.',
+      'Nothing on tcp/8291 last week; this week (2026-12-07) is being checked.',
+      'No hits on tcp/9000 yesterday; today at 09:30 I will look at it.',
     ])
       expect(portsOf(quiet), quiet).toEqual([]);
   });
