@@ -436,6 +436,22 @@ const BASELINE = new RegExp(
 );
 
 /**
+ * A sentence that says the rest of a post's figures did nothing ("Everything else stayed inside the
+ * band", "Everything else in the top list is within normal range", 「その他は前週並み」): a table's
+ * rows are then the report only where the prose names them as active.
+ */
+export const REST_QUIET = new RegExp(
+  String.raw`(?:\b(?:everything|all|anything) else|\b(?:all )?(?:the )?(?:other|remaining) (?:ports|rows|entries|services)|` +
+    String.raw`\bthe (?:rest|others)(?: of (?:the|our|this) (?:table|list|top list|top ports|ports|rows))?)\b` +
+    String.raw`[^.;!?\n]{0,30}?\b(?:(?:is|are|was|were|stayed|stays|remained|remains|looks|looked|held)\b[^.;!?\n]{0,12}?` +
+    String.raw`\b(?:flat|unchanged|steady|stable|normal|quiet|as usual)\b|(?:within|inside|in line with)\b[^.;!?\n]{0,40}?` +
+    String.raw`(?:noise|range|wobble|band|baseline|levels?|percent|%|numbers|norm)|` +
+    String.raw`(?:the )?usual (?:background|noise))|(?:その他|それ以外|他)(?:の(?:ポート|項目))?は[^。\n]{0,12}?` +
+    String.raw`(?:前週並み|前月並み|横ばい|平常|通常の?範囲|変化(?:なし|はありません|は見られません))`,
+  'gi',
+);
+
+/**
  * A port out of the report in its own clause because it serves the attackers' files, not a
  * target ("the download server listens on 8888", "the loader is fetched from port 8088"): no
  * scanner comes to it. (A C2's port stays: members look for their customers' flows to it.)

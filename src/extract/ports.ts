@@ -8,6 +8,7 @@ import {
   sentenceAt,
   sentenceBounds,
   takenBack,
+  REST_QUIET,
   corrects,
   YEAR as YEAR_ALONE,
   type Denial,
@@ -1048,7 +1049,7 @@ export function extractPorts(
   // quote naming 60001, over "Nothing at all on 60001 here"). The subject is the prose's first line.
   const subjectEnd = prose.indexOf('\n');
   const threadEnd = isReplySubject(prose.slice(0, subjectEnd < 0 ? prose.length : subjectEnd)) ? subjectEnd : -1;
-  const thread = (h: Hit) =>
+  const thread = (h: { at?: number }) =>
     h.at !== undefined && (h.at < threadEnd || quoted.some(([start, end]) => h.at! >= start && h.at! < end));
   // What the post's own words name as active, then with its log lines too.
   const said = new Map<number, Array<Proto | null>>();
@@ -1094,8 +1095,20 @@ export function extractPorts(
   for (const h of typed)
     if (!taken.has(h.port) && (h.denied ? among(said, h) : (!h.setup && !thread(h)) || weighed(h))) add(h, 'prose');
   const fewRows = table.length <= NARROW_RANGE;
+  // Past "Everything else stayed inside the band", a row is in the report only where the post's own
+  // words name it, as a port or as its number alone ("37215 and 52869 more than tripled").
+  const restQuiet = table.length
+    ? allMatches(prose, REST_QUIET)
+        .filter((m) => !thread({ at: m.index }))
+        .map((m) => sentenceBounds(prose, m.index))
+    : [];
+  const namedElsewhere = (port: number) =>
+    allMatches(prose, new RegExp(String.raw`(?<![\d.,:/])${port}(?![\d.,:]\d|\d)`, 'g')).some(
+      (m) => !thread({ at: m.index }) && !restQuiet.some((b) => m.index >= b.start && m.index < b.end),
+    );
   for (const t of table)
-    if (!taken.has(t.port) && (!fewRows || weighed(t))) add({ ...t, rising: false, destination: false }, 'prose');
+    if (!taken.has(t.port) && (restQuiet.length ? among(said, t) || namedElsewhere(t.port) : !fewRows || weighed(t)))
+      add({ ...t, rising: false, destination: false }, 'prose');
   // "(The DPT=8081 line is our own monitoring box, ignore that one.)": its lines are taken back too.
   // So are those of lines the post says are quiet or where the attackers serve their files ("The last
   // record is the script download from the attacker's server on port 8000"), unless it also names the

@@ -1057,6 +1057,22 @@ describe('ports in a plain-text table a post pastes', () => {
     expect(portsOf(text)).toEqual(['tcp/2323']);
   });
 
+  it('keeps only the rows the prose names once it says everything else in the table stayed as it was', () => {
+    const table = ['port,proto,records', '23,tcp,1840221', '445,tcp,902113', '37215,tcp,410552', '52869,tcp,388100'];
+    const post = (...prose: string[]) => [...table, '', ...prose].join('\n');
+    expect(portsOf(post('37215 and 52869 more than tripled. Everything else is within normal range.'))).toEqual([
+      'tcp/37215',
+      'tcp/52869',
+    ]);
+    expect(portsOf(post('tcp/37215 is up sharply; everything else stayed inside the band.'))).toEqual(['tcp/37215']);
+    expect(portsOf(post('37215 が急増。その他は前週並みです。'))).toEqual(['tcp/37215']);
+    // Said of something else, or quoted from the post it answers, it leaves the rows alone.
+    expect(portsOf(post('37215 more than tripled. Everything else stands: ~4,000 sources.'))).toHaveLength(4);
+    expect(
+      portsOf(post('> Everything else is within normal range.', '', 'Our own table, all of it rising.')),
+    ).toHaveLength(4);
+  });
+
   it("reads an aligned table by where its columns stand: nfdump's statistics, a row with a cell left empty", () => {
     const nfdump = [
       'Top 5 Dst Port ordered by flows:',
