@@ -441,10 +441,12 @@ const BASELINE = new RegExp(
  * rows are then the report only where the prose names them as active.
  */
 export const REST_QUIET = new RegExp(
-  String.raw`(?:\b(?:everything|all|anything) else|\b(?:all )?(?:the )?(?:other|remaining) (?:ports|rows|entries|services)|` +
+  String.raw`(?:\b(?:everything|all|anything) else|\b(?:all )?(?:the )?(?:other|remaining) ` +
+    String.raw`(?:ports|rows|entries|services)|` +
     String.raw`\bthe (?:rest|others)(?: of (?:the|our|this) (?:table|list|top list|top ports|ports|rows))?)\b` +
-    String.raw`[^.;!?\n]{0,30}?\b(?:(?:is|are|was|were|stayed|stays|remained|remains|looks|looked|held)\b[^.;!?\n]{0,12}?` +
-    String.raw`\b(?:flat|unchanged|steady|stable|normal|quiet|as usual)\b|(?:within|inside|in line with)\b[^.;!?\n]{0,40}?` +
+    String.raw`[^.;!?\n]{0,30}?\b(?:(?:is|are|was|were|stayed|stays|remained|remains|looks|looked|held)\b` +
+    String.raw`[^.;!?\n]{0,12}?\b(?:flat|unchanged|steady|stable|normal|quiet|as usual)\b|` +
+    String.raw`(?:within|inside|in line with)\b[^.;!?\n]{0,40}?` +
     String.raw`(?:noise|range|wobble|band|baseline|levels?|percent|%|numbers|norm)|` +
     String.raw`(?:the )?usual (?:background|noise))|(?:その他|それ以外|他)(?:の(?:ポート|項目))?は[^。\n]{0,12}?` +
     String.raw`(?:前週並み|前月並み|横ばい|平常|通常の?範囲|変化(?:なし|はありません|は見られません))`,
