@@ -562,7 +562,9 @@ const NOT_VULNERABLE = /\b(?:is|are|was|were)(?: not|n't) (?:vulnerable|exploita
 const NEWS_BESIDE_USUAL = new RegExp(
   String.raw`\b(?:above|over|beyond|times|exceed\w*|higher|\d+x|dominat(?:es|ing)|dominant|tops?|leads?|leading|` +
     // ("The usual background of SSH brute forcing is up about 30% too")
-    String.raw`biggest|largest)\b|\b(?:is|are|was|were) up\b`,
+    String.raw`biggest|largest)\b|\b(?:is|are|was|were) up\b|` +
+    // ("went from background noise to 3rd place")
+    String.raw`\bfrom (?:\w+ ){0,2}(?:background|baseline|noise)\b(?: \w+)? to\b`,
   'i',
 );
 

@@ -74,6 +74,8 @@ const BOTH = String.raw`(?:tcp ?/ ?udp|udp ?/ ?tcp|tcp (?:and|or|&) udp|udp (?:a
 const PORT_WORD =
   String.raw`(?:(?<![a-z])(?<!(?:linecard|line card|slot|module|fpc|pic|card) \d{1,3},? )` +
   String.raw`(?:(?:(?:dst|dest|destination|target)[ _]|d|dst|dest)?ports?(?!\d{1,2}(?!\d))` +
+  // ("Check that port 7 and port 8 are on the same ASIC": a port of one digit is a switch's)
+  String.raw`(?! ?[1-9](?![\d/]| ?\/ ?(?:tcp|udp)))` +
   String.raw`(?! \d on (?:the |an? )?(?:arista|juniper|mx\d*|switch|linecard|line card|asic|` +
   String.raw`fpc|pic|module|slot|nexus|catalyst|patch panel)\b)|portas?|puertos?|dpt)|` +
   String.raw`(?<!レ|リ|サ|イン|エクス|パス|エア|トランス)ポート(?:番号)?)`;
@@ -1079,7 +1081,7 @@ export function extractPorts(
     at = [];
     if ((quietAnywhere ??= mayBeQuiet(prose)))
       for (const m of allMatches(prose, new RegExp(String.raw`(?<![\d.,:/])${port}(?![\d.,:]\d|\d)`, 'g'))) {
-        if (denial(prose, m.index) === 'quiet') at.push(m.index);
+        if (!thread({ at: m.index }) && denial(prose, m.index) === 'quiet') at.push(m.index);
         if (at.length === 2) break;
       }
     quietAt.set(port, at);
@@ -1087,7 +1089,8 @@ export function extractPorts(
   };
   // Said quiet where a pattern reads it as a port ("Zero packets to tcp/623"), or where none does.
   const deniedAt = new Map<number, Hit[]>();
-  for (const x of typed) if (x.denied === 'quiet') pushTo(deniedAt, x.port, x);
+  // (what a quoted post says of a port is its writer's, and weighs nothing against this one's lines)
+  for (const x of typed) if (x.denied === 'quiet' && !thread(x)) pushTo(deniedAt, x.port, x);
   const quietElsewhere = (h: { port: number; proto: Proto | null; at?: number }) =>
     (deniedAt.get(h.port) ?? []).some((x) => x.at !== h.at && (!x.proto || !h.proto || x.proto === h.proto)) ||
     quietPlaces(h.port).some((i) => i !== h.at);

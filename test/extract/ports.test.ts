@@ -322,6 +322,15 @@ describe('ports named in prose', () => {
       'tcp/9530',
       'tcp/60001',
     ]);
+    // what the quoted post says is background leaves the reply's own log lines on that port alone
+    const confirm = [
+      'Confirming the 8291 part, SYN only:',
+      '',
+      'Mar 14 14:11:02 fw kernel: DROP IN=em0 SRC=198.51.100.77 DST=203.0.113.9 PROTO=TCP SPT=38211 DPT=8291 SYN',
+      '',
+      '> tcp/8291 is the usual background noise here.',
+    ].join('\n');
+    expect(portsOf(confirm, 'Re: overview')).toEqual(['tcp/8291']);
     // a post of its own keeps what its subject names
     expect(portsOf('Nothing at all on 60001 here.', '[nsp-sec] TCP 60001 sweep')).toEqual(['tcp/60001']);
   });
@@ -562,6 +571,8 @@ describe('ports named in prose', () => {
     expect(
       portsOf('Rise on tcp/37215. Port 52869, which usually moves with 37215, stays at its usual background level.'),
     ).toEqual(['tcp/37215']);
+    // out of the background is news
+    expect(portsOf('tcp/8291 went from background noise to 3rd place after 14:00.')).toEqual(['tcp/8291']);
   });
 
   it('drops a Japanese port out of the ranking now, or not seen, and keeps one that rose from out of it', () => {
@@ -940,6 +951,9 @@ describe('numbers that are not ports', () => {
   it("reads no port from a switch's or a line card's port", () => {
     expect(portsOf('We moved the uplink to port 3 on the Arista and saw tcp/179 flap.')).toEqual(['tcp/179']);
     expect(portsOf('The leak came in on linecard 4 port 21 on the MX, from AS64500.')).toEqual([]);
+    // one digit after "port" is a switch's; with its protocol it is a service's
+    expect(portsOf('Check that port 7 and port 8 are on the same ASIC.')).toEqual([]);
+    expect(portsOf('Echo reflection on port 7/udp again.')).toEqual(['udp/7']);
   });
 
   const negatives = [
