@@ -372,7 +372,8 @@ const NEGATED = new RegExp(
     String.raw`(?:requests|hits|traffic|connections|packets|probes|` +
     String.raw`attempts|scans)\b` +
     String.raw`|\bnothing (?:has )?changed\b|\bnothing there\b|\bnothing at all\b` +
-    String.raw`|\bno (?:change|increase|rise|spike|uptick|difference|unusual|activity|hits|traffic|attempts|probes|` +
+    String.raw`|\bno (?:(?:notable|noticeable|significant|real|big|major|obvious|marked|measurable|visible) )?` +
+    String.raw`(?:change|increase|rise|spike|uptick|difference|unusual|activity|hits|traffic|attempts|probes|` +
     String.raw`scans|scanning|connections)\b` +
     String.raw`|\b(?:unchanged|unaffected|untouched|flat|quiet)\b|\bzero hits\b` +
     String.raw`|\b(?:received|got|saw|sees?|seen|logged|recorded) (?:nothing|none|zero)(?![-\w])` +
@@ -758,6 +759,14 @@ export function takenBack(prose: string): { taken: Set<number>; meant: Set<numbe
     for (const n of allMatches(prose.slice(start, end), NUMBER))
       if (!meant.has(Number(n[0])) && denial(prose, start + n.index) === 'taken back') out.add(Number(n[0]));
   }
+  // "I wrote tcp/8081, that was a typo - it's tcp/8088": the number the poster wrote, then the one meant
+  if (/\bI (?:wrote|typed|put|gave|listed)\b/.test(prose))
+    for (const m of allMatches(prose, WROTE_WRONG)) {
+      out.add(Number(m[1]));
+      const { end } = sentenceBounds(prose, m.index);
+      const right = WROTE_RIGHT.exec(prose.slice(m.index + m[0].length, end));
+      if (right && !YEAR.test(right[1]!)) meant.add(Number(right[1]));
+    }
   // A correction's "wrong" line over its "right" one (「誤: 2323/tcp 宛て」 / 「正: 23231/tcp 宛て」).
   if (/誤|wrong|incorrect/i.test(prose))
     for (const m of allMatches(prose, WRONG_LINE)) for (const n of allMatches(m[1]!, NUMBER)) out.add(Number(n[0]));
@@ -769,6 +778,18 @@ export function takenBack(prose: string): { taken: Set<number>; meant: Set<numbe
     }
   return { taken: out, meant };
 }
+
+const TYPED_NUMBER = String.raw`(?:(?:tcp|udp|port) ?\/? ?)?(\d{2,5})(?![\w.,:]\d|\d)(?: ?\/ ?(?:tcp|udp)\b)?`;
+const WROTE_WRONG = new RegExp(
+  String.raw`\bI (?:wrote|typed|put|gave|listed) ${TYPED_NUMBER}[^.;]{0,40}?` +
+    String.raw`(?:\b(?:that|which|this|it) (?:was|is) (?:a typo|wrong|a mistake)|\bby mistake|\bin error|\bbut (?:I )?meant)\b`,
+  'gi',
+);
+const WROTE_RIGHT = new RegExp(
+  String.raw`^[^.;]{0,20}?\b(?:it'?s|it is|it was|should (?:be|read|have been)|meant|the right one is|actually) ` +
+    TYPED_NUMBER,
+  'i',
+);
 
 /** A number that stands alone as a year rather than a port. */
 export const YEAR = /^(?:19[89]|20[0-3])\d$/;

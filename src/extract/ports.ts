@@ -110,7 +110,7 @@ const NAMED = String.raw`(?: ?[(（][A-Za-z][\w /.+-]{0,24}[)）])?`;
 const WEAK_LIST = String.raw`(:?${ITEM}(?:${NAMED}(?:, | ?/ ?| and | or | & | \+ |, and |, or |、|と):?${ITEM}){0,11})`;
 /** Words a list of ports may stop before: what goes on about the traffic, or the end of a phrase. */
 const WEAK_END_WORDS =
-  String.raw`from|since|and|or|on|in|to|across|during|today|yesterday|tonight|overnight|this|last|only|again|too|` +
+  String.raw`from|since|and|or|on|in|to|across|during|today|yesterday|tonight|overnight|this|last|only|again|too|here|` +
   String.raw`also|as|traffic|scans?|scanning|probes?|probing|activity|hits|requests|attempts|connections|is|are|` +
   String.raw`was|were|has|have|had|seems?|looks?|went|gone|spike[sd]?|spiking|ris(?:e|es|ing)|rose|` +
   String.raw`jump(?:s|ed|ing)?|climb(?:s|ed|ing)?|up|continues?|keeps?|lately|recently|now|mostly|mainly|` +
@@ -186,7 +186,9 @@ const SERVICE_PROTO: Record<string, Proto | null> = {
 const SERVICE = String.raw`(${Object.keys(SERVICE_PROTO).join('|')})`;
 const ACTIVITY =
   String.raw`(?:hits?|probes?|probing|scans?|scanning|sweeps?|sweeping|traffic|attempts?|connections?|requests?|` +
-  String.raw`syns?|floods?|flooding|activity|knocks?|attacks?|exploitation)`;
+  String.raw`syns?|floods?|flooding|activity|knocks?|attacks?|exploitation|` +
+  // ("~300 srcs/hr on 5555 here"): who comes, and how often
+  String.raw`sources|srcs|scanners|bots)(?:\/(?:hr|h|hour|day|d|min|s|sec))?`;
 /** A change reaches a value ("a jump to 300"): only "on" makes its number a port ("a rise on 5900"). */
 const CHANGE = String.raw`(?:spikes?|upticks?|jump|bump|rise|surge|increase|amount|trickle)`;
 /**

@@ -48,6 +48,7 @@ describe('ports named in prose', () => {
     ['ＴＣＰ：４４５、１３９', ['tcp/139', 'tcp/445']],
     // Numbers with no "port" beside them, which the words around them make ports.
     ['yesterday we logged 1.2M hits on 3389 across 65k of our addresses', ['?/3389']],
+    ['+1. ~300 srcs/hr on 5555 here since 02:00 UTC, SYN only', ['?/5555']],
     ['a new Mirai variant sweeping telnet (23, 2323)', ['tcp/23', 'tcp/2323']],
     ['anyone seeing 445 and 139 spike since noon?', ['?/139', '?/445']],
     ['blocked at the edge: tcp 22/23/2323', ['tcp/22', 'tcp/23', 'tcp/2323']],
@@ -336,6 +337,11 @@ describe('ports named in prose', () => {
   });
 
   it('drops a port the poster takes back, even where a quote or the subject still names it', () => {
+    // "I wrote X, that was a typo": X is taken back, and the number the poster then gives is meant
+    expect(portsOf('Correction to my earlier mail: I wrote tcp/8081, that was a typo - it is tcp/8088.')).toEqual([
+      'tcp/8088',
+    ]);
+    expect(portsOf('I wrote 2024 in error, it is 2025; tcp/8081 is up.')).toEqual(['tcp/8081']);
     const correction = [
       'Correction to my post from this morning, sorry: the second port is 8443,',
       'not 8433. Fat fingers before coffee.',
@@ -927,6 +933,7 @@ describe('ports named in prose', () => {
     expect(portsOf('tcp/445 was flat last week. This week it is flat too.')).toEqual([]);
     expect(portsOf('先週は 8080/tcp への通信はありませんでした。今週も同様です。')).toEqual([]);
     expect(portsOf('No change on tcp/22 since last week.')).toEqual([]);
+    expect(portsOf('Increase on 2375/tcp. No notable increase was seen on 2376/tcp (TLS).')).toEqual(['tcp/2375']);
     for (const quiet of [
       'No traffic on tcp/8291 last week, nor this week.',
       'tcp/5555 was quiet last month. Now it is the same.',
@@ -957,6 +964,7 @@ describe('numbers that are not ports', () => {
   });
 
   const negatives = [
+    'about 1,200 sources on 20 networks here, and 40 bots on 3 continents',
     'at 12:30 JST and again at 21:45',
     'on 2026/11/20 and 2026-11-21',
     'one target per /24, sometimes a /16',

@@ -165,7 +165,8 @@ export const jsonEvents: LogFormat = {
 
 /**
  * A Cowrie event after the connect (a login tried, a command run) names only the attacker and
- * the session: a record of the attack all the same, over Cowrie's SSH or telnet, port unknown.
+ * the session: a record of the attack all the same, over Cowrie's SSH or telnet, its port unknown
+ * unless the line was written with one (a sensor's export adds `dst_port` to every event).
  */
 function honeypotSession(text: string, o: Record<string, unknown>, time: TimeContext) {
   const src = first(o, KEYS.src)?.value;
@@ -177,7 +178,7 @@ function honeypotSession(text: string, o: Record<string, unknown>, time: TimeCon
     src,
     spt: port(first(o, KEYS.spt)?.value),
     dst: null,
-    dpt: null,
+    dpt: port(first(o, KEYS.dpt)?.value),
     proto: 'tcp',
     flags: null,
     flagsText: null,
