@@ -782,7 +782,8 @@ export function takenBack(prose: string): { taken: Set<number>; meant: Set<numbe
 const TYPED_NUMBER = String.raw`(?:(?:tcp|udp|port) ?\/? ?)?(\d{2,5})(?![\w.,:]\d|\d)(?: ?\/ ?(?:tcp|udp)\b)?`;
 const WROTE_WRONG = new RegExp(
   String.raw`\bI (?:wrote|typed|put|gave|listed) ${TYPED_NUMBER}[^.;]{0,40}?` +
-    String.raw`(?:\b(?:that|which|this|it) (?:was|is) (?:a typo|wrong|a mistake)|\bby mistake|\bin error|\bbut (?:I )?meant)\b`,
+    String.raw`(?:\b(?:that|which|this|it) (?:was|is) (?:a typo|wrong|a mistake)|\bby mistake|\bin error|` +
+    String.raw`\bbut (?:I )?meant)\b`,
   'gi',
 );
 const WROTE_RIGHT = new RegExp(
