@@ -112,8 +112,8 @@ const WEAK_LIST = String.raw`(:?${ITEM}(?:${NAMED}(?:, | ?/ ?| and | or | & | \+
 const WEAK_END_WORDS =
   String.raw`from|since|and|or|on|in|to|across|during|today|yesterday|tonight|overnight|this|last|only|again|` +
   String.raw`too|here|also|as|traffic|scans?|scanning|probes?|probing|activity|hits|requests|attempts|` +
-  String.raw`connections|is|are|was|were|has|have|had|seems?|looks?|went|gone|spike[sd]?|spiking|ris(?:e|es|ing)|rose|` +
-  String.raw`jump(?:s|ed|ing)?|climb(?:s|ed|ing)?|up|continues?|keeps?|lately|recently|now|mostly|mainly|` +
+  String.raw`connections|is|are|was|were|has|have|had|seems?|looks?|went|gone|spike[sd]?|spiking|ris(?:e|es|ing)|` +
+  String.raw`rose|jump(?:s|ed|ing)?|climb(?:s|ed|ing)?|up|continues?|keeps?|lately|recently|now|mostly|mainly|` +
   String.raw`plus|with|via|tcp|udp|which|that|but|then|still|grew|growing|doubled|tripled|increased|` +
   String.raw`increasing|exposed|open|listening|both|respectively|etc|each|every|all|alone|instead|toward|` +
   String.raw`towards|right after|shortly|soon after|later|afterwards|a few|a couple|getting|mapped`;
