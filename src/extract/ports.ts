@@ -30,6 +30,28 @@ interface Hit {
   setup?: boolean;
   /** A source port named as a reflection attack's vector (VECTOR_BEFORE). */
   vector?: boolean;
+  /** Read at the head of a row of figures (" 22/tcp   3,015 / 288   -1%"): a table's row, not a sighting. */
+  row?: boolean;
+}
+
+/**
+ * A line that is a row of a table with no header: a port first (after a rank, or after the heading
+ * its paragraph was joined to), then only figures, separators and short notes, no words that say
+ * something of it ("23/tcp 18,442 / 2,910 (前週比 +12%)", "2. tcp/445  902,113  -8%").
+ */
+const ROW_LINE = new RegExp(
+  String.raw`^[ \t]*(?:【[^】\n]{0,30}】[ \t]*)?(?:\d{1,2}[.)]?[ \t]+)?(?:(?:tcp|udp) ?\/ ?)?\d{1,5}` +
+    String.raw`(?: ?\/ ?(?:tcp|udp))?(?:[ \t]*[(（][^)）\n]{0,30}[)）])?` +
+    String.raw`(?:[ \t]*(?:[~≈+\-−]?\d[\d,.]*[kKM%]?|[/|:]|[(（][^)）\n]{0,30}[)）]|[A-Za-z]{1,4}|[↑↓→])(?=[ \t]|$)){2,}` +
+    String.raw`[ \t]*$`,
+  'i',
+);
+
+/** The line of `text` that holds `at`. */
+function lineAt(text: string, at: number): { start: number; line: string } {
+  const start = text.lastIndexOf('\n', at - 1) + 1;
+  const end = text.indexOf('\n', at);
+  return { start, line: text.slice(start, end < 0 ? text.length : end) };
 }
 
 const TYPED_BEFORE = /\b(?:tcp|udp|port) ?\/? ?\d{2,5}\b|\b\d{2,5} ?\/ ?(?:tcp|udp)\b/i;
@@ -722,7 +744,8 @@ function prosePorts(text: string): { hits: Hit[]; source: Hit[] } {
           denied: denial(text, m.index),
           setup,
         };
-        (isSource ? source : hits).push({ port, proto: p, span: m[0], ...said, at: m.index, vector });
+        const row = ROW_LINE.test(lineAt(text, m.index).line);
+        (isSource ? source : hits).push({ port, proto: p, span: m[0], ...said, at: m.index, vector, row });
       }
     }
   }
@@ -1059,7 +1082,7 @@ export function extractPorts(
   const said = new Map<number, Array<Proto | null>>();
   const active = new Map<number, Array<Proto | null>>();
   for (const h of typed)
-    if (!h.denied && !h.setup && !thread(h)) {
+    if (!h.denied && !h.setup && !h.row && !thread(h)) {
       // pushed in place: a copy per mention took 2 s for a post of 7,000 "tcp/23"
       pushTo(said, h.port, h.proto);
       pushTo(active, h.port, h.proto);
@@ -1097,22 +1120,31 @@ export function extractPorts(
     (deniedAt.get(h.port) ?? []).some((x) => x.at !== h.at && (!x.proto || !h.proto || x.proto === h.proto)) ||
     quietPlaces(h.port).some((i) => i !== h.at);
   const weighed = (h: { port: number; proto: Proto | null; at?: number }) => isActive(h) || !quietElsewhere(h);
-  for (const h of typed)
-    if (!taken.has(h.port) && (h.denied ? among(said, h) : (!h.setup && !thread(h)) || weighed(h))) add(h, 'prose');
-  const fewRows = table.length <= NARROW_RANGE;
-  // Past "Everything else stayed inside the band", a row is in the report only where the post's own
-  // words name it, as a port or as its number alone ("37215 and 52869 more than tripled").
-  const restQuiet = table.length
-    ? allMatches(prose, REST_QUIET)
-        .filter((m) => !thread({ at: m.index }))
-        .map((m) => sentenceBounds(prose, m.index))
-    : [];
+  // A row, of a table or of figures that leads with its port, is in the report unless the post says it
+  // is quiet; past "Everything else stayed inside the band", only where the post's own words name it,
+  // as a port or as its number alone ("37215 and 52869 more than tripled").
+  const restQuiet =
+    table.length || typed.some((h) => h.row)
+      ? allMatches(prose, REST_QUIET)
+          .filter((m) => !thread({ at: m.index }))
+          .map((m) => sentenceBounds(prose, m.index))
+      : [];
+  const rowLines = new Set(typed.filter((h) => h.row).map((h) => lineAt(prose, h.at!).start));
   const namedElsewhere = (port: number) =>
     allMatches(prose, new RegExp(String.raw`(?<![\d.,:/])${port}(?![\d.,:]\d|\d)`, 'g')).some(
-      (m) => !thread({ at: m.index }) && !restQuiet.some((b) => m.index >= b.start && m.index < b.end),
+      (m) =>
+        !thread({ at: m.index }) &&
+        !rowLines.has(lineAt(prose, m.index).start) &&
+        !restQuiet.some((b) => m.index >= b.start && m.index < b.end),
     );
+  const rowKept = (t: { port: number; proto: Proto | null; at?: number }) =>
+    restQuiet.length ? among(said, t) || namedElsewhere(t.port) : weighed(t);
+  for (const h of typed)
+    if (!taken.has(h.port) && (h.denied ? among(said, h) : h.row ? rowKept(h) : (!h.setup && !thread(h)) || weighed(h)))
+      add(h, 'prose');
+  const fewRows = table.length <= NARROW_RANGE;
   for (const t of table)
-    if (!taken.has(t.port) && (restQuiet.length ? among(said, t) || namedElsewhere(t.port) : !fewRows || weighed(t)))
+    if (!taken.has(t.port) && (restQuiet.length || fewRows ? rowKept(t) : true))
       add({ ...t, rising: false, destination: false }, 'prose');
   // "(The DPT=8081 line is our own monitoring box, ignore that one.)": its lines are taken back too.
   // So are those of lines the post says are quiet or where the attackers serve their files ("The last

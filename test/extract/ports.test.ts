@@ -1095,6 +1095,25 @@ describe('ports in a plain-text table a post pastes', () => {
     ).toHaveLength(4);
   });
 
+  it('reads lines that lead with a port and hold only figures as rows, which the prose may say are flat', () => {
+    const weekly = [
+      '37215/tcp と 52869/tcp が週半ばから増加しています。22/tcp は横ばいです。',
+      '',
+      '【ポート別 (イベント数 / 送信元数)】',
+      ' 37215/tcp   4,108 /   622   (前週比 +240%)',
+      ' 52869/tcp   2,977 /   431   (前週比 +185%)',
+      ' 22/tcp      3,015 /   288   (前週比 -1%)',
+    ].join('\n');
+    expect(portsOf(weekly)).toEqual(['tcp/37215', 'tcp/52869']);
+    const ranked = [' 1  23/tcp    84.1  41,208  -3%', ' 2  8728/tcp  12.1   2,301  +212%', ''];
+    expect(portsOf([...ranked, 'The story this week is 8728.'].join('\n'))).toEqual(['tcp/23', 'tcp/8728']);
+    expect(
+      portsOf([...ranked, 'The story this week is 8728. Everything else is inside the usual wobble.'].join('\n')),
+    ).toEqual(['tcp/8728']);
+    // a line that says something of its port is no row
+    expect(portsOf('tcp/23 1,200 sources in an hour. tcp/23 is flat otherwise.')).toEqual(['tcp/23']);
+  });
+
   it("reads an aligned table by where its columns stand: nfdump's statistics, a row with a cell left empty", () => {
     const nfdump = [
       'Top 5 Dst Port ordered by flows:',
