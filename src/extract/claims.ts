@@ -384,6 +384,9 @@ const NEGATED = new RegExp(
     // back where it was: "it has died down", 「通常の水準に戻っています」 (not "decreased a little", which a
     // reader still counts among the week's ports)
     String.raw`|\b(?:back|returned) to (?:normal|baseline|usual)\b` +
+    // ("the udp/161 burst from the 12th has ended", "ADB: activity has essentially ceased")
+    String.raw`|\b(?:has|have|had)(?: (?:essentially|largely|mostly|all but|now|since))? ` +
+    String.raw`(?:ended|ceased|stopped|subsided|died down|dried up|faded)\b` +
     String.raw`|(?:通常|平常|普段|元)の?(?:水準|レベル)?に戻` +
     String.raw`|\b(?:is|are|was|were|looks?|seems?|stays?|stayed|remains?) ` +
     String.raw`(?:(?:completely|totally|entirely|perfectly|pretty|quite|very|fairly|still|all|just) )?` +

@@ -47,6 +47,13 @@ const ROW_LINE = new RegExp(
   'i',
 );
 
+/** A row's own figures or words that say its port rose: "+180%", "3x", "rising", 「急増」. */
+const ROW_RISES = new RegExp(
+  String.raw`[+＋] ?(?:[3-9]\d|\d{3,})(?:\.\d+)? ?%|\b(?:[2-9]|\d{2,})(?:\.\d+)? ?(?:x|times)\b|` +
+    String.raw`\b(?:rising|up|new|surging|spiking|increas\w*|doubled|tripled)\b|↑|急増|増加`,
+  'i',
+);
+
 /** The line of `text` that holds `at`. */
 function lineAt(text: string, at: number): { start: number; line: string } {
   const start = text.lastIndexOf('\n', at - 1) + 1;
@@ -1137,14 +1144,18 @@ export function extractPorts(
         !rowLines.has(lineAt(prose, m.index).start) &&
         !restQuiet.some((b) => m.index >= b.start && m.index < b.end),
     );
-  const rowKept = (t: { port: number; proto: Proto | null; at?: number }) =>
-    restQuiet.length ? among(said, t) || namedElsewhere(t.port) : weighed(t);
-  for (const h of typed)
-    if (!taken.has(h.port) && (h.denied ? among(said, h) : h.row ? rowKept(h) : (!h.setup && !thread(h)) || weighed(h)))
-      add(h, 'prose');
+  // (a row that shows its own rise is among the changes, not the rest: "tcp/81  +180%  new exploit script")
+  const rowKept = (t: { port: number; proto: Proto | null; at?: number }, line: string) =>
+    restQuiet.length ? among(said, t) || namedElsewhere(t.port) || ROW_RISES.test(line) : weighed(t);
+  const kept = (h: Hit) => {
+    if (h.denied) return among(said, h);
+    if (h.row) return rowKept(h, lineAt(prose, h.at!).line);
+    return (!h.setup && !thread(h)) || weighed(h);
+  };
+  for (const h of typed) if (!taken.has(h.port) && kept(h)) add(h, 'prose');
   const fewRows = table.length <= NARROW_RANGE;
   for (const t of table)
-    if (!taken.has(t.port) && (restQuiet.length || fewRows ? rowKept(t) : true))
+    if (!taken.has(t.port) && (restQuiet.length || fewRows ? rowKept(t, t.span) : true))
       add({ ...t, rising: false, destination: false }, 'prose');
   // "(The DPT=8081 line is our own monitoring box, ignore that one.)": its lines are taken back too.
   // So are those of lines the post says are quiet or where the attackers serve their files ("The last

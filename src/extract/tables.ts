@@ -169,11 +169,12 @@ function row(line: string, h: Header): RowPorts | null {
  * 5060/udp | Not affected", 「対象外」), a trend that says "(normal)". Its port is no claim; the row
  * is still the table's.
  */
-// (or a note that says it is as usual: "22/tcp  2,904,112  41,220  +2%  (normal)"; not a ranking's
-// 「横ばい」 or "flat", whose row is still among the top)
+// (or a trend that says it is as usual: "22/tcp  2,904,112  41,220  +2%  (normal)", "udp/1900 ... flat",
+// "quiet, back to baseline", 「横ばい」: the writers of a bot's overview leave such rows out of what it reports)
 const NOT_AFFECTED = new RegExp(
   String.raw`^(?:not (?:affected|vulnerable|impacted|exploited|exposed)|unaffected|対象外|影響(?:なし|無し)|該当なし|` +
-    String.raw`\((?:normal|flat|as usual|unchanged|no change)\))\.?$`,
+    String.raw`\((?:normal|flat|as usual|unchanged|no change)\)|(?:(?:falling|dropping|down|quiet|flat),? )?` +
+    String.raw`(?:back to (?:baseline|normal)|flat|steady|stable|unchanged|quiet|normal|横ばい|平常))\.?$`,
   'i',
 );
 

@@ -1095,6 +1095,27 @@ describe('ports in a plain-text table a post pastes', () => {
     ).toHaveLength(4);
   });
 
+  it("leaves out a table's rows whose trend says flat or back to baseline", () => {
+    const overview = [
+      'port       events   sources   vs 48h avg   trend',
+      '---------  -------  --------  -----------  ------------------------',
+      'tcp/6379    41,882     2,964     +6.1 sd    RISING',
+      'udp/1900     7,115       203     +0.3 sd    flat',
+      'udp/161      2,207        88     -1.1 sd    falling, back to baseline',
+    ].join('\n');
+    expect(portsOf(overview)).toEqual(['tcp/6379']);
+    // past "everything else ...", a row that shows its own rise is among the changes
+    const changes = [
+      '  Port        Change    Comment',
+      '  tcp/81       +180%    IP camera web interfaces',
+      '  tcp/5555      -95%    ADB: activity has essentially ceased',
+      '',
+      'Everything else in the top 20 stayed within +/-10%.',
+    ].join('\n');
+    expect(portsOf(changes)).toEqual(['tcp/81']);
+    expect(portsOf('tcp/2375 is up 4x. The udp/161 burst from the 12th has ended.')).toEqual(['tcp/2375']);
+  });
+
   it('reads lines that lead with a port and hold only figures as rows, which the prose may say are flat', () => {
     const weekly = [
       '37215/tcp と 52869/tcp が週半ばから増加しています。22/tcp は横ばいです。',
@@ -1129,7 +1150,8 @@ describe('ports in a plain-text table a post pastes', () => {
       '   2    22/TCP        +5%',
       '   3    8080/TCP      +38%     増加傾向',
     ].join('\n');
-    expect(portsOf(ranking)).toEqual(['tcp/22', 'tcp/23', 'tcp/8080']);
+    // (a row whose note says 横ばい, flat, is no part of what the ranking reports)
+    expect(portsOf(ranking)).toEqual(['tcp/22', 'tcp/8080']);
     expect(portsOf('宛先ポート  件数\n22/TCP (SSH)  1,104\n3389/TCP (RDP)  682')).toEqual(['tcp/22', 'tcp/3389']);
   });
 
