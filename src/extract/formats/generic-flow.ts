@@ -26,13 +26,25 @@ const BARE = new RegExp(
   String.raw`^\s*(?:\S+\s+){0,2}?\[?${ADDR}\]?[:.](\d{1,5})\s*->\s*\[?${ADDR}\]?[:.](\d{1,5})(?=\s|$)`,
 );
 // (a honeypot's "login [root/xc3511]", not "SNMP get session" or "SIP REGISTER login attempt")
-const OVER_TCP = /\s(?:GET|POST|HEAD|PUT|OPTIONS|DELETE|CONNECT) \S+ HTTP\/\d|\blogin \[|\b(?:ssh|telnet)\b/i;
+// (a request's path alone, as a honeypot writes it: "-> x.x.x.x:81 GET /login.cgi")
+const OVER_TCP = /\s(?:GET|POST|HEAD|PUT|OPTIONS|DELETE|CONNECT) (?:\/\S*|\S+ HTTP\/\d)|\blogin \[|\b(?:ssh|telnet)\b/i;
 /** `2024-04-26 22:14:09 -0500 198.51.100.19 51022 192.0.2.66 4899 TCP S`: ends and ports in columns. */
 const COLUMNS = new RegExp(
   String.raw`^\s*(?:\S+\s+){0,2}?${ADDR}\s+(\d{1,5})\s+${ADDR}\s+(\d{1,5})\s+(tcp|udp|icmp)\b`,
   'i',
 );
 const ACTION = /\b(deny|denied|drop|dropped|reject|rejected|block|blocked|accept|accepted|permit|permitted|pass)\b/i;
+/**
+ * A flow line a tool wrote with no time, as a post quotes a tap's excerpt: the TCP flags or the
+ * protocol first, then the ends, and at most a few words after (`-S------ 198.51.100.4:3312 ->
+ * 203.0.113.20:27374`, `UDP 192.0.2.7:5353 -> 203.0.113.9:5353`). Only a line that begins so: prose
+ * that names a flow is no record.
+ */
+const TIMELESS = new RegExp(
+  String.raw`^\s*(?:(tcp|udp|icmp|syn|[-UAPRSF]{8}|[SAFRPU.]{1,4})\s+)?(?:(?:deny|drop|reject|block|permit|accept)\s+)?` +
+    String.raw`${END}\s*-?>\s*${END}(?:\s+(tcp|udp|icmp)\b)?(?:\s+\S+){0,4}\s*$`,
+  'i',
+);
 
 /**
  * A router's or firewall's filter line that no format of its own reads, when it names the
@@ -46,11 +58,11 @@ export const genericFlow: LogFormat = {
   description: 'Filter log lines of protocol and ends (Allied Telesis, NEC IX and others)',
   sniff: (t) =>
     ((t.includes('->') || t.includes(' > ') || t.includes('dport')) && /\b(?:tcp|udp|icmp|syn)\b/i.test(t)) ||
-    (t.includes('->') && OVER_TCP.test(t)) ||
+    (t.includes('->') && (OVER_TCP.test(t) || TIMELESS.test(t))) ||
     /\d\s+(?:tcp|udp|icmp)\b/i.test(t),
   parse(text, time) {
     const ts = leadingTimestamp(text, time);
-    if (!ts) return null;
+    if (!ts) return timeless(text);
     const after = ARROW_FIRST.exec(text);
     const arrow = after ? null : ARROW.exec(text);
     const keywords = after || arrow ? null : KEYWORDS.exec(text);
@@ -86,3 +98,26 @@ export const genericFlow: LogFormat = {
     });
   },
 };
+
+function timeless(text: string) {
+  const m = TIMELESS.exec(text);
+  if (!m || (!m[1] && !m[8])) return null;
+  const lead = m[1] ?? '';
+  // IMS-style flags ("-S------") and a bare flag word say TCP
+  const flags = /^(?:[-UAPRSF]{8}|[SAFRPU.]{1,4}|syn)$/i.test(lead) ? lead : null;
+  const proto = flags ? 'tcp' : protoOf(lead || m[8]);
+  const ports = proto === 'tcp' || proto === 'udp';
+  const syn = flags !== null && /^(?:syn|-S-{6}|S)$/i.test(flags);
+  return event('generic-flow', text, {
+    ts: null,
+    tsText: null,
+    src: m[2]!,
+    spt: ports ? port(m[3] ?? m[4]) : null,
+    dst: m[5]!,
+    dpt: ports ? port(m[6] ?? m[7]) : null,
+    proto,
+    flags: syn ? 'S' : null,
+    flagsText: flags,
+    action: ACTION.exec(text)?.[1]?.toLowerCase() ?? null,
+  });
+}
