@@ -41,8 +41,8 @@ const ACTION = /\b(deny|denied|drop|dropped|reject|rejected|block|blocked|accept
  * that names a flow is no record.
  */
 const TIMELESS = new RegExp(
-  String.raw`^\s*(?:(tcp|udp|icmp|syn|[-UAPRSF]{8}|[SAFRPU.]{1,4})\s+)?(?:(?:deny|drop|reject|block|permit|accept)\s+)?` +
-    String.raw`${END}\s*-?>\s*${END}(?:\s+(tcp|udp|icmp)\b)?(?:\s+\S+){0,4}\s*$`,
+  String.raw`^\s*(?:(tcp|udp|icmp|syn|[-UAPRSF]{8}|[SAFRPU.]{1,4})\s+)?` +
+    String.raw`(?:(?:deny|drop|reject|block|permit|accept)\s+)?${END}\s*-?>\s*${END}(?:\s+(tcp|udp|icmp)\b)?(?:\s+\S+){0,4}\s*$`,
   'i',
 );
 
