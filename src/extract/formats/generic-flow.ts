@@ -42,7 +42,8 @@ const ACTION = /\b(deny|denied|drop|dropped|reject|rejected|block|blocked|accept
  */
 const TIMELESS = new RegExp(
   String.raw`^\s*(?:(tcp|udp|icmp|syn|[-UAPRSF]{8}|[SAFRPU.]{1,4})\s+)?` +
-    String.raw`(?:(?:deny|drop|reject|block|permit|accept)\s+)?${END}\s*-?>\s*${END}(?:\s+(tcp|udp|icmp)\b)?(?:\s+\S+){0,4}\s*$`,
+    String.raw`(?:(?:deny|drop|reject|block|permit|accept)\s+)?${END}\s*-?>\s*${END}` +
+    String.raw`(?:\s+(tcp|udp|icmp)\b)?(?:\s+\S+){0,4}\s*$`,
   'i',
 );
 
