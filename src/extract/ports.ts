@@ -384,6 +384,18 @@ const PATTERNS: Array<{
         ? [[m[2]!, m[1] ? proto(m[1]) : null]]
         : [],
   },
+  // "Correction: it's 8888, not 8088": a correction's number, set against the slip (claims' INSTEAD_OF
+  // takes the slip back; a year or a count set right is no port: "it's 2026, not 2025")
+  {
+    needs: /\bnot\b/i,
+    re: new RegExp(
+      String.raw`\b(?:it'?s|it is|it was|that'?s|that should be|should (?:be|read|have been)) ` +
+        String.raw`(?:(tcp|udp) ?\/ ?|port )?(\d{2,5})(?: ?\/ ?(tcp|udp))?,? not (?:(?:tcp|udp|port)[ /]?)?\d{2,5}` +
+        String.raw`(?![\w.,:]\d|\d)(?! (?:sources|hosts|packets|addresses|ips|hits|events))`,
+      'gi',
+    ),
+    read: (m) => (YEAR_ALONE.test(m[2]!) ? [] : [[m[2]!, m[1] || m[3] ? proto((m[1] ?? m[3])!) : null]]),
+  },
   // "the port is 8291": a service's number, not a switch's port or a count ("port is 3 on the switch",
   // "ports are 48 in total", "port was 1 of 4")
   {
@@ -613,8 +625,11 @@ const PATTERNS: Array<{
   },
   // "seeing 445 and 139 spike", "a lot of 8080 from Brazil", "5555 and 5858 lit up"
   {
-    needs:
-      /see|saw|notic|watching|lots? of|plenty of|bunch of|tons of|a little|a bit of|lit up|light(?:ing)? up|woke up/i,
+    needs: new RegExp(
+      String.raw`see|saw|notic|watching|lots? of|plenty of|bunch of|tons of|a little|a bit of|lit up|` +
+        String.raw`light(?:ing)? up|woke up|went up|jumped|spiked|doubled|tripled|rose|climbed|grew|surged|shot up`,
+      'i',
+    ),
     re: new RegExp(
       String.raw`\b(?:seeing|see|saw|seen|noticed|noticing|watching) (?:a lot of |lots of |heavy |more |some )?` +
         String.raw`${WEAK_LIST}(?= (?:spike[sd]?|spiking|traffic|scans?|scanning|probes?|probing|hits|activity|` +
@@ -622,10 +637,13 @@ const PATTERNS: Array<{
         String.raw`|\b(?:a lot of|lots of|plenty of|a bunch of|tons of|a little|a bit of) ` +
         String.raw`${WEAK_LIST}(?= from\b| today\b| again\b|[.,?!]| ?[(（]|$)` +
         // "5555 and 5858 lit up around 23:10": ports, not amounts, do that
-        String.raw`|(?<![\w.,:/-])${WEAK_LIST}(?= (?:both |all )?(?:lit up|light up|lighting up|woke up)\b)`,
+        String.raw`|(?<![\w.,:/-])${WEAK_LIST}(?= (?:both |all )?(?:lit up|light up|lighting up|woke up)\b)` +
+        // "8728 is flat for us, but 8729 (the API-SSL one) went up ~5x": a clause's subject that rose
+        String.raw`|(?:^|(?<=[.;!?]\s|\bbut\s|\bwhile\s|\bwhereas\s))${WEAK_LIST}` +
+        String.raw`(?=${NAMED} (?:went up|jumped|spiked|doubled|tripled|rose|climbed|grew|surged|shot up)\b)`,
       'gi',
     ),
-    read: (m) => weakList(m[1] ?? m[2] ?? m[3]!, null),
+    read: (m) => weakList(m[1] ?? m[2] ?? m[3] ?? m[4]!, null),
   },
   // "Destinations 3389 and 445 only", "aimed at dst 443"
   {
@@ -988,8 +1006,10 @@ const REFLECTORS = new Set([
  * of a short paste takes them all: a held-out set missed 5 of 70 ports at three), and in a long
  * paste of many ports only those that several lines agree on.
  */
-function logPorts(events: LogEvent[]): Hit[] {
+function logPorts(events: LogEvent[]): { probes: Hit[]; answers: Hit[] } {
   const byKey = new Map<string, { port: number; proto: Proto | null; n: number; raw: string }>();
+  // The reflectors' ports of the answers, which a reflection attack's report is about
+  const answered = new Map<number, { n: number; raw: string }>();
   // A flow log writes each direction of a connection (AWS VPC, NetFlow): the reverse of a record,
   // from its port to the prober's high port, is the answer.
   const flow = (src: string | null, spt: number | null, dst: string | null, dpt: number | null) =>
@@ -1003,7 +1023,12 @@ function logPorts(events: LogEvent[]): Hit[] {
     if (e.flags && e.flags.includes('S') && e.flags.includes('A')) continue;
     // (to a random port, which may be a low one: "427 > 22"; not to another low service's)
     const random = e.dpt >= 1024 || !REFLECTORS.has(e.dpt);
-    if (e.proto === 'udp' && e.spt !== null && REFLECTORS.has(e.spt) && random && e.dpt !== e.spt) continue;
+    if (e.proto === 'udp' && e.spt !== null && REFLECTORS.has(e.spt) && random && e.dpt !== e.spt) {
+      const a = answered.get(e.spt);
+      if (a) a.n++;
+      else answered.set(e.spt, { n: 1, raw: e.raw });
+      continue;
+    }
     // A TCP segment with ACK set from a service's port to a high one is a server's answer (a middlebox's
     // block page, a reflected SYN-ACK): the victim's random port, not a probe of it.
     if (e.proto === 'tcp' && e.flags?.includes('A') && e.spt !== null && e.spt < 1024 && e.dpt >= 1024) continue;
@@ -1014,9 +1039,17 @@ function logPorts(events: LogEvent[]): Hit[] {
     else byKey.set(k, { port: e.dpt, proto: e.proto, n: 1, raw: e.raw });
   }
   const few = byKey.size <= 8;
-  return [...byKey.values()]
-    .filter((v) => few || v.n >= 2)
-    .map((v) => ({ port: v.port, proto: v.proto, span: v.raw.split('\n')[0]!, rising: false, destination: true }));
+  const hit = (port: number, proto: Proto | null, raw: string, destination: boolean): Hit => ({
+    port,
+    proto,
+    span: raw.split('\n')[0]!,
+    rising: false,
+    destination,
+  });
+  return {
+    probes: [...byKey.values()].filter((v) => few || v.n >= 2).map((v) => hit(v.port, v.proto, v.raw, true)),
+    answers: [...answered].filter(([, v]) => v.n >= 2).map(([port, v]) => hit(port, 'udp', v.raw, false)),
+  };
 }
 
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -1161,13 +1194,17 @@ export function extractPorts(
   // So are those of lines the post says are quiet or where the attackers serve their files ("The last
   // record is the script download from the attacker's server on port 8000"), unless it also names the
   // port as active.
-  for (const h of logPorts(events)) if (!taken.has(h.port) && (among(said, h) || !quietElsewhere(h))) add(h, 'log');
+  const fromLogs = logPorts(events);
+  for (const h of fromLogs.probes) if (!taken.has(h.port) && (among(said, h) || !quietElsewhere(h))) add(h, 'log');
   // A reflection attack's post that names no port of its own: its vectors are what it reports
   // ("NTP reflection (udp/123, monlist-size replies) toward our customers").
-  if (!claims.size)
+  if (!claims.size) {
     for (const h of source)
       if (h.vector && !h.denied && !taken.has(h.port) && !VECTOR_DOUBTED.test(sentenceAt(prose, h.at!)))
         add(h, 'prose');
+    // Nor of its pasted lines, which are the answers: "192.0.2.17.123 > A.B.C.50.41877: NTPv2" is NTP's.
+    if (!claims.size) for (const h of fromLogs.answers) if (!taken.has(h.port) && !quietElsewhere(h)) add(h, 'log');
+  }
   // A bare "port 5000" and a "tcp/5000" or a log line on 5000 are one claim. Typed claims are
   // looked up by port: a scan of all claims for each bare one took 140 s for 30,000 "port N" lines.
   const typedByPort = new Map<number, PortClaim[]>();
@@ -1194,6 +1231,6 @@ export function extractPorts(
     ports,
     sourcePorts,
     ranges: ranges.map((r) => (r.proto ? r : { ...r, proto: rangeProto(r, ports) })),
-    named: new Set([...typed, ...source, ...table, ...logPorts(events)].map((h) => h.port)),
+    named: new Set([...typed, ...source, ...table, ...fromLogs.probes].map((h) => h.port)),
   };
 }

@@ -49,6 +49,7 @@ describe('ports named in prose', () => {
     // Numbers with no "port" beside them, which the words around them make ports.
     ['yesterday we logged 1.2M hits on 3389 across 65k of our addresses', ['?/3389']],
     ['+1. ~300 srcs/hr on 5555 here since 02:00 UTC, SYN only', ['?/5555']],
+    ['8728 is flat for us, but 8729 (the API-SSL one) went up ~5x overnight', ['?/8729']],
     ['a new Mirai variant sweeping telnet (23, 2323)', ['tcp/23', 'tcp/2323']],
     ['anyone seeing 445 and 139 spike since noon?', ['?/139', '?/445']],
     ['blocked at the edge: tcp 22/23/2323', ['tcp/22', 'tcp/23', 'tcp/2323']],
@@ -337,6 +338,13 @@ describe('ports named in prose', () => {
   });
 
   it('drops a port the poster takes back, even where a quote or the subject still names it', () => {
+    expect(
+      portsOf(
+        "Correction: it's 8888, not 8088 - fat-fingered it.\n\n> a SYN flood against tcp/8088 since 10:30",
+        'Re: SYN flood on tcp/8088 - correction',
+      ),
+    ).toEqual(['tcp/8888']);
+    expect(portsOf("Sorry, it's 2026, not 2025. Peak was 1900, not 19000 sources.")).toEqual([]);
     // "I wrote X, that was a typo": X is taken back, and the number the poster then gives is meant
     expect(portsOf('Correction to my earlier mail: I wrote tcp/8081, that was a typo - it is tcp/8088.')).toEqual([
       'tcp/8088',
@@ -457,6 +465,15 @@ describe('ports named in prose', () => {
     expect(r.sourcePorts.map((p) => p.port)).toEqual([53]);
     // replies from a port name where answers come from, never what a post is about
     expect(portsOf('CLDAP (replies from udp/389) against one customer.')).toEqual([]);
+    // pasted answers, and no port in the words: the reflectors' service is the report's
+    const snippet = [
+      'NTP monlist responses towards a single customer, from ~900 reflectors. Snippet:',
+      '',
+      '07:22:14.118233 IP 192.0.2.17.123 > 203.0.113.50.41877: NTPv2, Reserved, length 468',
+      '07:22:14.118702 IP 198.51.100.140.123 > 203.0.113.50.23311: NTPv2, Reserved, length 468',
+    ].join('\n');
+    expect(portsOf(snippet)).toEqual(['udp/123']);
+    expect(portsOf(`${snippet}\n\nThe customer's tcp/443 is what they are after.`)).toEqual(['tcp/443']);
   });
 
   it('drops a port a Japanese clause says is as last week, going on into its negation', () => {
@@ -760,11 +777,13 @@ describe('ports named in prose', () => {
     expect(portsOf("T-Pot here, telnet on 23 mapped to Cowrie's listener inside docker.")).toEqual(['tcp/23']);
   });
 
-  it("takes no port from a reflector's answers, even one that lands on a low port", () => {
+  it("takes no victim's port from a reflector's answers, even one that lands on a low port", () => {
     const sample = (dpt: number) =>
       'FLOW,192.0.2.250,12,27,001b21aa0101,00005e005301,0x0800,2001,2001,198.51.100.61,203.0.113.140,17,0x00,57,' +
       `427,${dpt},0,1514,1500,16384`;
-    expect(portsOf(`SLP reflection sourced from udp/427:\n\n${sample(34021)}\n${sample(22)}\n`)).toEqual([]);
+    // (the reflectors' service is the report's, as the post names no other)
+    expect(portsOf(`SLP reflection sourced from udp/427:\n\n${sample(34021)}\n${sample(22)}\n`)).toEqual(['udp/427']);
+    expect(portsOf(`SLP reflection at tcp/443's host:\n\n${sample(34021)}\n${sample(22)}\n`)).toEqual(['tcp/443']);
   });
 
   it('weighs a message quoted in full under an Outlook header as the post a top-poster answers', () => {
@@ -965,6 +984,7 @@ describe('numbers that are not ports', () => {
 
   const negatives = [
     'about 1,200 sources on 20 networks here, and 40 bots on 3 continents',
+    'Traffic went up to 40 Gbps. Around 300 went up. Since Monday 1200 jumped.',
     'at 12:30 JST and again at 21:45',
     'on 2026/11/20 and 2026-11-21',
     'one target per /24, sometimes a /16',
@@ -1198,7 +1218,8 @@ describe('ports from log lines', () => {
       `Nov 21 03:12:44 edge01 %SEC-6-IPACCESSLOGP: list 110 denied udp 192.0.2.7(123) -> 203.0.113.5(${dpt}), 1 packet`;
     const r = report(['NTP reflection against one customer:', ...[44321, 51002, 38801].map(line)].join('\n'));
     expect(r.logLines).toHaveLength(3);
-    expect(r.ports).toEqual([]);
+    // the reflectors' NTP is what the post reports
+    expect(r.ports.map((p) => `${p.proto}/${p.port}`)).toEqual(['udp/123']);
   });
 
   it('does not take the port of a SYN-ACK reply', () => {
