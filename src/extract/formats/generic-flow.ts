@@ -22,8 +22,9 @@ const KEYWORDS = new RegExp(
  * `2024-05-14T03:12:55Z 203.0.113.77:51234 -> 192.0.2.10:37215 POST /ctrlt/DeviceUpgrade_1 HTTP/1.1`: a
  * honeypot's line of the two ends alone, right after its time; an HTTP request or a login says it is TCP.
  */
+// (or to a port alone, the honeypot's own address left out: "203.0.113.90:49122 -> 10443 GET /remote/login")
 const BARE = new RegExp(
-  String.raw`^\s*(?:\S+\s+){0,2}?\[?${ADDR}\]?[:.](\d{1,5})\s*->\s*\[?${ADDR}\]?[:.](\d{1,5})(?=\s|$)`,
+  String.raw`^\s*(?:\S+\s+){0,2}?\[?${ADDR}\]?[:.](\d{1,5})\s*->\s*(?:\[?${ADDR}\]?[:.])?(\d{1,5})(?=\s|$)`,
 );
 // (a honeypot's "login [root/xc3511]", not "SNMP get session" or "SIP REGISTER login attempt")
 // (a request's path alone, as a honeypot writes it: "-> x.x.x.x:81 GET /login.cgi")
@@ -90,7 +91,7 @@ export const genericFlow: LogFormat = {
       tsText: ts.tsText,
       src: m[2]!,
       spt: ports ? port(m[3]) : null,
-      dst: m[4]!,
+      dst: m[4] ?? null,
       dpt: ports ? port(m[5]) : null,
       proto,
       flags: synAck ? 'SA' : syn ? 'S' : null,
