@@ -140,7 +140,7 @@ const WEAK_LIST = String.raw`(:?${ITEM}(?:${NAMED}(?:, | ?/ ?| and | or | & | \+
 /** Words a list of ports may stop before: what goes on about the traffic, or the end of a phrase. */
 const WEAK_END_WORDS =
   String.raw`from|since|and|or|on|in|to|across|during|today|yesterday|tonight|overnight|this|last|only|again|` +
-  String.raw`too|here|also|as|traffic|scans?|scanning|probes?|probing|activity|hits|requests|attempts|` +
+  String.raw`too|here|also|as|traffic|scans?|scanning|probes?|probing|activity|hits|requests|attempts|starting|` +
   String.raw`connections|is|are|was|were|has|have|had|seems?|looks?|went|gone|spike[sd]?|spiking|ris(?:e|es|ing)|` +
   String.raw`rose|jump(?:s|ed|ing)?|climb(?:s|ed|ing)?|up|continues?|keeps?|lately|recently|now|mostly|mainly|` +
   String.raw`plus|with|via|tcp|udp|which|that|but|then|still|grew|growing|doubled|tripled|increased|` +
