@@ -362,7 +362,9 @@ const NEGATED = new RegExp(
     String.raw`touched|tested|started|moved|budged)\b` +
     // ("Winbox (8291) is not part of this")
     String.raw`|\bnot (?:a )?part of (?:this|it|that|the)\b` +
+    // (not "Nothing much stands out except tcp/7547", whose exception is the news)
     String.raw`|\bnothing (?:unusual|new|special|abnormal|odd|out of the ordinary|much|interesting|on)\b` +
+    String.raw`(?![^.;]{0,30}\b(?:except|apart from|other than|besides|save for|but for)\b)` +
     String.raw`|\bnot much\b|\bnot anything (?:on|at|to|for|unusual|new)\b|\bnothing (?:here|to report)\b` +
     String.raw`|\bno signs? of (?:being )?(?:touched|probed|scanned|hit|use|activity|access|traffic|scans|probes|` +
     String.raw`hits)\b` +
@@ -386,7 +388,7 @@ const NEGATED = new RegExp(
     String.raw`|\b(?:back|returned) to (?:normal|baseline|usual)\b` +
     // ("the udp/161 burst from the 12th has ended", "ADB: activity has essentially ceased")
     String.raw`|\b(?:has|have|had)(?: (?:essentially|largely|mostly|all but|now|since))? ` +
-    String.raw`(?:ended|ceased|stopped|subsided|died down|dried up|faded)\b` +
+    String.raw`(?:ended|ceased|stopped|subsided|died down|dried up|faded)\b(?! for\b| nothing\b)` +
     String.raw`|(?:通常|平常|普段|元)の?(?:水準|レベル)?に戻` +
     String.raw`|\b(?:is|are|was|were|looks?|seems?|stays?|stayed|remains?) ` +
     String.raw`(?:(?:completely|totally|entirely|perfectly|pretty|quite|very|fairly|still|all|just) )?` +
@@ -445,15 +447,21 @@ const BASELINE = new RegExp(
  * rows are then the report only where the prose names them as active.
  */
 export const REST_QUIET = new RegExp(
-  String.raw`(?:\b(?:everything|all|anything) else|\b(?:all )?(?:the )?(?:other|remaining) ` +
-    String.raw`(?:ports|rows|entries|services)|` +
-    String.raw`\bthe (?:rest|others)(?: of (?:the|our|this) (?:table|list|top list|top ports|ports|rows))?)\b` +
+  String.raw`(?:\b(?:everything|all|anything) else|\b(?:all )?(?:the )?(?:other|remaining)(?: (?:tcp|udp))? ` +
+    String.raw`(?:ports|rows|entries|services|lines)|` +
+    String.raw`\bthe rest(?: of (?:the|our|this) (?:table|list|ranking|rows|ports|top(?: [\w-]+)?)| (?!of\b))|` +
+    String.raw`\bthe (?:tcp|udp) (?:ranking|table|list|rows|side))\b` +
     String.raw`[^.;!?\n]{0,30}?\b(?:(?:is|are|was|were|stayed|stays|remained|remains|looks|looked|held)\b` +
-    String.raw`[^.;!?\n]{0,12}?\b(?:flat|unchanged|steady|stable|normal|quiet|as usual)\b|` +
-    String.raw`(?:within|inside|in line with)\b[^.;!?\n]{0,40}?` +
+    String.raw`[^.;!?\n]{0,12}?\b(?:flat|unchanged|steady|stable|normal|quiet|as usual|(?:the )?usual)\b|` +
+    String.raw`in line with\b|(?:within|inside)\b[^.;!?\n]{0,40}?` +
     String.raw`(?:noise|range|wobble|band|baseline|levels?|percent|%|numbers|norm)|` +
-    String.raw`(?:the )?usual (?:background|noise))|(?:その他|それ以外|他)(?:の(?:ポート|項目))?は[^。\n]{0,12}?` +
-    String.raw`(?:前週並み|前月並み|横ばい|平常|通常の?範囲|変化(?:なし|はありません|は見られません))`,
+    // ("Everything else moved by less than 10% either way")
+    String.raw`moved (?:by )?(?:less than|under|no more than|within) [^.;!?\n]{0,8}?%|` +
+    String.raw`(?:the )?usual (?:background|noise))|` +
+    // 「その他のポートについては前週と比べて大きな変化はありません」「TCP はいずれも前月並み」
+    String.raw`(?:その他|それ以外|他)(?:の[^、。\n]{0,10}?)?(?:については|は|も)[^。\n]{0,16}?` +
+    String.raw`(?:前週並み|前月並み|横ばい|平常|通常の?範囲|変化(?:なし|はありません|は見られません))|` +
+    String.raw`(?:TCP|UDP) ?(?:は|も)いずれも[^。\n]{0,6}?(?:前週並み|前月並み|横ばい|平常)`,
   'gi',
 );
 
@@ -785,7 +793,7 @@ export function takenBack(prose: string): { taken: Set<number>; meant: Set<numbe
 const TYPED_NUMBER = String.raw`(?:(?:tcp|udp|port) ?\/? ?)?(\d{2,5})(?![\w.,:]\d|\d)(?: ?\/ ?(?:tcp|udp)\b)?`;
 const WROTE_WRONG = new RegExp(
   String.raw`\bI (?:wrote|typed|put|gave|listed) ${TYPED_NUMBER}[^.;]{0,40}?` +
-    String.raw`(?:\b(?:that|which|this|it) (?:was|is) (?:a typo|wrong|a mistake)|\bby mistake|\bin error|` +
+    String.raw`(?:\b(?:that|which|this|it) (?:was|is) (?:a typo|wrong|a mistake)|` +
     String.raw`\bbut (?:I )?meant)\b`,
   'gi',
 );

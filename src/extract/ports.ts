@@ -42,6 +42,7 @@ interface Hit {
 const ROW_LINE = new RegExp(
   String.raw`^[ \t]*(?:【[^】\n]{0,30}】[ \t]*)?(?:\d{1,2}[.)]?[ \t]+)?(?:(?:tcp|udp) ?\/ ?)?\d{1,5}` +
     String.raw`(?: ?\/ ?(?:tcp|udp))?(?:[ \t]*[(（][^)）\n]{0,30}[)）])?` +
+    String.raw`(?=[^\n]*[ \t][~≈+\-−]?\d)` +
     String.raw`(?:[ \t]*(?:[~≈+\-−]?\d[\d,.]*[kKM%]?|[/|:]|[(（][^)）\n]{0,30}[)）]|[A-Za-z]{1,4}|[↑↓→])(?=[ \t]|$)){2,}` +
     String.raw`[ \t]*$`,
   'i',
@@ -54,11 +55,30 @@ const ROW_RISES = new RegExp(
   'i',
 );
 
-/** The line of `text` that holds `at`. */
+/** The starts of the lines of the last text asked about, for lineAt. */
+let lines: { text: string; starts: number[] } = { text: '', starts: [0] };
+
+/**
+ * The line of `text` that holds `at`, found by halving among the line starts: a search back and
+ * forth from `at` is quadratic over the hits of a 200 KB line.
+ */
 function lineAt(text: string, at: number): { start: number; line: string } {
-  const start = text.lastIndexOf('\n', at - 1) + 1;
-  const end = text.indexOf('\n', at);
-  return { start, line: text.slice(start, end < 0 ? text.length : end) };
+  if (lines.text !== text) {
+    const starts = [0];
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    lines = { text, starts };
+  }
+  const { starts } = lines;
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  const start = starts[lo]!;
+  const next = starts[lo + 1];
+  return { start, line: text.slice(start, next === undefined ? text.length : next - 1) };
 }
 
 const TYPED_BEFORE = /\b(?:tcp|udp|port) ?\/? ?\d{2,5}\b|\b\d{2,5} ?\/ ?(?:tcp|udp)\b/i;
@@ -104,7 +124,8 @@ const PORT_WORD =
   String.raw`(?:(?<![a-z])(?<!(?:linecard|line card|slot|module|fpc|pic|card) \d{1,3},? )` +
   String.raw`(?:(?:(?:dst|dest|destination|target)[ _]|d|dst|dest)?ports?(?!\d{1,2}(?!\d))` +
   // ("Check that port 7 and port 8 are on the same ASIC": a port of one digit is a switch's)
-  String.raw`(?! ?[1-9](?![\d/]| ?\/ ?(?:tcp|udp)))` +
+  String.raw`(?:(?<=\b(?:tcp|udp) ports?)|` +
+  String.raw`(?! ?[1-9](?![\d/]| ?\/ ?(?:tcp|udp)| ?\((?:echo|discard|daytime|chargen)\))))` +
   String.raw`(?! \d on (?:the |an? )?(?:arista|juniper|mx\d*|switch|linecard|line card|asic|` +
   String.raw`fpc|pic|module|slot|nexus|catalyst|patch panel)\b)|portas?|puertos?|dpt)|` +
   String.raw`(?<!レ|リ|サ|イン|エクス|パス|エア|トランス)ポート(?:番号)?)`;
@@ -231,6 +252,12 @@ const BETWEEN =
 const LISTENER =
   String.raw`(?:listens?|listening|exposed|open|running|reachable|bound|answers|responds|service|daemon|listener|` +
   String.raw`server|console|portal|interface|api|panel|endpoint)`;
+
+/** A port named as one earlier in a sentence ("tcp/8728 is flat for us, but 8729 went up"). */
+const PORT_EARLIER = /\b(?:tcp|udp|port) ?\/? ?\d{2,5}(?!\d)|\b\d{2,5} ?\/ ?(?:tcp|udp)\b/i;
+
+/** Words that say a sentence sets a slip right ("Correction: it's 8888, not 8088 - fat-fingered it"). */
+const CORRECTING = /\b(?:correction|corrected|typo|sorry|meant|fat[- ]?finger\w*|mistyped|mistake)\b/i;
 
 const serviceProto = (name: string | undefined): Proto | null => SERVICE_PROTO[(name ?? '').toLowerCase()] ?? null;
 function weakList(s: string, p: Proto | null): Array<[string, Proto | null]> {
@@ -391,10 +418,16 @@ const PATTERNS: Array<{
     re: new RegExp(
       String.raw`\b(?:it'?s|it is|it was|that'?s|that should be|should (?:be|read|have been)) ` +
         String.raw`(?:(tcp|udp) ?\/ ?|port )?(\d{2,5})(?: ?\/ ?(tcp|udp))?,? not (?:(?:tcp|udp|port)[ /]?)?\d{2,5}` +
-        String.raw`(?![\w.,:]\d|\d)(?! (?:sources|hosts|packets|addresses|ips|hits|events))`,
+        String.raw`(?![\w.,:]\d|\d)(?! ?(?:sources|hosts|packets|addresses|ips|hits|events|per|minutes?|mins?|hours?|` +
+        String.raw`hrs?|seconds?|secs?|days?|weeks?|percent|%|ms|[kmg]bps|[km]?pps)\b)`,
       'gi',
     ),
-    read: (m) => (YEAR_ALONE.test(m[2]!) ? [] : [[m[2]!, m[1] || m[3] ? proto((m[1] ?? m[3])!) : null]]),
+    read: (m) =>
+      YEAR_ALONE.test(m[2]!) ||
+      !CORRECTING.test(m.input.slice(Math.max(0, m.index - 80), m.index + m[0].length + 80)) ||
+      new RegExp(String.raw`\b(?:AS|ASN|ticket|case|id) ?#?${m[2]}\b`, 'i').test(m.input)
+        ? []
+        : [[m[2]!, m[1] || m[3] ? proto((m[1] ?? m[3])!) : null]],
   },
   // "the port is 8291": a service's number, not a switch's port or a count ("port is 3 on the switch",
   // "ports are 48 in total", "port was 1 of 4")
@@ -643,7 +676,12 @@ const PATTERNS: Array<{
         String.raw`(?=${NAMED} (?:went up|jumped|spiked|doubled|tripled|rose|climbed|grew|surged|shot up)\b)`,
       'gi',
     ),
-    read: (m) => weakList(m[1] ?? m[2] ?? m[3] ?? m[4]!, null),
+    read: (m) =>
+      m[4] !== undefined &&
+      !/[(（]/.test(m.input.slice(m.index + m[0].length, m.index + m[0].length + 2)) &&
+      !PORT_EARLIER.test(m.input.slice(Math.max(0, m.input.lastIndexOf('.', m.index - 2) + 1), m.index))
+        ? []
+        : weakList(m[1] ?? m[2] ?? m[3] ?? m[4]!, null),
   },
   // "Destinations 3389 and 445 only", "aimed at dst 443"
   {
@@ -737,6 +775,16 @@ function prosePorts(text: string): { hits: Hit[]; source: Hit[] } {
   const source: Hit[] = [];
   const holds = new Map<RegExp, boolean>();
   const sourceLed = MAY_LEAD.test(text);
+  // Whether the line at each start is a row, asked once per line (a 200 KB line holds thousands of hits).
+  const rowAt = new Map<number, boolean>();
+  const subjectEnd = text.indexOf('\n');
+  const isRow = (at: number) => {
+    const { start, line } = lineAt(text, at);
+    let v = rowAt.get(start);
+    if (v === undefined)
+      rowAt.set(start, (v = start > 0 && subjectEnd >= 0 && line.length <= 200 && ROW_LINE.test(line)));
+    return v;
+  };
   for (const { needs, re, read: readPorts, setup } of PATTERNS) {
     let may = holds.get(needs);
     if (may === undefined) holds.set(needs, (may = needs.test(text)));
@@ -769,7 +817,7 @@ function prosePorts(text: string): { hits: Hit[]; source: Hit[] } {
           denied: denial(text, m.index),
           setup,
         };
-        const row = ROW_LINE.test(lineAt(text, m.index).line);
+        const row = isRow(m.index);
         (isSource ? source : hits).push({ port, proto: p, span: m[0], ...said, at: m.index, vector, row });
       }
     }
@@ -991,6 +1039,9 @@ function rangeProto(r: PortRange, ports: PortClaim[]): Proto | null {
   return protos.size === 1 ? [...protos][0]! : null;
 }
 
+/** A post about a reflection or amplification attack, whose pasted answers are its evidence. */
+const REFLECTION = /\b(?:reflect\w*|amplif\w*|d?dos|flood\w*|attack\w*)\b|反射|増幅|リフレクション|アンプ/i;
+
 /**
  * UDP services that answer a small spoofed query with a large reply (US-CERT TA14-017A and later
  * floods): a datagram from one of them to a high port is a reflected answer to the victim's
@@ -1166,17 +1217,33 @@ export function extractPorts(
   const restQuiet =
     table.length || typed.some((h) => h.row)
       ? allMatches(prose, REST_QUIET)
-          .filter((m) => !thread({ at: m.index }))
-          .map((m) => sentenceBounds(prose, m.index))
+          // (not a question: "Is anyone seeing anything else within that range?")
+          .filter(
+            (m) =>
+              !thread({ at: m.index }) &&
+              !prose
+                .slice(m.index, sentenceBounds(prose, m.index).end + 1)
+                .trimEnd()
+                .endsWith('?'),
+          )
+          .map((m) => ({ start: m.index, end: m.index + m[0].length }))
       : [];
   const rowLines = new Set(typed.filter((h) => h.row).map((h) => lineAt(prose, h.at!).start));
-  const namedElsewhere = (port: number) =>
-    allMatches(prose, new RegExp(String.raw`(?<![\d.,:/])${port}(?![\d.,:]\d|\d)`, 'g')).some(
-      (m) =>
-        !thread({ at: m.index }) &&
-        !rowLines.has(lineAt(prose, m.index).start) &&
-        !restQuiet.some((b) => m.index >= b.start && m.index < b.end),
-    );
+  const elsewhere = new Map<number, boolean>();
+  const namedElsewhere = (port: number) => {
+    let v = elsewhere.get(port);
+    if (v === undefined)
+      elsewhere.set(
+        port,
+        (v = allMatches(prose, new RegExp(String.raw`(?<![\d.,:/])${port}(?![\d.,:]\d|\d)`, 'g')).some(
+          (m) =>
+            !thread({ at: m.index }) &&
+            !rowLines.has(lineAt(prose, m.index).start) &&
+            !restQuiet.some((b) => m.index >= b.start && m.index < b.end),
+        )),
+      );
+    return v;
+  };
   // (a row that shows its own rise is among the changes, not the rest: "tcp/81  +180%  new exploit script")
   const rowKept = (t: { port: number; proto: Proto | null; at?: number }, line: string) =>
     restQuiet.length ? among(said, t) || namedElsewhere(t.port) || ROW_RISES.test(line) : weighed(t);
@@ -1203,7 +1270,8 @@ export function extractPorts(
       if (h.vector && !h.denied && !taken.has(h.port) && !VECTOR_DOUBTED.test(sentenceAt(prose, h.at!)))
         add(h, 'prose');
     // Nor of its pasted lines, which are the answers: "192.0.2.17.123 > A.B.C.50.41877: NTPv2" is NTP's.
-    if (!claims.size) for (const h of fromLogs.answers) if (!taken.has(h.port) && !quietElsewhere(h)) add(h, 'log');
+    if (!claims.size && REFLECTION.test(prose) && !/\bignore\b|\bnot seeing\b|無視/i.test(prose))
+      for (const h of fromLogs.answers) if (!taken.has(h.port) && !quietElsewhere(h)) add(h, 'log');
   }
   // A bare "port 5000" and a "tcp/5000" or a log line on 5000 are one claim. Typed claims are
   // looked up by port: a scan of all claims for each bare one took 140 s for 30,000 "port N" lines.

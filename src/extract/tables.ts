@@ -174,7 +174,7 @@ function row(line: string, h: Header): RowPorts | null {
 const NOT_AFFECTED = new RegExp(
   String.raw`^(?:not (?:affected|vulnerable|impacted|exploited|exposed)|unaffected|対象外|影響(?:なし|無し)|該当なし|` +
     String.raw`\((?:normal|flat|as usual|unchanged|no change)\)|(?:(?:falling|dropping|down|quiet|flat),? )?` +
-    String.raw`(?:back to (?:baseline|normal)|flat|steady|stable|unchanged|quiet|normal|横ばい|平常))\.?$`,
+    String.raw`(?:back to (?:baseline|normal)|flat|steady|stable|unchanged|quiet|横ばい|平常))\.?$`,
   'i',
 );
 

@@ -345,6 +345,11 @@ describe('ports named in prose', () => {
       ),
     ).toEqual(['tcp/8888']);
     expect(portsOf("Sorry, it's 2026, not 2025. Peak was 1900, not 19000 sources.")).toEqual([]);
+    // a figure set right, an AS number, or no correction at all
+    expect(portsOf("Correction: it's 400, not 300 per hour. AS4134 - it's 4134, not 4837 (typo).")).toEqual([]);
+    expect(portsOf('I listed 445 on the blocklist by mistake; since removing it, tcp/445 probes jumped 4x.')).toEqual([
+      'tcp/445',
+    ]);
     // "I wrote X, that was a typo": X is taken back, and the number the poster then gives is meant
     expect(portsOf('Correction to my earlier mail: I wrote tcp/8081, that was a typo - it is tcp/8088.')).toEqual([
       'tcp/8088',
@@ -980,11 +985,13 @@ describe('numbers that are not ports', () => {
     // one digit after "port" is a switch's; with its protocol it is a service's
     expect(portsOf('Check that port 7 and port 8 are on the same ASIC.')).toEqual([]);
     expect(portsOf('Echo reflection on port 7/udp again.')).toEqual(['udp/7']);
+    expect(portsOf('UDP port 7 (echo) reflection toward one customer.')).toEqual(['udp/7']);
   });
 
   const negatives = [
     'about 1,200 sources on 20 networks here, and 40 bots on 3 continents',
     'Traffic went up to 40 Gbps. Around 300 went up. Since Monday 1200 jumped.',
+    '450 went up on the blocklist, while 40 jumped to the top',
     'at 12:30 JST and again at 21:45',
     'on 2026/11/20 and 2026-11-21',
     'one target per /24, sometimes a /16',
@@ -1108,7 +1115,25 @@ describe('ports in a plain-text table a post pastes', () => {
     ]);
     expect(portsOf(post('tcp/37215 is up sharply; everything else stayed inside the band.'))).toEqual(['tcp/37215']);
     expect(portsOf(post('37215 が急増。その他は前週並みです。'))).toEqual(['tcp/37215']);
-    // Said of something else, or quoted from the post it answers, it leaves the rows alone.
+    expect(portsOf(post('37215 が急増。その他のポートについては前週と比べて大きな変化はありません。'))).toEqual([
+      'tcp/37215',
+    ]);
+    expect(
+      portsOf(post('Nothing much stands out except 37215, which tripled. Everything else moved by less than 10%.')),
+    ).toEqual(['tcp/37215']);
+    expect(portsOf(post('Of note: 37215 doubled. The rest of the top five is the usual.'))).toEqual(['tcp/37215']);
+    expect(portsOf(post('37215 doubled; the remaining rows are in line with December.'))).toEqual(['tcp/37215']);
+    // a port named in the quiet sentence itself stays
+    expect(portsOf(post('All other ports are flat compared to last week; 37215 and 52869 more than tripled.'))).toEqual(
+      ['tcp/37215', 'tcp/52869'],
+    );
+    // a question, the rest of a week, other sensors: nothing said of the rows
+    for (const other of [
+      'Is anyone seeing anything else within that range?',
+      'the rest of the week was quiet',
+      'Two of our sensors saw the burst, the others were normal.',
+    ])
+      expect(portsOf(post(other))).toHaveLength(4);
     expect(portsOf(post('37215 more than tripled. Everything else stands: ~4,000 sources.'))).toHaveLength(4);
     expect(
       portsOf(post('> Everything else is within normal range.', '', 'Our own table, all of it rising.')),

@@ -44,7 +44,9 @@ const ACTION = /\b(deny|denied|drop|dropped|reject|rejected|block|blocked|accept
 const TIMELESS = new RegExp(
   String.raw`^\s*(?:(tcp|udp|icmp|syn|[-UAPRSF]{8}|[SAFRPU.]{1,4})\s+)?` +
     String.raw`(?:(?:deny|drop|reject|block|permit|accept)\s+)?${END}\s*-?>\s*${END}` +
-    String.raw`(?:\s+(tcp|udp|icmp)\b)?(?:\s+\S+){0,4}\s*$`,
+    // (a few fields after, not words: "... -> 10.0.0.5:80 is our port forward" is prose)
+    String.raw`(?:\s+(tcp|udp|icmp)\b)?` +
+    String.raw`(?:\s+(?:[^\sa-z(]\S*|(?:len|length|win|bytes|pkts?|packets|flags|ttl|id)\b\S*)){0,4}\s*$`,
   'i',
 );
 
@@ -105,11 +107,16 @@ function timeless(text: string) {
   const m = TIMELESS.exec(text);
   if (!m || (!m[1] && !m[8])) return null;
   const lead = m[1] ?? '';
-  // IMS-style flags ("-S------") and a bare flag word say TCP
-  const flags = /^(?:[-UAPRSF]{8}|[SAFRPU.]{1,4}|syn)$/i.test(lead) ? lead : null;
-  const proto = flags ? 'tcp' : protoOf(lead || m[8]);
+  // IMS-style flags ("-S------", "-A--S---") and a flag word in capitals ("S", "SA", "RA") say TCP;
+  // a word that only looks like one ("As ... shows") is prose
+  const flags = /^(?:[-UAPRSF]{8}|[SAFRPU.]{1,4})$/.test(lead)
+    ? lead.replace(/[-.]/g, '')
+    : /^syn$/i.test(lead)
+      ? 'S'
+      : null;
+  if (lead && flags === null && !/^(?:tcp|udp|icmp)$/i.test(lead)) return null;
+  const proto = m[8] ? protoOf(m[8]) : flags ? 'tcp' : protoOf(lead);
   const ports = proto === 'tcp' || proto === 'udp';
-  const syn = flags !== null && /^(?:syn|-S-{6}|S)$/i.test(flags);
   return event('generic-flow', text, {
     ts: null,
     tsText: null,
@@ -118,8 +125,8 @@ function timeless(text: string) {
     dst: m[5]!,
     dpt: ports ? port(m[6] ?? m[7]) : null,
     proto,
-    flags: syn ? 'S' : null,
-    flagsText: flags,
+    flags: proto === 'tcp' ? flags : null,
+    flagsText: flags === null ? null : lead,
     action: ACTION.exec(text)?.[1]?.toLowerCase() ?? null,
   });
 }

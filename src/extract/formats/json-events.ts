@@ -178,12 +178,20 @@ function honeypotSession(text: string, o: Record<string, unknown>, time: TimeCon
     src,
     spt: port(first(o, KEYS.spt)?.value),
     dst: null,
-    dpt: port(first(o, KEYS.dpt)?.value),
+    dpt: cowriePort(port(first(o, KEYS.dpt)?.value)),
     proto: 'tcp',
     flags: null,
     flagsText: null,
     action: null,
   });
+}
+
+/**
+ * Cowrie listens on 2222 and 2223, where a firewall redirects SSH and telnet: the port the attacker
+ * came to is 22 or 23.
+ */
+function cowriePort(p: number | null): number | null {
+  return p === 2222 ? 22 : p === 2223 ? 23 : p;
 }
 
 /**
