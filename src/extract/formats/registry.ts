@@ -29,7 +29,7 @@ import { pfsense } from './pfsense.ts';
 import { sflow } from './sflow.ts';
 import { shadowserver } from './shadowserver.ts';
 import { sonicwall } from './sonicwall.ts';
-import { ipchains, portsentry, scanlogd } from './small-tools.ts';
+import { ipchains, portsentry, scanlogd, zonealarm } from './small-tools.ts';
 import { tcpdump } from './tcpdump.ts';
 import { webAccess } from './web-access.ts';
 import { windowsFirewall } from './windows-firewall.ts';
@@ -80,6 +80,7 @@ export const formats = [
   ipchains,
   portsentry,
   scanlogd,
+  zonealarm,
   webAccess,
   tcpdump,
   zyxel,

@@ -102,6 +102,38 @@ export const ipchains: LogFormat = {
   },
 };
 
+/**
+ * ZoneAlarm's log (the 2000s' home firewall, as DShield users pasted it):
+ * `FWIN,2003/08/11,16:22:09 -5:00 GMT,203.0.113.67:4121,192.0.2.23:135,TCP (flags:S)`.
+ */
+const ZONEALARM =
+  /^\s*(FWIN|FWOUT|PE|ACCESS),(\d{4})\/(\d{2})\/(\d{2}),(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{1,2}):(\d{2}) GMT,([\d.]+):(\d{1,5}),([\d.]+):(\d{1,5}),(TCP|UDP)(?: \(flags:([A-Z]+)\))?/;
+
+export const zonealarm: LogFormat = {
+  id: 'zonealarm',
+  description: 'ZoneAlarm firewall log',
+  sniff: (t) => t.includes(' GMT,') && /^\s*(?:FWIN|FWOUT|PE|ACCESS),/.test(t),
+  parse(text) {
+    const m = ZONEALARM.exec(text);
+    if (!m) return null;
+    const offset = `${m[8]}${m[9]!.padStart(2, '0')}:${m[10]}`;
+    const t = Date.parse(`${m[2]}-${m[3]}-${m[4]}T${m[5]}:${m[6]}:${m[7]}${offset}`);
+    const proto = protoOf(m[15]!.toLowerCase());
+    return event('zonealarm', text, {
+      ts: Number.isNaN(t) ? null : new Date(t).toISOString().replace('.000Z', 'Z'),
+      tsText: `${m[2]}/${m[3]}/${m[4]},${m[5]}:${m[6]}:${m[7]} ${m[8]}${m[9]}:${m[10]} GMT`,
+      src: m[11]!,
+      spt: port(m[12]),
+      dst: m[13]!,
+      dpt: port(m[14]),
+      proto,
+      flags: proto === 'tcp' ? (m[16] ?? null) : null,
+      flagsText: m[16] ?? null,
+      action: m[1] === 'FWIN' || m[1] === 'FWOUT' ? 'block' : null,
+    });
+  },
+};
+
 /** scanlogd: a scan summary, `SRC to DST ports 80, 81, ..., FLAGS, TOS 00, TTL 49 @time`. */
 export const scanlogd: LogFormat = {
   id: 'scanlogd',
