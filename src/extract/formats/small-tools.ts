@@ -107,8 +107,8 @@ export const ipchains: LogFormat = {
  * `FWIN,2003/08/11,16:22:09 -5:00 GMT,203.0.113.67:4121,192.0.2.23:135,TCP (flags:S)`.
  */
 const ZONEALARM = new RegExp(
-  String.raw`^\s*(FWIN|FWOUT|PE|ACCESS),(\d{4})\/(\d{2})\/(\d{2}),(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{1,2}):(\d{2}) GMT,` +
-    String.raw`([\d.]+):(\d{1,5}),([\d.]+):(\d{1,5}),(TCP|UDP)(?: \(flags:([A-Z]+)\))?`,
+  String.raw`^\s*(FWIN|FWOUT|PE|ACCESS),(\d{4})\/(\d{2})\/(\d{2}),(\d{2}):(\d{2}):(\d{2}) ` +
+    String.raw`([+-])(\d{1,2}):(\d{2}) GMT,([\d.]+):(\d{1,5}),([\d.]+):(\d{1,5}),(TCP|UDP)(?: \(flags:([A-Z]+)\))?`,
 );
 
 export const zonealarm: LogFormat = {
