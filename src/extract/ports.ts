@@ -253,9 +253,6 @@ const LISTENER =
   String.raw`(?:listens?|listening|exposed|open|running|reachable|bound|answers|responds|service|daemon|listener|` +
   String.raw`server|console|portal|interface|api|panel|endpoint)`;
 
-/** A port named as one earlier in a sentence ("tcp/8728 is flat for us, but 8729 went up"). */
-const PORT_EARLIER = /\b(?:tcp|udp|port) ?\/? ?\d{2,5}(?!\d)|\b\d{2,5} ?\/ ?(?:tcp|udp)\b/i;
-
 /** Words that say a sentence sets a slip right ("Correction: it's 8888, not 8088 - fat-fingered it"). */
 const CORRECTING = /\b(?:correction|corrected|typo|sorry|meant|fat[- ]?finger\w*|mistyped|mistake)\b/i;
 
@@ -679,7 +676,7 @@ const PATTERNS: Array<{
     read: (m) =>
       m[4] !== undefined &&
       !/[(（]/.test(m.input.slice(m.index + m[0].length, m.index + m[0].length + 2)) &&
-      !PORT_EARLIER.test(m.input.slice(Math.max(0, m.input.lastIndexOf('.', m.index - 2) + 1), m.index))
+      !TYPED_BEFORE.test(m.input.slice(Math.max(0, m.input.lastIndexOf('.', m.index - 2) + 1), m.index))
         ? []
         : weakList(m[1] ?? m[2] ?? m[3] ?? m[4]!, null),
   },
