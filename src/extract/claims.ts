@@ -161,7 +161,8 @@ export function timeWindow(prose: string): Claim | null {
 
 const RANGE = new RegExp(
   String.raw`(?:\b(tcp|udp) ?\/? ?(?:ports?:? )?|\bports?[,:]? )` +
-    String.raw`(\d{1,5})(?: ?[-–〜~] ?| (?:through|thru) )(\d{1,5})` +
+    // (not "udp/123 ~80% of volume", where a tilde set against its figure says about)
+    String.raw`(\d{1,5})(?:[-–〜~] ?| [-–〜] ?| ~ | (?:through|thru) )(\d{1,5})` +
     String.raw`(?! ?[-–〜~]?\d)(?:\/(tcp|udp)\b)?`,
   'gi',
 );
@@ -297,7 +298,9 @@ export function sentenceAt(prose: string, at: number): string {
  */
 const TURN = new RegExp(
   // (a dash between blanks parts clauses too: "attempts on 9090 - we see no traffic at all on 9443")
-  String.raw`[,;，；]| [-–—] |(?<!(?:は|も|ため|ので|から|では|には|ついては|関しては))(?:(?<![\dA-Za-z番)）])、|、(?! ?\d))|しかし|けれど|けど` +
+  // (not the comma of a figure: "logged 1,204 hits on 6379 yesterday vs 1,187 the day before - flat")
+  String.raw`(?<!\d),|,(?!\d)|[;，；]| [-–—] |` +
+    String.raw`(?<!(?:は|も|ため|ので|から|では|には|ついては|関しては))(?:(?<![\dA-Za-z番)）])、|、(?! ?\d))|しかし|けれど|けど` +
     String.raw`|\b(?:but|however|while|whereas|though|although)\b|\band (?=(?:we|i|they|our|it|there|nothing|no)\b)`,
   'gi',
 );
@@ -377,7 +380,9 @@ const NEGATED = new RegExp(
     String.raw`|\bno (?:(?:notable|noticeable|significant|real|big|major|obvious|marked|measurable|visible) )?` +
     String.raw`(?:change|increase|rise|spike|uptick|difference|unusual|activity|hits|traffic|attempts|probes|` +
     String.raw`scans|scanning|connections)\b` +
-    String.raw`|\b(?:unchanged|unaffected|untouched|flat|quiet)\b|\bzero hits\b` +
+    // (not a time that was: "got its first real hits today after two quiet weeks")
+    String.raw`|\b(?:unchanged|unaffected|untouched|flat|quiet)\b` +
+    String.raw`(?! (?:weeks?|days?|months?|years?|hours?|nights?|weekends?|periods?|spells?|stretch)\b)|\bzero hits\b` +
     String.raw`|\b(?:received|got|saw|sees?|seen|logged|recorded) (?:nothing|none|zero)(?![-\w])` +
     String.raw`|\b(?:zero|no) (?:packets|probes|syns|connections|flows?|access|events|attempts|sessions)\b` +
     String.raw`|\bzero (?:on|for|at)\b` +
@@ -436,8 +441,12 @@ const BASELINE = new RegExp(
   String.raw`\bas (?:always|usual|ever)\b|(?:\([^)]{0,20}\) )?\b(?:usual|normal|ordinary|typical|regular|everyday)` +
     String.raw`(?: \([^)]{0,20}\))? (?:background|baseline|levels?|noise|web traffic|traffic)\b|` +
     String.raw`\bbackground (?:levels?|noise|radiation)\b|前週並み|前月並み|同程度|同水準|(?:平常|通常)の?水準|` +
+    // 「こちらは普段と同じレベルです」
+    String.raw`(?:普段|いつも|通常|平常|平時)(?:と同じ|どおり|通り)|` +
     // ("web (80/443) on the neighbours is serving normally")
-    String.raw`\b(?:serving|working|operating|running|behaving|responding) (?:normally|fine|as (?:usual|normal))\b`,
+    String.raw`\b(?:serving|working|operating|running|behaving|responding) (?:normally|fine|as (?:usual|normal))\b|` +
+    // ("80 and 445 are listed for reference only, no significant change")
+    String.raw`\b(?:listed|shown|included|given) (?:here )?(?:only )?for (?:reference|comparison)\b`,
   'i',
 );
 
@@ -452,16 +461,18 @@ export const REST_QUIET = new RegExp(
     String.raw`\bthe rest(?: of (?:the|our|this) (?:table|list|ranking|rows|ports|top(?: [\w-]+)?)| (?!of\b))|` +
     String.raw`\bthe (?:tcp|udp) (?:ranking|table|list|rows|side))\b` +
     String.raw`[^.;!?\n]{0,30}?\b(?:(?:is|are|was|were|stayed|stays|remained|remains|looks|looked|held)\b` +
-    String.raw`[^.;!?\n]{0,12}?\b(?:flat|unchanged|steady|stable|normal|quiet|as usual|(?:the )?usual)\b|` +
+    String.raw`[^.;!?\n]{0,12}?\b(?:flat|unchanged|steady|stable|normal|quiet|as usual|(?:the )?usual|` +
+    // ("Other ports stayed at about last week's level")
+    String.raw`(?:last (?:week|month)|yesterday|the previous (?:week|month|day))'s levels?|(?:the )?same levels?)\b|` +
     String.raw`in line with\b|(?:within|inside)\b[^.;!?\n]{0,40}?` +
     String.raw`(?:noise|range|wobble|band|baseline|levels?|percent|%|numbers|norm)|` +
     // ("Everything else moved by less than 10% either way")
     String.raw`moved (?:by )?(?:less than|under|no more than|within) [^.;!?\n]{0,8}?%|` +
     String.raw`(?:the )?usual (?:background|noise))|` +
     // 「その他のポートについては前週と比べて大きな変化はありません」「TCP はいずれも前月並み」
-    String.raw`(?:その他|それ以外|他)(?:の[^、。\n]{0,10}?)?(?:については|は|も)[^。\n]{0,16}?` +
-    String.raw`(?:前週並み|前月並み|横ばい|平常|通常の?範囲|変化(?:なし|はありません|は見られません))|` +
-    String.raw`(?:TCP|UDP) ?(?:は|も)いずれも[^。\n]{0,6}?(?:前週並み|前月並み|横ばい|平常)`,
+    String.raw`(?:その他|そのほか|それ以外|他)(?:の[^、。\n]{0,10}?)?(?:については|は|も)[^。\n]{0,16}?` +
+    String.raw`(?:前週並み|前月並み|横ばい|平常|同水準|同程度|通常の?範囲|変化(?:なし|はありません|は見られません))|` +
+    String.raw`(?:TCP|UDP) ?(?:は|も)いずれも[^。\n]{0,6}?(?:前週並み|前月並み|横ばい|平常|同水準|同程度)`,
   'gi',
 );
 
@@ -480,7 +491,11 @@ const INFRASTRUCTURE = new RegExp(
     // "the miner download, hxxp://203.0.113.9:8443/kx.tgz (8443 there is the attacker's server)"
     String.raw`|\b(?:is|was) (?:the|their) attackers?'?s?'? (?:own )?(?:server|host|box)\b` +
     // "a TFTP server under their control (UDP/69 on the attacker side)"
-    String.raw`|\bon the attackers?'?s?'? side\b|\bunder (?:their|the attackers?'?s?'?) control\b`,
+    String.raw`|\bon the attackers?'?s?'? side\b|\bunder (?:their|the attackers?'?s?'?) control\b` +
+    // a miner's pool is theirs too ("a miner that talks to a pool on port 3333")
+    String.raw`|\bpool (?:on|at|listening on) (?:port\b|tcp|udp|\d)|\bstratum\+(?:tcp|ssl)\b` +
+    // and so is the port bots report to ("the bots call home on 443/tcp with a custom protocol")
+    String.raw`|\b(?:call(?:s|ed|ing)?|phon(?:e|es|ed|ing)) home (?:on|to|over|via)\b`,
   'i',
 );
 
@@ -495,7 +510,10 @@ const TAKEN_BACK = new RegExp(
     String.raw`|\bignore (?:that|this|it)\b|\bdisregard\b|\bfalse (?:alarm|positive)\b|\bmy (?:bad|mistake)\b|` +
     String.raw`\b(?:was|is) a typo\b|\bscratch that\b|` +
     // the traffic was ours ("the udp/4789 hits were our own VXLAN"), not its targets ("the hosts are ours")
-    String.raw`\b(?:hits|traffic|packets|flows|probes|it|that|this|those)\b[^.,;]{0,30}?\b(?:is|are|was|were) ` +
+    // ("the 27015 'spike' I posted yesterday was our own game server")
+    String.raw`\b(?:hits|traffic|packets|flows|probes|spikes?|jump|increase|surge|scans?|activity|` +
+    String.raw`it|that|this|those)\b` +
+    String.raw`[^.,;]{0,30}?\b(?:is|are|was|were) ` +
     String.raw`(?:actually |just |all )?` +
     // ("the 4786 traffic was our new vulnerability scanner")
     String.raw`(?:our own|ours|our (?:[\w-]+ ){0,3}?(?:scanner|scanning|pentest))\b|` +
@@ -512,8 +530,11 @@ const TAKEN_BACK = new RegExp(
  * not 8433". Not "should be" alone, which advisories say of what to do ("should be blocked, not
  * 3389 only").
  */
-const CORRECTION =
-  /\b(?:correction|corrected|sorry|i meant|should (?:read|have been)|typo|fat[- ]?finger\w*)\b|訂正|誤記|誤り|間違い|正しくは/i;
+const CORRECTION = new RegExp(
+  String.raw`\b(?:correction|corrected|correcting myself|sorry|i meant|should (?:read|have been)|typo|` +
+    String.raw`fat[- ]?finger\w*)\b|訂正|誤記|誤り|間違い|正しくは`,
+  'i',
+);
 
 /** The sentence around `at` corrects something the poster wrote. */
 export function corrects(prose: string, at: number): boolean {
@@ -536,7 +557,9 @@ const POINTS_BACK = new RegExp(
   String.raw`\bthere\s*[.,;!?]?\s*$|\b(?:either|(?:on|against|to) (?:it|them|those|that)|for (?:it|them|that)|` +
     String.raw`(?:that|it)(?: i|'|)s` +
     String.raw`|(?:that|it) was)\b|^\s*,\s*which (?:is|was|are|were)(?: not|n't)\b` +
-    String.raw`|そちら|こちら|そこ|^[、\s]*(?:件数|数|量|パケット数|いずれ|どちら)[はも]`,
+    String.raw`|そちら|こちら|そこ|^[、\s]*(?:件数|数|量|パケット数|いずれ|どちら)[はも]` +
+    // a verdict set off after the figures: "1,204 hits on 6379 yesterday vs 1,187 the day before - flat"
+    String.raw`|^\s*[-–—:]\s*(?:flat|unchanged|steady|stable|normal|quiet|as usual)\b`,
   'i',
 );
 
@@ -558,7 +581,14 @@ const GOES_ON = new RegExp(
 
 /** Whether any port of `prose` can be said to be quiet: looked at before searching for each. */
 export function mayBeQuiet(prose: string): boolean {
-  return NEGATED.test(prose) || BASELINE.test(prose) || INFRASTRUCTURE.test(prose);
+  return (
+    NEGATED.test(prose) ||
+    BASELINE.test(prose) ||
+    INFRASTRUCTURE.test(prose) ||
+    NOT_VULNERABLE.test(prose) ||
+    HISTORY.test(prose) ||
+    /\sbackground\b/i.test(prose)
+  );
 }
 
 /** The verb a subject's sentence goes on with, after the subject and an aside. */
@@ -568,7 +598,12 @@ const GOES_ON_VERB = new RegExp(
   'i',
 );
 
-const NOT_VULNERABLE = /\b(?:is|are|was|were)(?: not|n't) (?:vulnerable|exploitable)\b/i;
+// (or advice on what to do with it: "Management access (22/tcp) should not be exposed to the Internet")
+const NOT_VULNERABLE = new RegExp(
+  String.raw`\b(?:is|are|was|were)(?: not|n't) (?:vulnerable|exploitable)\b|` +
+    String.raw`\b(?:should|must)(?: not|n't|never) be (?:exposed|reachable|open|accessible)\b`,
+  'i',
+);
 
 /** What says a port is more than usual, beside "usual": above it, or at the top of the report. */
 const NEWS_BESIDE_USUAL = new RegExp(
@@ -636,6 +671,9 @@ export function denial(prose: string, at: number): Denial {
   )
     return 'taken back';
   if (negates(clause) || asUsual(clause)) return quietThen(prose, clause, end, sentenceEnd) ? null : 'quiet';
+  // a wave of years ago that this one is like ("Same trick as the tcp/5000 wave back in 2005"), the
+  // usual level that another port is set against ("the same credential list as the 23/tcp background")
+  if (HISTORY.test(clause) || BACKGROUND_AFTER.test(prose.slice(at, end))) return 'quiet';
   if (INFRASTRUCTURE.test(clause)) return 'quiet';
   // "The RTSP service on tcp/554 is not vulnerable", unless the sentence goes on that it is hit more
   if (NOT_VULNERABLE.test(clause) && !RISING.test(prose.slice(sentenceStart, sentenceEnd))) return 'quiet';
@@ -680,6 +718,10 @@ export function denial(prose: string, at: number): Denial {
     return 'quiet';
   return null;
 }
+
+const HISTORY = /\bback in (?:(?:19|20)\d\d|the day|the (?:19|20)?\d0'?s)\b/i;
+const BACKGROUND_AFTER =
+  /^(?:(?:tcp|udp) ?\/? ?)?\d{1,5}(?: ?\/ ?(?:tcp|udp))?\s+background\b(?! (?:check|job|task|process))/i;
 
 /** A time gone by: what a clause says of it may no longer hold. */
 const THEN = new RegExp(

@@ -108,12 +108,17 @@ const P = String.raw`(tcp|udp)`;
 // "12k packets", "1.1M attempts": a figure with its multiplier counts something; so does "port 2
 // packets", and "UDP 2 minutes" is a time ("tcp/23 packets", the number joined to its protocol,
 // still names the port).
+/**
+ * A range's second end after a number: "5900-5903", "6000 〜 6010" (not "udp/123 ~80% of volume", where
+ * the tilde says about).
+ */
+const RANGE_ON = String.raw`(?:[-–〜~] ?\d| [-–〜] ?\d| ~ \d)`;
 const NOT_AFTER =
   String.raw` ?[時分秒年月日件個台%％万億]|\/\d{1,2}\/\d|[kKM](?![a-zA-Z])| ?(?:UTC|GMT|JST|hrs)\b|` +
   String.raw`(?<=\s\d{1,5}) (?:packets?|hosts?|sources?|targets?|addresses|servers?|routers?|customers?|times|` +
   String.raw`seconds?|secs?|minutes?|mins?|hours?|days?|weeks?|[KMG]?bps|[KM]?pps)\b`;
 /** A port number that is not part of an address, a time, a version or a bigger number. */
-const N = String.raw`(?!0\d)(\d{1,5})(?![\d.,:]\d|\d|番台| ?[-–〜~] ?\d|${NOT_AFTER})`;
+const N = String.raw`(?!0\d)(\d{1,5})(?![\d.,:]\d|\d|番台|${RANGE_ON}|${NOT_AFTER})`;
 const BOTH = String.raw`(?:tcp ?/ ?udp|udp ?/ ?tcp|tcp (?:and|or|&) udp|udp (?:and|or|&) tcp|tcp・udp|udp・tcp)`;
 // "port" as a word of its own or after "d"/"dst"/"dest" ("dport 23", "dst port=53", "dpt 8081"), never inside
 // "report 1"; nor ポート inside レポート, サポート, インポート, エクスポート, パスポート, エアポート (「観測レポート 2025」).
@@ -131,7 +136,9 @@ const PORT_WORD =
   String.raw`(?<!レ|リ|サ|イン|エクス|パス|エア|トランス)ポート(?:番号)?)`;
 /** Between the words of a pattern, at most a little whitespace: unbounded runs invite backtracking. */
 // "ports 80/8080/8443 + 10443": a list of ports joins its items with slashes and pluses too
-const SEP = String.raw`(?:,|、|and|or|&|\/|\+|(?<= )[ey](?= )|および|及び|とか|と|や)`;
+// ("SYN to TCP port 3389 and also 3390")
+const SEP = String.raw`(?:and also|as well as|plus|,|、|and|or|&|\/|\+|(?<= )[ey](?= )|および|及び|とか|と|や)`;
+const SEP_SPLIT = new RegExp(SEP, 'i');
 /** Nouns a number counts: "1,200 hosts" is a count, whatever word came before it. */
 const COUNTED =
   String.raw`(?:packets?|hosts?|sources?|targets?|events?|connections?|flows?|probes?|sessions?|bytes?|` +
@@ -144,7 +151,7 @@ const GROUPED = String.raw`(?:(?:[1-9]|[1-5]\d|6[0-4]),\d{3}|65,(?:[0-4]\d\d|5[0
 // A list item never starts with 0 ("1,000" is not ports 1 and 000); a list before a noun counts it.
 const NUM_LIST =
   String.raw`(?!0\d|${GROUPED})(\d{1,5}(?: ?${SEP} ?(?!0\d)\d{1,5})*)` +
-  String.raw`(?![\d.,:/]\d|\d|番台| ?[-–〜~] ?\d| ?${COUNTED}|${NOT_AFTER})`;
+  String.raw`(?![\d.,:/]\d|\d|番台|${RANGE_ON}| ?${COUNTED}|${NOT_AFTER})`;
 
 /*
  * Numbers a reader takes for ports with no "port" or protocol beside them: "hits on 3389", "telnet
@@ -154,7 +161,7 @@ const NUM_LIST =
  * the end of a phrase or a word that goes on about traffic: "hits on 20 servers" names no port.
  */
 const YEAR = String.raw`(?:19[89]|20[0-3])\d(?!\d)`;
-const ITEM = String.raw`(?!0\d|${YEAR})\d{2,5}(?![\d.,:]\d|\d|[a-zA-Z]|番台| ?[-–〜~] ?\d|${NOT_AFTER})`;
+const ITEM = String.raw`(?!0\d|${YEAR})\d{2,5}(?![\d.,:]\d|\d|[a-zA-Z]|番台|${RANGE_ON}|${NOT_AFTER})`;
 // Each item may carry the service's name ("3389 (RDP) and 445 (SMB)") and a colon (":6443").
 const NAMED = String.raw`(?: ?[(（][A-Za-z][\w /.+-]{0,24}[)）])?`;
 const WEAK_LIST = String.raw`(:?${ITEM}(?:${NAMED}(?:, | ?/ ?| and | or | & | \+ |, and |, or |、|と):?${ITEM}){0,11})`;
@@ -587,12 +594,14 @@ const PATTERNS: Array<{
   // "also tries 5858", "probing 8291 and 8728", "hammering 3389 since Monday": what a scanner does to
   // a port (a count has its noun after it: "hitting 300 hosts", "tried 3 times")
   {
-    needs: /tr(?:y|ie)|pok|prob|scan|hit|hammer|target|touch|sweep|swept/i,
+    needs: /tr(?:y|ie)|pok|prob|scan|hit|hammer|target|touch|sweep|swept|walk|knock/i,
     re: new RegExp(
       String.raw`\b(?:tr(?:y|ies|ied|ying)|pok(?:e|es|ed|ing)|prob(?:es|ed|ing)|scan(?:s|ned|ning)|hit(?:s|ting)|` +
         // "so they hit 8443 and 49152" (not "traffic hit 800 Mbps", "we hit 500 by noon": a level)
         String.raw`(?<=\b(?:they|bots|scanners|attackers|also|then) )hit|` +
-        String.raw`hammer(?:s|ed|ing)?|target(?:s|ed|ing)|touch(?:es|ed|ing)?|sweep(?:s|ing)?|swept) ` +
+        String.raw`hammer(?:s|ed|ing)?|target(?:s|ed|ing)|touch(?:es|ed|ing)?|sweep(?:s|ing)?|swept|` +
+        // ("a few of the same sources also walk 3390 and 33890", "knocking on 2323")
+        String.raw`walk(?:s|ed|ing)?|knock(?:s|ed|ing)?) ` +
         // ("getting hammered on 7547 again")
         String.raw`(?:on )?(?:the )?(?:ports? )?${WEAK_LIST}${WEAK_END}`,
       'gi',
@@ -749,7 +758,7 @@ function listOf(s: string): string[] {
   // "ポート 11/20" is a date after the word, not ports 11 and 20.
   if (writtenDate(s)) return [];
   return s
-    .split(/,|、|and|or|&|\/|\+|(?<= )[ey](?= )|および|及び|とか|と|や/i)
+    .split(SEP_SPLIT)
     .map((x) => x.trim())
     .filter(Boolean);
 }
@@ -843,7 +852,9 @@ function inRanges(prose: string, ranges: PortRange[]): Hit[] {
     // (not the scanners' own: "use a source port of 1028 every time")
     const before = prose.slice(Math.max(0, m.index - 24), m.index);
     if (SOURCE_PORT_BEFORE.test(before) || VECTOR_BEFORE.test(before)) continue;
-    if (narrow.some((r) => r.from <= port && port <= r.to)) out.push(bareHit(prose, port, m));
+    // (a member of the range the post says is quiet is none: "spread across udp/5060-5080 ... 5061 (TLS) is quiet")
+    if (narrow.some((r) => r.from <= port && port <= r.to))
+      out.push({ ...bareHit(prose, port, m), denied: denial(prose, m.index) });
   }
   return out;
 }
@@ -1035,6 +1046,9 @@ function rangeProto(r: PortRange, ports: PortClaim[]): Proto | null {
   const protos = new Set(ports.filter((p) => p.proto && r.from <= p.port && p.port <= r.to).map((p) => p.proto));
   return protos.size === 1 ? [...protos][0]! : null;
 }
+
+/** A post that says its flood was reflected: the reflectors' ports are its vectors. */
+const REFLECTED = /\b(?:reflect\w*|amplif\w*|vectors?)\b|反射|増幅|リフレクション|アンプ/i;
 
 /** A post about a reflection or amplification attack, whose pasted answers are its evidence. */
 const REFLECTION = /\b(?:reflect\w*|amplif\w*|d?dos|flood\w*|attack\w*)\b|反射|増幅|リフレクション|アンプ/i;
@@ -1232,10 +1246,16 @@ export function extractPorts(
     if (v === undefined)
       elsewhere.set(
         port,
-        (v = allMatches(prose, new RegExp(String.raw`(?<![\d.,:/])${port}(?![\d.,:]\d|\d)`, 'g')).some(
+        // (not as a week, a rank or a figure: "2024年第23週", "week 23", "23%")
+        (v = allMatches(
+          prose,
+          new RegExp(String.raw`(?<![\d.,:/]|第|\bweek |\bW|#)${port}(?![\d.,:]\d|\d|週|位|${NOT_AFTER})`, 'gi'),
+        ).some(
           (m) =>
             !thread({ at: m.index }) &&
             !rowLines.has(lineAt(prose, m.index).start) &&
+            // (nor where it is said to be quiet: "the same credential list as the 23/tcp background")
+            !quietPlaces(port).includes(m.index) &&
             !restQuiet.some((b) => m.index >= b.start && m.index < b.end),
         )),
       );
@@ -1263,9 +1283,13 @@ export function extractPorts(
   // A reflection attack's post that names no port of its own: its vectors are what it reports
   // ("NTP reflection (udp/123, monlist-size replies) toward our customers").
   if (!claims.size) {
+    // (or a reflector's service named as where the flood came from: "CLDAP, src udp/389 ~18%", "all src 123/udp")
+    const reflection = REFLECTED.test(prose);
+    const vector = (h: Hit) => h.vector || (reflection && h.proto !== 'tcp' && REFLECTORS.has(h.port));
     for (const h of source)
-      if (h.vector && !h.denied && !taken.has(h.port) && !VECTOR_DOUBTED.test(sentenceAt(prose, h.at!)))
-        add(h, 'prose');
+      if (vector(h) && !h.denied && !taken.has(h.port) && !VECTOR_DOUBTED.test(sentenceAt(prose, h.at!)))
+        // (a reflector's service is a UDP one: "WS-Discovery, source port 3702" is udp/3702)
+        add(h.proto === null && REFLECTORS.has(h.port) ? { ...h, proto: 'udp' } : h, 'prose');
     // Nor of its pasted lines, which are the answers: "192.0.2.17.123 > A.B.C.50.41877: NTPv2" is NTP's.
     if (!claims.size && REFLECTION.test(prose) && !/\bignore\b|\bnot seeing\b|無視/i.test(prose))
       for (const h of fromLogs.answers) if (!taken.has(h.port) && !quietElsewhere(h)) add(h, 'log');

@@ -170,11 +170,13 @@ function row(line: string, h: Header): RowPorts | null {
  * is still the table's.
  */
 // (or a trend that says it is as usual: "22/tcp  2,904,112  41,220  +2%  (normal)", "udp/1900 ... flat",
-// "quiet, back to baseline", 「横ばい」: the writers of a bot's overview leave such rows out of what it reports)
+// "quiet, back to baseline", 「横ばい」「変化なし」「低調」: the writers of a bot's overview leave such rows out of what it reports)
 const NOT_AFFECTED = new RegExp(
   String.raw`^(?:not (?:affected|vulnerable|impacted|exploited|exposed)|unaffected|対象外|影響(?:なし|無し)|該当なし|` +
-    String.raw`\((?:normal|flat|as usual|unchanged|no change)\)|(?:(?:falling|dropping|down|quiet|flat),? )?` +
-    String.raw`(?:back to (?:baseline|normal)|flat|steady|stable|unchanged|quiet|横ばい|平常))\.?$`,
+    String.raw`\((?:normal|flat|as usual|unchanged|no change|baseline|reference)\)|` +
+    String.raw`(?:(?:falling|dropping|down|quiet|flat),? )?` +
+    String.raw`(?:back to (?:baseline|normal)|flat|steady|stable|unchanged|quiet|横ばい|平常|低調|同水準|` +
+    String.raw`(?:前日|前週|前月)並み|変化(?:なし|無し|はなし)))\.?$`,
   'i',
 );
 

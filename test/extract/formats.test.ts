@@ -251,6 +251,14 @@ describe('header-driven formats', () => {
     expect(s).toMatchObject({ format: 'shadowserver', dpt: 1900, ts: '2026-11-20T03:00:01Z' });
     // A summary with a port column and no addresses is a table, not records.
     expect(read('rank,proto,dst_port,packets\n1,tcp,23,18220413')).toEqual([]);
+    // DShield's export names the ends source and target, its time in two columns
+    const dshield = read(
+      'date,time,source,source_port,target,target_port,protocol,flags\n' +
+        '2024-06-11,00:12:44,203.0.113.9,41022,192.0.2.33,9530,TCP,S',
+    );
+    expect(dshield.map((e) => [e.format, e.src, e.spt, e.dst, e.dpt, e.proto])).toEqual([
+      ['csv-events', '203.0.113.9', 41022, '192.0.2.33', 9530, 'tcp'],
+    ]);
   });
 
   it('read each line of a web server access log as its own record', () => {

@@ -978,6 +978,56 @@ describe('ports named in prose', () => {
   });
 });
 
+describe('what a reply or a report says of a port beside naming it', () => {
+  it('reads what scanners do to a port in plain verbs: walk, knock', () => {
+    expect(portsOf('A few of the same sources also walk 3390 and 33890.')).toEqual(['?/3390', '?/33890']);
+    expect(portsOf('They keep knocking on 2323 every night.')).toEqual(['?/2323']);
+    expect(portsOf('SYN to TCP port 3389 and also 3390 on all our ranges.')).toEqual(['tcp/3389', 'tcp/3390']);
+  });
+
+  it('takes back a spike the poster says was their own, and reads no quiet time as a quiet port', () => {
+    expect(
+      portsOf('Correcting myself: the 27015 "spike" I posted yesterday was our own game server. tcp/5900 is real.'),
+    ).toEqual(['tcp/5900']);
+    expect(portsOf('Our honeypot (port 9200) got hits today after two quiet weeks.')).toEqual(['?/9200']);
+    expect(portsOf('Port 9200 is quiet.')).toEqual([]);
+  });
+
+  it('reads no port a post names as history, as a background or as advice', () => {
+    expect(portsOf('SYNs to tcp/37215 are up. Same trick as the tcp/5000 wave back in 2005.')).toEqual(['tcp/37215']);
+    expect(portsOf('2323/tcp is up: the same credential list as the 23/tcp background.')).toEqual(['tcp/2323']);
+    expect(
+      portsOf('Exploitation on 443/tcp. Management access (22/tcp) should not be exposed to the Internet.'),
+    ).toEqual(['tcp/443']);
+  });
+
+  it("reads a verdict after a figure's thousands comma as said of the port", () => {
+    expect(portsOf('We logged 1,204 hits on 6379 yesterday vs 1,187 the day before - flat, as always.')).toEqual([]);
+    expect(portsOf('8080/tcp も見ていますが、こちらは普段と同じレベルです。23/tcp は急増。')).toEqual(['tcp/23']);
+  });
+
+  it("leaves out a miner's pool and the port bots call home on, which no scanner comes to", () => {
+    expect(portsOf('Docker API scans on tcp/2375; the miner talks to a pool on port 3333.')).toEqual(['tcp/2375']);
+    expect(portsOf('The bots call home on 443/tcp with a custom protocol. They scan 34567/tcp.')).toEqual([
+      'tcp/34567',
+    ]);
+  });
+
+  it('reads a port inside a stated range as quiet when the post says so', () => {
+    expect(portsOf('SIP scans now spread across udp/5060-5080.\n5061 (TLS) is quiet.')).toEqual([]);
+    expect(portsOf('spoofed UDP 1026-31 ... a handful to 1027')).toEqual(['udp/1027']);
+  });
+
+  it("reads a reflector's service named as the flood's source as the vector, over UDP", () => {
+    const vectors = ['Reflection attack on a customer. Vectors:', '  - NTP monlist, src udp/123   ~80% of volume'];
+    expect(portsOf([...vectors, '  - CLDAP, src udp/389         ~18%'].join('\n'))).toEqual(['udp/123', 'udp/389']);
+    expect(portsOf('+1, same reflectors here, ~600 sources, all src 123/udp.')).toEqual(['udp/123']);
+    expect(portsOf('The attack vector is WS-Discovery, source port 3702, 12 Gbps.')).toEqual(['udp/3702']);
+    // no reflection said: a source port stays the scanners'
+    expect(portsOf('Flows from src udp/123 to our NTP clients look normal.')).toEqual([]);
+  });
+});
+
 describe('numbers that are not ports', () => {
   it("reads no port from a switch's or a line card's port", () => {
     expect(portsOf('We moved the uplink to port 3 on the Arista and saw tcp/179 flap.')).toEqual(['tcp/179']);
@@ -1138,6 +1188,28 @@ describe('ports in a plain-text table a post pastes', () => {
     expect(
       portsOf(post('> Everything else is within normal range.', '', 'Our own table, all of it rising.')),
     ).toHaveLength(4);
+  });
+
+  it('reads what a bot says of the other rows in its own words, and no week number as a port', () => {
+    const weekly = [
+      '2024年第23週 / week 23',
+      '',
+      '順位  ポート     前週比    備考',
+      ' 1    23/TCP      +2%',
+      ' 2    8443/TCP   +180%    増加 / rising',
+      ' 3    22/TCP      +0%',
+      '',
+    ];
+    expect(portsOf([...weekly, 'そのほかのポートは前週とほぼ同水準です。'].join('\n'))).toEqual(['tcp/8443']);
+    expect(portsOf([...weekly, "Other ports stayed at about last week's level."].join('\n'))).toEqual(['tcp/8443']);
+    const html = ['ポート  件数  前日比  状況', '23/tcp  52,118  +1%  変化なし', '7547/tcp  21,660  +540%  急増'];
+    expect(portsOf([...html, '81/tcp  6,210  -12%  低調'].join('\n'))).toEqual(['tcp/7547']);
+    const ref = ['Port/proto   Sources   Change   Likely target', '81/tcp        6,210     +310%   IP cameras'];
+    expect(
+      portsOf(
+        [...ref, '80/tcp       21,488       +2%   (baseline)', '', '80 is listed for reference only.'].join('\n'),
+      ),
+    ).toEqual(['tcp/81']);
   });
 
   it("leaves out a table's rows whose trend says flat or back to baseline", () => {

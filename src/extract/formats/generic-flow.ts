@@ -62,7 +62,7 @@ export const genericFlow: LogFormat = {
   description: 'Filter log lines of protocol and ends (Allied Telesis, NEC IX and others)',
   sniff: (t) =>
     ((t.includes('->') || t.includes(' > ') || t.includes('dport')) && /\b(?:tcp|udp|icmp|syn)\b/i.test(t)) ||
-    (t.includes('->') && (OVER_TCP.test(t) || TIMELESS.test(t))) ||
+    (t.includes('->') && (OVER_TCP.test(t) || TIMELESS.test(t) || /[:.]\d{1,5}\s*->\s*\S/.test(t))) ||
     /\d\s+(?:tcp|udp|icmp)\b/i.test(t),
   parse(text, time) {
     const ts = leadingTimestamp(text, time);
@@ -71,14 +71,15 @@ export const genericFlow: LogFormat = {
     const arrow = after ? null : ARROW.exec(text);
     const keywords = after || arrow ? null : KEYWORDS.exec(text);
     const rest = text.slice(ts.end);
-    const bare = after || arrow || keywords || !OVER_TCP.test(rest) ? null : BARE.exec(rest);
+    const overTcp = OVER_TCP.test(rest);
+    const bare = after || arrow || keywords ? null : bareEnds(rest, overTcp);
     const columns = after || arrow || keywords || bare ? null : COLUMNS.exec(rest);
     const m = after
       ? [after[0], after[5], after[1], after[2], after[3], after[4]]
       : arrow
         ? [arrow[0], arrow[1], arrow[2], arrow[3] ?? arrow[4], arrow[5], arrow[6] ?? arrow[7]]
         : bare
-          ? [bare[0], 'tcp', bare[1], bare[2], bare[3], bare[4]]
+          ? [bare[0], overTcp ? 'tcp' : '', bare[1], bare[2], bare[3], bare[4]]
           : columns
             ? [columns[0], columns[5], columns[1], columns[2], columns[3], columns[4]]
             : keywords;
@@ -87,7 +88,8 @@ export const genericFlow: LogFormat = {
     // (a honeypot's "SYN-ACK a:p -> b:q" is the answer, not a probe)
     const synAck = syn && /\bsyn[-/]ack\b/i.test(text);
     const proto = syn ? 'tcp' : protoOf(m[1]);
-    const ports = proto === 'tcp' || proto === 'udp';
+    // (a bare line that does not say its protocol still names the port: "a:p -> b:6379 "CONFIG SET dir"")
+    const ports = proto !== 'icmp';
     return event('generic-flow', text, {
       ts: ts.ts,
       tsText: ts.tsText,
@@ -102,6 +104,15 @@ export const genericFlow: LogFormat = {
     });
   },
 };
+
+/**
+ * The two ends alone after the time, where what follows says TCP (a request, a login) or is
+ * nothing but the payload a honeypot quotes: `203.0.113.61:48820 -> 192.0.2.7:6379 "CONFIG SET dir"`.
+ */
+function bareEnds(rest: string, overTcp: boolean): RegExpExecArray | null {
+  const m = BARE.exec(rest);
+  return m && (overTcp || /^\s*(?:"[^"\n]*"?|'[^'\n]*'?)?\s*$/.test(rest.slice(m.index + m[0].length))) ? m : null;
+}
 
 function timeless(text: string) {
   const m = TIMELESS.exec(text);

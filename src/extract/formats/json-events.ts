@@ -39,6 +39,9 @@ const KEYS = {
     'remote_ip_address',
     'remote_ip',
     'remote_addr',
+    // DShield's and many SIEMs' exports name the ends source and target
+    'source',
+    'source_addr',
   ],
   dst: [
     'dst_ip',
@@ -52,6 +55,8 @@ const KEYS = {
     'dst',
     'destination_address',
     'jsonPayload.connection.dest_ip',
+    'target',
+    'target_ip',
   ],
   spt: [
     'src_port',
@@ -75,6 +80,8 @@ const KEYS = {
     'jsonPayload.connection.dest_port',
     'local_port',
     'server_port',
+    'target_port',
+    'targetport',
   ],
   proto: [
     'transport',
