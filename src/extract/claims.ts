@@ -229,7 +229,8 @@ const SERVICES: Array<[string, RegExp, Array<[number, Proto]>]> = [
   ['sip', /\bSIP\b|(?<=\b(?:and|or|against|on|to|of) )sip\b(?![.-]\w)/, [[5060, 'udp']]],
   ['ntp', /\bNTP\b/, [[123, 'udp']]],
   ['snmp', /\bSNMP\b/, [[161, 'udp']]],
-  ['ssdp', /\bSSDP\b|\bUPnP\b/, [[1900, 'udp']]],
+  // (not UPnP alone, whose SOAP services are TCP ports of their own: 「UPnP 関連のサービス」 on TCP 37215)
+  ['ssdp', /\bSSDP\b/, [[1900, 'udp']]],
   ['memcached', /\bmemcached\b/i, [[11211, 'udp']]],
   ['mssql', /\bMS-?SQL\b|SQL Server/i, [[1433, 'tcp']]],
   ['mysql', /\bMySQL\b/i, [[3306, 'tcp']]],
@@ -258,6 +259,50 @@ const numberIn = (prose: string, n: number) =>
 const COUNT_NOUNS = 'addresses|hosts|sources|reflectors|ips|packets|times|attempts|servers|customers|devices|件|台|個';
 
 /**
+ * A reply that says its writer does not see what the thread reports ("Not seeing this here",
+ * "Haven't had an event ourselves", 「弊社では観測されていません」), and says nothing of seeing it:
+ * the ports it only quotes are not its own. `own` is the reply's text with its quotes left out.
+ */
+export function deniesThread(own: string): boolean {
+  return NOT_HERE.test(own) && !SEEN_HERE.test(own);
+}
+
+const NOT_HERE = new RegExp(
+  String.raw`(?:\bnot|n't|\bnever)\s+(?:been\s+|really\s+|yet\s+)?(?:seeing|seen|see|saw|observ\w*|notic\w*|` +
+    String.raw`detect\w*|had|getting)\s+(?:this|it|that|them|these|those|anything|any(?: of (?:it|this|that|them))?|` +
+    String.raw`an? (?:event|attack|spike|increase|incident)|the same|similar)\b` +
+    String.raw`|\bnothing (?:here|on our (?:side|end)|similar|like (?:it|that|this))\b|\bnot here\b` +
+    String.raw`|\bno (?:sign|trace)s? of (?:it|this|that|them)\b` +
+    String.raw`|(?:観測|確認|検知)(?:は|も)?(?:され|し|でき)(?:て)?(?:い|お)?(?:ません|りません)|見えていません|見られません|来ていません`,
+  'i',
+);
+const SEEN_HERE = new RegExp(
+  String.raw`^\s*\+1|\bsame here\b|\bme too\b|\b(?:here|us) too\b|\bconfirm(?:ed|ing)?\b(?! (?:whether|if))` +
+    String.raw`|\b(?:we|i)(?:'re| are| am)? (?:also )?(?:(?:see|seeing|saw|observ\w*|noticed|logged)\b` +
+    String.raw`(?! (?:no|nothing|none|zero)\b)|(?:have|had|got) (?:it|this|that|them|these|those|the same|similar)\b)` +
+    String.raw`|(?:弊社|当方|こちら|当社|うち|我々|自社)[^。\n]{0,20}?でも` +
+    // 「同じ時間帯に見えています」
+    String.raw`|(?:見えて|観測して|確認して|検知して|来て|届いて)(?:い|お)(?:ます|る)`,
+  'im',
+);
+
+/**
+ * The ports of services the post's own words say are quiet ("No DNS component at all on our side",
+ * 「SSH は平常どおり」): a port only its thread names is then none of this post's. `skip` is a
+ * position in its thread (a quote, the subject).
+ */
+export function quietServicePorts(prose: string, skip: (at: number) => boolean): Set<number> {
+  const out = new Set<number>();
+  if (!ANY_SERVICE.test(prose) || !mayBeQuiet(prose)) return out;
+  for (const [, re, ports] of SERVICES)
+    for (const m of allMatches(prose, new RegExp(re.source, re.flags.includes('i') ? 'gi' : 'g')))
+      if (!skip(m.index) && denial(prose, m.index) === 'quiet') for (const [port] of ports) out.add(port);
+  return out;
+}
+
+const ASIDE_OF_PORT = /\d{2,5}(?: ?\/ ?(?:tcp|udp))? ?[(（][^()（）\n]{0,30}$/i;
+
+/**
  * Services named without a port ("SSH brute force", 「RDPへの探索」): their well-known ports, as
  * implied claims kept apart from the ports the post names itself. `named` is every port the post
  * names, kept or not: "SIP scans" over 「5060 は見えてません」 implies no 5060.
@@ -267,8 +312,10 @@ export function impliedPorts(prose: string, named: Set<number>): Array<Claim & {
   if (!ANY_SERVICE.test(prose)) return out;
   for (const [service, re, ports] of SERVICES) {
     const m = re.exec(prose);
-    // (not a service the post says is unaffected: "Not affected: NETCONF on tcp/830, SNMP")
-    if (!m || denial(prose, m.index) !== null) continue;
+    // (not a service the post says is unaffected: "Not affected: NETCONF on tcp/830, SNMP"; nor one
+    // that describes a port in its aside: "52869/tcp(Realtek SDKのUPnP)")
+    if (!m || denial(prose, m.index) !== null || ASIDE_OF_PORT.test(prose.slice(Math.max(0, m.index - 40), m.index)))
+      continue;
     for (const [port, proto] of ports)
       if (!named.has(port) && !numberIn(prose, port))
         out.push({ kind: 'service', value: service, text: m[0], port, proto });
@@ -366,9 +413,13 @@ const NEGATED = new RegExp(
     // ("Winbox (8291) is not part of this")
     String.raw`|\bnot (?:a )?part of (?:this|it|that|the)\b` +
     // (not "Nothing much stands out except tcp/7547", whose exception is the news)
-    String.raw`|\bnothing (?:unusual|new|special|abnormal|odd|out of the ordinary|much|interesting|on)\b` +
+    String.raw`|\bnothing (?:unusual|new|special|abnormal|odd|out of the ordinary|much|interesting|on|from)\b` +
     String.raw`(?![^.;]{0,30}\b(?:except|apart from|other than|besides|save for|but for)\b)` +
     String.raw`|\bnot much\b|\bnot anything (?:on|at|to|for|unusual|new)\b|\bnothing (?:here|to report)\b` +
+    // ("Yes on udp/1900 (SSDP), no on udp/3702 (WS-Discovery)")
+    String.raw`|^\s*(?:and |but )?no (?:on|for|to)\b` +
+    // ("No DNS component at all on our side")
+    String.raw`|\bno (?:[\w/-]+ ){0,2}?(?:component|vector|element|portion)\b` +
     String.raw`|\bno signs? of (?:being )?(?:touched|probed|scanned|hit|use|activity|access|traffic|scans|probes|` +
     String.raw`hits)\b` +
     String.raw`|\bnothing (?:[\w-]+ ){0,4}?ever (?:touched|hit|reached|probed|scanned|came)\b` +
@@ -383,7 +434,10 @@ const NEGATED = new RegExp(
     // (not a time that was: "got its first real hits today after two quiet weeks")
     String.raw`|\b(?:unchanged|unaffected|untouched|flat|quiet)\b` +
     String.raw`(?! (?:weeks?|days?|months?|years?|hours?|nights?|weekends?|periods?|spells?|stretch)\b)|\bzero hits\b` +
-    String.raw`|\b(?:received|got|saw|sees?|seen|logged|recorded) (?:nothing|none|zero)(?![-\w])` +
+    // ("our udp/11211 filters show basically zero")
+    String.raw`|\b(?:received|got|saw|sees?|seen|logged|recorded|show|shows|showed|showing) ` +
+    String.raw`(?:(?:basically|essentially|practically|virtually|pretty much|almost|next to) )?` +
+    String.raw`(?:nothing|none|zero)(?![-\w])` +
     String.raw`|\b(?:zero|no) (?:packets|probes|syns|connections|flows?|access|events|attempts|sessions)\b` +
     String.raw`|\bzero (?:on|for|at)\b` +
     String.raw`|\b(?:cannot|can't|could not|couldn't) confirm\b` +
@@ -393,15 +447,21 @@ const NEGATED = new RegExp(
     String.raw`|\b(?:back|returned) to (?:normal|baseline|usual)\b` +
     // ("the udp/161 burst from the 12th has ended", "ADB: activity has essentially ceased")
     String.raw`|\b(?:has|have|had)(?: (?:essentially|largely|mostly|all but|now|since))? ` +
-    String.raw`(?:ended|ceased|stopped|subsided|died down|dried up|faded)\b(?! for\b| nothing\b)` +
+    String.raw`(?:ended|ceased|stopped|subsided|died (?:down|off|out)|dried up|faded|petered out)` +
+    String.raw`\b(?! for\b| nothing\b)` +
+    // 「81/tcpの活動は昨日で終息し」
+    String.raw`|終息|収束` +
     String.raw`|(?:通常|平常|普段|元)の?(?:水準|レベル)?に戻` +
     String.raw`|\b(?:is|are|was|were|looks?|seems?|stays?|stayed|remains?) ` +
     String.raw`(?:(?:completely|totally|entirely|perfectly|pretty|quite|very|fairly|still|all|just) )?` +
     String.raw`(?:fine|ok|okay|normal|at baseline|nil|zero|empty|silent|absent|expected(?! to)|legitimate|benign|` +
     String.raw`closed)\b` +
     String.raw`|^\s*not (?:on |to |for |ports? )?(?:tcp|udp)?[/ ]?\d` +
-    String.raw`|変わりません|変わりありません|変わりない|変わらない|変わってない|変化(?:は)?(?:なし|ありません|ない)|増えていません|増えてない|` +
+    String.raw`|変わりません|変わりありません|変わりない|変わらない|変わってない|(?:変化|変動)(?:は)?(?:なし|ありません|ない)|増えていません|増えてない|` +
+    String.raw`増えていない|増加していない|増加していません|` +
     String.raw`増えてはいません|見えていません|見えてない|見てません|見ていません|観測されていません|観測していません|` +
+    // 「スキャンの増加は確認されていない」「ほぼ収まっています」
+    String.raw`(?:確認|観測|検知)(?:は|も)?(?:され|し)て(?:い)?ない|収まって|(?:観測|確認|検知)されなくな|見られなくな|` +
     String.raw`(?:見|み)られ(?:ません|ない)|` +
     String.raw`(?:見られ|確認され|観測され|見え|増え|来)ておりません|` +
     // out of the ranking now, not "前期は20位圏外だった 6379/TCP", which rose into it
@@ -423,7 +483,8 @@ const NEGATED = new RegExp(
  */
 const NEWS = new RegExp(
   // ("before anyone asks" is no time before which it was never seen)
-  String.raw`\b(?:before(?! (?:anyone|anybody|someone|you|we|i|people)\b)|previously|until|till|anything like|` +
+  // (nor "requires authentication before any input is parsed")
+  String.raw`\b(?:before(?! (?:anyone|anybody|someone|you|we|i|people|any)\b)|previously|until|till|anything like|` +
     String.raw`like (?:this|that|it)|such)\b` +
     String.raw`|\b(?:this|so) (?:high|much|many|bad|big)\b|今まで|これまで|以前|初めて`,
   'i',
@@ -440,7 +501,7 @@ const GROWTH = /\b(?:grow|grew|jump|ris|spik|surg|climb|doubl|tripl|tenfold)/i;
 const BASELINE = new RegExp(
   String.raw`\bas (?:always|usual|ever)\b|(?:\([^)]{0,20}\) )?\b(?:usual|normal|ordinary|typical|regular|everyday)` +
     String.raw`(?: \([^)]{0,20}\))? (?:background|baseline|levels?|noise|web traffic|traffic)\b|` +
-    String.raw`\bbackground (?:levels?|noise|radiation)\b|前週並み|前月並み|同程度|同水準|(?:平常|通常)の?水準|` +
+    String.raw`\bbackground (?:levels?|noise|radiation)\b|前週並み|前月並み|同程度|同水準|(?:平常|通常)の?(?:水準|レベル)|` +
     // 「こちらは普段と同じレベルです」
     String.raw`(?:普段|いつも|通常|平常|平時)(?:と同じ|どおり|通り)|` +
     // ("web (80/443) on the neighbours is serving normally")
@@ -507,13 +568,17 @@ const INFRASTRUCTURE = new RegExp(
 const TAKEN_BACK = new RegExp(
   String.raw`\bturned out (?:to be|that it was|it was)\b(?: [\w-]+){0,2}? (?:our own|ours|internal|legit\w*|benign|` +
     String.raw`misconfig\w*|a test|testing|nothing|noise|harmless|leak\w*|backscatter|a mistake)` +
-    String.raw`|\bignore (?:that|this|it)\b|\bdisregard\b|\bfalse (?:alarm|positive)\b|\bmy (?:bad|mistake)\b|` +
+    String.raw`|\bignore (?:that|this|it)\b|\b(?:should|can|may) be (?:safely )?ignored\b|\bdisregard\b|` +
+    String.raw`\bfalse (?:alarm|positive)\b|\bmy (?:bad|mistake)\b|` +
     String.raw`\b(?:was|is) a typo\b|\bscratch that\b|` +
+    // ("the udp/53 traffic I described was NOT an attack")
+    String.raw`\b(?:was|were|is|are)(?: not|n't) (?:an? )?(?:attack|scan|ddos|real)\b|` +
     // the traffic was ours ("the udp/4789 hits were our own VXLAN"), not its targets ("the hosts are ours")
     // ("the 27015 'spike' I posted yesterday was our own game server")
     String.raw`\b(?:hits|traffic|packets|flows|probes|spikes?|jump|increase|surge|scans?|activity|` +
     String.raw`it|that|this|those)\b` +
-    String.raw`[^.,;]{0,30}?\b(?:is|are|was|were) ` +
+    // ("the hits on 10443 that I mentioned came from our own lab scanner")
+    String.raw`[^.,;]{0,30}?\b(?:is|are|was|were|came from|comes? from) ` +
     String.raw`(?:actually |just |all )?` +
     // ("the 4786 traffic was our new vulnerability scanner")
     String.raw`(?:our own|ours|our (?:[\w-]+ ){0,3}?(?:scanner|scanning|pentest))\b|` +
@@ -568,7 +633,9 @@ const POINTS_BACK = new RegExp(
  * receiver, snmpkit-trapd on UDP 162, does not use this code and is not affected."
  */
 const GOES_ON = new RegExp(
-  String.raw`^\s*,\s*(?:does|do|did|is|are|was|were|has|have|had|remains?|remained|stays?|stayed|saw|sees?|got|gets)` +
+  String.raw`^\s*,\s*(?:does|do|did|is|are|was|were|has|have|had|remains?|remained|stays?|stayed|saw|sees?|got|gets|` +
+    // ("UDP 3389, which newer clients use as an optional transport, shows no increase")
+    String.raw`shows?|showed)` +
     String.raw`(?:n't)?\b` +
     // or the last of a list of subjects that share the verb: "IKE/IPsec (UDP 500 and 4500), the
     // SSL-VPN portal and the CAPWAP data channel are not affected"
@@ -670,7 +737,9 @@ export function denial(prose: string, at: number): Denial {
     CORRECTION.test(prose.slice(start, sentenceEnd))
   )
     return 'taken back';
-  if (negates(clause) || asUsual(clause)) return quietThen(prose, clause, end, sentenceEnd) ? null : 'quiet';
+  // (a wave that ended at a time gone by is over now: 「81/tcpの活動は昨日で終息し」)
+  if (negates(clause) || asUsual(clause))
+    return !ENDED.test(clause) && quietThen(prose, clause, end, sentenceEnd) ? null : 'quiet';
   // a wave of years ago that this one is like ("Same trick as the tcp/5000 wave back in 2005"), the
   // usual level that another port is set against ("the same credential list as the 23/tcp background")
   if (HISTORY.test(clause) || BACKGROUND_AFTER.test(prose.slice(at, end))) return 'quiet';
@@ -719,6 +788,7 @@ export function denial(prose: string, at: number): Denial {
   return null;
 }
 
+const ENDED = /終息|収束|収まって|\b(?:ended|ceased|stopped|subsided|died (?:down|off|out)|dried up|petered out)\b/i;
 const HISTORY = /\bback in (?:(?:19|20)\d\d|the day|the (?:19|20)?\d0'?s)\b/i;
 const BACKGROUND_AFTER =
   /^(?:(?:tcp|udp) ?\/? ?)?\d{1,5}(?: ?\/ ?(?:tcp|udp))?\s+background\b(?! (?:check|job|task|process))/i;

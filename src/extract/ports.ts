@@ -8,6 +8,8 @@ import {
   sentenceAt,
   sentenceBounds,
   takenBack,
+  deniesThread,
+  quietServicePorts,
   REST_QUIET,
   corrects,
   YEAR as YEAR_ALONE,
@@ -247,7 +249,8 @@ const ACTIVITY =
   // ("~300 srcs/hr on 5555 here"): who comes, and how often
   String.raw`sources|srcs|scanners|bots)(?:\/(?:hr|h|hour|day|d|min|s|sec))?`;
 /** A change reaches a value ("a jump to 300"): only "on" makes its number a port ("a rise on 5900"). */
-const CHANGE = String.raw`(?:spikes?|upticks?|jump|bump|rise|surge|increase|amount|trickle)`;
+// ("and a bit on 33060 (X protocol) too")
+const CHANGE = String.raw`(?:spikes?|upticks?|jump|bump|rise|surge|increase|amount|trickle|bit|little|lot)`;
 /**
  * Words between the activity and its port ("attempts a day to 10250", "traffic from China to
  * 445"), but none that makes the number an amount ("traffic went up to 40").
@@ -831,6 +834,17 @@ function prosePorts(text: string): { hits: Hit[]; source: Hit[] } {
   return { hits, source };
 }
 
+/** The post's own words: the prose without its thread's subject line and quotes. */
+function ownText(prose: string, threadEnd: number, quoted: ReadonlyArray<readonly [number, number]>): string {
+  let out = '';
+  let at = Math.max(0, threadEnd);
+  for (const [start, end] of [...quoted].sort((x, y) => x[0] - y[0])) {
+    if (start > at) out += prose.slice(at, start) + '\n';
+    at = Math.max(at, end);
+  }
+  return out + prose.slice(at);
+}
+
 /** A range this narrow is a handful of ports, each of which a post goes on to name by its number alone. */
 const NARROW_RANGE = 64;
 // One number at a time: a pattern over whole lists, tried at every number of a long run, backtracks.
@@ -1008,10 +1022,16 @@ function impliedProto(prose: string, h: Hit, ranges: PortRange[]): { protos: Pro
   // or, for the port a correction names, the protocol of the subject's own ports: the thread's
   // ("Re: tcp/8921 scanning" over "the port is 8291, not 8921")
   const subject = subjectProto(prose);
-  return subject && h.at > subject.end && corrects(prose, h.at)
-    ? { protos: [subject.proto], text: subject.text }
-    : null;
+  if (subject && h.at > subject.end && corrects(prose, h.at)) return { protos: [subject.proto], text: subject.text };
+  // A web port in a post about web requests is TCP's: "requests for .env files ... arrive on ports 80,
+  // 8080 and 8443" (not where the post names QUIC or HTTP/3)
+  const web = WEB_PORTS.has(h.port) ? WEB_WORDS.exec(prose) : null;
+  return web && !/\b(?:quic|http\/3|h3)\b/i.test(prose) ? { protos: ['tcp'], text: web[0] } : null;
 }
+
+const WEB_PORTS = new Set([80, 443, 8000, 8008, 8080, 8081, 8088, 8443, 8888]);
+const WEB_WORDS =
+  /\bHTTPS?\/\d|\b(?:GET|POST|HEAD) \/|\bweb (?:server|honeypot|request|app|interface|ui|panel)s?\b|\burls?\b/i;
 
 /** The one protocol the subject's ports are written with ("Re: tcp/8921 scanning"), found once per prose. */
 let subjectOf: { prose: string; found: { proto: Proto; text: string; end: number } | null } | null = null;
@@ -1264,28 +1284,52 @@ export function extractPorts(
   // (a row that shows its own rise is among the changes, not the rest: "tcp/81  +180%  new exploit script")
   const rowKept = (t: { port: number; proto: Proto | null; at?: number }, line: string) =>
     restQuiet.length ? among(said, t) || namedElsewhere(t.port) || ROW_RISES.test(line) : weighed(t);
+  let threadDenied: boolean | undefined;
+  let quietServices: Set<number> | undefined;
+  // What a reply only quotes is not its own when it says it sees none of it ("Not seeing this here"), nor
+  // where it names the port's service as quiet ("No DNS component at all on our side" under a quote's
+  // "DNS amplification (udp/53 sourced)").
+  const threadKept = (h: Hit) =>
+    !(threadDenied ??= deniesThread(ownText(prose, threadEnd, quoted))) &&
+    !(quietServices ??= quietServicePorts(prose, (at) => thread({ at }))).has(h.port);
   const kept = (h: Hit) => {
     if (h.denied) return among(said, h);
     if (h.row) return rowKept(h, lineAt(prose, h.at!).line);
-    return (!h.setup && !thread(h)) || weighed(h);
+    if (!thread(h)) return !h.setup || weighed(h);
+    return weighed(h) && threadKept(h);
   };
-  for (const h of typed) if (!taken.has(h.port) && kept(h)) add(h, 'prose');
+  // (how many of the claims are the post's own words: the ports a reply only quotes are not)
+  let own = 0;
+  for (const h of typed)
+    if (!taken.has(h.port) && kept(h)) {
+      add(h, 'prose');
+      if (!thread(h)) own++;
+    }
   const fewRows = table.length <= NARROW_RANGE;
   for (const t of table)
-    if (!taken.has(t.port) && (restQuiet.length || fewRows ? rowKept(t, t.span) : true))
+    if (!taken.has(t.port) && (restQuiet.length || fewRows ? rowKept(t, t.span) : true)) {
       add({ ...t, rising: false, destination: false }, 'prose');
+      own++;
+    }
   // "(The DPT=8081 line is our own monitoring box, ignore that one.)": its lines are taken back too.
   // So are those of lines the post says are quiet or where the attackers serve their files ("The last
   // record is the script download from the attacker's server on port 8000"), unless it also names the
   // port as active.
   const fromLogs = logPorts(events);
-  for (const h of fromLogs.probes) if (!taken.has(h.port) && (among(said, h) || !quietElsewhere(h))) add(h, 'log');
+  for (const h of fromLogs.probes)
+    if (!taken.has(h.port) && (among(said, h) || !quietElsewhere(h))) {
+      add(h, 'log');
+      own++;
+    }
   // A reflection attack's post that names no port of its own: its vectors are what it reports
-  // ("NTP reflection (udp/123, monlist-size replies) toward our customers").
-  if (!claims.size) {
+  // ("NTP reflection (udp/123, monlist-size replies) toward our customers"), and a reply's, besides
+  // what it quotes ("Adding 161 - we see SNMP reflection (udp/161 sourced)").
+  if (!own) {
     // (or a reflector's service named as where the flood came from: "CLDAP, src udp/389 ~18%", "all src 123/udp")
     const reflection = REFLECTED.test(prose);
-    const vector = (h: Hit) => h.vector || (reflection && h.proto !== 'tcp' && REFLECTORS.has(h.port));
+    // (a quoted post's only where the reply shares it: "弊社でも同じ傾向です" over "> NTP reflection (udp/123, ...)")
+    const vector = (h: Hit) =>
+      (h.vector || (reflection && h.proto !== 'tcp' && REFLECTORS.has(h.port))) && (!thread(h) || threadKept(h));
     for (const h of source)
       if (vector(h) && !h.denied && !taken.has(h.port) && !VECTOR_DOUBTED.test(sentenceAt(prose, h.at!)))
         // (a reflector's service is a UDP one: "WS-Discovery, source port 3702" is udp/3702)

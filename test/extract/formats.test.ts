@@ -146,6 +146,17 @@ describe('header-driven formats', () => {
     expect(e).toMatchObject({ format: 'windows-firewall', src: '192.0.2.1', spt: 40000, dst: '198.51.100.1', dpt: 23 });
   });
 
+  it("follow an IIS log's #Fields header, and read its default orders without one", () => {
+    const headed = read(
+      '#Software: Microsoft Internet Information Services 10.0\n' +
+        '#Fields: date time s-ip cs-method cs-uri-stem s-port c-ip sc-status\n' +
+        '2024-06-11 09:00:01 192.0.2.8 POST /autodiscover/autodiscover.json 443 203.0.113.40 404',
+    );
+    expect(headed).toMatchObject([{ format: 'iis-w3c', src: '203.0.113.40', dst: '192.0.2.8', dpt: 443 }]);
+    const nimda = read('2002-03-04 08:12:33 198.51.100.12 - 203.0.113.25 80 GET /scripts/root.exe /c+dir 404 -');
+    expect(nimda).toMatchObject([{ format: 'iis-w3c', src: '198.51.100.12', dst: '203.0.113.25', dpt: 80 }]);
+  });
+
   it('follow a VPC custom format header, and the default v2 order without one', () => {
     const custom = read(
       'version srcaddr dstaddr dstport srcport protocol start action\n' +

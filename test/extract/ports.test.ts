@@ -495,8 +495,9 @@ describe('ports named in prose', () => {
   });
 
   it('drops a port said not to be targeted, to have nothing there, or to be at its usual level', () => {
+    // (a web port in a post about a web interface is TCP's)
     expect(portsOf('Rise on port 8000. The web interface on port 80 does not appear to be targeted.')).toEqual([
-      '?/8000',
+      'tcp/8000',
     ]);
     expect(portsOf('Hits on 5678. The port 8291 (winbox) we have closed and there is nothing there.')).toEqual([
       '?/5678',
@@ -1025,6 +1026,53 @@ describe('what a reply or a report says of a port beside naming it', () => {
     expect(portsOf('The attack vector is WS-Discovery, source port 3702, 12 Gbps.')).toEqual(['udp/3702']);
     // no reflection said: a source port stays the scanners'
     expect(portsOf('Flows from src udp/123 to our NTP clients look normal.')).toEqual([]);
+  });
+});
+
+describe('what a reply says of the ports it quotes', () => {
+  const quote = '> We see tcp/5000 rising since Monday, ~400 sources.';
+  const reply = (own: string) => portsOf(`${own}\n\n${quote}`, 'Re: tcp/5000 scanning');
+  it("keeps the quoted post's ports where the reply shares them, and drops them where it sees none", () => {
+    expect(reply('+1')).toEqual(['tcp/5000']);
+    expect(reply('Same here, about 300 sources.')).toEqual(['tcp/5000']);
+    expect(reply('弊社でも同じ時間帯に見えています。')).toEqual(['tcp/5000']);
+    expect(reply('Not seeing this here.')).toEqual([]);
+    expect(reply("Thanks, we applied the ACL. Haven't had an event ourselves, this was preventive.")).toEqual([]);
+    expect(reply('弊社では観測されていません。')).toEqual([]);
+    // its own port stays
+    expect(reply('Not seeing this here, but we do see tcp/23 up.')).toEqual(['tcp/23']);
+  });
+
+  it('drops a quoted port whose service the reply says it does not see, and keeps the vector it adds', () => {
+    const dns = '> DNS amplification against our customers (udp/53 sourced), 62 Gbps.';
+    expect(portsOf(`CLDAP reflection here, udp/389 sourced. No DNS component at all on our side.\n\n${dns}`)).toEqual([
+      'udp/389',
+    ]);
+    const ntp = '> NTP reflection against 198.51.100.0/24, udp/123 sourced.';
+    expect(portsOf(`Adding 161 - we see SNMP reflection (udp/161 sourced) too.\n\n${ntp}`, 'RE: NTP')).toEqual([
+      'udp/123',
+      'udp/161',
+    ]);
+  });
+
+  it('takes back what a poster says came from their own scanner or was no attack', () => {
+    expect(portsOf('The hits on 10443 I mentioned came from our own lab scanner. Attacks on TCP 443 only.')).toEqual([
+      'tcp/443',
+    ]);
+    expect(portsOf('The udp/53 traffic I described was NOT an attack. The real one is a flood on tcp/853.')).toEqual([
+      'tcp/853',
+    ]);
+    expect(portsOf('We see tcp/6379 up. Our udp/11211 filters show basically zero.')).toEqual(['tcp/6379']);
+    expect(portsOf('Yes on udp/1900 (SSDP), no on udp/3702 (WS-Discovery).')).toEqual(['udp/1900']);
+  });
+
+  it('reads Japanese words for a wave that has ended or shows no change', () => {
+    expect(portsOf('37215/tcp が急増。先週目立っていた123/udpへの大量着信は、月曜以降ほぼ収まっています。')).toEqual([
+      'tcp/37215',
+    ]);
+    expect(portsOf('81/tcpの活動は昨日で終息し、今日は平常レベルでした。23/tcpが活発化。')).toEqual(['tcp/23']);
+    expect(portsOf('60001/tcpが活発。3389/tcp(RDP)は先週と比べて大きな変動はありません。')).toEqual(['tcp/60001']);
+    expect(portsOf('5555/TCP 宛のパケットは、ほとんど観測されなくなりました。81/TCP は増加。')).toEqual(['tcp/81']);
   });
 });
 

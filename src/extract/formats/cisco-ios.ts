@@ -7,6 +7,14 @@ import { event, leadingTimestamp, port, protoOf, type LogFormat } from './common
 const TAG = /%(?:(?:SEC|FMANFP)-\d-IPACCESSLOG(?:P|DP|NP|S|RP)|IPV6(?:_ACL)?-\d-ACCESSLOG(?:P|DP|NP|S)?):\s*/;
 /** An address as written, masked ones too (`103.x.x.12`), then its port in brackets, masked too (`(xxxxx)`). */
 const ADDR = /^([0-9A-Za-z.:*]+)(?:\(([\dx*]{1,5})\))?$/;
+/**
+ * A BGP session's TCP MD5 check failing, as probes of tcp/179 show up on a router:
+ * `%TCP-6-BADAUTH: No MD5 digest from 198.51.100.61(50312) to 192.0.2.1(179) (RST) tableid - 0`.
+ */
+const BADAUTH = new RegExp(
+  String.raw`%(?:IP-)?TCP-\d-BADAUTH:\s*(?:No|Invalid) MD5 digest ` +
+    String.raw`from ([0-9A-Fa-f.:]+)\((\d{1,5})\) to ([0-9A-Fa-f.:]+)\((\d{1,5})\)`,
+);
 /** What ends the record: the packets the line stands for (`, 1 packet`). */
 const PACKETS = /,? (\d+) packets?\b/;
 
@@ -42,13 +50,29 @@ function fields(body: string) {
 /**
  * Cisco IOS and IOS XE access-list logging (`access-list 110 deny udp any any log`): the line a
  * router writes for each flow it logs, through syslog or in the router's own buffer
- * (`*Nov 21 03:12:44.123: %SEC-6-…`, `000123: Nov 21 …`).
+ * (`*Nov 21 03:12:44.123: %SEC-6-…`, `000123: Nov 21 …`); and its BGP MD5 failures.
  */
 export const ciscoIos: LogFormat = {
   id: 'cisco-ios',
-  description: 'Cisco IOS access-list log (%SEC-6-IPACCESSLOGP)',
-  sniff: (t) => t.includes('ACCESSLOG') && /%(?:SEC|FMANFP|IPV6)/.test(t),
+  description: 'Cisco IOS access-list log (%SEC-6-IPACCESSLOGP) and BGP MD5 failures (%TCP-6-BADAUTH)',
+  sniff: (t) => (t.includes('ACCESSLOG') && /%(?:SEC|FMANFP|IPV6)/.test(t)) || t.includes('-BADAUTH:'),
   parse(text, time) {
+    const bad = BADAUTH.exec(text);
+    if (bad) {
+      const ts = leadingTimestamp(text.slice(0, bad.index).replace(/^\s*(?:\d+:\s*)?[*.]?/, ''), time);
+      return event('cisco-ios', text, {
+        ts: ts?.ts ?? null,
+        tsText: ts?.tsText ?? null,
+        src: bad[1]!,
+        spt: port(bad[2]),
+        dst: bad[3]!,
+        dpt: port(bad[4]),
+        proto: 'tcp',
+        flags: null,
+        flagsText: null,
+        action: 'badauth',
+      });
+    }
     const tag = TAG.exec(text);
     if (!tag) return null;
     // IOS XE names its forwarding process first ("SIP0: fman_fp_image: list ..."); a mailer may double a space.

@@ -34,6 +34,8 @@ const COLUMNS = new RegExp(
   String.raw`^\s*(?:\S+\s+){0,2}?${ADDR}\s+(\d{1,5})\s+${ADDR}\s+(\d{1,5})\s+(tcp|udp|icmp)\b`,
   'i',
 );
+/** A daemon's words for the two ends: `conn from x.x.x.15 port 49210 to 192.0.2.80 port 8291`. */
+const FROM_TO = new RegExp(String.raw`\bfrom ${ADDR} port (\d{1,5}) to ${ADDR} port (\d{1,5})\b`, 'i');
 const ACTION = /\b(deny|denied|drop|dropped|reject|rejected|block|blocked|accept|accepted|permit|permitted|pass)\b/i;
 /**
  * A flow line a tool wrote with no time, as a post quotes a tap's excerpt: the TCP flags or the
@@ -63,7 +65,8 @@ export const genericFlow: LogFormat = {
   sniff: (t) =>
     ((t.includes('->') || t.includes(' > ') || t.includes('dport')) && /\b(?:tcp|udp|icmp|syn)\b/i.test(t)) ||
     (t.includes('->') && (OVER_TCP.test(t) || TIMELESS.test(t) || /[:.]\d{1,5}\s*->\s*\S/.test(t))) ||
-    /\d\s+(?:tcp|udp|icmp)\b/i.test(t),
+    /\d\s+(?:tcp|udp|icmp)\b/i.test(t) ||
+    / port \d{1,5} to /.test(t),
   parse(text, time) {
     const ts = leadingTimestamp(text, time);
     if (!ts) return timeless(text);
@@ -74,6 +77,7 @@ export const genericFlow: LogFormat = {
     const overTcp = OVER_TCP.test(rest);
     const bare = after || arrow || keywords ? null : bareEnds(rest, overTcp);
     const columns = after || arrow || keywords || bare ? null : COLUMNS.exec(rest);
+    const fromTo = after || arrow || keywords || bare || columns ? null : FROM_TO.exec(rest);
     const m = after
       ? [after[0], after[5], after[1], after[2], after[3], after[4]]
       : arrow
@@ -82,7 +86,9 @@ export const genericFlow: LogFormat = {
           ? [bare[0], overTcp ? 'tcp' : '', bare[1], bare[2], bare[3], bare[4]]
           : columns
             ? [columns[0], columns[5], columns[1], columns[2], columns[3], columns[4]]
-            : keywords;
+            : fromTo
+              ? [fromTo[0], '', fromTo[1], fromTo[2], fromTo[3], fromTo[4]]
+              : keywords;
     if (!m) return null;
     const syn = /^syn$/i.test(m[1]!);
     // (a honeypot's "SYN-ACK a:p -> b:q" is the answer, not a probe)

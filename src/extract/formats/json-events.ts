@@ -351,8 +351,9 @@ const PAIR =
 /**
  * A log line of `key=value` pairs that no format of its own reads (a server's or an appliance's own
  * logs: Windows event one-liners, cPanel's cPHulk, Sophos UTM), read by the keys the JSON logs use:
- * a record when it names a source address among three pairs or more. Tried last of the key=value
- * formats, after netfilter, FortiGate, NetScreen and the others that have a module of their own.
+ * a record when it names a source address among three pairs or more (two after a time: the two ends).
+ * Tried last of the key=value formats, after netfilter, FortiGate, NetScreen and the others that have
+ * a module of their own.
  */
 export const keyValueEvents: LogFormat = {
   id: 'key-value-events',
@@ -370,12 +371,15 @@ export const keyValueEvents: LogFormat = {
     // (an end with its port: "src=198.51.100.4:52144 dst=192.0.2.10:23")
     const s = hostPort(first(o, KEYS.src)?.value ?? '');
     const d = hostPort(first(o, KEYS.dst)?.value ?? '');
-    if (pairs < 3 || !isIpAddress(s.addr) || (d.addr && !isIpAddress(d.addr))) return null;
+    if (pairs < 2 || !isIpAddress(s.addr) || (d.addr && !isIpAddress(d.addr))) return null;
     const t = first(o, KEYS.time);
     // (the line's own time when no key gives one; cPHulk's in brackets)
     const lead = t ? null : leadingTimestamp(text.replace(/^\s*\[/, ''), time);
     // A log line has a time or a daemon's name: mail headers' "client-ip=...; envelope-from=..." have neither.
     if (!t && !lead && !DAEMON.test(text)) return null;
+    // Two pairs make a record only after its time, and only the two ends: a honeypot's "2024-03-18T08:01:13Z
+    // adbhoney connect src=203.0.113.91:40122 dst=192.0.2.50:5555", "... src=198.51.100.33 dport=2375".
+    if (pairs === 2 && !(lead && (first(o, KEYS.dst) || first(o, KEYS.dpt)))) return null;
     return event('key-value-events', text, {
       ts: t ? timeOf(t, time) : (lead?.ts ?? null),
       tsText: t?.value ?? lead?.tsText ?? null,

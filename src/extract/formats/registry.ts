@@ -1,4 +1,5 @@
 import type { LogFormat } from './common.ts';
+import { asterisk } from './asterisk.ts';
 import { awsVpc } from './aws-vpc.ts';
 import { checkpoint } from './checkpoint.ts';
 import { ciscoAsa } from './cisco-asa.ts';
@@ -13,6 +14,7 @@ import { genericFlow } from './generic-flow.ts';
 import { conpot } from './conpot.ts';
 import { conntrack, daemonClient, fail2ban, portScan, sockets, sshd } from './host-tools.ts';
 import { huaweiUsg } from './huawei-usg.ts';
+import { iisW3c } from './iis-w3c.ts';
 import { ims } from './ims.ts';
 import { ipfilter } from './ipfilter.ts';
 import { ipfw } from './ipfw.ts';
@@ -81,6 +83,7 @@ export const formats = [
   portsentry,
   scanlogd,
   zonealarm,
+  iisW3c,
   webAccess,
   tcpdump,
   zyxel,
@@ -90,6 +93,7 @@ export const formats = [
   sshd,
   fail2ban,
   conpot,
+  asterisk,
   dionaea,
   daemonClient,
   // the most general last: what no format of its own reads

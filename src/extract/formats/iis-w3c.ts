@@ -1,0 +1,64 @@
+import { addressLike, columnIndex, event, port, toIso, wallOf, type LogFormat } from './common.ts';
+
+/** IIS 6 and later write these fields by default, when the file's `#Fields:` header is not at hand. */
+const IIS6 = (
+  'date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) ' +
+  'sc-status sc-substatus sc-win32-status time-taken'
+).split(' ');
+/** IIS 5's extended default, the client first, as the Nimda and Code Red posts pasted it. */
+const IIS5 = 'date time c-ip cs-username s-ip s-port cs-method cs-uri-stem cs-uri-query sc-status'.split(' ');
+
+const METHOD = /^(?:GET|POST|HEAD|PUT|OPTIONS|DELETE|CONNECT|PATCH|TRACE|PROPFIND|SEARCH)$/;
+const LEAD = /^\s*\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} /;
+
+/**
+ * Microsoft IIS web server logs in the W3C extended format: fields apart by blanks, in the order
+ * of the file's `#Fields:` header (`date time s-ip cs-method cs-uri-stem ... s-port cs-username
+ * c-ip ...`), or in one of the two default orders when the header was left out of the paste.
+ * The client is the source, the server's address and port the destination; the time is UTC.
+ */
+export const iisW3c: LogFormat = {
+  id: 'iis-w3c',
+  description: 'IIS web server logs (W3C extended format)',
+  sniff: (t) => LEAD.test(t) && /\s(?:GET|POST|HEAD|PUT|OPTIONS|DELETE|PROPFIND|SEARCH)\s/.test(t),
+  header: (line) =>
+    /^\s*#Fields:\s/i.test(line) && line.includes('c-ip')
+      ? line
+          .replace(/^\s*#Fields:\s*/i, '')
+          .trim()
+          .split(/\s+/)
+      : null,
+  parse(text, time, columns) {
+    const f = text.trim().split(/\s+/);
+    const cols = columns ?? (METHOD.test(f[3] ?? '') ? IIS6 : METHOD.test(f[6] ?? '') ? IIS5 : null);
+    if (!cols) return null;
+    const [date, clock, src, dst, dpt, method] = columnIndex(
+      cols,
+      'date',
+      'time',
+      'c-ip',
+      's-ip',
+      's-port',
+      'cs-method',
+    );
+    const get = (i: number | undefined) => (i === undefined || f[i] === '-' ? undefined : f[i]);
+    const s = get(src);
+    const d = get(dst);
+    if (!s || !addressLike(s) || (method !== undefined && !METHOD.test(get(method) ?? ''))) return null;
+    const dm = /^(\d{4})-(\d{2})-(\d{2})$/.exec(get(date) ?? '');
+    const cm = /^(\d{2}):(\d{2}):(\d{2})$/.exec(get(clock) ?? '');
+    return event('iis-w3c', text, {
+      // (IIS writes W3C times in UTC, whatever the server's zone)
+      ts: dm && cm ? toIso(wallOf([dm[1], dm[2], dm[3], cm[1], cm[2], cm[3]], '', 'Z'), time) : null,
+      tsText: dm && cm ? `${get(date)} ${get(clock)}` : null,
+      src: s,
+      spt: null,
+      dst: d && addressLike(d) ? d : null,
+      dpt: port(get(dpt)),
+      proto: 'tcp',
+      flags: null,
+      flagsText: null,
+      action: null,
+    });
+  },
+};
