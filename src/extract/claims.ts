@@ -264,7 +264,18 @@ const COUNT_NOUNS = 'addresses|hosts|sources|reflectors|ips|packets|times|attemp
  * the ports it only quotes are not its own. `own` is the reply's text with its quotes left out.
  */
 export function deniesThread(own: string): boolean {
-  return NOT_HERE.test(own) && !SEEN_HERE.test(own);
+  if (seesThread(own)) return false;
+  // (a sentence that names a port of its own denies that port only, and "never seen anything like it" is news)
+  return allMatches(own, /[^.!?。！？\n]+/g).some(
+    (m) =>
+      !NEWS.test(m[0]) &&
+      m[0].split(/[,;、]|\b(?:but|though|although)\b|が、/).some((c) => NOT_HERE.test(c) && !/\d{2}/.test(c)),
+  );
+}
+
+/** A reply that says it sees what the thread reports, or a rise of its own: "Same here", "40k hits overnight". */
+export function seesThread(own: string): boolean {
+  return SEEN_HERE.test(own) || RISING.test(own) || GROWTH.test(own);
 }
 
 const NOT_HERE = new RegExp(
@@ -277,7 +288,11 @@ const NOT_HERE = new RegExp(
   'i',
 );
 const SEEN_HERE = new RegExp(
-  String.raw`^\s*\+1|\bsame here\b|\bme too\b|\b(?:here|us) too\b|\bconfirm(?:ed|ing)?\b(?! (?:whether|if))` +
+  String.raw`^\s*\+1|\bsame here\b|\bme too\b|\b(?:here|us) too\b|\bas well\b|` +
+    String.raw`\bconfirm(?:s|ed|ing)?\b(?! (?:whether|if))` +
+    // ("Our honeypots got 40k hits overnight")
+    String.raw`|\b(?:our|my) [\w -]{0,30}?\b(?:got|gets|see|sees|saw|shows?|showed|logged|recorded|caught)\b` +
+    String.raw`(?! (?:no|nothing|none|zero)\b)` +
     String.raw`|\b(?:we|i)(?:'re| are| am)? (?:also )?(?:(?:see|seeing|saw|observ\w*|noticed|logged)\b` +
     String.raw`(?! (?:no|nothing|none|zero)\b)|(?:have|had|got) (?:it|this|that|them|these|those|the same|similar)\b)` +
     String.raw`|(?:弊社|当方|こちら|当社|うち|我々|自社)[^。\n]{0,20}?でも` +
@@ -293,14 +308,21 @@ const SEEN_HERE = new RegExp(
  */
 export function quietServicePorts(prose: string, skip: (at: number) => boolean): Set<number> {
   const out = new Set<number>();
-  if (!ANY_SERVICE.test(prose) || !mayBeQuiet(prose)) return out;
+  if (!ANY_SERVICE.test(prose)) return out;
+  const may = mayBeQuiet(prose);
   for (const [, re, ports] of SERVICES)
     for (const m of allMatches(prose, new RegExp(re.source, re.flags.includes('i') ? 'gi' : 'g')))
-      if (!skip(m.index) && denial(prose, m.index) === 'quiet') for (const [port] of ports) out.add(port);
+      if (!skip(m.index) && (noneOf(prose, m) || (may && denial(prose, m.index) === 'quiet')))
+        for (const [port] of ports) out.add(port);
   return out;
 }
 
 const ASIDE_OF_PORT = /\d{2,5}(?: ?\/ ?(?:tcp|udp))? ?[(（][^()（）\n]{0,30}$/i;
+
+/** "No DNS component at all": none of the service's part in an attack. */
+const noneOf = (prose: string, m: RegExpExecArray) =>
+  /\bno\s+$/i.test(prose.slice(Math.max(0, m.index - 4), m.index)) &&
+  /^\s+(?:component|vector|part|element)\b/i.test(prose.slice(m.index + m[0].length, m.index + m[0].length + 12));
 
 /**
  * Services named without a port ("SSH brute force", 「RDPへの探索」): their well-known ports, as
@@ -409,17 +431,16 @@ const NEGATED = new RegExp(
     String.raw` (?:[\w-]+ ){0,2}?(?:(?:appear|seem)s? to be )?` +
     String.raw`(?:seeing|see|seen|saw|observ\w*|notic\w*|affected|involved|impacted|` +
     String.raw`change|changing|changed|increasing|increased|rising|risen|up|targeted|hit|scanned|probed|attacked|` +
-    String.raw`touched|tested|started|moved|budged)\b` +
+    // ("TCP 11211 is not used in these attacks")
+    String.raw`touched|tested|started|moved|budged|used)\b` +
     // ("Winbox (8291) is not part of this")
     String.raw`|\bnot (?:a )?part of (?:this|it|that|the)\b` +
     // (not "Nothing much stands out except tcp/7547", whose exception is the news)
-    String.raw`|\bnothing (?:unusual|new|special|abnormal|odd|out of the ordinary|much|interesting|on|from)\b` +
+    String.raw`|\bnothing (?:unusual|new|special|abnormal|odd|out of the ordinary|much|interesting|on)\b` +
     String.raw`(?![^.;]{0,30}\b(?:except|apart from|other than|besides|save for|but for)\b)` +
     String.raw`|\bnot much\b|\bnot anything (?:on|at|to|for|unusual|new)\b|\bnothing (?:here|to report)\b` +
     // ("Yes on udp/1900 (SSDP), no on udp/3702 (WS-Discovery)")
-    String.raw`|^\s*(?:and |but )?no (?:on|for|to)\b` +
-    // ("No DNS component at all on our side")
-    String.raw`|\bno (?:[\w/-]+ ){0,2}?(?:component|vector|element|portion)\b` +
+    String.raw`|^\s*(?:and |but )?no (?:on|for) (?:tcp|udp|port|\d)` +
     String.raw`|\bno signs? of (?:being )?(?:touched|probed|scanned|hit|use|activity|access|traffic|scans|probes|` +
     String.raw`hits)\b` +
     String.raw`|\bnothing (?:[\w-]+ ){0,4}?ever (?:touched|hit|reached|probed|scanned|came)\b` +
@@ -432,12 +453,12 @@ const NEGATED = new RegExp(
     String.raw`(?:change|increase|rise|spike|uptick|difference|unusual|activity|hits|traffic|attempts|probes|` +
     String.raw`scans|scanning|connections)\b` +
     // (not a time that was: "got its first real hits today after two quiet weeks")
-    String.raw`|\b(?:unchanged|unaffected|untouched|flat|quiet)\b` +
+    String.raw`|\b(?:unchanged|unaffected|untouched|flat|quiet|unremarkable|uneventful)\b` +
     String.raw`(?! (?:weeks?|days?|months?|years?|hours?|nights?|weekends?|periods?|spells?|stretch)\b)|\bzero hits\b` +
     // ("our udp/11211 filters show basically zero")
     String.raw`|\b(?:received|got|saw|sees?|seen|logged|recorded|show|shows|showed|showing) ` +
     String.raw`(?:(?:basically|essentially|practically|virtually|pretty much|almost|next to) )?` +
-    String.raw`(?:nothing|none|zero)(?![-\w])` +
+    String.raw`(?:nothing|none|zero)(?![-\w]| to\b)` +
     String.raw`|\b(?:zero|no) (?:packets|probes|syns|connections|flows?|access|events|attempts|sessions)\b` +
     String.raw`|\bzero (?:on|for|at)\b` +
     String.raw`|\b(?:cannot|can't|could not|couldn't) confirm\b` +
@@ -449,8 +470,8 @@ const NEGATED = new RegExp(
     String.raw`|\b(?:has|have|had)(?: (?:essentially|largely|mostly|all but|now|since))? ` +
     String.raw`(?:ended|ceased|stopped|subsided|died (?:down|off|out)|dried up|faded|petered out)` +
     String.raw`\b(?! for\b| nothing\b)` +
-    // 「81/tcpの活動は昨日で終息し」
-    String.raw`|終息|収束` +
+    // 「81/tcpの活動は昨日で終息し」 (not 「収束する気配はなく」)
+    String.raw`|(?:終息|収束)(?:し|した|して)(?!な|ませ)` +
     String.raw`|(?:通常|平常|普段|元)の?(?:水準|レベル)?に戻` +
     String.raw`|\b(?:is|are|was|were|looks?|seems?|stays?|stayed|remains?) ` +
     String.raw`(?:(?:completely|totally|entirely|perfectly|pretty|quite|very|fairly|still|all|just) )?` +
@@ -461,7 +482,7 @@ const NEGATED = new RegExp(
     String.raw`増えていない|増加していない|増加していません|` +
     String.raw`増えてはいません|見えていません|見えてない|見てません|見ていません|観測されていません|観測していません|` +
     // 「スキャンの増加は確認されていない」「ほぼ収まっています」
-    String.raw`(?:確認|観測|検知)(?:は|も)?(?:され|し)て(?:い)?ない|収まって|(?:観測|確認|検知)されなくな|見られなくな|` +
+    String.raw`(?:確認|観測|検知)(?:は|も)?(?:され|し)て(?:い)?ない|収まって(?:い(?:る|ます)|きた|きました)|低調|(?:観測|確認|検知)されなくな|見られなくな|` +
     String.raw`(?:見|み)られ(?:ません|ない)|` +
     String.raw`(?:見られ|確認され|観測され|見え|増え|来)ておりません|` +
     // out of the ranking now, not "前期は20位圏外だった 6379/TCP", which rose into it
@@ -472,7 +493,8 @@ const NEGATED = new RegExp(
     String.raw`含まれて(?:いません|おりません)|含まれません|` +
     String.raw`横ばい|(?:アクセス|通信|パケット|スキャン|試行|ブロック|検知|着信|攻撃)(?:は|も)(?:ありません|ない|なし)|` +
     String.raw`影響(?:は|を)?(?:ありません|ない|受けません|受けない)|該当しません|対象外|` +
-    String.raw`(?:平常|いつも|普段|通常|例年|平年)時?(?:通り|どおり|並み)`,
+    // (not "as usual, I checked": 「いつもどおり確認したところ 8291/tcp が 10倍に」)
+    String.raw`(?:平常|いつも|普段|通常|例年|平年)時?(?:通り|どおり|並み)(?![^、。]{0,4}(?:確認|チェック|見|調べ))`,
   'i',
 );
 
@@ -503,9 +525,10 @@ const BASELINE = new RegExp(
     String.raw`(?: \([^)]{0,20}\))? (?:background|baseline|levels?|noise|web traffic|traffic)\b|` +
     String.raw`\bbackground (?:levels?|noise|radiation)\b|前週並み|前月並み|同程度|同水準|(?:平常|通常)の?(?:水準|レベル)|` +
     // 「こちらは普段と同じレベルです」
-    String.raw`(?:普段|いつも|通常|平常|平時)(?:と同じ|どおり|通り)|` +
+    String.raw`(?:普段|いつも|通常|平常|平時)(?:と同じ|どおり|通り)(?![^、。]{0,4}(?:確認|チェック|見|調べ))|` +
     // ("web (80/443) on the neighbours is serving normally")
-    String.raw`\b(?:serving|working|operating|running|behaving|responding) (?:normally|fine|as (?:usual|normal))\b|` +
+    String.raw`\b(?:serving|working|operating|running|behaving|responding|answering) ` +
+    String.raw`(?:normally|fine|as (?:usual|normal))\b|` +
     // ("80 and 445 are listed for reference only, no significant change")
     String.raw`\b(?:listed|shown|included|given) (?:here )?(?:only )?for (?:reference|comparison)\b`,
   'i',
@@ -553,10 +576,20 @@ const INFRASTRUCTURE = new RegExp(
     String.raw`|\b(?:is|was) (?:the|their) attackers?'?s?'? (?:own )?(?:server|host|box)\b` +
     // "a TFTP server under their control (UDP/69 on the attacker side)"
     String.raw`|\bon the attackers?'?s?'? side\b|\bunder (?:their|the attackers?'?s?'?) control\b` +
-    // a miner's pool is theirs too ("a miner that talks to a pool on port 3333")
-    String.raw`|\bpool (?:on|at|listening on) (?:port\b|tcp|udp|\d)|\bstratum\+(?:tcp|ssl)\b` +
-    // and so is the port bots report to ("the bots call home on 443/tcp with a custom protocol")
-    String.raw`|\b(?:call(?:s|ed|ing)?|phon(?:e|es|ed|ing)) home (?:on|to|over|via)\b`,
+    String.raw`|\bstratum\+(?:tcp|ssl)\b`,
+  'i',
+);
+
+/**
+ * The port right after words that make it the attackers' own: a miner's pool ("talks to a pool on port
+ * 3333"), where bots report ("the bots call home on 443/tcp"), an indicator of compromise ("Outbound
+ * connections from the appliance to 203.0.113.200 on tcp/8081"). Only the port they stand before: "...
+ * and scan tcp/37215" is a target.
+ */
+const THEIRS_BEFORE = new RegExp(
+  String.raw`(?:\bpool (?:on|at|listening on)|\b(?:call(?:s|ed|ing)?|phon(?:e|es|ed|ing)) home (?:on|to|over|via)|` +
+    String.raw`\boutbound (?:connections?|traffic|beacons?|sessions?) (?:from|to)\b[^.;,]{0,60}?\bon)` +
+    String.raw` (?:the )?(?:port |(?:tcp|udp) ?\/? ?)?$`,
   'i',
 );
 
@@ -568,11 +601,12 @@ const INFRASTRUCTURE = new RegExp(
 const TAKEN_BACK = new RegExp(
   String.raw`\bturned out (?:to be|that it was|it was)\b(?: [\w-]+){0,2}? (?:our own|ours|internal|legit\w*|benign|` +
     String.raw`misconfig\w*|a test|testing|nothing|noise|harmless|leak\w*|backscatter|a mistake)` +
-    String.raw`|\bignore (?:that|this|it)\b|\b(?:should|can|may) be (?:safely )?ignored\b|\bdisregard\b|` +
+    String.raw`|\bignore (?:that|this|it)\b|(?<!\bthinks?\b[^.]{0,80})\b(?:should|can|may) be (?:safely )?ignored\b|` +
+    String.raw`\bdisregard\b|` +
     String.raw`\bfalse (?:alarm|positive)\b|\bmy (?:bad|mistake)\b|` +
     String.raw`\b(?:was|is) a typo\b|\bscratch that\b|` +
     // ("the udp/53 traffic I described was NOT an attack")
-    String.raw`\b(?:was|were|is|are)(?: not|n't) (?:an? )?(?:attack|scan|ddos|real)\b|` +
+    String.raw`\b(?:was|were)(?: not|n't) (?:an? )?(?:attack|ddos|real)\b|` +
     // the traffic was ours ("the udp/4789 hits were our own VXLAN"), not its targets ("the hosts are ours")
     // ("the 27015 'spike' I posted yesterday was our own game server")
     String.raw`\b(?:hits|traffic|packets|flows|probes|spikes?|jump|increase|surge|scans?|activity|` +
@@ -581,7 +615,9 @@ const TAKEN_BACK = new RegExp(
     String.raw`[^.,;]{0,30}?\b(?:is|are|was|were|came from|comes? from) ` +
     String.raw`(?:actually |just |all )?` +
     // ("the 4786 traffic was our new vulnerability scanner")
-    String.raw`(?:our own|ours|our (?:[\w-]+ ){0,3}?(?:scanner|scanning|pentest))\b|` +
+    String.raw`(?:our own|ours|our (?:[\w-]+ ){0,3}?(?:scanner|scanning|pentest))\b` +
+    // (not "came from our own customers' infected CPEs")
+    String.raw`(?!'? (?:customers?|users?|subscribers?|clients?)\b)|` +
     // "an earlier version of this diary listed 2375/tcp in first place. That was my mistake"
     String.raw`\b(?:an|the|my) earlier version\b[^.]{0,40}\b(?:listed|named|showed|gave)\b|` +
     // 「「UDP 1900」と書きましたが、誤りでした」
@@ -624,7 +660,7 @@ const POINTS_BACK = new RegExp(
     String.raw`|(?:that|it) was)\b|^\s*,\s*which (?:is|was|are|were)(?: not|n't)\b` +
     String.raw`|そちら|こちら|そこ|^[、\s]*(?:件数|数|量|パケット数|いずれ|どちら)[はも]` +
     // a verdict set off after the figures: "1,204 hits on 6379 yesterday vs 1,187 the day before - flat"
-    String.raw`|^\s*[-–—:]\s*(?:flat|unchanged|steady|stable|normal|quiet|as usual)\b`,
+    String.raw`|^\s*[-–—:]\s*(?:flat|unchanged|steady|stable|normal|quiet|as usual)\s*(?:[,.;]|$)`,
   'i',
 );
 
@@ -649,6 +685,7 @@ const GOES_ON = new RegExp(
 /** Whether any port of `prose` can be said to be quiet: looked at before searching for each. */
 export function mayBeQuiet(prose: string): boolean {
   return (
+    /\bpool\b|\bhome\b|\boutbound\b/i.test(prose) ||
     NEGATED.test(prose) ||
     BASELINE.test(prose) ||
     INFRASTRUCTURE.test(prose) ||
@@ -742,20 +779,20 @@ export function denial(prose: string, at: number): Denial {
     return !ENDED.test(clause) && quietThen(prose, clause, end, sentenceEnd) ? null : 'quiet';
   // a wave of years ago that this one is like ("Same trick as the tcp/5000 wave back in 2005"), the
   // usual level that another port is set against ("the same credential list as the 23/tcp background")
-  if (HISTORY.test(clause) || BACKGROUND_AFTER.test(prose.slice(at, end))) return 'quiet';
-  if (INFRASTRUCTURE.test(clause)) return 'quiet';
+  if (historyAt(prose, start, at) || backgroundAt(prose.slice(at, sentenceEnd))) return 'quiet';
+  if (INFRASTRUCTURE.test(clause) || THEIRS_BEFORE.test(prose.slice(Math.max(start, at - 120), at))) return 'quiet';
   // "The RTSP service on tcp/554 is not vulnerable", unless the sentence goes on that it is hit more
   if (NOT_VULNERABLE.test(clause) && !RISING.test(prose.slice(sentenceStart, sentenceEnd))) return 'quiet';
   if (negatedLabel(prose, sentenceStart, at)) return 'quiet';
   // A relative clause in between says something else of the port ("port 52869, which usually moves
   // with 37215, stays at its usual background level"): what the sentence goes on to say is after it
   // (or an aside of what it usually is: "chargen on udp/19, usually part of these lists, was flat")
-  const rest = prose
-    .slice(end, sentenceEnd)
-    .replace(
-      /^\s*,\s*(?:(?:which|who)\b[^,]*|(?:usually|normally|typically|often|generally|mostly)\b[^,\d]*)(?=,)/i,
-      '',
-    );
+  const after = prose.slice(end, sentenceEnd);
+  const aside =
+    /^\s*,\s*(?:(?:which|who)\b[^,]*|(?:usually|normally|typically|often|generally|mostly)\b[^,\d]*)(?=,)/i.exec(after);
+  // (an aside that says it rose is news of it: "Port 5555 traffic, which tripled overnight, shows nothing unusual")
+  if (aside && (RISING.test(aside[0]) || GROWTH.test(aside[0]))) return null;
+  const rest = aside ? after.slice(aside[0].length) : after;
   // (a count is no port of its own: "…: nothing here, zero hits across our ~2,000 panel hosts"; nor is the
   // port itself again: "The complaint also lists WinRM (tcp/5985), but there is no 5985 anywhere")
   // (with its protocol: "3389/udp has gone up tenfold, while 3389/tcp stayed flat" names another port)
@@ -771,6 +808,9 @@ export function denial(prose: string, at: number): Denial {
   // A Japanese clause that ends in its continuative form (「…同程度で、」「…出ておらず、」) goes on
   // about the same subject.
   const goesOn = /(?:で|て|ず|く|り)\s*$/.test(clause) && /[\u3040-\u30ff\u4e00-\u9fff]/.test(clause);
+  // So does one whose port is the sentence's topic: 「22/tcp(SSH)は中国、ロシア中心にいつも通りの水準で…」, whose
+  // 、 parts a list of countries
+  const topic = /^[\w/]{1,12}(?:\s*[(（][^()（）]{0,20}[)）])?\s*(?:は|も)/.test(prose.slice(at, end));
   // A clause with no verb of its own ("The legacy HTTP interface (TCP 80)") is the subject of the
   // verb that follows ("..., when enabled, only redirects to HTTPS and is not affected").
   const verbless =
@@ -782,16 +822,51 @@ export function denial(prose: string, at: number): Denial {
     verbless && GOES_ON_VERB.test(head) && /\b(?:is|are|was|were|does|do|did|has|have)(?: not|n't)\b/i.test(rest);
   if (
     quiet &&
-    (ASKED.test(clause) || POINTS_BACK.test(rest) || numbers.length > 0 || goesOn || GOES_ON.test(rest) || predicate)
+    (ASKED.test(clause) ||
+      POINTS_BACK.test(rest) ||
+      numbers.length > 0 ||
+      goesOn ||
+      topic ||
+      GOES_ON.test(rest) ||
+      predicate)
   )
     return 'quiet';
   return null;
 }
 
-const ENDED = /終息|収束|収まって|\b(?:ended|ceased|stopped|subsided|died (?:down|off|out)|dried up|petered out)\b/i;
-const HISTORY = /\bback in (?:(?:19|20)\d\d|the day|the (?:19|20)?\d0'?s)\b/i;
+const ENDED = new RegExp(
+  String.raw`(?:終息|収束)(?:し|した|して)(?!な|ませ)|収まって(?:い(?:る|ます)|きた|きました)|` +
+    String.raw`\b(?:ended|ceased|stopped|subsided|died (?:down|off|out)|dried up|petered out)\b`,
+  'i',
+);
+// ("Reminds me of the tcp/5000 thing from years ago")
+const HISTORY = new RegExp(
+  String.raw`\bback in (?:(?:19|20)\d\d|the day|the (?:19|20)?\d0'?s)\b|\breminds? (?:me|us) of\b` +
+    String.raw`|\b(?:many |a few |some )?years ago\b`,
+  'i',
+);
 const BACKGROUND_AFTER =
   /^(?:(?:tcp|udp) ?\/? ?)?\d{1,5}(?: ?\/ ?(?:tcp|udp))?\s+background\b(?! (?:check|job|task|process))/i;
+/** What stands after a port's background that is news of it: "23/tcp background traffic tripled overnight". */
+const GREW = /\b(?:tripled|doubled|quadrupled|\d+(?:\.\d+)?x|times|up)\b/i;
+
+function backgroundAt(after: string): boolean {
+  return BACKGROUND_AFTER.test(after) && !RISING.test(after) && !GREW.test(after);
+}
+
+/**
+ * The port names a wave of years ago: "the tcp/5000 wave back in 2005", "Reminds me of the tcp/5000
+ * thing from years ago" (not "tcp/23 is getting hammered like back in 2016", which is now).
+ */
+function historyAt(prose: string, start: number, at: number): boolean {
+  if (/\breminds? (?:me|us) of (?:the |that )?$/i.test(prose.slice(start, at))) return true;
+  return HISTORY_AFTER.test(prose.slice(at, at + 80));
+}
+const HISTORY_AFTER = new RegExp(
+  String.raw`^[\w/]+(?:\s+(?!(?:is|are|was|were|has|have|getting|gets|got|like)\b)[\w'-]+){0,3}?\s+` +
+    String.raw`(?:back in (?:(?:19|20)\d\d|the day|the (?:19|20)?\d0'?s)|from (?:many |a few |some )?years ago)\b`,
+  'i',
+);
 
 /** A time gone by: what a clause says of it may no longer hold. */
 const THEN = new RegExp(
@@ -820,7 +895,10 @@ function quietThen(prose: string, clause: string, end: number, sentenceEnd: numb
   return (
     NOW.test(after) &&
     // (a figure, not a date or a time: "this week (2026-12-07)")
-    (RISING.test(after) || /[1-9]/.test(after.replace(/\d{4}-\d{2}-\d{2}|\d{4}\/\d{2}\/\d{2}|\d{1,2}:\d{2}/g, ''))) &&
+    (RISING.test(after) ||
+      // ("5061 was quiet last week but is now the busiest")
+      /\b(?:busiest|highest|top|most)\b/i.test(after) ||
+      /[1-9]/.test(after.replace(/\d{4}-\d{2}-\d{2}|\d{4}\/\d{2}\/\d{2}|\d{1,2}:\d{2}/g, ''))) &&
     !negates(after) &&
     !asUsual(after) &&
     !/\b(?:still|again|either|too|also|nor|neither|same)\b|(?:今週|今月|今日|本日|現在|今朝|今)も/i.test(after)

@@ -9,6 +9,7 @@ import {
   sentenceBounds,
   takenBack,
   deniesThread,
+  seesThread,
   quietServicePorts,
   REST_QUIET,
   corrects,
@@ -138,8 +139,7 @@ const PORT_WORD =
   String.raw`(?<!レ|リ|サ|イン|エクス|パス|エア|トランス)ポート(?:番号)?)`;
 /** Between the words of a pattern, at most a little whitespace: unbounded runs invite backtracking. */
 // "ports 80/8080/8443 + 10443": a list of ports joins its items with slashes and pluses too
-// ("SYN to TCP port 3389 and also 3390")
-const SEP = String.raw`(?:and also|as well as|plus|,|、|and|or|&|\/|\+|(?<= )[ey](?= )|および|及び|とか|と|や)`;
+const SEP = String.raw`(?:,|、|and|or|&|\/|\+|(?<= )[ey](?= )|および|及び|とか|と|や)`;
 const SEP_SPLIT = new RegExp(SEP, 'i');
 /** Nouns a number counts: "1,200 hosts" is a count, whatever word came before it. */
 const COUNTED =
@@ -249,8 +249,7 @@ const ACTIVITY =
   // ("~300 srcs/hr on 5555 here"): who comes, and how often
   String.raw`sources|srcs|scanners|bots)(?:\/(?:hr|h|hour|day|d|min|s|sec))?`;
 /** A change reaches a value ("a jump to 300"): only "on" makes its number a port ("a rise on 5900"). */
-// ("and a bit on 33060 (X protocol) too")
-const CHANGE = String.raw`(?:spikes?|upticks?|jump|bump|rise|surge|increase|amount|trickle|bit|little|lot)`;
+const CHANGE = String.raw`(?:spikes?|upticks?|jump|bump|rise|surge|increase|amount|trickle)`;
 /**
  * Words between the activity and its port ("attempts a day to 10250", "traffic from China to
  * 445"), but none that makes the number an amount ("traffic went up to 40").
@@ -597,19 +596,29 @@ const PATTERNS: Array<{
   // "also tries 5858", "probing 8291 and 8728", "hammering 3389 since Monday": what a scanner does to
   // a port (a count has its noun after it: "hitting 300 hosts", "tried 3 times")
   {
-    needs: /tr(?:y|ie)|pok|prob|scan|hit|hammer|target|touch|sweep|swept|walk|knock/i,
+    needs: /tr(?:y|ie)|pok|prob|scan|hit|hammer|target|touch|sweep|swept/i,
     re: new RegExp(
       String.raw`\b(?:tr(?:y|ies|ied|ying)|pok(?:e|es|ed|ing)|prob(?:es|ed|ing)|scan(?:s|ned|ning)|hit(?:s|ting)|` +
         // "so they hit 8443 and 49152" (not "traffic hit 800 Mbps", "we hit 500 by noon": a level)
         String.raw`(?<=\b(?:they|bots|scanners|attackers|also|then) )hit|` +
-        String.raw`hammer(?:s|ed|ing)?|target(?:s|ed|ing)|touch(?:es|ed|ing)?|sweep(?:s|ing)?|swept|` +
-        // ("a few of the same sources also walk 3390 and 33890", "knocking on 2323")
-        String.raw`walk(?:s|ed|ing)?|knock(?:s|ed|ing)?) ` +
+        String.raw`hammer(?:s|ed|ing)?|target(?:s|ed|ing)|touch(?:es|ed|ing)?|sweep(?:s|ing)?|swept) ` +
         // ("getting hammered on 7547 again")
         String.raw`(?:on )?(?:the )?(?:ports? )?${WEAK_LIST}${WEAK_END}`,
       'gi',
     ),
     read: (m) => weakList(m[1]!, null),
+  },
+  // "the same sources also walk 3390 and 33890", "knocking on 2323": a list walked, a port knocked on (not
+  // "walks 512 every minute", "knocks 10 to 20 times", which count)
+  {
+    needs: /walk|knock/i,
+    re: new RegExp(
+      String.raw`\bwalk(?:s|ed|ing)? (?:the )?(?:ports? )?` +
+        String.raw`(:?${ITEM}(?:, :?${ITEM})*,? (?:and|or) :?${ITEM})${WEAK_END}|` +
+        String.raw`\bknock(?:s|ed|ing)? on (?:the )?(?:ports? )?${WEAK_LIST}${WEAK_END}`,
+      'gi',
+    ),
+    read: (m) => weakList(m[1] ?? m[2]!, null),
   },
   // "with a secondary pass on 8443", "a second sweep against 5555": another round of the scan
   {
@@ -675,7 +684,9 @@ const PATTERNS: Array<{
     re: new RegExp(
       String.raw`\b(?:seeing|see|saw|seen|noticed|noticing|watching) (?:a lot of |lots of |heavy |more |some )?` +
         String.raw`${WEAK_LIST}(?= (?:spike[sd]?|spiking|traffic|scans?|scanning|probes?|probing|hits|activity|` +
-        String.raw`ris(?:e|ing)|climbing|jump(?:s|ed|ing)?|again)\b)` +
+        // ("We also see 2083 picking up a bit")
+        String.raw`ris(?:e|ing)|climbing|jump(?:s|ed|ing)?|again|picking up|ticking up|creeping up|going up|` +
+        String.raw`growing|increasing)\b)` +
         String.raw`|\b(?:a lot of|lots of|plenty of|a bunch of|tons of|a little|a bit of) ` +
         String.raw`${WEAK_LIST}(?= from\b| today\b| again\b|[.,?!]| ?[(（]|$)` +
         // "5555 and 5858 lit up around 23:10": ports, not amounts, do that
@@ -1025,8 +1036,19 @@ function impliedProto(prose: string, h: Hit, ranges: PortRange[]): { protos: Pro
   if (subject && h.at > subject.end && corrects(prose, h.at)) return { protos: [subject.proto], text: subject.text };
   // A web port in a post about web requests is TCP's: "requests for .env files ... arrive on ports 80,
   // 8080 and 8443" (not where the post names QUIC or HTTP/3)
-  const web = WEB_PORTS.has(h.port) ? WEB_WORDS.exec(prose) : null;
-  return web && !/\b(?:quic|http\/3|h3)\b/i.test(prose) ? { protos: ['tcp'], text: web[0] } : null;
+  // (nor in a flood that reaches web servers' ports: "Memcached reflection aimed at port 80 and 443")
+  if (!WEB_PORTS.has(h.port)) return null;
+  const web = webWords(prose);
+  return web && !REFLECTED.test(whole) && !/\budp\b/i.test(whole) ? { protos: ['tcp'], text: web } : null;
+}
+
+/** The words that say a post is about web requests, looked for once per prose (each port asks). */
+let webOf: { prose: string; found: string | null } | null = null;
+
+function webWords(prose: string): string | null {
+  if (webOf?.prose !== prose)
+    webOf = { prose, found: /\b(?:quic|http\/3|h3)\b/i.test(prose) ? null : (WEB_WORDS.exec(prose)?.[0] ?? null) };
+  return webOf.found;
 }
 
 const WEB_PORTS = new Set([80, 443, 8000, 8008, 8080, 8081, 8088, 8443, 8888]);
@@ -1068,7 +1090,7 @@ function rangeProto(r: PortRange, ports: PortClaim[]): Proto | null {
 }
 
 /** A post that says its flood was reflected: the reflectors' ports are its vectors. */
-const REFLECTED = /\b(?:reflect\w*|amplif\w*|vectors?)\b|反射|増幅|リフレクション|アンプ/i;
+const REFLECTED = /\b(?:reflect\w*|amplif\w*)\b|反射|増幅|リフレクション|アンプ/i;
 
 /** A post about a reflection or amplification attack, whose pasted answers are its evidence. */
 const REFLECTION = /\b(?:reflect\w*|amplif\w*|d?dos|flood\w*|attack\w*)\b|反射|増幅|リフレクション|アンプ/i;
@@ -1284,14 +1306,21 @@ export function extractPorts(
   // (a row that shows its own rise is among the changes, not the rest: "tcp/81  +180%  new exploit script")
   const rowKept = (t: { port: number; proto: Proto | null; at?: number }, line: string) =>
     restQuiet.length ? among(said, t) || namedElsewhere(t.port) || ROW_RISES.test(line) : weighed(t);
-  let threadDenied: boolean | undefined;
+  let ownWords: string | undefined;
   let quietServices: Set<number> | undefined;
   // What a reply only quotes is not its own when it says it sees none of it ("Not seeing this here"), nor
   // where it names the port's service as quiet ("No DNS component at all on our side" under a quote's
   // "DNS amplification (udp/53 sourced)").
-  const threadKept = (h: Hit) =>
-    !(threadDenied ??= deniesThread(ownText(prose, threadEnd, quoted))) &&
-    !(quietServices ??= quietServicePorts(prose, (at) => thread({ at }))).has(h.port);
+  let threadSeen: boolean | undefined;
+  let threadDenied: boolean | undefined;
+  const threadKept = (h: Hit) => {
+    ownWords ??= ownText(prose, threadEnd, quoted);
+    if ((threadSeen ??= seesThread(ownWords))) return true;
+    return (
+      !(threadDenied ??= deniesThread(ownWords)) &&
+      !(quietServices ??= quietServicePorts(prose, (at) => thread({ at }))).has(h.port)
+    );
+  };
   const kept = (h: Hit) => {
     if (h.denied) return among(said, h);
     if (h.row) return rowKept(h, lineAt(prose, h.at!).line);

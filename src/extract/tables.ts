@@ -180,6 +180,13 @@ const NOT_AFFECTED = new RegExp(
   'i',
 );
 
+/** A heading over a table that says its rows did nothing: "STEADY (within +/-15%)", 「横ばい」. */
+const QUIET_HEADING = new RegExp(
+  String.raw`^\s*(?:[#*=■●◆【[-]+\s*)?(?:steady|stable|flat|unchanged|quiet|no change|normal|横ばい|変化なし|平常)\b` +
+    String.raw`(?![^\n]{0,12}\b(?:but|except)\b)`,
+  'i',
+);
+
 function saysNo(line: string, h: Header): boolean {
   if (h.affected === null) return false;
   const c = cells(line);
@@ -197,6 +204,7 @@ export function tablePorts(lines: string[], before = ''): { ports: TablePort[]; 
   for (let i = 0; i < lines.length; i++) {
     const h = header(lines[i]!, i ? lines[i - 1]! : before);
     if (!h) continue;
+    const quietHeading = QUIET_HEADING.test(i ? lines[i - 1]! : before);
     let j = i + 1;
     if (j < lines.length && RULE.test(lines[j]!)) j++;
     const rows: string[] = [];
@@ -204,8 +212,9 @@ export function tablePorts(lines: string[], before = ''): { ports: TablePort[]; 
       const r = row(lines[j]!, h);
       if (!r) break;
       rows.push(lines[j]!);
-      // (a cell that says so, not a note that mentions it: "was not affected last week, now 10x")
-      if (cells(lines[j]!).some((c) => NOT_AFFECTED.test(c)) || saysNo(lines[j]!, h)) continue;
+      // (a cell that says so, not a note that mentions it: "was not affected last week, now 10x"; or the
+      // heading over the table: "STEADY (within +/-15%)")
+      if (quietHeading || cells(lines[j]!).some((c) => NOT_AFFECTED.test(c)) || saysNo(lines[j]!, h)) continue;
       for (const p of r) ports.push({ ...p, span: lines[j]!.trim() });
     }
     if (!rows.length) continue;

@@ -11,7 +11,8 @@ const LEAD =
  * What a SIP request from a scanner gets: "... failed for '198.51.100.33:5071'",
  * "Call from '' (198.51.100.33:5071)".
  */
-const CLIENT = /\bfailed for '([^'\s]+):(\d{1,5})'|\bCall from '[^'\n]*' \(([^()\s]+):(\d{1,5})\)/;
+// (an IPv6 client in brackets: "failed for '[2001:db8::33]:5071'")
+const CLIENT = /\bfailed for '\[?([^'\s\]]+)\]?:(\d{1,5})'|\bCall from '[^'\n]*' \(\[?([^()\s\]]+)\]?:(\d{1,5})\)/;
 /** The security log's ends: `RemoteAddress="IPV4/UDP/198.51.100.33/5071"`, `LocalAddress="IPV4/UDP/192.0.2.9/5060"`. */
 const END = (name: string) =>
   new RegExp(String.raw`\b${name}="IPV[46]\/(UDP|TCP|TLS|WS|WSS)\/([^"\/\s]+)\/(\d{1,5})"`, 'i');

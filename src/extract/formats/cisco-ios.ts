@@ -66,7 +66,8 @@ export const ciscoIos: LogFormat = {
         src: bad[1]!,
         spt: port(bad[2]),
         dst: bad[3]!,
-        dpt: port(bad[4]),
+        // (the peer's segment from its BGP port to our own ephemeral one, where we connect, is no probe of it)
+        dpt: bad[2] === '179' && bad[4] !== '179' ? null : port(bad[4]),
         proto: 'tcp',
         flags: null,
         flagsText: null,

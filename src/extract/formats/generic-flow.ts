@@ -35,7 +35,8 @@ const COLUMNS = new RegExp(
   'i',
 );
 /** A daemon's words for the two ends: `conn from x.x.x.15 port 49210 to 192.0.2.80 port 8291`. */
-const FROM_TO = new RegExp(String.raw`\bfrom ${ADDR} port (\d{1,5}) to ${ADDR} port (\d{1,5})\b`, 'i');
+// (the line's end: "moved sshd from 192.0.2.5 port 22 to 192.0.2.6 port 2222, no other change" is prose)
+const FROM_TO = new RegExp(String.raw`\bfrom ${ADDR} port (\d{1,5}) to ${ADDR} port (\d{1,5})\s*$`, 'i');
 const ACTION = /\b(deny|denied|drop|dropped|reject|rejected|block|blocked|accept|accepted|permit|permitted|pass)\b/i;
 /**
  * A flow line a tool wrote with no time, as a post quotes a tap's excerpt: the TCP flags or the
@@ -117,7 +118,10 @@ export const genericFlow: LogFormat = {
  */
 function bareEnds(rest: string, overTcp: boolean): RegExpExecArray | null {
   const m = BARE.exec(rest);
-  return m && (overTcp || /^\s*(?:"[^"\n]*"?|'[^'\n]*'?)?\s*$/.test(rest.slice(m.index + m[0].length))) ? m : null;
+  if (!m || overTcp) return m;
+  // (a client's high port to a service's, not an answer: "192.0.2.53:53 -> 203.0.113.61:48820")
+  const client = Number(m[2]) > Number(m[4]);
+  return client && /^\s*(?:"[^"\n]*"?|'[^'\n]*'?)?\s*$/.test(rest.slice(m.index + m[0].length)) ? m : null;
 }
 
 function timeless(text: string) {

@@ -17,6 +17,13 @@ const LEAD = /^\s*\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} /;
  * c-ip ...`), or in one of the two default orders when the header was left out of the paste.
  * The client is the source, the server's address and port the destination; the time is UTC.
  */
+/** Which default order a headerless line is in: the server's address and a method, then a path. */
+function defaultOrder(f: string[]): string[] | null {
+  if (METHOD.test(f[3] ?? '') && addressLike(f[2] ?? '')) return IIS6;
+  if (METHOD.test(f[6] ?? '') && addressLike(f[2] ?? '') && addressLike(f[4] ?? '')) return IIS5;
+  return null;
+}
+
 export const iisW3c: LogFormat = {
   id: 'iis-w3c',
   description: 'IIS web server logs (W3C extended format)',
@@ -30,9 +37,9 @@ export const iisW3c: LogFormat = {
       : null,
   parse(text, time, columns) {
     const f = text.trim().split(/\s+/);
-    const cols = columns ?? (METHOD.test(f[3] ?? '') ? IIS6 : METHOD.test(f[6] ?? '') ? IIS5 : null);
+    const cols = columns ?? defaultOrder(f);
     if (!cols) return null;
-    const [date, clock, src, dst, dpt, method] = columnIndex(
+    const [date, clock, src, dst, dpt, method, stem] = columnIndex(
       cols,
       'date',
       'time',
@@ -40,11 +47,16 @@ export const iisW3c: LogFormat = {
       's-ip',
       's-port',
       'cs-method',
+      'cs-uri-stem',
     );
     const get = (i: number | undefined) => (i === undefined || f[i] === '-' ? undefined : f[i]);
     const s = get(src);
     const d = get(dst);
     if (!s || !addressLike(s) || (method !== undefined && !METHOD.test(get(method) ?? ''))) return null;
+    // (a path where the fields say one stands, and a number where they say a port: prose that has a time,
+    // a method and an address is no record, "09:15:00 UTC GET flood peaked 4000 rps, 192.0.2.10 down")
+    if ((stem !== undefined && !/^\//.test(f[stem] ?? '')) || (dpt !== undefined && !/^\d{1,5}$/.test(f[dpt] ?? '')))
+      return null;
     const dm = /^(\d{4})-(\d{2})-(\d{2})$/.exec(get(date) ?? '');
     const cm = /^(\d{2}):(\d{2}):(\d{2})$/.exec(get(clock) ?? '');
     return event('iis-w3c', text, {
