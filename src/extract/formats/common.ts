@@ -2,7 +2,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import ipaddr from 'ipaddr.js';
 import type { LogEvent, Proto } from '../../model.ts';
 import type { LineClock, PacketSlots } from './scan.ts';
-import { leadingTimestamp, type TimeContext } from './timestamps.ts';
+import { leadingTimestamp, toIso, wallOf, type TimeContext } from './timestamps.ts';
 
 export {
   CLF_TS,
@@ -78,6 +78,34 @@ export function kvField(text: string, key: string): string | undefined {
 }
 
 /** The index of each wanted column, by name. */
+/**
+ * The field names of a W3C extended log's `#Fields:` header (IIS, Windows Firewall), when it names
+ * `must` among them: the file's own column order.
+ */
+export function w3cFields(line: string, must: string): string[] | null {
+  if (!/^\s*#Fields:\s/i.test(line) || !line.includes(must)) return null;
+  return line
+    .replace(/^\s*#Fields:\s*/i, '')
+    .trim()
+    .split(/\s+/);
+}
+
+/** A W3C log's `date` and `time` fields (`2024-06-11`, `08:12:33`) as a time, in `offset` when the format says one. */
+export function w3cTime(
+  date: string | undefined,
+  clock: string | undefined,
+  time: TimeContext,
+  offset: string | null = null,
+): { ts: string | null; tsText: string | null } {
+  const dm = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date ?? '');
+  const cm = /^(\d{2}):(\d{2}):(\d{2})$/.exec(clock ?? '');
+  if (!dm || !cm) return { ts: null, tsText: null };
+  return {
+    ts: toIso(wallOf([dm[1], dm[2], dm[3], cm[1], cm[2], cm[3]], '', offset), time),
+    tsText: `${date} ${clock}`,
+  };
+}
+
 export function columnIndex(columns: string[], ...names: string[]): Array<number | undefined> {
   return names.map((n) => {
     const i = columns.indexOf(n);

@@ -1,4 +1,4 @@
-import { addressLike, columnIndex, event, port, toIso, wallOf, type LogFormat } from './common.ts';
+import { addressLike, columnIndex, event, port, w3cFields, w3cTime, type LogFormat } from './common.ts';
 
 /** IIS 6 and later write these fields by default, when the file's `#Fields:` header is not at hand. */
 const IIS6 = (
@@ -28,13 +28,7 @@ export const iisW3c: LogFormat = {
   id: 'iis-w3c',
   description: 'IIS web server logs (W3C extended format)',
   sniff: (t) => LEAD.test(t) && /\s(?:GET|POST|HEAD|PUT|OPTIONS|DELETE|PROPFIND|SEARCH)\s/.test(t),
-  header: (line) =>
-    /^\s*#Fields:\s/i.test(line) && line.includes('c-ip')
-      ? line
-          .replace(/^\s*#Fields:\s*/i, '')
-          .trim()
-          .split(/\s+/)
-      : null,
+  header: (line) => w3cFields(line, 'c-ip'),
   parse(text, time, columns) {
     const f = text.trim().split(/\s+/);
     const cols = columns ?? defaultOrder(f);
@@ -57,12 +51,9 @@ export const iisW3c: LogFormat = {
     // a method and an address is no record, "09:15:00 UTC GET flood peaked 4000 rps, 192.0.2.10 down")
     if ((stem !== undefined && !/^\//.test(f[stem] ?? '')) || (dpt !== undefined && !/^\d{1,5}$/.test(f[dpt] ?? '')))
       return null;
-    const dm = /^(\d{4})-(\d{2})-(\d{2})$/.exec(get(date) ?? '');
-    const cm = /^(\d{2}):(\d{2}):(\d{2})$/.exec(get(clock) ?? '');
     return event('iis-w3c', text, {
       // (IIS writes W3C times in UTC, whatever the server's zone)
-      ts: dm && cm ? toIso(wallOf([dm[1], dm[2], dm[3], cm[1], cm[2], cm[3]], '', 'Z'), time) : null,
-      tsText: dm && cm ? `${get(date)} ${get(clock)}` : null,
+      ...w3cTime(get(date), get(clock), time, 'Z'),
       src: s,
       spt: null,
       dst: d && addressLike(d) ? d : null,

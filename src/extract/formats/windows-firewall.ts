@@ -1,4 +1,4 @@
-import { columnIndex, event, flagsFromLetters, port, protoOf, toIso, wallOf, type LogFormat } from './common.ts';
+import { columnIndex, event, flagsFromLetters, port, protoOf, w3cFields, w3cTime, type LogFormat } from './common.ts';
 
 /** pfirewall.log's documented column order, used when the file's #Fields header is not at hand. */
 const DEFAULT = (
@@ -12,13 +12,7 @@ export const windowsFirewall: LogFormat = {
   description: 'Windows Firewall pfirewall.log (W3C)',
   sniff: (t) =>
     /^\s*\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} (?:ALLOW|DROP|OPEN|CLOSE|OPEN-INBOUND|INFO-EVENTS-LOST)\s/.test(t),
-  header: (line) =>
-    /^\s*#Fields:\s/i.test(line) && line.includes('src-ip')
-      ? line
-          .replace(/^\s*#Fields:\s*/i, '')
-          .trim()
-          .split(/\s+/)
-      : null,
+  header: (line) => w3cFields(line, 'src-ip'),
   parse(text, time, columns) {
     const cols = columns ?? DEFAULT;
     const f = text.trim().split(/\s+/);
@@ -40,12 +34,9 @@ export const windowsFirewall: LogFormat = {
     if (!s || !d) return null;
     const proto = protoOf(get(protocol));
     const ports = proto === 'tcp' || proto === 'udp';
-    const dm = /^(\d{4})-(\d{2})-(\d{2})$/.exec(get(date) ?? '');
-    const cm = /^(\d{2}):(\d{2}):(\d{2})$/.exec(get(clock) ?? '');
     const flagsText = proto === 'tcp' ? (get(tcpflags) ?? null) : null;
     return event('windows-firewall', text, {
-      ts: dm && cm ? toIso(wallOf([dm[1], dm[2], dm[3], cm[1], cm[2], cm[3]], '', null), time) : null,
-      tsText: dm && cm ? `${get(date)} ${get(clock)}` : null,
+      ...w3cTime(get(date), get(clock), time),
       src: s,
       spt: ports ? port(get(spt)) : null,
       dst: d,
