@@ -105,17 +105,17 @@ export interface TablePort {
 
 const P = String.raw`(tcp|udp)`;
 /**
+ * A range's second end after a number: "5900-5903", "6000 〜 6010" (not "udp/123 ~80% of volume", where
+ * the tilde says about).
+ */
+const RANGE_ON = String.raw`(?:[-–〜~] ?\d| [-–〜] ?\d| ~ \d)`;
+/**
  * What follows a number that is not a port: a Japanese time, date, count or share (「0時」「12日」
  * 「150件」「96%」), the rest of a date ("2026/11/20"), or a zone after a military time ("1400 UTC").
  */
 // "12k packets", "1.1M attempts": a figure with its multiplier counts something; so does "port 2
 // packets", and "UDP 2 minutes" is a time ("tcp/23 packets", the number joined to its protocol,
 // still names the port).
-/**
- * A range's second end after a number: "5900-5903", "6000 〜 6010" (not "udp/123 ~80% of volume", where
- * the tilde says about).
- */
-const RANGE_ON = String.raw`(?:[-–〜~] ?\d| [-–〜] ?\d| ~ \d)`;
 const NOT_AFTER =
   String.raw` ?[時分秒年月日件個台%％万億]|\/\d{1,2}\/\d|[kKM](?![a-zA-Z])| ?(?:UTC|GMT|JST|hrs)\b|` +
   String.raw`(?<=\s\d{1,5}) (?:packets?|hosts?|sources?|targets?|addresses|servers?|routers?|customers?|times|` +
