@@ -856,6 +856,10 @@ function ownText(prose: string, threadEnd: number, quoted: ReadonlyArray<readonl
   return out + prose.slice(at);
 }
 
+const WEEK_OR_RANK_BEFORE = /(?:第|\bweek |\bW|#)$/i;
+// (read from the character before the number, which NOT_AFTER's "23 packets" looks back at)
+const FIGURE_AFTER = new RegExp(String.raw`^\D?\d{1,5}(?:週|位|${NOT_AFTER})`, 'i');
+
 /** A range this narrow is a handful of ports, each of which a post goes on to name by its number alone. */
 const NARROW_RANGE = 64;
 // One number at a time: a pattern over whole lists, tried at every number of a long run, backtracks.
@@ -1288,12 +1292,11 @@ export function extractPorts(
     if (v === undefined)
       elsewhere.set(
         port,
-        // (not as a week, a rank or a figure: "2024年第23週", "week 23", "23%")
-        (v = allMatches(
-          prose,
-          new RegExp(String.raw`(?<![\d.,:/]|第|\bweek |\bW|#)${port}(?![\d.,:]\d|\d|週|位|${NOT_AFTER})`, 'gi'),
-        ).some(
+        (v = allMatches(prose, new RegExp(String.raw`(?<![\d.,:/])${port}(?![\d.,:]\d|\d)`, 'g')).some(
           (m) =>
+            // (not as a week, a rank or a figure: "2024年第23週", "week 23", "23%")
+            !WEEK_OR_RANK_BEFORE.test(prose.slice(Math.max(0, m.index - 5), m.index)) &&
+            !FIGURE_AFTER.test(prose.slice(Math.max(0, m.index - 1), m.index + m[0].length + 12)) &&
             !thread({ at: m.index }) &&
             !rowLines.has(lineAt(prose, m.index).start) &&
             // (nor where it is said to be quiet: "the same credential list as the 23/tcp background")
