@@ -182,7 +182,7 @@ const NOT_AFFECTED = new RegExp(
 
 /** A heading over a table that says its rows did nothing: "STEADY (within +/-15%)", 「横ばい」. */
 const QUIET_HEADING = new RegExp(
-  String.raw`^\s*(?:[#*=■●◆【[-]+\s*)?(?:steady|stable|flat|unchanged|quiet|no change|normal|横ばい|変化なし|平常)\b` +
+  String.raw`^\s*(?:[#*=■●◆【[-]+\s*)?(?:(?:steady|stable|flat|unchanged|quiet|no change|normal)\b|横ばい|変化なし|平常)` +
     String.raw`(?![^\n]{0,12}\b(?:but|except)\b)`,
   'i',
 );

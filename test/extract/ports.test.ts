@@ -1307,6 +1307,10 @@ describe('ports in a plain-text table a post pastes', () => {
     expect(portsOf([...weekly, "Other ports stayed at about last week's level."].join('\n'))).toEqual(['tcp/8443']);
     const html = ['ポート  件数  前日比  状況', '23/tcp  52,118  +1%  変化なし', '7547/tcp  21,660  +540%  急増'];
     expect(portsOf([...html, '81/tcp  6,210  -12%  低調'].join('\n'))).toEqual(['tcp/7547']);
+    // a heading over a table that says its rows did nothing
+    const steady = ['RISING', '  port   pkts   change', '  tcp/8443  184,220  +412%', '', 'STEADY (within +/-15%)'];
+    expect(portsOf([...steady, '  port   pkts   change', '  tcp/23  2,310,554  -3%'].join('\n'))).toEqual(['tcp/8443']);
+    expect(portsOf(['【横ばい】', 'ポート  件数  前週比', '23/tcp  52,118  +1%'].join('\n'))).toEqual([]);
     const ref = ['Port/proto   Sources   Change   Likely target', '81/tcp        6,210     +310%   IP cameras'];
     expect(
       portsOf(
