@@ -243,6 +243,9 @@ const SERVICES: Array<[string, RegExp, Array<[number, Proto]>]> = [
   ['smtp', /\bSMTP\b/, [[25, 'tcp']]],
 ];
 
+/** Each service's pattern made global once, for finding all its mentions. */
+const SERVICES_ALL = SERVICES.map(([, re, ports]) => [new RegExp(re.source, `${re.flags}g`), ports] as const);
+
 /** Any of the names above, looked for first: most posts name none, and each is a pass of its own. */
 // (without their lookarounds, which make a pass tried at every character slow: a word's own pattern
 // checks them after)
@@ -310,8 +313,8 @@ export function quietServicePorts(prose: string, skip: (at: number) => boolean):
   const out = new Set<number>();
   if (!ANY_SERVICE.test(prose)) return out;
   const may = mayBeQuiet(prose);
-  for (const [, re, ports] of SERVICES)
-    for (const m of allMatches(prose, new RegExp(re.source, re.flags.includes('i') ? 'gi' : 'g')))
+  for (const [re, ports] of SERVICES_ALL)
+    for (const m of allMatches(prose, re))
       if (!skip(m.index) && (noneOf(prose, m) || (may && denial(prose, m.index) === 'quiet')))
         for (const [port] of ports) out.add(port);
   return out;

@@ -1097,7 +1097,7 @@ function rangeProto(r: PortRange, ports: PortClaim[]): Proto | null {
 const REFLECTED = /\b(?:reflect\w*|amplif\w*)\b|反射|増幅|リフレクション|アンプ/i;
 
 /** A post about a reflection or amplification attack, whose pasted answers are its evidence. */
-const REFLECTION = /\b(?:reflect\w*|amplif\w*|d?dos|flood\w*|attack\w*)\b|反射|増幅|リフレクション|アンプ/i;
+const REFLECTION = new RegExp(String.raw`\b(?:d?dos|flood\w*|attack\w*)\b|${REFLECTED.source}`, 'i');
 
 /**
  * UDP services that answer a small spoofed query with a large reply (US-CERT TA14-017A and later

@@ -1,5 +1,4 @@
-import { addressLike, event, port, protoOf, type LogFormat } from './common.ts';
-import { leadingTimestamp } from './timestamps.ts';
+import { addressLike, event, leadingTimestamp, port, protoOf, type LogFormat } from './common.ts';
 
 /**
  * `[Mar  3 02:14:01] NOTICE[2231] chan_sip.c: `,
