@@ -452,7 +452,8 @@ const NEGATED = new RegExp(
     String.raw`(?:requests|hits|traffic|connections|packets|probes|` +
     String.raw`attempts|scans)\b` +
     String.raw`|\bnothing (?:has )?changed\b|\bnothing there\b|\bnothing at all\b` +
-    String.raw`|\bno (?:(?:notable|noticeable|significant|real|big|major|obvious|marked|measurable|visible) )?` +
+    String.raw`|\bno (?:(?:notable|noticeable|significant|real|big|major|obvious|marked|measurable|visible|` +
+    String.raw`corresponding|similar|matching|comparable) )?` +
     String.raw`(?:change|increase|rise|spike|uptick|difference|unusual|activity|hits|traffic|attempts|probes|` +
     String.raw`scans|scanning|connections)\b` +
     // (not a time that was: "got its first real hits today after two quiet weeks")
@@ -543,7 +544,8 @@ const BASELINE = new RegExp(
  * rows are then the report only where the prose names them as active.
  */
 export const REST_QUIET = new RegExp(
-  String.raw`(?:\b(?:everything|all|anything) else|\b(?:all )?(?:the )?(?:other|remaining)(?: (?:tcp|udp))? ` +
+  String.raw`(?:\b(?:everything|all|anything) else|` +
+    String.raw`\b(?:all )?(?:the )?(?:other|remaining)(?: (?:tcp|udp|top|listed))? ` +
     String.raw`(?:ports|rows|entries|services|lines)|` +
     String.raw`\bthe rest(?: of (?:the|our|this) (?:table|list|ranking|rows|ports|top(?: [\w-]+)?)| (?!of\b))|` +
     String.raw`\bthe (?:tcp|udp) (?:ranking|table|list|rows|side))\b` +
@@ -625,7 +627,10 @@ const TAKEN_BACK = new RegExp(
     String.raw`\b(?:an|the|my) earlier version\b[^.]{0,40}\b(?:listed|named|showed|gave)\b|` +
     // 「「UDP 1900」と書きましたが、誤りでした」
     String.raw`^[、,\s]*(?:これは|それは)?(?:誤り|間違い|誤記)(?:でした|です)|` +
-    String.raw`誤検知|無視してください`,
+    String.raw`誤検知|無視してください|` +
+    // 「「60001/tcp 宛ての着信増加」は、当方の機器の設定ミスによる戻りパケットでした」
+    String.raw`(?:設定ミス|誤設定)による|戻りパケットでした|(?:スキャン|攻撃)では(?:なかった|ありませんでした)|` +
+    String.raw`取り消(?:します|しました|させてください)|撤回(?:します|しました|させてください)`,
   'i',
 );
 

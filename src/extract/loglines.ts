@@ -180,13 +180,16 @@ export function findLogRecords(
   const parse = (t: string) => parseRecord(t, time, undefined, headers);
   for (const lines of blocks) {
     const block = new BlockLines(lines, memo);
+    // A header is the log's once a record is read under it; until then it may be a table's
+    // ("dport  proto  hits  uniq src" over rows of counts), and its lines stay the tables' and prose's.
+    let header: string[] = [];
     let i = 0;
     while (i < lines.length) {
       const first = lines[i]!;
-      const header = headerLines(block, i, headers, maxLineChars);
-      if (header) {
-        for (let k = i; k < i + header; k++) used.add(lines[k]!);
-        i += header;
+      const headerAt = headerLines(block, i, headers, maxLineChars);
+      if (headerAt) {
+        header = lines.slice(i, i + headerAt);
+        i += headerAt;
         continue;
       }
       // A log file's own lines of metadata (Zeek's #types and #path, W3C's #Software) are no
@@ -254,6 +257,8 @@ export function findLogRecords(
       }
       const raw = lines.slice(i, end + 1).join('\n');
       events.push({ ...found.event, raw });
+      for (const h of header) used.add(h);
+      header = [];
       for (let k = i; k <= end; k++) used.add(lines[k]!);
       i = end + 1;
     }

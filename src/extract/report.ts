@@ -52,8 +52,12 @@ function dateOffset(date: string | undefined): string | null {
  */
 function normalizeProse(s: string): string {
   // A lone space is left alone rather than replaced by itself: most of English prose's runs are.
-  return nfkc(s).replace(/\t[ \t]*| [ \t]+/g, ' ');
+  const t = nfkc(s).replace(/\t[ \t]*| [ \t]+/g, ' ');
+  // Plain-text emphasis is the word it stresses: "we have *not* seen" denies as "not" does.
+  return /[*_]/.test(t) ? t.replace(EMPHASIS, '$2') : t;
 }
+
+const EMPHASIS = /(?<![\w*])([*_])([A-Za-z][A-Za-z']*(?: [A-Za-z']+){0,3})\1(?![\w*])/g;
 
 /**
  * Reads what a post claims: ports with protocols, log lines, counts, scan type, TLP. Quoting is

@@ -104,10 +104,17 @@ const MAYBE_HEADER = /port|dpt|ポート/i;
 
 function header(line: string, caption: string): Header | null {
   if (!MAYBE_HEADER.test(line)) return null;
-  const c = cells(line);
+  let c = cells(line);
   if (c.length < 2 || c.length > MAX_COLUMNS || c.some((x) => x.length > 24 || FIGURE.test(x))) return null;
-  const dst = c.findIndex((x) => PORT_COLUMN.test(x) && !SOURCE_PORT_COLUMN.test(x));
-  if (dst < 0) return null;
+  const isPort = (x: string) => PORT_COLUMN.test(x) && !SOURCE_PORT_COLUMN.test(x);
+  let dst = c.findIndex(isPort);
+  // A name set one blank from the next, where the rows below are set two apart ("順位 宛先ポート  件数"):
+  // read by where the words stand.
+  if (dst < 0 && / {2}/.test(line)) {
+    c = line.trim().split(/\s+/);
+    dst = c.findIndex(isPort);
+  }
+  if (dst < 0 || c.length > MAX_COLUMNS) return null;
   const proto = c.findIndex((x) => PROTO_COLUMN.test(x));
   const state = c.findIndex((x) => STATE_COLUMN.test(x));
   const affected = c.findIndex((x) => AFFECTED_COLUMN.test(x));

@@ -1075,6 +1075,31 @@ describe('what a reply says of the ports it quotes', () => {
   });
 });
 
+describe('denials and retractions in the ways members write them', () => {
+  it('reads a stressed *not* as not', () => {
+    expect(portsOf('Sharp climb in SYNs to tcp/37215. Note we have *not* seen matching growth on tcp/52869.')).toEqual([
+      'tcp/37215',
+    ]);
+  });
+
+  it('drops a port of which no corresponding increase was seen', () => {
+    expect(
+      portsOf(
+        'An increase in packets to TCP port 9530 since 2025-02-27.\n\nNo corresponding increase was seen on TCP 23.',
+      ),
+    ).toEqual(['tcp/9530']);
+  });
+
+  it('drops a port a Japanese writer takes back as return packets of their own misconfigured device', () => {
+    const text = [
+      '8728/tcp への探索が午後から急に増えました。',
+      '【追記】昼の時点で書いた「60001/tcp 宛ての着信増加」は、当方の観測機器の設定ミスによる戻りパケットでした。',
+      'スキャンではなかったので取り消します。',
+    ].join('\n');
+    expect(portsOf(text)).toEqual(['tcp/8728']);
+  });
+});
+
 describe('the words that drop a port drop only the port they speak of', () => {
   it("keeps a quoted port where the reply's own words say it sees a rise, even beside a denial", () => {
     const quote = '\n\n> We see scanning of tcp/37215 since Monday.';
@@ -1200,6 +1225,41 @@ describe('ports in a plain-text table a post pastes', () => {
       '| IPsec VPN | UDP 500, UDP 4500 | No |',
     ].join('\n');
     expect(portsOf(advisory)).toEqual(['tcp/443', 'tcp/8443', 'udp/8443']);
+  });
+
+  it('reads a table under a header a log format also knows, when no log record follows it', () => {
+    const text = [
+      'Summary for 2025-03-03 .. 2025-03-09, 12 sensors',
+      '',
+      '  dport   proto   hits     uniq src',
+      '  22      tcp     14202    1311',
+      '  23      tcp      9881     702',
+      '  2222    tcp      1040      88',
+    ].join('\n');
+    expect(portsOf(text)).toEqual(['tcp/22', 'tcp/23', 'tcp/2222']);
+  });
+
+  it('reads a header whose names stand one blank apart over rows two apart, and leaves out the usual rows', () => {
+    const text = [
+      '順位 宛先ポート  件数      前日比   判定',
+      ' 1   23/tcp     184,220     -3%     平常',
+      ' 2   8728/tcp    40,877   +402%     急増',
+      ' 3   5555/tcp    21,663    +96%     増加',
+      ' 4   123/udp      9,880     +0%     平常',
+    ].join('\n');
+    expect(portsOf(text)).toEqual(['tcp/5555', 'tcp/8728']);
+  });
+
+  it('keeps only the rows the prose names as news when it says all the other top ports are as usual', () => {
+    const text = [
+      'Rank  Port   Proto  Records    Change vs 7d avg',
+      ' 1    23     tcp    2,913,004    -2%',
+      ' 2    8728   tcp      611,420  +388%  <-- NEW IN TOP 10',
+      ' 3    445    tcp    1,804,911    +1%',
+      '',
+      '- All other top ports are within normal variation.',
+    ].join('\n');
+    expect(portsOf(text)).toEqual(['tcp/8728']);
   });
 
   it('reads the port column with the protocol column, and never the counts as ports', () => {

@@ -28,7 +28,13 @@ const BARE = new RegExp(
 );
 // (a honeypot's "login [root/xc3511]", not "SNMP get session" or "SIP REGISTER login attempt")
 // (a request's path alone, as a honeypot writes it: "-> x.x.x.x:81 GET /login.cgi")
-const OVER_TCP = /\s(?:GET|POST|HEAD|PUT|OPTIONS|DELETE|CONNECT) (?:\/\S*|\S+ HTTP\/\d)|\blogin \[|\b(?:ssh|telnet)\b/i;
+// (a request quoted: '-> A.B.C.15:6443 "GET /api/v1/namespaces HTTP/1.1" 401'; a login with its
+// credentials or a shell command, as a telnet honeypot writes them: "login root/xc3511 OK", 'cmd "enable"')
+const OVER_TCP = new RegExp(
+  String.raw`[\s"](?:GET|POST|HEAD|PUT|OPTIONS|DELETE|CONNECT) (?:\/\S*|\S+ HTTP\/\d)|\blogin (?:\[|[^\s/]+\/\S)|` +
+    String.raw`\bcmd "|\b(?:ssh|telnet)\b`,
+  'i',
+);
 /** `2024-04-26 22:14:09 -0500 198.51.100.19 51022 192.0.2.66 4899 TCP S`: ends and ports in columns. */
 const COLUMNS = new RegExp(
   String.raw`^\s*(?:\S+\s+){0,2}?${ADDR}\s+(\d{1,5})\s+${ADDR}\s+(\d{1,5})\s+(tcp|udp|icmp)\b`,

@@ -371,7 +371,8 @@ export const keyValueEvents: LogFormat = {
     // (an end with its port: "src=198.51.100.4:52144 dst=192.0.2.10:23")
     const s = hostPort(first(o, KEYS.src)?.value ?? '');
     const d = hostPort(first(o, KEYS.dst)?.value ?? '');
-    if (pairs < 2 || !isIpAddress(s.addr) || (d.addr && !isIpAddress(d.addr))) return null;
+    // (the destination may be masked, as posts mask their own: "dst=A.B.C.15:5555")
+    if (pairs < 2 || !isIpAddress(s.addr) || (d.addr && !addressLike(d.addr))) return null;
     const t = first(o, KEYS.time);
     // (the line's own time when no key gives one; cPHulk's in brackets)
     const lead = t ? null : leadingTimestamp(text.replace(/^\s*\[/, ''), time);

@@ -107,11 +107,15 @@ export const SYSLOG_TS = /([A-Z][a-z]{2})\s+(\d{1,2})\s+(?:(\d{4})\s+)?(\d{2}):(
  * "2025-10-18 20:00:21.848827", "2024-05-01T10:00:00+09:00", and ISO 8601's decimal comma as Python's
  * logging writes it ("2024-06-12 09:01:44,118": fail2ban), not a next CSV column ("...:44,118,tcp").
  */
-// (an offset a blank apart, "2024-04-26 22:14:09 -0500", as strftime's "%F %T %z" writes it)
+// (an offset a blank apart, "2024-04-26 22:14:09 -0500", as strftime's "%F %T %z" writes it, or a zone's
+// name: "2025-03-06 00:12:44 JST", as posts from Japan write their local time)
 export const ISO_TS = new RegExp(
   String.raw`(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:(?:\.|,(?=\d{3}(?![\d,])))(\d{1,9}))?` +
-    String.raw`(Z|[+-]\d{2}:?\d{2}| [+-](?:0\d|1[0-4]):?(?:00|30|45)(?![\d:.%]))?`,
+    String.raw`(Z|[+-]\d{2}:?\d{2}| [+-](?:0\d|1[0-4]):?(?:00|30|45)(?![\d:.%])| (?:UTC|GMT|JST)\b)?`,
 );
+
+/** The zones a timestamp may name instead of its offset. */
+const ZONE_NAMES: Record<string, string> = { UTC: 'Z', GMT: 'Z', JST: '+09:00' };
 
 /** "2026/02/19 10:31:22", as Yamaha, NEC and other routers write their local time. */
 export const SLASH_TS = /(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?/;
@@ -174,7 +178,8 @@ export function clfWall(m: RegExpExecArray): WallTime | null {
 
 /** A wall time from ISO_TS or SLASH_TS, which write the date's numbers in the same order. */
 export function isoWall(m: RegExpExecArray): WallTime {
-  const offset = m[8] ? (m[8] === 'Z' ? 'Z' : m[8].trimStart().replace(/^([+-]\d{2})(\d{2})$/, '$1:$2')) : null;
+  const o = m[8]?.trimStart();
+  const offset = o ? (ZONE_NAMES[o] ?? (o === 'Z' ? 'Z' : o.replace(/^([+-]\d{2})(\d{2})$/, '$1:$2'))) : null;
   return { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]), ...clock(m), offset };
 }
 
@@ -187,7 +192,8 @@ export function leadingTimestamp(
   text: string,
   time: TimeContext,
 ): { ts: string | null; tsText: string; end: number } | null {
-  const pri = /^\s*(?:<\d{1,3}>(?:[1-9]\d{0,2} (?=\d{4}-))?)?\s*/.exec(text)![0].length;
+  // (or in brackets, as many a honeypot writes it: "[2025-03-03 08:11:02] 192.0.2.66:39012 -> ...")
+  const pri = /^\s*(?:<\d{1,3}>(?:[1-9]\d{0,2} (?=\d{4}-))?|\[(?=\d{4}-))?\s*/.exec(text)![0].length;
   const rest = text.slice(pri);
   const found = (m: RegExpExecArray, w: WallTime | null) =>
     w && { ts: toIso(w, time), tsText: m[0], end: pri + m[0].length };
