@@ -575,8 +575,10 @@ const INFRASTRUCTURE = new RegExp(
     String.raw`\b(?:fetched|downloaded|served) (?:over \w+ )?from (?:port\b|hxxp|http|\d|` +
     String.raw`(?:a|an|the|its|their|another) (?:\w+ )?(?:server|host|machine|box|site|url|ip)\b)|ダウンロード(?:サーバ|先)` +
     // "... that downloads a Mirai variant from a server listening on port 8088"
+    // ("downloading additional tooling from infrastructure at 192.0.2.200 over port 8000")
     String.raw`|\bdownload(?:s|ed|ing)?\b[^.,;]{0,60}\bfrom ` +
-    String.raw`(?:port\b|(?:a|the|its|their|the attackers?'s?) (?:\w+ )?(?:server|host|machine|box)\b)` +
+    String.raw`(?:port\b|infrastructure\b|(?:a|the|its|their|the attackers?'s?) (?:\w+ )?` +
+    String.raw`(?:server|host|machine|box|infrastructure)\b)` +
     // "the miner download, hxxp://203.0.113.9:8443/kx.tgz (8443 there is the attacker's server)"
     String.raw`|\b(?:is|was) (?:the|their) attackers?'?s?'? (?:own )?(?:server|host|box)\b` +
     // "a TFTP server under their control (UDP/69 on the attacker side)"
@@ -629,7 +631,9 @@ const TAKEN_BACK = new RegExp(
     String.raw`^[、,\s]*(?:これは|それは)?(?:誤り|間違い|誤記)(?:でした|です)|` +
     String.raw`誤検知|無視してください|` +
     // 「「60001/tcp 宛ての着信増加」は、当方の機器の設定ミスによる戻りパケットでした」
-    String.raw`(?:設定ミス|誤設定)による|戻りパケットでした|(?:スキャン|攻撃)では(?:なかった|ありませんでした)|` +
+    // 「社内の検証用スキャナの通信を誤って集計していたもので、外部からの増加ではありませんでした」
+    String.raw`(?:設定ミス|誤設定)による|戻りパケットでした|(?:スキャン|攻撃|増加|通信)では(?:なかった|ありませんでした)|` +
+    String.raw`誤って(?:集計|計上|記載)|` +
     String.raw`取り消(?:します|しました|させてください)|撤回(?:します|しました|させてください)`,
   'i',
 );

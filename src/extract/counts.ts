@@ -118,23 +118,24 @@ function vagueAfter(prose: string, m: RegExpExecArray, reach: number, sentenceEn
  * went from about 40 to 1,250").
  */
 const LABEL_NOUNS: Array<[CountKind, string]> = [
-  ['sources', 'sources|source ips|source addresses'],
-  ['packets', 'packets'],
-  ['targets', 'targets|destinations'],
+  ['sources', 'sources|source ips|source addresses|source count'],
+  ['packets', 'packets|packet count'],
+  ['targets', 'targets|destinations|target count'],
 ];
 const LABEL_WORDS = String.raw`(?:(?:unique|distinct|total) )?(?:${LABEL_NOUNS.map(([, nouns]) => nouns).join('|')})`;
 const CHANGE_EN = String.raw`(?:went|grew|rose|jumped|climbed) from`;
 /** Which kind a label's noun counts. */
 const LABELLED_EN = new RegExp(LABEL_NOUNS.map(([kind, nouns]) => `(?<${kind}>${nouns})`).join('|'), 'i');
 const MAY_LABELLED_EN = new RegExp(
-  String.raw`${LABEL_WORDS}(?: \([^)]{0,30}\))?: ?[~≈]?\d|(?:sources|packets|targets) ${CHANGE_EN}`,
+  String.raw`${LABEL_WORDS}(?: \([^)]{0,30}\))?(?:: ?| is )[~≈]?\d|(?:sources|packets|targets) ${CHANGE_EN}`,
   'i',
 );
 // (not nfdump's "Summary: total flows: 4, total bytes: 312, total packets: 4", the paste's own tally,
 // nor "daily sources", a rate)
 const LABELLED_FIGURE_EN = new RegExp(
   String.raw`(?<![\w-]|, (?:(?:unique|distinct|total) )?|(?:daily|hourly|weekly) )(${LABEL_WORDS})` +
-    String.raw`(?: \([^)]{0,30}\))?(?:: ?| ${CHANGE_EN} [^.;]{1,40}? to ` +
+    // ("the source count is 2,400, not 24,000", as a correction gives it)
+    String.raw`(?: \([^)]{0,30}\))?(?:: ?|(?<=count) is | ${CHANGE_EN} [^.;]{1,40}? to ` +
     String.raw`(?:over |more than |about |around |roughly |nearly |almost )?)[~≈]?${NUM}` +
     // (not an address, a date, a time, a share, a port's list or service, nor "4134 and 4837")
     String.raw`(?!\d|[,.:/-]\d|%|,? ?\d| ?[(（]| ?\/ ?(?:tcp|udp)| (?:and|or) \d)`,

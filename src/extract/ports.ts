@@ -1263,7 +1263,8 @@ export function extractPorts(
   // Said quiet where a pattern reads it as a port ("Zero packets to tcp/623"), or where none does.
   const deniedAt = new Map<number, Hit[]>();
   // (what a quoted post says of a port is its writer's, and weighs nothing against this one's lines)
-  for (const x of typed) if (x.denied === 'quiet' && !thread(x)) pushTo(deniedAt, x.port, x);
+  // (and taken back in its own words: "445/TCP の件は…誤って集計していたもの" drops the 445 its quote holds)
+  for (const x of typed) if (x.denied && !thread(x)) pushTo(deniedAt, x.port, x);
   const quietElsewhere = (h: { port: number; proto: Proto | null; at?: number }) =>
     (deniedAt.get(h.port) ?? []).some((x) => x.at !== h.at && (!x.proto || !h.proto || x.proto === h.proto)) ||
     quietPlaces(h.port).some((i) => i !== h.at);

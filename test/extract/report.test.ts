@@ -171,6 +171,14 @@ describe('counts of sources and targets', () => {
     expect(m).toMatchObject({ kind: 'sources', value: 2000, approx: true, per: 'hour' });
   });
 
+  it("takes a correction's count over the one it quotes", () => {
+    const r = report(
+      'Correction: the source count is 2,400, not 24,000. Everything else stands.\n\n' +
+        '> Seeing a burst of probes to tcp/7547. ~24,000 sources so far.',
+    );
+    expect(r.counts.sources).toBe(2400);
+  });
+
   it('prefers a total to a rate for the contract count', () => {
     expect(report('about 2k sources/hour, 3,400 distinct sources in all').counts.sources).toBe(3400);
   });

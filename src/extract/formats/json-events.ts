@@ -82,6 +82,8 @@ const KEYS = {
     'server_port',
     'target_port',
     'targetport',
+    // DShield's own reports: "date,time,submitter,source,sport,target,tport,proto,flags"
+    'tport',
   ],
   proto: [
     'transport',
