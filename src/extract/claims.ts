@@ -371,9 +371,12 @@ export function sentenceAt(prose: string, at: number): string {
 const TURN = new RegExp(
   // (a dash between blanks parts clauses too: "attempts on 9090 - we see no traffic at all on 9443")
   // (not the comma of a figure: "logged 1,204 hits on 6379 yesterday vs 1,187 the day before - flat")
-  String.raw`(?<!\d),|,(?!\d)|[;，；]| [-–—] |` +
+  // (or two, as plain text writes a dash: "rather than 6379 -- 6379 itself is at baseline")
+  String.raw`(?<!\d),|,(?!\d)|[;，；]| [-–—]{1,2} |` +
     String.raw`(?<!(?:は|も|ため|ので|から|では|には|ついては|関しては))(?:(?<![\dA-Za-z番)）])、|、(?! ?\d))|しかし|けれど|けど` +
-    String.raw`|\b(?:but|however|while|whereas|though|although)\b|\band (?=(?:we|i|they|our|it|there|nothing|no)\b)`,
+    String.raw`|\b(?:but|however|while|whereas|though|although)\b|\band (?=(?:we|i|they|our|it|there|nothing|no)\b)` +
+    // ("3389/tcp rose 4x with no comparable change on 3389/udp": two things said, of two ports)
+    String.raw`|\bwith (?=no\b)`,
   'gi',
 );
 
@@ -447,13 +450,18 @@ const NEGATED = new RegExp(
     String.raw`|\bno signs? of (?:being )?(?:touched|probed|scanned|hit|use|activity|access|traffic|scans|probes|` +
     String.raw`hits)\b` +
     String.raw`|\bnothing (?:[\w-]+ ){0,4}?ever (?:touched|hit|reached|probed|scanned|came)\b` +
-    String.raw`|\bout of scope\b|\bno (?:(?:tcp|udp) ?\/ ?)?\d{2,5} (?:anywhere|at all)\b` +
+    // ("Nothing hitting 443 that we can tie to this")
+    String.raw`|\bnothing (?:(?:is|was|has been) )?(?:hitting|touching|probing|scanning)\b` +
+    // ("there is no udp/11211 in it at all")
+    String.raw`|\bout of scope\b|\bno (?:(?:tcp|udp) ?\/ ?)?\d{2,5}(?: in (?:it|them|there))? (?:anywhere|at all)\b` +
     String.raw`|\b(?:received|got|saw|seen|logged|recorded|had) no ` +
     String.raw`(?:requests|hits|traffic|connections|packets|probes|` +
     String.raw`attempts|scans)\b` +
     String.raw`|\bnothing (?:has )?changed\b|\bnothing there\b|\bnothing at all\b` +
-    String.raw`|\bno (?:(?:notable|noticeable|significant|real|big|major|obvious|marked|measurable|visible|` +
-    String.raw`corresponding|similar|matching|comparable) )?` +
+    // ("No corresponding increase was seen on TCP 23", not "... with no corresponding increase in sources")
+    String.raw`|\bno (?:corresponding|similar|matching|comparable) (?:increase|rise|change|spike|uptick|growth) ` +
+    String.raw`(?:(?:was|is|has been) )?(?:(?:seen|observed|noted) )?(?:on|at|to|for)\b` +
+    String.raw`|\bno (?:(?:notable|noticeable|significant|real|big|major|obvious|marked|measurable|visible) )?` +
     String.raw`(?:change|increase|rise|spike|uptick|difference|unusual|activity|hits|traffic|attempts|probes|` +
     String.raw`scans|scanning|connections)\b` +
     // (not a time that was: "got its first real hits today after two quiet weeks")
@@ -496,6 +504,8 @@ const NEGATED = new RegExp(
     String.raw`来ていません|来てない|対象では(?:ございません|ありません|ない)|対象になって(?:いません|おりません)|` +
     String.raw`含まれて(?:いません|おりません)|含まれません|` +
     String.raw`横ばい|(?:アクセス|通信|パケット|スキャン|試行|ブロック|検知|着信|攻撃)(?:は|も)(?:ありません|ない|なし)|` +
+    // 「社内の VPN 装置 (443/tcp) のほうは特に異常ありません」
+    String.raw`異常(?:は|も)?(?:ありません|ない|なし|見られません)|` +
     String.raw`影響(?:は|を)?(?:ありません|ない|受けません|受けない)|該当しません|対象外|` +
     // (not "as usual, I checked": 「いつもどおり確認したところ 8291/tcp が 10倍に」)
     String.raw`(?:平常|いつも|普段|通常|例年|平年)時?(?:通り|どおり|並み)(?![^、。]{0,4}(?:確認|チェック|見|調べ))`,
@@ -575,10 +585,8 @@ const INFRASTRUCTURE = new RegExp(
     String.raw`\b(?:fetched|downloaded|served) (?:over \w+ )?from (?:port\b|hxxp|http|\d|` +
     String.raw`(?:a|an|the|its|their|another) (?:\w+ )?(?:server|host|machine|box|site|url|ip)\b)|ダウンロード(?:サーバ|先)` +
     // "... that downloads a Mirai variant from a server listening on port 8088"
-    // ("downloading additional tooling from infrastructure at 192.0.2.200 over port 8000")
     String.raw`|\bdownload(?:s|ed|ing)?\b[^.,;]{0,60}\bfrom ` +
-    String.raw`(?:port\b|infrastructure\b|(?:a|the|its|their|the attackers?'s?) (?:\w+ )?` +
-    String.raw`(?:server|host|machine|box|infrastructure)\b)` +
+    String.raw`(?:port\b|(?:a|the|its|their|the attackers?'s?) (?:\w+ )?(?:server|host|machine|box)\b)` +
     // "the miner download, hxxp://203.0.113.9:8443/kx.tgz (8443 there is the attacker's server)"
     String.raw`|\b(?:is|was) (?:the|their) attackers?'?s?'? (?:own )?(?:server|host|box)\b` +
     // "a TFTP server under their control (UDP/69 on the attacker side)"
@@ -594,7 +602,9 @@ const INFRASTRUCTURE = new RegExp(
  * and scan tcp/37215" is a target.
  */
 const THEIRS_BEFORE = new RegExp(
-  String.raw`(?:\bpool (?:on|at|listening on)|\b(?:call(?:s|ed|ing)?|phon(?:e|es|ed|ing)) home (?:on|to|over|via)|` +
+  // ("downloading additional tooling from infrastructure at 192.0.2.200 over port 8000")
+  String.raw`(?:\bfrom (?:(?:the|their|attacker|attackers'?) )?infrastructure at [\w.:]{1,45} (?:over|on)|` +
+    String.raw`\bpool (?:on|at|listening on)|\b(?:call(?:s|ed|ing)?|phon(?:e|es|ed|ing)) home (?:on|to|over|via)|` +
     String.raw`\boutbound (?:connections?|traffic|beacons?|sessions?) (?:from|to)\b[^.;,]{0,60}?\bon)` +
     String.raw` (?:the )?(?:port |(?:tcp|udp) ?\/? ?)?$`,
   'i',
@@ -630,11 +640,14 @@ const TAKEN_BACK = new RegExp(
     // 「「UDP 1900」と書きましたが、誤りでした」
     String.raw`^[、,\s]*(?:これは|それは)?(?:誤り|間違い|誤記)(?:でした|です)|` +
     String.raw`誤検知|無視してください|` +
-    // 「「60001/tcp 宛ての着信増加」は、当方の機器の設定ミスによる戻りパケットでした」
+    // 「「60001/tcp 宛ての着信増加」は、当方の観測機器の設定ミスによる戻りパケットでした」, not 「設定ミスによる
+    // Docker API の公開を狙った」 (the victims'), 「設定ミスによるものではない」 or 「戻りパケットでしたか？」
+    String.raw`(?:当方|弊社|自社|社内|こちら)の[^。、]{0,20}?(?:設定ミス|誤設定)による(?!もの(?:では|じゃ)(?:ない|ありません))|` +
+    String.raw`戻りパケットでした(?!か)|` +
     // 「社内の検証用スキャナの通信を誤って集計していたもので、外部からの増加ではありませんでした」
-    String.raw`(?:設定ミス|誤設定)による|戻りパケットでした|(?:スキャン|攻撃|増加|通信)では(?:なかった|ありませんでした)|` +
-    String.raw`誤って(?:集計|計上|記載)|` +
-    String.raw`取り消(?:します|しました|させてください)|撤回(?:します|しました|させてください)`,
+    String.raw`外部からの(?:増加|通信|攻撃|スキャン)では(?:なかった|ありませんでした)|` +
+    // the poster's own "I take it back", not a vendor's 「パッチを撤回しました」
+    String.raw`取り消(?:します|させてください|させていただきます)|撤回(?:します|させてください|させていただきます|いたします)`,
   'i',
 );
 

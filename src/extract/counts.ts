@@ -135,10 +135,12 @@ const MAY_LABELLED_EN = new RegExp(
 const LABELLED_FIGURE_EN = new RegExp(
   String.raw`(?<![\w-]|, (?:(?:unique|distinct|total) )?|(?:daily|hourly|weekly) )(${LABEL_WORDS})` +
     // ("the source count is 2,400, not 24,000", as a correction gives it)
-    String.raw`(?: \([^)]{0,30}\))?(?:: ?|(?<=count) is | ${CHANGE_EN} [^.;]{1,40}? to ` +
-    String.raw`(?:over |more than |about |around |roughly |nearly |almost )?)[~≈]?${NUM}` +
-    // (not an address, a date, a time, a share, a port's list or service, nor "4134 and 4837")
-    String.raw`(?!\d|[,.:/-]\d|%|,? ?\d| ?[(（]| ?\/ ?(?:tcp|udp)| (?:and|or) \d)`,
+    String.raw`(?: \([^)]{0,30}\))?(?:: ?|(?<=count) is (?:about |around |roughly |nearly |approximately )?| ` +
+    String.raw`${CHANGE_EN} [^.;]{1,40}? to (?:over |more than |about |around |roughly |nearly |almost )?)[~≈]?${NUM}` +
+    // (not an address, a date, a time, a share, a port's list or service, nor "4134 and 4837"; nor a ratio,
+    // a rate or a rank: "the source count is 3x last week's", "40 per source", "2nd highest")
+    String.raw`(?!\d|[,.:/-]\d|%|,? ?\d| ?[(（]| ?\/ ?(?:tcp|udp)| (?:and|or) \d|` +
+    String.raw`x\b| ?(?:times|per)\b|(?:st|nd|rd|th)\b)`,
   'gi',
 );
 

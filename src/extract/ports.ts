@@ -119,7 +119,9 @@ const RANGE_ON = String.raw`(?:[-–〜~] ?\d| [-–〜] ?\d| ~ \d)`;
 const NOT_AFTER =
   String.raw` ?[時分秒年月日件個台%％万億]|\/\d{1,2}\/\d|[kKM](?![a-zA-Z])| ?(?:UTC|GMT|JST|hrs)\b|` +
   String.raw`(?<=\s\d{1,5}) (?:packets?|hosts?|sources?|targets?|addresses|servers?|routers?|customers?|times|` +
-  String.raw`seconds?|secs?|minutes?|mins?|hours?|days?|weeks?|[KMG]?bps|[KM]?pps)\b`;
+  String.raw`seconds?|secs?|minutes?|mins?|hours?|days?|weeks?|[KMG]?bps|[KM]?pps)\b|` +
+  // a ranking's place before its port, the next place after it: "Most scanned ports: 1. tcp/445 2. tcp/23"
+  String.raw`\.\s+(?:tcp|udp) ?\/ ?\d{1,5}\s+\d{1,2}\.\s`;
 /** A port number that is not part of an address, a time, a version or a bigger number. */
 const N = String.raw`(?!0\d)(\d{1,5})(?![\d.,:]\d|\d|番台|${RANGE_ON}|${NOT_AFTER})`;
 const BOTH = String.raw`(?:tcp ?/ ?udp|udp ?/ ?tcp|tcp (?:and|or|&) udp|udp (?:and|or|&) tcp|tcp・udp|udp・tcp)`;
@@ -1263,8 +1265,10 @@ export function extractPorts(
   // Said quiet where a pattern reads it as a port ("Zero packets to tcp/623"), or where none does.
   const deniedAt = new Map<number, Hit[]>();
   // (what a quoted post says of a port is its writer's, and weighs nothing against this one's lines)
-  // (and taken back in its own words: "445/TCP の件は…誤って集計していたもの" drops the 445 its quote holds)
-  for (const x of typed) if (x.denied && !thread(x)) pushTo(deniedAt, x.port, x);
+  for (const x of typed) if (x.denied === 'quiet' && !thread(x)) pushTo(deniedAt, x.port, x);
+  // A port the reply takes back in its own words is out of what it quotes too: "445/TCP の件は…外部からの
+  // 増加ではありませんでした" under its own "> 昨日から 445/TCP と 1433/TCP への通信が増えています".
+  const retracted = new Set(typed.filter((x) => x.denied === 'taken back' && !thread(x)).map((x) => x.port));
   const quietElsewhere = (h: { port: number; proto: Proto | null; at?: number }) =>
     (deniedAt.get(h.port) ?? []).some((x) => x.at !== h.at && (!x.proto || !h.proto || x.proto === h.proto)) ||
     quietPlaces(h.port).some((i) => i !== h.at);
@@ -1329,7 +1333,7 @@ export function extractPorts(
     if (h.denied) return among(said, h);
     if (h.row) return rowKept(h, lineAt(prose, h.at!).line);
     if (!thread(h)) return !h.setup || weighed(h);
-    return weighed(h) && threadKept(h);
+    return weighed(h) && threadKept(h) && !retracted.has(h.port);
   };
   // (how many of the claims are the post's own words: the ports a reply only quotes are not)
   let own = 0;

@@ -110,7 +110,8 @@ function header(line: string, caption: string): Header | null {
   let dst = c.findIndex(isPort);
   // A name set one blank from the next, where the rows below are set two apart ("順位 宛先ポート  件数"):
   // read by where the words stand.
-  if (dst < 0 && / {2}/.test(line)) {
+  // (names alone, none of them a source's: not a caption's "Top ports  last 24h", nor "Source Port  Proto")
+  if (dst < 0 && / {2}/.test(line) && !/\d|\b(?:src|source)\b|送信元/i.test(line)) {
     c = line.trim().split(/\s+/);
     dst = c.findIndex(isPort);
   }
@@ -194,6 +195,18 @@ const QUIET_HEADING = new RegExp(
   'i',
 );
 
+/**
+ * A heading that names a section of what did nothing, alone on its line: "■ 平常 / Usual", "Steady:",
+ * "[No change]". The lines under it, up to the next heading, list the usual (a bot's overview).
+ */
+const QUIET_WORD = String.raw`(?:steady|stable|flat|unchanged|quiet|no change|normal|usual|as usual|平常|横ばい|変化なし|通常)`;
+const QUIET_SECTION = new RegExp(
+  String.raw`^\s*(?:[#*=■●◆□○◇【\[-]+\s*)?${QUIET_WORD}(?: ?[/／] ?${QUIET_WORD})?\s*[】\]:：]?\s*$`,
+  'i',
+);
+/** A line that opens a section of its own: a bullet or a bracket before its words. */
+const SECTION = /^\s*(?:[#■●◆□○◇【[]|={2,}|-{2,})/;
+
 function saysNo(line: string, h: Header): boolean {
   if (h.affected === null) return false;
   const c = cells(line);
@@ -201,14 +214,21 @@ function saysNo(line: string, h: Header): boolean {
 }
 
 /**
- * Ports in the tables of one block of lines, and the lines the tables took (header, rule and rows),
- * which are then not read as prose. A table ends at the first line that does not fit its header.
- * `before` is the line above the block, which may be a table's caption.
+ * Ports in the tables of one block of lines, and the lines the tables took (header, rule and rows)
+ * and those of a section headed as the usual, which are then not read as prose. A table ends at
+ * the first line that does not fit its header. `before` is the line above the block, which may be
+ * a table's caption.
  */
 export function tablePorts(lines: string[], before = ''): { ports: TablePort[]; used: Set<string> } {
   const ports: TablePort[] = [];
   const used = new Set<string>();
   for (let i = 0; i < lines.length; i++) {
+    if (QUIET_SECTION.test(lines[i]!)) {
+      // The section's lines are no claims, and no prose either: up to the next heading.
+      used.add(lines[i]!);
+      while (i + 1 < lines.length && !SECTION.test(lines[i + 1]!)) used.add(lines[++i]!);
+      continue;
+    }
     const h = header(lines[i]!, i ? lines[i - 1]! : before);
     if (!h) continue;
     const quietHeading = QUIET_HEADING.test(i ? lines[i - 1]! : before);

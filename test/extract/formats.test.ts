@@ -109,6 +109,15 @@ describe('timestamps', () => {
     );
   });
 
+  it('reads a zone named after the time as that zone, and one with an offset after it not as UTC', async () => {
+    const { leadingTimestamp } = await import('../../src/extract/formats/timestamps.ts');
+    const tokyo = { reference: new Date('2026-11-21T00:00:00Z'), zone: 'Asia/Tokyo' };
+    expect(leadingTimestamp('2025-03-06 00:12:44 JST fw: x', tokyo)!.ts).toBe('2025-03-05T15:12:44Z');
+    expect(leadingTimestamp('2025-03-06 00:12:44 UTC fw: x', tokyo)!.ts).toBe('2025-03-06T00:12:44Z');
+    // ("UTC+9" is no UTC: the time is read as the configured zone's, not 9 hours off)
+    expect(leadingTimestamp('2025-03-06 00:12:44 UTC+9 fw: x', tokyo)!.ts).toBe('2025-03-05T15:12:44Z');
+  });
+
   it('reads the leading times routers write, keeping the text as written', async () => {
     const { leadingTimestamp } = await import('../../src/extract/formats/timestamps.ts');
     const jst = { reference: new Date('2026-06-20T00:00:00Z'), zone: 'Asia/Tokyo' };

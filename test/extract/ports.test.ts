@@ -1076,6 +1076,24 @@ describe('what a reply says of the ports it quotes', () => {
 });
 
 describe('denials and retractions in the ways members write them', () => {
+  it('drops a port said to be at baseline after a double dash, and keeps the ports before it', () => {
+    expect(
+      portsOf('here they are going after tcp/6380 and tcp/16379 rather than 6379 -- 6379 itself is at baseline.'),
+    ).toEqual(['tcp/6380', 'tcp/16379']);
+  });
+
+  it('drops a port nothing is hitting, one a flow export holds none of, and one 「特に異常ありません」', () => {
+    expect(portsOf('Attempts against 10443 since yesterday. Nothing hitting 443 that we can tie to this.')).toEqual([
+      '?/10443',
+    ]);
+    expect(portsOf('It is NOT memcached: there is no udp/11211 in it at all. It is CHARGEN (udp/19).')).toEqual([
+      'udp/19',
+    ]);
+    expect(
+      portsOf('3389/tcp へのログイン失敗が増えています。社内の VPN 装置 (443/tcp) のほうは特に異常ありません。'),
+    ).toEqual(['tcp/3389']);
+  });
+
   it('reads a stressed *not* as not', () => {
     expect(portsOf('Sharp climb in SYNs to tcp/37215. Note we have *not* seen matching growth on tcp/52869.')).toEqual([
       'tcp/37215',
@@ -1097,6 +1115,77 @@ describe('denials and retractions in the ways members write them', () => {
       'スキャンではなかったので取り消します。',
     ].join('\n');
     expect(portsOf(text)).toEqual(['tcp/8728']);
+  });
+});
+
+describe('what is not a retraction, a denial or a table, though it looks like one', () => {
+  it('keeps a Japanese port whose sentence denies something else', () => {
+    for (const [text, port] of [
+      [
+        '8443/tcp への通信が急増していますが、単なるスキャンではなかったようで、ログイン試行まで確認しています。',
+        'tcp/8443',
+      ],
+      [
+        '5060/udp への大量の通信がありましたが、DDoS 攻撃ではありませんでした。SIP の REGISTER スキャンです。',
+        'udp/5060',
+      ],
+      ['2375/tcp へのスキャンが急増しており、設定ミスによる Docker API の公開を狙ったものと見られます。', 'tcp/2375'],
+      ['8443/tcp への攻撃が急増しており、ベンダーは一度公開したパッチを撤回しました。', 'tcp/8443'],
+      ['60001/tcp 宛ての着信増加について、当方の機器の設定ミスによるものではないことを確認しました。', 'tcp/60001'],
+      ['37215/tcp へのスキャンが増えており、該当顧客の固定IP割当を取り消しました。', 'tcp/37215'],
+      ['23/tcp への着信は当方の戻りパケットでしたか？という質問がありましたが、外部からのSYNです。', 'tcp/23'],
+    ])
+      expect(portsOf(text!)).toEqual([port]);
+  });
+
+  it("keeps a reply's quoted port when it corrects only a count of its own", () => {
+    const text = [
+      '> 昨晩から 60001/tcp への着信が急増しています（送信元 約2,000）。',
+      '',
+      '当方でも同様の傾向です。なお、昨日投稿した 60001/tcp の件数（約5万件）は誤って集計していました。正しくは約5千件です。',
+    ].join('\n');
+    expect(portsOf(text, 'Re: 60001/tcp 着信増加')).toEqual(['tcp/60001']);
+  });
+
+  it('keeps a port whose rise came with no corresponding increase in something else', () => {
+    expect(portsOf('Packets to tcp/60001 went up 8x with no corresponding increase in sources.')).toEqual([
+      'tcp/60001',
+    ]);
+    expect(portsOf('tcp/7547 up 5x overnight with no matching increase in outbound TR-069 sessions.')).toEqual([
+      'tcp/7547',
+    ]);
+    expect(portsOf('We saw 3389/tcp rise 4x with no comparable change on 3389/udp.')).toEqual(['tcp/3389']);
+  });
+
+  it("keeps the attacked port in a clause about the attackers' download server, and drops the server's", () => {
+    expect(
+      portsOf(
+        'Exploit attempts against tcp/52869 that download a Mirai loader from the same infrastructure have tripled.',
+      ),
+    ).toEqual(['tcp/52869']);
+    expect(
+      portsOf(
+        'Logins on tcp/23 are followed by downloading tooling from infrastructure at 192.0.2.200 over port 8000.',
+      ),
+    ).toEqual(['tcp/23']);
+  });
+
+  it('reads no table from a caption two blanks apart, nor from a source-port header', () => {
+    expect(
+      portsOf('Top ports  last 24h\n23      41,220   +2%    telnet\n8728    12,400   +640%  winbox'),
+    ).not.toContain('port/41');
+    const flood =
+      'SYN flood from a fixed source port:\n\nSource Port   Proto   Packets\n       6000     tcp   8,204,551';
+    expect(portsOf(flood)).toEqual([]);
+  });
+
+  it("reads no probe from a honeypot's own download, nor from a chat line's question", () => {
+    const text = [
+      '2025-03-03 08:11:02 192.0.2.66:39012 -> A.B.C.15:23 login root/xc3511 OK',
+      '2025-03-03 08:11:06 A.B.C.15:41822 -> 203.0.113.9:8000 "GET /bins.sh HTTP/1.0" 200',
+    ].join('\n');
+    expect(portsOf(text)).toEqual(['tcp/23']);
+    expect(portsOf('[2025-03-03 08:11:02] <tanaka> 198.51.100.7:51234 -> 192.0.2.15:8291 telnet banner?')).toEqual([]);
   });
 });
 
@@ -1225,6 +1314,23 @@ describe('ports in a plain-text table a post pastes', () => {
       '| IPsec VPN | UDP 500, UDP 4500 | No |',
     ].join('\n');
     expect(portsOf(advisory)).toEqual(['tcp/443', 'tcp/8443', 'udp/8443']);
+  });
+
+  it("reads no ranking's place as a port, and nothing of a section headed as the usual", () => {
+    expect(portsOf('Most scanned destination ports:\n  1. tcp/445\n  2. tcp/23\n  3. udp/53').sort()).toEqual([
+      'tcp/23',
+      'tcp/445',
+      'udp/53',
+    ]);
+    const overview = [
+      '■ 変化あり / Changed',
+      '  5985/tcp (WinRM)         前日比 +210%',
+      '■ 平常 / Usual',
+      '  23/tcp, 22/tcp, 445/tcp, 3389/tcp',
+      '■ データ欠損 / Gaps',
+      '  02:00-02:40 JST',
+    ].join('\n');
+    expect(portsOf(overview)).toEqual(['tcp/5985']);
   });
 
   it('reads a table under a header a log format also knows, when no log record follows it', () => {

@@ -179,6 +179,16 @@ describe('counts of sources and targets', () => {
     expect(r.counts.sources).toBe(2400);
   });
 
+  it('reads no ratio, rate or rank as the count a label gives', () => {
+    for (const text of [
+      'On tcp/8728 the source count is 3x what we saw last week.',
+      'On tcp/8728 the source count is 10 times higher than on Monday.',
+      'On tcp/8728 the packet count is 40 per source on average.',
+      'On tcp/8728 the source count is 2nd highest after tcp/23.',
+    ])
+      expect(report(text).counts).toEqual({});
+  });
+
   it('prefers a total to a rate for the contract count', () => {
     expect(report('about 2k sources/hour, 3,400 distinct sources in all').counts.sources).toBe(3400);
   });

@@ -35,8 +35,11 @@ export const dionaea: LogFormat = {
       });
     const m = LINE.exec(text);
     if (!m || m[7] === 'listen') return null;
-    const [local, remote] = [m[10]!, m[11]!];
+    let [local, remote] = [m[10]!, m[11]!];
     const inbound = m[7] !== 'connect';
+    // A connection it accepted, retyped into a post with the ends the other way round ("[203.0.113.71:49822
+    // ->192.0.2.10:445]"), is known by its "local" port, a client's ephemeral one, where the other's is a service's.
+    if (inbound && endPort(local) >= EPHEMERAL && endPort(remote) < EPHEMERAL) [local, remote] = [remote, local];
     return endsEvent('dionaea', text, time, {
       src: inbound ? remote : local,
       dst: inbound ? local : remote,
@@ -46,6 +49,15 @@ export const dionaea: LogFormat = {
     });
   },
 };
+
+/** Where the ephemeral ports that clients' systems choose begin (Linux's 32768, Windows' 49152). */
+const EPHEMERAL = 32768;
+
+/** The port after an end's last colon ("192.0.2.10:445", "[2001:db8::1]:445"); 0 when it has none. */
+function endPort(end: string): number {
+  const n = Number(end.slice(end.lastIndexOf(':') + 1));
+  return Number.isInteger(n) ? n : 0;
+}
 
 /** Its time is day, month, year, in the honeypot's zone. */
 function stamp(m: RegExpExecArray, time: TimeContext): { ts: string | null; tsText: string } {

@@ -111,7 +111,7 @@ export const SYSLOG_TS = /([A-Z][a-z]{2})\s+(\d{1,2})\s+(?:(\d{4})\s+)?(\d{2}):(
 // name: "2025-03-06 00:12:44 JST", as posts from Japan write their local time)
 export const ISO_TS = new RegExp(
   String.raw`(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:(?:\.|,(?=\d{3}(?![\d,])))(\d{1,9}))?` +
-    String.raw`(Z|[+-]\d{2}:?\d{2}| [+-](?:0\d|1[0-4]):?(?:00|30|45)(?![\d:.%])| (?:UTC|GMT|JST)\b)?`,
+    String.raw`(Z|[+-]\d{2}:?\d{2}| [+-](?:0\d|1[0-4]):?(?:00|30|45)(?![\d:.%])| (?:UTC|GMT|JST)(?![\w+-]))?`,
 );
 
 /** The zones a timestamp may name instead of its offset. */
