@@ -556,7 +556,8 @@ const BASELINE = new RegExp(
 export const REST_QUIET = new RegExp(
   String.raw`(?:\b(?:everything|all|anything) else|` +
     String.raw`\b(?:all )?(?:the )?(?:other|remaining)(?: (?:tcp|udp|top|listed))? ` +
-    String.raw`(?:ports|rows|entries|services|lines)|` +
+    // ("The other four are the usual suspects")
+    String.raw`(?:ports|rows|entries|services|lines|two|three|four|five|six|seven|eight|nine|ten)|` +
     String.raw`\bthe rest(?: of (?:the|our|this) (?:table|list|ranking|rows|ports|top(?: [\w-]+)?)| (?!of\b))|` +
     String.raw`\bthe (?:tcp|udp) (?:ranking|table|list|rows|side))\b` +
     String.raw`[^.;!?\n]{0,30}?\b(?:(?:is|are|was|were|stayed|stays|remained|remains|looks|looked|held)\b` +
@@ -621,7 +622,7 @@ const TAKEN_BACK = new RegExp(
     String.raw`|\bignore (?:that|this|it)\b|(?<!\bthinks?\b[^.]{0,80})\b(?:should|can|may) be (?:safely )?ignored\b|` +
     String.raw`\bdisregard\b|` +
     String.raw`\bfalse (?:alarm|positive)\b|\bmy (?:bad|mistake)\b|` +
-    String.raw`\b(?:was|is) a typo\b|\bscratch that\b|` +
+    String.raw`\b(?:was|is) a typo\b|\bscratch that\b|\b(?:line|row|entry|figure|number) (?:is|was) bogus\b|` +
     // ("the udp/53 traffic I described was NOT an attack")
     String.raw`\b(?:was|were)(?: not|n't) (?:an? )?(?:attack|ddos|real)\b|` +
     // the traffic was ours ("the udp/4789 hits were our own VXLAN"), not its targets ("the hosts are ours")

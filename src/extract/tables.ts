@@ -183,7 +183,7 @@ const NOT_AFFECTED = new RegExp(
   String.raw`^(?:not (?:affected|vulnerable|impacted|exploited|exposed)|unaffected|対象外|影響(?:なし|無し)|該当なし|` +
     String.raw`\((?:normal|flat|as usual|unchanged|no change|baseline|reference)\)|` +
     String.raw`(?:(?:falling|dropping|down|quiet|flat),? )?` +
-    String.raw`(?:back to (?:baseline|normal)|flat|steady|stable|unchanged|quiet|横ばい|平常|低調|同水準|` +
+    String.raw`(?:back to (?:baseline|normal)|flat|steady|stable|unchanged|quiet|(?:as )?usual|横ばい|平常|低調|同水準|` +
     String.raw`(?:前日|前週|前月)並み|変化(?:なし|無し|はなし)))\.?$`,
   'i',
 );
@@ -199,11 +199,15 @@ const QUIET_HEADING = new RegExp(
  * A heading that names a section of what did nothing, alone on its line: "■ 平常 / Usual", "Steady:",
  * "[No change]". The lines under it, up to the next heading, list the usual (a bot's overview).
  */
-const QUIET_WORD = String.raw`(?:steady|stable|flat|unchanged|quiet|no change|normal|usual|as usual|平常|横ばい|変化なし|通常)`;
+const QUIET_WORD =
+  String.raw`(?:(?:holding |remained |staying )?(?:steady|stable|flat)|unchanged|quiet|no change|normal|usual|` +
+  String.raw`as usual|dropped (?:off|out)|ended|平常|横ばい|変化なし|通常)`;
 const QUIET_SECTION = new RegExp(
   String.raw`^\s*(?:[#*=■●◆□○◇【\[-]+\s*)?${QUIET_WORD}(?: ?[/／] ?${QUIET_WORD})?\s*[】\]:：]?\s*$`,
   'i',
 );
+/** A line that leads with such a word, the ports after it: "FLAT     tcp/22, tcp/23, tcp/445" (a bot's overview). */
+const QUIET_LINE = new RegExp(String.raw`^[\s>]*(?:[-*•]\s*)?${QUIET_WORD}(?: {2,}|\s*[:：]\s*)(?:tcp|udp|\d)`, 'i');
 /** A line that opens a section of its own: a bullet or a bracket before its words. */
 const SECTION = /^\s*(?:[#■●◆□○◇【[]|={2,}|-{2,})/;
 
@@ -222,7 +226,15 @@ function saysNo(line: string, h: Header): boolean {
 export function tablePorts(lines: string[], before = ''): { ports: TablePort[]; used: Set<string> } {
   const ports: TablePort[] = [];
   const used = new Set<string>();
+  // (a heading alone in the block before, as an HTML overview's <h3>Holding steady</h3> is laid out)
+  if (QUIET_SECTION.test(before))
+    for (let i = 0; i < lines.length && !SECTION.test(lines[i]!); i++) used.add(lines[i]!);
   for (let i = 0; i < lines.length; i++) {
+    if (used.has(lines[i]!)) continue;
+    if (QUIET_LINE.test(lines[i]!)) {
+      used.add(lines[i]!);
+      continue;
+    }
     if (QUIET_SECTION.test(lines[i]!)) {
       // The section's lines are no claims, and no prose either: up to the next heading.
       used.add(lines[i]!);

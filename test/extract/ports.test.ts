@@ -1333,6 +1333,45 @@ describe('ports in a plain-text table a post pastes', () => {
     expect(portsOf(overview)).toEqual(['tcp/5985']);
   });
 
+  it("leaves out what a bot's overview marks as usual: a status cell, a line led by FLAT, a section headed so", () => {
+    const table = [
+      ' proto/port   pkts(24h)   vs base   status',
+      ' tcp/23        1893442      +2%     flat',
+      ' tcp/445        402118      +1%     usual',
+      ' tcp/6379        95511    +341%     ** UP **',
+    ].join('\n');
+    expect(portsOf(table)).toEqual(['tcp/6379']);
+    expect(portsOf('RISING   tcp/10000   +260%   webmin?\nFLAT     tcp/22, tcp/23, tcp/445, tcp/3389')).toEqual([
+      'tcp/10000',
+    ]);
+    const html = [
+      'TRENDING UP',
+      '',
+      ' * TCP 8088 (Hadoop YARN) – up 3.8x',
+      '',
+      'HOLDING STEADY',
+      '',
+      ' * TCP 22, TCP 23, TCP 445 – no meaningful change',
+      '',
+      'DROPPED OFF',
+      '',
+      ' * TCP 37215 – no longer in our top 50',
+    ].join('\n');
+    expect(portsOf(html)).toEqual(['tcp/8088']);
+  });
+
+  it('leaves out the rows a post calls the usual suspects, and a row its owner calls bogus', () => {
+    const ranking = ['  #  port    hits', '  1  445     7,902', '  2  5555    4,290', '  3  23      3,377'].join('\n');
+    expect(portsOf(`${ranking}\n\n5555 jumped from #9. The other two are the usual suspects.`)).toEqual(['?/5555']);
+    const reply = [
+      '>   tcp/3389   88,214   31,560   +180%   <-- notable',
+      '>   tcp/5900   40,002    9,877   +305%   <-- notable',
+      '',
+      'The tcp/5900 line is bogus -- the collector double-counted that block. The 3389 jump is real though.',
+    ].join('\n');
+    expect(portsOf(reply, 'Re: [scanwatch] daily digest')).toEqual(['tcp/3389']);
+  });
+
   it('reads a table under a header a log format also knows, when no log record follows it', () => {
     const text = [
       'Summary for 2025-03-03 .. 2025-03-09, 12 sensors',
