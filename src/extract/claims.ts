@@ -371,8 +371,7 @@ export function sentenceAt(prose: string, at: number): string {
 const TURN = new RegExp(
   // (a dash between blanks parts clauses too: "attempts on 9090 - we see no traffic at all on 9443")
   // (not the comma of a figure: "logged 1,204 hits on 6379 yesterday vs 1,187 the day before - flat")
-  // (or two, as plain text writes a dash: "rather than 6379 -- 6379 itself is at baseline")
-  String.raw`(?<!\d),|,(?!\d)|[;，；]| [-–—]{1,2} |` +
+  String.raw`(?<!\d),|,(?!\d)|[;，；]| [-–—] |` +
     String.raw`(?<!(?:は|も|ため|ので|から|では|には|ついては|関しては))(?:(?<![\dA-Za-z番)）])、|、(?! ?\d))|しかし|けれど|けど` +
     String.raw`|\b(?:but|however|while|whereas|though|although)\b|\band (?=(?:we|i|they|our|it|there|nothing|no)\b)` +
     // ("3389/tcp rose 4x with no comparable change on 3389/udp": two things said, of two ports)
@@ -450,8 +449,7 @@ const NEGATED = new RegExp(
     String.raw`|\bno signs? of (?:being )?(?:touched|probed|scanned|hit|use|activity|access|traffic|scans|probes|` +
     String.raw`hits)\b` +
     String.raw`|\bnothing (?:[\w-]+ ){0,4}?ever (?:touched|hit|reached|probed|scanned|came)\b` +
-    // ("Nothing hitting 443 that we can tie to this")
-    String.raw`|\bnothing (?:(?:is|was|has been) )?(?:hitting|touching|probing|scanning)\b` +
+
     // ("there is no udp/11211 in it at all")
     String.raw`|\bout of scope\b|\bno (?:(?:tcp|udp) ?\/ ?)?\d{2,5}(?: in (?:it|them|there))? (?:anywhere|at all)\b` +
     String.raw`|\b(?:received|got|saw|seen|logged|recorded|had) no ` +
@@ -504,8 +502,8 @@ const NEGATED = new RegExp(
     String.raw`来ていません|来てない|対象では(?:ございません|ありません|ない)|対象になって(?:いません|おりません)|` +
     String.raw`含まれて(?:いません|おりません)|含まれません|` +
     String.raw`横ばい|(?:アクセス|通信|パケット|スキャン|試行|ブロック|検知|着信|攻撃)(?:は|も)(?:ありません|ない|なし)|` +
-    // 「社内の VPN 装置 (443/tcp) のほうは特に異常ありません」
-    String.raw`異常(?:は|も)?(?:ありません|ない|なし|見られません)|` +
+    // 「社内の VPN 装置 (443/tcp) のほうは特に異常ありません」, not 「異常ありませんか？」「異常なしでしたが」
+    String.raw`特に異常(?:は|も)?(?:ありません|なし|見られません)(?![かがけ]|でしたが)|` +
     String.raw`影響(?:は|を)?(?:ありません|ない|受けません|受けない)|該当しません|対象外|` +
     // (not "as usual, I checked": 「いつもどおり確認したところ 8291/tcp が 10倍に」)
     String.raw`(?:平常|いつも|普段|通常|例年|平年)時?(?:通り|どおり|並み)(?![^、。]{0,4}(?:確認|チェック|見|調べ))`,
@@ -556,8 +554,7 @@ const BASELINE = new RegExp(
 export const REST_QUIET = new RegExp(
   String.raw`(?:\b(?:everything|all|anything) else|` +
     String.raw`\b(?:all )?(?:the )?(?:other|remaining)(?: (?:tcp|udp|top|listed))? ` +
-    // ("The other four are the usual suspects")
-    String.raw`(?:ports|rows|entries|services|lines|two|three|four|five|six|seven|eight|nine|ten)|` +
+    String.raw`(?:ports|rows|entries|services|lines)|` +
     String.raw`\bthe rest(?: of (?:the|our|this) (?:table|list|ranking|rows|ports|top(?: [\w-]+)?)| (?!of\b))|` +
     String.raw`\bthe (?:tcp|udp) (?:ranking|table|list|rows|side))\b` +
     String.raw`[^.;!?\n]{0,30}?\b(?:(?:is|are|was|were|stayed|stays|remained|remains|looks|looked|held)\b` +
@@ -643,12 +640,14 @@ const TAKEN_BACK = new RegExp(
     String.raw`誤検知|無視してください|` +
     // 「「60001/tcp 宛ての着信増加」は、当方の観測機器の設定ミスによる戻りパケットでした」, not 「設定ミスによる
     // Docker API の公開を狙った」 (the victims'), 「設定ミスによるものではない」 or 「戻りパケットでしたか？」
-    String.raw`(?:当方|弊社|自社|社内|こちら)の[^。、]{0,20}?(?:設定ミス|誤設定)による(?!もの(?:では|じゃ)(?:ない|ありません))|` +
+    String.raw`(?:当方|弊社|自社|社内|こちら)[^。、]{0,20}?(?:設定ミス|誤設定)による(?!もの(?:では|じゃ)(?:ない|ありません))|` +
     String.raw`戻りパケットでした(?!か)|` +
-    // 「社内の検証用スキャナの通信を誤って集計していたもので、外部からの増加ではありませんでした」
-    String.raw`外部からの(?:増加|通信|攻撃|スキャン)では(?:なかった|ありませんでした)|` +
+    // 「社内の検証用スキャナの通信を誤って集計していたもので、外部からの増加ではありませんでした」「社内の VoIP 機器の再送でした」
+    String.raw`外部からの(?:増加|通信|攻撃|スキャン)では(?:なかった|ありませんでした)|通信を誤って(?:集計|計上)|` +
+    String.raw`(?:当方|弊社|自社|社内)の[^。、]{0,20}?(?:通信|再送|機器|スキャナ)でした|` +
     // the poster's own "I take it back", not a vendor's 「パッチを撤回しました」
-    String.raw`取り消(?:します|させてください|させていただきます)|撤回(?:します|させてください|させていただきます|いたします)`,
+    String.raw`取り消(?:します|させてください|させていただきます)|(?:報告|投稿|件)は取り消しました|` +
+    String.raw`撤回(?:します|させてください|させていただきます|いたします)`,
   'i',
 );
 

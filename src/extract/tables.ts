@@ -110,10 +110,12 @@ function header(line: string, caption: string): Header | null {
   let dst = c.findIndex(isPort);
   // A name set one blank from the next, where the rows below are set two apart ("順位 宛先ポート  件数"):
   // read by where the words stand.
-  // (names alone, none of them a source's: not a caption's "Top ports  last 24h", nor "Source Port  Proto")
-  if (dst < 0 && / {2}/.test(line) && !/\d|\b(?:src|source)\b|送信元/i.test(line)) {
+  if (dst < 0 && / {2}/.test(line)) {
     c = line.trim().split(/\s+/);
     dst = c.findIndex(isPort);
+    // (not a caption's "Top ports  last 24h", nor a source's port: "Source Port  Proto", 「送信元 ポート」)
+    if (c.some((x) => /^(?:top|last|past|latest)$/i.test(x)) || /^(?:src|source|送信元)$/i.test(c[dst - 1] ?? ''))
+      return null;
   }
   if (dst < 0 || c.length > MAX_COLUMNS) return null;
   const proto = c.findIndex((x) => PROTO_COLUMN.test(x));
@@ -195,21 +197,51 @@ const QUIET_HEADING = new RegExp(
   'i',
 );
 
-/**
- * A heading that names a section of what did nothing, alone on its line: "■ 平常 / Usual", "Steady:",
- * "[No change]". The lines under it, up to the next heading, list the usual (a bot's overview).
- */
+/** Words that say the usual, as a bot's overview heads a section or leads a line with them. */
 const QUIET_WORD =
   String.raw`(?:(?:holding |remained |staying )?(?:steady|stable|flat)|unchanged|quiet|no change|normal|usual|` +
   String.raw`as usual|dropped (?:off|out)|ended|平常|横ばい|変化なし|通常)`;
-const QUIET_SECTION = new RegExp(
-  String.raw`^\s*(?:[#*=■●◆□○◇【\[-]+\s*)?${QUIET_WORD}(?: ?[/／] ?${QUIET_WORD})?\s*[】\]:：]?\s*$`,
+const QUIET_ALONE = new RegExp(
+  String.raw`^\s*(?:[#*=■●◆□○◇【[-]+\s*)?${QUIET_WORD}(?: ?[/／] ?${QUIET_WORD})?\s*[】\]:：]?\s*$`,
   'i',
 );
-/** A line that leads with such a word, the ports after it: "FLAT     tcp/22, tcp/23, tcp/445" (a bot's overview). */
-const QUIET_LINE = new RegExp(String.raw`^[\s>]*(?:[-*•]\s*)?${QUIET_WORD}(?: {2,}|\s*[:：]\s*)(?:tcp|udp|\d)`, 'i');
+
+/**
+ * A heading of a section of what did nothing, alone on its line and marked as a heading: a mark
+ * before it ("■ 平常", "## Steady", "- Normal"), a colon or bracket after it ("Steady:"), capitals
+ * ("UNCHANGED", "HOLDING STEADY"), two languages ("平常 / Usual"). A bare "Normal" may be a cell.
+ */
+function quietHeading(line: string): boolean {
+  if (!QUIET_ALONE.test(line)) return false;
+  const t = line.trim();
+  return /^[#*=■●◆□○◇【[-]|[】\]:：]$|[/／]/.test(t) || (/[A-Z]/.test(t) && t === t.toUpperCase());
+}
+
+/**
+ * What such a section lists: ports and words of no more than that, up to a label of its own
+ * ("Rising:", "Still going: tcp/8728") or a line that tells of a rise.
+ */
+const RISE = new RegExp(
+  String.raw`\b(?:up|rising|rose|climb\w*|jump\w*|increas\w*|spik\w*|surg\w*|doubl\w*|tripl\w*|elevated|new|` +
+    String.raw`except\w*|but)\b|\d(?:\.\d+)?x\b|倍|増|急`,
+  'i',
+);
+const LABEL = /[:：]\s*$|^[^:：\d]{1,30}[:：]\s/;
+const listsTheUsual = (line: string) => !RISE.test(line) && !LABEL.test(line) && !SECTION.test(line);
+/** An item of a list, as html-to-text lays out <li> (" * ") or a writer marks one. */
+const ITEM = /^\s*(?:[-*•・]|\d{1,2}[.)])\s/;
+
+/** A line that leads with such a word and lists ports only: "FLAT     tcp/22, tcp/23, tcp/445" (a bot's overview). */
+const PORT_ITEM = String.raw`(?:(?:tcp|udp)(?: ?\/ ?| )\d{1,5}|\d{1,5}(?: ?\/ ?(?:tcp|udp))?)`;
+const QUIET_LINE = new RegExp(
+  String.raw`^[\s>]*(?:[-*•]\s*)?${QUIET_WORD}(?: {2,}|\s*[:：]\s*)${PORT_ITEM}` +
+    String.raw`(?:\s*(?:,|、|and|&)\s*${PORT_ITEM}){0,30}\s*[.。]?\s*$`,
+  'i',
+);
 /** A line that opens a section of its own: a bullet or a bracket before its words. */
 const SECTION = /^\s*(?:[#■●◆□○◇【[]|={2,}|-{2,})/;
+/** A row that shows its own rise is no row of the usual, whatever a cell of it says ("+400%  usual" sources). */
+const ROW_RISE = /\+\s?(?:[5-9]\d|\d{3,})(?:\.\d+)?\s?%|\b\d+(?:\.\d+)?x\b|倍/;
 
 function saysNo(line: string, h: Header): boolean {
   if (h.affected === null) return false;
@@ -226,24 +258,23 @@ function saysNo(line: string, h: Header): boolean {
 export function tablePorts(lines: string[], before = ''): { ports: TablePort[]; used: Set<string> } {
   const ports: TablePort[] = [];
   const used = new Set<string>();
-  // (a heading alone in the block before, as an HTML overview's <h3>Holding steady</h3> is laid out)
-  if (QUIET_SECTION.test(before))
-    for (let i = 0; i < lines.length && !SECTION.test(lines[i]!); i++) used.add(lines[i]!);
+  // (under a heading alone in the block before, as an HTML overview's <h3>Holding steady</h3> is laid out: a list)
+  if (quietHeading(before) && lines.every((l) => ITEM.test(l) && listsTheUsual(l))) for (const l of lines) used.add(l);
   for (let i = 0; i < lines.length; i++) {
     if (used.has(lines[i]!)) continue;
     if (QUIET_LINE.test(lines[i]!)) {
       used.add(lines[i]!);
       continue;
     }
-    if (QUIET_SECTION.test(lines[i]!)) {
-      // The section's lines are no claims, and no prose either: up to the next heading.
+    if (quietHeading(lines[i]!)) {
+      // The section's lines are no claims, and no prose either.
       used.add(lines[i]!);
-      while (i + 1 < lines.length && !SECTION.test(lines[i + 1]!)) used.add(lines[++i]!);
+      while (i + 1 < lines.length && listsTheUsual(lines[i + 1]!)) used.add(lines[++i]!);
       continue;
     }
     const h = header(lines[i]!, i ? lines[i - 1]! : before);
     if (!h) continue;
-    const quietHeading = QUIET_HEADING.test(i ? lines[i - 1]! : before);
+    const quietAbove = QUIET_HEADING.test(i ? lines[i - 1]! : before);
     let j = i + 1;
     if (j < lines.length && RULE.test(lines[j]!)) j++;
     const rows: string[] = [];
@@ -253,7 +284,8 @@ export function tablePorts(lines: string[], before = ''): { ports: TablePort[]; 
       rows.push(lines[j]!);
       // (a cell that says so, not a note that mentions it: "was not affected last week, now 10x"; or the
       // heading over the table: "STEADY (within +/-15%)")
-      if (quietHeading || cells(lines[j]!).some((c) => NOT_AFFECTED.test(c)) || saysNo(lines[j]!, h)) continue;
+      const said = cells(lines[j]!).some((c) => NOT_AFFECTED.test(c)) && !ROW_RISE.test(lines[j]!);
+      if (quietAbove || said || saysNo(lines[j]!, h)) continue;
       for (const p of r) ports.push({ ...p, span: lines[j]!.trim() });
     }
     if (!rows.length) continue;

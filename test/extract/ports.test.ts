@@ -1076,22 +1076,21 @@ describe('what a reply says of the ports it quotes', () => {
 });
 
 describe('denials and retractions in the ways members write them', () => {
-  it('drops a port said to be at baseline after a double dash, and keeps the ports before it', () => {
-    expect(
-      portsOf('here they are going after tcp/6380 and tcp/16379 rather than 6379 -- 6379 itself is at baseline.'),
-    ).toEqual(['tcp/6380', 'tcp/16379']);
+  it('lets a denial reach past a double dash to the port after it', () => {
+    expect(portsOf('We see no increase on tcp/445 -- or on tcp/139 for that matter.')).toEqual([]);
   });
 
-  it('drops a port nothing is hitting, one a flow export holds none of, and one 「特に異常ありません」', () => {
-    expect(portsOf('Attempts against 10443 since yesterday. Nothing hitting 443 that we can tie to this.')).toEqual([
-      '?/10443',
-    ]);
+  it('drops a port a flow export holds none of, and one 「特に異常ありません」, not one asked or checked about', () => {
     expect(portsOf('It is NOT memcached: there is no udp/11211 in it at all. It is CHARGEN (udp/19).')).toEqual([
       'udp/19',
     ]);
     expect(
       portsOf('3389/tcp へのログイン失敗が増えています。社内の VPN 装置 (443/tcp) のほうは特に異常ありません。'),
     ).toEqual(['tcp/3389']);
+    expect(portsOf('皆さんのところでは 5060/udp に異常ありませんか？当方では昨日から 10 倍に増えています。')).toEqual([
+      'udp/5060',
+    ]);
+    expect(portsOf('先週までは 8291/tcp は異常なしでしたが、昨夜から 20 倍に急増しています。')).toEqual(['tcp/8291']);
   });
 
   it('reads a stressed *not* as not', () => {
@@ -1360,9 +1359,7 @@ describe('ports in a plain-text table a post pastes', () => {
     expect(portsOf(html)).toEqual(['tcp/8088']);
   });
 
-  it('leaves out the rows a post calls the usual suspects, and a row its owner calls bogus', () => {
-    const ranking = ['  #  port    hits', '  1  445     7,902', '  2  5555    4,290', '  3  23      3,377'].join('\n');
-    expect(portsOf(`${ranking}\n\n5555 jumped from #9. The other two are the usual suspects.`)).toEqual(['?/5555']);
+  it('leaves out a row its owner calls bogus', () => {
     const reply = [
       '>   tcp/3389   88,214   31,560   +180%   <-- notable',
       '>   tcp/5900   40,002    9,877   +305%   <-- notable',
@@ -1370,6 +1367,24 @@ describe('ports in a plain-text table a post pastes', () => {
       'The tcp/5900 line is bogus -- the collector double-counted that block. The 3389 jump is real though.',
     ].join('\n');
     expect(portsOf(reply, 'Re: [scanwatch] daily digest')).toEqual(['tcp/3389']);
+  });
+
+  it('ends a section of the usual at a label of its own or a line that tells of a rise', () => {
+    expect(
+      portsOf('Steady:\n  tcp/22, tcp/23, tcp/445\nRising:\n  tcp/37215 (+1200%)\n  tcp/8728 (+400%)').sort(),
+    ).toEqual(['tcp/37215', 'tcp/8728']);
+    expect(portsOf('## Ended\nThe 5060/udp flood stopped at 04:00.\nStill going: tcp/8728, 40x baseline.')).toEqual([
+      'tcp/8728',
+    ]);
+    expect(portsOf('■ 平常\n22/tcp, 23/tcp\n増加:\n8291/tcp (前日比 20 倍)')).toEqual(['tcp/8291']);
+    // (a paragraph under a heading in the block before is no list of the usual)
+    expect(portsOf('### Quiet\n\nThe exception is tcp/8291, which went up 5x overnight.')).toEqual(['tcp/8291']);
+    expect(portsOf('Normal: tcp/22, tcp/23 | Elevated: tcp/445 (4x), tcp/3389 (6x)')).toContain('tcp/445');
+    // ("usual" of another column, beside the row's own rise)
+    expect(portsOf('Port   Count   Change   Sources\n23  12000  +400%  usual\n37215  8800  +900%  as usual')).toEqual([
+      '?/23',
+      '?/37215',
+    ]);
   });
 
   it('reads a table under a header a log format also knows, when no log record follows it', () => {

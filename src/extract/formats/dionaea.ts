@@ -38,8 +38,9 @@ export const dionaea: LogFormat = {
     let [local, remote] = [m[10]!, m[11]!];
     const inbound = m[7] !== 'connect';
     // A connection it accepted, retyped into a post with the ends the other way round ("[203.0.113.71:49822
-    // ->192.0.2.10:445]"), is known by its "local" port, a client's ephemeral one, where the other's is a service's.
-    if (inbound && endPort(local) >= EPHEMERAL && endPort(remote) < EPHEMERAL) [local, remote] = [remote, local];
+    // ->192.0.2.10:445]"), is known by its "remote" port, one of the services Dionaea runs, where the
+    // "local" one is none of them.
+    if (inbound && SERVICES.has(endPort(remote)) && !SERVICES.has(endPort(local))) [local, remote] = [remote, local];
     return endsEvent('dionaea', text, time, {
       src: inbound ? remote : local,
       dst: inbound ? local : remote,
@@ -50,8 +51,11 @@ export const dionaea: LogFormat = {
   },
 };
 
-/** Where the ephemeral ports that clients' systems choose begin (Linux's 32768, Windows' 49152). */
-const EPHEMERAL = 32768;
+/**
+ * The TCP ports Dionaea's services listen on (its default configuration), less SIP's, which clients
+ * send from too.
+ */
+const SERVICES = new Set([21, 42, 80, 135, 443, 445, 1433, 1723, 1883, 3306, 11211, 27017]);
 
 /** The port after an end's last colon ("192.0.2.10:445", "[2001:db8::1]:445"); 0 when it has none. */
 function endPort(end: string): number {
