@@ -449,7 +449,6 @@ const NEGATED = new RegExp(
     String.raw`|\bno signs? of (?:being )?(?:touched|probed|scanned|hit|use|activity|access|traffic|scans|probes|` +
     String.raw`hits)\b` +
     String.raw`|\bnothing (?:[\w-]+ ){0,4}?ever (?:touched|hit|reached|probed|scanned|came)\b` +
-
     // ("there is no udp/11211 in it at all")
     String.raw`|\bout of scope\b|\bno (?:(?:tcp|udp) ?\/ ?)?\d{2,5}(?: in (?:it|them|there))? (?:anywhere|at all)\b` +
     String.raw`|\b(?:received|got|saw|seen|logged|recorded|had) no ` +
