@@ -195,6 +195,14 @@ export function addressLike(s: string): boolean {
   return isIpAddress(s) || MAYBE_MASKED_V4.test(s);
 }
 
+/** Octets as posts mask them: digits, a letter, x's or stars ("A.B.C.15", "x.x.x.x", "192.0.2.*"), no name. */
+const MASKED_ONLY_V4 = /^(?:\d{1,3}|[A-Za-z]|[xX]{1,3}|\*{1,3})(?:\.(?:\d{1,3}|[A-Za-z]|[xX]{1,3}|\*{1,3})){3}$/;
+
+/** An IPv4 address a post masked, not a real one nor a name. */
+export function maskedV4(s: string): boolean {
+  return MASKED_ONLY_V4.test(s) && !isIpAddress(s);
+}
+
 /**
  * An address with its port appended: "1.2.3.4:80", "[2001:db8::1]:80", or IPv6 whose ninth colon
  * group is the port; a bare address (brackets taken off) has none.

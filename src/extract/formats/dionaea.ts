@@ -1,4 +1,4 @@
-import { endsEvent, protoOf, toIso, wallOf, type LogFormat, type TimeContext } from './common.ts';
+import { endsEvent, hostPort, protoOf, toIso, wallOf, type LogFormat, type TimeContext } from './common.ts';
 
 // "[06062024 10:11:12] connection connection.c:1745-message: connection 0x55d1c2a0
 // accept/tcp/established [192.0.2.90:445->203.0.113.33:49213] state: none->established"
@@ -56,12 +56,7 @@ export const dionaea: LogFormat = {
  * send from too.
  */
 const SERVICES = new Set([21, 42, 80, 135, 443, 445, 1433, 1723, 1883, 3306, 11211, 27017]);
-
-/** The port after an end's last colon ("192.0.2.10:445", "[2001:db8::1]:445"); 0 when it has none. */
-function endPort(end: string): number {
-  const n = Number(end.slice(end.lastIndexOf(':') + 1));
-  return Number.isInteger(n) ? n : 0;
-}
+const endPort = (end: string) => hostPort(end).port ?? 0;
 
 /** Its time is day, month, year, in the honeypot's zone. */
 function stamp(m: RegExpExecArray, time: TimeContext): { ts: string | null; tsText: string } {

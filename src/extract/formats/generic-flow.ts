@@ -1,4 +1,4 @@
-import { event, leadingTimestamp, MASKED_V4, port, protoOf, type LogFormat } from './common.ts';
+import { event, leadingTimestamp, MASKED_V4, maskedV4, port, protoOf, type LogFormat } from './common.ts';
 
 const ADDR = String.raw`(${MASKED_V4}|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7})`;
 /**
@@ -126,15 +126,12 @@ function bareEnds(rest: string, overTcp: boolean): RegExpExecArray | null {
   const m = BARE.exec(rest);
   // (not the post's own masked host reaching out, a honeypot fetching the attacker's file: "A.B.C.15:41822 ->
   // 203.0.113.9:8000 "GET /bins.sh HTTP/1.0" 200"; nor a question in a chat: "... -> 192.0.2.15:8291 telnet banner?")
-  if (!m || (masked(m[1]!) && m[3] !== undefined && !masked(m[3])) || rest.trimEnd().endsWith('?')) return null;
+  if (!m || (maskedV4(m[1]!) && m[3] !== undefined && !maskedV4(m[3])) || rest.trimEnd().endsWith('?')) return null;
   if (overTcp) return m;
   // (a client's high port to a service's, not an answer: "192.0.2.53:53 -> 203.0.113.61:48820")
   const client = Number(m[2]) > Number(m[4]);
   return client && /^\s*(?:"[^"\n]*"?|'[^'\n]*'?)?\s*$/.test(rest.slice(m.index + m[0].length)) ? m : null;
 }
-
-/** An IPv4 address with octets masked by letters or stars ("A.B.C.15", "x.x.x.x"), not an IPv6 one. */
-const masked = (addr: string) => !addr.includes(':') && /[a-z*]/i.test(addr);
 
 function timeless(text: string) {
   const m = TIMELESS.exec(text);

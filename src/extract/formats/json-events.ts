@@ -8,6 +8,7 @@ import {
   ISO_TS,
   isoWall,
   isIpAddress,
+  maskedV4,
   leadingTimestamp,
   jsonRecord,
   jsonText,
@@ -374,7 +375,7 @@ export const keyValueEvents: LogFormat = {
     const s = hostPort(first(o, KEYS.src)?.value ?? '');
     const d = hostPort(first(o, KEYS.dst)?.value ?? '');
     // (the destination may be masked, as posts mask their own: "dst=A.B.C.15:5555", not a name: "dst=www.ntt.co.jp")
-    if (pairs < 2 || !isIpAddress(s.addr) || (d.addr && !isIpAddress(d.addr) && !MASKED.test(d.addr))) return null;
+    if (pairs < 2 || !isIpAddress(s.addr) || (d.addr && !isIpAddress(d.addr) && !maskedV4(d.addr))) return null;
     const t = first(o, KEYS.time);
     // (the line's own time when no key gives one; cPHulk's in brackets)
     const lead = t ? null : leadingTimestamp(text.replace(/^\s*\[/, ''), time);
@@ -400,8 +401,6 @@ export const keyValueEvents: LogFormat = {
 };
 
 const NETFILTER_KEYS = /\b(?:IN|OUT)=|\bPROTO=[A-Z]|\bSRC=\S+\s+DST=/;
-/** An IPv4 address as posts mask it: octets, single letters, x's or stars ("A.B.C.15", "x.x.x.x", "192.0.2.*"). */
-const MASKED = /^(?:\d{1,3}|[A-Za-z]|[xX]{1,3}|\*{1,3})(?:\.(?:\d{1,3}|[A-Za-z]|[xX]{1,3}|\*{1,3})){3}$/;
 /** A syslog line's `program[pid]:` before its message. */
 const DAEMON = /^\S[^=]{0,80}?[\w.-]\[\d+\]:\s/;
 const LOGIN = /\b(?:log(?:in|on)|auth\w*|password)\b|\b(?:user(?:name)?|pass(?:word)?)=/i;
