@@ -368,10 +368,16 @@ export function sentenceAt(prose: string, at: number): string {
  * 4x, nothing unusual on 22" says two things, of two ports; 「３３８９番はＦＷで遮断しているため、観測でき
  * ていません」 says one.
  */
+/** A port in a list, with its protocol or without. */
+const LIST_ITEM = String.raw`(?:(?:tcp|udp) ?\/ ?)?\d{1,5}(?: ?\/ ?(?:tcp|udp))?`;
 const TURN = new RegExp(
   // (a dash between blanks parts clauses too: "attempts on 9090 - we see no traffic at all on 9443")
   // (not the comma of a figure: "logged 1,204 hits on 6379 yesterday vs 1,187 the day before - flat")
-  String.raw`(?<!\d),|,(?!\d)|[;，；]| [-–—] |` +
+  // (nor the comma of a list of ports: "Ports 23, 22, 445 and 3389 are flat" says one thing of them all)
+  // (one that opens the clause or follows "ports": not "Big rise on 8443, 445 and 22 are flat")
+  String.raw`(?<!\d|\d ?\/ ?(?:tcp|udp)),|,(?!\d)(?:(?<!(?:^\s*|[(（]|\b(?:ports?|tcp|udp) |, ?)${LIST_ITEM},)|` +
+    String.raw`(?! ?${LIST_ITEM}(?:, ?${LIST_ITEM})*,? (?:and|or|&) ${LIST_ITEM}\b))|` +
+    String.raw`[;，；]| [-–—] |` +
     String.raw`(?<!(?:は|も|ため|ので|から|では|には|ついては|関しては))(?:(?<![\dA-Za-z番)）])、|、(?! ?\d))|しかし|けれど|けど` +
     String.raw`|\b(?:but|however|while|whereas|though|although)\b|\band (?=(?:we|i|they|our|it|there|nothing|no)\b)` +
     // ("3389/tcp rose 4x with no comparable change on 3389/udp": two things said, of two ports)
@@ -439,7 +445,10 @@ const NEGATED = new RegExp(
     // ("TCP 11211 is not used in these attacks")
     String.raw`touched|tested|started|moved|budged|used)\b` +
     // ("Winbox (8291) is not part of this")
-    String.raw`|\bnot (?:a )?part of (?:this|it|that|the)\b` +
+    // ("Please do not treat 6667 or 8088 as scan targets")
+    String.raw`|\bnot (?:treat|count|regard)\b[^.;]{0,40}?\bas (?:an? )?(?:scan )?(?:targets?|scanned|attacked)\b` +
+    // ("tcp/5555, which rode along in 2016, is not in the mix at all")
+    String.raw`|\bnot (?:a )?part of (?:this|it|that|the)\b|\bnot in (?:the|this|that|our) (?:mix|logs?|data)\b` +
     // (not "Nothing much stands out except tcp/7547", whose exception is the news)
     String.raw`|\bnothing (?:unusual|new|special|abnormal|odd|out of the ordinary|much|interesting|on)\b` +
     String.raw`(?![^.;]{0,30}\b(?:except|apart from|other than|besides|save for|but for)\b)` +
@@ -451,6 +460,8 @@ const NEGATED = new RegExp(
     String.raw`|\bnothing (?:[\w-]+ ){0,4}?ever (?:touched|hit|reached|probed|scanned|came)\b` +
     // ("there is no udp/11211 in it at all")
     String.raw`|\bout of scope\b|\bno (?:(?:tcp|udp) ?\/ ?)?\d{2,5}(?: in (?:it|them|there))? (?:anywhere|at all)\b` +
+    // ("No chargen/udp-19 this time")
+    String.raw`|\bno (?:[a-z][\w-]* ?\/ ?)?(?:tcp|udp)[-/ ]?\d{1,5} (?:this time|here|today|either|yet)\b` +
     String.raw`|\b(?:received|got|saw|seen|logged|recorded|had) no ` +
     String.raw`(?:requests|hits|traffic|connections|packets|probes|` +
     String.raw`attempts|scans)\b` +
@@ -494,8 +505,8 @@ const NEGATED = new RegExp(
     String.raw`(?:確認|観測|検知)(?:は|も)?(?:され|し)て(?:い)?ない|収まって(?:い(?:る|ます)|きた|きました)|低調|(?:観測|確認|検知)されなくな|見られなくな|` +
     String.raw`(?:見|み)られ(?:ません|ない)|` +
     String.raw`(?:見られ|確認され|観測され|見え|増え|来)ておりません|` +
-    // out of the ranking now, not "前期は20位圏外だった 6379/TCP", which rose into it
-    String.raw`(?<!(?:前期|先週|前週|前月|前回|以前|昨年|これまで)[^。]{0,6})圏外|` +
+    // out of the ranking now, not "前期は20位圏外だった 6379/TCP" or 「圏外から6位に」, which rose into it
+    String.raw`(?<!(?:前期|先週|前週|前月|前回|以前|昨年|これまで)[^。]{0,6})圏外(?!から|より)|` +
     String.raw`確認されていません|確認できていません|(?:観測|確認|検知)されません(?:でした)?|` +
     String.raw`(?:観測|確認|検知)されていませんでした|確認しておりません|観測できていません|見られていません|見られません|` +
     String.raw`来ていません|来てない|対象では(?:ございません|ありません|ない)|対象になって(?:いません|おりません)|` +
@@ -503,7 +514,7 @@ const NEGATED = new RegExp(
     String.raw`横ばい|(?:アクセス|通信|パケット|スキャン|試行|ブロック|検知|着信|攻撃)(?:は|も)(?:ありません|ない|なし)|` +
     // 「社内の VPN 装置 (443/tcp) のほうは特に異常ありません」, not 「異常ありませんか？」「異常なしでしたが」
     String.raw`特に異常(?:は|も)?(?:ありません|なし|見られません)(?![かがけ]|でしたが)|` +
-    String.raw`影響(?:は|を)?(?:ありません|ない|受けません|受けない)|該当しません|対象外|` +
+    String.raw`影響(?:は|を)?(?:ありません|ない|なし|受けません|受けない)|該当しません|対象外|` +
     // (not "as usual, I checked": 「いつもどおり確認したところ 8291/tcp が 10倍に」)
     String.raw`(?:平常|いつも|普段|通常|例年|平年)時?(?:通り|どおり|並み)(?![^、。]{0,4}(?:確認|チェック|見|調べ))`,
   'i',
@@ -566,8 +577,9 @@ export const REST_QUIET = new RegExp(
     String.raw`moved (?:by )?(?:less than|under|no more than|within) [^.;!?\n]{0,8}?%|` +
     String.raw`(?:the )?usual (?:background|noise))|` +
     // 「その他のポートについては前週と比べて大きな変化はありません」「TCP はいずれも前月並み」
-    String.raw`(?:その他|そのほか|それ以外|他)(?:の[^、。\n]{0,10}?)?(?:については|は|も)[^。\n]{0,16}?` +
-    String.raw`(?:前週並み|前月並み|横ばい|平常|同水準|同程度|通常の?範囲|変化(?:なし|はありません|は見られません))|` +
+    // 「上記以外の順位・件数は前週から大きな変化はなく」
+    String.raw`(?:その他|そのほか|それ以外|上記以外|他)(?:の[^、。\n]{0,10}?)?(?:については|は|も)[^。\n]{0,16}?` +
+    String.raw`(?:前週並み|前月並み|横ばい|平常|同水準|同程度|通常の?範囲|変化(?:なし|はなく|がなく|はありません|は見られません))|` +
     String.raw`(?:TCP|UDP) ?(?:は|も)いずれも[^。\n]{0,6}?(?:前週並み|前月並み|横ばい|平常|同水準|同程度)`,
   'gi',
 );
@@ -581,6 +593,11 @@ const INFRASTRUCTURE = new RegExp(
   String.raw`\b(?:download|payload|malware|loader|dropper|staging|distribution) (?:server|host|site|box|url)s?\b|` +
     String.raw`\b(?:fetched|downloaded|served) (?:over \w+ )?from (?:port\b|hxxp|http|\d|` +
     String.raw`(?:a|an|the|its|their|another) (?:\w+ )?(?:server|host|machine|box|site|url|ip)\b)|ダウンロード(?:サーバ|先)` +
+    // "Infected hosts pull their config from 203.0.113.9 on 6667/tcp"
+    String.raw`|\b(?:pull|pulls|pulled|fetch|fetches|get|gets|download|downloads) (?:their|its|the) ` +
+    String.raw`(?:config|configuration|payload|binary|binaries|second stage|updates?|instructions) from\b` +
+    // 「198.51.100.77 の 8088 番からバイナリを落とそうとする」
+    String.raw`|番(?:ポート)?から[^。、]{0,20}?(?:落と|ダウンロード|取得|取って)` +
     // "... that downloads a Mirai variant from a server listening on port 8088"
     String.raw`|\bdownload(?:s|ed|ing)?\b[^.,;]{0,60}\bfrom ` +
     String.raw`(?:port\b|(?:a|the|its|their|the attackers?'s?) (?:\w+ )?(?:server|host|machine|box)\b)` +
@@ -1031,10 +1048,10 @@ const PORT_TOKEN_G = new RegExp(
 );
 const PORT_TOKEN = new RegExp(PORT_TOKEN_G.source, 'i');
 
-/** The line a correction marks wrong, as its own label: 「誤: …」, 「（誤）…」, "Wrong: …". */
+/** The line a correction marks wrong, as its own label: 「誤: …」, 「（誤）…」, 「誤）…」, "Wrong: …". */
 // (a block's lines reach here joined, Japanese ones with no blank: the right one may follow on the same line)
 const WRONG_LINE = new RegExp(
-  String.raw`^[ \t]*(?:[(（【[]誤[)）】\]][ \t]*[:：]?|(?:誤|wrong|incorrect)[ \t]*[:：])[ \t]*` +
+  String.raw`^[ \t]*(?:[(（【[]?誤[)）】\]][ \t]*[:：]?|(?:誤|wrong|incorrect)[ \t]*[:：])[ \t]*` +
     String.raw`(\S[^\n]*?)(?=[ \t]?[(（【[]?正[)）】\]]?[ \t]*[:：]|[ \t][(（【[]?(?:right|correct)[)）】\]]?[ \t]*:|$)`,
   'gim',
 );

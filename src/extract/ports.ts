@@ -37,16 +37,21 @@ interface Hit {
   row?: boolean;
 }
 
+/** A cell of such a row: a figure, a separator, a short note in brackets or letters, an arrow. */
+const ROW_FIELD =
+  String.raw`[ \t]*(?:[~≈+\-−]?\d[\d,.]*[kKM%]?|[/|:]|[(（][^)）\n]{0,30}[)）]|[A-Za-z]{1,4}|[↑↓→])` +
+  String.raw`(?=[ \t]|$)`;
 /**
  * A line that is a row of a table with no header: a port first (after a rank, or after the heading
  * its paragraph was joined to), then only figures, separators and short notes, no words that say
  * something of it ("23/tcp 18,442 / 2,910 (前週比 +12%)", "2. tcp/445  902,113  -8%").
  */
 const ROW_LINE = new RegExp(
-  String.raw`^[ \t]*(?:【[^】\n]{0,30}】[ \t]*)?(?:\d{1,2}[.)]?[ \t]+)?(?:(?:tcp|udp) ?\/ ?)?\d{1,5}` +
-    String.raw`(?: ?\/ ?(?:tcp|udp))?(?:[ \t]*[(（][^)）\n]{0,30}[)）])?` +
-    String.raw`(?=[^\n]*[ \t][~≈+\-−]?\d)` +
-    String.raw`(?:[ \t]*(?:[~≈+\-−]?\d[\d,.]*[kKM%]?|[/|:]|[(（][^)）\n]{0,30}[)）]|[A-Za-z]{1,4}|[↑↓→])(?=[ \t]|$)){2,}` +
+  String.raw`^[ \t]*(?:【[^】\n]{0,30}】[ \t]*)?(?:\d{1,2}(?:[.)]|位)?[ \t]+)?` +
+    // (a port with its protocol needs one figure beside it, as a ranking lists it: 「1位 23/TCP 31.2%」)
+    String.raw`(?:(?:(?:tcp|udp) ?\/ ?\d{1,5}|\d{1,5} ?\/ ?(?:tcp|udp))(?:[ \t]*[(（][^)）\n]{0,30}[)）])?` +
+    String.raw`(?=[^\n]*[ \t][~≈+\-−]?\d)(?:${ROW_FIELD})+|` +
+    String.raw`\d{1,5}(?:[ \t]*[(（][^)）\n]{0,30}[)）])?(?=[^\n]*[ \t][~≈+\-−]?\d)(?:${ROW_FIELD}){2,})` +
     String.raw`[ \t]*$`,
   'i',
 );
@@ -116,8 +121,9 @@ const RANGE_ON = String.raw`(?:[-–〜~] ?\d| [-–〜] ?\d| ~ \d)`;
 // "12k packets", "1.1M attempts": a figure with its multiplier counts something; so does "port 2
 // packets", and "UDP 2 minutes" is a time ("tcp/23 packets", the number joined to its protocol,
 // still names the port).
+// (and an ISO week: "2024-W24")
 const NOT_AFTER =
-  String.raw` ?[時分秒年月日件個台%％万億]|\/\d{1,2}\/\d|[kKM](?![a-zA-Z])| ?(?:UTC|GMT|JST|hrs)\b|` +
+  String.raw` ?[時分秒年月日件個台%％万億]|\/\d{1,2}\/\d|[-–]W\d{1,2}(?!\d)|[kKM](?![a-zA-Z])| ?(?:UTC|GMT|JST|hrs)\b|` +
   String.raw`(?<=\s\d{1,5}) (?:packets?|hosts?|sources?|targets?|addresses|servers?|routers?|customers?|times|` +
   String.raw`seconds?|secs?|minutes?|mins?|hours?|days?|weeks?|[KMG]?bps|[KM]?pps)\b|` +
   // a ranking's place before its port, the next place after it: "Most scanned ports: 1. tcp/445 2. tcp/23"

@@ -52,8 +52,14 @@ export function blocks(lines: BodyLine[]): Block[] {
 }
 
 const CJK = /[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]/;
-/** Three cells or more apart by runs of blanks: a row of an aligned table. */
-const COLUMNS = /\S {2,}\S+ {2,}\S/;
+/**
+ * Three cells or more apart by runs of blanks: a row of an aligned table. An ideographic space is
+ * as wide as two (「１位\u3000２３／ＴＣＰ\u3000\u3000３１．２％」).
+ */
+const COLUMNS = /\S(?: {2,}|[\t\u3000])[ \t\u3000]*\S+(?: {2,}|[\t\u3000])[ \t\u3000]*\S/;
+
+/** What opens an item of a list: a bullet, a dash or a number. */
+const BULLET = /^(?:[・•●○◆◇■□▪▶►※*]|[-–](?=\s)|\d{1,2}[.)](?=\s)|[(（]\d{1,2}[)）]|[(（【]?[誤正][)）】:：])/;
 
 /**
  * Joins the lines of a block of prose as a reader would: a mailer's wrap inside Japanese text
@@ -71,7 +77,9 @@ export function joinProse(lines: string[]): string {
     // A row of a table laid out in columns is no wrapped sentence: it ends where its line does
     // (a row's "flat" is not the next row's port's).
     const columns = COLUMNS.test(l);
-    if (parts.length) parts.push(row || columns ? '\n' : CJK.test(last) && CJK.test(l[0] ?? '') ? '' : ' ');
+    // (so does an item of a list: 「・パケット数は約6倍」 is not the next item's 「・9530/TCP は増加は見られていません」)
+    const item = BULLET.test(l);
+    if (parts.length) parts.push(row || columns || item ? '\n' : CJK.test(last) && CJK.test(l[0] ?? '') ? '' : ' ');
     parts.push(l);
     if (l) last = l.at(-1)!;
     row = columns;

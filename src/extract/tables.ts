@@ -200,7 +200,10 @@ const QUIET_HEADING = new RegExp(
 /** Words that say the usual, as a bot's overview heads a section or leads a line with them. */
 const QUIET_WORD =
   String.raw`(?:(?:holding |remained |staying )?(?:steady|stable|flat)|unchanged|quiet|no change|normal|usual|` +
-  String.raw`as usual|dropped (?:off|out)|ended|平常|横ばい|変化なし|通常)`;
+  String.raw`as usual|dropped (?:off|out)|ended|平常|横ばい|変化なし|通常|` +
+  // (an advisory's 「■影響を受けない機能」 over what is not exposed)
+  String.raw`(?:not affected|unaffected)(?: (?:products?|versions?|features?|functions?|services?|configurations?))?|` +
+  String.raw`影響を受けない(?:機能|製品|構成|バージョン|もの|サービス)?|影響なし|対象外)`;
 const QUIET_ALONE = new RegExp(
   String.raw`^\s*(?:[#*=■●◆□○◇【[-]+\s*)?${QUIET_WORD}(?: ?[/／] ?${QUIET_WORD})?\s*[】\]:：]?\s*$`,
   'i',

@@ -1107,6 +1107,62 @@ describe('denials and retractions in the ways members write them', () => {
     ).toEqual(['tcp/9530']);
   });
 
+  it('says one thing of every port of a list its commas part, not of a port before a comma that turns', () => {
+    expect(portsOf('TCP 8443 doubled. Ports 23, 22, 445 and 3389 are at their normal levels.')).toEqual(['tcp/8443']);
+    expect(portsOf('8443/tcp doubled. 23/tcp, 22/tcp and 445/tcp are flat.')).toEqual(['tcp/8443']);
+    expect(portsOf('Big rise on tcp/8443, 445 and 22 are flat.')).toContain('tcp/8443');
+    expect(portsOf('We logged 1,204 hits on tcp/6379, up from 80.')).toEqual(['tcp/6379']);
+  });
+
+  it('drops a port said to be out of the mix, not to be counted as a target, or absent this time', () => {
+    expect(
+      portsOf('TR-069 probing on tcp/7547 is back. tcp/5555, which rode along in 2016, is not in the mix at all.'),
+    ).toEqual(['tcp/7547']);
+    expect(
+      portsOf(
+        'Exploits hit 37215/tcp. Please do not treat 6667 or 8088 as scan targets; they are attacker infrastructure.',
+      ),
+    ).toEqual(['tcp/37215']);
+    expect(
+      portsOf('A SYN flood at tcp/443 for three hours. No chargen/udp-19 this time, which was a surprise.'),
+    ).toEqual(['tcp/443']);
+  });
+
+  it('drops the server bots fetch their files or config from, in either language', () => {
+    expect(
+      portsOf('Scanning of tcp/3389 is up. Infected hosts pull their config from 203.0.113.9 on 6667/tcp.'),
+    ).toEqual(['tcp/3389']);
+    expect(
+      portsOf('34567/TCP が増えています。ログイン後に 198.51.100.77 の 8088 番からバイナリを落とそうとします。'),
+    ).toEqual(['tcp/34567']);
+  });
+
+  it('reads each item of a list on its own: what one item says is not of the next', () => {
+    const text = [
+      '34567/TCP 宛のパケットが増加しています。',
+      '・3月11日以前と比較してパケット数は約6倍',
+      '・同じ製品群で使われる 9530/TCP については、今回の観測期間に増加は',
+      '  見られていません',
+    ].join('\n');
+    expect(portsOf(text)).toEqual(['tcp/34567']);
+  });
+
+  it("drops what a correction's 誤） line names and an advisory lists under a heading of what is not affected", () => {
+    const fix = ['誤）8080/TCP 宛のスキャンが増加', '正）8081/TCP 宛のスキャンが増加'].join('\n');
+    expect(portsOf(fix, '訂正: 8080/TCP → 8081/TCP')).toEqual(['tcp/8081']);
+    const advisory = [
+      '管理画面（8443/TCP）を狙った攻撃を確認しています。',
+      '',
+      '■影響を受けない機能',
+      '  ・SSH サーバ機能 (TCP 22)',
+      '  ・L2TP/IPsec (UDP 500/4500/1701)',
+    ].join('\n');
+    expect(portsOf(advisory)).toEqual(['tcp/8443']);
+    expect(
+      portsOf('管理画面（8443/TCP）を狙った攻撃です。\n・80/TCP のリダイレクト機能のみ有効な場合（影響なし）'),
+    ).toEqual(['tcp/8443']);
+  });
+
   it('drops a port a Japanese writer takes back as return packets of their own misconfigured device', () => {
     const text = [
       '8728/tcp への探索が午後から急に増えました。',
@@ -1525,6 +1581,9 @@ describe('ports in a plain-text table a post pastes', () => {
     ];
     expect(portsOf([...weekly, 'そのほかのポートは前週とほぼ同水準です。'].join('\n'))).toEqual(['tcp/8443']);
     expect(portsOf([...weekly, "Other ports stayed at about last week's level."].join('\n'))).toEqual(['tcp/8443']);
+    expect(portsOf('[weekly] darknet top ports / ダークネット観測上位ポート 2024-W24\n\n8443/tcp +180%')).toEqual([
+      'tcp/8443',
+    ]);
     const html = ['ポート  件数  前日比  状況', '23/tcp  52,118  +1%  変化なし', '7547/tcp  21,660  +540%  急増'];
     expect(portsOf([...html, '81/tcp  6,210  -12%  低調'].join('\n'))).toEqual(['tcp/7547']);
     // a heading over a table that says its rows did nothing
@@ -1577,6 +1636,39 @@ describe('ports in a plain-text table a post pastes', () => {
     ).toEqual(['tcp/8728']);
     // a line that says something of its port is no row
     expect(portsOf('tcp/23 1,200 sources in an hour. tcp/23 is flat otherwise.')).toEqual(['tcp/23']);
+  });
+
+  it('reads a ranking laid out with ideographic spaces as rows, each port of which the prose may call flat', () => {
+    const monthly = [
+      '■ 宛先ポート別 上位５',
+      '　１位　２３／ＴＣＰ　　　　　３１．２％',
+      '　２位　４４５／ＴＣＰ　　　　１２．８％',
+      '　３位　６３７９／ＴＣＰ　　　　８．４％',
+      '',
+      '■ 注目点',
+      '・６３７９／ＴＣＰ（Redis）宛のパケットが前月比 約２倍に増加し、３位となりました。',
+    ];
+    expect(portsOf(monthly.join('\n'))).toEqual(['tcp/23', 'tcp/445', 'tcp/6379']);
+    expect(
+      portsOf([...monthly, '・２３／ＴＣＰ、４４５／ＴＣＰ は横ばいで、例月と同様の傾向です。'].join('\n')),
+    ).toEqual(['tcp/6379']);
+  });
+
+  it('keeps a row that rose into the ranking, and leaves out the rest the prose calls unchanged', () => {
+    const weekly = [
+      '順位  宛先ポート    パケット数   前週比',
+      ' 1    23/TCP        1,284,310    -3%',
+      ' 2    8728/TCP        250,118   +412%',
+      ' 3    37215/TCP       120,551    (圏外)',
+      ' 4    3389/TCP        101,003    +4%',
+      '',
+      '・8728/TCP 宛が前週の約5倍に増加しました。',
+      '・37215/TCP 宛が圏外から3位に入りました。',
+    ];
+    expect(portsOf(weekly.join('\n'))).toEqual(['tcp/23', 'tcp/3389', 'tcp/8728', 'tcp/37215']);
+    expect(
+      portsOf([...weekly, '・上記以外の順位・件数は前週から大きな変化はなく、定常的な観測の範囲内です。'].join('\n')),
+    ).toEqual(['tcp/8728', 'tcp/37215']);
   });
 
   it("reads an aligned table by where its columns stand: nfdump's statistics, a row with a cell left empty", () => {
