@@ -374,8 +374,9 @@ const TURN = new RegExp(
   // (a dash between blanks parts clauses too: "attempts on 9090 - we see no traffic at all on 9443")
   // (not the comma of a figure: "logged 1,204 hits on 6379 yesterday vs 1,187 the day before - flat")
   // (nor the comma of a list of ports: "Ports 23, 22, 445 and 3389 are flat" says one thing of them all)
-  // (one that opens the clause or follows "ports": not "Big rise on 8443, 445 and 22 are flat")
-  String.raw`(?<!\d|\d ?\/ ?(?:tcp|udp)),|,(?!\d)(?:(?<!(?:^\s*|[(（]|\b(?:ports?|tcp|udp) |, ?)${LIST_ITEM},)|` +
+  // (one that opens the clause or follows "ports": not "Big rise on 8443, 445 and 22 are flat" nor "a jump on
+  // TCP 8443, 22 and 443 are flat")
+  String.raw`(?<!\d|\d ?\/ ?(?:tcp|udp)),|,(?!\d)(?:(?<!(?:^\s*|[(（]|\bports |, ?)${LIST_ITEM},)|` +
     String.raw`(?! ?${LIST_ITEM}(?:, ?${LIST_ITEM})*,? (?:and|or|&) ${LIST_ITEM}\b))|` +
     String.raw`[;，；]| [-–—] |` +
     String.raw`(?<!(?:は|も|ため|ので|から|では|には|ついては|関しては))(?:(?<![\dA-Za-z番)）])、|、(?! ?\d))|しかし|けれど|けど` +
@@ -445,10 +446,8 @@ const NEGATED = new RegExp(
     // ("TCP 11211 is not used in these attacks")
     String.raw`touched|tested|started|moved|budged|used)\b` +
     // ("Winbox (8291) is not part of this")
-    // ("Please do not treat 6667 or 8088 as scan targets")
-    String.raw`|\bnot (?:treat|count|regard)\b[^.;]{0,40}?\bas (?:an? )?(?:scan )?(?:targets?|scanned|attacked)\b` +
     // ("tcp/5555, which rode along in 2016, is not in the mix at all")
-    String.raw`|\bnot (?:a )?part of (?:this|it|that|the)\b|\bnot in (?:the|this|that|our) (?:mix|logs?|data)\b` +
+    String.raw`|\bnot (?:a )?part of (?:this|it|that|the)\b|\bnot in (?:the|this|that|our) mix\b` +
     // (not "Nothing much stands out except tcp/7547", whose exception is the news)
     String.raw`|\bnothing (?:unusual|new|special|abnormal|odd|out of the ordinary|much|interesting|on)\b` +
     String.raw`(?![^.;]{0,30}\b(?:except|apart from|other than|besides|save for|but for)\b)` +
@@ -514,7 +513,7 @@ const NEGATED = new RegExp(
     String.raw`横ばい|(?:アクセス|通信|パケット|スキャン|試行|ブロック|検知|着信|攻撃)(?:は|も)(?:ありません|ない|なし)|` +
     // 「社内の VPN 装置 (443/tcp) のほうは特に異常ありません」, not 「異常ありませんか？」「異常なしでしたが」
     String.raw`特に異常(?:は|も)?(?:ありません|なし|見られません)(?![かがけ]|でしたが)|` +
-    String.raw`影響(?:は|を)?(?:ありません|ない|なし|受けません|受けない)|該当しません|対象外|` +
+    String.raw`影響(?:は|を)?(?:ありません|ない|受けません|受けない)|該当しません|対象外|` +
     // (not "as usual, I checked": 「いつもどおり確認したところ 8291/tcp が 10倍に」)
     String.raw`(?:平常|いつも|普段|通常|例年|平年)時?(?:通り|どおり|並み)(?![^、。]{0,4}(?:確認|チェック|見|調べ))`,
   'i',
@@ -593,11 +592,10 @@ const INFRASTRUCTURE = new RegExp(
   String.raw`\b(?:download|payload|malware|loader|dropper|staging|distribution) (?:server|host|site|box|url)s?\b|` +
     String.raw`\b(?:fetched|downloaded|served) (?:over \w+ )?from (?:port\b|hxxp|http|\d|` +
     String.raw`(?:a|an|the|its|their|another) (?:\w+ )?(?:server|host|machine|box|site|url|ip)\b)|ダウンロード(?:サーバ|先)` +
-    // "Infected hosts pull their config from 203.0.113.9 on 6667/tcp"
-    String.raw`|\b(?:pull|pulls|pulled|fetch|fetches|get|gets|download|downloads) (?:their|its|the) ` +
-    String.raw`(?:config|configuration|payload|binary|binaries|second stage|updates?|instructions) from\b` +
-    // 「198.51.100.77 の 8088 番からバイナリを落とそうとする」
-    String.raw`|番(?:ポート)?から[^。、]{0,20}?(?:落と|ダウンロード|取得|取って)` +
+    // 「198.51.100.77 の 8088 番からバイナリを落とそうとする」: a server's address before the port, not
+    // 「37215番ポートから侵入し…ダウンロードさせる」, where it is the way in
+    String.raw`|(?:\d{1,3}\.){3}\d{1,3} ?の ?\d{1,5} ?番(?:ポート)?から(?![^。、]{0,20}?侵入)[^。、]{0,20}?` +
+    String.raw`(?:落と|ダウンロード|取得|取って)` +
     // "... that downloads a Mirai variant from a server listening on port 8088"
     String.raw`|\bdownload(?:s|ed|ing)?\b[^.,;]{0,60}\bfrom ` +
     String.raw`(?:port\b|(?:a|the|its|their|the attackers?'s?) (?:\w+ )?(?:server|host|machine|box)\b)` +
@@ -619,7 +617,11 @@ const THEIRS_BEFORE = new RegExp(
   // ("downloading additional tooling from infrastructure at 192.0.2.200 over port 8000")
   String.raw`(?:\bfrom (?:(?:the|their|attacker|attackers'?) )?infrastructure at [\w.:]{1,45} (?:over|on)|` +
     String.raw`\bpool (?:on|at|listening on)|\b(?:call(?:s|ed|ing)?|phon(?:e|es|ed|ing)) home (?:on|to|over|via)|` +
-    String.raw`\boutbound (?:connections?|traffic|beacons?|sessions?) (?:from|to)\b[^.;,]{0,60}?\bon)` +
+    String.raw`\boutbound (?:connections?|traffic|beacons?|sessions?) (?:from|to)\b[^.;,]{0,60}?\bon|` +
+    // ("Infected hosts pull their config from 203.0.113.9 on 6667/tcp")
+    String.raw`\b(?:pull|pulls|pulled|fetch|fetches|fetched|get|gets|download|downloads|downloaded) ` +
+    String.raw`(?:their|its|the) (?:config|configuration|payload|binary|binaries|second stage|updates?|instructions) ` +
+    String.raw`from [\w.:-]{1,60} (?:on|over|at|via))` +
     String.raw` (?:the )?(?:port |(?:tcp|udp) ?\/? ?)?$`,
   'i',
 );
@@ -634,6 +636,8 @@ const TAKEN_BACK = new RegExp(
     String.raw`misconfig\w*|a test|testing|nothing|noise|harmless|leak\w*|backscatter|a mistake)` +
     String.raw`|\bignore (?:that|this|it)\b|(?<!\bthinks?\b[^.]{0,80})\b(?:should|can|may) be (?:safely )?ignored\b|` +
     String.raw`\bdisregard\b|` +
+    // ("Please do not treat 6667 or 8088 as scan targets")
+    String.raw`\bnot (?:treat|count|regard)\b[^.;]{0,40}?\bas (?:an? )?(?:scan )?(?:targets?|scanned|attacked)\b|` +
     String.raw`\bfalse (?:alarm|positive)\b|\bmy (?:bad|mistake)\b|` +
     String.raw`\b(?:was|is) a typo\b|\bscratch that\b|\b(?:line|row|entry|figure|number) (?:is|was) bogus\b|` +
     // ("the udp/53 traffic I described was NOT an attack")
@@ -955,7 +959,8 @@ function quietThen(prose: string, clause: string, end: number, sentenceEnd: numb
 const TAKING_BACK = new RegExp(
   String.raw`\b(?:[Tt]urned out|[Ii]gnore|[Dd]isregard|[Ff]alse (?:alarm|positive)|[Mm]y (?:bad|mistake)|[Tt]ypo|` +
     String.raw`[Ss]cratch that|[Oo]ur own|[Oo]urs|[Cc]orrect|[Ss]orry|I meant|[Ss]hould (?:read|have been)|` +
-    String.raw`[Ff]at[- ]?finger|earlier (?:version|post|mail|message))|誤検知|無視して|訂正|誤記|誤り|間違い|と書きましたが`,
+    String.raw`[Ff]at[- ]?finger|earlier (?:version|post|mail|message)|not (?:treat|count|regard))|` +
+    String.raw`誤検知|無視して|訂正|誤記|誤り|間違い|と書きましたが`,
   'g',
 );
 

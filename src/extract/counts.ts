@@ -5,7 +5,8 @@ import { allMatches } from './matches.ts';
  * Prose reaches these patterns with runs of whitespace collapsed to one space, so the patterns
  * allow single spaces only: no two unbounded runs that could trade characters (ReDoS).
  */
-const MULTIPLIER = '(k|K|M|thousand|million|億|万|千)';
+// ("1.2 lakh packets", as an Indian operator writes a hundred thousand)
+const MULTIPLIER = '(k|K|M|thousand|million|lakhs?|crores?|億|万|千)';
 const NUM = String.raw`(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?: ?${MULTIPLIER}(?![A-Za-z]))?`;
 const APPROX_EN =
   String.raw`(?:(about|approximately|approx\.?|around|roughly|nearly|almost|` +
@@ -15,18 +16,18 @@ const ADJ =
   String.raw`(?:(?:unique|distinct|individual|different|separate|new|total|login|connection|authentication|` +
   String.raw`ssh|telnet|scan|scanning|brute-force|infected|attacking|compromised|spoofed|non-spoofed|denied|` +
   String.raw`dropped|blocked|request|reflector|active|malicious) ){0,2}`;
+/** What counts sources, as each kind's noun below does its own. */
+const SOURCE_NOUN =
+  String.raw`(?:source (?:ips?|ip addresses|addresses|hosts)|sources|hosts|ips|ip addresses|addresses|` +
+  // "~4k srcs", as a hurried post writes it; "250 distinct /32s", "~400 distinct middleboxes"
+  String.raw`attackers|scanners|bots|infected hosts|reflectors|amplifiers|srcs|src ips|\/32s|middleboxes)`;
 const NOUN_EN: Array<[CountKind, string]> = [
   [
     'targets',
     String.raw`(?:target(?:ed)? (?:hosts|ips|addresses)|targets|destinations|` +
       String.raw`destination (?:ips|addresses|hosts)|victims)`,
   ],
-  [
-    'sources',
-    String.raw`(?:source (?:ips|ip addresses|addresses|hosts)|sources|hosts|ips|ip addresses|addresses|` +
-      // "~4k srcs", as a hurried post writes it
-      String.raw`attackers|scanners|bots|infected hosts|reflectors|amplifiers|srcs|src ips)`,
-  ],
+  ['sources', SOURCE_NOUN],
   ['packets', String.raw`(?:packets|pkts|probes|events|attempts|connections|flows|hits|requests|syns|datagrams|drops)`],
 ];
 const RATE = String.raw`( ?(?:/|per |an? )(?<unit>hour|hr|h|day|d)\b)?`;
@@ -46,7 +47,9 @@ const NOUN_JA: Array<[CountKind, string]> = [
     'sources',
     // (「約3,500 IP」: "IP" alone after a figure counts addresses too)
     '(?:送信元 ?(?:アドレス|IP ?(?:アドレス)?|ホスト)?|発信元 ?(?:アドレス|IP ?(?:アドレス)?)?|(?:感染)?ホスト|' +
-      'IP ?アドレス|IP(?![A-Za-z]| ?アドレス)|ソースアドレス|攻撃元 ?(?:IP ?(?:アドレス)?)?)',
+      'IP ?アドレス|IP(?![A-Za-z]| ?アドレス)|ソースアドレス|攻撃元 ?(?:IP ?(?:アドレス)?)?|' +
+      // 「反射元(リフレクタ)は約 1,200 台」「unique src が 700 程度」
+      '反射元|リフレクタ(?:ー)?|踏み台|(?:unique |ユニーク ?)?src(?: ?IP)?)',
   ],
   ['packets', '(?:総?パケット|イベント|アクセス)'],
 ];
@@ -73,6 +76,23 @@ const COUNT_EN = new RegExp(
  * a post that states no count.
  */
 const MAY_COUNT_EN = new RegExp(String.raw`\d(?: ?${MULTIPLIER})? ${ADJ}(?:${NOUNS_EN})\b`, 'i');
+/**
+ * One word of the writer's own before a noun of sources: "4,300 distinct CPE addresses", "~220
+ * distinct 11211/udp reflectors", "8,600 bot IPs"; not one that says whose they are ("3,870
+ * customer addresses", "3 victim /32s"), a time or a word that carries the sentence on ("took 20
+ * minutes", "123 toward hosts").
+ */
+const OWN_WORD =
+  String.raw`(?!(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|times|percent|of|the|our|their|to|from|` +
+  String.raw`in|on|at|per|and|or|more|less|other|such|all|toward|towards|into|onto|across|via|` +
+  String.raw`destination|target|targeted|victim|customer|customers|internal|protected|monitored)\b)` +
+  String.raw`(?:[a-z][\w-]{1,14}|\d{1,5}\/(?:tcp|udp)) `;
+const OWN_SOURCES_EN = new RegExp(
+  String.raw`(?<![\w.,/:-])(?<!(?<![/\d])\b(?:tcp|udp|ports?) )${APPROX_EN}${NUM} ${ADJ}${OWN_WORD}${SOURCE_NOUN}\b` +
+    String.raw`${RATE}(?!: ?[~≈]?\d)${NOT_PER}`,
+  'gi',
+);
+const MAY_OWN_SOURCES_EN = new RegExp(String.raw`\d(?: ?${MULTIPLIER})? ${ADJ}${OWN_WORD}${SOURCE_NOUN}\b`, 'i');
 const VAGUE_COUNT_EN = new RegExp(String.raw`\b(?:${VAGUE_EN.source}) of ${ADJ}(?:${NOUNS_EN})\b`, 'gi');
 const NUMBER_OF_EN = new RegExp(String.raw`\bnumber of (?:${NOUNS_EN})\b`, 'gi');
 
@@ -92,11 +112,17 @@ const AFTER_JA = new RegExp(
 // 「感染ホスト数 (推定): 約3万」「送信元IP数は合計で約 8,400」「送信元は今のところ 2 IP のみ」
 // 「パケット数は 1 時間で約 45 万」 (not its "1", an hour)
 const BEFORE_JA = new RegExp(
-  String.raw`(?:${NOUNS_JA})(?:の)?(?:(?:ユニーク ?(?:IP ?)?(?:アドレス)?)?数(?: ?[(（][^)）\d]{1,8}[)）])?(?:は|が|：|:)?|は|が|：|:) ?` +
+  // (or a blank alone, as a terse report writes it: 「ユニーク送信元 14,502」「送信元 150 くらい」, not after a bare
+  // "IP": 「固定IP ８アドレス」; and a name in
+  // brackets after the noun: 「反射元(リフレクタ)は約 1,200 台」)
+  String.raw`(?:${NOUNS_JA})(?: ?[(（][^)）\d]{1,12}[)）])?` +
+    String.raw`(?: ?(?:の)?(?:(?:ユニーク ?(?:IP ?)?(?:アドレス)?)?数(?: ?[(（][^)）\d]{1,8}[)）])?(?:は|が|：|:)?|` +
+    String.raw`は|が|：|:) ?|(?<!(?:^|[^A-Za-z])IP) )` +
     // (an aside about when, never one that goes on to another subject: 「…は少ないもののパケット数は…」)
     String.raw`(?:、? ?[^。、はが]{0,24}?(?:時点|現在|まで|時間|日間)で?、? ?|(?:合計|総数|全体|今のところ|現時点|現状)で? ?)?` +
     String.raw`(約|およそ|概ね|最大|ざっと|だいたい|大体|おおよそ|ほぼ)? ?${NUM}` +
-    String.raw`(?![\d,.]| ?(?:番|/|ポート|時|日|月|年|%|％|分|秒|倍|割))`,
+    // (nor a range, nor how many /24s: 「送信元は 40 程度の /24 に集中」「3 か所の /24」)
+    String.raw`(?![\d,.]| ?(?:番|/|ポート|時|日|月|年|%|％|分|秒|倍|割)|[-–〜~] ?\d| ?(?:程度|ほど|くらい)?の ?\/\d| ?(?:か所|箇所))`,
   'g',
 );
 const VAGUE_COUNT_JA = new RegExp(String.raw`${VAGUE_JA.source}(?:件|個|台)?(?:の)?(?:${NOUNS_JA})`, 'g');
@@ -118,16 +144,22 @@ function vagueAfter(prose: string, m: RegExpExecArray, reach: number, sentenceEn
  * went from about 40 to 1,250").
  */
 const LABEL_NOUNS: Array<[CountKind, string]> = [
-  ['sources', 'sources|source ips|source addresses|source count'],
+  ['sources', 'sources|source ips?|source addresses|source count|reflectors'],
   ['packets', 'packets|packet count'],
   ['targets', 'targets|destinations|target count'],
 ];
 const LABEL_WORDS = String.raw`(?:(?:unique|distinct|total) )?(?:${LABEL_NOUNS.map(([, nouns]) => nouns).join('|')})`;
 const CHANGE_EN = String.raw`(?:went|grew|rose|jumped|climbed) from`;
+/** "Unique sources crossed 3,100": the figure a label's count reached. */
+const REACHED_EN = String.raw`(?:crossed|reached|topped|passed|exceeded|hit)`;
+/** What may stand between a label and its figure: "Sources so far: ~1,850", "Total packets (all ports): 1,284,553". */
+const LABEL_ASIDE = String.raw`(?: \([^)]{0,30}\)| so far| today| yesterday| this week| overall)?`;
+const ABOUT_EN = String.raw`(?:about |around |roughly |nearly |approximately |almost |over |more than )?`;
 /** Which kind a label's noun counts. */
 const LABELLED_EN = new RegExp(LABEL_NOUNS.map(([kind, nouns]) => `(?<${kind}>${nouns})`).join('|'), 'i');
 const MAY_LABELLED_EN = new RegExp(
-  String.raw`${LABEL_WORDS}(?: \([^)]{0,30}\))?(?:: ?| is )[~≈]?\d|(?:sources|packets|targets) ${CHANGE_EN}`,
+  String.raw`${LABEL_WORDS}${LABEL_ASIDE}(?:: ?| is | was | are | were | \(| ${REACHED_EN} )|` +
+    String.raw`(?:sources|packets|targets) ${CHANGE_EN}`,
   'i',
 );
 // (not nfdump's "Summary: total flows: 4, total bytes: 312, total packets: 4", the paste's own tally,
@@ -135,8 +167,11 @@ const MAY_LABELLED_EN = new RegExp(
 const LABELLED_FIGURE_EN = new RegExp(
   String.raw`(?<![\w-]|, (?:(?:unique|distinct|total) )?|(?:daily|hourly|weekly) )(${LABEL_WORDS})` +
     // ("the source count is 2,400, not 24,000", as a correction gives it)
-    String.raw`(?: \([^)]{0,30}\))?(?:: ?|(?<=count) is (?:about |around |roughly |nearly |approximately )?| ` +
-    String.raw`${CHANGE_EN} [^.;]{1,40}? to (?:over |more than |about |around |roughly |nearly |almost )?)[~≈]?${NUM}` +
+    // ("The source count (about 2,300) stands", "the number of sources was ~900", "Unique sources crossed 3,100")
+    String.raw`${LABEL_ASIDE}(?:: ?|(?<=count) is ${ABOUT_EN}|(?<=count) \(${ABOUT_EN}|` +
+    String.raw`(?<=\bnumber of (?:(?:unique|distinct) )?\w+(?: \w+)?) (?:is|was|are|were) ${ABOUT_EN}|` +
+    String.raw` ${REACHED_EN} ${ABOUT_EN}| ` +
+    String.raw`${CHANGE_EN} [^.;]{1,40}? to ${ABOUT_EN})[~≈]?${NUM}` +
     // (not an address, a date, a time, a share, a port's list or service, nor "4134 and 4837"; nor a ratio,
     // a rate or a rank: "the source count is 3x last week's", "40 per source", "2nd highest")
     String.raw`(?!\d|[,.:/-]\d|%|,? ?\d| ?[(（]| ?\/ ?(?:tcp|udp)| (?:and|or) \d|` +
@@ -148,7 +183,9 @@ const LABELLED_FIGURE_EN = new RegExp(
  * Addresses a figure reaches, not ones it comes from: "attempts to 1,904 distinct addresses",
  * "across 65k of our addresses", "2,000 of our customer addresses".
  */
-const TO_BEFORE = /\b(?:to|against|across|on|at|hit|hitting|targeting|of) $/i;
+// ("across our ~2,000 panel hosts", "tried roughly 14,000 distinct external hosts")
+const TO_BEFORE =
+  /\b(?:to|against|across|on|at|hit|hitting|targeting|of|tried|scanned|probed|contacted|reached)(?: our| my)? $/i;
 const GENERIC = /\b(?:hosts|ips|ip addresses|addresses)\b/i;
 
 /** What a match of OF_OURS holds, looked for first (MAY_COUNT_EN says why). */
@@ -160,8 +197,8 @@ const OF_OURS = new RegExp(
   'gi',
 );
 
-function targetedAt(prose: string, m: RegExpExecArray): boolean {
-  if (m.groups!.sources === undefined || !GENERIC.test(m.groups!.sources)) return false;
+function targetedAt(prose: string, m: RegExpExecArray, noun = m.groups!.sources): boolean {
+  if (noun === undefined || !GENERIC.test(noun)) return false;
   const before = prose.slice(Math.max(0, m.index - 12), m.index);
   return TO_BEFORE.test(before);
 }
@@ -170,20 +207,21 @@ function kindOf(m: RegExpMatchArray): CountKind {
   return NOUN_EN.find(([kind]) => m.groups![kind] !== undefined)![0];
 }
 
+const FACTOR: Record<string, number> = {
+  k: 1e3,
+  thousand: 1e3,
+  千: 1e3,
+  万: 1e4,
+  lakh: 1e5,
+  m: 1e6,
+  million: 1e6,
+  crore: 1e7,
+  億: 1e8,
+};
+
 function value(num: string, mult: string | undefined): number {
   const n = Number(num.replace(/,/g, ''));
-  const m = (mult ?? '').toLowerCase();
-  const f =
-    m === 'k' || m === 'thousand' || m === '千'
-      ? 1e3
-      : m === 'm' || m === 'million'
-        ? 1e6
-        : m === '万'
-          ? 1e4
-          : m === '億'
-            ? 1e8
-            : 1;
-  return Math.round(n * f);
+  return Math.round(n * (FACTOR[(mult ?? '').toLowerCase().replace(/s$/, '')] ?? 1));
 }
 
 function per(unit: string | undefined): 'hour' | 'day' | null {
@@ -217,6 +255,17 @@ export function extractCounts(prose: string): CountMention[] {
       m.index + m[0].length,
     );
   }
+  for (const m of MAY_OWN_SOURCES_EN.test(prose) ? allMatches(prose, OWN_SOURCES_EN) : [])
+    push(
+      {
+        kind: targetedAt(prose, m, m[0]) ? 'targets' : 'sources',
+        value: value(m[2]!, m[3]),
+        approx: !!m[1] || !!m[3],
+        per: per(m.groups!.unit),
+        text: m[0].trim(),
+      },
+      m.index + m[0].length,
+    );
   for (const m of MAY_LABELLED_EN.test(prose) ? allMatches(prose, LABELLED_FIGURE_EN) : []) {
     const label = LABELLED_EN.exec(m[1]!)!;
     push(

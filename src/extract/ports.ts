@@ -46,13 +46,19 @@ const ROW_FIELD =
  * its paragraph was joined to), then only figures, separators and short notes, no words that say
  * something of it ("23/tcp 18,442 / 2,910 (前週比 +12%)", "2. tcp/445  902,113  -8%").
  */
+const ROW_HEAD = String.raw`^[ \t]*(?:【[^】\n]{0,30}】[ \t]*)?(?:\d{1,2}(?:[.)]|位)?[ \t]+)?`;
+const ROW_NOTE = String.raw`(?:[ \t]*[(（][^)）\n]{0,30}[)）])?(?=[^\n]*[ \t][~≈+\-−]?\d)`;
 const ROW_LINE = new RegExp(
-  String.raw`^[ \t]*(?:【[^】\n]{0,30}】[ \t]*)?(?:\d{1,2}(?:[.)]|位)?[ \t]+)?` +
-    // (a port with its protocol needs one figure beside it, as a ranking lists it: 「1位 23/TCP 31.2%」)
-    String.raw`(?:(?:(?:tcp|udp) ?\/ ?\d{1,5}|\d{1,5} ?\/ ?(?:tcp|udp))(?:[ \t]*[(（][^)）\n]{0,30}[)）])?` +
-    String.raw`(?=[^\n]*[ \t][~≈+\-−]?\d)(?:${ROW_FIELD})+|` +
-    String.raw`\d{1,5}(?:[ \t]*[(（][^)）\n]{0,30}[)）])?(?=[^\n]*[ \t][~≈+\-−]?\d)(?:${ROW_FIELD}){2,})` +
-    String.raw`[ \t]*$`,
+  String.raw`${ROW_HEAD}(?:(?:tcp|udp) ?\/ ?)?\d{1,5}(?: ?\/ ?(?:tcp|udp))?${ROW_NOTE}(?:${ROW_FIELD}){2,}[ \t]*$`,
+  'i',
+);
+/**
+ * A ranking's row of one figure beside a port and its protocol (「1位 23/TCP 31.2%」): a row where the
+ * prose says its port is flat, but not one of the rest a sentence calls the usual ("Ports hit by the
+ * new wave, by share: 1. 23/tcp 61% ... Everything else looked normal").
+ */
+const LONE_FIGURE_ROW = new RegExp(
+  String.raw`${ROW_HEAD}(?:(?:tcp|udp) ?\/ ?\d{1,5}|\d{1,5} ?\/ ?(?:tcp|udp))${ROW_NOTE}${ROW_FIELD}[ \t]*$`,
   'i',
 );
 
@@ -810,7 +816,10 @@ function prosePorts(text: string): { hits: Hit[]; source: Hit[] } {
     const { start, line } = lineAt(text, at);
     let v = rowAt.get(start);
     if (v === undefined)
-      rowAt.set(start, (v = start > 0 && subjectEnd >= 0 && line.length <= 200 && ROW_LINE.test(line)));
+      rowAt.set(
+        start,
+        (v = start > 0 && subjectEnd >= 0 && line.length <= 200 && (ROW_LINE.test(line) || LONE_FIGURE_ROW.test(line))),
+      );
     return v;
   };
   for (const { needs, re, read: readPorts, setup } of PATTERNS) {
@@ -1337,7 +1346,10 @@ export function extractPorts(
   };
   const kept = (h: Hit) => {
     if (h.denied) return among(said, h);
-    if (h.row) return rowKept(h, lineAt(prose, h.at!).line);
+    if (h.row) {
+      const { line } = lineAt(prose, h.at!);
+      return ROW_LINE.test(line) ? rowKept(h, line) : weighed(h);
+    }
     if (!thread(h)) return !h.setup || weighed(h);
     return weighed(h) && threadKept(h) && !retracted.has(h.port);
   };

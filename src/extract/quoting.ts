@@ -54,12 +54,18 @@ export function blocks(lines: BodyLine[]): Block[] {
 const CJK = /[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]/;
 /**
  * Three cells or more apart by runs of blanks: a row of an aligned table. An ideographic space is
- * as wide as two (「１位\u3000２３／ＴＣＰ\u3000\u3000３１．２％」).
+ * as wide as two (「１位\u3000２３／ＴＣＰ\u3000\u3000３１．２％」), though one between words is
+ * only a Japanese writer's spacing: one gap of a row is wider (WIDE_GAP).
  */
 const COLUMNS = /\S(?: {2,}|[\t\u3000])[ \t\u3000]*\S+(?: {2,}|[\t\u3000])[ \t\u3000]*\S/;
+const WIDE_GAP = / {2,}|\t|\u3000[ \u3000]/;
 
 /** What opens an item of a list: a bullet, a dash or a number. */
 const BULLET = /^(?:[・•●○◆◇■□▪▶►※*]|[-–](?=\s)|\d{1,2}[.)](?=\s)|[(（]\d{1,2}[)）]|[(（【]?[誤正][)）】:：])/;
+/** An item that names no more than a port or two ("- 22/tcp", "* 23/tcp (telnet)"): the line before speaks of it. */
+const BARE_ITEM = new RegExp(String.raw`${BULLET.source}\s*[\w/ ().,-]{0,24}$`);
+/** Where a sentence ends. */
+const SENTENCE_END = /[。.!?！？]$/;
 
 /**
  * Joins the lines of a block of prose as a reader would: a mailer's wrap inside Japanese text
@@ -71,18 +77,24 @@ export function joinProse(lines: string[]): string {
   const parts: string[] = [];
   let last = '';
   let row = false;
+  // (whether the line before is an item of a list that says something of its own)
+  let said = false;
   for (const raw of lines) {
     const l = raw.trim();
     if (!l && !parts.length) continue;
     // A row of a table laid out in columns is no wrapped sentence: it ends where its line does
     // (a row's "flat" is not the next row's port's).
-    const columns = COLUMNS.test(l);
-    // (so does an item of a list: 「・パケット数は約6倍」 is not the next item's 「・9530/TCP は増加は見られていません」)
-    const item = BULLET.test(l);
+    const columns = COLUMNS.test(l) && WIDE_GAP.test(l);
+    // So does an item of a list after one that says something of its own, or after a sentence:
+    // 「・パケット数は約6倍」 is not the next item's 「・9530/TCP は増加は見られていません」. Items that name
+    // only ports go on the line before ("Nothing unusual on" / "* 23/tcp" / "* 2323/tcp"), and so does a
+    // number a mailer wrapped to the start of a line ("against port" / "23. Sources are mostly CPE").
+    const item = BULLET.test(l) && (said || SENTENCE_END.test(last));
     if (parts.length) parts.push(row || columns || item ? '\n' : CJK.test(last) && CJK.test(l[0] ?? '') ? '' : ' ');
     parts.push(l);
     if (l) last = l.at(-1)!;
     row = columns;
+    said = BULLET.test(l) && !BARE_ITEM.test(l);
   }
   return parts.join('');
 }

@@ -226,6 +226,7 @@ function quietHeading(line: string): boolean {
  */
 const RISE = new RegExp(
   String.raw`\b(?:up|rising|rose|climb\w*|jump\w*|increas\w*|spik\w*|surg\w*|doubl\w*|tripl\w*|elevated|new|` +
+    String.raw`hammer\w*|attack\w*|exploit\w*|targeted|brute\w*|` +
     String.raw`except\w*|but)\b|\d(?:\.\d+)?x\b|倍|増|急`,
   'i',
 );

@@ -1159,7 +1159,15 @@ describe('denials and retractions in the ways members write them', () => {
     ].join('\n');
     expect(portsOf(advisory)).toEqual(['tcp/8443']);
     expect(
-      portsOf('管理画面（8443/TCP）を狙った攻撃です。\n・80/TCP のリダイレクト機能のみ有効な場合（影響なし）'),
+      portsOf(
+        [
+          '管理画面（8443/TCP）を狙った攻撃です。',
+          '',
+          '■ 影響を受けない構成',
+          '・管理画面を公開していない場合',
+          '・80/TCP のリダイレクト機能のみ有効な場合',
+        ].join('\n'),
+      ),
     ).toEqual(['tcp/8443']);
   });
 
@@ -1174,6 +1182,59 @@ describe('denials and retractions in the ways members write them', () => {
 });
 
 describe('what is not a retraction, a denial or a table, though it looks like one', () => {
+  it('keeps the port a lead-in, a wrapped line or a bullet list goes on about', () => {
+    // items that name only ports belong to the line before them
+    expect(portsOf('Seeing 5555/tcp tripled overnight. Nothing unusual on\n * 23/tcp\n * 2323/tcp')).toEqual([
+      'tcp/5555',
+    ]);
+    // a port a mailer wrapped to the start of a line is no numbered item
+    expect(
+      portsOf('We are seeing a big increase in telnet scanning against port\n23. Sources are mostly CPE.'),
+    ).toEqual(['tcp/23']);
+    // blanks of full width between Japanese words are no table's columns
+    expect(
+      portsOf(
+        'なお、ＴＣＰ\u3000２３番\u3000および\u3000４４５番ポートについては前週と比べて\n特に変化はありませんでした。8728/TCP は急増しています。',
+      ),
+    ).toEqual(['tcp/8728']);
+    // a heading of what is not affected reaches no item that says it is attacked
+    expect(
+      portsOf(
+        [
+          'Exploit attempts on 8443/tcp.',
+          '',
+          'Not affected:',
+          '',
+          '- Our 22/tcp honeypots, which see the usual noise.',
+          '- 8443/tcp management port on the sensors is being hammered by the exploit.',
+        ].join('\n'),
+      ),
+    ).toContain('tcp/8443');
+  });
+
+  it('keeps a rising port beside an aside of no impact, a way in, a config server or a comma that turns', () => {
+    expect(portsOf('23/TCP 宛のスキャンが昨日から急増しています（サービス影響なし）。')).toEqual(['tcp/23']);
+    expect(portsOf('37215番ポートから侵入してボット本体をダウンロードさせる攻撃が昨日から急増しています。')).toEqual([
+      '?/37215',
+    ]);
+    expect(
+      portsOf('The infected routers fetch their config from a pastebin and then start scanning tcp/7547 and tcp/5555.'),
+    ).toEqual(['tcp/5555', 'tcp/7547']);
+    expect(portsOf('Huge spike on port 8728, 22 and 23 unchanged.')).toContain('?/8728');
+    expect(portsOf('tcp/9530 was not in our logs at all last week; since Monday it is our #2 port.')).toEqual([
+      'tcp/9530',
+    ]);
+  });
+
+  it("keeps a ranking's rows of one figure when the prose calls only the rest of the sensors normal", () => {
+    const wave = ['Ports hit by the new Mirai wave, by share of its traffic:', '1. 23/tcp 61%', '2. 2323/tcp 30%'];
+    expect(portsOf([...wave, '3. 37215/tcp 9%', 'Everything else on the sensors looked normal.'].join('\n'))).toEqual([
+      'tcp/23',
+      'tcp/2323',
+      'tcp/37215',
+    ]);
+  });
+
   it('keeps a Japanese port whose sentence denies something else', () => {
     for (const [text, port] of [
       [

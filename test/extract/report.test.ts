@@ -159,6 +159,33 @@ describe('counts of sources and targets', () => {
     ['送信元は約 1,300 IP アドレスで', { sources: 1300 }],
     // a rate per source, and a growth, are no counts
     ['1 送信元あたり数十パケット程度で、パケットが約2.3倍に増えました', {}],
+    // a word of the writer's own before a noun of sources, not one that says whose the addresses are
+    ['Same population here: about 4,300 distinct CPE addresses this week', { sources: 4300 }],
+    ['~220 distinct 11211/udp reflectors aimed at one customer', { sources: 220 }],
+    ['Around 8,600 bot IPs joined the channel', { sources: 8600 }],
+    ['48,211 distinct destination addresses in one night', { targets: 48211 }],
+    ['3,870 distinct customer addresses were hit', {}],
+    ['the honeypot logged 1,240 crash events and 376 byte packets', {}],
+    ['Nmap done: 1 IP address (1 host up) scanned in 13.22 seconds', {}],
+    ['they tried roughly 14,000 distinct external hosts on tcp/22', { targets: 14000 }],
+    ['approx 1.2 lakh packets since morning', { packets: 120_000 }],
+    // a label with its figure after a verb, an aside or a bracket
+    ['Unique sources crossed 3,100 yesterday', { sources: 3100 }],
+    ['Sources so far: ~1,850 distinct', { sources: 1850 }],
+    ['Reflectors: ~3.4k unique', { sources: 3400 }],
+    ['Also the number of sources was ~900, not 9,000', { sources: 900 }],
+    ['Number of source IP is about 870, most of them MikroTik', { sources: 870 }],
+    ['The source count (about 2,300) stands.', { sources: 2300 }],
+    ['the packets were 60 bytes', {}],
+    // a Japanese noun and its figure a blank apart, reflectors, a name in brackets; not a count of /24s or a range
+    ['送信元 150 くらい、ほぼ CN。', { sources: 150 }],
+    ['全体で 402,118 件、ユニーク送信元 14,502。', { sources: 14502 }],
+    ['うちの netflow では unique src が 700 程度です。', { sources: 700 }],
+    ['反射元(リフレクタ)は約 1,200 台、ピークは 23時台でした', { sources: 1200 }],
+    ['送信元 (リフレクタ) は合計 8,214 件でした。', { sources: 8214 }],
+    ['送信元は 40 程度の /24 に集中しています', {}],
+    ['一部の送信元は 5060-5070/udp の範囲をスキャンしています', {}],
+    ['インターネット接続サービス（固定IP ８アドレス／２９プラン）', {}],
   ];
   for (const [text, want] of cases) {
     it(`reads ${JSON.stringify(text)}`, () => {
