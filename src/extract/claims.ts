@@ -172,9 +172,12 @@ const RANGE_JA = /(?<![\d,])(\d{1,5})番台/g;
 
 /** 「60001/TCP〜60010/TCP」: a range with the protocol at both ends. */
 const RANGE_PAIR = /(?<![\d.,/])(\d{1,5}) ?\/ ?(tcp|udp) ?[-–〜~] ?(\d{1,5}) ?\/ ?(?:tcp|udp)\b/gi;
-/** 「6000/TCP から 6010/TCP までの範囲」「5900番から5910番まで」: a range said in Japanese. */
-const RANGE_KARA =
-  /(?<![\d.,/])(\d{1,5})(?: ?\/ ?(tcp|udp))? ?番?(?:ポート)? ?から ?(\d{1,5})(?: ?\/ ?(tcp|udp))? ?番?(?:ポート)? ?まで/gi;
+/** 「6000/TCP から 6010/TCP までの範囲」「TCP 5900番から5910番まで」: a range said in Japanese. */
+const RANGE_KARA = new RegExp(
+  String.raw`(?:\b(tcp|udp) ?\/? ?)?(?<![\d.,/])(\d{1,5})(?: ?\/ ?(tcp|udp))? ?番?(?:ポート)? ?から ?` +
+    String.raw`(\d{1,5})(?: ?\/ ?(tcp|udp))? ?番?(?:ポート)? ?まで`,
+  'gi',
+);
 
 /**
  * The port ranges the prose states, each with where it stands, so that its ends are not read as
@@ -199,7 +202,7 @@ export function rangesAt(prose: string): Array<PortRange & { at: number }> {
   if (prose.includes('まで'))
     for (const m of allMatches(prose, RANGE_KARA))
       // A port's word at one end at least: 「件数は 120 から 450 まで増えました」 is counts
-      if (/番|ポート|\/ ?(?:tcp|udp)/i.test(m[0])) add(Number(m[1]), Number(m[3]), m[2] ?? m[4], m);
+      if (/番|ポート|\/ ?(?:tcp|udp)/i.test(m[0])) add(Number(m[2]), Number(m[4]), m[1] ?? m[3] ?? m[5], m);
   for (const m of allMatches(prose, RANGE_PAIR)) add(Number(m[1]), Number(m[3]), m[2], m);
   for (const m of allMatches(prose, RANGE_JA)) {
     const base = Number(m[1]);
@@ -280,6 +283,27 @@ export function deniesThread(own: string): boolean {
 export function seesThread(own: string): boolean {
   return SEEN_HERE.test(own) || RISING.test(own) || GROWTH.test(own);
 }
+
+/**
+ * The reply's own words right under a quoted line, when they answer it no: "> tcp/8081" / "not here",
+ * "> tcp/8888" / "flat", 「> 23/tcp」 / 「こちらでは見えていません」.
+ */
+export function answersNo(answer: string): boolean {
+  // (a short answer that names no port of its own and sees nothing: a longer one is about more than that line)
+  return (
+    answer.length <= 80 &&
+    !/\d/.test(answer) &&
+    (INLINE_NO.test(answer) || NOT_HERE.test(answer)) &&
+    !SEEN_HERE.test(answer) &&
+    !NEWS.test(answer)
+  );
+}
+const INLINE_NO = new RegExp(
+  String.raw`^\s*(?:no\b|nope\b|not (?:here|seen|seeing|us|for us|on our side)\b|nothing\b|none\b|zero\b|flat\b|` +
+    String.raw`quiet\b|unchanged\b|normal\b|as usual\b|same as (?:usual|always|ever)\b|negative\b|` +
+    String.raw`いいえ|なし|特になし|変化なし|横ばい)`,
+  'i',
+);
 
 const NOT_HERE = new RegExp(
   String.raw`(?:\bnot|n't|\bnever)\s+(?:been\s+|really\s+|yet\s+)?(?:seeing|seen|see|saw|observ\w*|notic\w*|` +
@@ -381,6 +405,9 @@ const TURN = new RegExp(
     String.raw`[;，；]| [-–—] |` +
     String.raw`(?<!(?:は|も|ため|ので|から|では|には|ついては|関しては))(?:(?<![\dA-Za-z番)）])、|、(?! ?\d))|しかし|けれど|けど` +
     String.raw`|\b(?:but|however|while|whereas|though|although)\b|\band (?=(?:we|i|they|our|it|there|nothing|no)\b)` +
+    // ("on tcp/2375 rather than 2376", "only on 2222/tcp -- the sensor listening on 22 has been quiet"; not "no
+    // increase on tcp/445 -- or on tcp/139")
+    String.raw`|\b(?:rather than|instead of)\b| --? (?=(?:the|our|we|i|it|they|there|nothing|no|this|that)\b)` +
     // ("3389/tcp rose 4x with no comparable change on 3389/udp": two things said, of two ports)
     String.raw`|\bwith (?=no\b)`,
   'gi',
@@ -502,7 +529,7 @@ const NEGATED = new RegExp(
     String.raw`増えてはいません|見えていません|見えてない|見てません|見ていません|観測されていません|観測していません|` +
     // 「スキャンの増加は確認されていない」「ほぼ収まっています」
     String.raw`(?:確認|観測|検知)(?:は|も)?(?:され|し)て(?:い)?ない|収まって(?:い(?:る|ます)|きた|きました)|低調|(?:観測|確認|検知)されなくな|見られなくな|` +
-    String.raw`(?:見|み)られ(?:ません|ない)|` +
+    String.raw`(?:見|み)られ(?:ません|ない|ていない|てない)|` +
     String.raw`(?:見られ|確認され|観測され|見え|増え|来)ておりません|` +
     // out of the ranking now, not "前期は20位圏外だった 6379/TCP" or 「圏外から6位に」, which rose into it
     String.raw`(?<!(?:前期|先週|前週|前月|前回|以前|昨年|これまで)[^。]{0,6})圏外(?!から|より)|` +
@@ -578,7 +605,9 @@ export const REST_QUIET = new RegExp(
     // 「その他のポートについては前週と比べて大きな変化はありません」「TCP はいずれも前月並み」
     // 「上記以外の順位・件数は前週から大きな変化はなく」
     String.raw`(?:その他|そのほか|それ以外|上記以外|他)(?:の[^、。\n]{0,10}?)?(?:については|は|も)[^。\n]{0,16}?` +
-    String.raw`(?:前週並み|前月並み|横ばい|平常|同水準|同程度|通常の?範囲|変化(?:なし|はなく|がなく|はありません|は見られません))|` +
+    String.raw`(?:前週並み|前月並み|横ばい|平常|同水準|同程度|通常の?範囲|変化(?:なし|はなく|がなく|はありません|は見られません)|` +
+    // 「その他のポートは90%帯域内で推移しており、特記事項なし」
+    String.raw`(?:帯域|範囲|バンド)内|特記事項(?:は)?(?:なし|ありません))|` +
     String.raw`(?:TCP|UDP) ?(?:は|も)いずれも[^。\n]{0,6}?(?:前週並み|前月並み|横ばい|平常|同水準|同程度)`,
   'gi',
 );
@@ -636,6 +665,8 @@ const TAKEN_BACK = new RegExp(
     String.raw`misconfig\w*|a test|testing|nothing|noise|harmless|leak\w*|backscatter|a mistake)` +
     String.raw`|\bignore (?:that|this|it)\b|(?<!\bthinks?\b[^.]{0,80})\b(?:should|can|may) be (?:safely )?ignored\b|` +
     String.raw`\bdisregard\b|` +
+    // ("Retracting the udp/5060 part: that was our VoIP vendor's monitoring")
+    String.raw`^\s*(?:I'?m |we'?re |I am |we are )?retract(?:ing)?\b|` +
     // ("Please do not treat 6667 or 8088 as scan targets")
     String.raw`\bnot (?:treat|count|regard)\b[^.;]{0,40}?\bas (?:an? )?(?:scan )?(?:targets?|scanned|attacked)\b|` +
     String.raw`\bfalse (?:alarm|positive)\b|\bmy (?:bad|mistake)\b|` +
@@ -723,7 +754,10 @@ const GOES_ON = new RegExp(
     String.raw`|^\s*,[^,.;]*(?:,[^,.;]*)*\band\b[^,.;]*\b(?:are|were)(?: not|n't)\b` +
     // or a turn with no subject of its own: "Kibana (tcp/5601) was exposed too but shows no sign of being touched"
     String.raw`|^\s*,?\s*but (?:it |they )?(?:shows?|showed|has|had|have|saw|sees|got|gets|received|is|was|were|are|` +
-    String.raw`remains?|remained|stays?|stayed)\b`,
+    String.raw`remains?|remained|stays?|stayed)\b` +
+    // or a word of its own set after a comma: "DNP3 (20000/tcp) had a handful of hits, flat, same as every month"
+    String.raw`|^\s*,\s*(?:flat|unchanged|steady|stable|quiet|as usual|same as (?:ever|always|usual|every \w+))` +
+    String.raw`\s*(?:[,.;]|$)`,
   'i',
 );
 
@@ -959,7 +993,7 @@ function quietThen(prose: string, clause: string, end: number, sentenceEnd: numb
 const TAKING_BACK = new RegExp(
   String.raw`\b(?:[Tt]urned out|[Ii]gnore|[Dd]isregard|[Ff]alse (?:alarm|positive)|[Mm]y (?:bad|mistake)|[Tt]ypo|` +
     String.raw`[Ss]cratch that|[Oo]ur own|[Oo]urs|[Cc]orrect|[Ss]orry|I meant|[Ss]hould (?:read|have been)|` +
-    String.raw`[Ff]at[- ]?finger|earlier (?:version|post|mail|message)|not (?:treat|count|regard))|` +
+    String.raw`[Ff]at[- ]?finger|earlier (?:version|post|mail|message)|not (?:treat|count|regard)|[Rr]etract)|` +
     String.raw`誤検知|無視して|訂正|誤記|誤り|間違い|と書きましたが`,
   'g',
 );
@@ -988,6 +1022,15 @@ export function takenBack(prose: string): { taken: Set<number>; meant: Set<numbe
         if (corrects(prose, m.index) && !YEAR.test(right) && !COUNTED_AFTER.test(prose.slice(m.index + m[0].length)))
           meant.add(Number(right));
       }
+  // "I think you mean 8291 (MikroTik Winbox) -- 8921 isn't anything I know of": a reply's correction of the
+  // post it answers, the other numbers of its sentence the slip
+  if (/\byou meant?\b/i.test(prose))
+    for (const m of allMatches(prose, YOU_MEAN)) {
+      if (YEAR.test(m[1]!)) continue;
+      meant.add(Number(m[1]));
+      const { start, end } = sentenceBounds(prose, m.index);
+      for (const n of allMatches(prose.slice(start, end), NUMBER)) if (n[0] !== m[1]) out.add(Number(n[0]));
+    }
   // "tcp/7574 ... -- err, make that 7547, fat fingers": the number a poster puts right after the slip
   if (/make that/i.test(prose))
     for (const m of allMatches(prose, MADE_THAT)) {
@@ -1042,6 +1085,7 @@ const WROTE_RIGHT = new RegExp(
 /** A number that stands alone as a year rather than a port. */
 export const YEAR = /^(?:19[89]|20[0-3])\d$/;
 const MADE_THAT = /\bmake that (?:(?:tcp|udp|port) ?\/? ?)?(\d{2,5})(?![\w.,:]\d|\d)/gi;
+const YOU_MEAN = /\byou meant? (?:(?:tcp|udp|port) ?\/? ?)?(\d{2,5})(?![\w.,:]\d|\d)/gi;
 const COUNTED_AFTER = /^,? ?(?:sources|hosts|addresses|ips|packets|hits|events|times|attempts|connections|flows)\b/i;
 
 /** A number a pattern may read as a port, alone or after its protocol. */
@@ -1065,7 +1109,8 @@ const WRONG_LINE = new RegExp(
 // (the number set aside in groups 1, 4 and 5; the one put in its place in 2, 3 and 6)
 const INSTEAD_OF = new RegExp(
   String.raw`(?<![\w.,:/-])(\d{2,5})\b[^.;\d]{0,20}? (?:were|was|is|are) actually (?:(?:tcp|udp)[ /])?(\d{2,5})\b|` +
-    String.raw`(?<![\w.,:/-])(\d{2,5})(?:\/(?:tcp|udp))?(?: \([^()\d]{1,40}\))?,? not ` +
+    // ("the port is udp/3702 (WS-Discovery), not 3703")
+    String.raw`(?:(?<=\b(?:tcp|udp) ?\/ ?)|(?<![\w.,:/-]))(\d{2,5})(?:\/(?:tcp|udp))?(?: \([^()\d]{1,40}\))?,? not ` +
     String.raw`(?:(?:tcp|udp|dpt|port)[ /:]?)?(\d{2,5})(?![\w.,:/]\d|\d)` +
     String.raw`|(?<![\w.,:/-])(\d{2,5})(?: ?\/ ?(?:tcp|udp))? ?(?:番ポート|番)? ?(?:では|じゃ)なく[、,]? ?` +
     String.raw`(?:(?:tcp|udp|ポート)[ /]?)?(\d{2,5})`,

@@ -12,6 +12,7 @@ import {
   seesThread,
   quietServicePorts,
   REST_QUIET,
+  answersNo,
   corrects,
   YEAR as YEAR_ALONE,
   type Denial,
@@ -692,7 +693,8 @@ const PATTERNS: Array<{
   {
     needs: new RegExp(
       String.raw`see|saw|notic|watching|lots? of|plenty of|bunch of|tons of|a little|a bit of|lit up|` +
-        String.raw`light(?:ing)? up|woke up|went up|jumped|spiked|doubled|tripled|rose|climbed|grew|surged|shot up`,
+        String.raw`light(?:ing)? up|woke up|went up|picked up|jumped|spiked|doubled|tripled|rose|climbed|grew|surged|` +
+        String.raw`shot up`,
       'i',
     ),
     re: new RegExp(
@@ -707,7 +709,8 @@ const PATTERNS: Array<{
         String.raw`|(?<![\w.,:/-])${WEAK_LIST}(?= (?:both |all )?(?:lit up|light up|lighting up|woke up)\b)` +
         // "8728 is flat for us, but 8729 (the API-SSL one) went up ~5x": a clause's subject that rose
         String.raw`|(?:^|(?<=[.;!?]\s|\bbut\s|\bwhile\s|\bwhereas\s))${WEAK_LIST}` +
-        String.raw`(?=${NAMED} (?:went up|jumped|spiked|doubled|tripled|rose|climbed|grew|surged|shot up)\b)`,
+        // ("5900 picked up too since Sunday")
+        String.raw`(?=${NAMED} (?:went up|picked up|jumped|spiked|doubled|tripled|rose|climbed|grew|surged|shot up)\b)`,
       'gi',
     ),
     read: (m) =>
@@ -1140,6 +1143,10 @@ function logPorts(events: LogEvent[]): { probes: Hit[]; answers: Hit[] } {
   const flow = (src: string | null, spt: number | null, dst: string | null, dpt: number | null) =>
     `${src}|${spt}|${dst}|${dpt}`;
   const flows = new Set(events.map((e) => flow(e.src, e.spt, e.dst, e.dpt)));
+  // A record from the port the paste's probes reach, back to one of their sources' high ports, is a
+  // probed host's answer ("198.51.100.44:445 -> 203.0.113.61:49841" under that source's probes of 445).
+  const probed = new Set(events.map((e) => e.dpt));
+  const probers = new Set(events.map((e) => e.src));
   for (const e of events) {
     // A record with a port and no protocol (a Shadowserver legacy darknet row) still names the port.
     // (port 0 is a fragment's: "ports 0/0" in a flow log names no service)
@@ -1158,6 +1165,8 @@ function logPorts(events: LogEvent[]): { probes: Hit[]; answers: Hit[] } {
     // block page, a reflected SYN-ACK): the victim's random port, not a probe of it.
     if (e.proto === 'tcp' && e.flags?.includes('A') && e.spt !== null && e.spt < 1024 && e.dpt >= 1024) continue;
     if (e.spt !== null && e.spt < e.dpt && e.src && flows.has(flow(e.dst, e.dpt, e.src, e.spt))) continue;
+    if (e.spt !== null && e.dpt >= 1024 && e.spt < e.dpt && probed.has(e.spt) && e.dst !== null && probers.has(e.dst))
+      continue;
     const k = `${e.proto ?? '-'}/${e.dpt}`;
     const cur = byKey.get(k);
     if (cur) cur.n++;
@@ -1344,6 +1353,14 @@ export function extractPorts(
       !(quietServices ??= quietServicePorts(prose, (at) => thread({ at }))).has(h.port)
     );
   };
+  // A reply written between the quoted lines it answers: what it says under a line is of that line's port.
+  const answeredNo = (h: Hit) => {
+    const q = quoted.find(([start, end]) => h.at! >= start && h.at! < end);
+    if (!q) return false;
+    const next = quoted.reduce((at, [start]) => (start >= q[1] && start < at ? start : at), prose.length);
+    const answer = prose.slice(q[1], next).trim();
+    return answer.length > 0 && answersNo(answer);
+  };
   const kept = (h: Hit) => {
     if (h.denied) return among(said, h);
     if (h.row) {
@@ -1351,7 +1368,7 @@ export function extractPorts(
       return ROW_LINE.test(line) ? rowKept(h, line) : weighed(h);
     }
     if (!thread(h)) return !h.setup || weighed(h);
-    return weighed(h) && threadKept(h) && !retracted.has(h.port);
+    return weighed(h) && threadKept(h) && !retracted.has(h.port) && !answeredNo(h);
   };
   // (how many of the claims are the post's own words: the ports a reply only quotes are not)
   let own = 0;

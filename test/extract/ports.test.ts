@@ -1171,6 +1171,85 @@ describe('denials and retractions in the ways members write them', () => {
     ).toEqual(['tcp/8443']);
   });
 
+  it('drops a port said to be within its band, not seen, or flat in a word set after a comma', () => {
+    const daily = [
+      '順位  宛先ポート  件数      送信元数  前日比',
+      ' 1    23/tcp     301,554    8,804     +1%',
+      ' 2    2375/tcp    48,310    1,207   +410%   ★新規',
+      ' 3    3389/tcp    33,105    1,388     +3%',
+      '',
+      '・2375/tcp (Docker API) が前日比 +410% と急増。',
+    ];
+    expect(portsOf(daily.join('\n'))).toEqual(['tcp/23', 'tcp/2375', 'tcp/3389']);
+    expect(portsOf([...daily, '・その他のポートは90%帯域内で推移しており、特記事項なし。'].join('\n'))).toEqual([
+      'tcp/2375',
+    ]);
+    expect(
+      portsOf(
+        'TCPポート37215を対象としたスキャンが増加し続けている。なお、同種のボットが過去に利用したポート52869については、現時点で増加は見られていない。',
+      ),
+    ).toEqual(['tcp/37215']);
+    expect(
+      portsOf(
+        'Modbus probing on tcp/502 increased. DNP3 (20000/tcp) had a handful of hits, flat, same as every month.',
+      ),
+    ).toEqual(['tcp/502']);
+  });
+
+  it('reads a correction of the protocol-led port, a reply that says which port was meant, and a retraction', () => {
+    expect(
+      portsOf(' - the port is udp/3702 (WS-Discovery), not 3703. Fat fingers.', 'correction: udp/3702 not 3703'),
+    ).toEqual(['udp/3702']);
+    const meant = [
+      '> We see a marked increase in scans for tcp/8921 across the sensor fleet.',
+      '',
+      "I think you mean 8291 (MikroTik Winbox) -- 8921 isn't anything I know of.",
+      'For what it is worth, 8291/tcp is definitely up on our campus border.',
+    ].join('\n');
+    expect(portsOf(meant, 'Re: new scanning for tcp/8921?')).toEqual(['tcp/8291']);
+    const retract = [
+      "Retracting the udp/5060 part: that was our VoIP vendor's new monitoring platform.",
+      '',
+      'The 5061/tcp scanning is real though and still going, ~90 sources now.',
+    ].join('\n');
+    expect(portsOf(retract, 'Re: SIP scanning 5060/5061 - partial retraction')).toEqual(['tcp/5061']);
+  });
+
+  it('turns a clause at "rather than" and at a dash before a subject of its own', () => {
+    expect(
+      portsOf('Same actors, but on the plain docker port tcp/2375 rather than 2376 -- nothing on 2376 at all here.'),
+    ).toEqual(['tcp/2375']);
+    expect(
+      portsOf(
+        'Same wordlist here, but our sensors only see it on 2222/tcp -- the sensor listening on 22 has been quiet.',
+      ),
+    ).toEqual(['tcp/2222']);
+    expect(portsOf('We see no increase on tcp/445 -- or on tcp/139 for that matter.')).toEqual([]);
+  });
+
+  it('reads a reply written between the quoted lines it answers, line by line', () => {
+    const inline = [
+      '> We see a sweep from AS64511 space hitting:',
+      '>   tcp/80',
+      'yes, elevated, about 4x since 18:00',
+      '>   tcp/8080',
+      'yes',
+      '>   tcp/8081',
+      'not here',
+      '>   tcp/8888',
+      'flat',
+    ].join('\n');
+    expect(portsOf(inline, 'Re: web port sweep from AS64511')).toEqual(['tcp/80', 'tcp/8080']);
+    // a longer answer that names ports of its own speaks for itself, not for the line above
+    const longer = [
+      '> So: ET EXPLOIT hits on tcp/52869 and tcp/37215, plus the GPON one on',
+      '> tcp/8080.',
+      '',
+      'うちでも見えてます。ただし当方で引っかかっているのは 52869 だけで、37215 宛ては観測されていません。',
+    ].join('\n');
+    expect(portsOf(longer, 'Re: UPnP exploit bursts')).toEqual(['tcp/8080', 'tcp/52869']);
+  });
+
   it('drops a port a Japanese writer takes back as return packets of their own misconfigured device', () => {
     const text = [
       '8728/tcp への探索が午後から急に増えました。',
@@ -1224,6 +1303,10 @@ describe('what is not a retraction, a denial or a table, though it looks like on
     expect(portsOf('tcp/9530 was not in our logs at all last week; since Monday it is our #2 port.')).toEqual([
       'tcp/9530',
     ]);
+  });
+
+  it('reads a Japanese range led by its protocol as a range, not its first port', () => {
+    expect(portsOf('先週末から、TCP 8000番から8010番までを順番に叩く連続スキャンを観測しています。')).toEqual([]);
   });
 
   it("keeps a ranking's rows of one figure when the prose calls only the rest of the sensors normal", () => {
@@ -1797,6 +1880,17 @@ describe('ports from log lines', () => {
     expect(r.logLines).toHaveLength(3);
     // the reflectors' NTP is what the post reports
     expect(r.ports.map((p) => `${p.proto}/${p.port}`)).toEqual(['udp/123']);
+  });
+
+  it("does not take the high port a probed host's answer goes back to", () => {
+    const alert = (at: string, sig: string, flow: string) =>
+      `05/12/2017-${at}  [**] [1:2024218:3] ET EXPLOIT ETERNALBLUE MS17-010 ${sig} [**] [Priority: 1] {TCP} ${flow}`;
+    const fast = [
+      alert('08:14:02.331245', 'Echo Request', '203.0.113.61:49822 -> 198.51.100.40:445'),
+      alert('08:14:02.402117', 'Echo Request', '203.0.113.61:49830 -> 198.51.100.41:445'),
+      alert('08:14:05.918760', 'Echo Response', '198.51.100.44:445 -> 203.0.113.61:49841'),
+    ];
+    expect(portsOf(['Suricata fired ETERNALBLUE sigs:', '', ...fast].join('\n'))).toEqual(['tcp/445']);
   });
 
   it('does not take the port of a SYN-ACK reply', () => {
