@@ -285,23 +285,18 @@ export function seesThread(own: string): boolean {
 }
 
 /**
- * The reply's own words right under a quoted line, when they answer it no: "> tcp/8081" / "not here",
- * "> tcp/8888" / "flat", 「> 23/tcp」 / 「こちらでは見えていません」.
+ * The reply's own words right under a quoted line, when they are a bare no: "> tcp/8081" / "not here",
+ * "> tcp/8888" / "flat", 「> 23/tcp」 / 「こちらでは見えていません」. Not an answer to a question that
+ * goes on ("No, you're not the only one", 「いいえ、弊社も同じ状況です」「はい、増加が止まる気配は見られません」).
  */
 export function answersNo(answer: string): boolean {
-  // (a short answer that names no port of its own and sees nothing: a longer one is about more than that line)
-  return (
-    answer.length <= 80 &&
-    !/\d/.test(answer) &&
-    (INLINE_NO.test(answer) || NOT_HERE.test(answer)) &&
-    !SEEN_HERE.test(answer) &&
-    !NEWS.test(answer)
-  );
+  if (answer.length > 80 || /\d/.test(answer)) return false;
+  return BARE_NO.test(answer) || (NOT_HERE.test(answer) && !/はい|同じ|同様|も(?:増|見|観測|確認)|増|急/.test(answer));
 }
-const INLINE_NO = new RegExp(
-  String.raw`^\s*(?:no\b|nope\b|not (?:here|seen|seeing|us|for us|on our side)\b|nothing\b|none\b|zero\b|flat\b|` +
-    String.raw`quiet\b|unchanged\b|normal\b|as usual\b|same as (?:usual|always|ever)\b|negative\b|` +
-    String.raw`いいえ|なし|特になし|変化なし|横ばい)`,
+const BARE_NO = new RegExp(
+  String.raw`^\s*(?:no|nope|not here|not (?:seen|seeing)(?: (?:it|this|that))?|nothing(?: seen)?|none|zero|flat|quiet|` +
+    String.raw`unchanged|normal|as usual|same as (?:usual|always|ever)|negative|n\/a)` +
+    String.raw`(?:,?\s*(?:here|for us|on our (?:side|end)|this week|either))?\s*[.!]?\s*$`,
   'i',
 );
 
@@ -310,6 +305,7 @@ const NOT_HERE = new RegExp(
     String.raw`detect\w*|had|getting)\s+(?:this|it|that|them|these|those|anything|any(?: of (?:it|this|that|them))?|` +
     String.raw`an? (?:event|attack|spike|increase|incident)|the same|similar)\b` +
     String.raw`|\bnothing (?:here|on our (?:side|end)|similar|like (?:it|that|this))\b|\bnot here\b` +
+    String.raw`|(?:見えて(?:い)?ない|(?:観測|確認)されていない|来ていない)(?=\s*(?:[。、.,)）]|$|ので|よう|模様|です))` +
     String.raw`|\bno (?:sign|trace)s? of (?:it|this|that|them)\b` +
     String.raw`|(?:観測|確認|検知)(?:は|も)?(?:され|し|でき)(?:て)?(?:い|お)?(?:ません|りません)|見えていません|見られません|来ていません`,
   'i',
@@ -407,7 +403,9 @@ const TURN = new RegExp(
     String.raw`|\b(?:but|however|while|whereas|though|although)\b|\band (?=(?:we|i|they|our|it|there|nothing|no)\b)` +
     // ("on tcp/2375 rather than 2376", "only on 2222/tcp -- the sensor listening on 22 has been quiet"; not "no
     // increase on tcp/445 -- or on tcp/139")
+    // ("Nothing unusual on tcp/22 -- the same goes for tcp/2222" says one thing of both)
     String.raw`|\b(?:rather than|instead of)\b| --? (?=(?:the|our|we|i|it|they|there|nothing|no|this|that)\b)` +
+    String.raw`(?!(?:the|it'?s the|that'?s the|this is the) same\b)` +
     // ("3389/tcp rose 4x with no comparable change on 3389/udp": two things said, of two ports)
     String.raw`|\bwith (?=no\b)`,
   'gi',
@@ -479,6 +477,10 @@ const NEGATED = new RegExp(
     String.raw`|\bnothing (?:unusual|new|special|abnormal|odd|out of the ordinary|much|interesting|on)\b` +
     String.raw`(?![^.;]{0,30}\b(?:except|apart from|other than|besides|save for|but for)\b)` +
     String.raw`|\bnot much\b|\bnot anything (?:on|at|to|for|unusual|new)\b|\bnothing (?:here|to report)\b` +
+    // ("Port 5061 not really, a handful a day as always"; not "it's not really a scan")
+    String.raw`|\bnot (?:really|at all|here|so much)(?=\s*(?:[,.;:!?]|$))` +
+    // a question of what a port is ("Does anyone know what listens on 4786 by default?")
+    String.raw`|\bwhat (?:listens|runs|is (?:listening|running)|(?:service|app\w*) (?:is|runs|listens)) on\b` +
     // ("Yes on udp/1900 (SSDP), no on udp/3702 (WS-Discovery)")
     String.raw`|^\s*(?:and |but )?no (?:on|for) (?:tcp|udp|port|\d)` +
     String.raw`|\bno signs? of (?:being )?(?:touched|probed|scanned|hit|use|activity|access|traffic|scans|probes|` +
@@ -529,7 +531,8 @@ const NEGATED = new RegExp(
     String.raw`増えてはいません|見えていません|見えてない|見てません|見ていません|観測されていません|観測していません|` +
     // 「スキャンの増加は確認されていない」「ほぼ収まっています」
     String.raw`(?:確認|観測|検知)(?:は|も)?(?:され|し)て(?:い)?ない|収まって(?:い(?:る|ます)|きた|きました)|低調|(?:観測|確認|検知)されなくな|見られなくな|` +
-    String.raw`(?:見|み)られ(?:ません|ない|ていない|てない)|` +
+    // (「見られていない」 as what the sentence says, not a noun's: 「過去に見られていない規模で」「見られていない 9530/TCP へ」)
+    String.raw`(?:見|み)られ(?:ません|ない)|(?:見|み)られて(?:い)?ない(?=\s*(?:[。、.,)）]|$|よう|模様|状況|です|とのこと))|` +
     String.raw`(?:見られ|確認され|観測され|見え|増え|来)ておりません|` +
     // out of the ranking now, not "前期は20位圏外だった 6379/TCP" or 「圏外から6位に」, which rose into it
     String.raw`(?<!(?:前期|先週|前週|前月|前回|以前|昨年|これまで)[^。]{0,6})圏外(?!から|より)|` +
@@ -538,6 +541,8 @@ const NEGATED = new RegExp(
     String.raw`来ていません|来てない|対象では(?:ございません|ありません|ない)|対象になって(?:いません|おりません)|` +
     String.raw`含まれて(?:いません|おりません)|含まれません|` +
     String.raw`横ばい|(?:アクセス|通信|パケット|スキャン|試行|ブロック|検知|着信|攻撃)(?:は|も)(?:ありません|ない|なし)|` +
+    // 「なお 23/tcp は関係ないようです」
+    String.raw`関係(?:ない|ありません|なさそう)|無関係|` +
     // 「社内の VPN 装置 (443/tcp) のほうは特に異常ありません」, not 「異常ありませんか？」「異常なしでしたが」
     String.raw`特に異常(?:は|も)?(?:ありません|なし|見られません)(?![かがけ]|でしたが)|` +
     String.raw`影響(?:は|を)?(?:ありません|ない|受けません|受けない)|該当しません|対象外|` +
@@ -664,7 +669,7 @@ const TAKEN_BACK = new RegExp(
   String.raw`\bturned out (?:to be|that it was|it was)\b(?: [\w-]+){0,2}? (?:our own|ours|internal|legit\w*|benign|` +
     String.raw`misconfig\w*|a test|testing|nothing|noise|harmless|leak\w*|backscatter|a mistake)` +
     String.raw`|\bignore (?:that|this|it)\b|(?<!\bthinks?\b[^.]{0,80})\b(?:should|can|may) be (?:safely )?ignored\b|` +
-    String.raw`\bdisregard\b|` +
+    String.raw`\bdisregard\b|\bwithdrawn\b|` +
     // ("Retracting the udp/5060 part: that was our VoIP vendor's monitoring")
     String.raw`^\s*(?:I'?m |we'?re |I am |we are )?retract(?:ing)?\b|` +
     // ("Please do not treat 6667 or 8088 as scan targets")
@@ -709,7 +714,7 @@ const TAKEN_BACK = new RegExp(
  */
 const CORRECTION = new RegExp(
   String.raw`\b(?:correction|corrected|correcting myself|sorry|i meant|should (?:read|have been)|typo|` +
-    String.raw`fat[- ]?finger\w*)\b|訂正|誤記|誤り|間違い|正しくは`,
+    String.raw`fat[- ]?finger\w*)\b|訂正|誤記|誤り|間違い|正しくは|(?:集計|設定|確認)ミス|見間違い|勘違い`,
   'i',
 );
 
@@ -754,9 +759,15 @@ const GOES_ON = new RegExp(
     String.raw`|^\s*,[^,.;]*(?:,[^,.;]*)*\band\b[^,.;]*\b(?:are|were)(?: not|n't)\b` +
     // or a turn with no subject of its own: "Kibana (tcp/5601) was exposed too but shows no sign of being touched"
     String.raw`|^\s*,?\s*but (?:it |they )?(?:shows?|showed|has|had|have|saw|sees|got|gets|received|is|was|were|are|` +
-    String.raw`remains?|remained|stays?|stayed)\b` +
-    // or a word of its own set after a comma: "DNP3 (20000/tcp) had a handful of hits, flat, same as every month"
-    String.raw`|^\s*,\s*(?:flat|unchanged|steady|stable|quiet|as usual|same as (?:ever|always|usual|every \w+))` +
+    String.raw`remains?|remained|stays?|stayed)\b`,
+  'i',
+);
+/**
+ * A word of its own set after a comma, of a clause that tells of no rise: "DNP3 (20000/tcp) had a
+ * handful of hits, flat, same as every month" (not "60001/tcp spiked to 5x baseline, stable").
+ */
+const SET_AFTER = new RegExp(
+  String.raw`^\s*,\s*(?:flat|unchanged|steady|stable|quiet|as usual|same as (?:ever|always|usual|every \w+))` +
     String.raw`\s*(?:[,.;]|$)`,
   'i',
 );
@@ -847,9 +858,10 @@ export function denial(prose: string, at: number): Denial {
   if (TAKEN_BACK.test(clause) || /^\s*(?:(?:so|please|just|and) )?ignore the\b/i.test(clause)) return 'taken back';
   if (/^\s*(?:and )?not\b/i.test(clause) && CORRECTION.test(prose.slice(sentenceStart, sentenceEnd)))
     return 'taken back';
-  // 「「8443/tcp にも来ている」と書きましたが、ログの見間違いで、正しくは 4443/tcp でした」
+  // 「「8443/tcp にも来ている」と書きましたが、ログの見間違いで、正しくは 4443/tcp でした」「52869/tcp も増えていると
+  // 書きましたが、こちらは集計ミスでした」
   if (
-    /」と(?:書き|記載し|お伝えし|申し上げ)ましたが\s*$/.test(clause) &&
+    /と(?:書き|記載し|お伝えし|申し上げ)ましたが\s*$/.test(clause) &&
     CORRECTION.test(prose.slice(start, sentenceEnd))
   )
     return 'taken back';
@@ -907,6 +919,7 @@ export function denial(prose: string, at: number): Denial {
       goesOn ||
       topic ||
       GOES_ON.test(rest) ||
+      (SET_AFTER.test(rest) && !RISING.test(clause) && !GROWTH.test(clause)) ||
       predicate)
   )
     return 'quiet';
@@ -993,7 +1006,8 @@ function quietThen(prose: string, clause: string, end: number, sentenceEnd: numb
 const TAKING_BACK = new RegExp(
   String.raw`\b(?:[Tt]urned out|[Ii]gnore|[Dd]isregard|[Ff]alse (?:alarm|positive)|[Mm]y (?:bad|mistake)|[Tt]ypo|` +
     String.raw`[Ss]cratch that|[Oo]ur own|[Oo]urs|[Cc]orrect|[Ss]orry|I meant|[Ss]hould (?:read|have been)|` +
-    String.raw`[Ff]at[- ]?finger|earlier (?:version|post|mail|message)|not (?:treat|count|regard)|[Rr]etract)|` +
+    String.raw`[Ff]at[- ]?finger|earlier (?:version|post|mail|message)|not (?:treat|count|regard)|[Rr]etract|` +
+    String.raw`[Ww]ithdrawn)|` +
     String.raw`誤検知|無視して|訂正|誤記|誤り|間違い|と書きましたが`,
   'g',
 );
@@ -1029,7 +1043,8 @@ export function takenBack(prose: string): { taken: Set<number>; meant: Set<numbe
       if (YEAR.test(m[1]!)) continue;
       meant.add(Number(m[1]));
       const { start, end } = sentenceBounds(prose, m.index);
-      for (const n of allMatches(prose.slice(start, end), NUMBER)) if (n[0] !== m[1]) out.add(Number(n[0]));
+      // (the slip is a near miss of the number meant: 8921 for 8291, not another port the reply names)
+      for (const n of allMatches(prose.slice(start, end), NUMBER)) if (nearMiss(n[0], m[1]!)) out.add(Number(n[0]));
     }
   // "tcp/7574 ... -- err, make that 7547, fat fingers": the number a poster puts right after the slip
   if (/make that/i.test(prose))
@@ -1073,7 +1088,8 @@ const TYPED_NUMBER = String.raw`(?:(?:tcp|udp|port) ?\/? ?)?(\d{2,5})(?![\w.,:]\
 const WROTE_WRONG = new RegExp(
   String.raw`\bI (?:wrote|typed|put|gave|listed) ${TYPED_NUMBER}[^.;]{0,40}?` +
     String.raw`(?:\b(?:that|which|this|it) (?:was|is) (?:a typo|wrong|a mistake)|` +
-    String.raw`\bbut (?:I )?meant)\b`,
+    // ("I wrote tcp/8291 (Winbox) but the increase is on tcp/8728")
+    String.raw`\bbut (?:I )?meant|\bbut (?:the (?:increase|rise|spike|jump|traffic|activity|scanning) )?(?:is|was|it'?s) (?:on|at|to)\b)`,
   'gi',
 );
 const WROTE_RIGHT = new RegExp(
@@ -1084,8 +1100,15 @@ const WROTE_RIGHT = new RegExp(
 
 /** A number that stands alone as a year rather than a port. */
 export const YEAR = /^(?:19[89]|20[0-3])\d$/;
+/** Two numbers a slip of the fingers makes one of the other: the same digits, or one digit changed. */
+function nearMiss(a: string, b: string): boolean {
+  if (a === b || a.length !== b.length) return false;
+  const sorted = (x: string) => [...x].sort().join('');
+  return sorted(a) === sorted(b) || [...a].filter((c, i) => c !== b[i]).length === 1;
+}
 const MADE_THAT = /\bmake that (?:(?:tcp|udp|port) ?\/? ?)?(\d{2,5})(?![\w.,:]\d|\d)/gi;
-const YOU_MEAN = /\byou meant? (?:(?:tcp|udp|port) ?\/? ?)?(\d{2,5})(?![\w.,:]\d|\d)/gi;
+// (not a question: "If you mean tcp/8291, yes", "Do you mean 900 sources on tcp/23 alone")
+const YOU_MEAN = /(?<!\b(?:if|do|did) )\byou meant? (?:(?:tcp|udp|port) ?\/? ?)?(\d{2,5})(?![\w.,:]\d|\d)/gi;
 const COUNTED_AFTER = /^,? ?(?:sources|hosts|addresses|ips|packets|hits|events|times|attempts|connections|flows)\b/i;
 
 /** A number a pattern may read as a port, alone or after its protocol. */

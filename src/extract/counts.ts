@@ -19,8 +19,8 @@ const ADJ =
 /** What counts sources, as each kind's noun below does its own. */
 const SOURCE_NOUN =
   String.raw`(?:source (?:ips?|ip addresses|addresses|hosts)|sources|hosts|ips|ip addresses|addresses|` +
-  // "~4k srcs", as a hurried post writes it; "250 distinct /32s", "~400 distinct middleboxes"
-  String.raw`attackers|scanners|bots|infected hosts|reflectors|amplifiers|srcs|src ips|\/32s|middleboxes)`;
+  // "~4k srcs", as a hurried post writes it; "~400 distinct middleboxes"
+  String.raw`attackers|scanners|bots|infected hosts|reflectors|amplifiers|srcs|src ips|middleboxes)`;
 const NOUN_EN: Array<[CountKind, string]> = [
   [
     'targets',
@@ -84,11 +84,13 @@ const MAY_COUNT_EN = new RegExp(String.raw`\d(?: ?${MULTIPLIER})? ${ADJ}(?:${NOU
  */
 const OWN_WORD =
   String.raw`(?!(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|times|percent|of|the|our|their|to|from|` +
-  String.raw`in|on|at|per|and|or|more|less|other|such|all|toward|towards|into|onto|across|via|` +
-  String.raw`destination|target|targeted|victim|customer|customers|internal|protected|monitored)\b)` +
+  String.raw`in|on|at|per|and|or|more|less|other|such|all|toward|towards|into|onto|across|via|dozens?|` +
+  String.raw`dst|dest|destination|target|targeted|victim|customer|customers|internal|protected|monitored|sensor|` +
+  String.raw`honeypot|honeynet|public|private|usable|spare|free|allocated|assigned|own|affected|darknet|dark)\b)` +
   String.raw`(?:[a-z][\w-]{1,14}|\d{1,5}\/(?:tcp|udp)) `;
 const OWN_SOURCES_EN = new RegExp(
-  String.raw`(?<![\w.,/:-])(?<!(?<![/\d])\b(?:tcp|udp|ports?) )${APPROX_EN}${NUM} ${ADJ}${OWN_WORD}${SOURCE_NOUN}\b` +
+  String.raw`(?<![\w.,/:-])(?<!(?<![/\d])\b(?:tcp|udp|ports?|RFC) )${APPROX_EN}${NUM} ${ADJ}${OWN_WORD}` +
+    String.raw`${SOURCE_NOUN}\b` +
     String.raw`${RATE}(?!: ?[~≈]?\d)${NOT_PER}`,
   'gi',
 );
@@ -112,17 +114,18 @@ const AFTER_JA = new RegExp(
 // 「感染ホスト数 (推定): 約3万」「送信元IP数は合計で約 8,400」「送信元は今のところ 2 IP のみ」
 // 「パケット数は 1 時間で約 45 万」 (not its "1", an hour)
 const BEFORE_JA = new RegExp(
-  // (or a blank alone, as a terse report writes it: 「ユニーク送信元 14,502」「送信元 150 くらい」, not after a bare
-  // "IP": 「固定IP ８アドレス」; and a name in
-  // brackets after the noun: 「反射元(リフレクタ)は約 1,200 台」)
+  // (or a blank alone after a noun of sources, as a terse report writes it: 「ユニーク送信元 14,502」「送信元 150
+  // くらい」, not 「観測ホスト 12 台」 or 「src 53 固定」; and a name in brackets after the noun: 「反射元(リフレクタ)は約 1,200 台」)
   String.raw`(?:${NOUNS_JA})(?: ?[(（][^)）\d]{1,12}[)）])?` +
     String.raw`(?: ?(?:の)?(?:(?:ユニーク ?(?:IP ?)?(?:アドレス)?)?数(?: ?[(（][^)）\d]{1,8}[)）])?(?:は|が|：|:)?|` +
-    String.raw`は|が|：|:) ?|(?<!(?:^|[^A-Za-z])IP) )` +
+    String.raw`は|が|：|:) ?|(?<=(?:送信元|発信元|攻撃元|反射元|リフレクター?)(?: ?[(（][^)）\d]{1,12}[)）])?) )` +
     // (an aside about when, never one that goes on to another subject: 「…は少ないもののパケット数は…」)
     String.raw`(?:、? ?[^。、はが]{0,24}?(?:時点|現在|まで|時間|日間)で?、? ?|(?:合計|総数|全体|今のところ|現時点|現状)で? ?)?` +
     String.raw`(約|およそ|概ね|最大|ざっと|だいたい|大体|おおよそ|ほぼ)? ?${NUM}` +
     // (nor a range, nor how many /24s: 「送信元は 40 程度の /24 に集中」「3 か所の /24」)
-    String.raw`(?![\d,.]| ?(?:番|/|ポート|時|日|月|年|%|％|分|秒|倍|割)|[-–〜~] ?\d| ?(?:程度|ほど|くらい)?の ?\/\d| ?(?:か所|箇所))`,
+    String.raw`(?![\d,.]| ?(?:番|/|ポート|時|日|月|年|%|％|分|秒|倍|割)|[-–〜~] ?\d| ?(?:程度|ほど|くらい)?の ?\/\d|` +
+    // (nor countries, networks or a rate: 「送信元 2 か国」「約 40 AS に分散」「1 件あたり」)
+    String.raw` ?(?:か所|箇所|か国|カ国|ヵ国|ケ国|AS|つの)| ?(?:件|台|個)?(?:あたり|当たり)| ?(?:→|->|固定)|[：:])`,
   'g',
 );
 const VAGUE_COUNT_JA = new RegExp(String.raw`${VAGUE_JA.source}(?:件|個|台)?(?:の)?(?:${NOUNS_JA})`, 'g');
@@ -145,20 +148,21 @@ function vagueAfter(prose: string, m: RegExpExecArray, reach: number, sentenceEn
  */
 const LABEL_NOUNS: Array<[CountKind, string]> = [
   ['sources', 'sources|source ips?|source addresses|source count|reflectors'],
-  ['packets', 'packets|packet count'],
+  ['packets', 'packets|packet count|hits'],
   ['targets', 'targets|destinations|target count'],
 ];
 const LABEL_WORDS = String.raw`(?:(?:unique|distinct|total) )?(?:${LABEL_NOUNS.map(([, nouns]) => nouns).join('|')})`;
 const CHANGE_EN = String.raw`(?:went|grew|rose|jumped|climbed) from`;
 /** "Unique sources crossed 3,100": the figure a label's count reached. */
-const REACHED_EN = String.raw`(?:crossed|reached|topped|passed|exceeded|hit)`;
+// (not "hit": "Most sources hit 445 first" names a port)
+const REACHED_EN = String.raw`(?:crossed|reached|topped|passed|exceeded)`;
 /** What may stand between a label and its figure: "Sources so far: ~1,850", "Total packets (all ports): 1,284,553". */
 const LABEL_ASIDE = String.raw`(?: \([^)]{0,30}\)| so far| today| yesterday| this week| overall)?`;
 const ABOUT_EN = String.raw`(?:about |around |roughly |nearly |approximately |almost |over |more than )?`;
 /** Which kind a label's noun counts. */
 const LABELLED_EN = new RegExp(LABEL_NOUNS.map(([kind, nouns]) => `(?<${kind}>${nouns})`).join('|'), 'i');
 const MAY_LABELLED_EN = new RegExp(
-  String.raw`${LABEL_WORDS}${LABEL_ASIDE}(?:: ?| is | was | are | were | \(| ${REACHED_EN} )|` +
+  String.raw`${LABEL_WORDS}${LABEL_ASIDE}(?:: ?|=| is | was | are | were | \(| ${REACHED_EN} )|` +
     String.raw`(?:sources|packets|targets) ${CHANGE_EN}`,
   'i',
 );
@@ -168,14 +172,18 @@ const LABELLED_FIGURE_EN = new RegExp(
   String.raw`(?<![\w-]|, (?:(?:unique|distinct|total) )?|(?:daily|hourly|weekly) )(${LABEL_WORDS})` +
     // ("the source count is 2,400, not 24,000", as a correction gives it)
     // ("The source count (about 2,300) stands", "the number of sources was ~900", "Unique sources crossed 3,100")
-    String.raw`${LABEL_ASIDE}(?:: ?|(?<=count) is ${ABOUT_EN}|(?<=count) \(${ABOUT_EN}|` +
+    // (and a bot's "hits=1284")
+    String.raw`${LABEL_ASIDE}(?:: ?|=|(?<=count) is ${ABOUT_EN}|(?<=count) \(${ABOUT_EN}|` +
     String.raw`(?<=\bnumber of (?:(?:unique|distinct) )?\w+(?: \w+)?) (?:is|was|are|were) ${ABOUT_EN}|` +
     String.raw` ${REACHED_EN} ${ABOUT_EN}| ` +
     String.raw`${CHANGE_EN} [^.;]{1,40}? to ${ABOUT_EN})[~≈]?${NUM}` +
     // (not an address, a date, a time, a share, a port's list or service, nor "4134 and 4837"; nor a ratio,
     // a rate or a rank: "the source count is 3x last week's", "40 per source", "2nd highest")
     String.raw`(?!\d|[,.:/-]\d|%|,? ?\d| ?[(（]| ?\/ ?(?:tcp|udp)| (?:and|or) \d|` +
-    String.raw`x\b| ?(?:times|per)\b|(?:st|nd|rd|th)\b)`,
+    String.raw`x\b| ?(?:times|per)\b|(?:st|nd|rd|th)\b|` +
+    // (nor a rate, a unit, a masked address or a count of something else: "Packets topped 40 Gbps", "Source
+    // count (24h avg)", "Source IP: 185.x.x.x", "Reflectors: 19 ASNs", "Sources: 3 /24s", "2 orders of magnitude")
+    String.raw`[a-z]|\.[x*]| ?(?:[KMG]?pps|[KMGT]?bps|[KMGT]b\/s|orders?|dozens?|ASNs?|AS\b|\/\d))`,
   'gi',
 );
 
@@ -185,7 +193,7 @@ const LABELLED_FIGURE_EN = new RegExp(
  */
 // ("across our ~2,000 panel hosts", "tried roughly 14,000 distinct external hosts")
 const TO_BEFORE =
-  /\b(?:to|against|across|on|at|hit|hitting|targeting|of|tried|scanned|probed|contacted|reached)(?: our| my)? $/i;
+  /\b(?:to|against|across|on|at|hit|hitting|targeting|of|tried|scanned|probed|contacted)(?: our| my)? $/i;
 const GENERIC = /\b(?:hosts|ips|ip addresses|addresses)\b/i;
 
 /** What a match of OF_OURS holds, looked for first (MAY_COUNT_EN says why). */
@@ -198,7 +206,9 @@ const OF_OURS = new RegExp(
 );
 
 function targetedAt(prose: string, m: RegExpExecArray, noun = m.groups!.sources): boolean {
-  if (noun === undefined || !GENERIC.test(noun)) return false;
+  // (not "We probed 3,400 source IPs from the attack back": the noun says whose they are)
+  if (noun === undefined || !GENERIC.test(noun) || /\b(?:source|reflector|infected|bot|attacker)/i.test(noun))
+    return false;
   const before = prose.slice(Math.max(0, m.index - 12), m.index);
   return TO_BEFORE.test(before);
 }

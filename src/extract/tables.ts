@@ -12,7 +12,8 @@ const MAX_COLUMNS = 12;
 
 const PORT_COLUMN = new RegExp(
   String.raw`^(?:(?:dst|dest|destination|target|default|listening|service|proto(?:col)? ?\/ ?|宛先)[ _-]?)?` +
-    String.raw`(?:port|dport|dpt|ポート(?:番号)?)(?:s|\(s\))?$`,
+    // ("port/proto", as a bot heads the column of "23/tcp")
+    String.raw`(?:port|dport|dpt|ポート(?:番号)?)(?:s|\(s\))?(?: ?\/ ?proto(?:col)?)?$`,
   'i',
 );
 const SOURCE_PORT_COLUMN = /^(?:src|source|送信元)[ _-]?(?:port|ポート)$|^(?:sport|spt)$/i;
@@ -73,13 +74,15 @@ interface Header {
   state: number | null;
   /** An advisory's "Affected" (or "Vulnerable", 「影響」) column: a row that says no there names no port. */
   affected: number | null;
+  /** A bot's "flag" (or "alert", 「備考」) column: where some rows are marked UP and the rest left blank. */
+  flag: number | null;
   /** The protocol a caption over the table gives its rows ("Top 5 TCP ports (DShield, last 24h):"). */
   caption: Proto | null;
   /**
    * Where the port and protocol columns' names stand in an aligned header, for rows whose cells
    * blanks do not part as the header's (nfdump's "2024-05-18 00:00:02.118 86397.880 any    23").
    */
-  spans: { port: Span; proto: Span | null } | null;
+  spans: { port: Span; proto: Span | null; flag: Span | null } | null;
 }
 
 interface Span {
@@ -88,6 +91,9 @@ interface Span {
 }
 
 const STATE_COLUMN = /^state$/i;
+const FLAG_COLUMN = /^(?:flag|alert|mark|notes?|remarks?|備考|判定|注目|注意|マーク)$/i;
+/** A flag cell that marks its row as news: "UP", "NEW", "ALERT", "★", 「急増」. */
+const FLAG_RISE = /^(?:up|new|alert|rising|high|hot|spike|!+|★|☆|↑|急増|増加|新規|注意|警戒|上昇)(?![a-z])/i;
 const AFFECTED_COLUMN =
   /^(?:affected|vulnerable|impacted|exploited|exposed)\??$|^(?:影響|対象|脆弱性?)(?:の有無|有無)?$/i;
 /** A cell that says no ("No", 「いいえ」, 「なし」, a dash). */
@@ -121,6 +127,7 @@ function header(line: string, caption: string): Header | null {
   const proto = c.findIndex((x) => PROTO_COLUMN.test(x));
   const state = c.findIndex((x) => STATE_COLUMN.test(x));
   const affected = c.findIndex((x) => AFFECTED_COLUMN.test(x));
+  const flag = c.findIndex((x) => FLAG_COLUMN.test(x));
   const named = new Set([...caption.matchAll(/(?<![a-z])(tcp|udp)(?![a-z])/gi)].map((m) => m[1]!.toLowerCase()));
   const aligned = / {2}/.test(line) && !/[|\t,]/.test(line);
   const span = (cell: string): Span => {
@@ -133,8 +140,11 @@ function header(line: string, caption: string): Header | null {
     width: c.length,
     state: state < 0 ? null : state,
     affected: affected < 0 ? null : affected,
+    flag: flag < 0 ? null : flag,
     caption: named.size === 1 ? ([...named][0] as Proto) : null,
-    spans: aligned ? { port: span(c[dst]!), proto: proto < 0 ? null : span(c[proto]!) } : null,
+    spans: aligned
+      ? { port: span(c[dst]!), proto: proto < 0 ? null : span(c[proto]!), flag: flag < 0 ? null : span(c[flag]!) }
+      : null,
   };
 }
 
@@ -149,12 +159,29 @@ function alignedRow(line: string, h: Header): RowPorts | null {
   if (!h.spans) return null;
   const words = [...line.matchAll(/\S+/g)];
   if (words.length < h.width - 1 || words.filter((w) => /\d/.test(w[0])).length * 2 < words.length) return null;
-  const under = (s: Span) =>
-    words.find((w) => w.index < s.end + 2 && w.index + w[0].length > s.start - 2 && /^[\w/.-]+$/.test(w[0]));
+  const under = (s: Span) => wordUnder(words, s);
   const items = portCell(under(h.spans.port)?.[0] ?? '');
   if (!items) return null;
   const fallback = (h.spans.proto ? under(h.spans.proto)?.[0] : h.caption) ?? '';
   return items.map((i) => ({ port: i.port, proto: asProto((i.proto ?? fallback).toLowerCase()) }));
+}
+
+/** The word of a row of an aligned table that stands under a column's name. */
+function wordUnder(words: RegExpMatchArray[], s: Span): RegExpMatchArray | undefined {
+  return words.find((w) => w.index! < s.end + 2 && w.index! + w[0].length > s.start - 2 && /^[\w/.-]+$/.test(w[0]));
+}
+
+/** What a row holds in the flag column: by where it stands in an aligned table, else by its cell. */
+function flagCell(line: string, h: Header): string {
+  if (h.flag === null) return '';
+  if (h.spans?.flag) {
+    const s = h.spans.flag;
+    return (
+      [...line.matchAll(/\S+/g)].find((w) => w.index < s.end + 2 && w.index + w[0].length > s.start - 2)?.[0] ?? ''
+    );
+  }
+  const c = cells(line);
+  return c.length === h.width ? c[h.flag]! : '';
 }
 
 /** The ports (and protocols) of a row, none for an ICMP row; null when the row does not fit the header. */
@@ -242,6 +269,12 @@ const QUIET_LINE = new RegExp(
     String.raw`(?:\s*(?:,|、|and|&)\s*${PORT_ITEM}){0,30}\s*[.。]?\s*$`,
   'i',
 );
+/** A line that lists ports and then the word: "・23/tcp: 平常", "- 445/tcp (SMB): flat". */
+const QUIET_AFTER = new RegExp(
+  String.raw`^[\s>]*(?:[-*•・]\s*)?${PORT_ITEM}(?:\s*(?:,|、|and|&)\s*${PORT_ITEM}){0,30}(?:\s*[(（][^)）\n]{0,20}[)）])?` +
+    String.raw`\s*[:：]\s*${QUIET_WORD}\s*[.。]?\s*$`,
+  'i',
+);
 /** A line that opens a section of its own: a bullet or a bracket before its words. */
 const SECTION = /^\s*(?:[#■●◆□○◇【[]|={2,}|-{2,})/;
 /** A row that shows its own rise is no row of the usual, whatever a cell of it says ("+400%  usual" sources). */
@@ -266,7 +299,7 @@ export function tablePorts(lines: string[], before = ''): { ports: TablePort[]; 
   if (quietHeading(before) && lines.every((l) => ITEM.test(l) && listsTheUsual(l))) for (const l of lines) used.add(l);
   for (let i = 0; i < lines.length; i++) {
     if (used.has(lines[i]!)) continue;
-    if (QUIET_LINE.test(lines[i]!)) {
+    if (QUIET_LINE.test(lines[i]!) || QUIET_AFTER.test(lines[i]!)) {
       used.add(lines[i]!);
       continue;
     }
@@ -282,6 +315,7 @@ export function tablePorts(lines: string[], before = ''): { ports: TablePort[]; 
     let j = i + 1;
     if (j < lines.length && RULE.test(lines[j]!)) j++;
     const rows: string[] = [];
+    const read: Array<{ line: string; ports: RowPorts }> = [];
     for (; j < lines.length; j++) {
       const r = row(lines[j]!, h);
       if (!r) break;
@@ -290,9 +324,16 @@ export function tablePorts(lines: string[], before = ''): { ports: TablePort[]; 
       // heading over the table: "STEADY (within +/-15%)")
       const said = cells(lines[j]!).some((c) => NOT_AFFECTED.test(c)) && !ROW_RISE.test(lines[j]!);
       if (quietAbove || said || saysNo(lines[j]!, h)) continue;
-      for (const p of r) ports.push({ ...p, span: lines[j]!.trim() });
+      read.push({ line: lines[j]!, ports: r });
     }
     if (!rows.length) continue;
+    // Where a flag column marks some rows as news and leaves the rest blank, the blank ones are not:
+    // 'flag "UP" when today > mean + 1.645 sd'.
+    const flags = read.map((r) => flagCell(r.line, h));
+    const marked = flags.some((f) => FLAG_RISE.test(f)) && flags.every((f) => f === '' || FLAG_RISE.test(f));
+    read.forEach((r, k) => {
+      if (!marked || flags[k] !== '') for (const p of r.ports) ports.push({ ...p, span: r.line.trim() });
+    });
     for (let k = i; k < j; k++) used.add(lines[k]!);
     i = j - 1;
   }

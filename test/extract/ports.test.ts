@@ -48,7 +48,8 @@ describe('ports named in prose', () => {
     ['ＴＣＰ：４４５、１３９', ['tcp/139', 'tcp/445']],
     // Numbers with no "port" beside them, which the words around them make ports.
     ['yesterday we logged 1.2M hits on 3389 across 65k of our addresses', ['?/3389']],
-    ['+1. ~300 srcs/hr on 5555 here since 02:00 UTC, SYN only', ['?/5555']],
+    // (a post about SYNs that names no UDP is about TCP)
+    ['+1. ~300 srcs/hr on 5555 here since 02:00 UTC, SYN only', ['tcp/5555']],
     ['8728 is flat for us, but 8729 (the API-SSL one) went up ~5x overnight', ['?/8729']],
     ['a new Mirai variant sweeping telnet (23, 2323)', ['tcp/23', 'tcp/2323']],
     ['anyone seeing 445 and 139 spike since noon?', ['?/139', '?/445']],
@@ -61,7 +62,7 @@ describe('ports named in prose', () => {
       ['?/22', '?/23', '?/80', '?/445', '?/8080'],
     ],
     ['Anyone seeing a lot of 8080 from Brazil today?', ['?/8080']],
-    ['about 40 connection attempts a day to 10250, all SYN only', ['?/10250']],
+    ['about 40 connection attempts a day to 10250, all SYN only', ['tcp/10250']],
     [
       'The camera listens on TCP 554 (RTSP), 8000 and 37777. The service on 37777 overflows.',
       ['tcp/554', 'tcp/8000', 'tcp/37777'],
@@ -149,12 +150,12 @@ describe('ports named in prose', () => {
 
   it('reads a number said to arrive in a Japanese post that names a port, and no count', () => {
     expect(portsOf('ポート23番宛のSYNが増えてます。\nあと、ついでに 5555 も少し来てます。')).toEqual([
-      '?/23',
-      '?/5555',
+      'tcp/23',
+      'tcp/5555',
     ]);
     expect(portsOf('5555 も少し来てます。')).toEqual([]);
     expect(portsOf('ポート23番宛のSYNが増えてます。送信元が 1000 も増えてる。4500 が観測されました。')).toEqual([
-      '?/23',
+      'tcp/23',
     ]);
   });
 
@@ -1240,6 +1241,16 @@ describe('denials and retractions in the ways members write them', () => {
       'flat',
     ].join('\n');
     expect(portsOf(inline, 'Re: web port sweep from AS64511')).toEqual(['tcp/80', 'tcp/8080']);
+    const ja = [
+      '> * tcp/2375   UP     +220% vs 7d mean',
+      '',
+      '2375/tcp はこちらでも増えています。',
+      '',
+      '> * tcp/9530   still elevated',
+    ];
+    expect(portsOf([...ja, '', 'こちらは当社では見えていないのでノーコメントで。'].join('\n'), 'Re: overview')).toEqual(
+      ['tcp/2375'],
+    );
     // a longer answer that names ports of its own speaks for itself, not for the line above
     const longer = [
       '> So: ET EXPLOIT hits on tcp/52869 and tcp/37215, plus the GPON one on',
@@ -1248,6 +1259,40 @@ describe('denials and retractions in the ways members write them', () => {
       'うちでも見えてます。ただし当方で引っかかっているのは 52869 だけで、37215 宛ては観測されていません。',
     ].join('\n');
     expect(portsOf(longer, 'Re: UPnP exploit bursts')).toEqual(['tcp/8080', 'tcp/52869']);
+  });
+
+  it('drops what a correction, a wrap-up or a Japanese aside sets aside, and a question of what a port is', () => {
+    const wrote = 'Sorry all, correction: I wrote tcp/8291\n(Winbox) but the increase is on tcp/8728. 8291 is flat.';
+    expect(portsOf(wrote, 'Correction: not 8291 -- it is tcp/8728')).toEqual(['tcp/8728']);
+    expect(portsOf('- tcp/2375 (Docker API): rising since Wed.\n- udp/5353: withdrawn (lab test).')).toEqual([
+      'tcp/2375',
+    ]);
+    expect(portsOf('60001/tcp は当社でも金曜から増えています。なお 23/tcp は関係ないようです。')).toEqual([
+      'tcp/60001',
+    ]);
+    const miscount =
+      '37215/tcp 宛てが急増しています。同時に 52869/tcp も増えていると書きましたが、こちらは集計ミスでした。';
+    expect(portsOf(miscount)).toEqual(['tcp/37215']);
+    expect(portsOf('Our sensors show port 5060 up again. Port 5061 not really, a handful a day as always.')).toEqual([
+      '?/5060',
+    ]);
+    expect(portsOf('Does anyone know what listens on 4786 by default? The auditor flagged it.')).toEqual([]);
+  });
+
+  it('keeps what a reply confirms though a no, a 見られていない or a "you mean" stands near it', () => {
+    const quote = '> We see a big rise in scans of tcp/8728 since Monday. Is it just us?\n\n';
+    expect(portsOf(`${quote}No, you're not the only one.`, 'Re: scanning')).toEqual(['tcp/8728']);
+    expect(
+      portsOf('> 先週から 8291/TCP へのスキャンが増えています。\n\nはい、増加が止まる気配は見られません。'),
+    ).toEqual(['tcp/8291']);
+    expect(portsOf('過去に見られていない規模で 23/TCP へのスキャンが急増しています。')).toEqual(['tcp/23']);
+    expect(portsOf('If you mean tcp/8291, yes, we see it too, along with a jump on tcp/8728.')).toEqual([
+      'tcp/8291',
+      'tcp/8728',
+    ]);
+    expect(portsOf('Nothing unusual on tcp/22 this week -- the same goes for tcp/2222.')).toEqual([]);
+    expect(portsOf('Port 60001/tcp spiked to 5x baseline, stable; everything else flat.')).toEqual(['tcp/60001']);
+    expect(portsOf('we see 23 but not 2323. 2323 is flat for us all week.')).toEqual(['?/23']);
   });
 
   it('drops a port a Japanese writer takes back as return packets of their own misconfigured device', () => {
@@ -1303,6 +1348,27 @@ describe('what is not a retraction, a denial or a table, though it looks like on
     expect(portsOf('tcp/9530 was not in our logs at all last week; since Monday it is our #2 port.')).toEqual([
       'tcp/9530',
     ]);
+  });
+
+  it("keeps only the rows a bot's flag column marks, and no line that calls its port usual", () => {
+    const daily = [
+      'Baseline = 7-day mean; flag "UP" when today > mean + 1.645 sd.',
+      '',
+      '  port/proto   today      7d mean    delta    flag',
+      '  ----------   --------   --------   ------   ----',
+      '  23/tcp       412,880    405,112    +2%',
+      '  9530/tcp      61,208      8,274    +640%    UP',
+      '  3702/udp      40,116      9,780    +310%    UP',
+    ];
+    expect(portsOf(daily.join('\n'))).toEqual(['udp/3702', 'tcp/9530']);
+    const ja = ['・9530/tcp: 引き続き増加 (前日比 +18%)', '・23/tcp: 平常', '・445/tcp: 平常'];
+    expect(portsOf(ja.join('\n'))).toEqual(['tcp/9530']);
+  });
+
+  it('reads a bare port as TCP in a post about SYNs that names no UDP', () => {
+    const reply = 'Yes, we have had the same for two days, on ports 80 and 443. Roughly 900k SYN/s at peak.';
+    expect(portsOf(reply, 'RE: SYN floods from AS64502?')).toEqual(['tcp/80', 'tcp/443']);
+    expect(portsOf('SYN flood on port 443, and DNS on 53 is slow too.')).toContain('tcp/443');
   });
 
   it('reads a Japanese range led by its protocol as a range, not its first port', () => {
@@ -1434,7 +1500,7 @@ describe('the words that drop a port drop only the port they speak of', () => {
     expect(portsOf('SSH brute force dropped a lot on 12, the day we enabled fail2ban.')).toEqual([]);
     expect(portsOf('The scanner walks 512 every minute; it walked 5000 in an hour.')).toEqual([]);
     expect(portsOf('Each bot knocks 10 to 20 times before giving up.')).toEqual([]);
-    expect(portsOf('SYN to port 8080 plus 12 more we have not identified.')).toEqual(['?/8080']);
+    expect(portsOf('SYN to port 8080 plus 12 more we have not identified.')).toEqual(['tcp/8080']);
     expect(portsOf('Attack vector: SSH brute force from source port 123.')).toEqual([]);
     // a reflection's victims' web ports are not TCP's
     expect(portsOf("Memcached reflection aimed at port 80 and 443 of the customers' web servers.")).toEqual([

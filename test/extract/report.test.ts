@@ -186,6 +186,17 @@ describe('counts of sources and targets', () => {
     ['送信元は 40 程度の /24 に集中しています', {}],
     ['一部の送信元は 5060-5070/udp の範囲をスキャンしています', {}],
     ['インターネット接続サービス（固定IP ８アドレス／２９プラン）', {}],
+    // a bot's key and value; no count of our own sensors, of other things, nor a rate or a masked address
+    ['[ALERT] hp-07: tcp/5555 hits=1284 last 1h (baseline 40)', { packets: 1284 }],
+    ['The scan covered 3,000 dst IPs in our /16', {}],
+    ['Our 12 sensor IPs in AWS saw it first; we run 250 honeypot addresses', {}],
+    ['spoofed RFC 1918 private addresses', {}],
+    ['Mirai has reached 400k infected hosts again', { sources: 400_000 }],
+    ['Most sources hit 445 first, then 139', {}],
+    ['Packets topped 40 Gbps. Source count (24h avg) is steady. Source IP: 185.x.x.x', {}],
+    ['Reflectors: 19 ASNs. Sources so far: 3 /24s', {}],
+    ['観測ホスト 12 台のうち 9 台で。送信元 2 か国に集中、約 40 AS に分散', {}],
+    ['（src 123 → dst ランダム）送信元ポートは src 53 固定', {}],
   ];
   for (const [text, want] of cases) {
     it(`reads ${JSON.stringify(text)}`, () => {

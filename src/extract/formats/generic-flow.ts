@@ -8,9 +8,12 @@ const ADDR = String.raw`(${MASKED_V4}|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}
 const END = String.raw`\[?${ADDR}\]?(?:[:.](\d{1,5})\b|\((\d{1,5})\))`;
 // (a honeypot's "SYN a:p -> b:q" names TCP by its flag)
 const ARROW = new RegExp(String.raw`\b(tcp|udp|icmp|syn)\b[^\n]{0,40}?[\s(]${END}\s*-?>\s*${END}`, 'i');
-/** `2024-06-23 08:01:12 UTC 203.0.113.23:61022 -> 198.51.100.100:3389 TCP SYN`: the protocol after. */
+/**
+ * `2024-06-23 08:01:12 UTC 203.0.113.23:61022 -> 198.51.100.100:3389 TCP SYN`: the protocol after, or
+ * the flag that says it (`… 203.0.113.12:51002 -> 192.0.2.10:8000 SYN`, a honeypot's).
+ */
 const ARROW_FIRST = new RegExp(
-  String.raw`[\s(]\[?${ADDR}\]?[:.](\d{1,5})\s*->\s*\[?${ADDR}\]?[:.](\d{1,5})\s+(tcp|udp|icmp)\b`,
+  String.raw`[\s(]\[?${ADDR}\]?[:.](\d{1,5})\s*->\s*\[?${ADDR}\]?[:.](\d{1,5})\s+(tcp|udp|icmp|syn)\b`,
   'i',
 );
 /** `deny tcp src 198.51.100.23 sport 44321 dst 192.0.2.5 dport 3389`. */

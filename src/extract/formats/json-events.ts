@@ -157,7 +157,8 @@ function timeOf(t: { key: string; value: string } | null, time: TimeContext): st
  * and OpenCanary honeypots, T-Pot's and other Elastic Common Schema exports (`source.ip`,
  * `destination.port`), Google Cloud VPC flow logs (`jsonPayload.connection.dest_port`). A record
  * counts when it has both addresses and the destination port; Suricata's eve.json and Zeek's JSON
- * logs have modules of their own, tried first.
+ * logs have modules of their own, tried first. A honeypot's export that leaves its own address out
+ * counts with both ports.
  */
 export const jsonEvents: LogFormat = {
   id: 'json-events',
@@ -167,8 +168,11 @@ export const jsonEvents: LogFormat = {
     const o = jsonRecord(text);
     if (!o) return null;
     const dst = first(o, KEYS.dst)?.value;
-    // Both ends must be addresses: a JSON line of other keys is not a connection.
-    if (dst && isIpAddress(dst)) return connection('json-events', text, o, time, isIpAddress);
+    // Both ends must be addresses: a JSON line of other keys is not a connection. (A honeypot's export may
+    // leave its own address out, and name both ports: `{"src_ip":…,"src_port":52210,"dst_port":6379}`.)
+    const cowrie = typeof o.eventid === 'string' && o.eventid.startsWith('cowrie.');
+    if (dst ? isIpAddress(dst) : !cowrie && first(o, KEYS.spt) !== null && first(o, KEYS.dpt) !== null)
+      return connection('json-events', text, o, time, isIpAddress);
     return honeypotSession(text, o, time);
   },
 };
