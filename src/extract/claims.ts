@@ -294,7 +294,8 @@ export function answersNo(answer: string): boolean {
   return BARE_NO.test(answer) || (NOT_HERE.test(answer) && !/はい|同じ|同様|も(?:増|見|観測|確認)|増|急/.test(answer));
 }
 const BARE_NO = new RegExp(
-  String.raw`^\s*(?:no|nope|not here|not (?:seen|seeing)(?: (?:it|this|that))?|nothing(?: seen)?|none|zero|flat|quiet|` +
+  String.raw`^\s*(?:no|nope|not here|not (?:seen|seeing)(?: (?:it|this|that))?|nothing(?: seen)?|none|zero|` +
+    String.raw`flat|quiet|` +
     String.raw`unchanged|normal|as usual|same as (?:usual|always|ever)|negative|n\/a)` +
     String.raw`(?:,?\s*(?:here|for us|on our (?:side|end)|this week|either))?\s*[.!]?\s*$`,
   'i',
@@ -1089,7 +1090,8 @@ const WROTE_WRONG = new RegExp(
   String.raw`\bI (?:wrote|typed|put|gave|listed) ${TYPED_NUMBER}[^.;]{0,40}?` +
     String.raw`(?:\b(?:that|which|this|it) (?:was|is) (?:a typo|wrong|a mistake)|` +
     // ("I wrote tcp/8291 (Winbox) but the increase is on tcp/8728")
-    String.raw`\bbut (?:I )?meant|\bbut (?:the (?:increase|rise|spike|jump|traffic|activity|scanning) )?(?:is|was|it'?s) (?:on|at|to)\b)`,
+    String.raw`\bbut (?:I )?meant|` +
+    String.raw`\bbut (?:the (?:increase|rise|spike|jump|traffic|activity|scanning) )?(?:is|was|it'?s) (?:on|at|to)\b)`,
   'gi',
 );
 const WROTE_RIGHT = new RegExp(
