@@ -38,17 +38,18 @@ interface Hit {
   row?: boolean;
 }
 
-/** A cell of such a row: a figure, a separator, a short note in brackets or letters, an arrow. */
+/** A cell of a row of figures (ROW_LINE): a figure, a separator, a short note in brackets or letters, an arrow. */
 const ROW_FIELD =
   String.raw`[ \t]*(?:[~≈+\-−]?\d[\d,.]*[kKM%]?|[/|:]|[(（][^)）\n]{0,30}[)）]|[A-Za-z]{1,4}|[↑↓→])` +
   String.raw`(?=[ \t]|$)`;
+/** A row's rank or bracketed label before its port, and a note after it, with a figure somewhere after. */
+const ROW_HEAD = String.raw`^[ \t]*(?:【[^】\n]{0,30}】[ \t]*)?(?:\d{1,2}(?:[.)]|位)?[ \t]+)?`;
+const ROW_NOTE = String.raw`(?:[ \t]*[(（][^)）\n]{0,30}[)）])?(?=[^\n]*[ \t][~≈+\-−]?\d)`;
 /**
  * A line that is a row of a table with no header: a port first (after a rank, or after the heading
  * its paragraph was joined to), then only figures, separators and short notes, no words that say
  * something of it ("23/tcp 18,442 / 2,910 (前週比 +12%)", "2. tcp/445  902,113  -8%").
  */
-const ROW_HEAD = String.raw`^[ \t]*(?:【[^】\n]{0,30}】[ \t]*)?(?:\d{1,2}(?:[.)]|位)?[ \t]+)?`;
-const ROW_NOTE = String.raw`(?:[ \t]*[(（][^)）\n]{0,30}[)）])?(?=[^\n]*[ \t][~≈+\-−]?\d)`;
 const ROW_LINE = new RegExp(
   String.raw`${ROW_HEAD}(?:(?:tcp|udp) ?\/ ?)?\d{1,5}(?: ?\/ ?(?:tcp|udp))?${ROW_NOTE}(?:${ROW_FIELD}){2,}[ \t]*$`,
   'i',

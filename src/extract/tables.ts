@@ -166,20 +166,15 @@ function alignedRow(line: string, h: Header): RowPorts | null {
   return items.map((i) => ({ port: i.port, proto: asProto((i.proto ?? fallback).toLowerCase()) }));
 }
 
-/** The word of a row of an aligned table that stands under a column's name. */
-function wordUnder(words: RegExpMatchArray[], s: Span): RegExpMatchArray | undefined {
-  return words.find((w) => w.index! < s.end + 2 && w.index! + w[0].length > s.start - 2 && /^[\w/.-]+$/.test(w[0]));
+/** The word of a row of an aligned table that stands under a column's name, of the shape a cell there has. */
+function wordUnder(words: RegExpMatchArray[], s: Span, shape = /^[\w/.-]+$/): RegExpMatchArray | undefined {
+  return words.find((w) => w.index! < s.end + 2 && w.index! + w[0].length > s.start - 2 && shape.test(w[0]));
 }
 
 /** What a row holds in the flag column: by where it stands in an aligned table, else by its cell. */
 function flagCell(line: string, h: Header): string {
   if (h.flag === null) return '';
-  if (h.spans?.flag) {
-    const s = h.spans.flag;
-    return (
-      [...line.matchAll(/\S+/g)].find((w) => w.index < s.end + 2 && w.index + w[0].length > s.start - 2)?.[0] ?? ''
-    );
-  }
+  if (h.spans?.flag) return wordUnder([...line.matchAll(/\S+/g)], h.spans.flag, /\S/)?.[0] ?? '';
   const c = cells(line);
   return c.length === h.width ? c[h.flag]! : '';
 }
