@@ -306,7 +306,8 @@ const NOT_HERE = new RegExp(
     String.raw`detect\w*|had|getting)\s+(?:this|it|that|them|these|those|anything|any(?: of (?:it|this|that|them))?|` +
     String.raw`an? (?:event|attack|spike|increase|incident)|the same|similar)\b` +
     String.raw`|\bnothing (?:here|on our (?:side|end)|similar|like (?:it|that|this))\b|\bnot here\b` +
-    String.raw`|(?:見えて(?:い)?ない|(?:観測|確認)されていない|来ていない)(?=\s*(?:[。、.,)）]|$|ので|よう|模様|です))` +
+    String.raw`|(?:見えて(?:い)?ない|(?:観測|確認)されていない|来ていない|(?:特に)?(?:変化|異常)(?:は)?(?:なし|ありません|ない))` +
+    String.raw`(?=\s*(?:[。、.,)）]|$|ので|よう|模様|です|でした))` +
     String.raw`|\bno (?:sign|trace)s? of (?:it|this|that|them)\b` +
     String.raw`|(?:観測|確認|検知)(?:は|も)?(?:され|し|でき)(?:て)?(?:い|お)?(?:ません|りません)|見えていません|見られません|来ていません`,
   'i',
@@ -480,8 +481,6 @@ const NEGATED = new RegExp(
     String.raw`|\bnot much\b|\bnot anything (?:on|at|to|for|unusual|new)\b|\bnothing (?:here|to report)\b` +
     // ("Port 5061 not really, a handful a day as always"; not "it's not really a scan")
     String.raw`|\bnot (?:really|at all|here|so much)(?=\s*(?:[,.;:!?]|$))` +
-    // a question of what a port is ("Does anyone know what listens on 4786 by default?")
-    String.raw`|\bwhat (?:listens|runs|is (?:listening|running)|(?:service|app\w*) (?:is|runs|listens)) on\b` +
     // ("Yes on udp/1900 (SSDP), no on udp/3702 (WS-Discovery)")
     String.raw`|^\s*(?:and |but )?no (?:on|for) (?:tcp|udp|port|\d)` +
     String.raw`|\bno signs? of (?:being )?(?:touched|probed|scanned|hit|use|activity|access|traffic|scans|probes|` +
@@ -542,8 +541,10 @@ const NEGATED = new RegExp(
     String.raw`来ていません|来てない|対象では(?:ございません|ありません|ない)|対象になって(?:いません|おりません)|` +
     String.raw`含まれて(?:いません|おりません)|含まれません|` +
     String.raw`横ばい|(?:アクセス|通信|パケット|スキャン|試行|ブロック|検知|着信|攻撃)(?:は|も)(?:ありません|ない|なし)|` +
-    // 「なお 23/tcp は関係ないようです」
-    String.raw`関係(?:ない|ありません|なさそう)|無関係|` +
+    // 「なお 23/tcp は関係ないようです」, not what a rise is unrelated to (「増加は弊社の設定ミスとは関係ありません」,
+    // 「DDoS とは無関係ですが、引き続き増加しています」)
+    String.raw`(?<!(?:増加|増え|急増|スキャン|アクセス|攻撃)[^。]{0,30})(?:関係(?:ない|ありません|なさそう)|無関係)` +
+    String.raw`(?!(?:よう)?(?:です|でした)?(?:が|けど|けれど))|` +
     // 「社内の VPN 装置 (443/tcp) のほうは特に異常ありません」, not 「異常ありませんか？」「異常なしでしたが」
     String.raw`特に異常(?:は|も)?(?:ありません|なし|見られません)(?![かがけ]|でしたが)|` +
     String.raw`影響(?:は|を)?(?:ありません|ない|受けません|受けない)|該当しません|対象外|` +
@@ -670,7 +671,8 @@ const TAKEN_BACK = new RegExp(
   String.raw`\bturned out (?:to be|that it was|it was)\b(?: [\w-]+){0,2}? (?:our own|ours|internal|legit\w*|benign|` +
     String.raw`misconfig\w*|a test|testing|nothing|noise|harmless|leak\w*|backscatter|a mistake)` +
     String.raw`|\bignore (?:that|this|it)\b|(?<!\bthinks?\b[^.]{0,80})\b(?:should|can|may) be (?:safely )?ignored\b|` +
-    String.raw`\bdisregard\b|\bwithdrawn\b|` +
+    // (a report withdrawn, not a route: "udp/5353: withdrawn (lab test)")
+    String.raw`\bdisregard\b|[:：]\s*withdrawn\b|\b(?:report|post|claim|part|mention) (?:is|was|has been) withdrawn\b|` +
     // ("Retracting the udp/5060 part: that was our VoIP vendor's monitoring")
     String.raw`^\s*(?:I'?m |we'?re |I am |we are )?retract(?:ing)?\b|` +
     // ("Please do not treat 6667 or 8088 as scan targets")
@@ -713,9 +715,15 @@ const TAKEN_BACK = new RegExp(
  * not 8433". Not "should be" alone, which advisories say of what to do ("should be blocked, not
  * 3389 only").
  */
+/** 「…と書きましたが、こちらは集計ミスでした」: what the poster wrote was itself the slip. */
+// (or what comes after puts another in its place: 「tcp/8088 と書きましたが、正しくは tcp/8080 です」)
+const OWN_SLIP = new RegExp(
+  String.raw`^[、,\s]*(?:正しくは|(?:(?:こちら|それ|これ|そちら|その件|この件|そちらの件)(?:は|も)?)?[^。、]{0,10}?` +
+    String.raw`(?:集計|設定|確認)?(?:ミス|見間違い|勘違い|誤り|間違い|誤記)(?:でした|です))`,
+);
 const CORRECTION = new RegExp(
   String.raw`\b(?:correction|corrected|correcting myself|sorry|i meant|should (?:read|have been)|typo|` +
-    String.raw`fat[- ]?finger\w*)\b|訂正|誤記|誤り|間違い|正しくは|(?:集計|設定|確認)ミス|見間違い|勘違い`,
+    String.raw`fat[- ]?finger\w*)\b|訂正|誤記|誤り|間違い|正しくは|(?:(?:集計|設定|確認)ミス|見間違い|勘違い)(?!では|じゃ)`,
   'i',
 );
 
@@ -861,9 +869,12 @@ export function denial(prose: string, at: number): Denial {
     return 'taken back';
   // 「「8443/tcp にも来ている」と書きましたが、ログの見間違いで、正しくは 4443/tcp でした」「52869/tcp も増えていると
   // 書きましたが、こちらは集計ミスでした」
+  // (unquoted, only where what follows says the report itself was the slip: not 「集計ミスで実際は 5 倍でした」)
   if (
     /と(?:書き|記載し|お伝えし|申し上げ)ましたが\s*$/.test(clause) &&
-    CORRECTION.test(prose.slice(start, sentenceEnd))
+    (/」と/.test(clause)
+      ? CORRECTION.test(prose.slice(start, sentenceEnd))
+      : OWN_SLIP.test(prose.slice(end, sentenceEnd)))
   )
     return 'taken back';
   // (a wave that ended at a time gone by is over now: 「81/tcpの活動は昨日で終息し」)
@@ -1091,7 +1102,9 @@ const WROTE_WRONG = new RegExp(
     String.raw`(?:\b(?:that|which|this|it) (?:was|is) (?:a typo|wrong|a mistake)|` +
     // ("I wrote tcp/8291 (Winbox) but the increase is on tcp/8728")
     String.raw`\bbut (?:I )?meant|` +
-    String.raw`\bbut (?:the (?:increase|rise|spike|jump|traffic|activity|scanning) )?(?:is|was|it'?s) (?:on|at|to)\b)`,
+    // (not an addition: "I wrote tcp/8291 but it's on tcp/8728 too")
+    String.raw`\bbut (?:the (?:increase|rise|spike|jump|traffic|activity|scanning) )?(?:is|was|it'?s) (?:on|at|to)\b` +
+    String.raw`(?![^.;]{0,60}\b(?:too|as well|also|both)\b))`,
   'gi',
 );
 const WROTE_RIGHT = new RegExp(

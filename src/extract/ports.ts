@@ -703,8 +703,10 @@ const PATTERNS: Array<{
         String.raw`${WEAK_LIST}(?= (?:spike[sd]?|spiking|traffic|scans?|scanning|probes?|probing|hits|activity|` +
         // ("We also see 2083 picking up a bit")
         String.raw`ris(?:e|ing)|climbing|jump(?:s|ed|ing)?|again|picking up|ticking up|creeping up|going up|` +
-        // ("we see 23 but not 2323": two lists set against each other are ports)
-        String.raw`growing|increasing|but not)\b)` +
+        String.raw`growing|increasing)\b|` +
+        // ("we see 23 but not 2323": two lists set against each other are ports; not "40 but not 400 sources")
+        String.raw` but not (?:(?:tcp|udp) ?\/ ?)?\d{2,5}(?: ?\/ ?(?:tcp|udp))?` +
+        String.raw`(?=[.,;!?)]|$| (?:here|either|yet|so far)\b))` +
         String.raw`|\b(?:a lot of|lots of|plenty of|a bunch of|tons of|a little|a bit of) ` +
         String.raw`${WEAK_LIST}(?= from\b| today\b| again\b|[.,?!]| ?[(（]|$)` +
         // "5555 and 5858 lit up around 23:10": ports, not amounts, do that
@@ -1060,15 +1062,23 @@ function impliedProto(prose: string, h: Hit, ranges: PortRange[]): { protos: Pro
   // ("Re: tcp/8921 scanning" over "the port is 8291, not 8921")
   const subject = subjectProto(prose);
   if (subject && h.at > subject.end && corrects(prose, h.at)) return { protos: [subject.proto], text: subject.text };
-  // A port in a post about SYNs that names no UDP is TCP's: "on port 80 as well as 443" under "RE: SYN
-  // floods from AS64502?" (not a reflector's service port: DNS on 53 beside a SYN flood is not said TCP)
-  if (!REFLECTORS.has(h.port) && synPost(prose)) return { protos: ['tcp'], text: 'SYN' };
+  // A port in a post whose own words tell of SYNs and name no UDP is TCP's: "on port 80 as well as 443.
+  // Roughly 900k SYN/s at peak" (not a reflector's service port, nor one beside a UDP service: "IKE on
+  // port 500", "QUIC floods to 443")
+  if (!REFLECTORS.has(h.port) && !UDP_SERVICE.test(whole) && !/\b(?:IKE|NAT-T|OpenVPN|WireGuard)\b/i.test(whole))
+    if (synPost(afterSubject(prose))) return { protos: ['tcp'], text: 'SYN' };
   // A web port in a post about web requests is TCP's: "requests for .env files ... arrive on ports 80,
   // 8080 and 8443" (not where the post names QUIC or HTTP/3)
   // (nor in a flood that reaches web servers' ports: "Memcached reflection aimed at port 80 and 443")
   if (!WEB_PORTS.has(h.port)) return null;
   const web = webWords(prose);
   return web && !REFLECTED.test(whole) && !/\budp\b/i.test(whole) ? { protos: ['tcp'], text: web } : null;
+}
+
+/** The prose after its first line, the subject. */
+function afterSubject(prose: string): string {
+  const nl = prose.indexOf('\n');
+  return nl < 0 ? '' : prose.slice(nl);
 }
 
 /** Whether a post speaks of SYNs and names no UDP, looked for once per prose (each port asks). */

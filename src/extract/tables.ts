@@ -93,7 +93,8 @@ interface Span {
 const STATE_COLUMN = /^state$/i;
 const FLAG_COLUMN = /^(?:flag|alert|mark|notes?|remarks?|備考|判定|注目|注意|マーク)$/i;
 /** A flag cell that marks its row as news: "UP", "NEW", "ALERT", "★", 「急増」. */
-const FLAG_RISE = /^(?:up|new|alert|rising|high|hot|spike|!+|★|☆|↑|急増|増加|新規|注意|警戒|上昇)(?![a-z])/i;
+// (a warning only as the whole cell: not 「注意: センサー1台のみの観測」 or "! partial day")
+const FLAG_RISE = /^(?:(?:up|new|alert|rising|high|hot|spike|★|☆|↑|急増|増加|新規|上昇)(?![a-z])|(?:!+|注意|警戒)$)/i;
 const AFFECTED_COLUMN =
   /^(?:affected|vulnerable|impacted|exploited|exposed)\??$|^(?:影響|対象|脆弱性?)(?:の有無|有無)?$/i;
 /** A cell that says no ("No", 「いいえ」, 「なし」, a dash). */
@@ -272,6 +273,8 @@ const QUIET_AFTER = new RegExp(
 );
 /** A line that opens a section of its own: a bullet or a bracket before its words. */
 const SECTION = /^\s*(?:[#■●◆□○◇【[]|={2,}|-{2,})/;
+/** A rise a row shows, beside a flag column that left it blank: "23  tcp  +42%" is news too. */
+const OWN_RISE = /\+\s?(?:[2-9]\d|\d{3,})(?:\.\d+)?\s?%|\b\d+(?:\.\d+)?x\b|倍/;
 /** A row that shows its own rise is no row of the usual, whatever a cell of it says ("+400%  usual" sources). */
 const ROW_RISE = /\+\s?(?:[5-9]\d|\d{3,})(?:\.\d+)?\s?%|\b\d+(?:\.\d+)?x\b|倍/;
 
@@ -323,11 +326,12 @@ export function tablePorts(lines: string[], before = ''): { ports: TablePort[]; 
     }
     if (!rows.length) continue;
     // Where a flag column marks some rows as news and leaves the rest blank, the blank ones are not:
-    // 'flag "UP" when today > mean + 1.645 sd'.
+    // 'flag "UP" when today > mean + 1.645 sd' (unless a row shows its own rise: "2323  tcp  +180%", "23  tcp  +42%").
     const flags = read.map((r) => flagCell(r.line, h));
     const marked = flags.some((f) => FLAG_RISE.test(f)) && flags.every((f) => f === '' || FLAG_RISE.test(f));
     read.forEach((r, k) => {
-      if (!marked || flags[k] !== '') for (const p of r.ports) ports.push({ ...p, span: r.line.trim() });
+      if (!marked || flags[k] !== '' || OWN_RISE.test(r.line))
+        for (const p of r.ports) ports.push({ ...p, span: r.line.trim() });
     });
     for (let k = i; k < j; k++) used.add(lines[k]!);
     i = j - 1;

@@ -1295,6 +1295,35 @@ describe('denials and retractions in the ways members write them', () => {
     expect(portsOf('we see 23 but not 2323. 2323 is flat for us all week.')).toEqual(['?/23']);
   });
 
+  it('keeps a rise beside words that only look like a denial, a takeback or a question', () => {
+    expect(portsOf('8080/tcp へのスキャンは先週の DDoS とは無関係ですが、引き続き増加しています。')).toEqual([
+      'tcp/8080',
+    ]);
+    expect(portsOf('23/tcp が増えていると書きましたが、集計ミスで実際は 2 倍ではなく 5 倍でした。')).toEqual([
+      'tcp/23',
+    ]);
+    expect(portsOf("In my earlier mail I wrote tcp/8291 but it's on tcp/8728 too; both doubled overnight.")).toEqual([
+      'tcp/8291',
+      'tcp/8728',
+    ]);
+    expect(portsOf('After the more-specifics were withdrawn at 14:02 we saw tcp/179 attempts jump 30x.')).toEqual([
+      'tcp/179',
+    ]);
+    expect(portsOf('Big jump on tcp/37215. We see 40 but not 400 sources per hour.')).toEqual(['tcp/37215']);
+    expect(portsOf('Anyone know what runs on tcp/9530? Scans to it went from zero to 40k/day overnight.')).toEqual([
+      'tcp/9530',
+    ]);
+    expect(portsOf('Seeing QUIC floods to 443 from the same range.', 'SYN floods from AS64502?')).toEqual(['?/443']);
+  });
+
+  it('drops the port a Japanese correction puts another in place of, and one a reply says did not change', () => {
+    const fix = '先ほどのメールで tcp/8088 と書きましたが、正しくは tcp/8080 です。\n8088 宛は通常通りでした。';
+    expect(portsOf(fix)).toEqual(['tcp/8080']);
+    const reply =
+      '> ２．ＴＣＰ ６０００１番ポート宛のアクセスも先週後半から増えています。\n\n当方では特に変化なしです。';
+    expect(portsOf(reply, 'Re: 定点観測 週次メモ')).toEqual([]);
+  });
+
   it('drops a port a Japanese writer takes back as return packets of their own misconfigured device', () => {
     const text = [
       '8728/tcp への探索が午後から急に増えました。',
@@ -1361,6 +1390,18 @@ describe('what is not a retraction, a denial or a table, though it looks like on
       '  3702/udp      40,116      9,780    +310%    UP',
     ];
     expect(portsOf(daily.join('\n'))).toEqual(['udp/3702', 'tcp/9530']);
+    // a blank flag beside a row's own rise is no verdict on it
+    const rising = [
+      'port     proto  change   notes',
+      '23       tcp    +42%',
+      '2323     tcp    +180%',
+      '37215    tcp    +900%    NEW',
+    ];
+    expect(portsOf(['Top rising ports this week:', '', ...rising].join('\n'))).toEqual([
+      'tcp/23',
+      'tcp/2323',
+      'tcp/37215',
+    ]);
     const ja = ['・9530/tcp: 引き続き増加 (前日比 +18%)', '・23/tcp: 平常', '・445/tcp: 平常'];
     expect(portsOf(ja.join('\n'))).toEqual(['tcp/9530']);
   });
