@@ -406,7 +406,10 @@ const TURN = new RegExp(
     // ("on tcp/2375 rather than 2376", "only on 2222/tcp -- the sensor listening on 22 has been quiet"; not "no
     // increase on tcp/445 -- or on tcp/139")
     // ("Nothing unusual on tcp/22 -- the same goes for tcp/2222" says one thing of both)
-    String.raw`|\b(?:rather than|instead of)\b| --? (?=(?:the|our|we|i|it|they|there|nothing|no|this|that)\b)` +
+    // (not after the port alone, whose status the dash gives: "23/tcp -- no change here", "Port 8081 -- nothing")
+    String.raw`|\b(?:rather than|instead of)\b` +
+    String.raw`|(?<!^\s*(?:[-*•・]\s*)?(?:[A-Za-z]+ on )?(?:(?:tcp|udp|port) ?\/? ?)?\d{1,5}(?: ?\/ ?(?:tcp|udp))?)` +
+    String.raw` --? (?=(?:the|our|we|i|it|they|there|nothing|no|this|that)\b)` +
     String.raw`(?!(?:the|it'?s the|that'?s the|this is the) same\b)` +
     // ("3389/tcp rose 4x with no comparable change on 3389/udp": two things said, of two ports)
     String.raw`|\bwith (?=no\b)`,
@@ -577,8 +580,10 @@ const GROWTH = /\b(?:grow|grew|jump|ris|spik|surg|climb|doubl|tripl|tenfold)/i;
  */
 const BASELINE = new RegExp(
   String.raw`\bas (?:always|usual|ever)\b|(?:\([^)]{0,20}\) )?\b(?:usual|normal|ordinary|typical|regular|everyday)` +
-    String.raw`(?: \([^)]{0,20}\))? (?:background|baseline|levels?|noise|web traffic|traffic)\b|` +
-    String.raw`\bbackground (?:levels?|noise|radiation)\b|前週並み|前月並み|同程度|同水準|(?:平常|通常)の?(?:水準|レベル)|` +
+    String.raw`(?: \([^)]{0,20}\))? (?:background|baseline|levels?|noise|web traffic|traffic|range)\b|` +
+    // (「22/tcp、445/tcp など他の主要ポートは通常の範囲内でした」)
+    String.raw`\bbackground (?:levels?|noise|radiation)\b|前週並み|前月並み|同程度|同水準|` +
+    String.raw`(?:平常|通常)の?(?:水準|レベル|範囲内?)|` +
     // 「こちらは普段と同じレベルです」
     String.raw`(?:普段|いつも|通常|平常|平時)(?:と同じ|どおり|通り)(?![^、。]{0,4}(?:確認|チェック|見|調べ))|` +
     // ("web (80/443) on the neighbours is serving normally")

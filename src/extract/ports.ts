@@ -1081,6 +1081,9 @@ function afterSubject(prose: string): string {
   return nl < 0 ? '' : prose.slice(nl);
 }
 
+/** A question whose "no" is a yes: "Is it just us?", "Are we the only ones?", 「弊社だけでしょうか」. */
+const JUST_US = /\b(?:just (?:us|me)|only (?:ones?|us|me)|alone)\b[^?]*\?\s*$|だけ(?:でしょうか|ですか|かな)/i;
+
 /** Whether a post speaks of SYNs and names no UDP, looked for once per prose (each port asks). */
 let synOf: { prose: string; found: boolean } | null = null;
 
@@ -1382,6 +1385,8 @@ export function extractPorts(
     if (!q) return false;
     const next = quoted.reduce((at, [start]) => (start >= q[1] && start < at ? start : at), prose.length);
     const answer = prose.slice(q[1], next).trim();
+    // (a "no" to "Is it just us?" says the reply sees it too)
+    if (JUST_US.test(prose.slice(q[0], q[1]))) return false;
     return answer.length > 0 && answersNo(answer);
   };
   const kept = (h: Hit) => {

@@ -208,7 +208,9 @@ const NOT_AFFECTED = new RegExp(
   String.raw`^(?:not (?:affected|vulnerable|impacted|exploited|exposed)|unaffected|対象外|影響(?:なし|無し)|該当なし|` +
     String.raw`\((?:normal|flat|as usual|unchanged|no change|baseline|reference)\)|` +
     String.raw`(?:(?:falling|dropping|down|quiet|flat),? )?` +
-    String.raw`(?:back to (?:baseline|normal)|flat|steady|stable|unchanged|quiet|(?:as )?usual|横ばい|平常|低調|同水準|` +
+    // (or inside the band a bot's overview draws: "inside", "below", 「帯域内」)
+    String.raw`(?:back to (?:baseline|normal)|flat|steady|stable|unchanged|quiet|(?:as )?usual|` +
+    String.raw`inside|within|in band|below|帯域内|横ばい|平常|低調|同水準|` +
     String.raw`(?:前日|前週|前月)並み|変化(?:なし|無し|はなし)))\.?$`,
   'i',
 );
@@ -226,9 +228,12 @@ const QUIET_WORD =
   String.raw`as usual|dropped (?:off|out)|ended|平常|横ばい|変化なし|通常|` +
   // (an advisory's 「■影響を受けない機能」 over what is not exposed)
   String.raw`(?:not affected|unaffected)(?: (?:products?|versions?|features?|functions?|services?|configurations?))?|` +
-  String.raw`影響を受けない(?:機能|製品|構成|バージョン|もの|サービス)?|影響なし|対象外)`;
+  String.raw`影響を受けない(?:機能|製品|構成|バージョン|もの|サービス)?|影響なし|対象外|` +
+  // (a bot's band: "Inside band", 「帯域内 (変化なし)」)
+  String.raw`(?:inside|within|in|below) (?:the )?band|帯域内)`;
 const QUIET_ALONE = new RegExp(
-  String.raw`^\s*(?:[#*=■●◆□○◇【[-]+\s*)?${QUIET_WORD}(?: ?[/／] ?${QUIET_WORD})?\s*[】\]:：]?\s*$`,
+  String.raw`^\s*(?:[#*=■●◆□○◇【[-]+\s*)?${QUIET_WORD}(?: ?[/／] ?${QUIET_WORD})?(?:\s*[(（][^)）\n]{0,20}[)）])?` +
+    String.raw`\s*[】\]:：]?\s*$`,
   'i',
 );
 
@@ -260,9 +265,10 @@ const ITEM = /^\s*(?:[-*•・]|\d{1,2}[.)])\s/;
 
 /** A line that leads with such a word and lists ports only: "FLAT     tcp/22, tcp/23, tcp/445" (a bot's overview). */
 const PORT_ITEM = String.raw`(?:(?:tcp|udp)(?: ?\/ ?| )\d{1,5}|\d{1,5}(?: ?\/ ?(?:tcp|udp))?)`;
+// (with a count or a note in brackets: "Below band (1): 123/udp (data gap, not a real drop)")
 const QUIET_LINE = new RegExp(
-  String.raw`^[\s>]*(?:[-*•]\s*)?${QUIET_WORD}(?: {2,}|\s*[:：]\s*)${PORT_ITEM}` +
-    String.raw`(?:\s*(?:,|、|and|&)\s*${PORT_ITEM}){0,30}\s*[.。]?\s*$`,
+  String.raw`^[\s>]*(?:[-*•]\s*)?${QUIET_WORD}(?:\s*[(（][^)）\n]{0,20}[)）])?(?: {2,}|\s*[:：]\s*)${PORT_ITEM}` +
+    String.raw`(?:\s*(?:,|、|and|&)\s*${PORT_ITEM}){0,30}(?:\s*[(（][^)）\n]{0,40}[)）])?\s*[.。]?\s*$`,
   'i',
 );
 /** A line that lists ports and then the word: "・23/tcp: 平常", "- 445/tcp (SMB): flat". */

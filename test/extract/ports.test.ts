@@ -1216,6 +1216,15 @@ describe('denials and retractions in the ways members write them', () => {
     expect(portsOf(retract, 'Re: SIP scanning 5060/5061 - partial retraction')).toEqual(['tcp/5061']);
   });
 
+  it("reads a port's status after a dash, and a bare no to 'is it just us?' as a yes", () => {
+    expect(
+      portsOf('- 23/tcp -- no change\n- 2323/tcp -- up about 3x since Monday\n- 8081/tcp -- nothing here'),
+    ).toEqual(['tcp/2323']);
+    expect(portsOf('Port 8081 -- no increase at all for us.')).toEqual([]);
+    const quote = '> Since Monday we see 23/tcp up about 4x on our darknet. Is it just us?\n\nNope.';
+    expect(portsOf(quote, 'Re: scanning')).toEqual(['tcp/23']);
+  });
+
   it('turns a clause at "rather than" and at a dash before a subject of its own', () => {
     expect(
       portsOf('Same actors, but on the plain docker port tcp/2375 rather than 2376 -- nothing on 2376 at all here.'),
@@ -1410,6 +1419,34 @@ describe('what is not a retraction, a denial or a table, though it looks like on
     const reply = 'Yes, we have had the same for two days, on ports 80 and 443. Roughly 900k SYN/s at peak.';
     expect(portsOf(reply, 'RE: SYN floods from AS64502?')).toEqual(['tcp/80', 'tcp/443']);
     expect(portsOf('SYN flood on port 443, and DNS on 53 is slow too.')).toContain('tcp/443');
+  });
+
+  it("keeps only what a bot's overview puts above its band: a band column, a section and a line of the rest", () => {
+    const daily = [
+      ' port   proto  sources   packets   vs band   note',
+      ' -----  -----  -------  --------   -------   -------------------------',
+      ' 23     tcp     18,204   611,390   inside    -',
+      ' 5555   tcp      2,866    31,040   ABOVE     new since 01-12',
+      ' 123    udp        611     7,904   below     sensor b3 gap 04:00-06:10',
+      '',
+      'Above band (1): 5555/tcp',
+      'Below band (1): 123/udp (data gap, not a real drop)',
+    ];
+    expect(portsOf(daily.join('\n'))).toEqual(['tcp/5555']);
+    const weekly = [
+      '■ 今週のニュース (帯域外)',
+      '  - 8728/tcp   送信元 1,040 (前週 95)',
+      '',
+      '■ 帯域内 (変化なし)',
+      '  23/tcp, 22/tcp, 445/tcp',
+    ];
+    expect(portsOf(weekly.join('\n'))).toEqual(['tcp/8728']);
+    expect(
+      portsOf('3389/tcp 宛のアクセスが約2.4倍に増加しました。22/tcp、445/tcp など他の主要ポートは通常の範囲内でした。'),
+    ).toEqual(['tcp/3389']);
+    expect(portsOf('3389/tcp rose 2.4x. Other ports (22/tcp, 445/tcp) remained within their normal range.')).toEqual([
+      'tcp/3389',
+    ]);
   });
 
   it('reads a Japanese range led by its protocol as a range, not its first port', () => {
