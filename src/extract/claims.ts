@@ -262,6 +262,8 @@ const ANY_SERVICE = new RegExp(
 // (not a count: "SSH brute force from 22 addresses")
 const numberIn = (prose: string, n: number) =>
   new RegExp(String.raw`(?<![\w.,/-])${n}(?![\w.,:]\d|\d| ?(?:[a-z]+ )?(?:${COUNT_NOUNS}))`, 'i').test(prose);
+/** A negation that ends its clause, not one that qualifies a noun: 「見えていない。」, not 「見られていない手法」. */
+const AS_PREDICATE = String.raw`(?=\s*(?:[。、.,)）]|$|ので|よう|模様|状況|です|でした|とのこと))`;
 const COUNT_NOUNS = 'addresses|hosts|sources|reflectors|ips|packets|times|attempts|servers|customers|devices|件|台|個';
 
 /**
@@ -307,7 +309,7 @@ const NOT_HERE = new RegExp(
     String.raw`an? (?:event|attack|spike|increase|incident)|the same|similar)\b` +
     String.raw`|\bnothing (?:here|on our (?:side|end)|similar|like (?:it|that|this))\b|\bnot here\b` +
     String.raw`|(?:見えて(?:い)?ない|(?:観測|確認)されていない|来ていない|(?:特に)?(?:変化|異常)(?:は)?(?:なし|ありません|ない))` +
-    String.raw`(?=\s*(?:[。、.,)）]|$|ので|よう|模様|です|でした))` +
+    String.raw`${AS_PREDICATE}` +
     String.raw`|\bno (?:sign|trace)s? of (?:it|this|that|them)\b` +
     String.raw`|(?:観測|確認|検知)(?:は|も)?(?:され|し|でき)(?:て)?(?:い|お)?(?:ません|りません)|見えていません|見られません|来ていません`,
   'i',
@@ -535,7 +537,7 @@ const NEGATED = new RegExp(
     // 「スキャンの増加は確認されていない」「ほぼ収まっています」
     String.raw`(?:確認|観測|検知)(?:は|も)?(?:され|し)て(?:い)?ない|収まって(?:い(?:る|ます)|きた|きました)|低調|(?:観測|確認|検知)されなくな|見られなくな|` +
     // (「見られていない」 as what the sentence says, not a noun's: 「過去に見られていない規模で」「見られていない 9530/TCP へ」)
-    String.raw`(?:見|み)られ(?:ません|ない)|(?:見|み)られて(?:い)?ない(?=\s*(?:[。、.,)）]|$|よう|模様|状況|です|とのこと))|` +
+    String.raw`(?:見|み)られ(?:ません|ない)|(?:見|み)られて(?:い)?ない${AS_PREDICATE}|` +
     String.raw`(?:見られ|確認され|観測され|見え|増え|来)ておりません|` +
     // out of the ranking now, not "前期は20位圏外だった 6379/TCP" or 「圏外から6位に」, which rose into it
     String.raw`(?<!(?:前期|先週|前週|前月|前回|以前|昨年|これまで)[^。]{0,6})圏外(?!から|より)|` +

@@ -62,20 +62,26 @@ const VAGUE_JA = /(数十|数百|数千|数万|数十万)/;
  * when there were nine. No text reads as two kinds at one place, so one pattern finds what three did.
  */
 const NOUNS_EN = NOUN_EN.map(([kind, noun]) => `(?<${kind}>${noun})`).join('|');
-// "TCP 179 connection attempts" names a port, not 179 attempts ("8291/tcp 12k packets" does count).
-const COUNT_EN = new RegExp(
-  String.raw`(?<![\w.,/:-])(?<!(?<![/\d])\b(?:tcp|udp|ports?) )${APPROX_EN}${NUM} ${ADJ}(?:${NOUNS_EN})\b${RATE}` +
-    // ("Total packets (all ports): 1,284,553 Unique sources: 96,412": the noun labels the figure after it)
-    String.raw`(?!: ?[~≈]?\d)` +
-    NOT_PER,
-  'gi',
-);
 /**
- * What a match of COUNT_EN holds from the last digit of its figure on, looked for first: COUNT_EN
- * may start at any word or digit and is tried at every one, which made it the costliest pass over
- * a post that states no count.
+ * A figure before its noun: "12k packets", "~220 distinct reflectors". "TCP 179 connection attempts"
+ * names a port, not 179 attempts ("8291/tcp 12k packets" does count), and "RFC 1918 addresses" a document.
  */
-const MAY_COUNT_EN = new RegExp(String.raw`\d(?: ?${MULTIPLIER})? ${ADJ}(?:${NOUNS_EN})\b`, 'i');
+const figureBefore = (noun: string) =>
+  new RegExp(
+    String.raw`(?<![\w.,/:-])(?<!(?<![/\d])\b(?:tcp|udp|ports?|RFC) )${APPROX_EN}${NUM} ${ADJ}${noun}\b${RATE}` +
+      // ("Total packets (all ports): 1,284,553 Unique sources: 96,412": the noun labels the figure after it)
+      String.raw`(?!: ?[~≈]?\d)` +
+      NOT_PER,
+    'gi',
+  );
+/**
+ * What a match of figureBefore holds from the last digit of its figure on, looked for first: the
+ * whole pattern may start at any word or digit and is tried at every one, which made it the
+ * costliest pass over a post that states no count.
+ */
+const mayFigureBefore = (noun: string) => new RegExp(String.raw`\d(?: ?${MULTIPLIER})? ${ADJ}${noun}\b`, 'i');
+const COUNT_EN = figureBefore(`(?:${NOUNS_EN})`);
+const MAY_COUNT_EN = mayFigureBefore(`(?:${NOUNS_EN})`);
 /**
  * One word of the writer's own before a noun of sources: "4,300 distinct CPE addresses", "~220
  * distinct 11211/udp reflectors", "8,600 bot IPs"; not one that says whose they are ("3,870
@@ -88,13 +94,8 @@ const OWN_WORD =
   String.raw`dst|dest|destination|target|targeted|victim|customer|customers|internal|protected|monitored|sensor|` +
   String.raw`honeypot|honeynet|public|private|usable|spare|free|allocated|assigned|own|affected|darknet|dark)\b)` +
   String.raw`(?:[a-z][\w-]{1,14}|\d{1,5}\/(?:tcp|udp)) `;
-const OWN_SOURCES_EN = new RegExp(
-  String.raw`(?<![\w.,/:-])(?<!(?<![/\d])\b(?:tcp|udp|ports?|RFC) )${APPROX_EN}${NUM} ${ADJ}${OWN_WORD}` +
-    String.raw`${SOURCE_NOUN}\b` +
-    String.raw`${RATE}(?!: ?[~≈]?\d)${NOT_PER}`,
-  'gi',
-);
-const MAY_OWN_SOURCES_EN = new RegExp(String.raw`\d(?: ?${MULTIPLIER})? ${ADJ}${OWN_WORD}${SOURCE_NOUN}\b`, 'i');
+const OWN_SOURCES_EN = figureBefore(`${OWN_WORD}${SOURCE_NOUN}`);
+const MAY_OWN_SOURCES_EN = mayFigureBefore(`${OWN_WORD}${SOURCE_NOUN}`);
 const VAGUE_COUNT_EN = new RegExp(String.raw`\b(?:${VAGUE_EN.source}) of ${ADJ}(?:${NOUNS_EN})\b`, 'gi');
 const NUMBER_OF_EN = new RegExp(String.raw`\bnumber of (?:${NOUNS_EN})\b`, 'gi');
 
@@ -196,7 +197,7 @@ const TO_BEFORE =
   /\b(?:to|against|across|on|at|hit|hitting|targeting|of|tried|scanned|probed|contacted)(?: our| my)? $/i;
 const GENERIC = /\b(?:hosts|ips|ip addresses|addresses)\b/i;
 
-/** What a match of OF_OURS holds, looked for first (MAY_COUNT_EN says why). */
+/** What a match of OF_OURS holds, looked for first (mayFigureBefore says why). */
 const MAY_OF_OURS = / of (?:our|my) /i;
 /** "65k of our addresses", "2,000 of our customer addresses": how many of ours were reached. */
 const OF_OURS = new RegExp(
@@ -253,29 +254,15 @@ export function extractCounts(prose: string): CountMention[] {
     seen.add(key);
     found.push([at, c]);
   };
-  for (const m of MAY_COUNT_EN.test(prose) ? allMatches(prose, COUNT_EN) : []) {
+  const figure = (m: RegExpExecArray, kind: CountKind) =>
     push(
-      {
-        kind: targetedAt(prose, m) ? 'targets' : kindOf(m),
-        value: value(m[2]!, m[3]),
-        approx: !!m[1] || !!m[3],
-        per: per(m.groups!.unit),
-        text: m[0].trim(),
-      },
+      { kind, value: value(m[2]!, m[3]), approx: !!m[1] || !!m[3], per: per(m.groups!.unit), text: m[0].trim() },
       m.index + m[0].length,
     );
-  }
+  for (const m of MAY_COUNT_EN.test(prose) ? allMatches(prose, COUNT_EN) : [])
+    figure(m, targetedAt(prose, m) ? 'targets' : kindOf(m));
   for (const m of MAY_OWN_SOURCES_EN.test(prose) ? allMatches(prose, OWN_SOURCES_EN) : [])
-    push(
-      {
-        kind: targetedAt(prose, m, m[0]) ? 'targets' : 'sources',
-        value: value(m[2]!, m[3]),
-        approx: !!m[1] || !!m[3],
-        per: per(m.groups!.unit),
-        text: m[0].trim(),
-      },
-      m.index + m[0].length,
-    );
+    figure(m, targetedAt(prose, m, m[0]) ? 'targets' : 'sources');
   for (const m of MAY_LABELLED_EN.test(prose) ? allMatches(prose, LABELLED_FIGURE_EN) : []) {
     const label = LABELLED_EN.exec(m[1]!)!;
     push(

@@ -18,6 +18,7 @@ import {
   type Denial,
 } from './claims.ts';
 import { allMatches } from './matches.ts';
+import { plusPercent } from './tables.ts';
 import { isReplySubject } from '../mail/reply-text.ts';
 
 interface Hit {
@@ -66,7 +67,7 @@ const LONE_FIGURE_ROW = new RegExp(
 
 /** A row's own figures or words that say its port rose: "+180%", "3x", "rising", 「急増」. */
 const ROW_RISES = new RegExp(
-  String.raw`[+＋] ?(?:[3-9]\d|\d{3,})(?:\.\d+)? ?%|\b(?:[2-9]|\d{2,})(?:\.\d+)? ?(?:x|times)\b|` +
+  String.raw`${plusPercent(3)}|\b(?:[2-9]|\d{2,})(?:\.\d+)? ?(?:x|times)\b|` +
     String.raw`\b(?:rising|up|new|surging|spiking|increas\w*|doubled|tripled)\b|↑|急増|増加`,
   'i',
 );
@@ -1084,39 +1085,34 @@ function afterSubject(prose: string): string {
 /** A question whose "no" is a yes: "Is it just us?", "Are we the only ones?", 「弊社だけでしょうか」. */
 const JUST_US = /\b(?:just (?:us|me)|only (?:ones?|us|me)|alone)\b[^?]*\?\s*$|だけ(?:でしょうか|ですか|かな)/i;
 
-/** Whether a post speaks of SYNs and names no UDP, looked for once per prose (each port asks). */
-let synOf: { prose: string; found: boolean } | null = null;
-
-function synPost(prose: string): boolean {
-  if (synOf?.prose !== prose) synOf = { prose, found: /\bSYN(?:s|\/s)?\b/.test(prose) && !/\budp\b/i.test(prose) };
-  return synOf.found;
+/** `f` kept for the last prose it was asked of: each port of a post asks the same question of it. */
+function perProse<T>(f: (prose: string) => T): (prose: string) => T {
+  let last: { prose: string; found: T } | null = null;
+  return (prose) => {
+    if (last?.prose !== prose) last = { prose, found: f(prose) };
+    return last.found;
+  };
 }
 
-/** The words that say a post is about web requests, looked for once per prose (each port asks). */
-let webOf: { prose: string; found: string | null } | null = null;
+/** Whether a post speaks of SYNs and names no UDP. */
+const synPost = perProse((prose) => /\bSYN(?:s|\/s)?\b/.test(prose) && !/\budp\b/i.test(prose));
 
-function webWords(prose: string): string | null {
-  if (webOf?.prose !== prose)
-    webOf = { prose, found: /\b(?:quic|http\/3|h3)\b/i.test(prose) ? null : (WEB_WORDS.exec(prose)?.[0] ?? null) };
-  return webOf.found;
-}
+/** The words that say a post is about web requests. */
+const webWords = perProse((prose) =>
+  /\b(?:quic|http\/3|h3)\b/i.test(prose) ? null : (WEB_WORDS.exec(prose)?.[0] ?? null),
+);
 
 const WEB_PORTS = new Set([80, 443, 8000, 8008, 8080, 8081, 8088, 8443, 8888]);
 const WEB_WORDS =
   /\bHTTPS?\/\d|\b(?:GET|POST|HEAD) \/|\bweb (?:server|honeypot|request|app|interface|ui|panel)s?\b|\burls?\b/i;
 
-/** The one protocol the subject's ports are written with ("Re: tcp/8921 scanning"), found once per prose. */
-let subjectOf: { prose: string; found: { proto: Proto; text: string; end: number } | null } | null = null;
-
-function subjectProto(prose: string): { proto: Proto; text: string; end: number } | null {
-  if (subjectOf?.prose !== prose) {
-    const end = Math.max(0, prose.indexOf('\n'));
-    const typed = allMatches(prose.slice(0, end), TYPED_PORT);
-    const protos = new Set(typed.map((m) => (m[1] ?? m[2]!).toLowerCase() as Proto));
-    subjectOf = { prose, found: protos.size === 1 ? { proto: [...protos][0]!, text: typed[0]![0], end } : null };
-  }
-  return subjectOf.found;
-}
+/** The one protocol the subject's ports are written with ("Re: tcp/8921 scanning"). */
+const subjectProto = perProse((prose): { proto: Proto; text: string; end: number } | null => {
+  const end = Math.max(0, prose.indexOf('\n'));
+  const typed = allMatches(prose.slice(0, end), TYPED_PORT);
+  const protos = new Set(typed.map((m) => (m[1] ?? m[2]!).toLowerCase() as Proto));
+  return protos.size === 1 ? { proto: [...protos][0]!, text: typed[0]![0], end } : null;
+});
 
 const TYPED_PORT = /\b(tcp|udp) ?\/? ?\d{1,5}\b|\b\d{1,5} ?\/ ?(tcp|udp)\b/gi;
 

@@ -265,24 +265,30 @@ const ITEM = /^\s*(?:[-*•・]|\d{1,2}[.)])\s/;
 
 /** A line that leads with such a word and lists ports only: "FLAT     tcp/22, tcp/23, tcp/445" (a bot's overview). */
 const PORT_ITEM = String.raw`(?:(?:tcp|udp)(?: ?\/ ?| )\d{1,5}|\d{1,5}(?: ?\/ ?(?:tcp|udp))?)`;
+const PORT_LIST = String.raw`${PORT_ITEM}(?:\s*(?:,|、|and|&)\s*${PORT_ITEM}){0,30}`;
+/** A count or a note in brackets: "(1)", "(data gap, not a real drop)". */
+const NOTE = (most: number) => String.raw`(?:\s*[(（][^)）\n]{0,${most}}[)）])?`;
 // (with a count or a note in brackets: "Below band (1): 123/udp (data gap, not a real drop)")
 const QUIET_LINE = new RegExp(
-  String.raw`^[\s>]*(?:[-*•]\s*)?${QUIET_WORD}(?:\s*[(（][^)）\n]{0,20}[)）])?(?: {2,}|\s*[:：]\s*)${PORT_ITEM}` +
-    String.raw`(?:\s*(?:,|、|and|&)\s*${PORT_ITEM}){0,30}(?:\s*[(（][^)）\n]{0,40}[)）])?\s*[.。]?\s*$`,
+  String.raw`^[\s>]*(?:[-*•]\s*)?${QUIET_WORD}${NOTE(20)}(?: {2,}|\s*[:：]\s*)${PORT_LIST}${NOTE(40)}\s*[.。]?\s*$`,
   'i',
 );
 /** A line that lists ports and then the word: "・23/tcp: 平常", "- 445/tcp (SMB): flat". */
 const QUIET_AFTER = new RegExp(
-  String.raw`^[\s>]*(?:[-*•・]\s*)?${PORT_ITEM}(?:\s*(?:,|、|and|&)\s*${PORT_ITEM}){0,30}(?:\s*[(（][^)）\n]{0,20}[)）])?` +
-    String.raw`\s*[:：]\s*${QUIET_WORD}\s*[.。]?\s*$`,
+  String.raw`^[\s>]*(?:[-*•・]\s*)?${PORT_LIST}${NOTE(20)}\s*[:：]\s*${QUIET_WORD}\s*[.。]?\s*$`,
   'i',
 );
 /** A line that opens a section of its own: a bullet or a bracket before its words. */
 const SECTION = /^\s*(?:[#■●◆□○◇【[]|={2,}|-{2,})/;
-/** A rise a row shows, beside a flag column that left it blank: "23  tcp  +42%" is news too. */
-const OWN_RISE = /\+\s?(?:[2-9]\d|\d{3,})(?:\.\d+)?\s?%|\b\d+(?:\.\d+)?x\b|倍/;
-/** A row that shows its own rise is no row of the usual, whatever a cell of it says ("+400%  usual" sources). */
-const ROW_RISE = /\+\s?(?:[5-9]\d|\d{3,})(?:\.\d+)?\s?%|\b\d+(?:\.\d+)?x\b|倍/;
+/** A rise of at least `tens`0 percent: "+180%", "＋42 %". */
+export const plusPercent = (tens: number) => String.raw`[+＋]\s?(?:[${tens}-9]\d|\d{3,})(?:\.\d+)?\s?%`;
+/**
+ * A row's own rise: above +50% it is no row of the usual, whatever a cell says ("+400%  usual"
+ * sources); beside a flag column that left it blank, +20% is news too ("23  tcp  +42%").
+ */
+const risesBy = (tens: number) => new RegExp(String.raw`${plusPercent(tens)}|\b\d+(?:\.\d+)?x\b|倍`);
+const OWN_RISE = risesBy(2);
+const ROW_RISE = risesBy(5);
 
 function saysNo(line: string, h: Header): boolean {
   if (h.affected === null) return false;
