@@ -480,10 +480,14 @@ const NEGATED = new RegExp(
     // ("Winbox (8291) is not part of this")
     // ("tcp/5555, which rode along in 2016, is not in the mix at all")
     String.raw`|\bnot (?:a )?part of (?:this|it|that|the)\b|\bnot in (?:the|this|that|our) mix\b` +
+    // ("the spike is NOT on tcp/1025 - I misread the column")
+    String.raw`|\b(?:spike|increase|rise|surge|jump|uptick|traffic|activity|scanning|problem) (?:is|was|are|were)` +
+    String.raw`(?: not|n't) (?:on|at|to|in|against)\b` +
     // (not "Nothing much stands out except tcp/7547", whose exception is the news)
-    String.raw`|\bnothing (?:unusual|new|special|abnormal|odd|out of the ordinary|much|interesting|on)\b` +
+    String.raw`|\bnothing (?:unusual|new|special|abnormal|odd|out of the ordinary|much|interesting|on|similar on)\b` +
     String.raw`(?![^.;]{0,30}\b(?:except|apart from|other than|besides|save for|but for)\b)` +
-    String.raw`|\bnot much\b|\bnot anything (?:on|at|to|for|unusual|new)\b|\bnothing (?:here|to report)\b` +
+    String.raw`|\bnot (?:so |that |too )?much\b|\bnot anything (?:on|at|to|for|unusual|new)\b` +
+    String.raw`|\bnothing (?:here|to report)\b` +
     // ("Port 5061 not really, a handful a day as always"; not "it's not really a scan")
     String.raw`|\bnot (?:really|at all|here|so much)(?=\s*(?:[,.;:!?]|$))` +
     // ("Yes on udp/1900 (SSDP), no on udp/3702 (WS-Discovery)")
@@ -568,7 +572,7 @@ const NEWS = new RegExp(
   // (nor "requires authentication before any input is parsed")
   String.raw`\b(?:before(?! (?:anyone|anybody|someone|you|we|i|people|any)\b)|previously|until|till|anything like|` +
     String.raw`like (?:this|that|it)|such)\b` +
-    String.raw`|\b(?:this|so) (?:high|much|many|bad|big)\b|今まで|これまで|以前|初めて`,
+    String.raw`|(?<!\bnot )\b(?:this|so) (?:high|much|many|bad|big)\b|今まで|これまで|以前|初めて`,
   'i',
 );
 
@@ -640,13 +644,15 @@ const INFRASTRUCTURE = new RegExp(
     String.raw`|(?:\d{1,3}\.){3}\d{1,3} ?の ?\d{1,5} ?番(?:ポート)?から(?![^。、]{0,20}?侵入)[^。、]{0,20}?` +
     String.raw`(?:落と|ダウンロード|取得|取って)` +
     // "... that downloads a Mirai variant from a server listening on port 8088"
-    String.raw`|\bdownload(?:s|ed|ing)?\b[^.,;]{0,60}\bfrom ` +
+    String.raw`|\b(?:download|wget|curl|fetch|pull)(?:s|es|ed|ing)?\b[^.,;]{0,60}\bfrom ` +
     String.raw`(?:port\b|(?:a|the|its|their|the attackers?'s?) (?:\w+ )?(?:server|host|machine|box)\b)` +
     // "the miner download, hxxp://203.0.113.9:8443/kx.tgz (8443 there is the attacker's server)"
     String.raw`|\b(?:is|was) (?:the|their) attackers?'?s?'? (?:own )?(?:server|host|box)\b` +
     // "a TFTP server under their control (UDP/69 on the attacker side)"
     String.raw`|\bon the attackers?'?s?'? side\b|\bunder (?:their|the attackers?'?s?'?) control\b` +
-    String.raw`|\bstratum\+(?:tcp|ssl)\b`,
+    String.raw`|\bstratum\+(?:tcp|ssl)\b` +
+    // ("serving copies of ramen.tgz to the next victims from a tiny web server on 27374/tcp")
+    String.raw`|\bserv(?:es|ed|ing)\b(?:[^.;]|\.(?=\w)){0,80}?\bfrom (?:a|an|the|its|their) (?:[\w-]+ ){0,2}server\b`,
   'i',
 );
 
@@ -664,10 +670,31 @@ const THEIRS_BEFORE = new RegExp(
     // ("Infected hosts pull their config from 203.0.113.9 on 6667/tcp")
     String.raw`\b(?:pull|pulls|pulled|fetch|fetches|fetched|get|gets|download|downloads|downloaded) ` +
     String.raw`(?:their|its|the) (?:config|configuration|payload|binary|binaries|second stage|updates?|instructions) ` +
-    String.raw`from [\w.:-]{1,60} (?:on|over|at|via))` +
-    String.raw` (?:the )?(?:port |(?:tcp|udp) ?\/? ?)?$`,
+    String.raw`from [\w.:-]{1,60} (?:on|over|at|via)|` +
+    // ("the C2 on tcp/6667", "an ircd at 64.18.150.3 port 6667", "a loader on tcp/48101",
+    // "LDAP/RMI servers on 1389 and 1099")
+    String.raw`\b(?:c2|c&c|cnc|command[- ]and[- ]control|ircd|irc server|loader|callback|ldap(?:\/rmi)?|rmi)` +
+    String.raw`(?: (?:server|host|channel)s?)?(?: at [\w.:-]{1,60}(?: (?:on|at))?| (?:on|at))|` +
+    // (a row of indicators: "C2  cnc.badhost.example, tcp/6667")
+    String.raw`\b(?:c2|c&c|cnc)\b:?[ \t]{1,20}[\w.-]{1,60}\.[a-z]{2,}\b,?)` +
+    String.raw` (?:the )?(?:port |(?:tcp|udp) ?\/? ?)?(?:\d{1,5}(?: ?\/ ?(?:tcp|udp))?(?:,? and |,? or |, ))?$`,
   'i',
 );
+
+/**
+ * The writer says after the port that it is the attackers' end: "the C2 on tcp/6667 are attacker
+ * infrastructure", "a loader on tcp/48101 - those two are the attackers' side", "udp/69 going OUT
+ * ... - that's the worm's own download channel, not the scan". Not where the sentence has the port
+ * scanned or hit before it ("the sources hitting tcp/22 are attacker infrastructure").
+ */
+const SAID_THEIRS = new RegExp(
+  String.raw`\b(?:are|is|'s|were|was) (?:the |all )?(?:attackers?'?s?'?|worm'?s|bots?'?s?'?) (?:own )?` +
+    String.raw`(?:side|end|infrastructure|download channel|servers?)\b|\b(?:are|is|'s) attacker infrastructure\b|` +
+    String.raw`\bnot (?:something|anything) you(?:'ll| will) see inbound\b|` +
+    String.raw`\bdon'?t confuse (?:those|them|these|it|that)\b`,
+  'i',
+);
+const SCANNED = /\b(?:scan\w*|hit\w*|prob\w*|brute\w*|target\w*|sweep\w*|hammer\w*|attack\w*)\b/i;
 
 /**
  * The poster takes the port back, in its clause or later in the sentence in words that name no
@@ -679,6 +706,8 @@ const TAKEN_BACK = new RegExp(
     String.raw`misconfig\w*|a test|testing|nothing|noise|harmless|leak\w*|backscatter|a mistake)` +
     String.raw`|\bignore (?:that|this|it)\b|(?<!\bthinks?\b[^.]{0,80})\b(?:should|can|may) be (?:safely )?ignored\b|` +
     // (a report withdrawn, not a route: "udp/5353: withdrawn (lab test)")
+    // (or a subject that says so: "[ops-jp:04263] 取り下げ: 1433/tcp 増加の件", "RETRACTED: udp/5353 spike")
+    String.raw`(?:^|\]\s*)(?:取り下げ|撤回|retraction|retracted|withdrawn)\s*[:：]|` +
     String.raw`\bdisregard\b|[:：]\s*withdrawn\b|\b(?:report|post|claim|part|mention) (?:is|was|has been) withdrawn\b|` +
     // ("Retracting the udp/5060 part: that was our VoIP vendor's monitoring")
     String.raw`^\s*(?:I'?m |we'?re |I am |we are )?retract(?:ing)?\b|` +
@@ -710,10 +739,10 @@ const TAKEN_BACK = new RegExp(
     String.raw`戻りパケットでした(?!か)|` +
     // 「社内の検証用スキャナの通信を誤って集計していたもので、外部からの増加ではありませんでした」「社内の VoIP 機器の再送でした」
     String.raw`外部からの(?:増加|通信|攻撃|スキャン)では(?:なかった|ありませんでした)|通信を誤って(?:集計|計上)|` +
-    String.raw`(?:当方|弊社|自社|社内)の[^。、]{0,20}?(?:通信|再送|機器|スキャナ)でした|` +
+    String.raw`(?:当方|弊社|自社|社内)の[^。、]{0,20}?(?:通信|再送|機器|スキャナ|スキャン|診断|検証|テスト)でした|` +
     // the poster's own "I take it back", not a vendor's 「パッチを撤回しました」
     String.raw`取り消(?:します|させてください|させていただきます)|(?:報告|投稿|件)は取り消しました|` +
-    String.raw`撤回(?:します|させてください|させていただきます|いたします)`,
+    String.raw`(?:撤回|取り下げ)(?:します|させてください|させていただきます|いたします)|取り下げ済み`,
   'i',
 );
 
@@ -890,7 +919,9 @@ export function denial(prose: string, at: number): Denial {
   // a wave of years ago that this one is like ("Same trick as the tcp/5000 wave back in 2005"), the
   // usual level that another port is set against ("the same credential list as the 23/tcp background")
   if (historyAt(prose, start, at) || backgroundAt(prose.slice(at, sentenceEnd))) return 'quiet';
-  if (INFRASTRUCTURE.test(clause) || THEIRS_BEFORE.test(prose.slice(Math.max(start, at - 120), at))) return 'quiet';
+  if (INFRASTRUCTURE.test(clause) || THEIRS_BEFORE.test(prose.slice(Math.max(sentenceStart, at - 120), at)))
+    return 'quiet';
+  if (SAID_THEIRS.test(prose.slice(at, sentenceEnd)) && !SCANNED.test(prose.slice(sentenceStart, at))) return 'quiet';
   // "The RTSP service on tcp/554 is not vulnerable", unless the sentence goes on that it is hit more
   if (NOT_VULNERABLE.test(clause) && !RISING.test(prose.slice(sentenceStart, sentenceEnd))) return 'quiet';
   if (negatedLabel(prose, sentenceStart, at)) return 'quiet';

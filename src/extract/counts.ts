@@ -1,5 +1,6 @@
 import type { CountKind, CountMention } from '../model.ts';
 import { allMatches } from './matches.ts';
+import { namedAsPort } from './ports.ts';
 
 /*
  * Prose reaches these patterns with runs of whitespace collapsed to one space, so the patterns
@@ -254,7 +255,9 @@ export function extractCounts(prose: string): CountMention[] {
     seen.add(key);
     found.push([at, c]);
   };
+  // (a port's number before its noun names the port: "Most of the 8081 sources" in a post on tcp/8081)
   const figure = (m: RegExpExecArray, kind: CountKind) =>
+    !(!m[1] && !m[3] && /^\d{2,5}$/.test(m[2]!) && namedAsPort(prose, m[2]!)) &&
     push(
       { kind, value: value(m[2]!, m[3]), approx: !!m[1] || !!m[3], per: per(m.groups!.unit), text: m[0].trim() },
       m.index + m[0].length,

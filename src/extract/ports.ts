@@ -103,7 +103,7 @@ const TYPED_BEFORE = /\b(?:tcp|udp|port) ?\/? ?\d{2,5}\b|\b\d{2,5} ?\/ ?(?:tcp|u
 const PORT_BEFORE = /\b(?:on|port|tcp|udp|dpt)[ /:]?\d{2,5}\b/i;
 
 /** `n` stands somewhere in the post as a port: "tcp/37215", "37215/tcp", "port 37215", 「ポート 37215」, 「37215番」. */
-function namedAsPort(text: string, n: string): boolean {
+export function namedAsPort(text: string, n: string): boolean {
   return new RegExp(
     String.raw`(?:\b(?:tcp|udp|ports?|dpt)|ポート)\s*[/:=]?\s*${n}(?!\d)|(?<![\d.])${n}\s*(?:\/\s*(?:tcp|udp)\b|番)`,
     'i',
@@ -1223,6 +1223,7 @@ export function extractPorts(
   events: LogEvent[],
   table: TablePort[] = [],
   quoted: ReadonlyArray<readonly [number, number]> = [],
+  usual: TablePort[] = [],
 ): {
   ports: PortClaim[];
   sourcePorts: Array<{ port: number; proto: Proto | null; text: string }>;
@@ -1287,6 +1288,13 @@ export function extractPorts(
   const among = (map: Map<number, Array<Proto | null>>, h: { port: number; proto: Proto | null }) =>
     (map.get(h.port) ?? []).some((p) => p === null || h.proto === null || p === h.proto);
   const isActive = (h: { port: number; proto: Proto | null }) => among(active, h);
+  // A port said quiet with its protocol is kept where the post's own words name it as active, with that
+  // protocol or with none, unless the bare mention is of the other one the post names ("'dst port 11211'"
+  // beside 11211/udp rising is not 11211/tcp, which "is at normal levels").
+  const vouches = (h: { port: number; proto: Proto | null }) => {
+    const ps = said.get(h.port) ?? [];
+    return ps.some((p) => p === h.proto || h.proto === null || (p === null && !ps.some((q) => q && q !== h.proto)));
+  };
   // A setting or a row is dropped too when its number alone is said to be quiet ("the honeypot
   // also listens on 2376 ... 2376 received nothing", a table's "23 and 5555 are just the usual
   // background"), where no pattern reads the number as a port. Looked for in a table of a few
@@ -1315,9 +1323,13 @@ export function extractPorts(
   // A port the reply takes back in its own words is out of what it quotes too: "445/TCP の件は…外部からの
   // 増加ではありませんでした" under its own "> 昨日から 445/TCP と 1433/TCP への通信が増えています".
   const retracted = new Set(typed.filter((x) => x.denied === 'taken back' && !thread(x)).map((x) => x.port));
+  const sameAs = (h: { port: number; proto: Proto | null }) => (x: { port: number; proto: Proto | null }) =>
+    x.port === h.port && (!x.proto || !h.proto || x.proto === h.proto);
+  // (or in a row or a line of the usual: "| 2323/tcp | 観測なし |", "・445/tcp: 平常")
   const quietElsewhere = (h: { port: number; proto: Proto | null; at?: number }) =>
-    (deniedAt.get(h.port) ?? []).some((x) => x.at !== h.at && (!x.proto || !h.proto || x.proto === h.proto)) ||
-    quietPlaces(h.port).some((i) => i !== h.at);
+    (deniedAt.get(h.port) ?? []).some((x) => x.at !== h.at && sameAs(h)(x)) ||
+    quietPlaces(h.port).some((i) => i !== h.at) ||
+    usual.some(sameAs(h));
   const weighed = (h: { port: number; proto: Proto | null; at?: number }) => isActive(h) || !quietElsewhere(h);
   // A row, of a table or of figures that leads with its port, is in the report unless the post says it
   // is quiet; past "Everything else stayed inside the band", only where the post's own words name it,
@@ -1386,7 +1398,7 @@ export function extractPorts(
     return answer.length > 0 && answersNo(answer);
   };
   const kept = (h: Hit) => {
-    if (h.denied) return among(said, h);
+    if (h.denied) return vouches(h);
     if (h.row) {
       const { line } = lineAt(prose, h.at!);
       return ROW_LINE.test(line) ? rowKept(h, line) : weighed(h);

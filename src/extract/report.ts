@@ -75,6 +75,7 @@ export function extractReport(post: Post, opts: ExtractOptions): Report {
 
   const events: LogEvent[] = [];
   const table: TablePort[] = [];
+  const usual: TablePort[] = [];
   const prose: string[] = [normalizeProse(post.subject)];
   // Where the prose is another poster's words, quoted: [start, end) in the joined text.
   const quoted: Array<[number, number]> = [];
@@ -96,6 +97,7 @@ export function extractReport(post: Post, opts: ExtractOptions): Report {
       const tables = tablePorts(folded, before);
       before = folded.at(-1) ?? '';
       table.push(...tables.ports);
+      usual.push(...tables.quiet);
       const rest = lines.filter((_, i) => !tables.used.has(folded[i]!));
       if (!rest.length) continue;
       const piece = normalizeProse(joinProse(rest));
@@ -106,7 +108,7 @@ export function extractReport(post: Post, opts: ExtractOptions): Report {
   }
   const text = prose.join('\n');
   const countMentions = extractCounts(text);
-  const named = extractPorts(text, events, table, quoted);
+  const named = extractPorts(text, events, table, quoted, usual);
   const warnings: string[] = [];
   const max = opts.maxPorts ?? DEFAULT_LIMITS.maxPortsPerPost;
   const ports = strongest(named.ports, max, prose[0]!);

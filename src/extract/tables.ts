@@ -1,5 +1,6 @@
 import type { Proto } from '../model.ts';
 import type { TablePort } from './ports.ts';
+import { allMatches } from './matches.ts';
 
 /*
  * Plain-text tables a member pastes from a report ("Port  Proto  Count" over rows of numbers). Joined
@@ -95,6 +96,8 @@ const FLAG_COLUMN = /^(?:flag|alert|mark|notes?|remarks?|備考|判定|注目|�
 /** A flag cell that marks its row as news: "UP", "NEW", "ALERT", "★", 「急増」. */
 // (a warning only as the whole cell: not 「注意: センサー1台のみの観測」 or "! partial day")
 const FLAG_RISE = /^(?:(?:up|new|alert|rising|high|hot|spike|★|☆|↑|急増|増加|新規|上昇)(?![a-z])|(?:!+|注意|警戒)$)/i;
+/** A flag cell that marks its row as no news, or as beyond a verdict: "-", "LOW", "GAP", 「欠損」. */
+const FLAG_NONE = /^(?:-|－|—|–|ok|normal|low|down|drop|gap|no data|n\/a|平常|低下|減少|欠損|欠測)$/i;
 const AFFECTED_COLUMN =
   /^(?:affected|vulnerable|impacted|exploited|exposed)\??$|^(?:影響|対象|脆弱性?)(?:の有無|有無)?$/i;
 /** A cell that says no ("No", 「いいえ」, 「なし」, a dash). */
@@ -205,7 +208,9 @@ function row(line: string, h: Header): RowPorts | null {
 // (or a trend that says it is as usual: "22/tcp  2,904,112  41,220  +2%  (normal)", "udp/1900 ... flat",
 // "quiet, back to baseline", 「横ばい」「変化なし」「低調」: the writers of a bot's overview leave such rows out of what it reports)
 const NOT_AFFECTED = new RegExp(
-  String.raw`^(?:not (?:affected|vulnerable|impacted|exploited|exposed)|unaffected|対象外|影響(?:なし|無し)|該当なし|` +
+  String.raw`^(?:not (?:affected|vulnerable|impacted|exploited|exposed|seen|observed)|unaffected|対象外|影響(?:なし|無し)|` +
+    // (or what was not seen, or not measured: 「観測なし」, "no data", "GAP")
+    String.raw`該当なし|観測なし|未観測|none seen|no data|(?:data )?gap|(?:データ)?欠損|欠測|` +
     String.raw`\((?:normal|flat|as usual|unchanged|no change|baseline|reference)\)|` +
     String.raw`(?:(?:falling|dropping|down|quiet|flat),? )?` +
     // (or inside the band a bot's overview draws: "inside", "below", 「帯域内」)
@@ -222,18 +227,25 @@ const QUIET_HEADING = new RegExp(
   'i',
 );
 
+/** A count or a note in brackets: "(1)", "(data gap, not a real drop)". */
+const NOTE = (most: number) => String.raw`(?:\s*[(（][^)）\n]{0,${most}}[)）])?`;
+
 /** Words that say the usual, as a bot's overview heads a section or leads a line with them. */
 const QUIET_WORD =
-  String.raw`(?:(?:holding |remained |staying )?(?:steady|stable|flat)|unchanged|quiet|no change|normal|usual|` +
-  String.raw`as usual|dropped (?:off|out)|ended|平常|横ばい|変化なし|通常|` +
+  String.raw`(?:(?:(?:holding |remained |staying )?(?:steady|stable|flat)|unchanged|quiet|no (?:significant )?change|` +
+  String.raw`normal|usual)(?: (?:today|this (?:week|month)|overnight))?|` +
+  String.raw`as usual|dropped (?:off|out)|ended|平常(?:範囲内|範囲|どおり|通り)?|範囲内|静穏|横ばい|変化なし|通常|` +
+  // (what a bot cannot tell: "== NO DATA / データ欠損 ==", "GAP: 123/udp (collector restart)", 「データ欠損のため判断不可」)
+  String.raw`no data|(?:data )?gap|(?:データ)?欠損(?:のため)?(?:判断不可)?|欠測|判断不可|観測なし|` +
   // (an advisory's 「■影響を受けない機能」 over what is not exposed)
   String.raw`(?:not affected|unaffected)(?: (?:products?|versions?|features?|functions?|services?|configurations?))?|` +
   String.raw`影響を受けない(?:機能|製品|構成|バージョン|もの|サービス)?|影響なし|対象外|` +
   // (a bot's band: "Inside band", 「帯域内 (変化なし)」)
   String.raw`(?:inside|within|in|below) (?:the )?band|帯域内)`;
+// (a heading's own words may lead: "Top ports (records), no significant change:")
 const QUIET_ALONE = new RegExp(
-  String.raw`^\s*(?:[#*=■●◆□○◇【[-]+\s*)?${QUIET_WORD}(?: ?[/／] ?${QUIET_WORD})?(?:\s*[(（][^)）\n]{0,20}[)）])?` +
-    String.raw`\s*[】\]:：]?\s*$`,
+  String.raw`^\s*(?:[#*=■●◆□○◇【[-]+\s*)?(?<lead>[^,:：\n]{1,40}, )?${QUIET_WORD}(?: ?[/／] ?${QUIET_WORD})?` +
+    String.raw`${NOTE(20)}\s*(?:[】\]:：]|={2,}|-{2,})?\s*$`,
   'i',
 );
 
@@ -243,8 +255,10 @@ const QUIET_ALONE = new RegExp(
  * ("UNCHANGED", "HOLDING STEADY"), two languages ("平常 / Usual"). A bare "Normal" may be a cell.
  */
 function quietHeading(line: string): boolean {
-  if (!QUIET_ALONE.test(line)) return false;
+  const m = QUIET_ALONE.exec(line);
+  if (!m) return false;
   const t = line.trim();
+  if (m.groups!.lead) return /[:：]$/.test(t) && !RISE.test(m.groups!.lead);
   return /^[#*=■●◆□○◇【[-]|[】\]:：]$|[/／]/.test(t) || (/[A-Z]/.test(t) && t === t.toUpperCase());
 }
 
@@ -266,11 +280,9 @@ const ITEM = /^\s*(?:[-*•・]|\d{1,2}[.)])\s/;
 /** A line that leads with such a word and lists ports only: "FLAT     tcp/22, tcp/23, tcp/445" (a bot's overview). */
 const PORT_ITEM = String.raw`(?:(?:tcp|udp)(?: ?\/ ?| )\d{1,5}|\d{1,5}(?: ?\/ ?(?:tcp|udp))?)`;
 const PORT_LIST = String.raw`${PORT_ITEM}(?:\s*(?:,|、|and|&)\s*${PORT_ITEM}){0,30}`;
-/** A count or a note in brackets: "(1)", "(data gap, not a real drop)". */
-const NOTE = (most: number) => String.raw`(?:\s*[(（][^)）\n]{0,${most}}[)）])?`;
 // (with a count or a note in brackets: "Below band (1): 123/udp (data gap, not a real drop)")
 const QUIET_LINE = new RegExp(
-  String.raw`^[\s>]*(?:[-*•]\s*)?${QUIET_WORD}${NOTE(20)}(?: {2,}|\s*[:：]\s*)${PORT_LIST}${NOTE(40)}\s*[.。]?\s*$`,
+  String.raw`^[\s>]*(?:[-*•]\s*)?${QUIET_WORD}${NOTE(20)}(?: {2,}|\s*[:：]\s*)${PORT_LIST}${NOTE(60)}\s*[.。]?\s*$`,
   'i',
 );
 /** A line that lists ports and then the word: "・23/tcp: 平常", "- 445/tcp (SMB): flat". */
@@ -296,27 +308,50 @@ function saysNo(line: string, h: Header): boolean {
   return c.length === h.width && SAYS_NO.test(c[h.affected]!);
 }
 
+/** The ports a line of the usual lists: "FLAT  tcp/22, tcp/23", "・445/tcp: 平常範囲内". */
+// (a bare number of two digits or more, as "Steady: 22, 23, 445" lists them, not "sensor-2" or "40%")
+const LISTED = new RegExp(
+  String.raw`\b(tcp|udp)(?: ?\/ ?| )(\d{1,5})\b|` +
+    String.raw`(?<![\w.-])(\d{2,5}|\d{1,5}(?= ?\/ ?(?:tcp|udp)\b))(?: ?\/ ?(tcp|udp)\b|(?![\w.%]))`,
+  'gi',
+);
+function listed(line: string, span: string): TablePort[] {
+  // (a time or a date in the line is no port: "03:00-03:40 JST", "3月19日")
+  return allMatches(line.replace(/\d+[:：]\d+|\d+(?:月|日|年|時)|\d+[-/]\d+[-/]\d+/g, ' '), LISTED)
+    .map((m) => ({ port: Number(m[2] ?? m[3]), proto: asProto((m[1] ?? m[4] ?? '').toLowerCase()), span }))
+    .filter((p) => p.port > 0 && p.port <= 65535);
+}
+
 /**
  * Ports in the tables of one block of lines, and the lines the tables took (header, rule and rows)
  * and those of a section headed as the usual, which are then not read as prose. A table ends at
  * the first line that does not fit its header. `before` is the line above the block, which may be
- * a table's caption.
+ * a table's caption. `quiet` holds the ports of the rows and lines that say they are as usual, or
+ * not seen: what a reply's subject or quote says of them is then not the reply's.
  */
-export function tablePorts(lines: string[], before = ''): { ports: TablePort[]; used: Set<string> } {
+export function tablePorts(
+  lines: string[],
+  before = '',
+): { ports: TablePort[]; used: Set<string>; quiet: TablePort[] } {
   const ports: TablePort[] = [];
+  const quiet: TablePort[] = [];
   const used = new Set<string>();
+  const usual = (line: string) => {
+    used.add(line);
+    quiet.push(...listed(line, line.trim()));
+  };
   // (under a heading alone in the block before, as an HTML overview's <h3>Holding steady</h3> is laid out: a list)
-  if (quietHeading(before) && lines.every((l) => ITEM.test(l) && listsTheUsual(l))) for (const l of lines) used.add(l);
+  if (quietHeading(before) && lines.every((l) => ITEM.test(l) && listsTheUsual(l))) for (const l of lines) usual(l);
   for (let i = 0; i < lines.length; i++) {
     if (used.has(lines[i]!)) continue;
     if (QUIET_LINE.test(lines[i]!) || QUIET_AFTER.test(lines[i]!)) {
-      used.add(lines[i]!);
+      usual(lines[i]!);
       continue;
     }
     if (quietHeading(lines[i]!)) {
       // The section's lines are no claims, and no prose either.
       used.add(lines[i]!);
-      while (i + 1 < lines.length && listsTheUsual(lines[i + 1]!)) used.add(lines[++i]!);
+      while (i + 1 < lines.length && listsTheUsual(lines[i + 1]!)) usual(lines[++i]!);
       continue;
     }
     const h = header(lines[i]!, i ? lines[i - 1]! : before);
@@ -333,20 +368,25 @@ export function tablePorts(lines: string[], before = ''): { ports: TablePort[]; 
       // (a cell that says so, not a note that mentions it: "was not affected last week, now 10x"; or the
       // heading over the table: "STEADY (within +/-15%)")
       const said = cells(lines[j]!).some((c) => NOT_AFFECTED.test(c)) && !ROW_RISE.test(lines[j]!);
-      if (quietAbove || said || saysNo(lines[j]!, h)) continue;
+      if (quietAbove || said || saysNo(lines[j]!, h)) {
+        for (const p of r) quiet.push({ ...p, span: lines[j]!.trim() });
+        continue;
+      }
       read.push({ line: lines[j]!, ports: r });
     }
     if (!rows.length) continue;
-    // Where a flag column marks some rows as news and leaves the rest blank, the blank ones are not:
+    // Where a flag column marks some rows as news and leaves the rest blank or says they are none ("-", "LOW",
+    // "GAP"), those are not:
     // 'flag "UP" when today > mean + 1.645 sd' (unless a row shows its own rise: "2323  tcp  +180%", "23  tcp  +42%").
     const flags = read.map((r) => flagCell(r.line, h));
-    const marked = flags.some((f) => FLAG_RISE.test(f)) && flags.every((f) => f === '' || FLAG_RISE.test(f));
+    const marked =
+      flags.some((f) => FLAG_RISE.test(f)) && flags.every((f) => f === '' || FLAG_RISE.test(f) || FLAG_NONE.test(f));
     read.forEach((r, k) => {
-      if (!marked || flags[k] !== '' || OWN_RISE.test(r.line))
+      if (!marked || FLAG_RISE.test(flags[k]!) || OWN_RISE.test(r.line))
         for (const p of r.ports) ports.push({ ...p, span: r.line.trim() });
     });
     for (let k = i; k < j; k++) used.add(lines[k]!);
     i = j - 1;
   }
-  return { ports, used };
+  return { ports, used, quiet };
 }
