@@ -674,7 +674,7 @@ const THEIRS_BEFORE = new RegExp(
     // ("the C2 on tcp/6667", "an ircd at 64.18.150.3 port 6667", "a loader on tcp/48101",
     // "LDAP/RMI servers on 1389 and 1099")
     String.raw`\b(?:c2|c&c|cnc|command[- ]and[- ]control|ircd|irc server|loader|callback|ldap(?:\/rmi)?|rmi)` +
-    String.raw`(?: (?:server|host|channel)s?)?(?: at [\w.:-]{1,60}(?: (?:on|at))?| (?:on|at))|` +
+    String.raw`(?: (?:server|host|channel)s?(?: (?:on|at))?| at [\w.:-]{1,60}(?: (?:on|at))?| (?:on|at))|` +
     // (a row of indicators: "C2  cnc.badhost.example, tcp/6667")
     String.raw`\b(?:c2|c&c|cnc)\b:?[ \t]{1,20}[\w.-]{1,60}\.[a-z]{2,}\b,?)` +
     String.raw` (?:the )?(?:port |(?:tcp|udp) ?\/? ?)?(?:\d{1,5}(?: ?\/ ?(?:tcp|udp))?(?:,? and |,? or |, ))?$`,

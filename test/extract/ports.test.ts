@@ -131,7 +131,7 @@ describe('ports named in prose', () => {
   });
 
   it('reads a number put in place of a port the same sentence names', () => {
-    expect(portsOf('The bot connects to its C2 on tcp/6667; one variant used 16667 instead.')).toEqual([
+    expect(portsOf('The worm probes IRC servers on tcp/6667; one variant used 16667 instead.')).toEqual([
       'tcp/6667',
       'tcp/16667',
     ]);
@@ -2136,5 +2136,111 @@ describe('numbers that are never ports, in any prose', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("what a bot's overview says is quiet or has no data, in its own layout", () => {
+  it('drops the ports under a section of the usual, however the bot marks its heading', () => {
+    const sections = [
+      '== WITHIN BAND / 平常範囲内 ==\n  22/tcp, 445/tcp, 3389/tcp',
+      '■ 静穏（観測なし・平常範囲内）\n ・445/tcp: 平常範囲内\n ・123/udp: 観測なし',
+      '【平常範囲内（±1.645σ以内）】\n  22/tcp, 445/tcp, 123/udp',
+      '◆ 平常範囲内\n・22/tcp、445/tcp、3389/tcp',
+      'Top ports (records), no significant change:\n  445/tcp, 3389/tcp, 22/tcp',
+      '◆ データ欠損のため判断不可\n・445/udp（3月19日のセンサー障害のため）',
+      'Quiet today (below 7d band): tcp/22, tcp/445',
+      'GAP: 123/udp (collector restart 03:00-11:00 UTC, no verdict)',
+    ];
+    for (const quiet of sections)
+      expect(portsOf(`Daily overview\n\nAbove band:\n  23/tcp   18,420 events\n\n${quiet}\n`)).toEqual(['tcp/23']);
+  });
+
+  it('reads a flag column that marks the rest with "-", LOW or GAP as a column of news', () => {
+    const table = [
+      'port       events   mavg48   hi_band  flag',
+      '23/tcp     21,404   19,870   24,010   -',
+      '22/tcp      8,212    5,101    6,330   HIGH',
+      '3389/tcp    1,203    2,877    3,640   LOW',
+      '8728/tcp    2,655      310      540   HIGH',
+      '123/udp         -      611      890   GAP',
+    ].join('\n');
+    expect(portsOf(`bandwatch daily report\n\n${table}\n`)).toEqual(['tcp/22', 'tcp/8728']);
+  });
+
+  it("lets a row or a line of the usual outweigh what a reply's subject or quote says of the port", () => {
+    const subject = 'Re: [ops-jp] 23/tcp・2323/tcp 探索の急増';
+    const table = '| ポート | 状況 |\n|---|---|\n| 23/tcp | 増加（平常の約3倍） |\n| 2323/tcp | 観測なし |\n';
+    expect(portsOf(`当方の状況です。\n\n${table}`, subject)).toEqual(['tcp/23']);
+    expect(portsOf('当方の状況です。\n\n・23/tcp: 約3倍\n・2323/tcp: 平常\n', subject)).toEqual(['tcp/23']);
+  });
+});
+
+describe("ports of the attackers' own end, as members and advisories name them", () => {
+  it('drops the port of a C2, an ircd, a loader or a callback server', () => {
+    const cases: Array<[string, string[]]> = [
+      ['Mass exploitation on tcp/7547. The payload host and the C2 on tcp/6667 are down.', ['tcp/7547']],
+      ['The bot joined #x0x on an ircd at 64.18.150.3 port 6667 and was ordered to scan tcp/1433.', ['tcp/1433']],
+      ['Bots hit 7547/tcp and report cracked credentials to a loader on tcp/48101.', ['tcp/7547']],
+      ['jndi probes on 80/tcp; the callbacks point at LDAP/RMI servers on 1389 and 1099.', ['tcp/80']],
+      ['INDICATOR      VALUE\nTarget port    7547/tcp\nC2             cnc.badhost.example, tcp/6667', ['tcp/7547']],
+      ['The payload tries to wget a bot from a server on port 8088. Scans hit tcp/9200.', ['tcp/9200']],
+      ['Each box was serving copies of ramen.tgz from a tiny web server on 27374/tcp. Scans: 21/tcp.', ['tcp/21']],
+    ];
+    for (const [text, want] of cases) expect(portsOf(text), text).toEqual(want);
+  });
+
+  it('drops a port the writer says afterwards is the attackers', () => {
+    expect(
+      portsOf(
+        'Inbound we see tcp/135. You may see udp/69 going OUT to the infecting box - ' +
+          "that's the worm's own download channel, not the scan.",
+      ),
+    ).toEqual(['tcp/135']);
+    expect(portsOf('The payload host on port 8443 and the C2 on tcp/6667 are attacker infrastructure.')).toEqual([]);
+  });
+
+  it('keeps a port scanned or hit before such words, and a loader of our own we scan for', () => {
+    expect(portsOf('The sources hitting tcp/22 are attacker infrastructure, mostly bulletproof hosting.')).toEqual([
+      'tcp/22',
+    ]);
+    expect(portsOf('We see loader traffic on tcp/48101 from bots.')).toEqual(['tcp/48101']);
+    expect(portsOf('Our loader tcp/8080 honeypot got 500 hits.')).toEqual(['tcp/8080']);
+  });
+});
+
+describe('retractions and denials met in the held-out tables 77-79', () => {
+  it('drops a port the poster withdraws, in the subject or in 取り下げ', () => {
+    expect(
+      portsOf(
+        '1433/tcp の増加は自社の診断でした。3306/tcp は引き続き増加。',
+        '[ops-jp:04263] 取り下げ: 1433/tcp 増加の件',
+      ),
+    ).toEqual(['tcp/3306']);
+    expect(
+      portsOf(
+        '先週報告した 1433/tcp の増加ですが、自社の脆弱性診断サービスによるスキャンでした。3306/tcp は増加中です。',
+      ),
+    ).toEqual(['tcp/3306']);
+    expect(
+      portsOf(
+        '■ 主な事象\n・23/tcp 急増\n\n■ 取り下げ\n・1433/tcp 増加は、報告者の自社診断によるものとして取り下げ済み',
+      ),
+    ).toEqual(['tcp/23']);
+    expect(portsOf('Sorry all: the spike is NOT on tcp/1025 - I misread the column. It is tcp/2967.')).toEqual([
+      'tcp/2967',
+    ]);
+  });
+
+  it('reads "not so much" of a port as quiet, and "so much" after "never" as news', () => {
+    expect(portsOf('Same on tcp/8081, roughly 2x. udp/161 not so much on our side - pretty flat.')).toEqual([
+      'tcp/8081',
+    ]);
+    expect(portsOf('Never seen so much on tcp/23.')).toEqual(['tcp/23']);
+  });
+
+  it('denies the other protocol of a port even where a bare mention names the port', () => {
+    const post = 'Surge of scans to 11211/udp.\n\nnfdump filter: dst port 11211\n\n11211/tcp is at normal levels.';
+    expect(portsOf(post)).toEqual(['udp/11211']);
+    expect(portsOf('SIP scanning on udp/5060.\n\nNothing similar on tcp/5060 or udp/5061.')).toEqual(['udp/5060']);
   });
 });

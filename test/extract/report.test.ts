@@ -227,6 +227,14 @@ describe('counts of sources and targets', () => {
       expect(report(text).counts).toEqual({});
   });
 
+  it("reads no count from a port's number before its noun, where the post names that port", () => {
+    expect(report('Roughly 2x on tcp/8081 here. Most of the 8081 sources look like DVRs.').counts).toEqual({});
+    expect(report('Scans of port 2375 keep coming; the 2375 hits try to start a container.').counts).toEqual({});
+    // (a figure the post gives as about one, or with a separator, is still a count)
+    expect(report('tcp/8081 rising, ~8081 sources since Monday').counts).toEqual({ sources: 8081 });
+    expect(report('tcp/4100 rising: 4,100 sources since Monday').counts).toEqual({ sources: 4100 });
+  });
+
   it('prefers a total to a rate for the contract count', () => {
     expect(report('about 2k sources/hour, 3,400 distinct sources in all').counts.sources).toBe(3400);
   });
