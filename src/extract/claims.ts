@@ -481,12 +481,12 @@ const NEGATED = new RegExp(
     // ("tcp/5555, which rode along in 2016, is not in the mix at all")
     String.raw`|\bnot (?:a )?part of (?:this|it|that|the)\b|\bnot in (?:the|this|that|our) mix\b` +
     // ("the spike is NOT on tcp/1025 - I misread the column")
-    String.raw`|\b(?:spike|increase|rise|surge|jump|uptick|traffic|activity|scanning|problem) (?:is|was|are|were)` +
-    String.raw`(?: not|n't) (?:on|at|to|in|against)\b` +
+    String.raw`|\b(?:spike|increase|rise|surge|jump|uptick)s? (?:is|was|are|were)(?: not|n't) (?:on|at)\b` +
+    String.raw`(?! (?:this|that|the same|such|any) level)` +
     // (not "Nothing much stands out except tcp/7547", whose exception is the news)
     String.raw`|\bnothing (?:unusual|new|special|abnormal|odd|out of the ordinary|much|interesting|on|similar on)\b` +
     String.raw`(?![^.;]{0,30}\b(?:except|apart from|other than|besides|save for|but for)\b)` +
-    String.raw`|\bnot (?:so |that |too )?much\b|\bnot anything (?:on|at|to|for|unusual|new)\b` +
+    String.raw`|\bnot (?:so |that |too )?much\b(?! (?:an?|the)\b)|\bnot anything (?:on|at|to|for|unusual|new)\b` +
     String.raw`|\bnothing (?:here|to report)\b` +
     // ("Port 5061 not really, a handful a day as always"; not "it's not really a scan")
     String.raw`|\bnot (?:really|at all|here|so much)(?=\s*(?:[,.;:!?]|$))` +
@@ -644,7 +644,7 @@ const INFRASTRUCTURE = new RegExp(
     String.raw`|(?:\d{1,3}\.){3}\d{1,3} ?の ?\d{1,5} ?番(?:ポート)?から(?![^。、]{0,20}?侵入)[^。、]{0,20}?` +
     String.raw`(?:落と|ダウンロード|取得|取って)` +
     // "... that downloads a Mirai variant from a server listening on port 8088"
-    String.raw`|\b(?:download|wget|curl|fetch|pull)(?:s|es|ed|ing)?\b[^.,;]{0,60}\bfrom ` +
+    String.raw`|\bdownload(?:s|ed|ing)?\b[^.,;]{0,60}\bfrom ` +
     String.raw`(?:port\b|(?:a|the|its|their|the attackers?'s?) (?:\w+ )?(?:server|host|machine|box)\b)` +
     // "the miner download, hxxp://203.0.113.9:8443/kx.tgz (8443 there is the attacker's server)"
     String.raw`|\b(?:is|was) (?:the|their) attackers?'?s?'? (?:own )?(?:server|host|box)\b` +
@@ -673,8 +673,12 @@ const THEIRS_BEFORE = new RegExp(
     String.raw`from [\w.:-]{1,60} (?:on|over|at|via)|` +
     // ("the C2 on tcp/6667", "an ircd at 64.18.150.3 port 6667", "a loader on tcp/48101",
     // "LDAP/RMI servers on 1389 and 1099")
-    String.raw`\b(?:c2|c&c|cnc|command[- ]and[- ]control|ircd|irc server|loader|callback|ldap(?:\/rmi)?|rmi)` +
-    String.raw`(?: (?:server|host|channel)s?(?: (?:on|at))?| at [\w.:-]{1,60}(?: (?:on|at))?| (?:on|at))|` +
+    // ("C2: 185.62.190.45 on tcp/1312", "IRC C2: 203.0.113.50 port 1337/tcp", "report server: 198.51.100.46 on")
+    String.raw`(?:\b(?:c2|c&c|cnc|command[- ]and[- ]control|ircd|irc server|loader|callback|report server)` +
+    String.raw`(?: (?:server|host|channel)s?(?: (?:on|at))?| (?:on|at)|` +
+    // (an address or a host name, not a word: "loader traffic on tcp/48101" is the port's own)
+    String.raw`:? (?:at )?(?=[\w.:-]*[.\d])[\w.:-]{1,60}(?: (?:on|at))?)|` +
+    String.raw`\b(?:ldap|rmi|ldap\/rmi|callback) servers?(?: (?:on|at))?)|` +
     // (a row of indicators: "C2  cnc.badhost.example, tcp/6667")
     String.raw`\b(?:c2|c&c|cnc)\b:?[ \t]{1,20}[\w.-]{1,60}\.[a-z]{2,}\b,?)` +
     String.raw` (?:the )?(?:port |(?:tcp|udp) ?\/? ?)?(?:\d{1,5}(?: ?\/ ?(?:tcp|udp))?(?:,? and |,? or |, ))?$`,
@@ -688,10 +692,10 @@ const THEIRS_BEFORE = new RegExp(
  * scanned or hit before it ("the sources hitting tcp/22 are attacker infrastructure").
  */
 const SAID_THEIRS = new RegExp(
-  String.raw`\b(?:are|is|'s|were|was) (?:the |all )?(?:attackers?'?s?'?|worm'?s|bots?'?s?'?) (?:own )?` +
-    String.raw`(?:side|end|infrastructure|download channel|servers?)\b|\b(?:are|is|'s) attacker infrastructure\b|` +
-    String.raw`\bnot (?:something|anything) you(?:'ll| will) see inbound\b|` +
-    String.raw`\bdon'?t confuse (?:those|them|these|it|that)\b`,
+  String.raw`(?:^|[-–—,;:]\s*|\b(?:and|so)\s+)(?:those(?: two)?|these|they|that|this|both|it)` +
+    String.raw`(?:'s| (?:are|is|were|was)) (?:the |all )?(?:attackers?'?s?'?|worm'?s) (?:own )?` +
+    String.raw`(?:side|end|infrastructure|download channel|servers?)\b|` +
+    String.raw`\bnot (?:something|anything) you(?:'ll| will) see inbound\b`,
   'i',
 );
 const SCANNED = /\b(?:scan\w*|hit\w*|prob\w*|brute\w*|target\w*|sweep\w*|hammer\w*|attack\w*)\b/i;
@@ -702,7 +706,7 @@ const SCANNED = /\b(?:scan\w*|hit\w*|prob\w*|brute\w*|target\w*|sweep\w*|hammer\
  * but that turned out to be VXLAN from our own DC - ignore that part".
  */
 const TAKEN_BACK = new RegExp(
-  String.raw`\bturned out (?:to be|that it was|it was)\b(?: [\w-]+){0,2}? (?:our own|ours|internal|legit\w*|benign|` +
+  String.raw`\bturned out (?:to be|that it was|it was)\b(?: [\w-]+){0,4}? (?:our own|ours|internal|legit\w*|benign|` +
     String.raw`misconfig\w*|a test|testing|nothing|noise|harmless|leak\w*|backscatter|a mistake)` +
     String.raw`|\bignore (?:that|this|it)\b|(?<!\bthinks?\b[^.]{0,80})\b(?:should|can|may) be (?:safely )?ignored\b|` +
     // (a report withdrawn, not a route: "udp/5353: withdrawn (lab test)")
@@ -739,7 +743,11 @@ const TAKEN_BACK = new RegExp(
     String.raw`戻りパケットでした(?!か)|` +
     // 「社内の検証用スキャナの通信を誤って集計していたもので、外部からの増加ではありませんでした」「社内の VoIP 機器の再送でした」
     String.raw`外部からの(?:増加|通信|攻撃|スキャン)では(?:なかった|ありませんでした)|通信を誤って(?:集計|計上)|` +
-    String.raw`(?:当方|弊社|自社|社内)の[^。、]{0,20}?(?:通信|再送|機器|スキャナ|スキャン|診断|検証|テスト)でした|` +
+    String.raw`(?:当方|弊社|自社|社内)の[^。、]{0,20}?(?:通信|再送|機器|スキャナ)でした|` +
+    // 「自社の脆弱性診断サービスによるスキャンでした」, not 「当方の観測でも 2323/tcp 宛の
+    // スキャンでした」
+    String.raw`(?:当方|弊社|自社|社内)の(?![^。、]{0,6}観測)[^。、]{0,20}?(?:診断|検証|テスト)` +
+    String.raw`[^。、]{0,12}?でした|` +
     // the poster's own "I take it back", not a vendor's 「パッチを撤回しました」
     String.raw`取り消(?:します|させてください|させていただきます)|(?:報告|投稿|件)は取り消しました|` +
     String.raw`(?:撤回|取り下げ)(?:します|させてください|させていただきます|いたします)|取り下げ済み`,
@@ -921,7 +929,13 @@ export function denial(prose: string, at: number): Denial {
   if (historyAt(prose, start, at) || backgroundAt(prose.slice(at, sentenceEnd))) return 'quiet';
   if (INFRASTRUCTURE.test(clause) || THEIRS_BEFORE.test(prose.slice(Math.max(sentenceStart, at - 120), at)))
     return 'quiet';
-  if (SAID_THEIRS.test(prose.slice(at, sentenceEnd)) && !SCANNED.test(prose.slice(sentenceStart, at))) return 'quiet';
+  if (
+    SAID_THEIRS.test(prose.slice(at, sentenceEnd)) &&
+    !SCANNED.test(prose.slice(sentenceStart, at)) &&
+    !RISING.test(prose.slice(sentenceStart, sentenceEnd)) &&
+    !GROWTH.test(prose.slice(sentenceStart, sentenceEnd))
+  )
+    return 'quiet';
   // "The RTSP service on tcp/554 is not vulnerable", unless the sentence goes on that it is hit more
   if (NOT_VULNERABLE.test(clause) && !RISING.test(prose.slice(sentenceStart, sentenceEnd))) return 'quiet';
   if (negatedLabel(prose, sentenceStart, at)) return 'quiet';

@@ -255,9 +255,15 @@ export function extractCounts(prose: string): CountMention[] {
     seen.add(key);
     found.push([at, c]);
   };
-  // (a port's number before its noun names the port: "Most of the 8081 sources" in a post on tcp/8081)
+  // (a port's number after "the" names the port's traffic: "Most of the 8081 sources" in a post on tcp/8081)
+  const portOf = (m: RegExpExecArray) =>
+    !m[1] &&
+    !m[3] &&
+    /^\d{2,5}$/.test(m[2]!) &&
+    /\bthe $/i.test(prose.slice(Math.max(0, m.index - 4), m.index)) &&
+    namedAsPort(prose, m[2]!);
   const figure = (m: RegExpExecArray, kind: CountKind) =>
-    !(!m[1] && !m[3] && /^\d{2,5}$/.test(m[2]!) && namedAsPort(prose, m[2]!)) &&
+    !portOf(m) &&
     push(
       { kind, value: value(m[2]!, m[3]), approx: !!m[1] || !!m[3], per: per(m.groups!.unit), text: m[0].trim() },
       m.index + m[0].length,

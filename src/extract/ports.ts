@@ -1288,13 +1288,6 @@ export function extractPorts(
   const among = (map: Map<number, Array<Proto | null>>, h: { port: number; proto: Proto | null }) =>
     (map.get(h.port) ?? []).some((p) => p === null || h.proto === null || p === h.proto);
   const isActive = (h: { port: number; proto: Proto | null }) => among(active, h);
-  // A port said quiet with its protocol is kept where the post's own words name it as active, with that
-  // protocol or with none, unless the bare mention is of the other one the post names ("'dst port 11211'"
-  // beside 11211/udp rising is not 11211/tcp, which "is at normal levels").
-  const vouches = (h: { port: number; proto: Proto | null }) => {
-    const ps = said.get(h.port) ?? [];
-    return ps.some((p) => p === h.proto || h.proto === null || (p === null && !ps.some((q) => q && q !== h.proto)));
-  };
   // A setting or a row is dropped too when its number alone is said to be quiet ("the honeypot
   // also listens on 2376 ... 2376 received nothing", a table's "23 and 5555 are just the usual
   // background"), where no pattern reads the number as a port. Looked for in a table of a few
@@ -1325,11 +1318,9 @@ export function extractPorts(
   const retracted = new Set(typed.filter((x) => x.denied === 'taken back' && !thread(x)).map((x) => x.port));
   const sameAs = (h: { port: number; proto: Proto | null }) => (x: { port: number; proto: Proto | null }) =>
     x.port === h.port && (!x.proto || !h.proto || x.proto === h.proto);
-  // (or in a row or a line of the usual: "| 2323/tcp | 観測なし |", "・445/tcp: 平常")
   const quietElsewhere = (h: { port: number; proto: Proto | null; at?: number }) =>
     (deniedAt.get(h.port) ?? []).some((x) => x.at !== h.at && sameAs(h)(x)) ||
-    quietPlaces(h.port).some((i) => i !== h.at) ||
-    usual.some(sameAs(h));
+    quietPlaces(h.port).some((i) => i !== h.at);
   const weighed = (h: { port: number; proto: Proto | null; at?: number }) => isActive(h) || !quietElsewhere(h);
   // A row, of a table or of figures that leads with its port, is in the report unless the post says it
   // is quiet; past "Everything else stayed inside the band", only where the post's own words name it,
@@ -1387,6 +1378,10 @@ export function extractPorts(
       !(quietServices ??= quietServicePorts(prose, (at) => thread({ at }))).has(h.port)
     );
   };
+  // A row or a line of the reply's own that gives the port as usual ("| 2323/tcp | 観測なし |", "・445/tcp: 平常"),
+  // unless the reply says it sees what the thread reports.
+  const usualHere = (h: Hit) =>
+    usual.some(sameAs(h)) && !(threadSeen ??= seesThread((ownWords ??= ownText(prose, threadEnd, quoted))));
   // A reply written between the quoted lines it answers: what it says under a line is of that line's port.
   const answeredNo = (h: Hit) => {
     const q = quoted.find(([start, end]) => h.at! >= start && h.at! < end);
@@ -1398,13 +1393,13 @@ export function extractPorts(
     return answer.length > 0 && answersNo(answer);
   };
   const kept = (h: Hit) => {
-    if (h.denied) return vouches(h);
+    if (h.denied) return among(said, h);
     if (h.row) {
       const { line } = lineAt(prose, h.at!);
       return ROW_LINE.test(line) ? rowKept(h, line) : weighed(h);
     }
     if (!thread(h)) return !h.setup || weighed(h);
-    return weighed(h) && threadKept(h) && !retracted.has(h.port) && !answeredNo(h);
+    return weighed(h) && threadKept(h) && !retracted.has(h.port) && !answeredNo(h) && !usualHere(h);
   };
   // (how many of the claims are the post's own words: the ports a reply only quotes are not)
   let own = 0;

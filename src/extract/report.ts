@@ -97,7 +97,8 @@ export function extractReport(post: Post, opts: ExtractOptions): Report {
       const tables = tablePorts(folded, before);
       before = folded.at(-1) ?? '';
       table.push(...tables.ports);
-      usual.push(...tables.quiet);
+      // (what a quoted post gives as usual is its writer's, and of its day)
+      if (b.depth === 0) usual.push(...tables.quiet);
       const rest = lines.filter((_, i) => !tables.used.has(folded[i]!));
       if (!rest.length) continue;
       const piece = normalizeProse(joinProse(rest));

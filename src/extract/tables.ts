@@ -97,7 +97,10 @@ const FLAG_COLUMN = /^(?:flag|alert|mark|notes?|remarks?|備考|判定|注目|�
 // (a warning only as the whole cell: not 「注意: センサー1台のみの観測」 or "! partial day")
 const FLAG_RISE = /^(?:(?:up|new|alert|rising|high|hot|spike|★|☆|↑|急増|増加|新規|上昇)(?![a-z])|(?:!+|注意|警戒)$)/i;
 /** A flag cell that marks its row as no news, or as beyond a verdict: "-", "LOW", "GAP", 「欠損」. */
-const FLAG_NONE = /^(?:-|－|—|–|ok|normal|low|down|drop|gap|no data|n\/a|平常|低下|減少|欠損|欠測)$/i;
+const FLAG_NONE = /^(?:-|－|—|–|ok|normal|gap|no data|n\/a|平常|欠損|欠測)$/i;
+/** In a table with a band ("hi_band", "mavg48", "σ"), LOW and its kin are a side of it, not a severity. */
+const FLAG_BELOW = /^(?:low|down|drop|below|低下|減少)$/i;
+const BAND_HEADER = /band|baseline|mavg|sigma|σ|帯域/i;
 const AFFECTED_COLUMN =
   /^(?:affected|vulnerable|impacted|exploited|exposed)\??$|^(?:影響|対象|脆弱性?)(?:の有無|有無)?$/i;
 /** A cell that says no ("No", 「いいえ」, 「なし」, a dash). */
@@ -208,9 +211,7 @@ function row(line: string, h: Header): RowPorts | null {
 // (or a trend that says it is as usual: "22/tcp  2,904,112  41,220  +2%  (normal)", "udp/1900 ... flat",
 // "quiet, back to baseline", 「横ばい」「変化なし」「低調」: the writers of a bot's overview leave such rows out of what it reports)
 const NOT_AFFECTED = new RegExp(
-  String.raw`^(?:not (?:affected|vulnerable|impacted|exploited|exposed|seen|observed)|unaffected|対象外|影響(?:なし|無し)|` +
-    // (or what was not seen, or not measured: 「観測なし」, "no data", "GAP")
-    String.raw`該当なし|観測なし|未観測|none seen|no data|(?:data )?gap|(?:データ)?欠損|欠測|` +
+  String.raw`^(?:not (?:affected|vulnerable|impacted|exploited|exposed)|unaffected|対象外|影響(?:なし|無し)|該当なし|` +
     String.raw`\((?:normal|flat|as usual|unchanged|no change|baseline|reference)\)|` +
     String.raw`(?:(?:falling|dropping|down|quiet|flat),? )?` +
     // (or inside the band a bot's overview draws: "inside", "below", 「帯域内」)
@@ -241,10 +242,11 @@ const QUIET_WORD =
   String.raw`(?:not affected|unaffected)(?: (?:products?|versions?|features?|functions?|services?|configurations?))?|` +
   String.raw`影響を受けない(?:機能|製品|構成|バージョン|もの|サービス)?|影響なし|対象外|` +
   // (a bot's band: "Inside band", 「帯域内 (変化なし)」)
-  String.raw`(?:inside|within|in|below) (?:the )?band|帯域内)`;
+  String.raw`(?:inside|within|in|below) (?:the )?band|within (?:the )?(?:baseline|normal range|normal)|帯域内)`;
 // (a heading's own words may lead: "Top ports (records), no significant change:")
 const QUIET_ALONE = new RegExp(
-  String.raw`^\s*(?:[#*=■●◆□○◇【[-]+\s*)?(?<lead>[^,:：\n]{1,40}, )?${QUIET_WORD}(?: ?[/／] ?${QUIET_WORD})?` +
+  String.raw`^\s*(?:[#*=■●◆□○◇【[-]+\s*)?(?<lead>[^,:：\n]{1,40}, )?(?:(?:other |remaining |all other )?ports? )?` +
+    String.raw`${QUIET_WORD}(?: ?[/／] ?${QUIET_WORD})?` +
     String.raw`${NOTE(20)}\s*(?:[】\]:：]|={2,}|-{2,})?\s*$`,
   'i',
 );
@@ -259,8 +261,21 @@ function quietHeading(line: string): boolean {
   if (!m) return false;
   const t = line.trim();
   if (m.groups!.lead) return /[:：]$/.test(t) && !RISE.test(m.groups!.lead);
-  return /^[#*=■●◆□○◇【[-]|[】\]:：]$|[/／]/.test(t) || (/[A-Z]/.test(t) && t === t.toUpperCase());
+  // (capitals before a note in brackets: "STEADY (within band)")
+  const words = t.replace(/\s*[(（][^)）]*[)）]\s*$/, '');
+  return /^[#*=■●◆□○◇【[-]|[】\]:：]$|[/／]/.test(t) || (/[A-Z]/.test(words) && words === words.toUpperCase());
 }
+
+/**
+ * A sentence that leads into a list of the usual: 「以下のポートは平常範囲内です。」, "The following ports
+ * were within baseline:".
+ */
+const QUIET_LEAD = new RegExp(
+  String.raw`^\s*(?:(?:以下|下記|次)の(?:ポート|もの)(?:は|も)[^。\n]{0,12}?(?:平常|通常|変化(?:なし|はありません)|範囲内|横ばい)` +
+    String.raw`[^。\n]{0,10}?[。:：]?|(?:the )?(?:following|other|remaining) ports? (?:are|were|stayed|remained) ` +
+    String.raw`(?:${QUIET_WORD})[.:]?)\s*$`,
+  'i',
+);
 
 /**
  * What such a section lists: ports and words of no more than that, up to a label of its own
@@ -290,6 +305,7 @@ const QUIET_AFTER = new RegExp(
   String.raw`^[\s>]*(?:[-*•・]\s*)?${PORT_LIST}${NOTE(20)}\s*[:：]\s*${QUIET_WORD}\s*[.。]?\s*$`,
   'i',
 );
+const NO_DATA = /\bno data\b|\bgap\b|欠損|欠測|判断不可/i;
 /** A line that opens a section of its own: a bullet or a bracket before its words. */
 const SECTION = /^\s*(?:[#■●◆□○◇【[]|={2,}|-{2,})/;
 /** A rise of at least `tens`0 percent: "+180%", "＋42 %". */
@@ -301,6 +317,16 @@ export const plusPercent = (tens: number) => String.raw`[+＋]\s?(?:[${tens}-9]\
 const risesBy = (tens: number) => new RegExp(String.raw`${plusPercent(tens)}|\b\d+(?:\.\d+)?x\b|倍`);
 const OWN_RISE = risesBy(2);
 const ROW_RISE = risesBy(5);
+
+/**
+ * A cell that says the port was not seen, or not measured: 「観測なし」, "no data", "GAP". Of the row only
+ * where no other cell holds a figure: beside "12,400" it is another period's or sensor's.
+ */
+const NOT_SEEN = /^(?:not (?:seen|observed)|none seen|観測なし|未観測|no data|(?:data )?gap|(?:データ)?欠損|欠測)$/i;
+const notSeen = (line: string, h: Header) => {
+  const c = cells(line);
+  return c.some((x) => NOT_SEEN.test(x)) && !c.some((x, k) => k !== h.port && /\d/.test(x));
+};
 
 function saysNo(line: string, h: Header): boolean {
   if (h.affected === null) return false;
@@ -317,7 +343,9 @@ const LISTED = new RegExp(
 );
 function listed(line: string, span: string): TablePort[] {
   // (a time or a date in the line is no port: "03:00-03:40 JST", "3月19日")
-  return allMatches(line.replace(/\d+[:：]\d+|\d+(?:月|日|年|時)|\d+[-/]\d+[-/]\d+/g, ' '), LISTED)
+  // (nor a figure in a note: "Normal: tcp/22, tcp/23 (about 443 events/h each)")
+  const bare = line.replace(/[(（][^)）]*[)）]|\d+[:：]\d+|\d+(?:月|日|年|時)|\d+[-/]\d+[-/]\d+/g, ' ');
+  return allMatches(bare, LISTED)
     .map((m) => ({ port: Number(m[2] ?? m[3]), proto: asProto((m[1] ?? m[4] ?? '').toLowerCase()), span }))
     .filter((p) => p.port > 0 && p.port <= 65535);
 }
@@ -336,9 +364,10 @@ export function tablePorts(
   const ports: TablePort[] = [];
   const quiet: TablePort[] = [];
   const used = new Set<string>();
-  const usual = (line: string) => {
+  // (a line of no data says nothing of the port: "GAP: 123/udp (collector restart)")
+  const usual = (line: string, noData = NO_DATA.test(line)) => {
     used.add(line);
-    quiet.push(...listed(line, line.trim()));
+    if (!noData) quiet.push(...listed(line, line.trim()));
   };
   // (under a heading alone in the block before, as an HTML overview's <h3>Holding steady</h3> is laid out: a list)
   if (quietHeading(before) && lines.every((l) => ITEM.test(l) && listsTheUsual(l))) for (const l of lines) usual(l);
@@ -348,10 +377,11 @@ export function tablePorts(
       usual(lines[i]!);
       continue;
     }
-    if (quietHeading(lines[i]!)) {
+    if (quietHeading(lines[i]!) || QUIET_LEAD.test(lines[i]!)) {
       // The section's lines are no claims, and no prose either.
       used.add(lines[i]!);
-      while (i + 1 < lines.length && listsTheUsual(lines[i + 1]!)) usual(lines[++i]!);
+      const noData = NO_DATA.test(lines[i]!);
+      while (i + 1 < lines.length && listsTheUsual(lines[i + 1]!)) usual(lines[++i]!, noData);
       continue;
     }
     const h = header(lines[i]!, i ? lines[i - 1]! : before);
@@ -368,7 +398,7 @@ export function tablePorts(
       // (a cell that says so, not a note that mentions it: "was not affected last week, now 10x"; or the
       // heading over the table: "STEADY (within +/-15%)")
       const said = cells(lines[j]!).some((c) => NOT_AFFECTED.test(c)) && !ROW_RISE.test(lines[j]!);
-      if (quietAbove || said || saysNo(lines[j]!, h)) {
+      if (quietAbove || said || saysNo(lines[j]!, h) || notSeen(lines[j]!, h)) {
         for (const p of r) quiet.push({ ...p, span: lines[j]!.trim() });
         continue;
       }
@@ -379,8 +409,10 @@ export function tablePorts(
     // "GAP"), those are not:
     // 'flag "UP" when today > mean + 1.645 sd' (unless a row shows its own rise: "2323  tcp  +180%", "23  tcp  +42%").
     const flags = read.map((r) => flagCell(r.line, h));
+    const band = BAND_HEADER.test(lines[i]!);
     const marked =
-      flags.some((f) => FLAG_RISE.test(f)) && flags.every((f) => f === '' || FLAG_RISE.test(f) || FLAG_NONE.test(f));
+      flags.some((f) => FLAG_RISE.test(f)) &&
+      flags.every((f) => f === '' || FLAG_RISE.test(f) || FLAG_NONE.test(f) || (band && FLAG_BELOW.test(f)));
     read.forEach((r, k) => {
       if (!marked || FLAG_RISE.test(flags[k]!) || OWN_RISE.test(r.line))
         for (const p of r.ports) ports.push({ ...p, span: r.line.trim() });
