@@ -476,7 +476,7 @@ const NEGATED = new RegExp(
     String.raw`(?:seeing|see|seen|saw|observ\w*|notic\w*|affected|involved|impacted|` +
     String.raw`change|changing|changed|increasing|increased|rising|risen|up|targeted|hit|scanned|probed|attacked|` +
     // ("TCP 11211 is not used in these attacks")
-    String.raw`touched|tested|started|moved|budged|used)\b` +
+    String.raw`touched|tested|started|moved|budged|used|scanning)\b` +
     // ("Winbox (8291) is not part of this")
     // ("tcp/5555, which rode along in 2016, is not in the mix at all")
     String.raw`|\bnot (?:a )?part of (?:this|it|that|the)\b|\bnot in (?:the|this|that|our) mix\b` +
@@ -487,7 +487,7 @@ const NEGATED = new RegExp(
     String.raw`|\bnothing (?:unusual|new|special|abnormal|odd|out of the ordinary|much|interesting|on|similar on)\b` +
     String.raw`(?![^.;]{0,30}\b(?:except|apart from|other than|besides|save for|but for)\b)` +
     String.raw`|\bnot (?:so |that |too )?much\b(?! (?:an?|the)\b)|\bnot anything (?:on|at|to|for|unusual|new)\b` +
-    String.raw`|\bnothing (?:here|to report)\b` +
+    String.raw`|\bnothing (?:here|to report)\b|\bnothing above (?:the )?(?:noise|baseline|background|normal)\b` +
     // ("Port 5061 not really, a handful a day as always"; not "it's not really a scan")
     String.raw`|\bnot (?:really|at all|here|so much)(?=\s*(?:[,.;:!?]|$))` +
     // ("Yes on udp/1900 (SSDP), no on udp/3702 (WS-Discovery)")
@@ -523,6 +523,10 @@ const NEGATED = new RegExp(
     // back where it was: "it has died down", 「通常の水準に戻っています」 (not "decreased a little", which a
     // reader still counts among the week's ports)
     String.raw`|\b(?:back|returned) to (?:normal|baseline|usual)\b` +
+    // ("tcp/2375 back inside band since 09:00 UTC, no longer flagged", "stayed low and dropped out of the top 20",
+    // 「低調で、上位20件から外れました」)
+    String.raw`|\bback (?:inside|within|in) (?:the )?band\b|\bno longer flagged\b|\bstayed low\b` +
+    String.raw`|\bdropped out of the top\b|低調|(?:上位|ランキング|トップ)[^。、]{0,8}?から外れ|観測なし(?=\s*(?:です|でした|。|$))` +
     // ("the udp/161 burst from the 12th has ended", "ADB: activity has essentially ceased")
     String.raw`|\b(?:has|have|had)(?: (?:essentially|largely|mostly|all but|now|since))? ` +
     String.raw`(?:ended|ceased|stopped|subsided|died (?:down|off|out)|dried up|faded|petered out)` +
@@ -678,10 +682,16 @@ const THEIRS_BEFORE = new RegExp(
     String.raw`(?: (?:server|host|channel)s?(?: (?:on|at))?| (?:on|at)|` +
     // (an address or a host name, not a word: "loader traffic on tcp/48101" is the port's own)
     String.raw`:? (?:at )?(?=[\w.:-]*[.\d])[\w.:-]{1,60}(?: (?:on|at))?)|` +
-    String.raw`\b(?:ldap|rmi|ldap\/rmi|callback) servers?(?: (?:on|at))?)|` +
+    String.raw`\b(?:ldap|rmi|ldap\/rmi|callback) servers?(?: (?:on|at))?|` +
+    // ("payload pulled from a box on port 8000")
+    String.raw`\b(?:payload|binary|binaries|second stage|sample|bot)s?\b[^.;]{0,20}?\b` +
+    String.raw`(?:pulled|fetched|downloaded|served|grabbed) ` +
+    String.raw`from (?:a|an|the|its|their) (?:[\w-]+ ){0,2}?(?:box|host|server|machine|site) (?:on|at))|` +
     // (a row of indicators: "C2  cnc.badhost.example, tcp/6667")
     String.raw`\b(?:c2|c&c|cnc)\b:?[ \t]{1,20}[\w.-]{1,60}\.[a-z]{2,}\b,?)` +
-    String.raw` (?:the )?(?:port |(?:tcp|udp) ?\/? ?)?(?:\d{1,5}(?: ?\/ ?(?:tcp|udp))?(?:,? and |,? or |, ))?$`,
+    String.raw` (?:the )?(?:port |(?:tcp|udp) ?\/? ?)?(?:\d{1,5}(?: ?\/ ?(?:tcp|udp))?(?:,? and |,? or |, ))?$` +
+    // 「C&C サーバ 185.244.25.11 の 6667/tcp」
+    String.raw`|(?:C2|C&C|CnC|ダウンロード|攻撃者(?:側)?の)\s*サーバー?[^。、\n]{0,40}?の\s*$`,
   'i',
 );
 
@@ -696,6 +706,12 @@ const SAID_THEIRS = new RegExp(
     String.raw`(?:'s| (?:are|is|were|was)) (?:the |all )?(?:attackers?'?s?'?|worm'?s) (?:own )?` +
     String.raw`(?:side|end|infrastructure|download channel|servers?)\b|` +
     String.raw`\bnot (?:something|anything) you(?:'ll| will) see inbound\b`,
+  'i',
+);
+const PULLED_FROM = new RegExp(
+  String.raw`^[\w/]{1,12} (?:that|which|where) (?:the )?(?:worm|bots?|malware|attackers?|infected \w+)` +
+    String.raw` (?:pulls?|fetch(?:es)?|downloads?|gets?|grabs?) (?:its|their|the) ` +
+    String.raw`(?:binary|binaries|payload|cop(?:y|ies)|files?)\b`,
   'i',
 );
 const SCANNED = /\b(?:scan\w*|hit\w*|prob\w*|brute\w*|target\w*|sweep\w*|hammer\w*|attack\w*)\b/i;
@@ -929,6 +945,8 @@ export function denial(prose: string, at: number): Denial {
   if (historyAt(prose, start, at) || backgroundAt(prose.slice(at, sentenceEnd))) return 'quiet';
   if (INFRASTRUCTURE.test(clause) || THEIRS_BEFORE.test(prose.slice(Math.max(sentenceStart, at - 120), at)))
     return 'quiet';
+  // ("an FTP server on tcp/5554 that the worm pulls its binary from")
+  if (PULLED_FROM.test(prose.slice(at, sentenceEnd))) return 'quiet';
   if (
     SAID_THEIRS.test(prose.slice(at, sentenceEnd)) &&
     !SCANNED.test(prose.slice(sentenceStart, at)) &&
@@ -1089,14 +1107,14 @@ export function takenBack(prose: string): { taken: Set<number>; meant: Set<numbe
   // the words that take back around it are not of it ("it's 8088, not 8082" over "That was a typo on
   // my part - the scans target TCP 8088").
   const meant = new Set<number>();
-  if (/\bnot\b|なく|actually/.test(prose))
+  if (/\bnot\b|なく|actually|\bmeant\b|誤り|間違い|誤記/.test(prose))
     for (const m of allMatches(prose, INSTEAD_OF))
       // ("The 8080 hits were actually 12000 yesterday" corrects a count, not a port)
       if (m[1] === undefined || corrects(prose, m.index)) {
-        out.add(Number(m[1] ?? m[4] ?? m[5]));
+        out.add(Number(m[1] ?? m[4] ?? m[5] ?? m[7] ?? m[9]));
         // (meant as a port only in a sentence that corrects, and not a year or a count: "started in
         // 2026, not 2025", "Peak was 1900, not 19000, sources")
-        const right = m[2] ?? m[3] ?? m[6]!;
+        const right = m[2] ?? m[3] ?? m[6] ?? m[8] ?? m[10]!;
         if (corrects(prose, m.index) && !YEAR.test(right) && !COUNTED_AFTER.test(prose.slice(m.index + m[0].length)))
           meant.add(Number(right));
       }
@@ -1203,9 +1221,37 @@ const INSTEAD_OF = new RegExp(
     String.raw`(?:(?<=\b(?:tcp|udp) ?\/ ?)|(?<![\w.,:/-]))(\d{2,5})(?:\/(?:tcp|udp))?(?: \([^()\d]{1,40}\))?,? not ` +
     String.raw`(?:(?:tcp|udp|dpt|port)[ /:]?)?(\d{2,5})(?![\w.,:/]\d|\d)` +
     String.raw`|(?<![\w.,:/-])(\d{2,5})(?: ?\/ ?(?:tcp|udp))? ?(?:番ポート|番)? ?(?:では|じゃ)なく[、,]? ?` +
-    String.raw`(?:(?:tcp|udp|ポート)[ /]?)?(\d{2,5})`,
+    String.raw`(?:(?:tcp|udp|ポート)[ /]?)?(\d{2,5})` +
+    // 「先ほどの「8080/tcp」は 8081/tcp の誤りでした」
+    String.raw`|(?<![\w.,:/-])(\d{2,5})(?: ?\/ ?(?:tcp|udp))?」?\s*は\s*(?:(?:tcp|udp)\/)?(\d{2,5})` +
+    String.raw`(?: ?\/ ?(?:tcp|udp))?` +
+    String.raw`\s*の(?:誤り|間違い|誤記)` +
+    // ("where I wrote udp/3702 I meant udp/3283")
+    String.raw`|\b(?:I|we) (?:wrote|said|typed|put)\s+(?:(?:tcp|udp)[ /])?(\d{2,5})\b[^.;\d]{0,20}?` +
+    String.raw`\b(?:I|we) meant\s+` +
+    String.raw`(?:(?:tcp|udp)[ /])?(\d{2,5})\b`,
   'gi',
 );
+
+/**
+ * A port whose protocol the post corrects: "it's udp/1900, not tcp", "that's tcp/502, not udp/502 as I
+ * wrote", "445/tcp, not udp". The number stays a port; only the other protocol is out.
+ */
+const PROTO_FIX = [
+  /\b(tcp|udp) ?\/ ?(\d{1,5})\b(?: \([^()]{1,40}\))?,? (?:and )?not (?:on )?(tcp|udp)\b(?: ?\/ ?(\d{1,5})\b)?/gi,
+  /\b(\d{1,5}) ?\/ ?(tcp|udp)\b(?: \([^()]{1,40}\))?,? (?:and )?not (?:on )?(?:(\d{1,5}) ?\/ ?)?(tcp|udp)\b/gi,
+];
+export function protoCorrections(prose: string): Array<{ port: number; proto: Proto }> {
+  const out: Array<{ port: number; proto: Proto }> = [];
+  if (!/\bnot\b/i.test(prose)) return out;
+  for (const m of allMatches(prose, PROTO_FIX[0]!))
+    if (m[1]!.toLowerCase() !== m[3]!.toLowerCase() && (m[4] === undefined || m[4] === m[2]))
+      out.push({ port: Number(m[2]), proto: m[3]!.toLowerCase() as Proto });
+  for (const m of allMatches(prose, PROTO_FIX[1]!))
+    if (m[2]!.toLowerCase() !== m[4]!.toLowerCase() && (m[3] === undefined || m[3] === m[1]))
+      out.push({ port: Number(m[1]), proto: m[4]!.toLowerCase() as Proto });
+  return out;
+}
 
 /** What the poster wrote before, then that it was wrong: the first sentence is taken back. */
 const SAID_THEN_DENIED = new RegExp(

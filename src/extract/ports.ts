@@ -14,11 +14,12 @@ import {
   REST_QUIET,
   answersNo,
   corrects,
+  protoCorrections,
   YEAR as YEAR_ALONE,
   type Denial,
 } from './claims.ts';
 import { allMatches } from './matches.ts';
-import { plusPercent } from './tables.ts';
+import { plusPercent, type TablePort } from './tables.ts';
 import { isReplySubject } from '../mail/reply-text.ts';
 
 interface Hit {
@@ -108,13 +109,6 @@ export function namedAsPort(text: string, n: string): boolean {
     String.raw`(?:\b(?:tcp|udp|ports?|dpt)|ポート)\s*[/:=]?\s*${n}(?!\d)|(?<![\d.])${n}\s*(?:\/\s*(?:tcp|udp)\b|番)`,
     'i',
   ).test(text);
-}
-
-/** A port read from a row of a table a post pasted (tables.ts), with the protocol its row gives. */
-export interface TablePort {
-  port: number;
-  proto: Proto | null;
-  span: string;
 }
 
 const P = String.raw`(tcp|udp)`;
@@ -1266,6 +1260,9 @@ export function extractPorts(
   // where something listens, or a table's row, says nothing of what changed. One the poster takes
   // back is none at all.
   const { taken, meant } = takenBack(prose);
+  // (a correction of the protocol takes back the other protocol only: "it's udp/1900, not tcp")
+  const wrongProto = protoCorrections(prose);
+  for (const w of wrongProto) taken.delete(w.port);
   // (the port a correction puts in place of another is not what its own words take back)
   for (const h of typed) if (h.denied === 'taken back' && meant.has(h.port)) h.denied = null;
   // A reply's subject is its thread's, and its quotes are the words of the posts it answers: their
@@ -1441,6 +1438,7 @@ export function extractPorts(
     if (!claims.size && REFLECTION.test(prose) && !/\bignore\b|\bnot seeing\b|無視/i.test(prose))
       for (const h of fromLogs.answers) if (!taken.has(h.port) && !quietElsewhere(h)) add(h, 'log');
   }
+  for (const [k, c] of claims) if (wrongProto.some((w) => w.port === c.port && w.proto === c.proto)) claims.delete(k);
   // A bare "port 5000" and a "tcp/5000" or a log line on 5000 are one claim. Typed claims are
   // looked up by port: a scan of all claims for each bare one took 140 s for 30,000 "port N" lines.
   const typedByPort = new Map<number, PortClaim[]>();

@@ -6,11 +6,11 @@ import { isDottedQuad, isIpAddress } from './formats/common.ts';
 import type { TimeContext } from './formats/registry.ts';
 import { findLogRecords, type StartsMemo } from './loglines.ts';
 import { allMatches } from './matches.ts';
-import { extractPorts, type TablePort } from './ports.ts';
+import { extractPorts } from './ports.ts';
 import { countries, impliedPorts, timeWindow } from './claims.ts';
 import { asksList, languages, patterns } from './prose.ts';
 import { blocks, joinProse, unquote } from './quoting.ts';
-import { tablePorts } from './tables.ts';
+import { tablePorts, type TablePort } from './tables.ts';
 import { findTlp } from './tlp.ts';
 import { nfkc } from './unicode.ts';
 

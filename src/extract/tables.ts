@@ -1,5 +1,4 @@
 import type { Proto } from '../model.ts';
-import type { TablePort } from './ports.ts';
 import { allMatches } from './matches.ts';
 
 /*
@@ -7,6 +6,13 @@ import { allMatches } from './matches.ts';
  * into prose, their rows read as "tcp 1200" and give the counts as ports; read by column, the port
  * column gives the ports and the proto column their protocol.
  */
+
+/** A port read from a row of a table a post pasted, with the protocol its row gives. */
+export interface TablePort {
+  port: number;
+  proto: Proto | null;
+  span: string;
+}
 
 /** A table has at most this many columns; a wider line is not a table header. */
 const MAX_COLUMNS = 12;
@@ -235,18 +241,18 @@ const NOTE = (most: number) => String.raw`(?:\s*[(（][^)）\n]{0,${most}}[)）]
 const QUIET_WORD =
   String.raw`(?:(?:(?:holding |remained |staying )?(?:steady|stable|flat)|unchanged|quiet|no (?:significant )?change|` +
   String.raw`normal|usual)(?: (?:today|this (?:week|month)|overnight))?|` +
-  String.raw`as usual|dropped (?:off|out)|ended|平常(?:範囲内|範囲|どおり|通り)?|範囲内|静穏|横ばい|変化なし|通常|` +
+  String.raw`as usual|dropped (?:off|out)|ended|cleared|平常(?:範囲内|範囲|どおり|通り)?|範囲内|静穏|静か|横ばい|変化なし|通常|` +
   // (what a bot cannot tell: "== NO DATA / データ欠損 ==", "GAP: 123/udp (collector restart)", 「データ欠損のため判断不可」)
-  String.raw`no data|(?:data )?gap|(?:データ)?欠損(?:のため)?(?:判断不可)?|欠測|判断不可|観測なし|` +
+  String.raw`no data|(?:data )?gap|(?:データ)?欠損(?:のため)?(?:判断不可)?|欠測|判断不可|観測なし|not (?:observed|seen)|` +
   // (an advisory's 「■影響を受けない機能」 over what is not exposed)
   String.raw`(?:not affected|unaffected)(?: (?:products?|versions?|features?|functions?|services?|configurations?))?|` +
   String.raw`影響を受けない(?:機能|製品|構成|バージョン|もの|サービス)?|影響なし|対象外|` +
   // (a bot's band: "Inside band", 「帯域内 (変化なし)」)
-  String.raw`(?:inside|within|in|below) (?:the )?band|within (?:the )?(?:baseline|normal range|normal)|帯域内)`;
+  String.raw`(?:inside|within|in|below) (?:the )?band|within (?:the )?(?:baseline|normal range|normal)|帯域内|下限割れ|下限未満)`;
 // (a heading's own words may lead: "Top ports (records), no significant change:")
 const QUIET_ALONE = new RegExp(
   String.raw`^\s*(?:[#*=■●◆□○◇【[-]+\s*)?(?<lead>[^,:：\n]{1,40}, )?(?:(?:other |remaining |all other )?ports? )?` +
-    String.raw`${QUIET_WORD}(?: ?[/／] ?${QUIET_WORD})?` +
+    String.raw`${QUIET_WORD}(?: ?[/／・] ?${QUIET_WORD})?` +
     String.raw`${NOTE(20)}\s*(?:[】\]:：]|={2,}|-{2,})?\s*$`,
   'i',
 );
@@ -294,12 +300,15 @@ const ITEM = /^\s*(?:[-*•・]|\d{1,2}[.)])\s/;
 
 /** A line that leads with such a word and lists ports only: "FLAT     tcp/22, tcp/23, tcp/445" (a bot's overview). */
 const PORT_ITEM = String.raw`(?:(?:tcp|udp)(?: ?\/ ?| )\d{1,5}|\d{1,5}(?: ?\/ ?(?:tcp|udp))?)`;
-const PORT_LIST = String.raw`${PORT_ITEM}(?:\s*(?:,|、|and|&)\s*${PORT_ITEM}){0,30}`;
+// (each with a short note of its own: "tcp/23 (−18%), tcp/2323 (−25%)")
+const PORT_LIST = String.raw`${PORT_ITEM}${NOTE(12)}(?:\s*(?:,|、|and|&)\s*${PORT_ITEM}${NOTE(12)}){0,30}`;
 // (with a count or a note in brackets: "Below band (1): 123/udp (data gap, not a real drop)")
 const QUIET_LINE = new RegExp(
-  String.raw`^[\s>]*(?:[-*•]\s*)?${QUIET_WORD}${NOTE(20)}(?: {2,}|\s*[:：]\s*)${PORT_LIST}${NOTE(60)}\s*[.。]?\s*$`,
+  String.raw`^[\s>]*(?:[-*•]\s*)?(?:\*\*|__)?${QUIET_WORD}(?: ?[/／] ?${QUIET_WORD})?${NOTE(20)}` +
+    String.raw`(?: {2,}|\s*[:：]\s*)(?:\*\*|__)?\s*${PORT_LIST}${NOTE(60)}\s*[.。]?\s*$`,
   'i',
 );
+const PORTS_ALONE = new RegExp(String.raw`^\s*${PORT_LIST}\s*[.。]?\s*$`, 'i');
 /** A line that lists ports and then the word: "・23/tcp: 平常", "- 445/tcp (SMB): flat". */
 const QUIET_AFTER = new RegExp(
   String.raw`^[\s>]*(?:[-*•・]\s*)?${PORT_LIST}${NOTE(20)}\s*[:：]\s*${QUIET_WORD}\s*[.。]?\s*$`,
@@ -322,7 +331,11 @@ const ROW_RISE = risesBy(5);
  * A cell that says the port was not seen, or not measured: 「観測なし」, "no data", "GAP". Of the row only
  * where no other cell holds a figure: beside "12,400" it is another period's or sensor's.
  */
-const NOT_SEEN = /^(?:not (?:seen|observed)|none seen|観測なし|未観測|no data|(?:data )?gap|(?:データ)?欠損|欠測)$/i;
+const NOT_SEEN = new RegExp(
+  String.raw`^(?:not (?:seen|observed)|(?:none|nothing) (?:seen|observed)(?: since [\w ]{1,20})?|観測なし|未観測|` +
+    String.raw`no data|(?:data )?gap|(?:データ)?欠損|欠測)$`,
+  'i',
+);
 const notSeen = (line: string, h: Header) => {
   const c = cells(line);
   return c.some((x) => NOT_SEEN.test(x)) && !c.some((x, k) => k !== h.port && /\d/.test(x));
@@ -370,7 +383,9 @@ export function tablePorts(
     if (!noData) quiet.push(...listed(line, line.trim()));
   };
   // (under a heading alone in the block before, as an HTML overview's <h3>Holding steady</h3> is laid out: a list)
-  if (quietHeading(before) && lines.every((l) => ITEM.test(l) && listsTheUsual(l))) for (const l of lines) usual(l);
+  // (or a paragraph of ports alone: <h3>Ports within baseline (no action)</h3><p>tcp/23, tcp/445</p>)
+  if (quietHeading(before) && lines.every((l) => (ITEM.test(l) || PORTS_ALONE.test(l)) && listsTheUsual(l)))
+    for (const l of lines) usual(l);
   for (let i = 0; i < lines.length; i++) {
     if (used.has(lines[i]!)) continue;
     if (QUIET_LINE.test(lines[i]!) || QUIET_AFTER.test(lines[i]!)) {
