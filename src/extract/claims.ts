@@ -488,6 +488,7 @@ const NEGATED = new RegExp(
     String.raw`(?![^.;]{0,30}\b(?:except|apart from|other than|besides|save for|but for)\b)` +
     String.raw`|\bnot (?:so |that |too )?much\b(?! (?:an?|the)\b)|\bnot anything (?:on|at|to|for|unusual|new)\b` +
     String.raw`|\bnothing (?:here|to report)\b|\bnothing above (?:the )?(?:noise|baseline|background|normal)\b` +
+    String.raw`|\bnothing (?:seen|observed)\b(?! (?:like|before|until|till)\b)` +
     // ("Port 5061 not really, a handful a day as always"; not "it's not really a scan")
     String.raw`|\bnot (?:really|at all|here|so much)(?=\s*(?:[,.;:!?]|$))` +
     // ("Yes on udp/1900 (SSDP), no on udp/3702 (WS-Discovery)")

@@ -251,7 +251,7 @@ const QUIET_WORD =
   String.raw`(?:inside|within|in|below) (?:the )?band|within (?:the )?(?:baseline|normal range|normal)|帯域内|下限割れ|下限未満)`;
 // (a heading's own words may lead: "Top ports (records), no significant change:")
 const QUIET_ALONE = new RegExp(
-  String.raw`^\s*(?:[#*=■●◆□○◇【[-]+\s*)?(?<lead>[^,:：\n]{1,40}, )?(?:(?:other |remaining |all other )?ports? )?` +
+  String.raw`^\s*(?:[#*=■●◆□○◇【[-]+\s*)?(?<lead>[^,:：\n]{1,40}, )?(?<ports>(?:other |remaining |all other )?ports? )?` +
     String.raw`${QUIET_WORD}(?: ?[/／・] ?${QUIET_WORD})?` +
     String.raw`${NOTE(20)}\s*(?:[】\]:：]|={2,}|-{2,})?\s*$`,
   'i',
@@ -267,6 +267,8 @@ function quietHeading(line: string): boolean {
   if (!m) return false;
   const t = line.trim();
   if (m.groups!.lead) return /[:：]$/.test(t) && !RISE.test(m.groups!.lead);
+  // ("Ports within baseline (no action)", as an HTML overview heads its list)
+  if (m.groups!.ports) return true;
   // (capitals before a note in brackets: "STEADY (within band)")
   const words = t.replace(/\s*[(（][^)）]*[)）]\s*$/, '');
   return /^[#*=■●◆□○◇【[-]|[】\]:：]$|[/／]/.test(t) || (/[A-Z]/.test(words) && words === words.toUpperCase());

@@ -2305,3 +2305,75 @@ describe("what the attackers' end, quiet cells and retractions do not reach (a h
     });
   });
 });
+
+describe("quiet layouts, the attackers' end and corrections met in the held-out tables 80-85", () => {
+  it("drops the ports of more layouts of the usual in a bot's overview", () => {
+    const sections = [
+      '■観測なし・データ欠損\n ・5500/tcp：8月26日以降ほぼ観測なし',
+      'Cleared:\n  tcp/2375 back inside band since 09:00 UTC, no longer flagged',
+      '【下限割れ / Below band】\n 1433/tcp   終日（週末のスキャナ停止によるものとみられます）',
+      '■観測なし / Not observed\n 5555/tcp、37215/tcp：今週は観測なし（先週はそれぞれ約2万パケット）',
+      '**静か / quiet:** tcp/445 (−18%), tcp/2323 (−25%)',
+      '以下のポートは平常範囲内です。\n  445/tcp, 22/tcp',
+      '1900/udp は先週に続き低調で、上位20件から外れました。',
+      '1900/udp stayed low and dropped out of the top 20.',
+    ];
+    for (const quiet of sections)
+      expect(portsOf(`Weekly overview\n\nRising:\n  23/tcp   +212%\n\n${quiet}\n`), quiet).toEqual(['tcp/23']);
+  });
+
+  it('drops a port in a paragraph of its own under a quiet HTML heading', () => {
+    const html =
+      'Ports above baseline\n\ntcp/6443    18,204   2,113    8.6x\n\n' +
+      'Ports within baseline (no action)\n\ntcp/23, tcp/445, tcp/22\n';
+    expect(portsOf(html)).toEqual(['tcp/6443']);
+  });
+
+  it('reads more ways of saying a port is not news', () => {
+    const cases: Array<[string, string[]]> = [
+      ['Nothing above noise on tcp/6101 here: 17 sources all day.', []],
+      ['The H on udp/389 is not scanning: a customer brought up a misconfigured LDAP server.', []],
+      ['なお、5555/tcpは当方でも先週から観測なしです。8291/tcp は増えています。', ['tcp/8291']],
+      ['udp/123 rose 3x. udp/19: nothing seen since Dec.', ['udp/123']],
+    ];
+    for (const [text, want] of cases) expect(portsOf(text), text).toEqual(want);
+  });
+
+  it("drops the port of a box the payload is pulled from, a C&C server's, and one the worm pulls from", () => {
+    const cases: Array<[string, string[]]> = [
+      ['tcp/7547 is climbing; the payload is pulled from a box on port 8000 that we are chasing.', ['tcp/7547']],
+      ['52869/tcp 宛てが増加。感染機器は C&C サーバ 185.244.25.11 の 6667/tcp と通信します。', ['tcp/52869']],
+      [
+        'Sasser on tcp/445. Infected boxes run an FTP server on tcp/5554 that the worm pulls its binary from.',
+        ['tcp/445'],
+      ],
+    ];
+    for (const [text, want] of cases) expect(portsOf(text), text).toEqual(want);
+  });
+
+  it('takes back the number a correction replaces, in English and in Japanese', () => {
+    expect(
+      portsOf('Correction: where I wrote udp/3702 I meant udp/3283 (ARD). The probes rising are to 3283.'),
+    ).toEqual(['udp/3283']);
+    expect(
+      portsOf('訂正です。先ほどの「8080/tcp」は 8081/tcp の誤りでした。', 'Re: [ja-ops] 8080/tcp 宛て増加'),
+    ).toEqual(['tcp/8081']);
+  });
+
+  it('takes back only the protocol a correction puts right', () => {
+    expect(
+      portsOf(
+        "Scratch that, it's udp/1900, not tcp.\n\n> Seeing a pile of tcp/1900 toward our modems",
+        'Re: tcp/1900 from cable modems?',
+      ),
+    ).toEqual(['udp/1900']);
+    expect(
+      portsOf(
+        "Correction: that's tcp/502, not udp/502 as I wrote yesterday.\n\n" +
+          '> We see a lot of udp/502 probes since Friday.',
+        'Re: Modbus scanning',
+      ),
+    ).toEqual(['tcp/502']);
+    expect(portsOf('445/tcp, not udp, is what we see rising.')).toEqual(['tcp/445']);
+  });
+});
