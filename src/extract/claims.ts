@@ -476,7 +476,11 @@ const NEGATED = new RegExp(
     String.raw`(?:seeing|see|seen|saw|observ\w*|notic\w*|affected|involved|impacted|` +
     String.raw`change|changing|changed|increasing|increased|rising|risen|up|targeted|hit|scanned|probed|attacked|` +
     // ("TCP 11211 is not used in these attacks")
-    String.raw`touched|tested|started|moved|budged|used|scanning)\b` +
+    String.raw`touched|tested|started|moved|budged|used)\b` +
+    // ("The submission port, tcp/587, is not getting any of this")
+    String.raw`|\bnot (?:getting|receiving) any(?:thing)?\b` +
+    // ("The H on udp/389 is not scanning: a customer's LDAP server", "outbound bot traffic, not scanning of us")
+    String.raw`|\bnot (?:scanning|probing|attacking|targeting)(?: (?:of )?(?:us|our [\w-]+))?(?=\s*(?:[:;,.)]|$))` +
     // ("Winbox (8291) is not part of this")
     // ("tcp/5555, which rode along in 2016, is not in the mix at all")
     String.raw`|\bnot (?:a )?part of (?:this|it|that|the)\b|\bnot in (?:the|this|that|our) mix\b` +
@@ -488,6 +492,7 @@ const NEGATED = new RegExp(
     String.raw`(?![^.;]{0,30}\b(?:except|apart from|other than|besides|save for|but for)\b)` +
     String.raw`|\bnot (?:so |that |too )?much\b(?! (?:an?|the)\b)|\bnot anything (?:on|at|to|for|unusual|new)\b` +
     String.raw`|\bnothing (?:here|to report)\b|\bnothing above (?:the )?(?:noise|baseline|background|normal)\b` +
+    String.raw`(?![^.;]{0,40}\b(?:except|apart from|other than|besides|save for|but for)\b)` +
     String.raw`|\bnothing (?:seen|observed)\b(?! (?:like|before|until|till)\b)` +
     // ("Port 5061 not really, a handful a day as always"; not "it's not really a scan")
     String.raw`|\bnot (?:really|at all|here|so much)(?=\s*(?:[,.;:!?]|$))` +
@@ -526,8 +531,12 @@ const NEGATED = new RegExp(
     String.raw`|\b(?:back|returned) to (?:normal|baseline|usual)\b` +
     // ("tcp/2375 back inside band since 09:00 UTC, no longer flagged", "stayed low and dropped out of the top 20",
     // 「低調で、上位20件から外れました」)
-    String.raw`|\bback (?:inside|within|in) (?:the )?band\b|\bno longer flagged\b|\bstayed low\b` +
-    String.raw`|\bdropped out of the top\b|低調|(?:上位|ランキング|トップ)[^。、]{0,8}?から外れ|観測なし(?=\s*(?:です|でした|。|$))` +
+    String.raw`|\bback (?:inside|within|in) (?:the )?band\b(?! briefly)(?![^.;]{0,60}\bagain\b)` +
+    String.raw`|\bno longer flagged\b(?! as)` +
+    String.raw`|\bwithin (?:the )?(?:normal (?:band|baseline|range)|band|baseline)\b` +
+    String.raw`|\bdropped out of the top\b(?![^.;]{0,60}\b(?:then|again|back|shot)\b)|低調` +
+    String.raw`|(?:上位|ランキング|トップ)[^。、]{0,8}?から外れ(?:ました|た|て(?!も))` +
+    String.raw`|観測なし(?=\s*(?:(?:です|でした)(?![かね])|。|$))` +
     // ("the udp/161 burst from the 12th has ended", "ADB: activity has essentially ceased")
     String.raw`|\b(?:has|have|had)(?: (?:essentially|largely|mostly|all but|now|since))? ` +
     String.raw`(?:ended|ceased|stopped|subsided|died (?:down|off|out)|dried up|faded|petered out)` +
@@ -684,15 +693,19 @@ const THEIRS_BEFORE = new RegExp(
     // (an address or a host name, not a word: "loader traffic on tcp/48101" is the port's own)
     String.raw`:? (?:at )?(?=[\w.:-]*[.\d])[\w.:-]{1,60}(?: (?:on|at))?)|` +
     String.raw`\b(?:ldap|rmi|ldap\/rmi|callback) servers?(?: (?:on|at))?|` +
+    // ("payload from a web server of the attackers on tcp/8080")
+    String.raw`\b(?:server|host|box|machine)s? of the attackers?'? (?:on|at)|` +
     // ("payload pulled from a box on port 8000")
-    String.raw`\b(?:payload|binary|binaries|second stage|sample|bot)s?\b[^.;]{0,20}?\b` +
-    String.raw`(?:pulled|fetched|downloaded|served|grabbed) ` +
+    String.raw`\b(?:payload|second stage)s?\b[^.;]{0,20}?\b(?:pulled|fetched|downloaded|served) ` +
     String.raw`from (?:a|an|the|its|their) (?:[\w-]+ ){0,2}?(?:box|host|server|machine|site) (?:on|at))|` +
     // (a row of indicators: "C2  cnc.badhost.example, tcp/6667")
     String.raw`\b(?:c2|c&c|cnc)\b:?[ \t]{1,20}[\w.-]{1,60}\.[a-z]{2,}\b,?)` +
     String.raw` (?:the )?(?:port |(?:tcp|udp) ?\/? ?)?(?:\d{1,5}(?: ?\/ ?(?:tcp|udp))?(?:,? and |,? or |, ))?$` +
     // 「C&C サーバ 185.244.25.11 の 6667/tcp」
-    String.raw`|(?:C2|C&C|CnC|ダウンロード|攻撃者(?:側)?の)\s*サーバー?[^。、\n]{0,40}?の\s*$`,
+    String.raw`|(?:C2|C&C|CnC|ダウンロード|攻撃者(?:側)?の)\s*サーバー?\s*[(（]?\s*(?=[\w.:\[\]-]*[.\d])[\w.:\[\]-]{3,60}` +
+    String.raw`\s*[)）]?\s*の\s*$` +
+    // 「攻撃元ホスト側で動いている FTP サーバ (5554/tcp) から」
+    String.raw`|(?:攻撃元|攻撃者)[^。、\n]{0,20}?サーバー?\s*[(（]\s*$`,
   'i',
 );
 
@@ -706,13 +719,15 @@ const SAID_THEIRS = new RegExp(
   String.raw`(?:^|[-–—,;:]\s*|\b(?:and|so)\s+)(?:those(?: two)?|these|they|that|this|both|it)` +
     String.raw`(?:'s| (?:are|is|were|was)) (?:the |all )?(?:attackers?'?s?'?|worm'?s) (?:own )?` +
     String.raw`(?:side|end|infrastructure|download channel|servers?)\b|` +
-    String.raw`\bnot (?:something|anything) you(?:'ll| will) see inbound\b`,
+    String.raw`\bnot (?:something|anything) you(?:'ll| will) see inbound\b|` +
+    String.raw`^[^.;]{0,80}?\b(?:these|those) are not (?:the )?targets\b`,
   'i',
 );
 const PULLED_FROM = new RegExp(
-  String.raw`^[\w/]{1,12} (?:that|which|where) (?:the )?(?:worm|bots?|malware|attackers?|infected \w+)` +
+  String.raw`^(?:port )?[\w/]{1,12} on (?:their|the attackers?'?s?'?) (?:own )?(?:server|host|box|infrastructure)\b|` +
+    String.raw`^[\w/]{1,12} (?:that|which) (?:the )?(?:worm|bots?|malware|attackers?|infected \w+)` +
     String.raw` (?:pulls?|fetch(?:es)?|downloads?|gets?|grabs?) (?:its|their|the) ` +
-    String.raw`(?:binary|binaries|payload|cop(?:y|ies)|files?)\b`,
+    String.raw`(?:binary|binaries|payload|cop(?:y|ies)|files?) from\b`,
   'i',
 );
 const SCANNED = /\b(?:scan\w*|hit\w*|prob\w*|brute\w*|target\w*|sweep\w*|hammer\w*|attack\w*)\b/i;
@@ -946,7 +961,7 @@ export function denial(prose: string, at: number): Denial {
   if (historyAt(prose, start, at) || backgroundAt(prose.slice(at, sentenceEnd))) return 'quiet';
   if (INFRASTRUCTURE.test(clause) || THEIRS_BEFORE.test(prose.slice(Math.max(sentenceStart, at - 120), at)))
     return 'quiet';
-  // ("an FTP server on tcp/5554 that the worm pulls its binary from")
+  // ("an FTP server on tcp/5554 that the worm pulls its binary from", "(port 80 on their server)")
   if (PULLED_FROM.test(prose.slice(at, sentenceEnd))) return 'quiet';
   if (
     SAID_THEIRS.test(prose.slice(at, sentenceEnd)) &&
@@ -1108,14 +1123,17 @@ export function takenBack(prose: string): { taken: Set<number>; meant: Set<numbe
   // the words that take back around it are not of it ("it's 8088, not 8082" over "That was a typo on
   // my part - the scans target TCP 8088").
   const meant = new Set<number>();
-  if (/\bnot\b|なく|actually|\bmeant\b|誤り|間違い|誤記/.test(prose))
+  if (/\bnot\b|なく|actually|\bmeant\b|\bwrote\b|誤り|間違い|誤記/.test(prose))
     for (const m of allMatches(prose, INSTEAD_OF))
       // ("The 8080 hits were actually 12000 yesterday" corrects a count, not a port)
       if (m[1] === undefined || corrects(prose, m.index)) {
-        out.add(Number(m[1] ?? m[4] ?? m[5] ?? m[7] ?? m[9]));
+        const wrong = m[1] ?? m[4] ?? m[5] ?? m[7] ?? m[9]!;
         // (meant as a port only in a sentence that corrects, and not a year or a count: "started in
         // 2026, not 2025", "Peak was 1900, not 19000, sources")
         const right = m[2] ?? m[3] ?? m[6] ?? m[8] ?? m[10]!;
+        // ("When I said 445 I meant 445/tcp (SMB)" restates it)
+        if (wrong === right) continue;
+        out.add(Number(wrong));
         if (corrects(prose, m.index) && !YEAR.test(right) && !COUNTED_AFTER.test(prose.slice(m.index + m[0].length)))
           meant.add(Number(right));
       }
@@ -1226,10 +1244,10 @@ const INSTEAD_OF = new RegExp(
     // 「先ほどの「8080/tcp」は 8081/tcp の誤りでした」
     String.raw`|(?<![\w.,:/-])(\d{2,5})(?: ?\/ ?(?:tcp|udp))?」?\s*は\s*(?:(?:tcp|udp)\/)?(\d{2,5})` +
     String.raw`(?: ?\/ ?(?:tcp|udp))?` +
-    String.raw`\s*の(?:誤り|間違い|誤記)` +
+    String.raw`\s*の(?:誤り|間違い|誤記)(?:でした|です)(?![かね])(?!\s*[(（]\s*(?:件数|数|カウント))` +
     // ("where I wrote udp/3702 I meant udp/3283")
     String.raw`|\b(?:I|we) (?:wrote|said|typed|put)\s+(?:(?:tcp|udp)[ /])?(\d{2,5})\b[^.;\d]{0,20}?` +
-    String.raw`\b(?:I|we) meant\s+` +
+    String.raw`(?:\b(?:I|we) meant|\bit(?:'s| is| was)|\bshould (?:be|have been|read))\s+` +
     String.raw`(?:(?:tcp|udp)[ /])?(\d{2,5})\b`,
   'gi',
 );
@@ -1241,18 +1259,31 @@ const INSTEAD_OF = new RegExp(
 const PROTO_FIX = [
   /\b(tcp|udp) ?\/ ?(\d{1,5})\b(?: \([^()]{1,40}\))?,? (?:and )?not (?:on )?(tcp|udp)\b(?: ?\/ ?(\d{1,5})\b)?/gi,
   /\b(\d{1,5}) ?\/ ?(tcp|udp)\b(?: \([^()]{1,40}\))?,? (?:and )?not (?:on )?(?:(\d{1,5}) ?\/ ?)?(tcp|udp)\b/gi,
+  // 「1900/tcp ではなく 1900/udp です」
+  /(?<![\d.])(\d{1,5}) ?\/ ?(tcp|udp)\s*(?:では|じゃ)なく[、,]?\s*(\d{1,5}) ?\/ ?(tcp|udp)/gi,
 ];
-export function protoCorrections(prose: string): Array<{ port: number; proto: Proto }> {
-  const out: Array<{ port: number; proto: Proto }> = [];
-  if (!/\bnot\b/i.test(prose)) return out;
+export function protoCorrections(prose: string): Array<{ port: number; proto: Proto; at: number; both: boolean }> {
+  const out: Array<{ port: number; proto: Proto; at: number; both: boolean }> = [];
+  if (!/\bnot\b|なく/i.test(prose)) return out;
+  // (in a sentence that corrects the post: "udp/11211, not tcp" may as well be a lesson in protocols)
+  // (or in the one before it: 「訂正です。1900/tcp ではなく 1900/udp です。」)
+  const fix = (m: RegExpExecArray) => {
+    const { start, end } = sentenceBounds(prose, m.index);
+    const near = prose.slice(Math.max(0, start - 40), end);
+    return CORRECTION.test(near) || MISREAD.test(near);
+  };
   for (const m of allMatches(prose, PROTO_FIX[0]!))
-    if (m[1]!.toLowerCase() !== m[3]!.toLowerCase() && (m[4] === undefined || m[4] === m[2]))
-      out.push({ port: Number(m[2]), proto: m[3]!.toLowerCase() as Proto });
+    if (m[1]!.toLowerCase() !== m[3]!.toLowerCase() && (m[4] === undefined || m[4] === m[2]) && fix(m))
+      out.push({ port: Number(m[2]), proto: m[3]!.toLowerCase() as Proto, at: m.index, both: m[4] !== undefined });
   for (const m of allMatches(prose, PROTO_FIX[1]!))
-    if (m[2]!.toLowerCase() !== m[4]!.toLowerCase() && (m[3] === undefined || m[3] === m[1]))
-      out.push({ port: Number(m[1]), proto: m[4]!.toLowerCase() as Proto });
+    if (m[2]!.toLowerCase() !== m[4]!.toLowerCase() && (m[3] === undefined || m[3] === m[1]) && fix(m))
+      out.push({ port: Number(m[1]), proto: m[4]!.toLowerCase() as Proto, at: m.index, both: m[3] !== undefined });
+  for (const m of allMatches(prose, PROTO_FIX[2]!))
+    if (m[1] === m[3] && m[2]!.toLowerCase() !== m[4]!.toLowerCase() && fix(m))
+      out.push({ port: Number(m[1]), proto: m[2]!.toLowerCase() as Proto, at: m.index, both: true });
   return out;
 }
+const MISREAD = /\b(?:scratch that|misread|mis-read|self-followup|my earlier (?:mail|post|message))\b/i;
 
 /** What the poster wrote before, then that it was wrong: the first sentence is taken back. */
 const SAID_THEN_DENIED = new RegExp(

@@ -1260,9 +1260,10 @@ export function extractPorts(
   // where something listens, or a table's row, says nothing of what changed. One the poster takes
   // back is none at all.
   const { taken, meant } = takenBack(prose);
-  // (a correction of the protocol takes back the other protocol only: "it's udp/1900, not tcp")
+  // (a correction of the protocol takes back the other protocol only: "it's udp/1900, not tcp"; "tcp/502, not
+  // udp/502" leaves the number in)
   const wrongProto = protoCorrections(prose);
-  for (const w of wrongProto) taken.delete(w.port);
+  for (const w of wrongProto) if (w.both) taken.delete(w.port);
   // (the port a correction puts in place of another is not what its own words take back)
   for (const h of typed) if (h.denied === 'taken back' && meant.has(h.port)) h.denied = null;
   // A reply's subject is its thread's, and its quotes are the words of the posts it answers: their
@@ -1438,7 +1439,16 @@ export function extractPorts(
     if (!claims.size && REFLECTION.test(prose) && !/\bignore\b|\bnot seeing\b|無視/i.test(prose))
       for (const h of fromLogs.answers) if (!taken.has(h.port) && !quietElsewhere(h)) add(h, 'log');
   }
-  for (const [k, c] of claims) if (wrongProto.some((w) => w.port === c.port && w.proto === c.proto)) claims.delete(k);
+  // ...unless the post's own words name the other protocol as active outside the correction
+  const fixed = wrongProto.filter(
+    (w) =>
+      !thread({ at: w.at }) &&
+      !typed.some((h) => {
+        const { start, end } = sentenceBounds(prose, w.at);
+        return h.port === w.port && h.proto === w.proto && !h.denied && !thread(h) && (h.at! < start || h.at! >= end);
+      }),
+  );
+  for (const [k, c] of claims) if (fixed.some((w) => w.port === c.port && w.proto === c.proto)) claims.delete(k);
   // A bare "port 5000" and a "tcp/5000" or a log line on 5000 are one claim. Typed claims are
   // looked up by port: a scan of all claims for each bare one took 140 s for 30,000 "port N" lines.
   const typedByPort = new Map<number, PortClaim[]>();

@@ -264,7 +264,7 @@ const QUIET_ALONE = new RegExp(
  */
 function quietHeading(line: string): boolean {
   const m = QUIET_ALONE.exec(line);
-  if (!m) return false;
+  if (!m || NEWS_NOTE.test(line)) return false;
   const t = line.trim();
   if (m.groups!.lead) return /[:：]$/.test(t) && !RISE.test(m.groups!.lead);
   // ("Ports within baseline (no action)", as an HTML overview heads its list)
@@ -273,6 +273,16 @@ function quietHeading(line: string): boolean {
   const words = t.replace(/\s*[(（][^)）]*[)）]\s*$/, '');
   return /^[#*=■●◆□○◇【[-]|[】\]:：]$|[/／]/.test(t) || (/[A-Z]/.test(words) && words === words.toUpperCase());
 }
+
+/**
+ * Words beside a quiet word that make the line news: "quiet (2 alerts)", "Normal (2 exceptions)", "Not
+ * observed (prior 30d)", "Emerging, not observed".
+ */
+const NEWS_NOTE =
+  /\b(?:alerts?|exceptions?|except|but|new|emerging|rising|up(?! to)|prior|until|before|previous(?:ly)?)\b/i;
+/** A quiet line, unless it says it is news or shows a rise: "- **Quiet:** tcp/22 (−3%), tcp/23 (+412%)". */
+const usualLine = (line: string) =>
+  (QUIET_LINE.test(line) || QUIET_AFTER.test(line)) && !NEWS_NOTE.test(line) && !OWN_RISE.test(line);
 
 /**
  * A sentence that leads into a list of the usual: 「以下のポートは平常範囲内です。」, "The following ports
@@ -292,7 +302,7 @@ const QUIET_LEAD = new RegExp(
 const RISE = new RegExp(
   String.raw`\b(?:up|rising|rose|climb\w*|jump\w*|increas\w*|spik\w*|surg\w*|doubl\w*|tripl\w*|elevated|new|` +
     String.raw`hammer\w*|attack\w*|exploit\w*|targeted|brute\w*|` +
-    String.raw`except\w*|but)\b|\d(?:\.\d+)?x\b|倍|増|急`,
+    String.raw`except\w*|but|heavy)\b|\d(?:\.\d+)?x\b|倍|増|急|↑`,
   'i',
 );
 const LABEL = /[:：]\s*$|^[^:：\d]{1,30}[:：]\s/;
@@ -340,7 +350,7 @@ const NOT_SEEN = new RegExp(
 );
 const notSeen = (line: string, h: Header) => {
   const c = cells(line);
-  return c.some((x) => NOT_SEEN.test(x)) && !c.some((x, k) => k !== h.port && /\d/.test(x));
+  return c.some((x) => NOT_SEEN.test(x)) && !c.some((x, k) => k !== h.port && (/\d/.test(x) || RISE.test(x)));
 };
 
 function saysNo(line: string, h: Header): boolean {
@@ -386,11 +396,14 @@ export function tablePorts(
   };
   // (under a heading alone in the block before, as an HTML overview's <h3>Holding steady</h3> is laid out: a list)
   // (or a paragraph of ports alone: <h3>Ports within baseline (no action)</h3><p>tcp/23, tcp/445</p>)
-  if (quietHeading(before) && lines.every((l) => (ITEM.test(l) || PORTS_ALONE.test(l)) && listsTheUsual(l)))
+  if (
+    quietHeading(before) &&
+    lines.every((l) => (ITEM.test(l) || PORTS_ALONE.test(l)) && listsTheUsual(l) && !OWN_RISE.test(l))
+  )
     for (const l of lines) usual(l);
   for (let i = 0; i < lines.length; i++) {
     if (used.has(lines[i]!)) continue;
-    if (QUIET_LINE.test(lines[i]!) || QUIET_AFTER.test(lines[i]!)) {
+    if (usualLine(lines[i]!)) {
       usual(lines[i]!);
       continue;
     }

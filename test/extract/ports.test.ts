@@ -2377,3 +2377,52 @@ describe("quiet layouts, the attackers' end and corrections met in the held-out 
     expect(portsOf('445/tcp, not udp, is what we see rising.')).toEqual(['tcp/445']);
   });
 });
+
+describe('what the rules of round 80-85 do not reach (a hostile read)', () => {
+  it('keeps a port whose other protocol a post only explains, or a withdrawal it records', () => {
+    const cases: Array<[string, string[]]> = [
+      [
+        'Memcached amplification uses udp/11211, not tcp; what we see rising is tcp/11211 enumeration, up 5x.',
+        ['tcp/11211', 'udp/11211'],
+      ],
+      ['Please disregard 5060 from my last mail, it was our own SBC. For the record, it was udp/5060, not tcp.', []],
+      ['When I said 445 I meant 445/tcp (SMB), which doubled since Monday.', ['tcp/445']],
+      ['23/tcp は 2323/tcp の誤りでしょうか？当方では 23/tcp も増えています。', ['tcp/23', 'tcp/2323']],
+      ['前回の報告で 445 は 4450 の誤りでした（件数）。445/tcp は引き続き増加傾向です。', ['tcp/445']],
+    ];
+    for (const [text, want] of cases) expect(portsOf(text), text).toEqual(want);
+  });
+
+  it('keeps a port scanned, or said to rise after words that look like a denial', () => {
+    const cases: Array<[string, string[]]> = [
+      ["The Gafgyt fork hasn't stopped scanning 23/tcp; our darknet counts doubled this week.", ['tcp/23']],
+      ["This isn't background scanning: tcp/8291 jumped 6x overnight across all our sensors.", ['tcp/8291']],
+      ['Nothing above the baseline except tcp/5555, which is up 400%.', ['tcp/5555']],
+      ['Source counts on tcp/3389 stayed low while packet volume tripled.', ['tcp/3389']],
+      ["tcp/2375 is no longer flagged as benign by our pipeline; it's now our top climber at +300%.", ['tcp/2375']],
+      ['tcp/2375 went back inside band briefly at 02:00 and is now at 8x baseline again.', ['tcp/2375']],
+      ['tcp/5060 dropped out of the top 20 on Monday and then shot straight to #1 with 9x the sources.', ['tcp/5060']],
+      ['445/tcp は上位から外れることなく、今週も1位で送信元は3倍です。', ['tcp/445']],
+      ['5555/tcp は観測なしですか？こちらでは急増しています。', ['tcp/5555']],
+    ];
+    for (const [text, want] of cases) expect(portsOf(text), text).toEqual(want);
+  });
+
+  it("keeps a port where a C2 or a sample is named before it but is not its server's", () => {
+    const cases: Array<[string, string[]]> = [
+      ['C&Cサーバを停止したはずのボットネットの 37215/tcp 宛てスキャンが再び増加しています。', ['tcp/37215']],
+      ['Samples grabbed from the Cowrie box on tcp/2323 are all Gafgyt, and the attempts there tripled.', ['tcp/2323']],
+      ['Rising: tcp/5555 where infected TVs get their payload via adb push. Sources tripled overnight.', ['tcp/5555']],
+    ];
+    for (const [text, want] of cases) expect(portsOf(text), text).toEqual(want);
+  });
+
+  it('keeps ports under a quiet word that a note or a figure makes news', () => {
+    const cases: Array<[string, string[]]> = [
+      ['Daily overview\n\n### Emerging, not observed (prior 30d):\n\ntcp/9530, tcp/60001\n', ['tcp/9530', 'tcp/60001']],
+      ['Weekly notes\n\n- **Quiet:** tcp/22 (−3%), tcp/23 (+412%)\n', ['tcp/23']],
+      ['| Port | Before | Now |\n|---|---|---|\n| tcp/9530 | none seen since March | SPIKE |\n', ['tcp/9530']],
+    ];
+    for (const [text, want] of cases) expect(portsOf(text), text).toEqual(want);
+  });
+});
