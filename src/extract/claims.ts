@@ -479,6 +479,8 @@ const NEGATED = new RegExp(
     String.raw`touched|tested|started|moved|budged|used)\b` +
     // ("The submission port, tcp/587, is not getting any of this")
     String.raw`|\bnot (?:getting|receiving) any(?:thing)?\b` +
+    // ("We have no reports of exploitation through the admin GUI on TCP 8443")
+    String.raw`|\bno reports? of (?:exploitation|attacks?|scanning|activity|abuse)\b` +
     // ("The H on udp/389 is not scanning: a customer's LDAP server", "outbound bot traffic, not scanning of us")
     String.raw`|\bnot (?:scanning|probing|attacking|targeting)(?: (?:of )?(?:us|our [\w-]+))?(?=\s*(?:[:;,.)]|$))` +
     // ("Winbox (8291) is not part of this")
@@ -683,8 +685,11 @@ const THEIRS_BEFORE = new RegExp(
     String.raw`\boutbound (?:connections?|traffic|beacons?|sessions?) (?:from|to)\b[^.;,]{0,60}?\bon|` +
     // ("Infected hosts pull their config from 203.0.113.9 on 6667/tcp")
     String.raw`\b(?:pull|pulls|pulled|fetch|fetches|fetched|get|gets|download|downloads|downloaded) ` +
-    String.raw`(?:their|its|the) (?:config|configuration|payload|binary|binaries|second stage|updates?|instructions) ` +
-    String.raw`from [\w.:-]{1,60} (?:on|over|at|via)|` +
+    String.raw`(?:their|its|the|a|an) ` +
+    String.raw`(?:config|configuration|payload|binary|binaries|second stage|updates?|instructions) ` +
+    // ("The payload then pulls a binary from a web server on port 8000")
+    String.raw`from (?:(?:a|an|the|its|their) (?:[\w-]+ ){0,2}?(?:server|host|box|machine)|[\w.:-]{1,60}) ` +
+    String.raw`(?:on|over|at|via)|` +
     // ("the C2 on tcp/6667", "an ircd at 64.18.150.3 port 6667", "a loader on tcp/48101",
     // "LDAP/RMI servers on 1389 and 1099")
     // ("C2: 185.62.190.45 on tcp/1312", "IRC C2: 203.0.113.50 port 1337/tcp", "report server: 198.51.100.46 on")
@@ -738,7 +743,10 @@ const SCANNED = /\b(?:scan\w*|hit\w*|prob\w*|brute\w*|target\w*|sweep\w*|hammer\
  * but that turned out to be VXLAN from our own DC - ignore that part".
  */
 const TAKEN_BACK = new RegExp(
-  String.raw`\bturned out (?:to be|that it was|it was)\b(?: [\w-]+){0,4}? (?:our own|ours|internal|legit\w*|benign|` +
+  // ("turned out to be OPTIONS keepalives from our own new SBC cluster", not "… a Mirai variant hitting our own
+  // customers")
+  String.raw`\bturned out (?:to be|that it was|it was)\b(?: [\w-]+){0,3}? from (?:our own|ours)\b|` +
+    String.raw`\bturned out (?:to be|that it was|it was)\b(?: [\w-]+){0,2}? (?:our own|ours|internal|legit\w*|benign|` +
     String.raw`misconfig\w*|a test|testing|nothing|noise|harmless|leak\w*|backscatter|a mistake)` +
     String.raw`|\bignore (?:that|this|it)\b|(?<!\bthinks?\b[^.]{0,80})\b(?:should|can|may) be (?:safely )?ignored\b|` +
     // (a report withdrawn, not a route: "udp/5353: withdrawn (lab test)")

@@ -366,7 +366,8 @@ const PATTERNS: Array<{
   // or numbers the next item of a list ("3. 8080/TCP 4. 445/TCP")
   {
     needs: NEEDS_PROTO,
-    re: new RegExp(String.raw`\b${P} ${N}(?! ?${COUNTED}|\. +\d)`, 'gi'),
+    // (not the protocol of the port before it: "23/tcp 5  37215/tcp 3", a list of counts per port)
+    re: new RegExp(String.raw`(?<!\d ?\/ ?)\b${P} ${N}(?! ?${COUNTED}|\. +\d)`, 'gi'),
     read: (m) => [[m[2]!, proto(m[1]!)]],
   },
   // "tcp ports 8080, 8081 and 8443": the protocol applies to the whole list
@@ -562,7 +563,7 @@ const PATTERNS: Array<{
   // that follows it
   {
     needs: NEEDS_PROTO,
-    re: new RegExp(String.raw`\b${P}(?: |\/ ?| \/ )${WEAK_LIST}${WEAK_END}`, 'gi'),
+    re: new RegExp(String.raw`(?<!\d ?\/ ?)\b${P}(?: |\/ ?| \/ )${WEAK_LIST}${WEAK_END}`, 'gi'),
     read: (m) => weakList(m[2]!, proto(m[1]!)),
   },
   // "Modbus/TCP on 502", "SIP over UDP on 5060": a transport named, then where it runs
@@ -1408,7 +1409,7 @@ export function extractPorts(
     }
   const fewRows = table.length <= NARROW_RANGE;
   for (const t of table)
-    if (!taken.has(t.port) && (restQuiet.length || fewRows ? rowKept(t, t.span) : true)) {
+    if (!taken.has(t.port) && (restQuiet.length || fewRows ? (t.news && weighed(t)) || rowKept(t, t.span) : true)) {
       add({ ...t, rising: false, destination: false }, 'prose');
       own++;
     }

@@ -12,7 +12,15 @@ export interface TablePort {
   port: number;
   proto: Proto | null;
   span: string;
+  /** Under a caption that says its rows are the news ("Ports above threshold (z > 3):"). */
+  news?: boolean;
 }
+
+const NEWS_CAPTION = new RegExp(
+  String.raw`\b(?:above (?:the )?(?:threshold|band|baseline|normal)|rising|increas\w*|spik\w*|flagged|anomal\w*|` +
+    String.raw`alerts?)\b|急増|増加|上限超`,
+  'i',
+);
 
 /** A table has at most this many columns; a wider line is not a table header. */
 const MAX_COLUMNS = 12;
@@ -417,6 +425,9 @@ export function tablePorts(
     const h = header(lines[i]!, i ? lines[i - 1]! : before);
     if (!h) continue;
     const quietAbove = QUIET_HEADING.test(i ? lines[i - 1]! : before);
+    // (a caption: a line of its own that ends in a colon or is marked as a heading)
+    const caption = i ? lines[i - 1]! : before;
+    const news = !quietAbove && /[:：]\s*$|^\s*[#■●◆【[=]/.test(caption) && NEWS_CAPTION.test(caption);
     let j = i + 1;
     if (j < lines.length && RULE.test(lines[j]!)) j++;
     const rows: string[] = [];
@@ -445,7 +456,7 @@ export function tablePorts(
       flags.every((f) => f === '' || FLAG_RISE.test(f) || FLAG_NONE.test(f) || (band && FLAG_BELOW.test(f)));
     read.forEach((r, k) => {
       if (!marked || FLAG_RISE.test(flags[k]!) || OWN_RISE.test(r.line))
-        for (const p of r.ports) ports.push({ ...p, span: r.line.trim() });
+        for (const p of r.ports) ports.push({ ...p, span: r.line.trim(), ...(news && { news }) });
     });
     for (let k = i; k < j; k++) used.add(lines[k]!);
     i = j - 1;

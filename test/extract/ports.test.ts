@@ -2426,3 +2426,41 @@ describe('what the rules of round 80-85 do not reach (a hostile read)', () => {
     for (const [text, want] of cases) expect(portsOf(text), text).toEqual(want);
   });
 });
+
+describe('forwarded reports and digests met in the held-out tables 86-88', () => {
+  it('reads no port from the count after a port and its protocol', () => {
+    const digest =
+      'Darknet events by destination port (our hosts are the sources):\n' +
+      '  23/tcp      5\n  37215/tcp   3\n  60023/tcp   1\n';
+    expect(portsOf(digest)).toEqual(['tcp/23', 'tcp/37215', 'tcp/60023']);
+  });
+
+  it('keeps the rows under a caption of news though the rest is said to be usual', () => {
+    const post = [
+      'Ports above threshold (z > 3 vs 30-day baseline):',
+      '  port       records   sources   z',
+      '  tcp/6379    61,204     2,118   7.4',
+      '  tcp/2375    18,930       611   5.1',
+      '',
+      'Other top ports (within normal range):',
+      '  tcp/23     612,880',
+      '  tcp/445    401,337',
+    ].join('\n');
+    expect(portsOf(`port-watch daily summary\n\n${post}\n`)).toEqual(['tcp/2375', 'tcp/6379']);
+  });
+
+  it('drops the port of the server a payload pulls from, and one with no reports of exploitation', () => {
+    expect(portsOf('Exploits hit tcp/37215. The payload then pulls a binary from a web server on port 8000.')).toEqual([
+      'tcp/37215',
+    ]);
+    expect(
+      portsOf('Scans for tcp/443 doubled. We have no reports of exploitation through the admin GUI on TCP 8443.'),
+    ).toEqual(['tcp/443']);
+  });
+
+  it('takes back what turned out to come from our own equipment', () => {
+    expect(
+      portsOf('The "sweeps" on udp/5060 turned out to be OPTIONS keepalives from our own new SBC cluster. Sorry.'),
+    ).toEqual([]);
+  });
+});
