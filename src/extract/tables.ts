@@ -377,7 +377,10 @@ const LISTED = new RegExp(
 function listed(line: string, span: string): TablePort[] {
   // (a time or a date in the line is no port: "03:00-03:40 JST", "3月19日")
   // (nor a figure in a note: "Normal: tcp/22, tcp/23 (about 443 events/h each)")
-  const bare = line.replace(/[(（][^)）]*[)）]|\d+[:：]\d+|\d+(?:月|日|年|時)|\d+[-/]\d+[-/]\d+/g, ' ');
+  const bare = line
+    .replace(/[(（][^)）]*[)）]/g, ' ')
+    .replace(/\d+[:：]\d+|\d+[月日年時]/g, ' ')
+    .replace(/\d+[-/]\d+[-/]\d+/g, ' ');
   return allMatches(bare, LISTED)
     .map((m) => ({ port: Number(m[2] ?? m[3]), proto: asProto((m[1] ?? m[4] ?? '').toLowerCase()), span }))
     .filter((p) => p.port > 0 && p.port <= 65535);
